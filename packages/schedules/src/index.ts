@@ -1,0 +1,2 @@
+export * from './constant.js'
+export * from './schedule.js'

@@ -1,0 +1,74 @@
+/**
+ * Element types a {@link Tensor} can hold.
+ *
+ * - `float32`: the default; what models train in.
+ * - `float64`: for gradient checks and anything that needs the precision.
+ * - `int32`: indices and class labels.
+ * - `bool`: masks, stored one byte per element (0 or 1) in a `Uint8Array`.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@gd/tensor'
+ * zeros([2, 2], { dtype: 'float64' }).dtype // 'float64'
+ * ```
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool'
+
+/** The typed array that stores elements of dtype `D`. */
+export type StorageOf<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : D extends 'int32'
+      ? Int32Array
+      : Uint8Array
+
+/** Any storage a tensor can have. */
+export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array
+
+/** Every dtype, in promotion order (a later one wins when two meet, bool < int32 < float32 < float64). */
+export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64']
+
+/**
+ * Allocates zeroed storage for `size` elements of `dtype`.
+ *
+ * @example
+ * ```ts
+ * import { allocate } from '@gd/tensor'
+ * allocate('int32', 3) // Int32Array [0, 0, 0]
+ * ```
+ */
+export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size) as StorageOf<D>
+    case 'float64':
+      return new Float64Array(size) as StorageOf<D>
+    case 'int32':
+      return new Int32Array(size) as StorageOf<D>
+    case 'bool':
+      return new Uint8Array(size) as StorageOf<D>
+    default:
+      throw new Error(`allocate: unknown dtype ${JSON.stringify(dtype)}; expected one of ${dtypes.join(', ')}`)
+  }
+}
+
+/**
+ * The dtype two operands promote to: the wider of the two in the order
+ * bool < int32 < float32 < float64 (so int32 with float32 gives float32, like TF.js and PyTorch's
+ * default float; NumPy would give float64).
+ *
+ * @example
+ * ```ts
+ * import { promoteTypes } from '@gd/tensor'
+ * promoteTypes('int32', 'float32') // 'float32'
+ * ```
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return dtypes.indexOf(a) >= dtypes.indexOf(b) ? a : b
+}
+
+/** True for float32 and float64. */
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64'
+}

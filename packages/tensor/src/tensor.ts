@@ -1,0 +1,275 @@
+import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
+import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
+
+/** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
+export type NestedArray = number | boolean | readonly NestedArray[]
+
+/**
+ * An immutable n-dimensional array.
+ *
+ * Elements live in a typed array (`storage`) that views may share: `reshape`, `transpose`,
+ * `expandDims` and `squeeze` return views that copy nothing, described by `shape`, `strides`
+ * and `offset`. Nothing is ever disposed by hand: the garbage collector owns all memory.
+ *
+ * Treat a tensor as a value. Ops never write into their inputs, and user code must not write
+ * into `storage` or `data` either.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@gd/tensor'
+ * const t = tensor([[1, 2], [3, 4]])
+ * t.shape // [2, 2]
+ * t.dtype // 'float32'
+ * t.toArray() // [[1, 2], [3, 4]]
+ * ```
+ */
+export class Tensor<D extends DType = DType> {
+  /** Element type. */
+  readonly dtype: D
+  /** Dimensions, outermost first. */
+  readonly shape: Shape
+  /** Step in `storage`, in elements, for one move along each dimension. */
+  readonly strides: readonly number[]
+  /** Index in `storage` of the first element. */
+  readonly offset: number
+  /** Backing storage, possibly shared with other views. Read-only by contract. */
+  readonly storage: StorageOf<D>
+  /** Number of elements. */
+  readonly size: number
+
+  /**
+   * Wraps existing storage; most code should call {@link tensor} or a creation function instead.
+   * The storage is not copied.
+   */
+  constructor(
+    storage: StorageOf<D>,
+    shape: Shape,
+    dtype: D,
+    strides: readonly number[] = stridesOf(shape),
+    offset = 0,
+  ) {
+    this.storage = storage
+    this.shape = shape
+    this.dtype = dtype
+    this.strides = strides
+    this.offset = offset
+    this.size = sizeOf(shape)
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length
+  }
+
+  /** True when elements are laid out in row-major order with no gaps (offset may be non-zero). */
+  get isContiguous(): boolean {
+    let expected = 1
+    for (let i = this.shape.length - 1; i >= 0; i--) {
+      const d = this.shape[i]!
+      if (d !== 1 && this.strides[i] !== expected) return false
+      expected *= d
+    }
+    return true
+  }
+
+  /**
+   * The elements in row-major order, as a typed array of exactly `size` elements.
+   * Shares memory with the tensor when it is contiguous (do not write into it), else a fresh copy.
+   *
+   * @example
+   * ```ts
+   * import { tensor, transpose } from '@gd/tensor'
+   * transpose(tensor([[1, 2], [3, 4]])).data // Float32Array [1, 3, 2, 4]
+   * ```
+   */
+  get data(): StorageOf<D> {
+    if (this.isContiguous) {
+      if (this.offset === 0 && this.storage.length === this.size) return this.storage
+      return this.storage.subarray(this.offset, this.offset + this.size) as StorageOf<D>
+    }
+    return gatherStrided(this)
+  }
+
+  /**
+   * The single element of a one-element tensor, as a number (bool gives 0 or 1).
+   *
+   * @throws Error when the tensor does not hold exactly one element.
+   * @example
+   * ```ts
+   * import { scalar } from '@gd/tensor'
+   * scalar(3).item() // 3
+   * ```
+   */
+  item(): number {
+    if (this.size !== 1) {
+      throw new Error(`item: tensor must hold exactly one element, got shape ${fmt(this.shape)}`)
+    }
+    return this.storage[this.offset]!
+  }
+
+  /**
+   * The elements as nested arrays (a plain number for a scalar; booleans for dtype `bool`).
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@gd/tensor'
+   * tensor([[1, 2], [3, 4]], { dtype: 'int32' }).toArray() // [[1, 2], [3, 4]]
+   * ```
+   */
+  toArray(): NestedArray {
+    const flat = this.data
+    const asBool = this.dtype === 'bool'
+    const build = (dim: number, start: number): NestedArray => {
+      if (dim === this.shape.length) return asBool ? flat[start] === 1 : flat[start]!
+      const n = this.shape[dim]!
+      const step = sizeOf(this.shape.slice(dim + 1))
+      const out: NestedArray[] = new Array(n)
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, start + i * step)
+      return out
+    }
+    return build(0, 0)
+  }
+
+  /**
+   * A readable summary: dtype, shape and (up to 6 per dimension) the values.
+   *
+   * @example
+   * ```ts
+   * import { tensor } from '@gd/tensor'
+   * String(tensor([1, 2])) // 'Tensor(float32, [2]) [1, 2]'
+   * ```
+   */
+  toString(): string {
+    const flat = this.data
+    const show = (x: number): string =>
+      this.dtype === 'bool' ? String(x === 1) : Number.isInteger(x) ? String(x) : x.toPrecision(5)
+    const build = (dim: number, start: number): string => {
+      if (dim === this.shape.length) return show(flat[start]!)
+      const n = this.shape[dim]!
+      const step = sizeOf(this.shape.slice(dim + 1))
+      const parts: string[] = []
+      for (let i = 0; i < n; i++) {
+        if (n > 6 && i === 3) {
+          parts.push('...')
+          i = n - 3
+        }
+        parts.push(build(dim + 1, start + i * step))
+      }
+      return `[${parts.join(', ')}]`
+    }
+    return `Tensor(${this.dtype}, ${fmt(this.shape)}) ${build(0, 0)}`
+  }
+}
+
+/** Copies a strided view into fresh row-major storage. */
+function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
+  const out = allocate(t.dtype, t.size)
+  const rank = t.rank
+  if (t.size === 0) return out
+  const index = new Array<number>(rank).fill(0)
+  let src = t.offset
+  const src0 = t.storage
+  for (let i = 0; i < t.size; i++) {
+    out[i] = src0[src]!
+    for (let d = rank - 1; d >= 0; d--) {
+      index[d]!++
+      src += t.strides[d]!
+      if (index[d]! < t.shape[d]!) break
+      src -= t.strides[d]! * t.shape[d]!
+      index[d] = 0
+    }
+  }
+  return out
+}
+
+/** Options accepted by creation functions. */
+export interface CreateOptions<D extends DType = DType> {
+  /** Element type; `float32` unless said otherwise. */
+  dtype?: D
+}
+
+/**
+ * Creates a tensor from nested arrays, a typed array or a number.
+ *
+ * Nested arrays must be rectangular. A typed array is copied; its shape defaults to one dimension.
+ * The dtype defaults to `float32` (`bool` for nested booleans).
+ *
+ * @throws Error for ragged arrays, non-numeric entries, or a `shape` that does not match the data.
+ * @example
+ * ```ts
+ * import { tensor } from '@gd/tensor'
+ * tensor([[1, 2, 3], [4, 5, 6]]).shape // [2, 3]
+ * tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] }).dtype // 'float64'
+ * tensor([true, false]).dtype // 'bool'
+ * ```
+ */
+export function tensor<D extends DType = 'float32'>(
+  values: NestedArray | Storage,
+  options: CreateOptions<D> & { shape?: readonly number[] } = {},
+): Tensor<D> {
+  let flat: ArrayLike<number | boolean>
+  let shape: number[]
+  let inferred: DType = 'float32'
+  if (ArrayBuffer.isView(values)) {
+    flat = values
+    shape = [values.length]
+    inferred =
+      values instanceof Float64Array ? 'float64' : values instanceof Int32Array ? 'int32' : 'float32'
+  } else {
+    shape = inferShape(values)
+    flat = flatten(values, shape)
+    if (flat.length > 0 && typeof flat[0] === 'boolean') inferred = 'bool'
+  }
+  if (options.shape !== undefined) {
+    const given = checkShape('tensor', options.shape)
+    if (sizeOf(given) !== flat.length) {
+      throw new Error(
+        `tensor: shape ${fmt(given)} holds ${sizeOf(given)} elements but ${flat.length} values were given`,
+      )
+    }
+    shape = [...given]
+  }
+  const dtype = (options.dtype ?? inferred) as D
+  const storage = allocate(dtype, flat.length)
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!
+    storage[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v
+  }
+  return new Tensor(storage, Object.freeze(shape), dtype)
+}
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = []
+  let v: NestedArray = values
+  while (Array.isArray(v)) {
+    shape.push(v.length)
+    v = (v as readonly NestedArray[])[0] as NestedArray
+    if (v === undefined) break
+  }
+  return shape
+}
+
+function flatten(values: NestedArray, shape: readonly number[]): (number | boolean)[] {
+  const out: (number | boolean)[] = []
+  const walk = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new Error(`tensor: expected a number or boolean at ${path || 'the top'}, got ${describe(v)}`)
+      }
+      out.push(v)
+      return
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new Error(
+        `tensor: ragged nested array at ${path || 'the top'}: expected ${shape[dim]} entries, got ${describe(v)}`,
+      )
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i] as NestedArray, dim + 1, `${path}[${i}]`)
+  }
+  walk(values, 0, '')
+  return out
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? `an array of length ${v.length}` : JSON.stringify(v) ?? String(v)
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Enforces the allowed dependency graph between @gd packages (see allowed.json):
+//  1. package.json: each package declares only the workspace packages it is allowed to use;
+//  2. imports (via dependency-cruiser): only declared packages, no deep imports into another
+//     package's files, no relative paths out of a package, no dev-only packages in shipped code,
+//     no cycles.
+import { readFileSync, readdirSync, existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cruise } from 'dependency-cruiser'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const allowed = JSON.parse(readFileSync(join(here, 'allowed.json'), 'utf8'))
+
+/** Workspace packages that any package may list as devDependencies (test and build tooling). */
+const devOnly = new Set(['@gd/testing', '@gd/tsconfig', '@gd/vitest-config'])
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+function readPackages(root) {
+  const dir = join(root, 'packages')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'package.json')))
+    .map((name) => ({ name, json: JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8')) }))
+}
+
+function allowedFor(name) {
+  const list = allowed[name]
+  if (list === undefined) return null
+  return list
+}
+
+function checkManifests(packages) {
+  const problems = []
+  for (const { name, json } of packages) {
+    const list = allowedFor(name)
+    if (list === null) {
+      problems.push(`packages/${name}: not listed in tooling/boundaries/allowed.json; add it with its allowed dependencies`)
+      continue
+    }
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
+      for (const dep of Object.keys(json[field] ?? {})) {
+        if (!dep.startsWith('@gd/')) continue
+        if (field === 'devDependencies' && devOnly.has(dep)) continue
+        const target = dep.slice('@gd/'.length)
+        if (list !== '*' && !list.includes(target)) {
+          problems.push(
+            `packages/${name}/package.json: ${field} lists ${dep}, but @gd/${name} may depend only on ${
+              list.length ? list.map((d) => `@gd/${d}`).join(', ') : 'nothing in the workspace'
+            }`,
+          )
+        }
+      }
+    }
+  }
+  return problems
+}
+
+function rules(packages) {
+  const forbidden = [
+    { name: 'no-cycle', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+    {
+      name: 'undeclared-package',
+      comment: 'imports a package its package.json does not declare',
+      severity: 'error',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'dev-package-in-shipped-code',
+      severity: 'error',
+      from: { path: '^packages/[^/]+/src/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
+      name: 'deep-import',
+      comment: 'another package may be reached only through its public entry (src/index.ts)',
+      severity: 'error',
+      from: { path: '^(packages|apps|tooling)/([^/]+)/' },
+      to: { path: '^packages/[^/]+/', pathNot: ['^$1/$2/', '^packages/[^/]+/src/index\\.ts$'] },
+    },
+  ]
+  for (const { name } of packages) {
+    const list = allowedFor(name)
+    if (list === null || list === '*') continue
+    const ok = [name, ...list].map(esc).join('|')
+    forbidden.push({
+      name: `allowed-graph-${name}`,
+      severity: 'error',
+      from: { path: `^packages/${esc(name)}/`, pathNot: '\\.test\\.ts$' },
+      to: { path: '^packages/', pathNot: `^packages/(${ok})/` },
+    })
+    forbidden.push({
+      name: `allowed-graph-${name}-tests`,
+      severity: 'error',
+      from: { path: `^packages/${esc(name)}/.*\\.test\\.ts$` },
+      to: { path: '^packages/', pathNot: `^packages/(${ok}|testing)/` },
+    })
+  }
+  return { forbidden }
+}
+
+/**
+ * Checks the workspace at `root` and returns a list of problems (empty when the boundaries hold).
+ * @param {string} root
+ * @returns {Promise<string[]>}
+ */
+export async function checkBoundaries(root) {
+  const packages = readPackages(root)
+  const problems = checkManifests(packages)
+  const dirs = ['packages', 'apps', 'tooling'].filter((d) => existsSync(join(root, d)))
+  const cwd = process.cwd()
+  process.chdir(root)
+  try {
+    const result = await cruise(
+      dirs,
+      {
+        validate: true,
+        ruleSet: rules(packages),
+        doNotFollow: { path: 'node_modules' },
+        exclude: { path: ['/dist/', '\\.vitepress/(cache|dist)'] },
+        tsPreCompilationDeps: true,
+        combinedDependencies: false,
+        enhancedResolveOptions: {
+          exportsFields: ['exports'],
+          conditionNames: ['@gd/source', 'import', 'require', 'node', 'default', 'types'],
+          mainFields: ['module', 'main', 'types'],
+        },
+      },
+      {},
+    )
+    for (const v of result.output.summary.violations) {
+      const where = v.cycle ? v.cycle.map((c) => c.name ?? c).join(' -> ') : `${v.from} -> ${v.to}`
+      problems.push(`${v.rule.name}: ${where}`)
+    }
+  } finally {
+    process.chdir(cwd)
+  }
+  return problems
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = resolve(process.argv[2] ?? join(here, '..', '..'))
+  const problems = await checkBoundaries(root)
+  if (problems.length > 0) {
+    console.error(`boundaries: ${problems.length} violation(s):\n  ${problems.join('\n  ')}`)
+    process.exit(1)
+  }
+  console.log('boundaries: every package stays within its allowed dependencies')
+}

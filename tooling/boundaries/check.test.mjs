@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { checkBoundaries } from './check.mjs'
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+/**
+ * Builds a small pnpm-like workspace: packages/<name> with package.json, src files, and
+ * node_modules/@gd/<dep> symlinks for declared workspace dependencies only (as pnpm links them).
+ */
+function workspace(spec) {
+  const root = mkdtempSync(join(tmpdir(), 'gd-boundaries-'))
+  for (const [name, { deps = [], devDeps = {}, files }] of Object.entries(spec)) {
+    const dir = join(root, 'packages', name)
+    mkdirSync(join(dir, 'src'), { recursive: true })
+    const dependencies = Object.fromEntries(deps.map((d) => [`@gd/${d}`, 'workspace:^']))
+    const manifest = {
+      name: `@gd/${name}`,
+      version: '0.0.0',
+      type: 'module',
+      exports: { '.': { '@gd/source': './src/index.ts', import: './dist/index.js' } },
+      dependencies,
+      devDependencies: devDeps,
+    }
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest))
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true })
+      writeFileSync(join(dir, file), text)
+    }
+    for (const d of [...deps, ...Object.keys(devDeps).map((k) => k.replace('@gd/', ''))]) {
+      mkdirSync(join(dir, 'node_modules', '@gd'), { recursive: true })
+      symlinkSync(join(root, 'packages', d), join(dir, 'node_modules', '@gd', d), 'dir')
+    }
+  }
+  return root
+}
+
+const clean = {
+  tensor: { files: { 'src/index.ts': "export * from './shape.js'\n", 'src/shape.ts': 'export const x = 1\n' } },
+  autograd: {
+    deps: ['tensor'],
+    files: { 'src/index.ts': "import { x } from '@gd/tensor'\nexport const y = x\n" },
+  },
+}
+
+let roots = []
+const make = (spec) => {
+  const root = workspace(spec)
+  roots.push(root)
+  return root
+}
+afterEach(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true })
+  roots = []
+})
+
+describe('checkBoundaries', () => {
+  it('passes a workspace that keeps its boundaries', async () => {
+    expect(await checkBoundaries(make(clean))).toEqual([])
+  })
+
+  it('passes the real repository', async () => {
+    expect(await checkBoundaries(repoRoot)).toEqual([])
+  })
+
+  it('catches a package.json that declares a forbidden workspace dependency', async () => {
+    const root = make({
+      ...clean,
+      tensor: { ...clean.tensor, deps: ['autograd'] },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems).toContain(
+      'packages/tensor/package.json: dependencies lists @gd/autograd, but @gd/tensor may depend only on nothing in the workspace',
+    )
+  })
+
+  it('catches an import of an undeclared workspace package', async () => {
+    const root = make({
+      ...clean,
+      tensor: { files: { ...clean.tensor.files, 'src/bad.ts': "export { y } from '@gd/autograd'\n" } },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems).toContain('unresolvable: packages/tensor/src/bad.ts -> @gd/autograd')
+  })
+
+  it('catches an import of a package only the workspace root has (hoisted or a root devDependency)', async () => {
+    const root = make({
+      ...clean,
+      tensor: { files: { ...clean.tensor.files, 'src/bad.ts': "export { pad } from 'leftpad'\n" } },
+    })
+    mkdirSync(join(root, 'node_modules', 'leftpad'), { recursive: true })
+    writeFileSync(join(root, 'node_modules', 'leftpad', 'package.json'), '{"name":"leftpad","main":"index.js"}')
+    writeFileSync(join(root, 'node_modules', 'leftpad', 'index.js'), 'exports.pad = 1\n')
+    const problems = await checkBoundaries(root)
+    expect(problems).toContain('undeclared-package: packages/tensor/src/bad.ts -> node_modules/leftpad/index.js')
+  })
+
+  it('catches a deep import into another package', async () => {
+    const root = make({
+      ...clean,
+      autograd: { deps: ['tensor'], files: { 'src/index.ts': "export { x } from '../../tensor/src/shape.js'\n" } },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems).toContain('deep-import: packages/autograd/src/index.ts -> packages/tensor/src/shape.ts')
+  })
+
+  it('catches a cycle', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: {
+          'src/index.ts': "export * from './a.js'\n",
+          'src/a.ts': "import { b } from './b.js'\nexport const a = () => b\n",
+          'src/b.ts': "import { a } from './a.js'\nexport const b = () => a\n",
+        },
+      },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems.join('\n')).toMatch(/^no-cycle: packages\/tensor\/src\/[ab]\.ts -> packages\/tensor\/src\/[ab]\.ts$/m)
+  })
+
+  it('catches an import that crosses the allowed graph even when declared', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        deps: ['autograd'],
+        files: { ...clean.tensor.files, 'src/bad.ts': "export { y } from '@gd/autograd'\n" },
+      },
+      autograd: { files: { 'src/index.ts': 'export const y = 2\n' } },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems).toContain('allowed-graph-tensor: packages/tensor/src/bad.ts -> packages/autograd/src/index.ts')
+  })
+})
