@@ -9,6 +9,8 @@ describe('fitLine', () => {
     const { w, b, history } = fitLine(xs, ys, constant(0.2), 500)
     expect(w).toBeCloseTo(2, 4)
     expect(b).toBeCloseTo(1, 4)
-    for (let i = 1; i < history.length; i++) expect(history[i]!.loss).toBeLessThanOrEqual(history[i - 1]!.loss)
+    // Until the loss reaches rounding noise (~1e-30) each step lowers it.
+    for (let i = 1; i < 100; i++) expect(history[i]!.loss).toBeLessThan(history[i - 1]!.loss)
+    expect(history.at(-1)!.loss).toBeLessThan(1e-12)
   })
 })
