@@ -1,0 +1,77 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { broadcastPairArb, broadcastRead, unravel, valuesArb } from '../test/reference.js'
+import * as T from './index.js'
+
+const ops: [string, (a: T.TensorLike, b: T.TensorLike) => T.Tensor, (x: number, y: number) => number][] = [
+  ['add', T.add, (x, y) => x + y],
+  ['sub', T.sub, (x, y) => x - y],
+  ['mul', T.mul, (x, y) => x * y],
+  ['div', T.div, (x, y) => x / y],
+  ['pow', T.pow, Math.pow],
+  ['maximum', T.maximum, Math.max],
+  ['minimum', T.minimum, Math.min],
+  ['equal', T.equal, (x, y) => Number(x === y)],
+  ['notEqual', T.notEqual, (x, y) => Number(x !== y)],
+  ['greater', T.greater, (x, y) => Number(x > y)],
+  ['greaterEqual', T.greaterEqual, (x, y) => Number(x >= y)],
+  ['less', T.less, (x, y) => Number(x < y)],
+  ['lessEqual', T.lessEqual, (x, y) => Number(x <= y)],
+]
+
+describe('binary ops', () => {
+  it.each(ops)('%s broadcasts like NumPy (against index arithmetic)', (_name, op, ref) => {
+    fc.assert(
+      fc.property(
+        broadcastPairArb.chain(({ a, b }) => fc.tuple(valuesArb(a), valuesArb(b))),
+        ([a, b]) => {
+          const out = op(a, b)
+          const shape = T.broadcastShapes('test', a.shape, b.shape)
+          expect(out.shape).toEqual(shape)
+          const data = out.data
+          for (let i = 0; i < out.size; i++) {
+            const idx = unravel(i, shape)
+            expect(data[i]).toBe(ref(broadcastRead(a, idx), broadcastRead(b, idx)))
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('reads transposed, flipped and sliced views without copying them first', () => {
+    const x = T.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
+    expect(T.add(T.transpose(x), T.tensor([10, 20])).toArray()).toEqual([
+      [11, 24],
+      [12, 25],
+      [13, 26],
+    ])
+    expect(T.mul(T.flip(x, 1), 2).toArray()).toEqual([
+      [6, 4, 2],
+      [12, 10, 8],
+    ])
+    expect(T.sub(T.slice(x, [0, 1], [2, 2]), 1).toArray()).toEqual([
+      [1, 2],
+      [4, 5],
+    ])
+  })
+
+  it('promotes dtypes: numbers take the tensor dtype, int32 with float32 gives float32', () => {
+    const i = T.tensor([1, 2], { dtype: 'int32' })
+    expect(T.add(i, 1).dtype).toBe('int32')
+    expect(T.add(i, T.tensor([0.5, 0.5])).dtype).toBe('float32')
+    expect(T.add(T.tensor([1], { dtype: 'float64' }), T.tensor([1])).dtype).toBe('float64')
+    expect(T.div(i, 2).toArray()).toEqual([0.5, 1])
+    expect(T.add(T.tensor([true]), T.tensor([true])).toArray()).toEqual([2])
+    expect(T.greater(i, 1).dtype).toBe('bool')
+  })
+
+  it('names the op and both shapes when broadcasting fails', () => {
+    expect(() => T.add(T.zeros([2, 3]), T.zeros([4]))).toThrow('add: cannot broadcast shapes [2,3] and [4]')
+    expect(() => T.less(T.zeros([2]), T.zeros([3]))).toThrow('less: cannot broadcast shapes [2] and [3]')
+    expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('expected a Tensor or a number, got string')
+  })
+})

@@ -1,0 +1,158 @@
+import { promoteTypes, type DType } from './dtype.js'
+import { asTensor, mapBinary, type TensorLike } from './elementwise.js'
+import { Tensor } from './tensor.js'
+
+/** The result dtype of two operands; a plain number takes the tensor's dtype. @internal */
+export function resultType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype)
+  if (a instanceof Tensor) return a.dtype
+  if (b instanceof Tensor) return b.dtype
+  return 'float32'
+}
+
+/** Applies a binary arithmetic op; bool operands compute in int32. */
+function arithmetic(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, float = false): Tensor {
+  let dtype = resultType(a, b)
+  if (dtype === 'bool') dtype = 'int32'
+  if (float && dtype === 'int32') dtype = 'float32'
+  return mapBinary(op, asTensor(a, dtype), asTensor(b, dtype), dtype, fn)
+}
+
+/**
+ * a + b with broadcasting. A plain number takes the tensor's dtype.
+ * @throws Error when the shapes do not broadcast: `add: cannot broadcast shapes [2,3] and [4]`.
+ * @example
+ * ```ts
+ * import { add, tensor } from '@gd/tensor'
+ * add(tensor([[1], [2]]), tensor([10, 20])).toArray() // [[11, 21], [12, 22]]
+ * add(tensor([1, 2]), 1).toArray() // [2, 3]
+ * ```
+ */
+export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (x, y) => x + y)
+
+/**
+ * a − b with broadcasting.
+ * @example
+ * ```ts
+ * import { sub, tensor } from '@gd/tensor'
+ * sub(tensor([5, 6]), 1).toArray() // [4, 5]
+ * ```
+ */
+export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (x, y) => x - y)
+
+/**
+ * a · b elementwise with broadcasting.
+ * @example
+ * ```ts
+ * import { mul, tensor } from '@gd/tensor'
+ * mul(tensor([1, 2]), tensor([3, 4])).toArray() // [3, 8]
+ * ```
+ */
+export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y)
+
+/**
+ * a / b elementwise with broadcasting; always a float result (int32 operands give float32).
+ * @example
+ * ```ts
+ * import { div, tensor } from '@gd/tensor'
+ * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray() // [0.5, 1.5]
+ * ```
+ */
+export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic('div', a, b, (x, y) => x / y, true)
+
+/**
+ * aᵇ elementwise with broadcasting (float result).
+ * @example
+ * ```ts
+ * import { pow, tensor } from '@gd/tensor'
+ * pow(tensor([2, 3]), 2).toArray() // [4, 9]
+ * ```
+ */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => arithmetic('pow', a, b, Math.pow, true)
+
+/**
+ * The larger of a and b elementwise (NaN if either is NaN).
+ * @example
+ * ```ts
+ * import { maximum, tensor } from '@gd/tensor'
+ * maximum(tensor([1, 5]), tensor([3, 2])).toArray() // [3, 5]
+ * ```
+ */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('maximum', a, b, Math.max)
+
+/**
+ * The smaller of a and b elementwise (NaN if either is NaN).
+ * @example
+ * ```ts
+ * import { minimum, tensor } from '@gd/tensor'
+ * minimum(tensor([1, 5]), tensor([3, 2])).toArray() // [1, 2]
+ * ```
+ */
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('minimum', a, b, Math.min)
+
+/** Applies a comparison; the result is a bool mask. */
+function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number): Tensor {
+  const dtype = resultType(a, b)
+  return mapBinary(op, asTensor(a, dtype), asTensor(b, dtype), 'bool', fn)
+}
+
+/**
+ * a == b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { equal, tensor } from '@gd/tensor'
+ * equal(tensor([1, 2]), 2).toArray() // [false, true]
+ * ```
+ */
+export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b, (x, y) => (x === y ? 1 : 0))
+
+/**
+ * a != b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { notEqual, tensor } from '@gd/tensor'
+ * notEqual(tensor([1, 2]), 2).toArray() // [true, false]
+ * ```
+ */
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0))
+
+/**
+ * a > b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { greater, tensor } from '@gd/tensor'
+ * greater(tensor([1, 3]), 2).toArray() // [false, true]
+ * ```
+ */
+export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b, (x, y) => (x > y ? 1 : 0))
+
+/**
+ * a ≥ b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { greaterEqual, tensor } from '@gd/tensor'
+ * greaterEqual(tensor([1, 2]), 2).toArray() // [false, true]
+ * ```
+ */
+export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  compare('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0))
+
+/**
+ * a < b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { less, tensor } from '@gd/tensor'
+ * less(tensor([1, 3]), 2).toArray() // [true, false]
+ * ```
+ */
+export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b, (x, y) => (x < y ? 1 : 0))
+
+/**
+ * a ≤ b elementwise, as a bool mask.
+ * @example
+ * ```ts
+ * import { lessEqual, tensor } from '@gd/tensor'
+ * lessEqual(tensor([2, 3]), 2).toArray() // [true, false]
+ * ```
+ */
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0))

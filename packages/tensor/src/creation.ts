@@ -1,0 +1,202 @@
+import { allocate, type DType } from './dtype.js'
+import { checkShape, fmt, sizeOf } from './shape.js'
+import { Tensor, type CreateOptions } from './tensor.js'
+
+/**
+ * A tensor of `shape` filled with `value`.
+ *
+ * @throws Error for a shape that is not a list of non-negative integers.
+ * @example
+ * ```ts
+ * import { full } from '@gd/tensor'
+ * full([2, 2], 7).toArray() // [[7, 7], [7, 7]]
+ * ```
+ */
+export function full<D extends DType = 'float32'>(
+  shape: readonly number[],
+  value: number | boolean,
+  options: CreateOptions<D> = {},
+): Tensor<D> {
+  const s = checkShape('full', shape)
+  const dtype = (options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32')) as D
+  const storage = allocate(dtype, sizeOf(s))
+  const v = typeof value === 'boolean' ? Number(value) : value
+  if (v !== 0) storage.fill(v)
+  return new Tensor(storage, s, dtype)
+}
+
+/**
+ * A tensor of zeros.
+ *
+ * @example
+ * ```ts
+ * import { zeros } from '@gd/tensor'
+ * zeros([2, 3]).shape // [2, 3]
+ * ```
+ */
+export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: CreateOptions<D> = {}): Tensor<D> {
+  return full(shape, 0, options)
+}
+
+/**
+ * A tensor of ones.
+ *
+ * @example
+ * ```ts
+ * import { ones } from '@gd/tensor'
+ * ones([3], { dtype: 'int32' }).toArray() // [1, 1, 1]
+ * ```
+ */
+export function ones<D extends DType = 'float32'>(shape: readonly number[], options: CreateOptions<D> = {}): Tensor<D> {
+  return full(shape, 1, options)
+}
+
+/**
+ * A rank-0 tensor holding one value.
+ *
+ * @example
+ * ```ts
+ * import { scalar } from '@gd/tensor'
+ * scalar(2.5).item() // 2.5
+ * ```
+ */
+export function scalar<D extends DType = 'float32'>(value: number | boolean, options: CreateOptions<D> = {}): Tensor<D> {
+  return full([], value, options)
+}
+
+/**
+ * Zeros with the shape (and, unless given, the dtype) of `like`.
+ *
+ * @example
+ * ```ts
+ * import { tensor, zerosLike } from '@gd/tensor'
+ * zerosLike(tensor([[1, 2]])).toArray() // [[0, 0]]
+ * ```
+ */
+export function zerosLike<D extends DType>(like: Tensor<D>, options: CreateOptions<D> = {}): Tensor<D> {
+  return full(like.shape, 0, { dtype: options.dtype ?? like.dtype })
+}
+
+/**
+ * Ones with the shape (and, unless given, the dtype) of `like`.
+ *
+ * @example
+ * ```ts
+ * import { onesLike, tensor } from '@gd/tensor'
+ * onesLike(tensor([5, 6])).toArray() // [1, 1]
+ * ```
+ */
+export function onesLike<D extends DType>(like: Tensor<D>, options: CreateOptions<D> = {}): Tensor<D> {
+  return full(like.shape, 1, { dtype: options.dtype ?? like.dtype })
+}
+
+/**
+ * `value` everywhere, with the shape (and, unless given, the dtype) of `like`.
+ *
+ * @example
+ * ```ts
+ * import { fullLike, tensor } from '@gd/tensor'
+ * fullLike(tensor([5, 6]), 3).toArray() // [3, 3]
+ * ```
+ */
+export function fullLike<D extends DType>(like: Tensor<D>, value: number, options: CreateOptions<D> = {}): Tensor<D> {
+  return full(like.shape, value, { dtype: options.dtype ?? like.dtype })
+}
+
+/**
+ * Evenly spaced values in [start, stop) with the given step, like NumPy's `arange`.
+ * With one argument, `arange(n)` counts 0..n-1.
+ *
+ * @throws Error for a zero or non-finite step.
+ * @example
+ * ```ts
+ * import { arange } from '@gd/tensor'
+ * arange(4).toArray() // [0, 1, 2, 3]
+ * arange(1, 2, 0.25).toArray() // [1, 1.25, 1.5, 1.75]
+ * ```
+ */
+export function arange<D extends DType = 'float32'>(
+  start: number,
+  stop?: number,
+  step = 1,
+  options: CreateOptions<D> = {},
+): Tensor<D> {
+  const [lo, hi] = stop === undefined ? [0, start] : [start, stop]
+  if (!Number.isFinite(step) || step === 0) throw new Error(`arange: step must be a non-zero finite number, got ${step}`)
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
+    throw new Error(`arange: start and stop must be finite, got ${lo} and ${hi}`)
+  }
+  const n = Math.max(0, Math.ceil((hi - lo) / step))
+  const dtype = (options.dtype ?? 'float32') as D
+  const storage = allocate(dtype, n)
+  for (let i = 0; i < n; i++) storage[i] = lo + i * step
+  return new Tensor(storage, [n], dtype)
+}
+
+/**
+ * `num` evenly spaced values from `start` to `stop`, both included.
+ *
+ * @throws Error for a negative or non-integer count.
+ * @example
+ * ```ts
+ * import { linspace } from '@gd/tensor'
+ * linspace(0, 1, 5).toArray() // [0, 0.25, 0.5, 0.75, 1]
+ * ```
+ */
+export function linspace<D extends DType = 'float32'>(
+  start: number,
+  stop: number,
+  num: number,
+  options: CreateOptions<D> = {},
+): Tensor<D> {
+  if (!Number.isInteger(num) || num < 0) throw new Error(`linspace: num must be a non-negative integer, got ${num}`)
+  const dtype = (options.dtype ?? 'float32') as D
+  const storage = allocate(dtype, num)
+  const step = num > 1 ? (stop - start) / (num - 1) : 0
+  for (let i = 0; i < num; i++) storage[i] = i === num - 1 && num > 1 ? stop : start + i * step
+  return new Tensor(storage, [num], dtype)
+}
+
+/**
+ * An identity matrix with `rows` rows and `cols` columns (square unless `cols` is given).
+ *
+ * @example
+ * ```ts
+ * import { eye } from '@gd/tensor'
+ * eye(2).toArray() // [[1, 0], [0, 1]]
+ * ```
+ */
+export function eye<D extends DType = 'float32'>(rows: number, cols = rows, options: CreateOptions<D> = {}): Tensor<D> {
+  const s = checkShape('eye', [rows, cols])
+  const t = zeros(s, options)
+  const n = Math.min(rows, cols)
+  for (let i = 0; i < n; i++) t.storage[i * cols + i] = 1
+  return t
+}
+
+/**
+ * A copy of `t` converted to `dtype` (floats to int32 truncate toward zero; anything non-zero to bool
+ * gives 1). Returns `t` itself when the dtype already matches.
+ *
+ * @example
+ * ```ts
+ * import { cast, tensor } from '@gd/tensor'
+ * cast(tensor([1.7, -1.7, 0]), 'int32').toArray() // [1, -1, 0]
+ * cast(tensor([2, 0]), 'bool').toArray() // [true, false]
+ * ```
+ */
+export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
+  if ((t.dtype as DType) === dtype) return t as unknown as Tensor<D>
+  const src = t.data
+  const out = allocate(dtype, t.size)
+  if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0
+  else out.set(src)
+  return new Tensor(out, t.shape, dtype)
+}
+
+/** Throws unless `t` has the expected dtype(s); used by ops that accept only some dtypes. */
+export function checkDtype(op: string, t: Tensor, allowed: readonly DType[], what = 'input'): void {
+  if (!allowed.includes(t.dtype)) {
+    throw new Error(`${op}: ${what} must have dtype ${allowed.join(' or ')}, got ${t.dtype} of shape ${fmt(t.shape)}`)
+  }
+}

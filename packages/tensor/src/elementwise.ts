@@ -1,0 +1,102 @@
+/**
+ * The loops behind every elementwise op: map one tensor, or combine two (or three) under NumPy
+ * broadcasting, reading views through their strides without copying them first.
+ * @module
+ */
+import { allocate, type DType, type Storage } from './dtype.js'
+import { broadcastShapes, sizeOf, type Shape } from './shape.js'
+import { Tensor } from './tensor.js'
+import { broadcastStrides } from './view.js'
+
+/** A tensor, or a plain number that takes the other operand's dtype (it never widens it). */
+export type TensorLike = Tensor | number
+
+/** Wraps a number as a scalar tensor of `dtype`; passes tensors through. @internal */
+export function asTensor(x: TensorLike, dtype: DType): Tensor {
+  if (x instanceof Tensor) return x
+  if (typeof x !== 'number') throw new Error(`expected a Tensor or a number, got ${typeof x}`)
+  const s = allocate(dtype, 1)
+  s[0] = x
+  return new Tensor(s, [], dtype)
+}
+
+/**
+ * out[i] = fn(t[i]) into fresh storage of `dtype`.
+ * @internal
+ */
+export function mapUnary(t: Tensor, dtype: DType, fn: (x: number) => number): Tensor {
+  const out = allocate(dtype, t.size)
+  const src = t.data
+  for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
+  return new Tensor(out, t.shape, dtype)
+}
+
+/**
+ * out = fn(a, b) under broadcasting, into fresh storage of `dtype`.
+ * @internal
+ */
+export function mapBinary(
+  op: string,
+  a: Tensor,
+  b: Tensor,
+  dtype: DType,
+  fn: (x: number, y: number) => number,
+): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape)
+  const n = sizeOf(shape)
+  const out = allocate(dtype, n)
+  if (n === 0) return new Tensor(out, shape, dtype)
+  if (a.isContiguous && b.isContiguous && a.size === n && b.size === n) {
+    const A = a.storage
+    const B = b.storage
+    const oa = a.offset
+    const ob = b.offset
+    for (let i = 0; i < n; i++) out[i] = fn(A[oa + i]!, B[ob + i]!)
+  } else if (b.size === 1 && a.isContiguous && a.size === n) {
+    const A = a.storage
+    const oa = a.offset
+    const y = b.storage[b.offset]!
+    for (let i = 0; i < n; i++) out[i] = fn(A[oa + i]!, y)
+  } else if (a.size === 1 && b.isContiguous && b.size === n) {
+    const B = b.storage
+    const ob = b.offset
+    const x = a.storage[a.offset]!
+    for (let i = 0; i < n; i++) out[i] = fn(x, B[ob + i]!)
+  } else {
+    stridedBinary(out, shape, a, b, fn)
+  }
+  return new Tensor(out, shape, dtype)
+}
+
+/** The general case: walk the output in row-major order, moving each input by its strides. */
+function stridedBinary(out: Storage, shape: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number): void {
+  const rank = shape.length
+  const sa = broadcastStrides(a, shape)
+  const sb = broadcastStrides(b, shape)
+  const A = a.storage
+  const B = b.storage
+  const inner = shape[rank - 1]!
+  const ia = sa[rank - 1]!
+  const ib = sb[rank - 1]!
+  const index = new Array<number>(rank).fill(0)
+  let pa = a.offset
+  let pb = b.offset
+  for (let o = 0; o < out.length; o += inner) {
+    for (let j = 0; j < inner; j++) out[o + j] = fn(A[pa + j * ia]!, B[pb + j * ib]!)
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++
+      pa += sa[d]!
+      pb += sb[d]!
+      if (index[d]! < shape[d]!) break
+      pa -= sa[d]! * shape[d]!
+      pb -= sb[d]! * shape[d]!
+      index[d] = 0
+    }
+  }
+}
+
+/** The storage of `t` broadcast to `shape`, contiguous. @internal */
+export function expandTo(t: Tensor, shape: Shape): Storage {
+  if (t.size === sizeOf(shape) && t.rank === shape.length) return t.data
+  return new Tensor(t.storage, shape, t.dtype, broadcastStrides(t, shape), t.offset).data
+}

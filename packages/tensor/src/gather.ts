@@ -1,0 +1,102 @@
+import { allocate, type DType } from './dtype.js'
+import { checkDtype } from './creation.js'
+import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'
+import { Tensor } from './tensor.js'
+
+function checkIndices(op: string, indices: Tensor, bound: number, what: string): Int32Array | Uint8Array | Float32Array | Float64Array {
+  checkDtype(op, indices, ['int32'], 'indices')
+  const idx = indices.data
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!
+    if (v < 0 || v >= bound) {
+      throw new Error(`${op}: index ${v} is out of range for ${what} of size ${bound} (expected 0..${bound - 1})`)
+    }
+  }
+  return idx
+}
+
+/**
+ * Picks slices of `x` along `axis` by int32 indices (NumPy's `take`): the result has shape
+ * `x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`.
+ *
+ * @throws Error for non-int32 indices or an index out of range.
+ * @example
+ * ```ts
+ * import { gather, tensor } from '@gd/tensor'
+ * const x = tensor([[1, 2], [3, 4], [5, 6]])
+ * gather(x, tensor([2, 0], { dtype: 'int32' })).toArray() // [[5, 6], [1, 2]]
+ * gather(x, tensor([1], { dtype: 'int32' }), 1).toArray() // [[2], [4], [6]]
+ * ```
+ */
+export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
+  const ax = normalizeAxis('gather', axis, x.rank)
+  const n = x.shape[ax]!
+  const idx = checkIndices('gather', indices, n, `axis ${ax}`)
+  const outer = sizeOf(x.shape.slice(0, ax))
+  const inner = sizeOf(x.shape.slice(ax + 1))
+  const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)]
+  const src = x.data
+  const out = allocate(x.dtype, outer * idx.length * inner)
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < idx.length; j++) {
+      const from = (o * n + idx[j]!) * inner
+      out.set(src.subarray(from, from + inner), (o * idx.length + j) * inner)
+    }
+  }
+  return new Tensor(out, shape, x.dtype)
+}
+
+/**
+ * The adjoint of {@link gather}: a tensor of `shape` that is zero except that each slice of `updates`
+ * is added at its index along `axis` (repeated indices accumulate). `updates` has the shape that
+ * `gather(zeros(shape), indices, axis)` would have.
+ *
+ * @throws Error for mismatched shapes, non-int32 indices or an index out of range.
+ * @example
+ * ```ts
+ * import { scatterAdd, tensor } from '@gd/tensor'
+ * scatterAdd([3], tensor([0, 2, 0], { dtype: 'int32' }), tensor([1, 2, 3])).toArray() // [4, 0, 2]
+ * ```
+ */
+export function scatterAdd(shape: readonly number[], indices: Tensor, updates: Tensor, axis = 0): Tensor {
+  const s = checkShape('scatterAdd', shape)
+  const ax = normalizeAxis('scatterAdd', axis, s.length)
+  const n = s[ax]!
+  const idx = checkIndices('scatterAdd', indices, n, `axis ${ax}`)
+  const expected = [...s.slice(0, ax), ...indices.shape, ...s.slice(ax + 1)]
+  if (expected.length !== updates.rank || expected.some((d, i) => d !== updates.shape[i])) {
+    throw new Error(`scatterAdd: updates must have shape ${fmt(expected)}, got ${fmt(updates.shape)}`)
+  }
+  const outer = sizeOf(s.slice(0, ax))
+  const inner = sizeOf(s.slice(ax + 1))
+  const dtype: DType = updates.dtype === 'bool' ? 'int32' : updates.dtype
+  const out = allocate(dtype, sizeOf(s))
+  const src = updates.data
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < idx.length; j++) {
+      const to = (o * n + idx[j]!) * inner
+      const from = (o * idx.length + j) * inner
+      for (let k = 0; k < inner; k++) out[to + k]! += src[from + k]!
+    }
+  }
+  return new Tensor(out, s, dtype)
+}
+
+/**
+ * One-hot encoding of int32 class indices: shape `indices.shape ++ [depth]`, 1 at each index.
+ *
+ * @throws Error for an index outside 0..depth-1 or a bad depth.
+ * @example
+ * ```ts
+ * import { oneHot, tensor } from '@gd/tensor'
+ * oneHot(tensor([2, 0], { dtype: 'int32' }), 3).toArray() // [[0, 0, 1], [1, 0, 0]]
+ * ```
+ */
+export function oneHot<D extends DType = 'float32'>(indices: Tensor, depth: number, options: { dtype?: D } = {}): Tensor<D> {
+  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`)
+  const idx = checkIndices('oneHot', indices, depth, 'depth')
+  const dtype = (options.dtype ?? 'float32') as D
+  const out = allocate(dtype, idx.length * depth)
+  for (let i = 0; i < idx.length; i++) out[i * depth + idx[i]!] = 1
+  return new Tensor(out, [...indices.shape, depth], dtype)
+}

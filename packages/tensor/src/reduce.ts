@@ -1,0 +1,279 @@
+import { allocate, type DType, type Storage } from './dtype.js'
+import { fmt, normalizeAxes, normalizeAxis } from './shape.js'
+import { Tensor } from './tensor.js'
+import { transpose } from './view.js'
+
+/** Options for reductions. */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (negative counts from the end); all axes when omitted. */
+  axis?: number | readonly number[]
+  /** Keep reduced axes as size-1 dimensions, so the result broadcasts against the input. */
+  keepdims?: boolean
+}
+
+type Block = (data: Storage, start: number, length: number) => number
+
+/**
+ * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
+ * output element reduces one contiguous run of the (possibly copied) data.
+ * @internal
+ */
+export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block): Tensor {
+  const axes = normalizeAxes(op, options.axis, t.rank)
+  const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
+  const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
+  const data = moved.data
+  let length = 1
+  for (const a of axes) length *= t.shape[a]!
+  const shape = options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
+  const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
+  const out = allocate(dtype, count)
+  for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
+  return new Tensor(out, shape, dtype)
+}
+
+const sumBlock: Block = (d, s, n) => {
+  let acc = 0
+  for (let i = s; i < s + n; i++) acc += d[i]!
+  return acc
+}
+const prodBlock: Block = (d, s, n) => {
+  let acc = 1
+  for (let i = s; i < s + n; i++) acc *= d[i]!
+  return acc
+}
+const maxBlock: Block = (d, s, n) => {
+  let m = -Infinity
+  for (let i = s; i < s + n; i++) {
+    const v = d[i]!
+    if (v > m || v !== v) m = v
+    if (m !== m) return m
+  }
+  return m
+}
+const minBlock: Block = (d, s, n) => {
+  let m = Infinity
+  for (let i = s; i < s + n; i++) {
+    const v = d[i]!
+    if (v < m || v !== v) m = v
+    if (m !== m) return m
+  }
+  return m
+}
+
+const integral = (t: Tensor): DType => (t.dtype === 'bool' ? 'int32' : t.dtype)
+const floating = (t: Tensor): DType => (t.dtype === 'float64' ? 'float64' : 'float32')
+
+/**
+ * Σ x over the given axes. bool counts as int32.
+ * @example
+ * ```ts
+ * import { sum, tensor } from '@gd/tensor'
+ * sum(tensor([[1, 2], [3, 4]])).item() // 10
+ * sum(tensor([[1, 2], [3, 4]]), { axis: 1 }).toArray() // [3, 7]
+ * sum(tensor([[1, 2], [3, 4]]), { axis: 0, keepdims: true }).toArray() // [[4, 6]]
+ * ```
+ */
+export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock)
+
+/**
+ * Π x over the given axes.
+ * @example
+ * ```ts
+ * import { prod, tensor } from '@gd/tensor'
+ * prod(tensor([2, 3, 4])).item() // 24
+ * ```
+ */
+export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('prod', x, options, integral(x), prodBlock)
+
+/**
+ * The arithmetic mean over the given axes (float result; NaN for an empty reduction).
+ * @example
+ * ```ts
+ * import { mean, tensor } from '@gd/tensor'
+ * mean(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray() // [2, 3]
+ * ```
+ */
+export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n)
+
+/**
+ * The largest element over the given axes (NaN if any is NaN).
+ * @throws Error when reducing an empty axis (there is no maximum of nothing).
+ * @example
+ * ```ts
+ * import { max, tensor } from '@gd/tensor'
+ * max(tensor([[1, 5], [3, 2]]), { axis: 1 }).toArray() // [5, 3]
+ * ```
+ */
+export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('max', x, options, x.dtype, nonEmpty('max', x, maxBlock))
+
+/**
+ * The smallest element over the given axes (NaN if any is NaN).
+ * @throws Error when reducing an empty axis.
+ * @example
+ * ```ts
+ * import { min, tensor } from '@gd/tensor'
+ * min(tensor([[1, 5], [3, 2]]), { axis: 1 }).toArray() // [1, 2]
+ * ```
+ */
+export const min = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('min', x, options, x.dtype, nonEmpty('min', x, minBlock))
+
+function nonEmpty(op: string, x: Tensor, block: Block): Block {
+  return (d, s, n) => {
+    if (n === 0) throw new Error(`${op}: cannot reduce an empty axis of shape ${fmt(x.shape)}`)
+    return block(d, s, n)
+  }
+}
+
+/** Options for {@link variance} and {@link std}. */
+export interface VarianceOptions extends ReduceOptions {
+  /** Subtracted from the count in the denominator: 0 (population, the default, as NumPy and JAX) or 1 (sample, Bessel's correction, PyTorch's default). */
+  correction?: number
+}
+
+/**
+ * Variance Σ(x − x̄)² / (N − correction) over the given axes, computed in two passes.
+ * @example
+ * ```ts
+ * import { tensor, variance } from '@gd/tensor'
+ * variance(tensor([1, 2, 3, 4])).item() // 1.25
+ * variance(tensor([1, 2, 3, 4]), { correction: 1 }).item() // 1.6666666269302368 (5/3 in float32)
+ * ```
+ */
+export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
+  const c = options.correction ?? 0
+  if (!(c >= 0)) throw new Error(`variance: correction must be >= 0, got ${c}`)
+  return reduceWith('variance', x, options, floating(x), (d, s, n) => {
+    const m = sumBlock(d, s, n) / n
+    let acc = 0
+    for (let i = s; i < s + n; i++) acc += (d[i]! - m) ** 2
+    return acc / (n - c)
+  })
+}
+
+/**
+ * Standard deviation: the square root of {@link variance}.
+ * @example
+ * ```ts
+ * import { std, tensor } from '@gd/tensor'
+ * std(tensor([1, 3])).item() // 1
+ * ```
+ */
+export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
+  const v = variance(x, options)
+  for (let i = 0; i < v.storage.length; i++) v.storage[i] = Math.sqrt(v.storage[i]!)
+  return v
+}
+
+/**
+ * log Σ exp(x) over the given axes, computed stably as m + log Σ exp(x − m) with m the maximum,
+ * so large inputs do not overflow. −Infinity when every input is −Infinity.
+ * @example
+ * ```ts
+ * import { logSumExp, tensor } from '@gd/tensor'
+ * logSumExp(tensor([1000, 1000])).item() // 1000.6931... (log 2 + 1000), no overflow
+ * ```
+ */
+export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('logSumExp', x, options, floating(x), (d, s, n) => {
+    const m = maxBlock(d, s, n)
+    if (m === -Infinity || m !== m || m === Infinity) return m
+    let acc = 0
+    for (let i = s; i < s + n; i++) acc += Math.exp(d[i]! - m)
+    return m + Math.log(acc)
+  })
+
+/** Options for {@link norm}. */
+export interface NormOptions extends ReduceOptions {
+  /** Which vector norm: 1 (Σ|x|), 2 (√Σx², the default) or Infinity (max |x|). */
+  ord?: 1 | 2 | typeof Infinity
+}
+
+/**
+ * A vector norm of the elements over the given axes (all axes: the Frobenius norm for ord 2).
+ * @throws Error for an unsupported `ord`.
+ * @example
+ * ```ts
+ * import { norm, tensor } from '@gd/tensor'
+ * norm(tensor([3, 4])).item() // 5
+ * norm(tensor([3, -4]), { ord: 1 }).item() // 7
+ * ```
+ */
+export function norm(x: Tensor, options: NormOptions = {}): Tensor {
+  const ord = options.ord ?? 2
+  const blocks: Record<string, Block> = {
+    1: (d, s, n) => {
+      let acc = 0
+      for (let i = s; i < s + n; i++) acc += Math.abs(d[i]!)
+      return acc
+    },
+    2: (d, s, n) => {
+      let scale = 0
+      for (let i = s; i < s + n; i++) scale = Math.max(scale, Math.abs(d[i]!))
+      if (scale === 0 || !Number.isFinite(scale)) return scale
+      let acc = 0
+      for (let i = s; i < s + n; i++) acc += (d[i]! / scale) ** 2
+      return scale * Math.sqrt(acc)
+    },
+    Infinity: (d, s, n) => {
+      let m = 0
+      for (let i = s; i < s + n; i++) m = Math.max(m, Math.abs(d[i]!))
+      return m
+    },
+  }
+  const block = blocks[String(ord)]
+  if (block === undefined) throw new Error(`norm: ord must be 1, 2 or Infinity, got ${String(ord)}`)
+  return reduceWith('norm', x, options, floating(x), block)
+}
+
+/** Options for {@link argmax} and {@link argmin}. */
+export interface ArgOptions {
+  /** The axis to search; the flattened tensor when omitted. */
+  axis?: number
+  /** Keep the searched axis as size 1. */
+  keepdims?: boolean
+}
+
+function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: number, best: number) => boolean): Tensor {
+  if (x.size === 0) throw new Error(`${op}: cannot search an empty tensor of shape ${fmt(x.shape)}`)
+  const flat = options.axis === undefined
+  const t = flat ? new Tensor(x.data, [x.size], x.dtype) : x
+  const axis = flat ? 0 : normalizeAxis(op, options.axis!, x.rank)
+  const out = reduceWith(op, t, { axis, keepdims: options.keepdims === true && !flat }, 'int32', (d, s, n) => {
+    let best = 0
+    for (let i = 1; i < n; i++) {
+      const v = d[s + i]!
+      const b = d[s + best]!
+      if (b !== b) break
+      if (better(v, b) || v !== v) best = i
+    }
+    return best
+  })
+  return flat && options.keepdims === true ? new Tensor(out.storage as Int32Array, x.shape.map(() => 1), 'int32') : out
+}
+
+/**
+ * Index of the largest element along `axis` (or in the flattened tensor), as int32. The first index
+ * wins ties; a NaN counts as the largest.
+ * @example
+ * ```ts
+ * import { argmax, tensor } from '@gd/tensor'
+ * argmax(tensor([[1, 9, 9], [7, 2, 3]]), { axis: 1 }).toArray() // [1, 0]
+ * argmax(tensor([[1, 9], [7, 2]])).item() // 1
+ * ```
+ */
+export const argmax = (x: Tensor, options: ArgOptions = {}): Tensor => argReduce('argmax', x, options, (v, b) => v > b)
+
+/**
+ * Index of the smallest element along `axis` (or in the flattened tensor), as int32. The first index
+ * wins ties; a NaN counts as the smallest.
+ * @example
+ * ```ts
+ * import { argmin, tensor } from '@gd/tensor'
+ * argmin(tensor([3, 1, 1])).item() // 1
+ * ```
+ */
+export const argmin = (x: Tensor, options: ArgOptions = {}): Tensor => argReduce('argmin', x, options, (v, b) => v < b)

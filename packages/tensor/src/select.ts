@@ -1,0 +1,45 @@
+import { allocate } from './dtype.js'
+import { asTensor, expandTo, mapUnary, type TensorLike } from './elementwise.js'
+import { resultType } from './binary.js'
+import { broadcastShapes, sizeOf } from './shape.js'
+import { Tensor } from './tensor.js'
+
+/**
+ * Picks `a` where `condition` is non-zero (true) and `b` elsewhere, broadcasting all three.
+ *
+ * @throws Error when the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { tensor, where } from '@gd/tensor'
+ * where(tensor([true, false]), tensor([1, 2]), 0).toArray() // [1, 0]
+ * ```
+ */
+export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(condition instanceof Tensor)) throw new Error(`where: condition must be a Tensor, got ${typeof condition}`)
+  const dtype = resultType(a, b)
+  const ta = asTensor(a, dtype)
+  const tb = asTensor(b, dtype)
+  const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape)
+  const c = expandTo(condition, shape)
+  const x = expandTo(ta, shape)
+  const y = expandTo(tb, shape)
+  const out = allocate(dtype, sizeOf(shape))
+  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!
+  return new Tensor(out, shape, dtype)
+}
+
+/**
+ * Limits every element to [min, max]: min(max(x, min), max). NaN stays NaN.
+ *
+ * @throws Error when `min > max`.
+ * @example
+ * ```ts
+ * import { clip, tensor } from '@gd/tensor'
+ * clip(tensor([-2, 0.5, 3]), 0, 1).toArray() // [0, 0.5, 1]
+ * ```
+ */
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  if (!(min <= max)) throw new Error(`clip: min must be <= max, got ${min} and ${max}`)
+  const dtype = x.dtype === 'bool' ? 'int32' : x.dtype
+  return mapUnary(x, dtype, (v) => (v < min ? min : v > max ? max : v))
+}

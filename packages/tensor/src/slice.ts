@@ -1,0 +1,95 @@
+import { allocate } from './dtype.js'
+import { fmt, normalizeAxes } from './shape.js'
+import { Tensor } from './tensor.js'
+
+/**
+ * A view of a box of `t`: `size[i]` elements from `begin[i]` on each axis. A negative `begin` counts
+ * from the end; a `size` of -1 takes everything to the end. Axes not listed are taken whole.
+ *
+ * @throws Error when the box leaves the tensor.
+ * @example
+ * ```ts
+ * import { slice, tensor } from '@gd/tensor'
+ * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).toArray() // [[2, 3], [5, 6]]
+ * slice(tensor([1, 2, 3, 4]), [-2], [-1]).toArray() // [3, 4]
+ * ```
+ */
+export function slice(t: Tensor, begin: readonly number[], size: readonly number[] = []): Tensor {
+  if (begin.length > t.rank || size.length > t.rank) {
+    throw new Error(`slice: begin ${fmt(begin)} and size ${fmt(size)} have more entries than rank ${t.rank}`)
+  }
+  let offset = t.offset
+  const shape = t.shape.map((d, i) => {
+    let b = begin[i] ?? 0
+    if (b < 0) b += d
+    const s = size[i] === undefined || size[i] === -1 ? d - b : size[i]!
+    if (!Number.isInteger(b) || !Number.isInteger(s) || b < 0 || s < 0 || b + s > d) {
+      throw new Error(
+        `slice: begin ${fmt(begin)} with size ${fmt(size)} is out of bounds for shape ${fmt(t.shape)} (axis ${i})`,
+      )
+    }
+    offset += b * t.strides[i]!
+    return s
+  })
+  return new Tensor(t.storage, shape, t.dtype, t.strides, offset)
+}
+
+/**
+ * Reverses the order of elements along the given axes (all when omitted), as a view.
+ *
+ * @example
+ * ```ts
+ * import { flip, tensor } from '@gd/tensor'
+ * flip(tensor([[1, 2], [3, 4]]), 1).toArray() // [[2, 1], [4, 3]]
+ * ```
+ */
+export function flip(t: Tensor, axes?: number | readonly number[]): Tensor {
+  const list = normalizeAxes('flip', axes, t.rank)
+  let offset = t.offset
+  const strides = t.strides.map((s, i) => {
+    if (!list.includes(i)) return s
+    if (t.shape[i]! > 0) offset += (t.shape[i]! - 1) * s
+    return -s
+  })
+  return new Tensor(t.storage, t.shape, t.dtype, strides, offset)
+}
+
+/**
+ * Pads with a constant: `widths[i] = [before, after]` elements on axis i (missing axes get none).
+ *
+ * @throws Error for negative or non-integer widths, or more widths than axes.
+ * @example
+ * ```ts
+ * import { pad, tensor } from '@gd/tensor'
+ * pad(tensor([[1, 2]]), [[1, 0], [0, 1]]).toArray() // [[0, 0, 0], [1, 2, 0]]
+ * ```
+ */
+export function pad(t: Tensor, widths: readonly (readonly [number, number])[], value = 0): Tensor {
+  if (widths.length > t.rank || widths.some((w) => w.length !== 2 || w.some((x) => !Number.isInteger(x) || x < 0))) {
+    throw new Error(
+      `pad: widths must be up to ${t.rank} pairs of non-negative integers, got ${JSON.stringify(widths)}`,
+    )
+  }
+  const before = t.shape.map((_, i) => widths[i]?.[0] ?? 0)
+  const shape = t.shape.map((d, i) => d + before[i]! + (widths[i]?.[1] ?? 0))
+  const size = shape.reduce((a, b) => a * b, 1)
+  const out = allocate(t.dtype, size)
+  if (value !== 0) out.fill(value)
+  if (t.size === 0) return new Tensor(out, shape, t.dtype)
+  const src = t.data
+  const rank = t.rank
+  const inner = rank === 0 ? 1 : t.shape[rank - 1]!
+  const outStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1))
+  const index = new Array<number>(rank).fill(0)
+  for (let s = 0; s < src.length; s += inner) {
+    let o = 0
+    for (let d = 0; d < rank; d++) o += (index[d]! + before[d]!) * outStrides[d]!
+    out.set(src.subarray(s, s + inner), o)
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++
+      if (index[d]! < t.shape[d]!) break
+      index[d] = 0
+    }
+  }
+  return new Tensor(out, shape, t.dtype)
+}

@@ -1,0 +1,189 @@
+import { fmt, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
+import type { DType } from './dtype.js'
+import { Tensor } from './tensor.js'
+
+/**
+ * The same elements with a new shape. One entry may be `-1`, inferred from the size.
+ * A view (no copy) when `t` is contiguous, else a contiguous copy.
+ *
+ * @throws Error when the sizes differ or the shape has a bad entry.
+ * @example
+ * ```ts
+ * import { arange, reshape } from '@gd/tensor'
+ * reshape(arange(6), [2, -1]).shape // [2, 3]
+ * ```
+ */
+export function reshape<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
+  const target = inferShape('reshape', t, shape)
+  const src = t.isContiguous ? t : contiguous(t)
+  return new Tensor(src.storage, target, t.dtype, stridesOf(target), src.offset)
+}
+
+function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
+  let unknown = -1
+  let known = 1
+  shape.forEach((d, i) => {
+    if (d === -1 && unknown === -1) unknown = i
+    else if (!Number.isInteger(d) || d < 0) {
+      throw new Error(`${op}: shape must hold non-negative integers and at most one -1, got ${fmt(shape)}`)
+    } else known *= d
+  })
+  const out = [...shape]
+  if (unknown >= 0) {
+    if (known === 0 || t.size % known !== 0) {
+      throw new Error(`${op}: cannot infer -1 in ${fmt(shape)} for ${t.size} elements of shape ${fmt(t.shape)}`)
+    }
+    out[unknown] = t.size / known
+  }
+  if (sizeOf(out) !== t.size) {
+    throw new Error(`${op}: cannot reshape ${fmt(t.shape)} (${t.size} elements) to ${fmt(shape)}`)
+  }
+  return out
+}
+
+/**
+ * Flattens to one dimension (a view when contiguous).
+ *
+ * @example
+ * ```ts
+ * import { flatten, zeros } from '@gd/tensor'
+ * flatten(zeros([2, 3])).shape // [6]
+ * ```
+ */
+export function flatten<D extends DType>(t: Tensor<D>): Tensor<D> {
+  return reshape(t, [t.size])
+}
+
+/**
+ * Permutes dimensions: output dimension i is input dimension `perm[i]`. Without `perm`, reverses
+ * them (a matrix transpose for rank 2). Always a view; no data moves.
+ *
+ * @throws Error when `perm` is not a permutation of 0..rank-1.
+ * @example
+ * ```ts
+ * import { tensor, transpose } from '@gd/tensor'
+ * transpose(tensor([[1, 2, 3]])).toArray() // [[1], [2], [3]]
+ * transpose(tensor([[[1, 2]]]), [2, 0, 1]).shape // [2, 1, 1]
+ * ```
+ */
+export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[]): Tensor<D> {
+  const order = perm ?? t.shape.map((_, i) => t.rank - 1 - i)
+  const seen = new Set(order.map((a) => normalizeAxis('transpose', a, t.rank)))
+  if (order.length !== t.rank || seen.size !== t.rank) {
+    throw new Error(`transpose: perm must be a permutation of 0..${t.rank - 1}, got ${fmt(order)}`)
+  }
+  const axes = [...seen]
+  return new Tensor(
+    t.storage,
+    axes.map((a) => t.shape[a]!),
+    t.dtype,
+    axes.map((a) => t.strides[a]!),
+    t.offset,
+  )
+}
+
+/**
+ * Swaps the last two dimensions (the matrix transpose of every matrix in a batch), as a view.
+ *
+ * @throws Error for rank < 2.
+ * @example
+ * ```ts
+ * import { matrixTranspose, zeros } from '@gd/tensor'
+ * matrixTranspose(zeros([5, 2, 3])).shape // [5, 3, 2]
+ * ```
+ */
+export function matrixTranspose<D extends DType>(t: Tensor<D>): Tensor<D> {
+  if (t.rank < 2) throw new Error(`matrixTranspose: input must have rank >= 2, got shape ${fmt(t.shape)}`)
+  const perm = t.shape.map((_, i) => i)
+  perm[t.rank - 2] = t.rank - 1
+  perm[t.rank - 1] = t.rank - 2
+  return transpose(t, perm)
+}
+
+/**
+ * Inserts a dimension of size 1 at `axis` (negative counts from the end of the result), as a view.
+ *
+ * @example
+ * ```ts
+ * import { expandDims, zeros } from '@gd/tensor'
+ * expandDims(zeros([2, 3]), 0).shape // [1, 2, 3]
+ * expandDims(zeros([2, 3]), -1).shape // [2, 3, 1]
+ * ```
+ */
+export function expandDims<D extends DType>(t: Tensor<D>, axis: number): Tensor<D> {
+  const a = normalizeAxis('expandDims', axis, t.rank + 1)
+  const shape = [...t.shape]
+  const strides = [...t.strides]
+  shape.splice(a, 0, 1)
+  strides.splice(a, 0, a < t.rank ? t.strides[a]! * t.shape[a]! : 1)
+  return new Tensor(t.storage, shape, t.dtype, strides, t.offset)
+}
+
+/**
+ * Removes dimensions of size 1: the given axes, or all of them. A view.
+ *
+ * @throws Error when a named axis does not have size 1.
+ * @example
+ * ```ts
+ * import { squeeze, zeros } from '@gd/tensor'
+ * squeeze(zeros([1, 2, 1])).shape // [2]
+ * squeeze(zeros([1, 2, 1]), [0]).shape // [2, 1]
+ * ```
+ */
+export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly number[]): Tensor<D> {
+  const list = axes === undefined ? null : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis('squeeze', a, t.rank))
+  for (const a of list ?? []) {
+    if (t.shape[a] !== 1) {
+      throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, expected 1 (shape ${fmt(t.shape)})`)
+    }
+  }
+  const keep = t.shape.map((d, i) => (list === null ? d !== 1 : !list.includes(i)))
+  return new Tensor(
+    t.storage,
+    t.shape.filter((_, i) => keep[i]),
+    t.dtype,
+    t.strides.filter((_, i) => keep[i]),
+    t.offset,
+  )
+}
+
+/**
+ * `t` itself when already contiguous, else a row-major copy.
+ *
+ * @example
+ * ```ts
+ * import { contiguous, tensor, transpose } from '@gd/tensor'
+ * contiguous(transpose(tensor([[1, 2], [3, 4]]))).isContiguous // true
+ * ```
+ */
+export function contiguous<D extends DType>(t: Tensor<D>): Tensor<D> {
+  if (t.isContiguous) return t
+  return new Tensor(t.data, t.shape, t.dtype)
+}
+
+/**
+ * Broadcasts `t` to `shape` under NumPy rules, as a view (broadcast dimensions get stride 0).
+ *
+ * @throws Error when `t`'s shape does not broadcast to `shape`.
+ * @example
+ * ```ts
+ * import { broadcastTo, tensor } from '@gd/tensor'
+ * broadcastTo(tensor([1, 2]), [2, 2]).toArray() // [[1, 2], [1, 2]]
+ * ```
+ */
+export function broadcastTo<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
+  const result = broadcastShapes('broadcastTo', t.shape, shape)
+  if (result.length !== shape.length || result.some((d, i) => d !== shape[i])) {
+    throw new Error(`broadcastTo: cannot broadcast shape ${fmt(t.shape)} to ${fmt(shape)}`)
+  }
+  return new Tensor(t.storage, [...shape], t.dtype, broadcastStrides(t, shape), t.offset)
+}
+
+/**
+ * Strides that read `t` as if broadcast to `shape` (0 along broadcast dimensions). The caller has
+ * checked that the shapes broadcast.
+ */
+export function broadcastStrides(t: Tensor, shape: Shape): number[] {
+  const lead = shape.length - t.rank
+  return shape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!))
+}
