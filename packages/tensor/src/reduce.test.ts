@@ -1,0 +1,107 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ravel, tensorArb, unravel } from '../test/reference.js'
+import * as T from './index.js'
+
+type Ref = (values: number[]) => number
+const sumRef: Ref = (v) => v.reduce((a, b) => a + b, 0)
+const refs: [string, (x: T.Tensor, o: T.ReduceOptions) => T.Tensor, Ref][] = [
+  ['sum', T.sum, sumRef],
+  ['prod', T.prod, (v) => v.reduce((a, b) => a * b, 1)],
+  ['mean', T.mean, (v) => sumRef(v) / v.length],
+  ['max', T.max, (v) => Math.max(...v)],
+  ['min', T.min, (v) => Math.min(...v)],
+  ['variance', T.variance, (v) => sumRef(v.map((x) => (x - sumRef(v) / v.length) ** 2)) / v.length],
+  ['std', T.std, (v) => Math.sqrt(sumRef(v.map((x) => (x - sumRef(v) / v.length) ** 2)) / v.length)],
+  ['logSumExp', T.logSumExp, (v) => Math.log(sumRef(v.map(Math.exp)))],
+  ['norm', T.norm, (v) => Math.sqrt(sumRef(v.map((x) => x * x)))],
+]
+
+/** Reduces by brute force: group input elements by their output multi-index. */
+function naiveReduce(x: T.Tensor, axes: number[], keepdims: boolean, ref: Ref): { shape: number[]; values: number[] } {
+  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+  const groups = new Map<number, number[]>()
+  const data = x.data
+  for (let i = 0; i < x.size; i++) {
+    const idx = unravel(i, x.shape).map((v, d) => (axes.includes(d) ? 0 : v))
+    const key = ravel(idx, keptShape)
+    groups.set(key, [...(groups.get(key) ?? []), data[i]!])
+  }
+  const count = keptShape.reduce((a, b) => a * b, 1)
+  const values = Array.from({ length: count }, (_, k) => ref(groups.get(k) ?? []))
+  return { shape: keepdims ? keptShape : x.shape.filter((_, i) => !axes.includes(i)), values }
+}
+
+const withAxes = tensorArb(4, 4).chain((x) =>
+  fc.tuple(fc.constant(x), fc.subarray(x.shape.map((_, i) => i)), fc.boolean()),
+)
+
+describe('reductions', () => {
+  it.each(refs)('%s over random axes matches a brute-force reduction', (_name, op, ref) => {
+    fc.assert(
+      fc.property(withAxes, ([x, axes, keepdims]) => {
+        const options = { axis: axes.length === 0 ? undefined : axes, keepdims }
+        const out = op(x, axes.length === 0 ? { keepdims } : { axis: axes, keepdims })
+        const expected = naiveReduce(x, axes.length === 0 ? x.shape.map((_, i) => i) : axes, keepdims, ref)
+        expect(out.shape, JSON.stringify(options)).toEqual(expected.shape)
+        const got = [...out.data]
+        // float64 sums in a different order differ in the last bits only.
+        expected.values.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 8))
+      }),
+      { numRuns: 50 },
+    )
+  })
+
+  it('takes negative axes, and sums bool masks as counts', () => {
+    const x = T.tensor([
+      [1, 2],
+      [3, 4],
+    ])
+    expect(T.sum(x, { axis: -1 }).toArray()).toEqual([3, 7])
+    expect(T.sum(T.tensor([true, true, false])).toArray()).toBe(2)
+    expect(T.sum(T.tensor([true])).dtype).toBe('int32')
+    expect(T.mean(T.tensor([1, 2], { dtype: 'int32' })).dtype).toBe('float32')
+  })
+
+  it('keeps logSumExp finite where the naive formula overflows', () => {
+    // log(e^1000 + e^1000) = 1000 + log 2
+    expect(T.logSumExp(T.tensor([1000, 1000], { dtype: 'float64' })).item()).toBeCloseTo(1000 + Math.LN2, 10)
+    expect(T.logSumExp(T.tensor([-Infinity, -Infinity])).item()).toBe(-Infinity)
+    // Reductions propagate NaN rather than hiding it.
+    expect(T.max(T.tensor([1, NaN, 3])).item()).toBeNaN()
+  })
+
+  it('computes variance with a correction, and the 1, 2 and ∞ norms', () => {
+    // mean 2.5; squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5; /4 = 1.25; /3 = 1.666…
+    const x = T.tensor([1, 2, 3, 4], { dtype: 'float64' })
+    expect(T.variance(x).item()).toBe(1.25)
+    expect(T.variance(x, { correction: 1 }).item()).toBeCloseTo(5 / 3, 12)
+    expect(T.norm(T.tensor([3, -4]), { ord: 1 }).item()).toBe(7)
+    expect(T.norm(T.tensor([3, -4]), { ord: Infinity }).item()).toBe(4)
+    // No overflow in the 2-norm of huge values: √2 · 1e200.
+    expect(T.norm(T.tensor([1e200, 1e200], { dtype: 'float64' })).item()).toBeCloseTo(Math.SQRT2 * 1e200, -188)
+  })
+
+  it('argmax/argmin take the first of ties, along an axis or flattened', () => {
+    const x = T.tensor([
+      [1, 9, 9],
+      [7, 2, 7],
+    ])
+    expect(T.argmax(x, { axis: 1 }).toArray()).toEqual([1, 0])
+    expect(T.argmax(x, { axis: 0 }).toArray()).toEqual([1, 0, 0])
+    expect(T.argmax(x).item()).toBe(1)
+    expect(T.argmin(x, { axis: 1, keepdims: true }).toArray()).toEqual([[0], [1]])
+    expect(T.argmax(x).dtype).toBe('int32')
+    expect(T.argmax(T.tensor([1, NaN, 5])).item()).toBe(1)
+  })
+
+  it('names the op and the problem on bad input', () => {
+    const x = T.zeros([2, 3])
+    expect(() => T.sum(x, { axis: 2 })).toThrow('sum: axis 2 is out of range for rank 2 (expected an integer in -2..1)')
+    expect(() => T.mean(x, { axis: [0, -2] })).toThrow('mean: repeated axis in [0,-2]')
+    expect(() => T.max(T.zeros([0]))).toThrow('max: cannot reduce an empty axis of shape [0]')
+    expect(() => T.argmax(T.zeros([0]))).toThrow('argmax: cannot search an empty tensor of shape [0]')
+    expect(() => T.norm(x, { ord: 3 as never })).toThrow('norm: ord must be 1, 2 or Infinity, got 3')
+    expect(() => T.variance(x, { correction: -1 })).toThrow('variance: correction must be >= 0, got -1')
+  })
+})

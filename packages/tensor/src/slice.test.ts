@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import * as T from './index.js'
+
+describe('slice, flip, pad', () => {
+  const x = T.tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ])
+
+  it('slice returns a view of a box', () => {
+    const s = T.slice(x, [1, 1], [1, -1])
+    expect(s.toArray()).toEqual([[5, 6]])
+    expect(s.storage).toBe(x.storage)
+    expect(T.slice(x, [-1]).toArray()).toEqual([[4, 5, 6]])
+    expect(T.slice(T.slice(x, [0, 1]), [1, 1]).toArray()).toEqual([[6]])
+  })
+
+  it('flip reverses axes through negative strides', () => {
+    expect(T.flip(x).toArray()).toEqual([
+      [6, 5, 4],
+      [3, 2, 1],
+    ])
+    expect(T.flip(x, 0).toArray()).toEqual([
+      [4, 5, 6],
+      [1, 2, 3],
+    ])
+    expect(T.flip(T.flip(x, 1), 1).toArray()).toEqual(x.toArray())
+  })
+
+  it('pad surrounds with a constant, on views too', () => {
+    expect(T.pad(T.tensor([1, 2]), [[1, 2]], -1).toArray()).toEqual([-1, 1, 2, -1, -1])
+    expect(T.pad(T.transpose(x), [[0, 1], [1, 0]]).toArray()).toEqual([
+      [0, 1, 4],
+      [0, 2, 5],
+      [0, 3, 6],
+      [0, 0, 0],
+    ])
+  })
+
+  it('names the problem on bad input', () => {
+    expect(() => T.slice(x, [0, 2], [1, 2])).toThrow('slice: begin [0,2] with size [1,2] is out of bounds for shape [2,3] (axis 1)')
+    expect(() => T.slice(x, [0, 0, 0])).toThrow('slice: begin [0,0,0] and size [] have more entries than rank 2')
+    expect(() => T.pad(x, [[-1, 0]])).toThrow('pad: widths must be up to 2 pairs of non-negative integers, got [[-1,0]]')
+    expect(() => T.flip(x, 2)).toThrow('flip: axis 2 is out of range for rank 2')
+  })
+})

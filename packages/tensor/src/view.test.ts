@@ -1,0 +1,73 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ravel, tensorArb, unravel } from '../test/reference.js'
+import * as T from './index.js'
+
+describe('views', () => {
+  it('reshape shares storage when contiguous and infers -1', () => {
+    const x = T.arange(6)
+    const r = T.reshape(x, [2, -1])
+    expect(r.shape).toEqual([2, 3])
+    expect(r.storage).toBe(x.storage)
+    expect(T.reshape(T.transpose(r), [6]).toArray()).toEqual([0, 3, 1, 4, 2, 5])
+    expect(T.flatten(r).shape).toEqual([6])
+  })
+
+  it('transpose permutes like index arithmetic says, as a view', () => {
+    fc.assert(
+      fc.property(
+        tensorArb(4, 3).chain((x) => fc.tuple(fc.constant(x), fc.shuffledSubarray(x.shape.map((_, i) => i), { minLength: x.rank, maxLength: x.rank }))),
+        ([x, perm]) => {
+          const t = T.transpose(x, perm)
+          expect(t.storage).toBe(x.storage)
+          expect(t.shape).toEqual(perm.map((p) => x.shape[p]))
+          const data = t.data
+          for (let i = 0; i < t.size; i++) {
+            const idx = unravel(i, t.shape)
+            const src = new Array<number>(x.rank)
+            perm.forEach((p, k) => (src[p] = idx[k]!))
+            expect(data[i]).toBe(x.data[ravel(src, x.shape)])
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('expandDims, squeeze, matrixTranspose and broadcastTo', () => {
+    const x = T.zeros([2, 3])
+    expect(T.expandDims(x, 1).shape).toEqual([2, 1, 3])
+    expect(T.squeeze(T.zeros([1, 2, 1])).shape).toEqual([2])
+    expect(T.squeeze(T.zeros([1, 2, 1]), -1).shape).toEqual([1, 2])
+    expect(T.matrixTranspose(T.zeros([4, 2, 3])).shape).toEqual([4, 3, 2])
+    const b = T.broadcastTo(T.tensor([[1], [2]]), [3, 2, 2])
+    expect(b.strides).toEqual([0, 1, 0])
+    expect(b.toArray()).toEqual([
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      [
+        [1, 1],
+        [2, 2],
+      ],
+    ])
+    expect(T.contiguous(T.transpose(T.tensor([[1, 2], [3, 4]]))).data).toEqual(new Float32Array([1, 3, 2, 4]))
+  })
+
+  it('names the op, the shapes and what was expected on bad input', () => {
+    expect(() => T.reshape(T.zeros([2, 3]), [4, 2])).toThrow('reshape: cannot reshape [2,3] (6 elements) to [4,2]')
+    expect(() => T.reshape(T.zeros([2, 3]), [4, -1])).toThrow('reshape: cannot infer -1 in [4,-1] for 6 elements of shape [2,3]')
+    expect(() => T.reshape(T.zeros([2]), [-1, -1])).toThrow('reshape: shape must hold non-negative integers and at most one -1, got [-1,-1]')
+    expect(() => T.transpose(T.zeros([2, 3]), [0, 0])).toThrow('transpose: perm must be a permutation of 0..1, got [0,0]')
+    expect(() => T.squeeze(T.zeros([2, 3]), 0)).toThrow('squeeze: axis 0 has size 2, expected 1 (shape [2,3])')
+    expect(() => T.expandDims(T.zeros([2]), 3)).toThrow('expandDims: axis 3 is out of range for rank 2')
+    expect(() => T.broadcastTo(T.zeros([3]), [2, 2])).toThrow('broadcastTo: cannot broadcast shapes [3] and [2,2]')
+    expect(() => T.broadcastTo(T.zeros([2, 2]), [2])).toThrow('broadcastTo: cannot broadcast shape [2,2] to [2]')
+    expect(() => T.matrixTranspose(T.zeros([2]))).toThrow('matrixTranspose: input must have rank >= 2, got shape [2]')
+  })
+})
