@@ -44,12 +44,38 @@ export function treeMap<R extends Tree = Tensor>(
   tree: Tree,
   ...others: Tree[]
 ): Tree {
-  const walk = (node: Tree, rest: Tree[], path: string): Tree => {
-    if (node instanceof Tensor) {
+  return mapStructure('treeMap', isTensor, fn, tree, ...others) as Tree
+}
+
+const isTensor = (x: unknown): x is Tensor => x instanceof Tensor
+
+/**
+ * The walker behind {@link treeMap}, for trees whose leaves are recognised by `isLeaf` (for example
+ * tensors and the traced values of @gd/autograd). Nested plain objects and arrays are structure;
+ * anything else that is not a leaf is an error naming its path.
+ *
+ * @example
+ * ```ts
+ * import { mapStructure } from '@gd/tensor'
+ * mapStructure('double', (x): x is number => typeof x === 'number', (x: number) => 2 * x, { a: [1, 2] })
+ * // { a: [2, 4] }
+ * ```
+ */
+export function mapStructure<L>(
+  op: string,
+  isLeaf: (x: unknown) => x is L,
+  fn: (leaf: L, ...rest: L[]) => unknown,
+  tree: unknown,
+  ...others: unknown[]
+): unknown {
+  const mismatch = (path: string, what: string): Error =>
+    new Error(`${op}: tree structures differ at ${path || 'the root'}: ${what}`)
+  const walk = (node: unknown, rest: unknown[], path: string): unknown => {
+    if (isLeaf(node)) {
       rest.forEach((r, i) => {
-        if (!(r instanceof Tensor)) throw mismatch(path, `tree ${i + 1} has no tensor there`)
+        if (!isLeaf(r)) throw mismatch(path, `tree ${i + 1} has no leaf there`)
       })
-      return fn(node, ...(rest as Tensor[]))
+      return fn(node, ...(rest as L[]))
     }
     if (Array.isArray(node)) {
       rest.forEach((r, i) => {
@@ -57,28 +83,29 @@ export function treeMap<R extends Tree = Tensor>(
           throw mismatch(path, `expected an array of length ${node.length} in tree ${i + 1}`)
         }
       })
-      return node.map((child: Tree, k: number) =>
-        walk(child, rest.map((r) => (r as readonly Tree[])[k]!), `${path}[${k}]`),
-      )
+      return node.map((child: unknown, k: number) => walk(child, rest.map((r) => (r as unknown[])[k]), `${path}[${k}]`))
     }
     if (isPlainObject(node)) {
       const keys = Object.keys(node)
-      const out: Record<string, Tree> = {}
       for (const [i, r] of rest.entries()) {
         const rk = isPlainObject(r) ? Object.keys(r) : null
-        if (rk === null || rk.length !== keys.length || !keys.every((k) => k in r)) {
+        if (rk === null || rk.length !== keys.length || !keys.every((k) => k in (r as object))) {
           throw mismatch(path, `expected an object with keys ${keys.join(', ')} in tree ${i + 1}`)
         }
       }
+      const out: Record<string, unknown> = {}
       for (const k of keys) {
-        const obj = node as { readonly [key: string]: Tree }
-        out[k] = walk(obj[k]!, rest.map((r) => (r as { readonly [key: string]: Tree })[k]!), `${path}.${k}`)
+        out[k] = walk(node[k], rest.map((r) => (r as Record<string, unknown>)[k]), `${path}.${k}`)
       }
       return out
     }
-    throw new Error(`treeMap: leaf at ${path || 'the root'} is not a tensor: ${typeof node}`)
+    throw new Error(`${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${describe(node)}`)
   }
   return walk(tree, others, '')
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x
 }
 
 function visit(op: string, node: Tree, path: string, fn: (leaf: Tensor) => void): void {
@@ -86,15 +113,11 @@ function visit(op: string, node: Tree, path: string, fn: (leaf: Tensor) => void)
   else if (Array.isArray(node)) node.forEach((c: Tree, i: number) => visit(op, c, `${path}[${i}]`, fn))
   else if (isPlainObject(node)) {
     for (const [k, c] of Object.entries(node)) visit(op, c, `${path}.${k}`, fn)
-  } else throw new Error(`${op}: leaf at ${path || 'the root'} is not a tensor: ${typeof node}`)
+  } else throw new Error(`${op}: leaf at ${path || 'the root'} is not a tensor: ${describe(node)}`)
 }
 
-function isPlainObject(x: unknown): x is { readonly [key: string]: Tree } {
+function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object') return false
   const proto = Object.getPrototypeOf(x)
   return proto === Object.prototype || proto === null
-}
-
-function mismatch(path: string, what: string): Error {
-  return new Error(`treeMap: tree structures differ at ${path || 'the root'}: ${what}`)
 }
