@@ -1,0 +1,211 @@
+import { allocate, type DType } from './dtype.js'
+import { kernels, type FloatArray } from './seam.js'
+import { fmt, sizeOf, stridesOf } from './shape.js'
+import { Tensor } from './tensor.js'
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /** Use the transpose of `a`'s last two dimensions (ignored for a 1-D `a`). Default false. */
+  transposeA?: boolean
+  /** Use the transpose of `b`'s last two dimensions (ignored for a 1-D `b`). Default false. */
+  transposeB?: boolean
+}
+
+/** The float dtypes the compute kernels run in. */
+export type FloatDType = 'float32' | 'float64'
+
+/**
+ * Checks that two operands share a float dtype. int32 and bool are refused rather than promoted
+ * silently: convert them first (integer matmul would round differently anyway).
+ *
+ * @throws Error `op: dtypes differ: float32 and float64`, or `op: dtype must be float32 or float64, got int32`.
+ */
+export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
+  if (a !== 'float32' && a !== 'float64') {
+    throw new Error(`${op}: dtype must be float32 or float64, got ${a}`)
+  }
+  if (b !== 'float32' && b !== 'float64') {
+    throw new Error(`${op}: dtype must be float32 or float64, got ${b}`)
+  }
+  if (a !== b) throw new Error(`${op}: dtypes differ: ${a} and ${b}`)
+  return a
+}
+
+/** A stack of matrices read through strides: batch dims, then rows × cols. */
+interface Operand {
+  batch: number[]
+  batchStrides: number[]
+  rows: number
+  cols: number
+  rowStride: number
+  colStride: number
+}
+
+function operand(t: Tensor, transpose: boolean, vectorAs: 'row' | 'col'): Operand {
+  const r = t.rank
+  if (r === 1) {
+    const [n, s] = [t.shape[0]!, t.strides[0]!]
+    return vectorAs === 'row'
+      ? { batch: [], batchStrides: [], rows: 1, cols: n, rowStride: 0, colStride: s }
+      : { batch: [], batchStrides: [], rows: n, cols: 1, rowStride: s, colStride: 0 }
+  }
+  const rows = t.shape[r - 2]!
+  const cols = t.shape[r - 1]!
+  const rs = t.strides[r - 2]!
+  const cs = t.strides[r - 1]!
+  return {
+    batch: t.shape.slice(0, r - 2),
+    batchStrides: t.strides.slice(0, r - 2),
+    ...(transpose
+      ? { rows: cols, cols: rows, rowStride: cs, colStride: rs }
+      : { rows, cols, rowStride: rs, colStride: cs }),
+  }
+}
+
+/**
+ * Matrix product with NumPy semantics: `C[..., i, j] = Σ_p A[..., i, p] · B[..., p, j]`.
+ *
+ * - Dimensions before the last two are batch dimensions and broadcast as in NumPy
+ *   (`[2, 1, m, k] x [5, k, n]` gives `[2, 5, m, n]`).
+ * - A 1-D `a` is a row vector `[1, k]` and a 1-D `b` a column vector `[k, 1]`; the added dimension
+ *   is removed from the result (so vector · vector gives a scalar).
+ * - `transposeA` / `transposeB` multiply by the transpose of the last two dimensions without
+ *   copying it, and so does passing a transposed view (any strides are read as they are). Both run
+ *   at the speed of the plain product.
+ * - float32 and float64 only, and both operands the same dtype (see {@link checkFloatPair}).
+ *
+ * The loops run through `kernels.gemm` (see `useKernels`).
+ *
+ * @throws Error for a rank-0 operand, non-float or mismatched dtypes, inner dimensions that differ
+ *   (`matmul: inner dimensions differ: [2,3] x [4,5]`; a transposed operand is shown with `^T`),
+ *   or batch dimensions that do not broadcast.
+ * @example
+ * ```ts
+ * import { matmul, tensor } from '@gd/tensor'
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray() // [[19, 22], [43, 50]]
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]), { transposeB: true }).toArray() // [[17, 23], [39, 53]]
+ * matmul(tensor([1, 2]), tensor([3, 4])).item() // 11
+ * ```
+ */
+export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: MatmulOptions = {}): Tensor<D> {
+  const transposeA = options.transposeA ?? false
+  const transposeB = options.transposeB ?? false
+  if (a.rank === 0 || b.rank === 0) {
+    throw new Error(`matmul: operands must have rank >= 1, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+  }
+  const dtype = checkFloatPair('matmul', a.dtype, b.dtype)
+  const A = operand(a, transposeA && a.rank > 1, 'row')
+  const B = operand(b, transposeB && b.rank > 1, 'col')
+  if (A.cols !== B.rows) {
+    const t = (flag: boolean, x: Tensor): string => (flag && x.rank > 1 ? '^T' : '')
+    throw new Error(
+      `matmul: inner dimensions differ: ${fmt(a.shape)}${t(transposeA, a)} x ${fmt(b.shape)}${t(transposeB, b)}`,
+    )
+  }
+  const batch = broadcastBatch(a, b, A.batch, B.batch)
+  const [m, n, k] = [A.rows, B.cols, A.cols]
+  const out = allocate(dtype, sizeOf(batch) * m * n)
+  const aStrides = alignStrides(A, batch)
+  const bStrides = alignStrides(B, batch)
+  const count = sizeOf(batch)
+  const sa = a.storage as FloatArray
+  const sb = b.storage as FloatArray
+  if (B.batch.every((d) => d === 1) && canFoldRows(A, m)) {
+    // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
+    // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
+    kernels.gemm(count * m, n, k, sa, a.offset, A.rowStride, A.colStride,
+      sb, b.offset, B.rowStride, B.colStride, out, 0, n)
+  } else {
+    const index = new Array<number>(batch.length).fill(0)
+    for (let i = 0; i < count; i++) {
+      let ao = a.offset
+      let bo = b.offset
+      for (let d = 0; d < batch.length; d++) {
+        ao += index[d]! * aStrides[d]!
+        bo += index[d]! * bStrides[d]!
+      }
+      kernels.gemm(m, n, k, sa, ao, A.rowStride, A.colStride,
+        sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
+      for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
+    }
+  }
+  const shape = [...batch, ...(a.rank > 1 ? [m] : []), ...(b.rank > 1 ? [n] : [])]
+  return new Tensor(out as Tensor<D>['storage'], shape, a.dtype)
+}
+
+function broadcastBatch(a: Tensor, b: Tensor, x: readonly number[], y: readonly number[]): number[] {
+  const rank = Math.max(x.length, y.length)
+  const out: number[] = []
+  for (let i = 0; i < rank; i++) {
+    const dx = x[x.length - rank + i] ?? 1
+    const dy = y[y.length - rank + i] ?? 1
+    if (dx !== dy && dx !== 1 && dy !== 1) {
+      throw new Error(`matmul: batch dimensions do not broadcast: ${fmt(a.shape)} x ${fmt(b.shape)}`)
+    }
+    out.push(dx === 1 ? dy : dx)
+  }
+  return out
+}
+
+/** Batch strides of an operand aligned to the broadcast batch shape (0 where it broadcasts). */
+function alignStrides(op: Operand, batch: readonly number[]): number[] {
+  const lead = batch.length - op.batch.length
+  return batch.map((_, i) => (i < lead || op.batch[i - lead] === 1 ? 0 : op.batchStrides[i - lead]!))
+}
+
+/** True when A's rows across all batch matrices sit at `offset + r * rowStride` for r = 0..count*m. */
+function canFoldRows(A: Operand, m: number): boolean {
+  if (A.batch.length === 0) return true
+  const expected = stridesOf([...A.batch, m]).map((s) => s * A.rowStride)
+  return A.batch.every((d, i) => d === 1 || A.batchStrides[i] === expected[i])
+}
+
+/**
+ * Inner product of two 1-D tensors of the same length and dtype: `Σ_i a_i · b_i`, as a scalar tensor.
+ *
+ * @throws Error when an operand is not 1-D (`dot: operands must be 1-D, got shapes [2,2] and [2]`),
+ *   the lengths differ, or the dtypes are not the same float dtype.
+ * @example
+ * ```ts
+ * import { dot, tensor } from '@gd/tensor'
+ * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item() // 32
+ * ```
+ */
+export function dot<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
+  if (a.rank !== 1 || b.rank !== 1) {
+    throw new Error(`dot: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+  }
+  const dtype = checkFloatPair('dot', a.dtype, b.dtype)
+  if (a.size !== b.size) throw new Error(`dot: lengths differ: ${fmt(a.shape)} and ${fmt(b.shape)}`)
+  let sum = 0
+  for (let i = 0, ia = a.offset, ib = b.offset; i < a.size; i++, ia += a.strides[0]!, ib += b.strides[0]!) {
+    sum += a.storage[ia]! * b.storage[ib]!
+  }
+  const out = allocate(dtype, 1)
+  out[0] = sum
+  return new Tensor(out as Tensor<D>['storage'], [], a.dtype)
+}
+
+/**
+ * Outer product of two 1-D tensors: `C[i, j] = a_i · b_j`, shape `[a.size, b.size]`.
+ *
+ * @throws Error when an operand is not 1-D, or the dtypes are not the same float dtype.
+ * @example
+ * ```ts
+ * import { outer, tensor } from '@gd/tensor'
+ * outer(tensor([1, 2]), tensor([3, 4, 5])).toArray() // [[3, 4, 5], [6, 8, 10]]
+ * ```
+ */
+export function outer<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
+  if (a.rank !== 1 || b.rank !== 1) {
+    throw new Error(`outer: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+  }
+  const dtype = checkFloatPair('outer', a.dtype, b.dtype)
+  const [m, n] = [a.size, b.size]
+  const out = allocate(dtype, m * n)
+  for (let i = 0; i < m; i++) {
+    const ai = a.storage[a.offset + i * a.strides[0]!]!
+    for (let j = 0; j < n; j++) out[i * n + j] = ai * b.storage[b.offset + j * b.strides[0]!]!
+  }
+  return new Tensor(out as Tensor<D>['storage'], [m, n], a.dtype)
+}
