@@ -1,21 +1,30 @@
+import { finite } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
+/** Options for {@link constant}. */
+export interface ConstantOptions {
+  /** The value returned at every step. */
+  value: number
+}
+
 /**
- * A schedule that returns `value` at every step.
+ * A schedule that returns `value` at every step. Takes the value itself or `{ value }`.
  *
  * η(t) = value
+ *
+ * Matches Optax's `constant_schedule` (and PyTorch's behaviour with no scheduler).
  *
  * @throws Error when `value` is not a finite number.
  * @example
  * ```ts
  * import { constant } from '@gd/schedules'
  * constant(0.01)(1000) // 0.01
+ * constant({ value: 0.01 })(0) // 0.01
  * ```
  */
-export function constant(value: number): Schedule {
-  if (!Number.isFinite(value)) {
-    throw new Error(`constant: value must be a finite number, got ${value}`)
-  }
+export function constant(options: number | ConstantOptions): Schedule {
+  const raw = typeof options === 'number' ? options : options.value
+  const value = finite('constant', 'value', raw)
   return (step) => {
     checkStep('constant', step)
     return value

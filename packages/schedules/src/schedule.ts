@@ -3,6 +3,11 @@
  * It is a plain function, so any optimizer option typed `number | Schedule` takes one
  * without importing this package.
  *
+ * Step counting: `step` is the number of updates already applied, so the first update sees
+ * step 0. This is Optax's `count` and PyTorch's `last_epoch` after one `scheduler.step()` per
+ * update (the scheduler's initial value belongs to step 0). Every schedule in this package
+ * is pure: the same step always gives the same value, so a resumed run needs only its step count.
+ *
  * @example
  * ```ts
  * import type { Schedule } from '@gd/schedules'
@@ -14,8 +19,9 @@ export type Schedule = (step: number) => number
 
 /**
  * Throws unless `step` is a non-negative integer. Every schedule calls this first, so a bad step
- * count fails loudly instead of producing a silent NaN.
+ * count fails loudly instead of producing a silent NaN. Use it in your own schedules too.
  *
+ * @throws Error `<name>: step must be a non-negative integer, got <step>`.
  * @example
  * ```ts
  * import { checkStep } from '@gd/schedules'
@@ -24,7 +30,7 @@ export type Schedule = (step: number) => number
  * ```
  */
 export function checkStep(name: string, step: number): void {
-  if (!Number.isInteger(step) || step < 0) {
+  if (!Number.isSafeInteger(step) || step < 0) {
     throw new Error(`${name}: step must be a non-negative integer, got ${step}`)
   }
 }

@@ -1,0 +1,87 @@
+import { finite, inInterval, oneOf, positiveInteger } from './internal/check.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+/** The amplitude policies of {@link cyclic}. */
+export type CyclicMode = 'triangular' | 'triangular2' | 'expRange'
+
+/** Options for {@link cyclic}. */
+export interface CyclicOptions {
+  /** Value at step 0 and at the start of every cycle (PyTorch's `base_lr`). */
+  init: number
+  /** Value at the top of the first cycle (PyTorch's `max_lr`). */
+  peak: number
+  /** Steps from `init` up to the top; a positive integer. Default 2000 (as PyTorch). */
+  stepSizeUp?: number
+  /** Steps from the top back down to `init`; a positive integer. Default `stepSizeUp`. */
+  stepSizeDown?: number
+  /**
+   * Amplitude policy. 'triangular': every cycle reaches `peak`. 'triangular2': the amplitude
+   * halves every cycle. 'expRange': the amplitude is scaled by gamma^t. Default 'triangular'.
+   */
+  mode?: CyclicMode
+  /** Per-step amplitude factor for 'expRange', in (0, 1]. Default 1 (as PyTorch). */
+  gamma?: number
+  /**
+   * A custom amplitude scale in place of `mode`: called with the 1-based cycle number (or with
+   * the step, when `scaleMode` is 'iterations'), it should return a factor in [0, 1].
+   */
+  scaleFn?: (x: number) => number
+  /** What `scaleFn` receives: the cycle number ('cycle', default) or the step ('iterations'). */
+  scaleMode?: 'cycle' | 'iterations'
+}
+
+/**
+ * Cyclical learning rates (Smith, 2017): a triangle wave between `init` and `peak`, with an
+ * amplitude that may shrink over time.
+ *
+ * L = stepSizeUp + stepSizeDown, cycle = ⌊t / L⌋ + 1, u = t mod L
+ * h = u / stepSizeUp while u ≤ stepSizeUp, else (L − u) / stepSizeDown
+ * η(t) = init + (peak − init) · h · scale, with scale = 1 (triangular), 1 / 2^(cycle − 1)
+ * (triangular2) or gamma^t (expRange).
+ *
+ * Matches PyTorch's `CyclicLR(base_lr=init, max_lr=peak, step_size_up, step_size_down, mode,
+ * gamma, scale_fn, scale_mode)` in numbers (up to rounding: the position within the cycle is
+ * found in exact integers here) and step counting. Optax has no cyclic schedule. 'triangular'
+ * is periodic with period L. PyTorch's cycled momentum is this schedule with
+ * `init: maxMomentum, peak: baseMomentum`.
+ *
+ * @see https://arxiv.org/abs/1506.01186
+ * @throws Error when a value is not finite, a step size is not a positive integer, `mode` or
+ * `scaleMode` is unknown, `gamma` is outside (0, 1] or `scaleFn` is not a function.
+ * @example
+ * ```ts
+ * import { cyclic } from '@gd/schedules'
+ * const lr = cyclic({ init: 0.001, peak: 0.006, stepSizeUp: 10, mode: 'triangular2' })
+ * lr(10) // 0.006: top of cycle 1
+ * lr(20) // 0.001: back at the bottom, cycle 2 starts
+ * lr(30) // 0.0035: top of cycle 2, half the amplitude
+ * ```
+ */
+export function cyclic(options: CyclicOptions): Schedule {
+  const name = 'cyclic'
+  const init = finite(name, 'init', options.init)
+  const peak = finite(name, 'peak', options.peak)
+  const up = positiveInteger(name, 'stepSizeUp', options.stepSizeUp ?? 2000)
+  const down = positiveInteger(name, 'stepSizeDown', options.stepSizeDown ?? up)
+  const mode = oneOf(name, 'mode', options.mode ?? 'triangular', ['triangular', 'triangular2', 'expRange'])
+  const gamma = inInterval(name, 'gamma', options.gamma ?? 1, '(0, 1]')
+  const scaleMode = oneOf(name, 'scaleMode', options.scaleMode ?? 'cycle', ['cycle', 'iterations'])
+  const custom = options.scaleFn
+  if (custom !== undefined && typeof custom !== 'function') {
+    throw new Error(`${name}: scaleFn must be a function, got ${String(custom)}`)
+  }
+  const length = up + down
+  const scale = (step: number, cycle: number): number => {
+    if (custom !== undefined) return custom(scaleMode === 'cycle' ? cycle : step)
+    if (mode === 'triangular2') return 1 / 2 ** (cycle - 1)
+    if (mode === 'expRange') return gamma ** step
+    return 1
+  }
+  return (step) => {
+    checkStep(name, step)
+    const cycle = Math.floor(step / length) + 1
+    const u = step % length
+    const height = u <= up ? u / up : (length - u) / down
+    return init + (peak - init) * height * scale(step, cycle)
+  }
+}

@@ -1,0 +1,46 @@
+import { finite, isBoolean, positive, positiveInteger } from './internal/check.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+/** Options for {@link inverseTimeDecay}. */
+export interface InverseTimeDecayOptions {
+  /** Value at step 0. */
+  init: number
+  /** Steps per unit of `p` in the formula; a positive integer. */
+  decaySteps: number
+  /** How fast the value falls; positive. After `decaySteps` steps it is init / (1 + decayRate). */
+  decayRate: number
+  /** Use ⌊t / decaySteps⌋, decaying in jumps. Default false. */
+  staircase?: boolean
+}
+
+/**
+ * Inverse-time decay, the classic 1/t learning rate of stochastic approximation.
+ *
+ * p = t / decaySteps (⌊p⌋ when `staircase`)
+ * η(t) = init / (1 + decayRate · p)
+ *
+ * Neither PyTorch nor Optax ships this schedule; it matches Keras's
+ * `InverseTimeDecay(initial_learning_rate, decay_steps, decay_rate, staircase)` in numbers, with
+ * the same step counting as the rest of this package (step 0 gives `init`).
+ *
+ * @throws Error when `init` is not finite or `decaySteps` / `decayRate` are not positive.
+ * @example
+ * ```ts
+ * import { inverseTimeDecay } from '@gd/schedules'
+ * const lr = inverseTimeDecay({ init: 0.1, decaySteps: 10, decayRate: 0.5 })
+ * lr(10) // 0.1 / 1.5 ≈ 0.06667
+ * lr(20) // 0.1 / 2 = 0.05
+ * ```
+ */
+export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
+  const name = 'inverseTimeDecay'
+  const init = finite(name, 'init', options.init)
+  const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
+  const decayRate = positive(name, 'decayRate', options.decayRate)
+  const staircase = isBoolean(name, 'staircase', options.staircase ?? false)
+  return (step) => {
+    checkStep(name, step)
+    const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps
+    return init / (1 + decayRate * p)
+  }
+}

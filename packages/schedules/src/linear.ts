@@ -1,0 +1,51 @@
+import { finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+/** Options for {@link linear}. */
+export interface LinearOptions {
+  /** Value at step 0 (and until `transitionBegin`). */
+  init: number
+  /** Value reached after the transition and held from then on. */
+  end: number
+  /** Length of the transition in steps; a positive integer. */
+  transitionSteps: number
+  /** Steps to hold `init` before the transition starts; a non-negative integer. Default 0. */
+  transitionBegin?: number
+}
+
+/**
+ * A straight line from `init` to `end` over `transitionSteps` steps, after an optional delay.
+ * Rises or falls, as `end` says; use it for a plain linear warmup or a linear decay.
+ *
+ * c = clamp(t − transitionBegin, 0, transitionSteps)
+ * η(t) = (init − end) · (1 − c / transitionSteps) + end
+ *
+ * Matches Optax's `linear_schedule(init_value, end_value, transition_steps, transition_begin)`
+ * in numbers and step counting, and PyTorch's `LinearLR(start_factor, end_factor, total_iters)`
+ * with init = base·start_factor, end = base·end_factor, transitionSteps = total_iters.
+ *
+ * @throws Error when `init` or `end` is not finite, `transitionSteps` is not a positive integer
+ * or `transitionBegin` is not a non-negative integer.
+ * @example
+ * ```ts
+ * import { linear } from '@gd/schedules'
+ * const lr = linear({ init: 0, end: 0.1, transitionSteps: 100 })
+ * lr(25) // 0.025
+ * lr(500) // 0.1
+ * ```
+ */
+export function linear(options: LinearOptions): Schedule {
+  const name = 'linear'
+  const init = finite(name, 'init', options.init)
+  const end = finite(name, 'end', options.end)
+  const steps = positiveInteger(name, 'transitionSteps', options.transitionSteps)
+  const begin = nonNegativeInteger(name, 'transitionBegin', options.transitionBegin ?? 0)
+  return (step) => {
+    checkStep(name, step)
+    const done = step - begin
+    // Both ends are returned exactly; the interior uses Optax's expression.
+    if (done <= 0) return init
+    if (done >= steps) return end
+    return (init - end) * (1 - done / steps) + end
+  }
+}

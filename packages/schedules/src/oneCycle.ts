@@ -1,0 +1,156 @@
+import { finite, inInterval, isBoolean, oneOf, positive, positiveInteger } from './internal/check.js'
+import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+/** The phase layout shared by {@link oneCycle} and {@link oneCycleMomentum}. */
+export interface OneCyclePhaseOptions {
+  /** Length of the whole cycle in steps; a positive integer. The last step is `totalSteps − 1`. */
+  totalSteps: number
+  /** Fraction of the cycle spent rising, in (0, 1). Default 0.3 (as PyTorch). */
+  pctStart?: number
+  /** Shape of each phase. Default 'cosine' (PyTorch's anneal_strategy 'cos'). */
+  interpolation?: Interpolation
+  /** Use PyTorch's three-phase variant: rise, fall back to the start, then annihilate. Default false. */
+  threePhase?: boolean
+}
+
+/** Options for {@link oneCycle}. */
+export interface OneCycleOptions extends OneCyclePhaseOptions {
+  /** Highest value, reached at the end of the rise (PyTorch's `max_lr`). */
+  peak: number
+  /** The cycle starts at peak / divFactor; positive. Default 25. */
+  divFactor?: number
+  /** The cycle ends at peak / (divFactor · finalDivFactor); positive. Default 1e4. */
+  finalDivFactor?: number
+}
+
+/** Options for {@link oneCycleMomentum}. */
+export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
+  /** Momentum at the learning-rate peak, in [0, 1]. Default 0.85 (as PyTorch). */
+  baseMomentum?: number
+  /** Momentum at the start and end of the cycle, in [0, 1]. Default 0.95 (as PyTorch). */
+  maxMomentum?: number
+}
+
+/**
+ * The 1cycle policy (Smith & Topin): rise from peak/divFactor to `peak`, then anneal to a value
+ * far below the start, all within `totalSteps` steps.
+ *
+ * With p = pctStart, T = totalSteps, start = peak / divFactor, floor = start / finalDivFactor,
+ * the phases end at steps e₁ = p·T − 1 and e₂ = T − 1 (three-phase: e₁ = p·T − 1,
+ * e₂ = 2p·T − 2, e₃ = T − 1). Inside the phase that runs from step s to e (the first from s = 0),
+ * η(t) = interpolate(from, to, (t − s) / (e − s)), going start → peak → floor
+ * (three-phase: start → peak → start → floor), with `interpolate` linear or
+ * to + (from − to)/2 · (1 + cos(π·pct)). Past the last step the value holds at `floor`.
+ *
+ * Matches PyTorch's `OneCycleLR(max_lr=peak, total_steps, pct_start, anneal_strategy,
+ * div_factor, final_div_factor, three_phase)` in numbers and step counting for
+ * t ≤ totalSteps − 1 (PyTorch raises past `totalSteps`). Optax's `cosine_onecycle_schedule`
+ * places its peak at step ⌊p·T⌋ and its floor at step T, one step later than here.
+ *
+ * @see https://arxiv.org/abs/1708.07120
+ * @throws Error when an option is out of range, or `pctStart` leaves a phase without length
+ * (p·T must exceed 1; with threePhase also 2p·T < T + 1).
+ * @example
+ * ```ts
+ * import { oneCycle } from '@gd/schedules'
+ * const lr = oneCycle({ peak: 0.1, totalSteps: 100, pctStart: 0.3 })
+ * lr(0) // 0.004: 0.1 / 25
+ * lr(29) // 0.1: the rise ends at step 0.3 · 100 − 1 = 29
+ * lr(99) // 4e-7: 0.004 / 1e4, the last step
+ * ```
+ */
+export function oneCycle(options: OneCycleOptions): Schedule {
+  const name = 'oneCycle'
+  const layout = phaseLayout(name, options)
+  const peak = finite(name, 'peak', options.peak)
+  const start = peak / positive(name, 'divFactor', options.divFactor ?? 25)
+  const floor = start / positive(name, 'finalDivFactor', options.finalDivFactor ?? 1e4)
+  const anchors = layout.threePhase ? [start, peak, start, floor] : [start, peak, floor]
+  return (step) => {
+    checkStep(name, step)
+    return evaluate(layout, anchors, step)
+  }
+}
+
+/**
+ * The momentum schedule that goes with {@link oneCycle}: momentum moves opposite to the learning
+ * rate, from `maxMomentum` down to `baseMomentum` while the rate rises, and back up while it
+ * falls (three-phase: max → base → max, then held at max). Pass it the same phase options as the
+ * learning rate; the interpolation and step counting are the same.
+ *
+ * Matches the momentum (or Adam β₁) that PyTorch's `OneCycleLR(cycle_momentum=True,
+ * base_momentum, max_momentum)` writes into the optimizer, in numbers and step counting.
+ *
+ * @throws Error when a phase option is out of range, a momentum is outside [0, 1] or
+ * `baseMomentum` exceeds `maxMomentum`.
+ * @example
+ * ```ts
+ * import { oneCycle, oneCycleMomentum } from '@gd/schedules'
+ * const phases = { totalSteps: 1000, pctStart: 0.25 }
+ * const lr = oneCycle({ ...phases, peak: 0.1 })
+ * const momentum = oneCycleMomentum(phases)
+ * momentum(0) // 0.95
+ * momentum(249) // 0.85, where lr(249) is 0.1
+ * momentum(999) // 0.95
+ * ```
+ */
+export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
+  const name = 'oneCycleMomentum'
+  const layout = phaseLayout(name, options)
+  const base = inInterval(name, 'baseMomentum', options.baseMomentum ?? 0.85, '[0, 1]')
+  const max = inInterval(name, 'maxMomentum', options.maxMomentum ?? 0.95, '[0, 1]')
+  if (base > max) {
+    throw new Error(`${name}: baseMomentum must not exceed maxMomentum, got ${base} > ${max}`)
+  }
+  const anchors = layout.threePhase ? [max, base, max, max] : [max, base, max]
+  return (step) => {
+    checkStep(name, step)
+    return evaluate(layout, anchors, step)
+  }
+}
+
+interface PhaseLayout {
+  /** Step at which each phase ends (fractional, as in PyTorch); the first starts at 0. */
+  ends: readonly number[]
+  interpolation: Interpolation
+  threePhase: boolean
+}
+
+function phaseLayout(name: string, options: OneCyclePhaseOptions): PhaseLayout {
+  const total = positiveInteger(name, 'totalSteps', options.totalSteps)
+  const pct = inInterval(name, 'pctStart', options.pctStart ?? 0.3, '(0, 1)')
+  const interpolation = oneOf(name, 'interpolation', options.interpolation ?? 'cosine', interpolations)
+  const threePhase = isBoolean(name, 'threePhase', options.threePhase ?? false)
+  const rise = pct * total
+  if (rise <= 1) {
+    throw new Error(
+      `${name}: pctStart · totalSteps must exceed 1 so the rise lasts past step 0, got ${pct} · ${total} = ${rise}`,
+    )
+  }
+  if (threePhase && 2 * rise >= total + 1) {
+    throw new Error(
+      `${name}: 2 · pctStart · totalSteps must be below totalSteps + 1 so the last phase has length, got 2 · ${pct} · ${total} = ${2 * rise}`,
+    )
+  }
+  const ends = threePhase ? [rise - 1, 2 * rise - 2, total - 1] : [rise - 1, total - 1]
+  return { ends, interpolation, threePhase }
+}
+
+/** PyTorch's phase walk: the first phase whose end is ≥ t, interpolating its two anchors. */
+function evaluate(layout: PhaseLayout, anchors: readonly number[], step: number): number {
+  const { ends, interpolation } = layout
+  const last = ends.length - 1
+  if (step >= (ends[last] ?? 0)) return anchors[last + 1] ?? Number.NaN
+  let start = 0
+  for (let i = 0; i <= last; i++) {
+    const end = ends[i] ?? 0
+    if (step <= end || i === last) {
+      const from = anchors[i] ?? Number.NaN
+      const to = anchors[i + 1] ?? Number.NaN
+      return interpolate(interpolation, from, to, (step - start) / (end - start))
+    }
+    start = end
+  }
+  return Number.NaN // unreachable: the last phase always answers
+}

@@ -1,0 +1,58 @@
+import { finiteList, increasingSteps, oneOf } from './internal/check.js'
+import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
+import { countAtOrBelow } from './internal/search.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+export type { Interpolation } from './internal/interpolate.js'
+
+/** Options for {@link piecewiseInterpolate}. */
+export interface PiecewiseInterpolateOptions {
+  /** Steps where the values after step 0 are reached; strictly increasing positive integers. */
+  boundaries: readonly number[]
+  /** One more value than boundaries: `values[0]` at step 0, `values[i]` at `boundaries[i − 1]`. */
+  values: readonly number[]
+  /** 'linear' (default) or 'cosine', the half-cosine that is flat at both anchors. */
+  interpolation?: Interpolation
+}
+
+/**
+ * Interpolates through anchor points (0, values[0]), (b₁, values[1]), …, (bₙ, valuesₙ), then
+ * holds the last value.
+ *
+ * For bᵢ ≤ t < bᵢ₊₁ (with b₀ = 0), pct = (t − bᵢ) / (bᵢ₊₁ − bᵢ) and
+ * linear: η(t) = (vᵢ₊₁ − vᵢ) · pct + vᵢ,  cosine: η(t) = vᵢ₊₁ + (vᵢ − vᵢ₊₁)/2 · (1 + cos(π·pct));
+ * η(t) = vₙ for t ≥ bₙ.
+ *
+ * Matches Optax's `piecewise_interpolate_schedule(interpolate_type, init_value,
+ * boundaries_and_scales)` in numbers and step counting when `values` are Optax's running
+ * products init, init·s₁, init·s₁·s₂, …; giving the values themselves avoids Optax's
+ * multiplicative bookkeeping. PyTorch has no equivalent.
+ *
+ * @throws Error when `boundaries` are not strictly increasing positive integers, `values` is not
+ * a list of finite numbers one longer than `boundaries` or `interpolation` is unknown.
+ * @example
+ * ```ts
+ * import { piecewiseInterpolate } from '@gd/schedules'
+ * const lr = piecewiseInterpolate({ boundaries: [4, 8], values: [1, 0.1, 0.01] })
+ * lr(2) // 0.55: halfway from 1 to 0.1
+ * lr(6) // 0.055: halfway from 0.1 to 0.01
+ * lr(10) // 0.01
+ * ```
+ */
+export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
+  const name = 'piecewiseInterpolate'
+  const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
+  const count = boundaries.length + 1
+  const values = finiteList(name, 'values', options.values, count, `${count} finite numbers (one more than boundaries)`)
+  const kind = oneOf(name, 'interpolation', options.interpolation ?? 'linear', interpolations)
+  const anchors = [0, ...boundaries]
+  return (step) => {
+    checkStep(name, step)
+    const i = countAtOrBelow(anchors, step) - 1
+    const from = values[i] ?? Number.NaN
+    if (i === boundaries.length) return from
+    const start = anchors[i] ?? 0
+    const end = anchors[i + 1] ?? 0
+    return interpolate(kind, from, values[i + 1] ?? Number.NaN, (step - start) / (end - start))
+  }
+}

@@ -1,0 +1,190 @@
+import {
+  finite,
+  inInterval,
+  nonNegative,
+  nonNegativeInteger,
+  oneOf,
+  show,
+} from './internal/check.js'
+
+/** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
+export interface ReduceOnPlateauOptions {
+  /** The value before any reduction, e.g. the learning rate. */
+  init: number
+  /** 'min' when a lower metric is better (a loss), 'max' when higher is better. Default 'min'. */
+  mode?: 'min' | 'max'
+  /** Multiplier applied on a reduction, in (0, 1). Default 0.1. */
+  factor?: number
+  /** Bad steps tolerated: the value is reduced on the (patience + 1)-th bad step in a row. Default 10. */
+  patience?: number
+  /** Least improvement that counts as better; non-negative. Default 1e-4. */
+  threshold?: number
+  /** 'relative': better means beyond best·(1 ∓ threshold); 'absolute': beyond best ∓ threshold. Default 'relative'. */
+  thresholdMode?: 'relative' | 'absolute'
+  /** Steps after a reduction during which bad steps are not counted. Default 0. */
+  cooldown?: number
+  /** The value is never reduced below this; non-negative. Default 0. */
+  minValue?: number
+  /** A reduction smaller than this is skipped. Default 1e-8. */
+  eps?: number
+}
+
+/**
+ * The whole state of a plateau tracker: plain data that survives `JSON.parse(JSON.stringify(s))`,
+ * so a run can be saved and resumed exactly.
+ */
+export interface ReduceOnPlateauState {
+  /** The current value (learning rate). */
+  value: number
+  /** Best metric seen so far, or null before the first step. */
+  best: number | null
+  /** Bad steps in a row since the last improvement or reduction. */
+  badSteps: number
+  /** Steps of cooldown left. */
+  cooldownLeft: number
+  /** Metrics observed so far. */
+  steps: number
+  /** Reductions made so far. */
+  reductions: number
+}
+
+/** A mutable convenience wrapper around the pure {@link ReduceOnPlateau.step}. */
+export interface PlateauTracker {
+  /** The current value. */
+  readonly value: number
+  /** A copy of the current state, ready to save. */
+  readonly state: ReduceOnPlateauState
+  /** Record one metric and return the (possibly reduced) value. */
+  step(metric: number): number
+}
+
+/** The pure rule returned by {@link reduceOnPlateau}. */
+export interface ReduceOnPlateau {
+  /** The starting state: `init` as value, no metric seen. */
+  init(): ReduceOnPlateauState
+  /** The state after observing `metric`; the input state is not modified. */
+  step(state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState
+  /** A mutable tracker, fresh or resumed from a saved state. */
+  tracker(state?: ReduceOnPlateauState): PlateauTracker
+}
+
+/**
+ * Reduce a value (the learning rate) by `factor` when a metric stops improving. Unlike the other
+ * schedules it depends on the metrics seen, not on the step, so it is a pure state machine:
+ * `step(state, metric) → state`, with the state as plain data.
+ *
+ * On each metric m: m is better when m < best·(1 − threshold) (mode 'min', relative),
+ * m < best − threshold ('min', absolute), m > best·(1 + threshold) ('max', relative) or
+ * m > best + threshold ('max', absolute); the first metric is always better. Better resets the
+ * bad count and sets best = m, otherwise the bad count grows. During cooldown the count is held
+ * at 0. When the count exceeds `patience`, value ← max(value·factor, minValue) (skipped if that
+ * changes it by eps or less), the count resets and cooldown starts.
+ *
+ * Matches PyTorch's `ReduceLROnPlateau(mode, factor, patience, threshold, threshold_mode,
+ * cooldown, min_lr=minValue, eps)` step for step. Metrics must be finite.
+ *
+ * @throws Error when an option is out of range; `step` throws on a non-finite metric or a
+ * malformed state.
+ * @example
+ * ```ts
+ * import { reduceOnPlateau } from '@gd/schedules'
+ * const plateau = reduceOnPlateau({ init: 0.1, patience: 1 })
+ * let state = plateau.init()
+ * for (const loss of [1, 0.5, 0.6, 0.7]) state = plateau.step(state, loss)
+ * state.value // 0.01: the second bad step in a row (0.7) exceeds patience 1
+ * const saved = JSON.stringify(state) // resume later with JSON.parse(saved)
+ *
+ * const tracker = plateau.tracker()
+ * tracker.step(1) // 0.1
+ * ```
+ */
+export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
+  const name = 'reduceOnPlateau'
+  const init = finite(name, 'init', options.init)
+  const mode = oneOf(name, 'mode', options.mode ?? 'min', ['min', 'max'])
+  const factor = inInterval(name, 'factor', options.factor ?? 0.1, '(0, 1)')
+  const patience = nonNegativeInteger(name, 'patience', options.patience ?? 10)
+  const threshold = nonNegative(name, 'threshold', options.threshold ?? 1e-4)
+  const thresholdMode = oneOf(name, 'thresholdMode', options.thresholdMode ?? 'relative', [
+    'relative',
+    'absolute',
+  ])
+  const cooldown = nonNegativeInteger(name, 'cooldown', options.cooldown ?? 0)
+  const minValue = nonNegative(name, 'minValue', options.minValue ?? 0)
+  const eps = nonNegative(name, 'eps', options.eps ?? 1e-8)
+
+  const isBetter = (metric: number, best: number | null): boolean => {
+    if (best === null) return true
+    if (mode === 'min') {
+      return thresholdMode === 'relative' ? metric < best * (1 - threshold) : metric < best - threshold
+    }
+    return thresholdMode === 'relative' ? metric > best * (threshold + 1) : metric > best + threshold
+  }
+
+  const start = (): ReduceOnPlateauState => ({
+    value: init,
+    best: null,
+    badSteps: 0,
+    cooldownLeft: 0,
+    steps: 0,
+    reductions: 0,
+  })
+
+  const step = (state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState => {
+    checkState(name, state)
+    if (typeof metric !== 'number' || !Number.isFinite(metric)) {
+      throw new Error(`${name}: metric must be a finite number, got ${show(metric)}`)
+    }
+    const next = { ...state, steps: state.steps + 1 }
+    if (isBetter(metric, state.best)) {
+      next.best = metric
+      next.badSteps = 0
+    } else {
+      next.badSteps = state.badSteps + 1
+    }
+    if (next.cooldownLeft > 0) {
+      next.cooldownLeft -= 1
+      next.badSteps = 0 // bad steps during cooldown are not counted
+    }
+    if (next.badSteps > patience) {
+      const reduced = Math.max(next.value * factor, minValue)
+      if (next.value - reduced > eps) {
+        next.value = reduced
+        next.reductions += 1
+      }
+      next.cooldownLeft = cooldown
+      next.badSteps = 0
+    }
+    return next
+  }
+
+  const tracker = (resume?: ReduceOnPlateauState): PlateauTracker => {
+    let current = resume === undefined ? start() : (checkState(name, resume), { ...resume })
+    return {
+      get value() {
+        return current.value
+      },
+      get state() {
+        return { ...current }
+      },
+      step(metric: number) {
+        current = step(current, metric)
+        return current.value
+      },
+    }
+  }
+
+  return { init: start, step, tracker }
+}
+
+function checkState(name: string, state: ReduceOnPlateauState): void {
+  if (typeof state !== 'object' || state === null) {
+    throw new Error(`${name}: state must be an object from init() or step(), got ${show(state)}`)
+  }
+  finite(name, 'state.value', state.value)
+  if (state.best !== null) finite(name, 'state.best', state.best)
+  nonNegativeInteger(name, 'state.badSteps', state.badSteps)
+  nonNegativeInteger(name, 'state.cooldownLeft', state.cooldownLeft)
+  nonNegativeInteger(name, 'state.steps', state.steps)
+  nonNegativeInteger(name, 'state.reductions', state.reductions)
+}

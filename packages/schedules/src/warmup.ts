@@ -1,0 +1,53 @@
+import { finite, isSchedule, nonNegativeInteger } from './internal/check.js'
+import { checkStep, type Schedule } from './schedule.js'
+
+/** Options for {@link warmup}. */
+export interface WarmupOptions {
+  /** Value at step 0, where the warmup starts. Default 0. */
+  init?: number
+  /** Length of the warmup in steps; a non-negative integer (0 means no warmup). */
+  warmupSteps: number
+  /** The schedule that follows; it sees its own step count, starting at 0 when warmup ends. */
+  schedule: Schedule
+}
+
+/**
+ * Linear warmup into any schedule: rise in a straight line from `init` to the schedule's first
+ * value, then hand over to the schedule with its step count restarted at 0.
+ *
+ * peak = schedule(0)
+ * η(t) = init + (peak − init) · t / warmupSteps   for t < warmupSteps
+ * η(t) = schedule(t − warmupSteps)                 for t ≥ warmupSteps
+ *
+ * The result is continuous at the hand-over: step `warmupSteps` gives `schedule(0)`, which the
+ * line would have reached there. Matches Optax's `join_schedules([linear_schedule(init, peak,
+ * warmupSteps), schedule], [warmupSteps])` and PyTorch's `SequentialLR([LinearLR(start_factor =
+ * init/peak, total_iters=warmupSteps), scheduler], milestones=[warmupSteps])` in numbers and
+ * step counting.
+ *
+ * @throws Error when `init` is not finite, `warmupSteps` is not a non-negative integer,
+ * `schedule` is not a function or its first value is not finite.
+ * @example
+ * ```ts
+ * import { cosineDecay, warmup } from '@gd/schedules'
+ * const lr = warmup({ warmupSteps: 100, schedule: cosineDecay({ init: 0.1, decaySteps: 900 }) })
+ * lr(50) // 0.05: halfway up the warmup
+ * lr(100) // 0.1: the cosine's step 0
+ * lr(550) // 0.05: the cosine's step 450, halfway down
+ * ```
+ */
+export function warmup(options: WarmupOptions): Schedule {
+  const name = 'warmup'
+  const init = finite(name, 'init', options.init ?? 0)
+  const warmupSteps = nonNegativeInteger(name, 'warmupSteps', options.warmupSteps)
+  const schedule = isSchedule(name, 'schedule', options.schedule)
+  const peak = schedule(0)
+  if (!Number.isFinite(peak)) {
+    throw new Error(`${name}: schedule(0) must be a finite number, got ${peak}`)
+  }
+  return (step) => {
+    checkStep(name, step)
+    if (step >= warmupSteps) return schedule(step - warmupSteps)
+    return init + ((peak - init) * step) / warmupSteps
+  }
+}
