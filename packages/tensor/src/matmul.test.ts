@@ -122,8 +122,8 @@ describe('matmul', () => {
       fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.nat(), (m, n, k, seed) => {
         const aT = random([k, m], 'float64', seed)
         const bT = random([n, k], 'float64', seed + 1)
-        const aView = new Tensor(aT.storage, [m, k], 'float64', [1, m])
-        const bView = new Tensor(bT.storage, [k, n], 'float64', [1, k])
+        const aView = new Tensor(aT.storage as Float64Array, [m, k], 'float64', [1, m])
+        const bView = new Tensor(bT.storage as Float64Array, [k, n], 'float64', [1, k])
         expectClose(matmul(aView, bView), reference(aT, bT, true, true), 1e-13)
         // a view on one side and the transpose flag on the other give the same product
         expectClose(matmul(aView, bT, { transposeB: true }), reference(aT, bT, true, true), 1e-13)
@@ -134,7 +134,7 @@ describe('matmul', () => {
 
   it('handles broadcast (stride 0) batch views and offsets', () => {
     const base = random([2, 3, 4], 'float64', 3)
-    const shifted = new Tensor(base.storage, [3, 4], 'float64', [4, 1], 12) // the second matrix
+    const shifted = new Tensor(base.storage as Float64Array, [3, 4], 'float64', [4, 1], 12) // the second matrix
     const stacked = new Tensor(shifted.storage, [5, 3, 4], 'float64', [0, 4, 1], 12)
     const b = random([4, 2], 'float64', 4)
     expectClose(matmul(stacked, b), reference(stacked, b, false, false), 1e-13)
@@ -210,7 +210,7 @@ describe('dot and outer', () => {
         expect(dot(a, b).item()).toBeCloseTo(matmul(a, b).item(), 12)
         const c = random([n], 'float64', seed + 2)
         const o = outer(a, c)
-        expectClose(o, reference(new Tensor(a.storage, [m, 1], 'float64'), new Tensor(c.storage, [1, n], 'float64'), false, false), 0)
+        expectClose(o, reference(new Tensor(a.storage as Float64Array, [m, 1], 'float64'), new Tensor(c.storage as Float64Array, [1, n], 'float64'), false, false), 0)
       }),
     )
   })

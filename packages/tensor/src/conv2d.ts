@@ -1,0 +1,214 @@
+import { allocate, type DType } from './dtype.js'
+import { checkFloatPair } from './matmul.js'
+import { kernels, type FloatArray } from './seam.js'
+import { checkShape, fmt, sameShape, type Shape } from './shape.js'
+import { Tensor } from './tensor.js'
+import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
+
+/**
+ * Options of {@link conv2d} and its gradients: stride, padding and dilation as in
+ * {@link Window2dOptions}, plus `groups`.
+ */
+export interface Conv2dOptions extends Window2dOptions {
+  /**
+   * Split input and output channels into this many independent groups (default 1). Both channel
+   * counts must be divisible by it; `groups = channels` is a depthwise convolution.
+   */
+  groups?: number
+}
+
+/** Everything the three conv entry points need to know, validated once. */
+interface Plan {
+  batch: number
+  channels: number
+  outChannels: number
+  groups: number
+  /** Input channels per group. */
+  cg: number
+  /** Output channels per group. */
+  og: number
+  /** Rows of the unfolded matrix: `cg * kernelH * kernelW`. */
+  depth: number
+  g: Window2d
+  outShape: number[]
+}
+
+function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
+  if (x.length !== 4) {
+    throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
+  }
+  if (w.length !== 4) {
+    throw new Error(
+      `${op}: filter must be 4-D [outChannels, inChannels / groups, kernelH, kernelW] (OIHW), got shape ${fmt(w)}`,
+    )
+  }
+  const [batch, channels, height, width] = x as [number, number, number, number]
+  const [outChannels, cg, kernelH, kernelW] = w as [number, number, number, number]
+  const groups = options.groups ?? 1
+  if (!Number.isInteger(groups) || groups < 1 || channels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(
+      `${op}: groups must be a positive integer dividing input channels ${channels} and output channels ` +
+        `${outChannels}, got ${groups}`,
+    )
+  }
+  if (cg * groups !== channels) {
+    throw new Error(
+      `${op}: filter ${fmt(w)} expects ${cg * groups} input channels (${cg} per group, groups ${groups}), ` +
+        `input ${fmt(x)} has ${channels}`,
+    )
+  }
+  const g = window2d(op, [height, width], [kernelH, kernelW], options)
+  return {
+    batch, channels, outChannels, groups, cg, og: outChannels / groups,
+    depth: cg * kernelH * kernelW, g,
+    outShape: [batch, outChannels, g.outH, g.outW],
+  }
+}
+
+/** True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding). */
+function isPointwise(g: Window2d): boolean {
+  return g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 &&
+    g.padTop + g.padBottom + g.padLeft + g.padRight === 0
+}
+
+/**
+ * 2-D convolution (strictly, cross-correlation, as in every deep-learning library) in PyTorch's
+ * layout: input `x` is NCHW `[batch, channels, height, width]`, `filter` is OIHW
+ * `[outChannels, channels / groups, kernelH, kernelW]`, and the result is
+ * `[batch, outChannels, outH, outW]`:
+ *
+ * `y[n, o, oy, ox] = Σ_{c, ki, kj} x[n, g·C/G + c, oy·sh − padTop + ki·dh, ox·sw − padLeft + kj·dw] · filter[o, c, ki, kj]`
+ *
+ * where `g = floor(o / (O/G))` is the output channel's group and padded pixels are zero. See
+ * {@link Padding2d} for the padding forms and {@link window2d} for the output size.
+ * Runs as im2col + `kernels.gemm`, one product per sample and group.
+ *
+ * @throws Error for non-4-D operands, channel counts that do not match, bad groups, stride,
+ *   dilation or padding, a kernel larger than the padded input, or non-float/mismatched dtypes.
+ * @example
+ * ```ts
+ * import { conv2d, ones, tensor } from '@gd/tensor'
+ * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]) // [1, 1, 3, 3]
+ * conv2d(x, ones([1, 1, 2, 2])).toArray() // [[[[12, 16], [24, 28]]]]
+ * conv2d(x, ones([1, 1, 3, 3]), { padding: 'same' }).shape // [1, 1, 3, 3]
+ * ```
+ */
+export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options: Conv2dOptions = {}): Tensor<D> {
+  checkFloatPair('conv2d', x.dtype, filter.dtype)
+  const p = plan('conv2d', x.shape, filter.shape, options)
+  const { g, cg, og, depth } = p
+  const xs = x.data as FloatArray
+  const ws = filter.data as FloatArray
+  const plane = g.height * g.width
+  const outPlane = g.outH * g.outW
+  const y = allocate(x.dtype, p.batch * p.outChannels * outPlane) as FloatArray
+  const pointwise = isPointwise(g)
+  const cols = pointwise ? xs : (allocate(x.dtype, depth * outPlane) as FloatArray)
+  for (let n = 0; n < p.batch; n++) {
+    for (let gi = 0; gi < p.groups; gi++) {
+      const xOffset = (n * p.channels + gi * cg) * plane
+      if (!pointwise) kernels.im2col(xs, xOffset, cg, g, cols)
+      kernels.gemm(og, outPlane, depth, ws, gi * og * depth, depth, 1,
+        cols, pointwise ? xOffset : 0, outPlane, 1, y, (n * p.outChannels + gi * og) * outPlane, outPlane)
+    }
+  }
+  return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
+}
+
+/**
+ * Gradient of {@link conv2d} with respect to its input: given the output gradient `dy`
+ * `[batch, outChannels, outH, outW]`, the `filter` and the forward input's shape, returns
+ * `dx[n, c, iy, ix] = Σ dy[n, o, oy, ox] · filter[o, c, ki, kj]` over every output pixel whose
+ * window put tap `(ki, kj)` on `(iy, ix)` (a transposed convolution). Options must be the
+ * forward's. Runs as `kernels.gemm` with the filter transposed (no copy) + `kernels.col2im`.
+ *
+ * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
+ * @example
+ * ```ts
+ * import { conv2dBackwardInput, ones } from '@gd/tensor'
+ * // every input pixel of a 3×3 image is seen by this many 2×2 windows: corners 1, edges 2, centre 4
+ * conv2dBackwardInput(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3]).toArray()
+ * // [[[[1, 2, 1], [2, 4, 2], [1, 2, 1]]]]
+ * ```
+ */
+export function conv2dBackwardInput<D extends DType>(
+  dy: Tensor<D>,
+  filter: Tensor<D>,
+  inputShape: readonly number[],
+  options: Conv2dOptions = {},
+): Tensor<D> {
+  const op = 'conv2dBackwardInput'
+  checkFloatPair(op, dy.dtype, filter.dtype)
+  const p = plan(op, checkShape(op, inputShape), filter.shape, options)
+  checkDy(op, dy, p)
+  const { g, cg, og, depth } = p
+  const ds = dy.data as FloatArray
+  const ws = filter.data as FloatArray
+  const plane = g.height * g.width
+  const outPlane = g.outH * g.outW
+  const dx = allocate(dy.dtype, p.batch * p.channels * plane) as FloatArray
+  const pointwise = isPointwise(g)
+  const dcols = pointwise ? dx : (allocate(dy.dtype, depth * outPlane) as FloatArray)
+  for (let n = 0; n < p.batch; n++) {
+    for (let gi = 0; gi < p.groups; gi++) {
+      const dxOffset = (n * p.channels + gi * cg) * plane
+      if (!pointwise) dcols.fill(0)
+      kernels.gemm(depth, outPlane, og, ws, gi * og * depth, 1, depth,
+        ds, (n * p.outChannels + gi * og) * outPlane, outPlane, 1, dcols, pointwise ? dxOffset : 0, outPlane)
+      if (!pointwise) kernels.col2im(dcols, cg, g, dx, dxOffset)
+    }
+  }
+  return new Tensor(dx as Tensor<D>['storage'], [...inputShape], dy.dtype)
+}
+
+/**
+ * Gradient of {@link conv2d} with respect to its filter: given the forward input `x`, the output
+ * gradient `dy` and the filter's shape, returns
+ * `dfilter[o, c, ki, kj] = Σ_{n, oy, ox} dy[n, o, oy, ox] · x[n, c', oy·sh − padTop + ki·dh, ox·sw − padLeft + kj·dw]`
+ * (`c'` the input channel `c` of `o`'s group). Options must be the forward's. Runs as im2col +
+ * `kernels.gemm` with the unfolded input transposed (no copy), accumulated over the batch, so it
+ * costs what the forward costs.
+ *
+ * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
+ * @example
+ * ```ts
+ * import { conv2dBackwardFilter, ones, tensor } from '@gd/tensor'
+ * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
+ * // each tap sums the 2×2 block of inputs it met: 1+2+4+5, 2+3+5+6, ...
+ * conv2dBackwardFilter(x, ones([1, 1, 2, 2]), [1, 1, 2, 2]).toArray() // [[[[12, 16], [24, 28]]]]
+ * ```
+ */
+export function conv2dBackwardFilter<D extends DType>(
+  x: Tensor<D>,
+  dy: Tensor<D>,
+  filterShape: readonly number[],
+  options: Conv2dOptions = {},
+): Tensor<D> {
+  const op = 'conv2dBackwardFilter'
+  checkFloatPair(op, x.dtype, dy.dtype)
+  const p = plan(op, x.shape, checkShape(op, filterShape), options)
+  checkDy(op, dy, p)
+  const { g, cg, og, depth } = p
+  const xs = x.data as FloatArray
+  const ds = dy.data as FloatArray
+  const plane = g.height * g.width
+  const outPlane = g.outH * g.outW
+  const dw = allocate(x.dtype, p.outChannels * depth) as FloatArray
+  const pointwise = isPointwise(g)
+  const cols = pointwise ? xs : (allocate(x.dtype, depth * outPlane) as FloatArray)
+  for (let n = 0; n < p.batch; n++) {
+    for (let gi = 0; gi < p.groups; gi++) {
+      const xOffset = (n * p.channels + gi * cg) * plane
+      if (!pointwise) kernels.im2col(xs, xOffset, cg, g, cols)
+      kernels.gemm(og, depth, outPlane, ds, (n * p.outChannels + gi * og) * outPlane, outPlane, 1,
+        cols, pointwise ? xOffset : 0, 1, outPlane, dw, gi * og * depth, depth)
+    }
+  }
+  return new Tensor(dw as Tensor<D>['storage'], [...filterShape], x.dtype)
+}
+
+function checkDy(op: string, dy: Tensor, p: Plan): void {
+  if (!sameShape(dy.shape, p.outShape)) {
+    throw new Error(`${op}: dy has shape ${fmt(dy.shape)}, expected the forward output shape ${fmt(p.outShape)}`)
+  }
+}
