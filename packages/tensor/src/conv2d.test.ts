@@ -121,8 +121,8 @@ describe('conv2d', () => {
         const dxWant = new Float64Array(sizeOf(c.x))
         const dwWant = new Float64Array(sizeOf(c.w))
         directTaps(c, (xi, wi, yi) => {
-          dxWant[xi] += dyd[yi]! * wd[wi]!
-          dwWant[wi] += dyd[yi]! * xd[xi]!
+          dxWant[xi] = dxWant[xi]! + dyd[yi]! * wd[wi]!
+          dwWant[wi] = dwWant[wi]! + dyd[yi]! * xd[xi]!
         })
         const dx = conv2dBackwardInput(dy, w, c.x, c.options)
         const dw = conv2dBackwardFilter(x, dy, c.w, c.options)
@@ -157,8 +157,8 @@ describe('conv2d', () => {
           for (let i = 0; i < base.length; i++) {
             const plus = Float64Array.from(base)
             const minus = Float64Array.from(base)
-            plus[i] += h
-            minus[i] -= h
+            plus[i] = base[i]! + h
+            minus[i] = base[i]! - h
             out[i] = (f(tensor(plus, { shape: [...t.shape] })) - f(tensor(minus, { shape: [...t.shape] }))) / (2 * h)
           }
           return out

@@ -26,7 +26,7 @@ describe('window2d', () => {
   })
 
   it('throws clear errors', () => {
-    expect(() => window2d('conv2d', [4, 4], [3, 3], { padding: [1, 2, 3] })).toThrow(
+    expect(() => window2d('conv2d', [4, 4], [3, 3], { padding: [1, 2, 3] as unknown as [number, number] })).toThrow(
       "conv2d: padding must be 'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right], got [1,2,3]",
     )
     expect(() => window2d('conv2d', [4, 4], [3, 3], { padding: -1 })).toThrow('got -1')
