@@ -1,0 +1,220 @@
+/**
+ * Counter-based random keys: Threefry-2x32 (20 rounds), split and fold-in, in the style of JAX.
+ *
+ * A key is plain data, two unsigned 32-bit integers. Every random function is a pure function of
+ * (key, shape, options), so the same key gives the same bits on every run and machine. To draw
+ * again, derive new keys with {@link splitKey} or {@link foldIn}; never use one key twice.
+ *
+ * Layout of the counter space (the same as JAX's `jax_threefry_partitionable` mode):
+ * element `i` of a draw hashes the 64-bit counter `i` as `(hi, lo)` words, so
+ * `splitKey(key, n)[i]` and `foldIn(key, i)` are both `threefry2x32(key, [0, i])`. Counters near
+ * 2^64 are reserved for internal re-draws (rejection sampling), which no real tensor can reach.
+ *
+ * @see Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3" (SC 2011).
+ * @module
+ */
+
+/**
+ * A random key: two unsigned 32-bit integers. Plain data, so it survives
+ * `JSON.parse(JSON.stringify(key))` and can be saved in a training checkpoint.
+ */
+export type PRNGKey = readonly [number, number]
+
+const TWO32 = 4294967296
+/** Threefry's key-schedule parity constant for 32-bit words. */
+const PARITY = 0x1bd11bda
+
+/**
+ * Threefry-2x32 with 20 rounds: a keyed bijection of 64 bits, used as the generator's hash.
+ * Writes the two output words into `out[at]` and `out[at + 1]`.
+ *
+ * Checked against the Random123 known-answer vectors, e.g. key `[0, 0]` and counter `[0, 0]`
+ * give `[0x6b200159, 0x99ba4efe]`.
+ *
+ * @example
+ * ```ts
+ * import { threefry2x32 } from '@gd/tensor'
+ * const out = new Uint32Array(2)
+ * threefry2x32([0, 0], 0, 0, out, 0)
+ * out // Uint32Array [0x6b200159, 0x99ba4efe]
+ * ```
+ */
+export function threefry2x32(
+  key: PRNGKey,
+  counterHi: number,
+  counterLo: number,
+  out: Uint32Array,
+  at: number,
+): void {
+  const k0 = key[0] | 0
+  const k1 = key[1] | 0
+  const k2 = k0 ^ k1 ^ PARITY
+  let x0 = (counterHi + k0) | 0
+  let x1 = (counterLo + k1) | 0
+  // Five groups of four rounds; a key injection after each group.
+  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
+  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 1) | 0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0
+  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 2) | 0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
+  x0 = (x0 + k0) | 0; x1 = (x1 + k1 + 3) | 0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0
+  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 4) | 0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
+  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
+  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 5) | 0
+  out[at] = x0
+  out[at + 1] = x1
+}
+
+/**
+ * Makes a key from an integer seed (a safe integer or a bigint; negative seeds are taken in 64-bit
+ * two's complement). The key is `[seed >> 32, seed & 0xffffffff]`, as `jax.random.PRNGKey(seed)`.
+ *
+ * @throws Error when the seed is not an integer in the signed/unsigned 64-bit range.
+ * @example
+ * ```ts
+ * import { prngKey, splitKey, uniform } from '@gd/tensor'
+ * const key = prngKey(42) // [0, 42]
+ * const [k1, k2] = splitKey(key)
+ * uniform(k1, [2, 3]).shape // [2, 3]
+ * ```
+ */
+export function prngKey(seed: number | bigint): PRNGKey {
+  let s: bigint
+  if (typeof seed === 'bigint') s = seed
+  else if (typeof seed === 'number' && Number.isSafeInteger(seed)) s = BigInt(seed)
+  else throw new Error(`prngKey: seed must be a safe integer or a bigint, got ${String(seed)}`)
+  if (s < -(1n << 63n) || s >= 1n << 64n) {
+    throw new Error(`prngKey: seed must fit in 64 bits, got ${s}`)
+  }
+  const u = BigInt.asUintN(64, s)
+  return Object.freeze([Number(u >> 32n), Number(u & 0xffffffffn)]) as PRNGKey
+}
+
+/**
+ * Checks that `key` is a key (two integers in [0, 2^32)) and returns it, for use at the top of
+ * every function that takes one.
+ *
+ * @throws Error `op: key must be a pair of uint32 (from prngKey or splitKey), got ...`.
+ * @example
+ * ```ts
+ * import { checkKey } from '@gd/tensor'
+ * checkKey('dropout', [0, 7]) // [0, 7]
+ * checkKey('dropout', 7 as never) // throws
+ * ```
+ */
+export function checkKey(op: string, key: PRNGKey): PRNGKey {
+  const ok =
+    Array.isArray(key) &&
+    key.length === 2 &&
+    key.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < TWO32)
+  if (!ok) {
+    throw new Error(`${op}: key must be a pair of uint32 (from prngKey or splitKey), got ${show(key)}`)
+  }
+  return key
+}
+
+/**
+ * Splits a key into `num` new, independent keys (2 by default). Use one for the draw at hand and
+ * keep another to split again; never reuse the parent.
+ *
+ * Key `i` is `threefry2x32(key, [0, i])`, the same as {@link foldIn}`(key, i)`.
+ *
+ * @throws Error for a bad key or a `num` that is not a non-negative integer.
+ * @example
+ * ```ts
+ * import { normal, prngKey, splitKey } from '@gd/tensor'
+ * let key = prngKey(0)
+ * let sub: readonly [number, number]
+ * ;[key, sub] = splitKey(key)
+ * const noise = normal(sub, [4])
+ * ```
+ */
+export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
+  checkKey('splitKey', key)
+  if (!Number.isSafeInteger(num) || num < 0) {
+    throw new Error(`splitKey: num must be a non-negative integer, got ${num}`)
+  }
+  const out = new Uint32Array(2)
+  const keys: PRNGKey[] = []
+  for (let i = 0; i < num; i++) {
+    threefry2x32(key, Math.floor(i / TWO32), i >>> 0, out, 0)
+    keys.push(Object.freeze([out[0]!, out[1]!]) as PRNGKey)
+  }
+  return keys
+}
+
+/**
+ * Derives a new key from `key` and an integer `data` (a step number, a layer index...), so a
+ * loop can make per-step keys without threading splits: `foldIn(key, step)`.
+ * Equal to `splitKey(key, n)[data]` for any `n > data`.
+ *
+ * @throws Error for a bad key or a `data` that is not a non-negative safe integer.
+ * @example
+ * ```ts
+ * import { foldIn, prngKey, uniform } from '@gd/tensor'
+ * const base = prngKey(1)
+ * const stepKey = foldIn(base, 17)
+ * uniform(stepKey, [3]).size // 3
+ * ```
+ */
+export function foldIn(key: PRNGKey, data: number): PRNGKey {
+  checkKey('foldIn', key)
+  if (!Number.isSafeInteger(data) || data < 0) {
+    throw new Error(`foldIn: data must be a non-negative safe integer, got ${data}`)
+  }
+  const out = new Uint32Array(2)
+  threefry2x32(key, Math.floor(data / TWO32), data >>> 0, out, 0)
+  return Object.freeze([out[0]!, out[1]!]) as PRNGKey
+}
+
+/**
+ * The raw bits of a draw of `n` elements: element `i` gets the 64 bits
+ * `threefry2x32(key, [hi(i), lo(i)])` as `hi[i]`, `lo[i]`. Internal building block of the
+ * distributions; exported for ops (such as dropout) that want bits without a distribution.
+ *
+ * @throws Error for a bad key or an `n` that is not a non-negative integer.
+ * @example
+ * ```ts
+ * import { prngKey, randomBits } from '@gd/tensor'
+ * randomBits(prngKey(0), 4).hi.length // 4
+ * ```
+ */
+export function randomBits(key: PRNGKey, n: number): { hi: Uint32Array; lo: Uint32Array } {
+  checkKey('randomBits', key)
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`randomBits: n must be a non-negative integer, got ${n}`)
+  }
+  const hi = new Uint32Array(n)
+  const lo = new Uint32Array(n)
+  const out = new Uint32Array(2)
+  for (let i = 0; i < n; i++) {
+    threefry2x32(key, i < TWO32 ? 0 : Math.floor(i / TWO32), i >>> 0, out, 0)
+    hi[i] = out[0]!
+    lo[i] = out[1]!
+  }
+  return { hi, lo }
+}
+
+function show(x: unknown): string {
+  try {
+    return JSON.stringify(x) ?? String(x)
+  } catch {
+    return String(x)
+  }
+}
