@@ -1,0 +1,72 @@
+import type { Tree } from '@gd/tensor'
+import { elementwise } from './elementwise.js'
+import { paramLeaves } from './leaves.js'
+import { maskLeaves, type Mask } from './mask.js'
+import { any, hyper, hyperAt, nonNegative, resolveOptions } from './options.js'
+import type { Hyper } from './hyper.js'
+import type { GradientTransformation } from './transform.js'
+
+/** Options of {@link addDecayedWeights} and {@link addL2}. */
+export interface WeightDecayOptions {
+  /** λ, a number or a schedule. Default 0. */
+  weightDecay?: Hyper
+  /** Which parameters decay (e.g. not biases or norms). Default: all. */
+  mask?: Mask
+}
+
+/** State: the step count (for a schedule) and which leaves decay. */
+export interface WeightDecayState {
+  readonly count: number
+  readonly decays: readonly boolean[]
+}
+
+/** Shared body of addDecayedWeights and addL2: u = g + λ θ on masked leaves. */
+export function weightDecayTransform(
+  fn: string,
+  options: WeightDecayOptions | undefined,
+): GradientTransformation<WeightDecayState> {
+  const o = resolveOptions<WeightDecayOptions>(
+    fn,
+    options,
+    { weightDecay: 0, mask: true },
+    { weightDecay: hyper(nonNegative), mask: any },
+  )
+  const mask = o.mask
+  return elementwise<WeightDecayState>(
+    fn,
+    (params: Tree) => {
+      paramLeaves(fn, params)
+      return { count: 0, decays: maskLeaves(fn, mask, params) }
+    },
+    (state) => {
+      const wd = hyperAt(fn, 'weightDecay', o.weightDecay, state.count, nonNegative)
+      return {
+        state: { count: state.count + 1, decays: state.decays },
+        kernel: (k, g, out, base, factor, p) => {
+          const lambda = state.decays[k] ? wd : 0
+          const n = g.length
+          if (base === null) for (let i = 0; i < n; i++) out[i] = g[i]! + lambda * p![i]!
+          else for (let i = 0; i < n; i++) out[i] = base[i]! + factor * (g[i]! + lambda * p![i]!)
+        },
+      }
+    },
+    { needsParams: true },
+  )
+}
+
+/**
+ * Adds decayed weights to the updates, u = g + λ θ, on the leaves `mask` selects. Placed after an
+ * adaptive scaling and before the learning rate it is decoupled weight decay (AdamW:
+ * θ ← θ − η (adam(g) + λ θ)), not an L2 penalty.
+ *
+ * @see https://arxiv.org/abs/1711.05101
+ * @throws Error `addDecayedWeights: weightDecay must be >= 0 (or a schedule), got -1`.
+ * @example
+ * ```ts
+ * import { addDecayedWeights, chain, scaleByAdam, scaleByLearningRate } from '@gd/optimizers'
+ * const adamw = chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.01, mask: { w: true, b: false } }), scaleByLearningRate(1e-3))
+ * ```
+ */
+export function addDecayedWeights(options?: WeightDecayOptions): GradientTransformation<WeightDecayState> {
+  return weightDecayTransform('addDecayedWeights', options)
+}

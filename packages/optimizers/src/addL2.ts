@@ -1,0 +1,19 @@
+import { weightDecayTransform, type WeightDecayOptions, type WeightDecayState } from './addDecayedWeights.js'
+import type { GradientTransformation } from './transform.js'
+
+/**
+ * Coupled weight decay, the gradient of an L2 penalty ½ λ ‖θ‖² added to the loss: g ← g + λ θ.
+ * Put it first in a chain, before any scaling; that is what PyTorch's `weight_decay` does in SGD,
+ * Adam, RMSprop and Adagrad. (The same arithmetic as {@link addDecayedWeights}; only its place in the
+ * chain differs.)
+ *
+ * @throws Error `addL2: weightDecay must be >= 0 (or a schedule), got -1`.
+ * @example
+ * ```ts
+ * import { addL2, chain, scaleByAdam, scaleByLearningRate } from '@gd/optimizers'
+ * const adamL2 = chain(addL2({ weightDecay: 1e-4 }), scaleByAdam(), scaleByLearningRate(1e-3))
+ * ```
+ */
+export function addL2(options?: WeightDecayOptions): GradientTransformation<WeightDecayState> {
+  return weightDecayTransform('addL2', options)
+}

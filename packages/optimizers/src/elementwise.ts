@@ -1,0 +1,81 @@
+import { treeLeaves, type Tree } from '@gd/tensor'
+import { checkSizes, floatData, mapLeaves, outputFor, type FloatArray } from './leaves.js'
+import type { GradientTransformation, UpdateExtra } from './transform.js'
+
+/**
+ * A per-leaf loop. With `base === null` it writes the transform's update into `out`; otherwise it
+ * writes `base[i] + factor · update` (the fused parameter step, where `base` and `out` are the
+ * parameter buffer). `k` is the leaf index, `p` the parameter elements when given.
+ */
+export type Kernel = (
+  k: number,
+  g: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  p: FloatArray | null,
+) => void
+
+/**
+ * Builds a transform from a per-step `prepare` (reads the state, returns the next state and the
+ * loop to run on every leaf); takes care of leaf order, size checks, output buffers and the fused
+ * path used by `stepInPlace`. Used by every elementwise transform in this package.
+ *
+ * @example
+ * ```ts
+ * import { elementwise } from '@gd/optimizers'
+ * // u = g³, stateless
+ * const cube = elementwise('cube', () => ({}), (state) => ({
+ *   state,
+ *   kernel: (k, g, out, base, factor) => {
+ *     for (let i = 0; i < g.length; i++) {
+ *       const u = g[i]! ** 3
+ *       out[i] = base === null ? u : base[i]! + factor * u
+ *     }
+ *   },
+ * }))
+ * ```
+ */
+export function elementwise<S>(
+  fn: string,
+  init: (params: Tree) => S,
+  prepare: (state: S, extra?: UpdateExtra) => { state: S; kernel: Kernel },
+  options: { sizes?: (state: S) => readonly number[]; needsParams?: boolean } = {},
+): GradientTransformation<S> {
+  const paramData = (params: Tree | undefined, n: number): (FloatArray | null)[] => {
+    if (params === undefined) {
+      if (options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
+      return new Array<null>(n).fill(null)
+    }
+    return treeLeaves(params).map((p) => floatData(fn, p))
+  }
+  return {
+    init,
+    update(grads, state, params, extra) {
+      const expected = options.sizes?.(state) ?? null
+      const { state: next, kernel } = prepare(state, extra)
+      const ps = paramData(params, treeLeaves(grads).length)
+      const updates = mapLeaves(fn, grads, expected, (g, k) => {
+        const out = outputFor(fn, g)
+        kernel(k, floatData(fn, g), floatData(fn, out), null, 1, ps[k] ?? null)
+        return out
+      })
+      return { updates, state: next }
+    },
+    applyScaledInPlace(grads, state, params, factor, extra) {
+      const gs = treeLeaves(grads)
+      const expected = options.sizes?.(state)
+      if (expected) checkSizes(fn, gs, expected)
+      const { state: next, kernel } = prepare(state, extra)
+      const ps = paramData(params, gs.length)
+      gs.forEach((g, k) => {
+        const p = ps[k]!
+        if (p.length !== g.size) {
+          throw new Error(`${fn}: leaf ${k} has ${p.length} parameters but ${g.size} gradients`)
+        }
+        kernel(k, floatData(fn, g), p, p, factor, p)
+      })
+      return next
+    },
+  }
+}

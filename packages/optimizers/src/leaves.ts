@@ -1,0 +1,146 @@
+import { Tensor, allocate, treeLeaves, treeMap, type Tree } from '@gd/tensor'
+
+/** The storage of a float tensor; optimizer state buffers have the dtype of their parameter. */
+export type FloatArray = Float32Array | Float64Array
+
+/**
+ * The elements of a float tensor, as a typed array that must not be written.
+ *
+ * @throws Error `<fn>: expected float32 or float64 tensors, got <dtype>` for int32 and bool.
+ * @example
+ * ```ts
+ * import { floatData } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * floatData('sgd', tensor([1, 2])) // Float32Array [1, 2]
+ * ```
+ */
+export function floatData(fn: string, t: Tensor): FloatArray {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
+    throw new Error(`${fn}: expected float32 or float64 tensors, got ${t.dtype}`)
+  }
+  return t.data as FloatArray
+}
+
+/**
+ * One zeroed buffer per leaf of `params` (dtype of the leaf, so float64 parameters keep float64
+ * state), optionally filled with `fill`.
+ *
+ * @example
+ * ```ts
+ * import { buffersLike } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * buffersLike('adam', { w: tensor([1, 2]) }) // [Float32Array [0, 0]]
+ * ```
+ */
+export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
+  return treeLeaves(params).map((p) => {
+    floatData(fn, p)
+    const b = allocate(p.dtype as 'float32' | 'float64', p.size)
+    if (fill !== 0) b.fill(fill)
+    return b
+  })
+}
+
+/**
+ * A copy of every leaf's elements, one buffer per leaf.
+ *
+ * @example
+ * ```ts
+ * import { copiesOf } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * copiesOf('ema', [tensor([3])]) // [Float32Array [3]]
+ * ```
+ */
+export function copiesOf(fn: string, params: Tree): FloatArray[] {
+  return treeLeaves(params).map((p) => floatData(fn, p).slice())
+}
+
+/** Update tensors that a chain allocated during the current step; only these may be overwritten. */
+const owned = new WeakSet<Tensor>()
+
+/** Marks tensors as scratch owned by the running chain (internal to the package). */
+export function own(tree: Tree, except: ReadonlySet<Tensor>): void {
+  for (const t of treeLeaves(tree)) if (!except.has(t)) owned.add(t)
+}
+
+/** Ends the ownership marks on a tree's leaves (internal to the package). */
+export function disown(tree: Tree, keep: ReadonlySet<Tensor>): void {
+  for (const t of treeLeaves(tree)) if (!keep.has(t)) owned.delete(t)
+}
+
+/** True when `t` is scratch of a running chain (internal to the package). */
+export function isOwned(t: Tensor): boolean {
+  return owned.has(t)
+}
+
+/**
+ * The tensor to write a transform's output for input `g` into: `g` itself when it is scratch owned
+ * by the running chain, else a fresh zeroed tensor of the same dtype and shape.
+ *
+ * @example
+ * ```ts
+ * import { outputFor } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const g = tensor([1, 2])
+ * outputFor('scale', g) !== g // true: g belongs to the caller
+ * ```
+ */
+export function outputFor(fn: string, g: Tensor): Tensor {
+  floatData(fn, g)
+  if (owned.has(g)) return g
+  return new Tensor(allocate(g.dtype as 'float32' | 'float64', g.size), g.shape, g.dtype)
+}
+
+/**
+ * Maps the leaves of `grads` with their index in leaf order, checking that there are `count` of them
+ * and that leaf `i` has `sizes[i]` elements.
+ *
+ * @throws Error `<fn>: expected <n> gradient leaves, got <m>` or a size mismatch message.
+ * @example
+ * ```ts
+ * import { mapLeaves } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * mapLeaves('demo', { a: tensor([1]) }, [1], (g, i) => g)
+ * ```
+ */
+export function mapLeaves(
+  fn: string,
+  grads: Tree,
+  sizes: readonly number[] | null,
+  f: (g: Tensor, i: number) => Tensor,
+): Tree {
+  if (sizes !== null) checkSizes(fn, treeLeaves(grads), sizes)
+  let i = 0
+  return treeMap((g) => f(g, i++), grads)
+}
+
+/** Throws when `leaves` do not have the sizes the state was built for. */
+export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonly number[]): void {
+  if (leaves.length !== sizes.length) {
+    throw new Error(`${fn}: expected ${sizes.length} gradient leaves (as at init), got ${leaves.length}`)
+  }
+  leaves.forEach((g, i) => {
+    if (g.size !== sizes[i]) {
+      throw new Error(`${fn}: leaf ${i} has ${g.size} elements but the state was built for ${sizes[i]}`)
+    }
+  })
+}
+
+/** The sizes of a list of buffers. */
+export const sizes = (bs: readonly FloatArray[]): number[] => bs.map((b) => b.length)
+
+/**
+ * The leaves of `params`, required when a transform reads parameters.
+ *
+ * @throws Error `<fn>: needs params, got undefined`.
+ * @example
+ * ```ts
+ * import { paramLeaves } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * paramLeaves('addDecayedWeights', { w: tensor([1]) }).length // 1
+ * ```
+ */
+export function paramLeaves(fn: string, params: Tree | undefined): Tensor[] {
+  if (params === undefined) throw new Error(`${fn}: needs params, got undefined`)
+  return treeLeaves(params)
+}

@@ -1,0 +1,145 @@
+import type { Hyper } from './hyper.js'
+
+/** A numeric range, with open or closed ends; an absent end is unbounded. */
+export interface Range {
+  readonly min?: number
+  readonly max?: number
+  /** True when `min` itself is excluded. */
+  readonly minOpen?: boolean
+  /** True when `max` itself is excluded. */
+  readonly maxOpen?: boolean
+  /** True when only integers are allowed. */
+  readonly integer?: boolean
+}
+
+/**
+ * How one option is checked: a number in a range (optionally also a schedule, checked at each step),
+ * a boolean, or anything (checked by the caller).
+ */
+export type Rule =
+  | { readonly kind: 'number'; readonly range: Range; readonly schedule?: boolean }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'any' }
+
+/** `x ≥ 0` */
+export const nonNegative: Range = { min: 0 }
+/** `x > 0` */
+export const positive: Range = { min: 0, minOpen: true }
+/** `0 ≤ x < 1`, the range of a decay rate such as `beta1`. */
+export const unitInterval: Range = { min: 0, max: 1, maxOpen: true }
+/** `0 ≤ x ≤ 1` */
+export const closedUnit: Range = { min: 0, max: 1 }
+/** An integer ≥ 1. */
+export const positiveInteger: Range = { min: 1, integer: true }
+
+/** A rule for a plain number in `range`. */
+export const num = (range: Range): Rule => ({ kind: 'number', range })
+/** A rule for a number in `range` or a schedule whose values must lie in `range`. */
+export const hyper = (range: Range): Rule => ({ kind: 'number', range, schedule: true })
+/** A rule for a boolean. */
+export const bool: Rule = { kind: 'boolean' }
+/** A rule that accepts anything (the caller checks it). */
+export const any: Rule = { kind: 'any' }
+
+/**
+ * Describes a range the way error messages say it: `in [0, 1)`, `>= 0`, `> 0`, `an integer >= 1`.
+ *
+ * @example
+ * ```ts
+ * import { describeRange, unitInterval } from '@gd/optimizers'
+ * describeRange(unitInterval) // 'in [0, 1)'
+ * ```
+ */
+export function describeRange(r: Range): string {
+  const int = r.integer ? 'an integer ' : ''
+  if (r.min !== undefined && r.max !== undefined) {
+    return `${int}in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}${r.maxOpen ? ')' : ']'}`
+  }
+  if (r.min !== undefined) return `${int}${r.minOpen ? '>' : '>='} ${r.min}`
+  if (r.max !== undefined) return `${int}${r.maxOpen ? '<' : '<='} ${r.max}`
+  return int === '' ? 'a number' : 'an integer'
+}
+
+/** True when `x` is a number inside `r` (NaN never is). */
+export function inRange(x: number, r: Range): boolean {
+  if (typeof x !== 'number' || Number.isNaN(x)) return false
+  if (r.integer && !Number.isInteger(x)) return false
+  if (r.min !== undefined && (r.minOpen ? x <= r.min : x < r.min)) return false
+  if (r.max !== undefined && (r.maxOpen ? x >= r.max : x > r.max)) return false
+  return true
+}
+
+function show(x: unknown): string {
+  if (typeof x === 'number' || typeof x === 'boolean' || x === undefined) return String(x)
+  if (typeof x === 'function') return 'a function'
+  return JSON.stringify(x) ?? String(x)
+}
+
+/**
+ * Merges `given` over `defaults` and checks every option eagerly, throwing
+ * `<fn>: <name> must be <range>, got <value>` or `<fn>: unknown option <name>, expected one of ...`.
+ *
+ * @example
+ * ```ts
+ * import { resolveOptions, hyper, num, nonNegative, unitInterval } from '@gd/optimizers'
+ * const o = resolveOptions('myOpt', { beta1: 0.8 }, { learningRate: 0.1, beta1: 0.9 },
+ *   { learningRate: hyper(nonNegative), beta1: num(unitInterval) })
+ * o.beta1 // 0.8
+ * resolveOptions('myOpt', { beta1: 1.2 }, { beta1: 0.9 }, { beta1: num(unitInterval) })
+ * // throws 'myOpt: beta1 must be in [0, 1), got 1.2'
+ * ```
+ */
+export function resolveOptions<T extends object>(
+  fn: string,
+  given: T | undefined,
+  defaults: Required<T>,
+  rules: { readonly [K in keyof T]-?: Rule },
+): Required<T> {
+  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
+    throw new Error(`${fn}: options must be an object, got ${show(given)}`)
+  }
+  const known = Object.keys(rules)
+  for (const key of Object.keys(given ?? {})) {
+    if (!known.includes(key)) {
+      throw new Error(`${fn}: unknown option ${key}, expected one of ${known.join(', ')}`)
+    }
+  }
+  const out = { ...defaults } as Record<string, unknown>
+  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) out[key] = value
+  for (const key of known) {
+    const rule = (rules as Record<string, Rule>)[key]!
+    const value = out[key]
+    if (rule.kind === 'boolean' && typeof value !== 'boolean') {
+      throw new Error(`${fn}: ${key} must be a boolean, got ${show(value)}`)
+    }
+    if (rule.kind === 'number') {
+      if (rule.schedule && typeof value === 'function') continue
+      if (typeof value !== 'number' || !inRange(value, rule.range)) {
+        const what = rule.schedule ? ' (or a schedule)' : ''
+        throw new Error(`${fn}: ${key} must be ${describeRange(rule.range)}${what}, got ${show(value)}`)
+      }
+    }
+  }
+  return out as Required<T>
+}
+
+/**
+ * The value of a hyperparameter at `step`: the number itself, or its schedule's value, checked
+ * against `range` (`<fn>: <name> must be <range>, got <v> from its schedule at step <k>`).
+ *
+ * @example
+ * ```ts
+ * import { hyperAt, nonNegative } from '@gd/optimizers'
+ * hyperAt('sgd', 'learningRate', (k) => 1 / (k + 1), 3, nonNegative) // 0.25
+ * ```
+ */
+export function hyperAt(fn: string, name: string, h: Hyper, step: number, range: Range): number {
+  if (typeof h === 'number') return h
+  const v = h(step)
+  if (!inRange(v, range)) {
+    throw new Error(
+      `${fn}: ${name} must be ${describeRange(range)}, got ${show(v)} from its schedule at step ${step}`,
+    )
+  }
+  return v
+}

@@ -1,0 +1,36 @@
+import type { Tree } from '@gd/tensor'
+import { floatData, mapLeaves, outputFor } from './leaves.js'
+import { num, resolveOptions } from './options.js'
+import type { GradientTransformation } from './transform.js'
+
+/** State of {@link scale}: nothing. */
+export type ScaleState = Record<string, never>
+
+/** u ← factor · g for every leaf (internal helper shared by the scalar-multiply transforms). */
+export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
+  return mapLeaves(fn, grads, null, (g) => {
+    const out = outputFor(fn, g)
+    const src = floatData(fn, g)
+    const dst = floatData(fn, out)
+    for (let i = 0; i < dst.length; i++) dst[i] = factor * src[i]!
+    return out
+  })
+}
+
+/**
+ * Multiplies updates by a constant: u = factor · g.
+ *
+ * @example
+ * ```ts
+ * import { chain, scale, scaleByAdam } from '@gd/optimizers'
+ * const descend = chain(scaleByAdam(), scale(-1e-3)) // Adam with a fixed learning rate
+ * ```
+ */
+export function scale(factor: number): GradientTransformation<ScaleState> {
+  resolveOptions('scale', { factor }, { factor: 1 }, { factor: num({}) })
+  return {
+    init: () => ({}),
+    update: (grads, state) => ({ updates: scaleTree('scale', grads, factor), state }),
+    factor: (state) => ({ factor, state }),
+  }
+}

@@ -1,0 +1,98 @@
+import { buffersLike, sizes, type FloatArray } from './leaves.js'
+import { elementwise } from './elementwise.js'
+import { num, positive, nonNegative, resolveOptions, unitInterval } from './options.js'
+import type { GradientTransformation } from './transform.js'
+
+/** Options of {@link scaleByAdam}. PyTorch's defaults. */
+export interface ScaleByAdamOptions {
+  /** Decay of the first moment (mean of g). Default 0.9. */
+  beta1?: number
+  /** Decay of the second moment (mean of g²). Default 0.999. */
+  beta2?: number
+  /** Added outside the square root, as PyTorch does. Default 1e-8. */
+  eps?: number
+  /** Added inside the square root (Optax's `eps_root`). Default 0. */
+  epsRoot?: number
+}
+
+/** State of {@link scaleByAdam}: step count and the two moment buffers, one per leaf. */
+export interface AdamState {
+  readonly count: number
+  readonly mu: FloatArray[]
+  readonly nu: FloatArray[]
+}
+
+/** Defaults and rules shared by the Adam family. */
+export const adamDefaults = { beta1: 0.9, beta2: 0.999, eps: 1e-8, epsRoot: 0 }
+export const adamRules = {
+  beta1: num(unitInterval),
+  beta2: num(unitInterval),
+  eps: num(positive),
+  epsRoot: num(nonNegative),
+}
+
+/**
+ * Adam's per-parameter scaling (Kingma & Ba, Algorithm 1), at step t = k + 1:
+ *
+ * ```
+ * m ← β₁ m + (1 − β₁) g
+ * v ← β₂ v + (1 − β₂) g²
+ * m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
+ * u = m̂ / (√(v̂ + epsRoot) + eps)
+ * ```
+ *
+ * PyTorch puts eps outside the root (the default here); Optax's `scale_by_adam` also defaults to
+ * that, and offers `eps_root` inside it, here `epsRoot`. Chain with {@link scaleByLearningRate}.
+ *
+ * @see https://arxiv.org/abs/1412.6980
+ * @throws Error `scaleByAdam: beta1 must be in [0, 1), got 1.2` and the like.
+ * @example
+ * ```ts
+ * import { chain, scaleByAdam, scaleByLearningRate } from '@gd/optimizers'
+ * const opt = chain(scaleByAdam({ beta2: 0.99 }), scaleByLearningRate(1e-3))
+ * ```
+ */
+export function scaleByAdam(options?: ScaleByAdamOptions): GradientTransformation<AdamState> {
+  const fn = 'scaleByAdam'
+  const { beta1: b1, beta2: b2, eps, epsRoot } = resolveOptions(fn, options, adamDefaults, adamRules)
+  return elementwise<AdamState>(
+    fn,
+    (params) => ({ count: 0, mu: buffersLike(fn, params), nu: buffersLike(fn, params) }),
+    (state) => {
+      const t = state.count + 1
+      const c1 = 1 / (1 - b1 ** t)
+      const c2 = 1 / (1 - b2 ** t)
+      const a1 = 1 - b1
+      const a2 = 1 - b2
+      const next = { count: t, mu: state.mu, nu: state.nu }
+      return {
+        state: next,
+        kernel: (k, g, out, base, factor) => {
+          const m = state.mu[k]!
+          const v = state.nu[k]!
+          const n = g.length
+          if (base === null) {
+            for (let i = 0; i < n; i++) {
+              const gi = g[i]!
+              const mi = b1 * m[i]! + a1 * gi
+              const vi = b2 * v[i]! + a2 * gi * gi
+              m[i] = mi
+              v[i] = vi
+              out[i] = (mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps)
+            }
+          } else {
+            for (let i = 0; i < n; i++) {
+              const gi = g[i]!
+              const mi = b1 * m[i]! + a1 * gi
+              const vi = b2 * v[i]! + a2 * gi * gi
+              m[i] = mi
+              v[i] = vi
+              out[i] = base[i]! + factor * ((mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps))
+            }
+          }
+        },
+      }
+    },
+    { sizes: (s) => sizes(s.mu) },
+  )
+}

@@ -1,0 +1,47 @@
+import { hyperAt, hyper, nonNegative, resolveOptions, bool } from './options.js'
+import { scaleTree } from './scale.js'
+import type { Hyper } from './hyper.js'
+import type { GradientTransformation } from './transform.js'
+
+/** State of a transform that reads a schedule: the number of updates done so far. */
+export interface CountState {
+  readonly count: number
+}
+
+/** Options of {@link scaleByLearningRate}. */
+export interface ScaleByLearningRateOptions {
+  /** Multiply by −η (descend) rather than +η. Default true. */
+  flipSign?: boolean
+}
+
+/**
+ * Multiplies updates by the learning rate η (a number or a schedule read at the step count), with
+ * the sign flipped so the result points downhill: u = −η(k) · g, k = 0 on the first update.
+ *
+ * @throws Error `scaleByLearningRate: learningRate must be >= 0 (or a schedule), got -1`.
+ * @example
+ * ```ts
+ * import { chain, scaleByAdam, scaleByLearningRate } from '@gd/optimizers'
+ * const opt = chain(scaleByAdam(), scaleByLearningRate((k) => 1e-3 * 0.99 ** k))
+ * ```
+ */
+export function scaleByLearningRate(
+  learningRate: Hyper,
+  options?: ScaleByLearningRateOptions,
+): GradientTransformation<CountState> {
+  const fn = 'scaleByLearningRate'
+  resolveOptions(fn, { learningRate }, { learningRate: 0 }, { learningRate: hyper(nonNegative) })
+  const o = resolveOptions(fn, options, { flipSign: true }, { flipSign: bool })
+  const factor = (state: CountState): { factor: number; state: CountState } => {
+    const lr = hyperAt(fn, 'learningRate', learningRate, state.count, nonNegative)
+    return { factor: o.flipSign ? -lr : lr, state: { count: state.count + 1 } }
+  }
+  return {
+    init: () => ({ count: 0 }),
+    update(grads, state) {
+      const r = factor(state)
+      return { updates: scaleTree(fn, grads, r.factor), state: r.state }
+    },
+    factor,
+  }
+}

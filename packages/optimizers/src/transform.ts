@@ -1,0 +1,74 @@
+import type { Tree } from '@gd/tensor'
+
+/** Extra, optional inputs some transforms read at update time (e.g. the loss `value`). */
+export interface UpdateExtra {
+  /** The loss at the current parameters, for transforms that react to it. */
+  readonly value?: number
+  readonly [key: string]: unknown
+}
+
+/** What {@link GradientTransformation.update} returns: the transformed updates and the next state. */
+export interface UpdateResult<S> {
+  readonly updates: Tree
+  readonly state: S
+}
+
+/**
+ * A gradient transformation: a pure pair of functions over parameter trees, in the style of Optax.
+ *
+ * - `init(params)` builds the state (plain data: numbers, booleans, typed arrays in plain objects).
+ * - `update(grads, state, params?, extra?)` turns gradients into updates and returns the next state.
+ *
+ * **Ownership.** `grads` and `params` belong to the caller and are never written. The `state` passed
+ * to `update` is handed over: its buffers are updated in place (no per-step temporaries) and come
+ * back in the returned state, so do not use a state object again after passing it to `update`
+ * (serialize it first, or `deserializeState(serializeState(s))` for a copy). The returned `updates`
+ * are fresh tensors the caller owns.
+ *
+ * `applyInPlace`, when present, is the fused fast path behind {@link stepInPlace}.
+ *
+ * @example
+ * ```ts
+ * import { adam, applyUpdates } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const opt = adam({ learningRate: 0.1 })
+ * let params = { w: tensor([1, 2]) }
+ * let state = opt.init(params)
+ * const { updates, state: next } = opt.update({ w: tensor([0.5, -1]) }, state, params)
+ * params = applyUpdates(params, updates)
+ * state = next
+ * ```
+ */
+export interface GradientTransformation<S = unknown> {
+  init(params: Tree): S
+  update(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): UpdateResult<S>
+  /**
+   * Optional fused path: the same step as `update` followed by `applyUpdates`, written straight into
+   * the parameters' buffers (equal to the unfused result up to rounding). Returns the next state.
+   */
+  applyInPlace?(grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S
+  /**
+   * Optional: for transforms that only multiply by a scalar (scale, scaleByLearningRate), the factor
+   * they will apply at this state and the state after. Lets {@link chain} fold them into the
+   * previous link's loop.
+   */
+  factor?(state: S): { factor: number; state: S }
+  /**
+   * Optional: apply `params += factor · (this transform's updates)` in one loop, writing into the
+   * parameters' buffers. Used by {@link chain} together with `factor`.
+   */
+  applyScaledInPlace?(grads: Tree, state: S, params: Tree, factor: number, extra?: UpdateExtra): S
+}
+
+/**
+ * A complete, named optimizer: a {@link GradientTransformation} whose updates already include the
+ * learning rate and point downhill, ready for `applyUpdates`. Every function that returns an
+ * `Optimizer` runs the shared conformance suite in its test.
+ *
+ * @example
+ * ```ts
+ * import { sgd, type Optimizer } from '@gd/optimizers'
+ * const opt: Optimizer = sgd({ learningRate: 0.1 })
+ * ```
+ */
+export type Optimizer<S = unknown> = GradientTransformation<S>
