@@ -3,7 +3,7 @@ import { checkFloatPair } from './matmul.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
-import { pair, window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
+import { readSize2d, window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
 
 /** Options of the 2-D pooling ops. */
 export interface Pool2dOptions {
@@ -31,7 +31,7 @@ function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
   if (options === null || typeof options !== 'object' || options.kernelSize === undefined) {
     throw new Error(`${op}: options.kernelSize is required (a positive integer or [height, width])`)
   }
-  const kernel = pair(op, 'kernelSize', options.kernelSize)
+  const kernel = readSize2d(op, 'kernelSize', options.kernelSize)
   const g = window2d(op, [x[2]!, x[3]!], kernel, {
     stride: options.stride ?? kernel,
     padding: options.padding ?? 'valid',

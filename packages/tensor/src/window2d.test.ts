@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pair, window2d } from './window2d.js'
+import { readSize2d, window2d } from './window2d.js'
 
 describe('window2d', () => {
   it('computes output sizes: floor((5 + 1 + 1 - 3) / 2) + 1 = 3', () => {
@@ -37,7 +37,7 @@ describe('window2d', () => {
     expect(() => window2d('conv2d', [2, 2], [2, 2], { dilation: 2 })).toThrow(
       'conv2d: window [3,3] (kernel [2,2], dilation [2,2]) does not fit input [2,2] padded by [0,0,0,0]',
     )
-    expect(() => pair('maxPool2d', 'kernelSize', [2, 2, 2] as unknown as [number, number])).toThrow(
+    expect(() => readSize2d('maxPool2d', 'kernelSize', [2, 2, 2] as unknown as [number, number])).toThrow(
       'maxPool2d: kernelSize must be a positive integer or a pair of them, got [2,2,2]',
     )
   })

@@ -88,8 +88,8 @@ export function window2d(
 ): Window2d {
   const [height, width] = size
   const [kernelH, kernelW] = kernel
-  const [strideH, strideW] = pair(op, 'stride', options.stride ?? 1)
-  const [dilationH, dilationW] = pair(op, 'dilation', options.dilation ?? 1)
+  const [strideH, strideW] = readSize2d(op, 'stride', options.stride ?? 1)
+  const [dilationH, dilationW] = readSize2d(op, 'dilation', options.dilation ?? 1)
   const effH = (kernelH - 1) * dilationH + 1
   const effW = (kernelW - 1) * dilationW + 1
   const [padTop, padBottom, padLeft, padRight] = resolvePadding(
@@ -114,7 +114,7 @@ export function window2d(
 }
 
 /** Reads a {@link Size2d} option as a pair of positive integers. */
-export function pair(op: string, name: string, value: Size2d): [number, number] {
+export function readSize2d(op: string, name: string, value: Size2d): [number, number] {
   const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : []
   if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
     throw new Error(`${op}: ${name} must be a positive integer or a pair of them, got ${show(value)}`)
