@@ -1,0 +1,90 @@
+/**
+ * Speed of the pure-JavaScript kernels: matmul (plain, each operand transposed by flag, and a
+ * transposed view), conv2d forward and both gradients, and pooling. Prints the median of 7 timed
+ * runs after 2 warm-up runs. One core; numbers move with whatever else the machine is doing.
+ *
+ *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts
+ */
+import {
+  Tensor,
+  avgPool2d,
+  avgPool2dBackward,
+  conv2d,
+  conv2dBackwardFilter,
+  conv2dBackwardInput,
+  matmul,
+  maxPool2d,
+  maxPool2dBackward,
+  type Conv2dOptions,
+} from '@gd/tensor'
+
+const WARMUP = 2
+const SAMPLES = 7
+
+function randomTensor(shape: number[]): Tensor<'float32'> {
+  const size = shape.reduce((a, b) => a * b, 1)
+  const data = new Float32Array(size)
+  for (let i = 0; i < size; i++) data[i] = Math.random() * 2 - 1
+  return new Tensor(data, shape, 'float32')
+}
+
+/** Median wall time of `run` in milliseconds. */
+function time(run: () => unknown): number {
+  for (let i = 0; i < WARMUP; i++) run()
+  const samples: number[] = []
+  for (let i = 0; i < SAMPLES; i++) {
+    const start = performance.now()
+    run()
+    samples.push(performance.now() - start)
+  }
+  samples.sort((a, b) => a - b)
+  return samples[Math.floor(SAMPLES / 2)]!
+}
+
+function row(label: string, ms: number, flops: number): void {
+  const gflops = flops / ms / 1e6
+  console.log(`${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms ${gflops.toFixed(2).padStart(7)} GFLOP/s`)
+}
+
+console.log(`@gd/tensor kernels, float32, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)\n`)
+
+for (const n of [256, 512, 1024]) {
+  const a = randomTensor([n, n])
+  const b = randomTensor([n, n])
+  const bView = new Tensor(b.storage, [n, n], 'float32', [1, n])
+  const flops = 2 * n ** 3
+  const plain = time(() => matmul(a, b))
+  row(`matmul ${n}: A·B`, plain, flops)
+  row(`matmul ${n}: A·Bᵀ (transposeB)`, time(() => matmul(a, b, { transposeB: true })), flops)
+  row(`matmul ${n}: Aᵀ·B (transposeA)`, time(() => matmul(a, b, { transposeA: true })), flops)
+  row(`matmul ${n}: Aᵀ·Bᵀ (both flags)`, time(() => matmul(a, b, { transposeA: true, transposeB: true })), flops)
+  row(`matmul ${n}: A·view (strides [1, n])`, time(() => matmul(a, bView)), flops)
+  console.log()
+}
+
+const convCases: { name: string; x: number[]; w: number[]; options: Conv2dOptions }[] = [
+  { name: 'conv 3x3 same, x[32,16,32,32] w[32,16,3,3]', x: [32, 16, 32, 32], w: [32, 16, 3, 3], options: { padding: 'same' } },
+  { name: 'conv 5x5 valid, x[64,1,28,28] w[32,1,5,5]', x: [64, 1, 28, 28], w: [32, 1, 5, 5], options: {} },
+  { name: 'conv 3x3 s2, x[32,32,16,16] w[64,32,3,3]', x: [32, 32, 16, 16], w: [64, 32, 3, 3], options: { stride: 2, padding: 1 } },
+]
+for (const c of convCases) {
+  const x = randomTensor(c.x)
+  const w = randomTensor(c.w)
+  const y = conv2d(x, w, c.options)
+  const dy = randomTensor([...y.shape])
+  const flops = 2 * y.size * c.w[1]! * c.w[2]! * c.w[3]!
+  console.log(c.name)
+  row('  forward', time(() => conv2d(x, w, c.options)), flops)
+  row('  backward input', time(() => conv2dBackwardInput(dy, w, c.x, c.options)), flops)
+  row('  backward filter', time(() => conv2dBackwardFilter(x, dy, c.w, c.options)), flops)
+}
+
+console.log('\npool 2x2 s2, x[32,32,32,32]')
+const px = randomTensor([32, 32, 32, 32])
+const pdy = randomTensor([32, 32, 16, 16])
+const pool = { kernelSize: 2 }
+const report = (label: string, ms: number): void => console.log(`  ${label.padEnd(42)} ${ms.toFixed(2).padStart(9)} ms`)
+report('maxPool2d', time(() => maxPool2d(px, pool)))
+report('maxPool2dBackward', time(() => maxPool2dBackward(pdy, px, pool)))
+report('avgPool2d', time(() => avgPool2d(px, pool)))
+report('avgPool2dBackward', time(() => avgPool2dBackward(pdy, px.shape, pool)))
