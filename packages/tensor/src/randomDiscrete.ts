@@ -1,0 +1,206 @@
+/**
+ * Discrete draws from a {@link PRNGKey}: bernoulli, randint, permutation and shuffle. All exact
+ * integer arithmetic, so identical on every machine and engine.
+ * @module
+ */
+import { allocate, type DType } from './dtype.js'
+import { checkKey, randomBits, threefry2x32, type PRNGKey } from './rng.js'
+import { checkShape, normalizeAxis, sizeOf } from './shape.js'
+import { Tensor } from './tensor.js'
+
+const TWO32 = 4294967296
+const TWO31 = 2147483648
+
+/** Options of {@link bernoulli}. */
+export interface BernoulliOptions<D extends DType = 'float32'> {
+  /** Probability of a 1, in [0, 1]; 0.5 by default. */
+  p?: number
+  /** `float32` (default), `float64`, `int32` or `bool`. */
+  dtype?: D
+}
+
+/**
+ * Independent coin flips: 1 with probability `p`, else 0. Element `i` is 1 when the high word
+ * `hi` of its bits is below `p · 2³²`, so the probability is `p` to within 2⁻³² and `p = 0`
+ * and `p = 1` are exact. The float32 default makes dropout masks ready to multiply.
+ *
+ * @throws Error for a bad key, shape or dtype, or `p` outside [0, 1].
+ * @example
+ * ```ts
+ * import { bernoulli, prngKey } from '@gd/tensor'
+ * const keep = bernoulli(prngKey(0), [4, 4], { p: 0.9 }) // float32 zeros and ones
+ * ```
+ */
+export function bernoulli<D extends DType = 'float32'>(
+  key: PRNGKey,
+  shape: readonly number[],
+  options: BernoulliOptions<D> = {},
+): Tensor<D> {
+  const { p = 0.5 } = options
+  const dtype = (options.dtype ?? 'float32') as D
+  checkDtype('bernoulli', dtype, ['float32', 'float64', 'int32', 'bool'])
+  checkKey('bernoulli', key)
+  const s = checkShape('bernoulli', shape)
+  if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli: p must be in [0, 1], got ${p}`)
+  const n = sizeOf(s)
+  const threshold = p * TWO32
+  const { hi } = randomBits(key, n)
+  const out = allocate(dtype, n)
+  for (let i = 0; i < n; i++) out[i] = hi[i]! < threshold ? 1 : 0
+  return new Tensor(out, s, dtype)
+}
+
+/**
+ * Uniform integers in [low, high), without modulo bias. Each element tries the two 32-bit words
+ * of its bits in turn, rejecting words at or above the largest multiple of `high - low` below
+ * 2³²; in the rare case both are rejected it draws again from a key derived for that round
+ * (from counters at the top of the 64-bit range, which no draw reaches).
+ *
+ * @param low inclusive, an integer >= -2³¹.
+ * @param high exclusive, an integer <= 2³¹, greater than `low`.
+ * @throws Error for a bad key, shape or dtype, non-integer bounds, bounds outside int32, or
+ *   `low >= high`.
+ * @example
+ * ```ts
+ * import { prngKey, randint } from '@gd/tensor'
+ * randint(prngKey(0), [5], 0, 10).dtype // 'int32', values in 0..9
+ * ```
+ */
+export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
+  key: PRNGKey,
+  shape: readonly number[],
+  low: number,
+  high: number,
+  options: { dtype?: D } = {},
+): Tensor<D> {
+  const dtype = (options.dtype ?? 'int32') as D
+  checkDtype('randint', dtype, ['int32', 'float32', 'float64'])
+  checkKey('randint', key)
+  const s = checkShape('randint', shape)
+  if (!Number.isInteger(low) || !Number.isInteger(high)) {
+    throw new Error(`randint: low and high must be integers, got ${low} and ${high}`)
+  }
+  if (low < -TWO31 || high > TWO31) {
+    throw new Error(`randint: low and high must lie in [-2^31, 2^31], got ${low} and ${high}`)
+  }
+  if (!(low < high)) throw new Error(`randint: low must be < high, got ${low} and ${high}`)
+  const span = high - low
+  const limit = TWO32 - (TWO32 % span)
+  const n = sizeOf(s)
+  const { hi, lo } = randomBits(key, n)
+  const out = allocate(dtype, n)
+  const words = new Uint32Array(2)
+  const retryKeys: PRNGKey[] = []
+  for (let i = 0; i < n; i++) {
+    let w = hi[i]!
+    if (w >= limit) w = lo[i]!
+    for (let round = 0; w >= limit; round++) {
+      retryKeys[round] ??= retryKey(key, round)
+      threefry2x32(retryKeys[round]!, Math.floor(i / TWO32), i >>> 0, words, 0)
+      w = words[0]! < limit ? words[0]! : words[1]!
+    }
+    out[i] = low + (w % span)
+  }
+  return new Tensor(out, s, dtype)
+}
+
+/**
+ * A random permutation of `0, 1, …, n - 1` (int32 by default): a Fisher–Yates shuffle whose
+ * swap positions are unbiased bounded integers drawn from the key's word stream
+ * (`threefry2x32(key, [0, c])` for c = 0, 1, …). Every one of the n! orders is equally likely,
+ * up to the generator.
+ *
+ * @throws Error for a bad key or dtype, or an `n` that is not an integer in [0, 2³²].
+ * @example
+ * ```ts
+ * import { permutation, prngKey } from '@gd/tensor'
+ * permutation(prngKey(0), 5).toArray() // e.g. [3, 0, 4, 1, 2]
+ * ```
+ */
+export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
+  key: PRNGKey,
+  n: number,
+  options: { dtype?: D } = {},
+): Tensor<D> {
+  const dtype = (options.dtype ?? 'int32') as D
+  checkDtype('permutation', dtype, ['int32', 'float32', 'float64'])
+  checkKey('permutation', key)
+  if (!Number.isInteger(n) || n < 0 || n > TWO32) {
+    throw new Error(`permutation: n must be an integer in [0, 2^32], got ${n}`)
+  }
+  const order = shuffledIndices(key, n)
+  const out = allocate(dtype, n)
+  for (let i = 0; i < n; i++) out[i] = order[i]!
+  return new Tensor(out, [n], dtype)
+}
+
+/**
+ * `x` with its slices along `axis` (0 by default) put in a random order: the order of
+ * `permutation(key, x.shape[axis])`. Works for every dtype; `x` itself is not changed.
+ *
+ * @throws Error for a bad key, a scalar `x`, or an axis out of range.
+ * @example
+ * ```ts
+ * import { prngKey, shuffle, tensor } from '@gd/tensor'
+ * shuffle(prngKey(0), tensor([[1, 2], [3, 4], [5, 6]])).shape // [3, 2], rows reordered
+ * ```
+ */
+export function shuffle<D extends DType>(key: PRNGKey, x: Tensor<D>, options: { axis?: number } = {}): Tensor<D> {
+  checkKey('shuffle', key)
+  if (x.rank === 0) throw new Error('shuffle: cannot shuffle a scalar (rank 0), got shape []')
+  const axis = normalizeAxis('shuffle', options.axis ?? 0, x.rank)
+  const len = x.shape[axis]!
+  const outer = sizeOf(x.shape.slice(0, axis))
+  const inner = sizeOf(x.shape.slice(axis + 1))
+  const order = shuffledIndices(key, len)
+  const src = x.data
+  const out = allocate(x.dtype, x.size)
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < len; i++) {
+      const from = (o * len + order[i]!) * inner
+      out.set(src.subarray(from, from + inner), (o * len + i) * inner)
+    }
+  }
+  return new Tensor(out, x.shape, x.dtype)
+}
+
+/** Fisher–Yates over 0..n-1 with words from the key's stream. */
+function shuffledIndices(key: PRNGKey, n: number): Uint32Array {
+  const order = new Uint32Array(n)
+  for (let i = 0; i < n; i++) order[i] = i
+  const words = new Uint32Array(2)
+  let counter = 0
+  let next = 2
+  const word = (): number => {
+    if (next === 2) {
+      threefry2x32(key, Math.floor(counter / TWO32), counter >>> 0, words, 0)
+      counter++
+      next = 0
+    }
+    return words[next++]!
+  }
+  for (let i = n - 1; i > 0; i--) {
+    const span = i + 1
+    const limit = TWO32 - (TWO32 % span)
+    let w = word()
+    while (w >= limit) w = word()
+    const j = w % span
+    const t = order[i]!
+    order[i] = order[j]!
+    order[j] = t
+  }
+  return order
+}
+
+/** The key for re-draw round `round` of a draw from `key`: counters counted down from 2⁶⁴ - 1. */
+function retryKey(key: PRNGKey, round: number): PRNGKey {
+  const out = new Uint32Array(2)
+  threefry2x32(key, 0xffffffff, (0xffffffff - round) >>> 0, out, 0)
+  return [out[0]!, out[1]!]
+}
+
+function checkDtype(op: string, dtype: string, allowed: readonly string[]): void {
+  if (!allowed.includes(dtype)) {
+    throw new Error(`${op}: dtype must be one of ${allowed.join(', ')}, got ${String(dtype)}`)
+  }
+}
