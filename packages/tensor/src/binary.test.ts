@@ -72,6 +72,6 @@ describe('binary ops', () => {
   it('names the op and both shapes when broadcasting fails', () => {
     expect(() => T.add(T.zeros([2, 3]), T.zeros([4]))).toThrow('add: cannot broadcast shapes [2,3] and [4]')
     expect(() => T.less(T.zeros([2]), T.zeros([3]))).toThrow('less: cannot broadcast shapes [2] and [3]')
-    expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('expected a Tensor or a number, got string')
+    expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('add: expected a Tensor or a number, got string')
   })
 })

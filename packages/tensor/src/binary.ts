@@ -15,7 +15,7 @@ function arithmetic(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y:
   let dtype = resultType(a, b)
   if (dtype === 'bool') dtype = 'int32'
   if (float && dtype === 'int32') dtype = 'float32'
-  return mapBinary(op, asTensor(a, dtype), asTensor(b, dtype), dtype, fn)
+  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn)
 }
 
 /**
@@ -93,7 +93,7 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('min
 /** Applies a comparison; the result is a bool mask. */
 function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number): Tensor {
   const dtype = resultType(a, b)
-  return mapBinary(op, asTensor(a, dtype), asTensor(b, dtype), 'bool', fn)
+  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn)
 }
 
 /**

@@ -12,19 +12,31 @@ import { broadcastStrides } from './view.js'
 export type TensorLike = Tensor | number
 
 /** Wraps a number as a scalar tensor of `dtype`; passes tensors through. @internal */
-export function asTensor(x: TensorLike, dtype: DType): Tensor {
+export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor'): Tensor {
   if (x instanceof Tensor) return x
-  if (typeof x !== 'number') throw new Error(`expected a Tensor or a number, got ${typeof x}`)
+  if (typeof x !== 'number') throw notATensor(op, x)
   const s = allocate(dtype, 1)
   s[0] = x
   return new Tensor(s, [], dtype)
 }
 
 /**
+ * The error for a value that is not a tensor; names a traced value of @gd/autograd when it meets one,
+ * since using a raw tensor op inside a differentiated function would lose its gradient.
+ * @internal
+ */
+export function notATensor(op: string, x: unknown): Error {
+  const kind = x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
+  const hint = kind === 'Var' ? ' (a traced value: use the differentiable ops of @gd/autograd on it)' : ''
+  return new Error(`${op}: expected a Tensor or a number, got ${kind}${hint}`)
+}
+
+/**
  * out[i] = fn(t[i]) into fresh storage of `dtype`.
  * @internal
  */
-export function mapUnary(t: Tensor, dtype: DType, fn: (x: number) => number): Tensor {
+export function mapUnary(op: string, t: Tensor, dtype: DType, fn: (x: number) => number): Tensor {
+  if (!(t instanceof Tensor)) throw notATensor(op, t)
   const out = allocate(dtype, t.size)
   const src = t.data
   for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)

@@ -2,6 +2,7 @@ import { allocate, type DType, type Storage } from './dtype.js'
 import { fmt, normalizeAxes, normalizeAxis } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
+import { notATensor } from './elementwise.js'
 
 /** Options for reductions. */
 export interface ReduceOptions {
@@ -19,6 +20,7 @@ type Block = (data: Storage, start: number, length: number) => number
  * @internal
  */
 export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block): Tensor {
+  if (!(t instanceof Tensor)) throw notATensor(op, t)
   const axes = normalizeAxes(op, options.axis, t.rank)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])

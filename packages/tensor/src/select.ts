@@ -17,8 +17,8 @@ import { Tensor } from './tensor.js'
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(condition instanceof Tensor)) throw new Error(`where: condition must be a Tensor, got ${typeof condition}`)
   const dtype = resultType(a, b)
-  const ta = asTensor(a, dtype)
-  const tb = asTensor(b, dtype)
+  const ta = asTensor(a, dtype, 'where')
+  const tb = asTensor(b, dtype, 'where')
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape)
   const c = expandTo(condition, shape)
   const x = expandTo(ta, shape)
@@ -41,5 +41,5 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 export function clip(x: Tensor, min: number, max: number): Tensor {
   if (!(min <= max)) throw new Error(`clip: min must be <= max, got ${min} and ${max}`)
   const dtype = x.dtype === 'bool' ? 'int32' : x.dtype
-  return mapUnary(x, dtype, (v) => (v < min ? min : v > max ? max : v))
+  return mapUnary('clip', x, dtype, (v) => (v < min ? min : v > max ? max : v))
 }

@@ -19,7 +19,7 @@ function numericOf(t: Tensor): DType {
  * neg(tensor([1, -2])).toArray() // [-1, 2]
  * ```
  */
-export const neg = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => -v)
+export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf(x), (v) => -v)
 
 /**
  * |x|, elementwise.
@@ -29,7 +29,7 @@ export const neg = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => -v)
  * abs(tensor([-1.5, 2])).toArray() // [1.5, 2]
  * ```
  */
-export const abs = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.abs)
+export const abs = (x: Tensor): Tensor => mapUnary('abs', x, numericOf(x), Math.abs)
 
 /**
  * sign(x): −1, 0 or 1 (NaN stays NaN).
@@ -39,7 +39,7 @@ export const abs = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.abs)
  * sign(tensor([-3, 0, 2])).toArray() // [-1, 0, 1]
  * ```
  */
-export const sign = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.sign)
+export const sign = (x: Tensor): Tensor => mapUnary('sign', x, numericOf(x), Math.sign)
 
 /**
  * x², elementwise.
@@ -49,7 +49,7 @@ export const sign = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.sign)
  * square(tensor([-3, 2])).toArray() // [9, 4]
  * ```
  */
-export const square = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => v * v)
+export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x), (v) => v * v)
 
 /**
  * √x (NaN for x < 0).
@@ -59,7 +59,7 @@ export const square = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => v 
  * sqrt(tensor([4, 9])).toArray() // [2, 3]
  * ```
  */
-export const sqrt = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.sqrt)
+export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf(x), Math.sqrt)
 
 /**
  * 1/√x.
@@ -69,7 +69,7 @@ export const sqrt = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.sqrt)
  * rsqrt(tensor([4])).toArray() // [0.5]
  * ```
  */
-export const rsqrt = (x: Tensor): Tensor => mapUnary(x, floatOf(x), (v) => 1 / Math.sqrt(v))
+export const rsqrt = (x: Tensor): Tensor => mapUnary('rsqrt', x, floatOf(x), (v) => 1 / Math.sqrt(v))
 
 /**
  * 1/x.
@@ -79,7 +79,7 @@ export const rsqrt = (x: Tensor): Tensor => mapUnary(x, floatOf(x), (v) => 1 / M
  * reciprocal(tensor([4])).toArray() // [0.25]
  * ```
  */
-export const reciprocal = (x: Tensor): Tensor => mapUnary(x, floatOf(x), (v) => 1 / v)
+export const reciprocal = (x: Tensor): Tensor => mapUnary('reciprocal', x, floatOf(x), (v) => 1 / v)
 
 /**
  * eˣ.
@@ -89,7 +89,7 @@ export const reciprocal = (x: Tensor): Tensor => mapUnary(x, floatOf(x), (v) => 
  * exp(tensor([0])).toArray() // [1]
  * ```
  */
-export const exp = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.exp)
+export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.exp)
 
 /**
  * Natural logarithm (−Infinity at 0, NaN below).
@@ -99,7 +99,7 @@ export const exp = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.exp)
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.log)
+export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf(x), Math.log)
 
 /**
  * log(1 + x), accurate for small x.
@@ -109,7 +109,7 @@ export const log = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.log)
  * log1p(tensor([0])).toArray() // [0]
  * ```
  */
-export const log1p = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.log1p)
+export const log1p = (x: Tensor): Tensor => mapUnary('log1p', x, floatOf(x), Math.log1p)
 
 /**
  * eˣ − 1, accurate for small x.
@@ -119,7 +119,7 @@ export const log1p = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.log1p)
  * expm1(tensor([0])).toArray() // [0]
  * ```
  */
-export const expm1 = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.expm1)
+export const expm1 = (x: Tensor): Tensor => mapUnary('expm1', x, floatOf(x), Math.expm1)
 
 /**
  * sin x.
@@ -129,7 +129,7 @@ export const expm1 = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.expm1)
  * sin(tensor([0])).toArray() // [0]
  * ```
  */
-export const sin = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.sin)
+export const sin = (x: Tensor): Tensor => mapUnary('sin', x, floatOf(x), Math.sin)
 
 /**
  * cos x.
@@ -139,7 +139,7 @@ export const sin = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.sin)
  * cos(tensor([0])).toArray() // [1]
  * ```
  */
-export const cos = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.cos)
+export const cos = (x: Tensor): Tensor => mapUnary('cos', x, floatOf(x), Math.cos)
 
 /**
  * tanh x.
@@ -149,7 +149,7 @@ export const cos = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.cos)
  * tanh(tensor([0])).toArray() // [0]
  * ```
  */
-export const tanh = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.tanh)
+export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.tanh)
 
 /**
  * The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), computed without overflow for large |x|
@@ -161,7 +161,7 @@ export const tanh = (x: Tensor): Tensor => mapUnary(x, floatOf(x), Math.tanh)
  * ```
  */
 export const sigmoid = (x: Tensor): Tensor =>
-  mapUnary(x, floatOf(x), (v) => {
+  mapUnary('sigmoid', x, floatOf(x), (v) => {
     if (v >= 0) return 1 / (1 + Math.exp(-v))
     const e = Math.exp(v)
     return e / (1 + e)
@@ -175,7 +175,7 @@ export const sigmoid = (x: Tensor): Tensor =>
  * relu(tensor([-1, 2])).toArray() // [0, 2]
  * ```
  */
-export const relu = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => (v > 0 ? v : v === v ? 0 : v))
+export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf(x), (v) => (v > 0 ? v : v === v ? 0 : v))
 
 /**
  * ⌊x⌋, elementwise.
@@ -185,7 +185,7 @@ export const relu = (x: Tensor): Tensor => mapUnary(x, numericOf(x), (v) => (v >
  * floor(tensor([1.5, -1.5])).toArray() // [1, -2]
  * ```
  */
-export const floor = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.floor)
+export const floor = (x: Tensor): Tensor => mapUnary('floor', x, numericOf(x), Math.floor)
 
 /**
  * True where x is neither infinite nor NaN.
@@ -195,7 +195,7 @@ export const floor = (x: Tensor): Tensor => mapUnary(x, numericOf(x), Math.floor
  * isFinite(tensor([1, Infinity, NaN])).toArray() // [true, false, false]
  * ```
  */
-export const isFinite = (x: Tensor): Tensor => mapUnary(x, 'bool', (v) => (Number.isFinite(v) ? 1 : 0))
+export const isFinite = (x: Tensor): Tensor => mapUnary('isFinite', x, 'bool', (v) => (Number.isFinite(v) ? 1 : 0))
 
 /**
  * True where x is NaN.
@@ -205,7 +205,7 @@ export const isFinite = (x: Tensor): Tensor => mapUnary(x, 'bool', (v) => (Numbe
  * isNaN(tensor([1, NaN])).toArray() // [false, true]
  * ```
  */
-export const isNaN = (x: Tensor): Tensor => mapUnary(x, 'bool', (v) => (v !== v ? 1 : 0))
+export const isNaN = (x: Tensor): Tensor => mapUnary('isNaN', x, 'bool', (v) => (v !== v ? 1 : 0))
 
 /**
  * Logical not of a mask (non-zero counts as true).
@@ -215,4 +215,4 @@ export const isNaN = (x: Tensor): Tensor => mapUnary(x, 'bool', (v) => (v !== v 
  * logicalNot(tensor([true, false])).toArray() // [false, true]
  * ```
  */
-export const logicalNot = (x: Tensor): Tensor => mapUnary(x, 'bool', (v) => (v === 0 ? 1 : 0))
+export const logicalNot = (x: Tensor): Tensor => mapUnary('logicalNot', x, 'bool', (v) => (v === 0 ? 1 : 0))
