@@ -35,7 +35,7 @@ export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const name = 'piecewiseConstant'
   const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
   const count = boundaries.length + 1
-  const values = finiteList(name, 'values', options.values, count, `${count} finite numbers (one more than boundaries)`)
+  const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')
   return (step) => {
     checkStep(name, step)
     return values[countAtOrBelow(boundaries, step)] ?? Number.NaN

@@ -43,7 +43,7 @@ export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Sche
   const name = 'piecewiseInterpolate'
   const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
   const count = boundaries.length + 1
-  const values = finiteList(name, 'values', options.values, count, `${count} finite numbers (one more than boundaries)`)
+  const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')
   const kind = oneOf(name, 'interpolation', options.interpolation ?? 'linear', interpolations)
   const anchors = [0, ...boundaries]
   return (step) => {

@@ -95,16 +95,16 @@ export function increasingSteps(
   return [...value]
 }
 
-/** A list of finite numbers of exactly `length` entries (the length is named in the message). */
+/** A list of exactly `length` finite numbers; `why` explains the length in the message. */
 export function finiteList(
   fn: string,
   key: string,
   value: readonly number[],
   length: number,
-  lengthText: string,
+  why: string,
 ): readonly number[] {
   if (!Array.isArray(value) || value.length !== length) {
-    fail(fn, key, `a list of ${lengthText}`, value)
+    fail(fn, key, `a list of ${length} finite number${length === 1 ? '' : 's'} (${why})`, value)
   }
   value.forEach((v, i) => finite(fn, `${key}[${i}]`, v))
   return [...value]
