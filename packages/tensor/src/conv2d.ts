@@ -8,6 +8,13 @@ import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
 /**
  * Options of {@link conv2d} and its gradients: stride, padding and dilation as in
  * {@link Window2dOptions}, plus `groups`.
+ *
+ * @example
+ * ```ts
+ * import { conv2d, zeros } from '@gd/tensor'
+ * // depthwise: 4 channels, one 3×3 filter each
+ * conv2d(zeros([1, 4, 8, 8]), zeros([4, 1, 3, 3]), { groups: 4, padding: 'same' }).shape // [1, 4, 8, 8]
+ * ```
  */
 export interface Conv2dOptions extends Window2dOptions {
   /**

@@ -3,7 +3,15 @@ import { kernels, type FloatArray } from './seam.js'
 import { fmt, sizeOf, stridesOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
-/** Options of {@link matmul}. */
+/**
+ * Options of {@link matmul}.
+ *
+ * @example
+ * ```ts
+ * import { matmul, zeros } from '@gd/tensor'
+ * matmul(zeros([3, 2]), zeros([3, 4]), { transposeA: true }).shape // [2, 4]
+ * ```
+ */
 export interface MatmulOptions {
   /** Use the transpose of `a`'s last two dimensions (ignored for a 1-D `a`). Default false. */
   transposeA?: boolean
@@ -11,7 +19,15 @@ export interface MatmulOptions {
   transposeB?: boolean
 }
 
-/** The float dtypes the compute kernels run in. */
+/**
+ * The float dtypes the compute kernels run in.
+ *
+ * @example
+ * ```ts
+ * import type { FloatDType } from '@gd/tensor'
+ * const dtype: FloatDType = 'float64'
+ * ```
+ */
 export type FloatDType = 'float32' | 'float64'
 
 /**
@@ -19,6 +35,12 @@ export type FloatDType = 'float32' | 'float64'
  * silently: convert them first (integer matmul would round differently anyway).
  *
  * @throws Error `op: dtypes differ: float32 and float64`, or `op: dtype must be float32 or float64, got int32`.
+ * @example
+ * ```ts
+ * import { checkFloatPair } from '@gd/tensor'
+ * checkFloatPair('conv2d', 'float64', 'float64') // 'float64'
+ * checkFloatPair('conv2d', 'float32', 'float64') // throws "conv2d: dtypes differ: float32 and float64"
+ * ```
  */
 export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
   if (a !== 'float32' && a !== 'float64') {

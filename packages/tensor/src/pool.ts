@@ -5,7 +5,15 @@ import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { readSize2d, window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
 
-/** Options of the 2-D pooling ops. */
+/**
+ * Options of the 2-D pooling ops.
+ *
+ * @example
+ * ```ts
+ * import { avgPool2d, zeros } from '@gd/tensor'
+ * avgPool2d(zeros([1, 1, 5, 5]), { kernelSize: 3, stride: 2, padding: 'same' }).shape // [1, 1, 3, 3]
+ * ```
+ */
 export interface Pool2dOptions {
   /** Window size, one number or `[height, width]`. Required. */
   kernelSize: Size2d

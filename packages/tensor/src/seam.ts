@@ -13,7 +13,16 @@ import { gemm } from './kernels/gemm.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 
-export type { FloatArray } from './kernels/gemm.js'
+/**
+ * The floating-point storage every kernel reads and writes: `Float32Array | Float64Array`.
+ *
+ * @example
+ * ```ts
+ * import type { FloatArray } from '@gd/tensor'
+ * const scratch: FloatArray = new Float32Array(16)
+ * ```
+ */
+export type FloatArray = Float32Array | Float64Array
 
 /**
  * The replaceable kernels. Each takes typed arrays and plain numbers and writes into an output

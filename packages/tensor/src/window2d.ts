@@ -24,7 +24,15 @@ export type Padding2d =
   | readonly [number, number]
   | readonly [number, number, number, number]
 
-/** One number for both spatial dimensions, or `[height, width]`. */
+/**
+ * One number for both spatial dimensions, or `[height, width]`.
+ *
+ * @example
+ * ```ts
+ * import { maxPool2d, zeros } from '@gd/tensor'
+ * maxPool2d(zeros([1, 1, 4, 6]), { kernelSize: [2, 3] }).shape // [1, 1, 2, 2]
+ * ```
+ */
 export type Size2d = number | readonly [number, number]
 
 /**
@@ -55,7 +63,15 @@ export interface Window2d {
   readonly outW: number
 }
 
-/** Stride, padding and dilation of a 2-D window; every field is optional. */
+/**
+ * Stride, padding and dilation of a 2-D window; every field is optional.
+ *
+ * @example
+ * ```ts
+ * import { conv2d, zeros } from '@gd/tensor'
+ * conv2d(zeros([1, 1, 9, 9]), zeros([1, 1, 3, 3]), { stride: 2, padding: [1, 1], dilation: 2 }).shape // [1, 1, 4, 4]
+ * ```
+ */
 export interface Window2dOptions {
   /** Step between windows; default 1. */
   stride?: Size2d
@@ -113,7 +129,16 @@ export function window2d(
   }
 }
 
-/** Reads a {@link Size2d} option as a pair of positive integers. */
+/**
+ * Reads a {@link Size2d} option as a pair of positive integers.
+ *
+ * @throws Error `op: name must be a positive integer or a pair of them, got 0`.
+ * @example
+ * ```ts
+ * import { readSize2d } from '@gd/tensor'
+ * readSize2d('maxPool2d', 'kernelSize', 3) // [3, 3]
+ * ```
+ */
 export function readSize2d(op: string, name: string, value: Size2d): [number, number] {
   const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : []
   if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
