@@ -170,13 +170,10 @@ function macroKernel(
       }
       let o = cOffset + r * ldc + s
       if (rows === MR && cols === NR) {
-        c[o] = c[o]! + c00; c[o + 1] = c[o + 1]! + c01; c[o + 2] = c[o + 2]! + c02; c[o + 3] = c[o + 3]! + c03
-        o += ldc
-        c[o] = c[o]! + c10; c[o + 1] = c[o + 1]! + c11; c[o + 2] = c[o + 2]! + c12; c[o + 3] = c[o + 3]! + c13
-        o += ldc
-        c[o] = c[o]! + c20; c[o + 1] = c[o + 1]! + c21; c[o + 2] = c[o + 2]! + c22; c[o + 3] = c[o + 3]! + c23
-        o += ldc
-        c[o] = c[o]! + c30; c[o + 1] = c[o + 1]! + c31; c[o + 2] = c[o + 2]! + c32; c[o + 3] = c[o + 3]! + c33
+        addRow(c, o, c00, c01, c02, c03)
+        addRow(c, o + ldc, c10, c11, c12, c13)
+        addRow(c, o + 2 * ldc, c20, c21, c22, c23)
+        addRow(c, o + 3 * ldc, c30, c31, c32, c33)
         continue
       }
       edge[0] = c00; edge[1] = c01; edge[2] = c02; edge[3] = c03
@@ -188,4 +185,12 @@ function macroKernel(
       }
     }
   }
+}
+
+/** `c[o + j] += xj` for one full row of a tile. */
+function addRow(c: FloatArray, o: number, x0: number, x1: number, x2: number, x3: number): void {
+  c[o] = c[o]! + x0
+  c[o + 1] = c[o + 1]! + x1
+  c[o + 2] = c[o + 2]! + x2
+  c[o + 3] = c[o + 3]! + x3
 }
