@@ -30,7 +30,7 @@ export interface LinearOptions {
  * ```ts
  * import { linear } from '@gd/schedules'
  * const lr = linear({ init: 0, end: 0.1, transitionSteps: 100 })
- * lr(25) // 0.025
+ * lr(25) // 0.025 (up to rounding)
  * lr(500) // 0.1
  * ```
  */

@@ -91,7 +91,7 @@ export interface ReduceOnPlateau {
  * const plateau = reduceOnPlateau({ init: 0.1, patience: 1 })
  * let state = plateau.init()
  * for (const loss of [1, 0.5, 0.6, 0.7]) state = plateau.step(state, loss)
- * state.value // 0.01: the second bad step in a row (0.7) exceeds patience 1
+ * state.value // ≈ 0.01: the second bad step in a row (0.7) exceeds patience 1
  * const saved = JSON.stringify(state) // resume later with JSON.parse(saved)
  *
  * const tracker = plateau.tracker()
