@@ -1,4 +1,4 @@
-import { Tensor, allocate, checkShape, type DType } from '@gd/tensor'
+import { Tensor, allocate, checkShape, sizeOf, type DType } from '@gd/tensor'
 
 /**
  * A tensor of `shape` filled with `value`: the initializer for biases and for scale parameters
@@ -16,10 +16,42 @@ export function constant<D extends DType = 'float32'>(
   value: number,
   options: { dtype?: D } = {},
 ): Tensor<D> {
-  const s = checkShape('constant', shape)
-  if (!Number.isFinite(value)) throw new Error(`constant: value must be a finite number, got ${value}`)
-  const dtype = (options.dtype ?? 'float32') as D
-  const t = new Tensor(allocate(dtype, s.reduce((a, b) => a * b, 1)), s, dtype)
-  t.storage.fill(value)
-  return t
+  return filled('constant', shape, value, options.dtype)
+}
+
+/**
+ * A tensor of zeros: the usual initializer for biases.
+ *
+ * @throws Error for a bad shape.
+ * @example
+ * ```ts
+ * import { zeros } from '@gd/init'
+ * zeros([3]).toArray() // [0, 0, 0]
+ * ```
+ */
+export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D } = {}): Tensor<D> {
+  return filled('zeros', shape, 0, options.dtype)
+}
+
+/**
+ * A tensor of ones: the usual initializer for the scale of a normalization layer.
+ *
+ * @throws Error for a bad shape.
+ * @example
+ * ```ts
+ * import { ones } from '@gd/init'
+ * ones([2], { dtype: 'float64' }).toArray() // [1, 1]
+ * ```
+ */
+export function ones<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D } = {}): Tensor<D> {
+  return filled('ones', shape, 1, options.dtype)
+}
+
+function filled<D extends DType>(op: string, shape: readonly number[], value: number, dtype?: D): Tensor<D> {
+  const s = checkShape(op, shape)
+  if (!Number.isFinite(value)) throw new Error(`${op}: value must be a finite number, got ${value}`)
+  const d = (dtype ?? 'float32') as D
+  const storage = allocate(d, sizeOf(s))
+  if (value !== 0) storage.fill(value)
+  return new Tensor(storage, s, d)
 }

@@ -1,0 +1,71 @@
+import type { Tensor } from '@gd/tensor'
+import { calculateGain, type Nonlinearity } from './calculateGain.js'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { varianceScaling } from './varianceScaling.js'
+
+/** Options of the He (Kaiming) initializers. */
+export interface HeOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+  /** `fanIn` (default) keeps activations at scale going forward; `fanOut` keeps gradients. */
+  mode?: 'fanIn' | 'fanOut'
+  /** The nonlinearity after the layer, for its gain; `relu` by default. */
+  nonlinearity?: Nonlinearity
+  /** Slope of a leakyRelu for x < 0; 0.01 by default (only with `nonlinearity: 'leakyRelu'`). */
+  negativeSlope?: number
+}
+
+/**
+ * He (Kaiming) normal: N(0, σ²) with σ = gain / √fan, gain = `calculateGain(nonlinearity)`,
+ * √2 for ReLU. With it, the variance of the pre-activations stays constant through a deep ReLU
+ * network (Var(W x) = fan · σ² · E[x²] and ReLU halves E[x²]). Not truncated, as PyTorch's
+ * `kaiming_normal_`; for JAX's truncated `he_normal` use `varianceScaling`.
+ *
+ * @see He, Zhang, Ren, Sun, "Delving deep into rectifiers" (ICCV 2015).
+ * @throws Error for a bad key, dtype, mode or nonlinearity, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { heNormal } from '@gd/init'
+ * const w = heNormal(0, [512, 512]) // std √(2/512) = 0.0625
+ * const k = heNormal(1, [64, 32, 3, 3], { mode: 'fanOut' }) // std √(2/576)
+ * ```
+ */
+export function heNormal<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: HeOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, kaiming('heNormal', options, 'normal'), 'heNormal')
+}
+
+/**
+ * He (Kaiming) uniform: U(-b, b) with b = gain · √(3 / fan), the uniform with He's variance
+ * gain² / fan (PyTorch's `kaiming_uniform_`).
+ *
+ * @see He et al. (ICCV 2015).
+ * @throws Error for a bad key, dtype, mode or nonlinearity, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { heUniform } from '@gd/init'
+ * const w = heUniform(0, [256, 10], { nonlinearity: 'leakyRelu', negativeSlope: 0.2 })
+ * ```
+ */
+export function heUniform<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: HeOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, kaiming('heUniform', options, 'uniform'), 'heUniform')
+}
+
+function kaiming<D extends InitDType>(op: string, options: HeOptions<D>, distribution: 'uniform' | 'normal') {
+  const { mode = 'fanIn', nonlinearity = 'relu', negativeSlope, ...rest } = options
+  if (mode !== 'fanIn' && mode !== 'fanOut') {
+    throw new Error(`${op}: mode must be fanIn or fanOut, got ${String(mode)}`)
+  }
+  let gain: number
+  try {
+    gain = calculateGain(nonlinearity, negativeSlope === undefined ? {} : { negativeSlope })
+  } catch (e) {
+    throw new Error(`${op}: ${(e as Error).message.replace(/^calculateGain: /, '')}`)
+  }
+  return { ...rest, scale: gain * gain, mode, distribution }
+}

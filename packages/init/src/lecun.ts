@@ -1,0 +1,44 @@
+import type { Tensor } from '@gd/tensor'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { varianceScaling } from './varianceScaling.js'
+
+/**
+ * LeCun normal: N(0, 1 / fanIn), not truncated. The init self-normalizing (SELU) networks
+ * assume, and a good default for linear, tanh and sigmoid layers when only the forward pass
+ * matters. For JAX's and Keras's truncated `lecun_normal` use `varianceScaling`.
+ *
+ * @see LeCun, Bottou, Orr, Müller, "Efficient BackProp" (1998); Klambauer et al.,
+ *   "Self-Normalizing Neural Networks" (NeurIPS 2017).
+ * @throws Error for a bad key or dtype, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { lecunNormal } from '@gd/init'
+ * lecunNormal(0, [100, 10]) // std 0.1
+ * ```
+ */
+export function lecunNormal<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: InitOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, { ...options, scale: 1, mode: 'fanIn', distribution: 'normal' }, 'lecunNormal')
+}
+
+/**
+ * LeCun uniform: U(-b, b) with b = √(3 / fanIn), variance 1 / fanIn.
+ *
+ * @see LeCun et al., "Efficient BackProp" (1998).
+ * @throws Error for a bad key or dtype, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { lecunUniform } from '@gd/init'
+ * lecunUniform(0, [300, 10]) // values within ±0.1
+ * ```
+ */
+export function lecunUniform<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: InitOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, { ...options, scale: 1, mode: 'fanIn', distribution: 'uniform' }, 'lecunUniform')
+}

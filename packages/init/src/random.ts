@@ -1,0 +1,65 @@
+/**
+ * Plain random initializers with explicit parameters. For weights, prefer the fan-based ones
+ * ({@link heNormal}, {@link xavierUniform}, …), which pick the scale from the shape.
+ * @module
+ */
+import * as T from '@gd/tensor'
+import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+
+/**
+ * Uniform values in [low, high), [0, 1) by default (PyTorch's `uniform_`).
+ *
+ * @throws Error for a bad key, shape or dtype, or `low >= high`.
+ * @example
+ * ```ts
+ * import { uniform } from '@gd/init'
+ * uniform(0, [3, 3], { low: -0.1, high: 0.1 }).shape // [3, 3]
+ * ```
+ */
+export function uniform<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: InitOptions<D> & { low?: number; high?: number } = {},
+): T.Tensor<D> {
+  return T.uniform(resolveKey('uniform', key), shape, options)
+}
+
+/**
+ * Normal values with the given mean and standard deviation, N(0, 1) by default (PyTorch's
+ * `normal_`). The "naive" N(0, 0.01²) init is `normal(key, shape, { std: 0.01 })`.
+ *
+ * @throws Error for a bad key, shape or dtype, or a negative std.
+ * @example
+ * ```ts
+ * import { normal } from '@gd/init'
+ * normal(0, [128, 64], { std: 0.02 }).shape // [128, 64]
+ * ```
+ */
+export function normal<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: InitOptions<D> & { mean?: number; std?: number } = {},
+): T.Tensor<D> {
+  return T.normal(resolveKey('normal', key), shape, options)
+}
+
+/**
+ * Normal values truncated to `[mean + lower·std, mean + upper·std]`, with `lower`, `upper` in
+ * standard deviations and ±2 by default (like JAX's and TF's `truncated_normal`; PyTorch's
+ * `trunc_normal_` takes absolute bounds instead). `std` is the std before truncation: at ±2 the
+ * values have variance 0.774 std². {@link varianceScaling} corrects for that; this does not.
+ *
+ * @throws Error for a bad key, shape or dtype, a negative std, or `lower >= upper`.
+ * @example
+ * ```ts
+ * import { truncatedNormal } from '@gd/init'
+ * truncatedNormal(0, [768, 768], { std: 0.02 }) // every value within ±0.04
+ * ```
+ */
+export function truncatedNormal<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: InitOptions<D> & { mean?: number; std?: number; lower?: number; upper?: number } = {},
+): T.Tensor<D> {
+  return T.truncatedNormal(resolveKey('truncatedNormal', key), shape, options)
+}

@@ -1,0 +1,58 @@
+import type { Tensor } from '@gd/tensor'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { varianceScaling } from './varianceScaling.js'
+
+/** Options of the Xavier (Glorot) initializers. */
+export interface XavierOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+  /** Multiplier of the standard deviation, > 0 (see `calculateGain`); 1 by default. */
+  gain?: number
+}
+
+/**
+ * Xavier (Glorot) uniform: U(-b, b) with b = gain · √(6 / (fanIn + fanOut)), so the variance is
+ * gain² · 2 / (fanIn + fanOut): a compromise that keeps both the forward activations and the
+ * backward gradients at scale for linear, tanh and sigmoid layers.
+ *
+ * @see Glorot & Bengio, "Understanding the difficulty of training deep feedforward neural
+ *   networks" (AISTATS 2010).
+ * @throws Error for a bad key, dtype or gain, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { xavierUniform } from '@gd/init'
+ * const w = xavierUniform(0, [256, 128]) // values within ±√(6/384) = ±0.125
+ * ```
+ */
+export function xavierUniform<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: XavierOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, glorot('xavierUniform', options, 'uniform'), 'xavierUniform')
+}
+
+/**
+ * Xavier (Glorot) normal: N(0, σ²) with σ = gain · √(2 / (fanIn + fanOut)), not truncated
+ * (as PyTorch's `xavier_normal_`; for Keras's truncated `GlorotNormal` use
+ * `varianceScaling` with `mode: 'fanAvg'`).
+ *
+ * @see Glorot & Bengio (AISTATS 2010).
+ * @throws Error for a bad key, dtype or gain, or a shape of rank < 2.
+ * @example
+ * ```ts
+ * import { calculateGain, xavierNormal } from '@gd/init'
+ * const w = xavierNormal(0, [256, 128], { gain: calculateGain('tanh') })
+ * ```
+ */
+export function xavierNormal<D extends InitDType = 'float32'>(
+  key: KeyOrSeed,
+  shape: readonly number[],
+  options: XavierOptions<D> = {},
+): Tensor<D> {
+  return varianceScaling(key, shape, glorot('xavierNormal', options, 'normal'), 'xavierNormal')
+}
+
+function glorot<D extends InitDType>(op: string, options: XavierOptions<D>, distribution: 'uniform' | 'normal') {
+  const { gain = 1, ...rest } = options
+  if (!(Number.isFinite(gain) && gain > 0)) throw new Error(`${op}: gain must be a positive finite number, got ${gain}`)
+  return { ...rest, scale: gain * gain, mode: 'fanAvg' as const, distribution }
+}
