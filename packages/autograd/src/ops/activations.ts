@@ -1,0 +1,135 @@
+import * as T from '@gd/tensor'
+import { primitive } from '../primitive.js'
+import { toVar, type Input, type Var } from '../variable.js'
+import { add, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
+import { logSumExp } from './reduce.js'
+import { minimum } from './select.js'
+
+/**
+ * The identity: the linear output unit ŷ = z, paired with mean squared error.
+ * @example
+ * ```ts
+ * import { identity } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * identity(tensor([2])).toArray() // [2]
+ * ```
+ */
+export const identity = (x: Input): Var => toVar('identity', x)
+
+/**
+ * The logistic sigmoid σ(z) = 1 / (1 + e⁻ᶻ), the Bernoulli output unit. A fused primitive for
+ * stability: its gradient σ(1 − σ) is computed from the output, so it never forms ∞/∞.
+ * @example
+ * ```ts
+ * import { sigmoid } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * sigmoid(tensor([0])).toArray() // [0.5]
+ * ```
+ */
+export const sigmoid = primitive({
+  name: 'sigmoid',
+  forward: T.sigmoid,
+  backward: (g, _x, out) => [mul(g, mul(out, sub(1, out)))],
+})
+
+/**
+ * max(z, 0). Subgradient at the kink: relu′(0) = 0 (as PyTorch). A primitive for speed.
+ * @example
+ * ```ts
+ * import { relu } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * relu(tensor([-1, 2])).toArray() // [0, 2]
+ * ```
+ */
+export const relu = primitive({
+  name: 'relu',
+  forward: T.relu,
+  backward: (g, [x]) => [mul(g, T.cast(T.greater(x!.value, 0), x!.dtype))],
+})
+
+/**
+ * z where z > 0, else slope · z. Subgradient at 0: the slope side (z > 0 is false).
+ * @example
+ * ```ts
+ * import { leakyRelu } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * leakyRelu(tensor([-10, 2]), 0.01).toArray() // [-0.1, 2]
+ * ```
+ */
+export function leakyRelu(x: Input, slope = 0.01): Var {
+  const v = toVar('leakyRelu', x)
+  return where(T.greater(v.value, 0), v, mul(v, slope))
+}
+
+/**
+ * ELU: z where z > 0, else α(eᶻ − 1). Continuous derivative for α = 1. The negative branch is
+ * computed on min(z, 0), so a large positive z never yields ∞ · 0 = NaN in the gradient.
+ * @example
+ * ```ts
+ * import { elu } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * elu(tensor([0, 1])).toArray() // [0, 1]
+ * ```
+ */
+export function elu(x: Input, alpha = 1): Var {
+  const v = toVar('elu', x)
+  return where(T.greater(v.value, 0), v, mul(expm1(minimum(v, 0)), alpha))
+}
+
+/**
+ * GELU in its tanh form, ½z(1 + tanh(√(2/π)(z + 0.044715 z³))), as PyTorch's
+ * `approximate='tanh'` and JAX's default; composed, so it needs no gradient rule of its own.
+ * @example
+ * ```ts
+ * import { gelu } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * gelu(tensor([0])).toArray() // [0]
+ * ```
+ */
+export function gelu(x: Input): Var {
+  const v = toVar('gelu', x)
+  const inner = mul(add(v, mul(mul(mul(v, v), v), 0.044715)), Math.sqrt(2 / Math.PI))
+  return mul(mul(v, 0.5), add(tanhOp(inner), 1))
+}
+
+/**
+ * softplus(z) = log(1 + eᶻ), a smooth relu, computed stably as max(z, 0) + log1p(e^−|z|).
+ * A primitive so its gradient is the exact σ(z) everywhere, kink-free at 0.
+ * @example
+ * ```ts
+ * import { softplus } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * softplus(tensor([0])).item() // 0.6931… (log 2)
+ * ```
+ */
+export const softplus = primitive({
+  name: 'softplus',
+  forward: (z) => T.add(T.relu(z), T.log1p(T.exp(T.neg(T.abs(z))))),
+  backward: (g, [z]) => [mul(g, sigmoid(z!))],
+})
+
+/**
+ * log softmax(z) = z − logSumExp(z) along `axis` (the last by default), stable for any scale of z.
+ * @example
+ * ```ts
+ * import { logSoftmax } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * logSoftmax(tensor([0, 0])).toArray() // [-0.693…, -0.693…]
+ * ```
+ */
+export function logSoftmax(x: Input, axis = -1): Var {
+  const v = toVar('logSoftmax', x)
+  return sub(v, logSumExp(v, { axis, keepdims: true }))
+}
+
+/**
+ * softmax(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ along `axis` (the last by default), the multinoulli output unit;
+ * computed as exp(logSoftmax(z)), so it never overflows.
+ * @example
+ * ```ts
+ * import { softmax } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * softmax(tensor([1000, 1000])).toArray() // [0.5, 0.5]
+ * ```
+ */
+export const softmax = (x: Input, axis = -1): Var => exp(logSoftmax(x, axis))

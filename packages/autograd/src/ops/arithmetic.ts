@@ -1,0 +1,237 @@
+import * as T from '@gd/tensor'
+import { primitive } from '../primitive.js'
+import { Var, type Input } from '../variable.js'
+
+/**
+ * a + b with broadcasting.
+ * @example
+ * ```ts
+ * import { add } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * add(tensor([1, 2]), 1).toArray() // [2, 3]
+ * ```
+ */
+export const add = primitive({ name: 'add', forward: T.add, backward: (g) => [g, g] })
+
+/**
+ * a − b with broadcasting.
+ * @example
+ * ```ts
+ * import { sub } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * sub(tensor([3]), tensor([1])).toArray() // [2]
+ * ```
+ */
+export const sub = primitive({ name: 'sub', forward: T.sub, backward: (g) => [g, neg(g)] })
+
+/**
+ * a · b elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a.
+ * @example
+ * ```ts
+ * import { mul } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * mul(tensor([2, 3]), 2).toArray() // [4, 6]
+ * ```
+ */
+export const mul = primitive({ name: 'mul', forward: T.mul, backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)] })
+
+/**
+ * a / b elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².
+ * @example
+ * ```ts
+ * import { div } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * div(tensor([1]), 4).toArray() // [0.25]
+ * ```
+ */
+export const div = primitive({
+  name: 'div',
+  forward: T.div,
+  backward: (g, [a, b]) => [div(g, b!), neg(div(mul(g, a!), mul(b!, b!)))],
+})
+
+/**
+ * −x.
+ * @example
+ * ```ts
+ * import { neg } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * neg(tensor([1])).toArray() // [-1]
+ * ```
+ */
+export const neg = primitive({ name: 'neg', forward: T.neg, backward: (g) => [neg(g)] })
+
+/**
+ * aᵇ elementwise with broadcasting. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a (taken as 0 where a = 0, where
+ * the exponent's gradient is otherwise undefined).
+ * @example
+ * ```ts
+ * import { pow } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * pow(tensor([3]), 2).toArray() // [9]
+ * ```
+ */
+export const pow = primitive({
+  name: 'pow',
+  forward: T.pow,
+  backward: (g, [a, b], out) => {
+    const da = mul(g, mul(b!, pow(a!, sub(b!, 1))))
+    const safeLog = log(where(T.equal(a!.value, 0), 1, a!))
+    return [da, b!.tracked ? mul(g, mul(out, safeLog)) : null]
+  },
+})
+
+/**
+ * eˣ. d/dx = eˣ.
+ * @example
+ * ```ts
+ * import { exp } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * exp(tensor([0])).toArray() // [1]
+ * ```
+ */
+export const exp = primitive({ name: 'exp', forward: T.exp, backward: (g, _x, out) => [mul(g, out)] })
+
+/**
+ * Natural log. d/dx = 1/x.
+ * @example
+ * ```ts
+ * import { log } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * log(tensor([1])).toArray() // [0]
+ * ```
+ */
+export const log = primitive({ name: 'log', forward: T.log, backward: (g, [x]) => [div(g, x!)] })
+
+/**
+ * log(1 + x), accurate near 0. d/dx = 1/(1 + x).
+ * @example
+ * ```ts
+ * import { log1p } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * log1p(tensor([0])).toArray() // [0]
+ * ```
+ */
+export const log1p = primitive({ name: 'log1p', forward: T.log1p, backward: (g, [x]) => [div(g, add(x!, 1))] })
+
+/**
+ * eˣ − 1, accurate near 0. d/dx = eˣ.
+ * @example
+ * ```ts
+ * import { expm1 } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * expm1(tensor([0])).toArray() // [0]
+ * ```
+ */
+export const expm1 = primitive({ name: 'expm1', forward: T.expm1, backward: (g, _x, out) => [mul(g, add(out, 1))] })
+
+/**
+ * √x. d/dx = 1/(2√x).
+ * @example
+ * ```ts
+ * import { sqrt } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * sqrt(tensor([9])).toArray() // [3]
+ * ```
+ */
+export const sqrt = primitive({ name: 'sqrt', forward: T.sqrt, backward: (g, _x, out) => [div(mul(g, 0.5), out)] })
+
+/**
+ * sin x. d/dx = cos x.
+ * @example
+ * ```ts
+ * import { sin } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * sin(tensor([0])).toArray() // [0]
+ * ```
+ */
+export const sin = primitive({ name: 'sin', forward: T.sin, backward: (g, [x]) => [mul(g, cos(x!))] })
+
+/**
+ * cos x. d/dx = −sin x.
+ * @example
+ * ```ts
+ * import { cos } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * cos(tensor([0])).toArray() // [1]
+ * ```
+ */
+export const cos = primitive({ name: 'cos', forward: T.cos, backward: (g, [x]) => [neg(mul(g, sin(x!)))] })
+
+/**
+ * tanh x. d/dx = 1 − tanh² x.
+ * @example
+ * ```ts
+ * import { tanh } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * tanh(tensor([0])).toArray() // [0]
+ * ```
+ */
+export const tanh = primitive({
+  name: 'tanh',
+  forward: T.tanh,
+  backward: (g, _x, out) => [mul(g, sub(1, mul(out, out)))],
+})
+
+/**
+ * |x|. Subgradient at the kink: d/dx |x| at 0 is taken as 0 (sign(0) = 0).
+ * @example
+ * ```ts
+ * import { abs } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * abs(tensor([-2])).toArray() // [2]
+ * ```
+ */
+export const abs = primitive({ name: 'abs', forward: T.abs, backward: (g, [x]) => [mul(g, T.sign(x!.value))] })
+
+/**
+ * Picks `a` where `condition` holds and `b` elsewhere (broadcasting all three). The condition is a
+ * constant: it gets no gradient; each branch gets the cotangent where it was picked.
+ * @example
+ * ```ts
+ * import { where } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * where(tensor([true, false]), tensor([1, 2]), 0).toArray() // [1, 0]
+ * ```
+ */
+export function where(condition: Input, a: Input, b: Input): Var {
+  return whereOp(condition, a, b)
+}
+const whereOp = primitive({
+  name: 'where',
+  forward: (c, a, b) => T.where(c, a, b),
+  backward: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+})
+
+/**
+ * x², composed as x · x.
+ * @example
+ * ```ts
+ * import { square } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * square(tensor([3])).toArray() // [9]
+ * ```
+ */
+export const square = (x: Input): Var => mul(x, x)
+
+/**
+ * 1/x, composed as 1 / x.
+ * @example
+ * ```ts
+ * import { reciprocal } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * reciprocal(tensor([4])).toArray() // [0.25]
+ * ```
+ */
+export const reciprocal = (x: Input): Var => div(1, x)
+
+/**
+ * 1/√x, composed.
+ * @example
+ * ```ts
+ * import { rsqrt } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * rsqrt(tensor([4])).toArray() // [0.5]
+ * ```
+ */
+export const rsqrt = (x: Input): Var => div(1, sqrt(x))

@@ -1,0 +1,134 @@
+import * as T from '@gd/tensor'
+import { apply } from '../primitive.js'
+import { toVar, type Input, type Var } from '../variable.js'
+
+/**
+ * 2-D convolution (cross-correlation) in NCHW with OIHW filters, as @gd/tensor's `conv2d`.
+ * The three ops conv2d, conv2dBackwardInput and conv2dBackwardFilter are bilinear and are each
+ * other's gradients, so every order of derivative stays within them:
+ * for y = conv2d(x, w), ∂x = conv2dBackwardInput(g, w) and ∂w = conv2dBackwardFilter(x, g).
+ * @example
+ * ```ts
+ * import { conv2d } from '@gd/autograd'
+ * import { ones } from '@gd/tensor'
+ * conv2d(ones([1, 1, 3, 3]), ones([1, 1, 2, 2])).toArray() // [[[[4, 4], [4, 4]]]]
+ * ```
+ */
+export function conv2d(x: Input, filter: Input, options: T.Conv2dOptions = {}): Var {
+  const xv = toVar('conv2d', x)
+  const wv = toVar('conv2d', filter)
+  return apply(
+    {
+      name: 'conv2d',
+      forward: (a, w) => T.conv2d(a, w, options),
+      backward: (g, [a, w]) => [
+        conv2dBackwardInput(g, w!, a!.shape, options),
+        conv2dBackwardFilter(a!, g, w!.shape, options),
+      ],
+    },
+    [xv, wv],
+  )
+}
+
+/**
+ * The gradient of conv2d with respect to its input (a transposed convolution), differentiable in
+ * both arguments.
+ * @example
+ * ```ts
+ * import { conv2dBackwardInput } from '@gd/autograd'
+ * import { ones } from '@gd/tensor'
+ * conv2dBackwardInput(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3]).shape // [1, 1, 3, 3]
+ * ```
+ */
+export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+  return apply(
+    {
+      name: 'conv2dBackwardInput',
+      forward: (d, w) => T.conv2dBackwardInput(d, w, inputShape, options),
+      backward: (g, [d, w]) => [conv2d(g, w!, options), conv2dBackwardFilter(g, d!, w!.shape, options)],
+    },
+    [toVar('conv2dBackwardInput', dy), toVar('conv2dBackwardInput', filter)],
+  )
+}
+
+/**
+ * The gradient of conv2d with respect to its filter, differentiable in both arguments.
+ * @example
+ * ```ts
+ * import { conv2dBackwardFilter } from '@gd/autograd'
+ * import { ones } from '@gd/tensor'
+ * conv2dBackwardFilter(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), [1, 1, 2, 2]).toArray() // [[[[4, 4], [4, 4]]]]
+ * ```
+ */
+export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+  return apply(
+    {
+      name: 'conv2dBackwardFilter',
+      forward: (a, d) => T.conv2dBackwardFilter(a, d, filterShape, options),
+      backward: (g, [a, d]) => [conv2dBackwardInput(d!, g, a!.shape, options), conv2d(a!, g, options)],
+    },
+    [toVar('conv2dBackwardFilter', x), toVar('conv2dBackwardFilter', dy)],
+  )
+}
+
+/**
+ * Average pooling (NCHW). Linear, so its gradient (spreading each cotangent evenly over its window)
+ * and that gradient's gradient (average pooling again) stay exact at every order.
+ * @example
+ * ```ts
+ * import { avgPool2d } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * avgPool2d(tensor([[[[1, 2], [3, 4]]]]), { kernelSize: 2 }).toArray() // [[[[2.5]]]]
+ * ```
+ */
+export function avgPool2d(x: Input, options: T.Pool2dOptions): Var {
+  const v = toVar('avgPool2d', x)
+  return apply(
+    { name: 'avgPool2d', forward: (t) => T.avgPool2d(t, options), backward: (g) => [avgPool2dBackward(g, v.shape, options)] },
+    [v],
+  )
+}
+
+function avgPool2dBackward(dy: Var, inputShape: readonly number[], options: T.Pool2dOptions): Var {
+  return apply(
+    {
+      name: 'avgPool2dBackward',
+      forward: (d) => T.avgPool2dBackward(d, inputShape, options),
+      backward: (g) => [avgPool2d(g, options)],
+    },
+    [dy],
+  )
+}
+
+/**
+ * Max pooling (NCHW). Subgradient at ties: the first maximum of a window (in row-major order) takes
+ * the whole cotangent. First-order only: differentiating its gradient again throws.
+ * @example
+ * ```ts
+ * import { maxPool2d } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * maxPool2d(tensor([[[[1, 2], [3, 4]]]]), { kernelSize: 2 }).toArray() // [[[[4]]]]
+ * ```
+ */
+export function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
+  const v = toVar('maxPool2d', x)
+  return apply(
+    {
+      name: 'maxPool2d',
+      forward: (t) => T.maxPool2d(t, options),
+      backward: (g) => [
+        apply(
+          {
+            name: 'maxPool2dBackward',
+            forward: (d) => T.maxPool2dBackward(d, v.value, options),
+            backward: () => {
+              throw new Error('maxPool2d: second-order gradients are not supported; use avgPool2d or a strided conv2d')
+            },
+          },
+          [g],
+        ),
+      ],
+    },
+    [v],
+  )
+}

@@ -1,0 +1,88 @@
+import * as T from '@gd/tensor'
+import { apply } from '../primitive.js'
+import { toVar, type Input, type Var } from '../variable.js'
+import { mul } from './arithmetic.js'
+import { reshape } from './shape.js'
+import { sum } from './reduce.js'
+
+/**
+ * Matrix product with batch dimensions and broadcasting, optionally with either operand transposed
+ * (no transpose is materialized). 1-D operands act as in NumPy. Gradients, for C = A·B:
+ * ∂A = G·Bᵀ and ∂B = Aᵀ·G, each itself a transposed matmul (and likewise for the transposed forms);
+ * broadcast batch dimensions are summed back by the engine.
+ * @example
+ * ```ts
+ * import { matmul } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray() // [[11]]
+ * ```
+ */
+export function matmul(a: Input, b: Input, options: T.MatmulOptions = {}): Var {
+  const x = toVar('matmul', a)
+  const y = toVar('matmul', b)
+  if (x.rank === 0 || y.rank === 0) {
+    throw new Error(`matmul: operands must have rank >= 1, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
+  }
+  if (x.rank === 1 || y.rank === 1) {
+    // Promote vectors to matrices, multiply, and drop the added axes, as NumPy does.
+    const x2 = x.rank === 1 ? reshape(x, [1, x.size]) : x
+    const y2 = y.rank === 1 ? reshape(y, [y.size, 1]) : y
+    const out = matmul2(x2, y2, { transposeA: x.rank > 1 && options.transposeA === true, transposeB: y.rank > 1 && options.transposeB === true })
+    const shape = [...out.shape]
+    if (y.rank === 1) shape.pop()
+    if (x.rank === 1) shape.splice(shape.length - (y.rank === 1 ? 1 : 2), 1)
+    return reshape(out, shape)
+  }
+  return matmul2(x, y, options)
+}
+
+function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
+  const tA = options.transposeA === true
+  const tB = options.transposeB === true
+  return apply(
+    {
+      name: 'matmul',
+      forward: (x, y) => T.matmul(x, y, options),
+      backward: (g, [x, y]) => {
+        if (!tA && !tB) return [matmul2(g, y!, { transposeB: true }), matmul2(x!, g, { transposeA: true })]
+        if (!tA && tB) return [matmul2(g, y!, {}), matmul2(g, x!, { transposeA: true })]
+        if (tA && !tB) return [matmul2(y!, g, { transposeB: true }), matmul2(x!, g, {})]
+        return [matmul2(y!, g, { transposeA: true, transposeB: true }), matmul2(g, x!, { transposeA: true, transposeB: true })]
+      },
+    },
+    [a, b],
+  )
+}
+
+/**
+ * Inner product of two vectors, composed as Σ a·b.
+ * @example
+ * ```ts
+ * import { dot } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * dot(tensor([1, 2]), tensor([3, 4])).item() // 11
+ * ```
+ */
+export function dot(a: Input, b: Input): Var {
+  const x = toVar('dot', a)
+  const y = toVar('dot', b)
+  if (x.rank !== 1 || y.rank !== 1 || x.size !== y.size) {
+    throw new Error(`dot: expected two vectors of one length, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
+  }
+  return sum(mul(x, y))
+}
+
+/**
+ * Outer product a bᵀ of two vectors, composed as a broadcast product.
+ * @example
+ * ```ts
+ * import { outer } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * outer(tensor([1, 2]), tensor([3, 4])).toArray() // [[3, 4], [6, 8]]
+ * ```
+ */
+export function outer(a: Input, b: Input): Var {
+  const x = toVar('outer', a)
+  const y = toVar('outer', b)
+  return mul(reshape(x, [x.size, 1]), reshape(y, [1, y.size]))
+}

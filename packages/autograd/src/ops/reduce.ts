@@ -1,0 +1,159 @@
+import * as T from '@gd/tensor'
+import { apply } from '../primitive.js'
+import { Var, toVar, type Input } from '../variable.js'
+import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
+import { broadcastTo, reshape } from './shape.js'
+
+export type { ReduceOptions } from '@gd/tensor'
+
+/** The shape a reduction keeps with keepdims, for broadcasting its cotangent back. */
+function keptShape(op: string, x: Var, options: T.ReduceOptions): number[] {
+  const axes = T.normalizeAxes(op, options.axis, x.rank)
+  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+}
+
+/**
+ * Σ x over the given axes. The gradient broadcasts the cotangent back over the summed axes.
+ * @example
+ * ```ts
+ * import { sum } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * sum(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray() // [4, 6]
+ * ```
+ */
+export function sum(x: Input, options: T.ReduceOptions = {}): Var {
+  const v = toVar('sum', x)
+  const kept = keptShape('sum', v, options)
+  return apply(
+    { name: 'sum', forward: (t) => T.sum(t, options), backward: (g) => [broadcastTo(reshape(g, kept), v.shape)] },
+    [v],
+  )
+}
+
+/**
+ * The mean over the given axes, composed as sum / count.
+ * @example
+ * ```ts
+ * import { mean } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * mean(tensor([1, 2, 3])).item() // 2
+ * ```
+ */
+export function mean(x: Input, options: T.ReduceOptions = {}): Var {
+  const v = toVar('mean', x)
+  const axes = T.normalizeAxes('mean', options.axis, v.rank)
+  const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
+  return div(sum(v, options), count)
+}
+
+function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
+  const v = toVar(name, x)
+  const kept = keptShape(name, v, options)
+  const forward = name === 'max' ? T.max : T.min
+  return apply(
+    {
+      name,
+      forward: (t) => forward(t, options),
+      backward: (g, _inputs, out) => {
+        // Ties share the cotangent equally (each of k tied elements gets g / k).
+        const mask = T.cast(T.equal(v.value, T.reshape(out.value, kept)), v.dtype)
+        const share = T.div(mask, T.sum(mask, { ...options, keepdims: true }))
+        return [mul(broadcastTo(reshape(g, kept), v.shape), T.cast(share, v.dtype))]
+      },
+    },
+    [v],
+  )
+}
+
+/**
+ * The maximum over the given axes. Subgradient at ties: tied maxima share the cotangent equally.
+ * @example
+ * ```ts
+ * import { max } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * max(tensor([1, 3, 2])).item() // 3
+ * ```
+ */
+export const max = (x: Input, options: T.ReduceOptions = {}): Var => extreme('max', x, options)
+
+/**
+ * The minimum over the given axes. Subgradient at ties: tied minima share the cotangent equally.
+ * @example
+ * ```ts
+ * import { min } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * min(tensor([1, 3, 2])).item() // 1
+ * ```
+ */
+export const min = (x: Input, options: T.ReduceOptions = {}): Var => extreme('min', x, options)
+
+/**
+ * log Σ exp(x) over the given axes, composed stably as m + log Σ exp(x − m) with m the maximum held
+ * constant (its gradient cancels exactly), so the result and its gradient (a softmax) never
+ * overflow.
+ * @example
+ * ```ts
+ * import { logSumExp } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * logSumExp(tensor([1000, 1000])).item() // 1000.693…
+ * ```
+ */
+export function logSumExp(x: Input, options: T.ReduceOptions = {}): Var {
+  const v = toVar('logSumExp', x)
+  const m = T.max(v.value, { ...options, keepdims: true })
+  const safe = T.where(T.isFinite(m), m, 0)
+  const shifted = log(sum(exp(sub(v, safe)), { ...options, keepdims: true }))
+  const out = add(shifted, safe)
+  return options.keepdims === true ? out : reshape(out, T.sum(v.value, options).shape)
+}
+
+/**
+ * Variance over the given axes (population by default; `correction: 1` for the sample variance),
+ * composed as mean((x − x̄)²)·N/(N − correction).
+ * @example
+ * ```ts
+ * import { variance } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * variance(tensor([1, 2, 3, 4])).item() // 1.25
+ * ```
+ */
+export function variance(x: Input, options: T.VarianceOptions = {}): Var {
+  const v = toVar('variance', x)
+  const axes = T.normalizeAxes('variance', options.axis, v.rank)
+  const n = axes.reduce((k, a) => k * v.shape[a]!, 1)
+  const c = options.correction ?? 0
+  if (!(c >= 0)) throw new Error(`variance: correction must be >= 0, got ${c}`)
+  const centered = sub(v, mean(v, { axis: axes, keepdims: true }))
+  return div(sum(square(centered), { axis: axes, keepdims: options.keepdims === true }), n - c)
+}
+
+/**
+ * Standard deviation, √variance. Its gradient is infinite where the variance is 0.
+ * @example
+ * ```ts
+ * import { std } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * std(tensor([1, 3])).item() // 1
+ * ```
+ */
+export const std = (x: Input, options: T.VarianceOptions = {}): Var => sqrt(variance(x, options))
+
+/**
+ * A vector norm over the given axes: ord 1 (Σ|x|), 2 (√Σx², the default) or Infinity (max|x|).
+ * The 2-norm's gradient x/‖x‖ is undefined at 0; there it gives NaN, so add a small epsilon inside
+ * if your inputs can be exactly zero.
+ * @example
+ * ```ts
+ * import { norm } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * norm(tensor([3, 4])).item() // 5
+ * ```
+ */
+export function norm(x: Input, options: T.NormOptions = {}): Var {
+  const { ord = 2, ...reduce } = options
+  const v = toVar('norm', x)
+  if (ord === 1) return sum(abs(v), reduce)
+  if (ord === 2) return sqrt(sum(square(v), reduce))
+  if (ord === Infinity) return max(abs(v), reduce)
+  throw new Error(`norm: ord must be 1, 2 or Infinity, got ${String(ord)}`)
+}

@@ -1,0 +1,68 @@
+import * as T from '@gd/tensor'
+import { primitive } from '../primitive.js'
+import { toVar, type Input, type Var } from '../variable.js'
+import { mul } from './arithmetic.js'
+
+/** Share of the cotangent for `a` in maximum/minimum: 1 where a wins, ½ at a tie, 0 where b wins. */
+function share(a: T.Tensor, b: T.Tensor, wins: (a: T.Tensor, b: T.Tensor) => T.Tensor): T.Tensor {
+  const dtype = T.promoteTypes(a.dtype, b.dtype)
+  return T.add(T.cast(wins(a, b), dtype), T.mul(T.cast(T.equal(a, b), dtype), 0.5))
+}
+
+/**
+ * The elementwise larger of a and b. Subgradient at ties: each side gets half the cotangent.
+ * @example
+ * ```ts
+ * import { maximum } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * maximum(tensor([1, 5]), 3).toArray() // [3, 5]
+ * ```
+ */
+export const maximum = primitive({
+  name: 'maximum',
+  forward: T.maximum,
+  backward: (g, [a, b]) => {
+    const s = share(a!.value, b!.value, T.greater)
+    return [mul(g, s), mul(g, T.sub(1, s))]
+  },
+})
+
+/**
+ * The elementwise smaller of a and b. Subgradient at ties: each side gets half the cotangent.
+ * @example
+ * ```ts
+ * import { minimum } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * minimum(tensor([1, 5]), 3).toArray() // [1, 3]
+ * ```
+ */
+export const minimum = primitive({
+  name: 'minimum',
+  forward: T.minimum,
+  backward: (g, [a, b]) => {
+    const s = share(a!.value, b!.value, T.less)
+    return [mul(g, s), mul(g, T.sub(1, s))]
+  },
+})
+
+/**
+ * Limits x to [min, max]. Subgradient at the bounds: the cotangent passes where min ≤ x ≤ max
+ * (bounds included, as PyTorch's clamp) and is 0 outside.
+ * @example
+ * ```ts
+ * import { clip } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * clip(tensor([-1, 0.5, 2]), 0, 1).toArray() // [0, 0.5, 1]
+ * ```
+ */
+export function clip(x: Input, min: number, max: number): Var {
+  const v = toVar('clip', x)
+  return primitive({
+    name: 'clip',
+    forward: (t) => T.clip(t, min, max),
+    backward: (g) => {
+      const inside = T.mul(T.greaterEqual(v.value, min), T.lessEqual(v.value, max))
+      return [mul(g, T.cast(inside, v.dtype))]
+    },
+  })(v)
+}

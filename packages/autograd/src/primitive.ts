@@ -1,0 +1,63 @@
+import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
+import { Var, isRecording, toVar, type Backward, type Input } from './variable.js'
+
+/** The definition of a differentiable primitive. */
+export interface PrimitiveSpec {
+  /** The op's name, used in errors. */
+  name: string
+  /** Computes the value from the inputs' values. */
+  forward: (...inputs: Tensor[]) => Tensor
+  /**
+   * The vector-Jacobian product: given the output cotangent `g`, the inputs and the output (all
+   * `Var`s, so the rule is itself differentiable), the cotangent of each input, or null for none.
+   * A rule may return cotangents in the broadcast output shape; the engine sums them back.
+   */
+  backward: (g: Var, inputs: readonly Var[], output: Var) => readonly (Var | null)[]
+}
+
+/**
+ * Makes a differentiable op from a forward computation and a gradient rule written with
+ * differentiable ops (so gradients of gradients come for free). The op records its inputs only when
+ * one of them is tracked and recording is on; otherwise it is as cheap as the forward.
+ *
+ * Numbers among the inputs become constants of the tensors' promoted dtype.
+ *
+ * @example
+ * ```ts
+ * import { primitive, mul, grad, sum } from '@gd/autograd'
+ * import * as T from '@gd/tensor'
+ * // square(x) = x², with d/dx = 2x
+ * const square = primitive({
+ *   name: 'square',
+ *   forward: (x) => T.mul(x, x),
+ *   backward: (g, [x]) => [mul(g, mul(x!, 2))],
+ * })
+ * grad((x) => sum(square(x)))(T.tensor([3])).toArray() // [6]
+ * ```
+ */
+export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
+  return (...inputs) => apply(spec, inputs)
+}
+
+/** Runs a primitive on inputs. @internal */
+export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
+  const dtype = commonDtype(inputs)
+  const vars = inputs.map((x) => toVar(spec.name, x, dtype))
+  const value = spec.forward(...vars.map((v) => v.value))
+  const tracked = isRecording() && vars.some((v) => v.tracked)
+  if (!tracked) return new Var(value, spec.name)
+  let output: Var
+  const backward: Backward = (g) => spec.backward(g, vars, output)
+  output = new Var(value, spec.name, vars, backward, true)
+  return output
+}
+
+function commonDtype(inputs: readonly Input[]): DType {
+  let dtype: DType | null = null
+  for (const x of inputs) {
+    if (typeof x === 'number') continue
+    const d = x.dtype
+    dtype = dtype === null ? d : promoteTypes(dtype, d)
+  }
+  return dtype ?? 'float32'
+}

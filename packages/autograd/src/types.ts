@@ -1,0 +1,26 @@
+import type { Tensor } from '@gd/tensor'
+import type { Var } from './variable.js'
+
+/**
+ * A tree as a differentiated function sees it: every tensor leaf becomes a {@link Var}. Typing the
+ * function's parameters this way makes a raw @gd/tensor op on them a type error.
+ *
+ * @example
+ * ```ts
+ * import type { Traced } from '@gd/autograd'
+ * import type { Tensor } from '@gd/tensor'
+ * type P = Traced<{ w: Tensor; b: Tensor }> // { w: Var; b: Var }
+ * ```
+ */
+export type Traced<T> = T extends Tensor
+  ? Var
+  : T extends Var
+    ? Var
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: Traced<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Traced<T[K]> }
+        : T
+
+/** Argument lists with every tensor leaf traced. */
+export type TracedArgs<A extends readonly unknown[]> = { [K in keyof A]: Traced<A[K]> }

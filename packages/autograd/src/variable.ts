@@ -1,0 +1,177 @@
+import { Tensor, fmt, type DType, type NestedArray, type Shape } from '@gd/tensor'
+
+/**
+ * The gradient rule of one recorded op: given the cotangent of the output, the cotangents of the
+ * inputs (in the output's broadcast shape; the engine sums them back to each input's shape), or
+ * `null` for an input that gets no gradient.
+ */
+export type Backward = (cotangent: Var) => readonly (Var | null)[]
+
+let nextId = 1
+let recordingOff = 0
+
+/**
+ * A value inside a differentiable computation: a {@link Tensor} plus, when it depends on something
+ * being differentiated, the op that made it. Every op of @gd/autograd takes and returns `Var`s, so a
+ * raw @gd/tensor op cannot be used on one by accident: that is a type error (and a runtime error).
+ *
+ * Memory is the garbage collector's: a graph lives as long as something refers to its output.
+ *
+ * @example
+ * ```ts
+ * import { grad, mul, sum } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * const df = grad((x) => sum(mul(x, x)))
+ * df(tensor([1, 2])).toArray() // [2, 4]
+ * ```
+ */
+export class Var {
+  /** The computed value. */
+  readonly value: Tensor
+  /** Creation order; the engine only walks nodes created inside the transform that asks. */
+  readonly id: number
+  /** Whether gradients flow to this value. */
+  readonly tracked: boolean
+  /** The inputs of the op that made this value (empty for constants and leaves). */
+  readonly parents: readonly Var[]
+  /** The op's gradient rule (null for constants and leaves). */
+  readonly backward: Backward | null
+  /** The op's name, for error messages and debugging. */
+  readonly op: string
+
+  constructor(value: Tensor, op = 'constant', parents: readonly Var[] = [], backward: Backward | null = null, tracked = false) {
+    this.value = value
+    this.id = nextId++
+    this.op = op
+    this.tracked = tracked
+    this.parents = parents
+    this.backward = backward
+  }
+
+  /** The value's shape. */
+  get shape(): Shape {
+    return this.value.shape
+  }
+
+  /** The value's dtype. */
+  get dtype(): DType {
+    return this.value.dtype
+  }
+
+  /** The value's rank. */
+  get rank(): number {
+    return this.value.rank
+  }
+
+  /** The value's element count. */
+  get size(): number {
+    return this.value.size
+  }
+
+  /** The single element of a one-element value. */
+  item(): number {
+    return this.value.item()
+  }
+
+  /** The value as nested arrays. */
+  toArray(): NestedArray {
+    return this.value.toArray()
+  }
+
+  /** A readable summary. */
+  toString(): string {
+    return `Var(${this.op}) ${this.value.toString()}`
+  }
+}
+
+/** What differentiable ops accept: a traced value, a plain tensor, or a number (a constant). */
+export type Input = Var | Tensor | number
+
+/**
+ * Wraps an input as a {@link Var}; tensors and numbers become constants (a number takes `dtype`).
+ * @throws Error naming `op` for anything else.
+ * @example
+ * ```ts
+ * import { toVar } from '@gd/autograd'
+ * toVar('add', 2).item() // 2
+ * ```
+ */
+export function toVar(op: string, x: Input, dtype: DType = 'float32'): Var {
+  if (x instanceof Var) return x
+  if (x instanceof Tensor) return new Var(x)
+  if (typeof x === 'number') {
+    const storage = dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
+    return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
+  }
+  throw new Error(`${op}: expected a Var, a Tensor or a number, got ${describe(x)}`)
+}
+
+function describe(x: unknown): string {
+  return x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
+}
+
+/** True while ops record graphs (false inside {@link noGrad} and inside a first-order backward pass). */
+export function isRecording(): boolean {
+  return recordingOff === 0
+}
+
+/**
+ * Runs `fn` with recording switched off: ops compute values only, so nothing inside is
+ * differentiated and no graph is kept. Returns what `fn` returns.
+ *
+ * @example
+ * ```ts
+ * import { grad, mul, noGrad, sum } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * // The noGrad part is a constant: d/dx [x · c] with c = x (frozen) is c.
+ * grad((x) => sum(mul(x, noGrad(() => mul(x, 1)))))(tensor([3])).toArray() // [3]
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  recordingOff++
+  try {
+    return fn()
+  } finally {
+    recordingOff--
+  }
+}
+
+/**
+ * Runs `fn` with recording switched on or off as `on` says, whatever the enclosing scope does.
+ * Transforms record their own function even inside {@link noGrad}; their results are constants
+ * to the outside all the same.
+ * @internal
+ */
+export function withRecording<T>(on: boolean, fn: () => T): T {
+  const saved = recordingOff
+  recordingOff = on ? 0 : 1
+  try {
+    return fn()
+  } finally {
+    recordingOff = saved
+  }
+}
+
+/** The id the next Var will get: nodes at or above it were made after this call. @internal */
+export function peekId(): number {
+  return nextId
+}
+
+/**
+ * A tracked leaf: the point a transform differentiates with respect to. When `x` is itself tracked
+ * (a transform inside a transform), the leaf is recorded as an identity of `x`, so the outer
+ * transform sees through it.
+ * @internal
+ */
+export function leaf(x: Var | Tensor): Var {
+  const v = x instanceof Var ? x : new Var(x)
+  if (v.tracked && isRecording()) return new Var(v.value, 'leaf', [v], (g) => [g], true)
+  return new Var(v.value, 'leaf', [], null, true)
+}
+
+/** Throws unless two shapes are equal. @internal */
+export function checkSameShape(op: string, a: Shape, b: Shape, what: string): void {
+  if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
+    throw new Error(`${op}: ${what} has shape ${fmt(b)}, expected ${fmt(a)}`)
+  }
+}
