@@ -1,2 +1,3 @@
 export * from './problems.js'
 export * from './optimizerConformance.js'
+export * from './arbitraries.js'
