@@ -1,4 +1,4 @@
-import { finite } from './internal/check.js'
+import { checkOptions, finite } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link constant}. */
@@ -23,7 +23,7 @@ export interface ConstantOptions {
  * ```
  */
 export function constant(options: number | ConstantOptions): Schedule {
-  const raw = typeof options === 'number' ? options : options.value
+  const raw = typeof options === 'number' ? options : checkOptions('constant', options, ['value']).value
   const value = finite('constant', 'value', raw)
   return (step) => {
     checkStep('constant', step)

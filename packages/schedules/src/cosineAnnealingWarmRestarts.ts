@@ -1,4 +1,4 @@
-import { finite, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link cosineAnnealingWarmRestarts}. */
@@ -42,6 +42,7 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
   const name = 'cosineAnnealingWarmRestarts'
+  checkOptions(name, options, ['init', 'end', 'period', 'periodMultiplier'])
   const init = finite(name, 'init', options.init)
   const end = finite(name, 'end', options.end ?? 0)
   const period = positiveInteger(name, 'period', options.period)

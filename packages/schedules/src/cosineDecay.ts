@@ -1,4 +1,4 @@
-import { finite, inInterval, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, inInterval, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link cosineDecay}. */
@@ -38,6 +38,7 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const name = 'cosineDecay'
+  checkOptions(name, options, ['init', 'decaySteps', 'alpha', 'exponent'])
   const init = finite(name, 'init', options.init)
   const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
   const alpha = inInterval(name, 'alpha', options.alpha ?? 0, '[0, 1]')

@@ -1,4 +1,4 @@
-import { finite, inInterval, oneOf, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, inInterval, oneOf, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** The amplitude policies of {@link cyclic}. */
@@ -59,6 +59,7 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
+  checkOptions(name, options, ['init', 'peak', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode'])
   const init = finite(name, 'init', options.init)
   const peak = finite(name, 'peak', options.peak)
   const up = positiveInteger(name, 'stepSizeUp', options.stepSizeUp ?? 2000)

@@ -1,4 +1,4 @@
-import { finite, isBoolean, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, isBoolean, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link exponentialDecay}. */
@@ -44,6 +44,7 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
+  checkOptions(name, options, ['init', 'decaySteps', 'decayRate', 'transitionBegin', 'staircase', 'end'])
   const init = finite(name, 'init', options.init)
   const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
   const decayRate = positive(name, 'decayRate', options.decayRate)

@@ -1,4 +1,4 @@
-import { finite, isBoolean, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, isBoolean, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link inverseTimeDecay}. */
@@ -34,6 +34,7 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
   const name = 'inverseTimeDecay'
+  checkOptions(name, options, ['init', 'decaySteps', 'decayRate', 'staircase'])
   const init = finite(name, 'init', options.init)
   const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
   const decayRate = positive(name, 'decayRate', options.decayRate)

@@ -1,4 +1,4 @@
-import { increasingSteps, isSchedule } from './internal/check.js'
+import { checkOptions, increasingSteps, isSchedule } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
 
@@ -36,6 +36,7 @@ export interface JoinOptions {
  */
 export function join(options: JoinOptions): Schedule {
   const name = 'join'
+  checkOptions(name, options, ['schedules', 'boundaries'])
   const given = options.schedules
   if (!Array.isArray(given) || given.length === 0) {
     throw new Error(`${name}: schedules must be a non-empty list, got ${Array.isArray(given) ? '[]' : String(given)}`)

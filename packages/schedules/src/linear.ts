@@ -1,4 +1,4 @@
-import { finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link linear}. */
@@ -36,6 +36,7 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const name = 'linear'
+  checkOptions(name, options, ['init', 'end', 'transitionSteps', 'transitionBegin'])
   const init = finite(name, 'init', options.init)
   const end = finite(name, 'end', options.end)
   const steps = positiveInteger(name, 'transitionSteps', options.transitionSteps)

@@ -1,4 +1,4 @@
-import { finite, inInterval, increasingSteps } from './internal/check.js'
+import { checkOptions, finite, increasingSteps, inInterval } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
 
@@ -34,6 +34,7 @@ export interface MultiStepOptions {
  */
 export function multiStep(options: MultiStepOptions): Schedule {
   const name = 'multiStep'
+  checkOptions(name, options, ['init', 'milestones', 'gamma'])
   const init = finite(name, 'init', options.init)
   const milestones = increasingSteps(name, 'milestones', options.milestones)
   const gamma = inInterval(name, 'gamma', options.gamma ?? 0.1, '(0, 1]')

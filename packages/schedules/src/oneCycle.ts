@@ -1,4 +1,4 @@
-import { finite, inInterval, isBoolean, oneOf, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, inInterval, isBoolean, oneOf, positive, positiveInteger } from './internal/check.js'
 import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
 import { checkStep, type Schedule } from './schedule.js'
 
@@ -62,6 +62,7 @@ export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
   const name = 'oneCycle'
+  checkOptions(name, options, [...phaseKeys, 'peak', 'divFactor', 'finalDivFactor'])
   const layout = phaseLayout(name, options)
   const peak = finite(name, 'peak', options.peak)
   const start = peak / positive(name, 'divFactor', options.divFactor ?? 25)
@@ -97,6 +98,7 @@ export function oneCycle(options: OneCycleOptions): Schedule {
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
+  checkOptions(name, options, [...phaseKeys, 'baseMomentum', 'maxMomentum'])
   const layout = phaseLayout(name, options)
   const base = inInterval(name, 'baseMomentum', options.baseMomentum ?? 0.85, '[0, 1]')
   const max = inInterval(name, 'maxMomentum', options.maxMomentum ?? 0.95, '[0, 1]')
@@ -109,6 +111,8 @@ export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
     return evaluate(layout, anchors, step)
   }
 }
+
+const phaseKeys = ['totalSteps', 'pctStart', 'interpolation', 'threePhase'] as const
 
 interface PhaseLayout {
   /** Step at which each phase ends (fractional, as in PyTorch); the first starts at 0. */

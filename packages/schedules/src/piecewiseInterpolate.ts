@@ -1,4 +1,4 @@
-import { finiteList, increasingSteps, oneOf } from './internal/check.js'
+import { checkOptions, finiteList, increasingSteps, oneOf } from './internal/check.js'
 import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
@@ -41,6 +41,7 @@ export interface PiecewiseInterpolateOptions {
  */
 export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
   const name = 'piecewiseInterpolate'
+  checkOptions(name, options, ['boundaries', 'values', 'interpolation'])
   const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
   const count = boundaries.length + 1
   const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')

@@ -1,4 +1,4 @@
-import { finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link polynomialDecay}. */
@@ -38,6 +38,7 @@ export interface PolynomialDecayOptions {
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const name = 'polynomialDecay'
+  checkOptions(name, options, ['init', 'end', 'power', 'decaySteps', 'transitionBegin'])
   const init = finite(name, 'init', options.init)
   const end = finite(name, 'end', options.end ?? 0)
   const power = positive(name, 'power', options.power ?? 1)

@@ -135,6 +135,13 @@ describe('reduceOnPlateau', () => {
     )
   })
 
+  it('stores a metric of −0 as 0, so the state survives JSON exactly', () => {
+    const plateau = reduceOnPlateau({ init: 1 })
+    const state = plateau.step(plateau.init(), -0)
+    expect(Object.is(state.best, 0)).toBe(true)
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state)
+  })
+
   it('does not modify the state it is given', () => {
     const plateau = reduceOnPlateau({ init: 1, patience: 0 })
     const state = Object.freeze(plateau.step(plateau.init(), 1))
@@ -182,6 +189,9 @@ describe('reduceOnPlateau', () => {
       'reduceOnPlateau: eps must be a non-negative finite number, got NaN',
     )
     expect(() => reduceOnPlateau({ init: Number.NaN })).toThrow('reduceOnPlateau: init must be a finite number, got NaN')
+    expect(() => reduceOnPlateau({ init: 0.001, minValue: 0.01 })).toThrow(
+      'reduceOnPlateau: init must not be below minValue, got init 0.001 < minValue 0.01',
+    )
     const plateau = reduceOnPlateau({ init: 1 })
     expect(() => plateau.step(plateau.init(), Number.NaN)).toThrow(
       'reduceOnPlateau: metric must be a finite number, got NaN',

@@ -1,15 +1,8 @@
-import {
-  finite,
-  inInterval,
-  nonNegative,
-  nonNegativeInteger,
-  oneOf,
-  show,
-} from './internal/check.js'
+import { checkOptions, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, show } from './internal/check.js'
 
 /** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
 export interface ReduceOnPlateauOptions {
-  /** The value before any reduction, e.g. the learning rate. */
+  /** The value before any reduction, e.g. the learning rate; not below `minValue`. */
   init: number
   /** 'min' when a lower metric is better (a loss), 'max' when higher is better. Default 'min'. */
   mode?: 'min' | 'max'
@@ -100,7 +93,8 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  const init = finite(name, 'init', options.init)
+  checkOptions(name, options, ['init', 'mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minValue', 'eps'])
+  const init = finite(name, 'init', options.init) + 0 // −0 becomes 0, as JSON would make it
   const mode = oneOf(name, 'mode', options.mode ?? 'min', ['min', 'max'])
   const factor = inInterval(name, 'factor', options.factor ?? 0.1, '(0, 1)')
   const patience = nonNegativeInteger(name, 'patience', options.patience ?? 10)
@@ -112,6 +106,9 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
   const cooldown = nonNegativeInteger(name, 'cooldown', options.cooldown ?? 0)
   const minValue = nonNegative(name, 'minValue', options.minValue ?? 0)
   const eps = nonNegative(name, 'eps', options.eps ?? 1e-8)
+  if (init < minValue) {
+    throw new Error(`${name}: init must not be below minValue, got init ${init} < minValue ${minValue}`)
+  }
 
   const isBetter = (metric: number, best: number | null): boolean => {
     if (best === null) return true
@@ -137,7 +134,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
     }
     const next = { ...state, steps: state.steps + 1 }
     if (isBetter(metric, state.best)) {
-      next.best = metric
+      next.best = metric === 0 ? 0 : metric // store −0 as 0, which is what JSON would give back
       next.badSteps = 0
     } else {
       next.badSteps = state.badSteps + 1

@@ -1,4 +1,4 @@
-import { finite, inInterval, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, inInterval, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link stepDecay}. */
@@ -32,6 +32,7 @@ export interface StepDecayOptions {
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
   const name = 'stepDecay'
+  checkOptions(name, options, ['init', 'stepSize', 'gamma'])
   const init = finite(name, 'init', options.init)
   const stepSize = positiveInteger(name, 'stepSize', options.stepSize)
   const gamma = inInterval(name, 'gamma', options.gamma ?? 0.1, '(0, 1]')

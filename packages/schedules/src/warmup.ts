@@ -1,4 +1,4 @@
-import { finite, isSchedule, nonNegativeInteger } from './internal/check.js'
+import { checkOptions, finite, isSchedule, nonNegativeInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link warmup}. */
@@ -38,6 +38,7 @@ export interface WarmupOptions {
  */
 export function warmup(options: WarmupOptions): Schedule {
   const name = 'warmup'
+  checkOptions(name, options, ['init', 'warmupSteps', 'schedule'])
   const init = finite(name, 'init', options.init ?? 0)
   const warmupSteps = nonNegativeInteger(name, 'warmupSteps', options.warmupSteps)
   const schedule = isSchedule(name, 'schedule', options.schedule)

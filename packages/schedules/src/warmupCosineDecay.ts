@@ -1,4 +1,4 @@
-import { finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { checkOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link warmupCosineDecay}. */
@@ -44,6 +44,7 @@ export interface WarmupCosineDecayOptions {
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   const name = 'warmupCosineDecay'
+  checkOptions(name, options, ['init', 'peak', 'warmupSteps', 'totalSteps', 'end', 'exponent'])
   const init = finite(name, 'init', options.init ?? 0)
   const peak = finite(name, 'peak', options.peak)
   const end = finite(name, 'end', options.end ?? 0)

@@ -109,3 +109,19 @@ export function finiteList(
   value.forEach((v, i) => finite(fn, `${key}[${i}]`, v))
   return [...value]
 }
+
+/**
+ * `options` must be a plain object whose keys are all in `keys`, so a misspelt option fails
+ * loudly instead of silently taking its default (same message as @gd/optimizers).
+ */
+export function checkOptions<T extends object>(fn: string, options: T, keys: readonly (keyof T & string)[]): T {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new Error(`${fn}: options must be an object, got ${show(options)}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!(keys as readonly string[]).includes(key)) {
+      throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
+    }
+  }
+  return options
+}
