@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { constant } from './constant.js'
+import { constant, ones, zeros } from './constant.js'
 
 describe('constant', () => {
   it('fills the shape with the value', () => {
@@ -16,5 +16,24 @@ describe('constant', () => {
     expect(() => constant([2], Number.POSITIVE_INFINITY)).toThrow(
       'constant: value must be a finite number, got Infinity',
     )
+  })
+})
+
+describe('zeros and ones', () => {
+  it('fill with 0 and 1 in the requested dtype', () => {
+    expect(zeros([2, 3]).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ])
+    expect(zeros([2]).dtype).toBe('float32')
+    const o = ones([3], { dtype: 'float64' })
+    expect(o.dtype).toBe('float64')
+    expect(o.toArray()).toEqual([1, 1, 1])
+    expect(ones([]).item()).toBe(1)
+  })
+
+  it('reject bad shapes under their own names', () => {
+    expect(() => zeros([-1])).toThrow('zeros: shape must hold non-negative integers, got [-1]')
+    expect(() => ones([2, 0.5])).toThrow('ones: shape must hold non-negative integers, got [2,0.5]')
   })
 })

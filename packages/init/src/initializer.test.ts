@@ -1,0 +1,26 @@
+import { prngKey } from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import { initDtype, resolveKey } from './initializer.js'
+
+describe('resolveKey', () => {
+  it('turns a seed into prngKey(seed) and passes keys through', () => {
+    expect(resolveKey('heNormal', 3)).toEqual(prngKey(3))
+    expect(resolveKey('heNormal', [1, 2])).toEqual([1, 2])
+    expect(resolveKey('heNormal', JSON.parse(JSON.stringify(prngKey(9))))).toEqual(prngKey(9))
+  })
+
+  it('rejects bad seeds and keys, naming the caller', () => {
+    expect(() => resolveKey('heNormal', 0.5)).toThrow('heNormal: seed must be a safe integer, got 0.5')
+    expect(() => resolveKey('heNormal', [1] as never)).toThrow(
+      'heNormal: key must be a pair of uint32 (from prngKey or splitKey), got [1]',
+    )
+  })
+})
+
+describe('initDtype', () => {
+  it('defaults to float32 and rejects non-float dtypes', () => {
+    expect(initDtype('x', undefined)).toBe('float32')
+    expect(initDtype('x', 'float64')).toBe('float64')
+    expect(() => initDtype('heNormal', 'int32' as never)).toThrow('heNormal: dtype must be float32 or float64, got int32')
+  })
+})
