@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { eye, identity } from './identity.js'
+
+describe('identity', () => {
+  it('puts gain on the main diagonal', () => {
+    expect(identity([3, 3]).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ])
+    expect(identity([3, 2], { gain: 2, dtype: 'float64' }).toArray()).toEqual([
+      [2, 0],
+      [0, 2],
+      [0, 0],
+    ])
+    expect(eye([1, 3]).toArray()).toEqual([[1, 0, 0]])
+  })
+
+  it('passes a batch through a dense layer unchanged: x · I = x', () => {
+    const x = [0.5, -1, 2, 3, 0.25, -4] // 2×3
+    const w = identity([3, 3]).data
+    const y: number[] = []
+    for (let b = 0; b < 2; b++) {
+      for (let j = 0; j < 3; j++) {
+        let s = 0
+        for (let i = 0; i < 3; i++) s += x[b * 3 + i]! * w[i * 3 + j]!
+        y.push(s)
+      }
+    }
+    expect(y).toEqual(x)
+  })
+
+  it('rejects other ranks and bad gains', () => {
+    expect(() => identity([2, 2, 2])).toThrow('identity: shape must have rank 2 ([in, out]), got [2,2,2]')
+    expect(() => identity([2, 2], { gain: Number.NaN })).toThrow('identity: gain must be a finite number, got NaN')
+  })
+})
