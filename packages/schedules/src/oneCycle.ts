@@ -128,14 +128,12 @@ function phaseLayout(name: string, options: OneCyclePhaseOptions): PhaseLayout {
   const threePhase = isBoolean(name, 'threePhase', options.threePhase ?? false)
   const rise = pct * total
   if (rise <= 1) {
-    throw new Error(
-      `${name}: pctStart · totalSteps must exceed 1 so the rise lasts past step 0, got ${pct} · ${total} = ${rise}`,
-    )
+    const what = 'pctStart · totalSteps must exceed 1 so the rise lasts past step 0'
+    throw new Error(`${name}: ${what}, got ${pct} · ${total} = ${rise}`)
   }
   if (threePhase && 2 * rise >= total + 1) {
-    throw new Error(
-      `${name}: 2 · pctStart · totalSteps must be below totalSteps + 1 so the last phase has length, got 2 · ${pct} · ${total} = ${2 * rise}`,
-    )
+    const what = '2 · pctStart · totalSteps must be below totalSteps + 1 so the last phase has length'
+    throw new Error(`${name}: ${what}, got 2 · ${pct} · ${total} = ${2 * rise}`)
   }
   const ends = threePhase ? [rise - 1, 2 * rise - 2, total - 1] : [rise - 1, total - 1]
   return { ends, interpolation, threePhase }

@@ -20,7 +20,8 @@ export interface PiecewiseInterpolateOptions {
  * holds the last value.
  *
  * For bᵢ ≤ t < bᵢ₊₁ (with b₀ = 0), pct = (t − bᵢ) / (bᵢ₊₁ − bᵢ) and
- * linear: η(t) = (vᵢ₊₁ − vᵢ) · pct + vᵢ,  cosine: η(t) = vᵢ₊₁ + (vᵢ − vᵢ₊₁)/2 · (1 + cos(π·pct));
+ * linear: η(t) = (vᵢ₊₁ − vᵢ) · pct + vᵢ,
+ * cosine: η(t) = vᵢ₊₁ + (vᵢ − vᵢ₊₁)/2 · (1 + cos(π·pct));
  * η(t) = vₙ for t ≥ bₙ.
  *
  * Matches Optax's `piecewise_interpolate_schedule(interpolate_type, init_value,

@@ -12,7 +12,10 @@ export interface ReduceOnPlateauOptions {
   patience?: number
   /** Least improvement that counts as better; non-negative. Default 1e-4. */
   threshold?: number
-  /** 'relative': better means beyond best·(1 ∓ threshold); 'absolute': beyond best ∓ threshold. Default 'relative'. */
+  /**
+   * 'relative': better means beyond best·(1 ∓ threshold); 'absolute': beyond best ∓ threshold.
+   * Default 'relative'.
+   */
   thresholdMode?: 'relative' | 'absolute'
   /** Steps after a reduction during which bad steps are not counted. Default 0. */
   cooldown?: number
@@ -93,7 +96,17 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  checkOptions(name, options, ['init', 'mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minValue', 'eps'])
+  checkOptions(name, options, [
+    'init',
+    'mode',
+    'factor',
+    'patience',
+    'threshold',
+    'thresholdMode',
+    'cooldown',
+    'minValue',
+    'eps',
+  ])
   const init = finite(name, 'init', options.init) + 0 // −0 becomes 0, as JSON would make it
   const mode = oneOf(name, 'mode', options.mode ?? 'min', ['min', 'max'])
   const factor = inInterval(name, 'factor', options.factor ?? 0.1, '(0, 1)')
