@@ -22,27 +22,46 @@ export type Mask = MaskTree | ((params: Tree) => MaskTree)
  */
 export function maskLeaves(fn: string, mask: Mask, params: Tree): boolean[] {
   const m = typeof mask === 'function' ? mask(params) : mask
-  const out: boolean[] = []
-  const walk = (node: Tree, mk: MaskTree | undefined, path: string): void => {
-    if (typeof mk === 'boolean') {
-      if (node instanceof Tensor) out.push(mk)
-      else if (Array.isArray(node)) node.forEach((c: Tree, i: number) => walk(c, mk, `${path}[${i}]`))
-      else for (const [k, c] of Object.entries(node)) walk(c, mk, `${path}.${k}`)
-      return
-    }
-    if (node instanceof Tensor || mk === undefined || mk === null || typeof mk !== 'object') {
+  return prefixLeaves(fn, 'mask', m, params, (x): x is boolean => typeof x === 'boolean', 'a boolean')
+}
+
+/**
+ * Expands a tree "prefix" (values of type V at leaves or at inner nodes, covering their subtree)
+ * into one value per parameter leaf, in leaf order.
+ *
+ * @throws Error `<fn>: <what> does not match the parameters at <path>: expected <expected> or a subtree, got <v>`.
+ * @example
+ * ```ts
+ * import { prefixLeaves } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const isLabel = (x: unknown): x is string => typeof x === 'string'
+ * prefixLeaves('partition', 'labels', { a: 'x' }, { a: [tensor([1]), tensor([2])] }, isLabel, 'a label') // ['x', 'x']
+ * ```
+ */
+export function prefixLeaves<V>(
+  fn: string,
+  what: string,
+  spec: unknown,
+  params: Tree,
+  isValue: (x: unknown) => x is V,
+  expected: string,
+): V[] {
+  const out: V[] = []
+  const fill = (node: Tree, v: V): void => {
+    if (node instanceof Tensor) out.push(v)
+    else if (Array.isArray(node)) node.forEach((c: Tree) => fill(c, v))
+    else for (const c of Object.values(node)) fill(c, v)
+  }
+  const walk = (node: Tree, sp: unknown, path: string): void => {
+    if (isValue(sp)) return fill(node, sp)
+    if (node instanceof Tensor || sp === undefined || sp === null || typeof sp !== 'object') {
       throw new Error(
-        `${fn}: mask does not match the parameters at ${path || 'the root'}: expected a boolean or a subtree, got ${String(mk)}`,
+        `${fn}: ${what} does not match the parameters at ${path || 'the root'}: expected ${expected} or a subtree, got ${String(sp)}`,
       )
     }
-    if (Array.isArray(node)) {
-      node.forEach((c: Tree, i: number) => walk(c, (mk as readonly MaskTree[])[i], `${path}[${i}]`))
-    } else {
-      for (const [k, c] of Object.entries(node)) {
-        walk(c, (mk as { readonly [key: string]: MaskTree })[k], `${path}.${k}`)
-      }
-    }
+    if (Array.isArray(node)) node.forEach((c: Tree, i: number) => walk(c, (sp as unknown[])[i], `${path}[${i}]`))
+    else for (const [k, c] of Object.entries(node)) walk(c, (sp as Record<string, unknown>)[k], `${path}.${k}`)
   }
-  walk(params, m, '')
+  walk(params, spec, '')
   return out
 }

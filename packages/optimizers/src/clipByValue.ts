@@ -1,0 +1,38 @@
+import { elementwise } from './elementwise.js'
+import { num, positive, resolveOptions } from './options.js'
+import type { GradientTransformation } from './transform.js'
+
+/** Options of {@link clipByValue}. */
+export interface ClipByValueOptions {
+  /** Largest allowed |u|. */
+  maxAbs: number
+}
+
+/**
+ * Clips every element into [−maxAbs, maxAbs]: u = min(max(g, −c), c) (NaN stays NaN).
+ *
+ * @throws Error `clipByValue: maxAbs must be > 0, got 0`.
+ * @example
+ * ```ts
+ * import { chain, clipByValue, sgd } from '@gd/optimizers'
+ * const opt = chain(clipByValue({ maxAbs: 1 }), sgd({ learningRate: 0.1 }))
+ * ```
+ */
+export function clipByValue(options: ClipByValueOptions): GradientTransformation<Record<string, never>> {
+  const fn = 'clipByValue'
+  const { maxAbs: c } = resolveOptions(fn, options, { maxAbs: NaN }, { maxAbs: num(positive) })
+  return elementwise<Record<string, never>>(
+    fn,
+    () => ({}),
+    (state) => ({
+      state,
+      kernel: (k, g, out, base, factor) => {
+        for (let i = 0; i < g.length; i++) {
+          const gi = g[i]!
+          const u = gi > c ? c : gi < -c ? -c : gi
+          out[i] = base === null ? u : base[i]! + factor * u
+        }
+      },
+    }),
+  )
+}

@@ -1,0 +1,41 @@
+import { elementwise } from './elementwise.js'
+import type { GradientTransformation } from './transform.js'
+
+/** State of {@link zeroNans}: per leaf, whether the last update held a NaN. */
+export interface ZeroNansState {
+  readonly foundNan: readonly boolean[]
+}
+
+/**
+ * Replaces NaN elements of the updates with 0 and records, per leaf, whether any were found.
+ * (±Infinity passes through; see {@link applyIfFinite} to skip such steps.)
+ *
+ * @example
+ * ```ts
+ * import { chain, zeroNans, sgd } from '@gd/optimizers'
+ * const opt = chain(zeroNans(), sgd({ learningRate: 0.1 }))
+ * ```
+ */
+export function zeroNans(): GradientTransformation<ZeroNansState> {
+  return elementwise<ZeroNansState>(
+    'zeroNans',
+    () => ({ foundNan: [] }),
+    () => {
+      const found: boolean[] = []
+      return {
+        state: { foundNan: found },
+        kernel: (k, g, out, base, factor) => {
+          let any = false
+          for (let i = 0; i < g.length; i++) {
+            const gi = g[i]!
+            const nan = gi !== gi
+            any ||= nan
+            const u = nan ? 0 : gi
+            out[i] = base === null ? u : base[i]! + factor * u
+          }
+          found[k] = any
+        },
+      }
+    },
+  )
+}
