@@ -44,8 +44,8 @@ export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
  * to + (from − to)/2 · (1 + cos(π·pct)). Past the last step the value holds at `floor`.
  *
  * Matches PyTorch's `OneCycleLR(max_lr=peak, total_steps, pct_start, anneal_strategy,
- * div_factor, final_div_factor, three_phase)` in numbers and step counting for
- * t ≤ totalSteps − 1 (PyTorch raises past `totalSteps`). Optax's `cosine_onecycle_schedule`
+ * div_factor, final_div_factor, three_phase)` in numbers (to rounding; the phase anchors are
+ * exact here) and step counting for t ≤ totalSteps − 1 (PyTorch raises past `totalSteps`). Optax's `cosine_onecycle_schedule`
  * places its peak at step ⌊p·T⌋ and its floor at step T, one step later than here.
  *
  * @see https://arxiv.org/abs/1708.07120
