@@ -28,6 +28,10 @@ function randomTensor(shape: number[]): Tensor<'float32'> {
   return new Tensor(data, shape, 'float32')
 }
 
+function randomTensor64(shape: number[]): Tensor<'float64'> {
+  return new Tensor(Float64Array.from(randomTensor(shape).data), shape, 'float64')
+}
+
 /** Median wall time of `run` in milliseconds. */
 function time(run: () => unknown): number {
   for (let i = 0; i < WARMUP; i++) run()
@@ -46,7 +50,7 @@ function row(label: string, ms: number, flops: number): void {
   console.log(`${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms ${gflops.toFixed(2).padStart(7)} GFLOP/s`)
 }
 
-console.log(`@gd/tensor kernels, float32, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)\n`)
+console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)\n`)
 
 for (const n of [256, 512, 1024]) {
   const a = randomTensor([n, n])
@@ -59,6 +63,15 @@ for (const n of [256, 512, 1024]) {
   row(`matmul ${n}: Aᵀ·B (transposeA)`, time(() => matmul(a, b, { transposeA: true })), flops)
   row(`matmul ${n}: Aᵀ·Bᵀ (both flags)`, time(() => matmul(a, b, { transposeA: true, transposeB: true })), flops)
   row(`matmul ${n}: A·view (strides [1, n])`, time(() => matmul(a, bView)), flops)
+  console.log()
+}
+
+{
+  const n = 512
+  const a = randomTensor64([n, n])
+  const b = randomTensor64([n, n])
+  row(`matmul ${n} float64: A·B`, time(() => matmul(a, b)), 2 * n ** 3)
+  row(`matmul ${n} float64: Aᵀ·B (transposeA)`, time(() => matmul(a, b, { transposeA: true })), 2 * n ** 3)
   console.log()
 }
 
