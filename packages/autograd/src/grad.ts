@@ -1,6 +1,6 @@
 import { Tensor, fmt, mapStructure, ones } from '@gd/tensor'
 import { backpropagate, trace, untrace } from './engine.js'
-import type { TracedArgs } from './types.js'
+import type { Plain, PlainArgs } from './types.js'
 import { Var, peekId, toVar, withRecording, type Input } from './variable.js'
 
 /** Options for {@link grad} and {@link valueAndGrad}. */
@@ -101,12 +101,12 @@ function differentiate(
  * ```
  */
 export function grad<A extends unknown[]>(
-  f: (...args: TracedArgs<A>) => Input,
-  options: GradOptions & { argnums?: number } = {},
-): (...args: A) => A[0] {
+  f: (...args: A) => Input,
+  options: GradOptions = {},
+): (...args: PlainArgs<A>) => Plain<A[0]> {
   return (...args) => {
     const { grads } = differentiate('grad', f as never, args, options)
-    return (typeof options.argnums === 'object' ? grads : grads[0]) as A[0]
+    return (typeof options.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
   }
 }
 
@@ -125,12 +125,12 @@ export function grad<A extends unknown[]>(
  * ```
  */
 export function valueAndGrad<A extends unknown[]>(
-  f: (...args: TracedArgs<A>) => unknown,
+  f: (...args: A) => unknown,
   options: ValueAndGradOptions = {},
-): (...args: A) => [Tensor, A[0]] {
+): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>] {
   return (...args) => {
     const { value, aux, grads } = differentiate('valueAndGrad', f as never, args, options)
-    const g = (typeof options.argnums === 'object' ? grads : grads[0]) as A[0]
+    const g = (typeof options.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
     return [(options.hasAux === true ? [value, aux] : value) as Tensor, g]
   }
 }
@@ -150,8 +150,8 @@ export function valueAndGrad<A extends unknown[]>(
  * ```
  */
 export function vjp<A extends unknown[]>(
-  f: (...args: TracedArgs<A>) => Input,
-  ...primals: A
+  f: (...args: A) => Input,
+  ...primals: PlainArgs<A>
 ): [Tensor, (cotangent: Input) => unknown[]] {
   const startId = peekId()
   const nested = primals.some((p) => isNested(p))

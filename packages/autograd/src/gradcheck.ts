@@ -73,7 +73,7 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
       throw new Error(`gradcheck: input ${i} must be a float64 Tensor, got ${x instanceof Tensor ? x.dtype : typeof x}`)
     }
   })
-  const [out, pullback] = vjp(f as never, ...(inputs as Tensor[]))
+  const [out, pullback] = vjp(f as never, ...(inputs as never[]))
   const outShape = (out as Tensor).shape
   const outSize = (out as Tensor).size
   const inSize = inputs.reduce((n, x) => n + x.size, 0)
@@ -155,7 +155,7 @@ export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options: Gradche
   const u = new Tensor(Float64Array.from({ length: out.size }, rand), out.shape, 'float64')
   const vjpOfF = (...args: Var[]): Var => {
     const xs = args.slice(0, -1)
-    const [, pullback] = vjp(f as never, ...(xs as unknown as Tensor[]))
+    const [, pullback] = vjp(f as never, ...(xs as never[]))
     const gs = pullback(args[args.length - 1]!) as unknown as Var[]
     const flat = gs.map((g) => reshape(g, [-1]))
     return flat.length === 1 ? flat[0]! : concat(flat)

@@ -16,7 +16,7 @@ import { Var, toVar, type Input } from './variable.js'
  */
 export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
   return (x) => {
-    const [out, pullback] = vjp(f, x)
+    const [out, pullback] = vjp(f, x as Tensor)
     const o = out as Tensor | Var
     const rows: (Tensor | Var)[] = []
     for (let i = 0; i < o.size; i++) {
@@ -44,5 +44,5 @@ export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
  * ```
  */
 export function hessian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
-  return jacobian((x) => grad<[Tensor]>(f as never)(x as unknown as Tensor) as unknown as Var)
+  return jacobian((x) => (grad(f) as (x: unknown) => unknown)(x) as Var)
 }

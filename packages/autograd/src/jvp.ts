@@ -3,7 +3,7 @@ import { grad, vjp } from './grad.js'
 import { add, mul } from './ops/arithmetic.js'
 import { sum } from './ops/reduce.js'
 import { concat, reshape } from './ops/shape.js'
-import type { TracedArgs } from './types.js'
+import type { Plain, PlainArgs } from './types.js'
 import { Var, toVar, type Input } from './variable.js'
 
 const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
@@ -35,16 +35,16 @@ function flatJoin(op: string, trees: readonly unknown[]): Var {
  * ```
  */
 export function jvp<A extends unknown[]>(
-  f: (...args: TracedArgs<A>) => Input,
-  primals: A,
-  tangents: { [K in keyof A]: unknown },
+  f: (...args: A) => Input,
+  primals: PlainArgs<A>,
+  tangents: PlainArgs<A>,
 ): [Tensor, Tensor] {
   mapStructure('jvp', isLeafValue, (p: Tensor | Var, t: Tensor | Var) => {
     if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i])) {
       throw new Error(`jvp: tangent has shape ${fmt(t.shape)}, expected the primal's shape ${fmt(p.shape)}`)
     }
   }, primals, tangents)
-  const [out, pullback] = vjp(f, ...primals)
+  const [out, pullback] = vjp(f, ...(primals as unknown as PlainArgs<A>))
   const o = out as Tensor | Var
   const dummy = zeros(o.shape, { dtype: o.dtype })
   const [, pullback2] = vjp((u: Var) => flatJoin('jvp', pullback(u)), dummy)
@@ -64,10 +64,10 @@ export function jvp<A extends unknown[]>(
  * hvp((x: Var) => sum(mul(mul(x, x), x)), tensor([1, 2]), tensor([1, 1])).toArray() // [6, 12]
  * ```
  */
-export function hvp<P>(f: (x: TracedArgs<[P]>[0]) => Input, x: P, v: P): P {
-  const inner = grad<[P]>(f)
+export function hvp<P>(f: (x: P) => Input, x: Plain<P>, v: Plain<P>): Plain<P> {
+  const inner = grad<[P]>(f) as (p: unknown) => unknown
   return grad<[P]>((p) => {
-    const g = inner(p as unknown as P)
+    const g = inner(p)
     const gs = leavesOf('hvp', g)
     const vs = leavesOf('hvp', v)
     if (gs.length !== vs.length) throw new Error(`hvp: v has ${vs.length} leaves, expected ${gs.length} like x`)
@@ -77,5 +77,5 @@ export function hvp<P>(f: (x: TracedArgs<[P]>[0]) => Input, x: P, v: P): P {
       total = total === null ? term : add(total, term)
     })
     return total ?? toVar('hvp', 0)
-  })(x)
+  })(...([x] as unknown as PlainArgs<[P]>))
 }

@@ -24,3 +24,26 @@ export type Traced<T> = T extends Tensor
 
 /** Argument lists with every tensor leaf traced. */
 export type TracedArgs<A extends readonly unknown[]> = { [K in keyof A]: Traced<A[K]> }
+
+/**
+ * The plain counterpart of a traced tree: every {@link Var} leaf becomes a {@link Tensor}. A
+ * transform of `f: (p: { w: Var }) => Var` takes and returns `{ w: Tensor }`.
+ *
+ * @example
+ * ```ts
+ * import type { Plain, Var } from '@gd/autograd'
+ * type P = Plain<{ w: Var; layers: Var[] }> // { w: Tensor; layers: Tensor[] }
+ * ```
+ */
+export type Plain<T> = T extends Var
+  ? Tensor
+  : T extends Tensor
+    ? Tensor
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: Plain<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Plain<T[K]> }
+        : T
+
+/** Argument lists with every traced leaf made plain. */
+export type PlainArgs<A extends readonly unknown[]> = { [K in keyof A]: Plain<A[K]> }
