@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest'
 import { dirac } from './dirac.js'
 
 /** Direct stride-1 'same' conv2d (odd kernels, zero padding) over NCHW input and OIHW weights. */
-function conv2dSame(x: ArrayLike<number>, [c, h, w]: number[], k: ArrayLike<number>, [o, i, kh, kw]: number[], groups = 1): number[] {
+function conv2dSame(
+  x: ArrayLike<number>,
+  [c, h, w]: [number, number, number],
+  k: ArrayLike<number>,
+  [o, i, kh, kw]: [number, number, number, number],
+  groups = 1,
+): number[] {
   const out = new Array<number>(o * h * w).fill(0)
   const perGroupOut = o / groups
   for (let oc = 0; oc < o; oc++) {
