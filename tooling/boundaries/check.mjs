@@ -14,6 +14,8 @@ const allowed = JSON.parse(readFileSync(join(here, 'allowed.json'), 'utf8'))
 
 /** Workspace packages that any package may list as devDependencies (test and build tooling). */
 const devOnly = new Set(['@gd/testing', '@gd/tsconfig', '@gd/vitest-config'])
+/** Test code: *.test.ts anywhere, and everything under a package's test/ folder. */
+const testFiles = '(\\.test\\.ts$|^packages/[^/]+/test/)'
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 function readPackages(root) {
@@ -70,7 +72,7 @@ function rules(packages) {
     {
       name: 'dev-package-in-shipped-code',
       severity: 'error',
-      from: { path: '^packages/[^/]+/src/', pathNot: '\\.test\\.ts$' },
+      from: { path: '^packages/[^/]+/src/', pathNot: testFiles },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {
@@ -88,17 +90,37 @@ function rules(packages) {
     forbidden.push({
       name: `allowed-graph-${name}`,
       severity: 'error',
-      from: { path: `^packages/${esc(name)}/`, pathNot: '\\.test\\.ts$' },
+      from: { path: `^packages/${esc(name)}/`, pathNot: testFiles },
       to: { path: '^packages/', pathNot: `^packages/(${ok})/` },
     })
     forbidden.push({
       name: `allowed-graph-${name}-tests`,
       severity: 'error',
-      from: { path: `^packages/${esc(name)}/.*\\.test\\.ts$` },
+      from: { path: `^packages/${esc(name)}/(test/|.*\\.test\\.ts$)` },
       to: { path: '^packages/', pathNot: `^packages/(${ok}|testing)/` },
     })
   }
   return { forbidden }
+}
+
+/**
+ * Every top-level module of a package's src/ is part of its public face: src/index.ts must
+ * re-export it. (Sub-folders such as src/internal/ or src/kernels/ are private by convention.)
+ */
+function checkPublicFaces(root, packages) {
+  const problems = []
+  for (const { name } of packages) {
+    const src = join(root, 'packages', name, 'src')
+    const indexFile = join(src, 'index.ts')
+    if (!existsSync(indexFile)) continue
+    const index = readFileSync(indexFile, 'utf8')
+    for (const file of readdirSync(src)) {
+      if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue
+      const mod = `./${file.replace(/\.ts$/, '.js')}`
+      if (!index.includes(`'${mod}'`)) problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
+    }
+  }
+  return problems
 }
 
 /**
@@ -108,7 +130,7 @@ function rules(packages) {
  */
 export async function checkBoundaries(root) {
   const packages = readPackages(root)
-  const problems = checkManifests(packages)
+  const problems = [...checkManifests(packages), ...checkPublicFaces(root, packages)]
   const dirs = ['packages', 'apps', 'tooling'].filter((d) => existsSync(join(root, d)))
   const cwd = process.cwd()
   process.chdir(root)

@@ -107,6 +107,11 @@ describe('checkBoundaries', () => {
     expect(problems).toContain('deep-import: packages/autograd/src/index.ts -> packages/tensor/src/shape.ts')
   })
 
+  it('catches a module that the package index does not re-export', async () => {
+    const root = make({ ...clean, tensor: { files: { ...clean.tensor.files, 'src/orphan.ts': 'export const o = 1\n' } } })
+    expect(await checkBoundaries(root)).toContain('packages/tensor/src/index.ts: does not re-export ./orphan.js')
+  })
+
   it('catches a cycle', async () => {
     const root = make({
       ...clean,

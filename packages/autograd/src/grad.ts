@@ -1,5 +1,5 @@
 import { Tensor, fmt, mapStructure, ones } from '@gd/tensor'
-import { backpropagate, trace, untrace } from './engine.js'
+import { backpropagate, trace, untrace } from './internal/engine.js'
 import type { Plain, PlainArgs } from './types.js'
 import { Var, peekId, toVar, withRecording, type Input } from './variable.js'
 

@@ -1,7 +1,7 @@
 import { Tensor, fmt, mapStructure, zeros } from '@gd/tensor'
 import { grad, vjp } from './grad.js'
 import { add, mul } from './ops/arithmetic.js'
-import { sum } from './ops/reduce.js'
+import { sum } from './ops/broadcast.js'
 import { concat, reshape } from './ops/shape.js'
 import type { Plain, PlainArgs } from './types.js'
 import { Var, toVar, type Input } from './variable.js'

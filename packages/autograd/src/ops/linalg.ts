@@ -3,7 +3,7 @@ import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 import { reshape } from './shape.js'
-import { sum } from './reduce.js'
+import { sum } from './broadcast.js'
 
 /**
  * Matrix product with batch dimensions and broadcasting, optionally with either operand transposed

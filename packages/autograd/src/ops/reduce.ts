@@ -1,34 +1,12 @@
 import * as T from '@gd/tensor'
-import { apply } from '../primitive.js'
 import { Var, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
-import { broadcastTo, reshape } from './shape.js'
+import { apply } from '../primitive.js'
+import { broadcastTo, sum } from './broadcast.js'
+import { keptShape } from '../internal/keptShape.js'
+import { reshape } from './shape.js'
 
 export type { ReduceOptions } from '@gd/tensor'
-
-/** The shape a reduction keeps with keepdims, for broadcasting its cotangent back. */
-function keptShape(op: string, x: Var, options: T.ReduceOptions): number[] {
-  const axes = T.normalizeAxes(op, options.axis, x.rank)
-  return x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
-}
-
-/**
- * Σ x over the given axes. The gradient broadcasts the cotangent back over the summed axes.
- * @example
- * ```ts
- * import { sum } from '@gd/autograd'
- * import { tensor } from '@gd/tensor'
- * sum(tensor([[1, 2], [3, 4]]), { axis: 0 }).toArray() // [4, 6]
- * ```
- */
-export function sum(x: Input, options: T.ReduceOptions = {}): Var {
-  const v = toVar('sum', x)
-  const kept = keptShape('sum', v, options)
-  return apply(
-    { name: 'sum', forward: (t) => T.sum(t, options), backward: (g) => [broadcastTo(reshape(g, kept), v.shape)] },
-    [v],
-  )
-}
 
 /**
  * The mean over the given axes, composed as sum / count.

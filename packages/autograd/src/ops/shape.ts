@@ -1,9 +1,6 @@
 import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { Var, toVar, type Input } from '../variable.js'
-import { sum } from './reduce.js'
-
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
 
 /**
  * The same elements in a new shape (one entry may be −1). The gradient reshapes back.
@@ -34,43 +31,6 @@ export function transpose(x: Input, perm?: readonly number[]): Var {
   const inverse = new Array<number>(order.length)
   order.forEach((p, i) => (inverse[p < 0 ? p + v.rank : p] = i))
   return apply({ name: 'transpose', forward: (t) => T.transpose(t, order), backward: (g) => [transpose(g, inverse)] }, [v])
-}
-
-/**
- * Broadcasts to `shape`. The gradient sums over the broadcast dimensions.
- * @example
- * ```ts
- * import { broadcastTo } from '@gd/autograd'
- * import { tensor } from '@gd/tensor'
- * broadcastTo(tensor([1, 2]), [3, 2]).shape // [3, 2]
- * ```
- */
-export function broadcastTo(x: Input, shape: readonly number[]): Var {
-  const v = toVar('broadcastTo', x)
-  if (same(v.shape, shape)) return v
-  return apply({ name: 'broadcastTo', forward: (t) => T.contiguous(T.broadcastTo(t, shape)), backward: (g) => [sumTo(g, v.shape)] }, [v])
-}
-
-/**
- * Sums `x` down to `shape`, the reverse of broadcasting: leading axes and axes where `shape` has 1
- * are summed. The engine uses it to return every gradient in its input's shape.
- * @example
- * ```ts
- * import { sumTo } from '@gd/autograd'
- * import { ones } from '@gd/tensor'
- * sumTo(ones([3, 2]), [2]).toArray() // [3, 3]
- * ```
- */
-export function sumTo(x: Var, shape: readonly number[]): Var {
-  if (same(x.shape, shape)) return x
-  const lead = x.rank - shape.length
-  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(x.shape)} down to ${T.fmt(shape)}`)
-  const axes: number[] = []
-  x.shape.forEach((d, i) => {
-    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
-  })
-  const summed = axes.length > 0 ? sum(x, { axis: axes, keepdims: true }) : x
-  return reshape(summed, shape)
 }
 
 /**
@@ -221,25 +181,6 @@ export function flip(x: Input, axes?: number | readonly number[]): Var {
     { name: 'flip', forward: (t) => T.contiguous(T.flip(t, axes)), backward: (g) => [flip(g, axes)] },
     [toVar('flip', x)],
   )
-}
-
-/**
- * Repeats along axes (composed: reshape, broadcast, reshape).
- * @example
- * ```ts
- * import { tile } from '@gd/autograd'
- * import { tensor } from '@gd/tensor'
- * tile(tensor([1, 2]), [2]).toArray() // [1, 2, 1, 2]
- * ```
- */
-export function tile(x: Input, reps: readonly number[]): Var {
-  const v = toVar('tile', x)
-  const out = T.tile(T.zeros(v.shape), reps).shape
-  const rank = out.length
-  const shape = [...new Array<number>(rank - v.rank).fill(1), ...v.shape]
-  const r = out.map((d, i) => (shape[i] === 0 ? 0 : d / shape[i]!))
-  const interleaved = reshape(v, shape.flatMap((d) => [1, d]))
-  return reshape(broadcastTo(interleaved, shape.flatMap((d, i) => [r[i]!, d])), out)
 }
 
 /**

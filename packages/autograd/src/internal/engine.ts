@@ -1,9 +1,9 @@
 import { Tensor, fmt, mapStructure, zeros } from '@gd/tensor'
-import { Var, leaf, withRecording } from './variable.js'
+import { Var, leaf, withRecording } from '../variable.js'
 import * as T from '@gd/tensor'
-import { add } from './ops/arithmetic.js'
-import { primitive } from './primitive.js'
-import { sumTo } from './ops/shape.js'
+import { add } from '../ops/arithmetic.js'
+import { primitive } from '../primitive.js'
+import { sumTo } from '../ops/broadcast.js'
 
 /**
  * Walks the graph from `output` back to `leaves`, seeding the output with `seed`, and returns the
