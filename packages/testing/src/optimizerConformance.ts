@@ -43,7 +43,7 @@ export interface OptimizerConformance<O> {
   quadratic: ConvergenceCase<O>
   rosenbrock: ConvergenceCase<O>
   /** First steps against a reference written from the paper / PyTorch's documented algorithm. */
-  reference: { options: O; make: (options: O) => ReferenceStep; steps?: number; tolerance?: number }
+  reference: { options: O; make: (options: any) => ReferenceStep; steps?: number; tolerance?: number }
   /** Options used by the purity, round-trip and zero-gradient checks. */
   options: O
   /** Whether `learningRate` accepts a schedule. */
