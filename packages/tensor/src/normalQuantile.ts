@@ -49,7 +49,7 @@ export function normalCdf(x: number): number {
  * @example
  * ```ts
  * import { normalQuantile } from '@gd/tensor'
- * normalQuantile(0.975) // 1.959963984540054
+ * normalQuantile(0.975) // 1.9599639845400536
  * ```
  */
 export function normalQuantile(p: number): number {

@@ -2,8 +2,9 @@
  * Continuous distributions drawn from a {@link PRNGKey}: uniform, normal, truncated normal.
  *
  * Every function is pure: `(key, shape, options) → Tensor`. Element `i` (row-major) depends only
- * on the key and `i`, through the 64 bits `threefry2x32(key, [0, i])`, so a draw does not depend
- * on the machine, and the same key with a different shape of the same size gives the same values.
+ * on the key and `i`, through the 64 bits `[hi, lo] = threefry2x32(key, [0, i])`, so a draw does
+ * not depend on the machine, and the same key with a different shape of the same size gives the
+ * same values. float32 draws use the 32-bit word `hi ^ lo` (JAX's layout), float64 draws all 64.
  * Uniform bits are exact integer arithmetic, identical everywhere. Normals go through a
  * logarithm in the tails (beyond |z| ≈ 1.44), so they are bit-identical across machines on one
  * JavaScript engine and may differ in the last bit of a float64 between engines.
@@ -34,10 +35,12 @@ export interface UniformOptions<D extends FloatDType = 'float32'> {
 /**
  * Uniform samples in [low, high).
  *
- * `u` is the top bits of the element's 64-bit word `hi:lo` read as a fraction: 23 bits
- * (`u = m / 2²³`) for float32, 52 bits (`u = m / 2⁵²`) for float64, so a float32 draw is the
- * float64 draw with its fraction cut to 23 bits. The sample is `low + u (high - low)`, rounded
- * to the dtype, and pulled below `high` if rounding reached it.
+ * float32 reads `u = m / 2²³` from the top 23 bits of the 32-bit word `hi ^ lo`, exactly as
+ * `jax.random.uniform` does with its default (partitionable) Threefry, so float32 draws match
+ * JAX's bit for bit when `low = 0, high = 1`; float64 reads `u = m / 2⁵²` from the top 52 bits
+ * of the 64-bit word `hi:lo`. The sample is `low + u (high - low)`, rounded to the dtype (so a
+ * bound that float32 cannot represent holds to float32 precision), and pulled below `high` if
+ * rounding reached it.
  *
  * @throws Error for a bad key, shape or dtype, non-finite bounds, or `low >= high`.
  * @example
@@ -67,7 +70,7 @@ export function uniform<D extends FloatDType = 'float32'>(
   const out = allocate(dtype, n)
   const top = dtype === 'float32' ? below32(high) : below64(high)
   for (let i = 0; i < n; i++) {
-    const u = dtype === 'float32' ? (hi[i]! >>> 9) / 8388608 : unit52(hi[i]!, lo[i]!)
+    const u = dtype === 'float32' ? ((hi[i]! ^ lo[i]!) >>> 9) / 8388608 : unit52(hi[i]!, lo[i]!)
     out[i] = low + u * span
     if (out[i]! >= high) out[i] = top // rounding to the dtype reached high
   }
@@ -86,10 +89,10 @@ export interface NormalOptions<D extends FloatDType = 'float32'> {
 
 /**
  * Normal samples with the given mean and standard deviation, by inversion:
- * `mean + std · Φ⁻¹(u)` with `u` on the open grid `(2k + 1) / 2ⁿ⁺¹`, k the top n bits of the
- * element's 64-bit word `hi:lo` (n = 32 for float32, 52 for float64), so `u` is never 0 or 1,
- * the grid is symmetric about 1/2, and the float32 draw is the float64 one to within rounding.
- * The largest |z| is about 6.4 for float32 and 8.3 for float64.
+ * `mean + std · Φ⁻¹(u)` with `u` on the open grid `(2k + 1) / 2ⁿ⁺¹`, with k the 32-bit word
+ * `hi ^ lo` for float32 (n = 32) and the top 52 bits of the 64-bit word `hi:lo` for float64
+ * (n = 52), so `u` is never 0 or 1 and the grid is symmetric about 1/2. The largest |z| is
+ * about 6.4 for float32 and 8.3 for float64.
  *
  * @throws Error for a bad key, shape or dtype, a non-finite mean, or a negative or non-finite std.
  * @example
@@ -181,7 +184,7 @@ function unit52(hi: number, lo: number): number {
 
 /** A number in the open interval (0, 1) on a grid symmetric about 1/2: `(2k + 1) / 2ⁿ⁺¹`. */
 function openUnit(dtype: FloatDType, hi: number, lo: number): number {
-  if (dtype === 'float32') return (hi + 0.5) / TWO32
+  if (dtype === 'float32') return (((hi ^ lo) >>> 0) + 0.5) / TWO32
   return (hi * 1048576 + (lo >>> 12) + 0.5) / TWO52
 }
 

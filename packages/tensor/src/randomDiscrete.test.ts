@@ -18,7 +18,7 @@ function chiSquare(counts: readonly number[], expected: number): number {
 describe('golden values for seed 42 (catch a change of algorithm)', () => {
   it('bernoulli, randint and permutation', () => {
     const key = prngKey(42)
-    expect([...bernoulli(key, [12]).data]).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
+    expect([...bernoulli(key, [12]).data]).toEqual([1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0])
     expect([...randint(key, [8], -3, 7).data]).toEqual([0, 4, 5, 1, -2, -1, 3, -2])
     expect([...permutation(key, 10).data]).toEqual([9, 1, 7, 8, 2, 0, 6, 5, 4, 3])
   })

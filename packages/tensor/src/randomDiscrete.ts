@@ -20,8 +20,8 @@ export interface BernoulliOptions<D extends DType = 'float32'> {
 }
 
 /**
- * Independent coin flips: 1 with probability `p`, else 0. Element `i` is 1 when the high word
- * `hi` of its bits is below `p · 2³²`, so the probability is `p` to within 2⁻³² and `p = 0`
+ * Independent coin flips: 1 with probability `p`, else 0. Element `i` is 1 when the 32-bit word
+ * `hi ^ lo` of its bits is below `p · 2³²`, so the probability is `p` to within 2⁻³² and `p = 0`
  * and `p = 1` are exact. The float32 default makes dropout masks ready to multiply.
  *
  * @throws Error for a bad key, shape or dtype, or `p` outside [0, 1].
@@ -44,9 +44,9 @@ export function bernoulli<D extends DType = 'float32'>(
   if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli: p must be in [0, 1], got ${p}`)
   const n = sizeOf(s)
   const threshold = p * TWO32
-  const { hi } = randomBits(key, n)
+  const { hi, lo } = randomBits(key, n)
   const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) out[i] = hi[i]! < threshold ? 1 : 0
+  for (let i = 0; i < n; i++) out[i] = ((hi[i]! ^ lo[i]!) >>> 0) < threshold ? 1 : 0
   return new Tensor(out, s, dtype)
 }
 
@@ -56,6 +56,9 @@ export function bernoulli<D extends DType = 'float32'>(
  * 2³²; in the rare case both are rejected it draws again from a key derived for that round
  * (from counters at the top of the 64-bit range, which no draw reaches).
  *
+ * The result is int32 by default; float64 holds every value exactly, float32 rounds values
+ * beyond ±2²⁴.
+ *
  * @param low inclusive, an integer >= -2³¹.
  * @param high exclusive, an integer <= 2³¹, greater than `low`.
  * @throws Error for a bad key, shape or dtype, non-integer bounds, bounds outside int32, or
@@ -63,7 +66,7 @@ export function bernoulli<D extends DType = 'float32'>(
  * @example
  * ```ts
  * import { prngKey, randint } from '@gd/tensor'
- * randint(prngKey(0), [5], 0, 10).dtype // 'int32', values in 0..9
+ * randint(prngKey(0), [5], 0, 10).toArray() // [9, 3, 5, 3, 1] (int32)
  * ```
  */
 export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
@@ -114,7 +117,7 @@ export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
  * @example
  * ```ts
  * import { permutation, prngKey } from '@gd/tensor'
- * permutation(prngKey(0), 5).toArray() // e.g. [3, 0, 4, 1, 2]
+ * permutation(prngKey(0), 5).toArray() // [0, 3, 1, 2, 4]
  * ```
  */
 export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
@@ -142,7 +145,7 @@ export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>
  * @example
  * ```ts
  * import { prngKey, shuffle, tensor } from '@gd/tensor'
- * shuffle(prngKey(0), tensor([[1, 2], [3, 4], [5, 6]])).shape // [3, 2], rows reordered
+ * shuffle(prngKey(0), tensor([[1, 2], [3, 4], [5, 6]])).toArray() // [[5, 6], [1, 2], [3, 4]]
  * ```
  */
 export function shuffle<D extends DType>(key: PRNGKey, x: Tensor<D>, options: { axis?: number } = {}): Tensor<D> {

@@ -67,11 +67,17 @@ describe('splitKey and foldIn', () => {
     expect(foldIn(key, 2 ** 32 + 1)).toEqual(hash(key, 1, 1))
   })
 
-  it('has golden values for seed 0 (catches a change of algorithm)', () => {
+  it("has golden values, the same as JAX's (catches a change of algorithm)", () => {
     // splitKey(prngKey(0))[0] is threefry of counter 0 under key [0, 0]: the first KAT vector.
     expect(splitKey(prngKey(0))).toEqual([
       [0x6b200159, 0x99ba4efe],
       hash([0, 0], 0, 1),
+    ])
+    // jax.random.split(jax.random.key(0), 3) under JAX's default partitionable Threefry.
+    expect(splitKey(prngKey(0), 3)).toEqual([
+      [1797259609, 2579123966],
+      [928981903, 3453687069],
+      [4146024105, 2718843009],
     ])
     expect(splitKey(prngKey(42))).toEqual([
       [1832780943, 270669613],

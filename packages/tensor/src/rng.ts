@@ -7,7 +7,8 @@
  *
  * Layout of the counter space (the same as JAX's `jax_threefry_partitionable` mode):
  * element `i` of a draw hashes the 64-bit counter `i` as `(hi, lo)` words, so
- * `splitKey(key, n)[i]` and `foldIn(key, i)` are both `threefry2x32(key, [0, i])`. Counters near
+ * `splitKey(key, n)[i]` and `foldIn(key, i)` are both `threefry2x32(key, [0, i])`, so keys
+ * split here equal `jax.random.split` of the same raw uint32 key data. Counters near
  * 2^64 are reserved for internal re-draws (rejection sampling), which no real tensor can reach.
  *
  * @see Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3" (SC 2011).
