@@ -52,6 +52,12 @@ function row(label: string, ms: number, flops: number): void {
 
 console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)\n`)
 
+{
+  // let the JIT reach its top tier on the gemm loops before anything is timed
+  const w = randomTensor([256, 256])
+  for (let i = 0; i < 20; i++) matmul(w, w)
+}
+
 for (const n of [256, 512, 1024]) {
   const a = randomTensor([n, n])
   const b = randomTensor([n, n])
