@@ -1,0 +1,65 @@
+import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
+import { uniform, type Initializer } from '@gd/init'
+import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from '@gd/tensor'
+import type { Layer } from './layer.js'
+
+/** Options of {@link conv2d}: the convolution's own (stride, padding, dilation, groups) plus initialization. */
+export interface Conv2dLayerOptions extends Conv2dOptions {
+  /** Learn a per-channel bias. Default true. */
+  bias?: boolean
+  /** Initializer of the filter, shape [out, in/groups, kH, kW]. Default U(±1/√fanIn), as PyTorch's. */
+  weightInit?: Initializer
+  /** Initializer of the bias, shape [out]. Default U(±1/√fanIn), as PyTorch's. */
+  biasInit?: Initializer
+}
+
+/** Parameters of a conv2d layer: the filter w (OIHW) and, unless disabled, the bias b. */
+export interface Conv2dParams {
+  w: Tensor | Var
+  b?: Tensor | Var
+}
+
+/**
+ * A 2-D convolution layer on NCHW input with OIHW filters (@gd/tensor's layout).
+ *
+ * @throws Error for channel counts or kernel sizes that are not positive integers, or channels not
+ * divisible by `groups`.
+ * @example
+ * ```ts
+ * import { conv2d } from '@gd/nn'
+ * import { zeros } from '@gd/tensor'
+ * const layer = conv2d(1, 8, 5, { padding: 'same' })
+ * layer.apply(layer.init(0), zeros([2, 1, 28, 28])).shape // [2, 8, 28, 28]
+ * ```
+ */
+export function conv2d(
+  inChannels: number,
+  outChannels: number,
+  kernelSize: number | readonly [number, number],
+  options: Conv2dLayerOptions = {},
+): Layer<Conv2dParams> {
+  const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize
+  const groups = options.groups ?? 1
+  for (const [what, n] of [['inChannels', inChannels], ['outChannels', outChannels], ['kernelSize', kh], ['kernelSize', kw], ['groups', groups]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`conv2d: ${what} must be a positive integer, got ${n}`)
+  }
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new Error(`conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`)
+  }
+  const { bias = true, weightInit, biasInit, ...convOptions } = options
+  const shape = [outChannels, inChannels / groups, kh, kw]
+  const bound = 1 / Math.sqrt((inChannels / groups) * kh * kw)
+  const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
+  return {
+    name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
+    init: (key) => {
+      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
+      const w = (weightInit ?? fallback)(k1, shape)
+      return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
+    },
+    apply: (params, x: Input) => {
+      const y = conv(x, params.w, convOptions)
+      return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
+    },
+  }
+}

@@ -1,0 +1,95 @@
+import * as AG from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import * as nn from './index.js'
+
+describe('linear', () => {
+  it('computes x·W + b with PyTorch-style default init, deterministic by key', () => {
+    const layer = nn.linear(4, 3)
+    const p = layer.init(7)
+    expect(p.w.shape).toEqual([4, 3])
+    expect(p.b!.shape).toEqual([3])
+    // Default init is U(−1/√4, 1/√4) = U(−0.5, 0.5).
+    expect([...(p.w as T.Tensor).data].every((v) => Math.abs(v) <= 0.5)).toBe(true)
+    expect([...(layer.init(7).w as T.Tensor).data]).toEqual([...(p.w as T.Tensor).data])
+    expect([...(layer.init(8).w as T.Tensor).data]).not.toEqual([...(p.w as T.Tensor).data])
+    const x = T.tensor([[1, 2, 3, 4]])
+    const expected = T.add(T.matmul(x, p.w as T.Tensor), p.b as T.Tensor)
+    expect(layer.apply(p, x).toArray()).toEqual(expected.toArray())
+    expect(nn.linear(4, 3, { bias: false }).init(0).b).toBeUndefined()
+  })
+
+  it('rejects bad sizes', () => {
+    expect(() => nn.linear(0, 3)).toThrow('linear: inFeatures must be a positive integer, got 0')
+    expect(() => nn.linear(2, 1.5)).toThrow('linear: outFeatures must be a positive integer, got 1.5')
+  })
+})
+
+describe('conv2d, pooling, flatten', () => {
+  it('chain the CNN shapes of the benchmark model', () => {
+    const cnn = nn.sequential(
+      nn.conv2d(1, 8, 5), nn.relu(), nn.maxPool2d({ kernelSize: 2 }),
+      nn.conv2d(8, 16, 5), nn.relu(), nn.maxPool2d({ kernelSize: 2 }),
+      nn.flatten(), nn.linear(16 * 4 * 4, 10),
+    )
+    const params = cnn.init(0)
+    expect(cnn.apply(params, T.zeros([2, 1, 28, 28])).shape).toEqual([2, 10])
+    expect(nn.parameterCount(params as never)).toBe(8 * 25 + 8 + 16 * 8 * 25 + 16 + 256 * 10 + 10)
+  })
+
+  it('adds the conv bias per channel', () => {
+    const layer = nn.conv2d(1, 2, 1, { weightInit: (_k, s) => T.zeros(s), biasInit: (_k, s) => T.tensor([1, 2], { shape: s }) })
+    expect(layer.apply(layer.init(0), T.zeros([1, 1, 2, 2])).toArray()).toEqual([[[[1, 1], [1, 1]], [[2, 2], [2, 2]]]])
+    expect(nn.avgPool2d({ kernelSize: 2 }).apply({}, T.ones([1, 1, 2, 2])).toArray()).toEqual([[[[1]]]])
+  })
+
+  it('rejects bad channel counts', () => {
+    expect(() => nn.conv2d(3, 4, 3, { groups: 2 })).toThrow('conv2d: inChannels 3 and outChannels 4 must both be divisible by groups 2')
+    expect(() => nn.conv2d(1, 4, 0)).toThrow('conv2d: kernelSize must be a positive integer, got 0')
+  })
+})
+
+describe('dropout', () => {
+  it('drops about `rate` of the elements in training, rescales the rest, and is the identity otherwise', () => {
+    const layer = nn.dropout(0.25)
+    const out = layer.apply({}, T.ones([10000]), { train: true, key: T.prngKey(3) })
+    const data = [...out.value.data]
+    const kept = data.filter((v) => v !== 0)
+    // 10000 Bernoulli(0.75) draws: sd of the kept fraction is √(0.75·0.25/10000) ≈ 0.0043; 5 sd.
+    expect(Math.abs(kept.length / 10000 - 0.75)).toBeLessThan(0.022)
+    kept.forEach((v) => expect(v).toBeCloseTo(1 / 0.75, 6))
+    expect(layer.apply({}, T.ones([3])).toArray()).toEqual([1, 1, 1])
+    const again = layer.apply({}, T.ones([10000]), { train: true, key: T.prngKey(3) })
+    expect([...again.value.data]).toEqual(data)
+  })
+
+  it('names what is missing', () => {
+    expect(() => nn.dropout(1)).toThrow('dropout: rate must be in [0, 1), got 1')
+    expect(() => nn.dropout(0.5).apply({}, T.ones([2]), { train: true })).toThrow(
+      'dropout: training needs a key in apply options ({ train: true, key })',
+    )
+  })
+})
+
+describe('sequential', () => {
+  it('trains with valueAndGrad and plain gradient descent: an MLP learns XOR', () => {
+    const mlp = nn.sequential(nn.linear(2, 8), nn.tanh(), nn.linear(8, 1))
+    let params = mlp.init(1) as unknown[]
+    const x = T.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+    const y = T.tensor([[0], [1], [1], [0]])
+    const loss = (p: unknown[]) => AG.mean(AG.square(AG.sub(mlp.apply(p, x), y)))
+    const first = loss(params).item()
+    for (let step = 0; step < 2000; step++) {
+      const [, g] = AG.valueAndGrad(loss)(params as never)
+      params = T.treeMap((p, d) => T.sub(p, T.mul(d!, 0.2)), params as never, g as never) as unknown[]
+    }
+    const last = loss(params).item()
+    expect(first).toBeGreaterThan(0.2)
+    expect(last).toBeLessThan(0.01)
+  })
+
+  it('checks its parameter list', () => {
+    expect(() => nn.sequential()).toThrow('sequential: expected at least one layer, got none')
+    expect(() => nn.sequential(nn.relu()).apply([], T.ones([1]))).toThrow('sequential: expected a list of 1 parameter trees, got 0')
+  })
+})

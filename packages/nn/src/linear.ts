@@ -1,0 +1,55 @@
+import { add, matmul, type Input, type Var } from '@gd/autograd'
+import { uniform, type Initializer } from '@gd/init'
+import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
+import type { ApplyOptions, Layer } from './layer.js'
+
+/** Options of {@link linear}. */
+export interface LinearOptions {
+  /** Learn a bias b. Default true. */
+  bias?: boolean
+  /** Initializer of W, shape [in, out]. Default U(−1/√in, 1/√in), as PyTorch's `nn.Linear`. */
+  weightInit?: Initializer
+  /** Initializer of b, shape [out]. Default U(−1/√in, 1/√in), as PyTorch's. */
+  biasInit?: Initializer
+}
+
+/** Parameters of a linear layer: W of shape [in, out] and, unless disabled, b of shape [out]. */
+export interface LinearParams {
+  w: Tensor | Var
+  b?: Tensor | Var
+}
+
+/**
+ * A fully connected (dense) layer, ŷ = x·W + b, over the last axis of x. With no activation after it,
+ * it is the linear output unit of a Gaussian model (paired with mean squared error).
+ *
+ * @throws Error for feature counts that are not positive integers.
+ * @example
+ * ```ts
+ * import { linear } from '@gd/nn'
+ * import { heNormal } from '@gd/init'
+ * import { zeros } from '@gd/tensor'
+ * const layer = linear(784, 128, { weightInit: (key, shape) => heNormal(key, shape) })
+ * layer.apply(layer.init(42), zeros([32, 784])).shape // [32, 128]
+ * ```
+ */
+export function linear(inFeatures: number, outFeatures: number, options: LinearOptions = {}): Layer<LinearParams> {
+  for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`linear: ${what} must be a positive integer, got ${n}`)
+  }
+  const bound = 1 / Math.sqrt(inFeatures)
+  const fallback: Initializer = (key, shape) => uniform(key, shape, { low: -bound, high: bound })
+  const useBias = options.bias ?? true
+  return {
+    name: `linear(${inFeatures} → ${outFeatures})`,
+    init: (key) => {
+      const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
+      const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
+      return useBias ? { w, b: (options.biasInit ?? fallback)(kb, [outFeatures]) } : { w }
+    },
+    apply: (params, x: Input, _options?: ApplyOptions) => {
+      const y = matmul(x, params.w)
+      return params.b === undefined ? y : add(y, params.b)
+    },
+  }
+}

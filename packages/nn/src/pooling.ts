@@ -1,0 +1,42 @@
+import { avgPool2d as avg, flatten as flat, maxPool2d as maxp } from '@gd/autograd'
+import type { Pool2dOptions } from '@gd/tensor'
+import { stateless, type Layer } from './layer.js'
+
+/**
+ * Max pooling over NCHW input; no parameters.
+ * @example
+ * ```ts
+ * import { maxPool2d } from '@gd/nn'
+ * import { zeros } from '@gd/tensor'
+ * maxPool2d({ kernelSize: 2 }).apply({}, zeros([1, 8, 28, 28])).shape // [1, 8, 14, 14]
+ * ```
+ */
+export function maxPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
+  return stateless('maxPool2d', (x) => maxp(x, options))
+}
+
+/**
+ * Average pooling over NCHW input; no parameters.
+ * @example
+ * ```ts
+ * import { avgPool2d } from '@gd/nn'
+ * import { zeros } from '@gd/tensor'
+ * avgPool2d({ kernelSize: 2 }).apply({}, zeros([1, 8, 28, 28])).shape // [1, 8, 14, 14]
+ * ```
+ */
+export function avgPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
+  return stateless('avgPool2d', (x) => avg(x, options))
+}
+
+/**
+ * Flattens every example to a vector: [batch, ...] → [batch, features].
+ * @example
+ * ```ts
+ * import { flatten } from '@gd/nn'
+ * import { zeros } from '@gd/tensor'
+ * flatten().apply({}, zeros([4, 16, 4, 4])).shape // [4, 256]
+ * ```
+ */
+export function flatten(): Layer<Record<string, never>> {
+  return stateless('flatten', (x) => flat(x, { keepBatch: true }))
+}
