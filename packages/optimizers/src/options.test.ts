@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { bool, closedUnit, describeRange, hyper, hyperAt, inRange, nonNegative, num, positive, positiveInteger, resolveOptions, unitInterval } from './index.js'
+
+describe('resolveOptions', () => {
+  const rules = { learningRate: hyper(nonNegative), beta1: num(unitInterval), nesterov: bool }
+  const defaults = { learningRate: 0.1, beta1: 0.9, nesterov: false }
+
+  it('fills defaults and keeps given values (undefined means default)', () => {
+    expect(resolveOptions('f', { beta1: 0.5, nesterov: undefined }, defaults, rules)).toEqual({ learningRate: 0.1, beta1: 0.5, nesterov: false })
+    expect(resolveOptions('f', undefined, defaults, rules)).toEqual(defaults)
+  })
+
+  it('accepts a schedule where a hyperparameter allows one', () => {
+    const s = (k: number) => k
+    expect(resolveOptions('f', { learningRate: s }, defaults, rules).learningRate).toBe(s)
+  })
+
+  it('names the function, option, range and value when rejecting', () => {
+    expect(() => resolveOptions('adam', { beta1: 1.2 }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got 1.2')
+    expect(() => resolveOptions('adam', { beta1: NaN }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got NaN')
+    expect(() => resolveOptions('adam', { beta1: '0.9' as never }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got "0.9"')
+    expect(() => resolveOptions('adam', { learningRate: -1 }, defaults, rules)).toThrow('adam: learningRate must be >= 0 (or a schedule), got -1')
+    expect(() => resolveOptions('adam', { nesterov: 1 as never }, defaults, rules)).toThrow('adam: nesterov must be a boolean, got 1')
+    expect(() => resolveOptions('adam', { lr: 1 } as never, defaults, rules)).toThrow('adam: unknown option lr, expected one of learningRate, beta1, nesterov')
+    expect(() => resolveOptions('adam', 5 as never, defaults, rules)).toThrow('adam: options must be an object, got 5')
+  })
+})
+
+describe('ranges', () => {
+  it('are described as the messages say them', () => {
+    expect(describeRange(unitInterval)).toBe('in [0, 1)')
+    expect(describeRange(closedUnit)).toBe('in [0, 1]')
+    expect(describeRange(nonNegative)).toBe('>= 0')
+    expect(describeRange(positive)).toBe('> 0')
+    expect(describeRange(positiveInteger)).toBe('an integer >= 1')
+    expect(describeRange({ max: 1, maxOpen: true })).toBe('< 1')
+    expect(describeRange({})).toBe('a number')
+  })
+
+  it('test membership at the ends', () => {
+    expect([inRange(0, unitInterval), inRange(1, unitInterval), inRange(1, closedUnit)]).toEqual([true, false, true])
+    expect([inRange(0, positive), inRange(1.5, positiveInteger), inRange(2, positiveInteger)]).toEqual([false, false, true])
+  })
+})
+
+describe('hyperAt', () => {
+  it('reads numbers as they are and schedules at the step, checking their values', () => {
+    expect(hyperAt('sgd', 'learningRate', 0.5, 7, nonNegative)).toBe(0.5)
+    expect(hyperAt('sgd', 'learningRate', (k) => 1 / (k + 1), 3, nonNegative)).toBe(0.25)
+    expect(() => hyperAt('sgd', 'learningRate', () => -2, 4, nonNegative)).toThrow(
+      'sgd: learningRate must be >= 0, got -2 from its schedule at step 4',
+    )
+  })
+})
