@@ -1,28 +1,34 @@
 import { describe, expect, it } from 'vitest'
-import { bool, closedUnit, describeRange, hyper, hyperAt, inRange, nonNegative, num, positive, positiveInteger, resolveOptions, unitInterval } from './index.js'
+import { type Hyper, bool, closedUnit, describeRange, hyper, hyperAt, inRange, nonNegative, num, positive, positiveInteger, resolveOptions, unitInterval } from './index.js'
 
 describe('resolveOptions', () => {
+  interface Opts {
+    learningRate?: Hyper
+    beta1?: number
+    nesterov?: boolean
+  }
   const rules = { learningRate: hyper(nonNegative), beta1: num(unitInterval), nesterov: bool }
-  const defaults = { learningRate: 0.1, beta1: 0.9, nesterov: false }
+  const defaults: Required<Opts> = { learningRate: 0.1, beta1: 0.9, nesterov: false }
+  const resolve = (fn: string, given: unknown) => resolveOptions<Opts>(fn, given as Opts, defaults, rules)
 
   it('fills defaults and keeps given values (undefined means default)', () => {
-    expect(resolveOptions('f', { beta1: 0.5, nesterov: undefined }, defaults, rules)).toEqual({ learningRate: 0.1, beta1: 0.5, nesterov: false })
-    expect(resolveOptions('f', undefined, defaults, rules)).toEqual(defaults)
+    expect(resolve('f', { beta1: 0.5, nesterov: undefined })).toEqual({ learningRate: 0.1, beta1: 0.5, nesterov: false })
+    expect(resolve('f', undefined)).toEqual(defaults)
   })
 
   it('accepts a schedule where a hyperparameter allows one', () => {
     const s = (k: number) => k
-    expect(resolveOptions('f', { learningRate: s }, defaults, rules).learningRate).toBe(s)
+    expect(resolve('f', { learningRate: s }).learningRate).toBe(s)
   })
 
   it('names the function, option, range and value when rejecting', () => {
-    expect(() => resolveOptions('adam', { beta1: 1.2 }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got 1.2')
-    expect(() => resolveOptions('adam', { beta1: NaN }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got NaN')
-    expect(() => resolveOptions('adam', { beta1: '0.9' as never }, defaults, rules)).toThrow('adam: beta1 must be in [0, 1), got "0.9"')
-    expect(() => resolveOptions('adam', { learningRate: -1 }, defaults, rules)).toThrow('adam: learningRate must be >= 0 (or a schedule), got -1')
-    expect(() => resolveOptions('adam', { nesterov: 1 as never }, defaults, rules)).toThrow('adam: nesterov must be a boolean, got 1')
-    expect(() => resolveOptions('adam', { lr: 1 } as never, defaults, rules)).toThrow('adam: unknown option lr, expected one of learningRate, beta1, nesterov')
-    expect(() => resolveOptions('adam', 5 as never, defaults, rules)).toThrow('adam: options must be an object, got 5')
+    expect(() => resolve('adam', { beta1: 1.2 })).toThrow('adam: beta1 must be in [0, 1), got 1.2')
+    expect(() => resolve('adam', { beta1: NaN })).toThrow('adam: beta1 must be in [0, 1), got NaN')
+    expect(() => resolve('adam', { beta1: '0.9' as never })).toThrow('adam: beta1 must be in [0, 1), got "0.9"')
+    expect(() => resolve('adam', { learningRate: -1 })).toThrow('adam: learningRate must be >= 0 (or a schedule), got -1')
+    expect(() => resolve('adam', { nesterov: 1 as never })).toThrow('adam: nesterov must be a boolean, got 1')
+    expect(() => resolve('adam', { lr: 1 } as never)).toThrow('adam: unknown option lr, expected one of learningRate, beta1, nesterov')
+    expect(() => resolve('adam', 5 as never)).toThrow('adam: options must be an object, got 5')
   })
 })
 
