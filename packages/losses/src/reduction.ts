@@ -1,4 +1,6 @@
-import { Tensor } from '@gd/tensor'
+import { div, mean, mul, sum, toVar, Var, type Input } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { Tensor, fmt, type Shape } from '@gd/tensor'
 
 /**
  * How a loss turns per-sample values into its result: their `'mean'` (the default everywhere),
@@ -14,6 +16,42 @@ export type Reduction = 'mean' | 'sum' | 'none'
 
 /** Every valid {@link Reduction}. */
 export const reductions: readonly Reduction[] = ['mean', 'sum', 'none']
+
+/**
+ * The options every loss takes.
+ *
+ * Weighted-mean semantics (one rule for every loss): with per-sample weights wᵢ ≥ 0,
+ * - `'none'` gives wᵢℓᵢ,
+ * - `'sum'` gives Σ wᵢℓᵢ,
+ * - `'mean'` gives the weighted average Σ wᵢℓᵢ / Σ wᵢ (0 when every weight is 0).
+ *
+ * The weighted average is what PyTorch's `cross_entropy` does with class weights, and it makes an
+ * ignored sample (weight 0) drop out of both sums. It is not Keras's `sample_weight`, which divides
+ * by the sample count N: for that, use `'sum'` and divide by N. Without weights, `'mean'` is the
+ * plain mean, so `sum = mean × count`; with weights, `sum = mean × Σwᵢ`.
+ *
+ * @example
+ * ```ts
+ * import { mse, type LossOptions } from '@gd/losses'
+ * import { tensor } from '@gd/tensor'
+ * const options: LossOptions = { reduction: 'mean', weights: tensor([1, 3]) }
+ * // ℓ = [1, 4]: (1·1 + 3·4) / (1 + 3) = 3.25
+ * mse(tensor([1, 2]), tensor([0, 0]), options).item() // 3.25
+ * ```
+ */
+export interface LossOptions {
+  /** `'mean'` (default), `'sum'` or `'none'`. */
+  reduction?: Reduction
+  /**
+   * Non-negative per-sample weights, a constant tensor whose shape is a leading part of the
+   * unreduced loss's shape (`[]`, `[N]`, …, or the whole shape); it is broadcast over the
+   * remaining trailing axes, so `[N]` weights each row of an `[N, D]` mse.
+   */
+  weights?: Tensor
+}
+
+/** The option names of {@link LossOptions}, for {@link checkOptions}. */
+export const lossOptionNames: readonly string[] = ['reduction', 'weights']
 
 /**
  * Returns `reduction`, or throws an Error naming the loss and the valid choices.
@@ -33,7 +71,7 @@ export function checkReduction(loss: string, reduction: unknown): Reduction {
 }
 
 /**
- * Checks that a loss's predictions and targets are tensors of one shape.
+ * Checks that a loss's predictions and targets (tensors or traced values) have one shape.
  *
  * @example
  * ```ts
@@ -42,13 +80,76 @@ export function checkReduction(loss: string, reduction: unknown): Reduction {
  * checkPair('mse', tensor([1]), tensor([1, 2])) // throws "mse: predictions [1] and targets [2] differ in shape"
  * ```
  */
-export function checkPair(loss: string, predictions: Tensor, targets: Tensor): void {
-  const same =
-    predictions.shape.length === targets.shape.length &&
-    predictions.shape.every((d, i) => d === targets.shape[i])
-  if (!same) {
-    throw new Error(
-      `${loss}: predictions [${predictions.shape.join(',')}] and targets [${targets.shape.join(',')}] differ in shape`,
-    )
+export function checkPair(loss: string, predictions: { shape: Shape }, targets: { shape: Shape }): void {
+  if (!T.sameShape(predictions.shape, targets.shape)) {
+    throw new Error(`${loss}: predictions ${fmt(predictions.shape)} and targets ${fmt(targets.shape)} differ in shape`)
   }
+}
+
+/**
+ * Wraps a loss's two inputs as traced values and checks their shapes match.
+ *
+ * @throws Error `<fn>: predictions [..] and targets [..] differ in shape`.
+ * @example
+ * ```ts
+ * import { pair } from '@gd/losses'
+ * import { tensor } from '@gd/tensor'
+ * const [p, t] = pair('mse', tensor([1, 2]), tensor([0, 0]))
+ * p.shape // [2]
+ * ```
+ */
+export function pair(loss: string, predictions: Input, targets: Input): [Var, Var] {
+  const p = toVar(loss, predictions)
+  const t = toVar(loss, targets, p.dtype)
+  checkPair(loss, p, t)
+  return [p, t]
+}
+
+/** Checks user weights against the unreduced loss's shape and returns them broadcast-ready. */
+function checkWeights(loss: string, weights: unknown, shape: Shape, dtype: T.DType): Tensor {
+  if (!(weights instanceof Tensor)) {
+    throw new Error(`${loss}: weights must be a Tensor, got ${weights instanceof Var ? 'a traced Var' : typeof weights}`)
+  }
+  const w = weights.shape
+  if (w.length > shape.length || w.some((d, i) => d !== shape[i])) {
+    throw new Error(`${loss}: weights ${fmt(w)} must match the leading axes of the per-sample loss ${fmt(shape)}`)
+  }
+  for (const v of weights.data) {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
+  }
+  const full = [...w, ...shape.slice(w.length).map(() => 1)]
+  return T.reshape(T.cast(weights, dtype), full)
+}
+
+/**
+ * Applies a loss's weights and reduction to its unreduced values `perSample`, following the
+ * weighted-mean semantics of {@link LossOptions}. `extra` (same shape as `perSample`) multiplies
+ * the user's weights; losses use it for class weights and ignored labels.
+ *
+ * @throws Error for an unknown reduction, or weights of the wrong shape, negative or not finite.
+ * @example
+ * ```ts
+ * import { reduceLoss } from '@gd/losses'
+ * import { tensor } from '@gd/tensor'
+ * reduceLoss('mine', tensor([1, 2, 3]), { reduction: 'sum' }).item() // 6
+ * ```
+ */
+export function reduceLoss(loss: string, perSample: Input, options: LossOptions = {}, extra?: Tensor): Var {
+  const reduction = checkReduction(loss, options.reduction ?? 'mean')
+  const values = toVar(loss, perSample)
+  let w: Tensor | undefined = options.weights === undefined ? undefined : checkWeights(loss, options.weights, values.shape, values.dtype)
+  if (extra !== undefined) {
+    const e = T.cast(extra, values.dtype)
+    w = w === undefined ? e : T.mul(w, e)
+  }
+  if (w === undefined) {
+    if (reduction === 'none') return values
+    return reduction === 'sum' ? sum(values) : mean(values)
+  }
+  const weighted = mul(values, w)
+  if (reduction === 'none') return weighted
+  if (reduction === 'sum') return sum(weighted)
+  const total = T.sum(T.broadcastTo(w, values.shape)).item()
+  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0.
+  return div(sum(weighted), total > 0 ? total : 1)
 }

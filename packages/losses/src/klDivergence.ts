@@ -1,0 +1,50 @@
+import { exp, log, mul, sub, sum, where, type Input, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { checkBoolean, checkOptions } from './options.js'
+import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+
+/** Options of {@link klDivergence}. */
+export interface KlDivergenceOptions extends LossOptions {
+  /** Predictions are log-probabilities log q (default true, as PyTorch's `kl_div` and Optax), else probabilities q. */
+  logInput?: boolean
+  /** Targets are log-probabilities log p (default false), else probabilities p. */
+  logTarget?: boolean
+}
+
+/**
+ * The Kullback–Leibler divergence KL(p ‖ q) of the predicted distribution q from the target p,
+ * over the last axis:
+ *
+ *   ℓ = Σ_c p_c · (log p_c − log q_c)
+ *
+ * with 0 · log 0 taken as 0 (also in the gradients). `'none'` gives one value per distribution
+ * (shape [...]) and `'mean'` averages them, which is PyTorch's `reduction='batchmean'`, the true
+ * KL per sample (PyTorch's own `'mean'` divides by the element count instead).
+ *
+ * @throws Error when the shapes differ, predictions have no class axis, or for bad options.
+ * @example
+ * ```ts
+ * import { klDivergence } from '@gd/losses'
+ * import { tensor } from '@gd/tensor'
+ * // p = [½, ½], q = [¼, ¾]: ½ log 2 + ½ log(2/3) = 0.1438…
+ * klDivergence(tensor([[0.25, 0.75]]), tensor([[0.5, 0.5]]), { logInput: false }).item() // 0.1438…
+ * ```
+ */
+export function klDivergence(predictions: Input, targets: Input, options: KlDivergenceOptions = {}): Var {
+  checkOptions('klDivergence', options, [...lossOptionNames, 'logInput', 'logTarget'])
+  const logInput = checkBoolean('klDivergence', 'logInput', options.logInput ?? true)
+  const logTarget = checkBoolean('klDivergence', 'logTarget', options.logTarget ?? false)
+  const [q, t] = pair('klDivergence', predictions, targets)
+  if (q.rank === 0) throw new Error('klDivergence: predictions need a class axis, got shape []')
+  const logQ = logInput ? q : log(q)
+  let terms: Var
+  if (logTarget) {
+    terms = mul(exp(t), sub(t, logQ))
+  } else {
+    // Where p = 0 the term is 0; log(1) stands in for log 0 so no gradient becomes 0/0.
+    const zero = T.equal(t.value, 0)
+    const logP = log(where(zero, 1, t))
+    terms = mul(t, where(zero, 0, sub(logP, logQ)))
+  }
+  return reduceLoss('klDivergence', sum(terms, { axis: -1 }), options)
+}

@@ -1,0 +1,42 @@
+import { add, div, mul, relu, sub, sum, toVar, where, type Input, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { classTargets, requireLabels, type ClassOptions } from './labels.js'
+import { checkNumber, checkOptions } from './options.js'
+import { lossOptionNames, reduceLoss, type LossOptions } from './reduction.js'
+
+/** Options of {@link multiclassHinge}. */
+export interface MulticlassHingeOptions extends LossOptions, ClassOptions {
+  /** The margin m > 0 the true class must win by (default 1). */
+  margin?: number
+}
+
+/**
+ * The multiclass hinge loss of Weston and Watkins (PyTorch's `multi_margin_loss` with p = 1) on
+ * scores s of shape [..., C] and int32 labels y of shape [...]:
+ *
+ *   ℓ = Σ_{c ≠ y} max(0, m − s_y + s_c) / C
+ *
+ * Subgradient at each kink s_y − s_c = m: 0. Class weights and the ignore index work as in
+ * {@link softmaxCrossEntropy}.
+ *
+ * @throws Error for targets that are not int32 labels, a label out of range, or bad options.
+ * @example
+ * ```ts
+ * import { multiclassHinge } from '@gd/losses'
+ * import { tensor } from '@gd/tensor'
+ * // s = [2, 1.5, 0], y = 0: (max(0, 1 − 2 + 1.5) + max(0, 1 − 2 + 0)) / 3 = 0.5 / 3 = 0.1666…
+ * multiclassHinge(tensor([[2, 1.5, 0]]), tensor([0], { dtype: 'int32' })).item() // 0.1666…
+ * ```
+ */
+export function multiclassHinge(scores: Input, labels: Input, options: MulticlassHingeOptions = {}): Var {
+  const fn = 'multiclassHinge'
+  checkOptions(fn, options, [...lossOptionNames, 'margin', 'classWeights', 'ignoreIndex'])
+  const margin = checkNumber(fn, 'margin', options.margin ?? 1, (x) => x > 0, '> 0')
+  requireLabels(fn, labels)
+  const s = toVar(fn, scores)
+  const { probabilities: oneHot, weights } = classTargets(fn, s, labels, options)
+  const trueScore = sum(mul(s, oneHot), { axis: -1, keepdims: true })
+  const terms = where(T.equal(oneHot.value, 1), 0, relu(add(sub(s, trueScore), margin)))
+  const classes = s.shape[s.rank - 1]!
+  return reduceLoss(fn, div(sum(terms, { axis: -1 }), classes), options, weights)
+}
