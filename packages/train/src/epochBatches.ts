@@ -1,0 +1,84 @@
+import { foldIn, permutation, type PRNGKey } from '@gd/tensor'
+import { batchIndices } from './batchIndices.js'
+
+/**
+ * How many examples one step sees: `'full'` (batch gradient descent: the whole set), `1`
+ * (stochastic gradient descent) or any other positive integer (mini-batch gradient descent).
+ */
+export type BatchSize = 'full' | number
+
+/**
+ * The number of examples per batch for `batchSize` over a set of `n` examples: `n` for `'full'`,
+ * else `batchSize` (a batch larger than the set holds the whole set).
+ *
+ * @throws Error for a batch size that is neither `'full'` nor a positive integer.
+ * @example
+ * ```ts
+ * import { resolveBatchSize } from '@gd/train'
+ * resolveBatchSize('full', 100) // 100
+ * resolveBatchSize(32, 100) // 32
+ * ```
+ */
+export function resolveBatchSize(batchSize: BatchSize, n: number): number {
+  if (batchSize === 'full') return Math.max(n, 1)
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`resolveBatchSize: batchSize must be 'full' or a positive integer, got ${JSON.stringify(batchSize)}`)
+  }
+  return Math.min(batchSize, Math.max(n, 1))
+}
+
+/**
+ * Steps (parameter updates) in one epoch over `n` examples: ⌈n / b⌉, or ⌊n / b⌋ with `dropLast`.
+ *
+ * @example
+ * ```ts
+ * import { stepsPerEpoch } from '@gd/train'
+ * stepsPerEpoch(10, 'full') // 1: batch gradient descent
+ * stepsPerEpoch(10, 1) // 10: stochastic gradient descent
+ * stepsPerEpoch(10, 4) // 3: mini-batches of 4, 4 and 2
+ * stepsPerEpoch(10, 4, { dropLast: true }) // 2
+ * ```
+ */
+export function stepsPerEpoch(n: number, batchSize: BatchSize, options: { dropLast?: boolean } = {}): number {
+  const b = resolveBatchSize(batchSize, n)
+  return options.dropLast === true ? Math.floor(n / b) : Math.ceil(n / b)
+}
+
+/** Options for {@link epochBatches}. */
+export interface EpochBatchesOptions {
+  /** Examples per step; default 32. */
+  batchSize?: BatchSize
+  /** Visit the examples in a fresh random order each epoch; default true. */
+  shuffle?: boolean
+  /** Drop a last batch smaller than the batch size; default false. */
+  dropLast?: boolean
+  /** The shuffling key; epoch e uses `foldIn(key, e)`. Needed when shuffling. */
+  key?: PRNGKey
+}
+
+/**
+ * The batches of example indices for epoch `epoch` over `n` examples. With shuffling, the order is
+ * `permutation(foldIn(key, epoch), n)`, so any epoch's order can be rebuilt from the key alone
+ * (which is what makes resuming from a checkpoint exact).
+ *
+ * @throws Error when shuffling without a key, or for a bad epoch or batch size.
+ * @example
+ * ```ts
+ * import { epochBatches } from '@gd/train'
+ * import { prngKey } from '@gd/tensor'
+ * epochBatches(5, 0, { batchSize: 2, shuffle: false }) // [[0, 1], [2, 3], [4]]
+ * epochBatches(5, 3, { batchSize: 2, key: prngKey(0) }) // the seeded order of epoch 3, in 2s
+ * ```
+ */
+export function epochBatches(n: number, epoch: number, options: EpochBatchesOptions = {}): number[][] {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`epochBatches: n must be a non-negative integer, got ${n}`)
+  if (!Number.isInteger(epoch) || epoch < 0) {
+    throw new Error(`epochBatches: epoch must be a non-negative integer, got ${epoch}`)
+  }
+  const size = resolveBatchSize(options.batchSize ?? 32, n)
+  const dropLast = options.dropLast ?? false
+  if (options.shuffle === false) return batchIndices(n, size, { dropLast })
+  if (options.key === undefined) throw new Error('epochBatches: shuffling needs a key, got undefined')
+  const order = Array.from(permutation(foldIn(options.key, epoch), n).data)
+  return batchIndices(order, size, { dropLast })
+}
