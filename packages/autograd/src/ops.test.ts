@@ -167,8 +167,8 @@ const cases: Record<string, Case> = {
     f: (x, dy) => AG.conv2dBackwardFilter(x, dy, [dy.shape[1]!, x.shape[1]!, 2, 2]),
   },
   avgPool2d: { inputs: poolInput.map((x) => [x]), f: (x) => AG.avgPool2d(x, { kernelSize: 2 }) },
-  // maxPool2d is first-order only (documented); distinct random values keep windows tie-free.
-  maxPool2d: { inputs: distinctPoolInput.map((x) => [x]), f: (x) => AG.maxPool2d(x, { kernelSize: 2 }), secondOrder: false },
+  // Distinct values keep every window free of ties; stride 1 makes windows overlap.
+  maxPool2d: { inputs: distinctPoolInput.map((x) => [x]), f: (x) => AG.maxPool2d(x, { kernelSize: 2, stride: 1, padding: 'same' }) },
 }
 
 describe('every differentiable op passes gradcheck and gradgradcheck in float64', () => {
@@ -184,11 +184,14 @@ describe('every differentiable op passes gradcheck and gradgradcheck in float64'
     })
   }
 
-  it('maxPool2d refuses second-order gradients with a clear error', () => {
-    const x = T.tensor(Float64Array.from({ length: 16 }, (_, i) => Math.sin(i)), { shape: [1, 1, 4, 4] })
-    expect(() => AG.gradgradcheck((v) => AG.maxPool2d(v, { kernelSize: 2 }), [x])).toThrow(
-      'maxPool2d: second-order gradients are not supported; use avgPool2d or a strided conv2d',
-    )
+  it('maxPool2d sends the cotangent of each window to its argmax, as the tensor kernel does', () => {
+    const x = T.tensor(Float64Array.from({ length: 2 * 3 * 5 * 5 }, (_, i) => Math.sin(7 * i)), { shape: [2, 3, 5, 5] })
+    for (const options of [{ kernelSize: 2 }, { kernelSize: 3, stride: 1, padding: 1 }, { kernelSize: [2, 3] as [number, number], stride: 2 }]) {
+      const y = T.maxPool2d(x, options)
+      const dy = T.tensor(Float64Array.from({ length: y.size }, (_, i) => Math.cos(i)), { shape: y.shape })
+      const [, pullback] = AG.vjp((v: Var) => AG.maxPool2d(v, options), x)
+      expect([...(pullback(dy)[0] as T.Tensor).data]).toEqual([...T.maxPool2dBackward(dy, x, options).data])
+    }
   })
 
   it('covers every exported differentiable op (meta-test)', () => {

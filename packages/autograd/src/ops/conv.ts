@@ -1,6 +1,7 @@
 import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
+import { reshape, scatterAdd } from './shape.js'
 
 /**
  * 2-D convolution (cross-correlation) in NCHW with OIHW filters, as @gd/tensor's `conv2d`.
@@ -102,7 +103,8 @@ function avgPool2dBackward(dy: Var, inputShape: readonly number[], options: T.Po
 
 /**
  * Max pooling (NCHW). Subgradient at ties: the first maximum of a window (in row-major order) takes
- * the whole cotangent. First-order only: differentiating its gradient again throws.
+ * the whole cotangent. The gradient scatters the cotangent to each window's argmax (a scatterAdd
+ * whose own gradient is a gather), so second derivatives work too.
  * @example
  * ```ts
  * import { maxPool2d } from '@gd/autograd'
@@ -116,19 +118,46 @@ export function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
     {
       name: 'maxPool2d',
       forward: (t) => T.maxPool2d(t, options),
-      backward: (g) => [
-        apply(
-          {
-            name: 'maxPool2dBackward',
-            forward: (d) => T.maxPool2dBackward(d, v.value, options),
-            backward: () => {
-              throw new Error('maxPool2d: second-order gradients are not supported; use avgPool2d or a strided conv2d')
-            },
-          },
-          [g],
-        ),
-      ],
+      backward: (g) => {
+        const index = argmaxIndices(v.value, options)
+        return [reshape(scatterAdd([v.size], index, reshape(g, [-1])), v.shape)]
+      },
     },
     [v],
   )
+}
+
+/** For each pooling window, the flat index into x of its first maximum (a NaN counts as the maximum). */
+function argmaxIndices(x: T.Tensor, options: T.Pool2dOptions): T.Tensor {
+  const [n, c, h, w] = x.shape as [number, number, number, number]
+  const kernel = T.readSize2d('maxPool2d', 'kernelSize', options.kernelSize)
+  const g = T.window2d('maxPool2d', [h, w], kernel, { stride: options.stride ?? options.kernelSize, padding: options.padding ?? 'valid' })
+  const data = x.data
+  const out = new Int32Array(n * c * g.outH * g.outW)
+  let o = 0
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * h * w
+    for (let oh = 0; oh < g.outH; oh++) {
+      for (let ow = 0; ow < g.outW; ow++) {
+        let best = -1
+        let bestValue = -Infinity
+        for (let i = 0; i < g.kernelH; i++) {
+          const r = oh * g.strideH - g.padTop + i * g.dilationH
+          if (r < 0 || r >= h) continue
+          for (let j = 0; j < g.kernelW; j++) {
+            const col = ow * g.strideW - g.padLeft + j * g.dilationW
+            if (col < 0 || col >= w) continue
+            const at = base + r * w + col
+            const value = data[at]!
+            if (best < 0 || value > bestValue || (value !== value && bestValue === bestValue)) {
+              best = at
+              bestValue = value
+            }
+          }
+        }
+        out[o++] = best
+      }
+    }
+  }
+  return new T.Tensor(out, [out.length], 'int32')
 }
