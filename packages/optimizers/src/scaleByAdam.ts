@@ -62,37 +62,55 @@ export function scaleByAdam(options?: ScaleByAdamOptions): GradientTransformatio
       const t = state.count + 1
       const c1 = 1 / (1 - b1 ** t)
       const c2 = 1 / (1 - b2 ** t)
-      const a1 = 1 - b1
-      const a2 = 1 - b2
       const next = { count: t, mu: state.mu, nu: state.nu }
       return {
         state: next,
         kernel: (k, g, out, base, factor) => {
-          const m = state.mu[k]!
-          const v = state.nu[k]!
-          const n = g.length
-          if (base === null) {
-            for (let i = 0; i < n; i++) {
-              const gi = g[i]!
-              const mi = b1 * m[i]! + a1 * gi
-              const vi = b2 * v[i]! + a2 * gi * gi
-              m[i] = mi
-              v[i] = vi
-              out[i] = (mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps)
-            }
-          } else {
-            for (let i = 0; i < n; i++) {
-              const gi = g[i]!
-              const mi = b1 * m[i]! + a1 * gi
-              const vi = b2 * v[i]! + a2 * gi * gi
-              m[i] = mi
-              v[i] = vi
-              out[i] = base[i]! + factor * ((mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps))
-            }
-          }
+          if (base === null) adamUpdate(g, state.mu[k]!, state.nu[k]!, out, b1, b2, c1, c2, eps, epsRoot)
+          else adamApply(g, state.mu[k]!, state.nu[k]!, base, factor, b1, b2, c1, c2, eps, epsRoot)
         },
       }
     },
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+// The loops live in top-level functions, one per purpose, so V8 compiles each once and keeps the
+// optimized code across steps (a loop inside a per-step closure runs ~2x slower). A WebAssembly
+// SIMD kernel can replace these two functions without touching the rest.
+
+/** u = m̂ / (√(v̂ + epsRoot) + eps), updating m and v in place. */
+function adamUpdate(
+  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray,
+  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+): void {
+  const a1 = 1 - b1
+  const a2 = 1 - b2
+  const n = g.length
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!
+    const mi = b1 * m[i]! + a1 * gi
+    const vi = b2 * v[i]! + a2 * gi * gi
+    m[i] = mi
+    v[i] = vi
+    out[i] = (mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps)
+  }
+}
+
+/** θ ← θ + factor · u, the fused step (factor = −η when followed by the learning rate). */
+function adamApply(
+  g: FloatArray, m: FloatArray, v: FloatArray, p: FloatArray, factor: number,
+  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+): void {
+  const a1 = 1 - b1
+  const a2 = 1 - b2
+  const n = g.length
+  for (let i = 0; i < n; i++) {
+    const gi = g[i]!
+    const mi = b1 * m[i]! + a1 * gi
+    const vi = b2 * v[i]! + a2 * gi * gi
+    m[i] = mi
+    v[i] = vi
+    p[i] = p[i]! + factor * ((mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps))
+  }
 }

@@ -57,26 +57,49 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
       return {
         state: { count: state.count + 1, trace: state.trace },
         kernel: (k, g, out, base, factor) => {
-          const b = state.trace[k]!
-          const n = g.length
-          if (base === null) {
-            for (let i = 0; i < n; i++) {
-              const gi = g[i]!
-              const bi = keep * b[i]! + take * gi
-              b[i] = bi
-              out[i] = nesterov ? gi + mu * bi : bi
-            }
-          } else {
-            for (let i = 0; i < n; i++) {
-              const gi = g[i]!
-              const bi = keep * b[i]! + take * gi
-              b[i] = bi
-              out[i] = base[i]! + factor * (nesterov ? gi + mu * bi : bi)
-            }
-          }
+          if (base === null) traceUpdate(g, state.trace[k]!, out, keep, take, mu, nesterov)
+          else traceApply(g, state.trace[k]!, base, factor, keep, take, mu, nesterov)
         },
       }
     },
     { sizes: (s) => sizes(s.trace) },
   )
+}
+
+// Top-level loops, one per purpose, so V8 keeps their optimized code across steps.
+
+/** b ← keep·b + take·g;  u = g + μb (nesterov) or b. */
+function traceUpdate(g: FloatArray, b: FloatArray, out: FloatArray, keep: number, take: number, mu: number, nesterov: boolean): void {
+  const n = g.length
+  if (nesterov) {
+    for (let i = 0; i < n; i++) {
+      const bi = keep * b[i]! + take * g[i]!
+      b[i] = bi
+      out[i] = g[i]! + mu * bi
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const bi = keep * b[i]! + take * g[i]!
+      b[i] = bi
+      out[i] = bi
+    }
+  }
+}
+
+/** θ ← θ + factor · u, the fused step. */
+function traceApply(g: FloatArray, b: FloatArray, p: FloatArray, factor: number, keep: number, take: number, mu: number, nesterov: boolean): void {
+  const n = g.length
+  if (nesterov) {
+    for (let i = 0; i < n; i++) {
+      const bi = keep * b[i]! + take * g[i]!
+      b[i] = bi
+      p[i] = p[i]! + factor * (g[i]! + mu * bi)
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const bi = keep * b[i]! + take * g[i]!
+      b[i] = bi
+      p[i] = p[i]! + factor * bi
+    }
+  }
 }
