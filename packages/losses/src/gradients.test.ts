@@ -1,0 +1,93 @@
+import { grad, gradcheck, gradgradcheck, logSoftmax, type Var } from '@gd/autograd'
+import { anywhere, awayFromZero, positive, valuesArb, type Domain } from '@gd/testing'
+import { Tensor, tensor } from '@gd/tensor'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import * as losses from './index.js'
+
+const f64 = (values: number[], shape?: number[]): Tensor => tensor(values, { dtype: 'float64', ...(shape ? { shape } : {}) })
+const labels = tensor([2, 0, 1], { dtype: 'int32' })
+const signs = f64([1, -1, 1, -1, -1, 1])
+const unitInterval: Domain = { min: 0.05, max: 0.95 }
+const distributions = f64([0.2, 0.3, 0.5, 0.6, 0.4, 0, 0.1, 0.1, 0.8], [3, 3])
+
+/** One row per loss: how to call it on float64 inputs, and where its inputs are smooth. */
+interface Row {
+  /** The loss applied to traced inputs (fixed constants such as labels are closed over). */
+  f: (...xs: Var[]) => Var
+  /** Shape and domain of each differentiated input. */
+  inputs: [number[], Domain][]
+}
+
+const table: Record<string, Row> = {
+  mse: { f: (p, t) => losses.mse(p!, t!), inputs: [[[2, 3], anywhere], [[2, 3], anywhere]] },
+  // |d| has a kink at d = 0: predictions stay ≥ 0.2 away from targets of 0.
+  mae: { f: (p) => losses.mae(p!, f64([0, 0, 0, 0, 0, 0], [2, 3])), inputs: [[[2, 3], awayFromZero]] },
+  l1: { f: (p) => losses.l1(p!, f64([0, 0, 0])), inputs: [[[3], awayFromZero]] },
+  // Kinks at |d| = δ = 5, outside [-3, 3].
+  huber: { f: (p, t) => losses.huber(p!, t!, { delta: 0.5 }), inputs: [[[4], { min: 0.6, max: 3 }], [[4], { min: -0.5, max: -0.1 }]] },
+  smoothL1: { f: (p) => losses.smoothL1(p!, f64([0, 0, 0, 0]), { beta: 10 }), inputs: [[[4], anywhere]] },
+  logCosh: { f: (p, t) => losses.logCosh(p!, t!), inputs: [[[2, 2], anywhere], [[2, 2], anywhere]] },
+  poissonNll: { f: (p, t) => losses.poissonNll(p!, t!), inputs: [[[3], anywhere], [[3], positive]] },
+  gaussianNll: { f: (m, t, v) => losses.gaussianNll(m!, t!, v!), inputs: [[[2, 2], anywhere], [[2, 2], anywhere], [[2], positive]] },
+  binaryCrossEntropy: { f: (p, t) => losses.binaryCrossEntropy(p!, t!), inputs: [[[3], unitInterval], [[3], unitInterval]] },
+  sigmoidBinaryCrossEntropy: {
+    f: (z, t) => losses.sigmoidBinaryCrossEntropy(z!, t!, { positiveWeight: 2 }),
+    inputs: [[[3], anywhere], [[3], unitInterval]],
+  },
+  softmaxCrossEntropy: {
+    f: (z) => losses.softmaxCrossEntropy(z!, labels, { labelSmoothing: 0.1, classWeights: f64([1, 2, 0.5]) }),
+    inputs: [[[3, 3], anywhere]],
+  },
+  nll: { f: (z) => losses.nll(logSoftmax(z!), labels, { ignoreIndex: 0 }), inputs: [[[3, 3], anywhere]] },
+  klDivergence: { f: (z) => losses.klDivergence(logSoftmax(z!), distributions), inputs: [[[3, 3], anywhere]] },
+  // 1 − y·s stays away from the kink at 0 when |s| ≥ 1.2.
+  hinge: { f: (s) => losses.hinge(s!, signs), inputs: [[[6], { min: -0.8, max: 0.8 }]] },
+  squaredHinge: { f: (s) => losses.squaredHinge(s!, signs), inputs: [[[6], { min: -0.8, max: 0.8 }]] },
+  // Scores in [0, 0.3] keep every margin term 1 − s_y + s_c inside its linear zone.
+  multiclassHinge: { f: (s) => losses.multiclassHinge(s!, labels), inputs: [[[3, 3], { min: 0, max: 0.3 }]] },
+  sigmoidFocal: { f: (z) => losses.sigmoidFocal(z!, f64([1, 0, 0.3]), { gamma: 1.5, alpha: 0.25 }), inputs: [[[3], anywhere]] },
+  cosineSimilarity: { f: (a, b) => losses.cosineSimilarity(a!, b!), inputs: [[[2, 3], awayFromZero], [[2, 3], awayFromZero]] },
+  cosineDistance: { f: (a, b) => losses.cosineDistance(a!, b!), inputs: [[[2, 3], awayFromZero], [[2, 3], awayFromZero]] },
+  l1Penalty: { f: (w, b) => losses.l1Penalty({ w: w!, layers: [b!] }, { scale: 0.3 }), inputs: [[[2, 2], awayFromZero], [[2], awayFromZero]] },
+  l2Penalty: { f: (w, b) => losses.l2Penalty({ w: w!, layers: [b!] }, { scale: 0.3 }), inputs: [[[2, 2], anywhere], [[2], anywhere]] },
+  elasticNet: { f: (w) => losses.elasticNet([w!], { l1: 0.1, l2: 0.2 }), inputs: [[[3], awayFromZero]] },
+}
+
+/** Exports that are not losses: types' helpers and checks. */
+const helpers = ['checkReduction', 'checkPair', 'pair', 'reduceLoss', 'checkOptions', 'checkNumber', 'checkBoolean', 'classTargets', 'requireLabels', 'crossEntropy']
+
+describe('gradients of every loss (float64)', () => {
+  it('covers every exported loss (meta-test)', () => {
+    const functions = Object.entries(losses)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .filter((k) => !helpers.includes(k))
+    expect(functions.sort()).toEqual(Object.keys(table).sort())
+  })
+
+  for (const [name, row] of Object.entries(table)) {
+    it(`${name}: gradcheck and gradgradcheck on random inputs`, () => {
+      const arb = fc.tuple(...row.inputs.map(([shape, domain]) => valuesArb(shape, domain)))
+      fc.assert(
+        fc.property(arb, (xs) => {
+          const inputs = xs as Tensor[]
+          expect(gradcheck(row.f, inputs)).toBe(true)
+          expect(gradgradcheck(row.f, inputs)).toBe(true)
+        }),
+        { numRuns: 8 },
+      )
+    })
+  }
+
+  it('sigmoidBinaryCrossEntropy has gradient σ(z) − y and softmaxCrossEntropy softmax(z) − q (sum reduction)', () => {
+    const y = f64([1, 0, 0.5])
+    const g = grad((z: Var) => losses.sigmoidBinaryCrossEntropy(z, y, { reduction: 'sum' }))(f64([-2, 0, 3]))
+    const expected = [-2, 0, 3].map((v, i) => 1 / (1 + Math.exp(-v)) - [1, 0, 0.5][i]!)
+    Array.from(g.data).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12))
+    // logits [0, ln 3], label 1: softmax = [¼, ¾], so the gradient is [¼, −¼]
+    const gs = grad((z: Var) => losses.softmaxCrossEntropy(z, tensor([1], { dtype: 'int32' }), { reduction: 'sum' }))(f64([0, Math.log(3)], [1, 2]))
+    expect(Array.from(gs.data)[0]).toBeCloseTo(0.25, 12)
+    expect(Array.from(gs.data)[1]).toBeCloseTo(-0.25, 12)
+  })
+})
