@@ -124,6 +124,11 @@ describe('vjp, jvp, hvp, jacobian, hessian', () => {
 
   it('jvp checks that tangents match primals', () => {
     expect(() => AG.jvp(f, [x], [f64([1])])).toThrow("jvp: tangent has shape [1], expected the primal's shape [3]")
+    const g = (p: { a: Var; b: Var }) => AG.add(p.a, p.b)
+    expect(() => AG.jvp(g, [{ a: x, b: x }], [{ a: x }] as never)).toThrow(
+      'jvp: tree structures differ at [0]: expected an object with keys a, b in tree 1',
+    )
+    expect(() => AG.hvp((p: { a: Var }) => AG.sum(p.a), { a: x }, { a: x, b: x } as never)).toThrow('hvp: v has 2 leaves, expected 1 like x')
   })
 })
 
