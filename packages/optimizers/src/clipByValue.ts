@@ -1,4 +1,4 @@
-import { elementwise } from './elementwise.js'
+import { elementwise, type Kernel } from './elementwise.js'
 import { num, positive, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 
@@ -21,18 +21,17 @@ export interface ClipByValueOptions {
 export function clipByValue(options: ClipByValueOptions): GradientTransformation<Record<string, never>> {
   const fn = 'clipByValue'
   const { maxAbs: c } = resolveOptions(fn, options, { maxAbs: NaN }, { maxAbs: num(positive) })
+  // created once, so V8 keeps its optimized loop across steps
+  const kernel: Kernel = (k, g, out, base, factor) => {
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i]!
+      const u = gi > c ? c : gi < -c ? -c : gi
+      out[i] = base === null ? u : base[i]! + factor * u
+    }
+  }
   return elementwise<Record<string, never>>(
     fn,
     () => ({}),
-    (state) => ({
-      state,
-      kernel: (k, g, out, base, factor) => {
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          const u = gi > c ? c : gi < -c ? -c : gi
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
-    }),
+    (state) => ({ state, kernel }),
   )
 }

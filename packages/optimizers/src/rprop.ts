@@ -59,22 +59,8 @@ export function scaleByRprop(options?: RpropOptions): GradientTransformation<Rpr
     (params) => ({ prev: buffersLike(fn, params), step: buffersLike(fn, params, o.learningRate) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const prev = state.prev[k]!
-        const step = state.step[k]!
-        for (let i = 0; i < g.length; i++) {
-          let gi = g[i]!
-          const s = gi * prev[i]!
-          if (s > 0) step[i] = Math.min(step[i]! * o.etaPlus, o.stepSizeMax)
-          else if (s < 0) {
-            step[i] = Math.max(step[i]! * o.etaMinus, o.stepSizeMin)
-            gi = 0
-          }
-          prev[i] = gi
-          const u = Math.sign(gi) * step[i]!
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
+      kernel: (k, g, out, base, factor) =>
+        rpropLoop(g, state.prev[k]!, state.step[k]!, out, base, factor, o.etaPlus, o.etaMinus, o.stepSizeMin, o.stepSizeMax),
     }),
     { sizes: (s) => sizes(s.prev) },
   )
@@ -98,5 +84,24 @@ export function rprop(options?: RpropOptions): Optimizer<ChainState> {
     return chain(scaleByRprop(options), scale(-1))
   } catch (e) {
     throw new Error(String((e as Error).message).replace(/^scaleByRprop:/, 'rprop:'))
+  }
+}
+
+/** One leaf of Rprop. Top-level so V8 keeps it optimized. */
+function rpropLoop(
+  g: FloatArray, prev: FloatArray, step: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  etaPlus: number, etaMinus: number, min: number, max: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    let gi = g[i]!
+    const s = gi * prev[i]!
+    if (s > 0) step[i] = Math.min(step[i]! * etaPlus, max)
+    else if (s < 0) {
+      step[i] = Math.max(step[i]! * etaMinus, min)
+      gi = 0
+    }
+    prev[i] = gi
+    const u = Math.sign(gi) * step[i]!
+    out[i] = base === null ? u : base[i]! + factor * u
   }
 }

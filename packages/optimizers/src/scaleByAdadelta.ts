@@ -42,18 +42,21 @@ export function scaleByAdadelta(options?: ScaleByAdadeltaOptions): GradientTrans
     (params) => ({ squareAvg: buffersLike(fn, params), deltaAvg: buffersLike(fn, params) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const v = state.squareAvg[k]!
-        const a = state.deltaAvg[k]!
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          v[i] = rho * v[i]! + (1 - rho) * gi * gi
-          const delta = (Math.sqrt(a[i]! + eps) / Math.sqrt(v[i]! + eps)) * gi
-          a[i] = rho * a[i]! + (1 - rho) * delta * delta
-          out[i] = base === null ? delta : base[i]! + factor * delta
-        }
-      },
+      kernel: (k, g, out, base, factor) => adadeltaLoop(g, state.squareAvg[k]!, state.deltaAvg[k]!, out, base, factor, rho, eps),
     }),
     { sizes: (s) => sizes(s.squareAvg) },
   )
+}
+
+/** One leaf of Adadelta. Top-level so V8 keeps it optimized. */
+function adadeltaLoop(
+  g: FloatArray, v: FloatArray, a: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, rho: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    v[i] = rho * v[i]! + (1 - rho) * gi * gi
+    const delta = (Math.sqrt(a[i]! + eps) / Math.sqrt(v[i]! + eps)) * gi
+    a[i] = rho * a[i]! + (1 - rho) * delta * delta
+    out[i] = base === null ? delta : base[i]! + factor * delta
+  }
 }

@@ -37,16 +37,18 @@ export function scaleByAdagrad(options?: ScaleByAdagradOptions): GradientTransfo
     (params) => ({ sum: buffersLike(fn, params, o.initialAccumulatorValue) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const s = state.sum[k]!
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          s[i] = s[i]! + gi * gi
-          const u = gi / (Math.sqrt(s[i]!) + o.eps)
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
+      kernel: (k, g, out, base, factor) => adagradLoop(g, state.sum[k]!, out, base, factor, o.eps),
     }),
     { sizes: (s) => sizes(s.sum) },
   )
+}
+
+/** One leaf of Adagrad's scaling. Top-level so V8 keeps it optimized. */
+function adagradLoop(g: FloatArray, s: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, eps: number): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    s[i] = s[i]! + gi * gi
+    const u = gi / (Math.sqrt(s[i]!) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

@@ -53,19 +53,23 @@ export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransform
       const c1 = 1 / (1 - b1 ** t)
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => {
-          const m = state.mu[k]!
-          const w = state.norm[k]!
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!
-            m[i] = b1 * m[i]! + (1 - b1) * gi
-            w[i] = Math.max(b2 * w[i]!, Math.abs(gi) + eps)
-            const u = (m[i]! * c1) / w[i]!
-            out[i] = base === null ? u : base[i]! + factor * u
-          }
-        },
+        kernel: (k, g, out, base, factor) => adamaxLoop(g, state.mu[k]!, state.norm[k]!, out, base, factor, b1, b2, c1, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of Adamax: out = u, or base + factor · u (fused). Top-level so V8 keeps it optimized. */
+function adamaxLoop(
+  g: FloatArray, m: FloatArray, w: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, c1: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    w[i] = Math.max(b2 * w[i]!, Math.abs(gi) + eps)
+    const u = (m[i]! * c1) / w[i]!
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

@@ -47,21 +47,25 @@ export function scaleByAmsgrad(options?: ScaleByAdamOptions): GradientTransforma
       const c2 = 1 / (1 - b2 ** t)
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => {
-          const m = state.mu[k]!
-          const v = state.nu[k]!
-          const vmax = state.nuMax[k]!
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!
-            m[i] = b1 * m[i]! + (1 - b1) * gi
-            v[i] = b2 * v[i]! + (1 - b2) * gi * gi
-            if (v[i]! > vmax[i]!) vmax[i] = v[i]!
-            const u = (m[i]! * c1) / (Math.sqrt(vmax[i]! * c2 + epsRoot) + eps)
-            out[i] = base === null ? u : base[i]! + factor * u
-          }
-        },
+        kernel: (k, g, out, base, factor) =>
+          amsgradLoop(g, state.mu[k]!, state.nu[k]!, state.nuMax[k]!, out, base, factor, b1, b2, c1, c2, eps, epsRoot),
       }
     },
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of AMSGrad: out = u, or out = base + factor · u (fused). Top-level so V8 keeps it optimized. */
+function amsgradLoop(
+  g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi
+    if (v[i]! > vmax[i]!) vmax[i] = v[i]!
+    const u = (m[i]! * c1) / (Math.sqrt(vmax[i]! * c2 + epsRoot) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

@@ -52,20 +52,24 @@ export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransform
       const bc2 = 1 - b2 ** t
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => {
-          const m = state.mu[k]!
-          const s = state.nu[k]!
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!
-            m[i] = b1 * m[i]! + (1 - b1) * gi
-            const r = gi - m[i]!
-            s[i] = b2 * s[i]! + (1 - b2) * r * r + eps
-            const u = m[i]! / bc1 / (Math.sqrt(s[i]! / bc2) + eps)
-            out[i] = base === null ? u : base[i]! + factor * u
-          }
-        },
+        kernel: (k, g, out, base, factor) => beliefLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, bc2, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of AdaBelief. Top-level so V8 keeps it optimized. */
+function beliefLoop(
+  g: FloatArray, m: FloatArray, s: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, bc1: number, bc2: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    const r = gi - m[i]!
+    s[i] = b2 * s[i]! + (1 - b2) * r * r + eps
+    const u = m[i]! / bc1 / (Math.sqrt(s[i]! / bc2) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

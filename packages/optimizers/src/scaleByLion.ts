@@ -44,16 +44,18 @@ export function scaleByLion(options?: ScaleByLionOptions): GradientTransformatio
     (params) => ({ mu: buffersLike(fn, params) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const m = state.mu[k]!
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          const u = Math.sign(b1 * m[i]! + (1 - b1) * gi)
-          m[i] = b2 * m[i]! + (1 - b2) * gi
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
+      kernel: (k, g, out, base, factor) => lionLoop(g, state.mu[k]!, out, base, factor, b1, b2),
     }),
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of Lion. Top-level so V8 keeps it optimized. */
+function lionLoop(g: FloatArray, m: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, b1: number, b2: number): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    const u = Math.sign(b1 * m[i]! + (1 - b1) * gi)
+    m[i] = b2 * m[i]! + (1 - b2) * gi
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

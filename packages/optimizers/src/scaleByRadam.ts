@@ -60,20 +60,25 @@ export function scaleByRadam(options?: ScaleByRadamOptions): GradientTransformat
       const adaptive = r * Math.sqrt(bc2)
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => {
-          const m = state.mu[k]!
-          const v = state.nu[k]!
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!
-            m[i] = b1 * m[i]! + (1 - b1) * gi
-            v[i] = b2 * v[i]! + (1 - b2) * gi * gi
-            const mHat = m[i]! / bc1
-            const u = rectify ? (mHat * adaptive) / (Math.sqrt(v[i]!) + eps) : mHat
-            out[i] = base === null ? u : base[i]! + factor * u
-          }
-        },
+        kernel: (k, g, out, base, factor) =>
+          radamLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, rectify, adaptive, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of RAdam. Top-level so V8 keeps it optimized. */
+function radamLoop(
+  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, bc1: number, rectify: boolean, adaptive: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi
+    const mHat = m[i]! / bc1
+    const u = rectify ? (mHat * adaptive) / (Math.sqrt(v[i]!) + eps) : mHat
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

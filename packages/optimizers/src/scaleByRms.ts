@@ -56,22 +56,26 @@ export function scaleByRms(options?: ScaleByRmsOptions): GradientTransformation<
     }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const v = state.nu[k]!
-        const m = state.mu[k]
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          v[i] = a * v[i]! + (1 - a) * gi * gi
-          let ms = v[i]!
-          if (m !== undefined) {
-            m[i] = a * m[i]! + (1 - a) * gi
-            ms -= m[i]! * m[i]!
-          }
-          const u = gi / (Math.sqrt(ms) + eps)
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
+      kernel: (k, g, out, base, factor) => rmsLoop(g, state.nu[k]!, state.mu[k] ?? null, out, base, factor, a, eps),
     }),
     { sizes: (s) => sizes(s.nu) },
   )
+}
+
+/** One leaf of RMSprop's scaling (m = null when not centered). Top-level so V8 keeps it optimized. */
+function rmsLoop(
+  g: FloatArray, v: FloatArray, m: FloatArray | null, out: FloatArray, base: FloatArray | null, factor: number,
+  a: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    v[i] = a * v[i]! + (1 - a) * gi * gi
+    let ms = v[i]!
+    if (m !== null) {
+      m[i] = a * m[i]! + (1 - a) * gi
+      ms -= m[i]! * m[i]!
+    }
+    const u = gi / (Math.sqrt(ms) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }

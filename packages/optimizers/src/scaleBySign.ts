@@ -1,4 +1,4 @@
-import { elementwise } from './elementwise.js'
+import { elementwise, type Kernel } from './elementwise.js'
 import type { GradientTransformation } from './transform.js'
 
 /**
@@ -12,17 +12,16 @@ import type { GradientTransformation } from './transform.js'
  * ```
  */
 export function scaleBySign(): GradientTransformation<Record<string, never>> {
+  // created once, so V8 keeps its optimized loop across steps
+  const kernel: Kernel = (k, g, out, base, factor) => {
+    for (let i = 0; i < g.length; i++) {
+      const u = Math.sign(g[i]!)
+      out[i] = base === null ? u : base[i]! + factor * u
+    }
+  }
   return elementwise<Record<string, never>>(
     'scaleBySign',
     () => ({}),
-    (state) => ({
-      state,
-      kernel: (k, g, out, base, factor) => {
-        for (let i = 0; i < g.length; i++) {
-          const u = Math.sign(g[i]!)
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
-    }),
+    (state) => ({ state, kernel }),
   )
 }

@@ -1,4 +1,4 @@
-import { elementwise } from './elementwise.js'
+import { elementwise, type Kernel } from './elementwise.js'
 import { nonNegative, num, positive, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 
@@ -37,27 +37,26 @@ export function scaleByTrustRatio(options?: ScaleByTrustRatioOptions): GradientT
     eps: num(nonNegative),
     minNorm: num(nonNegative),
   })
+  // created once, so V8 keeps its optimized loop across steps
+  const kernel: Kernel = (k, g, out, base, factor, p) => {
+    let pp = 0
+    let uu = 0
+    for (let i = 0; i < g.length; i++) {
+      pp += p![i]! * p![i]!
+      uu += g[i]! * g[i]!
+    }
+    const pNorm = Math.max(Math.sqrt(pp), o.minNorm)
+    const uNorm = Math.max(Math.sqrt(uu), o.minNorm)
+    const r = pNorm === 0 || uNorm === 0 ? 1 : (o.trustCoefficient * pNorm) / (uNorm + o.eps)
+    for (let i = 0; i < g.length; i++) {
+      const u = r * g[i]!
+      out[i] = base === null ? u : base[i]! + factor * u
+    }
+  }
   return elementwise<Record<string, never>>(
     fn,
     () => ({}),
-    (state) => ({
-      state,
-      kernel: (k, g, out, base, factor, p) => {
-        let pp = 0
-        let uu = 0
-        for (let i = 0; i < g.length; i++) {
-          pp += p![i]! * p![i]!
-          uu += g[i]! * g[i]!
-        }
-        const pNorm = Math.max(Math.sqrt(pp), o.minNorm)
-        const uNorm = Math.max(Math.sqrt(uu), o.minNorm)
-        const r = pNorm === 0 || uNorm === 0 ? 1 : (o.trustCoefficient * pNorm) / (uNorm + o.eps)
-        for (let i = 0; i < g.length; i++) {
-          const u = r * g[i]!
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
-    }),
+    (state) => ({ state, kernel }),
     { needsParams: true },
   )
 }

@@ -52,19 +52,23 @@ export function scaleByYogi(options?: ScaleByYogiOptions): GradientTransformatio
     (params) => ({ mu: buffersLike(fn, params), nu: buffersLike(fn, params, o.initialAccumulatorValue) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => {
-        const m = state.mu[k]!
-        const v = state.nu[k]!
-        for (let i = 0; i < g.length; i++) {
-          const gi = g[i]!
-          const g2 = gi * gi
-          m[i] = b1 * m[i]! + (1 - b1) * gi
-          v[i] = v[i]! - (1 - b2) * Math.sign(v[i]! - g2) * g2
-          const u = m[i]! / (Math.sqrt(v[i]!) + eps)
-          out[i] = base === null ? u : base[i]! + factor * u
-        }
-      },
+      kernel: (k, g, out, base, factor) => yogiLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, eps),
     }),
     { sizes: (s) => sizes(s.mu) },
   )
+}
+
+/** One leaf of Yogi. Top-level so V8 keeps it optimized. */
+function yogiLoop(
+  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    const g2 = gi * gi
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    v[i] = v[i]! - (1 - b2) * Math.sign(v[i]! - g2) * g2
+    const u = m[i]! / (Math.sqrt(v[i]!) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
 }
