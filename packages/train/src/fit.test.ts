@@ -1,0 +1,107 @@
+import { dropout, linear, relu, sequential } from '@gd/nn'
+import { adam, injectHyperparams, serializeState, sgd } from '@gd/optimizers'
+import { describe, expect, it } from 'vitest'
+import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
+import type { Callback } from './callback.js'
+import { fit } from './fit.js'
+import { binaryAccuracy } from './metrics.js'
+
+const data = logisticData(1, 200)
+const validation = logisticData(2, 100)
+
+describe('fit', () => {
+  it('learns a seeded logistic regression below a loss threshold', () => {
+    const result = fit({
+      model: logisticModel,
+      params: logisticModel.init(0),
+      loss: logisticLoss,
+      optimizer: adam({ learningRate: 0.05 }),
+      data,
+      validation,
+      epochs: 30,
+      batchSize: 20,
+      metrics: { accuracy: binaryAccuracy() },
+    })
+    const first = result.history[0]!
+    const last = result.history.at(-1)!
+    // Untrained, the loss is near ln 2 ≈ 0.69; the labels are separable but for the 0.3 noise, so a
+    // trained unit gets well under 0.2 and classifies ≥ 95% right on held-out data.
+    expect(first.loss).toBeGreaterThan(last.loss)
+    expect(last.loss).toBeLessThan(0.2)
+    expect(last.valLoss).toBeLessThan(0.2)
+    expect(last.valAccuracy).toBeGreaterThanOrEqual(0.95)
+    expect(result.step).toBe(30 * 10)
+    expect(result.history.map((h) => h.epoch)).toEqual(Array.from({ length: 30 }, (_, i) => i))
+  })
+
+  it('takes 1, n and ⌈n / N⌉ steps per epoch for full, stochastic and mini-batch', () => {
+    const small = logisticData(3, 10)
+    for (const [batchSize, dropLast, steps] of [['full', false, 1], [1, false, 10], [4, false, 3], [4, true, 2]] as const) {
+      const perEpoch: number[] = []
+      const counter: Callback = {
+        name: 'counter',
+        onEpochBegin: () => perEpoch.push(0),
+        onStepEnd: () => (perEpoch[perEpoch.length - 1]! += 1),
+      }
+      const r = fit({
+        model: logisticModel, params: logisticModel.init(0), loss: logisticLoss,
+        optimizer: sgd({ learningRate: 0.1 }), data: small, epochs: 2, batchSize, dropLast, callbacks: [counter],
+      })
+      expect(perEpoch).toEqual([steps, steps])
+      expect(r.step).toBe(2 * steps)
+    }
+  })
+
+  it('resumes from a JSON checkpoint bit for bit, mid-epoch, with dropout and Adam', () => {
+    const model = sequential(linear(2, 8), relu(), dropout(0.25), linear(8, 1))
+    const run = (extra: { maxSteps?: number; resume?: never }) =>
+      fit({
+        model, params: model.init(5), loss: logisticLoss, seed: 9,
+        optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.01 }),
+        data, epochs: 3, batchSize: 16, metrics: { accuracy: binaryAccuracy() }, ...extra,
+      })
+    const whole = run({})
+    const firstPart = run({ maxSteps: 17 }) // 13 steps per epoch, so this stops inside epoch 1
+    expect(firstPart.step).toBe(17)
+    expect(firstPart.stopReason).toBe('maxSteps 17 reached')
+    const saved = JSON.parse(JSON.stringify(firstPart.checkpoint())) as never
+    const resumed = run({ resume: saved })
+    expect(resumed.step).toBe(whole.step)
+    expect(serializeState(resumed.params)).toBe(serializeState(whole.params))
+    expect(serializeState(resumed.optimizerState)).toBe(serializeState(whole.optimizerState))
+    expect(resumed.history).toEqual(whole.history)
+  })
+
+  it('lets a callback stop the run and change the learning rate', () => {
+    const seen: number[] = []
+    const cb: Callback = {
+      name: 'halver',
+      onEpochEnd: (ctx, logs) => {
+        seen.push(logs.learningRate!)
+        ctx.setLearningRate(ctx.learningRate! / 2)
+        if (logs.epoch === 2) ctx.stop('enough')
+      },
+    }
+    const r = fit({
+      model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, epochs: 10, batchSize: 'full',
+      optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), { learningRate: 0.8 }),
+      callbacks: [cb],
+    })
+    expect(seen).toEqual([0.8, 0.4, 0.2])
+    expect(r.history.length).toBe(3)
+    expect(r.stopReason).toBe('enough')
+  })
+
+  it('rejects bad options with a message', () => {
+    const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, optimizer: sgd() }
+    expect(() => fit({ ...base, epochs: -1 })).toThrow('fit: epochs must be an integer ≥ 0, got -1')
+    expect(() => fit({ ...base, maxSteps: 1.5 })).toThrow('fit: maxSteps must be an integer ≥ 0, got 1.5')
+    expect(() => fit({ ...base, data: { x: data.x, y: validation.y } })).toThrow('fit: x and y row counts differ, got 200 and 100')
+    const lr: Callback = { name: 'lr', onTrainBegin: (ctx) => ctx.setLearningRate(1) }
+    expect(() => fit({ ...base, callbacks: [lr] })).toThrow(
+      'fit: setLearningRate needs an optimizer from injectHyperparams with a learningRate, got none',
+    )
+    const twin: Callback = { name: 'twin', save: () => 1 }
+    expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow('fit: callbacks with state need unique names, got twin twice')
+  })
+})

@@ -1,0 +1,228 @@
+import { valueAndGrad } from '@gd/autograd'
+import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
+import { checkKey, foldIn, prngKey, splitKey, type PRNGKey, type Tensor, type Tree } from '@gd/tensor'
+import type { Callback, EpochLogs, StepAction, TrainContext } from './callback.js'
+import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from './checkpoint.js'
+import { datasetSize, takeRows, type Dataset } from './dataset.js'
+import { epochBatches, resolveBatchSize, stepsPerEpoch, type BatchSize } from './epochBatches.js'
+import { evaluate, type Loss, type Model } from './evaluate.js'
+import type { Metric } from './metrics.js'
+
+/** Options for {@link fit}. */
+export interface FitOptions<P> {
+  /** The model: `apply(params, x, { train, key })`, e.g. an @gd/nn layer. */
+  model: Model<P>
+  /** Starting parameters (ignored when resuming). */
+  params: P
+  /** The cost, from predictions and targets. */
+  loss: Loss
+  /** The optimizer; build it with `injectHyperparams` to let callbacks change the learning rate. */
+  optimizer: GradientTransformation<any>
+  /** Training data. */
+  data: Dataset
+  /** Data to report `valLoss` and `val<Metric>` on after each epoch. */
+  validation?: Dataset
+  /** Passes over the data; default 1. */
+  epochs?: number
+  /** `'full'` (batch GD), `1` (stochastic GD) or N (mini-batch GD); default 32. */
+  batchSize?: BatchSize
+  /** Fresh seeded order each epoch; default true. */
+  shuffle?: boolean
+  /** Drop a short last batch; default false. */
+  dropLast?: boolean
+  /** Seed of the run's key (shuffling, dropout); default 0. Ignored when `key` is given. */
+  seed?: number
+  /** The run's key. */
+  key?: PRNGKey
+  /** Metrics besides the loss, by name, e.g. `{ accuracy }`. */
+  metrics?: Readonly<Record<string, Metric>>
+  /** Callbacks, called in order (put `checkpoints` last so it sees the others' state). */
+  callbacks?: readonly Callback[]
+  /** Stop after this many steps in all (counting from the start of the run, not the resume). */
+  maxSteps?: number
+  /** Continue a run from its checkpoint instead of starting afresh. */
+  resume?: Checkpoint
+}
+
+/** What {@link fit} returns. */
+export interface FitResult<P> {
+  params: P
+  optimizerState: unknown
+  history: EpochLogs[]
+  step: number
+  /** Why the run stopped early, if it did. */
+  stopReason: string | undefined
+  /** A checkpoint of the final state. */
+  checkpoint(): Checkpoint
+}
+
+/**
+ * The training loop. Each epoch visits the data in batches (in a seeded order); each step computes
+ * the loss and its gradient by backpropagation, lets the callbacks look at the gradients, and
+ * updates the parameters: θ ← θ + update(∇θ J). After each epoch it computes the mean loss and
+ * metrics, the validation ones, and calls the callbacks (progress, early stopping, plateau, ...).
+ *
+ * Dropout in step s uses `foldIn(dropoutKey, s)` and epoch e's order `foldIn(shuffleKey, e)`, both
+ * from the run's key, so a run resumed from a checkpoint repeats the uninterrupted one bit for bit.
+ *
+ * @throws Error for bad options, with the option and value named.
+ * @example
+ * ```ts
+ * import { adam } from '@gd/optimizers'
+ * import { fit, progress } from '@gd/train'
+ * // const { params, history } = fit({ model, params: model.init(0), loss, optimizer: adam(),
+ * //   data: { x, y }, epochs: 10, batchSize: 32, callbacks: [progress()] })
+ * ```
+ */
+export function fit<P>(options: FitOptions<P>): FitResult<P> {
+  const { model, loss, optimizer, data } = options
+  const n = datasetSize(data, 'fit')
+  if (options.validation !== undefined) datasetSize(options.validation, 'fit')
+  const epochs = count('epochs', options.epochs ?? 1, 0)
+  const maxSteps = options.maxSteps === undefined ? Infinity : count('maxSteps', options.maxSteps, 0)
+  const batchSize = resolveBatchSize(options.batchSize ?? 32, n)
+  const dropLast = options.dropLast ?? false
+  const perEpoch = stepsPerEpoch(n, batchSize, { dropLast })
+  const metrics = options.metrics ?? {}
+  const callbacks = options.callbacks ?? []
+  checkNames(callbacks)
+
+  let s: TrainState
+  if (options.resume !== undefined) {
+    s = fromCheckpoint(options.resume)
+    for (const c of callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
+  } else {
+    const key = options.key === undefined ? prngKey(options.seed ?? 0) : checkKey('fit', options.key)
+    s = {
+      params: options.params as Tree,
+      optimizerState: optimizer.init(options.params as Tree),
+      key, step: 0, epoch: 0, batchInEpoch: 0, history: [], callbacks: {},
+      running: fresh(metrics),
+    }
+  }
+  const [shuffleKey, dropoutKey] = splitKey(s.key) as [PRNGKey, PRNGKey]
+  let stopReason: string | undefined
+
+  const hyper = (): InjectState | undefined => {
+    const st = s.optimizerState as Partial<InjectState> | null
+    return typeof st?.hyperparams?.learningRate === 'number' ? (st as InjectState) : undefined
+  }
+  const snapshot = (): Checkpoint => {
+    const saved: Record<string, unknown> = {}
+    for (const c of callbacks) if (c.save) saved[c.name] = c.save()
+    return toCheckpoint({ ...s, callbacks: saved })
+  }
+  const ctx: TrainContext = {
+    get step() { return s.step },
+    get epoch() { return s.epoch },
+    epochs,
+    stepsPerEpoch: perEpoch,
+    get batchInEpoch() { return s.batchInEpoch },
+    get params() { return s.params },
+    get learningRate() { return hyper()?.hyperparams.learningRate },
+    setLearningRate(value) {
+      const h = hyper()
+      if (h === undefined) {
+        throw new Error('fit: setLearningRate needs an optimizer from injectHyperparams with a learningRate, got none')
+      }
+      s.optimizerState = setHyperparam(h, 'learningRate', value)
+    },
+    setParams(params) { s.params = params },
+    stop(reason) { stopReason ??= reason },
+    checkpoint: snapshot,
+  }
+  const each = (f: (c: Callback) => void): void => callbacks.forEach(f)
+
+  each((c) => c.onTrainBegin?.(ctx))
+  while (s.epoch < epochs && stopReason === undefined) {
+    if (s.batchInEpoch === 0) each((c) => c.onEpochBegin?.(ctx))
+    const batches = epochBatches(n, s.epoch, { batchSize, dropLast, shuffle: options.shuffle ?? true, key: shuffleKey })
+    for (const rows of batches.slice(s.batchInEpoch)) {
+      if (stopReason !== undefined) break
+      if (s.step >= maxSteps) { ctx.stop(`maxSteps ${maxSteps} reached`); break }
+      const batch = takeRows(data, rows)
+      const key = foldIn(dropoutKey, s.step)
+      const [[lossValue, predictions], grads] = valueAndGrad(
+        (p: P) => {
+          const out = model.apply(p, batch.x, { train: true, key })
+          return [loss(out, batch.y), out]
+        },
+        { hasAux: true },
+      )(s.params as never) as unknown as [[Tensor, { value: Tensor }], Tree]
+      const value = lossValue.item()
+      let action: StepAction
+      for (const c of callbacks) {
+        action = c.onGradients?.(ctx, { loss: value, grads, batchSize: rows.length }) ?? undefined
+        if (action !== undefined) break
+      }
+      if (action === undefined) {
+        const r = optimizer.update(grads, s.optimizerState, s.params, { value })
+        s.optimizerState = r.state
+        s.params = applyUpdates(s.params, r.updates)
+        s.running.lossSum += value * rows.length
+        s.running.count += rows.length
+        for (const [name, m] of Object.entries(metrics)) s.running.metricSums[name]! += m(predictions.value, batch.y) * rows.length
+      } else {
+        s.running.skipped += 1
+        if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
+      }
+      s.step += 1
+      s.batchInEpoch += 1
+      each((c) => c.onStepEnd?.(ctx, { loss: value, skipped: action !== undefined }))
+    }
+    if (s.batchInEpoch < batches.length) break // stopped mid-epoch: no epoch report
+    const logs = epochLogs(s, options, metrics, ctx.learningRate)
+    s.history.push(logs)
+    s.epoch += 1
+    s.batchInEpoch = 0
+    s.running = fresh(metrics)
+    each((c) => c.onEpochEnd?.(ctx, logs))
+  }
+  each((c) => c.onTrainEnd?.(ctx, s.history))
+  return {
+    params: s.params as P,
+    optimizerState: s.optimizerState,
+    history: s.history,
+    step: s.step,
+    stopReason,
+    checkpoint: snapshot,
+  }
+}
+
+function epochLogs<P>(
+  s: TrainState,
+  options: FitOptions<P>,
+  metrics: Readonly<Record<string, Metric>>,
+  learningRate: number | undefined,
+): EpochLogs {
+  const { lossSum, count: seen, metricSums, skipped } = s.running
+  const logs: Record<string, number> = { epoch: s.epoch, step: s.step, loss: seen === 0 ? NaN : lossSum / seen }
+  for (const name of Object.keys(metrics)) logs[name] = seen === 0 ? NaN : metricSums[name]! / seen
+  if (skipped > 0) logs.skipped = skipped
+  if (options.validation !== undefined) {
+    const v = evaluate(options.model, s.params as P, options.loss, options.validation, { metrics })
+    for (const [name, value] of Object.entries(v)) logs[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = value
+  }
+  if (learningRate !== undefined) logs.learningRate = learningRate
+  return logs as EpochLogs
+}
+
+function fresh(metrics: Readonly<Record<string, Metric>>): TrainState['running'] {
+  const metricSums: Record<string, number> = {}
+  for (const name of Object.keys(metrics)) metricSums[name] = 0
+  return { lossSum: 0, count: 0, metricSums, skipped: 0 }
+}
+
+function count(what: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new Error(`fit: ${what} must be an integer ≥ ${min}, got ${value}`)
+  return value
+}
+
+function checkNames(callbacks: readonly Callback[]): void {
+  const seen = new Set<string>()
+  for (const c of callbacks) {
+    if (c.save === undefined) continue
+    if (seen.has(c.name)) throw new Error(`fit: callbacks with state need unique names, got ${c.name} twice`)
+    seen.add(c.name)
+  }
+}
