@@ -83,3 +83,21 @@ export interface Callback {
   /** Restores what {@link Callback.save} returned. */
   load?(state: unknown): void
 }
+
+/**
+ * The value named `name` in an epoch's logs, for callbacks that watch one (early stopping, plateau).
+ *
+ * @throws Error `<fn>: logs have no valLoss; available: epoch, step, loss` when it is missing.
+ * @example
+ * ```ts
+ * import { logValue } from '@gd/train'
+ * logValue('myCallback', { epoch: 0, step: 10, loss: 0.5 }, 'loss') // 0.5
+ * ```
+ */
+export function logValue(fn: string, logs: EpochLogs, name: string): number {
+  const value = logs[name]
+  if (typeof value !== 'number') {
+    throw new Error(`${fn}: logs have no ${name}; available: ${Object.keys(logs).join(', ')}`)
+  }
+  return value
+}

@@ -1,0 +1,56 @@
+import { tensor, type Tree } from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import type { EpochLogs, TrainContext } from './callback.js'
+import { earlyStopping } from './earlyStopping.js'
+
+/** A stand-in for fit's context that records stops and parameter swaps. */
+function fakeContext(): TrainContext & { stopped: string[]; current: Tree } {
+  const c = {
+    stopped: [] as string[],
+    current: tensor([0]) as Tree,
+    step: 0, epoch: 0, epochs: 10, stepsPerEpoch: 1, batchInEpoch: 0, learningRate: undefined,
+    get params() { return c.current },
+    setLearningRate: () => {},
+    setParams: (p: Tree) => (c.current = p),
+    stop: (r: string) => c.stopped.push(r),
+    checkpoint: () => { throw new Error('unused') },
+  }
+  return c
+}
+
+const logs = (epoch: number, valLoss: number): EpochLogs => ({ epoch, step: epoch, loss: 1, valLoss })
+
+describe('earlyStopping', () => {
+  it('stops after patience epochs without improvement and restores the best parameters', () => {
+    const ctx = fakeContext()
+    const cb = earlyStopping({ patience: 2, restoreBest: true })
+    const losses = [1, 0.5, 0.6, 0.55, 0.7]
+    losses.forEach((v, epoch) => {
+      ctx.current = tensor([epoch])
+      cb.onEpochEnd!(ctx, logs(epoch, v))
+    })
+    // Best 0.5 at epoch 1; epochs 2, 3, 4 do not improve: the third bad epoch exceeds patience 2.
+    expect(ctx.stopped).toEqual(['early stopping: valLoss has not improved for 3 epochs (best 0.5 at epoch 1)'])
+    cb.onTrainEnd!(ctx, [])
+    expect((ctx.current as ReturnType<typeof tensor>).toArray()).toEqual([1])
+    expect(cb.state()).toMatchObject({ best: 0.5, bestEpoch: 1, wait: 3 })
+  })
+
+  it('counts an improvement only beyond minDelta, in max mode for accuracy', () => {
+    const ctx = fakeContext()
+    const cb = earlyStopping({ monitor: 'acc', mode: 'max', patience: 0, minDelta: 0.01 })
+    cb.onEpochEnd!(ctx, { epoch: 0, step: 0, loss: 1, acc: 0.9 })
+    cb.onEpochEnd!(ctx, { epoch: 1, step: 1, loss: 1, acc: 0.905 }) // +0.005 < minDelta: not better
+    expect(ctx.stopped.length).toBe(1)
+  })
+
+  it('rejects bad options and missing logs with a message', () => {
+    expect(() => earlyStopping({ patience: -1 })).toThrow('earlyStopping: patience must be a non-negative integer, got -1')
+    expect(() => earlyStopping({ minDelta: -0.1 })).toThrow('earlyStopping: minDelta must be non-negative, got -0.1')
+    expect(() => earlyStopping({ mode: 'up' as never })).toThrow(`earlyStopping: mode must be 'min' or 'max', got "up"`)
+    const cb = earlyStopping()
+    expect(() => cb.onEpochEnd!(fakeContext(), { epoch: 0, step: 1, loss: 1 })).toThrow(
+      'earlyStopping: logs have no valLoss; available: epoch, step, loss',
+    )
+  })
+})

@@ -1,0 +1,71 @@
+import type { Tree } from '@gd/tensor'
+import { logValue, type Callback } from './callback.js'
+
+/** Options for {@link earlyStopping}. */
+export interface EarlyStoppingOptions {
+  /** The logged value to watch; default 'valLoss' (use 'loss' without validation data). */
+  monitor?: string
+  /** 'min' when lower is better (a loss), 'max' for accuracy. Default 'min'. */
+  mode?: 'min' | 'max'
+  /** Epochs without improvement tolerated before stopping; default 5. */
+  patience?: number
+  /** Least change that counts as an improvement; default 0. */
+  minDelta?: number
+  /** At the end, put back the parameters of the best epoch; default false. */
+  restoreBest?: boolean
+}
+
+/** The state of {@link earlyStopping}, plain data saved in checkpoints. */
+export interface EarlyStoppingState {
+  best: number | null
+  bestEpoch: number
+  wait: number
+  bestParams: Tree | null
+}
+
+/**
+ * Stops training when the monitored value has not improved by more than `minDelta` for
+ * `patience` epochs in a row: improvement is v < best − minDelta ('min') or v > best + minDelta ('max').
+ *
+ * @throws Error for bad options, and during fit when the logs lack the monitored value.
+ * @example
+ * ```ts
+ * import { earlyStopping } from '@gd/train'
+ * const stopper = earlyStopping({ monitor: 'valLoss', patience: 3, restoreBest: true })
+ * // fit({ ..., callbacks: [stopper] })
+ * stopper.state().bestEpoch // the epoch with the lowest validation loss
+ * ```
+ */
+export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { state(): EarlyStoppingState } {
+  const fn = 'earlyStopping'
+  const monitor = options.monitor ?? 'valLoss'
+  const mode = options.mode ?? 'min'
+  const patience = options.patience ?? 5
+  const minDelta = options.minDelta ?? 0
+  if (mode !== 'min' && mode !== 'max') throw new Error(`${fn}: mode must be 'min' or 'max', got ${JSON.stringify(mode)}`)
+  if (!Number.isInteger(patience) || patience < 0) throw new Error(`${fn}: patience must be a non-negative integer, got ${patience}`)
+  if (!(minDelta >= 0)) throw new Error(`${fn}: minDelta must be non-negative, got ${minDelta}`)
+  let s: EarlyStoppingState = { best: null, bestEpoch: -1, wait: 0, bestParams: null }
+  const better = (v: number, best: number | null): boolean =>
+    best === null || (mode === 'min' ? v < best - minDelta : v > best + minDelta)
+  return {
+    name: fn,
+    onEpochEnd(ctx, logs) {
+      const v = logValue(fn, logs, monitor)
+      if (better(v, s.best)) {
+        s = { best: v, bestEpoch: logs.epoch, wait: 0, bestParams: options.restoreBest === true ? ctx.params : null }
+        return
+      }
+      s = { ...s, wait: s.wait + 1 }
+      if (s.wait > patience) {
+        ctx.stop(`early stopping: ${monitor} has not improved for ${s.wait} epochs (best ${s.best} at epoch ${s.bestEpoch})`)
+      }
+    },
+    onTrainEnd(ctx) {
+      if (options.restoreBest === true && s.bestParams !== null) ctx.setParams(s.bestParams)
+    },
+    save: () => s,
+    load: (saved) => (s = saved as EarlyStoppingState),
+    state: () => s,
+  }
+}

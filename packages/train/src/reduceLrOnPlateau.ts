@@ -1,0 +1,52 @@
+import { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from '@gd/schedules'
+import { logValue, type Callback } from './callback.js'
+
+/** Options for {@link reduceLrOnPlateau}: those of @gd/schedules' `reduceOnPlateau` but `init`, plus `monitor`. */
+export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, 'init'> {
+  /** The logged value to watch; default 'valLoss'. */
+  monitor?: string
+}
+
+/**
+ * Lowers the learning rate by `factor` when the monitored value stops improving (after `patience`
+ * epochs), using @gd/schedules' `reduceOnPlateau` rule and writing the new rate into the optimizer.
+ * The optimizer must come from `injectHyperparams`, so its learning rate can change while training.
+ *
+ * @throws Error for bad options (as `reduceOnPlateau` reports them), and during fit when the
+ * optimizer has no injectable learning rate or the logs lack the monitored value.
+ * @example
+ * ```ts
+ * import { adam, injectHyperparams } from '@gd/optimizers'
+ * import { reduceLrOnPlateau } from '@gd/train'
+ * const optimizer = injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 1e-3 })
+ * const plateau = reduceLrOnPlateau({ monitor: 'valLoss', factor: 0.5, patience: 2 })
+ * // fit({ ..., optimizer, callbacks: [plateau] })
+ * ```
+ */
+export function reduceLrOnPlateau(options: ReduceLrOnPlateauOptions = {}): Callback & { state(): ReduceOnPlateauState | null } {
+  const fn = 'reduceLrOnPlateau'
+  const { monitor = 'valLoss', ...rest } = options
+  reduceOnPlateau({ init: 1, ...rest }) // validate the options now, not at the first epoch
+  let state: ReduceOnPlateauState | null = null
+  let rule: ReturnType<typeof reduceOnPlateau> | null = null
+  return {
+    name: fn,
+    onTrainBegin(ctx) {
+      const lr = ctx.learningRate
+      if (lr === undefined) {
+        throw new Error(`${fn}: the optimizer needs a learningRate from injectHyperparams, got an optimizer without one`)
+      }
+      rule = reduceOnPlateau({ init: state?.value ?? lr, ...rest })
+      state ??= rule.init()
+    },
+    onEpochEnd(ctx, logs) {
+      if (rule === null || state === null) return
+      const next = rule.step(state, logValue(fn, logs, monitor))
+      if (next.value !== state.value) ctx.setLearningRate(next.value)
+      state = next
+    },
+    save: () => state,
+    load: (saved) => (state = saved as ReduceOnPlateauState),
+    state: () => state,
+  }
+}
