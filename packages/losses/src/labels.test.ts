@@ -1,0 +1,29 @@
+import { tensor } from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import { classTargets, requireLabels } from './labels.js'
+
+describe('classTargets', () => {
+  it('turns labels into one-hot rows with class weights and ignored samples', () => {
+    const z = tensor([[0, 0, 0], [0, 0, 0], [0, 0, 0]], { dtype: 'float64' })
+    const r = classTargets('f', z, tensor([2, -1, 0], { dtype: 'int32' }), { ignoreIndex: -1, classWeights: tensor([0.5, 1, 4]) })
+    expect(r.labels).toBe(true)
+    expect(r.probabilities.dtype).toBe('float64')
+    // the ignored row gets class 0 and weight 0
+    expect(r.probabilities.toArray()).toEqual([[0, 0, 1], [1, 0, 0], [1, 0, 0]])
+    expect(r.weights?.toArray()).toEqual([4, 0, 0.5])
+  })
+
+  it('passes distributions through, weighting them by Σ_c w_c y_c', () => {
+    const r = classTargets('f', tensor([[0, 0]]), tensor([[0.25, 0.75]]), { classWeights: tensor([4, 2]) })
+    expect(r.labels).toBe(false)
+    // 0.25·4 + 0.75·2 = 2.5
+    expect(r.weights?.toArray()).toEqual([2.5])
+    expect(classTargets('f', tensor([[0, 0]]), tensor([[0.25, 0.75]])).weights).toBeUndefined()
+  })
+
+  it('names bad labels and class weights', () => {
+    expect(() => requireLabels('nll', tensor([1]))).toThrow('nll: targets must be int32 labels, got float32')
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: tensor([[1, 2]]) })).toThrow('f: classWeights must have shape [2], got [1,2]')
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: [1, 2] as never })).toThrow('f: classWeights must be a Tensor, got object')
+  })
+})
