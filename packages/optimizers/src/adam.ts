@@ -25,6 +25,16 @@ export interface AdamOptions {
   amsgrad?: boolean
 }
 
+/**
+ * The option rules of {@link adam} (shared with {@link adamw}): learning rate and weight decay as
+ * numbers or schedules, plus {@link adamRules} and `amsgrad`.
+ *
+ * @example
+ * ```ts
+ * import { adamOptionRules, resolveOptions } from '@gd/optimizers'
+ * Object.keys(adamOptionRules) // ['learningRate', 'beta1', 'beta2', 'eps', 'epsRoot', 'weightDecay', 'amsgrad']
+ * ```
+ */
 export const adamOptionRules = {
   learningRate: hyper(nonNegative),
   ...adamRules,

@@ -1,5 +1,6 @@
 import type { Tensor } from '@gd/tensor'
-import { floatData, mapLeaves, outputFor, paramLeaves } from './leaves.js'
+import { floatData, mapLeaves, paramLeaves } from './leaves.js'
+import { outputFor } from './chain.js'
 import { num, positive, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 

@@ -20,7 +20,16 @@ export interface WeightDecayState {
   readonly decays: readonly boolean[]
 }
 
-/** Shared body of addDecayedWeights and addL2: u = g + λ θ on masked leaves. */
+/**
+ * Shared body of {@link addDecayedWeights} and `addL2`: u = g + λ θ on masked leaves, with `fn`
+ * naming the caller in messages.
+ *
+ * @example
+ * ```ts
+ * import { weightDecayTransform } from '@gd/optimizers'
+ * const decay = weightDecayTransform('myDecay', { weightDecay: 1e-4 })
+ * ```
+ */
 export function weightDecayTransform(
   fn: string,
   options: WeightDecayOptions | undefined,

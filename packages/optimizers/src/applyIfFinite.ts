@@ -1,5 +1,6 @@
 import { treeLeaves } from '@gd/tensor'
-import { floatData, mapLeaves, outputFor } from './leaves.js'
+import { floatData, mapLeaves } from './leaves.js'
+import { outputFor } from './chain.js'
 import { num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 

@@ -1,6 +1,6 @@
-import { treeLeaves, type Tensor, type Tree } from '@gd/tensor'
+import { Tensor, allocate, treeLeaves, type Tree } from '@gd/tensor'
 import { addInPlace } from './stepInPlace.js'
-import { disown, isOwned, own } from './leaves.js'
+import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
 /** The state of a {@link chain}: one entry per link, in order. */
@@ -84,4 +84,40 @@ function checkState(state: ChainState, n: number): void {
 
 function describe(x: unknown): string {
   return Array.isArray(x) ? `an array of length ${x.length}` : typeof x
+}
+
+/** Update tensors that a chain allocated during the current step; only these may be overwritten. */
+const owned = new WeakSet<Tensor>()
+
+/** Marks tensors as scratch owned by the running chain. */
+function own(tree: Tree, except: ReadonlySet<Tensor>): void {
+  for (const t of treeLeaves(tree)) if (!except.has(t)) owned.add(t)
+}
+
+/** Ends the ownership marks on a tree's leaves. */
+function disown(tree: Tree, keep: ReadonlySet<Tensor>): void {
+  for (const t of treeLeaves(tree)) if (!keep.has(t)) owned.delete(t)
+}
+
+/** True when `t` is scratch of a running chain. */
+function isOwned(t: Tensor): boolean {
+  return owned.has(t)
+}
+
+/**
+ * The tensor to write a transform's output for input `g` into: `g` itself when it is scratch owned
+ * by the running chain, else a fresh zeroed tensor of the same dtype and shape.
+ *
+ * @example
+ * ```ts
+ * import { outputFor } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const g = tensor([1, 2])
+ * outputFor('scale', g) !== g // true: g belongs to the caller
+ * ```
+ */
+export function outputFor(fn: string, g: Tensor): Tensor {
+  floatData(fn, g)
+  if (owned.has(g)) return g
+  return new Tensor(allocate(g.dtype as 'float32' | 'float64', g.size), g.shape, g.dtype)
 }

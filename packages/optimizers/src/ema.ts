@@ -1,5 +1,6 @@
 import { Tensor, treeLeaves, treeMap, type Tree } from '@gd/tensor'
-import { copiesOf, floatData, mapLeaves, outputFor, paramLeaves, checkSizes, type FloatArray } from './leaves.js'
+import { copiesOf, floatData, mapLeaves, paramLeaves, checkSizes, type FloatArray } from './leaves.js'
+import { outputFor } from './chain.js'
 import { closedUnit, num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 

@@ -55,42 +55,6 @@ export function copiesOf(fn: string, params: Tree): FloatArray[] {
   return treeLeaves(params).map((p) => floatData(fn, p).slice())
 }
 
-/** Update tensors that a chain allocated during the current step; only these may be overwritten. */
-const owned = new WeakSet<Tensor>()
-
-/** Marks tensors as scratch owned by the running chain (internal to the package). */
-export function own(tree: Tree, except: ReadonlySet<Tensor>): void {
-  for (const t of treeLeaves(tree)) if (!except.has(t)) owned.add(t)
-}
-
-/** Ends the ownership marks on a tree's leaves (internal to the package). */
-export function disown(tree: Tree, keep: ReadonlySet<Tensor>): void {
-  for (const t of treeLeaves(tree)) if (!keep.has(t)) owned.delete(t)
-}
-
-/** True when `t` is scratch of a running chain (internal to the package). */
-export function isOwned(t: Tensor): boolean {
-  return owned.has(t)
-}
-
-/**
- * The tensor to write a transform's output for input `g` into: `g` itself when it is scratch owned
- * by the running chain, else a fresh zeroed tensor of the same dtype and shape.
- *
- * @example
- * ```ts
- * import { outputFor } from '@gd/optimizers'
- * import { tensor } from '@gd/tensor'
- * const g = tensor([1, 2])
- * outputFor('scale', g) !== g // true: g belongs to the caller
- * ```
- */
-export function outputFor(fn: string, g: Tensor): Tensor {
-  floatData(fn, g)
-  if (owned.has(g)) return g
-  return new Tensor(allocate(g.dtype as 'float32' | 'float64', g.size), g.shape, g.dtype)
-}
-
 /**
  * Maps the leaves of `grads` with their index in leaf order, checking that there are `count` of them
  * and that leaf `i` has `sizes[i]` elements.
@@ -114,7 +78,16 @@ export function mapLeaves(
   return treeMap((g) => f(g, i++), grads)
 }
 
-/** Throws when `leaves` do not have the sizes the state was built for. */
+/**
+ * Throws when `leaves` do not have the sizes the state was built for.
+ *
+ * @example
+ * ```ts
+ * import { checkSizes } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * checkSizes('adam', [tensor([1, 2])], [3]) // throws 'adam: leaf 0 has 2 elements but the state was built for 3'
+ * ```
+ */
 export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonly number[]): void {
   if (leaves.length !== sizes.length) {
     throw new Error(`${fn}: expected ${sizes.length} gradient leaves (as at init), got ${leaves.length}`)
@@ -126,7 +99,15 @@ export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonl
   })
 }
 
-/** The sizes of a list of buffers. */
+/**
+ * The sizes of a list of buffers.
+ *
+ * @example
+ * ```ts
+ * import { sizes } from '@gd/optimizers'
+ * sizes([new Float32Array(2), new Float64Array(5)]) // [2, 5]
+ * ```
+ */
 export const sizes = (bs: readonly FloatArray[]): number[] => bs.map((b) => b.length)
 
 /**

@@ -1,5 +1,6 @@
 import { treeLeaves, type Tensor, type Tree } from '@gd/tensor'
-import { floatData, mapLeaves, outputFor } from './leaves.js'
+import { floatData, mapLeaves } from './leaves.js'
+import { outputFor } from './chain.js'
 import { maskLeaves, type Mask } from './mask.js'
 import type { GradientTransformation } from './transform.js'
 
@@ -9,8 +10,8 @@ export interface MaskedState<S> {
   readonly inner: S
 }
 
-/** The selected leaves of a tree, as an array tree (internal). */
-export function pick(tree: Tree, flags: readonly boolean[], want: (f: boolean) => boolean = (f) => f): Tensor[] {
+/** The selected leaves of a tree, as an array tree. */
+function pick(tree: Tree, flags: readonly boolean[], want: (f: boolean) => boolean = (f) => f): Tensor[] {
   return treeLeaves(tree).filter((_, i) => want(flags[i]!))
 }
 

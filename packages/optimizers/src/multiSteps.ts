@@ -1,5 +1,6 @@
 import { Tensor, allocate, treeLeaves, type Tree } from '@gd/tensor'
-import { buffersLike, checkSizes, floatData, mapLeaves, outputFor, type FloatArray } from './leaves.js'
+import { buffersLike, checkSizes, floatData, mapLeaves, type FloatArray } from './leaves.js'
+import { outputFor } from './chain.js'
 import { positiveInteger, num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 

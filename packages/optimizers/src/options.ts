@@ -21,24 +21,96 @@ export type Rule =
   | { readonly kind: 'boolean' }
   | { readonly kind: 'any' }
 
-/** `x ≥ 0` */
+/**
+ * `x ≥ 0`
+ *
+ * @example
+ * ```ts
+ * import { inRange, nonNegative } from '@gd/optimizers'
+ * inRange(0, nonNegative) // true
+ * ```
+ */
 export const nonNegative: Range = { min: 0 }
-/** `x > 0` */
+/**
+ * `x > 0`
+ *
+ * @example
+ * ```ts
+ * import { inRange, positive } from '@gd/optimizers'
+ * inRange(0, positive) // false
+ * ```
+ */
 export const positive: Range = { min: 0, minOpen: true }
-/** `0 ≤ x < 1`, the range of a decay rate such as `beta1`. */
+/**
+ * `0 ≤ x < 1`, the range of a decay rate such as `beta1`.
+ *
+ * @example
+ * ```ts
+ * import { inRange, unitInterval } from '@gd/optimizers'
+ * inRange(1, unitInterval) // false
+ * ```
+ */
 export const unitInterval: Range = { min: 0, max: 1, maxOpen: true }
-/** `0 ≤ x ≤ 1` */
+/**
+ * `0 ≤ x ≤ 1`
+ *
+ * @example
+ * ```ts
+ * import { inRange, closedUnit } from '@gd/optimizers'
+ * inRange(1, closedUnit) // true
+ * ```
+ */
 export const closedUnit: Range = { min: 0, max: 1 }
-/** An integer ≥ 1. */
+/**
+ * An integer ≥ 1.
+ *
+ * @example
+ * ```ts
+ * import { inRange, positiveInteger } from '@gd/optimizers'
+ * inRange(1.5, positiveInteger) // false
+ * ```
+ */
 export const positiveInteger: Range = { min: 1, integer: true }
 
-/** A rule for a plain number in `range`. */
+/**
+ * A rule for a plain number in `range`.
+ *
+ * @example
+ * ```ts
+ * import { num, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
+ * resolveOptions('f', { k: 2 }, { k: 1 }, { k: num(positiveInteger) })
+ * ```
+ */
 export const num = (range: Range): Rule => ({ kind: 'number', range })
-/** A rule for a number in `range` or a schedule whose values must lie in `range`. */
+/**
+ * A rule for a number in `range` or a schedule whose values must lie in `range`.
+ *
+ * @example
+ * ```ts
+ * import { hyper, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
+ * resolveOptions('f', { lr: (k: number) => 1 / (k + 1) }, { lr: 1 }, { lr: hyper(nonNegative) })
+ * ```
+ */
 export const hyper = (range: Range): Rule => ({ kind: 'number', range, schedule: true })
-/** A rule for a boolean. */
+/**
+ * A rule for a boolean.
+ *
+ * @example
+ * ```ts
+ * import { bool, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
+ * resolveOptions('f', { on: true }, { on: false }, { on: bool })
+ * ```
+ */
 export const bool: Rule = { kind: 'boolean' }
-/** A rule that accepts anything (the caller checks it). */
+/**
+ * A rule that accepts anything (the caller checks it).
+ *
+ * @example
+ * ```ts
+ * import { any, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
+ * resolveOptions('f', { mask: { w: true } }, { mask: true }, { mask: any })
+ * ```
+ */
 export const any: Rule = { kind: 'any' }
 
 /**
@@ -60,7 +132,15 @@ export function describeRange(r: Range): string {
   return int === '' ? 'a number' : 'an integer'
 }
 
-/** True when `x` is a number inside `r` (NaN never is). */
+/**
+ * True when `x` is a number inside `r` (NaN never is).
+ *
+ * @example
+ * ```ts
+ * import { inRange, unitInterval } from '@gd/optimizers'
+ * inRange(0.9, unitInterval) // true
+ * ```
+ */
 export function inRange(x: number, r: Range): boolean {
   if (typeof x !== 'number' || Number.isNaN(x)) return false
   if (r.integer && !Number.isInteger(x)) return false

@@ -1,12 +1,23 @@
 import type { Tree } from '@gd/tensor'
-import { floatData, mapLeaves, outputFor } from './leaves.js'
+import { floatData, mapLeaves } from './leaves.js'
+import { outputFor } from './chain.js'
 import { num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 
 /** State of {@link scale}: nothing. */
 export type ScaleState = Record<string, never>
 
-/** u ← factor · g for every leaf (internal helper shared by the scalar-multiply transforms). */
+/**
+ * u = factor · g for every leaf, writing into chain scratch when it can (shared by the
+ * scalar-multiply transforms).
+ *
+ * @example
+ * ```ts
+ * import { scaleTree } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * scaleTree('half', { w: tensor([2, 4]) }, 0.5) // { w: [1, 2] }
+ * ```
+ */
 export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
   return mapLeaves(fn, grads, null, (g) => {
     const out = outputFor(fn, g)

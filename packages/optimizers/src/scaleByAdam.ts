@@ -22,8 +22,26 @@ export interface AdamState {
   readonly nu: FloatArray[]
 }
 
-/** Defaults and rules shared by the Adam family. */
+/**
+ * The Adam family's moment defaults (PyTorch's).
+ *
+ * @example
+ * ```ts
+ * import { adamDefaults } from '@gd/optimizers'
+ * adamDefaults.beta2 // 0.999
+ * ```
+ */
 export const adamDefaults = { beta1: 0.9, beta2: 0.999, eps: 1e-8, epsRoot: 0 }
+
+/**
+ * The Adam family's moment option rules: betas in [0, 1), eps > 0, epsRoot >= 0.
+ *
+ * @example
+ * ```ts
+ * import { adamDefaults, adamRules, resolveOptions } from '@gd/optimizers'
+ * resolveOptions('myAdam', { beta1: 0.8 }, adamDefaults, adamRules).beta1 // 0.8
+ * ```
+ */
 export const adamRules = {
   beta1: num(unitInterval),
   beta2: num(unitInterval),

@@ -42,7 +42,19 @@ export function stepInPlace<S>(
   return r.state
 }
 
-/** params += updates, leaf by leaf, into the parameters' buffers (internal to the package). */
+/**
+ * params += updates, leaf by leaf, written into the parameters' buffers (see {@link stepInPlace}
+ * for when that is allowed).
+ *
+ * @throws Error `<fn>: leaf 0 has 2 elements but its update has 3`.
+ * @example
+ * ```ts
+ * import { addInPlace } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const owned = { w: tensor([1, 2]) }
+ * addInPlace('train', owned, { w: tensor([0.5, 0.5]) }) // owned.w is now [1.5, 2.5]
+ * ```
+ */
 export function addInPlace(fn: string, params: Tree, updates: Tree): void {
   const ps = treeLeaves(params)
   const us = treeLeaves(updates)

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { Tensor, tensor } from '@gd/tensor'
+import { buffersLike, copiesOf, floatData, mapLeaves, outputFor, paramLeaves } from './index.js'
+
+describe('leaf helpers', () => {
+  it('buffersLike keeps each parameter dtype (float64 stays float64) and fills', () => {
+    const b = buffersLike('f', { a: tensor([1, 2]), b: tensor([1], { dtype: 'float64' }) }, 0.5)
+    expect(b[0]).toBeInstanceOf(Float32Array)
+    expect(b[1]).toBeInstanceOf(Float64Array)
+    expect(Array.from(b[0]!)).toEqual([0.5, 0.5])
+    expect(() => buffersLike('f', { i: tensor([1], { dtype: 'int32' }) })).toThrow('f: expected float32 or float64 tensors, got int32')
+  })
+
+  it('copiesOf copies, outputFor never hands back the caller\'s tensor', () => {
+    const t = tensor([1, 2])
+    const c = copiesOf('f', [t])[0]!
+    c[0] = 9
+    expect(t.data[0]).toBe(1)
+    const o = outputFor('f', t)
+    expect(o).not.toBe(t)
+    expect(o.shape).toEqual([2])
+    expect(floatData('f', o)).toBeInstanceOf(Float32Array)
+  })
+
+  it('mapLeaves passes leaf indices in order and checks sizes', () => {
+    const seen: number[] = []
+    mapLeaves('f', { a: tensor([1]), b: [tensor([2, 3])] }, [1, 2], (g, i) => (seen.push(i), g))
+    expect(seen).toEqual([0, 1])
+    expect(() => mapLeaves('f', { a: tensor([1]) }, [2], (g) => g)).toThrow('f: leaf 0 has 1 elements but the state was built for 2')
+  })
+
+  it('paramLeaves asks for params', () => {
+    expect(paramLeaves('f', [new Tensor(new Float32Array(1), [1], 'float32')]).length).toBe(1)
+    expect(() => paramLeaves('ema', undefined)).toThrow('ema: needs params, got undefined')
+  })
+})
