@@ -30,8 +30,8 @@ export interface PoissonNllOptions extends LossOptions {
  * import { tensor } from '@gd/tensor'
  * // s = 0, y = 2: e⁰ − 2·0 = 1
  * poissonNll(tensor([0]), tensor([2])).item() // 1
- * // λ = 1, y = 2: 1 − 2·log(1 + 1e-8) ≈ 1
- * poissonNll(tensor([1]), tensor([2]), { logInput: false }).item() // 0.99999998
+ * // λ = 2, y = 2: 2 − 2·log(2 + 1e-8) = 0.6137…
+ * poissonNll(tensor([2]), tensor([2]), { logInput: false }).item() // 0.6137…
  * ```
  */
 export function poissonNll(predictions: Input, targets: Input, options: PoissonNllOptions = {}): Var {

@@ -14,7 +14,15 @@ import { Tensor, fmt, type Shape } from '@gd/tensor'
  */
 export type Reduction = 'mean' | 'sum' | 'none'
 
-/** Every valid {@link Reduction}. */
+/**
+ * Every valid {@link Reduction}.
+ *
+ * @example
+ * ```ts
+ * import { reductions } from '@gd/losses'
+ * reductions.includes('sum') // true
+ * ```
+ */
 export const reductions: readonly Reduction[] = ['mean', 'sum', 'none']
 
 /**
@@ -50,7 +58,15 @@ export interface LossOptions {
   weights?: Tensor
 }
 
-/** The option names of {@link LossOptions}, for {@link checkOptions}. */
+/**
+ * The option names of {@link LossOptions}, for `checkOptions` in a loss that adds its own.
+ *
+ * @example
+ * ```ts
+ * import { checkOptions, lossOptionNames } from '@gd/losses'
+ * checkOptions('myLoss', { reduction: 'sum', margin: 2 }, [...lossOptionNames, 'margin']) // ok
+ * ```
+ */
 export const lossOptionNames: readonly string[] = ['reduction', 'weights']
 
 /**
