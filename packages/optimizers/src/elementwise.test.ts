@@ -36,6 +36,9 @@ describe('elementwise', () => {
     expect(() => cube.update({ w: tensor([1, 2], { dtype: 'int32' }) }, { calls: 0 })).toThrow(
       'cube: expected float32 or float64 tensors, got int32',
     )
+    expect(() => cube.update({ w: tensor([1, 2]) }, { calls: 0 }, { a: tensor([1]), b: tensor([1]) })).toThrow(
+      'cube: expected 1 parameter leaves (one per gradient), got 2',
+    )
     const needs = elementwise('needsP', () => ({}), (s) => ({ state: s, kernel: () => {} }), { needsParams: true })
     expect(() => needs.update({ w: tensor([1]) }, {})).toThrow('needsP: needs params, got undefined')
   })

@@ -52,7 +52,9 @@ export function elementwise<S>(
       if (options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
       return new Array<null>(n).fill(null)
     }
-    return treeLeaves(params).map((p) => floatData(fn, p))
+    const ps = treeLeaves(params).map((p) => floatData(fn, p))
+    if (ps.length !== n) throw new Error(`${fn}: expected ${n} parameter leaves (one per gradient), got ${ps.length}`)
+    return ps
   }
   return {
     init,

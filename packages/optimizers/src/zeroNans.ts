@@ -1,4 +1,5 @@
 import { elementwise } from './elementwise.js'
+import type { FloatArray } from './leaves.js'
 import type { GradientTransformation } from './transform.js'
 
 /** State of {@link zeroNans}: per leaf, whether the last update held a NaN. */
@@ -25,17 +26,22 @@ export function zeroNans(): GradientTransformation<ZeroNansState> {
       return {
         state: { foundNan: found },
         kernel: (k, g, out, base, factor) => {
-          let any = false
-          for (let i = 0; i < g.length; i++) {
-            const gi = g[i]!
-            const nan = gi !== gi
-            any ||= nan
-            const u = nan ? 0 : gi
-            out[i] = base === null ? u : base[i]! + factor * u
-          }
-          found[k] = any
+          found[k] = zeroNansLoop(g, out, base, factor)
         },
       }
     },
   )
+}
+
+/** Copies g with NaN → 0 (fused: base + factor · u); true when a NaN was seen. Top-level so V8 keeps it optimized. */
+function zeroNansLoop(g: FloatArray, out: FloatArray, base: FloatArray | null, factor: number): boolean {
+  let any = false
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    const nan = gi !== gi
+    any ||= nan
+    const u = nan ? 0 : gi
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
+  return any
 }
