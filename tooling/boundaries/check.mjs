@@ -141,7 +141,7 @@ export async function checkBoundaries(root) {
         validate: true,
         ruleSet: rules(packages),
         doNotFollow: { path: 'node_modules' },
-        exclude: { path: ['/dist/', '\\.vitepress/(cache|dist)'] },
+        exclude: { path: ['/dist/', 'tooling/consumer/fixtures/', '\\.vitepress/(cache|dist)'] },
         tsPreCompilationDeps: true,
         combinedDependencies: false,
         enhancedResolveOptions: {
