@@ -1,0 +1,37 @@
+/** Command-line options of `pnpm bench`. */
+export interface CliOptions {
+  /** Fewer samples and smaller sizes: a smoke run, never a verdict on speed. */
+  quick: boolean
+  /** Run only workloads whose name contains this text (case-insensitive). */
+  only?: string
+  /** Where the JSON and Markdown go. */
+  out: string
+}
+
+/**
+ * Parses `--quick`, `--only <name>` (or `--only=<name>`) and `--out <dir>`.
+ *
+ * @throws Error for an unknown flag or a flag missing its value.
+ * @example
+ * ```ts
+ * parseArgs(['--quick', '--only', 'matmul']) // { quick: true, only: 'matmul', out: 'results' }
+ * ```
+ */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const o: CliOptions = { quick: false, out: 'results' }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const value = (): string => {
+      const v = inline ?? argv[++i]
+      if (v === undefined || v === '') throw new Error(`bench: ${flag} needs a value, got nothing`)
+      return v
+    }
+    if (flag === '--') continue
+    else if (flag === '--quick') o.quick = true
+    else if (flag === '--only') o.only = value()
+    else if (flag === '--out') o.out = value()
+    else throw new Error(`bench: unknown argument ${arg}; expected --quick, --only <name> or --out <dir>`)
+  }
+  return o
+}

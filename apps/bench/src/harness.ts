@@ -1,0 +1,129 @@
+import { summarize, type Summary } from './stats.js'
+
+/** One timed iteration of a contender; may be async (jax-js waits for its arrays to be ready). */
+export type Step = () => void | Promise<void>
+
+/** A contender's prepared state for one workload: the step to time, and cleanup. */
+export interface Prepared {
+  step: Step
+  /** Called before each of this contender's rounds (e.g. switch TF.js to its backend). */
+  activate?: () => Promise<void>
+  /** Frees what `prepare` made (TF.js tensors, jax-js arrays). */
+  dispose?: () => void
+}
+
+/** One library running one workload. */
+export interface Contender {
+  name: string
+  prepare: () => Promise<Prepared> | Prepared
+}
+
+/** A workload: what is measured, and each library's way of doing it. */
+export interface Workload {
+  name: string
+  /** One line on what one step does. */
+  description: string
+  /** Bytes moved per step, for an effective GB/s column (optimizer updates). */
+  bytes?: number
+  contenders: Contender[]
+}
+
+/** Timing options. */
+export interface HarnessOptions {
+  /** Timed samples per contender (at least 5). */
+  samples: number
+  /** Each sample repeats the step until it lasts about this long (milliseconds). */
+  minSampleMs: number
+  /** Untimed warm-up steps per contender, after the calibration step. */
+  warmup: number
+}
+
+/** The outcome for one contender: a summary of per-step milliseconds, or why it could not run. */
+export interface ContenderResult {
+  name: string
+  summary?: Summary
+  /** Steps per sample, found in calibration. */
+  repeats?: number
+  error?: string
+}
+
+/** The outcome for one workload. */
+export interface WorkloadResult {
+  name: string
+  description: string
+  bytes?: number
+  results: ContenderResult[]
+}
+
+interface Live {
+  name: string
+  prepared?: Prepared
+  repeats: number
+  times: number[]
+  error?: string
+}
+
+/** The first line of an error's message, as the reason shown in place of a number. */
+export function reason(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e)
+  return text.split('\n')[0]!.trim().slice(0, 160)
+}
+
+async function timeSteps(step: Step, repeats: number): Promise<number> {
+  const start = performance.now()
+  for (let i = 0; i < repeats; i++) await step()
+  return (performance.now() - start) / repeats
+}
+
+/**
+ * Measures every contender of a workload: prepare, calibrate the repeats per sample, warm up, then
+ * take the samples in rounds, one sample per contender per round, the order rotating each round,
+ * so that drift of a shared machine falls on all contenders alike. A contender that throws (in
+ * prepare, warm-up or a sample) is reported with the reason instead of a time.
+ */
+export async function runWorkload(w: Workload, o: HarnessOptions): Promise<WorkloadResult> {
+  if (o.samples < 5) throw new Error(`runWorkload: samples must be at least 5, got ${o.samples}`)
+  const live: Live[] = []
+  for (const c of w.contenders) {
+    const l: Live = { name: c.name, repeats: 1, times: [] }
+    live.push(l)
+    try {
+      l.prepared = await c.prepare()
+      await l.prepared.activate?.()
+      const once = await timeSteps(l.prepared.step, 1)
+      l.repeats = Math.max(1, Math.min(1000, Math.round(o.minSampleMs / Math.max(once, 1e-3))))
+      for (let i = 0; i < o.warmup; i++) await l.prepared.step()
+    } catch (e) {
+      l.error = reason(e)
+    }
+  }
+  for (let round = 0; round < o.samples; round++) {
+    for (let k = 0; k < live.length; k++) {
+      const l = live[(k + round) % live.length]!
+      if (l.error !== undefined || l.prepared === undefined) continue
+      try {
+        await l.prepared.activate?.()
+        l.times.push(await timeSteps(l.prepared.step, l.repeats))
+      } catch (e) {
+        l.error = reason(e)
+      }
+    }
+  }
+  for (const l of live) {
+    try {
+      l.prepared?.dispose?.()
+    } catch {
+      // a failed cleanup does not change the measurement
+    }
+  }
+  return {
+    name: w.name,
+    description: w.description,
+    ...(w.bytes === undefined ? {} : { bytes: w.bytes }),
+    results: live.map((l) =>
+      l.error !== undefined
+        ? { name: l.name, error: l.error }
+        : { name: l.name, summary: summarize(l.times), repeats: l.repeats },
+    ),
+  }
+}

@@ -1,0 +1,89 @@
+import type { MachineInfo } from './machine.js'
+import type { WorkloadResult } from './harness.js'
+import { ratio } from './stats.js'
+
+/** The name of the contender every ratio is taken against. */
+export const BASELINE = '@gd'
+
+/** One printed row: a contender on a workload. */
+export interface Row {
+  workload: string
+  contender: string
+  median: string
+  range: string
+  /** Peer median / @gd median: above 1 means @gd is faster. */
+  ratio: string
+  gbps: string
+}
+
+/** Milliseconds with three significant digits (0.0123, 1.23, 123). */
+export function formatMs(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0)
+  if (ms >= 10) return ms.toFixed(1)
+  if (ms >= 1) return ms.toFixed(2)
+  return ms.toPrecision(3)
+}
+
+/** Rows of the table: one per contender per workload, ratios against @gd. */
+export function rows(results: readonly WorkloadResult[]): Row[] {
+  const out: Row[] = []
+  for (const w of results) {
+    const base = w.results.find((r) => r.name === BASELINE)?.summary
+    for (const r of w.results) {
+      const s = r.summary
+      if (s === undefined) {
+        out.push({ workload: w.name, contender: r.name, median: '—', range: `cannot run: ${r.error ?? 'unknown'}`, ratio: '—', gbps: '' })
+        continue
+      }
+      out.push({
+        workload: w.name,
+        contender: r.name,
+        median: formatMs(s.median),
+        range: `${formatMs(s.min)}–${formatMs(s.max)}`,
+        ratio: r.name === BASELINE ? '1' : base === undefined ? '—' : `${ratio(s, base).toFixed(2)}×`,
+        gbps: w.bytes === undefined ? '' : (w.bytes / (s.median * 1e6)).toFixed(2),
+      })
+    }
+  }
+  return out
+}
+
+const HEAD = ['workload', 'library', 'median ms', 'min–max ms', 'peer/@gd', 'GB/s'] as const
+
+function cells(r: Row): string[] {
+  return [r.workload, r.contender, r.median, r.range, r.ratio, r.gbps]
+}
+
+/** Header lines: machine, Node, load, and what the ratio means. */
+export function header(m: MachineInfo, note: string): string[] {
+  const load = m.loadAverage.map((l) => l.toFixed(2)).join(' ')
+  return [
+    `@gd benchmarks, ${m.date}`,
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node ${m.node}; load average ${load}`,
+    `${note}`,
+    'ratio = peer median / @gd median (above 1: @gd is faster); times are per step, median of the samples',
+  ]
+}
+
+/** A plain-text table with aligned columns, for the terminal. */
+export function textTable(rs: readonly Row[]): string {
+  const all = [[...HEAD], ...rs.map(cells)]
+  const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)))
+  const line = (r: string[]) => r.map((v, c) => (c >= 2 && c !== 3 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd()
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
+  const body: string[] = []
+  let last = ''
+  for (const r of rs) {
+    if (last !== '' && r.workload !== last) body.push('')
+    body.push(line(cells(r)))
+    last = r.workload
+  }
+  return [line([...HEAD]), rule, ...body].join('\n')
+}
+
+/** The same table in Markdown. */
+export function markdownTable(rs: readonly Row[]): string {
+  const esc = (v: string) => v.replaceAll('|', '\\|')
+  const line = (r: readonly string[]) => `| ${r.map(esc).join(' | ')} |`
+  return [line(HEAD), `|${HEAD.map((_, c) => (c >= 2 && c !== 3 ? ' ---: ' : ' --- ')).join('|')}|`, ...rs.map((r) => line(cells(r)))].join('\n')
+}

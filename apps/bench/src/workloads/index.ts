@@ -1,0 +1,20 @@
+import type { Workload } from '../harness.js'
+import { matmulWorkload } from './matmul.js'
+
+/** A workload built on demand, so `--only` skips the data of the others. */
+export interface WorkloadEntry {
+  name: string
+  build: () => Workload
+}
+
+/** Every workload of a run, full or quick (smaller sizes). */
+export function workloads(quick: boolean): WorkloadEntry[] {
+  const out: WorkloadEntry[] = []
+  for (const n of quick ? [128, 256] : [256, 512, 1024]) {
+    for (const t of ['none', 'a', 'b'] as const) {
+      const w = () => matmulWorkload(n, t)
+      out.push({ name: `matmul ${n}${t === 'none' ? '' : ` ᵀ${t.toUpperCase()}`}`, build: w })
+    }
+  }
+  return out
+}
