@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// pnpm new:optimizer <name>: creates packages/optimizers/src/<name>.ts (a transform with its state, the
+// named optimizer, TSDoc skeleton), <name>.test.ts (one conformance-suite call), the index and README
+// lines and a changeset. The generated test fails until the update rule and its scalar reference are
+// written: both are marked TODO.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+const upper = (s) => s[0].toUpperCase() + s.slice(1)
+
+function source(name) {
+  const N = upper(name)
+  return `import { buffersLike, sizes, type FloatArray } from './leaves.js'
+import { chain, type ChainState } from './chain.js'
+import { elementwise } from './elementwise.js'
+import { hyper, nonNegative, num, resolveOptions, unitInterval } from './options.js'
+import { scaleByLearningRate } from './scaleByLearningRate.js'
+import type { Hyper } from './hyper.js'
+import type { GradientTransformation, Optimizer } from './transform.js'
+
+/** Options of {@link scaleBy${N}}. */
+export interface ScaleBy${N}Options {
+  /** TODO: describe. Default 0.9. */
+  beta?: number
+}
+
+/** State of {@link scaleBy${N}}: one buffer per parameter leaf. */
+export interface ${N}State {
+  readonly m: FloatArray[]
+}
+
+/**
+ * TODO: one line on what ${name} does.
+ *
+ * TODO: the update rule, e.g. mₜ = β mₜ₋₁ + (1 − β) gₜ;  uₜ = mₜ
+ *
+ * @see TODO: link to the paper
+ * @example
+ * \`\`\`ts
+ * import { scaleBy${N} } from '@gd/optimizers'
+ * const tx = scaleBy${N}({ beta: 0.9 })
+ * \`\`\`
+ */
+export function scaleBy${N}(options?: ScaleBy${N}Options): GradientTransformation<${N}State> {
+  const fn = 'scaleBy${N}'
+  const o = resolveOptions(fn, options, { beta: 0.9 }, { beta: num(unitInterval) })
+  return elementwise<${N}State>(
+    fn,
+    (params) => ({ m: buffersLike(fn, params, 0) }),
+    (state) => ({
+      state,
+      kernel: (k, g, out, base, factor) => ${name}Loop(g, state.m[k]!, out, base, factor, o.beta),
+    }),
+    { sizes: (s) => sizes(s.m) },
+  )
+}
+
+function ${name}Loop(g: FloatArray, m: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, beta: number): void {
+  for (let i = 0; i < g.length; i++) {
+    // TODO: write the update rule; this placeholder passes the gradient through unchanged.
+    m[i] = g[i]! + 0 * beta
+    const u = m[i]!
+    out[i] = base === null ? u : base[i]! + factor * u
+  }
+}
+
+/** Options of {@link ${name}}. */
+export interface ${N}Options extends ScaleBy${N}Options {
+  /** η, a number or a schedule. Default 1e-3. */
+  learningRate?: Hyper
+}
+
+/**
+ * ${name}: \`chain(scaleBy${N}(o), scaleByLearningRate(learningRate))\`.
+ *
+ * TODO: the rule as the paper writes it, and the defaults it uses.
+ *
+ * @see TODO: link to the paper
+ * @throws Error \`${name}: beta must be in [0, 1), got 1\`.
+ * @example
+ * \`\`\`ts
+ * import { ${name} } from '@gd/optimizers'
+ * const opt = ${name}({ learningRate: 1e-3 })
+ * \`\`\`
+ */
+export function ${name}(options?: ${N}Options): Optimizer<ChainState> {
+  const o = resolveOptions('${name}', options, { learningRate: 1e-3, beta: 0.9 }, {
+    learningRate: hyper(nonNegative),
+    beta: num(unitInterval),
+  })
+  return chain(scaleBy${N}({ beta: o.beta }), scaleByLearningRate(o.learningRate))
+}
+`
+}
+
+function test(name) {
+  return `import { optimizerConformance } from '@gd/testing'
+import { kit, perElement } from '../test/kit.js'
+import { ${name} } from './index.js'
+
+// The scalar reference, written from the paper's pseudocode, one coordinate at a time.
+// Hand-worked first step (TODO): with g = …, θ = …, η = …: θ₁ = …
+type O = { learningRate: number; beta: number }
+const reference = (o: O) =>
+  perElement(
+    () => ({ m: 0 }),
+    (g, p, s, t) => {
+      // TODO: the update rule for one coordinate; return the new parameter value.
+      throw new Error(\`${name}: write the scalar reference of the update rule (step \${t}, g \${g}, θ \${p}, β \${o.beta}, m \${s.m})\`)
+    },
+  )
+
+optimizerConformance({
+  name: '${name}',
+  make: ${name},
+  kit,
+  quadratic: { options: { learningRate: 0.1 }, steps: 500, tolerance: 1e-6 },
+  rosenbrock: { options: { learningRate: 1e-3 }, steps: 20000, tolerance: 1e-4 },
+  reference: { options: { learningRate: 0.01, beta: 0.9 }, make: reference },
+  options: { learningRate: 0.01, beta: 0.5 },
+  schedule: true,
+  zeroGradient: 'stays',
+  invalid: [[{ beta: 1 }, '${name}: beta must be in [0, 1), got 1']],
+})
+`
+}
+
+/** Inserts `line` into a sorted block of similar lines, keeping the order. */
+function insertSorted(text, line, match) {
+  const lines = text.split('\n')
+  if (lines.includes(line)) return text
+  const idx = lines.findIndex((l) => match(l) && l.localeCompare(line) > 0)
+  const last = lines.map(match).lastIndexOf(true)
+  lines.splice(idx >= 0 ? idx : last + 1, 0, line)
+  return lines.join('\n')
+}
+
+/**
+ * Scaffolds optimizer `name` into the optimizers package at `pkg` (and its changeset into `changesets`).
+ * Returns the files written.
+ */
+export function scaffold(name, pkg, changesets) {
+  if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) {
+    throw new Error(`new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got ${JSON.stringify(name)}`)
+  }
+  const src = join(pkg, 'src', `${name}.ts`)
+  if (existsSync(src)) throw new Error(`new:optimizer: ${src} already exists`)
+  writeFileSync(src, source(name))
+  writeFileSync(join(pkg, 'src', `${name}.test.ts`), test(name))
+  const index = join(pkg, 'src', 'index.ts')
+  writeFileSync(index, insertSorted(readFileSync(index, 'utf8'), `export * from './${name}.js'`, (l) => l.startsWith('export * from')))
+  const readme = join(pkg, 'README.md')
+  const listed = readFileSync(readme, 'utf8').replace('`signSgd`, `rprop`)', `\`signSgd\`, \`rprop\`, \`${name}\`)`)
+  writeFileSync(readme, listed)
+  const changeset = join(changesets, `optimizers-${name}.md`)
+  writeFileSync(changeset, `---\n'@gd/optimizers': minor\n---\n\nNew optimizer \`${name}\` (TODO: one sentence on what it is, with the paper).\n`)
+  return [src, join(pkg, 'src', `${name}.test.ts`), index, readme, changeset]
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const name = process.argv[2]
+  if (name === undefined) {
+    console.error('usage: pnpm new:optimizer <name>   (camelCase, e.g. adafactor)')
+    process.exit(2)
+  }
+  const root = join(here, '..', '..')
+  try {
+    const files = scaffold(name, join(root, 'packages', 'optimizers'), join(root, '.changeset'))
+    console.log(`new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc. The conformance test fails until both are written.`)
+  } catch (error) {
+    console.error(error.message)
+    process.exit(1)
+  }
+}

@@ -1,0 +1,71 @@
+// The contributor path, end to end: scaffold an optimizer into a copy of @gd/optimizers, see its
+// conformance test fail while the rule is a TODO, write the rule, see it pass.
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { scaffold } from './new.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = join(here, '..', '..')
+const pkgSource = join(root, 'packages', 'optimizers')
+// Inside the workspace, so the copy resolves @gd/* through a link to the real package's node_modules.
+const work = mkdtempSync(join(here, '.tmp-'))
+const pkg = join(work, 'optimizers')
+const changesets = join(work, 'changesets')
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+function copyPackage() {
+  mkdirSync(pkg)
+  mkdirSync(changesets)
+  for (const f of ['src', 'test', 'package.json', 'tsconfig.json', 'vitest.config.js', 'README.md']) {
+    cpSync(join(pkgSource, f), join(pkg, f), { recursive: true })
+  }
+  symlinkSync(join(pkgSource, 'node_modules'), join(pkg, 'node_modules'), 'dir')
+}
+
+function runTest(name) {
+  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
+  try {
+    execFileSync('node', [vitest, 'run', '--root', pkg, `src/${name}.test.ts`], { cwd: pkg, stdio: 'pipe', encoding: 'utf8' })
+    return { passed: true, output: '' }
+  } catch (error) {
+    return { passed: false, output: `${error.stdout}${error.stderr}` }
+  }
+}
+
+describe('pnpm new:optimizer', () => {
+  copyPackage()
+
+  it('writes the optimizer, its test, the index and README lines and a changeset', () => {
+    const files = scaffold('emaMomentum', pkg, changesets)
+    expect(files.map((f) => f.slice(work.length + 1))).toEqual([
+      'optimizers/src/emaMomentum.ts',
+      'optimizers/src/emaMomentum.test.ts',
+      'optimizers/src/index.ts',
+      'optimizers/README.md',
+      'changesets/optimizers-emaMomentum.md',
+    ])
+    expect(readFileSync(join(pkg, 'src', 'index.ts'), 'utf8')).toContain("export * from './emaMomentum.js'")
+    expect(() => scaffold('emaMomentum', pkg, changesets)).toThrow(/already exists/)
+    expect(() => scaffold('Bad-Name', pkg, changesets)).toThrow('new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got "Bad-Name"')
+  })
+
+  it('fails its conformance test until the rule is written, then passes', () => {
+    const before = runTest('emaMomentum')
+    expect(before.passed).toBe(false)
+    expect(before.output).toContain('emaMomentum: write the scalar reference of the update rule')
+    // Write the rule (an exponential moving average of the gradient) and its scalar reference.
+    const src = join(pkg, 'src', 'emaMomentum.ts')
+    writeFileSync(src, readFileSync(src, 'utf8').replace('m[i] = g[i]! + 0 * beta', 'm[i] = beta * m[i]! + (1 - beta) * g[i]!'))
+    const test = join(pkg, 'src', 'emaMomentum.test.ts')
+    const filled = readFileSync(test, 'utf8')
+      .replace(/throw new Error\(`emaMomentum: write the scalar reference[^\n]*\n/, 's.m = o.beta * s.m + (1 - o.beta) * g\n      return p - o.learningRate * s.m + 0 * t\n')
+      .replace("rosenbrock: { options: { learningRate: 1e-3 }, steps: 20000, tolerance: 1e-4 }", "rosenbrock: { options: { learningRate: 2e-3 }, steps: 40000, tolerance: 1e-3 }")
+    writeFileSync(test, filled)
+    const after = runTest('emaMomentum')
+    expect(after.output).toBe('')
+    expect(after.passed).toBe(true)
+  }, 120_000)
+})
