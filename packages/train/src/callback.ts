@@ -1,5 +1,6 @@
 import type { Tree } from '@gd/tensor'
 import type { Checkpoint } from './checkpoint.js'
+import type { EpochLogs } from './epochLogs.js'
 
 /**
  * What a callback sees of a running {@link fit}: counters, the current parameters and learning
@@ -45,17 +46,6 @@ export interface StepInfo {
 export type StepAction = 'skip' | 'stop' | undefined
 
 /**
- * One epoch's numbers: the mean training loss and metrics over the epoch's (unskipped) examples,
- * the validation loss and metrics as `valLoss`, `valAccuracy`..., and the learning rate.
- */
-export interface EpochLogs {
-  readonly epoch: number
-  readonly step: number
-  readonly loss: number
-  readonly [name: string]: number
-}
-
-/**
  * A callback of {@link fit}: any of the hooks, all optional. A callback with state worth keeping
  * across a resume has a unique `name` and `save`/`load` of plain data; {@link fit} puts it in the
  * checkpoint.
@@ -82,22 +72,4 @@ export interface Callback {
   save?(): unknown
   /** Restores what {@link Callback.save} returned. */
   load?(state: unknown): void
-}
-
-/**
- * The value named `name` in an epoch's logs, for callbacks that watch one (early stopping, plateau).
- *
- * @throws Error `<fn>: logs have no valLoss; available: epoch, step, loss` when it is missing.
- * @example
- * ```ts
- * import { logValue } from '@gd/train'
- * logValue('myCallback', { epoch: 0, step: 10, loss: 0.5 }, 'loss') // 0.5
- * ```
- */
-export function logValue(fn: string, logs: EpochLogs, name: string): number {
-  const value = logs[name]
-  if (typeof value !== 'number') {
-    throw new Error(`${fn}: logs have no ${name}; available: ${Object.keys(logs).join(', ')}`)
-  }
-  return value
 }

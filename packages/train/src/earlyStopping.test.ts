@@ -1,6 +1,7 @@
 import { tensor, type Tree } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import type { EpochLogs, TrainContext } from './callback.js'
+import type { TrainContext } from './callback.js'
+import type { EpochLogs } from './epochLogs.js'
 import { earlyStopping } from './earlyStopping.js'
 
 /** A stand-in for fit's context that records stops and parameter swaps. */

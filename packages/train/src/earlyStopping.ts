@@ -1,5 +1,6 @@
 import type { Tree } from '@gd/tensor'
-import { logValue, type Callback } from './callback.js'
+import type { Callback } from './callback.js'
+import { logValue } from './epochLogs.js'
 
 /** Options for {@link earlyStopping}. */
 export interface EarlyStoppingOptions {

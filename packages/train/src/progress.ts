@@ -1,4 +1,5 @@
-import type { Callback, EpochLogs } from './callback.js'
+import type { Callback } from './callback.js'
+import type { EpochLogs } from './epochLogs.js'
 
 /** Where {@link progress} writes: `process.stdout` or anything with `write` (and `isTTY`). */
 export interface ProgressStream {

@@ -1,5 +1,6 @@
 import { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from '@gd/schedules'
-import { logValue, type Callback } from './callback.js'
+import type { Callback } from './callback.js'
+import { logValue } from './epochLogs.js'
 
 /** Options for {@link reduceLrOnPlateau}: those of @gd/schedules' `reduceOnPlateau` but `init`, plus `monitor`. */
 export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, 'init'> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { logValue } from './callback.js'
+import { logValue } from './epochLogs.js'
 
 describe('logValue', () => {
   it('reads a logged value or names what is available', () => {

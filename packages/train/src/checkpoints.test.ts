@@ -1,0 +1,51 @@
+import { adam, injectHyperparams, serializeState } from '@gd/optimizers'
+import { describe, expect, it } from 'vitest'
+import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
+import type { Checkpoint } from './checkpoint.js'
+import { checkpoints } from './checkpoints.js'
+import { earlyStopping } from './earlyStopping.js'
+import { fit } from './fit.js'
+import { reduceLrOnPlateau } from './reduceLrOnPlateau.js'
+
+const data = logisticData(1, 60)
+const validation = logisticData(2, 30)
+
+/** A run whose learning rate and stopping depend on callback state, saving a checkpoint as told. */
+function run(save: (c: Checkpoint) => void, every: { everySteps?: number; everyEpochs?: number }, resume?: Checkpoint) {
+  return fit({
+    model: logisticModel, params: logisticModel.init(3), loss: logisticLoss, data, validation, epochs: 8, batchSize: 7,
+    optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.3 }),
+    callbacks: [
+      reduceLrOnPlateau({ monitor: 'valLoss', patience: 0, factor: 0.5 }),
+      earlyStopping({ patience: 3, restoreBest: true }),
+      checkpoints({ save, ...every }),
+    ],
+    ...(resume === undefined ? {} : { resume }),
+  })
+}
+
+describe('checkpoints', () => {
+  it('resumes from any saved epoch or step exactly, callback state included', () => {
+    const byEpoch: Checkpoint[] = []
+    const whole = run((c) => byEpoch.push(JSON.parse(JSON.stringify(c))), { everyEpochs: 2 })
+    // Both callbacks act: the plateau halves the rate after each worse epoch from epoch 2 on, and
+    // early stopping ends the run after epoch 5 (best valLoss at epoch 1), before the 8 asked for.
+    expect(whole.history.map((h) => h.learningRate)).toEqual([0.3, 0.3, 0.3, 0.15, 0.075, 0.0375])
+    expect(whole.stopReason).toMatch(/^early stopping: valLoss has not improved for 4 epochs/)
+    expect(byEpoch.map((c) => c.step)).toEqual([18, 36, 54]) // 9 steps per epoch (⌈60 / 7⌉)
+    const bySteps: Checkpoint[] = []
+    run((c) => bySteps.push(c), { everySteps: 5 })
+    // After epoch 3, mid-epoch at step 25, and at step 45, the last step of epoch 4.
+    for (const saved of [byEpoch[1]!, bySteps[4]!, bySteps[8]!]) {
+      const resumed = run(() => {}, {}, saved)
+      expect(serializeState(resumed.params)).toBe(serializeState(whole.params))
+      expect(resumed.history).toEqual(whole.history)
+      expect(resumed.stopReason).toBe(whole.stopReason)
+    }
+  })
+
+  it('rejects bad periods', () => {
+    expect(() => checkpoints({ save: () => {}, everySteps: 0 })).toThrow('checkpoints: everySteps must be a positive integer, got 0')
+    expect(() => checkpoints({} as never)).toThrow('checkpoints: save must be a function, got undefined')
+  })
+})
