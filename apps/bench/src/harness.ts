@@ -8,6 +8,11 @@ export interface Prepared {
   step: Step
   /** Called before each of this contender's rounds (e.g. switch TF.js to its backend). */
   activate?: () => Promise<void>
+  /**
+   * Runs one step and returns a number every contender should agree on (a loss, a checksum of the
+   * output); used by the tests, never timed.
+   */
+  check?: () => Promise<number>
   /** Frees what `prepare` made (TF.js tensors, jax-js arrays). */
   dispose?: () => void
 }

@@ -9,6 +9,7 @@ export type TfBackend = 'cpu' | 'wasm'
 /** What a TF.js contender builds on its backend. */
 export interface TfBuilt {
   step: () => void
+  check?: () => number
   /** Tensors the step keeps across calls (inputs, variables); disposed at the end. */
   keep: tf.Tensor[]
   /** An optimizer whose slots must follow the variables to the backend, and be disposed. */
@@ -64,6 +65,7 @@ export function tfContender(backend: TfBackend, build: () => TfBuilt): Contender
       const built = build()
       return {
         step: built.step,
+        ...(built.check === undefined ? {} : { check: async () => built.check!() }),
         activate: async () => {
           if (tf.getBackend() === backend) return
           await tf.setBackend(backend)
@@ -84,11 +86,11 @@ export function tfContenders(build: () => TfBuilt): Contender[] {
 }
 
 /** A jax-js contender: `prepare` owns its arrays and its `dispose` releases them. */
-export function jaxContender(prepare: () => { step: Step; dispose: () => void }): Contender {
+export function jaxContender(prepare: () => { step: Step; check?: () => Promise<number>; dispose: () => void }): Contender {
   return { name: 'jax-js', prepare }
 }
 
 /** A @gd contender. */
-export function gdContender(prepare: () => { step: Step }): Contender {
+export function gdContender(prepare: () => { step: Step; check?: () => Promise<number> }): Contender {
   return { name: '@gd', prepare }
 }

@@ -14,6 +14,8 @@ export interface Row {
   /** Peer median / @gd median: above 1 means @gd is faster. */
   ratio: string
   gbps: string
+  /** Why a contender could not run. */
+  note: string
 }
 
 /** Milliseconds with three significant digits (0.0123, 1.23, 123). */
@@ -32,7 +34,7 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
     for (const r of w.results) {
       const s = r.summary
       if (s === undefined) {
-        out.push({ workload: w.name, contender: r.name, median: '—', range: `cannot run: ${r.error ?? 'unknown'}`, ratio: '—', gbps: '' })
+        out.push({ workload: w.name, contender: r.name, median: '—', range: '—', ratio: '—', gbps: '', note: `cannot run: ${r.error ?? 'unknown'}` })
         continue
       }
       out.push({
@@ -42,16 +44,17 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
         range: `${formatMs(s.min)}–${formatMs(s.max)}`,
         ratio: r.name === BASELINE ? '1' : base === undefined ? '—' : `${ratio(s, base).toFixed(2)}×`,
         gbps: w.bytes === undefined ? '' : (w.bytes / (s.median * 1e6)).toFixed(2),
+        note: '',
       })
     }
   }
   return out
 }
 
-const HEAD = ['workload', 'library', 'median ms', 'min–max ms', 'peer/@gd', 'GB/s'] as const
+const HEAD = ['workload', 'library', 'median ms', 'min–max ms', 'peer/@gd', 'GB/s', 'note'] as const
 
 function cells(r: Row): string[] {
-  return [r.workload, r.contender, r.median, r.range, r.ratio, r.gbps]
+  return [r.workload, r.contender, r.median, r.range, r.ratio, r.gbps, r.note]
 }
 
 /** Header lines: machine, Node, load, and what the ratio means. */
@@ -69,7 +72,7 @@ export function header(m: MachineInfo, note: string): string[] {
 export function textTable(rs: readonly Row[]): string {
   const all = [[...HEAD], ...rs.map(cells)]
   const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)))
-  const line = (r: string[]) => r.map((v, c) => (c >= 2 && c !== 3 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd()
+  const line = (r: string[]) => r.map((v, c) => (c >= 2 && c !== 3 && c !== 6 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
   const body: string[] = []
   let last = ''
@@ -85,5 +88,5 @@ export function textTable(rs: readonly Row[]): string {
 export function markdownTable(rs: readonly Row[]): string {
   const esc = (v: string) => v.replaceAll('|', '\\|')
   const line = (r: readonly string[]) => `| ${r.map(esc).join(' | ')} |`
-  return [line(HEAD), `|${HEAD.map((_, c) => (c >= 2 && c !== 3 ? ' ---: ' : ' --- ')).join('|')}|`, ...rs.map((r) => line(cells(r)))].join('\n')
+  return [line(HEAD), `|${HEAD.map((_, c) => (c >= 2 && c !== 3 && c !== 6 ? ' ---: ' : ' --- ')).join('|')}|`, ...rs.map((r) => line(cells(r)))].join('\n')
 }

@@ -1,5 +1,6 @@
 import type { Workload } from '../harness.js'
 import { matmulWorkload } from './matmul.js'
+import { mlpWorkload } from './mlp.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
 export interface WorkloadEntry {
@@ -16,5 +17,8 @@ export function workloads(quick: boolean): WorkloadEntry[] {
       out.push({ name: `matmul ${n}${t === 'none' ? '' : ` ᵀ${t.toUpperCase()}`}`, build: w })
     }
   }
+  const mlp = quick ? [784, 64, 32, 10] : [784, 256, 128, 10]
+  const batch = quick ? 32 : 128
+  out.push({ name: `mlp ${mlp.join('-')} b${batch}`, build: () => mlpWorkload(mlp, batch) })
   return out
 }

@@ -3,7 +3,7 @@ import { jit, numpy as np } from '@jax-js/jax'
 import { matmul, tensor } from '@gd/tensor'
 import type { Workload } from '../harness.js'
 import { gdContender, jaxContender, tfContenders } from '../peers.js'
-import { randomData } from './data.js'
+import { checksum, randomData } from './data.js'
 
 /** Which operand is read transposed. */
 export type Transpose = 'none' | 'a' | 'b'
@@ -25,12 +25,14 @@ export function matmulWorkload(n: number, t: Transpose): Workload {
       gdContender(() => {
         const A = tensor(a, { shape: [n, n] })
         const B = tensor(b, { shape: [n, n] })
-        return { step: () => void matmul(A, B, { transposeA: ta, transposeB: tb }) }
+        const run = () => matmul(A, B, { transposeA: ta, transposeB: tb })
+        return { step: () => void run(), check: async () => checksum(run().data) }
       }),
       ...tfContenders(() => {
         const A = tf.tensor2d(a, [n, n])
         const B = tf.tensor2d(b, [n, n])
-        return { step: () => tf.matMul(A, B, ta, tb).dispose(), keep: [A, B] }
+        const check = () => tf.tidy(() => checksum(tf.matMul(A, B, ta, tb).dataSync()))
+        return { step: () => tf.matMul(A, B, ta, tb).dispose(), check, keep: [A, B] }
       }),
       jaxContender(() => {
         const A = np.array(a).reshape([n, n])
@@ -41,6 +43,10 @@ export function matmulWorkload(n: number, t: Transpose): Workload {
             const c = f(A.ref, B.ref)
             await c.blockUntilReady()
             c.dispose()
+          },
+          check: async () => {
+            const c = f(A.ref, B.ref)
+            return checksum(await c.data())
           },
           dispose: () => {
             A.dispose()
