@@ -9,6 +9,7 @@ describe('checkpoint', () => {
       params: { w: tensor([1.5, NaN, -0, Infinity]) }, optimizerState: { m: new Float64Array([0.1, -0]) },
       key: prngKey(3), step: 4, epoch: 1, batchInEpoch: 2, history: [{ epoch: 0, step: 2, loss: NaN }],
       running: { lossSum: 1, count: 2, metricSums: {}, skipped: 0 }, callbacks: { x: { best: null } },
+      setup: { examples: 10, batchSize: 4, dropLast: false, shuffle: true },
     }
     const text = JSON.stringify(toCheckpoint(state))
     const back = fromCheckpoint(text)

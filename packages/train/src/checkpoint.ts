@@ -24,6 +24,8 @@ export interface TrainState {
   epoch: number
   batchInEpoch: number
   running: RunningSums
+  /** The batching the run was started with; a resume must use the same. */
+  setup: { examples: number; batchSize: number; dropLast: boolean; shuffle: boolean }
   history: EpochLogs[]
   /** Saved state of named callbacks. */
   callbacks: Record<string, unknown>

@@ -101,6 +101,11 @@ describe('fit', () => {
     expect(() => fit({ ...base, callbacks: [lr] })).toThrow(
       'fit: setLearningRate needs an optimizer from injectHyperparams with a learningRate, got none',
     )
+    const saved = fit({ ...base, batchSize: 16, maxSteps: 3 }).checkpoint()
+    expect(() => fit({ ...base, batchSize: 32, resume: saved })).toThrow("fit: resume needs the checkpoint's batchSize 16, got 32")
+    expect(() => fit({ ...base, batchSize: 16, shuffle: false, resume: saved })).toThrow(
+      "fit: resume needs the checkpoint's shuffle true, got false",
+    )
     const twin: Callback = { name: 'twin', save: () => 1 }
     expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow('fit: callbacks with state need unique names, got twin twice')
   })
