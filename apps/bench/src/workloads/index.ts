@@ -1,5 +1,6 @@
 import type { Workload } from '../harness.js'
 import { matmulWorkload } from './matmul.js'
+import { cnnWorkload } from './cnn.js'
 import { mlpWorkload } from './mlp.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
@@ -20,5 +21,7 @@ export function workloads(quick: boolean): WorkloadEntry[] {
   const mlp = quick ? [784, 64, 32, 10] : [784, 256, 128, 10]
   const batch = quick ? 32 : 128
   out.push({ name: `mlp ${mlp.join('-')} b${batch}`, build: () => mlpWorkload(mlp, batch) })
+  const cnnBatch = quick ? 16 : 64
+  out.push({ name: `cnn b${cnnBatch}`, build: () => cnnWorkload(cnnBatch) })
   return out
 }

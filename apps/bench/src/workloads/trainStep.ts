@@ -1,0 +1,127 @@
+import * as tf from '@tensorflow/tfjs'
+import { blockUntilReady, jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
+import * as AG from '@gd/autograd'
+import { softmaxCrossEntropy } from '@gd/losses'
+import type { Layer } from '@gd/nn'
+import { adam, stepInPlace } from '@gd/optimizers'
+import { tensor, type Tensor, type Tree } from '@gd/tensor'
+import type { Contender } from '../harness.js'
+import { gdContender, jaxContender, tfContenders } from '../peers.js'
+import { ADAM, adamCorrections, jaxAdamLeaf } from './jaxAdam.js'
+
+/** One layer's initial weights, taken from @gd's init so that every library starts alike. */
+export interface Weights {
+  w: Float32Array
+  wShape: number[]
+  b: Float32Array
+}
+
+/** The weighted layers of a @gd model's initial parameters, in order. */
+export function weightsOf(model: Layer<unknown[]>, seed: number): Weights[] {
+  const init = model.init(seed) as { w?: Tensor; b?: Tensor }[]
+  return init
+    .filter((p) => p.w !== undefined && p.b !== undefined)
+    .map((p) => ({ w: Float32Array.from(p.w!.data), wShape: [...p.w!.shape], b: Float32Array.from(p.b!.data) }))
+}
+
+/** A classifier training step: inputs, labels, and the three libraries' forward passes. */
+export interface TrainSpec {
+  model: Layer<unknown[]>
+  seed: number
+  x: Float32Array
+  xShape: number[]
+  labels: Int32Array
+  classes: number
+  /** TF.js logits from its inputs and variables [w0, b0, w1, b1, ...] (made by `tfWeights`). */
+  tfForward: (x: tf.Tensor, vars: tf.Variable[]) => tf.Tensor
+  /** TF.js inputs and weights in TF's layout, from the shared data. */
+  tfInput?: (x: tf.Tensor) => tf.Tensor
+  tfWeight?: (w: Weights, layer: number) => tf.Tensor
+  /** jax-js logits; consumes its arguments (jax-js's ownership rule). */
+  jaxForward: (p: { w: np.Array; b: np.Array }[], x: np.Array) => np.Array
+}
+
+/**
+ * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
+ * an Adam update, each the fastest way a user of that library would write it (@gd: `valueAndGrad`
+ * with the fused `stepInPlace`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ */
+export function trainStepContenders(s: TrainSpec): Contender[] {
+  const weights = weightsOf(s.model, s.seed)
+  return [
+    gdContender(() => {
+      // Fresh parameters this loop owns, so the fused in-place update may write into them.
+      const params = s.model.init(s.seed)
+      const opt = adam({ learningRate: ADAM.learningRate })
+      let state = opt.init(params as unknown as Tree)
+      const X = tensor(s.x, { shape: s.xShape })
+      const Y = tensor(s.labels, { dtype: 'int32' })
+      const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys))
+      const run = () => {
+        const [loss, grads] = lossOf(params, X, Y)
+        state = stepInPlace(opt, grads as unknown as Tree, state, params as unknown as Tree)
+        return loss
+      }
+      return { step: () => void run(), check: async () => run().item() }
+    }),
+    ...tfContenders(() => {
+      const vars = weights.flatMap((w, i) => [
+        tf.variable(s.tfWeight?.(w, i) ?? tf.tensor(w.w, w.wShape)),
+        tf.variable(tf.tensor1d(w.b)),
+      ])
+      const X = tf.tidy(() => (s.tfInput ?? ((t: tf.Tensor) => t))(tf.tensor(s.x, s.xShape)))
+      const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(s.labels, 'int32'), s.classes))
+      const optimizer = tf.train.adam(ADAM.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps)
+      const loss = () => tf.losses.softmaxCrossEntropy(Y, s.tfForward(X, vars)) as tf.Scalar
+      const run = () => optimizer.minimize(loss, true, vars)!
+      return {
+        step: () => run().dispose(),
+        check: () => {
+          const l = run()
+          const v = l.dataSync()[0]!
+          l.dispose()
+          return v
+        },
+        keep: [...vars, X, Y],
+        optimizer,
+      }
+    }),
+    jaxContender(() => {
+      type P = { w: np.Array; b: np.Array }[]
+      let params: P = weights.map((w) => ({ w: np.array(w.w).reshape(w.wShape), b: np.array(w.b) }))
+      let m: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
+      let v: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
+      const X = np.array(s.x).reshape(s.xShape)
+      const Y = jnn.oneHot(np.array(s.labels, { dtype: np.int32 }), s.classes)
+      const lossFn = (p: P, xs: np.Array, ys: np.Array): np.Array =>
+        jnn.logSoftmax(s.jaxForward(p, xs)).mul(ys).sum(1).mean().neg()
+      const trainStep = jit((p: P, ms: P, vs: P, xs: np.Array, ys: np.Array, c1: np.Array, c2: np.Array) => {
+        const [loss, g] = jaxValueAndGrad(lossFn)(tree.ref(p), xs, ys)
+        const next = p.map((layer, i) => {
+          const [w, mw, vw] = jaxAdamLeaf(layer.w, g[i]!.w, ms[i]!.w, vs[i]!.w, c1, c2)
+          const [b, mb, vb] = jaxAdamLeaf(layer.b, g[i]!.b, ms[i]!.b, vs[i]!.b, c1, c2)
+          return { p: { w, b }, m: { w: mw, b: mb }, v: { w: vw, b: vb } }
+        })
+        c1.dispose()
+        c2.dispose()
+        return [next.map((n) => n.p), next.map((n) => n.m), next.map((n) => n.v), loss] as [P, P, P, np.Array]
+      })
+      let t = 0
+      const run = async () => {
+        const [c1, c2] = adamCorrections(++t)
+        const out = trainStep(params, m, v, X.ref, Y.ref, np.array(c1), np.array(c2))
+        ;[params, m, v] = [out[0], out[1], out[2]]
+        await blockUntilReady(out)
+        return out[3]
+      }
+      return {
+        step: async () => (await run()).dispose(),
+        check: async () => (await (await run()).data())[0]!,
+        dispose: () => {
+          tree.dispose([params, m, v, X, Y])
+          trainStep.dispose()
+        },
+      }
+    }),
+  ]
+}
