@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The docs in a real browser: serves the built site (.vitepress/dist) on 127.0.0.1, visits every guide
+// page in Debian's headless Chromium (playwright-core), waits for each live plot to draw, and fails on
+// any page error, console error, or plot without data. Screenshots go to .vitepress/screenshots/.
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { dirname, extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const dist = join(here, '.vitepress', 'dist')
+const shots = join(here, '.vitepress', 'screenshots')
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.woff2': 'font/woff2' }
+
+function pages(dir, prefix = '') {
+  return readdirSync(dir).flatMap((f) => {
+    const full = join(dir, f)
+    if (statSync(full).isDirectory()) return f === 'api' || f === 'assets' ? [] : pages(full, `${prefix}${f}/`)
+    return f.endsWith('.html') && f !== '404.html' ? [`/${prefix}${f.replace(/(index)?\.html$/, '')}`] : []
+  })
+}
+
+function serve() {
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    let file = join(dist, path)
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html')
+    else if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`
+    if (!existsSync(file)) return res.writeHead(404).end('not found')
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    createReadStream(file).pipe(res)
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
+}
+
+async function main() {
+  if (!existsSync(dist)) throw new Error('docs: no built site; run pnpm docs:build first')
+  mkdirSync(shots, { recursive: true })
+  const server = await serve()
+  const base = `http://127.0.0.1:${server.address().port}`
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const problems = []
+  try {
+    for (const path of pages(dist)) {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+      page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`))
+      page.on('console', (m) => m.type() === 'error' && problems.push(`${path}: console error: ${m.text()} (${m.location().url ?? ""})`))
+      page.on('response', (r) => r.status() >= 400 && problems.push(`${path}: ${r.status()} for ${r.url().replace(base, '')}`))
+      await page.goto(base + path, { waitUntil: 'networkidle' })
+      const plots = await page.locator('.gd-plot').count()
+      if (plots > 0) {
+        await page
+          .waitForFunction((n) => document.querySelectorAll('.gd-plot[data-points]').length >= n, plots, { timeout: 60_000 })
+          .catch(() => problems.push(`${path}: only some of ${plots} plot(s) drew within 60 s`))
+        const empty = await page.locator('.gd-plot[data-points="0"]').count()
+        if (empty > 0) problems.push(`${path}: ${empty} plot(s) drew no data`)
+      }
+      const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replaceAll('/', '-')
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+      console.log(`docs: ${path} ok (${plots} plot(s))`)
+      await page.close()
+    }
+  } finally {
+    await browser.close()
+    server.close()
+  }
+  if (problems.length > 0) throw new Error(`docs: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
+  console.log(`docs: every page rendered without errors; screenshots in ${shots}`)
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e)
+  process.exit(1)
+})
