@@ -9,6 +9,11 @@ export interface Prepared {
   /** Called before each of this contender's rounds (e.g. switch TF.js to its backend). */
   activate?: () => Promise<void>
   /**
+   * A contender whose first (calibration) step takes longer than this is reported as not run,
+   * with its time, instead of taking minutes of samples.
+   */
+  budgetMs?: number
+  /**
    * Runs one step and returns a number every contender should agree on (a loss, a checksum of the
    * output); used by the tests, never timed.
    */
@@ -96,6 +101,10 @@ export async function runWorkload(w: Workload, o: HarnessOptions): Promise<Workl
       l.prepared = await c.prepare()
       await l.prepared.activate?.()
       const once = await timeSteps(l.prepared.step, 1)
+      const budget = l.prepared.budgetMs
+      if (budget !== undefined && once > budget) {
+        throw new Error(`one step took ${(once / 1000).toFixed(1)} s, over its ${budget / 1000} s budget`)
+      }
       l.repeats = Math.max(1, Math.min(1000, Math.round(o.minSampleMs / Math.max(once, 1e-3))))
       for (let i = 0; i < o.warmup; i++) await l.prepared.step()
     } catch (e) {

@@ -86,7 +86,7 @@ export function tfContenders(build: () => TfBuilt): Contender[] {
 }
 
 /** A jax-js contender: `prepare` owns its arrays and its `dispose` releases them. */
-export function jaxContender(prepare: () => { step: Step; check?: () => Promise<number>; dispose: () => void }): Contender {
+export function jaxContender(prepare: () => { step: Step; budgetMs?: number; check?: () => Promise<number>; dispose: () => void }): Contender {
   return { name: 'jax-js', prepare }
 }
 

@@ -1,6 +1,9 @@
 import type { Workload } from '../harness.js'
 import { matmulWorkload } from './matmul.js'
+import { autogradOverheadWorkload } from './autogradOverhead.js'
 import { cnnWorkload } from './cnn.js'
+import { elementwiseWorkload } from './elementwise.js'
+import { count, optimizerUpdateWorkload } from './optimizerUpdate.js'
 import { mlpWorkload } from './mlp.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
@@ -23,5 +26,14 @@ export function workloads(quick: boolean): WorkloadEntry[] {
   out.push({ name: `mlp ${mlp.join('-')} b${batch}`, build: () => mlpWorkload(mlp, batch) })
   const cnnBatch = quick ? 16 : 64
   out.push({ name: `cnn b${cnnBatch}`, build: () => cnnWorkload(cnnBatch) })
+  for (const kind of ['adam', 'sgd'] as const) {
+    for (const n of quick ? [1e5, 1e6] : [1e6, 1e7]) {
+      out.push({ name: `${kind === 'adam' ? 'adam' : 'sgd-momentum'} ${count(n)}`, build: () => optimizerUpdateWorkload(kind, n) })
+    }
+  }
+  const elements = quick ? 1e5 : 1e6
+  out.push({ name: `elementwise ${count(elements)}`, build: () => elementwiseWorkload(elements) })
+  const ops = quick ? 1000 : 10000
+  out.push({ name: `autograd ${ops} ops`, build: () => autogradOverheadWorkload(ops) })
   return out
 }
