@@ -1,5 +1,5 @@
 import { Tensor, fmt, mapStructure, ones } from '@gd/tensor'
-import { backpropagate, trace, untrace } from './internal/engine.js'
+import { backpropagate, isLeafValue, trace, untrace } from './internal/engine.js'
 import type { Plain, PlainArgs } from './types.js'
 import { Var, peekId, toVar, withRecording, type Input } from './variable.js'
 
@@ -14,8 +14,6 @@ export interface ValueAndGradOptions extends GradOptions {
   /** `f` returns `[loss, aux]`; aux is passed through untouched. */
   hasAux?: boolean
 }
-
-const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
 
 /** True when any leaf of `tree` is a tracked Var: the transform runs inside another one. @internal */
 export function isNested(tree: unknown): boolean {

@@ -1,12 +1,11 @@
 import { Tensor, fmt, mapStructure, zeros } from '@gd/tensor'
 import { grad, vjp } from './grad.js'
+import { isLeafValue } from './internal/engine.js'
 import { add, mul } from './ops/arithmetic.js'
 import { sum } from './ops/broadcast.js'
 import { concat, reshape } from './ops/shape.js'
 import type { Plain, PlainArgs } from './types.js'
 import { Var, toVar, type Input } from './variable.js'
-
-const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
 
 function leavesOf(op: string, tree: unknown): (Tensor | Var)[] {
   const out: (Tensor | Var)[] = []

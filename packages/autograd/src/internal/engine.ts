@@ -67,7 +67,8 @@ function topologicalOrder(output: Var, startId: number): Var[] {
   return order
 }
 
-const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
+/** A leaf of a differentiable tree: a tensor or a traced value. @internal */
+export const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
 
 /** Tracked leaves for every tensor in a tree, and the tree rebuilt from them. @internal */
 export function trace(op: string, tree: unknown): { leaves: Var[]; traced: unknown } {
