@@ -23,6 +23,7 @@ export default defineConfig({
         text: 'Guide',
         items: [
           { text: 'Introduction', link: '/guide/' },
+          { text: 'Gradient descent on a surface', link: '/guide/gradient-descent' },
           { text: 'Schedules', link: '/guide/schedules' },
         ],
       },
