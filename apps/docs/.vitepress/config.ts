@@ -24,6 +24,7 @@ export default defineConfig({
         items: [
           { text: 'Introduction', link: '/guide/' },
           { text: 'Gradient descent on a surface', link: '/guide/gradient-descent' },
+          { text: 'The learning rate', link: '/guide/learning-rate' },
           { text: 'Schedules', link: '/guide/schedules' },
         ],
       },
