@@ -25,6 +25,7 @@ export default defineConfig({
           { text: 'Introduction', link: '/guide/' },
           { text: 'Gradient descent on a surface', link: '/guide/gradient-descent' },
           { text: 'The learning rate', link: '/guide/learning-rate' },
+          { text: 'Batch, stochastic, mini-batch', link: '/guide/batch-size' },
           { text: 'Schedules', link: '/guide/schedules' },
         ],
       },
