@@ -26,6 +26,7 @@ export default defineConfig({
           { text: 'Gradient descent on a surface', link: '/guide/gradient-descent' },
           { text: 'The learning rate', link: '/guide/learning-rate' },
           { text: 'Batch, stochastic, mini-batch', link: '/guide/batch-size' },
+          { text: 'Cost functions and output units', link: '/guide/cost-functions' },
           { text: 'Schedules', link: '/guide/schedules' },
         ],
       },
