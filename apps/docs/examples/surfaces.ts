@@ -8,10 +8,7 @@ import {
 import { Tensor, tensor } from '@gd/tensor'
 
 /** A point of the plane as a parameter tree: two scalars (or two grids of coordinates). */
-export interface Point<T = Input> {
-  x: T
-  y: T
-}
+export type Point<T = Input> = { x: T; y: T }
 
 export interface Surface {
   name: string
@@ -106,7 +103,7 @@ export const surfaces: Surface[] = [
  * point is far outside the plotted box or not finite (a diverging run).
  */
 export function descend(surface: Surface, optimizer: GradientTransformation<any>, steps: number): [number, number][] {
-  const gradient = grad(surface.f)
+  const gradient = grad((p: Point<Var>) => surface.f(p))
   let params: Point<Tensor> = {
     x: tensor([surface.start[0]], { dtype: 'float64' }),
     y: tensor([surface.start[1]], { dtype: 'float64' }),
