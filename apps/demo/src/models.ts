@@ -1,0 +1,60 @@
+import * as AG from '@gd/autograd'
+import { heUniform } from '@gd/init'
+import { conv2d, dropout, flatten, linear, maxPool2d, relu, sequential, type Layer } from '@gd/nn'
+import { Tensor, randint, type PRNGKey } from '@gd/tensor'
+import { PIXELS } from './data.js'
+
+/** The demo's models: a multilayer perceptron and a small convolutional network. */
+export const modelKinds = ['mlp', 'cnn'] as const
+export type ModelKind = (typeof modelKinds)[number]
+
+const he = (key: PRNGKey | number, shape: readonly number[]) => heUniform(key, shape)
+
+/**
+ * Data augmentation as a layer: in training, each 28×28 image moves by a random whole-pixel shift of
+ * up to `max` pixels in each direction (zeros fill in); at inference it is the identity.
+ */
+export function randomShift(max: number): Layer<Record<string, never>> {
+  return {
+    name: `randomShift(${max})`,
+    init: () => ({}),
+    apply: (_p, x, options = {}) => {
+      const v = AG.toVar('randomShift', x)
+      if (options.train !== true || options.key === undefined || max === 0) return v
+      const n = v.shape[0]!
+      const shifts = randint(options.key, [n, 2], -max, max + 1).data
+      const src = v.value.data
+      const out = new Float32Array(n * PIXELS)
+      for (let i = 0; i < n; i++) {
+        const dy = shifts[2 * i]!
+        const dx = shifts[2 * i + 1]!
+        for (let r = Math.max(0, dy); r < Math.min(28, 28 + dy); r++) {
+          const from = i * PIXELS + (r - dy) * 28
+          for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) out[i * PIXELS + r * 28 + c] = src[from + c - dx]!
+        }
+      }
+      return new AG.Var(new Tensor(out, v.shape, 'float32'))
+    },
+  }
+}
+
+/** [batch, 784] → [batch, 1, 28, 28] for the convolutions. */
+const toImage: Layer<Record<string, never>> = {
+  name: 'reshape(1×28×28)',
+  init: () => ({}),
+  apply: (_p, x) => AG.reshape(x, [-1, 1, 28, 28]),
+}
+
+/** Builds a model; both take [batch, 784] pixels in [0, 1] and give [batch, 10] logits. */
+export function buildModel(kind: ModelKind): Layer<unknown[]> {
+  if (kind === 'mlp') {
+    return sequential(randomShift(2), linear(PIXELS, 256, { weightInit: he }), relu(), dropout(0.2), linear(256, 10))
+  }
+  return sequential(
+    randomShift(2),
+    toImage,
+    conv2d(1, 8, 5, { weightInit: he }), relu(), maxPool2d({ kernelSize: 2 }),
+    conv2d(8, 16, 5, { weightInit: he }), relu(), maxPool2d({ kernelSize: 2 }),
+    flatten(), linear(16 * 4 * 4, 10),
+  )
+}
