@@ -1,4 +1,4 @@
-import { Tensor, fmt, type DType, type NestedArray, type Shape } from '@gd/tensor'
+import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**
  * The gradient rule of one recorded op: given the cotangent of the output, the cotangents of the
@@ -167,11 +167,4 @@ export function leaf(x: Var | Tensor): Var {
   const v = x instanceof Var ? x : new Var(x)
   if (v.tracked && isRecording()) return new Var(v.value, 'leaf', [v], (g) => [g], true)
   return new Var(v.value, 'leaf', [], null, true)
-}
-
-/** Throws unless two shapes are equal. @internal */
-export function checkSameShape(op: string, a: Shape, b: Shape, what: string): void {
-  if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-    throw new Error(`${op}: ${what} has shape ${fmt(b)}, expected ${fmt(a)}`)
-  }
 }
