@@ -1,0 +1,240 @@
+// float32 `C += A · B` in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
+// src/kernels/wasm/gemmWasm.ts. Same blocking as the JavaScript kernel (src/kernels/gemm.ts,
+// after Goto and van de Geijn): a KC × NC block of B and an MC × KC block of A are packed into
+// contiguous panels, then an MR × NR micro-kernel keeps the C tile in v128 registers while it walks
+// the shared dimension.
+//
+// Memory: no runtime and no allocator. The scratch panels sit right after the static data
+// (`__heap_base`); `workspaceEnd()` tells the JavaScript side where its own copies of A, B and C
+// may start, and that side grows the memory as it needs. All strides are in elements and may be
+// negative or zero (a negative step wraps in 32-bit address arithmetic, which is what we want).
+
+/** Rows of A per micro-kernel call. 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 1 A
+ * splat + 1 product = 12 of the 16 xmm registers V8 has on x64 (it keeps one as scratch), so
+ * nothing spills; 8 independent accumulators cover the add latency on two FP ports. */
+const MR = 4
+/** Columns of B per micro-kernel call: two f32x4 vectors. */
+const NR = 8
+/** Depth of a packed block: a KC × NR micro-panel of B (8 KiB) stays in L1. */
+const KC = 256
+/** Rows of A per packed block: MC × KC floats (192 KiB) stay in L2. */
+const MC = 192
+/** Columns of B per packed block: KC × NC floats (1 MiB) stay in L2/L3. */
+const NC = 1024
+
+@inline function packedA(): usize {
+  return (__heap_base + 63) & ~(<usize>63)
+}
+@inline function packedB(): usize {
+  return packedA() + <usize>(MC * KC * 4)
+}
+@inline function edgeTile(): usize {
+  return packedB() + <usize>(KC * NC * 4)
+}
+
+/** First byte after the scratch panels, 64-byte aligned: where the caller's operands may go. */
+export function workspaceEnd(): usize {
+  return edgeTile() + <usize>(MR * NR * 4) + 64
+}
+
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2)
+}
+
+/**
+ * `C += A · B` with `A[i, p] = f32 at a + 4 (i ars + p acs)`, `B[p, j] = f32 at b + 4 (p brs + j bcs)`,
+ * `C[i, j] = f32 at c + 4 (i ldc + j)`.
+ */
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return
+  const pa = packedA()
+  const pb = packedB()
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc)
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc)
+      packB(kc, nc, at(b, pc * brs + jc * bcs), brs, bcs, pb)
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic)
+        packA(mc, kc, at(a, ic * ars + pc * acs), ars, acs, pa)
+        macroKernel(mc, nc, kc, pa, pb, at(c, ic * ldc + jc), ldc)
+      }
+    }
+  }
+}
+
+/** Packs an mc × kc block of A into MR-row panels: panel r holds `A[r + i, p]` at `p MR + i`, zero-padded. */
+function packA(mc: i32, kc: i32, src: usize, rs: i32, cs: i32, dst: usize): void {
+  for (let r = 0; r < mc; r += MR) {
+    const rows = min(MR, mc - r)
+    let out = dst + <usize>(r * kc * 4)
+    const row0 = at(src, r * rs)
+    if (rows == MR && rs == 1) {
+      // Aᵀ stored row-major: the MR values of one p are already adjacent
+      for (let p = 0; p < kc; p++, out += 16) v128.store(out, v128.load(at(row0, p * cs)))
+      continue
+    }
+    if (rows == MR && cs == 1) {
+      // row-major A: read 4 × 4 squares and transpose them in registers
+      const row1 = at(row0, rs)
+      const row2 = at(row1, rs)
+      const row3 = at(row2, rs)
+      let p = 0
+      for (; p + 4 <= kc; p += 4, out += 64) {
+        const o = <usize>(p << 2)
+        const x0 = v128.load(row0 + o)
+        const x1 = v128.load(row1 + o)
+        const x2 = v128.load(row2 + o)
+        const x3 = v128.load(row3 + o)
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5)
+        const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7)
+        const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+        const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+        v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5))
+        v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16)
+        v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32)
+        v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48)
+      }
+      for (; p < kc; p++, out += 16) {
+        const o = <usize>(p << 2)
+        store<f32>(out, load<f32>(row0 + o))
+        store<f32>(out, load<f32>(row1 + o), 4)
+        store<f32>(out, load<f32>(row2 + o), 8)
+        store<f32>(out, load<f32>(row3 + o), 12)
+      }
+      continue
+    }
+    for (let p = 0; p < kc; p++) {
+      for (let i = 0; i < MR; i++, out += 4) {
+        store<f32>(out, i < rows ? load<f32>(at(row0, i * rs + p * cs)) : <f32>0)
+      }
+    }
+  }
+}
+
+/** Packs a kc × nc block of B into NR-column panels: panel s holds `B[p, s + j]` at `p NR + j`, zero-padded. */
+function packB(kc: i32, nc: i32, src: usize, rs: i32, cs: i32, dst: usize): void {
+  for (let s = 0; s < nc; s += NR) {
+    const cols = min(NR, nc - s)
+    let out = dst + <usize>(s * kc * 4)
+    const col0 = at(src, s * cs)
+    if (cols == NR && cs == 1) {
+      // row-major B: the NR values of one p are adjacent
+      for (let p = 0; p < kc; p++, out += 32) {
+        const x = at(col0, p * rs)
+        v128.store(out, v128.load(x))
+        v128.store(out, v128.load(x, 16), 16)
+      }
+      continue
+    }
+    if (cols == NR && rs == 1) {
+      // Bᵀ stored row-major: read 4 × 4 squares down the columns and transpose them
+      let p = 0
+      for (; p + 4 <= kc; p += 4, out += 128) {
+        transposeInto(out, at(col0, p), cs)
+        transposeInto(out + 16, at(col0, p + 4 * cs), cs)
+      }
+      for (; p < kc; p++, out += 32) {
+        for (let j = 0; j < NR; j++) store<f32>(out + <usize>(j << 2), load<f32>(at(col0, p + j * cs)))
+      }
+      continue
+    }
+    for (let p = 0; p < kc; p++) {
+      for (let j = 0; j < NR; j++, out += 4) {
+        store<f32>(out, j < cols ? load<f32>(at(col0, p * rs + j * cs)) : <f32>0)
+      }
+    }
+  }
+}
+
+/** Reads 4 columns (`cs` apart) of 4 adjacent values each and writes them as 4 rows of a panel NR wide. */
+@inline function transposeInto(out: usize, src: usize, cs: i32): void {
+  const x0 = v128.load(src)
+  const x1 = v128.load(at(src, cs))
+  const x2 = v128.load(at(src, 2 * cs))
+  const x3 = v128.load(at(src, 3 * cs))
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5)
+  const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7)
+  const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5)
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7)
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5))
+  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), NR * 4)
+  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), NR * 8)
+  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), NR * 12)
+}
+
+/** Multiplies packed panels into C one MR × NR tile at a time; the B micro-panel stays in L1 across the A panels. */
+function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+  for (let s = 0; s < nc; s += NR) {
+    const cols = min(NR, nc - s)
+    const bPanel = pb + <usize>(s * kc * 4)
+    for (let r = 0; r < mc; r += MR) {
+      const rows = min(MR, mc - r)
+      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * ldc + s), ldc, rows, cols)
+    }
+  }
+}
+
+/** One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C (through a scratch tile at the edges). */
+@inline function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
+  const end = pa + <usize>(kc * MR * 4)
+  while (pa < end) {
+    const b0 = v128.load(pb)
+    const b1 = v128.load(pb, 16)
+    let x = v128.load32_splat(pa)
+    c00 = f32x4.add(c00, f32x4.mul(x, b0))
+    c01 = f32x4.add(c01, f32x4.mul(x, b1))
+    x = v128.load32_splat(pa, 4)
+    c10 = f32x4.add(c10, f32x4.mul(x, b0))
+    c11 = f32x4.add(c11, f32x4.mul(x, b1))
+    x = v128.load32_splat(pa, 8)
+    c20 = f32x4.add(c20, f32x4.mul(x, b0))
+    c21 = f32x4.add(c21, f32x4.mul(x, b1))
+    x = v128.load32_splat(pa, 12)
+    c30 = f32x4.add(c30, f32x4.mul(x, b0))
+    c31 = f32x4.add(c31, f32x4.mul(x, b1))
+    pa += MR * 4
+    pb += NR * 4
+  }
+  if (rows == MR && cols == NR) {
+    const step = <usize>(ldc << 2)
+    let row = c
+    v128.store(row, f32x4.add(v128.load(row), c00))
+    v128.store(row, f32x4.add(v128.load(row, 16), c01), 16)
+    row += step
+    v128.store(row, f32x4.add(v128.load(row), c10))
+    v128.store(row, f32x4.add(v128.load(row, 16), c11), 16)
+    row += step
+    v128.store(row, f32x4.add(v128.load(row), c20))
+    v128.store(row, f32x4.add(v128.load(row, 16), c21), 16)
+    row += step
+    v128.store(row, f32x4.add(v128.load(row), c30))
+    v128.store(row, f32x4.add(v128.load(row, 16), c31), 16)
+    return
+  }
+  const e = edgeTile()
+  v128.store(e, c00)
+  v128.store(e, c01, 16)
+  v128.store(e, c10, 32)
+  v128.store(e, c11, 48)
+  v128.store(e, c20, 64)
+  v128.store(e, c21, 80)
+  v128.store(e, c30, 96)
+  v128.store(e, c31, 112)
+  for (let i = 0; i < rows; i++) {
+    const row = at(c, i * ldc)
+    for (let j = 0; j < cols; j++) {
+      const o = <usize>(j << 2)
+      store<f32>(row + o, load<f32>(row + o) + load<f32>(e + <usize>((i * NR + j) << 2)))
+    }
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The float32 WebAssembly SIMD128 gemm (source: `assembly/gemm.ts`, bytes: `./gemmWasm.ts`) and
+ * the JavaScript side that feeds it: the same contract as the JavaScript `gemm` in `../gemm.ts`.
+ *
+ * Why AssemblyScript and an inlined base64 module: the kernel is TypeScript-shaped code compiled by
+ * an npm package (no native toolchain), and a 3 KB module inlined as a string loads the same way in
+ * Node, in browsers and through any bundler, with no file to locate at run time.
+ *
+ * Wasm code cannot read a JavaScript typed array in place, so each call copies the span of A and B
+ * it will read (strides and offset kept, so a transposed or strided operand is copied as it lies and
+ * the kernel's packing reads through the strides) and the `m × n` block of C into the module's
+ * memory, runs, and copies C back. The copies are O(m k + k n + m n) against 2 m n k flops, which is
+ * why {@link wasmGemmPays} keeps small products on the JavaScript kernel.
+ * @module
+ */
+import type { FloatArray } from '../gemm.js'
+import { gemmWasmBase64 } from './gemmWasm.js'
+
+/** The exports of the compiled module (see `assembly/gemm.ts`). */
+interface GemmExports {
+  readonly memory: WebAssembly.Memory
+  workspaceEnd(): number
+  gemm(
+    m: number, n: number, k: number,
+    a: number, ars: number, acs: number,
+    b: number, brs: number, bcs: number,
+    c: number, ldc: number,
+  ): void
+}
+
+/** The gemm signature shared by every implementation behind `kernels.gemm`. */
+export type GemmKernel = (
+  m: number, n: number, k: number,
+  a: FloatArray, aOffset: number, aRowStride: number, aColStride: number,
+  b: FloatArray, bOffset: number, bRowStride: number, bColStride: number,
+  c: FloatArray, cOffset: number, ldc: number,
+) => void
+
+const PAGE = 65536
+
+/**
+ * Whether a float32 `m × k` by `k × n` product is worth sending to Wasm. Measured on the 2-core
+ * AMD EPYC here (Node 20): below about 16³ multiply-adds the copies and the call cost more than the
+ * faster inner loop saves, and a product with one tiny dimension (a gemv, an outer product) is
+ * memory-bound, so both kernels move the same bytes and the copy only adds to it.
+ *
+ * @example
+ * ```ts
+ * wasmGemmPays(256, 256, 256) // true
+ * wasmGemmPays(4, 4, 4) // false
+ * ```
+ */
+export function wasmGemmPays(m: number, n: number, k: number): boolean {
+  return m * n * k >= 4096 && Math.min(m, n, k) >= 4
+}
+
+/** The module's bytes, decoded from the inlined base64 (`atob` exists in Node ≥ 16 and in browsers). */
+export function gemmWasmBytes(): Uint8Array {
+  const text = atob(gemmWasmBase64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/**
+ * Whether this engine runs the module: WebAssembly exists and validates it (the module uses SIMD128
+ * opcodes, so an engine without SIMD rejects it here rather than failing later).
+ *
+ * @example
+ * ```ts
+ * wasmSimdSupported(gemmWasmBytes()) // true on Node ≥ 16.4 and current browsers
+ * ```
+ */
+export function wasmSimdSupported(bytes: Uint8Array): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
+}
+
+/**
+ * Compiles and instantiates the module synchronously; null when SIMD is missing or the engine
+ * refuses a synchronous compile (some browsers do on the main thread: use the async path there).
+ *
+ * @example
+ * ```ts
+ * const gemm = loadWasmGemmSync() // a GemmKernel for Float32Array operands, or null
+ * ```
+ */
+export function loadWasmGemmSync(): GemmKernel | null {
+  try {
+    const bytes = gemmWasmBytes()
+    if (!wasmSimdSupported(bytes)) return null
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {})
+    return wasmGemmFrom(instance.exports as unknown as GemmExports)
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Compiles and instantiates the module asynchronously (the path browsers prefer); null when
+ * WebAssembly or SIMD is missing.
+ *
+ * @example
+ * ```ts
+ * const gemm = await loadWasmGemm()
+ * ```
+ */
+export async function loadWasmGemm(): Promise<GemmKernel | null> {
+  try {
+    const bytes = gemmWasmBytes()
+    if (!wasmSimdSupported(bytes)) return null
+    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {})
+    return wasmGemmFrom(instance.exports as unknown as GemmExports)
+  } catch {
+    return null
+  }
+}
+
+/** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. */
+function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
+  const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
+  const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
+  return [lo, hi]
+}
+
+function align16(bytes: number): number {
+  return (bytes + 15) & ~15
+}
+
+/** Wraps an instance's exports as a {@link GemmKernel} for Float32Array operands. */
+function wasmGemmFrom(exports: GemmExports): GemmKernel {
+  const base = exports.workspaceEnd()
+  let heap = new Float32Array(exports.memory.buffer)
+  return (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+      throw new Error(
+        `wasmGemm: operands must be Float32Array, got ${a.constructor.name}, ${b.constructor.name}, ${c.constructor.name}`,
+      )
+    }
+    if (m === 0 || n === 0 || k === 0) return
+    const [aLo, aHi] = span(aOffset, m, ars, k, acs)
+    const [bLo, bHi] = span(bOffset, k, brs, n, bcs)
+    const aPtr = base
+    const bPtr = align16(aPtr + (aHi - aLo) * 4)
+    const cPtr = align16(bPtr + (bHi - bLo) * 4)
+    const end = cPtr + m * n * 4
+    const memory = exports.memory
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
+
+    heap.set(a.subarray(aLo, aHi), aPtr >> 2)
+    heap.set(b.subarray(bLo, bHi), bPtr >> 2)
+    const c0 = cPtr >> 2
+    if (ldc === n) heap.set(c.subarray(cOffset, cOffset + m * n), c0)
+    else for (let i = 0; i < m; i++) heap.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), c0 + i * n)
+
+    exports.gemm(m, n, k, aPtr + (aOffset - aLo) * 4, ars, acs, bPtr + (bOffset - bLo) * 4, brs, bcs, cPtr, n)
+
+    if (ldc === n) c.set(heap.subarray(c0, c0 + m * n), cOffset)
+    else for (let i = 0; i < m; i++) c.set(heap.subarray(c0 + i * n, c0 + (i + 1) * n), cOffset + i * ldc)
+  }
+}
