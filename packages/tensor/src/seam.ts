@@ -7,9 +7,18 @@
  * (same arguments, same layouts, same accumulate-into-output rule), and the public API does not
  * change. Tests use the same switch to check an op goes through the seam, or to run the op suites
  * against a replacement.
+ *
+ * `gemm` is the first entry with a faster implementation: by default it is a dispatcher that sends
+ * a float32 product of at least 8³ multiply-adds to a WebAssembly SIMD128 kernel (about 10× the
+ * JavaScript kernel, see `kernels/wasm/`) and everything else (float64, small products, engines
+ * without Wasm SIMD) to the JavaScript kernel, which stays the reference. The Wasm module loads on
+ * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);
+ * {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it off and on,
+ * {@link kernelBackend} says which one runs.
  * @module
  */
-import { gemm } from './kernels/gemm.js'
+import { gemm as jsGemm } from './kernels/gemm.js'
+import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from './kernels/wasm/wasmGemm.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 
@@ -43,7 +52,7 @@ export type FloatArray = Float32Array | Float64Array
  * ```
  */
 export interface Kernels {
-  gemm: typeof gemm
+  gemm: typeof jsGemm
   im2col: typeof im2col
   col2im: typeof col2im
   maxPool2d: typeof maxPoolForward
@@ -52,8 +61,31 @@ export interface Kernels {
   avgPool2dBackward: typeof avgPoolBackward
 }
 
+/** Whether {@link useWasm} allows the Wasm gemm. */
+let wasmAllowed = true
+/** The loaded Wasm gemm; `undefined` until the first try, `null` when this engine cannot run it. */
+let wasmGemm: GemmKernel | null | undefined
+
+function activeWasmGemm(): GemmKernel | null {
+  if (!wasmAllowed) return null
+  if (wasmGemm === undefined) wasmGemm = loadWasmGemmSync()
+  return wasmGemm
+}
+
+/** The default `gemm`: Wasm for float32 products big enough to pay for the copies, else JavaScript. */
+const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+  if (
+    c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array &&
+    wasmGemmPays(m, n, k)
+  ) {
+    const wasm = activeWasmGemm()
+    if (wasm !== null) return wasm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+  }
+  jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+}
+
 const defaults: Readonly<Kernels> = Object.freeze({
-  gemm,
+  gemm: autoGemm,
   im2col,
   col2im,
   maxPool2d: maxPoolForward,
@@ -110,7 +142,8 @@ export function useKernels(replacements: Partial<Kernels>): () => void {
 }
 
 /**
- * Puts every kernel back to the pure-JavaScript default.
+ * Puts every kernel back to its default (for `gemm`, the automatic Wasm/JavaScript choice) and
+ * undoes {@link useWasm}.
  *
  * @example
  * ```ts
@@ -120,4 +153,61 @@ export function useKernels(replacements: Partial<Kernels>): () => void {
  */
 export function resetKernels(): void {
   Object.assign(active, defaults)
+  wasmAllowed = true
+}
+
+/**
+ * Allows (`true`, the default) or forbids (`false`) the WebAssembly gemm, for tests and benchmarks
+ * that want the JavaScript kernel everywhere. Returns a function that restores the previous setting.
+ * Forbidding it changes results only in the last bits of float32 products: the JavaScript kernel
+ * sums in float64, the Wasm one in float32.
+ *
+ * @example
+ * ```ts
+ * import { kernelBackend, useWasm } from '@gd/tensor'
+ * const restore = useWasm(false)
+ * kernelBackend() // 'js'
+ * restore()
+ * ```
+ */
+export function useWasm(enabled: boolean): () => void {
+  if (typeof enabled !== 'boolean') throw new Error(`useWasm: enabled must be a boolean, got ${typeof enabled}`)
+  const previous = wasmAllowed
+  wasmAllowed = enabled
+  return () => {
+    wasmAllowed = previous
+  }
+}
+
+/**
+ * Which kernel a large float32 product runs on right now: `'wasm'` when `kernels.gemm` is the
+ * default dispatcher, {@link useWasm} allows Wasm and this engine runs WebAssembly SIMD128
+ * (loading the module if that has not happened yet); `'js'` otherwise. float64 and small products
+ * always run on the JavaScript kernel.
+ *
+ * @example
+ * ```ts
+ * import { kernelBackend } from '@gd/tensor'
+ * kernelBackend() // 'wasm' on Node ≥ 16.4 and current browsers
+ * ```
+ */
+export function kernelBackend(): 'wasm' | 'js' {
+  return active.gemm === autoGemm && activeWasmGemm() !== null ? 'wasm' : 'js'
+}
+
+/**
+ * Loads the WebAssembly kernels asynchronously (compiling off the main thread where the engine
+ * can), so the first product need not compile them synchronously: call it once at start-up in a
+ * browser. Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
+ * everything keeps working on the JavaScript kernels.
+ *
+ * @example
+ * ```ts
+ * import { initWasm } from '@gd/tensor'
+ * await initWasm() // 'wasm'
+ * ```
+ */
+export async function initWasm(): Promise<'wasm' | 'js'> {
+  if (wasmGemm == null) wasmGemm = await loadWasmGemm()
+  return kernelBackend()
 }

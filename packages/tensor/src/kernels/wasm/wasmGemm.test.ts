@@ -1,0 +1,170 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { gemm as jsGemm } from '../gemm.js'
+import { gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmGemmPays, wasmSimdSupported } from './wasmGemm.js'
+
+afterEach(() => vi.restoreAllMocks())
+
+const wasmGemm = loadWasmGemmSync()!
+
+/** How an `rows × cols` operand lies in its array. */
+type Layout = 'row' | 'col' | 'gapped' | 'broadcast' | 'reversed'
+
+/** Strides, offset of element (0, 0) and the array length a layout needs, after `pad` leading elements. */
+function place(layout: Layout, rows: number, cols: number, pad: number): { rs: number; cs: number; offset: number; length: number } {
+  switch (layout) {
+    case 'row': return { rs: cols, cs: 1, offset: pad, length: pad + rows * cols }
+    case 'col': return { rs: 1, cs: rows, offset: pad, length: pad + rows * cols }
+    // neither stride is 1: the packing's general path (a strided view, every other column)
+    case 'gapped': return { rs: 2 * cols + 3, cs: 2, offset: pad, length: pad + rows * (2 * cols + 3) }
+    // one row repeated (stride 0), as a broadcast operand
+    case 'broadcast': return { rs: 0, cs: 1, offset: pad, length: pad + cols }
+    // rows last to first (negative stride): the span starts below element (0, 0)
+    case 'reversed': return { rs: -cols, cs: 1, offset: pad + (rows - 1) * cols, length: pad + rows * cols }
+  }
+}
+
+function filled(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = Math.sin(seed * 7.1 + i * 1.3)
+  return out
+}
+
+const layouts: Layout[] = ['row', 'col', 'gapped', 'broadcast', 'reversed']
+
+describe('wasm gemm', () => {
+  it('runs here (Node 20 has SIMD128) and validates its own bytes', () => {
+    expect(wasmGemm).not.toBeNull()
+    expect(wasmSimdSupported(gemmWasmBytes())).toBe(true)
+    expect(wasmSimdSupported(new Uint8Array([0, 1, 2, 3]))).toBe(false)
+  })
+
+  it('accumulates into C: [[1,2],[3,4]]·[[5,6],[7,8]] + 1 = [[20,23],[44,51]]', () => {
+    const c = new Float32Array([1, 1, 1, 1])
+    wasmGemm(2, 2, 2, new Float32Array([1, 2, 3, 4]), 0, 2, 1, new Float32Array([5, 6, 7, 8]), 0, 2, 1, c, 0, 2)
+    expect([...c]).toEqual([20, 23, 44, 51])
+  })
+
+  it('equals the JavaScript gemm for any shapes, layouts, offsets and ldc, across block edges', () => {
+    fc.assert(
+      fc.property(
+        // m crosses MR = 4 and MC = 192, n crosses NR = 8, k crosses KC = 256
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(...layouts),
+        fc.constantFrom(...layouts),
+        fc.nat(5),
+        fc.nat(3),
+        (m, n, k, la, lb, pad, cPad) => {
+          const A = place(la, m, k, pad)
+          const B = place(lb, k, n, pad + 1)
+          const a = filled(A.length, m)
+          const b = filled(B.length, n + 0.5)
+          const ldc = n + cPad
+          const c0 = filled(cPad + m * ldc, k + 0.25)
+          const want = c0.slice()
+          const got = c0.slice()
+          jsGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, want, cPad, ldc)
+          wasmGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, cPad, ldc)
+          for (let i = 0; i < cPad; i++) expect(got[i]).toBe(c0[i]) // before cOffset: untouched
+          for (let i = 0; i < m; i++) {
+            let magnitude = Math.abs(c0[cPad + i * ldc]!)
+            for (let j = 0; j < ldc; j++) {
+              const o = cPad + i * ldc + j
+              if (j >= n) {
+                expect(got[o]).toBe(c0[o]) // padding columns of C: untouched
+                continue
+              }
+              magnitude = Math.abs(c0[o]!)
+              for (let p = 0; p < k; p++) {
+                magnitude += Math.abs(a[A.offset + i * A.rs + p * A.cs]! * b[B.offset + p * B.rs + j * B.cs]!)
+              }
+              // Each result is within (k + 1)·u·(|c| + Σ|a·b|) of the exact sum, u = 2⁻²⁴ (recursive
+              // summation in float32 for Wasm; float64 then one rounding for JavaScript), so the two
+              // differ by at most twice that. For k = 300 and |a|,|b| ≤ 1 this is about 5e-3 at worst.
+              const tolerance = 2 * (k + 2) * 2 ** -24 * magnitude
+              expect(Math.abs(got[o]! - want[o]!)).toBeLessThanOrEqual(tolerance)
+            }
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('covers a product wider than one column block (n = 1030 > NC = 1024)', () => {
+    const m = 5
+    const n = 1030
+    const k = 3
+    const a = filled(m * k, 1)
+    const b = filled(k * n, 2)
+    const want = new Float32Array(m * n)
+    const got = new Float32Array(m * n)
+    jsGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, want, 0, n)
+    wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, got, 0, n)
+    // three products of terms in [-1, 1]: a float32 rounding of each of 4 steps, 4·2⁻²⁴·3 < 1e-6
+    for (let i = 0; i < m * n; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6)
+  })
+
+  it('grows its memory for big operands and stays correct after', () => {
+    const n = 600 // 3 × 600² floats = 4.3 MB, past the first few pages
+    const a = filled(n * n, 3)
+    const eye = new Float32Array(n * n)
+    for (let i = 0; i < n; i++) eye[i * n + i] = 1
+    const c = new Float32Array(n * n)
+    wasmGemm(n, n, n, a, 0, n, 1, eye, 0, n, 1, c, 0, n)
+    expect(c).toEqual(a) // A · I = A exactly: each sum has one nonzero term
+  })
+
+  it('does nothing for an empty dimension and rejects float64 operands', () => {
+    const c = new Float32Array([5])
+    wasmGemm(1, 1, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 1, 0, c, 0, 1)
+    expect(c[0]).toBe(5)
+    expect(() => wasmGemm(1, 1, 1, new Float64Array(1), 0, 1, 1, new Float32Array(1), 0, 1, 1, c, 0, 1)).toThrow(
+      'wasmGemm: operands must be Float32Array, got Float64Array, Float32Array, Float32Array',
+    )
+  })
+
+  it('is not loaded when the engine cannot validate SIMD', async () => {
+    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false)
+    expect(loadWasmGemmSync()).toBeNull()
+    expect(await loadWasmGemm()).toBeNull()
+  })
+
+  it('loads asynchronously too, with the same results', async () => {
+    const asyncGemm = (await loadWasmGemm())!
+    const a = filled(9 * 7, 1)
+    const b = filled(7 * 11, 2)
+    const c1 = new Float32Array(99)
+    const c2 = new Float32Array(99)
+    wasmGemm(9, 11, 7, a, 0, 7, 1, b, 0, 11, 1, c1, 0, 11)
+    asyncGemm(9, 11, 7, a, 0, 7, 1, b, 0, 11, 1, c2, 0, 11)
+    expect(c2).toEqual(c1)
+  })
+
+  it('pays from 8³ multiply-adds on (measured crossover, see wasmGemmPays)', () => {
+    expect(wasmGemmPays(8, 8, 8)).toBe(true)
+    expect(wasmGemmPays(1, 256, 256)).toBe(true)
+    expect(wasmGemmPays(7, 8, 8)).toBe(false)
+    expect(wasmGemmPays(4, 4, 4)).toBe(false)
+  })
+
+  it('is built from assembly/gemm.ts: the committed module is up to date', () => {
+    const root = resolve(import.meta.dirname, '../../..')
+    const dir = mkdtempSync(join(tmpdir(), 'gd-wasm-'))
+    try {
+      const out = join(dir, 'gemmWasm.ts')
+      execFileSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), out], { cwd: root, stdio: 'pipe' })
+      const committed = readFileSync(join(root, 'src/kernels/wasm/gemmWasm.ts'), 'utf8')
+      // on failure: run `pnpm --filter @gd/tensor build:wasm` and commit src/kernels/wasm/gemmWasm.ts
+      expect(readFileSync(out, 'utf8')).toBe(committed)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
