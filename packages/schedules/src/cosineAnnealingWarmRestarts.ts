@@ -1,4 +1,4 @@
-import { checkOptions, finite, positiveInteger } from './internal/check.js'
+import { finite, positiveInteger, readOptions } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link cosineAnnealingWarmRestarts}. */
@@ -42,11 +42,12 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
   const name = 'cosineAnnealingWarmRestarts'
-  checkOptions(name, options, ['init', 'end', 'period', 'periodMultiplier'])
-  const init = finite(name, 'init', options.init)
-  const end = finite(name, 'end', options.end ?? 0)
-  const period = positiveInteger(name, 'period', options.period)
-  const multiplier = positiveInteger(name, 'periodMultiplier', options.periodMultiplier ?? 1)
+  const { init, end, period, periodMultiplier: multiplier } = readOptions(name, options, {
+    init: finite,
+    end: [finite, 0],
+    period: positiveInteger,
+    periodMultiplier: [positiveInteger, 1],
+  })
   return (step) => {
     checkStep(name, step)
     let length = period

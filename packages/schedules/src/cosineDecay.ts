@@ -1,4 +1,4 @@
-import { checkOptions, finite, inInterval, positive, positiveInteger } from './internal/check.js'
+import { finite, inInterval, positive, positiveInteger, readOptions } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link cosineDecay}. */
@@ -38,11 +38,12 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const name = 'cosineDecay'
-  checkOptions(name, options, ['init', 'decaySteps', 'alpha', 'exponent'])
-  const init = finite(name, 'init', options.init)
-  const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
-  const alpha = inInterval(name, 'alpha', options.alpha ?? 0, '[0, 1]')
-  const exponent = positive(name, 'exponent', options.exponent ?? 1)
+  const { init, decaySteps, alpha, exponent } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    alpha: [inInterval('[0, 1]'), 0],
+    exponent: [positive, 1],
+  })
   return (step) => {
     checkStep(name, step)
     const done = Math.min(step, decaySteps)

@@ -1,4 +1,4 @@
-import { checkOptions, finite, inInterval, oneOf, positiveInteger } from './internal/check.js'
+import { finite, inInterval, oneOf, positiveInteger, readOptions, unchecked } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** The amplitude policies of {@link cyclic}. */
@@ -59,14 +59,17 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
-  checkOptions(name, options, ['init', 'peak', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode'])
-  const init = finite(name, 'init', options.init)
-  const peak = finite(name, 'peak', options.peak)
-  const up = positiveInteger(name, 'stepSizeUp', options.stepSizeUp ?? 2000)
+  const { init, peak, stepSizeUp: up, mode, gamma, scaleMode } = readOptions(name, options, {
+    init: finite,
+    peak: finite,
+    stepSizeUp: [positiveInteger, 2000],
+    stepSizeDown: unchecked, // defaults to stepSizeUp, checked below
+    mode: [oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'],
+    gamma: [inInterval('(0, 1]'), 1],
+    scaleFn: unchecked,
+    scaleMode: [oneOf(['cycle', 'iterations']), 'cycle'],
+  })
   const down = positiveInteger(name, 'stepSizeDown', options.stepSizeDown ?? up)
-  const mode = oneOf(name, 'mode', options.mode ?? 'triangular', ['triangular', 'triangular2', 'expRange'])
-  const gamma = inInterval(name, 'gamma', options.gamma ?? 1, '(0, 1]')
-  const scaleMode = oneOf(name, 'scaleMode', options.scaleMode ?? 'cycle', ['cycle', 'iterations'])
   const custom = options.scaleFn
   if (custom !== undefined && typeof custom !== 'function') {
     throw new Error(`${name}: scaleFn must be a function, got ${String(custom)}`)

@@ -1,4 +1,4 @@
-import { checkOptions, finite, isBoolean, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { finite, isBoolean, nonNegativeInteger, positive, positiveInteger, readOptions, unchecked } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link exponentialDecay}. */
@@ -44,12 +44,14 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
-  checkOptions(name, options, ['init', 'decaySteps', 'decayRate', 'transitionBegin', 'staircase', 'end'])
-  const init = finite(name, 'init', options.init)
-  const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
-  const decayRate = positive(name, 'decayRate', options.decayRate)
-  const begin = nonNegativeInteger(name, 'transitionBegin', options.transitionBegin ?? 0)
-  const staircase = isBoolean(name, 'staircase', options.staircase ?? false)
+  const { init, decaySteps, decayRate, transitionBegin: begin, staircase } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    decayRate: positive,
+    transitionBegin: [nonNegativeInteger, 0],
+    staircase: [isBoolean, false],
+    end: unchecked, // optional, checked below
+  })
   const end = options.end === undefined ? undefined : finite(name, 'end', options.end)
   if (end !== undefined && decayRate < 1 && end > init) {
     throw new Error(`${name}: end must not exceed init when decayRate < 1, got end ${end} > init ${init}`)

@@ -1,4 +1,4 @@
-import { checkOptions, finite, isBoolean, positive, positiveInteger } from './internal/check.js'
+import { readOptions, finite, isBoolean, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link inverseTimeDecay}. */
@@ -34,11 +34,12 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
   const name = 'inverseTimeDecay'
-  checkOptions(name, options, ['init', 'decaySteps', 'decayRate', 'staircase'])
-  const init = finite(name, 'init', options.init)
-  const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
-  const decayRate = positive(name, 'decayRate', options.decayRate)
-  const staircase = isBoolean(name, 'staircase', options.staircase ?? false)
+  const { init, decaySteps, decayRate, staircase } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    decayRate: positive,
+    staircase: [isBoolean, false],
+  })
   return (step) => {
     checkStep(name, step)
     const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps

@@ -1,4 +1,4 @@
-import { checkOptions, finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
+import { readOptions, finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link linear}. */
@@ -36,11 +36,12 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const name = 'linear'
-  checkOptions(name, options, ['init', 'end', 'transitionSteps', 'transitionBegin'])
-  const init = finite(name, 'init', options.init)
-  const end = finite(name, 'end', options.end)
-  const steps = positiveInteger(name, 'transitionSteps', options.transitionSteps)
-  const begin = nonNegativeInteger(name, 'transitionBegin', options.transitionBegin ?? 0)
+  const { init, end, transitionSteps: steps, transitionBegin: begin } = readOptions(name, options, {
+    init: finite,
+    end: finite,
+    transitionSteps: positiveInteger,
+    transitionBegin: [nonNegativeInteger, 0],
+  })
   return (step) => {
     checkStep(name, step)
     const done = step - begin

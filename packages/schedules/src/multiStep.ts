@@ -1,4 +1,4 @@
-import { checkOptions, finite, increasingSteps, inInterval } from './internal/check.js'
+import { readOptions, finite, increasingSteps, inInterval } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
 
@@ -34,10 +34,11 @@ export interface MultiStepOptions {
  */
 export function multiStep(options: MultiStepOptions): Schedule {
   const name = 'multiStep'
-  checkOptions(name, options, ['init', 'milestones', 'gamma'])
-  const init = finite(name, 'init', options.init)
-  const milestones = increasingSteps(name, 'milestones', options.milestones)
-  const gamma = inInterval(name, 'gamma', options.gamma ?? 0.1, '(0, 1]')
+  const { init, milestones, gamma } = readOptions(name, options, {
+    init: finite,
+    milestones: increasingSteps,
+    gamma: [inInterval('(0, 1]'), 0.1],
+  })
   return (step) => {
     checkStep(name, step)
     return init * gamma ** countAtOrBelow(milestones, step)

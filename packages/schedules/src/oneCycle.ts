@@ -100,8 +100,9 @@ export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
   checkOptions(name, options, [...phaseKeys, 'baseMomentum', 'maxMomentum'])
   const layout = phaseLayout(name, options)
-  const base = inInterval(name, 'baseMomentum', options.baseMomentum ?? 0.85, '[0, 1]')
-  const max = inInterval(name, 'maxMomentum', options.maxMomentum ?? 0.95, '[0, 1]')
+  const momentum = inInterval('[0, 1]')
+  const base = momentum(name, 'baseMomentum', options.baseMomentum ?? 0.85)
+  const max = momentum(name, 'maxMomentum', options.maxMomentum ?? 0.95)
   if (base > max) {
     throw new Error(`${name}: baseMomentum must not exceed maxMomentum, got ${base} > ${max}`)
   }
@@ -123,8 +124,8 @@ interface PhaseLayout {
 
 function phaseLayout(name: string, options: OneCyclePhaseOptions): PhaseLayout {
   const total = positiveInteger(name, 'totalSteps', options.totalSteps)
-  const pct = inInterval(name, 'pctStart', options.pctStart ?? 0.3, '(0, 1)')
-  const interpolation = oneOf(name, 'interpolation', options.interpolation ?? 'cosine', interpolations)
+  const pct = inInterval('(0, 1)')(name, 'pctStart', options.pctStart ?? 0.3)
+  const interpolation = oneOf(interpolations)(name, 'interpolation', options.interpolation ?? 'cosine')
   const threePhase = isBoolean(name, 'threePhase', options.threePhase ?? false)
   const rise = pct * total
   if (rise <= 1) {

@@ -46,7 +46,7 @@ export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Sche
   const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
   const count = boundaries.length + 1
   const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')
-  const kind = oneOf(name, 'interpolation', options.interpolation ?? 'linear', interpolations)
+  const kind = oneOf(interpolations)(name, 'interpolation', options.interpolation ?? 'linear')
   const anchors = [0, ...boundaries]
   return (step) => {
     checkStep(name, step)

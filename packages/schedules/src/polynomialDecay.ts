@@ -1,4 +1,4 @@
-import { checkOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link polynomialDecay}. */
@@ -38,12 +38,13 @@ export interface PolynomialDecayOptions {
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const name = 'polynomialDecay'
-  checkOptions(name, options, ['init', 'end', 'power', 'decaySteps', 'transitionBegin'])
-  const init = finite(name, 'init', options.init)
-  const end = finite(name, 'end', options.end ?? 0)
-  const power = positive(name, 'power', options.power ?? 1)
-  const decaySteps = positiveInteger(name, 'decaySteps', options.decaySteps)
-  const begin = nonNegativeInteger(name, 'transitionBegin', options.transitionBegin ?? 0)
+  const { init, end, power, decaySteps, transitionBegin: begin } = readOptions(name, options, {
+    init: finite,
+    end: [finite, 0],
+    power: [positive, 1],
+    decaySteps: positiveInteger,
+    transitionBegin: [nonNegativeInteger, 0],
+  })
   return (step) => {
     checkStep(name, step)
     const done = step - begin

@@ -1,4 +1,4 @@
-import { checkOptions, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, show } from './internal/check.js'
+import { readOptions, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, show } from './internal/check.js'
 
 /** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
 export interface ReduceOnPlateauOptions {
@@ -96,29 +96,19 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  checkOptions(name, options, [
-    'init',
-    'mode',
-    'factor',
-    'patience',
-    'threshold',
-    'thresholdMode',
-    'cooldown',
-    'minValue',
-    'eps',
-  ])
-  const init = finite(name, 'init', options.init) + 0 // −0 becomes 0, as JSON would make it
-  const mode = oneOf(name, 'mode', options.mode ?? 'min', ['min', 'max'])
-  const factor = inInterval(name, 'factor', options.factor ?? 0.1, '(0, 1)')
-  const patience = nonNegativeInteger(name, 'patience', options.patience ?? 10)
-  const threshold = nonNegative(name, 'threshold', options.threshold ?? 1e-4)
-  const thresholdMode = oneOf(name, 'thresholdMode', options.thresholdMode ?? 'relative', [
-    'relative',
-    'absolute',
-  ])
-  const cooldown = nonNegativeInteger(name, 'cooldown', options.cooldown ?? 0)
-  const minValue = nonNegative(name, 'minValue', options.minValue ?? 0)
-  const eps = nonNegative(name, 'eps', options.eps ?? 1e-8)
+  const o = readOptions(name, options, {
+    init: finite,
+    mode: [oneOf(['min', 'max']), 'min'],
+    factor: [inInterval('(0, 1)'), 0.1],
+    patience: [nonNegativeInteger, 10],
+    threshold: [nonNegative, 1e-4],
+    thresholdMode: [oneOf(['relative', 'absolute']), 'relative'],
+    cooldown: [nonNegativeInteger, 0],
+    minValue: [nonNegative, 0],
+    eps: [nonNegative, 1e-8],
+  })
+  const { mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps } = o
+  const init = o.init + 0 // −0 becomes 0, as JSON would make it
   if (init < minValue) {
     throw new Error(`${name}: init must not be below minValue, got init ${init} < minValue ${minValue}`)
   }

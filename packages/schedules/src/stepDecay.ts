@@ -1,4 +1,4 @@
-import { checkOptions, finite, inInterval, positiveInteger } from './internal/check.js'
+import { readOptions, finite, inInterval, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link stepDecay}. */
@@ -32,10 +32,11 @@ export interface StepDecayOptions {
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
   const name = 'stepDecay'
-  checkOptions(name, options, ['init', 'stepSize', 'gamma'])
-  const init = finite(name, 'init', options.init)
-  const stepSize = positiveInteger(name, 'stepSize', options.stepSize)
-  const gamma = inInterval(name, 'gamma', options.gamma ?? 0.1, '(0, 1]')
+  const { init, stepSize, gamma } = readOptions(name, options, {
+    init: finite,
+    stepSize: positiveInteger,
+    gamma: [inInterval('(0, 1]'), 0.1],
+  })
   return (step) => {
     checkStep(name, step)
     return init * gamma ** Math.floor(step / stepSize)

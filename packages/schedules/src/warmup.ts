@@ -1,4 +1,4 @@
-import { checkOptions, finite, isSchedule, nonNegativeInteger } from './internal/check.js'
+import { readOptions, finite, isSchedule, nonNegativeInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link warmup}. */
@@ -38,10 +38,11 @@ export interface WarmupOptions {
  */
 export function warmup(options: WarmupOptions): Schedule {
   const name = 'warmup'
-  checkOptions(name, options, ['init', 'warmupSteps', 'schedule'])
-  const init = finite(name, 'init', options.init ?? 0)
-  const warmupSteps = nonNegativeInteger(name, 'warmupSteps', options.warmupSteps)
-  const schedule = isSchedule(name, 'schedule', options.schedule)
+  const { init, warmupSteps, schedule } = readOptions(name, options, {
+    init: [finite, 0],
+    warmupSteps: nonNegativeInteger,
+    schedule: isSchedule,
+  })
   const peak = schedule(0)
   if (!Number.isFinite(peak)) {
     throw new Error(`${name}: schedule(0) must be a finite number, got ${peak}`)

@@ -1,4 +1,4 @@
-import { checkOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link warmupCosineDecay}. */
@@ -44,13 +44,14 @@ export interface WarmupCosineDecayOptions {
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   const name = 'warmupCosineDecay'
-  checkOptions(name, options, ['init', 'peak', 'warmupSteps', 'totalSteps', 'end', 'exponent'])
-  const init = finite(name, 'init', options.init ?? 0)
-  const peak = finite(name, 'peak', options.peak)
-  const end = finite(name, 'end', options.end ?? 0)
-  const exponent = positive(name, 'exponent', options.exponent ?? 1)
-  const warmupSteps = nonNegativeInteger(name, 'warmupSteps', options.warmupSteps)
-  const totalSteps = positiveInteger(name, 'totalSteps', options.totalSteps)
+  const { init, peak, warmupSteps, totalSteps, end, exponent } = readOptions(name, options, {
+    init: [finite, 0],
+    peak: finite,
+    warmupSteps: nonNegativeInteger,
+    totalSteps: positiveInteger,
+    end: [finite, 0],
+    exponent: [positive, 1],
+  })
   if (totalSteps <= warmupSteps) {
     throw new Error(
       `${name}: totalSteps must exceed warmupSteps, got totalSteps ${totalSteps} <= warmupSteps ${warmupSteps}`,

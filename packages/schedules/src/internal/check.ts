@@ -13,68 +13,38 @@ function fail(fn: string, key: string, what: string, value: unknown): never {
   throw new Error(`${fn}: ${key} must be ${what}, got ${show(value)}`)
 }
 
-export function finite(fn: string, key: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(fn, key, 'a finite number', value)
-  return value
+/** Checks one option of function `fn` and returns it, or throws `<fn>: <key> must be ..., got ...`. */
+export type Check<T = any> = (fn: string, key: string, value: T) => T
+
+/** A check that accepts the values `ok` approves and otherwise says they must be `what`. */
+function rule<T>(what: string, ok: (value: T) => boolean): Check<T> {
+  return (fn, key, value) => (ok(value) ? value : fail(fn, key, what, value))
 }
 
-export function positive(fn: string, key: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    fail(fn, key, 'a positive finite number', value)
-  }
-  return value
+// Number.isFinite and Number.isSafeInteger are false for anything but a number.
+export const finite = /* @__PURE__ */ rule<number>('a finite number', Number.isFinite)
+export const positive = /* @__PURE__ */ rule<number>('a positive finite number', (v) => Number.isFinite(v) && v > 0)
+export const nonNegative = /* @__PURE__ */ rule<number>('a non-negative finite number', (v) => Number.isFinite(v) && v >= 0)
+export const positiveInteger = /* @__PURE__ */ rule<number>('a positive integer', (v) => Number.isSafeInteger(v) && v > 0)
+export const nonNegativeInteger = /* @__PURE__ */ rule<number>('a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0)
+export const isBoolean = /* @__PURE__ */ rule<boolean>('a boolean', (v) => typeof v === 'boolean')
+export const isSchedule = /* @__PURE__ */ rule<any>('a schedule (a function of the step)', (v) => typeof v === 'function')
+/** Accepts anything: the caller checks the option itself. */
+export const unchecked: Check = (_fn, _key, value) => value
+
+/** A number in the interval `interval` (`(0, 1)`, `(0, 1]` or `[0, 1]`). */
+export function inInterval(interval: '(0, 1)' | '(0, 1]' | '[0, 1]'): Check<number> {
+  return rule(
+    `in ${interval}`,
+    (v) => typeof v === 'number' && v <= 1 && (interval === '[0, 1]' ? v >= 0 : v > 0) && (interval !== '(0, 1)' || v < 1),
+  )
 }
 
-export function nonNegative(fn: string, key: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    fail(fn, key, 'a non-negative finite number', value)
-  }
-  return value
-}
-
-export function positiveInteger(fn: string, key: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) fail(fn, key, 'a positive integer', value)
-  return value
-}
-
-export function nonNegativeInteger(fn: string, key: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) fail(fn, key, 'a non-negative integer', value)
-  return value
-}
-
-/** `value` in the interval `(low, high]` (or `[low, high]` etc., as `interval` says). */
-export function inInterval(
-  fn: string,
-  key: string,
-  value: number,
-  interval: '(0, 1)' | '(0, 1]' | '[0, 1]',
-): number {
-  const ok =
-    typeof value === 'number' &&
-    value <= 1 &&
-    (interval === '[0, 1]' ? value >= 0 : value > 0) &&
-    (interval !== '(0, 1)' || value < 1)
-  if (!ok) fail(fn, key, `in ${interval}`, value)
-  return value
-}
-
-export function oneOf<T extends string>(fn: string, key: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) {
-    const list = allowed.map(show)
-    const words = list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : `${list[0]}`
-    fail(fn, key, words, value)
-  }
-  return value
-}
-
-export function isBoolean(fn: string, key: string, value: boolean): boolean {
-  if (typeof value !== 'boolean') fail(fn, key, 'a boolean', value)
-  return value
-}
-
-export function isSchedule<F>(fn: string, key: string, value: F): F {
-  if (typeof value !== 'function') fail(fn, key, 'a schedule (a function of the step)', value)
-  return value
+/** One of the strings `allowed`; the message lists them as `'a', 'b' or 'c'`. */
+export function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
+  const list = allowed.map(show)
+  const words = list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : `${list[0]}`
+  return rule(words, (v) => allowed.includes(v))
 }
 
 /** A list of strictly increasing positive integer steps (may be empty unless `nonEmpty`). */
@@ -114,14 +84,39 @@ export function finiteList(
  * `options` must be a plain object whose keys are all in `keys`, so a misspelt option fails
  * loudly instead of silently taking its default (same message as @gd/optimizers).
  */
-export function checkOptions<T extends object>(fn: string, options: T, keys: readonly (keyof T & string)[]): T {
+export function checkOptions<T extends object>(fn: string, options: T, keys: readonly string[]): T {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new Error(`${fn}: options must be an object, got ${show(options)}`)
   }
   for (const key of Object.keys(options)) {
-    if (!(keys as readonly string[]).includes(key)) {
+    if (!keys.includes(key)) {
       throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
     }
   }
   return options
+}
+
+/** How {@link readOptions} reads one option: a check, or a check and the default for a missing value. */
+export type Field = Check | readonly [Check, unknown]
+
+/**
+ * Checks `options` with {@link checkOptions} (the keys of `fields`, in order, are the known ones),
+ * then reads every field in that order: the given value, or its default when missing (`??`), passed
+ * through its check.
+ */
+export function readOptions<T extends object>(
+  fn: string,
+  options: T,
+  fields: { readonly [K in keyof T]-?: Field },
+): Required<T> {
+  const keys = Object.keys(fields)
+  checkOptions(fn, options, keys)
+  const given = options as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const key of keys) {
+    const field = (fields as Record<string, Field>)[key]!
+    const [check, fallback] = typeof field === 'function' ? [field, undefined] : field
+    out[key] = check(fn, key, given[key] ?? fallback)
+  }
+  return out as Required<T>
 }
