@@ -132,9 +132,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
 
   const step = (state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState => {
     checkState(name, state)
-    if (typeof metric !== 'number' || !Number.isFinite(metric)) {
-      throw new Error(`${name}: metric must be a finite number, got ${show(metric)}`)
-    }
+    finite(name, 'metric', metric)
     const next = { ...state, steps: state.steps + 1 }
     if (isBetter(metric, state.best)) {
       next.best = metric === 0 ? 0 : metric // store −0 as 0, which is what JSON would give back
@@ -183,8 +181,7 @@ function checkState(name: string, state: ReduceOnPlateauState): void {
   }
   finite(name, 'state.value', state.value)
   if (state.best !== null) finite(name, 'state.best', state.best)
-  nonNegativeInteger(name, 'state.badSteps', state.badSteps)
-  nonNegativeInteger(name, 'state.cooldownLeft', state.cooldownLeft)
-  nonNegativeInteger(name, 'state.steps', state.steps)
-  nonNegativeInteger(name, 'state.reductions', state.reductions)
+  for (const key of ['badSteps', 'cooldownLeft', 'steps', 'reductions'] as const) {
+    nonNegativeInteger(name, `state.${key}`, state[key])
+  }
 }

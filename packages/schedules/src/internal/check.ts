@@ -47,21 +47,12 @@ export function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
   return rule(words, (v) => allowed.includes(v))
 }
 
-/** A list of strictly increasing positive integer steps (may be empty unless `nonEmpty`). */
-export function increasingSteps(
-  fn: string,
-  key: string,
-  value: readonly number[],
-  nonEmpty = false,
-): readonly number[] {
+/** A list (possibly empty) of strictly increasing positive integer steps, copied. */
+export function increasingSteps(fn: string, key: string, value: readonly number[]): readonly number[] {
   const ok =
     Array.isArray(value) &&
-    (!nonEmpty || value.length > 0) &&
     value.every((b, i) => Number.isSafeInteger(b) && b > 0 && (i === 0 || b > (value[i - 1] ?? 0)))
-  if (!ok) {
-    const what = `${nonEmpty ? 'a non-empty list of' : ''} strictly increasing positive integers`
-    fail(fn, key, what.trim(), value)
-  }
+  if (!ok) fail(fn, key, 'strictly increasing positive integers', value)
   return [...value]
 }
 
