@@ -1,7 +1,9 @@
 /**
- * Speed of the pure-JavaScript kernels: matmul (plain, each operand transposed by flag, and a
- * transposed view), conv2d forward and both gradients, and pooling. Prints the median of 7 timed
- * runs after 2 warm-up runs. One core; numbers move with whatever else the machine is doing.
+ * Speed of the kernels: matmul (plain, each operand transposed by flag, and a transposed view),
+ * conv2d forward and both gradients, and pooling. float32 products run twice, on the JavaScript gemm
+ * (`useWasm(false)`) and on the WebAssembly SIMD128 gemm the seam picks by default, with the ratio.
+ * Prints the median of 7 timed runs after 2 warm-up runs. One core; numbers move with whatever else
+ * the machine is doing.
  *
  *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts
  */
@@ -12,9 +14,11 @@ import {
   conv2d,
   conv2dBackwardFilter,
   conv2dBackwardInput,
+  kernelBackend,
   matmul,
   maxPool2d,
   maxPool2dBackward,
+  useWasm,
   type Conv2dOptions,
 } from '@gd/tensor'
 
@@ -50,11 +54,25 @@ function row(label: string, ms: number, flops: number): void {
   console.log(`${label.padEnd(44)} ${ms.toFixed(2).padStart(9)} ms ${gflops.toFixed(2).padStart(7)} GFLOP/s`)
 }
 
-console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)\n`)
+/** Times `run` on the JavaScript gemm and on the default (Wasm) one, one row with both and the ratio. */
+function compare(label: string, run: () => unknown, flops: number): void {
+  const restore = useWasm(false)
+  const js = time(run)
+  restore()
+  const wasm = time(run)
+  const rate = (ms: number): string => `${ms.toFixed(2).padStart(9)} ms ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s`
+  console.log(`${label.padEnd(44)} js ${rate(js)}   wasm ${rate(wasm)}   ${(js / wasm).toFixed(1).padStart(5)}×`)
+}
+
+console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)`)
+console.log(`gemm backend by default: ${kernelBackend()}\n`)
 
 {
-  // let the JIT reach its top tier on the gemm loops before anything is timed
+  // let the JIT reach its top tier on the gemm loops (both backends) before anything is timed
   const w = randomTensor([256, 256])
+  const restore = useWasm(false)
+  for (let i = 0; i < 20; i++) matmul(w, w)
+  restore()
   for (let i = 0; i < 20; i++) matmul(w, w)
 }
 
@@ -63,12 +81,11 @@ for (const n of [256, 512, 1024]) {
   const b = randomTensor([n, n])
   const bView = new Tensor(b.storage, [n, n], 'float32', [1, n])
   const flops = 2 * n ** 3
-  const plain = time(() => matmul(a, b))
-  row(`matmul ${n}: A·B`, plain, flops)
-  row(`matmul ${n}: A·Bᵀ (transposeB)`, time(() => matmul(a, b, { transposeB: true })), flops)
-  row(`matmul ${n}: Aᵀ·B (transposeA)`, time(() => matmul(a, b, { transposeA: true })), flops)
-  row(`matmul ${n}: Aᵀ·Bᵀ (both flags)`, time(() => matmul(a, b, { transposeA: true, transposeB: true })), flops)
-  row(`matmul ${n}: A·view (strides [1, n])`, time(() => matmul(a, bView)), flops)
+  compare(`matmul ${n}: A·B`, () => matmul(a, b), flops)
+  compare(`matmul ${n}: A·Bᵀ (transposeB)`, () => matmul(a, b, { transposeB: true }), flops)
+  compare(`matmul ${n}: Aᵀ·B (transposeA)`, () => matmul(a, b, { transposeA: true }), flops)
+  compare(`matmul ${n}: Aᵀ·Bᵀ (both flags)`, () => matmul(a, b, { transposeA: true, transposeB: true }), flops)
+  compare(`matmul ${n}: A·view (strides [1, n])`, () => matmul(a, bView), flops)
   console.log()
 }
 
@@ -93,9 +110,9 @@ for (const c of convCases) {
   const dy = randomTensor([...y.shape])
   const flops = 2 * y.size * c.w[1]! * c.w[2]! * c.w[3]!
   console.log(c.name)
-  row('  forward', time(() => conv2d(x, w, c.options)), flops)
-  row('  backward input', time(() => conv2dBackwardInput(dy, w, c.x, c.options)), flops)
-  row('  backward filter', time(() => conv2dBackwardFilter(x, dy, c.w, c.options)), flops)
+  compare('  forward', () => conv2d(x, w, c.options), flops)
+  compare('  backward input', () => conv2dBackwardInput(dy, w, c.x, c.options), flops)
+  compare('  backward filter', () => conv2dBackwardFilter(x, dy, c.w, c.options), flops)
 }
 
 console.log('\npool 2x2 s2, x[32,32,32,32]')
