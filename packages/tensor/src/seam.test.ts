@@ -12,6 +12,9 @@ afterEach(() => {
 
 const defaultGemm = kernels.gemm
 
+/** The engine's WebAssembly object (the package's types leave it out; see wasmGemm.ts). */
+const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
+
 function filled(shape: [number, number], seed: number): Tensor<'float32'> {
   const data = new Float32Array(shape[0] * shape[1])
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(seed * 3.7 + i * 0.9)
@@ -116,7 +119,7 @@ describe('gemm backend selection', () => {
   })
 
   it('falls back to JavaScript when the engine has no Wasm SIMD', async () => {
-    vi.spyOn(WebAssembly, 'validate').mockReturnValue(false)
+    vi.spyOn(wasmApi, 'validate').mockReturnValue(false)
     vi.resetModules() // fresh module state: nothing loaded yet
     const seam = await import('./seam.js')
     const fresh = await import('./matmul.js')
