@@ -29,6 +29,7 @@ export default defineConfig({
           { text: 'Cost functions and output units', link: '/guide/cost-functions' },
           { text: 'Schedules', link: '/guide/schedules' },
           { text: 'Vanishing and exploding gradients', link: '/guide/init' },
+          { text: 'Extending @gd', link: '/guide/extending' },
         ],
       },
     ],
