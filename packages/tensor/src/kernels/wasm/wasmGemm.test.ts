@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { gemm as jsGemm } from '../gemm.js'
-import { gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmGemmPays, wasmSimdSupported } from './wasmGemm.js'
+import {
+  bestGemmWasm,
+  gemmWasmBytes,
+  loadWasmGemm,
+  loadWasmGemmSync,
+  wasmGemmPays,
+  wasmSimdSupported,
+} from './wasmGemm.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -149,6 +156,31 @@ describe('wasm gemm', () => {
     asyncGemm(9, 11, 7, a, 0, 7, 1, b, 0, 11, 1, c2, 0, 11)
     expect(c2).toEqual(c1)
   })
+
+  it('uses the relaxed-SIMD build where the engine has it, with results in the same bound', () => {
+    // Node 20 validates relaxed SIMD only behind a flag: here the plain build runs...
+    expect(bestGemmWasm()?.relaxed).toBe(false)
+    expect(wasmSimdSupported(gemmWasmBytes(true))).toBe(false)
+    // ...so run a product in a child Node with the flag on (tsx loads this TypeScript source there)
+    const [m, n, k] = [37, 41, 29]
+    const probe = `
+      const w = await import(${JSON.stringify(join(import.meta.dirname, 'wasmGemm.ts'))})
+      const fill = (len, seed) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed * 7.1 + i * 1.3))
+      const c = new Float32Array(${m * n})
+      w.loadWasmGemmSync()(${m}, ${n}, ${k}, fill(${m * k}, 1), 0, ${k}, 1, fill(${k * n}, 2), 0, 1, ${k}, c, 0, ${n})
+      console.log(JSON.stringify({ relaxed: w.bestGemmWasm()?.relaxed, c: [...c] }))`
+    const out = execFileSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', probe],
+      { cwd: import.meta.dirname, stdio: 'pipe', encoding: 'utf8' },
+    )
+    const result = JSON.parse(out) as { relaxed: boolean; c: number[] }
+    expect(result.relaxed).toBe(true)
+    const want = new Float32Array(m * n)
+    jsGemm(m, n, k, filled(m * k, 1), 0, k, 1, filled(k * n, 2), 0, 1, k, want, 0, n)
+    // |a|, |b| ≤ 1: the error bound of the property test above, 2 (k + 2) u Σ|a b| ≤ 2·31·2⁻²⁴·29 ≈ 1.1e-4
+    for (let i = 0; i < m * n; i++) expect(Math.abs(result.c[i]! - want[i]!)).toBeLessThan(1.1e-4)
+  }, 60_000)
 
   it('pays from 8³ multiply-adds on (measured crossover, see wasmGemmPays)', () => {
     expect(wasmGemmPays(8, 8, 8)).toBe(true)

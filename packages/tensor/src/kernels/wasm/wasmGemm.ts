@@ -11,10 +11,16 @@
  * the kernel's packing reads through the strides) and the `m × n` block of C into the module's
  * memory, runs, and copies C back. The copies are O(m k + k n + m n) against 2 m n k flops, which is
  * why {@link wasmGemmPays} keeps small products on the JavaScript kernel.
+ *
+ * Two builds ship: SIMD128 (Node ≥ 16.4, every current browser) and SIMD128 + relaxed SIMD, whose
+ * fused multiply-add passes the plain build's floating-point port limit (Chrome ≥ 114 by default;
+ * Node 20 only with `--experimental-wasm-relaxed-simd`). The relaxed one is used when the engine
+ * validates it. Its results may differ from the plain build in the last bit (fused or not is the
+ * engine's choice), within the same float32 error bound.
  * @module
  */
 import { gemm as jsGemm, type FloatArray } from '../gemm.js'
-import { gemmWasmBase64 } from './gemmWasm.js'
+import { gemmRelaxedWasmBase64, gemmWasmBase64 } from './gemmWasm.js'
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the package compiles against
@@ -67,17 +73,17 @@ export function wasmGemmPays(m: number, n: number, k: number): boolean {
   return m * n * k >= 512
 }
 
-/** The module's bytes, decoded from the inlined base64 (`atob` exists in Node ≥ 16 and in browsers). */
-export function gemmWasmBytes(): Uint8Array {
-  const text = atob(gemmWasmBase64)
+/** A build's bytes, decoded from the inlined base64 (`atob` exists in Node ≥ 16 and in browsers). */
+export function gemmWasmBytes(relaxed = false): Uint8Array {
+  const text = atob(relaxed ? gemmRelaxedWasmBase64 : gemmWasmBase64)
   const bytes = new Uint8Array(text.length)
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
   return bytes
 }
 
 /**
- * Whether this engine runs the module: WebAssembly exists and validates it (the module uses SIMD128
- * opcodes, so an engine without SIMD rejects it here rather than failing later).
+ * Whether this engine runs a build: WebAssembly exists and validates it (the builds use SIMD128,
+ * and relaxed SIMD, opcodes, so an engine without them rejects the bytes here, not later).
  *
  * @example
  * ```ts
@@ -89,7 +95,22 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
 }
 
 /**
- * Compiles and instantiates the module synchronously; null when SIMD is missing or the engine
+ * The best build this engine runs: relaxed SIMD if it validates, else plain SIMD128, else null.
+ *
+ * @example
+ * ```ts
+ * bestGemmWasm()?.relaxed // false on Node 20 without --experimental-wasm-relaxed-simd
+ * ```
+ */
+export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
+  const relaxed = gemmWasmBytes(true)
+  if (wasmSimdSupported(relaxed)) return { bytes: relaxed, relaxed: true }
+  const plain = gemmWasmBytes(false)
+  return wasmSimdSupported(plain) ? { bytes: plain, relaxed: false } : null
+}
+
+/**
+ * Compiles and instantiates the best build synchronously; null when SIMD is missing or the engine
  * refuses a synchronous compile (some browsers do on the main thread: use the async path there).
  *
  * @example
@@ -99,9 +120,9 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
  */
 export function loadWasmGemmSync(): GemmKernel | null {
   try {
-    const bytes = gemmWasmBytes()
-    if (!wasmSimdSupported(bytes)) return null
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {})
+    const best = bestGemmWasm()
+    if (best === null) return null
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(best.bytes), {})
     return wasmGemmFrom(instance.exports as unknown as GemmExports)
   } catch {
     return null
@@ -109,7 +130,7 @@ export function loadWasmGemmSync(): GemmKernel | null {
 }
 
 /**
- * Compiles and instantiates the module asynchronously (the path browsers prefer); null when
+ * Compiles and instantiates the best build asynchronously (the path browsers prefer); null when
  * WebAssembly or SIMD is missing.
  *
  * @example
@@ -119,9 +140,9 @@ export function loadWasmGemmSync(): GemmKernel | null {
  */
 export async function loadWasmGemm(): Promise<GemmKernel | null> {
   try {
-    const bytes = gemmWasmBytes()
-    if (!wasmSimdSupported(bytes)) return null
-    const { instance } = await WebAssembly.instantiate(bytes, {})
+    const best = bestGemmWasm()
+    if (best === null) return null
+    const { instance } = await WebAssembly.instantiate(best.bytes, {})
     return wasmGemmFrom(instance.exports as unknown as GemmExports)
   } catch {
     return null
