@@ -28,6 +28,7 @@ export default defineConfig({
           { text: 'Batch, stochastic, mini-batch', link: '/guide/batch-size' },
           { text: 'Cost functions and output units', link: '/guide/cost-functions' },
           { text: 'Schedules', link: '/guide/schedules' },
+          { text: 'Local minima and saddle points', link: '/guide/local-minima' },
           { text: 'Vanishing and exploding gradients', link: '/guide/init' },
           { text: 'Extending @gd', link: '/guide/extending' },
         ],
