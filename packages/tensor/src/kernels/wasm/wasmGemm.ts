@@ -10,7 +10,9 @@
  * it will read (strides and offset kept, so a transposed or strided operand is copied as it lies and
  * the kernel's packing reads through the strides) and the `m × n` block of C into the module's
  * memory, runs, and copies C back. The copies are O(m k + k n + m n) against 2 m n k flops, which is
- * why {@link wasmGemmPays} keeps small products on the JavaScript kernel.
+ * why {@link wasmGemmPays} keeps small products on the JavaScript kernel. The module's memory grows
+ * to the largest product seen (3 × 1024² floats plus 1.25 MB of panels ≈ 14 MB for a 1024² matmul)
+ * and is kept for the next call; past the 4 GiB a 32-bit memory allows, the JavaScript kernel runs.
  *
  * Two builds ship: SIMD128 (Node ≥ 16.4, every current browser) and SIMD128 + relaxed SIMD, whose
  * fused multiply-add passes the plain build's floating-point port limit (Chrome ≥ 114 by default;
