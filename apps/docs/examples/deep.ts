@@ -19,7 +19,7 @@ export function weightInit(name: InitName, activation: Activation, scale = 1): I
     case 'Xavier': // σ² = 2 / (fanIn + fanOut), as Glorot and Bengio derived it for tanh
       return (key, shape) => xavierNormal(key, shape, { gain: scale })
     case 'He': // σ² = 2 / fanIn, as He et al. derived it for relu
-      return (key, shape) => mul(heNormal(key, shape, { nonlinearity: 'relu' }), scale)
+      return (key, shape) => mul(heNormal(key, shape, { nonlinearity: 'relu' }), scale) as Tensor<'float32'>
   }
 }
 
