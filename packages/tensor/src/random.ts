@@ -210,7 +210,7 @@ function locationScale<D extends FloatDType>(
   return { mean, std, dtype }
 }
 
-const scratch = new DataView(new ArrayBuffer(8))
+const scratch = /* @__PURE__ */ new DataView(/* @__PURE__ */ new ArrayBuffer(8))
 
 /** The largest float32 strictly below `x` (x finite). */
 function below32(x: number): number {

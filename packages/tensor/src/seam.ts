@@ -84,7 +84,9 @@ const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs,
   jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
 }
 
-const defaults: Readonly<Kernels> = Object.freeze({
+// Pure annotations let bundlers drop every kernel (and the inlined Wasm bytes) when nothing that
+// computes through the seam is imported.
+const defaults: Readonly<Kernels> = /* @__PURE__ */ Object.freeze({
   gemm: autoGemm,
   im2col,
   col2im,
@@ -94,7 +96,7 @@ const defaults: Readonly<Kernels> = Object.freeze({
   avgPool2dBackward: avgPoolBackward,
 })
 
-const active: Kernels = { ...defaults }
+const active: Kernels = /* @__PURE__ */ Object.assign({}, defaults)
 
 /**
  * The kernels in use right now (read-only from outside; change them with {@link useKernels}).
