@@ -49,20 +49,38 @@ export function autogradOverheadWorkload(ops: number): Workload {
         const budgetMs = 3000
         const W = np.array(w0)
         const X = np.array(x0)
-        const f = jaxValueAndGrad((w: np.Array, x: np.Array) => {
-          let h = x
-          for (let i = 0; i < rounds; i++) h = np.tanh(h.mul(w.ref).add(0.1))
-          w.dispose()
-          return h.sum()
-        })
-        const run = async () => {
-          const [value, grad] = f(W.ref, X.ref)
+        const chain = (n: number) =>
+          jaxValueAndGrad((w: np.Array, x: np.Array) => {
+            let h = x
+            for (let i = 0; i < n; i++) h = np.tanh(h.mul(w.ref).add(0.1))
+            w.dispose()
+            return h.sum()
+          })
+        const f = chain(rounds)
+        const run = async (g = f) => {
+          const [value, grad] = g(W.ref, X.ref)
           await grad.blockUntilReady()
           grad.dispose()
           return value
         }
+        // jax-js's eager tape grows fast with the graph: a full step can take minutes and exhaust the
+        // heap. Time a tenth of the graph first and refuse when the whole would blow the budget.
+        let probed = false
+        const probe = async () => {
+          const tenth = Math.max(1, Math.round(rounds / 10))
+          const start = performance.now()
+          ;(await run(chain(tenth))).dispose()
+          const ms = (performance.now() - start) * (rounds / tenth)
+          if (ms > budgetMs) {
+            throw new Error(`a step of ${tenth * 3 + 1} ops took ${((ms * tenth) / rounds / 1000).toFixed(1)} s, so the full step would take about ${(ms / 1000).toFixed(0)} s, over its ${budgetMs / 1000} s budget`)
+          }
+          probed = true
+        }
         return {
-          step: async () => (await run()).dispose(),
+          step: async () => {
+            if (!probed) await probe()
+            ;(await run()).dispose()
+          },
           budgetMs,
           check: async () => (await (await run()).data())[0]!,
           dispose: () => {
