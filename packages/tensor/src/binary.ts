@@ -1,5 +1,5 @@
 import { promoteTypes, type DType } from './dtype.js'
-import { asTensor, mapBinary, type TensorLike } from './elementwise.js'
+import { asTensor, mapBinary, type BinaryLoop, type TensorLike } from './elementwise.js'
 import { Tensor } from './tensor.js'
 
 /** The result dtype of two operands; a plain number takes the tensor's dtype. @internal */
@@ -11,11 +11,27 @@ export function resultType(a: TensorLike, b: TensorLike): DType {
 }
 
 /** Applies a binary arithmetic op; bool operands compute in int32. */
-function arithmetic(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, float = false): Tensor {
+function arithmetic(
+  op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, float = false, loop?: BinaryLoop,
+): Tensor {
   let dtype = resultType(a, b)
   if (dtype === 'bool') dtype = 'int32'
   if (float && dtype === 'int32') dtype = 'float32'
-  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn)
+  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn, loop)
+}
+
+// One loop per hot op (see BinaryLoop): sa and sb are 1 for a full operand, 0 for a scalar.
+const addLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! + B[ob + i * sb]!
+}
+const subLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! - B[ob + i * sb]!
+}
+const mulLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! * B[ob + i * sb]!
+}
+const divLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! / B[ob + i * sb]!
 }
 
 /**
@@ -28,7 +44,7 @@ function arithmetic(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y:
  * add(tensor([1, 2]), 1).toArray() // [2, 3]
  * ```
  */
-export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (x, y) => x + y)
+export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (x, y) => x + y, false, addLoop)
 
 /**
  * a − b with broadcasting.
@@ -38,7 +54,7 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a
  * sub(tensor([5, 6]), 1).toArray() // [4, 5]
  * ```
  */
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (x, y) => x - y)
+export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (x, y) => x - y, false, subLoop)
 
 /**
  * a · b elementwise with broadcasting.
@@ -48,7 +64,7 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a
  * mul(tensor([1, 2]), tensor([3, 4])).toArray() // [3, 8]
  * ```
  */
-export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y)
+export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y, false, mulLoop)
 
 /**
  * a / b elementwise with broadcasting; always a float result (int32 operands give float32).
@@ -58,7 +74,7 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a
  * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray() // [0.5, 1.5]
  * ```
  */
-export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic('div', a, b, (x, y) => x / y, true)
+export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic('div', a, b, (x, y) => x / y, true, divLoop)
 
 /**
  * aᵇ elementwise with broadcasting (float result).

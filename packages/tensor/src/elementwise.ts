@@ -32,14 +32,29 @@ export function notATensor(op: string, x: unknown): Error {
 }
 
 /**
- * out[i] = fn(t[i]) into fresh storage of `dtype`.
+ * A whole-array loop for one op. Hot ops pass their own (a separate function per op keeps each loop
+ * monomorphic, so V8 inlines the arithmetic instead of calling a closure per element).
  * @internal
  */
-export function mapUnary(op: string, t: Tensor, dtype: DType, fn: (x: number) => number): Tensor {
+export type UnaryLoop = (src: Storage, out: Storage) => void
+
+/**
+ * A whole-array loop for a binary op over `n` elements: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], with
+ * each step 1 (contiguous) or 0 (a scalar operand).
+ * @internal
+ */
+export type BinaryLoop = (out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number) => void
+
+/**
+ * out[i] = fn(t[i]) into fresh storage of `dtype` (through `loop` when the op has one).
+ * @internal
+ */
+export function mapUnary(op: string, t: Tensor, dtype: DType, fn: (x: number) => number, loop?: UnaryLoop): Tensor {
   if (!(t instanceof Tensor)) throw notATensor(op, t)
   const out = allocate(dtype, t.size)
   const src = t.data
-  for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
+  if (loop !== undefined) loop(src, out)
+  else for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
   return new Tensor(out, t.shape, dtype)
 }
 
@@ -53,12 +68,17 @@ export function mapBinary(
   b: Tensor,
   dtype: DType,
   fn: (x: number, y: number) => number,
+  loop?: BinaryLoop,
 ): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape)
   const n = sizeOf(shape)
   const out = allocate(dtype, n)
   if (n === 0) return new Tensor(out, shape, dtype)
-  if (a.isContiguous && b.isContiguous && a.size === n && b.size === n) {
+  const aFull = a.isContiguous && a.size === n
+  const bFull = b.isContiguous && b.size === n
+  if (loop !== undefined && (aFull || a.size === 1) && (bFull || b.size === 1)) {
+    loop(out, a.storage, a.offset, aFull ? 1 : 0, b.storage, b.offset, bFull ? 1 : 0, n)
+  } else if (aFull && bFull) {
     const A = a.storage
     const B = b.storage
     const oa = a.offset

@@ -1,6 +1,42 @@
 import type { DType } from './dtype.js'
-import { mapUnary } from './elementwise.js'
+import { mapUnary, type UnaryLoop } from './elementwise.js'
 import type { Tensor } from './tensor.js'
+
+// One loop per hot op (see UnaryLoop): Math.* inlines into each instead of a closure call per element.
+const negLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = -x[i]!
+}
+const squareLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = x[i]! * x[i]!
+}
+const sqrtLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(x[i]!)
+}
+const expLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = Math.exp(x[i]!)
+}
+const logLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = Math.log(x[i]!)
+}
+const tanhLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]!)
+}
+const sigmoidLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) {
+    const v = x[i]!
+    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v))
+    else {
+      const e = Math.exp(v)
+      y[i] = e / (1 + e)
+    }
+  }
+}
+const reluLoop: UnaryLoop = (x, y) => {
+  for (let i = 0; i < y.length; i++) {
+    const v = x[i]!
+    y[i] = v > 0 ? v : v === v ? 0 : v
+  }
+}
 
 /** Float ops keep float64 and float32; int32 and bool inputs give float32. */
 function floatOf(t: Tensor): DType {
@@ -19,7 +55,7 @@ function numericOf(t: Tensor): DType {
  * neg(tensor([1, -2])).toArray() // [-1, 2]
  * ```
  */
-export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf(x), (v) => -v)
+export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf(x), (v) => -v, negLoop)
 
 /**
  * |x|, elementwise.
@@ -49,7 +85,7 @@ export const sign = (x: Tensor): Tensor => mapUnary('sign', x, numericOf(x), Mat
  * square(tensor([-3, 2])).toArray() // [9, 4]
  * ```
  */
-export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x), (v) => v * v)
+export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x), (v) => v * v, squareLoop)
 
 /**
  * √x (NaN for x < 0).
@@ -59,7 +95,7 @@ export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x),
  * sqrt(tensor([4, 9])).toArray() // [2, 3]
  * ```
  */
-export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf(x), Math.sqrt)
+export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf(x), Math.sqrt, sqrtLoop)
 
 /**
  * 1/√x.
@@ -89,7 +125,7 @@ export const reciprocal = (x: Tensor): Tensor => mapUnary('reciprocal', x, float
  * exp(tensor([0])).toArray() // [1]
  * ```
  */
-export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.exp)
+export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.exp, expLoop)
 
 /**
  * Natural logarithm (−Infinity at 0, NaN below).
@@ -99,7 +135,7 @@ export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.ex
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf(x), Math.log)
+export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf(x), Math.log, logLoop)
 
 /**
  * log(1 + x), accurate for small x.
@@ -149,7 +185,7 @@ export const cos = (x: Tensor): Tensor => mapUnary('cos', x, floatOf(x), Math.co
  * tanh(tensor([0])).toArray() // [0]
  * ```
  */
-export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.tanh)
+export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.tanh, tanhLoop)
 
 /**
  * The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), computed without overflow for large |x|
@@ -161,11 +197,7 @@ export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.
  * ```
  */
 export const sigmoid = (x: Tensor): Tensor =>
-  mapUnary('sigmoid', x, floatOf(x), (v) => {
-    if (v >= 0) return 1 / (1 + Math.exp(-v))
-    const e = Math.exp(v)
-    return e / (1 + e)
-  })
+  mapUnary('sigmoid', x, floatOf(x), (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), sigmoidLoop)
 
 /**
  * max(x, 0).
@@ -175,7 +207,7 @@ export const sigmoid = (x: Tensor): Tensor =>
  * relu(tensor([-1, 2])).toArray() // [0, 2]
  * ```
  */
-export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf(x), (v) => (v > 0 ? v : v === v ? 0 : v))
+export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf(x), (v) => (v > 0 ? v : v === v ? 0 : v), reluLoop)
 
 /**
  * ⌊x⌋, elementwise.
