@@ -53,15 +53,3 @@ export function loadDigits(options: { testFraction?: number; seed?: number; limi
   }
   return { train: take(nTest, trainRows.length), test: take(0, nTest) }
 }
-
-/** Rows `indices` of a dataset, as a batch. */
-export function batchOf(data: Dataset, indices: readonly number[]): Dataset {
-  const x = new Float32Array(indices.length * PIXELS)
-  const y = new Int32Array(indices.length)
-  const src = data.x.data
-  indices.forEach((r, i) => {
-    x.set(src.subarray(r * PIXELS, (r + 1) * PIXELS), i * PIXELS)
-    y[i] = data.y.data[r]!
-  })
-  return { x: new Tensor(x, [indices.length, PIXELS], 'float32'), y: new Tensor(y, [indices.length], 'int32') }
-}

@@ -1,4 +1,4 @@
-import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
+import { Tensor, typeName, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**
  * The gradient rule of one recorded op: given the cotangent of the output, the cotangents of the
@@ -103,11 +103,7 @@ export function toVar(op: string, x: Input, dtype: DType = 'float32'): Var {
     const storage = dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
-  throw new Error(`${op}: expected a Var, a Tensor or a number, got ${describe(x)}`)
-}
-
-function describe(x: unknown): string {
-  return x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
+  throw new Error(`${op}: expected a Var, a Tensor or a number, got ${typeName(x)}`)
 }
 
 /** True while ops record graphs (false inside {@link noGrad} and inside a first-order backward pass). */

@@ -4,7 +4,7 @@
  * @module
  */
 import { allocate, type DType, type Storage } from './dtype.js'
-import { broadcastShapes, sizeOf, type Shape } from './shape.js'
+import { broadcastShapes, sizeOf, typeName, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { broadcastStrides } from './view.js'
 
@@ -26,7 +26,7 @@ export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor'): Tensor {
  * @internal
  */
 export function notATensor(op: string, x: unknown): Error {
-  const kind = x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
+  const kind = typeName(x)
   const hint = kind === 'Var' ? ' (a traced value: use the differentiable ops of @gd/autograd on it)' : ''
   return new Error(`${op}: expected a Tensor or a number, got ${kind}${hint}`)
 }

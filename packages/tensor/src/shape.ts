@@ -136,6 +136,21 @@ export function fmt(list: readonly unknown[]): string {
   return `[${list.join(',')}]`
 }
 
+/**
+ * A value's kind for error messages: its class name for objects (`Tensor`, `Var`, `Array`), else
+ * its `typeof` (`null` for null).
+ *
+ * @example
+ * ```ts
+ * import { typeName, zeros } from '@gd/tensor'
+ * typeName(zeros([1])) // 'Tensor'
+ * typeName(3) // 'number'
+ * ```
+ */
+export function typeName(x: unknown): string {
+  return x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
+}
+
 /** True when two shapes are equal. */
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i])

@@ -1,3 +1,4 @@
+import { typeName } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -24,7 +25,7 @@ export type Tree = Tensor | readonly Tree[] | { readonly [key: string]: Tree }
  */
 export function treeLeaves(tree: Tree): Tensor[] {
   const out: Tensor[] = []
-  visit('treeLeaves', tree, '', (leaf) => out.push(leaf))
+  mapStructure('treeLeaves', isTensor, (leaf: Tensor) => out.push(leaf), tree)
   return out
 }
 
@@ -99,21 +100,9 @@ export function mapStructure<L>(
       }
       return out
     }
-    throw new Error(`${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${describe(node)}`)
+    throw new Error(`${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${typeName(node)}`)
   }
   return walk(tree, others, '')
-}
-
-function describe(x: unknown): string {
-  return x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x
-}
-
-function visit(op: string, node: Tree, path: string, fn: (leaf: Tensor) => void): void {
-  if (node instanceof Tensor) fn(node)
-  else if (Array.isArray(node)) node.forEach((c: Tree, i: number) => visit(op, c, `${path}[${i}]`, fn))
-  else if (isPlainObject(node)) {
-    for (const [k, c] of Object.entries(node)) visit(op, c, `${path}.${k}`, fn)
-  } else throw new Error(`${op}: leaf at ${path || 'the root'} is not a tensor: ${describe(node)}`)
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
