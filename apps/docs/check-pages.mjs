@@ -6,7 +6,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from '
 import { createServer } from 'node:http'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launchChromium } from '@gd/consumer/browser'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const dist = join(here, '.vitepress', 'dist')
@@ -39,10 +39,7 @@ async function main() {
   mkdirSync(shots, { recursive: true })
   const server = await serve()
   const base = `http://127.0.0.1:${server.address().port}`
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launchChromium()
   const problems = []
   try {
     for (const path of pages(dist)) {

@@ -7,8 +7,19 @@ import { chromium } from 'playwright-core'
 /** Where Debian puts Chromium (`apt-get install chromium`). */
 export const chromiumPath = '/usr/bin/chromium'
 
-export async function runInBrowser(bundlePath) {
+/**
+ * Debian's Chromium, headless, with the flags this machine needs: no sandbox as root, and no
+ * background networking (the closed network refuses it, noisily). Shared with the docs' page check.
+ */
+export async function launchChromium() {
   if (!existsSync(chromiumPath)) throw new Error(`browser: ${chromiumPath} is missing; install it with apt-get install chromium`)
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+}
+
+export async function runInBrowser(bundlePath) {
   const script = readFileSync(bundlePath, 'utf8')
   const server = createServer((req, res) => {
     if (req.url === '/bundle.js') {
@@ -19,10 +30,7 @@ export async function runInBrowser(bundlePath) {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address()
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage()
     const errors = []
