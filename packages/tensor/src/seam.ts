@@ -14,11 +14,14 @@
  * without Wasm SIMD) to the JavaScript kernel, which stays the reference. The Wasm module loads on
  * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);
  * {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it off and on,
- * {@link kernelBackend} says which one runs.
+ * {@link kernelBackend} says which one runs. The fused optimizer updates ({@link fusedKernels})
+ * load with it: they are not kernels of this package's ops, but @gd/optimizers' loops ask for them.
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from './kernels/wasm/wasmGemm.js'
+import { loadWasmFused, loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
+import { wasmState } from './kernels/wasm/fused.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 
@@ -61,14 +64,16 @@ export interface Kernels {
   avgPool2dBackward: typeof avgPoolBackward
 }
 
-/** Whether {@link useWasm} allows the Wasm gemm. */
-let wasmAllowed = true
+export { fusedKernels, type FusedKernels } from './kernels/wasm/fused.js'
+
 /** The loaded Wasm gemm; `undefined` until the first try, `null` when this engine cannot run it. */
 let wasmGemm: GemmKernel | null | undefined
 
+/** The Wasm gemm if allowed and runnable; the first call loads it, and the fused optimizer kernels with it. */
 function activeWasmGemm(): GemmKernel | null {
-  if (!wasmAllowed) return null
+  if (!wasmState.allowed) return null
   if (wasmGemm === undefined) wasmGemm = loadWasmGemmSync()
+  if (wasmState.fused === undefined) wasmState.fused = loadWasmFusedSync()
   return wasmGemm
 }
 
@@ -155,14 +160,15 @@ export function useKernels(replacements: Partial<Kernels>): () => void {
  */
 export function resetKernels(): void {
   Object.assign(active, defaults)
-  wasmAllowed = true
+  wasmState.allowed = true
 }
 
 /**
- * Allows (`true`, the default) or forbids (`false`) the WebAssembly gemm, for tests and benchmarks
- * that want the JavaScript kernel everywhere. Returns a function that restores the previous setting.
- * Forbidding it changes results only in the last bits of float32 products: the JavaScript kernel
- * sums in float64, the Wasm one in float32.
+ * Allows (`true`, the default) or forbids (`false`) the WebAssembly kernels (the gemm and the
+ * fused optimizer updates of {@link fusedKernels}), for tests and benchmarks that want the
+ * JavaScript kernels everywhere. Returns a function that restores the previous setting.
+ * Forbidding them changes float32 results only in the last bits: the JavaScript kernels compute
+ * in float64, the Wasm ones in float32.
  *
  * @example
  * ```ts
@@ -174,10 +180,10 @@ export function resetKernels(): void {
  */
 export function useWasm(enabled: boolean): () => void {
   if (typeof enabled !== 'boolean') throw new Error(`useWasm: enabled must be a boolean, got ${typeof enabled}`)
-  const previous = wasmAllowed
-  wasmAllowed = enabled
+  const previous = wasmState.allowed
+  wasmState.allowed = enabled
   return () => {
-    wasmAllowed = previous
+    wasmState.allowed = previous
   }
 }
 
@@ -200,7 +206,8 @@ export function kernelBackend(): 'wasm' | 'js' {
 /**
  * Loads the WebAssembly kernels asynchronously (compiling off the main thread where the engine
  * can), so the first product need not compile them synchronously: call it once at start-up in a
- * browser. Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
+ * browser, and before optimizer steps in a program that runs no large float32 product first (the
+ * fused optimizer kernels of {@link fusedKernels} load with the gemm, never by themselves). Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
  * everything keeps working on the JavaScript kernels.
  *
  * @example
@@ -211,5 +218,6 @@ export function kernelBackend(): 'wasm' | 'js' {
  */
 export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmGemm == null) wasmGemm = await loadWasmGemm()
+  if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
   return kernelBackend()
 }

@@ -26,21 +26,13 @@
  */
 import { gemm as jsGemm, type FloatArray } from '../gemm.js'
 import { gemmRelaxedWasmBase64, gemmWasmBase64 } from './gemmWasm.js'
+import { base64Bytes, ensureBytes, instantiate, instantiateSync, wasmSimdSupported, type WasmMemory } from './load.js'
 
-/**
- * The part of the WebAssembly JS API used here, declared locally: the package compiles against
- * ES2022 + Node types, which leave `WebAssembly` out, and needs no DOM types for four functions.
- */
-declare const WebAssembly: {
-  validate(bytes: Uint8Array): boolean
-  Module: new (bytes: Uint8Array) => object
-  Instance: new (module: object, imports: object) => { readonly exports: unknown }
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { readonly exports: unknown } }>
-}
+export { wasmSimdSupported }
 
 /** The exports of the compiled module (see `assembly/gemm.ts`). */
 interface GemmExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number }
+  readonly memory: WasmMemory
   workspaceEnd(): number
   gemm(
     m: number, n: number, k: number,
@@ -57,8 +49,6 @@ export type GemmKernel = (
   b: FloatArray, bOffset: number, bRowStride: number, bColStride: number,
   c: FloatArray, cOffset: number, ldc: number,
 ) => void
-
-const PAGE = 65536
 
 /**
  * Whether a float32 `m × k` by `k × n` product is worth sending to Wasm: at least 8³ = 512
@@ -78,25 +68,9 @@ export function wasmGemmPays(m: number, n: number, k: number): boolean {
   return m * n * k >= 512
 }
 
-/** A build's bytes, decoded from the inlined base64 (`atob` exists in Node ≥ 16 and in browsers). */
+/** A build's bytes, decoded from the inlined base64. */
 export function gemmWasmBytes(relaxed = false): Uint8Array {
-  const text = atob(relaxed ? gemmRelaxedWasmBase64 : gemmWasmBase64)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-  return bytes
-}
-
-/**
- * Whether this engine runs a build: WebAssembly exists and validates it (the builds use SIMD128,
- * and relaxed SIMD, opcodes, so an engine without them rejects the bytes here, not later).
- *
- * @example
- * ```ts
- * wasmSimdSupported(gemmWasmBytes()) // true on Node ≥ 16.4 and current browsers
- * ```
- */
-export function wasmSimdSupported(bytes: Uint8Array): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes)
+  return base64Bytes(relaxed ? gemmRelaxedWasmBase64 : gemmWasmBase64)
 }
 
 /**
@@ -124,14 +98,9 @@ export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
  * ```
  */
 export function loadWasmGemmSync(): GemmKernel | null {
-  try {
-    const best = bestGemmWasm()
-    if (best === null) return null
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(best.bytes), {})
-    return wasmGemmFrom(instance.exports as unknown as GemmExports)
-  } catch {
-    return null
-  }
+  const best = bestGemmWasm()
+  const exports = best && instantiateSync<GemmExports>(best.bytes)
+  return exports ? wasmGemmFrom(exports) : null
 }
 
 /**
@@ -144,14 +113,9 @@ export function loadWasmGemmSync(): GemmKernel | null {
  * ```
  */
 export async function loadWasmGemm(): Promise<GemmKernel | null> {
-  try {
-    const best = bestGemmWasm()
-    if (best === null) return null
-    const { instance } = await WebAssembly.instantiate(best.bytes, {})
-    return wasmGemmFrom(instance.exports as unknown as GemmExports)
-  } catch {
-    return null
-  }
+  const best = bestGemmWasm()
+  const exports = best && (await instantiate<GemmExports>(best.bytes))
+  return exports ? wasmGemmFrom(exports) : null
 }
 
 /** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. */
@@ -183,14 +147,10 @@ function wasmGemmFrom(exports: GemmExports): GemmKernel {
     const cPtr = align16(bPtr + (bHi - bLo) * 4)
     const end = cPtr + m * n * 4
     const memory = exports.memory
-    if (end > memory.buffer.byteLength) {
-      try {
-        memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
-      } catch {
-        // past what the engine will give a 32-bit memory (4 GiB): the JavaScript kernel needs no copy
-        jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
-        return
-      }
+    if (!ensureBytes(memory, end)) {
+      // past what the engine will give a 32-bit memory (4 GiB): the JavaScript kernel needs no copy
+      jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+      return
     }
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
 

@@ -1,0 +1,137 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { fusedKernels, initWasm, useWasm } from '../../seam.js'
+import { CHUNK, fusedPays, loadWasmFused, loadWasmFusedSync } from './wasmOptim.js'
+
+const fused = loadWasmFusedSync()!
+
+function wave(n: number, seed: number, scale = 1, offset = 0): Float32Array {
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = offset + scale * Math.sin(seed * 3.7 + i * 0.61)
+  return out
+}
+
+/** float32 agreement: relative 1e-5 (a few float32 roundings) or absolute 1e-6 near zero. */
+function expectClose(got: Float32Array, want: ArrayLike<number>): void {
+  expect(got.length).toBe(want.length)
+  for (let i = 0; i < got.length; i++) {
+    const tolerance = 1e-5 * Math.abs(want[i]!) + 1e-6
+    if (!(Math.abs(got[i]! - want[i]!) <= tolerance)) {
+      expect.fail(`element ${i}: got ${got[i]}, want ${want[i]} (±${tolerance})`)
+    }
+  }
+}
+
+// Lengths around the SIMD width, the pay threshold and the chunk size.
+const lengths = fc.oneof(
+  fc.integer({ min: 96, max: 300 }),
+  fc.constantFrom(96, 97, 99, 100, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3),
+)
+
+describe('wasm fused optimizer kernels', () => {
+  it('load here (Node 20 has SIMD128), synchronously and asynchronously', async () => {
+    expect(fused).not.toBeNull()
+    expect(await loadWasmFused()).not.toBeNull()
+  })
+
+  it('adam agrees with the float64 formula, in both modes, on odd and multi-chunk lengths', () => {
+    fc.assert(
+      fc.property(lengths, fc.boolean(), fc.integer({ min: 1, max: 50 }), (n, accumulate, t) => {
+        const [b1, b2, eps, epsRoot, factor] = [0.9, 0.999, 1e-8, 1e-12, -0.01]
+        const [c1, c2] = [1 / (1 - b1 ** t), 1 / (1 - b2 ** t)]
+        const g = wave(n, 1, 0.1)
+        const m = wave(n, 2, 0.05)
+        const v = wave(n, 3, 0.01, 0.011)
+        const out = wave(n, 4)
+        const want = { m: new Float64Array(n), v: new Float64Array(n), out: new Float64Array(n) }
+        for (let i = 0; i < n; i++) {
+          want.m[i] = b1 * m[i]! + (1 - b1) * g[i]!
+          want.v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2
+          const u = (want.m[i]! * c1) / (Math.sqrt(want.v[i]! * c2 + epsRoot) + eps)
+          want.out[i] = accumulate ? out[i]! + factor * u : u
+        }
+        expect(fused.adam(g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot)).toBe(true)
+        expectClose(m, want.m)
+        expectClose(v, want.v)
+        expectClose(out, want.out)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('momentum agrees with the formula, plain and Nesterov, first step and dampened', () => {
+    fc.assert(
+      fc.property(lengths, fc.boolean(), fc.boolean(), fc.constantFrom([0, 1], [0.9, 1], [0.9, 0.5]), (n, accumulate, nesterov, [keep, take]) => {
+        const [mu, factor] = [0.9, -0.1]
+        const g = wave(n, 5)
+        const b = wave(n, 6, 0.5)
+        const out = wave(n, 7)
+        const wantB = Float64Array.from(b, (bi, i) => keep! * bi + take! * g[i]!)
+        const wantOut = Float64Array.from(out, (o, i) => {
+          const u = nesterov ? g[i]! + mu * wantB[i]! : wantB[i]!
+          return accumulate ? o + factor * u : u
+        })
+        expect(fused.momentum(g, b, out, accumulate, factor, keep!, take!, mu, nesterov)).toBe(true)
+        expectClose(b, wantB)
+        expectClose(out, wantOut)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('rms agrees with the formula, plain and centered', () => {
+    fc.assert(
+      fc.property(lengths, fc.boolean(), fc.boolean(), (n, accumulate, centered) => {
+        const [alpha, eps, factor] = [0.99, 1e-8, -0.01]
+        const g = wave(n, 8)
+        const v = wave(n, 9, 0.1, 0.2)
+        const m = centered ? wave(n, 10, 0.01) : null
+        const out = wave(n, 11)
+        const wantV = Float64Array.from(v, (vi, i) => alpha * vi + (1 - alpha) * g[i]! ** 2)
+        const wantM = m && Float64Array.from(m, (mi, i) => alpha * mi + (1 - alpha) * g[i]!)
+        const wantOut = Float64Array.from(out, (o, i) => {
+          const ms = wantV[i]! - (wantM ? wantM[i]! ** 2 : 0)
+          const u = g[i]! / (Math.sqrt(ms) + eps)
+          return accumulate ? o + factor * u : u
+        })
+        expect(fused.rms(g, v, m, out, accumulate, factor, alpha, eps)).toBe(true)
+        expectClose(v, wantV)
+        if (m && wantM) expectClose(m, wantM)
+        expectClose(out, wantOut)
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('writes the update over the gradient itself when out is g (as a chain reuses its own buffers)', () => {
+    const n = 1001
+    const g = wave(n, 12)
+    const want = Float64Array.from(g) // first step: b = g, u = b
+    expect(fused.momentum(g, new Float32Array(n), g, false, 1, 0, 1, 0.9, false)).toBe(true)
+    expectClose(g, want)
+  })
+
+  it('declines, touching nothing, for float64, short or mismatched arrays', () => {
+    const n = 200
+    const m = new Float32Array(n)
+    expect(fused.adam(new Float64Array(n), m, new Float32Array(n), new Float32Array(n), false, 1, 0.9, 0.999, 10, 1000, 1e-8, 0)).toBe(false)
+    expect(fused.adam(new Float32Array(95).fill(1), new Float32Array(95), new Float32Array(95), new Float32Array(95), false, 1, 0.9, 0.999, 10, 1000, 1e-8, 0)).toBe(false)
+    expect(fused.momentum(new Float32Array(n).fill(1), new Float32Array(n + 1), new Float32Array(n), false, 1, 0.9, 1, 0.9, false)).toBe(false)
+    expect(fused.rms(new Float32Array(n).fill(1), m, null, new Float64Array(n), false, 1, 0.9, 1e-8)).toBe(false)
+    expect(m.every((x) => x === 0)).toBe(true)
+    expect(fusedPays(95)).toBe(false)
+    expect(fusedPays(96)).toBe(true)
+  })
+
+  it('are offered by fusedKernels() once Wasm is loaded, and withheld while useWasm(false)', async () => {
+    await initWasm()
+    expect(fusedKernels()).not.toBeNull()
+    const restore = useWasm(false)
+    try {
+      expect(fusedKernels()).toBeNull()
+    } finally {
+      restore()
+    }
+    expect(fusedKernels()).not.toBeNull()
+  })
+})
