@@ -1,3 +1,4 @@
+import { fusedKernels } from '@gd/tensor'
 import { buffersLike, sizes, type FloatArray } from './leaves.js'
 import { elementwise } from './elementwise.js'
 import { num, positive, nonNegative, resolveOptions, unitInterval } from './options.js'
@@ -62,6 +63,10 @@ export const adamRules = {
  * PyTorch puts eps outside the root (the default here); Optax's `scale_by_adam` also defaults to
  * that, and offers `eps_root` inside it, here `epsRoot`. Chain with {@link scaleByLearningRate}.
  *
+ * Speed: float32 leaves of 96 elements or more run a WebAssembly SIMD128 loop once @gd/tensor has
+ * loaded Wasm (the first large float32 matmul, or `await initWasm()`); results then differ from the
+ * JavaScript loop in the last float32 bits. `useWasm(false)` from @gd/tensor turns it off.
+ *
  * @see https://arxiv.org/abs/1412.6980
  * @throws Error `scaleByAdam: beta1 must be in [0, 1), got 1.2` and the like.
  * @example
@@ -84,8 +89,11 @@ export function scaleByAdam(options?: ScaleByAdamOptions): GradientTransformatio
       return {
         state: next,
         kernel: (k, g, out, base, factor) => {
-          if (base === null) adamUpdate(g, state.mu[k]!, state.nu[k]!, out, b1, b2, c1, c2, eps, epsRoot)
-          else adamApply(g, state.mu[k]!, state.nu[k]!, base, factor, b1, b2, c1, c2, eps, epsRoot)
+          const m = state.mu[k]!
+          const v = state.nu[k]!
+          if (fusedKernels()?.adam(g, m, v, out, base !== null, factor, b1, b2, c1, c2, eps, epsRoot)) return
+          if (base === null) adamUpdate(g, m, v, out, b1, b2, c1, c2, eps, epsRoot)
+          else adamApply(g, m, v, base, factor, b1, b2, c1, c2, eps, epsRoot)
         },
       }
     },
@@ -94,8 +102,9 @@ export function scaleByAdam(options?: ScaleByAdamOptions): GradientTransformatio
 }
 
 // The loops live in top-level functions, one per purpose, so V8 compiles each once and keeps the
-// optimized code across steps (a loop inside a per-step closure runs ~2x slower). A WebAssembly
-// SIMD kernel can replace these two functions without touching the rest.
+// optimized code across steps (a loop inside a per-step closure runs ~2x slower). Float32 leaves of
+// 96 elements or more run @gd/tensor's WebAssembly SIMD kernel instead when it is loaded (see
+// `fusedKernels`): same formula in float32, so the last bits may differ from these loops.
 
 /** u = m̂ / (√(v̂ + epsRoot) + eps), updating m and v in place. */
 function adamUpdate(

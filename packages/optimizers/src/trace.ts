@@ -1,3 +1,4 @@
+import { fusedKernels } from '@gd/tensor'
 import { buffersLike, sizes, type FloatArray } from './leaves.js'
 import { elementwise } from './elementwise.js'
 import { bool, closedUnit, num, resolveOptions, unitInterval } from './options.js'
@@ -30,6 +31,9 @@ export interface TraceState {
  *
  * Optax's `trace` starts from b = 0 and has no dampening; with τ = 0 the two agree.
  *
+ * Speed: float32 leaves of 96 elements or more run a WebAssembly SIMD128 loop once @gd/tensor has
+ * loaded Wasm (see `fusedKernels` there); results then differ in the last float32 bits.
+ *
  * @see https://pytorch.org/docs/stable/generated/torch.optim.SGD.html
  * @throws Error `trace: momentum must be in [0, 1), got 1`.
  * @example
@@ -57,8 +61,10 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
       return {
         state: { count: state.count + 1, trace: state.trace },
         kernel: (k, g, out, base, factor) => {
-          if (base === null) traceUpdate(g, state.trace[k]!, out, keep, take, mu, nesterov)
-          else traceApply(g, state.trace[k]!, base, factor, keep, take, mu, nesterov)
+          const b = state.trace[k]!
+          if (fusedKernels()?.momentum(g, b, out, base !== null, factor, keep, take, mu, nesterov)) return
+          if (base === null) traceUpdate(g, b, out, keep, take, mu, nesterov)
+          else traceApply(g, b, base, factor, keep, take, mu, nesterov)
         },
       }
     },
@@ -66,7 +72,8 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
   )
 }
 
-// Top-level loops, one per purpose, so V8 keeps their optimized code across steps.
+// Top-level loops, one per purpose, so V8 keeps their optimized code across steps. Float32 leaves
+// of 96 elements or more run @gd/tensor's WebAssembly kernel instead when it is loaded (`fusedKernels`).
 
 /** b ← keep·b + take·g;  u = g + μb (nesterov) or b. */
 function traceUpdate(g: FloatArray, b: FloatArray, out: FloatArray, keep: number, take: number, mu: number, nesterov: boolean): void {

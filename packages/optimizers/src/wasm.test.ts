@@ -1,0 +1,88 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { fusedKernels, initWasm, tensor, useWasm, type Tensor } from '@gd/tensor'
+import {
+  adam,
+  adamw,
+  applyUpdates,
+  deserializeState,
+  rmsprop,
+  serializeState,
+  sgd,
+  stepInPlace,
+  type Optimizer,
+} from './index.js'
+
+// Float32 leaves of 96+ elements run @gd/tensor's Wasm kernels once Wasm is loaded: these tests
+// hold them to the JavaScript loops (float32 tolerance) and to the exact-resume promise.
+
+beforeAll(async () => {
+  await initWasm()
+})
+afterEach(() => vi.restoreAllMocks())
+
+const N = 1003 // not a multiple of the SIMD width
+
+function leaf(seed: number, scale = 1, n = N): Tensor {
+  return tensor(Float32Array.from({ length: n }, (_, i) => scale * Math.sin(seed * 2.3 + i * 0.7)))
+}
+
+const cases: [string, () => Optimizer<any>, 'adam' | 'momentum' | 'rms'][] = [
+  ['adam', () => adam({ learningRate: 0.01 }), 'adam'],
+  ['adamw', () => adamw({ learningRate: 0.01, weightDecay: 0.1 }), 'adam'],
+  ['sgd momentum', () => sgd({ learningRate: 0.05, momentum: 0.9, dampening: 0.1 }), 'momentum'],
+  ['sgd nesterov', () => sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true }), 'momentum'],
+  ['rmsprop centered', () => rmsprop({ learningRate: 0.01, centered: true }), 'rms'],
+]
+
+/** Five steps of stepInPlace, then five of update + applyUpdates, with a big leaf (Wasm) and a small one (JavaScript). */
+function run(make: () => Optimizer<any>): Float32Array[] {
+  const opt = make()
+  const owned = { w: leaf(1), b: leaf(0, 1, 8) }
+  let state = opt.init(owned)
+  for (let k = 0; k < 5; k++) state = stepInPlace(opt, { w: leaf(k + 2, 0.1), b: leaf(9, 0.1, 8) }, state, owned)
+  let params: { w: Tensor; b: Tensor } = { w: owned.w, b: owned.b }
+  for (let k = 0; k < 5; k++) {
+    const r = opt.update({ w: leaf(k + 7, 0.1), b: leaf(3, 0.1, 8) }, state, params)
+    params = applyUpdates(params, r.updates) as typeof params
+    state = r.state
+  }
+  return [params.w.data as Float32Array, params.b.data as Float32Array]
+}
+
+describe('optimizers on the Wasm kernels', () => {
+  for (const [name, make, kernel] of cases) {
+    it(`${name}: runs the Wasm ${kernel} kernel and agrees with the JavaScript loops`, () => {
+      const fused = fusedKernels()!
+      const spy = vi.spyOn(fused, kernel)
+      const wasm = run(make)
+      expect(spy).toHaveBeenCalled()
+      const restore = useWasm(false)
+      let js: Float32Array[]
+      try {
+        js = run(make)
+      } finally {
+        restore()
+      }
+      for (const [k, got] of wasm.entries()) {
+        got.forEach((x, i) => expect(Math.abs(x - js[k]![i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(js[k]![i]!) + 1e-6))
+      }
+    })
+  }
+
+  it('resumes bit for bit from saved state on the Wasm path (JSON and binary)', () => {
+    for (const format of ['json', 'binary'] as const) {
+      const opt = adam({ learningRate: 0.01 })
+      const straight = { w: leaf(1) }
+      let s1 = opt.init(straight)
+      const resumed = { w: leaf(1) }
+      let s2 = opt.init(resumed)
+      for (let k = 0; k < 6; k++) {
+        const g = { w: leaf(k + 2, 0.1) }
+        s1 = stepInPlace(opt, g, s1, straight)
+        s2 = stepInPlace(opt, g, s2, resumed)
+        if (k === 2) s2 = deserializeState(format === 'json' ? serializeState(s2) : serializeState(s2, { format: 'binary' }))
+      }
+      expect(resumed.w.data).toEqual(straight.w.data)
+    }
+  })
+})
