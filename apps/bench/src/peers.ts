@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { defaultDevice, init as jaxInit } from '@jax-js/jax'
+import { initWasm } from '@gd/tensor'
 import type { Contender, Prepared, Step } from './harness.js'
 
 /** The two TF.js backends measured: the JS 'cpu' one and the WebAssembly one. */
@@ -39,7 +40,10 @@ export function initPeers(): Promise<string> {
     const devices = await jaxInit('wasm')
     if (!devices.includes('wasm')) throw new Error('initPeers: jax-js has no wasm device here')
     defaultDevice('wasm')
-    return `tfjs 4.22 (wasm SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}); jax-js 0.1.25 on wasm (one thread under Node: no Worker global)`
+    // as peers get their Wasm backends ready, @gd loads its Wasm kernels up front (gemm and the
+    // fused optimizer updates), so no workload's result depends on which one ran first
+    const gd = await initWasm()
+    return `@gd kernels ${gd}; tfjs 4.22 (wasm SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}); jax-js 0.1.25 on wasm (one thread under Node: no Worker global)`
   })()
   return ready
 }
