@@ -1,5 +1,5 @@
-// Compiles the AssemblyScript kernels (assembly/gemm.ts, assembly/optim.ts) to WebAssembly SIMD128
-// and writes the bytes, base64, into committed modules (src/kernels/wasm/gemmWasm.ts, optimWasm.ts),
+// Compiles the AssemblyScript kernels (assembly/*.ts) to WebAssembly SIMD128 and writes the bytes,
+// base64, into committed modules (src/kernels/wasm/gemmWasm.ts, optimWasm.ts, elementwiseWasm.ts),
 // so tests run from source and bundlers need no loader or asset handling.
 //
 //   node scripts/build-wasm.mjs            (writes every module under src/kernels/wasm/)
@@ -73,4 +73,10 @@ const optim = await compile('assembly/optim.ts', 'simd')
 await emit('optimWasm.ts', 'assembly/optim.ts', [
   constant('optimWasmBase64', 'The fused float32 optimizer updates module, SIMD128', optim),
 ])
-console.log(`build-wasm: optim ${optim.length} bytes -> ${outDir}`)
+console.log(`build-wasm: optim ${optim.length} bytes`)
+
+const elementwise = await compile('assembly/elementwise.ts', 'simd')
+await emit('elementwiseWasm.ts', 'assembly/elementwise.ts', [
+  constant('elementwiseWasmBase64', 'The float32 elementwise ops module, SIMD128', elementwise),
+])
+console.log(`build-wasm: elementwise ${elementwise.length} bytes -> ${outDir}`)

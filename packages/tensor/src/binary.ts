@@ -1,5 +1,6 @@
 import { promoteTypes, type DType } from './dtype.js'
 import { asTensor, mapBinary, type BinaryLoop, type TensorLike } from './elementwise.js'
+import { BINARY, elementwiseKernels } from './kernels/wasm/state.js'
 import { Tensor } from './tensor.js'
 
 /** The result dtype of two operands; a plain number takes the tensor's dtype. @internal */
@@ -21,16 +22,21 @@ function arithmetic(
 }
 
 // One loop per hot op (see BinaryLoop): sa and sb are 1 for a full operand, 0 for a scalar.
+// Float32 arrays of 64+ elements run the Wasm SIMD loop instead once Wasm is loaded (see seam.ts).
 const addLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  if (elementwiseKernels()?.binary(BINARY.add, out, A, oa, sa, B, ob, sb, n)) return
   for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! + B[ob + i * sb]!
 }
 const subLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  if (elementwiseKernels()?.binary(BINARY.sub, out, A, oa, sa, B, ob, sb, n)) return
   for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! - B[ob + i * sb]!
 }
 const mulLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  if (elementwiseKernels()?.binary(BINARY.mul, out, A, oa, sa, B, ob, sb, n)) return
   for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! * B[ob + i * sb]!
 }
 const divLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  if (elementwiseKernels()?.binary(BINARY.div, out, A, oa, sa, B, ob, sb, n)) return
   for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! / B[ob + i * sb]!
 }
 

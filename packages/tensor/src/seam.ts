@@ -14,14 +14,16 @@
  * without Wasm SIMD) to the JavaScript kernel, which stays the reference. The Wasm module loads on
  * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);
  * {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it off and on,
- * {@link kernelBackend} says which one runs. The fused optimizer updates ({@link fusedKernels})
- * load with it: they are not kernels of this package's ops, but @gd/optimizers' loops ask for them.
+ * {@link kernelBackend} says which one runs. Two more Wasm families load with it: the float32
+ * elementwise ops (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul, div over 64+
+ * elements), and the fused optimizer updates ({@link fusedKernels}) that @gd/optimizers' loops ask for.
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from './kernels/wasm/wasmGemm.js'
 import { loadWasmFused, loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
-import { wasmState } from './kernels/wasm/fused.js'
+import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/wasm/wasmElementwise.js'
+import { wasmState } from './kernels/wasm/state.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 
@@ -64,16 +66,21 @@ export interface Kernels {
   avgPool2dBackward: typeof avgPoolBackward
 }
 
-export { fusedKernels, type FusedKernels } from './kernels/wasm/fused.js'
+export { fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
 
 /** The loaded Wasm gemm; `undefined` until the first try, `null` when this engine cannot run it. */
 let wasmGemm: GemmKernel | null | undefined
 
-/** The Wasm gemm if allowed and runnable; the first call loads it, and the fused optimizer kernels with it. */
+/**
+ * The Wasm gemm if allowed and runnable. The first call loads it, and with it the elementwise and
+ * fused optimizer kernels, which never load by themselves (so that a bundle using only those ops
+ * or an optimizer stays free of the module bytes).
+ */
 function activeWasmGemm(): GemmKernel | null {
   if (!wasmState.allowed) return null
   if (wasmGemm === undefined) wasmGemm = loadWasmGemmSync()
   if (wasmState.fused === undefined) wasmState.fused = loadWasmFusedSync()
+  if (wasmState.elementwise === undefined) wasmState.elementwise = loadWasmElementwiseSync()
   return wasmGemm
 }
 
@@ -164,11 +171,11 @@ export function resetKernels(): void {
 }
 
 /**
- * Allows (`true`, the default) or forbids (`false`) the WebAssembly kernels (the gemm and the
- * fused optimizer updates of {@link fusedKernels}), for tests and benchmarks that want the
- * JavaScript kernels everywhere. Returns a function that restores the previous setting.
- * Forbidding them changes float32 results only in the last bits: the JavaScript kernels compute
- * in float64, the Wasm ones in float32.
+ * Allows (`true`, the default) or forbids (`false`) the WebAssembly kernels (the gemm, the
+ * float32 elementwise ops and the fused optimizer updates of {@link fusedKernels}), for tests and
+ * benchmarks that want the JavaScript kernels everywhere. Returns a function that restores the
+ * previous setting. Forbidding them changes float32 results only in the last bits (exp, log, tanh,
+ * sigmoid: within 3 ulps; products and optimizer updates: float32 instead of float64 arithmetic).
  *
  * @example
  * ```ts
@@ -206,8 +213,9 @@ export function kernelBackend(): 'wasm' | 'js' {
 /**
  * Loads the WebAssembly kernels asynchronously (compiling off the main thread where the engine
  * can), so the first product need not compile them synchronously: call it once at start-up in a
- * browser, and before optimizer steps in a program that runs no large float32 product first (the
- * fused optimizer kernels of {@link fusedKernels} load with the gemm, never by themselves). Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
+ * browser, and at the start of any program whose elementwise ops or optimizer steps should run on
+ * Wasm before a large float32 product has loaded it (those kernels load with the gemm, never by
+ * themselves). Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
  * everything keeps working on the JavaScript kernels.
  *
  * @example
@@ -219,5 +227,6 @@ export function kernelBackend(): 'wasm' | 'js' {
 export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmGemm == null) wasmGemm = await loadWasmGemm()
   if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
+  if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
   return kernelBackend()
 }

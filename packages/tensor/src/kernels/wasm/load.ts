@@ -3,6 +3,7 @@
  * Each family's module needs no imports and exports its own memory.
  * @module
  */
+import type { FloatArray } from '../gemm.js'
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the package compiles against
@@ -104,5 +105,58 @@ export function ensureBytes(memory: WasmMemory, end: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** Cache-sized buffers in a module's memory that arrays stream through, chunk by chunk. */
+export interface Slots {
+  /** Byte address of each slot. */
+  readonly ptr: readonly number[]
+  /**
+   * Runs `kernel(len)` over the arrays chunk by chunk: before it, copies in the chunk of each
+   * operand whose bit is set in `reads` (operand j goes to slot j); after it, copies back those set
+   * in `writes`. Null operands are skipped. Every array is as long as the first.
+   */
+  stream(arrays: readonly (FloatArray | null)[], reads: number, writes: number, kernel: (len: number) => void): true
+}
+
+/**
+ * Allocates `count` slots of `chunk` float32 each from byte `base` on (growing the memory once,
+ * now, so that the view taken here never detaches); null when the memory cannot grow.
+ *
+ * Tensors stay plain JavaScript typed arrays, which Wasm code cannot read in place, so kernels over
+ * long arrays copy them through slots small enough to stay in L2: main-memory traffic is what a
+ * loop over the arrays themselves would cause, and the copies run at cache speed.
+ *
+ * @example
+ * ```ts
+ * const slots = slotsIn(exports.memory, exports.slots(), 2, 16384)
+ * slots?.stream([x, y], 0b01, 0b10, (len) => exports.unary(op, len, slots.ptr[0], slots.ptr[1]))
+ * ```
+ */
+export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: number): Slots | null {
+  const bytes = chunk * 4
+  if (!ensureBytes(memory, base + count * bytes)) return null
+  const heap = new Float32Array(memory.buffer)
+  const ptr = Array.from({ length: count }, (_, j) => base + j * bytes)
+  const at = ptr.map((p) => p >> 2)
+  return {
+    ptr,
+    stream(arrays, reads, writes, kernel) {
+      const n = arrays[0]!.length
+      for (let i = 0; i < n; i += chunk) {
+        const end = Math.min(n, i + chunk)
+        for (let j = 0; j < arrays.length; j++) {
+          const x = arrays[j]
+          if (x != null && reads & (1 << j)) heap.set(x.subarray(i, end), at[j]!)
+        }
+        kernel(end - i)
+        for (let j = 0; j < arrays.length; j++) {
+          const x = arrays[j]
+          if (x != null && writes & (1 << j)) x.set(heap.subarray(at[j]!, at[j]! + end - i), i)
+        }
+      }
+      return true
+    },
   }
 }

@@ -2,18 +2,16 @@
  * The fused float32 optimizer updates on WebAssembly SIMD128 (source: `assembly/optim.ts`, bytes:
  * `./optimWasm.ts`) and the JavaScript side that streams arrays through them.
  *
- * Tensors and optimizer state stay plain JavaScript typed arrays, which Wasm code cannot read in
- * place, so each call walks the arrays in chunks of {@link CHUNK} elements: it copies a chunk of
- * every operand into the module's slots (4 × 64 KiB, which stay in L2), runs the kernel there and
- * copies the written slots back. Main-memory traffic is the same as a loop over the arrays
- * themselves; the copies run at cache speed. Measured on the 2-core AMD EPYC here (Node 20, Adam over 10M
- * parameters, 28 bytes per element): JavaScript loop 6.0 GB/s, this path 20 GB/s, the same kernel
- * on arrays already in Wasm memory 43 GB/s (what storing tensors in Wasm memory would buy).
+ * Tensors and optimizer state stay plain JavaScript typed arrays, so each call streams the arrays
+ * through four slots of {@link CHUNK} elements in the module's memory (see `slotsIn`). Measured on
+ * the 2-core AMD EPYC here (Node 20, Adam over 10M parameters, 28 bytes per element): JavaScript
+ * loop 6.0 GB/s, this path 20 GB/s, the same kernel on arrays already in Wasm memory 43 GB/s (what
+ * storing tensors in Wasm memory would buy).
  * @module
  */
 import type { FloatArray } from '../gemm.js'
-import type { FusedKernels } from './fused.js'
-import { base64Bytes, ensureBytes, instantiate, instantiateSync, type WasmMemory } from './load.js'
+import type { FusedKernels } from './state.js'
+import { base64Bytes, instantiate, instantiateSync, slotsIn, type WasmMemory } from './load.js'
 import { optimWasmBase64 } from './optimWasm.js'
 
 /** The exports of the compiled module (see `assembly/optim.ts`); pointers are byte addresses. */
@@ -86,47 +84,21 @@ function takes(g: FloatArray, ...others: (FloatArray | null)[]): boolean {
 
 /** Wraps an instance's exports as {@link FusedKernels}; null when its slots cannot be allocated. */
 function fusedFrom(exports: OptimExports): FusedKernels | null {
-  const bytes = CHUNK * 4
-  const base = exports.slots()
-  if (!ensureBytes(exports.memory, base + 4 * bytes)) return null
-  // the memory never grows after this, so the view stays attached
-  const heap = new Float32Array(exports.memory.buffer)
-  const ptr = [base, base + bytes, base + 2 * bytes, base + 3 * bytes] as const
-  const at = ptr.map((p) => p >> 2)
-
-  /**
-   * Runs `kernel(len)` over the arrays chunk by chunk: before it, copies in the operands whose
-   * bit is set in `reads` (operand j goes to slot j); after it, copies back those set in `writes`.
-   */
-  const stream = (arrays: readonly (FloatArray | null)[], reads: number, writes: number, kernel: (len: number) => void): true => {
-    const n = arrays[0]!.length
-    for (let i = 0; i < n; i += CHUNK) {
-      const end = Math.min(n, i + CHUNK)
-      for (let j = 0; j < arrays.length; j++) {
-        const x = arrays[j]
-        if (x != null && reads & (1 << j)) heap.set(x.subarray(i, end), at[j]!)
-      }
-      kernel(end - i)
-      for (let j = 0; j < arrays.length; j++) {
-        const x = arrays[j]
-        if (x != null && writes & (1 << j)) x.set(heap.subarray(at[j]!, at[j]! + end - i), i)
-      }
-    }
-    return true
-  }
-
+  const slots = slotsIn(exports.memory, exports.slots(), 4, CHUNK)
+  if (slots === null) return null
+  const { ptr, stream } = slots
   return {
     adam: (g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot) =>
       takes(g, m, v, out) &&
       stream([g, m, v, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len) =>
-        exports.adam(len, ptr[0], ptr[1], ptr[2], ptr[3], +accumulate, factor, b1, b2, c1, c2, eps, epsRoot)),
+        exports.adam(len, ptr[0]!, ptr[1]!, ptr[2]!, ptr[3]!, +accumulate, factor, b1, b2, c1, c2, eps, epsRoot)),
     momentum: (g, b, out, accumulate, factor, keep, take, mu, nesterov) =>
       takes(g, b, out) &&
       stream([g, b, out], accumulate ? 0b111 : 0b011, 0b110, (len) =>
-        exports.momentum(len, ptr[0], ptr[1], ptr[2], +accumulate, factor, keep, take, mu, +nesterov)),
+        exports.momentum(len, ptr[0]!, ptr[1]!, ptr[2]!, +accumulate, factor, keep, take, mu, +nesterov)),
     rms: (g, v, m, out, accumulate, factor, alpha, eps) =>
       takes(g, v, m, out) &&
       stream([g, v, m, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len) =>
-        exports.rms(len, ptr[0], ptr[1], m === null ? 0 : ptr[2], ptr[3], +accumulate, factor, alpha, eps)),
+        exports.rms(len, ptr[0]!, ptr[1]!, m === null ? 0 : ptr[2]!, ptr[3]!, +accumulate, factor, alpha, eps)),
   }
 }

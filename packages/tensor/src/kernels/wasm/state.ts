@@ -1,11 +1,31 @@
 /**
- * The Wasm switch and the registry of fused optimizer kernels. Kept apart from the loaders so
- * that code asking "is there a fused kernel?" (an optimizer's loop) does not pull the module bytes
- * into a bundle: the kernels arrive when the seam loads Wasm (first large float32 product, or
- * `initWasm()`), never because an optimizer was imported.
+ * The Wasm switch and the registry of loaded Wasm kernels that code outside the seam asks for (the
+ * elementwise ops, @gd/optimizers' loops). Kept apart from the loaders so that asking "is there a
+ * Wasm kernel?" does not pull the module bytes into a bundle: the kernels arrive when the seam
+ * loads Wasm (first large float32 product, or `initWasm()`), never because an op or an optimizer
+ * was imported.
  * @module
  */
+import type { Storage } from '../../dtype.js'
 import type { FloatArray } from '../gemm.js'
+
+/** Unary op codes, as `assembly/elementwise.ts` numbers them. @internal */
+export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
+
+/** Binary op codes, as `assembly/elementwise.ts` numbers them. @internal */
+export const BINARY = { add: 0, sub: 1, mul: 2, div: 3 } as const
+
+/**
+ * Float32 elementwise loops on WebAssembly SIMD128 (see `wasmElementwise.ts`). Each returns false,
+ * having touched nothing, when it does not take the call (not float32, or too short to pay).
+ * @internal
+ */
+export interface ElementwiseKernels {
+  /** y = op(x), `op` a code of {@link UNARY}. */
+  unary(op: number, x: Storage, y: Storage): boolean
+  /** The `BinaryLoop` contract of `elementwise.ts`, `op` a code of {@link BINARY}: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], steps 0 or 1. */
+  binary(op: number, out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number): boolean
+}
 
 /**
  * Fused float32 optimizer updates on WebAssembly SIMD128, for @gd/optimizers' elementwise loops.
@@ -44,10 +64,18 @@ export interface FusedKernels {
   ): boolean
 }
 
-/** Whether `useWasm` allows Wasm kernels, and the fused kernels once loaded (null: cannot run here). */
-export const wasmState: { allowed: boolean; fused: FusedKernels | null | undefined } = {
+/**
+ * Whether `useWasm` allows Wasm kernels, and each family once loaded (`undefined`: not tried yet,
+ * null: cannot run here).
+ */
+export const wasmState: {
+  allowed: boolean
+  fused: FusedKernels | null | undefined
+  elementwise: ElementwiseKernels | null | undefined
+} = {
   allowed: true,
   fused: undefined,
+  elementwise: undefined,
 }
 
 /**
@@ -65,4 +93,9 @@ export const wasmState: { allowed: boolean; fused: FusedKernels | null | undefin
  */
 export function fusedKernels(): FusedKernels | null {
   return wasmState.allowed ? (wasmState.fused ?? null) : null
+}
+
+/** The elementwise kernels when allowed and loaded, else null. @internal */
+export function elementwiseKernels(): ElementwiseKernels | null {
+  return wasmState.allowed ? (wasmState.elementwise ?? null) : null
 }

@@ -1,0 +1,179 @@
+// Float32 elementwise ops in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
+// src/kernels/wasm/elementwiseWasm.ts. The JavaScript side copies chunks of the operands into
+// slots starting at `slots()`, runs one of these loops over the chunk and copies the result back.
+// Loops run over whole vectors: a slot holds a multiple of 4 floats, and the lanes past the chunk's
+// end compute garbage that is never copied back (no float op traps), so there is no scalar tail.
+//
+// neg, square, sqrt, relu, add, sub, mul and div are exact (each is one correctly rounded float32
+// operation, which is also what the JavaScript loops produce after rounding their float64 result).
+// exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each.
+
+// Unary op codes (the JavaScript side's `UNARY` table mirrors these).
+const NEG = 0
+const SQUARE = 1
+const SQRT = 2
+const EXP = 3
+const LOG = 4
+const TANH = 5
+const SIGMOID = 6
+const RELU = 7
+
+// Binary op codes (mirrored by `BINARY`).
+const ADD = 0
+const SUB = 1
+const MUL = 2
+const DIV = 3
+
+/** Where the JavaScript side's slots may start: after the static data, 64-byte aligned. */
+export function slots(): usize {
+  return (__heap_base + 63) & ~(<usize>63)
+}
+
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x)
+}
+
+/**
+ * eˣ: n = round(x / ln 2), r = x − n ln 2 (in two parts, Cody–Waite), eʳ by its Taylor polynomial to
+ * r⁶ (|r| ≤ ln 2 / 2, truncation below 1.2e-7 relative), times 2ⁿ built in two halves so that
+ * n = 128 does not overflow the exponent field. Above 88.7228 gives +∞; below −87.3365 (results
+ * under the smallest normal float32, 1.18e-38) gives 0; NaN stays NaN.
+ */
+@inline function vexp(x: v128): v128 {
+  const hi = splat(88.72283)
+  const lo = splat(-87.33654)
+  const xc = f32x4.min(f32x4.max(x, lo), hi)
+  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504)))
+  let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)))
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)))
+  let p = splat(<f32>1 / 720)
+  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 120))
+  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 24))
+  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 6))
+  p = f32x4.add(f32x4.mul(p, r), splat(0.5))
+  p = f32x4.add(f32x4.mul(p, r), splat(1))
+  p = f32x4.add(f32x4.mul(p, r), splat(1))
+  const k = i32x4.trunc_sat_f32x4_s(n)
+  const half = i32x4.shr_s(k, 1)
+  const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23)
+  const s2 = i32x4.shl(i32x4.add(i32x4.sub(k, half), i32x4.splat(127)), 23)
+  let y = f32x4.mul(f32x4.mul(p, s1), s2)
+  y = v128.bitselect(splat(Infinity), y, f32x4.gt(x, hi))
+  return v128.bitselect(splat(0), y, f32x4.lt(x, lo))
+}
+
+/**
+ * ln x: x = m · 2ᵉ with m in [√½, √2) (subnormals scaled by 2²³ first), ln m = 2 atanh s with
+ * s = (m − 1)/(m + 1), |s| ≤ 0.172, by its odd series to s⁹ (truncation below 2e-9), plus e ln 2 in
+ * two parts. ln 0 = −∞, ln of a negative number or NaN is NaN, ln ∞ = ∞.
+ */
+@inline function vlog(x: v128): v128 {
+  const tiny = f32x4.lt(x, splat(1.17549435e-38))
+  const xs = v128.bitselect(f32x4.mul(x, splat(8388608)), x, tiny)
+  let e = i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(127))
+  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f800000))
+  const big = f32x4.gt(m, splat(1.41421356))
+  m = v128.bitselect(f32x4.mul(m, splat(0.5)), m, big)
+  e = i32x4.sub(e, big) // big lanes are −1: e + 1
+  e = v128.bitselect(i32x4.sub(e, i32x4.splat(23)), e, tiny)
+  const s = f32x4.div(f32x4.sub(m, splat(1)), f32x4.add(m, splat(1)))
+  const s2 = f32x4.mul(s, s)
+  let p = splat(<f32>2 / 9)
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>2 / 7))
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>2 / 5))
+  p = f32x4.add(f32x4.mul(p, s2), splat(<f32>2 / 3))
+  p = f32x4.add(f32x4.mul(p, s2), splat(2))
+  const ef = f32x4.convert_i32x4_s(e)
+  let y = f32x4.add(f32x4.mul(p, s), f32x4.mul(ef, splat(-2.12194440e-4)))
+  y = f32x4.add(y, f32x4.mul(ef, splat(0.693359375)))
+  y = v128.bitselect(splat(-Infinity), y, f32x4.eq(x, splat(0)))
+  y = v128.bitselect(splat(Infinity), y, f32x4.eq(x, splat(Infinity)))
+  y = v128.bitselect(splat(NaN), y, f32x4.lt(x, splat(0)))
+  return v128.bitselect(x, y, f32x4.ne(x, x))
+}
+
+/**
+ * tanh x: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative), else
+ * sign(x) (1 − 2 / (e^{2|x|} + 1)), where the subtraction loses at most a bit.
+ */
+@inline function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x)
+  const e = vexp(f32x4.add(ax, ax))
+  const far = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))))
+  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)))
+  const x2 = f32x4.mul(x, x)
+  let p = splat(<f32>(-929569.0 / 638512875.0))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(21844.0 / 6081075.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1382.0 / 155925.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(62.0 / 2835.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
+  const near = f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p))
+  return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
+}
+
+/** σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) below, from one e^{−|x|}: no overflow. */
+@inline function vsigmoid(x: v128): v128 {
+  const e = vexp(f32x4.neg(f32x4.abs(x)))
+  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
+}
+
+/** y = op(x) over n elements (rounded up to whole vectors). */
+export function unary(op: i32, n: i32, x: usize, y: usize): void {
+  const end = <usize>((n + 3) & ~3) << 2
+  switch (op) {
+    case NEG: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.neg(v128.load(x + o))); break
+    case SQUARE: for (let o: usize = 0; o < end; o += 16) {
+      const v = v128.load(x + o)
+      v128.store(y + o, f32x4.mul(v, v))
+    } break
+    case SQRT: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.sqrt(v128.load(x + o))); break
+    case EXP: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vexp(v128.load(x + o))); break
+    case LOG: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vlog(v128.load(x + o))); break
+    case TANH: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vtanh(v128.load(x + o))); break
+    case SIGMOID: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vsigmoid(v128.load(x + o))); break
+    // max(x, 0) keeps NaN and turns −0 into +0, as the JavaScript loop does
+    case RELU: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.max(v128.load(x + o), splat(0))); break
+    default: unreachable()
+  }
+}
+
+@inline function combine(op: i32, a: v128, b: v128): v128 {
+  return op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(a, b) : op == MUL ? f32x4.mul(a, b) : f32x4.div(a, b)
+}
+
+/**
+ * out = a op b over n elements, where `a` and `b` are slot addresses, or 0 for the scalar operand
+ * given in `scalar` (at most one of them).
+ */
+export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: usize): void {
+  const end = <usize>((n + 3) & ~3) << 2
+  const s = splat(scalar)
+  if (a == 0) {
+    switch (op) {
+      case ADD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(ADD, s, v128.load(b + o))); break
+      case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, s, v128.load(b + o))); break
+      case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, s, v128.load(b + o))); break
+      case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, s, v128.load(b + o))); break
+      default: unreachable()
+    }
+  } else if (b == 0) {
+    switch (op) {
+      case ADD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(ADD, v128.load(a + o), s)); break
+      case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, v128.load(a + o), s)); break
+      case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), s)); break
+      case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), s)); break
+      default: unreachable()
+    }
+  } else {
+    switch (op) {
+      case ADD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(ADD, v128.load(a + o), v128.load(b + o))); break
+      case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, v128.load(a + o), v128.load(b + o))); break
+      case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), v128.load(b + o))); break
+      case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), v128.load(b + o))); break
+      default: unreachable()
+    }
+  }
+}

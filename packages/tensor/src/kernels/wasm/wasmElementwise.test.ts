@@ -1,0 +1,129 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { add, div, exp, log, mul, neg, relu, sigmoid, sqrt, square, sub, tanh, tensor } from '../../index.js'
+import { initWasm, useWasm } from '../../seam.js'
+import { BINARY, UNARY } from './state.js'
+import { CHUNK, elementwisePays, loadWasmElementwise, loadWasmElementwiseSync } from './wasmElementwise.js'
+
+const wasm = loadWasmElementwiseSync()!
+
+/** Distance in float32 units in the last place (both finite, same sign or around zero). */
+function ulps(a: number, b: number): number {
+  const bits = new Int32Array(new Float32Array([a, b]).buffer)
+  const key = (i: number) => (bits[i]! < 0 ? -0x80000000 - bits[i]! : bits[i]!)
+  return Math.abs(key(0) - key(1))
+}
+
+/** The JavaScript meaning of each unary op, rounded to float32 as the JavaScript loops store it. */
+const reference: Record<keyof typeof UNARY, (x: number) => number> = {
+  neg: (x) => -x,
+  square: (x) => x * x,
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  relu: (x) => (x > 0 ? x : x === x ? 0 : x),
+}
+const exact = new Set(['neg', 'square', 'sqrt', 'relu'])
+
+/** Inputs around every branch: specials, zeros, subnormals, the tanh and exp cut-offs, wide range. */
+const specials = [
+  NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 1.17549435e-38, 1e-30, 0.4999, 0.5, 0.5001, -0.5,
+  1, -1, 2, 10, -10, 44, -44, 87.3, -87.3, 88.7, 88.8, -103, -104, 1e30, -1e30, 3.4e38,
+]
+const floats = fc.oneof(
+  fc.constantFrom(...specials),
+  fc.float({ noDefaultInfinity: false }),
+  fc.float({ min: -20, max: 20, noNaN: true }),
+  fc.float({ min: -1, max: 1, noNaN: true }),
+)
+
+function expectAgrees(op: string, x: number, got: number, want: number): void {
+  const w = Math.fround(want)
+  if (Number.isNaN(w)) return expect(got, `${op}(${x})`).toBeNaN()
+  if (exact.has(op) || !Number.isFinite(w)) return expect(Object.is(got, w) || got === w, `${op}(${x}) = ${got}, want ${w}`).toBe(true)
+  // below the smallest normal float32 exp and sigmoid may give 0
+  if (Math.abs(w) < 1.2e-38) return expect(Math.abs(got), `${op}(${x})`).toBeLessThan(1.2e-38)
+  expect(ulps(got, w), `${op}(${x}) = ${got}, want ${w}`).toBeLessThanOrEqual(3)
+}
+
+describe('wasm elementwise kernels', () => {
+  it('load here, synchronously and asynchronously', async () => {
+    expect(wasm).not.toBeNull()
+    expect(await loadWasmElementwise()).not.toBeNull()
+  })
+
+  for (const op of Object.keys(UNARY) as (keyof typeof UNARY)[]) {
+    it(`${op}: ${exact.has(op) ? 'equals' : 'is within 3 ulps of'} the JavaScript loop, specials included`, () => {
+      fc.assert(
+        fc.property(fc.array(floats, { minLength: 64, maxLength: 300 }), (values) => {
+          const x = Float32Array.from(values)
+          const y = new Float32Array(x.length)
+          expect(wasm.unary(UNARY[op], x, y)).toBe(true)
+          x.forEach((xi, i) => expectAgrees(op, xi, y[i]!, reference[op](xi)))
+        }),
+        { numRuns: 60 },
+      )
+    })
+  }
+
+  it('streams arrays longer than a chunk', () => {
+    const n = 2 * CHUNK + 5
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 30)
+    const y = new Float32Array(n)
+    expect(wasm.unary(UNARY.exp, x, y)).toBe(true)
+    x.forEach((xi, i) => expectAgrees('exp', xi, y[i]!, Math.exp(xi)))
+  })
+
+  it('binary ops equal the JavaScript loops exactly: both full, scalar left, scalar right, with offsets', () => {
+    const ops = { add: (a: number, b: number) => a + b, sub: (a: number, b: number) => a - b, mul: (a: number, b: number) => a * b, div: (a: number, b: number) => a / b }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(ops) as (keyof typeof ops)[])),
+        fc.integer({ min: 64, max: 300 }),
+        fc.constantFrom([1, 1], [0, 1], [1, 0]),
+        fc.integer({ min: 0, max: 5 }),
+        (op, n, [sa, sb], offset) => {
+          const A = Float32Array.from({ length: n + offset }, (_, i) => Math.fround(Math.sin(i + 1) * 3))
+          const B = Float32Array.from({ length: n + offset }, (_, i) => Math.fround(Math.cos(i * 2) * 2 + (i % 7 === 0 ? 0 : 0.1)))
+          const out = new Float32Array(n)
+          expect(wasm.binary(BINARY[op], out, A, offset, sa!, B, offset, sb!, n)).toBe(true)
+          for (let i = 0; i < n; i++) {
+            const want = Math.fround(ops[op](A[offset + i * sa!]!, B[offset + i * sb!]!))
+            expect(Object.is(out[i], want) || out[i] === want, `${op} at ${i}`).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 80 },
+    )
+  })
+
+  it('declines, touching nothing, for float64, int32, short arrays and two scalars', () => {
+    const y = new Float32Array(100)
+    expect(wasm.unary(UNARY.exp, new Float64Array(100), y)).toBe(false)
+    expect(wasm.unary(UNARY.neg, new Int32Array(100), new Int32Array(100))).toBe(false)
+    expect(wasm.unary(UNARY.exp, new Float32Array(63), new Float32Array(63))).toBe(false)
+    expect(wasm.binary(BINARY.add, y, new Float32Array(1), 0, 0, new Float32Array(1), 0, 0, 100)).toBe(false)
+    expect(y.every((v) => v === 0)).toBe(true)
+    expect(elementwisePays(63)).toBe(false)
+    expect(elementwisePays(64)).toBe(true)
+  })
+
+  it('the tensor ops give the same results with Wasm on and off (exact ops bit for bit)', async () => {
+    await initWasm()
+    const x = tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 4))
+    const z = tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i) + 2))
+    const run = () => [neg(x), square(x), sqrt(z), relu(x), add(x, z), sub(x, 1), mul(2, z), div(x, z), exp(x), log(z), tanh(x), sigmoid(x)].map((t) => t.data)
+    const on = run()
+    const restore = useWasm(false)
+    let off: ReturnType<typeof run>
+    try {
+      off = run()
+    } finally {
+      restore()
+    }
+    on.slice(0, 8).forEach((d, k) => expect(d, `op ${k}`).toEqual(off[k]))
+    on.slice(8).forEach((d, k) => d.forEach((v, i) => expect(ulps(v, off[k + 8]![i]!)).toBeLessThanOrEqual(3)))
+  })
+})
