@@ -1,4 +1,5 @@
 export * from './activations.js'
+export * from './batchNorm.js'
 export * from './conv2d.js'
 export * from './dropout.js'
 export * from './layer.js'

@@ -10,9 +10,36 @@ export interface ApplyOptions {
 }
 
 /**
+ * What {@link Layer.applyWithState} returns: the output and the layer's updated state.
+ *
+ * @example
+ * ```ts
+ * import { batchNorm, type ApplyResult, type BatchNormState } from '@gd/nn'
+ * import { ones } from '@gd/tensor'
+ * const bn = batchNorm(2)
+ * const r: ApplyResult<BatchNormState> = bn.applyWithState(bn.init(0), bn.initState(), ones([4, 2]), { train: true })
+ * r.output.shape // [4, 2]
+ * r.state.mean.toArray() // [0.1, 0.1]
+ * ```
+ */
+export interface ApplyResult<S> {
+  /** The layer's output, traced when the parameters are. */
+  output: Var
+  /** The updated state: plain tensors, never traced. In inference it is the state passed in. */
+  state: S
+}
+
+/**
  * A layer: `init` makes its parameter tree from a key, `apply` is a pure function of parameters and
  * input. Parameters are plain trees of tensors (an empty object for layers without any), so a model
  * composes with `valueAndGrad` from @gd/autograd and with any optimizer from @gd/optimizers.
+ *
+ * A layer may also keep state that is not a parameter (the running statistics of {@link batchNorm}):
+ * no gradient flows to it, training updates it, inference reads it. Such a layer has `initState`,
+ * which makes the starting state (plain tensors), and `applyWithState(params, state, x, options)`,
+ * which returns the output and the updated state, as Flax's mutable collections and Haiku's
+ * `transform_with_state` do. Layers without state have neither; {@link sequential} has both exactly
+ * when one of its layers does. {@link initState} and {@link applyWithState} work on every layer.
  *
  * @example
  * ```ts
@@ -23,13 +50,57 @@ export interface ApplyOptions {
  * layer.apply(params, tensor([[1, 2, 3]])).shape // [1, 2]
  * ```
  */
-export interface Layer<P = unknown> {
+export interface Layer<P = unknown, S = unknown> {
   /** A short description, e.g. `linear(784 → 10)`. */
   readonly name: string
   /** Creates parameters from a key or an integer seed. */
   init(key: PRNGKey | number): P
   /** Runs the layer. `params` may hold tensors or (under a transform) traced values. */
   apply(params: P, x: Input, options?: ApplyOptions): Var
+  /** Creates the layer's non-trainable state; present only on layers that keep state. */
+  initState?(): S
+  /**
+   * Runs the layer with its state and returns the output and the updated state; present only on
+   * layers that keep state.
+   */
+  applyWithState?(params: P, state: S, x: Input, options?: ApplyOptions): ApplyResult<S>
+}
+
+/**
+ * A layer's starting non-trainable state: what its `initState` makes, or an empty object for a layer
+ * without state (as parameter-free layers have `{}` for parameters).
+ *
+ * @example
+ * ```ts
+ * import { batchNorm, initState, linear, relu, sequential } from '@gd/nn'
+ * initState(linear(2, 3)) // {}
+ * const model = sequential(linear(2, 3), batchNorm(3), relu())
+ * initState(model) // [{}, { mean: zeros([3]), variance: ones([3]) }, {}]
+ * ```
+ */
+export function initState<S>(layer: Layer<any, S>): S | Record<string, never> {
+  return layer.initState === undefined ? {} : layer.initState()
+}
+
+/**
+ * Runs any layer with a state: a stateful layer's own `applyWithState`, or for a layer without state
+ * its `apply`, handing the state back unchanged. This is how a training loop runs a model without
+ * asking whether it keeps state.
+ *
+ * @example
+ * ```ts
+ * import { applyWithState, batchNorm, initState, linear, sequential } from '@gd/nn'
+ * import { ones } from '@gd/tensor'
+ * const model = sequential(linear(2, 3), batchNorm(3))
+ * const params = model.init(0)
+ * const { output, state } = applyWithState(model, params, initState(model), ones([8, 2]), { train: true })
+ * output.shape // [8, 3]; state holds the updated running statistics
+ * applyWithState(model, params, state, ones([1, 2])).output // inference: uses the running statistics
+ * ```
+ */
+export function applyWithState<P, S>(layer: Layer<P, S>, params: P, state: S, x: Input, options: ApplyOptions = {}): ApplyResult<S> {
+  if (layer.applyWithState !== undefined) return layer.applyWithState(params, state, x, options)
+  return { output: layer.apply(params, x, options), state }
 }
 
 /** Makes a parameter-free layer from a function of the input. */

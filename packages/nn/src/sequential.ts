@@ -1,13 +1,19 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
 import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
-import type { ApplyOptions, Layer } from './layer.js'
+import { applyWithState, initState, type ApplyOptions, type ApplyResult, type Layer } from './layer.js'
 
 /**
  * Chains layers: the output of each is the input of the next. Its parameters are the list of the
  * layers' parameters, in order; `init` gives each layer its own key split from the one given, and
  * `apply` folds the layer's position into the apply key so dropout layers draw independent masks.
  *
- * @throws Error when called with no layers, or when `apply` gets a parameter list of another length.
+ * When some layer keeps state (e.g. {@link batchNorm}), the chain does too: its state is the list of
+ * the layers' states (`{}` for those without), made by `initState` and threaded through
+ * `applyWithState`, which hands back the list of updated states. Its plain `apply` then runs each
+ * layer's `apply` (batch statistics in training; inference needs `applyWithState`).
+ *
+ * @throws Error when called with no layers, or when `apply` gets a parameter (or state) list of
+ * another length.
  * @example
  * ```ts
  * import { linear, relu, sequential } from '@gd/nn'
@@ -17,24 +23,44 @@ import type { ApplyOptions, Layer } from './layer.js'
  * mlp.apply(params, zeros([32, 784])).shape // [32, 10]
  * ```
  */
-export function sequential(...layers: Layer<any>[]): Layer<unknown[]> {
+export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unknown[]> {
   if (layers.length === 0) throw new Error('sequential: expected at least one layer, got none')
-  return {
+  const checkList = (what: string, list: unknown): void => {
+    if (!Array.isArray(list) || list.length !== layers.length) {
+      throw new Error(`sequential: expected a list of ${layers.length} ${what}, got ${Array.isArray(list) ? list.length : typeof list}`)
+    }
+  }
+  const keyOf = (options: ApplyOptions, i: number): ApplyOptions =>
+    options.key === undefined ? options : { ...options, key: foldIn(options.key, i) }
+  const chain: Layer<unknown[], unknown[]> = {
     name: `sequential(${layers.map((l) => l.name).join(', ')})`,
     init: (key) => {
       const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length) as PRNGKey[]
       return layers.map((layer, i) => layer.init(keys[i]!))
     },
     apply: (params, x: Input, options: ApplyOptions = {}): Var => {
-      if (!Array.isArray(params) || params.length !== layers.length) {
-        throw new Error(`sequential: expected a list of ${layers.length} parameter trees, got ${Array.isArray(params) ? params.length : typeof params}`)
-      }
+      checkList('parameter trees', params)
       let h = toVar('sequential', x)
       layers.forEach((layer, i) => {
-        const key = options.key === undefined ? undefined : foldIn(options.key, i)
-        h = layer.apply(params[i], h, key === undefined ? options : { ...options, key })
+        h = layer.apply(params[i], h, keyOf(options, i))
       })
       return h
+    },
+  }
+  if (layers.every((layer) => layer.applyWithState === undefined)) return chain
+  return {
+    ...chain,
+    initState: () => layers.map((layer) => initState(layer)),
+    applyWithState: (params, state, x: Input, options: ApplyOptions = {}): ApplyResult<unknown[]> => {
+      checkList('parameter trees', params)
+      checkList('states', state)
+      let h = toVar('sequential', x)
+      const next = layers.map((layer, i) => {
+        const r = applyWithState(layer, params[i], state[i], h, keyOf(options, i))
+        h = r.output
+        return r.state
+      })
+      return { output: h, state: next }
     },
   }
 }

@@ -1,0 +1,146 @@
+import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
+
+/** Options of {@link batchNorm}. */
+export interface BatchNormOptions {
+  /**
+   * Weight of the current batch in the running averages, PyTorch's convention:
+   * running ← (1 − momentum)·running + momentum·batch. Default 0.1. (Keras and Flax call
+   * 1 − momentum their momentum, 0.99 or 0.9.)
+   */
+  momentum?: number
+  /** Added to the variance before the square root. Default 1e-5, as PyTorch's. */
+  eps?: number
+  /** Learn a per-channel scale γ (starts at 1) and shift β (starts at 0). Default true. */
+  affine?: boolean
+}
+
+/** Parameters of a batchNorm layer: per-channel scale γ and shift β, shape [C] (none without `affine`). */
+export interface BatchNormParams {
+  gamma?: T.Tensor | Var
+  beta?: T.Tensor | Var
+}
+
+/**
+ * State of a batchNorm layer: the running mean and the running (unbiased) variance per channel,
+ * shape [C], plain tensors that get no gradient.
+ */
+export interface BatchNormState {
+  mean: T.Tensor
+  variance: T.Tensor
+}
+
+/** A batchNorm layer: a {@link Layer} whose state functions are always there. */
+export interface BatchNormLayer extends Layer<BatchNormParams, BatchNormState> {
+  initState(): BatchNormState
+  applyWithState(params: BatchNormParams, state: BatchNormState, x: Input, options?: ApplyOptions): ApplyResult<BatchNormState>
+}
+
+/**
+ * Batch normalization (Ioffe & Szegedy, 2015) over the channel axis 1 of [N, C] or NCHW
+ * [N, C, H, W] input; the statistics of channel c are taken over every other axis (m = N·H·W values).
+ *
+ * Training: μ = mean(x), σ² = mean((x − μ)²) (biased), x̂ = (x − μ)/√(σ² + eps), y = γ·x̂ + β, and
+ * the gradient flows through μ and σ² as well. The state is updated with PyTorch's convention:
+ * mean ← (1 − momentum)·mean + momentum·μ and variance ← (1 − momentum)·variance +
+ * momentum·σ²·m/(m − 1) (the unbiased variance), momentum 0.1 and eps 1e-5 by default.
+ * Inference: y = γ·(x − mean)/√(variance + eps) + β with the running statistics, which start at 0 and 1.
+ *
+ * Run it with `applyWithState` (directly or through {@link sequential} or {@link applyWithState}):
+ * it returns the output and the updated state, whose tensors are plain (not traced) and keep the
+ * state's dtype. Plain `apply` works in training (the updated statistics are dropped) and throws in
+ * inference, which needs the running statistics.
+ *
+ * @see https://arxiv.org/abs/1502.03167
+ * @throws Error for a channel count that is not a positive integer, a momentum outside [0, 1], an
+ * eps that is not positive; when applied, for input that is not [N, C] or [N, C, H, W] with the
+ * layer's channel count, for training with one value per channel, or for a state of the wrong shape.
+ * @example
+ * ```ts
+ * import { batchNorm } from '@gd/nn'
+ * import { tensor } from '@gd/tensor'
+ * const bn = batchNorm(1)
+ * const x = tensor([[1], [3]]) // channel 0: μ = 2, σ² = 1 (biased), unbiased variance 2
+ * const { output, state } = bn.applyWithState(bn.init(0), bn.initState(), x, { train: true })
+ * output.toArray() // [[-0.999995], [0.999995]]: (x − 2)/√(1 + 1e-5)
+ * state.mean.toArray() // [0.2]: 0.9·0 + 0.1·2
+ * state.variance.toArray() // [1.1]: 0.9·1 + 0.1·2
+ * bn.applyWithState(bn.init(0), state, x).output.toArray() // inference: (x − 0.2)/√(1.1 + 1e-5)
+ * ```
+ */
+export function batchNorm(channels: number, options: BatchNormOptions = {}): BatchNormLayer {
+  const { momentum = 0.1, eps = 1e-5, affine = true } = options
+  if (!Number.isInteger(channels) || channels < 1) throw new Error(`batchNorm: channels must be a positive integer, got ${channels}`)
+  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`batchNorm: momentum must be in [0, 1], got ${momentum}`)
+  if (!(eps > 0)) throw new Error(`batchNorm: eps must be positive, got ${eps}`)
+
+  const initial = (): BatchNormState => ({ mean: T.zeros([channels]), variance: T.ones([channels]) })
+  /** The per-channel [C] vector shaped to broadcast against x: [1, C] or [1, C, 1, 1]. */
+  const perChannel = (rank: number): number[] => (rank === 2 ? [1, channels] : [1, channels, 1, 1])
+  const checkInput = (v: Var): number[] => {
+    if (v.rank !== 2 && v.rank !== 4) {
+      throw new Error(`batchNorm: expected input of rank 2 [N, C] or rank 4 [N, C, H, W], got shape ${T.fmt(v.shape)}`)
+    }
+    if (v.shape[1] !== channels) {
+      throw new Error(`batchNorm: expected ${channels} channels on axis 1, got shape ${T.fmt(v.shape)}`)
+    }
+    return v.rank === 2 ? [0] : [0, 2, 3]
+  }
+  const checkState = (state: BatchNormState): void => {
+    for (const what of ['mean', 'variance'] as const) {
+      const t = (state as Partial<BatchNormState> | undefined)?.[what]
+      if (!(t instanceof T.Tensor) || t.rank !== 1 || t.shape[0] !== channels) {
+        const got = t instanceof T.Tensor ? `shape ${T.fmt(t.shape)}` : T.typeName(t)
+        throw new Error(`batchNorm: state.${what} must be a Tensor of shape [${channels}], got ${got}`)
+      }
+    }
+  }
+  const scaleAndShift = (params: BatchNormParams, xhat: Var, rank: number): Var => {
+    if (!affine) return xhat
+    if (params.gamma === undefined || params.beta === undefined) {
+      throw new Error('batchNorm: expected parameters { gamma, beta } (the layer is affine), got none')
+    }
+    return add(mul(xhat, reshape(params.gamma, perChannel(rank))), reshape(params.beta, perChannel(rank)))
+  }
+
+  const run = (params: BatchNormParams, state: BatchNormState | undefined, x: Input, train: boolean): ApplyResult<BatchNormState> => {
+    const v = toVar('batchNorm', x)
+    const axes = checkInput(v)
+    if (!train) {
+      if (state === undefined) {
+        throw new Error('batchNorm: inference uses the running statistics: call applyWithState(params, state, x), got no state')
+      }
+      checkState(state)
+      const shape = perChannel(v.rank)
+      const xhat = mul(sub(v, T.reshape(state.mean, shape)), T.reshape(T.rsqrt(T.add(state.variance, eps)), shape))
+      return { output: scaleAndShift(params, xhat, v.rank), state }
+    }
+    const m = axes.reduce((n, a) => n * v.shape[a]!, 1)
+    if (m < 2) throw new Error(`batchNorm: training needs more than 1 value per channel, got shape ${T.fmt(v.shape)}`)
+    const mu = mean(v, { axis: axes, keepdims: true })
+    const centered = sub(v, mu)
+    const biased = mean(square(centered), { axis: axes, keepdims: true })
+    const xhat = mul(centered, rsqrt(add(biased, eps)))
+    const output = scaleAndShift(params, xhat, v.rank)
+    if (state === undefined) return { output, state: initial() } // plain apply: the update is dropped
+    checkState(state)
+    // The running statistics are plain tensors: read the batch's values, not the traced ones.
+    const blend = (running: T.Tensor, batch: T.Tensor, factor: number): T.Tensor =>
+      T.cast(T.add(T.mul(running, 1 - momentum), T.mul(T.reshape(batch, [channels]), momentum * factor)), running.dtype)
+    return {
+      output,
+      state: { mean: blend(state.mean, mu.value, 1), variance: blend(state.variance, biased.value, m / (m - 1)) },
+    }
+  }
+  return {
+    name: `batchNorm(${channels})`,
+    init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
+    initState: initial,
+    apply: (params, x, applyOptions: ApplyOptions = {}) => run(params, undefined, x, applyOptions.train === true).output,
+    applyWithState: (params, state, x, applyOptions: ApplyOptions = {}) => {
+      checkState(state)
+      return run(params, state, x, applyOptions.train === true)
+    },
+  }
+}
