@@ -113,9 +113,29 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('max
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('minimum', a, b, Math.min)
 
 /** Applies a comparison; the result is a bool mask. */
-function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number): Tensor {
+function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, loop: BinaryLoop): Tensor {
   const dtype = resultType(a, b)
-  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn)
+  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn, loop)
+}
+
+// One loop per comparison, as for arithmetic (a mask against a scalar is the common case: relu's gradient).
+const equalLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! === B[ob + i * sb]! ? 1 : 0
+}
+const notEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! !== B[ob + i * sb]! ? 1 : 0
+}
+const greaterLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! > B[ob + i * sb]! ? 1 : 0
+}
+const greaterEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! >= B[ob + i * sb]! ? 1 : 0
+}
+const lessLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! < B[ob + i * sb]! ? 1 : 0
+}
+const lessEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! <= B[ob + i * sb]! ? 1 : 0
 }
 
 /**
@@ -126,7 +146,7 @@ function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: nu
  * equal(tensor([1, 2]), 2).toArray() // [false, true]
  * ```
  */
-export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b, (x, y) => (x === y ? 1 : 0))
+export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b, (x, y) => (x === y ? 1 : 0), equalLoop)
 
 /**
  * a != b elementwise, as a bool mask.
@@ -136,7 +156,7 @@ export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', 
  * notEqual(tensor([1, 2]), 2).toArray() // [true, false]
  * ```
  */
-export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0))
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), notEqualLoop)
 
 /**
  * a > b elementwise, as a bool mask.
@@ -146,7 +166,7 @@ export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEq
  * greater(tensor([1, 3]), 2).toArray() // [false, true]
  * ```
  */
-export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b, (x, y) => (x > y ? 1 : 0))
+export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b, (x, y) => (x > y ? 1 : 0), greaterLoop)
 
 /**
  * a ≥ b elementwise, as a bool mask.
@@ -157,7 +177,7 @@ export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greate
  * ```
  */
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor =>
-  compare('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0))
+  compare('greaterEqual', a, b, (x, y) => (x >= y ? 1 : 0), greaterEqualLoop)
 
 /**
  * a < b elementwise, as a bool mask.
@@ -167,7 +187,7 @@ export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor =>
  * less(tensor([1, 3]), 2).toArray() // [true, false]
  * ```
  */
-export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b, (x, y) => (x < y ? 1 : 0))
+export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b, (x, y) => (x < y ? 1 : 0), lessLoop)
 
 /**
  * a ≤ b elementwise, as a bool mask.
@@ -177,4 +197,4 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
  * lessEqual(tensor([2, 3]), 2).toArray() // [true, false]
  * ```
  */
-export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0))
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), lessEqualLoop)

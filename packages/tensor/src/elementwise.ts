@@ -95,13 +95,19 @@ export function mapBinary(
     const x = a.storage[a.offset]!
     for (let i = 0; i < n; i++) out[i] = fn(x, B[ob + i]!)
   } else {
-    stridedBinary(out, shape, a, b, fn)
+    stridedBinary(out, shape, a, b, fn, loop)
   }
   return new Tensor(out, shape, dtype)
 }
 
-/** The general case: walk the output in row-major order, moving each input by its strides. */
-function stridedBinary(out: Storage, shape: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number): void {
+/**
+ * The general case: walk the output in row-major order, moving each input by its strides. Rows
+ * where each input is contiguous or broadcast (a bias added to every row of a batch) go through
+ * the op's `loop` when it has one and the rows are long enough to pay for a call each.
+ */
+function stridedBinary(
+  out: Storage, shape: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number, loop?: BinaryLoop,
+): void {
   const rank = shape.length
   const sa = broadcastStrides(a, shape)
   const sb = broadcastStrides(b, shape)
@@ -113,8 +119,10 @@ function stridedBinary(out: Storage, shape: Shape, a: Tensor, b: Tensor, fn: (x:
   const index = new Array<number>(rank).fill(0)
   let pa = a.offset
   let pb = b.offset
+  const rows = loop !== undefined && inner >= 16 && (ia === 0 || ia === 1) && (ib === 0 || ib === 1)
   for (let o = 0; o < out.length; o += inner) {
-    for (let j = 0; j < inner; j++) out[o + j] = fn(A[pa + j * ia]!, B[pb + j * ib]!)
+    if (rows) loop(out.subarray(o, o + inner), A, pa, ia, B, pb, ib, inner)
+    else for (let j = 0; j < inner; j++) out[o + j] = fn(A[pa + j * ia]!, B[pb + j * ib]!)
     for (let d = rank - 2; d >= 0; d--) {
       index[d]!++
       pa += sa[d]!

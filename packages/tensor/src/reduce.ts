@@ -15,21 +15,34 @@ export interface ReduceOptions {
 type Block = (data: Storage, start: number, length: number) => number
 
 /**
+ * Reduces `rows` rows of `count` elements each (row r starts at `start + r·count`) column by column
+ * into `out`, giving exactly what a {@link Block} over each column would.
+ */
+type Columns = (data: Storage, start: number, rows: number, count: number, out: Storage) => void
+
+/**
  * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
- * output element reduces one contiguous run of the (possibly copied) data.
+ * output element reduces one contiguous run of the (possibly copied) data. With `columns`, a
+ * contiguous input reduced over leading axes (a bias gradient summed over the batch) is reduced
+ * row by row in place instead of through a transposed copy.
  * @internal
  */
-export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block): Tensor {
+export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block, columns?: Columns): Tensor {
   if (!(t instanceof Tensor)) throw notATensor(op, t)
   const axes = normalizeAxes(op, options.axis, t.rank)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
-  const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
-  const data = moved.data
   let length = 1
   for (const a of axes) length *= t.shape[a]!
   const shape = options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
   const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
   const out = allocate(dtype, count)
+  const leading = axes.length > 0 && kept.length > 0 && axes.every((a, i) => a === i)
+  if (columns !== undefined && leading && length > 0 && t.isContiguous) {
+    columns(t.storage, t.offset, length, count, out)
+    return new Tensor(out, shape, dtype)
+  }
+  const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
+  const data = moved.data
   for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
   return new Tensor(out, shape, dtype)
 }
@@ -39,6 +52,17 @@ const sumBlock: Block = (d, s, n) => {
   for (let i = s; i < s + n; i++) acc += d[i]!
   return acc
 }
+/** Column sums in float64, each adding its rows in order, as sumBlock does; divided by `divisor`. */
+function sumColumns(d: Storage, start: number, rows: number, count: number, out: Storage, divisor: number): void {
+  const acc = new Float64Array(count)
+  for (let r = 0; r < rows; r++) {
+    const base = start + r * count
+    for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
+  }
+  for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
+}
+const sumRows: Columns = (d, start, rows, count, out) => sumColumns(d, start, rows, count, out, 1)
+const meanRows: Columns = (d, start, rows, count, out) => sumColumns(d, start, rows, count, out, rows)
 const prodBlock: Block = (d, s, n) => {
   let acc = 1
   for (let i = s; i < s + n; i++) acc *= d[i]!
@@ -76,7 +100,7 @@ const floating = (t: Tensor): DType => (t.dtype === 'float64' ? 'float64' : 'flo
  * sum(tensor([[1, 2], [3, 4]]), { axis: 0, keepdims: true }).toArray() // [[4, 6]]
  * ```
  */
-export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock)
+export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock, sumRows)
 
 /**
  * Π x over the given axes.
@@ -97,7 +121,7 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWi
  * ```
  */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n)
+  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows)
 
 /**
  * The largest element over the given axes (NaN if any is NaN).
