@@ -20,12 +20,16 @@ export interface TrainContext {
   readonly batchInEpoch: number
   /** The current parameters. */
   readonly params: Tree
+  /** The model's current non-trainable state (batchNorm running statistics); undefined without. */
+  readonly modelState: Tree | undefined
   /** The current learning rate, when the optimizer was built with `injectHyperparams`. */
   readonly learningRate: number | undefined
   /** Use `value` from the next step on. @throws Error unless the optimizer came from `injectHyperparams`. */
   setLearningRate(value: number): void
   /** Replace the parameters (e.g. with the best ones seen). */
   setParams(params: Tree): void
+  /** Replace the model's state (with the parameters it goes with). @throws Error for a model without state. */
+  setModelState(state: Tree): void
   /** Ask the loop to stop after the current step; the first reason given is kept. */
   stop(reason: string): void
   /** Everything needed to resume exactly from here, as plain JSON-ready data. */

@@ -18,6 +18,8 @@ export interface RunningSums {
 export interface TrainState {
   params: Tree
   optimizerState: unknown
+  /** The model's non-trainable state (batchNorm running statistics); absent for a model without. */
+  modelState?: Tree
   /** The run's base key; shuffling and dropout keys are derived from it and the epoch or step. */
   key: PRNGKey
   step: number

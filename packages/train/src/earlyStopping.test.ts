@@ -5,14 +5,17 @@ import type { EpochLogs } from './epochLogs.js'
 import { earlyStopping } from './earlyStopping.js'
 
 /** A stand-in for fit's context that records stops and parameter swaps. */
-function fakeContext(): TrainContext & { stopped: string[]; current: Tree } {
+function fakeContext(): TrainContext & { stopped: string[]; current: Tree; currentState: Tree | undefined } {
   const c = {
     stopped: [] as string[],
     current: tensor([0]) as Tree,
+    currentState: undefined as Tree | undefined,
     step: 0, epoch: 0, epochs: 10, stepsPerEpoch: 1, batchInEpoch: 0, learningRate: undefined,
     get params() { return c.current },
+    get modelState() { return c.currentState },
     setLearningRate: () => {},
     setParams: (p: Tree) => (c.current = p),
+    setModelState: (st: Tree) => (c.currentState = st),
     stop: (r: string) => c.stopped.push(r),
     checkpoint: () => { throw new Error('unused') },
   }
@@ -22,18 +25,20 @@ function fakeContext(): TrainContext & { stopped: string[]; current: Tree } {
 const logs = (epoch: number, valLoss: number): EpochLogs => ({ epoch, step: epoch, loss: 1, valLoss })
 
 describe('earlyStopping', () => {
-  it('stops after patience epochs without improvement and restores the best parameters', () => {
+  it('stops after patience epochs without improvement and restores the best parameters and model state', () => {
     const ctx = fakeContext()
     const cb = earlyStopping({ patience: 2, restoreBest: true })
     const losses = [1, 0.5, 0.6, 0.55, 0.7]
     losses.forEach((v, epoch) => {
       ctx.current = tensor([epoch])
+      ctx.currentState = { mean: tensor([10 + epoch]) }
       cb.onEpochEnd!(ctx, logs(epoch, v))
     })
     // Best 0.5 at epoch 1; epochs 2, 3, 4 do not improve: the third bad epoch exceeds patience 2.
     expect(ctx.stopped).toEqual(['early stopping: valLoss has not improved for 3 epochs (best 0.5 at epoch 1)'])
     cb.onTrainEnd!(ctx, [])
     expect((ctx.current as ReturnType<typeof tensor>).toArray()).toEqual([1])
+    expect(((ctx.currentState as { mean: ReturnType<typeof tensor> }).mean).toArray()).toEqual([11])
     expect(cb.state()).toMatchObject({ best: 0.5, bestEpoch: 1, wait: 3 })
   })
 

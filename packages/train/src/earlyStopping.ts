@@ -12,7 +12,7 @@ export interface EarlyStoppingOptions {
   patience?: number
   /** Least change that counts as an improvement; default 0. */
   minDelta?: number
-  /** At the end, put back the parameters of the best epoch; default false. */
+  /** At the end, put back the parameters (and model state, if any) of the best epoch; default false. */
   restoreBest?: boolean
 }
 
@@ -22,6 +22,8 @@ export interface EarlyStoppingState {
   bestEpoch: number
   wait: number
   bestParams: Tree | null
+  /** The model state of the best epoch, kept with `restoreBest` for a model with state. */
+  bestModelState?: Tree | null
 }
 
 /**
@@ -54,7 +56,9 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
     onEpochEnd(ctx, logs) {
       const v = logValue(fn, logs, monitor)
       if (better(v, s.best)) {
-        s = { best: v, bestEpoch: logs.epoch, wait: 0, bestParams: options.restoreBest === true ? ctx.params : null }
+        const keep = options.restoreBest === true
+        s = { best: v, bestEpoch: logs.epoch, wait: 0, bestParams: keep ? ctx.params : null }
+        if (keep && ctx.modelState !== undefined) s.bestModelState = ctx.modelState
         return
       }
       s = { ...s, wait: s.wait + 1 }
@@ -63,7 +67,10 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
       }
     },
     onTrainEnd(ctx) {
-      if (options.restoreBest === true && s.bestParams !== null) ctx.setParams(s.bestParams)
+      if (options.restoreBest === true && s.bestParams !== null) {
+        ctx.setParams(s.bestParams)
+        if (s.bestModelState != null) ctx.setModelState(s.bestModelState)
+      }
     },
     save: () => s,
     load: (saved) => (s = saved as EarlyStoppingState),

@@ -4,9 +4,32 @@ import { datasetSize, takeRows, type Dataset } from './dataset.js'
 import { batchIndices } from './batchIndices.js'
 import type { Metric } from './metrics.js'
 
-/** A model as {@link fit} needs it: a pure function of parameters and inputs (an @gd/nn `Layer` is one). */
-export interface Model<P> {
-  apply(params: P, x: Input, options?: { train?: boolean; key?: readonly [number, number] }): Var
+/** What a model's apply functions are told: training mode and the step's key. */
+export interface ModelApplyOptions {
+  train?: boolean
+  key?: readonly [number, number]
+}
+
+/**
+ * A model as {@link fit} needs it: a pure function of parameters and inputs (an @gd/nn `Layer` is one).
+ * A model that keeps non-trainable state (an @gd/nn `sequential` with `batchNorm`) also has
+ * `initState` and `applyWithState`, which returns the output and the updated state; {@link fit} and
+ * {@link evaluate} then thread that state through training and use it in inference.
+ *
+ * @example
+ * ```ts
+ * import { batchNorm, linear, relu, sequential } from '@gd/nn'
+ * import type { Model } from '@gd/train'
+ * const model: Model<unknown[], unknown[]> = sequential(linear(4, 8), batchNorm(8), relu(), linear(8, 1))
+ * model.initState?.() // [{}, { mean, variance }, {}, {}]
+ * ```
+ */
+export interface Model<P, S = unknown> {
+  apply(params: P, x: Input, options?: ModelApplyOptions): Var
+  /** The starting non-trainable state, for a model that keeps some. */
+  initState?(): S
+  /** Runs the model with its state; returns the output and the updated state (plain tensors). */
+  applyWithState?(params: P, state: S, x: Input, options?: ModelApplyOptions): { output: Var; state: S }
 }
 
 /** A loss: a scalar `Var` from the model's predictions and the targets (e.g. from @gd/losses). */
@@ -18,13 +41,16 @@ export interface EvaluateOptions {
   metrics?: Readonly<Record<string, Metric>>
   /** Examples per forward pass; default 1024. Only memory depends on it. */
   batchSize?: number
+  /** The model's state (e.g. batchNorm's running statistics); required for a model that keeps state. */
+  state?: unknown
 }
 
 /**
- * The mean loss and metrics of `model` at `params` over `data`, in inference mode (no dropout) and
- * without recording gradients. Batch values are weighted by batch size: Σ bᵢ·vᵢ / Σ bᵢ.
+ * The mean loss and metrics of `model` at `params` over `data`, in inference mode (no dropout; a
+ * model with state, such as batchNorm's running statistics, runs with `options.state`) and without
+ * recording gradients. Batch values are weighted by batch size: Σ bᵢ·vᵢ / Σ bᵢ.
  *
- * @throws Error for a malformed data set.
+ * @throws Error for a malformed data set, or a model that keeps state evaluated without one.
  * @example
  * ```ts
  * import { evaluate } from '@gd/train'
@@ -39,13 +65,19 @@ export function evaluate<P>(
   options: EvaluateOptions = {},
 ): Record<string, number> {
   const n = datasetSize(data, 'evaluate')
+  const { state } = options
+  if (model.applyWithState !== undefined && state === undefined) {
+    throw new Error('evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none')
+  }
+  const run = (x: Tensor): Var =>
+    model.applyWithState !== undefined ? model.applyWithState(params, state, x, { train: false }).output : model.apply(params, x, { train: false })
   const metrics = Object.entries(options.metrics ?? {})
   const sums: Record<string, number> = { loss: 0 }
   for (const [name] of metrics) sums[name] = 0
   noGrad(() => {
     for (const rows of batchIndices(n, options.batchSize ?? 1024)) {
       const batch = takeRows(data, rows)
-      const predictions = model.apply(params, batch.x, { train: false })
+      const predictions = run(batch.x)
       sums.loss! += loss(predictions, batch.y).value.item() * rows.length
       for (const [name, metric] of metrics) sums[name]! += metric(predictions.value, batch.y) * rows.length
     }

@@ -1,8 +1,11 @@
-import { dropout, linear, relu, sequential } from '@gd/nn'
+import { batchNorm, dropout, linear, relu, sequential, type BatchNormState } from '@gd/nn'
 import { adam, injectHyperparams, serializeState, sgd } from '@gd/optimizers'
+import { add, matmul, mean, tensor, type Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
 import type { Callback } from './callback.js'
+import { fromCheckpoint } from './checkpoint.js'
+import { evaluate } from './evaluate.js'
 import { fit } from './fit.js'
 import { binaryAccuracy } from './metrics.js'
 
@@ -52,24 +55,83 @@ describe('fit', () => {
     }
   })
 
-  it('resumes from a JSON checkpoint bit for bit, mid-epoch, with dropout and Adam', () => {
-    const model = sequential(linear(2, 8), relu(), dropout(0.25), linear(8, 1))
-    const run = (extra: { maxSteps?: number; resume?: never }) =>
-      fit({
-        model, params: model.init(5), loss: logisticLoss, seed: 9,
-        optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.01 }),
-        data, epochs: 3, batchSize: 16, metrics: { accuracy: binaryAccuracy() }, ...extra,
-      })
-    const whole = run({})
-    const firstPart = run({ maxSteps: 17 }) // 13 steps per epoch, so this stops inside epoch 1
-    expect(firstPart.step).toBe(17)
-    expect(firstPart.stopReason).toBe('maxSteps 17 reached')
-    const saved = JSON.parse(JSON.stringify(firstPart.checkpoint())) as never
-    const resumed = run({ resume: saved })
-    expect(resumed.step).toBe(whole.step)
-    expect(serializeState(resumed.params)).toBe(serializeState(whole.params))
-    expect(serializeState(resumed.optimizerState)).toBe(serializeState(whole.optimizerState))
-    expect(resumed.history).toEqual(whole.history)
+  it('resumes from a JSON checkpoint bit for bit, mid-epoch, with dropout and Adam, and with batchNorm state', () => {
+    const models = {
+      dropout: sequential(linear(2, 8), relu(), dropout(0.25), linear(8, 1)),
+      batchNorm: sequential(linear(2, 8), batchNorm(8), relu(), dropout(0.25), linear(8, 1)),
+    }
+    for (const [kind, model] of Object.entries(models)) {
+      const run = (extra: { maxSteps?: number; resume?: never }) =>
+        fit({
+          model, params: model.init(5), loss: logisticLoss, seed: 9,
+          optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.01 }),
+          data, validation, epochs: 3, batchSize: 16, metrics: { accuracy: binaryAccuracy() }, ...extra,
+        })
+      const whole = run({})
+      const firstPart = run({ maxSteps: 17 }) // 13 steps per epoch, so this stops inside epoch 1
+      expect(firstPart.step).toBe(17)
+      expect(firstPart.stopReason).toBe('maxSteps 17 reached')
+      const saved = JSON.parse(JSON.stringify(firstPart.checkpoint())) as never
+      const resumed = run({ resume: saved })
+      expect(resumed.step).toBe(whole.step)
+      expect(serializeState(resumed.params)).toBe(serializeState(whole.params))
+      expect(serializeState(resumed.optimizerState)).toBe(serializeState(whole.optimizerState))
+      expect(resumed.history).toEqual(whole.history)
+      if (kind === 'dropout') {
+        expect(whole.state).toBeUndefined()
+        continue
+      }
+      // The running statistics moved away from their start (0 and 1) and resumed to the same bits.
+      const stats = (whole.state as unknown[])[1] as BatchNormState
+      expect([...stats.mean.data].some((v) => v !== 0)).toBe(true)
+      expect(serializeState(resumed.state)).toBe(serializeState(whole.state))
+      expect(serializeState(fromCheckpoint(saved).modelState)).toBe(serializeState(firstPart.state))
+    }
+  })
+
+  it('trains a model with batchNorm: state threaded through steps, validation in inference mode with it', () => {
+    const model = sequential(linear(2, 8), batchNorm(8), relu(), linear(8, 1))
+    const params = model.init(1)
+    const r = fit({
+      model, params, loss: logisticLoss, optimizer: adam({ learningRate: 0.05 }),
+      data, validation, epochs: 10, batchSize: 20, metrics: { accuracy: binaryAccuracy() },
+    })
+    const last = r.history.at(-1)!
+    expect(last.valAccuracy).toBeGreaterThanOrEqual(0.95)
+    // Validation ran in inference mode with the final running statistics: evaluate agrees exactly.
+    const v = evaluate(model, r.params, logisticLoss, validation, { state: r.state, metrics: { accuracy: binaryAccuracy() } })
+    expect(v.loss).toBe(last.valLoss)
+    expect(v.accuracy).toBe(last.valAccuracy)
+    // The running mean tracks the batch means of the first layer's outputs over the last steps:
+    // with momentum 0.1 it is close to the mean of those outputs over the whole training set.
+    const [lin] = r.params as [{ w: Tensor; b: Tensor }]
+    const h = add(matmul(data.x, lin.w), lin.b)
+    const stats = (r.state as unknown[])[1] as BatchNormState
+    const full = [...mean(h, { axis: 0 }).data]
+    ;[...stats.mean.data].forEach((m, i) => expect(Math.abs(m - full[i]!)).toBeLessThan(0.1 * (1 + Math.abs(full[i]!))))
+    // A skipped step keeps the old state as well as the old parameters.
+    const skipAll: Callback = { name: 'skip', onGradients: () => 'skip' }
+    const skipped = fit({ model, params, loss: logisticLoss, optimizer: sgd(), data, epochs: 1, batchSize: 50, callbacks: [skipAll] })
+    expect(serializeState(skipped.state)).toBe(serializeState(model.initState!()))
+  })
+
+  it('takes a starting state and rejects state where it does not fit', () => {
+    const model = sequential(linear(2, 3), batchNorm(3))
+    const start = model.initState!()
+    ;(start[1] as BatchNormState).mean = tensor([5, 5, 5])
+    const r = fit({ model, params: model.init(0), state: start, loss: logisticLoss, optimizer: sgd(), data, epochs: 1, batchSize: 200 })
+    // One step: 0.9·5 + 0.1·(batch mean).
+    expect(Math.abs((r.state![1] as BatchNormState).mean.data[0]! - 4.5)).toBeLessThan(0.5)
+    const base = { params: logisticModel.init(0), loss: logisticLoss, data, optimizer: sgd() }
+    expect(() => fit({ ...base, model: logisticModel, state: {} as never })).toThrow(
+      'fit: state is given but the model keeps none (it has no applyWithState)',
+    )
+    const stateless = fit({ ...base, model: logisticModel, batchSize: 16, maxSteps: 2 }).checkpoint()
+    const withBn = { ...base, params: model.init(0), model, batchSize: 16 }
+    expect(() => fit({ ...withBn, resume: stateless })).toThrow('fit: resume needs the model state, but the checkpoint has none')
+    expect(() => evaluate(model, model.init(0), logisticLoss, validation)).toThrow(
+      'evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none',
+    )
   })
 
   it('lets a callback stop the run and change the learning rate', () => {

@@ -10,11 +10,16 @@ import { evaluate, type Loss, type Model } from './evaluate.js'
 import type { Metric } from './metrics.js'
 
 /** Options for {@link fit}. */
-export interface FitOptions<P> {
+export interface FitOptions<P, S = unknown> {
   /** The model: `apply(params, x, { train, key })`, e.g. an @gd/nn layer. */
-  model: Model<P>
+  model: Model<P, S>
   /** Starting parameters (ignored when resuming). */
   params: P
+  /**
+   * Starting model state, for a model that keeps state (ignored when resuming). Default
+   * `model.initState()`.
+   */
+  state?: S
   /** The cost, from predictions and targets. */
   loss: Loss
   /** The optimizer; build it with `injectHyperparams` to let callbacks change the learning rate. */
@@ -46,8 +51,10 @@ export interface FitOptions<P> {
 }
 
 /** What {@link fit} returns. */
-export interface FitResult<P> {
+export interface FitResult<P, S = unknown> {
   params: P
+  /** The model's final state (batchNorm running statistics); undefined for a model without state. */
+  state: S | undefined
   optimizerState: unknown
   history: EpochLogs[]
   step: number
@@ -65,6 +72,11 @@ export interface FitResult<P> {
  *
  * Dropout in step s uses `foldIn(dropoutKey, s)` and epoch e's order `foldIn(shuffleKey, e)`, both
  * from the run's key, so a run resumed from a checkpoint repeats the uninterrupted one bit for bit.
+ *
+ * A model with `applyWithState` (an @gd/nn `sequential` with `batchNorm`) is trained with its state
+ * threaded through: each step runs `applyWithState` in training mode and keeps the state it returns
+ * (a step a callback skips keeps the old state too); validation runs in inference mode with the
+ * current state; the state is in checkpoints and in the result.
  *
  * @throws Error for bad options, with the option and value named, or a resume whose batching
  * differs from the checkpoint's.
@@ -85,7 +97,7 @@ export interface FitResult<P> {
  * history.at(-1).loss // close to 0; params.w ≈ [[2]], params.b ≈ [1]
  * ```
  */
-export function fit<P>(options: FitOptions<P>): FitResult<P> {
+export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
   const { model, loss, optimizer, data } = options
   const n = datasetSize(data, 'fit')
   if (options.validation !== undefined) datasetSize(options.validation, 'fit')
@@ -98,6 +110,11 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
   const callbacks = options.callbacks ?? []
   checkNames(callbacks)
 
+  const stateful = model.applyWithState !== undefined
+  if (!stateful && options.state !== undefined) throw new Error('fit: state is given but the model keeps none (it has no applyWithState)')
+  if (stateful && model.initState === undefined && options.state === undefined) {
+    throw new Error('fit: the model has applyWithState but no initState: pass its starting state as options.state')
+  }
   const setup = { examples: n, batchSize, dropLast, shuffle: options.shuffle ?? true }
   let s: TrainState
   if (options.resume !== undefined) {
@@ -106,6 +123,7 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
       const saved = (s.setup as Record<string, unknown>)[k]
       if (saved !== v) throw new Error(`fit: resume needs the checkpoint's ${k} ${String(saved)}, got ${v}`)
     }
+    if (stateful && s.modelState === undefined) throw new Error('fit: resume needs the model state, but the checkpoint has none')
     for (const c of callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
   } else {
     const key = options.key === undefined ? prngKey(options.seed ?? 0) : checkKey('fit', options.key)
@@ -115,6 +133,7 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
       key, step: 0, epoch: 0, batchInEpoch: 0, history: [], callbacks: {},
       running: fresh(metrics), setup,
     }
+    if (stateful) s.modelState = (options.state ?? model.initState!()) as Tree
   }
   const [shuffleKey, dropoutKey] = splitKey(s.key) as [PRNGKey, PRNGKey]
   let stopReason: string | undefined
@@ -135,6 +154,7 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
     stepsPerEpoch: perEpoch,
     get batchInEpoch() { return s.batchInEpoch },
     get params() { return s.params },
+    get modelState() { return s.modelState },
     get learningRate() { return hyper()?.hyperparams.learningRate },
     setLearningRate(value) {
       const h = hyper()
@@ -144,6 +164,10 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
       s.optimizerState = setHyperparam(h, 'learningRate', value)
     },
     setParams(params) { s.params = params },
+    setModelState(state) {
+      if (!stateful) throw new Error('fit: setModelState needs a model that keeps state, got one without applyWithState')
+      s.modelState = state
+    },
     stop(reason) { stopReason ??= reason },
     checkpoint: snapshot,
   }
@@ -158,13 +182,17 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
       if (s.step >= maxSteps) { ctx.stop(`maxSteps ${maxSteps} reached`); break }
       const batch = takeRows(data, rows)
       const key = foldIn(dropoutKey, s.step)
-      const [[lossValue, predictions], grads] = valueAndGrad(
+      const [[lossValue, [predictions, nextState]], grads] = valueAndGrad(
         (p: P) => {
-          const out = model.apply(p, batch.x, { train: true, key })
-          return [loss(out, batch.y), out]
+          if (!stateful) {
+            const out = model.apply(p, batch.x, { train: true, key })
+            return [loss(out, batch.y), [out, undefined]]
+          }
+          const r = model.applyWithState!(p, s.modelState as S, batch.x, { train: true, key })
+          return [loss(r.output, batch.y), [r.output, r.state]]
         },
         { hasAux: true },
-      )(s.params as never) as unknown as [[Tensor, { value: Tensor }], Tree]
+      )(s.params as never) as unknown as [[Tensor, [{ value: Tensor }, Tree | undefined]], Tree]
       const value = lossValue.item()
       let action: StepAction
       for (const c of callbacks) {
@@ -175,6 +203,7 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
         const r = optimizer.update(grads, s.optimizerState, s.params, { value })
         s.optimizerState = r.state
         s.params = applyUpdates(s.params, r.updates)
+        if (nextState !== undefined) s.modelState = nextState
         s.running.lossSum += value * rows.length
         s.running.count += rows.length
         for (const [name, m] of Object.entries(metrics)) s.running.metricSums[name]! += m(predictions.value, batch.y) * rows.length
@@ -197,6 +226,7 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
   each((c) => c.onTrainEnd?.(ctx, s.history))
   return {
     params: s.params as P,
+    state: s.modelState as S | undefined,
     optimizerState: s.optimizerState,
     history: s.history,
     step: s.step,
@@ -205,9 +235,9 @@ export function fit<P>(options: FitOptions<P>): FitResult<P> {
   }
 }
 
-function epochLogs<P>(
+function epochLogs<P, S>(
   s: TrainState,
-  options: FitOptions<P>,
+  options: FitOptions<P, S>,
   metrics: Readonly<Record<string, Metric>>,
   learningRate: number | undefined,
 ): EpochLogs {
@@ -216,7 +246,7 @@ function epochLogs<P>(
   for (const name of Object.keys(metrics)) logs[name] = seen === 0 ? NaN : metricSums[name]! / seen
   if (skipped > 0) logs.skipped = skipped
   if (options.validation !== undefined) {
-    const v = evaluate(options.model, s.params as P, options.loss, options.validation, { metrics })
+    const v = evaluate(options.model, s.params as P, options.loss, options.validation, { metrics, state: s.modelState })
     for (const [name, value] of Object.entries(v)) logs[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = value
   }
   if (learningRate !== undefined) logs.learningRate = learningRate
