@@ -11,8 +11,10 @@ export interface PrimitiveSpec {
    * The vector-Jacobian product: given the output cotangent `g`, the inputs and the output (all
    * `Var`s, so the rule is itself differentiable), the cotangent of each input, or null for none.
    * A rule may return cotangents in the broadcast output shape; the engine sums them back.
+   * `needs[k]` is false when input k is a constant, whose cotangent the engine would drop: an
+   * expensive rule (a matmul, a convolution) skips computing it and returns null there.
    */
-  backward: (g: Var, inputs: readonly Var[], output: Var) => readonly (Var | null)[]
+  backward: (g: Var, inputs: readonly Var[], output: Var, needs: readonly boolean[]) => readonly (Var | null)[]
 }
 
 /**
@@ -47,7 +49,8 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
   const tracked = isRecording() && vars.some((v) => v.tracked)
   if (!tracked) return new Var(value, spec.name)
   let output: Var
-  const backward: Backward = (g) => spec.backward(g, vars, output)
+  const needs = vars.map((v) => v.tracked)
+  const backward: Backward = (g) => spec.backward(g, vars, output, needs)
   output = new Var(value, spec.name, vars, backward, true)
   return output
 }

@@ -74,6 +74,31 @@ describe('grad and valueAndGrad', () => {
   })
 })
 
+describe('constants get no cotangent', () => {
+  it('a matmul or conv2d with a constant operand computes only the tracked operand\'s cotangent', () => {
+    let products = 0
+    const base = T.kernels.gemm
+    const restore = T.useKernels({ gemm: (...args) => (products++, base(...args)) })
+    try {
+      const x = T.tensor([[1, 2, 3], [4, 5, 6]])
+      const w = T.tensor([[1], [0], [-1]])
+      const dw = AG.grad((v: Var) => AG.sum(AG.matmul(x, v)))(w)
+      expect(dw.toArray()).toEqual([[5], [7], [9]])
+      expect(products).toBe(2) // forward, and Xᵀ·G; no G·Wᵀ for the constant X
+      products = 0
+      const image = T.ones([1, 1, 4, 4])
+      const filter = T.ones([2, 1, 3, 3])
+      AG.grad((f: Var) => AG.sum(AG.conv2d(image, f)))(filter)
+      const forwardOnly = products
+      products = 0
+      AG.grad((f: Var, i: Var) => AG.sum(AG.conv2d(i, f)), { argnums: [0, 1] })(filter, image)
+      expect(products).toBeGreaterThan(forwardOnly) // the image's cotangent costs products of its own
+    } finally {
+      restore()
+    }
+  })
+})
+
 describe('vjp, jvp, hvp, jacobian, hessian', () => {
   const f = (x: Var) => AG.mul(AG.sin(x), AG.sum(AG.square(x)))
   const x = f64([0.3, -1.2, 2])

@@ -22,9 +22,10 @@ export function conv2d(x: Input, filter: Input, options: T.Conv2dOptions = {}): 
     {
       name: 'conv2d',
       forward: (a, w) => T.conv2d(a, w, options),
-      backward: (g, [a, w]) => [
-        conv2dBackwardInput(g, w!, a!.shape, options),
-        conv2dBackwardFilter(a!, g, w!.shape, options),
+      // an image batch is a constant: its cotangent (a full transposed convolution) is skipped
+      backward: (g, [a, w], _out, [needX, needW]) => [
+        needX ? conv2dBackwardInput(g, w!, a!.shape, options) : null,
+        needW ? conv2dBackwardFilter(a!, g, w!.shape, options) : null,
       ],
     },
     [xv, wv],
@@ -46,7 +47,10 @@ export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readon
     {
       name: 'conv2dBackwardInput',
       forward: (d, w) => T.conv2dBackwardInput(d, w, inputShape, options),
-      backward: (g, [d, w]) => [conv2d(g, w!, options), conv2dBackwardFilter(g, d!, w!.shape, options)],
+      backward: (g, [d, w], _out, [needD, needW]) => [
+        needD ? conv2d(g, w!, options) : null,
+        needW ? conv2dBackwardFilter(g, d!, w!.shape, options) : null,
+      ],
     },
     [toVar('conv2dBackwardInput', dy), toVar('conv2dBackwardInput', filter)],
   )
@@ -66,7 +70,10 @@ export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly 
     {
       name: 'conv2dBackwardFilter',
       forward: (a, d) => T.conv2dBackwardFilter(a, d, filterShape, options),
-      backward: (g, [a, d]) => [conv2dBackwardInput(d!, g, a!.shape, options), conv2d(a!, g, options)],
+      backward: (g, [a, d], _out, [needX, needD]) => [
+        needX ? conv2dBackwardInput(d!, g, a!.shape, options) : null,
+        needD ? conv2d(a!, g, options) : null,
+      ],
     },
     [toVar('conv2dBackwardFilter', x), toVar('conv2dBackwardFilter', dy)],
   )

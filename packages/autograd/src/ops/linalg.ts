@@ -43,11 +43,16 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
     {
       name: 'matmul',
       forward: (x, y) => T.matmul(x, y, options),
-      backward: (g, [x, y]) => {
-        if (!tA && !tB) return [matmul2(g, y!, { transposeB: true }), matmul2(x!, g, { transposeA: true })]
-        if (!tA && tB) return [matmul2(g, y!, {}), matmul2(g, x!, { transposeA: true })]
-        if (tA && !tB) return [matmul2(y!, g, { transposeB: true }), matmul2(x!, g, {})]
-        return [matmul2(y!, g, { transposeA: true, transposeB: true }), matmul2(g, x!, { transposeA: true, transposeB: true })]
+      // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
+      // largest product of the first layer's backward pass
+      backward: (g, [x, y], _out, [needA, needB]) => {
+        if (!tA && !tB) return [needA ? matmul2(g, y!, { transposeB: true }) : null, needB ? matmul2(x!, g, { transposeA: true }) : null]
+        if (!tA && tB) return [needA ? matmul2(g, y!, {}) : null, needB ? matmul2(g, x!, { transposeA: true }) : null]
+        if (tA && !tB) return [needA ? matmul2(y!, g, { transposeB: true }) : null, needB ? matmul2(x!, g, {}) : null]
+        return [
+          needA ? matmul2(y!, g, { transposeA: true, transposeB: true }) : null,
+          needB ? matmul2(g, x!, { transposeA: true, transposeB: true }) : null,
+        ]
       },
     },
     [a, b],
