@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { closedUnit, hyper, nonNegative, num, positive, resolveOptions } from './options.js'
 import { scaleByAdadelta } from './scaleByAdadelta.js'
@@ -38,7 +38,7 @@ export function adadelta(options?: AdadeltaOptions): Optimizer<ChainState> {
     weightDecay: hyper(nonNegative),
   })
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByAdadelta({ rho: o.rho, eps: o.eps }), scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { hyper, hyperAt, nonNegative, num, positive, resolveOptions } from './options.js'
 import { scaleByAdagrad } from './scaleByAdagrad.js'
@@ -50,7 +50,7 @@ export function adagrad(options?: AdagradOptions): Optimizer<ChainState> {
   const decayed: Hyper =
     o.lrDecay === 0 ? lr : (k) => hyperAt(fn, 'learningRate', lr, k, nonNegative) / (1 + k * o.lrDecay)
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByAdagrad({ initialAccumulatorValue: o.initialAccumulatorValue, eps: o.eps }))
   links.push(scaleByLearningRate(decayed))
   return chain(...links)

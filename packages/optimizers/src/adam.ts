@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { bool, hyper, nonNegative, resolveOptions } from './options.js'
 import { adamDefaults, adamRules, scaleByAdam } from './scaleByAdam.js'
@@ -61,7 +61,7 @@ export function adam(options?: AdamOptions): Optimizer<ChainState> {
   const o = resolveOptions('adam', options, { learningRate: 1e-3, ...adamDefaults, weightDecay: 0, amsgrad: false }, adamOptionRules)
   const moments = { beta1: o.beta1, beta2: o.beta2, eps: o.eps, epsRoot: o.epsRoot }
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(o.amsgrad ? scaleByAmsgrad(moments) : scaleByAdam(moments))
   links.push(scaleByLearningRate(o.learningRate))
   return chain(...links)

@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { hyper, nonNegative, num, positive, resolveOptions, unitInterval } from './options.js'
 import { scaleByAdamax } from './scaleByAdamax.js'
@@ -38,7 +38,7 @@ export function adamax(options?: AdamaxOptions): Optimizer<ChainState> {
     weightDecay: hyper(nonNegative),
   })
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByAdamax({ beta1: o.beta1, beta2: o.beta2, eps: o.eps }), scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -1,4 +1,4 @@
-import type { Tree } from '@gd/tensor'
+import { treeLeaves, type Tree } from '@gd/tensor'
 import { elementwise } from './elementwise.js'
 import { paramLeaves, type FloatArray } from './leaves.js'
 import { maskLeaves, type Mask } from './mask.js'
@@ -40,15 +40,32 @@ export function weightDecayTransform(
     { weightDecay: 0, mask: true },
     { weightDecay: hyper(nonNegative), mask: any },
   )
-  const mask = o.mask
+  return decayTransform(fn, o.weightDecay, (params) => maskLeaves(fn, o.mask, params))
+}
+
+/**
+ * u = g + λ θ on the leaves `decays(params)` selects, with λ already validated. Optimizers that
+ * decay every leaf pass {@link decayAll}, which keeps the mask code out of their bundles.
+ *
+ * @example
+ * ```ts
+ * import { decayAll, decayTransform } from '@gd/optimizers'
+ * const l2 = decayTransform('addL2', 1e-4, decayAll)
+ * ```
+ */
+export function decayTransform(
+  fn: string,
+  weightDecay: Hyper,
+  decays: (params: Tree) => boolean[],
+): GradientTransformation<WeightDecayState> {
   return elementwise<WeightDecayState>(
     fn,
     (params: Tree) => {
       paramLeaves(fn, params)
-      return { count: 0, decays: maskLeaves(fn, mask, params) }
+      return { count: 0, decays: decays(params) }
     },
     (state) => {
-      const wd = hyperAt(fn, 'weightDecay', o.weightDecay, state.count, nonNegative)
+      const wd = hyperAt(fn, 'weightDecay', weightDecay, state.count, nonNegative)
       return {
         state: { count: state.count + 1, decays: state.decays },
         kernel: (k, g, out, base, factor, p) => decayLoop(g, p!, out, base, factor, state.decays[k] ? wd : 0),
@@ -57,6 +74,18 @@ export function weightDecayTransform(
     { needsParams: true },
   )
 }
+
+/**
+ * Every leaf decays (`true` once per leaf of `params`).
+ *
+ * @example
+ * ```ts
+ * import { decayAll } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * decayAll({ w: tensor([1]), b: tensor([0]) }) // [true, true]
+ * ```
+ */
+export const decayAll = (params: Tree): boolean[] => treeLeaves(params).map(() => true)
 
 /**
  * Adds decayed weights to the updates, u = g + λ θ, on the leaves `mask` selects. Placed after an

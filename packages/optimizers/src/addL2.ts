@@ -1,4 +1,11 @@
-import { weightDecayTransform, type WeightDecayOptions, type WeightDecayState } from './addDecayedWeights.js'
+import {
+  decayAll,
+  decayTransform,
+  weightDecayTransform,
+  type WeightDecayOptions,
+  type WeightDecayState,
+} from './addDecayedWeights.js'
+import type { Hyper } from './hyper.js'
 import type { GradientTransformation } from './transform.js'
 
 /**
@@ -16,4 +23,18 @@ import type { GradientTransformation } from './transform.js'
  */
 export function addL2(options?: WeightDecayOptions): GradientTransformation<WeightDecayState> {
   return weightDecayTransform('addL2', options)
+}
+
+/**
+ * The link a named optimizer's `weightDecay` option adds (λ already validated by that optimizer):
+ * {@link addL2} on every leaf. It leaves the mask code out of bundles that do not use masks.
+ *
+ * @example
+ * ```ts
+ * import { chain, coupledL2, scaleByLearningRate } from '@gd/optimizers'
+ * const sgdL2 = chain(coupledL2(1e-4), scaleByLearningRate(0.1))
+ * ```
+ */
+export function coupledL2(weightDecay: Hyper): GradientTransformation<WeightDecayState> {
+  return decayTransform('addL2', weightDecay, decayAll)
 }

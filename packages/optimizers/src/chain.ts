@@ -1,5 +1,4 @@
 import { Tensor, allocate, treeLeaves, type Tree } from '@gd/tensor'
-import { addInPlace } from './stepInPlace.js'
 import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
@@ -13,8 +12,10 @@ export type ChainState = readonly unknown[]
  * Updates passed between links are scratch the chain owns, so links after the first write into
  * them in place instead of allocating (the caller's `grads` are never written). When the last link
  * only multiplies by a scalar (see `factor`) and the one before it can fuse
- * (`applyScaledInPlace`), {@link stepInPlace} runs both and the parameter update in one loop.
+ * (`applyScaledInPlace`), {@link stepInPlace} runs both and the parameter update in one loop; the
+ * chain has `applyInPlace` only when it can fuse so (or its last link has `applyInPlace`).
  *
+ * @throws Error `chain: state must be an array of 2 link states, got an array of length 1`.
  * @example
  * ```ts
  * import { chain, clipByGlobalNorm, scaleByAdam, scaleByLearningRate } from '@gd/optimizers'
@@ -22,86 +23,63 @@ export type ChainState = readonly unknown[]
  * ```
  */
 export function chain(...links: GradientTransformation<any>[]): GradientTransformation<ChainState> {
-  const runPrefix = (
-    count: number,
-    grads: Tree,
-    state: ChainState,
-    params: Tree | undefined,
-    extra: UpdateExtra | undefined,
-  ): { updates: Tree; states: unknown[]; entry: Set<Tensor> } => {
-    const leaves = treeLeaves(grads)
-    const external = new Set(leaves.filter((t) => !isOwned(t)))
-    const entry = new Set(leaves.filter((t) => isOwned(t)))
-    let updates = grads
+  const n = links.length
+  const last = links[n - 1]
+  const before = links[n - 2]
+  /** Runs the first `count` links; `done()` ends the step's scratch marks (the caller's tensors never get one). */
+  const run = (count: number, grads: Tree, state: ChainState, params?: Tree, extra?: UpdateExtra) => {
+    if (!Array.isArray(state) || state.length !== n) {
+      const got = Array.isArray(state) ? `an array of length ${state.length}` : typeof state
+      throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
+    }
+    const entry = new Set(treeLeaves(grads))
     const states: unknown[] = []
+    let updates = grads
     for (let i = 0; i < count; i++) {
       const r = links[i]!.update(updates, state[i], params, extra)
       states.push(r.state)
       updates = r.updates
-      own(updates, external)
+      mark(updates, entry, true)
     }
-    return { updates, states, entry }
+    return { updates, states, done: () => mark(updates, entry, false) }
   }
-  const n = links.length
-  return {
+  const tx: GradientTransformation<ChainState> = {
     init: (params) => links.map((l) => l.init(params)),
     update(grads, state, params, extra) {
-      checkState(state, n)
-      const { updates, states, entry } = runPrefix(n, grads, state, params, extra)
-      disown(updates, entry)
-      return { updates, state: states }
-    },
-    applyInPlace(grads, state, params, extra) {
-      checkState(state, n)
-      const last = links[n - 1]
-      const before = links[n - 2]
-      if (last?.factor && before?.applyScaledInPlace) {
-        const r = runPrefix(n - 2, grads, state, params, extra)
-        const { factor, state: lastState } = last.factor(state[n - 1])
-        const s = before.applyScaledInPlace(r.updates, state[n - 2], params, factor, extra)
-        disown(r.updates, r.entry)
-        return [...r.states, s, lastState]
-      }
-      if (last?.applyInPlace) {
-        const r = runPrefix(n - 1, grads, state, params, extra)
-        const s = last.applyInPlace(r.updates, state[n - 1], params, extra)
-        disown(r.updates, r.entry)
-        return [...r.states, s]
-      }
-      const r = runPrefix(n, grads, state, params, extra)
-      addInPlace('chain', params, r.updates)
-      disown(r.updates, r.entry)
-      return r.states
+      const r = run(n, grads, state, params, extra)
+      r.done()
+      return { updates: r.updates, state: r.states }
     },
   }
-}
-
-function checkState(state: ChainState, n: number): void {
-  if (!Array.isArray(state) || state.length !== n) {
-    throw new Error(`chain: state must be an array of ${n} link states, got ${describe(state)}`)
+  if (last?.factor && before?.applyScaledInPlace) {
+    tx.applyInPlace = (grads, state, params, extra) => {
+      const r = run(n - 2, grads, state, params, extra)
+      const { factor, state: lastState } = last.factor!(state[n - 1])
+      const s = before.applyScaledInPlace!(r.updates, state[n - 2], params, factor, extra)
+      r.done()
+      return [...r.states, s, lastState]
+    }
+  } else if (last?.applyInPlace) {
+    tx.applyInPlace = (grads, state, params, extra) => {
+      const r = run(n - 1, grads, state, params, extra)
+      const s = last.applyInPlace!(r.updates, state[n - 1], params, extra)
+      r.done()
+      return [...r.states, s]
+    }
   }
-}
-
-function describe(x: unknown): string {
-  return Array.isArray(x) ? `an array of length ${x.length}` : typeof x
+  return tx
 }
 
 /** Update tensors that a chain allocated during the current step; only these may be overwritten. */
-const owned = new WeakSet<Tensor>()
+const owned = /* @__PURE__ */ new WeakSet<Tensor>()
 
-/** Marks tensors as scratch owned by the running chain. */
-function own(tree: Tree, except: ReadonlySet<Tensor>): void {
-  for (const t of treeLeaves(tree)) if (!except.has(t)) owned.add(t)
-}
-
-/** Ends the ownership marks on a tree's leaves. */
-function disown(tree: Tree, keep: ReadonlySet<Tensor>): void {
-  for (const t of treeLeaves(tree)) if (!keep.has(t)) owned.delete(t)
-}
-
-/** True when `t` is scratch of a running chain. */
-function isOwned(t: Tensor): boolean {
-  return owned.has(t)
+/** Marks (or unmarks) a tree's leaves as scratch of the running chain, except those in `keep`. */
+function mark(tree: Tree, keep: ReadonlySet<Tensor>, on: boolean): void {
+  for (const t of treeLeaves(tree)) {
+    if (keep.has(t)) continue
+    if (on) owned.add(t)
+    else owned.delete(t)
+  }
 }
 
 /**

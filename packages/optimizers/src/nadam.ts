@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { elementwise } from './elementwise.js'
 import { buffersLike, sizes, type FloatArray } from './leaves.js'
@@ -107,7 +107,7 @@ export function nadam(options?: NadamOptions): Optimizer<ChainState> {
     },
   )
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByNadam({ beta1: o.beta1, beta2: o.beta2, eps: o.eps, momentumDecay: o.momentumDecay }))
   links.push(scaleByLearningRate(o.learningRate))
   return chain(...links)

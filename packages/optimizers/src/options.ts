@@ -81,7 +81,7 @@ export const positiveInteger: Range = { min: 1, integer: true }
  * resolveOptions('f', { k: 2 }, { k: 1 }, { k: num(positiveInteger) })
  * ```
  */
-export const num = (range: Range): Rule => ({ kind: 'number', range })
+export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range })
 /**
  * A rule for a number in `range` or a schedule whose values must lie in `range`.
  *
@@ -91,7 +91,7 @@ export const num = (range: Range): Rule => ({ kind: 'number', range })
  * resolveOptions('f', { lr: (k: number) => 1 / (k + 1) }, { lr: 1 }, { lr: hyper(nonNegative) })
  * ```
  */
-export const hyper = (range: Range): Rule => ({ kind: 'number', range, schedule: true })
+export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range, schedule: true })
 /**
  * A rule for a boolean.
  *
@@ -123,13 +123,14 @@ export const any: Rule = { kind: 'any' }
  * ```
  */
 export function describeRange(r: Range): string {
+  const { min, max } = r
   const int = r.integer ? 'an integer ' : ''
-  if (r.min !== undefined && r.max !== undefined) {
-    return `${int}in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}${r.maxOpen ? ')' : ']'}`
+  if (min !== undefined && max !== undefined) {
+    return `${int}in ${r.minOpen ? '(' : '['}${min}, ${max}${r.maxOpen ? ')' : ']'}`
   }
-  if (r.min !== undefined) return `${int}${r.minOpen ? '>' : '>='} ${r.min}`
-  if (r.max !== undefined) return `${int}${r.maxOpen ? '<' : '<='} ${r.max}`
-  return int === '' ? 'a number' : 'an integer'
+  if (min !== undefined) return `${int}>${r.minOpen ? '' : '='} ${min}`
+  if (max !== undefined) return `${int}<${r.maxOpen ? '' : '='} ${max}`
+  return r.integer ? 'an integer' : 'a number'
 }
 
 /**
@@ -142,17 +143,32 @@ export function describeRange(r: Range): string {
  * ```
  */
 export function inRange(x: number, r: Range): boolean {
-  if (typeof x !== 'number' || Number.isNaN(x)) return false
-  if (r.integer && !Number.isInteger(x)) return false
-  if (r.min !== undefined && (r.minOpen ? x <= r.min : x < r.min)) return false
-  if (r.max !== undefined && (r.maxOpen ? x >= r.max : x > r.max)) return false
-  return true
+  const { min, max } = r
+  return (
+    typeof x === 'number' &&
+    !Number.isNaN(x) &&
+    !(r.integer && !Number.isInteger(x)) &&
+    !(min !== undefined && (r.minOpen ? x <= min : x < min)) &&
+    !(max !== undefined && (r.maxOpen ? x >= max : x > max))
+  )
 }
 
 function show(x: unknown): string {
-  if (typeof x === 'number' || typeof x === 'boolean' || x === undefined) return String(x)
   if (typeof x === 'function') return 'a function'
-  return JSON.stringify(x) ?? String(x)
+  return typeof x === 'string' || typeof x === 'object' ? (JSON.stringify(x) ?? String(x)) : String(x)
+}
+
+/**
+ * The package's one message shape for a bad value: `<fn>: <what> must be <expected>, got <value><tail>`.
+ *
+ * @example
+ * ```ts
+ * import { mustBe } from '@gd/optimizers'
+ * mustBe('adam', 'beta1', 'in [0, 1)', 1.2).message // 'adam: beta1 must be in [0, 1), got 1.2'
+ * ```
+ */
+export function mustBe(fn: string, what: string, expected: string, value: unknown, tail = ''): Error {
+  return new Error(`${fn}: ${what} must be ${expected}, got ${show(value)}${tail}`)
 }
 
 /**
@@ -176,28 +192,20 @@ export function resolveOptions<T extends object>(
   rules: { readonly [K in keyof T]-?: Rule },
 ): Required<T> {
   if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
-    throw new Error(`${fn}: options must be an object, got ${show(given)}`)
+    throw mustBe(fn, 'options', 'an object', given)
   }
   const known = Object.keys(rules)
-  for (const key of Object.keys(given ?? {})) {
-    if (!known.includes(key)) {
-      throw new Error(`${fn}: unknown option ${key}, expected one of ${known.join(', ')}`)
-    }
-  }
   const out = { ...defaults } as Record<string, unknown>
-  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) out[key] = value
+  for (const [key, value] of Object.entries(given ?? {})) {
+    if (!known.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${known.join(', ')}`)
+    if (value !== undefined) out[key] = value
+  }
   for (const key of known) {
     const rule = (rules as Record<string, Rule>)[key]!
     const value = out[key]
-    if (rule.kind === 'boolean' && typeof value !== 'boolean') {
-      throw new Error(`${fn}: ${key} must be a boolean, got ${show(value)}`)
-    }
-    if (rule.kind === 'number') {
-      if (rule.schedule && typeof value === 'function') continue
-      if (typeof value !== 'number' || !inRange(value, rule.range)) {
-        const what = rule.schedule ? ' (or a schedule)' : ''
-        throw new Error(`${fn}: ${key} must be ${describeRange(rule.range)}${what}, got ${show(value)}`)
-      }
+    if (rule.kind === 'boolean' && typeof value !== 'boolean') throw mustBe(fn, key, 'a boolean', value)
+    if (rule.kind === 'number' && !(rule.schedule && typeof value === 'function') && !inRange(value as number, rule.range)) {
+      throw mustBe(fn, key, describeRange(rule.range) + (rule.schedule ? ' (or a schedule)' : ''), value)
     }
   }
   return out as Required<T>
@@ -216,10 +224,6 @@ export function resolveOptions<T extends object>(
 export function hyperAt(fn: string, name: string, h: Hyper, step: number, range: Range): number {
   if (typeof h === 'number') return h
   const v = h(step)
-  if (!inRange(v, range)) {
-    throw new Error(
-      `${fn}: ${name} must be ${describeRange(range)}, got ${show(v)} from its schedule at step ${step}`,
-    )
-  }
+  if (!inRange(v, range)) throw mustBe(fn, name, describeRange(range), v, ` from its schedule at step ${step}`)
   return v
 }

@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { bool, hyper, nonNegative, num, positive, resolveOptions, unitInterval } from './options.js'
 import { scaleByLearningRate } from './scaleByLearningRate.js'
@@ -50,7 +50,7 @@ export function rmsprop(options?: RmspropOptions): Optimizer<ChainState> {
     },
   )
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByRms({ alpha: o.alpha, eps: o.eps, centered: o.centered }))
   if (o.momentum > 0) links.push(trace({ momentum: o.momentum }))
   links.push(scaleByLearningRate(o.learningRate))

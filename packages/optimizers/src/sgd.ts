@@ -1,4 +1,4 @@
-import { addL2 } from './addL2.js'
+import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { bool, closedUnit, hyper, nonNegative, num, resolveOptions, unitInterval } from './options.js'
 import { scaleByLearningRate } from './scaleByLearningRate.js'
@@ -54,7 +54,7 @@ export function sgd(options?: SgdOptions): Optimizer<ChainState> {
     )
   }
   const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(addL2({ weightDecay: o.weightDecay }))
+  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   if (o.momentum > 0) links.push(trace({ momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov }))
   links.push(scaleByLearningRate(o.learningRate))
   return chain(...links)
