@@ -96,33 +96,44 @@ export function batchNorm(channels: number, options: BatchNormOptions = {}): Bat
       }
     }
   }
-  const scaleAndShift = (params: BatchNormParams, xhat: Var, rank: number): Var => {
-    if (!affine) return xhat
+  /** γ and β shaped to broadcast, or undefined for a layer without affine parameters. */
+  const affineParams = (params: BatchNormParams, rank: number): [Var, Var] | undefined => {
+    if (!affine) return undefined
     if (params.gamma === undefined || params.beta === undefined) {
       throw new Error('batchNorm: expected parameters { gamma, beta } (the layer is affine), got none')
     }
-    return add(mul(xhat, reshape(params.gamma, perChannel(rank))), reshape(params.beta, perChannel(rank)))
+    return [reshape(params.gamma, perChannel(rank)), reshape(params.beta, perChannel(rank))]
   }
+  /** The per-channel mean, kept as [1, C] or [1, C, 1, 1]; over H, W first, so each pass reads contiguous rows. */
+  const channelMean = (v: Var): Var =>
+    v.rank === 2 ? mean(v, { axis: 0, keepdims: true }) : mean(mean(v, { axis: [2, 3], keepdims: true }), { axis: 0, keepdims: true })
 
   const run = (params: BatchNormParams, state: BatchNormState | undefined, x: Input, train: boolean): ApplyResult<BatchNormState> => {
     const v = toVar('batchNorm', x)
     const axes = checkInput(v)
+    const gammaBeta = affineParams(params, v.rank)
     if (!train) {
       if (state === undefined) {
         throw new Error('batchNorm: inference uses the running statistics: call applyWithState(params, state, x), got no state')
       }
       checkState(state)
+      // y = x·s + t with the per-channel s = γ/√(variance + eps) and t = β − mean·s: two passes over x.
       const shape = perChannel(v.rank)
-      const xhat = mul(sub(v, T.reshape(state.mean, shape)), T.reshape(T.rsqrt(T.add(state.variance, eps)), shape))
-      return { output: scaleAndShift(params, xhat, v.rank), state }
+      const inv = T.reshape(T.rsqrt(T.add(state.variance, eps)), shape)
+      const runningMean = T.reshape(state.mean, shape)
+      if (gammaBeta === undefined) return { output: mul(sub(v, runningMean), inv), state }
+      const [gamma, beta] = gammaBeta
+      const scale = mul(gamma, inv)
+      return { output: add(mul(v, scale), sub(beta, mul(scale, runningMean))), state }
     }
     const m = axes.reduce((n, a) => n * v.shape[a]!, 1)
     if (m < 2) throw new Error(`batchNorm: training needs more than 1 value per channel, got shape ${T.fmt(v.shape)}`)
-    const mu = mean(v, { axis: axes, keepdims: true })
+    const mu = channelMean(v)
     const centered = sub(v, mu)
-    const biased = mean(square(centered), { axis: axes, keepdims: true })
-    const xhat = mul(centered, rsqrt(add(biased, eps)))
-    const output = scaleAndShift(params, xhat, v.rank)
+    const biased = channelMean(square(centered))
+    // γ folds into the per-channel factor, so x is scaled once: y = (x − μ)·(γ/√(σ² + eps)) + β.
+    const inv = rsqrt(add(biased, eps))
+    const output = gammaBeta === undefined ? mul(centered, inv) : add(mul(centered, mul(inv, gammaBeta[0])), gammaBeta[1])
     if (state === undefined) return { output, state: initial() } // plain apply: the update is dropped
     checkState(state)
     // The running statistics are plain tensors: read the batch's values, not the traced ones.
