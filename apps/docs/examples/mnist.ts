@@ -7,7 +7,7 @@ import { softmaxCrossEntropy } from '@gd/losses'
 import { conv2d, flatten, linear, maxPool2d, relu, sequential, stateless, type Layer } from '@gd/nn'
 import { adam, applyUpdates, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { Tensor, argmax, prngKey, splitKey, type PRNGKey, type Tree } from '@gd/tensor'
-import { accuracy, epochBatches, evaluate, takeRows, type Dataset } from '@gd/train'
+import { accuracy, batchIndices, epochBatches, evaluate, takeRows, type Dataset } from '@gd/train'
 
 // #region data
 /** Pixels per digit: 28 × 28. */
@@ -66,7 +66,7 @@ export function buildModel(kind: ModelKind): Layer<unknown[]> {
     // 784 → 128 → 10: 101,770 parameters.
     return sequential(linear(PIXELS, 128, { weightInit: he }), relu(), linear(128, 10))
   }
-  // 28×28 → 8 maps of 24×24 → pooled to 12×12 → 16 maps of 8×8 → pooled to 4×4 → 10: 6,498 parameters.
+  // 28×28 → 8 maps of 24×24 → pooled to 12×12 → 16 maps of 8×8 → pooled to 4×4 → 10: 5,994 parameters.
   return sequential(
     toImage,
     conv2d(1, 8, 5, { weightInit: he }), relu(), maxPool2d({ kernelSize: 2 }),
@@ -110,15 +110,15 @@ export interface TrainOptions {
   seed?: number
   /** Called after every step. */
   onStep?: (report: StepReport) => void
-  /** Called every `evaluateEvery` steps and at the end, with the parameters of the moment. */
-  onEvaluate?: (step: number, params: unknown[]) => void
+  /** Called before the first step, every `evaluateEvery` steps and at the end, with the parameters of the moment; awaited. */
+  onEvaluate?: (step: number, params: unknown[]) => void | Promise<void>
   evaluateEvery?: number
   /** Polled before each step: true ends the run early. */
   shouldStop?: () => boolean
 }
 
 /** Gives the browser the main thread back: it can paint, run the plots' redraws, handle clicks. */
-const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 /**
  * Mini-batch training with softmax cross-entropy: the steps of `fit` from @gd/train, written out with
@@ -132,6 +132,7 @@ export async function trainDigits(options: TrainOptions): Promise<{ params: unkn
   let state = optimizer.init(params as Tree)
   let step = 0
   let worked = performance.now()
+  await options.onEvaluate?.(0, params) // the untrained model: chance, about 10%
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const rows of epochBatches(data.train.y.size, epoch, { batchSize, key: shuffleKey })) {
       if (options.shouldStop?.() === true) return { params, steps: step }
@@ -150,23 +151,33 @@ export async function trainDigits(options: TrainOptions): Promise<{ params: unkn
       state = next
       step += 1
       options.onStep?.({ step, epoch, loss: loss.item(), accuracy: accuracy(logits.value, batch.y) })
-      if (step % evaluateEvery === 0) options.onEvaluate?.(step, params)
+      if (step % evaluateEvery === 0) await options.onEvaluate?.(step, params)
       if (performance.now() - worked > 30) {
         await pause()
         worked = performance.now()
       }
     }
   }
-  if (step % evaluateEvery !== 0) options.onEvaluate?.(step, params)
+  if (step % evaluateEvery !== 0) await options.onEvaluate?.(step, params)
   return { params, steps: step }
 }
 // #endregion train
 
 // #region predict
-/** Test loss and accuracy (inference mode, no graph), from @gd/train's `evaluate`. */
-export function testScores(model: Layer<unknown[]>, params: unknown[], test: Dataset): { loss: number; accuracy: number } {
-  const scores = evaluate(model, params, softmaxCrossEntropy, test, { metrics: { accuracy } })
-  return { loss: scores.loss!, accuracy: scores.accuracy! }
+/**
+ * Test loss and accuracy (inference mode, no graph) from @gd/train's `evaluate`, 200 digits at a
+ * time with a pause after each: a whole test set through the CNN at once would hold the page up.
+ */
+export async function testScores(model: Layer<unknown[]>, params: unknown[], test: Dataset): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0
+  let right = 0
+  for (const rows of batchIndices(test.y.size, 200)) {
+    const scores = evaluate(model, params, softmaxCrossEntropy, takeRows(test, rows), { metrics: { accuracy } })
+    loss += scores.loss! * rows.length
+    right += scores.accuracy! * rows.length
+    await pause()
+  }
+  return { loss: loss / test.y.size, accuracy: right / test.y.size }
 }
 
 /** For the first `count` test digits: the predicted digit and the probability the model gives it. */
