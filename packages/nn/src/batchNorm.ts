@@ -116,7 +116,6 @@ export function batchNorm(channels: number, options: BatchNormOptions = {}): Bat
       if (state === undefined) {
         throw new Error('batchNorm: inference uses the running statistics: call applyWithState(params, state, x), got no state')
       }
-      checkState(state)
       // y = x·s + t with the per-channel s = γ/√(variance + eps) and t = β − mean·s: two passes over x.
       const shape = perChannel(v.rank)
       const inv = T.reshape(T.rsqrt(T.add(state.variance, eps)), shape)
@@ -135,7 +134,6 @@ export function batchNorm(channels: number, options: BatchNormOptions = {}): Bat
     const inv = rsqrt(add(biased, eps))
     const output = gammaBeta === undefined ? mul(centered, inv) : add(mul(centered, mul(inv, gammaBeta[0])), gammaBeta[1])
     if (state === undefined) return { output, state: initial() } // plain apply: the update is dropped
-    checkState(state)
     // The running statistics are plain tensors: read the batch's values, not the traced ones.
     const blend = (running: T.Tensor, batch: T.Tensor, factor: number): T.Tensor =>
       T.cast(T.add(T.mul(running, 1 - momentum), T.mul(T.reshape(batch, [channels]), momentum * factor)), running.dtype)
