@@ -2,6 +2,7 @@ import { Tensor, allocate, treeLeaves, treeMap, type Tree } from '@gd/tensor'
 import { floatData } from './leaves.js'
 import { backtrackingArmijo, strongWolfe, type LinePoint } from './lineSearch.js'
 import { any, nonNegative, num, positiveInteger, resolveOptions } from './options.js'
+import type { ClosureOptimizer, MinimizeResult, ValueAndGradient } from './transform.js'
 
 /** Options of {@link lbfgs}. */
 export interface LbfgsOptions {
@@ -21,27 +22,25 @@ export interface LbfgsOptions {
   maxLineSearchSteps?: number
 }
 
-/** What the closure returns: f(θ) and ∇f(θ) as a tree shaped like θ. */
-export interface ValueAndGradient {
+/**
+ * State of an {@link lbfgs} run, to resume it (plain data): the iterate in float64, f and ∇f there,
+ * the remembered pairs s = Δθ and y = Δ∇f (oldest first), and the counters.
+ */
+export interface LbfgsState {
+  readonly x: Float64Array
   readonly value: number
-  readonly gradient: Tree
-}
-
-/** The outcome of {@link Lbfgs.minimize}. */
-export interface LbfgsResult<T extends Tree> {
-  readonly params: T
-  readonly value: number
-  readonly gradientNorm: number
+  readonly gradient: Float64Array
+  readonly s: readonly Float64Array[]
+  readonly y: readonly Float64Array[]
   readonly iterations: number
   readonly evaluations: number
-  /** True when the gradient norm reached `gradientTolerance`. */
-  readonly converged: boolean
 }
 
+/** The outcome of an {@link lbfgs} run. */
+export type LbfgsResult<T extends Tree> = MinimizeResult<T, LbfgsState>
+
 /** An L-BFGS minimiser (from {@link lbfgs}). */
-export interface Lbfgs {
-  minimize<T extends Tree>(valueAndGradient: (params: T) => ValueAndGradient, params: T): LbfgsResult<T>
-}
+export type Lbfgs = ClosureOptimizer<LbfgsState>
 
 /**
  * L-BFGS (Nocedal 1980; Liu & Nocedal 1989): a quasi-Newton method that re-evaluates the function,
@@ -57,10 +56,15 @@ export interface Lbfgs {
  *
  * Pairs with y·s ≤ 1e-10 are skipped, keeping H positive definite. The first step is scaled to
  * min(1, 1/‖∇f‖₁), as PyTorch does. Works in float64 on a flat copy; returns parameters with the
- * input's dtypes and shapes.
+ * input's dtypes and shapes. Neither `params`, the closure's gradients nor a given `state` are written.
+ *
+ * The result's `state` (plain data, see {@link LbfgsState}) resumes the run bit for bit:
+ * `lbfgs(o).minimize(f, r.params, { state: r.state })` continues from the state's float64 iterate
+ * (`params` then gives only the tree's structure) and counts `maxIterations` from the first run's start.
  *
  * @see https://doi.org/10.1007/BF01589116
- * @throws Error `lbfgs: memory must be an integer >= 1, got 0`; `lbfgs: lineSearch must be 'strongWolfe' or 'armijo', got "x"`.
+ * @throws Error `lbfgs: memory must be an integer >= 1, got 0`; `lbfgs: lineSearch must be 'strongWolfe' or 'armijo', got "x"`;
+ *   `lbfgs: state.x has 3 elements, expected 2` for a state from another problem.
  * @example
  * ```ts
  * import { lbfgs } from '@gd/optimizers'
@@ -73,7 +77,7 @@ export interface Lbfgs {
  * r.params.x.item() // 3
  * ```
  */
-export function lbfgs(options?: LbfgsOptions): Lbfgs {
+export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
   const fn = 'lbfgs'
   const o = resolveOptions(
     fn,
@@ -97,7 +101,11 @@ export function lbfgs(options?: LbfgsOptions): Lbfgs {
   const ls = { c1: o.c1, c2: o.c2, maxSteps: o.maxLineSearchSteps }
 
   return {
-    minimize<T extends Tree>(valueAndGradient: (params: T) => ValueAndGradient, params: T): LbfgsResult<T> {
+    minimize<T extends Tree>(
+      valueAndGradient: (params: T) => ValueAndGradient,
+      params: T,
+      options?: { readonly state?: LbfgsState },
+    ): LbfgsResult<T> {
       const shapeOf = treeLeaves(params)
       const n = shapeOf.reduce((s, l) => s + l.size, 0)
       const unflat = (x: Float64Array): T => {
@@ -136,12 +144,28 @@ export function lbfgs(options?: LbfgsOptions): Lbfgs {
         return s
       }
 
-      let x = flat(params, 'params')
-      let { value, gradient: g } = evaluate(x)
-      const S: Float64Array[] = []
-      const Y: Float64Array[] = []
-      const rho: number[] = []
+      const resume = options?.state
+      let x: Float64Array
+      let value: number
+      let g: Float64Array
       let iterations = 0
+      if (resume === undefined) {
+        x = flat(params, 'params')
+        const first = evaluate(x)
+        value = first.value
+        g = first.gradient
+      } else {
+        checkState(fn, resume, n)
+        x = resume.x
+        value = resume.value
+        g = resume.gradient
+        iterations = resume.iterations
+        evaluations = resume.evaluations
+      }
+      // the pairs' arrays are copied, their buffers never written: a resumed state stays intact
+      const S: Float64Array[] = resume ? [...resume.s] : []
+      const Y: Float64Array[] = resume ? [...resume.y] : []
+      const rho: number[] = S.map((si, i) => 1 / dot(si, Y[i]!))
       let gNorm = Math.sqrt(dot(g, g))
       while (gNorm > o.gradientTolerance && iterations < o.maxIterations && Number.isFinite(value)) {
         // two-loop recursion: d = −H g
@@ -183,7 +207,8 @@ export function lbfgs(options?: LbfgsOptions): Lbfgs {
         const y = p.gradient.map((v, j) => v - g[j]!)
         const sy = dot(s, y)
         if (sy > 1e-10) {
-          if (S.length === o.memory) {
+          // >= rather than ===: a resumed state may hold more pairs than this run's memory
+          while (S.length >= o.memory) {
             S.shift()
             Y.shift()
             rho.shift()
@@ -197,7 +222,28 @@ export function lbfgs(options?: LbfgsOptions): Lbfgs {
         g = p.gradient
         gNorm = Math.sqrt(dot(g, g))
       }
-      return { params: unflat(x), value, gradientNorm: gNorm, iterations, evaluations, converged: gNorm <= o.gradientTolerance }
+      const state: LbfgsState = { x, value, gradient: g, s: [...S], y: [...Y], iterations, evaluations }
+      return { params: unflat(x), value, gradientNorm: gNorm, iterations, evaluations, converged: gNorm <= o.gradientTolerance, state }
     },
+  }
+}
+
+/** Throws unless `state` is an {@link LbfgsState} for a problem of `n` parameters. */
+function checkState(fn: string, state: LbfgsState, n: number): void {
+  const isBuffer = (b: unknown): b is Float64Array => b instanceof Float64Array
+  const sized = (what: string, b: unknown): void => {
+    if (!isBuffer(b)) throw new Error(`${fn}: ${what} must be a Float64Array, got ${typeof b}`)
+    if (b.length !== n) throw new Error(`${fn}: ${what} has ${b.length} elements, expected ${n}`)
+  }
+  if (state === null || typeof state !== 'object') throw new Error(`${fn}: state must be an object from a result, got ${String(state)}`)
+  sized('state.x', state.x)
+  sized('state.gradient', state.gradient)
+  if (!Array.isArray(state.s) || !Array.isArray(state.y) || state.s.length !== state.y.length) {
+    throw new Error(`${fn}: state.s and state.y must be arrays of the same length`)
+  }
+  state.s.forEach((b, i) => sized(`state.s[${i}]`, b))
+  state.y.forEach((b, i) => sized(`state.y[${i}]`, b))
+  for (const k of ['value', 'iterations', 'evaluations'] as const) {
+    if (typeof state[k] !== 'number') throw new Error(`${fn}: state.${k} must be a number, got ${typeof state[k]}`)
   }
 }

@@ -72,3 +72,49 @@ export interface GradientTransformation<S = unknown> {
  * ```
  */
 export type Optimizer<S = unknown> = GradientTransformation<S>
+
+/** What a closure returns to a {@link ClosureOptimizer}: f(θ) and ∇f(θ) as a tree shaped like θ. */
+export interface ValueAndGradient {
+  readonly value: number
+  readonly gradient: Tree
+}
+
+/** The outcome of {@link ClosureOptimizer.minimize}. */
+export interface MinimizeResult<T extends Tree, S = unknown> {
+  readonly params: T
+  readonly value: number
+  readonly gradientNorm: number
+  /** Iterations so far, counting those before a resumed `state`. */
+  readonly iterations: number
+  /** Closure calls so far, counting those before a resumed `state`. */
+  readonly evaluations: number
+  /** True when the gradient norm reached the tolerance. */
+  readonly converged: boolean
+  /** Plain data to resume from (`minimize(f, params, { state })`); survives `serializeState`. */
+  readonly state: S
+}
+
+/**
+ * An optimizer driven by a value-and-gradient closure, for methods that evaluate the function
+ * more than once per step (line searches): `minimize(f, params)` runs to convergence or its
+ * iteration limit. Passing a previous result's `state` resumes that run exactly where it stopped.
+ *
+ * @example
+ * ```ts
+ * import { lbfgs, type ClosureOptimizer } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const opt: ClosureOptimizer = lbfgs()
+ * const f = (p: { x: ReturnType<typeof tensor> }) => {
+ *   const x = p.x.item()
+ *   return { value: (x - 3) ** 2, gradient: { x: tensor([2 * (x - 3)], { dtype: 'float64' }) } }
+ * }
+ * opt.minimize(f, { x: tensor([0], { dtype: 'float64' }) }).params.x.item() // 3
+ * ```
+ */
+export interface ClosureOptimizer<S = unknown> {
+  minimize<T extends Tree>(
+    valueAndGradient: (params: T) => ValueAndGradient,
+    params: T,
+    options?: { readonly state?: S },
+  ): MinimizeResult<T, S>
+}

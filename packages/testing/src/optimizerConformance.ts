@@ -7,7 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Tensor, treeLeaves, type Tree } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
+import { closureConformance, type ClosureConformance } from './closureConformance.js'
 import { quadratic, rosenbrock, type Problem } from './problems.js'
+import { bits, copyTree, f64, sampleTree, values } from './sampleTrees.js'
 
 /** The optimizer shape the suite drives (structurally @gd/optimizers' GradientTransformation). */
 export interface Transform {
@@ -34,10 +36,19 @@ export interface ConvergenceCase<O> {
 /** A scalar reference: given the gradient and parameters as numbers, the next parameters. */
 export type ReferenceStep = (grad: readonly number[], params: readonly number[]) => number[]
 
-/** Everything the suite needs to know about one optimizer. */
-export interface OptimizerConformance<O> {
+/**
+ * Everything the suite needs to know about one optimizer: a gradient transformation (one gradient
+ * per `update`, the default) or, with `drive: 'closure'`, an optimizer that minimizes a
+ * value-and-gradient closure ({@link ClosureConformance}).
+ */
+export type OptimizerConformance<O> = TransformConformance<O> | ClosureConformance<O>
+
+/** The suite's description of a gradient transformation (see {@link OptimizerConformance}). */
+export interface TransformConformance<O> {
   /** The exported name, e.g. `adam` (the meta-test looks for it). */
   name: string
+  /** Capability: driven by one gradient per `update` call (the default). */
+  drive?: 'update'
   make: (options?: O) => Transform
   kit: ConformanceKit
   quadratic: ConvergenceCase<O>
@@ -54,11 +65,8 @@ export interface OptimizerConformance<O> {
   invalid: readonly (readonly [O | Record<string, unknown>, string])[]
 }
 
-const f64 = (xs: readonly number[]): Tensor => new Tensor(Float64Array.from(xs), [xs.length], 'float64')
-const values = (t: Tree): number[] => treeLeaves(t).flatMap((l) => Array.from(l.data))
-
 /** Runs `steps` updates on a problem from `start`, through update + applyUpdates. */
-function run(spec: OptimizerConformance<any>, options: unknown, problem: Problem, start: readonly number[], steps: number): number[] {
+function run(spec: TransformConformance<any>, options: unknown, problem: Problem, start: readonly number[], steps: number): number[] {
   const tx = spec.make(options)
   let params: Tree = { x: f64(start) }
   let state = tx.init(params)
@@ -70,14 +78,6 @@ function run(spec: OptimizerConformance<any>, options: unknown, problem: Problem
     state = r.state
   }
   return values(params)
-}
-
-/** A mixed tree for purity and round trips: a float32 matrix and a float64 vector. */
-function sampleTree(scale: number): Tree {
-  return {
-    w: new Tensor(Float32Array.from([0.5, -1, 2, 0.25, -0.75, 1.5].map((v) => v * scale)), [2, 3], 'float32'),
-    b: [f64([0.1 * scale, -0.3 * scale])],
-  }
 }
 
 function gradAt(params: Tree, k: number): Tree {
@@ -95,7 +95,8 @@ function gradAt(params: Tree, k: number): Tree {
  * convergence on a convex quadratic and on Rosenbrock; first steps equal to a scalar reference;
  * purity (grads, params untouched; float64 stays float64); state round trip through JSON and binary
  * resuming bit for bit; `stepInPlace` equal to update + applyUpdates; a schedule as learning rate;
- * the declared zero-gradient behaviour; invalid options rejected with their messages.
+ * the declared zero-gradient behaviour; invalid options rejected with their messages. A spec with
+ * `drive: 'closure'` runs the closure optimizers' suite instead ({@link closureConformance}).
  *
  * @example
  * ```ts
@@ -104,6 +105,7 @@ function gradAt(params: Tree, k: number): Tree {
  * ```
  */
 export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
+  if (spec.drive === 'closure') return closureConformance(spec)
   describe(`${spec.name} conformance`, () => {
     it('converges on a convex quadratic', () => {
       const q = quadratic([1, 10])
@@ -241,21 +243,9 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
   })
 }
 
-function copyTree(t: Tree): Tree {
-  const leaves = treeLeaves(t).map((l) => {
-    const d = Array.from(l.data)
-    return l.dtype === 'float64' ? f64(d) : new Tensor(Float32Array.from(d), l.shape, 'float32')
-  })
-  return { w: leaves[0]!, b: [leaves[1]!] }
-}
-
-/** The exact bit patterns of every element (so −0 and NaN payload-free compare exactly). */
-function bits(t: Tree): string[] {
-  return treeLeaves(t).flatMap((l) => Array.from(l.data, (v) => (Object.is(v, -0) ? '-0' : String(v))))
-}
-
 /**
- * The meta-check: every function in `srcDir` declared to return `Optimizer<...>` must be the
+ * The meta-check: every function in `srcDir` declared to return `Optimizer<...>` (a gradient
+ * transformation) or `ClosureOptimizer<...>` (driven by a value-and-gradient closure) must be the
  * `name` of an {@link optimizerConformance} call in some test file of that directory. Returns the
  * names that have none (empty when all are covered).
  *
@@ -270,7 +260,7 @@ export function missingConformance(srcDir: string): { optimizers: string[]; miss
   const source = files.filter((f) => !f.endsWith('.test.ts')).map((f) => readFileSync(join(srcDir, f), 'utf8'))
   const tests = files.filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(srcDir, f), 'utf8'))
   const optimizers = source.flatMap((s) =>
-    [...s.matchAll(/export function (\w+)\([^)]*\)\s*:\s*Optimizer\b/g)].map((m) => m[1]!),
+    [...s.matchAll(/export function (\w+)\([^)]*\)\s*:\s*(?:Optimizer|ClosureOptimizer)\b/g)].map((m) => m[1]!),
   )
   const called = new Set(
     tests.flatMap((s) => [...s.matchAll(/optimizerConformance(?:<[^>]*>)?\(\{\s*name: '(\w+)'/g)].map((m) => m[1]!)),
