@@ -123,7 +123,7 @@ export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(re
 /**
  * Mini-batch training with softmax cross-entropy: the steps of `fit` from @gd/train, written out with
  * an `await` in between. Every ~30 ms of computing, the loop pauses so the page stays responsive;
- * the training itself is the same as with `fit`.
+ * each step is the one `fit` takes.
  */
 export async function trainDigits(options: TrainOptions): Promise<{ params: unknown[]; steps: number }> {
   const { data, model, optimizer, epochs, batchSize = 32, seed = 0, evaluateEvery = 25 } = options
@@ -146,11 +146,12 @@ export async function trainDigits(options: TrainOptions): Promise<{ params: unkn
         { hasAux: true },
       )(params as never) as unknown as [[Tensor, Var], Tree]
       // ... 4. a step against the gradient.
-      const { updates, state: next } = optimizer.update(grads, state, params as Tree, { value: loss.item() })
+      const value = loss.item()
+      const { updates, state: next } = optimizer.update(grads, state, params as Tree, { value })
       params = applyUpdates(params as Tree, updates) as unknown[]
       state = next
       step += 1
-      options.onStep?.({ step, epoch, loss: loss.item(), accuracy: accuracy(logits.value, batch.y) })
+      options.onStep?.({ step, epoch, loss: value, accuracy: accuracy(logits.value, batch.y) })
       if (step % evaluateEvery === 0) await options.onEvaluate?.(step, params)
       if (performance.now() - worked > 30) {
         await pause()
@@ -186,8 +187,7 @@ export function predictions(model: Layer<unknown[]>, params: unknown[], test: Da
   const batch = takeRows(test, rows)
   const logProbabilities = noGrad(() => logSoftmax(model.apply(params, batch.x))).value
   const predicted = argmax(logProbabilities, { axis: 1 }).data
-  return rows.map((row, i) => ({
-    row,
+  return rows.map((_, i) => ({
     label: batch.y.data[i]!,
     predicted: predicted[i]!,
     probability: Math.exp(logProbabilities.data[i * 10 + predicted[i]!]!),
