@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The docs in a real browser: serves the built site (.vitepress/dist) on 127.0.0.1, visits every guide
 // page in Debian's headless Chromium (playwright-core), waits for each live plot to draw, and fails on
-// any page error, console error, or plot without data. Screenshots go to .vitepress/screenshots/.
+// any page error, console error, plot without data, or link into the API reference (typedoc's pages,
+// copied into the site at build time) that does not resolve. Screenshots go to .vitepress/screenshots/.
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, extname, join } from 'node:path'
@@ -41,6 +42,7 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`
   const browser = await launchChromium()
   const problems = []
+  const apiLinks = new Map() // API page → the first guide page linking it
   try {
     for (const path of pages(dist)) {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
@@ -56,10 +58,27 @@ async function main() {
         const empty = await page.locator('.gd-plot[data-points="0"]').count()
         if (empty > 0) problems.push(`${path}: ${empty} plot(s) drew no data`)
       }
+      const links = await page.$$eval('a[href]', (as) => as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]))
+      for (const [href, leaves] of links) {
+        const url = new URL(href, base + path)
+        if (url.origin !== base || !url.pathname.startsWith('/api/')) continue
+        // Without a target, VitePress's router would intercept the click and show its own 404.
+        if (!leaves) problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)
+        if (!apiLinks.has(url.pathname)) apiLinks.set(url.pathname, path)
+      }
       const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replaceAll('/', '-')
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
       console.log(`docs: ${path} ok (${plots} plot(s))`)
       await page.close()
+    }
+    if (apiLinks.size > 0 && !existsSync(join(dist, 'api', 'index.html'))) {
+      problems.push('the site has no API reference: run pnpm docs:api before pnpm docs:build')
+    } else {
+      for (const [link, from] of apiLinks) {
+        const r = await fetch(base + link)
+        if (r.status !== 200) problems.push(`${from}: API link ${link} gives ${r.status}`)
+      }
+      console.log(`docs: ${apiLinks.size} API link(s) checked`)
     }
   } finally {
     await browser.close()
