@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // pnpm new:optimizer <name>: creates packages/optimizers/src/<name>.ts (a transform with its state, the
 // named optimizer, TSDoc skeleton), <name>.test.ts (one conformance-suite call), the index and README
-// lines and a changeset. The generated test fails until the update rule and its scalar reference are
-// written: both are marked TODO.
+// lines, the lines in the docs' optimizer index (apps/docs/guide/optimizers.md) and a changeset. The
+// generated test fails until the update rule and its scalar reference are written: both are marked TODO.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -138,16 +138,47 @@ function insertSorted(text, line, match) {
   return lines.join('\n')
 }
 
+/** The rows of the docs' optimizer index for `name`: its API page and a TODO for the rule. */
+export const docsRows = (name) => ({
+  named: `| [\`${name}\`](/api/functions/_gd_optimizers.${name}.html) | TODO: the update rule in one line, e.g. m = βm + (1 − β)g, θ ← θ − η·m |`,
+  scalings: `| [\`scaleBy${upper(name)}\`](/api/functions/_gd_optimizers.scaleBy${upper(name)}.html) | TODO: the direction in one line, e.g. u = m |`,
+})
+
 /**
- * Scaffolds optimizer `name` into the optimizers package at `pkg` (and its changeset into `changesets`).
- * Returns the files written.
+ * Adds `row` (whose first cell links `name`) to the table between the page's `<!-- index:<block>`
+ * and `<!-- /index:<block> -->` markers, keeping the rows in alphabetical order.
  */
-export function scaffold(name, pkg, changesets) {
+function addRow(text, block, row, name, file) {
+  const start = text.indexOf(`<!-- index:${block}`)
+  const end = text.indexOf(`<!-- /index:${block} -->`)
+  if (start < 0 || end < start) throw new Error(`new:optimizer: ${file} has no <!-- index:${block} --> … <!-- /index:${block} --> block`)
+  const lines = text.slice(start, end).split('\n')
+  const nameOf = (l) => /^\| \[`(\w+)`\]/.exec(l)?.[1]
+  const rows = lines.map((l, i) => [nameOf(l), i]).filter(([n]) => n !== undefined)
+  const after = rows.find(([n]) => n.localeCompare(name) > 0)
+  const at = after ? after[1] : rows.length > 0 ? rows.at(-1)[1] + 1 : lines.length - 1
+  lines.splice(at, 0, row)
+  return text.slice(0, start) + lines.join('\n') + text.slice(end)
+}
+
+/** The docs' optimizer index with the named optimizer's row and its transform's row added. */
+function addDocsRows(text, name, file) {
+  const rows = docsRows(name)
+  return addRow(addRow(text, 'named', rows.named, name, file), 'scalings', rows.scalings, `scaleBy${upper(name)}`, file)
+}
+
+/**
+ * Scaffolds optimizer `name` into the optimizers package at `pkg`, its changeset into `changesets`
+ * and its lines into the docs' optimizer index page `docsIndex`. Returns the files written.
+ */
+export function scaffold(name, pkg, changesets, docsIndex) {
   if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) {
     throw new Error(`new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got ${JSON.stringify(name)}`)
   }
   const src = join(pkg, 'src', `${name}.ts`)
   if (existsSync(src)) throw new Error(`new:optimizer: ${src} already exists`)
+  // Read the index page first, so a page without its markers stops the scaffold before it writes anything.
+  const docs = addDocsRows(readFileSync(docsIndex, 'utf8'), name, docsIndex)
   writeFileSync(src, source(name))
   writeFileSync(join(pkg, 'src', `${name}.test.ts`), test(name))
   const index = join(pkg, 'src', 'index.ts')
@@ -155,9 +186,10 @@ export function scaffold(name, pkg, changesets) {
   const readme = join(pkg, 'README.md')
   const listed = readFileSync(readme, 'utf8').replace('`signSgd`, `rprop`)', `\`signSgd\`, \`rprop\`, \`${name}\`)`)
   writeFileSync(readme, listed)
+  writeFileSync(docsIndex, docs)
   const changeset = join(changesets, `optimizers-${name}.md`)
   writeFileSync(changeset, `---\n'@gd/optimizers': minor\n---\n\nNew optimizer \`${name}\` (TODO: one sentence on what it is, with the paper).\n`)
-  return [src, join(pkg, 'src', `${name}.test.ts`), index, readme, changeset]
+  return [src, join(pkg, 'src', `${name}.test.ts`), index, readme, docsIndex, changeset]
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -168,8 +200,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const root = join(here, '..', '..')
   try {
-    const files = scaffold(name, join(root, 'packages', 'optimizers'), join(root, '.changeset'))
-    console.log(`new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc. The conformance test fails until both are written.`)
+    const files = scaffold(name, join(root, 'packages', 'optimizers'), join(root, '.changeset'), join(root, 'apps', 'docs', 'guide', 'optimizers.md'))
+    console.log(`new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc, the docs index line. The conformance test fails until the rule and its reference are written.`)
   } catch (error) {
     console.error(error.message)
     process.exit(1)

@@ -1,7 +1,8 @@
-// The contributor path, end to end: scaffold an optimizer into a copy of @gd/optimizers, see its
-// conformance test fail while the rule is a TODO, write the rule, see it pass.
+// The contributor path, end to end: scaffold an optimizer into a copy of @gd/optimizers (and a copy of
+// the docs' optimizer index), see its conformance test fail while the rule is a TODO, write the rule,
+// see it pass.
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ const pkgSource = join(root, 'packages', 'optimizers')
 const work = mkdtempSync(join(here, '.tmp-'))
 const pkg = join(work, 'optimizers')
 const changesets = join(work, 'changesets')
+const docsIndex = join(work, 'docs', 'optimizers.md')
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 function copyPackage() {
@@ -23,6 +25,15 @@ function copyPackage() {
     cpSync(join(pkgSource, f), join(pkg, f), { recursive: true })
   }
   symlinkSync(join(pkgSource, 'node_modules'), join(pkg, 'node_modules'), 'dir')
+  mkdirSync(dirname(docsIndex))
+  cpSync(join(root, 'apps', 'docs', 'guide', 'optimizers.md'), docsIndex)
+}
+
+/** The names the rows of a marked table of the docs' optimizer index link, in page order. */
+function rowNames(block) {
+  const page = readFileSync(docsIndex, 'utf8')
+  const text = page.slice(page.indexOf(`<!-- index:${block}`), page.indexOf(`<!-- /index:${block} -->`))
+  return [...text.matchAll(/^\| \[`(\w+)`\]\(\/api\/functions\/_gd_optimizers\.(\w+)\.html\)/gm)].map((m) => (m[1] === m[2] ? m[1] : `${m[1]} -> ${m[2]}`))
 }
 
 function runTest(name) {
@@ -38,18 +49,33 @@ function runTest(name) {
 describe('pnpm new:optimizer', () => {
   copyPackage()
 
-  it('writes the optimizer, its test, the index and README lines and a changeset', () => {
-    const files = scaffold('emaMomentum', pkg, changesets)
+  it('refuses a docs index page without its marked tables, before writing anything', () => {
+    const bare = join(work, 'docs', 'bare.md')
+    writeFileSync(bare, '# Optimizers\n\n| optimizer | update rule |\n| --- | --- |\n')
+    expect(() => scaffold('emaMomentum', pkg, changesets, bare)).toThrow(`new:optimizer: ${bare} has no <!-- index:named --> … <!-- /index:named --> block`)
+    expect(existsSync(join(pkg, 'src', 'emaMomentum.ts'))).toBe(false)
+  })
+
+  it('writes the optimizer, its test, the index and README lines, the docs index lines and a changeset', () => {
+    const named = rowNames('named')
+    const scalings = rowNames('scalings')
+    const files = scaffold('emaMomentum', pkg, changesets, docsIndex)
     expect(files.map((f) => f.slice(work.length + 1))).toEqual([
       'optimizers/src/emaMomentum.ts',
       'optimizers/src/emaMomentum.test.ts',
       'optimizers/src/index.ts',
       'optimizers/README.md',
+      'docs/optimizers.md',
       'changesets/optimizers-emaMomentum.md',
     ])
     expect(readFileSync(join(pkg, 'src', 'index.ts'), 'utf8')).toContain("export * from './emaMomentum.js'")
-    expect(() => scaffold('emaMomentum', pkg, changesets)).toThrow(/already exists/)
-    expect(() => scaffold('Bad-Name', pkg, changesets)).toThrow('new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got "Bad-Name"')
+    // One new row in each table, linked to the API page typedoc will make for it, in alphabetical order.
+    expect(rowNames('named')).toEqual([...named, 'emaMomentum'].sort((a, b) => a.localeCompare(b)))
+    expect(rowNames('named').indexOf('emaMomentum')).toBe(named.indexOf('adamw') + 1)
+    expect(rowNames('scalings')).toEqual([...scalings, 'scaleByEmaMomentum'].sort((a, b) => a.localeCompare(b)))
+    expect(readFileSync(docsIndex, 'utf8')).toContain('| [`emaMomentum`](/api/functions/_gd_optimizers.emaMomentum.html) | TODO: the update rule in one line')
+    expect(() => scaffold('emaMomentum', pkg, changesets, docsIndex)).toThrow(/already exists/)
+    expect(() => scaffold('Bad-Name', pkg, changesets, docsIndex)).toThrow('new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got "Bad-Name"')
   })
 
   it('fails its conformance test until the rule is written, then passes', () => {
