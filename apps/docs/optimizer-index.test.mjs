@@ -35,10 +35,16 @@ describe('the optimizer index page', () => {
     expect([...onPage].filter((n) => !names.includes(n)), 'lines for names @gd/optimizers does not export').toEqual([])
   })
 
-  it('keeps the named optimizers in alphabetical order between the markers new:optimizer writes into', () => {
-    const block = page.slice(page.indexOf('<!-- optimizer-index'), page.indexOf('<!-- /optimizer-index -->'))
-    const names = [...block.matchAll(/^\| \[`(\w+)`\]/gm)].map((m) => m[1])
-    expect(names).toContain('adam')
+  it.each([
+    ['named', 'adam'],
+    ['scalings', 'scaleByAdam'],
+  ])('keeps the %s table in alphabetical order between the markers new:optimizer writes into', (block, example) => {
+    const start = page.indexOf(`<!-- index:${block}`)
+    const end = page.indexOf(`<!-- /index:${block} -->`)
+    expect(start, `the <!-- index:${block} --> marker`).toBeGreaterThan(0)
+    expect(end, `the <!-- /index:${block} --> marker`).toBeGreaterThan(start)
+    const names = [...page.slice(start, end).matchAll(/^\| \[`(\w+)`\]/gm)].map((m) => m[1])
+    expect(names).toContain(example)
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)))
   })
 })
