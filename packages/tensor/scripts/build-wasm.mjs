@@ -80,3 +80,10 @@ await emit('elementwiseWasm.ts', 'assembly/elementwise.ts', [
   constant('elementwiseWasmBase64', 'The float32 elementwise ops module, SIMD128', elementwise),
 ])
 console.log(`build-wasm: elementwise ${elementwise.length} bytes -> ${outDir}`)
+
+// conv2d and pooling: im2col, the gemm and col2im share one memory, so columns never reach JavaScript
+const conv = await compile('assembly/conv.ts', 'simd')
+await emit('convWasm.ts', 'assembly/conv.ts', [
+  constant('convWasmBase64', 'The float32 conv2d and pooling module, SIMD128', conv),
+])
+console.log(`build-wasm: conv ${conv.length} bytes -> ${outDir}`)

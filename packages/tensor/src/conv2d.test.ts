@@ -1,7 +1,7 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput, type Conv2dOptions } from './conv2d.js'
-import { kernels, useKernels } from './seam.js'
+import { kernels, useKernels, useWasm } from './seam.js'
 import { sizeOf } from './shape.js'
 import { Tensor, tensor } from './tensor.js'
 import { window2d, type Padding2d } from './window2d.js'
@@ -99,7 +99,8 @@ describe('conv2d', () => {
     expect(conv2d(x, ones, { padding: 'same' }).toArray()).toEqual([[[[12, 16, 9], [24, 28, 15], [15, 17, 9]]]])
   })
 
-  it('matches direct loops, and so do both gradients (float32 and float64)', () => {
+  it.each([true, false])('matches direct loops, and so do both gradients (float32 and float64; Wasm allowed: %s)', (wasm) => {
+    onTestFinished(useWasm(wasm))
     fc.assert(
       fc.property(cases, fc.constantFrom<Float>('float32', 'float64'), fc.nat(1000), (c, dtype, seed) => {
         const x = random(c.x, dtype, seed)

@@ -1,6 +1,6 @@
 import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
-import { kernels, type FloatArray } from './seam.js'
+import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
@@ -38,6 +38,8 @@ interface Plan {
   depth: number
   g: Window2d
   outShape: number[]
+  /** What the seam's conv kernels take. */
+  shape: Conv2dShape
 }
 
 function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
@@ -69,13 +71,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
     batch, channels, outChannels, groups, cg, og: outChannels / groups,
     depth: cg * kernelH * kernelW, g,
     outShape: [batch, outChannels, g.outH, g.outW],
+    shape: { batch, channels, outChannels, groups, window: g },
   }
-}
-
-/** True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding). */
-function isPointwise(g: Window2d): boolean {
-  return g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 &&
-    g.padTop + g.padBottom + g.padLeft + g.padRight === 0
 }
 
 /**
@@ -88,7 +85,7 @@ function isPointwise(g: Window2d): boolean {
  *
  * where `g = floor(o / (O/G))` is the output channel's group and padded pixels are zero. See
  * {@link Padding2d} for the padding forms and {@link window2d} for the output size.
- * Runs as im2col + `kernels.gemm`, one product per sample and group.
+ * Runs on `kernels.conv2d` (im2col + gemm per sample and group; in WebAssembly for float32).
  *
  * @throws Error for non-4-D operands, channel counts that do not match, bad groups, stride,
  *   dilation or padding, a kernel larger than the padded input, or non-float/mismatched dtypes.
@@ -103,22 +100,8 @@ function isPointwise(g: Window2d): boolean {
 export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options: Conv2dOptions = {}): Tensor<D> {
   checkFloatPair('conv2d', x.dtype, filter.dtype)
   const p = plan('conv2d', x.shape, filter.shape, options)
-  const { g, cg, og, depth } = p
-  const xs = x.data as FloatArray
-  const ws = filter.data as FloatArray
-  const plane = g.height * g.width
-  const outPlane = g.outH * g.outW
-  const y = allocate(x.dtype, p.batch * p.outChannels * outPlane) as FloatArray
-  const pointwise = isPointwise(g)
-  const cols = pointwise ? xs : (allocate(x.dtype, depth * outPlane) as FloatArray)
-  for (let n = 0; n < p.batch; n++) {
-    for (let gi = 0; gi < p.groups; gi++) {
-      const xOffset = (n * p.channels + gi * cg) * plane
-      if (!pointwise) kernels.im2col(xs, xOffset, cg, g, cols)
-      kernels.gemm(og, outPlane, depth, ws, gi * og * depth, depth, 1,
-        cols, pointwise ? xOffset : 0, outPlane, 1, y, (n * p.outChannels + gi * og) * outPlane, outPlane)
-    }
-  }
+  const y = allocate(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW) as FloatArray
+  kernels.conv2d(x.data as FloatArray, filter.data as FloatArray, p.shape, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
 
@@ -127,7 +110,7 @@ export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options
  * `[batch, outChannels, outH, outW]`, the `filter` and the forward input's shape, returns
  * `dx[n, c, iy, ix] = Σ dy[n, o, oy, ox] · filter[o, c, ki, kj]` over every output pixel whose
  * window put tap `(ki, kj)` on `(iy, ix)` (a transposed convolution). Options must be the
- * forward's. Runs as `kernels.gemm` with the filter transposed (no copy) + `kernels.col2im`.
+ * forward's. Runs on `kernels.conv2dBackwardInput` (gemm with the filter transposed + col2im).
  *
  * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
  * @example
@@ -148,23 +131,8 @@ export function conv2dBackwardInput<D extends DType>(
   checkFloatPair(op, dy.dtype, filter.dtype)
   const p = plan(op, checkShape(op, inputShape), filter.shape, options)
   checkDy(op, dy, p)
-  const { g, cg, og, depth } = p
-  const ds = dy.data as FloatArray
-  const ws = filter.data as FloatArray
-  const plane = g.height * g.width
-  const outPlane = g.outH * g.outW
-  const dx = allocate(dy.dtype, p.batch * p.channels * plane) as FloatArray
-  const pointwise = isPointwise(g)
-  const dcols = pointwise ? dx : (allocate(dy.dtype, depth * outPlane) as FloatArray)
-  for (let n = 0; n < p.batch; n++) {
-    for (let gi = 0; gi < p.groups; gi++) {
-      const dxOffset = (n * p.channels + gi * cg) * plane
-      if (!pointwise) dcols.fill(0)
-      kernels.gemm(depth, outPlane, og, ws, gi * og * depth, 1, depth,
-        ds, (n * p.outChannels + gi * og) * outPlane, outPlane, 1, dcols, pointwise ? dxOffset : 0, outPlane)
-      if (!pointwise) kernels.col2im(dcols, cg, g, dx, dxOffset)
-    }
-  }
+  const dx = allocate(dy.dtype, p.batch * p.channels * p.g.height * p.g.width) as FloatArray
+  kernels.conv2dBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
   return new Tensor(dx as Tensor<D>['storage'], [...inputShape], dy.dtype)
 }
 
@@ -172,9 +140,9 @@ export function conv2dBackwardInput<D extends DType>(
  * Gradient of {@link conv2d} with respect to its filter: given the forward input `x`, the output
  * gradient `dy` and the filter's shape, returns
  * `dfilter[o, c, ki, kj] = Σ_{n, oy, ox} dy[n, o, oy, ox] · x[n, c', oy·sh − padTop + ki·dh, ox·sw − padLeft + kj·dw]`
- * (`c'` the input channel `c` of `o`'s group). Options must be the forward's. Runs as im2col +
- * `kernels.gemm` with the unfolded input transposed (no copy), accumulated over the batch, so it
- * costs what the forward costs.
+ * (`c'` the input channel `c` of `o`'s group). Options must be the forward's. Runs on
+ * `kernels.conv2dBackwardFilter` (im2col + gemm with the unfolded input transposed, accumulated
+ * over the batch), so it costs what the forward costs.
  *
  * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
  * @example
@@ -195,22 +163,8 @@ export function conv2dBackwardFilter<D extends DType>(
   checkFloatPair(op, x.dtype, dy.dtype)
   const p = plan(op, x.shape, checkShape(op, filterShape), options)
   checkDy(op, dy, p)
-  const { g, cg, og, depth } = p
-  const xs = x.data as FloatArray
-  const ds = dy.data as FloatArray
-  const plane = g.height * g.width
-  const outPlane = g.outH * g.outW
-  const dw = allocate(x.dtype, p.outChannels * depth) as FloatArray
-  const pointwise = isPointwise(g)
-  const cols = pointwise ? xs : (allocate(x.dtype, depth * outPlane) as FloatArray)
-  for (let n = 0; n < p.batch; n++) {
-    for (let gi = 0; gi < p.groups; gi++) {
-      const xOffset = (n * p.channels + gi * cg) * plane
-      if (!pointwise) kernels.im2col(xs, xOffset, cg, g, cols)
-      kernels.gemm(og, depth, outPlane, ds, (n * p.outChannels + gi * og) * outPlane, outPlane, 1,
-        cols, pointwise ? xOffset : 0, 1, outPlane, dw, gi * og * depth, depth)
-    }
-  }
+  const dw = allocate(x.dtype, p.outChannels * p.depth) as FloatArray
+  kernels.conv2dBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
   return new Tensor(dw as Tensor<D>['storage'], [...filterShape], x.dtype)
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type Pool2dOptions } from './pool.js'
-import { kernels, useKernels } from './seam.js'
+import { kernels, useKernels, useWasm } from './seam.js'
 import { sizeOf } from './shape.js'
 import { Tensor, tensor } from './tensor.js'
 import { window2d, type Padding2d } from './window2d.js'
@@ -92,7 +92,8 @@ describe('pooling', () => {
     expect(avgPool2d(x, { kernelSize: 2, padding: 1 }).toArray()).toEqual([[[[1, 3.5, 6], [3, 5.5, 8]]]])
   })
 
-  it('forward and backward match direct loops (float32 and float64)', () => {
+  it.each([true, false])('forward and backward match direct loops (float32 and float64; Wasm allowed: %s)', (wasm) => {
+    onTestFinished(useWasm(wasm))
     fc.assert(
       fc.property(cases, fc.constantFrom<Float>('float32', 'float64'), fc.nat(50), (c, dtype, seed) => {
         const x = distinct(c.shape, dtype, seed)

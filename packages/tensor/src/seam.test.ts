@@ -31,11 +31,12 @@ function productWith(kernel: typeof gemm, a: Tensor<'float32'>, b: Tensor<'float
 }
 
 describe('kernel seam', () => {
-  it('starts with the automatic gemm and the JavaScript kernels for the rest', () => {
+  it('starts with the automatic gemm, conv and pooling and the JavaScript im2col and col2im', () => {
     expect(kernels.gemm).not.toBe(gemm)
-    expect(Object.keys(kernels).sort()).toEqual(
-      ['avgPool2d', 'avgPool2dBackward', 'col2im', 'gemm', 'im2col', 'maxPool2d', 'maxPool2dBackward'],
-    )
+    expect(Object.keys(kernels).sort()).toEqual([
+      'avgPool2d', 'avgPool2dBackward', 'col2im', 'conv2d', 'conv2dBackwardFilter', 'conv2dBackwardInput',
+      'gemm', 'im2col', 'maxPool2d', 'maxPool2dBackward',
+    ])
   })
 
   it('swaps one kernel, leaves the others, and the returned function restores it', () => {
@@ -64,7 +65,9 @@ describe('kernel seam', () => {
 
   it('rejects unknown names and non-functions, changing nothing', () => {
     expect(() => useKernels({ gemv: () => {} } as unknown as Partial<Kernels>)).toThrow(
-      'useKernels: unknown kernel "gemv", expected one of gemm, im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward',
+      'useKernels: unknown kernel "gemv", ' +
+        'expected one of gemm, im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, ' +
+        'conv2d, conv2dBackwardInput, conv2dBackwardFilter',
     )
     expect(() => useKernels({ gemm: 3 } as unknown as Partial<Kernels>)).toThrow(
       'useKernels: kernel "gemm" must be a function, got number',

@@ -26,6 +26,8 @@ import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/wasm/was
 import { wasmState } from './kernels/wasm/state.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel } from './kernels/conv.js'
+import { loadWasmConv, loadWasmConvSync, wasmConvPays, wasmPoolPays, type ConvKernels } from './kernels/wasm/wasmConv.js'
 
 /**
  * The floating-point storage every kernel reads and writes: `Float32Array | Float64Array`.
@@ -47,6 +49,12 @@ export type FloatArray = Float32Array | Float64Array
  * - `im2col(x, xOffset, channels, window, cols)` and its adjoint `col2im(cols, channels, window, dx, dxOffset)` (adds).
  * - `maxPool2d(x, planes, window, y)`, `maxPool2dBackward(dy, x, planes, window, dx)` (adds),
  *   `avgPool2d(x, planes, window, y)`, `avgPool2dBackward(dy, planes, window, dx)` (adds).
+ *   By default float32 pooling big enough to pay runs on WebAssembly SIMD128, bit-identical.
+ * - `conv2d(x, w, shape, y)`, `conv2dBackwardInput(dy, w, shape, dx)`, `conv2dBackwardFilter(x, dy, shape, dw)`:
+ *   whole-batch convolutions (see {@link Conv2dShape}) that overwrite their output. By default a
+ *   float32 convolution big enough to pay runs im2col, gemm and col2im inside WebAssembly SIMD128;
+ *   otherwise, or when `gemm`, `im2col` or `col2im` has been replaced, it runs as im2col + `gemm` +
+ *   col2im through the entries of this table.
  *
  * @example
  * ```ts
@@ -64,9 +72,13 @@ export interface Kernels {
   maxPool2dBackward: typeof maxPoolBackward
   avgPool2d: typeof avgPoolForward
   avgPool2dBackward: typeof avgPoolBackward
+  conv2d: Conv2dKernel
+  conv2dBackwardInput: Conv2dKernel
+  conv2dBackwardFilter: Conv2dKernel
 }
 
 export { fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
+export type { Conv2dKernel, Conv2dShape } from './kernels/conv.js'
 
 /** The loaded Wasm gemm; `undefined` until the first try, `null` when this engine cannot run it. */
 let wasmGemm: GemmKernel | null | undefined
@@ -96,16 +108,65 @@ const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs,
   jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
 }
 
+/** The loaded Wasm conv and pooling kernels; `undefined` until the first try, `null` when this engine cannot run them. */
+let wasmConv: ConvKernels | null | undefined
+
+/** The Wasm conv and pooling kernels if allowed and runnable (the first call loads them). */
+function activeWasmConv(): ConvKernels | null {
+  if (!wasmState.allowed) return null
+  if (wasmConv === undefined) wasmConv = loadWasmConvSync()
+  return wasmConv
+}
+
+/**
+ * A default convolution entry: Wasm for float32 calls big enough to pay while the parts it fuses
+ * (gemm, im2col, col2im) are the defaults, else the JavaScript composition of the table's parts.
+ */
+function autoConv(name: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter', js: typeof convForward): Conv2dKernel {
+  return (a, b, shape, out) => {
+    if (
+      a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && wasmConvPays(shape) &&
+      active.gemm === autoGemm && active.im2col === im2col && active.col2im === col2im
+    ) {
+      const wasm = activeWasmConv()
+      if (wasm !== null) return wasm[name](a, b, shape, out)
+    }
+    js(a, b, shape, out, active)
+  }
+}
+
+/** The default pooling entries: Wasm for float32 pooling big enough to pay, else JavaScript. */
+const autoMaxPool: typeof maxPoolForward = (x, planes, g, y) =>
+  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
+    ? wasmConv!.maxPool2d(x, planes, g, y)
+    : maxPoolForward(x, planes, g, y)
+const autoMaxPoolBackward: typeof maxPoolBackward = (dy, x, planes, g, dx) =>
+  dy instanceof Float32Array && x instanceof Float32Array && dx instanceof Float32Array &&
+  wasmPoolPays(planes, g) && activeWasmConv() !== null
+    ? wasmConv!.maxPool2dBackward(dy, x, planes, g, dx)
+    : maxPoolBackward(dy, x, planes, g, dx)
+const autoAvgPool: typeof avgPoolForward = (x, planes, g, y) =>
+  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
+    ? wasmConv!.avgPool2d(x, planes, g, y)
+    : avgPoolForward(x, planes, g, y)
+const autoAvgPoolBackward: typeof avgPoolBackward = (dy, planes, g, dx) =>
+  dy instanceof Float32Array && dx instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
+    ? wasmConv!.avgPool2dBackward(dy, planes, g, dx)
+    : avgPoolBackward(dy, planes, g, dx)
+
 // Pure annotations let bundlers drop every kernel (and the inlined Wasm bytes) when nothing that
 // computes through the seam is imported.
 const defaults: Readonly<Kernels> = /* @__PURE__ */ Object.freeze({
   gemm: autoGemm,
   im2col,
   col2im,
-  maxPool2d: maxPoolForward,
-  maxPool2dBackward: maxPoolBackward,
-  avgPool2d: avgPoolForward,
-  avgPool2dBackward: avgPoolBackward,
+  maxPool2d: autoMaxPool,
+  maxPool2dBackward: autoMaxPoolBackward,
+  avgPool2d: autoAvgPool,
+  avgPool2dBackward: autoAvgPoolBackward,
+  conv2d: /* @__PURE__ */ autoConv('conv2d', convForward),
+  conv2dBackwardInput: /* @__PURE__ */ autoConv('conv2dBackwardInput', convBackwardInput),
+  conv2dBackwardFilter: /* @__PURE__ */ autoConv('conv2dBackwardFilter', convBackwardFilter),
 })
 
 const active: Kernels = /* @__PURE__ */ Object.assign({}, defaults)
@@ -228,5 +289,6 @@ export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmGemm == null) wasmGemm = await loadWasmGemm()
   if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
+  if (wasmConv == null) wasmConv = await loadWasmConv()
   return kernelBackend()
 }

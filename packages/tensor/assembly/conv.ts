@@ -1,0 +1,370 @@
+// float32 2-D convolution (forward and both gradients) and max/average pooling (forward and
+// backward) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into src/kernels/wasm/convWasm.ts.
+// The same algorithms as the JavaScript kernels (src/kernels/im2col.ts, pool.ts, conv.ts), with the
+// unfolded columns living in this module's memory: im2col, the gemm (imported from ./gemm, so this
+// module carries its own copy of it) and col2im run here one after another, and only the
+// operands and results cross to JavaScript.
+//
+// Memory: no runtime, no allocator. The gemm's packing panels sit after the static data; the
+// JavaScript side puts its copies of the operands and the columns after `workspaceEnd()` and grows
+// the memory as it needs. Pointers are byte addresses; counts are in elements.
+//
+// The window geometry (the `Window2d` of the JavaScript side) is set once per call by `setWindow`
+// and kept in globals, so that the kernels take only what changes between calls.
+import { gemm, workspaceEnd as gemmWorkspaceEnd } from './gemm'
+
+let H: i32 = 1
+let W: i32 = 1
+let KH: i32 = 1
+let KW: i32 = 1
+let SH: i32 = 1
+let SW: i32 = 1
+let DH: i32 = 1
+let DW: i32 = 1
+let PT: i32 = 0
+let PL: i32 = 0
+let OH: i32 = 1
+let OW: i32 = 1
+
+/** First byte after the gemm's panels: where the JavaScript side's buffers may start. */
+export function workspaceEnd(): usize {
+  return gemmWorkspaceEnd()
+}
+
+/** Sets the window geometry every kernel below reads (see `Window2d`). */
+export function setWindow(
+  height: i32, width: i32, kernelH: i32, kernelW: i32, strideH: i32, strideW: i32,
+  dilationH: i32, dilationW: i32, padTop: i32, padLeft: i32, outH: i32, outW: i32,
+): void {
+  H = height
+  W = width
+  KH = kernelH
+  KW = kernelW
+  SH = strideH
+  SW = strideW
+  DH = dilationH
+  DW = dilationW
+  PT = padTop
+  PL = padLeft
+  OH = outH
+  OW = outW
+}
+
+@inline function at(base: usize, index: i32): usize {
+  return base + (<usize>index << 2)
+}
+
+/** n floats of zeros from dst on. */
+function zero(dst: usize, n: i32): void {
+  const end = at(dst, n)
+  const z = f32x4.splat(0)
+  let p = dst
+  for (; p + 16 <= end; p += 16) v128.store(p, z)
+  for (; p < end; p += 4) store<f32>(p, 0)
+}
+
+/** Copies n floats from src to dst (the ranges do not overlap). */
+function copy(dst: usize, src: usize, n: i32): void {
+  const end = at(dst, n)
+  let p = dst
+  let q = src
+  for (; p + 16 <= end; p += 16, q += 16) v128.store(p, v128.load(q))
+  for (; p < end; p += 4, q += 4) store<f32>(p, load<f32>(q))
+}
+
+/** dst[i] += src[i] for n floats. */
+function addTo(dst: usize, src: usize, n: i32): void {
+  const end = at(dst, n)
+  let p = dst
+  let q = src
+  for (; p + 16 <= end; p += 16, q += 16) v128.store(p, f32x4.add(v128.load(p), v128.load(q)))
+  for (; p < end; p += 4, q += 4) store<f32>(p, load<f32>(p) + load<f32>(q))
+}
+
+/** First output column whose tap `x0 + ox · stride` is ≥ 0. */
+@inline function firstInside(x0: i32, stride: i32, outW: i32): i32 {
+  return x0 >= 0 ? 0 : min(outW, (-x0 + stride - 1) / stride)
+}
+
+/** One past the last output column whose tap `x0 + ox · stride` is < width (never below `lo`). */
+@inline function endInside(x0: i32, stride: i32, width: i32, outW: i32, lo: i32): i32 {
+  const hi = x0 >= width ? 0 : min(outW, (width - 1 - x0) / stride + 1)
+  return max(hi, lo)
+}
+
+/**
+ * Unfolds `channels` planes at x into cols `[channels · KH · KW, OH · OW]`, row-major, zeros where a
+ * tap falls in the padding: `cols[(c KH + ki) KW + kj, oy OW + ox] = x[c, oy SH − PT + ki DH, ox SW − PL + kj DW]`.
+ */
+function im2col(x: usize, channels: i32, cols: usize): void {
+  const plane = H * W
+  let dst = cols
+  for (let c = 0; c < channels; c++) {
+    const base = at(x, c * plane)
+    for (let ki = 0; ki < KH; ki++) {
+      for (let kj = 0; kj < KW; kj++) {
+        const x0 = kj * DW - PL
+        const lo = firstInside(x0, SW, OW)
+        const hi = endInside(x0, SW, W, OW, lo)
+        for (let oy = 0; oy < OH; oy++, dst = at(dst, OW)) {
+          const iy = oy * SH - PT + ki * DH
+          if (iy < 0 || iy >= H) {
+            zero(dst, OW)
+            continue
+          }
+          zero(dst, lo)
+          const src = at(base, iy * W + x0)
+          if (SW == 1) {
+            copy(at(dst, lo), at(src, lo), hi - lo)
+          } else {
+            for (let ox = lo; ox < hi; ox++) store<f32>(at(dst, ox), load<f32>(at(src, ox * SW)))
+          }
+          zero(at(dst, hi), OW - hi)
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds every entry of cols back into the pixel of dx it was read from. */
+function col2im(cols: usize, channels: i32, dx: usize): void {
+  const plane = H * W
+  let src = cols
+  for (let c = 0; c < channels; c++) {
+    const base = at(dx, c * plane)
+    for (let ki = 0; ki < KH; ki++) {
+      for (let kj = 0; kj < KW; kj++) {
+        const x0 = kj * DW - PL
+        const lo = firstInside(x0, SW, OW)
+        const hi = endInside(x0, SW, W, OW, lo)
+        for (let oy = 0; oy < OH; oy++, src = at(src, OW)) {
+          const iy = oy * SH - PT + ki * DH
+          if (iy < 0 || iy >= H) continue
+          const dst = at(base, iy * W + x0)
+          if (SW == 1) {
+            addTo(at(dst, lo), at(src, lo), hi - lo)
+          } else {
+            for (let ox = lo; ox < hi; ox++) {
+              const p = at(dst, ox * SW)
+              store<f32>(p, load<f32>(p) + load<f32>(at(src, ox)))
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** True when im2col would copy the input unchanged (1×1 kernel, stride 1, no padding). */
+@inline function pointwise(): bool {
+  return KH == 1 && KW == 1 && SH == 1 && SW == 1 && PT == 0 && PL == 0 && OH == H && OW == W
+}
+
+/**
+ * Forward convolution of `batch` samples: x `[batch, C, H, W]`, w `[O, C / groups, KH, KW]`,
+ * y `[batch, O, OH, OW]` (overwritten). cols holds `(C / groups) · KH · KW × OH · OW` floats.
+ */
+export function convForward(batch: i32, C: i32, O: i32, groups: i32, x: usize, w: usize, y: usize, cols: usize): void {
+  const cg = C / groups
+  const og = O / groups
+  const depth = cg * KH * KW
+  const plane = H * W
+  const outPlane = OH * OW
+  const direct = pointwise()
+  for (let n = 0; n < batch; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const xg = at(x, (n * C + gi * cg) * plane)
+      const yg = at(y, (n * O + gi * og) * outPlane)
+      zero(yg, og * outPlane)
+      if (!direct) im2col(xg, cg, cols)
+      gemm(og, outPlane, depth, at(w, gi * og * depth), depth, 1, direct ? xg : cols, outPlane, 1, yg, outPlane)
+    }
+  }
+}
+
+/**
+ * Gradient with respect to the input: dy `[batch, O, OH, OW]`, w as in `convForward`, dx
+ * `[batch, C, H, W]` (overwritten): dcols = w_gᵀ · dy_g, then col2im into dx.
+ */
+export function convBackwardInput(batch: i32, C: i32, O: i32, groups: i32, dy: usize, w: usize, dx: usize, cols: usize): void {
+  const cg = C / groups
+  const og = O / groups
+  const depth = cg * KH * KW
+  const plane = H * W
+  const outPlane = OH * OW
+  const direct = pointwise()
+  for (let n = 0; n < batch; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const dxg = at(dx, (n * C + gi * cg) * plane)
+      const dyg = at(dy, (n * O + gi * og) * outPlane)
+      zero(dxg, cg * plane)
+      const target = direct ? dxg : cols
+      if (!direct) zero(cols, depth * outPlane)
+      gemm(depth, outPlane, og, at(w, gi * og * depth), 1, depth, dyg, outPlane, 1, target, outPlane)
+      if (!direct) col2im(cols, cg, dxg)
+    }
+  }
+}
+
+/**
+ * Gradient with respect to the filter, added into dw `[O, C / groups, KH, KW]` (the caller zeros it
+ * once and may call this chunk by chunk of the batch): dw_g += dy_g · colsᵀ per sample.
+ */
+export function convBackwardFilter(batch: i32, C: i32, O: i32, groups: i32, x: usize, dy: usize, dw: usize, cols: usize): void {
+  const cg = C / groups
+  const og = O / groups
+  const depth = cg * KH * KW
+  const plane = H * W
+  const outPlane = OH * OW
+  const direct = pointwise()
+  for (let n = 0; n < batch; n++) {
+    for (let gi = 0; gi < groups; gi++) {
+      const xg = at(x, (n * C + gi * cg) * plane)
+      const dyg = at(dy, (n * O + gi * og) * outPlane)
+      if (!direct) im2col(xg, cg, cols)
+      gemm(og, depth, outPlane, dyg, outPlane, 1, direct ? xg : cols, 1, outPlane, at(dw, gi * og * depth), depth)
+    }
+  }
+}
+
+/**
+ * Index in the plane of the element a max-pooling window picks: the first maximum in row-major
+ * window order, or the first NaN; -1 for a window entirely in the padding. Taps honour dilation.
+ */
+function argmax(x: usize, oy: i32, ox: i32): i32 {
+  const top = oy * SH - PT
+  const left = ox * SW - PL
+  const kiLo = top >= 0 ? 0 : (-top + DH - 1) / DH
+  const kiHi = top >= H ? 0 : min(KH, (H - 1 - top) / DH + 1)
+  const kjLo = left >= 0 ? 0 : (-left + DW - 1) / DW
+  const kjHi = left >= W ? 0 : min(KW, (W - 1 - left) / DW + 1)
+  let best: f32 = <f32>-Infinity
+  let found = -1
+  for (let ki = kiLo; ki < kiHi; ki++) {
+    const row = (top + ki * DH) * W + left
+    for (let kj = kjLo; kj < kjHi; kj++) {
+      const i = row + kj * DW
+      const v = load<f32>(at(x, i))
+      if (v != v) return i
+      if (v > best || found < 0) {
+        best = v
+        found = i
+      }
+    }
+  }
+  return found
+}
+
+/** Max pooling forward over `planes` planes: y[p, oy, ox] = x at the window's argmax (−∞ if none). */
+export function maxPool(planes: i32, x: usize, y: usize): void {
+  const plane = H * W
+  let out = y
+  for (let p = 0; p < planes; p++) {
+    const base = at(x, p * plane)
+    if (KH == 2 && KW == 2 && SH == 2 && SW == 2 && PT == 0 && PL == 0 && DH == 1 && DW == 1 && OH * 2 <= H && OW * 2 <= W) {
+      // the common 2×2/2 window: a branch-free max that keeps the first maximum and the first NaN
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = at(base, oy * 2 * W)
+        const r1 = at(r0, W)
+        for (let ox = 0; ox < OW; ox++, out += 4) {
+          store<f32>(out, max4(load<f32>(r0 + (<usize>ox << 3)), load<f32>(r0 + (<usize>ox << 3), 4),
+            load<f32>(r1 + (<usize>ox << 3)), load<f32>(r1 + (<usize>ox << 3), 4)))
+        }
+      }
+      continue
+    }
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, out += 4) {
+        const i = argmax(base, oy, ox)
+        store<f32>(out, i < 0 ? <f32>-Infinity : load<f32>(at(base, i)))
+      }
+    }
+  }
+}
+
+/** The value the first-maximum rule picks among a, b, c, d (in that order; a NaN wins). */
+@inline function max4(a: f32, b: f32, c: f32, d: f32): f32 {
+  let m = a
+  if (m == m) {
+    if (b != b || b > m) m = b
+    if (m == m) {
+      if (c != c || c > m) m = c
+      if (m == m && (d != d || d > m)) m = d
+    }
+  }
+  return m
+}
+
+/** Max pooling backward: adds dy[p, oy, ox] into dx at the window's argmax. */
+export function maxPoolBackward(planes: i32, dy: usize, x: usize, dx: usize): void {
+  const plane = H * W
+  let g = dy
+  for (let p = 0; p < planes; p++) {
+    const base = at(x, p * plane)
+    const dbase = at(dx, p * plane)
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++, g += 4) {
+        const i = argmax(base, oy, ox)
+        if (i >= 0) {
+          const q = at(dbase, i)
+          store<f32>(q, load<f32>(q) + load<f32>(g))
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Average pooling forward: the mean of the window's in-bounds elements (padding not counted,
+ * dilation ignored), summed and divided in f64 and rounded once, as the JavaScript kernel does.
+ */
+export function avgPool(planes: i32, x: usize, y: usize): void {
+  const plane = H * W
+  let out = y
+  for (let p = 0; p < planes; p++) {
+    const base = at(x, p * plane)
+    for (let oy = 0; oy < OH; oy++) {
+      const top = oy * SH - PT
+      const y0 = max(top, 0)
+      const y1 = min(top + KH, H)
+      for (let ox = 0; ox < OW; ox++, out += 4) {
+        const left = ox * SW - PL
+        const x0 = max(left, 0)
+        const x1 = min(left + KW, W)
+        let sum: f64 = 0
+        for (let iy = y0; iy < y1; iy++) {
+          const row = at(base, iy * W)
+          for (let ix = x0; ix < x1; ix++) sum += <f64>load<f32>(at(row, ix))
+        }
+        store<f32>(out, <f32>(sum / <f64>((y1 - y0) * (x1 - x0))))
+      }
+    }
+  }
+}
+
+/** Average pooling backward: spreads dy[p, oy, ox] evenly over its window's in-bounds elements of dx (adds). */
+export function avgPoolBackward(planes: i32, dy: usize, dx: usize): void {
+  const plane = H * W
+  let g = dy
+  for (let p = 0; p < planes; p++) {
+    const base = at(dx, p * plane)
+    for (let oy = 0; oy < OH; oy++) {
+      const top = oy * SH - PT
+      const y0 = max(top, 0)
+      const y1 = min(top + KH, H)
+      for (let ox = 0; ox < OW; ox++, g += 4) {
+        const left = ox * SW - PL
+        const x0 = max(left, 0)
+        const x1 = min(left + KW, W)
+        const share = <f64>load<f32>(g) / <f64>((y1 - y0) * (x1 - x0))
+        for (let iy = y0; iy < y1; iy++) {
+          const row = at(base, iy * W)
+          for (let ix = x0; ix < x1; ix++) {
+            const q = at(row, ix)
+            store<f32>(q, <f32>(<f64>load<f32>(q) + share))
+          }
+        }
+      }
+    }
+  }
+}

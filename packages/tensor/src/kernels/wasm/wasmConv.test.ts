@@ -1,0 +1,271 @@
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { window2d, type Window2d } from '../../window2d.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from '../conv.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
+import { CHUNK, loadWasmConv, loadWasmConvSync, wasmConvPays, wasmPoolPays } from './wasmConv.js'
+
+afterEach(() => vi.restoreAllMocks())
+
+/** The engine's WebAssembly object (the package's types leave it out; see wasmGemm.ts). */
+const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
+
+const wasm = loadWasmConvSync()!
+
+function filled(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = Math.sin(seed * 7.1 + i * 1.3)
+  return out
+}
+
+/** Values with many ties, signed zeros and an occasional NaN, for pooling's tie and NaN rules. */
+function tied(n: number, seed: number, nan: boolean): Float32Array {
+  const pool = [0, -0, 1, 1, -1, 2.5, -Infinity, 3]
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) out[i] = pool[Math.abs(Math.floor(Math.sin(seed + i * 2.3) * 1000)) % pool.length]!
+  if (nan && n > 2) out[Math.floor(n / 3)] = NaN
+  return out
+}
+
+const abs = (a: Float32Array): Float32Array => a.map(Math.abs)
+
+/**
+ * Expects `got` (float32 sums) to match `want` (float64 sums rounded once) within the float32
+ * error bound of a sum of `terms` products: |error| ≤ terms · 2⁻²³ · Σ|products| (`absSum`, the
+ * same kernel run on |a| and |b|), plus the one rounding of `want`.
+ */
+function expectClose(got: Float32Array, want: Float32Array, absSum: Float32Array, terms: number): void {
+  for (let i = 0; i < want.length; i++) {
+    const tol = (terms + 1) * 2 ** -23 * absSum[i]! + 1e-30
+    if (!(Math.abs(got[i]! - want[i]!) <= tol)) {
+      expect.fail(`entry ${i}: wasm ${got[i]} vs js ${want[i]} (tolerance ${tol})`)
+    }
+  }
+}
+
+/** A convolution's shape: groups, per-group channels, plane, kernel, stride, dilation, padding. */
+const convShape = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 3 }),
+    groups: fc.integer({ min: 1, max: 3 }),
+    cg: fc.integer({ min: 1, max: 3 }),
+    og: fc.integer({ min: 1, max: 5 }),
+    h: fc.integer({ min: 1, max: 13 }),
+    w: fc.integer({ min: 1, max: 13 }),
+    kh: fc.integer({ min: 1, max: 4 }),
+    kw: fc.integer({ min: 1, max: 4 }),
+    sh: fc.integer({ min: 1, max: 3 }),
+    sw: fc.integer({ min: 1, max: 3 }),
+    dh: fc.integer({ min: 1, max: 3 }),
+    dw: fc.integer({ min: 1, max: 3 }),
+    pad: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)),
+  })
+  .filter((r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1)
+  .map((r): Conv2dShape => ({
+    batch: r.batch,
+    channels: r.groups * r.cg,
+    outChannels: r.groups * r.og,
+    groups: r.groups,
+    window: window2d('conv2d', [r.h, r.w], [r.kh, r.kw], { stride: [r.sh, r.sw], dilation: [r.dh, r.dw], padding: r.pad }),
+  }))
+
+function sizes(s: Conv2dShape) {
+  const g = s.window
+  const depth = (s.channels / s.groups) * g.kernelH * g.kernelW
+  return {
+    x: s.batch * s.channels * g.height * g.width,
+    w: s.outChannels * depth,
+    y: s.batch * s.outChannels * g.outH * g.outW,
+    depth,
+    outPlane: g.outH * g.outW,
+  }
+}
+
+describe('wasm conv2d', () => {
+  it('runs here (Node 20 has SIMD128)', async () => {
+    expect(wasm).not.toBeNull()
+    expect(await loadWasmConv()).not.toBeNull()
+  })
+
+  it('computes a worked example: a 3×3 plane by a 2×2 box filter is [[12, 16], [24, 28]]', () => {
+    const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
+    const y = new Float32Array(4).fill(99) // overwritten, not added to
+    wasm.conv2d(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, y)
+    expect([...y]).toEqual([12, 16, 24, 28]) // 1+2+4+5, 2+3+5+6, 4+5+7+8, 5+6+8+9
+    const dx = new Float32Array(9).fill(99)
+    wasm.conv2dBackwardInput(new Float32Array([1, 1, 1, 1]), new Float32Array([1, 1, 1, 1]), s, dx)
+    expect([...dx]).toEqual([1, 2, 1, 2, 4, 2, 1, 2, 1]) // how many windows see each pixel
+    const dw = new Float32Array(4).fill(99)
+    wasm.conv2dBackwardFilter(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, dw)
+    expect([...dw]).toEqual([12, 16, 24, 28])
+  })
+
+  it('forward and both gradients agree with the JavaScript kernels on random shapes', () => {
+    fc.assert(
+      fc.property(convShape, fc.integer({ min: 1, max: 1000 }), (s, seed) => {
+        const n = sizes(s)
+        const x = filled(n.x, seed)
+        const w = filled(n.w, seed + 0.5)
+        const dy = filled(n.y, seed + 0.25)
+        const run = (kernel: typeof convForward, a: Float32Array, b: Float32Array, len: number): Float32Array => {
+          const out = filled(len, 3) // garbage: every kernel overwrites
+          kernel(a, b, s, out)
+          return out
+        }
+        const g = s.window
+        // forward: depth products per output; input gradient: up to outChannels/groups · taps; filter: batch · outH · outW
+        const checks = [
+          { js: convForward, wasm: wasm.conv2d, a: x, b: w, len: n.y, terms: n.depth },
+          { js: convBackwardInput, wasm: wasm.conv2dBackwardInput, a: dy, b: w, len: n.x, terms: s.outChannels * g.kernelH * g.kernelW },
+          { js: convBackwardFilter, wasm: wasm.conv2dBackwardFilter, a: x, b: dy, len: n.w, terms: s.batch * n.outPlane },
+        ]
+        for (const c of checks) {
+          const want = run(c.js, c.a, c.b, c.len)
+          const absSum = run(c.js, abs(c.a), abs(c.b), c.len)
+          expectClose(run(c.wasm, c.a, c.b, c.len), want, absSum, c.terms)
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('streams a batch larger than one chunk, and 1×1 convolutions skip im2col', () => {
+    // 9 samples of 2 × 120 × 120 (28,800 floats each in, 14,400 out): 6 samples per chunk of 2¹⁸ floats
+    const cases: Conv2dShape[] = [
+      { batch: 9, channels: 2, outChannels: 1, groups: 1, window: window2d('conv2d', [120, 120], [3, 3], { padding: 'same' }) },
+      { batch: 9, channels: 4, outChannels: 3, groups: 1, window: window2d('conv2d', [60, 60], [1, 1]) },
+    ]
+    expect(9 * (28_800 + 14_400)).toBeGreaterThan(CHUNK)
+    for (const s of cases) {
+      const n = sizes(s)
+      const x = filled(n.x, 1)
+      const w = filled(n.w, 2)
+      const dy = filled(n.y, 3)
+      for (const [js, kernel, a, b, len, terms] of [
+        [convForward, wasm.conv2d, x, w, n.y, n.depth],
+        [convBackwardInput, wasm.conv2dBackwardInput, dy, w, n.x, s.outChannels * 9],
+        [convBackwardFilter, wasm.conv2dBackwardFilter, x, dy, n.w, s.batch * n.outPlane],
+      ] as const) {
+        const want = new Float32Array(len)
+        js(a, b, s, want)
+        const absSum = new Float32Array(len)
+        js(abs(a), abs(b), s, absSum)
+        const got = new Float32Array(len)
+        kernel(a, b, s, got)
+        expectClose(got, want, absSum, terms)
+      }
+    }
+  })
+
+  it('rejects operands that are not Float32Array', () => {
+    const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [2, 2], [1, 1]) }
+    expect(() => wasm.conv2d(new Float64Array(4), new Float32Array(1), s, new Float32Array(4))).toThrow(
+      'wasm conv2d: operands must be Float32Array, got Float64Array, Float32Array, Float32Array',
+    )
+  })
+
+  it('pays from 4,096 multiply-adds on', () => {
+    const s = (batch: number): Conv2dShape =>
+      ({ batch, channels: 1, outChannels: 4, groups: 1, window: window2d('conv2d', [10, 10], [3, 3]) })
+    // 4 · 8 · 8 · 9 = 2,304 multiply-adds per sample
+    expect(wasmConvPays(s(1))).toBe(false)
+    expect(wasmConvPays(s(2))).toBe(true)
+  })
+
+  it('is null where the engine has no Wasm SIMD', async () => {
+    vi.spyOn(wasmApi, 'validate').mockReturnValue(false)
+    expect(loadWasmConvSync()).toBeNull()
+    expect(await loadWasmConv()).toBeNull()
+  })
+})
+
+/** A pooling window: kernel, stride, padding smaller than the kernel; dilation only where asked. */
+function poolWindow(dilation: boolean) {
+  return fc
+    .record({
+      h: fc.integer({ min: 1, max: 11 }),
+      w: fc.integer({ min: 1, max: 11 }),
+      kh: fc.integer({ min: 1, max: 4 }),
+      kw: fc.integer({ min: 1, max: 4 }),
+      sh: fc.integer({ min: 1, max: 4 }),
+      sw: fc.integer({ min: 1, max: 4 }),
+      dh: dilation ? fc.integer({ min: 1, max: 2 }) : fc.constant(1),
+      dw: dilation ? fc.integer({ min: 1, max: 2 }) : fc.constant(1),
+      pad: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)),
+    })
+    .map((r) => ({ ...r, pad: [r.pad[0] % r.kh, r.pad[1] % r.kh, r.pad[2] % r.kw, r.pad[3] % r.kw] as const }))
+    .filter((r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1)
+    .map((r): Window2d => window2d('pool', [r.h, r.w], [r.kh, r.kw], { stride: [r.sh, r.sw], dilation: [r.dh, r.dw], padding: r.pad }))
+}
+
+describe('wasm pooling', () => {
+  it('is bit-identical to the JavaScript kernels, ties, signed zeros and NaN included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }), poolWindow(true), fc.integer({ min: 0, max: 100 }), fc.boolean(),
+        (planes, g, seed, nan) => {
+          const inSize = planes * g.height * g.width
+          const outSize = planes * g.outH * g.outW
+          const x = tied(inSize, seed, nan)
+          const dy = filled(outSize, seed)
+          const dx0 = filled(inSize, seed + 1) // backward adds into whatever dx holds
+          const pair = (fill: (out: Float32Array) => void, len: number): Float32Array => {
+            const out = len === inSize ? dx0.slice() : filled(len, 9)
+            fill(out)
+            return out
+          }
+          expect(pair((y) => wasm.maxPool2d(x, planes, g, y), outSize)).toEqual(pair((y) => maxPoolForward(x, planes, g, y), outSize))
+          expect(pair((d) => wasm.maxPool2dBackward(dy, x, planes, g, d), inSize))
+            .toEqual(pair((d) => maxPoolBackward(dy, x, planes, g, d), inSize))
+        },
+      ),
+      { numRuns: 200 },
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), poolWindow(false), fc.integer({ min: 0, max: 100 }), (planes, g, seed) => {
+        const inSize = planes * g.height * g.width
+        const outSize = planes * g.outH * g.outW
+        const x = filled(inSize, seed)
+        const dy = filled(outSize, seed + 0.5)
+        const dx0 = filled(inSize, seed + 1)
+        const y1 = new Float32Array(outSize)
+        const y2 = new Float32Array(outSize)
+        wasm.avgPool2d(x, planes, g, y1)
+        avgPoolForward(x, planes, g, y2)
+        expect(y1).toEqual(y2)
+        const d1 = dx0.slice()
+        const d2 = dx0.slice()
+        wasm.avgPool2dBackward(dy, planes, g, d1)
+        avgPoolBackward(dy, planes, g, d2)
+        expect(d1).toEqual(d2)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('computes worked examples and streams planes past one chunk', () => {
+    const g = window2d('maxPool2d', [2, 2], [2, 2], { stride: 2 })
+    const y = new Float32Array(1)
+    wasm.maxPool2d(new Float32Array([1, 5, 3, 2]), 1, g, y)
+    expect(y[0]).toBe(5)
+    const dx = new Float32Array([1, 1, 1, 1])
+    wasm.maxPool2dBackward(new Float32Array([7]), new Float32Array([1, 5, 3, 2]), 1, g, dx)
+    expect([...dx]).toEqual([1, 8, 1, 1]) // the 7 goes to the 5, added to what was there
+    wasm.avgPool2d(new Float32Array([1, 5, 3, 3]), 1, g, y)
+    expect(y[0]).toBe(3) // (1 + 5 + 3 + 3) / 4
+    // 300 planes of 30 × 30 = 270,000 floats in: two chunks
+    const big = window2d('maxPool2d', [30, 30], [3, 3], { stride: 2, padding: 1 })
+    const x = filled(300 * 900, 4)
+    const want = new Float32Array(300 * big.outH * big.outW)
+    const got = new Float32Array(want.length)
+    maxPoolForward(x, 300, big, want)
+    wasm.maxPool2d(x, 300, big, got)
+    expect(got).toEqual(want)
+  })
+
+  it('pays from 256 window taps on', () => {
+    const g = window2d('maxPool2d', [8, 8], [2, 2], { stride: 2 }) // 16 windows of 4 taps a plane
+    expect(wasmPoolPays(3, g)).toBe(false)
+    expect(wasmPoolPays(4, g)).toBe(true)
+  })
+})

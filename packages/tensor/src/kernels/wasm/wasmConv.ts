@@ -1,0 +1,290 @@
+/**
+ * float32 conv2d (forward and both gradients) and max/average pooling (forward and backward) on
+ * WebAssembly SIMD128 (source: `assembly/conv.ts`, bytes: `./convWasm.ts`), with the contracts of
+ * the JavaScript kernels in `../conv.ts` and `../pool.ts`.
+ *
+ * The module carries its own copy of the gemm, so a convolution runs im2col, the product and col2im
+ * in one memory: the unfolded columns (kernel area × the input, the biggest array of a convolution)
+ * never cross to JavaScript. What does cross is the operands and the result, in chunks of samples
+ * (or planes, for pooling) of about {@link CHUNK} floats, so the memory stays small and each chunk is
+ * still in cache when the kernel reads it. The filter (and for its gradient, the accumulated result)
+ * stays in the module for the whole call.
+ *
+ * Results: pooling is bit-identical to the JavaScript kernels (max pooling moves values; average
+ * pooling sums and divides in float64 as they do). Convolutions sum in float32 where the JavaScript
+ * gemm sums in float64, so they differ in the last bits, within the gemm's float32 error bound.
+ * @module
+ */
+import type { Window2d } from '../../window2d.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, type Conv2dShape } from '../conv.js'
+import type { FloatArray } from '../gemm.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
+import { convWasmBase64 } from './convWasm.js'
+import { base64Bytes, ensureBytes, instantiate, instantiateSync, type WasmMemory } from './load.js'
+
+/** The exports of the compiled module; pointers are byte addresses. */
+interface ConvExports {
+  readonly memory: WasmMemory
+  workspaceEnd(): number
+  setWindow(
+    height: number, width: number, kernelH: number, kernelW: number, strideH: number, strideW: number,
+    dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number,
+  ): void
+  convForward(batch: number, c: number, o: number, groups: number, x: number, w: number, y: number, cols: number): void
+  convBackwardInput(batch: number, c: number, o: number, groups: number, dy: number, w: number, dx: number, cols: number): void
+  convBackwardFilter(batch: number, c: number, o: number, groups: number, x: number, dy: number, dw: number, cols: number): void
+  maxPool(planes: number, x: number, y: number): void
+  maxPoolBackward(planes: number, dy: number, x: number, dx: number): void
+  avgPool(planes: number, x: number, y: number): void
+  avgPoolBackward(planes: number, dy: number, dx: number): void
+}
+
+/** The Wasm kernels, each with the signature and contract of the JavaScript one it replaces. */
+export interface ConvKernels {
+  conv2d: Conv2dKernel
+  conv2dBackwardInput: Conv2dKernel
+  conv2dBackwardFilter: Conv2dKernel
+  maxPool2d: typeof maxPoolForward
+  maxPool2dBackward: typeof maxPoolBackward
+  avgPool2d: typeof avgPoolForward
+  avgPool2dBackward: typeof avgPoolBackward
+}
+
+/** Floats of operands and results per chunk (1 MiB: the chunk just copied in is still in L2). */
+export const CHUNK = 1 << 18
+
+/**
+ * Whether a float32 convolution (either gradient too) is worth sending to Wasm: at least 4,096
+ * multiply-adds (`batch · outChannels · outH · outW · channels/groups · kernelH · kernelW`).
+ * Measured on the 2-core AMD EPYC here (Node 20, warm JIT, forward, time per call, JavaScript
+ * over Wasm); see the package README for the table.
+ *
+ * @example
+ * ```ts
+ * wasmConvPays({ batch: 64, channels: 1, outChannels: 8, groups: 1, window: window2d('conv2d', [28, 28], [5, 5]) }) // true
+ * ```
+ */
+export function wasmConvPays(s: Conv2dShape): boolean {
+  const g = s.window
+  return s.batch * s.outChannels * g.outH * g.outW * (s.channels / s.groups) * g.kernelH * g.kernelW >= 4096
+}
+
+/**
+ * Whether float32 pooling over `planes` planes is worth sending to Wasm: at least 256 window taps
+ * (`planes · outH · outW · kernelH · kernelW`). Measured as for {@link wasmConvPays}.
+ *
+ * @example
+ * ```ts
+ * wasmPoolPays(64 * 8, window2d('maxPool2d', [24, 24], [2, 2], { stride: 2 })) // true
+ * ```
+ */
+export function wasmPoolPays(planes: number, g: Window2d): boolean {
+  return planes * g.outH * g.outW * g.kernelH * g.kernelW >= 256
+}
+
+/**
+ * Compiles and instantiates the module synchronously; null when this engine cannot run it.
+ *
+ * @example
+ * ```ts
+ * const conv = loadWasmConvSync() // ConvKernels for Float32Array operands, or null
+ * ```
+ */
+export function loadWasmConvSync(): ConvKernels | null {
+  const exports = instantiateSync<ConvExports>(base64Bytes(convWasmBase64))
+  return exports && convFrom(exports)
+}
+
+/**
+ * Compiles and instantiates the module asynchronously; null when this engine cannot run it.
+ *
+ * @example
+ * ```ts
+ * const conv = await loadWasmConv()
+ * ```
+ */
+export async function loadWasmConv(): Promise<ConvKernels | null> {
+  const exports = await instantiate<ConvExports>(base64Bytes(convWasmBase64))
+  return exports && convFrom(exports)
+}
+
+function align16(bytes: number): number {
+  return (bytes + 15) & ~15
+}
+
+function check(op: string, ...arrays: FloatArray[]): void {
+  for (const a of arrays) {
+    if (!(a instanceof Float32Array)) {
+      throw new Error(`wasm ${op}: operands must be Float32Array, got ${arrays.map((x) => x.constructor.name).join(', ')}`)
+    }
+  }
+}
+
+/** Wraps an instance's exports as {@link ConvKernels} for Float32Array operands. */
+function convFrom(exports: ConvExports): ConvKernels {
+  const base = exports.workspaceEnd()
+  const memory = exports.memory
+  let heap = new Float32Array(memory.buffer)
+
+  /**
+   * Lays out buffers of the given float counts one after another from `base`; returns their float
+   * indices into the heap, or null when the memory cannot grow that far.
+   */
+  function layout(...counts: number[]): number[] | null {
+    const at: number[] = []
+    let end = base
+    for (const n of counts) {
+      at.push(end >> 2)
+      end = align16(end + n * 4)
+    }
+    if (!ensureBytes(memory, end)) return null
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
+    return at
+  }
+
+  function setWindow(g: Window2d): void {
+    exports.setWindow(g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+      g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW)
+  }
+
+  /** Items (samples or planes) per chunk when each takes `floats` floats of operands and results. */
+  function chunkOf(items: number, floats: number): number {
+    return Math.max(1, Math.min(items, Math.floor(CHUNK / Math.max(1, floats))))
+  }
+
+  /**
+   * One convolution entry point: `a` is streamed in by sample (`aPer` floats each), `w` (`wLen`
+   * floats) is copied once, and `out` is streamed out by sample (`outPer` floats each).
+   */
+  function conv(
+    s: Conv2dShape, a: FloatArray, aPer: number, w: FloatArray, wLen: number, out: FloatArray, outPer: number,
+    run: (k: number, a: number, w: number, out: number, cols: number) => void,
+  ): boolean {
+    const g = s.window
+    const depth = (s.channels / s.groups) * g.kernelH * g.kernelW
+    const nb = chunkOf(s.batch, aPer + outPer)
+    const at = layout(wLen, depth * g.outH * g.outW, nb * aPer, nb * outPer)
+    if (at === null) return false
+    const [wAt, colsAt, aAt, outAt] = at as [number, number, number, number]
+    setWindow(g)
+    heap.set(w.subarray(0, wLen), wAt)
+    for (let n0 = 0; n0 < s.batch; n0 += nb) {
+      const k = Math.min(nb, s.batch - n0)
+      heap.set(a.subarray(n0 * aPer, (n0 + k) * aPer), aAt)
+      run(k, aAt << 2, wAt << 2, outAt << 2, colsAt << 2)
+      out.set(heap.subarray(outAt, outAt + k * outPer), n0 * outPer)
+    }
+    return true
+  }
+
+  /**
+   * One pooling entry point over `planes` planes: `ins` are streamed in by plane (`inPer[j]` floats
+   * each, the last one, when `accumulate`, being the output, read and written), `out` is written back.
+   */
+  function pool(
+    planes: number, g: Window2d, ins: FloatArray[], inPer: number[], out: FloatArray, outPer: number,
+    accumulate: boolean, run: (k: number, ptrs: number[]) => void,
+  ): boolean {
+    const per = inPer.reduce((s, n) => s + n, 0) + (accumulate ? 0 : outPer)
+    const nb = chunkOf(planes, per)
+    const counts = inPer.map((n) => nb * n)
+    if (!accumulate) counts.push(nb * outPer)
+    const at = layout(...counts)
+    if (at === null) return false
+    const outAt = at[at.length - 1]!
+    setWindow(g)
+    const ptrs = at.map((i) => i << 2)
+    for (let p0 = 0; p0 < planes; p0 += nb) {
+      const k = Math.min(nb, planes - p0)
+      ins.forEach((x, j) => heap.set(x.subarray(p0 * inPer[j]!, (p0 + k) * inPer[j]!), at[j]!))
+      run(k, ptrs)
+      out.set(heap.subarray(outAt, outAt + k * outPer), p0 * outPer)
+    }
+    return true
+  }
+
+  const groupsOf = (s: Conv2dShape): [number, number, number] => [s.channels, s.outChannels, s.groups]
+  const sizes = (s: Conv2dShape) => {
+    const g = s.window
+    return {
+      plane: g.height * g.width,
+      outPlane: g.outH * g.outW,
+      wLen: s.outChannels * (s.channels / s.groups) * g.kernelH * g.kernelW,
+    }
+  }
+
+  return {
+    conv2d(x, w, s, y) {
+      check('conv2d', x, w, y)
+      const { plane, outPlane, wLen } = sizes(s)
+      const [c, o, groups] = groupsOf(s)
+      const ok = conv(s, x, c * plane, w, wLen, y, o * outPlane, (k, xp, wp, yp, cols) =>
+        exports.convForward(k, c, o, groups, xp, wp, yp, cols))
+      if (!ok) convForward(x, w, s, y) // past what a 32-bit memory holds: the JavaScript kernel
+    },
+    conv2dBackwardInput(dy, w, s, dx) {
+      check('conv2dBackwardInput', dy, w, dx)
+      const { plane, outPlane, wLen } = sizes(s)
+      const [c, o, groups] = groupsOf(s)
+      const ok = conv(s, dy, o * outPlane, w, wLen, dx, c * plane, (k, dyp, wp, dxp, cols) =>
+        exports.convBackwardInput(k, c, o, groups, dyp, wp, dxp, cols))
+      if (!ok) convBackwardInput(dy, w, s, dx)
+    },
+    conv2dBackwardFilter(x, dy, s, dw) {
+      check('conv2dBackwardFilter', x, dy, dw)
+      const { plane, outPlane, wLen } = sizes(s)
+      const [c, o, groups] = groupsOf(s)
+      const ok = convFilter(s, x, c * plane, dy, o * outPlane, dw, wLen, c, o, groups)
+      if (!ok) convBackwardFilter(x, dy, s, dw)
+    },
+    maxPool2d(x, planes, g, y) {
+      check('maxPool2d', x, y)
+      const ok = pool(planes, g, [x], [g.height * g.width], y, g.outH * g.outW, false, (k, [xp, yp]) =>
+        exports.maxPool(k, xp!, yp!))
+      if (!ok) maxPoolForward(x, planes, g, y)
+    },
+    maxPool2dBackward(dy, x, planes, g, dx) {
+      check('maxPool2dBackward', dy, x, dx)
+      const plane = g.height * g.width
+      const ok = pool(planes, g, [dy, x, dx], [g.outH * g.outW, plane, plane], dx, plane, true, (k, [dyp, xp, dxp]) =>
+        exports.maxPoolBackward(k, dyp!, xp!, dxp!))
+      if (!ok) maxPoolBackward(dy, x, planes, g, dx)
+    },
+    avgPool2d(x, planes, g, y) {
+      check('avgPool2d', x, y)
+      const ok = pool(planes, g, [x], [g.height * g.width], y, g.outH * g.outW, false, (k, [xp, yp]) =>
+        exports.avgPool(k, xp!, yp!))
+      if (!ok) avgPoolForward(x, planes, g, y)
+    },
+    avgPool2dBackward(dy, planes, g, dx) {
+      check('avgPool2dBackward', dy, dx)
+      const plane = g.height * g.width
+      const ok = pool(planes, g, [dy, dx], [g.outH * g.outW, plane], dx, plane, true, (k, [dyp, dxp]) =>
+        exports.avgPoolBackward(k, dyp!, dxp!))
+      if (!ok) avgPoolBackward(dy, planes, g, dx)
+    },
+  }
+
+  /** The filter gradient: x and dy stream in by sample, dw accumulates in the module. */
+  function convFilter(
+    s: Conv2dShape, x: FloatArray, xPer: number, dy: FloatArray, dyPer: number, dw: FloatArray, wLen: number,
+    c: number, o: number, groups: number,
+  ): boolean {
+    const g = s.window
+    const depth = (s.channels / s.groups) * g.kernelH * g.kernelW
+    const nb = chunkOf(s.batch, xPer + dyPer)
+    const at = layout(wLen, depth * g.outH * g.outW, nb * xPer, nb * dyPer)
+    if (at === null) return false
+    const [dwAt, colsAt, xAt, dyAt] = at as [number, number, number, number]
+    setWindow(g)
+    heap.fill(0, dwAt, dwAt + wLen)
+    for (let n0 = 0; n0 < s.batch; n0 += nb) {
+      const k = Math.min(nb, s.batch - n0)
+      heap.set(x.subarray(n0 * xPer, (n0 + k) * xPer), xAt)
+      heap.set(dy.subarray(n0 * dyPer, (n0 + k) * dyPer), dyAt)
+      exports.convBackwardFilter(k, c, o, groups, xAt << 2, dyAt << 2, dwAt << 2, colsAt << 2)
+    }
+    dw.set(heap.subarray(dwAt, dwAt + wLen))
+    return true
+  }
+}
