@@ -27,7 +27,7 @@ export interface DemoOptions {
 }
 
 export const usage = `usage: pnpm demo [-- options]
-  --model mlp|cnn            the model (default mlp)
+  --model mlp|cnn            the model: mlp (default) or cnn (convolutions with batchNorm)
   --optimizer ${optimizerNames.join('|')}   (default adam)
   --lr <number>              peak learning rate (default: a good one for the optimizer)
   --schedule ${scheduleNames.join('|')}   (default cosine)

