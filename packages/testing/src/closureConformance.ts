@@ -6,7 +6,7 @@
 import { Tensor, treeLeaves, treeMap, type Tree } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { quadratic, rosenbrock, type Problem } from './problems.js'
-import { bits, f64, sampleTree, values } from './sampleTrees.js'
+import { bits, f64, sampleTree, values } from './internal/sampleTrees.js'
 
 /** A closure: f(θ) and ∇f(θ) as a tree shaped like θ. */
 export type Closure = (params: any) => { value: number; gradient: Tree }

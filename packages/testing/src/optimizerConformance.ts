@@ -9,7 +9,7 @@ import { Tensor, treeLeaves, type Tree } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { closureConformance, type ClosureConformance } from './closureConformance.js'
 import { quadratic, rosenbrock, type Problem } from './problems.js'
-import { bits, copyTree, f64, sampleTree, values } from './sampleTrees.js'
+import { bits, copyTree, f64, sampleTree, values } from './internal/sampleTrees.js'
 
 /** The optimizer shape the suite drives (structurally @gd/optimizers' GradientTransformation). */
 export interface Transform {

@@ -1,6 +1,6 @@
 /**
- * Small parameter trees and tree helpers shared by the conformance suites (not exported from the
- * package: the suites are its public face).
+ * Small parameter trees and tree helpers shared by the conformance suites. Internal: the suites
+ * are the package's public face.
  * @module
  */
 import { Tensor, treeLeaves, type Tree } from '@gd/tensor'
