@@ -2,7 +2,14 @@ import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Va
 import * as T from '@gd/tensor'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
 
-/** Options of {@link batchNorm}. */
+/**
+ * Options of {@link batchNorm}.
+ * @example
+ * ```ts
+ * import { batchNorm } from '@gd/nn'
+ * const bn = batchNorm(64, { momentum: 0.01, eps: 1e-3 }) // Keras' defaults (its momentum 0.99)
+ * ```
+ */
 export interface BatchNormOptions {
   /**
    * Weight of the current batch in the running averages, PyTorch's convention:
@@ -16,7 +23,14 @@ export interface BatchNormOptions {
   affine?: boolean
 }
 
-/** Parameters of a batchNorm layer: per-channel scale γ and shift β, shape [C] (none without `affine`). */
+/**
+ * Parameters of a batchNorm layer: per-channel scale γ and shift β, shape [C] (none without `affine`).
+ * @example
+ * ```ts
+ * import { batchNorm } from '@gd/nn'
+ * const params = batchNorm(3).init(0) // { gamma: ones([3]), beta: zeros([3]) }
+ * ```
+ */
 export interface BatchNormParams {
   gamma?: T.Tensor | Var
   beta?: T.Tensor | Var
@@ -25,13 +39,26 @@ export interface BatchNormParams {
 /**
  * State of a batchNorm layer: the running mean and the running (unbiased) variance per channel,
  * shape [C], plain tensors that get no gradient.
+ * @example
+ * ```ts
+ * import { batchNorm } from '@gd/nn'
+ * const state = batchNorm(3).initState() // { mean: zeros([3]), variance: ones([3]) }
+ * ```
  */
 export interface BatchNormState {
   mean: T.Tensor
   variance: T.Tensor
 }
 
-/** A batchNorm layer: a {@link Layer} whose state functions are always there. */
+/**
+ * A batchNorm layer: a {@link Layer} whose state functions are always there.
+ * @example
+ * ```ts
+ * import { batchNorm, type BatchNormLayer } from '@gd/nn'
+ * const bn: BatchNormLayer = batchNorm(8)
+ * bn.initState().mean.shape // [8]
+ * ```
+ */
 export interface BatchNormLayer extends Layer<BatchNormParams, BatchNormState> {
   initState(): BatchNormState
   applyWithState(params: BatchNormParams, state: BatchNormState, x: Input, options?: ApplyOptions): ApplyResult<BatchNormState>

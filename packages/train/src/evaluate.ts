@@ -4,7 +4,14 @@ import { datasetSize, takeRows, type Dataset } from './dataset.js'
 import { batchIndices } from './batchIndices.js'
 import type { Metric } from './metrics.js'
 
-/** What a model's apply functions are told: training mode and the step's key. */
+/**
+ * What a model's apply functions are told: training mode and the step's key.
+ * @example
+ * ```ts
+ * import type { ModelApplyOptions } from '@gd/train'
+ * const inference: ModelApplyOptions = { train: false }
+ * ```
+ */
 export interface ModelApplyOptions {
   train?: boolean
   key?: readonly [number, number]
