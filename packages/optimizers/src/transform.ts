@@ -102,9 +102,9 @@ export interface MinimizeResult<T extends Tree, S = unknown> {
  * @example
  * ```ts
  * import { lbfgs, type ClosureOptimizer } from '@gd/optimizers'
- * import { tensor } from '@gd/tensor'
+ * import { tensor, type Tensor } from '@gd/tensor'
  * const opt: ClosureOptimizer = lbfgs()
- * const f = (p: { x: ReturnType<typeof tensor> }) => {
+ * const f = (p: { x: Tensor }) => {
  *   const x = p.x.item()
  *   return { value: (x - 3) ** 2, gradient: { x: tensor([2 * (x - 3)], { dtype: 'float64' }) } }
  * }
