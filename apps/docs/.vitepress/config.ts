@@ -53,6 +53,7 @@ export default defineConfig({
           { text: 'Vanishing and exploding gradients', link: '/guide/init' },
           { text: 'Second-order methods: L-BFGS', link: '/guide/second-order' },
           { text: 'Optimizers', link: '/guide/optimizers' },
+          { text: 'MNIST in the browser', link: '/guide/mnist' },
           { text: 'Extending @gd', link: '/guide/extending' },
         ],
       },
