@@ -1,7 +1,7 @@
 import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
-import { reshape, scatterAdd } from './shape.js'
+import { gather, reshape } from './shape.js'
 
 /**
  * 2-D convolution (cross-correlation) in NCHW with OIHW filters, as @gd/tensor's `conv2d`.
@@ -110,8 +110,9 @@ function avgPool2dBackward(dy: Var, inputShape: readonly number[], options: T.Po
 
 /**
  * Max pooling (NCHW). Subgradient at ties: the first maximum of a window (in row-major order) takes
- * the whole cotangent. The gradient scatters the cotangent to each window's argmax (a scatterAdd
- * whose own gradient is a gather), so second derivatives work too.
+ * the whole cotangent. The gradient sends the cotangent to each window's argmax with @gd/tensor's
+ * `maxPool2dBackward` kernel (WebAssembly for float32); as an op of the cotangent it is linear, and
+ * its own gradient gathers at the argmax, so second derivatives work too.
  * @example
  * ```ts
  * import { maxPool2d } from '@gd/autograd'
@@ -125,12 +126,25 @@ export function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
     {
       name: 'maxPool2d',
       forward: (t) => T.maxPool2d(t, options),
-      backward: (g) => {
-        const index = argmaxIndices(v.value, options)
-        return [reshape(scatterAdd([v.size], index, reshape(g, [-1])), v.shape)]
-      },
+      backward: (g) => [maxPool2dBackward(g, v.value, options)],
     },
     [v],
+  )
+}
+
+/**
+ * The gradient of max pooling as a function of its cotangent `dy` (the input `x` held fixed):
+ * `dx = scatterAdd(argmax, dy)`, computed by the tensor kernel; its gradient is the gather at the
+ * argmax, whose indices are found only when a second derivative asks for them.
+ */
+function maxPool2dBackward(dy: Var, x: T.Tensor, options: T.Pool2dOptions): Var {
+  return apply(
+    {
+      name: 'maxPool2dBackward',
+      forward: (d) => T.maxPool2dBackward(d, x, options),
+      backward: (g) => [reshape(gather(reshape(g, [-1]), argmaxIndices(x, options)), dy.shape)],
+    },
+    [dy],
   )
 }
 
