@@ -129,6 +129,14 @@ describe('fit', () => {
     const stateless = fit({ ...base, model: logisticModel, batchSize: 16, maxSteps: 2 }).checkpoint()
     const withBn = { ...base, params: model.init(0), model, batchSize: 16 }
     expect(() => fit({ ...withBn, resume: stateless })).toThrow('fit: resume needs the model state, but the checkpoint has none')
+    const setter: Callback = { name: 'setter', onTrainBegin: (ctx) => ctx.setModelState({}) }
+    expect(() => fit({ ...base, model: logisticModel, callbacks: [setter] })).toThrow(
+      'fit: setModelState needs a model that keeps state, got one without applyWithState',
+    )
+    const noInit = { apply: model.apply, applyWithState: model.applyWithState! }
+    expect(() => fit({ ...withBn, model: noInit })).toThrow(
+      'fit: the model has applyWithState but no initState: pass its starting state as options.state',
+    )
     expect(() => evaluate(model, model.init(0), logisticLoss, validation)).toThrow(
       'evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none',
     )
