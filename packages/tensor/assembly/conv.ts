@@ -234,25 +234,29 @@ export function convBackwardFilter(batch: i32, C: i32, O: i32, groups: i32, x: u
 function argmax(x: usize, oy: i32, ox: i32): i32 {
   const top = oy * SH - PT
   const left = ox * SW - PL
-  const kiLo = top >= 0 ? 0 : (-top + DH - 1) / DH
-  const kiHi = top >= H ? 0 : min(KH, (H - 1 - top) / DH + 1)
-  const kjLo = left >= 0 ? 0 : (-left + DW - 1) / DW
-  const kjHi = left >= W ? 0 : min(KW, (W - 1 - left) / DW + 1)
   let best: f32 = <f32>-Infinity
   let found = -1
-  for (let ki = kiLo; ki < kiHi; ki++) {
-    const row = (top + ki * DH) * W + left
-    for (let kj = kjLo; kj < kjHi; kj++) {
-      const i = row + kj * DW
-      const v = load<f32>(at(x, i))
-      if (v != v) return i
+  for (let ki = 0; ki < KH; ki++) {
+    const iy = top + ki * DH
+    if (<u32>iy >= <u32>H) continue // above or below the plane (a negative row wraps to a large u32)
+    const row = iy * W
+    for (let kj = 0; kj < KW; kj++) {
+      const ix = left + kj * DW
+      if (<u32>ix >= <u32>W) continue
+      const v = load<f32>(at(x, row + ix))
+      if (v != v) return row + ix
       if (v > best || found < 0) {
         best = v
-        found = i
+        found = row + ix
       }
     }
   }
   return found
+}
+
+/** Whether the window is the common 2 × 2, stride 2, unpadded, undilated one that fits the plane. */
+@inline function twoByTwo(): bool {
+  return KH == 2 && KW == 2 && SH == 2 && SW == 2 && PT == 0 && PL == 0 && DH == 1 && DW == 1 && OH * 2 <= H && OW * 2 <= W
 }
 
 /** Max pooling forward over `planes` planes: y[p, oy, ox] = x at the window's argmax (−∞ if none). */
@@ -261,7 +265,7 @@ export function maxPool(planes: i32, x: usize, y: usize): void {
   let out = y
   for (let p = 0; p < planes; p++) {
     const base = at(x, p * plane)
-    if (KH == 2 && KW == 2 && SH == 2 && SW == 2 && PT == 0 && PL == 0 && DH == 1 && DW == 1 && OH * 2 <= H && OW * 2 <= W) {
+    if (twoByTwo()) {
       // the common 2×2/2 window: a branch-free max that keeps the first maximum and the first NaN
       for (let oy = 0; oy < OH; oy++) {
         const r0 = at(base, oy * 2 * W)
@@ -295,6 +299,25 @@ export function maxPool(planes: i32, x: usize, y: usize): void {
   return m
 }
 
+/** Which of a, b, c, d (0 to 3) the first-maximum rule picks: the first NaN, else the first maximum. */
+@inline function argmax4(a: f32, b: f32, c: f32, d: f32): i32 {
+  if (a != a) return 0
+  let i = 0
+  let m = a
+  if (b != b) return 1
+  if (b > m) {
+    m = b
+    i = 1
+  }
+  if (c != c) return 2
+  if (c > m) {
+    m = c
+    i = 2
+  }
+  if (d != d) return 3
+  return d > m ? 3 : i
+}
+
 /** Max pooling backward: adds dy[p, oy, ox] into dx at the window's argmax. */
 export function maxPoolBackward(planes: i32, dy: usize, x: usize, dx: usize): void {
   const plane = H * W
@@ -302,6 +325,18 @@ export function maxPoolBackward(planes: i32, dy: usize, x: usize, dx: usize): vo
   for (let p = 0; p < planes; p++) {
     const base = at(x, p * plane)
     const dbase = at(dx, p * plane)
+    if (twoByTwo()) {
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = oy * 2 * W
+        for (let ox = 0; ox < OW; ox++, g += 4) {
+          const i = r0 + ox * 2
+          const k = argmax4(load<f32>(at(base, i)), load<f32>(at(base, i + 1)), load<f32>(at(base, i + W)), load<f32>(at(base, i + W + 1)))
+          const q = at(dbase, i + (k & 1) + (k >> 1) * W)
+          store<f32>(q, load<f32>(q) + load<f32>(g))
+        }
+      }
+      continue
+    }
     for (let oy = 0; oy < OH; oy++) {
       for (let ox = 0; ox < OW; ox++, g += 4) {
         const i = argmax(base, oy, ox)

@@ -1,15 +1,21 @@
 /**
  * Speed of the kernels: matmul (plain, each operand transposed by flag, and a transposed view),
- * conv2d forward and both gradients, and pooling. float32 products run twice, on the JavaScript gemm
- * (`useWasm(false)`) and on the WebAssembly SIMD128 gemm the seam picks by default, with the ratio.
+ * conv2d forward and both gradients, and pooling. float32 work runs on the JavaScript kernels
+ * (`useWasm(false)`) and on the WebAssembly SIMD128 ones the seam picks by default, with the ratio.
+ * Convolutions run a third way too, as before the Wasm conv kernels: im2col and col2im in
+ * JavaScript around the Wasm gemm (`gemm only`), with the ratio of that over the fused kernel.
  * Prints the median of 7 timed runs after 2 warm-up runs. One core; numbers move with whatever else
  * the machine is doing.
  *
- *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts
+ *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts [matmul|conv|pool]
+ *
+ * With a section name, only that section runs.
  */
 import {
   Tensor,
   avgPool2d,
+  kernels,
+  useKernels,
   avgPool2dBackward,
   conv2d,
   conv2dBackwardFilter,
@@ -21,6 +27,10 @@ import {
   useWasm,
   type Conv2dOptions,
 } from '@gd/tensor'
+
+/** The sections to run: the one named on the command line, or all. */
+const only = process.argv[2]
+const runs = (section: string): boolean => only === undefined || only === section
 
 const WARMUP = 2
 const SAMPLES = 7
@@ -67,7 +77,7 @@ function compare(label: string, run: () => unknown, flops: number): void {
 console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)`)
 console.log(`gemm backend by default: ${kernelBackend()}\n`)
 
-{
+if (runs('matmul')) {
   // let the JIT reach its top tier on the gemm loops (both backends) before anything is timed
   const w = randomTensor([256, 256])
   const restore = useWasm(false)
@@ -76,7 +86,7 @@ console.log(`gemm backend by default: ${kernelBackend()}\n`)
   for (let i = 0; i < 20; i++) matmul(w, w)
 }
 
-for (const n of [256, 512, 1024]) {
+for (const n of runs('matmul') ? [256, 512, 1024] : []) {
   const a = randomTensor([n, n])
   const b = randomTensor([n, n])
   const bView = new Tensor(b.storage, [n, n], 'float32', [1, n])
@@ -89,7 +99,7 @@ for (const n of [256, 512, 1024]) {
   console.log()
 }
 
-{
+if (runs('matmul')) {
   const n = 512
   const a = randomTensor64([n, n])
   const b = randomTensor64([n, n])
@@ -98,29 +108,52 @@ for (const n of [256, 512, 1024]) {
   console.log()
 }
 
+/**
+ * Times a convolution three ways: JavaScript kernels, im2col/col2im in JavaScript around the Wasm
+ * gemm (a replaced im2col turns the fused kernel off, as before it existed), and the default.
+ */
+function compareConv(label: string, run: () => unknown, flops: number): void {
+  const restoreWasm = useWasm(false)
+  const js = time(run)
+  restoreWasm()
+  const { im2col } = kernels
+  const restoreIm2col = useKernels({ im2col: (...args) => im2col(...args) })
+  const gemmOnly = time(run)
+  restoreIm2col()
+  const fused = time(run)
+  const rate = (ms: number): string => `${ms.toFixed(2).padStart(8)} ms ${(flops / ms / 1e6).toFixed(1).padStart(5)} GFLOP/s`
+  console.log(
+    `${label.padEnd(18)} js ${rate(js)}  gemm only ${rate(gemmOnly)}  wasm ${rate(fused)}  ` +
+      `${(js / fused).toFixed(1).padStart(5)}× js  ${(gemmOnly / fused).toFixed(1).padStart(4)}× gemm only`,
+  )
+}
+
 const convCases: { name: string; x: number[]; w: number[]; options: Conv2dOptions }[] = [
   { name: 'conv 3x3 same, x[32,16,32,32] w[32,16,3,3]', x: [32, 16, 32, 32], w: [32, 16, 3, 3], options: { padding: 'same' } },
   { name: 'conv 5x5 valid, x[64,1,28,28] w[32,1,5,5]', x: [64, 1, 28, 28], w: [32, 1, 5, 5], options: {} },
   { name: 'conv 3x3 s2, x[32,32,16,16] w[64,32,3,3]', x: [32, 32, 16, 16], w: [64, 32, 3, 3], options: { stride: 2, padding: 1 } },
 ]
-for (const c of convCases) {
+for (const c of runs('conv') ? convCases : []) {
   const x = randomTensor(c.x)
   const w = randomTensor(c.w)
   const y = conv2d(x, w, c.options)
   const dy = randomTensor([...y.shape])
   const flops = 2 * y.size * c.w[1]! * c.w[2]! * c.w[3]!
   console.log(c.name)
-  compare('  forward', () => conv2d(x, w, c.options), flops)
-  compare('  backward input', () => conv2dBackwardInput(dy, w, c.x, c.options), flops)
-  compare('  backward filter', () => conv2dBackwardFilter(x, dy, c.w, c.options), flops)
+  compareConv('  forward', () => conv2d(x, w, c.options), flops)
+  compareConv('  backward input', () => conv2dBackwardInput(dy, w, c.x, c.options), flops)
+  compareConv('  backward filter', () => conv2dBackwardFilter(x, dy, c.w, c.options), flops)
 }
 
-console.log('\npool 2x2 s2, x[32,32,32,32]')
-const px = randomTensor([32, 32, 32, 32])
-const pdy = randomTensor([32, 32, 16, 16])
-const pool = { kernelSize: 2 }
-const report = (label: string, ms: number): void => console.log(`  ${label.padEnd(42)} ${ms.toFixed(2).padStart(9)} ms`)
-report('maxPool2d', time(() => maxPool2d(px, pool)))
-report('maxPool2dBackward', time(() => maxPool2dBackward(pdy, px, pool)))
-report('avgPool2d', time(() => avgPool2d(px, pool)))
-report('avgPool2dBackward', time(() => avgPool2dBackward(pdy, px.shape, pool)))
+if (runs('pool')) {
+  console.log('\npool 2x2 s2, x[32,32,32,32] (GFLOP/s: billions of window taps a second)')
+  const px = randomTensor([32, 32, 32, 32])
+  const pdy = randomTensor([32, 32, 16, 16])
+  const pool = { kernelSize: 2 }
+  // one "flop" per window tap: 32 · 32 · 16 · 16 windows of 4 taps
+  const taps = px.size
+  compare('  maxPool2d', () => maxPool2d(px, pool), taps)
+  compare('  maxPool2dBackward', () => maxPool2dBackward(pdy, px, pool), taps)
+  compare('  avgPool2d', () => avgPool2d(px, pool), taps)
+  compare('  avgPool2dBackward', () => avgPool2dBackward(pdy, px.shape, pool), taps)
+}

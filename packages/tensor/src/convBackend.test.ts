@@ -38,7 +38,7 @@ function random<D extends 'float32' | 'float64'>(shape: number[], dtype: D, seed
   return new Tensor(data as Tensor<D>['storage'], shape, dtype)
 }
 
-// 2 · 4 · 8 · 8 · 3 · 3 · 3 = 13,824 multiply-adds: past wasmConvPays' 4,096
+// 2 · 4 · 8 · 8 · 3 · 3 · 3 = 13,824 multiply-adds: past wasmConvPays' 256
 const xShape = [2, 3, 10, 10]
 const wShape = [4, 3, 3, 3]
 const shape: Conv2dShape = { batch: 2, channels: 3, outChannels: 4, groups: 1, window: window2d('conv2d', [10, 10], [3, 3]) }
@@ -60,11 +60,11 @@ function jsConvs(): Float32Array[] {
   return out
 }
 
-// 2 planes of 12 × 12 in 2 × 2 windows: 2 · 36 · 4 = 288 taps, past wasmPoolPays' 256
-const px = random([1, 2, 12, 12], 'float32', 4)
-const pdy = random([1, 2, 6, 6], 'float32', 5)
+// 2 planes of 16 × 16 in 2 × 2 windows: 2 · 64 · 4 = 512 taps, wasmPoolPays' threshold
+const px = random([1, 2, 16, 16], 'float32', 4)
+const pdy = random([1, 2, 8, 8], 'float32', 5)
 const pool = { kernelSize: 2 }
-const pg = window2d('maxPool2d', [12, 12], [2, 2], { stride: 2 })
+const pg = window2d('maxPool2d', [16, 16], [2, 2], { stride: 2 })
 
 function pools(): Float32Array[] {
   return [
@@ -74,7 +74,7 @@ function pools(): Float32Array[] {
 }
 
 function jsPools(): Float32Array[] {
-  const out = [new Float32Array(72), new Float32Array(288), new Float32Array(72), new Float32Array(288)]
+  const out = [new Float32Array(128), new Float32Array(512), new Float32Array(128), new Float32Array(512)]
   maxPoolForward(px.data, 2, pg, out[0]!)
   maxPoolBackward(pdy.data, px.data, 2, pg, out[1]!)
   avgPoolForward(px.data, 2, pg, out[2]!)
@@ -109,11 +109,11 @@ describe('conv and pooling backends', () => {
   it('keep float64 and small work on JavaScript', () => {
     const x64 = random(xShape, 'float64', 1)
     conv2d(x64, random(wShape, 'float64', 2))
-    maxPool2d(random([1, 2, 12, 12], 'float64', 4), pool)
-    // 1 · 4 · 8 · 8 · 3 · 3 · 3 = 6,912 would pay; with one input channel it is 2,304 and does not
-    conv2d(random([1, 1, 10, 10], 'float32', 1), random([4, 1, 3, 3], 'float32', 2))
-    // one plane: 144 taps
-    avgPool2d(random([1, 1, 12, 12], 'float32', 4), pool)
+    maxPool2d(random([1, 2, 16, 16], 'float64', 4), pool)
+    // 1 · 1 · 4 · 4 · 3 · 3 = 144 multiply-adds
+    conv2d(random([1, 1, 6, 6], 'float32', 1), random([1, 1, 3, 3], 'float32', 2))
+    // one plane: 256 taps
+    avgPool2d(random([1, 1, 16, 16], 'float32', 4), pool)
     expect(calls).toEqual([])
   })
 

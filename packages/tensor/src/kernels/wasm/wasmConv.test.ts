@@ -164,10 +164,10 @@ describe('wasm conv2d', () => {
     )
   })
 
-  it('pays from 4,096 multiply-adds on', () => {
-    const s = (batch: number): Conv2dShape =>
-      ({ batch, channels: 1, outChannels: 4, groups: 1, window: window2d('conv2d', [10, 10], [3, 3]) })
-    // 4 · 8 · 8 · 9 = 2,304 multiply-adds per sample
+  it('pays from 256 multiply-adds on', () => {
+    const s = (outChannels: number): Conv2dShape =>
+      ({ batch: 1, channels: 1, outChannels, groups: 1, window: window2d('conv2d', [6, 6], [3, 3]) })
+    // 4 · 4 · 9 = 144 multiply-adds per output channel
     expect(wasmConvPays(s(1))).toBe(false)
     expect(wasmConvPays(s(2))).toBe(true)
   })
@@ -243,6 +243,31 @@ describe('wasm pooling', () => {
     )
   })
 
+  it('takes the 2 × 2, stride 2 fast path bit for bit too, odd sides included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 0, max: 100 }), fc.boolean(),
+        (planes, h, w, seed, nan) => {
+          const g = window2d('maxPool2d', [h, w], [2, 2], { stride: 2 })
+          const x = tied(planes * h * w, seed, nan)
+          const dy = filled(planes * g.outH * g.outW, seed)
+          const y1 = new Float32Array(dy.length)
+          const y2 = new Float32Array(dy.length)
+          wasm.maxPool2d(x, planes, g, y1)
+          maxPoolForward(x, planes, g, y2)
+          expect(y1).toEqual(y2)
+          const d1 = filled(x.length, seed + 1)
+          const d2 = d1.slice()
+          wasm.maxPool2dBackward(dy, x, planes, g, d1)
+          maxPoolBackward(dy, x, planes, g, d2)
+          expect(d1).toEqual(d2)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   it('computes worked examples and streams planes past one chunk', () => {
     const g = window2d('maxPool2d', [2, 2], [2, 2], { stride: 2 })
     const y = new Float32Array(1)
@@ -263,9 +288,9 @@ describe('wasm pooling', () => {
     expect(got).toEqual(want)
   })
 
-  it('pays from 256 window taps on', () => {
+  it('pays from 512 window taps on', () => {
     const g = window2d('maxPool2d', [8, 8], [2, 2], { stride: 2 }) // 16 windows of 4 taps a plane
-    expect(wasmPoolPays(3, g)).toBe(false)
-    expect(wasmPoolPays(4, g)).toBe(true)
+    expect(wasmPoolPays(7, g)).toBe(false)
+    expect(wasmPoolPays(8, g)).toBe(true)
   })
 })
