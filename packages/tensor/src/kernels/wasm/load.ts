@@ -160,3 +160,30 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
     },
   }
 }
+
+/**
+ * Decodes, compiles and instantiates an inlined module synchronously and wraps its exports; null
+ * when the engine cannot run it (or `wrap` declines).
+ *
+ * @example
+ * ```ts
+ * const fused = loadSync(optimWasmBase64, fusedFrom)
+ * ```
+ */
+export function loadSync<E, K>(base64: string, wrap: (exports: E) => K | null): K | null {
+  const exports = instantiateSync<E>(base64Bytes(base64))
+  return exports && wrap(exports)
+}
+
+/**
+ * The asynchronous {@link loadSync} (the path browsers prefer).
+ *
+ * @example
+ * ```ts
+ * const fused = await load(optimWasmBase64, fusedFrom)
+ * ```
+ */
+export async function load<E, K>(base64: string, wrap: (exports: E) => K | null): Promise<K | null> {
+  const exports = await instantiate<E>(base64Bytes(base64))
+  return exports && wrap(exports)
+}

@@ -7,7 +7,7 @@
  * @module
  */
 import { elementwiseWasmBase64 } from './elementwiseWasm.js'
-import { base64Bytes, instantiate, instantiateSync, slotsIn, type WasmMemory } from './load.js'
+import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
 import type { ElementwiseKernels } from './state.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
@@ -45,8 +45,7 @@ export function elementwisePays(n: number): boolean {
  * ```
  */
 export function loadWasmElementwiseSync(): ElementwiseKernels | null {
-  const exports = instantiateSync<ElementwiseExports>(base64Bytes(elementwiseWasmBase64))
-  return exports && elementwiseFrom(exports)
+  return loadSync(elementwiseWasmBase64, elementwiseFrom)
 }
 
 /**
@@ -58,8 +57,7 @@ export function loadWasmElementwiseSync(): ElementwiseKernels | null {
  * ```
  */
 export async function loadWasmElementwise(): Promise<ElementwiseKernels | null> {
-  const exports = await instantiate<ElementwiseExports>(base64Bytes(elementwiseWasmBase64))
-  return exports && elementwiseFrom(exports)
+  return load(elementwiseWasmBase64, elementwiseFrom)
 }
 
 function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null {

@@ -11,7 +11,7 @@
  */
 import type { FloatArray } from '../gemm.js'
 import type { FusedKernels } from './state.js'
-import { base64Bytes, instantiate, instantiateSync, slotsIn, type WasmMemory } from './load.js'
+import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
 import { optimWasmBase64 } from './optimWasm.js'
 
 /** The exports of the compiled module (see `assembly/optim.ts`); pointers are byte addresses. */
@@ -58,8 +58,7 @@ export function fusedPays(n: number): boolean {
  * ```
  */
 export function loadWasmFusedSync(): FusedKernels | null {
-  const exports = instantiateSync<OptimExports>(base64Bytes(optimWasmBase64))
-  return exports && fusedFrom(exports)
+  return loadSync(optimWasmBase64, fusedFrom)
 }
 
 /**
@@ -71,8 +70,7 @@ export function loadWasmFusedSync(): FusedKernels | null {
  * ```
  */
 export async function loadWasmFused(): Promise<FusedKernels | null> {
-  const exports = await instantiate<OptimExports>(base64Bytes(optimWasmBase64))
-  return exports && fusedFrom(exports)
+  return load(optimWasmBase64, fusedFrom)
 }
 
 /** Whether every operand is a Float32Array of `g`'s length, and that length pays. */
