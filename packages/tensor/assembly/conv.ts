@@ -55,7 +55,7 @@ export function setWindow(
 }
 
 /** n floats of zeros from dst on. */
-function zero(dst: usize, n: i32): void {
+@inline function zero(dst: usize, n: i32): void {
   const end = at(dst, n)
   const z = f32x4.splat(0)
   let p = dst
@@ -64,7 +64,7 @@ function zero(dst: usize, n: i32): void {
 }
 
 /** Copies n floats from src to dst (the ranges do not overlap). */
-function copy(dst: usize, src: usize, n: i32): void {
+@inline function copy(dst: usize, src: usize, n: i32): void {
   const end = at(dst, n)
   let p = dst
   let q = src
@@ -73,7 +73,7 @@ function copy(dst: usize, src: usize, n: i32): void {
 }
 
 /** dst[i] += src[i] for n floats. */
-function addTo(dst: usize, src: usize, n: i32): void {
+@inline function addTo(dst: usize, src: usize, n: i32): void {
   const end = at(dst, n)
   let p = dst
   let q = src
