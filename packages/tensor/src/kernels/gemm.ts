@@ -25,9 +25,11 @@ const MC = 96
 /** Columns of B per packed block. */
 const NC = 1024
 
-let packedA = new Float64Array(MC * KC)
-let packedB = new Float64Array(KC * NC)
-const edge = new Float64Array(MR * NR)
+// Packing scratch, allocated on the first product (not at import: a bundle that never multiplies
+// should carry neither the 2.2 MB nor the code that allocates it).
+let packedA = /* @__PURE__ */ new Float64Array(0)
+let packedB = /* @__PURE__ */ new Float64Array(0)
+const edge = /* @__PURE__ */ new Float64Array(MR * NR)
 
 /**
  * `C += A · B` for an `m × k` matrix A and a `k × n` matrix B, each read through an offset and
@@ -67,6 +69,7 @@ export function gemm(
 ): void {
   if (m === 0 || n === 0 || k === 0) return
   const ncMax = Math.min(NC, roundUp(n, NR))
+  if (packedA.length === 0) packedA = new Float64Array(MC * KC)
   if (packedB.length < KC * ncMax) packedB = new Float64Array(KC * ncMax)
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc)
