@@ -266,13 +266,30 @@ export function maxPool(planes: i32, x: usize, y: usize): void {
   for (let p = 0; p < planes; p++) {
     const base = at(x, p * plane)
     if (twoByTwo()) {
-      // the common 2×2/2 window: a branch-free max that keeps the first maximum and the first NaN
+      // the common 2×2/2 window: four windows at a time, their four taps split into even and odd lanes
       for (let oy = 0; oy < OH; oy++) {
         const r0 = at(base, oy * 2 * W)
         const r1 = at(r0, W)
-        for (let ox = 0; ox < OW; ox++, out += 4) {
-          store<f32>(out, max4(load<f32>(r0 + (<usize>ox << 3)), load<f32>(r0 + (<usize>ox << 3), 4),
-            load<f32>(r1 + (<usize>ox << 3)), load<f32>(r1 + (<usize>ox << 3), 4)))
+        let ox = 0
+        for (; ox + 4 <= OW; ox += 4, out += 16) {
+          const p0 = r0 + (<usize>ox << 3)
+          const p1 = r1 + (<usize>ox << 3)
+          const t0 = v128.load(p0)
+          const t1 = v128.load(p0, 16)
+          const u0 = v128.load(p1)
+          const u1 = v128.load(p1, 16)
+          let m = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6)
+          const b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7)
+          m = v128.bitselect(b, m, vtakes(b, m))
+          const c = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6)
+          m = v128.bitselect(c, m, vtakes(c, m))
+          const d = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7)
+          v128.store(out, v128.bitselect(d, m, vtakes(d, m)))
+        }
+        for (; ox < OW; ox++, out += 4) {
+          const p0 = r0 + (<usize>ox << 3)
+          const p1 = r1 + (<usize>ox << 3)
+          store<f32>(out, max4(load<f32>(p0), load<f32>(p0, 4), load<f32>(p1), load<f32>(p1, 4)))
         }
       }
       continue
@@ -286,36 +303,41 @@ export function maxPool(planes: i32, x: usize, y: usize): void {
   }
 }
 
-/** The value the first-maximum rule picks among a, b, c, d (in that order; a NaN wins). */
-@inline function max4(a: f32, b: f32, c: f32, d: f32): f32 {
-  let m = a
-  if (m == m) {
-    if (b != b || b > m) m = b
-    if (m == m) {
-      if (c != c || c > m) m = c
-      if (m == m && (d != d || d > m)) m = d
-    }
-  }
-  return m
+/** Whether the first-maximum rule moves from m to v, the next value in window order: v is larger, or v is the first NaN. */
+@inline function takes(v: f32, m: f32): bool {
+  return (v > m) | ((v != v) & (m == m))
 }
 
-/** Which of a, b, c, d (0 to 3) the first-maximum rule picks: the first NaN, else the first maximum. */
-@inline function argmax4(a: f32, b: f32, c: f32, d: f32): i32 {
-  if (a != a) return 0
-  let i = 0
+/** `takes` lane-wise: all ones where v replaces m. */
+@inline function vtakes(v: v128, m: v128): v128 {
+  return v128.or(f32x4.gt(v, m), v128.and(f32x4.ne(v, v), f32x4.eq(m, m)))
+}
+
+/** The value the first-maximum rule picks among a, b, c, d (in that order; the first NaN wins), without branches. */
+@inline function max4(a: f32, b: f32, c: f32, d: f32): f32 {
   let m = a
-  if (b != b) return 1
-  if (b > m) {
-    m = b
-    i = 1
-  }
-  if (c != c) return 2
-  if (c > m) {
-    m = c
-    i = 2
-  }
-  if (d != d) return 3
-  return d > m ? 3 : i
+  m = select<f32>(b, m, takes(b, m))
+  m = select<f32>(c, m, takes(c, m))
+  return select<f32>(d, m, takes(d, m))
+}
+
+/** Which of a, b, c, d (0 to 3) the first-maximum rule picks: the first NaN, else the first maximum; without branches. */
+@inline function argmax4(a: f32, b: f32, c: f32, d: f32): i32 {
+  let m = a
+  let i = 0
+  let t = takes(b, m)
+  m = select<f32>(b, m, t)
+  i = select<i32>(1, i, t)
+  t = takes(c, m)
+  m = select<f32>(c, m, t)
+  i = select<i32>(2, i, t)
+  return select<i32>(3, i, takes(d, m))
+}
+
+/** Adds the float at g into dx at tap k (0 to 3) of the 2 × 2 window whose top-left element is i. */
+@inline function addAt(dx: usize, i: i32, k: i32, g: usize): void {
+  const q = at(dx, i + (k & 1) + (k >> 1) * W)
+  store<f32>(q, load<f32>(q) + load<f32>(g))
 }
 
 /** Max pooling backward: adds dy[p, oy, ox] into dx at the window's argmax. */
@@ -326,13 +348,41 @@ export function maxPoolBackward(planes: i32, dy: usize, x: usize, dx: usize): vo
     const base = at(x, p * plane)
     const dbase = at(dx, p * plane)
     if (twoByTwo()) {
+      // four windows at a time pick their taps in SIMD lanes (tap k: row k >> 1, column k & 1), then add one by one
+      const v1 = i32x4.splat(1)
+      const v2 = i32x4.splat(2)
+      const v3 = i32x4.splat(3)
       for (let oy = 0; oy < OH; oy++) {
         const r0 = oy * 2 * W
-        for (let ox = 0; ox < OW; ox++, g += 4) {
+        let ox = 0
+        for (; ox + 4 <= OW; ox += 4, g += 16) {
+          const p0 = at(base, r0 + ox * 2)
+          const p1 = at(p0, W)
+          const t0 = v128.load(p0)
+          const t1 = v128.load(p0, 16)
+          const u0 = v128.load(p1)
+          const u1 = v128.load(p1, 16)
+          let m = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6)
+          let k = i32x4.splat(0)
+          const b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7)
+          let t = vtakes(b, m)
+          m = v128.bitselect(b, m, t)
+          k = v128.bitselect(v1, k, t)
+          const c = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6)
+          t = vtakes(c, m)
+          m = v128.bitselect(c, m, t)
+          k = v128.bitselect(v2, k, t)
+          const d = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7)
+          k = v128.bitselect(v3, k, vtakes(d, m))
           const i = r0 + ox * 2
-          const k = argmax4(load<f32>(at(base, i)), load<f32>(at(base, i + 1)), load<f32>(at(base, i + W)), load<f32>(at(base, i + W + 1)))
-          const q = at(dbase, i + (k & 1) + (k >> 1) * W)
-          store<f32>(q, load<f32>(q) + load<f32>(g))
+          addAt(dbase, i, i32x4.extract_lane(k, 0), g)
+          addAt(dbase, i + 2, i32x4.extract_lane(k, 1), g + 4)
+          addAt(dbase, i + 4, i32x4.extract_lane(k, 2), g + 8)
+          addAt(dbase, i + 6, i32x4.extract_lane(k, 3), g + 12)
+        }
+        for (; ox < OW; ox++, g += 4) {
+          const i = r0 + ox * 2
+          addAt(dbase, i, argmax4(load<f32>(at(base, i)), load<f32>(at(base, i + 1)), load<f32>(at(base, i + W)), load<f32>(at(base, i + W + 1))), g)
         }
       }
       continue
