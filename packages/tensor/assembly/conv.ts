@@ -408,23 +408,74 @@ export function avgPool(planes: i32, x: usize, y: usize): void {
   let out = y
   for (let p = 0; p < planes; p++) {
     const base = at(x, p * plane)
-    for (let oy = 0; oy < OH; oy++) {
-      const top = oy * SH - PT
-      const y0 = max(top, 0)
-      const y1 = min(top + KH, H)
-      for (let ox = 0; ox < OW; ox++, out += 4) {
-        const left = ox * SW - PL
-        const x0 = max(left, 0)
-        const x1 = min(left + KW, W)
-        let sum: f64 = 0
-        for (let iy = y0; iy < y1; iy++) {
-          const row = at(base, iy * W)
-          for (let ix = x0; ix < x1; ix++) sum += <f64>load<f32>(at(row, ix))
+    if (twoByTwo()) {
+      for (let oy = 0; oy < OH; oy++) {
+        const r0 = at(base, oy * 2 * W)
+        const r1 = at(r0, W)
+        for (let ox = 0; ox + 4 <= OW; ox += 4, out += 16) {
+          const p0 = r0 + (<usize>ox << 3)
+          const p1 = r1 + (<usize>ox << 3)
+          const t0 = v128.load(p0)
+          const t1 = v128.load(p0, 16)
+          const u0 = v128.load(p1)
+          const u1 = v128.load(p1, 16)
+          const lo = mean4(t0, t1, u0, u1, 0)
+          const hi = mean4(t0, t1, u0, u1, 2)
+          v128.store(out, v128.shuffle<f32>(lo, hi, 0, 1, 4, 5))
         }
-        store<f32>(out, <f32>(sum / <f64>((y1 - y0) * (x1 - x0))))
+        out = avgRow(base, oy, OW & ~3, out) // the last OW mod 4 windows of the row
       }
+      continue
     }
+    for (let oy = 0; oy < OH; oy++) out = avgRow(base, oy, 0, out)
   }
+}
+
+/**
+ * Average pooling of output row oy from column ox0 on, written from out on (returns the address
+ * after the row): each window summed in f64 from 0 and divided once, as the JavaScript kernel does.
+ */
+@inline function avgRow(base: usize, oy: i32, ox0: i32, out: usize): usize {
+  const top = oy * SH - PT
+  const y0 = max(top, 0)
+  const y1 = min(top + KH, H)
+  for (let ox = ox0; ox < OW; ox++, out += 4) {
+    const left = ox * SW - PL
+    const x0 = max(left, 0)
+    const x1 = min(left + KW, W)
+    let sum: f64 = 0
+    for (let iy = y0; iy < y1; iy++) {
+      const row = at(base, iy * W)
+      for (let ix = x0; ix < x1; ix++) sum += <f64>load<f32>(at(row, ix))
+    }
+    store<f32>(out, <f32>(sum / <f64>((y1 - y0) * (x1 - x0))))
+  }
+  return out
+}
+
+/**
+ * Means of two adjacent 2 × 2 windows (lanes `lane`, `lane + 1` of four), from row 0 (t0, t1) and
+ * row 1 (u0, u1) of eight floats each, as f32 in lanes 0 and 1: summed in f64 from +0 in window
+ * order and divided by 4, bit for bit what the scalar loop computes.
+ */
+@inline function mean4(t0: v128, t1: v128, u0: v128, u1: v128, lane: i32): v128 {
+  const a = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6)
+  const b = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7)
+  const c = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6)
+  const d = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7)
+  let sum = f64x2.splat(0)
+  if (lane == 0) {
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(a))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(b))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(c))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(d))
+  } else {
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3)))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 2, 3)))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(c, c, 2, 3, 2, 3)))
+    sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.shuffle<f32>(d, d, 2, 3, 2, 3)))
+  }
+  return f32x4.demote_f64x2_zero(f64x2.div(sum, f64x2.splat(4)))
 }
 
 /** Average pooling backward: spreads dy[p, oy, ox] evenly over its window's in-bounds elements of dx (adds). */

@@ -1,5 +1,6 @@
 import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
+import { prepareWasmConv } from './kernels/wasm/loadConv.js'
 import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -85,7 +86,7 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
  *
  * where `g = floor(o / (O/G))` is the output channel's group and padded pixels are zero. See
  * {@link Padding2d} for the padding forms and {@link window2d} for the output size.
- * Runs on `kernels.conv2d` (im2col + gemm per sample and group; in WebAssembly for float32).
+ * Runs on `kernels.convForward` (im2col + gemm per sample and group; in WebAssembly for float32).
  *
  * @throws Error for non-4-D operands, channel counts that do not match, bad groups, stride,
  *   dilation or padding, a kernel larger than the padded input, or non-float/mismatched dtypes.
@@ -101,7 +102,8 @@ export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options
   checkFloatPair('conv2d', x.dtype, filter.dtype)
   const p = plan('conv2d', x.shape, filter.shape, options)
   const y = allocate(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW) as FloatArray
-  kernels.conv2d(x.data as FloatArray, filter.data as FloatArray, p.shape, y)
+  if (x.dtype === 'float32') prepareWasmConv()
+  kernels.convForward(x.data as FloatArray, filter.data as FloatArray, p.shape, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
 
@@ -110,7 +112,7 @@ export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options
  * `[batch, outChannels, outH, outW]`, the `filter` and the forward input's shape, returns
  * `dx[n, c, iy, ix] = Σ dy[n, o, oy, ox] · filter[o, c, ki, kj]` over every output pixel whose
  * window put tap `(ki, kj)` on `(iy, ix)` (a transposed convolution). Options must be the
- * forward's. Runs on `kernels.conv2dBackwardInput` (gemm with the filter transposed + col2im).
+ * forward's. Runs on `kernels.convBackwardInput` (gemm with the filter transposed + col2im).
  *
  * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
  * @example
@@ -132,7 +134,8 @@ export function conv2dBackwardInput<D extends DType>(
   const p = plan(op, checkShape(op, inputShape), filter.shape, options)
   checkDy(op, dy, p)
   const dx = allocate(dy.dtype, p.batch * p.channels * p.g.height * p.g.width) as FloatArray
-  kernels.conv2dBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
+  if (dy.dtype === 'float32') prepareWasmConv()
+  kernels.convBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
   return new Tensor(dx as Tensor<D>['storage'], [...inputShape], dy.dtype)
 }
 
@@ -141,7 +144,7 @@ export function conv2dBackwardInput<D extends DType>(
  * gradient `dy` and the filter's shape, returns
  * `dfilter[o, c, ki, kj] = Σ_{n, oy, ox} dy[n, o, oy, ox] · x[n, c', oy·sh − padTop + ki·dh, ox·sw − padLeft + kj·dw]`
  * (`c'` the input channel `c` of `o`'s group). Options must be the forward's. Runs on
- * `kernels.conv2dBackwardFilter` (im2col + gemm with the unfolded input transposed, accumulated
+ * `kernels.convBackwardFilter` (im2col + gemm with the unfolded input transposed, accumulated
  * over the batch), so it costs what the forward costs.
  *
  * @throws Error when `dy` does not have the forward output's shape, or as {@link conv2d}.
@@ -164,7 +167,8 @@ export function conv2dBackwardFilter<D extends DType>(
   const p = plan(op, x.shape, checkShape(op, filterShape), options)
   checkDy(op, dy, p)
   const dw = allocate(x.dtype, p.outChannels * p.depth) as FloatArray
-  kernels.conv2dBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
+  if (x.dtype === 'float32') prepareWasmConv()
+  kernels.convBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
   return new Tensor(dw as Tensor<D>['storage'], [...filterShape], x.dtype)
 }
 

@@ -85,7 +85,7 @@ function jsPools(): Float32Array[] {
 describe('conv and pooling backends', () => {
   it('send float32 work that pays to Wasm: convolutions within float32 rounding, pooling bit for bit', () => {
     const got = convs()
-    expect(calls).toEqual(['conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter'])
+    expect(calls).toEqual(['convForward', 'convBackwardInput', 'convBackwardFilter'])
     const want = jsConvs()
     got.forEach((g, i) => {
       // sums of at most 2 · 8 · 8 = 128 products of numbers below 0.9 in float32
@@ -125,6 +125,19 @@ describe('conv and pooling backends', () => {
     expect(calls).toEqual([])
     pools()
     expect(calls).toHaveLength(4) // pooling does not depend on the gemm
+  })
+
+  it('load with the first float32 convolution or pooling (or initWasm), never with a matrix product', async () => {
+    vi.resetModules() // fresh module state: nothing loaded yet
+    const { convState } = await import('./kernels/wasm/convState.js')
+    const fresh = { ...(await import('./matmul.js')), ...(await import('./pool.js')) }
+    const a = random([32, 32], 'float32', 6)
+    fresh.matmul(a, a) // 32³ multiply-adds: the Wasm gemm, not the conv module
+    expect(convState.kernels).toBeUndefined()
+    fresh.maxPool2d(random([1, 1, 4, 4], 'float64', 7), pool) // float64: nothing to load
+    expect(convState.kernels).toBeUndefined()
+    fresh.maxPool2d(px, pool)
+    expect(convState.kernels).not.toBeUndefined()
   })
 
   it('initWasm loads the module', async () => {

@@ -1,5 +1,6 @@
 import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
+import { prepareWasmConv } from './kernels/wasm/loadConv.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -75,6 +76,7 @@ export function maxPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions)
   checkFloatPair('maxPool2d', x.dtype, x.dtype)
   const p = plan('maxPool2d', x.shape, options)
   const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
+  if (x.dtype === 'float32') prepareWasmConv()
   kernels.maxPool2d(x.data as FloatArray, p.planes, p.g, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
@@ -100,6 +102,7 @@ export function maxPool2dBackward<D extends DType>(dy: Tensor<D>, x: Tensor<D>, 
   const p = plan(op, x.shape, options)
   checkDy(op, dy, p)
   const dx = allocate(x.dtype, x.size) as FloatArray
+  if (dy.dtype === 'float32') prepareWasmConv()
   kernels.maxPool2dBackward(dy.data as FloatArray, x.data as FloatArray, p.planes, p.g, dx)
   return new Tensor(dx as Tensor<D>['storage'], [...x.shape], x.dtype)
 }
@@ -121,6 +124,7 @@ export function avgPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions)
   checkFloatPair('avgPool2d', x.dtype, x.dtype)
   const p = plan('avgPool2d', x.shape, options)
   const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
+  if (x.dtype === 'float32') prepareWasmConv()
   kernels.avgPool2d(x.data as FloatArray, p.planes, p.g, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
@@ -149,6 +153,7 @@ export function avgPool2dBackward<D extends DType>(
   const p = plan(op, shape, options)
   checkDy(op, dy, p)
   const dx = allocate(dy.dtype, p.planes * p.g.height * p.g.width) as FloatArray
+  if (dy.dtype === 'float32') prepareWasmConv()
   kernels.avgPool2dBackward(dy.data as FloatArray, p.planes, p.g, dx)
   return new Tensor(dx as Tensor<D>['storage'], [...shape], dy.dtype)
 }

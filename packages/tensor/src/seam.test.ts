@@ -34,7 +34,7 @@ describe('kernel seam', () => {
   it('starts with the automatic gemm, conv and pooling and the JavaScript im2col and col2im', () => {
     expect(kernels.gemm).not.toBe(gemm)
     expect(Object.keys(kernels).sort()).toEqual([
-      'avgPool2d', 'avgPool2dBackward', 'col2im', 'conv2d', 'conv2dBackwardFilter', 'conv2dBackwardInput',
+      'avgPool2d', 'avgPool2dBackward', 'col2im', 'convBackwardFilter', 'convBackwardInput', 'convForward',
       'gemm', 'im2col', 'maxPool2d', 'maxPool2dBackward',
     ])
   })
@@ -67,7 +67,7 @@ describe('kernel seam', () => {
     expect(() => useKernels({ gemv: () => {} } as unknown as Partial<Kernels>)).toThrow(
       'useKernels: unknown kernel "gemv", ' +
         'expected one of gemm, im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward, ' +
-        'conv2d, conv2dBackwardInput, conv2dBackwardFilter',
+        'convForward, convBackwardInput, convBackwardFilter',
     )
     expect(() => useKernels({ gemm: 3 } as unknown as Partial<Kernels>)).toThrow(
       'useKernels: kernel "gemm" must be a function, got number',

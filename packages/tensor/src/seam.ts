@@ -17,6 +17,8 @@
  * {@link kernelBackend} says which one runs. Two more Wasm families load with it: the float32
  * elementwise ops (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul, div over 64+
  * elements), and the fused optimizer updates ({@link fusedKernels}) that @gd/optimizers' loops ask for.
+ * Convolutions and pooling have a Wasm module of their own (`kernels/wasm/wasmConv.ts`), loaded on
+ * the first float32 convolution or pooling big enough to pay, or by {@link initWasm}.
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
@@ -27,7 +29,8 @@ import { wasmState } from './kernels/wasm/state.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel } from './kernels/conv.js'
-import { loadWasmConv, loadWasmConvSync, wasmConvPays, wasmPoolPays, type ConvKernels } from './kernels/wasm/wasmConv.js'
+import { convState, wasmConvPays, wasmPoolPays } from './kernels/wasm/convState.js'
+import { loadWasmConv, type ConvKernels } from './kernels/wasm/wasmConv.js'
 
 /**
  * The floating-point storage every kernel reads and writes: `Float32Array | Float64Array`.
@@ -50,7 +53,7 @@ export type FloatArray = Float32Array | Float64Array
  * - `maxPool2d(x, planes, window, y)`, `maxPool2dBackward(dy, x, planes, window, dx)` (adds),
  *   `avgPool2d(x, planes, window, y)`, `avgPool2dBackward(dy, planes, window, dx)` (adds).
  *   By default float32 pooling big enough to pay runs on WebAssembly SIMD128, bit-identical.
- * - `conv2d(x, w, shape, y)`, `conv2dBackwardInput(dy, w, shape, dx)`, `conv2dBackwardFilter(x, dy, shape, dw)`:
+ * - `convForward(x, w, shape, y)`, `convBackwardInput(dy, w, shape, dx)`, `convBackwardFilter(x, dy, shape, dw)`:
  *   whole-batch convolutions (see {@link Conv2dShape}) that overwrite their output. By default a
  *   float32 convolution big enough to pay runs im2col, gemm and col2im inside WebAssembly SIMD128;
  *   otherwise, or when `gemm`, `im2col` or `col2im` has been replaced, it runs as im2col + `gemm` +
@@ -72,9 +75,9 @@ export interface Kernels {
   maxPool2dBackward: typeof maxPoolBackward
   avgPool2d: typeof avgPoolForward
   avgPool2dBackward: typeof avgPoolBackward
-  conv2d: Conv2dKernel
-  conv2dBackwardInput: Conv2dKernel
-  conv2dBackwardFilter: Conv2dKernel
+  convForward: Conv2dKernel
+  convBackwardInput: Conv2dKernel
+  convBackwardFilter: Conv2dKernel
 }
 
 export { fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
@@ -108,21 +111,20 @@ const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs,
   jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
 }
 
-/** The loaded Wasm conv and pooling kernels; `undefined` until the first try, `null` when this engine cannot run them. */
-let wasmConv: ConvKernels | null | undefined
-
-/** The Wasm conv and pooling kernels if allowed and runnable (the first call loads them). */
+/**
+ * The Wasm conv and pooling kernels if allowed and loaded. They never load from here (the conv and
+ * pooling ops load them, as does `initWasm`), so that a bundle using only matrix products through
+ * this table stays free of their bytes.
+ */
 function activeWasmConv(): ConvKernels | null {
-  if (!wasmState.allowed) return null
-  if (wasmConv === undefined) wasmConv = loadWasmConvSync()
-  return wasmConv
+  return wasmState.allowed ? (convState.kernels ?? null) : null
 }
 
 /**
  * A default convolution entry: Wasm for float32 calls big enough to pay while the parts it fuses
  * (gemm, im2col, col2im) are the defaults, else the JavaScript composition of the table's parts.
  */
-function autoConv(name: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter', js: typeof convForward): Conv2dKernel {
+function autoConv(name: 'convForward' | 'convBackwardInput' | 'convBackwardFilter', js: typeof convForward): Conv2dKernel {
   return (a, b, shape, out) => {
     if (
       a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && wasmConvPays(shape) &&
@@ -138,20 +140,20 @@ function autoConv(name: 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter
 /** The default pooling entries: Wasm for float32 pooling big enough to pay, else JavaScript. */
 const autoMaxPool: typeof maxPoolForward = (x, planes, g, y) =>
   x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? wasmConv!.maxPool2d(x, planes, g, y)
+    ? convState.kernels!.maxPool2d(x, planes, g, y)
     : maxPoolForward(x, planes, g, y)
 const autoMaxPoolBackward: typeof maxPoolBackward = (dy, x, planes, g, dx) =>
   dy instanceof Float32Array && x instanceof Float32Array && dx instanceof Float32Array &&
   wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? wasmConv!.maxPool2dBackward(dy, x, planes, g, dx)
+    ? convState.kernels!.maxPool2dBackward(dy, x, planes, g, dx)
     : maxPoolBackward(dy, x, planes, g, dx)
 const autoAvgPool: typeof avgPoolForward = (x, planes, g, y) =>
   x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? wasmConv!.avgPool2d(x, planes, g, y)
+    ? convState.kernels!.avgPool2d(x, planes, g, y)
     : avgPoolForward(x, planes, g, y)
 const autoAvgPoolBackward: typeof avgPoolBackward = (dy, planes, g, dx) =>
   dy instanceof Float32Array && dx instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? wasmConv!.avgPool2dBackward(dy, planes, g, dx)
+    ? convState.kernels!.avgPool2dBackward(dy, planes, g, dx)
     : avgPoolBackward(dy, planes, g, dx)
 
 // Pure annotations let bundlers drop every kernel (and the inlined Wasm bytes) when nothing that
@@ -164,9 +166,9 @@ const defaults: Readonly<Kernels> = /* @__PURE__ */ Object.freeze({
   maxPool2dBackward: autoMaxPoolBackward,
   avgPool2d: autoAvgPool,
   avgPool2dBackward: autoAvgPoolBackward,
-  conv2d: /* @__PURE__ */ autoConv('conv2d', convForward),
-  conv2dBackwardInput: /* @__PURE__ */ autoConv('conv2dBackwardInput', convBackwardInput),
-  conv2dBackwardFilter: /* @__PURE__ */ autoConv('conv2dBackwardFilter', convBackwardFilter),
+  convForward: /* @__PURE__ */ autoConv('convForward', convForward),
+  convBackwardInput: /* @__PURE__ */ autoConv('convBackwardInput', convBackwardInput),
+  convBackwardFilter: /* @__PURE__ */ autoConv('convBackwardFilter', convBackwardFilter),
 })
 
 const active: Kernels = /* @__PURE__ */ Object.assign({}, defaults)
@@ -233,10 +235,12 @@ export function resetKernels(): void {
 
 /**
  * Allows (`true`, the default) or forbids (`false`) the WebAssembly kernels (the gemm, the
- * float32 elementwise ops and the fused optimizer updates of {@link fusedKernels}), for tests and
+ * float32 elementwise ops, the fused optimizer updates of {@link fusedKernels}, and the
+ * convolution and pooling kernels), for tests and
  * benchmarks that want the JavaScript kernels everywhere. Returns a function that restores the
  * previous setting. Forbidding them changes float32 results only in the last bits (exp, log, tanh,
- * sigmoid: within 3 ulps; products and optimizer updates: float32 instead of float64 arithmetic).
+ * sigmoid: within 3 ulps; products, convolutions and optimizer updates: float32 instead of float64
+ * arithmetic; pooling: not at all).
  *
  * @example
  * ```ts
@@ -289,6 +293,6 @@ export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmGemm == null) wasmGemm = await loadWasmGemm()
   if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
-  if (wasmConv == null) wasmConv = await loadWasmConv()
+  if (convState.kernels == null) convState.kernels = await loadWasmConv()
   return kernelBackend()
 }

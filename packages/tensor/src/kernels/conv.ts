@@ -1,7 +1,7 @@
 /**
  * 2-D convolution and its two gradients as whole-batch kernels: im2col + gemm + col2im per sample
- * and group. These are the JavaScript reference kernels behind `kernels.conv2d`,
- * `kernels.conv2dBackwardInput` and `kernels.conv2dBackwardFilter`; they take their parts (gemm,
+ * and group. These are the JavaScript reference kernels behind `kernels.convForward`,
+ * `kernels.convBackwardInput` and `kernels.convBackwardFilter`; they take their parts (gemm,
  * im2col, col2im) as an argument, so that the seam can hand them whatever the kernel table holds.
  * @module
  */
@@ -31,12 +31,12 @@ export interface Conv2dShape {
 
 /**
  * A whole-batch convolution kernel: reads `a` and `b`, overwrites every entry of `out`.
- * `conv2d(x, w, shape, y)`, `conv2dBackwardInput(dy, w, shape, dx)`, `conv2dBackwardFilter(x, dy, shape, dw)`.
+ * `convForward(x, w, shape, y)`, `convBackwardInput(dy, w, shape, dx)`, `convBackwardFilter(x, dy, shape, dw)`.
  *
  * @example
  * ```ts
  * import { kernels, window2d, type Conv2dKernel } from '@gd/tensor'
- * const forward: Conv2dKernel = kernels.conv2d
+ * const forward: Conv2dKernel = kernels.convForward
  * const y = new Float32Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
  * forward(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), shape, y) // y = [12, 16, 24, 28]

@@ -90,13 +90,13 @@ describe('wasm conv2d', () => {
   it('computes a worked example: a 3×3 plane by a 2×2 box filter is [[12, 16], [24, 28]]', () => {
     const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
     const y = new Float32Array(4).fill(99) // overwritten, not added to
-    wasm.conv2d(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, y)
+    wasm.convForward(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, y)
     expect([...y]).toEqual([12, 16, 24, 28]) // 1+2+4+5, 2+3+5+6, 4+5+7+8, 5+6+8+9
     const dx = new Float32Array(9).fill(99)
-    wasm.conv2dBackwardInput(new Float32Array([1, 1, 1, 1]), new Float32Array([1, 1, 1, 1]), s, dx)
+    wasm.convBackwardInput(new Float32Array([1, 1, 1, 1]), new Float32Array([1, 1, 1, 1]), s, dx)
     expect([...dx]).toEqual([1, 2, 1, 2, 4, 2, 1, 2, 1]) // how many windows see each pixel
     const dw = new Float32Array(4).fill(99)
-    wasm.conv2dBackwardFilter(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, dw)
+    wasm.convBackwardFilter(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, dw)
     expect([...dw]).toEqual([12, 16, 24, 28])
   })
 
@@ -115,9 +115,9 @@ describe('wasm conv2d', () => {
         const g = s.window
         // forward: depth products per output; input gradient: up to outChannels/groups · taps; filter: batch · outH · outW
         const checks = [
-          { js: convForward, wasm: wasm.conv2d, a: x, b: w, len: n.y, terms: n.depth },
-          { js: convBackwardInput, wasm: wasm.conv2dBackwardInput, a: dy, b: w, len: n.x, terms: s.outChannels * g.kernelH * g.kernelW },
-          { js: convBackwardFilter, wasm: wasm.conv2dBackwardFilter, a: x, b: dy, len: n.w, terms: s.batch * n.outPlane },
+          { js: convForward, wasm: wasm.convForward, a: x, b: w, len: n.y, terms: n.depth },
+          { js: convBackwardInput, wasm: wasm.convBackwardInput, a: dy, b: w, len: n.x, terms: s.outChannels * g.kernelH * g.kernelW },
+          { js: convBackwardFilter, wasm: wasm.convBackwardFilter, a: x, b: dy, len: n.w, terms: s.batch * n.outPlane },
         ]
         for (const c of checks) {
           const want = run(c.js, c.a, c.b, c.len)
@@ -142,9 +142,9 @@ describe('wasm conv2d', () => {
       const w = filled(n.w, 2)
       const dy = filled(n.y, 3)
       for (const [js, kernel, a, b, len, terms] of [
-        [convForward, wasm.conv2d, x, w, n.y, n.depth],
-        [convBackwardInput, wasm.conv2dBackwardInput, dy, w, n.x, s.outChannels * 9],
-        [convBackwardFilter, wasm.conv2dBackwardFilter, x, dy, n.w, s.batch * n.outPlane],
+        [convForward, wasm.convForward, x, w, n.y, n.depth],
+        [convBackwardInput, wasm.convBackwardInput, dy, w, n.x, s.outChannels * 9],
+        [convBackwardFilter, wasm.convBackwardFilter, x, dy, n.w, s.batch * n.outPlane],
       ] as const) {
         const want = new Float32Array(len)
         js(a, b, s, want)
@@ -159,8 +159,8 @@ describe('wasm conv2d', () => {
 
   it('rejects operands that are not Float32Array', () => {
     const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [2, 2], [1, 1]) }
-    expect(() => wasm.conv2d(new Float64Array(4), new Float32Array(1), s, new Float32Array(4))).toThrow(
-      'wasm conv2d: operands must be Float32Array, got Float64Array, Float32Array, Float32Array',
+    expect(() => wasm.convForward(new Float64Array(4), new Float32Array(1), s, new Float32Array(4))).toThrow(
+      'wasm convForward: operands must be Float32Array, got Float64Array, Float32Array, Float32Array',
     )
   })
 
@@ -243,7 +243,7 @@ describe('wasm pooling', () => {
     )
   })
 
-  it('takes the 2 × 2, stride 2 fast path bit for bit too, odd sides included', () => {
+  it('takes the 2 × 2, stride 2 fast paths bit for bit too, odd sides included', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }),
@@ -256,6 +256,10 @@ describe('wasm pooling', () => {
           const y2 = new Float32Array(dy.length)
           wasm.maxPool2d(x, planes, g, y1)
           maxPoolForward(x, planes, g, y2)
+          expect(y1).toEqual(y2)
+          // the average's fast path too: sums from +0 in float64, so four -0 taps give +0 as in JavaScript
+          wasm.avgPool2d(x, planes, g, y1)
+          avgPoolForward(x, planes, g, y2)
           expect(y1).toEqual(y2)
           const d1 = filled(x.length, seed + 1)
           const d2 = d1.slice()

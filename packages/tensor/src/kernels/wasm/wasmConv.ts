@@ -41,9 +41,9 @@ interface ConvExports {
 
 /** The Wasm kernels, each with the signature and contract of the JavaScript one it replaces. */
 export interface ConvKernels {
-  conv2d: Conv2dKernel
-  conv2dBackwardInput: Conv2dKernel
-  conv2dBackwardFilter: Conv2dKernel
+  convForward: Conv2dKernel
+  convBackwardInput: Conv2dKernel
+  convBackwardFilter: Conv2dKernel
   maxPool2d: typeof maxPoolForward
   maxPool2dBackward: typeof maxPoolBackward
   avgPool2d: typeof avgPoolForward
@@ -53,40 +53,7 @@ export interface ConvKernels {
 /** Floats of operands and results per chunk (1 MiB: the chunk just copied in is still in L2). */
 export const CHUNK = 1 << 18
 
-/**
- * Whether a float32 convolution (either gradient too) is worth sending to Wasm: at least 256
- * multiply-adds (`batch · outChannels · outH · outW · channels/groups · kernelH · kernelW`).
- * Measured on the 2-core AMD EPYC here (Node 20, warm JIT, time per call, JavaScript composition
- * over Wasm, forward / input gradient / filter gradient): 36 multiply-adds 2.4× / 4.9× / 0.87×,
- * 288 1.3× / 4.1× / 7.7×, 2,304 9× / 7× / 5×, 169,344 11× / 12× / 8×. The JavaScript side
- * allocates its columns and runs a gemm per sample, so Wasm wins early.
- *
- * @example
- * ```ts
- * wasmConvPays({ batch: 64, channels: 1, outChannels: 8, groups: 1, window: window2d('conv2d', [28, 28], [5, 5]) }) // true
- * ```
- */
-export function wasmConvPays(s: Conv2dShape): boolean {
-  const g = s.window
-  return s.batch * s.outChannels * g.outH * g.outW * (s.channels / s.groups) * g.kernelH * g.kernelW >= 256
-}
-
-/**
- * Whether float32 pooling over `planes` planes is worth sending to Wasm: at least 512 window taps
- * (`planes · outH · outW · kernelH · kernelW`). Measured as for {@link wasmConvPays} on 2 × 2
- * windows, stride 2 (max forward / max backward / avg forward / avg backward): 64 taps 1.0× /
- * 0.84× / 0.53× / 0.32×, 256 1.5× / 1.2× / 0.93× / 1.7×, 512 3.4× / 0.9–1.2× / 2.0× / 1.1×,
- * 4,096 3.7× / 1.6× / 1.4× / 1.6×. Pooling moves little data per tap, so the copies in and out
- * of the module weigh more than for a convolution.
- *
- * @example
- * ```ts
- * wasmPoolPays(64 * 8, window2d('maxPool2d', [24, 24], [2, 2], { stride: 2 })) // true
- * ```
- */
-export function wasmPoolPays(planes: number, g: Window2d): boolean {
-  return planes * g.outH * g.outW * g.kernelH * g.kernelW >= 512
-}
+export { wasmConvPays, wasmPoolPays } from './convState.js'
 
 /**
  * Compiles and instantiates the module synchronously; null when this engine cannot run it.
@@ -220,24 +187,24 @@ function convFrom(exports: ConvExports): ConvKernels {
   }
 
   return {
-    conv2d(x, w, s, y) {
-      check('conv2d', x, w, y)
+    convForward(x, w, s, y) {
+      check('convForward', x, w, y)
       const { plane, outPlane, wLen } = sizes(s)
       const [c, o, groups] = groupsOf(s)
       const ok = conv(s, x, c * plane, w, wLen, y, o * outPlane, (k, xp, wp, yp, cols) =>
         exports.convForward(k, c, o, groups, xp, wp, yp, cols))
       if (!ok) convForward(x, w, s, y) // past what a 32-bit memory holds: the JavaScript kernel
     },
-    conv2dBackwardInput(dy, w, s, dx) {
-      check('conv2dBackwardInput', dy, w, dx)
+    convBackwardInput(dy, w, s, dx) {
+      check('convBackwardInput', dy, w, dx)
       const { plane, outPlane, wLen } = sizes(s)
       const [c, o, groups] = groupsOf(s)
       const ok = conv(s, dy, o * outPlane, w, wLen, dx, c * plane, (k, dyp, wp, dxp, cols) =>
         exports.convBackwardInput(k, c, o, groups, dyp, wp, dxp, cols))
       if (!ok) convBackwardInput(dy, w, s, dx)
     },
-    conv2dBackwardFilter(x, dy, s, dw) {
-      check('conv2dBackwardFilter', x, dy, dw)
+    convBackwardFilter(x, dy, s, dw) {
+      check('convBackwardFilter', x, dy, dw)
       const { plane, outPlane, wLen } = sizes(s)
       const [c, o, groups] = groupsOf(s)
       const ok = convFilter(s, x, c * plane, dy, o * outPlane, dw, wLen, c, o, groups)

@@ -1,0 +1,21 @@
+/**
+ * Loads the Wasm conv and pooling kernels for the seam, called by the convolution and pooling ops
+ * (so the module bytes arrive with those ops, never with the kernel table alone).
+ * @module
+ */
+import { convState } from './convState.js'
+import { wasmState } from './state.js'
+import { loadWasmConvSync } from './wasmConv.js'
+
+/**
+ * Loads the kernels synchronously on the first call that may use them (Wasm allowed, not tried
+ * yet); later calls do nothing.
+ *
+ * @example
+ * ```ts
+ * prepareWasmConv() // convState.kernels is now ConvKernels, or null without Wasm SIMD
+ * ```
+ */
+export function prepareWasmConv(): void {
+  if (wasmState.allowed && convState.kernels === undefined) convState.kernels = loadWasmConvSync()
+}
