@@ -17,8 +17,9 @@
  * {@link kernelBackend} says which one runs. Two more Wasm families load with it: the float32
  * elementwise ops (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul, div over 64+
  * elements), and the fused optimizer updates ({@link fusedKernels}) that @gd/optimizers' loops ask for.
- * Convolutions and pooling have a Wasm module of their own (`kernels/wasm/wasmConv.ts`), loaded on
- * the first float32 convolution or pooling big enough to pay, or by {@link initWasm}.
+ * Convolutions and pooling have a Wasm module of their own (`kernels/wasm/wasmConv.ts`), loaded by
+ * the first float32 convolution or pooling op (not by this table, so that bundles that only multiply
+ * matrices stay free of it) or by {@link initWasm}.
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
