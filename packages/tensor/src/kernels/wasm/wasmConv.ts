@@ -8,7 +8,9 @@
  * never cross to JavaScript. What does cross is the operands and the result, in chunks of samples
  * (or planes, for pooling) of about {@link CHUNK} floats, so the memory stays small and each chunk is
  * still in cache when the kernel reads it. The filter (and for its gradient, the accumulated result)
- * stays in the module for the whole call.
+ * stays in the module for the whole call. The module's memory grows to what the largest call needed
+ * (a chunk, the filter and one sample's columns) and is kept for the next; past what a 32-bit
+ * memory can hold, the JavaScript kernel runs instead.
  *
  * Results: pooling is bit-identical to the JavaScript kernels (max pooling moves values; average
  * pooling sums and divides in float64 as they do). Convolutions sum in float32 where the JavaScript
