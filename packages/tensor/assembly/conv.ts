@@ -106,6 +106,11 @@ function im2col(x: usize, channels: i32, cols: usize): void {
         const x0 = kj * DW - PL
         const lo = firstInside(x0, SW, OW)
         const hi = endInside(x0, SW, W, OW, lo)
+        if (SW == 1 && lo == 0 && hi == OW && PT == 0 && (OH - 1) * SH + ki * DH < H) {
+          // every tap of this row is inside the plane (an unpadded, stride-1 row): plain copies
+          for (let oy = 0; oy < OH; oy++, dst = at(dst, OW)) copy(dst, at(base, (oy * SH + ki * DH) * W + x0), OW)
+          continue
+        }
         for (let oy = 0; oy < OH; oy++, dst = at(dst, OW)) {
           const iy = oy * SH - PT + ki * DH
           if (iy < 0 || iy >= H) {
