@@ -142,6 +142,11 @@ function col2im(cols: usize, channels: i32, dx: usize): void {
         const x0 = kj * DW - PL
         const lo = firstInside(x0, SW, OW)
         const hi = endInside(x0, SW, W, OW, lo)
+        if (SW == 1 && lo == 0 && hi == OW && PT == 0 && (OH - 1) * SH + ki * DH < H) {
+          // every tap of this row is inside the plane: plain adds
+          for (let oy = 0; oy < OH; oy++, src = at(src, OW)) addTo(at(base, (oy * SH + ki * DH) * W + x0), src, OW)
+          continue
+        }
         for (let oy = 0; oy < OH; oy++, src = at(src, OW)) {
           const iy = oy * SH - PT + ki * DH
           if (iy < 0 || iy >= H) continue
