@@ -1,7 +1,8 @@
 // Size budgets: each package.json lists what a user may import and how many gzipped bytes that may
 // cost once bundled and minified by esbuild (tree-shaking on). "absent" lists strings that must not be
 // in that bundle, proving unused code is dropped. A budget marked "pending" (a target not met yet,
-// with the reason) is measured and reported as PENDING but does not fail the run.
+// with the reason) is measured and reported as PENDING but does not fail the run. "note" says where a
+// budget's bytes go; it is for readers and is not checked.
 import { buildSync } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { writeFileSync } from 'node:fs'

@@ -54,7 +54,8 @@ describe('reductions', () => {
 
   it('sum and mean over leading axes of a contiguous tensor (summed row by row) equal the strided path bit for bit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), (a, b, c) => {
+      // a ≥ 2: a single row of the wide tensor would slice to a contiguous view
+      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), (a, b, c) => {
         const wide = T.tensor(Float32Array.from({ length: a * b * (c + 1) }, (_, i) => Math.fround(Math.sin(i * 1.7) * 100)), { shape: [a, b, c + 1] })
         const strided = T.slice(wide, [0, 0, 0], [a, b, c]) // not contiguous: the transposing path
         const dense = T.tensor(strided.data, { shape: [a, b, c] })

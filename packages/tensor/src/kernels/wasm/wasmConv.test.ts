@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { window2d, type Window2d } from '../../window2d.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from '../conv.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
-import { CHUNK, loadWasmConv, loadWasmConvSync, wasmConvPays, wasmPoolPays } from './wasmConv.js'
+import { wasmConvPays, wasmPoolPays } from './convState.js'
+import { CHUNK, loadWasmConv, loadWasmConvSync } from './wasmConv.js'
 
 afterEach(() => vi.restoreAllMocks())
 

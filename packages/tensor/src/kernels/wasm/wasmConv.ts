@@ -22,7 +22,7 @@ import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, 
 import type { FloatArray } from '../gemm.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
 import { convWasmBase64 } from './convWasm.js'
-import { base64Bytes, ensureBytes, instantiate, instantiateSync, type WasmMemory } from './load.js'
+import { ensureBytes, load, loadSync, type WasmMemory } from './load.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ConvExports {
@@ -55,8 +55,6 @@ export interface ConvKernels {
 /** Floats of operands and results per chunk (1 MiB: the chunk just copied in is still in L2). */
 export const CHUNK = 1 << 18
 
-export { wasmConvPays, wasmPoolPays } from './convState.js'
-
 /**
  * Compiles and instantiates the module synchronously; null when this engine cannot run it.
  *
@@ -66,8 +64,7 @@ export { wasmConvPays, wasmPoolPays } from './convState.js'
  * ```
  */
 export function loadWasmConvSync(): ConvKernels | null {
-  const exports = instantiateSync<ConvExports>(base64Bytes(convWasmBase64))
-  return exports && convFrom(exports)
+  return loadSync(convWasmBase64, convFrom)
 }
 
 /**
@@ -79,8 +76,7 @@ export function loadWasmConvSync(): ConvKernels | null {
  * ```
  */
 export async function loadWasmConv(): Promise<ConvKernels | null> {
-  const exports = await instantiate<ConvExports>(base64Bytes(convWasmBase64))
-  return exports && convFrom(exports)
+  return load(convWasmBase64, convFrom)
 }
 
 function align16(bytes: number): number {
