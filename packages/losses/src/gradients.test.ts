@@ -1,7 +1,6 @@
 import { grad, gradcheck, gradgradcheck, logSoftmax, type Var } from '@gd/autograd'
-import { anywhere, awayFromZero, positive, valuesArb, type Domain } from '@gd/testing'
+import { anywhere, awayFromZero, gradientTable, positive, type Domain, type GradientRow } from '@gd/testing'
 import { Tensor, tensor } from '@gd/tensor'
-import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as losses from './index.js'
 
@@ -11,15 +10,7 @@ const signs = f64([1, -1, 1, -1, -1, 1])
 const unitInterval: Domain = { min: 0.05, max: 0.95 }
 const distributions = f64([0.2, 0.3, 0.5, 0.6, 0.4, 0, 0.1, 0.1, 0.8], [3, 3])
 
-/** One row per loss: how to call it on float64 inputs, and where its inputs are smooth. */
-interface Row {
-  /** The loss applied to traced inputs (fixed constants such as labels are closed over). */
-  f: (...xs: Var[]) => Var
-  /** Shape and domain of each differentiated input. */
-  inputs: [number[], Domain][]
-}
-
-const table: Record<string, Row> = {
+const table: Record<string, GradientRow<Var>> = {
   mse: { f: (p, t) => losses.mse(p!, t!), inputs: [[[2, 3], anywhere], [[2, 3], anywhere]] },
   // |d| has a kink at d = 0: predictions stay ≥ 0.2 away from targets of 0.
   mae: { f: (p) => losses.mae(p!, f64([0, 0, 0, 0, 0, 0], [2, 3])), inputs: [[[2, 3], awayFromZero]] },
@@ -57,29 +48,9 @@ const table: Record<string, Row> = {
 /** Exports that are not losses: types' helpers and checks. */
 const helpers = ['checkReduction', 'checkPair', 'pair', 'reduceLoss', 'checkOptions', 'checkNumber', 'checkBoolean', 'classTargets', 'requireLabels', 'crossEntropy']
 
-describe('gradients of every loss (float64)', () => {
-  it('covers every exported loss (meta-test)', () => {
-    const functions = Object.entries(losses)
-      .filter(([, v]) => typeof v === 'function')
-      .map(([k]) => k)
-      .filter((k) => !helpers.includes(k))
-    expect(functions.sort()).toEqual(Object.keys(table).sort())
-  })
+gradientTable({ title: 'gradients of every loss (float64)', module: losses, exempt: helpers, rows: table, checks: { gradcheck, gradgradcheck } })
 
-  for (const [name, row] of Object.entries(table)) {
-    it(`${name}: gradcheck and gradgradcheck on random inputs`, () => {
-      const arb = fc.tuple(...row.inputs.map(([shape, domain]) => valuesArb(shape, domain)))
-      fc.assert(
-        fc.property(arb, (xs) => {
-          const inputs = xs as Tensor[]
-          expect(gradcheck(row.f, inputs)).toBe(true)
-          expect(gradgradcheck(row.f, inputs)).toBe(true)
-        }),
-        { numRuns: 8 },
-      )
-    })
-  }
-
+describe('gradients of the losses by hand', () => {
   it('sigmoidBinaryCrossEntropy has gradient σ(z) − y and softmaxCrossEntropy softmax(z) − q (sum reduction)', () => {
     const y = f64([1, 0, 0.5])
     const g = grad((z: Var) => losses.sigmoidBinaryCrossEntropy(z, y, { reduction: 'sum' }))(f64([-2, 0, 3]))

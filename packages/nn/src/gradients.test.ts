@@ -2,10 +2,8 @@
 // (gradcheck) and second order (gradgradcheck) on random inputs, as @gd/losses checks its losses.
 // Parameter-free layers wrap @gd/autograd ops, which its own property suite checks.
 import { add, gradcheck, gradgradcheck, type Var } from '@gd/autograd'
-import { anywhere, valuesArb, type Domain } from '@gd/testing'
+import { anywhere, gradientTable, type Domain, type GradientRow } from '@gd/testing'
 import { Tensor, tensor } from '@gd/tensor'
-import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
 import * as nn from './index.js'
 
 const f64 = (values: number[], shape: number[]): Tensor => tensor(values, { dtype: 'float64', shape })
@@ -13,14 +11,6 @@ const steps = (shape: number[], step: number): Tensor =>
   f64(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * step), shape)
 /** Small noise added to `steps`, so every channel's batch variance stays far from 0 (σ² ≥ 0.25 or so). */
 const jitter: Domain = { min: -0.2, max: 0.2 }
-
-/** One row per layer: how to call it on float64 inputs, and where its inputs are smooth. */
-interface Row {
-  /** The layer applied to traced inputs (fixed constants are closed over). */
-  f: (...xs: Var[]) => Var
-  /** Shape and domain of each differentiated input. */
-  inputs: [number[], Domain][]
-}
 
 const bn2 = nn.batchNorm(3)
 const bn4 = nn.batchNorm(2)
@@ -30,7 +20,7 @@ const chain = nn.sequential(nn.linear(3, 2), nn.batchNorm(2))
 const chainX = f64([1, 0, 2, -1, 3, 0.5, 0, 2, -2, 1, 1, 1], [4, 3])
 const runningState = { mean: f64([0.5, -1, 2], [3]), variance: f64([1, 0.5, 2], [3]) }
 
-const table: Record<string, Row> = {
+const table: Record<string, GradientRow<Var>> = {
   linear: { f: (x, w, b) => lin.apply({ w: w!, b: b! }, x!), inputs: [[[2, 3], anywhere], [[3, 2], anywhere], [[2], anywhere]] },
   conv2d: { f: (x, w, b) => conv.apply({ w: w!, b: b! }, x!), inputs: [[[1, 2, 3, 3], anywhere], [[3, 2, 2, 2], anywhere], [[3], anywhere]] },
   // Training: the gradient flows through the batch mean and variance of each channel.
@@ -59,26 +49,4 @@ const covered = [
   'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'softplus', 'softmax', 'logSoftmax',
 ]
 
-describe('gradients of every layer with parameters (float64)', () => {
-  it('covers every exported layer (meta-test)', () => {
-    const functions = Object.entries(nn)
-      .filter(([, v]) => typeof v === 'function')
-      .map(([k]) => k)
-      .filter((k) => !covered.includes(k))
-    expect(functions.sort()).toEqual(Object.keys(table).filter((k) => !k.includes(' ')).sort())
-  })
-
-  for (const [name, row] of Object.entries(table)) {
-    it(`${name}: gradcheck and gradgradcheck on random inputs`, () => {
-      const arb = fc.tuple(...row.inputs.map(([shape, domain]) => valuesArb(shape, domain)))
-      fc.assert(
-        fc.property(arb, (xs) => {
-          const inputs = xs as Tensor[]
-          expect(gradcheck(row.f, inputs)).toBe(true)
-          expect(gradgradcheck(row.f, inputs)).toBe(true)
-        }),
-        { numRuns: 8 },
-      )
-    })
-  }
-})
+gradientTable({ title: 'gradients of every layer with parameters (float64)', module: nn, exempt: covered, rows: table, checks: { gradcheck, gradgradcheck } })
