@@ -1,4 +1,5 @@
-import { treeLeaves, type Tree } from '@gd/tensor'
+import type { Tree } from '@gd/tensor'
+import { leavesOf } from './internal/tree.js'
 import { elementwise } from './elementwise.js'
 import { paramLeaves, type FloatArray } from './leaves.js'
 import { maskLeaves, type Mask } from './mask.js'
@@ -85,7 +86,7 @@ export function decayTransform(
  * decayAll({ w: tensor([1]), b: tensor([0]) }) // [true, true]
  * ```
  */
-export const decayAll = (params: Tree): boolean[] => treeLeaves(params).map(() => true)
+export const decayAll = (params: Tree): boolean[] => leavesOf(params).map(() => true)
 
 /**
  * Adds decayed weights to the updates, u = g + λ θ, on the leaves `mask` selects. Placed after an

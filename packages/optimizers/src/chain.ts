@@ -1,4 +1,5 @@
-import { Tensor, allocate, treeLeaves, type Tree } from '@gd/tensor'
+import type { Tensor, Tree } from '@gd/tensor'
+import { leavesOf, tensorLike } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
@@ -32,7 +33,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
       const got = Array.isArray(state) ? `an array of length ${state.length}` : typeof state
       throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
     }
-    const entry = new Set(treeLeaves(grads))
+    const entry = new Set(leavesOf(grads))
     const states: unknown[] = []
     let updates = grads
     for (let i = 0; i < count; i++) {
@@ -75,7 +76,7 @@ const owned = /* @__PURE__ */ new WeakSet<Tensor>()
 
 /** Marks (or unmarks) a tree's leaves as scratch of the running chain, except those in `keep`. */
 function mark(tree: Tree, keep: ReadonlySet<Tensor>, on: boolean): void {
-  for (const t of treeLeaves(tree)) {
+  for (const t of leavesOf(tree)) {
     if (keep.has(t)) continue
     if (on) owned.add(t)
     else owned.delete(t)
@@ -97,5 +98,5 @@ function mark(tree: Tree, keep: ReadonlySet<Tensor>, on: boolean): void {
 export function outputFor(fn: string, g: Tensor): Tensor {
   floatData(fn, g)
   if (owned.has(g)) return g
-  return new Tensor(allocate(g.dtype as 'float32' | 'float64', g.size), g.shape, g.dtype)
+  return tensorLike(g)
 }

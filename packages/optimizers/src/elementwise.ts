@@ -1,4 +1,5 @@
-import { treeLeaves, type Tree } from '@gd/tensor'
+import type { Tree } from '@gd/tensor'
+import { leavesOf } from './internal/tree.js'
 import { checkSizes, floatData, mapLeaves, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -52,7 +53,7 @@ export function elementwise<S>(
       if (options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
       return new Array<null>(n).fill(null)
     }
-    const ps = treeLeaves(params).map((p) => floatData(fn, p))
+    const ps = leavesOf(params).map((p) => floatData(fn, p))
     if (ps.length !== n) throw new Error(`${fn}: expected ${n} parameter leaves (one per gradient), got ${ps.length}`)
     return ps
   }
@@ -61,7 +62,7 @@ export function elementwise<S>(
     update(grads, state, params, extra) {
       const expected = options.sizes?.(state) ?? null
       const { state: next, kernel } = prepare(state, extra)
-      const ps = paramData(params, treeLeaves(grads).length)
+      const ps = paramData(params, leavesOf(grads).length)
       const updates = mapLeaves(fn, grads, expected, (g, k) => {
         const out = outputFor(fn, g)
         kernel(k, floatData(fn, g), floatData(fn, out), null, 1, ps[k] ?? null)
@@ -70,7 +71,7 @@ export function elementwise<S>(
       return { updates, state: next }
     },
     applyScaledInPlace(grads, state, params, factor, extra) {
-      const gs = treeLeaves(grads)
+      const gs = leavesOf(grads)
       const expected = options.sizes?.(state)
       if (expected) checkSizes(fn, gs, expected)
       const { state: next, kernel } = prepare(state, extra)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Tensor, tensor } from '@gd/tensor'
+import { Tensor, tensor, treeLeaves } from '@gd/tensor'
 import { buffersLike, copiesOf, floatData, mapLeaves, outputFor, paramLeaves } from './index.js'
 
 describe('leaf helpers', () => {
@@ -27,6 +27,18 @@ describe('leaf helpers', () => {
     mapLeaves('f', { a: tensor([1]), b: [tensor([2, 3])] }, [1, 2], (g, i) => (seen.push(i), g))
     expect(seen).toEqual([0, 1])
     expect(() => mapLeaves('f', { a: tensor([1]) }, [2], (g) => g)).toThrow('f: leaf 0 has 1 elements but the state was built for 2')
+  })
+
+  it('walks trees in treeLeaves\' order and names a leaf that is no float tensor', () => {
+    const tree = { b: [tensor([1]), { z: tensor([1, 2]), a: tensor([1, 2, 3]) }], a: tensor([1, 2, 3, 4]) }
+    expect(buffersLike('f', tree).map((b) => b.length)).toEqual(treeLeaves(tree).map((t) => t.size)) // [1, 2, 3, 4]
+    const r = mapLeaves('f', tree, null, (g) => outputFor('f', g)) as typeof tree
+    expect(r.b[1]!).toHaveProperty('a.shape', [3])
+    expect(r.a).toBeInstanceOf(Tensor)
+    expect(() => buffersLike('f', { w: 3 } as never)).toThrow('f: expected float32 or float64 tensors, got number')
+    expect(() => buffersLike('f', { w: [null] } as never)).toThrow('f: expected float32 or float64 tensors, got null')
+    expect(() => buffersLike('f', new Map() as never)).toThrow('f: expected float32 or float64 tensors, got Map')
+    expect(() => mapLeaves('f', undefined as never, [1], (g) => g)).toThrow('f: expected float32 or float64 tensors, got undefined')
   })
 
   it('paramLeaves asks for params', () => {

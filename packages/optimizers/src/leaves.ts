@@ -1,4 +1,5 @@
-import { Tensor, allocate, treeLeaves, treeMap, type Tree } from '@gd/tensor'
+import type { Tensor, Tree } from '@gd/tensor'
+import { bufferLike, leavesOf, mapTree } from './internal/tree.js'
 
 /** The storage of a float tensor; optimizer state buffers have the dtype of their parameter. */
 export type FloatArray = Float32Array | Float64Array
@@ -6,7 +7,8 @@ export type FloatArray = Float32Array | Float64Array
 /**
  * The elements of a float tensor, as a typed array that must not be written.
  *
- * @throws Error `<fn>: expected float32 or float64 tensors, got <dtype>` for int32 and bool.
+ * @throws Error `<fn>: expected float32 or float64 tensors, got <dtype>` for int32 and bool (for a
+ * leaf that is no tensor: `got number`, `got null`, `got Map`, ...).
  * @example
  * ```ts
  * import { floatData } from '@gd/optimizers'
@@ -15,10 +17,17 @@ export type FloatArray = Float32Array | Float64Array
  * ```
  */
 export function floatData(fn: string, t: Tensor): FloatArray {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    throw new Error(`${fn}: expected float32 or float64 tensors, got ${t.dtype}`)
+  return checkFloat(fn, t).data as FloatArray
+}
+
+/** Throws unless `t` is a float32 or float64 tensor, naming what it is instead. */
+function checkFloat(fn: string, t: Tensor): Tensor {
+  const d = (t as { dtype?: unknown } | null)?.dtype
+  if (d !== 'float32' && d !== 'float64') {
+    const what = typeof t !== 'object' ? typeof t : t === null ? 'null' : (d ?? t.constructor.name)
+    throw new Error(`${fn}: expected float32 or float64 tensors, got ${what}`)
   }
-  return t.data as FloatArray
+  return t
 }
 
 /**
@@ -33,9 +42,9 @@ export function floatData(fn: string, t: Tensor): FloatArray {
  * ```
  */
 export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
-  return treeLeaves(params).map((p) => {
+  return leavesOf(params).map((p) => {
     floatData(fn, p)
-    const b = allocate(p.dtype as 'float32' | 'float64', p.size)
+    const b = bufferLike(p)
     if (fill !== 0) b.fill(fill)
     return b
   })
@@ -52,7 +61,7 @@ export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
  * ```
  */
 export function copiesOf(fn: string, params: Tree): FloatArray[] {
-  return treeLeaves(params).map((p) => floatData(fn, p).slice())
+  return leavesOf(params).map((p) => floatData(fn, p).slice())
 }
 
 /**
@@ -73,13 +82,13 @@ export function mapLeaves(
   sizes: readonly number[] | null,
   f: (g: Tensor, i: number) => Tensor,
 ): Tree {
-  if (sizes !== null) checkSizes(fn, treeLeaves(grads), sizes)
+  if (sizes !== null) checkSizes(fn, leavesOf(grads), sizes)
   let i = 0
-  return treeMap((g) => f(g, i++), grads)
+  return mapTree(grads, (g) => f(g, i++))
 }
 
 /**
- * Throws when `leaves` do not have the sizes the state was built for.
+ * Throws when `leaves` are not float tensors of the sizes the state was built for.
  *
  * @example
  * ```ts
@@ -93,7 +102,7 @@ export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonl
     throw new Error(`${fn}: expected ${sizes.length} gradient leaves (as at init), got ${leaves.length}`)
   }
   leaves.forEach((g, i) => {
-    if (g.size !== sizes[i]) {
+    if (checkFloat(fn, g).size !== sizes[i]) {
       throw new Error(`${fn}: leaf ${i} has ${g.size} elements but the state was built for ${sizes[i]}`)
     }
   })
@@ -123,5 +132,5 @@ export const sizes = (bs: readonly FloatArray[]): number[] => bs.map((b) => b.le
  */
 export function paramLeaves(fn: string, params: Tree | undefined): Tensor[] {
   if (params === undefined) throw new Error(`${fn}: needs params, got undefined`)
-  return treeLeaves(params)
+  return leavesOf(params)
 }
