@@ -1,4 +1,4 @@
-import { checkOptions, finite } from './internal/check.js'
+import { finite, readOptions } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link constant}. */
@@ -23,10 +23,10 @@ export interface ConstantOptions {
  * ```
  */
 export function constant(options: number | ConstantOptions): Schedule {
-  const raw = typeof options === 'number' ? options : checkOptions('constant', options, ['value']).value
-  const value = finite('constant', 'value', raw)
+  const name = 'constant'
+  const { value } = readOptions(name, typeof options === 'number' ? { value: options } : options, { value: finite })
   return (step) => {
-    checkStep('constant', step)
+    checkStep(name, step)
     return value
   }
 }

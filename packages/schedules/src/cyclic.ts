@@ -1,4 +1,4 @@
-import { finite, inInterval, oneOf, positiveInteger, readOptions, unchecked } from './internal/check.js'
+import { finite, inInterval, isFunction, oneOf, positiveInteger, readOptions } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** The amplitude policies of {@link cyclic}. */
@@ -59,21 +59,18 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
-  const { init, peak, stepSizeUp: up, mode, gamma, scaleMode } = readOptions(name, options, {
+  const o = readOptions(name, options, {
     init: finite,
     peak: finite,
     stepSizeUp: [positiveInteger, 2000],
-    stepSizeDown: unchecked, // defaults to stepSizeUp, checked below
+    stepSizeDown: [positiveInteger], // defaults to stepSizeUp
     mode: [oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'],
     gamma: [inInterval('(0, 1]'), 1],
-    scaleFn: unchecked,
+    scaleFn: [isFunction],
     scaleMode: [oneOf(['cycle', 'iterations']), 'cycle'],
   })
-  const down = positiveInteger(name, 'stepSizeDown', options.stepSizeDown ?? up)
-  const custom = options.scaleFn
-  if (custom !== undefined && typeof custom !== 'function') {
-    throw new Error(`${name}: scaleFn must be a function, got ${String(custom)}`)
-  }
+  const { init, peak, stepSizeUp: up, mode, gamma, scaleFn: custom, scaleMode } = o
+  const down = o.stepSizeDown ?? up
   const length = up + down
   const scale = (step: number, cycle: number): number => {
     if (custom !== undefined) return custom(scaleMode === 'cycle' ? cycle : step)

@@ -79,10 +79,10 @@ describe('exponentialDecay', () => {
       'exponentialDecay: end must be a finite number, got NaN',
     )
     expect(() => exponentialDecay({ init: 1, decaySteps: 1, decayRate: 0.5, end: 2 })).toThrow(
-      'exponentialDecay: end must not exceed init when decayRate < 1, got end 2 > init 1',
+      'exponentialDecay: end must be at most init (1) when decayRate < 1, got 2',
     )
     expect(() => exponentialDecay({ init: 1, decaySteps: 1, decayRate: 2, end: 0.5 })).toThrow(
-      'exponentialDecay: end must not be below init when decayRate > 1, got end 0.5 < init 1',
+      'exponentialDecay: end must be at least init (1) when decayRate > 1, got 0.5',
     )
   })
 })

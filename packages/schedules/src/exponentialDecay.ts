@@ -1,4 +1,4 @@
-import { finite, isBoolean, nonNegativeInteger, positive, positiveInteger, readOptions, unchecked } from './internal/check.js'
+import { fail, finite, isBoolean, nonNegativeInteger, positive, positiveInteger, readOptions } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link exponentialDecay}. */
@@ -44,20 +44,17 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
-  const { init, decaySteps, decayRate, transitionBegin: begin, staircase } = readOptions(name, options, {
+  const { init, decaySteps, decayRate, transitionBegin: begin, staircase, end } = readOptions(name, options, {
     init: finite,
     decaySteps: positiveInteger,
     decayRate: positive,
     transitionBegin: [nonNegativeInteger, 0],
     staircase: [isBoolean, false],
-    end: unchecked, // optional, checked below
+    end: [finite],
   })
-  const end = options.end === undefined ? undefined : finite(name, 'end', options.end)
-  if (end !== undefined && decayRate < 1 && end > init) {
-    throw new Error(`${name}: end must not exceed init when decayRate < 1, got end ${end} > init ${init}`)
-  }
-  if (end !== undefined && decayRate > 1 && end < init) {
-    throw new Error(`${name}: end must not be below init when decayRate > 1, got end ${end} < init ${init}`)
+  const decays = decayRate < 1
+  if (end !== undefined && (decays ? end > init : decayRate > 1 && end < init)) {
+    fail(name, 'end', `${decays ? 'at most' : 'at least'} init (${init}) when decayRate ${decays ? '<' : '>'} 1`, end)
   }
   return (step) => {
     checkStep(name, step)
@@ -65,6 +62,6 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
     const p = staircase ? Math.floor(elapsed / decaySteps) : elapsed / decaySteps
     const value = elapsed <= 0 ? init : init * decayRate ** p
     if (end === undefined) return value
-    return decayRate < 1 ? Math.max(value, end) : Math.min(value, end)
+    return decays ? Math.max(value, end) : Math.min(value, end)
   }
 }

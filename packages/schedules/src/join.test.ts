@@ -56,12 +56,14 @@ describe('join', () => {
   })
 
   it('rejects bad options', () => {
-    expect(() => join({ schedules: [], boundaries: [] })).toThrow('join: schedules must be a non-empty list, got []')
+    expect(() => join({ schedules: [], boundaries: [] })).toThrow(
+      'join: schedules must be a list of 1 schedule (one more than boundaries), got []',
+    )
     expect(() => join({ schedules: [constant(1), 3 as unknown as Schedule], boundaries: [5] })).toThrow(
       'join: schedules[1] must be a schedule (a function of the step), got 3',
     )
     expect(() => join({ schedules: [constant(1), constant(2)], boundaries: [] })).toThrow(
-      'join: boundaries must number one fewer than schedules (1), got 0',
+      'join: schedules must be a list of 1 schedule (one more than boundaries), got [a function,a function]',
     )
     expect(() => join({ schedules: [constant(1), constant(2), constant(3)], boundaries: [9, 3] })).toThrow(
       'join: boundaries must be strictly increasing positive integers, got [9,3]',

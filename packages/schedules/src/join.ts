@@ -1,13 +1,13 @@
-import { checkOptions, increasingSteps, isSchedule } from './internal/check.js'
+import { increasingSteps, isSchedule, onePerPiece, readOptions } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link join}. */
 export interface JoinOptions {
-  /** The schedules to run one after another; at least one. */
-  schedules: readonly Schedule[]
-  /** Steps where the next schedule takes over; strictly increasing positive integers, one fewer than schedules. */
+  /** Steps where the next schedule takes over; strictly increasing positive integers. */
   boundaries: readonly number[]
+  /** The schedules to run one after another; one more than boundaries. */
+  schedules: readonly Schedule[]
 }
 
 /**
@@ -21,8 +21,8 @@ export interface JoinOptions {
  * `join_schedules(schedules, boundaries)` and PyTorch's `SequentialLR(schedulers, milestones)`
  * in step counting (the next schedule sees step 0 at its boundary).
  *
- * @throws Error when `schedules` is empty or holds a non-function, or `boundaries` are not
- * strictly increasing positive integers one fewer than `schedules`.
+ * @throws Error when `boundaries` are not strictly increasing positive integers, or `schedules`
+ * is not a list of functions one longer than `boundaries`.
  * @example
  * ```ts
  * import { constant, join, linear } from '@gd/schedules'
@@ -36,23 +36,14 @@ export interface JoinOptions {
  */
 export function join(options: JoinOptions): Schedule {
   const name = 'join'
-  checkOptions(name, options, ['schedules', 'boundaries'])
-  const given = options.schedules
-  if (!Array.isArray(given) || given.length === 0) {
-    throw new Error(`${name}: schedules must be a non-empty list, got ${Array.isArray(given) ? '[]' : String(given)}`)
-  }
-  const schedules = given.map((s, i) => isSchedule(name, `schedules[${i}]`, s))
-  const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
-  if (boundaries.length !== schedules.length - 1) {
-    throw new Error(
-      `${name}: boundaries must number one fewer than schedules (${schedules.length - 1}), got ${boundaries.length}`,
-    )
-  }
+  const { boundaries, schedules } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    schedules: onePerPiece('schedule', isSchedule),
+  })
+  const starts = [0, ...boundaries]
   return (step) => {
     checkStep(name, step)
     const k = countAtOrBelow(boundaries, step)
-    const schedule = schedules[k]
-    if (schedule === undefined) return Number.NaN // unreachable: k ≤ boundaries.length
-    return schedule(step - (k === 0 ? 0 : (boundaries[k - 1] ?? 0)))
+    return schedules[k]!(step - starts[k]!)
   }
 }

@@ -1,5 +1,5 @@
-import { checkOptions, finite, inInterval, isBoolean, oneOf, positive, positiveInteger } from './internal/check.js'
-import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
+import { fail, finite, inInterval, isBoolean, oneOf, positive, positiveInteger, readOptions } from './internal/check.js'
+import { interpolations, through, type Interpolation } from './internal/interpolate.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** The phase layout shared by {@link oneCycle} and {@link oneCycleMomentum}. */
@@ -62,16 +62,14 @@ export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
   const name = 'oneCycle'
-  checkOptions(name, options, [...phaseKeys, 'peak', 'divFactor', 'finalDivFactor'])
-  const layout = phaseLayout(name, options)
-  const peak = finite(name, 'peak', options.peak)
-  const start = peak / positive(name, 'divFactor', options.divFactor ?? 25)
-  const floor = start / positive(name, 'finalDivFactor', options.finalDivFactor ?? 1e4)
-  const anchors = layout.threePhase ? [start, peak, start, floor] : [start, peak, floor]
-  return (step) => {
-    checkStep(name, step)
-    return evaluate(layout, anchors, step)
-  }
+  const o = readOptions(name, options, {
+    ...phaseFields,
+    peak: finite,
+    divFactor: [positive, 25],
+    finalDivFactor: [positive, 1e4],
+  })
+  const start = o.peak / o.divFactor
+  return cycle(name, o, start, o.peak, start / o.finalDivFactor)
 }
 
 /**
@@ -98,62 +96,40 @@ export function oneCycle(options: OneCycleOptions): Schedule {
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
-  checkOptions(name, options, [...phaseKeys, 'baseMomentum', 'maxMomentum'])
-  const layout = phaseLayout(name, options)
   const momentum = inInterval('[0, 1]')
-  const base = momentum(name, 'baseMomentum', options.baseMomentum ?? 0.85)
-  const max = momentum(name, 'maxMomentum', options.maxMomentum ?? 0.95)
-  if (base > max) {
-    throw new Error(`${name}: baseMomentum must not exceed maxMomentum, got ${base} > ${max}`)
+  const o = readOptions(name, options, {
+    ...phaseFields,
+    baseMomentum: [momentum, 0.85],
+    maxMomentum: [momentum, 0.95],
+  })
+  const { baseMomentum: base, maxMomentum: max } = o
+  if (base > max) fail(name, 'baseMomentum', `at most maxMomentum (${max})`, base)
+  return cycle(name, o, max, base, max)
+}
+
+const phaseFields = {
+  totalSteps: positiveInteger,
+  pctStart: [inInterval('(0, 1)'), 0.3],
+  interpolation: [oneOf(interpolations), 'cosine'],
+  threePhase: [isBoolean, false],
+} as const
+
+/**
+ * PyTorch's phases: with p = pctStart and T = totalSteps, the values low, high, last sit at steps
+ * 0, p·T − 1 and T − 1 (three-phase: low, high, low, last at 0, p·T − 1, 2p·T − 2, T − 1), and
+ * the value holds at `last` after.
+ */
+function cycle(name: string, phases: Required<OneCyclePhaseOptions>, low: number, high: number, last: number): Schedule {
+  const { totalSteps: total, pctStart: pct, interpolation, threePhase } = phases
+  const rise = pct * total
+  if (rise <= 1) fail(name, 'pctStart · totalSteps', 'above 1 so the rise lasts past step 0', rise)
+  if (threePhase && 2 * rise >= total + 1) {
+    fail(name, '2 · pctStart · totalSteps', `below totalSteps + 1 (${total + 1}) so the last phase has length`, 2 * rise)
   }
-  const anchors = layout.threePhase ? [max, base, max, max] : [max, base, max]
+  const steps = threePhase ? [0, rise - 1, 2 * rise - 2, total - 1, Infinity] : [0, rise - 1, total - 1, Infinity]
+  const values = threePhase ? [low, high, low, last] : [low, high, last]
   return (step) => {
     checkStep(name, step)
-    return evaluate(layout, anchors, step)
+    return through(interpolation, steps, values, step)
   }
-}
-
-const phaseKeys = ['totalSteps', 'pctStart', 'interpolation', 'threePhase'] as const
-
-interface PhaseLayout {
-  /** Step at which each phase ends (fractional, as in PyTorch); the first starts at 0. */
-  ends: readonly number[]
-  interpolation: Interpolation
-  threePhase: boolean
-}
-
-function phaseLayout(name: string, options: OneCyclePhaseOptions): PhaseLayout {
-  const total = positiveInteger(name, 'totalSteps', options.totalSteps)
-  const pct = inInterval('(0, 1)')(name, 'pctStart', options.pctStart ?? 0.3)
-  const interpolation = oneOf(interpolations)(name, 'interpolation', options.interpolation ?? 'cosine')
-  const threePhase = isBoolean(name, 'threePhase', options.threePhase ?? false)
-  const rise = pct * total
-  if (rise <= 1) {
-    const what = 'pctStart · totalSteps must exceed 1 so the rise lasts past step 0'
-    throw new Error(`${name}: ${what}, got ${pct} · ${total} = ${rise}`)
-  }
-  if (threePhase && 2 * rise >= total + 1) {
-    const what = '2 · pctStart · totalSteps must be below totalSteps + 1 so the last phase has length'
-    throw new Error(`${name}: ${what}, got 2 · ${pct} · ${total} = ${2 * rise}`)
-  }
-  const ends = threePhase ? [rise - 1, 2 * rise - 2, total - 1] : [rise - 1, total - 1]
-  return { ends, interpolation, threePhase }
-}
-
-/** PyTorch's phase walk: the first phase whose end is ≥ t, interpolating its two anchors. */
-function evaluate(layout: PhaseLayout, anchors: readonly number[], step: number): number {
-  const { ends, interpolation } = layout
-  const last = ends.length - 1
-  if (step >= (ends[last] ?? 0)) return anchors[last + 1] ?? Number.NaN
-  let start = 0
-  for (let i = 0; i <= last; i++) {
-    const end = ends[i] ?? 0
-    if (step <= end || i === last) {
-      const from = anchors[i] ?? Number.NaN
-      const to = anchors[i + 1] ?? Number.NaN
-      return interpolate(interpolation, from, to, (step - start) / (end - start))
-    }
-    start = end
-  }
-  return Number.NaN // unreachable: the last phase always answers
 }

@@ -1,4 +1,4 @@
-import { checkOptions, finiteList, increasingSteps } from './internal/check.js'
+import { finite, increasingSteps, onePerPiece, readOptions } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
 import { checkStep, type Schedule } from './schedule.js'
 
@@ -33,12 +33,12 @@ export interface PiecewiseConstantOptions {
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const name = 'piecewiseConstant'
-  checkOptions(name, options, ['boundaries', 'values'])
-  const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
-  const count = boundaries.length + 1
-  const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')
+  const { boundaries, values } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    values: onePerPiece('finite number', finite),
+  })
   return (step) => {
     checkStep(name, step)
-    return values[countAtOrBelow(boundaries, step)] ?? Number.NaN
+    return values[countAtOrBelow(boundaries, step)]!
   }
 }

@@ -1,6 +1,5 @@
-import { checkOptions, finiteList, increasingSteps, oneOf } from './internal/check.js'
-import { interpolate, interpolations, type Interpolation } from './internal/interpolate.js'
-import { countAtOrBelow } from './internal/search.js'
+import { finite, increasingSteps, oneOf, onePerPiece, readOptions } from './internal/check.js'
+import { interpolations, through, type Interpolation } from './internal/interpolate.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 export type { Interpolation } from './internal/interpolate.js'
@@ -42,19 +41,14 @@ export interface PiecewiseInterpolateOptions {
  */
 export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
   const name = 'piecewiseInterpolate'
-  checkOptions(name, options, ['boundaries', 'values', 'interpolation'])
-  const boundaries = increasingSteps(name, 'boundaries', options.boundaries)
-  const count = boundaries.length + 1
-  const values = finiteList(name, 'values', options.values, count, 'one more than boundaries')
-  const kind = oneOf(interpolations)(name, 'interpolation', options.interpolation ?? 'linear')
-  const anchors = [0, ...boundaries]
+  const { boundaries, values, interpolation } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    values: onePerPiece('finite number', finite),
+    interpolation: [oneOf(interpolations), 'linear'],
+  })
+  const steps = [0, ...boundaries, Infinity]
   return (step) => {
     checkStep(name, step)
-    const i = countAtOrBelow(anchors, step) - 1
-    const from = values[i] ?? Number.NaN
-    if (i === boundaries.length) return from
-    const start = anchors[i] ?? 0
-    const end = anchors[i + 1] ?? 0
-    return interpolate(kind, from, values[i + 1] ?? Number.NaN, (step - start) / (end - start))
+    return through(interpolation, steps, values, step)
   }
 }

@@ -190,7 +190,7 @@ describe('reduceOnPlateau', () => {
     )
     expect(() => reduceOnPlateau({ init: Number.NaN })).toThrow('reduceOnPlateau: init must be a finite number, got NaN')
     expect(() => reduceOnPlateau({ init: 0.001, minValue: 0.01 })).toThrow(
-      'reduceOnPlateau: init must not be below minValue, got init 0.001 < minValue 0.01',
+      'reduceOnPlateau: init must be at least minValue (0.01), got 0.001',
     )
     const plateau = reduceOnPlateau({ init: 1 })
     expect(() => plateau.step(plateau.init(), Number.NaN)).toThrow(

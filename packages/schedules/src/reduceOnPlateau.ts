@@ -1,4 +1,4 @@
-import { readOptions, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, show } from './internal/check.js'
+import { fail, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, readOptions } from './internal/check.js'
 
 /** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
 export interface ReduceOnPlateauOptions {
@@ -107,18 +107,23 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
     minValue: [nonNegative, 0],
     eps: [nonNegative, 1e-8],
   })
-  const { mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps } = o
+  const { factor, patience, cooldown, minValue, eps } = o
   const init = o.init + 0 // −0 becomes 0, as JSON would make it
-  if (init < minValue) {
-    throw new Error(`${name}: init must not be below minValue, got init ${init} < minValue ${minValue}`)
-  }
+  if (init < minValue) fail(name, 'init', `at least minValue (${minValue})`, init)
+  // Better means below best·(1 − threshold) or best − threshold ('min'), or above
+  // best·(1 + threshold) or best + threshold ('max'); a − b is exactly a + (−b).
+  const min = o.mode === 'min'
+  const threshold = min ? -o.threshold : o.threshold
+  const relative = o.thresholdMode === 'relative'
 
-  const isBetter = (metric: number, best: number | null): boolean => {
-    if (best === null) return true
-    if (mode === 'min') {
-      return thresholdMode === 'relative' ? metric < best * (1 - threshold) : metric < best - threshold
+  const check = (state: ReduceOnPlateauState): ReduceOnPlateauState => {
+    if (typeof state !== 'object' || state === null) fail(name, 'state', 'an object from init() or step()', state)
+    finite(name, 'state.value', state.value)
+    if (state.best !== null) finite(name, 'state.best', state.best)
+    for (const key of ['badSteps', 'cooldownLeft', 'steps', 'reductions'] as const) {
+      nonNegativeInteger(name, `state.${key}`, state[key])
     }
-    return thresholdMode === 'relative' ? metric > best * (threshold + 1) : metric > best + threshold
+    return state
   }
 
   const start = (): ReduceOnPlateauState => ({
@@ -131,33 +136,33 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
   })
 
   const step = (state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState => {
-    checkState(name, state)
+    let { value, best, badSteps, cooldownLeft, steps, reductions } = check(state)
     finite(name, 'metric', metric)
-    const next = { ...state, steps: state.steps + 1 }
-    if (isBetter(metric, state.best)) {
-      next.best = metric === 0 ? 0 : metric // store −0 as 0, which is what JSON would give back
-      next.badSteps = 0
+    const bar = best === null ? 0 : relative ? best * (1 + threshold) : best + threshold
+    if (best === null || (min ? metric < bar : metric > bar)) {
+      best = metric + 0 // −0 is stored as 0, which is what JSON would give back
+      badSteps = 0
     } else {
-      next.badSteps = state.badSteps + 1
+      badSteps++
     }
-    if (next.cooldownLeft > 0) {
-      next.cooldownLeft -= 1
-      next.badSteps = 0 // bad steps during cooldown are not counted
+    if (cooldownLeft > 0) {
+      cooldownLeft--
+      badSteps = 0 // bad steps during cooldown are not counted
     }
-    if (next.badSteps > patience) {
-      const reduced = Math.max(next.value * factor, minValue)
-      if (next.value - reduced > eps) {
-        next.value = reduced
-        next.reductions += 1
+    if (badSteps > patience) {
+      const reduced = Math.max(value * factor, minValue)
+      if (value - reduced > eps) {
+        value = reduced
+        reductions++
       }
-      next.cooldownLeft = cooldown
-      next.badSteps = 0
+      cooldownLeft = cooldown
+      badSteps = 0
     }
-    return next
+    return { value, best, badSteps, cooldownLeft, steps: steps + 1, reductions }
   }
 
   const tracker = (resume?: ReduceOnPlateauState): PlateauTracker => {
-    let current = resume === undefined ? start() : (checkState(name, resume), { ...resume })
+    let current = resume === undefined ? start() : { ...check(resume) }
     return {
       get value() {
         return current.value
@@ -165,23 +170,9 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
       get state() {
         return { ...current }
       },
-      step(metric: number) {
-        current = step(current, metric)
-        return current.value
-      },
+      step: (metric) => (current = step(current, metric)).value,
     }
   }
 
   return { init: start, step, tracker }
-}
-
-function checkState(name: string, state: ReduceOnPlateauState): void {
-  if (typeof state !== 'object' || state === null) {
-    throw new Error(`${name}: state must be an object from init() or step(), got ${show(state)}`)
-  }
-  finite(name, 'state.value', state.value)
-  if (state.best !== null) finite(name, 'state.best', state.best)
-  for (const key of ['badSteps', 'cooldownLeft', 'steps', 'reductions'] as const) {
-    nonNegativeInteger(name, `state.${key}`, state[key])
-  }
 }

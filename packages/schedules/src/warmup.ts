@@ -43,10 +43,7 @@ export function warmup(options: WarmupOptions): Schedule {
     warmupSteps: nonNegativeInteger,
     schedule: isSchedule,
   })
-  const peak = schedule(0)
-  if (!Number.isFinite(peak)) {
-    throw new Error(`${name}: schedule(0) must be a finite number, got ${peak}`)
-  }
+  const peak = finite(name, 'schedule(0)', schedule(0))
   return (step) => {
     checkStep(name, step)
     if (step >= warmupSteps) return schedule(step - warmupSteps)

@@ -66,7 +66,7 @@ describe('warmupCosineDecay', () => {
 
   it('rejects bad options', () => {
     expect(() => warmupCosineDecay({ peak: 1, warmupSteps: 10, totalSteps: 10 })).toThrow(
-      'warmupCosineDecay: totalSteps must exceed warmupSteps, got totalSteps 10 <= warmupSteps 10',
+      'warmupCosineDecay: totalSteps must be above warmupSteps (10), got 10',
     )
     expect(() => warmupCosineDecay({ peak: 1, warmupSteps: 1.5, totalSteps: 10 })).toThrow(
       'warmupCosineDecay: warmupSteps must be a non-negative integer, got 1.5',

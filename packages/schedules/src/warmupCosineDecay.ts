@@ -1,4 +1,4 @@
-import { readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
+import { fail, readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
 import { checkStep, type Schedule } from './schedule.js'
 
 /** Options for {@link warmupCosineDecay}. */
@@ -52,11 +52,7 @@ export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
     end: [finite, 0],
     exponent: [positive, 1],
   })
-  if (totalSteps <= warmupSteps) {
-    throw new Error(
-      `${name}: totalSteps must exceed warmupSteps, got totalSteps ${totalSteps} <= warmupSteps ${warmupSteps}`,
-    )
-  }
+  if (totalSteps <= warmupSteps) fail(name, 'totalSteps', `above warmupSteps (${warmupSteps})`, totalSteps)
   const decaySteps = totalSteps - warmupSteps
   return (step) => {
     checkStep(name, step)

@@ -64,7 +64,7 @@ const cases: [string, (options: never) => unknown, object, string][] = [
     { boundaries: [], values: [1] },
     'boundaries, values, interpolation',
   ],
-  ['join', schedules.join, { schedules: [schedules.constant(1)], boundaries: [] }, 'schedules, boundaries'],
+  ['join', schedules.join, { boundaries: [], schedules: [schedules.constant(1)] }, 'boundaries, schedules'],
   [
     'reduceOnPlateau',
     schedules.reduceOnPlateau,

@@ -9,12 +9,16 @@ export function show(value: unknown): string {
   return String(value)
 }
 
-function fail(fn: string, key: string, what: string, value: unknown): never {
+/** Throws `<fn>: <key> must be <what>, got <value>`. */
+export function fail(fn: string, key: string, what: string, value: unknown): never {
   throw new Error(`${fn}: ${key} must be ${what}, got ${show(value)}`)
 }
 
-/** Checks one option of function `fn` and returns it, or throws `<fn>: <key> must be ..., got ...`. */
-export type Check<T = any> = (fn: string, key: string, value: T) => T
+/**
+ * Checks one option of function `fn` and returns it, or throws `<fn>: <key> must be ..., got ...`.
+ * `read` holds the options read before this one (see {@link readOptions}).
+ */
+export type Check<T = any> = (fn: string, key: string, value: T, read?: any) => T
 
 /** A check that accepts the values `ok` approves and otherwise says they must be `what`. */
 function rule<T>(what: string, ok: (value: T) => boolean): Check<T> {
@@ -28,86 +32,76 @@ export const nonNegative = /* @__PURE__ */ rule<number>('a non-negative finite n
 export const positiveInteger = /* @__PURE__ */ rule<number>('a positive integer', (v) => Number.isSafeInteger(v) && v > 0)
 export const nonNegativeInteger = /* @__PURE__ */ rule<number>('a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0)
 export const isBoolean = /* @__PURE__ */ rule<boolean>('a boolean', (v) => typeof v === 'boolean')
+export const isFunction = /* @__PURE__ */ rule<any>('a function', (v) => typeof v === 'function')
 export const isSchedule = /* @__PURE__ */ rule<any>('a schedule (a function of the step)', (v) => typeof v === 'function')
-/** Accepts anything: the caller checks the option itself. */
-export const unchecked: Check = (_fn, _key, value) => value
 
-/** A number in the interval `interval` (`(0, 1)`, `(0, 1]` or `[0, 1]`). */
+/** A number in the interval `interval`: a square bracket includes its end, a round one excludes it. */
 export function inInterval(interval: '(0, 1)' | '(0, 1]' | '[0, 1]'): Check<number> {
+  const closedLow = interval.startsWith('[')
+  const closedHigh = interval.endsWith(']')
   return rule(
     `in ${interval}`,
-    (v) => typeof v === 'number' && v <= 1 && (interval === '[0, 1]' ? v >= 0 : v > 0) && (interval !== '(0, 1)' || v < 1),
+    (v) => Number.isFinite(v) && (closedLow ? v >= 0 : v > 0) && (closedHigh ? v <= 1 : v < 1),
   )
 }
 
 /** One of the strings `allowed`; the message lists them as `'a', 'b' or 'c'`. */
 export function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
   const list = allowed.map(show)
-  const words = list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list.at(-1)}` : `${list[0]}`
-  return rule(words, (v) => allowed.includes(v))
+  return rule(`${list.slice(0, -1).join(', ')} or ${list.at(-1)}`, (v) => allowed.includes(v))
 }
 
 /** A list (possibly empty) of strictly increasing positive integer steps, copied. */
 export function increasingSteps(fn: string, key: string, value: readonly number[]): readonly number[] {
-  const ok =
-    Array.isArray(value) &&
-    value.every((b, i) => Number.isSafeInteger(b) && b > 0 && (i === 0 || b > (value[i - 1] ?? 0)))
-  if (!ok) fail(fn, key, 'strictly increasing positive integers', value)
-  return [...value]
-}
-
-/** A list of exactly `length` finite numbers; `why` explains the length in the message. */
-export function finiteList(
-  fn: string,
-  key: string,
-  value: readonly number[],
-  length: number,
-  why: string,
-): readonly number[] {
-  if (!Array.isArray(value) || value.length !== length) {
-    fail(fn, key, `a list of ${length} finite number${length === 1 ? '' : 's'} (${why})`, value)
-  }
-  value.forEach((v, i) => finite(fn, `${key}[${i}]`, v))
-  return [...value]
+  const ok = Array.isArray(value) && value.every((b, i) => Number.isSafeInteger(b) && b > (i === 0 ? 0 : value[i - 1]!))
+  return ok ? [...value] : fail(fn, key, 'strictly increasing positive integers', value)
 }
 
 /**
- * `options` must be a plain object whose keys are all in `keys`, so a misspelt option fails
- * loudly instead of silently taking its default (same message as @gd/optimizers).
+ * A list with one item per piece, that is one more than the `boundaries` read before it, each
+ * passing `item`; copied. `noun` names one item in the message.
  */
-export function checkOptions<T extends object>(fn: string, options: T, keys: readonly string[]): T {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`${fn}: options must be an object, got ${show(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) {
-      throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
+export function onePerPiece<T>(noun: string, item: Check<T>): Check<readonly T[]> {
+  return (fn, key, value, { boundaries }) => {
+    const length = boundaries.length + 1
+    if (!Array.isArray(value) || value.length !== length) {
+      fail(fn, key, `a list of ${length} ${noun}${length === 1 ? '' : 's'} (one more than boundaries)`, value)
     }
+    return value.map((v, i) => item(fn, `${key}[${i}]`, v))
   }
-  return options
 }
 
-/** How {@link readOptions} reads one option: a check, or a check and the default for a missing value. */
-export type Field = Check | readonly [Check, unknown]
+/**
+ * How {@link readOptions} reads one option: a check (required), `[check, default]` (the default
+ * replaces a missing value) or `[check]` (optional: a missing value stays undefined).
+ */
+export type Field = Check | readonly [Check, unknown?]
 
 /**
- * Checks `options` with {@link checkOptions} (the keys of `fields`, in order, are the known ones),
- * then reads every field in that order: the given value, or its default when missing (`??`), passed
- * through its check.
+ * Checks that `options` is a plain object whose keys are all in `fields`, so a misspelt option
+ * fails loudly instead of silently taking its default (same message as @gd/optimizers). Then reads
+ * every field in order: the given value or its default (`??`), passed through its check, which
+ * also sees the fields read before it.
  */
 export function readOptions<T extends object>(
   fn: string,
   options: T,
   fields: { readonly [K in keyof T]-?: Field },
 ): Required<T> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail(fn, 'options', 'an object', options)
+  }
   const keys = Object.keys(fields)
-  checkOptions(fn, options, keys)
-  const given = options as Record<string, unknown>
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
+  }
   const out: Record<string, unknown> = {}
   for (const key of keys) {
-    const field = (fields as Record<string, Field>)[key]!
-    const [check, fallback] = typeof field === 'function' ? [field, undefined] : field
-    out[key] = check(fn, key, given[key] ?? fallback)
+    const field: Field = (fields as Record<string, Field>)[key]!
+    const optional = typeof field !== 'function'
+    const [check, fallback] = optional ? field : [field]
+    const value = (options as Record<string, unknown>)[key] ?? fallback
+    out[key] = value === undefined && optional ? value : check(fn, key, value, out)
   }
   return out as Required<T>
 }

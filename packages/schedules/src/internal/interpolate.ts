@@ -1,4 +1,5 @@
-// Interpolation between two values as a fraction `pct` runs from 0 to 1. Internal.
+// Interpolation between anchor values. Internal.
+import { countAtOrBelow } from './search.js'
 
 /** How a schedule moves between two anchor values: along a straight line or half a cosine. */
 export type Interpolation = 'linear' | 'cosine'
@@ -16,4 +17,14 @@ export function interpolate(kind: Interpolation, start: number, end: number, pct
   if (pct >= 1) return end
   if (kind === 'linear') return (end - start) * pct + start
   return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1)
+}
+
+/**
+ * The value at `step` of the curve through the points (steps[i], values[i]): `steps` rise strictly
+ * from 0 and end with Infinity, so the last value holds for good (its pct is 0 there).
+ */
+export function through(kind: Interpolation, steps: readonly number[], values: readonly number[], step: number): number {
+  const i = countAtOrBelow(steps, step) - 1
+  const start = steps[i]!
+  return interpolate(kind, values[i]!, values[i + 1]!, (step - start) / (steps[i + 1]! - start))
 }
