@@ -1,8 +1,7 @@
 import { coupledL2 } from './addL2.js'
 import { chain, type ChainState } from './chain.js'
 import { bool, hyper, nonNegative, resolveOptions } from './options.js'
-import { adamDefaults, adamRules, scaleByAdam } from './scaleByAdam.js'
-import { scaleByAmsgrad } from './scaleByAmsgrad.js'
+import { adamDefaults, adamMoments, adamRules } from './scaleByAdam.js'
 import { scaleByLearningRate } from './scaleByLearningRate.js'
 import type { Hyper } from './hyper.js'
 import type { GradientTransformation, Optimizer } from './transform.js'
@@ -59,10 +58,9 @@ export const adamOptionRules = {
  */
 export function adam(options?: AdamOptions): Optimizer<ChainState> {
   const o = resolveOptions('adam', options, { learningRate: 1e-3, ...adamDefaults, weightDecay: 0, amsgrad: false }, adamOptionRules)
-  const moments = { beta1: o.beta1, beta2: o.beta2, eps: o.eps, epsRoot: o.epsRoot }
   const links: GradientTransformation<any>[] = []
   if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
-  links.push(o.amsgrad ? scaleByAmsgrad(moments) : scaleByAdam(moments))
+  links.push(adamMoments(o.amsgrad ? 'scaleByAmsgrad' : 'scaleByAdam', o, o.amsgrad))
   links.push(scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -2,8 +2,7 @@ import { addDecayedWeights } from './addDecayedWeights.js'
 import { chain, type ChainState } from './chain.js'
 import { any, resolveOptions } from './options.js'
 import { adamOptionRules } from './adam.js'
-import { adamDefaults, scaleByAdam } from './scaleByAdam.js'
-import { scaleByAmsgrad } from './scaleByAmsgrad.js'
+import { adamDefaults, adamMoments } from './scaleByAdam.js'
 import { scaleByLearningRate } from './scaleByLearningRate.js'
 import type { Hyper } from './hyper.js'
 import type { Mask } from './mask.js'
@@ -46,9 +45,8 @@ export function adamw(options?: AdamwOptions): Optimizer<ChainState> {
     { learningRate: 1e-3, ...adamDefaults, weightDecay: 0.01, amsgrad: false, mask: true },
     { ...adamOptionRules, mask: any },
   )
-  const moments = { beta1: o.beta1, beta2: o.beta2, eps: o.eps, epsRoot: o.epsRoot }
   return chain(
-    o.amsgrad ? scaleByAmsgrad(moments) : scaleByAdam(moments),
+    adamMoments(o.amsgrad ? 'scaleByAmsgrad' : 'scaleByAdam', o, o.amsgrad),
     addDecayedWeights({ weightDecay: o.weightDecay, mask: o.mask }),
     scaleByLearningRate(o.learningRate),
   )

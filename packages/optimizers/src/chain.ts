@@ -27,8 +27,12 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
   const n = links.length
   const last = links[n - 1]
   const before = links[n - 2]
-  /** Runs the first `count` links; `done()` ends the step's scratch marks (the caller's tensors never get one). */
-  const run = (count: number, grads: Tree, state: ChainState, params?: Tree, extra?: UpdateExtra) => {
+  const fuse = last?.factor !== undefined && before?.applyScaledInPlace !== undefined
+  /**
+   * One step: every link's `update` in turn or, `inPlace`, all but the fused tail, which then writes
+   * the parameters. Updates between links are marked as scratch for the step (never the caller's).
+   */
+  const step = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
     if (!Array.isArray(state) || state.length !== n) {
       const got = Array.isArray(state) ? `an array of length ${state.length}` : typeof state
       throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
@@ -36,38 +40,26 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     const entry = new Set(leavesOf(grads))
     const states: unknown[] = []
     let updates = grads
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < (inPlace ? (fuse ? n - 2 : n - 1) : n); i++) {
       const r = links[i]!.update(updates, state[i], params, extra)
       states.push(r.state)
       updates = r.updates
       mark(updates, entry, true)
     }
-    return { updates, states, done: () => mark(updates, entry, false) }
+    if (inPlace && fuse) {
+      const f = last!.factor!(state[n - 1])
+      states.push(before!.applyScaledInPlace!(updates, state[n - 2], params!, f.factor, extra), f.state)
+    } else if (inPlace) {
+      states.push(last!.applyInPlace!(updates, state[n - 1], params!, extra))
+    }
+    mark(updates, entry, false)
+    return { updates, state: states }
   }
   const tx: GradientTransformation<ChainState> = {
     init: (params) => links.map((l) => l.init(params)),
-    update(grads, state, params, extra) {
-      const r = run(n, grads, state, params, extra)
-      r.done()
-      return { updates: r.updates, state: r.states }
-    },
+    update: (grads, state, params, extra) => step(grads, state, params, extra, false),
   }
-  if (last?.factor && before?.applyScaledInPlace) {
-    tx.applyInPlace = (grads, state, params, extra) => {
-      const r = run(n - 2, grads, state, params, extra)
-      const { factor, state: lastState } = last.factor!(state[n - 1])
-      const s = before.applyScaledInPlace!(r.updates, state[n - 2], params, factor, extra)
-      r.done()
-      return [...r.states, s, lastState]
-    }
-  } else if (last?.applyInPlace) {
-    tx.applyInPlace = (grads, state, params, extra) => {
-      const r = run(n - 1, grads, state, params, extra)
-      const s = last.applyInPlace!(r.updates, state[n - 1], params, extra)
-      r.done()
-      return [...r.states, s]
-    }
-  }
+  if (fuse || last?.applyInPlace) tx.applyInPlace = (grads, state, params, extra) => step(grads, state, params, extra, true).state
   return tx
 }
 

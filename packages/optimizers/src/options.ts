@@ -143,13 +143,13 @@ export function describeRange(r: Range): string {
  * ```
  */
 export function inRange(x: number, r: Range): boolean {
-  const { min, max } = r
+  const { min = -Infinity, max = Infinity } = r
+  // every comparison with NaN is false, so NaN is never in range
   return (
     typeof x === 'number' &&
-    !Number.isNaN(x) &&
-    !(r.integer && !Number.isInteger(x)) &&
-    !(min !== undefined && (r.minOpen ? x <= min : x < min)) &&
-    !(max !== undefined && (r.maxOpen ? x >= max : x > max))
+    (r.minOpen ? x > min : x >= min) &&
+    (r.maxOpen ? x < max : x <= max) &&
+    (!r.integer || Number.isInteger(x))
   )
 }
 

@@ -76,21 +76,42 @@ export const adamRules = {
  * ```
  */
 export function scaleByAdam(options?: ScaleByAdamOptions): GradientTransformation<AdamState> {
-  const fn = 'scaleByAdam'
-  const { beta1: b1, beta2: b2, eps, epsRoot } = resolveOptions(fn, options, adamDefaults, adamRules)
-  return elementwise<AdamState>(
+  return adamMoments('scaleByAdam', resolveOptions('scaleByAdam', options, adamDefaults, adamRules), false)
+}
+
+/**
+ * The moment scaling behind {@link scaleByAdam} (`amsgrad` false) and `scaleByAmsgrad` (true, the
+ * state then also holds `nuMax`), for options already checked; `fn` names it in messages. Named
+ * optimizers that check their own options (`adam`, `adamw`) build their link with it.
+ *
+ * @example
+ * ```ts
+ * import { adamDefaults, adamMoments } from '@gd/optimizers'
+ * const amsgrad = adamMoments('scaleByAmsgrad', { ...adamDefaults, beta2: 0.99 }, true)
+ * ```
+ */
+export function adamMoments(
+  fn: string,
+  o: Required<ScaleByAdamOptions>,
+  amsgrad: boolean,
+): GradientTransformation<AdamState & { readonly nuMax?: FloatArray[] }> {
+  const { beta1: b1, beta2: b2, eps, epsRoot } = o
+  return elementwise<AdamState & { readonly nuMax?: FloatArray[] }>(
     fn,
-    (params) => ({ count: 0, mu: buffersLike(fn, params), nu: buffersLike(fn, params) }),
+    (params) => {
+      const s = { count: 0, mu: buffersLike(fn, params), nu: buffersLike(fn, params) }
+      return amsgrad ? { ...s, nuMax: buffersLike(fn, params) } : s
+    },
     (state) => {
       const t = state.count + 1
       const c1 = 1 / (1 - b1 ** t)
       const c2 = 1 / (1 - b2 ** t)
-      const next = { count: t, mu: state.mu, nu: state.nu }
       return {
-        state: next,
+        state: { ...state, count: t },
         kernel: (k, g, out, base, factor) => {
           const m = state.mu[k]!
           const v = state.nu[k]!
+          if (amsgrad) return amsgradLoop(g, m, v, state.nuMax![k]!, out, base, factor, b1, b2, c1, c2, eps, epsRoot)
           if (fusedKernels()?.adam(g, m, v, out, base !== null, factor, b1, b2, c1, c2, eps, epsRoot)) return
           if (base === null) adamUpdate(g, m, v, out, b1, b2, c1, c2, eps, epsRoot)
           else adamApply(g, m, v, base, factor, b1, b2, c1, c2, eps, epsRoot)
@@ -139,5 +160,20 @@ function adamApply(
     m[i] = mi
     v[i] = vi
     p[i] = p[i]! + factor * ((mi * c1) / (Math.sqrt(vi * c2 + epsRoot) + eps))
+  }
+}
+
+/** One leaf of AMSGrad (see `scaleByAmsgrad`): out = u, or out = base + factor · u (fused). */
+function amsgradLoop(
+  g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
+  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!
+    m[i] = b1 * m[i]! + (1 - b1) * gi
+    v[i] = b2 * v[i]! + (1 - b2) * gi * gi
+    if (v[i]! > vmax[i]!) vmax[i] = v[i]!
+    const u = (m[i]! * c1) / (Math.sqrt(vmax[i]! * c2 + epsRoot) + eps)
+    out[i] = base === null ? u : base[i]! + factor * u
   }
 }

@@ -1,7 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from './leaves.js'
-import { elementwise } from './elementwise.js'
+import type { FloatArray } from './leaves.js'
 import { resolveOptions } from './options.js'
-import { adamDefaults, adamRules, type ScaleByAdamOptions } from './scaleByAdam.js'
+import { adamDefaults, adamMoments, adamRules, type ScaleByAdamOptions } from './scaleByAdam.js'
 import type { GradientTransformation } from './transform.js'
 
 /** State of {@link scaleByAmsgrad}: Adam's plus the running maximum of v. */
@@ -21,7 +20,7 @@ export interface AmsgradState {
  * ```
  *
  * Optax's `scale_by_amsgrad` takes the maximum of the bias-corrected v̂ instead; they differ only
- * in the first steps.
+ * in the first steps. The loop lives beside Adam's, in {@link adamMoments}.
  *
  * @see https://openreview.net/forum?id=ryQu7f-RZ
  * @example
@@ -31,41 +30,6 @@ export interface AmsgradState {
  * ```
  */
 export function scaleByAmsgrad(options?: ScaleByAdamOptions): GradientTransformation<AmsgradState> {
-  const fn = 'scaleByAmsgrad'
-  const { beta1: b1, beta2: b2, eps, epsRoot } = resolveOptions(fn, options, adamDefaults, adamRules)
-  return elementwise<AmsgradState>(
-    fn,
-    (params) => ({
-      count: 0,
-      mu: buffersLike(fn, params),
-      nu: buffersLike(fn, params),
-      nuMax: buffersLike(fn, params),
-    }),
-    (state) => {
-      const t = state.count + 1
-      const c1 = 1 / (1 - b1 ** t)
-      const c2 = 1 / (1 - b2 ** t)
-      return {
-        state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) =>
-          amsgradLoop(g, state.mu[k]!, state.nu[k]!, state.nuMax[k]!, out, base, factor, b1, b2, c1, c2, eps, epsRoot),
-      }
-    },
-    { sizes: (s) => sizes(s.mu) },
-  )
-}
-
-/** One leaf of AMSGrad: out = u, or out = base + factor · u (fused). Top-level so V8 keeps it optimized. */
-function amsgradLoop(
-  g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
-): void {
-  for (let i = 0; i < g.length; i++) {
-    const gi = g[i]!
-    m[i] = b1 * m[i]! + (1 - b1) * gi
-    v[i] = b2 * v[i]! + (1 - b2) * gi * gi
-    if (v[i]! > vmax[i]!) vmax[i] = v[i]!
-    const u = (m[i]! * c1) / (Math.sqrt(vmax[i]! * c2 + epsRoot) + eps)
-    out[i] = base === null ? u : base[i]! + factor * u
-  }
+  const o = resolveOptions('scaleByAmsgrad', options, adamDefaults, adamRules)
+  return adamMoments('scaleByAmsgrad', o, true) as GradientTransformation<AmsgradState>
 }
