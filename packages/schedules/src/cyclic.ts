@@ -72,17 +72,19 @@ export function cyclic(options: CyclicOptions): Schedule {
   const { init, peak, stepSizeUp: up, mode, gamma, scaleFn: custom, scaleMode } = o
   const down = o.stepSizeDown ?? up
   const length = up + down
-  const scale = (step: number, cycle: number): number => {
-    if (custom !== undefined) return custom(scaleMode === 'cycle' ? cycle : step)
-    if (mode === 'triangular2') return 1 / 2 ** (cycle - 1)
-    if (mode === 'expRange') return gamma ** step
-    return 1
-  }
   return (step) => {
     checkStep(name, step)
     const cycle = Math.floor(step / length) + 1
     const u = step % length
     const height = u <= up ? u / up : (length - u) / down
-    return init + (peak - init) * height * scale(step, cycle)
+    // The amplitude: scaleFn's, halved every cycle (triangular2), gamma^t (expRange) or 1.
+    const scale = custom
+      ? custom(scaleMode === 'cycle' ? cycle : step)
+      : mode === 'triangular2'
+        ? 1 / 2 ** (cycle - 1)
+        : mode === 'expRange'
+          ? gamma ** step
+          : 1
+    return init + (peak - init) * height * scale
   }
 }

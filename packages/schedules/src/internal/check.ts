@@ -53,7 +53,7 @@ export function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
 
 /** A list (possibly empty) of strictly increasing positive integer steps, copied. */
 export function increasingSteps(fn: string, key: string, value: readonly number[]): readonly number[] {
-  const ok = Array.isArray(value) && value.every((b, i) => Number.isSafeInteger(b) && b > (i === 0 ? 0 : value[i - 1]!))
+  const ok = Array.isArray(value) && value.every((b, i) => Number.isSafeInteger(b) && b > (value[i - 1] ?? 0))
   return ok ? [...value] : fail(fn, key, 'strictly increasing positive integers', value)
 }
 
