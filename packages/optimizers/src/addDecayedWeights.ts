@@ -68,7 +68,7 @@ export function decayTransform(
     (state) => {
       const wd = hyperAt(fn, 'weightDecay', weightDecay, state.count, nonNegative)
       return {
-        state: { count: state.count + 1, decays: state.decays },
+        state: { ...state, count: state.count + 1 },
         kernel: (k, g, out, base, factor, p) => decayLoop(g, p!, out, base, factor, state.decays[k] ? wd : 0),
       }
     },

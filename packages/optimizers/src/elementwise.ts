@@ -1,6 +1,6 @@
 import type { Tree } from '@gd/tensor'
 import { leavesOf } from './internal/tree.js'
-import { checkSizes, floatData, mapLeaves, type FloatArray } from './leaves.js'
+import { floatData, mapLeaves, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
@@ -48,42 +48,36 @@ export function elementwise<S>(
   prepare: (state: S, extra?: UpdateExtra) => { state: S; kernel: Kernel },
   options: { sizes?: (state: S) => readonly number[]; needsParams?: boolean } = {},
 ): GradientTransformation<S> {
-  const paramData = (params: Tree | undefined, n: number): (FloatArray | null)[] => {
+  const paramData = (params: Tree | undefined, n: number, needed: boolean): (FloatArray | null)[] => {
     if (params === undefined) {
-      if (options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
+      if (needed || options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
       return new Array<null>(n).fill(null)
     }
     const ps = leavesOf(params).map((p) => floatData(fn, p))
     if (ps.length !== n) throw new Error(`${fn}: expected ${n} parameter leaves (one per gradient), got ${ps.length}`)
     return ps
   }
+  /** One step: each leaf's update into a fresh (or chain scratch) tensor, or with a `factor` into its parameters. */
+  const step = (grads: Tree, state: S, params: Tree | undefined, extra?: UpdateExtra, factor?: number) => {
+    const expected = options.sizes?.(state) ?? null
+    const { state: next, kernel } = prepare(state, extra)
+    const ps = paramData(params, leavesOf(grads).length, factor !== undefined)
+    const updates = mapLeaves(fn, grads, expected, (g, k) => {
+      const p = ps[k] ?? null
+      if (factor === undefined) {
+        const out = outputFor(fn, g)
+        kernel(k, floatData(fn, g), floatData(fn, out), null, 1, p)
+        return out
+      }
+      if (p!.length !== g.size) throw new Error(`${fn}: leaf ${k} has ${p!.length} parameters but ${g.size} gradients`)
+      kernel(k, floatData(fn, g), p!, p, factor, p)
+      return g
+    })
+    return { updates, state: next }
+  }
   return {
     init,
-    update(grads, state, params, extra) {
-      const expected = options.sizes?.(state) ?? null
-      const { state: next, kernel } = prepare(state, extra)
-      const ps = paramData(params, leavesOf(grads).length)
-      const updates = mapLeaves(fn, grads, expected, (g, k) => {
-        const out = outputFor(fn, g)
-        kernel(k, floatData(fn, g), floatData(fn, out), null, 1, ps[k] ?? null)
-        return out
-      })
-      return { updates, state: next }
-    },
-    applyScaledInPlace(grads, state, params, factor, extra) {
-      const gs = leavesOf(grads)
-      const expected = options.sizes?.(state)
-      if (expected) checkSizes(fn, gs, expected)
-      const { state: next, kernel } = prepare(state, extra)
-      const ps = paramData(params, gs.length)
-      gs.forEach((g, k) => {
-        const p = ps[k]!
-        if (p.length !== g.size) {
-          throw new Error(`${fn}: leaf ${k} has ${p.length} parameters but ${g.size} gradients`)
-        }
-        kernel(k, floatData(fn, g), p, p, factor, p)
-      })
-      return next
-    },
+    update: (grads, state, params, extra) => step(grads, state, params, extra),
+    applyScaledInPlace: (grads, state, params, factor, extra) => step(grads, state, params, extra, factor).state,
   }
 }

@@ -25,8 +25,7 @@ export function leavesOf(tree: Tree): Tensor[] {
 
 /** A plain object (its prototype is Object.prototype or null), walked as structure. */
 function isStructure(x: unknown): boolean {
-  if (x === null || typeof x !== 'object') return false
-  const proto = Object.getPrototypeOf(x)
+  const proto = typeof x === 'object' && x !== null && Object.getPrototypeOf(x)
   return proto === Object.prototype || proto === null
 }
 
