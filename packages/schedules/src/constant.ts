@@ -24,7 +24,7 @@ export interface ConstantOptions {
  */
 export function constant(options: number | ConstantOptions): Schedule {
   const name = 'constant'
-  const { value } = readOptions(name, typeof options === 'number' ? { value: options } : options, { value: finite })
+  const [value] = readOptions(name, typeof options === 'number' ? { value: options } : options, [['value', finite]])
   return (step) => {
     checkStep(name, step)
     return value

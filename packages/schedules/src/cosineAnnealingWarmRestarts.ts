@@ -42,12 +42,12 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
   const name = 'cosineAnnealingWarmRestarts'
-  const { init, end, period, periodMultiplier: multiplier } = readOptions(name, options, {
-    init: finite,
-    end: [finite, 0],
-    period: positiveInteger,
-    periodMultiplier: [positiveInteger, 1],
-  })
+  const [init, end, period, multiplier] = readOptions(name, options, [
+    ['init', finite],
+    ['end', finite, 0],
+    ['period', positiveInteger],
+    ['periodMultiplier', positiveInteger, 1],
+  ])
   return (step) => {
     checkStep(name, step)
     let length = period

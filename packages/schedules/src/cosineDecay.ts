@@ -38,12 +38,12 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const name = 'cosineDecay'
-  const { init, decaySteps, alpha, exponent } = readOptions(name, options, {
-    init: finite,
-    decaySteps: positiveInteger,
-    alpha: [inInterval('[0, 1]'), 0],
-    exponent: [positive, 1],
-  })
+  const [init, decaySteps, alpha, exponent] = readOptions(name, options, [
+    ['init', finite],
+    ['decaySteps', positiveInteger],
+    ['alpha', inInterval('[0, 1]'), 0],
+    ['exponent', positive, 1],
+  ])
   return (step) => {
     checkStep(name, step)
     const done = Math.min(step, decaySteps)

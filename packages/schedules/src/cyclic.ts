@@ -59,18 +59,16 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
-  const o = readOptions(name, options, {
-    init: finite,
-    peak: finite,
-    stepSizeUp: [positiveInteger, 2000],
-    stepSizeDown: [positiveInteger], // defaults to stepSizeUp
-    mode: [oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'],
-    gamma: [inInterval('(0, 1]'), 1],
-    scaleFn: [isFunction],
-    scaleMode: [oneOf(['cycle', 'iterations']), 'cycle'],
-  })
-  const { init, peak, stepSizeUp: up, mode, gamma, scaleFn: custom, scaleMode } = o
-  const down = o.stepSizeDown ?? up
+  const [init, peak, up, down = up, mode, gamma, custom, scaleMode] = readOptions(name, options, [
+    ['init', finite],
+    ['peak', finite],
+    ['stepSizeUp', positiveInteger, 2000],
+    ['stepSizeDown', positiveInteger, undefined], // defaults to stepSizeUp
+    ['mode', oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'],
+    ['gamma', inInterval('(0, 1]'), 1],
+    ['scaleFn', isFunction, undefined],
+    ['scaleMode', oneOf(['cycle', 'iterations']), 'cycle'],
+  ])
   const length = up + down
   return (step) => {
     checkStep(name, step)

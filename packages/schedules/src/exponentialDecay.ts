@@ -44,14 +44,14 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
-  const { init, decaySteps, decayRate, transitionBegin: begin, staircase, end } = readOptions(name, options, {
-    init: finite,
-    decaySteps: positiveInteger,
-    decayRate: positive,
-    transitionBegin: [nonNegativeInteger, 0],
-    staircase: [isBoolean, false],
-    end: [finite],
-  })
+  const [init, decaySteps, decayRate, begin, staircase, end] = readOptions(name, options, [
+    ['init', finite],
+    ['decaySteps', positiveInteger],
+    ['decayRate', positive],
+    ['transitionBegin', nonNegativeInteger, 0],
+    ['staircase', isBoolean, false],
+    ['end', finite, undefined],
+  ])
   const decays = decayRate < 1
   if (end !== undefined && (decays ? end > init : decayRate > 1 && end < init)) {
     fail(name, 'end', `${decays ? 'at most' : 'at least'} init (${init}) when decayRate ${decays ? '<' : '>'} 1`, end)

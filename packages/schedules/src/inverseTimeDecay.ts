@@ -34,12 +34,12 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
   const name = 'inverseTimeDecay'
-  const { init, decaySteps, decayRate, staircase } = readOptions(name, options, {
-    init: finite,
-    decaySteps: positiveInteger,
-    decayRate: positive,
-    staircase: [isBoolean, false],
-  })
+  const [init, decaySteps, decayRate, staircase] = readOptions(name, options, [
+    ['init', finite],
+    ['decaySteps', positiveInteger],
+    ['decayRate', positive],
+    ['staircase', isBoolean, false],
+  ])
   return (step) => {
     checkStep(name, step)
     const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps

@@ -36,10 +36,10 @@ export interface JoinOptions {
  */
 export function join(options: JoinOptions): Schedule {
   const name = 'join'
-  const { boundaries, schedules } = readOptions(name, options, {
-    boundaries: increasingSteps,
-    schedules: onePerPiece('schedule', isSchedule),
-  })
+  const [boundaries, schedules] = readOptions(name, options, [
+    ['boundaries', increasingSteps],
+    ['schedules', onePerPiece('schedule', isSchedule)],
+  ])
   const starts = [0, ...boundaries]
   return (step) => {
     checkStep(name, step)

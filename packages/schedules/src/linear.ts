@@ -36,12 +36,12 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const name = 'linear'
-  const { init, end, transitionSteps: steps, transitionBegin: begin } = readOptions(name, options, {
-    init: finite,
-    end: finite,
-    transitionSteps: positiveInteger,
-    transitionBegin: [nonNegativeInteger, 0],
-  })
+  const [init, end, steps, begin] = readOptions(name, options, [
+    ['init', finite],
+    ['end', finite],
+    ['transitionSteps', positiveInteger],
+    ['transitionBegin', nonNegativeInteger, 0],
+  ])
   return (step) => {
     checkStep(name, step)
     const done = step - begin

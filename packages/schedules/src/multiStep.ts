@@ -34,11 +34,11 @@ export interface MultiStepOptions {
  */
 export function multiStep(options: MultiStepOptions): Schedule {
   const name = 'multiStep'
-  const { init, milestones, gamma } = readOptions(name, options, {
-    init: finite,
-    milestones: increasingSteps,
-    gamma: [inInterval('(0, 1]'), 0.1],
-  })
+  const [init, milestones, gamma] = readOptions(name, options, [
+    ['init', finite],
+    ['milestones', increasingSteps],
+    ['gamma', inInterval('(0, 1]'), 0.1],
+  ])
   return (step) => {
     checkStep(name, step)
     return init * gamma ** countAtOrBelow(milestones, step)

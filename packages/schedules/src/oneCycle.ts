@@ -62,14 +62,14 @@ export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
   const name = 'oneCycle'
-  const o = readOptions(name, options, {
-    ...phaseFields,
-    peak: finite,
-    divFactor: [positive, 25],
-    finalDivFactor: [positive, 1e4],
-  })
-  const start = o.peak / o.divFactor
-  return cycle(name, o, start, o.peak, start / o.finalDivFactor)
+  const [peak, divFactor, finalDivFactor, ...phases] = readOptions(name, options, [
+    ['peak', finite],
+    ['divFactor', positive, 25],
+    ['finalDivFactor', positive, 1e4],
+    ...phaseEntries,
+  ])
+  const start = peak / divFactor
+  return cycle(name, phases, start, peak, start / finalDivFactor)
 }
 
 /**
@@ -97,30 +97,34 @@ export function oneCycle(options: OneCycleOptions): Schedule {
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
   const momentum = inInterval('[0, 1]')
-  const o = readOptions(name, options, {
-    ...phaseFields,
-    baseMomentum: [momentum, 0.85],
-    maxMomentum: [momentum, 0.95],
-  })
-  const { baseMomentum: base, maxMomentum: max } = o
+  const [base, max, ...phases] = readOptions(name, options, [
+    ['baseMomentum', momentum, 0.85],
+    ['maxMomentum', momentum, 0.95],
+    ...phaseEntries,
+  ])
   if (base > max) fail(name, 'baseMomentum', `at most maxMomentum (${max})`, base)
-  return cycle(name, o, max, base, max)
+  return cycle(name, phases, max, base, max)
 }
 
-const phaseFields = {
-  totalSteps: positiveInteger,
-  pctStart: [inInterval('(0, 1)'), 0.3],
-  interpolation: [oneOf(interpolations), 'cosine'],
-  threePhase: [isBoolean, false],
-} as const
+const phaseEntries = [
+  ['totalSteps', positiveInteger],
+  ['pctStart', inInterval('(0, 1)'), 0.3],
+  ['interpolation', oneOf(interpolations), 'cosine'],
+  ['threePhase', isBoolean, false],
+] as const
 
 /**
  * PyTorch's phases: with p = pctStart and T = totalSteps, the values low, high, last sit at steps
  * 0, p·T − 1 and T − 1 (three-phase: low, high, low, last at 0, p·T − 1, 2p·T − 2, T − 1), and
  * the value holds at `last` after.
  */
-function cycle(name: string, phases: Required<OneCyclePhaseOptions>, low: number, high: number, last: number): Schedule {
-  const { totalSteps: total, pctStart: pct, interpolation, threePhase } = phases
+function cycle(
+  name: string,
+  [total, pct, interpolation, threePhase]: readonly [number, number, Interpolation, boolean],
+  low: number,
+  high: number,
+  last: number,
+): Schedule {
   const rise = pct * total
   if (rise <= 1) fail(name, 'pctStart · totalSteps', 'above 1 so the rise lasts past step 0', rise)
   if (threePhase && 2 * rise >= total + 1) {

@@ -33,10 +33,10 @@ export interface PiecewiseConstantOptions {
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const name = 'piecewiseConstant'
-  const { boundaries, values } = readOptions(name, options, {
-    boundaries: increasingSteps,
-    values: onePerPiece('finite number', finite),
-  })
+  const [boundaries, values] = readOptions(name, options, [
+    ['boundaries', increasingSteps],
+    ['values', onePerPiece('finite number', finite)],
+  ])
   return (step) => {
     checkStep(name, step)
     return values[countAtOrBelow(boundaries, step)]!

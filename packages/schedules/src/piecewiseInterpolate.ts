@@ -41,11 +41,11 @@ export interface PiecewiseInterpolateOptions {
  */
 export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
   const name = 'piecewiseInterpolate'
-  const { boundaries, values, interpolation } = readOptions(name, options, {
-    boundaries: increasingSteps,
-    values: onePerPiece('finite number', finite),
-    interpolation: [oneOf(interpolations), 'linear'],
-  })
+  const [boundaries, values, interpolation] = readOptions(name, options, [
+    ['boundaries', increasingSteps],
+    ['values', onePerPiece('finite number', finite)],
+    ['interpolation', oneOf(interpolations), 'linear'],
+  ])
   const steps = [0, ...boundaries, Infinity]
   return (step) => {
     checkStep(name, step)

@@ -38,13 +38,13 @@ export interface PolynomialDecayOptions {
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const name = 'polynomialDecay'
-  const { init, end, power, decaySteps, transitionBegin: begin } = readOptions(name, options, {
-    init: finite,
-    end: [finite, 0],
-    power: [positive, 1],
-    decaySteps: positiveInteger,
-    transitionBegin: [nonNegativeInteger, 0],
-  })
+  const [init, end, power, decaySteps, begin] = readOptions(name, options, [
+    ['init', finite],
+    ['end', finite, 0],
+    ['power', positive, 1],
+    ['decaySteps', positiveInteger],
+    ['transitionBegin', nonNegativeInteger, 0],
+  ])
   return (step) => {
     checkStep(name, step)
     const done = step - begin

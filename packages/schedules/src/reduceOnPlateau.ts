@@ -96,25 +96,24 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  const o = readOptions(name, options, {
-    init: finite,
-    mode: [oneOf(['min', 'max']), 'min'],
-    factor: [inInterval('(0, 1)'), 0.1],
-    patience: [nonNegativeInteger, 10],
-    threshold: [nonNegative, 1e-4],
-    thresholdMode: [oneOf(['relative', 'absolute']), 'relative'],
-    cooldown: [nonNegativeInteger, 0],
-    minValue: [nonNegative, 0],
-    eps: [nonNegative, 1e-8],
-  })
-  const { factor, patience, cooldown, minValue, eps } = o
-  const init = o.init + 0 // −0 becomes 0, as JSON would make it
+  const [given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps] = readOptions(name, options, [
+    ['init', finite],
+    ['mode', oneOf(['min', 'max']), 'min'],
+    ['factor', inInterval('(0, 1)'), 0.1],
+    ['patience', nonNegativeInteger, 10],
+    ['threshold', nonNegative, 1e-4],
+    ['thresholdMode', oneOf(['relative', 'absolute']), 'relative'],
+    ['cooldown', nonNegativeInteger, 0],
+    ['minValue', nonNegative, 0],
+    ['eps', nonNegative, 1e-8],
+  ])
+  const init = given + 0 // −0 becomes 0, as JSON would make it
   if (init < minValue) fail(name, 'init', `at least minValue (${minValue})`, init)
   // Better means below best·(1 − threshold) or best − threshold ('min'), or above
   // best·(1 + threshold) or best + threshold ('max'); a − b is exactly a + (−b).
-  const min = o.mode === 'min'
-  const threshold = min ? -o.threshold : o.threshold
-  const relative = o.thresholdMode === 'relative'
+  const min = mode === 'min'
+  const signed = min ? -threshold : threshold
+  const relative = thresholdMode === 'relative'
 
   const check = (state: ReduceOnPlateauState): ReduceOnPlateauState => {
     if (typeof state !== 'object' || state === null) fail(name, 'state', 'an object from init() or step()', state)
@@ -138,7 +137,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
   const step = (state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState => {
     let { value, best, badSteps, cooldownLeft, steps, reductions } = check(state)
     finite(name, 'metric', metric)
-    const bar = best === null ? 0 : relative ? best * (1 + threshold) : best + threshold
+    const bar = best === null ? 0 : relative ? best * (1 + signed) : best + signed
     if (best === null || (min ? metric < bar : metric > bar)) {
       best = metric + 0 // −0 is stored as 0, which is what JSON would give back
       badSteps = 0

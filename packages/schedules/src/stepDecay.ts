@@ -32,11 +32,11 @@ export interface StepDecayOptions {
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
   const name = 'stepDecay'
-  const { init, stepSize, gamma } = readOptions(name, options, {
-    init: finite,
-    stepSize: positiveInteger,
-    gamma: [inInterval('(0, 1]'), 0.1],
-  })
+  const [init, stepSize, gamma] = readOptions(name, options, [
+    ['init', finite],
+    ['stepSize', positiveInteger],
+    ['gamma', inInterval('(0, 1]'), 0.1],
+  ])
   return (step) => {
     checkStep(name, step)
     return init * gamma ** Math.floor(step / stepSize)

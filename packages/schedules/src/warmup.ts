@@ -38,11 +38,11 @@ export interface WarmupOptions {
  */
 export function warmup(options: WarmupOptions): Schedule {
   const name = 'warmup'
-  const { init, warmupSteps, schedule } = readOptions(name, options, {
-    init: [finite, 0],
-    warmupSteps: nonNegativeInteger,
-    schedule: isSchedule,
-  })
+  const [init, warmupSteps, schedule] = readOptions(name, options, [
+    ['init', finite, 0],
+    ['warmupSteps', nonNegativeInteger],
+    ['schedule', isSchedule],
+  ])
   const peak = finite(name, 'schedule(0)', schedule(0))
   return (step) => {
     checkStep(name, step)

@@ -44,14 +44,14 @@ export interface WarmupCosineDecayOptions {
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   const name = 'warmupCosineDecay'
-  const { init, peak, warmupSteps, totalSteps, end, exponent } = readOptions(name, options, {
-    init: [finite, 0],
-    peak: finite,
-    warmupSteps: nonNegativeInteger,
-    totalSteps: positiveInteger,
-    end: [finite, 0],
-    exponent: [positive, 1],
-  })
+  const [init, peak, warmupSteps, totalSteps, end, exponent] = readOptions(name, options, [
+    ['init', finite, 0],
+    ['peak', finite],
+    ['warmupSteps', nonNegativeInteger],
+    ['totalSteps', positiveInteger],
+    ['end', finite, 0],
+    ['exponent', positive, 1],
+  ])
   if (totalSteps <= warmupSteps) fail(name, 'totalSteps', `above warmupSteps (${warmupSteps})`, totalSteps)
   const decaySteps = totalSteps - warmupSteps
   return (step) => {

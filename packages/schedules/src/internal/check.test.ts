@@ -43,13 +43,13 @@ const cases: [string, (options: never) => unknown, object, string][] = [
     'oneCycle',
     schedules.oneCycle,
     { peak: 1, totalSteps: 10 },
-    'totalSteps, pctStart, interpolation, threePhase, peak, divFactor, finalDivFactor',
+    'peak, divFactor, finalDivFactor, totalSteps, pctStart, interpolation, threePhase',
   ],
   [
     'oneCycleMomentum',
     schedules.oneCycleMomentum,
     { totalSteps: 10 },
-    'totalSteps, pctStart, interpolation, threePhase, baseMomentum, maxMomentum',
+    'baseMomentum, maxMomentum, totalSteps, pctStart, interpolation, threePhase',
   ],
   [
     'cyclic',

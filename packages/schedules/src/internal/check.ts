@@ -46,7 +46,7 @@ export function inInterval(interval: '(0, 1)' | '(0, 1]' | '[0, 1]'): Check<numb
 }
 
 /** One of the strings `allowed`; the message lists them as `'a', 'b' or 'c'`. */
-export function oneOf<T extends string>(allowed: readonly T[]): Check<T> {
+export function oneOf<const T extends string>(allowed: readonly T[]): Check<T> {
   const list = allowed.map(show)
   return rule(`${list.slice(0, -1).join(', ')} or ${list.at(-1)}`, (v) => allowed.includes(v))
 }
@@ -72,36 +72,42 @@ export function onePerPiece<T>(noun: string, item: Check<T>): Check<readonly T[]
 }
 
 /**
- * How {@link readOptions} reads one option: a check (required), `[check, default]` (the default
- * replaces a missing value) or `[check]` (optional: a missing value stays undefined).
+ * How {@link readOptions} reads option `K`: `[K, check]` (required), `[K, check, default]` (the
+ * default replaces a missing value) or `[K, check, undefined]` (optional: a missing value stays
+ * undefined).
  */
-export type Field = Check | readonly [Check, unknown?]
+export type Entry<T> = {
+  [K in keyof T]-?: readonly [K, Check<Exclude<T[K], undefined>>] | readonly [K, Check<Exclude<T[K], undefined>>, T[K]]
+}[keyof T]
+
+/** The value an entry reads: its check's type, or undefined too for an optional entry. */
+type Value<E> = E extends readonly [unknown, Check<infer V>, undefined] ? V | undefined : E extends readonly [unknown, Check<infer V>, ...unknown[]] ? V : never
+
+/** `F` when its entries name every option of `T`, otherwise a type no argument matches. */
+type Complete<T, F extends readonly Entry<T>[]> = [Exclude<keyof T, F[number][0]>] extends [never] ? F : never
 
 /**
- * Checks that `options` is a plain object whose keys are all in `fields`, so a misspelt option
+ * Checks that `options` is a plain object whose keys all have an entry, so a misspelt option
  * fails loudly instead of silently taking its default (same message as @gd/optimizers). Then reads
- * every field in order: the given value or its default (`??`), passed through its check, which
- * also sees the fields read before it.
+ * the options in the order of `entries` and returns their values in that order: the given value
+ * or the default (`??`), passed through the check, which also sees the options read before it.
  */
-export function readOptions<T extends object>(
+export function readOptions<T extends object, const F extends readonly Entry<T>[]>(
   fn: string,
   options: T,
-  fields: { readonly [K in keyof T]-?: Field },
-): Required<T> {
+  entries: Complete<T, F>,
+): { -readonly [I in keyof F]: Value<F[I]> } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail(fn, 'options', 'an object', options)
   }
-  const keys = Object.keys(fields)
+  const keys: string[] = entries.map(([key]) => key as string)
   for (const key of Object.keys(options)) {
     if (!keys.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
   }
-  const out: Record<string, unknown> = {}
-  for (const key of keys) {
-    const field: Field = (fields as Record<string, Field>)[key]!
-    const optional = typeof field !== 'function'
-    const [check, fallback] = optional ? field : [field]
-    const value = (options as Record<string, unknown>)[key] ?? fallback
-    out[key] = value === undefined && optional ? value : check(fn, key, value, out)
-  }
-  return out as Required<T>
+  const read: Record<string, unknown> = {}
+  return entries.map(([key, check, ...fallback]) => {
+    const value = (options as Record<string, unknown>)[key as string] ?? fallback[0]
+    const optional = fallback.length > 0 // a missing value with no default stays undefined
+    return (read[key as string] = value === undefined && optional ? value : check(fn, key as string, value as never, read))
+  }) as never
 }
