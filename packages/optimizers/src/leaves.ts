@@ -1,4 +1,4 @@
-import type { Tensor, Tree } from '@gd/tensor'
+import { fusedKernels, type Tensor, type Tree } from '@gd/tensor'
 import { bufferLike, leavesOf, mapTree } from './internal/tree.js'
 
 /** The storage of a float tensor; optimizer state buffers have the dtype of their parameter. */
@@ -32,7 +32,9 @@ function checkFloat(fn: string, t: Tensor): Tensor {
 
 /**
  * One zeroed buffer per leaf of `params` (dtype of the leaf, so float64 parameters keep float64
- * state), optionally filled with `fill`.
+ * state), optionally filled with `fill`. Once @gd/tensor has loaded its Wasm kernels (the first
+ * large float32 product, or `initWasm()`), float32 buffers of 96 elements or more are allocated in
+ * their memory (`fusedKernels().alloc`), where the fused updates run on them without copies.
  *
  * @example
  * ```ts
@@ -44,7 +46,7 @@ function checkFloat(fn: string, t: Tensor): Tensor {
 export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
   return leavesOf(params).map((p) => {
     floatData(fn, p)
-    const b = bufferLike(p)
+    const b = (p.dtype === 'float32' && fusedKernels()?.alloc(p.size)) || bufferLike(p)
     if (fill !== 0) b.fill(fill)
     return b
   })

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { fusedKernels, initWasm, tensor, useWasm, type Tensor } from '@gd/tensor'
+import { fusedKernels, initWasm, tensor, toWasmMemory, useWasm, type Tensor } from '@gd/tensor'
 import {
   adam,
   adamw,
@@ -68,6 +68,26 @@ describe('optimizers on the Wasm kernels', () => {
       }
     })
   }
+
+  it('allocates float32 state of 96+ elements in Wasm memory; parameters placed there give the same bits', () => {
+    for (const [name, make] of cases) {
+      const opt = make()
+      const plain = { w: leaf(1), b: leaf(0, 1, 8) }
+      const placed = toWasmMemory({ w: leaf(1), b: leaf(0, 1, 8) })
+      let s1 = opt.init(plain)
+      let s2 = opt.init(placed)
+      const buffers = JSON.stringify(s2, (_, v) => (ArrayBuffer.isView(v) ? (fusedKernels()!.holds(v) ? 'wasm' : 'js') : v))
+      expect(buffers, name).toContain('wasm')
+      for (let k = 0; k < 4; k++) {
+        const g = { w: leaf(k + 2, 0.1), b: leaf(9, 0.1, 8) }
+        s1 = stepInPlace(opt, g, s1, plain)
+        s2 = stepInPlace(opt, g, s2, placed)
+      }
+      expect(fusedKernels()!.holds(placed.w.data), name).toBe(true)
+      expect(Array.from(placed.w.data), name).toEqual(Array.from(plain.w.data))
+      expect(Array.from(placed.b.data), name).toEqual(Array.from(plain.b.data))
+    }
+  })
 
   it('resumes bit for bit from saved state on the Wasm path (JSON and binary)', () => {
     for (const format of ['json', 'binary'] as const) {

@@ -113,47 +113,67 @@ export interface Slots {
   /** Byte address of each slot. */
   readonly ptr: readonly number[]
   /**
-   * Runs `kernel(len)` over the arrays chunk by chunk: before it, copies in the chunk of each
-   * operand whose bit is set in `reads` (operand j goes to slot j); after it, copies back those set
-   * in `writes`. Null operands are skipped. Every array is as long as the first.
+   * Runs `kernel(len, at)` over the arrays chunk by chunk, `at[j]` being the byte address of
+   * operand j's chunk. An operand that lives in this memory (see `arenaIn`) is read and written
+   * where it is; any other goes through slot j: before the kernel, its chunk is copied in when its
+   * bit is set in `reads`, after it, copied back when set in `writes`. When every operand lives in
+   * the memory, the kernel runs once over the whole length. Null operands are skipped. Every array
+   * is as long as the first.
    */
-  stream(arrays: readonly (FloatArray | null)[], reads: number, writes: number, kernel: (len: number) => void): true
+  stream(arrays: readonly (FloatArray | null)[], reads: number, writes: number, kernel: (len: number, at: readonly number[]) => void): true
 }
 
 /**
- * Allocates `count` slots of `chunk` float32 each from byte `base` on (growing the memory once,
- * now, so that the view taken here never detaches); null when the memory cannot grow.
+ * Allocates `count` slots of `chunk` float32 each from byte `base` on (growing the memory now if
+ * needed); null when the memory cannot grow.
  *
- * Tensors stay plain JavaScript typed arrays, which Wasm code cannot read in place, so kernels over
- * long arrays copy them through slots small enough to stay in L2: main-memory traffic is what a
- * loop over the arrays themselves would cause, and the copies run at cache speed.
+ * Tensors are plain JavaScript typed arrays, which Wasm code cannot read in place unless they were
+ * allocated in its memory, so kernels over long arrays copy the others through slots small enough
+ * to stay in L2: main-memory traffic is what a loop over the arrays themselves would cause, and the
+ * copies run at cache speed.
  *
  * @example
  * ```ts
  * const slots = slotsIn(exports.memory, exports.slots(), 2, 16384)
- * slots?.stream([x, y], 0b01, 0b10, (len) => exports.unary(op, len, slots.ptr[0], slots.ptr[1]))
+ * slots?.stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0], at[1]))
  * ```
  */
 export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: number): Slots | null {
   const bytes = chunk * 4
   if (!ensureBytes(memory, base + count * bytes)) return null
-  const heap = new Float32Array(memory.buffer)
+  let heap = new Float32Array(memory.buffer)
   const ptr = Array.from({ length: count }, (_, j) => base + j * bytes)
-  const at = ptr.map((p) => p >> 2)
+  const at = ptr.slice()
   return {
     ptr,
     stream(arrays, reads, writes, kernel) {
+      // The memory grows at most once after this view was taken, when its arena is reserved.
+      if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
       const n = arrays[0]!.length
-      for (let i = 0; i < n; i += chunk) {
-        const end = Math.min(n, i + chunk)
+      let here = 0
+      let all = true
+      for (let j = 0; j < arrays.length; j++) {
+        const x = arrays[j]
+        if (x == null) continue
+        if (x.buffer === heap.buffer) here |= 1 << j
+        else all = false
+      }
+      const step = all ? n : chunk
+      for (let i = 0; i < n; i += step) {
+        const end = Math.min(n, i + step)
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
-          if (x != null && reads & (1 << j)) heap.set(x.subarray(i, end), at[j]!)
+          if (x == null) continue
+          if (here & (1 << j)) at[j] = x.byteOffset + i * 4
+          else {
+            at[j] = ptr[j]!
+            if (reads & (1 << j)) heap.set(x.subarray(i, end), ptr[j]! >> 2)
+          }
         }
-        kernel(end - i)
+        kernel(end - i, at)
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
-          if (x != null && writes & (1 << j)) x.set(heap.subarray(at[j]!, at[j]! + end - i), i)
+          if (x != null && !(here & (1 << j)) && writes & (1 << j)) x.set(heap.subarray(ptr[j]! >> 2, (ptr[j]! >> 2) + end - i), i)
         }
       }
       return true

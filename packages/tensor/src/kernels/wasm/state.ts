@@ -8,6 +8,7 @@
  */
 import type { Storage } from '../../dtype.js'
 import type { FloatArray } from '../gemm.js'
+import type { Arena } from './arena.js'
 
 /** Unary op codes, as `assembly/elementwise.ts` numbers them. @internal */
 export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
@@ -62,6 +63,16 @@ export interface FusedKernels {
     g: FloatArray, v: FloatArray, m: FloatArray | null, out: FloatArray, accumulate: boolean, factor: number,
     alpha: number, eps: number,
   ): boolean
+  /**
+   * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place
+   * without copying it (optimizer state is allocated here); null when `n` is too short to pay (under
+   * 96) or the memory is full. Freed when collected. Views made from its `buffer` must not outlive it.
+   */
+  alloc(n: number): Float32Array | null
+  /** Whether `x` lives in the kernels' memory (from {@link FusedKernels.alloc}). */
+  holds(x: ArrayBufferView): boolean
+  /** The allocator behind `alloc`. @internal */
+  readonly arena: Arena
 }
 
 /**

@@ -63,19 +63,19 @@ export async function loadWasmElementwise(): Promise<ElementwiseKernels | null> 
 function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null {
   const slots = slotsIn(exports.memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
-  const { ptr, stream } = slots
+  const { stream } = slots
   return {
     unary: (op, x, y) =>
       x instanceof Float32Array && y instanceof Float32Array && x.length === y.length && elementwisePays(y.length) &&
-      stream([x, y], 0b01, 0b10, (len) => exports.unary(op, len, ptr[0]!, ptr[1]!)),
+      stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0]!, at[1]!)),
     binary: (op, out, A, oa, sa, B, ob, sb, n) => {
       if (!(out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array)) return false
       if (!elementwisePays(n) || (sa === 0 && sb === 0)) return false
       const a = sa === 0 ? null : A.subarray(oa, oa + n)
       const b = sb === 0 ? null : B.subarray(ob, ob + n)
       const scalar = sa === 0 ? A[oa]! : sb === 0 ? B[ob]! : 0
-      return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len) =>
-        exports.binary(op, len, a === null ? 0 : ptr[1]!, b === null ? 0 : ptr[2]!, scalar, ptr[0]!))
+      return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
+        exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!))
     },
   }
 }

@@ -111,6 +111,38 @@ describe('wasm fused optimizer kernels', () => {
     expectClose(g, want)
   })
 
+  it('gives the same bits when any operands live in its memory (updated in place) as when all are streamed', () => {
+    // Operand i is allocated in the module's memory when bit i of `placed` is set.
+    const run = (n: number, placed: number, kernel: 'adam' | 'momentum' | 'rms', accumulate: boolean) => {
+      const arrays = [wave(n, 1, 0.1), wave(n, 2, 0.05), wave(n, 3, 0.01, 0.011), wave(n, 4)].map((x, i) => {
+        if (!(placed & (1 << i))) return x
+        const y = fused.alloc(n)!
+        expect(fused.holds(y)).toBe(true)
+        y.set(x)
+        return y
+      })
+      const [g, a, b, out] = arrays as [Float32Array, Float32Array, Float32Array, Float32Array]
+      if (kernel === 'adam') fused.adam(g, a, b, out, accumulate, -0.01, 0.9, 0.999, 10, 1000, 1e-8, 0)
+      else if (kernel === 'momentum') fused.momentum(g, a, out, accumulate, -0.01, 0.9, 1, 0.9, true)
+      else fused.rms(g, b, a, out, accumulate, -0.01, 0.9, 1e-8)
+      return arrays.map((x) => Array.from(x))
+    }
+    fc.assert(
+      fc.property(lengths, fc.integer({ min: 1, max: 15 }), fc.constantFrom('adam', 'momentum', 'rms'), fc.boolean(), (n, placed, kernel, accumulate) => {
+        expect(run(n, placed, kernel, accumulate)).toEqual(run(n, 0, kernel, accumulate))
+      }),
+      { numRuns: 30 },
+    )
+  })
+
+  it('allocates in its memory only arrays long enough to pay for a kernel call', () => {
+    expect(fused.alloc(95)).toBeNull()
+    const x = fused.alloc(96)!
+    expect(x.length).toBe(96)
+    expect(fused.holds(x)).toBe(true)
+    expect(fused.holds(new Float32Array(96))).toBe(false)
+  })
+
   it('declines, touching nothing, for float64, short or mismatched arrays', () => {
     const n = 200
     const m = new Float32Array(n)

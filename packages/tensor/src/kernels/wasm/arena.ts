@@ -1,0 +1,127 @@
+/**
+ * Float32 arrays allocated inside a kernel module's memory, so that its kernels read and write
+ * them where they are instead of copying them through slots (see `slotsIn`).
+ *
+ * The arena is reserved once, on the first allocation, by growing the memory by the largest of
+ * {@link RESERVE} that the engine grants; it never grows again, because growing a Wasm memory
+ * detaches every view taken before (each array handed out would become empty). An allocation that
+ * does not fit returns null and the caller uses an ordinary array. Blocks are found first-fit in a
+ * free list kept sorted by address and merged with their neighbours when freed.
+ *
+ * There is no `dispose`: a block is freed when the garbage collector has collected the array
+ * handed out for it (a `FinalizationRegistry`). The array's `buffer` is the whole memory, so a
+ * view made from it with `subarray` or `new Float32Array(buffer, …)` must not outlive the array
+ * itself; @gd's own code only makes such views for the length of a call.
+ * @module
+ */
+import type { WasmMemory } from './load.js'
+
+/** Bytes the arena tries to reserve, largest first (address space; pages cost memory once written). */
+export const RESERVE = [1 << 30, 1 << 28, 1 << 26] as const
+
+/** Block alignment in bytes: one cache line. */
+const ALIGN = 64
+
+/** Allocates float32 arrays in a module's memory. */
+export interface Arena {
+  /** A zeroed Float32Array of `n` elements in the memory, or null when it does not fit (or cannot be freed here). */
+  alloc(n: number): Float32Array | null
+  /** Whether `x` is a view of this memory. */
+  holds(x: ArrayBufferView): boolean
+  /** Bytes reserved and bytes in live blocks. */
+  usage(): { reserved: number; used: number }
+  /** Frees `x`'s block now, before the collector would (tests of the free list); `x` must not be used after. @internal */
+  free(x: Float32Array): void
+}
+
+/**
+ * An arena in `memory` from byte `base` on (everything below belongs to the module).
+ *
+ * @example
+ * ```ts
+ * const arena = arenaIn(exports.memory, slotsEnd)
+ * const m = arena.alloc(1 << 20) // zeroed, in the module's memory; null when it does not fit
+ * ```
+ */
+export function arenaIn(memory: WasmMemory, base: number, reserve: readonly number[] = RESERVE): Arena {
+  const start = align(base)
+  let state: 'new' | 'ready' | 'none' = 'new'
+  let end = 0
+  let used = 0
+  /** Free blocks as [address, bytes], sorted by address, never adjacent. */
+  const free: [number, number][] = []
+  const sizes = new Map<number, number>()
+  const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>(release) : null
+
+  function ready(): boolean {
+    if (state !== 'new') return state === 'ready'
+    state = 'none'
+    if (registry === null) return false
+    for (const bytes of reserve) {
+      const pages = Math.ceil((start + bytes - memory.buffer.byteLength) / 65536)
+      try {
+        if (pages > 0) memory.grow(pages)
+      } catch {
+        continue
+      }
+      end = memory.buffer.byteLength
+      free.push([start, end - start])
+      state = 'ready'
+      return true
+    }
+    return false
+  }
+
+  function release(at: number): void {
+    const bytes = sizes.get(at)
+    if (bytes === undefined) return
+    sizes.delete(at)
+    used -= bytes
+    let i = 0
+    while (i < free.length && free[i]![0] < at) i++
+    const prev = free[i - 1]
+    const next = free[i]
+    if (prev && prev[0] + prev[1] === at) {
+      prev[1] += bytes
+      if (next && at + bytes === next[0]) {
+        prev[1] += next[1]
+        free.splice(i, 1)
+      }
+    } else if (next && at + bytes === next[0]) {
+      next[0] = at
+      next[1] += bytes
+    } else free.splice(i, 0, [at, bytes])
+  }
+
+  return {
+    alloc(n) {
+      if (!Number.isInteger(n) || n <= 0 || !ready()) return null
+      const bytes = align(n * 4)
+      const i = free.findIndex((block) => block[1] >= bytes)
+      if (i < 0) return null
+      const block = free[i]!
+      const at = block[0]
+      if (block[1] === bytes) free.splice(i, 1)
+      else {
+        block[0] += bytes
+        block[1] -= bytes
+      }
+      sizes.set(at, bytes)
+      used += bytes
+      const view = new Float32Array(memory.buffer, at, n)
+      view.fill(0)
+      registry!.register(view, at, view)
+      return view
+    },
+    holds: (x) => x.buffer === memory.buffer,
+    usage: () => ({ reserved: state === 'ready' ? end - start : 0, used }),
+    free(x) {
+      if (x.buffer !== memory.buffer || !registry?.unregister(x)) return
+      release(x.byteOffset)
+    },
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN
+}
