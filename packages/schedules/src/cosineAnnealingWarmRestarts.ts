@@ -51,15 +51,12 @@ export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestarts
   return (step) => {
     checkStep(name, step)
     let length = period
-    let inPeriod = step
-    if (multiplier === 1) {
-      inPeriod = step % period
-    } else {
-      // At most log₂(step / period) rounds: periods at least double.
-      while (inPeriod >= length) {
-        inPeriod -= length
-        length *= multiplier
-      }
+    // With periodMultiplier 1 the remainder is the answer; otherwise at most log₂(step / period)
+    // rounds, as periods at least double.
+    let inPeriod = multiplier === 1 ? step % period : step
+    while (inPeriod >= length) {
+      inPeriod -= length
+      length *= multiplier
     }
     return end + ((init - end) * (1 + Math.cos((Math.PI * inPeriod) / length))) / 2
   }

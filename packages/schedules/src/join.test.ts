@@ -57,13 +57,13 @@ describe('join', () => {
 
   it('rejects bad options', () => {
     expect(() => join({ schedules: [], boundaries: [] })).toThrow(
-      'join: schedules must be a list of 1 schedule (one more than boundaries), got []',
+      'join: schedules must be a list of schedules of length 1 (one more than boundaries), got []',
     )
     expect(() => join({ schedules: [constant(1), 3 as unknown as Schedule], boundaries: [5] })).toThrow(
       'join: schedules[1] must be a schedule (a function of the step), got 3',
     )
     expect(() => join({ schedules: [constant(1), constant(2)], boundaries: [] })).toThrow(
-      'join: schedules must be a list of 1 schedule (one more than boundaries), got [a function,a function]',
+      'join: schedules must be a list of schedules of length 1 (one more than boundaries), got [a function,a function]',
     )
     expect(() => join({ schedules: [constant(1), constant(2), constant(3)], boundaries: [9, 3] })).toThrow(
       'join: boundaries must be strictly increasing positive integers, got [9,3]',

@@ -50,7 +50,7 @@ describe('piecewiseConstant', () => {
       'piecewiseConstant: boundaries must be strictly increasing positive integers, got [200,100]',
     )
     expect(() => piecewiseConstant({ boundaries: [100], values: [1] })).toThrow(
-      'piecewiseConstant: values must be a list of 2 finite numbers (one more than boundaries), got [1]',
+      'piecewiseConstant: values must be a list of finite numbers of length 2 (one more than boundaries), got [1]',
     )
     expect(() => piecewiseConstant({ boundaries: [100], values: [1, Number.NaN] })).toThrow(
       'piecewiseConstant: values[1] must be a finite number, got NaN',

@@ -59,7 +59,7 @@ describe('piecewiseInterpolate', () => {
       'piecewiseInterpolate: boundaries must be strictly increasing positive integers, got [4,4]',
     )
     expect(() => piecewiseInterpolate({ boundaries: [4], values: [1, 2, 3] })).toThrow(
-      'piecewiseInterpolate: values must be a list of 2 finite numbers (one more than boundaries), got [1,2,3]',
+      'piecewiseInterpolate: values must be a list of finite numbers of length 2 (one more than boundaries), got [1,2,3]',
     )
     expect(() =>
       piecewiseInterpolate({ boundaries: [4], values: [1, 2], interpolation: 'cubic' as 'linear' }),

@@ -1,3 +1,5 @@
+import { nonNegativeInteger } from './internal/check.js'
+
 /**
  * A schedule maps a step count (0, 1, 2, …) to a value, usually a learning rate.
  * It is a plain function, so any optimizer option typed `number | Schedule` takes one
@@ -30,7 +32,5 @@ export type Schedule = (step: number) => number
  * ```
  */
 export function checkStep(name: string, step: number): void {
-  if (!Number.isSafeInteger(step) || step < 0) {
-    throw new Error(`${name}: step must be a non-negative integer, got ${step}`)
-  }
+  nonNegativeInteger(name, 'step', step)
 }

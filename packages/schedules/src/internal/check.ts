@@ -16,9 +16,9 @@ export function fail(fn: string, key: string, what: string, value: unknown): nev
 
 /**
  * Checks one option of function `fn` and returns it, or throws `<fn>: <key> must be ..., got ...`.
- * `read` holds the options read before this one (see {@link readOptions}).
+ * `options` are all the options given, those before this one already checked (see {@link readOptions}).
  */
-export type Check<T = any> = (fn: string, key: string, value: T, read?: any) => T
+export type Check<T = any> = (fn: string, key: string, value: T, options?: any) => T
 
 /** A check that accepts the values `ok` approves and otherwise says they must be `what`. */
 function rule<T>(what: string, ok: (value: T) => boolean): Check<T> {
@@ -58,14 +58,14 @@ export function increasingSteps(fn: string, key: string, value: readonly number[
 }
 
 /**
- * A list with one item per piece, that is one more than the `boundaries` read before it, each
+ * A list with one item per piece, that is one more than the `boundaries` checked before it, each
  * passing `item`; copied. `noun` names one item in the message.
  */
 export function onePerPiece<T>(noun: string, item: Check<T>): Check<readonly T[]> {
   return (fn, key, value, { boundaries }) => {
     const length = boundaries.length + 1
     if (!Array.isArray(value) || value.length !== length) {
-      fail(fn, key, `a list of ${length} ${noun}${length === 1 ? '' : 's'} (one more than boundaries)`, value)
+      fail(fn, key, `a list of ${noun}s of length ${length} (one more than boundaries)`, value)
     }
     return value.map((v, i) => item(fn, `${key}[${i}]`, v))
   }
@@ -90,7 +90,7 @@ type Complete<T, F extends readonly Entry<T>[]> = [Exclude<keyof T, F[number][0]
  * Checks that `options` is a plain object whose keys all have an entry, so a misspelt option
  * fails loudly instead of silently taking its default (same message as @gd/optimizers). Then reads
  * the options in the order of `entries` and returns their values in that order: the given value
- * or the default (`??`), passed through the check, which also sees the options read before it.
+ * or the default (`??`), passed through the check, which also sees all the options given.
  */
 export function readOptions<T extends object, const F extends readonly Entry<T>[]>(
   fn: string,
@@ -104,10 +104,9 @@ export function readOptions<T extends object, const F extends readonly Entry<T>[
   for (const key of Object.keys(options)) {
     if (!keys.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${keys.join(', ')}`)
   }
-  const read: Record<string, unknown> = {}
   return entries.map(([key, check, ...fallback]) => {
     const value = (options as Record<string, unknown>)[key as string] ?? fallback[0]
     const optional = fallback.length > 0 // a missing value with no default stays undefined
-    return (read[key as string] = value === undefined && optional ? value : check(fn, key as string, value as never, read))
+    return value === undefined && optional ? value : check(fn, key as string, value as never, options)
   }) as never
 }
