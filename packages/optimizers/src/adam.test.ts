@@ -59,6 +59,13 @@ describe('adam options', () => {
     Array.from(params.w.data).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12))
   })
 
+  it('names a leaf that is no float tensor', () => {
+    const opt = adam()
+    expect(() => opt.init({ w: 3 } as never)).toThrow('scaleByAdam: expected float32 or float64 tensors, got number')
+    const params = { w: tensor([1, 2]) }
+    expect(() => opt.update({ w: [null] } as never, opt.init(params), params)).toThrow('scaleByAdam: expected float32 or float64 tensors, got null')
+  })
+
   it('a hand-worked first step moves each coordinate by the learning rate', () => {
     // t = 1: m̂ = g, v̂ = g², so the step is η g / (|g| + ε) ≈ η sign(g)
     const opt = adam({ learningRate: 0.1 })

@@ -41,5 +41,13 @@ describe('elementwise', () => {
     )
     const needs = elementwise('needsP', () => ({}), (s) => ({ state: s, kernel: () => {} }), { needsParams: true })
     expect(() => needs.update({ w: tensor([1]) }, {})).toThrow('needsP: needs params, got undefined')
+    expect(() => cube.update({ w: tensor([1, 2]) }, { calls: 0 }, { w: tensor([1, 2, 3]) })).toThrow(
+      'cube: leaf 0 has 3 parameters but 2 gradients',
+    )
+    // the fused step writes the parameters, so it always needs them, and of the gradients' sizes
+    expect(() => cube.applyScaledInPlace!({ w: tensor([1, 2]) }, { calls: 0 }, undefined as never, 1)).toThrow('cube: needs params, got undefined')
+    expect(() => cube.applyScaledInPlace!({ w: tensor([1, 2]) }, { calls: 0 }, { w: tensor([1, 2, 3]) }, 1)).toThrow(
+      'cube: leaf 0 has 3 parameters but 2 gradients',
+    )
   })
 })

@@ -64,14 +64,14 @@ export function elementwise<S>(
     const ps = paramData(params, leavesOf(grads).length, factor !== undefined)
     const updates = mapLeaves(fn, grads, expected, (g, k) => {
       const p = ps[k] ?? null
-      if (factor === undefined) {
-        const out = outputFor(fn, g)
-        kernel(k, floatData(fn, g), floatData(fn, out), null, 1, p)
-        return out
+      if (p !== null && p.length !== g.size) throw new Error(`${fn}: leaf ${k} has ${p.length} parameters but ${g.size} gradients`)
+      if (factor !== undefined) {
+        kernel(k, floatData(fn, g), p!, p, factor, p)
+        return g
       }
-      if (p!.length !== g.size) throw new Error(`${fn}: leaf ${k} has ${p!.length} parameters but ${g.size} gradients`)
-      kernel(k, floatData(fn, g), p!, p, factor, p)
-      return g
+      const out = outputFor(fn, g)
+      kernel(k, floatData(fn, g), floatData(fn, out), null, 1, p)
+      return out
     })
     return { updates, state: next }
   }

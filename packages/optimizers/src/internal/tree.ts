@@ -1,5 +1,4 @@
 import type { Tensor, Tree } from '@gd/tensor'
-import type { FloatArray } from '../leaves.js'
 
 // The optimizers' own walk over parameter trees. @gd/tensor's `treeMap` recognises a leaf with
 // `instanceof Tensor`, and that one reference bundles the whole Tensor class (esbuild cannot drop
@@ -30,7 +29,7 @@ function isStructure(x: unknown): boolean {
 }
 
 /** A zeroed buffer with the dtype and size of the float tensor `t`. */
-export const bufferLike = (t: Tensor): FloatArray =>
+export const bufferLike = (t: Tensor): Float32Array | Float64Array =>
   t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
 
 /**
