@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { jit, numpy as np } from '@jax-js/jax'
 import { adam, sgd, stepInPlace, type Optimizer } from '@gd/optimizers'
-import { tensor, type Tree } from '@gd/tensor'
+import { tensor, toWasmMemory, type Tree } from '@gd/tensor'
 import type { Workload } from '../harness.js'
 import { gdContender, jaxContender, tfContenders } from '../peers.js'
 import { checksum, randomData } from './data.js'
@@ -26,7 +26,9 @@ export function count(n: number): string {
 /**
  * One optimizer update of n float32 parameters in one leaf, with a fixed gradient: reported as time
  * and as effective bandwidth (bytes the update must move / time). @gd uses the fused in-place
- * `stepInPlace`; TF.js `applyGradients` on a variable; jax-js a jitted update returning new arrays.
+ * `stepInPlace` with parameters and gradient placed in Wasm memory by `toWasmMemory` (its state goes
+ * there by itself), as the peers keep theirs in their own Wasm memory; TF.js `applyGradients` on a
+ * variable; jax-js a jitted update returning new arrays.
  */
 export function optimizerUpdateWorkload(kind: keyof typeof UPDATES, n: number): Workload {
   const p0 = randomData(7, [n])
@@ -40,8 +42,8 @@ export function optimizerUpdateWorkload(kind: keyof typeof UPDATES, n: number): 
     bytes: n * bytesPerElement,
     contenders: [
       gdContender(() => {
-        const params = { w: tensor(Float32Array.from(p0)) }
-        const grads = { w: tensor(g0) }
+        const params = toWasmMemory({ w: tensor(Float32Array.from(p0)) })
+        const grads = toWasmMemory({ w: tensor(g0) })
         const opt = gdOptimizer()
         let state = opt.init(params as Tree)
         const step = () => {
