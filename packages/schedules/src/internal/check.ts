@@ -106,7 +106,7 @@ export function readOptions<T extends object, const F extends readonly Entry<T>[
   }
   return entries.map(([key, check, ...fallback]) => {
     const value = (options as Record<string, unknown>)[key as string] ?? fallback[0]
-    const optional = fallback.length > 0 // a missing value with no default stays undefined
-    return value === undefined && optional ? value : check(fn, key as string, value as never, options)
+    // A missing value stays undefined when the entry's default is `undefined` (optional).
+    return value === undefined && fallback.length ? value : check(fn, key as string, value as never, options)
   }) as never
 }

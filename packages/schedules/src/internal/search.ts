@@ -6,7 +6,7 @@ export function countAtOrBelow(steps: readonly number[], step: number): number {
   let high = steps.length
   while (low < high) {
     const mid = (low + high) >> 1
-    if ((steps[mid] ?? Infinity) <= step) low = mid + 1
+    if (steps[mid]! <= step) low = mid + 1 // mid < high ≤ steps.length
     else high = mid
   }
   return low
