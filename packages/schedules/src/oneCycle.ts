@@ -128,7 +128,8 @@ function cycle(
   const rise = pct * total
   if (rise <= 1) fail(name, 'pctStart · totalSteps', 'above 1 so the rise lasts past step 0', rise)
   if (threePhase && 2 * rise >= total + 1) {
-    fail(name, '2 · pctStart · totalSteps', `below totalSteps + 1 (${total + 1}) so the last phase has length`, 2 * rise)
+    const key = '2 · pctStart · totalSteps'
+    fail(name, key, `below totalSteps + 1 (${total + 1}) so the last phase has length`, 2 * rise)
   }
   const steps = threePhase ? [0, rise - 1, 2 * rise - 2, total - 1, Infinity] : [0, rise - 1, total - 1, Infinity]
   const values = threePhase ? [low, high, low, last] : [low, high, last]

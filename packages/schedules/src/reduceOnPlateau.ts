@@ -96,17 +96,21 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  const [given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps] = readOptions(name, options, [
-    ['init', finite],
-    ['mode', oneOf(['min', 'max']), 'min'],
-    ['factor', inInterval('(0, 1)'), 0.1],
-    ['patience', nonNegativeInteger, 10],
-    ['threshold', nonNegative, 1e-4],
-    ['thresholdMode', oneOf(['relative', 'absolute']), 'relative'],
-    ['cooldown', nonNegativeInteger, 0],
-    ['minValue', nonNegative, 0],
-    ['eps', nonNegative, 1e-8],
-  ])
+  const [given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps] = readOptions(
+    name,
+    options,
+    [
+      ['init', finite],
+      ['mode', oneOf(['min', 'max']), 'min'],
+      ['factor', inInterval('(0, 1)'), 0.1],
+      ['patience', nonNegativeInteger, 10],
+      ['threshold', nonNegative, 1e-4],
+      ['thresholdMode', oneOf(['relative', 'absolute']), 'relative'],
+      ['cooldown', nonNegativeInteger, 0],
+      ['minValue', nonNegative, 0],
+      ['eps', nonNegative, 1e-8],
+    ],
+  )
   const init = given + 0 // −0 becomes 0, as JSON would make it
   if (init < minValue) fail(name, 'init', `at least minValue (${minValue})`, init)
   // Better means below best·(1 − threshold) or best − threshold ('min'), or above
@@ -137,6 +141,7 @@ export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlatea
   const step = (state: ReduceOnPlateauState, metric: number): ReduceOnPlateauState => {
     let { value, best, badSteps, cooldownLeft, steps, reductions } = check(state)
     finite(name, 'metric', metric)
+    // The first metric is always better; after it, the metric must beat `bar`.
     const bar = best === null ? 0 : relative ? best * (1 + signed) : best + signed
     if (best === null || (min ? metric < bar : metric > bar)) {
       best = metric + 0 // −0 is stored as 0, which is what JSON would give back

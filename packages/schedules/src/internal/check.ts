@@ -16,7 +16,7 @@ export function fail(fn: string, key: string, what: string, value: unknown): nev
 
 /**
  * Checks one option of function `fn` and returns it, or throws `<fn>: <key> must be ..., got ...`.
- * `options` are all the options given, those before this one already checked (see {@link readOptions}).
+ * `options` holds all the options given; those read before this one have passed their checks.
  */
 export type Check<T = any> = (fn: string, key: string, value: T, options?: any) => T
 
@@ -77,20 +77,34 @@ export function onePerPiece<T>(noun: string, item: Check<T>): Check<readonly T[]
  * undefined).
  */
 export type Entry<T> = {
-  [K in keyof T]-?: readonly [K, Check<Exclude<T[K], undefined>>] | readonly [K, Check<Exclude<T[K], undefined>>, T[K]]
+  [K in keyof T]-?:
+    | readonly [K, Check<Exclude<T[K], undefined>>]
+    | readonly [K, Check<Exclude<T[K], undefined>>, T[K]]
 }[keyof T]
 
 /** The value an entry reads: its check's type, or undefined too for an optional entry. */
-type Value<E> = E extends readonly [unknown, Check<infer V>, undefined] ? V | undefined : E extends readonly [unknown, Check<infer V>, ...unknown[]] ? V : never
+type Value<E> = E extends readonly [unknown, Check<infer V>, undefined]
+  ? V | undefined
+  : E extends readonly [unknown, Check<infer V>, ...unknown[]]
+    ? V
+    : never
 
-/** `F` when its entries name every option of `T`, otherwise a type no argument matches. */
+/**
+ * `F` when its entries name every option of `T`; otherwise `never`, so a forgotten option is a
+ * type error ("not assignable to parameter of type 'never'").
+ */
 type Complete<T, F extends readonly Entry<T>[]> = [Exclude<keyof T, F[number][0]>] extends [never] ? F : never
 
 /**
  * Checks that `options` is a plain object whose keys all have an entry, so a misspelt option
  * fails loudly instead of silently taking its default (same message as @gd/optimizers). Then reads
- * the options in the order of `entries` and returns their values in that order: the given value
- * or the default (`??`), passed through the check, which also sees all the options given.
+ * the options in the order of `entries` and returns their values in that order, so the bundle
+ * spells each option name once: the given value or the default (`??`), passed through the check.
+ *
+ * @example
+ * ```ts
+ * const [init, alpha] = readOptions('cosineDecay', options, [['init', finite], ['alpha', unit, 0]])
+ * ```
  */
 export function readOptions<T extends object, const F extends readonly Entry<T>[]>(
   fn: string,

@@ -15,7 +15,12 @@ export const interpolations: readonly Interpolation[] = ['linear', 'cosine']
  * them: linear: (end − start)·pct + start; cosine: end + (start − end)/2 · (1 + cos(π·pct)).
  * The anchors themselves are returned exactly (at pct = 0 the cosine formula can land an ulp off).
  */
-export function through(kind: Interpolation, steps: readonly number[], values: readonly number[], step: number): number {
+export function through(
+  kind: Interpolation,
+  steps: readonly number[],
+  values: readonly number[],
+  step: number,
+): number {
   const i = countAtOrBelow(steps, step) - 1
   const from = steps[i]!
   const pct = (step - from) / (steps[i + 1]! - from)
