@@ -32,9 +32,9 @@ function checkFloat(fn: string, t: Tensor): Tensor {
 
 /**
  * One zeroed buffer per leaf of `params` (dtype of the leaf, so float64 parameters keep float64
- * state), optionally filled with `fill`. Once @gd/tensor has loaded its Wasm kernels (the first
- * large float32 product, or `initWasm()`), float32 buffers of 96 elements or more are allocated in
- * their memory (`fusedKernels().alloc`), where the fused updates run on them without copies.
+ * state), optionally filled with `fill`. After `await initWasm()` (or `toWasmMemory`) from
+ * @gd/tensor, float32 buffers of 96 elements or more are allocated in the Wasm kernels' memory
+ * (`fusedKernels().alloc`), where the fused updates run on them without copies.
  *
  * @example
  * ```ts

@@ -27,6 +27,7 @@ import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from '.
 import { loadWasmFused, loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
 import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/wasm/wasmElementwise.js'
 import { wasmState } from './kernels/wasm/state.js'
+import { attachArena } from './kernels/wasm/arena.js'
 import { col2im, im2col } from './kernels/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel } from './kernels/conv.js'
@@ -293,6 +294,7 @@ export function kernelBackend(): 'wasm' | 'js' {
 export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmGemm == null) wasmGemm = await loadWasmGemm()
   if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
+  if (wasmState.fused) attachArena(wasmState.fused)
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
   if (convState.kernels == null) convState.kernels = await loadWasmConv()
   return kernelBackend()

@@ -1,3 +1,4 @@
+import { attachArena } from './kernels/wasm/arena.js'
 import { wasmState, fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
 import { loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
 import { Tensor } from './tensor.js'
@@ -40,8 +41,9 @@ export function toWasmMemory<T extends Tree>(tree: T): T {
   }, tree) as T
 }
 
-/** The fused kernels, loaded now (synchronously) if Wasm is allowed and nothing has loaded them yet. */
+/** The fused kernels with their arena, loaded now (synchronously) if Wasm is allowed and nothing has loaded them yet. */
 function loadedKernels(): FusedKernels | null {
   if (wasmState.allowed && wasmState.fused === undefined) wasmState.fused = loadWasmFusedSync()
-  return fusedKernels()
+  const kernels = fusedKernels()
+  return kernels && attachArena(kernels)
 }

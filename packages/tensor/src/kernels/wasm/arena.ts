@@ -15,24 +15,13 @@
  * @module
  */
 import type { WasmMemory } from './load.js'
+import { FUSED_MIN, type Arena, type FusedKernels } from './state.js'
 
 /** Bytes the arena tries to reserve, largest first (address space; pages cost memory once written). */
 export const RESERVE = [1 << 30, 1 << 28, 1 << 26] as const
 
 /** Block alignment in bytes: one cache line. */
 const ALIGN = 64
-
-/** Allocates float32 arrays in a module's memory. */
-export interface Arena {
-  /** A zeroed Float32Array of `n` elements in the memory, or null when it does not fit (or cannot be freed here). */
-  alloc(n: number): Float32Array | null
-  /** Whether `x` is a view of this memory. */
-  holds(x: ArrayBufferView): boolean
-  /** Bytes reserved and bytes in live blocks. */
-  usage(): { reserved: number; used: number }
-  /** Frees `x`'s block now, before the collector would (tests of the free list); `x` must not be used after. @internal */
-  free(x: Float32Array): void
-}
 
 /**
  * An arena in `memory` from byte `base` on (everything below belongs to the module).
@@ -124,4 +113,24 @@ export function arenaIn(memory: WasmMemory, base: number, reserve: readonly numb
 
 function align(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN
+}
+
+/**
+ * Gives the fused kernels an arena, once: from then on their `alloc` hands out arrays in their
+ * memory (of {@link FUSED_MIN} elements or more). Called by `initWasm()` and `toWasmMemory`, not
+ * when a product loads the kernels, so that bundles which never ask for it do not carry the allocator.
+ *
+ * @example
+ * ```ts
+ * const kernels = attachArena(loadWasmFusedSync()!)
+ * kernels.alloc(4096) // a zeroed Float32Array in the kernels' memory
+ * ```
+ */
+export function attachArena(kernels: FusedKernels): FusedKernels {
+  if (kernels.arena === undefined) {
+    const arena = arenaIn(kernels.memory, kernels.arenaBase)
+    kernels.arena = arena
+    kernels.alloc = (n) => (n >= FUSED_MIN ? arena.alloc(n) : null)
+  }
+  return kernels
 }

@@ -8,7 +8,7 @@
  */
 import type { Storage } from '../../dtype.js'
 import type { FloatArray } from '../gemm.js'
-import type { Arena } from './arena.js'
+import type { WasmMemory } from './load.js'
 
 /** Unary op codes, as `assembly/elementwise.ts` numbers them. @internal */
 export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
@@ -65,15 +65,35 @@ export interface FusedKernels {
   ): boolean
   /**
    * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place
-   * without copying it (optimizer state is allocated here); null when `n` is too short to pay (under
-   * 96) or the memory is full. Freed when collected. Views made from its `buffer` must not outlive it.
+   * without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under
+   * {@link FUSED_MIN}, the memory is full, or no arena is attached yet (`initWasm()` and
+   * `toWasmMemory` attach it). Freed when collected. Views made from its `buffer` must not outlive it.
    */
   alloc(n: number): Float32Array | null
   /** Whether `x` lives in the kernels' memory (from {@link FusedKernels.alloc}). */
   holds(x: ArrayBufferView): boolean
-  /** The allocator behind `alloc`. @internal */
-  readonly arena: Arena
+  /** The kernels' memory and the first byte free for an arena. @internal */
+  readonly memory: WasmMemory
+  /** @internal */
+  readonly arenaBase: number
+  /** The allocator behind `alloc`, once attached (see `attachArena`). @internal */
+  arena?: Arena
 }
+
+/** Float32 arrays allocated in a kernel module's memory (see `arenaIn`). @internal */
+export interface Arena {
+  /** A zeroed Float32Array of `n` elements in the memory, or null when it does not fit (or cannot be freed here). */
+  alloc(n: number): Float32Array | null
+  /** Whether `x` is a view of this memory. */
+  holds(x: ArrayBufferView): boolean
+  /** Bytes reserved and bytes in live blocks. */
+  usage(): { reserved: number; used: number }
+  /** Frees `x`'s block now, before the collector would (tests of the free list); `x` must not be used after. @internal */
+  free(x: Float32Array): void
+}
+
+/** The shortest arrays worth a fused kernel call (measured in `wasmOptim.ts`, see `fusedPays`). @internal */
+export const FUSED_MIN = 96
 
 /**
  * Whether `useWasm` allows Wasm kernels, and each family once loaded (`undefined`: not tried yet,

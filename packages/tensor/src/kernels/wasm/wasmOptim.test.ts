@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fusedKernels, initWasm, useWasm } from '../../seam.js'
+import { attachArena } from './arena.js'
 import { CHUNK, fusedPays, loadWasmFused, loadWasmFusedSync } from './wasmOptim.js'
 
-const fused = loadWasmFusedSync()!
+const fused = attachArena(loadWasmFusedSync()!)
 
 function wave(n: number, seed: number, scale = 1, offset = 0): Float32Array {
   const out = new Float32Array(n)
@@ -135,7 +136,11 @@ describe('wasm fused optimizer kernels', () => {
     )
   })
 
-  it('allocates in its memory only arrays long enough to pay for a kernel call', () => {
+  it('allocates in its memory once an arena is attached, and only arrays long enough to pay for a kernel call', () => {
+    const fresh = loadWasmFusedSync()!
+    expect(fresh.alloc(4096)).toBeNull()
+    expect(attachArena(fresh)).toBe(fresh)
+    expect(fresh.alloc(4096)).not.toBeNull()
     expect(fused.alloc(95)).toBeNull()
     const x = fused.alloc(96)!
     expect(x.length).toBe(96)

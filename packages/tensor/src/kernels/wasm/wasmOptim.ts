@@ -2,16 +2,15 @@
  * The fused float32 optimizer updates on WebAssembly SIMD128 (source: `assembly/optim.ts`, bytes:
  * `./optimWasm.ts`) and the JavaScript side that streams arrays through them.
  *
- * Arrays allocated in the module's memory (`alloc`, through its arena: optimizer state, and
- * parameters placed there by `toWasmMemory`) are updated where they are; every other array streams
+ * Arrays allocated in the module's memory (`alloc`, once an arena is attached: optimizer state,
+ * and parameters placed there by `toWasmMemory`) are updated where they are; every other array streams
  * through four slots of {@link CHUNK} elements in that memory (see `slotsIn`). Measured on the
  * 2-core AMD EPYC here (Node 20, Adam over 10M parameters, 28 bytes per element): JavaScript loop
  * 6.0 GB/s, every array streamed 20 GB/s, every array in Wasm memory 43 GB/s.
  * @module
  */
 import type { FloatArray } from '../gemm.js'
-import type { FusedKernels } from './state.js'
-import { arenaIn } from './arena.js'
+import { FUSED_MIN, type FusedKernels } from './state.js'
 import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
 import { optimWasmBase64 } from './optimWasm.js'
 
@@ -37,7 +36,7 @@ interface OptimExports {
 export const CHUNK = 16384
 
 /**
- * The shortest arrays worth a Wasm call: 96 elements. Measured here (Adam, warm JIT, time per call,
+ * The shortest arrays worth a Wasm call: {@link FUSED_MIN} = 96 elements. Measured here (Adam, warm JIT, time per call,
  * Wasm over JavaScript): 64 elements 0.65–0.87× (the call and copies dominate), 96 1.25×, 128 1.6×,
  * 256 2.5×, 4096 5.8×, 10M 3.2× (main memory bound).
  *
@@ -47,7 +46,7 @@ export const CHUNK = 16384
  * ```
  */
 export function fusedPays(n: number): boolean {
-  return n >= 96
+  return n >= FUSED_MIN
 }
 
 /**
@@ -86,7 +85,6 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
   const slots = slotsIn(exports.memory, exports.slots(), 4, CHUNK)
   if (slots === null) return null
   const { ptr, stream } = slots
-  const arena = arenaIn(exports.memory, ptr[3]! + CHUNK * 4)
   return {
     adam: (g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot) =>
       takes(g, m, v, out) &&
@@ -100,8 +98,9 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
       takes(g, v, m, out) &&
       stream([g, v, m, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
         exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, eps)),
-    alloc: (n) => (fusedPays(n) ? arena.alloc(n) : null),
-    holds: arena.holds,
-    arena,
+    alloc: () => null,
+    holds: (x) => x.buffer === exports.memory.buffer,
+    memory: exports.memory,
+    arenaBase: ptr[3]! + CHUNK * 4,
   }
 }
