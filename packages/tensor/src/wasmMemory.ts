@@ -18,7 +18,7 @@ import { treeMap, type Tree } from './tree.js'
  * an ordinary copy otherwise), and every other leaf is returned as it is. The copies behave like any
  * tensor and are freed when collected, with no `dispose`. Their `data.buffer` is the whole Wasm
  * memory: a view made from it (`subarray`, `new Float32Array(buffer, …)`) must not be kept past
- * the tensor's own lifetime.
+ * the tensor's own lifetime, and `postMessage` would copy the whole buffer (post `data.slice()`).
  *
  * @example
  * ```ts
