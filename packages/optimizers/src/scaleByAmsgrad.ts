@@ -1,6 +1,7 @@
 import type { FloatArray } from './leaves.js'
 import { resolveOptions } from './options.js'
-import { adamDefaults, adamMoments, adamRules, type ScaleByAdamOptions } from './scaleByAdam.js'
+import { adamMoments } from './internal/adamMoments.js'
+import { adamDefaults, adamRules, type ScaleByAdamOptions } from './scaleByAdam.js'
 import type { GradientTransformation } from './transform.js'
 
 /** State of {@link scaleByAmsgrad}: Adam's plus the running maximum of v. */
@@ -20,7 +21,7 @@ export interface AmsgradState {
  * ```
  *
  * Optax's `scale_by_amsgrad` takes the maximum of the bias-corrected v̂ instead; they differ only
- * in the first steps. The loop lives beside Adam's, in {@link adamMoments}.
+ * in the first steps. (The loop lives beside Adam's, in `internal/adamMoments.ts`.)
  *
  * @see https://openreview.net/forum?id=ryQu7f-RZ
  * @example
