@@ -4,6 +4,7 @@
 //   pnpm demo -- --model cnn                a small convolutional network with batchNorm (≥ 98%)
 //   pnpm demo -- --compare sgd,momentum,adam --epochs 5
 //   pnpm demo -- --help                     every flag
+import { initWasm } from '@gd/tensor'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +26,8 @@ try {
   process.exit(2)
 }
 
+// Load the Wasm kernels before any optimizer state exists, so that the state is created in their memory.
+await initWasm()
 const data = loadDigits({ limit: options.limit, seed: options.runs[0]!.seed })
 console.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on (stratified split)`)
 const results: RunResult[] = []
