@@ -103,7 +103,7 @@ type Complete<T, F extends readonly Entry<T>[]> = [Exclude<keyof T, F[number][0]
  *
  * @example
  * ```ts
- * const [init, alpha] = readOptions('cosineDecay', options, [['init', finite], ['alpha', unit, 0]])
+ * const [init, exponent] = readOptions('f', options, [['init', finite], ['exponent', positive, 1]])
  * ```
  */
 export function readOptions<T extends object, const F extends readonly Entry<T>[]>(
