@@ -38,6 +38,9 @@ describe('leaf helpers', () => {
     expect(() => buffersLike('f', { w: 3 } as never)).toThrow('f: expected float32 or float64 tensors, got number')
     expect(() => buffersLike('f', { w: [null] } as never)).toThrow('f: expected float32 or float64 tensors, got null')
     expect(() => buffersLike('f', new Map() as never)).toThrow('f: expected float32 or float64 tensors, got Map')
+    // looks like a tensor (as @gd/autograd's Var does) but has no typed-array storage
+    class Traced { readonly dtype = 'float32'; readonly size = 1 }
+    expect(() => buffersLike('f', [new Traced()] as never)).toThrow('f: expected float32 or float64 tensors, got Traced')
     expect(() => mapLeaves('f', undefined as never, [1], (g) => g)).toThrow('f: expected float32 or float64 tensors, got undefined')
   })
 

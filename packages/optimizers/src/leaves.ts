@@ -20,11 +20,15 @@ export function floatData(fn: string, t: Tensor): FloatArray {
   return checkFloat(fn, t).data as FloatArray
 }
 
-/** Throws unless `t` is a float32 or float64 tensor, naming what it is instead. */
+/**
+ * Throws unless `t` is a float32 or float64 tensor, naming what it is instead. A tensor is told by its
+ * typed-array `storage` (not `instanceof`, which would bundle the Tensor class), so an object that
+ * only looks like one, such as @gd/autograd's `Var`, is named by its class.
+ */
 function checkFloat(fn: string, t: Tensor): Tensor {
-  const d = (t as { dtype?: unknown } | null)?.dtype
+  const d = ArrayBuffer.isView((t as { storage?: unknown } | null)?.storage) ? t.dtype : undefined
   if (d !== 'float32' && d !== 'float64') {
-    const what = typeof t !== 'object' ? typeof t : t === null ? 'null' : (d ?? t.constructor.name)
+    const what = d ?? (typeof t !== 'object' ? typeof t : t === null ? 'null' : t.constructor.name)
     throw new Error(`${fn}: expected float32 or float64 tensors, got ${what}`)
   }
   return t
