@@ -39,6 +39,22 @@ describe('binary ops', () => {
     )
   })
 
+  it('merges dimensions both inputs step through as one: an NCHW bias over each channel, a transposed operand', () => {
+    const x = T.tensor(Float32Array.from({ length: 2 * 3 * 5 * 7 }, (_, i) => Math.sin(i)), { shape: [2, 3, 5, 7] })
+    const bias = T.tensor([0.5, -1, 2], { shape: [1, 3, 1, 1] })
+    const xt = T.transpose(T.tensor(Float32Array.from({ length: 7 * 5 * 3 * 2 }, (_, i) => i / 9), { shape: [7, 5, 3, 2] }))
+    for (const [a, b] of [[x, bias], [bias, x], [xt, bias], [x, xt]] as const) {
+      for (const [op, ref] of [[T.add, (p: number, q: number) => Math.fround(p + q)], [T.mul, (p: number, q: number) => Math.fround(p * q)]] as const) {
+        const out = op(a, b)
+        const want = Array.from({ length: out.size }, (_, i) => {
+          const idx = unravel(i, out.shape)
+          return ref(broadcastRead(a, idx), broadcastRead(b, idx))
+        })
+        expect(Array.from(out.data)).toEqual(want)
+      }
+    }
+  })
+
   it('reads transposed, flipped and sliced views without copying them first', () => {
     const x = T.tensor([
       [1, 2, 3],

@@ -101,16 +101,17 @@ export function mapBinary(
 }
 
 /**
- * The general case: walk the output in row-major order, moving each input by its strides. Rows
- * where each input is contiguous or broadcast (a bias added to every row of a batch) go through
- * the op's `loop` when it has one and the rows are long enough to pay for a call each.
+ * The general case: walk the output in row-major order, moving each input by its strides. Adjacent
+ * dimensions that both inputs step through as one (contiguous, or broadcast along both) are merged
+ * first, so a bias broadcast over the height and width of an NCHW batch becomes one long row per
+ * channel. Rows where each input is contiguous or broadcast go through the op's `loop` when it has
+ * one and the rows are long enough to pay for a call each.
  */
 function stridedBinary(
-  out: Storage, shape: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number, loop?: BinaryLoop,
+  out: Storage, full: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number, loop?: BinaryLoop,
 ): void {
+  const { shape, sa, sb } = merged(full, broadcastStrides(a, full), broadcastStrides(b, full))
   const rank = shape.length
-  const sa = broadcastStrides(a, shape)
-  const sb = broadcastStrides(b, shape)
   const A = a.storage
   const B = b.storage
   const inner = shape[rank - 1]!
@@ -133,6 +134,25 @@ function stridedBinary(
       index[d] = 0
     }
   }
+}
+
+/** `shape` with each dimension folded into the next when both stride lists step through the pair as one. */
+function merged(shape: Shape, sa: readonly number[], sb: readonly number[]): { shape: number[]; sa: number[]; sb: number[] } {
+  const m = { shape: shape.slice(0, 1), sa: sa.slice(0, 1), sb: sb.slice(0, 1) }
+  for (let d = 1; d < shape.length; d++) {
+    const k = m.shape.length - 1
+    const n = shape[d]!
+    if (m.sa[k] === sa[d]! * n && m.sb[k] === sb[d]! * n) {
+      m.shape[k]! *= n
+      m.sa[k] = sa[d]!
+      m.sb[k] = sb[d]!
+    } else {
+      m.shape.push(n)
+      m.sa.push(sa[d]!)
+      m.sb.push(sb[d]!)
+    }
+  }
+  return m
 }
 
 /** The storage of `t` broadcast to `shape`, contiguous. @internal */

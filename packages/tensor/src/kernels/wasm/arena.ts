@@ -3,8 +3,9 @@
  * them where they are instead of copying them through slots (see `slotsIn`).
  *
  * The arena is reserved once, on the first allocation, by growing the memory by the largest of
- * {@link RESERVE} that the engine grants; it never grows again, because growing a Wasm memory
- * detaches every view taken before (each array handed out would become empty). An allocation that
+ * 1 GiB, 256 MiB and 64 MiB that the engine grants (address space: pages cost memory only once
+ * written); it never grows again, because growing a Wasm memory detaches every view taken before
+ * (each array handed out would become empty). An allocation that
  * does not fit returns null and the caller uses an ordinary array. Blocks are found first-fit in a
  * free list kept sorted by address and merged with their neighbours when freed.
  *
@@ -16,9 +17,6 @@
  */
 import type { WasmMemory } from './load.js'
 import { FUSED_MIN, type Arena, type FusedKernels } from './state.js'
-
-/** Bytes the arena tries to reserve, largest first (address space; pages cost memory once written). */
-export const RESERVE = [1 << 30, 1 << 28, 1 << 26] as const
 
 /** Block alignment in bytes: one cache line. */
 const ALIGN = 64
@@ -32,7 +30,7 @@ const ALIGN = 64
  * const m = arena.alloc(1 << 20) // zeroed, in the module's memory; null when it does not fit
  * ```
  */
-export function arenaIn(memory: WasmMemory, base: number, reserve: readonly number[] = RESERVE): Arena {
+export function arenaIn(memory: WasmMemory, base: number, reserve: readonly number[] = [2 ** 30, 2 ** 28, 2 ** 26]): Arena {
   const start = align(base)
   let state: 'new' | 'ready' | 'none' = 'new'
   let end = 0
