@@ -15,16 +15,17 @@ export interface ReduceOptions {
 type Block = (data: Storage, start: number, length: number) => number
 
 /**
- * Reduces `rows` rows of `count` elements each (row r starts at `start + r·count`) column by column
- * into `out`, giving exactly what a {@link Block} over each column would.
+ * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes
+ * into `out[count]`, adding each column's elements in the order a {@link Block} over the transposed
+ * copy would (outer index, then inner), so the results are the same bits.
  */
-type Columns = (data: Storage, start: number, rows: number, count: number, out: Storage) => void
+type Columns = (data: Storage, start: number, outer: number, count: number, inner: number, out: Storage) => void
 
 /**
  * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
  * output element reduces one contiguous run of the (possibly copied) data. With `columns`, a
- * contiguous input reduced over leading axes (a bias gradient summed over the batch) is reduced
- * row by row in place instead of through a transposed copy.
+ * contiguous input whose kept axes are adjacent (a bias gradient summed over the batch, or over
+ * batch, height and width of NCHW) is reduced in place instead of through a transposed copy.
  * @internal
  */
 export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block, columns?: Columns): Tensor {
@@ -36,9 +37,11 @@ export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype:
   const shape = options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
   const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
   const out = allocate(dtype, count)
-  const leading = axes.length > 0 && kept.length > 0 && axes.every((a, i) => a === i)
-  if (columns !== undefined && leading && length > 0 && t.isContiguous) {
-    columns(t.storage, t.offset, length, count, out)
+  const adjacent = axes.length > 0 && kept.length > 0 && kept.every((k, i) => k === kept[0]! + i)
+  if (columns !== undefined && adjacent && length > 0 && t.isContiguous) {
+    let outer = 1
+    for (let i = 0; i < kept[0]!; i++) outer *= t.shape[i]!
+    columns(t.storage, t.offset, outer, count, length / outer, out)
     return new Tensor(out, shape, dtype)
   }
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
@@ -52,17 +55,24 @@ const sumBlock: Block = (d, s, n) => {
   for (let i = s; i < s + n; i++) acc += d[i]!
   return acc
 }
-/** Column sums in float64, each adding its rows in order, as sumBlock does; divided by `divisor`. */
-function sumColumns(d: Storage, start: number, rows: number, count: number, out: Storage, divisor: number): void {
+/** Column sums in float64, each adding its elements in order, as sumBlock does; divided by `divisor`. */
+function sumColumns(d: Storage, start: number, outer: number, count: number, inner: number, out: Storage, divisor: number): void {
   const acc = new Float64Array(count)
-  for (let r = 0; r < rows; r++) {
-    const base = start + r * count
-    for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
+  for (let a = 0; a < outer; a++) {
+    const base = start + a * count * inner
+    if (inner === 1) for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
+    else {
+      for (let j = 0; j < count; j++) {
+        let s = acc[j]!
+        for (let i = base + j * inner, end = i + inner; i < end; i++) s += d[i]!
+        acc[j] = s
+      }
+    }
   }
   for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
 }
-const sumRows: Columns = (d, start, rows, count, out) => sumColumns(d, start, rows, count, out, 1)
-const meanRows: Columns = (d, start, rows, count, out) => sumColumns(d, start, rows, count, out, rows)
+const sumRows: Columns = (d, start, outer, count, inner, out) => sumColumns(d, start, outer, count, inner, out, 1)
+const meanRows: Columns = (d, start, outer, count, inner, out) => sumColumns(d, start, outer, count, inner, out, outer * inner)
 const prodBlock: Block = (d, s, n) => {
   let acc = 1
   for (let i = s; i < s + n; i++) acc *= d[i]!
