@@ -105,17 +105,24 @@ function rules(packages) {
 
 /**
  * Every top-level module of a package's src/ is part of its public face: src/index.ts must
- * re-export it. (Sub-folders such as src/internal/ or src/kernels/ are private by convention.)
+ * re-export it, unless it is itself the entry of a subpath export (`"./threads": { "@gd/source":
+ * "./src/threads.ts", ... }`). (Sub-folders such as src/internal/ or src/kernels/ are private by convention.)
  */
 function checkPublicFaces(root, packages) {
   const problems = []
-  for (const { name } of packages) {
+  for (const { name, json } of packages) {
     const src = join(root, 'packages', name, 'src')
     const indexFile = join(src, 'index.ts')
     if (!existsSync(indexFile)) continue
     const index = readFileSync(indexFile, 'utf8')
+    const entries = new Set(
+      Object.entries(json.exports ?? {})
+        .filter(([subpath, target]) => subpath !== '.' && typeof target === 'object' && target !== null)
+        .map(([, target]) => target['@gd/source']),
+    )
     for (const file of readdirSync(src)) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue
+      if (entries.has(`./src/${file}`)) continue
       const mod = `./${file.replace(/\.ts$/, '.js')}`
       if (!index.includes(`'${mod}'`)) problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
     }

@@ -13,7 +13,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
  */
 function workspace(spec) {
   const root = mkdtempSync(join(tmpdir(), 'gd-boundaries-'))
-  for (const [name, { deps = [], devDeps = {}, files }] of Object.entries(spec)) {
+  for (const [name, { deps = [], devDeps = {}, files, subpaths = {} }] of Object.entries(spec)) {
     const dir = join(root, 'packages', name)
     mkdirSync(join(dir, 'src'), { recursive: true })
     const dependencies = Object.fromEntries(deps.map((d) => [`@gd/${d}`, 'workspace:^']))
@@ -21,7 +21,7 @@ function workspace(spec) {
       name: `@gd/${name}`,
       version: '0.0.0',
       type: 'module',
-      exports: { '.': { '@gd/source': './src/index.ts', import: './dist/index.js' } },
+      exports: { '.': { '@gd/source': './src/index.ts', import: './dist/index.js' }, ...subpaths },
       dependencies,
       devDependencies: devDeps,
     }
@@ -110,6 +110,17 @@ describe('checkBoundaries', () => {
   it('catches a module that the package index does not re-export', async () => {
     const root = make({ ...clean, tensor: { files: { ...clean.tensor.files, 'src/orphan.ts': 'export const o = 1\n' } } })
     expect(await checkBoundaries(root)).toContain('packages/tensor/src/index.ts: does not re-export ./orphan.js')
+  })
+
+  it('accepts a top-level module that is the entry of a subpath export instead', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: { ...clean.tensor.files, 'src/extra.ts': 'export const e = 1\n' },
+        subpaths: { './extra': { '@gd/source': './src/extra.ts', import: './dist/extra.js' } },
+      },
+    })
+    expect(await checkBoundaries(root)).not.toContain('packages/tensor/src/index.ts: does not re-export ./extra.js')
   })
 
   it('catches a cycle', async () => {

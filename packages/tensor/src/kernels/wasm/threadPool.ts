@@ -1,0 +1,229 @@
+/**
+ * Worker threads for the threaded gemm (`../../threads.ts`): starting them where the engine has
+ * threads and shared memory (Node's `worker_threads`; a browser's `Worker` when the page is
+ * cross-origin isolated), handing each a job through a SharedArrayBuffer and waiting for it.
+ * Nothing here is imported statically from Node, so browser bundles stay buildable.
+ * @module
+ */
+import { CONTROL, CONTROL_SLOTS, workerSource } from './threadWorker.js'
+
+/** The largest operand buffer a worker may grow to (bytes): 1 GiB, reserved as address space only. */
+const MAX_DATA_BYTES = 1 << 30
+
+/** One worker and the two buffers it shares with the calling thread. */
+export interface Thread {
+  /** The handshake slots (see `CONTROL` in `threadWorker.ts`). */
+  readonly control: Int32Array<SharedArrayBuffer>
+  /** Operands travel through here; grown (never shrunk) by the calling thread before a job. */
+  readonly data: GrowableShared
+  /** Number of the last job posted. */
+  job: number
+  /** Ends the worker. */
+  terminate(): void
+}
+
+/** A growable SharedArrayBuffer (ES2024), declared here because the package compiles against ES2022. */
+export interface GrowableShared extends SharedArrayBuffer {
+  readonly maxByteLength: number
+  grow(byteLength: number): void
+}
+
+/** The few properties of Node's `worker_threads` Worker and a browser Worker used here. */
+interface NodeWorker {
+  unref(): void
+  once(event: 'message' | 'error' | 'exit', listener: () => void): void
+  postMessage(message: unknown): void
+  terminate(): unknown
+}
+interface BrowserWorker {
+  onmessage: (() => void) | null
+  onerror: (() => void) | null
+  postMessage(message: unknown): void
+  terminate(): void
+}
+type NodeWorkerThreads = { Worker: new (source: string, options: { eval: true }) => NodeWorker }
+type BrowserGlobals = {
+  Worker?: new (url: string) => BrowserWorker
+  crossOriginIsolated?: boolean
+  URL: { createObjectURL(blob: Blob): string; revokeObjectURL(url: string): void }
+}
+type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (name: string) => unknown }
+
+/** Whether this engine has growable SharedArrayBuffers and Atomics (else: no threads). */
+function sharedMemory(): boolean {
+  return (
+    typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' &&
+    typeof (SharedArrayBuffer.prototype as Partial<GrowableShared>).grow === 'function'
+  )
+}
+
+/**
+ * Whether the calling thread may block in `Atomics.wait` (Node's main thread and workers may; a
+ * browser's main thread may not, and spins on `Atomics.load` instead).
+ *
+ * @example
+ * ```ts
+ * canBlock() // true in Node
+ * ```
+ */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Node's `worker_threads`, without a static import (`process.getBuiltinModule` from Node 20.16, else a dynamic import); null elsewhere. */
+async function nodeWorkerThreads(): Promise<NodeWorkerThreads | null> {
+  const proc = (globalThis as { process?: NodeProcess }).process
+  if (typeof proc?.versions?.node !== 'string') return null
+  const name = 'node:worker_threads'
+  try {
+    const builtin = proc.getBuiltinModule?.(name)
+    return (builtin ?? (await import(/* @vite-ignore */ /* webpackIgnore: true */ name))) as NodeWorkerThreads
+  } catch {
+    return null
+  }
+}
+
+/** Starts one worker; resolves to its terminate function once it is ready, or null if it could not start. */
+async function startWorker(module: object, control: SharedArrayBuffer, data: GrowableShared): Promise<(() => void) | null> {
+  const init = { module, control, data }
+  const threads = await nodeWorkerThreads()
+  if (threads !== null) {
+    const worker = new threads.Worker(workerSource, { eval: true })
+    // a sleeping worker must not keep the process alive once the program is done
+    worker.unref()
+    const ok = await new Promise<boolean>((resolve) => {
+      worker.once('message', () => resolve(true))
+      worker.once('error', () => resolve(false))
+      worker.once('exit', () => resolve(false))
+      worker.postMessage(init)
+    })
+    if (!ok) void worker.terminate()
+    return ok ? () => void worker.terminate() : null
+  }
+  const web = globalThis as unknown as BrowserGlobals
+  if (typeof web.Worker !== 'function' || web.crossOriginIsolated !== true) return null
+  const url = web.URL.createObjectURL(new Blob([workerSource], { type: 'text/javascript' }))
+  try {
+    const worker = new web.Worker(url)
+    const ok = await new Promise<boolean>((resolve) => {
+      worker.onmessage = () => resolve(true)
+      worker.onerror = () => resolve(false)
+      worker.postMessage(init)
+    })
+    worker.onmessage = worker.onerror = null
+    if (!ok) worker.terminate()
+    return ok ? () => worker.terminate() : null
+  } finally {
+    web.URL.revokeObjectURL(url)
+  }
+}
+
+/**
+ * Starts `count` workers running the compiled gemm `module`; resolves to them, or to null when
+ * this engine has no threads or shared memory, or any worker fails to start (then none is left
+ * running).
+ *
+ * @example
+ * ```ts
+ * const threads = await spawnThreads(1, await WebAssembly.compile(bytes)) // [Thread] in Node
+ * ```
+ */
+export async function spawnThreads(count: number, module: object): Promise<Thread[] | null> {
+  if (!sharedMemory()) return null
+  const made = await Promise.all(
+    Array.from({ length: count }, async (): Promise<Thread | null> => {
+      try {
+        const control = new SharedArrayBuffer(CONTROL_SLOTS * 4)
+        const data = new (SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableShared)(
+          0, { maxByteLength: MAX_DATA_BYTES },
+        )
+        const terminate = await startWorker(module, control, data)
+        return terminate && { control: new Int32Array(control), data, job: 0, terminate }
+      } catch {
+        return null
+      }
+    }),
+  )
+  const started = made.filter((t): t is Thread => t !== null)
+  if (started.length === count) return started
+  for (const t of started) stopThread(t)
+  return null
+}
+
+/**
+ * Makes room for `floats` floats in a thread's data buffer; false when it cannot (past the 1 GiB
+ * the buffer may grow to).
+ *
+ * @example
+ * ```ts
+ * reserve(thread, 1 << 20) // true
+ * ```
+ */
+export function reserve(thread: Thread, floats: number): boolean {
+  const bytes = floats * 4
+  if (bytes <= thread.data.byteLength) return true
+  if (bytes > thread.data.maxByteLength) return false
+  try {
+    thread.data.grow(bytes)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Posts a job whose floats (the first `floats` of the data buffer) and arguments (`m n k a ars
+ * acs b brs bcs c ldc`, offsets in floats) are in place, and wakes the worker.
+ *
+ * @example
+ * ```ts
+ * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n])
+ * ```
+ */
+export function post(thread: Thread, floats: number, args: readonly number[]): void {
+  const I = thread.control
+  I[CONTROL.floats] = floats
+  I.set(args, CONTROL.args)
+  thread.job++
+  Atomics.store(I, CONTROL.job, thread.job)
+  Atomics.notify(I, CONTROL.job)
+}
+
+/**
+ * Waits until a thread has finished its last job; true if it succeeded (false: the worker could
+ * not run it, e.g. its memory could not grow, and the caller should do that part itself).
+ * Sleeps in `Atomics.wait` where the thread may block, else spins.
+ *
+ * @example
+ * ```ts
+ * if (!settle(thread, canBlock())) runOnThisThread()
+ * ```
+ */
+export function settle(thread: Thread, block: boolean): boolean {
+  const I = thread.control
+  for (;;) {
+    const done = Atomics.load(I, CONTROL.done)
+    if (done === thread.job) break
+    if (block) Atomics.wait(I, CONTROL.done, done)
+  }
+  return I[CONTROL.failed] === 0
+}
+
+/**
+ * Ends a worker: tells its loop to return, then terminates it.
+ *
+ * @example
+ * ```ts
+ * stopThread(thread)
+ * ```
+ */
+export function stopThread(thread: Thread): void {
+  Atomics.store(thread.control, CONTROL.job, -1)
+  Atomics.notify(thread.control, CONTROL.job)
+  thread.terminate()
+}

@@ -1,0 +1,63 @@
+/**
+ * The source of a gemm worker thread, as a string: Node runs it with `new Worker(source, { eval:
+ * true })`, browsers from a Blob URL, so there is no file to locate and no bundler plugin to set up.
+ * A plain string, not a function's `toString()`, so that no bundler can rewrite it to depend on
+ * helpers outside it.
+ *
+ * The worker receives `{ module, control, data }` in its first message: the compiled gemm module
+ * (each thread instantiates it with a memory, and so a workspace, of its own), an `Int32Array`-sized
+ * SharedArrayBuffer for the handshake, and a growable SharedArrayBuffer through which operands
+ * travel. It answers `0` once ready, then sleeps in `Atomics.wait` until the calling thread posts a
+ * job (see `threadPool.ts` for the layout of `control`), copies the job's floats into its memory,
+ * runs the gemm, copies the block of C back, and wakes the caller. A negative job number ends it.
+ * @module
+ */
+
+/** Control slots: job number, done number, floats to copy in, failure flag, then the gemm's arguments. */
+export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4 } as const
+
+/** Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args). */
+export const CONTROL_SLOTS = 16
+
+/**
+ * The worker's code. Job arguments, in control slots 4–14: `m n k a ars acs b brs bcs c ldc`,
+ * with `a`, `b` and `c` float offsets into the data buffer, whose first `floats` floats the worker
+ * copies into its memory at `workspaceEnd()` before the call.
+ */
+export const workerSource = `'use strict'
+const port = typeof require === 'function' ? require('node:worker_threads').parentPort : null
+function start({ module, control, data }) {
+  const exports = new WebAssembly.Instance(module, {}).exports
+  const base = exports.workspaceEnd()
+  const I = new Int32Array(control)
+  let job = 0
+  if (port) port.postMessage(0)
+  else self.postMessage(0)
+  for (;;) {
+    Atomics.wait(I, 0, job)
+    job = Atomics.load(I, 0)
+    if (job < 0) return
+    let failed = 0
+    try {
+      const floats = I[2]
+      const [m, n, k, a, ars, acs, b, brs, bcs, c, ldc] = I.subarray(4, 15)
+      const bytes = base + floats * 4
+      if (bytes > exports.memory.buffer.byteLength) {
+        exports.memory.grow(Math.ceil((bytes - exports.memory.buffer.byteLength) / 65536))
+      }
+      const heap = new Float32Array(exports.memory.buffer)
+      const shared = new Float32Array(data, 0, floats)
+      heap.set(shared, base >> 2)
+      exports.gemm(m, n, k, base + a * 4, ars, acs, base + b * 4, brs, bcs, base + c * 4, ldc)
+      shared.set(heap.subarray((base >> 2) + c, (base >> 2) + c + m * ldc), c)
+    } catch {
+      failed = 1
+    }
+    I[3] = failed
+    Atomics.store(I, 1, job)
+    Atomics.notify(I, 1)
+  }
+}
+if (port) port.once('message', start)
+else self.onmessage = (event) => start(event.data)
+`

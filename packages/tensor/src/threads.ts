@@ -1,0 +1,231 @@
+/**
+ * `@gd/tensor/threads`: an opt-in float32 gemm that splits large products across worker threads,
+ * each running the package's WebAssembly SIMD128 gemm on its share of C's rows (or columns), for
+ * installing with `useKernels({ gemm })`. A subpath of its own, so that bundles which do not use
+ * threads carry none of this.
+ *
+ * Measured on this project's 2-core AMD EPYC (Node 20): when the second core is free, 2 threads
+ * take 1024³ from ~52 to ~31–34 ms (1.5–1.7×) and 512³ 1.7×; below ~256³ the wake-up and the
+ * copies cost more than half the product saves, and when other programs keep the second core busy
+ * the split gains nothing (0.8–1.1× at 1024³). Hence off by default, and a threshold.
+ * @module
+ */
+import { gemm as jsGemm } from './kernels/gemm.js'
+import { bestGemmWasm, loadWasmGemm, wasmGemmPays } from './kernels/wasm/wasmGemm.js'
+import { CONTROL } from './kernels/wasm/threadWorker.js'
+import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/wasm/threadPool.js'
+import type { Kernels } from './seam.js'
+
+/** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> }
+
+/** Options of {@link threadedGemm}. */
+export interface ThreadOptions {
+  /** Threads in all, the calling one included: an integer from 1 to 64. Default 2. */
+  threads?: number
+  /**
+   * Products with fewer multiply-adds (m·n·k) than this run on the calling thread alone. Default
+   * 2²⁵ ≈ 33.5 M (between 256³, where 2 threads measured 0.9–1.6×, and 512³, 1.2–1.8×).
+   */
+  minMultiplyAdds?: number
+}
+
+/** A gemm kernel (the signature of `kernels.gemm`) that says how many threads it runs on. */
+export interface ThreadedGemm extends ThreadedGemmCall {
+  /** Threads in use, the calling one included: 1 when this engine has no threads (or after {@link terminateThreads}). */
+  readonly threads: number
+}
+type ThreadedGemmCall = Kernels['gemm']
+
+const DEFAULT_MIN = 2 ** 25
+const OPTIONS = ['threads', 'minMultiplyAdds']
+
+/** Worker sets started by {@link threadedGemm} and not yet terminated. */
+const running = new Set<Thread[]>()
+
+/** A bad option value as the error message shows it: strings quoted, so `"2"` and `2` differ. */
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+}
+
+function validate(options: ThreadOptions): { threads: number; min: number } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new Error(`threadedGemm: options must be an object, got ${options === null ? 'null' : typeof options}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTIONS.includes(key)) {
+      throw new Error(`threadedGemm: unknown option ${JSON.stringify(key)}, expected one of ${OPTIONS.join(', ')}`)
+    }
+  }
+  const threads = options.threads ?? 2
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new Error(`threadedGemm: threads must be an integer from 1 to 64, got ${show(threads)}`)
+  }
+  const min = options.minMultiplyAdds ?? DEFAULT_MIN
+  if (typeof min !== 'number' || !(min >= 0)) {
+    throw new Error(`threadedGemm: minMultiplyAdds must be a number >= 0, got ${show(min)}`)
+  }
+  return { threads, min }
+}
+
+/** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. */
+function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
+  const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
+  const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
+  return [lo, hi]
+}
+
+/** Rounds up to a multiple of 4 floats (16 bytes, so the worker's v128 loads stay aligned as in one thread). */
+function align4(floats: number): number {
+  return (floats + 3) & ~3
+}
+
+/**
+ * Copies a part's operands and C block into a thread's data buffer and posts it; false when the
+ * buffer cannot hold them (the caller then runs that part itself).
+ */
+function stage(
+  thread: Thread, m: number, n: number, k: number,
+  a: Float32Array, aOffset: number, ars: number, acs: number,
+  b: Float32Array, bOffset: number, brs: number, bcs: number,
+  c: Float32Array, cOffset: number, ldc: number,
+): boolean {
+  const [aLo, aHi] = span(aOffset, m, ars, k, acs)
+  const [bLo, bHi] = span(bOffset, k, brs, n, bcs)
+  const bAt = align4(aHi - aLo)
+  const cAt = align4(bAt + bHi - bLo)
+  const floats = cAt + m * n
+  if (!reserve(thread, floats)) return false
+  const f = new Float32Array(thread.data, 0, floats)
+  f.set(a.subarray(aLo, aHi), 0)
+  f.set(b.subarray(bLo, bHi), bAt)
+  for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cAt + i * n)
+  post(thread, floats, [m, n, k, aOffset - aLo, ars, acs, bAt + bOffset - bLo, brs, bcs, cAt, n])
+  return true
+}
+
+/** Copies a finished part's C block back from the thread's data buffer. */
+function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset: number, ldc: number): void {
+  const floats = thread.control[CONTROL.floats]!
+  const f = new Float32Array(thread.data, 0, floats)
+  const cAt = floats - m * n
+  for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * n, cAt + (i + 1) * n), cOffset + i * ldc)
+}
+
+/**
+ * Loads a gemm that runs float32 products of at least `minMultiplyAdds` multiply-adds on
+ * `threads` threads: C's rows (or its columns, when it is wider than tall) are cut into one band
+ * per thread, in multiples of the Wasm kernel's 4-row (8-column) tile; worker threads take the
+ * first bands and the calling thread the last, each on its own instance of the same compiled
+ * module (so each has its own workspace). Each element of C is summed in the same order as on one
+ * thread, so results equal the one-thread Wasm gemm's bit for bit. Smaller or non-float32 products
+ * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
+ *
+ * Operands reach the workers through SharedArrayBuffers (copied in and C's block copied out on
+ * every call, all counted in the measurements above); the calling thread sleeps in `Atomics.wait`
+ * while it waits, or spins on a browser's main thread, where waiting is forbidden.
+ *
+ * Threads are Node's `worker_threads` (unref'ed: they never keep a process alive) or, in a browser,
+ * Workers from a Blob URL when the page is cross-origin isolated. Where there are none (or no
+ * growable SharedArrayBuffer, or no Wasm SIMD), the kernel silently runs on one thread and says so
+ * in `.threads`. Install it with `useKernels`; stop the workers with {@link terminateThreads}.
+ * `useWasm(false)` does not reach it: restore the default gemm first.
+ *
+ * @throws Error `threadedGemm: threads must be an integer from 1 to 64, got 0`, and likewise for
+ *   `minMultiplyAdds` or an unknown option.
+ * @example
+ * ```ts
+ * import { matmul, ones, useKernels } from '@gd/tensor'
+ * import { terminateThreads, threadedGemm } from '@gd/tensor/threads'
+ * const gemm = await threadedGemm({ threads: 2 })
+ * gemm.threads // 2 in Node
+ * const restore = useKernels({ gemm })
+ * matmul(ones([1024, 1024]), ones([1024, 1024])) // every element 1024, computed on 2 threads
+ * restore()
+ * await terminateThreads()
+ * ```
+ */
+export async function threadedGemm(options: ThreadOptions = {}): Promise<ThreadedGemm> {
+  const { threads, min } = validate(options)
+  const one = await loadWasmGemm()
+  const single: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+    if (one !== null && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && wasmGemmPays(m, n, k)) {
+      one(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+    } else {
+      jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+    }
+  }
+  const best = bestGemmWasm()
+  let pool: Thread[] | null = null
+  if (one !== null && best !== null && threads > 1) {
+    try {
+      pool = await spawnThreads(threads - 1, await WebAssembly.compile(best.bytes))
+    } catch {
+      pool = null
+    }
+  }
+  if (one === null || pool === null) return Object.assign(single, { threads: 1 })
+  const wasm = one
+  const workers = pool
+  running.add(workers)
+  const block = canBlock()
+
+  const kernel: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+    if (
+      !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
+      m * n * k < min || !wasmGemmPays(m, n, k) || !running.has(workers)
+    ) {
+      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+    }
+    const byRows = m >= n
+    const extent = byRows ? m : n
+    const tile = byRows ? 4 : 8
+    const band = Math.ceil(extent / (workers.length + 1) / tile) * tile
+    // sub-problem of band [lo, hi): its sizes and where A, B and C start
+    const part = (lo: number, hi: number) =>
+      byRows
+        ? { m: hi - lo, n, a: aOffset + lo * ars, b: bOffset, c: cOffset + lo * ldc }
+        : { m, n: hi - lo, a: aOffset, b: bOffset + lo * bcs, c: cOffset + lo }
+    const posted: { thread: Thread; p: ReturnType<typeof part> }[] = []
+    const local: ReturnType<typeof part>[] = []
+    let lo = 0
+    for (const thread of workers) {
+      if (lo >= extent) break
+      const p = part(lo, Math.min(extent, lo + band))
+      lo += band
+      if (stage(thread, p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)) posted.push({ thread, p })
+      else local.push(p)
+    }
+    if (lo < extent) local.push(part(lo, extent))
+    // every band runs on the Wasm kernel, even one too small to pay alone, so that results never
+    // depend on how the product was cut
+    for (const p of local) wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    for (const { thread, p } of posted) {
+      if (settle(thread, block)) unstage(thread, p.m, p.n, c, p.c, ldc)
+      else wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    }
+  }
+  return Object.defineProperty(kernel, 'threads', {
+    get: () => (running.has(workers) ? workers.length + 1 : 1),
+  }) as ThreadedGemm
+}
+
+/**
+ * Stops every worker thread started by {@link threadedGemm}. Kernels made before keep working, on
+ * one thread. Node needs no call to exit (the workers never keep it alive); call it to free the
+ * threads and their memory sooner, or in a browser when done.
+ *
+ * @example
+ * ```ts
+ * import { terminateThreads, threadedGemm } from '@gd/tensor/threads'
+ * const gemm = await threadedGemm()
+ * await terminateThreads()
+ * gemm.threads // 1
+ * ```
+ */
+export async function terminateThreads(): Promise<void> {
+  for (const workers of running) {
+    running.delete(workers)
+    for (const thread of workers) stopThread(thread)
+  }
+}
