@@ -23,6 +23,7 @@ const ADD = 0
 const SUB = 1
 const MUL = 2
 const DIV = 3
+const RELU_GRAD = 4
 
 /** Where the JavaScript side's slots may start: after the static data, 64-byte aligned. */
 export function slots(): usize {
@@ -141,7 +142,10 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
 }
 
 @inline function combine(op: i32, a: v128, b: v128): v128 {
-  return op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(a, b) : op == MUL ? f32x4.mul(a, b) : f32x4.div(a, b)
+  return op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(a, b) : op == MUL ? f32x4.mul(a, b)
+    : op == DIV ? f32x4.div(a, b)
+    // relu's gradient: a where b > 0, else +0 (the lanes' bits kept or cleared, as the JavaScript loop)
+    : v128.and(a, f32x4.gt(b, f32x4.splat(0)))
 }
 
 /**
@@ -157,6 +161,7 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, s, v128.load(b + o))); break
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, s, v128.load(b + o))); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, s, v128.load(b + o))); break
+      case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, s, v128.load(b + o))); break
       default: unreachable()
     }
   } else if (b == 0) {
@@ -165,6 +170,7 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, v128.load(a + o), s)); break
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), s)); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), s)); break
+      case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, v128.load(a + o), s)); break
       default: unreachable()
     }
   } else {
@@ -173,6 +179,7 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case SUB: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(SUB, v128.load(a + o), v128.load(b + o))); break
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), v128.load(b + o))); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), v128.load(b + o))); break
+      case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, v128.load(a + o), v128.load(b + o))); break
       default: unreachable()
     }
   }

@@ -55,6 +55,25 @@ describe('binary ops', () => {
     }
   })
 
+  it('reluGrad passes dy where x > 0 and gives +0 elsewhere (NaN x too), on the JavaScript and the Wasm loops alike', async () => {
+    await T.initWasm()
+    const n = 200 // past the Wasm threshold
+    const x = T.tensor(Float32Array.from({ length: n }, (_, i) => [1, 0, -1, Number.NaN, -0, 1e-40][i % 6]!))
+    const dy = T.tensor(Float32Array.from({ length: n }, (_, i) => [-0, 2, -3, Number.POSITIVE_INFINITY, Number.NaN][i % 5]!))
+    const want = Array.from({ length: n }, (_, i) => (x.data[i]! > 0 ? dy.data[i]! : 0))
+    for (const wasm of [true, false]) {
+      const restore = T.useWasm(wasm)
+      try {
+        const got = Array.from(T.reluGrad(dy, x).data)
+        got.forEach((v, i) => expect(Object.is(v, want[i]), `${wasm ? 'wasm' : 'js'} ${i}: ${v} vs ${want[i]}`).toBe(true))
+      } finally {
+        restore()
+      }
+    }
+    expect(T.reluGrad(T.tensor([[1, 2]]), T.tensor([[3], [-3]])).toArray()).toEqual([[1, 2], [0, 0]])
+    expect(T.reluGrad(T.tensor([1, 2], { dtype: 'float64' }), T.tensor([1, -1])).dtype).toBe('float64')
+  })
+
   it('reads transposed, flipped and sliced views without copying them first', () => {
     const x = T.tensor([
       [1, 2, 3],

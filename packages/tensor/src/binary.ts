@@ -39,6 +39,10 @@ const divLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
   if (elementwiseKernels()?.binary(BINARY.div, out, A, oa, sa, B, ob, sb, n)) return
   for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! / B[ob + i * sb]!
 }
+const reluGradLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
+  if (elementwiseKernels()?.binary(BINARY.reluGrad, out, A, oa, sa, B, ob, sb, n)) return
+  for (let i = 0; i < n; i++) out[i] = B[ob + i * sb]! > 0 ? A[oa + i * sa]! : 0
+}
 
 /**
  * a + b with broadcasting. A plain number takes the tensor's dtype.
@@ -71,6 +75,19 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a
  * ```
  */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y, false, mulLoop)
+
+/**
+ * The gradient of relu in one pass: dy where x > 0, else 0 (relu′(0) = 0, as PyTorch; NaN in x
+ * gives 0), with broadcasting. The same as `mul(dy, cast(greater(x, 0), dtype))` without the mask,
+ * except that where x ≤ 0 the result is +0 even for a negative, infinite or NaN dy.
+ * @example
+ * ```ts
+ * import { reluGrad, tensor } from '@gd/tensor'
+ * reluGrad(tensor([1, 2, 3]), tensor([-1, 0, 5])).toArray() // [0, 0, 3]
+ * ```
+ */
+export const reluGrad = (dy: TensorLike, x: TensorLike): Tensor =>
+  arithmetic('reluGrad', dy, x, (g, v) => (v > 0 ? g : 0), false, reluGradLoop)
 
 /**
  * a / b elementwise with broadcasting; always a float result (int32 operands give float32).

@@ -1,5 +1,5 @@
 import * as T from '@gd/tensor'
-import { primitive } from '../primitive.js'
+import { apply, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { add, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
 import { logSumExp } from './reduce.js'
@@ -44,8 +44,16 @@ export const sigmoid = primitive({
 export const relu = primitive({
   name: 'relu',
   forward: T.relu,
-  backward: (g, [x]) => [mul(g, T.cast(T.greater(x!.value, 0), x!.dtype))],
+  backward: (g, [x]) => [reluMasked(g, x!.value)],
 })
+
+/**
+ * relu's cotangent g · [x > 0] in one pass (`T.reluGrad`). Linear in g with the mask fixed by x, so
+ * its own gradient is the same mask; in x it is flat almost everywhere, so x enters as a constant.
+ */
+function reluMasked(g: Var, x: T.Tensor): Var {
+  return apply({ name: 'relu', forward: (gv) => T.reluGrad(gv, x), backward: (gg) => [reluMasked(gg, x)] }, [g])
+}
 
 /**
  * z where z > 0, else slope · z. Subgradient at 0: the slope side (z > 0 is false).

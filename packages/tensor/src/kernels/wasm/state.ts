@@ -14,7 +14,7 @@ import type { WasmMemory } from './load.js'
 export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
 
 /** Binary op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const BINARY = { add: 0, sub: 1, mul: 2, div: 3 } as const
+export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4 } as const
 
 /**
  * Float32 elementwise loops on WebAssembly SIMD128 (see `wasmElementwise.ts`). Each returns false,
