@@ -58,7 +58,17 @@ function checkManifests(packages) {
   return problems
 }
 
+/** The source files of a package's subpath exports (`"./threads": { "@gd/source": "./src/threads.ts" }` gives `src/threads.ts`). */
+function subpathEntries(json) {
+  return Object.entries(json.exports ?? {})
+    .filter(([subpath, target]) => subpath !== '.' && typeof target === 'object' && target !== null)
+    .map(([, target]) => target['@gd/source'])
+    .filter((file) => typeof file === 'string')
+    .map((file) => file.replace(/^\.\//, ''))
+}
+
 function rules(packages) {
+  const entries = packages.flatMap(({ name, json }) => subpathEntries(json).map((f) => `^packages/${esc(name)}/${esc(f)}$`))
   const forbidden = [
     { name: 'no-cycle', severity: 'error', from: {}, to: { circular: true } },
     { name: 'unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
@@ -77,10 +87,10 @@ function rules(packages) {
     },
     {
       name: 'deep-import',
-      comment: 'another package may be reached only through its public entry (src/index.ts)',
+      comment: 'another package may be reached only through its public entries (src/index.ts, subpath exports)',
       severity: 'error',
       from: { path: '^(packages|apps|tooling)/([^/]+)/' },
-      to: { path: '^packages/[^/]+/', pathNot: ['^$1/$2/', '^packages/[^/]+/src/index\\.ts$'] },
+      to: { path: '^packages/[^/]+/', pathNot: ['^$1/$2/', '^packages/[^/]+/src/index\\.ts$', ...entries] },
     },
   ]
   for (const { name } of packages) {
@@ -115,14 +125,10 @@ function checkPublicFaces(root, packages) {
     const indexFile = join(src, 'index.ts')
     if (!existsSync(indexFile)) continue
     const index = readFileSync(indexFile, 'utf8')
-    const entries = new Set(
-      Object.entries(json.exports ?? {})
-        .filter(([subpath, target]) => subpath !== '.' && typeof target === 'object' && target !== null)
-        .map(([, target]) => target['@gd/source']),
-    )
+    const entries = new Set(subpathEntries(json))
     for (const file of readdirSync(src)) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue
-      if (entries.has(`./src/${file}`)) continue
+      if (entries.has(`src/${file}`)) continue
       const mod = `./${file.replace(/\.ts$/, '.js')}`
       if (!index.includes(`'${mod}'`)) problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
     }

@@ -52,6 +52,7 @@ describe('table', () => {
   it('parses flags', () => {
     expect(parseArgs(['--quick', '--only', 'matmul'])).toEqual({ quick: true, only: 'matmul', out: 'results' })
     expect(parseArgs(['--only=cnn'])).toEqual({ quick: false, only: 'cnn', out: 'results' })
+    expect(parseArgs(['--threads'])).toEqual({ quick: false, threads: true, out: 'results' })
     expect(() => parseArgs(['--fast'])).toThrow('bench: unknown argument --fast')
     expect(() => parseArgs(['--only'])).toThrow('bench: --only needs a value, got nothing')
   })

@@ -6,10 +6,12 @@ export interface CliOptions {
   only?: string
   /** Where the JSON and Markdown go. */
   out: string
+  /** Run only the comparison of @gd on 2 worker threads against one (`@gd/tensor/threads`). */
+  threads?: boolean
 }
 
 /**
- * Parses `--quick`, `--only <name>` (or `--only=<name>`) and `--out <dir>`.
+ * Parses `--quick`, `--only <name>` (or `--only=<name>`), `--out <dir>` and `--threads`.
  *
  * @throws Error for an unknown flag or a flag missing its value.
  * @example
@@ -31,7 +33,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (flag === '--quick') o.quick = true
     else if (flag === '--only') o.only = value()
     else if (flag === '--out') o.out = value()
-    else throw new Error(`bench: unknown argument ${arg}; expected --quick, --only <name> or --out <dir>`)
+    else if (flag === '--threads' && inline === undefined) o.threads = true
+    else throw new Error(`bench: unknown argument ${arg}; expected --quick, --only <name>, --out <dir> or --threads`)
   }
   return o
 }

@@ -11,9 +11,9 @@ const cli = parseArgs(process.argv.slice(2))
 const options: HarnessOptions = cli.quick
   ? { samples: 5, minSampleMs: 20, warmup: 1 }
   : { samples: 9, minSampleMs: 150, warmup: 2 }
-const chosen = workloads(cli.quick).filter((w) => cli.only === undefined || w.name.toLowerCase().includes(cli.only.toLowerCase()))
+const chosen = workloads(cli.quick, cli.threads).filter((w) => cli.only === undefined || w.name.toLowerCase().includes(cli.only.toLowerCase()))
 if (chosen.length === 0) {
-  const names = workloads(cli.quick).map((w) => w.name).join(', ')
+  const names = workloads(cli.quick, cli.threads).map((w) => w.name).join(', ')
   throw new Error(`bench: no workload matches --only ${cli.only}; the workloads are: ${names}`)
 }
 
@@ -38,8 +38,10 @@ mkdirSync(dir, { recursive: true })
 const stamp = machine.date.replaceAll(':', '-').replace(/\..*$/, '')
 const json = JSON.stringify({ machine, mode: cli.quick ? 'quick' : 'full', options, peers, results }, null, 2)
 const md = `# @gd benchmarks\n\n${header(machine, note).map((l) => `${l}  `).join('\n')}\n\n${markdownTable(rows(results))}\n`
-for (const name of [`bench-${stamp}`, 'latest']) {
+// a --threads run has files of its own, so that it never replaces the main table's latest
+const kind = cli.threads ? 'threads-' : ''
+for (const name of [`bench-${kind}${stamp}`, `${kind}latest`]) {
   writeFileSync(path.join(dir, `${name}.json`), `${json}\n`)
   writeFileSync(path.join(dir, `${name}.md`), md)
 }
-console.log(`\nwrote ${path.join(dir, 'latest.md')} and latest.json (and a timestamped copy)`)
+console.log(`\nwrote ${path.join(dir, `${kind}latest.md`)} and ${kind}latest.json (and a timestamped copy)`)

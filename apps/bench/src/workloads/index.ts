@@ -5,6 +5,7 @@ import { cnnWorkload } from './cnn.js'
 import { elementwiseWorkload } from './elementwise.js'
 import { count, optimizerUpdateWorkload } from './optimizerUpdate.js'
 import { mlpWorkload } from './mlp.js'
+import { withThreads } from './threads.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
 export interface WorkloadEntry {
@@ -12,8 +13,19 @@ export interface WorkloadEntry {
   build: () => Workload
 }
 
-/** Every workload of a run, full or quick (smaller sizes). */
-export function workloads(quick: boolean): WorkloadEntry[] {
+/**
+ * Every workload of a run, full or quick (smaller sizes); with `threads`, only the comparison of
+ * @gd on 2 worker threads against one (matmul and the MLP step).
+ */
+export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
+  if (threads) {
+    const n = quick ? 512 : 1024
+    const [sizes, batch] = quick ? [[784, 64, 32, 10], 32] : [[784, 256, 128, 10], 128]
+    return [
+      { name: `threads: matmul ${n}`, build: () => withThreads(matmulWorkload(n, 'none')) },
+      { name: `threads: mlp ${sizes.join('-')} b${batch}`, build: () => withThreads(mlpWorkload(sizes, batch)) },
+    ]
+  }
   const out: WorkloadEntry[] = []
   for (const n of quick ? [128, 256] : [256, 512, 1024]) {
     for (const t of ['none', 'a', 'b'] as const) {
