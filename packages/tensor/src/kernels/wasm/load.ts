@@ -1,5 +1,5 @@
 /**
- * Turning an inlined base64 module into a running instance, shared by every Wasm kernel family.
+ * Turning an inlined (hex) module into a running instance, shared by every Wasm kernel family.
  * Each family's module needs no imports and exports its own memory.
  * @module
  */
@@ -26,17 +26,16 @@ export interface WasmMemory {
 export const PAGE = 65536
 
 /**
- * Decodes an inlined base64 module (`atob` exists in Node ≥ 16 and in browsers).
+ * Decodes an inlined module written in hex.
  *
  * @example
  * ```ts
- * base64Bytes('AGFzbQ==') // Uint8Array [0, 97, 115, 109], the Wasm magic number
+ * hexBytes('0061736d') // Uint8Array [0, 97, 115, 109], the Wasm magic number
  * ```
  */
-export function base64Bytes(text: string): Uint8Array {
-  const binary = atob(text)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+export function hexBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length >> 1)
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16)
   return bytes
 }
 
@@ -59,7 +58,7 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * const exports = instantiateSync<{ slots(): number }>(base64Bytes(optimWasmBase64))
+ * const exports = instantiateSync<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
 export function instantiateSync<E>(bytes: Uint8Array): E | null {
@@ -77,7 +76,7 @@ export function instantiateSync<E>(bytes: Uint8Array): E | null {
  *
  * @example
  * ```ts
- * const exports = await instantiate<{ slots(): number }>(base64Bytes(optimWasmBase64))
+ * const exports = await instantiate<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
 export async function instantiate<E>(bytes: Uint8Array): Promise<E | null> {
@@ -182,16 +181,16 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
 }
 
 /**
- * Decodes, compiles and instantiates an inlined module synchronously and wraps its exports; null
+ * Decodes, compiles and instantiates an inlined (hex) module synchronously and wraps its exports; null
  * when the engine cannot run it (or `wrap` declines).
  *
  * @example
  * ```ts
- * const fused = loadSync(optimWasmBase64, fusedFrom)
+ * const fused = loadSync(optimWasmHex, fusedFrom)
  * ```
  */
-export function loadSync<E, K>(base64: string, wrap: (exports: E) => K | null): K | null {
-  const exports = instantiateSync<E>(base64Bytes(base64))
+export function loadSync<E, K>(hex: string, wrap: (exports: E) => K | null): K | null {
+  const exports = instantiateSync<E>(hexBytes(hex))
   return exports && wrap(exports)
 }
 
@@ -200,10 +199,10 @@ export function loadSync<E, K>(base64: string, wrap: (exports: E) => K | null): 
  *
  * @example
  * ```ts
- * const fused = await load(optimWasmBase64, fusedFrom)
+ * const fused = await load(optimWasmHex, fusedFrom)
  * ```
  */
-export async function load<E, K>(base64: string, wrap: (exports: E) => K | null): Promise<K | null> {
-  const exports = await instantiate<E>(base64Bytes(base64))
+export async function load<E, K>(hex: string, wrap: (exports: E) => K | null): Promise<K | null> {
+  const exports = await instantiate<E>(hexBytes(hex))
   return exports && wrap(exports)
 }

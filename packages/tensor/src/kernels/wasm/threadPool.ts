@@ -10,7 +10,15 @@ import { CONTROL, CONTROL_SLOTS, workerSource } from './threadWorker.js'
 /** The largest operand buffer a worker may grow to (bytes): 1 GiB, reserved as address space only. */
 const MAX_DATA_BYTES = 1 << 30
 
-/** One worker and the two buffers it shares with the calling thread. */
+/**
+ * One worker and the two buffers it shares with the calling thread.
+ *
+ * @example
+ * ```ts
+ * const [thread] = (await spawnThreads(1, module))!
+ * thread.job // 0: no job posted yet
+ * ```
+ */
 export interface Thread {
   /** The handshake slots (see `CONTROL` in `threadWorker.ts`). */
   readonly control: Int32Array<SharedArrayBuffer>
@@ -22,7 +30,15 @@ export interface Thread {
   terminate(): void
 }
 
-/** A growable SharedArrayBuffer (ES2024), declared here because the package compiles against ES2022. */
+/**
+ * A growable SharedArrayBuffer (ES2024), declared here because the package compiles against ES2022.
+ *
+ * @example
+ * ```ts
+ * const data = new SharedArrayBuffer(0, { maxByteLength: 1 << 20 }) as GrowableShared
+ * data.grow(4096)
+ * ```
+ */
 export interface GrowableShared extends SharedArrayBuffer {
   readonly maxByteLength: number
   grow(byteLength: number): void

@@ -13,16 +13,35 @@
  * @module
  */
 
-/** Control slots: job number, done number, floats to copy in, failure flag, then the gemm's arguments. */
+/**
+ * Control slots: job number, done number, floats to copy in, failure flag, then the gemm's arguments.
+ *
+ * @example
+ * ```ts
+ * Atomics.load(control, CONTROL.done) // the number of the last job the worker finished
+ * ```
+ */
 export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4 } as const
 
-/** Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args). */
+/**
+ * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args).
+ *
+ * @example
+ * ```ts
+ * const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
+ * ```
+ */
 export const CONTROL_SLOTS = 16
 
 /**
  * The worker's code. Job arguments, in control slots 4–14: `m n k a ars acs b brs bcs c ldc`,
  * with `a`, `b` and `c` float offsets into the data buffer, whose first `floats` floats the worker
  * copies into its memory at `workspaceEnd()` before the call.
+ *
+ * @example
+ * ```ts
+ * new Worker(workerSource, { eval: true }) // Node's worker_threads
+ * ```
  */
 export const workerSource = `'use strict'
 const port = typeof require === 'function' ? require('node:worker_threads').parentPort : null

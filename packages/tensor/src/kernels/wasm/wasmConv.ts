@@ -21,7 +21,7 @@ import type { Window2d } from '../../window2d.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, type Conv2dShape } from '../conv.js'
 import type { FloatArray } from '../gemm.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
-import { convWasmBase64 } from './convWasm.js'
+import { convWasmHex } from './convWasm.js'
 import { ensureBytes, load, loadSync, type WasmMemory } from './load.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
@@ -64,7 +64,7 @@ export const CHUNK = 1 << 18
  * ```
  */
 export function loadWasmConvSync(): ConvKernels | null {
-  return loadSync(convWasmBase64, convFrom)
+  return loadSync(convWasmHex, convFrom)
 }
 
 /**
@@ -76,7 +76,7 @@ export function loadWasmConvSync(): ConvKernels | null {
  * ```
  */
 export async function loadWasmConv(): Promise<ConvKernels | null> {
-  return load(convWasmBase64, convFrom)
+  return load(convWasmHex, convFrom)
 }
 
 function align16(bytes: number): number {

@@ -6,7 +6,7 @@
  * flushes results below the smallest normal float32 (1.18e-38) to 0.
  * @module
  */
-import { elementwiseWasmBase64 } from './elementwiseWasm.js'
+import { elementwiseWasmHex } from './elementwiseWasm.js'
 import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
 import type { ElementwiseKernels } from './state.js'
 
@@ -45,7 +45,7 @@ export function elementwisePays(n: number): boolean {
  * ```
  */
 export function loadWasmElementwiseSync(): ElementwiseKernels | null {
-  return loadSync(elementwiseWasmBase64, elementwiseFrom)
+  return loadSync(elementwiseWasmHex, elementwiseFrom)
 }
 
 /**
@@ -57,7 +57,7 @@ export function loadWasmElementwiseSync(): ElementwiseKernels | null {
  * ```
  */
 export async function loadWasmElementwise(): Promise<ElementwiseKernels | null> {
-  return load(elementwiseWasmBase64, elementwiseFrom)
+  return load(elementwiseWasmHex, elementwiseFrom)
 }
 
 function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null {

@@ -2,7 +2,7 @@
  * The float32 WebAssembly SIMD128 gemm (source: `assembly/gemm.ts`, bytes: `./gemmWasm.ts`) and
  * the JavaScript side that feeds it: the same contract as the JavaScript `gemm` in `../gemm.ts`.
  *
- * Why AssemblyScript and an inlined base64 module: the kernel is TypeScript-shaped code compiled by
+ * Why AssemblyScript and an inlined hex module: the kernel is TypeScript-shaped code compiled by
  * an npm package (no native toolchain), its blocking and addressing read like the JavaScript kernel
  * (hand-written WAT would not), and Binaryen's -O3 does the rest; a 3 KB module inlined as a string
  * loads the same way in Node, in browsers and through any bundler, with no file to locate at run time.
@@ -25,8 +25,8 @@
  * @module
  */
 import { gemm as jsGemm, type FloatArray } from '../gemm.js'
-import { gemmRelaxedWasmBase64, gemmWasmBase64 } from './gemmWasm.js'
-import { base64Bytes, ensureBytes, instantiate, instantiateSync, wasmSimdSupported, type WasmMemory } from './load.js'
+import { gemmRelaxedWasmHex, gemmWasmHex } from './gemmWasm.js'
+import { hexBytes, ensureBytes, instantiate, instantiateSync, wasmSimdSupported, type WasmMemory } from './load.js'
 
 export { wasmSimdSupported }
 
@@ -68,9 +68,9 @@ export function wasmGemmPays(m: number, n: number, k: number): boolean {
   return m * n * k >= 512
 }
 
-/** A build's bytes, decoded from the inlined base64. */
+/** A build's bytes, decoded from the inlined hex. */
 export function gemmWasmBytes(relaxed = false): Uint8Array {
-  return base64Bytes(relaxed ? gemmRelaxedWasmBase64 : gemmWasmBase64)
+  return hexBytes(relaxed ? gemmRelaxedWasmHex : gemmWasmHex)
 }
 
 /**

@@ -12,7 +12,7 @@
 import type { FloatArray } from '../gemm.js'
 import { FUSED_MIN, type FusedKernels } from './state.js'
 import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
-import { optimWasmBase64 } from './optimWasm.js'
+import { optimWasmHex } from './optimWasm.js'
 
 /** The exports of the compiled module (see `assembly/optim.ts`); pointers are byte addresses. */
 interface OptimExports {
@@ -58,7 +58,7 @@ export function fusedPays(n: number): boolean {
  * ```
  */
 export function loadWasmFusedSync(): FusedKernels | null {
-  return loadSync(optimWasmBase64, fusedFrom)
+  return loadSync(optimWasmHex, fusedFrom)
 }
 
 /**
@@ -70,7 +70,7 @@ export function loadWasmFusedSync(): FusedKernels | null {
  * ```
  */
 export async function loadWasmFused(): Promise<FusedKernels | null> {
-  return load(optimWasmBase64, fusedFrom)
+  return load(optimWasmHex, fusedFrom)
 }
 
 /** Whether every operand is a Float32Array of `g`'s length, and that length pays. */
