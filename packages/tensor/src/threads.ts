@@ -4,10 +4,11 @@
  * installing with `useKernels({ gemm })`. A subpath of its own, so that bundles which do not use
  * threads carry none of this.
  *
- * Measured on this project's 2-core AMD EPYC (Node 20): when the second core is free, 2 threads
- * take 1024³ from ~52 to ~31–34 ms (1.5–1.7×) and 512³ 1.7×; below ~256³ the wake-up and the
- * copies cost more than half the product saves, and when other programs keep the second core busy
- * the split gains nothing (0.8–1.1× at 1024³). Hence off by default, and a threshold.
+ * Measured on this project's 2-core AMD EPYC (Node 20, see the package README): when the second
+ * core is free, 2 threads take 1024³ from 51 to 27–29 ms (1.8–1.9×) and 512³ 1.8×; at 128³ they
+ * lose (0.7–0.8×: the wake-up and the copies cost more than half the product saves), and when
+ * other programs keep the second core busy the split gains nothing (0.8–1.1× at 1024³). Hence off
+ * by default, and a threshold.
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
@@ -19,18 +20,34 @@ import type { Kernels } from './seam.js'
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> }
 
-/** Options of {@link threadedGemm}. */
+/**
+ * Options of {@link threadedGemm}.
+ *
+ * @example
+ * ```ts
+ * const options: ThreadOptions = { threads: 2, minMultiplyAdds: 512 ** 3 }
+ * ```
+ */
 export interface ThreadOptions {
   /** Threads in all, the calling one included: an integer from 1 to 64. Default 2. */
   threads?: number
   /**
    * Products with fewer multiply-adds (m·n·k) than this run on the calling thread alone. Default
-   * 2²⁵ ≈ 33.5 M (between 256³, where 2 threads measured 0.9–1.6×, and 512³, 1.2–1.8×).
+   * 2²⁵ ≈ 33.5 M: with the second core free, 2 threads measured 0.9–1.5× at 256³ (16.8 M) and
+   * 1.8× at 512³ (134 M).
    */
   minMultiplyAdds?: number
 }
 
-/** A gemm kernel (the signature of `kernels.gemm`) that says how many threads it runs on. */
+/**
+ * A gemm kernel (the signature of `kernels.gemm`) that says how many threads it runs on.
+ *
+ * @example
+ * ```ts
+ * const gemm: ThreadedGemm = await threadedGemm()
+ * gemm.threads // 2 in Node, 1 where there are no worker threads
+ * ```
+ */
 export interface ThreadedGemm extends ThreadedGemmCall {
   /** Threads in use, the calling one included: 1 when this engine has no threads (or after {@link terminateThreads}). */
   readonly threads: number
@@ -129,14 +146,17 @@ function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset:
  * Workers from a Blob URL when the page is cross-origin isolated. Where there are none (or no
  * growable SharedArrayBuffer, or no Wasm SIMD), the kernel silently runs on one thread and says so
  * in `.threads`. Install it with `useKernels`; stop the workers with {@link terminateThreads}.
- * `useWasm(false)` does not reach it: restore the default gemm first.
+ * `useWasm(false)` does not reach it: restore the default gemm first. Call `await initWasm()`
+ * before installing it: the Wasm elementwise and optimizer kernels load with the default gemm's
+ * first product, which a program running this kernel never makes.
  *
  * @throws Error `threadedGemm: threads must be an integer from 1 to 64, got 0`, and likewise for
  *   `minMultiplyAdds` or an unknown option.
  * @example
  * ```ts
- * import { matmul, ones, useKernels } from '@gd/tensor'
+ * import { initWasm, matmul, ones, useKernels } from '@gd/tensor'
  * import { terminateThreads, threadedGemm } from '@gd/tensor/threads'
+ * await initWasm()
  * const gemm = await threadedGemm({ threads: 2 })
  * gemm.threads // 2 in Node
  * const restore = useKernels({ gemm })
