@@ -184,3 +184,55 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
     }
   }
 }
+
+// Reduction op codes (mirrored by `REDUCE`).
+const SUM = 0
+const MAX = 1
+const MIN = 2
+
+/**
+ * Reduces the n floats at x: their sum in float64 (four running sums, one per lane, added up at the
+ * end: the order differs from a loop's, so the float64 result may differ in its last bits), or
+ * their maximum or minimum (NaN if any is NaN; of +0 and −0, max gives +0 and min −0).
+ */
+export function reduce(op: i32, n: i32, x: usize): f64 {
+  const end = <usize>(n & ~3) << 2
+  const stop = <usize>n << 2
+  if (op == SUM) {
+    let lo = f64x2.splat(0)
+    let hi = f64x2.splat(0)
+    for (let o: usize = 0; o < end; o += 16) {
+      const v = v128.load(x + o)
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v))
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)))
+    }
+    let s = (f64x2.extract_lane(lo, 0) + f64x2.extract_lane(hi, 0)) + (f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 1))
+    for (let o = end; o < stop; o += 4) s += <f64>load<f32>(x + o)
+    return s
+  }
+  let m = f32x4.splat(op == MAX ? -Infinity : Infinity)
+  for (let o: usize = 0; o < end; o += 16) m = op == MAX ? f32x4.max(m, v128.load(x + o)) : f32x4.min(m, v128.load(x + o))
+  const a = f32x4.extract_lane(m, 0), b = f32x4.extract_lane(m, 1)
+  const c = f32x4.extract_lane(m, 2), d = f32x4.extract_lane(m, 3)
+  let r = op == MAX ? max<f32>(max<f32>(a, b), max<f32>(c, d)) : min<f32>(min<f32>(a, b), min<f32>(c, d))
+  for (let o = end; o < stop; o += 4) r = op == MAX ? max<f32>(r, load<f32>(x + o)) : min<f32>(r, load<f32>(x + o))
+  return <f64>r
+}
+
+/**
+ * Column sums: acc[j] (float64) += x[r · count + j] for every row r < rows and column j < count,
+ * each column adding its rows in order, exactly as a float64 loop over the rows does.
+ */
+export function sumColumns(rows: i32, count: i32, x: usize, acc: usize): void {
+  const end = <usize>(count & ~3)
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>count) << 2)
+    for (let j: usize = 0; j < end; j += 4) {
+      const v = v128.load(row + (j << 2))
+      const a = acc + (j << 3)
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)))
+      v128.store(a + 16, f64x2.add(v128.load(a + 16), f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))))
+    }
+    for (let j = end; j < <usize>count; j++) store<f64>(acc + (j << 3), load<f64>(acc + (j << 3)) + <f64>load<f32>(row + (j << 2)))
+  }
+}

@@ -69,6 +69,26 @@ describe('reductions', () => {
     )
   })
 
+  it('float32 sum, mean, max and min on the Wasm loops agree with the JavaScript ones (sums within float32 rounding)', async () => {
+    await T.initWasm()
+    const x = T.tensor(Float32Array.from({ length: 6 * 700 }, (_, i) => Math.fround(Math.sin(i * 1.3) * 50)), { shape: [6, 700] })
+    const cases: [string, (t: T.Tensor) => T.Tensor][] = [
+      ['sum rows', (t) => T.sum(t, { axis: 1 })],
+      ['mean all', (t) => T.mean(t)],
+      ['sum columns', (t) => T.sum(t, { axis: 0 })],
+      ['max rows', (t) => T.max(t, { axis: 1 })],
+      ['min all', (t) => T.min(t)],
+    ]
+    for (const [name, f] of cases) {
+      const wasm = Array.from(f(x).data)
+      const restore = T.useWasm(false)
+      const js = Array.from(f(x).data)
+      restore()
+      wasm.forEach((v, i) => expect(Math.abs(v - js[i]!), name).toBeLessThanOrEqual(2 ** -23 * Math.abs(js[i]!)))
+      if (name !== 'sum rows' && name !== 'mean all') expect(wasm, name).toEqual(js) // exact: columns keep the order, max/min have none
+    }
+  })
+
   it('takes negative axes, and sums bool masks as counts', () => {
     const x = T.tensor([
       [1, 2],

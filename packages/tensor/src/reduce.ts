@@ -3,6 +3,7 @@ import { fmt, normalizeAxes, normalizeAxis } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
 import { notATensor } from './elementwise.js'
+import { elementwiseKernels, REDUCE } from './kernels/wasm/state.js'
 
 /** Options for reductions. */
 export interface ReduceOptions {
@@ -28,7 +29,9 @@ type Columns = (data: Storage, start: number, outer: number, count: number, inne
  * batch, height and width of NCHW) is reduced in place instead of through a transposed copy.
  * @internal
  */
-export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block, columns?: Columns): Tensor {
+export function reduceWith(
+  op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block, columns?: Columns, code?: number,
+): Tensor {
   if (!(t instanceof Tensor)) throw notATensor(op, t)
   const axes = normalizeAxes(op, options.axis, t.rank)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
@@ -37,15 +40,18 @@ export function reduceWith(op: string, t: Tensor, options: ReduceOptions, dtype:
   const shape = options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
   const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
   const out = allocate(dtype, count)
-  const adjacent = axes.length > 0 && kept.length > 0 && kept.every((k, i) => k === kept[0]! + i)
+  // Kept axes in one run after at least one reduced axis (with none kept first, the data is already in row order).
+  let outer = 1
+  for (let i = 0; i < (kept[0] ?? 0); i++) outer *= t.shape[i]!
+  const adjacent = outer > 1 && kept.every((k, i) => k === kept[0]! + i)
   if (columns !== undefined && adjacent && length > 0 && t.isContiguous) {
-    let outer = 1
-    for (let i = 0; i < kept[0]!; i++) outer *= t.shape[i]!
     columns(t.storage, t.offset, outer, count, length / outer, out)
     return new Tensor(out, shape, dtype)
   }
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
   const data = moved.data
+  const divisor = op === 'mean' ? length : 1
+  if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor)) return new Tensor(out, shape, dtype)
   for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
   return new Tensor(out, shape, dtype)
 }
@@ -57,6 +63,7 @@ const sumBlock: Block = (d, s, n) => {
 }
 /** Column sums in float64, each adding its elements in order, as sumBlock does; divided by `divisor`. */
 function sumColumns(d: Storage, start: number, outer: number, count: number, inner: number, out: Storage, divisor: number): void {
+  if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
   const acc = new Float64Array(count)
   for (let a = 0; a < outer; a++) {
     const base = start + a * count * inner
@@ -110,7 +117,7 @@ const floating = (t: Tensor): DType => (t.dtype === 'float64' ? 'float64' : 'flo
  * sum(tensor([[1, 2], [3, 4]]), { axis: 0, keepdims: true }).toArray() // [[4, 6]]
  * ```
  */
-export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock, sumRows)
+export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock, sumRows, REDUCE.sum)
 
 /**
  * Π x over the given axes.
@@ -131,7 +138,7 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWi
  * ```
  */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows)
+  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows, REDUCE.sum)
 
 /**
  * The largest element over the given axes (NaN if any is NaN).
@@ -143,7 +150,7 @@ export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('max', x, options, x.dtype, nonEmpty('max', x, maxBlock))
+  reduceWith('max', x, options, x.dtype, nonEmpty('max', x, maxBlock), undefined, REDUCE.max)
 
 /**
  * The smallest element over the given axes (NaN if any is NaN).
@@ -155,7 +162,7 @@ export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const min = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('min', x, options, x.dtype, nonEmpty('min', x, minBlock))
+  reduceWith('min', x, options, x.dtype, nonEmpty('min', x, minBlock), undefined, REDUCE.min)
 
 function nonEmpty(op: string, x: Tensor, block: Block): Block {
   return (d, s, n) => {

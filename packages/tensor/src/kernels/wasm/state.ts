@@ -16,6 +16,9 @@ export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigm
 /** Binary op codes, as `assembly/elementwise.ts` numbers them. @internal */
 export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4 } as const
 
+/** Reduction op codes, as `assembly/elementwise.ts` numbers them. @internal */
+export const REDUCE = { sum: 0, max: 1, min: 2 } as const
+
 /**
  * Float32 elementwise loops on WebAssembly SIMD128 (see `wasmElementwise.ts`). Each returns false,
  * having touched nothing, when it does not take the call (not float32, or too short to pay).
@@ -26,6 +29,14 @@ export interface ElementwiseKernels {
   unary(op: number, x: Storage, y: Storage): boolean
   /** The `BinaryLoop` contract of `elementwise.ts`, `op` a code of {@link BINARY}: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], steps 0 or 1. */
   binary(op: number, out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number): boolean
+  /**
+   * out[r] = op over the `length` floats of row r (rows one after another from `start`), divided by
+   * `divisor`; `op` a code of {@link REDUCE}. Sums are float64 in four lanes (the last bits may differ
+   * from a loop's); max and min are exact (NaN if any is NaN; of ±0, max gives +0 and min −0).
+   */
+  reduceRows(op: number, x: Storage, start: number, rows: number, length: number, out: Storage, divisor: number): boolean
+  /** out[j] = Σ_r x[start + r·count + j] / divisor, each column summed in row order in float64: exactly a loop's result. */
+  sumColumns(x: Storage, start: number, rows: number, count: number, out: Storage, divisor: number): boolean
 }
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { add, div, exp, log, mul, neg, relu, sigmoid, sqrt, square, sub, tanh, tensor } from '../../index.js'
 import { initWasm, useWasm } from '../../seam.js'
-import { BINARY, UNARY } from './state.js'
+import { BINARY, REDUCE, UNARY } from './state.js'
 import { CHUNK, elementwisePays, loadWasmElementwise, loadWasmElementwiseSync } from './wasmElementwise.js'
 
 const wasm = loadWasmElementwiseSync()!
@@ -102,6 +102,63 @@ describe('wasm elementwise kernels', () => {
         },
       ),
       { numRuns: 80 },
+    )
+  })
+
+  it('reduces rows: sums within float32 rounding of the exact sum, max and min exactly (NaN wins), across chunks', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(256, 257, 1023, 4099, CHUNK, CHUNK + 5, 2 * CHUNK + 1),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (length, rows, start, nan) => {
+          const x = Float32Array.from({ length: start + rows * length }, (_, i) => Math.fround(Math.sin(i * 0.37) * 100))
+          if (nan) x[start + length + 7] = Number.NaN // in the second row, when there is one
+          for (const [op, code] of [['sum', REDUCE.sum], ['max', REDUCE.max], ['min', REDUCE.min]] as const) {
+            const out = new Float32Array(rows)
+            if (rows * length < 1024) {
+              expect(wasm.reduceRows(code, x, start, rows, length, out, 1)).toBe(false)
+              continue
+            }
+            expect(wasm.reduceRows(code, x, start, rows, length, out, op === 'sum' ? 2 : 1)).toBe(true)
+            for (let r = 0; r < rows; r++) {
+              const row = Array.from(x.subarray(start + r * length, start + (r + 1) * length))
+              if (op === 'sum') {
+                const exact = row.reduce((a, b) => a + b, 0) / 2
+                const scale = row.reduce((a, b) => a + Math.abs(b), 0)
+                if (Number.isNaN(exact)) expect(out[r]).toBeNaN()
+                else expect(Math.abs(out[r]! - exact)).toBeLessThanOrEqual(2 ** -24 * Math.abs(exact) + 1e-12 * scale)
+              } else {
+                const want = row.some(Number.isNaN) ? Number.NaN : op === 'max' ? Math.max(...row) : Math.min(...row)
+                expect(out[r]).toBe(Math.fround(want))
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+
+  it('sums columns exactly as a float64 loop over the rows does, also past a block of CHUNK columns', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.constantFrom(1, 3, 4, 17, 64, CHUNK + 3),
+        fc.integer({ min: 0, max: 2 }),
+        (rows, count, start) => {
+          const x = Float32Array.from({ length: start + rows * count }, (_, i) => Math.fround(Math.cos(i * 0.61) * 10 ** (i % 5)))
+          const out = new Float32Array(count)
+          const ran = wasm.sumColumns(x, start, rows, count, out, 3)
+          expect(ran).toBe(rows * count >= 256)
+          if (!ran) return
+          const acc = new Float64Array(count)
+          for (let r = 0; r < rows; r++) for (let j = 0; j < count; j++) acc[j] = acc[j]! + x[start + r * count + j]!
+          expect(Array.from(out)).toEqual(Array.from(acc, (a) => Math.fround(a / 3)))
+        },
+      ),
+      { numRuns: 30 },
     )
   })
 
