@@ -127,6 +127,15 @@ describe('conv and pooling backends', () => {
     expect(calls).toHaveLength(4) // pooling does not depend on the gemm
   })
 
+  it('keep the fused Wasm convolution when the gemm in use declares defaultEquivalent (as the threaded one does)', () => {
+    let products = 0
+    const same = Object.assign((...args: Parameters<typeof gemm>) => (products++, gemm(...args)), { defaultEquivalent: true })
+    useKernels({ gemm: same })
+    convs()
+    expect(products).toBe(0)
+    expect(calls).toEqual(['convForward', 'convBackwardInput', 'convBackwardFilter'])
+  })
+
   it('load with the first float32 convolution or pooling (or initWasm), never with a matrix product', async () => {
     vi.resetModules() // fresh module state: nothing loaded yet
     const { convState } = await import('./kernels/wasm/convState.js')

@@ -123,6 +123,15 @@ function activeWasmConv(): ConvKernels | null {
 }
 
 /**
+ * Whether the gemm in use is the default or declares that it computes exactly what the default
+ * computes (`defaultEquivalent: true`, as `@gd/tensor/threads`' kernel does), so that the fused Wasm
+ * convolution may still stand in for im2col + gemm + col2im.
+ */
+function defaultGemm(): boolean {
+  return active.gemm === autoGemm || (active.gemm as { defaultEquivalent?: unknown }).defaultEquivalent === true
+}
+
+/**
  * A default convolution entry: Wasm for float32 calls big enough to pay while the parts it fuses
  * (gemm, im2col, col2im) are the defaults, else the JavaScript composition of the table's parts.
  */
@@ -130,7 +139,7 @@ function autoConv(name: 'convForward' | 'convBackwardInput' | 'convBackwardFilte
   return (a, b, shape, out) => {
     if (
       a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && wasmConvPays(shape) &&
-      active.gemm === autoGemm && active.im2col === im2col && active.col2im === col2im
+      defaultGemm() && active.im2col === im2col && active.col2im === col2im
     ) {
       const wasm = activeWasmConv()
       if (wasm !== null) return wasm[name](a, b, shape, out)
@@ -263,7 +272,8 @@ export function useWasm(enabled: boolean): () => void {
 
 /**
  * Which kernel a large float32 product runs on right now: `'wasm'` when `kernels.gemm` is the
- * default dispatcher, {@link useWasm} allows Wasm and this engine runs WebAssembly SIMD128
+ * default dispatcher (or one that declares `defaultEquivalent`, like `@gd/tensor/threads`' kernel),
+ * {@link useWasm} allows Wasm and this engine runs WebAssembly SIMD128
  * (loading the module if that has not happened yet); `'js'` otherwise. float64 and small products
  * always run on the JavaScript kernel.
  *
@@ -274,7 +284,7 @@ export function useWasm(enabled: boolean): () => void {
  * ```
  */
 export function kernelBackend(): 'wasm' | 'js' {
-  return active.gemm === autoGemm && activeWasmGemm() !== null ? 'wasm' : 'js'
+  return defaultGemm() && activeWasmGemm() !== null ? 'wasm' : 'js'
 }
 
 /**

@@ -8,10 +8,11 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemmSync } from './kernels/wasm/wasmGemm.js'
 import { matmul } from './matmul.js'
+import { conv2d } from './conv2d.js'
 import { ones } from './creation.js'
 import { normal } from './random.js'
 import { prngKey } from './rng.js'
-import { useKernels } from './seam.js'
+import { kernelBackend, useKernels } from './seam.js'
 import { terminateThreads, threadedGemm, type ThreadOptions } from './threads.js'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -108,6 +109,19 @@ describe('threadedGemm', () => {
     try {
       expect(matmul(x, w).data).toEqual(want)
       expect(matmul(ones([3, 1]), ones([1, 2])).data).toEqual(new Float32Array([1, 1, 1, 1, 1, 1]))
+    } finally {
+      restore()
+    }
+  })
+
+  it('leaves convolutions on their fused Wasm kernels, with the same results as the default', async () => {
+    const x = normal(prngKey(3), [2, 3, 12, 12])
+    const w = normal(prngKey(4), [4, 3, 3, 3])
+    const want = conv2d(x, w).data
+    const restore = useKernels({ gemm: await threadedGemm({ minMultiplyAdds: 0 }) })
+    try {
+      expect(conv2d(x, w).data).toEqual(want)
+      expect(kernelBackend()).toBe('wasm')
     } finally {
       restore()
     }

@@ -51,6 +51,11 @@ export interface ThreadOptions {
 export interface ThreadedGemm extends ThreadedGemmCall {
   /** Threads in use, the calling one included: 1 when this engine has no threads (or after {@link terminateThreads}). */
   readonly threads: number
+  /**
+   * Results equal the default gemm's bit for bit, so convolutions keep their fused (one-thread)
+   * Wasm kernels while this gemm is installed, instead of stepping aside as for other replacements.
+   */
+  readonly defaultEquivalent: true
 }
 type ThreadedGemmCall = Kernels['gemm']
 
@@ -184,7 +189,7 @@ export async function threadedGemm(options: ThreadOptions = {}): Promise<Threade
       pool = null
     }
   }
-  if (one === null || pool === null) return Object.assign(single, { threads: 1 })
+  if (one === null || pool === null) return Object.assign(single, { threads: 1, defaultEquivalent: true as const })
   const wasm = one
   const workers = pool
   running.add(workers)
@@ -225,8 +230,9 @@ export async function threadedGemm(options: ThreadOptions = {}): Promise<Threade
       else wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
     }
   }
-  return Object.defineProperty(kernel, 'threads', {
-    get: () => (running.has(workers) ? workers.length + 1 : 1),
+  return Object.defineProperties(kernel, {
+    threads: { get: () => (running.has(workers) ? workers.length + 1 : 1) },
+    defaultEquivalent: { value: true },
   }) as ThreadedGemm
 }
 
