@@ -15,7 +15,7 @@ export interface WorkloadEntry {
 
 /**
  * Every workload of a run, full or quick (smaller sizes); with `threads`, only the comparison of
- * @gd on 2 worker threads against one (matmul and the MLP step).
+ * @gd on 2 worker threads against one (matmul, the MLP step and the CNN step).
  */
 export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
   if (threads) {
@@ -24,6 +24,7 @@ export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
     return [
       { name: `threads: matmul ${n}`, build: () => withThreads(matmulWorkload(n, 'none')) },
       { name: `threads: mlp ${sizes.join('-')} b${batch}`, build: () => withThreads(mlpWorkload(sizes, batch)) },
+      { name: `threads: cnn b${quick ? 16 : 64}`, build: () => withThreads(cnnWorkload(quick ? 16 : 64)) },
     ]
   }
   const out: WorkloadEntry[] = []
