@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { filled, place, type Layout } from '../test/operands.js'
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemmSync } from './kernels/wasm/wasmGemm.js'
 import { matmul } from './matmul.js'
@@ -20,22 +21,6 @@ afterAll(() => terminateThreads())
 
 const oneThread = loadWasmGemmSync()!
 const here = dirname(fileURLToPath(import.meta.url))
-
-/** How an `rows × cols` operand lies in its array: row-major, column-major (a transposed view) or reversed rows. */
-type Layout = 'row' | 'col' | 'reversed'
-function place(layout: Layout, rows: number, cols: number, pad: number): { rs: number; cs: number; offset: number; length: number } {
-  switch (layout) {
-    case 'row': return { rs: cols, cs: 1, offset: pad, length: pad + rows * cols }
-    case 'col': return { rs: 1, cs: rows, offset: pad, length: pad + rows * cols }
-    case 'reversed': return { rs: -cols, cs: 1, offset: pad + (rows - 1) * cols, length: pad + rows * cols }
-  }
-}
-
-function filled(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n)
-  for (let i = 0; i < n; i++) out[i] = Math.sin(seed * 7.1 + i * 1.3)
-  return out
-}
 
 describe('threadedGemm', () => {
   it('starts 2 threads by default in Node, and 3 when asked', async () => {

@@ -12,7 +12,7 @@
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm.js'
-import { bestGemmWasm, loadWasmGemm, wasmGemmPays } from './kernels/wasm/wasmGemm.js'
+import { bestGemmWasm, loadWasmGemm, span, wasmGemmPays } from './kernels/wasm/wasmGemm.js'
 import { CONTROL } from './kernels/wasm/threadWorker.js'
 import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/wasm/threadPool.js'
 import type { Kernels } from './seam.js'
@@ -88,13 +88,6 @@ function validate(options: ThreadOptions): { threads: number; min: number } {
     throw new Error(`threadedGemm: minMultiplyAdds must be a number >= 0, got ${show(min)}`)
   }
   return { threads, min }
-}
-
-/** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. */
-function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
-  const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
-  const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
-  return [lo, hi]
 }
 
 /** Rounds up to a multiple of 4 floats (16 bytes, so the worker's v128 loads stay aligned as in one thread). */

@@ -118,8 +118,8 @@ export async function loadWasmGemm(): Promise<GemmKernel | null> {
   return exports ? wasmGemmFrom(exports) : null
 }
 
-/** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. */
-function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
+/** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. @internal */
+export function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
   const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
   const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
   return [lo, hi]
