@@ -5,9 +5,9 @@
  * The arena is reserved once, on the first allocation, by growing the memory by the largest of
  * 1 GiB, 256 MiB and 64 MiB that the engine grants (address space: pages cost memory only once
  * written); it never grows again, because growing a Wasm memory detaches every view taken before
- * (each array handed out would become empty). An allocation that
- * does not fit returns null and the caller uses an ordinary array. Blocks are found first-fit in a
- * free list kept sorted by address and merged with their neighbours when freed.
+ * (each array handed out would become empty). An allocation that does not fit returns null and the
+ * caller uses an ordinary array. Blocks are found first-fit in a free list kept sorted by address
+ * and merged with their neighbours when freed.
  *
  * There is no `dispose`: a block is freed when the garbage collector has collected the array
  * handed out for it (a `FinalizationRegistry`). The array's `buffer` is the whole memory, so a
@@ -15,7 +15,7 @@
  * itself; @gd's own code only makes such views for the length of a call.
  * @module
  */
-import type { WasmMemory } from './load.js'
+import { PAGE, type WasmMemory } from './load.js'
 import { FUSED_MIN, type Arena, type FusedKernels } from './state.js'
 
 /** Block alignment in bytes: one cache line. */
@@ -45,7 +45,7 @@ export function arenaIn(memory: WasmMemory, base: number, reserve: readonly numb
     state = 'none'
     if (registry === null) return false
     for (const bytes of reserve) {
-      const pages = Math.ceil((start + bytes - memory.buffer.byteLength) / 65536)
+      const pages = Math.ceil((start + bytes - memory.buffer.byteLength) / PAGE)
       try {
         if (pages > 0) memory.grow(pages)
       } catch {
