@@ -8,7 +8,7 @@
  */
 import { elementwiseWasmHex } from './elementwiseWasm.js'
 import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
-import type { ElementwiseKernels } from './state.js'
+import { REDUCE, type ElementwiseKernels } from './state.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ElementwiseExports {
@@ -114,7 +114,7 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
           heap.set(x.subarray(from, from + n), data)
           from += n
           const part = exports.reduce(op, n, ptr[0]!)
-          total = i === 0 ? part : op === 0 ? total + part : op === 1 ? Math.max(total, part) : Math.min(total, part)
+          total = i === 0 ? part : op === REDUCE.sum ? total + part : op === REDUCE.max ? Math.max(total, part) : Math.min(total, part)
         }
         out[r] = total / divisor
       }
