@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
-import { filled, place, type Layout } from '../test/operands.js'
+import { product, rowMajorProduct, type Layout } from '../test/operands.js'
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemmSync } from './kernels/wasm/wasmGemm.js'
 import { matmul } from './matmul.js'
@@ -44,19 +44,9 @@ describe('threadedGemm', () => {
         fc.nat(3),
         fc.integer({ min: 0, max: 1 }),
         (m, n, k, la, lb, pad, cPad, which) => {
-          const A = place(la, m, k, pad)
-          const B = place(lb, k, n, pad + 1)
-          const a = filled(A.length, m)
-          const b = filled(B.length, n + 0.5)
-          const ldc = n + cPad
-          const c0 = filled(cPad + m * ldc, k + 0.25)
-          const want = c0.slice()
-          const got = c0.slice()
+          const { run } = product(m, n, k, la, lb, pad, cPad)
           // tiny products (m·n·k < 512) run on JavaScript in the default kernel and in the threaded one
-          const reference = m * n * k < 512 ? jsGemm : oneThread
-          reference(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, want, cPad, ldc)
-          kernels[which]!(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, cPad, ldc)
-          expect(got).toEqual(want)
+          expect(run(kernels[which]!)).toEqual(run(m * n * k < 512 ? jsGemm : oneThread))
         },
       ),
       { numRuns: 80 },
@@ -66,24 +56,12 @@ describe('threadedGemm', () => {
   it('splits a large product (300 × 517 × 263) and matches one thread bit for bit', async () => {
     const gemm = await threadedGemm({ threads: 2 })
     const [m, n, k] = [300, 517, 263] // 40.8 M multiply-adds, above the 2²⁵ default
-    const a = filled(m * k, 1)
-    const b = filled(k * n, 2)
-    const want = new Float32Array(m * n)
-    const got = new Float32Array(m * n)
-    oneThread(m, n, k, a, 0, k, 1, b, 0, n, 1, want, 0, n)
-    gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, got, 0, n)
-    expect(got).toEqual(want)
+    expect(rowMajorProduct(gemm, m, n, k, 1)).toEqual(rowMajorProduct(oneThread, m, n, k, 1))
   })
 
   it('runs float64 products on the JavaScript kernel, like the default', async () => {
     const gemm = await threadedGemm({ minMultiplyAdds: 0 })
-    const a = Float64Array.from(filled(20 * 30, 3))
-    const b = Float64Array.from(filled(30 * 40, 4))
-    const want = new Float64Array(20 * 40)
-    const got = new Float64Array(20 * 40)
-    jsGemm(20, 40, 30, a, 0, 30, 1, b, 0, 40, 1, want, 0, 40)
-    gemm(20, 40, 30, a, 0, 30, 1, b, 0, 40, 1, got, 0, 40)
-    expect(got).toEqual(want)
+    expect(rowMajorProduct(gemm, 20, 40, 30, 3, 'float64')).toEqual(rowMajorProduct(jsGemm, 20, 40, 30, 3, 'float64'))
   })
 
   it('drives matmul through useKernels with the same result as the default kernel', async () => {
@@ -117,26 +95,14 @@ describe('threadedGemm', () => {
     const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
     vi.unstubAllGlobals()
     expect(gemm.threads).toBe(1)
-    const a = filled(12 * 10, 5)
-    const b = filled(10 * 9, 6)
-    const want = new Float32Array(12 * 9)
-    const got = new Float32Array(12 * 9)
-    oneThread(12, 9, 10, a, 0, 10, 1, b, 0, 9, 1, want, 0, 9)
-    gemm(12, 9, 10, a, 0, 10, 1, b, 0, 9, 1, got, 0, 9)
-    expect(got).toEqual(want)
+    expect(rowMajorProduct(gemm, 12, 9, 10, 5)).toEqual(rowMajorProduct(oneThread, 12, 9, 10, 5))
   })
 
   it('keeps working on one thread after terminateThreads', async () => {
     const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
     await terminateThreads()
     expect(gemm.threads).toBe(1)
-    const a = filled(40 * 30, 7)
-    const b = filled(30 * 20, 8)
-    const want = new Float32Array(40 * 20)
-    const got = new Float32Array(40 * 20)
-    oneThread(40, 20, 30, a, 0, 30, 1, b, 0, 20, 1, want, 0, 20)
-    gemm(40, 20, 30, a, 0, 30, 1, b, 0, 20, 1, got, 0, 20)
-    expect(got).toEqual(want)
+    expect(rowMajorProduct(gemm, 40, 20, 30, 7)).toEqual(rowMajorProduct(oneThread, 40, 20, 30, 7))
   })
 
   it('does not keep a Node process alive (workers are unref’ed)', () => {

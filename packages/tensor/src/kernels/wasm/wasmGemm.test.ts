@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { filled, place, type Layout } from '../../../test/operands.js'
+import { filled, product, type Layout } from '../../../test/operands.js'
 import { gemm as jsGemm } from '../gemm.js'
 import {
   bestGemmWasm,
@@ -47,16 +47,9 @@ describe('wasm gemm', () => {
         fc.nat(5),
         fc.nat(3),
         (m, n, k, la, lb, pad, cPad) => {
-          const A = place(la, m, k, pad)
-          const B = place(lb, k, n, pad + 1)
-          const a = filled(A.length, m)
-          const b = filled(B.length, n + 0.5)
-          const ldc = n + cPad
-          const c0 = filled(cPad + m * ldc, k + 0.25)
-          const want = c0.slice()
-          const got = c0.slice()
-          jsGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, want, cPad, ldc)
-          wasmGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, cPad, ldc)
+          const { A, B, a, b, ldc, c0, run } = product(m, n, k, la, lb, pad, cPad)
+          const want = run(jsGemm)
+          const got = run(wasmGemm)
           for (let i = 0; i < cPad; i++) expect(got[i]).toBe(c0[i]) // before cOffset: untouched
           for (let i = 0; i < m; i++) {
             let magnitude = Math.abs(c0[cPad + i * ldc]!)
