@@ -14,6 +14,11 @@ const allowed = JSON.parse(readFileSync(join(here, 'allowed.json'), 'utf8'))
 
 /** Workspace packages that any package may list as devDependencies (test and build tooling). */
 const devOnly = new Set(['@gd/testing', '@gd/tsconfig', '@gd/vitest-config'])
+/**
+ * Private workspace packages that any package may import from shipped code, as a devDependency:
+ * the build bundles them in, so they are never a published dependency.
+ */
+const bundled = new Set(['@gd/check'])
 /** Test code: *.test.ts anywhere, and everything under a package's test/ folder. */
 const testFiles = '(\\.test\\.ts$|^packages/[^/]+/test/)'
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -43,7 +48,7 @@ function checkManifests(packages) {
     for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
       for (const dep of Object.keys(json[field] ?? {})) {
         if (!dep.startsWith('@gd/')) continue
-        if (field === 'devDependencies' && devOnly.has(dep)) continue
+        if (field === 'devDependencies' && (devOnly.has(dep) || bundled.has(dep))) continue
         const target = dep.slice('@gd/'.length)
         if (list !== '*' && !list.includes(target)) {
           problems.push(
@@ -67,6 +72,9 @@ function subpathEntries(json) {
     .map((file) => file.replace(/^\.\//, ''))
 }
 
+/** Where the bundled packages live, as paths dependency-cruiser resolves them to. */
+const bundledPaths = [...bundled].map((dep) => `^packages/${esc(dep.slice('@gd/'.length))}/`)
+
 function rules(packages) {
   const entries = packages.flatMap(({ name, json }) => subpathEntries(json).map((f) => `^packages/${esc(name)}/${esc(f)}$`))
   const forbidden = [
@@ -83,7 +91,7 @@ function rules(packages) {
       name: 'dev-package-in-shipped-code',
       severity: 'error',
       from: { path: '^packages/[^/]+/src/', pathNot: testFiles },
-      to: { dependencyTypes: ['npm-dev'] },
+      to: { dependencyTypes: ['npm-dev'], pathNot: bundledPaths },
     },
     {
       name: 'deep-import',
@@ -96,7 +104,7 @@ function rules(packages) {
   for (const { name } of packages) {
     const list = allowedFor(name)
     if (list === null || list === '*') continue
-    const ok = [name, ...list].map(esc).join('|')
+    const ok = [name, ...list, ...[...bundled].map((dep) => dep.slice('@gd/'.length))].map(esc).join('|')
     forbidden.push({
       name: `allowed-graph-${name}`,
       severity: 'error',

@@ -151,4 +151,22 @@ describe('checkBoundaries', () => {
     const problems = await checkBoundaries(root)
     expect(problems).toContain('allowed-graph-tensor: packages/tensor/src/bad.ts -> packages/autograd/src/index.ts')
   })
+
+  it('lets shipped code import the bundled @gd/check as a devDependency, but no other dev package', async () => {
+    const root = make({
+      ...clean,
+      check: { files: { 'src/index.ts': 'export const fail = 1\n' } },
+      testing: { files: { 'src/index.ts': 'export const arb = 1\n' } },
+      tensor: {
+        devDeps: { '@gd/check': 'workspace:*', '@gd/testing': 'workspace:*' },
+        files: {
+          'src/index.ts': "export * from './ok.js'\nexport * from './bad.js'\n",
+          'src/ok.ts': "export { fail } from '@gd/check'\n",
+          'src/bad.ts': "export { arb } from '@gd/testing'\n",
+        },
+      },
+    })
+    const problems = await checkBoundaries(root)
+    expect(problems).toEqual(['allowed-graph-tensor: packages/tensor/src/bad.ts -> packages/testing/src/index.ts'])
+  })
 })

@@ -3,6 +3,7 @@
  * loss, the option and the value, in the same form as @gd/optimizers.
  * @module
  */
+import { unknownOption } from '@gd/check'
 
 /**
  * Throws unless `options` is a plain object whose keys are all in `known`.
@@ -20,7 +21,7 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
     throw new Error(`${fn}: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`)
   }
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${known.join(', ')}`)
+    if (!known.includes(key)) throw unknownOption(fn, key, known)
   }
 }
 
