@@ -1,5 +1,5 @@
-import { finite, readOptions } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, readOptions, stepwise } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link constant}. */
 export interface ConstantOptions {
@@ -24,9 +24,6 @@ export interface ConstantOptions {
  */
 export function constant(options: number | ConstantOptions): Schedule {
   const name = 'constant'
-  const [value] = readOptions(name, typeof options === 'number' ? { value: options } : options, [['value', finite]])
-  return (step) => {
-    checkStep(name, step)
-    return value
-  }
+  const { value } = readOptions(name, typeof options === 'number' ? { value: options } : options, { value: finite })
+  return stepwise(name, () => value)
 }

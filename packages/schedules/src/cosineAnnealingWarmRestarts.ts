@@ -1,5 +1,5 @@
-import { finite, positiveInteger, readOptions } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link cosineAnnealingWarmRestarts}. */
 export interface CosineAnnealingWarmRestartsOptions {
@@ -42,14 +42,13 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
   const name = 'cosineAnnealingWarmRestarts'
-  const [init, end, period, multiplier] = readOptions(name, options, [
-    ['init', finite],
-    ['end', finite, 0],
-    ['period', positiveInteger],
-    ['periodMultiplier', positiveInteger, 1],
-  ])
-  return (step) => {
-    checkStep(name, step)
+  const { init, end, period, periodMultiplier: multiplier } = readOptions(name, options, {
+    init: finite,
+    end: withDefault(finite, 0),
+    period: positiveInteger,
+    periodMultiplier: withDefault(positiveInteger, 1),
+  } satisfies Spec<CosineAnnealingWarmRestartsOptions>)
+  return stepwise(name, (step) => {
     let length = period
     // With periodMultiplier 1 the remainder is the answer; otherwise at most log₂(step / period)
     // rounds, as periods at least double.
@@ -59,7 +58,7 @@ export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestarts
       length *= multiplier
     }
     return end + ((init - end) * (1 + Math.cos((Math.PI * inPeriod) / length))) / 2
-  }
+  })
 }
 
 /**

@@ -1,5 +1,5 @@
-import { finite, inInterval, positive, positiveInteger, readOptions } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, positive, positiveInteger, readOptions, stepwise, unit, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link cosineDecay}. */
 export interface CosineDecayOptions {
@@ -38,16 +38,15 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): Schedule {
   const name = 'cosineDecay'
-  const [init, decaySteps, alpha, exponent] = readOptions(name, options, [
-    ['init', finite],
-    ['decaySteps', positiveInteger],
-    ['alpha', inInterval('[0, 1]'), 0],
-    ['exponent', positive, 1],
-  ])
-  return (step) => {
-    checkStep(name, step)
+  const { init, decaySteps, alpha, exponent } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    alpha: withDefault(unit, 0),
+    exponent: withDefault(positive, 1),
+  } satisfies Spec<CosineDecayOptions>)
+  return stepwise(name, (step) => {
     const done = Math.min(step, decaySteps)
     const cosine = 0.5 * (1 + Math.cos((Math.PI * done) / decaySteps))
     return init * ((1 - alpha) * cosine ** exponent + alpha)
-  }
+  })
 }

@@ -93,13 +93,13 @@ describe('cyclic', () => {
       'cyclic: stepSizeDown must be a positive integer, got 2.5',
     )
     expect(() => cyclic({ init: 0, peak: 1, mode: 'exp_range' as CyclicMode })).toThrow(
-      "cyclic: mode must be 'triangular', 'triangular2' or 'expRange', got 'exp_range'",
+      'cyclic: mode must be "triangular", "triangular2" or "expRange", got "exp_range"',
     )
     expect(() => cyclic({ init: 0, peak: 1, mode: 'expRange', gamma: 1.1 })).toThrow(
       'cyclic: gamma must be in (0, 1], got 1.1',
     )
     expect(() => cyclic({ init: 0, peak: 1, scaleMode: 'step' as 'cycle' })).toThrow(
-      "cyclic: scaleMode must be 'cycle' or 'iterations', got 'step'",
+      'cyclic: scaleMode must be "cycle" or "iterations", got "step"',
     )
     expect(() => cyclic({ init: 0, peak: 1, scaleFn: 2 as unknown as (x: number) => number })).toThrow(
       'cyclic: scaleFn must be a function, got 2',

@@ -1,5 +1,5 @@
-import { finite, inInterval, isFunction, oneOf, positiveInteger, readOptions } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { factor, finite, func, oneOf, optional, positiveInteger, readOptions, stepwise, withDefault, type Check, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** The amplitude policies of {@link cyclic}. */
 export type CyclicMode = 'triangular' | 'triangular2' | 'expRange'
@@ -59,19 +59,19 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
-  const [init, peak, up, down = up, mode, gamma, custom, scaleMode] = readOptions(name, options, [
-    ['init', finite],
-    ['peak', finite],
-    ['stepSizeUp', positiveInteger, 2000],
-    ['stepSizeDown', positiveInteger, undefined], // defaults to stepSizeUp
-    ['mode', oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'],
-    ['gamma', inInterval('(0, 1]'), 1],
-    ['scaleFn', isFunction, undefined],
-    ['scaleMode', oneOf(['cycle', 'iterations']), 'cycle'],
-  ])
+  const { init, peak, stepSizeUp: up, stepSizeDown, mode, gamma, scaleFn: custom, scaleMode } = readOptions(name, options, {
+    init: finite,
+    peak: finite,
+    stepSizeUp: withDefault(positiveInteger, 2000),
+    stepSizeDown: optional(positiveInteger), // defaults to stepSizeUp
+    mode: withDefault(oneOf<CyclicMode>(['triangular', 'triangular2', 'expRange']), 'triangular'),
+    gamma: withDefault(factor, 1),
+    scaleFn: optional(func as Check<(x: number) => number>),
+    scaleMode: withDefault(oneOf(['cycle', 'iterations'] as const), 'cycle'),
+  } satisfies Spec<CyclicOptions>)
+  const down = stepSizeDown ?? up
   const length = up + down
-  return (step) => {
-    checkStep(name, step)
+  return stepwise(name, (step) => {
     const cycle = Math.floor(step / length) + 1
     const u = step % length
     const height = u <= up ? u / up : (length - u) / down
@@ -84,5 +84,5 @@ export function cyclic(options: CyclicOptions): Schedule {
           ? gamma ** step
           : 1
     return init + (peak - init) * height * scale
-  }
+  })
 }

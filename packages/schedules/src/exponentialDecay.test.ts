@@ -74,7 +74,7 @@ describe('exponentialDecay', () => {
     )
     expect(() =>
       exponentialDecay({ init: 1, decaySteps: 1, decayRate: 0.5, staircase: 'yes' as unknown as boolean }),
-    ).toThrow("exponentialDecay: staircase must be a boolean, got 'yes'")
+    ).toThrow('exponentialDecay: staircase must be a boolean, got "yes"')
     expect(() => exponentialDecay({ init: 1, decaySteps: 1, decayRate: 0.5, end: Number.NaN })).toThrow(
       'exponentialDecay: end must be a finite number, got NaN',
     )

@@ -1,5 +1,5 @@
-import { fail, finite, isBoolean, nonNegativeInteger, positive, positiveInteger, readOptions } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { boolean, fail, finite, nonNegativeInteger, optional, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link exponentialDecay}. */
 export interface ExponentialDecayOptions {
@@ -44,24 +44,23 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
-  const [init, decaySteps, decayRate, begin, staircase, end] = readOptions(name, options, [
-    ['init', finite],
-    ['decaySteps', positiveInteger],
-    ['decayRate', positive],
-    ['transitionBegin', nonNegativeInteger, 0],
-    ['staircase', isBoolean, false],
-    ['end', finite, undefined],
-  ])
+  const { init, decaySteps, decayRate, transitionBegin: begin, staircase, end } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    decayRate: positive,
+    transitionBegin: withDefault(nonNegativeInteger, 0),
+    staircase: withDefault(boolean, false),
+    end: optional(finite),
+  } satisfies Spec<ExponentialDecayOptions>)
   const decays = decayRate < 1
   if (end !== undefined && (decays ? end > init : decayRate > 1 && end < init)) {
     fail(name, 'end', `${decays ? 'at most' : 'at least'} init (${init}) when decayRate ${decays ? '<' : '>'} 1`, end)
   }
-  return (step) => {
-    checkStep(name, step)
+  return stepwise(name, (step) => {
     const elapsed = step - begin
     const p = staircase ? Math.floor(elapsed / decaySteps) : elapsed / decaySteps
     const value = elapsed <= 0 ? init : init * decayRate ** p
     if (end === undefined) return value
     return decays ? Math.max(value, end) : Math.min(value, end)
-  }
+  })
 }

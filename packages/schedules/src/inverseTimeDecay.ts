@@ -1,5 +1,5 @@
-import { readOptions, finite, isBoolean, positive, positiveInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { boolean, finite, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link inverseTimeDecay}. */
 export interface InverseTimeDecayOptions {
@@ -34,15 +34,14 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {
   const name = 'inverseTimeDecay'
-  const [init, decaySteps, decayRate, staircase] = readOptions(name, options, [
-    ['init', finite],
-    ['decaySteps', positiveInteger],
-    ['decayRate', positive],
-    ['staircase', isBoolean, false],
-  ])
-  return (step) => {
-    checkStep(name, step)
+  const { init, decaySteps, decayRate, staircase } = readOptions(name, options, {
+    init: finite,
+    decaySteps: positiveInteger,
+    decayRate: positive,
+    staircase: withDefault(boolean, false),
+  } satisfies Spec<InverseTimeDecayOptions>)
+  return stepwise(name, (step) => {
     const p = staircase ? Math.floor(step / decaySteps) : step / decaySteps
     return init / (1 + decayRate * p)
-  }
+  })
 }

@@ -63,7 +63,7 @@ describe('join', () => {
       'join: schedules[1] must be a schedule (a function of the step), got 3',
     )
     expect(() => join({ schedules: [constant(1), constant(2)], boundaries: [] })).toThrow(
-      'join: schedules must be a list of schedules of length 1 (one more than boundaries), got [a function,a function]',
+      'join: schedules must be a list of schedules of length 1 (one more than boundaries), got an array of length 2',
     )
     expect(() => join({ schedules: [constant(1), constant(2), constant(3)], boundaries: [9, 3] })).toThrow(
       'join: boundaries must be strictly increasing positive integers, got [9,3]',

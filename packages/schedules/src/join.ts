@@ -1,6 +1,6 @@
-import { increasingSteps, isSchedule, onePerPiece, readOptions } from './internal/check.js'
+import { increasingSteps, isSchedule, onePerPiece, readOptions, stepwise, type Spec } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
-import { checkStep, type Schedule } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link join}. */
 export interface JoinOptions {
@@ -36,14 +36,13 @@ export interface JoinOptions {
  */
 export function join(options: JoinOptions): Schedule {
   const name = 'join'
-  const [boundaries, schedules] = readOptions(name, options, [
-    ['boundaries', increasingSteps],
-    ['schedules', onePerPiece('schedule', isSchedule)],
-  ])
+  const { boundaries, schedules } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    schedules: onePerPiece('schedule', isSchedule),
+  } satisfies Spec<JoinOptions>)
   const starts = [0, ...boundaries]
-  return (step) => {
-    checkStep(name, step)
+  return stepwise(name, (step) => {
     const k = countAtOrBelow(boundaries, step)
     return schedules[k]!(step - starts[k]!)
-  }
+  })
 }

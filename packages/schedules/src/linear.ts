@@ -1,5 +1,5 @@
-import { readOptions, finite, nonNegativeInteger, positiveInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, nonNegativeInteger, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link linear}. */
 export interface LinearOptions {
@@ -36,18 +36,17 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const name = 'linear'
-  const [init, end, steps, begin] = readOptions(name, options, [
-    ['init', finite],
-    ['end', finite],
-    ['transitionSteps', positiveInteger],
-    ['transitionBegin', nonNegativeInteger, 0],
-  ])
-  return (step) => {
-    checkStep(name, step)
+  const { init, end, transitionSteps: steps, transitionBegin: begin } = readOptions(name, options, {
+    init: finite,
+    end: finite,
+    transitionSteps: positiveInteger,
+    transitionBegin: withDefault(nonNegativeInteger, 0),
+  } satisfies Spec<LinearOptions>)
+  return stepwise(name, (step) => {
     const done = step - begin
     // Both ends are returned exactly; the interior uses Optax's expression.
     if (done <= 0) return init
     if (done >= steps) return end
     return (init - end) * (1 - done / steps) + end
-  }
+  })
 }

@@ -1,6 +1,6 @@
-import { readOptions, finite, increasingSteps, inInterval } from './internal/check.js'
+import { factor, finite, increasingSteps, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
-import { checkStep, type Schedule } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link multiStep}. */
 export interface MultiStepOptions {
@@ -34,13 +34,10 @@ export interface MultiStepOptions {
  */
 export function multiStep(options: MultiStepOptions): Schedule {
   const name = 'multiStep'
-  const [init, milestones, gamma] = readOptions(name, options, [
-    ['init', finite],
-    ['milestones', increasingSteps],
-    ['gamma', inInterval('(0, 1]'), 0.1],
-  ])
-  return (step) => {
-    checkStep(name, step)
-    return init * gamma ** countAtOrBelow(milestones, step)
-  }
+  const { init, milestones, gamma } = readOptions(name, options, {
+    init: finite,
+    milestones: increasingSteps,
+    gamma: withDefault(factor, 0.1),
+  } satisfies Spec<MultiStepOptions>)
+  return stepwise(name, (step) => init * gamma ** countAtOrBelow(milestones, step))
 }

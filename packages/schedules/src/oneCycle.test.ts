@@ -79,7 +79,7 @@ describe('oneCycle', () => {
       'oneCycle: finalDivFactor must be a positive finite number, got -1',
     )
     expect(() => oneCycle({ peak: 1, totalSteps: 10, interpolation: 'cos' as 'cosine' })).toThrow(
-      "oneCycle: interpolation must be 'linear' or 'cosine', got 'cos'",
+      'oneCycle: interpolation must be "linear" or "cosine", got "cos"',
     )
     expect(() => oneCycle({ peak: Number.NaN, totalSteps: 10 })).toThrow(
       'oneCycle: peak must be a finite number, got NaN',

@@ -1,6 +1,6 @@
-import { fail, finite, inInterval, isBoolean, oneOf, positive, positiveInteger, readOptions } from './internal/check.js'
+import { boolean, fail, finite, fraction, oneOf, positive, positiveInteger, readOptions, stepwise, unit, withDefault, type Spec } from './internal/check.js'
 import { interpolations, through, type Interpolation } from './internal/interpolate.js'
-import { checkStep, type Schedule } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
 /** The phase layout shared by {@link oneCycle} and {@link oneCycleMomentum}. */
 export interface OneCyclePhaseOptions {
@@ -62,12 +62,12 @@ export interface OneCycleMomentumOptions extends OneCyclePhaseOptions {
  */
 export function oneCycle(options: OneCycleOptions): Schedule {
   const name = 'oneCycle'
-  const [peak, divFactor, finalDivFactor, ...phases] = readOptions(name, options, [
-    ['peak', finite],
-    ['divFactor', positive, 25],
-    ['finalDivFactor', positive, 1e4],
-    ...phaseEntries,
-  ])
+  const { peak, divFactor, finalDivFactor, ...phases } = readOptions(name, options, {
+    peak: finite,
+    divFactor: withDefault(positive, 25),
+    finalDivFactor: withDefault(positive, 1e4),
+    ...phaseSpec,
+  } satisfies Spec<OneCycleOptions>)
   const start = peak / divFactor
   return cycle(name, phases, start, peak, start / finalDivFactor)
 }
@@ -96,22 +96,21 @@ export function oneCycle(options: OneCycleOptions): Schedule {
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
-  const momentum = inInterval('[0, 1]')
-  const [base, max, ...phases] = readOptions(name, options, [
-    ['baseMomentum', momentum, 0.85],
-    ['maxMomentum', momentum, 0.95],
-    ...phaseEntries,
-  ])
+  const { baseMomentum: base, maxMomentum: max, ...phases } = readOptions(name, options, {
+    baseMomentum: withDefault(unit, 0.85),
+    maxMomentum: withDefault(unit, 0.95),
+    ...phaseSpec,
+  } satisfies Spec<OneCycleMomentumOptions>)
   if (base > max) fail(name, 'baseMomentum', `at most maxMomentum (${max})`, base)
   return cycle(name, phases, max, base, max)
 }
 
-const phaseEntries = [
-  ['totalSteps', positiveInteger],
-  ['pctStart', inInterval('(0, 1)'), 0.3],
-  ['interpolation', oneOf(interpolations), 'cosine'],
-  ['threePhase', isBoolean, false],
-] as const
+const phaseSpec = {
+  totalSteps: positiveInteger,
+  pctStart: /* @__PURE__ */ withDefault(fraction, 0.3),
+  interpolation: /* @__PURE__ */ withDefault(oneOf(interpolations), 'cosine'),
+  threePhase: /* @__PURE__ */ withDefault(boolean, false),
+}
 
 /**
  * PyTorch's phases: with p = pctStart and T = totalSteps, the values low, high, last sit at steps
@@ -120,7 +119,7 @@ const phaseEntries = [
  */
 function cycle(
   name: string,
-  [total, pct, interpolation, threePhase]: readonly [number, number, Interpolation, boolean],
+  { totalSteps: total, pctStart: pct, interpolation, threePhase }: { totalSteps: number; pctStart: number; interpolation: Interpolation; threePhase: boolean },
   low: number,
   high: number,
   last: number,
@@ -133,8 +132,5 @@ function cycle(
   }
   const steps = threePhase ? [0, rise - 1, 2 * rise - 2, total - 1, Infinity] : [0, rise - 1, total - 1, Infinity]
   const values = threePhase ? [low, high, low, last] : [low, high, last]
-  return (step) => {
-    checkStep(name, step)
-    return through(interpolation, steps, values, step)
-  }
+  return stepwise(name, (step) => through(interpolation, steps, values, step))
 }

@@ -1,6 +1,6 @@
-import { finite, increasingSteps, onePerPiece, readOptions } from './internal/check.js'
+import { finite, increasingSteps, onePerPiece, readOptions, stepwise, type Spec } from './internal/check.js'
 import { countAtOrBelow } from './internal/search.js'
-import { checkStep, type Schedule } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link piecewiseConstant}. */
 export interface PiecewiseConstantOptions {
@@ -33,12 +33,9 @@ export interface PiecewiseConstantOptions {
  */
 export function piecewiseConstant(options: PiecewiseConstantOptions): Schedule {
   const name = 'piecewiseConstant'
-  const [boundaries, values] = readOptions(name, options, [
-    ['boundaries', increasingSteps],
-    ['values', onePerPiece('finite number', finite)],
-  ])
-  return (step) => {
-    checkStep(name, step)
-    return values[countAtOrBelow(boundaries, step)]!
-  }
+  const { boundaries, values } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    values: onePerPiece('finite number', finite),
+  } satisfies Spec<PiecewiseConstantOptions>)
+  return stepwise(name, (step) => values[countAtOrBelow(boundaries, step)]!)
 }

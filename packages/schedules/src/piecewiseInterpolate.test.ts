@@ -63,6 +63,6 @@ describe('piecewiseInterpolate', () => {
     )
     expect(() =>
       piecewiseInterpolate({ boundaries: [4], values: [1, 2], interpolation: 'cubic' as 'linear' }),
-    ).toThrow("piecewiseInterpolate: interpolation must be 'linear' or 'cosine', got 'cubic'")
+    ).toThrow('piecewiseInterpolate: interpolation must be "linear" or "cosine", got "cubic"')
   })
 })

@@ -1,6 +1,6 @@
-import { finite, increasingSteps, oneOf, onePerPiece, readOptions } from './internal/check.js'
+import { finite, increasingSteps, oneOf, onePerPiece, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
 import { interpolations, through, type Interpolation } from './internal/interpolate.js'
-import { checkStep, type Schedule } from './schedule.js'
+import type { Schedule } from './schedule.js'
 
 export type { Interpolation } from './internal/interpolate.js'
 
@@ -41,14 +41,11 @@ export interface PiecewiseInterpolateOptions {
  */
 export function piecewiseInterpolate(options: PiecewiseInterpolateOptions): Schedule {
   const name = 'piecewiseInterpolate'
-  const [boundaries, values, interpolation] = readOptions(name, options, [
-    ['boundaries', increasingSteps],
-    ['values', onePerPiece('finite number', finite)],
-    ['interpolation', oneOf(interpolations), 'linear'],
-  ])
+  const { boundaries, values, interpolation } = readOptions(name, options, {
+    boundaries: increasingSteps,
+    values: onePerPiece('finite number', finite),
+    interpolation: withDefault(oneOf(interpolations), 'linear'),
+  } satisfies Spec<PiecewiseInterpolateOptions>)
   const steps = [0, ...boundaries, Infinity]
-  return (step) => {
-    checkStep(name, step)
-    return through(interpolation, steps, values, step)
-  }
+  return stepwise(name, (step) => through(interpolation, steps, values, step))
 }

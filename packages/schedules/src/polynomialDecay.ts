@@ -1,5 +1,5 @@
-import { readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, nonNegativeInteger, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link polynomialDecay}. */
 export interface PolynomialDecayOptions {
@@ -38,19 +38,18 @@ export interface PolynomialDecayOptions {
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const name = 'polynomialDecay'
-  const [init, end, power, decaySteps, begin] = readOptions(name, options, [
-    ['init', finite],
-    ['end', finite, 0],
-    ['power', positive, 1],
-    ['decaySteps', positiveInteger],
-    ['transitionBegin', nonNegativeInteger, 0],
-  ])
-  return (step) => {
-    checkStep(name, step)
+  const { init, end, power, decaySteps, transitionBegin: begin } = readOptions(name, options, {
+    init: finite,
+    end: withDefault(finite, 0),
+    power: withDefault(positive, 1),
+    decaySteps: positiveInteger,
+    transitionBegin: withDefault(nonNegativeInteger, 0),
+  } satisfies Spec<PolynomialDecayOptions>)
+  return stepwise(name, (step) => {
     const done = step - begin
     // Both ends are returned exactly; the interior uses Optax's expression.
     if (done <= 0) return init
     if (done >= decaySteps) return end
     return (init - end) * (1 - done / decaySteps) ** power + end
-  }
+  })
 }

@@ -168,7 +168,7 @@ describe('reduceOnPlateau', () => {
     expect(() => reduceOnPlateau({ init: 1, factor: 1 })).toThrow('reduceOnPlateau: factor must be in (0, 1), got 1')
     expect(() => reduceOnPlateau({ init: 1, factor: 0 })).toThrow('reduceOnPlateau: factor must be in (0, 1), got 0')
     expect(() => reduceOnPlateau({ init: 1, mode: 'lowest' as 'min' })).toThrow(
-      "reduceOnPlateau: mode must be 'min' or 'max', got 'lowest'",
+      'reduceOnPlateau: mode must be "min" or "max", got "lowest"',
     )
     expect(() => reduceOnPlateau({ init: 1, patience: -1 })).toThrow(
       'reduceOnPlateau: patience must be a non-negative integer, got -1',
@@ -177,7 +177,7 @@ describe('reduceOnPlateau', () => {
       'reduceOnPlateau: threshold must be a non-negative finite number, got -0.1',
     )
     expect(() => reduceOnPlateau({ init: 1, thresholdMode: 'rel' as 'relative' })).toThrow(
-      "reduceOnPlateau: thresholdMode must be 'relative' or 'absolute', got 'rel'",
+      'reduceOnPlateau: thresholdMode must be "relative" or "absolute", got "rel"',
     )
     expect(() => reduceOnPlateau({ init: 1, cooldown: 1.5 })).toThrow(
       'reduceOnPlateau: cooldown must be a non-negative integer, got 1.5',

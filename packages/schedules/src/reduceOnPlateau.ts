@@ -1,4 +1,4 @@
-import { fail, finite, inInterval, nonNegative, nonNegativeInteger, oneOf, readOptions } from './internal/check.js'
+import { fail, finite, fraction, nonNegative, nonNegativeInteger, oneOf, readOptions, withDefault, type Spec } from './internal/check.js'
 
 /** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
 export interface ReduceOnPlateauOptions {
@@ -96,21 +96,17 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  const [given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps] = readOptions(
-    name,
-    options,
-    [
-      ['init', finite],
-      ['mode', oneOf(['min', 'max']), 'min'],
-      ['factor', inInterval('(0, 1)'), 0.1],
-      ['patience', nonNegativeInteger, 10],
-      ['threshold', nonNegative, 1e-4],
-      ['thresholdMode', oneOf(['relative', 'absolute']), 'relative'],
-      ['cooldown', nonNegativeInteger, 0],
-      ['minValue', nonNegative, 0],
-      ['eps', nonNegative, 1e-8],
-    ],
-  )
+  const { init: given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps } = readOptions(name, options, {
+    init: finite,
+    mode: withDefault(oneOf(['min', 'max'] as const), 'min'),
+    factor: withDefault(fraction, 0.1),
+    patience: withDefault(nonNegativeInteger, 10),
+    threshold: withDefault(nonNegative, 1e-4),
+    thresholdMode: withDefault(oneOf(['relative', 'absolute'] as const), 'relative'),
+    cooldown: withDefault(nonNegativeInteger, 0),
+    minValue: withDefault(nonNegative, 0),
+    eps: withDefault(nonNegative, 1e-8),
+  } satisfies Spec<ReduceOnPlateauOptions>)
   const init = given + 0 // −0 becomes 0, as JSON would make it
   if (init < minValue) fail(name, 'init', `at least minValue (${minValue})`, init)
   // Better means below best·(1 − threshold) or best − threshold ('min'), or above

@@ -1,4 +1,4 @@
-import { nonNegativeInteger } from './internal/check.js'
+import { nonNegativeInteger, string } from '@gd/check'
 
 /**
  * A schedule maps a step count (0, 1, 2, …) to a value, usually a learning rate.
@@ -9,6 +9,9 @@ import { nonNegativeInteger } from './internal/check.js'
  * step 0. This is Optax's `count` and PyTorch's `last_epoch` after one `scheduler.step()` per
  * update (the scheduler's initial value belongs to step 0). Every schedule in this package
  * is pure: the same step always gives the same value, so a resumed run needs only its step count.
+ * Every schedule in this package throws for a step that is not a non-negative integer (see
+ * {@link checkStep}) and for a value that is not finite (`<name>: value at step 9 must be a finite
+ * number, got NaN`), so neither a bad step nor an overflow gives a silent NaN.
  *
  * @example
  * ```ts
@@ -21,9 +24,11 @@ export type Schedule = (step: number) => number
 
 /**
  * Throws unless `step` is a non-negative integer. Every schedule calls this first, so a bad step
- * count fails loudly instead of producing a silent NaN. Use it in your own schedules too.
+ * count fails loudly instead of producing a silent NaN: −1, 1.5, NaN, Infinity and the string
+ * '3' are all errors, never rounded or coerced. Use it in your own schedules too.
  *
- * @throws Error `<name>: step must be a non-negative integer, got <step>`.
+ * @throws Error `<name>: step must be a non-negative integer, got <step>`, or
+ *   `checkStep: name must be a string, got …`.
  * @example
  * ```ts
  * import { checkStep } from '@gd/schedules'
@@ -32,5 +37,5 @@ export type Schedule = (step: number) => number
  * ```
  */
 export function checkStep(name: string, step: number): void {
-  nonNegativeInteger(name, 'step', step)
+  nonNegativeInteger(string('checkStep', 'name', name), 'step', step)
 }

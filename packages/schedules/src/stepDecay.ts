@@ -1,5 +1,5 @@
-import { readOptions, finite, inInterval, positiveInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { factor, finite, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link stepDecay}. */
 export interface StepDecayOptions {
@@ -32,13 +32,10 @@ export interface StepDecayOptions {
  */
 export function stepDecay(options: StepDecayOptions): Schedule {
   const name = 'stepDecay'
-  const [init, stepSize, gamma] = readOptions(name, options, [
-    ['init', finite],
-    ['stepSize', positiveInteger],
-    ['gamma', inInterval('(0, 1]'), 0.1],
-  ])
-  return (step) => {
-    checkStep(name, step)
-    return init * gamma ** Math.floor(step / stepSize)
-  }
+  const { init, stepSize, gamma } = readOptions(name, options, {
+    init: finite,
+    stepSize: positiveInteger,
+    gamma: withDefault(factor, 0.1),
+  } satisfies Spec<StepDecayOptions>)
+  return stepwise(name, (step) => init * gamma ** Math.floor(step / stepSize))
 }

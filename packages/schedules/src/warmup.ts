@@ -1,5 +1,5 @@
-import { readOptions, finite, isSchedule, nonNegativeInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { finite, isSchedule, nonNegativeInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link warmup}. */
 export interface WarmupOptions {
@@ -38,15 +38,13 @@ export interface WarmupOptions {
  */
 export function warmup(options: WarmupOptions): Schedule {
   const name = 'warmup'
-  const [init, warmupSteps, schedule] = readOptions(name, options, [
-    ['init', finite, 0],
-    ['warmupSteps', nonNegativeInteger],
-    ['schedule', isSchedule],
-  ])
+  const { init, warmupSteps, schedule } = readOptions(name, options, {
+    init: withDefault(finite, 0),
+    warmupSteps: nonNegativeInteger,
+    schedule: isSchedule,
+  } satisfies Spec<WarmupOptions>)
   const peak = finite(name, 'schedule(0)', schedule(0))
-  return (step) => {
-    checkStep(name, step)
-    if (step >= warmupSteps) return schedule(step - warmupSteps)
-    return init + ((peak - init) * step) / warmupSteps
-  }
+  return stepwise(name, (step) =>
+    step >= warmupSteps ? schedule(step - warmupSteps) : init + ((peak - init) * step) / warmupSteps,
+  )
 }

@@ -1,5 +1,5 @@
-import { fail, readOptions, finite, nonNegativeInteger, positive, positiveInteger } from './internal/check.js'
-import { checkStep, type Schedule } from './schedule.js'
+import { fail, finite, nonNegativeInteger, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import type { Schedule } from './schedule.js'
 
 /** Options for {@link warmupCosineDecay}. */
 export interface WarmupCosineDecayOptions {
@@ -44,21 +44,20 @@ export interface WarmupCosineDecayOptions {
  */
 export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
   const name = 'warmupCosineDecay'
-  const [init, peak, warmupSteps, totalSteps, end, exponent] = readOptions(name, options, [
-    ['init', finite, 0],
-    ['peak', finite],
-    ['warmupSteps', nonNegativeInteger],
-    ['totalSteps', positiveInteger],
-    ['end', finite, 0],
-    ['exponent', positive, 1],
-  ])
+  const { init, peak, warmupSteps, totalSteps, end, exponent } = readOptions(name, options, {
+    init: withDefault(finite, 0),
+    peak: finite,
+    warmupSteps: nonNegativeInteger,
+    totalSteps: positiveInteger,
+    end: withDefault(finite, 0),
+    exponent: withDefault(positive, 1),
+  } satisfies Spec<WarmupCosineDecayOptions>)
   if (totalSteps <= warmupSteps) fail(name, 'totalSteps', `above warmupSteps (${warmupSteps})`, totalSteps)
   const decaySteps = totalSteps - warmupSteps
-  return (step) => {
-    checkStep(name, step)
+  return stepwise(name, (step) => {
     if (step < warmupSteps) return init + ((peak - init) * step) / warmupSteps
     const done = Math.min(step - warmupSteps, decaySteps)
     const cosine = 0.5 * (1 + Math.cos((Math.PI * done) / decaySteps))
     return end + (peak - end) * cosine ** exponent
-  }
+  })
 }

@@ -84,7 +84,42 @@ describe('options objects', () => {
     )
   })
 
-  it.each(cases.filter(([name]) => name !== 'constant'))('%s rejects a missing options object', (name, make) => {
-    expect(() => make(undefined as never)).toThrow(`${name}: options must be an object, got undefined`)
+  it.each(cases)('%s suggests the option a misspelt name was meant to be', (name, make, options) => {
+    const [first] = Object.keys(options)
+    const typo = first!.slice(1) // one letter dropped: a likely typo of the first option
+    expect(() => make({ ...options, [first!]: undefined, [typo]: 1 } as never)).toThrow(
+      new RegExp(`^${name}: unknown option ${typo}, expected one of .*; did you mean ${first}\\?$`),
+    )
+  })
+
+  it.each(cases.filter(([name]) => name !== 'constant'))(
+    '%s reads missing or null options as empty ones, and rejects other non-objects',
+    (name, make) => {
+      let empty = ''
+      try {
+        make({} as never)
+      } catch (e) {
+        empty = (e as Error).message
+      }
+      expect(empty).toMatch(new RegExp(`^${name}: \\w+ must be .*, got undefined$`))
+      expect(() => make(undefined as never)).toThrow(empty)
+      expect(() => make(null as never)).toThrow(empty)
+      expect(() => make(5 as never)).toThrow(`${name}: options must be a plain object, got 5`)
+      expect(() => make([1] as never)).toThrow(`${name}: options must be a plain object, got [1]`)
+    },
+  )
+
+  it('name the first missing required option', () => {
+    expect(() => schedules.cosineDecay(undefined as never)).toThrow('cosineDecay: init must be a finite number, got undefined')
+    expect(() => schedules.warmup({} as never)).toThrow('warmup: warmupSteps must be a non-negative integer, got undefined')
+    expect(() => schedules.cosineDecay({ init: 1, decaySetps: 10 } as never)).toThrow(
+      'cosineDecay: unknown option decaySetps, expected one of init, decaySteps, alpha, exponent; did you mean decaySteps?',
+    )
+  })
+
+  it('take null as a value, not as a missing option', () => {
+    expect(() => schedules.polynomialDecay({ init: 1, decaySteps: 2, end: null } as never)).toThrow(
+      'polynomialDecay: end must be a finite number, got null',
+    )
   })
 })
