@@ -37,14 +37,14 @@ export function slots(): usize {
 
 /**
  * Adam: m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g², u = c₁ m / (√(c₂ v + epsRoot) + eps),
- * where c₁ = 1 / (1 − β₁ᵗ) and c₂ = 1 / (1 − β₂ᵗ) are the bias corrections.
+ * where c₁ = 1 / (1 − β₁ᵗ) and c₂ = 1 / (1 − β₂ᵗ) are the bias corrections. The caller passes
+ * a₁ = 1 − β₁ and a₂ = 1 − β₂ computed in float64: 1 − β from the float32-rounded β is far off
+ * when β is near 1 (β₂ = 0.99999: 1.4e-3 relative, against c₂ from the exact β₂).
  */
 export function adam(
   n: i32, g: usize, m: usize, v: usize, out: usize, accumulate: bool, factor: f32,
-  b1: f32, b2: f32, c1: f32, c2: f32, eps: f32, epsRoot: f32,
+  b1: f32, a1: f32, b2: f32, a2: f32, c1: f32, c2: f32, eps: f32, epsRoot: f32,
 ): void {
-  const a1 = <f32>1 - b1
-  const a2 = <f32>1 - b2
   const vb1 = f32x4.splat(b1), va1 = f32x4.splat(a1)
   const vb2 = f32x4.splat(b2), va2 = f32x4.splat(a2)
   const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2)
@@ -94,13 +94,12 @@ export function momentum(
 
 /**
  * RMSprop's scaling: v ← α v + (1 − α) g², and when centered (m ≠ 0) m ← α m + (1 − α) g with
- * v − m² in place of v; u = g / (√v + eps).
+ * v − m² in place of v; u = g / (√v + eps). The caller passes a1 = 1 − α computed in float64 (see `adam`).
  */
 export function rms(
   n: i32, g: usize, v: usize, m: usize, out: usize, accumulate: bool, factor: f32,
-  alpha: f32, eps: f32,
+  alpha: f32, a1: f32, eps: f32,
 ): void {
-  const a1 = <f32>1 - alpha
   const va = f32x4.splat(alpha), va1 = f32x4.splat(a1), ve = f32x4.splat(eps), vf = f32x4.splat(factor)
   const centered = m != 0
   const end = <usize>(n & ~3) << 2

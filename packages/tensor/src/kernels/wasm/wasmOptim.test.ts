@@ -60,6 +60,29 @@ describe('wasm fused optimizer kernels', () => {
     )
   })
 
+  it('adam and rms take 1 − β from float64, not from the float32-rounded β (β₂ = 0.99999, α = 0.99999)', () => {
+    // float32(0.99999) = 0.99998998641967773, so 1 − float32(β) is 1.00136e-5: 1.4e-3 too large
+    // (against the float64 bias correction c₂). Computed in float64 and then rounded, 1 − β is off by
+    // at most 2⁻²⁴ ≈ 6e-8 relative. With m = v = 0 one step gives v = (1 − β₂) g², m = (1 − β₁) g and
+    // u = c₁ m / √(c₂ v) = ±1 exactly in float64; a few float32 roundings keep u within 1e-6 of it,
+    // while the float32-rounded 1 − β₂ put it 6.8e-4 away (the 7e-4).
+    const n = 128
+    const [b1, b2, t] = [0.9, 0.99999, 1]
+    const [c1, c2] = [1 / (1 - b1 ** t), 1 / (1 - b2 ** t)]
+    const g = wave(n, 13, 0.5, 0.7)
+    const out = new Float32Array(n)
+    expect(fused.adam(g, new Float32Array(n), new Float32Array(n), out, false, 1, b1, b2, c1, c2, 0, 0)).toBe(true)
+    for (let i = 0; i < n; i++) expect(Math.abs(out[i]! - Math.sign(g[i]!))).toBeLessThan(1e-6)
+    // RMSprop: v = (1 − α) g², u = g / √v = ±1 / √(1 − α)
+    const alpha = 0.99999
+    const rmsOut = new Float32Array(n)
+    expect(fused.rms(g, new Float32Array(n), null, rmsOut, false, 1, alpha, 0)).toBe(true)
+    for (let i = 0; i < n; i++) {
+      const want = Math.sign(g[i]!) / Math.sqrt(1 - alpha)
+      expect(Math.abs(rmsOut[i]! - want) / Math.abs(want)).toBeLessThan(1e-6)
+    }
+  })
+
   it('momentum agrees with the formula, plain and Nesterov, first step and dampened', () => {
     fc.assert(
       fc.property(lengths, fc.boolean(), fc.boolean(), fc.constantFrom([0, 1], [0.9, 1], [0.9, 0.5]), (n, accumulate, nesterov, [keep, take]) => {

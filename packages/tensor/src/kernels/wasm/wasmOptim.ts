@@ -20,7 +20,7 @@ interface OptimExports {
   slots(): number
   adam(
     n: number, g: number, m: number, v: number, out: number, accumulate: number, factor: number,
-    b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+    b1: number, a1: number, b2: number, a2: number, c1: number, c2: number, eps: number, epsRoot: number,
   ): void
   momentum(
     n: number, g: number, b: number, out: number, accumulate: number, factor: number,
@@ -28,7 +28,7 @@ interface OptimExports {
   ): void
   rms(
     n: number, g: number, v: number, m: number, out: number, accumulate: number, factor: number,
-    alpha: number, eps: number,
+    alpha: number, a1: number, eps: number,
   ): void
 }
 
@@ -80,7 +80,10 @@ function takes(g: FloatArray, ...others: (FloatArray | null)[]): boolean {
   return true
 }
 
-/** Wraps an instance's exports as {@link FusedKernels}; null when its slots cannot be allocated. */
+/**
+ * Wraps an instance's exports as {@link FusedKernels}; null when its slots cannot be allocated.
+ * 1 − β is computed here in float64 and only then rounded to float32 (see `adam` in assembly/optim.ts).
+ */
 function fusedFrom(exports: OptimExports): FusedKernels | null {
   const slots = slotsIn(exports.memory, exports.slots(), 4, CHUNK)
   if (slots === null) return null
@@ -89,7 +92,7 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
     adam: (g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot) =>
       takes(g, m, v, out) &&
       stream([g, m, v, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
-        exports.adam(len, at[0]!, at[1]!, at[2]!, at[3]!, +accumulate, factor, b1, b2, c1, c2, eps, epsRoot)),
+        exports.adam(len, at[0]!, at[1]!, at[2]!, at[3]!, +accumulate, factor, b1, 1 - b1, b2, 1 - b2, c1, c2, eps, epsRoot)),
     momentum: (g, b, out, accumulate, factor, keep, take, mu, nesterov) =>
       takes(g, b, out) &&
       stream([g, b, out], accumulate ? 0b111 : 0b011, 0b110, (len, at) =>
@@ -97,7 +100,7 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
     rms: (g, v, m, out, accumulate, factor, alpha, eps) =>
       takes(g, v, m, out) &&
       stream([g, v, m, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
-        exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, eps)),
+        exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, 1 - alpha, eps)),
     alloc: () => null,
     holds: (x) => x.buffer === exports.memory.buffer,
     memory: exports.memory,
