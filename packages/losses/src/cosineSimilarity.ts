@@ -1,4 +1,5 @@
-import { div, maximum, mul, sqrt, square, sub, sum, type Input, type Var } from '@gd/autograd'
+import { div, maximum, mul, sqrt, square, sub, sum, where, type Input, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
 import { checkNumber, checkOptions } from './options.js'
 import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
 
@@ -13,9 +14,27 @@ function cosine(fn: string, predictions: Input, targets: Input, options: CosineO
   const eps = checkNumber(fn, 'eps', options.eps ?? 1e-8, (x) => x > 0, '> 0')
   const [a, b] = pair(fn, predictions, targets)
   if (a.rank === 0) throw new Error(`${fn}: predictions need a feature axis, got shape []`)
-  // ‖x‖ clamped as √max(Σx², eps²): the max comes first, so a zero vector never makes 0/0 in a gradient.
-  const norm = (x: Var): Var => sqrt(maximum(sum(square(x), { axis: -1 }), eps * eps))
-  return div(sum(mul(a, b), { axis: -1 }), mul(norm(a), norm(b)))
+  const [ua, na] = scaled(a, eps)
+  const [ub, nb] = scaled(b, eps)
+  return div(sum(mul(ua, ub), { axis: -1 }), mul(na, nb))
+}
+
+/**
+ * The rows of `x` divided by their largest |x|, s, and their norms clamped as max(‖x‖, eps) / s.
+ * The cosine does not change when a row is scaled, so s is a constant of the data (no gradient
+ * needs to flow through it) and the squares lie in [0, 1]: they neither overflow (float32 rows of
+ * norm 1e20) nor underflow. A zero row keeps s = 1 and the norm eps; the safe-where pattern puts 1
+ * under its square root, so its gradient is finite.
+ */
+function scaled(x: Var, eps: number): [Var, Var] {
+  const rows = x.shape.slice(0, -1)
+  const big = x.shape[x.rank - 1] === 0 ? T.zeros(rows, { dtype: x.dtype }) : T.max(T.abs(x.value), { axis: -1 })
+  const zero = T.equal(big, 0)
+  const s = T.where(zero, 1, big)
+  const clamp = T.div(eps, s)
+  const unit = div(x, T.reshape(s, [...rows, 1]))
+  const squares = sum(square(unit), { axis: -1 })
+  return [unit, where(zero, clamp, maximum(sqrt(where(zero, 1, squares)), clamp))]
 }
 
 /**
@@ -23,7 +42,9 @@ function cosine(fn: string, predictions: Input, targets: Input, options: CosineO
  *
  *   cos(a, b) = a·b / (max(‖a‖, eps) · max(‖b‖, eps))
  *
- * (PyTorch's `cosine_similarity`, Optax's `cosine_similarity`). It is a similarity, in [−1, 1]:
+ * (PyTorch's `cosine_similarity`, Optax's `cosine_similarity`). Each vector is divided by its largest
+ * |x| before squaring, so float32 vectors of norm up to the float32 maximum give the right cosine
+ * (squares of 1e20 would overflow). It is a similarity, in [−1, 1]:
  * maximise it, or minimise {@link cosineDistance}. Reduction and weights apply to the
  * per-vector values (shape [...]).
  *

@@ -1,5 +1,6 @@
 import { grad, gradcheck, gradgradcheck, logSoftmax, type Var } from '@gd/autograd'
-import { anywhere, awayFromZero, gradientTable, positive, type Domain, type GradientRow } from '@gd/testing'
+import { anywhere, awayFromZero, gradientTable, positive, valuesArb, type Domain, type GradientRow } from '@gd/testing'
+import fc from 'fast-check'
 import { Tensor, tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import * as losses from './index.js'
@@ -8,6 +9,15 @@ const f64 = (values: number[], shape?: number[]): Tensor => tensor(values, { dty
 const labels = tensor([2, 0, 1], { dtype: 'int32' })
 const signs = f64([1, -1, 1, -1, -1, 1])
 const unitInterval: Domain = { min: 0.05, max: 0.95 }
+/**
+ * Values on both sides of ±δ, at least `margin` from it: |x| ≤ δ − margin or |x| ≥ δ + margin, each
+ * element on either side (u ∈ [-3, 3] picks the side by its sign).
+ */
+const straddle = (delta: number, margin: number): Domain => (u) =>
+  u.map((x) => {
+    const inside = (delta - margin) * Math.sin(x * 7) // in [−(δ − m), δ − m]
+    return x < 0 ? inside : Math.sign(Math.cos(x * 5)) * (delta + margin + x / 3)
+  })
 const distributions = f64([0.2, 0.3, 0.5, 0.6, 0.4, 0, 0.1, 0.1, 0.8], [3, 3])
 
 const table: Record<string, GradientRow<Var>> = {
@@ -15,8 +25,8 @@ const table: Record<string, GradientRow<Var>> = {
   // |d| has a kink at d = 0: predictions stay ≥ 0.2 away from targets of 0.
   mae: { f: (p) => losses.mae(p!, f64([0, 0, 0, 0, 0, 0], [2, 3])), inputs: [[[2, 3], awayFromZero]] },
   l1: { f: (p) => losses.l1(p!, f64([0, 0, 0])), inputs: [[[3], awayFromZero]] },
-  // Kinks at |d| = δ = 5, outside [-3, 3].
-  huber: { f: (p, t) => losses.huber(p!, t!, { delta: 0.5 }), inputs: [[[4], { min: 0.6, max: 3 }], [[4], { min: -0.5, max: -0.1 }]] },
+  // d = p − t on both sides of δ = 0.5 (|d| ≤ 0.4 or ≥ 0.6), never within 0.1 of the kinks at ±δ.
+  huber: { f: (p, t) => losses.huber(p!, t!, { delta: 0.5 }), inputs: [[[6], straddle(0.5, 0.15)], [[6], { min: -0.05, max: 0.05 }]] },
   smoothL1: { f: (p) => losses.smoothL1(p!, f64([0, 0, 0, 0]), { beta: 10 }), inputs: [[[4], anywhere]] },
   logCosh: { f: (p, t) => losses.logCosh(p!, t!), inputs: [[[2, 2], anywhere], [[2, 2], anywhere]] },
   poissonNll: { f: (p, t) => losses.poissonNll(p!, t!), inputs: [[[3], anywhere], [[3], positive]] },
@@ -49,6 +59,17 @@ const table: Record<string, GradientRow<Var>> = {
 const helpers = ['checkReduction', 'checkPair', 'pair', 'reduceLoss', 'checkOptions', 'checkNumber', 'checkBoolean', 'classTargets', 'requireLabels', 'crossEntropy']
 
 gradientTable({ title: 'gradients of every loss (float64)', module: losses, exempt: helpers, rows: table, checks: { gradcheck, gradgradcheck } })
+
+describe('the huber row', () => {
+  it('draws d on both sides of δ = 0.5 and never within 0.1 of ±δ', () => {
+    const ds = fc.sample(valuesArb([6], straddle(0.5, 0.15)), { numRuns: 50, seed: 1 }).flatMap((t) => Array.from(t.data))
+    const d = (x: number): number => Math.abs(x) // targets lie in ±0.05, so |d| is within 0.05 of |x|
+    expect(ds.some((x) => d(x) <= 0.35)).toBe(true)
+    expect(ds.some((x) => d(x) >= 0.65 && x > 0)).toBe(true)
+    expect(ds.some((x) => d(x) >= 0.65 && x < 0)).toBe(true)
+    expect(ds.filter((x) => d(x) > 0.35 && d(x) < 0.65)).toEqual([])
+  })
+})
 
 describe('gradients of the losses by hand', () => {
   it('sigmoidBinaryCrossEntropy has gradient σ(z) − y and softmaxCrossEntropy softmax(z) − q (sum reduction)', () => {

@@ -1,4 +1,4 @@
-import { logSoftmax, softmax } from '@gd/autograd'
+import { grad, gradcheck, logSoftmax, softmax, type Var } from '@gd/autograd'
 import { valuesArb } from '@gd/testing'
 import fc from 'fast-check'
 import { tensor } from '@gd/tensor'
@@ -41,6 +41,31 @@ describe('klDivergence', () => {
     const q = tensor([[0.25, 0.75], [0.5, 0.5]], { dtype: 'float64' })
     const p = tensor([[0.5, 0.5], [0.5, 0.5]], { dtype: 'float64' })
     expect(klDivergence(q, p, { logInput: false }).item()).toBeCloseTo((0.5 * Math.log(2) + 0.5 * Math.log(2 / 3)) / 2, 12)
+  })
+
+  it('takes 0 · log 0 as 0 in the gradients too, in every input form', () => {
+    // p = [0, ½, ½], q = [0, ¼, ¾]: the first class has p = q = 0. KL = ½ log 2 + ½ log(2/3).
+    // ∂/∂q_c = −p_c / q_c: [0, −2, −⅔] (0 where p = 0, whatever q is there).
+    const p = tensor([[0, 0.5, 0.5]], { dtype: 'float64' })
+    const q = tensor([[0, 0.25, 0.75]], { dtype: 'float64' })
+    const kl = 0.5 * Math.log(2) + 0.5 * Math.log(2 / 3)
+    expect(klDivergence(q, p, { logInput: false }).item()).toBeCloseTo(kl, 12)
+    expect(grad((v: Var) => klDivergence(v, p, { logInput: false }))(q).toArray()).toEqual([[0, -2, -2 / 3]])
+    // log-targets: p = 0 is log p = −∞; log-inputs: q = 0 is log q = −∞
+    const logP = tensor([[-Infinity, Math.log(0.5), Math.log(0.5)]], { dtype: 'float64' })
+    const logQ = tensor([[-Infinity, Math.log(0.25), Math.log(0.75)]], { dtype: 'float64' })
+    expect(klDivergence(q, logP, { logInput: false, logTarget: true }).item()).toBeCloseTo(kl, 12)
+    expect(klDivergence(logQ, logP, { logTarget: true }).item()).toBeCloseTo(kl, 12)
+    expect(klDivergence(logQ, p).item()).toBeCloseTo(kl, 12)
+    const gq = grad((v: Var) => klDivergence(v, logP, { logInput: false, logTarget: true }))(q).toArray() as number[][]
+    gq[0]!.forEach((g, i) => expect(g).toBeCloseTo([0, -2, -2 / 3][i]!, 12))
+    // ∂/∂log q_c = −p_c: [0, −½, −½]; the targets' gradient is finite too
+    const gl = grad((v: Var) => klDivergence(v, logP, { logTarget: true }))(logQ).data
+    expect(Array.from(gl, (g) => g + 0)).toEqual([0, -0.5, -0.5]) // + 0 makes −0 read as 0
+    const gp = grad((v: Var) => klDivergence(q, v, { logInput: false }))(p).data
+    expect(Array.from(gp).every(Number.isFinite)).toBe(true)
+    // and central differences agree with the gradient away from the zero class (q moves, p = 0 stays)
+    expect(gradcheck((v) => klDivergence(v, p, { logInput: false }), [tensor([[0.1, 0.3, 0.6]], { dtype: 'float64' })])).toBe(true)
   })
 
   it('names shape problems and bad options', () => {

@@ -36,15 +36,13 @@ export function klDivergence(predictions: Input, targets: Input, options: KlDive
   const logTarget = checkBoolean('klDivergence', 'logTarget', options.logTarget ?? false)
   const [q, t] = pair('klDivergence', predictions, targets)
   if (q.rank === 0) throw new Error('klDivergence: predictions need a class axis, got shape []')
-  const logQ = logInput ? q : log(q)
-  let terms: Var
-  if (logTarget) {
-    terms = mul(exp(t), sub(t, logQ))
-  } else {
-    // Where p = 0 the term is 0; log(1) stands in for log 0 so no gradient becomes 0/0.
-    const zero = T.equal(t.value, 0)
-    const logP = log(where(zero, 1, t))
-    terms = mul(t, where(zero, 0, sub(logP, logQ)))
-  }
+  // Where p = 0 the term is 0 (0 · log 0 = 0), in the value and in every gradient: the safe-where
+  // pattern puts harmless stand-ins (log p = 0, q = 1) under each log there, so no 0/0 or 0·∞ is
+  // ever formed, then masks the term. p = 0 is a log-target of −∞.
+  const zero = T.equal(t.value, logTarget ? -Infinity : 0)
+  const p = logTarget ? exp(t) : t
+  const logP = logTarget ? where(zero, 0, t) : log(where(zero, 1, t))
+  const logQ = logInput ? q : log(where(zero, 1, q))
+  const terms = mul(p, where(zero, 0, sub(logP, logQ)))
   return reduceLoss('klDivergence', sum(terms, { axis: -1 }), options)
 }
