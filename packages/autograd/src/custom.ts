@@ -27,7 +27,9 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
     const vars = inputs.map((x) => toVar('customGradient', x))
     const { value, gradient } = noGrad(() => f(...vars.map((v) => new Var(v.value))))
     const out = toVar('customGradient', value)
-    if (!isRecording() || !vars.some((v) => v.tracked)) return new Var(out.value, 'customGradient')
+    let levels = 0
+    if (isRecording()) for (const v of vars) levels |= v.levels
+    if (levels === 0) return new Var(out.value, 'customGradient')
     const backward = (g: Var): (Var | null)[] => {
       const grads = gradient(g)
       if (grads.length !== vars.length) {
@@ -35,7 +37,7 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
       }
       return grads.map((x) => (x === null ? null : toVar('customGradient', x)))
     }
-    return new Var(out.value, 'customGradient', vars, backward, true)
+    return new Var(out.value, 'customGradient', vars, backward, levels)
   }
 }
 

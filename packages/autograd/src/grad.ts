@@ -1,7 +1,21 @@
-import { Tensor, fmt, mapStructure, ones } from '@gd/tensor'
-import { backpropagate, isLeafValue, trace, untrace } from './internal/engine.js'
+import {
+  arrayOf,
+  boolean,
+  complaint,
+  either,
+  fail,
+  func,
+  nonNegativeInteger,
+  optional,
+  readOptions,
+  withDefault,
+  type Read,
+  type Spec,
+} from '@gd/check'
+import { Tensor, fmt, ones } from '@gd/tensor'
+import { backpropagate, trace } from './internal/engine.js'
 import type { Plain, PlainArgs } from './types.js'
-import { Var, peekId, toVar, withRecording, type Input } from './variable.js'
+import { Var, isInput, isRecording, toVar, withLevel, withRecording, type Input } from './variable.js'
 
 /** Options for {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {
@@ -15,71 +29,73 @@ export interface ValueAndGradOptions extends GradOptions {
   hasAux?: boolean
 }
 
-/** True when any leaf of `tree` is a tracked Var: the transform runs inside another one. @internal */
-export function isNested(tree: unknown): boolean {
-  let found = false
-  try {
-    mapStructure('transform', isLeafValue, (x: Tensor | Var) => {
-      if (x instanceof Var && x.tracked) found = true
-    }, tree)
-  } catch {
-    // Not a tree of tensors; the caller reports that with its own name.
-  }
-  return found
-}
-
-/** A transform's result: a Var inside another transform (so it can be differentiated again), else its tensor. */
+/** A transform's result: a Var when an enclosing transform differentiates through it, else its tensor. */
 function result(v: Var, nested: boolean): Tensor | Var {
   return nested ? v : v.value
 }
 
-function normalizeArgnums(op: string, argnums: number | readonly number[] | undefined, count: number): number[] {
+/** Positions of the arguments to differentiate: one index or a list of distinct ones. */
+const argnumsCheck = either(nonNegativeInteger, arrayOf(nonNegativeInteger), 'an argument index or a list of them')
+const gradSpec: Spec<GradOptions> = { argnums: optional(argnumsCheck) }
+const valueAndGradSpec: Spec<ValueAndGradOptions> = { ...gradSpec, hasAux: withDefault(boolean, false) }
+
+/** The chosen argument positions, checked against the number of arguments of this call. */
+function argnumList(op: string, argnums: number | readonly number[] | undefined, count: number): number[] {
   const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : [...argnums]
-  for (const a of list) {
-    if (!Number.isInteger(a) || a < 0 || a >= count) {
-      throw new Error(`${op}: argnums entry ${a} is out of range for ${count} argument(s)`)
-    }
-  }
-  if (list.length === 0) throw new Error(`${op}: argnums must name at least one argument`)
+  if (list.length === 0) fail(op, 'argnums', 'a non-empty list', argnums)
+  list.forEach((a, k) => {
+    if (a >= count) fail(op, typeof argnums === 'object' ? `argnums[${k}]` : 'argnums', `less than the number of arguments (${count})`, a)
+  })
+  if (new Set(list).size !== list.length) throw complaint(op, 'argnums', 'must not repeat an argument', argnums)
   return list
 }
 
-/** Runs f on traced copies of the chosen arguments and backpropagates from its scalar output. */
-function differentiate(
-  op: string,
-  f: (...args: never[]) => unknown,
-  args: readonly unknown[],
-  options: ValueAndGradOptions,
-): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
-  const nums = normalizeArgnums(op, options.argnums, args.length)
-  const startId = peekId()
-  const nested = nums.some((i) => isNested(args[i]))
-  const traced = withRecording(true, () => nums.map((i) => trace(op, args[i])))
-  const callArgs = [...args]
-  nums.forEach((i, k) => (callArgs[i] = traced[k]!.traced))
-  const raw = withRecording(true, () => (f as (...a: unknown[]) => unknown)(...callArgs))
-  let out: unknown = raw
-  let aux: unknown
-  if (options.hasAux === true) {
-    if (!Array.isArray(raw) || raw.length !== 2) {
-      throw new Error(`${op}: with hasAux, f must return [value, aux], got ${Array.isArray(raw) ? `an array of length ${raw.length}` : typeof raw}`)
-    }
-    ;[out, aux] = raw as [unknown, unknown]
-  }
-  const v = toVar(op, out as Input)
+/** Checks f's result: a Var, a tensor or a number with one element. */
+function scalarOutput(op: string, out: unknown): Var {
+  if (!isInput(out)) throw complaint(op, 'f', 'must return a Var, a Tensor or a number', out)
+  const v = toVar(op, out)
   if (v.size !== 1) {
     throw new Error(`${op}: f must return a scalar (one element), got shape ${fmt(v.shape)}; use vjp or jacobian for non-scalar outputs`)
   }
-  const leaves = traced.flatMap((t) => t.leaves)
-  const grads = backpropagate(v, new Var(ones(v.shape, { dtype: v.dtype })), leaves, startId, nested)
-  let at = 0
-  const trees = nums.map((i, k) => {
-    const n = traced[k]!.leaves.length
-    const part = grads.slice(at, at + n).map((g) => result(g, nested))
-    at += n
-    return untrace(op, args[i], part)
+  return v
+}
+
+/**
+ * Runs f on traced copies of the chosen arguments, under a trace level of its own, and
+ * backpropagates from its scalar output. The gradients are built as a graph (and returned as Vars)
+ * only when the output depends on an enclosing transform's values, be they arguments or values f
+ * closes over; otherwise the backward pass records nothing.
+ */
+function differentiate(
+  op: string,
+  f: (...args: unknown[]) => unknown,
+  args: readonly unknown[],
+  options: Read<typeof valueAndGradSpec>,
+): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
+  const nums = argnumList(op, options.argnums, args.length)
+  return withLevel(op, (level) => {
+    const traced = withRecording(true, () => nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)))
+    const callArgs = [...args]
+    nums.forEach((i, k) => (callArgs[i] = traced[k]!.traced))
+    const raw = withRecording(true, () => f(...callArgs))
+    let out: unknown = raw
+    let aux: unknown
+    if (options.hasAux) {
+      if (!Array.isArray(raw) || raw.length !== 2) throw complaint(op, 'f', 'must return [value, aux] with hasAux', raw)
+      ;[out, aux] = raw as [unknown, unknown]
+    }
+    const v = scalarOutput(op, out)
+    const nested = (v.levels & level.outer) !== 0
+    const leaves = traced.flatMap((t) => t.leaves)
+    const grads = backpropagate(v, new Var(ones(v.shape, { dtype: v.dtype })), leaves, level, nested)
+    let at = 0
+    const trees = traced.map((t) => {
+      const part = grads.slice(at, at + t.leaves.length).map((g) => result(g, nested))
+      at += t.leaves.length
+      return t.rebuild(part)
+    })
+    return { value: result(v, nested), aux, grads: trees }
   })
-  return { value: result(v, nested), aux, grads: trees }
 }
 
 /**
@@ -102,9 +118,11 @@ export function grad<A extends unknown[]>(
   f: (...args: A) => Input,
   options: GradOptions = {},
 ): (...args: PlainArgs<A>) => Plain<A[0]> {
+  func('grad', 'f', f)
+  const o = { ...readOptions('grad', options, gradSpec), hasAux: false }
   return (...args) => {
-    const { grads } = differentiate('grad', f as never, args, options)
-    return (typeof options.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
+    const { grads } = differentiate('grad', f as never, args, o)
+    return (typeof o.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
   }
 }
 
@@ -126,10 +144,12 @@ export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
   options: ValueAndGradOptions = {},
 ): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>] {
+  func('valueAndGrad', 'f', f)
+  const o = readOptions('valueAndGrad', options, valueAndGradSpec)
   return (...args) => {
-    const { value, aux, grads } = differentiate('valueAndGrad', f as never, args, options)
-    const g = (typeof options.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
-    return [(options.hasAux === true ? [value, aux] : value) as Tensor, g]
+    const { value, aux, grads } = differentiate('valueAndGrad', f as never, args, o)
+    const g = (typeof o.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
+    return [(o.hasAux ? [value, aux] : value) as Tensor, g]
   }
 }
 
@@ -151,24 +171,28 @@ export function vjp<A extends unknown[]>(
   f: (...args: A) => Input,
   ...primals: PlainArgs<A>
 ): [Tensor, (cotangent: Input) => unknown[]] {
-  const startId = peekId()
-  const nested = primals.some((p) => isNested(p))
-  const traced = withRecording(true, () => primals.map((p) => trace('vjp', p)))
-  const out = toVar('vjp', withRecording(true, () => (f as (...a: unknown[]) => Input)(...traced.map((t) => t.traced))))
+  func('vjp', 'f', f)
+  const { out, traced, level } = withLevel('vjp', (level) => {
+    const traced = withRecording(true, () => primals.map((p, i) => trace('vjp', `primals[${i}]`, p, level)))
+    const raw = withRecording(true, () => (f as (...a: unknown[]) => unknown)(...traced.map((t) => t.traced)))
+    if (!isInput(raw)) throw complaint('vjp', 'f', 'must return a Var, a Tensor or a number', raw)
+    return { out: toVar('vjp', raw), traced, level }
+  })
+  const nested = (out.levels & level.outer) !== 0
   const leaves = traced.flatMap((t) => t.leaves)
   const pullback = (cotangent: Input): unknown[] => {
+    if (!isInput(cotangent)) fail('vjp', 'cotangent', 'a Tensor, a Var or a number', cotangent)
     const seed = toVar('vjp', cotangent, out.dtype)
     if (seed.shape.length !== out.rank || seed.shape.some((d, i) => d !== out.shape[i])) {
       throw new Error(`vjp: cotangent has shape ${fmt(seed.shape)}, expected the output's shape ${fmt(out.shape)}`)
     }
-    const createGraph = nested || seed.tracked
-    const grads = backpropagate(out, seed, leaves, startId, createGraph)
+    const createGraph = isRecording() && (nested || seed.tracked)
+    const grads = backpropagate(out, seed, leaves, level, createGraph)
     let at = 0
-    return primals.map((p, k) => {
-      const n = traced[k]!.leaves.length
-      const part = grads.slice(at, at + n).map((g) => result(g, createGraph))
-      at += n
-      return untrace('vjp', p, part)
+    return traced.map((t) => {
+      const part = grads.slice(at, at + t.leaves.length).map((g) => result(g, createGraph))
+      at += t.leaves.length
+      return t.rebuild(part)
     })
   }
   return [result(out, nested) as Tensor, pullback]

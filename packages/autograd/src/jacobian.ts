@@ -1,11 +1,16 @@
+import { fail, func } from '@gd/check'
 import { Tensor, zeros } from '@gd/tensor'
-import { grad, isNested, vjp } from './grad.js'
+import { grad, vjp } from './grad.js'
+import { isLeafValue } from './internal/tree.js'
 import { reshape, stack } from './ops/shape.js'
 import { Var, toVar, type Input } from './variable.js'
 
 /**
  * The full Jacobian of f at a tensor `x`, by reverse mode: one pullback per output element. The
  * result has shape `[...f(x).shape, ...x.shape]`. Meant for small outputs.
+ *
+ * Inside another transform (x or a value f closes over depends on its leaves) the result is a Var
+ * that transform differentiates through.
  *
  * @example
  * ```ts
@@ -15,7 +20,9 @@ import { Var, toVar, type Input } from './variable.js'
  * ```
  */
 export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
+  func('jacobian', 'f', f)
   return (x) => {
+    if (!isLeafValue(x)) fail('jacobian', 'x', 'a Tensor or a Var', x)
     const [out, pullback] = vjp(f, x as Tensor)
     const o = out as Tensor | Var
     const rows: (Tensor | Var)[] = []
@@ -27,7 +34,8 @@ export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
     const shape = [...o.shape, ...x.shape]
     if (rows.length === 0) return zeros(shape, { dtype: x.dtype })
     const j = reshape(stack(rows.map((r) => toVar('jacobian', r))), shape)
-    return (isNested(x) ? j : j.value) as Tensor
+    const nested = o instanceof Var || rows.some((r) => r instanceof Var)
+    return (nested ? j : j.value) as Tensor
   }
 }
 
@@ -44,5 +52,11 @@ export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
  * ```
  */
 export function hessian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
-  return jacobian((x) => (grad(f) as (x: unknown) => unknown)(x) as Var)
+  func('hessian', 'f', f)
+  const df = grad(f) as (x: unknown) => unknown
+  const h = jacobian((x) => df(x) as Var)
+  return (x) => {
+    if (!isLeafValue(x)) fail('hessian', 'x', 'a Tensor or a Var', x)
+    return h(x)
+  }
 }

@@ -197,7 +197,7 @@ describe('every differentiable op passes gradcheck and gradgradcheck in float64'
   it('covers every exported differentiable op (meta-test)', () => {
     const notOps = new Set([
       'Var', 'apply', 'customGradient', 'stopGradient', 'grad', 'gradcheck', 'gradgradcheck', 'hessian', 'hvp',
-      'isNested', 'isRecording', 'jacobian', 'jvp', 'leaf', 'noGrad', 'numericalGradient', 'oneHot', 'peekId',
+      'isInput', 'isRecording', 'withLevel', 'jacobian', 'jvp', 'leaf', 'noGrad', 'numericalGradient', 'oneHot', 'peekId',
       'primitive', 'toVar', 'valueAndGrad', 'vjp', 'withRecording',
     ])
     const exported = Object.entries(AG)

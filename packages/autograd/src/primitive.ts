@@ -1,10 +1,16 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
-import { Var, isRecording, toVar, type Backward, type Input } from './variable.js'
+import { fail } from '@gd/check'
+import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
 export interface PrimitiveSpec {
   /** The op's name, used in errors. */
   name: string
+  /**
+   * The inputs' names, used in errors (`add: b must be a Tensor, a Var or a number, got undefined`);
+   * by default `x` for one input, `a` and `b` for two, `inputs[k]` for more.
+   */
+  inputNames?: readonly string[]
   /** Computes the value from the inputs' values. */
   forward: (...inputs: Tensor[]) => Tensor
   /**
@@ -38,20 +44,33 @@ export interface PrimitiveSpec {
  * ```
  */
 export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
+  if (typeof spec !== 'object' || spec === null) fail('primitive', 'spec', 'an object with name, forward and backward', spec)
+  if (typeof spec.name !== 'string') fail('primitive', 'spec.name', 'a string', spec.name)
+  if (typeof spec.forward !== 'function') fail('primitive', 'spec.forward', 'a function', spec.forward)
+  if (typeof spec.backward !== 'function') fail('primitive', 'spec.backward', 'a function', spec.backward)
   return (...inputs) => apply(spec, inputs)
+}
+
+/** The name of input `k` of `n` in messages. */
+function inputName(spec: PrimitiveSpec, k: number, n: number): string {
+  return spec.inputNames?.[k] ?? (n === 1 ? 'x' : n === 2 ? (k === 0 ? 'a' : 'b') : `inputs[${k}]`)
 }
 
 /** Runs a primitive on inputs. @internal */
 export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
+  inputs.forEach((x, k) => {
+    if (!isInput(x)) fail(spec.name, inputName(spec, k, inputs.length), 'a Tensor, a Var or a number', x)
+  })
   const dtype = commonDtype(inputs)
   const vars = inputs.map((x) => toVar(spec.name, x, dtype))
   const value = spec.forward(...vars.map((v) => v.value))
-  const tracked = isRecording() && vars.some((v) => v.tracked)
-  if (!tracked) return new Var(value, spec.name)
+  let levels = 0
+  if (isRecording()) for (const v of vars) levels |= v.levels
+  if (levels === 0) return new Var(value, spec.name)
   let output: Var
   const needs = vars.map((v) => v.tracked)
   const backward: Backward = (g) => spec.backward(g, vars, output, needs)
-  output = new Var(value, spec.name, vars, backward, true)
+  output = new Var(value, spec.name, vars, backward, levels)
   return output
 }
 

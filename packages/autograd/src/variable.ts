@@ -1,4 +1,5 @@
-import { Tensor, typeName, type DType, type NestedArray, type Shape } from '@gd/tensor'
+import { fail } from '@gd/check'
+import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**
  * The gradient rule of one recorded op: given the cotangent of the output, the cotangents of the
@@ -9,6 +10,10 @@ export type Backward = (cotangent: Var) => readonly (Var | null)[]
 
 let nextId = 1
 let recordingOff = 0
+/** How many transforms are open; the next one opens level `depth`. */
+let depth = 0
+/** Levels are bits of a 32-bit mask, so at most this many transforms nest. */
+const MAX_DEPTH = 30
 
 /**
  * A value inside a differentiable computation: a {@link Tensor} plus, when it depends on something
@@ -30,8 +35,15 @@ export class Var {
   readonly value: Tensor
   /** Creation order; the engine only walks nodes created inside the transform that asks. */
   readonly id: number
-  /** Whether gradients flow to this value. */
+  /** Whether gradients flow to this value (it depends on the leaves of some open transform). */
   readonly tracked: boolean
+  /**
+   * The trace levels this value depends on, one bit per level: bit k is set when the value was
+   * computed from a leaf of the transform that opened level k (see {@link openLevel}). An op's
+   * levels are the union of its inputs' levels, so a transform can tell a value that depends on an
+   * enclosing transform's leaves (a closed-over parameter, say) from one that depends on its own only.
+   */
+  readonly levels: number
   /** The inputs of the op that made this value (empty for constants and leaves). */
   readonly parents: readonly Var[]
   /** The op's gradient rule (null for constants and leaves). */
@@ -39,11 +51,12 @@ export class Var {
   /** The op's name, for error messages and debugging. */
   readonly op: string
 
-  constructor(value: Tensor, op = 'constant', parents: readonly Var[] = [], backward: Backward | null = null, tracked = false) {
+  constructor(value: Tensor, op = 'constant', parents: readonly Var[] = [], backward: Backward | null = null, levels = 0) {
     this.value = value
     this.id = nextId++
     this.op = op
-    this.tracked = tracked
+    this.levels = levels
+    this.tracked = levels !== 0
     this.parents = parents
     this.backward = backward
   }
@@ -87,23 +100,28 @@ export class Var {
 /** What differentiable ops accept: a traced value, a plain tensor, or a number (a constant). */
 export type Input = Var | Tensor | number
 
+/** True for what differentiable ops accept: a {@link Var}, a Tensor or a number. @internal */
+export const isInput = (x: unknown): x is Input => x instanceof Var || x instanceof Tensor || typeof x === 'number'
+
 /**
  * Wraps an input as a {@link Var}; tensors and numbers become constants (a number takes `dtype`).
- * @throws Error naming `op` for anything else.
+ * `name` is the argument's name in the error for anything else.
+ * @throws Error `<op>: <name> must be a Tensor, a Var or a number, got <value>` for anything else.
  * @example
  * ```ts
  * import { toVar } from '@gd/autograd'
  * toVar('add', 2).item() // 2
+ * toVar('abs', undefined as never) // throws 'abs: x must be a Tensor, a Var or a number, got undefined'
  * ```
  */
-export function toVar(op: string, x: Input, dtype: DType = 'float32'): Var {
+export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'): Var {
   if (x instanceof Var) return x
   if (x instanceof Tensor) return new Var(x)
   if (typeof x === 'number') {
     const storage = dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
-  throw new Error(`${op}: expected a Var, a Tensor or a number, got ${typeName(x)}`)
+  return fail(op, name, 'a Tensor, a Var or a number', x)
 }
 
 /** True while ops record graphs (false inside {@link noGrad} and inside a first-order backward pass). */
@@ -154,13 +172,45 @@ export function peekId(): number {
 }
 
 /**
- * A tracked leaf: the point a transform differentiates with respect to. When `x` is itself tracked
- * (a transform inside a transform), the leaf is recorded as an identity of `x`, so the outer
- * transform sees through it.
+ * One open transform, JAX-style: its own level bit, the bits of the enclosing transforms it is
+ * differentiable by (none when opened with recording off: inside {@link noGrad} the enclosing
+ * transforms see its results as constants), and the first id it made.
  * @internal
  */
-export function leaf(x: Var | Tensor): Var {
+export interface Level {
+  /** This transform's bit. */
+  readonly bit: number
+  /** The bits of the enclosing transforms that see through this one. */
+  readonly outer: number
+  /** Nodes made before this id are constants to this transform. */
+  readonly startId: number
+}
+
+/**
+ * Opens a trace level for a transform, runs `fn` with it, and closes it (levels nest like calls).
+ * @internal
+ */
+export function withLevel<T>(op: string, fn: (level: Level) => T): T {
+  if (depth >= MAX_DEPTH) throw new Error(`${op}: transforms nest at most ${MAX_DEPTH} deep`)
+  const bit = 1 << depth
+  const level: Level = { bit, outer: isRecording() ? bit - 1 : 0, startId: nextId }
+  depth++
+  try {
+    return fn(level)
+  } finally {
+    depth--
+  }
+}
+
+/**
+ * A tracked leaf of `level`: the point a transform differentiates with respect to. When `x`
+ * depends on an enclosing transform that sees through this one, the leaf is recorded as an
+ * identity of `x`, so that transform differentiates through it.
+ * @internal
+ */
+export function leaf(x: Var | Tensor, level: Level): Var {
   const v = x instanceof Var ? x : new Var(x)
-  if (v.tracked && isRecording()) return new Var(v.value, 'leaf', [v], (g) => [g], true)
-  return new Var(v.value, 'leaf', [], null, true)
+  const outer = v.levels & level.outer
+  if (outer !== 0) return new Var(v.value, 'leaf', [v], (g) => [g], v.levels | level.bit)
+  return new Var(v.value, 'leaf', [], null, level.bit)
 }

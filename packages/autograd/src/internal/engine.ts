@@ -1,22 +1,23 @@
-import { Tensor, fmt, mapStructure, zeros } from '@gd/tensor'
-import { Var, leaf, withRecording } from '../variable.js'
+import { fmt, zeros } from '@gd/tensor'
+import { Var, leaf, withRecording, type Level } from '../variable.js'
 import * as T from '@gd/tensor'
 import { add } from '../ops/arithmetic.js'
 import { primitive } from '../primitive.js'
 import { sumTo } from '../ops/broadcast.js'
+import { flatten } from './tree.js'
 
 /**
  * Walks the graph from `output` back to `leaves`, seeding the output with `seed`, and returns the
  * cotangent of each leaf (zeros where the output does not depend on a leaf).
  *
- * Only nodes made at or after `startId` are walked: whatever existed before the transform began is a
- * constant to it. Cotangents that an op returns in a broadcast shape are summed back to the input's
+ * Only nodes of `level` are walked (those that depend on its leaves, made after it opened): values
+ * of enclosing transforms are constants to it. Cotangents that an op returns in a broadcast shape are summed back to the input's
  * shape here, once for all ops. With `createGraph` false the rules run with recording off, so a
  * first-order gradient keeps no second-order graph.
  * @internal
  */
-export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], startId: number, createGraph: boolean): Var[] {
-  const order = topologicalOrder(output, startId)
+export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], level: Level, createGraph: boolean): Var[] {
+  const order = topologicalOrder(output, level)
   const grads = new Map<Var, Var>([[output, seed]])
   const keep = new Set(leaves)
   withRecording(createGraph, () => {
@@ -28,7 +29,7 @@ export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], st
       const parentGrads = node.backward(g)
       node.parents.forEach((p, k) => {
         const pg = parentGrads[k]
-        if (pg === null || pg === undefined || !p.tracked || p.id < startId) return
+        if (pg === null || pg === undefined || !within(p, level)) return
         const reduced = castTo(sumTo(pg, p.shape), p.dtype)
         const prev = grads.get(p)
         grads.set(p, prev === undefined ? reduced : add(prev, reduced))
@@ -38,8 +39,12 @@ export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], st
   return leaves.map((l) => grads.get(l) ?? new Var(zeros(l.shape, { dtype: l.dtype })))
 }
 
-/** Tracked nodes reachable from `output` and made at or after `startId`, parents before children. */
-function topologicalOrder(output: Var, startId: number): Var[] {
+/** True when `v` depends on `level`'s leaves (and was made while it was open). */
+const within = (v: Var, level: Level): boolean => (v.levels & level.bit) !== 0 && v.id >= level.startId
+
+/** Nodes of `level` reachable from `output`, parents before children. */
+function topologicalOrder(output: Var, level: Level): Var[] {
+  if (!within(output, level)) return []
   const order: Var[] = []
   const state = new Map<Var, number>()
   const stack: [Var, number][] = [[output, 0]]
@@ -55,7 +60,7 @@ function topologicalOrder(output: Var, startId: number): Var[] {
     }
     const parents = node.parents
     let k = next
-    while (k < parents.length && (!parents[k]!.tracked || parents[k]!.id < startId || state.has(parents[k]!))) k++
+    while (k < parents.length && (!within(parents[k]!, level) || state.has(parents[k]!))) k++
     if (k < parents.length) {
       top[1] = k + 1
       stack.push([parents[k]!, 0])
@@ -67,27 +72,20 @@ function topologicalOrder(output: Var, startId: number): Var[] {
   return order
 }
 
-/** A leaf of a differentiable tree: a tensor or a traced value. @internal */
-export const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tensor || x instanceof Var
-
-/** Tracked leaves for every tensor in a tree, and the tree rebuilt from them. @internal */
-export function trace(op: string, tree: unknown): { leaves: Var[]; traced: unknown } {
-  const leaves: Var[] = []
-  const traced = mapStructure(op, isLeafValue, (x: Tensor | Var) => {
+/**
+ * Tracked leaves of `level` for every tensor in a tree (checked float), and `rebuild` to put values
+ * back into the tree's structure. `name` names the tree in messages.
+ * @internal
+ */
+export function trace(op: string, name: string, tree: unknown, level: Level): { leaves: Var[]; traced: unknown; rebuild: (values: readonly unknown[]) => unknown } {
+  const { leaves: xs, rebuild } = flatten(op, name, tree)
+  for (const x of xs) {
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
       throw new Error(`${op}: can only differentiate float32 or float64 inputs, got ${x.dtype} of shape ${fmt(x.shape)}`)
     }
-    const l = leaf(x)
-    leaves.push(l)
-    return l
-  }, tree)
-  return { leaves, traced }
-}
-
-/** Puts `values` (in leaf order) back into the structure of `tree`. @internal */
-export function untrace(op: string, tree: unknown, values: readonly unknown[]): unknown {
-  let i = 0
-  return mapStructure<Tensor | Var>(op, isLeafValue, () => values[i++], tree)
+  }
+  const leaves = xs.map((x) => leaf(x, level))
+  return { leaves, traced: rebuild(leaves), rebuild }
 }
 
 /** Converts to another float dtype; the gradient converts back. @internal */
