@@ -1,0 +1,117 @@
+import { fail, finite, readOptions, withDefault } from '@gd/check'
+import { tensor, Tensor } from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import { classifyThrow, formatFuzzReports, fuzzExports } from './fuzz.js'
+import { changed, nearMisses, snapshot } from './internal/fuzzValues.js'
+
+/** A toy export with every fault the fuzz looks for. */
+function sloppyScale(x: Tensor, options: { factor?: number } = {}): Tensor {
+  const factor = options.factor ?? 2 // misspelt names silently ignored
+  const out = tensor(Array.from(x.data, (v) => v * factor)) // x.data on a non-tensor: engine TypeError
+  return out
+}
+
+/** Writes into its input, then finds it should not have. */
+function sloppyFill(buffer: number[], value: number): number[] {
+  buffer[0] = value
+  if (typeof value !== 'number') throw new Error(`sloppyFill: value must be a number, got ${typeof value}`)
+  return buffer
+}
+
+/** Returns NaN for a string. */
+const sloppyHalf = (x: number): number => (x as number) / 2 + (typeof x === 'string' ? NaN : 0)
+
+/** The same as sloppyScale, checked first. */
+function scale(x: Tensor, options?: { factor?: number }): Tensor {
+  if (!(x instanceof Tensor) || (x.dtype !== 'float32' && x.dtype !== 'float64') || x.rank !== 1) {
+    fail('scale', 'x', 'a float tensor of rank 1', x)
+  }
+  const o = readOptions('scale', options, { factor: withDefault(finite, 2) })
+  return tensor(Array.from(x.data, (v) => v * o.factor))
+}
+
+describe('fuzzExports', () => {
+  it('finds crash, silent and mutated calls in sloppy exports', async () => {
+    const api = { sloppyScale, sloppyFill, sloppyHalf }
+    const report = await fuzzExports('sloppy', api, {
+      sloppyScale: { args: () => [tensor([1, 2]), { factor: 3 }], options: [1] },
+      sloppyFill: { args: () => [[1, 2], 5], keep: { 0: 'the buffer is written on purpose' } },
+      sloppyHalf: { args: () => [4] },
+    }, { examples: 1000 })
+    expect(report.counts.crash).toBeGreaterThan(0)
+    expect(report.counts.silent).toBeGreaterThan(0)
+    expect(report.counts.mutated).toBeGreaterThan(0)
+    expect(report.examples.crash.map((e) => e.call)).toContain('sloppyScale(arg 0 = null)')
+    const silent = report.examples.silent.map((e) => `${e.call}: ${e.detail}`)
+    expect(silent).toContain('sloppyScale(option factor spelt facor): accepted it')
+    expect(silent).toContain('sloppyScale(unknown option fuzzBogus): accepted it')
+    expect(report.examples.mutated[0]).toEqual({
+      call: 'sloppyFill(arg 1 = undefined)',
+      detail: 'arg 0.0 changed, then it threw: sloppyFill: value must be a number, got undefined',
+    })
+    expect(report.counts.calls).toBe(report.counts.ok + report.counts.clear + report.counts.crash + report.counts.silent)
+  })
+
+  it('finds a well-checked export clean, and the same counts on every run', async () => {
+    const table = { scale: { args: () => [tensor([1, 2]), { factor: 3 }], options: [1] } }
+    const report = await fuzzExports('checked', { scale }, table)
+    expect(report.broken).toEqual([])
+    expect(report.examples).toEqual({ crash: [], silent: [], mutated: [] })
+    expect(report.counts.clear).toBeGreaterThan(20)
+    expect(report.counts.crash + report.counts.silent + report.counts.mutated).toBe(0)
+    expect((await fuzzExports('checked', { scale }, table)).counts).toEqual(report.counts)
+  })
+
+  it('lists exports without a row, stale rows and broken valid calls; honours exemptions', async () => {
+    const api = { scale, sloppyHalf, VERSION: 3 }
+    const report = await fuzzExports('t', api, {
+      scale: { args: () => ['not a tensor'] },
+      gone: { args: () => [] },
+      VERSION: { exempt: 'a constant' },
+    })
+    expect(report.missing).toEqual(['sloppyHalf'])
+    expect(report.stale).toEqual(['gone'])
+    expect(report.broken).toEqual([{ call: 'scale(valid call)', detail: 'scale: x must be a float tensor of rank 1, got "not a tensor"' }])
+    expect(formatFuzzReports([report])).toContain('t: exports without a fuzz row: sloppyHalf')
+  })
+
+  it('checks what a factory returns through then, and times out slow promises', async () => {
+    const make = (o?: { rate?: number }) => (step: number) => (o as { rate: number }).rate * step
+    const report = await fuzzExports('f', { make }, { make: { args: () => [{ rate: 0.5 }], options: [0], then: (s) => s(2) } }, { examples: 1000 })
+    expect(report.examples.silent.map((e) => e.detail)).toContain('returned NaN')
+    const slow = (x: number) => new Promise((resolve) => setTimeout(() => resolve(x), typeof x === 'number' ? 0 : 1000))
+    const timed = await fuzzExports('s', { slow }, { slow: { args: () => [1], maxCalls: 1 } }, { slowMs: 50 })
+    expect(timed.counts.crash).toBe(1)
+  })
+})
+
+describe('classifyThrow', () => {
+  it('calls an Error in the fn: shape clear and everything else a crash', () => {
+    expect(classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls).toBe('clear')
+    expect(classifyThrow(new TypeError("Cannot read properties of undefined (reading 'shape')"))).toEqual({
+      cls: 'crash',
+      detail: "TypeError: Cannot read properties of undefined (reading 'shape')",
+    })
+    expect(classifyThrow(new RangeError('Invalid typed array length: -1')).cls).toBe('crash')
+    expect(classifyThrow('sum: a string')).toEqual({ cls: 'crash', detail: 'threw a non-Error: "sum: a string"' })
+    expect(classifyThrow(new Error('something went wrong')).cls).toBe('crash')
+  })
+})
+
+describe('fuzz values', () => {
+  it('misspells an option name three ways', () => {
+    expect(nearMisses('keepDims')).toEqual(['keepims', 'keepdims', 'keepDim'])
+    expect(nearMisses('epochs')).toEqual(['epohs', 'Epochs', 'epoch'])
+  })
+
+  it('sees a write deep inside a tensor or a plain object, and nothing when nothing changed', () => {
+    const t = tensor([1, 2, 3])
+    const state = { m: [t], count: 2 }
+    const before = snapshot(state)
+    expect(changed(before, state)).toBeUndefined()
+    ;(t.storage as Float32Array)[1] = 7
+    expect(changed(before, state)).toBe('argument.m.0.storage[1]')
+    state.count = 3
+    expect(changed(snapshot(state), { ...state })).toBe('argument')
+  })
+})

@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { formatFuzzReports, fuzzExports, type FuzzCounts, type FuzzOptions, type FuzzReport, type FuzzTable } from './fuzz.js'
+
+/** The most crash, silent and mutated calls a package's fuzz may have (zero unless a ratchet says more). */
+export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
+
+/**
+ * Registers a package's fuzz as vitest tests: every runtime export of `api` has a row in `table` (or
+ * an exemption with a reason) and no row names a missing export; every valid call succeeds; and the
+ * crash, silent and mutated counts stay within `limits` (zero by default; a package that is not clean
+ * yet passes the counts it had, so they can only go down). The report table is printed.
+ * @example
+ * ```ts
+ * import * as api from '@gd/schedules'
+ * fuzzSuite('@gd/schedules', api, { constant: { args: () => [0.1] } })
+ * ```
+ */
+export function fuzzSuite(
+  name: string,
+  api: Readonly<Record<string, unknown>>,
+  table: FuzzTable,
+  limits: FuzzLimits = { crash: 0, silent: 0, mutated: 0 },
+  options: FuzzOptions = {},
+): void {
+  describe(`${name} fuzz`, () => {
+    let report: FuzzReport
+    beforeAll(async () => {
+      report = await fuzzExports(name, api, table, options)
+      console.log(formatFuzzReports([report]))
+    }, 120_000)
+
+    it('has a row or an exemption for every runtime export, and no stale rows', () => {
+      expect(report.missing).toEqual([])
+      expect(report.stale).toEqual([])
+    })
+
+    it('runs every valid call without an error', () => {
+      expect(report.broken).toEqual([])
+    })
+
+    it('has no more crash, silent or mutated calls than its limits', () => {
+      const { crash, silent, mutated } = report.counts
+      expect({ crash, silent, mutated }).toEqual({
+        crash: Math.min(crash, limits.crash),
+        silent: Math.min(silent, limits.silent),
+        mutated: Math.min(mutated, limits.mutated),
+      })
+    })
+  })
+}
