@@ -1,7 +1,8 @@
 import * as T from '@gd/tensor'
 import { apply, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
-import { add, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
+import { add, div, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
+import { sum } from './broadcast.js'
 import { logSumExp } from './reduce.js'
 import { minimum } from './select.js'
 
@@ -132,7 +133,9 @@ export function logSoftmax(x: Input, axis = -1): Var {
 
 /**
  * softmax(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ along `axis` (the last by default), the multinoulli output unit;
- * computed as exp(logSoftmax(z)), so it never overflows.
+ * computed as e^(z − m) / Σ e^(z − m) with m the maximum held constant (its gradient cancels), so it
+ * never overflows and equal logits give exactly equal shares (exp(logSoftmax(z)) would round
+ * log Σ and lose hundreds of ulps at large z).
  * @example
  * ```ts
  * import { softmax } from '@gd/autograd'
@@ -140,4 +143,9 @@ export function logSoftmax(x: Input, axis = -1): Var {
  * softmax(tensor([1000, 1000])).toArray() // [0.5, 0.5]
  * ```
  */
-export const softmax = (x: Input, axis = -1): Var => exp(logSoftmax(x, axis))
+export function softmax(x: Input, axis = -1): Var {
+  const v = toVar('softmax', x)
+  const m = T.max(v.value, { axis, keepdims: true })
+  const e = exp(sub(v, T.where(T.isFinite(m), m, 0)))
+  return div(e, sum(e, { axis, keepdims: true }))
+}

@@ -36,7 +36,8 @@ export const sub = primitive({ name: 'sub', forward: T.sub, backward: (g) => [g,
 export const mul = primitive({ name: 'mul', forward: T.mul, backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)] })
 
 /**
- * a / b elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b².
+ * a / b elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b², computed as −((g·a)/b)/b so b²
+ * never underflows (float32 b = 1e-25 squares to 0).
  * @example
  * ```ts
  * import { div } from '@gd/autograd'
@@ -47,7 +48,7 @@ export const mul = primitive({ name: 'mul', forward: T.mul, backward: (g, [a, b]
 export const div = primitive({
   name: 'div',
   forward: T.div,
-  backward: (g, [a, b]) => [div(g, b!), neg(div(mul(g, a!), mul(b!, b!)))],
+  backward: (g, [a, b]) => [div(g, b!), neg(div(div(mul(g, a!), b!), b!))],
 })
 
 /**
