@@ -107,6 +107,51 @@ describe('binary ops', () => {
   it('names the op and both shapes when broadcasting fails', () => {
     expect(() => T.add(T.zeros([2, 3]), T.zeros([4]))).toThrow('add: cannot broadcast shapes [2,3] and [4]')
     expect(() => T.less(T.zeros([2]), T.zeros([3]))).toThrow('less: cannot broadcast shapes [2] and [3]')
-    expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('add: expected a Tensor or a number, got string')
+    expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('add: b must be a Tensor or a number, got "x"')
+  })
+
+  it('follows JAX\'s weak-type rule: an int tensor and a fractional number give float32', () => {
+    const i = T.tensor([1, 3], { dtype: 'int32' })
+    const m = T.mul(i, 0.5)
+    expect(m.dtype).toBe('float32')
+    expect(m.toArray()).toEqual([0.5, 1.5]) // was [0, 1] when 0.5 was cast to int32 (0)
+    expect(T.add(0.25, i).toArray()).toEqual([1.25, 3.25])
+    expect(T.sub(i, Number.NaN).dtype).toBe('float32')
+    expect(T.mul(i, 2 ** 31).toArray()).toEqual([2 ** 31, 3 * 2 ** 31]) // beyond int32: float
+    expect(T.maximum(i, 1.5).toArray()).toEqual([1.5, 3])
+    // integer numbers keep int32 int32
+    expect(T.mul(i, 2).dtype).toBe('int32')
+    expect(T.mul(i, -0).dtype).toBe('int32')
+    // comparisons compute in float too: 1 == 1.5 is false (it was true, 1.5 truncated to 1)
+    expect(T.equal(i, 1.5).toArray()).toEqual([false, false])
+    expect(T.less(i, 1.5).toArray()).toEqual([true, false])
+    // bool: 0 and 1 keep bool for comparisons, other integers compute in int32
+    const b = T.tensor([true, false])
+    expect(T.equal(b, 256).toArray()).toEqual([false, false])
+    expect(T.add(b, 0.5).toArray()).toEqual([1.5, 0.5])
+    // float tensors keep their dtype: a number never widens float32 to float64
+    expect(T.mul(T.tensor([1]), 0.1).dtype).toBe('float32')
+    expect(T.mul(T.tensor([1], { dtype: 'float64' }), 0.5).dtype).toBe('float64')
+    expect(T.where(T.tensor([true, false]), i, 0.5).toArray()).toEqual([1, 0.5])
+  })
+
+  it('float ops on int tensors compute in float', () => {
+    const i = T.tensor([-1, 0, 2], { dtype: 'int32' })
+    expect(T.sigmoid(i).dtype).toBe('float32')
+    expect(T.sigmoid(i).toArray()).toEqual([...new Float32Array([1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-2))])])
+    expect(T.exp(i).toArray()).toEqual([...new Float32Array([Math.exp(-1), 1, Math.exp(2)])])
+    expect(T.tanh(i).dtype).toBe('float32')
+    expect(T.div(i, 4).toArray()).toEqual([-0.25, 0, 0.5])
+  })
+
+  it('checks its operands before touching them', () => {
+    expect(() => T.add(undefined as never, 1)).toThrow('add: a must be a Tensor or a number, got undefined')
+    expect(() => T.mul(T.zeros([2]), null as never)).toThrow('mul: b must be a Tensor or a number, got null')
+    expect(() => T.equal(T.zeros([2]), [1, 2] as never)).toThrow('equal: b must be a Tensor or a number, got [1,2]')
+    expect(() => T.reluGrad(T.zeros([2]), {} as never)).toThrow('reluGrad: x must be a Tensor or a number, got {}')
+    class Var {}
+    expect(() => T.sub(new Var() as never, 1)).toThrow(
+      'sub: a must be a Tensor or a number, got a Var (a traced value: use the differentiable ops of @gd/autograd on it)',
+    )
   })
 })

@@ -1,21 +1,41 @@
 import { promoteTypes, type DType } from './dtype.js'
+import { tensorLikeArg } from './args.js'
 import { asTensor, mapBinary, type BinaryLoop, type TensorLike } from './elementwise.js'
 import { BINARY, elementwiseKernels } from './kernels/wasm/state.js'
 import { Tensor } from './tensor.js'
 
-/** The result dtype of two operands; a plain number takes the tensor's dtype. @internal */
+/**
+ * The result dtype of two operands: the wider of two tensors' dtypes; a plain number is weakly typed
+ * (see {@link TensorLike}): it takes the tensor's dtype unless that is int32 or bool and cannot hold
+ * the number exactly, and then the result is float32. @internal
+ */
 export function resultType(a: TensorLike, b: TensorLike): DType {
   if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype)
-  if (a instanceof Tensor) return a.dtype
-  if (b instanceof Tensor) return b.dtype
+  if (a instanceof Tensor) return weak(a.dtype, b as number)
+  if (b instanceof Tensor) return weak(b.dtype, a as number)
   return 'float32'
+}
+
+/** The dtype a tensor of `dtype` and the number `x` compute in. */
+function weak(dtype: DType, x: number): DType {
+  if (dtype === 'bool' && (x === 0 || x === 1)) return 'bool'
+  if (dtype === 'bool' || dtype === 'int32') return (x | 0) === x ? 'int32' : 'float32'
+  return dtype
+}
+
+/** Checks both operands of `op` (named `names`), then returns the dtype they compute in. */
+function operands(op: string, a: TensorLike, b: TensorLike, names = ['a', 'b']): DType {
+  tensorLikeArg(op, names[0]!, a)
+  tensorLikeArg(op, names[1]!, b)
+  return resultType(a, b)
 }
 
 /** Applies a binary arithmetic op; bool operands compute in int32. */
 function arithmetic(
   op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, float = false, loop?: BinaryLoop,
+  names?: string[],
 ): Tensor {
-  let dtype = resultType(a, b)
+  let dtype = operands(op, a, b, names)
   if (dtype === 'bool') dtype = 'int32'
   if (float && dtype === 'int32') dtype = 'float32'
   return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn, loop)
@@ -45,13 +65,15 @@ const reluGradLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
 }
 
 /**
- * a + b with broadcasting. A plain number takes the tensor's dtype.
+ * a + b with broadcasting. A plain number takes the tensor's dtype, except that an int32 tensor and
+ * a fractional number give float32 (JAX's weak-type rule, see {@link TensorLike}).
  * @throws Error when the shapes do not broadcast: `add: cannot broadcast shapes [2,3] and [4]`.
  * @example
  * ```ts
  * import { add, tensor } from '@gd/tensor'
  * add(tensor([[1], [2]]), tensor([10, 20])).toArray() // [[11, 21], [12, 22]]
  * add(tensor([1, 2]), 1).toArray() // [2, 3]
+ * add(tensor([1, 2], { dtype: 'int32' }), 0.5).dtype // 'float32'
  * ```
  */
 export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (x, y) => x + y, false, addLoop)
@@ -72,6 +94,8 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a
  * ```ts
  * import { mul, tensor } from '@gd/tensor'
  * mul(tensor([1, 2]), tensor([3, 4])).toArray() // [3, 8]
+ * mul(tensor([1, 3], { dtype: 'int32' }), 0.5).toArray() // [0.5, 1.5] (float32)
+ * mul(tensor([1, 3], { dtype: 'int32' }), 2).dtype // 'int32'
  * ```
  */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y, false, mulLoop)
@@ -87,7 +111,7 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a
  * ```
  */
 export const reluGrad = (dy: TensorLike, x: TensorLike): Tensor =>
-  arithmetic('reluGrad', dy, x, (g, v) => (v > 0 ? g : 0), false, reluGradLoop)
+  arithmetic('reluGrad', dy, x, (g, v) => (v > 0 ? g : 0), false, reluGradLoop, ['dy', 'x'])
 
 /**
  * a / b elementwise with broadcasting; always a float result (int32 operands give float32).
@@ -131,7 +155,7 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('min
 
 /** Applies a comparison; the result is a bool mask. */
 function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, loop: BinaryLoop): Tensor {
-  const dtype = resultType(a, b)
+  const dtype = operands(op, a, b)
   return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn, loop)
 }
 

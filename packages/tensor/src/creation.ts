@@ -1,11 +1,33 @@
+import { fail, finite, nonNegativeInteger, optional, readOptions, rule } from '@gd/check'
+import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkShape, fmt, sizeOf } from './shape.js'
-import { Tensor, type CreateOptions } from './tensor.js'
+import { checkDType, dtypeCheck, Tensor, type CreateOptions } from './tensor.js'
+
+/** Reads the options of a creation function: only `dtype`. @internal */
+export function createOptions(fn: string, options: unknown): { dtype: DType | undefined } {
+  return readOptions(fn, options, { dtype: optional(dtypeCheck) })
+}
+
+const fillValue = /* @__PURE__ */ rule<number | boolean>('a number or a boolean', (v) => typeof v === 'number' || typeof v === 'boolean')
+
+/** {@link full} under the name `fn`. */
+function fill<D extends DType>(fn: string, shape: readonly number[], value: number | boolean, options: unknown, like?: DType): Tensor<D> {
+  const s = checkShape(fn, shape)
+  fillValue(fn, 'value', value)
+  const o = createOptions(fn, options)
+  const dtype = (o.dtype ?? like ?? (typeof value === 'boolean' ? 'bool' : 'float32')) as D
+  const storage = allocate(dtype, sizeOf(s))
+  const v = typeof value === 'boolean' ? Number(value) : value
+  if (v !== 0) storage.fill(v)
+  return new Tensor(storage, s, dtype)
+}
 
 /**
  * A tensor of `shape` filled with `value`.
  *
- * @throws Error for a shape that is not a list of non-negative integers.
+ * @throws Error for a shape that is not a list of non-negative integers (or holds more than
+ *   {@link MAX_ELEMENTS} elements), a value that is not a number or boolean, or an unknown option.
  * @example
  * ```ts
  * import { full } from '@gd/tensor'
@@ -17,12 +39,7 @@ export function full<D extends DType = 'float32'>(
   value: number | boolean,
   options: CreateOptions<D> = {},
 ): Tensor<D> {
-  const s = checkShape('full', shape)
-  const dtype = (options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32')) as D
-  const storage = allocate(dtype, sizeOf(s))
-  const v = typeof value === 'boolean' ? Number(value) : value
-  if (v !== 0) storage.fill(v)
-  return new Tensor(storage, s, dtype)
+  return fill('full', shape, value, options)
 }
 
 /**
@@ -35,7 +52,7 @@ export function full<D extends DType = 'float32'>(
  * ```
  */
 export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: CreateOptions<D> = {}): Tensor<D> {
-  return full(shape, 0, options)
+  return fill('zeros', shape, 0, options)
 }
 
 /**
@@ -48,7 +65,7 @@ export function zeros<D extends DType = 'float32'>(shape: readonly number[], opt
  * ```
  */
 export function ones<D extends DType = 'float32'>(shape: readonly number[], options: CreateOptions<D> = {}): Tensor<D> {
-  return full(shape, 1, options)
+  return fill('ones', shape, 1, options)
 }
 
 /**
@@ -61,7 +78,7 @@ export function ones<D extends DType = 'float32'>(shape: readonly number[], opti
  * ```
  */
 export function scalar<D extends DType = 'float32'>(value: number | boolean, options: CreateOptions<D> = {}): Tensor<D> {
-  return full([], value, options)
+  return fill('scalar', [], value, options)
 }
 
 /**
@@ -74,7 +91,7 @@ export function scalar<D extends DType = 'float32'>(value: number | boolean, opt
  * ```
  */
 export function zerosLike<D extends DType>(like: Tensor<D>, options: CreateOptions<D> = {}): Tensor<D> {
-  return full(like.shape, 0, { dtype: options.dtype ?? like.dtype })
+  return fill('zerosLike', tensorArg('zerosLike', 'like', like).shape, 0, options, like.dtype)
 }
 
 /**
@@ -87,7 +104,7 @@ export function zerosLike<D extends DType>(like: Tensor<D>, options: CreateOptio
  * ```
  */
 export function onesLike<D extends DType>(like: Tensor<D>, options: CreateOptions<D> = {}): Tensor<D> {
-  return full(like.shape, 1, { dtype: options.dtype ?? like.dtype })
+  return fill('onesLike', tensorArg('onesLike', 'like', like).shape, 1, options, like.dtype)
 }
 
 /**
@@ -100,7 +117,7 @@ export function onesLike<D extends DType>(like: Tensor<D>, options: CreateOption
  * ```
  */
 export function fullLike<D extends DType>(like: Tensor<D>, value: number, options: CreateOptions<D> = {}): Tensor<D> {
-  return full(like.shape, value, { dtype: options.dtype ?? like.dtype })
+  return fill('fullLike', tensorArg('fullLike', 'like', like).shape, value, options, like.dtype)
 }
 
 /**
@@ -121,13 +138,14 @@ export function arange<D extends DType = 'float32'>(
   step = 1,
   options: CreateOptions<D> = {},
 ): Tensor<D> {
+  finite('arange', 'start', start)
+  if (stop !== undefined) finite('arange', 'stop', stop)
+  if (!Number.isFinite(step) || step === 0) fail('arange', 'step', 'a non-zero finite number', step)
+  const o = createOptions('arange', options)
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop]
-  if (!Number.isFinite(step) || step === 0) throw new Error(`arange: step must be a non-zero finite number, got ${step}`)
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    throw new Error(`arange: start and stop must be finite, got ${lo} and ${hi}`)
-  }
   const n = Math.max(0, Math.ceil((hi - lo) / step))
-  const dtype = (options.dtype ?? 'float32') as D
+  checkShape('arange', [n])
+  const dtype = (o.dtype ?? 'float32') as D
   const storage = allocate(dtype, n)
   for (let i = 0; i < n; i++) storage[i] = lo + i * step
   return new Tensor(storage, [n], dtype)
@@ -149,8 +167,10 @@ export function linspace<D extends DType = 'float32'>(
   num: number,
   options: CreateOptions<D> = {},
 ): Tensor<D> {
-  if (!Number.isInteger(num) || num < 0) throw new Error(`linspace: num must be a non-negative integer, got ${num}`)
-  const dtype = (options.dtype ?? 'float32') as D
+  finite('linspace', 'start', start)
+  finite('linspace', 'stop', stop)
+  checkShape('linspace', [nonNegativeInteger('linspace', 'num', num)])
+  const dtype = (createOptions('linspace', options).dtype ?? 'float32') as D
   const storage = allocate(dtype, num)
   const step = num > 1 ? (stop - start) / (num - 1) : 0
   for (let i = 0; i < num; i++) storage[i] = i === num - 1 && num > 1 ? stop : start + i * step
@@ -167,8 +187,9 @@ export function linspace<D extends DType = 'float32'>(
  * ```
  */
 export function eye<D extends DType = 'float32'>(rows: number, cols = rows, options: CreateOptions<D> = {}): Tensor<D> {
-  const s = checkShape('eye', [rows, cols])
-  const t = zeros(s, options)
+  nonNegativeInteger('eye', 'rows', rows)
+  nonNegativeInteger('eye', 'cols', cols)
+  const t = fill<D>('eye', [rows, cols], 0, options)
   const n = Math.min(rows, cols)
   for (let i = 0; i < n; i++) t.storage[i * cols + i] = 1
   return t
@@ -186,6 +207,8 @@ export function eye<D extends DType = 'float32'>(rows: number, cols = rows, opti
  * ```
  */
 export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
+  tensorArg('cast', 't', t)
+  checkDType('cast', 'dtype', dtype)
   if ((t.dtype as DType) === dtype) return t as unknown as Tensor<D>
   const src = t.data
   const out = allocate(dtype, t.size)

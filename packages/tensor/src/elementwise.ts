@@ -4,31 +4,26 @@
  * @module
  */
 import { allocate, type DType, type Storage } from './dtype.js'
-import { broadcastShapes, sizeOf, typeName, type Shape } from './shape.js'
+import { tensorArg, tensorLikeArg } from './args.js'
+import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { broadcastStrides } from './view.js'
 
-/** A tensor, or a plain number that takes the other operand's dtype (it never widens it). */
+/**
+ * A tensor, or a plain JavaScript number. A number is weakly typed, as in JAX: it takes the tensor's
+ * dtype when that dtype holds it exactly, so it never widens a float32 tensor to float64. An int32
+ * or bool tensor met with a number that int32 cannot hold (fractional, non-finite or beyond ±2³¹)
+ * gives a float result instead (float32, or float64 when the other operand is float64):
+ * `mul(int32, 0.5)` is float32 and `mul(int32, 2)` stays int32.
+ */
 export type TensorLike = Tensor | number
 
-/** Wraps a number as a scalar tensor of `dtype`; passes tensors through. @internal */
-export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor'): Tensor {
-  if (x instanceof Tensor) return x
-  if (typeof x !== 'number') throw notATensor(op, x)
+/** Wraps a number as a scalar tensor of `dtype`; passes tensors through (the caller checked `x`). @internal */
+export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor', key = 'x'): Tensor {
+  if (tensorLikeArg(op, key, x) instanceof Tensor) return x as Tensor
   const s = allocate(dtype, 1)
-  s[0] = x
+  s[0] = x as number
   return new Tensor(s, [], dtype)
-}
-
-/**
- * The error for a value that is not a tensor; names a traced value of @gd/autograd when it meets one,
- * since using a raw tensor op inside a differentiated function would lose its gradient.
- * @internal
- */
-export function notATensor(op: string, x: unknown): Error {
-  const kind = typeName(x)
-  const hint = kind === 'Var' ? ' (a traced value: use the differentiable ops of @gd/autograd on it)' : ''
-  return new Error(`${op}: expected a Tensor or a number, got ${kind}${hint}`)
 }
 
 /**
@@ -46,11 +41,15 @@ export type UnaryLoop = (src: Storage, out: Storage) => void
 export type BinaryLoop = (out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number) => void
 
 /**
- * out[i] = fn(t[i]) into fresh storage of `dtype` (through `loop` when the op has one).
+ * out[i] = fn(t[i]) into fresh storage of `dtype` (or of `dtype(t)`), through `loop` when the op has
+ * one; checks first that `t` is a tensor.
  * @internal
  */
-export function mapUnary(op: string, t: Tensor, dtype: DType, fn: (x: number) => number, loop?: UnaryLoop): Tensor {
-  if (!(t instanceof Tensor)) throw notATensor(op, t)
+export function mapUnary(
+  op: string, t: Tensor, dtype: DType | ((t: Tensor) => DType), fn: (x: number) => number, loop?: UnaryLoop,
+): Tensor {
+  tensorArg(op, 'x', t)
+  if (typeof dtype === 'function') dtype = dtype(t)
   const out = allocate(dtype, t.size)
   const src = t.data
   if (loop !== undefined) loop(src, out)

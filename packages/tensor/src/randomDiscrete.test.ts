@@ -173,7 +173,7 @@ describe('shuffle', () => {
   it('rejects scalars and bad axes', () => {
     expect(() => shuffle(prngKey(0), tensor(1))).toThrow('shuffle: cannot shuffle a scalar (rank 0), got shape []')
     expect(() => shuffle(prngKey(0), tensor([1, 2]), { axis: 1 })).toThrow(
-      'shuffle: axis 1 is out of range for rank 1 (expected an integer in -1..0)',
+      'shuffle: axis must be an integer in [-1, 1) for a tensor of rank 1, got 1',
     )
     expect(() => shuffle([1] as never, tensor([1, 2]))).toThrow(
       'shuffle: key must be a pair of uint32 (from prngKey or splitKey), got [1]',

@@ -1,8 +1,9 @@
 import { allocate, type DType, type Storage } from './dtype.js'
-import { fmt, normalizeAxes, normalizeAxis } from './shape.js'
+import { axes as axesCheck, axis as axisCheck, boolean, nonNegative, optional, readOptions, rule, withDefault, type Check } from '@gd/check'
+import { tensorArg } from './args.js'
+import { fmt } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
-import { notATensor } from './elementwise.js'
 import { elementwiseKernels, REDUCE } from './kernels/wasm/state.js'
 
 /** Options for reductions. */
@@ -14,6 +15,21 @@ export interface ReduceOptions {
 }
 
 type Block = (data: Storage, start: number, length: number) => number
+
+/** Reduction options once read: axes normalized (all when undefined). */
+interface Read {
+  axis: number[] | undefined
+  keepdims: boolean
+}
+
+/**
+ * Checks `x` and reads the options of reduction `op`: `axis` (one or several, checked against the
+ * rank), `keepdims`, and the op's own options in `more`.
+ */
+function read<M extends Record<string, Check<unknown>>>(op: string, x: Tensor, options: unknown, more?: M) {
+  tensorArg(op, 'x', x)
+  return readOptions(op, options, { axis: optional(axesCheck(x.rank)), keepdims: withDefault(boolean, false), ...(more as M) })
+}
 
 /**
  * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes
@@ -30,10 +46,9 @@ type Columns = (data: Storage, start: number, outer: number, count: number, inne
  * @internal
  */
 export function reduceWith(
-  op: string, t: Tensor, options: ReduceOptions, dtype: DType, block: Block, columns?: Columns, code?: number,
+  op: string, t: Tensor, options: Read, dtype: DType, block: Block, columns?: Columns, code?: number,
 ): Tensor {
-  if (!(t instanceof Tensor)) throw notATensor(op, t)
-  const axes = normalizeAxes(op, options.axis, t.rank)
+  const axes = options.axis ?? t.shape.map((_, i) => i)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
   let length = 1
   for (const a of axes) length *= t.shape[a]!
@@ -117,7 +132,8 @@ const floating = (t: Tensor): DType => (t.dtype === 'float64' ? 'float64' : 'flo
  * sum(tensor([[1, 2], [3, 4]]), { axis: 0, keepdims: true }).toArray() // [[4, 6]]
  * ```
  */
-export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('sum', x, options, integral(x), sumBlock, sumRows, REDUCE.sum)
+export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('sum', x, read('sum', x, options), integral(x), sumBlock, sumRows, REDUCE.sum)
 
 /**
  * Π x over the given axes.
@@ -127,7 +143,7 @@ export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWit
  * prod(tensor([2, 3, 4])).item() // 24
  * ```
  */
-export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('prod', x, options, integral(x), prodBlock)
+export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('prod', x, read('prod', x, options), integral(x), prodBlock)
 
 /**
  * The arithmetic mean over the given axes (float result; NaN for an empty reduction).
@@ -138,7 +154,7 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWi
  * ```
  */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('mean', x, options, floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows, REDUCE.sum)
+  reduceWith('mean', x, read('mean', x, options), floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows, REDUCE.sum)
 
 /**
  * The largest element over the given axes (NaN if any is NaN).
@@ -150,7 +166,7 @@ export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('max', x, options, x.dtype, nonEmpty('max', x, maxBlock), undefined, REDUCE.max)
+  reduceWith('max', x, read('max', x, options), x.dtype, nonEmpty('max', x, maxBlock), undefined, REDUCE.max)
 
 /**
  * The smallest element over the given axes (NaN if any is NaN).
@@ -162,7 +178,7 @@ export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const min = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('min', x, options, x.dtype, nonEmpty('min', x, minBlock), undefined, REDUCE.min)
+  reduceWith('min', x, read('min', x, options), x.dtype, nonEmpty('min', x, minBlock), undefined, REDUCE.min)
 
 function nonEmpty(op: string, x: Tensor, block: Block): Block {
   return (d, s, n) => {
@@ -187,9 +203,13 @@ export interface VarianceOptions extends ReduceOptions {
  * ```
  */
 export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
-  const c = options.correction ?? 0
-  if (!(c >= 0)) throw new Error(`variance: correction must be >= 0, got ${c}`)
-  return reduceWith('variance', x, options, floating(x), (d, s, n) => {
+  return varianceOf('variance', x, options)
+}
+
+function varianceOf(op: string, x: Tensor, options: VarianceOptions): Tensor {
+  const o = read(op, x, options, { correction: withDefault(nonNegative, 0) })
+  const c = o.correction
+  return reduceWith(op, x, o, floating(x), (d, s, n) => {
     const m = sumBlock(d, s, n) / n
     let acc = 0
     for (let i = s; i < s + n; i++) acc += (d[i]! - m) ** 2
@@ -206,7 +226,7 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```
  */
 export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
-  const v = variance(x, options)
+  const v = varianceOf('std', x, options)
   for (let i = 0; i < v.storage.length; i++) v.storage[i] = Math.sqrt(v.storage[i]!)
   return v
 }
@@ -221,7 +241,7 @@ export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```
  */
 export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('logSumExp', x, options, floating(x), (d, s, n) => {
+  reduceWith('logSumExp', x, read('logSumExp', x, options), floating(x), (d, s, n) => {
     const m = maxBlock(d, s, n)
     if (m === -Infinity || m !== m || m === Infinity) return m
     let acc = 0
@@ -246,7 +266,7 @@ export interface NormOptions extends ReduceOptions {
  * ```
  */
 export function norm(x: Tensor, options: NormOptions = {}): Tensor {
-  const ord = options.ord ?? 2
+  const o = read('norm', x, options, { ord: withDefault(ordCheck, 2) })
   const blocks: Record<string, Block> = {
     1: (d, s, n) => {
       let acc = 0
@@ -267,10 +287,10 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
       return m
     },
   }
-  const block = blocks[String(ord)]
-  if (block === undefined) throw new Error(`norm: ord must be 1, 2 or Infinity, got ${String(ord)}`)
-  return reduceWith('norm', x, options, floating(x), block)
+  return reduceWith('norm', x, o, floating(x), blocks[String(o.ord)]!)
 }
+
+const ordCheck = /* @__PURE__ */ rule<1 | 2 | typeof Infinity>('1, 2 or Infinity', (v) => v === 1 || v === 2 || v === Infinity)
 
 /** Options for {@link argmax} and {@link argmin}. */
 export interface ArgOptions {
@@ -281,11 +301,12 @@ export interface ArgOptions {
 }
 
 function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: number, best: number) => boolean): Tensor {
+  tensorArg(op, 'x', x)
+  const o = readOptions(op, options, { axis: optional(axisCheck(x.rank)), keepdims: withDefault(boolean, false) })
   if (x.size === 0) throw new Error(`${op}: cannot search an empty tensor of shape ${fmt(x.shape)}`)
-  const flat = options.axis === undefined
+  const flat = o.axis === undefined
   const t = flat ? new Tensor(x.data, [x.size], x.dtype) : x
-  const axis = flat ? 0 : normalizeAxis(op, options.axis!, x.rank)
-  const out = reduceWith(op, t, { axis, keepdims: options.keepdims === true && !flat }, 'int32', (d, s, n) => {
+  const out = reduceWith(op, t, { axis: [o.axis ?? 0], keepdims: o.keepdims && !flat }, 'int32', (d, s, n) => {
     let best = 0
     for (let i = 1; i < n; i++) {
       const v = d[s + i]!
@@ -295,7 +316,7 @@ function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: numbe
     }
     return best
   })
-  return flat && options.keepdims === true ? new Tensor(out.storage as Int32Array, x.shape.map(() => 1), 'int32') : out
+  return flat && o.keepdims ? new Tensor(out.storage as Int32Array, x.shape.map(() => 1), 'int32') : out
 }
 
 /**

@@ -2,14 +2,29 @@
  * Shape helpers shared by every op: validation, sizes, strides and broadcasting.
  * @module
  */
+import { axes as axesCheck, axis as axisCheck, shape as shapeCheck } from '@gd/check'
 
 /** A tensor's shape: one non-negative integer per dimension. */
 export type Shape = readonly number[]
 
 /**
- * Checks that `shape` is a list of non-negative integers and returns a frozen copy.
+ * The most elements a tensor may hold: 2³¹ − 1 (2147483647), the largest length every engine's typed
+ * arrays and a 32-bit index can reach. Shapes over it are refused before anything is allocated.
  *
- * @throws Error naming `op` and the offending entry.
+ * @example
+ * ```ts
+ * import { MAX_ELEMENTS, zeros } from '@gd/tensor'
+ * MAX_ELEMENTS // 2147483647
+ * zeros([65536, 32768]) // throws "zeros: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647"
+ * ```
+ */
+export const MAX_ELEMENTS = 2147483647
+
+/**
+ * Checks that `shape` is a list of non-negative safe integers holding at most {@link MAX_ELEMENTS}
+ * elements, and returns a frozen copy.
+ *
+ * @throws Error naming `op`: `zeros: shape must hold non-negative integers, got [2,-1]`.
  * @example
  * ```ts
  * import { checkShape } from '@gd/tensor'
@@ -17,16 +32,21 @@ export type Shape = readonly number[]
  * checkShape('zeros', [2, -1]) // throws "zeros: shape must hold non-negative integers, got [2,-1]"
  * ```
  */
-export function checkShape(op: string, shape: readonly number[]): Shape {
-  if (!Array.isArray(shape)) {
-    throw new Error(`${op}: shape must be an array of non-negative integers, got ${String(shape)}`)
+export function checkShape(op: string, shape: readonly number[], key = 'shape'): Shape {
+  const s = shapeCheck(op, key, shape)
+  checkSize(op, key, s)
+  return Object.freeze(s)
+}
+
+/**
+ * Throws unless a shape holds at most {@link MAX_ELEMENTS} elements.
+ * @internal
+ */
+export function checkSize(op: string, what: string, shape: Shape): void {
+  const n = sizeOf(shape)
+  if (n > MAX_ELEMENTS) {
+    throw new Error(`${op}: ${what} ${fmt(shape)} has ${n} elements, more than the limit of ${MAX_ELEMENTS}`)
   }
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new Error(`${op}: shape must hold non-negative integers, got ${fmt(shape)}`)
-    }
-  }
-  return Object.freeze([...shape])
 }
 
 /**
@@ -85,13 +105,14 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     }
     out[i] = da === 1 ? db : da
   }
+  checkSize(op, 'result shape', out)
   return out
 }
 
 /**
- * Normalizes an axis (negative counts from the end) and checks it is in range for `rank`.
+ * Normalizes an axis (negative counts from the end) and checks it is an integer in `[-rank, rank)`.
  *
- * @throws Error `op: axis 3 is out of range for rank 2 (expected -2..1)`.
+ * @throws Error `op: axis must be an integer in [-2, 2) for a tensor of rank 2, got 3`.
  * @example
  * ```ts
  * import { normalizeAxis } from '@gd/tensor'
@@ -99,18 +120,14 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * ```
  */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new Error(
-      `${op}: axis ${axis} is out of range for rank ${rank} (expected an integer in ${-rank}..${rank - 1})`,
-    )
-  }
-  return axis < 0 ? axis + rank : axis
+  return axisCheck(rank)(op, 'axis', axis)
 }
 
 /**
- * Normalizes a list of axes (or all axes when `axes` is undefined), sorted and without repeats.
+ * Normalizes one axis or a list of axes (or all axes when `axes` is undefined), sorted and without
+ * repeats.
  *
- * @throws Error on an out-of-range or repeated axis.
+ * @throws Error on an out-of-range or repeated axis: `sum: axis must not repeat an axis, got [0,-2]`.
  * @example
  * ```ts
  * import { normalizeAxes } from '@gd/tensor'
@@ -123,12 +140,7 @@ export function normalizeAxes(
   rank: number,
 ): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i)
-  const list = typeof axes === 'number' ? [axes] : axes
-  const out = list.map((a) => normalizeAxis(op, a, rank))
-  if (new Set(out).size !== out.length) {
-    throw new Error(`${op}: repeated axis in ${fmt(list)}`)
-  }
-  return out.sort((x, y) => x - y)
+  return axesCheck(rank)(op, 'axis', axes)
 }
 
 /** Formats a shape or list compactly for error messages: `[2,3]`. */

@@ -1,5 +1,6 @@
-import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
+import { complaint, describeSymbol, fail, oneOf, optional, readOptions, type Check } from '@gd/check'
+import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
+import { checkShape, checkSize, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -39,21 +40,67 @@ export class Tensor<D extends DType = DType> {
 
   /**
    * Wraps existing storage; most code should call {@link tensor} or a creation function instead.
-   * The storage is not copied.
+   * The storage is not copied. Everything is checked first: `dtype` is a {@link DType}, `storage`
+   * the typed array of that dtype, `shape` non-negative integers (at most {@link MAX_ELEMENTS}
+   * elements), `strides` one integer per dimension, `offset` a non-negative integer, and every
+   * element the view can reach lies inside `storage`.
+   *
+   * @throws Error `Tensor: shape [2,3] with strides [3,1] and offset 0 reads elements 0..5, outside storage of length 4`.
+   * @example
+   * ```ts
+   * import { Tensor } from '@gd/tensor'
+   * new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32').toArray() // [[1, 2], [3, 4]]
+   * new Tensor(new Float32Array(4), [2, 3], 'float32') // throws
+   * ```
    */
   constructor(
     storage: StorageOf<D>,
     shape: Shape,
     dtype: D,
-    strides: readonly number[] = stridesOf(shape),
+    strides?: readonly number[],
     offset = 0,
   ) {
+    const fn = 'Tensor'
+    checkDType(fn, 'dtype', dtype)
+    if (!(storage instanceof storageClass[dtype])) fail(fn, 'storage', `a ${storageClass[dtype].name} for dtype ${dtype}`, storage)
+    const s = checkShape(fn, shape)
+    strides ??= stridesOf(s)
+    if (!Array.isArray(strides) || strides.length !== s.length || !strides.every(Number.isSafeInteger)) {
+      fail(fn, 'strides', `${s.length} integers (one per dimension of ${fmt(s)})`, strides)
+    }
+    if (!Number.isSafeInteger(offset) || offset < 0) fail(fn, 'offset', 'a non-negative integer', offset)
+    let first = offset
+    let last = offset
+    s.forEach((d, i) => {
+      const span = (d - 1) * strides[i]!
+      if (span < 0) first += span
+      else last += span
+    })
+    if (sizeOf(s) > 0 && (first < 0 || last >= storage.length)) {
+      throw new Error(
+        `${fn}: shape ${fmt(s)} with strides ${fmt(strides)} and offset ${offset} reads elements ` +
+          `${first}..${last}, outside storage of length ${storage.length}`,
+      )
+    }
     this.storage = storage
-    this.shape = shape
+    this.shape = s
     this.dtype = dtype
-    this.strides = strides
+    this.strides = Object.freeze([...strides])
     this.offset = offset
-    this.size = sizeOf(shape)
+    this.size = sizeOf(s)
+  }
+
+  /**
+   * How error messages print a tensor: `a float32 Tensor of shape [2,3]` (see `show` in @gd/check).
+   *
+   * @example
+   * ```ts
+   * import { zeros } from '@gd/tensor'
+   * zeros([2, 3])[Symbol.for('@gd/describe')]() // 'a float32 Tensor of shape [2,3]'
+   * ```
+   */
+  [describeSymbol](): string {
+    return `${this.dtype === 'int32' ? 'an' : 'a'} ${this.dtype} Tensor of shape ${fmt(this.shape)}`
   }
 
   /** Number of dimensions. */
@@ -207,35 +254,54 @@ export function tensor<D extends DType = 'float32'>(
   values: NestedArray | Storage,
   options: CreateOptions<D> & { shape?: readonly number[] } = {},
 ): Tensor<D> {
+  const o = readOptions('tensor', options, { dtype: optional(dtypeCheck), shape: optional<Shape>((fn, key, v) => checkShape(fn, v as Shape, key)) })
   let flat: ArrayLike<number | boolean>
   let shape: number[]
   let inferred: DType = 'float32'
   if (ArrayBuffer.isView(values)) {
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      fail('tensor', 'values', 'nested arrays, a number, a boolean or a typed array of numbers', values)
+    }
     flat = values
     shape = [values.length]
-    inferred =
-      values instanceof Float64Array ? 'float64' : values instanceof Int32Array ? 'int32' : 'float32'
+    inferred = values instanceof Float64Array ? 'float64' : values instanceof Int32Array ? 'int32' : 'float32'
   } else {
     shape = inferShape(values)
     flat = flatten(values, shape)
     if (flat.length > 0 && typeof flat[0] === 'boolean') inferred = 'bool'
   }
-  if (options.shape !== undefined) {
-    const given = checkShape('tensor', options.shape)
-    if (sizeOf(given) !== flat.length) {
+  if (o.shape !== undefined) {
+    if (sizeOf(o.shape) !== flat.length) {
       throw new Error(
-        `tensor: shape ${fmt(given)} holds ${sizeOf(given)} elements but ${flat.length} values were given`,
+        `tensor: shape ${fmt(o.shape)} holds ${sizeOf(o.shape)} elements but ${flat.length} values were given`,
       )
     }
-    shape = [...given]
+    shape = [...o.shape]
   }
-  const dtype = (options.dtype ?? inferred) as D
+  checkSize('tensor', 'shape', shape)
+  const dtype = (o.dtype ?? inferred) as D
   const storage = allocate(dtype, flat.length)
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!
     storage[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v
   }
-  return new Tensor(storage, Object.freeze(shape), dtype)
+  return new Tensor(storage, shape, dtype)
+}
+
+/** The typed array class of each dtype. */
+const storageClass = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const
+
+/** A {@link DType}: `"bool", "int32", "float32" or "float64"`. @internal */
+export const dtypeCheck: Check<DType> = /* @__PURE__ */ oneOf(dtypes)
+
+/** Checks a dtype argument. @internal */
+export function checkDType(fn: string, key: string, value: unknown): DType {
+  return dtypeCheck(fn, key, value)
 }
 
 function inferShape(values: NestedArray): number[] {
@@ -254,22 +320,16 @@ function flatten(values: NestedArray, shape: readonly number[]): (number | boole
   const walk = (v: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new Error(`tensor: expected a number or boolean at ${path || 'the top'}, got ${describe(v)}`)
+        throw complaint('tensor', `values${path}`, 'must be a number or a boolean', v)
       }
       out.push(v)
       return
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new Error(
-        `tensor: ragged nested array at ${path || 'the top'}: expected ${shape[dim]} entries, got ${describe(v)}`,
-      )
+      throw complaint('tensor', `values${path}`, `must be an array of ${shape[dim]} entries (nested arrays must be rectangular)`, v)
     }
     for (let i = 0; i < v.length; i++) walk(v[i] as NestedArray, dim + 1, `${path}[${i}]`)
   }
   walk(values, 0, '')
   return out
-}
-
-function describe(v: unknown): string {
-  return Array.isArray(v) ? `an array of length ${v.length}` : JSON.stringify(v) ?? String(v)
 }

@@ -48,7 +48,7 @@ const reluLoop: UnaryLoop = (x, y) => {
   }
 }
 
-/** Float ops keep float64 and float32; int32 and bool inputs give float32. */
+/** Float ops keep float64 and float32; int32 and bool inputs compute in float and give float32. */
 function floatOf(t: Tensor): DType {
   return t.dtype === 'float64' ? 'float64' : 'float32'
 }
@@ -65,7 +65,7 @@ function numericOf(t: Tensor): DType {
  * neg(tensor([1, -2])).toArray() // [-1, 2]
  * ```
  */
-export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf(x), (v) => -v, negLoop)
+export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf, (v) => -v, negLoop)
 
 /**
  * |x|, elementwise.
@@ -75,7 +75,7 @@ export const neg = (x: Tensor): Tensor => mapUnary('neg', x, numericOf(x), (v) =
  * abs(tensor([-1.5, 2])).toArray() // [1.5, 2]
  * ```
  */
-export const abs = (x: Tensor): Tensor => mapUnary('abs', x, numericOf(x), Math.abs)
+export const abs = (x: Tensor): Tensor => mapUnary('abs', x, numericOf, Math.abs)
 
 /**
  * sign(x): −1, 0 or 1 (NaN stays NaN).
@@ -85,7 +85,7 @@ export const abs = (x: Tensor): Tensor => mapUnary('abs', x, numericOf(x), Math.
  * sign(tensor([-3, 0, 2])).toArray() // [-1, 0, 1]
  * ```
  */
-export const sign = (x: Tensor): Tensor => mapUnary('sign', x, numericOf(x), Math.sign)
+export const sign = (x: Tensor): Tensor => mapUnary('sign', x, numericOf, Math.sign)
 
 /**
  * x², elementwise.
@@ -95,7 +95,7 @@ export const sign = (x: Tensor): Tensor => mapUnary('sign', x, numericOf(x), Mat
  * square(tensor([-3, 2])).toArray() // [9, 4]
  * ```
  */
-export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x), (v) => v * v, squareLoop)
+export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf, (v) => v * v, squareLoop)
 
 /**
  * √x (NaN for x < 0).
@@ -105,7 +105,7 @@ export const square = (x: Tensor): Tensor => mapUnary('square', x, numericOf(x),
  * sqrt(tensor([4, 9])).toArray() // [2, 3]
  * ```
  */
-export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf(x), Math.sqrt, sqrtLoop)
+export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf, Math.sqrt, sqrtLoop)
 
 /**
  * 1/√x.
@@ -115,7 +115,7 @@ export const sqrt = (x: Tensor): Tensor => mapUnary('sqrt', x, floatOf(x), Math.
  * rsqrt(tensor([4])).toArray() // [0.5]
  * ```
  */
-export const rsqrt = (x: Tensor): Tensor => mapUnary('rsqrt', x, floatOf(x), (v) => 1 / Math.sqrt(v))
+export const rsqrt = (x: Tensor): Tensor => mapUnary('rsqrt', x, floatOf, (v) => 1 / Math.sqrt(v))
 
 /**
  * 1/x.
@@ -125,7 +125,7 @@ export const rsqrt = (x: Tensor): Tensor => mapUnary('rsqrt', x, floatOf(x), (v)
  * reciprocal(tensor([4])).toArray() // [0.25]
  * ```
  */
-export const reciprocal = (x: Tensor): Tensor => mapUnary('reciprocal', x, floatOf(x), (v) => 1 / v)
+export const reciprocal = (x: Tensor): Tensor => mapUnary('reciprocal', x, floatOf, (v) => 1 / v)
 
 /**
  * eˣ.
@@ -135,7 +135,7 @@ export const reciprocal = (x: Tensor): Tensor => mapUnary('reciprocal', x, float
  * exp(tensor([0])).toArray() // [1]
  * ```
  */
-export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.exp, expLoop)
+export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf, Math.exp, expLoop)
 
 /**
  * Natural logarithm (−Infinity at 0, NaN below).
@@ -145,7 +145,7 @@ export const exp = (x: Tensor): Tensor => mapUnary('exp', x, floatOf(x), Math.ex
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf(x), Math.log, logLoop)
+export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf, Math.log, logLoop)
 
 /**
  * log(1 + x), accurate for small x.
@@ -155,7 +155,7 @@ export const log = (x: Tensor): Tensor => mapUnary('log', x, floatOf(x), Math.lo
  * log1p(tensor([0])).toArray() // [0]
  * ```
  */
-export const log1p = (x: Tensor): Tensor => mapUnary('log1p', x, floatOf(x), Math.log1p)
+export const log1p = (x: Tensor): Tensor => mapUnary('log1p', x, floatOf, Math.log1p)
 
 /**
  * eˣ − 1, accurate for small x.
@@ -165,7 +165,7 @@ export const log1p = (x: Tensor): Tensor => mapUnary('log1p', x, floatOf(x), Mat
  * expm1(tensor([0])).toArray() // [0]
  * ```
  */
-export const expm1 = (x: Tensor): Tensor => mapUnary('expm1', x, floatOf(x), Math.expm1)
+export const expm1 = (x: Tensor): Tensor => mapUnary('expm1', x, floatOf, Math.expm1)
 
 /**
  * sin x.
@@ -175,7 +175,7 @@ export const expm1 = (x: Tensor): Tensor => mapUnary('expm1', x, floatOf(x), Mat
  * sin(tensor([0])).toArray() // [0]
  * ```
  */
-export const sin = (x: Tensor): Tensor => mapUnary('sin', x, floatOf(x), Math.sin)
+export const sin = (x: Tensor): Tensor => mapUnary('sin', x, floatOf, Math.sin)
 
 /**
  * cos x.
@@ -185,7 +185,7 @@ export const sin = (x: Tensor): Tensor => mapUnary('sin', x, floatOf(x), Math.si
  * cos(tensor([0])).toArray() // [1]
  * ```
  */
-export const cos = (x: Tensor): Tensor => mapUnary('cos', x, floatOf(x), Math.cos)
+export const cos = (x: Tensor): Tensor => mapUnary('cos', x, floatOf, Math.cos)
 
 /**
  * tanh x.
@@ -195,7 +195,7 @@ export const cos = (x: Tensor): Tensor => mapUnary('cos', x, floatOf(x), Math.co
  * tanh(tensor([0])).toArray() // [0]
  * ```
  */
-export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.tanh, tanhLoop)
+export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf, Math.tanh, tanhLoop)
 
 /**
  * The logistic sigmoid σ(x) = 1 / (1 + e⁻ˣ), computed without overflow for large |x|
@@ -207,7 +207,7 @@ export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf(x), Math.
  * ```
  */
 export const sigmoid = (x: Tensor): Tensor =>
-  mapUnary('sigmoid', x, floatOf(x), (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), sigmoidLoop)
+  mapUnary('sigmoid', x, floatOf, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), sigmoidLoop)
 
 /**
  * max(x, 0).
@@ -217,7 +217,7 @@ export const sigmoid = (x: Tensor): Tensor =>
  * relu(tensor([-1, 2])).toArray() // [0, 2]
  * ```
  */
-export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf(x), (v) => (v > 0 ? v : v === v ? 0 : v), reluLoop)
+export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf, (v) => (v > 0 ? v : v === v ? 0 : v), reluLoop)
 
 /**
  * ⌊x⌋, elementwise.
@@ -227,7 +227,7 @@ export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf(x), (v)
  * floor(tensor([1.5, -1.5])).toArray() // [1, -2]
  * ```
  */
-export const floor = (x: Tensor): Tensor => mapUnary('floor', x, numericOf(x), Math.floor)
+export const floor = (x: Tensor): Tensor => mapUnary('floor', x, numericOf, Math.floor)
 
 /**
  * True where x is neither infinite nor NaN.

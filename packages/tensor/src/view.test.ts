@@ -65,7 +65,7 @@ describe('views', () => {
     expect(() => T.reshape(T.zeros([2]), [-1, -1])).toThrow('reshape: shape must hold non-negative integers and at most one -1, got [-1,-1]')
     expect(() => T.transpose(T.zeros([2, 3]), [0, 0])).toThrow('transpose: perm must be a permutation of 0..1, got [0,0]')
     expect(() => T.squeeze(T.zeros([2, 3]), 0)).toThrow('squeeze: axis 0 has size 2, expected 1 (shape [2,3])')
-    expect(() => T.expandDims(T.zeros([2]), 3)).toThrow('expandDims: axis 3 is out of range for rank 2')
+    expect(() => T.expandDims(T.zeros([2]), 3)).toThrow('expandDims: axis must be an integer in [-2, 2) for a tensor of rank 2, got 3')
     expect(() => T.broadcastTo(T.zeros([3]), [2, 2])).toThrow('broadcastTo: cannot broadcast shapes [3] and [2,2]')
     expect(() => T.broadcastTo(T.zeros([2, 2]), [2])).toThrow('broadcastTo: cannot broadcast shape [2,2] to [2]')
     expect(() => T.matrixTranspose(T.zeros([2]))).toThrow('matrixTranspose: input must have rank >= 2, got shape [2]')

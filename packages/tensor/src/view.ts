@@ -1,4 +1,6 @@
-import { fmt, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
+import { fail } from '@gd/check'
+import { tensorArg } from './args.js'
+import { checkShape, fmt, normalizeAxes, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
 import type { DType } from './dtype.js'
 import { Tensor } from './tensor.js'
 
@@ -14,17 +16,19 @@ import { Tensor } from './tensor.js'
  * ```
  */
 export function reshape<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
+  tensorArg('reshape', 't', t)
   const target = inferShape('reshape', t, shape)
   const src = t.isContiguous ? t : contiguous(t)
   return new Tensor(src.storage, target, t.dtype, stridesOf(target), src.offset)
 }
 
 function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) fail(op, 'shape', 'an array of non-negative integers and at most one -1', shape)
   let unknown = -1
   let known = 1
   shape.forEach((d, i) => {
     if (d === -1 && unknown === -1) unknown = i
-    else if (!Number.isInteger(d) || d < 0) {
+    else if (!Number.isSafeInteger(d) || d < 0) {
       throw new Error(`${op}: shape must hold non-negative integers and at most one -1, got ${fmt(shape)}`)
     } else known *= d
   })
@@ -51,7 +55,7 @@ function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
  * ```
  */
 export function flatten<D extends DType>(t: Tensor<D>): Tensor<D> {
-  return reshape(t, [t.size])
+  return reshape(t, [tensorArg('flatten', 't', t).size])
 }
 
 /**
@@ -67,6 +71,8 @@ export function flatten<D extends DType>(t: Tensor<D>): Tensor<D> {
  * ```
  */
 export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[]): Tensor<D> {
+  tensorArg('transpose', 't', t)
+  if (perm !== undefined && !Array.isArray(perm)) fail('transpose', 'perm', `a permutation of 0..${t.rank - 1}`, perm)
   const order = perm ?? t.shape.map((_, i) => t.rank - 1 - i)
   const seen = new Set(order.map((a) => normalizeAxis('transpose', a, t.rank)))
   if (order.length !== t.rank || seen.size !== t.rank) {
@@ -93,6 +99,7 @@ export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[
  * ```
  */
 export function matrixTranspose<D extends DType>(t: Tensor<D>): Tensor<D> {
+  tensorArg('matrixTranspose', 't', t)
   if (t.rank < 2) throw new Error(`matrixTranspose: input must have rank >= 2, got shape ${fmt(t.shape)}`)
   const perm = t.shape.map((_, i) => i)
   perm[t.rank - 2] = t.rank - 1
@@ -111,6 +118,7 @@ export function matrixTranspose<D extends DType>(t: Tensor<D>): Tensor<D> {
  * ```
  */
 export function expandDims<D extends DType>(t: Tensor<D>, axis: number): Tensor<D> {
+  tensorArg('expandDims', 't', t)
   const a = normalizeAxis('expandDims', axis, t.rank + 1)
   const shape = [...t.shape]
   const strides = [...t.strides]
@@ -131,7 +139,8 @@ export function expandDims<D extends DType>(t: Tensor<D>, axis: number): Tensor<
  * ```
  */
 export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly number[]): Tensor<D> {
-  const list = axes === undefined ? null : (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis('squeeze', a, t.rank))
+  tensorArg('squeeze', 't', t)
+  const list = axes === undefined ? null : normalizeAxes('squeeze', axes, t.rank)
   for (const a of list ?? []) {
     if (t.shape[a] !== 1) {
       throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, expected 1 (shape ${fmt(t.shape)})`)
@@ -157,6 +166,7 @@ export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly 
  * ```
  */
 export function contiguous<D extends DType>(t: Tensor<D>): Tensor<D> {
+  tensorArg('contiguous', 't', t)
   if (t.isContiguous) return t
   return new Tensor(t.data, t.shape, t.dtype)
 }
@@ -172,6 +182,8 @@ export function contiguous<D extends DType>(t: Tensor<D>): Tensor<D> {
  * ```
  */
 export function broadcastTo<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
+  tensorArg('broadcastTo', 't', t)
+  checkShape('broadcastTo', shape)
   const result = broadcastShapes('broadcastTo', t.shape, shape)
   if (result.length !== shape.length || result.some((d, i) => d !== shape[i])) {
     throw new Error(`broadcastTo: cannot broadcast shape ${fmt(t.shape)} to ${fmt(shape)}`)
