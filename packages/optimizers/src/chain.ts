@@ -1,4 +1,6 @@
 import type { Tensor, Tree } from '@gd/tensor'
+import { fail } from '@gd/check'
+import { spend, unspent } from './internal/consume.js'
 import { leavesOf, tensorLike } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -16,6 +18,10 @@ export type ChainState = readonly unknown[]
  * (`applyScaledInPlace`), {@link stepInPlace} runs both and the parameter update in one loop; the
  * chain has `applyInPlace` only when it can fuse so (or its last link has `applyInPlace`).
  *
+ * Every link's `check` runs on the grads before the first link writes, so a step that throws
+ * (a size mismatch, missing params, a schedule value out of range) leaves every link's state as it
+ * was. The chain's state is consumed like its links' (see `GradientTransformation`).
+ *
  * @throws Error `chain: state must be an array of 2 link states, got an array of length 1`.
  * @example
  * ```ts
@@ -24,6 +30,9 @@ export type ChainState = readonly unknown[]
  * ```
  */
 export function chain(...links: GradientTransformation<any>[]): GradientTransformation<ChainState> {
+  links.forEach((l, i) => {
+    if (typeof l?.init !== 'function' || typeof l.update !== 'function') fail('chain', `links[${i}]`, 'a gradient transformation', l)
+  })
   const n = links.length
   const last = links[n - 1]
   const before = links[n - 2]
@@ -32,11 +41,17 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
    * One step: every link's `update` in turn or, `inPlace`, all but the fused tail, which then writes
    * the parameters. Updates between links are marked as scratch for the step (never the caller's).
    */
-  const step = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
+  /** Every link's check on `grads` (links keep the structure and sizes), before any link writes. */
+  const check = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined) => {
     if (!Array.isArray(state) || state.length !== n) {
-      const got = Array.isArray(state) ? `an array of length ${state.length}` : typeof state
+      const got = Array.isArray(state) ? `an array of length ${state.length}` : state === null ? 'null' : typeof state
       throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
     }
+    unspent('chain', state)
+    links.forEach((l, i) => l.check?.(grads, state[i], params, extra))
+  }
+  const step = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
+    check(grads, state, params, extra)
     const entry = new Set(leavesOf(grads))
     const states: unknown[] = []
     let updates = grads
@@ -53,10 +68,12 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
       states.push(last!.applyInPlace!(updates, state[n - 1], params!, extra))
     }
     mark(updates, entry, false)
+    spend(state, states)
     return { updates, state: states }
   }
   const tx: GradientTransformation<ChainState> = {
     init: (params) => links.map((l) => l.init(params)),
+    check,
     update: (grads, state, params, extra) => step(grads, state, params, extra, false),
   }
   if (fuse || last?.applyInPlace) tx.applyInPlace = (grads, state, params, extra) => step(grads, state, params, extra, true).state

@@ -1,6 +1,7 @@
 import type { Tree } from '@gd/tensor'
-import { leavesOf } from './internal/tree.js'
-import { floatData, mapLeaves, type FloatArray } from './leaves.js'
+import { badState, spend, unspent } from './internal/consume.js'
+import { flatten, mapTree, pairTo, pathIn } from './internal/tree.js'
+import { floatData, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
@@ -20,8 +21,15 @@ export type Kernel = (
 
 /**
  * Builds a transform from a per-step `prepare` (reads the state, returns the next state and the
- * loop to run on every leaf); takes care of leaf order, size checks, output buffers and the fused
- * path used by `stepInPlace`. Used by every elementwise transform in this package.
+ * loop to run on every leaf; it must not write anything); takes care of pairing, size checks,
+ * output buffers and the fused path used by `stepInPlace`. Used by every elementwise transform in
+ * this package.
+ *
+ * With `sizes` (a state with one buffer per leaf), the state also records the params' leaf paths
+ * (`paths`, plain strings), and grads and params are paired with its buffers by path, not by leaf
+ * order. Everything (state, pairing, sizes, params, and `prepare`, which reads schedules) is
+ * checked before the first kernel runs, so a call that throws writes nothing; the state passed in
+ * is then consumed (see `GradientTransformation`).
  *
  * Put the loop in a top-level function (or one created once) and call it from the kernel: a loop
  * inside a closure made afresh every step runs about 2x slower in V8.
@@ -48,35 +56,70 @@ export function elementwise<S>(
   prepare: (state: S, extra?: UpdateExtra) => { state: S; kernel: Kernel },
   options: { sizes?: (state: S) => readonly number[]; needsParams?: boolean } = {},
 ): GradientTransformation<S> {
-  const paramData = (params: Tree | undefined, n: number, needed: boolean): (FloatArray | null)[] => {
-    if (params === undefined) {
-      if (needed || options.needsParams) throw new Error(`${fn}: needs params, got undefined`)
-      return new Array<null>(n).fill(null)
+  const { sizes, needsParams } = options
+  /** Checks everything a step needs and returns its plan; writes nothing. */
+  const plan = (grads: Tree, state: S, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
+    if (typeof state !== 'object' || state === null) throw badState(fn, state)
+    unspent(fn, state)
+    const flat = flatten(grads)
+    const gs = flat.leaves.map((g) => floatData(fn, g))
+    const n = gs.length
+    let order = gs.map((_, j) => j)
+    const paths = (state as { paths?: unknown }).paths
+    if (sizes !== undefined) {
+      let expected: readonly number[] | undefined
+      try {
+        expected = sizes(state)
+      } catch {
+        // a state without its buffers: reported below
+      }
+      if (!Array.isArray(expected) || expected.some((e) => !Number.isSafeInteger(e))) throw badState(fn, state)
+      if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], 'grads', 'the state')
+      else if (expected.length !== n) throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
+      order.forEach((k, j) => {
+        if (gs[j]!.length !== expected[k]) {
+          throw new Error(`${fn}: ${pathIn('grads', flat.paths[j]!)} has ${gs[j]!.length} elements but the state was built for ${expected[k]}`)
+        }
+      })
     }
-    const ps = leavesOf(params).map((p) => floatData(fn, p))
-    if (ps.length !== n) throw new Error(`${fn}: expected ${n} parameter leaves (one per gradient), got ${ps.length}`)
-    return ps
+    const ps: (FloatArray | null)[] = new Array<null>(n).fill(null)
+    if (params === undefined) {
+      if (inPlace || needsParams) throw new Error(`${fn}: needs params, got undefined`)
+    } else {
+      const pf = flatten(params)
+      pairTo(fn, pf, flat.paths, 'params', 'grads').forEach((j, i) => {
+        const p = floatData(fn, pf.leaves[i]!)
+        if (p.length !== gs[j]!.length) {
+          throw new Error(`${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.length} elements but its gradient has ${gs[j]!.length}`)
+        }
+        ps[j] = p
+      })
+    }
+    let { state: next, kernel } = prepare(state, extra)
+    if (Array.isArray(paths) && (next as { paths?: unknown }).paths !== paths) next = { ...next, paths }
+    return { gs, order, ps, next, kernel }
   }
   /** One step: each leaf's update into a fresh (or chain scratch) tensor, or with a `factor` into its parameters. */
   const step = (grads: Tree, state: S, params: Tree | undefined, extra?: UpdateExtra, factor?: number) => {
-    const expected = options.sizes?.(state) ?? null
-    const { state: next, kernel } = prepare(state, extra)
-    const ps = paramData(params, leavesOf(grads).length, factor !== undefined)
-    const updates = mapLeaves(fn, grads, expected, (g, k) => {
-      const p = ps[k] ?? null
-      if (p !== null && p.length !== g.size) throw new Error(`${fn}: leaf ${k} has ${p.length} parameters but ${g.size} gradients`)
+    const { gs, order, ps, next, kernel } = plan(grads, state, params, extra, factor !== undefined)
+    let j = 0
+    const updates = mapTree(grads, (g) => {
+      const i = j++
+      const p = ps[i]!
       if (factor !== undefined) {
-        kernel(k, floatData(fn, g), p!, p, factor, p)
+        kernel(order[i]!, gs[i]!, p, p, factor, p)
         return g
       }
       const out = outputFor(fn, g)
-      kernel(k, floatData(fn, g), floatData(fn, out), null, 1, p)
+      kernel(order[i]!, gs[i]!, floatData(fn, out), null, 1, p)
       return out
     })
+    spend(state, next)
     return { updates, state: next }
   }
   return {
-    init,
+    init: sizes === undefined ? init : (params) => ({ ...init(params), paths: flatten(params).paths }),
+    check: (grads, state, params, extra) => void plan(grads, state, params, extra, false),
     update: (grads, state, params, extra) => step(grads, state, params, extra),
     applyScaledInPlace: (grads, state, params, factor, extra) => step(grads, state, params, extra, factor).state,
   }

@@ -1,3 +1,4 @@
+import { floatLeaves } from './internal/consume.js'
 import type { Tree } from '@gd/tensor'
 import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
@@ -41,6 +42,7 @@ export function scale(factor: number): GradientTransformation<ScaleState> {
   resolveOptions('scale', { factor }, { factor: 1 }, { factor: num({}) })
   return {
     init: () => ({}),
+    check: (grads) => floatLeaves('scale', grads),
     update: (grads, state) => ({ updates: scaleTree('scale', grads, factor), state }),
     factor: (state) => ({ factor, state }),
   }

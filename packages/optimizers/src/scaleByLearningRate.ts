@@ -1,3 +1,4 @@
+import { countOf, floatLeaves, spend } from './internal/consume.js'
 import { hyperAt, hyper, nonNegative, resolveOptions, bool } from './options.js'
 import { scaleTree } from './scale.js'
 import type { Hyper } from './hyper.js'
@@ -33,14 +34,21 @@ export function scaleByLearningRate(
   resolveOptions(fn, { learningRate }, { learningRate: 0 }, { learningRate: hyper(nonNegative) })
   const o = resolveOptions(fn, options, { flipSign: true }, { flipSign: bool })
   const factor = (state: CountState): { factor: number; state: CountState } => {
-    const lr = hyperAt(fn, 'learningRate', learningRate, state.count, nonNegative)
-    return { factor: o.flipSign ? -lr : lr, state: { count: state.count + 1 } }
+    const count = countOf(fn, state)
+    const lr = hyperAt(fn, 'learningRate', learningRate, count, nonNegative)
+    return { factor: o.flipSign ? -lr : lr, state: { count: count + 1 } }
   }
   return {
     init: () => ({ count: 0 }),
+    check(grads, state) {
+      factor(state)
+      floatLeaves(fn, grads)
+    },
     update(grads, state) {
       const r = factor(state)
-      return { updates: scaleTree(fn, grads, r.factor), state: r.state }
+      const updates = scaleTree(fn, grads, r.factor)
+      spend(state, r.state)
+      return { updates, state: r.state }
     },
     factor,
   }

@@ -1,3 +1,4 @@
+import { countOf, floatLeaves, spend } from './internal/consume.js'
 import { hyperAt } from './options.js'
 import { scaleTree } from './scale.js'
 import type { Schedule } from './hyper.js'
@@ -21,15 +22,21 @@ export function scaleBySchedule(schedule: Schedule): GradientTransformation<Coun
     throw new Error(`${fn}: schedule must be a function, got ${String(schedule)}`)
   }
   const finite = { min: -Number.MAX_VALUE, max: Number.MAX_VALUE }
-  const factor = (state: CountState): { factor: number; state: CountState } => ({
-    factor: hyperAt(fn, 'schedule', schedule, state.count, finite),
-    state: { count: state.count + 1 },
-  })
+  const factor = (state: CountState): { factor: number; state: CountState } => {
+    const count = countOf(fn, state)
+    return { factor: hyperAt(fn, 'schedule', schedule, count, finite), state: { count: count + 1 } }
+  }
   return {
     init: () => ({ count: 0 }),
+    check(grads, state) {
+      factor(state)
+      floatLeaves(fn, grads)
+    },
     update(grads, state) {
       const r = factor(state)
-      return { updates: scaleTree(fn, grads, r.factor), state: r.state }
+      const updates = scaleTree(fn, grads, r.factor)
+      spend(state, r.state)
+      return { updates, state: r.state }
     },
     factor,
   }

@@ -193,10 +193,12 @@ export function deserializeState<S = unknown>(saved: string | ArrayBuffer): S {
   const pad = (n: number): number => (n + 7) & ~7
   // Buffers follow in index order; find each one's offset by walking the descriptors in order.
   const descs: { index: number; bytes: number }[] = []
-  decode(skeleton, (d) => {
-    descs.push(d)
-    return new Uint8Array(0)
-  })
+  const collect = (x: unknown): void => {
+    if (x === null || typeof x !== 'object') return
+    if ('$typed' in x) descs.push((x as { $typed: { index: number; bytes: number } }).$typed)
+    else Object.values(x).forEach(collect)
+  }
+  collect(skeleton)
   const offsets: number[] = []
   let at = pad(8 + headLength)
   for (const d of [...descs].sort((a, b) => a.index - b.index)) {

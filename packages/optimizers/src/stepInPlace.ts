@@ -1,5 +1,7 @@
-import { treeLeaves, type Tree } from '@gd/tensor'
-import { floatData } from './leaves.js'
+import { fail } from '@gd/check'
+import type { Tree } from '@gd/tensor'
+import { flatten, leavesOf, pairTo, pathIn } from './internal/tree.js'
+import { floatData, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 
 /**
@@ -13,7 +15,13 @@ import type { GradientTransformation, UpdateExtra } from './transform.js'
  * parameter tensors your training loop owns (no one else holds them as values). Use
  * `update` + `applyUpdates` everywhere else.
  *
- * @throws Error when a parameter leaf is not contiguous (its `data` would be a copy).
+ * Everything is checked before anything is written: the trees' structure (paired by key), the
+ * sizes, contiguity, and the transform's own `check` (state, schedules), so a call that throws leaves
+ * the parameters and the state exactly as they were.
+ *
+ * @throws Error when a parameter leaf is not contiguous (its `data` would be a copy), when grads and
+ * params do not pair (`stepInPlace: grads.b is missing, params has a leaf there`), and whatever the
+ * transform's update would throw.
  * @example
  * ```ts
  * import { adam, stepInPlace } from '@gd/optimizers'
@@ -31,22 +39,45 @@ export function stepInPlace<S>(
   params: Tree,
   extra?: UpdateExtra,
 ): S {
-  for (const p of treeLeaves(params)) {
+  const fn = 'stepInPlace'
+  if (typeof tx?.init !== 'function' || typeof tx.update !== 'function') fail(fn, 'tx', 'a gradient transformation', tx)
+  pairedLeaves(fn, params, grads, 'grads')
+  for (const p of leavesOf(params)) {
     if (!p.isContiguous) {
       throw new Error(`stepInPlace: parameters must be contiguous tensors, got shape [${p.shape.join(',')}] strides [${p.strides.join(',')}]`)
     }
   }
+  tx.check?.(grads, state, params, extra)
   if (tx.applyInPlace) return tx.applyInPlace(grads, state, params, extra)
   const r = tx.update(grads, state, params, extra)
-  addInPlace('stepInPlace', params, r.updates)
+  addInPlace(fn, params, r.updates)
   return r.state
 }
 
 /**
- * params += updates, leaf by leaf, written into the parameters' buffers (see {@link stepInPlace}
- * for when that is allowed).
+ * The float data of `params`' leaves and of the leaves of `other` (called `name` in messages)
+ * paired with them by key, after checking that each pair has the same size; writes nothing.
+ */
+function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [FloatArray, FloatArray][] {
+  const pf = flatten(params)
+  const of = flatten(other)
+  const ps = pf.leaves.map((p) => floatData(fn, p))
+  const os = of.leaves.map((u) => floatData(fn, u))
+  const pairs: [FloatArray, FloatArray][] = []
+  pairTo(fn, of, pf.paths, name, 'params').forEach((k, j) => {
+    if (os[j]!.length !== ps[k]!.length) {
+      throw new Error(`${fn}: ${pathIn(name, of.paths[j]!)} has ${os[j]!.length} elements but ${pathIn('params', pf.paths[k]!)} has ${ps[k]!.length}`)
+    }
+    pairs.push([ps[k]!, os[j]!])
+  })
+  return pairs
+}
+
+/**
+ * params += updates, leaf by leaf (paired by key), written into the parameters' buffers (see
+ * {@link stepInPlace} for when that is allowed). Checks every pair before writing any.
  *
- * @throws Error `<fn>: leaf 0 has 2 elements but its update has 3`.
+ * @throws Error `<fn>: updates.w has 3 elements but params.w has 2`, `<fn>: updates.b is missing, params has a leaf there`.
  * @example
  * ```ts
  * import { addInPlace } from '@gd/optimizers'
@@ -56,17 +87,7 @@ export function stepInPlace<S>(
  * ```
  */
 export function addInPlace(fn: string, params: Tree, updates: Tree): void {
-  const ps = treeLeaves(params)
-  const us = treeLeaves(updates)
-  if (ps.length !== us.length) {
-    throw new Error(`${fn}: expected ${ps.length} update leaves, got ${us.length}`)
-  }
-  for (let k = 0; k < ps.length; k++) {
-    const p = floatData(fn, ps[k]!)
-    const u = floatData(fn, us[k]!)
-    if (p.length !== u.length) {
-      throw new Error(`${fn}: leaf ${k} has ${p.length} elements but its update has ${u.length}`)
-    }
+  for (const [p, u] of pairedLeaves(fn, params, updates, 'updates')) {
     for (let i = 0; i < p.length; i++) p[i] = p[i]! + u[i]!
   }
 }

@@ -20,10 +20,16 @@ export interface UpdateResult<S> {
  * - `update(grads, state, params?, extra?)` turns gradients into updates and returns the next state.
  *
  * **Ownership.** `grads` and `params` belong to the caller and are never written. The `state` passed
- * to `update` is handed over: its buffers are updated in place (no per-step temporaries) and come
- * back in the returned state, so do not use a state object again after passing it to `update`
- * (serialize it first, or `deserializeState(serializeState(s))` for a copy). The returned `updates`
- * are fresh tensors the caller owns.
+ * to `update` is consumed: its buffers are updated in place (no per-step temporaries) and come back
+ * in the returned state, so passing the same state object to `update` again throws
+ * (`adam: state was already used by an update; …`) instead of silently mixing two steps. A call that
+ * throws consumes nothing. To branch, copy first: `deserializeState(serializeState(s))` (or a JSON
+ * round trip) gives a fresh, valid state. The returned `updates` are fresh tensors the caller owns.
+ *
+ * **Pairing.** Trees are matched by key and structure, never by leaf order: a state remembers the
+ * paths of the params it was built for, grads with the same keys in another order update the right
+ * buffers, and a missing or extra leaf is an error naming its path (`adam: grads.layers[1].w is
+ * missing, the state has a leaf there`).
  *
  * `applyInPlace`, when present, is the fused fast path behind {@link stepInPlace}.
  *
@@ -42,6 +48,13 @@ export interface UpdateResult<S> {
 export interface GradientTransformation<S = unknown> {
   init(params: Tree): S
   update(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): UpdateResult<S>
+  /**
+   * Optional: throws exactly what `update` would throw for these arguments, and writes nothing.
+   * {@link chain} and {@link stepInPlace} run it for every link before the first one writes, so a
+   * call that throws leaves every state and parameter as it was. Every transform of this package
+   * has it; a custom transform without it is only checked when its own `update` runs.
+   */
+  check?(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): void
   /**
    * Optional fused path: the same step as `update` followed by `applyUpdates`, written straight into
    * the parameters' buffers (equal to the unfused result up to rounding). Returns the next state.

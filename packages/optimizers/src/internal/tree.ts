@@ -37,3 +37,58 @@ export const bufferLike = (t: Tensor): Float32Array | Float64Array =>
  * is taken from `t`, so this module needs no value import of `Tensor`.
  */
 export const tensorLike = (t: Tensor): Tensor => new (t.constructor as typeof Tensor)(bufferLike(t), t.shape, t.dtype)
+
+// Pairing trees by key. A state remembers the path of every leaf of the params it was built for
+// (`paths`), and every tree given later (grads, params, updates) is matched to it by path, never by
+// leaf order: the same keys in another order pair correctly, a missing or extra leaf is an error
+// naming its path (`grads.layers[1].w`).
+
+/** A tree's leaves and their paths, in {@link mapTree}'s order. */
+export interface Flat {
+  readonly leaves: Tensor[]
+  readonly paths: string[]
+}
+
+const plainKey = /^[A-Za-z_$][\w$]*$/
+
+/** The leaves of `tree` with their paths: `w`, `layers[1].w`, `["a.b"]`; '' for a tree that is one leaf. */
+export function flatten(tree: Tree): Flat {
+  const leaves: Tensor[] = []
+  const paths: string[] = []
+  const walk = (t: unknown, path: string): void => {
+    if (Array.isArray(t)) t.forEach((c, i) => walk(c, `${path}[${i}]`))
+    else if (isStructure(t)) {
+      for (const k of Object.keys(t as object)) {
+        walk((t as Record<string, unknown>)[k], plainKey.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`)
+      }
+    } else {
+      leaves.push(t as Tensor)
+      paths.push(path)
+    }
+  }
+  walk(tree, '')
+  return { leaves, paths }
+}
+
+/** `root` followed by `path`: `grads.layers[1].w`, `grads[0]`, `grads` for the root leaf. */
+export const pathIn = (root: string, path: string): string => (path === '' || path[0] === '[' ? root + path : `${root}.${path}`)
+
+/**
+ * For each leaf of `flat` (a tree called `root` in messages), the index of the leaf with the same
+ * path in `ref` (the paths of `refName`); throws `<fn>: <root.path> is missing, <refName> has a leaf
+ * there` or `<fn>: <root.path> is not in <refName>` for the first leaf that does not pair.
+ */
+export function pairTo(fn: string, flat: Flat, ref: readonly string[], root: string, refName: string): number[] {
+  const { paths } = flat
+  if (paths.length === ref.length && paths.every((p, i) => p === ref[i])) return paths.map((_, i) => i)
+  const index = new Map(ref.map((p, i) => [p, i]))
+  const out = paths.map((p) => {
+    const i = index.get(p)
+    if (i === undefined) throw new Error(`${fn}: ${pathIn(root, p)} is not in ${refName}`)
+    return i
+  })
+  const seen = new Set(paths)
+  const missing = ref.find((p) => !seen.has(p))
+  if (missing !== undefined) throw new Error(`${fn}: ${pathIn(root, missing)} is missing, ${refName} has a leaf there`)
+  return out
+}

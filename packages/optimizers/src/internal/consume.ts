@@ -1,0 +1,39 @@
+import { mustBe } from '@gd/check'
+import type { Tree } from '@gd/tensor'
+import { floatData } from '../leaves.js'
+import { leavesOf } from './tree.js'
+// States passed to `update` are consumed: their buffers are updated in place and handed to the
+// returned state, so the old object would silently mix two steps if used again. Every stateful
+// transform here checks `unspent` before it reads a state and calls `spend` once its step has run
+// (never when it throws, so a failed call leaves the state usable). A state made by `init`,
+// `deserializeState` or `JSON.parse` is a fresh object, never spent.
+
+const spent = /* @__PURE__ */ new WeakSet<object>()
+
+/** Throws when `state` was already passed to a successful `update`. */
+export function unspent(fn: string, state: unknown): void {
+  if (typeof state === 'object' && state !== null && spent.has(state)) {
+    throw new Error(`${fn}: state was already used by an update; pass the state that update returned (states are consumed)`)
+  }
+}
+
+/** Marks `state` consumed, unless the step returned the same object as its next state. */
+export function spend(state: unknown, next: unknown): void {
+  if (typeof state === 'object' && state !== null && state !== next) spent.add(state)
+}
+
+/** The step count of a `{ count }` state, after checking it is one and is not spent. */
+export function countOf(fn: string, state: unknown): number {
+  const count = typeof state === 'object' && state !== null ? (state as { count?: unknown }).count : undefined
+  if (!Number.isSafeInteger(count) || (count as number) < 0) throw badState(fn, state)
+  unspent(fn, state)
+  return count as number
+}
+
+/** `<fn>: state must be a state from init, got …`. */
+export const badState = (fn: string, state: unknown): Error => mustBe(fn, 'state', 'a state from init', state)
+
+/** Checks that every leaf of `grads` is a float tensor (what a stateless transform's update reads). */
+export function floatLeaves(fn: string, grads: Tree): void {
+  for (const g of leavesOf(grads)) floatData(fn, g)
+}
