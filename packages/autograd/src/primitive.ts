@@ -1,5 +1,5 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
-import { fail } from '@gd/check'
+import { complaint, fail } from '@gd/check'
 import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
@@ -51,6 +51,11 @@ export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
   return (...inputs) => apply(spec, inputs)
 }
 
+/** The input names of a one-input op. @internal */
+export const X = ['x']
+/** The input names of a two-input op. @internal */
+export const AB = ['a', 'b']
+
 /** The name of input `k` of `n` in messages. */
 function inputName(spec: PrimitiveSpec, k: number, n: number): string {
   return spec.inputNames?.[k] ?? (n === 1 ? 'x' : n === 2 ? (k === 0 ? 'a' : 'b') : `inputs[${k}]`)
@@ -58,6 +63,10 @@ function inputName(spec: PrimitiveSpec, k: number, n: number): string {
 
 /** Runs a primitive on inputs. @internal */
 export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
+  const names = spec.inputNames
+  if (names !== undefined && inputs.length !== names.length) {
+    throw complaint(spec.name, 'the number of arguments', `must be ${names.length} (${names.join(', ')})`, inputs.length)
+  }
   inputs.forEach((x, k) => {
     if (!isInput(x)) fail(spec.name, inputName(spec, k, inputs.length), 'a Tensor, a Var or a number', x)
   })

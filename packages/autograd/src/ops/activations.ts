@@ -1,5 +1,6 @@
+import { axis as axisOf, finite } from '@gd/check'
 import * as T from '@gd/tensor'
-import { apply, primitive } from '../primitive.js'
+import { X, apply, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { add, div, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
 import { sum } from './broadcast.js'
@@ -29,6 +30,7 @@ export const identity = (x: Input): Var => toVar('identity', x)
  */
 export const sigmoid = primitive({
   name: 'sigmoid',
+  inputNames: X,
   forward: T.sigmoid,
   backward: (g, _x, out) => [mul(g, mul(out, sub(1, out)))],
 })
@@ -44,6 +46,7 @@ export const sigmoid = primitive({
  */
 export const relu = primitive({
   name: 'relu',
+  inputNames: X,
   forward: T.relu,
   backward: (g, [x]) => [reluMasked(g, x!.value)],
 })
@@ -67,6 +70,7 @@ function reluMasked(g: Var, x: T.Tensor): Var {
  */
 export function leakyRelu(x: Input, slope = 0.01): Var {
   const v = toVar('leakyRelu', x)
+  finite('leakyRelu', 'slope', slope)
   return where(T.greater(v.value, 0), v, mul(v, slope))
 }
 
@@ -82,6 +86,7 @@ export function leakyRelu(x: Input, slope = 0.01): Var {
  */
 export function elu(x: Input, alpha = 1): Var {
   const v = toVar('elu', x)
+  finite('elu', 'alpha', alpha)
   return where(T.greater(v.value, 0), v, mul(expm1(minimum(v, 0)), alpha))
 }
 
@@ -113,6 +118,7 @@ export function gelu(x: Input): Var {
  */
 export const softplus = primitive({
   name: 'softplus',
+  inputNames: X,
   forward: (z) => T.add(T.relu(z), T.log1p(T.exp(T.neg(T.abs(z))))),
   backward: (g, [z]) => [mul(g, sigmoid(z!))],
 })
@@ -128,7 +134,8 @@ export const softplus = primitive({
  */
 export function logSoftmax(x: Input, axis = -1): Var {
   const v = toVar('logSoftmax', x)
-  return sub(v, logSumExp(v, { axis, keepdims: true }))
+  const a = axisOf(v.rank)('logSoftmax', 'axis', axis)
+  return sub(v, logSumExp(v, { axis: a, keepdims: true }))
 }
 
 /**
@@ -145,7 +152,8 @@ export function logSoftmax(x: Input, axis = -1): Var {
  */
 export function softmax(x: Input, axis = -1): Var {
   const v = toVar('softmax', x)
-  const m = T.max(v.value, { axis, keepdims: true })
+  const a = axisOf(v.rank)('softmax', 'axis', axis)
+  const m = T.max(v.value, { axis: a, keepdims: true })
   const e = exp(sub(v, T.where(T.isFinite(m), m, 0)))
-  return div(e, sum(e, { axis, keepdims: true }))
+  return div(e, sum(e, { axis: a, keepdims: true }))
 }

@@ -1,6 +1,8 @@
 import * as T from '@gd/tensor'
-import { primitive } from '../primitive.js'
-import { Var, type Input } from '../variable.js'
+import { AB, X, primitive } from '../primitive.js'
+import { Var, toVar, type Input } from '../variable.js'
+
+const WHERE = ['condition', 'a', 'b']
 
 /**
  * a + b with broadcasting.
@@ -11,7 +13,7 @@ import { Var, type Input } from '../variable.js'
  * add(tensor([1, 2]), 1).toArray() // [2, 3]
  * ```
  */
-export const add = primitive({ name: 'add', forward: T.add, backward: (g) => [g, g] })
+export const add = primitive({ name: 'add', inputNames: AB, forward: T.add, backward: (g) => [g, g] })
 
 /**
  * a − b with broadcasting.
@@ -22,7 +24,7 @@ export const add = primitive({ name: 'add', forward: T.add, backward: (g) => [g,
  * sub(tensor([3]), tensor([1])).toArray() // [2]
  * ```
  */
-export const sub = primitive({ name: 'sub', forward: T.sub, backward: (g) => [g, neg(g)] })
+export const sub = primitive({ name: 'sub', inputNames: AB, forward: T.sub, backward: (g) => [g, neg(g)] })
 
 /**
  * a · b elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a.
@@ -33,7 +35,7 @@ export const sub = primitive({ name: 'sub', forward: T.sub, backward: (g) => [g,
  * mul(tensor([2, 3]), 2).toArray() // [4, 6]
  * ```
  */
-export const mul = primitive({ name: 'mul', forward: T.mul, backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)] })
+export const mul = primitive({ name: 'mul', inputNames: AB, forward: T.mul, backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)] })
 
 /**
  * a / b elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b², computed as −((g·a)/b)/b so b²
@@ -47,6 +49,7 @@ export const mul = primitive({ name: 'mul', forward: T.mul, backward: (g, [a, b]
  */
 export const div = primitive({
   name: 'div',
+  inputNames: AB,
   forward: T.div,
   backward: (g, [a, b]) => [div(g, b!), neg(div(div(mul(g, a!), b!), b!))],
 })
@@ -60,7 +63,7 @@ export const div = primitive({
  * neg(tensor([1])).toArray() // [-1]
  * ```
  */
-export const neg = primitive({ name: 'neg', forward: T.neg, backward: (g) => [neg(g)] })
+export const neg = primitive({ name: 'neg', inputNames: X, forward: T.neg, backward: (g) => [neg(g)] })
 
 /**
  * aᵇ elementwise with broadcasting. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a (taken as 0 where a = 0, where
@@ -74,6 +77,7 @@ export const neg = primitive({ name: 'neg', forward: T.neg, backward: (g) => [ne
  */
 export const pow = primitive({
   name: 'pow',
+  inputNames: AB,
   forward: T.pow,
   backward: (g, [a, b], out) => {
     const da = mul(g, mul(b!, pow(a!, sub(b!, 1))))
@@ -91,7 +95,7 @@ export const pow = primitive({
  * exp(tensor([0])).toArray() // [1]
  * ```
  */
-export const exp = primitive({ name: 'exp', forward: T.exp, backward: (g, _x, out) => [mul(g, out)] })
+export const exp = primitive({ name: 'exp', inputNames: X, forward: T.exp, backward: (g, _x, out) => [mul(g, out)] })
 
 /**
  * Natural log. d/dx = 1/x.
@@ -102,7 +106,7 @@ export const exp = primitive({ name: 'exp', forward: T.exp, backward: (g, _x, ou
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = primitive({ name: 'log', forward: T.log, backward: (g, [x]) => [div(g, x!)] })
+export const log = primitive({ name: 'log', inputNames: X, forward: T.log, backward: (g, [x]) => [div(g, x!)] })
 
 /**
  * log(1 + x), accurate near 0. d/dx = 1/(1 + x).
@@ -113,7 +117,7 @@ export const log = primitive({ name: 'log', forward: T.log, backward: (g, [x]) =
  * log1p(tensor([0])).toArray() // [0]
  * ```
  */
-export const log1p = primitive({ name: 'log1p', forward: T.log1p, backward: (g, [x]) => [div(g, add(x!, 1))] })
+export const log1p = primitive({ name: 'log1p', inputNames: X, forward: T.log1p, backward: (g, [x]) => [div(g, add(x!, 1))] })
 
 /**
  * eˣ − 1, accurate near 0. d/dx = eˣ.
@@ -124,7 +128,7 @@ export const log1p = primitive({ name: 'log1p', forward: T.log1p, backward: (g, 
  * expm1(tensor([0])).toArray() // [0]
  * ```
  */
-export const expm1 = primitive({ name: 'expm1', forward: T.expm1, backward: (g, _x, out) => [mul(g, add(out, 1))] })
+export const expm1 = primitive({ name: 'expm1', inputNames: X, forward: T.expm1, backward: (g, _x, out) => [mul(g, add(out, 1))] })
 
 /**
  * √x. d/dx = 1/(2√x).
@@ -135,7 +139,7 @@ export const expm1 = primitive({ name: 'expm1', forward: T.expm1, backward: (g, 
  * sqrt(tensor([9])).toArray() // [3]
  * ```
  */
-export const sqrt = primitive({ name: 'sqrt', forward: T.sqrt, backward: (g, _x, out) => [div(mul(g, 0.5), out)] })
+export const sqrt = primitive({ name: 'sqrt', inputNames: X, forward: T.sqrt, backward: (g, _x, out) => [div(mul(g, 0.5), out)] })
 
 /**
  * sin x. d/dx = cos x.
@@ -146,7 +150,7 @@ export const sqrt = primitive({ name: 'sqrt', forward: T.sqrt, backward: (g, _x,
  * sin(tensor([0])).toArray() // [0]
  * ```
  */
-export const sin = primitive({ name: 'sin', forward: T.sin, backward: (g, [x]) => [mul(g, cos(x!))] })
+export const sin = primitive({ name: 'sin', inputNames: X, forward: T.sin, backward: (g, [x]) => [mul(g, cos(x!))] })
 
 /**
  * cos x. d/dx = −sin x.
@@ -157,7 +161,7 @@ export const sin = primitive({ name: 'sin', forward: T.sin, backward: (g, [x]) =
  * cos(tensor([0])).toArray() // [1]
  * ```
  */
-export const cos = primitive({ name: 'cos', forward: T.cos, backward: (g, [x]) => [neg(mul(g, sin(x!)))] })
+export const cos = primitive({ name: 'cos', inputNames: X, forward: T.cos, backward: (g, [x]) => [neg(mul(g, sin(x!)))] })
 
 /**
  * tanh x. d/dx = 1 − tanh² x.
@@ -170,6 +174,7 @@ export const cos = primitive({ name: 'cos', forward: T.cos, backward: (g, [x]) =
  */
 export const tanh = primitive({
   name: 'tanh',
+  inputNames: X,
   forward: T.tanh,
   backward: (g, _x, out) => [mul(g, sub(1, mul(out, out)))],
 })
@@ -183,7 +188,7 @@ export const tanh = primitive({
  * abs(tensor([-2])).toArray() // [2]
  * ```
  */
-export const abs = primitive({ name: 'abs', forward: T.abs, backward: (g, [x]) => [mul(g, T.sign(x!.value))] })
+export const abs = primitive({ name: 'abs', inputNames: X, forward: T.abs, backward: (g, [x]) => [mul(g, T.sign(x!.value))] })
 
 /**
  * Picks `a` where `condition` holds and `b` elsewhere (broadcasting all three). The condition is a
@@ -200,6 +205,7 @@ export function where(condition: Input, a: Input, b: Input): Var {
 }
 const whereOp = primitive({
   name: 'where',
+  inputNames: WHERE,
   forward: (c, a, b) => T.where(c, a, b),
   backward: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
 })
@@ -213,7 +219,10 @@ const whereOp = primitive({
  * square(tensor([3])).toArray() // [9]
  * ```
  */
-export const square = (x: Input): Var => mul(x, x)
+export function square(x: Input): Var {
+  const v = toVar('square', x)
+  return mul(v, v)
+}
 
 /**
  * 1/x, composed as 1 / x.
@@ -224,7 +233,7 @@ export const square = (x: Input): Var => mul(x, x)
  * reciprocal(tensor([4])).toArray() // [0.25]
  * ```
  */
-export const reciprocal = (x: Input): Var => div(1, x)
+export const reciprocal = (x: Input): Var => div(1, toVar('reciprocal', x))
 
 /**
  * 1/√x, composed.
@@ -235,4 +244,4 @@ export const reciprocal = (x: Input): Var => div(1, x)
  * rsqrt(tensor([4])).toArray() // [0.5]
  * ```
  */
-export const rsqrt = (x: Input): Var => div(1, sqrt(x))
+export const rsqrt = (x: Input): Var => div(1, sqrt(toVar('rsqrt', x)))

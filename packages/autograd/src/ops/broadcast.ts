@@ -2,7 +2,8 @@ import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { reshape } from './shape.js'
-import { keptShape } from '../internal/keptShape.js'
+import { arrayOf, nonNegativeInteger, shape as shapeCheck } from '@gd/check'
+import { reduceOptions } from '../internal/args.js'
 
 // sum and broadcastTo are each other's gradients, so they live together (with sumTo and tile,
 // which are built on them) to keep the module graph free of cycles.
@@ -20,9 +21,10 @@ const same = (a: readonly number[], b: readonly number[]): boolean => a.length =
  */
 export function sum(x: Input, options: T.ReduceOptions = {}): Var {
   const v = toVar('sum', x)
-  const kept = keptShape('sum', v, options)
+  const o = reduceOptions('sum', options, v.rank)
+  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
   return apply(
-    { name: 'sum', forward: (t) => T.sum(t, options), backward: (g) => [broadcastTo(reshape(g, kept), v.shape)] },
+    { name: 'sum', forward: (t) => T.sum(t, o), backward: (g) => [broadcastTo(reshape(g, kept), v.shape)] },
     [v],
   )
 }
@@ -38,6 +40,7 @@ export function sum(x: Input, options: T.ReduceOptions = {}): Var {
  */
 export function broadcastTo(x: Input, shape: readonly number[]): Var {
   const v = toVar('broadcastTo', x)
+  shapeCheck('broadcastTo', 'shape', shape)
   if (same(v.shape, shape)) return v
   return apply({ name: 'broadcastTo', forward: (t) => T.contiguous(T.broadcastTo(t, shape)), backward: (g) => [sumTo(g, v.shape)] }, [v])
 }
@@ -53,14 +56,16 @@ export function broadcastTo(x: Input, shape: readonly number[]): Var {
  * ```
  */
 export function sumTo(x: Var, shape: readonly number[]): Var {
-  if (same(x.shape, shape)) return x
-  const lead = x.rank - shape.length
-  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(x.shape)} down to ${T.fmt(shape)}`)
+  const v = toVar('sumTo', x)
+  shapeCheck('sumTo', 'shape', shape)
+  if (same(v.shape, shape)) return v
+  const lead = v.rank - shape.length
+  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(v.shape)} down to ${T.fmt(shape)}`)
   const axes: number[] = []
-  x.shape.forEach((d, i) => {
+  v.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
   })
-  const summed = axes.length > 0 ? sum(x, { axis: axes, keepdims: true }) : x
+  const summed = axes.length > 0 ? sum(v, { axis: axes, keepdims: true }) : v
   return reshape(summed, shape)
 }
 
@@ -75,6 +80,7 @@ export function sumTo(x: Var, shape: readonly number[]): Var {
  */
 export function tile(x: Input, reps: readonly number[]): Var {
   const v = toVar('tile', x)
+  arrayOf(nonNegativeInteger)('tile', 'reps', reps)
   const out = T.tile(T.zeros(v.shape), reps).shape
   const rank = out.length
   const shape = [...new Array<number>(rank - v.rank).fill(1), ...v.shape]

@@ -3,7 +3,8 @@ import { Var, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
 import { apply } from '../primitive.js'
 import { broadcastTo, sum } from './broadcast.js'
-import { keptShape } from '../internal/keptShape.js'
+import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
+import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
 
 export type { ReduceOptions } from '@gd/tensor'
@@ -19,23 +20,25 @@ export type { ReduceOptions } from '@gd/tensor'
  */
 export function mean(x: Input, options: T.ReduceOptions = {}): Var {
   const v = toVar('mean', x)
-  const axes = T.normalizeAxes('mean', options.axis, v.rank)
+  const o = reduceOptions('mean', options, v.rank)
+  const axes = T.normalizeAxes('mean', o.axis, v.rank)
   const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
-  return div(sum(v, options), count)
+  return div(sum(v, o), count)
 }
 
 function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
   const v = toVar(name, x)
-  const kept = keptShape(name, v, options)
+  const o = reduceOptions(name, options, v.rank)
+  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
   const forward = name === 'max' ? T.max : T.min
   return apply(
     {
       name,
-      forward: (t) => forward(t, options),
+      forward: (t) => forward(t, o),
       backward: (g, _inputs, out) => {
         // Ties share the cotangent equally (each of k tied elements gets g / k).
         const mask = T.cast(T.equal(v.value, T.reshape(out.value, kept)), v.dtype)
-        const share = T.div(mask, T.sum(mask, { ...options, keepdims: true }))
+        const share = T.div(mask, T.sum(mask, { ...o, keepdims: true }))
         return [mul(broadcastTo(reshape(g, kept), v.shape), T.cast(share, v.dtype))]
       },
     },
@@ -78,11 +81,12 @@ export const min = (x: Input, options: T.ReduceOptions = {}): Var => extreme('mi
  */
 export function logSumExp(x: Input, options: T.ReduceOptions = {}): Var {
   const v = toVar('logSumExp', x)
-  const m = T.max(v.value, { ...options, keepdims: true })
+  const o = reduceOptions('logSumExp', options, v.rank)
+  const m = T.max(v.value, { ...o, keepdims: true })
   const safe = T.where(T.isFinite(m), m, 0)
-  const shifted = log(sum(exp(sub(v, safe)), { ...options, keepdims: true }))
+  const shifted = log(sum(exp(sub(v, safe)), { ...o, keepdims: true }))
   const out = add(shifted, safe)
-  return options.keepdims === true ? out : reshape(out, T.sum(v.value, options).shape)
+  return o.keepdims ? out : reshape(out, T.sum(v.value, o).shape)
 }
 
 /**
@@ -96,13 +100,16 @@ export function logSumExp(x: Input, options: T.ReduceOptions = {}): Var {
  * ```
  */
 export function variance(x: Input, options: T.VarianceOptions = {}): Var {
-  const v = toVar('variance', x)
-  const axes = T.normalizeAxes('variance', options.axis, v.rank)
+  return varianceOf('variance', x, options)
+}
+
+function varianceOf(fn: string, x: Input, options: T.VarianceOptions): Var {
+  const v = toVar(fn, x)
+  const o = readOptions(fn, options, { ...reduceSpec(v.rank), correction: withDefault(nonNegative, 0) })
+  const axes = T.normalizeAxes(fn, o.axis, v.rank)
   const n = axes.reduce((k, a) => k * v.shape[a]!, 1)
-  const c = options.correction ?? 0
-  if (!(c >= 0)) throw new Error(`variance: correction must be >= 0, got ${c}`)
   const centered = sub(v, mean(v, { axis: axes, keepdims: true }))
-  return div(sum(square(centered), { axis: axes, keepdims: options.keepdims === true }), n - c)
+  return div(sum(square(centered), { axis: axes, keepdims: o.keepdims }), n - o.correction)
 }
 
 /**
@@ -114,7 +121,10 @@ export function variance(x: Input, options: T.VarianceOptions = {}): Var {
  * std(tensor([1, 3])).item() // 1
  * ```
  */
-export const std = (x: Input, options: T.VarianceOptions = {}): Var => sqrt(variance(x, options))
+export const std = (x: Input, options: T.VarianceOptions = {}): Var => sqrt(varianceOf('std', x, options))
+
+/** The norms `norm` computes. */
+const ordCheck = rule<1 | 2 | typeof Infinity>('1, 2 or Infinity', (v) => v === 1 || v === 2 || v === Infinity)
 
 /**
  * A vector norm over the given axes: ord 1 (Σ|x|), 2 (√Σx², the default) or Infinity (max|x|).
@@ -128,10 +138,10 @@ export const std = (x: Input, options: T.VarianceOptions = {}): Var => sqrt(vari
  * ```
  */
 export function norm(x: Input, options: T.NormOptions = {}): Var {
-  const { ord = 2, ...reduce } = options
   const v = toVar('norm', x)
+  const { ord, ...o } = readOptions('norm', options, { ...reduceSpec(v.rank), ord: withDefault(ordCheck, 2) })
+  const reduce = o.axis === undefined ? { keepdims: o.keepdims } : { axis: o.axis, keepdims: o.keepdims }
   if (ord === 1) return sum(abs(v), reduce)
   if (ord === 2) return sqrt(sum(square(v), reduce))
-  if (ord === Infinity) return max(abs(v), reduce)
-  throw new Error(`norm: ord must be 1, 2 or Infinity, got ${String(ord)}`)
+  return max(abs(v), reduce)
 }

@@ -1,5 +1,5 @@
 import * as T from '@gd/tensor'
-import { primitive } from '../primitive.js'
+import { AB, X, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 
@@ -20,6 +20,7 @@ function share(a: T.Tensor, b: T.Tensor, wins: (a: T.Tensor, b: T.Tensor) => T.T
  */
 export const maximum = primitive({
   name: 'maximum',
+  inputNames: AB,
   forward: T.maximum,
   backward: (g, [a, b]) => {
     const s = share(a!.value, b!.value, T.greater)
@@ -38,6 +39,7 @@ export const maximum = primitive({
  */
 export const minimum = primitive({
   name: 'minimum',
+  inputNames: AB,
   forward: T.minimum,
   backward: (g, [a, b]) => {
     const s = share(a!.value, b!.value, T.less)
@@ -59,6 +61,7 @@ export function clip(x: Input, min: number, max: number): Var {
   const v = toVar('clip', x)
   return primitive({
     name: 'clip',
+    inputNames: X,
     forward: (t) => T.clip(t, min, max),
     backward: (g) => {
       const inside = T.mul(T.greaterEqual(v.value, min), T.lessEqual(v.value, max))
