@@ -1,6 +1,7 @@
 import { add, clip, log, mul, neg, sub, type Input, type Var } from '@gd/autograd'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { readOptions, within, withDefault, type Spec } from '@gd/check'
+import { everyValue, inUnit, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link binaryCrossEntropy}. */
 export interface BinaryCrossEntropyOptions extends LossOptions {
@@ -18,7 +19,8 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
  * clamp's subgradient). PyTorch clamps each log at −100 instead. Prefer
  * {@link sigmoidBinaryCrossEntropy} on logits: it needs no clamp and loses no precision.
  *
- * @throws Error when the shapes differ, eps is outside (0, 0.5), or for bad options.
+ * @throws Error when the shapes differ, a probability or target is outside [0, 1], eps is outside
+ *   (0, 0.5), or for bad options.
  * @example
  * ```ts
  * import { binaryCrossEntropy } from '@gd/losses'
@@ -30,10 +32,15 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
  * ```
  */
 export function binaryCrossEntropy(probabilities: Input, targets: Input, options: BinaryCrossEntropyOptions = {}): Var {
-  checkOptions('binaryCrossEntropy', options, [...lossOptionNames, 'eps'])
-  const eps = checkNumber('binaryCrossEntropy', 'eps', options.eps ?? 1e-7, (x) => x > 0 && x < 0.5, 'in (0, 0.5)')
-  const [p, y] = pair('binaryCrossEntropy', probabilities, targets)
+  const fn = 'binaryCrossEntropy'
+  const { eps, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    eps: withDefault(within({ min: 0, max: 0.5, minOpen: true, maxOpen: true }), 1e-7),
+  } satisfies Spec<BinaryCrossEntropyOptions>)
+  const [p, y] = pair(fn, probabilities, targets)
+  everyValue(fn, 'probabilities', p, inUnit, 'in [0, 1]')
+  everyValue(fn, 'targets', y, inUnit, 'in [0, 1]')
   const q = clip(p, eps, 1 - eps)
   const perSample = neg(add(mul(y, log(q)), mul(sub(1, y), log(sub(1, q)))))
-  return reduceLoss('binaryCrossEntropy', perSample, options)
+  return reduceLoss(fn, perSample, reduce)
 }

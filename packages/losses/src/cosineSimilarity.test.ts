@@ -61,6 +61,6 @@ describe('cosineSimilarity / cosineDistance', () => {
 
   it('names shape problems and a bad eps', () => {
     expect(() => cosineDistance(tensor(1), tensor(1))).toThrow('cosineDistance: predictions need a feature axis, got shape []')
-    expect(() => cosineSimilarity(tensor([1]), tensor([1]), { eps: 0 })).toThrow('cosineSimilarity: eps must be > 0, got 0')
+    expect(() => cosineSimilarity(tensor([1]), tensor([1]), { eps: 0 })).toThrow('cosineSimilarity: eps must be a positive finite number, got 0')
   })
 })

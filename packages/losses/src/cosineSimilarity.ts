@@ -1,7 +1,8 @@
 import { div, maximum, mul, sqrt, square, sub, sum, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link cosineSimilarity} and {@link cosineDistance}. */
 export interface CosineOptions extends LossOptions {
@@ -9,9 +10,12 @@ export interface CosineOptions extends LossOptions {
   eps?: number
 }
 
-function cosine(fn: string, predictions: Input, targets: Input, options: CosineOptions): Var {
-  checkOptions(fn, options, [...lossOptionNames, 'eps'])
-  const eps = checkNumber(fn, 'eps', options.eps ?? 1e-8, (x) => x > 0, '> 0')
+/** The options of the cosine losses, read once; the reduction's are handed on. */
+function read(fn: string, options: CosineOptions) {
+  return readOptions(fn, options, { ...lossSpec, eps: withDefault(positive, 1e-8) } satisfies Spec<CosineOptions>)
+}
+
+function cosine(fn: string, predictions: Input, targets: Input, eps: number): Var {
   const [a, b] = pair(fn, predictions, targets)
   if (a.rank === 0) throw new Error(`${fn}: predictions need a feature axis, got shape []`)
   const [ua, na] = scaled(a, eps)
@@ -58,7 +62,8 @@ function scaled(x: Var, eps: number): [Var, Var] {
  * ```
  */
 export function cosineSimilarity(predictions: Input, targets: Input, options: CosineOptions = {}): Var {
-  return reduceLoss('cosineSimilarity', cosine('cosineSimilarity', predictions, targets, options), options)
+  const { eps, ...reduce } = read('cosineSimilarity', options)
+  return reduceLoss('cosineSimilarity', cosine('cosineSimilarity', predictions, targets, eps), reduce)
 }
 
 /**
@@ -75,5 +80,6 @@ export function cosineSimilarity(predictions: Input, targets: Input, options: Co
  * ```
  */
 export function cosineDistance(predictions: Input, targets: Input, options: CosineOptions = {}): Var {
-  return reduceLoss('cosineDistance', sub(1, cosine('cosineDistance', predictions, targets, options)), options)
+  const { eps, ...reduce } = read('cosineDistance', options)
+  return reduceLoss('cosineDistance', sub(1, cosine('cosineDistance', predictions, targets, eps)), reduce)
 }

@@ -37,6 +37,6 @@ describe('gaussianNll', () => {
   it('names a variance that does not broadcast, a negative variance and a bad eps', () => {
     expect(() => gaussianNll(tensor([[1, 2]]), tensor([[1, 2]]), tensor([1, 2, 3]))).toThrow('gaussianNll: variance [3] does not broadcast to predictions [1,2]')
     expect(() => gaussianNll(tensor([1]), tensor([1]), tensor([-1]))).toThrow('gaussianNll: variance must be >= 0, got -1')
-    expect(() => gaussianNll(tensor([1]), tensor([1]), tensor([1]), { eps: 0 })).toThrow('gaussianNll: eps must be > 0, got 0')
+    expect(() => gaussianNll(tensor([1]), tensor([1]), tensor([1]), { eps: 0 })).toThrow('gaussianNll: eps must be a positive finite number, got 0')
   })
 })

@@ -1,8 +1,9 @@
 import { add, div, log, maximum, mul, square, sub, toVar, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { fmt } from '@gd/tensor'
-import { checkBoolean, checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { boolean, positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { floatInput, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link gaussianNll}. */
 export interface GaussianNllOptions extends LossOptions {
@@ -33,11 +34,13 @@ export interface GaussianNllOptions extends LossOptions {
  * ```
  */
 export function gaussianNll(predictions: Input, targets: Input, variance: Input, options: GaussianNllOptions = {}): Var {
-  checkOptions('gaussianNll', options, [...lossOptionNames, 'full', 'eps'])
-  const full = checkBoolean('gaussianNll', 'full', options.full ?? false)
-  const eps = checkNumber('gaussianNll', 'eps', options.eps ?? 1e-6, (x) => x > 0, '> 0')
+  const { full, eps, ...reduce } = readOptions('gaussianNll', options, {
+    ...lossSpec,
+    full: withDefault(boolean, false),
+    eps: withDefault(positive, 1e-6),
+  } satisfies Spec<GaussianNllOptions>)
   const [mu, y] = pair('gaussianNll', predictions, targets)
-  const v = toVar('gaussianNll', variance, mu.dtype)
+  const v = toVar('gaussianNll', floatInput('gaussianNll', 'variance', variance), mu.dtype)
   const fits = v.rank <= mu.rank && v.shape.every((d, i) => d === 1 || d === mu.shape[mu.rank - v.rank + i])
   if (!fits) throw new Error(`gaussianNll: variance ${fmt(v.shape)} does not broadcast to predictions ${fmt(mu.shape)}`)
   for (const s of v.value.data) {
@@ -46,5 +49,5 @@ export function gaussianNll(predictions: Input, targets: Input, variance: Input,
   const clamped = maximum(v, T.scalar(eps, { dtype: mu.dtype }))
   let perSample = mul(add(log(clamped), div(square(sub(mu, y)), clamped)), 0.5)
   if (full) perSample = add(perSample, 0.5 * Math.log(2 * Math.PI))
-  return reduceLoss('gaussianNll', perSample, options)
+  return reduceLoss('gaussianNll', perSample, reduce)
 }

@@ -1,6 +1,7 @@
 import { mul, relu, square, sub, type Input, type Var } from '@gd/autograd'
-import { checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { readOptions } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 function margins(fn: string, scores: Input, targets: Input): Var {
   const [s, y] = pair(fn, scores, targets)
@@ -26,8 +27,8 @@ function margins(fn: string, scores: Input, targets: Input): Var {
  * ```
  */
 export function hinge(scores: Input, targets: Input, options: LossOptions = {}): Var {
-  checkOptions('hinge', options, lossOptionNames)
-  return reduceLoss('hinge', margins('hinge', scores, targets), options)
+  const reduce = readOptions('hinge', options, lossSpec)
+  return reduceLoss('hinge', margins('hinge', scores, targets), reduce)
 }
 
 /**
@@ -44,6 +45,6 @@ export function hinge(scores: Input, targets: Input, options: LossOptions = {}):
  * ```
  */
 export function squaredHinge(scores: Input, targets: Input, options: LossOptions = {}): Var {
-  checkOptions('squaredHinge', options, lossOptionNames)
-  return reduceLoss('squaredHinge', square(margins('squaredHinge', scores, targets)), options)
+  const reduce = readOptions('squaredHinge', options, lossSpec)
+  return reduceLoss('squaredHinge', square(margins('squaredHinge', scores, targets)), reduce)
 }

@@ -26,7 +26,7 @@ describe('huber', () => {
   })
 
   it('rejects a delta that is not > 0', () => {
-    expect(() => huber(tensor([1]), tensor([1]), { delta: 0 })).toThrow('huber: delta must be > 0, got 0')
-    expect(() => huber(tensor([1]), tensor([1]), { delta: Number.NaN })).toThrow('huber: delta must be > 0, got NaN')
+    expect(() => huber(tensor([1]), tensor([1]), { delta: 0 })).toThrow('huber: delta must be a positive finite number, got 0')
+    expect(() => huber(tensor([1]), tensor([1]), { delta: Number.NaN })).toThrow('huber: delta must be a positive finite number, got NaN')
   })
 })

@@ -1,6 +1,7 @@
 import { abs, add, clip, mul, square, sub, type Input, type Var } from '@gd/autograd'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link huber}. */
 export interface HuberOptions extends LossOptions {
@@ -18,7 +19,7 @@ export interface HuberOptions extends LossOptions {
  * Its gradient is d clipped to [−δ, δ]. Computed as ½c² + δ(|d| − |c|) with c = clip(d, −δ, δ),
  * which is the same function without a branch.
  *
- * @throws Error `huber: delta must be > 0, got …`, a shape mismatch, or bad options.
+ * @throws Error `huber: delta must be a positive finite number, got …`, a shape mismatch, or bad options.
  * @example
  * ```ts
  * import { huber } from '@gd/losses'
@@ -28,10 +29,12 @@ export interface HuberOptions extends LossOptions {
  * ```
  */
 export function huber(predictions: Input, targets: Input, options: HuberOptions = {}): Var {
-  checkOptions('huber', options, [...lossOptionNames, 'delta'])
-  const delta = checkNumber('huber', 'delta', options.delta ?? 1, (x) => x > 0, '> 0')
+  const { delta, ...reduce } = readOptions('huber', options, {
+    ...lossSpec,
+    delta: withDefault(positive, 1),
+  } satisfies Spec<HuberOptions>)
   const [p, t] = pair('huber', predictions, targets)
   const d = sub(p, t)
   const c = clip(d, -delta, delta)
-  return reduceLoss('huber', add(mul(square(c), 0.5), mul(sub(abs(d), abs(c)), delta)), options)
+  return reduceLoss('huber', add(mul(square(c), 0.5), mul(sub(abs(d), abs(c)), delta)), reduce)
 }

@@ -71,6 +71,6 @@ describe('klDivergence', () => {
   it('names shape problems and bad options', () => {
     expect(() => klDivergence(tensor(0), tensor(0))).toThrow('klDivergence: predictions need a class axis, got shape []')
     expect(() => klDivergence(tensor([0]), tensor([0, 1]))).toThrow('klDivergence: predictions [1] and targets [2] differ in shape')
-    expect(() => klDivergence(tensor([0]), tensor([1]), { logInput: 1 as never })).toThrow('klDivergence: logInput must be true or false, got 1')
+    expect(() => klDivergence(tensor([0]), tensor([1]), { logInput: 1 as never })).toThrow('klDivergence: logInput must be a boolean, got 1')
   })
 })

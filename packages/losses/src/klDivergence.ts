@@ -1,7 +1,8 @@
 import { exp, log, mul, sub, sum, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { checkBoolean, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { boolean, readOptions, withDefault, type Spec } from '@gd/check'
+import { atLeastZero, everyValue, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link klDivergence}. */
 export interface KlDivergenceOptions extends LossOptions {
@@ -21,7 +22,8 @@ export interface KlDivergenceOptions extends LossOptions {
  * (shape [...]) and `'mean'` averages them, which is PyTorch's `reduction='batchmean'`, the true
  * KL per sample (PyTorch's own `'mean'` divides by the element count instead).
  *
- * @throws Error when the shapes differ, predictions have no class axis, or for bad options.
+ * @throws Error when the shapes differ, predictions have no class axis, a probability is negative,
+ *   or for bad options.
  * @example
  * ```ts
  * import { klDivergence } from '@gd/losses'
@@ -31,11 +33,17 @@ export interface KlDivergenceOptions extends LossOptions {
  * ```
  */
 export function klDivergence(predictions: Input, targets: Input, options: KlDivergenceOptions = {}): Var {
-  checkOptions('klDivergence', options, [...lossOptionNames, 'logInput', 'logTarget'])
-  const logInput = checkBoolean('klDivergence', 'logInput', options.logInput ?? true)
-  const logTarget = checkBoolean('klDivergence', 'logTarget', options.logTarget ?? false)
-  const [q, t] = pair('klDivergence', predictions, targets)
+  const fn = 'klDivergence'
+  const { logInput, logTarget, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    logInput: withDefault(boolean, true),
+    logTarget: withDefault(boolean, false),
+  } satisfies Spec<KlDivergenceOptions>)
+  const [q, t] = pair(fn, predictions, targets)
   if (q.rank === 0) throw new Error('klDivergence: predictions need a class axis, got shape []')
+  // probabilities are ≥ 0 (log-probabilities may be anything up to 0, −∞ included)
+  if (!logInput) everyValue(fn, 'predictions', q, atLeastZero, '>= 0 (probabilities, as logInput is false)')
+  if (!logTarget) everyValue(fn, 'targets', t, atLeastZero, '>= 0 (probabilities, as logTarget is false)')
   // Where p = 0 the term is 0 (0 · log 0 = 0), in the value and in every gradient: the safe-where
   // pattern puts harmless stand-ins (log p = 0, q = 1) under each log there, so no 0/0 or 0·∞ is
   // ever formed, then masks the term. p = 0 is a log-target of −∞.
@@ -44,5 +52,5 @@ export function klDivergence(predictions: Input, targets: Input, options: KlDive
   const logP = logTarget ? where(zero, 0, t) : log(where(zero, 1, t))
   const logQ = logInput ? q : log(where(zero, 1, q))
   const terms = mul(p, where(zero, 0, sub(logP, logQ)))
-  return reduceLoss('klDivergence', sum(terms, { axis: -1 }), options)
+  return reduceLoss(fn, sum(terms, { axis: -1 }), reduce)
 }

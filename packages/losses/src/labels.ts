@@ -1,14 +1,16 @@
 import { Var, oneHot, toVar, type Input } from '@gd/autograd'
+import { readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
 import { Tensor, fmt } from '@gd/tensor'
+import { classSpec, input, shaped } from './internal/checks.js'
 import { checkPair } from './reduction.js'
 
 /** Options shared by the losses over a class axis. */
 export interface ClassOptions {
   /** Non-negative weight per class, a tensor of shape [C]; sample i is weighted by w[yᵢ]. */
-  classWeights?: Tensor
+  classWeights?: Tensor | undefined
   /** An integer label whose samples are skipped (weight 0), as PyTorch's `ignore_index`. Only with int32 labels. */
-  ignoreIndex?: number
+  ignoreIndex?: number | undefined
 }
 
 /** Targets over a class axis, as {@link classTargets} reads them. */
@@ -28,8 +30,9 @@ export interface ClassTargets {
  * (the same number for a one-hot row); ignored labels get weight 0 and a one-hot row of class 0,
  * which the weight then cancels.
  *
- * @throws Error for shapes that do not fit, a label out of range, bad class weights, or an
- *   ignore index with float targets.
+ * @throws Error for shapes that do not fit, a label out of range, bad class weights, an
+ *   ignore index with float targets, or an unknown option (`options` holds only `classWeights` and
+ *   `ignoreIndex`).
  * @example
  * ```ts
  * import { classTargets } from '@gd/losses'
@@ -39,11 +42,15 @@ export interface ClassTargets {
  * ```
  */
 export function classTargets(fn: string, predictions: Var | Tensor, targets: Input, options: ClassOptions = {}): ClassTargets {
+  string('classTargets', 'fn', fn)
+  shaped(fn, 'predictions', predictions)
+  input(fn, 'targets', targets)
+  const { classWeights: given, ignoreIndex: ignore } = readOptions(fn, options, classSpec)
   const shape = predictions.shape
   if (shape.length === 0) throw new Error(`${fn}: predictions need a class axis, got shape []`)
   const classes = shape[shape.length - 1]!
   const dtype = predictions.dtype
-  const classWeights = options.classWeights === undefined ? undefined : checkClassWeights(fn, options.classWeights, classes)
+  const classWeights = given === undefined ? undefined : checkClassWeights(fn, given, classes)
   const t = toVar(fn, targets, dtype)
   if (t.dtype === 'int32') {
     if (t.tracked) throw new Error(`${fn}: int32 labels cannot be traced`)
@@ -51,8 +58,6 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
     if (!T.sameShape(t.shape, batch)) {
       throw new Error(`${fn}: labels ${fmt(t.shape)} must have the predictions' shape without the class axis ${fmt(batch)}`)
     }
-    const ignore = options.ignoreIndex
-    if (ignore !== undefined && !Number.isInteger(ignore)) throw new Error(`${fn}: ignoreIndex must be an integer, got ${ignore}`)
     const raw = t.value.data
     const safe = new Int32Array(raw.length)
     const keep = new Float64Array(raw.length)
@@ -70,7 +75,7 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
       weights: weighted ? new Tensor(keep, batch, 'float64') : undefined,
     }
   }
-  if (options.ignoreIndex !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
+  if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
   if (!T.isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
   checkPair(fn, predictions, t)
   let weights: Tensor | undefined
@@ -94,12 +99,12 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
  * ```
  */
 export function requireLabels(fn: string, targets: Input): void {
+  string('requireLabels', 'fn', fn)
   const dtype = targets instanceof Var || targets instanceof Tensor ? targets.dtype : typeof targets
   if (dtype !== 'int32') throw new Error(`${fn}: targets must be int32 labels, got ${dtype}`)
 }
 
-function checkClassWeights(fn: string, w: unknown, classes: number): number[] {
-  if (!(w instanceof Tensor)) throw new Error(`${fn}: classWeights must be a Tensor, got ${typeof w}`)
+function checkClassWeights(fn: string, w: Tensor, classes: number): number[] {
   if (w.rank !== 1 || w.shape[0] !== classes) {
     throw new Error(`${fn}: classWeights must have shape [${classes}], got ${fmt(w.shape)}`)
   }

@@ -1,6 +1,7 @@
 import { add, softplus, sub, mul, type Input, type Var } from '@gd/autograd'
-import { checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { readOptions } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /**
  * The log-cosh loss, ℓ = log cosh(ŷ − y): about ½d² for small errors and |d| − log 2 for large
@@ -20,8 +21,8 @@ import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction
  * ```
  */
 export function logCosh(predictions: Input, targets: Input, options: LossOptions = {}): Var {
-  checkOptions('logCosh', options, lossOptionNames)
+  const reduce = readOptions('logCosh', options, lossSpec)
   const [p, t] = pair('logCosh', predictions, targets)
   const d = sub(p, t)
-  return reduceLoss('logCosh', sub(add(d, softplus(mul(d, -2))), Math.LN2), options)
+  return reduceLoss('logCosh', sub(add(d, softplus(mul(d, -2))), Math.LN2), reduce)
 }

@@ -1,6 +1,7 @@
 import { abs, sub, type Input, type Var } from '@gd/autograd'
-import { checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { readOptions } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /**
  * Mean absolute error, ℓᵢ = |ŷᵢ − yᵢ|, elementwise: the cost for learning a conditional median,
@@ -16,9 +17,9 @@ import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction
  * ```
  */
 export function mae(predictions: Input, targets: Input, options: LossOptions = {}): Var {
-  checkOptions('mae', options, lossOptionNames)
+  const reduce = readOptions('mae', options, lossSpec)
   const [p, t] = pair('mae', predictions, targets)
-  return reduceLoss('mae', abs(sub(p, t)), options)
+  return reduceLoss('mae', abs(sub(p, t)), reduce)
 }
 
 /**

@@ -29,7 +29,7 @@ describe('mse', () => {
 
   it('names shape mismatches and bad options', () => {
     expect(() => mse(tensor([1, 2]), tensor([[1, 2]]))).toThrow('mse: predictions [2] and targets [1,2] differ in shape')
-    expect(() => mse(tensor([1]), tensor([1]), { reduction: 'avg' as never })).toThrow('mse: reduction must be one of mean, sum, none, got "avg"')
+    expect(() => mse(tensor([1]), tensor([1]), { reduction: 'avg' as never })).toThrow('mse: reduction must be "mean", "sum" or "none", got "avg"')
     expect(() => mse(tensor([1]), tensor([1]), { weight: tensor([1]) } as never)).toThrow('mse: unknown option weight, expected one of reduction, weights')
   })
 })

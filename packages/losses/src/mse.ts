@@ -1,6 +1,7 @@
 import { square, sub, type Input, type Var } from '@gd/autograd'
-import { checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { readOptions } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /**
  * Mean squared error, ℓᵢ = (ŷᵢ − yᵢ)², elementwise (so `'none'` keeps the predictions' shape).
@@ -17,7 +18,7 @@ import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction
  * ```
  */
 export function mse(predictions: Input, targets: Input, options: LossOptions = {}): Var {
-  checkOptions('mse', options, lossOptionNames)
+  const reduce = readOptions('mse', options, lossSpec)
   const [p, t] = pair('mse', predictions, targets)
-  return reduceLoss('mse', square(sub(p, t)), options)
+  return reduceLoss('mse', square(sub(p, t)), reduce)
 }

@@ -30,6 +30,6 @@ describe('multiclassHinge', () => {
 
   it('takes only int32 labels and a positive margin', () => {
     expect(() => multiclassHinge(tensor([[0, 1]]), tensor([[0, 1]]))).toThrow('multiclassHinge: targets must be int32 labels, got float32')
-    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([0], { dtype: 'int32' }), { margin: 0 })).toThrow('multiclassHinge: margin must be > 0, got 0')
+    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([0], { dtype: 'int32' }), { margin: 0 })).toThrow('multiclassHinge: margin must be a positive finite number, got 0')
   })
 })

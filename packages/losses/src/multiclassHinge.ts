@@ -1,8 +1,9 @@
 import { add, div, mul, relu, sub, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { classSpec, floatInput, lossSpec } from './internal/checks.js'
 import { classTargets, requireLabels, type ClassOptions } from './labels.js'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, reduceLoss, type LossOptions } from './reduction.js'
+import { reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link multiclassHinge}. */
 export interface MulticlassHingeOptions extends LossOptions, ClassOptions {
@@ -30,13 +31,16 @@ export interface MulticlassHingeOptions extends LossOptions, ClassOptions {
  */
 export function multiclassHinge(scores: Input, labels: Input, options: MulticlassHingeOptions = {}): Var {
   const fn = 'multiclassHinge'
-  checkOptions(fn, options, [...lossOptionNames, 'margin', 'classWeights', 'ignoreIndex'])
-  const margin = checkNumber(fn, 'margin', options.margin ?? 1, (x) => x > 0, '> 0')
+  const { margin, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    ...classSpec,
+    margin: withDefault(positive, 1),
+  } satisfies Spec<MulticlassHingeOptions>)
+  const s = toVar(fn, floatInput(fn, 'scores', scores))
   requireLabels(fn, labels)
-  const s = toVar(fn, scores)
-  const { probabilities: oneHot, weights } = classTargets(fn, s, labels, options)
+  const { probabilities: oneHot, weights } = classTargets(fn, s, labels, { classWeights, ignoreIndex })
   const trueScore = sum(mul(s, oneHot), { axis: -1, keepdims: true })
   const terms = where(T.equal(oneHot.value, 1), 0, relu(add(sub(s, trueScore), margin)))
   const classes = s.shape[s.rank - 1]!
-  return reduceLoss(fn, div(sum(terms, { axis: -1 }), classes), options, weights)
+  return reduceLoss(fn, div(sum(terms, { axis: -1 }), classes), reduce, weights)
 }

@@ -1,7 +1,8 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
+import { readOptions, type Spec } from '@gd/check'
+import { classSpec, floatInput, lossSpec } from './internal/checks.js'
 import { classTargets, requireLabels, type ClassOptions } from './labels.js'
-import { checkOptions } from './options.js'
-import { lossOptionNames, reduceLoss, type LossOptions } from './reduction.js'
+import { reduceLoss, type LossOptions } from './reduction.js'
 import { crossEntropy } from './softmaxCrossEntropy.js'
 
 /** Options of {@link nll}. */
@@ -24,9 +25,9 @@ export interface NllOptions extends LossOptions, ClassOptions {}
  * ```
  */
 export function nll(logProbabilities: Input, labels: Input, options: NllOptions = {}): Var {
-  checkOptions('nll', options, [...lossOptionNames, 'classWeights', 'ignoreIndex'])
+  const { classWeights, ignoreIndex, ...reduce } = readOptions('nll', options, { ...lossSpec, ...classSpec } satisfies Spec<NllOptions>)
+  const logP = toVar('nll', floatInput('nll', 'logProbabilities', logProbabilities))
   requireLabels('nll', labels)
-  const logP = toVar('nll', logProbabilities)
-  const { probabilities, weights } = classTargets('nll', logP, labels, options)
-  return reduceLoss('nll', crossEntropy(probabilities, logP), options, weights)
+  const { probabilities, weights } = classTargets('nll', logP, labels, { classWeights, ignoreIndex })
+  return reduceLoss('nll', crossEntropy(probabilities, logP), reduce, weights)
 }

@@ -1,25 +1,29 @@
 /**
- * Eager checks of a loss's options: unknown keys and out-of-range numbers are errors that name the
- * loss, the option and the value, in the same form as @gd/optimizers.
+ * The option checks @gd/losses exported before every loss read its options with @gd/check's
+ * `readOptions`. They stay, as thin wrappers over the same toolkit, for code that calls them.
  * @module
  */
-import { unknownOption } from '@gd/check'
+import { boolean, fail, isPlainObject, string, unknownOption } from '@gd/check'
 
 /**
- * Throws unless `options` is a plain object whose keys are all in `known`.
+ * Throws unless `options` is `undefined`, `null` or a plain object whose keys are all in `known`.
  *
- * @throws Error `<fn>: unknown option <key>, expected one of <known>`.
+ * @deprecated Read options with a spec instead, as every loss does: each key is then checked and
+ *   defaulted in one place.
+ * @throws Error `<fn>: unknown option <key>, expected one of <known>; did you mean <closest>?` or
+ *   `<fn>: options must be a plain object, got <value>`.
  * @example
  * ```ts
  * import { checkOptions } from '@gd/losses'
  * checkOptions('huber', { delta: 2 }, ['delta', 'reduction', 'weights']) // ok
- * checkOptions('huber', { dleta: 2 }, ['delta']) // throws "huber: unknown option dleta, expected one of delta"
+ * checkOptions('huber', { dleta: 2 }, ['delta']) // throws "huber: unknown option dleta, expected one of delta; did you mean delta?"
  * ```
  */
 export function checkOptions(fn: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`${fn}: options must be an object, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`)
-  }
+  string('checkOptions', 'fn', fn)
+  if (!Array.isArray(known) || !known.every((k) => typeof k === 'string')) fail('checkOptions', 'known', 'an array of strings', known)
+  if (options === undefined || options === null) return
+  if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw unknownOption(fn, key, known)
   }
@@ -29,6 +33,7 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
  * Returns `value`, or throws unless it is a finite number accepted by `valid`, whose range
  * `expected` describes.
  *
+ * @deprecated Use a check from a spec (`positive`, `within({ min: 0 })`, …) read by `readOptions`.
  * @throws Error `<fn>: <name> must be <expected>, got <value>`.
  * @example
  * ```ts
@@ -38,16 +43,19 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
  * ```
  */
 export function checkNumber(fn: string, name: string, value: unknown, valid: (x: number) => boolean, expected: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) {
-    throw new Error(`${fn}: ${name} must be ${expected}, got ${typeof value === 'number' ? value : JSON.stringify(value) ?? String(value)}`)
-  }
+  string('checkNumber', 'fn', fn)
+  string('checkNumber', 'name', name)
+  if (typeof valid !== 'function') fail('checkNumber', 'valid', 'a function', valid)
+  string('checkNumber', 'expected', expected)
+  if (typeof value !== 'number' || !Number.isFinite(value) || !valid(value)) fail(fn, name, expected, value)
   return value
 }
 
 /**
  * Returns `value`, or throws unless it is a boolean.
  *
- * @throws Error `<fn>: <name> must be true or false, got <value>`.
+ * @deprecated Use `boolean` from a spec read by `readOptions`.
+ * @throws Error `<fn>: <name> must be a boolean, got <value>`.
  * @example
  * ```ts
  * import { checkBoolean } from '@gd/losses'
@@ -55,6 +63,5 @@ export function checkNumber(fn: string, name: string, value: unknown, valid: (x:
  * ```
  */
 export function checkBoolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new Error(`${fn}: ${name} must be true or false, got ${JSON.stringify(value) ?? String(value)}`)
-  return value
+  return boolean(string('checkBoolean', 'fn', fn), string('checkBoolean', 'name', name), value)
 }

@@ -1,6 +1,6 @@
 import { abs, add, mul, square, sum, toVar, Var } from '@gd/autograd'
 import { Tensor, mapStructure } from '@gd/tensor'
-import { checkNumber, checkOptions } from './options.js'
+import { nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
 
 /** A parameter tree as a penalty sees it: tensors or traced values nested in objects and arrays. */
 export type ParameterTree = Var | Tensor | readonly ParameterTree[] | { readonly [key: string]: ParameterTree }
@@ -18,6 +18,8 @@ export interface ElasticNetOptions {
   /** The L2 coefficient λ₂ ≥ 0 (default 0). */
   l2?: number
 }
+
+const penaltySpec = { scale: /* @__PURE__ */ withDefault(nonNegative, 1) } satisfies Spec<PenaltyOptions>
 
 const isLeaf = (x: unknown): x is Var | Tensor => x instanceof Var || x instanceof Tensor
 
@@ -48,8 +50,7 @@ function total(fn: string, params: ParameterTree, term: (x: Var) => Var): Var {
  * ```
  */
 export function l1Penalty(params: ParameterTree, options: PenaltyOptions = {}): Var {
-  checkOptions('l1Penalty', options, ['scale'])
-  const scale = checkNumber('l1Penalty', 'scale', options.scale ?? 1, (x) => x >= 0, '>= 0')
+  const { scale } = readOptions('l1Penalty', options, penaltySpec)
   return mul(total('l1Penalty', params, abs), scale)
 }
 
@@ -76,8 +77,7 @@ export function l1Penalty(params: ParameterTree, options: PenaltyOptions = {}): 
  * ```
  */
 export function l2Penalty(params: ParameterTree, options: PenaltyOptions = {}): Var {
-  checkOptions('l2Penalty', options, ['scale'])
-  const scale = checkNumber('l2Penalty', 'scale', options.scale ?? 1, (x) => x >= 0, '>= 0')
+  const { scale } = readOptions('l2Penalty', options, penaltySpec)
   return mul(total('l2Penalty', params, square), scale / 2)
 }
 
@@ -95,8 +95,9 @@ export function l2Penalty(params: ParameterTree, options: PenaltyOptions = {}): 
  * ```
  */
 export function elasticNet(params: ParameterTree, options: ElasticNetOptions = {}): Var {
-  checkOptions('elasticNet', options, ['l1', 'l2'])
-  const l1 = checkNumber('elasticNet', 'l1', options.l1 ?? 0, (x) => x >= 0, '>= 0')
-  const l2 = checkNumber('elasticNet', 'l2', options.l2 ?? 0, (x) => x >= 0, '>= 0')
+  const { l1, l2 } = readOptions('elasticNet', options, {
+    l1: withDefault(nonNegative, 0),
+    l2: withDefault(nonNegative, 0),
+  } satisfies Spec<ElasticNetOptions>)
   return add(mul(total('elasticNet', params, abs), l1), mul(total('elasticNet', params, square), l2 / 2))
 }

@@ -30,7 +30,7 @@ describe('poissonNll', () => {
   })
 
   it('rejects bad options', () => {
-    expect(() => poissonNll(tensor([1]), tensor([1]), { logInput: 'yes' as never })).toThrow('poissonNll: logInput must be true or false, got "yes"')
-    expect(() => poissonNll(tensor([1]), tensor([1]), { eps: -1 })).toThrow('poissonNll: eps must be >= 0, got -1')
+    expect(() => poissonNll(tensor([1]), tensor([1]), { logInput: 'yes' as never })).toThrow('poissonNll: logInput must be a boolean, got "yes"')
+    expect(() => poissonNll(tensor([1]), tensor([1]), { eps: -1 })).toThrow('poissonNll: eps must be a non-negative finite number, got -1')
   })
 })

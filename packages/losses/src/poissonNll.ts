@@ -1,7 +1,8 @@
 import { add, exp, log, mul, sub, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { checkBoolean, checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { boolean, nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
+import { atLeastZero, everyValue, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link poissonNll}. */
 export interface PoissonNllOptions extends LossOptions {
@@ -23,7 +24,8 @@ export interface PoissonNllOptions extends LossOptions {
  * With `full`, adds Stirling's approximation of log(y!), y·log y − y + ½log(2πy), where y > 1
  * (0 elsewhere). The log-input form is the stable one: no log of a rate that may reach 0.
  *
- * @throws Error when the shapes differ, or for bad options.
+ * @throws Error when the shapes differ, a target (a count) is negative, a rate is negative
+ *   (with `logInput: false`), or for bad options.
  * @example
  * ```ts
  * import { poissonNll } from '@gd/losses'
@@ -35,11 +37,17 @@ export interface PoissonNllOptions extends LossOptions {
  * ```
  */
 export function poissonNll(predictions: Input, targets: Input, options: PoissonNllOptions = {}): Var {
-  checkOptions('poissonNll', options, [...lossOptionNames, 'logInput', 'full', 'eps'])
-  const logInput = checkBoolean('poissonNll', 'logInput', options.logInput ?? true)
-  const full = checkBoolean('poissonNll', 'full', options.full ?? false)
-  const eps = checkNumber('poissonNll', 'eps', options.eps ?? 1e-8, (x) => x >= 0, '>= 0')
-  const [p, y] = pair('poissonNll', predictions, targets)
+  const fn = 'poissonNll'
+  const { logInput, full, eps, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    logInput: withDefault(boolean, true),
+    full: withDefault(boolean, false),
+    eps: withDefault(nonNegative, 1e-8),
+  } satisfies Spec<PoissonNllOptions>)
+  const [p, y] = pair(fn, predictions, targets)
+  // counts are ≥ 0, and so are rates (a log-rate may be anything)
+  everyValue(fn, 'targets', y, atLeastZero, '>= 0')
+  if (!logInput) everyValue(fn, 'predictions', p, atLeastZero, '>= 0 (rates, as logInput is false)')
   let perSample = logInput ? sub(exp(p), mul(y, p)) : sub(p, mul(y, log(add(p, eps))))
   if (full) {
     // Stirling's term is a constant of the targets; where y ≤ 1 it is 0 (log(y!) is 0 at 0 and 1).
@@ -48,5 +56,5 @@ export function poissonNll(predictions: Input, targets: Input, options: PoissonN
     const stirling = T.add(T.sub(T.mul(safe, T.log(safe)), safe), T.mul(T.log(T.mul(safe, 2 * Math.PI)), 0.5))
     perSample = add(perSample, T.where(big, stirling, 0))
   }
-  return reduceLoss('poissonNll', perSample, options)
+  return reduceLoss(fn, perSample, reduce)
 }

@@ -74,13 +74,20 @@ describe('checkReduction, checkPair, reduceLoss', () => {
   })
 
   it('names the loss and the problem', () => {
-    expect(() => checkReduction('mse', 'avg')).toThrow('mse: reduction must be one of mean, sum, none, got "avg"')
+    expect(() => checkReduction('mse', 'avg')).toThrow('mse: reduction must be "mean", "sum" or "none", got "avg"')
+    expect(() => checkReduction(3 as never, 'sum')).toThrow('checkReduction: loss must be a string, got 3')
     expect(() => checkPair('mse', tensor([1]), tensor([1, 2]))).toThrow('mse: predictions [1] and targets [2] differ in shape')
     const x = tensor([[1, 2], [3, 4]])
     expect(() => L.mse(x, x, { weights: tensor([1, 2, 3]) })).toThrow('mse: weights [3] must match the leading axes of the per-sample loss [2,2]')
     expect(() => L.mse(x, x, { weights: tensor([1, -2]) })).toThrow('mse: weights must be finite and >= 0, got -2')
     expect(() => L.mse(x, x, { weights: tensor([1, Number.NaN]) })).toThrow('mse: weights must be finite and >= 0, got NaN')
-    expect(() => L.mse(x, x, { weights: [1, 2] as never })).toThrow('mse: weights must be a Tensor, got object')
-    expect(() => L.mse(x, x, null as never)).toThrow('mse: options must be an object, got null')
+    expect(() => L.mse(x, x, { weights: [1, 2] as never })).toThrow('mse: weights must be a Tensor, got [1,2]')
+    expect(() => L.mse(x, x, { wieghts: x } as never)).toThrow('mse: unknown option wieghts, expected one of reduction, weights; did you mean weights?')
+    expect(() => L.mse(x, x, 5 as never)).toThrow('mse: options must be a plain object, got 5')
+    // undefined and null both mean no options
+    expect(L.mse(x, tensor([[1, 2], [3, 6]]), null as never).item()).toBe(1) // (0 + 0 + 0 + 4) / 4
+    expect(() => reduceLoss('mine', x, {}, [1] as never)).toThrow('mine: extra must be a Tensor, got [1]')
+    expect(() => reduceLoss('mine', 'x' as never)).toThrow('mine: perSample must be a Tensor, a Var or a number, got "x"')
+    expect(() => checkPair('mse', 3 as never, x)).toThrow('mse: predictions must be a Tensor or a Var, got 3')
   })
 })

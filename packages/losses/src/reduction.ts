@@ -1,6 +1,8 @@
-import { div, mean, mul, sum, toVar, Var, type Input } from '@gd/autograd'
+import { div, mean, mul, sum, toVar, type Input, type Var } from '@gd/autograd'
+import { fail, readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
 import { Tensor, fmt, type Shape } from '@gd/tensor'
+import { floatInput, input, lossSpec, shaped } from './internal/checks.js'
 
 /**
  * How a loss turns per-sample values into its result: their `'mean'` (the default everywhere),
@@ -49,17 +51,19 @@ export const reductions: readonly Reduction[] = ['mean', 'sum', 'none']
  */
 export interface LossOptions {
   /** `'mean'` (default), `'sum'` or `'none'`. */
-  reduction?: Reduction
+  reduction?: Reduction | undefined
   /**
    * Non-negative per-sample weights, a constant tensor whose shape is a leading part of the
    * unreduced loss's shape (`[]`, `[N]`, …, or the whole shape); it is broadcast over the
    * remaining trailing axes, so `[N]` weights each row of an `[N, D]` mse.
    */
-  weights?: Tensor
+  weights?: Tensor | undefined
 }
 
 /**
  * The option names of {@link LossOptions}, for `checkOptions` in a loss that adds its own.
+ * @deprecated The losses read their options with @gd/check's `readOptions`; this list stays for
+ * code that calls `checkOptions`.
  *
  * @example
  * ```ts
@@ -76,14 +80,11 @@ export const lossOptionNames: readonly string[] = ['reduction', 'weights']
  * ```ts
  * import { checkReduction } from '@gd/losses'
  * checkReduction('mse', 'sum') // 'sum'
- * checkReduction('mse', 'avg' as never) // throws "mse: reduction must be one of mean, sum, none, got \"avg\""
+ * checkReduction('mse', 'avg' as never) // throws 'mse: reduction must be "mean", "sum" or "none", got "avg"'
  * ```
  */
 export function checkReduction(loss: string, reduction: unknown): Reduction {
-  if (!reductions.includes(reduction as Reduction)) {
-    throw new Error(`${loss}: reduction must be one of ${reductions.join(', ')}, got ${JSON.stringify(reduction)}`)
-  }
-  return reduction as Reduction
+  return lossSpec.reduction(string('checkReduction', 'loss', loss), 'reduction', reduction)
 }
 
 /**
@@ -97,15 +98,22 @@ export function checkReduction(loss: string, reduction: unknown): Reduction {
  * ```
  */
 export function checkPair(loss: string, predictions: { shape: Shape }, targets: { shape: Shape }): void {
+  string('checkPair', 'loss', loss)
+  shaped(loss, 'predictions', predictions)
+  shaped(loss, 'targets', targets)
   if (!T.sameShape(predictions.shape, targets.shape)) {
     throw new Error(`${loss}: predictions ${fmt(predictions.shape)} and targets ${fmt(targets.shape)} differ in shape`)
   }
 }
 
 /**
- * Wraps a loss's two inputs as traced values and checks their shapes match.
+ * Wraps a loss's two inputs as traced values and checks them: each a Tensor, a Var or a number,
+ * the predictions float32 or float64 (targets of another dtype take the predictions' dtype in the
+ * ops), and one shape for both.
  *
- * @throws Error `<fn>: predictions [..] and targets [..] differ in shape`.
+ * @throws Error `<fn>: predictions must be a Tensor, a Var or a number, got …`,
+ *   `<fn>: predictions' dtype must be float32 or float64, got "int32"` or
+ *   `<fn>: predictions [..] and targets [..] differ in shape`.
  * @example
  * ```ts
  * import { pair } from '@gd/losses'
@@ -115,6 +123,9 @@ export function checkPair(loss: string, predictions: { shape: Shape }, targets: 
  * ```
  */
 export function pair(loss: string, predictions: Input, targets: Input): [Var, Var] {
+  string('pair', 'loss', loss)
+  floatInput(loss, 'predictions', predictions)
+  input(loss, 'targets', targets)
   const p = toVar(loss, predictions)
   const t = toVar(loss, targets, p.dtype)
   checkPair(loss, p, t)
@@ -122,10 +133,7 @@ export function pair(loss: string, predictions: Input, targets: Input): [Var, Va
 }
 
 /** Checks user weights against the unreduced loss's shape and returns them broadcast-ready. */
-function checkWeights(loss: string, weights: unknown, shape: Shape, dtype: T.DType): Tensor {
-  if (!(weights instanceof Tensor)) {
-    throw new Error(`${loss}: weights must be a Tensor, got ${weights instanceof Var ? 'a traced Var' : typeof weights}`)
-  }
+function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DType): Tensor {
   const w = weights.shape
   if (w.length > shape.length || w.some((d, i) => d !== shape[i])) {
     throw new Error(`${loss}: weights ${fmt(w)} must match the leading axes of the per-sample loss ${fmt(shape)}`)
@@ -142,7 +150,8 @@ function checkWeights(loss: string, weights: unknown, shape: Shape, dtype: T.DTy
  * weighted-mean semantics of {@link LossOptions}. `extra` (same shape as `perSample`) multiplies
  * the user's weights; losses use it for class weights and ignored labels.
  *
- * @throws Error for an unknown reduction, or weights of the wrong shape, negative or not finite.
+ * @throws Error for an unknown or misspelt option, an unknown reduction, or weights that are not a
+ *   Tensor, of the wrong shape, negative or not finite.
  * @example
  * ```ts
  * import { reduceLoss } from '@gd/losses'
@@ -151,9 +160,12 @@ function checkWeights(loss: string, weights: unknown, shape: Shape, dtype: T.DTy
  * ```
  */
 export function reduceLoss(loss: string, perSample: Input, options: LossOptions = {}, extra?: Tensor): Var {
-  const reduction = checkReduction(loss, options.reduction ?? 'mean')
+  string('reduceLoss', 'loss', loss)
+  input(loss, 'perSample', perSample)
+  const { reduction, weights } = readOptions(loss, options, lossSpec)
+  if (extra !== undefined && !(extra instanceof Tensor)) fail(loss, 'extra', 'a Tensor', extra)
   const values = toVar(loss, perSample)
-  let w: Tensor | undefined = options.weights === undefined ? undefined : checkWeights(loss, options.weights, values.shape, values.dtype)
+  let w: Tensor | undefined = weights === undefined ? undefined : checkWeights(loss, weights, values.shape, values.dtype)
   if (extra !== undefined) {
     const e = T.cast(extra, values.dtype)
     w = w === undefined ? e : T.mul(w, e)

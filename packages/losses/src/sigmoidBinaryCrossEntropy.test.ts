@@ -30,7 +30,7 @@ describe('sigmoidBinaryCrossEntropy', () => {
 
   it('rejects a positive weight that is not > 0', () => {
     expect(() => sigmoidBinaryCrossEntropy(tensor([0]), tensor([1]), { positiveWeight: 0 })).toThrow(
-      'sigmoidBinaryCrossEntropy: positiveWeight must be > 0, got 0',
+      'sigmoidBinaryCrossEntropy: positiveWeight must be a positive finite number, got 0',
     )
   })
 })

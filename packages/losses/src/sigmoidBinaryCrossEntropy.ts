@@ -1,6 +1,7 @@
 import { add, mul, softplus, sub, type Input, type Var } from '@gd/autograd'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { everyValue, inUnit, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link sigmoidBinaryCrossEntropy}. */
 export interface SigmoidBinaryCrossEntropyOptions extends LossOptions {
@@ -18,7 +19,7 @@ export interface SigmoidBinaryCrossEntropyOptions extends LossOptions {
  * any finite z, with gradient σ(z) − y. With a positive weight k:
  * ℓ = k·y·softplus(−z) + (1 − y)·softplus(z).
  *
- * @throws Error when the shapes differ, or for bad options.
+ * @throws Error when the shapes differ, a target lies outside [0, 1], or for bad options.
  * @example
  * ```ts
  * import { sigmoidBinaryCrossEntropy } from '@gd/losses'
@@ -31,9 +32,12 @@ export interface SigmoidBinaryCrossEntropyOptions extends LossOptions {
  */
 export function sigmoidBinaryCrossEntropy(logits: Input, targets: Input, options: SigmoidBinaryCrossEntropyOptions = {}): Var {
   const fn = 'sigmoidBinaryCrossEntropy'
-  checkOptions(fn, options, [...lossOptionNames, 'positiveWeight'])
-  const k = checkNumber(fn, 'positiveWeight', options.positiveWeight ?? 1, (x) => x > 0, '> 0')
+  const { positiveWeight: k, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    positiveWeight: withDefault(positive, 1),
+  } satisfies Spec<SigmoidBinaryCrossEntropyOptions>)
   const [z, y] = pair(fn, logits, targets)
+  everyValue(fn, 'targets', y, inUnit, 'in [0, 1]')
   const perSample = k === 1 ? sub(softplus(z), mul(y, z)) : add(mul(mul(y, k), softplus(mul(z, -1))), mul(sub(1, y), softplus(z)))
-  return reduceLoss(fn, perSample, options)
+  return reduceLoss(fn, perSample, reduce)
 }

@@ -41,7 +41,7 @@ describe('sigmoidFocal', () => {
 
   it('rejects targets outside [0, 1] and bad gamma and alpha', () => {
     expect(() => sigmoidFocal(tensor([0]), tensor([2]))).toThrow('sigmoidFocal: targets must be in [0, 1], got 2')
-    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { gamma: -1 })).toThrow('sigmoidFocal: gamma must be >= 0, got -1')
+    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { gamma: -1 })).toThrow('sigmoidFocal: gamma must be a non-negative finite number, got -1')
     expect(() => sigmoidFocal(tensor([0]), tensor([1]), { alpha: 1.5 })).toThrow('sigmoidFocal: alpha must be in [0, 1], got 1.5')
   })
 })

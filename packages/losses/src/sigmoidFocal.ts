@@ -1,7 +1,8 @@
 import { add, exp, logSumExp, mul, softplus, stack, stopGradient, sub, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { nonNegative, optional, readOptions, within, withDefault, type Spec } from '@gd/check'
+import { everyValue, inUnit, lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link sigmoidFocal}. */
 export interface SigmoidFocalOptions extends LossOptions {
@@ -35,13 +36,13 @@ export interface SigmoidFocalOptions extends LossOptions {
  */
 export function sigmoidFocal(logits: Input, targets: Input, options: SigmoidFocalOptions = {}): Var {
   const fn = 'sigmoidFocal'
-  checkOptions(fn, options, [...lossOptionNames, 'gamma', 'alpha'])
-  const gamma = checkNumber(fn, 'gamma', options.gamma ?? 2, (x) => x >= 0, '>= 0')
-  const alpha = options.alpha === undefined ? undefined : checkNumber(fn, 'alpha', options.alpha, (x) => x >= 0 && x <= 1, 'in [0, 1]')
+  const { gamma, alpha, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    gamma: withDefault(nonNegative, 2),
+    alpha: optional(within({ min: 0, max: 1 })),
+  } satisfies Spec<SigmoidFocalOptions>)
   const [z, target] = pair(fn, logits, targets)
-  for (const v of target.value.data) {
-    if (!(v >= 0 && v <= 1)) throw new Error(`${fn}: targets must be in [0, 1], got ${v}`)
-  }
+  everyValue(fn, 'targets', target, inUnit, 'in [0, 1]')
   const y = stopGradient(target)
   const ce = sub(softplus(z), mul(y, z))
   let perSample = ce
@@ -53,6 +54,6 @@ export function sigmoidFocal(logits: Input, targets: Input, options: SigmoidFoca
     perSample = mul(exp(mul(logSumExp(terms, { axis: -1 }), gamma)), ce)
   }
   if (alpha !== undefined) perSample = mul(perSample, add(mul(y, 2 * alpha - 1), 1 - alpha))
-  return reduceLoss(fn, perSample, options)
+  return reduceLoss(fn, perSample, reduce)
 }
 

@@ -28,6 +28,6 @@ describe('smoothL1', () => {
   })
 
   it('rejects a negative beta', () => {
-    expect(() => smoothL1(tensor([1]), tensor([1]), { beta: -1 })).toThrow('smoothL1: beta must be >= 0, got -1')
+    expect(() => smoothL1(tensor([1]), tensor([1]), { beta: -1 })).toThrow('smoothL1: beta must be a non-negative finite number, got -1')
   })
 })

@@ -1,6 +1,7 @@
 import { abs, add, clip, div, mul, square, sub, type Input, type Var } from '@gd/autograd'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, pair, reduceLoss, type LossOptions } from './reduction.js'
+import { nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
+import { lossSpec } from './internal/checks.js'
+import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link smoothL1}. */
 export interface SmoothL1Options extends LossOptions {
@@ -17,7 +18,7 @@ export interface SmoothL1Options extends LossOptions {
  * It equals {@link huber} with δ = β divided by β: the linear part has slope 1 whatever β is.
  * β = 0 gives the plain absolute error.
  *
- * @throws Error `smoothL1: beta must be >= 0, got …`, a shape mismatch, or bad options.
+ * @throws Error `smoothL1: beta must be a non-negative finite number, got …`, a shape mismatch, or bad options.
  * @example
  * ```ts
  * import { smoothL1 } from '@gd/losses'
@@ -27,12 +28,14 @@ export interface SmoothL1Options extends LossOptions {
  * ```
  */
 export function smoothL1(predictions: Input, targets: Input, options: SmoothL1Options = {}): Var {
-  checkOptions('smoothL1', options, [...lossOptionNames, 'beta'])
-  const beta = checkNumber('smoothL1', 'beta', options.beta ?? 1, (x) => x >= 0, '>= 0')
+  const { beta, ...reduce } = readOptions('smoothL1', options, {
+    ...lossSpec,
+    beta: withDefault(nonNegative, 1),
+  } satisfies Spec<SmoothL1Options>)
   const [p, t] = pair('smoothL1', predictions, targets)
   const d = sub(p, t)
-  if (beta === 0) return reduceLoss('smoothL1', abs(d), options)
+  if (beta === 0) return reduceLoss('smoothL1', abs(d), reduce)
   // ½c²/β + (|d| − |c|) with c = d clipped to [−β, β]: both branches at once, no kink inside.
   const c = clip(d, -beta, beta)
-  return reduceLoss('smoothL1', add(div(mul(square(c), 0.5), beta), sub(abs(d), abs(c))), options)
+  return reduceLoss('smoothL1', add(div(mul(square(c), 0.5), beta), sub(abs(d), abs(c))), reduce)
 }

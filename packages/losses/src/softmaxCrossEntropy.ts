@@ -1,8 +1,9 @@
 import { add, logSoftmax, mul, neg, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { readOptions, within, withDefault, type Spec } from '@gd/check'
+import { classSpec, floatInput, lossSpec, traced } from './internal/checks.js'
 import { classTargets, type ClassOptions } from './labels.js'
-import { checkNumber, checkOptions } from './options.js'
-import { lossOptionNames, reduceLoss, type LossOptions } from './reduction.js'
+import { reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
@@ -41,13 +42,16 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
  */
 export function softmaxCrossEntropy(logits: Input, targets: Input, options: SoftmaxCrossEntropyOptions = {}): Var {
   const fn = 'softmaxCrossEntropy'
-  checkOptions(fn, options, [...lossOptionNames, 'labelSmoothing', 'classWeights', 'ignoreIndex'])
-  const eps = checkNumber(fn, 'labelSmoothing', options.labelSmoothing ?? 0, (x) => x >= 0 && x <= 1, 'in [0, 1]')
-  const z = toVar(fn, logits)
-  const { probabilities, weights } = classTargets(fn, z, targets, options)
+  const { labelSmoothing: eps, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, {
+    ...lossSpec,
+    ...classSpec,
+    labelSmoothing: withDefault(within({ min: 0, max: 1 }), 0),
+  } satisfies Spec<SoftmaxCrossEntropyOptions>)
+  const z = toVar(fn, floatInput(fn, 'logits', logits))
+  const { probabilities, weights } = classTargets(fn, z, targets, { classWeights, ignoreIndex })
   const classes = z.shape[z.rank - 1]!
   const q = eps === 0 ? probabilities : add(mul(probabilities, 1 - eps), eps / classes)
-  return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), options, weights)
+  return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), reduce, weights)
 }
 
 /**
@@ -64,6 +68,8 @@ export function softmaxCrossEntropy(logits: Input, targets: Input, options: Soft
  * ```
  */
 export function crossEntropy(q: Var, logP: Var): Var {
+  traced('crossEntropy', 'q', q)
+  traced('crossEntropy', 'logP', logP)
   const zero = T.equal(q.value, 0)
   return neg(sum(mul(q, where(zero, 0, logP)), { axis: -1 }))
 }
