@@ -157,14 +157,16 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
     if (row.keep && i in row.keep) return
     const isOptions = optionPositions.has(i)
     for (const b of badFor(value)) {
-      const harmless = b.label === 'undefined' || b.label === 'null' || b.label === '{}'
+      const made = b.make()
+      // undefined, null and {} mean no options; a number is some exports' shorthand (constant(0.1))
+      const harmless = made === undefined || made === null || typeof made === 'number' || b.label === '{}'
       out.push({
         label: `arg ${i} = ${b.label}`,
         apply: (args) => {
           args[i] = b.make()
         },
         mustThrow: isOptions && !harmless,
-        nanIsSilent: typeof b.make() !== 'number',
+        nanIsSilent: typeof made !== 'number',
       })
     }
     if (!isOptions || value === null || typeof value !== 'object') return

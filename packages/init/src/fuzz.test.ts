@@ -1,0 +1,30 @@
+import * as api from '@gd/init'
+import { fuzzSuite, type FuzzCall } from '@gd/testing'
+
+/** A random initializer's row: key, shape and options (dtype first, then its own). */
+const random = (options: Record<string, unknown>, shape = [4, 3]): FuzzCall => ({ args: () => [0, [...shape], { dtype: 'float32', ...options }], options: [2] })
+
+fuzzSuite('@gd/init', api, {
+  calculateGain: { args: () => ['leakyRelu', { negativeSlope: 0.2 }], options: [1] },
+  constant: { args: () => [[2, 3], 0.1, { dtype: 'float64' }], options: [2] },
+  zeros: { args: () => [[3], { dtype: 'float64' }], options: [1] },
+  ones: { args: () => [[2], { dtype: 'float64' }], options: [1] },
+  dirac: { args: () => [[2, 2, 3, 3], { dtype: 'float32', groups: 1 }], options: [1] },
+  computeFans: { args: () => [[64, 3, 5, 5], 'computeFans'] },
+  heNormal: random({ mode: 'fanOut', nonlinearity: 'leakyRelu', negativeSlope: 0.2 }),
+  heUniform: random({ mode: 'fanIn', nonlinearity: 'relu' }),
+  identity: { args: () => [[2, 3], { dtype: 'float32', gain: 2 }], options: [1] },
+  eye: { args: () => [[2, 2], { dtype: 'float64', gain: 1 }], options: [1] },
+  resolveKey: [{ args: () => ['heNormal', 3] }, { args: () => ['heNormal', [0, 3]] }],
+  initDtype: { args: () => ['heNormal', 'float64'] },
+  lecunNormal: random({}),
+  lecunUniform: random({}),
+  orthogonal: random({ gain: 2 }),
+  uniform: random({ low: -0.1, high: 0.1 }),
+  normal: random({ mean: 0.5, std: 0.02 }),
+  truncatedNormal: random({ mean: 0, std: 0.02, lower: -0.04, upper: 0.04 }),
+  varianceScaling: random({ scale: 2, mode: 'fanIn', distribution: 'normal' }),
+  TRUNCATED_STD: { exempt: 'a number constant' },
+  xavierUniform: random({ gain: 1 }),
+  xavierNormal: random({ gain: api.calculateGain('tanh') }),
+})

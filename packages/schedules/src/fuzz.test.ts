@@ -1,0 +1,52 @@
+import * as api from '@gd/schedules'
+// @gd/schedules does not list @gd/testing (which depends on @gd/tensor); its tests may reach it by its entry.
+import { fuzzSuite, type FuzzCall } from '../../testing/src/index.js'
+
+type Options = Record<string, unknown>
+
+/** A schedule factory's rows: its options spoiled (probing the schedule at step 3), then its step. */
+function schedule(make: (o: any) => (step: number) => number, options: () => Options | number): FuzzCall[] {
+  return [
+    { args: () => [options()], options: typeof options() === 'number' ? [] : [0], then: (s) => s(3) },
+    { label: `${make.name || 'schedule'}(…)(step)`, args: () => [3], call: (step: number) => make(options())(step) },
+  ]
+}
+
+const warmupOptions = () => ({ warmupSteps: 4, schedule: api.cosineDecay({ init: 0.1, decaySteps: 10 }) })
+
+fuzzSuite('@gd/schedules', api, {
+  constant: [...schedule(api.constant, () => ({ value: 0.01 })), ...schedule(api.constant, () => 0.01)],
+  cosineAnnealingWarmRestarts: schedule(api.cosineAnnealingWarmRestarts, () => ({ init: 0.1, period: 10, periodMultiplier: 2 })),
+  sgdr: schedule(api.sgdr, () => ({ init: 0.1, period: 10 })),
+  cosineDecay: schedule(api.cosineDecay, () => ({ init: 0.1, decaySteps: 10, alpha: 0 })),
+  cyclic: schedule(api.cyclic, () => ({ init: 0.001, peak: 0.006, stepSizeUp: 10, mode: 'triangular2' })),
+  exponentialDecay: schedule(api.exponentialDecay, () => ({ init: 0.1, decaySteps: 100, decayRate: 0.5, end: 0.04 })),
+  inverseTimeDecay: schedule(api.inverseTimeDecay, () => ({ init: 0.1, decaySteps: 10, decayRate: 0.5 })),
+  join: schedule(api.join, () => ({ schedules: [api.linear({ init: 0, end: 0.1, transitionSteps: 10 }), api.constant(0.1)], boundaries: [10] })),
+  linear: schedule(api.linear, () => ({ init: 0, end: 0.1, transitionSteps: 100 })),
+  multiStep: schedule(api.multiStep, () => ({ init: 0.1, milestones: [30, 80], gamma: 0.1 })),
+  oneCycle: schedule(api.oneCycle, () => ({ peak: 0.1, totalSteps: 100, pctStart: 0.3 })),
+  oneCycleMomentum: schedule(api.oneCycleMomentum, () => ({ totalSteps: 1000, pctStart: 0.25 })),
+  piecewiseConstant: schedule(api.piecewiseConstant, () => ({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] })),
+  piecewiseInterpolate: schedule(api.piecewiseInterpolate, () => ({ boundaries: [4, 8], values: [1, 0.1, 0.01] })),
+  polynomialDecay: schedule(api.polynomialDecay, () => ({ init: 1, end: 0.01, power: 2, decaySteps: 100 })),
+  stepDecay: schedule(api.stepDecay, () => ({ init: 0.1, stepSize: 30, gamma: 0.1 })),
+  warmup: schedule(api.warmup, warmupOptions),
+  warmupCosineDecay: schedule(api.warmupCosineDecay, () => ({ peak: 0.1, warmupSteps: 100, totalSteps: 1100 })),
+  reduceOnPlateau: [
+    {
+      args: () => [{ init: 0.1, patience: 1, factor: 0.5, mode: 'min', threshold: 1e-4, cooldown: 0, minValue: 0 }],
+      options: [0],
+      then: (p) => p.step(p.init(), 1).value,
+    },
+    {
+      label: 'reduceOnPlateau(…).step(state, metric)',
+      args: () => {
+        const p = api.reduceOnPlateau({ init: 0.1, patience: 1 })
+        return [p.step(p.init(), 1), 0.5]
+      },
+      call: (state, metric: number) => api.reduceOnPlateau({ init: 0.1, patience: 1 }).step(state, metric).value,
+    },
+  ],
+  checkStep: { args: () => ['cosineDecay', 3] },
+})
