@@ -1,5 +1,6 @@
 import type { Tensor } from '@gd/tensor'
-import { floatData, mapLeaves, paramLeaves } from './leaves.js'
+import { paramsFor } from './internal/consume.js'
+import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
 import { num, positive, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
@@ -33,9 +34,10 @@ export function adaptiveGradClip(options?: AdaptiveGradClipOptions): GradientTra
   const o = resolveOptions(fn, options, { clipping: 0.01, eps: 1e-3 }, { clipping: num(positive), eps: num(positive) })
   return {
     init: () => ({}),
+    check: (grads, state, params) => void paramsFor(fn, grads, params),
     update(grads, state, params) {
-      const ps = paramLeaves(fn, params)
-      const updates = mapLeaves(fn, grads, ps.map((p) => p.size), (g, k) => {
+      const ps = paramsFor(fn, grads, params)
+      const updates = mapLeaves(fn, grads, null, (g, k) => {
         const p = ps[k]!
         const units = unitsOf(p)
         const gNorm = unitNorms(floatData(fn, g), units)

@@ -72,7 +72,8 @@ export function decayTransform(
         kernel: (k, g, out, base, factor, p) => decayLoop(g, p!, out, base, factor, state.decays[k] ? wd : 0),
       }
     },
-    { needsParams: true },
+    // one flag per leaf: keyed like the buffers of other transforms (the sizes come from params)
+    { needsParams: true, sizes: (s) => s.decays.map(() => -1) },
   )
 }
 

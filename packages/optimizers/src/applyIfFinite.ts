@@ -1,4 +1,6 @@
-import { treeLeaves } from '@gd/tensor'
+import type { Tree } from '@gd/tensor'
+import { badState, spend, unspent } from './internal/consume.js'
+import { leavesOf } from './internal/tree.js'
 import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
 import { num, resolveOptions } from './options.js'
@@ -39,29 +41,44 @@ export function applyIfFinite<S>(
 ): GradientTransformation<ApplyIfFiniteState<S>> {
   const fn = 'applyIfFinite'
   const o = resolveOptions(fn, options, { maxConsecutiveErrors: Infinity }, { maxConsecutiveErrors: num({ min: 0 }) })
+  /** Checks the state and the grads' dtypes; whether every gradient is finite. */
+  const plan = (grads: Tree, state: ApplyIfFiniteState<S>): boolean => {
+    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.notFiniteCount) || !Number.isSafeInteger(state.totalNotFinite)) {
+      throw badState(fn, state)
+    }
+    unspent(fn, state)
+    return leavesOf(grads).map((g) => floatData(fn, g)).every((d) => d.every(Number.isFinite))
+  }
   return {
     init: (params) => ({ notFiniteCount: 0, totalNotFinite: 0, lastFinite: true, inner: inner.init(params) }),
+    check(grads, state, params, extra) {
+      plan(grads, state)
+      inner.check?.(grads, state.inner, params, extra)
+    },
     update(grads, state, params, extra) {
-      const finite = treeLeaves(grads).every((g) => floatData(fn, g).every(Number.isFinite))
+      const finite = plan(grads, state)
       if (finite || state.notFiniteCount >= o.maxConsecutiveErrors) {
         const r = inner.update(grads, state.inner, params, extra)
         const next = { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: finite, inner: r.state }
-        return { updates: r.updates, state: finite ? next : { ...next, totalNotFinite: state.totalNotFinite + 1 } }
+        const result = { updates: r.updates, state: finite ? next : { ...next, totalNotFinite: state.totalNotFinite + 1 } }
+        spend(state, result.state)
+        return result
       }
+      // the inner transform must accept these grads before they are skipped, or the error comes later
+      inner.check?.(grads, state.inner, params, extra)
       const updates = mapLeaves(fn, grads, null, (g) => {
         const out = outputFor(fn, g)
         floatData(fn, out).fill(0)
         return out
       })
-      return {
-        updates,
-        state: {
-          notFiniteCount: state.notFiniteCount + 1,
-          totalNotFinite: state.totalNotFinite + 1,
-          lastFinite: false,
-          inner: state.inner,
-        },
+      const next = {
+        notFiniteCount: state.notFiniteCount + 1,
+        totalNotFinite: state.totalNotFinite + 1,
+        lastFinite: false,
+        inner: state.inner,
       }
+      spend(state, next)
+      return { updates, state: next }
     },
   }
 }

@@ -1,4 +1,6 @@
-import { treeLeaves } from '@gd/tensor'
+import type { Tree } from '@gd/tensor'
+import { floatLeaves } from './internal/consume.js'
+import { leavesOf } from './internal/tree.js'
 import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
 import { num, positive, resolveOptions } from './options.js'
@@ -33,9 +35,10 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): GradientTran
   const { maxNorm } = resolveOptions(fn, options, { maxNorm: NaN }, { maxNorm: num(positive) })
   return {
     init: () => ({}),
+    check: (grads) => floatLeaves(fn, grads),
     update(grads, state) {
       let ss = 0
-      for (const g of treeLeaves(grads)) {
+      for (const g of leavesOf(grads)) {
         const d = floatData(fn, g)
         for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!
       }
@@ -63,9 +66,9 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): GradientTran
  * globalNorm({ a: tensor([3]), b: tensor([4]) }) // 5
  * ```
  */
-export function globalNorm(tree: Parameters<typeof treeLeaves>[0]): number {
+export function globalNorm(tree: Tree): number {
   let ss = 0
-  for (const g of treeLeaves(tree)) {
+  for (const g of leavesOf(tree)) {
     const d = floatData('globalNorm', g)
     for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!
   }

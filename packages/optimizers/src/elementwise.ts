@@ -25,7 +25,7 @@ export type Kernel = (
  * output buffers and the fused path used by `stepInPlace`. Used by every elementwise transform in
  * this package.
  *
- * With `sizes` (a state with one buffer per leaf), the state also records the params' leaf paths
+ * With `sizes` (a state with one buffer or flag per leaf; a size of -1 is not checked), the state also records the params' leaf paths
  * (`paths`, plain strings), and grads and params are paired with its buffers by path, not by leaf
  * order. Everything (state, pairing, sizes, params, and `prepare`, which reads schedules) is
  * checked before the first kernel runs, so a call that throws writes nothing; the state passed in
@@ -77,7 +77,7 @@ export function elementwise<S>(
       if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], 'grads', 'the state')
       else if (expected.length !== n) throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
       order.forEach((k, j) => {
-        if (gs[j]!.length !== expected[k]) {
+        if (expected[k]! >= 0 && gs[j]!.length !== expected[k]) {
           throw new Error(`${fn}: ${pathIn('grads', flat.paths[j]!)} has ${gs[j]!.length} elements but the state was built for ${expected[k]}`)
         }
       })

@@ -1,5 +1,7 @@
-import { Tensor, treeLeaves, treeMap, type Tree } from '@gd/tensor'
-import { copiesOf, floatData, mapLeaves, paramLeaves, checkSizes, type FloatArray } from './leaves.js'
+import { Tensor, type Tree } from '@gd/tensor'
+import { badState, paramsFor, spend, unspent } from './internal/consume.js'
+import { flatten, inOrderOf, mapTree } from './internal/tree.js'
+import { copiesOf, floatData, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import { closedUnit, num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
@@ -31,13 +33,29 @@ export interface EmaState {
 export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
   const fn = 'ema'
   const { decay: d } = resolveOptions(fn, options, { decay: 0.999 }, { decay: num(closedUnit) })
+  /** Checks the state and params; returns grads' and params' data in init order. */
+  const plan = (grads: Tree, state: EmaState, params: Tree | undefined) => {
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.average)) throw badState(fn, state)
+    unspent(fn, state)
+    paramsFor(fn, grads, params)
+    const paths = (state as { paths?: unknown }).paths
+    const ps = inOrderOf(fn, params!, paths, 'params', state.average.length).leaves.map((p, k) => {
+      const d = floatData(fn, p)
+      if (d.length !== state.average[k]!.length) throw new Error(`${fn}: a parameter has ${d.length} elements but the state was built for ${state.average[k]!.length}`)
+      return d
+    })
+    return { ps, order: inOrderOf(fn, grads, paths, 'grads', state.average.length).order }
+  }
   return {
-    init: (params) => ({ average: copiesOf(fn, params) }),
+    init: (params) => ({ average: copiesOf(fn, params), paths: flatten(params).paths }),
+    check: (grads, state, params) => void plan(grads, state, params),
     update(grads, state, params) {
-      const ps = paramLeaves(fn, params)
-      const updates = mapLeaves(fn, grads, state.average.map((a) => a.length), (g, k) => {
+      const { ps, order } = plan(grads, state, params)
+      let j = 0
+      const updates = mapTree(grads, (g) => {
+        const k = order[j++]!
         const avg = state.average[k]!
-        const p = floatData(fn, ps[k]!)
+        const p = ps[k]!
         const u = floatData(fn, g)
         const out = outputFor(fn, g)
         const o = floatData(fn, out)
@@ -47,7 +65,9 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
         }
         return out
       })
-      return { updates, state }
+      const next = { ...state }
+      spend(state, next)
+      return { updates, state: next }
     },
   }
 }
@@ -64,7 +84,12 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
  * ```
  */
 export function emaParams(state: EmaState, params: Tree): Tree {
-  checkSizes('emaParams', treeLeaves(params), state.average.map((a) => a.length))
-  let k = 0
-  return treeMap((p) => new Tensor(state.average[k++]!.slice(), p.shape, p.dtype), params)
+  const fn = 'emaParams'
+  if (typeof state !== 'object' || state === null || !Array.isArray(state.average)) throw badState(fn, state)
+  const { leaves, order } = inOrderOf(fn, params, (state as { paths?: unknown }).paths, 'params', state.average.length)
+  leaves.forEach((p, k) => {
+    if (floatData(fn, p).length !== state.average[k]!.length) throw new Error(`${fn}: a parameter has ${p.size} elements but the state was built for ${state.average[k]!.length}`)
+  })
+  let j = 0
+  return mapTree(params, (p) => new Tensor(state.average[order[j++]!]!.slice(), p.shape, p.dtype))
 }

@@ -1,3 +1,4 @@
+import { badState, countOf, spend } from './internal/consume.js'
 import { hyperAt } from './options.js'
 import type { Hyper } from './hyper.js'
 import type { GradientTransformation } from './transform.js'
@@ -47,15 +48,28 @@ export function injectHyperparams<K extends string>(
     }
     return out
   }
+  /** Checks the state; the values for this step. */
+  const plan = (state: InjectState<K>) => {
+    const count = countOf(fn, state)
+    if (typeof state.hyperparams !== 'object' || state.hyperparams === null) throw badState(fn, state)
+    return valuesAt(count, state.hyperparams)
+  }
   return {
     init(params) {
       const hp = valuesAt(0)
       return { count: 0, hyperparams: hp, inner: factory(hp).init(params) }
     },
+    check(grads, state, params, extra) {
+      factory(plan(state)).check?.(grads, state.inner, params, extra)
+    },
     update(grads, state, params, extra) {
-      const hp = valuesAt(state.count, state.hyperparams)
-      const r = factory(hp).update(grads, state.inner, params, extra)
-      return { updates: r.updates, state: { count: state.count + 1, hyperparams: hp, inner: r.state } }
+      const hp = plan(state)
+      const tx = factory(hp)
+      tx.check?.(grads, state.inner, params, extra)
+      const r = tx.update(grads, state.inner, params, extra)
+      const next = { count: state.count + 1, hyperparams: hp, inner: r.state }
+      spend(state, next)
+      return { updates: r.updates, state: next }
     },
   }
 }

@@ -1,8 +1,10 @@
-import { treeLeaves } from '@gd/tensor'
-import { copiesOf, floatData, mapLeaves, paramLeaves, type FloatArray } from './leaves.js'
+import type { Tree } from '@gd/tensor'
+import { badState, paramsFor, spend, unspent } from './internal/consume.js'
+import { flatten, inOrderOf, mapTree } from './internal/tree.js'
+import { copiesOf, floatData, type FloatArray } from './leaves.js'
 import { closedUnit, num, positiveInteger, resolveOptions } from './options.js'
 import { Tensor, allocate } from '@gd/tensor'
-import type { GradientTransformation } from './transform.js'
+import type { GradientTransformation, UpdateExtra } from './transform.js'
 
 /** Options of {@link lookahead}. The paper's defaults. */
 export interface LookaheadOptions {
@@ -44,27 +46,49 @@ export function lookahead<S>(
     syncPeriod: num(positiveInteger),
     alpha: num(closedUnit),
   })
+  /** Checks the state, params and the fast transform; returns params' data in init order. */
+  const plan = (grads: Tree, state: LookaheadState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {
+    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.count) || !Array.isArray(state.slow)) throw badState(fn, state)
+    unspent(fn, state)
+    paramsFor(fn, grads, params)
+    const paths = (state as { paths?: unknown }).paths
+    const ps = inOrderOf(fn, params!, paths, 'params', state.slow.length).leaves.map((p, k) => {
+      const d = floatData(fn, p)
+      if (d.length !== state.slow[k]!.length) throw new Error(`${fn}: a parameter has ${d.length} elements but the state was built for ${state.slow[k]!.length}`)
+      return d
+    })
+    fast.check?.(grads, state.fast, params, extra)
+    return { ps, paths }
+  }
   return {
-    init: (params) => ({ count: 0, slow: copiesOf(fn, params), fast: fast.init(params) }),
+    init: (params) => ({ count: 0, slow: copiesOf(fn, params), fast: fast.init(params), paths: flatten(params).paths }),
+    check: (grads, state, params, extra) => void plan(grads, state, params, extra),
     update(grads, state, params, extra) {
-      const ps = paramLeaves(fn, params)
+      const { ps, paths } = plan(grads, state, params, extra)
       const r = fast.update(grads, state.fast, params, extra)
       const count = state.count + 1
-      if (count % o.syncPeriod !== 0) return { updates: r.updates, state: { ...state, count, fast: r.state } }
-      const us = treeLeaves(r.updates)
-      const updates = mapLeaves(fn, r.updates, state.slow.map((s) => s.length), (u, k) => {
-        const phi = state.slow[k]!
-        const theta = floatData(fn, ps[k]!)
-        const du = floatData(fn, us[k]!)
-        const out = allocate(u.dtype as 'float32' | 'float64', u.size)
-        for (let i = 0; i < out.length; i++) {
-          const next = phi[i]! + o.alpha * (theta[i]! + du[i]! - phi[i]!)
-          phi[i] = next
-          out[i] = next - theta[i]!
-        }
-        return new Tensor(out, u.shape, u.dtype)
-      })
-      return { updates, state: { count, slow: state.slow, fast: r.state } }
+      let result: { updates: Tree; state: LookaheadState<S> }
+      if (count % o.syncPeriod !== 0) result = { updates: r.updates, state: { ...state, count, fast: r.state } }
+      else {
+        const { order } = inOrderOf(fn, r.updates, paths, 'updates', state.slow.length)
+        let j = 0
+        const updates = mapTree(r.updates, (u) => {
+          const k = order[j++]!
+          const phi = state.slow[k]!
+          const theta = ps[k]!
+          const du = floatData(fn, u)
+          const out = allocate(u.dtype as 'float32' | 'float64', u.size)
+          for (let i = 0; i < out.length; i++) {
+            const next = phi[i]! + o.alpha * (theta[i]! + du[i]! - phi[i]!)
+            phi[i] = next
+            out[i] = next - theta[i]!
+          }
+          return new Tensor(out, u.shape, u.dtype)
+        })
+        result = { updates, state: { ...state, count, fast: r.state } }
+      }
+      spend(state, result.state)
+      return result
     },
   }
 }

@@ -1,5 +1,8 @@
-import { treeLeaves, type Tensor, type Tree } from '@gd/tensor'
-import { floatData, mapLeaves } from './leaves.js'
+import { fail } from '@gd/check'
+import type { Tree } from '@gd/tensor'
+import { badState, spend, unspent } from './internal/consume.js'
+import { flatten, inOrderOf, mapTree } from './internal/tree.js'
+import { floatData } from './leaves.js'
 import { outputFor } from './chain.js'
 import { maskLeaves, type Mask } from './mask.js'
 import type { GradientTransformation } from './transform.js'
@@ -11,10 +14,6 @@ export interface MaskedState<S> {
 }
 
 /** The selected leaves of a tree, as an array tree. */
-function pick(tree: Tree, flags: readonly boolean[], want: (f: boolean) => boolean = (f) => f): Tensor[] {
-  return treeLeaves(tree).filter((_, i) => want(flags[i]!))
-}
-
 /**
  * Applies `inner` only to the leaves `mask` selects; the others' updates are their gradients,
  * unchanged (copied). The inner transformation sees just the selected leaves, as an array.
@@ -28,23 +27,47 @@ function pick(tree: Tree, flags: readonly boolean[], want: (f: boolean) => boole
  */
 export function masked<S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<MaskedState<S>> {
   const fn = 'masked'
+  if (typeof inner?.init !== 'function' || typeof inner.update !== 'function') fail(fn, 'inner', 'a gradient transformation', inner)
+  /** The selected leaves of grads and params (in init order, as an array: the inner state's tree). */
+  const plan = (grads: Tree, state: MaskedState<S>, params: Tree | undefined) => {
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.selected)) throw badState(fn, state)
+    unspent(fn, state)
+    const { selected } = state
+    const paths = (state as { paths?: unknown }).paths
+    const g = inOrderOf(fn, grads, paths, 'grads', selected.length)
+    for (const leaf of g.leaves) floatData(fn, leaf)
+    const ps = params === undefined ? undefined : inOrderOf(fn, params, paths, 'params', selected.length).leaves.filter((_, k) => selected[k])
+    return { g, sub: g.leaves.filter((_, k) => selected[k]), ps }
+  }
   return {
     init(params) {
       const selected = maskLeaves(fn, mask, params)
-      return { selected, inner: inner.init(pick(params, selected)) }
+      const { leaves, paths } = flatten(params)
+      return { selected, inner: inner.init(leaves.filter((_, k) => selected[k])), paths }
+    },
+    check(grads, state, params, extra) {
+      const { sub, ps } = plan(grads, state, params)
+      inner.check?.(sub, state.inner, ps, extra)
     },
     update(grads, state, params, extra) {
-      const sub = pick(grads, state.selected)
-      const r = inner.update(sub, state.inner, params === undefined ? undefined : pick(params, state.selected), extra)
-      const done = treeLeaves(r.updates)
+      const { g, sub, ps } = plan(grads, state, params)
+      const r = inner.update(sub, state.inner, ps, extra)
+      const done = flatten(r.updates).leaves
+      // the rank of each selected leaf among the selected ones, in init order
+      const rank: number[] = []
+      let n = 0
+      state.selected.forEach((on, k) => on && (rank[k] = n++))
       let j = 0
-      const updates = mapLeaves(fn, grads, null, (g, k) => {
-        if (state.selected[k]) return done[j++]!
-        const out = outputFor(fn, g)
-        if (out !== g) floatData(fn, out).set(floatData(fn, g))
+      const updates = mapTree(grads, (leaf) => {
+        const k = g.order[j++]!
+        if (state.selected[k]) return done[rank[k]!]!
+        const out = outputFor(fn, leaf)
+        if (out !== leaf) floatData(fn, out).set(floatData(fn, leaf))
         return out
       })
-      return { updates, state: { selected: state.selected, inner: r.state } }
+      const next = { ...state, inner: r.state }
+      spend(state, next)
+      return { updates, state: next }
     },
   }
 }

@@ -1,8 +1,10 @@
-import { Tensor, allocate, treeLeaves, type Tree } from '@gd/tensor'
-import { buffersLike, checkSizes, floatData, mapLeaves, type FloatArray } from './leaves.js'
+import { Tensor, allocate, type Tree } from '@gd/tensor'
+import { badState, spend, unspent } from './internal/consume.js'
+import { flatten, inOrderOf, mapTree } from './internal/tree.js'
+import { buffersLike, floatData, mapLeaves, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import { positiveInteger, num, resolveOptions } from './options.js'
-import type { GradientTransformation } from './transform.js'
+import type { GradientTransformation, UpdateExtra } from './transform.js'
 
 /** Options of {@link multiSteps}. */
 export interface MultiStepsOptions {
@@ -39,33 +41,53 @@ export function multiSteps<S>(
 ): GradientTransformation<MultiStepsState<S>> {
   const fn = 'multiSteps'
   const { everyK } = resolveOptions(fn, options, { everyK: 1 }, { everyK: num(positiveInteger) })
+  /** Checks the state and pairs grads with its sums (init order); writes nothing. */
+  const plan = (grads: Tree, state: MultiStepsState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {
+    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.miniStep) || !Array.isArray(state.sum)) throw badState(fn, state)
+    unspent(fn, state)
+    const g = inOrderOf(fn, grads, (state as { paths?: unknown }).paths, 'grads', state.sum.length)
+    const gs = g.leaves.map((leaf, k) => {
+      const d = floatData(fn, leaf)
+      if (d.length !== state.sum[k]!.length) throw new Error(`${fn}: a gradient has ${d.length} elements but the state was built for ${state.sum[k]!.length}`)
+      return d
+    })
+    const last = state.miniStep + 1 >= everyK
+    if (last) inner.check?.(grads, state.inner, params, extra)
+    return { gs, last }
+  }
   return {
-    init: (params) => ({ miniStep: 0, sum: buffersLike(fn, params), inner: inner.init(params) }),
+    init: (params) => ({ miniStep: 0, sum: buffersLike(fn, params), inner: inner.init(params), paths: flatten(params).paths }),
+    check: (grads, state, params, extra) => void plan(grads, state, params, extra),
     update(grads, state, params, extra) {
-      const gs = treeLeaves(grads)
-      checkSizes(fn, gs, state.sum.map((s) => s.length))
-      gs.forEach((g, k) => {
+      const { gs, last } = plan(grads, state, params, extra)
+      gs.forEach((d, k) => {
         const s = state.sum[k]!
-        const d = floatData(fn, g)
         for (let i = 0; i < s.length; i++) s[i] = s[i]! + d[i]!
       })
-      if (state.miniStep + 1 < everyK) {
+      let result: { updates: Tree; state: MultiStepsState<S> }
+      if (!last) {
         const updates = mapLeaves(fn, grads, null, (g) => {
           const out = outputFor(fn, g)
           floatData(fn, out).fill(0)
           return out
         })
-        return { updates, state: { ...state, miniStep: state.miniStep + 1 } }
+        result = { updates, state: { ...state, miniStep: state.miniStep + 1 } }
+      } else {
+        // the mean, shaped like grads (the inner transform pairs it by key)
+        const order = inOrderOf(fn, grads, (state as { paths?: unknown }).paths, 'grads', state.sum.length).order
+        let j = 0
+        const mean: Tree = mapTree(grads, (g) => {
+          const s = state.sum[order[j++]!]!
+          const m = allocate(g.dtype as 'float32' | 'float64', g.size)
+          for (let i = 0; i < s.length; i++) m[i] = s[i]! / everyK
+          s.fill(0)
+          return new Tensor(m, g.shape, g.dtype)
+        })
+        const r = inner.update(mean, state.inner, params, extra)
+        result = { updates: r.updates, state: { ...state, miniStep: 0, inner: r.state } }
       }
-      const mean: Tree = mapLeaves(fn, grads, null, (g, k) => {
-        const s = state.sum[k]!
-        const m = allocate(g.dtype as 'float32' | 'float64', g.size)
-        for (let i = 0; i < s.length; i++) m[i] = s[i]! / everyK
-        s.fill(0)
-        return new Tensor(m, g.shape, g.dtype)
-      })
-      const r = inner.update(mean, state.inner, params, extra)
-      return { updates: r.updates, state: { miniStep: 0, sum: state.sum, inner: r.state } }
+      spend(state, result.state)
+      return result
     },
   }
 }

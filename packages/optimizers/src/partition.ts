@@ -1,5 +1,6 @@
-import { treeLeaves, type Tensor, type Tree } from '@gd/tensor'
-import { mapLeaves } from './leaves.js'
+import type { Tensor, Tree } from '@gd/tensor'
+import { badState, spend, unspent } from './internal/consume.js'
+import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { prefixLeaves } from './mask.js'
 import type { GradientTransformation } from './transform.js'
 
@@ -33,8 +34,16 @@ export function partition(
 ): GradientTransformation<PartitionState> {
   const fn = 'partition'
   const names = Object.keys(transforms)
-  const group = (tree: Tree, ls: readonly string[], label: string): Tensor[] =>
-    treeLeaves(tree).filter((_, i) => ls[i] === label)
+  /** Each label's leaves of grads and params, in init order (the inner states' trees). */
+  const plan = (grads: Tree, state: PartitionState, params: Tree | undefined) => {
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.labels) || typeof state.inner !== 'object') throw badState(fn, state)
+    unspent(fn, state)
+    const paths = (state as { paths?: unknown }).paths
+    const g = inOrderOf(fn, grads, paths, 'grads', state.labels.length)
+    const ps = params === undefined ? undefined : inOrderOf(fn, params, paths, 'params', state.labels.length).leaves
+    const pick = (leaves: Tensor[], name: string) => leaves.filter((_, k) => state.labels[k] === name)
+    return { g, pick, ps }
+  }
   return {
     init(params) {
       const spec = typeof labels === 'function' ? labels(params) : labels
@@ -42,30 +51,37 @@ export function partition(
       for (const l of ls) {
         if (!(l in transforms)) throw new Error(`${fn}: no transform for label "${l}", expected one of ${names.join(', ')}`)
       }
+      const { leaves, paths } = flatten(params)
       const inner: Record<string, unknown> = {}
-      for (const name of names) inner[name] = transforms[name]!.init(group(params, ls, name))
-      return { labels: ls, inner }
+      for (const name of names) inner[name] = transforms[name]!.init(leaves.filter((_, k) => ls[k] === name))
+      return { labels: ls, inner, paths }
+    },
+    check(grads, state, params, extra) {
+      const { g, pick, ps } = plan(grads, state, params)
+      for (const name of names) transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
     },
     update(grads, state, params, extra) {
-      const count = treeLeaves(grads).length
-      if (count !== state.labels.length) {
-        throw new Error(`${fn}: expected ${state.labels.length} gradient leaves (as at init), got ${count}`)
-      }
+      const { g, pick, ps } = plan(grads, state, params)
+      for (const name of names) transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
       const results: Record<string, Tensor[]> = {}
       const inner: Record<string, unknown> = {}
       for (const name of names) {
-        const sub = group(grads, state.labels, name)
-        const ps = params === undefined ? undefined : group(params, state.labels, name)
-        const r = transforms[name]!.update(sub, state.inner[name], ps, extra)
-        results[name] = treeLeaves(r.updates)
+        const r = transforms[name]!.update(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
+        results[name] = flatten(r.updates).leaves
         inner[name] = r.state
       }
+      // leaf k of the init order is the rank[k]-th leaf of its label
+      const rank: number[] = []
       const taken: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]))
-      const updates = mapLeaves(fn, grads, null, (_, k) => {
-        const l = state.labels[k]!
-        return results[l]![taken[l]!++]!
+      state.labels.forEach((l, k) => (rank[k] = taken[l]!++))
+      let j = 0
+      const updates = mapTree(grads, () => {
+        const k = g.order[j++]!
+        return results[state.labels[k]!]![rank[k]!]!
       })
-      return { updates, state: { labels: state.labels, inner } }
+      const next = { ...state, inner }
+      spend(state, next)
+      return { updates, state: next }
     },
   }
 }

@@ -1,7 +1,7 @@
 import { mustBe } from '@gd/check'
-import type { Tree } from '@gd/tensor'
+import type { Tensor, Tree } from '@gd/tensor'
 import { floatData } from '../leaves.js'
-import { leavesOf } from './tree.js'
+import { flatten, leavesOf, pairTo, pathIn } from './tree.js'
 // States passed to `update` are consumed: their buffers are updated in place and handed to the
 // returned state, so the old object would silently mix two steps if used again. Every stateful
 // transform here checks `unspent` before it reads a state and calls `spend` once its step has run
@@ -36,4 +36,24 @@ export const badState = (fn: string, state: unknown): Error => mustBe(fn, 'state
 /** Checks that every leaf of `grads` is a float tensor (what a stateless transform's update reads). */
 export function floatLeaves(fn: string, grads: Tree): void {
   for (const g of leavesOf(grads)) floatData(fn, g)
+}
+
+/**
+ * The leaves of `params` in the order of `grads`' leaves, paired by key, each checked to be a
+ * float tensor of its gradient's size; throws `<fn>: needs params, got undefined` without them.
+ */
+export function paramsFor(fn: string, grads: Tree, params: Tree | undefined): Tensor[] {
+  if (params === undefined) throw new Error(`${fn}: needs params, got undefined`)
+  const gf = flatten(grads)
+  const pf = flatten(params)
+  const out: Tensor[] = []
+  pairTo(fn, pf, gf.paths, 'params', 'grads').forEach((j, i) => {
+    const p = pf.leaves[i]!
+    const g = gf.leaves[j]!
+    if (floatData(fn, p).length !== floatData(fn, g).length) {
+      throw new Error(`${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.size} elements but its gradient has ${g.size}`)
+    }
+    out[j] = p
+  })
+  return out
 }

@@ -92,3 +92,19 @@ export function pairTo(fn: string, flat: Flat, ref: readonly string[], root: str
   if (missing !== undefined) throw new Error(`${fn}: ${pathIn(root, missing)} is missing, ${refName} has a leaf there`)
   return out
 }
+
+/**
+ * The leaves of `tree` (called `root` in messages) rearranged into the order of `paths`, the leaf
+ * paths a state recorded at init, and for each leaf of `tree` its index there (see {@link pairTo}).
+ * A state without paths (built by hand) pairs by leaf order, after checking there are `count` leaves.
+ */
+export function inOrderOf(fn: string, tree: Tree, paths: unknown, root: string, count: number): { leaves: Tensor[]; order: number[] } {
+  const flat = flatten(tree)
+  let order: number[]
+  if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], root, 'the state')
+  else if (flat.leaves.length !== count) throw new Error(`${fn}: expected ${count} ${root} leaves (as at init), got ${flat.leaves.length}`)
+  else order = flat.leaves.map((_, i) => i)
+  const leaves: Tensor[] = []
+  order.forEach((k, j) => (leaves[k] = flat.leaves[j]!))
+  return { leaves, order }
+}
