@@ -1,4 +1,7 @@
-import { Var, isRecording, noGrad, toVar, type Input } from './variable.js'
+import { fmt } from '@gd/tensor'
+import { complaint, func, isPlainObject } from '@gd/check'
+import { input } from './internal/args.js'
+import { Var, isInput, isRecording, noGrad, toVar, type Input } from './variable.js'
 
 /** What a {@link customGradient} function returns: its value and its own gradient rule. */
 export interface CustomResult {
@@ -23,19 +26,33 @@ export interface CustomResult {
  * ```
  */
 export function customGradient(f: (...inputs: Var[]) => CustomResult): (...inputs: Input[]) => Var {
+  func('customGradient', 'f', f)
   return (...inputs) => {
-    const vars = inputs.map((x) => toVar('customGradient', x))
-    const { value, gradient } = noGrad(() => f(...vars.map((v) => new Var(v.value))))
+    const vars = inputs.map((x, k) => toVar('customGradient', input('customGradient', `inputs[${k}]`, x)))
+    const result = noGrad(() => f(...vars.map((v) => new Var(v.value))))
+    if (!isPlainObject(result) || !isInput(result.value) || typeof result.gradient !== 'function') {
+      throw complaint('customGradient', 'f', 'must return { value, gradient } with value a Tensor, a Var or a number and gradient a function', result)
+    }
+    const { value, gradient } = result as CustomResult
     const out = toVar('customGradient', value)
     let levels = 0
     if (isRecording()) for (const v of vars) levels |= v.levels
     if (levels === 0) return new Var(out.value, 'customGradient')
     const backward = (g: Var): (Var | null)[] => {
-      const grads = gradient(g)
-      if (grads.length !== vars.length) {
-        throw new Error(`customGradient: gradient returned ${grads.length} cotangents, expected ${vars.length} (one per input)`)
+      const grads: unknown = gradient(g)
+      if (!Array.isArray(grads) || grads.length !== vars.length) {
+        throw complaint('customGradient', 'gradient', `must return an array of ${vars.length} cotangent(s), one per input (null for none)`, grads)
       }
-      return grads.map((x) => (x === null ? null : toVar('customGradient', x)))
+      return grads.map((c: unknown, k) => {
+        if (c === null) return null
+        const cv = toVar('customGradient', input('customGradient', `the cotangent of inputs[${k}]`, c))
+        const want = vars[k]!.shape
+        const fits = (s: readonly number[]) => s.length === cv.rank && s.every((d, i) => d === cv.shape[i])
+        if (!fits(want) && !fits(out.shape)) {
+          throw complaint('customGradient', `the cotangent of inputs[${k}]`, `must have the input's shape ${fmt(want)} or the output's ${fmt(out.shape)}`, cv.shape)
+        }
+        return cv
+      })
     }
     return new Var(out.value, 'customGradient', vars, backward, levels)
   }

@@ -1,3 +1,16 @@
+import {
+  fail,
+  func,
+  integer,
+  nonNegative,
+  oneOf,
+  optional,
+  positive,
+  positiveInteger,
+  readOptions,
+  withDefault,
+  type Spec,
+} from '@gd/check'
 import { Tensor, fmt } from '@gd/tensor'
 import { vjp } from './grad.js'
 import { concat, reshape } from './ops/shape.js'
@@ -24,6 +37,25 @@ export interface GradcheckOptions {
 }
 
 type Fn = (...xs: Var[]) => Input
+
+const spec: Spec<GradcheckOptions> = {
+  eps: withDefault(positive, 1e-6),
+  atol: withDefault(nonNegative, 1e-5),
+  rtol: withDefault(nonNegative, 1e-3),
+  mode: optional(oneOf(['full', 'projection'] as const)),
+  projections: withDefault(positiveInteger, 4),
+  seed: withDefault(integer, 0),
+}
+
+/** Checks gradcheck's (or gradgradcheck's) arguments before anything runs; returns the options read. */
+function readArgs(fn: string, f: unknown, inputs: unknown, options: unknown) {
+  func(fn, 'f', f)
+  if (!Array.isArray(inputs)) fail(fn, 'inputs', 'an array of float64 Tensors', inputs)
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor) || x.dtype !== 'float64') fail(fn, `inputs[${i}]`, 'a float64 Tensor', x)
+  })
+  return readOptions(fn, options, spec) as Required<Omit<GradcheckOptions, 'mode'>> & Pick<GradcheckOptions, 'mode'>
+}
 
 /** Deterministic uniform numbers in [-1, 1) (mulberry32), so failures reproduce. */
 function random(seed: number): () => number {
@@ -67,12 +99,8 @@ function close(analytical: number, numerical: number, atol: number, rtol: number
  * ```
  */
 export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, projections = 4, seed = 0 } = options
-  inputs.forEach((x, i) => {
-    if (!(x instanceof Tensor) || x.dtype !== 'float64') {
-      throw new Error(`gradcheck: input ${i} must be a float64 Tensor, got ${x instanceof Tensor ? x.dtype : typeof x}`)
-    }
-  })
+  options = readArgs('gradcheck', f, inputs, options)
+  const { eps, atol, rtol, projections, seed } = options as ReturnType<typeof readArgs>
   const [out, pullback] = vjp(f as never, ...(inputs as never[]))
   const outShape = (out as Tensor).shape
   const outSize = (out as Tensor).size
@@ -150,6 +178,7 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
  * ```
  */
 export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
+  options = readArgs('gradgradcheck', f, inputs, options)
   const out = noGrad(() => toVar('gradgradcheck', f(...inputs.map((x) => new Var(x)))).value)
   const rand = random((options.seed ?? 0) + 1)
   const u = new Tensor(Float64Array.from({ length: out.size }, rand), out.shape, 'float64')

@@ -1,3 +1,4 @@
+import { fail, func, positive, readOptions, withDefault } from '@gd/check'
 import { Tensor, fmt } from '@gd/tensor'
 
 /** Options for {@link numericalGradient}. */
@@ -29,11 +30,12 @@ export function numericalGradient(
   x: Tensor,
   options: NumericalGradientOptions = {},
 ): Tensor<'float64'> {
-  const eps = options.eps ?? 1e-6
+  func('numericalGradient', 'f', f)
+  if (!(x instanceof Tensor)) fail('numericalGradient', 'x', 'a float64 Tensor', x)
   if (x.dtype !== 'float64') {
     throw new Error(`numericalGradient: x must be float64 for accurate differences, got ${x.dtype}`)
   }
-  if (!(eps > 0)) throw new Error(`numericalGradient: eps must be > 0, got ${eps}`)
+  const { eps } = readOptions('numericalGradient', options, { eps: withDefault(positive, 1e-6) })
   const base = Float64Array.from(x.data as Float64Array)
   const grad = new Float64Array(base.length)
   const at = (values: Float64Array): number => {

@@ -51,11 +51,6 @@ export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
   return (...inputs) => apply(spec, inputs)
 }
 
-/** The input names of a one-input op. @internal */
-export const X = ['x']
-/** The input names of a two-input op. @internal */
-export const AB = ['a', 'b']
-
 /** The name of input `k` of `n` in messages. */
 function inputName(spec: PrimitiveSpec, k: number, n: number): string {
   return spec.inputNames?.[k] ?? (n === 1 ? 'x' : n === 2 ? (k === 0 ? 'a' : 'b') : `inputs[${k}]`)
@@ -63,6 +58,8 @@ function inputName(spec: PrimitiveSpec, k: number, n: number): string {
 
 /** Runs a primitive on inputs. @internal */
 export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
+  if (typeof spec !== 'object' || spec === null) fail('apply', 'spec', 'a primitive spec', spec)
+  if (!Array.isArray(inputs)) fail('apply', 'inputs', 'an array', inputs)
   const names = spec.inputNames
   if (names !== undefined && inputs.length !== names.length) {
     throw complaint(spec.name, 'the number of arguments', `must be ${names.length} (${names.join(', ')})`, inputs.length)

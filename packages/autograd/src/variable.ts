@@ -1,4 +1,4 @@
-import { fail } from '@gd/check'
+import { boolean, fail, func, string } from '@gd/check'
 import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**
@@ -52,6 +52,7 @@ export class Var {
   readonly op: string
 
   constructor(value: Tensor, op = 'constant', parents: readonly Var[] = [], backward: Backward | null = null, levels = 0) {
+    if (!(value instanceof Tensor)) fail('Var', 'value', 'a Tensor', value)
     this.value = value
     this.id = nextId++
     this.op = op
@@ -115,6 +116,7 @@ export const isInput = (x: unknown): x is Input => x instanceof Var || x instanc
  * ```
  */
 export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'): Var {
+  string('toVar', 'op', op)
   if (x instanceof Var) return x
   if (x instanceof Tensor) return new Var(x)
   if (typeof x === 'number') {
@@ -142,6 +144,7 @@ export function isRecording(): boolean {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
+  func('noGrad', 'fn', fn)
   recordingOff++
   try {
     return fn()
@@ -157,6 +160,8 @@ export function noGrad<T>(fn: () => T): T {
  * @internal
  */
 export function withRecording<T>(on: boolean, fn: () => T): T {
+  boolean('withRecording', 'on', on)
+  func('withRecording', 'fn', fn)
   const saved = recordingOff
   recordingOff = on ? 0 : 1
   try {
@@ -191,6 +196,8 @@ export interface Level {
  * @internal
  */
 export function withLevel<T>(op: string, fn: (level: Level) => T): T {
+  string('withLevel', 'op', op)
+  func('withLevel', 'fn', fn)
   if (depth >= MAX_DEPTH) throw new Error(`${op}: transforms nest at most ${MAX_DEPTH} deep`)
   const bit = 1 << depth
   const level: Level = { bit, outer: isRecording() ? bit - 1 : 0, startId: nextId }
@@ -209,6 +216,8 @@ export function withLevel<T>(op: string, fn: (level: Level) => T): T {
  * @internal
  */
 export function leaf(x: Var | Tensor, level: Level): Var {
+  if (!(x instanceof Var || x instanceof Tensor)) fail('leaf', 'x', 'a Tensor or a Var', x)
+  if (typeof level?.bit !== 'number') fail('leaf', 'level', 'a level opened by withLevel', level)
   const v = x instanceof Var ? x : new Var(x)
   const outer = v.levels & level.outer
   if (outer !== 0) return new Var(v.value, 'leaf', [v], (g) => [g], v.levels | level.bit)

@@ -16,3 +16,8 @@ export function reduceOptions(fn: string, options: unknown, rank: number): Reduc
   const o = readOptions(fn, options, reduceSpec(rank))
   return o.axis === undefined ? { keepdims: o.keepdims } : { axis: o.axis, keepdims: o.keepdims }
 }
+
+/** The input names of a one-input op. @internal */
+export const X: readonly string[] = ['x']
+/** The input names of a two-input op. @internal */
+export const AB: readonly string[] = ['a', 'b']

@@ -1,6 +1,7 @@
 import { axis as axisOf, finite } from '@gd/check'
 import * as T from '@gd/tensor'
-import { X, apply, primitive } from '../primitive.js'
+import { X } from '../internal/args.js'
+import { apply, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { add, div, exp, expm1, mul, sub, tanh as tanhOp, where } from './arithmetic.js'
 import { sum } from './broadcast.js'

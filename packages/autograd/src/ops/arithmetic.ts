@@ -1,5 +1,6 @@
 import * as T from '@gd/tensor'
-import { AB, X, primitive } from '../primitive.js'
+import { AB, X } from '../internal/args.js'
+import { primitive } from '../primitive.js'
 import { Var, toVar, type Input } from '../variable.js'
 
 const WHERE = ['condition', 'a', 'b']

@@ -1,7 +1,20 @@
+import { readOptions, shape as shapeCheck } from '@gd/check'
 import * as T from '@gd/tensor'
+import { checkedLater } from '../internal/args.js'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { gather, reshape } from './shape.js'
+
+/** conv2d's option names; @gd/tensor checks their values. */
+const convSpec = { stride: checkedLater, padding: checkedLater, dilation: checkedLater, groups: checkedLater }
+/** The pooling option names; @gd/tensor checks their values. */
+const poolSpec = { kernelSize: checkedLater, stride: checkedLater, padding: checkedLater }
+
+/** The options with their names checked (null and undefined are none). */
+function convOptions<O extends object>(fn: string, options: O | undefined, spec: Record<keyof O, typeof checkedLater>): O {
+  readOptions(fn, options, spec)
+  return options ?? ({} as O)
+}
 
 /**
  * 2-D convolution (cross-correlation) in NCHW with OIHW filters, as @gd/tensor's `conv2d`.
@@ -17,7 +30,8 @@ import { gather, reshape } from './shape.js'
  */
 export function conv2d(x: Input, filter: Input, options: T.Conv2dOptions = {}): Var {
   const xv = toVar('conv2d', x)
-  const wv = toVar('conv2d', filter)
+  const wv = toVar('conv2d', filter, 'float32', 'filter')
+  options = convOptions('conv2d', options, convSpec)
   return apply(
     {
       name: 'conv2d',
@@ -43,6 +57,10 @@ export function conv2d(x: Input, filter: Input, options: T.Conv2dOptions = {}): 
  * ```
  */
 export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+  const d = toVar('conv2dBackwardInput', dy, 'float32', 'dy')
+  const f = toVar('conv2dBackwardInput', filter, 'float32', 'filter')
+  shapeCheck('conv2dBackwardInput', 'inputShape', inputShape)
+  options = convOptions('conv2dBackwardInput', options, convSpec)
   return apply(
     {
       name: 'conv2dBackwardInput',
@@ -52,7 +70,7 @@ export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readon
         needW ? conv2dBackwardFilter(g, d!, w!.shape, options) : null,
       ],
     },
-    [toVar('conv2dBackwardInput', dy), toVar('conv2dBackwardInput', filter)],
+    [d, f],
   )
 }
 
@@ -66,6 +84,10 @@ export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readon
  * ```
  */
 export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+  const xv = toVar('conv2dBackwardFilter', x)
+  const d = toVar('conv2dBackwardFilter', dy, 'float32', 'dy')
+  shapeCheck('conv2dBackwardFilter', 'filterShape', filterShape)
+  options = convOptions('conv2dBackwardFilter', options, convSpec)
   return apply(
     {
       name: 'conv2dBackwardFilter',
@@ -75,7 +97,7 @@ export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly 
         needD ? conv2d(a!, g, options) : null,
       ],
     },
-    [toVar('conv2dBackwardFilter', x), toVar('conv2dBackwardFilter', dy)],
+    [xv, d],
   )
 }
 
@@ -91,6 +113,7 @@ export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly 
  */
 export function avgPool2d(x: Input, options: T.Pool2dOptions): Var {
   const v = toVar('avgPool2d', x)
+  options = convOptions('avgPool2d', options, poolSpec)
   return apply(
     { name: 'avgPool2d', forward: (t) => T.avgPool2d(t, options), backward: (g) => [avgPool2dBackward(g, v.shape, options)] },
     [v],
@@ -122,6 +145,7 @@ function avgPool2dBackward(dy: Var, inputShape: readonly number[], options: T.Po
  */
 export function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
   const v = toVar('maxPool2d', x)
+  options = convOptions('maxPool2d', options, poolSpec)
   return apply(
     {
       name: 'maxPool2d',

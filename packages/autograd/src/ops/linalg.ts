@@ -1,9 +1,12 @@
+import { boolean, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 import { reshape } from './shape.js'
 import { sum } from './broadcast.js'
+
+const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDefault(boolean, false) }
 
 /**
  * Matrix product with batch dimensions and broadcasting, optionally with either operand transposed
@@ -18,8 +21,9 @@ import { sum } from './broadcast.js'
  * ```
  */
 export function matmul(a: Input, b: Input, options: T.MatmulOptions = {}): Var {
-  const x = toVar('matmul', a)
-  const y = toVar('matmul', b)
+  const x = toVar('matmul', a, 'float32', 'a')
+  const y = toVar('matmul', b, 'float32', 'b')
+  options = readOptions('matmul', options, matmulSpec)
   if (x.rank === 0 || y.rank === 0) {
     throw new Error(`matmul: operands must have rank >= 1, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
   }
@@ -69,8 +73,8 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
  * ```
  */
 export function dot(a: Input, b: Input): Var {
-  const x = toVar('dot', a)
-  const y = toVar('dot', b)
+  const x = toVar('dot', a, 'float32', 'a')
+  const y = toVar('dot', b, 'float32', 'b')
   if (x.rank !== 1 || y.rank !== 1 || x.size !== y.size) {
     throw new Error(`dot: expected two vectors of one length, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
   }
@@ -87,7 +91,7 @@ export function dot(a: Input, b: Input): Var {
  * ```
  */
 export function outer(a: Input, b: Input): Var {
-  const x = toVar('outer', a)
-  const y = toVar('outer', b)
+  const x = toVar('outer', a, 'float32', 'a')
+  const y = toVar('outer', b, 'float32', 'b')
   return mul(reshape(x, [x.size, 1]), reshape(y, [1, y.size]))
 }

@@ -1,5 +1,7 @@
+import { complaint, number } from '@gd/check'
 import * as T from '@gd/tensor'
-import { AB, X, primitive } from '../primitive.js'
+import { AB, X } from '../internal/args.js'
+import { primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 
@@ -59,6 +61,9 @@ export const minimum = primitive({
  */
 export function clip(x: Input, min: number, max: number): Var {
   const v = toVar('clip', x)
+  number('clip', 'min', min)
+  number('clip', 'max', max)
+  if (!(min <= max)) throw complaint('clip', 'min', `must not exceed max (${max})`, min)
   return primitive({
     name: 'clip',
     inputNames: X,

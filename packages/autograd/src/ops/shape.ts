@@ -1,4 +1,24 @@
+import {
+  arrayOf,
+  axes as axesOf,
+  axis as axisOf,
+  boolean,
+  complaint,
+  either,
+  fail,
+  integer,
+  nonNegativeInteger,
+  number,
+  oneOf,
+  optional,
+  positiveInteger,
+  readOptions,
+  rule,
+  shape as shapeCheck,
+  withDefault,
+} from '@gd/check'
 import * as T from '@gd/tensor'
+import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'
 import { Var, toVar, type Input } from '../variable.js'
 
@@ -13,6 +33,7 @@ import { Var, toVar, type Input } from '../variable.js'
  */
 export function reshape(x: Input, shape: readonly number[]): Var {
   const v = toVar('reshape', x)
+  arrayOf(integer)('reshape', 'shape', shape)
   return apply({ name: 'reshape', forward: (t) => T.reshape(t, shape), backward: (g) => [reshape(g, v.shape)] }, [v])
 }
 
@@ -27,9 +48,12 @@ export function reshape(x: Input, shape: readonly number[]): Var {
  */
 export function transpose(x: Input, perm?: readonly number[]): Var {
   const v = toVar('transpose', x)
-  const order = perm ?? v.shape.map((_, i) => v.rank - 1 - i)
+  const order = perm === undefined ? v.shape.map((_, i) => v.rank - 1 - i) : arrayOf(axisOf(v.rank))('transpose', 'perm', perm)
+  if (order.length !== v.rank || new Set(order).size !== v.rank) {
+    throw complaint('transpose', 'perm', `must be a permutation of the ${v.rank} axes`, perm)
+  }
   const inverse = new Array<number>(order.length)
-  order.forEach((p, i) => (inverse[p < 0 ? p + v.rank : p] = i))
+  order.forEach((p, i) => (inverse[p] = i))
   return apply({ name: 'transpose', forward: (t) => T.transpose(t, order), backward: (g) => [transpose(g, inverse)] }, [v])
 }
 
@@ -44,6 +68,7 @@ export function transpose(x: Input, perm?: readonly number[]): Var {
  */
 export function expandDims(x: Input, axis: number): Var {
   const v = toVar('expandDims', x)
+  axisOf(v.rank + 1)('expandDims', 'axis', axis)
   return reshape(v, T.expandDims(v.value, axis).shape)
 }
 
@@ -58,6 +83,7 @@ export function expandDims(x: Input, axis: number): Var {
  */
 export function squeeze(x: Input, axes?: number | readonly number[]): Var {
   const v = toVar('squeeze', x)
+  optional(axesOf(v.rank))('squeeze', 'axes', axes)
   return reshape(v, T.squeeze(v.value, axes).shape)
 }
 
@@ -72,7 +98,8 @@ export function squeeze(x: Input, axes?: number | readonly number[]): Var {
  */
 export function flatten(x: Input, options: { keepBatch?: boolean } = {}): Var {
   const v = toVar('flatten', x)
-  return reshape(v, options.keepBatch === true ? [v.shape[0] ?? 1, -1] : [v.size])
+  const { keepBatch } = readOptions('flatten', options, { keepBatch: withDefault(boolean, false) })
+  return reshape(v, keepBatch ? [v.shape[0] ?? 1, -1] : [v.size])
 }
 
 /**
@@ -86,6 +113,8 @@ export function flatten(x: Input, options: { keepBatch?: boolean } = {}): Var {
  */
 export function slice(x: Input, begin: readonly number[], size: readonly number[] = []): Var {
   const v = toVar('slice', x)
+  arrayOf(integer)('slice', 'begin', begin)
+  arrayOf(integer)('slice', 'size', size)
   const out = T.slice(v.value, begin, size)
   const start = v.shape.map((d, i) => {
     const b = begin[i] ?? 0
@@ -94,6 +123,11 @@ export function slice(x: Input, begin: readonly number[], size: readonly number[
   const widths = v.shape.map((d, i) => [start[i]!, d - start[i]! - out.shape[i]!] as [number, number])
   return apply({ name: 'slice', forward: () => T.contiguous(out), backward: (g) => [pad(g, widths)] }, [v])
 }
+
+const widthPair = rule<readonly [number, number]>(
+  'a pair [before, after] of non-negative integers',
+  (w) => Array.isArray(w) && w.length === 2 && w.every((n) => Number.isSafeInteger(n) && n >= 0),
+)
 
 /**
  * Pads with zeros (or `value`). The gradient slices the padding off.
@@ -106,8 +140,16 @@ export function slice(x: Input, begin: readonly number[], size: readonly number[
  */
 export function pad(x: Input, widths: readonly (readonly [number, number])[], value = 0): Var {
   const v = toVar('pad', x)
+  arrayOf(widthPair)('pad', 'widths', widths)
+  number('pad', 'value', value)
   const begin = v.shape.map((_, i) => widths[i]?.[0] ?? 0)
   return apply({ name: 'pad', forward: (t) => T.pad(t, widths, value), backward: (g) => [slice(g, begin, v.shape)] }, [v])
+}
+
+/** A non-empty list of inputs, each checked and wrapped. */
+function inputs(fn: string, xs: readonly Input[]): Var[] {
+  if (!Array.isArray(xs) || xs.length === 0) fail(fn, 'xs', 'a non-empty array of Tensors, Vars or numbers', xs)
+  return xs.map((x, i) => toVar(fn, input(fn, `xs[${i}]`, x)))
 }
 
 /**
@@ -120,8 +162,8 @@ export function pad(x: Input, widths: readonly (readonly [number, number])[], va
  * ```
  */
 export function concat(xs: readonly Input[], axis = 0): Var {
-  if (xs.length === 0) throw new Error('concat: expected at least one input, got an empty list')
-  const vars = xs.map((x) => toVar('concat', x))
+  const vars = inputs('concat', xs)
+  integer('concat', 'axis', axis)
   const ax = T.normalizeAxis('concat', axis, vars[0]!.rank)
   const sizes = vars.map((v) => v.shape[ax] ?? 0)
   return apply(
@@ -140,11 +182,13 @@ export function concat(xs: readonly Input[], axis = 0): Var {
  * ```
  */
 export function stack(xs: readonly Input[], axis = 0): Var {
-  if (xs.length === 0) throw new Error('stack: expected at least one input, got an empty list')
-  const vars = xs.map((x) => toVar('stack', x))
+  const vars = inputs('stack', xs)
+  integer('stack', 'axis', axis)
   const ax = T.normalizeAxis('stack', axis, vars[0]!.rank + 1)
   return concat(vars.map((v) => expandDims(v, ax)), ax)
 }
+
+const sectionsCheck = either(positiveInteger, arrayOf(nonNegativeInteger), 'a positive integer or a list of sizes')
 
 /**
  * Splits along an axis into equal sections or given sizes (composed from slice).
@@ -157,6 +201,8 @@ export function stack(xs: readonly Input[], axis = 0): Var {
  */
 export function split(x: Input, sections: number | readonly number[], axis = 0): Var[] {
   const v = toVar('split', x)
+  sectionsCheck('split', 'sections', sections)
+  integer('split', 'axis', axis)
   const parts = T.split(v.value, sections, axis)
   const ax = T.normalizeAxis('split', axis, v.rank)
   let start = 0
@@ -177,11 +223,12 @@ export function split(x: Input, sections: number | readonly number[], axis = 0):
  * ```
  */
 export function flip(x: Input, axes?: number | readonly number[]): Var {
-  return apply(
-    { name: 'flip', forward: (t) => T.contiguous(T.flip(t, axes)), backward: (g) => [flip(g, axes)] },
-    [toVar('flip', x)],
-  )
+  const v = toVar('flip', x)
+  optional(axesOf(v.rank))('flip', 'axes', axes)
+  return apply({ name: 'flip', forward: (t) => T.contiguous(T.flip(t, axes)), backward: (g) => [flip(g, axes)] }, [v])
 }
+
+const int32Tensor = rule<T.Tensor>('an int32 Tensor', (t) => t instanceof T.Tensor && t.dtype === 'int32')
 
 /**
  * Picks slices along an axis by int32 indices. The gradient scatters the cotangent back, adding
@@ -195,6 +242,8 @@ export function flip(x: Input, axes?: number | readonly number[]): Var {
  */
 export function gather(x: Input, indices: T.Tensor, axis = 0): Var {
   const v = toVar('gather', x)
+  int32Tensor('gather', 'indices', indices)
+  integer('gather', 'axis', axis)
   return apply(
     { name: 'gather', forward: (t) => T.gather(t, indices, axis), backward: (g) => [scatterAdd(v.shape, indices, g, axis)] },
     [v],
@@ -212,13 +261,17 @@ export function gather(x: Input, indices: T.Tensor, axis = 0): Var {
  * ```
  */
 export function scatterAdd(shape: readonly number[], indices: T.Tensor, updates: Input, axis = 0): Var {
+  shapeCheck('scatterAdd', 'shape', shape)
+  int32Tensor('scatterAdd', 'indices', indices)
+  const u = toVar('scatterAdd', updates, 'float32', 'updates')
+  integer('scatterAdd', 'axis', axis)
   return apply(
     {
       name: 'scatterAdd',
       forward: (u) => T.scatterAdd(shape, indices, u, axis),
       backward: (g) => [gather(g, indices, axis)],
     },
-    [toVar('scatterAdd', updates)],
+    [u],
   )
 }
 
@@ -232,5 +285,8 @@ export function scatterAdd(shape: readonly number[], indices: T.Tensor, updates:
  * ```
  */
 export function oneHot(indices: T.Tensor, depth: number, options: { dtype?: 'float32' | 'float64' } = {}): Var {
-  return new Var(T.oneHot(indices, depth, options))
+  int32Tensor('oneHot', 'indices', indices)
+  positiveInteger('oneHot', 'depth', depth)
+  const { dtype } = readOptions('oneHot', options, { dtype: withDefault(oneOf(['float32', 'float64'] as const), 'float32') })
+  return new Var(T.oneHot(indices, depth, { dtype }))
 }
