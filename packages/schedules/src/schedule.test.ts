@@ -35,6 +35,7 @@ describe('the step argument', () => {
       ['3', '"3"'],
       [undefined, 'undefined'],
       [2 ** 53, '9007199254740992'],
+      [Symbol('s'), 'a symbol'],
     ] as const) {
       expect(() => schedule(step as never)).toThrow(`${name}: step must be a non-negative integer, got ${shown}`)
     }

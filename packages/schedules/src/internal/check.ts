@@ -1,7 +1,7 @@
 // Option checks shared by every schedule. Internal: not re-exported from the package.
 // Options are read by @gd/check's readOptions (unknown names rejected with a "did you mean");
 // every message reads `<fn>: <option> must be <what>, got <value>`.
-import { fail, finite, nonNegativeInteger, rule, within, type Check } from '@gd/check'
+import { fail, nonNegativeInteger, rule, within, type Check } from '@gd/check'
 
 export {
   boolean,
@@ -58,5 +58,9 @@ export function onePerPiece<T>(noun: string, item: Check<T>): Check<readonly T[]
  * and its value after (a finite number), so no step and no overflow gives a silent NaN.
  */
 export function stepwise(name: string, formula: (step: number) => number): (step: number) => number {
-  return (step) => finite(name, `value at step ${step}`, formula(nonNegativeInteger(name, 'step', step)))
+  return (step) => {
+    const value = formula(nonNegativeInteger(name, 'step', step))
+    // the message is built only on failure, after the step is known to be a number
+    return Number.isFinite(value) ? value : fail(name, `value at step ${step}`, 'a finite number', value)
+  }
 }
