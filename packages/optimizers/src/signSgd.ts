@@ -2,7 +2,7 @@ import { chain, type ChainState } from './chain.js'
 import { hyper, nonNegative, num, resolveOptions, unitInterval } from './options.js'
 import { scaleByLearningRate } from './scaleByLearningRate.js'
 import { scaleBySign } from './scaleBySign.js'
-import { trace } from './trace.js'
+import { momentumBuffer } from './internal/momentum.js'
 import type { Hyper } from './hyper.js'
 import type { GradientTransformation, Optimizer } from './transform.js'
 
@@ -10,14 +10,20 @@ import type { GradientTransformation, Optimizer } from './transform.js'
 export interface SignSgdOptions {
   /** Default 1e-3. */
   learningRate?: Hyper
-  /** β of Signum's momentum m ← β m + (1 − β) g. Default 0 (plain signSGD). */
+  /** β of Signum's momentum m ← β m + (1 − β) g (m₀ = 0). Default 0 (plain signSGD). */
   momentum?: number
 }
 
 /**
- * signSGD and Signum (Bernstein et al., Algorithms 1 and 2): θ ← θ − η sign(m), with m = g or its
- * moving average; `chain(trace({ momentum, dampening: momentum })?, scaleBySign, scaleByLearningRate)`.
- * (The trace starts at m = g rather than (1 − β) g; the sign is the same.)
+ * signSGD and Signum (Bernstein et al. 2018, Algorithms 1 and 2): θ ← θ − η sign(m), where m = g
+ * (signSGD, `momentum` 0) or, for Signum, the moving average
+ *
+ * ```
+ * m₀ = 0,   m ← β m + (1 − β) g
+ * ```
+ *
+ * as in the paper (the buffer starts at 0, not at g; from the second step on the two differ in sign
+ * when the gradient turns). A chain of that momentum buffer, `scaleBySign` and `scaleByLearningRate`.
  *
  * @see https://arxiv.org/abs/1802.04434
  * @throws Error `signSgd: momentum must be in [0, 1), got 1`.
@@ -33,7 +39,8 @@ export function signSgd(options?: SignSgdOptions): Optimizer<ChainState> {
     momentum: num(unitInterval),
   })
   const links: GradientTransformation<any>[] = []
-  if (o.momentum > 0) links.push(trace({ momentum: o.momentum, dampening: o.momentum }))
+  const beta = o.momentum
+  if (beta > 0) links.push(momentumBuffer('signSgd', { keep: beta, take: 1 - beta, mu: beta, nesterov: false, startAtG: false }))
   links.push(scaleBySign(), scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -1,6 +1,4 @@
-import { fusedKernels } from '@gd/tensor'
-import { buffersLike, sizes, type FloatArray } from './leaves.js'
-import { elementwise } from './elementwise.js'
+import { momentumBuffer, type TraceState } from './internal/momentum.js'
 import { bool, closedUnit, num, resolveOptions, unitInterval } from './options.js'
 import type { GradientTransformation } from './transform.js'
 
@@ -14,11 +12,7 @@ export interface TraceOptions {
   nesterov?: boolean
 }
 
-/** State of {@link trace}: step count and the momentum buffer b, one per leaf. */
-export interface TraceState {
-  readonly count: number
-  readonly trace: FloatArray[]
-}
+export type { TraceState } from './internal/momentum.js'
 
 /**
  * Momentum, as PyTorch's SGD documents it:
@@ -49,64 +43,5 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
     dampening: num(closedUnit),
     nesterov: bool,
   })
-  const mu = o.momentum
-  const nesterov = o.nesterov
-  return elementwise<TraceState>(
-    fn,
-    (params) => ({ count: 0, trace: buffersLike(fn, params) }),
-    (state) => {
-      const first = state.count === 0
-      const keep = first ? 0 : mu
-      const take = first ? 1 : 1 - o.dampening
-      return {
-        state: { count: state.count + 1, trace: state.trace },
-        kernel: (k, g, out, base, factor) => {
-          const b = state.trace[k]!
-          if (fusedKernels()?.momentum(g, b, out, base !== null, factor, keep, take, mu, nesterov)) return
-          if (base === null) traceUpdate(g, b, out, keep, take, mu, nesterov)
-          else traceApply(g, b, base, factor, keep, take, mu, nesterov)
-        },
-      }
-    },
-    { sizes: (s) => sizes(s.trace) },
-  )
-}
-
-// Top-level loops, one per purpose, so V8 keeps their optimized code across steps. Float32 leaves
-// of 96 elements or more run @gd/tensor's WebAssembly kernel instead when it is loaded (`fusedKernels`).
-
-/** b ← keep·b + take·g;  u = g + μb (nesterov) or b. */
-function traceUpdate(g: FloatArray, b: FloatArray, out: FloatArray, keep: number, take: number, mu: number, nesterov: boolean): void {
-  const n = g.length
-  if (nesterov) {
-    for (let i = 0; i < n; i++) {
-      const bi = keep * b[i]! + take * g[i]!
-      b[i] = bi
-      out[i] = g[i]! + mu * bi
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const bi = keep * b[i]! + take * g[i]!
-      b[i] = bi
-      out[i] = bi
-    }
-  }
-}
-
-/** θ ← θ + factor · u, the fused step. */
-function traceApply(g: FloatArray, b: FloatArray, p: FloatArray, factor: number, keep: number, take: number, mu: number, nesterov: boolean): void {
-  const n = g.length
-  if (nesterov) {
-    for (let i = 0; i < n; i++) {
-      const bi = keep * b[i]! + take * g[i]!
-      b[i] = bi
-      p[i] = p[i]! + factor * (g[i]! + mu * bi)
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const bi = keep * b[i]! + take * g[i]!
-      b[i] = bi
-      p[i] = p[i]! + factor * bi
-    }
-  }
+  return momentumBuffer(fn, { keep: o.momentum, take: 1 - o.dampening, mu: o.momentum, nesterov: o.nesterov, startAtG: true })
 }
