@@ -18,10 +18,13 @@ describe('calculateGain', () => {
 
   it('rejects unknown nonlinearities and misplaced slopes', () => {
     expect(() => calculateGain('gelu' as never)).toThrow(
-      'calculateGain: unknown nonlinearity "gelu"; expected one of linear, identity, conv, sigmoid, tanh, relu, leakyRelu, selu',
+      'calculateGain: nonlinearity must be "linear", "identity", "conv", "sigmoid", "tanh", "relu", "leakyRelu" or "selu", got "gelu"',
     )
     expect(() => calculateGain('relu', { negativeSlope: 0.1 })).toThrow(
-      'calculateGain: negativeSlope only applies to leakyRelu, got relu',
+      'calculateGain: negativeSlope only applies to leakyRelu, got "relu"',
+    )
+    expect(() => calculateGain('leakyRelu', { negativSlope: 0.1 } as never)).toThrow(
+      'calculateGain: unknown option negativSlope, expected one of negativeSlope; did you mean negativeSlope?',
     )
     expect(() => calculateGain('leakyRelu', { negativeSlope: Number.NaN })).toThrow(
       'calculateGain: negativeSlope must be a finite number, got NaN',

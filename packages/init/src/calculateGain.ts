@@ -1,3 +1,6 @@
+import { readOptions } from '@gd/check'
+import { negativeSlope as slopeCheck, nonlinearity as nonlinearityCheck, slopeFits } from './internal/checks.js'
+
 /** The nonlinearities {@link calculateGain} knows. */
 export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu'
 
@@ -13,8 +16,8 @@ export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' |
  * | leakyRelu | √(2 / (1 + negativeSlope²)), negativeSlope 0.01 by default |
  * | selu | 3/4 (PyTorch's choice; self-normalizing nets usually use `lecunNormal` instead) |
  *
- * @throws Error for an unknown nonlinearity, a negativeSlope given for another nonlinearity,
- *   or a non-finite slope.
+ * @throws Error for an unknown nonlinearity or option, a negativeSlope given for another
+ *   nonlinearity, or a non-finite slope.
  * @example
  * ```ts
  * import { calculateGain } from '@gd/init'
@@ -22,12 +25,11 @@ export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' |
  * calculateGain('leakyRelu', { negativeSlope: 0.2 }) // 1.3867504905630728
  * ```
  */
-export function calculateGain(nonlinearity: Nonlinearity, options: { negativeSlope?: number } = {}): number {
-  const { negativeSlope } = options
-  if (negativeSlope !== undefined && nonlinearity !== 'leakyRelu') {
-    throw new Error(`calculateGain: negativeSlope only applies to leakyRelu, got ${String(nonlinearity)}`)
-  }
-  switch (nonlinearity) {
+export function calculateGain(nonlinearity: Nonlinearity, options: { negativeSlope?: number | undefined } = {}): number {
+  const nl = nonlinearityCheck('calculateGain', 'nonlinearity', nonlinearity)
+  const { negativeSlope } = readOptions('calculateGain', options, { negativeSlope: slopeCheck })
+  slopeFits('calculateGain', nl, negativeSlope)
+  switch (nl) {
     case 'linear':
     case 'identity':
     case 'conv':
@@ -39,17 +41,9 @@ export function calculateGain(nonlinearity: Nonlinearity, options: { negativeSlo
       return Math.SQRT2
     case 'leakyRelu': {
       const slope = negativeSlope ?? 0.01
-      if (!Number.isFinite(slope)) {
-        throw new Error(`calculateGain: negativeSlope must be a finite number, got ${slope}`)
-      }
       return Math.sqrt(2 / (1 + slope * slope))
     }
     case 'selu':
       return 3 / 4
-    default:
-      throw new Error(
-        `calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)}; expected one of ` +
-          'linear, identity, conv, sigmoid, tanh, relu, leakyRelu, selu',
-      )
   }
 }

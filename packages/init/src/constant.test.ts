@@ -16,6 +16,26 @@ describe('constant', () => {
     expect(() => constant([2], Number.POSITIVE_INFINITY)).toThrow(
       'constant: value must be a finite number, got Infinity',
     )
+    expect(() => constant([2], '1' as never)).toThrow('constant: value must be a finite number, got "1"')
+  })
+
+  it('never rounds or wraps the value into an integer dtype', () => {
+    expect(constant([2], -3, { dtype: 'int32' }).toArray()).toEqual([-3, -3])
+    expect(constant([1], 1, { dtype: 'bool' }).toArray()).toEqual([true])
+    expect(() => constant([2], 1.5, { dtype: 'int32' })).toThrow('constant: value must be an int32 integer (the dtype is int32), got 1.5')
+    expect(() => constant([2], 2 ** 31, { dtype: 'int32' })).toThrow(
+      'constant: value must be an int32 integer (the dtype is int32), got 2147483648',
+    )
+    expect(() => constant([2], 2, { dtype: 'bool' })).toThrow('constant: value must be 0 or 1 (the dtype is bool), got 2')
+  })
+
+  it('reads its options strictly', () => {
+    expect(() => constant([2], 1, { dtype: 'float16' as never })).toThrow(
+      'constant: dtype must be "float32", "float64", "int32" or "bool", got "float16"',
+    )
+    expect(() => zeros([2], { dtyp: 'float64' } as never)).toThrow('zeros: unknown option dtyp, expected one of dtype; did you mean dtype?')
+    expect(() => ones([2], [] as never)).toThrow('ones: options must be a plain object, got []')
+    expect(zeros([2], { dtype: 'int32' }).dtype).toBe('int32')
   })
 })
 

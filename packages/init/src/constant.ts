@@ -1,10 +1,13 @@
-import { Tensor, allocate, checkShape, sizeOf, type DType } from '@gd/tensor'
+import { fail, finite, oneOf, readOptions, withDefault } from '@gd/check'
+import { Tensor, allocate, sizeOf, type DType } from '@gd/tensor'
+import { shape as shapeCheck } from './internal/checks.js'
 
 /**
  * A tensor of `shape` filled with `value`: the initializer for biases and for scale parameters
  * (ones) in normalization layers.
  *
- * @throws Error for a bad shape or a non-finite value.
+ * @throws Error for a bad shape, dtype or option, a non-finite value, or a value the dtype cannot
+ *   hold exactly (1.5 for int32, 2 for bool).
  * @example
  * ```ts
  * import { constant } from '@gd/init'
@@ -14,43 +17,54 @@ import { Tensor, allocate, checkShape, sizeOf, type DType } from '@gd/tensor'
 export function constant<D extends DType = 'float32'>(
   shape: readonly number[],
   value: number,
-  options: { dtype?: D } = {},
+  options: { dtype?: D | undefined } = {},
 ): Tensor<D> {
-  return filled('constant', shape, value, options.dtype)
+  return filled('constant', shape, value, options)
 }
 
 /**
  * A tensor of zeros: the usual initializer for biases.
  *
- * @throws Error for a bad shape.
+ * @throws Error for a bad shape, dtype or option.
  * @example
  * ```ts
  * import { zeros } from '@gd/init'
  * zeros([3]).toArray() // [0, 0, 0]
  * ```
  */
-export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D } = {}): Tensor<D> {
-  return filled('zeros', shape, 0, options.dtype)
+export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D | undefined } = {}): Tensor<D> {
+  return filled('zeros', shape, 0, options)
 }
 
 /**
  * A tensor of ones: the usual initializer for the scale of a normalization layer.
  *
- * @throws Error for a bad shape.
+ * @throws Error for a bad shape, dtype or option.
  * @example
  * ```ts
  * import { ones } from '@gd/init'
  * ones([2], { dtype: 'float64' }).toArray() // [1, 1]
  * ```
  */
-export function ones<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D } = {}): Tensor<D> {
-  return filled('ones', shape, 1, options.dtype)
+export function ones<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D | undefined } = {}): Tensor<D> {
+  return filled('ones', shape, 1, options)
 }
 
-function filled<D extends DType>(op: string, shape: readonly number[], value: number, dtype?: D): Tensor<D> {
-  const s = checkShape(op, shape)
-  if (!Number.isFinite(value)) throw new Error(`${op}: value must be a finite number, got ${value}`)
-  const d = (dtype ?? 'float32') as D
+const anyDtype = /* @__PURE__ */ withDefault(oneOf<DType>(['float32', 'float64', 'int32', 'bool']), 'float32')
+
+/** What each dtype holds exactly, for the value check. */
+const holds: Record<DType, [(v: number) => boolean, string]> = {
+  float32: [Number.isFinite, 'a finite number'],
+  float64: [Number.isFinite, 'a finite number'],
+  int32: [(v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31, 'an int32 integer (the dtype is int32)'],
+  bool: [(v) => v === 0 || v === 1, '0 or 1 (the dtype is bool)'],
+}
+
+function filled<D extends DType>(op: string, shape: readonly number[], value: number, options: unknown): Tensor<D> {
+  const s = shapeCheck(op, 'shape', shape)
+  const d = readOptions(op, options, { dtype: anyDtype }).dtype as D
+  const [ok, expected] = holds[d]
+  if (typeof value !== 'number' || !ok(value)) fail(op, 'value', expected, value)
   const storage = allocate(d, sizeOf(s))
   if (value !== 0) storage.fill(value)
   return new Tensor(storage, s, d)

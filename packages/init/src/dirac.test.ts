@@ -71,8 +71,9 @@ describe('dirac', () => {
     expect(() => dirac([3, 3, 3, 3], { groups: 2 })).toThrow(
       'dirac: groups must be a positive integer dividing outChannels (3), got 2',
     )
-    expect(() => dirac([4, 3, 3, 3], { groups: 0 })).toThrow(
-      'dirac: groups must be a positive integer dividing outChannels (4), got 0',
+    expect(() => dirac([4, 3, 3, 3], { groups: 0 })).toThrow('dirac: groups must be a positive integer, got 0')
+    expect(() => dirac([4, 3, 3, 3], { group: 2 } as never)).toThrow(
+      'dirac: unknown option group, expected one of dtype, groups; did you mean groups?',
     )
   })
 })

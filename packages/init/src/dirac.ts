@@ -1,5 +1,7 @@
-import { Tensor, allocate, checkShape, fmt, sizeOf } from '@gd/tensor'
-import { initDtype, type InitDType, type InitOptions } from './initializer.js'
+import { fail, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
+import type { InitDType, InitOptions } from './initializer.js'
+import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
 /**
  * The Dirac delta kernel for convolutions in @gd/tensor's `[outChannels, inChannels, ...kernel]`
@@ -8,7 +10,8 @@ import { initDtype, type InitDType, type InitOptions } from './initializer.js'
  * unchanged (with more output than input channels, the extra ones are zero). With `groups`,
  * each group of outChannels / groups filters maps its own inChannels this way. Not random.
  *
- * @throws Error for a bad dtype, a shape of rank < 3, or groups that do not divide outChannels.
+ * @throws Error for a bad dtype or option, a shape of rank < 3, or groups that do not divide
+ *   outChannels.
  * @example
  * ```ts
  * import { dirac } from '@gd/init'
@@ -17,18 +20,15 @@ import { initDtype, type InitDType, type InitOptions } from './initializer.js'
  */
 export function dirac<D extends InitDType = 'float32'>(
   shape: readonly number[],
-  options: InitOptions<D> & { groups?: number } = {},
+  options: InitOptions<D> & { groups?: number | undefined } = {},
 ): Tensor<D> {
-  const { groups = 1 } = options
-  const dtype = initDtype('dirac', options.dtype)
-  const s = checkShape('dirac', shape)
+  const s = shapeCheck('dirac', 'shape', shape)
+  const { dtype, groups } = readOptions('dirac', options, { dtype: floatDtype, groups: withDefault(positiveInteger, 1) }) as { dtype: D; groups: number }
   if (s.length < 3) {
     throw new Error(`dirac: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`)
   }
   const [outChannels, inChannels] = s as [number, number]
-  if (!Number.isInteger(groups) || groups < 1 || outChannels % groups !== 0) {
-    throw new Error(`dirac: groups must be a positive integer dividing outChannels (${outChannels}), got ${groups}`)
-  }
+  if (outChannels % groups !== 0) fail('dirac', 'groups', `a positive integer dividing outChannels (${outChannels})`, groups)
   const kernel = s.slice(2)
   const kernelSize = sizeOf(kernel)
   // Row-major offset of the kernel's centre.

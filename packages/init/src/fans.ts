@@ -1,4 +1,6 @@
-import { checkShape, fmt } from '@gd/tensor'
+import { string } from '@gd/check'
+import { fmt } from '@gd/tensor'
+import { shape as shapeCheck } from './internal/checks.js'
 
 /** Fan-in and fan-out of a weight shape, and the kernel's receptive field size. */
 export interface Fans {
@@ -31,7 +33,7 @@ export interface Fans {
  * ```
  */
 export function computeFans(shape: readonly number[], op = 'computeFans'): Fans {
-  const s = checkShape(op, shape)
+  const s = shapeCheck(string('computeFans', 'op', op), 'shape', shape)
   if (s.length < 2) {
     throw new Error(
       `${op}: shape ${fmt(s)} has no fans: fan-based initializers need rank >= 2 ` +

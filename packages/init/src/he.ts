@@ -1,16 +1,18 @@
+import { oneOf, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import { calculateGain, type Nonlinearity } from './calculateGain.js'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { floatDtype, negativeSlope as slopeCheck, nonlinearity as nonlinearityCheck, slopeFits } from './internal/checks.js'
 import { varianceScaling } from './varianceScaling.js'
 
 /** Options of the He (Kaiming) initializers. */
 export interface HeOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** `fanIn` (default) keeps activations at scale going forward; `fanOut` keeps gradients. */
-  mode?: 'fanIn' | 'fanOut'
+  mode?: 'fanIn' | 'fanOut' | undefined
   /** The nonlinearity after the layer, for its gain; `relu` by default. */
-  nonlinearity?: Nonlinearity
+  nonlinearity?: Nonlinearity | undefined
   /** Slope of a leakyRelu for x < 0; 0.01 by default (only with `nonlinearity: 'leakyRelu'`). */
-  negativeSlope?: number
+  negativeSlope?: number | undefined
 }
 
 /**
@@ -57,15 +59,14 @@ export function heUniform<D extends InitDType = 'float32'>(
 }
 
 function kaiming<D extends InitDType>(op: string, options: HeOptions<D>, distribution: 'uniform' | 'normal') {
-  const { mode = 'fanIn', nonlinearity = 'relu', negativeSlope, ...rest } = options
-  if (mode !== 'fanIn' && mode !== 'fanOut') {
-    throw new Error(`${op}: mode must be fanIn or fanOut, got ${String(mode)}`)
-  }
-  let gain: number
-  try {
-    gain = calculateGain(nonlinearity, negativeSlope === undefined ? {} : { negativeSlope })
-  } catch (e) {
-    throw new Error(`${op}: ${(e as Error).message.replace(/^calculateGain: /, '')}`)
-  }
-  return { ...rest, scale: gain * gain, mode, distribution }
+  const { dtype, mode, nonlinearity, negativeSlope } = readOptions(op, options, {
+    dtype: floatDtype,
+    mode: withDefault(oneOf(['fanIn', 'fanOut'] as const), 'fanIn'),
+    nonlinearity: withDefault(nonlinearityCheck, 'relu'),
+    negativeSlope: slopeCheck,
+  })
+  slopeFits(op, nonlinearity, negativeSlope)
+  // calculateGain cannot throw now: its arguments were checked under this initializer's name
+  const gain = calculateGain(nonlinearity, { negativeSlope })
+  return { dtype: dtype as D, scale: gain * gain, mode, distribution }
 }

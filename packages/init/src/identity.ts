@@ -1,5 +1,7 @@
-import { Tensor, allocate, checkShape, fmt, sizeOf } from '@gd/tensor'
-import { initDtype, type InitDType, type InitOptions } from './initializer.js'
+import { finite, readOptions, withDefault } from '@gd/check'
+import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
+import type { InitDType, InitOptions } from './initializer.js'
+import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
 /**
  * The identity matrix times `gain` for a dense weight `[in, out]`: ones on the main diagonal,
@@ -7,7 +9,7 @@ import { initDtype, type InitDType, type InitOptions } from './initializer.js'
  * starts out passing its input through: y = x · I = x. Not random, so it takes no key.
  * For conv kernels use {@link dirac}.
  *
- * @throws Error for a bad dtype or gain, or a shape that is not of rank 2.
+ * @throws Error for a bad dtype, gain or option, or a shape that is not of rank 2.
  * @example
  * ```ts
  * import { identity } from '@gd/init'
@@ -16,13 +18,11 @@ import { initDtype, type InitDType, type InitOptions } from './initializer.js'
  */
 export function identity<D extends InitDType = 'float32'>(
   shape: readonly number[],
-  options: InitOptions<D> & { gain?: number } = {},
+  options: InitOptions<D> & { gain?: number | undefined } = {},
 ): Tensor<D> {
-  const { gain = 1 } = options
-  const dtype = initDtype('identity', options.dtype)
-  const s = checkShape('identity', shape)
+  const s = shapeCheck('identity', 'shape', shape)
+  const { dtype, gain } = readOptions('identity', options, { dtype: floatDtype, gain: withDefault(finite, 1) }) as { dtype: D; gain: number }
   if (s.length !== 2) throw new Error(`identity: shape must have rank 2 ([in, out]), got ${fmt(s)}`)
-  if (!Number.isFinite(gain)) throw new Error(`identity: gain must be a finite number, got ${gain}`)
   const [rows, cols] = s as [number, number]
   const out = allocate(dtype, sizeOf(s))
   for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain

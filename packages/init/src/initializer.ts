@@ -1,4 +1,6 @@
+import { fail, string } from '@gd/check'
 import { checkKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
+import { floatDtype } from './internal/checks.js'
 
 /**
  * What every random initializer takes as its first argument: a key from `@gd/tensor`
@@ -13,7 +15,7 @@ export type InitDType = 'float32' | 'float64'
 /** Options every initializer accepts. */
 export interface InitOptions<D extends InitDType = 'float32'> {
   /** `float32` (default) or `float64`. */
-  dtype?: D
+  dtype?: D | undefined
 }
 
 /**
@@ -41,8 +43,9 @@ export type Initializer<D extends InitDType = 'float32'> = (key: KeyOrSeed, shap
  * ```
  */
 export function resolveKey(op: string, key: KeyOrSeed): PRNGKey {
+  string('resolveKey', 'op', op)
   if (typeof key === 'number') {
-    if (!Number.isSafeInteger(key)) throw new Error(`${op}: seed must be a safe integer, got ${key}`)
+    if (!Number.isSafeInteger(key)) fail(op, 'seed', 'a safe integer', key)
     return prngKey(key)
   }
   return checkKey(op, key)
@@ -51,7 +54,7 @@ export function resolveKey(op: string, key: KeyOrSeed): PRNGKey {
 /**
  * Validates an initializer's dtype option and returns it, float32 when absent.
  *
- * @throws Error `op: dtype must be float32 or float64, got int32`.
+ * @throws Error `op: dtype must be "float32" or "float64", got "int32"`.
  * @example
  * ```ts
  * import { initDtype } from '@gd/init'
@@ -59,9 +62,5 @@ export function resolveKey(op: string, key: KeyOrSeed): PRNGKey {
  * ```
  */
 export function initDtype<D extends InitDType>(op: string, dtype: D | undefined): D {
-  if (dtype === undefined) return 'float32' as D
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new Error(`${op}: dtype must be float32 or float64, got ${String(dtype)}`)
-  }
-  return dtype
+  return floatDtype(string('initDtype', 'op', op), 'dtype', dtype) as D
 }

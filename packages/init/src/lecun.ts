@@ -1,5 +1,7 @@
+import { readOptions } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { floatDtype } from './internal/checks.js'
 import { varianceScaling } from './varianceScaling.js'
 
 /**
@@ -21,7 +23,7 @@ export function lecunNormal<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, { ...options, scale: 1, mode: 'fanIn', distribution: 'normal' }, 'lecunNormal')
+  return varianceScaling(key, shape, { ...lecun('lecunNormal', options), distribution: 'normal' }, 'lecunNormal')
 }
 
 /**
@@ -40,5 +42,11 @@ export function lecunUniform<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, { ...options, scale: 1, mode: 'fanIn', distribution: 'uniform' }, 'lecunUniform')
+  return varianceScaling(key, shape, { ...lecun('lecunUniform', options), distribution: 'uniform' }, 'lecunUniform')
+}
+
+/** LeCun's options: only the dtype; the scale is 1 over fanIn. */
+function lecun<D extends InitDType>(op: string, options: InitOptions<D>) {
+  const { dtype } = readOptions(op, options, { dtype: floatDtype })
+  return { dtype: dtype as D, scale: 1, mode: 'fanIn' as const }
 }

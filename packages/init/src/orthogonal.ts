@@ -1,10 +1,12 @@
-import { Tensor, allocate, checkShape, fmt, normal, sizeOf } from '@gd/tensor'
-import { initDtype, resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import { positive, readOptions, withDefault } from '@gd/check'
+import { Tensor, allocate, fmt, normal, sizeOf } from '@gd/tensor'
+import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
 /** Options of {@link orthogonal}. */
 export interface OrthogonalOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the orthogonal matrix, > 0; 1 by default. */
-  gain?: number
+  gain?: number | undefined
 }
 
 /**
@@ -21,7 +23,7 @@ export interface OrthogonalOptions<D extends InitDType = 'float32'> extends Init
  *
  * @see Saxe, McClelland, Ganguli, "Exact solutions to the nonlinear dynamics of learning in deep
  *   linear neural networks" (ICLR 2014).
- * @throws Error for a bad key, dtype or gain, or a shape of rank < 2.
+ * @throws Error for a bad key, dtype, gain or option, or a shape of rank < 2.
  * @example
  * ```ts
  * import { orthogonal } from '@gd/init'
@@ -33,15 +35,11 @@ export function orthogonal<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: OrthogonalOptions<D> = {},
 ): Tensor<D> {
-  const { gain = 1 } = options
-  const dtype = initDtype('orthogonal', options.dtype)
   const k = resolveKey('orthogonal', key)
-  const s = checkShape('orthogonal', shape)
+  const s = shapeCheck('orthogonal', 'shape', shape)
+  const { dtype, gain } = readOptions('orthogonal', options, { dtype: floatDtype, gain: withDefault(positive, 1) }) as { dtype: D; gain: number }
   if (s.length < 2) {
     throw new Error(`orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got ${fmt(s)}`)
-  }
-  if (!(Number.isFinite(gain) && gain > 0)) {
-    throw new Error(`orthogonal: gain must be a positive finite number, got ${gain}`)
   }
   const rows = s[0]!
   const size = sizeOf(s)

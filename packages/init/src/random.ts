@@ -3,13 +3,15 @@
  * ({@link heNormal}, {@link xavierUniform}, …), which pick the scale from the shape.
  * @module
  */
+import { fail, finite, nonNegative, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import { floatDtype, notNaN, shape as shapeCheck } from './internal/checks.js'
 
 /**
  * Uniform values in [low, high), [0, 1) by default (PyTorch's `uniform_`).
  *
- * @throws Error for a bad key, shape or dtype, or `low >= high`.
+ * @throws Error for a bad key, shape or dtype, an unknown option, or `low >= high`.
  * @example
  * ```ts
  * import { uniform } from '@gd/init'
@@ -21,14 +23,20 @@ export function uniform<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> & { low?: number; high?: number } = {},
 ): T.Tensor<D> {
-  return T.uniform(resolveKey('uniform', key), shape, options)
+  const op = 'uniform'
+  const k = resolveKey(op, key)
+  const s = shapeCheck(op, 'shape', shape)
+  const o = readOptions(op, options, { dtype: floatDtype, low: withDefault(finite, 0), high: withDefault(finite, 1) })
+  if (!(o.high > o.low)) fail(op, 'high', `above low (${o.low})`, o.high)
+  return T.uniform(k, s, o as { dtype: D; low: number; high: number })
 }
 
 /**
  * Normal values with the given mean and standard deviation, N(0, 1) by default (PyTorch's
  * `normal_`). The "naive" N(0, 0.01²) init is `normal(key, shape, { std: 0.01 })`.
  *
- * @throws Error for a bad key, shape or dtype, or a negative std.
+ * @throws Error for a bad key, shape or dtype, an unknown option (`stddev` is `std`), or a
+ *   negative std.
  * @example
  * ```ts
  * import { normal } from '@gd/init'
@@ -40,7 +48,11 @@ export function normal<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> & { mean?: number; std?: number } = {},
 ): T.Tensor<D> {
-  return T.normal(resolveKey('normal', key), shape, options)
+  const op = 'normal'
+  const k = resolveKey(op, key)
+  const s = shapeCheck(op, 'shape', shape)
+  const o = readOptions(op, options, { dtype: floatDtype, mean: withDefault(finite, 0), std: withDefault(nonNegative, 1) })
+  return T.normal(k, s, o as { dtype: D; mean: number; std: number })
 }
 
 /**
@@ -49,7 +61,8 @@ export function normal<D extends InitDType = 'float32'>(
  * `trunc_normal_` takes absolute bounds instead). `std` is the std before truncation: at ±2 the
  * values have variance 0.774 std². {@link varianceScaling} corrects for that; this does not.
  *
- * @throws Error for a bad key, shape or dtype, a negative std, or `lower >= upper`.
+ * @throws Error for a bad key, shape or dtype, an unknown option, a negative std, or
+ *   `lower >= upper`.
  * @example
  * ```ts
  * import { truncatedNormal } from '@gd/init'
@@ -61,5 +74,16 @@ export function truncatedNormal<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> & { mean?: number; std?: number; lower?: number; upper?: number } = {},
 ): T.Tensor<D> {
-  return T.truncatedNormal(resolveKey('truncatedNormal', key), shape, options)
+  const op = 'truncatedNormal'
+  const k = resolveKey(op, key)
+  const s = shapeCheck(op, 'shape', shape)
+  const o = readOptions(op, options, {
+    dtype: floatDtype,
+    mean: withDefault(finite, 0),
+    std: withDefault(nonNegative, 1),
+    lower: withDefault(notNaN, -2),
+    upper: withDefault(notNaN, 2),
+  })
+  if (!(o.upper > o.lower)) fail(op, 'upper', `above lower (${o.lower})`, o.upper)
+  return T.truncatedNormal(k, s, o as { dtype: D; mean: number; std: number; lower: number; upper: number })
 }

@@ -83,13 +83,13 @@ describe('varianceScaling', () => {
       'varianceScaling: scale must be a positive finite number, got 0',
     )
     expect(() => varianceScaling(0, [3, 3], { mode: 'fan_in' as never })).toThrow(
-      'varianceScaling: mode must be fanIn, fanOut or fanAvg, got fan_in',
+      'varianceScaling: mode must be "fanIn", "fanOut" or "fanAvg", got "fan_in"',
     )
     expect(() => varianceScaling(0, [3, 3], { distribution: 'cauchy' as never })).toThrow(
-      'varianceScaling: distribution must be truncatedNormal, normal or uniform, got cauchy',
+      'varianceScaling: distribution must be "truncatedNormal", "normal" or "uniform", got "cauchy"',
     )
     expect(() => varianceScaling(0, [3, 3], { dtype: 'int32' as never })).toThrow(
-      'varianceScaling: dtype must be float32 or float64, got int32',
+      'varianceScaling: dtype must be "float32" or "float64", got "int32"',
     )
     expect(() => varianceScaling(1.5, [3, 3])).toThrow('varianceScaling: seed must be a safe integer, got 1.5')
   })

@@ -1,6 +1,8 @@
+import { oneOf, positive, readOptions, string, withDefault, type Spec } from '@gd/check'
 import * as T from '@gd/tensor'
 import { computeFans } from './fans.js'
-import { initDtype, resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import { floatDtype } from './internal/checks.js'
 
 /** Which fan sets the variance: fanIn keeps the forward signal, fanOut the backward gradient. */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg'
@@ -11,11 +13,11 @@ export type VarianceDistribution = 'truncatedNormal' | 'normal' | 'uniform'
 /** Options of {@link varianceScaling}. */
 export interface VarianceScalingOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the variance, > 0; 1 by default. A gain g corresponds to scale g². */
-  scale?: number
+  scale?: number | undefined
   /** Fan that divides the scale; `fanIn` by default. */
-  mode?: FanMode
+  mode?: FanMode | undefined
   /** `truncatedNormal` (default, as in JAX and Keras), `normal` or `uniform`. */
-  distribution?: VarianceDistribution
+  distribution?: VarianceDistribution | undefined
 }
 
 /**
@@ -31,7 +33,8 @@ export interface VarianceScalingOptions<D extends InitDType = 'float32'> extends
  * A shape with no elements gives an empty tensor.
  *
  * @param op the name used in error messages; wrappers such as `heNormal` pass their own.
- * @throws Error for a bad key, dtype or option, or a shape of rank < 2 (it has no fans).
+ * @throws Error for a bad key, dtype or option, an unknown option, or a shape of rank < 2 (it has
+ *   no fans).
  * @example
  * ```ts
  * import { varianceScaling } from '@gd/init'
@@ -45,19 +48,15 @@ export function varianceScaling<D extends InitDType = 'float32'>(
   options: VarianceScalingOptions<D> = {},
   op = 'varianceScaling',
 ): T.Tensor<D> {
-  const { scale = 1, mode = 'fanIn', distribution = 'truncatedNormal' } = options
-  const dtype = initDtype(op, options.dtype)
+  string('varianceScaling', 'op', op)
   const k = resolveKey(op, key)
-  if (!(Number.isFinite(scale) && scale > 0)) {
-    throw new Error(`${op}: scale must be a positive finite number, got ${scale}`)
-  }
-  if (mode !== 'fanIn' && mode !== 'fanOut' && mode !== 'fanAvg') {
-    throw new Error(`${op}: mode must be fanIn, fanOut or fanAvg, got ${String(mode)}`)
-  }
-  if (distribution !== 'truncatedNormal' && distribution !== 'normal' && distribution !== 'uniform') {
-    throw new Error(`${op}: distribution must be truncatedNormal, normal or uniform, got ${String(distribution)}`)
-  }
   const { fanIn, fanOut } = computeFans(shape, op)
+  const { dtype, scale, mode, distribution } = readOptions(op, options, {
+    dtype: floatDtype,
+    scale: withDefault(positive, 1),
+    mode: withDefault(oneOf<FanMode>(['fanIn', 'fanOut', 'fanAvg']), 'fanIn'),
+    distribution: withDefault(oneOf<VarianceDistribution>(['truncatedNormal', 'normal', 'uniform']), 'truncatedNormal'),
+  } satisfies Spec<VarianceScalingOptions<InitDType>>) as { dtype: D; scale: number; mode: FanMode; distribution: VarianceDistribution }
   const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2
   if (n === 0) return T.zeros(shape, { dtype }) // no elements: nothing to scale
   const variance = scale / n

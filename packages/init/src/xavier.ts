@@ -1,11 +1,13 @@
+import { positive, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { floatDtype } from './internal/checks.js'
 import { varianceScaling } from './varianceScaling.js'
 
 /** Options of the Xavier (Glorot) initializers. */
 export interface XavierOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the standard deviation, > 0 (see `calculateGain`); 1 by default. */
-  gain?: number
+  gain?: number | undefined
 }
 
 /**
@@ -52,7 +54,6 @@ export function xavierNormal<D extends InitDType = 'float32'>(
 }
 
 function glorot<D extends InitDType>(op: string, options: XavierOptions<D>, distribution: 'uniform' | 'normal') {
-  const { gain = 1, ...rest } = options
-  if (!(Number.isFinite(gain) && gain > 0)) throw new Error(`${op}: gain must be a positive finite number, got ${gain}`)
-  return { ...rest, scale: gain * gain, mode: 'fanAvg' as const, distribution }
+  const { gain, dtype } = readOptions(op, options, { dtype: floatDtype, gain: withDefault(positive, 1) })
+  return { dtype: dtype as D, scale: gain * gain, mode: 'fanAvg' as const, distribution }
 }
