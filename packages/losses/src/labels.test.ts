@@ -22,6 +22,8 @@ describe('classTargets', () => {
   })
 
   it('names bad labels and class weights', () => {
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[1.5, -0.5]]))).toThrow('f: targets must be >= 0 (probabilities), got -0.5')
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([2], { dtype: 'int32' }))).toThrow('f: label 2 is out of range for 2 classes')
     expect(() => requireLabels('nll', tensor([1]))).toThrow('nll: targets must be int32 labels, got float32')
     expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: tensor([[1, 2]]) })).toThrow('f: classWeights must have shape [2], got [1,2]')
     expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: [1, 2] as never })).toThrow('f: classWeights must be a Tensor, got [1,2]')

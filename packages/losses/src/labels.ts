@@ -2,7 +2,7 @@ import { Var, oneHot, toVar, type Input } from '@gd/autograd'
 import { readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
 import { Tensor, fmt } from '@gd/tensor'
-import { classSpec, input, shaped } from './internal/checks.js'
+import { atLeastZero, classSpec, everyValue, input, shaped } from './internal/checks.js'
 import { checkPair } from './reduction.js'
 
 /** Options shared by the losses over a class axis. */
@@ -30,7 +30,7 @@ export interface ClassTargets {
  * (the same number for a one-hot row); ignored labels get weight 0 and a one-hot row of class 0,
  * which the weight then cancels.
  *
- * @throws Error for shapes that do not fit, a label out of range, bad class weights, an
+ * @throws Error for shapes that do not fit, a label out of range, a negative probability, bad class weights, an
  *   ignore index with float targets, or an unknown option (`options` holds only `classWeights` and
  *   `ignoreIndex`).
  * @example
@@ -78,6 +78,7 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
   if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
   if (!T.isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
   checkPair(fn, predictions, t)
+  everyValue(fn, 'targets', t, atLeastZero, '>= 0 (probabilities)')
   let weights: Tensor | undefined
   if (classWeights !== undefined) {
     const w = new Tensor(Float64Array.from(classWeights), [classes], 'float64')
