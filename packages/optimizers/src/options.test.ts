@@ -28,7 +28,17 @@ describe('resolveOptions', () => {
     expect(() => resolve('adam', { learningRate: -1 })).toThrow('adam: learningRate must be >= 0 (or a schedule), got -1')
     expect(() => resolve('adam', { nesterov: 1 as never })).toThrow('adam: nesterov must be a boolean, got 1')
     expect(() => resolve('adam', { lr: 1 } as never)).toThrow('adam: unknown option lr, expected one of learningRate, beta1, nesterov')
-    expect(() => resolve('adam', 5 as never)).toThrow('adam: options must be an object, got 5')
+    expect(() => resolve('adam', 5 as never)).toThrow('adam: options must be a plain object, got 5')
+    expect(() => resolve('adam', [] as never)).toThrow('adam: options must be a plain object, got []')
+    expect(() => resolve('adam', { learningRate: Infinity })).toThrow('adam: learningRate must be finite, got Infinity')
+  })
+
+  it('says which option a misspelt one probably meant, and takes null as no options', () => {
+    expect(() => resolve('adam', { beta_1: 0.9 } as never)).toThrow(
+      'adam: unknown option beta_1, expected one of learningRate, beta1, nesterov; did you mean beta1?',
+    )
+    expect(() => resolve('adam', { learningrate: 0.1 } as never)).toThrow('; did you mean learningRate?')
+    expect(resolve('f', null)).toEqual(defaults)
   })
 })
 
@@ -56,5 +66,9 @@ describe('hyperAt', () => {
     expect(() => hyperAt('sgd', 'learningRate', () => -2, 4, nonNegative)).toThrow(
       'sgd: learningRate must be >= 0, got -2 from its schedule at step 4',
     )
+    expect(() => hyperAt('sgd', 'learningRate', () => Infinity, 4, nonNegative)).toThrow(
+      'sgd: learningRate must be finite, got Infinity from its schedule at step 4',
+    )
+    expect(() => hyperAt('sgd', 'learningRate', () => NaN, 4, nonNegative)).toThrow('sgd: learningRate must be >= 0, got NaN from its schedule at step 4')
   })
 })

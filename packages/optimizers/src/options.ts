@@ -1,16 +1,20 @@
+import {
+  describeRange as checkDescribeRange,
+  fail,
+  inRange as checkInRange,
+  mustBe as checkMustBe,
+  readOptions,
+  type Check,
+  type Range as CheckRange,
+} from '@gd/check'
 import type { Hyper } from './hyper.js'
 
-/** A numeric range, with open or closed ends; an absent end is unbounded. */
-export interface Range {
-  readonly min?: number
-  readonly max?: number
-  /** True when `min` itself is excluded. */
-  readonly minOpen?: boolean
-  /** True when `max` itself is excluded. */
-  readonly maxOpen?: boolean
-  /** True when only integers are allowed. */
-  readonly integer?: boolean
-}
+// The optimizers' option rules, read by @gd/check underneath: `resolveOptions` turns its rules into
+// checks for `readOptions` (unknown names get a "did you mean"), and the range helpers and `mustBe`
+// are the toolkit's, under the names custom optimizers already import from here.
+
+/** A numeric range, with open or closed ends; an absent end is unbounded (@gd/check's `Range`). */
+export type Range = CheckRange
 
 /**
  * How one option is checked: a number in a range (optionally also a schedule, checked at each step),
@@ -122,16 +126,7 @@ export const any: Rule = { kind: 'any' }
  * describeRange(unitInterval) // 'in [0, 1)'
  * ```
  */
-export function describeRange(r: Range): string {
-  const { min, max } = r
-  const int = r.integer ? 'an integer ' : ''
-  if (min !== undefined && max !== undefined) {
-    return `${int}in ${r.minOpen ? '(' : '['}${min}, ${max}${r.maxOpen ? ')' : ']'}`
-  }
-  if (min !== undefined) return `${int}>${r.minOpen ? '' : '='} ${min}`
-  if (max !== undefined) return `${int}<${r.maxOpen ? '' : '='} ${max}`
-  return r.integer ? 'an integer' : 'a number'
-}
+export const describeRange: (r: Range) => string = checkDescribeRange
 
 /**
  * True when `x` is a number inside `r` (NaN never is).
@@ -142,21 +137,8 @@ export function describeRange(r: Range): string {
  * inRange(0.9, unitInterval) // true
  * ```
  */
-export function inRange(x: number, r: Range): boolean {
-  const { min = -Infinity, max = Infinity } = r
-  // every comparison with NaN is false, so NaN is never in range
-  return (
-    typeof x === 'number' &&
-    (r.minOpen ? x > min : x >= min) &&
-    (r.maxOpen ? x < max : x <= max) &&
-    (!r.integer || Number.isInteger(x))
-  )
-}
+export const inRange: (x: unknown, r: Range) => x is number = checkInRange
 
-function show(x: unknown): string {
-  if (typeof x === 'function') return 'a function'
-  return typeof x === 'string' || typeof x === 'object' ? (JSON.stringify(x) ?? String(x)) : String(x)
-}
 
 /**
  * The package's one message shape for a bad value: `<fn>: <what> must be <expected>, got <value><tail>`.
@@ -167,13 +149,14 @@ function show(x: unknown): string {
  * mustBe('adam', 'beta1', 'in [0, 1)', 1.2).message // 'adam: beta1 must be in [0, 1), got 1.2'
  * ```
  */
-export function mustBe(fn: string, what: string, expected: string, value: unknown, tail = ''): Error {
-  return new Error(`${fn}: ${what} must be ${expected}, got ${show(value)}${tail}`)
-}
+export const mustBe: (fn: string, what: string, expected: string, value: unknown, tail?: string) => Error = checkMustBe
 
 /**
- * Merges `given` over `defaults` and checks every option eagerly, throwing
- * `<fn>: <name> must be <range>, got <value>` or `<fn>: unknown option <name>, expected one of ...`.
+ * Merges `given` over `defaults` and checks every option eagerly (defaults included), throwing
+ * `<fn>: <name> must be <range>, got <value>` or
+ * `<fn>: unknown option <name>, expected one of ...; did you mean <near miss>?`. `undefined` and
+ * `null` mean no options; anything but a plain object is an error. Read by @gd/check's
+ * `readOptions`.
  *
  * @example
  * ```ts
@@ -191,24 +174,23 @@ export function resolveOptions<T extends object>(
   defaults: Required<T>,
   rules: { readonly [K in keyof T]-?: Rule },
 ): Required<T> {
-  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
-    throw mustBe(fn, 'options', 'an object', given)
+  const spec: Record<string, Check<unknown>> = {}
+  for (const [key, rule] of Object.entries(rules as Record<string, Rule>)) {
+    const fallback = (defaults as Record<string, unknown>)[key]
+    spec[key] = (f, k, value) => checkRule(f, k, value === undefined ? fallback : value, rule)
   }
-  const known = Object.keys(rules)
-  const out = { ...defaults } as Record<string, unknown>
-  for (const [key, value] of Object.entries(given ?? {})) {
-    if (!known.includes(key)) throw new Error(`${fn}: unknown option ${key}, expected one of ${known.join(', ')}`)
-    if (value !== undefined) out[key] = value
+  return readOptions(fn, given, spec) as Required<T>
+}
+
+/** Checks one option's value (a given value or its default) against its rule; returns it. */
+function checkRule(fn: string, key: string, value: unknown, rule: Rule): unknown {
+  if (rule.kind === 'boolean' && typeof value !== 'boolean') fail(fn, key, 'a boolean', value)
+  if (rule.kind === 'number' && !(rule.schedule && typeof value === 'function')) {
+    if (!checkInRange(value, rule.range)) fail(fn, key, describeRange(rule.range) + (rule.schedule ? ' (or a schedule)' : ''), value)
+    // a hyperparameter that may be a schedule is a rate: infinite would give NaN or garbage updates
+    if (rule.schedule && !Number.isFinite(value)) fail(fn, key, 'finite', value)
   }
-  for (const key of known) {
-    const rule = (rules as Record<string, Rule>)[key]!
-    const value = out[key]
-    if (rule.kind === 'boolean' && typeof value !== 'boolean') throw mustBe(fn, key, 'a boolean', value)
-    if (rule.kind === 'number' && !(rule.schedule && typeof value === 'function') && !inRange(value as number, rule.range)) {
-      throw mustBe(fn, key, describeRange(rule.range) + (rule.schedule ? ' (or a schedule)' : ''), value)
-    }
-  }
-  return out as Required<T>
+  return value
 }
 
 /**
@@ -224,6 +206,8 @@ export function resolveOptions<T extends object>(
 export function hyperAt(fn: string, name: string, h: Hyper, step: number, range: Range): number {
   if (typeof h === 'number') return h
   const v = h(step)
-  if (!inRange(v, range)) throw mustBe(fn, name, describeRange(range), v, ` from its schedule at step ${step}`)
+  const tail = ` from its schedule at step ${step}`
+  if (!checkInRange(v, range)) fail(fn, name, describeRange(range), v, tail)
+  if (!Number.isFinite(v)) fail(fn, name, 'finite', v, tail)
   return v
 }
