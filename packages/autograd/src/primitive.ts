@@ -1,6 +1,7 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
 import { complaint, fail } from '@gd/check'
-import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
+import { input } from './internal/args.js'
+import { Var, isRecording, toVar, type Backward, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
 export interface PrimitiveSpec {
@@ -8,7 +9,7 @@ export interface PrimitiveSpec {
   name: string
   /**
    * The inputs' names, used in errors (`add: b must be a Tensor, a Var or a number, got undefined`);
-   * by default `x` for one input, `a` and `b` for two, `inputs[k]` for more.
+   * when given, the op takes exactly these inputs. Without them inputs are named `inputs[k]`.
    */
   inputNames?: readonly string[]
   /** Computes the value from the inputs' values. */
@@ -44,29 +45,24 @@ export interface PrimitiveSpec {
  * ```
  */
 export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
-  if (typeof spec !== 'object' || spec === null) fail('primitive', 'spec', 'an object with name, forward and backward', spec)
-  if (typeof spec.name !== 'string') fail('primitive', 'spec.name', 'a string', spec.name)
-  if (typeof spec.forward !== 'function') fail('primitive', 'spec.forward', 'a function', spec.forward)
-  if (typeof spec.backward !== 'function') fail('primitive', 'spec.backward', 'a function', spec.backward)
+  checkSpec('primitive', spec)
   return (...inputs) => apply(spec, inputs)
 }
 
-/** The name of input `k` of `n` in messages. */
-function inputName(spec: PrimitiveSpec, k: number, n: number): string {
-  return spec.inputNames?.[k] ?? (n === 1 ? 'x' : n === 2 ? (k === 0 ? 'a' : 'b') : `inputs[${k}]`)
+function checkSpec(fn: string, spec: PrimitiveSpec): void {
+  const ok = typeof spec?.name === 'string' && typeof spec.forward === 'function' && typeof spec.backward === 'function'
+  if (!ok) fail(fn, 'spec', 'an object with a name and forward and backward functions', spec)
 }
 
 /** Runs a primitive on inputs. @internal */
 export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
-  if (typeof spec !== 'object' || spec === null) fail('apply', 'spec', 'a primitive spec', spec)
+  checkSpec('apply', spec)
   if (!Array.isArray(inputs)) fail('apply', 'inputs', 'an array', inputs)
   const names = spec.inputNames
   if (names !== undefined && inputs.length !== names.length) {
     throw complaint(spec.name, 'the number of arguments', `must be ${names.length} (${names.join(', ')})`, inputs.length)
   }
-  inputs.forEach((x, k) => {
-    if (!isInput(x)) fail(spec.name, inputName(spec, k, inputs.length), 'a Tensor, a Var or a number', x)
-  })
+  inputs.forEach((x, k) => input(spec.name, names?.[k] ?? `inputs[${k}]`, x))
   const dtype = commonDtype(inputs)
   const vars = inputs.map((x) => toVar(spec.name, x, dtype))
   const value = spec.forward(...vars.map((v) => v.value))

@@ -101,6 +101,8 @@ export class Var {
 /** What differentiable ops accept: a traced value, a plain tensor, or a number (a constant). */
 export type Input = Var | Tensor | number
 
+const INPUT = 'a Tensor, a Var or a number'
+
 /** True for what differentiable ops accept: a {@link Var}, a Tensor or a number. @internal */
 export const isInput = (x: unknown): x is Input => x instanceof Var || x instanceof Tensor || typeof x === 'number'
 
@@ -123,7 +125,7 @@ export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'
     const storage = dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
-  return fail(op, name, 'a Tensor, a Var or a number', x)
+  return fail(op, name, INPUT, x)
 }
 
 /** True while ops record graphs (false inside {@link noGrad} and inside a first-order backward pass). */

@@ -1,9 +1,9 @@
-import { axes, boolean, fail, optional, readOptions, withDefault, type Check } from '@gd/check'
+import { axes, boolean, optional, readOptions, withDefault, type Check } from '@gd/check'
 import type { ReduceOptions } from '@gd/tensor'
-import { isInput, type Input } from '../variable.js'
+import { isInput, toVar, type Input } from '../variable.js'
 
 /** A Tensor, a Var or a number; `<fn>: <name> must be a Tensor, a Var or a number, got …` otherwise. @internal */
-export const input: Check<Input> = (fn, name, x) => (isInput(x) ? x : fail(fn, name, 'a Tensor, a Var or a number', x))
+export const input: Check<Input> = (fn, name, x) => (isInput(x) ? x : toVar(fn, x as never, 'float32', name) as never)
 
 /** A value another check (in @gd/tensor) validates when it is used; only its name is checked here. @internal */
 export const checkedLater: Check<never> = (_fn, _key, value) => value as never
