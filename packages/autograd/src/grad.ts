@@ -103,9 +103,15 @@ function differentiate(
  * structure as the differentiated argument (or a list of trees for several `argnums`). `f` must
  * return a scalar. Works on parameter trees: nested plain objects and arrays of tensors.
  *
- * Inside another transform the result's leaves are traced values, so `grad(grad(f))` works.
+ * Transforms nest, whatever they close over: each call opens a trace level, and when f's value
+ * depends on an enclosing transform's values (its arguments, or values f closes over, such as a
+ * critic's parameters in a gradient penalty) the gradient is built as a graph and its leaves are
+ * `Var`s that the enclosing transform differentiates through, so `grad(grad(f))` and
+ * `grad((p) => norm(grad((x) => critic(x, p))(x)))` work. Otherwise the backward pass records
+ * nothing and the leaves are tensors.
  *
- * @throws Error when f's output is not a scalar, an input is not float, or argnums is out of range.
+ * @throws Error when f is not a function, an option is unknown or invalid, f's output is not a
+ * scalar, an argument is not a tree of float tensors, or argnums is out of range for the call.
  * @example
  * ```ts
  * import { grad, mul, sum } from '@gd/autograd'

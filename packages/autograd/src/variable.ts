@@ -103,7 +103,17 @@ export type Input = Var | Tensor | number
 
 const INPUT = 'a Tensor, a Var or a number'
 
-/** True for what differentiable ops accept: a {@link Var}, a Tensor or a number. @internal */
+/**
+ * True for what differentiable ops accept: a {@link Var}, a Tensor or a number.
+ * @example
+ * ```ts
+ * import { isInput } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * isInput(tensor([1])) // true
+ * isInput({ value: 1 }) // false
+ * ```
+ * @internal
+ */
 export const isInput = (x: unknown): x is Input => x instanceof Var || x instanceof Tensor || typeof x === 'number'
 
 /**
@@ -195,6 +205,11 @@ export interface Level {
 
 /**
  * Opens a trace level for a transform, runs `fn` with it, and closes it (levels nest like calls).
+ * @example
+ * ```ts
+ * import { withLevel } from '@gd/autograd'
+ * withLevel('mine', (level) => level.bit) // 1 at the top level, 2 inside another transform, …
+ * ```
  * @internal
  */
 export function withLevel<T>(op: string, fn: (level: Level) => T): T {
