@@ -27,7 +27,8 @@ const table: Record<string, GradientRow<Var>> = {
   l1: { f: (p) => losses.l1(p!, f64([0, 0, 0])), inputs: [[[3], awayFromZero]] },
   // d = p − t on both sides of δ = 0.5 (|d| ≤ 0.4 or ≥ 0.6), never within 0.1 of the kinks at ±δ.
   huber: { f: (p, t) => losses.huber(p!, t!, { delta: 0.5 }), inputs: [[[6], straddle(0.5, 0.15)], [[6], { min: -0.05, max: 0.05 }]] },
-  smoothL1: { f: (p) => losses.smoothL1(p!, f64([0, 0, 0, 0]), { beta: 10 }), inputs: [[[4], anywhere]] },
+  // As huber: d on both sides of β = 0.5, at least 0.15 from the switch at ±β.
+  smoothL1: { f: (p) => losses.smoothL1(p!, f64([0, 0, 0, 0, 0, 0]), { beta: 0.5 }), inputs: [[[6], straddle(0.5, 0.15)]] },
   logCosh: { f: (p, t) => losses.logCosh(p!, t!), inputs: [[[2, 2], anywhere], [[2, 2], anywhere]] },
   poissonNll: { f: (p, t) => losses.poissonNll(p!, t!), inputs: [[[3], anywhere], [[3], positive]] },
   gaussianNll: { f: (m, t, v) => losses.gaussianNll(m!, t!, v!), inputs: [[[2, 2], anywhere], [[2, 2], anywhere], [[2], positive]] },
