@@ -103,6 +103,31 @@ describe('nested transforms differentiate through what the inner one closes over
     agrees(AG.grad((q: Var) => viaJacobian(q))(p), (s) => scalar(viaJacobian(s)), p)
   })
 
+  it("the values inner transforms return (valueAndGrad's value, vjp's and jvp's outputs) carry the closure too", () => {
+    const x = f64([0.3, -0.5])
+    const f = (p: T.Tensor | Var) => (y: Var) => AG.sum(AG.mul(AG.exp(AG.mul(p, y)), y))
+    // loss(p) = f(x; p) + ‖∇ₓ f‖² + Σ vjp output + Σ jvp output, every piece through an inner transform
+    const loss = (p: T.Tensor | Var) => {
+      const [value, g] = AG.valueAndGrad(f(p))(x)
+      const [out] = AG.vjp((y: Var) => AG.mul(AG.sin(y), p), x)
+      const [out2] = AG.jvp((y: Var) => AG.mul(AG.cos(y), p), [x], [x])
+      return AG.add(AG.add(value as unknown as Var, AG.sum(AG.square(g as unknown as Var))), AG.add(AG.sum(out as unknown as Var), AG.sum(out2 as unknown as Var)))
+    }
+    const p = f64([0.7, -1.1])
+    agrees(AG.grad((q: Var) => loss(q))(p), (t) => scalar(loss(t)), p)
+  })
+
+  it('argnums and several closed-over values at once', () => {
+    const x = f64([0.3, -0.5])
+    // loss(a, b) = Σ (∇ₓ Σ a·sin(b·x))², differentiated w.r.t. both a and b
+    const loss = (a: T.Tensor | Var, b: T.Tensor | Var) => AG.sum(AG.square(AG.grad((y: Var) => AG.sum(AG.mul(a, AG.sin(AG.mul(b, y)))))(x) as unknown as Var))
+    const a = f64([1.5, -0.4])
+    const b = f64([0.8, 2])
+    const [ga, gb] = AG.grad((u: Var, v: Var) => loss(u, v), { argnums: [0, 1] })(a, b) as unknown as T.Tensor[]
+    agrees(ga!, (t) => scalar(loss(t, b)), a)
+    agrees(gb!, (t) => scalar(loss(a, t)), b)
+  })
+
   it('has no perturbation confusion: d/dx [x · d/dy (x + y)] = 1', () => {
     // d/dy (x + y) = 1 whatever x is, so the outer derivative is d/dx x = 1 (confusing the two
     // perturbations gives 2). The inner grad is called at x itself, and at a constant.
