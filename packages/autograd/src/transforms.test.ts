@@ -60,7 +60,7 @@ describe('grad and valueAndGrad', () => {
     )
     expect(() => AG.grad((x: Var) => AG.sum(x), { argnums: 2 })(f64([1]))).toThrow('grad: argnums must be less than the number of arguments (1), got 2')
     expect(() => AG.valueAndGrad((x: Var) => AG.sum(x), { hasAux: true })(f64([1]))).toThrow(
-      'valueAndGrad: f must return [value, aux] with hasAux, got a Var',
+      'valueAndGrad: f must return [value, aux] with hasAux, got a float64 Var of shape []',
     )
     expect(() => AG.grad((p: { w: Var }) => AG.sum(p.w))({ w: 3 } as never)).toThrow(
       'grad: x.w must be a Tensor or a Var (or a plain object or array of them), got 3',
@@ -71,9 +71,9 @@ describe('grad and valueAndGrad', () => {
   it('rejects a raw @gd/tensor op on a traced value instead of dropping its gradient', () => {
     // the message is @gd/tensor's; it names the traced value and says what to use instead
     expect(() => AG.grad((x: Var) => AG.sum(T.exp(x as never)))(f64([1]))).toThrow(
-      /^exp: .*Var \(a traced value: use the differentiable ops of @gd\/autograd on it\)/,
+      /^exp: .*Var.* \(a traced value: use the differentiable ops of @gd\/autograd on it\)/,
     )
-    expect(() => AG.grad((x: Var) => AG.sum(T.add(x as never, 1)))(f64([1]))).toThrow(/^add: .*Var \(a traced value/)
+    expect(() => AG.grad((x: Var) => AG.sum(T.add(x as never, 1)))(f64([1]))).toThrow(/^add: .*Var.* \(a traced value/)
   })
 })
 
