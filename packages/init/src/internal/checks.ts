@@ -5,23 +5,21 @@
  * @module
  */
 import { complaint, finite, oneOf, optional, rule, shape as shapeCheck, withDefault } from '@gd/check'
-import type { Nonlinearity } from '../calculateGain.js'
-import type { InitDType } from '../initializer.js'
 
 /** The `dtype` option of the random and structured initializers: float32 (default) or float64. */
-export const floatDtype = /* @__PURE__ */ withDefault(oneOf<InitDType>(['float32', 'float64']), 'float32')
+export const floatDtype = /* @__PURE__ */ withDefault(oneOf(['float32', 'float64'] as const), 'float32')
 
 /** A number that is not NaN (±Infinity allowed), for truncation bounds. */
 export const notNaN = /* @__PURE__ */ rule<number>('a number (±Infinity allowed)', (v) => typeof v === 'number' && !Number.isNaN(v))
 
 /** A nonlinearity {@link calculateGain} knows. */
-export const nonlinearity = /* @__PURE__ */ oneOf<Nonlinearity>(['linear', 'identity', 'conv', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'selu'])
+export const nonlinearity = /* @__PURE__ */ oneOf(['linear', 'identity', 'conv', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'selu'] as const)
 
 /** The `negativeSlope` option: a finite number, or absent. */
 export const negativeSlope = /* @__PURE__ */ optional(finite)
 
 /** Throws unless `slope` is undefined or `nl` is leakyRelu, the one nonlinearity with a slope. */
-export function slopeFits(op: string, nl: Nonlinearity, slope: number | undefined): void {
+export function slopeFits(op: string, nl: string, slope: number | undefined): void {
   if (slope !== undefined && nl !== 'leakyRelu') throw complaint(op, 'negativeSlope', 'only applies to leakyRelu', nl)
 }
 
