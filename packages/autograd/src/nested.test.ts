@@ -128,6 +128,33 @@ describe('nested transforms differentiate through what the inner one closes over
     agrees(gb!, (t) => scalar(loss(a, t)), b)
   })
 
+  it('jacobian, jvp, vjp and hessian around an inner grad that closes over their argument', () => {
+    const x = f64([0.3, -0.5])
+    // g(p) = ∇ₓ Σ p·sin(p ⊙ x): its Jacobian is the mixed partial ∂²f/∂p∂x
+    const g = (p: T.Tensor | Var) => AG.grad((y: Var) => AG.sum(AG.mul(p, AG.sin(AG.mul(p, y)))))(x) as unknown as Var
+    const p = f64([0.9, 1.7])
+    const J = AG.jacobian((q: Var) => g(q))(p)
+    expect(J.shape).toEqual([2, 2])
+    for (let i = 0; i < 2; i++) {
+      const row = T.tensor(J.data.slice(i * 2, i * 2 + 2), { dtype: 'float64' })
+      agrees(row, (t) => (g(t) as unknown as T.Tensor).data[i]!, p)
+    }
+    // jvp and vjp of g agree with J
+    const t = f64([1, -2])
+    const [, jv] = AG.jvp((q: Var) => g(q), [p], [t])
+    ;[0, 1].forEach((i) => expect(jv.data[i]).toBeCloseTo(J.data[i * 2]! * 1 + J.data[i * 2 + 1]! * -2, 12))
+    const [, pullback] = AG.vjp((q: Var) => g(q), p)
+    const uJ = pullback(t)[0] as T.Tensor
+    ;[0, 1].forEach((k) => expect(uJ.data[k]).toBeCloseTo(J.data[k]! * 1 + J.data[2 + k]! * -2, 12))
+    // the Hessian of h(p) = ‖g(p)‖², by central differences of its gradient
+    const h = (q: T.Tensor | Var) => AG.sum(AG.square(g(q)))
+    const H = AG.hessian((q: Var) => h(q))(p)
+    for (let i = 0; i < 2; i++) {
+      const row = T.tensor(H.data.slice(i * 2, i * 2 + 2), { dtype: 'float64' })
+      agrees(row, (s) => (AG.grad((q: Var) => h(q))(s) as T.Tensor).data[i]!, p)
+    }
+  })
+
   it('has no perturbation confusion: d/dx [x · d/dy (x + y)] = 1', () => {
     // d/dy (x + y) = 1 whatever x is, so the outer derivative is d/dx x = 1 (confusing the two
     // perturbations gives 2). The inner grad is called at x itself, and at a constant.
