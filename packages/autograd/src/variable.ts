@@ -39,7 +39,7 @@ export class Var {
   readonly tracked: boolean
   /**
    * The trace levels this value depends on, one bit per level: bit k is set when the value was
-   * computed from a leaf of the transform that opened level k (see {@link openLevel}). An op's
+   * computed from a leaf of the transform that opened level k (see {@link withLevel}). An op's
    * levels are the union of its inputs' levels, so a transform can tell a value that depends on an
    * enclosing transform's leaves (a closed-over parameter, say) from one that depends on its own only.
    */

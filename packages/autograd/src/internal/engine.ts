@@ -11,8 +11,8 @@ import { flatten } from './tree.js'
  * cotangent of each leaf (zeros where the output does not depend on a leaf).
  *
  * Only nodes of `level` are walked (those that depend on its leaves, made after it opened): values
- * of enclosing transforms are constants to it. Cotangents that an op returns in a broadcast shape are summed back to the input's
- * shape here, once for all ops. With `createGraph` false the rules run with recording off, so a
+ * of enclosing transforms are constants to it. Cotangents that an op returns in a broadcast shape
+ * are summed back to the input's shape here, once for all ops. With `createGraph` false the rules run with recording off, so a
  * first-order gradient keeps no second-order graph.
  * @internal
  */
