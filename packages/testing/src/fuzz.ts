@@ -263,14 +263,14 @@ export async function fuzzExports(
     for (const [r, row] of rowsOf(entry).entries()) {
       const label = row.label ?? (rowsOf(entry).length > 1 ? `${exportName} #${r}` : exportName)
       const target = row.call ?? (api[exportName] as (...a: unknown[]) => unknown)
-      const invoke = (args: unknown[]) => async () => {
+      const invoke = (args: unknown[]) => async (): Promise<Outcome> => {
         const first = await run(() => target(...args), slowMs)
         if (first.threw || row.then === undefined) return first
         const second = await run(() => row.then!(first.value), slowMs)
         return { ...second, ms: second.ms + first.ms }
       }
-      const validArgs = [...row.args()]
-      const valid = await (await invoke(validArgs))()
+      let validArgs: unknown[] = []
+      const valid = await run(() => (validArgs = [...row.args()]), slowMs).then((made) => (made.threw ? made : invoke(validArgs)()))
       if (valid.threw) {
         broken.push({ call: `${label}(valid call)`, detail: classifyThrow(valid.error).detail })
         continue

@@ -1,0 +1,105 @@
+import { mse } from '@gd/losses'
+import { linear } from '@gd/nn'
+import { adam, injectHyperparams } from '@gd/optimizers'
+import { prngKey, tensor } from '@gd/tensor'
+import { fuzzSuite, type FuzzCall } from '@gd/testing'
+import * as api from '@gd/train'
+
+/** y = 2x + 1 on four points. */
+const data = () => ({ x: tensor([[0], [1], [2], [3]]), y: tensor([[1], [3], [5], [7]]) })
+
+/** A complete, small fit: every option given, so each can be misspelt. */
+function fitOptions(): Record<string, unknown> {
+  const model = linear(1, 1)
+  return {
+    model,
+    params: model.init(0),
+    loss: mse,
+    optimizer: adam({ learningRate: 0.1 }),
+    data: data(),
+    validation: data(),
+    epochs: 2,
+    batchSize: 2,
+    shuffle: true,
+    dropLast: false,
+    seed: 1,
+    metrics: { mae: (p: never, y: never) => mse(p, y).item() },
+    callbacks: [],
+    maxSteps: 100,
+  }
+}
+
+/** The optimizer reduceLrOnPlateau needs: its learning rate injected. */
+const injected = () => injectHyperparams((h: { learningRate: number }) => adam({ learningRate: h.learningRate }), { learningRate: 0.1 })
+
+/** A callback factory's row: its options, probed by a two-epoch fit that uses the callback. */
+const callback = (options: Record<string, unknown>, extra: Record<string, unknown> = {}): FuzzCall => ({
+  args: () => [options],
+  options: [0],
+  then: (cb) => api.fit({ ...fitOptions(), ...extra, callbacks: [cb] } as never).history,
+})
+
+/** The checkpoint of a one-epoch fit, taken by a callback at its end. */
+function saved(): api.Checkpoint {
+  let checkpoint: api.Checkpoint | undefined
+  const grab = { name: 'grab', onTrainEnd: (ctx: api.TrainContext) => void (checkpoint = ctx.checkpoint()) }
+  api.fit({ ...fitOptions(), epochs: 1, callbacks: [grab] } as never)
+  return checkpoint!
+}
+
+// ratchet: issue 17 drives these to 0
+const limits = { crash: 174, silent: 160, mutated: 0 }
+
+fuzzSuite('@gd/train', api, {
+  batchIndices: [{ args: () => [5, 2, { dropLast: true }], options: [2] }, { args: () => [[4, 0, 2], 2] }],
+  toCheckpoint: { args: () => [api.fromCheckpoint(saved())] },
+  fromCheckpoint: [{ args: () => [saved()] }, { label: 'fromCheckpoint(json)', args: () => [JSON.stringify(saved())] }],
+  checkpoints: callback({ save: () => undefined, everyEpochs: 1 }),
+  datasetSize: { args: () => [data()] },
+  takeRows: { args: () => [data(), [2, 0]] },
+  earlyStopping: callback({ monitor: 'valLoss', mode: 'min', patience: 3, minDelta: 0, restoreBest: true }),
+  resolveBatchSize: [{ args: () => ['full', 100] }, { args: () => [32, 100] }],
+  stepsPerEpoch: { args: () => [10, 4, { dropLast: true }], options: [2] },
+  epochBatches: { args: () => [5, 3, { batchSize: 2, shuffle: true, dropLast: false, key: prngKey(0) }], options: [2] },
+  logValue: { args: () => ['myCallback', { epoch: 0, step: 10, loss: 0.5 }, 'loss'] },
+  evaluate: {
+    args: () => {
+      const model = linear(1, 1)
+      return [model, model.init(0), mse, data(), { metrics: { mse: (p: never, y: never) => mse(p, y).item() }, batchSize: 2 }]
+    },
+    options: [4],
+  },
+  findLearningRate: {
+    args: () => {
+      const model = linear(1, 1)
+      return [{
+        model,
+        params: model.init(0),
+        loss: mse,
+        data: data(),
+        optimizer: (h: { learningRate: number }) => adam({ learningRate: h.learningRate }),
+        minLearningRate: 1e-4,
+        maxLearningRate: 1,
+        steps: 8,
+        batchSize: 2,
+        seed: 0,
+        smoothing: 0.5,
+        divergence: 4,
+      }]
+    },
+    options: [0],
+    maxCalls: 60,
+  },
+  fit: { args: () => [fitOptions()], options: [0], then: (r) => r.history, maxCalls: 120 },
+  gradientMonitor: callback({ vanishing: 1e-6, exploding: 100, every: 1, onWarning: () => undefined }),
+  gradientNorms: { args: () => [[{ w: tensor([3, 4]) }, { w: tensor([0]) }]] },
+  accuracy: { args: () => [tensor([[2, 1], [0, 3]]), tensor([0, 0], { dtype: 'int32' })] },
+  binaryAccuracy: [
+    { args: () => [{ threshold: 0.5 }], options: [0], then: (m) => m(tensor([0.9, 0.2]), tensor([1, 0])) },
+    { label: 'binaryAccuracy()(predictions, targets)', args: () => [tensor([[2], [-1]]), tensor([[1], [0]])], call: (p, y) => api.binaryAccuracy()(p, y) },
+  ],
+  nanGuard: callback({ action: 'skip', maxConsecutive: 3 }),
+  progress: callback({ stream: { write: () => undefined, isTTY: false }, mode: 'lines', width: 20 }),
+  formatLogs: { args: () => [{ epoch: 0, step: 10, loss: 0.25, learningRate: 0.001 }] },
+  reduceLrOnPlateau: callback({ monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0 }, { optimizer: injected() }),
+}, limits)
