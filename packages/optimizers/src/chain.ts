@@ -1,6 +1,6 @@
 import type { Tensor, Tree } from '@gd/tensor'
 import { fail } from '@gd/check'
-import { spend, unspent } from './internal/consume.js'
+import { paramsFor, spend, unspent } from './internal/consume.js'
 import { leavesOf, tensorLike } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -49,6 +49,8 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     }
     unspent('chain', state)
     links.forEach((l, i) => l.check?.(grads, state[i], params, extra))
+    // params, when given, pair with grads by key and size, whatever the links read
+    if (params !== undefined) paramsFor('chain', grads, params)
   }
   const step = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
     check(grads, state, params, extra)

@@ -94,7 +94,9 @@ function gradAt(params: Tree, k: number): Tree {
  * Registers the shared conformance tests for one optimizer:
  * convergence on a convex quadratic and on Rosenbrock; first steps equal to a scalar reference;
  * purity (grads, params untouched; float64 stays float64); state round trip through JSON and binary
- * resuming bit for bit; `stepInPlace` equal to update + applyUpdates; a schedule as learning rate;
+ * resuming bit for bit; `stepInPlace` equal to update + applyUpdates; trees paired by key (keys in
+ * another order give the same steps); transactional calls (a bad leaf throws and changes nothing,
+ * the retry equals a clean step); states consumed by update; a schedule as learning rate;
  * the declared zero-gradient behaviour; invalid options rejected with their messages. A spec with
  * `drive: 'closure'` runs the closure optimizers' suite instead ({@link closureConformance}).
  *
@@ -194,6 +196,63 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
       const va = values(a)
       // the fused loop rounds once where the chain rounds after each link: float32 rounding only
       values(b).forEach((v, i) => expect(Math.abs(v - va[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(va[i]!))))
+    })
+
+    it('pairs grads with its state and params by key: keys in another order give the same steps', () => {
+      const tx = spec.make(spec.options)
+      let a = sampleTree(1)
+      let b = sampleTree(1)
+      let sa: unknown = tx.init(a)
+      let sb: unknown = tx.init(b)
+      for (let k = 0; k < 3; k++) {
+        const ga = gradAt(a, k) as { w: Tensor; b: Tensor[] }
+        const gb = gradAt(b, k) as { w: Tensor; b: Tensor[] }
+        const pb = b as { w: Tensor; b: Tensor[] }
+        const ra = tx.update(ga, sa, a)
+        const rb = tx.update({ b: gb.b, w: gb.w }, sb, { b: pb.b, w: pb.w })
+        a = spec.kit.applyUpdates(a, ra.updates)
+        b = spec.kit.applyUpdates(b, rb.updates)
+        sa = ra.state
+        sb = rb.state
+      }
+      expect(bits(b)).toEqual(bits(a))
+    })
+
+    it('a call that throws (a leaf of the wrong size, missing or extra) leaves params and state as they were', () => {
+      const tx = spec.make(spec.options)
+      const params = sampleTree(1)
+      const clean = sampleTree(1)
+      // a step first, so the state holds more than zeros
+      const state = tx.update(gradAt(params, 0), tx.init(params), params).state
+      const cleanState = tx.update(gradAt(clean, 0), tx.init(clean), clean).state
+      const before = [bits(params), spec.kit.serializeState(state)]
+      const g = gradAt(params, 1) as { w: Tensor; b: Tensor[] }
+      const bad: Tree[] = [
+        { w: g.w, b: [f64([1, 2, 3])] },
+        { w: g.w },
+        { w: g.w, b: [g.b[0]!, f64([1, 2])] },
+        { w: g.w, b: [g.b[0]!], c: f64([1]) },
+      ]
+      for (const grads of bad) {
+        expect(() => tx.update(grads, state, params)).toThrow()
+        expect(() => spec.kit.stepInPlace(tx, grads, state, params)).toThrow()
+        expect([bits(params), spec.kit.serializeState(state)]).toEqual(before)
+      }
+      // the state is still usable, and the retry equals a clean step
+      const r = tx.update(g, state, params)
+      const c = tx.update(gradAt(clean, 1), cleanState, clean)
+      expect(bits(spec.kit.applyUpdates(params, r.updates))).toEqual(bits(spec.kit.applyUpdates(clean, c.updates)))
+    })
+
+    it('consumes the state passed to update: using it again throws, a deserialized copy is fresh', () => {
+      const tx = spec.make(spec.options)
+      const params = sampleTree(1)
+      const s0 = tx.init(params)
+      const copy = spec.kit.serializeState(s0)
+      const r = tx.update(gradAt(params, 0), s0, params)
+      expect(() => tx.update(gradAt(params, 1), s0, params)).toThrow('state was already used by an update')
+      const again = tx.update(gradAt(params, 0), spec.kit.deserializeState(copy), params)
+      expect(bits(again.updates)).toEqual(bits(r.updates))
     })
 
     if (spec.schedule) {
