@@ -1,6 +1,7 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
 import { complaint, fail } from '@gd/check'
 import { input } from './internal/args.js'
+import { needed } from './internal/walk.js'
 import { Var, isRecording, toVar, type Backward, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
@@ -18,8 +19,9 @@ export interface PrimitiveSpec {
    * The vector-Jacobian product: given the output cotangent `g`, the inputs and the output (all
    * `Var`s, so the rule is itself differentiable), the cotangent of each input, or null for none.
    * A rule may return cotangents in the broadcast output shape; the engine sums them back.
-   * `needs[k]` is false when input k is a constant, whose cotangent the engine would drop: an
-   * expensive rule (a matmul, a convolution) skips computing it and returns null there.
+   * `needs[k]` is false when input k is a constant to the backward pass that runs the rule (a
+   * constant, or a value only an enclosing transform tracks), whose cotangent the engine would drop:
+   * an expensive rule (a matmul, a convolution) skips computing it and returns null there.
    */
   backward: (g: Var, inputs: readonly Var[], output: Var, needs: readonly boolean[]) => readonly (Var | null)[]
 }
@@ -70,8 +72,7 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
   if (isRecording()) for (const v of vars) levels |= v.levels
   if (levels === 0) return new Var(value, spec.name)
   let output: Var
-  const needs = vars.map((v) => v.tracked)
-  const backward: Backward = (g) => spec.backward(g, vars, output, needs)
+  const backward: Backward = (g) => spec.backward(g, vars, output, needed(vars))
   output = new Var(value, spec.name, vars, backward, levels)
   return output
 }

@@ -102,6 +102,24 @@ describe('constants get no cotangent', () => {
   })
 })
 
+describe('an inner backward pass skips what only an enclosing transform tracks', () => {
+  it('computes no cotangent for a closed-over parameter inside an inner grad', () => {
+    let products = 0
+    const base = T.kernels.gemm
+    const restore = T.useKernels({ gemm: (...args) => (products++, base(...args)) })
+    try {
+      const x = T.tensor([[1, 2]])
+      // ∇ₓ Σ x·W has entries Σⱼ Wᵢⱼ, so Σ ∇ₓ = Σᵢⱼ Wᵢⱼ and its gradient w.r.t. W is all ones
+      const g = AG.grad((w: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.matmul(y, w)))(x) as unknown as Var))(T.tensor([[1, 2], [3, 4]]))
+      expect(g.toArray()).toEqual([[1, 1], [1, 1]])
+      // forward x·W, the inner pass's G·Wᵀ (not xᵀ·G: W is the outer transform's), the outer pass's ∂W
+      expect(products).toBe(3)
+    } finally {
+      restore()
+    }
+  })
+})
+
 describe('vjp, jvp, hvp, jacobian, hessian', () => {
   const f = (x: Var) => AG.mul(AG.sin(x), AG.sum(AG.square(x)))
   const x = f64([0.3, -1.2, 2])

@@ -5,6 +5,7 @@ import { add } from '../ops/arithmetic.js'
 import { primitive } from '../primitive.js'
 import { sumTo } from '../ops/broadcast.js'
 import { flatten } from './tree.js'
+import { walk, within } from './walk.js'
 
 /**
  * Walks the graph from `output` back to `leaves`, seeding the output with `seed`, and returns the
@@ -20,7 +21,7 @@ export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], le
   const order = topologicalOrder(output, level)
   const grads = new Map<Var, Var>([[output, seed]])
   const keep = new Set(leaves)
-  withRecording(createGraph, () => {
+  walk(level, () => withRecording(createGraph, () => {
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i]!
       const g = grads.get(node)
@@ -35,12 +36,9 @@ export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], le
         grads.set(p, prev === undefined ? reduced : add(prev, reduced))
       })
     }
-  })
+  }))
   return leaves.map((l) => grads.get(l) ?? new Var(zeros(l.shape, { dtype: l.dtype })))
 }
-
-/** True when `v` depends on `level`'s leaves (and was made while it was open). */
-const within = (v: Var, level: Level): boolean => (v.levels & level.bit) !== 0 && v.id >= level.startId
 
 /** Nodes of `level` reachable from `output`, parents before children. */
 function topologicalOrder(output: Var, level: Level): Var[] {
