@@ -80,10 +80,11 @@ export const pow = primitive({
   name: 'pow',
   inputNames: AB,
   forward: T.pow,
-  backward: (g, [a, b], out) => {
-    const da = mul(g, mul(b!, pow(a!, sub(b!, 1))))
+  backward: (g, [a, b], out, [needA, needB]) => {
+    const da = needA ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null
+    if (!needB) return [da, null]
     const safeLog = log(where(T.equal(a!.value, 0), 1, a!))
-    return [da, b!.tracked ? mul(g, mul(out, safeLog)) : null]
+    return [da, mul(g, mul(out, safeLog))]
   },
 })
 
