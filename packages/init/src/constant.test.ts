@@ -55,5 +55,7 @@ describe('zeros and ones', () => {
   it('reject bad shapes under their own names', () => {
     expect(() => zeros([-1])).toThrow('zeros: shape must hold non-negative integers, got [-1]')
     expect(() => ones([2, 0.5])).toThrow('ones: shape must hold non-negative integers, got [2,0.5]')
+    // 2^31 elements (8 GiB of float32) is refused before anything is allocated
+    expect(() => zeros([65536, 32768])).toThrow('zeros: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647')
   })
 })

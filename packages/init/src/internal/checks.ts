@@ -4,7 +4,8 @@
  * every message reads `<fn>: <what> must be <expected>, got <value>`.
  * @module
  */
-import { complaint, finite, oneOf, optional, rule, shape as shapeCheck, withDefault } from '@gd/check'
+import { complaint, finite, oneOf, optional, rule, withDefault } from '@gd/check'
+import { checkShape, type Shape } from '@gd/tensor'
 
 /** The `dtype` option of the random and structured initializers: float32 (default) or float64. */
 export const floatDtype = /* @__PURE__ */ withDefault(oneOf(['float32', 'float64'] as const), 'float32')
@@ -23,5 +24,10 @@ export function slopeFits(op: string, nl: string, slope: number | undefined): vo
   if (slope !== undefined && nl !== 'leakyRelu') throw complaint(op, 'negativeSlope', 'only applies to leakyRelu', nl)
 }
 
-/** A shape: an array of non-negative integers, copied. */
-export const shape = shapeCheck
+/**
+ * A shape: an array of non-negative integers within @gd/tensor's element limit, checked by
+ * @gd/tensor's own `checkShape` (the same toolkit check, plus the size limit) and copied.
+ */
+export function shape(op: string, key: string, value: unknown): Shape {
+  return checkShape(op, value as Shape, key)
+}
