@@ -173,6 +173,17 @@ describe('nested transforms differentiate through what the inner one closes over
     expect(AG.grad(third)(f64([2])).toArray()).toEqual([12])
   })
 
+  it('a transform that throws closes its level and restores recording', () => {
+    const boom = () =>
+      AG.grad((p: Var) => AG.sum(AG.grad((y: Var) => AG.mul(AG.mul(y, p), AG.stopGradient(y)))(f64([1, 2])) as unknown as Var))(f64([1, 1]))
+    expect(boom).toThrow('grad: f must return a scalar (one element), got shape [2]; use vjp or jacobian for non-scalar outputs')
+    expect(AG.isRecording()).toBe(true)
+    expect(AG.withLevel('probe', (level) => level.bit)).toBe(1) // back at the top level
+    // and nesting still works: d/dp Σ ∇ᵧ Σ p·y² at y = [1, 2] is 2y = [2, 4]
+    const g = AG.grad((p: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.mul(p, AG.square(y))))(f64([1, 2])) as unknown as Var))
+    expect(g(f64([1, 1])).toArray()).toEqual([2, 4])
+  })
+
   it('an inner transform inside noGrad is a constant to the outer one', () => {
     const g = AG.grad((p: Var) => {
       const frozen = AG.noGrad(() => AG.grad((y: Var) => AG.sum(AG.mul(p, y)))(f64([1])))
