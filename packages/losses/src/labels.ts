@@ -49,6 +49,7 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
   const shape = predictions.shape
   if (shape.length === 0) throw new Error(`${fn}: predictions need a class axis, got shape []`)
   const classes = shape[shape.length - 1]!
+  if (classes === 0) throw new Error(`${fn}: predictions need at least one class, got shape ${fmt(shape)}`)
   const dtype = predictions.dtype
   const classWeights = given === undefined ? undefined : checkClassWeights(fn, given, classes)
   const t = toVar(fn, targets, dtype)

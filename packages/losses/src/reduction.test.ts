@@ -73,7 +73,18 @@ describe('checkReduction, checkPair, reduceLoss', () => {
     expect(reduceLoss('mine', tensor([1, 2, 3]), { reduction: 'sum' }).item()).toBe(6)
   })
 
+  it('takes the mean of an empty batch as 0, not NaN, with a zero gradient', () => {
+    const empty = tensor([], { shape: [0, 3] })
+    expect(L.mse(empty, empty).item()).toBe(0)
+    expect(L.softmaxCrossEntropy(empty, tensor([], { dtype: 'int32' })).item()).toBe(0)
+    expect(L.multiclassHinge(empty, tensor([], { dtype: 'int32' })).item()).toBe(0)
+    expect(grad((p: Var) => L.mse(p, empty))(empty).shape).toEqual([0, 3])
+  })
+
   it('names the loss and the problem', () => {
+    expect(() => L.softmaxCrossEntropy(tensor([], { shape: [2, 0] }), tensor([], { shape: [2, 0] }))).toThrow(
+      'softmaxCrossEntropy: predictions need at least one class, got shape [2,0]',
+    )
     expect(() => checkReduction('mse', 'avg')).toThrow('mse: reduction must be "mean", "sum" or "none", got "avg"')
     expect(() => checkReduction(3 as never, 'sum')).toThrow('checkReduction: loss must be a string, got 3')
     expect(() => checkPair('mse', tensor([1]), tensor([1, 2]))).toThrow('mse: predictions [1] and targets [2] differ in shape')

@@ -33,7 +33,8 @@ export const reductions: readonly Reduction[] = ['mean', 'sum', 'none']
  * Weighted-mean semantics (one rule for every loss): with per-sample weights wᵢ ≥ 0,
  * - `'none'` gives wᵢℓᵢ,
  * - `'sum'` gives Σ wᵢℓᵢ,
- * - `'mean'` gives the weighted average Σ wᵢℓᵢ / Σ wᵢ (0 when every weight is 0).
+ * - `'mean'` gives the weighted average Σ wᵢℓᵢ / Σ wᵢ (0 when every weight is 0, and 0 for an
+ *   empty batch: a mean over no samples is never a silent NaN).
  *
  * The weighted average is what PyTorch's `cross_entropy` does with class weights, and it makes an
  * ignored sample (weight 0) drop out of both sums. It is not Keras's `sample_weight`, which divides
@@ -172,7 +173,8 @@ export function reduceLoss(loss: string, perSample: Input, options: LossOptions 
   }
   if (w === undefined) {
     if (reduction === 'none') return values
-    return reduction === 'sum' ? sum(values) : mean(values)
+    // An empty batch sums to 0; its mean is taken as 0 too, as with all-zero weights below.
+    return reduction === 'sum' || values.value.size === 0 ? sum(values) : mean(values)
   }
   const weighted = mul(values, w)
   if (reduction === 'none') return weighted
