@@ -1,3 +1,4 @@
+import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { leavesOf } from './internal/tree.js'
 import { elementwise } from './elementwise.js'
@@ -59,6 +60,8 @@ export function decayTransform(
   weightDecay: Hyper,
   decays: (params: Tree) => boolean[],
 ): GradientTransformation<WeightDecayState> {
+  resolveOptions(fn, { weightDecay }, { weightDecay: 0 }, { weightDecay: hyper(nonNegative) })
+  if (typeof decays !== 'function') fail(fn, 'decays', 'a function of params', decays)
   return elementwise<WeightDecayState>(
     fn,
     (params: Tree) => {

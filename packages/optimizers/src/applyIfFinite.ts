@@ -1,5 +1,5 @@
 import type { Tree } from '@gd/tensor'
-import { badState, spend, unspent } from './internal/consume.js'
+import { badState, spend, transformArg, unspent } from './internal/consume.js'
 import { leavesOf } from './internal/tree.js'
 import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
@@ -40,6 +40,7 @@ export function applyIfFinite<S>(
   options?: ApplyIfFiniteOptions,
 ): GradientTransformation<ApplyIfFiniteState<S>> {
   const fn = 'applyIfFinite'
+  transformArg(fn, 'inner', inner)
   const o = resolveOptions(fn, options, { maxConsecutiveErrors: Infinity }, { maxConsecutiveErrors: num({ min: 0 }) })
   /** Checks the state and the grads' dtypes; whether every gradient is finite. */
   const plan = (grads: Tree, state: ApplyIfFiniteState<S>): boolean => {

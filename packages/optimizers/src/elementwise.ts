@@ -1,3 +1,4 @@
+import { fail, func, isPlainObject } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { badState, spend, unspent } from './internal/consume.js'
 import { flatten, mapTree, pairTo, pathIn } from './internal/tree.js'
@@ -56,6 +57,10 @@ export function elementwise<S>(
   prepare: (state: S, extra?: UpdateExtra) => { state: S; kernel: Kernel },
   options: { sizes?: (state: S) => readonly number[]; needsParams?: boolean } = {},
 ): GradientTransformation<S> {
+  if (typeof fn !== 'string') fail('elementwise', 'fn', 'a string', fn)
+  func(fn, 'init', init)
+  func(fn, 'prepare', prepare)
+  if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   const { sizes, needsParams } = options
   /** Checks everything a step needs and returns its plan; writes nothing. */
   const plan = (grads: Tree, state: S, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
@@ -95,7 +100,10 @@ export function elementwise<S>(
         ps[j] = p
       })
     }
-    let { state: next, kernel } = prepare(state, extra)
+    const prepared = prepare(state, extra)
+    if (typeof prepared?.kernel !== 'function') fail(fn, 'prepare(state)', 'an object with state and kernel', prepared)
+    let { state: next } = prepared
+    const { kernel } = prepared
     if (Array.isArray(paths) && (next as { paths?: unknown }).paths !== paths) next = { ...next, paths }
     return { gs, order, ps, next, kernel }
   }

@@ -1,3 +1,5 @@
+import { fail, isPlainObject } from '@gd/check'
+import { transformArg } from './internal/consume.js'
 import { badState, countOf, spend } from './internal/consume.js'
 import { hyperAt } from './options.js'
 import type { Hyper } from './hyper.js'
@@ -32,6 +34,14 @@ export function injectHyperparams<K extends string>(
   hyperparams: { readonly [P in K]: Hyper },
 ): GradientTransformation<InjectState<K>> {
   const fn = 'injectHyperparams'
+  if (typeof factory !== 'function') fail(fn, 'factory', 'a function from hyperparameters to a gradient transformation', factory)
+  if (!isPlainObject(hyperparams)) fail(fn, 'hyperparams', 'an object of numbers and schedules', hyperparams)
+  /** The transformation for `hp`, checked to be one. */
+  const build = (hp: { readonly [P in K]: number }): GradientTransformation<any> => {
+    const tx = factory(hp)
+    transformArg(fn, 'factory(hyperparams)', tx)
+    return tx
+  }
   const names = Object.keys(hyperparams) as K[]
   for (const n of names) {
     const h = hyperparams[n] as unknown
@@ -57,14 +67,14 @@ export function injectHyperparams<K extends string>(
   return {
     init(params) {
       const hp = valuesAt(0)
-      return { count: 0, hyperparams: hp, inner: factory(hp).init(params) }
+      return { count: 0, hyperparams: hp, inner: build(hp).init(params) }
     },
     check(grads, state, params, extra) {
-      factory(plan(state)).check?.(grads, state.inner, params, extra)
+      build(plan(state)).check?.(grads, state.inner, params, extra)
     },
     update(grads, state, params, extra) {
       const hp = plan(state)
-      const tx = factory(hp)
+      const tx = build(hp)
       tx.check?.(grads, state.inner, params, extra)
       const r = tx.update(grads, state.inner, params, extra)
       const next = { count: state.count + 1, hyperparams: hp, inner: r.state }
@@ -86,6 +96,9 @@ export function injectHyperparams<K extends string>(
  * ```
  */
 export function setHyperparam<K extends string>(state: InjectState<K>, name: K, value: number): InjectState<K> {
+  const hp = (state as { hyperparams?: unknown } | null)?.hyperparams
+  if (!isPlainObject(state) || !isPlainObject(hp)) fail('setHyperparam', 'state', 'a state of injectHyperparams', state)
+  if (typeof name !== 'string') fail('setHyperparam', 'name', 'a string', name)
   if (!(name in state.hyperparams)) {
     throw new Error(`setHyperparam: unknown hyperparameter ${name}, expected one of ${Object.keys(state.hyperparams).join(', ')}`)
   }

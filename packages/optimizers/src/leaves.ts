@@ -1,3 +1,4 @@
+import { fail, finite, func } from '@gd/check'
 import { fusedKernels, type Tensor, type Tree } from '@gd/tensor'
 import { bufferLike, leavesOf, mapTree } from './internal/tree.js'
 
@@ -48,6 +49,7 @@ function checkFloat(fn: string, t: Tensor): Tensor {
  * ```
  */
 export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
+  finite(fn, 'fill', fill)
   return leavesOf(params).map((p) => {
     floatData(fn, p)
     const b = (p.dtype === 'float32' && fusedKernels()?.alloc(p.size)) || bufferLike(p)
@@ -88,6 +90,8 @@ export function mapLeaves(
   sizes: readonly number[] | null,
   f: (g: Tensor, i: number) => Tensor,
 ): Tree {
+  if (sizes !== null && !Array.isArray(sizes)) fail(fn, 'sizes', 'an array of leaf sizes or null', sizes)
+  func(fn, 'f', f)
   if (sizes !== null) checkSizes(fn, leavesOf(grads), sizes)
   let i = 0
   return mapTree(grads, (g) => f(g, i++))
@@ -104,6 +108,8 @@ export function mapLeaves(
  * ```
  */
 export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonly number[]): void {
+  if (!Array.isArray(leaves)) fail(fn, 'leaves', 'an array of tensors', leaves)
+  if (!Array.isArray(sizes)) fail(fn, 'sizes', 'an array of leaf sizes', sizes)
   if (leaves.length !== sizes.length) {
     throw new Error(`${fn}: expected ${sizes.length} gradient leaves (as at init), got ${leaves.length}`)
   }
@@ -123,7 +129,12 @@ export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonl
  * sizes([new Float32Array(2), new Float64Array(5)]) // [2, 5]
  * ```
  */
-export const sizes = (bs: readonly FloatArray[]): number[] => bs.map((b) => b.length)
+export function sizes(bs: readonly FloatArray[]): number[] {
+  if (!Array.isArray(bs) || !bs.every((b) => b instanceof Float32Array || b instanceof Float64Array)) {
+    fail('sizes', 'buffers', 'an array of Float32Array or Float64Array', bs)
+  }
+  return bs.map((b) => b.length)
+}
 
 /**
  * The leaves of `params`, required when a transform reads parameters.

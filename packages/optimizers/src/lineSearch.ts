@@ -1,3 +1,4 @@
+import { fail, func, isPlainObject, positive, positiveInteger, readOptions, within } from '@gd/check'
 /**
  * Line searches along a descent direction d from x: find a step t with enough decrease of
  * φ(t) = f(x + t d). Used by {@link lbfgs}.
@@ -25,6 +26,17 @@ export interface LineSearchOptions {
   readonly maxSteps: number
 }
 
+/** Checks a line search's arguments (once per search, not per evaluation); returns the options read. */
+function lineArgs(fn: string, phi: LineFunction, at0: LinePoint, t0: number, options: LineSearchOptions): LineSearchOptions {
+  func(fn, 'phi', phi)
+  const ok = isPlainObject(at0) && Number.isFinite(at0.value) && Number.isFinite(at0.slope) && Number.isFinite(at0.t)
+  if (!ok) fail(fn, 'at0', 'a point { t, value, gradient, slope } with finite numbers', at0)
+  positive(fn, 't0', t0)
+  if (options === undefined || options === null) fail(fn, 'options', 'an object { c1, c2, maxSteps }', options)
+  const unit = within({ min: 0, max: 1, minOpen: true, maxOpen: true })
+  return readOptions(fn, options, { c1: unit, c2: unit, maxSteps: positiveInteger })
+}
+
 /**
  * Backtracking line search with the Armijo condition (Nocedal & Wright, Algorithm 3.1):
  * halve t until φ(t) ≤ φ(0) + c₁ t φ'(0). Returns the last point tried (possibly not
@@ -38,7 +50,8 @@ export interface LineSearchOptions {
  * backtrackingArmijo(phi, phi(0), 4, { c1: 1e-4, c2: 0.9, maxSteps: 20 }).t // 1
  * ```
  */
-export function backtrackingArmijo(phi: LineFunction, at0: LinePoint, t0: number, o: LineSearchOptions): LinePoint {
+export function backtrackingArmijo(phi: LineFunction, at0: LinePoint, t0: number, options: LineSearchOptions): LinePoint {
+  const o = lineArgs('backtrackingArmijo', phi, at0, t0, options)
   let t = t0
   let p = phi(t)
   for (let i = 1; i < o.maxSteps && !(p.value <= at0.value + o.c1 * t * at0.slope); i++) {
@@ -60,7 +73,8 @@ export function backtrackingArmijo(phi: LineFunction, at0: LinePoint, t0: number
  * strongWolfe(phi, phi(0), 0.25, { c1: 1e-4, c2: 0.9, maxSteps: 20 }).t // a step in [0.1, 1.9]
  * ```
  */
-export function strongWolfe(phi: LineFunction, at0: LinePoint, t0: number, o: LineSearchOptions): LinePoint {
+export function strongWolfe(phi: LineFunction, at0: LinePoint, t0: number, options: LineSearchOptions): LinePoint {
+  const o = lineArgs('strongWolfe', phi, at0, t0, options)
   const armijo = (p: LinePoint): boolean => p.value <= at0.value + o.c1 * p.t * at0.slope
   const curvature = (p: LinePoint): boolean => Math.abs(p.slope) <= -o.c2 * at0.slope
   let prev = at0

@@ -1,5 +1,5 @@
 import type { Tree } from '@gd/tensor'
-import { badState, paramsFor, spend, unspent } from './internal/consume.js'
+import { badState, paramsFor, spend, transformArg, unspent } from './internal/consume.js'
 import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { copiesOf, floatData, type FloatArray } from './leaves.js'
 import { closedUnit, num, positiveInteger, resolveOptions } from './options.js'
@@ -42,6 +42,7 @@ export function lookahead<S>(
   options?: LookaheadOptions,
 ): GradientTransformation<LookaheadState<S>> {
   const fn = 'lookahead'
+  transformArg(fn, 'fast', fast)
   const o = resolveOptions(fn, options, { syncPeriod: 6, alpha: 0.5 }, {
     syncPeriod: num(positiveInteger),
     alpha: num(closedUnit),

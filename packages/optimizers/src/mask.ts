@@ -1,3 +1,6 @@
+import { fail } from '@gd/check'
+import { leavesOf } from './internal/tree.js'
+import { floatData } from './leaves.js'
 import { Tensor, type Tree } from '@gd/tensor'
 
 /**
@@ -46,6 +49,10 @@ export function prefixLeaves<V>(
   isValue: (x: unknown) => x is V,
   expected: string,
 ): V[] {
+  if (typeof fn !== 'string') fail('prefixLeaves', 'fn', 'a string', fn)
+  if (typeof isValue !== 'function') fail(fn, 'isValue', 'a function', isValue)
+  // every leaf must be a float tensor (this also rejects null, strings and other non-trees)
+  for (const leaf of leavesOf(params)) floatData(fn, leaf)
   const out: V[] = []
   const fill = (node: Tree, v: V): void => {
     if (node instanceof Tensor) out.push(v)

@@ -1,6 +1,5 @@
-import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
-import { badState, spend, unspent } from './internal/consume.js'
+import { badState, spend, transformArg, unspent } from './internal/consume.js'
 import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import { outputFor } from './chain.js'
@@ -27,7 +26,7 @@ export interface MaskedState<S> {
  */
 export function masked<S>(inner: GradientTransformation<S>, mask: Mask): GradientTransformation<MaskedState<S>> {
   const fn = 'masked'
-  if (typeof inner?.init !== 'function' || typeof inner.update !== 'function') fail(fn, 'inner', 'a gradient transformation', inner)
+  transformArg(fn, 'inner', inner)
   /** The selected leaves of grads and params (in init order, as an array: the inner state's tree). */
   const plan = (grads: Tree, state: MaskedState<S>, params: Tree | undefined) => {
     if (typeof state !== 'object' || state === null || !Array.isArray(state.selected)) throw badState(fn, state)

@@ -1,5 +1,5 @@
 import { Tensor, allocate, type Tree } from '@gd/tensor'
-import { badState, spend, unspent } from './internal/consume.js'
+import { badState, spend, transformArg, unspent } from './internal/consume.js'
 import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { buffersLike, floatData, mapLeaves, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
@@ -40,6 +40,7 @@ export function multiSteps<S>(
   options: MultiStepsOptions,
 ): GradientTransformation<MultiStepsState<S>> {
   const fn = 'multiSteps'
+  transformArg(fn, 'inner', inner)
   const { everyK } = resolveOptions(fn, options, { everyK: 1 }, { everyK: num(positiveInteger) })
   /** Checks the state and pairs grads with its sums (init order); writes nothing. */
   const plan = (grads: Tree, state: MultiStepsState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {

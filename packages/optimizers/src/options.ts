@@ -2,6 +2,7 @@ import {
   describeRange as checkDescribeRange,
   fail,
   inRange as checkInRange,
+  isPlainObject,
   mustBe as checkMustBe,
   readOptions,
   type Check,
@@ -85,7 +86,7 @@ export const positiveInteger: Range = { min: 1, integer: true }
  * resolveOptions('f', { k: 2 }, { k: 1 }, { k: num(positiveInteger) })
  * ```
  */
-export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range })
+export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range: rangeArg('num', range) })
 /**
  * A rule for a number in `range` or a schedule whose values must lie in `range`.
  *
@@ -95,7 +96,7 @@ export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: '
  * resolveOptions('f', { lr: (k: number) => 1 / (k + 1) }, { lr: 1 }, { lr: hyper(nonNegative) })
  * ```
  */
-export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range, schedule: true })
+export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range: rangeArg('hyper', range), schedule: true })
 /**
  * A rule for a boolean.
  *
@@ -126,7 +127,7 @@ export const any: Rule = { kind: 'any' }
  * describeRange(unitInterval) // 'in [0, 1)'
  * ```
  */
-export const describeRange: (r: Range) => string = checkDescribeRange
+export const describeRange = (r: Range): string => checkDescribeRange(rangeArg('describeRange', r))
 
 /**
  * True when `x` is a number inside `r` (NaN never is).
@@ -137,7 +138,7 @@ export const describeRange: (r: Range) => string = checkDescribeRange
  * inRange(0.9, unitInterval) // true
  * ```
  */
-export const inRange: (x: unknown, r: Range) => x is number = checkInRange
+export const inRange = (x: unknown, r: Range): x is number => checkInRange(x, rangeArg('inRange', r))
 
 
 /**
@@ -149,7 +150,18 @@ export const inRange: (x: unknown, r: Range) => x is number = checkInRange
  * mustBe('adam', 'beta1', 'in [0, 1)', 1.2).message // 'adam: beta1 must be in [0, 1), got 1.2'
  * ```
  */
-export const mustBe: (fn: string, what: string, expected: string, value: unknown, tail?: string) => Error = checkMustBe
+export function mustBe(fn: string, what: string, expected: string, value: unknown, tail = ''): Error {
+  for (const [name, s] of [['fn', fn], ['what', what], ['expected', expected], ['tail', tail]] as const) {
+    if (typeof s !== 'string') fail('mustBe', name, 'a string', s)
+  }
+  return checkMustBe(fn, what, expected, value, tail)
+}
+
+/** `r` after checking it is a range (a plain object). */
+function rangeArg(fn: string, r: Range): Range {
+  if (!isPlainObject(r)) fail(fn, 'range', 'a range such as { min: 0, max: 1 }', r)
+  return r
+}
 
 /**
  * Merges `given` over `defaults` and checks every option eagerly (defaults included), throwing
@@ -174,6 +186,9 @@ export function resolveOptions<T extends object>(
   defaults: Required<T>,
   rules: { readonly [K in keyof T]-?: Rule },
 ): Required<T> {
+  if (typeof fn !== 'string') fail('resolveOptions', 'fn', 'a string', fn)
+  if (!isPlainObject(defaults)) fail(fn, 'defaults', 'a plain object', defaults)
+  if (!isPlainObject(rules)) fail(fn, 'rules', 'a plain object', rules)
   const spec: Record<string, Check<unknown>> = {}
   for (const [key, rule] of Object.entries(rules as Record<string, Rule>)) {
     const fallback = (defaults as Record<string, unknown>)[key]
@@ -204,7 +219,11 @@ function checkRule(fn: string, key: string, value: unknown, rule: Rule): unknown
  * ```
  */
 export function hyperAt(fn: string, name: string, h: Hyper, step: number, range: Range): number {
+  if (typeof fn !== 'string' || typeof name !== 'string') fail('hyperAt', 'fn and name', 'strings', [fn, name])
+  rangeArg(fn, range)
   if (typeof h === 'number') return h
+  if (typeof h !== 'function') fail(fn, name, `${describeRange(range)} (or a schedule)`, h)
+  if (!Number.isSafeInteger(step) || step < 0) fail(fn, 'step', 'a non-negative integer', step)
   const v = h(step)
   const tail = ` from its schedule at step ${step}`
   if (!checkInRange(v, range)) fail(fn, name, describeRange(range), v, tail)

@@ -1,5 +1,6 @@
 import type { Tensor, Tree } from '@gd/tensor'
-import { badState, spend, unspent } from './internal/consume.js'
+import { fail, isPlainObject } from '@gd/check'
+import { badState, spend, transformArg, unspent } from './internal/consume.js'
 import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { prefixLeaves } from './mask.js'
 import type { GradientTransformation } from './transform.js'
@@ -33,6 +34,11 @@ export function partition(
   labels: LabelTree | ((params: Tree) => LabelTree),
 ): GradientTransformation<PartitionState> {
   const fn = 'partition'
+  if (!isPlainObject(transforms)) fail(fn, 'transforms', 'an object of gradient transformations by label', transforms)
+  for (const [label, tx] of Object.entries(transforms)) transformArg(fn, `transforms.${label}`, tx)
+  if (typeof labels !== 'function' && typeof labels !== 'string' && (typeof labels !== 'object' || labels === null)) {
+    fail(fn, 'labels', 'a label, a tree of labels or a function of params', labels)
+  }
   const names = Object.keys(transforms)
   /** Each label's leaves of grads and params, in init order (the inner states' trees). */
   const plan = (grads: Tree, state: PartitionState, params: Tree | undefined) => {

@@ -8,6 +8,6 @@ const g = { w: tensor([2, -4], { dtype: 'float64' }) }
 describe('scale', () => {
   it('scale multiplies by a constant', () => {
     expect(vals(scale(0.5).update(g, {}).updates)).toEqual([1, -2])
-    expect(() => scale(NaN)).toThrow('scale: factor must be a number, got NaN')
+    expect(() => scale(NaN)).toThrow('scale: factor must be a finite number, got NaN')
   })
 })

@@ -1,8 +1,8 @@
+import { finite } from '@gd/check'
 import { floatLeaves } from './internal/consume.js'
 import type { Tree } from '@gd/tensor'
 import { floatData, mapLeaves } from './leaves.js'
 import { outputFor } from './chain.js'
-import { num, resolveOptions } from './options.js'
 import type { GradientTransformation } from './transform.js'
 
 /** State of {@link scale}: nothing. */
@@ -20,6 +20,7 @@ export type ScaleState = Record<string, never>
  * ```
  */
 export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
+  finite(fn, 'factor', factor)
   return mapLeaves(fn, grads, null, (g) => {
     const out = outputFor(fn, g)
     const src = floatData(fn, g)
@@ -39,7 +40,7 @@ export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
  * ```
  */
 export function scale(factor: number): GradientTransformation<ScaleState> {
-  resolveOptions('scale', { factor }, { factor: 1 }, { factor: num({}) })
+  finite('scale', 'factor', factor)
   return {
     init: () => ({}),
     check: (grads) => floatLeaves('scale', grads),

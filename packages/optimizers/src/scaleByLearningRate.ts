@@ -1,3 +1,4 @@
+import { fail } from '@gd/check'
 import { countOf, floatLeaves, spend } from './internal/consume.js'
 import { hyperAt, hyper, nonNegative, resolveOptions, bool } from './options.js'
 import { scaleTree } from './scale.js'
@@ -31,6 +32,7 @@ export function scaleByLearningRate(
   options?: ScaleByLearningRateOptions,
 ): GradientTransformation<CountState> {
   const fn = 'scaleByLearningRate'
+  if (learningRate === undefined) fail(fn, 'learningRate', '>= 0 (or a schedule)', learningRate)
   resolveOptions(fn, { learningRate }, { learningRate: 0 }, { learningRate: hyper(nonNegative) })
   const o = resolveOptions(fn, options, { flipSign: true }, { flipSign: bool })
   const factor = (state: CountState): { factor: number; state: CountState } => {

@@ -1,4 +1,4 @@
-import { mustBe } from '@gd/check'
+import { fail, mustBe } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
 import { floatData } from '../leaves.js'
 import { flatten, leavesOf, pairTo, pathIn } from './tree.js'
@@ -56,4 +56,10 @@ export function paramsFor(fn: string, grads: Tree, params: Tree | undefined): Te
     out[j] = p
   })
   return out
+}
+
+/** Throws unless `tx` is a gradient transformation (has `init` and `update`), named `what`. */
+export function transformArg(fn: string, what: string, tx: unknown): void {
+  const t = tx as { init?: unknown; update?: unknown } | null | undefined
+  if (typeof t?.init !== 'function' || typeof t.update !== 'function') fail(fn, what, 'a gradient transformation', tx)
 }
