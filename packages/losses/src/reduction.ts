@@ -109,8 +109,8 @@ export function checkPair(loss: string, predictions: { shape: Shape }, targets: 
 
 /**
  * Wraps a loss's two inputs as traced values and checks them: each a Tensor, a Var or a number,
- * the predictions float32 or float64 (targets of another dtype take the predictions' dtype in the
- * ops), and one shape for both.
+ * the predictions float32 or float64 (targets of another dtype, such as int32 counts or 0/1 bool
+ * labels, are promoted by the ops as in any mixed-dtype op), and one shape for both.
  *
  * @throws Error `<fn>: predictions must be a Tensor, a Var or a number, got …`,
  *   `<fn>: predictions' dtype must be float32 or float64, got "int32"` or
