@@ -2,7 +2,7 @@ import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
 import { complaint, fail } from '@gd/check'
 import { input } from './internal/args.js'
 import { needed } from './internal/walk.js'
-import { Var, isRecording, toVar, type Backward, type Input } from './variable.js'
+import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
 export interface PrimitiveSpec {
@@ -64,7 +64,9 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
   if (names !== undefined && inputs.length !== names.length) {
     throw complaint(spec.name, 'the number of arguments', `must be ${names.length} (${names.join(', ')})`, inputs.length)
   }
-  inputs.forEach((x, k) => input(spec.name, names?.[k] ?? `inputs[${k}]`, x))
+  for (let k = 0; k < inputs.length; k++) {
+    if (!isInput(inputs[k])) input(spec.name, names?.[k] ?? `inputs[${k}]`, inputs[k])
+  }
   const dtype = commonDtype(inputs)
   const vars = inputs.map((x) => toVar(spec.name, x, dtype))
   const value = spec.forward(...vars.map((v) => v.value))

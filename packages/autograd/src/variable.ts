@@ -140,7 +140,7 @@ export const isInput = (x: unknown): x is Input => x instanceof Var || x instanc
  * ```
  */
 export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'): Var {
-  string('toVar', 'op', op)
+  if (typeof op !== 'string') string('toVar', 'op', op)
   if (x instanceof Var) return x
   if (x instanceof Tensor) return new Var(x)
   if (typeof x === 'number') {
@@ -184,8 +184,8 @@ export function noGrad<T>(fn: () => T): T {
  * @internal
  */
 export function withRecording<T>(on: boolean, fn: () => T): T {
-  boolean('withRecording', 'on', on)
-  func('withRecording', 'fn', fn)
+  if (typeof on !== 'boolean') boolean('withRecording', 'on', on)
+  if (typeof fn !== 'function') func('withRecording', 'fn', fn)
   const saved = recordingOff
   recordingOff = on ? 0 : 1
   try {

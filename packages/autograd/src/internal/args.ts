@@ -8,8 +8,11 @@ export const input: Check<Input> = (fn, name, x) => (isInput(x) ? x : toVar(fn, 
 /** A value another check (in @gd/tensor) validates when it is used; only its name is checked here. @internal */
 export const checkedLater: Check<never> = (_fn, _key, value) => value as never
 
-/** The checks of the reduction options `axis` and `keepdims` for a tensor of rank `rank`. @internal */
-export const reduceSpec = (rank: number) => ({ axis: optional(axes(rank)), keepdims: withDefault(boolean, false) })
+const specs: ReturnType<typeof makeReduceSpec>[] = []
+const makeReduceSpec = (rank: number) => ({ axis: optional(axes(rank)), keepdims: withDefault(boolean, false) })
+
+/** The checks of the reduction options `axis` and `keepdims` for a tensor of rank `rank` (made once per rank). @internal */
+export const reduceSpec = (rank: number) => (specs[rank] ??= makeReduceSpec(rank))
 
 /** Reads `{ axis, keepdims }` of a reduction of a tensor of rank `rank`. @internal */
 export function reduceOptions(fn: string, options: unknown, rank: number): ReduceOptions & { keepdims: boolean } {

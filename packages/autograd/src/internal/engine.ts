@@ -3,7 +3,7 @@ import { Var, leaf, withRecording, type Level } from '../variable.js'
 import * as T from '@gd/tensor'
 import { add } from '../ops/arithmetic.js'
 import { primitive } from '../primitive.js'
-import { sumTo } from '../ops/broadcast.js'
+import { sumToShape } from './broadcast.js'
 import { flatten } from './tree.js'
 import { walk, within } from './walk.js'
 
@@ -31,7 +31,7 @@ export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], le
       node.parents.forEach((p, k) => {
         const pg = parentGrads[k]
         if (pg === null || pg === undefined || !within(p, level)) return
-        const reduced = castTo(sumTo(pg, p.shape), p.dtype)
+        const reduced = castTo(sumToShape(pg, p.shape), p.dtype)
         const prev = grads.get(p)
         grads.set(p, prev === undefined ? reduced : add(prev, reduced))
       })

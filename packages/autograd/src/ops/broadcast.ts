@@ -1,14 +1,12 @@
 import * as T from '@gd/tensor'
-import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { reshape } from './shape.js'
-import { arrayOf, nonNegativeInteger, shape as shapeCheck } from '@gd/check'
+import { arrayOf, isShape, nonNegativeInteger, shape as shapeCheck } from '@gd/check'
 import { reduceOptions } from '../internal/args.js'
+import { broadcastToShape, sumOf, sumToShape } from '../internal/broadcast.js'
 
-// sum and broadcastTo are each other's gradients, so they live together (with sumTo and tile,
-// which are built on them) to keep the module graph free of cycles.
-
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+// sum and broadcastTo are each other's gradients; their unchecked forms, which the engine and the
+// gradient rules use, live together in internal/broadcast.ts.
 
 /**
  * Σ x over the given axes. The gradient broadcasts the cotangent back over the summed axes.
@@ -21,12 +19,7 @@ const same = (a: readonly number[], b: readonly number[]): boolean => a.length =
  */
 export function sum(x: Input, options: T.ReduceOptions = {}): Var {
   const v = toVar('sum', x)
-  const o = reduceOptions('sum', options, v.rank)
-  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
-  return apply(
-    { name: 'sum', forward: (t) => T.sum(t, o), backward: (g) => [broadcastTo(reshape(g, kept), v.shape)] },
-    [v],
-  )
+  return sumOf(v, reduceOptions('sum', options, v.rank))
 }
 
 /**
@@ -40,9 +33,8 @@ export function sum(x: Input, options: T.ReduceOptions = {}): Var {
  */
 export function broadcastTo(x: Input, shape: readonly number[]): Var {
   const v = toVar('broadcastTo', x)
-  shapeCheck('broadcastTo', 'shape', shape)
-  if (same(v.shape, shape)) return v
-  return apply({ name: 'broadcastTo', forward: (t) => T.contiguous(T.broadcastTo(t, shape)), backward: (g) => [sumTo(g, v.shape)] }, [v])
+  if (!isShape(shape)) shapeCheck('broadcastTo', 'shape', shape)
+  return broadcastToShape(v, shape)
 }
 
 /**
@@ -57,16 +49,8 @@ export function broadcastTo(x: Input, shape: readonly number[]): Var {
  */
 export function sumTo(x: Var, shape: readonly number[]): Var {
   const v = toVar('sumTo', x)
-  shapeCheck('sumTo', 'shape', shape)
-  if (same(v.shape, shape)) return v
-  const lead = v.rank - shape.length
-  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(v.shape)} down to ${T.fmt(shape)}`)
-  const axes: number[] = []
-  v.shape.forEach((d, i) => {
-    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
-  })
-  const summed = axes.length > 0 ? sum(v, { axis: axes, keepdims: true }) : v
-  return reshape(summed, shape)
+  if (!isShape(shape)) shapeCheck('sumTo', 'shape', shape)
+  return sumToShape(v, shape)
 }
 
 /**

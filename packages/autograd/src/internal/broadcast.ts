@@ -1,0 +1,38 @@
+import * as T from '@gd/tensor'
+import { apply } from '../primitive.js'
+import type { Var } from '../variable.js'
+import { reshape } from '../ops/shape.js'
+
+// sum, broadcastTo and sumTo without argument checks: each other's gradients, and the engine's
+// reduction of every broadcast cotangent. The exported ops check their arguments, then call these.
+
+const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+
+/** sum with its options already read. @internal */
+export function sumOf(v: Var, o: T.ReduceOptions): Var {
+  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
+  return apply(
+    { name: 'sum', forward: (t) => T.sum(t, o), backward: (g) => [broadcastToShape(reshape(g, kept), v.shape)] },
+    [v],
+  )
+}
+
+/** broadcastTo of a checked shape. @internal */
+export function broadcastToShape(v: Var, shape: readonly number[]): Var {
+  if (same(v.shape, shape)) return v
+  return apply({ name: 'broadcastTo', forward: (t) => T.contiguous(T.broadcastTo(t, shape)), backward: (g) => [sumToShape(g, v.shape)] }, [v])
+}
+
+/** sumTo without the argument checks, for the engine (every cotangent passes through it). @internal */
+export function sumToShape(v: Var, shape: readonly number[]): Var {
+  if (same(v.shape, shape)) return v
+  const lead = v.rank - shape.length
+  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(v.shape)} down to ${T.fmt(shape)}`)
+  const axes: number[] = []
+  v.shape.forEach((d, i) => {
+    if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
+  })
+  const summed = axes.length > 0 ? sumOf(v, { axis: axes, keepdims: true }) : v
+  return reshape(summed, shape)
+}
+
