@@ -24,7 +24,8 @@ interface Case {
 function directTaps(c: Case, visit: (xi: number, wi: number, yi: number) => void): number[] {
   const [N, C, H, W] = c.x as [number, number, number, number]
   const [O, cg, KH, KW] = c.w as [number, number, number, number]
-  const g = window2d('ref', [H, W], [KH, KW], c.options)
+  const { groups: _, ...windowOptions } = c.options
+  const g = window2d('ref', [H, W], [KH, KW], windowOptions)
   const og = O / (c.options.groups ?? 1)
   for (let n = 0; n < N; n++) {
     for (let o = 0; o < O; o++) {
@@ -78,7 +79,8 @@ const cases: fc.Arbitrary<Case> = fc
   }))
   .filter((c) => {
     try {
-      window2d('filter', [c.x[2]!, c.x[3]!], [c.w[2]!, c.w[3]!], c.options)
+      const { groups: _, ...windowOptions } = c.options
+      window2d('filter', [c.x[2]!, c.x[3]!], [c.w[2]!, c.w[3]!], windowOptions)
       return true
     } catch {
       return false
@@ -227,7 +229,21 @@ describe('conv2d', () => {
       'conv2dBackwardFilter: dy has shape [1,4,3,2], expected the forward output shape [1,4,3,3]',
     )
     expect(() => conv2dBackwardFilter(x, random([1, 4, 3, 3], 'float32', 1), [4, 3, -3, 3])).toThrow(
-      'conv2dBackwardFilter: shape must hold non-negative integers, got [4,3,-3,3]',
+      'conv2dBackwardFilter: filterShape must hold non-negative integers, got [4,3,-3,3]',
+    )
+    // options are read strictly, and every argument is checked before it is used
+    expect(() => conv2d(x, w, { strides: 2 } as never)).toThrow(
+      'conv2d: unknown option strides, expected one of stride, padding, dilation, groups; did you mean stride?',
+    )
+    expect(() => conv2d(x, w, { groups: 0 })).toThrow('conv2d: groups must be a positive integer, got 0')
+    expect(() => conv2d(x, w, { padding: 'full' as never })).toThrow(
+      `conv2d: padding must be 'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right], got "full"`,
+    )
+    expect(() => conv2d(x, {} as never)).toThrow('conv2d: filter must be a Tensor, got {}')
+    expect(() => conv2dBackwardInput(undefined as never, w, [1, 3, 5, 5])).toThrow('conv2dBackwardInput: dy must be a Tensor, got undefined')
+    expect(() => conv2dBackwardInput(x, w, 'x' as never)).toThrow('conv2dBackwardInput: inputShape must hold non-negative integers, got "x"')
+    expect(() => conv2dBackwardFilter(x, x, [4, 3, 3, 3], { dilations: 1 } as never)).toThrow(
+      'conv2dBackwardFilter: unknown option dilations, expected one of stride, padding, dilation, groups; did you mean dilation?',
     )
   })
 })

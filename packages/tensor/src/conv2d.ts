@@ -4,7 +4,9 @@ import { prepareWasmConv } from './kernels/wasm/loadConv.js'
 import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
-import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
+import { positiveInteger, readOptions, withDefault } from '@gd/check'
+import { tensorArg } from './args.js'
+import { window2d, windowSpec, type Window2d, type Window2dOptions } from './window2d.js'
 
 /**
  * Options of {@link conv2d} and its gradients: stride, padding and dilation as in
@@ -44,6 +46,7 @@ interface Plan {
 }
 
 function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
+  const o = readOptions(op, options, { ...windowSpec, groups: withDefault(positiveInteger, 1) })
   if (x.length !== 4) {
     throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
   }
@@ -54,8 +57,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
   }
   const [batch, channels, height, width] = x as [number, number, number, number]
   const [outChannels, cg, kernelH, kernelW] = w as [number, number, number, number]
-  const groups = options.groups ?? 1
-  if (!Number.isInteger(groups) || groups < 1 || channels % groups !== 0 || outChannels % groups !== 0) {
+  const groups = o.groups
+  if (channels % groups !== 0 || outChannels % groups !== 0) {
     throw new Error(
       `${op}: groups must be a positive integer dividing input channels ${channels} and output channels ` +
         `${outChannels}, got ${groups}`,
@@ -67,7 +70,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
         `input ${fmt(x)} has ${channels}`,
     )
   }
-  const g = window2d(op, [height, width], [kernelH, kernelW], options)
+  const { groups: _, ...win } = o
+  const g = window2d(op, [height, width], [kernelH, kernelW], win as Window2dOptions)
   return {
     batch, channels, outChannels, groups, cg, og: outChannels / groups,
     depth: cg * kernelH * kernelW, g,
@@ -99,6 +103,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
  * ```
  */
 export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options: Conv2dOptions = {}): Tensor<D> {
+  tensorArg('conv2d', 'x', x)
+  tensorArg('conv2d', 'filter', filter)
   checkFloatPair('conv2d', x.dtype, filter.dtype)
   const p = plan('conv2d', x.shape, filter.shape, options)
   const y = allocate(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW) as FloatArray
@@ -130,13 +136,16 @@ export function conv2dBackwardInput<D extends DType>(
   options: Conv2dOptions = {},
 ): Tensor<D> {
   const op = 'conv2dBackwardInput'
+  tensorArg(op, 'dy', dy)
+  tensorArg(op, 'filter', filter)
+  const shape = checkShape(op, inputShape, 'inputShape')
   checkFloatPair(op, dy.dtype, filter.dtype)
-  const p = plan(op, checkShape(op, inputShape), filter.shape, options)
+  const p = plan(op, shape, filter.shape, options)
   checkDy(op, dy, p)
   const dx = allocate(dy.dtype, p.batch * p.channels * p.g.height * p.g.width) as FloatArray
   if (dy.dtype === 'float32') prepareWasmConv()
   kernels.convBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
-  return new Tensor(dx as Tensor<D>['storage'], [...inputShape], dy.dtype)
+  return new Tensor(dx as Tensor<D>['storage'], shape, dy.dtype)
 }
 
 /**
@@ -163,13 +172,16 @@ export function conv2dBackwardFilter<D extends DType>(
   options: Conv2dOptions = {},
 ): Tensor<D> {
   const op = 'conv2dBackwardFilter'
+  tensorArg(op, 'x', x)
+  tensorArg(op, 'dy', dy)
+  const shape = checkShape(op, filterShape, 'filterShape')
   checkFloatPair(op, x.dtype, dy.dtype)
-  const p = plan(op, x.shape, checkShape(op, filterShape), options)
+  const p = plan(op, x.shape, shape, options)
   checkDy(op, dy, p)
   const dw = allocate(x.dtype, p.outChannels * p.depth) as FloatArray
   if (x.dtype === 'float32') prepareWasmConv()
   kernels.convBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
-  return new Tensor(dw as Tensor<D>['storage'], [...filterShape], x.dtype)
+  return new Tensor(dw as Tensor<D>['storage'], shape, x.dtype)
 }
 
 function checkDy(op: string, dy: Tensor, p: Plan): void {

@@ -187,6 +187,18 @@ describe('matmul', () => {
     expect(() => matmul(random([2, 2, 3], 'float32', 1), random([3, 3, 1], 'float32', 1))).toThrow(
       'matmul: batch dimensions do not broadcast: [2,2,3] x [3,3,1]',
     )
+    // options are read strictly, and every argument is checked before it is used
+    expect(() => matmul(f32, square, { transposeb: true } as never)).toThrow(
+      'matmul: unknown option transposeb, expected one of transposeA, transposeB; did you mean transposeB?',
+    )
+    expect(() => matmul(f32, square, { transposeA: 1 } as never)).toThrow('matmul: transposeA must be a boolean, got 1')
+    class Var {}
+    expect(() => matmul(f32, new Var() as never)).toThrow(
+      'matmul: b must be a Tensor, got a Var (a traced value: use the differentiable ops of @gd/autograd on it)',
+    )
+    expect(() => matmul(undefined as never, f32)).toThrow('matmul: a must be a Tensor, got undefined')
+    expect(() => dot(tensor([1]), 2 as never)).toThrow('dot: b must be a Tensor, got 2')
+    expect(() => outer(null as never, tensor([1]))).toThrow('outer: a must be a Tensor, got null')
   })
 })
 

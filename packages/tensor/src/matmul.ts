@@ -1,6 +1,8 @@
+import { boolean, readOptions, withDefault } from '@gd/check'
+import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { kernels, type FloatArray } from './seam.js'
-import { fmt, sizeOf, stridesOf } from './shape.js'
+import { checkShape, fmt, sizeOf, stridesOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -110,8 +112,12 @@ function operand(t: Tensor, transpose: boolean, vectorAs: 'row' | 'col'): Operan
  * ```
  */
 export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: MatmulOptions = {}): Tensor<D> {
-  const transposeA = options.transposeA ?? false
-  const transposeB = options.transposeB ?? false
+  tensorArg('matmul', 'a', a)
+  tensorArg('matmul', 'b', b)
+  const { transposeA, transposeB } = readOptions('matmul', options, {
+    transposeA: withDefault(boolean, false),
+    transposeB: withDefault(boolean, false),
+  })
   if (a.rank === 0 || b.rank === 0) {
     throw new Error(`matmul: operands must have rank >= 1, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
   }
@@ -126,6 +132,7 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   }
   const batch = broadcastBatch(a, b, A.batch, B.batch)
   const [m, n, k] = [A.rows, B.cols, A.cols]
+  checkShape('matmul', [...batch, m, n], 'result shape')
   const out = allocate(dtype, sizeOf(batch) * m * n)
   const aStrides = alignStrides(A, batch)
   const bStrides = alignStrides(B, batch)
@@ -194,6 +201,8 @@ function canFoldRows(A: Operand, m: number): boolean {
  * ```
  */
 export function dot<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
+  tensorArg('dot', 'a', a)
+  tensorArg('dot', 'b', b)
   if (a.rank !== 1 || b.rank !== 1) {
     throw new Error(`dot: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
   }
@@ -219,11 +228,14 @@ export function dot<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
  * ```
  */
 export function outer<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
+  tensorArg('outer', 'a', a)
+  tensorArg('outer', 'b', b)
   if (a.rank !== 1 || b.rank !== 1) {
     throw new Error(`outer: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
   }
   const dtype = checkFloatPair('outer', a.dtype, b.dtype)
   const [m, n] = [a.size, b.size]
+  checkShape('outer', [m, n], 'result shape')
   const out = allocate(dtype, m * n)
   for (let i = 0; i < m; i++) {
     const ai = a.storage[a.offset + i * a.strides[0]!]!

@@ -169,7 +169,7 @@ describe('pooling', () => {
       'maxPool2d: input must be 4-D [batch, channels, height, width] (NCHW), got shape [4,4]',
     )
     expect(() => maxPool2d(x, {} as Pool2dOptions)).toThrow(
-      'maxPool2d: options.kernelSize is required (a positive integer or [height, width])',
+      'maxPool2d: kernelSize must be given (a positive integer or [height, width]), got undefined',
     )
     expect(() => avgPool2d(x, { kernelSize: 0 })).toThrow('avgPool2d: kernelSize must be a positive integer or a pair of them, got 0')
     expect(() => avgPool2d(x, { kernelSize: 2, padding: 2 })).toThrow(
@@ -186,6 +186,20 @@ describe('pooling', () => {
     )
     expect(() => avgPool2dBackward(distinct([1, 1, 2, 2], 'float32', 0), [1, 1, 4], { kernelSize: 2 })).toThrow(
       'avgPool2dBackward: input must be 4-D [batch, channels, height, width] (NCHW), got shape [1,1,4]',
+    )
+    // options are read strictly, and every argument is checked before it is used
+    expect(() => maxPool2d(x, { kernelSize: 2, strides: 2 } as never)).toThrow(
+      'maxPool2d: unknown option strides, expected one of kernelSize, stride, padding; did you mean stride?',
+    )
+    expect(() => avgPool2d(x, { kernelSize: 2, dilation: 2 } as never)).toThrow(
+      'avgPool2d: unknown option dilation, expected one of kernelSize, stride, padding',
+    )
+    expect(() => maxPool2d(x, undefined as never)).toThrow('maxPool2d: kernelSize must be given (a positive integer or [height, width]), got undefined')
+    expect(() => maxPool2d(undefined as never, { kernelSize: 2 })).toThrow('maxPool2d: x must be a Tensor, got undefined')
+    expect(() => avgPool2d(x, 2 as never)).toThrow('avgPool2d: options must be a plain object, got 2')
+    expect(() => maxPool2dBackward(x, null as never, { kernelSize: 2 })).toThrow('maxPool2dBackward: x must be a Tensor, got null')
+    expect(() => avgPool2dBackward(x, [1, 1, 4, 4.5], { kernelSize: 2 })).toThrow(
+      'avgPool2dBackward: inputShape must hold non-negative integers, got [1,1,4,4.5]',
     )
   })
 })

@@ -4,7 +4,9 @@ import { prepareWasmConv } from './kernels/wasm/loadConv.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
-import { readSize2d, window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
+import { fail, readOptions } from '@gd/check'
+import { tensorArg } from './args.js'
+import { size2dArg, window2d, windowSpec, type Padding2d, type Size2d, type Window2d } from './window2d.js'
 
 /**
  * Options of the 2-D pooling ops.
@@ -37,14 +39,13 @@ function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
   if (x.length !== 4) {
     throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
   }
-  if (options === null || typeof options !== 'object' || options.kernelSize === undefined) {
-    throw new Error(`${op}: options.kernelSize is required (a positive integer or [height, width])`)
-  }
-  const kernel = readSize2d(op, 'kernelSize', options.kernelSize)
-  const g = window2d(op, [x[2]!, x[3]!], kernel, {
-    stride: options.stride ?? kernel,
-    padding: options.padding ?? 'valid',
+  const o = readOptions(op, options, {
+    kernelSize: (fn, key, v) => (v === undefined ? fail(fn, key, 'given (a positive integer or [height, width])', v) : size2dArg(fn, key, v)),
+    stride: windowSpec.stride,
+    padding: windowSpec.padding,
   })
+  const kernel = o.kernelSize
+  const g = window2d(op, [x[2]!, x[3]!], kernel, { stride: o.stride ?? kernel, padding: o.padding ?? 'valid' })
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight]
   if (g.padTop >= g.kernelH || g.padBottom >= g.kernelH || g.padLeft >= g.kernelW || g.padRight >= g.kernelW) {
     throw new Error(`${op}: padding ${fmt(pads)} must be smaller than the kernel ${fmt(kernel)} on every side`)
@@ -73,7 +74,7 @@ function checkDy(op: string, dy: Tensor, p: PoolPlan): void {
  * ```
  */
 export function maxPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions): Tensor<D> {
-  checkFloatPair('maxPool2d', x.dtype, x.dtype)
+  checkFloatPair('maxPool2d', tensorArg('maxPool2d', 'x', x).dtype, x.dtype)
   const p = plan('maxPool2d', x.shape, options)
   const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
   if (x.dtype === 'float32') prepareWasmConv()
@@ -98,6 +99,8 @@ export function maxPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions)
  */
 export function maxPool2dBackward<D extends DType>(dy: Tensor<D>, x: Tensor<D>, options: Pool2dOptions): Tensor<D> {
   const op = 'maxPool2dBackward'
+  tensorArg(op, 'dy', dy)
+  tensorArg(op, 'x', x)
   checkFloatPair(op, dy.dtype, x.dtype)
   const p = plan(op, x.shape, options)
   checkDy(op, dy, p)
@@ -121,7 +124,7 @@ export function maxPool2dBackward<D extends DType>(dy: Tensor<D>, x: Tensor<D>, 
  * ```
  */
 export function avgPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions): Tensor<D> {
-  checkFloatPair('avgPool2d', x.dtype, x.dtype)
+  checkFloatPair('avgPool2d', tensorArg('avgPool2d', 'x', x).dtype, x.dtype)
   const p = plan('avgPool2d', x.shape, options)
   const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
   if (x.dtype === 'float32') prepareWasmConv()
@@ -148,8 +151,8 @@ export function avgPool2dBackward<D extends DType>(
   options: Pool2dOptions,
 ): Tensor<D> {
   const op = 'avgPool2dBackward'
-  checkFloatPair(op, dy.dtype, dy.dtype)
-  const shape = checkShape(op, inputShape)
+  checkFloatPair(op, tensorArg(op, 'dy', dy).dtype, dy.dtype)
+  const shape = checkShape(op, inputShape, 'inputShape')
   const p = plan(op, shape, options)
   checkDy(op, dy, p)
   const dx = allocate(dy.dtype, p.planes * p.g.height * p.g.width) as FloatArray

@@ -40,5 +40,11 @@ describe('window2d', () => {
     expect(() => readSize2d('maxPool2d', 'kernelSize', [2, 2, 2] as unknown as [number, number])).toThrow(
       'maxPool2d: kernelSize must be a positive integer or a pair of them, got [2,2,2]',
     )
+    expect(() => window2d('conv2d', [4, 4], [3, 3], { groups: 2 } as never)).toThrow(
+      'conv2d: unknown option groups, expected one of stride, padding, dilation',
+    )
+    expect(() => window2d('conv2d', [4, 4], [3, 3], { stride: [1, 2 ** 60] })).toThrow(
+      'conv2d: stride must be a positive integer or a pair of them, got [1,1152921504606847000]',
+    )
   })
 })

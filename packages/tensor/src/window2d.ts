@@ -1,4 +1,15 @@
+import { fail, optional, readOptions, type Check } from '@gd/check'
 import { fmt } from './shape.js'
+
+/** A {@link Size2d} read as a pair of positive integers. @internal */
+export const size2dArg: Check<[number, number]> = (fn, key, value) => readSize2d(fn, key, value as Size2d)
+
+/** The options {@link window2d} reads; padding is checked when it is resolved. @internal */
+export const windowSpec = {
+  stride: /* @__PURE__ */ optional(size2dArg),
+  padding: optional<Padding2d>((_fn, _key, value) => value as Padding2d),
+  dilation: /* @__PURE__ */ optional(size2dArg),
+}
 
 /**
  * Padding of a 2-D sliding window (convolution or pooling):
@@ -102,15 +113,16 @@ export function window2d(
   kernel: readonly [number, number],
   options: Window2dOptions = {},
 ): Window2d {
+  const o = readOptions(op, options, windowSpec)
   const [height, width] = size
   const [kernelH, kernelW] = kernel
-  const [strideH, strideW] = readSize2d(op, 'stride', options.stride ?? 1)
-  const [dilationH, dilationW] = readSize2d(op, 'dilation', options.dilation ?? 1)
+  const [strideH, strideW] = o.stride ?? [1, 1]
+  const [dilationH, dilationW] = o.dilation ?? [1, 1]
   const effH = (kernelH - 1) * dilationH + 1
   const effW = (kernelW - 1) * dilationW + 1
   const [padTop, padBottom, padLeft, padRight] = resolvePadding(
     op,
-    options.padding ?? 'valid',
+    o.padding ?? 'valid',
     [height, width],
     [effH, effW],
     [strideH, strideW],
@@ -141,8 +153,8 @@ export function window2d(
  */
 export function readSize2d(op: string, name: string, value: Size2d): [number, number] {
   const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : []
-  if (p.length !== 2 || !p.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
-    throw new Error(`${op}: ${name} must be a positive integer or a pair of them, got ${show(value)}`)
+  if (p.length !== 2 || !p.every((v) => Number.isSafeInteger(v) && (v as number) >= 1)) {
+    fail(op, name, 'a positive integer or a pair of them', value)
   }
   return [p[0] as number, p[1] as number]
 }
@@ -162,13 +174,8 @@ function resolvePadding(
   }
   const list: readonly unknown[] =
     typeof padding === 'number' ? [padding] : Array.isArray(padding) ? padding : []
-  const ok = [1, 2, 4].includes(list.length) && list.every((v) => Number.isInteger(v) && (v as number) >= 0)
-  if (!ok) {
-    throw new Error(
-      `${op}: padding must be 'same', 'valid', a non-negative integer, [ph, pw] or ` +
-        `[top, bottom, left, right], got ${show(padding)}`,
-    )
-  }
+  const ok = [1, 2, 4].includes(list.length) && list.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)
+  if (!ok) fail(op, 'padding', "'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right]", padding)
   const p = list as number[]
   if (p.length === 1) return [p[0]!, p[0]!, p[0]!, p[0]!]
   if (p.length === 2) return [p[0]!, p[0]!, p[1]!, p[1]!]
@@ -180,8 +187,4 @@ function samePad(size: number, eff: number, stride: number): [number, number] {
   const total = Math.max((out - 1) * stride + eff - size, 0)
   const before = Math.floor(total / 2)
   return [before, total - before]
-}
-
-function show(v: unknown): string {
-  return Array.isArray(v) ? fmt(v) : typeof v === 'string' ? JSON.stringify(v) : String(v)
 }
