@@ -152,6 +152,14 @@ describe('lbfgs', () => {
     expect(() => lbfgs().minimize(rosen, { x: f64([1, 2]) }, { state: { ...done.state, s: [] } })).toThrow(
       'lbfgs: state.s and state.y must be arrays of the same length',
     )
-    expect(() => lbfgs().minimize(bad, { x: f64([1, 2]) })).toThrow('lbfgs: the gradient leaf 0 has 1 elements, expected 2')
+    expect(() => lbfgs().minimize(bad, { x: f64([1, 2]) })).toThrow('lbfgs: gradient.x has 1 elements, expected 2')
+    // the gradient pairs with params by key, not by leaf order
+    const swapped = (p: { a: Tensor; b: Tensor }) => {
+      const [a, b] = [p.a.item(), p.b.item()]
+      return { value: (a - 1) ** 2 + (b + 2) ** 2, gradient: { b: f64([2 * (b + 2)]), a: f64([2 * (a - 1)]) } }
+    }
+    const r = lbfgs().minimize(swapped, { a: f64([0]), b: f64([0]) })
+    expect([r.params.a.item(), r.params.b.item()].map((v) => Math.round(v * 1e6) / 1e6)).toEqual([1, -2])
+    expect(() => lbfgs().minimize(() => ({ value: 0, gradient: { y: f64([1, 2]) } }), { x: f64([1, 2]) })).toThrow('lbfgs: gradient.y is not in params')
   })
 })

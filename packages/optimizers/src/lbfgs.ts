@@ -1,5 +1,6 @@
-import { Tensor, allocate, treeLeaves, treeMap, type Tree } from '@gd/tensor'
+import { Tensor, allocate, type Tree } from '@gd/tensor'
 import { floatData } from './leaves.js'
+import { flatten, mapTree, pairTo, pathIn } from './internal/tree.js'
 import { backtrackingArmijo, strongWolfe, type LinePoint } from './lineSearch.js'
 import { any, nonNegative, num, positiveInteger, resolveOptions } from './options.js'
 import type { ClosureOptimizer, MinimizeResult, ValueAndGradient } from './transform.js'
@@ -106,28 +107,30 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       params: T,
       options?: { readonly state?: LbfgsState },
     ): LbfgsResult<T> {
-      const shapeOf = treeLeaves(params)
+      const { leaves: shapeOf, paths: paramPaths } = flatten(params)
+      for (const l of shapeOf) floatData(fn, l)
       const n = shapeOf.reduce((s, l) => s + l.size, 0)
       const unflat = (x: Float64Array): T => {
         let at = 0
-        return treeMap((l) => {
+        return mapTree(params, (l) => {
           const d = allocate(l.dtype as 'float32' | 'float64', l.size)
           for (let i = 0; i < l.size; i++) d[i] = x[at + i]!
           at += l.size
           return new Tensor(d, l.shape, l.dtype)
-        }, params) as T
+        }) as T
       }
+      // each params leaf's offset in the flat vector; other trees pair with params by key
+      const offsets: number[] = []
+      shapeOf.reduce((at, l, k) => ((offsets[k] = at), at + l.size), 0)
       const flat = (t: Tree, what: string): Float64Array => {
         const out = new Float64Array(n)
-        let at = 0
-        const leaves = treeLeaves(t)
-        if (leaves.length !== shapeOf.length) {
-          throw new Error(`${fn}: ${what} has ${leaves.length} leaves, expected ${shapeOf.length}`)
-        }
-        leaves.forEach((l, k) => {
-          if (l.size !== shapeOf[k]!.size) throw new Error(`${fn}: ${what} leaf ${k} has ${l.size} elements, expected ${shapeOf[k]!.size}`)
-          out.set(floatData(fn, l), at)
-          at += l.size
+        const tf = flatten(t)
+        const data = tf.leaves.map((l) => floatData(fn, l))
+        pairTo(fn, tf, paramPaths, what, 'params').forEach((k, j) => {
+          if (data[j]!.length !== shapeOf[k]!.size) {
+            throw new Error(`${fn}: ${pathIn(what, tf.paths[j]!)} has ${data[j]!.length} elements, expected ${shapeOf[k]!.size}`)
+          }
+          out.set(data[j]!, offsets[k]!)
         })
         return out
       }
@@ -136,7 +139,7 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
         evaluations++
         const r = valueAndGradient(unflat(x))
         if (typeof r?.value !== 'number') throw new Error(`${fn}: the closure must return { value, gradient }, got ${typeof r?.value} value`)
-        return { value: r.value, gradient: flat(r.gradient, 'the gradient') }
+        return { value: r.value, gradient: flat(r.gradient, 'gradient') }
       }
       const dot = (a: Float64Array, b: Float64Array): number => {
         let s = 0

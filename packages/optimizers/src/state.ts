@@ -136,7 +136,7 @@ function canonical(x: unknown): string {
  * import { adam, stateStructure } from '@gd/optimizers'
  * import { tensor } from '@gd/tensor'
  * stateStructure(adam().init({ w: tensor([1, 2]) }))
- * // '[{count:number,mu:[float32[2]],nu:[float32[2]],paths:[string]},{count:number},{count:number}]' or similar
+ * // '[{count:number,mu:[float32[2]],nu:[float32[2]],paths:[string]},{count:number}]'
  * ```
  */
 export function stateStructure(state: unknown): string {
