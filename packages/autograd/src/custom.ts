@@ -16,6 +16,9 @@ export interface CustomResult {
  * recorded) and returns the rule to use instead of differentiating through it. Useful for
  * numerical stability, straight-through estimators, or gradient clipping inside a model.
  *
+ * Pass every value the rule depends on as an input: inside nested transforms, a rule that reads a
+ * traced value through its closure instead is a constant to the enclosing transforms.
+ *
  * @example
  * ```ts
  * import { customGradient, grad, sum } from '@gd/autograd'
