@@ -201,3 +201,43 @@ describe('nested transforms differentiate through what the inner one closes over
     })(f64([1]))
   })
 })
+
+describe('every outer transform around every inner transform that closes over its argument', () => {
+  const x0 = f64([0.4, -0.7])
+  const u = f64([1, -0.5])
+  const f = (p: T.Tensor | Var) => (y: Var) => AG.sum(AG.mul(p, AG.sin(AG.mul(p, y))))
+  const vf = (p: T.Tensor | Var) => (y: Var) => AG.mul(AG.exp(AG.mul(p, y)), AG.sum(y))
+  const v = (x: unknown) => x as Var
+  // Scalars of p, each computed through one inner transform that closes over p.
+  const inner: Record<string, (p: T.Tensor | Var) => Var> = {
+    grad: (p) => AG.sum(AG.square(v(AG.grad(f(p))(x0)))),
+    valueAndGrad: (p) => {
+      const [value, g] = AG.valueAndGrad(f(p))(x0)
+      return AG.add(v(value), AG.sum(v(g)))
+    },
+    vjp: (p) => AG.sum(v(AG.vjp(vf(p), x0)[1](u)[0])),
+    jvp: (p) => AG.sum(v(AG.jvp(vf(p), [x0], [u])[1])),
+    hvp: (p) => AG.sum(v(AG.hvp(f(p), x0, u))),
+    jacobian: (p) => AG.sum(v(AG.jacobian(vf(p))(x0))),
+    hessian: (p) => AG.sum(v(AG.hessian(f(p))(x0))),
+  }
+  // d/dp of a scalar of p, by each outer transform.
+  const outer: Record<string, (s: (p: Var) => Var, p: T.Tensor) => T.Tensor> = {
+    grad: (s, p) => AG.grad(s)(p),
+    valueAndGrad: (s, p) => AG.valueAndGrad(s)(p)[1],
+    vjp: (s, p) => AG.vjp(s, p)[1](T.tensor(1, { dtype: 'float64' }))[0] as T.Tensor,
+    jacobian: (s, p) => AG.jacobian(s)(p),
+    jvp: (s, p) => {
+      const e = (i: number) => f64([0, 1].map((k) => (k === i ? 1 : 0)))
+      return f64([0, 1].map((i) => AG.jvp(s, [p], [e(i)])[1].item()))
+    },
+  }
+  const p = f64([0.9, 1.3])
+  for (const [o, derivative] of Object.entries(outer)) {
+    for (const [i, scalarOf] of Object.entries(inner)) {
+      it(`${o} of a function calling ${i}`, () => {
+        agrees(derivative((q: Var) => scalarOf(q), p), (t) => scalar(scalarOf(t)), p)
+      })
+    }
+  }
+})
