@@ -36,6 +36,11 @@ export interface FuzzCall {
   readonly then?: (result: any) => unknown
   /** Positions never spoiled (say a callback whose garbage the call cannot detect), each with why. */
   readonly keep?: Readonly<Record<number, string>>
+  /**
+   * Spoilings not run because they hang or exhaust memory, by label (`arg 1 = 2**40`), each with why;
+   * each counts as a crash until the export is fixed and the entry removed.
+   */
+  readonly avoid?: Readonly<Record<string, string>>
   /** Names the row in reports when an export has several (`sum(x, { axis })`). */
   readonly label?: string
   /** Cap on fuzzed calls of this row (default 90), drawn by a seed from the row's label. */
@@ -93,6 +98,8 @@ export interface FuzzOptions {
   readonly examples?: number
   /** A call taking longer than this many milliseconds is a crash (default 2000). */
   readonly slowMs?: number
+  /** Told each call before it runs (to find a call that hangs or exhausts memory). */
+  readonly trace?: (call: string) => void
 }
 
 /** `fn: …` (or `Class.method: …`, `adam(…).update: …`): the one shape of a @gd error message. */
@@ -282,7 +289,14 @@ export async function fuzzExports(
         const args = [...row.args()]
         spoil.apply(args)
         const call = `${label}(${spoil.label})`
+        if (row.avoid && Object.hasOwn(row.avoid, spoil.label)) {
+          counts.calls++
+          counts.crash++
+          note('crash', call, `not run: ${row.avoid[spoil.label]}`)
+          continue
+        }
         const before = args.map((a) => snapshot(a))
+        if (options.trace !== undefined) options.trace(call)
         const outcome = await (await invoke(args))()
         counts.calls++
         if (outcome.ms > slowMs) {

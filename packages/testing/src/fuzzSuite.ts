@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatFuzzReports, fuzzExports, type FuzzCounts, type FuzzOptions, type FuzzReport, type FuzzTable } from './fuzz.js'
 
@@ -8,7 +9,9 @@ export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
  * Registers a package's fuzz as vitest tests: every runtime export of `api` has a row in `table` (or
  * an exemption with a reason) and no row names a missing export; every valid call succeeds; and the
  * crash, silent and mutated counts stay within `limits` (zero by default; a package that is not clean
- * yet passes the counts it had, so they can only go down). The report table is printed.
+ * yet passes the counts it had, so they can only go down). The report table is printed. With the
+ * environment variable `GD_FUZZ_TRACE` set to a file name, each call is appended to that file before
+ * it runs, so the last line names a call that hangs or runs out of memory.
  * @example
  * ```ts
  * import * as api from '@gd/schedules'
@@ -25,7 +28,10 @@ export function fuzzSuite(
   describe(`${name} fuzz`, () => {
     let report: FuzzReport
     beforeAll(async () => {
-      report = await fuzzExports(name, api, table, options)
+      // GD_FUZZ_TRACE=<file> appends each call to <file> before it runs: the last line names a call that hangs
+      const file = typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_TRACE
+      const trace = file ? (call: string) => appendFileSync(file, `${name} ${call}\n`) : undefined
+      report = await fuzzExports(name, api, table, trace ? { ...options, trace } : options)
       console.log(formatFuzzReports([report]))
     }, 120_000)
 

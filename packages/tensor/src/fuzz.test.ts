@@ -1,0 +1,140 @@
+import * as api from '@gd/tensor'
+import type { Tensor } from '@gd/tensor'
+// @gd/tensor cannot list @gd/testing (which depends on it); its tests reach the harness by its entry.
+import { fuzzSuite, type FuzzCall, type FuzzTable } from '../../testing/src/index.js'
+
+const { tensor, ones, prngKey } = api
+const ints = (values: number[]) => tensor(values, { dtype: 'int32' })
+/** A [2, 3] float32 operand, positive so every unary op is in its domain. */
+const x23 = () => tensor([[0.5, 1, 1.5], [2, 2.5, 3]])
+const image = () => tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
+const pooled = () => tensor([[[[1, 2, 5, 6], [3, 4, 7, 8]]]])
+const pool = () => ({ kernelSize: 2, stride: 2, padding: 'valid' })
+
+const rows = (names: readonly string[], row: FuzzCall): FuzzTable => Object.fromEntries(names.map((n) => [n, row]))
+
+const unary = ['neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'reciprocal', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'floor', 'isFinite', 'isNaN', 'contiguous', 'flatten', 'matrixTranspose']
+const binary = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'reluGrad']
+const reductions = ['sum', 'prod', 'mean', 'max', 'min', 'logSumExp', 'argmax', 'argmin']
+const uniformOptions = { low: -1, high: 1, dtype: 'float64' }
+
+// ratchet: issue 17 drives these to 0
+const limits = { crash: 425, silent: 29, mutated: 0 }
+
+fuzzSuite('@gd/tensor', api, {
+  ...rows(unary, { args: () => [x23()] }),
+  ...rows(binary, { args: () => [x23(), tensor([1, 2, 0.5])] }),
+  ...rows(reductions, { args: () => [x23(), { axis: 1, keepdims: true }], options: [1] }),
+  variance: { args: () => [x23(), { axis: 1, keepdims: false, correction: 1 }], options: [1] },
+  std: { args: () => [x23(), { axis: 0, keepdims: true, correction: 0 }], options: [1] },
+  norm: { args: () => [x23(), { axis: 1, keepdims: false, ord: 1 }], options: [1] },
+  logicalNot: { args: () => [tensor([true, false])] },
+  resultType: { args: () => [ints([1]), 0.5] },
+  conv2d: { args: () => [image(), ones([1, 1, 2, 2]), { stride: 1, padding: 'same', dilation: 1, groups: 1 }], options: [2] },
+  conv2dBackwardInput: { args: () => [ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3], { stride: 1, padding: 'valid' }], options: [3] },
+  conv2dBackwardFilter: { args: () => [image(), ones([1, 1, 2, 2]), [1, 1, 2, 2], { stride: 1, padding: 'valid' }], options: [3] },
+  createOptions: { args: () => ['zeros', { dtype: 'float64' }], options: [1] },
+  full: { args: () => [[2, 2], 7, { dtype: 'int32' }], options: [2] },
+  zeros: { args: () => [[2, 3], { dtype: 'float64' }], options: [1] },
+  ones: { args: () => [[3], { dtype: 'int32' }], options: [1] },
+  scalar: { args: () => [2.5, { dtype: 'float64' }], options: [1] },
+  zerosLike: { args: () => [x23(), { dtype: 'float64' }], options: [1] },
+  onesLike: { args: () => [x23(), { dtype: 'int32' }], options: [1] },
+  fullLike: { args: () => [x23(), 3, { dtype: 'float64' }], options: [2] },
+  arange: { args: () => [1, 2, 0.25, { dtype: 'float64' }], options: [3] },
+  linspace: { args: () => [0, 1, 5, { dtype: 'float64' }], options: [3] },
+  eye: { args: () => [2, 3, { dtype: 'float64' }], options: [2] },
+  cast: { args: () => [tensor([1.7, -1.7, 0]), 'int32'] },
+  checkDtype: { args: () => ['sum', x23(), ['float32', 'float64'], 'x'] },
+  dtypes: { exempt: 'a constant list of dtype names' },
+  allocate: { args: () => ['int32', 3] },
+  promoteTypes: { args: () => ['int32', 'float32'] },
+  isFloat: { args: () => ['float64'] },
+  asTensor: { args: () => [2, 'float32', 'add', 'b'] },
+  mapUnary: { args: () => ['double', x23(), 'float32', (x: number) => 2 * x], keep: { 3: 'the caller’s own element function' } },
+  mapBinary: { args: () => ['plus', x23(), x23(), 'float32', (x: number, y: number) => x + y], keep: { 4: 'the caller’s own element function' } },
+  expandTo: { args: () => [tensor([1, 2, 3]), [2, 3]] },
+  gather: { args: () => [tensor([[1, 2], [3, 4], [5, 6]]), ints([2, 0]), 0] },
+  scatterAdd: { args: () => [[3], ints([0, 2, 0]), tensor([1, 2, 3]), 0] },
+  oneHot: { args: () => [ints([2, 0]), 3, { dtype: 'float64' }], options: [2] },
+  concat: { args: () => [[tensor([[1, 2]]), tensor([[3, 4]])], 0] },
+  stack: { args: () => [[tensor([1, 2]), tensor([3, 4])], 1] },
+  split: { args: () => [x23(), [1, 2], 1] },
+  tile: { args: () => [tensor([[1, 2]]), [2, 1]] },
+  checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
+  matmul: { args: () => [x23(), x23(), { transposeA: false, transposeB: true }], options: [2] },
+  dot: { args: () => [tensor([1, 2, 3]), tensor([4, 5, 6])] },
+  outer: { args: () => [tensor([1, 2]), tensor([3, 4, 5])] },
+  normalPdf: { args: () => [0] },
+  normalCdf: { args: () => [1.959963984540054] },
+  normalQuantile: { args: () => [0.975] },
+  maxPool2d: { args: () => [pooled(), pool()], options: [1] },
+  maxPool2dBackward: { args: () => [tensor([[[[10, 20]]]]), pooled(), pool()], options: [2] },
+  avgPool2d: { args: () => [pooled(), pool()], options: [1] },
+  avgPool2dBackward: { args: () => [tensor([[[[4, 8]]]]), [1, 1, 2, 4], pool()], options: [2] },
+  uniform: { args: () => [prngKey(0), [2, 3], { ...uniformOptions }], options: [2] },
+  normal: { args: () => [prngKey(0), [4], { mean: 2, std: 0.5, dtype: 'float64' }], options: [2] },
+  truncatedNormal: { args: () => [prngKey(0), [3, 3], { mean: 0, std: 0.02, lower: -2, upper: 2, dtype: 'float32' }], options: [2] },
+  bernoulli: { args: () => [prngKey(0), [4, 4], { p: 0.9, dtype: 'float32' }], options: [2] },
+  randint: { args: () => [prngKey(0), [5], 0, 10, { dtype: 'int32' }], options: [4] },
+  permutation: { args: () => [prngKey(0), 5, { dtype: 'int32' }], options: [2] },
+  shuffle: { args: () => [prngKey(0), tensor([[1, 2], [3, 4], [5, 6]]), { axis: 0 }], options: [2] },
+  reduceWith: {
+    args: () => [
+      'total', x23(), { axis: [1], keepdims: false }, 'float32',
+      (data: ArrayLike<number>, start: number, length: number) => Array.from({ length }, (_, i) => data[start + i]!).reduce((a, b) => a + b, 0),
+    ],
+    keep: { 4: 'the caller’s own block function' },
+  },
+  threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
+  threefry: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
+  prngKey: { args: () => [42] },
+  checkKey: { args: () => ['dropout', [0, 7]] },
+  splitKey: { args: () => [prngKey(0), 3], avoid: { 'arg 1 = 2**40': 'allocates 2**40 keys until the process runs out of memory' } },
+  foldIn: { args: () => [prngKey(1), 17] },
+  randomBits: { args: () => [prngKey(0), 4] },
+  fusedKernels: { args: () => [] },
+  kernels: { exempt: 'the table of kernel functions, an object' },
+  useKernels: { args: () => [{ gemm: api.kernels.gemm }], call: (replacements) => api.useKernels(replacements)() },
+  resetKernels: { args: () => [] },
+  useWasm: { args: () => [true], call: (enabled) => api.useWasm(enabled)() },
+  kernelBackend: { args: () => [] },
+  initWasm: { args: () => [] },
+  where: { args: () => [tensor([true, false]), tensor([1, 2]), 0] },
+  clip: { args: () => [tensor([-2, 0.5, 3]), 0, 1] },
+  MAX_ELEMENTS: { exempt: 'a number constant' },
+  checkShape: { args: () => ['zeros', [2, 3], 'shape'] },
+  checkSize: { args: () => ['zeros', 'shape', [2, 3]] },
+  sizeOf: { args: () => [[2, 3, 4]] },
+  stridesOf: { args: () => [[2, 3, 4]] },
+  broadcastShapes: { args: () => ['add', [2, 1, 3], [4, 1]] },
+  normalizeAxis: { args: () => ['sum', -1, 3] },
+  normalizeAxes: { args: () => ['sum', [-1, 0], 3] },
+  fmt: { args: () => [[2, 3]] },
+  typeName: { args: () => [x23()] },
+  sameShape: { args: () => [[2, 3], [2, 3]] },
+  slice: { args: () => [x23(), [0, 1], [2, 2]] },
+  flip: { args: () => [x23(), 1] },
+  pad: { args: () => [tensor([[1, 2]]), [[1, 0], [0, 1]], 0] },
+  Tensor: { args: () => [new Float32Array([1, 2, 3, 4]), [2, 2], 'float32', [2, 1], 0], call: (...a: any[]) => new (api.Tensor as any)(...a) },
+  tensor: { args: () => [[[1, 2, 3], [4, 5, 6]], { dtype: 'float64', shape: [2, 3] }], options: [1] },
+  dtypeCheck: { args: () => ['f', 'dtype', 'float32'] },
+  checkDType: { args: () => ['f', 'dtype', 'float32'] },
+  treeLeaves: { args: () => [{ w: x23(), b: [tensor([1])] }] },
+  treeMap: { args: () => [(t: Tensor) => api.mul(t, 2), { a: tensor([1, 2]) }] },
+  mapStructure: {
+    args: () => ['double', (x: unknown): x is number => typeof x === 'number', (x: number) => 2 * x, { a: [1, 2] }],
+    keep: { 1: 'the caller’s own leaf test', 2: 'the caller’s own map' },
+  },
+  reshape: { args: () => [x23(), [3, -1]] },
+  transpose: { args: () => [x23(), [1, 0]] },
+  expandDims: { args: () => [x23(), -1] },
+  squeeze: { args: () => [ones([1, 2, 1]), [0]] },
+  broadcastTo: { args: () => [tensor([1, 2]), [2, 2]] },
+  broadcastStrides: { args: () => [tensor([1, 2]), [2, 2]] },
+  toWasmMemory: { args: () => [{ w: tensor([1, 2]), b: [tensor([3])] }] },
+  size2dArg: { args: () => ['maxPool2d', 'kernelSize', [2, 3]] },
+  windowSpec: { exempt: 'the table of window option checks, an object' },
+  window2d: { args: () => ['conv2d', [4, 4], [3, 3], { padding: 'same', stride: 1, dilation: 1 }], options: [3] },
+  readSize2d: { args: () => ['maxPool2d', 'kernelSize', 3] },
+}, limits)
