@@ -85,6 +85,29 @@ describe('fuzzExports', () => {
   })
 })
 
+describe('fuzzExports: avoid and trace', () => {
+  it('counts an avoided spoiling as a crash without running it, and traces every call before it runs', async () => {
+    const seen: number[] = []
+    const count = (n: number) => {
+      seen.push(n)
+      if (!Number.isSafeInteger(n) || n < 0 || n > 100) fail('count', 'n', 'an integer in [0, 100]', n)
+      return n
+    }
+    const traced: string[] = []
+    const report = await fuzzExports(
+      'a',
+      { count },
+      { count: { args: () => [3], avoid: { 'arg 0 = 2**40': 'would hang' } } },
+      { examples: 100, trace: (call) => traced.push(call) },
+    )
+    expect(seen).not.toContain(2 ** 40)
+    expect(report.examples.crash).toEqual([{ call: 'count(arg 0 = 2**40)', detail: 'not run: would hang' }])
+    expect(report.counts.crash).toBe(1)
+    expect(traced).toHaveLength(report.counts.calls - 1)
+    expect(traced).toContain('count(arg 0 = a symbol)')
+  })
+})
+
 describe('classifyThrow', () => {
   it('calls an Error in the fn: shape clear and everything else a crash', () => {
     expect(classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls).toBe('clear')
