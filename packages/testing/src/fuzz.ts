@@ -105,7 +105,14 @@ export interface FuzzOptions {
 /** `fn: …` (or `Class.method: …`, `adam(…).update: …`): the one shape of a @gd error message. */
 const MESSAGE = /^[A-Za-z_$@][^\s:]*: \S/
 
-/** Classifies a throw: `clear` for an Error in the `fn: …` shape, `crash` for anything else. */
+/**
+ * Classifies a throw: `clear` for an Error in the `fn: …` shape, `crash` for anything else.
+ * @example
+ * ```ts
+ * classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls // 'clear'
+ * classifyThrow(new TypeError("Cannot read properties of undefined (reading 'shape')")).cls // 'crash'
+ * ```
+ */
 export function classifyThrow(error: unknown): { cls: 'clear' | 'crash'; detail: string } {
   if (!(error instanceof Error)) return { cls: 'crash', detail: `threw a non-Error: ${show(error)}` }
   const message = String(error.message)
