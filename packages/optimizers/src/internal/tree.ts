@@ -16,9 +16,10 @@ export function mapTree(tree: Tree, f: (leaf: Tensor) => Tensor): Tree {
 }
 
 /** The leaves of a tree, in {@link mapTree}'s order. */
-export function leavesOf(tree: Tree): Tensor[] {
-  const out: Tensor[] = []
-  mapTree(tree, (t) => (out.push(t), t))
+export function leavesOf(tree: Tree, out: Tensor[] = []): Tensor[] {
+  if (Array.isArray(tree)) for (const t of tree) leavesOf(t, out)
+  else if (isStructure(tree)) for (const k of Object.keys(tree)) leavesOf((tree as Record<string, Tree>)[k]!, out)
+  else out.push(tree as Tensor)
   return out
 }
 
