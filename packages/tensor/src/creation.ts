@@ -2,10 +2,10 @@ import { fail, finite, nonNegativeInteger, optional, readOptions, rule } from '@
 import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkShape, fmt, sizeOf } from './shape.js'
-import { checkDType, dtypeCheck, Tensor, type CreateOptions } from './tensor.js'
+import { dtypeCheck, Tensor, type CreateOptions } from './tensor.js'
 
-/** Reads the options of a creation function: only `dtype`. @internal */
-export function createOptions(fn: string, options: unknown): { dtype: DType | undefined } {
+/** Reads the options of a creation function: only `dtype`. */
+function createOptions(fn: string, options: unknown): { dtype: DType | undefined } {
   return readOptions(fn, options, { dtype: optional(dtypeCheck) })
 }
 
@@ -208,7 +208,7 @@ export function eye<D extends DType = 'float32'>(rows: number, cols = rows, opti
  */
 export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
   tensorArg('cast', 't', t)
-  checkDType('cast', 'dtype', dtype)
+  dtypeCheck('cast', 'dtype', dtype)
   if ((t.dtype as DType) === dtype) return t as unknown as Tensor<D>
   const src = t.data
   const out = allocate(dtype, t.size)

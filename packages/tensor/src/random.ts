@@ -10,6 +10,7 @@
  * JavaScript engine and may differ in the last bit of a float64 between engines.
  * @module
  */
+import { finite, nonNegative, oneOf, readOptions, rule, withDefault, type Check } from '@gd/check'
 import { allocate } from './dtype.js'
 import { normalCdf, normalQuantile } from './normalQuantile.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
@@ -55,13 +56,13 @@ export function uniform<D extends FloatDType = 'float32'>(
   shape: readonly number[],
   options: UniformOptions<D> = {},
 ): Tensor<D> {
-  const { low = 0, high = 1 } = options
-  const dtype = floatDtype('uniform', options.dtype)
   checkKey('uniform', key)
   const s = checkShape('uniform', shape)
-  if (!Number.isFinite(low) || !Number.isFinite(high)) {
-    throw new Error(`uniform: low and high must be finite numbers, got ${low} and ${high}`)
-  }
+  const { low, high, dtype } = readOptions('uniform', options, {
+    low: withDefault(finite, 0),
+    high: withDefault(finite, 1),
+    dtype: floatDtype as Check<D>,
+  })
   if (!(low < high)) throw new Error(`uniform: low must be < high, got ${low} and ${high}`)
   const span = high - low
   if (!Number.isFinite(span)) throw new Error(`uniform: high - low must be finite, got ${span}`)
@@ -106,9 +107,9 @@ export function normal<D extends FloatDType = 'float32'>(
   shape: readonly number[],
   options: NormalOptions<D> = {},
 ): Tensor<D> {
-  const { mean, std, dtype } = locationScale('normal', options)
   checkKey('normal', key)
   const s = checkShape('normal', shape)
+  const { mean, std, dtype } = readOptions('normal', options, locationScale as LocationScale<D>)
   const n = sizeOf(s)
   const { hi, lo } = randomBits(key, n)
   const out = allocate(dtype, n)
@@ -150,13 +151,14 @@ export function truncatedNormal<D extends FloatDType = 'float32'>(
   shape: readonly number[],
   options: TruncatedNormalOptions<D> = {},
 ): Tensor<D> {
-  const { mean, std, dtype } = locationScale('truncatedNormal', options)
-  const { lower = -2, upper = 2 } = options
-  if (Number.isNaN(lower) || Number.isNaN(upper) || !(lower < upper)) {
-    throw new Error(`truncatedNormal: lower must be < upper, got ${lower} and ${upper}`)
-  }
   checkKey('truncatedNormal', key)
   const s = checkShape('truncatedNormal', shape)
+  const { mean, std, dtype, lower, upper } = readOptions('truncatedNormal', options, {
+    ...(locationScale as LocationScale<D>),
+    lower: withDefault(notNaN, -2),
+    upper: withDefault(notNaN, 2),
+  })
+  if (!(lower < upper)) throw new Error(`truncatedNormal: lower must be < upper, got ${lower} and ${upper}`)
   // Work on the side of 0 where the interval's far end lies in the left tail: Φ is precise there.
   const flip = lower >= 0
   const a = flip ? -upper : lower
@@ -188,26 +190,19 @@ function openUnit(dtype: FloatDType, hi: number, lo: number): number {
   return (hi * 1048576 + (lo >>> 12) + 0.5) / TWO52
 }
 
-/** Validates the dtype option of a float distribution; float32 when absent. */
-function floatDtype<D extends FloatDType>(op: string, dtype: D | undefined): D {
-  if (dtype === undefined) return 'float32' as D
-  if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new Error(`${op}: dtype must be float32 or float64, got ${String(dtype)}`)
-  }
-  return dtype
-}
+/** The dtype option of a float distribution; float32 when absent. */
+const floatDtype = /* @__PURE__ */ withDefault(/* @__PURE__ */ oneOf<FloatDType>(['float32', 'float64']), 'float32')
 
-function locationScale<D extends FloatDType>(
-  op: string,
-  options: NormalOptions<D>,
-): { mean: number; std: number; dtype: D } {
-  const { mean = 0, std = 1 } = options
-  const dtype = floatDtype(op, options.dtype)
-  if (!Number.isFinite(mean)) throw new Error(`${op}: mean must be a finite number, got ${mean}`)
-  if (!Number.isFinite(std) || std < 0) {
-    throw new Error(`${op}: std must be a non-negative finite number, got ${std}`)
-  }
-  return { mean, std, dtype }
+/** A number that is not NaN (±Infinity allowed). */
+const notNaN = /* @__PURE__ */ rule<number>('a number, not NaN', (v) => typeof v === 'number' && v === v)
+
+type LocationScale<D> = { mean: Check<number>; std: Check<number>; dtype: Check<D> }
+
+/** The options of {@link normal}. */
+const locationScale = {
+  mean: /* @__PURE__ */ withDefault(finite, 0),
+  std: /* @__PURE__ */ withDefault(nonNegative, 1),
+  dtype: floatDtype,
 }
 
 const scratch = /* @__PURE__ */ new DataView(/* @__PURE__ */ new ArrayBuffer(8))

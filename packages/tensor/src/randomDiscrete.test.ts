@@ -45,7 +45,7 @@ describe('bernoulli', () => {
     expect(() => bernoulli(prngKey(0), [2], { p: 1.5 })).toThrow('bernoulli: p must be in [0, 1], got 1.5')
     expect(() => bernoulli(prngKey(0), [2], { p: Number.NaN })).toThrow('bernoulli: p must be in [0, 1], got NaN')
     expect(() => bernoulli(prngKey(0), [2], { dtype: 'uint8' as never })).toThrow(
-      'bernoulli: dtype must be one of float32, float64, int32, bool, got uint8',
+      'bernoulli: dtype must be "float32", "float64", "int32" or "bool", got "uint8"',
     )
   })
 })
@@ -88,13 +88,17 @@ describe('randint', () => {
   it('rejects bad bounds and dtypes', () => {
     const key = prngKey(0)
     expect(() => randint(key, [2], 3, 3)).toThrow('randint: low must be < high, got 3 and 3')
-    expect(() => randint(key, [2], 0, 2.5)).toThrow('randint: low and high must be integers, got 0 and 2.5')
+    expect(() => randint(key, [2], 0, 2.5)).toThrow('randint: high must be an integer in [-2147483648, 2147483648], got 2.5')
     expect(() => randint(key, [2], 0, 2 ** 31 + 1)).toThrow(
-      'randint: low and high must lie in [-2^31, 2^31], got 0 and 2147483649',
+      'randint: high must be an integer in [-2147483648, 2147483648], got 2147483649',
     )
     expect(() => randint(key, [2], 0, 2, { dtype: 'bool' as never })).toThrow(
-      'randint: dtype must be one of int32, float32, float64, got bool',
+      'randint: dtype must be "int32", "float32" or "float64", got "bool"',
     )
+    expect(() => randint(key, [2], 0, 2, { dtpye: 'int32' } as never)).toThrow('randint: unknown option dtpye, expected one of dtype; did you mean dtype?')
+    expect(() => randint(key, [2], '0' as never, 2)).toThrow('randint: low must be an integer in [-2147483648, 2147483648], got "0"')
+    expect(() => bernoulli(key, [2], { prob: 0.5 } as never)).toThrow('bernoulli: unknown option prob, expected one of p, dtype')
+    expect(() => permutation(key, 3, { axis: 0 } as never)).toThrow('permutation: unknown option axis, expected one of dtype')
   })
 })
 
@@ -131,8 +135,8 @@ describe('permutation', () => {
   })
 
   it('rejects bad n', () => {
-    expect(() => permutation(prngKey(0), -1)).toThrow('permutation: n must be an integer in [0, 2^32], got -1')
-    expect(() => permutation(prngKey(0), 2.5)).toThrow('permutation: n must be an integer in [0, 2^32], got 2.5')
+    expect(() => permutation(prngKey(0), -1)).toThrow('permutation: n must be an integer in [0, 4294967296], got -1')
+    expect(() => permutation(prngKey(0), 2.5)).toThrow('permutation: n must be an integer in [0, 4294967296], got 2.5')
   })
 })
 
@@ -178,5 +182,9 @@ describe('shuffle', () => {
     expect(() => shuffle([1] as never, tensor([1, 2]))).toThrow(
       'shuffle: key must be a pair of uint32 (from prngKey or splitKey), got [1]',
     )
+    expect(() => shuffle(prngKey(0), tensor([1, 2]), { axes: 0 } as never)).toThrow(
+      'shuffle: unknown option axes, expected one of axis; did you mean axis?',
+    )
+    expect(() => shuffle(prngKey(0), [1, 2] as never)).toThrow('shuffle: x must be a Tensor, got [1,2]')
   })
 })

@@ -3,9 +3,11 @@
  * integer arithmetic, so identical on every machine and engine.
  * @module
  */
+import { axis as axisCheck, oneOf, optional, readOptions, within, withDefault, type Check } from '@gd/check'
+import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
-import { checkKey, randomBits, threefry2x32, type PRNGKey } from './rng.js'
-import { checkShape, normalizeAxis, sizeOf } from './shape.js'
+import { checkKey, randomBits, threefry, type PRNGKey } from './rng.js'
+import { checkShape, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 const TWO32 = 4294967296
@@ -36,12 +38,12 @@ export function bernoulli<D extends DType = 'float32'>(
   shape: readonly number[],
   options: BernoulliOptions<D> = {},
 ): Tensor<D> {
-  const { p = 0.5 } = options
-  const dtype = (options.dtype ?? 'float32') as D
-  checkDtype('bernoulli', dtype, ['float32', 'float64', 'int32', 'bool'])
   checkKey('bernoulli', key)
   const s = checkShape('bernoulli', shape)
-  if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli: p must be in [0, 1], got ${p}`)
+  const { p, dtype } = readOptions('bernoulli', options, {
+    p: withDefault(within({ min: 0, max: 1 }), 0.5),
+    dtype: withDefault(oneOf(['float32', 'float64', 'int32', 'bool']), 'float32') as Check<D>,
+  })
   const n = sizeOf(s)
   const threshold = p * TWO32
   const { hi, lo } = randomBits(key, n)
@@ -76,16 +78,11 @@ export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
   high: number,
   options: { dtype?: D } = {},
 ): Tensor<D> {
-  const dtype = (options.dtype ?? 'int32') as D
-  checkDtype('randint', dtype, ['int32', 'float32', 'float64'])
   checkKey('randint', key)
   const s = checkShape('randint', shape)
-  if (!Number.isInteger(low) || !Number.isInteger(high)) {
-    throw new Error(`randint: low and high must be integers, got ${low} and ${high}`)
-  }
-  if (low < -TWO31 || high > TWO31) {
-    throw new Error(`randint: low and high must lie in [-2^31, 2^31], got ${low} and ${high}`)
-  }
+  bound('randint', 'low', low)
+  bound('randint', 'high', high)
+  const dtype = intDtype<D>('randint', options)
   if (!(low < high)) throw new Error(`randint: low must be < high, got ${low} and ${high}`)
   const span = high - low
   const limit = TWO32 - (TWO32 % span)
@@ -99,7 +96,7 @@ export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
     if (w >= limit) w = lo[i]!
     for (let round = 0; w >= limit; round++) {
       retryKeys[round] ??= retryKey(key, round)
-      threefry2x32(retryKeys[round]!, Math.floor(i / TWO32), i >>> 0, words, 0)
+      threefry(retryKeys[round]!, Math.floor(i / TWO32), i >>> 0, words, 0)
       w = words[0]! < limit ? words[0]! : words[1]!
     }
     out[i] = low + (w % span)
@@ -110,7 +107,7 @@ export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
 /**
  * A random permutation of `0, 1, …, n - 1` (int32 by default): a Fisher–Yates shuffle whose
  * swap positions are unbiased bounded integers drawn from the key's word stream
- * (`threefry2x32(key, [0, c])` for c = 0, 1, …). Every one of the n! orders is equally likely,
+ * (`threefry(key, [0, c])` for c = 0, 1, …). Every one of the n! orders is equally likely,
  * up to the generator.
  *
  * @throws Error for a bad key or dtype, or an `n` that is not an integer in [0, 2³²].
@@ -125,12 +122,9 @@ export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>
   n: number,
   options: { dtype?: D } = {},
 ): Tensor<D> {
-  const dtype = (options.dtype ?? 'int32') as D
-  checkDtype('permutation', dtype, ['int32', 'float32', 'float64'])
   checkKey('permutation', key)
-  if (!Number.isInteger(n) || n < 0 || n > TWO32) {
-    throw new Error(`permutation: n must be an integer in [0, 2^32], got ${n}`)
-  }
+  checkShape('permutation', [within({ min: 0, max: TWO32, integer: true })('permutation', 'n', n)], 'shape')
+  const dtype = intDtype<D>('permutation', options)
   const order = shuffledIndices(key, n)
   const out = allocate(dtype, n)
   for (let i = 0; i < n; i++) out[i] = order[i]!
@@ -150,8 +144,9 @@ export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>
  */
 export function shuffle<D extends DType>(key: PRNGKey, x: Tensor<D>, options: { axis?: number } = {}): Tensor<D> {
   checkKey('shuffle', key)
+  tensorArg('shuffle', 'x', x)
   if (x.rank === 0) throw new Error('shuffle: cannot shuffle a scalar (rank 0), got shape []')
-  const axis = normalizeAxis('shuffle', options.axis ?? 0, x.rank)
+  const axis = readOptions('shuffle', options, { axis: optional(axisCheck(x.rank)) }).axis ?? 0
   const len = x.shape[axis]!
   const outer = sizeOf(x.shape.slice(0, axis))
   const inner = sizeOf(x.shape.slice(axis + 1))
@@ -176,7 +171,7 @@ function shuffledIndices(key: PRNGKey, n: number): Uint32Array {
   let next = 2
   const word = (): number => {
     if (next === 2) {
-      threefry2x32(key, Math.floor(counter / TWO32), counter >>> 0, words, 0)
+      threefry(key, Math.floor(counter / TWO32), counter >>> 0, words, 0)
       counter++
       next = 0
     }
@@ -198,12 +193,14 @@ function shuffledIndices(key: PRNGKey, n: number): Uint32Array {
 /** The key for re-draw round `round` of a draw from `key`: counters counted down from 2⁶⁴ - 1. */
 function retryKey(key: PRNGKey, round: number): PRNGKey {
   const out = new Uint32Array(2)
-  threefry2x32(key, 0xffffffff, (0xffffffff - round) >>> 0, out, 0)
+  threefry(key, 0xffffffff, (0xffffffff - round) >>> 0, out, 0)
   return [out[0]!, out[1]!]
 }
 
-function checkDtype(op: string, dtype: string, allowed: readonly string[]): void {
-  if (!allowed.includes(dtype)) {
-    throw new Error(`${op}: dtype must be one of ${allowed.join(', ')}, got ${String(dtype)}`)
-  }
+/** An integer bound of {@link randint}: in [-2³¹, 2³¹]. */
+const bound = /* @__PURE__ */ within({ min: -TWO31, max: TWO31, integer: true })
+
+/** Reads the options of randint and permutation: `dtype`, int32 by default. */
+function intDtype<D>(op: string, options: unknown): D {
+  return readOptions(op, options, { dtype: withDefault(oneOf(['int32', 'float32', 'float64']), 'int32') }).dtype as D
 }

@@ -97,6 +97,12 @@ describe('splitKey and foldIn', () => {
       'dropout: key must be a pair of uint32 (from prngKey or splitKey), got [0,4294967296]',
     )
     expect(() => randomBits(prngKey(0), -2)).toThrow('randomBits: n must be a non-negative integer, got -2')
+    expect(() => randomBits(prngKey(0), 2 ** 31)).toThrow('randomBits: shape [2147483648] has 2147483648 elements, more than the limit of 2147483647')
+    const out = new Uint32Array(2)
+    expect(() => threefry2x32([0, 0], -1, 0, out, 0)).toThrow('threefry2x32: counterHi must be an integer in [0, 4294967295], got -1')
+    expect(() => threefry2x32([0, 0], 0, 0, out, 1)).toThrow('threefry2x32: at must be an integer in [0, 0], got 1')
+    expect(() => threefry2x32([0, 0], 0, 0, [0, 0] as never, 0)).toThrow('threefry2x32: out must be a Uint32Array, got [0,0]')
+    expect(() => prngKey(Symbol('s') as never)).toThrow('prngKey: seed must be a safe integer or a bigint, got a symbol')
   })
 })
 

@@ -21,6 +21,9 @@
  */
 export type PRNGKey = readonly [number, number]
 
+import { fail, within } from '@gd/check'
+import { checkShape } from './shape.js'
+
 const TWO32 = 4294967296
 /** Threefry's key-schedule parity constant for 32-bit words. */
 const PARITY = 0x1bd11bda
@@ -47,6 +50,19 @@ export function threefry2x32(
   out: Uint32Array,
   at: number,
 ): void {
+  const fn = 'threefry2x32'
+  checkKey(fn, key)
+  uint32(fn, 'counterHi', counterHi)
+  uint32(fn, 'counterLo', counterLo)
+  if (!(out instanceof Uint32Array)) fail(fn, 'out', 'a Uint32Array', out)
+  within({ min: 0, max: out.length - 2, integer: true })(fn, 'at', at)
+  threefry(key, counterHi, counterLo, out, at)
+}
+
+const uint32 = /* @__PURE__ */ within({ min: 0, max: TWO32 - 1, integer: true })
+
+/** {@link threefry2x32} without checks, for the loops that draw (their key is checked once). @internal */
+export function threefry(key: PRNGKey, counterHi: number, counterLo: number, out: Uint32Array, at: number): void {
   const k0 = key[0] | 0
   const k1 = key[1] | 0
   const k2 = k0 ^ k1 ^ PARITY
@@ -99,7 +115,7 @@ export function prngKey(seed: number | bigint): PRNGKey {
   let s: bigint
   if (typeof seed === 'bigint') s = seed
   else if (typeof seed === 'number' && Number.isSafeInteger(seed)) s = BigInt(seed)
-  else throw new Error(`prngKey: seed must be a safe integer or a bigint, got ${String(seed)}`)
+  else fail('prngKey', 'seed', 'a safe integer or a bigint', seed)
   if (s < -(1n << 63n) || s >= 1n << 64n) {
     throw new Error(`prngKey: seed must fit in 64 bits, got ${s}`)
   }
@@ -124,9 +140,7 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
     Array.isArray(key) &&
     key.length === 2 &&
     key.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < TWO32)
-  if (!ok) {
-    throw new Error(`${op}: key must be a pair of uint32 (from prngKey or splitKey), got ${show(key)}`)
-  }
+  if (!ok) fail(op, 'key', 'a pair of uint32 (from prngKey or splitKey)', key)
   return key
 }
 
@@ -148,13 +162,11 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
  */
 export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
   checkKey('splitKey', key)
-  if (!Number.isSafeInteger(num) || num < 0) {
-    throw new Error(`splitKey: num must be a non-negative integer, got ${num}`)
-  }
+  if (!Number.isSafeInteger(num) || num < 0) fail('splitKey', 'num', 'a non-negative integer', num)
   const out = new Uint32Array(2)
   const keys: PRNGKey[] = []
   for (let i = 0; i < num; i++) {
-    threefry2x32(key, Math.floor(i / TWO32), i >>> 0, out, 0)
+    threefry(key, Math.floor(i / TWO32), i >>> 0, out, 0)
     keys.push(Object.freeze([out[0]!, out[1]!]) as PRNGKey)
   }
   return keys
@@ -176,11 +188,9 @@ export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
  */
 export function foldIn(key: PRNGKey, data: number): PRNGKey {
   checkKey('foldIn', key)
-  if (!Number.isSafeInteger(data) || data < 0) {
-    throw new Error(`foldIn: data must be a non-negative safe integer, got ${data}`)
-  }
+  if (!Number.isSafeInteger(data) || data < 0) fail('foldIn', 'data', 'a non-negative safe integer', data)
   const out = new Uint32Array(2)
-  threefry2x32(key, Math.floor(data / TWO32), data >>> 0, out, 0)
+  threefry(key, Math.floor(data / TWO32), data >>> 0, out, 0)
   return Object.freeze([out[0]!, out[1]!]) as PRNGKey
 }
 
@@ -198,24 +208,15 @@ export function foldIn(key: PRNGKey, data: number): PRNGKey {
  */
 export function randomBits(key: PRNGKey, n: number): { hi: Uint32Array; lo: Uint32Array } {
   checkKey('randomBits', key)
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new Error(`randomBits: n must be a non-negative integer, got ${n}`)
-  }
+  if (!Number.isSafeInteger(n) || n < 0) fail('randomBits', 'n', 'a non-negative integer', n)
+  checkShape('randomBits', [n], 'shape')
   const hi = new Uint32Array(n)
   const lo = new Uint32Array(n)
   const out = new Uint32Array(2)
   for (let i = 0; i < n; i++) {
-    threefry2x32(key, i < TWO32 ? 0 : Math.floor(i / TWO32), i >>> 0, out, 0)
+    threefry(key, i < TWO32 ? 0 : Math.floor(i / TWO32), i >>> 0, out, 0)
     hi[i] = out[0]!
     lo[i] = out[1]!
   }
   return { hi, lo }
-}
-
-function show(x: unknown): string {
-  try {
-    return JSON.stringify(x) ?? String(x)
-  } catch {
-    return String(x)
-  }
 }

@@ -38,11 +38,8 @@ export function checkShape(op: string, shape: readonly number[], key = 'shape'):
   return Object.freeze(s)
 }
 
-/**
- * Throws unless a shape holds at most {@link MAX_ELEMENTS} elements.
- * @internal
- */
-export function checkSize(op: string, what: string, shape: Shape): void {
+/** Throws unless a shape holds at most {@link MAX_ELEMENTS} elements. */
+function checkSize(op: string, what: string, shape: Shape): void {
   const n = sizeOf(shape)
   if (n > MAX_ELEMENTS) {
     throw new Error(`${op}: ${what} ${fmt(shape)} has ${n} elements, more than the limit of ${MAX_ELEMENTS}`)

@@ -1,6 +1,6 @@
 import { complaint, describeSymbol, fail, oneOf, optional, readOptions, type Check } from '@gd/check'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, checkSize, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
+import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -61,7 +61,7 @@ export class Tensor<D extends DType = DType> {
     offset = 0,
   ) {
     const fn = 'Tensor'
-    checkDType(fn, 'dtype', dtype)
+    dtypeCheck(fn, 'dtype', dtype)
     if (!(storage instanceof storageClass[dtype])) fail(fn, 'storage', `a ${storageClass[dtype].name} for dtype ${dtype}`, storage)
     const s = checkShape(fn, shape)
     strides ??= stridesOf(s)
@@ -278,7 +278,7 @@ export function tensor<D extends DType = 'float32'>(
     }
     shape = [...o.shape]
   }
-  checkSize('tensor', 'shape', shape)
+  checkShape('tensor', shape)
   const dtype = (o.dtype ?? inferred) as D
   const storage = allocate(dtype, flat.length)
   for (let i = 0; i < flat.length; i++) {
@@ -298,11 +298,6 @@ const storageClass = {
 
 /** A {@link DType}: `"bool", "int32", "float32" or "float64"`. @internal */
 export const dtypeCheck: Check<DType> = /* @__PURE__ */ oneOf(dtypes)
-
-/** Checks a dtype argument. @internal */
-export function checkDType(fn: string, key: string, value: unknown): DType {
-  return dtypeCheck(fn, key, value)
-}
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []
