@@ -11,7 +11,8 @@ export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
  * crash, silent and mutated counts stay within `limits` (zero by default; a package that is not clean
  * yet passes the counts it had, so they can only go down). The report table is printed. With the
  * environment variable `GD_FUZZ_TRACE` set to a file name, each call is appended to that file before
- * it runs, so the last line names a call that hangs or runs out of memory.
+ * it runs, so the last line names a call that hangs or runs out of memory; `GD_FUZZ_EXAMPLES=<n>`
+ * prints up to n examples of each bad class.
  * @example
  * ```ts
  * import * as api from '@gd/schedules'
@@ -31,7 +32,9 @@ export function fuzzSuite(
       // GD_FUZZ_TRACE=<file> appends each call to <file> before it runs: the last line names a call that hangs
       const file = typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_TRACE
       const trace = file ? (call: string) => appendFileSync(file, `${name} ${call}\n`) : undefined
-      report = await fuzzExports(name, api, table, trace ? { ...options, trace } : options)
+      // GD_FUZZ_EXAMPLES=<n> prints up to n examples of each bad class instead of the first few
+      const examples = Number(typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_EXAMPLES) || options.examples
+      report = await fuzzExports(name, api, table, { ...options, ...(trace ? { trace } : {}), ...(examples ? { examples } : {}) })
       console.log(formatFuzzReports([report]))
     }, 120_000)
 
