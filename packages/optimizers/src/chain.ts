@@ -1,6 +1,5 @@
 import type { Tensor, Tree } from '@gd/tensor'
-import { fail } from '@gd/check'
-import { paramsFor, spend, unspent } from './internal/consume.js'
+import { paramsFor, spend, transformArg, unspent } from './internal/consume.js'
 import { leavesOf, tensorLike } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -30,9 +29,7 @@ export type ChainState = readonly unknown[]
  * ```
  */
 export function chain(...links: GradientTransformation<any>[]): GradientTransformation<ChainState> {
-  links.forEach((l, i) => {
-    if (typeof l?.init !== 'function' || typeof l.update !== 'function') fail('chain', `links[${i}]`, 'a gradient transformation', l)
-  })
+  links.forEach((l, i) => transformArg('chain', `links[${i}]`, l))
   const n = links.length
   const last = links[n - 1]
   const before = links[n - 2]

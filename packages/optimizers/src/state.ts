@@ -108,7 +108,17 @@ const bytesOf = (t: Typed): Uint8Array => new Uint8Array(t.buffer, t.byteOffset,
 const MAGIC_V1 = 0x31534447
 /** 'GDS2': binary states of the current version. */
 const MAGIC = 0x32534447
-/** The format version written by {@link serializeState}. */
+/**
+ * The format version written by {@link serializeState} (2: with a checksum and the structure);
+ * {@link deserializeState} reads only this version and names any other.
+ *
+ * @example
+ * ```ts
+ * import { adam, serializeState, STATE_FORMAT_VERSION } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * JSON.parse(serializeState(adam().init({ w: tensor([1]) }))).$gdState === STATE_FORMAT_VERSION // true
+ * ```
+ */
 export const STATE_FORMAT_VERSION = 2
 
 /** FNV-1a, 32 bits, continued from `h` over `bytes`. */
