@@ -106,3 +106,23 @@ describe('optimizers on the Wasm kernels', () => {
     }
   })
 })
+
+describe('the Wasm Adam step at β₂ = 0.99999 agrees with a float64 reference', () => {
+  it('first update of scaleByAdam-style Adam (m = v = 0): u = −η · sign(g) to float32 precision', () => {
+    // One step from zero moments: m = (1 − β₁) g, v = (1 − β₂) g², and with the bias corrections
+    // u = −η m̂ / (√v̂ + eps) = −η g / (|g| + eps) ≈ −η sign(g) for |g| ≫ eps (float64 reference).
+    // A float32 kernel is good to a few ulps (relative 1e-6 allows ~8); with 1 − β₂ taken from the
+    // float32-rounded β₂ it was 6.8e-4 off, so this fails before the fix.
+    expect(fusedKernels()).not.toBeNull()
+    const opt = adam({ learningRate: 0.1, beta2: 0.99999, eps: 1e-12 })
+    const w = leaf(3)
+    const g = leaf(4, 1)
+    const params = { w }
+    const r = opt.update({ w: g }, opt.init(params), params)
+    const u = (r.updates as { w: Tensor }).w.data
+    for (let i = 0; i < N; i++) {
+      const want = (-0.1 * g.data[i]!) / (Math.abs(g.data[i]!) + 1e-12)
+      expect(Math.abs(u[i]! - want)).toBeLessThanOrEqual(1e-6 * Math.abs(want))
+    }
+  })
+})
