@@ -133,6 +133,8 @@ describe('binary ops', () => {
     expect(T.mul(T.tensor([1]), 0.1).dtype).toBe('float32')
     expect(T.mul(T.tensor([1], { dtype: 'float64' }), 0.5).dtype).toBe('float64')
     expect(T.where(T.tensor([true, false]), i, 0.5).toArray()).toEqual([1, 0.5])
+    expect(T.clip(i, 0.5, 2.5).toArray()).toEqual([1, 2.5]) // float32; was [1, 2] with the bounds cast to int32
+    expect(T.clip(i, 0, 2).dtype).toBe('int32')
   })
 
   it('float ops on int tensors compute in float', () => {
@@ -149,6 +151,10 @@ describe('binary ops', () => {
     expect(() => T.mul(T.zeros([2]), null as never)).toThrow('mul: b must be a Tensor or a number, got null')
     expect(() => T.equal(T.zeros([2]), [1, 2] as never)).toThrow('equal: b must be a Tensor or a number, got [1,2]')
     expect(() => T.reluGrad(T.zeros([2]), {} as never)).toThrow('reluGrad: x must be a Tensor or a number, got {}')
+    expect(() => T.where([1] as never, 1, 2)).toThrow('where: condition must be a Tensor, got [1]')
+    expect(() => T.where(T.tensor([true]), undefined as never, 2)).toThrow('where: a must be a Tensor or a number, got undefined')
+    expect(() => T.clip(T.zeros([1]), '0' as never, 1)).toThrow('clip: min must be a number, got "0"')
+    expect(() => T.abs(undefined as never)).toThrow('abs: x must be a Tensor, got undefined')
     class Var {}
     expect(() => T.sub(new Var() as never, 1)).toThrow(
       'sub: a must be a Tensor or a number, got a Var (a traced value: use the differentiable ops of @gd/autograd on it)',

@@ -1,9 +1,12 @@
+import { positiveInteger, readOptions, optional } from '@gd/check'
+import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkDtype } from './creation.js'
 import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { dtypeCheck, Tensor } from './tensor.js'
 
 function checkIndices(op: string, indices: Tensor, bound: number, what: string): Int32Array | Uint8Array | Float32Array | Float64Array {
+  tensorArg(op, 'indices', indices)
   checkDtype(op, indices, ['int32'], 'indices')
   const idx = indices.data
   for (let i = 0; i < idx.length; i++) {
@@ -29,12 +32,14 @@ function checkIndices(op: string, indices: Tensor, bound: number, what: string):
  * ```
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
+  tensorArg('gather', 'x', x)
+  tensorArg('gather', 'indices', indices)
   const ax = normalizeAxis('gather', axis, x.rank)
   const n = x.shape[ax]!
   const idx = checkIndices('gather', indices, n, `axis ${ax}`)
   const outer = sizeOf(x.shape.slice(0, ax))
   const inner = sizeOf(x.shape.slice(ax + 1))
-  const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)]
+  const shape = checkShape('gather', [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], 'result shape')
   const src = x.data
   const out = allocate(x.dtype, outer * idx.length * inner)
   for (let o = 0; o < outer; o++) {
@@ -60,6 +65,8 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
  */
 export function scatterAdd(shape: readonly number[], indices: Tensor, updates: Tensor, axis = 0): Tensor {
   const s = checkShape('scatterAdd', shape)
+  tensorArg('scatterAdd', 'indices', indices)
+  tensorArg('scatterAdd', 'updates', updates)
   const ax = normalizeAxis('scatterAdd', axis, s.length)
   const n = s[ax]!
   const idx = checkIndices('scatterAdd', indices, n, `axis ${ax}`)
@@ -93,9 +100,11 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
  * ```
  */
 export function oneHot<D extends DType = 'float32'>(indices: Tensor, depth: number, options: { dtype?: D } = {}): Tensor<D> {
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`oneHot: depth must be a positive integer, got ${depth}`)
+  tensorArg('oneHot', 'indices', indices)
+  positiveInteger('oneHot', 'depth', depth)
+  const dtype = (readOptions('oneHot', options, { dtype: optional(dtypeCheck) }).dtype ?? 'float32') as D
+  checkShape('oneHot', [...indices.shape, depth], 'result shape')
   const idx = checkIndices('oneHot', indices, depth, 'depth')
-  const dtype = (options.dtype ?? 'float32') as D
   const out = allocate(dtype, idx.length * depth)
   for (let i = 0; i < idx.length; i++) out[i * depth + idx[i]!] = 1
   return new Tensor(out, [...indices.shape, depth], dtype)

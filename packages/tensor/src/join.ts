@@ -1,6 +1,8 @@
+import { fail } from '@gd/check'
+import { tensorArg, tensorList } from './args.js'
 import { allocate, promoteTypes } from './dtype.js'
 import { cast } from './creation.js'
-import { fmt, normalizeAxis } from './shape.js'
+import { checkShape, fmt, normalizeAxis } from './shape.js'
 import { Tensor } from './tensor.js'
 import { expandDims, reshape } from './view.js'
 import { slice } from './slice.js'
@@ -18,8 +20,7 @@ import { slice } from './slice.js'
  * ```
  */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  const first = tensors[0]
-  if (first === undefined) throw new Error('concat: expected at least one tensor, got an empty list')
+  const first = tensorList('concat', 'tensors', tensors)[0]!
   const ax = normalizeAxis('concat', axis, first.rank)
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
@@ -32,7 +33,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const outer = first.shape.slice(0, ax).reduce((a, b) => a * b, 1)
   const inner = first.shape.slice(ax + 1).reduce((a, b) => a * b, 1)
   const total = tensors.reduce((n, t) => n + t.shape[ax]!, 0)
-  const shape = first.shape.map((d, i) => (i === ax ? total : d))
+  const shape = checkShape('concat', first.shape.map((d, i) => (i === ax ? total : d)), 'result shape')
   const out = allocate(dtype, outer * total * inner)
   let col = 0
   for (const t of tensors) {
@@ -57,8 +58,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
  * ```
  */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  const first = tensors[0]
-  if (first === undefined) throw new Error('stack: expected at least one tensor, got an empty list')
+  const first = tensorList('stack', 'tensors', tensors)[0]!
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
       throw new Error(`stack: all shapes must be equal, got ${tensors.map((x) => fmt(x.shape)).join(' and ')}`)
@@ -84,6 +84,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  * ```
  */
 export function split(t: Tensor, sections: number | readonly number[], axis = 0): Tensor[] {
+  tensorArg('split', 't', t)
+  if (typeof sections !== 'number' && !Array.isArray(sections)) fail('split', 'sections', 'a positive integer or an array of sizes', sections)
   const ax = normalizeAxis('split', axis, t.rank)
   const n = t.shape[ax]!
   let sizes: number[]
@@ -121,8 +123,9 @@ export function split(t: Tensor, sections: number | readonly number[], axis = 0)
  * ```
  */
 export function tile(t: Tensor, reps: readonly number[]): Tensor {
-  if (reps.some((r) => !Number.isInteger(r) || r < 0)) {
-    throw new Error(`tile: reps must be non-negative integers, got ${fmt(reps)}`)
+  tensorArg('tile', 't', t)
+  if (!Array.isArray(reps) || reps.some((r) => !Number.isSafeInteger(r) || r < 0)) {
+    fail('tile', 'reps', 'an array of non-negative integers', reps)
   }
   const rank = Math.max(reps.length, t.rank)
   const shape = [...new Array<number>(rank - t.rank).fill(1), ...t.shape]
@@ -130,6 +133,7 @@ export function tile(t: Tensor, reps: readonly number[]): Tensor {
   // Read the input as [1, d0, 1, d1, ...] and copy it out as [r0, d0, r1, d1, ...].
   const interleaved = reshape(t, shape.flatMap((d) => [1, d]))
   const strides = interleaved.strides.map((s, i) => (i % 2 === 0 ? 0 : s))
+  checkShape('tile', shape.map((d, i) => d * r[i]!), 'result shape')
   const big = new Tensor(interleaved.storage, shape.flatMap((d, i) => [r[i]!, d]), t.dtype, strides, interleaved.offset)
   return new Tensor(big.data, shape.map((d, i) => d * r[i]!), t.dtype)
 }

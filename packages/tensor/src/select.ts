@@ -1,4 +1,6 @@
-import { allocate } from './dtype.js'
+import { number } from '@gd/check'
+import { tensorArg, tensorLikeArg } from './args.js'
+import { allocate, type DType } from './dtype.js'
 import { asTensor, expandTo, mapUnary, type TensorLike } from './elementwise.js'
 import { resultType } from './binary.js'
 import { broadcastShapes, sizeOf } from './shape.js'
@@ -15,7 +17,9 @@ import { Tensor } from './tensor.js'
  * ```
  */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  if (!(condition instanceof Tensor)) throw new Error(`where: condition must be a Tensor, got ${typeof condition}`)
+  tensorArg('where', 'condition', condition)
+  tensorLikeArg('where', 'a', a)
+  tensorLikeArg('where', 'b', b)
   const dtype = resultType(a, b)
   const ta = asTensor(a, dtype, 'where')
   const tb = asTensor(b, dtype, 'where')
@@ -29,7 +33,8 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Limits every element to [min, max]: min(max(x, min), max). NaN stays NaN.
+ * Limits every element to [min, max]: min(max(x, min), max). NaN stays NaN. Bounds that an int32
+ * tensor cannot hold (fractional) give a float32 result, as for the other ops' numbers.
  *
  * @throws Error when `min > max`.
  * @example
@@ -39,7 +44,13 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
  * ```
  */
 export function clip(x: Tensor, min: number, max: number): Tensor {
+  tensorArg('clip', 'x', x)
+  number('clip', 'min', min)
+  number('clip', 'max', max)
   if (!(min <= max)) throw new Error(`clip: min must be <= max, got ${min} and ${max}`)
-  const dtype = x.dtype === 'bool' ? 'int32' : x.dtype
+  // JAX's weak-type rule: bounds an int32 tensor cannot hold make the result float
+  let dtype: DType = x.dtype === 'bool' ? 'int32' : x.dtype
+  const fractional = (v: number): boolean => Number.isFinite(v) && !Number.isInteger(v)
+  if (dtype === 'int32' && (fractional(min) || fractional(max))) dtype = 'float32'
   return mapUnary('clip', x, dtype, (v) => (v < min ? min : v > max ? max : v))
 }

@@ -1,5 +1,7 @@
+import { arrayOf, fail, integer, number } from '@gd/check'
+import { tensorArg } from './args.js'
 import { allocate } from './dtype.js'
-import { fmt, normalizeAxes } from './shape.js'
+import { checkShape, fmt, normalizeAxes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -15,6 +17,9 @@ import { Tensor } from './tensor.js'
  * ```
  */
 export function slice(t: Tensor, begin: readonly number[], size: readonly number[] = []): Tensor {
+  tensorArg('slice', 't', t)
+  arrayOf(integer)('slice', 'begin', begin)
+  arrayOf(integer)('slice', 'size', size)
   if (begin.length > t.rank || size.length > t.rank) {
     throw new Error(`slice: begin ${fmt(begin)} and size ${fmt(size)} have more entries than rank ${t.rank}`)
   }
@@ -44,6 +49,7 @@ export function slice(t: Tensor, begin: readonly number[], size: readonly number
  * ```
  */
 export function flip(t: Tensor, axes?: number | readonly number[]): Tensor {
+  tensorArg('flip', 't', t)
   const list = normalizeAxes('flip', axes, t.rank)
   let offset = t.offset
   const strides = t.strides.map((s, i) => {
@@ -65,15 +71,15 @@ export function flip(t: Tensor, axes?: number | readonly number[]): Tensor {
  * ```
  */
 export function pad(t: Tensor, widths: readonly (readonly [number, number])[], value = 0): Tensor {
-  if (widths.length > t.rank || widths.some((w) => w.length !== 2 || w.some((x) => !Number.isInteger(x) || x < 0))) {
-    throw new Error(
-      `pad: widths must be up to ${t.rank} pairs of non-negative integers, got ${JSON.stringify(widths)}`,
-    )
+  tensorArg('pad', 't', t)
+  const pair = (w: unknown): boolean => Array.isArray(w) && w.length === 2 && w.every((x) => Number.isSafeInteger(x) && x >= 0)
+  if (!Array.isArray(widths) || widths.length > t.rank || !widths.every(pair)) {
+    fail('pad', 'widths', `up to ${t.rank} pairs of non-negative integers`, widths)
   }
+  number('pad', 'value', value)
   const before = t.shape.map((_, i) => widths[i]?.[0] ?? 0)
   const shape = t.shape.map((d, i) => d + before[i]! + (widths[i]?.[1] ?? 0))
-  const size = shape.reduce((a, b) => a * b, 1)
-  const out = allocate(t.dtype, size)
+  const out = allocate(t.dtype, sizeOf(checkShape('pad', shape, 'result shape')))
   if (value !== 0) out.fill(value)
   if (t.size === 0) return new Tensor(out, shape, t.dtype)
   const src = t.data
