@@ -18,9 +18,7 @@ const unary = ['identity', 'sigmoid', 'relu', 'gelu', 'softplus', 'neg', 'exp', 
 const binary = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']
 const reductions = ['sum', 'mean', 'max', 'min', 'logSumExp']
 
-// ratchet: issue 17 drives these to 0
-const limits = { crash: 1, silent: 0, mutated: 0 }
-
+// every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/autograd', api, {
   ...rows(unary, { args: () => [x23()] }),
   ...rows(binary, { args: () => [x23(), tensor([1, 2, 0.5])] }),
@@ -107,4 +105,4 @@ fuzzSuite('@gd/autograd', api, {
   peekId: { args: () => [] },
   withLevel: { args: () => ['mine', (level: { bit: number }) => level.bit] },
   leaf: { args: () => [tensor([1, 2])], call: (x) => api.withLevel('mine', (level) => api.leaf(x, level)) },
-}, limits)
+})

@@ -14,9 +14,7 @@ function schedule(make: (o: any) => (step: number) => number, options: () => Opt
 
 const warmupOptions = () => ({ warmupSteps: 4, schedule: api.cosineDecay({ init: 0.1, decaySteps: 10 }) })
 
-// ratchet: issue 17 drives these to 0
-const limits = { crash: 19, silent: 0, mutated: 0 }
-
+// every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/schedules', api, {
   constant: [...schedule(api.constant, () => ({ value: 0.01 })), ...schedule(api.constant, () => 0.01)],
   cosineAnnealingWarmRestarts: schedule(api.cosineAnnealingWarmRestarts, () => ({ init: 0.1, period: 10, periodMultiplier: 2 })),
@@ -52,4 +50,4 @@ fuzzSuite('@gd/schedules', api, {
     },
   ],
   checkStep: { args: () => ['cosineDecay', 3] },
-}, limits)
+})

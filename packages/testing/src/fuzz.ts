@@ -43,7 +43,7 @@ export interface FuzzCall {
   readonly avoid?: Readonly<Record<string, string>>
   /** Names the row in reports when an export has several (`sum(x, { axis })`). */
   readonly label?: string
-  /** Cap on fuzzed calls of this row (default 90), drawn by a seed from the row's label. */
+  /** Cap on fuzzed calls of this row (default 400), drawn by a seed from the row's label. */
   readonly maxCalls?: number
 }
 
@@ -291,7 +291,7 @@ export async function fuzzExports(
       }
       const validNaN = hasNaN(valid.value)
       const validReturns = valid.value !== undefined
-      const plan = sample(spoils(row, validArgs), row.maxCalls ?? 90, seeded(hash(`${name}/${label}`)))
+      const plan = sample(spoils(row, validArgs), row.maxCalls ?? 400, seeded(hash(`${name}/${label}`)))
       for (const spoil of plan) {
         const args = [...row.args()]
         spoil.apply(args)
