@@ -26,9 +26,9 @@ export type Kernel = (
  * output buffers and the fused path used by `stepInPlace`. Used by every elementwise transform in
  * this package.
  *
- * With `sizes` (a state with one buffer or flag per leaf; a size of -1 is not checked), the state also records the params' leaf paths
- * (`paths`, plain strings), and grads and params are paired with its buffers by path, not by leaf
- * order. Everything (state, pairing, sizes, params, and `prepare`, which reads schedules) is
+ * With `sizes` (a state with one buffer or flag per leaf; a size of -1 is not checked), the state
+ * also records the params' leaf paths (`paths`, plain strings), and grads and params are paired
+ * with its buffers by path, not by leaf order. Everything (state, pairing, sizes, params, and `prepare`, which reads schedules) is
  * checked before the first kernel runs, so a call that throws writes nothing; the state passed in
  * is then consumed (see `GradientTransformation`).
  *
@@ -72,13 +72,15 @@ export function elementwise<S>(
     let order = gs.map((_, j) => j)
     const paths = (state as { paths?: unknown }).paths
     if (sizes !== undefined) {
-      let expected: readonly number[] | undefined
+      let got: unknown
       try {
-        expected = sizes(state)
+        got = sizes(state)
       } catch {
         // a state without its buffers: reported below
       }
-      if (!Array.isArray(expected) || expected.some((e) => !Number.isSafeInteger(e))) throw badState(fn, state)
+      const ok = Array.isArray(got) && got.every((e) => Number.isSafeInteger(e))
+      if (!ok || (Array.isArray(paths) && paths.length !== (got as unknown[]).length)) throw badState(fn, state)
+      const expected = got as readonly number[]
       if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], 'grads', 'the state')
       else if (expected.length !== n) throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
       order.forEach((k, j) => {
