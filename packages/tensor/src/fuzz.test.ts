@@ -19,7 +19,7 @@ const reductions = ['sum', 'prod', 'mean', 'max', 'min', 'logSumExp', 'argmax', 
 const uniformOptions = { low: -1, high: 1, dtype: 'float64' }
 
 // ratchet: issue 17 drives these to 0
-const limits = { crash: 425, silent: 29, mutated: 0 }
+const limits = { crash: 254, silent: 17, mutated: 0 }
 
 fuzzSuite('@gd/tensor', api, {
   ...rows(unary, { args: () => [x23()] }),
@@ -33,7 +33,6 @@ fuzzSuite('@gd/tensor', api, {
   conv2d: { args: () => [image(), ones([1, 1, 2, 2]), { stride: 1, padding: 'same', dilation: 1, groups: 1 }], options: [2] },
   conv2dBackwardInput: { args: () => [ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3], { stride: 1, padding: 'valid' }], options: [3] },
   conv2dBackwardFilter: { args: () => [image(), ones([1, 1, 2, 2]), [1, 1, 2, 2], { stride: 1, padding: 'valid' }], options: [3] },
-  createOptions: { args: () => ['zeros', { dtype: 'float64' }], options: [1] },
   full: { args: () => [[2, 2], 7, { dtype: 'int32' }], options: [2] },
   zeros: { args: () => [[2, 3], { dtype: 'float64' }], options: [1] },
   ones: { args: () => [[3], { dtype: 'int32' }], options: [1] },
@@ -104,7 +103,6 @@ fuzzSuite('@gd/tensor', api, {
   clip: { args: () => [tensor([-2, 0.5, 3]), 0, 1] },
   MAX_ELEMENTS: { exempt: 'a number constant' },
   checkShape: { args: () => ['zeros', [2, 3], 'shape'] },
-  checkSize: { args: () => ['zeros', 'shape', [2, 3]] },
   sizeOf: { args: () => [[2, 3, 4]] },
   stridesOf: { args: () => [[2, 3, 4]] },
   broadcastShapes: { args: () => ['add', [2, 1, 3], [4, 1]] },
@@ -119,7 +117,6 @@ fuzzSuite('@gd/tensor', api, {
   Tensor: { args: () => [new Float32Array([1, 2, 3, 4]), [2, 2], 'float32', [2, 1], 0], call: (...a: any[]) => new (api.Tensor as any)(...a) },
   tensor: { args: () => [[[1, 2, 3], [4, 5, 6]], { dtype: 'float64', shape: [2, 3] }], options: [1] },
   dtypeCheck: { args: () => ['f', 'dtype', 'float32'] },
-  checkDType: { args: () => ['f', 'dtype', 'float32'] },
   treeLeaves: { args: () => [{ w: x23(), b: [tensor([1])] }] },
   treeMap: { args: () => [(t: Tensor) => api.mul(t, 2), { a: tensor([1, 2]) }] },
   mapStructure: {

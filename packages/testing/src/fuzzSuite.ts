@@ -7,9 +7,10 @@ export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
 
 /**
  * Registers a package's fuzz as vitest tests: every runtime export of `api` has a row in `table` (or
- * an exemption with a reason) and no row names a missing export; every valid call succeeds; and the
- * crash, silent and mutated counts stay within `limits` (zero by default; a package that is not clean
- * yet passes the counts it had, so they can only go down). The report table is printed. With the
+ * an exemption with a reason; rows for exports that are gone are printed, not failed); every valid
+ * call succeeds; and the crash, silent and mutated counts stay within `limits` (zero by default; a
+ * package that is not clean yet passes the counts it had, so they can only go down). The report
+ * table is printed. With the
  * environment variable `GD_FUZZ_TRACE` set to a file name, each call is appended to that file before
  * it runs, so the last line names a call that hangs or runs out of memory; `GD_FUZZ_EXAMPLES=<n>`
  * prints up to n examples of each bad class.
@@ -38,9 +39,10 @@ export function fuzzSuite(
       console.log(formatFuzzReports([report]))
     }, 120_000)
 
-    it('has a row or an exemption for every runtime export, and no stale rows', () => {
+    // A row whose export is gone is only printed (packages drop internal exports while their fuzz
+    // tables are edited by others); an export without a row fails.
+    it('has a row or an exemption for every runtime export', () => {
       expect(report.missing).toEqual([])
-      expect(report.stale).toEqual([])
     })
 
     it('runs every valid call without an error', () => {
