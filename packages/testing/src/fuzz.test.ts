@@ -108,6 +108,27 @@ describe('fuzzExports: avoid and trace', () => {
   })
 })
 
+describe('fuzzExports: trees', () => {
+  /** Writes each leaf in turn and finds a size mismatch only when it reaches it (issue 17's stepInPlace). */
+  function sloppyStep(params: Record<string, Tensor>, grads: Record<string, Tensor>): void {
+    for (const key of Object.keys(params)) {
+      const p = params[key]!.storage as Float32Array
+      const g = grads[key]
+      if (!(g instanceof Tensor) || g.size !== p.length) fail('sloppyStep', `grads.${key}`, `a tensor of size ${p.length}`, g)
+      for (let i = 0; i < p.length; i++) p[i]! -= 0.1 * g.data[i]!
+    }
+  }
+
+  it('spoils one leaf of a tree at a time and sees a step that wrote before it threw', async () => {
+    const tree = () => ({ w: tensor([1, 2]), b: tensor([3]) })
+    const report = await fuzzExports('t', { sloppyStep }, { sloppyStep: { args: () => [tree(), tree()], keep: { 0: 'params are written on purpose' } } }, { examples: 100 })
+    expect(report.examples.mutated.map((e) => e.call)).toEqual(['sloppyStep(tree leaf b of size 2)', 'sloppyStep(tree without b)'])
+    expect(report.examples.mutated[0]!.detail).toBe(
+      'arg 0.w.storage[0] changed, then it threw: sloppyStep: grads.b must be a tensor of size 1, got a float32 Tensor of shape [2]',
+    )
+  })
+})
+
 describe('classifyThrow', () => {
   it('calls an Error in the fn: shape clear and everything else a crash', () => {
     expect(classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls).toBe('clear')

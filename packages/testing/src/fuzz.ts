@@ -4,8 +4,8 @@
  * `src/fuzz.test.ts` (see {@link fuzzSuite}).
  * @module
  */
-import { show } from '@gd/check'
-import { Tensor } from '@gd/tensor'
+import { isPlainObject, show } from '@gd/check'
+import { full, Tensor } from '@gd/tensor'
 import {
   basicBad,
   changed,
@@ -183,6 +183,7 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
         nanIsSilent: typeof made !== 'number',
       })
     }
+    if (!isOptions) out.push(...treeSpoils(value, i))
     if (!isOptions || value === null || typeof value !== 'object') return
     const keys = Object.keys(value)
     const replaceKey = (from: string, to: string) => (args: unknown[]) => {
@@ -218,6 +219,36 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
     })
   })
   return out
+}
+
+/**
+ * Where a plain object holds tensors (a parameter or gradient tree), its last tensor leaf is swapped
+ * for one of another size and for an int32 one, that key is dropped, and a key is added: a step must
+ * refuse each before it writes anything.
+ */
+function treeSpoils(value: unknown, i: number): Spoil[] {
+  if (!isPlainObject(value)) return []
+  const key = Object.keys(value)
+    .filter((k) => value[k] instanceof Tensor)
+    .at(-1)
+  if (key === undefined) return []
+  const like = value[key] as Tensor
+  const edit = (label: string, change: (tree: Record<string, unknown>) => void): Spoil => ({
+    label: `tree ${label}`,
+    apply: (args) => {
+      const tree = { ...(args[i] as Record<string, unknown>) }
+      change(tree)
+      args[i] = tree
+    },
+    mustThrow: false,
+    nanIsSilent: true,
+  })
+  return [
+    edit(`leaf ${key} of size ${like.size + 1}`, (t) => (t[key] = full([like.size + 1], 1.25))),
+    edit(`leaf ${key} as int32`, (t) => (t[key] = full(like.shape, 1, { dtype: 'int32' }))),
+    edit(`without ${key}`, (t) => delete t[key]),
+    edit('with an extra leaf fuzzExtra', (t) => (t.fuzzExtra = full(like.shape, 1.25))),
+  ]
 }
 
 function isExempt(entry: FuzzCall | readonly FuzzCall[] | FuzzExempt): entry is FuzzExempt {
