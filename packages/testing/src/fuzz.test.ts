@@ -129,6 +129,19 @@ describe('fuzzExports: trees', () => {
   })
 })
 
+describe('fuzzExports: pairing', () => {
+  it('calls a result that changes with the order of a tree’s keys silent', async () => {
+    /** Pairs params with updates by position, not by key. */
+    const byPosition = (params: Record<string, Tensor>, updates: Record<string, Tensor>) => {
+      const u = Object.values(updates)
+      return Object.fromEntries(Object.entries(params).map(([k, p], i) => [k, tensor(Array.from(p.data, (x, j) => x + u[i]!.data[j]!))]))
+    }
+    const tree = () => ({ w: tensor([1, 2]), b: tensor([3, 4]) })
+    const report = await fuzzExports('p', { byPosition }, { byPosition: { args: () => [tree(), { w: tensor([1, 1]), b: tensor([5, 5]) }] } }, { examples: 100 })
+    expect(report.examples.silent).toContainEqual({ call: 'byPosition(tree keys in reverse order)', detail: 'returned another result than the valid call' })
+  })
+})
+
 describe('classifyThrow', () => {
   it('calls an Error in the fn: shape clear and everything else a crash', () => {
     expect(classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls).toBe('clear')

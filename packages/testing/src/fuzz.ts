@@ -8,6 +8,7 @@ import { isPlainObject, show } from '@gd/check'
 import { full, Tensor } from '@gd/tensor'
 import {
   basicBad,
+  canonical,
   changed,
   hash,
   hasNaN,
@@ -151,6 +152,8 @@ interface Spoil {
   readonly mustThrow: boolean
   /** A NaN in the result counts as silent (a non-number argument, or any bad option value). */
   readonly nanIsSilent: boolean
+  /** The call must return what the valid call returned (the same tree with its keys in another order). */
+  readonly sameResult?: boolean
 }
 
 function badFor(value: unknown): Bad[] {
@@ -167,6 +170,7 @@ function badFor(value: unknown): Bad[] {
 function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
   const out: Spoil[] = []
   const optionPositions = new Set(row.options ?? [])
+  const trees = valid.filter((v, i) => !optionPositions.has(i) && isTree(v)).length
   valid.forEach((value, i) => {
     if (row.keep && i in row.keep) return
     const isOptions = optionPositions.has(i)
@@ -183,7 +187,7 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
         nanIsSilent: typeof made !== 'number',
       })
     }
-    if (!isOptions) out.push(...treeSpoils(value, i))
+    if (!isOptions) out.push(...treeSpoils(value, i, trees >= 2))
     if (!isOptions || value === null || typeof value !== 'object') return
     const keys = Object.keys(value)
     const replaceKey = (from: string, to: string) => (args: unknown[]) => {
@@ -221,12 +225,18 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
   return out
 }
 
+/** A plain object holding a tensor: a parameter, gradient or update tree. */
+function isTree(value: unknown): boolean {
+  return isPlainObject(value) && Object.values(value).some((v) => v instanceof Tensor)
+}
+
 /**
  * Where a plain object holds tensors (a parameter or gradient tree), its last tensor leaf is swapped
  * for one of another size and for an int32 one, that key is dropped, and a key is added: a step must
- * refuse each before it writes anything.
+ * refuse each before it writes anything. Where the call pairs it with another tree, its keys are also
+ * given in reverse order, and the result must not change.
  */
-function treeSpoils(value: unknown, i: number): Spoil[] {
+function treeSpoils(value: unknown, i: number, paired: boolean): Spoil[] {
   if (!isPlainObject(value)) return []
   const key = Object.keys(value)
     .filter((k) => value[k] instanceof Tensor)
@@ -243,7 +253,20 @@ function treeSpoils(value: unknown, i: number): Spoil[] {
     mustThrow: false,
     nanIsSilent: true,
   })
+  // paired with another tree (grads with params, updates with params): the same keys in another
+  // order must give the same result, or leaves were paired by position, not by key
+  const reorder: Spoil[] = !paired || Object.keys(value).length < 2 ? [] : [{
+    label: 'tree keys in reverse order',
+    apply: (args) => {
+      const tree = args[i] as Record<string, unknown>
+      args[i] = Object.fromEntries(Object.keys(tree).reverse().map((k) => [k, tree[k]]))
+    },
+    mustThrow: false,
+    nanIsSilent: true,
+    sameResult: true,
+  }]
   return [
+    ...reorder,
     edit(`leaf ${key} of size ${like.size + 1}`, (t) => (t[key] = full([like.size + 1], 1.25))),
     edit(`leaf ${key} as int32`, (t) => (t[key] = full(like.shape, 1, { dtype: 'int32' }))),
     edit(`without ${key}`, (t) => delete t[key]),
@@ -321,6 +344,7 @@ export async function fuzzExports(
         continue
       }
       const validNaN = hasNaN(valid.value)
+      const validCanonical = canonical(valid.value)
       const validReturns = valid.value !== undefined
       const plan = sample(spoils(row, validArgs), row.maxCalls ?? 400, seeded(hash(`${name}/${label}`)))
       for (const spoil of plan) {
@@ -357,6 +381,7 @@ export async function fuzzExports(
         if (spoil.mustThrow) silent = 'accepted it'
         else if (validReturns && outcome.value === undefined) silent = 'returned undefined'
         else if (spoil.nanIsSilent && !validNaN && hasNaN(outcome.value)) silent = 'returned NaN'
+        else if (spoil.sameResult && canonical(outcome.value) !== validCanonical) silent = 'returned another result than the valid call'
         if (silent === undefined) counts.ok++
         else {
           counts.silent++

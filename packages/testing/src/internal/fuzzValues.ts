@@ -108,6 +108,28 @@ function differ(a: Snap, b: Snap, path: string): string | undefined {
   }
 }
 
+/**
+ * A text that two results share when they hold the same numbers in the same structure, whatever the
+ * order of their objects' keys: tensors by dtype, shape and elements, plain objects with sorted keys.
+ * Class instances other than tensors and functions print by kind only.
+ */
+export function canonical(value: unknown): string {
+  const seen = new Set<object>()
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'number') return Object.is(v, -0) ? 0 : Number.isNaN(v) ? 'NaN' : v
+    if (v === null || typeof v !== 'object') return typeof v === 'function' ? 'function' : typeof v === 'symbol' ? 'symbol' : v
+    if (seen.has(v) || depth > 8) return 'cycle'
+    seen.add(v)
+    if (v instanceof Tensor) return { tensor: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>, Number) }
+    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, Number)
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1))
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null) return `a ${(v as object).constructor?.name ?? 'object'}`
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, walk((v as Record<string, unknown>)[k], depth + 1)]))
+  }
+  return JSON.stringify(walk(value, 0)) ?? 'undefined'
+}
+
 /** Whether a NaN can be reached from `value` (numbers, typed arrays, arrays, objects' own data). */
 export function hasNaN(value: unknown): boolean {
   const seen = new Set<object>()
