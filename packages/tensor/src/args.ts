@@ -3,8 +3,10 @@
  * arguments and throws `<fn>: <key> must be <expected>, got <value>`. Internal (not re-exported).
  * @module
  */
-import { fail, type Check } from '@gd/check'
+import { fail, oneOf, optional, type Check } from '@gd/check'
+import { dtypes, type DType } from './dtype.js'
 import { Tensor } from './tensor.js'
+import { readSize2d, type Padding2d, type Size2d } from './window2d.js'
 
 /** A hint for a traced value of @gd/autograd met by a raw tensor op, which would lose its gradient. */
 function hint(value: unknown): string {
@@ -12,16 +14,39 @@ function hint(value: unknown): string {
   return name === 'Var' ? ' (a traced value: use the differentiable ops of @gd/autograd on it)' : ''
 }
 
+const brand = Symbol.for('@gd/tensor')
+
+/**
+ * True for a {@link Tensor}, including one made by another copy of this module (an ESM and a CJS
+ * build in one program, or a test that reloads modules): they carry the same brand.
+ */
+export function isTensor(value: unknown): value is Tensor {
+  return value instanceof Tensor || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true)
+}
+
 /** A {@link Tensor}. */
 export const tensorArg: Check<Tensor> = (fn, key, value) =>
-  value instanceof Tensor ? value : fail(fn, key, 'a Tensor', value, hint(value))
+  isTensor(value) ? value : fail(fn, key, 'a Tensor', value, hint(value))
 
 /** A {@link Tensor} or a plain number. */
 export const tensorLikeArg: Check<Tensor | number> = (fn, key, value) =>
-  value instanceof Tensor || typeof value === 'number' ? value : fail(fn, key, 'a Tensor or a number', value, hint(value))
+  typeof value === 'number' || isTensor(value) ? value : fail(fn, key, 'a Tensor or a number', value, hint(value))
 
 /** An array of tensors (at least one when `nonEmpty`). */
 export function tensorList(fn: string, key: string, value: unknown): Tensor[] {
   if (!Array.isArray(value) || value.length === 0) fail(fn, key, 'a non-empty array of Tensors', value)
   return value.map((t, i) => tensorArg(fn, `${key}[${i}]`, t))
+}
+
+/** A {@link DType}: `"bool", "int32", "float32" or "float64"`. */
+export const dtypeCheck: Check<DType> = /* @__PURE__ */ oneOf(dtypes)
+
+/** A {@link Size2d} read as a pair of positive integers. */
+export const size2dArg: Check<[number, number]> = (fn, key, value) => readSize2d(fn, key, value as Size2d)
+
+/** The options {@link window2d} reads; padding is checked when it is resolved. */
+export const windowSpec = {
+  stride: /* @__PURE__ */ optional(size2dArg),
+  padding: optional<Padding2d>((_fn, _key, value) => value as Padding2d),
+  dilation: /* @__PURE__ */ optional(size2dArg),
 }

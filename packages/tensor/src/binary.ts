@@ -1,27 +1,8 @@
-import { promoteTypes, type DType } from './dtype.js'
+import type { DType } from './dtype.js'
 import { tensorLikeArg } from './args.js'
-import { asTensor, mapBinary, type BinaryLoop, type TensorLike } from './elementwise.js'
+import { asTensor, mapBinary, resultType, type BinaryLoop, type TensorLike } from './elementwise.js'
 import { BINARY, elementwiseKernels } from './kernels/wasm/state.js'
-import { Tensor } from './tensor.js'
-
-/**
- * The result dtype of two operands: the wider of two tensors' dtypes; a plain number is weakly typed
- * (see {@link TensorLike}): it takes the tensor's dtype unless that is int32 or bool and cannot hold
- * the number exactly, and then the result is float32. @internal
- */
-export function resultType(a: TensorLike, b: TensorLike): DType {
-  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype)
-  if (a instanceof Tensor) return weak(a.dtype, b as number)
-  if (b instanceof Tensor) return weak(b.dtype, a as number)
-  return 'float32'
-}
-
-/** The dtype a tensor of `dtype` and the number `x` compute in. */
-function weak(dtype: DType, x: number): DType {
-  if (dtype === 'bool' && (x === 0 || x === 1)) return 'bool'
-  if (dtype === 'bool' || dtype === 'int32') return (x | 0) === x ? 'int32' : 'float32'
-  return dtype
-}
+import type { Tensor } from './tensor.js'
 
 /** Checks both operands of `op` (named `names`), then returns the dtype they compute in. */
 function operands(op: string, a: TensorLike, b: TensorLike, names = ['a', 'b']): DType {

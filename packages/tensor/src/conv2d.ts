@@ -5,8 +5,8 @@ import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { positiveInteger, readOptions, withDefault } from '@gd/check'
-import { tensorArg } from './args.js'
-import { window2d, windowSpec, type Window2d, type Window2dOptions } from './window2d.js'
+import { tensorArg, windowSpec } from './args.js'
+import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
 
 /**
  * Options of {@link conv2d} and its gradients: stride, padding and dilation as in

@@ -1,8 +1,8 @@
 import { fail, finite, nonNegativeInteger, optional, readOptions, rule } from '@gd/check'
-import { tensorArg } from './args.js'
+import { dtypeCheck, tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkShape, fmt, sizeOf } from './shape.js'
-import { dtypeCheck, Tensor, type CreateOptions } from './tensor.js'
+import { Tensor, type CreateOptions } from './tensor.js'
 
 /** Reads the options of a creation function: only `dtype`. */
 function createOptions(fn: string, options: unknown): { dtype: DType | undefined } {
@@ -219,6 +219,8 @@ export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
 
 /** Throws unless `t` has the expected dtype(s); used by ops that accept only some dtypes. */
 export function checkDtype(op: string, t: Tensor, allowed: readonly DType[], what = 'input'): void {
+  tensorArg(op, what, t)
+  if (!Array.isArray(allowed)) fail(op, 'allowed', 'an array of dtypes', allowed)
   if (!allowed.includes(t.dtype)) {
     throw new Error(`${op}: ${what} must have dtype ${allowed.join(' or ')}, got ${t.dtype} of shape ${fmt(t.shape)}`)
   }

@@ -1,3 +1,5 @@
+import { fail } from '@gd/check'
+
 /**
  * Element types a {@link Tensor} can hold.
  *
@@ -39,6 +41,7 @@ export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64']
  * ```
  */
 export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> {
+  if (!(Number.isSafeInteger(size) && size >= 0 && size <= 2147483647)) fail('allocate', 'size', 'an integer in [0, 2147483647]', size)
   switch (dtype) {
     case 'float32':
       return new Float32Array(size) as StorageOf<D>
@@ -49,7 +52,7 @@ export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> 
     case 'bool':
       return new Uint8Array(size) as StorageOf<D>
     default:
-      throw new Error(`allocate: unknown dtype ${JSON.stringify(dtype)}; expected one of ${dtypes.join(', ')}`)
+      return fail('allocate', 'dtype', `one of ${dtypes.join(', ')}`, dtype)
   }
 }
 
@@ -65,10 +68,13 @@ export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> 
  * ```
  */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (!dtypes.includes(a)) fail('promoteTypes', 'a', `one of ${dtypes.join(', ')}`, a)
+  if (!dtypes.includes(b)) fail('promoteTypes', 'b', `one of ${dtypes.join(', ')}`, b)
   return dtypes.indexOf(a) >= dtypes.indexOf(b) ? a : b
 }
 
 /** True for float32 and float64. */
 export function isFloat(dtype: DType): boolean {
+  if (!dtypes.includes(dtype)) fail('isFloat', 'dtype', `one of ${dtypes.join(', ')}`, dtype)
   return dtype === 'float32' || dtype === 'float64'
 }

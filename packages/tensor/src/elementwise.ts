@@ -3,11 +3,10 @@
  * broadcasting, reading views through their strides without copying them first.
  * @module
  */
-import { allocate, type DType, type Storage } from './dtype.js'
+import { allocate, promoteTypes, type DType, type Storage } from './dtype.js'
 import { tensorArg, tensorLikeArg } from './args.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
-import { broadcastStrides } from './view.js'
 
 /**
  * A tensor, or a plain JavaScript number. A number is weakly typed, as in JAX: it takes the tensor's
@@ -20,7 +19,7 @@ export type TensorLike = Tensor | number
 
 /** Wraps a number as a scalar tensor of `dtype`; passes tensors through (the caller checked `x`). @internal */
 export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor', key = 'x'): Tensor {
-  if (tensorLikeArg(op, key, x) instanceof Tensor) return x as Tensor
+  if (typeof tensorLikeArg(op, key, x) !== 'number') return x as Tensor
   const s = allocate(dtype, 1)
   s[0] = x as number
   return new Tensor(s, [], dtype)
@@ -158,4 +157,32 @@ function merged(shape: Shape, sa: readonly number[], sb: readonly number[]): { s
 export function expandTo(t: Tensor, shape: Shape): Storage {
   if (t.size === sizeOf(shape) && t.rank === shape.length) return t.data
   return new Tensor(t.storage, shape, t.dtype, broadcastStrides(t, shape), t.offset).data
+}
+
+/**
+ * The result dtype of two operands: the wider of two tensors' dtypes; a plain number is weakly typed
+ * (see {@link TensorLike}): it takes the tensor's dtype unless that is int32 or bool and cannot hold
+ * the number exactly, and then the result is float32. @internal
+ */
+export function resultType(a: TensorLike, b: TensorLike): DType {
+  if (typeof a !== 'number' && typeof b !== 'number') return promoteTypes(a.dtype, b.dtype)
+  if (typeof a !== 'number') return weak(a.dtype, b as number)
+  if (typeof b !== 'number') return weak(b.dtype, a as number)
+  return 'float32'
+}
+
+/** The dtype a tensor of `dtype` and the number `x` compute in. */
+function weak(dtype: DType, x: number): DType {
+  if (dtype === 'bool' && (x === 0 || x === 1)) return 'bool'
+  if (dtype === 'bool' || dtype === 'int32') return (x | 0) === x ? 'int32' : 'float32'
+  return dtype
+}
+
+/**
+ * Strides that read `t` as if broadcast to `shape` (0 along broadcast dimensions). The caller has
+ * checked that the shapes broadcast.
+ */
+export function broadcastStrides(t: Tensor, shape: Shape): number[] {
+  const lead = shape.length - t.rank
+  return shape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!))
 }

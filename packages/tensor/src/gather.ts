@@ -1,9 +1,9 @@
 import { positiveInteger, readOptions, optional } from '@gd/check'
-import { tensorArg } from './args.js'
+import { dtypeCheck, tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkDtype } from './creation.js'
 import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'
-import { dtypeCheck, Tensor } from './tensor.js'
+import { Tensor } from './tensor.js'
 
 function checkIndices(op: string, indices: Tensor, bound: number, what: string): Int32Array | Uint8Array | Float32Array | Float64Array {
   tensorArg(op, 'indices', indices)

@@ -1,4 +1,4 @@
-import { boolean, readOptions, withDefault } from '@gd/check'
+import { boolean, readOptions, show, withDefault } from '@gd/check'
 import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
 import { kernels, type FloatArray } from './seam.js'
@@ -45,14 +45,11 @@ export type FloatDType = 'float32' | 'float64'
  * ```
  */
 export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
-  if (a !== 'float32' && a !== 'float64') {
-    throw new Error(`${op}: dtype must be float32 or float64, got ${a}`)
-  }
-  if (b !== 'float32' && b !== 'float64') {
-    throw new Error(`${op}: dtype must be float32 or float64, got ${b}`)
+  for (const d of [a, b]) {
+    if (d !== 'float32' && d !== 'float64') throw new Error(`${op}: dtype must be float32 or float64, got ${typeof d === 'string' ? d : show(d)}`)
   }
   if (a !== b) throw new Error(`${op}: dtypes differ: ${a} and ${b}`)
-  return a
+  return a as FloatDType
 }
 
 /** A stack of matrices read through strides: batch dims, then rows × cols. */

@@ -4,6 +4,7 @@
  * on `[Φ(a), Φ(b)]`; initializers use them for the variance of a truncated normal.
  * @module
  */
+import { fail, number } from '@gd/check'
 
 const SQRT1_2 = Math.SQRT1_2
 const INV_SQRT_PI = 0.5641895835477563 // 1/√π, a literal so bundlers see no work at load
@@ -19,6 +20,7 @@ const INV_SQRT_2PI = 0.3989422804014327 // 1/√(2π)
  * ```
  */
 export function normalPdf(x: number): number {
+  number('normalPdf', 'x', x)
   return INV_SQRT_2PI * Math.exp(-0.5 * x * x)
 }
 
@@ -34,6 +36,7 @@ export function normalPdf(x: number): number {
  * ```
  */
 export function normalCdf(x: number): number {
+  number('normalCdf', 'x', x)
   if (Number.isNaN(x)) return Number.NaN
   return x < 0 ? 0.5 * erfc(-x * SQRT1_2) : 1 - 0.5 * erfc(x * SQRT1_2)
 }
@@ -53,7 +56,7 @@ export function normalCdf(x: number): number {
  * ```
  */
 export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new Error(`normalQuantile: p must be in [0, 1], got ${p}`)
+  if (!(typeof p === 'number' && p >= 0 && p <= 1)) fail('normalQuantile', 'p', 'in [0, 1]', p)
   if (p === 0) return Number.NEGATIVE_INFINITY
   if (p === 1) return Number.POSITIVE_INFINITY
   const q = p - 0.5

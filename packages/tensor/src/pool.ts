@@ -5,8 +5,8 @@ import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { fail, readOptions } from '@gd/check'
-import { tensorArg } from './args.js'
-import { size2dArg, window2d, windowSpec, type Padding2d, type Size2d, type Window2d } from './window2d.js'
+import { size2dArg, tensorArg, windowSpec } from './args.js'
+import { window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
 
 /**
  * Options of the 2-D pooling ops.

@@ -6,7 +6,8 @@
 import { axis as axisCheck, oneOf, optional, readOptions, within, withDefault, type Check } from '@gd/check'
 import { tensorArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
-import { checkKey, randomBits, threefry, type PRNGKey } from './rng.js'
+import { checkKey, randomBits, type PRNGKey } from './rng.js'
+import { threefry } from './threefry.js'
 import { checkShape, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 

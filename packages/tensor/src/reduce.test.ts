@@ -140,5 +140,15 @@ describe('reductions', () => {
     expect(() => T.argmax(T.zeros([0]))).toThrow('argmax: cannot search an empty tensor of shape [0]')
     expect(() => T.norm(x, { ord: 3 as never })).toThrow('norm: ord must be 1, 2 or Infinity, got 3')
     expect(() => T.variance(x, { correction: -1 })).toThrow('variance: correction must be a non-negative finite number, got -1')
+    // options are read strictly: a misspelt name no longer reduces over everything
+    expect(() => T.sum(x, { axes: 1 } as never)).toThrow('sum: unknown option axes, expected one of axis, keepdims; did you mean axis?')
+    expect(() => T.mean(x, { keepDims: true } as never)).toThrow('mean: unknown option keepDims, expected one of axis, keepdims; did you mean keepdims?')
+    expect(() => T.argmax(x, { axis: [0] } as never)).toThrow('argmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got [0]')
+    expect(() => T.std(x, { correction: 1, ddof: 1 } as never)).toThrow('std: unknown option ddof, expected one of axis, keepdims, correction')
+    expect(() => T.norm(x, { p: 2 } as never)).toThrow('norm: unknown option p, expected one of axis, keepdims, ord')
+    expect(() => T.sum(x, 1 as never)).toThrow('sum: options must be a plain object, got 1')
+    expect(() => T.max(x, { keepdims: 'yes' } as never)).toThrow('max: keepdims must be a boolean, got "yes"')
+    expect(() => T.sum(undefined as never)).toThrow('sum: x must be a Tensor, got undefined')
+    expect(T.sum(x, null as never).item()).toBe(T.sum(x).item()) // null options are no options
   })
 })

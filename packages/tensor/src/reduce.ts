@@ -45,7 +45,7 @@ type Columns = (data: Storage, start: number, outer: number, count: number, inne
  * batch, height and width of NCHW) is reduced in place instead of through a transposed copy.
  * @internal
  */
-export function reduceWith(
+function reduceWith(
   op: string, t: Tensor, options: Read, dtype: DType, block: Block, columns?: Columns, code?: number,
 ): Tensor {
   const axes = options.axis ?? t.shape.map((_, i) => i)

@@ -23,10 +23,9 @@ export type PRNGKey = readonly [number, number]
 
 import { fail, within } from '@gd/check'
 import { checkShape } from './shape.js'
+import { threefry } from './threefry.js'
 
 const TWO32 = 4294967296
-/** Threefry's key-schedule parity constant for 32-bit words. */
-const PARITY = 0x1bd11bda
 
 /**
  * Threefry-2x32 with 20 rounds: a keyed bijection of 64 bits, used as the generator's hash.
@@ -60,43 +59,6 @@ export function threefry2x32(
 }
 
 const uint32 = /* @__PURE__ */ within({ min: 0, max: TWO32 - 1, integer: true })
-
-/** {@link threefry2x32} without checks, for the loops that draw (their key is checked once). @internal */
-export function threefry(key: PRNGKey, counterHi: number, counterLo: number, out: Uint32Array, at: number): void {
-  const k0 = key[0] | 0
-  const k1 = key[1] | 0
-  const k2 = k0 ^ k1 ^ PARITY
-  let x0 = (counterHi + k0) | 0
-  let x1 = (counterLo + k1) | 0
-  // Five groups of four rounds; a key injection after each group.
-  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
-  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 1) | 0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0
-  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 2) | 0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
-  x0 = (x0 + k0) | 0; x1 = (x1 + k1 + 3) | 0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0
-  x0 = (x0 + k1) | 0; x1 = (x1 + k2 + 4) | 0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0
-  x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0
-  x0 = (x0 + k2) | 0; x1 = (x1 + k0 + 5) | 0
-  out[at] = x0
-  out[at + 1] = x1
-}
 
 /**
  * Makes a key from an integer seed (a safe integer or a bigint; negative seeds are taken in 64-bit
@@ -163,6 +125,7 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
 export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
   checkKey('splitKey', key)
   if (!Number.isSafeInteger(num) || num < 0) fail('splitKey', 'num', 'a non-negative integer', num)
+  checkShape('splitKey', [num], 'shape')
   const out = new Uint32Array(2)
   const keys: PRNGKey[] = []
   for (let i = 0; i < num; i++) {

@@ -22,6 +22,7 @@
  * matrices stay free of it) or by {@link initWasm}.
  * @module
  */
+import { fail, isPlainObject } from '@gd/check'
 import { gemm as jsGemm } from './kernels/gemm.js'
 import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from './kernels/wasm/wasmGemm.js'
 import { loadWasmFused, loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
@@ -212,6 +213,7 @@ export const kernels: Readonly<Kernels> = active
  * ```
  */
 export function useKernels(replacements: Partial<Kernels>): () => void {
+  if (!isPlainObject(replacements)) fail('useKernels', 'replacements', 'a plain object of kernels', replacements)
   const previous: Kernels = { ...active }
   for (const [name, fn] of Object.entries(replacements)) {
     if (!Object.hasOwn(defaults, name)) {

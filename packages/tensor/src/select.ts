@@ -1,8 +1,7 @@
 import { number } from '@gd/check'
 import { tensorArg, tensorLikeArg } from './args.js'
 import { allocate, type DType } from './dtype.js'
-import { asTensor, expandTo, mapUnary, type TensorLike } from './elementwise.js'
-import { resultType } from './binary.js'
+import { asTensor, expandTo, mapUnary, resultType, type TensorLike } from './elementwise.js'
 import { broadcastShapes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 

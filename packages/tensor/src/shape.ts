@@ -2,7 +2,7 @@
  * Shape helpers shared by every op: validation, sizes, strides and broadcasting.
  * @module
  */
-import { axes as axesCheck, axis as axisCheck, shape as shapeCheck } from '@gd/check'
+import { axes as axesCheck, axis as axisCheck, fail, isShape, nonNegativeInteger, shape as shapeCheck } from '@gd/check'
 
 /** A tensor's shape: one non-negative integer per dimension. */
 export type Shape = readonly number[]
@@ -38,6 +38,11 @@ export function checkShape(op: string, shape: readonly number[], key = 'shape'):
   return Object.freeze(s)
 }
 
+/** Throws unless `shape` is a list of non-negative integers (no copy, no size limit). */
+function shapeArg(op: string, shape: unknown, key = 'shape'): void {
+  if (!isShape(shape)) shapeCheck(op, key, shape)
+}
+
 /** Throws unless a shape holds at most {@link MAX_ELEMENTS} elements. */
 function checkSize(op: string, what: string, shape: Shape): void {
   const n = sizeOf(shape)
@@ -56,6 +61,7 @@ function checkSize(op: string, what: string, shape: Shape): void {
  * ```
  */
 export function sizeOf(shape: Shape): number {
+  shapeArg('sizeOf', shape)
   let n = 1
   for (const d of shape) n *= d
   return n
@@ -71,6 +77,7 @@ export function sizeOf(shape: Shape): number {
  * ```
  */
 export function stridesOf(shape: Shape): number[] {
+  shapeArg('stridesOf', shape)
   const strides = new Array<number>(shape.length)
   let s = 1
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -92,6 +99,8 @@ export function stridesOf(shape: Shape): number[] {
  * ```
  */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  shapeArg(op, a, 'a')
+  shapeArg(op, b, 'b')
   const rank = Math.max(a.length, b.length)
   const out = new Array<number>(rank)
   for (let i = 0; i < rank; i++) {
@@ -117,6 +126,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * ```
  */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
+  nonNegativeInteger(op, 'rank', rank)
   return axisCheck(rank)(op, 'axis', axis)
 }
 
@@ -136,12 +146,14 @@ export function normalizeAxes(
   axes: number | readonly number[] | undefined,
   rank: number,
 ): number[] {
+  nonNegativeInteger(op, 'rank', rank)
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i)
   return axesCheck(rank)(op, 'axis', axes)
 }
 
 /** Formats a shape or list compactly for error messages: `[2,3]`. */
 export function fmt(list: readonly unknown[]): string {
+  if (!Array.isArray(list)) fail('fmt', 'list', 'an array', list)
   return `[${list.join(',')}]`
 }
 
@@ -162,5 +174,7 @@ export function typeName(x: unknown): string {
 
 /** True when two shapes are equal. */
 export function sameShape(a: Shape, b: Shape): boolean {
+  shapeArg('sameShape', a, 'a')
+  shapeArg('sameShape', b, 'b')
   return a.length === b.length && a.every((d, i) => d === b[i])
 }

@@ -1,5 +1,6 @@
-import { complaint, describeSymbol, fail, oneOf, optional, readOptions, type Check } from '@gd/check'
-import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
+import { complaint, describeSymbol, fail, optional, readOptions } from '@gd/check'
+import { dtypeCheck } from './args.js'
+import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
@@ -99,6 +100,11 @@ export class Tensor<D extends DType = DType> {
    * zeros([2, 3])[Symbol.for('@gd/describe')]() // 'a float32 Tensor of shape [2,3]'
    * ```
    */
+  /** Marks tensors, so that a tensor made by another copy of this module is still recognised. @internal */
+  get [Symbol.for('@gd/tensor')](): true {
+    return true
+  }
+
   [describeSymbol](): string {
     return `${this.dtype === 'int32' ? 'an' : 'a'} ${this.dtype} Tensor of shape ${fmt(this.shape)}`
   }
@@ -295,9 +301,6 @@ const storageClass = {
   int32: Int32Array,
   bool: Uint8Array,
 } as const
-
-/** A {@link DType}: `"bool", "int32", "float32" or "float64"`. @internal */
-export const dtypeCheck: Check<DType> = /* @__PURE__ */ oneOf(dtypes)
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []

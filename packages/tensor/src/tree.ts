@@ -1,5 +1,7 @@
+import { func, isPlainObject, string } from '@gd/check'
+import { isTensor } from './args.js'
 import { typeName } from './shape.js'
-import { Tensor } from './tensor.js'
+import type { Tensor } from './tensor.js'
 
 /**
  * A parameter tree: a tensor, or plain objects and arrays nested to any depth whose leaves are
@@ -45,10 +47,9 @@ export function treeMap<R extends Tree = Tensor>(
   tree: Tree,
   ...others: Tree[]
 ): Tree {
+  func('treeMap', 'fn', fn)
   return mapStructure('treeMap', isTensor, fn, tree, ...others) as Tree
 }
-
-const isTensor = (x: unknown): x is Tensor => x instanceof Tensor
 
 /**
  * The walker behind {@link treeMap}, for trees whose leaves are recognised by `isLeaf` (for example
@@ -69,6 +70,9 @@ export function mapStructure<L>(
   tree: unknown,
   ...others: unknown[]
 ): unknown {
+  string('mapStructure', 'op', op)
+  func(op, 'isLeaf', isLeaf)
+  func(op, 'fn', fn)
   const mismatch = (path: string, what: string): Error =>
     new Error(`${op}: tree structures differ at ${path || 'the root'}: ${what}`)
   const walk = (node: unknown, rest: unknown[], path: string): unknown => {
@@ -103,10 +107,4 @@ export function mapStructure<L>(
     throw new Error(`${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${typeName(node)}`)
   }
   return walk(tree, others, '')
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (x === null || typeof x !== 'object') return false
-  const proto = Object.getPrototypeOf(x)
-  return proto === Object.prototype || proto === null
 }

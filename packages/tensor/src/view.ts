@@ -1,5 +1,6 @@
 import { fail } from '@gd/check'
 import { tensorArg } from './args.js'
+import { broadcastStrides } from './elementwise.js'
 import { checkShape, fmt, normalizeAxes, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
 import type { DType } from './dtype.js'
 import { Tensor } from './tensor.js'
@@ -189,13 +190,4 @@ export function broadcastTo<D extends DType>(t: Tensor<D>, shape: readonly numbe
     throw new Error(`broadcastTo: cannot broadcast shape ${fmt(t.shape)} to ${fmt(shape)}`)
   }
   return new Tensor(t.storage, [...shape], t.dtype, broadcastStrides(t, shape), t.offset)
-}
-
-/**
- * Strides that read `t` as if broadcast to `shape` (0 along broadcast dimensions). The caller has
- * checked that the shapes broadcast.
- */
-export function broadcastStrides(t: Tensor, shape: Shape): number[] {
-  const lead = shape.length - t.rank
-  return shape.map((_, i) => (i < lead || t.shape[i - lead] === 1 ? 0 : t.strides[i - lead]!))
 }

@@ -1,15 +1,6 @@
-import { fail, optional, readOptions, type Check } from '@gd/check'
+import { fail, readOptions } from '@gd/check'
+import { windowSpec } from './args.js'
 import { fmt } from './shape.js'
-
-/** A {@link Size2d} read as a pair of positive integers. @internal */
-export const size2dArg: Check<[number, number]> = (fn, key, value) => readSize2d(fn, key, value as Size2d)
-
-/** The options {@link window2d} reads; padding is checked when it is resolved. @internal */
-export const windowSpec = {
-  stride: /* @__PURE__ */ optional(size2dArg),
-  padding: optional<Padding2d>((_fn, _key, value) => value as Padding2d),
-  dilation: /* @__PURE__ */ optional(size2dArg),
-}
 
 /**
  * Padding of a 2-D sliding window (convolution or pooling):
@@ -114,6 +105,9 @@ export function window2d(
   options: Window2dOptions = {},
 ): Window2d {
   const o = readOptions(op, options, windowSpec)
+  const pair = (v: unknown, min: number): boolean => Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= min)
+  if (!pair(size, 0)) fail(op, 'size', 'a pair of non-negative integers [height, width]', size)
+  if (!pair(kernel, 1)) fail(op, 'kernel', 'a pair of positive integers [kernelH, kernelW]', kernel)
   const [height, width] = size
   const [kernelH, kernelW] = kernel
   const [strideH, strideW] = o.stride ?? [1, 1]
