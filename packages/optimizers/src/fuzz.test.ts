@@ -122,7 +122,10 @@ fuzzSuite('@gd/optimizers', api, {
     args: () => [api.injectHyperparams((h: { learningRate: number }) => api.adam(h), { learningRate: 0.1 }).init(params()), 'learningRate', 0.01],
   },
   serializeState: { args: () => [api.adam().init(params()), { format: 'binary' }], options: [1] },
-  deserializeState: { args: () => [api.serializeState(api.adam().init(params())), { like: api.adam().init(params()) }], options: [1] },
+  deserializeState: [
+    { args: () => [api.serializeState(api.adam().init(params())), { like: api.adam().init(params()) }], options: [1] },
+    { label: 'deserializeState(binary)', args: () => [api.serializeState(api.adam().init(params()), { format: 'binary' })] },
+  ],
   stateStructure: { args: () => [api.adam().init(params())] },
   lbfgs: { args: () => [{ maxIterations: 20 }], options: [0], then: (o) => o.minimize(quadratic, { x: tensor([0], { dtype: 'float64' }) }).value },
   backtrackingArmijo: { args: () => [phi, phi(0), 1, lineOptions()], options: [3] },

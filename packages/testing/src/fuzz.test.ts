@@ -142,6 +142,17 @@ describe('fuzzExports: pairing', () => {
   })
 })
 
+describe('fuzzExports: payloads', () => {
+  it('changes a digit of a saved payload and cuts it in half: loading either must fail clearly', async () => {
+    const load = (text: string): number[] => JSON.parse(text) as number[]
+    const saved = () => JSON.stringify(Array.from({ length: 100 }, (_, i) => i)) // 291 characters
+    const report = await fuzzExports('l', { load }, { load: { args: () => [saved()] } }, { examples: 100 })
+    // the middle, character 145, is a digit
+    expect(report.examples.silent).toContainEqual({ call: 'load(one digit changed at 145)', detail: 'accepted it' })
+    expect(report.examples.crash.map((e) => e.call)).toContain('load(cut in half)')
+  })
+})
+
 describe('classifyThrow', () => {
   it('calls an Error in the fn: shape clear and everything else a crash', () => {
     expect(classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls).toBe('clear')

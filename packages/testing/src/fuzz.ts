@@ -187,7 +187,7 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
         nanIsSilent: typeof made !== 'number',
       })
     }
-    if (!isOptions) out.push(...treeSpoils(value, i, trees >= 2))
+    if (!isOptions) out.push(...treeSpoils(value, i, trees >= 2), ...payloadSpoils(value, i))
     if (!isOptions || value === null || typeof value !== 'object') return
     const keys = Object.keys(value)
     const replaceKey = (from: string, to: string) => (args: unknown[]) => {
@@ -223,6 +223,37 @@ function spoils(row: FuzzCall, valid: readonly unknown[]): Spoil[] {
     })
   })
   return out
+}
+
+/**
+ * Where a serialized payload was (a string of 200 characters or more, or an ArrayBuffer: saved state,
+ * a checkpoint), one digit or byte near the middle is changed and the payload is cut in half: loading
+ * either must fail, never give other numbers.
+ */
+function payloadSpoils(value: unknown, i: number): Spoil[] {
+  const spoil = (label: string, make: () => unknown): Spoil => ({
+    label,
+    apply: (args) => {
+      args[i] = make()
+    },
+    mustThrow: true,
+    nanIsSilent: true,
+  })
+  if (typeof value === 'string' && value.length >= 200) {
+    const at = value.slice(value.length >> 1).search(/[0-9]/) + (value.length >> 1)
+    const changed = at < value.length >> 1 ? [] : [spoil(`one digit changed at ${at}`, () => value.slice(0, at) + ((Number(value[at]) + 1) % 10) + value.slice(at + 1))]
+    return [...changed, spoil('cut in half', () => value.slice(0, value.length >> 1))]
+  }
+  if (value instanceof ArrayBuffer && value.byteLength >= 16) {
+    const flipped = () => {
+      const copy = value.slice(0)
+      const bytes = new Uint8Array(copy)
+      bytes[bytes.length >> 1]! ^= 1
+      return copy
+    }
+    return [spoil(`byte ${value.byteLength >> 1} flipped`, flipped), spoil('cut in half', () => value.slice(0, value.byteLength >> 1))]
+  }
+  return []
 }
 
 /** A plain object holding a tensor: a parameter, gradient or update tree. */
