@@ -58,7 +58,14 @@ fuzzSuite('@gd/autograd', api, {
     { label: 'hessian(f)(x)', args: () => [tensor([1, 2])], call: (x) => api.hessian(cube)(x) },
   ],
   jvp: { args: () => [(x: Var) => api.mul(x, x), [tensor([3, 4])], [tensor([1, 0])]] },
-  hvp: { args: () => [cube, tensor([1, 2]), tensor([1, 1])] },
+  hvp: [
+    { args: () => [cube, tensor([1, 2]), tensor([1, 1])] },
+    {
+      label: 'hvp(f, tree, tree)',
+      // f(a, b) = Σ a²·b: the tangent tree must pair with x by key
+      args: () => [(p: { a: Var; b: Var }) => api.sum(api.mul(api.mul(p.a, p.a), p.b)), { a: tensor([1, 2]), b: tensor([3, 4]) }, { a: tensor([1, 0]), b: tensor([0, 1]) }],
+    },
+  ],
   numericalGradient: { args: () => [(t: T.Tensor<'float64'>) => t.data[0]! ** 2 + 3 * t.data[1]!, f64([1, 2]), { eps: 1e-6 }], options: [2] },
   leakyRelu: { args: () => [tensor([-10, 2]), 0.01] },
   elu: { args: () => [tensor([-1, 1]), 1] },
