@@ -28,14 +28,16 @@ const isNumber = (v: unknown): v is number => typeof v === 'number'
 
 /** Any number, NaN and ±Infinity included. */
 export const number = /* @__PURE__ */ rule<number>('a number', isNumber)
+// finite and integer wrap Number.* in arrows: a bundler cannot drop an unused pure call whose
+// argument reads a property (it might be a getter), so `rule(..., Number.isFinite)` stayed in every bundle.
 /** A finite number. */
-export const finite = /* @__PURE__ */ rule<number>('a finite number', Number.isFinite)
+export const finite = /* @__PURE__ */ rule<number>('a finite number', (v) => Number.isFinite(v))
 /** A finite number > 0. */
 export const positive = /* @__PURE__ */ rule<number>('a positive finite number', (v) => Number.isFinite(v) && (v as number) > 0)
 /** A finite number ≥ 0. */
 export const nonNegative = /* @__PURE__ */ rule<number>('a non-negative finite number', (v) => Number.isFinite(v) && (v as number) >= 0)
 /** A safe integer. */
-export const integer = /* @__PURE__ */ rule<number>('an integer', Number.isSafeInteger)
+export const integer = /* @__PURE__ */ rule<number>('an integer', (v) => Number.isSafeInteger(v))
 /** A safe integer ≥ 1. */
 export const positiveInteger = /* @__PURE__ */ rule<number>('a positive integer', (v) => Number.isSafeInteger(v) && (v as number) > 0)
 /** A safe integer ≥ 0. */

@@ -47,6 +47,6 @@ export const size2dArg: Check<[number, number]> = (fn, key, value) => readSize2d
 /** The options {@link window2d} reads; padding is checked when it is resolved. */
 export const windowSpec = {
   stride: /* @__PURE__ */ optional(size2dArg),
-  padding: optional<Padding2d>((_fn, _key, value) => value as Padding2d),
+  padding: /* @__PURE__ */ optional<Padding2d>((_fn, _key, value) => value as Padding2d),
   dilation: /* @__PURE__ */ optional(size2dArg),
 }

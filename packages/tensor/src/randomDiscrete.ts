@@ -199,7 +199,7 @@ function retryKey(key: PRNGKey, round: number): PRNGKey {
 }
 
 /** An integer bound of {@link randint}: in [-2³¹, 2³¹]. */
-const bound = /* @__PURE__ */ within({ min: -TWO31, max: TWO31, integer: true })
+const bound: Check<number> = (fn, key, value) => within({ min: -TWO31, max: TWO31, integer: true })(fn, key, value)
 
 /** Reads the options of randint and permutation: `dtype`, int32 by default. */
 function intDtype<D>(op: string, options: unknown): D {

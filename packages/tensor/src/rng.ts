@@ -21,7 +21,7 @@
  */
 export type PRNGKey = readonly [number, number]
 
-import { fail, within } from '@gd/check'
+import { fail, within, type Check } from '@gd/check'
 import { checkShape } from './shape.js'
 import { threefry } from './threefry.js'
 
@@ -58,7 +58,7 @@ export function threefry2x32(
   threefry(key, counterHi, counterLo, out, at)
 }
 
-const uint32 = /* @__PURE__ */ within({ min: 0, max: TWO32 - 1, integer: true })
+const uint32: Check<number> = (fn, key, value) => within({ min: 0, max: TWO32 - 1, integer: true })(fn, key, value)
 
 /**
  * Makes a key from an integer seed (a safe integer or a bigint; negative seeds are taken in 64-bit
