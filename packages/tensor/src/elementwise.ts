@@ -9,10 +9,10 @@ import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
- * A tensor, or a plain JavaScript number. A number is weakly typed, as in JAX: it takes the tensor's
- * dtype when that dtype holds it exactly, so it never widens a float32 tensor to float64. An int32
+ * A tensor, or a plain JavaScript number. A number is weakly typed, as in JAX: it takes a float
+ * tensor's dtype (it never widens float32 to float64) and an int32 tensor's when int32 holds it. An int32
  * or bool tensor met with a number that int32 cannot hold (fractional, non-finite or beyond ±2³¹)
- * gives a float result instead (float32, or float64 when the other operand is float64):
+ * gives a float32 result instead (JAX's default float; a float64 tensor stays float64):
  * `mul(int32, 0.5)` is float32 and `mul(int32, 2)` stays int32.
  */
 export type TensorLike = Tensor | number
