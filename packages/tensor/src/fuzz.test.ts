@@ -18,9 +18,7 @@ const binary = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal'
 const reductions = ['sum', 'prod', 'mean', 'max', 'min', 'logSumExp', 'argmax', 'argmin']
 const uniformOptions = { low: -1, high: 1, dtype: 'float64' }
 
-// ratchet: issue 17 drives these to 0
-const limits = { crash: 254, silent: 17, mutated: 0 }
-
+// every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/tensor', api, {
   ...rows(unary, { args: () => [x23()] }),
   ...rows(binary, { args: () => [x23(), tensor([1, 2, 0.5])] }),
@@ -29,7 +27,6 @@ fuzzSuite('@gd/tensor', api, {
   std: { args: () => [x23(), { axis: 0, keepdims: true, correction: 0 }], options: [1] },
   norm: { args: () => [x23(), { axis: 1, keepdims: false, ord: 1 }], options: [1] },
   logicalNot: { args: () => [tensor([true, false])] },
-  resultType: { args: () => [ints([1]), 0.5] },
   conv2d: { args: () => [image(), ones([1, 1, 2, 2]), { stride: 1, padding: 'same', dilation: 1, groups: 1 }], options: [2] },
   conv2dBackwardInput: { args: () => [ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3], { stride: 1, padding: 'valid' }], options: [3] },
   conv2dBackwardFilter: { args: () => [image(), ones([1, 1, 2, 2]), [1, 1, 2, 2], { stride: 1, padding: 'valid' }], options: [3] },
@@ -49,10 +46,6 @@ fuzzSuite('@gd/tensor', api, {
   allocate: { args: () => ['int32', 3] },
   promoteTypes: { args: () => ['int32', 'float32'] },
   isFloat: { args: () => ['float64'] },
-  asTensor: { args: () => [2, 'float32', 'add', 'b'] },
-  mapUnary: { args: () => ['double', x23(), 'float32', (x: number) => 2 * x], keep: { 3: 'the caller’s own element function' } },
-  mapBinary: { args: () => ['plus', x23(), x23(), 'float32', (x: number, y: number) => x + y], keep: { 4: 'the caller’s own element function' } },
-  expandTo: { args: () => [tensor([1, 2, 3]), [2, 3]] },
   gather: { args: () => [tensor([[1, 2], [3, 4], [5, 6]]), ints([2, 0]), 0] },
   scatterAdd: { args: () => [[3], ints([0, 2, 0]), tensor([1, 2, 3]), 0] },
   oneHot: { args: () => [ints([2, 0]), 3, { dtype: 'float64' }], options: [2] },
@@ -78,18 +71,10 @@ fuzzSuite('@gd/tensor', api, {
   randint: { args: () => [prngKey(0), [5], 0, 10, { dtype: 'int32' }], options: [4] },
   permutation: { args: () => [prngKey(0), 5, { dtype: 'int32' }], options: [2] },
   shuffle: { args: () => [prngKey(0), tensor([[1, 2], [3, 4], [5, 6]]), { axis: 0 }], options: [2] },
-  reduceWith: {
-    args: () => [
-      'total', x23(), { axis: [1], keepdims: false }, 'float32',
-      (data: ArrayLike<number>, start: number, length: number) => Array.from({ length }, (_, i) => data[start + i]!).reduce((a, b) => a + b, 0),
-    ],
-    keep: { 4: 'the caller’s own block function' },
-  },
   threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
-  threefry: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
   prngKey: { args: () => [42] },
   checkKey: { args: () => ['dropout', [0, 7]] },
-  splitKey: { args: () => [prngKey(0), 3], avoid: { 'arg 1 = 2**40': 'allocates 2**40 keys until the process runs out of memory' } },
+  splitKey: { args: () => [prngKey(0), 3] },
   foldIn: { args: () => [prngKey(1), 17] },
   randomBits: { args: () => [prngKey(0), 4] },
   fusedKernels: { args: () => [] },
@@ -116,7 +101,6 @@ fuzzSuite('@gd/tensor', api, {
   pad: { args: () => [tensor([[1, 2]]), [[1, 0], [0, 1]], 0] },
   Tensor: { args: () => [new Float32Array([1, 2, 3, 4]), [2, 2], 'float32', [2, 1], 0], call: (...a: any[]) => new (api.Tensor as any)(...a) },
   tensor: { args: () => [[[1, 2, 3], [4, 5, 6]], { dtype: 'float64', shape: [2, 3] }], options: [1] },
-  dtypeCheck: { args: () => ['f', 'dtype', 'float32'] },
   treeLeaves: { args: () => [{ w: x23(), b: [tensor([1])] }] },
   treeMap: { args: () => [(t: Tensor) => api.mul(t, 2), { a: tensor([1, 2]) }] },
   mapStructure: {
@@ -128,10 +112,7 @@ fuzzSuite('@gd/tensor', api, {
   expandDims: { args: () => [x23(), -1] },
   squeeze: { args: () => [ones([1, 2, 1]), [0]] },
   broadcastTo: { args: () => [tensor([1, 2]), [2, 2]] },
-  broadcastStrides: { args: () => [tensor([1, 2]), [2, 2]] },
   toWasmMemory: { args: () => [{ w: tensor([1, 2]), b: [tensor([3])] }] },
-  size2dArg: { args: () => ['maxPool2d', 'kernelSize', [2, 3]] },
-  windowSpec: { exempt: 'the table of window option checks, an object' },
   window2d: { args: () => ['conv2d', [4, 4], [3, 3], { padding: 'same', stride: 1, dilation: 1 }], options: [3] },
   readSize2d: { args: () => ['maxPool2d', 'kernelSize', 3] },
-}, limits)
+})
