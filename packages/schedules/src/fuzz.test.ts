@@ -8,7 +8,7 @@ type Options = Record<string, unknown>
 function schedule(make: (o: any) => (step: number) => number, options: () => Options | number): FuzzCall[] {
   return [
     { args: () => [options()], options: typeof options() === 'number' ? [] : [0], then: (s) => s(3) },
-    { label: `${make.name || 'schedule'}(…)(step)`, args: () => [3], call: (step: number) => make(options())(step) },
+    { label: `${make.name || 'schedule'}(${typeof options() === 'number' ? 'value' : '…'})(step)`, args: () => [3], call: (step: number) => make(options())(step) },
   ]
 }
 
