@@ -129,6 +129,25 @@ describe('fuzzExports: trees', () => {
   })
 })
 
+describe('fuzzExports: trees inside options', () => {
+  it('spoils a tree held by an option leaf by leaf', async () => {
+    /** Steps params.w, then finds data.y's size wrong. */
+    const fitLike = (o: { params: { w: Tensor }; data: { x: Tensor; y: Tensor } }) => {
+      readOptions('fitLike', o, { params: (_f, _k, v) => v, data: (_f, _k, v) => v })
+      ;(o.params.w.storage as Float32Array)[0]! += 1
+      if (!(o.data.y instanceof Tensor) || o.data.y.size !== o.data.x.size) fail('fitLike', 'data.y', `a tensor of size ${o.data.x.size}`, o.data.y)
+      return o.params.w
+    }
+    const report = await fuzzExports(
+      'f',
+      { fitLike },
+      { fitLike: { args: () => [{ params: { w: tensor([1]) }, data: { x: tensor([1, 2]), y: tensor([3, 4]) } }], options: [0] } },
+      { examples: 100 },
+    )
+    expect(report.examples.mutated.map((e) => e.call)).toContain('fitLike(option data: tree leaf y of size 3)')
+  })
+})
+
 describe('fuzzExports: pairing', () => {
   it('calls a result that changes with the order of a tree’s keys silent', async () => {
     /** Pairs params with updates by position, not by key. */

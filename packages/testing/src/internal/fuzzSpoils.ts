@@ -67,6 +67,23 @@ export function spoils(row: SpoiledRow, valid: readonly unknown[]): Spoil[] {
       o[to] = v
       args[i] = o
     }
+    // trees held by options (fit's params and data) are spoiled leaf by leaf too
+    const optionTrees = keys.filter((k) => isTree((value as Record<string, unknown>)[k]))
+    for (const key of optionTrees) {
+      for (const inner of treeSpoils((value as Record<string, unknown>)[key], 0, optionTrees.length >= 2)) {
+        out.push({
+          ...inner,
+          label: `option ${key}: ${inner.label}`,
+          apply: (args) => {
+            const o = { ...(args[i] as Record<string, unknown>) }
+            const held = [o[key]]
+            inner.apply(held)
+            o[key] = held[0]
+            args[i] = o
+          },
+        })
+      }
+    }
     for (const key of keys) {
       for (const miss of nearMisses(key)) {
         if (keys.includes(miss)) continue
