@@ -28,8 +28,13 @@ interface Read {
  */
 function read<M extends Record<string, Check<unknown>>>(op: string, x: Tensor, options: unknown, more?: M) {
   tensorArg(op, 'x', x)
-  return readOptions(op, options, { axis: optional(axesCheck(x.rank)), keepdims: withDefault(boolean, false), ...(more as M) })
+  return readOptions(op, options, { axis: axesOf(x.rank), keepdims: keepdimsCheck, ...(more as M) })
 }
+
+/** The axis check for each rank, made once (reductions run often on small tensors). */
+const axesCache: Check<number[] | undefined>[] = []
+const axesOf = (rank: number): Check<number[] | undefined> => (axesCache[rank] ??= optional(axesCheck(rank)))
+const keepdimsCheck = /* @__PURE__ */ withDefault(boolean, false)
 
 /**
  * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes

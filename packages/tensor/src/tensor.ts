@@ -1,7 +1,7 @@
 import { complaint, describeSymbol, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './args.js'
-import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, fmt, sizeOf, stridesOf, type Shape } from './shape.js'
+import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
+import { checkShape, fmt, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -62,33 +62,42 @@ export class Tensor<D extends DType = DType> {
     offset = 0,
   ) {
     const fn = 'Tensor'
-    dtypeCheck(fn, 'dtype', dtype)
-    if (!(storage instanceof storageClass[dtype])) fail(fn, 'storage', `a ${storageClass[dtype].name} for dtype ${dtype}`, storage)
-    const s = checkShape(fn, shape)
-    strides ??= stridesOf(s)
-    if (!Array.isArray(strides) || strides.length !== s.length || !strides.every(Number.isSafeInteger)) {
-      fail(fn, 'strides', `${s.length} integers (one per dimension of ${fmt(s)})`, strides)
+    // One pass, no copies: this runs for every tensor an op makes.
+    if (!dtypes.includes(dtype)) dtypeCheck(fn, 'dtype', dtype)
+    const cls = storageClass[dtype]!
+    if (!(storage instanceof cls)) fail(fn, 'storage', `a ${cls.name} for dtype ${dtype}`, storage)
+    const rank = Array.isArray(shape) ? shape.length : -1
+    let size = rank < 0 ? NaN : 1
+    for (let i = 0; i < rank; i++) {
+      const d = shape[i]!
+      size = Number.isSafeInteger(d) && d >= 0 ? size * d : NaN
     }
+    if (!(size <= MAX_ELEMENTS)) checkShape(fn, shape) // throws the message that fits
+    strides ??= stridesOf(shape)
     if (!Number.isSafeInteger(offset) || offset < 0) fail(fn, 'offset', 'a non-negative integer', offset)
     let first = offset
     let last = offset
-    s.forEach((d, i) => {
-      const span = (d - 1) * strides[i]!
+    let ok = Array.isArray(strides) && strides.length === rank
+    for (let i = 0; ok && i < rank; i++) {
+      const st = strides[i]!
+      ok = Number.isSafeInteger(st)
+      const span = (shape[i]! - 1) * st
       if (span < 0) first += span
       else last += span
-    })
-    if (sizeOf(s) > 0 && (first < 0 || last >= storage.length)) {
+    }
+    if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${fmt(shape)})`, strides)
+    if (size > 0 && (first < 0 || last >= storage.length)) {
       throw new Error(
-        `${fn}: shape ${fmt(s)} with strides ${fmt(strides)} and offset ${offset} reads elements ` +
+        `${fn}: shape ${fmt(shape)} with strides ${fmt(strides)} and offset ${offset} reads elements ` +
           `${first}..${last}, outside storage of length ${storage.length}`,
       )
     }
     this.storage = storage
-    this.shape = s
+    this.shape = shape
     this.dtype = dtype
-    this.strides = Object.freeze([...strides])
+    this.strides = strides
     this.offset = offset
-    this.size = sizeOf(s)
+    this.size = size
   }
 
   /**
@@ -295,12 +304,12 @@ export function tensor<D extends DType = 'float32'>(
 }
 
 /** The typed array class of each dtype. */
-const storageClass = {
+const storageClass: Record<string, typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array> = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
   bool: Uint8Array,
-} as const
+}
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []
