@@ -17,8 +17,8 @@ function fill<D extends DType>(fn: string, shape: readonly number[], value: numb
   fillValue(fn, 'value', value)
   const o = createOptions(fn, options)
   const dtype = (o.dtype ?? like ?? (typeof value === 'boolean' ? 'bool' : 'float32')) as D
-  const storage = allocate(dtype, sizeOf(s))
   const v = typeof value === 'boolean' ? Number(value) : value
+  const storage = allocate(dtype, sizeOf(s))
   if (v !== 0) storage.fill(v)
   return new Tensor(storage, s, dtype)
 }
@@ -28,6 +28,8 @@ function fill<D extends DType>(fn: string, shape: readonly number[], value: numb
  *
  * @throws Error for a shape that is not a list of non-negative integers (or holds more than
  *   {@link MAX_ELEMENTS} elements), a value that is not a number or boolean, or an unknown option.
+ *   An explicit `dtype` converts the value as a typed array does (0.5 for int32 is 0), as JAX's
+ *   `full` casts.
  * @example
  * ```ts
  * import { full } from '@gd/tensor'
