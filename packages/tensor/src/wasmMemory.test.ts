@@ -41,4 +41,8 @@ describe('toWasmMemory', () => {
     expect(placed.w.toArray()).toEqual(ramp(500).toArray())
     expect(treeLeaves(toWasmMemory({ w: ramp(500) })).every((t) => fusedKernels()!.holds(t.data))).toBe(true)
   })
+
+  it('names itself when the tree holds something that is not a tensor', () => {
+    expect(() => toWasmMemory({ w: [1, 2] } as never)).toThrow('toWasmMemory: leaf at .w[0] is not a tensor: number')
+  })
 })

@@ -2,7 +2,8 @@ import { attachArena } from './kernels/wasm/arena.js'
 import { wasmState, fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
 import { loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
 import { Tensor } from './tensor.js'
-import { treeMap, type Tree } from './tree.js'
+import { isTensor } from './args.js'
+import { mapStructure, type Tree } from './tree.js'
 
 /**
  * Copies the float32 leaves of a parameter tree into WebAssembly memory, where the fused
@@ -34,7 +35,7 @@ import { treeMap, type Tree } from './tree.js'
  */
 export function toWasmMemory<T extends Tree>(tree: T): T {
   const kernels = loadedKernels()
-  return treeMap((t) => {
+  return mapStructure('toWasmMemory', isTensor, (t: Tensor) => {
     if (t.dtype !== 'float32') return t
     const copy = kernels?.alloc(t.size) ?? new Float32Array(t.size)
     copy.set(t.data as Float32Array)
