@@ -1,5 +1,5 @@
 import type { DType } from './dtype.js'
-import { tensorLikeArg } from './args.js'
+import { tensorLikeArg } from './internal/args.js'
 import { asTensor, mapBinary, resultType, type BinaryLoop, type TensorLike } from './elementwise.js'
 import { BINARY, elementwiseKernels } from './kernels/wasm/state.js'
 import type { Tensor } from './tensor.js'

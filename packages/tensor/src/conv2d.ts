@@ -5,7 +5,8 @@ import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { positiveInteger, readOptions, withDefault } from '@gd/check'
-import { tensorArg, windowSpec } from './args.js'
+import { tensorArg } from './internal/args.js'
+import { windowSpec } from './internal/checks.js'
 import { window2d, type Window2d, type Window2dOptions } from './window2d.js'
 
 /**

@@ -1,5 +1,6 @@
 import { fail, finite, nonNegativeInteger, optional, readOptions, rule } from '@gd/check'
-import { dtypeCheck, tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
+import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
 import { checkShape, fmt, sizeOf } from './shape.js'
 import { Tensor, type CreateOptions } from './tensor.js'

@@ -4,7 +4,7 @@
  * @module
  */
 import { allocate, promoteTypes, type DType, type Storage } from './dtype.js'
-import { tensorArg, tensorLikeArg } from './args.js'
+import { tensorArg, tensorLikeArg } from './internal/args.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 

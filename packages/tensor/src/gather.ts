@@ -1,5 +1,6 @@
 import { positiveInteger, readOptions, optional } from '@gd/check'
-import { dtypeCheck, tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
+import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
 import { checkDtype } from './creation.js'
 import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'

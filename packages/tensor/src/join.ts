@@ -1,5 +1,5 @@
 import { fail } from '@gd/check'
-import { tensorArg, tensorList } from './args.js'
+import { tensorArg, tensorList } from './internal/args.js'
 import { allocate, promoteTypes } from './dtype.js'
 import { cast } from './creation.js'
 import { checkShape, fmt, normalizeAxis } from './shape.js'

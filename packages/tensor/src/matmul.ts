@@ -1,5 +1,5 @@
 import { boolean, readOptions, show, withDefault } from '@gd/check'
-import { tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sizeOf, stridesOf } from './shape.js'

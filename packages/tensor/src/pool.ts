@@ -5,7 +5,8 @@ import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { fail, readOptions } from '@gd/check'
-import { size2dArg, tensorArg, windowSpec } from './args.js'
+import { tensorArg } from './internal/args.js'
+import { size2dArg, windowSpec } from './internal/checks.js'
 import { window2d, type Padding2d, type Size2d, type Window2d } from './window2d.js'
 
 /**
@@ -45,7 +46,7 @@ function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
     padding: windowSpec.padding,
   })
   const kernel = o.kernelSize
-  const g = window2d(op, [x[2]!, x[3]!], kernel, { stride: o.stride ?? kernel, padding: o.padding ?? 'valid' })
+  const g = window2d(op, [x[2]!, x[3]!], kernel, { stride: o.stride ?? kernel, padding: (o.padding ?? 'valid') as Padding2d })
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight]
   if (g.padTop >= g.kernelH || g.padBottom >= g.kernelH || g.padLeft >= g.kernelW || g.padRight >= g.kernelW) {
     throw new Error(`${op}: padding ${fmt(pads)} must be smaller than the kernel ${fmt(kernel)} on every side`)

@@ -4,10 +4,10 @@
  * @module
  */
 import { axis as axisCheck, oneOf, optional, readOptions, within, withDefault, type Check } from '@gd/check'
-import { tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
-import { threefry } from './threefry.js'
+import { threefry } from './internal/threefry.js'
 import { checkShape, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 

@@ -1,6 +1,6 @@
 import { allocate, type DType, type Storage } from './dtype.js'
 import { axes as axesCheck, axis as axisCheck, boolean, nonNegative, optional, readOptions, rule, withDefault, type Check } from '@gd/check'
-import { tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
 import { fmt } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'

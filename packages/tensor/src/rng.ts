@@ -23,7 +23,7 @@ export type PRNGKey = readonly [number, number]
 
 import { fail, within, type Check } from '@gd/check'
 import { checkShape } from './shape.js'
-import { threefry } from './threefry.js'
+import { threefry } from './internal/threefry.js'
 
 const TWO32 = 4294967296
 

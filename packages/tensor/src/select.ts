@@ -1,5 +1,5 @@
 import { number } from '@gd/check'
-import { tensorArg, tensorLikeArg } from './args.js'
+import { tensorArg, tensorLikeArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
 import { asTensor, expandTo, mapUnary, resultType, type TensorLike } from './elementwise.js'
 import { broadcastShapes, sizeOf } from './shape.js'

@@ -1,5 +1,5 @@
 import { arrayOf, fail, integer, number } from '@gd/check'
-import { tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
 import { allocate } from './dtype.js'
 import { checkShape, fmt, normalizeAxes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'

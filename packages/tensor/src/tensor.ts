@@ -1,5 +1,5 @@
 import { complaint, describeSymbol, fail, optional, readOptions } from '@gd/check'
-import { dtypeCheck } from './args.js'
+import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, fmt, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
 

@@ -1,5 +1,5 @@
 import { func, isPlainObject, string } from '@gd/check'
-import { isTensor } from './args.js'
+import { isTensor } from './internal/args.js'
 import { typeName } from './shape.js'
 import type { Tensor } from './tensor.js'
 

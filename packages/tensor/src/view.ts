@@ -1,5 +1,5 @@
 import { fail } from '@gd/check'
-import { tensorArg } from './args.js'
+import { tensorArg } from './internal/args.js'
 import { broadcastStrides } from './elementwise.js'
 import { checkShape, fmt, normalizeAxes, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
 import type { DType } from './dtype.js'

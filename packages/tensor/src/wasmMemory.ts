@@ -2,7 +2,7 @@ import { attachArena } from './kernels/wasm/arena.js'
 import { wasmState, fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
 import { loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
 import { Tensor } from './tensor.js'
-import { isTensor } from './args.js'
+import { isTensor } from './internal/args.js'
 import { mapStructure, type Tree } from './tree.js'
 
 /**

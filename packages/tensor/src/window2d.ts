@@ -1,5 +1,5 @@
 import { fail, readOptions } from '@gd/check'
-import { windowSpec } from './args.js'
+import { size2d, windowSpec } from './internal/checks.js'
 import { fmt } from './shape.js'
 
 /**
@@ -116,7 +116,7 @@ export function window2d(
   const effW = (kernelW - 1) * dilationW + 1
   const [padTop, padBottom, padLeft, padRight] = resolvePadding(
     op,
-    o.padding ?? 'valid',
+    (o.padding ?? 'valid') as Padding2d,
     [height, width],
     [effH, effW],
     [strideH, strideW],
@@ -146,11 +146,7 @@ export function window2d(
  * ```
  */
 export function readSize2d(op: string, name: string, value: Size2d): [number, number] {
-  const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : []
-  if (p.length !== 2 || !p.every((v) => Number.isSafeInteger(v) && (v as number) >= 1)) {
-    fail(op, name, 'a positive integer or a pair of them', value)
-  }
-  return [p[0] as number, p[1] as number]
+  return size2d(op, name, value)
 }
 
 function resolvePadding(

@@ -2,7 +2,6 @@
  * The Threefry-2x32 block function behind every draw, unchecked (internal; not re-exported).
  * @module
  */
-import type { PRNGKey } from './rng.js'
 
 /** Threefry's key-schedule parity constant for 32-bit words. */
 const PARITY = 0x1bd11bda
@@ -11,7 +10,7 @@ const PARITY = 0x1bd11bda
  * Threefry-2x32 without checks, for the loops that draw (their key is checked once); `threefry2x32`
  * in rng.ts is the checked public form.
  */
-export function threefry(key: PRNGKey, counterHi: number, counterLo: number, out: Uint32Array, at: number): void {
+export function threefry(key: readonly [number, number], counterHi: number, counterLo: number, out: Uint32Array, at: number): void {
   const k0 = key[0] | 0
   const k1 = key[1] | 0
   const k2 = k0 ^ k1 ^ PARITY

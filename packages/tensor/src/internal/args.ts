@@ -3,10 +3,8 @@
  * arguments and throws `<fn>: <key> must be <expected>, got <value>`. Internal (not re-exported).
  * @module
  */
-import { fail, oneOf, optional, type Check } from '@gd/check'
-import { dtypes, type DType } from './dtype.js'
-import { Tensor } from './tensor.js'
-import { readSize2d, type Padding2d, type Size2d } from './window2d.js'
+import { fail, type Check } from '@gd/check'
+import { Tensor } from '../tensor.js'
 
 /** A hint for a traced value of @gd/autograd met by a raw tensor op, which would lose its gradient. */
 function hint(value: unknown): string {
@@ -36,17 +34,4 @@ export const tensorLikeArg: Check<Tensor | number> = (fn, key, value) =>
 export function tensorList(fn: string, key: string, value: unknown): Tensor[] {
   if (!Array.isArray(value) || value.length === 0) fail(fn, key, 'a non-empty array of Tensors', value)
   return value.map((t, i) => tensorArg(fn, `${key}[${i}]`, t))
-}
-
-/** A {@link DType}: `"bool", "int32", "float32" or "float64"`. */
-export const dtypeCheck: Check<DType> = /* @__PURE__ */ oneOf(dtypes)
-
-/** A {@link Size2d} read as a pair of positive integers. */
-export const size2dArg: Check<[number, number]> = (fn, key, value) => readSize2d(fn, key, value as Size2d)
-
-/** The options {@link window2d} reads; padding is checked when it is resolved. */
-export const windowSpec = {
-  stride: /* @__PURE__ */ optional(size2dArg),
-  padding: /* @__PURE__ */ optional<Padding2d>((_fn, _key, value) => value as Padding2d),
-  dilation: /* @__PURE__ */ optional(size2dArg),
 }
