@@ -254,9 +254,11 @@ export interface CreateOptions<D extends DType = DType> {
  * Creates a tensor from nested arrays, a typed array or a number.
  *
  * Nested arrays must be rectangular. A typed array is copied; its shape defaults to one dimension.
- * The dtype defaults to `float32` (`bool` for nested booleans).
+ * The dtype defaults to `float32` (`bool` for nested booleans); an explicit `dtype` converts the
+ * values as its typed array does (0.5 becomes 0 in int32). Options are read strictly (`dtype`, `shape`).
  *
- * @throws Error for ragged arrays, non-numeric entries, or a `shape` that does not match the data.
+ * @throws Error for ragged arrays, non-numeric entries, a `shape` that does not match the data (or
+ *   holds more than {@link MAX_ELEMENTS} elements), or an unknown option.
  * @example
  * ```ts
  * import { tensor } from '@gd/tensor'
