@@ -1,4 +1,5 @@
 import * as api from '@gd/tensor'
+import * as threads from './threads.js'
 import type { Tensor } from '@gd/tensor'
 // @gd/tensor cannot list @gd/testing (which depends on it); its tests reach the harness by its entry.
 import { fuzzSuite, type FuzzCall, type FuzzTable } from '../../testing/src/index.js'
@@ -115,4 +116,18 @@ fuzzSuite('@gd/tensor', api, {
   toWasmMemory: { args: () => [{ w: tensor([1, 2]), b: [tensor([3])] }] },
   window2d: { args: () => ['conv2d', [4, 4], [3, 3], { padding: 'same', stride: 1, dilation: 1 }], options: [3] },
   readSize2d: { args: () => ['maxPool2d', 'kernelSize', 3] },
+})
+
+// The ./threads subpath: one thread, so only a spoiling that falls back to the default of 2 spawns
+// a worker, and each pool made is terminated again.
+fuzzSuite('@gd/tensor/threads', threads, {
+  threadedGemm: {
+    args: () => [{ threads: 1, minMultiplyAdds: 0 }],
+    options: [0],
+    then: async (gemm: { threads: number }) => {
+      await threads.terminateThreads()
+      return gemm.threads
+    },
+  },
+  terminateThreads: { args: () => [] },
 })
