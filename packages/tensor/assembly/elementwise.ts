@@ -6,7 +6,8 @@
 //
 // neg, square, sqrt, relu, add, sub, mul and div are exact (each is one correctly rounded float32
 // operation, which is also what the JavaScript loops produce after rounding their float64 result).
-// exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each.
+// exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each;
+// exp and sigmoid results below the smallest normal float32 (subnormals) equal the JavaScript loops'.
 
 // Unary op codes (the JavaScript side's `UNARY` table mirrors these).
 const NEG = 0
@@ -38,7 +39,8 @@ export function slots(): usize {
  * eˣ: n = round(x / ln 2), r = x − n ln 2 (in two parts, Cody–Waite), eʳ by its Taylor polynomial to
  * r⁶ (|r| ≤ ln 2 / 2, truncation below 1.2e-7 relative), times 2ⁿ built in two halves so that
  * n = 128 does not overflow the exponent field. Above 88.7228 gives +∞; below −87.3365 (results
- * under the smallest normal float32, 1.18e-38) gives 0; NaN stays NaN.
+ * under the smallest normal float32, 1.18e-38) gives 0, which {@link vexpTail} then corrects;
+ * NaN stays NaN.
  */
 @inline function vexp(x: v128): v128 {
   const hi = splat(88.72283)
@@ -61,6 +63,56 @@ export function slots(): usize {
   let y = f32x4.mul(f32x4.mul(p, s1), s2)
   y = v128.bitselect(splat(Infinity), y, f32x4.gt(x, hi))
   return v128.bitselect(splat(0), y, f32x4.lt(x, lo))
+}
+
+/**
+ * eˣ for one float32 x in [−104, −87.3365), where the result is a float32 subnormal (or 0 below
+ * −103.97): computed in float64 (Cody–Waite reduction with fdlibm's ln 2 split, Taylor polynomial
+ * to r¹³, truncation below 5e-18 relative), scaled by 2ⁿ exactly (still a normal float64) and
+ * rounded once to float32. So it equals `Math.fround(Math.exp(x))` bit for bit, barring a float64
+ * result within 1e-16 relative of a rounding midpoint of the subnormal float32 grid (none among the
+ * 2.2 M float32 inputs of this range).
+ */
+function expSubnormal(x: f32): f32 {
+  const xd = <f64>x
+  const n = nearest(xd * 1.4426950408889634)
+  const r = xd - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
+  let p: f64 = 1.0 / 6227020800.0
+  p = p * r + 1.0 / 479001600.0
+  p = p * r + 1.0 / 39916800.0
+  p = p * r + 1.0 / 3628800.0
+  p = p * r + 1.0 / 362880.0
+  p = p * r + 1.0 / 40320.0
+  p = p * r + 1.0 / 5040.0
+  p = p * r + 1.0 / 720.0
+  p = p * r + 1.0 / 120.0
+  p = p * r + 1.0 / 24.0
+  p = p * r + 1.0 / 6.0
+  p = p * r + 0.5
+  p = p * r + 1.0
+  p = p * r + 1.0
+  return <f32>(p * reinterpret<f64>(<i64>(<i32>n + 1023) << 52))
+}
+
+/** y with the lanes flagged in `tail` recomputed by {@link expSubnormal} (out of line: rarely run). */
+function expTail(x: v128, y: v128, tail: v128): v128 {
+  // lane numbers must be constants: one line per lane
+  if (i32x4.extract_lane(tail, 0)) y = f32x4.replace_lane(y, 0, expSubnormal(f32x4.extract_lane(x, 0)))
+  if (i32x4.extract_lane(tail, 1)) y = f32x4.replace_lane(y, 1, expSubnormal(f32x4.extract_lane(x, 1)))
+  if (i32x4.extract_lane(tail, 2)) y = f32x4.replace_lane(y, 2, expSubnormal(f32x4.extract_lane(x, 2)))
+  if (i32x4.extract_lane(tail, 3)) y = f32x4.replace_lane(y, 3, expSubnormal(f32x4.extract_lane(x, 3)))
+  return y
+}
+
+/**
+ * eˣ with the JavaScript loop's subnormal results: vexp, whose lanes in [−104, −87.3365) (results
+ * below the smallest normal float32, which vexp flushes to 0) are recomputed one at a time in
+ * float64. Vectors without such a lane pay two compares and a test.
+ */
+@inline function vexpTail(x: v128): v128 {
+  const y = vexp(x)
+  const tail = v128.and(f32x4.lt(x, splat(-87.33654)), f32x4.ge(x, splat(-104)))
+  return v128.any_true(tail) ? expTail(x, y, tail) : y
 }
 
 /**
@@ -94,8 +146,8 @@ export function slots(): usize {
 }
 
 /**
- * tanh x: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative), else
- * sign(x) (1 − 2 / (e^{2|x|} + 1)), where the subtraction loses at most a bit.
+ * tanh x: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative; tanh(−0) = −0),
+ * else sign(x) (1 − 2 / (e^{2|x|} + 1)), where the subtraction loses at most a bit.
  */
 @inline function vtanh(x: v128): v128 {
   const ax = f32x4.abs(x)
@@ -110,13 +162,17 @@ export function slots(): usize {
   p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
   p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
   p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
-  const near = f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p))
+  // x + x³p has x's sign, but sums to +0 at x = −0: x's sign bit put back keeps tanh(−0) = −0
+  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, i32x4.splat(0x80000000)))
   return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
 }
 
-/** σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) below, from one e^{−|x|}: no overflow. */
+/**
+ * σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) below, from one e^{−|x|}: no overflow. Below
+ * −87.3 that is eˣ · 1 exactly, a subnormal as in the JavaScript loop.
+ */
 @inline function vsigmoid(x: v128): v128 {
-  const e = vexp(f32x4.neg(f32x4.abs(x)))
+  const e = vexpTail(f32x4.neg(f32x4.abs(x)))
   const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
 }
@@ -131,7 +187,7 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
       v128.store(y + o, f32x4.mul(v, v))
     } break
     case SQRT: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.sqrt(v128.load(x + o))); break
-    case EXP: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vexp(v128.load(x + o))); break
+    case EXP: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vexpTail(v128.load(x + o))); break
     case LOG: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vlog(v128.load(x + o))); break
     case TANH: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vtanh(v128.load(x + o))); break
     case SIGMOID: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vsigmoid(v128.load(x + o))); break

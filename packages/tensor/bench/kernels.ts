@@ -1,13 +1,13 @@
 /**
  * Speed of the kernels: matmul (plain, each operand transposed by flag, and a transposed view),
- * conv2d forward and both gradients, and pooling. float32 work runs on the JavaScript kernels
+ * conv2d forward and both gradients, pooling, and the float32 elementwise ops. float32 work runs on the JavaScript kernels
  * (`useWasm(false)`) and on the WebAssembly SIMD128 ones the seam picks by default, with the ratio.
  * Convolutions run a third way too, as before the Wasm conv kernels: im2col and col2im in
  * JavaScript around the Wasm gemm (`gemm only`), with the ratio of that over the fused kernel.
  * Prints the median of 7 timed runs after 2 warm-up runs. One core; numbers move with whatever else
  * the machine is doing.
  *
- *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts [matmul|conv|pool]
+ *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts [matmul|conv|pool|elementwise]
  *
  * With a section name, only that section runs.
  */
@@ -20,7 +20,15 @@ import {
   conv2d,
   conv2dBackwardFilter,
   conv2dBackwardInput,
+  add,
+  exp,
+  initWasm,
   kernelBackend,
+  log,
+  mul,
+  relu,
+  sigmoid,
+  tanh,
   matmul,
   maxPool2d,
   maxPool2dBackward,
@@ -176,4 +184,23 @@ if (runs('pool')) {
   compare('  maxPool2dBackward', () => maxPool2dBackward(pdy, px, pool), taps)
   compare('  avgPool2d', () => avgPool2d(px, pool), taps)
   compare('  avgPool2dBackward', () => avgPool2dBackward(pdy, px.shape, pool), taps)
+}
+
+if (runs('elementwise')) {
+  await initWasm()
+  // GFLOP/s here: billions of elements a second. Inputs in [-1, 1] (exp, tanh, sigmoid: the normal
+  // range), log on (0, 1], and exp/sigmoid on [-100, -80], where results underflow float32.
+  for (const n of [4096, 1 << 20]) {
+    const x = randomTensor([n])
+    const positive = new Tensor(x.data.map((v) => Math.abs(v) + 1e-3), [n], 'float32')
+    const low = new Tensor(x.data.map((v) => -90 + 10 * v), [n], 'float32')
+    console.log(`\nelementwise, ${n} elements (GFLOP/s: billions of elements a second)`)
+    compare('  exp', () => exp(x), n)
+    compare('  exp [-100, -80]', () => exp(low), n)
+    compare('  sigmoid', () => sigmoid(x), n)
+    compare('  sigmoid [-100, -80]', () => sigmoid(low), n)
+    compare('  tanh', () => tanh(x), n)
+    compare('  log', () => log(positive), n)
+    compare('  chain relu(sigmoid(exp(tanh(0.5x + 0.25))) · x)', () => relu(mul(sigmoid(exp(tanh(add(mul(x, 0.5), 0.25)))), x)), 7 * n)
+  }
 }

@@ -43,8 +43,8 @@ function expectAgrees(op: string, x: number, got: number, want: number): void {
   const w = Math.fround(want)
   if (Number.isNaN(w)) return expect(got, `${op}(${x})`).toBeNaN()
   if (exact.has(op) || !Number.isFinite(w)) return expect(Object.is(got, w) || got === w, `${op}(${x}) = ${got}, want ${w}`).toBe(true)
-  // below the smallest normal float32 exp and sigmoid may give 0
-  if (Math.abs(w) < 1.2e-38) return expect(Math.abs(got), `${op}(${x})`).toBeLessThan(1.2e-38)
+  // below the smallest normal float32 (subnormal results) exp and sigmoid equal the JavaScript loop
+  if (Math.abs(w) < 1.17549435e-38) return expect(Object.is(got, w), `${op}(${x}) = ${got}, want ${w}`).toBe(true)
   expect(ulps(got, w), `${op}(${x}) = ${got}, want ${w}`).toBeLessThanOrEqual(3)
 }
 
@@ -67,6 +67,32 @@ describe('wasm elementwise kernels', () => {
       )
     })
   }
+
+  it('exp and sigmoid equal the JavaScript loop bit for bit on every float32 in [-104, -87.3365) (subnormal results)', () => {
+    // every float32 from -104 up to the last one whose exp is below the smallest normal, 1.18e-38
+    const start = new Int32Array(new Float32Array([-104]).buffer)[0]!
+    const stop = new Int32Array(new Float32Array([-87.33654]).buffer)[0]!
+    const x = new Float32Array(new Int32Array(Array.from({ length: start - stop }, (_, i) => start - i)).buffer)
+    const y = new Float32Array(x.length)
+    for (const op of ['exp', 'sigmoid'] as const) {
+      expect(wasm.unary(UNARY[op], x, y)).toBe(true)
+      let differ = 0
+      for (let i = 0; i < x.length; i++) if (!Object.is(y[i], Math.fround(reference[op](x[i]!)))) differ++
+      expect(differ, op).toBe(0)
+    }
+    expect(x.length).toBeGreaterThan(2_000_000)
+  })
+
+  it('log(sigmoid(-90)) is -90 on 64 elements (Wasm) as on 63 (JavaScript), and tanh keeps -0', async () => {
+    expect(await initWasm()).toBe('wasm')
+    for (const n of [63, 64]) {
+      const got = log(sigmoid(tensor(new Float32Array(n).fill(-90)))).data
+      // sigmoid(-90) = e⁻⁹⁰ ≈ 8.19e-40, a subnormal float32 whose log rounds to -90.00000762939453
+      expect(got[0], `n = ${n}`).toBe(Math.fround(Math.log(Math.fround(Math.exp(-90)))))
+      expect(got[0]).toBeCloseTo(-90, 4)
+      expect(Object.is(tanh(tensor(new Float32Array(n).fill(-0))).data[0], -0), `n = ${n}`).toBe(true)
+    }
+  })
 
   it('streams arrays longer than a chunk', () => {
     const n = 2 * CHUNK + 5
