@@ -29,10 +29,11 @@ describe('checkpoints', () => {
     const byEpoch: Checkpoint[] = []
     const whole = run((c) => byEpoch.push(JSON.parse(JSON.stringify(c))), { everyEpochs: 2 })
     // Both callbacks act: the plateau halves the rate after each worse epoch from epoch 2 on, and
-    // early stopping ends the run after epoch 5 (best valLoss at epoch 1), before the 8 asked for.
-    expect(whole.history.map((h) => h.learningRate)).toEqual([0.3, 0.3, 0.3, 0.15, 0.075, 0.0375])
-    expect(whole.stopReason).toMatch(/^early stopping: valLoss has not improved for 4 epochs/)
-    expect(byEpoch.map((c) => c.step)).toEqual([18, 36, 54]) // 9 steps per epoch (⌈60 / 7⌉)
+    // early stopping ends the run after epoch 4 (best valLoss at epoch 1, then 3 epochs without
+    // improvement: wait 3 >= patience 3, Keras' rule), before the 8 asked for.
+    expect(whole.history.map((h) => h.learningRate)).toEqual([0.3, 0.3, 0.3, 0.15, 0.075])
+    expect(whole.stopReason).toMatch(/^early stopping: valLoss has not improved for 3 epochs/)
+    expect(byEpoch.map((c) => c.step)).toEqual([18, 36]) // 9 steps per epoch (⌈60 / 7⌉)
     const bySteps: Checkpoint[] = []
     run((c) => bySteps.push(c), { everySteps: 5 })
     // After epoch 3, mid-epoch at step 25, and at step 45, the last step of epoch 4.

@@ -34,12 +34,32 @@ describe('earlyStopping', () => {
       ctx.currentState = { mean: tensor([10 + epoch]) }
       cb.onEpochEnd!(ctx, logs(epoch, v))
     })
-    // Best 0.5 at epoch 1; epochs 2, 3, 4 do not improve: the third bad epoch exceeds patience 2.
-    expect(ctx.stopped).toEqual(['early stopping: valLoss has not improved for 3 epochs (best 0.5 at epoch 1)'])
+    // Best 0.5 at epoch 1; epochs 2 and 3 do not improve: wait reaches patience 2 at epoch 3 (Keras' rule).
+    expect(ctx.stopped[0]).toBe('early stopping: valLoss has not improved for 2 epochs (best 0.5 at epoch 1)')
     cb.onTrainEnd!(ctx, [])
     expect((ctx.current as ReturnType<typeof tensor>).toArray()).toEqual([1])
     expect(((ctx.currentState as { mean: ReturnType<typeof tensor> }).mean).toArray()).toEqual([11])
     expect(cb.state()).toMatchObject({ best: 0.5, bestEpoch: 1, wait: 3 })
+  })
+
+  it('walks a loss sequence epoch by epoch as Keras does: stop once wait >= patience', () => {
+    const ctx = fakeContext()
+    const cb = earlyStopping({ patience: 2 })
+    const seen: [number, number, number][] = [] // [epoch, wait, stops so far]
+    ;[1, 0.5, 0.6, 0.4, 0.45, 0.41, 0.3].forEach((v, epoch) => {
+      if (ctx.stopped.length > 0) return // fit stops calling after the first stop
+      cb.onEpochEnd!(ctx, logs(epoch, v))
+      seen.push([epoch, cb.state().wait, ctx.stopped.length])
+    })
+    // 1 best; 0.5 best; 0.6 wait 1; 0.4 best; 0.45 wait 1; 0.41 wait 2 >= 2: stop at epoch 5.
+    expect(seen).toEqual([[0, 0, 0], [1, 0, 0], [2, 1, 0], [3, 0, 0], [4, 1, 0], [5, 2, 1]])
+    expect(ctx.stopped).toEqual(['early stopping: valLoss has not improved for 2 epochs (best 0.4 at epoch 3)'])
+    const eager = fakeContext()
+    const zero = earlyStopping({ patience: 0 })
+    zero.onEpochEnd!(eager, logs(0, 1))
+    expect(eager.stopped).toEqual([])
+    zero.onEpochEnd!(eager, logs(1, 1)) // no improvement: wait 1 >= 0
+    expect(eager.stopped.length).toBe(1)
   })
 
   it('counts an improvement only beyond minDelta, in max mode for accuracy', () => {

@@ -28,7 +28,13 @@ export interface EarlyStoppingState {
 
 /**
  * Stops training when the monitored value has not improved by more than `minDelta` for
- * `patience` epochs in a row: improvement is v < best − minDelta ('min') or v > best + minDelta ('max').
+ * `patience` epochs in a row, counting as Keras' `EarlyStopping` does: improvement is
+ * v < best − minDelta ('min') or v > best + minDelta ('max'); an improving epoch sets wait ← 0,
+ * any other sets wait ← wait + 1 and stops the run once wait ≥ patience. So with `patience: 2`
+ * and losses 1, 0.5, 0.6, 0.55 the run stops at the end of epoch 3 (the second epoch without
+ * improvement), and `patience: 0` stops at the first epoch that does not improve.
+ *
+ * @see https://keras.io/api/callbacks/early_stopping/
  *
  * @throws Error for bad options, and during fit when the logs lack the monitored value.
  * @example
@@ -62,7 +68,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         return
       }
       s = { ...s, wait: s.wait + 1 }
-      if (s.wait > patience) {
+      if (s.wait >= patience) {
         ctx.stop(`early stopping: ${monitor} has not improved for ${s.wait} epochs (best ${s.best} at epoch ${s.bestEpoch})`)
       }
     },
