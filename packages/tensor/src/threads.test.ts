@@ -15,6 +15,7 @@ import { normal } from './random.js'
 import { prngKey } from './rng.js'
 import { kernelBackend, useKernels } from './seam.js'
 import { terminateThreads, threadedGemm, type ThreadOptions } from './threads.js'
+import { liveThreads } from './kernels/wasm/threadPool.js'
 
 afterEach(() => vi.unstubAllGlobals())
 afterAll(() => terminateThreads())
@@ -130,16 +131,94 @@ describe('threadedGemm', () => {
   })
 
   it.each<[unknown, string]>([
-    [{ threads: 0 }, 'threadedGemm: threads must be an integer from 1 to 64, got 0'],
-    [{ threads: 2.5 }, 'threadedGemm: threads must be an integer from 1 to 64, got 2.5'],
-    [{ threads: 65 }, 'threadedGemm: threads must be an integer from 1 to 64, got 65'],
-    [{ threads: '2' }, 'threadedGemm: threads must be an integer from 1 to 64, got "2"'],
-    [{ minMultiplyAdds: -1 }, 'threadedGemm: minMultiplyAdds must be a number >= 0, got -1'],
-    [{ minMultiplyAdds: Number.NaN }, 'threadedGemm: minMultiplyAdds must be a number >= 0, got NaN'],
-    [{ thread: 2 }, 'threadedGemm: unknown option "thread", expected one of threads, minMultiplyAdds'],
-    [null, 'threadedGemm: options must be an object, got null'],
-    [4, 'threadedGemm: options must be an object, got number'],
+    [{ threads: 0 }, 'threadedGemm: threads must be an integer in [1, 64], got 0'],
+    [{ threads: 2.5 }, 'threadedGemm: threads must be an integer in [1, 64], got 2.5'],
+    [{ threads: 65 }, 'threadedGemm: threads must be an integer in [1, 64], got 65'],
+    [{ threads: '2' }, 'threadedGemm: threads must be an integer in [1, 64], got "2"'],
+    [{ minMultiplyAdds: -1 }, 'threadedGemm: minMultiplyAdds must be >= 0, got -1'],
+    [{ minMultiplyAdds: Number.NaN }, 'threadedGemm: minMultiplyAdds must be >= 0, got NaN'],
+    [{ thread: 2 }, 'threadedGemm: unknown option thread, expected one of threads, minMultiplyAdds; did you mean threads?'],
+    [4, 'threadedGemm: options must be a plain object, got 4'],
   ])('rejects %j', async (options, message) => {
     await expect(threadedGemm(options as ThreadOptions)).rejects.toThrow(message)
+  })
+
+  it('takes null as no options', async () => {
+    expect((await threadedGemm(null as unknown as ThreadOptions)).threads).toBe(2)
+  })
+})
+
+describe('threadedGemm with a lost worker', () => {
+  const lost = 'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not made and C is unchanged; this kernel runs on one thread from now on'
+  const [m, n, k] = [64, 48, 40]
+  const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i))
+  const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i))
+  const c0 = Float32Array.from({ length: m * n }, (_, i) => i % 7)
+  const multiply = (gemm: typeof oneThread, c: Float32Array) => gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n)
+
+  /** A 2-thread kernel splitting every product, and its one worker. */
+  async function pair() {
+    const before = new Set(liveThreads)
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    const [worker] = [...liveThreads].filter((t) => !before.has(t))
+    return { gemm, worker: worker! }
+  }
+
+  /** Throws `lost` within 1.5 s, C unchanged; then one thread, bit-identical to the one-thread gemm. */
+  function expectLostThenRecovered(gemm: Awaited<ReturnType<typeof threadedGemm>>) {
+    const c = c0.slice()
+    const start = Date.now()
+    expect(() => multiply(gemm, c)).toThrow(lost)
+    expect(Date.now() - start).toBeLessThan(1500)
+    expect(c).toEqual(c0)
+    expect(gemm.threads).toBe(1)
+    const want = c0.slice()
+    multiply(oneThread, want)
+    multiply(gemm, c)
+    expect(c).toEqual(want)
+    expect(rowMajorProduct(gemm, 300, 517, 263, 1)).toEqual(rowMajorProduct(oneThread, 300, 517, 263, 1))
+  }
+
+  it('fails within about a second when its worker was terminated unseen (before or while it takes the job)', async () => {
+    const { gemm, worker } = await pair()
+    expect(rowMajorProduct(gemm, m, n, k, 2)).toEqual(rowMajorProduct(oneThread, m, n, k, 2))
+    // no await: the exit event cannot be seen before the product, which posts to a dying worker
+    worker.terminate()
+    expectLostThenRecovered(gemm)
+  })
+
+  it('fails within about a second when its worker never takes up the job (hangs), then recovers', async () => {
+    const { gemm, worker } = await pair()
+    // a negative job number ends the worker's loop: it takes up no job again
+    Atomics.store(worker.control, 0, -1)
+    Atomics.notify(worker.control, 0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    // its thread then exits; forgetting that stands for a worker that hangs, alive but deaf
+    worker.dead = false
+    expectLostThenRecovered(gemm)
+  })
+
+  it('drops a worker whose exit was seen before a product quietly, bit-identical to one thread', async () => {
+    const { gemm, worker } = await pair()
+    worker.terminate()
+    await new Promise((resolve) => setTimeout(resolve, 300)) // the exit event arrives
+    expect(worker.dead).toBe(true)
+    expect(rowMajorProduct(gemm, m, n, k, 4)).toEqual(rowMajorProduct(oneThread, m, n, k, 4))
+    expect(gemm.threads).toBe(1)
+  })
+
+  it('after terminateThreads between products, runs on one thread quietly', async () => {
+    const { gemm } = await pair()
+    await terminateThreads()
+    expect(rowMajorProduct(gemm, m, n, k, 5)).toEqual(rowMajorProduct(oneThread, m, n, k, 5))
+  })
+
+  it('a new threadedGemm after a loss starts fresh threads', async () => {
+    const { gemm, worker } = await pair()
+    worker.terminate()
+    expect(() => multiply(gemm, c0.slice())).toThrow(lost)
+    const again = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    expect(again.threads).toBe(2)
+    expect(rowMajorProduct(again, m, n, k, 6)).toEqual(rowMajorProduct(oneThread, m, n, k, 6))
   })
 })

@@ -15,6 +15,7 @@ import { gemm as jsGemm } from './kernels/gemm.js'
 import { bestGemmWasm, loadWasmGemm, span, wasmGemmPays } from './kernels/wasm/wasmGemm.js'
 import { CONTROL } from './kernels/wasm/threadWorker.js'
 import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/wasm/threadPool.js'
+import { readOptions, withDefault, within, type Spec } from '@gd/check'
 import type { Kernels } from './seam.js'
 
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
@@ -60,34 +61,27 @@ export interface ThreadedGemm extends ThreadedGemmCall {
 type ThreadedGemmCall = Kernels['gemm']
 
 const DEFAULT_MIN = 2 ** 25
-const OPTIONS = ['threads', 'minMultiplyAdds']
+
+/** The options' checks, in the order they are read. */
+const SPEC = {
+  threads: withDefault(within({ min: 1, max: 64, integer: true }), 2),
+  minMultiplyAdds: withDefault(within({ min: 0 }), DEFAULT_MIN),
+} satisfies Spec<ThreadOptions>
+
+/**
+ * Multiply-adds per millisecond a worker is assumed to do at least, to give a worker that has taken
+ * up its part time to finish before it counts as lost: 10⁶ (1 GFLOP/s, a tenth of what the Wasm
+ * gemm does here on one thread).
+ */
+const SLOWEST_RATE = 1e6
 
 /** Worker sets started by {@link threadedGemm} and not yet terminated. */
 const running = new Set<Thread[]>()
 
-/** A bad option value as the error message shows it: strings quoted, so `"2"` and `2` differ. */
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
-}
-
-function validate(options: ThreadOptions): { threads: number; min: number } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`threadedGemm: options must be an object, got ${options === null ? 'null' : typeof options}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) {
-      throw new Error(`threadedGemm: unknown option ${JSON.stringify(key)}, expected one of ${OPTIONS.join(', ')}`)
-    }
-  }
-  const threads = options.threads ?? 2
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
-    throw new Error(`threadedGemm: threads must be an integer from 1 to 64, got ${show(threads)}`)
-  }
-  const min = options.minMultiplyAdds ?? DEFAULT_MIN
-  if (typeof min !== 'number' || !(min >= 0)) {
-    throw new Error(`threadedGemm: minMultiplyAdds must be a number >= 0, got ${show(min)}`)
-  }
-  return { threads, min }
+/** Stops a worker set and forgets it: kernels made with it run on one thread from then on. */
+function drop(workers: Thread[]): void {
+  running.delete(workers)
+  for (const thread of workers) stopThread(thread)
 }
 
 /** Rounds up to a multiple of 4 floats (16 bytes, so the worker's v128 loads stay aligned as in one thread). */
@@ -148,8 +142,17 @@ function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset:
  * before installing it: the Wasm elementwise and optimizer kernels load with the default gemm's
  * first product, which a program running this kernel never makes.
  *
- * @throws Error `threadedGemm: threads must be an integer from 1 to 64, got 0`, and likewise for
- *   `minMultiplyAdds` or an unknown option.
+ * A worker that dies, is terminated or hangs never blocks a product: the calling thread waits in
+ * slices with a deadline (1 s for a worker to take up its part, plus the part's multiply-adds at
+ * 1 GFLOP/s to finish it). A worker found lost during a product makes that call throw, with C
+ * left as it was; one found exited before a product (its exit event seen) is dropped quietly. Either
+ * way the kernel stops all its workers and falls back to one thread for good (`.threads` becomes
+ * 1; results are the same bit for bit); call `threadedGemm` again for new threads.
+ *
+ * @throws Error `threadedGemm: threads must be an integer in [1, 64], got 0`, likewise for
+ *   `minMultiplyAdds`, `threadedGemm: unknown option thread, expected one of threads,
+ *   minMultiplyAdds; did you mean threads?`, and (from the kernel) `threadedGemm: a worker thread
+ *   stopped answering …` when a worker is lost during a product.
  * @example
  * ```ts
  * import { initWasm, matmul, ones, useKernels } from '@gd/tensor'
@@ -163,8 +166,8 @@ function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset:
  * await terminateThreads()
  * ```
  */
-export async function threadedGemm(options: ThreadOptions = {}): Promise<ThreadedGemm> {
-  const { threads, min } = validate(options)
+export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGemm> {
+  const { threads, minMultiplyAdds: min } = readOptions('threadedGemm', options, SPEC)
   const one = await loadWasmGemm()
   const single: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
     if (one !== null && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && wasmGemmPays(m, n, k)) {
@@ -195,6 +198,11 @@ export async function threadedGemm(options: ThreadOptions = {}): Promise<Threade
     ) {
       return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
     }
+    // a worker seen to exit since the last call: nothing posted yet, so go on with one thread
+    if (workers.some((t) => t.dead)) {
+      drop(workers)
+      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+    }
     const byRows = m >= n
     const extent = byRows ? m : n
     const tile = byRows ? 4 : 8
@@ -215,13 +223,28 @@ export async function threadedGemm(options: ThreadOptions = {}): Promise<Threade
       else local.push(p)
     }
     if (lo < extent) local.push(part(lo, extent))
+    // C's rows (or columns) of the local bands as they were, to put back if a worker is lost
+    const saved = local.map((p) => {
+      const rows: Float32Array[] = []
+      for (let i = 0; i < p.m; i++) rows.push(c.slice(p.c + i * ldc, p.c + i * ldc + p.n))
+      return rows
+    })
     // every band runs on the Wasm kernel, even one too small to pay alone, so that results never
     // depend on how the product was cut
     for (const p of local) wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
-    for (const { thread, p } of posted) {
-      if (settle(thread, block)) unstage(thread, p.m, p.n, c, p.c, ldc)
-      else wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    const states = posted.map(({ thread, p }) => settle(thread, block, (p.m * p.n * k) / SLOWEST_RATE))
+    if (states.includes('lost')) {
+      local.forEach((p, j) => saved[j]!.forEach((row, i) => c.set(row, p.c + i * ldc)))
+      drop(workers)
+      throw new Error(
+        'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not ' +
+          'made and C is unchanged; this kernel runs on one thread from now on',
+      )
     }
+    posted.forEach(({ thread, p }, j) => {
+      if (states[j] === 'done') unstage(thread, p.m, p.n, c, p.c, ldc)
+      else wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    })
   }
   return Object.defineProperties(kernel, {
     threads: { get: () => (running.has(workers) ? workers.length + 1 : 1) },
@@ -243,8 +266,5 @@ export async function threadedGemm(options: ThreadOptions = {}): Promise<Threade
  * ```
  */
 export async function terminateThreads(): Promise<void> {
-  for (const workers of running) {
-    running.delete(workers)
-    for (const thread of workers) stopThread(thread)
-  }
+  for (const workers of running) drop(workers)
 }

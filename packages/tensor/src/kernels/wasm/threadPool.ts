@@ -28,7 +28,12 @@ export interface Thread {
   job: number
   /** Ends the worker. */
   terminate(): void
+  /** Set once the worker has exited or failed (seen when the event loop has run since). */
+  dead: boolean
 }
+
+/** Every thread started and not yet stopped (tests reach workers through it to kill them). @internal */
+export const liveThreads = new Set<Thread>()
 
 /**
  * A growable SharedArrayBuffer (ES2024), declared here because the package compiles against ES2022.
@@ -48,12 +53,14 @@ export interface GrowableShared extends SharedArrayBuffer {
 interface NodeWorker {
   unref(): void
   once(event: 'message' | 'error' | 'exit', listener: () => void): void
+  on(event: 'error' | 'exit', listener: () => void): void
   postMessage(message: unknown): void
   terminate(): unknown
 }
 interface BrowserWorker {
   onmessage: (() => void) | null
   onerror: (() => void) | null
+  addEventListener(type: 'error', listener: () => void): void
   postMessage(message: unknown): void
   terminate(): void
 }
@@ -105,7 +112,9 @@ async function nodeWorkerThreads(): Promise<NodeWorkerThreads | null> {
 }
 
 /** Starts one worker; resolves to its terminate function once it is ready, or null if it could not start. */
-async function startWorker(module: object, control: SharedArrayBuffer, data: GrowableShared): Promise<(() => void) | null> {
+async function startWorker(
+  module: object, control: SharedArrayBuffer, data: GrowableShared, died: () => void,
+): Promise<(() => void) | null> {
   const init = { module, control, data }
   const threads = await nodeWorkerThreads()
   if (threads !== null) {
@@ -119,6 +128,8 @@ async function startWorker(module: object, control: SharedArrayBuffer, data: Gro
       worker.postMessage(init)
     })
     if (!ok) void worker.terminate()
+    worker.on('exit', died)
+    worker.on('error', died)
     return ok ? () => void worker.terminate() : null
   }
   const web = globalThis as unknown as BrowserGlobals
@@ -132,6 +143,7 @@ async function startWorker(module: object, control: SharedArrayBuffer, data: Gro
       worker.postMessage(init)
     })
     worker.onmessage = worker.onerror = null
+    worker.addEventListener('error', died)
     if (!ok) worker.terminate()
     return ok ? () => worker.terminate() : null
   } finally {
@@ -158,8 +170,14 @@ export async function spawnThreads(count: number, module: object): Promise<Threa
         const data = new (SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableShared)(
           0, { maxByteLength: MAX_DATA_BYTES },
         )
-        const terminate = await startWorker(module, control, data)
-        return terminate && { control: new Int32Array(control), data, job: 0, terminate }
+        const box: { thread?: Thread } = {}
+        const terminate = await startWorker(module, control, data, () => {
+          if (box.thread) box.thread.dead = true
+        })
+        if (terminate === null) return null
+        box.thread = { control: new Int32Array(control), data, job: 0, terminate, dead: false }
+        liveThreads.add(box.thread)
+        return box.thread
       } catch {
         return null
       }
@@ -211,23 +229,36 @@ export function post(thread: Thread, floats: number, args: readonly number[]): v
 }
 
 /**
- * Waits until a thread has finished its last job; true if it succeeded (false: the worker could
- * not run it, e.g. its memory could not grow, and the caller should do that part itself).
- * Sleeps in `Atomics.wait` where the thread may block, else spins.
+ * How long a worker may take to take up a posted job before it counts as lost (dead, terminated or
+ * hung): 1 s. Once it has taken the job, it also gets {@link settle}'s `workMs`.
+ */
+export const ANSWER_MS = 1000
+
+/**
+ * Waits until a thread has finished its last job: `'done'`; `'failed'` when the worker could not run
+ * it (e.g. its memory could not grow: the caller should do that part itself); `'lost'` when the
+ * worker did not take the job up within {@link ANSWER_MS}, or did not finish it within `ANSWER_MS +
+ * workMs` (it died, was terminated or hangs: it will never answer). Sleeps in `Atomics.wait` in
+ * slices of 50 ms where the thread may block, else spins.
  *
  * @example
  * ```ts
- * if (!settle(thread, canBlock())) runOnThisThread()
+ * const state = settle(thread, canBlock(), 200)
+ * if (state === 'failed') runOnThisThread()
  * ```
  */
-export function settle(thread: Thread, block: boolean): boolean {
+export function settle(thread: Thread, block: boolean, workMs: number): 'done' | 'failed' | 'lost' {
   const I = thread.control
+  const start = Date.now()
   for (;;) {
     const done = Atomics.load(I, CONTROL.done)
     if (done === thread.job) break
-    if (block) Atomics.wait(I, CONTROL.done, done)
+    const waited = Date.now() - start
+    const taken = Atomics.load(I, CONTROL.taken) === thread.job
+    if (thread.dead || waited > (taken ? ANSWER_MS + workMs : ANSWER_MS)) return 'lost'
+    if (block) Atomics.wait(I, CONTROL.done, done, 50)
   }
-  return I[CONTROL.failed] === 0
+  return I[CONTROL.failed] === 0 ? 'done' : 'failed'
 }
 
 /**
@@ -239,6 +270,8 @@ export function settle(thread: Thread, block: boolean): boolean {
  * ```
  */
 export function stopThread(thread: Thread): void {
+  liveThreads.delete(thread)
+  thread.dead = true
   Atomics.store(thread.control, CONTROL.job, -1)
   Atomics.notify(thread.control, CONTROL.job)
   thread.terminate()

@@ -14,14 +14,15 @@
  */
 
 /**
- * Control slots: job number, done number, floats to copy in, failure flag, then the gemm's arguments.
+ * Control slots: job number, done number, floats to copy in, failure flag, the gemm's arguments, and
+ * the number of the job the worker has taken up (so the caller can tell a busy worker from a dead one).
  *
  * @example
  * ```ts
  * Atomics.load(control, CONTROL.done) // the number of the last job the worker finished
  * ```
  */
-export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4 } as const
+export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4, taken: 15 } as const
 
 /**
  * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args).
@@ -56,6 +57,7 @@ function start({ module, control, data }) {
     Atomics.wait(I, 0, job)
     job = Atomics.load(I, 0)
     if (job < 0) return
+    Atomics.store(I, 15, job)
     let failed = 0
     try {
       const floats = I[2]
