@@ -66,42 +66,45 @@ export function slots(): usize {
 }
 
 /**
- * eˣ for one float32 x in [−104, −87.3365), where the result is a float32 subnormal (or 0 below
- * −103.97): computed in float64 (Cody–Waite reduction with fdlibm's ln 2 split, Taylor polynomial
- * to r¹³, truncation below 5e-18 relative), scaled by 2ⁿ exactly (still a normal float64) and
- * rounded once to float32. So it equals `Math.fround(Math.exp(x))` bit for bit, barring a float64
- * result within 1e-16 relative of a rounding midpoint of the subnormal float32 grid (none among the
- * 2.2 M float32 inputs of this range).
+ * eˣ for two float64 lanes x (float32 values in [−104, −87.3365), where the result is a float32
+ * subnormal or 0 below −103.97), as float64: Cody–Waite reduction with fdlibm's ln 2 split, Taylor
+ * polynomial to r¹³ (truncation below 5e-18 relative), scaled by 2ⁿ exactly (a normal float64).
+ * Rounded once to float32 it equals `Math.fround(Math.exp(x))` bit for bit, barring a float64 result
+ * within 1e-16 relative of a rounding midpoint of the subnormal grid (none among the 2.2 M float32
+ * inputs of this range: the test checks them all).
  */
-function expSubnormal(x: f32): f32 {
-  const xd = <f64>x
-  const n = nearest(xd * 1.4426950408889634)
-  const r = xd - n * 6.93147180369123816490e-01 - n * 1.90821492927058770002e-10
-  let p: f64 = 1.0 / 6227020800.0
-  p = p * r + 1.0 / 479001600.0
-  p = p * r + 1.0 / 39916800.0
-  p = p * r + 1.0 / 3628800.0
-  p = p * r + 1.0 / 362880.0
-  p = p * r + 1.0 / 40320.0
-  p = p * r + 1.0 / 5040.0
-  p = p * r + 1.0 / 720.0
-  p = p * r + 1.0 / 120.0
-  p = p * r + 1.0 / 24.0
-  p = p * r + 1.0 / 6.0
-  p = p * r + 0.5
-  p = p * r + 1.0
-  p = p * r + 1.0
-  return <f32>(p * reinterpret<f64>(<i64>(<i32>n + 1023) << 52))
+function expSubnormal2(x: v128): v128 {
+  const n = f64x2.nearest(f64x2.mul(x, f64x2.splat(1.4426950408889634)))
+  let r = f64x2.sub(x, f64x2.mul(n, f64x2.splat(6.93147180369123816490e-01)))
+  r = f64x2.sub(r, f64x2.mul(n, f64x2.splat(1.90821492927058770002e-10)))
+  let p = f64x2.splat(1.0 / 6227020800.0)
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 479001600.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0))
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0))
+  // 2ⁿ: n + 1023 in the exponent field (n ≥ −151 here, so the field stays positive)
+  const k = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(n))
+  const scale = i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52)
+  return f64x2.mul(p, scale)
 }
 
-/** y with the lanes flagged in `tail` recomputed by {@link expSubnormal} (out of line: rarely run). */
+/** y with the lanes flagged in `tail` recomputed, two at a time in float64, by {@link expSubnormal2} (out of line: rarely run). */
 function expTail(x: v128, y: v128, tail: v128): v128 {
-  // lane numbers must be constants: one line per lane
-  if (i32x4.extract_lane(tail, 0)) y = f32x4.replace_lane(y, 0, expSubnormal(f32x4.extract_lane(x, 0)))
-  if (i32x4.extract_lane(tail, 1)) y = f32x4.replace_lane(y, 1, expSubnormal(f32x4.extract_lane(x, 1)))
-  if (i32x4.extract_lane(tail, 2)) y = f32x4.replace_lane(y, 2, expSubnormal(f32x4.extract_lane(x, 2)))
-  if (i32x4.extract_lane(tail, 3)) y = f32x4.replace_lane(y, 3, expSubnormal(f32x4.extract_lane(x, 3)))
-  return y
+  // lanes outside the tail are clamped into it so that the scale stays a normal float64; their results are dropped
+  const xc = f32x4.max(x, splat(-104))
+  const lo = f32x4.demote_f64x2_zero(expSubnormal2(f64x2.promote_low_f32x4(xc)))
+  const hi = f32x4.demote_f64x2_zero(expSubnormal2(f64x2.promote_low_f32x4(i8x16.shuffle(xc, xc, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))))
+  const both = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+  return v128.bitselect(both, y, tail)
 }
 
 /**
@@ -110,7 +113,11 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
  * float64. Vectors without such a lane pay two compares and a test.
  */
 @inline function vexpTail(x: v128): v128 {
-  const y = vexp(x)
+  return withTail(x, vexp(x))
+}
+
+/** y with its lanes where x is in [−104, −87.3365) replaced by eˣ from {@link expTail}. */
+@inline function withTail(x: v128, y: v128): v128 {
   const tail = v128.and(f32x4.lt(x, splat(-87.33654)), f32x4.ge(x, splat(-104)))
   return v128.any_true(tail) ? expTail(x, y, tail) : y
 }
@@ -169,12 +176,14 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
 
 /**
  * σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) below, from one e^{−|x|}: no overflow. Below
- * −87.3 that is eˣ · 1 exactly, a subnormal as in the JavaScript loop.
+ * −87.3 that is eˣ, a subnormal as in the JavaScript loop.
  */
 @inline function vsigmoid(x: v128): v128 {
-  const e = vexpTail(f32x4.neg(f32x4.abs(x)))
+  const e = vexp(f32x4.neg(f32x4.abs(x)))
   const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
+  // below −87.3 σ(x) is eˣ (1 + eˣ is 1): those lanes take eˣ as exp does, with no arithmetic on
+  // subnormals (slow on x86)
+  return withTail(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
 }
 
 /** y = op(x) over n elements (rounded up to whole vectors). */
