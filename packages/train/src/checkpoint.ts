@@ -1,3 +1,5 @@
+import { fail, isPlainObject, mustBe, show } from '@gd/check'
+import { fnv1a, structureDifferences, treeStructure, type LeafInfo } from './internal/structure.js'
 import { deserializeState, serializeState } from '@gd/optimizers'
 import type { PRNGKey, Tree } from '@gd/tensor'
 import type { EpochLogs } from './epochLogs.js'
@@ -33,23 +35,45 @@ export interface TrainState {
   callbacks: Record<string, unknown>
 }
 
+/** The checkpoint format version this release writes and reads. */
+const CHECKPOINT_VERSION = 2
+
 /**
  * A snapshot of a run as plain data: `JSON.parse(JSON.stringify(c))` gives it back unchanged, and
  * tensors and typed arrays are stored as base64 of their bytes, so every bit (NaN, −0 included)
  * survives and a resumed run continues exactly as the uninterrupted one.
+ *
+ * Integrity: it carries its format `version`, the `structure` of its parameter and model-state trees
+ * (path, shape and dtype of every tensor) and a `checksum`, the 32-bit FNV-1a hash (8 hex digits)
+ * of the JSON text of `{ step, structure, state }`, so one changed byte or base64 character is found.
+ *
+ * @example
+ * ```ts
+ * import type { Checkpoint } from '@gd/train'
+ * // const c: Checkpoint = fit({ ... }).checkpoint()
+ * // c.structure // [{ path: 'params.w', shape: [1, 1], dtype: 'float32' }, ...]
+ * ```
  */
 export interface Checkpoint {
   readonly format: 'gd-checkpoint'
-  readonly version: 1
+  readonly version: 2
   /** Steps taken when it was made (also inside `state`; here for a quick look). */
   readonly step: number
+  /** Every tensor of the parameters and the model state: path (`params[0].w`), shape, dtype. */
+  readonly structure: readonly { readonly path: string; readonly shape: readonly number[]; readonly dtype: string }[]
+  /** FNV-1a (32 bits, hex) of `JSON.stringify({ step, structure, state })`. */
+  readonly checksum: string
   /** The encoded {@link TrainState}. */
   readonly state: unknown
 }
 
+function structureOf(state: TrainState): LeafInfo[] {
+  return [...treeStructure(state.params, 'params'), ...treeStructure(state.modelState, 'modelState')]
+}
+
 /**
- * Encodes a training state as a {@link Checkpoint}. The state is copied: later updates to the
- * optimizer's buffers do not reach the checkpoint.
+ * Encodes a training state as a {@link Checkpoint} with its version, structure and checksum. The
+ * state is copied: later updates to the optimizer's buffers do not reach the checkpoint.
  *
  * @example
  * ```ts
@@ -58,14 +82,24 @@ export interface Checkpoint {
  * ```
  */
 export function toCheckpoint(state: TrainState): Checkpoint {
+  if (!isPlainObject(state) || !Number.isSafeInteger(state.step)) fail('toCheckpoint', 'state', 'a training state', state)
   const encoded = JSON.parse(serializeState(state as unknown)) as unknown
-  return { format: 'gd-checkpoint', version: 1, step: state.step, state: encoded }
+  const structure = structureOf(state)
+  const checksum = fnv1a(JSON.stringify({ step: state.step, structure, state: encoded }))
+  return { format: 'gd-checkpoint', version: CHECKPOINT_VERSION, step: state.step, structure, checksum, state: encoded }
 }
 
+const isLeafInfo = (l: unknown): boolean =>
+  isPlainObject(l) && typeof l.path === 'string' && typeof l.dtype === 'string' && Array.isArray(l.shape)
+
 /**
- * Decodes a {@link Checkpoint} (or its JSON text) back to a training state with fresh buffers.
+ * Decodes a {@link Checkpoint} (or its JSON text) back to a training state with fresh buffers, after
+ * checking, in this order, that it is a @gd checkpoint, of version 2, with
+ * every field present, that its checksum matches (a changed byte or base64 character), and that the
+ * decoded trees have the recorded structure.
  *
- * @throws Error for anything that is not a version-1 @gd checkpoint.
+ * @throws Error naming what is wrong: `fromCheckpoint: checkpoint version 1 is not supported, expected version 2`,
+ * `fromCheckpoint: checksum mismatch: ...`, a missing field, text that is not JSON.
  * @example
  * ```ts
  * import { fromCheckpoint } from '@gd/train'
@@ -73,11 +107,36 @@ export function toCheckpoint(state: TrainState): Checkpoint {
  * ```
  */
 export function fromCheckpoint(checkpoint: Checkpoint | string): TrainState {
-  const c = (typeof checkpoint === 'string' ? JSON.parse(checkpoint) : checkpoint) as Partial<Checkpoint> | null
-  if (c === null || typeof c !== 'object' || c.format !== 'gd-checkpoint') {
-    throw new Error(`fromCheckpoint: not a @gd checkpoint, got format ${JSON.stringify(c?.format)}`)
+  const fn = 'fromCheckpoint'
+  let c: unknown = checkpoint
+  if (typeof checkpoint === 'string') {
+    try {
+      c = JSON.parse(checkpoint)
+    } catch {
+      fail(fn, 'text', 'the JSON of a checkpoint', checkpoint)
+    }
   }
-  if (c.version !== 1) throw new Error(`fromCheckpoint: unsupported checkpoint version, got ${JSON.stringify(c.version)}`)
-  const state = deserializeState<TrainState>(JSON.stringify(c.state))
+  if (!isPlainObject(c) || c.format !== 'gd-checkpoint') {
+    throw mustBe(fn, 'checkpoint', 'a @gd checkpoint (format "gd-checkpoint")', isPlainObject(c) ? c.format : c, '')
+  }
+  if (c.version !== CHECKPOINT_VERSION) {
+    throw new Error(`${fn}: checkpoint version ${show(c.version)} is not supported, expected version ${CHECKPOINT_VERSION}`)
+  }
+  if (!Number.isSafeInteger(c.step)) fail(fn, 'checkpoint.step', 'an integer', c.step)
+  if (!Array.isArray(c.structure) || !c.structure.every(isLeafInfo)) fail(fn, 'checkpoint.structure', 'a list of { path, shape, dtype }', c.structure)
+  if (typeof c.checksum !== 'string') fail(fn, 'checkpoint.checksum', 'a string', c.checksum)
+  if (c.state === undefined) fail(fn, 'checkpoint.state', 'the encoded state', c.state)
+  const computed = fnv1a(JSON.stringify({ step: c.step, structure: c.structure, state: c.state }))
+  if (computed !== c.checksum) {
+    throw new Error(`${fn}: checksum mismatch: the checkpoint says ${c.checksum}, its content hashes to ${computed} (damaged or edited)`)
+  }
+  let state: TrainState
+  try {
+    state = deserializeState<TrainState>(JSON.stringify(c.state))
+  } catch (e) {
+    throw new Error(`${fn}: the state inside does not decode: ${(e as Error).message}`)
+  }
+  const differs = structureDifferences(c.structure as LeafInfo[], structureOf(state))
+  if (differs.length > 0) throw new Error(`${fn}: the state inside differs from the recorded structure: ${differs.join('; ')}`)
   return { ...state, key: Object.freeze([...state.key]) as unknown as PRNGKey }
 }

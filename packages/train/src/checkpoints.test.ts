@@ -1,6 +1,8 @@
 import { adam, injectHyperparams, serializeState } from '@gd/optimizers'
 import { describe, expect, it } from 'vitest'
-import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
+import { linear, relu, sequential } from '@gd/nn'
+import { tensor } from '@gd/tensor'
+import { logisticData, logisticLoss, logisticModel, mseLoss } from '../test/problems.js'
 import type { Checkpoint } from './checkpoint.js'
 import { checkpoints } from './checkpoints.js'
 import { earlyStopping } from './earlyStopping.js'
@@ -43,6 +45,23 @@ describe('checkpoints', () => {
       expect(resumed.history).toEqual(whole.history)
       expect(resumed.stopReason).toBe(whole.stopReason)
     }
+  })
+
+  it('refuses to resume a 1-8-1 MLP checkpoint into a 1-4-1 model, naming every difference', () => {
+    const mlp = (hidden: number) => sequential(linear(1, hidden), relu(), linear(hidden, 1))
+    const xy = { x: tensor([[0], [1], [2], [3]]), y: tensor([[1], [3], [5], [7]]) }
+    const base = { loss: mseLoss, data: xy, optimizer: adam({ learningRate: 0.1 }), batchSize: 2 }
+    const big = mlp(8)
+    const saved = fit({ ...base, model: big, params: big.init(0) }).checkpoint()
+    const small = mlp(4)
+    const params = small.init(0)
+    expect(() => fit({ ...base, model: small, params, resume: saved })).toThrow(
+      'fit: the checkpoint does not fit the model: params[0].b: shape [8] in the checkpoint, [4] in the model; ' +
+        'params[0].w: shape [1,8] in the checkpoint, [1,4] in the model; params[2].w: shape [8,1] in the checkpoint, [4,1] in the model',
+    )
+    expect((params[0] as { w: { shape: number[] } }).w.shape).toEqual([1, 4])
+    const again = fit({ ...base, model: big, params: big.init(0), resume: JSON.parse(JSON.stringify(saved)), epochs: 2 })
+    expect(again.step).toBe(4)
   })
 
   it('rejects bad periods', () => {

@@ -4,6 +4,7 @@ import { checkKey, foldIn, prngKey, splitKey, type PRNGKey, type Tensor, type Tr
 import type { Callback, StepAction, TrainContext } from './callback.js'
 import type { EpochLogs } from './epochLogs.js'
 import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from './checkpoint.js'
+import { structureDifferences, treeStructure } from './internal/structure.js'
 import { datasetSize, takeRows, type Dataset } from './dataset.js'
 import { epochBatches, resolveBatchSize, stepsPerEpoch, type BatchSize } from './epochBatches.js'
 import { evaluate, type Loss, type Model } from './evaluate.js'
@@ -79,7 +80,9 @@ export interface FitResult<P, S = unknown> {
  * current state; the state is in checkpoints and in the result.
  *
  * @throws Error for bad options, with the option and value named, or a resume whose batching
- * differs from the checkpoint's.
+ * differs from the checkpoint's, or whose parameter (or model-state) tree differs from `params` in
+ * paths, shapes or dtypes (every difference is listed:
+ * `params[0].w: shape [1,8] in the checkpoint, [1,4] in the model`).
  * @example
  * ```ts
  * import { mean, square, sub } from '@gd/autograd'
@@ -124,6 +127,12 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
       if (saved !== v) throw new Error(`fit: resume needs the checkpoint's ${k} ${String(saved)}, got ${v}`)
     }
     if (stateful && s.modelState === undefined) throw new Error('fit: resume needs the model state, but the checkpoint has none')
+    const modelState = stateful ? (options.state ?? model.initState?.()) : undefined
+    const differs = structureDifferences(
+      [...treeStructure(s.params, 'params'), ...treeStructure(s.modelState, 'modelState')],
+      [...treeStructure(options.params, 'params'), ...treeStructure(modelState, 'modelState')],
+    )
+    if (differs.length > 0) throw new Error(`fit: the checkpoint does not fit the model: ${differs.join('; ')}`)
     for (const c of callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
   } else {
     const key = options.key === undefined ? prngKey(options.seed ?? 0) : checkKey('fit', options.key)
