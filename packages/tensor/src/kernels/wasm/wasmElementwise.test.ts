@@ -202,6 +202,21 @@ describe('wasm elementwise kernels', () => {
     )
   })
 
+  it('max and min of zeros keep the first zero of the row, +0 or -0, as the JavaScript loop does', () => {
+    const x = new Float32Array(3 * 1024).fill(-1)
+    x[3] = -0 // row 0: -0 first, then +0
+    x[9] = 0
+    x[1024 + 2] = 0 // row 1: +0 first, then -0
+    x[1024 + 700] = -0
+    x.fill(0, 2048) // row 2: all +0
+    const out = new Float32Array(3)
+    expect(wasm.reduceRows(REDUCE.max, x, 0, 3, 1024, out, 1)).toBe(true)
+    expect([Object.is(out[0], -0), Object.is(out[1], 0), Object.is(out[2], 0)]).toEqual([true, true, true])
+    const y = x.map((v) => -v) // the same with signs flipped, for min
+    expect(wasm.reduceRows(REDUCE.min, y, 0, 3, 1024, out, 1)).toBe(true)
+    expect([Object.is(out[0], 0), Object.is(out[1], -0), Object.is(out[2], -0)]).toEqual([true, true, true])
+  })
+
   it('sums columns exactly as a float64 loop over the rows does, also past a block of CHUNK columns', () => {
     fc.assert(
       fc.property(

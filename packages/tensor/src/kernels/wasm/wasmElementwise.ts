@@ -118,6 +118,9 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
           const part = exports.reduce(op, n, ptr[0]!)
           total = i === 0 ? part : op === REDUCE.sum ? total + part : op === REDUCE.max ? Math.max(total, part) : Math.min(total, part)
         }
+        // a max or min of 0: the JavaScript loop keeps the first zero of the row, +0 or −0, where
+        // SIMD max gives +0 and min −0; take that first zero's sign (a scan only when the result is 0)
+        if (op !== REDUCE.sum && total === 0) total = x[x.subarray(from - length, from).indexOf(0) + from - length]!
         out[r] = total / divisor
       }
       return true
