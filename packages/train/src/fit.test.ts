@@ -162,10 +162,35 @@ describe('fit', () => {
     expect(r.stopReason).toBe('enough')
   })
 
+  it('fails clearly on a non-finite scheduled learning rate, with the step before it intact', () => {
+    const params = logisticModel.init(0)
+    const before = serializeState(params)
+    let last: string | undefined
+    const watch = { name: 'watch', onGradients: (ctx: { params: unknown }) => void (last = serializeState(ctx.params)) }
+    expect(() =>
+      fit({
+        model: logisticModel, params, loss: logisticLoss, data, epochs: 3, batchSize: 'full',
+        optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), { learningRate: (step: number) => (step < 2 ? 0.5 : NaN) }),
+        callbacks: [watch],
+      }),
+    ).toThrow(/learning ?rate.*NaN/i)
+    expect(serializeState(params)).toBe(before) // the caller's parameters are never written
+    expect(last).not.toBe(before) // two steps were taken before the failing one
+  })
+
   it('rejects bad options with a message', () => {
     const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, optimizer: sgd() }
-    expect(() => fit({ ...base, epochs: -1 })).toThrow('fit: epochs must be an integer ≥ 0, got -1')
-    expect(() => fit({ ...base, maxSteps: 1.5 })).toThrow('fit: maxSteps must be an integer ≥ 0, got 1.5')
+    expect(() => fit({ ...base, epochs: -1 })).toThrow('fit: epochs must be a non-negative integer, got -1')
+    expect(() => fit({ ...base, maxSteps: 1.5 })).toThrow('fit: maxSteps must be a non-negative integer, got 1.5')
+    expect(() => fit({ ...base, epoch: 50 } as never)).toThrow(
+      'fit: unknown option epoch, expected one of model, params, state, loss, optimizer, data, validation, epochs, batchSize, shuffle, dropLast, seed, key, metrics, callbacks, maxSteps, resume; did you mean epochs?',
+    )
+    expect(() => fit(null as never)).toThrow('fit: model must be a model (an object with an apply function), got undefined')
+    expect(() => fit({ ...base, batchSize: 0 })).toThrow('fit: batchSize must be "full" or a positive integer, got 0')
+    expect(() => fit({ ...base, loss: 'mse' as never })).toThrow('fit: loss must be a function, got "mse"')
+    expect(() => fit({ ...base, optimizer: {} as never })).toThrow('fit: optimizer must be an optimizer (an object with init and update functions), got {}')
+    expect(() => fit({ ...base, callbacks: [null as never] })).toThrow('fit: callbacks[0] must be a callback (an object with a string name), got null')
+    expect(() => fit({ ...base, metrics: { acc: 1 } as never })).toThrow('fit: metrics must be an object of metric functions, got {"acc":1}')
     expect(() => fit({ ...base, data: { x: data.x, y: validation.y } })).toThrow('fit: x and y row counts differ, got 200 and 100')
     const lr: Callback = { name: 'lr', onTrainBegin: (ctx) => ctx.setLearningRate(1) }
     expect(() => fit({ ...base, callbacks: [lr] })).toThrow(

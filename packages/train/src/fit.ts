@@ -1,6 +1,7 @@
+import { arrayOf, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import { valueAndGrad } from '@gd/autograd'
 import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
-import { checkKey, foldIn, prngKey, splitKey, type PRNGKey, type Tensor, type Tree } from '@gd/tensor'
+import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
 import type { Callback, StepAction, TrainContext } from './callback.js'
 import type { EpochLogs } from './epochLogs.js'
 import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from './checkpoint.js'
@@ -79,7 +80,14 @@ export interface FitResult<P, S = unknown> {
  * (a step a callback skips keeps the old state too); validation runs in inference mode with the
  * current state; the state is in checkpoints and in the result.
  *
- * @throws Error for bad options, with the option and value named, or a resume whose batching
+ * Transactional: every option, the data and a resumed checkpoint are checked before the first write,
+ * and each step computes the new parameters and optimizer state before replacing the old ones, so a
+ * step that throws (a non-finite learning rate from a schedule, an optimizer error) leaves the
+ * run's parameters and optimizer state as they were before that step, and the caller's `params` are
+ * never written.
+ *
+ * @throws Error for bad options, with the option and value named (an unknown option with a
+ * "did you mean": `fit: unknown option epoch, expected one of …; did you mean epochs?`), or a resume whose batching
  * differs from the checkpoint's, or whose parameter (or model-state) tree differs from `params` in
  * paths, shapes or dtypes (every difference is listed:
  * `params[0].w: shape [1,8] in the checkpoint, [1,4] in the model`).
@@ -101,16 +109,14 @@ export interface FitResult<P, S = unknown> {
  * ```
  */
 export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
-  const { model, loss, optimizer, data } = options
+  const o = readOptions('fit', options, fitSpec)
+  const { model, loss, optimizer, data, metrics, callbacks, epochs } = o as unknown as Required<FitOptions<P, S>>
   const n = datasetSize(data, 'fit')
-  if (options.validation !== undefined) datasetSize(options.validation, 'fit')
-  const epochs = count('epochs', options.epochs ?? 1, 0)
-  const maxSteps = options.maxSteps === undefined ? Infinity : count('maxSteps', options.maxSteps, 0)
-  const batchSize = resolveBatchSize(options.batchSize ?? 32, n)
-  const dropLast = options.dropLast ?? false
+  if (o.validation !== undefined) datasetSize(o.validation, 'fit')
+  const maxSteps = o.maxSteps ?? Infinity
+  const batchSize = resolveBatchSize(o.batchSize, n)
+  const dropLast = o.dropLast
   const perEpoch = stepsPerEpoch(n, batchSize, { dropLast })
-  const metrics = options.metrics ?? {}
-  const callbacks = options.callbacks ?? []
   checkNames(callbacks)
 
   const stateful = model.applyWithState !== undefined
@@ -118,7 +124,7 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
   if (stateful && model.initState === undefined && options.state === undefined) {
     throw new Error('fit: the model has applyWithState but no initState: pass its starting state as options.state')
   }
-  const setup = { examples: n, batchSize, dropLast, shuffle: options.shuffle ?? true }
+  const setup = { examples: n, batchSize, dropLast, shuffle: o.shuffle }
   let s: TrainState
   if (options.resume !== undefined) {
     s = fromCheckpoint(options.resume)
@@ -135,7 +141,7 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
     if (differs.length > 0) throw new Error(`fit: the checkpoint does not fit the model: ${differs.join('; ')}`)
     for (const c of callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
   } else {
-    const key = options.key === undefined ? prngKey(options.seed ?? 0) : checkKey('fit', options.key)
+    const key = o.key === undefined ? prngKey(o.seed) : checkKey('fit', o.key as PRNGKey)
     s = {
       params: options.params as Tree,
       optimizerState: optimizer.init(options.params as Tree),
@@ -209,9 +215,16 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
         if (action !== undefined) break
       }
       if (action === undefined) {
+        // Everything is computed before anything is written, so a step that throws (an optimizer
+        // error, a non-finite learning rate from a schedule) leaves params and state as they were.
         const r = optimizer.update(grads, s.optimizerState, s.params, { value })
+        const lr = (r.state as Partial<InjectState> | null)?.hyperparams?.learningRate
+        if (typeof lr === 'number' && !Number.isFinite(lr)) {
+          throw new Error(`fit: the learning rate at step ${s.step} must be a finite number, got ${lr} (check the schedule)`)
+        }
+        const nextParams = applyUpdates(s.params, r.updates)
         s.optimizerState = r.state
-        s.params = applyUpdates(s.params, r.updates)
+        s.params = nextParams
         if (nextState !== undefined) s.modelState = nextState
         s.running.lossSum += value * rows.length
         s.running.count += rows.length
@@ -268,9 +281,32 @@ function fresh(metrics: Readonly<Record<string, Metric>>): TrainState['running']
   return { lossSum: 0, count: 0, metricSums, skipped: 0 }
 }
 
-function count(what: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new Error(`fit: ${what} must be an integer ≥ ${min}, got ${value}`)
-  return value
+/** Anything but undefined (a value checked where it is used, e.g. params against the model). */
+const given = rule<unknown>('given', (v) => v !== undefined)
+const hasFunctions = (...names: string[]) => (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && names.every((k) => typeof (v as Record<string, unknown>)[k] === 'function')
+const dataset = rule<Dataset>('{ x: Tensor, y: Tensor }', (v) => isPlainObject(v) && v.x instanceof Tensor && v.y instanceof Tensor)
+const callback = rule<Callback>('a callback (an object with a string name)', (v) => typeof v === 'object' && v !== null && typeof (v as Callback).name === 'string')
+
+/** The checks of {@link FitOptions}, in the order they run. */
+const fitSpec = {
+  model: rule<Model<unknown>>('a model (an object with an apply function)', hasFunctions('apply')),
+  params: given,
+  state: optional(given),
+  loss: func,
+  optimizer: rule<GradientTransformation<any>>('an optimizer (an object with init and update functions)', hasFunctions('init', 'update')),
+  data: dataset,
+  validation: optional(dataset),
+  epochs: withDefault(nonNegativeInteger, 1),
+  batchSize: withDefault(either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer'), 32 as BatchSize),
+  shuffle: withDefault(boolean, true),
+  dropLast: withDefault(boolean, false),
+  seed: withDefault(integer, 0),
+  key: optional(given),
+  metrics: withDefault(rule<Readonly<Record<string, Metric>>>('an object of metric functions', (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function')), {}),
+  callbacks: withDefault(arrayOf(callback), [] as Callback[]),
+  maxSteps: optional(nonNegativeInteger),
+  resume: optional(given),
 }
 
 function checkNames(callbacks: readonly Callback[]): void {
