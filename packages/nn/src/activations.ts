@@ -1,4 +1,5 @@
 import * as AG from '@gd/autograd'
+import { finite, integer } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
 
 type NoParams = Layer<Record<string, never>>
@@ -47,7 +48,7 @@ export const tanh = (): NoParams => stateless('tanh', (x) => AG.tanh(x))
  * leakyRelu(0.1).apply({}, tensor([-1])).toArray() // [-0.1]
  * ```
  */
-export const leakyRelu = (slope = 0.01): NoParams => stateless(`leakyRelu(${slope})`, (x) => AG.leakyRelu(x, slope))
+export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope', slope), stateless(`leakyRelu(${slope})`, (x) => AG.leakyRelu(x, slope)))
 
 /**
  * ELU layer.
@@ -58,7 +59,7 @@ export const leakyRelu = (slope = 0.01): NoParams => stateless(`leakyRelu(${slop
  * elu().apply({}, tensor([1])).toArray() // [1]
  * ```
  */
-export const elu = (alpha = 1): NoParams => stateless(`elu(${alpha})`, (x) => AG.elu(x, alpha))
+export const elu = (alpha = 1): NoParams => (finite('elu', 'alpha', alpha), stateless(`elu(${alpha})`, (x) => AG.elu(x, alpha)))
 
 /**
  * GELU layer (tanh form).
@@ -92,7 +93,7 @@ export const softplus = (): NoParams => stateless('softplus', (x) => AG.softplus
  * softmax().apply({}, tensor([0, 0])).toArray() // [0.5, 0.5]
  * ```
  */
-export const softmax = (axis = -1): NoParams => stateless('softmax', (x) => AG.softmax(x, axis))
+export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis), stateless('softmax', (x) => AG.softmax(x, axis)))
 
 /**
  * Log-softmax layer over `axis` (default last).
@@ -103,4 +104,4 @@ export const softmax = (axis = -1): NoParams => stateless('softmax', (x) => AG.s
  * logSoftmax().apply({}, tensor([0, 0])).toArray() // [-0.693…, -0.693…]
  * ```
  */
-export const logSoftmax = (axis = -1): NoParams => stateless('logSoftmax', (x) => AG.logSoftmax(x, axis))
+export const logSoftmax = (axis = -1): NoParams => (integer('logSoftmax', 'axis', axis), stateless('logSoftmax', (x) => AG.logSoftmax(x, axis)))

@@ -1,5 +1,7 @@
 import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
+import { readApplyOptions } from './internal/applyOptions.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
 
 /**
@@ -96,11 +98,13 @@ export interface BatchNormLayer extends Layer<BatchNormParams, BatchNormState> {
  * bn.applyWithState(bn.init(0), state, x).output.toArray() // inference: (x − 0.2)/√(1.1 + 1e-5)
  * ```
  */
-export function batchNorm(channels: number, options: BatchNormOptions = {}): BatchNormLayer {
-  const { momentum = 0.1, eps = 1e-5, affine = true } = options
-  if (!Number.isInteger(channels) || channels < 1) throw new Error(`batchNorm: channels must be a positive integer, got ${channels}`)
-  if (!(momentum >= 0 && momentum <= 1)) throw new Error(`batchNorm: momentum must be in [0, 1], got ${momentum}`)
-  if (!(eps > 0)) throw new Error(`batchNorm: eps must be positive, got ${eps}`)
+export function batchNorm(channels: number, options?: BatchNormOptions): BatchNormLayer {
+  positiveInteger('batchNorm', 'channels', channels)
+  const { momentum, eps, affine } = readOptions('batchNorm', options, {
+    momentum: withDefault(within({ min: 0, max: 1 }), 0.1),
+    eps: withDefault(positive, 1e-5),
+    affine: withDefault(boolean, true),
+  })
 
   const initial = (): BatchNormState => ({ mean: T.zeros([channels]), variance: T.ones([channels]) })
   /** The per-channel [C] vector shaped to broadcast against x: [1, C] or [1, C, 1, 1]. */
@@ -126,7 +130,7 @@ export function batchNorm(channels: number, options: BatchNormOptions = {}): Bat
   /** γ and β shaped to broadcast, or undefined for a layer without affine parameters. */
   const affineParams = (params: BatchNormParams, rank: number): [Var, Var] | undefined => {
     if (!affine) return undefined
-    if (params.gamma === undefined || params.beta === undefined) {
+    if (typeof params !== 'object' || params === null || params.gamma === undefined || params.beta === undefined) {
       throw new Error('batchNorm: expected parameters { gamma, beta } (the layer is affine), got none')
     }
     return [reshape(params.gamma, perChannel(rank)), reshape(params.beta, perChannel(rank))]
@@ -173,10 +177,11 @@ export function batchNorm(channels: number, options: BatchNormOptions = {}): Bat
     name: `batchNorm(${channels})`,
     init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
     initState: initial,
-    apply: (params, x, applyOptions: ApplyOptions = {}) => run(params, undefined, x, applyOptions.train === true).output,
-    applyWithState: (params, state, x, applyOptions: ApplyOptions = {}) => {
+    apply: (params, x, applyOptions?: ApplyOptions) => run(params, undefined, x, readApplyOptions('batchNorm', applyOptions).train === true).output,
+    applyWithState: (params, state, x, applyOptions?: ApplyOptions) => {
+      const { train } = readApplyOptions('batchNorm', applyOptions)
       checkState(state)
-      return run(params, state, x, applyOptions.train === true)
+      return run(params, state, x, train === true)
     },
   }
 }

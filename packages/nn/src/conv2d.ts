@@ -1,7 +1,12 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from '@gd/tensor'
-import type { Layer } from './layer.js'
+import { boolean, fail, func, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
+import { readApplyOptions } from './internal/applyOptions.js'
+import type { ApplyOptions, Layer } from './layer.js'
+
+/** Passed on as given: the convolution checks it when the layer is applied. */
+const later: Check<unknown> = (_fn, _key, value) => value
 
 /** Options of {@link conv2d}: the convolution's own (stride, padding, dilation, groups) plus initialization. */
 export interface Conv2dLayerOptions extends Conv2dOptions {
@@ -36,17 +41,26 @@ export function conv2d(
   inChannels: number,
   outChannels: number,
   kernelSize: number | readonly [number, number],
-  options: Conv2dLayerOptions = {},
+  options?: Conv2dLayerOptions,
 ): Layer<Conv2dParams> {
-  const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize
-  const groups = options.groups ?? 1
-  for (const [what, n] of [['inChannels', inChannels], ['outChannels', outChannels], ['kernelSize', kh], ['kernelSize', kw], ['groups', groups]] as const) {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`conv2d: ${what} must be a positive integer, got ${n}`)
+  options = readOptions('conv2d', options, {
+    stride: optional(later), padding: optional(later), dilation: optional(later), groups: withDefault(positiveInteger, 1),
+    bias: withDefault(boolean, true), weightInit: optional(func), biasInit: optional(func),
+  }) as Conv2dLayerOptions
+  positiveInteger('conv2d', 'inChannels', inChannels)
+  positiveInteger('conv2d', 'outChannels', outChannels)
+  const pair = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize
+  if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((k) => Number.isSafeInteger(k) && k > 0)) {
+    fail('conv2d', 'kernelSize', 'a positive integer or a pair of them', kernelSize)
   }
+  const [kh, kw] = pair as [number, number]
+  const groups = options.groups as number
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     throw new Error(`conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`)
   }
-  const { bias = true, weightInit, biasInit, ...convOptions } = options
+  const { bias = true, weightInit, biasInit, ...given } = options
+  // only the options given: the convolution's reader treats a key present as undefined as given
+  const convOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
   const shape = [outChannels, inChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((inChannels / groups) * kh * kw)
   const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
@@ -57,7 +71,8 @@ export function conv2d(
       const w = (weightInit ?? fallback)(k1, shape)
       return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
     },
-    apply: (params, x: Input) => {
+    apply: (params, x: Input, applyOptions?: ApplyOptions) => {
+      readApplyOptions('conv2d', applyOptions)
       const y = conv(x, params.w, convOptions)
       return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
     },

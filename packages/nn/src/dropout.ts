@@ -1,5 +1,6 @@
 import { mul, toVar } from '@gd/autograd'
 import { bernoulli } from '@gd/tensor'
+import { within } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
 
 /**
@@ -18,7 +19,7 @@ import { stateless, type Layer } from './layer.js'
  * ```
  */
 export function dropout(rate: number): Layer<Record<string, never>> {
-  if (!(rate >= 0 && rate < 1)) throw new Error(`dropout: rate must be in [0, 1), got ${rate}`)
+  within({ min: 0, max: 1, maxOpen: true })('dropout', 'rate', rate)
   return stateless(`dropout(${rate})`, (x, options) => {
     const v = toVar('dropout', x)
     if (options.train !== true || rate === 0) return v

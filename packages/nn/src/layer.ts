@@ -1,5 +1,7 @@
 import type { Input, Var } from '@gd/autograd'
+import { fail } from '@gd/check'
 import type { PRNGKey } from '@gd/tensor'
+import { readApplyOptions } from './internal/applyOptions.js'
 
 /** What every layer's `apply` is told besides its parameters and input. */
 export interface ApplyOptions {
@@ -103,11 +105,23 @@ export function applyWithState<P, S>(layer: Layer<P, S>, params: P, state: S, x:
   return { output: layer.apply(params, x, options), state }
 }
 
-/** Makes a parameter-free layer from a function of the input. */
+/**
+ * Makes a parameter-free layer from a function of the input; its `apply` reads its options with
+ * the shared options reader (a misspelt `train` is an error).
+ * @example
+ * ```ts
+ * import { stateless } from '@gd/nn'
+ * import { mul } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * stateless('double', (x) => mul(x, 2)).apply({}, tensor([1])).toArray() // [2]
+ * ```
+ */
 export function stateless(name: string, fn: (x: Input, options: ApplyOptions) => Var): Layer<Record<string, never>> {
+  if (typeof name !== 'string') fail('stateless', 'name', 'a string', name)
+  if (typeof fn !== 'function') fail('stateless', 'fn', 'a function', fn)
   return {
     name,
     init: () => ({}),
-    apply: (_params, x, options = {}) => fn(x, options),
+    apply: (_params, x, options) => fn(x, readApplyOptions(name.replace(/\(.*$/, ''), options)),
   }
 }

@@ -3,6 +3,8 @@ import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import * as nn from './index.js'
 
+const ones = T.ones
+
 describe('linear', () => {
   it('computes x·W + b with PyTorch-style default init, deterministic by key', () => {
     const layer = nn.linear(4, 3)
@@ -45,7 +47,7 @@ describe('conv2d, pooling, flatten', () => {
 
   it('rejects bad channel counts', () => {
     expect(() => nn.conv2d(3, 4, 3, { groups: 2 })).toThrow('conv2d: inChannels 3 and outChannels 4 must both be divisible by groups 2')
-    expect(() => nn.conv2d(1, 4, 0)).toThrow('conv2d: kernelSize must be a positive integer, got 0')
+    expect(() => nn.conv2d(1, 4, 0)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got 0')
   })
 })
 
@@ -91,5 +93,33 @@ describe('sequential', () => {
   it('checks its parameter list', () => {
     expect(() => nn.sequential()).toThrow('sequential: expected at least one layer, got none')
     expect(() => nn.sequential(nn.relu()).apply([], T.ones([1]))).toThrow('sequential: expected a list of 1 parameter trees, got 0')
+  })
+})
+
+describe('options are read strictly (issue 17)', () => {
+  it('rejects misspelt names with a "did you mean", at construction and in apply', () => {
+    expect(() => nn.conv2d(1, 2, 3, { strides: 2 } as never)).toThrow(
+      'conv2d: unknown option strides, expected one of stride, padding, dilation, groups, bias, weightInit, biasInit; did you mean stride?',
+    )
+    const drop = nn.dropout(0.5)
+    expect(() => drop.apply({}, ones([4]), { training: true } as never)).toThrow('dropout: unknown option training, expected one of train, key')
+    expect(() => nn.linear(2, 3).apply(nn.linear(2, 3).init(0), ones([1, 2]), { trian: true } as never)).toThrow(
+      'linear: unknown option trian, expected one of train, key; did you mean train?',
+    )
+    expect(() => nn.linear(2, 3, { baias: false } as never)).toThrow('linear: unknown option baias, expected one of bias, weightInit, biasInit; did you mean bias?')
+    expect(() => nn.batchNorm(2, { momentun: 0.1 } as never)).toThrow('batchNorm: unknown option momentun, expected one of momentum, eps, affine; did you mean momentum?')
+    expect(() => nn.maxPool2d({ kernelSize: 2, strides: 2 } as never)).toThrow('maxPool2d: unknown option strides, expected one of kernelSize, stride, padding; did you mean stride?')
+    const mlp = nn.sequential(nn.linear(2, 2), nn.relu())
+    expect(() => mlp.apply(mlp.init(0), ones([1, 2]), { train: 1 } as never)).toThrow('sequential: train must be a boolean, got 1')
+  })
+
+  it('checks arguments before using them', () => {
+    expect(() => nn.conv2d(1, 2, [3] as never)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got [3]')
+    expect(() => nn.conv2d(1, 2, null as never)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got null')
+    expect(() => nn.linear(0, 2)).toThrow('linear: inFeatures must be a positive integer, got 0')
+    expect(() => nn.dropout(1)).toThrow('dropout: rate must be in [0, 1), got 1')
+    expect(() => nn.leakyRelu('a' as never)).toThrow('leakyRelu: slope must be a finite number, got "a"')
+    expect(() => nn.softmax(0.5)).toThrow('softmax: axis must be an integer, got 0.5')
+    expect(() => nn.dropout(0.5).apply({}, ones([4]), { train: true, key: [1] as never })).toThrow(/^dropout: key/)
   })
 })

@@ -1,6 +1,8 @@
 import { add, matmul, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
+import { boolean, func, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { readApplyOptions } from './internal/applyOptions.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
 /** Options of {@link linear}. */
@@ -33,10 +35,10 @@ export interface LinearParams {
  * layer.apply(layer.init(42), zeros([32, 784])).shape // [32, 128]
  * ```
  */
-export function linear(inFeatures: number, outFeatures: number, options: LinearOptions = {}): Layer<LinearParams> {
-  for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-    if (!Number.isInteger(n) || n < 1) throw new Error(`linear: ${what} must be a positive integer, got ${n}`)
-  }
+export function linear(inFeatures: number, outFeatures: number, options?: LinearOptions): Layer<LinearParams> {
+  positiveInteger('linear', 'inFeatures', inFeatures)
+  positiveInteger('linear', 'outFeatures', outFeatures)
+  options = readOptions('linear', options, { bias: withDefault(boolean, true), weightInit: optional(func), biasInit: optional(func) }) as LinearOptions
   const bound = 1 / Math.sqrt(inFeatures)
   const fallback: Initializer = (key, shape) => uniform(key, shape, { low: -bound, high: bound })
   const useBias = options.bias ?? true
@@ -47,7 +49,8 @@ export function linear(inFeatures: number, outFeatures: number, options: LinearO
       const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
       return useBias ? { w, b: (options.biasInit ?? fallback)(kb, [outFeatures]) } : { w }
     },
-    apply: (params, x: Input, _options?: ApplyOptions) => {
+    apply: (params, x: Input, applyOptions?: ApplyOptions) => {
+      readApplyOptions('linear', applyOptions)
       const y = matmul(x, params.w)
       return params.b === undefined ? y : add(y, params.b)
     },

@@ -1,6 +1,11 @@
 import { avgPool2d as avg, flatten as flat, maxPool2d as maxp } from '@gd/autograd'
 import type { Pool2dOptions } from '@gd/tensor'
+import { optional, readOptions, rule, type Check } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
+
+/** Values are checked by the pooling op when the layer is applied; names are checked here. */
+const later: Check<unknown> = (_fn, _key, value) => value
+const poolSpec = { kernelSize: rule<unknown>('given', (v) => v !== undefined), stride: optional(later), padding: optional(later) }
 
 /**
  * Max pooling over NCHW input; no parameters.
@@ -12,6 +17,7 @@ import { stateless, type Layer } from './layer.js'
  * ```
  */
 export function maxPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
+  readOptions('maxPool2d', options, poolSpec)
   return stateless('maxPool2d', (x) => maxp(x, options))
 }
 
@@ -25,6 +31,7 @@ export function maxPool2d(options: Pool2dOptions): Layer<Record<string, never>> 
  * ```
  */
 export function avgPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
+  readOptions('avgPool2d', options, poolSpec)
   return stateless('avgPool2d', (x) => avg(x, options))
 }
 

@@ -1,5 +1,6 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
 import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
+import { readApplyOptions } from './internal/applyOptions.js'
 import { applyWithState, initState, type ApplyOptions, type ApplyResult, type Layer } from './layer.js'
 
 /**
@@ -38,7 +39,8 @@ export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unkno
       const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length) as PRNGKey[]
       return layers.map((layer, i) => layer.init(keys[i]!))
     },
-    apply: (params, x: Input, options: ApplyOptions = {}): Var => {
+    apply: (params, x: Input, given?: ApplyOptions): Var => {
+      const options = readApplyOptions('sequential', given)
       checkList('parameter trees', params)
       let h = toVar('sequential', x)
       layers.forEach((layer, i) => {
@@ -51,7 +53,8 @@ export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unkno
   return {
     ...chain,
     initState: () => layers.map((layer) => initState(layer)),
-    applyWithState: (params, state, x: Input, options: ApplyOptions = {}): ApplyResult<unknown[]> => {
+    applyWithState: (params, state, x: Input, given?: ApplyOptions): ApplyResult<unknown[]> => {
+      const options = readApplyOptions('sequential', given)
       checkList('parameter trees', params)
       checkList('states', state)
       let h = toVar('sequential', x)
