@@ -67,5 +67,8 @@ describe('checkpoints', () => {
   it('rejects bad periods', () => {
     expect(() => checkpoints({ save: () => {}, everySteps: 0 })).toThrow('checkpoints: everySteps must be a positive integer, got 0')
     expect(() => checkpoints({} as never)).toThrow('checkpoints: save must be a function, got undefined')
+    expect(() => checkpoints({ save: () => {}, everyEpoch: 1 } as never)).toThrow(
+      'checkpoints: unknown option everyEpoch, expected one of save, everySteps, everyEpochs; did you mean everyEpochs?',
+    )
   })
 })

@@ -1,3 +1,4 @@
+import { func, optional, positiveInteger, readOptions } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { Checkpoint } from './checkpoint.js'
 
@@ -23,16 +24,12 @@ export interface CheckpointsOptions {
  * const saver = checkpoints({ everyEpochs: 1, save: (c) => writeFileSync('run.json', JSON.stringify(c)) })
  * ```
  */
-export function checkpoints(options: CheckpointsOptions): Callback {
-  if (typeof options?.save !== 'function') {
-    throw new Error(`checkpoints: save must be a function, got ${typeof options?.save}`)
-  }
-  for (const what of ['everySteps', 'everyEpochs'] as const) {
-    const n = options[what]
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-      throw new Error(`checkpoints: ${what} must be a positive integer, got ${n}`)
-    }
-  }
+export function checkpoints(given: CheckpointsOptions): Callback {
+  const options = readOptions('checkpoints', given, {
+    save: func as (fn: string, key: string, value: unknown) => (checkpoint: Checkpoint) => void,
+    everySteps: optional(positiveInteger),
+    everyEpochs: optional(positiveInteger),
+  })
   const everyEpochs = options.everyEpochs ?? (options.everySteps === undefined ? 1 : undefined)
   return {
     name: 'checkpoints',

@@ -72,8 +72,11 @@ describe('earlyStopping', () => {
 
   it('rejects bad options and missing logs with a message', () => {
     expect(() => earlyStopping({ patience: -1 })).toThrow('earlyStopping: patience must be a non-negative integer, got -1')
-    expect(() => earlyStopping({ minDelta: -0.1 })).toThrow('earlyStopping: minDelta must be non-negative, got -0.1')
-    expect(() => earlyStopping({ mode: 'up' as never })).toThrow(`earlyStopping: mode must be 'min' or 'max', got "up"`)
+    expect(() => earlyStopping({ minDelta: -0.1 })).toThrow('earlyStopping: minDelta must be a non-negative finite number, got -0.1')
+    expect(() => earlyStopping({ mode: 'up' as never })).toThrow('earlyStopping: mode must be "min" or "max", got "up"')
+    expect(() => earlyStopping({ patiense: 2 } as never)).toThrow(
+      'earlyStopping: unknown option patiense, expected one of monitor, mode, patience, minDelta, restoreBest; did you mean patience?',
+    )
     const cb = earlyStopping()
     expect(() => cb.onEpochEnd!(fakeContext(), { epoch: 0, step: 1, loss: 1 })).toThrow(
       'earlyStopping: logs have no valLoss; available: epoch, step, loss',

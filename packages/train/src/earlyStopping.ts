@@ -1,3 +1,4 @@
+import { boolean, nonNegative, nonNegativeInteger, oneOf, readOptions, string, withDefault } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import type { Callback } from './callback.js'
 import { logValue } from './epochLogs.js'
@@ -45,15 +46,16 @@ export interface EarlyStoppingState {
  * stopper.state().bestEpoch // the epoch with the lowest validation loss
  * ```
  */
-export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { state(): EarlyStoppingState } {
+export function earlyStopping(given?: EarlyStoppingOptions): Callback & { state(): EarlyStoppingState } {
   const fn = 'earlyStopping'
-  const monitor = options.monitor ?? 'valLoss'
-  const mode = options.mode ?? 'min'
-  const patience = options.patience ?? 5
-  const minDelta = options.minDelta ?? 0
-  if (mode !== 'min' && mode !== 'max') throw new Error(`${fn}: mode must be 'min' or 'max', got ${JSON.stringify(mode)}`)
-  if (!Number.isInteger(patience) || patience < 0) throw new Error(`${fn}: patience must be a non-negative integer, got ${patience}`)
-  if (!(minDelta >= 0)) throw new Error(`${fn}: minDelta must be non-negative, got ${minDelta}`)
+  const options = readOptions(fn, given, {
+    monitor: withDefault(string, 'valLoss'),
+    mode: withDefault(oneOf(['min', 'max'] as const), 'min'),
+    patience: withDefault(nonNegativeInteger, 5),
+    minDelta: withDefault(nonNegative, 0),
+    restoreBest: withDefault(boolean, false),
+  })
+  const { monitor, mode, patience, minDelta } = options
   let s: EarlyStoppingState = { best: null, bestEpoch: -1, wait: 0, bestParams: null }
   const better = (v: number, best: number | null): boolean =>
     best === null || (mode === 'min' ? v < best - minDelta : v > best + minDelta)

@@ -54,8 +54,11 @@ describe('gradientMonitor', () => {
       batchSize: 8, epochs: 1, shuffle: false, callbacks: [m],
     })
     expect(m.history.map((h) => h.step)).toEqual([0, 2])
-    expect(() => gradientMonitor({ vanishing: 0 })).toThrow('gradientMonitor: vanishing must be positive, got 0')
-    expect(() => gradientMonitor({ exploding: 1e-9 })).toThrow('gradientMonitor: exploding must exceed vanishing (1e-7), got 1e-9')
+    expect(() => gradientMonitor({ vanishing: 0 })).toThrow('gradientMonitor: vanishing must be a positive finite number, got 0')
+    expect(() => gradientMonitor({ exploding: 1e-9 })).toThrow('gradientMonitor: exploding must be greater than vanishing (1e-7), got 1e-9')
     expect(() => gradientMonitor({ every: 0 })).toThrow('gradientMonitor: every must be a positive integer, got 0')
+    expect(() => gradientMonitor({ explodng: 10 } as never)).toThrow(
+      'gradientMonitor: unknown option explodng, expected one of vanishing, exploding, every, onWarning; did you mean exploding?',
+    )
   })
 })

@@ -1,3 +1,4 @@
+import { fail, func, optional, positive, positiveInteger, readOptions, withDefault } from '@gd/check'
 import type { Callback } from './callback.js'
 import { gradientNorms, type GradientNorms } from './gradientNorms.js'
 
@@ -44,14 +45,16 @@ export interface GradientMonitor extends Callback {
  * // fit({ ..., callbacks: [monitor] }); monitor.warnings, monitor.history
  * ```
  */
-export function gradientMonitor(options: GradientMonitorOptions = {}): GradientMonitor {
+export function gradientMonitor(given?: GradientMonitorOptions): GradientMonitor {
   const fn = 'gradientMonitor'
-  const vanishing = options.vanishing ?? 1e-7
-  const exploding = options.exploding ?? 1e3
-  const every = options.every ?? 1
-  if (!(vanishing > 0)) throw new Error(`${fn}: vanishing must be positive, got ${vanishing}`)
-  if (!(exploding > vanishing)) throw new Error(`${fn}: exploding must exceed vanishing (${vanishing}), got ${exploding}`)
-  if (!Number.isInteger(every) || every < 1) throw new Error(`${fn}: every must be a positive integer, got ${every}`)
+  const options = readOptions(fn, given, {
+    vanishing: withDefault(positive, 1e-7),
+    exploding: withDefault(positive, 1e3),
+    every: withDefault(positiveInteger, 1),
+    onWarning: optional(func) as (fn: string, key: string, value: unknown) => ((w: GradientWarning) => void) | undefined,
+  })
+  const { vanishing, exploding, every } = options
+  if (!(exploding > vanishing)) fail(fn, 'exploding', `greater than vanishing (${vanishing})`, exploding)
   const printed: Record<string, number> = {}
   const report =
     options.onWarning ??

@@ -48,7 +48,8 @@ describe('nanGuard', () => {
   })
 
   it('rejects bad options', () => {
-    expect(() => nanGuard({ action: 'ignore' as never })).toThrow(`nanGuard: action must be 'stop' or 'skip', got "ignore"`)
+    expect(() => nanGuard({ action: 'ignore' as never })).toThrow('nanGuard: action must be "stop" or "skip", got "ignore"')
+    expect(() => nanGuard({ actoin: 'skip' } as never)).toThrow('nanGuard: unknown option actoin, expected one of action, maxConsecutive; did you mean action?')
     expect(() => nanGuard({ maxConsecutive: 0 })).toThrow('nanGuard: maxConsecutive must be a positive integer, got 0')
   })
 })

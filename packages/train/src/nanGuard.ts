@@ -1,3 +1,4 @@
+import { oneOf, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { treeLeaves } from '@gd/tensor'
 import type { Callback } from './callback.js'
 
@@ -28,14 +29,12 @@ export interface NanGuard extends Callback {
  * // fit({ ..., callbacks: [guard] }); guard.caught lists the skipped steps
  * ```
  */
-export function nanGuard(options: NanGuardOptions = {}): NanGuard {
+export function nanGuard(options?: NanGuardOptions): NanGuard {
   const fn = 'nanGuard'
-  const action = options.action ?? 'stop'
-  const maxConsecutive = options.maxConsecutive ?? 10
-  if (action !== 'stop' && action !== 'skip') throw new Error(`${fn}: action must be 'stop' or 'skip', got ${JSON.stringify(action)}`)
-  if (!Number.isInteger(maxConsecutive) || maxConsecutive < 1) {
-    throw new Error(`${fn}: maxConsecutive must be a positive integer, got ${maxConsecutive}`)
-  }
+  const { action, maxConsecutive } = readOptions(fn, options, {
+    action: withDefault(oneOf(['stop', 'skip'] as const), 'stop'),
+    maxConsecutive: withDefault(positiveInteger, 10),
+  })
   const caught: number[] = []
   let run = 0
   return {

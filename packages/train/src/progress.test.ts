@@ -49,7 +49,8 @@ describe('progress', () => {
     expect(formatLogs({ epoch: 0, step: 10, loss: 0.25, learningRate: 0.001, skipped: 2 })).toBe(
       'loss 0.2500  learningRate 1.00e-3  skipped 2',
     )
-    expect(() => progress({ mode: 'fancy' as never })).toThrow(`progress: mode must be 'auto', 'bar' or 'lines', got "fancy"`)
+    expect(() => progress({ mode: 'fancy' as never })).toThrow('progress: mode must be "auto", "bar" or "lines", got "fancy"')
+    expect(() => progress({ stream: {} as never })).toThrow('progress: stream must be a stream (an object with a write function), got {}')
     expect(() => progress({ width: 0 })).toThrow('progress: width must be a positive integer, got 0')
   })
 })

@@ -1,3 +1,4 @@
+import { oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { EpochLogs } from './epochLogs.js'
 
@@ -30,14 +31,14 @@ export interface ProgressOptions {
  * // epoch 1/3  loss 0.4412  accuracy 0.8710  valLoss 0.3120  valAccuracy 0.9000
  * ```
  */
-export function progress(options: ProgressOptions = {}): Callback {
+export function progress(given?: ProgressOptions): Callback {
   const fn = 'progress'
-  const mode = options.mode ?? 'auto'
-  const width = options.width ?? 24
-  if (!['auto', 'bar', 'lines'].includes(mode)) {
-    throw new Error(`${fn}: mode must be 'auto', 'bar' or 'lines', got ${JSON.stringify(mode)}`)
-  }
-  if (!Number.isInteger(width) || width < 1) throw new Error(`${fn}: width must be a positive integer, got ${width}`)
+  const options = readOptions(fn, given, {
+    stream: optional(rule<ProgressStream>('a stream (an object with a write function)', (v) => typeof v === 'object' && v !== null && typeof (v as ProgressStream).write === 'function')),
+    mode: withDefault(oneOf(['auto', 'bar', 'lines'] as const), 'auto'),
+    width: withDefault(positiveInteger, 24),
+  })
+  const { mode, width } = options
   const stream = options.stream ?? defaultStream()
   const bar = mode === 'bar' || (mode === 'auto' && stream.isTTY === true && !underCI())
   let lossSum = 0
