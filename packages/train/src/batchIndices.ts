@@ -1,3 +1,5 @@
+import { arrayOf, boolean, fail, nonNegativeInteger, positiveInteger, readOptions, withDefault } from '@gd/check'
+
 /** Options for {@link batchIndices}. */
 export interface BatchIndicesOptions {
   /** Drop a last batch smaller than `batchSize`; `false` unless said otherwise. */
@@ -19,16 +21,23 @@ export interface BatchIndicesOptions {
 export function batchIndices(
   n: number | readonly number[],
   batchSize: number,
-  options: BatchIndicesOptions = {},
+  options?: BatchIndicesOptions,
 ): number[][] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`batchIndices: batchSize must be a positive integer, got ${batchSize}`)
+  const fn = 'batchIndices'
+  if (typeof n === 'number') {
+    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) fail(fn, 'n', 'a non-negative integer below 2**32 or a list of indices', n)
+  } else if (!Array.isArray(n)) {
+    fail(fn, 'n', 'a non-negative integer below 2**32 or a list of indices', n)
+  } else {
+    arrayOf(nonNegativeInteger)(fn, 'n', n)
   }
+  positiveInteger(fn, 'batchSize', batchSize)
+  const { dropLast } = readOptions(fn, options, { dropLast: withDefault(boolean, false) })
   const order = typeof n === 'number' ? Array.from({ length: n }, (_, i) => i) : [...n]
   const out: number[][] = []
   for (let start = 0; start < order.length; start += batchSize) {
     const batch = order.slice(start, start + batchSize)
-    if (batch.length < batchSize && options.dropLast === true) break
+    if (batch.length < batchSize && dropLast) break
     out.push(batch)
   }
   return out

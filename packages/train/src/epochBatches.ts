@@ -1,4 +1,7 @@
-import { foldIn, permutation, type PRNGKey } from '@gd/tensor'
+import { boolean, either, fail, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { checkKey, foldIn, permutation, type PRNGKey } from '@gd/tensor'
+
+const batchSizeCheck = either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer')
 import { batchIndices } from './batchIndices.js'
 
 /**
@@ -20,10 +23,9 @@ export type BatchSize = 'full' | number
  * ```
  */
 export function resolveBatchSize(batchSize: BatchSize, n: number): number {
+  batchSizeCheck('resolveBatchSize', 'batchSize', batchSize)
+  nonNegativeInteger('resolveBatchSize', 'n', n)
   if (batchSize === 'full') return Math.max(n, 1)
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`resolveBatchSize: batchSize must be 'full' or a positive integer, got ${JSON.stringify(batchSize)}`)
-  }
   return Math.min(batchSize, Math.max(n, 1))
 }
 
@@ -39,9 +41,12 @@ export function resolveBatchSize(batchSize: BatchSize, n: number): number {
  * stepsPerEpoch(10, 4, { dropLast: true }) // 2
  * ```
  */
-export function stepsPerEpoch(n: number, batchSize: BatchSize, options: { dropLast?: boolean } = {}): number {
+export function stepsPerEpoch(n: number, batchSize: BatchSize, options?: { dropLast?: boolean }): number {
+  nonNegativeInteger('stepsPerEpoch', 'n', n)
+  batchSizeCheck('stepsPerEpoch', 'batchSize', batchSize)
+  const { dropLast } = readOptions('stepsPerEpoch', options, { dropLast: withDefault(boolean, false) })
   const b = resolveBatchSize(batchSize, n)
-  return options.dropLast === true ? Math.floor(n / b) : Math.ceil(n / b)
+  return dropLast ? Math.floor(n / b) : Math.ceil(n / b)
 }
 
 /** Options for {@link epochBatches}. */
@@ -70,15 +75,20 @@ export interface EpochBatchesOptions {
  * epochBatches(5, 3, { batchSize: 2, key: prngKey(0) }) // the seeded order of epoch 3, in 2s
  * ```
  */
-export function epochBatches(n: number, epoch: number, options: EpochBatchesOptions = {}): number[][] {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`epochBatches: n must be a non-negative integer, got ${n}`)
-  if (!Number.isInteger(epoch) || epoch < 0) {
-    throw new Error(`epochBatches: epoch must be a non-negative integer, got ${epoch}`)
-  }
-  const size = resolveBatchSize(options.batchSize ?? 32, n)
-  const dropLast = options.dropLast ?? false
-  if (options.shuffle === false) return batchIndices(n, size, { dropLast })
-  if (options.key === undefined) throw new Error('epochBatches: shuffling needs a key, got undefined')
-  const order = Array.from(permutation(foldIn(options.key, epoch), n).data)
+export function epochBatches(n: number, epoch: number, options?: EpochBatchesOptions): number[][] {
+  const fn = 'epochBatches'
+  if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) fail(fn, 'n', 'a non-negative integer below 2**32', n)
+  nonNegativeInteger(fn, 'epoch', epoch)
+  const o = readOptions(fn, options, {
+    batchSize: withDefault(batchSizeCheck, 32 as BatchSize),
+    shuffle: withDefault(boolean, true),
+    dropLast: withDefault(boolean, false),
+    key: optional(rule<PRNGKey>('a PRNG key', () => true)),
+  })
+  const size = resolveBatchSize(o.batchSize, n)
+  const dropLast = o.dropLast
+  if (!o.shuffle) return batchIndices(n, size, { dropLast })
+  if (o.key === undefined) throw new Error('epochBatches: shuffling needs a key, got undefined')
+  const order = Array.from(permutation(foldIn(checkKey(fn, o.key), epoch), n).data)
   return batchIndices(order, size, { dropLast })
 }

@@ -23,6 +23,8 @@ describe('metrics', () => {
     expect(() => binaryAccuracy()(tensor([1, 2]), tensor([1]))).toThrow(
       'binaryAccuracy: predictions and targets sizes differ, got [2] and [1]',
     )
-    expect(() => binaryAccuracy({ threshold: NaN })).toThrow('binaryAccuracy: threshold must be finite, got NaN')
+    expect(() => binaryAccuracy({ threshold: NaN })).toThrow('binaryAccuracy: threshold must be a finite number, got NaN')
+    expect(() => binaryAccuracy({ treshold: 0.5 } as never)).toThrow('binaryAccuracy: unknown option treshold, expected one of threshold; did you mean threshold?')
+    expect(() => accuracy(null as never, tensor([1]))).toThrow('accuracy: predictions must be a Tensor, got null')
   })
 })

@@ -1,3 +1,4 @@
+import { fail, finite, readOptions, withDefault } from '@gd/check'
 import { Tensor } from '@gd/tensor'
 
 /**
@@ -19,6 +20,8 @@ export type Metric = (predictions: Tensor, targets: Tensor) => number
  * ```
  */
 export const accuracy: Metric = (predictions, targets) => {
+  if (!(predictions instanceof Tensor)) fail('accuracy', 'predictions', 'a Tensor', predictions)
+  if (!(targets instanceof Tensor)) fail('accuracy', 'targets', 'a Tensor', targets)
   const [n, k] = predictions.shape
   if (predictions.rank !== 2 || n === undefined || k === undefined) {
     throw new Error(`accuracy: predictions must have shape [n, classes], got [${predictions.shape}]`)
@@ -51,10 +54,11 @@ export const accuracy: Metric = (predictions, targets) => {
  * binaryAccuracy({ threshold: 0.5 })(tensor([0.9, 0.2]), tensor([1, 0])) // 1
  * ```
  */
-export function binaryAccuracy(options: { threshold?: number } = {}): Metric {
-  const threshold = options.threshold ?? 0
-  if (!Number.isFinite(threshold)) throw new Error(`binaryAccuracy: threshold must be finite, got ${threshold}`)
+export function binaryAccuracy(options?: { threshold?: number }): Metric {
+  const { threshold } = readOptions('binaryAccuracy', options, { threshold: withDefault(finite, 0) })
   return (predictions, targets) => {
+    if (!(predictions instanceof Tensor)) fail('binaryAccuracy', 'predictions', 'a Tensor', predictions)
+    if (!(targets instanceof Tensor)) fail('binaryAccuracy', 'targets', 'a Tensor', targets)
     if (predictions.size !== targets.size) {
       throw new Error(`binaryAccuracy: predictions and targets sizes differ, got [${predictions.shape}] and [${targets.shape}]`)
     }
