@@ -1,3 +1,4 @@
+import { func, isPlainObject, positiveInteger, readOptions, rule, withDefault, fail } from '@gd/check'
 import { noGrad, type Input, type Var } from '@gd/autograd'
 import type { Tensor } from '@gd/tensor'
 import { datasetSize, takeRows, type Dataset } from './dataset.js'
@@ -69,20 +70,28 @@ export function evaluate<P>(
   params: P,
   loss: Loss,
   data: Dataset,
-  options: EvaluateOptions = {},
+  given?: EvaluateOptions,
 ): Record<string, number> {
-  const n = datasetSize(data, 'evaluate')
+  const fn = 'evaluate'
+  if (typeof model !== 'object' || model === null || typeof model.apply !== 'function') fail(fn, 'model', 'a model (an object with an apply function)', model)
+  func(fn, 'loss', loss)
+  const n = datasetSize(data, fn)
+  const options = readOptions(fn, given, {
+    metrics: withDefault(rule<Readonly<Record<string, Metric>>>('an object of metric functions', (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function')), {}),
+    batchSize: withDefault(positiveInteger, 1024),
+    state: (_f: string, _k: string, v: unknown) => v,
+  })
   const { state } = options
   if (model.applyWithState !== undefined && state === undefined) {
     throw new Error('evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none')
   }
   const run = (x: Tensor): Var =>
     model.applyWithState !== undefined ? model.applyWithState(params, state, x, { train: false }).output : model.apply(params, x, { train: false })
-  const metrics = Object.entries(options.metrics ?? {})
+  const metrics = Object.entries(options.metrics)
   const sums: Record<string, number> = { loss: 0 }
   for (const [name] of metrics) sums[name] = 0
   noGrad(() => {
-    for (const rows of batchIndices(n, options.batchSize ?? 1024)) {
+    for (const rows of batchIndices(n, options.batchSize)) {
       const batch = takeRows(data, rows)
       const predictions = run(batch.x)
       sums.loss! += loss(predictions, batch.y).value.item() * rows.length

@@ -39,15 +39,16 @@ describe('findLearningRate', () => {
   })
 
   it('rejects bad options with a message', () => {
-    expect(() => findLearningRate({ ...base, minLearningRate: 0 })).toThrow('findLearningRate: minLearningRate must be positive, got 0')
+    expect(() => findLearningRate({ ...base, minLearningRate: 0 })).toThrow('findLearningRate: minLearningRate must be a positive finite number, got 0')
     expect(() => findLearningRate({ ...base, maxLearningRate: 1e-8 })).toThrow(
-      'findLearningRate: maxLearningRate must exceed minLearningRate (1e-7), got 1e-8',
+      'findLearningRate: maxLearningRate must be greater than minLearningRate (1e-7), got 1e-8',
     )
-    expect(() => findLearningRate({ ...base, steps: 2 })).toThrow('findLearningRate: steps must be an integer ≥ 3, got 2')
+    expect(() => findLearningRate({ ...base, steps: 2 })).toThrow('findLearningRate: steps must be an integer >= 3, got 2')
     expect(() => findLearningRate({ ...base, smoothing: 1 })).toThrow('findLearningRate: smoothing must be in [0, 1), got 1')
-    expect(() => findLearningRate({ ...base, divergence: 1 })).toThrow('findLearningRate: divergence must be greater than 1, got 1')
+    expect(() => findLearningRate({ ...base, divergence: 1 })).toThrow('findLearningRate: divergence must be > 1, got 1')
+    expect(() => findLearningRate({ ...base, step: 10 } as never)).toThrow(/^findLearningRate: unknown option step, expected one of model, params, .*; did you mean steps\?$/)
     expect(() => findLearningRate({ ...base, optimizer: sgd() as never })).toThrow(
-      'findLearningRate: optimizer must be a function of { learningRate }, got object',
+      'findLearningRate: optimizer must be a function of { learningRate }, got {}',
     )
   })
 })

@@ -1,3 +1,4 @@
+import { fail, integer, positive, readOptions, rule, withDefault, within, type Check } from '@gd/check'
 import { injectHyperparams, type GradientTransformation } from '@gd/optimizers'
 import type { Callback } from './callback.js'
 import type { Dataset } from './dataset.js'
@@ -65,21 +66,23 @@ export interface LearningRateSweep {
  * // sweep.suggestion // e.g. 3e-3
  * ```
  */
-export function findLearningRate<P>(options: FindLearningRateOptions<P>): LearningRateSweep {
+export function findLearningRate<P>(given: FindLearningRateOptions<P>): LearningRateSweep {
   const fn = 'findLearningRate'
-  const min = options.minLearningRate ?? 1e-7
-  const max = options.maxLearningRate ?? 10
-  const steps = options.steps ?? 100
-  const beta = options.smoothing ?? 0.98
-  const divergence = options.divergence ?? 4
-  if (!(min > 0 && Number.isFinite(min))) throw new Error(`${fn}: minLearningRate must be positive, got ${min}`)
-  if (!(max > min && Number.isFinite(max))) throw new Error(`${fn}: maxLearningRate must exceed minLearningRate (${min}), got ${max}`)
-  if (!Number.isInteger(steps) || steps < 3) throw new Error(`${fn}: steps must be an integer ≥ 3, got ${steps}`)
-  if (!(beta >= 0 && beta < 1)) throw new Error(`${fn}: smoothing must be in [0, 1), got ${beta}`)
-  if (!(divergence > 1)) throw new Error(`${fn}: divergence must be greater than 1, got ${divergence}`)
-  if (typeof options.optimizer !== 'function') {
-    throw new Error(`${fn}: optimizer must be a function of { learningRate }, got ${typeof options.optimizer}`)
-  }
+  // model, params, loss and data are checked by the fit that runs the sweep, before its first step
+  const later: Check<unknown> = (_f, _k, v) => v
+  const options = readOptions(fn, given, {
+    model: later, params: later, loss: later, data: later,
+    optimizer: rule<FindLearningRateOptions<P>['optimizer']>('a function of { learningRate }', (v) => typeof v === 'function'),
+    minLearningRate: withDefault(positive, 1e-7),
+    maxLearningRate: withDefault(positive, 10),
+    steps: withDefault(within({ min: 3, integer: true }), 100),
+    batchSize: withDefault(later, 32),
+    seed: withDefault(integer, 0),
+    smoothing: withDefault(within({ min: 0, max: 1, maxOpen: true }), 0.98),
+    divergence: withDefault(within({ min: 1, minOpen: true }), 4),
+  }) as unknown as Required<FindLearningRateOptions<P>>
+  const { minLearningRate: min, maxLearningRate: max, steps, smoothing: beta, divergence } = options
+  if (!(max > min)) fail(fn, 'maxLearningRate', `greater than minLearningRate (${min})`, max)
   const rate = (i: number): number => min * (max / min) ** (i / (steps - 1))
   const sweep: LearningRateSweep = {
     learningRates: [], losses: [], smoothed: [], minIndex: 0, suggestionIndex: undefined, suggestion: undefined,
@@ -102,12 +105,12 @@ export function findLearningRate<P>(options: FindLearningRateOptions<P>): Learni
       return undefined
     },
   }
-  const batchSize = options.batchSize ?? 32
+  const batchSize = options.batchSize
   const perEpoch = stepsPerEpoch(datasetSize(options.data, fn), batchSize)
   fit({
     model: options.model, params: options.params, loss: options.loss, data: options.data,
     optimizer: injectHyperparams(options.optimizer, { learningRate: rate }),
-    batchSize, seed: options.seed ?? 0, epochs: Math.ceil(steps / perEpoch), maxSteps: steps, callbacks: [recorder],
+    batchSize, seed: options.seed, epochs: Math.ceil(steps / perEpoch), maxSteps: steps, callbacks: [recorder],
   })
   const window = Math.max(1, Math.floor(steps / 25))
   const index = steepestFall(sweep.learningRates, sweep.smoothed, Math.ceil(steps / 10), sweep.minIndex, window)
