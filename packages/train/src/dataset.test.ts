@@ -18,5 +18,8 @@ describe('dataset', () => {
       'datasetSize: x and y need a first (example) axis, got shapes [] and []',
     )
     expect(() => datasetSize({ x: [1] } as never)).toThrow('datasetSize: data must be { x: Tensor, y: Tensor }, got an object with keys x')
+    expect(() => takeRows(data, [0, 3])).toThrow('takeRows: rows[1] must be below the 3 examples, got 3')
+    expect(() => takeRows(data, null as never)).toThrow('takeRows: rows must be an array, got null')
+    expect(() => takeRows(null as never, [0])).toThrow('takeRows: data must be { x: Tensor, y: Tensor }, got null')
   })
 })

@@ -1,3 +1,4 @@
+import { arrayOf, nonNegativeInteger } from '@gd/check'
 import { gather, Tensor } from '@gd/tensor'
 
 /**
@@ -50,6 +51,10 @@ export function datasetSize(data: Dataset, fn = 'datasetSize'): number {
  * ```
  */
 export function takeRows(data: Dataset, rows: readonly number[]): Dataset {
+  const n = datasetSize(data, 'takeRows')
+  arrayOf(nonNegativeInteger)('takeRows', 'rows', rows)
+  const outside = rows.findIndex((r) => r >= n)
+  if (outside >= 0) throw new Error(`takeRows: rows[${outside}] must be below the ${n} examples, got ${rows[outside]}`)
   const index = new Tensor(Int32Array.from(rows), [rows.length], 'int32')
   return { x: gather(data.x, index), y: gather(data.y, index) }
 }

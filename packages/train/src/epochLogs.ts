@@ -1,3 +1,5 @@
+import { plainObject, string } from '@gd/check'
+
 /**
  * One epoch's numbers: the mean training loss and metrics over the epoch's (unskipped) examples,
  * the validation loss and metrics as `valLoss`, `valAccuracy`..., and the learning rate.
@@ -20,7 +22,10 @@ export interface EpochLogs {
  * ```
  */
 export function logValue(fn: string, logs: EpochLogs, name: string): number {
-  const value = logs[name]
+  string('logValue', 'fn', fn)
+  plainObject(fn, 'logs', logs)
+  string(fn, 'name', name)
+  const value = Object.hasOwn(logs, name) ? logs[name] : undefined
   if (typeof value !== 'number') {
     throw new Error(`${fn}: logs have no ${name}; available: ${Object.keys(logs).join(', ')}`)
   }

@@ -9,6 +9,11 @@ const data = logisticData(1, 50)
 const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, batchSize: 'full' as const }
 
 describe('reduceLrOnPlateau', () => {
+  it('checks its options before use', () => {
+    expect(() => reduceLrOnPlateau(true as never)).toThrow('reduceLrOnPlateau: options must be a plain object, got true')
+    expect(() => reduceLrOnPlateau({ monitor: 3 } as never)).toThrow('reduceLrOnPlateau: monitor must be a string, got 3')
+  })
+
   it('writes the reduced rate into the optimizer when the monitored value stalls', () => {
     // A metric that falls twice and then stays flat: with patience 1 the rate is cut on the second
     // flat epoch (epoch 3), and again two epochs later: 0.4 → 0.2 → 0.1.

@@ -1,4 +1,5 @@
 import { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from '@gd/schedules'
+import { fail, isPlainObject, string } from '@gd/check'
 import type { Callback } from './callback.js'
 import { logValue } from './epochLogs.js'
 
@@ -24,9 +25,13 @@ export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, '
  * // fit({ ..., optimizer, callbacks: [plateau] })
  * ```
  */
-export function reduceLrOnPlateau(options: ReduceLrOnPlateauOptions = {}): Callback & { state(): ReduceOnPlateauState | null } {
+export function reduceLrOnPlateau(given?: ReduceLrOnPlateauOptions): Callback & { state(): ReduceOnPlateauState | null } {
   const fn = 'reduceLrOnPlateau'
-  const { monitor = 'valLoss', ...rest } = options
+  const options: ReduceLrOnPlateauOptions = given ?? {}
+  if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
+  if ('init' in options) throw new Error(`${fn}: unknown option init, the optimizer's learning rate is the start`)
+  const { monitor = 'valLoss', ...rest } = options as ReduceLrOnPlateauOptions
+  string(fn, 'monitor', monitor)
   reduceOnPlateau({ init: 1, ...rest }) // validate the options now, not at the first epoch
   let state: ReduceOnPlateauState | null = null
   let rule: ReturnType<typeof reduceOnPlateau> | null = null
