@@ -1,8 +1,8 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from '@gd/tensor'
-import { boolean, fail, func, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
-import { readApplyOptions } from './internal/applyOptions.js'
+import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
+import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
 /** Passed on as given: the convolution checks it when the layer is applied. */
@@ -73,6 +73,7 @@ export function conv2d(
     },
     apply: (params, x: Input, applyOptions?: ApplyOptions) => {
       readApplyOptions('conv2d', applyOptions)
+      if (!isPlainObject(params) || params.w === undefined) fail('conv2d', 'params', 'the layer\'s parameters { w, b }', params)
       const y = conv(x, params.w, convOptions)
       return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
     },

@@ -1,7 +1,7 @@
 import type { Input, Var } from '@gd/autograd'
 import { fail } from '@gd/check'
 import type { PRNGKey } from '@gd/tensor'
-import { readApplyOptions } from './internal/applyOptions.js'
+import { checkLayer, readApplyOptions } from './internal/checks.js'
 
 /** What every layer's `apply` is told besides its parameters and input. */
 export interface ApplyOptions {
@@ -81,6 +81,7 @@ export interface Layer<P = unknown, S = unknown> {
  * ```
  */
 export function initState<S>(layer: Layer<any, S>): S | Record<string, never> {
+  checkLayer('initState', layer)
   return layer.initState === undefined ? {} : layer.initState()
 }
 
@@ -100,7 +101,8 @@ export function initState<S>(layer: Layer<any, S>): S | Record<string, never> {
  * applyWithState(model, params, state, ones([1, 2])).output // inference: uses the running statistics
  * ```
  */
-export function applyWithState<P, S>(layer: Layer<P, S>, params: P, state: S, x: Input, options: ApplyOptions = {}): ApplyResult<S> {
+export function applyWithState<P, S>(layer: Layer<P, S>, params: P, state: S, x: Input, options?: ApplyOptions): ApplyResult<S> {
+  checkLayer('applyWithState', layer)
   if (layer.applyWithState !== undefined) return layer.applyWithState(params, state, x, options)
   return { output: layer.apply(params, x, options), state }
 }

@@ -1,8 +1,8 @@
 import { add, matmul, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
-import { boolean, func, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
-import { readApplyOptions } from './internal/applyOptions.js'
+import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
 /** Options of {@link linear}. */
@@ -51,6 +51,7 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
     },
     apply: (params, x: Input, applyOptions?: ApplyOptions) => {
       readApplyOptions('linear', applyOptions)
+      if (!isPlainObject(params) || params.w === undefined) fail('linear', 'params', 'the layer\'s parameters { w, b }', params)
       const y = matmul(x, params.w)
       return params.b === undefined ? y : add(y, params.b)
     },

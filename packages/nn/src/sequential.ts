@@ -1,6 +1,6 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
 import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
-import { readApplyOptions } from './internal/applyOptions.js'
+import { checkLayer, readApplyOptions } from './internal/checks.js'
 import { applyWithState, initState, type ApplyOptions, type ApplyResult, type Layer } from './layer.js'
 
 /**
@@ -26,6 +26,7 @@ import { applyWithState, initState, type ApplyOptions, type ApplyResult, type La
  */
 export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unknown[]> {
   if (layers.length === 0) throw new Error('sequential: expected at least one layer, got none')
+  layers.forEach((layer, i) => checkLayer('sequential', layer, `layers[${i}]`))
   const checkList = (what: string, list: unknown): void => {
     if (!Array.isArray(list) || list.length !== layers.length) {
       throw new Error(`sequential: expected a list of ${layers.length} ${what}, got ${Array.isArray(list) ? list.length : typeof list}`)
