@@ -1,5 +1,5 @@
 import { func, isPlainObject, positiveInteger, readOptions, rule, withDefault, fail } from '@gd/check'
-import { noGrad, type Input, type Var } from '@gd/autograd'
+import { noGrad, Var, type Input } from '@gd/autograd'
 import type { Tensor } from '@gd/tensor'
 import { datasetSize, takeRows, type Dataset } from './dataset.js'
 import { batchIndices } from './batchIndices.js'
@@ -94,7 +94,9 @@ export function evaluate<P>(
     for (const rows of batchIndices(n, options.batchSize)) {
       const batch = takeRows(data, rows)
       const predictions = run(batch.x)
-      sums.loss! += loss(predictions, batch.y).value.item() * rows.length
+      const l: unknown = loss(predictions, batch.y)
+      if (!(l instanceof Var)) fail(fn, 'the loss', 'a Var (e.g. from @gd/losses or @gd/autograd ops)', l)
+      sums.loss! += l.value.item() * rows.length
       for (const [name, metric] of metrics) sums[name]! += metric(predictions.value, batch.y) * rows.length
     }
   })

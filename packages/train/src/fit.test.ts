@@ -188,6 +188,7 @@ describe('fit', () => {
     expect(() => fit(null as never)).toThrow('fit: model must be a model (an object with an apply function), got undefined')
     expect(() => fit({ ...base, batchSize: 0 })).toThrow('fit: batchSize must be "full" or a positive integer, got 0')
     expect(() => fit({ ...base, loss: 'mse' as never })).toThrow('fit: loss must be a function, got "mse"')
+    expect(() => fit({ ...base, loss: (() => 0.5) as never })).toThrow('fit: the loss must be a Var (e.g. from @gd/losses or @gd/autograd ops), got 0.5')
     expect(() => fit({ ...base, optimizer: {} as never })).toThrow('fit: optimizer must be an optimizer (an object with init and update functions), got {}')
     expect(() => fit({ ...base, callbacks: [null as never] })).toThrow('fit: callbacks[0] must be a callback (an object with a string name), got null')
     expect(() => fit({ ...base, metrics: { acc: 1 } as never })).toThrow('fit: metrics must be an object of metric functions, got {"acc":1}')

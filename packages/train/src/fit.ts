@@ -1,5 +1,5 @@
-import { arrayOf, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
-import { valueAndGrad } from '@gd/autograd'
+import { arrayOf, fail, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { valueAndGrad, Var } from '@gd/autograd'
 import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
 import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
 import type { Callback, StepAction, TrainContext } from './callback.js'
@@ -201,10 +201,10 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
         (p: P) => {
           if (!stateful) {
             const out = model.apply(p, batch.x, { train: true, key })
-            return [loss(out, batch.y), [out, undefined]]
+            return [scalarLoss(loss(out, batch.y)), [out, undefined]]
           }
           const r = model.applyWithState!(p, s.modelState as S, batch.x, { train: true, key })
-          return [loss(r.output, batch.y), [r.output, r.state]]
+          return [scalarLoss(loss(r.output, batch.y)), [r.output, r.state]]
         },
         { hasAux: true },
       )(s.params as never) as unknown as [[Tensor, [{ value: Tensor }, Tree | undefined]], Tree]
@@ -279,6 +279,12 @@ function fresh(metrics: Readonly<Record<string, Metric>>): TrainState['running']
   const metricSums: Record<string, number> = {}
   for (const name of Object.keys(metrics)) metricSums[name] = 0
   return { lossSum: 0, count: 0, metricSums, skipped: 0 }
+}
+
+/** The loss's result, checked: a Var (the step throws before any write otherwise). */
+function scalarLoss(value: unknown): Var {
+  if (!(value instanceof Var)) fail('fit', 'the loss', 'a Var (e.g. from @gd/losses or @gd/autograd ops)', value)
+  return value
 }
 
 /** Anything but undefined (a value checked where it is used, e.g. params against the model). */

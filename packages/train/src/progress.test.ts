@@ -52,5 +52,6 @@ describe('progress', () => {
     expect(() => progress({ mode: 'fancy' as never })).toThrow('progress: mode must be "auto", "bar" or "lines", got "fancy"')
     expect(() => progress({ stream: {} as never })).toThrow('progress: stream must be a stream (an object with a write function), got {}')
     expect(() => progress({ width: 0 })).toThrow('progress: width must be a positive integer, got 0')
+    expect(() => formatLogs(null as never)).toThrow('formatLogs: logs must be an object of numbers, got null')
   })
 })

@@ -1,4 +1,4 @@
-import { oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { fail, isPlainObject, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { EpochLogs } from './epochLogs.js'
 
@@ -89,6 +89,7 @@ export function progress(given?: ProgressOptions): Callback {
  * ```
  */
 export function formatLogs(logs: EpochLogs): string {
+  if (!isPlainObject(logs) || !Object.values(logs).every((v) => typeof v === 'number')) fail('formatLogs', 'logs', 'an object of numbers', logs)
   return Object.entries(logs)
     .filter(([k]) => k !== 'epoch' && k !== 'step')
     .map(([k, v]) => `${k} ${k === 'learningRate' ? v.toExponential(2) : k === 'skipped' ? v : v.toFixed(4)}`)
