@@ -1,4 +1,4 @@
-import { boolean, describeSymbol, fail, func, string } from '@gd/check'
+import { boolean, fail, func, string } from '@gd/check'
 import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**
@@ -90,18 +90,6 @@ export class Var {
   /** The value as nested arrays. */
   toArray(): NestedArray {
     return this.value.toArray()
-  }
-
-  /**
-   * How error messages print a Var: `a float32 Var of shape [2]`.
-   * @example
-   * ```ts
-   * import { toVar } from '@gd/autograd'
-   * toVar('f', 2)[Symbol.for('@gd/describe')]() // 'a float32 Var of shape []'
-   * ```
-   */
-  [describeSymbol](): string {
-    return `a ${this.dtype} Var of shape [${this.shape.join(',')}]`
   }
 
   /** A readable summary. */

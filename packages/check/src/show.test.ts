@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeSymbol, show } from './show.js'
+import { show } from './show.js'
 
 describe('show', () => {
   it('prints plain values as themselves', () => {
@@ -18,15 +18,14 @@ describe('show', () => {
     expect(show(long)).toBe('an object with keys a, b, c, d, e, f, …')
     expect(show('x'.repeat(70))).toBe(`"${'x'.repeat(60)}"… (70 characters)`)
   })
-  it('prints class instances by name or by their describe method, typed arrays by length', () => {
+  it('prints class instances by name (with dtype and shape when they have them), typed arrays by length', () => {
     class Var {}
-    class Box {
-      [describeSymbol]() {
-        return 'a Box of 3 items'
-      }
+    class Tensor {
+      dtype = 'int32'
+      shape = [2, 3]
     }
     expect(show(new Var())).toBe('a Var')
-    expect(show(new Box())).toBe('a Box of 3 items')
+    expect(show(new Tensor())).toBe('an int32 Tensor of shape [2,3]')
     expect(show(new Float32Array(4))).toBe('a Float32Array of length 4')
     expect(show(new Map())).toBe('a Map')
   })

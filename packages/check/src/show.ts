@@ -1,19 +1,8 @@
 /**
  * How error messages print a value the caller passed: short, never throwing, never calling user code
- * other than a value's own `describeSymbol` method.
+ * (a class instance is printed from its name and, when it has them, its `dtype` and `shape`).
  * @module
  */
-
-/**
- * A class whose instances should print in messages as more than `a <ClassName>` defines a method under
- * this key (`Symbol.for('@gd/describe')`, shared by every copy of the toolkit bundled into a package).
- * @example
- * ```ts
- * class Box { [describeSymbol]() { return 'a Box of 3 items' } }
- * show(new Box()) // 'a Box of 3 items'
- * ```
- */
-export const describeSymbol: unique symbol = Symbol.for('@gd/describe') as never
 
 const MAX = 60
 
@@ -28,8 +17,8 @@ function article(name: string): string {
 /**
  * Formats `value` for an error message: numbers, booleans, `null` and `undefined` as themselves,
  * strings in double quotes, short arrays of plain values as `[2,-3]`, short plain objects as JSON,
- * typed arrays and long arrays by length, class instances by class name (or by their `describeSymbol`
- * method), functions as `a function`.
+ * typed arrays and long arrays by length, class instances by class name (with dtype and shape when
+ * they have them: `a float32 Tensor of shape [2,3]`), functions as `a function`.
  * @example
  * ```ts
  * show([2, -3]) // '[2,-3]'
@@ -62,8 +51,6 @@ function showUnsafe(value: unknown): string {
       return String(value)
   }
   if (value === null) return 'null'
-  const described = (value as { [describeSymbol]?: unknown })[describeSymbol]
-  if (typeof described === 'function') return String(described.call(value))
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name
     return 'length' in value ? `${article(name)} of length ${(value as unknown as ArrayLike<unknown>).length}` : article(name)
@@ -76,7 +63,11 @@ function showUnsafe(value: unknown): string {
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) {
     const name = (value as object).constructor?.name
-    return typeof name === 'string' && name ? article(name) : 'an object'
+    if (typeof name !== 'string' || !name) return 'an object'
+    const { dtype, shape } = value as { dtype?: unknown; shape?: unknown }
+    // tensors and traced values print as `a float32 Tensor of shape [2,3]`
+    if (typeof dtype === 'string' && Array.isArray(shape)) return `${article(dtype)} ${name} of shape [${shape.join(',')}]`
+    return article(name)
   }
   let json: string | undefined
   try {

@@ -1,4 +1,4 @@
-import { complaint, describeSymbol, fail, optional, readOptions } from '@gd/check'
+import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, fmt, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
@@ -100,22 +100,9 @@ export class Tensor<D extends DType = DType> {
     this.size = size
   }
 
-  /**
-   * How error messages print a tensor: `a float32 Tensor of shape [2,3]` (see `show` in @gd/check).
-   *
-   * @example
-   * ```ts
-   * import { zeros } from '@gd/tensor'
-   * zeros([2, 3])[Symbol.for('@gd/describe')]() // 'a float32 Tensor of shape [2,3]'
-   * ```
-   */
   /** Marks tensors, so that a tensor made by another copy of this module is still recognised. @internal */
   get [Symbol.for('@gd/tensor')](): true {
     return true
-  }
-
-  [describeSymbol](): string {
-    return `${this.dtype === 'int32' ? 'an' : 'a'} ${this.dtype} Tensor of shape ${fmt(this.shape)}`
   }
 
   /** Number of dimensions. */
