@@ -6,7 +6,6 @@ import {
   mustBe as checkMustBe,
   readOptions,
   type Check,
-  type Range as CheckRange,
 } from '@gd/check'
 import type { Hyper } from './hyper.js'
 
@@ -14,8 +13,20 @@ import type { Hyper } from './hyper.js'
 // checks for `readOptions` (unknown names get a "did you mean"), and the range helpers and `mustBe`
 // are the toolkit's, under the names custom optimizers already import from here.
 
-/** A numeric range, with open or closed ends; an absent end is unbounded (@gd/check's `Range`). */
-export type Range = CheckRange
+/**
+ * A numeric range, with open or closed ends; an absent end is unbounded. (The same shape as the
+ * internal checks' range, written out here so the published types stand alone.)
+ */
+export interface Range {
+  readonly min?: number
+  readonly max?: number
+  /** True when `min` itself is excluded. */
+  readonly minOpen?: boolean
+  /** True when `max` itself is excluded. */
+  readonly maxOpen?: boolean
+  /** True when only integers are allowed. */
+  readonly integer?: boolean
+}
 
 /**
  * How one option is checked: a number in a range (optionally also a schedule, checked at each step),

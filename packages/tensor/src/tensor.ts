@@ -100,8 +100,11 @@ export class Tensor<D extends DType = DType> {
     this.size = size
   }
 
-  /** Marks tensors, so that a tensor made by another copy of this module is still recognised. @internal */
-  get [Symbol.for('@gd/tensor')](): true {
+  /**
+   * Marks tensors, so that a tensor made by another copy of this module is still recognised. A plain
+   * name, not a symbol: a computed member would keep the class in bundles that never use it. @internal
+   */
+  get __gdTensor(): true {
     return true
   }
 

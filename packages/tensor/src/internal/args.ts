@@ -12,14 +12,12 @@ function hint(value: unknown): string {
   return name === 'Var' ? ' (a traced value: use the differentiable ops of @gd/autograd on it)' : ''
 }
 
-const brand = Symbol.for('@gd/tensor')
-
 /**
  * True for a {@link Tensor}, including one made by another copy of this module (an ESM and a CJS
  * build in one program, or a test that reloads modules): they carry the same brand.
  */
 export function isTensor(value: unknown): value is Tensor {
-  return value instanceof Tensor || (typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true)
+  return value instanceof Tensor || (typeof value === 'object' && value !== null && (value as { __gdTensor?: unknown }).__gdTensor === true)
 }
 
 /** A {@link Tensor}. */
