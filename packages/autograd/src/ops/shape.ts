@@ -16,7 +16,7 @@ import {
   rule,
   shape as shapeCheck,
   withDefault,
-} from '@gd/check'
+} from '@gd/tensor/check'
 import * as T from '@gd/tensor'
 import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'
