@@ -32,7 +32,7 @@ export interface ElementwiseKernels {
   /**
    * out[r] = op over the `length` floats of row r (rows one after another from `start`), divided by
    * `divisor`; `op` a code of {@link REDUCE}. Sums are float64 in four lanes (the last bits may differ
-   * from a loop's); max and min are exact (NaN if any is NaN; of ±0, max gives +0 and min −0).
+   * from a loop's); max and min are exact (NaN if any is NaN; of ±0, the wrapper returns the row's first zero, as the JavaScript loop does).
    */
   reduceRows(op: number, x: Storage, start: number, rows: number, length: number, out: Storage, divisor: number): boolean
   /** out[j] = Σ_r x[start + r·count + j] / divisor, each column summed in row order in float64: exactly a loop's result. */
