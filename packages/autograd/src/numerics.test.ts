@@ -29,3 +29,17 @@ describe('numerics', () => {
     expect(db.item() / -1e20).toBeCloseTo(1, 5)
   })
 })
+
+describe("numbers follow JAX's weak-type rule, as @gd/tensor's ops do", () => {
+  it('a fractional number makes an int32 computation float32 instead of truncating the constant', () => {
+    const x = T.tensor([1, 2, -1], { dtype: 'int32' })
+    // gelu(1) = 0.5·(1 + tanh(√(2/π)(1 + 0.044715))) ≈ 0.8412; before the rule 0.044715 and 0.5 became 0 in int32
+    const g = AG.gelu(x)
+    expect(g.dtype).toBe('float32')
+    expect((g.toArray() as number[]).map((v) => +v.toFixed(4))).toEqual([0.8412, 1.9546, -0.1588])
+    expect(AG.mul(x, 0.5).toArray()).toEqual([0.5, 1, -0.5])
+  })
+  it('an integer number keeps an int32 computation int32', () => {
+    expect(AG.mul(T.tensor([1, 2], { dtype: 'int32' }), 3).dtype).toBe('int32')
+  })
+})

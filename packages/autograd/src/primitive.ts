@@ -79,12 +79,22 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
   return output
 }
 
+/**
+ * The tensors' promoted dtype, with JAX's weak-type rule for numbers (as @gd/tensor's ops): a number
+ * that int32 cannot hold exactly turns an int32 or bool result into float32, so `mul(int32, 0.5)` and
+ * `gelu(int32)` compute in float instead of truncating the constant to 0.
+ */
 function commonDtype(inputs: readonly Input[]): DType {
   let dtype: DType | null = null
+  let fractional = false
   for (const x of inputs) {
-    if (typeof x === 'number') continue
+    if (typeof x === 'number') {
+      fractional ||= (x | 0) !== x
+      continue
+    }
     const d = x.dtype
     dtype = dtype === null ? d : promoteTypes(dtype, d)
   }
-  return dtype ?? 'float32'
+  if (dtype === null || (fractional && (dtype === 'int32' || dtype === 'bool'))) return 'float32'
+  return dtype
 }
