@@ -1,5 +1,5 @@
 import { fmt } from '@gd/tensor'
-import { complaint, func, isPlainObject } from '@gd/tensor/check'
+import { complaint, func, isPlainObject } from '@gd/check'
 import { input } from './internal/args.js'
 import { Var, isInput, isRecording, noGrad, toVar, type Input } from './variable.js'
 

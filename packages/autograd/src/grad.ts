@@ -11,7 +11,7 @@ import {
   withDefault,
   type Read,
   type Spec,
-} from '@gd/tensor/check'
+} from '@gd/check'
 import { Tensor, fmt, ones } from '@gd/tensor'
 import { backpropagate, trace } from './internal/engine.js'
 import type { Plain, PlainArgs } from './types.js'

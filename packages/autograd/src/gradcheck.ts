@@ -10,7 +10,7 @@ import {
   readOptions,
   withDefault,
   type Spec,
-} from '@gd/tensor/check'
+} from '@gd/check'
 import { Tensor, fmt } from '@gd/tensor'
 import { vjp } from './grad.js'
 import { concat, reshape } from './ops/shape.js'

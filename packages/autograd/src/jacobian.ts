@@ -1,4 +1,4 @@
-import { fail, func } from '@gd/tensor/check'
+import { fail, func } from '@gd/check'
 import { Tensor, zeros } from '@gd/tensor'
 import { grad, vjp } from './grad.js'
 import { isLeafValue } from './internal/tree.js'

@@ -1,4 +1,4 @@
-import { fail, func, positive, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, func, positive, readOptions, withDefault } from '@gd/check'
 import { Tensor, fmt } from '@gd/tensor'
 
 /** Options for {@link numericalGradient}. */

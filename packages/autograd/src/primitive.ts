@@ -1,5 +1,5 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
-import { complaint, fail } from '@gd/tensor/check'
+import { complaint, fail } from '@gd/check'
 import { input } from './internal/args.js'
 import { needed } from './internal/walk.js'
 import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'

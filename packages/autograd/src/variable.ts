@@ -1,4 +1,4 @@
-import { boolean, fail, func, string } from '@gd/tensor/check'
+import { boolean, fail, func, string } from '@gd/check'
 import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
 
 /**

@@ -1,4 +1,4 @@
-import { readOptions } from '@gd/tensor/check'
+import { readOptions } from '@gd/check'
 import { negativeSlope as slopeCheck, nonlinearity as nonlinearityCheck, slopeFits } from './internal/checks.js'
 
 /** The nonlinearities {@link calculateGain} knows. */

@@ -1,4 +1,4 @@
-import { fail, finite, oneOf, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, finite, oneOf, readOptions, withDefault } from '@gd/check'
 import { Tensor, allocate, sizeOf, type DType } from '@gd/tensor'
 import { shape as shapeCheck } from './internal/checks.js'
 

@@ -1,4 +1,4 @@
-import { fail, positiveInteger, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
 import type { InitDType, InitOptions } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'

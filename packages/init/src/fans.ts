@@ -1,4 +1,4 @@
-import { string } from '@gd/tensor/check'
+import { string } from '@gd/check'
 import { fmt } from '@gd/tensor'
 import { shape as shapeCheck } from './internal/checks.js'
 

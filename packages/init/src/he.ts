@@ -1,4 +1,4 @@
-import { oneOf, readOptions, withDefault } from '@gd/tensor/check'
+import { oneOf, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import { calculateGain, type Nonlinearity } from './calculateGain.js'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'

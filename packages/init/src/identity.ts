@@ -1,4 +1,4 @@
-import { finite, readOptions, withDefault } from '@gd/tensor/check'
+import { finite, readOptions, withDefault } from '@gd/check'
 import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
 import type { InitDType, InitOptions } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'

@@ -1,4 +1,4 @@
-import { fail, string } from '@gd/tensor/check'
+import { fail, string } from '@gd/check'
 import { checkKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
 import { floatDtype } from './internal/checks.js'
 

@@ -1,4 +1,4 @@
-import { readOptions } from '@gd/tensor/check'
+import { readOptions } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'

@@ -1,4 +1,4 @@
-import { positive, readOptions, withDefault } from '@gd/tensor/check'
+import { positive, readOptions, withDefault } from '@gd/check'
 import { Tensor, allocate, fmt, normal, sizeOf } from '@gd/tensor'
 import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'

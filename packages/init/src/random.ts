@@ -3,7 +3,7 @@
  * ({@link heNormal}, {@link xavierUniform}, …), which pick the scale from the shape.
  * @module
  */
-import { fail, finite, nonNegative, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, finite, nonNegative, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
 import { floatDtype, notNaN, shape as shapeCheck } from './internal/checks.js'

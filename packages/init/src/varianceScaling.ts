@@ -1,4 +1,4 @@
-import { oneOf, positive, readOptions, string, withDefault, type Spec } from '@gd/tensor/check'
+import { oneOf, positive, readOptions, string, withDefault, type Spec } from '@gd/check'
 import * as T from '@gd/tensor'
 import { computeFans } from './fans.js'
 import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'

@@ -1,4 +1,4 @@
-import { positive, readOptions, withDefault } from '@gd/tensor/check'
+import { positive, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'

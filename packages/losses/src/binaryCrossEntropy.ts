@@ -1,5 +1,5 @@
 import { add, clip, log, mul, neg, sub, type Input, type Var } from '@gd/autograd'
-import { readOptions, within, withDefault, type Spec } from '@gd/tensor/check'
+import { readOptions, within, withDefault, type Spec } from '@gd/check'
 import { everyValue, inUnit, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,6 +1,6 @@
 import { div, maximum, mul, sqrt, square, sub, sum, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { positive, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
 import { lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,7 +1,7 @@
 import { add, div, log, maximum, mul, square, sub, toVar, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { fmt } from '@gd/tensor'
-import { boolean, positive, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { boolean, positive, readOptions, withDefault, type Spec } from '@gd/check'
 import { floatInput, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

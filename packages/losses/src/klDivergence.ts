@@ -1,6 +1,6 @@
 import { exp, log, mul, sub, sum, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { boolean, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { boolean, readOptions, withDefault, type Spec } from '@gd/check'
 import { atLeastZero, everyValue, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,5 +1,5 @@
 import { Var, oneHot, toVar, type Input } from '@gd/autograd'
-import { readOptions, string } from '@gd/tensor/check'
+import { readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
 import { Tensor, fmt } from '@gd/tensor'
 import { atLeastZero, classSpec, everyValue, input, shaped } from './internal/checks.js'

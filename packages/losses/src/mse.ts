@@ -1,5 +1,5 @@
 import { square, sub, type Input, type Var } from '@gd/autograd'
-import { readOptions } from '@gd/tensor/check'
+import { readOptions } from '@gd/check'
 import { lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,6 +1,6 @@
 import { add, div, mul, relu, sub, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { positive, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { positive, readOptions, withDefault, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec } from './internal/checks.js'
 import { classTargets, requireLabels, type ClassOptions } from './labels.js'
 import { reduceLoss, type LossOptions } from './reduction.js'

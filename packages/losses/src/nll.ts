@@ -1,5 +1,5 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
-import { readOptions, type Spec } from '@gd/tensor/check'
+import { readOptions, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec } from './internal/checks.js'
 import { classTargets, requireLabels, type ClassOptions } from './labels.js'
 import { reduceLoss, type LossOptions } from './reduction.js'

@@ -3,7 +3,7 @@
  * `readOptions`. They stay, as thin wrappers over the same toolkit, for code that calls them.
  * @module
  */
-import { boolean, fail, isPlainObject, string, unknownOption } from '@gd/tensor/check'
+import { boolean, fail, isPlainObject, string, unknownOption } from '@gd/check'
 
 /**
  * Throws unless `options` is `undefined`, `null` or a plain object whose keys are all in `known`.

@@ -1,6 +1,6 @@
 import { abs, add, mul, square, sum, toVar, Var } from '@gd/autograd'
 import { Tensor, mapStructure } from '@gd/tensor'
-import { nonNegative, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
 
 /** A parameter tree as a penalty sees it: tensors or traced values nested in objects and arrays. */
 export type ParameterTree = Var | Tensor | readonly ParameterTree[] | { readonly [key: string]: ParameterTree }

@@ -1,6 +1,6 @@
 import { add, exp, log, mul, sub, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { boolean, nonNegative, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { boolean, nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
 import { atLeastZero, everyValue, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,5 +1,5 @@
 import { div, mean, mul, sum, toVar, type Input, type Var } from '@gd/autograd'
-import { fail, readOptions, string } from '@gd/tensor/check'
+import { fail, readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
 import { Tensor, fmt, type Shape } from '@gd/tensor'
 import { floatInput, input, lossSpec, shaped } from './internal/checks.js'

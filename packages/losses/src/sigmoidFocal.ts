@@ -1,6 +1,6 @@
 import { add, exp, logSumExp, mul, softplus, stack, stopGradient, sub, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { nonNegative, optional, readOptions, within, withDefault, type Spec } from '@gd/tensor/check'
+import { nonNegative, optional, readOptions, within, withDefault, type Spec } from '@gd/check'
 import { everyValue, inUnit, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,5 +1,5 @@
 import { abs, add, clip, div, mul, square, sub, type Input, type Var } from '@gd/autograd'
-import { nonNegative, readOptions, withDefault, type Spec } from '@gd/tensor/check'
+import { nonNegative, readOptions, withDefault, type Spec } from '@gd/check'
 import { lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 

@@ -1,6 +1,6 @@
 import { add, logSoftmax, mul, neg, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { readOptions, within, withDefault, type Spec } from '@gd/tensor/check'
+import { readOptions, within, withDefault, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec, traced } from './internal/checks.js'
 import { classTargets, type ClassOptions } from './labels.js'
 import { reduceLoss, type LossOptions } from './reduction.js'

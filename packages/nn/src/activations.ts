@@ -1,5 +1,5 @@
 import * as AG from '@gd/autograd'
-import { finite, integer } from '@gd/tensor/check'
+import { finite, integer } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
 
 type NoParams = Layer<Record<string, never>>

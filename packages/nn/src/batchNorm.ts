@@ -1,6 +1,6 @@
 import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/tensor/check'
+import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
 

@@ -1,7 +1,7 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from '@gd/tensor'
-import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/tensor/check'
+import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 

@@ -1,6 +1,6 @@
 import { mul, toVar } from '@gd/autograd'
 import { bernoulli } from '@gd/tensor'
-import { within } from '@gd/tensor/check'
+import { within } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { Input, Var } from '@gd/autograd'
-import { fail } from '@gd/tensor/check'
+import { fail } from '@gd/check'
 import type { PRNGKey } from '@gd/tensor'
 import { checkLayer, readApplyOptions } from './internal/checks.js'
 

@@ -1,7 +1,7 @@
 import { add, matmul, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
-import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/tensor/check'
+import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 

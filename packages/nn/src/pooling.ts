@@ -1,6 +1,6 @@
 import { avgPool2d as avg, flatten as flat, maxPool2d as maxp } from '@gd/autograd'
 import type { Pool2dOptions } from '@gd/tensor'
-import { optional, readOptions, rule, type Check } from '@gd/tensor/check'
+import { optional, readOptions, rule, type Check } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
 
 /** Values are checked by the pooling op when the layer is applied; names are checked here. */

@@ -1,4 +1,4 @@
-import { fail } from '@gd/tensor/check'
+import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { leavesOf } from './internal/tree.js'
 import { elementwise } from './elementwise.js'

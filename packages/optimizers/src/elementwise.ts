@@ -1,4 +1,4 @@
-import { fail, func, isPlainObject } from '@gd/tensor/check'
+import { fail, func, isPlainObject } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { badState, spend, unspent } from './internal/consume.js'
 import { flatten, mapTree, pairTo, pathIn } from './internal/tree.js'

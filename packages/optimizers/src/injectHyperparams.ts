@@ -1,4 +1,4 @@
-import { fail, isPlainObject } from '@gd/tensor/check'
+import { fail, isPlainObject } from '@gd/check'
 import { transformArg } from './internal/consume.js'
 import { badState, countOf, spend } from './internal/consume.js'
 import { hyperAt } from './options.js'

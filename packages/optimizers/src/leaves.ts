@@ -1,4 +1,4 @@
-import { fail, finite, func } from '@gd/tensor/check'
+import { fail, finite, func } from '@gd/check'
 import { fusedKernels, type Tensor, type Tree } from '@gd/tensor'
 import { bufferLike, leavesOf, mapTree } from './internal/tree.js'
 

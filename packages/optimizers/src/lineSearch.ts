@@ -1,4 +1,4 @@
-import { fail, func, isPlainObject, positive, positiveInteger, readOptions, within } from '@gd/tensor/check'
+import { fail, func, isPlainObject, positive, positiveInteger, readOptions, within } from '@gd/check'
 /**
  * Line searches along a descent direction d from x: find a step t with enough decrease of
  * φ(t) = f(x + t d). Used by {@link lbfgs}.

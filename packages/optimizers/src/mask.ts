@@ -1,4 +1,4 @@
-import { fail } from '@gd/tensor/check'
+import { fail } from '@gd/check'
 import { leavesOf } from './internal/tree.js'
 import { floatData } from './leaves.js'
 import { Tensor, type Tree } from '@gd/tensor'

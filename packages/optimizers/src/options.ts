@@ -6,7 +6,7 @@ import {
   mustBe as checkMustBe,
   readOptions,
   type Check,
-} from '@gd/tensor/check'
+} from '@gd/check'
 import type { Hyper } from './hyper.js'
 
 // The optimizers' option rules, read by @gd/check underneath: `resolveOptions` turns its rules into

@@ -1,5 +1,5 @@
 import type { Tensor, Tree } from '@gd/tensor'
-import { fail, isPlainObject } from '@gd/tensor/check'
+import { fail, isPlainObject } from '@gd/check'
 import { badState, spend, transformArg, unspent } from './internal/consume.js'
 import { flatten, inOrderOf, mapTree } from './internal/tree.js'
 import { prefixLeaves } from './mask.js'

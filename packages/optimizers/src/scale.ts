@@ -1,4 +1,4 @@
-import { finite } from '@gd/tensor/check'
+import { finite } from '@gd/check'
 import { floatLeaves } from './internal/consume.js'
 import type { Tree } from '@gd/tensor'
 import { floatData, mapLeaves } from './leaves.js'

@@ -1,4 +1,4 @@
-import { fail } from '@gd/tensor/check'
+import { fail } from '@gd/check'
 import { countOf, floatLeaves, spend } from './internal/consume.js'
 import { hyperAt, hyper, nonNegative, resolveOptions, bool } from './options.js'
 import { scaleTree } from './scale.js'

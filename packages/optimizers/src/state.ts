@@ -1,4 +1,4 @@
-import { fail, oneOf, readOptions, show, withDefault } from '@gd/tensor/check'
+import { fail, oneOf, readOptions, show, withDefault } from '@gd/check'
 import { Tensor, type DType } from '@gd/tensor'
 
 /**

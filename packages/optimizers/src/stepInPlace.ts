@@ -1,4 +1,4 @@
-import { fail } from '@gd/tensor/check'
+import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { flatten, leavesOf, pairTo, pathIn } from './internal/tree.js'
 import { floatData, type FloatArray } from './leaves.js'

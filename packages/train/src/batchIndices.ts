@@ -1,4 +1,4 @@
-import { arrayOf, boolean, fail, nonNegativeInteger, positiveInteger, readOptions, withDefault } from '@gd/tensor/check'
+import { arrayOf, boolean, fail, nonNegativeInteger, positiveInteger, readOptions, withDefault } from '@gd/check'
 
 /** Options for {@link batchIndices}. */
 export interface BatchIndicesOptions {

@@ -1,4 +1,4 @@
-import { fail, isPlainObject, mustBe, show } from '@gd/tensor/check'
+import { fail, isPlainObject, mustBe, show } from '@gd/check'
 import { fnv1a, structureDifferences, treeStructure, type LeafInfo } from './internal/structure.js'
 import { deserializeState, serializeState } from '@gd/optimizers'
 import type { PRNGKey, Tree } from '@gd/tensor'

@@ -1,4 +1,4 @@
-import { func, optional, positiveInteger, readOptions } from '@gd/tensor/check'
+import { func, optional, positiveInteger, readOptions } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { Checkpoint } from './checkpoint.js'
 

@@ -1,4 +1,4 @@
-import { arrayOf, nonNegativeInteger } from '@gd/tensor/check'
+import { arrayOf, nonNegativeInteger } from '@gd/check'
 import { gather, Tensor } from '@gd/tensor'
 
 /**

@@ -1,4 +1,4 @@
-import { boolean, nonNegative, nonNegativeInteger, oneOf, readOptions, string, withDefault } from '@gd/tensor/check'
+import { boolean, nonNegative, nonNegativeInteger, oneOf, readOptions, string, withDefault } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import type { Callback } from './callback.js'
 import { logValue } from './epochLogs.js'

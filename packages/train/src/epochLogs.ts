@@ -1,4 +1,4 @@
-import { plainObject, string } from '@gd/tensor/check'
+import { plainObject, string } from '@gd/check'
 
 /**
  * One epoch's numbers: the mean training loss and metrics over the epoch's (unskipped) examples,

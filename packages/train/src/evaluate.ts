@@ -1,4 +1,4 @@
-import { func, isPlainObject, positiveInteger, readOptions, rule, withDefault, fail } from '@gd/tensor/check'
+import { func, isPlainObject, positiveInteger, readOptions, rule, withDefault, fail } from '@gd/check'
 import { noGrad, Var, type Input } from '@gd/autograd'
 import type { Tensor } from '@gd/tensor'
 import { datasetSize, takeRows, type Dataset } from './dataset.js'

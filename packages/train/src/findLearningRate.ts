@@ -1,4 +1,4 @@
-import { fail, integer, positive, readOptions, rule, withDefault, within, type Check } from '@gd/tensor/check'
+import { fail, integer, positive, readOptions, rule, withDefault, within, type Check } from '@gd/check'
 import { injectHyperparams, type GradientTransformation } from '@gd/optimizers'
 import type { Callback } from './callback.js'
 import type { Dataset } from './dataset.js'

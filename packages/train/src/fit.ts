@@ -1,4 +1,4 @@
-import { arrayOf, fail, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/tensor/check'
+import { arrayOf, fail, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import { valueAndGrad, Var } from '@gd/autograd'
 import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
 import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'

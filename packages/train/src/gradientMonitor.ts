@@ -1,4 +1,4 @@
-import { fail, func, optional, positive, positiveInteger, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, func, optional, positive, positiveInteger, readOptions, withDefault } from '@gd/check'
 import type { Callback } from './callback.js'
 import { gradientNorms, type GradientNorms } from './gradientNorms.js'
 

@@ -1,4 +1,4 @@
-import { fail, finite, readOptions, withDefault } from '@gd/tensor/check'
+import { fail, finite, readOptions, withDefault } from '@gd/check'
 import { Tensor } from '@gd/tensor'
 
 /**

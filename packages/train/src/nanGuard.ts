@@ -1,4 +1,4 @@
-import { oneOf, positiveInteger, readOptions, withDefault } from '@gd/tensor/check'
+import { oneOf, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { treeLeaves } from '@gd/tensor'
 import type { Callback } from './callback.js'
 

@@ -1,4 +1,4 @@
-import { fail, isPlainObject, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/tensor/check'
+import { fail, isPlainObject, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { EpochLogs } from './epochLogs.js'
 

@@ -1,5 +1,5 @@
 import { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from '@gd/schedules'
-import { fail, isPlainObject, string } from '@gd/tensor/check'
+import { fail, isPlainObject, string } from '@gd/check'
 import type { Callback } from './callback.js'
 import { logValue } from './epochLogs.js'
 

@@ -1,4 +1,4 @@
-import { axes, boolean, optional, readOptions, withDefault, type Check } from '@gd/tensor/check'
+import { axes, boolean, optional, readOptions, withDefault, type Check } from '@gd/check'
 import type { ReduceOptions } from '@gd/tensor'
 import { isInput, toVar, type Input } from '../variable.js'
 

@@ -1,4 +1,4 @@
-import { complaint, fail, isPlainObject, show } from '@gd/tensor/check'
+import { complaint, fail, isPlainObject, show } from '@gd/check'
 import { Tensor, fmt } from '@gd/tensor'
 import { Var } from '../variable.js'
 

@@ -1,4 +1,4 @@
-import { axis as axisOf, finite } from '@gd/tensor/check'
+import { axis as axisOf, finite } from '@gd/check'
 import * as T from '@gd/tensor'
 import { X } from '../internal/args.js'
 import { apply, primitive } from '../primitive.js'

@@ -1,7 +1,7 @@
 import * as T from '@gd/tensor'
 import { toVar, type Input, type Var } from '../variable.js'
 import { reshape } from './shape.js'
-import { arrayOf, isShape, nonNegativeInteger, shape as shapeCheck } from '@gd/tensor/check'
+import { arrayOf, isShape, nonNegativeInteger, shape as shapeCheck } from '@gd/check'
 import { reduceOptions } from '../internal/args.js'
 import { broadcastToShape, sumOf, sumToShape } from '../internal/broadcast.js'
 

@@ -1,4 +1,4 @@
-import { readOptions, shape as shapeCheck } from '@gd/tensor/check'
+import { readOptions, shape as shapeCheck } from '@gd/check'
 import * as T from '@gd/tensor'
 import { checkedLater } from '../internal/args.js'
 import { apply } from '../primitive.js'

@@ -1,4 +1,4 @@
-import { boolean, readOptions, withDefault } from '@gd/tensor/check'
+import { boolean, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'

@@ -3,7 +3,7 @@ import { Var, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
 import { apply } from '../primitive.js'
 import { broadcastTo, sum } from './broadcast.js'
-import { nonNegative, readOptions, rule, withDefault } from '@gd/tensor/check'
+import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
 import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
 

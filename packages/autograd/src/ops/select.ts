@@ -1,4 +1,4 @@
-import { complaint, number } from '@gd/tensor/check'
+import { complaint, number } from '@gd/check'
 import * as T from '@gd/tensor'
 import { AB, X } from '../internal/args.js'
 import { primitive } from '../primitive.js'

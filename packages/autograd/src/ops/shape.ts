@@ -16,7 +16,7 @@ import {
   rule,
   shape as shapeCheck,
   withDefault,
-} from '@gd/tensor/check'
+} from '@gd/check'
 import * as T from '@gd/tensor'
 import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'

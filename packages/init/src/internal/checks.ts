@@ -4,7 +4,7 @@
  * every message reads `<fn>: <what> must be <expected>, got <value>`.
  * @module
  */
-import { complaint, finite, oneOf, optional, rule, withDefault } from '@gd/tensor/check'
+import { complaint, finite, oneOf, optional, rule, withDefault } from '@gd/check'
 import { checkShape, type Shape } from '@gd/tensor'
 
 /** The `dtype` option of the random and structured initializers: float32 (default) or float64. */

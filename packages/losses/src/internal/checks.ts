@@ -5,7 +5,7 @@
  * @module
  */
 import { Var, type Input } from '@gd/autograd'
-import { fail, integer, oneOf, optional, rule, withDefault } from '@gd/tensor/check'
+import { fail, integer, oneOf, optional, rule, withDefault } from '@gd/check'
 import { Tensor } from '@gd/tensor'
 
 /** A constant tensor (not a traced Var). */

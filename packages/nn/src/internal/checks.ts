@@ -1,5 +1,5 @@
 // Private: the checks the layers share (apply options, a layer argument).
-import { boolean, fail, optional, readOptions, withDefault, type Check } from '@gd/tensor/check'
+import { boolean, fail, optional, readOptions, withDefault, type Check } from '@gd/check'
 import { checkKey, type PRNGKey } from '@gd/tensor'
 
 const key: Check<PRNGKey> = (fn, _key, value) => checkKey(fn, value as PRNGKey)

@@ -1,4 +1,4 @@
-import { fail, mustBe } from '@gd/tensor/check'
+import { fail, mustBe } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
 import { floatData } from '../leaves.js'
 import { flatten, leavesOf, pairTo, pathIn } from './tree.js'

@@ -1,5 +1,5 @@
 // Private: the structure and checksum of checkpoints (not exported from the package).
-import { isPlainObject, show } from '@gd/tensor/check'
+import { isPlainObject, show } from '@gd/check'
 import { Tensor } from '@gd/tensor'
 
 /** One tensor of a parameter (or model-state) tree as a checkpoint records it. */
