@@ -49,6 +49,16 @@ function expectAgrees(op: string, x: number, got: number, want: number): void {
   expect(ulps(got, w), `${op}(${x}) = ${got}, want ${w}`).toBeLessThanOrEqual(op === 'tanh' || op === 'sigmoid' ? 4 : 3)
 }
 
+
+/** `run()` with the Wasm kernels off (the JavaScript loops), then on again. */
+function withoutWasm<T>(run: () => T): T {
+  const restore = useWasm(false)
+  try {
+    return run()
+  } finally {
+    restore()
+  }
+}
 describe('wasm elementwise kernels', () => {
   it('load here, synchronously and asynchronously', async () => {
     expect(wasm).not.toBeNull()
@@ -109,13 +119,7 @@ describe('wasm elementwise kernels', () => {
         const z = tensor(Float32Array.from(zs.slice(0, xs.length)))
         const run = () => [neg(x), square(x), sqrt(x), relu(x), add(x, z), sub(x, z), mul(x, z), div(x, z), exp(x), log(x), tanh(x), sigmoid(x)].map((t) => t.data)
         const on = run()
-        const restore = useWasm(false)
-        let off: ReturnType<typeof run>
-        try {
-          off = run()
-        } finally {
-          restore()
-        }
+        const off = withoutWasm(run)
         const names = ['neg', 'square', 'sqrt', 'relu', 'add', 'sub', 'mul', 'div', 'exp', 'log', 'tanh', 'sigmoid']
         on.forEach((d, k) => d.forEach((v, i) => {
           const want = off[k]![i]!
@@ -255,13 +259,7 @@ describe('wasm elementwise kernels', () => {
     const z = tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i) + 2))
     const run = () => [neg(x), square(x), sqrt(z), relu(x), add(x, z), sub(x, 1), mul(2, z), div(x, z), exp(x), log(z), tanh(x), sigmoid(x)].map((t) => t.data)
     const on = run()
-    const restore = useWasm(false)
-    let off: ReturnType<typeof run>
-    try {
-      off = run()
-    } finally {
-      restore()
-    }
+    const off = withoutWasm(run)
     on.slice(0, 8).forEach((d, k) => expect(d, `op ${k}`).toEqual(off[k]))
     on.slice(8).forEach((d, k) => d.forEach((v, i) => expect(ulps(v, off[k + 8]![i]!)).toBeLessThanOrEqual(3)))
   })
