@@ -1,43 +1,11 @@
 import * as api from '@gd/nn'
 import type { Layer } from '@gd/nn'
-import { ones, prngKey, tensor, zeros } from '@gd/tensor'
-import { fuzzSuite, type FuzzCall } from '@gd/testing'
-
-type Make = (...args: any[]) => Layer<any, any>
-
-/**
- * A layer factory's rows: its own arguments (probing the layer by one apply), then the layer's
- * init(key), apply(params, x, options) and, when it has state, applyWithState.
- */
-function layer(make: Make, args: () => unknown[], x: () => unknown, factoryOptions?: number): FuzzCall[] {
-  const build = () => make(...args())
-  const name = build().name
-  const rows: FuzzCall[] = [
-    { args, then: (l: Layer) => l.apply(l.init(0), x() as never, { train: true, key: prngKey(1) }), ...(factoryOptions === undefined ? {} : { options: [factoryOptions] }) },
-    { label: `${name}.init`, args: () => [0], call: (key) => build().init(key) },
-    {
-      label: `${name}.apply`,
-      args: () => [build().init(0), x(), { train: true, key: prngKey(1) }],
-      options: [2],
-      call: (params, input, options) => build().apply(params, input, options),
-    },
-  ]
-  if (build().initState !== undefined) {
-    rows.push({
-      label: `${name}.applyWithState`,
-      args: () => {
-        const l = build()
-        return [l.init(0), l.initState!(), x(), { train: true }]
-      },
-      options: [3],
-      call: (params, state, input, options) => build().applyWithState!(params, state, input, options),
-    })
-  }
-  return rows
-}
-
-const act = (make: Make, args: () => unknown[] = () => []) => layer(make, args, () => tensor([[-1, 0.5]]))
-const image = () => ones([1, 2, 4, 4])
+import { ones, tensor, zeros } from '@gd/tensor'
+import { fuzzSuite } from '@gd/testing'
+import { act, image, layer } from '../test/fuzzLayer.js'
+import * as recurrent from '../test/rows/recurrent.js'
+import * as transformer from '../test/rows/transformer.js'
+import * as upsampling from '../test/rows/upsampling.js'
 
 // issue 17: no engine crash, no silently accepted bad input, no mutated input
 const limits = { crash: 0, silent: 0, mutated: 0 }
@@ -70,4 +38,7 @@ fuzzSuite('@gd/nn', api, {
   avgPool2d: layer(api.avgPool2d, () => [{ kernelSize: 2, stride: 2 }], image, 0),
   flatten: layer(api.flatten, () => [], image),
   sequential: layer(api.sequential, () => [api.linear(3, 4), api.relu(), api.linear(4, 2)], () => ones([2, 3])),
+  ...transformer.fuzzRows,
+  ...recurrent.fuzzRows,
+  ...upsampling.fuzzRows,
 }, limits)

@@ -4,6 +4,9 @@
 import { add, gradcheck, gradgradcheck, type Var } from '@gd/autograd'
 import { anywhere, gradientTable, type Domain, type GradientRow } from '@gd/testing'
 import { Tensor, tensor } from '@gd/tensor'
+import * as recurrent from '../test/rows/recurrent.js'
+import * as transformer from '../test/rows/transformer.js'
+import * as upsampling from '../test/rows/upsampling.js'
 import * as nn from './index.js'
 
 const f64 = (values: number[], shape: number[]): Tensor => tensor(values, { dtype: 'float64', shape })
@@ -41,12 +44,16 @@ const table: Record<string, GradientRow<Var>> = {
     f: (w, b, gamma, beta) => chain.apply([{ w: w!, b: b! }, { gamma: gamma!, beta: beta! }], chainX, { train: true }),
     inputs: [[[3, 2], { min: 0.5, max: 2 }], [[2], anywhere], [[2], anywhere], [[2], anywhere]],
   },
+  ...transformer.gradientRows,
+  ...recurrent.gradientRows,
+  ...upsampling.gradientRows,
 }
 
 /** Exports that are not layers with parameters: helpers, and layers whose ops @gd/autograd checks. */
 const covered = [
   'applyWithState', 'initState', 'parameterCount', 'stateless', 'avgPool2d', 'maxPool2d', 'flatten', 'dropout',
   'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'softplus', 'softmax', 'logSoftmax',
+  ...transformer.covered, ...recurrent.covered, ...upsampling.covered,
 ]
 
 gradientTable({ title: 'gradients of every layer with parameters (float64)', module: nn, exempt: covered, rows: table, checks: { gradcheck, gradgradcheck } })
