@@ -95,6 +95,8 @@ fuzzSuite('@gd/autograd', api, {
   stack: { args: () => [[tensor([1]), tensor([2])], 0] },
   split: { args: () => [x23(), [1, 2], 1] },
   flip: { args: () => [x23(), [0, 1]] },
+  tril: { args: () => [x23(), 1] },
+  triu: { args: () => [x23(), -1] },
   gather: { args: () => [tensor([5, 6, 7]), ints([2, 0]), 0] },
   scatterAdd: { args: () => [[2], ints([1, 1]), tensor([3, 4]), 0] },
   oneHot: { args: () => [ints([1, 0]), 2, { dtype: 'float64' }], options: [2] },

@@ -76,6 +76,19 @@ const distinctAxisCase = (f: (x: Var, axis: number) => AG.Var): Case => ({
   f: (x) => f(x, setting),
 })
 
+/** A batch of matrices (rank 2 to 4) and a diagonal offset in [-3, 3]. */
+const matrixBatchCase = (f: (x: Var, k: number) => AG.Var): Case => ({
+  inputs: fc
+    .tuple(fc.array(dims, { minLength: 2, maxLength: 4 }), fc.integer({ min: -3, max: 3 }))
+    .chain(([s, k]) =>
+      valuesArb(s).map((x) => {
+        setting = k
+        return [x]
+      }),
+    ),
+  f: (x) => f(x, setting),
+})
+
 const poolInput = fc.tuple(dims, dims).chain(([n, c]) => valuesArb([n, c, 4, 4]))
 /** Distinct values 0.3 apart in random order, so no pooling window ever ties. */
 const distinctPoolInput = fc
@@ -142,6 +155,9 @@ const cases: Record<string, Case> = {
   split: axisCase((x) => AG.mul(AG.split(x, [1, x.shape[0]! - 1])[1]!, 2)),
   flip: unary((x) => AG.flip(x)),
   tile: unary((x) => AG.tile(x, [2, 1])),
+  // sin after the mask: the second-order check then sees a mask inside a non-linear function
+  tril: matrixBatchCase((x, k) => AG.sin(AG.tril(x, k))),
+  triu: matrixBatchCase((x, k) => AG.mul(AG.triu(x, k), x)),
   gather: axisCase((x, axis) => AG.gather(x, int([0, 0]), axis)),
   scatterAdd: axisCase((x) => AG.scatterAdd([3, ...x.shape.slice(1)], int(Array.from({ length: x.shape[0] ?? 0 }, (_, i) => i % 3)), x)),
   matmul: {
