@@ -1,0 +1,86 @@
+/**
+ * The training loop: episodes of {@link cartpole} played by a {@link reinforce} agent, one learning
+ * step after each, until the average return over the last 20 episodes reaches 195 or a budget ends.
+ * @module
+ */
+import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
+import { cartpole, maxSteps } from './cartpole.js'
+import { reinforce, type ReinforceOptions } from './reinforce.js'
+
+/** Episodes averaged for the "solved" test, and the average return that counts as solved. */
+export const window = 20
+export const solvedAt = 195
+
+/** What {@link train} is told; all fields are required (index.ts fills in the defaults). */
+export interface TrainSettings extends ReinforceOptions {
+  episodes: number
+  maxSeconds: number
+  /** Print every k-th episode (and the last). */
+  logEvery: number
+}
+
+/** What a run produced. */
+export interface TrainResult {
+  /** The return of each episode played, in order. */
+  returns: number[]
+  /** Mean of the last 20 returns (of all of them when fewer were played). */
+  average20: number
+  seconds: number
+  solved: boolean
+}
+
+/** Mean of the last `n` values (all of them when fewer). */
+export function trailingMean(values: readonly number[], n: number): number {
+  const tail = values.slice(-n)
+  return tail.length === 0 ? 0 : tail.reduce((a, b) => a + b, 0) / tail.length
+}
+
+/**
+ * Plays and learns until solved or out of episodes or time. Yields to the event loop about every
+ * 50 ms, so a page that runs it stays responsive.
+ */
+export async function train(settings: TrainSettings, log: (line: string) => void): Promise<TrainResult> {
+  const start = performance.now()
+  const [envKey, actKey] = splitKey(prngKey(settings.seed)) as [PRNGKey, PRNGKey]
+  const env = cartpole(envKey)
+  const agent = reinforce(settings)
+  const observations = new Float32Array(4 * maxSteps)
+  const actions = new Int32Array(maxSteps)
+  const rewards = new Float64Array(maxSteps)
+  const returns: number[] = []
+  let lastYield = start
+  let solved = false
+  for (let episode = 0; episode < settings.episodes; episode++) {
+    const key = foldIn(actKey, episode)
+    let obs = env.reset()
+    let t = 0
+    for (let done = false; !done; t++) {
+      observations.set(obs, 4 * t)
+      const action = agent.act(obs, foldIn(key, t))
+      const r = env.step(action)
+      actions[t] = action
+      rewards[t] = r.reward
+      obs = r.observation
+      done = r.done
+    }
+    agent.learn({ observations: observations.subarray(0, 4 * t), actions: actions.subarray(0, t), rewards: rewards.subarray(0, t) })
+    returns.push(t)
+    const average = trailingMean(returns, window)
+    solved = returns.length >= window && average >= solvedAt
+    const seconds = (performance.now() - start) / 1000
+    const last = solved || episode === settings.episodes - 1 || seconds >= settings.maxSeconds
+    if ((episode + 1) % settings.logEvery === 0 || last) {
+      log(`episode ${episode + 1}: return ${t}, average of last ${Math.min(window, returns.length)} ${average.toFixed(1)}, ${seconds.toFixed(1)} s`)
+    }
+    if (last) {
+      const why = solved ? 'solved' : seconds >= settings.maxSeconds ? 'stopped: out of time' : 'stopped: out of episodes'
+      log(`${why} after ${episode + 1} episodes, ${seconds.toFixed(1)} s: average return of the last ${Math.min(window, returns.length)} episodes ${average.toFixed(1)}`)
+      break
+    }
+    if (performance.now() - lastYield > 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      lastYield = performance.now()
+    }
+  }
+  return { returns, average20: trailingMean(returns, window), seconds: (performance.now() - start) / 1000, solved }
+}
