@@ -1,0 +1,222 @@
+// Private: what rnn, gru and lstm share (parameter layout and init, argument checks, the input
+// projection of every time step at once, and stacking the per-step outputs).
+import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input } from '@gd/autograd'
+import { uniform } from '@gd/init'
+import * as T from '@gd/tensor'
+import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/check'
+import { readApplyOptions } from '../internal/checks.js'
+import type { ApplyOptions, Layer } from '../layer.js'
+
+/**
+ * Parameters of a recurrent layer with `gates` blocks of `hidden` columns each (1 for {@link rnn},
+ * 3 for {@link gru}: r, z, n; 4 for {@link lstm}: i, f, g, o), stored input-major as {@link linear}
+ * stores its weight, so a step is x·wx + bx + h·wh + bh:
+ * - `wx` [input, gates·hidden], the input weights (PyTorch's `weight_ih_l0`, transposed);
+ * - `wh` [hidden, gates·hidden], the recurrent weights (`weight_hh_l0`, transposed);
+ * - `bx`, `bh` [gates·hidden], the input and recurrent biases (`bias_ih_l0`, `bias_hh_l0`),
+ *   absent for a layer made with `bias: false`.
+ *
+ * @example
+ * ```ts
+ * import { gru, type RecurrentParams } from '@gd/nn'
+ * const params: RecurrentParams = gru(3, 4).init(0)
+ * params.wx.shape // [3, 12]
+ * params.wh.shape // [4, 12]
+ * params.bh?.shape // [12]
+ * ```
+ */
+export interface RecurrentParams {
+  wx: T.Tensor | Var
+  wh: T.Tensor | Var
+  bx?: T.Tensor | Var
+  bh?: T.Tensor | Var
+}
+
+/**
+ * Options of a recurrent layer's `run`: the initial state (zeros when absent) besides the usual
+ * apply options (`train` and `key` are accepted and have no effect: the layers have no dropout).
+ *
+ * @example
+ * ```ts
+ * import { gru, type RunOptions } from '@gd/nn'
+ * import { ones, zeros, type Tensor } from '@gd/tensor'
+ * const options: RunOptions<Tensor> = { state: zeros([2, 4]) }
+ * const layer = gru(3, 4)
+ * layer.run(layer.init(0), ones([2, 5, 3]), options).state.shape // [2, 4]
+ * ```
+ */
+export interface RunOptions<S> extends ApplyOptions {
+  /** The state before the first step: h of shape [batch, hidden] ({ h, c } for the LSTM). Default zeros. */
+  state?: S
+}
+
+/**
+ * What a recurrent layer's `run` returns: the hidden state of every step and the state after the
+ * last step, both traced when the parameters, the input or the initial state are.
+ *
+ * @example
+ * ```ts
+ * import { rnn, type RunResult } from '@gd/nn'
+ * import { ones } from '@gd/tensor'
+ * import type { Var } from '@gd/autograd'
+ * const layer = rnn(3, 4)
+ * const r: RunResult<Var> = layer.run(layer.init(0), ones([2, 5, 3]))
+ * r.output.shape // [2, 5, 4]
+ * r.state.shape // [2, 4]: equal to the output's last step
+ * ```
+ */
+export interface RunResult<S> {
+  /** The hidden state after every step, [batch, time, hidden]. */
+  output: Var
+  /** The state after the last step (the initial state when the sequence has no steps). */
+  state: S
+}
+
+/**
+ * A recurrent layer: a {@link Layer} over batch-first sequences [batch, time, input] whose `apply`
+ * returns the hidden state of every step, [batch, time, hidden], starting from zeros, and whose
+ * `run` also takes an initial state and returns the final one. `S` is the state `run` returns
+ * (h, or { h, c } for the LSTM) and `In` the state it accepts.
+ *
+ * @example
+ * ```ts
+ * import { lstm, type RecurrentLayer, type LstmState } from '@gd/nn'
+ * import type { Var } from '@gd/autograd'
+ * import { ones } from '@gd/tensor'
+ * const layer: RecurrentLayer<LstmState<Var>, LstmState> = lstm(3, 4)
+ * layer.hiddenSize // 4
+ * layer.apply(layer.init(0), ones([2, 5, 3])).shape // [2, 5, 4]
+ * ```
+ */
+export interface RecurrentLayer<S, In = S> extends Layer<RecurrentParams> {
+  /** Features per step of the input. */
+  readonly inputSize: number
+  /** Features of the hidden state (and of each output step). */
+  readonly hiddenSize: number
+  /** Runs the recurrence from `options.state` (default zeros) and returns every step's output and the final state. */
+  run(params: RecurrentParams, x: Input, options?: RunOptions<In>): RunResult<S>
+}
+
+/** The sizes of one layer, as the shared checks need them. @internal */
+export interface Cell {
+  /** The layer's name in messages: rnn, gru or lstm. */
+  fn: string
+  inputSize: number
+  hiddenSize: number
+  gates: number
+  bias: boolean
+}
+
+/** Parameters with U(−1/√hidden, 1/√hidden) entries, as PyTorch initializes its recurrent layers. */
+export function initParams(cell: Cell, key: T.PRNGKey | number): RecurrentParams {
+  const bound = 1 / Math.sqrt(cell.hiddenSize)
+  const width = cell.gates * cell.hiddenSize
+  const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4) as [T.PRNGKey, T.PRNGKey, T.PRNGKey, T.PRNGKey]
+  const u = (k: T.PRNGKey, shape: number[]) => uniform(k, shape, { low: -bound, high: bound })
+  const wx = u(keys[0], [cell.inputSize, width])
+  const wh = u(keys[1], [cell.hiddenSize, width])
+  return cell.bias ? { wx, wh, bx: u(keys[2], [width]), bh: u(keys[3], [width]) } : { wx, wh }
+}
+
+const isArray = (v: unknown): v is T.Tensor | Var => v instanceof T.Tensor || v instanceof Var
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i])
+
+/** Throws unless `value` is a Tensor or Var of exactly `shape`; `what` names it in the message. */
+export function checkArray(fn: string, what: string, value: unknown, shape: readonly number[], tail = ''): T.Tensor | Var {
+  if (!isArray(value) || !sameShape(value.shape, shape)) fail(fn, what, `a Tensor or Var of shape ${T.fmt(shape)}${tail}`, value)
+  return value
+}
+
+/** The parameters, each checked for its shape (and bias presence) before anything reads them. */
+export function checkParams(cell: Cell, params: unknown): RecurrentParams {
+  const { fn, inputSize, hiddenSize, gates, bias } = cell
+  const names = bias ? '{ wx, wh, bx, bh }' : '{ wx, wh }'
+  if (!isPlainObject(params)) fail(fn, 'params', `the layer's parameters ${names}`, params)
+  const width = gates * hiddenSize
+  checkArray(fn, 'params.wx', params.wx, [inputSize, width])
+  checkArray(fn, 'params.wh', params.wh, [hiddenSize, width])
+  for (const b of ['bx', 'bh'] as const) {
+    if (bias) checkArray(fn, `params.${b}`, params[b], [width])
+    else if (params[b] !== undefined) fail(fn, `params.${b}`, 'absent (the layer was made with bias: false)', params[b])
+  }
+  return params as unknown as RecurrentParams
+}
+
+/** The input as a Var of shape [batch, time, inputSize]. */
+export function checkSequence(cell: Cell, x: unknown): Var {
+  if (!isArray(x) || x.rank !== 3 || x.shape[2] !== cell.inputSize) {
+    fail(cell.fn, 'x', `a sequence of shape [batch, time, ${cell.inputSize}]`, x)
+  }
+  return toVar(cell.fn, x)
+}
+
+/** Reads `run`'s options: `state` is checked by `state` (which knows the batch size) after the rest. */
+export function readRunOptions<S>(fn: string, options: unknown, state: Check<S | undefined>): S | undefined {
+  const read = readOptions(fn, options, { state: optional(state), train: optional(pass), key: optional(pass) })
+  readApplyOptions(fn, { train: read.train, key: read.key })
+  return read.state
+}
+
+const pass: Check<unknown> = (_fn, _key, value) => value
+
+/**
+ * The inputs' projections x_t·wx + bx (+ bh when `foldBh`), one [batch, gates·hidden] Var per time
+ * step, from one matmul over all steps: x is made time-major first, so each step's rows are contiguous.
+ */
+function projectInputs(cell: Cell, params: RecurrentParams, x: Var, foldBh: boolean): { steps: Var[]; dtype: T.DType } {
+  const [batch, time] = x.shape as [number, number, number]
+  const width = cell.gates * cell.hiddenSize
+  const rows = reshape(transpose(x, [1, 0, 2]), [time * batch, cell.inputSize])
+  let projected = matmul(rows, params.wx)
+  if (params.bx !== undefined) projected = add(projected, foldBh ? add(params.bx, params.bh!) : params.bx)
+  const steps: Var[] = []
+  for (let t = 0; t < time; t++) steps.push(slice(projected, [t * batch, 0], [batch, width]))
+  return { steps, dtype: projected.dtype }
+}
+
+/**
+ * The recurrence of one layer: from the projected inputs of every step (and the initial state, or
+ * undefined for zeros, which a loop may use to skip the first recurrent matmul), the hidden state
+ * after every step and the final state. @internal
+ */
+export type Loop<S, In> = (params: RecurrentParams, steps: readonly Var[], state: In | undefined, zeros: () => T.Tensor) => { hs: Var[]; state: S }
+
+/**
+ * Makes the layer's `apply` and `run` from its cell: both check every argument first (params, then
+ * x, then options and the state's shape), project the inputs in one matmul and run `loop`.
+ */
+export function recurrentLayer<S, In>(
+  cell: Cell,
+  name: string,
+  foldBh: boolean,
+  checkState: (batch: number) => Check<In>,
+  loop: Loop<S, In>,
+): RecurrentLayer<S, In> {
+  const run = (params: RecurrentParams, x: Input, options?: RunOptions<In>): RunResult<S> => {
+    const p = checkParams(cell, params)
+    const v = checkSequence(cell, x)
+    const batch = v.shape[0]!
+    const initial = readRunOptions(cell.fn, options, checkState(batch))
+    const { steps, dtype } = projectInputs(cell, p, v, foldBh)
+    const zeros = () => T.zeros([batch, cell.hiddenSize], { dtype })
+    const { hs, state } = loop(p, steps, initial, zeros)
+    const output = hs.length > 0 ? stack(hs, 1) : toVar(cell.fn, T.zeros([batch, 0, cell.hiddenSize], { dtype }))
+    return { output, state }
+  }
+  return {
+    name,
+    inputSize: cell.inputSize,
+    hiddenSize: cell.hiddenSize,
+    init: (key) => initParams(cell, key),
+    apply: (params, x, options?: ApplyOptions) => {
+      readApplyOptions(cell.fn, options)
+      return run(params, x).output
+    },
+    run,
+  }
+}
+
+/** The state a sequence without steps ends in: the initial one (zeros when none), as a Var. */
+export function unchanged(fn: string, state: T.Tensor | Var | undefined, zeros: () => T.Tensor): Var {
+  return toVar(fn, state ?? zeros())
+}
