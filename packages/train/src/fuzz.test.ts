@@ -4,6 +4,7 @@ import { adam, injectHyperparams } from '@gd/optimizers'
 import { prngKey, tensor } from '@gd/tensor'
 import { fuzzSuite, type FuzzCall } from '@gd/testing'
 import * as api from '@gd/train'
+import * as names from './names.js'
 
 /** y = 2x + 1 on four points. */
 const data = () => ({ x: tensor([[0], [1], [2], [3]]), y: tensor([[1], [3], [5], [7]]) })
@@ -100,5 +101,17 @@ fuzzSuite('@gd/train', api, {
   nanGuard: callback({ action: 'skip', maxConsecutive: 3 }),
   progress: callback({ stream: { write: () => undefined, isTTY: false }, mode: 'lines', width: 20 }),
   formatLogs: { args: () => [{ epoch: 0, step: 10, loss: 0.25, learningRate: 0.001 }] },
+  charVocabulary: [
+    { args: () => [['anna', 'bob'], { unknown: true }], options: [1], then: (v: api.CharVocabulary) => [v.size, v.encode('nab'), v.decode([1, 5, 3, 2])] },
+    { label: 'charVocabulary(…).encode(text)', args: () => ['nab'], call: (text) => api.charVocabulary(['anna', 'bob']).encode(text) },
+    { label: 'charVocabulary(…).decode(ids, options)', args: () => [[1, 5, 3, 2, 0], { specials: 'show' }], options: [1], call: (ids, o) => api.charVocabulary(['anna', 'bob']).decode(ids, o) },
+  ],
+  nextCharacterDataset: { args: () => [['anna', 'bob'], api.charVocabulary(['anna', 'bob']), { blockSize: 4, truncate: true }], options: [2] },
+  validationSplit: { args: () => [data(), { fraction: 0.5, seed: 3 }], options: [1] },
   reduceLrOnPlateau: callback({ monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0 }, { optimizer: injected() }),
 }, limits)
+
+// The ./names subpath
+fuzzSuite('@gd/train/names', names, {
+  firstNames: { args: () => [{ sex: 'male', lowercase: true }], options: [0], then: (list: string[]) => list.length },
+})
