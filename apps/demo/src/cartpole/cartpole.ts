@@ -65,7 +65,7 @@ export interface CartPole {
  * ```
  */
 export function dynamics(state: Observation, action: number): Observation {
-  if (action !== 0 && action !== 1) throw new Error(`cartpole: action must be 0 or 1, got ${String(action)}`)
+  if (action !== 0 && action !== 1) throw new Error(`cartpole: action must be 0 or 1, got ${typeof action === 'string' ? JSON.stringify(action) : String(action)}`)
   const { gravity, cartMass, poleMass, halfLength, force, tau } = physics
   const [x, xDot, theta, thetaDot] = state
   const totalMass = cartMass + poleMass
