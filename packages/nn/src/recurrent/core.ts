@@ -121,31 +121,37 @@ export function initParams(cell: Cell, key: T.PRNGKey | number): RecurrentParams
 const isArray = (v: unknown): v is T.Tensor | Var => v instanceof T.Tensor || v instanceof Var
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i])
 
-/** Throws unless `value` is a Tensor or Var of exactly `shape`; `what` names it in the message. */
-export function checkArray(fn: string, what: string, value: unknown, shape: readonly number[], tail = ''): T.Tensor | Var {
-  if (!isArray(value) || !sameShape(value.shape, shape)) fail(fn, what, `a Tensor or Var of shape ${T.fmt(shape)}${tail}`, value)
+/**
+ * Throws unless `value` is a Tensor or Var of exactly `shape` and of `dtype` (float32 or float64
+ * when not given); `what` names it in the message.
+ */
+export function checkArray(fn: string, what: string, value: unknown, shape: readonly number[], dtype?: T.DType, tail = ''): T.Tensor | Var {
+  const dtypeOk = (d: T.DType) => (dtype === undefined ? d === 'float32' || d === 'float64' : d === dtype)
+  if (!isArray(value) || !sameShape(value.shape, shape) || !dtypeOk(value.dtype)) {
+    fail(fn, what, `a ${dtype ?? 'float32 or float64'} Tensor or Var of shape ${T.fmt(shape)}${tail}`, value)
+  }
   return value
 }
 
-/** The parameters, each checked for its shape (and bias presence) before anything reads them. */
+/** The parameters, each checked for its shape and dtype (that of wx) and bias presence before anything reads them. */
 export function checkParams(cell: Cell, params: unknown): RecurrentParams {
   const { fn, inputSize, hiddenSize, gates, bias } = cell
   const names = bias ? '{ wx, wh, bx, bh }' : '{ wx, wh }'
   if (!isPlainObject(params)) fail(fn, 'params', `the layer's parameters ${names}`, params)
   const width = gates * hiddenSize
-  checkArray(fn, 'params.wx', params.wx, [inputSize, width])
-  checkArray(fn, 'params.wh', params.wh, [hiddenSize, width])
+  const dtype = checkArray(fn, 'params.wx', params.wx, [inputSize, width]).dtype
+  checkArray(fn, 'params.wh', params.wh, [hiddenSize, width], dtype)
   for (const b of ['bx', 'bh'] as const) {
-    if (bias) checkArray(fn, `params.${b}`, params[b], [width])
+    if (bias) checkArray(fn, `params.${b}`, params[b], [width], dtype)
     else if (params[b] !== undefined) fail(fn, `params.${b}`, 'absent (the layer was made with bias: false)', params[b])
   }
   return params as unknown as RecurrentParams
 }
 
-/** The input as a Var of shape [batch, time, inputSize]. */
-export function checkSequence(cell: Cell, x: unknown): Var {
-  if (!isArray(x) || x.rank !== 3 || x.shape[2] !== cell.inputSize) {
-    fail(cell.fn, 'x', `a sequence of shape [batch, time, ${cell.inputSize}]`, x)
+/** The input as a Var of shape [batch, time, inputSize] and of the parameters' dtype. */
+export function checkSequence(cell: Cell, x: unknown, dtype: T.DType): Var {
+  if (!isArray(x) || x.rank !== 3 || x.shape[2] !== cell.inputSize || x.dtype !== dtype) {
+    fail(cell.fn, 'x', `a ${dtype} sequence of shape [batch, time, ${cell.inputSize}] (the parameters' dtype)`, x)
   }
   return toVar(cell.fn, x)
 }
@@ -189,14 +195,14 @@ export function recurrentLayer<S, In>(
   cell: Cell,
   name: string,
   foldBh: boolean,
-  checkState: (batch: number) => Check<In>,
+  checkState: (batch: number, dtype: T.DType) => Check<In>,
   loop: Loop<S, In>,
 ): RecurrentLayer<S, In> {
   const run = (params: RecurrentParams, x: Input, options?: RunOptions<In>): RunResult<S> => {
     const p = checkParams(cell, params)
-    const v = checkSequence(cell, x)
+    const v = checkSequence(cell, x, p.wx.dtype)
     const batch = v.shape[0]!
-    const initial = readRunOptions(cell.fn, options, checkState(batch))
+    const initial = readRunOptions(cell.fn, options, checkState(batch, v.dtype))
     const { steps, dtype } = projectInputs(cell, p, v, foldBh)
     const zeros = () => T.zeros([batch, cell.hiddenSize], { dtype })
     const { hs, state } = loop(p, steps, initial, zeros)

@@ -1,5 +1,5 @@
 import { add, matmul, mul, sigmoid, slice, sub, tanh, type Var } from '@gd/autograd'
-import type { Tensor } from '@gd/tensor'
+import type { DType, Tensor } from '@gd/tensor'
 import { boolean, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 
@@ -54,8 +54,8 @@ export function gru(inputSize: number, hiddenSize: number, options?: RecurrentOp
   const { bias } = readOptions('gru', options, { bias: withDefault(boolean, true) })
   const cell: Cell = { fn: 'gru', inputSize, hiddenSize, gates: 3, bias }
   const H = hiddenSize
-  const checkState = (batch: number) => (fn: string, key: string, value: unknown) =>
-    checkArray(fn, key, value, [batch, hiddenSize], ' (batch, hidden)')
+  const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown) =>
+    checkArray(fn, key, value, [batch, hiddenSize], dtype, ' (batch, hidden)')
   return recurrentLayer(cell, `gru(${inputSize} → ${hiddenSize})`, false, checkState, (params, steps, state, zeros) => {
     let h: Var | Tensor | undefined = state
     const hs: Var[] = []

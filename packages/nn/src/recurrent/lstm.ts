@@ -1,5 +1,5 @@
 import { add, matmul, mul, sigmoid, slice, tanh, type Var } from '@gd/autograd'
-import type { Tensor } from '@gd/tensor'
+import type { DType, Tensor } from '@gd/tensor'
 import { boolean, fail, isPlainObject, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 import type { RecurrentOptions } from './gru.js'
@@ -60,10 +60,10 @@ export function lstm(inputSize: number, hiddenSize: number, options?: RecurrentO
   const { bias } = readOptions('lstm', options, { bias: withDefault(boolean, true) })
   const cell: Cell = { fn: 'lstm', inputSize, hiddenSize, gates: 4, bias }
   const H = hiddenSize
-  const checkState = (batch: number) => (fn: string, key: string, value: unknown): LstmState => {
+  const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown): LstmState => {
     if (!isPlainObject(value)) fail(fn, key, 'an object { h, c }', value)
-    checkArray(fn, `${key}.h`, value.h, [batch, hiddenSize], ' (batch, hidden)')
-    checkArray(fn, `${key}.c`, value.c, [batch, hiddenSize], ' (batch, hidden)')
+    checkArray(fn, `${key}.h`, value.h, [batch, hiddenSize], dtype, ' (batch, hidden)')
+    checkArray(fn, `${key}.c`, value.c, [batch, hiddenSize], dtype, ' (batch, hidden)')
     return value as unknown as LstmState
   }
   // bh is folded into the input projection: gates_t = p_t + h_{t−1}·wh, p_t = x_t·wx + bx + bh

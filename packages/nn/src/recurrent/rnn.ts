@@ -1,5 +1,5 @@
 import { add, matmul, relu, tanh, type Var } from '@gd/autograd'
-import type { Tensor } from '@gd/tensor'
+import type { DType, Tensor } from '@gd/tensor'
 import { boolean, oneOf, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 
@@ -57,8 +57,8 @@ export function rnn(inputSize: number, hiddenSize: number, options?: RnnOptions)
   })
   const cell: Cell = { fn: 'rnn', inputSize, hiddenSize, gates: 1, bias }
   const act = nonlinearity === 'relu' ? relu : tanh
-  const checkState = (batch: number) => (fn: string, key: string, value: unknown) =>
-    checkArray(fn, key, value, [batch, hiddenSize], ' (batch, hidden)')
+  const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown) =>
+    checkArray(fn, key, value, [batch, hiddenSize], dtype, ' (batch, hidden)')
   // bh is folded into the input projection: h_t = act(p_t + h_{t−1}·wh), p_t = x_t·wx + bx + bh
   return recurrentLayer(cell, `rnn(${inputSize} → ${hiddenSize}, ${nonlinearity})`, true, checkState, (params, steps, state, zeros) => {
     let h: Var | Tensor | undefined = state
