@@ -1,2 +1,79 @@
-// Issue 19: this module's layers are being written (see the issue); it exports nothing yet.
-export {}
+import { gather, mul, primitive, scatterAdd, type Input, type Var } from '@gd/autograd'
+import { normal, type Initializer } from '@gd/init'
+import * as T from '@gd/tensor'
+import { complaint, fail, func, integer, optional, positiveInteger, readOptions } from '@gd/check'
+import { readApplyOptions } from './internal/checks.js'
+import { floatLeaf, paramObject } from './internal/transformer.js'
+import type { ApplyOptions, Layer } from './layer.js'
+
+/** Options of {@link embedding}. */
+export interface EmbeddingOptions {
+  /** Initializer of the table W, shape [vocabSize, dim]. Default N(0, 1), as PyTorch's `nn.Embedding`. */
+  weightInit?: Initializer
+  /**
+   * An index in [0, vocabSize) whose row starts at zero and gets no gradient, as PyTorch's
+   * `padding_idx`: a padding token then stays a zero vector through training. Default none.
+   */
+  paddingIndex?: number
+}
+
+/** Parameters of an embedding layer: the table W of shape [vocabSize, dim], one row per token. */
+export interface EmbeddingParams {
+  w: T.Tensor | Var
+}
+
+/**
+ * A lookup table: apply(params, indices) returns row `indices[…]` of W for every index, so int32
+ * indices of shape S give an output of shape [...S, dim]. The gradient adds each output's cotangent
+ * into its row (rows looked up several times accumulate), except the `paddingIndex` row, which gets none.
+ *
+ * @throws Error for sizes that are not positive integers, a paddingIndex outside [0, vocabSize);
+ * when applied, for indices that are not an int32 Tensor or hold a value outside [0, vocabSize).
+ * @example
+ * ```ts
+ * import { embedding } from '@gd/nn'
+ * import { tensor } from '@gd/tensor'
+ * const layer = embedding(28, 8, { paddingIndex: 0 })
+ * const params = layer.init(0)
+ * const tokens = tensor([[3, 1, 0], [2, 2, 0]], { dtype: 'int32' }) // [batch, time]
+ * layer.apply(params, tokens).shape // [2, 3, 8]
+ * ```
+ */
+export function embedding(vocabSize: number, dim: number, options?: EmbeddingOptions): Layer<EmbeddingParams> {
+  positiveInteger('embedding', 'vocabSize', vocabSize)
+  positiveInteger('embedding', 'dim', dim)
+  const { weightInit, paddingIndex } = readOptions('embedding', options, { weightInit: optional(func), paddingIndex: optional(integer) })
+  if (paddingIndex !== undefined && (paddingIndex < 0 || paddingIndex >= vocabSize)) {
+    fail('embedding', 'paddingIndex', `an integer in [0, ${vocabSize})`, paddingIndex)
+  }
+  const shape = [vocabSize, dim]
+  return {
+    name: `embedding(${vocabSize} → ${dim})`,
+    init: (key) => {
+      const w = (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape)
+      if (paddingIndex === undefined) return { w }
+      // the padding row starts at zero, as PyTorch's does
+      const rows = T.tensor(Array.from({ length: vocabSize }, (_, i) => i !== paddingIndex), { dtype: 'bool', shape: [vocabSize, 1] })
+      return { w: T.where(rows, w, 0) }
+    },
+    apply: (params, indices: Input, applyOptions?: ApplyOptions) => {
+      readApplyOptions('embedding', applyOptions)
+      const w = floatLeaf('embedding', paramObject('embedding', params, '{ w }'), 'w', shape)
+      if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32') fail('embedding', 'indices', 'an int32 Tensor', indices)
+      const idx = indices.data
+      for (let i = 0; i < idx.length; i++) {
+        const v = idx[i]!
+        if (v < 0 || v >= vocabSize) throw complaint('embedding', 'indices', `must hold integers in [0, ${vocabSize})`, v, ` at flat position ${i}`)
+      }
+      if (paddingIndex === undefined) return gather(w, indices)
+      // the padding row's cotangent is dropped: keep is 0 where an index is the padding index
+      const keep = T.tensor(Array.from(idx, (v) => (v === paddingIndex ? 0 : 1)), { dtype: w.dtype, shape: [...indices.shape, 1] })
+      const lookup = primitive({
+        name: 'embedding',
+        forward: (table) => T.gather(table, indices),
+        backward: (g) => [scatterAdd(shape, indices, mul(g, keep))],
+      })
+      return lookup(w)
+    },
+  }
+}

@@ -1,2 +1,195 @@
-// Issue 19: this module's layers are being written (see the issue); it exports nothing yet.
-export {}
+import { add, mean, mul, neg, primitive, reshape, rsqrt, square, sub, sum, type Input, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
+import { readApplyOptions } from './internal/checks.js'
+import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
+import type { ApplyOptions, Layer } from './layer.js'
+
+/** Options of {@link layerNorm}. */
+export interface LayerNormOptions {
+  /** Added to the variance before the square root. Default 1e-5, as PyTorch's. */
+  eps?: number
+  /** Learn a scale γ (starts at 1) and a shift β (starts at 0) of the normalized shape. Default true. */
+  affine?: boolean
+}
+
+/** Options of {@link rmsNorm}. */
+export interface RmsNormOptions {
+  /** Added to the mean square before the square root. Default the input dtype's machine epsilon, as PyTorch's. */
+  eps?: number
+  /** Learn a scale γ (starts at 1) of the normalized shape. Default true. */
+  affine?: boolean
+}
+
+/** Parameters of a layerNorm layer: γ and β of the normalized shape (none without `affine`). */
+export interface LayerNormParams {
+  gamma?: T.Tensor | Var
+  beta?: T.Tensor | Var
+}
+
+/** Parameters of an rmsNorm layer: γ of the normalized shape (none without `affine`). */
+export interface RmsNormParams {
+  gamma?: T.Tensor | Var
+}
+
+type Floats = Float32Array | Float64Array
+
+/**
+ * The normalization both layers share, over rows of n values: x̂ = (x − μ)·r with
+ * r = 1/√(mean((x − μ)²) + eps) when `center` (layer norm), else x̂ = x·r with r = 1/√(mean(x²) + eps).
+ * Fused: one loop over the rows forward, one backward, where the composed form would make a dozen
+ * tensors. Its Jacobian J = r(I − [center]·11ᵀ/n − x̂x̂ᵀ/n) is symmetric, so the backward rule
+ * dx = J·g is the same function of (g, x) for every cotangent, and its own gradient is written with
+ * differentiable ops (gradients of gradients work).
+ */
+function normalizer(n: number, eps: number, center: boolean): (x: Var) => Var {
+  const stats = (x: Floats, o: number): [number, number] => {
+    let mu = 0
+    if (center) {
+      for (let j = 0; j < n; j++) mu += x[o + j]!
+      mu /= n
+    }
+    let ss = 0
+    for (let j = 0; j < n; j++) {
+      const d = x[o + j]! - mu
+      ss += d * d
+    }
+    return [mu, 1 / Math.sqrt(ss / n + eps)]
+  }
+  const forward = (t: T.Tensor): T.Tensor => {
+    const x = t.data as Floats
+    const y = t.dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length)
+    for (let o = 0; o < x.length; o += n) {
+      const [mu, r] = stats(x, o)
+      for (let j = 0; j < n; j++) y[o + j] = (x[o + j]! - mu) * r
+    }
+    return new T.Tensor(y, t.shape, t.dtype)
+  }
+  /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)), row by row. */
+  const backward = (gt: T.Tensor, xt: T.Tensor): T.Tensor => {
+    const g = gt.data as Floats
+    const x = xt.data as Floats
+    const wide = gt.dtype === 'float64' || xt.dtype === 'float64'
+    const dx = wide ? new Float64Array(x.length) : new Float32Array(x.length)
+    for (let o = 0; o < x.length; o += n) {
+      const [mu, r] = stats(x, o)
+      let sg = 0
+      let sgx = 0
+      for (let j = 0; j < n; j++) {
+        sg += g[o + j]!
+        sgx += g[o + j]! * (x[o + j]! - mu) * r
+      }
+      const a = center ? sg / n : 0
+      const b = sgx / n
+      for (let j = 0; j < n; j++) dx[o + j] = r * (g[o + j]! - a - (x[o + j]! - mu) * r * b)
+    }
+    return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
+  }
+  const rows = { axis: -1, keepdims: true }
+  // The gradient of ⟨h, J(x)·g⟩: J·h for g, and for x (with the chain rule through r and x̂, using
+  // ∇r = −r²x̂/n): J·v − (r/n)·⟨h, dx⟩·x̂ where v = −(r/n)·(⟨h, x̂⟩·g + ⟨g, x̂⟩·h).
+  const normalizeGrad = primitive({
+    name: 'normalizeGrad',
+    forward: backward,
+    backward: (h, [g, x], dx, [needG, needX]) => {
+      const xhat = normalize(x!)
+      const r = rsqrt(add(mean(square(center ? sub(x!, mean(x!, rows)) : x!), rows), eps))
+      const rn = mul(r, 1 / n)
+      const dg = needG ? normalizeGrad(h, x!) : null
+      if (!needX) return [dg, null]
+      const v = neg(mul(rn, add(mul(sum(mul(h, xhat), rows), g!), mul(sum(mul(g!, xhat), rows), h))))
+      return [dg, sub(normalizeGrad(v, x!), mul(mul(rn, sum(mul(h, dx), rows)), xhat))]
+    },
+  })
+  const normalize = primitive({ name: 'normalize', forward, backward: (g, [x]) => [normalizeGrad(g, x!)] })
+  return normalize
+}
+
+const normalizedShape = (fn: string, shape: unknown): number[] => {
+  const list = typeof shape === 'number' ? [shape] : shape
+  if (!Array.isArray(list) || list.length === 0 || !list.every((d) => Number.isSafeInteger(d) && d > 0)) {
+    fail(fn, 'shape', 'a positive integer or a non-empty array of them', shape)
+  }
+  return [...list] as number[]
+}
+
+/** The shared apply: checks, normalizes the trailing axes, then scales and shifts. */
+function normLayer(fn: string, shape: number[], eps: number | undefined, affine: boolean, center: boolean) {
+  const n = shape.reduce((a, b) => a * b, 1)
+  const k = shape.length
+  const expected = `whose trailing axes are ${T.fmt(shape)}`
+  const fits = (s: readonly number[]) => s.length >= k && shape.every((d, i) => s[s.length - k + i] === d)
+  const names = center ? '{ gamma, beta }' : '{ gamma }'
+  return (params: LayerNormParams, x: Input, applyOptions?: ApplyOptions): Var => {
+    readApplyOptions(fn, applyOptions)
+    const p = affine ? paramObject(fn, params, names) : undefined
+    const gamma = p && floatLeaf(fn, p, 'gamma', shape)
+    const beta = p && center ? floatLeaf(fn, p, 'beta', shape) : undefined
+    const v = floatInput(fn, x, expected, fits)
+    const machineEps = v.dtype === 'float64' ? 2 ** -52 : 2 ** -23
+    const normalize = normalizer(n, eps ?? machineEps, center)
+    const y = reshape(normalize(reshape(v, [v.size / n, n])), v.shape)
+    if (gamma === undefined) return y
+    return beta === undefined ? mul(y, gamma) : add(mul(y, gamma), beta)
+  }
+}
+
+/**
+ * Layer normalization (Ba, Kiros & Hinton, 2016) over the trailing axes given by `shape` (a number
+ * means the last axis), as PyTorch's `nn.LayerNorm`: for each position, over its n normalized values,
+ * μ = mean(x), σ² = mean((x − μ)²) (biased), y = (x − μ)/√(σ² + eps)·γ + β. Unlike batchNorm it
+ * keeps no state and treats training and inference alike.
+ *
+ * Fused into one loop forward and one backward (transformers run it on every token of every step);
+ * the gradient flows through μ and σ², and gradients of gradients work.
+ *
+ * @see https://arxiv.org/abs/1607.06450
+ * @throws Error for a shape that is not a positive integer or a non-empty list of them, an eps that
+ * is not positive; when applied, for input whose trailing axes differ from `shape`, or parameters
+ * that are not float tensors of that shape.
+ * @example
+ * ```ts
+ * import { layerNorm } from '@gd/nn'
+ * import { tensor } from '@gd/tensor'
+ * const ln = layerNorm(2)
+ * ln.apply(ln.init(0), tensor([[1, 3], [0, 0]])).toArray() // [[-0.999995, 0.999995], [0, 0]]: (x − 2)/√(1 + 1e-5)
+ * ```
+ */
+export function layerNorm(shape: number | number[], options?: LayerNormOptions): Layer<LayerNormParams> {
+  const s = normalizedShape('layerNorm', shape)
+  const { eps, affine } = readOptions('layerNorm', options, { eps: withDefault(positive, 1e-5), affine: withDefault(boolean, true) })
+  return {
+    name: `layerNorm(${T.fmt(s)})`,
+    init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
+    apply: normLayer('layerNorm', s, eps, affine, true),
+  }
+}
+
+/**
+ * Root-mean-square normalization (Zhang & Sennrich, 2019) over the trailing axes given by `shape`
+ * (a number means the last axis), as PyTorch's `nn.RMSNorm`: y = x/√(mean(x²) + eps)·γ, over the n
+ * normalized values of each position. No centering and no shift: cheaper than {@link layerNorm},
+ * and what LLaMA-style transformers use. eps defaults to the input dtype's machine epsilon
+ * (2⁻²³ for float32, 2⁻⁵² for float64), as PyTorch's does. Fused like layerNorm.
+ *
+ * @see https://arxiv.org/abs/1910.07467
+ * @throws Error for a shape that is not a positive integer or a non-empty list of them, an eps that
+ * is not positive; when applied, for input whose trailing axes differ from `shape`, or a γ that is
+ * not a float tensor of that shape.
+ * @example
+ * ```ts
+ * import { rmsNorm } from '@gd/nn'
+ * import { tensor } from '@gd/tensor'
+ * const norm = rmsNorm(2, { eps: 1e-6 })
+ * norm.apply(norm.init(0), tensor([[3, 4]])).toArray() // ≈ [[0.8485, 1.1314]]: x/√12.5
+ * ```
+ */
+export function rmsNorm(shape: number | number[], options?: RmsNormOptions): Layer<RmsNormParams> {
+  const s = normalizedShape('rmsNorm', shape)
+  const { eps, affine } = readOptions('rmsNorm', options, { eps: optional(positive), affine: withDefault(boolean, true) })
+  return {
+    name: `rmsNorm(${T.fmt(s)})`,
+    init: () => (affine ? { gamma: T.ones(s) } : {}),
+    apply: normLayer('rmsNorm', s, eps, affine, false),
+  }
+}

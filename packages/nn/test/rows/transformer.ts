@@ -1,8 +1,52 @@
 // The transformer family's rows for the package-wide suites: fuzz rows (src/fuzz.test.ts), float64
 // gradient rows (src/gradients.test.ts) and the exports those rows need not cover.
-import type { Var } from '@gd/autograd'
-import type { FuzzCall, GradientRow } from '@gd/testing'
+import { add, concat, type Var } from '@gd/autograd'
+import * as api from '@gd/nn'
+import { tensor, zeros, type Tensor } from '@gd/tensor'
+import { anywhere, type Domain, type FuzzCall, type GradientRow } from '@gd/testing'
+import { layer } from '../fuzzLayer.js'
 
-export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {}
-export const gradientRows: Record<string, GradientRow<Var>> = {}
+const int32 = (values: number[], shape: number[]): Tensor => tensor(values, { dtype: 'int32', shape })
+const f64 = (values: number[], shape: number[]): Tensor => tensor(values, { dtype: 'float64', shape })
+/** 0, 1, 2 along the last axis: added to noise in ±0.2, every normalized row's variance stays ≥ 0.2 or so. */
+const ramp = (shape: number[]): Tensor => {
+  const n = shape.at(-1)!
+  return f64(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i % n), shape)
+}
+const jitter: Domain = { min: -0.2, max: 0.2 }
+
+export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
+  embedding: layer(api.embedding, () => [5, 3, { paddingIndex: 0 }], () => int32([1, 2, 0, 4], [2, 2]), 2),
+  layerNorm: layer(api.layerNorm, () => [3, { eps: 1e-5, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
+  rmsNorm: layer(api.rmsNorm, () => [3, { eps: 1e-6, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
+}
+
+const emb = api.embedding(5, 3)
+const embPad = api.embedding(5, 3, { paddingIndex: 1 })
+const tokens = int32([1, 4, 1, 0, 3, 3], [2, 3])
+const ln = api.layerNorm([2, 3])
+const ln1 = api.layerNorm(3)
+const rms = api.rmsNorm(3, { eps: 1e-5 })
+
+export const gradientRows: Record<string, GradientRow<Var>> = {
+  embedding: { f: (w) => emb.apply({ w: w! }, tokens), inputs: [[[5, 3], anywhere]] },
+  // The padding row (1) gets no gradient by design, so it is a constant here, not an input.
+  'embedding (paddingIndex)': {
+    f: (first, rest) => embPad.apply({ w: concat([first!, zeros([1, 3], { dtype: 'float64' }), rest!]) }, tokens),
+    inputs: [[[1, 3], anywhere], [[3, 3], anywhere]],
+  },
+  layerNorm: {
+    f: (x, gamma, beta) => ln.apply({ gamma: gamma!, beta: beta! }, add(x!, ramp([2, 2, 3]))),
+    inputs: [[[2, 2, 3], jitter], [[2, 3], anywhere], [[2, 3], anywhere]],
+  },
+  'layerNorm (one axis)': {
+    f: (x, gamma, beta) => ln1.apply({ gamma: gamma!, beta: beta! }, add(x!, ramp([4, 3]))),
+    inputs: [[[4, 3], jitter], [[3], anywhere], [[3], anywhere]],
+  },
+  rmsNorm: {
+    f: (x, gamma) => rms.apply({ gamma: gamma! }, add(x!, ramp([2, 2, 3]))),
+    inputs: [[[2, 2, 3], jitter], [[3], anywhere]],
+  },
+}
+
 export const covered: string[] = []
