@@ -54,8 +54,9 @@ function main() {
     const bundle = join(project, 'browser.bundle.js')
     run(join(here, 'node_modules', '.bin', 'esbuild'), ['browser.mjs', '--bundle', '--format=esm', '--platform=browser', `--outfile=${bundle}`], project)
     return runInBrowser(bundle).then((result) => {
-      if (result !== '[2,4,6]') throw new Error(`browser: expected the gradient [2,4,6], got ${result}`)
-      console.log(`browser: the esbuild bundle computed the gradient ${result} in headless Chromium`)
+      const expected = '{"gradient":[2,4,6],"names":8422,"characters":27}'
+      if (result !== expected) throw new Error(`browser: expected ${expected}, got ${result}`)
+      console.log(`browser: the esbuild bundle computed the gradient [2,4,6] and read 8422 first names in headless Chromium`)
       const failures = checkBudgets(project, packages)
       if (failures > 0) throw new Error(`budgets: ${failures} budget(s) exceeded`)
     })
