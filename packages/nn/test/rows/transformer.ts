@@ -18,6 +18,7 @@ const jitter: Domain = { min: -0.2, max: 0.2 }
 export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
   embedding: layer(api.embedding, () => [5, 3, { paddingIndex: 0 }], () => int32([1, 2, 0, 4], [2, 2]), 2),
   layerNorm: layer(api.layerNorm, () => [3, { eps: 1e-5, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
+  residual: layer(api.residual, () => [api.linear(3, 3)], () => tensor([[1, 2, 4], [3, 5, 0]])),
   rmsNorm: layer(api.rmsNorm, () => [3, { eps: 1e-6, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
 }
 
@@ -27,6 +28,7 @@ const tokens = int32([1, 4, 1, 0, 3, 3], [2, 3])
 const ln = api.layerNorm([2, 3])
 const ln1 = api.layerNorm(3)
 const rms = api.rmsNorm(3, { eps: 1e-5 })
+const res = api.residual(api.linear(3, 3))
 
 export const gradientRows: Record<string, GradientRow<Var>> = {
   embedding: { f: (w) => emb.apply({ w: w! }, tokens), inputs: [[[5, 3], anywhere]] },
@@ -47,6 +49,7 @@ export const gradientRows: Record<string, GradientRow<Var>> = {
     f: (x, gamma) => rms.apply({ gamma: gamma! }, add(x!, ramp([2, 2, 3]))),
     inputs: [[[2, 2, 3], jitter], [[3], anywhere]],
   },
+  residual: { f: (x, w, b) => res.apply({ w: w!, b: b! }, x!), inputs: [[[2, 3], anywhere], [[3, 3], anywhere], [[3], anywhere]] },
 }
 
 export const covered: string[] = []
