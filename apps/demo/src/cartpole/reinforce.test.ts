@@ -68,6 +68,23 @@ describe('the policy gradient', () => {
     })
   }
 
+  it('rejects a malformed episode before learning anything', () => {
+    const agent = reinforce({ learningRate: 0.01, gamma: 0.99, hidden: 8, baseline: 'value', seed: 0 })
+    const s: Observation = [0, 0, 0.02, 0]
+    const before = agent.probabilityRight(s)
+    const ok = { observations: new Float32Array(8), actions: Int32Array.from([1, 0]), rewards: Float64Array.from([1, 1]) }
+    expect(() => agent.learn({ ...ok, actions: new Int32Array(0), observations: new Float32Array(0), rewards: new Float64Array(0) })).toThrow(
+      'reinforce: learn needs an episode of at least one step, got none',
+    )
+    expect(() => agent.learn({ ...ok, observations: new Float32Array(7) })).toThrow('reinforce: an episode of 2 actions needs 8 observation values and 2 rewards, got 7 and 2')
+    expect(() => agent.learn({ ...ok, rewards: Float64Array.from([1]) })).toThrow('reinforce: an episode of 2 actions needs 8 observation values and 2 rewards, got 8 and 1')
+    expect(() => agent.learn({ ...ok, actions: Int32Array.from([1, 2]) })).toThrow('reinforce: actions must be 0 or 1, got 2 at step 1')
+    expect(agent.probabilityRight(s)).toBe(before)
+    // the value loss is reported: mean((V(s) − 0.01 Gₜ)²) ≥ 0, and 0 without a value network
+    expect(agent.learn(ok).valueLoss).toBeGreaterThan(0)
+    expect(reinforce({ learningRate: 0.01, gamma: 0.99, hidden: 8, baseline: 'mean', seed: 0 }).learn(ok).valueLoss).toBe(0)
+  })
+
   it('samples actions with the policy probabilities, deterministically for a key', () => {
     const agent = reinforce({ learningRate: 0.01, gamma: 0.99, hidden: 8, baseline: 'value', seed: 0 })
     const s: Observation = [0, 0, 0.02, 0]

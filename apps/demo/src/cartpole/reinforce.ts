@@ -116,6 +116,19 @@ export function policyLoss(logits: AG.Input, actions: Tensor, advantages: AG.Inp
   return AG.neg(AG.mean(AG.mul(logProbs, advantages)))
 }
 
+/** Checks an episode's lengths and actions before anything is computed or written. */
+function checkEpisode(episode: Episode): void {
+  const { observations, actions, rewards } = episode
+  const steps = actions.length
+  if (steps === 0) throw new Error('reinforce: learn needs an episode of at least one step, got none')
+  if (observations.length !== 4 * steps || rewards.length !== steps) {
+    throw new Error(`reinforce: an episode of ${steps} actions needs ${4 * steps} observation values and ${steps} rewards, got ${observations.length} and ${rewards.length}`)
+  }
+  for (let t = 0; t < steps; t++) {
+    if (actions[t] !== 0 && actions[t] !== 1) throw new Error(`reinforce: actions must be 0 or 1, got ${actions[t]} at step ${t}`)
+  }
+}
+
 /** An MLP 4 → hidden (tanh) → outputs. */
 function mlp(hidden: number, outputs: number): Layer<unknown[], unknown[]> {
   return sequential(linear(4, hidden), tanh(), linear(hidden, outputs))
@@ -168,6 +181,7 @@ export function reinforce(options: ReinforceOptions): Agent {
     probabilityRight,
     act: (observation, key) => bernoulli(key, [], { p: probabilityRight(observation) }).data[0]!,
     learn: (episode) => {
+      checkEpisode(episode)
       const steps = episode.actions.length
       const observations = new Tensor(episode.observations, [steps, 4], 'float32')
       const actions = new Tensor(episode.actions, [steps], 'int32')
@@ -175,20 +189,20 @@ export function reinforce(options: ReinforceOptions): Agent {
       const b = baselineOf(observations, steps)
       const advantages = new Tensor(Float32Array.from(normalize(returns.map((g, t) => g - b[t]!))), [steps], 'float32')
       const targets = new Tensor(Float32Array.from(returns, (g) => g * scale), [steps, 1], 'float32')
-      const loss = (p: typeof params): [AG.Var, Tensor] => {
+      const loss = (p: typeof params): [AG.Var, [Tensor, Tensor | undefined]] => {
         const pl = policyLoss(policy.apply(p.policy, observations), actions, advantages)
-        if (p.value === undefined) return [pl, pl.value]
+        if (p.value === undefined) return [pl, [pl.value, undefined]]
         const vl = AG.mean(AG.square(AG.sub(value.apply(p.value, observations), targets)))
-        return [AG.add(pl, vl), pl.value]
+        return [AG.add(pl, vl), [pl.value, vl.value]]
       }
-      const [[total, pl], grads] = AG.valueAndGrad(loss, { hasAux: true })(params as never) as unknown as [[Tensor, Tensor], Tree]
+      const [[, [pl, vl]], grads] = AG.valueAndGrad(loss, { hasAux: true })(params as never) as unknown as [[Tensor, [Tensor, Tensor | undefined]], Tree]
       state = stepInPlace(optimizer, grads, state, params as Tree)
       if (baseline === 'mean') {
         for (let t = 0; t < steps; t++) {
           meanReturns[t] = meanReturns[t] === undefined ? returns[t]! : meanReturns[t]! + 0.1 * (returns[t]! - meanReturns[t]!)
         }
       }
-      return { policyLoss: pl.item(), valueLoss: total.item() - pl.item() }
+      return { policyLoss: pl.item(), valueLoss: vl === undefined ? 0 : vl.item() }
     },
   }
 }
