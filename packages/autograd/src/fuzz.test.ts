@@ -95,6 +95,8 @@ fuzzSuite('@gd/autograd', api, {
   stack: { args: () => [[tensor([1]), tensor([2])], 0] },
   split: { args: () => [x23(), [1, 2], 1] },
   flip: { args: () => [x23(), [0, 1]] },
+  takeAlongAxis: { args: () => [x23(), T.reshape(ints([2, 0, 1, 1]), [2, 2]), 1] },
+  scatterAddAlongAxis: { args: () => [[2, 3], T.reshape(ints([2, 0, 1, 1]), [2, 2]), tensor([[1, 2], [3, 4]]), 1] },
   tril: { args: () => [x23(), 1] },
   triu: { args: () => [x23(), -1] },
   gather: { args: () => [tensor([5, 6, 7]), ints([2, 0]), 0] },

@@ -159,6 +159,19 @@ const cases: Record<string, Case> = {
   tril: matrixBatchCase((x, k) => AG.sin(AG.tril(x, k))),
   triu: matrixBatchCase((x, k) => AG.mul(AG.triu(x, k), x)),
   gather: axisCase((x, axis) => AG.gather(x, int([0, 0]), axis)),
+  // repeated and broadcast indices: the gradient must accumulate
+  takeAlongAxis: axisCase((x, axis) => {
+    const a = axis < 0 ? axis + x.rank : axis
+    const shape = x.shape.map((d, k) => (k === a ? 3 : k === 0 ? 1 : d))
+    const idx = T.tensor(Int32Array.from({ length: T.sizeOf(shape) }, (_, i) => (i * 7 + 1) % x.shape[a]!), { shape })
+    return AG.mul(AG.takeAlongAxis(x, idx, axis), AG.takeAlongAxis(x, idx, axis))
+  }),
+  scatterAddAlongAxis: axisCase((u, axis) => {
+    const a = axis < 0 ? axis + u.rank : axis
+    const idx = T.tensor(Int32Array.from({ length: u.size }, (_, i) => (i * 5) % 3), { shape: u.shape })
+    const out = u.shape.map((d, k) => (k === a ? 3 : d))
+    return AG.square(AG.scatterAddAlongAxis(out, idx, u, axis))
+  }),
   scatterAdd: axisCase((x) => AG.scatterAdd([3, ...x.shape.slice(1)], int(Array.from({ length: x.shape[0] ?? 0 }, (_, i) => i % 3)), x)),
   matmul: {
     inputs: fc.tuple(dims, dims, dims, dims).chain(([b, m, k, n]) => fc.tuple(valuesArb([b, m, k]), matrixArb(k, n))),

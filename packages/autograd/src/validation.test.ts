@@ -233,6 +233,10 @@ const valid: Record<string, () => unknown[]> = {
   flip: () => [x, 0],
   gather: () => [v2, idx, 0],
   scatterAdd: () => [[2], idx, v2, 0],
+  takeAlongAxis: () => [x, T.tensor([[1], [0]], { dtype: 'int32' }), -1],
+  scatterAddAlongAxis: () => [[2, 2], T.tensor([[1], [0]], { dtype: 'int32' }), T.tensor([[3], [4]]), -1],
+  tril: () => [x, 0],
+  triu: () => [x, 1],
   oneHot: () => [idx, 2, { dtype: 'float64' }],
 }
 for (const name of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']) valid[name] = () => [x, v2]

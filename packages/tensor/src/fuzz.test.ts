@@ -54,6 +54,8 @@ fuzzSuite('@gd/tensor', api, {
   stack: { args: () => [[tensor([1, 2]), tensor([3, 4])], 1] },
   split: { args: () => [x23(), [1, 2], 1] },
   tile: { args: () => [tensor([[1, 2]]), [2, 1]] },
+  takeAlongAxis: { args: () => [x23(), api.reshape(ints([2, 0, 1, 1]), [2, 2]), 1] },
+  scatterAddAlongAxis: { args: () => [[2, 3], api.reshape(ints([2, 0, 1, 1]), [2, 2]), tensor([[1, 2], [3, 4]]), 1] },
   tril: { args: () => [x23(), 1] },
   triu: { args: () => [x23(), -1] },
   checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
