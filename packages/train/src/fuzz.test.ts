@@ -108,6 +108,10 @@ fuzzSuite('@gd/train', api, {
   ],
   nextCharacterDataset: { args: () => [['anna', 'bob'], api.charVocabulary(['anna', 'bob']), { blockSize: 4, truncate: true }], options: [2] },
   validationSplit: { args: () => [data(), { fraction: 0.5, seed: 3 }], options: [1] },
+  sampleText: {
+    args: () => [(ids: number[]) => tensor([0, 0, ids.length > 4 ? 3 : 0, 1, 0, 1, 0]), api.charVocabulary(['anna', 'bob']), { key: prngKey(0), maxLength: 6, temperature: 0.5, prefix: 'a', blockSize: 3 }],
+    options: [2],
+  },
   reduceLrOnPlateau: callback({ monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0 }, { optimizer: injected() }),
 }, limits)
 

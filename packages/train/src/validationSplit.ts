@@ -30,8 +30,8 @@ export interface DatasetSplit {
  * import { tensor } from '@gd/tensor'
  * const data = { x: tensor([[0], [1], [2], [3], [4]]), y: tensor([0, 1, 2, 3, 4]) }
  * const { train, validation } = validationSplit(data, { fraction: 0.4, seed: 0 })
- * train.y.toArray() // [0, 2, 4]
- * validation.y.toArray() // [1, 3]
+ * train.y.toArray() // [1, 2, 4]
+ * validation.y.toArray() // [0, 3]
  * ```
  */
 export function validationSplit(data: Dataset, options?: ValidationSplitOptions): DatasetSplit {
