@@ -1,4 +1,4 @@
-import { grad, mul, sum, type Var } from '@gd/autograd'
+import { broadcastTo, grad, mul, reshape, sum, type Var } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
@@ -94,6 +94,25 @@ describe('upsample2d', () => {
     // bilinear, half-pixel: each 1-D output row is a convex blend, so every input pixel's weights sum to the scale (2 per axis)
     const bilinear = grad((x: Var) => sum(upsample2d({ mode: 'bilinear' }).apply({}, x)))
     expect(bilinear(T.ones([1, 1, 3, 3])).toArray()).toEqual([[[[4, 4, 4], [4, 4, 4], [4, 4, 4]]]])
+  })
+
+  it("'nearest' gives what its composite form (reshape, broadcast, reshape) gives, to the second derivative", () => {
+    const [sh, sw] = [3, 2]
+    const composite = (x: Var | T.Tensor) => {
+      const [n, c, h, w] = x.shape as [number, number, number, number]
+      return reshape(broadcastTo(reshape(x, [n, c, h, 1, w, 1]), [n, c, h, sh, w, sw]), [n, c, h * sh, w * sw])
+    }
+    const layer = upsample2d({ scale: [sh, sw] })
+    const x = uniform(5, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
+    const weights = uniform(6, [2, 3, 12, 10], { dtype: 'float64', low: -1, high: 1 })
+    expect(layer.apply({}, x).toArray()).toEqual(composite(x).toArray())
+    // first derivative: the block sums of the weights; second: the gradient of Σ (∂/∂x)², copied back up
+    const first = (f: (x: Var) => Var) => grad((x: Var) => sum(mul(f(x), weights)))
+    expectClose(first((x) => layer.apply({}, x))(x).toArray(), first(composite)(x).toArray(), 1e-14)
+    const second = (f: (x: Var) => Var) => grad((w: Var) => sum(mul(grad((x: Var) => sum(mul(f(x), w)))(x), x)))
+    expectClose(second((x) => layer.apply({}, x))(weights).toArray(), second(composite)(weights).toArray(), 1e-14)
+    const x32 = T.cast(x, 'float32')
+    expect(layer.apply({}, x32).toArray()).toEqual(composite(x32).toArray())
   })
 
   it('names itself after its scale and mode', () => {

@@ -1,4 +1,4 @@
-import { broadcastTo, matmul, reshape, toVar, type Input, type Var } from '@gd/autograd'
+import { apply, matmul, toVar, type Input, type PrimitiveSpec, type Var } from '@gd/autograd'
 import { Tensor } from '@gd/tensor'
 import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
 import { stateless, type Layer } from './layer.js'
@@ -63,11 +63,57 @@ function interpolation(size: number, scale: number, alignCorners: boolean, dtype
   return new Tensor(a, [out, size], dtype)
 }
 
+type Floats = Float32Array | Float64Array
+
+/** A zero-filled array of `x`'s float dtype. */
+const floats = (dtype: 'float32' | 'float64', size: number): Floats => (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size))
+
+/** Nearest upsampling: every pixel of a float NCHW tensor copied into its sh×sw block. */
+function repeatPixels(x: Tensor, sh: number, sw: number): Tensor {
+  const [n, c, h, w] = x.shape as [number, number, number, number]
+  const src = x.data as Floats
+  const outW = w * sw
+  const out = floats(x.dtype as 'float32' | 'float64', n * c * h * sh * outW)
+  let o = 0
+  for (let row = 0; row < n * c * h; row++) {
+    const start = o
+    for (let j = row * w, end = j + w; j < end; j++) {
+      const v = src[j]!
+      for (let q = 0; q < sw; q++) out[o++] = v
+    }
+    // the other sh − 1 rows of the block repeat the first
+    for (let r = 1; r < sh; r++, o += outW) out.copyWithin(o, start, start + outW)
+  }
+  return new Tensor(out, [n, c, h * sh, outW], x.dtype)
+}
+
+/** The adjoint of {@link repeatPixels}: the sum of each sh×sw block (accumulated in float64). */
+function blockSums(g: Tensor, sh: number, sw: number): Tensor {
+  const [n, c, outH, outW] = g.shape as [number, number, number, number]
+  const [h, w] = [outH / sh, outW / sw]
+  const src = g.data as Floats
+  const out = floats(g.dtype as 'float32' | 'float64', n * c * h * w)
+  const sums = new Float64Array(w)
+  for (let row = 0; row < n * c * h; row++) {
+    sums.fill(0)
+    let i = row * sh * outW
+    for (let r = 0; r < sh; r++) {
+      for (let j = 0; j < w; j++) {
+        let s = 0
+        for (let q = 0; q < sw; q++) s += src[i++]!
+        sums[j] = sums[j]! + s
+      }
+    }
+    out.set(sums, row * w)
+  }
+  return new Tensor(out, [n, c, h, w], g.dtype)
+}
+
 /**
  * Upsampling of NCHW images by an integer factor, with PyTorch's `nn.Upsample(scale_factor, mode,
  * align_corners)` semantics; no parameters. `[batch, C, H, W]` becomes `[batch, C, H·sh, W·sw]`:
- * - `'nearest'`: output pixel (i, j) copies input pixel (⌊i/sh⌋, ⌊j/sw⌋), computed as a reshape and a
- *   broadcast, so its gradient sums each sh×sw block;
+ * - `'nearest'`: output pixel (i, j) copies input pixel (⌊i/sh⌋, ⌊j/sw⌋); its gradient sums each
+ *   sh×sw block (and that gradient's gradient copies again);
  * - `'bilinear'`: separable linear interpolation, `Y = A_H · X · A_Wᵀ` per image and channel, where A_H
  *   and A_W are the small interpolation matrices of height and width (half-pixel centres unless
  *   `alignCorners`), applied with two matmuls; linear in x, so every order of derivative is exact.
@@ -97,6 +143,11 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
     if (m === undefined) matrices.set(key, (m = interpolation(size, s, alignCorners, dtype)))
     return m
   }
+  // nearest: a copy loop and its adjoint, the block sums, each the other's gradient (both linear, so
+  // every order of derivative is exact); the composite reshape → broadcastTo → reshape gives the same
+  // numbers at a few times the cost (its strided copy and its axis sums are generic loops)
+  const repeat: PrimitiveSpec = { name: FN, forward: (t) => repeatPixels(t, sh, sw), backward: (g) => [apply(sum, [g])] }
+  const sum: PrimitiveSpec = { name: `${FN} gradient`, forward: (t) => blockSums(t, sh, sw), backward: (g) => [apply(repeat, [g])] }
   const corners = mode === 'bilinear' && alignCorners ? ', alignCorners' : ''
   return stateless(`${FN}(×${sh === sw ? sh : `${sh}×${sw}`}, ${mode}${corners})`, (x: Input): Var => {
     const xv = toVar(FN, x)
@@ -104,11 +155,8 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
     if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4) {
       fail(FN, 'x', 'a float32 or float64 tensor of shape [batch, channels, height, width]', x)
     }
-    const [n, c, h, w] = xv.shape as [number, number, number, number]
-    if (mode === 'nearest') {
-      const wide = broadcastTo(reshape(xv, [n, c, h, 1, w, 1]), [n, c, h, sh, w, sw])
-      return reshape(wide, [n, c, h * sh, w * sw])
-    }
+    if (mode === 'nearest') return apply(repeat, [xv])
+    const [h, w] = xv.shape.slice(2) as [number, number]
     // along the width: [n, c, h, w]·A_Wᵀ; then along the height: A_H·[n, c, h, w·sw] for each image
     const across = matmul(xv, matrix(w, sw, dtype), { transposeB: true })
     return matmul(matrix(h, sh, dtype), across)
