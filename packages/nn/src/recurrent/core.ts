@@ -175,9 +175,22 @@ function projectInputs(cell: Cell, params: RecurrentParams, x: Var, foldBh: bool
   const rows = reshape(transpose(x, [1, 0, 2]), [time * batch, cell.inputSize])
   let projected = matmul(rows, params.wx)
   if (params.bx !== undefined) projected = add(projected, foldBh ? add(params.bx, params.bh!) : params.bx)
-  const steps: Var[] = []
-  for (let t = 0; t < time; t++) steps.push(slice(projected, [t * batch, 0], [batch, width]))
-  return { steps, dtype: projected.dtype }
+  return { steps: splitRows(projected, time, batch), dtype: projected.dtype }
+}
+
+/**
+ * `count` blocks of `rows` rows each, cut from `v` by halving it recursively. Each slice's gradient
+ * is padded back to the size of what it was cut from, so cutting the blocks straight from `v` would
+ * cost the backward pass `count` pads and adds of all of `v` (quadratic in the sequence length);
+ * halving costs two pads and an add of `v`'s size per level, log₂(count) levels.
+ */
+function splitRows(v: Var, count: number, rows: number): Var[] {
+  if (count <= 1) return count === 1 ? [v] : []
+  const width = v.shape[1]!
+  const half = count >> 1
+  const left = slice(v, [0, 0], [half * rows, width])
+  const right = slice(v, [half * rows, 0], [(count - half) * rows, width])
+  return [...splitRows(left, half, rows), ...splitRows(right, count - half, rows)]
 }
 
 /**
