@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { parseDemoArgs } from './cli.js'
+import { parseCommandLine } from './cli.js'
 import { loadDigits } from './data.js'
 import { renderReport } from './report.js'
 import { runOne } from './run.js'
+import type { ClassifierSettings } from './tasks/classifier.js'
 
 const quiet = { write: () => true, isTTY: false }
+
+/** The classifier settings a command line asks for. */
+function parseDemoArgs(argv: string[]): ClassifierSettings {
+  const command = parseCommandLine(argv)
+  if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`)
+  return command.settings as ClassifierSettings
+}
 
 describe('the MNIST demo', () => {
   const data = loadDigits({ limit: 3000, seed: 1 })

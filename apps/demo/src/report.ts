@@ -6,11 +6,11 @@ import type { RunResult } from './run.js'
 const require = createRequire(import.meta.url)
 
 /** Inlines a file of the uPlot package, so the report needs no network and no other files. */
-function uplotFile(name: string): string {
+export function uplotFile(name: string): string {
   return readFileSync(require.resolve(`uplot/dist/${name}`), 'utf8')
 }
 
-const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+export const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 /**
  * A self-contained HTML report: per run, loss and accuracy curves (drawn by uPlot, inlined) and a

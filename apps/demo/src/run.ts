@@ -3,11 +3,28 @@ import { softmaxCrossEntropy } from '@gd/losses'
 import { applyWithState, initState } from '@gd/nn'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
-import { argmax } from '@gd/tensor'
+import { argmax, type Tensor } from '@gd/tensor'
 import { accuracy, fit, progress, stepsPerEpoch, type EpochLogs, type ProgressStream } from '@gd/train'
 import type { Dataset } from './data.js'
-import type { OptimizerName, RunSettings, ScheduleName } from './cli.js'
-import { buildModel } from './models.js'
+import { buildModel, type ModelKind } from './models.js'
+
+/** The optimizers and schedules the classifier can use, by flag value. */
+export const optimizerNames = ['adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'lion'] as const
+export const scheduleNames = ['cosine', 'constant', 'step', 'exponential', 'onecycle'] as const
+export type OptimizerName = (typeof optimizerNames)[number]
+export type ScheduleName = (typeof scheduleNames)[number]
+
+/** One classifier training run's settings. */
+export interface RunSettings {
+  model: ModelKind
+  optimizer: OptimizerName
+  /** Peak learning rate; undefined means the optimizer's default for this demo. */
+  lr: number | undefined
+  schedule: ScheduleName
+  batch: 'full' | number
+  epochs: number
+  seed: number
+}
 
 /** A good peak learning rate per optimizer for this problem. */
 export const defaultLearningRates: Record<OptimizerName, number> = {
@@ -52,6 +69,8 @@ export interface RunResult {
   seconds: number
   /** Up to 48 misclassified test digits: row in the test set, true label, predicted label. */
   mistakes: { row: number; label: number; predicted: number }[]
+  /** The trained model, its parameters and state: `predict` runs it in inference mode. */
+  predict: (x: Tensor) => Tensor
 }
 
 /** Trains one model with `fit` and evaluates it on the test set. */
@@ -76,7 +95,8 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     metrics: { accuracy },
     callbacks: [progress(stream === undefined ? {} : { stream })],
   })
-  const logits = AG.noGrad(() => applyWithState(model, params, state ?? initState(model), data.test.x).output).value
+  const predict = (x: Tensor): Tensor => AG.noGrad(() => applyWithState(model, params, state ?? initState(model), x).output).value
+  const logits = predict(data.test.x)
   const predicted = argmax(logits, { axis: 1 }).data
   const labels = data.test.y.data
   const mistakes: RunResult['mistakes'] = []
@@ -85,5 +105,5 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     if (predicted[i] === labels[i]) correct++
     else if (mistakes.length < 48) mistakes.push({ row: i, label: labels[i]!, predicted: predicted[i]! })
   }
-  return { label, settings, history, testAccuracy: correct / labels.length, seconds: (performance.now() - start) / 1000, mistakes }
+  return { label, settings, history, testAccuracy: correct / labels.length, seconds: (performance.now() - start) / 1000, mistakes, predict }
 }
