@@ -7,7 +7,7 @@ describe('runCartpole', () => {
   it('learns: on seed 0 the average return climbs from about 20 to the solved mark of 195', async () => {
     const lines: string[] = []
     const r = await runCartpole({ seed: 0, episodes: 300, maxSeconds: 50 }, (line) => lines.push(line))
-    // Seed 0 solves in 90 episodes here (about a second); 300 episodes leave room.
+    // Seed 0 solves in 105 episodes here (one or two seconds); 300 episodes leave room.
     expect(r.solved).toBe(true)
     expect(r.average20).toBeGreaterThanOrEqual(195)
     expect(r.average20).toBe(mean(r.returns.slice(-20)))

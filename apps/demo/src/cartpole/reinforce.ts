@@ -33,8 +33,8 @@ export interface ReinforceOptions {
   hidden: number
   /** Which baseline to subtract. */
   baseline: Baseline
-  /** Initializes the networks. */
-  seed: number
+  /** Initializes the networks: a seed or a key. */
+  seed: number | PRNGKey
 }
 
 /** One episode as the agent saw it: T observations (row-major, 4 per step), actions and rewards. */
@@ -150,7 +150,7 @@ export function reinforce(options: ReinforceOptions): Agent {
   const { learningRate, gamma, hidden, baseline, seed } = options
   const policy = mlp(hidden, 2)
   const value = mlp(hidden, 1)
-  const [kp, kv] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
+  const [kp, kv] = splitKey(typeof seed === 'number' ? prngKey(seed) : seed) as [PRNGKey, PRNGKey]
   const params: { policy: unknown[]; value?: unknown[] } = { policy: policy.init(kp) }
   if (baseline === 'value') params.value = value.init(kv)
   const optimizer = adam({ learningRate })

@@ -12,7 +12,9 @@ export const window = 20
 export const solvedAt = 195
 
 /** What {@link train} is told; all fields are required (index.ts fills in the defaults). */
-export interface TrainSettings extends ReinforceOptions {
+export interface TrainSettings extends Omit<ReinforceOptions, 'seed'> {
+  /** Seeds the networks, the start states and the sampled actions (three keys split from it). */
+  seed: number
   episodes: number
   maxSeconds: number
   /** Print every k-th episode (and the last). */
@@ -41,9 +43,10 @@ export function trailingMean(values: readonly number[], n: number): number {
  */
 export async function train(settings: TrainSettings, log: (line: string) => void): Promise<TrainResult> {
   const start = performance.now()
-  const [envKey, actKey] = splitKey(prngKey(settings.seed)) as [PRNGKey, PRNGKey]
+  // one key each for the networks' initialization, the start states and the sampled actions
+  const [netKey, envKey, actKey] = splitKey(prngKey(settings.seed), 3) as [PRNGKey, PRNGKey, PRNGKey]
   const env = cartpole(envKey)
-  const agent = reinforce(settings)
+  const agent = reinforce({ ...settings, seed: netKey })
   const observations = new Float32Array(4 * maxSteps)
   const actions = new Int32Array(maxSteps)
   const rewards = new Float64Array(maxSteps)
