@@ -238,3 +238,56 @@ describe('vanishing gradients through time', () => {
     }
   })
 })
+
+describe('the TSDoc examples, as written', () => {
+  it('rnn, gru, lstm and their types', () => {
+    const ones = T.ones
+    const zeros = T.zeros
+    // rnn
+    {
+      const layer = nn.rnn(3, 4)
+      const params = layer.init(0)
+      expect(layer.apply(params, ones([2, 5, 3])).shape).toEqual([2, 5, 4])
+      const { output, state } = layer.run(params, ones([2, 5, 3]), { state: zeros([2, 4]) })
+      expect(state.shape).toEqual([2, 4])
+      expect(list(state)).toEqual(list(AG.slice(output, [0, 4, 0], [2, 1, 4])))
+      const options: nn.RnnOptions = { nonlinearity: 'relu', bias: false }
+      expect(nn.rnn(3, 4, options).name).toBe('rnn(3 → 4, relu)')
+    }
+    // gru
+    {
+      const layer = nn.gru(3, 4)
+      const params = layer.init(0)
+      const first = layer.run(params, ones([2, 5, 3]))
+      const second = layer.run(params, ones([2, 5, 3]), { state: first.state })
+      expect(second.output.shape).toEqual([2, 5, 4])
+      const options: nn.RecurrentOptions = { bias: false }
+      expect(nn.gru(3, 4, options).init(0).bx).toBeUndefined()
+      const p: nn.RecurrentParams = nn.gru(3, 4).init(0)
+      expect([p.wx.shape, p.wh.shape, p.bh?.shape]).toEqual([[3, 12], [4, 12], [12]])
+      const runOptions: nn.RunOptions<T.Tensor> = { state: zeros([2, 4]) }
+      expect(layer.run(layer.init(0), ones([2, 5, 3]), runOptions).state.shape).toEqual([2, 4])
+    }
+    // lstm
+    {
+      const layer = nn.lstm(3, 4)
+      const params = layer.init(0)
+      const { output, state } = layer.run(params, ones([2, 5, 3]))
+      expect(output.shape).toEqual([2, 5, 4])
+      expect(state.h.shape).toEqual([2, 4])
+      expect(list(state.h)).toEqual(list(AG.slice(output, [0, 4, 0], [2, 1, 4])))
+      expect(layer.run(params, ones([2, 5, 3]), { state }).state.c.shape).toEqual([2, 4])
+      const s: nn.LstmState = { h: zeros([2, 4]), c: zeros([2, 4]) }
+      expect(layer.run(layer.init(0), ones([2, 5, 3]), { state: s }).state.c.shape).toEqual([2, 4])
+      const typed: nn.RecurrentLayer<nn.LstmState<AG.Var>, nn.LstmState> = nn.lstm(3, 4)
+      expect(typed.hiddenSize).toBe(4)
+      expect(typed.apply(typed.init(0), ones([2, 5, 3])).shape).toEqual([2, 5, 4])
+    }
+    // RunResult
+    {
+      const layer = nn.rnn(3, 4)
+      const r: nn.RunResult<AG.Var> = layer.run(layer.init(0), ones([2, 5, 3]))
+      expect([r.output.shape, r.state.shape]).toEqual([[2, 5, 4], [2, 4]])
+    }
+  })
+})
