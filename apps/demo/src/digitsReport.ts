@@ -56,7 +56,7 @@ table { border-collapse: collapse } td, th { border: 1px solid #ccc; padding: 4p
 <table>
 ${rows}
 </table>
-<h2>Curves</h2><div class="charts" id="charts"></div>
+${report.charts.length === 0 ? '' : '<h2>Curves</h2>'}<div class="charts" id="charts"></div>
 ${gridHtml}
 <script>${uplotFile('uPlot.iife.min.js')}</script>
 <script>

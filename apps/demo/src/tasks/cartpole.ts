@@ -1,0 +1,49 @@
+import { runCartpole, type CartpoleSettings } from '../cartpole/index.js'
+import { renderDigitsReport } from '../digitsReport.js'
+import { nonNegativeInteger, positiveInteger, positiveNumber } from '../flags.js'
+import { stringFlag, type Task } from './task.js'
+
+/** `--task cartpole`: REINFORCE with a baseline on a cart-pole written in TypeScript (see ../cartpole). */
+export const cartpole: Task<CartpoleSettings> = {
+  name: 'cartpole',
+  summary: 'balance a pole on a cart with REINFORCE and a value baseline (return per episode)',
+  flags: {
+    episodes: { type: 'string', usage: ['--episodes <N>', 'most episodes to play (default 1000)'] },
+    lr: { type: 'string', usage: ['--lr <number>', "Adam's learning rate (default 0.01)"] },
+    'max-seconds': { type: 'string', usage: ['--max-seconds <number>', 'most seconds to train (default 60)'] },
+    seed: { type: 'string', usage: ['--seed <N>', 'seed for the networks, start states and actions (default 0)'] },
+  },
+  parse(values) {
+    const settings: CartpoleSettings = {}
+    const episodes = stringFlag(values, 'episodes')
+    if (episodes !== undefined) settings.episodes = positiveInteger('--episodes', episodes)
+    const lr = stringFlag(values, 'lr')
+    if (lr !== undefined) settings.lr = positiveNumber('--lr', lr)
+    const maxSeconds = stringFlag(values, 'max-seconds')
+    if (maxSeconds !== undefined) settings.maxSeconds = positiveNumber('--max-seconds', maxSeconds)
+    const seed = stringFlag(values, 'seed')
+    if (seed !== undefined) settings.seed = nonNegativeInteger('--seed', seed)
+    return settings
+  },
+  async run(settings, io) {
+    const r = await runCartpole(settings, io.log)
+    const x = r.returns.map((_, i) => i + 1)
+    const average = r.returns.map((_, i) => {
+      const last = r.returns.slice(Math.max(0, i - 19), i + 1)
+      return last.reduce((a, b) => a + b, 0) / last.length
+    })
+    return {
+      html: renderDigitsReport({
+        title: '@gd CartPole with REINFORCE',
+        summary: [
+          ['episodes', String(r.returns.length)],
+          ['average return of the last 20', r.average20.toFixed(1)],
+          ['solved (average ≥ 195)', r.solved ? 'yes' : 'no'],
+          ['time', `${r.seconds.toFixed(1)} s`],
+        ],
+        charts: [{ title: 'return per episode', x, series: [{ label: 'return', values: r.returns }, { label: 'average of 20', values: average }] }],
+        grids: [],
+      }),
+    }
+  },
+}
