@@ -79,7 +79,14 @@ export function dynamics(state: Observation, action: number): Observation {
   return [x + tau * xDot, xDot + tau * xAcc, theta + tau * thetaDot, thetaDot + tau * thetaAcc]
 }
 
-/** True when the pole has fallen past 12° or the cart has left [−2.4, 2.4]. */
+/**
+ * True when the pole has fallen past 12° or the cart has left [−2.4, 2.4].
+ * @example
+ * ```ts
+ * fallen([0, 0, 0.2, 0]) // false: 0.2 rad is 11.5°
+ * fallen([2.5, 0, 0, 0]) // true
+ * ```
+ */
 export function fallen(state: Observation): boolean {
   const [x, , theta] = state
   return x < -xLimit || x > xLimit || theta < -thetaLimit || theta > thetaLimit
