@@ -1,0 +1,161 @@
+import * as AG from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import * as nn from './index.js'
+
+const f64 = (values: number[], shape: number[]) => T.tensor(values, { dtype: 'float64', shape })
+const list = (t: T.Tensor | AG.Var) => [...(t instanceof AG.Var ? t.value : t).data]
+const randn = (seed: number, shape: number[]) => T.normal(T.prngKey(seed), shape, { dtype: 'float64' })
+type Params = nn.MultiHeadAttentionParams
+
+/** Float64 params with random biases, so a test sees every term. */
+function params64(dModel: number, seed: number): Params {
+  const p = nn.multiHeadAttention(dModel, 1).init(seed)
+  const out = {} as Record<string, { w: T.Tensor; b: T.Tensor }>
+  for (const [i, name] of (['query', 'key', 'value', 'output'] as const).entries()) {
+    out[name] = { w: T.cast(p[name].w as T.Tensor, 'float64'), b: randn(seed * 10 + i, [dModel]) }
+  }
+  return out as unknown as Params
+}
+
+/**
+ * The definition, written out with plain loops in float64: project, split heads, softmax over the
+ * allowed keys of each query (all-zero weights when none is allowed), weigh V, join, project.
+ */
+function reference(p: Params, x: T.Tensor, heads: number, causal: boolean, mask?: boolean[][]): number[] {
+  const [batch, time, dm] = x.shape as [number, number, number]
+  const d = dm / heads
+  const xs = list(x)
+  const lin = (rows: number[], q: { w: T.Tensor | AG.Var; b?: T.Tensor | AG.Var }): number[] => {
+    const w = list(q.w)
+    const b = list(q.b!)
+    const out: number[] = []
+    for (let r = 0; r < rows.length / dm; r++) {
+      for (let c = 0; c < dm; c++) {
+        let s = b[c]!
+        for (let k = 0; k < dm; k++) s += rows[r * dm + k]! * w[k * dm + c]!
+        out.push(s)
+      }
+    }
+    return out
+  }
+  const q = lin(xs, p.query)
+  const k = lin(xs, p.key)
+  const v = lin(xs, p.value)
+  const joined = new Array<number>(batch * time * dm).fill(0)
+  for (let b = 0; b < batch; b++) {
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < time; i++) {
+        const allowed = (j: number) => (!causal || j <= i) && (mask === undefined || mask[b]![j]!)
+        const scores: number[] = []
+        for (let j = 0; j < time; j++) {
+          let s = 0
+          for (let e = 0; e < d; e++) s += q[(b * time + i) * dm + h * d + e]! * k[(b * time + j) * dm + h * d + e]!
+          scores.push(s / Math.sqrt(d))
+        }
+        const keys = scores.map((_, j) => j).filter(allowed)
+        if (keys.length === 0) continue
+        const m = Math.max(...keys.map((j) => scores[j]!))
+        const z = keys.reduce((a, j) => a + Math.exp(scores[j]! - m), 0)
+        for (const j of keys) {
+          const wgt = Math.exp(scores[j]! - m) / z
+          for (let e = 0; e < d; e++) joined[(b * time + i) * dm + h * d + e]! += wgt * v[(b * time + j) * dm + h * d + e]!
+        }
+      }
+    }
+  }
+  return lin(joined, p.output)
+}
+
+describe('multiHeadAttention', () => {
+  const dm = 6
+  const x = randn(1, [2, 4, dm])
+  const mask = [[true, true, false, true], [false, true, true, false]]
+  const maskT = T.tensor(mask, { dtype: 'bool' })
+
+  it('matches a float64 reference (plain, causal, key padding, both)', () => {
+    const p = params64(dm, 2)
+    for (const causal of [false, true]) {
+      const layer = nn.multiHeadAttention(dm, 3, { causal })
+      const plain = list(layer.apply(p, x))
+      reference(p, x, 3, causal).forEach((v, i) => expect(plain[i]).toBeCloseTo(v, 12))
+      const masked = list(layer.apply(p, x, { mask: maskT }))
+      reference(p, x, 3, causal, mask).forEach((v, i) => expect(masked[i]).toBeCloseTo(v, 12))
+    }
+  })
+
+  it('a query with no key to attend to gives b_o, with no NaN in value or gradient', () => {
+    // causal and mask[1][0] = false: query 0 of sequence 1 may attend to nothing
+    const p = params64(dm, 3)
+    const layer = nn.multiHeadAttention(dm, 2, { causal: true })
+    const out = layer.apply(p, x, { mask: maskT }).toArray() as number[][][]
+    expect(out[1]![0]).toEqual(list(p.output.b!))
+    const g = AG.grad((v: AG.Var) => AG.sum(layer.apply(p, v, { mask: maskT })))(x)
+    expect(list(g).every(Number.isFinite)).toBe(true)
+    // the fully masked query gets no gradient through attention: its row of ∂/∂x comes only from
+    // being a key, and it is masked as a key too, so it is exactly zero
+    expect((g.toArray() as number[][][])[1]![0]).toEqual(new Array(dm).fill(0))
+  })
+
+  it('masked keys and future positions have exactly no influence', () => {
+    const p = params64(dm, 4)
+    const layer = nn.multiHeadAttention(dm, 2, { causal: true })
+    const changed = x.toArray() as number[][][]
+    changed[0]![2] = changed[0]![2]!.map((v) => v + 100) // a padded key of sequence 0
+    changed[1]![3] = changed[1]![3]!.map((v) => v - 50) // the last (future to all others) position of sequence 1
+    const before = layer.apply(p, x, { mask: maskT }).toArray() as number[][][]
+    const after = layer.apply(p, f64(changed.flat(2), [2, 4, dm]), { mask: maskT }).toArray() as number[][][]
+    for (const i of [0, 1, 3]) expect(after[0]![i]).toEqual(before[0]![i])
+    for (const i of [0, 1, 2]) expect(after[1]![i]).toEqual(before[1]![i])
+  })
+
+  it('is stable for huge scores (the row maximum is subtracted)', () => {
+    const p = params64(dm, 5)
+    const layer = nn.multiHeadAttention(dm, 2)
+    const out = list(layer.apply(p, T.mul(x, 1e4)))
+    expect(out.every(Number.isFinite)).toBe(true)
+  })
+
+  it('drops attention weights in training only, reproducibly by key', () => {
+    const layer = nn.multiHeadAttention(dm, 2, { dropout: 0.5 })
+    const p = params64(dm, 6)
+    const a = list(layer.apply(p, x, { train: true, key: T.prngKey(1) }))
+    expect(list(layer.apply(p, x, { train: true, key: T.prngKey(1) }))).toEqual(a)
+    expect(list(layer.apply(p, x, { train: true, key: T.prngKey(2) }))).not.toEqual(a)
+    expect(list(layer.apply(p, x))).toEqual(list(nn.multiHeadAttention(dm, 2).apply(p, x)))
+    expect(() => layer.apply(p, x, { train: true })).toThrow('multiHeadAttention: training with dropout needs a key in apply options ({ train: true, key })')
+  })
+
+  it('initializes as PyTorch does, in plain trees', () => {
+    const p = nn.multiHeadAttention(8, 2).init(0)
+    expect(Object.keys(p)).toEqual(['query', 'key', 'value', 'output'])
+    expect(p.query.w.shape).toEqual([8, 8])
+    expect(list(p.key.b!)).toEqual(new Array(8).fill(0))
+    expect(Math.max(...list(p.value.w).map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 16)) // Xavier bound
+    expect(Math.max(...list(p.output.w).map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(8))
+    expect(nn.multiHeadAttention(8, 2, { bias: false }).init(0).query).not.toHaveProperty('b')
+  })
+
+  it('rejects bad arguments with clear messages', () => {
+    const layer = nn.multiHeadAttention(dm, 2)
+    const p = params64(dm, 7)
+    expect(() => nn.multiHeadAttention(30, 4)).toThrow('multiHeadAttention: dModel must be divisible by numHeads (4), got 30')
+    expect(() => nn.multiHeadAttention(8, 0)).toThrow('multiHeadAttention: numHeads must be a positive integer, got 0')
+    expect(() => nn.multiHeadAttention(8, 2, { casual: true } as never)).toThrow(
+      'multiHeadAttention: unknown option casual, expected one of causal, dropout, bias; did you mean causal?',
+    )
+    expect(() => nn.multiHeadAttention(8, 2, { dropout: 1 })).toThrow('multiHeadAttention: dropout must be in [0, 1), got 1')
+    expect(() => layer.apply(p, T.zeros([4, dm]))).toThrow(
+      'multiHeadAttention: x must be a float32 or float64 Tensor or Var of shape [batch, time, 6], got a float32 Tensor of shape [4,6]',
+    )
+    expect(() => layer.apply(p, x, { mask: T.ones([2, 4]) })).toThrow('multiHeadAttention: mask must be a bool Tensor of shape [batch, time], got a float32 Tensor of shape [2,4]')
+    expect(() => layer.apply(p, x, { mask: T.ones([2, 3], { dtype: 'bool' }) })).toThrow(
+      "multiHeadAttention: mask must be a bool Tensor of shape [2,4] (the input's [batch, time]), got a bool Tensor of shape [2,3]",
+    )
+    expect(() => layer.apply(p, x, { masks: maskT } as never)).toThrow('multiHeadAttention: unknown option masks, expected one of train, key, mask; did you mean mask?')
+    expect(() => layer.apply({ ...p, value: { w: p.value.w } }, x)).toThrow(
+      'multiHeadAttention: params.value.b must be a float32 or float64 Tensor or Var of shape [6], got undefined',
+    )
+    expect(() => layer.apply({ ...p, key: undefined } as never, x)).toThrow("multiHeadAttention: params.key must be the layer's parameters { w, b }, got undefined")
+  })
+})

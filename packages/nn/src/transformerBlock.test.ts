@@ -1,0 +1,66 @@
+import * as AG from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import * as nn from './index.js'
+
+const list = (t: T.Tensor | AG.Var) => [...(t instanceof AG.Var ? t.value : t).data]
+const randn = (seed: number, shape: number[]) => T.normal(T.prngKey(seed), shape, { dtype: 'float64' })
+const to64 = (tree: unknown): unknown =>
+  tree instanceof T.Tensor ? T.add(T.cast(tree, 'float64'), randn(tree.size, [...tree.shape])) : Object.fromEntries(Object.entries(tree as object).map(([k, v]) => [k, to64(v)]))
+
+describe('transformerBlock', () => {
+  const x = randn(1, [2, 3, 8])
+  const block = nn.transformerBlock(8, 2, { hidden: 12, causal: true })
+  const p = to64(block.init(0)) as nn.TransformerBlockParams // random γ, β and biases, so every term shows
+
+  it('is x + attention(layerNorm(x)), then + mlp(layerNorm(·)) with GELU (pre-norm)', () => {
+    const ln = nn.layerNorm(8)
+    const attention = nn.multiHeadAttention(8, 2, { causal: true })
+    const mask = T.tensor([[true, true, false], [true, true, true]], { dtype: 'bool' })
+    const h = AG.add(x, attention.apply(p.attention, ln.apply(p.norm1, x), { mask }))
+    const hidden = AG.gelu(AG.add(AG.matmul(ln.apply(p.norm2, h), p.mlp1.w), p.mlp1.b!))
+    const want = list(AG.add(h, AG.add(AG.matmul(hidden, p.mlp2.w), p.mlp2.b!)))
+    expect(list(block.apply(p, x, { mask }))).toEqual(want)
+  })
+
+  it('is causal: changing a later position leaves earlier outputs exactly as they were', () => {
+    const changed = T.add(x, T.tensor([0, 0, 1], { dtype: 'float64', shape: [1, 3, 1] })) // shift position 2 only
+    const a = block.apply(p, x).toArray() as number[][][]
+    const b = block.apply(p, changed).toArray() as number[][][]
+    for (const s of [0, 1]) for (const i of [0, 1]) expect(b[s]![i]).toEqual(a[s]![i])
+    expect(b[0]![2]).not.toEqual(a[0]![2])
+  })
+
+  it('has plain parameter trees of the right shapes', () => {
+    const q = nn.transformerBlock(16, 4).init(0)
+    expect(Object.keys(q)).toEqual(['norm1', 'attention', 'norm2', 'mlp1', 'mlp2'])
+    expect(q.mlp1.w.shape).toEqual([16, 64]) // hidden defaults to 4·dModel
+    expect(q.mlp2.w.shape).toEqual([64, 16])
+    // (the cast: layer parameter interfaces, linear's included, are not yet assignable to Tree)
+    expect(nn.parameterCount(q as never)).toBe(2 * 32 + 4 * (256 + 16) + (16 * 64 + 64) + (64 * 16 + 16))
+  })
+
+  it('uses dropout in training only, reproducibly by key', () => {
+    const drop = nn.transformerBlock(8, 2, { hidden: 12, dropout: 0.3 })
+    const a = list(drop.apply(p, x, { train: true, key: T.prngKey(3) }))
+    expect(list(drop.apply(p, x, { train: true, key: T.prngKey(3) }))).toEqual(a)
+    expect(a).not.toEqual(list(drop.apply(p, x)))
+    expect(list(drop.apply(p, x))).toEqual(list(nn.transformerBlock(8, 2, { hidden: 12 }).apply(p, x)))
+    expect(() => drop.apply(p, x, { train: true })).toThrow('transformerBlock: training with dropout needs a key in apply options ({ train: true, key })')
+  })
+
+  it('rejects bad arguments with clear messages', () => {
+    expect(() => nn.transformerBlock(10, 4)).toThrow('transformerBlock: dModel must be divisible by numHeads (4), got 10')
+    expect(() => nn.transformerBlock(8, 2, { hiden: 4 } as never)).toThrow(
+      'transformerBlock: unknown option hiden, expected one of hidden, dropout, causal; did you mean hidden?',
+    )
+    expect(() => nn.transformerBlock(8, 2, { hidden: 0 })).toThrow('transformerBlock: hidden must be a positive integer, got 0')
+    expect(() => block.apply(p, T.zeros([2, 3, 4]))).toThrow(
+      'transformerBlock: x must be a float32 or float64 Tensor or Var of shape [batch, time, 8], got a float32 Tensor of shape [2,3,4]',
+    )
+    expect(() => block.apply({ ...p, mlp2: undefined } as never, x)).toThrow('transformerBlock: params.mlp2 must be a plain object, got undefined')
+    expect(() => block.apply(p, x, { mask: T.ones([3, 3], { dtype: 'bool' }) })).toThrow(
+      "transformerBlock: mask must be a bool Tensor of shape [2,3] (the input's [batch, time]), got a bool Tensor of shape [3,3]",
+    )
+  })
+})
