@@ -75,6 +75,8 @@ fuzzSuite('@gd/tensor', api, {
   bernoulli: { args: () => [prngKey(0), [4, 4], { p: 0.9, dtype: 'float32' }], options: [2] },
   randint: { args: () => [prngKey(0), [5], 0, 10, { dtype: 'int32' }], options: [4] },
   permutation: { args: () => [prngKey(0), 5, { dtype: 'int32' }], options: [2] },
+  categorical: { args: () => [prngKey(0), tensor([[0, 1, -Infinity], [2, 0, 0]]), { axis: -1, shape: [3, 2] }], options: [2] },
+  multinomial: { args: () => [prngKey(0), tensor([[1, 0, 2], [3, 1, 1]]), 2, { replacement: false }], options: [3] },
   shuffle: { args: () => [prngKey(0), tensor([[1, 2], [3, 4], [5, 6]]), { axis: 0 }], options: [2] },
   threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
   prngKey: { args: () => [42] },
