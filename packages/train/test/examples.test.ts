@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { main as linearRegression } from '../examples/linearRegression.js'
 import { main as logisticRegression } from '../examples/logisticRegression.js'
+import { main as namesBigram } from '../examples/namesBigram.js'
 
 describe('examples', () => {
   it('linear regression recovers the line y = 3·x₀ − 2·x₁ + 1', () => {
@@ -27,4 +28,16 @@ describe('examples', () => {
     expect(out).toMatch(/^epoch 1\/30  loss /)
     expect(out).toContain('validation accuracy')
   })
+
+  it('a bigram model of first names nears the counted bigrams\' 2.437 nats/char and samples names', () => {
+    const lines: string[] = []
+    // 4 epochs of 15 steps give 2.443 (the example's default, 12 epochs, reaches 2.437)
+    const { valLoss, samples } = namesBigram((l) => lines.push(l), 4)
+    // uniform over the 28 ids that can follow is ln 28 = 3.33 nats/char
+    expect(valLoss).toBeLessThan(2.6)
+    expect(valLoss).toBeGreaterThan(2.4)
+    expect(samples).toHaveLength(5)
+    for (const name of samples) expect(name).toMatch(/^[a-z-]{0,20}$/)
+    expect(lines[0]).toBe('8422 names, 27 characters, rows of 16')
+  }, 60_000)
 })
