@@ -1,4 +1,4 @@
-import { broadcastTo, grad, mul, reshape, sum, type Var } from '@gd/autograd'
+import { broadcastTo, grad, matmul, mul, reshape, sum, type Var } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
@@ -113,6 +113,25 @@ describe('upsample2d', () => {
     expectClose(second((x) => layer.apply({}, x))(weights).toArray(), second(composite)(weights).toArray(), 1e-14)
     const x32 = T.cast(x, 'float32')
     expect(layer.apply({}, x32).toArray()).toEqual(composite(x32).toArray())
+  })
+
+  it("'bilinear' gives what its composite form (two matmuls with interpolation matrices) gives, to the second derivative", () => {
+    const [sh, sw] = [2, 3]
+    const layer = upsample2d({ scale: [sh, sw], mode: 'bilinear' })
+    // A[i, j]: the weight of source j in output i, from the 1-D reference of one unit impulse at a time
+    const matrix = (size: number, s: number) => {
+      const rows = Array.from({ length: size }, (_, j) => reference([[[Array.from({ length: size }, (_, k) => (k === j ? 1 : 0))]]], [1, s], 'bilinear')[0]![0]![0]!)
+      return T.transpose(T.tensor(rows, { dtype: 'float64' }))
+    }
+    const [ah, aw] = [matrix(4, sh), matrix(5, sw)]
+    const composite = (x: Var | T.Tensor) => matmul(ah, matmul(x, aw, { transposeB: true }))
+    const x = uniform(7, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
+    const weights = uniform(8, [2, 3, 8, 15], { dtype: 'float64', low: -1, high: 1 })
+    expectClose(layer.apply({}, x).toArray(), composite(x).toArray(), 1e-14)
+    const first = (f: (x: Var) => Var) => grad((x: Var) => sum(mul(f(x), weights)))
+    expectClose(first((x) => layer.apply({}, x))(x).toArray(), first(composite)(x).toArray(), 1e-14)
+    const second = (f: (x: Var) => Var) => grad((w: Var) => sum(mul(grad((x: Var) => sum(mul(f(x), w)))(x), x)))
+    expectClose(second((x) => layer.apply({}, x))(weights).toArray(), second(composite)(weights).toArray(), 1e-14)
   })
 
   it('names itself after its scale and mode', () => {
