@@ -1,4 +1,5 @@
-// Size budgets: each package.json lists what a user may import and how many gzipped bytes that may
+// Size budgets: each package.json lists what a user may import (from its main entry, or from the subpath
+// entry named by "from") and how many gzipped bytes that may
 // cost once bundled and minified by esbuild (tree-shaking on). "absent" lists strings that must not be
 // in that bundle, proving unused code is dropped. A budget marked "pending" (a target not met yet,
 // with the reason) is measured and reported as PENDING but does not fail the run. "note" says where a
@@ -14,7 +15,9 @@ export function checkBudgets(project, packages) {
   for (const { json } of packages) {
     for (const budget of json.sizeBudgets ?? []) {
       const entry = join(project, `budget-${rows.length}.mjs`)
-      const what = budget.import === '*' ? `export * from '${json.name}'` : `export { ${budget.import.join(', ')} } from '${json.name}'`
+      // "from" names a subpath entry (`@gd/train/names`); the package's main entry by default
+      const from = budget.from ?? json.name
+      const what = budget.import === '*' ? `export * from '${from}'` : `export { ${budget.import.join(', ')} } from '${from}'`
       writeFileSync(entry, `${what}\n`)
       const out = buildSync({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, absWorkingDir: project })
       const code = out.outputFiles[0].text
@@ -23,7 +26,7 @@ export function checkBudgets(project, packages) {
       const ok = gz <= budget.maxGzipBytes && leaked.length === 0
       const pending = !ok && budget.pending !== undefined && leaked.length === 0
       if (!ok && !pending) failures++
-      rows.push(`${ok ? 'ok     ' : pending ? 'PENDING' : 'FAIL   '} ${json.name} ${budget.import === '*' ? '(whole)' : `{ ${budget.import.join(', ')} }`}: ${(gz / 1024).toFixed(2)} KB gzipped (budget ${(budget.maxGzipBytes / 1024).toFixed(2)} KB)${leaked.length ? `; should have been dropped: ${leaked.join(', ')}` : ''}${pending ? ` (${budget.pending})` : ''}`)
+      rows.push(`${ok ? 'ok     ' : pending ? 'PENDING' : 'FAIL   '} ${from} ${budget.import === '*' ? '(whole)' : `{ ${budget.import.join(', ')} }`}: ${(gz / 1024).toFixed(2)} KB gzipped (budget ${(budget.maxGzipBytes / 1024).toFixed(2)} KB)${leaked.length ? `; should have been dropped: ${leaked.join(', ')}` : ''}${pending ? ` (${budget.pending})` : ''}`)
     }
   }
   console.log(`size budgets:\n  ${rows.join('\n  ')}`)
