@@ -30,6 +30,12 @@ describe('charVocabulary', () => {
     expect(vocab.decode([5, 4])).toBe('😀ﬀ')
   })
 
+  it('keeps a lone UTF-16 surrogate as the one code point it is', () => {
+    const vocab = charVocabulary(['a\uD800'])
+    expect(vocab.characters).toEqual(['a', '\uD800'])
+    expect(vocab.decode(vocab.encode('\uD800a'))).toBe('\uD800a')
+  })
+
   it('round-trips text through encode and decode', () => {
     const names = ['Ann-Marie', 'José', 'Øyvind', '李', 'Zoë']
     const vocab = charVocabulary(names)
