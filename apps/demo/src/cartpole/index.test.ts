@@ -4,10 +4,10 @@ import { runCartpole } from './index.js'
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 
 describe('runCartpole', () => {
-  it('learns: on seed 0 the average return climbs from about 20 to the solved mark of 195', async () => {
+  it('learns: on seed 1 the average return climbs from about 20 to the solved mark of 195', async () => {
     const lines: string[] = []
-    const r = await runCartpole({ seed: 0, episodes: 300, maxSeconds: 50 }, (line) => lines.push(line))
-    // Seed 0 solves in 105 episodes here (one or two seconds); 300 episodes leave room.
+    const r = await runCartpole({ seed: 1, episodes: 300, maxSeconds: 50 }, (line) => lines.push(line))
+    // Seed 1 solves in 66 episodes (a second or two here); 300 episodes leave room.
     expect(r.solved).toBe(true)
     expect(r.average20).toBeGreaterThanOrEqual(195)
     expect(r.average20).toBe(mean(r.returns.slice(-20)))

@@ -2,9 +2,9 @@
 //   node --conditions=@gd/source --import tsx src/cartpole/measure.ts [seeds=10] [lr=0.01] [wasm]
 // 1. Each baseline on seeds 0…n−1 with the demo's settings: episodes and seconds to an average return
 //    of 195 over 20 episodes (a cap of 2000 episodes and 60 s).
-// 2. The cost of one acting step (the policy on one observation under noGrad, then bernoulli) and of
+// 2. The cost of one acting step (the policy on one observation under noGrad, then categorical) and of
 //    one learning step per episode step, against the same arithmetic written as plain loops.
-import { bernoulli, foldIn, initWasm, prngKey, type PRNGKey } from '@gd/tensor'
+import { categorical, foldIn, initWasm, prngKey, tensor, type PRNGKey } from '@gd/tensor'
 import { baselines, reinforce } from './reinforce.js'
 import { train } from './train.js'
 
@@ -39,7 +39,8 @@ const time = (n: number, f: (i: number) => number): number => {
 const key: PRNGKey = prngKey(0)
 const act = time(20000, (i) => agent.act(obs, foldIn(key, i)))
 const forward = time(20000, () => agent.probabilityRight(obs))
-const sample = time(20000, (i) => bernoulli(foldIn(key, i), [], { p: 0.4 }).data[0]!)
+const logits = tensor([[0.1, -0.2]])
+const sample = time(20000, (i) => categorical(foldIn(key, i), logits).data[0]!)
 // the same policy as loops over plain arrays: 4·32 + 32·2 multiply-adds, 32 tanh, one exp
 const w1 = new Float32Array(128).fill(0.1)
 const w2 = new Float32Array(64).fill(0.1)
@@ -55,7 +56,7 @@ const plain = time(20000, () => {
   }
   return 1 / (1 + Math.exp(l0 - l1))
 })
-console.log(`act: ${act.toFixed(1)} µs a step (policy forward ${forward.toFixed(1)} µs, bernoulli ${sample.toFixed(1)} µs); the forward as plain loops ${plain.toFixed(2)} µs (${(forward / plain).toFixed(0)}×)`)
+console.log(`act: ${act.toFixed(1)} µs a step (policy forward ${forward.toFixed(1)} µs, categorical ${sample.toFixed(1)} µs); the forward as plain loops ${plain.toFixed(2)} µs (${(forward / plain).toFixed(0)}×)`)
 
 for (const steps of [20, 200]) {
   const episode = {

@@ -15,7 +15,7 @@
 import * as AG from '@gd/autograd'
 import { linear, sequential, tanh, type Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
-import { bernoulli, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
+import { categorical, prngKey, reshape, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
 import type { Observation } from './cartpole.js'
 
 /** The baselines {@link reinforce} can subtract from the returns. */
@@ -54,7 +54,7 @@ export interface LearnResult {
 
 /** A learning agent: `act` samples an action, `learn` takes one gradient step on an episode. */
 export interface Agent {
-  /** Samples aₜ ~ π(· | s) with the given key: 1 (right) with probability π(1 | s). */
+  /** Samples aₜ ~ π(· | s) with the given key (`categorical` on the policy's logits). */
   act(observation: Observation, key: PRNGKey): number
   /** π(1 | s), the probability of pushing right. */
   probabilityRight(observation: Observation): number
@@ -103,7 +103,8 @@ export function normalize(values: ArrayLike<number>): Float64Array {
 
 /**
  * The policy-gradient surrogate −(1/T) Σₜ Âₜ log π(aₜ | sₜ), whose gradient is minus the REINFORCE
- * estimate: log π(aₜ | sₜ) is read from `logSoftmax(logits)` with a one-hot mask of the actions.
+ * estimate: log π(aₜ | sₜ) is read from `logSoftmax(logits)` with `takeAlongAxis` at each step's
+ * action (its backward writes one element per row).
  * @example
  * ```ts
  * import { tensor } from '@gd/tensor'
@@ -112,7 +113,8 @@ export function normalize(values: ArrayLike<number>): Float64Array {
  * ```
  */
 export function policyLoss(logits: AG.Input, actions: Tensor, advantages: AG.Input): AG.Var {
-  const logProbs = AG.sum(AG.mul(AG.logSoftmax(logits), AG.oneHot(actions, 2)), { axis: 1 })
+  const chosen = reshape(actions, [actions.size, 1])
+  const logProbs = AG.reshape(AG.takeAlongAxis(AG.logSoftmax(logits), chosen), [actions.size])
   return AG.neg(AG.mean(AG.mul(logProbs, advantages)))
 }
 
@@ -136,7 +138,7 @@ function mlp(hidden: number, outputs: number): Layer<unknown[], unknown[]> {
 
 /**
  * Makes a REINFORCE agent for cart-pole. Acting runs the policy on one observation without
- * recording gradients and samples with {@link bernoulli} on π(1 | s); learning runs the policy (and
+ * recording gradients and samples an action with `categorical` from its logits; learning runs the policy (and
  * the value network) on the whole episode at once and takes one Adam step, written into the
  * agent's own parameter tensors.
  * @example
@@ -159,11 +161,14 @@ export function reinforce(options: ReinforceOptions): Agent {
   const meanReturns: number[] = []
   const scale = 1 - gamma // V predicts Gₜ in units of 1/(1 − γ), the largest return
 
-  const probabilityRight = (observation: Observation): number => {
+  const logitsOf = (observation: Observation): Tensor => {
     const input = new Tensor(Float32Array.from(observation), [1, 4], 'float32')
-    const logits = AG.noGrad(() => policy.apply(params.policy, input)).value.data
+    return AG.noGrad(() => policy.apply(params.policy, input)).value
+  }
+  const probabilityRight = (observation: Observation): number => {
+    const z = logitsOf(observation).data
     // softmax over two logits: π(1) = σ(z₁ − z₀)
-    return 1 / (1 + Math.exp(logits[0]! - logits[1]!))
+    return 1 / (1 + Math.exp(z[0]! - z[1]!))
   }
 
   const baselineOf = (observations: Tensor, steps: number): Float64Array => {
@@ -179,7 +184,7 @@ export function reinforce(options: ReinforceOptions): Agent {
 
   return {
     probabilityRight,
-    act: (observation, key) => bernoulli(key, [], { p: probabilityRight(observation) }).data[0]!,
+    act: (observation, key) => categorical(key, logitsOf(observation)).data[0]!,
     learn: (episode) => {
       checkEpisode(episode)
       const steps = episode.actions.length

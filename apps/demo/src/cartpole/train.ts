@@ -51,7 +51,7 @@ export function trailingMean(values: readonly number[], n: number): number {
  * @example
  * ```ts
  * const r = await train({ learningRate: 0.01, gamma: 0.99, hidden: 32, baseline: 'value', seed: 0, episodes: 300, maxSeconds: 60, logEvery: 10 }, console.log)
- * r.solved // true, after 105 episodes
+ * r.solved // true, after 178 episodes
  * ```
  */
 export async function train(settings: TrainSettings, log: (line: string) => void): Promise<TrainResult> {
