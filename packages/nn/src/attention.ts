@@ -48,63 +48,75 @@ export interface MultiHeadAttentionLayer extends Layer<MultiHeadAttentionParams>
 type Floats = Float32Array | Float64Array
 const wide = (a: T.Tensor, b: T.Tensor): boolean => a.dtype === 'float64' || b.dtype === 'float64'
 
+// The kernels live at module level, not in closures made per call: V8 keeps type feedback (and so
+// optimized code) per closure, and a fresh closure would run its loops cold on every call.
+
 /**
- * The attention weights softmax(scale·s) over the last axis of scores s [batch, heads, time, time],
- * fused with the masks: key j of query i takes part when j ≤ i (if causal) and mask[b, j] (if a
- * mask is given). Computed stably (the row maximum over the allowed keys is subtracted); excluded
- * keys get a weight of exactly 0, and a query with no allowed key gets all zeros (so its attention
- * output is 0 and no gradient flows through it). The backward rule is the Jacobian-vector product
- * scale·P⊙(g − ⟨g, P⟩), itself a fused primitive whose gradient is written with differentiable ops.
+ * P = softmax(scale·s) over the last axis of s [batch, heads, time, time], key j of query i taking
+ * part when j ≤ i (if causal) and mask[b, j] (if a mask is given); the others get exactly 0, and a
+ * row with no allowed key stays all 0. The row maximum over the allowed keys is subtracted first.
  */
-function attentionWeights(shape: readonly number[], scale: number, causal: boolean, mask: Uint8Array | undefined): (s: Var) => Var {
-  const [batch, heads, time] = shape as [number, number, number, number]
-  const forward = (st: T.Tensor): T.Tensor => {
-    const s = st.data as Floats
-    const p = st.dtype === 'float64' ? new Float64Array(s.length) : new Float32Array(s.length)
-    for (let b = 0; b < batch; b++) {
-      const m0 = b * time
-      for (let h = 0; h < heads; h++) {
-        for (let i = 0; i < time; i++) {
-          const o = ((b * heads + h) * time + i) * time
-          const end = causal ? i + 1 : time
-          let max = -Infinity
-          for (let j = 0; j < end; j++) if ((mask === undefined || mask[m0 + j] === 1) && s[o + j]! > max) max = s[o + j]!
-          if (max === -Infinity) continue // no key allowed: the row stays 0
-          let total = 0
-          for (let j = 0; j < end; j++) {
-            if (mask !== undefined && mask[m0 + j] !== 1) continue
-            const e = Math.exp((s[o + j]! - max) * scale)
-            p[o + j] = e
-            total += e
-          }
-          const inv = 1 / total
-          for (let j = 0; j < end; j++) p[o + j]! *= inv
+function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8Array | undefined): T.Tensor {
+  const [batch, heads, time] = st.shape as [number, number, number, number]
+  const s = st.data as Floats
+  const p = st.dtype === 'float64' ? new Float64Array(s.length) : new Float32Array(s.length)
+  for (let b = 0; b < batch; b++) {
+    const m0 = b * time
+    for (let h = 0; h < heads; h++) {
+      for (let i = 0; i < time; i++) {
+        const o = ((b * heads + h) * time + i) * time
+        const end = causal ? i + 1 : time
+        let max = -Infinity
+        for (let j = 0; j < end; j++) if ((mask === undefined || mask[m0 + j] === 1) && s[o + j]! > max) max = s[o + j]!
+        if (max === -Infinity) continue // no key allowed: the row stays 0
+        let total = 0
+        for (let j = 0; j < end; j++) {
+          if (mask !== undefined && mask[m0 + j] !== 1) continue
+          const e = Math.exp((s[o + j]! - max) * scale)
+          p[o + j] = e
+          total += e
         }
+        const inv = 1 / total
+        for (let j = 0; j < end; j++) p[o + j]! *= inv
       }
     }
-    return new T.Tensor(p, st.shape, st.dtype)
   }
+  return new T.Tensor(p, st.shape, st.dtype)
+}
+
+/** ds = scale·P⊙(g − ⟨g, P⟩), row by row. */
+function weightsGradKernel(gt: T.Tensor, pt: T.Tensor, scale: number): T.Tensor {
+  const time = pt.shape[pt.rank - 1]!
+  const g = gt.data as Floats
+  const p = pt.data as Floats
+  const ds = wide(gt, pt) ? new Float64Array(p.length) : new Float32Array(p.length)
+  for (let o = 0; o < p.length; o += time) {
+    let dot = 0
+    for (let j = 0; j < time; j++) dot += g[o + j]! * p[o + j]!
+    for (let j = 0; j < time; j++) ds[o + j] = scale * p[o + j]! * (g[o + j]! - dot)
+  }
+  return new T.Tensor(ds, pt.shape, wide(gt, pt) ? 'float64' : 'float32')
+}
+
+/**
+ * The attention weights softmax(scale·s) over the last axis of scores s [batch, heads, time, time],
+ * fused with the masks (see weightsKernel): excluded keys get a weight of exactly 0, and a query with
+ * no allowed key gets all zeros (so its attention output is 0 and no gradient flows through it).
+ * The backward rule is the Jacobian-vector product scale·P⊙(g − ⟨g, P⟩), itself a fused primitive
+ * whose gradient is written with differentiable ops.
+ */
+function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | undefined): (s: Var) => Var {
   const rows = { axis: -1, keepdims: true }
-  /** ds = scale·P⊙(g − ⟨g, P⟩) per row; its gradient: softmaxGrad(u, P) for g, scale·(u⊙(g − ⟨g, P⟩) − ⟨u, P⟩·g) for P. */
+  /** The gradient of ⟨u, ds⟩: softmaxGrad(u, P) for g, scale·(u⊙(g − ⟨g, P⟩) − ⟨u, P⟩·g) for P. */
   const softmaxGrad = primitive({
     name: 'attentionWeightsGrad',
-    forward: (gt, pt) => {
-      const g = gt.data as Floats
-      const p = pt.data as Floats
-      const ds = wide(gt, pt) ? new Float64Array(p.length) : new Float32Array(p.length)
-      for (let o = 0; o < p.length; o += time) {
-        let dot = 0
-        for (let j = 0; j < time; j++) dot += g[o + j]! * p[o + j]!
-        for (let j = 0; j < time; j++) ds[o + j] = scale * p[o + j]! * (g[o + j]! - dot)
-      }
-      return new T.Tensor(ds, pt.shape, wide(gt, pt) ? 'float64' : 'float32')
-    },
+    forward: (g, p) => weightsGradKernel(g, p, scale),
     backward: (u, [g, p], _ds, [needG, needP]) => [
       needG ? softmaxGrad(u, p!) : null,
       needP ? mul(sub(mul(u, sub(g!, sum(mul(g!, p!), rows))), mul(sum(mul(u, p!), rows), g!)), scale) : null,
     ],
   })
-  return primitive({ name: 'attentionWeights', forward, backward: (g, _s, p) => [softmaxGrad(g, p)] })
+  return primitive({ name: 'attentionWeights', forward: (s) => weightsKernel(s, scale, causal, mask), backward: (g, _s, p) => [softmaxGrad(g, p)] })
 }
 
 /**
@@ -181,7 +193,7 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
       const q = heads(project(v, pq))
       const k = heads(project(v, pk))
       const scores = matmul(q, k, { transposeB: true })
-      const weigh = attentionWeights(scores.shape, 1 / Math.sqrt(d), causal, mask?.data as Uint8Array | undefined)
+      const weigh = attentionWeights(1 / Math.sqrt(d), causal, mask?.data as Uint8Array | undefined)
       let p = weigh(scores)
       if (drop) {
         const keep = T.bernoulli(key!, p.shape, { p: 1 - dropout, dtype: p.dtype === 'float64' ? 'float64' : 'float32' })

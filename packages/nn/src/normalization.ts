@@ -34,6 +34,56 @@ export interface RmsNormParams {
 
 type Floats = Float32Array | Float64Array
 
+/** μ (0 unless `center`) and r = 1/√(mean((x − μ)²) + eps) of the row of n values at offset o. */
+function rowStats(x: Floats, o: number, n: number, eps: number, center: boolean): [number, number] {
+  let mu = 0
+  if (center) {
+    for (let j = 0; j < n; j++) mu += x[o + j]!
+    mu /= n
+  }
+  let ss = 0
+  for (let j = 0; j < n; j++) {
+    const d = x[o + j]! - mu
+    ss += d * d
+  }
+  return [mu, 1 / Math.sqrt(ss / n + eps)]
+}
+
+// The kernels live at module level, not in closures made per call: V8 keeps type feedback (and so
+// optimized code) per closure, and a fresh closure would run its loops cold on every call.
+
+/** x̂ = (x − μ)·r, row by row. */
+function normalizeKernel(t: T.Tensor, n: number, eps: number, center: boolean): T.Tensor {
+  const x = t.data as Floats
+  const y = t.dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length)
+  for (let o = 0; o < x.length; o += n) {
+    const [mu, r] = rowStats(x, o, n, eps, center)
+    for (let j = 0; j < n; j++) y[o + j] = (x[o + j]! - mu) * r
+  }
+  return new T.Tensor(y, t.shape, t.dtype)
+}
+
+/** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)), row by row. */
+function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number, center: boolean): T.Tensor {
+  const g = gt.data as Floats
+  const x = xt.data as Floats
+  const wide = gt.dtype === 'float64' || xt.dtype === 'float64'
+  const dx = wide ? new Float64Array(x.length) : new Float32Array(x.length)
+  for (let o = 0; o < x.length; o += n) {
+    const [mu, r] = rowStats(x, o, n, eps, center)
+    let sg = 0
+    let sgx = 0
+    for (let j = 0; j < n; j++) {
+      sg += g[o + j]!
+      sgx += g[o + j]! * (x[o + j]! - mu)
+    }
+    const a = center ? sg / n : 0
+    const b = (sgx * r) / n
+    for (let j = 0; j < n; j++) dx[o + j] = r * (g[o + j]! - a - (x[o + j]! - mu) * r * b)
+  }
+  return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
+}
+
 /**
  * The normalization both layers share, over rows of n values: x̂ = (x − μ)·r with
  * r = 1/√(mean((x − μ)²) + eps) when `center` (layer norm), else x̂ = x·r with r = 1/√(mean(x²) + eps).
@@ -43,54 +93,12 @@ type Floats = Float32Array | Float64Array
  * differentiable ops (gradients of gradients work).
  */
 function normalizer(n: number, eps: number, center: boolean): (x: Var) => Var {
-  const stats = (x: Floats, o: number): [number, number] => {
-    let mu = 0
-    if (center) {
-      for (let j = 0; j < n; j++) mu += x[o + j]!
-      mu /= n
-    }
-    let ss = 0
-    for (let j = 0; j < n; j++) {
-      const d = x[o + j]! - mu
-      ss += d * d
-    }
-    return [mu, 1 / Math.sqrt(ss / n + eps)]
-  }
-  const forward = (t: T.Tensor): T.Tensor => {
-    const x = t.data as Floats
-    const y = t.dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length)
-    for (let o = 0; o < x.length; o += n) {
-      const [mu, r] = stats(x, o)
-      for (let j = 0; j < n; j++) y[o + j] = (x[o + j]! - mu) * r
-    }
-    return new T.Tensor(y, t.shape, t.dtype)
-  }
-  /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)), row by row. */
-  const backward = (gt: T.Tensor, xt: T.Tensor): T.Tensor => {
-    const g = gt.data as Floats
-    const x = xt.data as Floats
-    const wide = gt.dtype === 'float64' || xt.dtype === 'float64'
-    const dx = wide ? new Float64Array(x.length) : new Float32Array(x.length)
-    for (let o = 0; o < x.length; o += n) {
-      const [mu, r] = stats(x, o)
-      let sg = 0
-      let sgx = 0
-      for (let j = 0; j < n; j++) {
-        sg += g[o + j]!
-        sgx += g[o + j]! * (x[o + j]! - mu) * r
-      }
-      const a = center ? sg / n : 0
-      const b = sgx / n
-      for (let j = 0; j < n; j++) dx[o + j] = r * (g[o + j]! - a - (x[o + j]! - mu) * r * b)
-    }
-    return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
-  }
   const rows = { axis: -1, keepdims: true }
   // The gradient of ⟨h, J(x)·g⟩: J·h for g, and for x (with the chain rule through r and x̂, using
   // ∇r = −r²x̂/n): J·v − (r/n)·⟨h, dx⟩·x̂ where v = −(r/n)·(⟨h, x̂⟩·g + ⟨g, x̂⟩·h).
   const normalizeGrad = primitive({
     name: 'normalizeGrad',
-    forward: backward,
+    forward: (g, x) => normalizeGradKernel(g, x, n, eps, center),
     backward: (h, [g, x], dx, [needG, needX]) => {
       const xhat = normalize(x!)
       const r = rsqrt(add(mean(square(center ? sub(x!, mean(x!, rows)) : x!), rows), eps))
@@ -101,7 +109,11 @@ function normalizer(n: number, eps: number, center: boolean): (x: Var) => Var {
       return [dg, sub(normalizeGrad(v, x!), mul(mul(rn, sum(mul(h, dx), rows)), xhat))]
     },
   })
-  const normalize = primitive({ name: 'normalize', forward, backward: (g, [x]) => [normalizeGrad(g, x!)] })
+  const normalize = primitive({
+    name: 'normalize',
+    forward: (x) => normalizeKernel(x, n, eps, center),
+    backward: (g, [x]) => [normalizeGrad(g, x!)],
+  })
   return normalize
 }
 
