@@ -51,8 +51,8 @@ function pair(min: number, expected: string): Check<[number, number]> {
   }
 }
 
-const positivePair = pair(1, 'a positive integer or a pair of them')
-const nonNegativePair = pair(0, 'a non-negative integer or a pair of them')
+const positivePair = /* @__PURE__ */ pair(1, 'a positive integer or a pair of them')
+const nonNegativePair = /* @__PURE__ */ pair(0, 'a non-negative integer or a pair of them')
 
 /** outputPadding: a non-negative pair below the stride read just before it. */
 const outputPaddingCheck: Check<[number, number]> = (fn, key, value, read) => {
@@ -62,15 +62,16 @@ const outputPaddingCheck: Check<[number, number]> = (fn, key, value, read) => {
   return p
 }
 
+// every call annotated pure, so a program that imports other layers drops this module whole
 const spec = {
-  stride: withDefault(positivePair, [1, 1] as [number, number]),
-  padding: withDefault(nonNegativePair, [0, 0] as [number, number]),
-  outputPadding: withDefault(outputPaddingCheck, [0, 0] as [number, number]),
-  dilation: withDefault(positivePair, [1, 1] as [number, number]),
-  groups: withDefault(positiveInteger, 1),
-  bias: withDefault(boolean, true),
-  weightInit: optional(func),
-  biasInit: optional(func),
+  stride: /* @__PURE__ */ withDefault(positivePair, [1, 1] as [number, number]),
+  padding: /* @__PURE__ */ withDefault(nonNegativePair, [0, 0] as [number, number]),
+  outputPadding: /* @__PURE__ */ withDefault(outputPaddingCheck, [0, 0] as [number, number]),
+  dilation: /* @__PURE__ */ withDefault(positivePair, [1, 1] as [number, number]),
+  groups: /* @__PURE__ */ withDefault(positiveInteger, 1),
+  bias: /* @__PURE__ */ withDefault(boolean, true),
+  weightInit: /* @__PURE__ */ optional(func),
+  biasInit: /* @__PURE__ */ optional(func),
 }
 
 const isTensorLike = (v: unknown): v is Tensor | Var => v instanceof Tensor || v instanceof Var

@@ -36,9 +36,10 @@ const alignCheck: Check<boolean> = (fn, key, value, read) => {
   return value
 }
 
+// calls annotated pure, so a program that imports other layers drops this module whole
 const spec = {
-  scale: withDefault(scaleCheck, [2, 2] as [number, number]),
-  mode: withDefault(oneOf(['nearest', 'bilinear'] as const), 'nearest'),
+  scale: /* @__PURE__ */ withDefault(scaleCheck, [2, 2] as [number, number]),
+  mode: /* @__PURE__ */ withDefault(/* @__PURE__ */ oneOf(['nearest', 'bilinear'] as const), 'nearest'),
   alignCorners: alignCheck,
 }
 
@@ -65,7 +66,8 @@ const spec = {
  * import { tensor } from '@gd/tensor'
  * const x = tensor([[[[1, 2], [3, 4]]]])
  * upsample2d().apply({}, x).toArray() // [[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]]
- * upsample2d({ mode: 'bilinear' }).apply({}, x).toArray()[0][0][0] // [1, 1.25, 1.75, 2]
+ * upsample2d({ mode: 'bilinear' }).apply({}, x).toArray()
+ * // [[[[1, 1.25, 1.75, 2], [1.5, 1.75, 2.25, 2.5], [2.5, 2.75, 3.25, 3.5], [3, 3.25, 3.75, 4]]]]
  * ```
  */
 export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, never>> {
