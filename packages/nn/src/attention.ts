@@ -6,7 +6,14 @@ import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from '
 import type { ApplyOptions, Layer } from './layer.js'
 import type { LinearParams } from './linear.js'
 
-/** Options of {@link multiHeadAttention}. */
+/**
+ * Options of {@link multiHeadAttention}.
+ * @example
+ * ```ts
+ * import { multiHeadAttention } from '@gd/nn'
+ * const attention = multiHeadAttention(64, 4, { causal: true, dropout: 0.1, bias: false })
+ * ```
+ */
 export interface MultiHeadAttentionOptions {
   /** Each position attends only to itself and earlier positions (a language model's mask). Default false. */
   causal?: boolean
@@ -16,7 +23,17 @@ export interface MultiHeadAttentionOptions {
   bias?: boolean
 }
 
-/** What {@link multiHeadAttention}'s apply is told: the layer options, and a key padding mask. */
+/**
+ * What {@link multiHeadAttention}'s apply is told: the layer options, and a key padding mask.
+ * @example
+ * ```ts
+ * import { multiHeadAttention } from '@gd/nn'
+ * import { ones, prngKey, tensor } from '@gd/tensor'
+ * const attention = multiHeadAttention(4, 2, { dropout: 0.1 })
+ * const mask = tensor([[true, true, false]], { dtype: 'bool' }) // the third token is padding
+ * attention.apply(attention.init(0), ones([1, 3, 4]), { train: true, key: prngKey(0), mask })
+ * ```
+ */
 export interface AttentionApplyOptions extends ApplyOptions {
   /**
    * A bool tensor of shape [batch, time]: true where a position is a real token that may be attended
@@ -25,7 +42,14 @@ export interface AttentionApplyOptions extends ApplyOptions {
   mask?: T.Tensor
 }
 
-/** Parameters of a multiHeadAttention layer: four projections, each W of shape [dModel, dModel] and b of [dModel]. */
+/**
+ * Parameters of a multiHeadAttention layer: four projections, each W of shape [dModel, dModel] and b of [dModel].
+ * @example
+ * ```ts
+ * import { multiHeadAttention } from '@gd/nn'
+ * multiHeadAttention(8, 2).init(0).query.w.shape // [8, 8]
+ * ```
+ */
 export interface MultiHeadAttentionParams {
   query: LinearParams
   key: LinearParams

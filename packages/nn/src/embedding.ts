@@ -6,7 +6,15 @@ import { readApplyOptions } from './internal/checks.js'
 import { floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
-/** Options of {@link embedding}. */
+/**
+ * Options of {@link embedding}.
+ * @example
+ * ```ts
+ * import { embedding } from '@gd/nn'
+ * import { normal } from '@gd/init'
+ * const layer = embedding(100, 16, { paddingIndex: 0, weightInit: (key, shape) => normal(key, shape, { std: 0.02 }) })
+ * ```
+ */
 export interface EmbeddingOptions {
   /** Initializer of the table W, shape [vocabSize, dim]. Default N(0, 1), as PyTorch's `nn.Embedding`. */
   weightInit?: Initializer
@@ -17,7 +25,14 @@ export interface EmbeddingOptions {
   paddingIndex?: number
 }
 
-/** Parameters of an embedding layer: the table W of shape [vocabSize, dim], one row per token. */
+/**
+ * Parameters of an embedding layer: the table W of shape [vocabSize, dim], one row per token.
+ * @example
+ * ```ts
+ * import { embedding } from '@gd/nn'
+ * embedding(28, 8).init(0).w.shape // [28, 8]
+ * ```
+ */
 export interface EmbeddingParams {
   w: T.Tensor | Var
 }

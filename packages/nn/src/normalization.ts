@@ -5,7 +5,14 @@ import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
-/** Options of {@link layerNorm}. */
+/**
+ * Options of {@link layerNorm}.
+ * @example
+ * ```ts
+ * import { layerNorm } from '@gd/nn'
+ * const ln = layerNorm([8, 8], { eps: 1e-6, affine: false }) // over the last two axes, no parameters
+ * ```
+ */
 export interface LayerNormOptions {
   /** Added to the variance before the square root. Default 1e-5, as PyTorch's. */
   eps?: number
@@ -13,7 +20,14 @@ export interface LayerNormOptions {
   affine?: boolean
 }
 
-/** Options of {@link rmsNorm}. */
+/**
+ * Options of {@link rmsNorm}.
+ * @example
+ * ```ts
+ * import { rmsNorm } from '@gd/nn'
+ * const norm = rmsNorm(64, { eps: 1e-6 })
+ * ```
+ */
 export interface RmsNormOptions {
   /** Added to the mean square before the square root. Default the input dtype's machine epsilon, as PyTorch's. */
   eps?: number
@@ -21,13 +35,27 @@ export interface RmsNormOptions {
   affine?: boolean
 }
 
-/** Parameters of a layerNorm layer: γ and β of the normalized shape (none without `affine`). */
+/**
+ * Parameters of a layerNorm layer: γ and β of the normalized shape (none without `affine`).
+ * @example
+ * ```ts
+ * import { layerNorm } from '@gd/nn'
+ * layerNorm(3).init(0) // { gamma: ones([3]), beta: zeros([3]) }
+ * ```
+ */
 export interface LayerNormParams {
   gamma?: T.Tensor | Var
   beta?: T.Tensor | Var
 }
 
-/** Parameters of an rmsNorm layer: γ of the normalized shape (none without `affine`). */
+/**
+ * Parameters of an rmsNorm layer: γ of the normalized shape (none without `affine`).
+ * @example
+ * ```ts
+ * import { rmsNorm } from '@gd/nn'
+ * rmsNorm(3).init(0) // { gamma: ones([3]) }
+ * ```
+ */
 export interface RmsNormParams {
   gamma?: T.Tensor | Var
 }

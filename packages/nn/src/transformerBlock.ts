@@ -7,7 +7,14 @@ import type { Layer } from './layer.js'
 import { linear, type LinearParams } from './linear.js'
 import { layerNorm, type LayerNormParams } from './normalization.js'
 
-/** Options of {@link transformerBlock}. */
+/**
+ * Options of {@link transformerBlock}.
+ * @example
+ * ```ts
+ * import { transformerBlock } from '@gd/nn'
+ * const block = transformerBlock(64, 4, { hidden: 128, dropout: 0.1, causal: true })
+ * ```
+ */
 export interface TransformerBlockOptions {
   /** Width of the MLP's hidden layer. Default 4·dModel. */
   hidden?: number
@@ -17,7 +24,14 @@ export interface TransformerBlockOptions {
   causal?: boolean
 }
 
-/** Parameters of a transformer block: two layer norms, the attention and the MLP's two linear layers. */
+/**
+ * Parameters of a transformer block: two layer norms, the attention and the MLP's two linear layers.
+ * @example
+ * ```ts
+ * import { transformerBlock } from '@gd/nn'
+ * Object.keys(transformerBlock(8, 2).init(0)) // ['norm1', 'attention', 'norm2', 'mlp1', 'mlp2']
+ * ```
+ */
 export interface TransformerBlockParams {
   norm1: LayerNormParams
   attention: MultiHeadAttentionParams
