@@ -1,5 +1,5 @@
 import { toVar } from '@gd/autograd'
-import { prngKey, tensor, uniform, type Tensor } from '@gd/tensor'
+import { categorical, foldIn, prngKey, tensor, type PRNGKey, type Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { charVocabulary } from './charVocabulary.js'
 import { sampleText } from './sampleText.js'
@@ -9,21 +9,19 @@ const vocab = charVocabulary(['ab'])
 /** Logits that give pad and begin the most weight (they must never be drawn), then end : a : b = 1 : 2 : 1. */
 const fixed = () => tensor([50, 50, 0, Math.log(2), 0], { dtype: 'float64' })
 
-/** The id inverse-CDF sampling gives for u over the weights of end, a, b. */
-function expected(u: number, weights: [number, number, number]): number {
-  const total = weights[0] + weights[1] + weights[2]
-  if (u * total < weights[0]) return 2
-  if (u * total < weights[0] + weights[1]) return 3
-  return 4
+/** The draw of step t: categorical over (logits − max) / T, −Infinity for padding and begin. */
+function expected(key: PRNGKey, t: number, temperature: number): number {
+  const z = [0, Math.log(2), 0]
+  const row = [-Infinity, -Infinity, ...z.map((v) => (v - Math.log(2)) / temperature)]
+  return categorical(foldIn(key, t), tensor(row, { dtype: 'float64' })).data[0]!
 }
 
 describe('sampleText', () => {
-  it('draws each step by inverting the CDF of softmax(logits) at uniform(key, [maxLength]) in float64', () => {
+  it('draws step t with categorical(foldIn(key, t), (logits − max) / T) over the characters and the end', () => {
     for (let seed = 0; seed < 20; seed++) {
-      const u = uniform(prngKey(seed), [8], { dtype: 'float64' }).data
       let want = ''
-      for (const x of u) {
-        const id = expected(x, [1, 2, 1])
+      for (let t = 0; t < 8; t++) {
+        const id = expected(prngKey(seed), t, 1)
         if (id === 2) break
         want += id === 3 ? 'a' : 'b'
       }
@@ -44,10 +42,14 @@ describe('sampleText', () => {
   it('divides the logits by the temperature; 0 takes the most likely id', () => {
     // T = 2: weights exp(z / 2) = 1, √2, 1
     for (let seed = 0; seed < 10; seed++) {
-      const u = uniform(prngKey(seed), [1], { dtype: 'float64' }).data[0]!
-      const id = expected(u, [1, Math.SQRT2, 1])
+      const id = expected(prngKey(seed), 0, 2)
       expect(sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 })).toBe(['', 'a', 'b'][id - 2])
     }
+    // and at those rates: 1/(2+√2) = 0.293 for the end
+    let ends = 0
+    for (let seed = 0; seed < 4000; seed++) if (sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 }) === '') ends++
+    // σ = sqrt(4000 · 0.293 · 0.707) ≈ 29; allow 4σ
+    expect(Math.abs(ends - 4000 / (2 + Math.SQRT2))).toBeLessThan(116)
     expect(sampleText(fixed, vocab, { key: prngKey(0), maxLength: 5, temperature: 0 })).toBe('aaaaa')
     // a tie goes to the lowest id: end
     const tie = () => tensor([0, 0, 1, 1, 1])

@@ -1,5 +1,5 @@
 import { complaint, func, nonNegative, nonNegativeInteger, optional, positiveInteger, readOptions, string, withDefault } from '@gd/check'
-import { checkKey, Tensor, uniform, type PRNGKey } from '@gd/tensor'
+import { categorical, checkKey, foldIn, Tensor, type PRNGKey } from '@gd/tensor'
 import type { CharVocabulary } from './charVocabulary.js'
 import { vocabularyArg } from './internal/vocabulary.js'
 
@@ -31,8 +31,9 @@ export type NextLogits = Tensor | { readonly value: Tensor }
  * and the end id (the padding, begin and unknown ids are never drawn); drawing the end id, or
  * `maxLength` characters, ends the text.
  *
- * Draw t inverts the cumulative distribution at the float64 uniform number t of
- * `uniform(key, [maxLength])`, so a key gives the same text on every machine.
+ * Draw t is `categorical(foldIn(key, t), (logits − max) / temperature)` from @gd/tensor, in float64,
+ * with −Infinity for the ids never drawn (max is the largest logit of an id that may be drawn), so a
+ * key gives the same text on every machine.
  *
  * @returns The prefix and the characters drawn, without the begin and end ids.
  * @throws Error for bad arguments or options, and when `next` returns something other than float
@@ -67,12 +68,10 @@ export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocab
   // the ids a draw may give: the characters and the end
   const drawable = new Uint8Array(size).fill(1)
   for (const id of [padId, beginId, unknownId]) if (id !== undefined && id !== endId) drawable[id] = 0
-  const u = maxLength > 0 ? uniform(key, [maxLength], { dtype: 'float64' }).data : new Float64Array(0)
-  const weights = new Float64Array(size)
   const drawn: number[] = []
   for (let step = 0; step < maxLength; step++) {
     const logits = lastRow(fn, step, next(blockSize === undefined ? [...ids] : ids.slice(-blockSize)), size)
-    const id = temperature === 0 ? mostLikely(fn, step, logits, drawable) : draw(fn, step, logits, drawable, temperature, weights, u[step]!)
+    const id = temperature === 0 ? mostLikely(fn, step, logits, drawable) : draw(fn, step, logits, drawable, temperature, foldIn(key, step))
     if (id === endId) break
     ids.push(id)
     drawn.push(id)
@@ -102,8 +101,8 @@ function mostLikely(fn: string, step: number, logits: ArrayLike<number>, drawabl
   return best
 }
 
-/** Inverts the cumulative softmax(logits / temperature) over the drawable ids at `u` in [0, 1). */
-function draw(fn: string, step: number, logits: ArrayLike<number>, drawable: Uint8Array, temperature: number, weights: Float64Array, u: number): number {
+/** Draws from softmax(logits / temperature) over the drawable ids with @gd/tensor's categorical. */
+function draw(fn: string, step: number, logits: ArrayLike<number>, drawable: Uint8Array, temperature: number, key: PRNGKey): number {
   let max = -Infinity
   for (let i = 0; i < logits.length; i++) {
     const z = logits[i]!
@@ -111,21 +110,8 @@ function draw(fn: string, step: number, logits: ArrayLike<number>, drawable: Uin
     if (drawable[i] && z > max) max = z
   }
   if (max === -Infinity) throw new Error(`${fn}: next gave every id it may draw a logit of -Infinity at step ${step}`)
-  let total = 0
-  for (let i = 0; i < logits.length; i++) {
-    // exp((z - max) / T) ≤ 1: no overflow, and the largest weight is exactly 1
-    weights[i] = drawable[i] ? Math.exp((logits[i]! - max) / temperature) : 0
-    total += weights[i]!
-  }
-  const target = u * total
-  let last = -1
-  let cumulative = 0
-  for (let i = 0; i < weights.length; i++) {
-    if (weights[i] === 0) continue
-    cumulative += weights[i]!
-    last = i
-    if (target < cumulative) return i
-  }
-  // rounding left target at or above the sum: the last id with a weight
-  return last
+  // (z - max) / T ≤ 0: no overflow for a small temperature, and the most likely id's logit is 0
+  const row = new Float64Array(logits.length)
+  for (let i = 0; i < logits.length; i++) row[i] = drawable[i] ? (logits[i]! - max) / temperature : -Infinity
+  return categorical(key, new Tensor(row, [row.length], 'float64')).data[0]!
 }
