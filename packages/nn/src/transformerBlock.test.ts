@@ -63,4 +63,37 @@ describe('transformerBlock', () => {
       "transformerBlock: mask must be a bool Tensor of shape [2,3] (the input's [batch, time]), got a bool Tensor of shape [3,3]",
     )
   })
+
+  it('learns a task that needs attention: predict the previous token (Adam, 60 steps)', () => {
+    const [V, L, D, B] = [6, 6, 16, 32]
+    const tok = nn.embedding(V, D)
+    const pos = nn.embedding(L, D)
+    const layer = nn.transformerBlock(D, 2, { causal: true, hidden: 32 })
+    const norm = nn.layerNorm(D)
+    const head = nn.linear(D, V)
+    type P = { tok: nn.EmbeddingParams; pos: nn.EmbeddingParams; block: nn.TransformerBlockParams; norm: nn.LayerNormParams; head: nn.LinearParams }
+    let params: T.Tree = { tok: tok.init(1), pos: pos.init(2), block: layer.init(3), norm: norm.init(4), head: head.init(5) } as never
+    const positions = T.arange(0, L, 1, { dtype: 'int32' })
+    // cross-entropy per token of positions 1.. against the token before each (position 0 has none)
+    const loss = (p: P, x: T.Tensor, target: T.Tensor) => {
+      const h = norm.apply(p.norm, layer.apply(p.block, AG.add(tok.apply(p.tok, x), pos.apply(p.pos, positions))))
+      const logits = AG.slice(head.apply(p.head, h), [0, 1, 0], [B, L - 1, V])
+      return AG.neg(AG.mean(AG.sum(AG.mul(AG.logSoftmax(logits), target), { axis: -1 })))
+    }
+    const step = AG.valueAndGrad(loss)
+    let m = T.treeMap((t) => T.zerosLike(t), params)
+    let v = m
+    const losses: number[] = []
+    for (let i = 1; i <= 60; i++) {
+      const x = T.randint(T.prngKey(1000 + i), [B, L], 0, V)
+      const [value, g] = step(params as never, x, T.oneHot(T.contiguous(T.slice(x, [0, 0], [B, L - 1])), V))
+      losses.push(value.item())
+      m = T.treeMap((a, b) => T.add(T.mul(a, 0.9), T.mul(b, 0.1)), m, g as never)
+      v = T.treeMap((a, b) => T.add(T.mul(a, 0.999), T.mul(T.mul(b, b), 0.001)), v, g as never)
+      const [c1, c2] = [1 - 0.9 ** i, 1 - 0.999 ** i]
+      params = T.treeMap((p, a, b) => T.sub(p, T.div(T.mul(a, 0.01 / c1), T.add(T.sqrt(T.div(b, c2)), 1e-8))), params, m, v)
+    }
+    expect(losses[0]).toBeGreaterThan(1.5) // about ln 6 = 1.79 at the start
+    expect(losses.at(-1)).toBeLessThan(0.3) // without attention the best is ln 6 (the tokens are independent)
+  })
 })
