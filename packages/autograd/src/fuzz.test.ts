@@ -97,6 +97,7 @@ fuzzSuite('@gd/autograd', api, {
   flip: { args: () => [x23(), [0, 1]] },
   takeAlongAxis: { args: () => [x23(), T.reshape(ints([2, 0, 1, 1]), [2, 2]), 1] },
   scatterAddAlongAxis: { args: () => [[2, 3], T.reshape(ints([2, 0, 1, 1]), [2, 2]), tensor([[1, 2], [3, 4]]), 1] },
+  scan: { args: () => [(c: Var, xt: Var) => [api.add(c, xt), api.mul(c, 2)], tensor([0, 1, 2]), x23(), { reverse: true }], options: [3] },
   tril: { args: () => [x23(), 1] },
   triu: { args: () => [x23(), -1] },
   gather: { args: () => [tensor([5, 6, 7]), ints([2, 0]), 0] },

@@ -173,6 +173,17 @@ const cases: Record<string, Case> = {
     return AG.square(AG.scatterAddAlongAxis(out, idx, u, axis))
   }),
   scatterAdd: axisCase((x) => AG.scatterAdd([3, ...x.shape.slice(1)], int(Array.from({ length: x.shape[0] ?? 0 }, (_, i) => i % 3)), x)),
+  // a small recurrence, h ← tanh(h·W + x), through every input: init, xs and the closed-over W
+  scan: {
+    inputs: fc.tuple(dims, dims, dims).chain(([t, b, h]) => fc.tuple(valuesArb([b, h]), valuesArb([t, b, h]), matrixArb(h, h))),
+    f: (h0, xs, w) => {
+      const [last, all] = AG.scan((h: Var, x: Var) => {
+        const next = AG.tanh(AG.add(AG.matmul(h, w!), x))
+        return [next, AG.mul(next, x)] as const
+      }, h0, xs)
+      return AG.add(all, last)
+    },
+  },
   matmul: {
     inputs: fc.tuple(dims, dims, dims, dims).chain(([b, m, k, n]) => fc.tuple(valuesArb([b, m, k]), matrixArb(k, n))),
     f: (a, b) => AG.matmul(a, b),

@@ -235,6 +235,7 @@ const valid: Record<string, () => unknown[]> = {
   scatterAdd: () => [[2], idx, v2, 0],
   takeAlongAxis: () => [x, T.tensor([[1], [0]], { dtype: 'int32' }), -1],
   scatterAddAlongAxis: () => [[2, 2], T.tensor([[1], [0]], { dtype: 'int32' }), T.tensor([[3], [4]]), -1],
+  scan: () => [(c: Var, xt: Var) => [AG.add(c, xt), c], v2, x, { reverse: false }],
   tril: () => [x, 0],
   triu: () => [x, 1],
   oneHot: () => [idx, 2, { dtype: 'float64' }],
