@@ -48,7 +48,8 @@ export interface CartPole {
 }
 
 /**
- * One Euler step of the cart-pole equations (Florian's corrected form, as Gymnasium writes them):
+ * One Euler step of the frictionless cart-pole equations as Gymnasium writes them (derived in
+ * Florian, "Correct equations for the dynamics of the cart-pole system", 2007):
  *
  *   temp = (F + m_p l θ̇² sin θ) / (m_c + m_p)
  *   θ̈ = (g sin θ − cos θ · temp) / (l (4/3 − m_p cos² θ / (m_c + m_p)))
