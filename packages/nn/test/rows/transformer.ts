@@ -2,7 +2,7 @@
 // gradient rows (src/gradients.test.ts) and the exports those rows need not cover.
 import { add, concat, type Var } from '@gd/autograd'
 import * as api from '@gd/nn'
-import { tensor, zeros, type Tensor } from '@gd/tensor'
+import { cast, prngKey, tensor, treeMap, zeros, type Tensor } from '@gd/tensor'
 import { anywhere, type Domain, type FuzzCall, type GradientRow } from '@gd/testing'
 import { layer } from '../fuzzLayer.js'
 
@@ -58,6 +58,9 @@ const eye = f64([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], [4, 4])
 const noFirst = tensor([[true, true, true], [false, true, true]], { dtype: 'bool' })
 const block = api.transformerBlock(4, 2, { hidden: 6, causal: true })
 const zero4 = f64([0, 0, 0, 0], [4])
+const dropMha = api.multiHeadAttention(4, 2, { dropout: 0.3, bias: false })
+const dropBlock = api.transformerBlock(4, 2, { hidden: 6, dropout: 0.3 })
+const blockParams = treeMap((t) => cast(t, 'float64'), block.init(5) as never) as unknown as api.TransformerBlockParams
 
 export const gradientRows: Record<string, GradientRow<Var>> = {
   embedding: { f: (w) => emb.apply({ w: w! }, tokens), inputs: [[[5, 3], anywhere]] },
@@ -87,6 +90,16 @@ export const gradientRows: Record<string, GradientRow<Var>> = {
   'multiHeadAttention (causal, key padding, a query with no key)': {
     f: (x, wq, wk, wv) => causalMha.apply({ query: { w: wq! }, key: { w: wk! }, value: { w: wv! }, output: { w: eye } }, x!, { mask: noFirst }),
     inputs: [[[2, 3, 4], anywhere], [[4, 4], anywhere], [[4, 4], anywhere], [[4, 4], anywhere]],
+  },
+  // Training with dropout: a fixed key gives fixed masks, so the function is smooth in x and W.
+  'multiHeadAttention (training, dropout)': {
+    f: (x, wq, wk, wv) => dropMha.apply({ query: { w: wq! }, key: { w: wk! }, value: { w: wv! }, output: { w: eye } }, x!, { train: true, key: prngKey(3) }),
+    inputs: [[[2, 3, 4], anywhere], [[4, 4], anywhere], [[4, 4], anywhere], [[4, 4], anywhere]],
+  },
+  'transformerBlock (training, dropout)': {
+    f: (x, wq, w1) => dropBlock.apply({ ...blockParams, attention: { ...blockParams.attention, query: { w: wq!, b: zero4 } }, mlp1: { w: w1!, b: zeros([6], { dtype: 'float64' }) } },
+      add(x!, ramp([2, 3, 4])), { train: true, key: prngKey(4) }),
+    inputs: [[[2, 3, 4], jitter], [[4, 4], anywhere], [[4, 6], anywhere]],
   },
   transformerBlock: {
     f: (x, g1, b1, wq, wk, wv, wo, g2, b2, w1, c1, w2, c2) =>
