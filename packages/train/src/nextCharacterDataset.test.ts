@@ -59,6 +59,9 @@ describe('nextCharacterDataset', () => {
     expect(() => nextCharacterDataset(['bob', 'bé'], vocab)).toThrow(
       'nextCharacterDataset: texts[1] cannot be encoded by vocab, got "bé" (charVocabulary.encode: text has "é" (U+00E9) at position 1',
     )
+    expect(() => nextCharacterDataset(['bob'], { ...vocab, encode: () => [3, 7] })).toThrow(
+      'nextCharacterDataset: vocab.encode(texts[0]) must be an array of ids in [0, 7), got [3,7]',
+    )
     expect(() => nextCharacterDataset(['bob'], vocab, { blockSize: 0 })).toThrow('nextCharacterDataset: blockSize must be a positive integer, got 0')
     expect(() => nextCharacterDataset(['bob'], vocab, { truncated: true } as never)).toThrow(
       'nextCharacterDataset: unknown option truncated, expected one of blockSize, truncate; did you mean truncate?',

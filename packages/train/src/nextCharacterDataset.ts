@@ -2,7 +2,7 @@ import { arrayOf, boolean, complaint, optional, positiveInteger, readOptions, st
 import { Tensor } from '@gd/tensor'
 import type { CharVocabulary } from './charVocabulary.js'
 import type { Dataset } from './dataset.js'
-import { vocabularyArg } from './internal/vocabulary.js'
+import { encodeChecked, vocabularyArg } from './internal/vocabulary.js'
 
 /** Options of {@link nextCharacterDataset}. */
 export interface NextCharacterDatasetOptions {
@@ -46,18 +46,12 @@ export function nextCharacterDataset(texts: readonly string[], vocab: CharVocabu
   const fn = 'nextCharacterDataset'
   arrayOf(string)(fn, 'texts', texts)
   if (texts.length === 0) throw complaint(fn, 'texts', 'must hold at least one text', texts)
-  const { padId, beginId, endId, encode } = vocabularyArg(fn, vocab)
+  const { padId, beginId, endId } = vocabularyArg(fn, vocab)
   const { blockSize: given, truncate } = readOptions(fn, options, {
     blockSize: optional(positiveInteger),
     truncate: withDefault(boolean, false),
   })
-  const encoded = texts.map((text, i) => {
-    try {
-      return encode(text)
-    } catch (error) {
-      throw complaint(fn, `texts[${i}]`, 'cannot be encoded by vocab', text, ` (${error instanceof Error ? error.message : String(error)})`)
-    }
-  })
+  const encoded = texts.map((text, i) => encodeChecked(fn, vocab, text, `texts[${i}]`))
   const blockSize = given ?? encoded.reduce((most, ids) => Math.max(most, ids.length), 0) + 1
   if (!truncate) {
     const long = encoded.findIndex((ids) => ids.length + 1 > blockSize)

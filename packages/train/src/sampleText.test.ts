@@ -97,6 +97,9 @@ describe('sampleText', () => {
     expect(() => sampleText(fixed, vocab, { key, prefix: 'abc' })).toThrow(
       'sampleText: prefix cannot be encoded by vocab, got "abc" (charVocabulary.encode: text has "c" (U+0063) at position 2',
     )
+    expect(() => sampleText(fixed, { ...vocab, encode: () => 'ab' } as never, { key, prefix: 'ab' })).toThrow(
+      'sampleText: vocab.encode(prefix) must be an array of ids in [0, 5), got "ab"',
+    )
     expect(() => sampleText(() => tensor([0, 0, 0]), vocab, { key })).toThrow(
       "sampleText: next must return float logits whose last axis has the vocabulary's 5 entries (a Tensor or a Var), got a float32 Tensor of shape [3] at step 0",
     )

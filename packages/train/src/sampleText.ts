@@ -1,7 +1,7 @@
 import { complaint, func, nonNegative, nonNegativeInteger, optional, positiveInteger, readOptions, string, withDefault } from '@gd/check'
 import { categorical, checkKey, foldIn, Tensor, type PRNGKey } from '@gd/tensor'
 import type { CharVocabulary } from './charVocabulary.js'
-import { vocabularyArg } from './internal/vocabulary.js'
+import { encodeChecked, vocabularyArg } from './internal/vocabulary.js'
 
 /** Options of {@link sampleText}. */
 export interface SampleTextOptions {
@@ -51,7 +51,7 @@ export type NextLogits = Tensor | { readonly value: Tensor }
 export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocabulary, options: SampleTextOptions): string {
   const fn = 'sampleText'
   func(fn, 'next', next)
-  const { size, padId, beginId, endId, unknownId, encode, decode } = vocabularyArg(fn, vocab)
+  const { size, padId, beginId, endId, unknownId, decode } = vocabularyArg(fn, vocab)
   const { key, maxLength, temperature, prefix, blockSize } = readOptions(fn, options, {
     key: (where, _name, value) => checkKey(where, value as PRNGKey),
     maxLength: withDefault(nonNegativeInteger, 100),
@@ -59,12 +59,7 @@ export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocab
     prefix: withDefault(string, ''),
     blockSize: optional(positiveInteger),
   })
-  let ids: number[]
-  try {
-    ids = [beginId, ...encode(prefix)]
-  } catch (error) {
-    throw complaint(fn, 'prefix', 'cannot be encoded by vocab', prefix, ` (${error instanceof Error ? error.message : String(error)})`)
-  }
+  const ids = [beginId, ...encodeChecked(fn, vocab, prefix, 'prefix')]
   // the ids a draw may give: the characters and the end
   const drawable = new Uint8Array(size).fill(1)
   for (const id of [padId, beginId, unknownId]) if (id !== undefined && id !== endId) drawable[id] = 0

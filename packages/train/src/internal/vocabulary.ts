@@ -1,5 +1,5 @@
 // Private: the check of a vocabulary argument, shared by nextCharacterDataset and sampleText.
-import { fail, show } from '@gd/check'
+import { complaint, fail, show } from '@gd/check'
 import type { CharVocabulary } from '../charVocabulary.js'
 
 /**
@@ -24,4 +24,21 @@ export function vocabularyArg(fn: string, vocab: unknown): CharVocabulary {
     if (typeof v[key] !== 'function') fail(fn, 'vocab', expected, vocab, ` (its ${key} must be a function)`)
   }
   return vocab as CharVocabulary
+}
+
+/**
+ * `vocab.encode(text)`, checked: an error from encode is rethrown as `<fn>: <what> cannot be encoded
+ * by vocab, got <text> (<its message>)`, and what encode returns must be an array of ids in [0, size).
+ */
+export function encodeChecked(fn: string, vocab: CharVocabulary, text: string, what: string): number[] {
+  let ids: unknown
+  try {
+    ids = vocab.encode(text)
+  } catch (error) {
+    throw complaint(fn, what, 'cannot be encoded by vocab', text, ` (${error instanceof Error ? error.message : show(error)})`)
+  }
+  const size = vocab.size
+  const ok = Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id) && id >= 0 && id < size)
+  if (!ok) fail(fn, `vocab.encode(${what})`, `an array of ids in [0, ${size})`, ids)
+  return ids as number[]
 }
