@@ -180,6 +180,31 @@ describe('sequences and states', () => {
   })
 })
 
+describe('the fused GRU and LSTM cells', () => {
+  it('give the same first-order gradients whether or not the backward pass is recorded', () => {
+    for (const kind of ['gru', 'lstm'] as const) {
+      const layer = make(kind, 3, 4)
+      const params = in64(layer.init(2))
+      const x = T.normal(T.prngKey(8), [2, 5, 3], { dtype: 'float64' })
+      const h0 = T.normal(T.prngKey(9), [2, 4], { dtype: 'float64' })
+      const state = kind === 'lstm' ? { h: h0, c: T.mul(h0, 2) } : h0
+      const loss = (p: nn.RecurrentParams) => AG.sum(AG.square((layer as nn.RecurrentLayer<unknown, unknown>).run(p, x, { state }).output))
+      // first order: the rules' loops run, with the activations the forward pass kept
+      const plain = AG.grad(loss)(params as never) as unknown as Record<string, T.Tensor>
+      // inside an enclosing transform the inner backward pass is recorded: the rules' differentiable form runs
+      let recorded: Record<string, AG.Var> = {}
+      AG.grad((s: AG.Var) => {
+        recorded = AG.grad((p: nn.RecurrentParams) => AG.mul(loss(p), s))(params as never) as unknown as Record<string, AG.Var>
+        return AG.sum(recorded.wh!)
+      })(T.scalar(1, { dtype: 'float64' }))
+      for (const k of ['wx', 'wh', 'bx', 'bh']) {
+        expect(recorded[k]).toBeInstanceOf(AG.Var)
+        list(recorded[k]!).forEach((v, i) => expect(v).toBeCloseTo(plain[k]!.data[i]!, 12))
+      }
+    }
+  })
+})
+
 describe('bad arguments', () => {
   const layer = nn.gru(3, 4)
   const params = layer.init(0)

@@ -1,6 +1,8 @@
-import { add, matmul, mul, sigmoid, slice, sub, tanh, type Var } from '@gd/autograd'
+import { add, broadcastTo, matmul, type Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
 import type { DType, Tensor } from '@gd/tensor'
 import { boolean, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { gruCell } from './cells.js'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 
 /**
@@ -57,24 +59,17 @@ export function gru(inputSize: number, hiddenSize: number, options?: RecurrentOp
   const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown) =>
     checkArray(fn, key, value, [batch, hiddenSize], dtype, ' (batch, hidden)')
   return recurrentLayer(cell, `gru(${inputSize} → ${hiddenSize})`, false, checkState, (params, steps, state, zeros) => {
-    let h: Var | Tensor | undefined = state
+    let h: Var | Tensor = state ?? zeros()
     const hs: Var[] = []
     for (const p of steps) {
+      // q = h·wh + bh; from the zero state it is bh alone (or zeros without biases)
+      const fromZero = hs.length === 0 && state === undefined
       const batch = p.shape[0]!
-      // gate blocks of a [batch, k·H] step or of a [k·H] bias
-      const part = (v: Var | Tensor, gate: number, gates = 1) =>
-        v.rank === 1 ? slice(v, [gate * H], [gates * H]) : slice(v, [0, gate * H], [batch, gates * H])
-      // h·wh + bh; from a zero state it is bh alone (or nothing without biases)
-      const qv = h === undefined ? params.bh : params.bh === undefined ? matmul(h, params.wh) : add(matmul(h, params.wh), params.bh)
-      // r and z in one sigmoid over their two blocks
-      const rz = sigmoid(qv === undefined ? part(p, 0, 2) : add(part(p, 0, 2), part(qv, 0, 2)))
-      const r = part(rz, 0)
-      const z = part(rz, 1)
-      const n = tanh(qv === undefined ? part(p, 2) : add(part(p, 2), mul(r, part(qv, 2))))
-      // h_t = n + z ⊙ (h − n)
-      const next = h === undefined ? sub(n, mul(z, n)) : add(n, mul(z, sub(h, n)))
-      hs.push(next)
-      h = next
+      const q = fromZero
+        ? params.bh === undefined ? T.zeros([batch, 3 * H], { dtype: p.dtype }) : broadcastTo(params.bh, [batch, 3 * H])
+        : params.bh === undefined ? matmul(h, params.wh) : add(matmul(h, params.wh), params.bh)
+      h = gruCell(p, q, h)
+      hs.push(h)
     }
     return { hs, state: hs.at(-1) ?? unchanged('gru', state, zeros) }
   })

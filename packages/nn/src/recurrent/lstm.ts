@@ -1,6 +1,7 @@
-import { add, matmul, mul, sigmoid, slice, tanh, type Var } from '@gd/autograd'
+import { add, matmul, reshape, slice, type Var } from '@gd/autograd'
 import type { DType, Tensor } from '@gd/tensor'
 import { boolean, fail, isPlainObject, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { lstmCell } from './cells.js'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 import type { RecurrentOptions } from './gru.js'
 
@@ -69,21 +70,15 @@ export function lstm(inputSize: number, hiddenSize: number, options?: RecurrentO
   // bh is folded into the input projection: gates_t = p_t + h_{t−1}·wh, p_t = x_t·wx + bx + bh
   return recurrentLayer(cell, `lstm(${inputSize} → ${hiddenSize})`, true, checkState, (params, steps, state, zeros) => {
     let h: Var | Tensor | undefined = state?.h
-    let c: Var | Tensor | undefined = state?.c
+    let c: Var | Tensor = state?.c ?? zeros()
     const hs: Var[] = []
     for (const p of steps) {
       const batch = p.shape[0]!
-      const gates = h === undefined ? p : add(p, matmul(h, params.wh))
-      const gate = (k: number) => slice(gates, [0, k * H], [batch, H])
-      const i = sigmoid(gate(0))
-      const f = sigmoid(gate(1))
-      const g = tanh(gate(2))
-      const o = sigmoid(gate(3))
-      const cNext = c === undefined ? mul(i, g) : add(mul(f, c), mul(i, g))
-      const hNext = mul(o, tanh(cNext))
-      hs.push(hNext)
-      h = hNext
-      c = cNext
+      // h' and c' come stacked, [2, batch, hidden]: each is a contiguous slice
+      const both = lstmCell(h === undefined ? p : add(p, matmul(h, params.wh)), c)
+      h = reshape(slice(both, [0, 0, 0], [1, batch, H]), [batch, H])
+      c = reshape(slice(both, [1, 0, 0], [1, batch, H]), [batch, H])
+      hs.push(h)
     }
     return {
       hs,

@@ -1,0 +1,214 @@
+// Private: the GRU and LSTM cells' elementwise part as two fused primitives. A step's gates would
+// otherwise take some fifteen ops forward and thirty backward (each slice of a gate block copying and,
+// backward, padding back); fused, the forward is one loop, and so is a first-order backward pass
+// (recording off). When the backward pass is itself recorded (a gradient of a gradient), the rule is
+// written with differentiable ops instead, so second derivatives come out as for any other op.
+// The forward pass keeps its gate activations for a first-order backward pass (keyed by the output
+// tensor, so they go when the output does): the backward loop then needs no exp or tanh.
+import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
+import * as T from '@gd/tensor'
+
+const logistic = (v: number) => 1 / (1 + Math.exp(-v))
+
+function buffer(dtype: T.DType, size: number): Float32Array | Float64Array {
+  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)
+}
+
+/** Gate activations by forward output, for the backward pass. */
+const saved = /* @__PURE__ */ new WeakMap<T.Tensor, Float32Array | Float64Array>()
+
+/** Block k (of width h) of the columns of a [batch, blocks·h] Var. */
+function block(v: Var, k: number, h: number): Var {
+  return slice(v, [0, k * h], [v.shape[0]!, h])
+}
+
+/** The GRU's gate activations r, z, n in the blocks of a [batch, 3·hidden] buffer. */
+function gruGates(p: T.Tensor, q: T.Tensor): Float32Array | Float64Array {
+  const [batch, width] = p.shape as [number, number]
+  const H = width / 3
+  const P = p.data
+  const Q = q.data
+  const acts = buffer(p.dtype, batch * width)
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < H; j++) {
+      const o = b * width + j
+      const r = logistic(P[o]! + Q[o]!)
+      acts[o] = r
+      acts[o + H] = logistic(P[o + H]! + Q[o + H]!)
+      acts[o + 2 * H] = Math.tanh(P[o + 2 * H]! + r * Q[o + 2 * H]!)
+    }
+  }
+  return acts
+}
+
+/**
+ * One GRU step from p = x·wx + bx and q = h·wh + bh (each [batch, 3·hidden], blocks r, z, n) and
+ * h [batch, hidden]: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n),
+ * h' = n + z ⊙ (h − n).
+ */
+export const gruCell = /* @__PURE__ */ primitive({
+  name: 'gru',
+  inputNames: ['p', 'q', 'h'],
+  forward: (p, q, h) => {
+    const [batch, width] = p.shape as [number, number]
+    const H = width / 3
+    const acts = gruGates(p, q)
+    const prev = h.data
+    const out = buffer(p.dtype, batch * H)
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < H; j++) {
+        const o = b * width + j
+        const n = acts[o + 2 * H]!
+        out[b * H + j] = n + acts[o + H]! * (prev[b * H + j]! - n)
+      }
+    }
+    const result = new T.Tensor(out, [batch, H], p.dtype)
+    saved.set(result, acts)
+    return result
+  },
+  backward: (g, [p, q, h], output) => {
+    const [batch, width] = p!.shape as [number, number]
+    const H = width / 3
+    if (isRecording()) {
+      const r = sigmoid(add(block(p!, 0, H), block(q!, 0, H)))
+      const z = sigmoid(add(block(p!, 1, H), block(q!, 1, H)))
+      const qn = block(q!, 2, H)
+      const n = tanh(add(block(p!, 2, H), mul(r, qn)))
+      const dn = mul(mul(g, sub(1, z)), sub(1, square(n))) // through tanh
+      const dr = mul(mul(dn, qn), mul(r, sub(1, r))) // through σ
+      const dz = mul(mul(g, sub(h!, n)), mul(z, sub(1, z)))
+      return [concat([dr, dz, dn], 1), concat([dr, dz, mul(dn, r)], 1), mul(g, z)]
+    }
+    const acts = saved.get(output.value) ?? gruGates(p!.value, q!.value)
+    const Q = q!.value.data
+    const prev = h!.value.data
+    const G = g.value.data
+    const dP = buffer(p!.dtype, batch * width)
+    const dQ = buffer(p!.dtype, batch * width)
+    const dH = buffer(p!.dtype, batch * H)
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < H; j++) {
+        const o = b * width + j
+        const k = b * H + j
+        const r = acts[o]!
+        const z = acts[o + H]!
+        const n = acts[o + 2 * H]!
+        const gk = G[k]!
+        const dn = gk * (1 - z) * (1 - n * n)
+        const dr = dn * Q[o + 2 * H]! * r * (1 - r)
+        const dz = gk * (prev[k]! - n) * z * (1 - z)
+        dP[o] = dQ[o] = dr
+        dP[o + H] = dQ[o + H] = dz
+        dP[o + 2 * H] = dn
+        dQ[o + 2 * H] = dn * r
+        dH[k] = gk * z
+      }
+    }
+    const dtype = p!.dtype
+    return [new Var(new T.Tensor(dP, [batch, width], dtype)), new Var(new T.Tensor(dQ, [batch, width], dtype)), new Var(new T.Tensor(dH, [batch, H], dtype))]
+  },
+})
+
+/**
+ * The LSTM's gate activations i, f, g, o in the blocks of a [batch, 4·hidden] buffer, followed by
+ * tanh(c') as a [batch, hidden] block.
+ */
+function lstmGates(a: T.Tensor, c: T.Tensor): Float32Array | Float64Array {
+  const [batch, width] = a.shape as [number, number]
+  const H = width / 4
+  const A = a.data
+  const C = c.data
+  const n = batch * H
+  const acts = buffer(a.dtype, 5 * n)
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < H; j++) {
+      const o = b * width + j
+      const i = logistic(A[o]!)
+      const f = logistic(A[o + H]!)
+      const g = Math.tanh(A[o + 2 * H]!)
+      acts[o] = i
+      acts[o + H] = f
+      acts[o + 2 * H] = g
+      acts[o + 3 * H] = logistic(A[o + 3 * H]!)
+      acts[4 * n + b * H + j] = Math.tanh(f * C[b * H + j]! + i * g)
+    }
+  }
+  return acts
+}
+
+/**
+ * One LSTM step from the pre-activations a = x·wx + bx + bh + h·wh ([batch, 4·hidden], blocks
+ * i, f, g, o) and c [batch, hidden]: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g),
+ * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). Returns h' and c' stacked, [2, batch, hidden], so each
+ * is a contiguous slice.
+ */
+export const lstmCell = /* @__PURE__ */ primitive({
+  name: 'lstm',
+  inputNames: ['a', 'c'],
+  forward: (a, c) => {
+    const [batch, width] = a.shape as [number, number]
+    const H = width / 4
+    const acts = lstmGates(a, c)
+    const C = c.data
+    const n = batch * H
+    const out = buffer(a.dtype, 2 * n)
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < H; j++) {
+        const o = b * width + j
+        const k = b * H + j
+        out[k] = acts[o + 3 * H]! * acts[n * 4 + k]!
+        out[n + k] = acts[o + H]! * C[k]! + acts[o]! * acts[o + 2 * H]!
+      }
+    }
+    const result = new T.Tensor(out, [2, batch, H], a.dtype)
+    saved.set(result, acts)
+    return result
+  },
+  backward: (g, [a, c], output) => {
+    const [batch, width] = a!.shape as [number, number]
+    const H = width / 4
+    if (isRecording()) {
+      const i = sigmoid(block(a!, 0, H))
+      const f = sigmoid(block(a!, 1, H))
+      const gg = tanh(block(a!, 2, H))
+      const o = sigmoid(block(a!, 3, H))
+      const tc = tanh(add(mul(f, c!), mul(i, gg)))
+      const gh = reshape(slice(g, [0, 0, 0], [1, batch, H]), [batch, H])
+      const gc = reshape(slice(g, [1, 0, 0], [1, batch, H]), [batch, H])
+      const dc = add(gc, mul(gh, mul(o, sub(1, square(tc)))))
+      const da = concat([
+        mul(dc, mul(gg, mul(i, sub(1, i)))),
+        mul(dc, mul(c!, mul(f, sub(1, f)))),
+        mul(dc, mul(i, sub(1, square(gg)))),
+        mul(gh, mul(tc, mul(o, sub(1, o)))),
+      ], 1)
+      return [da, mul(dc, f)]
+    }
+    const acts = saved.get(output.value) ?? lstmGates(a!.value, c!.value)
+    const C = c!.value.data
+    const G = g.value.data
+    const n = batch * H
+    const dA = buffer(a!.dtype, batch * width)
+    const dC = buffer(a!.dtype, n)
+    for (let b = 0; b < batch; b++) {
+      for (let j = 0; j < H; j++) {
+        const o = b * width + j
+        const k = b * H + j
+        const i = acts[o]!
+        const f = acts[o + H]!
+        const gg = acts[o + 2 * H]!
+        const out = acts[o + 3 * H]!
+        const tc = acts[4 * n + k]!
+        const gh = G[k]!
+        const dc = G[n + k]! + gh * out * (1 - tc * tc)
+        dA[o] = dc * gg * i * (1 - i)
+        dA[o + H] = dc * C[k]! * f * (1 - f)
+        dA[o + 2 * H] = dc * i * (1 - gg * gg)
+        dA[o + 3 * H] = gh * tc * out * (1 - out)
+        dC[k] = dc * f
+      }
+    }
+    const dtype = a!.dtype
+    return [new Var(new T.Tensor(dA, [batch, width], dtype)), new Var(new T.Tensor(dC, [batch, H], dtype))]
+  },
+})
