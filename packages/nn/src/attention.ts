@@ -147,13 +147,14 @@ function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | und
  * Multi-head self-attention (Vaswani et al., 2017) on x of shape [batch, time, dModel], as PyTorch's
  * `nn.MultiheadAttention` with `batch_first`: Q = xW_q + b_q, K = xW_k + b_k, V = xW_v + b_v are split
  * into `numHeads` heads of size d = dModel/numHeads; each head computes softmax(QKᵀ/√d)·V (rank-4
- * batched matmuls, no copies of the heads); the heads are joined and projected, y = [heads]·W_o + b_o.
+ * batched matmuls that read Q, K and V in place); the heads are joined and projected, y = [heads]·W_o + b_o.
  *
  * Masks: `causal` (an option of the layer) lets position i attend only to positions ≤ i; a key
  * padding `mask` passed to apply (bool [batch, time], false at padding) excludes keys. Excluded keys
  * get a weight of exactly 0 (not a large negative score that leaks), and a query with no key to
  * attend to gets all-zero weights, so its output is b_o (PyTorch gives NaN there). In training,
  * `dropout` zeroes attention weights (scaled by 1/(1 − rate); apply needs a `key`).
+ * ({@link sequential} passes only `train` and `key` to its layers, so give a mask to this layer's own apply.)
  *
  * Init as PyTorch's: W_q, W_k, W_v Xavier-uniform, W_o U(±1/√dModel), biases 0.
  *

@@ -62,7 +62,8 @@ export interface TransformerBlockLayer extends Layer<TransformerBlockParams> {
  * with {@link multiHeadAttention} (its attention weights dropped out at the same rate), a GELU MLP
  * of width `hidden` (GELU in its tanh form, as GPT-2's) and {@link layerNorm}s. Stack blocks between
  * an {@link embedding} (plus a position embedding) and a final layerNorm and linear head for a
- * language model. A key padding `mask` given to apply goes to the attention.
+ * language model. A key padding `mask` given to apply goes to the attention (stack blocks in a loop
+ * rather than with {@link sequential}, whose apply passes only `train` and `key`).
  *
  * @see https://arxiv.org/abs/2002.04745
  * @throws Error for sizes that are not positive integers, a dModel not divisible by numHeads, a
