@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { prngKey } from '@gd/tensor'
+import { loadDigits } from '../data.js'
+import { buildGan, gan, ganDefaults, trainGan } from './gan.js'
+
+describe('--task gan', () => {
+  const data = loadDigits({ limit: 600, seed: 3 })
+  const settings = { ...ganDefaults, epochs: 2, seed: 0, limit: 600 }
+
+  it('maps noise to 784 pixels in [−1, 1] and pixels to one logit', () => {
+    const { generator, discriminator } = buildGan(8)
+    const z = prngKey(0)
+    const r = trainGan({ ...settings, epochs: 0, latent: 8 }, data)
+    const digits = r.generate(z, 5)
+    expect(digits.shape).toEqual([5, 784])
+    // generated pixels come back in [0, 1], as the real ones are
+    expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
+    expect(discriminator.apply(discriminator.init(0), digits).shape).toEqual([5, 1])
+    expect(generator.name).toContain('tanh')
+  })
+
+  it('trains by alternating steps: the discriminator learns to tell real from generated', () => {
+    const scores: number[] = []
+    const r = trainGan(settings, data, { score: (images) => (scores.push(images.shape[0]!), 0), scoreCount: 50 })
+    expect(r.history).toHaveLength(2)
+    expect(r.steps).toBe(2 * Math.floor(data.train.y.size / 64))
+    // A discriminator that cannot tell them apart costs 2·log 2 = 1.386; it does better from the first epoch
+    for (const e of r.history) {
+      expect(e.discriminatorLoss).toBeLessThan(2 * Math.log(2))
+      expect(Number.isFinite(e.generatorLoss)).toBe(true)
+    }
+    expect(scores).toEqual([50, 50])
+  })
+
+  it('is reproducible from its seed (the noise of step s comes from foldIn(key, s))', () => {
+    const few = loadDigits({ limit: 300, seed: 3 })
+    const one = { ...settings, epochs: 1, limit: 300 }
+    const a = trainGan(one, few)
+    const b = trainGan(one, few)
+    expect(b.history).toEqual(a.history)
+    expect(b.generate(prngKey(7), 3).data).toEqual(a.generate(prngKey(7), 3).data)
+    expect(trainGan({ ...one, seed: 1 }, few).history).not.toEqual(a.history)
+  })
+
+  it('runs as a task: scores real and generated digits with the classifier and shows a grid of generated digits', async () => {
+    const lines: string[] = []
+    const outcome = await gan.run({ ...settings, epochs: 1 }, { log: (l) => lines.push(l) })
+    const text = lines.join('\n')
+    expect(text).toMatch(/score of the 120 real test digits \d\.\d\d/)
+    expect(text).toMatch(/score of 1000 generated digits \d\.\d\d \(real test digits \d\.\d\d\)/)
+    expect(outcome.html).toContain('Generated digits')
+    expect(outcome.html).toContain('data-images="100"')
+  })
+})

@@ -1,0 +1,201 @@
+import * as AG from '@gd/autograd'
+import { sigmoidBinaryCrossEntropy } from '@gd/losses'
+import { applyWithState, batchNorm, initState, leakyRelu, linear, sequential, tanh, type Layer } from '@gd/nn'
+import { adam, stepInPlace } from '@gd/optimizers'
+import { Tensor, foldIn, normal, ones, prngKey, splitKey, zeros, type PRNGKey } from '@gd/tensor'
+import { epochBatches, takeRows } from '@gd/train'
+import { PIXELS, loadDigits, type Dataset } from '../data.js'
+import { renderDigitsReport } from '../digitsReport.js'
+import { digitScore } from '../inceptionScore.js'
+import { runOne, type RunSettings } from '../run.js'
+import { timer } from './common.js'
+import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
+import type { Task } from './task.js'
+
+/** The GAN's defaults. */
+export const ganDefaults = { epochs: 30, lr: 2e-4, batch: 64, latent: 64 }
+
+/** Hidden widths of the generator (the discriminator mirrors them). */
+const widths = [256, 512] as const
+
+/**
+ * An MLP GAN (Goodfellow et al., 2014) in the DCGAN manner (Radford et al., 2016) without the
+ * convolutions: the generator maps z ~ N(0, I) to pixels in [−1, 1] through
+ * latent → 256 → 512 → 784 with batchNorm and leaky relu (slope 0.2) and a tanh output; the
+ * discriminator maps pixels to one logit through 784 → 512 → 256 → 1 with leaky relu.
+ */
+export function buildGan(latent: number): { generator: Layer<unknown[], unknown[]>; discriminator: Layer<unknown[]> } {
+  const [h1, h2] = widths
+  return {
+    generator: sequential(
+      linear(latent, h1), batchNorm(h1), leakyRelu(0.2),
+      linear(h1, h2), batchNorm(h2), leakyRelu(0.2),
+      linear(h2, PIXELS), tanh(),
+    ),
+    discriminator: sequential(linear(PIXELS, h2), leakyRelu(0.2), linear(h2, h1), leakyRelu(0.2), linear(h1, 1)),
+  }
+}
+
+/** Multiply-adds per digit in one forward pass through the generator and one through the discriminator. */
+export function ganMacs(latent: number): { generator: number; discriminator: number } {
+  const [h1, h2] = widths
+  return { generator: latent * h1 + h1 * h2 + h2 * PIXELS, discriminator: PIXELS * h2 + h2 * h1 + h1 }
+}
+
+/** One epoch's numbers. */
+export interface GanEpoch {
+  epoch: number
+  /** Mean discriminator loss: BCE on real digits (label 1) plus BCE on generated ones (label 0). */
+  discriminatorLoss: number
+  /** Mean non-saturating generator loss, −log D(G(z)). */
+  generatorLoss: number
+  /** The inception-style score of generated digits after the epoch, when a scorer was given. */
+  score?: number
+}
+
+/** What a GAN run produced. */
+export interface GanResult {
+  history: GanEpoch[]
+  seconds: number
+  cpuSeconds: number
+  steps: number
+  /** Generates n digits (pixels in [0, 1], n × 784) from z drawn with `key`, in inference mode. */
+  generate(key: PRNGKey, n: number): Tensor
+}
+
+/** Options of {@link trainGan}. */
+export interface TrainGanOptions {
+  log?: (line: string) => void
+  /** Scores n × 784 generated digits after each epoch (the task passes the classifier's score). */
+  score?: (images: Tensor) => number
+  /** How many digits `score` sees; default 1000. */
+  scoreCount?: number
+}
+
+/** Pixels in [0, 1] → [−1, 1], the range of the generator's tanh. */
+const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v) => 2 * v - 1), x.shape, 'float32')
+
+/**
+ * Trains the GAN by alternating steps, each with its own Adam (lr, β₁ = 0.5):
+ *
+ *   discriminator: minimize BCE(D(x), 1) + BCE(D(G(z)), 0)
+ *   generator:     minimize BCE(D(G(z)), 1) = −log D(G(z))   (the non-saturating loss)
+ *
+ * Step s draws its noise from `foldIn(noiseKey, s)`. The generator's batchNorm statistics are its
+ * state: training uses the batch's, generating uses the running ones.
+ */
+export function trainGan(settings: MnistSettings, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
+  const { log = () => {}, score, scoreCount = 1000 } = options
+  const clock = timer()
+  const { generator, discriminator } = buildGan(settings.latent)
+  const [gKey, dKey, orderKey, noiseKey, scoreKey] = splitKey(prngKey(settings.seed), 5) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey, PRNGKey]
+  const g = generator.init(gKey)
+  const d = discriminator.init(dKey)
+  let gState = initState(generator) as unknown[]
+  const gOpt = adam({ learningRate: settings.lr, beta1: 0.5 })
+  const dOpt = adam({ learningRate: settings.lr, beta1: 0.5 })
+  let gOptState = gOpt.init(g as never)
+  let dOptState = dOpt.init(d as never)
+  const real = { x: toSigned(data.train.x), y: data.train.y }
+  const n = data.train.y.size
+  const generate = (key: PRNGKey, count: number): Tensor => {
+    const out = AG.noGrad(() => applyWithState(generator, g, gState, normal(key, [count, settings.latent])).output).value
+    return new Tensor(Float32Array.from(out.data, (v) => (v + 1) / 2), out.shape, 'float32')
+  }
+
+  const discriminatorStep = AG.valueAndGrad((dp: unknown[], x: Tensor, fake: Tensor) => {
+    const m = x.shape[0]!
+    return AG.add(
+      sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([m, 1])),
+      sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([m, 1])),
+    )
+  })
+  const generatorStep = AG.valueAndGrad(
+    (gp: unknown[], z: Tensor) => {
+      const r = applyWithState(generator, gp, gState, z, { train: true })
+      return [sigmoidBinaryCrossEntropy(discriminator.apply(d, r.output), ones([z.shape[0]!, 1])), r.state]
+    },
+    { hasAux: true },
+  )
+
+  const history: GanEpoch[] = []
+  let s = 0
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    let dSum = 0
+    let gSum = 0
+    let count = 0
+    for (const rows of epochBatches(n, epoch, { batchSize: settings.batch, key: orderKey, dropLast: n >= settings.batch })) {
+      const m = rows.length
+      const [zd, zg] = splitKey(foldIn(noiseKey, s)) as [PRNGKey, PRNGKey]
+      const x = takeRows(real, rows).x
+      // The fakes of the discriminator's step are constants: no gradient flows into the generator.
+      const fake = AG.noGrad(() => applyWithState(generator, g, gState, normal(zd, [m, settings.latent]), { train: true }).output).value
+      const [dLoss, dGrads] = discriminatorStep(d, x, fake)
+      dOptState = stepInPlace(dOpt, dGrads as never, dOptState, d as never)
+      const [[gLoss, nextState], gGrads] = generatorStep(g, normal(zg, [m, settings.latent])) as unknown as [[Tensor, unknown[]], unknown[]]
+      gOptState = stepInPlace(gOpt, gGrads as never, gOptState, g as never)
+      gState = nextState
+      dSum += dLoss.item()
+      gSum += gLoss.item()
+      count++
+      s++
+    }
+    const e: GanEpoch = { epoch, discriminatorLoss: dSum / count, generatorLoss: gSum / count }
+    if (score !== undefined) e.score = score(generate(scoreKey, scoreCount))
+    history.push(e)
+    const scored = e.score === undefined ? '' : `  score ${e.score.toFixed(2)}`
+    log(`epoch ${epoch + 1}/${settings.epochs}  D loss ${e.discriminatorLoss.toFixed(3)}  G loss ${e.generatorLoss.toFixed(3)}${scored}  (${clock().seconds.toFixed(0)} s)`)
+  }
+  return { history, steps: s, generate, ...clock() }
+}
+
+/** The classifier the score uses: the classifier task's default MLP, trained on the same split. */
+export const scoringClassifier: RunSettings = { model: 'mlp', optimizer: 'adam', lr: undefined, schedule: 'cosine', batch: 64, epochs: 12, seed: 0 }
+
+export const gan: Task<MnistSettings> = {
+  name: 'gan',
+  summary: 'a GAN: digits from noise, scored by the demo\'s own classifier (inception-style score)',
+  flags: mnistFlags(ganDefaults),
+  parse: (values) => parseMnistFlags(values, ganDefaults),
+  async run(settings, io) {
+    const data = loadDigits({ limit: settings.limit, seed: settings.seed })
+    io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
+    io.log(`\nthe scoring classifier: the classifier task's MLP (${scoringClassifier.epochs} epochs)`)
+    const clf = runOne({ ...scoringClassifier, seed: settings.seed }, data, { write: () => true, isTTY: false })
+    const realScore = digitScore(clf.predict, data.test.x)
+    io.log(`test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%, score of the ${data.test.y.size} real test digits ${realScore.toFixed(2)} (${clf.seconds.toFixed(1)} s)`)
+    const [h1, h2] = widths
+    io.log(`\nGAN: generator ${settings.latent} → ${h1} → ${h2} → 784, discriminator 784 → ${h2} → ${h1} → 1, Adam ${settings.lr} (β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
+    const r = trainGan(settings, data, { log: io.log, score: (images) => digitScore(clf.predict, images) })
+    const final = r.history.at(-1)?.score ?? NaN
+    const macs = ganMacs(settings.latent)
+    // Per digit and step: the discriminator's step runs G forward and D forward and backward on 2
+    // digits; the generator's step runs G and D forward and backward (backward ≈ 2 × forward).
+    const flops = 2 * (macs.generator + 3 * 2 * macs.discriminator + 3 * (macs.generator + macs.discriminator)) * settings.batch * r.steps
+    io.log(`\nscore of 1000 generated digits ${final.toFixed(2)} (real test digits ${realScore.toFixed(2)})`)
+    io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${(flops / r.cpuSeconds / 1e9).toFixed(1)} GFLOP/s of it)`)
+    const x = r.history.map((h) => h.epoch + 1)
+    return {
+      html: renderDigitsReport({
+        title: '@gd MNIST GAN',
+        summary: [
+          ['generator', `${settings.latent} → ${h1} → ${h2} → 784 (batchNorm, leaky relu, tanh)`],
+          ['discriminator', `784 → ${h2} → ${h1} → 1 (leaky relu)`],
+          ['training', `alternating steps, two Adams ${settings.lr} (β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
+          ['inception-style score, 1000 generated digits', final.toFixed(2)],
+          ['inception-style score, real test digits', realScore.toFixed(2)],
+          ['scoring classifier', `the classifier task's MLP, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
+          ['time', `${r.seconds.toFixed(1)} s`],
+        ],
+        charts: [
+          { title: 'losses per epoch', x, series: [
+            { label: 'discriminator', values: r.history.map((h) => h.discriminatorLoss) },
+            { label: 'generator', values: r.history.map((h) => h.generatorLoss) },
+          ] },
+          { title: 'inception-style score of generated digits', x, series: [{ label: 'score', values: r.history.map((h) => h.score ?? null) }] },
+        ],
+        grids: [{ title: 'Generated digits', columns: 10, images: r.generate(prngKey(settings.seed + 1), 100).data as Float32Array }],
+      }),
+    }
+  },
+}
