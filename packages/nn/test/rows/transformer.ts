@@ -21,7 +21,10 @@ const padding = (): Tensor => tensor([[true, true, false], [true, true, true]], 
 export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
   embedding: layer(api.embedding, () => [5, 3, { paddingIndex: 0 }], () => int32([1, 2, 0, 4], [2, 2]), 2),
   layerNorm: layer(api.layerNorm, () => [3, { eps: 1e-5, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
-  residual: layer(api.residual, () => [api.linear(3, 3)], () => tensor([[1, 2, 4], [3, 5, 0]])),
+  residual: [
+    ...layer(api.residual, () => [api.linear(3, 3)], () => tensor([[1, 2, 4], [3, 5, 0]])),
+    ...layer(api.residual, () => [api.batchNorm(3)], () => tensor([[1, 2, 4], [3, 5, 0]])).slice(1), // with state
+  ],
   rmsNorm: layer(api.rmsNorm, () => [3, { eps: 1e-6, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
   multiHeadAttention: [
     ...layer(api.multiHeadAttention, () => [4, 2, { causal: true, dropout: 0.1, bias: true }], sequence, 2),
