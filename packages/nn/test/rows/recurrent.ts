@@ -34,6 +34,9 @@ export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
 // weights in [-1, 1] keep the gates away from saturation, where every derivative is near 0.
 const small: Domain = { min: -1, max: 1 }
 const rnnLayer = nn.rnn(2, 3)
+const reluLayer = nn.rnn(2, 3, { nonlinearity: 'relu' })
+/** Positive inputs and weights keep every pre-activation of the relu RNN above 0, away from its kink. */
+const positive: Domain = { min: 0.2, max: 1 }
 const gruLayer = nn.gru(2, 3)
 const lstmLayer = nn.lstm(2, 3)
 const rows = (gates: number): [number[], Domain][] => [
@@ -49,6 +52,10 @@ export const gradientRows: Record<string, GradientRow<Var>> = {
   rnn: { f: (x, wx, wh, bx, bh) => rnnLayer.apply({ wx: wx!, wh: wh!, bx: bx!, bh: bh! }, x!), inputs: rows(1) },
   gru: { f: (x, wx, wh, bx, bh) => gruLayer.apply({ wx: wx!, wh: wh!, bx: bx!, bh: bh! }, x!), inputs: rows(3) },
   lstm: { f: (x, wx, wh, bx, bh) => lstmLayer.apply({ wx: wx!, wh: wh!, bx: bx!, bh: bh! }, x!), inputs: rows(4) },
+  'rnn (relu)': {
+    f: (x, wx, wh, bx, bh) => reluLayer.apply({ wx: wx!, wh: wh!, bx: bx!, bh: bh! }, x!),
+    inputs: rows(1).map(([shape]) => [shape, positive]),
+  },
   // The initial state gets gradients too; the outputs and the final state are checked together.
   'gru (run from a state)': {
     f: (x, wx, wh, bx, bh, h) => {
