@@ -156,7 +156,7 @@ export function checkSequence(cell: Cell, x: unknown, dtype: T.DType): Var {
   return toVar(cell.fn, x)
 }
 
-/** Reads `run`'s options: `state` is checked by `state` (which knows the batch size) after the rest. */
+/** Reads `run`'s options: `state` with the given check (which knows the batch size and dtype), `train` and `key` as apply does. */
 export function readRunOptions<S>(fn: string, options: unknown, state: Check<S | undefined>): S | undefined {
   const read = readOptions(fn, options, { state: optional(state), train: optional(pass), key: optional(pass) })
   readApplyOptions(fn, { train: read.train, key: read.key })
