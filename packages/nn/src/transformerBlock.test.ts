@@ -20,7 +20,8 @@ describe('transformerBlock', () => {
     const h = AG.add(x, attention.apply(p.attention, ln.apply(p.norm1, x), { mask }))
     const hidden = AG.gelu(AG.add(AG.matmul(ln.apply(p.norm2, h), p.mlp1.w), p.mlp1.b!))
     const want = list(AG.add(h, AG.add(AG.matmul(hidden, p.mlp2.w), p.mlp2.b!)))
-    expect(list(block.apply(p, x, { mask }))).toEqual(want)
+    // the block's GELU is fused (one loop), the same function as autograd's composed one up to rounding
+    list(block.apply(p, x, { mask })).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12))
   })
 
   it('is causal: changing a later position leaves earlier outputs exactly as they were', () => {

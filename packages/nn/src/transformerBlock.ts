@@ -1,7 +1,8 @@
-import { add, gelu, mul, type Input, type Var } from '@gd/autograd'
+import { add, mul, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, fail, isPlainObject, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { multiHeadAttention, type AttentionApplyOptions, type MultiHeadAttentionParams } from './attention.js'
+import { fusedGelu } from './internal/gelu.js'
 import { checkMask, floatInput, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { Layer } from './layer.js'
 import { linear, type LinearParams } from './linear.js'
@@ -60,7 +61,7 @@ export interface TransformerBlockLayer extends Layer<TransformerBlockParams> {
  *   y = h + dropout(W₂·gelu(W₁·layerNorm₂(h) + b₁) + b₂)
  *
  * with {@link multiHeadAttention} (its attention weights dropped out at the same rate), a GELU MLP
- * of width `hidden` (GELU in its tanh form, as GPT-2's) and {@link layerNorm}s. Stack blocks between
+ * of width `hidden` (GELU in its tanh form, as GPT-2's, fused into one loop each way) and {@link layerNorm}s. Stack blocks between
  * an {@link embedding} (plus a position embedding) and a final layerNorm and linear head for a
  * language model. A key padding `mask` given to apply goes to the attention (stack blocks in a loop
  * rather than with {@link sequential}, whose apply passes only `train` and `key`).
@@ -124,7 +125,7 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
         ...(mask === undefined ? {} : { mask }),
       })
       const h = add(v, drop(attended, keyOf(1)))
-      const m = mlp2.apply(p.mlp2, gelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
+      const m = mlp2.apply(p.mlp2, fusedGelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
       return add(h, drop(m, keyOf(2)))
     },
   }
