@@ -51,6 +51,7 @@ export default defineConfig({
           { text: 'Schedules', link: '/guide/schedules' },
           { text: 'Local minima and saddle points', link: '/guide/local-minima' },
           { text: 'Vanishing and exploding gradients', link: '/guide/init' },
+          { text: 'Recurrent nets: gradients through time', link: '/guide/recurrent' },
           { text: 'Second-order methods: L-BFGS', link: '/guide/second-order' },
           { text: 'Optimizers', link: '/guide/optimizers' },
           { text: 'MNIST in the browser', link: '/guide/mnist' },
