@@ -1,8 +1,8 @@
-import { conv2d, mul, sum } from '@gd/autograd'
+import { conv2d, mean, mul, square, sub, sum, valueAndGrad } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { convTranspose2d, sequential, type ConvTranspose2dOptions } from './index.js'
+import { conv2d as conv2dLayer, convTranspose2d, relu, sequential, sigmoid, upsample2d, type ConvTranspose2dOptions } from './index.js'
 
 type Pair = [number, number]
 const f64 = (values: number[], shape: number[]) => T.tensor(values, { dtype: 'float64', shape })
@@ -124,6 +124,35 @@ describe('convTranspose2d', () => {
     expect(generator.apply(generator.init(0), T.zeros([2, 64, 7, 7])).shape).toEqual([2, 1, 28, 28])
     const odd = convTranspose2d(64, 32, 3, { stride: 2, padding: 1, outputPadding: 1 })
     expect(odd.apply(odd.init(0), T.zeros([2, 64, 7, 7])).shape).toEqual([2, 32, 14, 14])
+  })
+
+  it('trains: a tiny generator learns four 8×8 patterns from their 2×2 codes, with either way of upsampling', () => {
+    // bars, a diagonal and a frame, one image each
+    const patterns = [
+      (r: number, _c: number) => r >= 3 && r <= 4,
+      (_r: number, c: number) => c >= 3 && c <= 4,
+      (r: number, c: number) => Math.abs(r - c) <= 1,
+      (r: number, c: number) => r === 0 || r === 7 || c === 0 || c === 7,
+    ]
+    const target = T.tensor(patterns.flatMap((on) => Array.from({ length: 64 }, (_, i) => (on(Math.floor(i / 8), i % 8) ? 1 : 0))), { shape: [4, 1, 8, 8] })
+    const codes = T.uniform(T.prngKey(9), [4, 4, 2, 2], { low: -1, high: 1 })
+    const generators = [
+      sequential(convTranspose2d(4, 8, 4, { stride: 2, padding: 1 }), relu(), convTranspose2d(8, 1, 4, { stride: 2, padding: 1 }), sigmoid()),
+      sequential(upsample2d(), conv2dLayer(4, 8, 3, { padding: 'same' }), relu(), upsample2d({ mode: 'bilinear' }), conv2dLayer(8, 1, 3, { padding: 'same' }), sigmoid()),
+    ]
+    for (const generator of generators) {
+      let params = generator.init(3) as unknown[]
+      const loss = (p: unknown[]) => mean(square(sub(generator.apply(p, codes), target)))
+      const first = loss(params).item()
+      for (let step = 0; step < 400; step++) {
+        const [, g] = valueAndGrad(loss)(params as never)
+        params = T.treeMap((p, d) => T.sub(p, T.mul(d!, 2)), params as never, g as never) as unknown[]
+      }
+      const last = loss(params).item()
+      // starts near 0.25 (sigmoid ≈ ½ against 0s and 1s); ends at 0.012 (transposed) and 0.005 (upsampled)
+      expect(first).toBeGreaterThan(0.2)
+      expect(last).toBeLessThan(0.02)
+    }
   })
 
   it("initializes as PyTorch: w [in, out/groups, kh, kw] and b [out] from U(±1/√((out/groups)·kh·kw))", () => {
