@@ -109,6 +109,22 @@ describe('multiHeadAttention', () => {
     for (const i of [0, 1, 2]) expect(after[1]![i]).toEqual(before[1]![i])
   })
 
+  it('propagates NaN in the scores instead of giving the zeros of a masked row', () => {
+    // a NaN in W_q makes every score of head 0 NaN while V stays finite: the weights must be NaN
+    const p = params64(dm, 8)
+    const wq = list(p.query.w)
+    wq[0] = NaN
+    const layer = nn.multiHeadAttention(dm, 2, { causal: true })
+    const out = list(layer.apply({ ...p, query: { w: f64(wq, [dm, dm]), b: p.query.b! } }, x, { mask: maskT }))
+    // every query that has a key to attend to is NaN; query 0 of sequence 1 has none, so it is b_o
+    const bo = list(p.output.b!)
+    out.forEach((v, i) => {
+      const [b, t] = [Math.floor(i / (4 * dm)), Math.floor(i / dm) % 4]
+      if (b === 1 && t === 0) expect(v).toBe(bo[i % dm])
+      else expect(v).toBeNaN()
+    })
+  })
+
   it('is stable for huge scores (the row maximum is subtracted)', () => {
     const p = params64(dm, 5)
     const layer = nn.multiHeadAttention(dm, 2)

@@ -79,6 +79,7 @@ const wide = (a: T.Tensor, b: T.Tensor): boolean => a.dtype === 'float64' || b.d
  * P = softmax(scale·s) over the last axis of s [batch, heads, time, time], key j of query i taking
  * part when j ≤ i (if causal) and mask[b, j] (if a mask is given); the others get exactly 0, and a
  * row with no allowed key stays all 0. The row maximum over the allowed keys is subtracted first.
+ * A NaN among the allowed scores (or all of them -Infinity) gives NaN weights, as softmax does.
  */
 function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8Array | undefined): T.Tensor {
   const [batch, heads, time] = st.shape as [number, number, number, number]
@@ -91,8 +92,15 @@ function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8
         const o = ((b * heads + h) * time + i) * time
         const end = causal ? i + 1 : time
         let max = -Infinity
-        for (let j = 0; j < end; j++) if ((mask === undefined || mask[m0 + j] === 1) && s[o + j]! > max) max = s[o + j]!
-        if (max === -Infinity) continue // no key allowed: the row stays 0
+        let allowed = 0
+        for (let j = 0; j < end; j++) {
+          if (mask !== undefined && mask[m0 + j] !== 1) continue
+          allowed++
+          const v = s[o + j]!
+          if (v > max || v !== v) max = v // a NaN score makes the row NaN, never silently 0
+        }
+        if (allowed === 0) continue // no key allowed: the row stays 0
+        if (max === -Infinity) max = NaN // every allowed score is -Infinity: as softmax, NaN
         let total = 0
         for (let j = 0; j < end; j++) {
           if (mask !== undefined && mask[m0 + j] !== 1) continue
