@@ -86,6 +86,7 @@ describe('convTranspose2d', () => {
   const cases: [string, number, number, number | Pair, ConvTranspose2dOptions, number[]][] = [
     ['stride 1', 2, 3, 3, {}, [2, 2, 3, 4]],
     ['stride 2, padding 1, outputPadding 1 (7 → 14)', 3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }, [2, 3, 7, 7]],
+    ['stride 2, padding 1, outputPadding 1 (14 → 28)', 2, 1, 3, { stride: 2, padding: 1, outputPadding: 1 }, [1, 2, 14, 14]],
     ['kernel 4, stride 2, padding 1 (14 → 28)', 2, 1, 4, { stride: 2, padding: 1 }, [1, 2, 14, 14]],
     ['pairs, dilation and groups', 4, 6, [3, 2], { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [2, 1], groups: 2 }, [2, 4, 3, 3]],
     ['padding larger than the kernel', 1, 2, 2, { stride: 3, padding: 2 }, [1, 1, 4, 3]],
