@@ -30,9 +30,10 @@ export interface ScanOptions {
  * How it is differentiated: each step's ops are recorded as a plain loop's would be, and the
  * backward pass is the engine's own, so gradients of any order are exact. It does not compile the
  * step and does not avoid per-step graph overhead: on a GRU-like cell (batch 32, 16 steps, hidden
- * 128) a forward and backward pass through scan takes the same time as the same JavaScript loop.
- * What it saves is the bookkeeping: xs sliced once (a constant xs without any graph), the carry
- * checked at every step, the ys stacked once.
+ * 128) a forward and backward pass through scan takes the same time as the same JavaScript loop
+ * (both about 2.3 times the forward pass without a graph). What it saves is the bookkeeping: xs
+ * sliced once (a constant xs without any graph; the slices' cotangents are laid out in one pass of
+ * xs), the carry checked at every step, the ys stacked once.
  *
  * @throws Error for a non-function f, trees holding anything but tensors, xs leaves without a
  *   common leading axis, or an f that does not return `[carry, y]` with the carry shaped like init

@@ -2,6 +2,7 @@ import { fmt, zeros } from '@gd/tensor'
 import { Var, leaf, withRecording, type Level } from '../variable.js'
 import * as T from '@gd/tensor'
 import { add } from '../ops/arithmetic.js'
+import { Region } from './region.js'
 import { primitive } from '../primitive.js'
 import { sumToShape } from './broadcast.js'
 import { flatten } from './tree.js'
@@ -19,25 +20,46 @@ import { walk, within } from './walk.js'
  */
 export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], level: Level, createGraph: boolean): Var[] {
   const order = topologicalOrder(output, level)
-  const grads = new Map<Var, Var>([[output, seed]])
+  const grads = new Map<Var, Cotangent>([[output, { full: seed, regions: [] }]])
   const keep = new Set(leaves)
+  const result = new Map<Var, Var>()
   walk(level, () => withRecording(createGraph, () => {
     for (let i = order.length - 1; i >= 0; i--) {
       const node = order[i]!
-      const g = grads.get(node)
-      if (g === undefined || node.backward === null) continue
-      if (!keep.has(node)) grads.delete(node)
-      const parentGrads = node.backward(g)
+      const acc = grads.get(node)
+      if (acc === undefined) continue
+      if (keep.has(node)) result.set(node, total(node, acc))
+      if (node.backward === null) continue
+      grads.delete(node)
+      const parentGrads = node.backward(result.get(node) ?? total(node, acc))
       node.parents.forEach((p, k) => {
-        const pg = parentGrads[k]
+        const pg = parentGrads[k] as Var | Region | null | undefined
         if (pg === null || pg === undefined || !within(p, level)) return
+        let prev = grads.get(p)
+        if (prev === undefined) grads.set(p, (prev = { full: undefined, regions: [] }))
+        if (pg instanceof Region) {
+          prev.regions.push(new Region(pg.begin, pg.shape, castTo(sumToShape(pg.part, pg.shape), p.dtype), pg.layOut))
+          return
+        }
         const reduced = castTo(sumToShape(pg, p.shape), p.dtype)
-        const prev = grads.get(p)
-        grads.set(p, prev === undefined ? reduced : add(prev, reduced))
+        prev.full = prev.full === undefined ? reduced : add(prev.full, reduced)
       })
     }
   }))
-  return leaves.map((l) => grads.get(l) ?? new Var(zeros(l.shape, { dtype: l.dtype })))
+  return leaves.map((l) => result.get(l) ?? new Var(zeros(l.shape, { dtype: l.dtype })))
+}
+
+/** A node's cotangent while the walk collects it: a full part, and boxes that slices sent back. */
+interface Cotangent {
+  full: Var | undefined
+  regions: Region[]
+}
+
+/** The cotangent of `node`: the full part plus every box laid out in one pass. */
+function total(node: Var, acc: Cotangent): Var {
+  if (acc.regions.length === 0) return acc.full!
+  const boxes = acc.regions[0]!.layOut(node.shape, node.dtype, acc.regions.map((r) => r.begin), acc.regions.map((r) => r.part))
+  return acc.full === undefined ? boxes : add(acc.full, boxes)
 }
 
 /** Nodes of `level` reachable from `output`, parents before children. */

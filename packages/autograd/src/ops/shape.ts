@@ -20,6 +20,8 @@ import {
 import * as T from '@gd/tensor'
 import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'
+import { assemble } from '../internal/assemble.js'
+import { Region, type LayOut } from '../internal/region.js'
 import { Var, toVar, type Input } from '../variable.js'
 
 /**
@@ -120,9 +122,13 @@ export function slice(x: Input, begin: readonly number[], size: readonly number[
     const b = begin[i] ?? 0
     return b < 0 ? b + d : b
   })
-  const widths = v.shape.map((d, i) => [start[i]!, d - start[i]! - out.shape[i]!] as [number, number])
-  return apply({ name: 'slice', forward: () => T.contiguous(out), backward: (g) => [pad(g, widths)] }, [v])
+  // the cotangent is g in the box and 0 elsewhere: sent as a Region, which the engine lays out once
+  // for all the slices of v (a split into n parts then costs O(size), not O(n · size))
+  return apply({ name: 'slice', forward: () => T.contiguous(out), backward: (g) => [new Region(start, out.shape, g, layOut) as unknown as Var] }, [v])
 }
+
+/** Lays out the boxes that slices of one input sent back (see `internal/region.ts`). */
+const layOut: LayOut = (shape, dtype, begins, parts) => assemble(slice, shape, dtype, begins, parts)
 
 const widthPair = rule<readonly [number, number]>(
   'a pair [before, after] of non-negative integers',
