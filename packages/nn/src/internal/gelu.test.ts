@@ -1,7 +1,7 @@
 import * as AG from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { fusedGelu } from './gelu.js'
+import { fusedGelu, tanh32 } from './gelu.js'
 
 const list = (t: T.Tensor | AG.Var) => [...(t instanceof AG.Var ? t.value : t).data]
 const close = (a: number[], b: number[], digits: number) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, digits))
@@ -21,10 +21,26 @@ describe('fusedGelu (private, for transformerBlock)', () => {
     expect(AG.gradgradcheck(fusedGelu, [x])).toBe(true)
   })
 
-  it('keeps float32 in float32, within float32 rounding of the composed form', () => {
+  it('float32: its tanh is within 4 float32 ulps of Math.tanh on [-12, 12]', () => {
+    const f32 = new Float32Array(2)
+    let worst = 0
+    for (let u = -12; u <= 12; u += 1e-3) {
+      f32[0] = tanh32(u)
+      f32[1] = Math.tanh(u)
+      worst = Math.max(worst, Math.abs(f32[0] - f32[1]) / Math.max(2 ** -24 * Math.abs(f32[1]), 2 ** -149))
+    }
+    expect(worst).toBeLessThanOrEqual(4)
+    expect(tanh32(0)).toBe(0)
+    expect(tanh32(30)).toBe(1)
+  })
+
+  it('float32: values and gradients within float32 rounding of the float64 ones', () => {
     const x32 = T.cast(x, 'float32')
     const y = fusedGelu(x32)
     expect(y.dtype).toBe('float32')
-    close(list(y), list(AG.gelu(x32)), 6)
+    const rel = (a: number[], b: number[], tol: number) => a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i]!))))
+    rel(list(y), list(fusedGelu(x)), 1e-6)
+    const first = (v: T.Tensor) => AG.grad((u: AG.Var) => AG.sum(AG.mul(fusedGelu(u), T.cast(up, v.dtype))))(v)
+    rel(list(first(x32)), list(first(x)), 1e-6)
   })
 })
