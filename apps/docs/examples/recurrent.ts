@@ -215,7 +215,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     maxNorm: env.CLIP === 'none' ? null : Number(env.CLIP ?? 1),
     seed: Number(env.SEED ?? 0),
     onStep: (r) => {
-      if (r.step % 25 === 0) console.log(r.kind, r.step, r.loss.toFixed(3), r.accuracy.toFixed(2), r.gradientNorm.toExponential(1), `${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      if (r.step % Number(env.EVERY ?? 25) === 0) console.log(r.kind, r.step, r.loss.toFixed(3), r.accuracy.toFixed(2), r.gradientNorm.toExponential(1), `${((performance.now() - t0) / 1000).toFixed(1)} s`)
     },
   })
 }
