@@ -2,7 +2,7 @@ import { conv2d, mean, mul, square, sub, sum, valueAndGrad } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { conv2d as conv2dLayer, convTranspose2d, relu, sequential, sigmoid, upsample2d, type ConvTranspose2dOptions } from './index.js'
+import { conv2d as conv2dLayer, convTranspose2d, relu, sequential, sigmoid, upsample2d, type ConvTranspose2dOptions, type ConvTranspose2dParams } from './index.js'
 
 type Pair = [number, number]
 const f64 = (values: number[], shape: number[]) => T.tensor(values, { dtype: 'float64', shape })
@@ -223,5 +223,16 @@ describe('convTranspose2d', () => {
     expect(() => shrinking.apply(shrinking.init(0), T.ones([1, 1, 2, 2]))).toThrow(
       'convTranspose2d: x gives an empty output (0×0) with padding [1,1], got a float32 Tensor of shape [1,1,2,2]',
     )
+  })
+})
+
+describe('the TSDoc examples, as written', () => {
+  it('convTranspose2d, ConvTranspose2dOptions and ConvTranspose2dParams', () => {
+    const up = convTranspose2d(64, 32, 3, { stride: 2, padding: 1, outputPadding: 1 })
+    expect(up.apply(up.init(0), T.zeros([8, 64, 7, 7])).shape).toEqual([8, 32, 14, 14])
+    const doubling: ConvTranspose2dOptions = { stride: 2, padding: 1, outputPadding: 1 }
+    expect(convTranspose2d(16, 8, 3, doubling).name).toBe('convTranspose2d(16 → 8, 3×3)')
+    const params: ConvTranspose2dParams = convTranspose2d(64, 32, 4).init(0)
+    expect(params.w.shape).toEqual([64, 32, 4, 4])
   })
 })

@@ -5,7 +5,15 @@ import { boolean, complaint, fail, func, isPlainObject, optional, positiveIntege
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
-/** Options of {@link convTranspose2d}, named as PyTorch's `nn.ConvTranspose2d` arguments. */
+/**
+ * Options of {@link convTranspose2d}, named as PyTorch's `nn.ConvTranspose2d` arguments.
+ * @example
+ * ```ts
+ * import { convTranspose2d, type ConvTranspose2dOptions } from '@gd/nn'
+ * const doubling: ConvTranspose2dOptions = { stride: 2, padding: 1, outputPadding: 1 } // with kernel 3: H → 2H
+ * convTranspose2d(16, 8, 3, doubling).name // 'convTranspose2d(16 → 8, 3×3)'
+ * ```
+ */
 export interface ConvTranspose2dOptions {
   /** Step between the input pixels' places in the output, one number or `[sh, sw]`. Default 1. */
   stride?: number | readonly [number, number]

@@ -2,7 +2,7 @@ import { broadcastTo, grad, matmul, mul, reshape, sum, type Var } from '@gd/auto
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { upsample2d } from './index.js'
+import { upsample2d, type Upsample2dOptions } from './index.js'
 
 /**
  * The float64 reference, pixel by pixel as PyTorch's upsample kernels compute it: for output row i the
@@ -159,5 +159,15 @@ describe('upsample2d', () => {
       'upsample2d: x must be a float32 or float64 tensor of shape [batch, channels, height, width], got an int32 Tensor of shape [1,1,2,2]',
     )
     expect(() => layer.apply({}, x2, { train: 1 } as never)).toThrow('upsample2d: train must be a boolean, got 1')
+  })
+})
+
+describe('the TSDoc examples, as written', () => {
+  it('upsample2d and Upsample2dOptions', () => {
+    const x = T.tensor([[[[1, 2], [3, 4]]]])
+    expect(upsample2d().apply({}, x).toArray()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]])
+    expect(upsample2d({ mode: 'bilinear' }).apply({}, x).toArray()).toEqual([[[[1, 1.25, 1.75, 2], [1.5, 1.75, 2.25, 2.5], [2.5, 2.75, 3.25, 3.5], [3, 3.25, 3.75, 4]]]])
+    const smooth: Upsample2dOptions = { scale: [2, 3], mode: 'bilinear', alignCorners: true }
+    expect(upsample2d(smooth).name).toBe('upsample2d(×2×3, bilinear, alignCorners)')
   })
 })

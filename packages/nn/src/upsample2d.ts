@@ -3,7 +3,15 @@ import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
 import { blockSums, interpolate, interpolateAdjoint, linearTaps, repeatPixels, type Taps } from './internal/interpolate.js'
 import { stateless, type Layer } from './layer.js'
 
-/** Options of {@link upsample2d}, named as PyTorch's `nn.Upsample` arguments. */
+/**
+ * Options of {@link upsample2d}, named as PyTorch's `nn.Upsample` arguments.
+ * @example
+ * ```ts
+ * import { upsample2d, type Upsample2dOptions } from '@gd/nn'
+ * const smooth: Upsample2dOptions = { scale: [2, 3], mode: 'bilinear', alignCorners: true }
+ * upsample2d(smooth).name // 'upsample2d(×2×3, bilinear, alignCorners)'
+ * ```
+ */
 export interface Upsample2dOptions {
   /** The integer factor by which height and width grow, one number or `[sh, sw]`. Default 2. */
   scale?: number | readonly [number, number]
