@@ -219,6 +219,10 @@ describe('convTranspose2d', () => {
     )
     expect(() => layer.apply(null as never, x)).toThrow("convTranspose2d: params must be the layer's parameters { w, b }, got null")
     expect(() => layer.apply(params, x, { training: true } as never)).toThrow('convTranspose2d: unknown option training')
+    const huge = convTranspose2d(2, 3, 3, { stride: 2 ** 20 })
+    expect(() => huge.apply(huge.init(0), x)).toThrow(
+      'convTranspose2d: output shape [1,3,3145731,3145731] has 29686870573083 elements, more than the limit of 2147483647',
+    )
     const shrinking = convTranspose2d(1, 1, 1, { padding: 1 })
     expect(() => shrinking.apply(shrinking.init(0), T.ones([1, 1, 2, 2]))).toThrow(
       'convTranspose2d: x gives an empty output (0×0) with padding [1,1], got a float32 Tensor of shape [1,1,2,2]',

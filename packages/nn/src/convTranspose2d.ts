@@ -1,6 +1,6 @@
 import { add, conv2dBackwardInput, reshape, toVar, Var, type Input } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
-import { prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
+import { checkShape, prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
 import { boolean, complaint, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -163,7 +163,8 @@ export function convTranspose2d(
       if (h < 1 || wd < 1 || outH < 1 || outW < 1) {
         throw complaint(FN, 'x', `gives an empty output (${outH}×${outW}) with padding [${padding.join(',')}]`, x)
       }
-      const y = conv2dBackwardInput(xv, w, [n, outChannels, outH, outW], convOptions)
+      const outShape = checkShape(FN, [n, outChannels, outH, outW], 'output shape')
+      const y = conv2dBackwardInput(xv, w, outShape, convOptions)
       return b === undefined ? y : add(y, reshape(b, [1, outChannels, 1, 1]))
     },
   }

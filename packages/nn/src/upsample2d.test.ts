@@ -158,6 +158,9 @@ describe('upsample2d', () => {
     expect(() => layer.apply({}, T.ones([1, 1, 2, 2], { dtype: 'int32' }))).toThrow(
       'upsample2d: x must be a float32 or float64 tensor of shape [batch, channels, height, width], got an int32 Tensor of shape [1,1,2,2]',
     )
+    expect(() => upsample2d({ scale: 2 ** 20 }).apply({}, T.ones([1, 2, 4, 4]))).toThrow(
+      'upsample2d: output shape [1,2,4194304,4194304] has 35184372088832 elements, more than the limit of 2147483647',
+    )
     expect(() => layer.apply({}, x2, { train: 1 } as never)).toThrow('upsample2d: train must be a boolean, got 1')
   })
 })

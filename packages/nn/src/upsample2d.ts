@@ -1,4 +1,5 @@
 import { apply, toVar, type Input, type PrimitiveSpec, type Var } from '@gd/autograd'
+import { checkShape } from '@gd/tensor'
 import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
 import { blockSums, interpolate, interpolateAdjoint, linearTaps, repeatPixels, type Taps } from './internal/interpolate.js'
 import { stateless, type Layer } from './layer.js'
@@ -106,8 +107,9 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
     if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4) {
       fail(FN, 'x', 'a float32 or float64 tensor of shape [batch, channels, height, width]', x)
     }
+    const [n, c, h, w] = xv.shape as [number, number, number, number]
+    checkShape(FN, [n, c, h * sh, w * sw], 'output shape')
     if (mode === 'nearest') return apply(repeat, [xv])
-    const [h, w] = xv.shape.slice(2) as [number, number]
     return lerp(lerp(xv, 3, taps(3, w)), 2, taps(2, h))
   })
 }
