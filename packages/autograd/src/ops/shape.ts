@@ -105,7 +105,8 @@ export function flatten(x: Input, options: { keepBatch?: boolean } = {}): Var {
 }
 
 /**
- * A box of `x` (see @gd/tensor's `slice`). The gradient pads the cotangent back with zeros.
+ * A box of `x` (see @gd/tensor's `slice`). The gradient is the cotangent inside the box and zeros
+ * outside; the engine lays out the boxes of all slices of one input in a single pass.
  * @example
  * ```ts
  * import { slice } from '@gd/autograd'
