@@ -24,6 +24,8 @@ describe('the command line', () => {
     expect(run(['--task=vae', '--latent', '2', '--epochs=3', '--report', 'r.html'])).toEqual({
       task: 'vae', report: 'r.html', settings: { epochs: 3, lr: 2e-3, batch: 64, latent: 2, seed: 0, limit: Infinity } satisfies MnistSettings,
     })
+    expect(run(['--task', 'gan', '--scorer', 'mlp']).settings).toEqual({ epochs: 40, lr: 5e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'mlp' })
+    expect(() => parseCommandLine(['--task', 'gan', '--scorer', 'svm'])).toThrow('--scorer must be one of mlp, cnn, got "svm"')
     expect(run(['--task', 'cartpole', '--max-seconds', '5', '--episodes', '10']).settings).toEqual({ maxSeconds: 5, episodes: 10 })
   })
 

@@ -23,7 +23,7 @@ describe('--task gan', () => {
     const scores: number[] = []
     const r = trainGan(settings, data, { score: (images) => (scores.push(images.shape[0]!), 0), scoreCount: 50 })
     expect(r.history).toHaveLength(2)
-    expect(r.steps).toBe(2 * Math.floor(data.train.y.size / 64))
+    expect(r.steps).toBe(2 * Math.floor(data.train.y.size / settings.batch))
     // A discriminator that cannot tell them apart costs 2·log 2 = 1.386; it does better from the first epoch
     for (const e of r.history) {
       expect(e.discriminatorLoss).toBeLessThan(2 * Math.log(2))
@@ -44,7 +44,7 @@ describe('--task gan', () => {
 
   it('runs as a task: scores real and generated digits with the classifier and shows a grid of generated digits', async () => {
     const lines: string[] = []
-    const outcome = await gan.run({ ...settings, epochs: 1 }, { log: (l) => lines.push(l) })
+    const outcome = await gan.run({ ...settings, epochs: 1, scorer: 'mlp' }, { log: (l) => lines.push(l) })
     const text = lines.join('\n')
     expect(text).toMatch(/score of the 120 real test digits \d\.\d\d/)
     expect(text).toMatch(/score of 1000 generated digits \d\.\d\d \(real test digits \d\.\d\d\)/)

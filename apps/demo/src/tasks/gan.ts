@@ -2,27 +2,32 @@ import * as AG from '@gd/autograd'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { applyWithState, batchNorm, initState, leakyRelu, linear, sequential, tanh, type Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
-import { Tensor, foldIn, normal, ones, prngKey, splitKey, zeros, type PRNGKey } from '@gd/tensor'
+import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
 import { epochBatches, takeRows } from '@gd/train'
 import { PIXELS, loadDigits, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
 import { digitScore } from '../inceptionScore.js'
 import { runOne, type RunSettings } from '../run.js'
 import { timer } from './common.js'
+import { oneOf } from '../flags.js'
+import { modelKinds, type ModelKind } from '../models.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
-import type { Task } from './task.js'
+import { stringFlag, type Task } from './task.js'
 
 /** The GAN's defaults. */
-export const ganDefaults = { epochs: 30, lr: 2e-4, batch: 64, latent: 64 }
+export const ganDefaults = { epochs: 40, lr: 5e-4, batch: 32, latent: 64 }
 
 /** Hidden widths of the generator (the discriminator mirrors them). */
-const widths = [256, 512] as const
+const widths = [128, 256] as const
+
+/** Decay of the moving average of the generator's weights that generates the digits. */
+const emaDecay = 0.999
 
 /**
  * An MLP GAN (Goodfellow et al., 2014) in the DCGAN manner (Radford et al., 2016) without the
  * convolutions: the generator maps z ~ N(0, I) to pixels in [−1, 1] through
- * latent → 256 → 512 → 784 with batchNorm and leaky relu (slope 0.2) and a tanh output; the
- * discriminator maps pixels to one logit through 784 → 512 → 256 → 1 with leaky relu.
+ * latent → 128 → 256 → 784 with batchNorm and leaky relu (slope 0.2) and a tanh output; the
+ * discriminator maps pixels to one logit through 784 → 256 → 128 → 1 with leaky relu.
  */
 export function buildGan(latent: number): { generator: Layer<unknown[], unknown[]>; discriminator: Layer<unknown[]> } {
   const [h1, h2] = widths
@@ -59,7 +64,10 @@ export interface GanResult {
   seconds: number
   cpuSeconds: number
   steps: number
-  /** Generates n digits (pixels in [0, 1], n × 784) from z drawn with `key`, in inference mode. */
+  /**
+   * Generates n digits (pixels in [0, 1], n × 784) from z drawn with `key`, with the moving average
+   * of the generator's weights and the batch's own batchNorm statistics.
+   */
   generate(key: PRNGKey, n: number): Tensor
 }
 
@@ -81,8 +89,11 @@ const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v)
  *   discriminator: minimize BCE(D(x), 1) + BCE(D(G(z)), 0)
  *   generator:     minimize BCE(D(G(z)), 1) = −log D(G(z))   (the non-saturating loss)
  *
- * Step s draws its noise from `foldIn(noiseKey, s)`. The generator's batchNorm statistics are its
- * state: training uses the batch's, generating uses the running ones.
+ * Step s draws its noise from `foldIn(noiseKey, s)`. The digits come from an exponential moving
+ * average of the generator's weights (decay 0.999, as in Karras et al., 2018 and Yazıcı et al.,
+ * 2019), which removes most of the pixel noise that the raw generator's last steps leave; its
+ * batchNorm layers normalize with the statistics of the batch being generated, since the running
+ * statistics belong to the raw weights.
  */
 export function trainGan(settings: MnistSettings, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
   const { log = () => {}, score, scoreCount = 1000 } = options
@@ -98,8 +109,12 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
   let dOptState = dOpt.init(d as never)
   const real = { x: toSigned(data.train.x), y: data.train.y }
   const n = data.train.y.size
+  const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as unknown[]
+  const averageLeaves = treeLeaves(average as Tree).map((t) => t.data as Float32Array)
+  const leaves = treeLeaves(g as Tree)
   const generate = (key: PRNGKey, count: number): Tensor => {
-    const out = AG.noGrad(() => applyWithState(generator, g, gState, normal(key, [count, settings.latent])).output).value
+    const z = normal(key, [count, settings.latent])
+    const out = AG.noGrad(() => applyWithState(generator, average, gState, z, { train: true }).output).value
     return new Tensor(Float32Array.from(out.data, (v) => (v + 1) / 2), out.shape, 'float32')
   }
 
@@ -135,6 +150,11 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
       const [[gLoss, nextState], gGrads] = generatorStep(g, normal(zg, [m, settings.latent])) as unknown as [[Tensor, unknown[]], unknown[]]
       gOptState = stepInPlace(gOpt, gGrads as never, gOptState, g as never)
       gState = nextState
+      for (let i = 0; i < leaves.length; i++) {
+        const a = averageLeaves[i]!
+        const w = leaves[i]!.data
+        for (let j = 0; j < a.length; j++) a[j] = emaDecay * a[j]! + (1 - emaDecay) * w[j]!
+      }
       dSum += dLoss.item()
       gSum += gLoss.item()
       count++
@@ -149,19 +169,30 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
   return { history, steps: s, generate, ...clock() }
 }
 
-/** The classifier the score uses: the classifier task's default MLP, trained on the same split. */
-export const scoringClassifier: RunSettings = { model: 'mlp', optimizer: 'adam', lr: undefined, schedule: 'cosine', batch: 64, epochs: 12, seed: 0 }
+/** The GAN task's settings: the shared ones and the classifier that scores the digits. */
+export interface GanSettings extends MnistSettings {
+  scorer: ModelKind
+}
 
-export const gan: Task<MnistSettings> = {
+/** The classifier that scores the digits: the classifier task's model with its default settings, trained on the same split. */
+export function scoringClassifier(model: ModelKind, seed: number): RunSettings {
+  return { model, optimizer: 'adam', lr: undefined, schedule: 'cosine', batch: 64, epochs: model === 'mlp' ? 12 : 8, seed }
+}
+
+export const gan: Task<GanSettings> = {
   name: 'gan',
   summary: 'a GAN: digits from noise, scored by the demo\'s own classifier (inception-style score)',
-  flags: mnistFlags(ganDefaults),
-  parse: (values) => parseMnistFlags(values, ganDefaults),
+  flags: {
+    ...mnistFlags(ganDefaults),
+    scorer: { type: 'string', usage: ['--scorer cnn|mlp', 'the classifier task\'s model that scores the digits (default cnn)'] },
+  },
+  parse: (values) => ({ ...parseMnistFlags(values, ganDefaults), scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds) }),
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
     io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
-    io.log(`\nthe scoring classifier: the classifier task's MLP (${scoringClassifier.epochs} epochs)`)
-    const clf = runOne({ ...scoringClassifier, seed: settings.seed }, data, { write: () => true, isTTY: false })
+    const scorer = scoringClassifier(settings.scorer, settings.seed)
+    io.log(`\nthe scoring classifier: the classifier task's ${scorer.model} (${scorer.epochs} epochs)`)
+    const clf = runOne(scorer, data, { write: () => true, isTTY: false })
     const realScore = digitScore(clf.predict, data.test.x)
     io.log(`test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%, score of the ${data.test.y.size} real test digits ${realScore.toFixed(2)} (${clf.seconds.toFixed(1)} s)`)
     const [h1, h2] = widths
@@ -184,7 +215,7 @@ export const gan: Task<MnistSettings> = {
           ['training', `alternating steps, two Adams ${settings.lr} (β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
           ['inception-style score, 1000 generated digits', final.toFixed(2)],
           ['inception-style score, real test digits', realScore.toFixed(2)],
-          ['scoring classifier', `the classifier task's MLP, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
+          ['scoring classifier', `the classifier task's ${scorer.model}, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
           ['time', `${r.seconds.toFixed(1)} s`],
         ],
         charts: [
