@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { show } from '@gd/check'
 import * as T from './index.js'
@@ -111,5 +112,34 @@ describe('tensor', () => {
       'tensor: values must be nested arrays, a number, a boolean or a typed array of numbers, got a DataView',
     )
     expect(tensor([1, 2], null as never).shape).toEqual([2])
+  })
+})
+
+describe('data of a strided view', () => {
+  it('copies transposed, sliced, flipped and broadcast views element for element', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.nat(1000), (shape, seed) => {
+        const base = T.reshape(T.arange(0, T.sizeOf(shape), 1, { dtype: 'float64' }), shape)
+        const perm = shape.map((_, i) => i).sort((a, b) => ((a * 7 + seed) % 5) - ((b * 7 + seed) % 5))
+        let v = T.transpose(base, perm)
+        v = T.flip(v, [seed % v.rank])
+        v = T.slice(v, v.shape.map(() => 0), v.shape.map((d, i) => (i === (seed >> 2) % v.rank ? Math.max(1, d - 1) : d)))
+        const views = [v, T.broadcastTo(T.slice(base, [0], [1]), [2, ...base.shape.slice(1)] as number[])]
+        for (const view of views) {
+          // reference: read storage at offset + Σ index·stride, one element at a time
+          const expected = Array.from({ length: view.size }, (_, flat) => {
+            let at = view.offset
+            let rest = flat
+            for (let d = view.rank - 1; d >= 0; d--) {
+              at += (rest % view.shape[d]!) * view.strides[d]!
+              rest = Math.floor(rest / view.shape[d]!)
+            }
+            return view.storage[at]!
+          })
+          expect([...view.data]).toEqual(expected)
+        }
+      }),
+      { numRuns: 200 },
+    )
   })
 })

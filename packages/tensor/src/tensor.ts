@@ -213,17 +213,28 @@ export class Tensor<D extends DType = DType> {
   }
 }
 
-/** Copies a strided view into fresh row-major storage. */
+/**
+ * Copies a strided view into fresh row-major storage, a row (the last axis) at a time: the
+ * multi-index moves once per row, so a slice of columns or a transpose copies at loop speed.
+ */
 function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
   const out = allocate(t.dtype, t.size)
   const rank = t.rank
-  if (t.size === 0) return out
-  const index = new Array<number>(rank).fill(0)
-  let src = t.offset
   const src0 = t.storage
-  for (let i = 0; i < t.size; i++) {
-    out[i] = src0[src]!
-    for (let d = rank - 1; d >= 0; d--) {
+  if (t.size === 0) return out
+  if (rank === 0) {
+    out[0] = src0[t.offset]!
+    return out
+  }
+  const last = rank - 1
+  const run = t.shape[last]!
+  const step = t.strides[last]!
+  const index = new Array<number>(last).fill(0)
+  let src = t.offset
+  for (let o = 0; o < t.size; o += run) {
+    if (step === 1) for (let j = 0; j < run; j++) out[o + j] = src0[src + j]!
+    else for (let j = 0, s = src; j < run; j++, s += step) out[o + j] = src0[s]!
+    for (let d = last - 1; d >= 0; d--) {
       index[d]!++
       src += t.strides[d]!
       if (index[d]! < t.shape[d]!) break
