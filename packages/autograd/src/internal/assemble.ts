@@ -2,18 +2,39 @@ import * as T from '@gd/tensor'
 import { apply } from '../primitive.js'
 import type { Var } from '../variable.js'
 
-/** Zeros of `shape` with each of `parts` added into its box at `begins[k]` (boxes may overlap). */
+/** True when no two boxes (begins[k], shapes[k]) share an element (checked for up to 64 boxes). */
+function disjoint(begins: readonly (readonly number[])[], parts: readonly T.Tensor[]): boolean {
+  if (parts.length > 64) return false
+  for (let a = 0; a < parts.length; a++) {
+    for (let b = a + 1; b < parts.length; b++) {
+      let apart = false
+      for (let d = 0; d < begins[a]!.length && !apart; d++) {
+        const [a0, b0] = [begins[a]![d]!, begins[b]![d]!]
+        apart = a0 + parts[a]!.shape[d]! <= b0 || b0 + parts[b]!.shape[d]! <= a0
+      }
+      if (!apart && parts[a]!.size > 0 && parts[b]!.size > 0) return false
+    }
+  }
+  return true
+}
+
+/**
+ * Zeros of `shape` with each of `parts` added into its box at `begins[k]`, a row at a time.
+ * Boxes that do not overlap (the parts of a split) are copied, others added.
+ */
 function layOut(shape: readonly number[], dtype: T.DType, begins: readonly (readonly number[])[], parts: readonly T.Tensor[]): T.Tensor {
-  const out = T.zeros(shape, { dtype })
-  const dst = out.storage
+  const size = T.sizeOf(shape)
+  const dst = T.allocate(dtype, size) // zeros
   const strides = T.stridesOf(shape)
   const rank = shape.length
-  parts.forEach((part, k) => {
+  const copy = disjoint(begins, parts)
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!
     const src = part.data
-    if (src.length === 0) return
+    if (src.length === 0) continue
     if (rank === 0) {
       dst[0]! += src[0]!
-      return
+      continue
     }
     const begin = begins[k]!
     const ps = part.shape
@@ -24,14 +45,15 @@ function layOut(shape: readonly number[], dtype: T.DType, begins: readonly (read
     for (let from = 0; from < src.length; from += run) {
       let to = base
       for (let d = 0; d < rank - 1; d++) to += pos[d]! * strides[d]!
-      for (let j = 0; j < run; j++) dst[to + j]! += src[from + j]!
+      if (copy) dst.set(src.subarray(from, from + run), to)
+      else for (let j = 0; j < run; j++) dst[to + j]! += src[from + j]!
       for (let d = rank - 2; d >= 0; d--) {
         if (++pos[d]! < ps[d]!) break
         pos[d] = 0
       }
     }
-  })
-  return out
+  }
+  return new T.Tensor(dst, shape, dtype)
 }
 
 /** The differentiable slice op, as `assemble` needs it for its gradient. */
