@@ -3,7 +3,8 @@ import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { applyWithState, batchNorm, initState, leakyRelu, linear, sequential, tanh, type Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
-import { epochBatches, takeRows } from '@gd/train'
+import { cosineDecay } from '@gd/schedules'
+import { epochBatches, stepsPerEpoch, takeRows } from '@gd/train'
 import { PIXELS, loadDigits, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
 import { digitScore } from '../inceptionScore.js'
@@ -84,7 +85,8 @@ export interface TrainGanOptions {
 const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v) => 2 * v - 1), x.shape, 'float32')
 
 /**
- * Trains the GAN by alternating steps, each with its own Adam (lr, β₁ = 0.5):
+ * Trains the GAN by alternating steps, each with its own Adam (β₁ = 0.5, learning rate decaying from
+ * `lr` to lr/10 along a cosine):
  *
  *   discriminator: minimize BCE(D(x), 1) + BCE(D(G(z)), 0)
  *   generator:     minimize BCE(D(G(z)), 1) = −log D(G(z))   (the non-saturating loss)
@@ -103,12 +105,15 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
   const g = generator.init(gKey)
   const d = discriminator.init(dKey)
   let gState = initState(generator) as unknown[]
-  const gOpt = adam({ learningRate: settings.lr, beta1: 0.5 })
-  const dOpt = adam({ learningRate: settings.lr, beta1: 0.5 })
+  const n = data.train.y.size
+  const dropLast = n >= settings.batch
+  // Cosine decay to a tenth of the peak over the run: the last epochs refine instead of wandering.
+  const learningRate = cosineDecay({ init: settings.lr, decaySteps: Math.max(1, settings.epochs * stepsPerEpoch(n, settings.batch, { dropLast })), alpha: 0.1 })
+  const gOpt = adam({ learningRate, beta1: 0.5 })
+  const dOpt = adam({ learningRate, beta1: 0.5 })
   let gOptState = gOpt.init(g as never)
   let dOptState = dOpt.init(d as never)
   const real = { x: toSigned(data.train.x), y: data.train.y }
-  const n = data.train.y.size
   const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as unknown[]
   const averageLeaves = treeLeaves(average as Tree).map((t) => t.data as Float32Array)
   const leaves = treeLeaves(g as Tree)
@@ -139,7 +144,7 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
     let dSum = 0
     let gSum = 0
     let count = 0
-    for (const rows of epochBatches(n, epoch, { batchSize: settings.batch, key: orderKey, dropLast: n >= settings.batch })) {
+    for (const rows of epochBatches(n, epoch, { batchSize: settings.batch, key: orderKey, dropLast })) {
       const m = rows.length
       const [zd, zg] = splitKey(foldIn(noiseKey, s)) as [PRNGKey, PRNGKey]
       const x = takeRows(real, rows).x
@@ -196,7 +201,7 @@ export const gan: Task<GanSettings> = {
     const realScore = digitScore(clf.predict, data.test.x)
     io.log(`test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%, score of the ${data.test.y.size} real test digits ${realScore.toFixed(2)} (${clf.seconds.toFixed(1)} s)`)
     const [h1, h2] = widths
-    io.log(`\nGAN: generator ${settings.latent} → ${h1} → ${h2} → 784, discriminator 784 → ${h2} → ${h1} → 1, Adam ${settings.lr} (β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
+    io.log(`\nGAN: generator ${settings.latent} → ${h1} → ${h2} → 784, discriminator 784 → ${h2} → ${h1} → 1, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = trainGan(settings, data, { log: io.log, score: (images) => digitScore(clf.predict, images) })
     const final = r.history.at(-1)?.score ?? NaN
     const macs = ganMacs(settings.latent)
@@ -212,7 +217,7 @@ export const gan: Task<GanSettings> = {
         summary: [
           ['generator', `${settings.latent} → ${h1} → ${h2} → 784 (batchNorm, leaky relu, tanh)`],
           ['discriminator', `784 → ${h2} → ${h1} → 1 (leaky relu)`],
-          ['training', `alternating steps, two Adams ${settings.lr} (β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
+          ['training', `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
           ['inception-style score, 1000 generated digits', final.toFixed(2)],
           ['inception-style score, real test digits', realScore.toFixed(2)],
           ['scoring classifier', `the classifier task's ${scorer.model}, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
