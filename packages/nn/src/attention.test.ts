@@ -175,3 +175,21 @@ describe('multiHeadAttention', () => {
     expect(() => layer.apply({ ...p, key: undefined } as never, x)).toThrow("multiHeadAttention: params.key must be the layer's parameters { w, b }, got undefined")
   })
 })
+
+describe('the TSDoc examples, as written', () => {
+  it('multiHeadAttention and its types', () => {
+    const attention = nn.multiHeadAttention(16, 4, { causal: true })
+    const params = attention.init(0)
+    const x = T.normal(T.prngKey(1), [2, 5, 16])
+    expect(attention.apply(params, x).shape).toEqual([2, 5, 16])
+    const mask = T.tensor([[true, true, true, false, false], [true, true, true, true, true]], { dtype: 'bool' })
+    expect(attention.apply(params, x, { mask }).shape).toEqual([2, 5, 16])
+    const typed: nn.MultiHeadAttentionLayer = nn.multiHeadAttention(16, 2)
+    expect(typed.name).toBe('multiHeadAttention(16, 2 heads)')
+    expect(nn.multiHeadAttention(64, 4, { causal: true, dropout: 0.1, bias: false }).init(0).output).not.toHaveProperty('b')
+    const dropping = nn.multiHeadAttention(4, 2, { dropout: 0.1 })
+    const padded = T.tensor([[true, true, false]], { dtype: 'bool' })
+    expect(dropping.apply(dropping.init(0), T.ones([1, 3, 4]), { train: true, key: T.prngKey(0), mask: padded }).shape).toEqual([1, 3, 4])
+    expect(nn.multiHeadAttention(8, 2).init(0).query.w.shape).toEqual([8, 8])
+  })
+})

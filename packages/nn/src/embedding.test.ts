@@ -1,4 +1,5 @@
 import * as AG from '@gd/autograd'
+import { normal } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import * as nn from './index.js'
@@ -64,5 +65,17 @@ describe('embedding', () => {
     )
     expect(() => layer.apply(undefined as never, int32([0], [1]))).toThrow("embedding: params must be the layer's parameters { w }, got undefined")
     expect(() => layer.apply({ w: table }, int32([0], [1]), { trian: true } as never)).toThrow('embedding: unknown option trian')
+  })
+})
+
+describe('the TSDoc examples, as written', () => {
+  it('embedding, EmbeddingOptions and EmbeddingParams', () => {
+    const layer = nn.embedding(28, 8, { paddingIndex: 0 })
+    const params = layer.init(0)
+    const tokens = T.tensor([[3, 1, 0], [2, 2, 0]], { dtype: 'int32' })
+    expect(layer.apply(params, tokens).shape).toEqual([2, 3, 8])
+    const small = nn.embedding(100, 16, { paddingIndex: 0, weightInit: (key, shape) => normal(key, shape, { std: 0.02 }) })
+    expect(small.init(0).w.shape).toEqual([100, 16])
+    expect(nn.embedding(28, 8).init(0).w.shape).toEqual([28, 8])
   })
 })

@@ -111,3 +111,21 @@ describe('rmsNorm', () => {
     expect(() => norm.apply(norm.init(0), T.zeros([3, 2]))).toThrow('rmsNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got a float32 Tensor of shape [3,2]')
   })
 })
+
+describe('the TSDoc examples, as written', () => {
+  it('layerNorm, rmsNorm and their option and parameter types', () => {
+    const ln = nn.layerNorm(2)
+    const out = ln.apply(ln.init(0), T.tensor([[1, 3], [0, 0]])).toArray() as number[][]
+    expect(out[0]![0]).toBeCloseTo(-0.999995, 6)
+    expect(out[0]![1]).toBeCloseTo(0.999995, 6)
+    expect(out[1]).toEqual([0, 0])
+    const norm = nn.rmsNorm(2, { eps: 1e-6 })
+    const r = list(norm.apply(norm.init(0), T.tensor([[3, 4]])))
+    expect(r[0]).toBeCloseTo(0.8485, 4)
+    expect(r[1]).toBeCloseTo(1.1314, 4)
+    expect(nn.layerNorm([8, 8], { eps: 1e-6, affine: false }).init(0)).toEqual({})
+    expect(nn.rmsNorm(64, { eps: 1e-6 }).init(0).gamma!.shape).toEqual([64])
+    expect(Object.keys(nn.layerNorm(3).init(0))).toEqual(['gamma', 'beta'])
+    expect(list(nn.rmsNorm(3).init(0).gamma!)).toEqual([1, 1, 1])
+  })
+})

@@ -35,3 +35,10 @@ describe('residual', () => {
     expect(() => block.apply(block.init(0), T.ones([1, 2]), { trian: true } as never)).toThrow('linear: unknown option trian')
   })
 })
+
+describe('the TSDoc examples, as written', () => {
+  it('residual', () => {
+    const block = nn.residual(nn.sequential(nn.linear(4, 4), nn.relu(), nn.linear(4, 4)))
+    expect(block.apply(block.init(0), T.ones([2, 4])).shape).toEqual([2, 4])
+  })
+})

@@ -98,3 +98,18 @@ describe('transformerBlock', () => {
     expect(losses.at(-1)).toBeLessThan(0.3) // without attention the best is ln 6 (the tokens are independent)
   })
 })
+
+describe('the TSDoc examples, as written', () => {
+  it('transformerBlock and its types', () => {
+    const embed = nn.embedding(28, 32)
+    const block = nn.transformerBlock(32, 4, { causal: true, dropout: 0.1 })
+    const tokens = T.tensor([[1, 5, 9, 2]], { dtype: 'int32' })
+    const h = embed.apply(embed.init(0), tokens)
+    expect(h.shape).toEqual([1, 4, 32])
+    expect(block.apply(block.init(1), h, { train: true, key: T.prngKey(2) }).shape).toEqual([1, 4, 32])
+    const typed: nn.TransformerBlockLayer = nn.transformerBlock(16, 2, { causal: true })
+    expect(typed.name).toBe('transformerBlock(16, 2 heads, hidden 64, causal)')
+    expect(nn.transformerBlock(64, 4, { hidden: 128, dropout: 0.1, causal: true }).init(0).mlp1.w.shape).toEqual([64, 128])
+    expect(Object.keys(nn.transformerBlock(8, 2).init(0))).toEqual(['norm1', 'attention', 'norm2', 'mlp1', 'mlp2'])
+  })
+})

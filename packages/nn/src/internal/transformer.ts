@@ -35,7 +35,11 @@ const mask: Check<T.Tensor> = (fn, name, value) => {
 }
 
 /** The apply options of layers that take an attention mask: layer.ts's `train` and `key`, and `mask`. */
-export const maskedApplySpec = { train: withDefault(boolean, false), key: optional(key), mask: optional(mask) }
+export const maskedApplySpec = {
+  train: /* @__PURE__ */ withDefault(boolean, false),
+  key: /* @__PURE__ */ optional(key),
+  mask: /* @__PURE__ */ optional(mask),
+}
 
 /** Throws unless a key padding mask read by {@link maskedApplySpec} matches input of shape [batch, time, …]. */
 export function checkMask(fn: string, m: T.Tensor | undefined, shape: readonly number[]): void {
