@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, zeros } from '@gd/tensor'
 import { loadDigits } from '../data.js'
+import { spreadRows } from './common.js'
 import { autoencoder, autoencoderDefaults, buildAutoencoder, interleaveRows, trainAutoencoder } from './autoencoder.js'
 
 const quiet = { write: () => true, isTTY: false }
@@ -36,6 +37,12 @@ describe('--task autoencoder', () => {
     expect(outcome.html).toContain('Test digits (odd rows) and their reconstructions (even rows)')
     expect(outcome.html).toContain('data-images="60"')
     expect(outcome.html).not.toContain('<script src=')
+  })
+
+  it('shows test digits of every class (the test set is ordered by class)', () => {
+    const labels = spreadRows(data.test.y, 30)
+    expect(new Set(labels.data)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    expect(spreadRows(data.test.y, 1000).shape).toEqual([data.test.y.size])
   })
 
   it('interleaves rows of originals and reconstructions', () => {

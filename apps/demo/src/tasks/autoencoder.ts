@@ -6,7 +6,7 @@ import { type Tensor } from '@gd/tensor'
 import { fit, progress, stepsPerEpoch, type EpochLogs, type ProgressStream } from '@gd/train'
 import { PIXELS, loadDigits, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
-import { he, rowsOf, timer, warmupCosine } from './common.js'
+import { he, spreadRows, timer, warmupCosine } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import type { Task } from './task.js'
 
@@ -42,7 +42,7 @@ export interface AutoencoderResult {
   seconds: number
   cpuSeconds: number
   steps: number
-  /** The first test digits and their reconstructions, n × 784 each. */
+  /** 30 test digits spread over the test set (all classes) and their reconstructions, n × 784 each. */
   originals: Float32Array
   reconstructions: Float32Array
 }
@@ -65,15 +65,10 @@ export function trainAutoencoder(settings: MnistSettings, data: { train: Dataset
     seed: settings.seed,
     callbacks: [progress(stream === undefined ? {} : { stream })],
   })
-  const logits = AG.noGrad(() => model.apply(params, data.test.x)).value
-  const testBce = AG.noGrad(() => loss(logits, data.test.x)).value.item()
-  const shown = Math.min(30, data.test.y.size)
-  const recon = AG.noGrad(() => AG.sigmoid(rowsOf(logits, shown))).value as Tensor<'float32'>
-  return {
-    history, testBce, steps: step, ...clock(),
-    originals: rowsOf(data.test.x, shown).data as Float32Array,
-    reconstructions: recon.data,
-  }
+  const testBce = AG.noGrad(() => loss(model.apply(params, data.test.x), data.test.x)).value.item()
+  const shown = spreadRows(data.test.x, 30)
+  const recon = AG.noGrad(() => AG.sigmoid(model.apply(params, shown))).value as Tensor<'float32'>
+  return { history, testBce, steps: step, ...clock(), originals: shown.data as Float32Array, reconstructions: recon.data }
 }
 
 /** The grid: rows of 10 test digits, each followed by the row of their reconstructions. */

@@ -1,13 +1,19 @@
 import { heUniform, type Initializer } from '@gd/init'
 import { warmupCosineDecay, type Schedule } from '@gd/schedules'
-import { slice, type Tensor } from '@gd/tensor'
+import { Tensor, gather } from '@gd/tensor'
 
 /** He-uniform weights, for layers followed by relu. */
 export const he: Initializer = (key, shape) => heUniform(key, shape)
 
-/** The first n rows of a [rows, ...] tensor (all of them when there are fewer). */
-export function rowsOf(t: Tensor, n: number): Tensor {
-  return slice(t, [0, ...t.shape.slice(1).map(() => 0)], [Math.min(n, t.shape[0]!), ...t.shape.slice(1)])
+/**
+ * n rows of a [rows, ...] tensor spread evenly over it (all of them when there are fewer): the test
+ * set is ordered by class, so its first rows would all be zeros.
+ */
+export function spreadRows(t: Tensor, n: number): Tensor {
+  const total = t.shape[0]!
+  const count = Math.min(n, total)
+  const rows = Array.from({ length: count }, (_, k) => Math.floor((k * total) / count))
+  return gather(t, new Tensor(Int32Array.from(rows), [count], 'int32'), 0)
 }
 
 /** Linear warmup over the first tenth of the steps (at most 100), then cosine decay to 0. */
