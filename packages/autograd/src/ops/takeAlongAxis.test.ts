@@ -27,6 +27,21 @@ describe('takeAlongAxis and scatterAddAlongAxis (differentiable)', () => {
     expect(b).toBeCloseTo(0.25, 14)
   })
 
+  it('x broadcast against the indices: the gradient sums over the broadcast axis (gradcheck, gradgradcheck)', () => {
+    // x [1, 4] read by indices [3, 2]: every row of the result reads x's one row
+    const idx = int([[0, 3], [1, 1], [2, 0]])
+    const f = (v: AG.Var) => AG.mul(AG.takeAlongAxis(v, idx, 1), AG.takeAlongAxis(v, idx, 1))
+    const xb = T.tensor([[0.5, -1, 2, 0.25]], { dtype: 'float64' })
+    // Σ out = x0·2 + x1·2 + x2 + x3 read as x²: gradient 2x times the counts [2, 2, 1, 1]
+    expect(AG.grad((v: AG.Var) => AG.sum(f(v)))(xb).toArray()).toEqual([[2, -4, 4, 0.5]])
+    expect(AG.gradcheck(f, [xb])).toBe(true)
+    expect(AG.gradgradcheck(f, [xb])).toBe(true)
+    const g = (u: AG.Var) => AG.square(AG.scatterAddAlongAxis([1, 4], idx, u, 1))
+    const u = T.tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' })
+    expect(AG.gradcheck(g, [u])).toBe(true)
+    expect(AG.gradgradcheck(g, [u])).toBe(true)
+  })
+
   it('scatterAddAlongAxis’s gradient takes at the same indices', () => {
     const idx = int([[1], [1]])
     expect(AG.scatterAddAlongAxis([2, 2], idx, T.tensor([[3], [4]])).toArray()).toEqual([[0, 3], [0, 4]])
