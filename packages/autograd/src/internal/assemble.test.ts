@@ -1,5 +1,6 @@
 // The engine's boxes: slice sends its cotangent back as a box of its input, and the engine lays out
 // all the boxes of an input in one pass (overlapping boxes add; a full cotangent adds on top).
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as T from '@gd/tensor'
 import * as AG from '../index.js'
@@ -26,6 +27,32 @@ describe('slice cotangents laid out as boxes', () => {
     }
     expect(AG.grad(f)(x).toArray()).toEqual([[[2, 4, 6, 8]], [[2, 12, 14, 16]]])
     expect(AG.grad((s: Var) => AG.mul(AG.slice(s, [], []), 3))(f64(2)).toArray()).toEqual(3)
+  })
+
+  it('matches padding each cotangent to full size, for random boxes (overlapping or not) of random shapes', () => {
+    const boxArb = (shape: number[]) =>
+      fc.tuple(...shape.map((d) => fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b })))))
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
+          fc.tuple(fc.constant(shape), fc.array(boxArb(shape), { minLength: 1, maxLength: 5 })),
+        ),
+        ([shape, boxes]) => {
+          const x = T.tensor(Float64Array.from({ length: T.sizeOf(shape) }, (_, i) => Math.sin(i)), { shape })
+          const weights = boxes.map((box, k) => T.tensor(Float64Array.from({ length: T.sizeOf(box.map((b) => b[1])) }, (_, i) => k + 1 + i / 7), { shape: box.map((b) => b[1]) }))
+          const f = (v: Var) => boxes.reduce<Var>((acc, box, k) => AG.add(acc, AG.sum(AG.mul(AG.slice(v, box.map((b) => b[0]), box.map((b) => b[1])), weights[k]!))), AG.toVar('f', T.scalar(0, { dtype: 'float64' })))
+          // reference: each weight padded to x's shape, summed
+          const expected = boxes.reduce<T.Tensor>(
+            (acc, box, k) => T.add(acc, T.pad(weights[k]!, box.map(([b, n], d) => [b, shape[d]! - b - n] as [number, number]))),
+            T.zeros(shape, { dtype: 'float64' }),
+          )
+          // overlapping boxes add in another order than the reference: equal to rounding
+          const got = AG.grad(f)(x).data
+          expected.data.forEach((e, i) => expect(got[i]).toBeCloseTo(e, 12))
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 
   it('gradients of any order through boxes: gradcheck, gradgradcheck and a Hessian', () => {
