@@ -1,4 +1,4 @@
-import { gather, mul, primitive, scatterAdd, type Input, type Var } from '@gd/autograd'
+import { gather, mul, primitive, scatterAdd, Var, type Input } from '@gd/autograd'
 import { normal, type Initializer } from '@gd/init'
 import * as T from '@gd/tensor'
 import { complaint, fail, func, integer, optional, positiveInteger, readOptions } from '@gd/check'
@@ -71,10 +71,12 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
       const rows = T.tensor(Array.from({ length: vocabSize }, (_, i) => i !== paddingIndex), { dtype: 'bool', shape: [vocabSize, 1] })
       return { w: T.where(rows, w, 0) }
     },
-    apply: (params, indices: Input, applyOptions?: ApplyOptions) => {
+    apply: (params, input: Input, applyOptions?: ApplyOptions) => {
       readApplyOptions('embedding', applyOptions)
       const w = floatLeaf('embedding', paramObject('embedding', params, '{ w }'), 'w', shape)
-      if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32') fail('embedding', 'indices', 'an int32 Tensor', indices)
+      // sequential and fit hand layers their input as a Var; int32 values are never traced
+      const indices = input instanceof Var ? input.value : input
+      if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32') fail('embedding', 'indices', 'an int32 Tensor', input)
       const idx = indices.data
       for (let i = 0; i < idx.length; i++) {
         const v = idx[i]!
