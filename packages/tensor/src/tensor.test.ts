@@ -121,7 +121,7 @@ describe('data of a strided view', () => {
       fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.nat(1000), (shape, seed) => {
         const base = T.reshape(T.arange(0, T.sizeOf(shape), 1, { dtype: 'float64' }), shape)
         const perm = shape.map((_, i) => i).sort((a, b) => ((a * 7 + seed) % 5) - ((b * 7 + seed) % 5))
-        let v = T.transpose(base, perm)
+        let v: T.Tensor = T.transpose(base, perm)
         v = T.flip(v, [seed % v.rank])
         v = T.slice(v, v.shape.map(() => 0), v.shape.map((d, i) => (i === (seed >> 2) % v.rank ? Math.max(1, d - 1) : d)))
         const views = [v, T.broadcastTo(T.slice(base, [0], [1]), [2, ...base.shape.slice(1)] as number[])]
