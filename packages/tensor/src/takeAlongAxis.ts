@@ -149,8 +149,8 @@ export function takeAlongAxis<D extends DType>(x: Tensor<D>, indices: Tensor, ax
  * of `updates` is added at its index along `axis` (repeated indices accumulate, and so do positions
  * that broadcasting mapped to one element of `shape`). `indices` has the rank of `shape` and follows
  * takeAlongAxis's rule against it; `updates` has the shape that `takeAlongAxis(zeros(shape),
- * indices, axis)` would have. PyTorch's `scatter_add` without broadcasting. The result has
- * updates' dtype (int32 for bool).
+ * indices, axis)` would have. PyTorch's `scatter_add`, with takeAlongAxis's broadcasting. The
+ * result has updates' dtype (int32 for bool).
  *
  * @throws Error for a bad shape, indices or updates, mismatched shapes, a bad axis, or an index
  *   that is not an integer in range.
