@@ -1,4 +1,5 @@
 // The examples, by name, each with a run at full and at a small ("quick") budget.
+import { trainGruNames } from './gruNames.js'
 import { trainWganGp } from './wganGp.js'
 
 /** How the runner and the tests call an example. */
@@ -9,6 +10,13 @@ export interface Example {
 }
 
 export const examples: Record<string, Example> = {
+  gruNames: {
+    summary: 'a GRU character model of first names (embedding → gru → linear) trained with fit, then sampled',
+    run: ({ quick, log }) => {
+      const r = trainGruNames(quick ? { epochs: 1, limit: 300, hidden: 16, embed: 8, samples: 3, log } : { log })
+      log(`validation loss ${r.validationLoss.toFixed(3)} nats/char; samples: ${r.samples.join(', ')}`)
+    },
+  },
   wganGp: {
     summary: 'WGAN-GP on eight Gaussians: a critic loss with a gradient penalty (grad of a grad)',
     run: ({ quick, log }) => {
