@@ -24,14 +24,16 @@ describe('the command line', () => {
     expect(run(['--task=vae', '--latent', '2', '--epochs=3', '--report', 'r.html'])).toEqual({
       task: 'vae', report: 'r.html', settings: { epochs: 3, lr: 2e-3, batch: 64, latent: 2, seed: 0, limit: Infinity } satisfies MnistSettings,
     })
-    expect(run(['--task', 'gan', '--scorer', 'mlp']).settings).toEqual({ epochs: 40, lr: 5e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'mlp' })
+    expect(run(['--task', 'gan', '--scorer', 'mlp']).settings).toEqual({ model: 'mlp', epochs: 40, lr: 5e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'mlp' })
+    expect(run(['--task', 'gan', '--model', 'dcgan', '--epochs', '3']).settings).toEqual({ model: 'dcgan', epochs: 3, lr: 2e-4, batch: 64, latent: 64, seed: 0, limit: Infinity, scorer: 'cnn' })
+    expect(() => parseCommandLine(['--task', 'gan', '--model', 'cnn'])).toThrow('--model must be one of mlp, dcgan, got "cnn"')
     expect(() => parseCommandLine(['--task', 'gan', '--scorer', 'svm'])).toThrow('--scorer must be one of mlp, cnn, got "svm"')
     expect(run(['--task', 'cartpole', '--max-seconds', '5', '--episodes', '10']).settings).toEqual({ maxSeconds: 5, episodes: 10 })
   })
 
   it('says when a flag belongs to another task, and lists the task\'s own flags', () => {
     expect(() => parseCommandLine(['--task', 'vae', '--model', 'cnn'])).toThrow(
-      '--model does not apply to --task vae (it is a flag of --task classifier); the flags of --task vae are --epochs, --lr, --batch, --latent, --seed, --limit',
+      '--model does not apply to --task vae (it is a flag of --task classifier, --task gan); the flags of --task vae are --epochs, --lr, --batch, --latent, --seed, --limit',
     )
     expect(() => parseCommandLine(['--latent', '8'])).toThrow('--latent does not apply to --task classifier (it is a flag of --task autoencoder, --task vae')
     expect(() => parseCommandLine(['--task', 'cartpole', '--epochs', '3'])).toThrow('--epochs does not apply to --task cartpole (it is a flag of --task classifier, --task autoencoder, --task vae')

@@ -5,7 +5,7 @@ import { buildGan, gan, ganDefaults, trainGan } from './gan.js'
 
 describe('--task gan', () => {
   const data = loadDigits({ limit: 600, seed: 3 })
-  const settings = { ...ganDefaults, epochs: 2, seed: 0, limit: 600 }
+  const settings = { ...ganDefaults.mlp, model: 'mlp' as const, epochs: 2, seed: 0, limit: 600 }
 
   it('maps noise to 784 pixels in [−1, 1] and pixels to one logit', () => {
     const { generator, discriminator } = buildGan(8)
@@ -17,6 +17,18 @@ describe('--task gan', () => {
     expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
     expect(discriminator.apply(discriminator.init(0), digits).shape).toEqual([5, 1])
     expect(generator.name).toContain('tanh')
+  })
+
+  it('builds the DCGAN: transposed convolutions up from 7×7 to 28×28, strided convolutions down', () => {
+    const { generator, discriminator } = buildGan(8, 'dcgan')
+    const r = trainGan({ ...settings, model: 'dcgan', epochs: 1, latent: 8, batch: 64, limit: 300 }, loadDigits({ limit: 300, seed: 3 }))
+    expect(r.steps).toBe(3)
+    expect(Number.isFinite(r.history[0]!.discriminatorLoss)).toBe(true)
+    const digits = r.generate(prngKey(0), 4)
+    expect(digits.shape).toEqual([4, 784])
+    expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
+    expect(discriminator.apply(discriminator.init(0), digits).shape).toEqual([4, 1])
+    expect(generator.name).toContain('convTranspose2d')
   })
 
   it('trains by alternating steps: the discriminator learns to tell real from generated', () => {

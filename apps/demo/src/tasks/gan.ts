@@ -1,6 +1,6 @@
 import * as AG from '@gd/autograd'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
-import { applyWithState, batchNorm, initState, leakyRelu, linear, sequential, tanh, type Layer } from '@gd/nn'
+import { applyWithState, batchNorm, conv2d, convTranspose2d, flatten, initState, leakyRelu, linear, relu, sequential, stateless, tanh, type Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
 import { cosineDecay } from '@gd/schedules'
@@ -15,22 +15,54 @@ import { modelKinds, type ModelKind } from '../models.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import { stringFlag, type Task } from './task.js'
 
-/** The GAN's defaults. */
-export const ganDefaults = { epochs: 40, lr: 5e-4, batch: 32, latent: 64 }
+/** The two GANs: MLPs, or convolutional (DCGAN). */
+export const ganModels = ['mlp', 'dcgan'] as const
+export type GanModel = (typeof ganModels)[number]
 
-/** Hidden widths of the generator (the discriminator mirrors them). */
+/** Each GAN's defaults. */
+export const ganDefaults: Record<GanModel, { epochs: number; lr: number; batch: number; latent: number }> = {
+  mlp: { epochs: 40, lr: 5e-4, batch: 32, latent: 64 },
+  dcgan: { epochs: 16, lr: 2e-4, batch: 64, latent: 64 },
+}
+
+/** Hidden widths of the MLP generator (the discriminator mirrors them). */
 const widths = [128, 256] as const
+
+/** Channels of the DCGAN's 14×14 feature maps (its 7×7 maps have twice as many). */
+const channels = 16
 
 /** Decay of the moving average of the generator's weights that generates the digits. */
 const emaDecay = 0.999
 
+/** [batch, c·s·s] → [batch, c, s, s]. */
+const toImage = (c: number, s: number): Layer<Record<string, never>> => stateless(`reshape(${c}×${s}×${s})`, (x) => AG.reshape(x, [-1, c, s, s]))
+
 /**
- * An MLP GAN (Goodfellow et al., 2014) in the DCGAN manner (Radford et al., 2016) without the
- * convolutions: the generator maps z ~ N(0, I) to pixels in [−1, 1] through
- * latent → 128 → 256 → 784 with batchNorm and leaky relu (slope 0.2) and a tanh output; the
- * discriminator maps pixels to one logit through 784 → 256 → 128 → 1 with leaky relu.
+ * The GAN's two networks (Goodfellow et al., 2014, in the manner of DCGAN, Radford et al., 2016:
+ * batchNorm in the generator, leaky relu of slope 0.2 in the discriminator, tanh output). The
+ * generator maps z ~ N(0, I) to 784 pixels in [−1, 1]; the discriminator maps pixels to one logit.
+ *
+ * - mlp: generator latent → 128 → 256 → 784 (batchNorm, leaky relu); discriminator
+ *   784 → 256 → 128 → 1.
+ * - dcgan: generator latent → 32×7×7 (batchNorm, relu) → transposed 4×4 convolution, stride 2 →
+ *   16×14×14 (batchNorm, relu) → transposed 4×4 convolution, stride 2 → 1×28×28; discriminator
+ *   1×28×28 → 4×4 convolution, stride 2 → 16×14×14 → 4×4 convolution, stride 2 → 32×7×7 → 1.
  */
-export function buildGan(latent: number): { generator: Layer<unknown[], unknown[]>; discriminator: Layer<unknown[]> } {
+export function buildGan(latent: number, model: GanModel = 'mlp'): { generator: Layer<unknown[], unknown[]>; discriminator: Layer<unknown[]> } {
+  if (model === 'dcgan') {
+    const c = channels
+    return {
+      generator: sequential(
+        linear(latent, 2 * c * 49), batchNorm(2 * c * 49), relu(), toImage(2 * c, 7),
+        convTranspose2d(2 * c, c, 4, { stride: 2, padding: 1 }), batchNorm(c), relu(),
+        convTranspose2d(c, 1, 4, { stride: 2, padding: 1 }), tanh(), flatten(),
+      ),
+      discriminator: sequential(
+        toImage(1, 28), conv2d(1, c, 4, { stride: 2, padding: 1 }), leakyRelu(0.2),
+        conv2d(c, 2 * c, 4, { stride: 2, padding: 1 }), leakyRelu(0.2), flatten(), linear(2 * c * 49, 1),
+      ),
+    }
+  }
   const [h1, h2] = widths
   return {
     generator: sequential(
@@ -43,9 +75,30 @@ export function buildGan(latent: number): { generator: Layer<unknown[], unknown[
 }
 
 /** Multiply-adds per digit in one forward pass through the generator and one through the discriminator. */
-export function ganMacs(latent: number): { generator: number; discriminator: number } {
+export function ganMacs(latent: number, model: GanModel = 'mlp'): { generator: number; discriminator: number } {
+  if (model === 'dcgan') {
+    const c = channels
+    // a stride-2 4×4 (transposed) convolution costs 16 multiply-adds per channel pair and pixel of its smaller side
+    return { generator: latent * 2 * c * 49 + 49 * 2 * c * c * 16 + 196 * c * 16, discriminator: 196 * c * 16 + 49 * 2 * c * c * 16 + 2 * c * 49 }
+  }
   const [h1, h2] = widths
   return { generator: latent * h1 + h1 * h2 + h2 * PIXELS, discriminator: PIXELS * h2 + h2 * h1 + h1 }
+}
+
+/** A description of each network, for the log and the report. */
+function describe(model: GanModel, latent: number): { generator: string; discriminator: string } {
+  if (model === 'dcgan') {
+    const c = channels
+    return {
+      generator: `${latent} → ${2 * c}×7×7 → ${c}×14×14 → 1×28×28 (transposed convolutions, batchNorm, relu, tanh)`,
+      discriminator: `1×28×28 → ${c}×14×14 → ${2 * c}×7×7 → 1 (strided convolutions, leaky relu)`,
+    }
+  }
+  const [h1, h2] = widths
+  return {
+    generator: `${latent} → ${h1} → ${h2} → 784 (batchNorm, leaky relu, tanh)`,
+    discriminator: `784 → ${h2} → ${h1} → 1 (leaky relu)`,
+  }
 }
 
 /** One epoch's numbers. */
@@ -97,10 +150,10 @@ const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v)
  * batchNorm layers normalize with the statistics of the batch being generated, since the running
  * statistics belong to the raw weights.
  */
-export function trainGan(settings: MnistSettings, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
+export function trainGan(settings: MnistSettings & { model: GanModel }, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
   const { log = () => {}, score, scoreCount = 1000 } = options
   const clock = timer()
-  const { generator, discriminator } = buildGan(settings.latent)
+  const { generator, discriminator } = buildGan(settings.latent, settings.model)
   const [gKey, dKey, orderKey, noiseKey, scoreKey] = splitKey(prngKey(settings.seed), 5) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey, PRNGKey]
   const g = generator.init(gKey)
   const d = discriminator.init(dKey)
@@ -176,6 +229,7 @@ export function trainGan(settings: MnistSettings, data: { train: Dataset }, opti
 
 /** The GAN task's settings: the shared ones and the classifier that scores the digits. */
 export interface GanSettings extends MnistSettings {
+  model: GanModel
   scorer: ModelKind
 }
 
@@ -188,10 +242,17 @@ export const gan: Task<GanSettings> = {
   name: 'gan',
   summary: 'a GAN: digits from noise, scored by the demo\'s own classifier (inception-style score)',
   flags: {
-    ...mnistFlags(ganDefaults),
+    model: { type: 'string', usage: ['--model mlp|dcgan', 'MLPs (default) or convolutional networks'] },
+    ...mnistFlags(ganDefaults.mlp),
+    epochs: { type: 'string', usage: ['--epochs <N>', `passes over the training set (default ${ganDefaults.mlp.epochs} for mlp, ${ganDefaults.dcgan.epochs} for dcgan)`] },
+    lr: { type: 'string', usage: ['--lr <number>', `peak learning rate of both Adams (default ${ganDefaults.mlp.lr} for mlp, ${ganDefaults.dcgan.lr} for dcgan)`] },
+    batch: { type: 'string', usage: ['--batch <N>', `digits per step (default ${ganDefaults.mlp.batch} for mlp, ${ganDefaults.dcgan.batch} for dcgan)`] },
     scorer: { type: 'string', usage: ['--scorer cnn|mlp', 'the classifier task\'s model that scores the digits (default cnn)'] },
   },
-  parse: (values) => ({ ...parseMnistFlags(values, ganDefaults), scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds) }),
+  parse(values) {
+    const model = oneOf('--model', stringFlag(values, 'model') ?? 'mlp', ganModels)
+    return { ...parseMnistFlags(values, ganDefaults[model]), model, scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds) }
+  },
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
     io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
@@ -200,11 +261,11 @@ export const gan: Task<GanSettings> = {
     const clf = runOne(scorer, data, { write: () => true, isTTY: false })
     const realScore = digitScore(clf.predict, data.test.x)
     io.log(`test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%, score of the ${data.test.y.size} real test digits ${realScore.toFixed(2)} (${clf.seconds.toFixed(1)} s)`)
-    const [h1, h2] = widths
-    io.log(`\nGAN: generator ${settings.latent} → ${h1} → ${h2} → 784, discriminator 784 → ${h2} → ${h1} → 1, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
+    const nets = describe(settings.model, settings.latent)
+    io.log(`\n${settings.model} GAN: generator ${nets.generator}, discriminator ${nets.discriminator}, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = trainGan(settings, data, { log: io.log, score: (images) => digitScore(clf.predict, images) })
     const final = r.history.at(-1)?.score ?? NaN
-    const macs = ganMacs(settings.latent)
+    const macs = ganMacs(settings.latent, settings.model)
     // Per digit and step: the discriminator's step runs G forward and D forward and backward on 2
     // digits; the generator's step runs G and D forward and backward (backward ≈ 2 × forward).
     const flops = 2 * (macs.generator + 3 * 2 * macs.discriminator + 3 * (macs.generator + macs.discriminator)) * settings.batch * r.steps
@@ -213,10 +274,10 @@ export const gan: Task<GanSettings> = {
     const x = r.history.map((h) => h.epoch + 1)
     return {
       html: renderDigitsReport({
-        title: '@gd MNIST GAN',
+        title: `@gd MNIST GAN (${settings.model})`,
         summary: [
-          ['generator', `${settings.latent} → ${h1} → ${h2} → 784 (batchNorm, leaky relu, tanh)`],
-          ['discriminator', `784 → ${h2} → ${h1} → 1 (leaky relu)`],
+          ['generator', nets.generator],
+          ['discriminator', nets.discriminator],
           ['training', `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
           ['inception-style score, 1000 generated digits', final.toFixed(2)],
           ['inception-style score, real test digits', realScore.toFixed(2)],
