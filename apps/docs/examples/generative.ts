@@ -1,0 +1,230 @@
+// Generative models on the docs' MNIST digits, as the "Generative models" page runs them: an
+// autoencoder (squeeze each digit through a small code and rebuild it) and a GAN (a generator that
+// turns noise into digits, trained against a discriminator), each in a loop that gives the page back
+// to the browser between steps.
+import { add, noGrad, sigmoid, valueAndGrad } from '@gd/autograd'
+import { heNormal } from '@gd/init'
+import { sigmoidBinaryCrossEntropy } from '@gd/losses'
+import { layerNorm, leakyRelu, linear, relu, sequential, tanh } from '@gd/nn'
+import { adam, applyUpdates } from '@gd/optimizers'
+import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
+import { batchIndices, epochBatches, takeRows, type Dataset } from '@gd/train'
+import { PIXELS, pause, type Digits } from './mnist'
+
+const he = (key: PRNGKey | number, shape: readonly number[]) => heNormal(key, shape)
+
+// #region autoencoder
+/**
+ * 784 → 128 → `code` → 128 → 784: the encoder squeezes a digit into `code` numbers, the decoder
+ * rebuilds the 784 pixels from them as logits (the reconstruction is their sigmoid).
+ */
+export function autoencoder(code: number) {
+  const encoder = sequential(linear(PIXELS, 128, { weightInit: he }), relu(), linear(128, code))
+  const decoder = sequential(linear(code, 128, { weightInit: he }), relu(), linear(128, PIXELS))
+  return sequential(encoder, decoder)
+}
+
+/** The cost: binary cross-entropy of every pixel (grey levels in [0, 1] as targets), in nats per pixel. */
+export const reconstructionLoss = (logits: Parameters<typeof sigmoidBinaryCrossEntropy>[0], x: Tensor) => sigmoidBinaryCrossEntropy(logits, x)
+
+/**
+ * Adam on batches of 64 training digits, each digit its own target; every `evaluateEvery` steps,
+ * `onEvaluate` gets the parameters of the moment (awaited).
+ */
+export async function trainAutoencoder(options: {
+  data: Digits
+  code: number
+  steps: number
+  learningRate?: number
+  seed?: number
+  evaluateEvery?: number
+  onStep?: (step: number, loss: number) => void
+  onEvaluate?: (step: number, params: unknown[]) => void | Promise<void>
+  shouldStop?: () => boolean
+}): Promise<void> {
+  const { data, code, steps, learningRate = 3e-3, seed = 0, evaluateEvery = 50 } = options
+  const model = autoencoder(code)
+  const optimizer = adam({ learningRate })
+  let params = model.init(seed) as unknown as Tree
+  let state = optimizer.init(params)
+  const loss = valueAndGrad((p: never, x: Tensor) => reconstructionLoss(model.apply(p, x), x))
+  let step = 0
+  let worked = performance.now()
+  await options.onEvaluate?.(0, params as never)
+  for (let epoch = 0; step < steps; epoch++) {
+    for (const rows of epochBatches(data.train.y.size, epoch, { batchSize: 64, key: prngKey(seed + 1) })) {
+      if (step >= steps || options.shouldStop?.() === true) return
+      const x = takeRows(data.train, rows).x
+      const [value, grads] = loss(params as never, x) as unknown as [Tensor, Tree]
+      const { updates, state: next } = optimizer.update(grads, state, params)
+      params = applyUpdates(params, updates)
+      state = next
+      step += 1
+      options.onStep?.(step, value.item())
+      if (step % evaluateEvery === 0 || step === steps) await options.onEvaluate?.(step, params as never)
+      if (performance.now() - worked > 30) {
+        await pause()
+        worked = performance.now()
+      }
+    }
+  }
+}
+
+/** The test loss (nats per pixel) and the reconstructions (pixels in [0, 1]) of the first `count` test digits. */
+export async function testReconstructions(code: number, params: unknown[], test: Dataset, count: number) {
+  const model = autoencoder(code)
+  let total = 0
+  for (const rows of batchIndices(test.y.size, 250)) {
+    const x = takeRows(test, rows).x
+    total += noGrad(() => reconstructionLoss(model.apply(params as never, x), x).value.item()) * rows.length
+    await pause()
+  }
+  const shown = takeRows(test, Array.from({ length: count }, (_, i) => i)).x
+  const pixels = noGrad(() => sigmoid(model.apply(params as never, shown))).value.data as Float32Array
+  return { loss: total / test.y.size, pixels }
+}
+// #endregion autoencoder
+
+// #region gan
+/**
+ * The generator maps noise z ~ N(0, I) of `latent` numbers to 784 pixels in [−1, 1] (tanh); the
+ * discriminator maps 784 pixels to one logit, "real" when positive. Both use leaky ReLUs (slope 0.2),
+ * so that a unit below zero still passes some gradient, as DCGAN does.
+ */
+export function gan(latent: number) {
+  return {
+    // latent → 128 → 256 → 784; a layer norm after each hidden layer keeps its units' scale steady
+    generator: sequential(
+      linear(latent, 128), layerNorm(128), leakyRelu(0.2),
+      linear(128, 256), layerNorm(256), leakyRelu(0.2),
+      linear(256, PIXELS), tanh(),
+    ),
+    discriminator: sequential(linear(PIXELS, 256), leakyRelu(0.2), linear(256, 128), leakyRelu(0.2), linear(128, 1)),
+  }
+}
+
+/** Pixels in [0, 1] → [−1, 1], the range of the generator's tanh. */
+export const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v) => 2 * v - 1), x.shape, 'float32')
+
+/** What the GAN loop reports after each step. */
+export interface GanStep {
+  step: number
+  /** BCE(D(x), 1) + BCE(D(G(z)), 0): ln 4 ≈ 1.39 when D cannot tell them apart (it says ½ everywhere). */
+  discriminatorLoss: number
+  /** BCE(D(G(z)), 1) = −ln D(G(z)), the non-saturating generator loss: ln 2 ≈ 0.69 at D = ½. */
+  generatorLoss: number
+}
+
+/**
+ * Alternating steps, each network with its own Adam (β₁ = 0.5, as DCGAN): the discriminator learns to
+ * say 1 on real digits and 0 on generated ones, then the generator learns to make the discriminator
+ * say 1 on its digits. `onGenerate` gets, every `showEvery` steps, the digits the generator of the
+ * moment makes from the same fixed noise (pixels in [0, 1]).
+ */
+export async function trainGan(options: {
+  data: Digits
+  latent: number
+  steps: number
+  learningRate?: number
+  seed?: number
+  show?: number
+  showEvery?: number
+  /** Decay of the moving average of the generator's weights that draws the digits shown. */
+  averageDecay?: number
+  onStep?: (report: GanStep) => void
+  onGenerate?: (step: number, pixels: Float32Array) => void | Promise<void>
+  shouldStop?: () => boolean
+}): Promise<void> {
+  const { data, latent, steps, learningRate = 5e-4, seed = 0, show = 24, showEvery = 50, averageDecay = 0.99 } = options
+  const { generator, discriminator } = gan(latent)
+  const [gKey, dKey, orderKey, noiseKey, showKey] = splitKey(prngKey(seed), 5) as PRNGKey[]
+  let g = generator.init(gKey!) as unknown as Tree
+  let d = discriminator.init(dKey!) as unknown as Tree
+  const gOpt = adam({ learningRate, beta1: 0.5 })
+  const dOpt = adam({ learningRate, beta1: 0.5 })
+  let gState = gOpt.init(g)
+  let dState = dOpt.init(d)
+  const real = { x: toSigned(data.train.x), y: data.train.y }
+  const fixedNoise = normal(showKey!, [show, latent])
+  // The digits shown come from a moving average of the generator's weights, which smooths away the
+  // pixel noise that the last few steps of a GAN's back-and-forth leave (Yazıcı et al., 2019).
+  const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g) as Tree
+  const averaged = treeLeaves(average).map((t) => t.data as Float32Array)
+  const generate = async (step: number) => {
+    const out = noGrad(() => generator.apply(average as never, fixedNoise)).value
+    await options.onGenerate?.(step, Float32Array.from(out.data, (v) => (v + 1) / 2))
+  }
+
+  const discriminatorLoss = valueAndGrad((dp: never, x: Tensor, fake: Tensor) => add(
+    sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([x.shape[0]!, 1])),
+    sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([fake.shape[0]!, 1])),
+  ))
+  const generatorLoss = valueAndGrad((gp: never, z: Tensor) =>
+    sigmoidBinaryCrossEntropy(discriminator.apply(d as never, generator.apply(gp, z)), ones([z.shape[0]!, 1])))
+
+  let step = 0
+  let worked = performance.now()
+  await generate(0)
+  for (let epoch = 0; step < steps; epoch++) {
+    for (const rows of epochBatches(data.train.y.size, epoch, { batchSize: 64, key: orderKey!, dropLast: true })) {
+      if (step >= steps || options.shouldStop?.() === true) return
+      const [zd, zg] = splitKey(foldIn(noiseKey!, step)) as [PRNGKey, PRNGKey]
+      const x = takeRows(real, rows).x
+      // 1. the discriminator's step; the fakes are constants here, so no gradient reaches the generator
+      const fake = noGrad(() => generator.apply(g as never, normal(zd, [rows.length, latent]))).value
+      const [dLoss, dGrads] = discriminatorLoss(d as never, x, fake) as unknown as [Tensor, Tree]
+      const dStep = dOpt.update(dGrads, dState, d)
+      d = applyUpdates(d, dStep.updates)
+      dState = dStep.state
+      // 2. the generator's step, through the updated discriminator (whose parameters stay fixed)
+      const [gLoss, gGrads] = generatorLoss(g as never, normal(zg, [rows.length, latent])) as unknown as [Tensor, Tree]
+      const gStep = gOpt.update(gGrads, gState, g)
+      g = applyUpdates(g, gStep.updates)
+      gState = gStep.state
+      treeLeaves(g).forEach((w, i) => {
+        const a = averaged[i]!
+        for (let j = 0; j < a.length; j++) a[j] = averageDecay * a[j]! + (1 - averageDecay) * w.data[j]!
+      })
+      step += 1
+      options.onStep?.({ step, discriminatorLoss: dLoss.item(), generatorLoss: gLoss.item() })
+      if (step % showEvery === 0 || step === steps) await generate(step)
+      if (performance.now() - worked > 30) {
+        await pause()
+        worked = performance.now()
+      }
+    }
+  }
+}
+// #endregion gan
+
+// A quick check from the command line:
+//   node --conditions=@gd/source --import tsx apps/docs/examples/generative.ts [aeSteps] [ganSteps]
+async function main(argv: string[]): Promise<void> {
+  const { readFileSync } = await import('node:fs')
+  const { gunzipSync } = await import('node:zlib')
+  const { decodeDigits } = await import('./mnist')
+  const data = decodeDigits(new Uint8Array(gunzipSync(readFileSync(new URL('../public/mnist-digits.bin', import.meta.url)))))
+  let t0 = performance.now()
+  let last = 0
+  await trainAutoencoder({
+    data, code: 16, steps: Number(argv[2] ?? 300), evaluateEvery: 100,
+    onStep: (_s, loss) => (last = loss),
+    onEvaluate: async (step, params) => {
+      const { loss } = await testReconstructions(16, params, data.test, 12)
+      console.log(`autoencoder step ${step} (${((performance.now() - t0) / 1000).toFixed(1)} s): batch ${last.toFixed(4)}, test ${loss.toFixed(4)} nats/pixel`)
+    },
+  })
+  t0 = performance.now()
+  let r: GanStep | undefined
+  await trainGan({
+    data, latent: 32, steps: Number(argv[3] ?? 300), showEvery: 100,
+    onStep: (s) => (r = s),
+    onGenerate: (step, pixels) => {
+      let mean = 0
+      for (const v of pixels) mean += v / pixels.length
+      console.log(`gan step ${step} (${((performance.now() - t0) / 1000).toFixed(1)} s): D ${r?.discriminatorLoss.toFixed(3)}, G ${r?.generatorLoss.toFixed(3)}, mean pixel ${mean.toFixed(3)}`)
+    },
+  })
+}
+
+if (typeof process !== 'undefined' && process.argv[1]?.endsWith('generative.ts')) void main(process.argv)
