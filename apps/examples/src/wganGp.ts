@@ -4,11 +4,11 @@
 // critic differentiates a gradient: grad(critic params) of a function that itself calls grad(x).
 //
 //   pnpm --filter @gd/examples example wganGp
-import { add, grad, mean, mul, norm, square, sub, sum, valueAndGrad, type Input, type Var } from '@gd/autograd'
+import { add, grad, mean, mul, norm, square, sub, sum, valueAndGrad, type Input, type MaybeTraced, type Var } from '@gd/autograd'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
 import * as T from '@gd/tensor'
-import type { PRNGKey, Tensor, Tree } from '@gd/tensor'
+import type { PRNGKey, Tensor } from '@gd/tensor'
 
 /** Settings of {@link trainWganGp}: the paper's, with smaller networks, fewer steps and a larger step size. */
 export interface WganGpOptions {
@@ -75,6 +75,8 @@ export function modeCoverage(points: Tensor): { modesCovered: number; nearAMode:
 
 const mlp = (inputs: number, hidden: number, outputs: number) =>
   sequential(linear(inputs, hidden), relu(), linear(hidden, hidden), relu(), linear(hidden, outputs))
+type GeneratorParams = ReturnType<ReturnType<typeof mlp>['init']>
+type CriticParams = GeneratorParams
 
 /**
  * The critic's WGAN-GP loss: E[D(fake)] − E[D(real)] + λ·E[(‖∇ₓD(x̂)‖₂ − 1)²], x̂ = εx + (1 − ε)x̃
@@ -82,9 +84,9 @@ const mlp = (inputs: number, hidden: number, outputs: number) =>
  * transform differentiates through it. Returns the loss and, as aux, the distance estimate
  * E[D(real)] − E[D(fake)] and the penalty.
  */
-export function criticLoss(
-  critic: (params: unknown, x: Input) => Var,
-  params: unknown,
+export function criticLoss<P>(
+  critic: (params: P, x: Input) => Var,
+  params: P,
   real: Tensor,
   fake: Tensor,
   epsilon: Tensor,
@@ -111,13 +113,12 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
   const generator = mlp(2, hidden, 2)
   const critic = mlp(2, hidden, 1)
   const [kg, kc, kTrain, kSample] = T.splitKey(T.prngKey(seed), 4) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey]
-  let g = generator.init(kg) as Tree
-  let c = critic.init(kc) as Tree
+  let g = generator.init(kg)
+  let c = critic.init(kc)
   const gOpt = adam({ learningRate, beta1: 0.5, beta2: 0.9 })
   const cOpt = adam({ learningRate, beta1: 0.5, beta2: 0.9 })
   let gState = gOpt.init(g)
   let cState = cOpt.init(c)
-  const criticOf = (params: unknown, x: Input) => critic.apply(params as unknown[], x)
   const distance: number[] = []
   const penalty: number[] = []
   for (let step = 0; step < steps; step++) {
@@ -126,19 +127,16 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
     for (let k = 0; k < criticSteps; k++) {
       const [kReal, kNoise, kEps] = T.splitKey(T.foldIn(stepKey, k), 3) as [PRNGKey, PRNGKey, PRNGKey]
       const real = eightGaussians(kReal, batch)
-      const fake = generator.apply(g as unknown[], T.normal(kNoise, [batch, 2])).value
+      const fake = generator.apply(g, T.normal(kNoise, [batch, 2])).value
       const epsilon = T.uniform(kEps, [batch, 1])
-      const [[, aux], grads] = valueAndGrad((p: unknown) => criticLoss(criticOf, p, real, fake, epsilon, lambda), { hasAux: true })(c) as unknown as [
-        [Tensor, { distance: Tensor; penalty: Tensor }],
-        Tree,
-      ]
+      const [[, aux], grads] = valueAndGrad((p: MaybeTraced<CriticParams>) => criticLoss(critic.apply, p, real, fake, epsilon, lambda), { hasAux: true })(c)
       const { updates, state } = cOpt.update(grads, cState, c)
       c = applyUpdates(c, updates)
       cState = state
-      last = { distance: aux.distance.item(), penalty: aux.penalty.item() }
+      last = { distance: aux.distance.value.item(), penalty: aux.penalty.value.item() }
     }
     const z = T.normal(T.foldIn(stepKey, criticSteps), [batch, 2])
-    const [, grads] = valueAndGrad((p: unknown) => mul(mean(criticOf(c, generator.apply(p as never, z))), -1))(g) as unknown as [Tensor, Tree]
+    const [, grads] = valueAndGrad((p: MaybeTraced<GeneratorParams>) => mul(mean(critic.apply(c, generator.apply(p, z))), -1))(g)
     const { updates, state } = gOpt.update(grads, gState, g)
     g = applyUpdates(g, updates)
     gState = state
@@ -148,6 +146,6 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
       log(`step ${step + 1}: distance ${last.distance.toFixed(4)}, penalty ${last.penalty.toFixed(4)}`)
     }
   }
-  const samples = generator.apply(g as unknown[], T.normal(kSample, [2000, 2])).value
+  const samples = generator.apply(g, T.normal(kSample, [2000, 2])).value
   return { distance, penalty, samples, ...modeCoverage(samples) }
 }

@@ -134,7 +134,8 @@ export function grad<A extends unknown[]>(
 
 /**
  * Like {@link grad}, but returns `[value, gradient]`, computing both in one pass, which is what a
- * training step wants. With `hasAux`, f returns `[loss, aux]` and the result is `[[loss, aux], grads]`.
+ * training step wants. With `hasAux`, f returns `[loss, aux]` and the result is `[[loss, aux], grads]`
+ * (typed so: `const [[loss, aux], grads] = valueAndGrad(f, { hasAux: true })(params)`).
  *
  * @example
  * ```ts
@@ -146,16 +147,21 @@ export function grad<A extends unknown[]>(
  * g.toArray() // [-4]
  * ```
  */
+export function valueAndGrad<A extends unknown[], X>(
+  f: (...args: A) => readonly [Input, X],
+  options: ValueAndGradOptions & { hasAux: true },
+): (...args: PlainArgs<A>) => [[Tensor, X], Plain<A[0]>]
+export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, options?: ValueAndGradOptions): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>]
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
   options: ValueAndGradOptions = {},
-): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>] {
+): (...args: PlainArgs<A>) => [Tensor | [Tensor, unknown], Plain<A[0]>] {
   func('valueAndGrad', 'f', f)
   const o = readOptions('valueAndGrad', options, valueAndGradSpec)
   return (...args) => {
     const { value, aux, grads } = differentiate('valueAndGrad', f as never, args, o)
     const g = (typeof o.argnums === 'object' ? grads : grads[0]) as Plain<A[0]>
-    return [(o.hasAux ? [value, aux] : value) as Tensor, g]
+    return [(o.hasAux ? [value, aux] : value) as Tensor | [Tensor, unknown], g]
   }
 }
 

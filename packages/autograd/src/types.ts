@@ -22,6 +22,26 @@ export type Traced<T> = T extends Tensor
         ? { [K in keyof T]: Traced<T[K]> }
         : T
 
+/**
+ * A tree whose tensor leaves may each be a {@link Tensor} or a {@link Var}: how a layer or a loss
+ * takes parameters that are plain outside a transform and traced inside one. `Plain` of it is the
+ * tensor tree again, so `grad((p: MaybeTraced<P>) => …)(params)` returns a `P`.
+ *
+ * @example
+ * ```ts
+ * import type { MaybeTraced } from '@gd/autograd'
+ * import type { Tensor } from '@gd/tensor'
+ * type P = MaybeTraced<{ w: Tensor; b?: Tensor }> // { w: Tensor | Var; b?: Tensor | Var }
+ * ```
+ */
+export type MaybeTraced<T> = T extends Tensor | Var
+  ? Tensor | Var
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: MaybeTraced<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: MaybeTraced<T[K]> }
+      : T
+
 /** Argument lists with every tensor leaf traced. */
 export type TracedArgs<A extends readonly unknown[]> = { [K in keyof A]: Traced<A[K]> }
 

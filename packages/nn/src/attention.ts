@@ -1,4 +1,4 @@
-import { add, matmul, mul, primitive, reshape, sub, sum, transpose, type Input, type Var } from '@gd/autograd'
+import { add, matmul, mul, primitive, reshape, sub, sum, transpose, type Input, type Var, type MaybeTraced } from '@gd/autograd'
 import { uniform, xavierUniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
@@ -50,7 +50,7 @@ export interface AttentionApplyOptions extends ApplyOptions {
  * multiHeadAttention(8, 2).init(0).query.w.shape // [8, 8]
  * ```
  */
-export interface MultiHeadAttentionParams {
+export type MultiHeadAttentionParams = {
   query: LinearParams
   key: LinearParams
   value: LinearParams
@@ -66,7 +66,7 @@ export interface MultiHeadAttentionParams {
  * ```
  */
 export interface MultiHeadAttentionLayer extends Layer<MultiHeadAttentionParams> {
-  apply(params: MultiHeadAttentionParams, x: Input, options?: AttentionApplyOptions): Var
+  apply(params: MaybeTraced<MultiHeadAttentionParams>, x: Input, options?: AttentionApplyOptions): Var
 }
 
 type Floats = Float32Array | Float64Array
@@ -195,7 +195,7 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
   const d = dModel / numHeads
   const names = ['query', 'key', 'value', 'output'] as const
   const expected = bias ? '{ query, key, value, output }, each { w, b }' : '{ query, key, value, output }, each { w }'
-  const projections = (params: unknown): LinearParams[] => {
+  const projections = (params: unknown): MaybeTraced<LinearParams>[] => {
     const tree = paramObject(fn, params, expected)
     return names.map((name) => {
       const p = paramObject(fn, tree[name], bias ? '{ w, b }' : '{ w }', `params.${name}`)
@@ -203,7 +203,7 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
       return bias ? { w, b: floatLeaf(fn, p, 'b', [dModel], `params.${name}`) } : { w }
     })
   }
-  const project = (x: Var, p: LinearParams): Var => (p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b))
+  const project = (x: Var, p: MaybeTraced<LinearParams>): Var => (p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b))
   return {
     name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
     init: (key) => {

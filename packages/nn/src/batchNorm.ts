@@ -1,4 +1,4 @@
-import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var } from '@gd/autograd'
+import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var, type MaybeTraced } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -33,9 +33,9 @@ export interface BatchNormOptions {
  * const params = batchNorm(3).init(0) // { gamma: ones([3]), beta: zeros([3]) }
  * ```
  */
-export interface BatchNormParams {
-  gamma?: T.Tensor | Var
-  beta?: T.Tensor | Var
+export type BatchNormParams = {
+  gamma?: T.Tensor
+  beta?: T.Tensor
 }
 
 /**
@@ -63,7 +63,7 @@ export interface BatchNormState {
  */
 export interface BatchNormLayer extends Layer<BatchNormParams, BatchNormState> {
   initState(): BatchNormState
-  applyWithState(params: BatchNormParams, state: BatchNormState, x: Input, options?: ApplyOptions): ApplyResult<BatchNormState>
+  applyWithState(params: MaybeTraced<BatchNormParams>, state: BatchNormState, x: Input, options?: ApplyOptions): ApplyResult<BatchNormState>
 }
 
 /**
@@ -128,7 +128,7 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
     }
   }
   /** γ and β shaped to broadcast, or undefined for a layer without affine parameters. */
-  const affineParams = (params: BatchNormParams, rank: number): [Var, Var] | undefined => {
+  const affineParams = (params: MaybeTraced<BatchNormParams>, rank: number): [Var, Var] | undefined => {
     if (!affine) return undefined
     if (typeof params !== 'object' || params === null || params.gamma === undefined || params.beta === undefined) {
       throw new Error('batchNorm: expected parameters { gamma, beta } (the layer is affine), got none')
@@ -139,7 +139,7 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
   const channelMean = (v: Var): Var =>
     v.rank === 2 ? mean(v, { axis: 0, keepdims: true }) : mean(mean(v, { axis: [2, 3], keepdims: true }), { axis: 0, keepdims: true })
 
-  const run = (params: BatchNormParams, state: BatchNormState | undefined, x: Input, train: boolean): ApplyResult<BatchNormState> => {
+  const run = (params: MaybeTraced<BatchNormParams>, state: BatchNormState | undefined, x: Input, train: boolean): ApplyResult<BatchNormState> => {
     const v = toVar('batchNorm', x)
     const axes = checkInput(v)
     const gammaBeta = affineParams(params, v.rank)

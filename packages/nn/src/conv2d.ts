@@ -19,9 +19,9 @@ export interface Conv2dLayerOptions extends Conv2dOptions {
 }
 
 /** Parameters of a conv2d layer: the filter w (OIHW) and, unless disabled, the bias b. */
-export interface Conv2dParams {
-  w: Tensor | Var
-  b?: Tensor | Var
+export type Conv2dParams = {
+  w: Tensor
+  b?: Tensor
 }
 
 /**

@@ -143,7 +143,7 @@ describe('convTranspose2d', () => {
     ]
     for (const generator of generators) {
       let params = generator.init(3) as unknown[]
-      const loss = (p: unknown[]) => mean(square(sub(generator.apply(p, codes), target)))
+      const loss = (p: unknown[]) => mean(square(sub(generator.apply(p as never, codes), target))) // two model types in one loop
       const first = loss(params).item()
       for (let step = 0; step < 400; step++) {
         const [, g] = valueAndGrad(loss)(params as never)

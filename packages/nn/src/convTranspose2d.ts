@@ -43,9 +43,9 @@ export interface ConvTranspose2dOptions {
  * params.w.shape // [64, 32, 4, 4]
  * ```
  */
-export interface ConvTranspose2dParams {
-  w: Tensor | Var
-  b?: Tensor | Var
+export type ConvTranspose2dParams = {
+  w: Tensor
+  b?: Tensor
 }
 
 const FN = 'convTranspose2d'

@@ -20,9 +20,8 @@ describe('embedding', () => {
 
   it('takes its indices as a Var too, as sequential and fit hand them over', () => {
     const model = nn.sequential(nn.embedding(3, 2), nn.linear(2, 1, { bias: false }))
-    const params = [{ w: table }, { w: f64([1, -1], [2, 1]) }]
     // row r of the table is [10r, 10r + 1]; the linear layer gives 10r − (10r + 1) = −1 for every r
-    expect(model.apply(params, int32([2, 0], [2])).toArray()).toEqual([[-1], [-1]])
+    expect(model.apply([{ w: table }, { w: f64([1, -1], [2, 1]) }], int32([2, 0], [2])).toArray()).toEqual([[-1], [-1]])
     expect(nn.embedding(3, 2).apply({ w: table }, AG.toVar('test', int32([1], [1]))).toArray()).toEqual([[10, 11]])
   })
 

@@ -33,8 +33,8 @@ export interface EmbeddingOptions {
  * embedding(28, 8).init(0).w.shape // [28, 8]
  * ```
  */
-export interface EmbeddingParams {
-  w: T.Tensor | Var
+export type EmbeddingParams = {
+  w: T.Tensor
 }
 
 /**

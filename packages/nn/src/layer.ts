@@ -1,4 +1,4 @@
-import type { Input, Var } from '@gd/autograd'
+import type { Input, MaybeTraced, Var } from '@gd/autograd'
 import { fail } from '@gd/check'
 import type { PRNGKey } from '@gd/tensor'
 import { checkLayer, readApplyOptions } from './internal/checks.js'
@@ -33,8 +33,10 @@ export interface ApplyResult<S> {
 
 /**
  * A layer: `init` makes its parameter tree from a key, `apply` is a pure function of parameters and
- * input. Parameters are plain trees of tensors (an empty object for layers without any), so a model
- * composes with `valueAndGrad` from @gd/autograd and with any optimizer from @gd/optimizers.
+ * input. Parameters are plain trees of tensors (an empty object for layers without any), typed `P`
+ * with tensor leaves, so what `init` returns goes straight into any optimizer from @gd/optimizers
+ * (a `Tree`), and `apply` takes `MaybeTraced<P>`, the same tree whose leaves may be traced values,
+ * so a model composes with `valueAndGrad` from @gd/autograd without casts.
  *
  * A layer may also keep state that is not a parameter (the running statistics of {@link batchNorm}):
  * no gradient flows to it, training updates it, inference reads it. Such a layer has `initState`,
@@ -58,14 +60,14 @@ export interface Layer<P = unknown, S = unknown> {
   /** Creates parameters from a key or an integer seed. */
   init(key: PRNGKey | number): P
   /** Runs the layer. `params` may hold tensors or (under a transform) traced values. */
-  apply(params: P, x: Input, options?: ApplyOptions): Var
+  apply(params: MaybeTraced<P>, x: Input, options?: ApplyOptions): Var
   /** Creates the layer's non-trainable state; present only on layers that keep state. */
   initState?(): S
   /**
    * Runs the layer with its state and returns the output and the updated state; present only on
    * layers that keep state.
    */
-  applyWithState?(params: P, state: S, x: Input, options?: ApplyOptions): ApplyResult<S>
+  applyWithState?(params: MaybeTraced<P>, state: S, x: Input, options?: ApplyOptions): ApplyResult<S>
 }
 
 /**
@@ -101,7 +103,7 @@ export function initState<S>(layer: Layer<any, S>): S | Record<string, never> {
  * applyWithState(model, params, state, ones([1, 2])).output // inference: uses the running statistics
  * ```
  */
-export function applyWithState<P, S>(layer: Layer<P, S>, params: P, state: S, x: Input, options?: ApplyOptions): ApplyResult<S> {
+export function applyWithState<P, S>(layer: Layer<P, S>, params: MaybeTraced<P>, state: S, x: Input, options?: ApplyOptions): ApplyResult<S> {
   checkLayer('applyWithState', layer)
   if (layer.applyWithState !== undefined) return layer.applyWithState(params, state, x, options)
   return { output: layer.apply(params, x, options), state }

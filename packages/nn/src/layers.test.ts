@@ -76,14 +76,14 @@ describe('dropout', () => {
 describe('sequential', () => {
   it('trains with valueAndGrad and plain gradient descent: an MLP learns XOR', () => {
     const mlp = nn.sequential(nn.linear(2, 8), nn.tanh(), nn.linear(8, 1))
-    let params = mlp.init(1) as unknown[]
+    let params = mlp.init(1)
     const x = T.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
     const y = T.tensor([[0], [1], [1], [0]])
-    const loss = (p: unknown[]) => AG.mean(AG.square(AG.sub(mlp.apply(p, x), y)))
+    const loss = (p: AG.MaybeTraced<typeof params>) => AG.mean(AG.square(AG.sub(mlp.apply(p, x), y)))
     const first = loss(params).item()
     for (let step = 0; step < 2000; step++) {
-      const [, g] = AG.valueAndGrad(loss)(params as never)
-      params = T.treeMap((p, d) => T.sub(p, T.mul(d!, 0.2)), params as never, g as never) as unknown[]
+      const [, g] = AG.valueAndGrad(loss)(params)
+      params = T.treeMap((p, d) => T.sub(p, T.mul(d!, 0.2)), params, g) as typeof params
     }
     const last = loss(params).item()
     expect(first).toBeGreaterThan(0.2)
@@ -92,7 +92,7 @@ describe('sequential', () => {
 
   it('checks its parameter list', () => {
     expect(() => nn.sequential()).toThrow('sequential: expected at least one layer, got none')
-    expect(() => nn.sequential(nn.relu()).apply([], T.ones([1]))).toThrow('sequential: expected a list of 1 parameter trees, got 0')
+    expect(() => nn.sequential(nn.relu()).apply([] as never, T.ones([1]))).toThrow('sequential: expected a list of 1 parameter trees, got 0')
   })
 })
 

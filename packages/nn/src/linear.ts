@@ -16,9 +16,9 @@ export interface LinearOptions {
 }
 
 /** Parameters of a linear layer: W of shape [in, out] and, unless disabled, b of shape [out]. */
-export interface LinearParams {
-  w: Tensor | Var
-  b?: Tensor | Var
+export type LinearParams = {
+  w: Tensor
+  b?: Tensor
 }
 
 /**

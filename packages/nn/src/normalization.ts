@@ -1,4 +1,4 @@
-import { add, mean, mul, neg, primitive, reshape, rsqrt, square, sub, sum, type Input, type Var } from '@gd/autograd'
+import { add, mean, mul, neg, primitive, reshape, rsqrt, square, sub, sum, type Input, type Var, type MaybeTraced } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -43,9 +43,9 @@ export interface RmsNormOptions {
  * layerNorm(3).init(0) // { gamma: ones([3]), beta: zeros([3]) }
  * ```
  */
-export interface LayerNormParams {
-  gamma?: T.Tensor | Var
-  beta?: T.Tensor | Var
+export type LayerNormParams = {
+  gamma?: T.Tensor
+  beta?: T.Tensor
 }
 
 /**
@@ -56,8 +56,8 @@ export interface LayerNormParams {
  * rmsNorm(3).init(0) // { gamma: ones([3]) }
  * ```
  */
-export interface RmsNormParams {
-  gamma?: T.Tensor | Var
+export type RmsNormParams = {
+  gamma?: T.Tensor
 }
 
 type Floats = Float32Array | Float64Array
@@ -160,7 +160,7 @@ function normLayer(fn: string, shape: number[], eps: number | undefined, affine:
   const expected = `whose trailing axes are ${T.fmt(shape)}`
   const fits = (s: readonly number[]) => s.length >= k && shape.every((d, i) => s[s.length - k + i] === d)
   const names = center ? '{ gamma, beta }' : '{ gamma }'
-  return (params: LayerNormParams, x: Input, applyOptions?: ApplyOptions): Var => {
+  return (params: MaybeTraced<LayerNormParams>, x: Input, applyOptions?: ApplyOptions): Var => {
     readApplyOptions(fn, applyOptions)
     const p = affine ? paramObject(fn, params, names) : undefined
     const gamma = p && floatLeaf(fn, p, 'gamma', shape)

@@ -175,8 +175,8 @@ describe('sequences and states', () => {
     const x = T.normal(T.prngKey(1), [4, 7, 3])
     const [loss, grads] = AG.valueAndGrad((p: typeof params) => AG.mean(AG.square(model.apply(p, x))))(params)
     expect(loss.item()).toBeGreaterThan(0)
-    const [g0, g1] = grads as [Record<string, T.Tensor>, Record<string, T.Tensor>]
-    for (const g of [g0, g1]) for (const k of ['wx', 'wh', 'bx', 'bh']) expect(list(g[k]!).some((v) => v !== 0)).toBe(true)
+    const [g0, g1] = grads
+    for (const g of [g0, g1]) for (const k of ['wx', 'wh', 'bx', 'bh'] as const) expect(list(g[k]!).some((v) => v !== 0)).toBe(true)
   })
 })
 

@@ -24,7 +24,7 @@ import { applyWithState, initState, type ApplyOptions, type ApplyResult, type La
  * mlp.apply(params, zeros([32, 784])).shape // [32, 10]
  * ```
  */
-export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unknown[]> {
+export function sequential<const L extends readonly Layer<any, any>[]>(...layers: L): Layer<ParamsOf<L>, unknown[]> {
   if (layers.length === 0) throw new Error('sequential: expected at least one layer, got none')
   layers.forEach((layer, i) => checkLayer('sequential', layer, `layers[${i}]`))
   const checkList = (what: string, list: unknown): void => {
@@ -50,8 +50,8 @@ export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unkno
       return h
     },
   }
-  if (layers.every((layer) => layer.applyWithState === undefined)) return chain
-  return {
+  if (layers.every((layer) => layer.applyWithState === undefined)) return chain as Layer<any, unknown[]>
+  const withState: Layer<unknown[], unknown[]> = {
     ...chain,
     initState: () => layers.map((layer) => initState(layer)),
     applyWithState: (params, state, x: Input, given?: ApplyOptions): ApplyResult<unknown[]> => {
@@ -67,4 +67,20 @@ export function sequential(...layers: Layer<any, any>[]): Layer<unknown[], unkno
       return { output: h, state: next }
     },
   }
+  return withState as Layer<any, unknown[]>
 }
+
+/**
+ * The parameter trees of a list of layers, in order: what {@link sequential}'s `init` returns, a
+ * tuple with each layer's own parameter type (`[LinearParams, Record<string, never>, LinearParams]`
+ * for linear, relu, linear), which is a `Tree` for @gd/optimizers.
+ *
+ * @example
+ * ```ts
+ * import { linear, relu, sequential, type ParamsOf } from '@gd/nn'
+ * const layers = [linear(2, 3), relu(), linear(3, 1)] as const
+ * const params: ParamsOf<typeof layers> = sequential(...layers).init(0)
+ * params[0].w.shape // [2, 3]
+ * ```
+ */
+export type ParamsOf<L extends readonly Layer<any, any>[]> = { -readonly [K in keyof L]: L[K] extends Layer<infer P, any> ? P : never }

@@ -1,4 +1,4 @@
-import { add, mul, type Input, type Var } from '@gd/autograd'
+import { add, mul, type Input, type Var, type MaybeTraced } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, fail, isPlainObject, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { multiHeadAttention, type AttentionApplyOptions, type MultiHeadAttentionParams } from './attention.js'
@@ -33,7 +33,7 @@ export interface TransformerBlockOptions {
  * Object.keys(transformerBlock(8, 2).init(0)) // ['norm1', 'attention', 'norm2', 'mlp1', 'mlp2']
  * ```
  */
-export interface TransformerBlockParams {
+export type TransformerBlockParams = {
   norm1: LayerNormParams
   attention: MultiHeadAttentionParams
   norm2: LayerNormParams
@@ -50,7 +50,7 @@ export interface TransformerBlockParams {
  * ```
  */
 export interface TransformerBlockLayer extends Layer<TransformerBlockParams> {
-  apply(params: TransformerBlockParams, x: Input, options?: AttentionApplyOptions): Var
+  apply(params: MaybeTraced<TransformerBlockParams>, x: Input, options?: AttentionApplyOptions): Var
 }
 
 /**

@@ -59,7 +59,7 @@ describe('checkpoints', () => {
       'fit: the checkpoint does not fit the model: params[0].b: shape [8] in the checkpoint, [4] in the model; ' +
         'params[0].w: shape [1,8] in the checkpoint, [1,4] in the model; params[2].w: shape [8,1] in the checkpoint, [4,1] in the model',
     )
-    expect((params[0] as { w: { shape: number[] } }).w.shape).toEqual([1, 4])
+    expect(params[0].w.shape).toEqual([1, 4])
     const again = fit({ ...base, model: big, params: big.init(0), resume: JSON.parse(JSON.stringify(saved)), epochs: 2 })
     expect(again.step).toBe(4)
   })

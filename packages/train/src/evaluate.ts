@@ -1,5 +1,5 @@
 import { func, isPlainObject, positiveInteger, readOptions, rule, withDefault, fail } from '@gd/check'
-import { noGrad, Var, type Input } from '@gd/autograd'
+import { noGrad, Var, type Input, type MaybeTraced } from '@gd/autograd'
 import type { Tensor } from '@gd/tensor'
 import { datasetSize, takeRows, type Dataset } from './dataset.js'
 import { batchIndices } from './batchIndices.js'
@@ -20,6 +20,8 @@ export interface ModelApplyOptions {
 
 /**
  * A model as {@link fit} needs it: a pure function of parameters and inputs (an @gd/nn `Layer` is one).
+ * `P` is the tensor tree of its parameters (what a layer's `init` returns), so fit's result has
+ * tensor leaves.
  * A model that keeps non-trainable state (an @gd/nn `sequential` with `batchNorm`) also has
  * `initState` and `applyWithState`, which returns the output and the updated state; {@link fit} and
  * {@link evaluate} then thread that state through training and use it in inference.
@@ -33,11 +35,12 @@ export interface ModelApplyOptions {
  * ```
  */
 export interface Model<P, S = unknown> {
-  apply(params: P, x: Input, options?: ModelApplyOptions): Var
+  /** Runs the model; `params` are tensors, or traced values inside fit's gradient step. */
+  apply(params: MaybeTraced<P>, x: Input, options?: ModelApplyOptions): Var
   /** The starting non-trainable state, for a model that keeps some. */
   initState?(): S
   /** Runs the model with its state; returns the output and the updated state (plain tensors). */
-  applyWithState?(params: P, state: S, x: Input, options?: ModelApplyOptions): { output: Var; state: S }
+  applyWithState?(params: MaybeTraced<P>, state: S, x: Input, options?: ModelApplyOptions): { output: Var; state: S }
 }
 
 /** A loss: a scalar `Var` from the model's predictions and the targets (e.g. from @gd/losses). */
@@ -85,8 +88,9 @@ export function evaluate<P>(
   if (model.applyWithState !== undefined && state === undefined) {
     throw new Error('evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none')
   }
+  const tensors = params as MaybeTraced<P> // a tensor tree is one
   const run = (x: Tensor): Var =>
-    model.applyWithState !== undefined ? model.applyWithState(params, state, x, { train: false }).output : model.apply(params, x, { train: false })
+    model.applyWithState !== undefined ? model.applyWithState(tensors, state, x, { train: false }).output : model.apply(tensors, x, { train: false })
   const metrics = Object.entries(options.metrics)
   const sums: Record<string, number> = { loss: 0 }
   for (const [name] of metrics) sums[name] = 0

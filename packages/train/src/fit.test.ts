@@ -1,4 +1,4 @@
-import { batchNorm, dropout, linear, relu, sequential, type BatchNormState } from '@gd/nn'
+import { batchNorm, dropout, linear, relu, sequential, type BatchNormState, type Layer } from '@gd/nn'
 import { adam, injectHyperparams, serializeState, sgd } from '@gd/optimizers'
 import { add, matmul, mean, tensor, type Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
@@ -60,7 +60,7 @@ describe('fit', () => {
       dropout: sequential(linear(2, 8), relu(), dropout(0.25), linear(8, 1)),
       batchNorm: sequential(linear(2, 8), batchNorm(8), relu(), dropout(0.25), linear(8, 1)),
     }
-    for (const [kind, model] of Object.entries(models)) {
+    for (const [kind, model] of Object.entries(models) as [string, Layer<any, unknown[]>][]) {
       const run = (extra: { maxSteps?: number; resume?: never }) =>
         fit({
           model, params: model.init(5), loss: logisticLoss, seed: 9,
@@ -104,8 +104,8 @@ describe('fit', () => {
     expect(v.accuracy).toBe(last.valAccuracy)
     // The running mean tracks the batch means of the first layer's outputs over the last steps:
     // with momentum 0.1 it is close to the mean of those outputs over the whole training set.
-    const [lin] = r.params as [{ w: Tensor; b: Tensor }]
-    const h = add(matmul(data.x, lin.w), lin.b)
+    const [lin] = r.params
+    const h = add(matmul(data.x, lin.w), lin.b!)
     const stats = (r.state as unknown[])[1] as BatchNormState
     const full = [...mean(h, { axis: 0 }).data]
     ;[...stats.mean.data].forEach((m, i) => expect(Math.abs(m - full[i]!)).toBeLessThan(0.1 * (1 + Math.abs(full[i]!))))

@@ -1,5 +1,5 @@
 import { arrayOf, fail, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
-import { valueAndGrad, Var } from '@gd/autograd'
+import { valueAndGrad, Var, type MaybeTraced } from '@gd/autograd'
 import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
 import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
 import type { Callback, StepAction, TrainContext } from './callback.js'
@@ -198,7 +198,7 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
       const batch = takeRows(data, rows)
       const key = foldIn(dropoutKey, s.step)
       const [[lossValue, [predictions, nextState]], grads] = valueAndGrad(
-        (p: P) => {
+        (p: MaybeTraced<P>) => {
           if (!stateful) {
             const out = model.apply(p, batch.x, { train: true, key })
             return [scalarLoss(loss(out, batch.y)), [out, undefined]]

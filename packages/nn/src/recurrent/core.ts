@@ -1,6 +1,6 @@
 // Private: what rnn, gru and lstm share (parameter layout and init, argument checks, the input
 // projection of every time step at once, and stacking the per-step outputs).
-import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input } from '@gd/autograd'
+import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input, type MaybeTraced } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/check'
@@ -25,11 +25,11 @@ import type { ApplyOptions, Layer } from '../layer.js'
  * params.bh?.shape // [12]
  * ```
  */
-export interface RecurrentParams {
-  wx: T.Tensor | Var
-  wh: T.Tensor | Var
-  bx?: T.Tensor | Var
-  bh?: T.Tensor | Var
+export type RecurrentParams = {
+  wx: T.Tensor
+  wh: T.Tensor
+  bx?: T.Tensor
+  bh?: T.Tensor
 }
 
 /**
@@ -94,7 +94,7 @@ export interface RecurrentLayer<S, In = S> extends Layer<RecurrentParams> {
   /** Features of the hidden state (and of each output step). */
   readonly hiddenSize: number
   /** Runs the recurrence from `options.state` (default zeros) and returns every step's output and the final state. */
-  run(params: RecurrentParams, x: Input, options?: RunOptions<In>): RunResult<S>
+  run(params: MaybeTraced<RecurrentParams>, x: Input, options?: RunOptions<In>): RunResult<S>
 }
 
 /** The sizes of one layer, as the shared checks need them. @internal */
@@ -198,7 +198,7 @@ function splitRows(v: Var, count: number, rows: number): Var[] {
  * undefined for zeros, which a loop may use to skip the first recurrent matmul), the hidden state
  * after every step and the final state. @internal
  */
-export type Loop<S, In> = (params: RecurrentParams, steps: readonly Var[], state: In | undefined, zeros: () => T.Tensor) => { hs: Var[]; state: S }
+export type Loop<S, In> = (params: MaybeTraced<RecurrentParams>, steps: readonly Var[], state: In | undefined, zeros: () => T.Tensor) => { hs: Var[]; state: S }
 
 /**
  * Makes the layer's `apply` and `run` from its cell: both check every argument first (params, then
@@ -211,7 +211,7 @@ export function recurrentLayer<S, In>(
   checkState: (batch: number, dtype: T.DType) => Check<In>,
   loop: Loop<S, In>,
 ): RecurrentLayer<S, In> {
-  const run = (params: RecurrentParams, x: Input, options?: RunOptions<In>): RunResult<S> => {
+  const run = (params: MaybeTraced<RecurrentParams>, x: Input, options?: RunOptions<In>): RunResult<S> => {
     const p = checkParams(cell, params)
     const v = checkSequence(cell, x, p.wx.dtype)
     const batch = v.shape[0]!
