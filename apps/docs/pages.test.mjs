@@ -1,0 +1,55 @@
+// The numbers the issue-19 guide pages state in their prose, recomputed: if a layer's init or the data
+// change, the page's text has to change with them. (The pages themselves run in Chromium in
+// check-pages.mjs; this checks what can be checked without a browser, in well under a second each.)
+import { describe, expect, it } from 'vitest'
+import { gradientThroughTime, recallBatch } from './examples/recurrent.ts'
+import { bigramLoss, namesData } from './examples/sequenceModels.ts'
+import { prngKey } from '@gd/tensor'
+
+const profile = (kind, more = {}) => gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
+const log10 = (v) => Math.log10(v)
+
+describe('the recurrent page', () => {
+  it('shows the gradient at the defaults as its text says: 3.1 → 1e-15 (rnn), 1.7 → 4e-9 (gru), 1.3 → 4e-11 (lstm)', () => {
+    const [rnn, gru, lstm] = [profile('rnn'), profile('gru'), profile('lstm')]
+    expect(rnn.at(-1)).toBeCloseTo(3.1, 1)
+    expect(log10(rnn[0])).toBeCloseTo(log10(1.3e-15), 1)
+    expect(log10(gru[0])).toBeCloseTo(log10(3.8e-9), 1)
+    expect(log10(lstm[0])).toBeCloseTo(log10(3.8e-11), 1)
+    // the factor per step back of the plain RNN: "about half"
+    expect((rnn[0] / rnn.at(-1)) ** (1 / 49)).toBeCloseTo(0.485, 2)
+  })
+
+  it('has the LSTM with forget bias + 3 nearly flat and the RNN with W_h × 3 growing about 80× going back', () => {
+    const flat = profile('lstm', { forgetBias: 3 })
+    expect(flat[0] / flat.at(-1)).toBeGreaterThan(0.5)
+    const exploding = profile('rnn', { scale: 3 })
+    expect(exploding[0] / exploding.at(-1)).toBeGreaterThan(50)
+    expect(exploding[0] / exploding.at(-1)).toBeLessThan(200)
+  })
+
+  it('makes recall batches whose target is the first symbol, marked in the fifth channel', () => {
+    const { x, y } = recallBatch({ symbols: 4, steps: 6 }, 3, prngKey(0))
+    expect(x.shape).toEqual([3, 6, 5])
+    for (let b = 0; b < 3; b++) {
+      const first = Array.from(x.data.subarray(b * 30, b * 30 + 5))
+      expect(first[4]).toBe(1) // the marker
+      expect(first.indexOf(1)).toBe(y.data[b]) // the one-hot symbol
+      for (let t = 1; t < 6; t++) {
+        const row = Array.from(x.data.subarray(b * 30 + t * 5, b * 30 + t * 5 + 5))
+        expect(row[4]).toBe(0)
+        expect(row.reduce((a, v) => a + v, 0)).toBe(1) // one distractor symbol
+      }
+    }
+  })
+})
+
+describe('the sequence models page', () => {
+  it('has 30 ids, 7,580 training and 842 validation names, and the bigram line at 2.437 nats per character', () => {
+    const data = namesData()
+    expect(data.vocab.size).toBe(30)
+    expect([data.train.x.shape[0], data.validation.x.shape[0]]).toEqual([7580, 842])
+    expect(bigramLoss(data)).toBeCloseTo(2.4366, 3)
+    expect(data.trainNames.size).toBe(7580)
+  })
+})
