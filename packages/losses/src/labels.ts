@@ -19,6 +19,11 @@ export interface ClassTargets {
   probabilities: Var
   /** Whether the targets were int32 labels (else float distributions). */
   labels: boolean
+  /**
+   * For int32 labels, the class index of each sample [...] (int32; 0 for an ignored one, whose weight
+   * is 0), for picking the target's term along the class axis without the one-hot product.
+   */
+  indices?: Tensor
   /** Per-sample weights [...] from class weights and the ignore index, or undefined when there are none. */
   weights: Tensor | undefined
 }
@@ -70,9 +75,13 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
     })
     const labels = new Tensor(safe, batch, 'int32')
     const weighted = ignore !== undefined || classWeights !== undefined
+    let probabilities: Var | undefined // the one-hot rows, made when a loss reads them
     return {
-      probabilities: oneHot(labels, classes, { dtype: dtype === 'float64' ? 'float64' : 'float32' }),
+      get probabilities() {
+        return (probabilities ??= oneHot(labels, classes, { dtype: dtype === 'float64' ? 'float64' : 'float32' }))
+      },
       labels: true,
+      indices: labels,
       weights: weighted ? new Tensor(keep, batch, 'float64') : undefined,
     }
   }
