@@ -24,6 +24,9 @@ export function autoencoder(code: number) {
   return sequential(encoder, decoder)
 }
 
+/** The autoencoder's parameters: a tree of tensors, typed by the layers that make it. */
+export type AutoencoderParams = ReturnType<ReturnType<typeof autoencoder>['init']>
+
 /** The cost: binary cross-entropy of every pixel (grey levels in [0, 1] as targets), in nats per pixel. */
 export const reconstructionLoss = (logits: Parameters<typeof sigmoidBinaryCrossEntropy>[0], x: Tensor) => sigmoidBinaryCrossEntropy(logits, x)
 
@@ -39,29 +42,29 @@ export async function trainAutoencoder(options: {
   seed?: number
   evaluateEvery?: number
   onStep?: (step: number, loss: number) => void
-  onEvaluate?: (step: number, params: unknown[]) => void | Promise<void>
+  onEvaluate?: (step: number, params: AutoencoderParams) => void | Promise<void>
   shouldStop?: () => boolean
 }): Promise<void> {
   const { data, code, steps, learningRate = 3e-3, seed = 0, evaluateEvery = 50 } = options
   const model = autoencoder(code)
   const optimizer = adam({ learningRate })
-  let params = model.init(seed) as unknown as Tree
+  let params = model.init(seed)
   let state = optimizer.init(params)
-  const loss = valueAndGrad((p: never, x: Tensor) => reconstructionLoss(model.apply(p, x), x))
+  const loss = valueAndGrad((p: typeof params, x: Tensor) => reconstructionLoss(model.apply(p, x), x))
   let step = 0
   let worked = performance.now()
-  await options.onEvaluate?.(0, params as never)
+  await options.onEvaluate?.(0, params)
   for (let epoch = 0; step < steps; epoch++) {
     for (const rows of epochBatches(data.train.y.size, epoch, { batchSize: 64, key: prngKey(seed + 1) })) {
       if (step >= steps || options.shouldStop?.() === true) return
       const x = takeRows(data.train, rows).x
-      const [value, grads] = loss(params as never, x) as unknown as [Tensor, Tree]
+      const [value, grads] = loss(params, x)
       const { updates, state: next } = optimizer.update(grads, state, params)
       params = applyUpdates(params, updates)
       state = next
       step += 1
       options.onStep?.(step, value.item())
-      if (step % evaluateEvery === 0 || step === steps) await options.onEvaluate?.(step, params as never)
+      if (step % evaluateEvery === 0 || step === steps) await options.onEvaluate?.(step, params)
       if (performance.now() - worked > 30) {
         await pause()
         worked = performance.now()
@@ -71,16 +74,16 @@ export async function trainAutoencoder(options: {
 }
 
 /** The test loss (nats per pixel) and the reconstructions (pixels in [0, 1]) of the first `count` test digits. */
-export async function testReconstructions(code: number, params: unknown[], test: Dataset, count: number) {
+export async function testReconstructions(code: number, params: AutoencoderParams, test: Dataset, count: number) {
   const model = autoencoder(code)
   let total = 0
   for (const rows of batchIndices(test.y.size, 250)) {
     const x = takeRows(test, rows).x
-    total += noGrad(() => reconstructionLoss(model.apply(params as never, x), x).value.item()) * rows.length
+    total += noGrad(() => reconstructionLoss(model.apply(params, x), x).value.item()) * rows.length
     await pause()
   }
   const shown = takeRows(test, Array.from({ length: count }, (_, i) => i)).x
-  const pixels = noGrad(() => sigmoid(model.apply(params as never, shown))).value.data as Float32Array
+  const pixels = noGrad(() => sigmoid(model.apply(params, shown))).value.data as Float32Array
   return { loss: total / test.y.size, pixels }
 }
 // #endregion autoencoder
@@ -138,8 +141,8 @@ export async function trainGan(options: {
   const { data, latent, steps, learningRate = 5e-4, seed = 0, show = 24, showEvery = 50, averageDecay = 0.99 } = options
   const { generator, discriminator } = gan(latent)
   const [gKey, dKey, orderKey, noiseKey, showKey] = splitKey(prngKey(seed), 5) as PRNGKey[]
-  let g = generator.init(gKey!) as unknown as Tree
-  let d = discriminator.init(dKey!) as unknown as Tree
+  let g = generator.init(gKey!)
+  let d = discriminator.init(dKey!)
   const gOpt = adam({ learningRate, beta1: 0.5 })
   const dOpt = adam({ learningRate, beta1: 0.5 })
   let gState = gOpt.init(g)
@@ -148,19 +151,19 @@ export async function trainGan(options: {
   const fixedNoise = normal(showKey!, [show, latent])
   // The digits shown come from a moving average of the generator's weights, which smooths away the
   // pixel noise that the last few steps of a GAN's back-and-forth leave (Yazıcı et al., 2019).
-  const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g) as Tree
-  const averaged = treeLeaves(average).map((t) => t.data as Float32Array)
+  const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as typeof g
+  const averaged = treeLeaves(average as Tree).map((t) => t.data as Float32Array)
   const generate = async (step: number) => {
-    const out = noGrad(() => generator.apply(average as never, fixedNoise)).value
+    const out = noGrad(() => generator.apply(average, fixedNoise)).value
     await options.onGenerate?.(step, Float32Array.from(out.data, (v) => (v + 1) / 2))
   }
 
-  const discriminatorLoss = valueAndGrad((dp: never, x: Tensor, fake: Tensor) => add(
+  const discriminatorLoss = valueAndGrad((dp: typeof d, x: Tensor, fake: Tensor) => add(
     sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([x.shape[0]!, 1])),
     sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([fake.shape[0]!, 1])),
   ))
-  const generatorLoss = valueAndGrad((gp: never, z: Tensor) =>
-    sigmoidBinaryCrossEntropy(discriminator.apply(d as never, generator.apply(gp, z)), ones([z.shape[0]!, 1])))
+  const generatorLoss = valueAndGrad((gp: typeof g, z: Tensor) =>
+    sigmoidBinaryCrossEntropy(discriminator.apply(d, generator.apply(gp, z)), ones([z.shape[0]!, 1])))
 
   let step = 0
   let worked = performance.now()
@@ -171,17 +174,17 @@ export async function trainGan(options: {
       const [zd, zg] = splitKey(foldIn(noiseKey!, step)) as [PRNGKey, PRNGKey]
       const x = takeRows(real, rows).x
       // 1. the discriminator's step; the fakes are constants here, so no gradient reaches the generator
-      const fake = noGrad(() => generator.apply(g as never, normal(zd, [rows.length, latent]))).value
-      const [dLoss, dGrads] = discriminatorLoss(d as never, x, fake) as unknown as [Tensor, Tree]
+      const fake = noGrad(() => generator.apply(g, normal(zd, [rows.length, latent]))).value
+      const [dLoss, dGrads] = discriminatorLoss(d, x, fake)
       const dStep = dOpt.update(dGrads, dState, d)
       d = applyUpdates(d, dStep.updates)
       dState = dStep.state
       // 2. the generator's step, through the updated discriminator (whose parameters stay fixed)
-      const [gLoss, gGrads] = generatorLoss(g as never, normal(zg, [rows.length, latent])) as unknown as [Tensor, Tree]
+      const [gLoss, gGrads] = generatorLoss(g, normal(zg, [rows.length, latent]))
       const gStep = gOpt.update(gGrads, gState, g)
       g = applyUpdates(g, gStep.updates)
       gState = gStep.state
-      treeLeaves(g).forEach((w, i) => {
+      treeLeaves(g as Tree).forEach((w, i) => {
         const a = averaged[i]!
         for (let j = 0; j < a.length; j++) a[j] = averageDecay * a[j]! + (1 - averageDecay) * w.data[j]!
       })
