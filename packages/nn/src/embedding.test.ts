@@ -86,3 +86,39 @@ describe('the TSDoc examples, as written', () => {
     expect(nn.embedding(28, 8).init(0).w.shape).toEqual([28, 8])
   })
 })
+
+describe('positionEmbedding', () => {
+  const table = f64([0, 1, 10, 11, 20, 21], [3, 2]) // row t is [10t, 10t + 1]
+
+  it('adds row t of the table to position t of every sequence', () => {
+    const layer = nn.positionEmbedding(3, 2)
+    const x = f64([1, 1, 2, 2, 5, 5, 6, 6], [2, 2, 2]) // two sequences of two positions
+    expect(layer.apply({ w: table }, x).toArray()).toEqual([[[1, 2], [12, 13]], [[5, 6], [16, 17]]])
+  })
+
+  it('sends each position the sum over the batch of its cotangents; rows past the sequence get none', () => {
+    const layer = nn.positionEmbedding(3, 2)
+    const x = f64([1, 1, 2, 2, 5, 5, 6, 6], [2, 2, 2])
+    const weights = f64([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2])
+    const g = AG.grad((w: AG.Var) => AG.sum(AG.mul(layer.apply({ w }, x), weights)))(table)
+    expect(g.toArray()).toEqual([[1 + 5, 2 + 6], [3 + 7, 4 + 8], [0, 0]])
+  })
+
+  it('initializes N(0, 1) by default, or with weightInit', () => {
+    const w = nn.positionEmbedding(100, 50).init(3).w
+    const values = [...w.data]
+    const mean = values.reduce((a, b) => a + b, 0) / values.length
+    expect(Math.abs(mean)).toBeLessThan(0.05)
+    expect(nn.positionEmbedding(2, 2, { weightInit: (_k, s) => T.ones(s) }).init(0).w.toArray()).toEqual([[1, 1], [1, 1]])
+  })
+
+  it('rejects bad arguments with clear messages', () => {
+    expect(() => nn.positionEmbedding(0, 2)).toThrow('positionEmbedding: maxLength must be a positive integer, got 0')
+    expect(() => nn.positionEmbedding(2, 2, { init: 1 } as never)).toThrow('positionEmbedding: unknown option init, expected one of weightInit')
+    const layer = nn.positionEmbedding(3, 2)
+    expect(() => layer.apply({ w: table }, T.zeros([1, 4, 2]))).toThrow(
+      'positionEmbedding: x must be a float32 or float64 Tensor or Var of shape [batch, time ≤ 3, 2], got a float32 Tensor of shape [1,4,2]',
+    )
+    expect(() => layer.apply({ w: T.zeros([2, 2]) }, T.zeros([1, 2, 2]))).toThrow('positionEmbedding: params.w must be a float32 or float64 Tensor or Var of shape [3,2]')
+  })
+})

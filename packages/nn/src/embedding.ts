@@ -1,9 +1,9 @@
-import { gather, mul, primitive, scatterAdd, Var, type Input } from '@gd/autograd'
+import { add, gather, mul, primitive, scatterAdd, slice, Var, type Input } from '@gd/autograd'
 import { normal, type Initializer } from '@gd/init'
 import * as T from '@gd/tensor'
 import { complaint, fail, func, integer, optional, positiveInteger, readOptions } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
-import { floatLeaf, paramObject } from './internal/transformer.js'
+import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 
 /**
@@ -91,6 +91,56 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
         backward: (g) => [scatterAdd(shape, indices, mul(g, keep))],
       })
       return lookup(w)
+    },
+  }
+}
+
+/**
+ * Options of {@link positionEmbedding}.
+ * @example
+ * ```ts
+ * import { positionEmbedding } from '@gd/nn'
+ * import { normal } from '@gd/init'
+ * const layer = positionEmbedding(16, 64, { weightInit: (key, shape) => normal(key, shape, { std: 0.02 }) })
+ * ```
+ */
+export interface PositionEmbeddingOptions {
+  /** Initializer of the table W, shape [maxLength, dim]. Default N(0, 1), as {@link embedding}'s. */
+  weightInit?: Initializer
+}
+
+/**
+ * A learned position embedding, as GPT-2's: apply(params, x) adds row t of W to position t of x
+ * (x of shape [batch, time, dim], time ≤ maxLength), so that attention, which by itself ignores the
+ * order of its inputs, can tell positions apart. Put it right after a token {@link embedding}; a
+ * character language model is then `sequential(embedding(vocab, d), positionEmbedding(block, d),
+ * transformerBlock(d, heads, { causal: true }), …, layerNorm(d), linear(d, vocab))`.
+ *
+ * @throws Error for sizes that are not positive integers; when applied, for x that is not a float
+ *   Tensor or Var of shape [batch, time, dim] with time ≤ maxLength.
+ * @example
+ * ```ts
+ * import { positionEmbedding } from '@gd/nn'
+ * import { zeros } from '@gd/tensor'
+ * const layer = positionEmbedding(16, 8)
+ * const params = layer.init(0)
+ * layer.apply(params, zeros([2, 5, 8])).shape // [2, 5, 8]: rows 0–4 of params.w, for each sequence
+ * ```
+ */
+export function positionEmbedding(maxLength: number, dim: number, options?: PositionEmbeddingOptions): Layer<EmbeddingParams> {
+  const fn = 'positionEmbedding'
+  positiveInteger(fn, 'maxLength', maxLength)
+  positiveInteger(fn, 'dim', dim)
+  const { weightInit } = readOptions(fn, options, { weightInit: optional(func) })
+  const shape = [maxLength, dim]
+  return {
+    name: `positionEmbedding(${maxLength} × ${dim})`,
+    init: (key) => ({ w: (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape) }),
+    apply: (params, input: Input, applyOptions?: ApplyOptions) => {
+      readApplyOptions(fn, applyOptions)
+      const w = floatLeaf(fn, paramObject(fn, params, '{ w }'), 'w', shape)
+      const x = floatInput(fn, input, `of shape [batch, time ≤ ${maxLength}, ${dim}]`, (s) => s.length === 3 && s[1]! <= maxLength && s[2] === dim)
+      return add(x, slice(w, [0, 0], [x.shape[1]!, dim]))
     },
   }
 }

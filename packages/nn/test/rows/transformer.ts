@@ -20,6 +20,7 @@ const padding = (): Tensor => tensor([[true, true, false], [true, true, true]], 
 
 export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
   embedding: layer(api.embedding, () => [5, 3, { paddingIndex: 0 }], () => int32([1, 2, 0, 4], [2, 2]), 2),
+  positionEmbedding: layer(api.positionEmbedding, () => [4, 3, { weightInit: (_key: unknown, shape: number[]) => zeros(shape) }], () => tensor([[[1, 2, 4], [3, 5, 0]]]), 2),
   layerNorm: layer(api.layerNorm, () => [3, { eps: 1e-5, affine: true }], () => tensor([[1, 2, 4], [3, 5, 0]]), 1),
   residual: [
     ...layer(api.residual, () => [api.linear(3, 3)], () => tensor([[1, 2, 4], [3, 5, 0]])),
@@ -49,6 +50,7 @@ export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
 const emb = api.embedding(5, 3)
 const embPad = api.embedding(5, 3, { paddingIndex: 1 })
 const tokens = int32([1, 4, 1, 0, 3, 3], [2, 3])
+const pos = api.positionEmbedding(4, 2)
 const ln = api.layerNorm([2, 3])
 const ln1 = api.layerNorm(3)
 const rms = api.rmsNorm(3, { eps: 1e-5 })
@@ -72,6 +74,7 @@ export const gradientRows: Record<string, GradientRow<Var>> = {
     f: (first, rest) => embPad.apply({ w: concat([first!, zeros([1, 3], { dtype: 'float64' }), rest!]) }, tokens),
     inputs: [[[1, 3], anywhere], [[3, 3], anywhere]],
   },
+  positionEmbedding: { f: (x, w) => pos.apply({ w: w! }, x!), inputs: [[[2, 3, 2], anywhere], [[4, 2], anywhere]] },
   layerNorm: {
     f: (x, gamma, beta) => ln.apply({ gamma: gamma!, beta: beta! }, add(x!, ramp([2, 2, 3]))),
     inputs: [[[2, 2, 3], jitter], [[2, 3], anywhere], [[2, 3], anywhere]],
