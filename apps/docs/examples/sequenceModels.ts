@@ -5,9 +5,9 @@
 import { add, noGrad, valueAndGrad, type Var } from '@gd/autograd'
 import { normal } from '@gd/init'
 import { softmaxCrossEntropy } from '@gd/losses'
-import { embedding, layerNorm, linear, transformerBlock } from '@gd/nn'
+import { embedding, layerNorm, linear, transformerBlock, type EmbeddingParams, type LayerNormParams, type LinearParams, type TransformerBlockParams } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
-import { Tensor, arange, foldIn, prngKey, splitKey, tensor, type PRNGKey, type Tree } from '@gd/tensor'
+import { Tensor, arange, foldIn, prngKey, splitKey, tensor, type PRNGKey } from '@gd/tensor'
 import { batchIndices, charVocabulary, epochBatches, nextCharacterDataset, sampleText, takeRows, validationSplit, type CharVocabulary, type Dataset } from '@gd/train'
 import { firstNames } from '@gd/train/names'
 
@@ -66,6 +66,18 @@ export interface ModelSize {
 }
 
 /**
+ * The parameters of {@link characterTransformer}: the layers' own parameter types. (A type alias,
+ * not an interface, so that it is assignable to the optimizers' `Tree`.)
+ */
+export type CharacterModelParams = {
+  tokens: EmbeddingParams
+  positions: EmbeddingParams
+  blocks: TransformerBlockParams[]
+  norm: LayerNormParams
+  head: LinearParams
+}
+
+/**
  * A character language model: logits[b, t] predict the character after x[b, 0 … t].
  * h = tokenEmbedding(x) + positionEmbedding(0 … T−1), then `blocks` causal transformer blocks,
  * a layer norm and a linear head to one logit per vocabulary id.
@@ -78,9 +90,8 @@ export function characterTransformer(vocabSize: number, size: ModelSize) {
   const stack = Array.from({ length: blocks }, () => transformerBlock(dModel, heads, { causal: true }))
   const norm = layerNorm(dModel)
   const head = linear(dModel, vocabSize)
-  type Params = { tokens: unknown; positions: unknown; blocks: unknown[]; norm: unknown; head: unknown }
   return {
-    init(seed: number): Params {
+    init(seed: number): CharacterModelParams {
       const keys = splitKey(prngKey(seed), 4 + blocks) as PRNGKey[]
       return {
         tokens: tokens.init(keys[0]!),
@@ -91,11 +102,11 @@ export function characterTransformer(vocabSize: number, size: ModelSize) {
       }
     },
     /** x: int32 [batch, time] ids, time ≤ blockSize; returns logits [batch, time, vocabSize]. */
-    apply(params: Params, x: Tensor): Var {
+    apply(params: CharacterModelParams, x: Tensor): Var {
       const time = x.shape[1]!
-      let h = add(tokens.apply(params.tokens as never, x), positions.apply(params.positions as never, arange(0, time, 1, { dtype: 'int32' })))
-      stack.forEach((block, i) => (h = block.apply(params.blocks[i] as never, h)))
-      return head.apply(params.head as never, norm.apply(params.norm as never, h))
+      let h = add(tokens.apply(params.tokens, x), positions.apply(params.positions, arange(0, time, 1, { dtype: 'int32' })))
+      stack.forEach((block, i) => (h = block.apply(params.blocks[i]!, h)))
+      return head.apply(params.head, norm.apply(params.norm, h))
     },
   }
 }
@@ -106,7 +117,6 @@ export function characterTransformer(vocabSize: number, size: ModelSize) {
 export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
 
 export type CharacterModel = ReturnType<typeof characterTransformer>
-export type ModelParams = ReturnType<CharacterModel['init']>
 
 /** Mean cross-entropy per character (the end counted, the padding ignored), in nats. */
 export const characterLoss = (logits: Var, targets: Tensor, padId: number): Var =>
@@ -125,42 +135,42 @@ export async function trainNames(options: {
   seed?: number
   evaluateEvery?: number
   onStep?: (step: number, loss: number) => void
-  onEvaluate?: (step: number, params: ModelParams) => void | Promise<void>
+  onEvaluate?: (step: number, params: CharacterModelParams) => void | Promise<void>
   shouldStop?: () => boolean
-}): Promise<ModelParams> {
+}): Promise<CharacterModelParams> {
   const { data, model, steps, learningRate = 3e-3, batchSize = 32, seed = 0, evaluateEvery = 50 } = options
   const optimizer = adam({ learningRate })
-  let params = model.init(seed) as unknown as Tree
+  let params = model.init(seed)
   let state = optimizer.init(params)
-  const loss = valueAndGrad((p: never, x: Tensor, y: Tensor) => characterLoss(model.apply(p, x), y, data.vocab.padId))
+  const loss = valueAndGrad((p: CharacterModelParams, x: Tensor, y: Tensor) => characterLoss(model.apply(p, x), y, data.vocab.padId))
   let step = 0
   let worked = performance.now()
   const [shuffleKey] = splitKey(prngKey(seed)) as [PRNGKey]
-  await options.onEvaluate?.(0, params as never)
+  await options.onEvaluate?.(0, params)
   for (let epoch = 0; step < steps; epoch++) {
     for (const rows of epochBatches(data.train.y.shape[0]!, epoch, { batchSize, key: shuffleKey })) {
-      if (step >= steps || options.shouldStop?.() === true) return params as never
+      if (step >= steps || options.shouldStop?.() === true) return params
       const batch = takeRows(data.train, rows)
-      const [value, grads] = loss(params as never, batch.x, batch.y) as unknown as [Tensor, Tree]
+      const [value, grads] = loss(params, batch.x, batch.y)
       const { updates, state: next } = optimizer.update(grads, state, params)
       params = applyUpdates(params, updates)
       state = next
       step += 1
       options.onStep?.(step, value.item())
-      if (step % evaluateEvery === 0) await options.onEvaluate?.(step, params as never)
+      if (step % evaluateEvery === 0) await options.onEvaluate?.(step, params)
       if (performance.now() - worked > 30) {
         await pause()
         worked = performance.now()
       }
     }
   }
-  return params as never
+  return params
 }
 // #endregion train
 
 // #region sample
 /** The validation loss in nats per character, 200 names at a time with a pause after each batch. */
-export async function validationLoss(model: CharacterModel, params: ModelParams, data: NamesData): Promise<number> {
+export async function validationLoss(model: CharacterModel, params: CharacterModelParams, data: NamesData): Promise<number> {
   let total = 0
   let characters = 0
   const { validation, vocab } = data
@@ -178,7 +188,7 @@ export async function validationLoss(model: CharacterModel, params: ModelParams,
  * `count` names drawn from the model, one character at a time (sampleText from @gd/train feeds the
  * ids so far and draws the next from the softmax of the last position's logits), pausing after each.
  */
-export async function sampleNames(model: CharacterModel, params: ModelParams, vocab: CharVocabulary, key: PRNGKey, count: number, temperature = 1): Promise<string[]> {
+export async function sampleNames(model: CharacterModel, params: CharacterModelParams, vocab: CharVocabulary, key: PRNGKey, count: number, temperature = 1): Promise<string[]> {
   const next = (ids: number[]) => noGrad(() => model.apply(params, tensor([ids], { dtype: 'int32' }))) // [1, t, vocab]
   const names: string[] = []
   for (let i = 0; i < count; i++) {
