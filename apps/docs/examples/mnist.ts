@@ -61,7 +61,7 @@ const he = (key: PRNGKey | number, shape: readonly number[]) => heNormal(key, sh
 const toImage = stateless('toImage', (x) => reshape(x, [-1, 1, 28, 28]))
 
 /** Both take [batch, 784] pixels and give [batch, 10] logits, one score per digit. */
-export function buildModel(kind: ModelKind): Layer<unknown[]> {
+export function buildModel(kind: ModelKind): Layer<any, any> {
   if (kind === 'mlp') {
     // 784 → 128 → 10: 101,770 parameters.
     return sequential(linear(PIXELS, 128, { weightInit: he }), relu(), linear(128, 10))
@@ -103,7 +103,7 @@ export interface StepReport {
 
 export interface TrainOptions {
   data: Digits
-  model: Layer<unknown[]>
+  model: Layer<any, any>
   optimizer: GradientTransformation<any>
   epochs: number
   batchSize?: number
@@ -169,7 +169,7 @@ export async function trainDigits(options: TrainOptions): Promise<{ params: unkn
  * Test loss and accuracy (inference mode, no graph) from @gd/train's `evaluate`, 200 digits at a
  * time with a pause after each: a whole test set through the CNN at once would hold the page up.
  */
-export async function testScores(model: Layer<unknown[]>, params: unknown[], test: Dataset): Promise<{ loss: number; accuracy: number }> {
+export async function testScores(model: Layer<any, any>, params: unknown[], test: Dataset): Promise<{ loss: number; accuracy: number }> {
   let loss = 0
   let right = 0
   for (const rows of batchIndices(test.y.size, 200)) {
@@ -182,7 +182,7 @@ export async function testScores(model: Layer<unknown[]>, params: unknown[], tes
 }
 
 /** For the first `count` test digits: the predicted digit and the probability the model gives it. */
-export function predictions(model: Layer<unknown[]>, params: unknown[], test: Dataset, count: number) {
+export function predictions(model: Layer<any, any>, params: unknown[], test: Dataset, count: number) {
   const rows = Array.from({ length: Math.min(count, test.y.size) }, (_, i) => i)
   const batch = takeRows(test, rows)
   const logProbabilities = noGrad(() => logSoftmax(model.apply(params, batch.x))).value

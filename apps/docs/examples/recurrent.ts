@@ -3,9 +3,9 @@
 // needs a memory (recall the first symbol of a sequence), trained in the browser in short chunks.
 import { grad, slice, sum, valueAndGrad, type Var } from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
-import { gru, linear, lstm, rnn, type RecurrentParams } from '@gd/nn'
+import { gru, linear, lstm, rnn, type LinearParams, type RecurrentParams } from '@gd/nn'
 import { adam, applyUpdates, chain, clipByGlobalNorm, globalNorm } from '@gd/optimizers'
-import { Tensor, argmax, cast, foldIn, mul as mulT, norm, normal, prngKey, randint, slice as sliceT, splitKey, type PRNGKey, type Tree } from '@gd/tensor'
+import { Tensor, argmax, cast, foldIn, mul as mulT, norm, normal, prngKey, randint, slice as sliceT, splitKey, type PRNGKey } from '@gd/tensor'
 
 export type CellKind = 'rnn' | 'gru' | 'lstm'
 export const cellKinds: CellKind[] = ['rnn', 'gru', 'lstm']
@@ -106,20 +106,23 @@ export function recallBatch(task: RecallTask, batch: number, key: PRNGKey): { x:
   return { x: new Tensor(x, [batch, steps, width], 'float32'), y: new Tensor(y, [batch], 'int32') }
 }
 
+/** The parameters of {@link recallModel}: the recurrent layer's and the readout's. */
+export type RecallParams = { cell: RecurrentParams; readout: LinearParams }
+
 /** A recurrent layer followed by a linear readout of its last hidden state: logits over the symbols. */
 export function recallModel(kind: CellKind, task: RecallTask, hiddenSize: number, forgetBias = 0) {
   const cell = recurrentLayer(kind, task.symbols + 1, hiddenSize, forgetBias)
   const readout = linear(hiddenSize, task.symbols)
   return {
-    init: (seed: number) => {
+    init: (seed: number): RecallParams => {
       const [a, b] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
       return { cell: cell.init(a), readout: readout.init(b) }
     },
-    logits: (params: { cell: RecurrentParams; readout: unknown }, x: Tensor): Var => {
+    logits: (params: RecallParams, x: Tensor): Var => {
       // run returns the state after the last step too: h_T ([batch, hidden]), or { h, c } for the LSTM
       const { state } = cell.run(params.cell, x)
       const hT = kind === 'lstm' ? (state as { h: Var }).h : (state as Var)
-      return readout.apply(params.readout as never, hT)
+      return readout.apply(params.readout, hT)
     },
   }
 }
@@ -164,8 +167,8 @@ export async function trainRecall(options: {
   const optimizer = maxNorm === null ? adam({ learningRate }) : chain(clipByGlobalNorm({ maxNorm }), adam({ learningRate }))
   const runs = kinds.map((kind) => {
     const model = recallModel(kind, task, hiddenSize, options.forgetBias ?? 0)
-    const params = model.init(seed) as unknown as Tree
-    const loss = valueAndGrad((p: never, x: Tensor, y: Tensor) => {
+    const params = model.init(seed)
+    const loss = valueAndGrad((p: RecallParams, x: Tensor, y: Tensor) => {
       const logits = model.logits(p, x)
       return [softmaxCrossEntropy(logits, y), logits]
     }, { hasAux: true })
@@ -176,7 +179,7 @@ export async function trainRecall(options: {
     const { x, y } = recallBatch(task, batch, foldIn(prngKey(seed + 1), step))
     for (const run of runs) {
       if (options.shouldStop?.() === true) return
-      const [[value, logits], grads] = run.loss(run.params as never, x, y) as unknown as [[Tensor, Var], Tree]
+      const [[value, logits], grads] = run.loss(run.params, x, y)
       const { updates, state } = optimizer.update(grads, run.state, run.params)
       run.params = applyUpdates(run.params, updates)
       run.state = state
