@@ -65,7 +65,7 @@ function convBlock(inChannels: number, outChannels: number): Layer<any, any>[] {
  * batchNorm after each convolution and before its hidden relu, so it keeps running statistics as
  * state (see `fit`'s `state` and `applyWithState` in @gd/nn).
  */
-export function buildModel(kind: ModelKind): Layer<unknown[], unknown[]> {
+export function buildModel(kind: ModelKind): Layer<any, unknown[]> {
   if (kind === 'mlp') {
     return sequential(randomShift(2), linear(PIXELS, 256, { weightInit: he }), relu(), dropout(0.2), linear(256, 10))
   }

@@ -21,7 +21,7 @@ const hidden = [256, 64] as const
  * decoder ends in logits: the reconstruction is their sigmoid, and the loss takes the logits
  * (`sigmoidBinaryCrossEntropy`, the same cost as binary cross-entropy on the sigmoid, without its clamp).
  */
-export function buildAutoencoder(latent: number): { encoder: Layer<unknown[]>; decoder: Layer<unknown[]>; model: Layer<unknown[]> } {
+export function buildAutoencoder(latent: number): { encoder: Layer<any>; decoder: Layer<any>; model: Layer<any> } {
   const [h1, h2] = hidden
   const encoder = sequential(linear(PIXELS, h1, { weightInit: he }), relu(), linear(h1, h2, { weightInit: he }), relu(), linear(h2, latent))
   const decoder = sequential(linear(latent, h2, { weightInit: he }), relu(), linear(h2, h1, { weightInit: he }), relu(), linear(h1, PIXELS))

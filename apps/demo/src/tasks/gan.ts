@@ -22,7 +22,7 @@ export type GanModel = (typeof ganModels)[number]
 /** Each GAN's defaults. */
 export const ganDefaults: Record<GanModel, { epochs: number; lr: number; batch: number; latent: number }> = {
   mlp: { epochs: 40, lr: 5e-4, batch: 32, latent: 64 },
-  dcgan: { epochs: 16, lr: 2e-4, batch: 64, latent: 64 },
+  dcgan: { epochs: 30, lr: 2e-4, batch: 32, latent: 64 },
 }
 
 /** Hidden widths of the MLP generator (the discriminator mirrors them). */
@@ -48,7 +48,7 @@ const toImage = (c: number, s: number): Layer<Record<string, never>> => stateles
  *   16×14×14 (batchNorm, relu) → transposed 4×4 convolution, stride 2 → 1×28×28; discriminator
  *   1×28×28 → 4×4 convolution, stride 2 → 16×14×14 → 4×4 convolution, stride 2 → 32×7×7 → 1.
  */
-export function buildGan(latent: number, model: GanModel = 'mlp'): { generator: Layer<unknown[], unknown[]>; discriminator: Layer<unknown[]> } {
+export function buildGan(latent: number, model: GanModel = 'mlp'): { generator: Layer<any, unknown[]>; discriminator: Layer<any> } {
   if (model === 'dcgan') {
     const c = channels
     return {
@@ -145,7 +145,7 @@ const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v)
  *   generator:     minimize BCE(D(G(z)), 1) = −log D(G(z))   (the non-saturating loss)
  *
  * Step s draws its noise from `foldIn(noiseKey, s)`. The digits come from an exponential moving
- * average of the generator's weights (decay 0.999, as in Karras et al., 2018 and Yazıcı et al.,
+ * average of the generator's weights (decay min(0.999, (1 + s)/(10 + s)) at step s, as in Karras et al., 2018 and Yazıcı et al.,
  * 2019), which removes most of the pixel noise that the raw generator's last steps leave; its
  * batchNorm layers normalize with the statistics of the batch being generated, since the running
  * statistics belong to the raw weights.
@@ -208,10 +208,13 @@ export function trainGan(settings: MnistSettings & { model: GanModel }, data: { 
       const [[gLoss, nextState], gGrads] = generatorStep(g, normal(zg, [m, settings.latent])) as unknown as [[Tensor, unknown[]], unknown[]]
       gOptState = stepInPlace(gOpt, gGrads as never, gOptState, g as never)
       gState = nextState
+      // Warmed up as TensorFlow's ExponentialMovingAverage with num_updates: the average forgets
+      // the random initial weights quickly (0.999²⁰⁰⁰ would still give them 14% after 2000 steps).
+      const decay = Math.min(emaDecay, (1 + s) / (10 + s))
       for (let i = 0; i < leaves.length; i++) {
         const a = averageLeaves[i]!
         const w = leaves[i]!.data
-        for (let j = 0; j < a.length; j++) a[j] = emaDecay * a[j]! + (1 - emaDecay) * w[j]!
+        for (let j = 0; j < a.length; j++) a[j] = decay * a[j]! + (1 - decay) * w[j]!
       }
       dSum += dLoss.item()
       gSum += gLoss.item()

@@ -28,7 +28,7 @@ export interface VaeParams {
  * `latent`-dimensional code (784 → 400 relu → 2·latent); the decoder maps a code z to the logits of
  * independent Bernoulli pixels p(x|z) (latent → 400 relu → 784).
  */
-export function buildVae(latent: number): { encoder: Layer<unknown[]>; decoder: Layer<unknown[]> } {
+export function buildVae(latent: number): { encoder: Layer<any>; decoder: Layer<any> } {
   return {
     encoder: sequential(linear(PIXELS, hiddenWidth, { weightInit: he }), relu(), linear(hiddenWidth, 2 * latent)),
     decoder: sequential(linear(latent, hiddenWidth, { weightInit: he }), relu(), linear(hiddenWidth, PIXELS)),
@@ -50,7 +50,7 @@ export interface VaeLoss {
  *
  * Both terms are summed over pixels or code units and averaged over the batch.
  */
-export function vaeLoss(model: { encoder: Layer<unknown[]>; decoder: Layer<unknown[]> }, params: VaeParams, x: Tensor, noise: Tensor): VaeLoss {
+export function vaeLoss(model: { encoder: Layer<any>; decoder: Layer<any> }, params: VaeParams, x: Tensor, noise: Tensor): VaeLoss {
   const [m, latent] = noise.shape as [number, number]
   const h = model.encoder.apply(params.encoder, x)
   const mu = AG.slice(h, [0, 0], [m, latent])
