@@ -1,5 +1,5 @@
 // The examples, by name, each with a run at full and at a small ("quick") budget.
-import { trainGruNames } from './gruNames.js'
+import { trainOnNames, type NamesModel } from './names.js'
 import { trainWganGp } from './wganGp.js'
 
 /** How the runner and the tests call an example. */
@@ -10,13 +10,8 @@ export interface Example {
 }
 
 export const examples: Record<string, Example> = {
-  gruNames: {
-    summary: 'a GRU character model of first names (embedding → gru → linear) trained with fit, then sampled',
-    run: ({ quick, log }) => {
-      const r = trainGruNames(quick ? { epochs: 1, limit: 300, hidden: 16, embed: 8, samples: 3, log } : { log })
-      log(`validation loss ${r.validationLoss.toFixed(3)} nats/char; samples: ${r.samples.join(', ')}`)
-    },
-  },
+  namesGru: namesExample('gru'),
+  namesTransformer: namesExample('transformer'),
   wganGp: {
     summary: 'WGAN-GP on eight Gaussians: a critic loss with a gradient penalty (grad of a grad)',
     run: ({ quick, log }) => {
@@ -24,4 +19,14 @@ export const examples: Record<string, Example> = {
       log(`modes covered ${r.modesCovered} of 8, points near a mode ${(100 * r.nearAMode).toFixed(1)}%`)
     },
   },
+}
+
+function namesExample(kind: NamesModel): Example {
+  return {
+    summary: `a character-level ${kind === 'gru' ? 'GRU' : 'transformer'} language model of first names, trained with fit, then sampled`,
+    run: ({ quick, log }) => {
+      const r = trainOnNames(kind, quick ? { epochs: 1, limit: 300, width: 8, depth: kind === 'gru' ? 16 : 1, samples: 3, log } : { log })
+      log(`validation loss ${r.validationLoss.toFixed(3)} nats/char; samples: ${r.samples.join(', ')}`)
+    },
+  }
 }
