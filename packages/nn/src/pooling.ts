@@ -5,7 +5,11 @@ import { stateless, type Layer } from './layer.js'
 
 /** Values are checked by the pooling op when the layer is applied; names are checked here. */
 const later: Check<unknown> = (_fn, _key, value) => value
-const poolSpec = { kernelSize: rule<unknown>('given', (v) => v !== undefined), stride: optional(later), padding: optional(later) }
+const poolSpec = {
+  kernelSize: /* @__PURE__ */ rule<unknown>('given', (v) => v !== undefined),
+  stride: /* @__PURE__ */ optional(later),
+  padding: /* @__PURE__ */ optional(later),
+}
 
 /**
  * Max pooling over NCHW input; no parameters.
