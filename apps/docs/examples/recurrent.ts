@@ -14,24 +14,29 @@ export const cellLabels: Record<CellKind, string> = { rnn: 'plain tanh RNN', gru
 // #region layers
 /**
  * One of the three layers, reading [batch, time, inputSize] and returning h_t for every t. For the
- * LSTM, `forgetBias` is added to the forget gate's bias at init (see {@link withForgetBias}).
+ * LSTM, `forgetBias` and `inputBias` are added to those gates' biases at init (see {@link withGateBiases}).
  */
-export function recurrentLayer(kind: CellKind, inputSize: number, hiddenSize: number, forgetBias = 0) {
+export function recurrentLayer(kind: CellKind, inputSize: number, hiddenSize: number, forgetBias = 0, inputBias = 0) {
   if (kind === 'rnn') return rnn(inputSize, hiddenSize) // h_t = tanh(x_t·wx + bx + h_{t−1}·wh + bh)
   if (kind === 'gru') return gru(inputSize, hiddenSize)
   const layer = lstm(inputSize, hiddenSize)
-  if (forgetBias === 0) return layer
-  return { ...layer, init: (key: PRNGKey | number) => withForgetBias(layer.init(key), hiddenSize, forgetBias) }
+  if (forgetBias === 0 && inputBias === 0) return layer
+  return { ...layer, init: (key: PRNGKey | number) => withGateBiases(layer.init(key), hiddenSize, { forget: forgetBias, input: inputBias }) }
 }
 
 /**
- * The LSTM's parameters with `value` added to the input bias of the forget gate, the second of the
- * four column blocks (gate order i, f, g, o): f_t = σ(… + value) starts near σ(value) instead of
- * σ(0) = 0.5, so the cell state c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t keeps more of itself each step.
+ * The LSTM's parameters with numbers added to the input biases of two gates (gate order i, f, g, o:
+ * the input gate is the first block of H columns, the forget gate the second). A forget bias of 3
+ * starts f_t near σ(3) ≈ 0.95 instead of σ(0) = 0.5, so the cell c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t keeps
+ * more of itself each step; an input bias of −3 starts i_t near 0.05, so little is written into it
+ * until the network learns when to open the gate.
  */
-export function withForgetBias(params: RecurrentParams, hiddenSize: number, value: number): RecurrentParams {
+export function withGateBiases(params: RecurrentParams, hiddenSize: number, add: { forget: number; input: number }): RecurrentParams {
   const bx = Float32Array.from((params.bx as Tensor).data as Float32Array)
-  for (let j = hiddenSize; j < 2 * hiddenSize; j++) bx[j]! += value
+  for (let j = 0; j < hiddenSize; j++) {
+    bx[j]! += add.input
+    bx[hiddenSize + j]! += add.forget
+  }
   return { ...params, bx: new Tensor(bx, [4 * hiddenSize], 'float32') }
 }
 // #endregion layers
@@ -110,8 +115,8 @@ export function recallBatch(task: RecallTask, batch: number, key: PRNGKey): { x:
 export type RecallParams = { cell: RecurrentParams; readout: LinearParams }
 
 /** A recurrent layer followed by a linear readout of its last hidden state: logits over the symbols. */
-export function recallModel(kind: CellKind, task: RecallTask, hiddenSize: number, forgetBias = 0) {
-  const cell = recurrentLayer(kind, task.symbols + 1, hiddenSize, forgetBias)
+export function recallModel(kind: CellKind, task: RecallTask, hiddenSize: number, forgetBias = 0, inputBias = 0) {
+  const cell = recurrentLayer(kind, task.symbols + 1, hiddenSize, forgetBias, inputBias)
   const readout = linear(hiddenSize, task.symbols)
   return {
     init: (seed: number): RecallParams => {
@@ -157,6 +162,8 @@ export async function trainRecall(options: {
   kinds?: CellKind[]
   /** Added to the LSTM's forget-gate bias at init (0 = the layer's default). */
   forgetBias?: number
+  /** Added to the LSTM's input-gate bias at init (0 = the layer's default). */
+  inputBias?: number
   /** Clip each step's gradient to this global norm before Adam (null: no clipping). */
   maxNorm?: number | null
   onStep?: (report: RecallReport) => void
@@ -166,7 +173,7 @@ export async function trainRecall(options: {
   const { maxNorm = null } = options
   const optimizer = maxNorm === null ? adam({ learningRate }) : chain(clipByGlobalNorm({ maxNorm }), adam({ learningRate }))
   const runs = kinds.map((kind) => {
-    const model = recallModel(kind, task, hiddenSize, options.forgetBias ?? 0)
+    const model = recallModel(kind, task, hiddenSize, options.forgetBias ?? 0, options.inputBias ?? 0)
     const params = model.init(seed)
     const loss = valueAndGrad((p: RecallParams, x: Tensor, y: Tensor) => {
       const logits = model.logits(p, x)
@@ -198,7 +205,7 @@ export async function trainRecall(options: {
 
 // A quick check from the command line:
 //   node --conditions=@gd/source --import tsx apps/docs/examples/recurrent.ts [T] [steps] [kinds] [learningRate]
-// with FB (LSTM forget bias), CLIP (max global norm) and SEED in the environment.
+// with FB and IB (LSTM forget and input biases), CLIP (max global norm) and SEED in the environment.
 async function main(argv: string[], env: Record<string, string | undefined>): Promise<void> {
   for (const [scale, forgetBias] of [[1, 0], [1.7, 0], [3, 0], [1, 3]] as const) {
     for (const kind of cellKinds) {
@@ -215,6 +222,7 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     kinds: (argv[4] ?? 'rnn,gru,lstm').split(',') as CellKind[],
     learningRate: Number(argv[5] ?? 0.03),
     forgetBias: Number(env.FB ?? 3),
+    inputBias: Number(env.IB ?? -3),
     maxNorm: env.CLIP === 'none' ? null : Number(env.CLIP ?? 1),
     seed: Number(env.SEED ?? 0),
     onStep: (r) => {
