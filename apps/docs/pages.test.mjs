@@ -2,7 +2,7 @@
 // change, the page's text has to change with them. (The pages themselves run in Chromium in
 // check-pages.mjs; this checks what can be checked without a browser, in well under a second each.)
 import { describe, expect, it } from 'vitest'
-import { gradientThroughTime, recallBatch } from './examples/recurrent.ts'
+import { gradientThroughTime, recallBatch, trainRecall } from './examples/recurrent.ts'
 import { bigramLoss, namesData } from './examples/sequenceModels.ts'
 import { prngKey } from '@gd/tensor'
 
@@ -27,6 +27,17 @@ describe('the recurrent page', () => {
     expect(exploding[0] / exploding.at(-1)).toBeGreaterThan(50)
     expect(exploding[0] / exploding.at(-1)).toBeLessThan(200)
   })
+
+  it('trains the LSTM (forget + 3, input − 3) to recall over T = 30 within 200 steps, while the plain RNN stays near chance', async () => {
+    const losses = { rnn: [], lstm: [] }
+    await trainRecall({
+      task: { symbols: 4, steps: 30 }, hiddenSize: 32, steps: 200, learningRate: 0.03, forgetBias: 3, inputBias: -3, maxNorm: 1,
+      kinds: ['rnn', 'lstm'], onStep: (r) => losses[r.kind].push(r.loss),
+    })
+    const last20 = (xs) => xs.slice(-20).reduce((a, b) => a + b, 0) / 20
+    expect(last20(losses.lstm)).toBeLessThan(0.05) // the page: near 0 by step 150 to 200
+    expect(last20(losses.rnn)).toBeGreaterThan(1.2) // chance is ln 4 ≈ 1.39
+  }, 60_000)
 
   it('makes recall batches whose target is the first symbol, marked in the fifth channel', () => {
     const { x, y } = recallBatch({ symbols: 4, steps: 6 }, 3, prngKey(0))
