@@ -4,6 +4,10 @@
 import { describe, expect, it } from 'vitest'
 import { gradientThroughTime, recallBatch, trainRecall } from './examples/recurrent.ts'
 import { bigramLoss, namesData } from './examples/sequenceModels.ts'
+import { testReconstructions, trainAutoencoder } from './examples/generative.ts'
+import { decodeDigits } from './examples/mnist.ts'
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
 import { prngKey } from '@gd/tensor'
 
 const profile = (kind, more = {}) => gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
@@ -62,5 +66,20 @@ describe('the sequence models page', () => {
     expect([data.train.x.shape[0], data.validation.x.shape[0]]).toEqual([7580, 842])
     expect(bigramLoss(data)).toBeCloseTo(2.4366, 3)
     expect(data.trainNames.size).toBe(7580)
+  })
+})
+
+describe('the generative models page', () => {
+  it('trains the autoencoder (code 16) from 0.70 nats per pixel to below 0.14 on the test digits within 300 steps', async () => {
+    const data = decodeDigits(new Uint8Array(gunzipSync(readFileSync(new URL('./public/mnist-digits.bin', import.meta.url)))))
+    const losses = []
+    await trainAutoencoder({
+      data, code: 16, steps: 300, evaluateEvery: 150,
+      onEvaluate: async (_step, params) => losses.push((await testReconstructions(16, params, data.test, 0)).loss),
+    })
+    expect(losses).toHaveLength(3) // steps 0, 150, 300
+    expect(losses[0]).toBeGreaterThan(0.6) // about ln 2: a fresh decoder says ½ to every pixel
+    expect(losses[2]).toBeLessThan(0.14)
+    expect(losses[2]).toBeLessThan(losses[1])
   })
 })

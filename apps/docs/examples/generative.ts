@@ -199,35 +199,3 @@ export async function trainGan(options: {
   }
 }
 // #endregion gan
-
-// A quick check from the command line:
-//   node --conditions=@gd/source --import tsx apps/docs/examples/generative.ts [aeSteps] [ganSteps]
-async function main(argv: string[]): Promise<void> {
-  const { readFileSync } = await import('node:fs')
-  const { gunzipSync } = await import('node:zlib')
-  const { decodeDigits } = await import('./mnist')
-  const data = decodeDigits(new Uint8Array(gunzipSync(readFileSync(new URL('../public/mnist-digits.bin', import.meta.url)))))
-  let t0 = performance.now()
-  let last = 0
-  await trainAutoencoder({
-    data, code: 16, steps: Number(argv[2] ?? 300), evaluateEvery: 100,
-    onStep: (_s, loss) => (last = loss),
-    onEvaluate: async (step, params) => {
-      const { loss } = await testReconstructions(16, params, data.test, 12)
-      console.log(`autoencoder step ${step} (${((performance.now() - t0) / 1000).toFixed(1)} s): batch ${last.toFixed(4)}, test ${loss.toFixed(4)} nats/pixel`)
-    },
-  })
-  t0 = performance.now()
-  let r: GanStep | undefined
-  await trainGan({
-    data, latent: 32, steps: Number(argv[3] ?? 300), showEvery: 100,
-    onStep: (s) => (r = s),
-    onGenerate: (step, pixels) => {
-      let mean = 0
-      for (const v of pixels) mean += v / pixels.length
-      console.log(`gan step ${step} (${((performance.now() - t0) / 1000).toFixed(1)} s): D ${r?.discriminatorLoss.toFixed(3)}, G ${r?.generatorLoss.toFixed(3)}, mean pixel ${mean.toFixed(3)}`)
-    },
-  })
-}
-
-if (typeof process !== 'undefined' && process.argv[1]?.endsWith('generative.ts')) void main(process.argv)
