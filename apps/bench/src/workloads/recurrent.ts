@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { blockUntilReady, jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
+import { jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { gru, linear, lstm, type RecurrentParams } from '@gd/nn'
@@ -8,7 +8,7 @@ import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Workload } from '../harness.js'
 import { gdContender, jaxContender, tfContenders } from '../peers.js'
 import { randomData, randomLabels } from './data.js'
-import { ADAM, adamCorrections, jaxAdamLeaf } from './jaxAdam.js'
+import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
 
 /** The sizes of a recurrent classifier step. */
 export interface RecurrentSizes {
@@ -114,9 +114,9 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
         const leaves = { ...init.rnn, w: init.head.w, b: init.head.b } as Record<keyof P, Tensor>
         const names = Object.keys(leaves) as (keyof P)[]
         const arrays = (f: (t: Tensor) => np.Array) => Object.fromEntries(names.map((k) => [k, f(leaves[k])])) as P
-        let params = arrays((t) => np.array(Float32Array.from(t.data)).reshape([...t.shape]))
-        let m = arrays((t) => np.zeros([...t.shape]))
-        let v = arrays((t) => np.zeros([...t.shape]))
+        const params = arrays((t) => np.array(Float32Array.from(t.data)).reshape([...t.shape]))
+        const m = arrays((t) => np.zeros([...t.shape]))
+        const v = arrays((t) => np.zeros([...t.shape]))
         const X = np.array(x).reshape([s.batch, s.time, s.input])
         const Y = jnn.oneHot(np.array(labels, { dtype: np.int32 }), s.classes)
         const lossFn = (p: P, xs: np.Array, ys: np.Array): np.Array => {
@@ -161,22 +161,7 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
           const pick = (j: number) => Object.fromEntries(names.map((k, i) => [k, next[i]![j]!])) as P
           return [pick(0), pick(1), pick(2), loss] as [P, P, P, np.Array]
         })
-        let t = 0
-        const run = async () => {
-          const [c1, c2] = adamCorrections(++t)
-          const out = trainStep(params, m, v, X.ref, Y.ref, np.array(c1), np.array(c2))
-          ;[params, m, v] = [out[0], out[1], out[2]]
-          await blockUntilReady(out)
-          return out[3]
-        }
-        return {
-          step: async () => (await run()).dispose(),
-          check: async () => (await (await run()).data())[0]!,
-          dispose: () => {
-            tree.dispose([params, m, v, X, Y])
-            trainStep.dispose()
-          },
-        }
+        return jaxAdamRunner(trainStep, { params, m, v }, X, Y)
       }),
     ],
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs'
-import { blockUntilReady, jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
+import { jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import type { Layer } from '@gd/nn'
@@ -7,7 +7,7 @@ import { adam, stepInPlace } from '@gd/optimizers'
 import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, tfContenders } from '../peers.js'
-import { ADAM, adamCorrections, jaxAdamLeaf } from './jaxAdam.js'
+import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
 
 /** One layer's initial weights, taken from @gd's init so that every library starts alike. */
 export interface Weights {
@@ -88,9 +88,9 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
     }),
     jaxContender(() => {
       type P = { w: np.Array; b: np.Array }[]
-      let params: P = weights.map((w) => ({ w: np.array(w.w).reshape(w.wShape), b: np.array(w.b) }))
-      let m: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
-      let v: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
+      const params: P = weights.map((w) => ({ w: np.array(w.w).reshape(w.wShape), b: np.array(w.b) }))
+      const m: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
+      const v: P = weights.map((w) => ({ w: np.zeros(w.wShape), b: np.zeros([w.b.length]) }))
       const X = np.array(s.x).reshape(s.xShape)
       const Y = jnn.oneHot(np.array(s.labels, { dtype: np.int32 }), s.classes)
       const lossFn = (p: P, xs: np.Array, ys: np.Array): np.Array =>
@@ -106,22 +106,7 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
         c2.dispose()
         return [next.map((n) => n.p), next.map((n) => n.m), next.map((n) => n.v), loss] as [P, P, P, np.Array]
       })
-      let t = 0
-      const run = async () => {
-        const [c1, c2] = adamCorrections(++t)
-        const out = trainStep(params, m, v, X.ref, Y.ref, np.array(c1), np.array(c2))
-        ;[params, m, v] = [out[0], out[1], out[2]]
-        await blockUntilReady(out)
-        return out[3]
-      }
-      return {
-        step: async () => (await run()).dispose(),
-        check: async () => (await (await run()).data())[0]!,
-        dispose: () => {
-          tree.dispose([params, m, v, X, Y])
-          trainStep.dispose()
-        },
-      }
+      return jaxAdamRunner(trainStep, { params, m, v }, X, Y)
     }),
   ]
 }
