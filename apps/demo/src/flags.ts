@@ -27,3 +27,10 @@ export function positiveNumber(flag: string, value: string): number {
   if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${flag} must be a positive number, got ${JSON.stringify(value)}`)
   return n
 }
+
+/** A finite number ≥ 0. */
+export function nonNegativeNumber(flag: string, value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !(n >= 0) || !Number.isFinite(n)) throw new Error(`${flag} must be a non-negative number, got ${JSON.stringify(value)}`)
+  return n
+}

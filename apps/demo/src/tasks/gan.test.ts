@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { prngKey } from '@gd/tensor'
 import { loadDigits } from '../data.js'
-import { buildGan, gan, ganDefaults, trainGan } from './gan.js'
+import * as AG from '@gd/autograd'
+import { linear } from '@gd/nn'
+import { Tensor, prngKey, tensor } from '@gd/tensor'
+import { buildGan, discriminatorLoss, gan, ganDefaults, trainGan } from './gan.js'
 
 describe('--task gan', () => {
   const data = loadDigits({ limit: 600, seed: 3 })
-  const settings = { ...ganDefaults.mlp, model: 'mlp' as const, epochs: 2, seed: 0, limit: 600 }
+  const settings = { ...ganDefaults.mlp, model: 'mlp' as const, r1: 10, epochs: 2, seed: 0, limit: 600 }
 
   it('maps noise to 784 pixels in [−1, 1] and pixels to one logit', () => {
     const { generator, discriminator } = buildGan(8)
@@ -17,6 +19,24 @@ describe('--task gan', () => {
     expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
     expect(discriminator.apply(discriminator.init(0), digits).shape).toEqual([5, 1])
     expect(generator.name).toContain('tanh')
+  })
+
+  it('adds the R1 penalty (γ/2)·E‖∇ₓD(x)‖², a gradient inside the gradient', () => {
+    // A linear discriminator D(x) = x·w + b has ∇ₓD = w for every digit, so the penalty is (γ/2)·‖w‖².
+    const d = linear(3, 1)
+    const w = tensor([[1], [-2], [0.5]])
+    const params = { w, b: tensor([0.25]) }
+    const x = tensor([[0.1, 0.2, 0.3], [-1, 0, 1]])
+    const fake = tensor([[0, 0, 0], [1, 1, 1]])
+    const plain = discriminatorLoss(d, params, x, fake, 0).value.item()
+    // ‖w‖² = 1 + 4 + 0.25 = 5.25; γ = 10 adds 5·5.25 = 26.25
+    expect(discriminatorLoss(d, params, x, fake, 10).value.item() - plain).toBeCloseTo(26.25, 4)
+    // and its gradient with respect to w gets γ·w on top of the BCE terms': the nested gradient flows
+    const gradOf = (gamma: number) => AG.grad((p: { w: AG.Var; b: AG.Var }) => discriminatorLoss(d, p, x, fake, gamma))(params) as { w: Tensor }
+    const extra = Array.from(gradOf(10).w.data, (v, i) => v - gradOf(0).w.data[i]!)
+    expect(extra[0]).toBeCloseTo(10, 4)
+    expect(extra[1]).toBeCloseTo(-20, 4)
+    expect(extra[2]).toBeCloseTo(5, 4)
   })
 
   it('builds the DCGAN: transposed convolutions up from 7×7 to 28×28, strided convolutions down', () => {

@@ -10,7 +10,7 @@ import { renderDigitsReport } from '../digitsReport.js'
 import { digitScore } from '../inceptionScore.js'
 import { runOne, type RunSettings } from '../run.js'
 import { timer } from './common.js'
-import { oneOf } from '../flags.js'
+import { nonNegativeNumber, oneOf } from '../flags.js'
 import { modelKinds, type ModelKind } from '../models.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import { stringFlag, type Task } from './task.js'
@@ -104,7 +104,7 @@ function describe(model: GanModel, latent: number): { generator: string; discrim
 /** One epoch's numbers. */
 export interface GanEpoch {
   epoch: number
-  /** Mean discriminator loss: BCE on real digits (label 1) plus BCE on generated ones (label 0). */
+  /** Mean discriminator loss: BCE on real digits (label 1) plus BCE on generated ones (label 0), plus the R1 penalty. */
   discriminatorLoss: number
   /** Mean non-saturating generator loss, −log D(G(z)). */
   generatorLoss: number
@@ -134,6 +134,26 @@ export interface TrainGanOptions {
   scoreCount?: number
 }
 
+/**
+ * The discriminator's loss on a batch of real digits x and generated ones:
+ *
+ *   BCE(D(x), 1) + BCE(D(fake), 0) + (γ/2)·E_x ‖∇ₓD(x)‖²
+ *
+ * The last term is the R1 penalty (Mescheder et al., 2018) on the real digits' logits: it keeps the
+ * discriminator flat around the data, so it cannot sharpen into memorizing the training digits. Its
+ * gradient is a gradient of a gradient, which the nested transforms of @gd/autograd give. γ = 0 drops it.
+ */
+export function discriminatorLoss(discriminator: Layer<any>, params: unknown, x: Tensor, fake: Tensor, gamma: number): AG.Var {
+  const m = x.shape[0]!
+  const loss = AG.add(
+    sigmoidBinaryCrossEntropy(discriminator.apply(params, x), ones([m, 1])),
+    sigmoidBinaryCrossEntropy(discriminator.apply(params, fake), zeros([m, 1])),
+  )
+  if (gamma === 0) return loss
+  const gradient = AG.grad((input: AG.Var) => AG.sum(discriminator.apply(params, input)))(x) as unknown as AG.Input
+  return AG.add(loss, AG.mul(AG.sum(AG.square(gradient)), gamma / 2 / m))
+}
+
 /** Pixels in [0, 1] → [−1, 1], the range of the generator's tanh. */
 const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v) => 2 * v - 1), x.shape, 'float32')
 
@@ -141,7 +161,7 @@ const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v)
  * Trains the GAN by alternating steps, each with its own Adam (β₁ = 0.5, learning rate decaying from
  * `lr` to lr/10 along a cosine):
  *
- *   discriminator: minimize BCE(D(x), 1) + BCE(D(G(z)), 0)
+ *   discriminator: minimize BCE(D(x), 1) + BCE(D(G(z)), 0) + R1 penalty (see {@link discriminatorLoss})
  *   generator:     minimize BCE(D(G(z)), 1) = −log D(G(z))   (the non-saturating loss)
  *
  * Step s draws its noise from `foldIn(noiseKey, s)`. The digits come from an exponential moving
@@ -150,7 +170,7 @@ const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v)
  * batchNorm layers normalize with the statistics of the batch being generated, since the running
  * statistics belong to the raw weights.
  */
-export function trainGan(settings: MnistSettings & { model: GanModel }, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
+export function trainGan(settings: MnistSettings & { model: GanModel; r1: number }, data: { train: Dataset }, options: TrainGanOptions = {}): GanResult {
   const { log = () => {}, score, scoreCount = 1000 } = options
   const clock = timer()
   const { generator, discriminator } = buildGan(settings.latent, settings.model)
@@ -176,13 +196,7 @@ export function trainGan(settings: MnistSettings & { model: GanModel }, data: { 
     return new Tensor(Float32Array.from(out.data, (v) => (v + 1) / 2), out.shape, 'float32')
   }
 
-  const discriminatorStep = AG.valueAndGrad((dp: unknown[], x: Tensor, fake: Tensor) => {
-    const m = x.shape[0]!
-    return AG.add(
-      sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([m, 1])),
-      sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([m, 1])),
-    )
-  })
+  const discriminatorStep = AG.valueAndGrad((dp: unknown[], x: Tensor, fake: Tensor) => discriminatorLoss(discriminator, dp, x, fake, settings.r1))
   const generatorStep = AG.valueAndGrad(
     (gp: unknown[], z: Tensor) => {
       const r = applyWithState(generator, gp, gState, z, { train: true })
@@ -233,6 +247,8 @@ export function trainGan(settings: MnistSettings & { model: GanModel }, data: { 
 /** The GAN task's settings: the shared ones and the classifier that scores the digits. */
 export interface GanSettings extends MnistSettings {
   model: GanModel
+  /** Weight γ of the R1 penalty on the discriminator; 0 for none. */
+  r1: number
   scorer: ModelKind
 }
 
@@ -250,11 +266,13 @@ export const gan: Task<GanSettings> = {
     epochs: { type: 'string', usage: ['--epochs <N>', `passes over the training set (default ${ganDefaults.mlp.epochs} for mlp, ${ganDefaults.dcgan.epochs} for dcgan)`] },
     lr: { type: 'string', usage: ['--lr <number>', `peak learning rate of both Adams (default ${ganDefaults.mlp.lr} for mlp, ${ganDefaults.dcgan.lr} for dcgan)`] },
     batch: { type: 'string', usage: ['--batch <N>', `digits per step (default ${ganDefaults.mlp.batch} for mlp, ${ganDefaults.dcgan.batch} for dcgan)`] },
+    r1: { type: 'string', usage: ['--r1 <number>', 'weight γ of the R1 penalty on the discriminator, 0 for none (default 10)'] },
     scorer: { type: 'string', usage: ['--scorer cnn|mlp', 'the classifier task\'s model that scores the digits (default cnn)'] },
   },
   parse(values) {
     const model = oneOf('--model', stringFlag(values, 'model') ?? 'mlp', ganModels)
-    return { ...parseMnistFlags(values, ganDefaults[model]), model, scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds) }
+    const r1 = stringFlag(values, 'r1')
+    return { ...parseMnistFlags(values, ganDefaults[model]), model, r1: r1 === undefined ? 10 : nonNegativeNumber('--r1', r1), scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds) }
   },
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
@@ -265,7 +283,7 @@ export const gan: Task<GanSettings> = {
     const realScore = digitScore(clf.predict, data.test.x)
     io.log(`test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%, score of the ${data.test.y.size} real test digits ${realScore.toFixed(2)} (${clf.seconds.toFixed(1)} s)`)
     const nets = describe(settings.model, settings.latent)
-    io.log(`\n${settings.model} GAN: generator ${nets.generator}, discriminator ${nets.discriminator}, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs`)
+    io.log(`\n${settings.model} GAN: generator ${nets.generator}, discriminator ${nets.discriminator}, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), R1 γ ${settings.r1}, batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = trainGan(settings, data, { log: io.log, score: (images) => digitScore(clf.predict, images) })
     const final = r.history.at(-1)?.score ?? NaN
     const macs = ganMacs(settings.latent, settings.model)
@@ -281,6 +299,7 @@ export const gan: Task<GanSettings> = {
         summary: [
           ['generator', nets.generator],
           ['discriminator', nets.discriminator],
+          ['R1 penalty γ', String(settings.r1)],
           ['training', `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
           ['inception-style score, 1000 generated digits', final.toFixed(2)],
           ['inception-style score, real test digits', realScore.toFixed(2)],
