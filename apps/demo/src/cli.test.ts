@@ -24,7 +24,7 @@ describe('the command line', () => {
     expect(run(['--task=vae', '--latent', '2', '--epochs=3', '--report', 'r.html'])).toEqual({
       task: 'vae', report: 'r.html', settings: { epochs: 3, lr: 2e-3, batch: 64, latent: 2, seed: 0, limit: Infinity } satisfies MnistSettings,
     })
-    expect(run(['--task', 'gan', '--scorer', 'mlp']).settings).toEqual({ model: 'mlp', r1: 10, epochs: 40, lr: 5e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'mlp' })
+    expect(run(['--task', 'gan', '--scorer', 'mlp']).settings).toEqual({ model: 'mlp', r1: 10, epochs: 80, lr: 5e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'mlp' })
     expect(run(['--task', 'gan', '--model', 'dcgan', '--epochs', '3']).settings).toEqual({ model: 'dcgan', r1: 10, epochs: 3, lr: 2e-4, batch: 32, latent: 64, seed: 0, limit: Infinity, scorer: 'cnn' })
     expect(run(['--task', 'gan', '--r1', '0']).settings).toMatchObject({ r1: 0 })
     expect(() => parseCommandLine(['--task', 'gan', '--r1=-1'])).toThrow('--r1 must be a non-negative number, got "-1"')

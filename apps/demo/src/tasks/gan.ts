@@ -21,7 +21,7 @@ export type GanModel = (typeof ganModels)[number]
 
 /** Each GAN's defaults. */
 export const ganDefaults: Record<GanModel, { epochs: number; lr: number; batch: number; latent: number }> = {
-  mlp: { epochs: 40, lr: 5e-4, batch: 32, latent: 64 },
+  mlp: { epochs: 80, lr: 5e-4, batch: 32, latent: 64 },
   dcgan: { epochs: 30, lr: 2e-4, batch: 32, latent: 64 },
 }
 
