@@ -42,7 +42,7 @@ export interface NamesOptions {
 /** Each model's defaults: what reaches about 2 nats per character within a couple of minutes on one core. */
 export const namesDefaults: Record<NamesModel, Required<Pick<NamesOptions, 'epochs' | 'batchSize' | 'width' | 'depth' | 'learningRate'>>> = {
   gru: { epochs: 6, batchSize: 64, width: 32, depth: 128, learningRate: 5e-3 },
-  transformer: { epochs: 8, batchSize: 32, width: 64, depth: 2, learningRate: 3e-3 },
+  transformer: { epochs: 10, batchSize: 64, width: 64, depth: 2, learningRate: 6e-3 },
 }
 
 /** What {@link trainOnNames} returns. */
