@@ -17,5 +17,6 @@ describe('character models of first names', () => {
     expect(() => trainOnNames('lstm' as never)).toThrow("trainOnNames: kind must be 'gru' or 'transformer', got lstm")
     expect(() => trainOnNames('gru', { epochs: 0 })).toThrow('trainOnNames: epochs must be a positive integer, got 0')
     expect(() => trainOnNames('transformer', { learningRate: -1 })).toThrow('trainOnNames: learningRate must be a finite number > 0, got -1')
+    expect(() => trainOnNames('gru', { epoch: 2 } as never)).toThrow('did you mean epochs?')
   })
 })

@@ -9,12 +9,14 @@
 //   pnpm --filter @gd/examples example namesGru
 //   pnpm --filter @gd/examples example namesTransformer
 import type { MaybeTraced } from '@gd/autograd'
+import { integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { embedding, gru, layerNorm, linear, positionEmbedding, sequential, transformerBlock, type Layer } from '@gd/nn'
 import { adamw } from '@gd/optimizers'
 import * as T from '@gd/tensor'
 import { charVocabulary, fit, nextCharacterDataset, sampleText, validationSplit, type CharVocabulary, type Dataset, type EpochLogs } from '@gd/train'
 import { firstNames } from '@gd/train/names'
+import { finiteAboveZero, logger } from './checks.js'
 
 /** The two models. */
 export type NamesModel = 'gru' | 'transformer'
@@ -70,12 +72,18 @@ function transformerModel(vocab: number, block: number, width: number, blocks: n
 export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): NamesResult {
   const fn = 'trainOnNames'
   if (kind !== 'gru' && kind !== 'transformer') throw new Error(`${fn}: kind must be 'gru' or 'transformer', got ${String(kind)}`)
-  const { epochs, batchSize, width, depth, learningRate } = { ...namesDefaults[kind], ...options }
-  const { limit, seed = 0, samples = 10, log } = options
-  for (const [name, value] of Object.entries({ epochs, batchSize, width, depth, samples, ...(limit === undefined ? {} : { limit }) })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${fn}: ${name} must be a positive integer, got ${String(value)}`)
-  }
-  if (!(learningRate > 0 && Number.isFinite(learningRate))) throw new Error(`${fn}: learningRate must be a finite number > 0, got ${String(learningRate)}`)
+  const defaults = namesDefaults[kind]
+  const { epochs, batchSize, width, depth, learningRate, limit, seed, samples, log } = readOptions(fn, options, {
+    epochs: withDefault(positiveInteger, defaults.epochs),
+    batchSize: withDefault(positiveInteger, defaults.batchSize),
+    width: withDefault(positiveInteger, defaults.width),
+    depth: withDefault(positiveInteger, defaults.depth),
+    learningRate: withDefault(finiteAboveZero, defaults.learningRate),
+    limit: optional(positiveInteger),
+    seed: withDefault(integer, 0),
+    samples: withDefault(positiveInteger, 10),
+    log: optional(logger),
+  })
   const names = firstNames({ lowercase: true })
   const used = limit === undefined ? names : names.slice(0, limit)
   const vocab = charVocabulary(used)

@@ -42,5 +42,6 @@ describe('WGAN-GP', () => {
   it('rejects bad settings', () => {
     expect(() => trainWganGp({ steps: 0 })).toThrow('trainWganGp: steps must be a positive integer, got 0')
     expect(() => trainWganGp({ lambda: Number.NaN })).toThrow('trainWganGp: lambda must be a finite number >= 0, got NaN')
+    expect(() => trainWganGp({ step: 5 } as never)).toThrow('trainWganGp: unknown option step, expected one of steps,')
   })
 })

@@ -5,10 +5,12 @@
 //
 //   pnpm --filter @gd/examples example wganGp
 import { add, grad, mean, mul, norm, square, sub, sum, valueAndGrad, type Input, type MaybeTraced, type Var } from '@gd/autograd'
+import { integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
 import * as T from '@gd/tensor'
 import type { PRNGKey, Tensor } from '@gd/tensor'
+import { finiteAboveZero, finiteAtLeastZero, logger } from './checks.js'
 
 /** Settings of {@link trainWganGp}: the paper's, with smaller networks, fewer steps and a larger step size. */
 export interface WganGpOptions {
@@ -105,11 +107,17 @@ export function criticLoss<P>(
  * points cover the eight modes.
  */
 export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
-  const { steps = 2000, criticSteps = 5, batch = 256, lambda = 10, learningRate = 5e-4, hidden = 64, seed = 0, log, logEvery = 100 } = options
-  for (const [name, value] of Object.entries({ steps, criticSteps, batch, hidden, logEvery })) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`trainWganGp: ${name} must be a positive integer, got ${String(value)}`)
-  }
-  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new Error(`trainWganGp: lambda must be a finite number >= 0, got ${String(lambda)}`)
+  const { steps, criticSteps, batch, lambda, learningRate, hidden, seed, log, logEvery } = readOptions('trainWganGp', options, {
+    steps: withDefault(positiveInteger, 2000),
+    criticSteps: withDefault(positiveInteger, 5),
+    batch: withDefault(positiveInteger, 256),
+    lambda: withDefault(finiteAtLeastZero, 10),
+    learningRate: withDefault(finiteAboveZero, 5e-4),
+    hidden: withDefault(positiveInteger, 64),
+    seed: withDefault(integer, 0),
+    log: optional(logger),
+    logEvery: withDefault(positiveInteger, 100),
+  })
   const generator = mlp(2, hidden, 2)
   const critic = mlp(2, hidden, 1)
   const [kg, kc, kTrain, kSample] = T.splitKey(T.prngKey(seed), 4) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey]
