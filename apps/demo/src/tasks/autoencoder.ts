@@ -4,7 +4,7 @@ import { linear, relu, sequential, type Layer } from '@gd/nn'
 import { adam } from '@gd/optimizers'
 import { type Tensor } from '@gd/tensor'
 import { fit, progress, stepsPerEpoch, type EpochLogs, type ProgressStream } from '@gd/train'
-import { PIXELS, loadDigits, type Dataset } from '../data.js'
+import { PIXELS, loadDigits, splitLine, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
 import { he, spreadRows, timer, warmupCosine } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
@@ -93,7 +93,7 @@ export const autoencoder: Task<MnistSettings> = {
   parse: (values) => parseMnistFlags(values, autoencoderDefaults),
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
-    io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
+    io.log(splitLine(data))
     io.log(`\nautoencoder 784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = trainAutoencoder(settings, data, io.stream)
     const gflops = (6 * autoencoderMacs(settings.latent) * settings.batch * r.steps) / r.cpuSeconds / 1e9

@@ -1,4 +1,4 @@
-import { loadDigits } from '../data.js'
+import { loadDigits, splitLine } from '../data.js'
 import { nonNegativeInteger, oneOf, positiveInteger, positiveNumber } from '../flags.js'
 import { modelKinds, type ModelKind } from '../models.js'
 import { renderReport } from '../report.js'
@@ -33,7 +33,7 @@ export const classifier: Task<ClassifierSettings> = {
   parse: parseClassifierFlags,
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.runs[0]!.seed })
-    io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on (stratified split)`)
+    io.log(`${splitLine(data)} (stratified split)`)
     const results: RunResult[] = []
     for (const run of settings.runs) {
       io.log(`\n${run.model} with ${run.optimizer}, ${run.schedule} schedule, batch ${run.batch}, ${run.epochs} epochs`)

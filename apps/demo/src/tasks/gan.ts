@@ -5,7 +5,7 @@ import { adam, stepInPlace } from '@gd/optimizers'
 import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
 import { cosineDecay } from '@gd/schedules'
 import { epochBatches, stepsPerEpoch, takeRows } from '@gd/train'
-import { PIXELS, loadDigits, type Dataset } from '../data.js'
+import { PIXELS, loadDigits, splitLine, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
 import { digitScore } from '../inceptionScore.js'
 import { runOne, type RunSettings } from '../run.js'
@@ -276,7 +276,7 @@ export const gan: Task<GanSettings> = {
   },
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
-    io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
+    io.log(splitLine(data))
     const scorer = scoringClassifier(settings.scorer, settings.seed)
     io.log(`\nthe scoring classifier: the classifier task's ${scorer.model} (${scorer.epochs} epochs)`)
     const clf = runOne(scorer, data, { write: () => true, isTTY: false })

@@ -4,7 +4,7 @@ import { linear, relu, sequential, type Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { foldIn, normal, prngKey, splitKey, type PRNGKey, type Tensor } from '@gd/tensor'
 import { epochBatches, takeRows, type ProgressStream } from '@gd/train'
-import { PIXELS, loadDigits, type Dataset } from '../data.js'
+import { PIXELS, loadDigits, splitLine, type Dataset } from '../data.js'
 import { renderDigitsReport } from '../digitsReport.js'
 import { he, timer, warmupCosine } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
@@ -152,7 +152,7 @@ export const vae: Task<MnistSettings> = {
   parse: (values) => parseMnistFlags(values, vaeDefaults),
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
-    io.log(`MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`)
+    io.log(splitLine(data))
     io.log(`\nVAE 784 → ${hiddenWidth} → (μ, log σ²) of ${settings.latent} → ${hiddenWidth} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = trainVae(settings, data, io.log)
     const gflops = (6 * vaeMacs(settings.latent) * settings.batch * r.steps) / r.cpuSeconds / 1e9
