@@ -72,7 +72,7 @@ async function main() {
       await page.close()
     }
     if (apiLinks.size > 0 && !existsSync(join(dist, 'api', 'index.html'))) {
-      problems.push('the site has no API reference: run pnpm docs:api before pnpm docs:build')
+      problems.push('the site has no API reference: pnpm docs:build writes it (pnpm docs:api) before the VitePress build; was the site built another way?')
     } else {
       for (const [link, from] of apiLinks) {
         const r = await fetch(base + link)

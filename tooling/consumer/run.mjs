@@ -3,40 +3,28 @@
 // fresh project outside the workspace with plain npm, and there uses them as a user would. Then checks
 // the size budgets written in each package.json. Exits non-zero on any failure.
 import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkBudgets } from './budgets.mjs'
 import { runInBrowser } from './browser.mjs'
+import { packAll, publicPackages } from './pack.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, '..', '..')
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
-
-/** Public packages: every packages/* whose package.json is not private. */
-export function publicPackages() {
-  return readdirSync(join(root, 'packages'))
-    .map((dir) => ({ dir: join(root, 'packages', dir), json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
-    .filter((p) => p.json.private !== true)
-}
 
 function main() {
   const work = mkdtempSync(join(tmpdir(), 'gd-consumer-'))
   const tarballs = join(work, 'tarballs')
   const project = join(work, 'project')
-  mkdirSync(tarballs)
   mkdirSync(project)
   try {
     const packages = publicPackages()
-    for (const p of packages) {
-      if (!existsSync(join(p.dir, 'dist', 'index.js'))) throw new Error(`consumer: ${p.json.name} is not built; run pnpm build first`)
-      run('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', tarballs], p.dir)
-    }
-    const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'))
+    const files = packAll(tarballs)
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'gd-consumer-project', private: true, version: '1.0.0' }))
     // All @gd tarballs at once, so they satisfy each other; nothing else is needed at run time.
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files.map((f) => join(tarballs, f))], project)
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], project)
     console.log(`consumer: installed ${files.length} tarballs into ${project}`)
     cpSync(join(here, 'fixtures'), project, { recursive: true })
     process.stdout.write(run('node', ['esm.mjs'], project))
