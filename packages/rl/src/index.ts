@@ -1,0 +1,2 @@
+export * from './cartPole.js'
+export * from './environment.js'
