@@ -1,6 +1,7 @@
 import * as AG from '@gd/autograd'
 import { finite, integer } from '@gd/check'
-import { stateless, type Layer } from './layer.js'
+import { described } from './internal/described.js'
+import type { Layer } from './layer.js'
 
 type NoParams = Layer<Record<string, never>>
 
@@ -14,7 +15,7 @@ type NoParams = Layer<Record<string, never>>
  * const classifier = sequential(linear(784, 64), relu(), linear(64, 10), softmax())
  * ```
  */
-export const relu = (): NoParams => stateless('relu', (x) => AG.relu(x))
+export const relu = (): NoParams => described('relu', { kind: 'relu' }, (x) => AG.relu(x))
 
 /**
  * Sigmoid layer: the Bernoulli output unit (pair it with binary cross-entropy, or better, feed the
@@ -26,7 +27,7 @@ export const relu = (): NoParams => stateless('relu', (x) => AG.relu(x))
  * sigmoid().apply({}, tensor([0])).toArray() // [0.5]
  * ```
  */
-export const sigmoid = (): NoParams => stateless('sigmoid', (x) => AG.sigmoid(x))
+export const sigmoid = (): NoParams => described('sigmoid', { kind: 'sigmoid' }, (x) => AG.sigmoid(x))
 
 /**
  * tanh layer.
@@ -37,7 +38,7 @@ export const sigmoid = (): NoParams => stateless('sigmoid', (x) => AG.sigmoid(x)
  * tanh().apply({}, tensor([0])).toArray() // [0]
  * ```
  */
-export const tanh = (): NoParams => stateless('tanh', (x) => AG.tanh(x))
+export const tanh = (): NoParams => described('tanh', { kind: 'tanh' }, (x) => AG.tanh(x))
 
 /**
  * Leaky relu layer with the given negative slope (default 0.01).
@@ -48,7 +49,7 @@ export const tanh = (): NoParams => stateless('tanh', (x) => AG.tanh(x))
  * leakyRelu(0.1).apply({}, tensor([-1])).toArray() // [-0.1]
  * ```
  */
-export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope', slope), stateless(`leakyRelu(${slope})`, (x) => AG.leakyRelu(x, slope)))
+export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope', slope), described(`leakyRelu(${slope})`, { kind: 'leakyRelu', slope }, (x) => AG.leakyRelu(x, slope)))
 
 /**
  * ELU layer.
@@ -59,7 +60,7 @@ export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope
  * elu().apply({}, tensor([1])).toArray() // [1]
  * ```
  */
-export const elu = (alpha = 1): NoParams => (finite('elu', 'alpha', alpha), stateless(`elu(${alpha})`, (x) => AG.elu(x, alpha)))
+export const elu = (alpha = 1): NoParams => (finite('elu', 'alpha', alpha), described(`elu(${alpha})`, { kind: 'elu', alpha }, (x) => AG.elu(x, alpha)))
 
 /**
  * GELU layer (tanh form).
@@ -70,7 +71,7 @@ export const elu = (alpha = 1): NoParams => (finite('elu', 'alpha', alpha), stat
  * gelu().apply({}, tensor([0])).toArray() // [0]
  * ```
  */
-export const gelu = (): NoParams => stateless('gelu', (x) => AG.gelu(x))
+export const gelu = (): NoParams => described('gelu', { kind: 'gelu' }, (x) => AG.gelu(x))
 
 /**
  * Softplus layer.
@@ -81,7 +82,7 @@ export const gelu = (): NoParams => stateless('gelu', (x) => AG.gelu(x))
  * softplus().apply({}, tensor([0])).item() // 0.693…
  * ```
  */
-export const softplus = (): NoParams => stateless('softplus', (x) => AG.softplus(x))
+export const softplus = (): NoParams => described('softplus', { kind: 'softplus' }, (x) => AG.softplus(x))
 
 /**
  * Softmax layer over `axis` (default last): the multinoulli output unit. For training, prefer
@@ -93,7 +94,7 @@ export const softplus = (): NoParams => stateless('softplus', (x) => AG.softplus
  * softmax().apply({}, tensor([0, 0])).toArray() // [0.5, 0.5]
  * ```
  */
-export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis), stateless('softmax', (x) => AG.softmax(x, axis)))
+export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis), described('softmax', { kind: 'softmax', axis }, (x) => AG.softmax(x, axis)))
 
 /**
  * Log-softmax layer over `axis` (default last).
@@ -104,4 +105,4 @@ export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis
  * logSoftmax().apply({}, tensor([0, 0])).toArray() // [-0.693…, -0.693…]
  * ```
  */
-export const logSoftmax = (axis = -1): NoParams => (integer('logSoftmax', 'axis', axis), stateless('logSoftmax', (x) => AG.logSoftmax(x, axis)))
+export const logSoftmax = (axis = -1): NoParams => (integer('logSoftmax', 'axis', axis), described('logSoftmax', { kind: 'logSoftmax', axis }, (x) => AG.logSoftmax(x, axis)))

@@ -206,6 +206,7 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
   const project = (x: Var, p: MaybeTraced<LinearParams>): Var => (p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b))
   return {
     name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
+    config: { kind: fn, dModel, numHeads, causal, dropout, bias },
     init: (key) => {
       const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4) as T.PRNGKey[]
       const bound = 1 / Math.sqrt(dModel)

@@ -175,6 +175,7 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
   }
   return {
     name: `batchNorm(${channels})`,
+    config: { kind: 'batchNorm', channels, momentum, eps, affine },
     init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
     initState: initial,
     apply: (params, x, applyOptions?: ApplyOptions) => run(params, undefined, x, readApplyOptions('batchNorm', applyOptions).train === true).output,

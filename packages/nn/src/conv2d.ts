@@ -66,6 +66,10 @@ export function conv2d(
   const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
   return {
     name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
+    config: {
+      kind: 'conv2d', inChannels, outChannels, kernelSize: [kh, kw], stride: given.stride ?? 1,
+      padding: given.padding ?? 'valid', dilation: given.dilation ?? 1, groups, bias,
+    },
     init: (key) => {
       const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (weightInit ?? fallback)(k1, shape)

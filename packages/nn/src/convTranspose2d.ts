@@ -137,6 +137,7 @@ export function convTranspose2d(
     (size - 1) * stride[d] - 2 * padding[d] + dilation[d] * ([kh, kw][d]! - 1) + outputPadding[d] + 1
   return {
     name: `${FN}(${inChannels} → ${outChannels}, ${kh}×${kw})`,
+    config: { kind: FN, inChannels, outChannels, kernelSize: [kh, kw], stride, padding, outputPadding, dilation, groups, bias },
     init: (key) => {
       const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (weightInit ?? fallback)(k1, wShape)

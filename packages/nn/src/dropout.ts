@@ -1,7 +1,8 @@
 import { mul, toVar } from '@gd/autograd'
 import { bernoulli } from '@gd/tensor'
 import { within } from '@gd/check'
-import { stateless, type Layer } from './layer.js'
+import { described } from './internal/described.js'
+import type { Layer } from './layer.js'
 
 /**
  * Dropout: in training, zeroes each element with probability `rate` and scales the rest by
@@ -20,7 +21,7 @@ import { stateless, type Layer } from './layer.js'
  */
 export function dropout(rate: number): Layer<Record<string, never>> {
   within({ min: 0, max: 1, maxOpen: true })('dropout', 'rate', rate)
-  return stateless(`dropout(${rate})`, (x, options) => {
+  return described(`dropout(${rate})`, { kind: 'dropout', rate }, (x, options) => {
     const v = toVar('dropout', x)
     if (options.train !== true || rate === 0) return v
     if (options.key === undefined) throw new Error('dropout: training needs a key in apply options ({ train: true, key })')

@@ -64,6 +64,7 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
   const shape = [vocabSize, dim]
   return {
     name: `embedding(${vocabSize} → ${dim})`,
+    config: { kind: 'embedding', vocabSize, dim, paddingIndex },
     init: (key) => {
       const w = (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape)
       if (paddingIndex === undefined) return { w }
@@ -135,6 +136,7 @@ export function positionEmbedding(maxLength: number, dim: number, options?: Posi
   const shape = [maxLength, dim]
   return {
     name: `positionEmbedding(${maxLength} × ${dim})`,
+    config: { kind: fn, maxLength, dim },
     init: (key) => ({ w: (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape) }),
     apply: (params, input: Input, applyOptions?: ApplyOptions) => {
       readApplyOptions(fn, applyOptions)

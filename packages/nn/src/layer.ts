@@ -12,6 +12,28 @@ export interface ApplyOptions {
 }
 
 /**
+ * What a layer is, as plain data: the factory that made it (`kind`) and the arguments that shape its
+ * forward pass, by their option names, defaults filled in; initializers are left out (they shape the
+ * starting parameters, not the function). Composite layers hold their inner layers:
+ * {@link sequential} under `layers`, {@link residual} under `layer`. Every layer @gd/nn's factories
+ * make carries one; a layer made with {@link stateless} or by hand has none. Exporters read it
+ * (@gd/onnx maps each kind to ONNX operators), and so can a program that prints a model.
+ *
+ * @example
+ * ```ts
+ * import { linear, relu, sequential } from '@gd/nn'
+ * linear(3, 2).config // { kind: 'linear', inFeatures: 3, outFeatures: 2, bias: true }
+ * sequential(linear(3, 2), relu()).config?.layers // the two layers, each with its own config
+ * ```
+ */
+export interface LayerConfig {
+  /** The factory that made the layer: `'linear'`, `'conv2d'`, `'sequential'`, … */
+  readonly kind: string
+  /** The factory's arguments and options by name (`inFeatures`, `stride`, …), and inner layers. */
+  readonly [argument: string]: unknown
+}
+
+/**
  * What {@link Layer.applyWithState} returns: the output and the layer's updated state.
  *
  * @example
@@ -57,6 +79,8 @@ export interface ApplyResult<S> {
 export interface Layer<P = unknown, S = unknown> {
   /** A short description, e.g. `linear(784 → 10)`. */
   readonly name: string
+  /** What the layer is, as data ({@link LayerConfig}); absent on layers made by hand or with {@link stateless}. */
+  readonly config?: LayerConfig
   /** Creates parameters from a key or an integer seed. */
   init(key: PRNGKey | number): P
   /** Runs the layer. `params` may hold tensors or (under a transform) traced values. */

@@ -44,6 +44,7 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
   const useBias = options.bias ?? true
   return {
     name: `linear(${inFeatures} → ${outFeatures})`,
+    config: { kind: 'linear', inFeatures, outFeatures, bias: useBias },
     init: (key) => {
       const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])

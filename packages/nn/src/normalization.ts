@@ -200,6 +200,7 @@ export function layerNorm(shape: number | number[], options?: LayerNormOptions):
   const { eps, affine } = readOptions('layerNorm', options, { eps: withDefault(positive, 1e-5), affine: withDefault(boolean, true) })
   return {
     name: `layerNorm(${T.fmt(s)})`,
+    config: { kind: 'layerNorm', shape: s, eps, affine },
     init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
     apply: normLayer('layerNorm', s, eps, affine, true),
   }
@@ -229,6 +230,7 @@ export function rmsNorm(shape: number | number[], options?: RmsNormOptions): Lay
   const { eps, affine } = readOptions('rmsNorm', options, { eps: optional(positive), affine: withDefault(boolean, true) })
   return {
     name: `rmsNorm(${T.fmt(s)})`,
+    config: { kind: 'rmsNorm', shape: s, eps, affine },
     init: () => (affine ? { gamma: T.ones(s) } : {}),
     apply: normLayer('rmsNorm', s, eps, affine, false),
   }

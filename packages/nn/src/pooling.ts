@@ -1,10 +1,13 @@
 import { avgPool2d as avg, flatten as flat, maxPool2d as maxp } from '@gd/autograd'
 import type { Pool2dOptions } from '@gd/tensor'
 import { optional, readOptions, rule, type Check } from '@gd/check'
-import { stateless, type Layer } from './layer.js'
+import { described } from './internal/described.js'
+import type { Layer } from './layer.js'
 
 /** Values are checked by the pooling op when the layer is applied; names are checked here. */
 const later: Check<unknown> = (_fn, _key, value) => value
+/** A pooling layer's config: its options, the defaults filled in (values are checked when applied). */
+const poolConfig = (kind: string, o: Pool2dOptions) => ({ kind, kernelSize: o.kernelSize, stride: o.stride ?? o.kernelSize, padding: o.padding ?? 'valid' })
 const poolSpec = {
   kernelSize: /* @__PURE__ */ rule<unknown>('given', (v) => v !== undefined),
   stride: /* @__PURE__ */ optional(later),
@@ -22,7 +25,7 @@ const poolSpec = {
  */
 export function maxPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
   readOptions('maxPool2d', options, poolSpec)
-  return stateless('maxPool2d', (x) => maxp(x, options))
+  return described('maxPool2d', poolConfig('maxPool2d', options), (x) => maxp(x, options))
 }
 
 /**
@@ -36,7 +39,7 @@ export function maxPool2d(options: Pool2dOptions): Layer<Record<string, never>> 
  */
 export function avgPool2d(options: Pool2dOptions): Layer<Record<string, never>> {
   readOptions('avgPool2d', options, poolSpec)
-  return stateless('avgPool2d', (x) => avg(x, options))
+  return described('avgPool2d', poolConfig('avgPool2d', options), (x) => avg(x, options))
 }
 
 /**
@@ -49,5 +52,5 @@ export function avgPool2d(options: Pool2dOptions): Layer<Record<string, never>> 
  * ```
  */
 export function flatten(): Layer<Record<string, never>> {
-  return stateless('flatten', (x) => flat(x, { keepBatch: true }))
+  return described('flatten', { kind: 'flatten' }, (x) => flat(x, { keepBatch: true }))
 }

@@ -27,6 +27,7 @@ export function residual<P, S>(layer: Layer<P, S>): Layer<P, S> {
   }
   const out: Layer<P, S> = {
     name: `residual(${layer.name})`,
+    config: { kind: 'residual', layer },
     init: (key) => layer.init(key),
     apply: (params, x: Input, options?: ApplyOptions) => {
       const v = toVar('residual', x)

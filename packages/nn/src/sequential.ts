@@ -36,6 +36,7 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
     options.key === undefined ? options : { ...options, key: foldIn(options.key, i) }
   const chain: Layer<unknown[], unknown[]> = {
     name: `sequential(${layers.map((l) => l.name).join(', ')})`,
+    config: { kind: 'sequential', layers },
     init: (key) => {
       const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length) as PRNGKey[]
       return layers.map((layer, i) => layer.init(keys[i]!))

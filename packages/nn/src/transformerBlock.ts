@@ -104,6 +104,7 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
   }
   return {
     name: `transformerBlock(${dModel}, ${numHeads} heads, hidden ${hidden}${causal ? ', causal' : ''})`,
+    config: { kind: fn, dModel, numHeads, hidden, dropout, causal },
     init: (key) => {
       const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5) as T.PRNGKey[]
       const layers = [norm1, attention, norm2, mlp1, mlp2] as Layer<unknown>[]

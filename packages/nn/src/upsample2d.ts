@@ -2,7 +2,8 @@ import { apply, toVar, type Input, type PrimitiveSpec, type Var } from '@gd/auto
 import { checkShape } from '@gd/tensor'
 import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
 import { blockSums, interpolate, interpolateAdjoint, linearTaps, repeatPixels, type Taps } from './internal/interpolate.js'
-import { stateless, type Layer } from './layer.js'
+import { described } from './internal/described.js'
+import type { Layer } from './layer.js'
 
 /**
  * Options of {@link upsample2d}, named as PyTorch's `nn.Upsample` arguments.
@@ -101,7 +102,7 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
     return t
   }
   const corners = mode === 'bilinear' && alignCorners ? ', alignCorners' : ''
-  return stateless(`${FN}(×${sh === sw ? sh : `${sh}×${sw}`}, ${mode}${corners})`, (x: Input): Var => {
+  return described(`${FN}(×${sh === sw ? sh : `${sh}×${sw}`}, ${mode}${corners})`, { kind: FN, scale, mode, alignCorners }, (x: Input): Var => {
     const xv = toVar(FN, x)
     const dtype = xv.dtype
     if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4) {

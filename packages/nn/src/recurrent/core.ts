@@ -105,6 +105,8 @@ export interface Cell {
   hiddenSize: number
   gates: number
   bias: boolean
+  /** The rnn's activation, 'tanh' or 'relu' (absent for gru and lstm). */
+  nonlinearity?: string
 }
 
 /** Parameters with U(−1/√hidden, 1/√hidden) entries, as PyTorch initializes its recurrent layers. */
@@ -222,8 +224,10 @@ export function recurrentLayer<S, In>(
     const output = hs.length > 0 ? stack(hs, 1) : toVar(cell.fn, T.zeros([batch, 0, cell.hiddenSize], { dtype }))
     return { output, state }
   }
+  const { fn: kind, inputSize, hiddenSize, bias, nonlinearity } = cell
   return {
     name,
+    config: nonlinearity === undefined ? { kind, inputSize, hiddenSize, bias } : { kind, inputSize, hiddenSize, nonlinearity, bias },
     inputSize: cell.inputSize,
     hiddenSize: cell.hiddenSize,
     init: (key) => initParams(cell, key),

@@ -55,7 +55,7 @@ export function rnn(inputSize: number, hiddenSize: number, options?: RnnOptions)
     nonlinearity: withDefault(oneOf(['tanh', 'relu'] as const), 'tanh'),
     bias: withDefault(boolean, true),
   })
-  const cell: Cell = { fn: 'rnn', inputSize, hiddenSize, gates: 1, bias }
+  const cell: Cell = { fn: 'rnn', inputSize, hiddenSize, gates: 1, bias, nonlinearity }
   const act = nonlinearity === 'relu' ? relu : tanh
   const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown) =>
     checkArray(fn, key, value, [batch, hiddenSize], dtype, ' (batch, hidden)')
