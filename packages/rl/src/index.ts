@@ -1,2 +1,5 @@
 export * from './cartPole.js'
+export * from './discountedReturns.js'
 export * from './environment.js'
+export * from './policyGradientLoss.js'
+export * from './standardize.js'
