@@ -9,6 +9,8 @@ import { matmulWorkload } from './workloads/matmul.js'
 import { mlpWorkload } from './workloads/mlp.js'
 import { optimizerUpdateWorkload } from './workloads/optimizerUpdate.js'
 import { recurrentWorkload } from './workloads/recurrent.js'
+import { convTransposeWorkload } from './workloads/convTranspose.js'
+import { languageModelWorkload, transformerBlockWorkload } from './workloads/transformer.js'
 
 describe('statistics', () => {
   it('takes the median and range', () => {
@@ -71,6 +73,43 @@ async function checks(contenders: Contender[]): Promise<Record<string, number>> 
   return out
 }
 
+/**
+ * Each contender's gradient checksums at the initial weights (see `Prepared.gradients`), then the
+ * first step's loss; a contender that cannot run gives the reason instead.
+ */
+async function gradientsAndLoss(contenders: Contender[]): Promise<Record<string, { gradients: number[]; loss: number } | string>> {
+  const out: Record<string, { gradients: number[]; loss: number } | string> = {}
+  for (const c of contenders) {
+    const p = await c.prepare()
+    try {
+      await p.activate?.()
+      const gradients = await p.gradients!()
+      out[c.name] = { gradients, loss: await p.check!() }
+    } catch (e) {
+      out[c.name] = (e as Error).message
+    } finally {
+      p.dispose?.()
+    }
+  }
+  return out
+}
+
+/**
+ * Every contender's loss agrees with @gd's to ~1e-6 relative, and each gradient checksum to 1e-4 of
+ * the largest one (float32 sums in other orders; a checksum can be ~0, as the attention's key bias's
+ * is: a constant added to every key's score leaves the softmax unchanged).
+ */
+function expectAgreement(got: Record<string, { gradients: number[]; loss: number } | string>, names: string[]): void {
+  const gd = got['@gd'] as { gradients: number[]; loss: number }
+  const scale = Math.max(...gd.gradients.map(Math.abs))
+  for (const name of names) {
+    const c = got[name] as { gradients: number[]; loss: number }
+    expect(c.loss, name).toBeCloseTo(gd.loss, 5)
+    expect(c.gradients, name).toHaveLength(gd.gradients.length)
+    c.gradients.forEach((g, i) => expect(Math.abs(g - gd.gradients[i]!), `${name}: gradient ${i}`).toBeLessThan(1e-4 * scale))
+  }
+}
+
 describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
   it('4×4 matmul, plain and transposed', async () => {
     await initPeers()
@@ -99,6 +138,31 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
     expect(gru['jax-js']).toBeCloseTo(gru['@gd']!, 4)
     expect(gru['@gd']).toBeGreaterThan(0.5) // about ln 3 ≈ 1.1 at the start
   })
+  it('the transformer block: same loss and gradients in all four', async () => {
+    await initPeers()
+    const got = await gradientsAndLoss(transformerBlockWorkload({ batch: 2, time: 3, width: 8, heads: 2 }).contenders)
+    expect(Object.keys(got)).toEqual(['@gd', 'tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    // 16 parameters: two layer norms' γ, β, four projections' W, b, two MLP layers' W, b
+    expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(16)
+    expectAgreement(got, ['tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    expect((got['@gd'] as { loss: number }).loss).toBeGreaterThan(1) // MSE of unit-variance outputs against N(0, 1) targets: about 2
+  })
+  it('the transformer language model: same loss and gradients; TF.js wasm cannot train an embedding', async () => {
+    await initPeers()
+    const got = await gradientsAndLoss(languageModelWorkload({ batch: 2, time: 3, width: 8, heads: 2, blocks: 2, vocab: 5 }).contenders)
+    // embedding, position, 2 × 16 in the blocks, final norm γ, β, head W, b
+    expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(38)
+    expectAgreement(got, ['tfjs-cpu', 'jax-js'])
+    expect(got['tfjs-wasm']).toBe("Kernel 'UnsortedSegmentSum' not registered for backend 'wasm'")
+    expect((got['@gd'] as { loss: number }).loss).toBeGreaterThan(1) // near ln 5 ≈ 1.6 at the start
+  })
+  it('the transposed-convolution generator: same loss and gradients; TF.js wasm cannot train it', async () => {
+    await initPeers()
+    const got = await gradientsAndLoss(convTransposeWorkload({ batch: 2, latent: 5, channels: 4 }).contenders)
+    expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(6) // linear W, b and two filters and biases
+    expectAgreement(got, ['tfjs-cpu', 'jax-js'])
+    expect(got['tfjs-wasm']).toBe("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")
+  })
   it('one Adam and one SGD-momentum update agree', async () => {
     await initPeers()
     for (const kind of ['adam', 'sgd'] as const) {
@@ -109,12 +173,18 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
   })
   it('TF.js training steps leave no tensors behind', async () => {
     await initPeers()
-    const [, cpu] = mlpWorkload([6, 5, 3], 4).contenders
-    const p = await cpu!.prepare()
-    p.step()
-    const before = tf.memory().numTensors
-    for (let i = 0; i < 3; i++) p.step()
-    expect(tf.memory().numTensors).toBe(before)
-    p.dispose?.()
+    const sizes = { batch: 2, time: 3, width: 8, heads: 2 }
+    for (const w of [mlpWorkload([6, 5, 3], 4), transformerBlockWorkload(sizes), languageModelWorkload({ ...sizes, blocks: 2, vocab: 5 })]) {
+      const [, cpu] = w.contenders
+      const start = tf.memory().numTensors
+      const p = await cpu!.prepare()
+      p.step()
+      const before = tf.memory().numTensors
+      for (let i = 0; i < 3; i++) p.step()
+      expect(tf.memory().numTensors, w.name).toBe(before)
+      await p.gradients?.()
+      p.dispose?.()
+      expect(tf.memory().numTensors, w.name).toBe(start) // variables, inputs, mask and Adam's slots freed
+    }
   })
 })

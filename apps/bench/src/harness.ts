@@ -18,6 +18,11 @@ export interface Prepared {
    * output); used by the tests, never timed.
    */
   check?: () => Promise<number>
+  /**
+   * A weighted checksum of each parameter's gradient at the initial weights, in the workload's
+   * order of parameters (and in @gd's layout); used by the tests, never timed.
+   */
+  gradients?: () => Promise<number[]>
   /** Frees what `prepare` made (TF.js tensors, jax-js arrays). */
   dispose?: () => void
 }

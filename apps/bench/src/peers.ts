@@ -11,6 +11,8 @@ export type TfBackend = 'cpu' | 'wasm'
 export interface TfBuilt {
   step: () => void
   check?: () => number
+  /** A checksum of each parameter's gradient at the initial weights (see `Prepared.gradients`). */
+  gradients?: () => number[]
   /** Tensors the step keeps across calls (inputs, variables); disposed at the end. */
   keep: tf.Tensor[]
   /** An optimizer whose slots must follow the variables to the backend, and be disposed. */
@@ -70,6 +72,7 @@ export function tfContender(backend: TfBackend, build: () => TfBuilt): Contender
       return {
         step: built.step,
         ...(built.check === undefined ? {} : { check: async () => built.check!() }),
+        ...(built.gradients === undefined ? {} : { gradients: async () => built.gradients!() }),
         activate: async () => {
           if (tf.getBackend() === backend) return
           await tf.setBackend(backend)
@@ -90,11 +93,13 @@ export function tfContenders(build: () => TfBuilt): Contender[] {
 }
 
 /** A jax-js contender: `prepare` owns its arrays and its `dispose` releases them. */
-export function jaxContender(prepare: () => { step: Step; budgetMs?: number; check?: () => Promise<number>; dispose: () => void }): Contender {
+export function jaxContender(
+  prepare: () => { step: Step; budgetMs?: number; check?: () => Promise<number>; gradients?: () => Promise<number[]>; dispose: () => void },
+): Contender {
   return { name: 'jax-js', prepare }
 }
 
 /** A @gd contender. */
-export function gdContender(prepare: () => { step: Step; check?: () => Promise<number> }): Contender {
+export function gdContender(prepare: () => { step: Step; check?: () => Promise<number>; gradients?: () => Promise<number[]> }): Contender {
   return { name: '@gd', prepare }
 }

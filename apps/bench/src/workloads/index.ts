@@ -2,10 +2,12 @@ import type { Workload } from '../harness.js'
 import { matmulWorkload } from './matmul.js'
 import { autogradOverheadWorkload } from './autogradOverhead.js'
 import { cnnWorkload } from './cnn.js'
+import { convTransposeName, convTransposeWorkload } from './convTranspose.js'
 import { elementwiseWorkload } from './elementwise.js'
 import { count, optimizerUpdateWorkload } from './optimizerUpdate.js'
 import { mlpWorkload } from './mlp.js'
 import { recurrentWorkload } from './recurrent.js'
+import { languageModelName, languageModelWorkload, transformerBlockName, transformerBlockWorkload } from './transformer.js'
 import { withThreads } from './threads.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
@@ -45,6 +47,12 @@ export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
     const w = () => recurrentWorkload(kind, sequence)
     out.push({ name: `${kind} b${sequence.batch} t${sequence.time} ${sequence.input}→${sequence.hidden}`, build: w })
   }
+  const attention = quick ? { batch: 8, time: 8, width: 32, heads: 4 } : { batch: 32, time: 16, width: 64, heads: 4 }
+  out.push({ name: transformerBlockName(attention), build: () => transformerBlockWorkload(attention) })
+  const lm = { ...attention, blocks: 2, vocab: 28 }
+  out.push({ name: languageModelName(lm), build: () => languageModelWorkload(lm) })
+  const generator = quick ? { batch: 8, latent: 16, channels: 16 } : { batch: 32, latent: 64, channels: 32 }
+  out.push({ name: convTransposeName(generator), build: () => convTransposeWorkload(generator) })
   for (const kind of ['adam', 'sgd'] as const) {
     for (const n of quick ? [1e5, 1e6] : [1e6, 1e7]) {
       out.push({ name: `${kind === 'adam' ? 'adam' : 'sgd-momentum'} ${count(n)}`, build: () => optimizerUpdateWorkload(kind, n) })

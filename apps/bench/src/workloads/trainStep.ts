@@ -65,9 +65,15 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       return { step: () => void run(), check: async () => run().item() }
     }),
     ...tfContenders(() => {
+      // a variable shares its initial tensor's data and keeps it alive: the tensor itself is freed
+      const variable = (start: tf.Tensor): tf.Variable => {
+        const v = tf.variable(start)
+        start.dispose()
+        return v
+      }
       const vars = weights.flatMap((w, i) => [
-        tf.variable(s.tfWeight?.(w, i) ?? tf.tensor(w.w, w.wShape)),
-        tf.variable(tf.tensor1d(w.b)),
+        variable(s.tfWeight?.(w, i) ?? tf.tensor(w.w, w.wShape)),
+        variable(tf.tensor1d(w.b)),
       ])
       const X = tf.tidy(() => (s.tfInput ?? ((t: tf.Tensor) => t))(tf.tensor(s.x, s.xShape)))
       const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(s.labels, 'int32'), s.classes))

@@ -1,0 +1,167 @@
+import * as tf from '@tensorflow/tfjs'
+import { jit, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
+import * as AG from '@gd/autograd'
+import { adam, stepInPlace } from '@gd/optimizers'
+import { tensor, type Tensor, type Tree } from '@gd/tensor'
+import type { Contender } from '../harness.js'
+import { gdContender, jaxContender, tfContenders } from '../peers.js'
+import { checksum } from './data.js'
+import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
+
+/** Data of a workload, shared by every contender: float32 values, or int32 token ids. */
+export interface Data {
+  values: Float32Array | Int32Array
+  shape: number[]
+}
+
+/**
+ * A training step over named parameters: @gd's initial parameter tree, the data, and each library's
+ * loss. TF.js and jax-js see the parameters as a flat record keyed by path ('norm1.gamma', '0.w'),
+ * in the order of @gd's tree (`treeLeaves`).
+ */
+export interface NamedStepSpec<P> {
+  /** @gd's initial parameters (each contender gets its own copy). */
+  init: P
+  x: Data
+  y: Data
+  /** @gd's loss; its gradient is taken with respect to the parameters. */
+  gdLoss: (p: AG.MaybeTraced<P>, x: Tensor, y: Tensor) => AG.Var
+  /** TF.js's loss from its variables (in TF's layout, see `tfLayout`) and its constants. */
+  tfLoss: (p: Record<string, tf.Tensor>, x: tf.Tensor, y: tf.Tensor, constants: Record<string, tf.Tensor>) => tf.Scalar
+  /** Constant tensors the TF.js loss uses (a mask), made once per backend and kept with the inputs. */
+  tfConstants?: () => Record<string, tf.Tensor>
+  /**
+   * A parameter in TF.js's layout, from @gd's (default: as is), and a gradient back in @gd's layout
+   * (for the checks). Both run once, untimed.
+   */
+  tfLayout?: { to: (name: string, t: tf.Tensor) => tf.Tensor; from: (name: string, g: tf.Tensor) => tf.Tensor }
+  /** TF.js's inputs and targets, from the shared data (default: as they are; int32 stays int32). */
+  tfData?: (x: tf.Tensor, y: tf.Tensor) => [tf.Tensor, tf.Tensor]
+  /** jax-js's loss; consumes its arguments (jax-js's ownership rule) and may be given `.ref`s. */
+  jaxLoss: (p: Record<string, np.Array>, x: np.Array, y: np.Array) => np.Array
+}
+
+/** The leaves of @gd's parameter tree with their paths, in `treeLeaves` order. */
+export function namedLeaves(t: unknown, prefix = ''): [string, Tensor][] {
+  if (t !== null && typeof t === 'object' && !('shape' in t)) {
+    return Object.entries(t).flatMap(([k, v]) => namedLeaves(v, prefix === '' ? k : `${prefix}.${k}`))
+  }
+  return [[prefix, t as Tensor]]
+}
+
+/** A fresh float32 copy of @gd's tree, owned by one contender (the fused update writes into it). */
+function copyTree<P>(t: P): P {
+  if (Array.isArray(t)) return t.map(copyTree) as P
+  if (t !== null && typeof t === 'object' && !('shape' in t)) {
+    return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, copyTree(v)])) as P
+  }
+  const leaf = t as unknown as Tensor
+  return tensor(Float32Array.from(leaf.data), { shape: [...leaf.shape] }) as P
+}
+
+const gdTensor = (d: Data): Tensor =>
+  d.values instanceof Int32Array ? tensor(d.values, { shape: d.shape, dtype: 'int32' }) : tensor(d.values, { shape: d.shape })
+
+const tfTensor = (d: Data): tf.Tensor => (d.values instanceof Int32Array ? tf.tensor(d.values, d.shape, 'int32') : tf.tensor(d.values, d.shape))
+
+const jaxArray = (d: Data): np.Array =>
+  (d.values instanceof Int32Array ? np.array(d.values, { dtype: np.int32 }) : np.array(d.values)).reshape(d.shape)
+
+/**
+ * The four contenders of a training step over named parameters (forward, loss, backward, Adam),
+ * each written the fastest way its users would: @gd `valueAndGrad` with the fused `stepInPlace`;
+ * TF.js `optimizer.minimize` over its variables; jax-js one `jit` of the whole step. Every one
+ * starts from @gd's initial weights, and besides the first step's loss (`check`) reports a
+ * checksum of each parameter's gradient at those weights (`gradients`), for the tests.
+ */
+export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
+  const leaves = namedLeaves(s.init)
+  const names = leaves.map(([k]) => k)
+  return [
+    gdContender(() => {
+      const own = copyTree(s.init)
+      const opt = adam({ learningRate: ADAM.learningRate })
+      let state = opt.init(own as unknown as Tree)
+      const X = gdTensor(s.x)
+      const Y = gdTensor(s.y)
+      const lossOf = AG.valueAndGrad((p: AG.MaybeTraced<P>, xs: Tensor, ys: Tensor) => s.gdLoss(p, xs, ys))
+      const run = () => {
+        const [loss, grads] = lossOf(own as never, X, Y)
+        state = stepInPlace(opt, grads as unknown as Tree, state, own as unknown as Tree)
+        return loss
+      }
+      return {
+        step: () => void run(),
+        check: async () => run().item(),
+        gradients: async () => {
+          const [, grads] = lossOf(own as never, X, Y)
+          return namedLeaves(grads).map(([, g]) => checksum(g.data as Float32Array))
+        },
+      }
+    }),
+    ...tfContenders(() => {
+      const to = s.tfLayout?.to ?? ((_: string, t: tf.Tensor) => t)
+      const from = s.tfLayout?.from ?? ((_: string, g: tf.Tensor) => g)
+      const variable = (k: string, t: Tensor): tf.Variable => {
+        const start = tf.tidy(() => to(k, tf.tensor(Float32Array.from(t.data), [...t.shape])))
+        const v = tf.variable(start) // shares start's data, which the variable keeps alive
+        start.dispose()
+        return v
+      }
+      const vars = Object.fromEntries(leaves.map(([k, t]) => [k, variable(k, t)])) as Record<string, tf.Variable>
+      const [X, Y] = tf.tidy(() => (s.tfData ?? ((a: tf.Tensor, b: tf.Tensor) => [a, b]))(tfTensor(s.x), tfTensor(s.y)))
+      const constants = tf.tidy(() => s.tfConstants?.() ?? {})
+      const optimizer = tf.train.adam(ADAM.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps)
+      const list = names.map((k) => vars[k]!)
+      const run = () => optimizer.minimize(() => s.tfLoss(vars, X!, Y!, constants), true, list)!
+      return {
+        step: () => run().dispose(),
+        check: () => {
+          const l = run()
+          const v = l.dataSync()[0]!
+          l.dispose()
+          return v
+        },
+        gradients: () =>
+          tf.tidy(() => {
+            const f = (...ws: tf.Tensor[]) => s.tfLoss(Object.fromEntries(names.map((k, i) => [k, ws[i]!])), X!, Y!, constants)
+            const grads = tf.grads(f)(list)
+            return grads.map((g, i) => checksum(from(names[i]!, g).dataSync() as Float32Array))
+          }),
+        keep: [...list, X!, Y!, ...Object.values(constants)],
+        optimizer,
+      }
+    }),
+    jaxContender(() => {
+      type P = Record<string, np.Array>
+      const arrays = (f: (t: Tensor) => np.Array) => Object.fromEntries(leaves.map(([k, t]) => [k, f(t)])) as P
+      const params = arrays((t) => np.array(Float32Array.from(t.data)).reshape([...t.shape]))
+      const m = arrays((t) => np.zeros([...t.shape]))
+      const v = arrays((t) => np.zeros([...t.shape]))
+      const X = jaxArray(s.x)
+      const Y = jaxArray(s.y)
+      const trainStep = jit((p: P, ms: P, vs: P, xs: np.Array, ys: np.Array, c1: np.Array, c2: np.Array) => {
+        const [loss, g] = jaxValueAndGrad(s.jaxLoss)(tree.ref(p), xs, ys)
+        const next = names.map((k) => jaxAdamLeaf(p[k]!, g[k]!, ms[k]!, vs[k]!, c1, c2))
+        c1.dispose()
+        c2.dispose()
+        const pick = (j: number) => Object.fromEntries(names.map((k, i) => [k, next[i]![j]!])) as P
+        return [pick(0), pick(1), pick(2), loss] as [P, P, P, np.Array]
+      })
+      const runner = jaxAdamRunner(trainStep, { params, m, v }, X, Y)
+      return {
+        ...runner,
+        gradients: async () => {
+          // eager (no jit): the checks run once, and the start weights are still in `params`
+          // until the first step, which the tests run after this
+          const start = arrays((t) => np.array(Float32Array.from(t.data)).reshape([...t.shape]))
+          const [loss, g] = jaxValueAndGrad(s.jaxLoss)(start, X.ref, Y.ref)
+          loss.dispose()
+          const out: number[] = []
+          for (const k of names) out.push(checksum((await g[k]!.data()) as Float32Array))
+          return out
+        },
+      }
+    }),
+  ]
+}
