@@ -63,7 +63,7 @@ const dtypesCheck: Check<Record<string, string>> = (fn, key, value) => {
  * import { saveSafetensors } from '@gd/io'
  * import { tensor } from '@gd/tensor'
  * const bytes = saveSafetensors({ layers: [{ w: tensor([[1, 2]]), b: tensor([0]) }] }, { metadata: { format: 'pt' } })
- * bytes.length // 160: 8 + a 136-byte header + 12 bytes of float32 data
+ * bytes.length // 180: 8 + a 160-byte header + 12 bytes of float32 data
  * ```
  */
 export function saveSafetensors(tree: Tree, options?: SaveSafetensorsOptions): Uint8Array {
