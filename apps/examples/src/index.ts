@@ -1,5 +1,6 @@
 // The examples, by name, each with a run at full and at a small ("quick") budget.
 import { trainOnNames, type NamesModel } from './names.js'
+import { trainReinforce } from './reinforce.js'
 import { trainWganGp } from './wganGp.js'
 
 /** How the runner and the tests call an example. */
@@ -12,6 +13,10 @@ export interface Example {
 export const examples: Record<string, Example> = {
   namesGru: namesExample('gru'),
   namesTransformer: namesExample('transformer'),
+  reinforce: {
+    summary: 'REINFORCE with a learned value baseline on the cart-pole of @gd/rl (return per episode)',
+    run: ({ quick, log }) => void trainReinforce(quick ? { episodes: 20, hidden: 8, log, logEvery: 5 } : { log }),
+  },
   wganGp: {
     summary: 'WGAN-GP on eight Gaussians: a critic loss with a gradient penalty (grad of a grad)',
     run: ({ quick, log }) => {
