@@ -1,9 +1,25 @@
-import { runCartpole, type CartpoleSettings } from '../cartpole/index.js'
+import { trainReinforce } from '@gd/examples/reinforce'
 import { renderDigitsReport } from '../digitsReport.js'
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../flags.js'
 import { stringFlag, type Task } from './task.js'
 
-/** `--task cartpole`: REINFORCE with a baseline on a cart-pole written in TypeScript (see ../cartpole). */
+/** Settings of `--task cartpole`, from its flags; an absent one takes the default of @gd/examples' `trainReinforce`. */
+export interface CartpoleSettings {
+  /** Most episodes to play (default 1000). */
+  episodes?: number
+  /** Seeds the networks, the start states and the sampled actions (default 0). */
+  seed?: number
+  /** Adam's learning rate (default 0.01). */
+  lr?: number
+  /** Most seconds to train, checked after each episode (default 60). */
+  maxSeconds?: number
+}
+
+/**
+ * `--task cartpole`: REINFORCE with a learned value baseline (the `reinforce` example of
+ * @gd/examples) on the cart-pole of @gd/rl, one line per episode, until the last 20 returns average
+ * 195 or a budget ends; the report plots the return per episode.
+ */
 export const cartpole: Task<CartpoleSettings> = {
   name: 'cartpole',
   summary: 'balance a pole on a cart with REINFORCE and a value baseline (return per episode)',
@@ -26,7 +42,8 @@ export const cartpole: Task<CartpoleSettings> = {
     return settings
   },
   async run(settings, io) {
-    const r = await runCartpole(settings, io.log)
+    const { lr, ...rest } = settings
+    const r = trainReinforce({ ...rest, ...(lr === undefined ? {} : { learningRate: lr }), log: io.log, logEvery: 1 })
     const x = r.returns.map((_, i) => i + 1)
     const average = r.returns.map((_, i) => {
       const last = r.returns.slice(Math.max(0, i - 19), i + 1)
