@@ -5,7 +5,7 @@ import { quote, type Entry } from './header.js'
 import { floatBitsToBfloat, floatBitsToHalf, halfToFloatBits } from './half.js'
 
 /** A fresh, aligned copy of `bytes` (so typed arrays of any width can view it). */
-const copy = (bytes: Uint8Array): ArrayBuffer => bytes.slice().buffer
+const copy = (bytes: Uint8Array): ArrayBuffer => Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer
 
 function outOfRange(fn: string, e: Entry, index: number, value: number | bigint): Error {
   return new Error(
@@ -29,7 +29,7 @@ export function decodeEntry(fn: string, e: Entry, bytes: Uint8Array): Tensor {
     case 'I32':
       return new Tensor(new Int32Array(copy(bytes)), shape, 'int32')
     case 'BOOL': {
-      const out = bytes.slice()
+      const out = new Uint8Array(copy(bytes))
       for (let i = 0; i < n; i++) {
         if (out[i]! > 1) throw new Error(`${fn}: tensor ${quote(e.name)} (BOOL) holds byte ${out[i]} at index ${i}, expected 0 or 1`)
       }

@@ -143,9 +143,9 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
     if (end > dataLength) {
       throw new Error(`${fn}: ${what} has data_offsets [${begin},${end}], past the end of the ${dataLength} data bytes (truncated?)`)
     }
-    // the product stops growing past the data's size, so it never overflows
-    let size = shape.includes(0) ? 0 : 1
-    for (const d of shape as number[]) size = size > dataLength ? size : size * d
+    // a double: a hostile shape gives a huge (or infinite) size, which cannot match the byte range
+    let size = 1
+    for (const d of shape as number[]) size *= d
     const { bytes: width } = FILE_DTYPES[dtype]!
     if (size * width !== end - begin) {
       throw new Error(`${fn}: ${what} of dtype ${dtype} and shape ${show(shape)} needs ${size * width} bytes, its data_offsets [${begin},${end}] hold ${end - begin}`)

@@ -112,7 +112,7 @@ export function unknownName(fn: string, key: string, names: readonly string[]): 
 
 /** The bytes of a buffer-like input, or undefined. */
 export function asBytes(source: unknown): Uint8Array | undefined {
-  if (source instanceof Uint8Array) return source
+  // a plain Uint8Array view, also of a Node Buffer (whose slice() would not copy)
   if (source instanceof ArrayBuffer) return new Uint8Array(source)
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength)
   return undefined
