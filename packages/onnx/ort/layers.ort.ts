@@ -1,0 +1,148 @@
+// Every exportable layer of @gd/nn, exported with random parameters and run in ONNX Runtime: its
+// output must equal @gd's own float32 forward pass to float32 rounding.
+import { afterAll, describe, expect, it } from 'vitest'
+import * as nn from '@gd/nn'
+import type { Layer } from '@gd/nn'
+import { add, mul, normal, prngKey, tensor, type Tensor } from '@gd/tensor'
+import { exportOnnx, type ExportOnnxOptions } from '@gd/onnx'
+import { runOnnx } from './runtime.js'
+
+/** |onnx − gd| ≤ atol + rtol·|gd| elementwise; returns the largest difference seen. */
+export function close(onnx: Tensor, gd: Tensor, atol = 1e-5, rtol = 1e-5): number {
+  expect(onnx.shape).toEqual(gd.shape)
+  const a = onnx.data as Float32Array
+  const b = gd.data as Float32Array
+  let worst = 0
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!)
+    worst = Math.max(worst, d)
+    if (!(d <= atol + rtol * Math.abs(b[i]!))) throw new Error(`element ${i}: onnx ${a[i]} vs @gd ${b[i]} (difference ${d})`)
+  }
+  return worst
+}
+
+/** Exports `model` with params from init (and the state given), runs both, compares. */
+async function check(model: Layer<any, any>, x: Tensor, options: Omit<ExportOnnxOptions, 'inputShape'> & { inputShape?: ExportOnnxOptions['inputShape'] } = {}, params: unknown = model.init(prngKey(7))) {
+  const state = options.state ?? nn.initState(model)
+  const gd = nn.applyWithState(model, params as never, state as never, x).output.value
+  const bytes = exportOnnx(model, params, { inputShape: x.shape.slice(1), ...options, state })
+  const worst = close(await runOnnx(bytes, x, { input: options.inputName ?? 'input', output: options.outputName ?? 'output' }), gd)
+  largest = Math.max(largest, worst)
+  return worst
+}
+
+let largest = 0
+afterAll(() => console.log(`largest |onnx − @gd| over every layer: ${largest.toExponential(2)}`))
+
+const rand = (shape: number[], seed = 1): Tensor => normal(prngKey(seed), shape)
+
+describe('every layer runs in ONNX Runtime as in @gd', () => {
+  it('linear, with and without bias, on rank 2 and 3', async () => {
+    await check(nn.linear(5, 3), rand([4, 5]))
+    await check(nn.linear(5, 3, { bias: false }), rand([4, 5]))
+    await check(nn.linear(5, 3), rand([2, 6, 5]))
+  })
+
+  it('the activations', async () => {
+    const x = rand([3, 7])
+    for (const make of [nn.relu, nn.sigmoid, nn.tanh, nn.gelu, nn.softplus, nn.softmax, nn.logSoftmax]) await check(make(), x)
+    await check(nn.leakyRelu(0.2), x)
+    await check(nn.elu(0.7), x)
+    await check(nn.softmax(1), rand([2, 3, 4]))
+  })
+
+  it('gelu in opsets 17 (composed) and 20 (Gelu with approximate tanh)', async () => {
+    await check(nn.gelu(), mul(rand([3, 7]), 3), { opset: 17 })
+    await check(nn.gelu(), mul(rand([3, 7]), 3), { opset: 20 })
+  })
+
+  it('dropout is the identity; flatten', async () => {
+    await check(nn.dropout(0.5), rand([2, 3]))
+    await check(nn.flatten(), rand([2, 3, 4, 5]))
+  })
+
+  it('conv2d: padding valid, same, numbers, pairs, four sides; stride, dilation, groups, no bias', async () => {
+    const x = rand([2, 4, 9, 8])
+    await check(nn.conv2d(4, 6, 3), x)
+    await check(nn.conv2d(4, 6, 4, { padding: 'same' }), x)
+    await check(nn.conv2d(4, 6, [3, 2], { padding: [1, 2], stride: 2 }), x)
+    await check(nn.conv2d(4, 6, 3, { padding: [0, 1, 2, 1], dilation: 2 }), x)
+    await check(nn.conv2d(4, 6, 3, { padding: 'same', stride: 2, groups: 2, bias: false }), x)
+  })
+
+  it('convTranspose2d', async () => {
+    const x = rand([2, 4, 5, 6])
+    await check(nn.convTranspose2d(4, 6, 3), x)
+    await check(nn.convTranspose2d(4, 6, [3, 2], { stride: 2, padding: 1, outputPadding: 1, groups: 2 }), x)
+    await check(nn.convTranspose2d(4, 2, 3, { dilation: 2, bias: false }), x)
+  })
+
+  it('maxPool2d and avgPool2d, padding included', async () => {
+    const x = rand([2, 3, 9, 8])
+    await check(nn.maxPool2d({ kernelSize: 2 }), x)
+    await check(nn.maxPool2d({ kernelSize: 3, stride: 2, padding: 1 }), x)
+    await check(nn.avgPool2d({ kernelSize: [3, 2], stride: 1, padding: 'same' }), x)
+    await check(nn.avgPool2d({ kernelSize: 3, stride: 2, padding: 1 }), x)
+  })
+
+  it('upsample2d: nearest, bilinear, aligned corners', async () => {
+    const x = rand([2, 3, 4, 5])
+    await check(nn.upsample2d(), x)
+    await check(nn.upsample2d({ scale: [2, 3], mode: 'bilinear' }), x)
+    await check(nn.upsample2d({ scale: 3, mode: 'bilinear', alignCorners: true }), x)
+  })
+
+  it('batchNorm with trained running statistics, on [N, C] and NCHW, with and without affine', async () => {
+    for (const [bn, x] of [[nn.batchNorm(3), rand([5, 3])], [nn.batchNorm(3, { affine: false, eps: 1e-3 }), rand([2, 3, 4, 4])]] as const) {
+      const model = nn.sequential(nn.linear(x.shape.at(-1)!, x.shape.at(-1)!), bn)
+      const params = model.init(3)
+      // a few training steps move the running statistics away from 0 and 1
+      let state = nn.initState(model)
+      for (let i = 0; i < 3; i++) state = nn.applyWithState(model, params, state, add(mul(rand(x.shape as number[], 10 + i), 2), 1), { train: true }).state
+      await check(model, x, { state }, params)
+    }
+  })
+
+  it('layerNorm and rmsNorm over one and two axes, with and without affine', async () => {
+    const x = rand([2, 3, 4])
+    await check(nn.layerNorm(4), x)
+    await check(nn.layerNorm([3, 4], { affine: false, eps: 1e-3 }), x)
+    await check(nn.rmsNorm(4), x)
+    await check(nn.rmsNorm([3, 4], { eps: 1e-6, affine: false }), x, { opset: 18 })
+  })
+
+  it('embedding (int32 input) and positionEmbedding, with a dynamic time axis', async () => {
+    const tokens = tensor([[3, 1, 0, 7], [2, 2, 9, 0]], { dtype: 'int32' })
+    await check(nn.embedding(10, 6), tokens)
+    await check(nn.embedding(10, 6, { paddingIndex: 0 }), tokens, { inputShape: ['time'] })
+    await check(nn.sequential(nn.embedding(10, 6), nn.positionEmbedding(8, 6)), tokens, { inputShape: ['time'] })
+  })
+
+  it('multiHeadAttention, causal or not, with or without biases', async () => {
+    const x = rand([2, 5, 8])
+    await check(nn.multiHeadAttention(8, 2), x)
+    await check(nn.multiHeadAttention(8, 4, { causal: true, bias: false }), x, { inputShape: ['time', 8] })
+  })
+
+  it('transformerBlock, and a small character language model', async () => {
+    await check(nn.transformerBlock(8, 2, { causal: true, hidden: 12 }), rand([2, 5, 8]))
+    const lm = nn.sequential(nn.embedding(12, 8), nn.positionEmbedding(16, 8), nn.transformerBlock(8, 2, { causal: true }), nn.layerNorm(8), nn.linear(8, 12))
+    const tokens = tensor([[1, 5, 9, 2, 11, 0], [3, 3, 4, 7, 8, 10]], { dtype: 'int32' })
+    await check(lm, tokens, { inputShape: ['time'] })
+  })
+
+  it('rnn (tanh, relu), gru and lstm, with and without biases', async () => {
+    const x = rand([2, 6, 3])
+    await check(nn.rnn(3, 4), x)
+    await check(nn.rnn(3, 4, { nonlinearity: 'relu', bias: false }), x)
+    await check(nn.gru(3, 4), x)
+    await check(nn.gru(3, 4, { bias: false }), x, { inputShape: ['time', 3] })
+    await check(nn.lstm(3, 4), x)
+    await check(nn.lstm(3, 5, { bias: false }), x)
+  })
+
+  it('sequential and residual, with names of one\'s own', async () => {
+    const block = nn.residual(nn.sequential(nn.linear(4, 4), nn.relu(), nn.linear(4, 4)))
+    await check(nn.sequential(block, nn.tanh(), block), rand([3, 4]), { inputName: 'features', outputName: 'scores' })
+  })
+})

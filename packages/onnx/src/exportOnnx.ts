@@ -1,0 +1,125 @@
+import { fail, isPlainObject, readOptions, rule, withDefault, optional, type Check } from '@gd/check'
+import type { Layer } from '@gd/nn'
+import { FN, type Context, type Emitter, type Site } from './internal/context.js'
+import { encodeModel, Graph, type Dim, type Value } from './internal/graph.js'
+import * as basic from './internal/layers/basic.js'
+import * as images from './internal/layers/images.js'
+import { recurrent } from './internal/layers/recurrent.js'
+import * as sequences from './internal/layers/sequences.js'
+
+/** Options of {@link exportOnnx}. */
+export interface ExportOnnxOptions {
+  /**
+   * The shape of one example, without the batch axis (which is always dynamic, named `batch`):
+   * `[784]`, `[1, 28, 28]`, or with a name for another dynamic axis, `['time', 16]`. Required.
+   */
+  inputShape: readonly (number | string)[]
+  /**
+   * The model's state, as `initState` makes it or training returns it: the running statistics of
+   * its batchNorm layers, which the exported model uses as constants. Required when the model has
+   * a batchNorm layer; other models may leave it out.
+   */
+  state?: unknown
+  /** The graph input's name. Default `'input'`. */
+  inputName?: string
+  /** The graph output's name. Default `'output'`. */
+  outputName?: string
+  /** The ONNX operator set, 17 to 22. Default 17 (ONNX Runtime 1.14 and later run it). */
+  opset?: number
+}
+
+/** Every kind of layer @gd/nn makes, by its config's kind. */
+const EMITTERS: Readonly<Record<string, Emitter>> = {
+  linear: basic.linear, relu: basic.relu, sigmoid: basic.sigmoid, tanh: basic.tanh, leakyRelu: basic.leakyRelu,
+  elu: basic.elu, gelu: basic.gelu, softplus: basic.softplus, softmax: basic.softmax, logSoftmax: basic.logSoftmax,
+  dropout: basic.dropout, flatten: basic.flatten, sequential: basic.sequential, residual: basic.residual,
+  conv2d: images.conv2d, convTranspose2d: images.convTranspose2d, maxPool2d: images.maxPool2d, avgPool2d: images.avgPool2d,
+  upsample2d: images.upsample2d, batchNorm: images.batchNorm,
+  embedding: sequences.embedding, positionEmbedding: sequences.positionEmbedding, layerNorm: sequences.layerNorm,
+  rmsNorm: sequences.rmsNorm, multiHeadAttention: sequences.multiHeadAttention, transformerBlock: sequences.transformerBlock,
+  rnn: recurrent, gru: recurrent, lstm: recurrent,
+}
+
+const isLayer = (v: unknown): v is Layer<unknown, unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as Layer).apply === 'function' && typeof (v as Layer).init === 'function'
+
+const name: Check<string> = rule('a non-empty string', (v) => typeof v === 'string' && v.length > 0)
+const shapeCheck: Check<(number | string)[]> = (fn, key, v) => {
+  const ok = Array.isArray(v) && v.every((d) => (Number.isSafeInteger(d) && (d as number) > 0) || (typeof d === 'string' && d.length > 0))
+  return ok ? [...v] : fail(fn, key, 'a list of positive integers or axis names (one example\'s shape, without the batch axis)', v)
+}
+const spec = {
+  inputShape: shapeCheck,
+  state: /* @__PURE__ */ optional(/* @__PURE__ */ rule<unknown>('the model\'s state (a list or an object, as initState makes)', (v) => Array.isArray(v) || isPlainObject(v))),
+  inputName: /* @__PURE__ */ withDefault(name, 'input'),
+  outputName: /* @__PURE__ */ withDefault(name, 'output'),
+  opset: /* @__PURE__ */ withDefault(/* @__PURE__ */ rule<number>('an integer from 17 to 22', (v) => Number.isSafeInteger(v) && (v as number) >= 17 && (v as number) <= 22), 17),
+}
+
+/** The first layer that reads the input (through sequential and residual). */
+function firstKind(layer: Layer<unknown, unknown>): unknown {
+  const c = layer.config
+  if (c?.kind === 'sequential') return firstKind((c.layers as Layer<unknown, unknown>[])[0]!)
+  if (c?.kind === 'residual') return firstKind(c.layer as Layer<unknown, unknown>)
+  return c?.kind
+}
+
+/**
+ * Exports an @gd/nn model with its trained parameters as an ONNX model (the bytes of an `.onnx`
+ * file), to run with ONNX Runtime in browsers, Node, phones and servers. The graph has one input and
+ * one output, each named (`input` and `output` by default), with a dynamic batch axis `batch`; the
+ * parameters (float32 or float64, written as float32) become initializers named by their place in
+ * the parameter tree (`0.w`, `2.attention.query.b`). The model runs in inference form: dropout is
+ * the identity and batchNorm uses the running statistics from `options.state`.
+ *
+ * Every layer of @gd/nn can be exported: linear, conv2d, convTranspose2d, maxPool2d, avgPool2d,
+ * upsample2d, flatten, the activations (relu, sigmoid, tanh, leakyRelu, elu, gelu in its tanh form,
+ * softplus, softmax, logSoftmax), dropout, batchNorm, layerNorm, rmsNorm, embedding (the input is
+ * then int32 token indices), positionEmbedding, multiHeadAttention (without a padding mask),
+ * transformerBlock, rnn, gru and lstm, and sequential and residual around them. The exporter reads
+ * each layer's `config` (see @gd/nn's LayerConfig); a layer without one, made with `stateless` or by
+ * hand, is an error naming it.
+ *
+ * @throws Error for a model that is not a layer, bad options, a layer that cannot be exported,
+ * parameters or state whose structure or shapes differ from the model's, or an input shape the
+ * model cannot take; each message names the layer or the parameter (`params[2].w`).
+ * @example
+ * ```ts
+ * import { exportOnnx } from '@gd/onnx'
+ * import { linear, relu, sequential } from '@gd/nn'
+ * const model = sequential(linear(4, 8), relu(), linear(8, 3))
+ * const bytes = exportOnnx(model, model.init(0), { inputShape: [4] })
+ * bytes instanceof Uint8Array // true: write it to model.onnx
+ * // then, with onnxruntime-node: const session = await InferenceSession.create(bytes)
+ * // (await session.run({ input: new Tensor('float32', data, [batch, 4]) })).output
+ * ```
+ */
+export function exportOnnx(model: Layer<any, any>, params: unknown, options: ExportOnnxOptions): Uint8Array {
+  if (!isLayer(model)) fail(FN, 'model', 'a layer from @gd/nn (an object with init and apply functions)', model)
+  const o = readOptions(FN, options, spec)
+  if (o.inputName === o.outputName) fail(FN, 'outputName', `another name than the input's (${o.inputName})`, o.outputName)
+  const graph = new Graph(o.opset)
+  graph.fresh(o.inputName)
+  graph.fresh(o.outputName)
+  const input: Value = { name: o.inputName, shape: ['batch', ...o.inputShape], type: firstKind(model) === 'embedding' ? 'int32' : 'float32' }
+  const ctx: Context = {
+    graph,
+    emit: (layer, x, where) => {
+      const label = isLayer(layer) && typeof layer.name === 'string' ? layer.name : 'layer'
+      const config = isLayer(layer) ? layer.config : undefined
+      if (!isLayer(layer) || !isPlainObject(config) || typeof config.kind !== 'string') {
+        throw new Error(`${FN}: cannot export ${where.path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless or by hand)`)
+      }
+      if (!Object.hasOwn(EMITTERS, config.kind)) {
+        throw new Error(`${FN}: cannot export ${where.path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)
+      }
+      const site: Site = { ...where, name: label, config }
+      return EMITTERS[config.kind]!(ctx, site, x)
+    },
+  }
+  const y = ctx.emit(model, input, { path: 'model', params, paramsPath: 'params', state: o.state, statePath: 'state' })
+  graph.nodes.push({ op: 'Identity', name: o.outputName, inputs: [y.name], outputs: [o.outputName], attributes: {} })
+  const output: Value = { name: o.outputName, shape: y.shape as Dim[], type: y.type }
+  const irVersion = o.opset <= 18 ? 8 : o.opset <= 20 ? 9 : 10
+  return encodeModel(graph, [input], [output], { irVersion, opset: o.opset, producer: '@gd/onnx', graphName: model.name })
+}
