@@ -1,25 +1,11 @@
 // Every exportable layer of @gd/nn, exported with random parameters and run in ONNX Runtime: its
 // output must equal @gd's own float32 forward pass to float32 rounding.
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, it } from 'vitest'
 import * as nn from '@gd/nn'
 import type { Layer } from '@gd/nn'
 import { add, mul, normal, prngKey, tensor, type Tensor } from '@gd/tensor'
 import { exportOnnx, type ExportOnnxOptions } from '@gd/onnx'
-import { runOnnx } from './runtime.js'
-
-/** |onnx − gd| ≤ atol + rtol·|gd| elementwise; returns the largest difference seen. */
-export function close(onnx: Tensor, gd: Tensor, atol = 1e-5, rtol = 1e-5): number {
-  expect(onnx.shape).toEqual(gd.shape)
-  const a = onnx.data as Float32Array
-  const b = gd.data as Float32Array
-  let worst = 0
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!)
-    worst = Math.max(worst, d)
-    if (!(d <= atol + rtol * Math.abs(b[i]!))) throw new Error(`element ${i}: onnx ${a[i]} vs @gd ${b[i]} (difference ${d})`)
-  }
-  return worst
-}
+import { close, runOnnx } from './runtime.js'
 
 /** Exports `model` with params from init (and the state given), runs both, compares. */
 async function check(model: Layer<any, any>, x: Tensor, options: Omit<ExportOnnxOptions, 'inputShape'> & { inputShape?: ExportOnnxOptions['inputShape'] } = {}, params: unknown = model.init(prngKey(7))) {

@@ -1,6 +1,7 @@
 // Loads onnxruntime-node from packages/onnx/.ort (installed there, outside the workspace's
 // dependencies) and runs an exported model on one input.
 import { createRequire } from 'node:module'
+import { expect } from 'vitest'
 import { Tensor } from '@gd/tensor'
 
 interface OrtTensor { readonly data: Float32Array; readonly dims: readonly number[] }
@@ -19,4 +20,18 @@ export async function runOnnx(bytes: Uint8Array, x: Tensor, names = { input: 'in
   const result = await session.run({ [names.input]: new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', data, x.shape) })
   const y = result[names.output]!
   return new Tensor(Float32Array.from(y.data), [...y.dims], 'float32')
+}
+
+/** |onnx − gd| ≤ atol + rtol·|gd| elementwise; returns the largest difference seen. */
+export function close(onnx: Tensor, gd: Tensor, atol = 1e-5, rtol = 1e-5): number {
+  expect(onnx.shape).toEqual(gd.shape)
+  const a = onnx.data as Float32Array
+  const b = gd.data as Float32Array
+  let worst = 0
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!)
+    worst = Math.max(worst, d)
+    if (!(d <= atol + rtol * Math.abs(b[i]!))) throw new Error(`element ${i}: onnx ${a[i]} vs @gd ${b[i]} (difference ${d})`)
+  }
+  return worst
 }
