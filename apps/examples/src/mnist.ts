@@ -16,8 +16,34 @@ export interface Dataset {
   y: Tensor<'int32'>
 }
 
+/** A training and a test set of digits, as {@link loadDigits} returns them. */
+export interface Digits {
+  train: Dataset
+  test: Dataset
+}
+
 /** Pixels per image (28 × 28). */
 export const PIXELS = 784
+
+const isImages = (v: unknown): v is Dataset => {
+  if (typeof v !== 'object' || v === null) return false
+  const { x, y } = v as Partial<Dataset>
+  if (!(x instanceof Tensor) || !(y instanceof Tensor) || x.dtype !== 'float32' || y.dtype !== 'int32') return false
+  return x.shape.length === 2 && x.shape[1] === PIXELS && x.shape[0]! > 0 && y.shape.length === 1 && y.shape[0] === x.shape[0]
+}
+
+/**
+ * True for a {@link Digits} split whose sets each hold at least one digit: `x` a float32 tensor
+ * [n, 784] and `y` an int32 tensor [n]. The examples check a `data` option with it.
+ * @example
+ * ```ts
+ * isDigits(loadDigits({ limit: 100 })) // true
+ * isDigits({ train: loadDigits({ limit: 100 }).train }) // false: no test set
+ * ```
+ */
+export function isDigits(value: unknown): value is Digits {
+  return typeof value === 'object' && value !== null && isImages((value as Partial<Digits>).train) && isImages((value as Partial<Digits>).test)
+}
 
 /** Settings of {@link loadDigits}. */
 export interface LoadDigitsOptions {
@@ -36,7 +62,7 @@ export interface LoadDigitsOptions {
  * splitLine(loadDigits({ limit: 100 })) // 'MNIST digits from the mnist package: 80 to train on, 20 to test on'
  * ```
  */
-export function splitLine(data: { train: Dataset; test: Dataset }): string {
+export function splitLine(data: Digits): string {
   return `MNIST digits from the mnist package: ${data.train.y.size} to train on, ${data.test.y.size} to test on`
 }
 
@@ -55,7 +81,7 @@ const infinity = rule<number>('Infinity', (v) => v === Infinity)
  * test.y.shape // [200]
  * ```
  */
-export function loadDigits(options: LoadDigitsOptions = {}): { train: Dataset; test: Dataset } {
+export function loadDigits(options: LoadDigitsOptions = {}): Digits {
   const { testFraction, seed, limit } = readOptions('loadDigits', options, {
     testFraction: withDefault(within({ min: 0, max: 1, maxOpen: true }), 0.2),
     seed: withDefault(integer, 0),
