@@ -1,6 +1,6 @@
 import { fail, isPlainObject, readOptions, rule, withDefault, optional, type Check } from '@gd/check'
 import type { Layer } from '@gd/nn'
-import { FN, type Context, type Emitter, type Site } from './internal/context.js'
+import { FN, type Context, type Emitter } from './internal/context.js'
 import { encodeModel, Graph, type Dim, type Value } from './internal/graph.js'
 import * as basic from './internal/layers/basic.js'
 import * as images from './internal/layers/images.js'
@@ -56,6 +56,23 @@ const spec = {
   opset: /* @__PURE__ */ withDefault(/* @__PURE__ */ rule<number>('an integer from 17 to 22', (v) => Number.isSafeInteger(v) && (v as number) >= 17 && (v as number) <= 22), 17),
 }
 
+/**
+ * Throws unless every layer of the model (inner layers included) has a config of a kind this
+ * package maps, naming the first that does not: checked before anything else reads the parameters.
+ */
+function exportable(layer: unknown, path: string): void {
+  const label = isLayer(layer) && typeof layer.name === 'string' ? layer.name : 'layer'
+  const config = isLayer(layer) ? layer.config : undefined
+  if (!isLayer(layer) || !isPlainObject(config) || typeof config.kind !== 'string') {
+    throw new Error(`${FN}: cannot export ${path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless or by hand)`)
+  }
+  if (!Object.hasOwn(EMITTERS, config.kind)) {
+    throw new Error(`${FN}: cannot export ${path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)
+  }
+  if (config.kind === 'sequential') (config.layers as unknown[]).forEach((inner, i) => exportable(inner, `${path}.layers[${i}]`))
+  if (config.kind === 'residual') exportable(config.layer, `${path}.layer`)
+}
+
 /** The first layer that reads the input (through sequential and residual). */
 function firstKind(layer: Layer<unknown, unknown>): unknown {
   const c = layer.config
@@ -102,19 +119,12 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
   graph.fresh(o.inputName)
   graph.fresh(o.outputName)
   const input: Value = { name: o.inputName, shape: ['batch', ...o.inputShape], type: firstKind(model) === 'embedding' ? 'int32' : 'float32' }
+  exportable(model, 'model')
   const ctx: Context = {
     graph,
     emit: (layer, x, where) => {
-      const label = isLayer(layer) && typeof layer.name === 'string' ? layer.name : 'layer'
-      const config = isLayer(layer) ? layer.config : undefined
-      if (!isLayer(layer) || !isPlainObject(config) || typeof config.kind !== 'string') {
-        throw new Error(`${FN}: cannot export ${where.path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless or by hand)`)
-      }
-      if (!Object.hasOwn(EMITTERS, config.kind)) {
-        throw new Error(`${FN}: cannot export ${where.path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)
-      }
-      const site: Site = { ...where, name: label, config }
-      return EMITTERS[config.kind]!(ctx, site, x)
+      const { name, config } = layer as Layer<unknown, unknown>
+      return EMITTERS[config!.kind]!(ctx, { ...where, name, config: config! }, x)
     },
   }
   const y = ctx.emit(model, input, { path: 'model', params, paramsPath: 'params', state: o.state, statePath: 'state' })
