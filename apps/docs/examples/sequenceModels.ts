@@ -145,7 +145,7 @@ export async function trainNames(options: {
   const loss = valueAndGrad((p: CharacterModelParams, x: Tensor, y: Tensor) => characterLoss(model.apply(p, x), y, data.vocab.padId))
   let step = 0
   let worked = performance.now()
-  const [shuffleKey] = splitKey(prngKey(seed)) as [PRNGKey]
+  const [shuffleKey] = splitKey(prngKey(seed))
   await options.onEvaluate?.(0, params)
   for (let epoch = 0; step < steps; epoch++) {
     for (const rows of epochBatches(data.train.y.shape[0]!, epoch, { batchSize, key: shuffleKey })) {

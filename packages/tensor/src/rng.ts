@@ -107,6 +107,22 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
 }
 
 /**
+ * What {@link splitKey} returns for `num` = `N`: a tuple of `N` keys when `N` is a literal from 0 to 16, so
+ * `const [a, b, c] = splitKey(key, 3)` gives three keys even under `noUncheckedIndexedAccess`; otherwise an array.
+ *
+ * @example
+ * ```ts
+ * import { prngKey, splitKey, type PRNGKeys } from '@gd/tensor'
+ * const keys: PRNGKeys<3> = splitKey(prngKey(0), 3)
+ * keys.length // 3
+ * ```
+ */
+export type PRNGKeys<N extends number> = N extends KeyCount ? KeyTuple<N, []> : PRNGKey[]
+
+type KeyCount = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16
+type KeyTuple<N extends number, Keys extends PRNGKey[]> = Keys['length'] extends N ? Keys : KeyTuple<N, [...Keys, PRNGKey]>
+
+/**
  * Splits a key into `num` new, independent keys (2 by default). Use one for the draw at hand and
  * keep another to split again; never reuse the parent.
  *
@@ -116,12 +132,11 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
  * @example
  * ```ts
  * import { normal, prngKey, splitKey } from '@gd/tensor'
- * let key = prngKey(0)
- * let sub: readonly [number, number]
- * ;[key, sub] = splitKey(key)
- * const noise = normal(sub, [4])
+ * const [dataKey, noiseKey, dropoutKey] = splitKey(prngKey(0), 3) // typed as three keys
+ * const noise = normal(noiseKey, [4])
  * ```
  */
+export function splitKey<N extends number = 2>(key: PRNGKey, num?: N): PRNGKeys<N>
 export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
   checkKey('splitKey', key)
   if (!Number.isSafeInteger(num) || num < 0) fail('splitKey', 'num', 'a non-negative integer', num)
