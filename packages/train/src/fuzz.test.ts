@@ -56,6 +56,11 @@ fuzzSuite('@gd/train', api, {
   toCheckpoint: { args: () => [api.fromCheckpoint(saved())] },
   fromCheckpoint: [{ args: () => [saved()] }, { label: 'fromCheckpoint(json)', args: () => [JSON.stringify(saved())] }],
   checkpoints: callback({ save: () => undefined, everyEpochs: 1 }),
+  checkpointToSafetensors: { args: () => [saved()] },
+  checkpointFromSafetensors: [
+    { args: () => [api.checkpointToSafetensors(saved())] },
+    { label: 'checkpointFromSafetensors(ArrayBuffer)', args: () => [api.checkpointToSafetensors(saved()).slice().buffer] },
+  ],
   datasetSize: { args: () => [data()] },
   takeRows: { args: () => [data(), [2, 0]] },
   earlyStopping: callback({ monitor: 'valLoss', mode: 'min', patience: 3, minDelta: 0, restoreBest: true }),
