@@ -36,6 +36,20 @@ describe('policyGradientLoss', () => {
     expect(gA[0]).toBeCloseTo(0.4076059644 / 2, 9)
   })
 
+  it('makes an action with a positive advantage more likely after a gradient step, one with a negative advantage less', () => {
+    // Two steps from the same logits [0.2, −0.1]: right (1) with Â = +1, left (0) with Â = −1. A step of
+    // gradient descent on the logits moves both rows towards action 1.
+    const z = f64([0.2, -0.1, 0.2, -0.1], [2, 2])
+    const g = grad((v: Var) => policyGradientLoss(v, [1, 0], [1, -1]))(z)
+    const stepped = (z.toArray() as number[][]).map((row, i) => row.map((x, j) => x - 0.5 * (g.toArray() as number[][])[i]![j]!))
+    const right = (row: number[]): number => 1 / (1 + Math.exp(row[0]! - row[1]!))
+    expect(right(stepped[0]!)).toBeGreaterThan(right([0.2, -0.1]))
+    expect(right(stepped[1]!)).toBeGreaterThan(right([0.2, -0.1]))
+    // and with the advantages' signs swapped, towards action 0
+    const h = grad((v: Var) => policyGradientLoss(v, [1, 0], [-1, 1]))(z).toArray() as number[][]
+    expect(right([0.2 - 0.5 * h[0]![0]!, -0.1 - 0.5 * h[0]![1]!])).toBeLessThan(right([0.2, -0.1]))
+  })
+
   it('passes gradcheck and gradgradcheck in float64, in the logits and in the advantages', () => {
     const logits = f64([0.3, -1.2, 0.8, 0.1, 2.0, -0.5, -0.7, 0.4, 0.9, 1.5, -0.2, 0.0], [4, 3])
     const advantages = f64([1.3, -0.4, 0.7, -1.6], [4])

@@ -78,13 +78,13 @@ function advantagesOf(advantages: unknown, steps: number, dtype: 'float32' | 'fl
  * @see https://spinningup.openai.com/en/latest/spinningup/rl_intro3.html
  * @example
  * ```ts
- * import { grad } from '@gd/autograd'
+ * import { grad, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * import { policyGradientLoss } from '@gd/rl'
  * // one step, logits [0, 0]: π = [0.5, 0.5], action 1 with advantage 1, so L = −log 0.5 = 0.693…
  * policyGradientLoss(tensor([[0, 0]]), [1], [1]).item() // 0.6931471824645996
  * // its gradient: −(onehot(1) − π) = [0.5, −0.5]: raising the logit of action 1 lowers L
- * grad((z) => policyGradientLoss(z, [1], [1]))(tensor([[0, 0]])).toArray() // [[0.5, -0.5]]
+ * grad((z: Var) => policyGradientLoss(z, [1], [1]))(tensor([[0, 0]])).toArray() // [[0.5, -0.5]]
  * ```
  */
 export function policyGradientLoss(logits: Input, actions: Tensor | ArrayLike<number>, advantages: Input | ArrayLike<number>): Var {
