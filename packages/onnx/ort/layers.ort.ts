@@ -127,6 +127,11 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     await check(nn.lstm(3, 5, { bias: false }), x)
   })
 
+  it('every opset from 17 to 22', async () => {
+    const model = nn.sequential(nn.linear(4, 6), nn.gelu(), nn.rmsNorm(6), nn.layerNorm(6), nn.linear(6, 2))
+    for (let opset = 17; opset <= 22; opset++) await check(model, rand([3, 4]), { opset })
+  })
+
   it('sequential and residual, with names of one\'s own', async () => {
     const block = nn.residual(nn.sequential(nn.linear(4, 4), nn.relu(), nn.linear(4, 4)))
     await check(nn.sequential(block, nn.tanh(), block), rand([3, 4]), { inputName: 'features', outputName: 'scores' })

@@ -24,7 +24,7 @@ export interface ExportOnnxOptions {
   inputName?: string
   /** The graph output's name. Default `'output'`. */
   outputName?: string
-  /** The ONNX operator set, 17 to 22. Default 17 (ONNX Runtime 1.14 and later run it). */
+  /** The ONNX operator set, 17 to 22 (the file's IR version follows: 8, 9 from opset 19, 10 from 21). Default 17. */
   opset?: number
 }
 
