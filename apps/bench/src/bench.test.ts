@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import { parseArgs } from './cli.js'
-import type { Contender, WorkloadResult } from './harness.js'
+import { runWorkload, type Contender, type WorkloadResult } from './harness.js'
 import { initPeers } from './peers.js'
 import { summarize } from './stats.js'
 import { formatMs, markdownTable, rows, textTable } from './table.js'
@@ -52,12 +52,32 @@ describe('table', () => {
     expect(formatMs(0.01234)).toBe('0.0123')
     expect(formatMs(123.4)).toBe('123')
   })
+  it('says why a peer was not timed', () => {
+    const [, peer] = rows([{ name: 'w', description: 'fake', results: [fake[0]!.results[0]!, { name: 'p', mismatch: 'its answer 2 differs', check: 2 }] }])
+    expect(peer).toMatchObject({ median: '—', ratio: '—', note: 'not timed: its answer 2 differs' })
+  })
   it('parses flags', () => {
     expect(parseArgs(['--quick', '--only', 'matmul'])).toEqual({ quick: true, only: 'matmul', out: 'results' })
     expect(parseArgs(['--only=cnn'])).toEqual({ quick: false, only: 'cnn', out: 'results' })
     expect(parseArgs(['--threads'])).toEqual({ quick: false, threads: true, out: 'results' })
     expect(() => parseArgs(['--fast'])).toThrow('bench: unknown argument --fast')
     expect(() => parseArgs(['--only'])).toThrow('bench: --only needs a value, got nothing')
+  })
+})
+
+describe('harness', () => {
+  const fixed = (name: string, answer: number): Contender => ({ name, prepare: () => ({ step: () => {}, check: async () => answer }) })
+  it('times only the peers whose answer agrees with @gd\'s', async () => {
+    const w = { name: 'w', description: 'fake', contenders: [fixed('@gd', 2), fixed('close', 2.001), fixed('off', 2.01), { name: 'none', prepare: () => ({ step: () => {} }) }] }
+    const got = await runWorkload(w, { samples: 5, minSampleMs: 0.01, warmup: 0 })
+    const [gd, close, off, none] = got.results
+    expect(gd!.check).toBe(2)
+    expect(gd!.summary?.samples).toBe(5)
+    expect(close!.summary?.samples).toBe(5) // |2.001 − 2| = 5e-4 · 2 ≤ 1e-3 · 2
+    expect(off).toEqual({ name: 'off', check: 2.01, mismatch: "its answer 2.010000 differs from @gd's 2.000000 by more than 0.001 (relative)" })
+    expect(none!.summary?.samples).toBe(5) // no check, nothing to compare
+    const loose = await runWorkload({ ...w, tolerance: 0.01 }, { samples: 5, minSampleMs: 0.01, warmup: 0 })
+    expect(loose.results[2]!.summary?.samples).toBe(5) // 0.01 · 2 = 0.02 ≥ 0.01
   })
 })
 

@@ -1,4 +1,5 @@
 import { summarize, type Summary } from './stats.js'
+import { BASELINE } from './table.js'
 
 /** One timed iteration of a contender; may be async (jax-js waits for its arrays to be ready). */
 export type Step = () => void | Promise<void>
@@ -40,8 +41,19 @@ export interface Workload {
   description: string
   /** Bytes moved per step, for an effective GB/s column (optimizer updates). */
   bytes?: number
+  /**
+   * How far (relative) a peer's `check` answer may be from @gd's before it is left untimed.
+   * Default {@link AGREEMENT}.
+   */
+  tolerance?: number
   contenders: Contender[]
 }
+
+/**
+ * The default relative tolerance of the agreement check: float32 work summed in other orders agrees
+ * to ~1e-6 here; a different model or a transposed weight is off by far more.
+ */
+export const AGREEMENT = 1e-3
 
 /** Timing options. */
 export interface HarnessOptions {
@@ -60,6 +72,10 @@ export interface ContenderResult {
   /** Steps per sample, found in calibration. */
   repeats?: number
   error?: string
+  /** Its `check` answer, taken untimed before the samples. */
+  check?: number
+  /** Why it was left untimed: its answer differs from @gd's. */
+  mismatch?: string
 }
 
 /** The outcome for one workload. */
@@ -76,6 +92,8 @@ interface Live {
   repeats: number
   times: number[]
   error?: string
+  check?: number
+  mismatch?: string
 }
 
 /** The first line of an error's message, as the reason shown in place of a number. */
@@ -90,9 +108,13 @@ async function timeSteps(step: Step, repeats: number): Promise<number> {
   return (performance.now() - start) / repeats
 }
 
+/** A check answer with 7 significant digits. */
+const answer = (v: number) => v.toPrecision(7)
+
 /**
- * Measures every contender of a workload: prepare, calibrate the repeats per sample, warm up, then
- * take the samples in rounds, one sample per contender per round, the order rotating each round,
+ * Measures every contender of a workload: prepare, run its `check` once and compare the answer
+ * with @gd's (a peer that disagrees beyond the workload's tolerance is not timed: same answers
+ * first), calibrate the repeats per sample, warm up, then take the samples in rounds, one sample per contender per round, the order rotating each round,
  * so that drift of a shared machine falls on all contenders alike. A contender that throws (in
  * prepare, warm-up or a sample) is reported with the reason instead of a time.
  */
@@ -105,6 +127,7 @@ export async function runWorkload(w: Workload, o: HarnessOptions): Promise<Workl
     try {
       l.prepared = await c.prepare()
       await l.prepared.activate?.()
+      if (l.prepared.check !== undefined) l.check = await l.prepared.check()
       const once = await timeSteps(l.prepared.step, 1)
       const budget = l.prepared.budgetMs
       if (budget !== undefined && once > budget) {
@@ -116,10 +139,18 @@ export async function runWorkload(w: Workload, o: HarnessOptions): Promise<Workl
       l.error = reason(e)
     }
   }
+  const base = live.find((l) => l.name === BASELINE)?.check
+  const tolerance = w.tolerance ?? AGREEMENT
+  for (const l of live) {
+    if (base === undefined || l.check === undefined || l.name === BASELINE || l.error !== undefined) continue
+    if (!(Math.abs(l.check - base) <= tolerance * Math.abs(base))) {
+      l.mismatch = `its answer ${answer(l.check)} differs from @gd's ${answer(base)} by more than ${tolerance} (relative)`
+    }
+  }
   for (let round = 0; round < o.samples; round++) {
     for (let k = 0; k < live.length; k++) {
       const l = live[(k + round) % live.length]!
-      if (l.error !== undefined || l.prepared === undefined) continue
+      if (l.error !== undefined || l.mismatch !== undefined || l.prepared === undefined) continue
       try {
         await l.prepared.activate?.()
         l.times.push(await timeSteps(l.prepared.step, l.repeats))
@@ -139,10 +170,11 @@ export async function runWorkload(w: Workload, o: HarnessOptions): Promise<Workl
     name: w.name,
     description: w.description,
     ...(w.bytes === undefined ? {} : { bytes: w.bytes }),
-    results: live.map((l) =>
-      l.error !== undefined
-        ? { name: l.name, error: l.error }
-        : { name: l.name, summary: summarize(l.times), repeats: l.repeats },
-    ),
+    results: live.map((l) => {
+      const check = l.check === undefined ? {} : { check: l.check }
+      if (l.error !== undefined) return { name: l.name, error: l.error }
+      if (l.mismatch !== undefined) return { name: l.name, mismatch: l.mismatch, ...check }
+      return { name: l.name, summary: summarize(l.times), repeats: l.repeats, ...check }
+    }),
   }
 }

@@ -18,7 +18,7 @@ if (chosen.length === 0) {
 }
 
 const peers = await initPeers()
-const note = `${cli.quick ? 'quick mode (smoke check, not a verdict)' : 'full mode'}: ${options.samples} samples, ≥${options.minSampleMs} ms each, contenders interleaved; ${peers}`
+const note = `${cli.quick ? 'quick mode (smoke check, not a verdict)' : 'full mode'}: ${options.samples} samples, ≥${options.minSampleMs} ms each, contenders interleaved, each peer's first answer checked against @gd's before timing; ${peers}`
 for (const line of header(machineInfo(), note)) console.log(line)
 console.log('')
 

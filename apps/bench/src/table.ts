@@ -14,7 +14,7 @@ export interface Row {
   /** Peer median / @gd median: above 1 means @gd is faster. */
   ratio: string
   gbps: string
-  /** Why a contender could not run. */
+  /** Why a contender could not run, or was not timed. */
   note: string
 }
 
@@ -34,7 +34,8 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
     for (const r of w.results) {
       const s = r.summary
       if (s === undefined) {
-        out.push({ workload: w.name, contender: r.name, median: '—', range: '—', ratio: '—', gbps: '', note: `cannot run: ${r.error ?? 'unknown'}` })
+        const note = r.mismatch !== undefined ? `not timed: ${r.mismatch}` : `cannot run: ${r.error ?? 'unknown'}`
+        out.push({ workload: w.name, contender: r.name, median: '—', range: '—', ratio: '—', gbps: '', note })
         continue
       }
       out.push({

@@ -51,7 +51,7 @@ export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
   out.push({ name: transformerBlockName(attention), build: () => transformerBlockWorkload(attention) })
   const lm = { ...attention, blocks: 2, vocab: 28 }
   out.push({ name: languageModelName(lm), build: () => languageModelWorkload(lm) })
-  const generator = quick ? { batch: 8, latent: 16, channels: 16 } : { batch: 32, latent: 64, channels: 32 }
+  const generator = quick ? { batch: 4, latent: 16, channels: 8 } : { batch: 32, latent: 64, channels: 32 }
   out.push({ name: convTransposeName(generator), build: () => convTransposeWorkload(generator) })
   for (const kind of ['adam', 'sgd'] as const) {
     for (const n of quick ? [1e5, 1e6] : [1e6, 1e7]) {
