@@ -29,6 +29,7 @@ export const examples: Record<string, Example> = {
     },
   },
   namesGru: namesExample('gru'),
+  namesLstm: namesExample('lstm'),
   namesTransformer: namesExample('transformer'),
   reinforce: {
     summary: 'REINFORCE with a learned value baseline on the cart-pole of @gd/rl (return per episode)',
@@ -45,9 +46,9 @@ export const examples: Record<string, Example> = {
 
 function namesExample(kind: NamesModel): Example {
   return {
-    summary: `a character-level ${kind === 'gru' ? 'GRU' : 'transformer'} language model of first names, trained with fit, then sampled`,
+    summary: `a character-level ${kind === 'transformer' ? 'transformer' : kind.toUpperCase()} language model of first names, trained with fit, then sampled`,
     run: ({ quick, log }) => {
-      const r = trainOnNames(kind, quick ? { epochs: 1, limit: 300, width: 8, depth: kind === 'gru' ? 16 : 1, samples: 3, log } : { log })
+      const r = trainOnNames(kind, quick ? { epochs: 1, limit: 300, width: 8, depth: kind === 'transformer' ? 1 : 16, samples: 3, log } : { log })
       log(`validation loss ${r.validationLoss.toFixed(3)} nats/char; samples: ${r.samples.join(', ')}`)
     },
   }
