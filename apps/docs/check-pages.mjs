@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The docs in a real browser: serves the built site (.vitepress/dist) on 127.0.0.1, visits every guide
 // page in Debian's headless Chromium (playwright-core), waits for each live plot to draw, and fails on
-// any page error, console error, plot without data, or link into the API reference (typedoc's pages,
-// copied into the site at build time) that does not resolve. Screenshots go to .vitepress/screenshots/.
+// any page error, console error or plot without data. Then it follows every internal link, from the
+// guide pages and onward through the API reference (typedoc's pages, copied into the site at build
+// time), and fails on any that does not resolve. Screenshots go to .vitepress/screenshots/.
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, extname, join } from 'node:path'
@@ -35,6 +36,34 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)))
 }
 
+/**
+ * Fetches every link in `links` (path → the page linking it), and, for the API reference's HTML pages, every
+ * internal link on them in turn; returns one problem per link that does not answer 200. Adds what it finds to `links`.
+ */
+async function brokenLinks(base, links) {
+  const problems = []
+  const queue = [...links.keys()]
+  while (queue.length > 0) {
+    const path = queue.shift()
+    const response = await fetch(base + path)
+    if (response.status !== 200) {
+      problems.push(`${links.get(path)}: link ${path} gives ${response.status}`)
+      continue
+    }
+    if (!path.startsWith('/api/') || !(response.headers.get('content-type') ?? '').startsWith('text/html')) continue
+    const html = await response.text()
+    for (const [, href] of html.matchAll(/href="([^"#?]*)[^"]*"/g)) {
+      if (href === '' || /^[a-z]+:/i.test(href)) continue
+      const target = new URL(href, base + path).pathname
+      if (!links.has(target)) {
+        links.set(target, path)
+        queue.push(target)
+      }
+    }
+  }
+  return problems
+}
+
 async function main() {
   if (!existsSync(dist)) throw new Error('docs: no built site; run pnpm docs:build first')
   mkdirSync(shots, { recursive: true })
@@ -42,7 +71,7 @@ async function main() {
   const base = `http://127.0.0.1:${server.address().port}`
   const browser = await launchChromium()
   const problems = []
-  const apiLinks = new Map() // API page → the first guide page linking it
+  const links = new Map() // internal link (path) → the first page linking it
   try {
     for (const path of pages(dist)) {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
@@ -58,27 +87,24 @@ async function main() {
         const empty = await page.locator('.gd-plot[data-points="0"]').count()
         if (empty > 0) problems.push(`${path}: ${empty} plot(s) drew no data`)
       }
-      const links = await page.$$eval('a[href]', (as) => as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]))
-      for (const [href, leaves] of links) {
+      const anchors = await page.$$eval('a[href]', (as) => as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]))
+      for (const [href, leaves] of anchors) {
         const url = new URL(href, base + path)
-        if (url.origin !== base || !url.pathname.startsWith('/api/')) continue
+        if (url.origin !== base) continue
         // Without a target, VitePress's router would intercept the click and show its own 404.
-        if (!leaves) problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)
-        if (!apiLinks.has(url.pathname)) apiLinks.set(url.pathname, path)
+        if (url.pathname.startsWith('/api/') && !leaves) problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)
+        if (!links.has(url.pathname)) links.set(url.pathname, path)
       }
       const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replaceAll('/', '-')
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
       console.log(`docs: ${path} ok (${plots} plot(s))`)
       await page.close()
     }
-    if (apiLinks.size > 0 && !existsSync(join(dist, 'api', 'index.html'))) {
+    if ([...links.keys()].some((l) => l.startsWith('/api/')) && !existsSync(join(dist, 'api', 'index.html'))) {
       problems.push('the site has no API reference: pnpm docs:build writes it (pnpm docs:api) before the VitePress build; was the site built another way?')
     } else {
-      for (const [link, from] of apiLinks) {
-        const r = await fetch(base + link)
-        if (r.status !== 200) problems.push(`${from}: API link ${link} gives ${r.status}`)
-      }
-      console.log(`docs: ${apiLinks.size} API link(s) checked`)
+      problems.push(...(await brokenLinks(base, links)))
+      console.log(`docs: ${links.size} internal link(s) checked, from the guide pages and through the API reference`)
     }
   } finally {
     await browser.close()

@@ -14,10 +14,10 @@ export interface JoinOptions {
  * Runs schedules one after another. Each takes over at its boundary and counts its own steps
  * from 0 there.
  *
- * With b₀ = 0 and k = #{ b ∈ boundaries : b ≤ t }, η(t) = schedules[k](t − b_k).
+ * With b₀ = 0 and k = #{ b ∈ boundaries : b ≤ t }, `η(t) = schedules[k](t − b_k)`.
  *
  * Continuous at a boundary exactly when the next schedule starts where the previous one would
- * have gone: schedules[k](0) = schedules[k−1](b_k − b_{k−1}). Matches Optax's
+ * have gone: `schedules[k](0) = schedules[k−1](b_k − b_{k−1})`. Matches Optax's
  * `join_schedules(schedules, boundaries)` and PyTorch's `SequentialLR(schedulers, milestones)`
  * in step counting (the next schedule sees step 0 at its boundary).
  *
