@@ -6,8 +6,11 @@ import { headerLength, parseHeader, quote } from './internal/header.js'
 import { asBytes, decodeAll, differences } from './internal/read.js'
 import { fill, flatten } from './internal/tree.js'
 
-/** A model's trees: its parameters and, for a model with layers such as batchNorm, its non-trainable state. */
-export interface ModelTrees<P extends Tree = Tree, S extends Tree = Tree> {
+/**
+ * A model's trees: its parameters and, for a model with layers such as batchNorm, its non-trainable
+ * state. Both are trees of tensors (plain objects and arrays), checked when used.
+ */
+export interface ModelTrees<P = Tree, S = Tree> {
   /** The parameters, e.g. `model.init(0)` or the trained ones. */
   readonly params: P
   /** The layer state, e.g. `initState(model)` from @gd/nn (batchNorm's running statistics). */
@@ -21,10 +24,10 @@ export interface SaveModelOptions {
 }
 
 /** What {@link loadModel} returns. */
-export interface LoadedModel<P extends Tree = Tree, S extends Tree = Tree> {
+export interface LoadedModel<P = Tree, S = undefined> {
   readonly params: P
-  /** The layer state; present when the template had one. */
-  readonly state: S | undefined
+  /** The layer state, shaped like the template's (undefined when the template has none). */
+  readonly state: S
   readonly metadata: Record<string, string>
 }
 
@@ -58,7 +61,7 @@ function namesOf(fn: string, what: string, model: unknown): { params: Map<string
  * // names: 0.w, 0.b, 1.gamma, 1.beta, 1.mean, 1.variance
  * ```
  */
-export function saveModel(model: ModelTrees, options?: SaveModelOptions): Uint8Array {
+export function saveModel(model: ModelTrees<unknown, unknown>, options?: SaveModelOptions): Uint8Array {
   const fn = 'saveModel'
   const { all } = namesOf(fn, 'model', model)
   const o = readOptions(fn, options, { metadata: optional((_fn, _key, v) => v as Record<string, string>) })
@@ -89,7 +92,7 @@ export function saveModel(model: ModelTrees, options?: SaveModelOptions): Uint8A
  * // params equal model.init(0); state equals initState(model)
  * ```
  */
-export function loadModel<P extends Tree, S extends Tree>(bytes: Uint8Array | ArrayBuffer, like: ModelTrees<P, S>): LoadedModel<P, S> {
+export function loadModel<P, S = undefined>(bytes: Uint8Array | ArrayBuffer, like: ModelTrees<P, S>): LoadedModel<P, S> {
   const fn = 'loadModel'
   const all = asBytes(bytes)
   if (all === undefined) throw mustBe(fn, 'bytes', 'a Uint8Array, Buffer or ArrayBuffer', bytes)
@@ -102,7 +105,7 @@ export function loadModel<P extends Tree, S extends Tree>(bytes: Uint8Array | Ar
   const { tensors } = decodeAll(fn, header, all.subarray(8 + n))
   return {
     params: fill(like.params, tensors) as P,
-    state: like.state === undefined ? undefined : (fill(like.state, tensors) as S),
+    state: (like.state === undefined ? undefined : fill(like.state, tensors)) as S,
     metadata: header.metadata,
   }
 }
