@@ -6,9 +6,12 @@ import { gradientThroughTime, recallBatch, trainRecall } from './examples/recurr
 import { bigramLoss, namesData } from './examples/sequenceModels.ts'
 import { testReconstructions, trainAutoencoder } from './examples/generative.ts'
 import { decodeDigits } from './examples/mnist.ts'
+import { gradientSpread, policyNetwork, trainCartPole } from './examples/reinforcement.ts'
+import { cartPole, cartPolePhysics, maxSteps, thetaLimit, xLimit } from '@gd/rl'
+import { parameterCount } from '@gd/nn'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
-import { prngKey } from '@gd/tensor'
+import { foldIn, prngKey, uniform } from '@gd/tensor'
 
 const profile = (kind, more = {}) => gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
 const log10 = (v) => Math.log10(v)
@@ -82,4 +85,83 @@ describe('the generative models page', () => {
     expect(losses[2]).toBeLessThan(0.14)
     expect(losses[2]).toBeLessThan(losses[1])
   })
+})
+
+describe('the reinforcement learning page', () => {
+  // Runs REINFORCE on one seed until the mean of the last 20 returns reaches 195 (or the budget ends).
+  const solve = async (seed, baseline, learningRate = 0.01, episodes = 300) => {
+    let solvedAt = null
+    const reports = await trainCartPole({
+      seed, baseline, learningRate, episodes,
+      shouldStop: () => solvedAt !== null,
+      onEpisode: (r) => { if (r.episode >= 20 && r.mean20 >= 195 && solvedAt === null) solvedAt = r.episode },
+    })
+    return { solvedAt, reports }
+  }
+
+  it('states CartPole-v1 as @gd/rl builds it: 10 N for 0.02 s, a 1 m pole, 12°, 2.4 m, 500 steps', () => {
+    expect(cartPolePhysics.force).toBe(10)
+    expect(cartPolePhysics.tau).toBe(0.02)
+    expect(2 * cartPolePhysics.halfLength).toBe(1)
+    expect((thetaLimit * 180) / Math.PI).toBeCloseTo(12, 12)
+    expect(xLimit).toBe(2.4)
+    expect(maxSteps).toBe(500)
+    expect(maxSteps * cartPolePhysics.tau).toBe(10) // "(10 s)"
+  })
+
+  it('has random pushes last about 22 steps (22.4 over 10,000 episodes), and a policy of 226 parameters', { timeout: 60_000 }, () => {
+    const env = cartPole(0)
+    const key = prngKey(1)
+    let total = 0
+    for (let e = 0; e < 10_000; e++) {
+      env.reset()
+      const coins = uniform(foldIn(key, e), [500]).data
+      for (let t = 0, done = false; !done; t++, total++) done = env.step(coins[t] < 0.5 ? 0 : 1).done
+    }
+    expect(total / 10_000).toBeCloseTo(22.38, 2) // "about 22"; its standard error is 0.12
+    expect(parameterCount(policyNetwork(32).init(0))).toBe(226) // 4·32 + 32 + 32·2 + 2
+  })
+
+  it('measures the spread of one-episode gradient estimates at 6,100 without a baseline and 2,710 with one, the same mean', () => {
+    const { none, mean } = gradientSpread({ episodes: 500 })
+    expect(none.spread).toBeGreaterThan(6050)
+    expect(none.spread).toBeLessThan(6150)
+    expect(mean.spread).toBeGreaterThan(2685)
+    expect(mean.spread).toBeLessThan(2735)
+    expect(none.spread / mean.spread).toBeCloseTo(2.2, 1)
+    expect(none.meanSquared).toBeGreaterThan(600) // "about 700"
+    expect(none.meanSquared).toBeLessThan(800)
+    // the two means differ by less than one standard error (of either mean: spread / N)
+    const difference = none.mean.reduce((a, v, j) => a + (v - mean.mean[j]) ** 2, 0)
+    expect(difference).toBeLessThan(mean.spread / 500)
+  }, 60_000)
+
+  it('solves seed 0 at episode 96 with the value baseline, and every seed 0-9 within 59 to 250 episodes (98 in the middle)', async () => {
+    const solved = []
+    for (let seed = 0; seed < 10; seed++) solved.push((await solve(seed, 'value')).solvedAt)
+    expect(solved[0]).toBe(96)
+    const sorted = [...solved].sort((a, b) => a - b)
+    expect(sorted[0]).toBe(59)
+    expect(sorted[9]).toBe(250)
+    expect((sorted[4] + sorted[5]) / 2).toBe(98)
+  }, 240_000)
+
+  it('without a baseline: seed 0 still about 22 after 300 episodes; 4 of seeds 0-9 reach 195, after 87 to 253', async () => {
+    const runs = []
+    for (let seed = 0; seed < 10; seed++) runs.push(await solve(seed, 'none'))
+    expect(runs[0].reports).toHaveLength(300)
+    expect(runs[0].reports.at(-1).mean20).toBeCloseTo(22, -0.5)
+    const solved = runs.map((r) => r.solvedAt).filter((s) => s !== null).sort((a, b) => a - b)
+    expect(solved).toHaveLength(4)
+    expect([solved[0], solved.at(-1)]).toEqual([87, 253])
+  }, 240_000)
+
+  it('at η = 0.1 solves seed 0 at episode 48 but collapses seed 2 to about 9 steps; at η = 0.001 seed 0 is at 134 after 300', async () => {
+    expect((await solve(0, 'value', 0.1)).solvedAt).toBe(48)
+    const collapsed = await trainCartPole({ seed: 2, baseline: 'value', learningRate: 0.1, episodes: 300 })
+    expect(Math.max(...collapsed.map((r) => r.mean20))).toBeGreaterThan(195)
+    expect(collapsed.at(-1).mean20).toBeLessThan(10)
+    const slow = await trainCartPole({ seed: 0, baseline: 'value', learningRate: 0.001, episodes: 300 })
+    expect(slow.at(-1).mean20).toBeCloseTo(134, -1)
+  }, 240_000)
 })

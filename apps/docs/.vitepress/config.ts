@@ -54,6 +54,7 @@ export default defineConfig({
           { text: 'Recurrent nets: gradients through time', link: '/guide/recurrent' },
           { text: 'Sequence models: a transformer on names', link: '/guide/sequence-models' },
           { text: 'Generative models: autoencoder and GAN', link: '/guide/generative' },
+          { text: 'Reinforcement learning: REINFORCE on CartPole', link: '/guide/reinforcement-learning' },
           { text: 'Second-order methods: L-BFGS', link: '/guide/second-order' },
           { text: 'Optimizers', link: '/guide/optimizers' },
           { text: 'MNIST in the browser', link: '/guide/mnist' },
