@@ -35,7 +35,7 @@ describe('the command line', () => {
 
   it('says when a flag belongs to another task, and lists the task\'s own flags', () => {
     expect(() => parseCommandLine(['--task', 'vae', '--model', 'cnn'])).toThrow(
-      '--model does not apply to --task vae (it is a flag of --task classifier, --task gan); the flags of --task vae are --epochs, --lr, --batch, --latent, --seed, --limit',
+      '--model does not apply to --task vae (it is a flag of --task classifier, --task gan, --task names); the flags of --task vae are --epochs, --lr, --batch, --latent, --seed, --limit',
     )
     expect(() => parseCommandLine(['--latent', '8'])).toThrow('--latent does not apply to --task classifier (it is a flag of --task autoencoder, --task vae')
     expect(() => parseCommandLine(['--task', 'cartpole', '--epochs', '3'])).toThrow('--epochs does not apply to --task cartpole (it is a flag of --task classifier, --task autoencoder, --task vae')

@@ -4,9 +4,10 @@ import { autoencoder } from './autoencoder.js'
 import { cartpole } from './cartpole.js'
 import { classifier } from './classifier.js'
 import { gan } from './gan.js'
+import { names } from './names.js'
 import type { Task } from './task.js'
 import { vae } from './vae.js'
 
-export const tasks: readonly Task<any>[] = [classifier, autoencoder, vae, gan, cartpole]
+export const tasks: readonly Task<any>[] = [classifier, autoencoder, vae, gan, cartpole, names]
 
 export const taskNames: readonly string[] = tasks.map((t) => t.name)
