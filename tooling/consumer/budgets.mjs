@@ -1,6 +1,6 @@
 // Size budgets: each package.json lists what a user may import (from its main entry, or from the subpath
 // entry named by "from") and how many gzipped bytes that may
-// cost once bundled and minified by esbuild (tree-shaking on). "absent" lists strings that must not be
+// cost once bundled and minified by esbuild (tree-shaking on; for the browser unless "platform" says "node"). "absent" lists strings that must not be
 // in that bundle, proving unused code is dropped. A budget marked "pending" (a target not met yet,
 // with the reason) is measured and reported as PENDING but does not fail the run. "note" says where a
 // budget's bytes go; it is for readers and is not checked.
@@ -19,7 +19,8 @@ export function checkBudgets(project, packages) {
       const from = budget.from ?? json.name
       const what = budget.import === '*' ? `export * from '${from}'` : `export { ${budget.import.join(', ')} } from '${from}'`
       writeFileSync(entry, `${what}\n`)
-      const out = buildSync({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, absWorkingDir: project })
+      // "platform": "node" for an entry meant for Node only (`@gd/io/node` imports node:fs); browser by default
+      const out = buildSync({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: budget.platform ?? 'browser', write: false, absWorkingDir: project })
       const code = out.outputFiles[0].text
       const gz = gzipSync(code).length
       const leaked = (budget.absent ?? []).filter((s) => code.includes(s))
