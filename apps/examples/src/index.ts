@@ -1,5 +1,6 @@
 // The examples, by name, each with a run at full and at a small ("quick") budget.
 import { trainAutoencoder } from './autoencoder.js'
+import { trainGan } from './gan.js'
 import { loadDigits } from './mnist.js'
 import { trainOnNames, type NamesModel } from './names.js'
 import { trainReinforce } from './reinforce.js'
@@ -27,6 +28,10 @@ export const examples: Record<string, Example> = {
       const r = trainVae(quick ? { epochs: 2, batchSize: 32, data: loadDigits({ limit: 600, seed: 3 }), samples: 10, log } : { log })
       log(`test −ELBO ${r.test.negativeElbo.toFixed(2)} nats per digit = reconstruction ${r.test.reconstruction.toFixed(2)} + KL ${r.test.kl.toFixed(2)}`)
     },
+  },
+  gan: {
+    summary: 'a GAN on MNIST digits: generator and discriminator MLPs, alternating Adam steps, R1 penalty, moving average of the generator',
+    run: ({ quick, log }) => void trainGan(quick ? { epochs: 1, latent: 16, data: loadDigits({ limit: 600, seed: 3 }), log } : { log }),
   },
   namesGru: namesExample('gru'),
   namesLstm: namesExample('lstm'),

@@ -1,0 +1,128 @@
+import * as AG from '@gd/autograd'
+import { linear } from '@gd/nn'
+import * as T from '@gd/tensor'
+import { describe, expect, it } from 'vitest'
+import { buildGan, discriminatorLoss, ganDefaults, shiftDigits, shiftIndices, trainGan } from './gan.js'
+import { loadDigits } from './mnist.js'
+
+const data = loadDigits({ limit: 600, seed: 3 })
+const quick = { epochs: 2, latent: 8, data }
+
+describe('the GAN example', () => {
+  it('maps noise to 784 pixels in [−1, 1] and pixels to one logit, with either model', () => {
+    for (const model of ['mlp', 'dcgan'] as const) {
+      const { generator, discriminator } = buildGan(8, model)
+      const fake = generator.apply(generator.init(0), T.normal(T.prngKey(1), [3, 8]), { train: true }).value
+      expect(fake.shape).toEqual([3, 784])
+      expect(fake.data.every((v) => v >= -1 && v <= 1)).toBe(true)
+      expect(discriminator.apply(discriminator.init(0), fake).shape).toEqual([3, 1])
+      expect(generator.name).toContain(model === 'dcgan' ? 'convTranspose2d' : 'tanh')
+    }
+  })
+
+  it('adds the R1 penalty (γ/2)·E‖∇ₓD(x)‖², a gradient inside the gradient', () => {
+    // A linear discriminator D(x) = x·w + b has ∇ₓD = w for every digit, so the penalty is (γ/2)·‖w‖².
+    const d = linear(3, 1)
+    const w = T.tensor([[1], [-2], [0.5]])
+    const params = { w, b: T.tensor([0.25]) }
+    const x = T.tensor([[0.1, 0.2, 0.3], [-1, 0, 1]])
+    const fake = T.tensor([[0, 0, 0], [1, 1, 1]])
+    const plain = discriminatorLoss(d, params, x, fake, 0).value.item()
+    // ‖w‖² = 1 + 4 + 0.25 = 5.25; γ = 10 adds 5·5.25 = 26.25
+    expect(discriminatorLoss(d, params, x, fake, 10).value.item() - plain).toBeCloseTo(26.25, 4)
+    // and its gradient with respect to w gets γ·w on top of the BCE terms': the nested gradient flows
+    const gradOf = (gamma: number) => AG.grad((p: { w: AG.Var; b: AG.Var }) => discriminatorLoss(d, p, x, fake, gamma))(params) as { w: T.Tensor }
+    const extra = Array.from(gradOf(10).w.data, (v, i) => v - gradOf(0).w.data[i]!)
+    expect(extra[0]).toBeCloseTo(10, 4)
+    expect(extra[1]).toBeCloseTo(-20, 4)
+    expect(extra[2]).toBeCloseTo(5, 4)
+  })
+
+  it('shifts each digit by whole pixels, bringing in blank background from outside', () => {
+    // One ink pixel at row 10, column 20 of a blank digit (−1 everywhere else), in 200 copies.
+    const m = 200
+    const digit = new Float32Array(784).fill(-1)
+    digit[10 * 28 + 20] = 1
+    const x = new T.Tensor(Float32Array.from({ length: m * 784 }, (_, i) => digit[i % 784]!), [m, 784], 'float32')
+    const shifted = shiftDigits(x, shiftIndices(T.prngKey(0), m, 2)).value.data
+    const moves = new Set<string>()
+    for (let i = 0; i < m; i++) {
+      const row = shifted.subarray(i * 784, (i + 1) * 784)
+      const ink = row.findIndex((v) => v === 1)
+      const dy = Math.floor(ink / 28) - 10
+      const dx = (ink % 28) - 20
+      expect(Math.max(Math.abs(dy), Math.abs(dx))).toBeLessThanOrEqual(2)
+      // every other pixel stays background: nothing is duplicated or lost
+      expect(row.filter((v) => v === -1).length).toBe(783)
+      moves.add(`${dy},${dx}`)
+    }
+    // 25 moves in {−2, …, 2}², each drawn with probability 1/25: 200 draws see nearly all of them
+    expect(moves.size).toBeGreaterThan(20)
+    // a pixel moved in from beyond the edge is background: the ink at column 27 moved right is gone
+    const edge = new Float32Array(784).fill(-1)
+    edge[27] = 1
+    const right = new T.Tensor(Int32Array.from({ length: 784 }, (_, p) => (p % 28 === 0 ? 784 : p - 1)), [1, 784], 'int32')
+    expect(shiftDigits(new T.Tensor(edge, [1, 784], 'float32'), right).value.data.every((v) => v === -1)).toBe(true)
+    // no shift: every pixel comes from where it is
+    expect([...shiftIndices(T.prngKey(0), 2, 0).data]).toEqual([...Array.from({ length: 784 }, (_, p) => p), ...Array.from({ length: 784 }, (_, p) => p)])
+  })
+
+  it("the shift's gradient goes back to the pixel each one came from (float64 central differences)", () => {
+    const x = T.normal(T.prngKey(4), [2, 784], { dtype: 'float64' })
+    const indices = shiftIndices(T.prngKey(5), 2, 2)
+    const weights = T.normal(T.prngKey(6), [2, 784], { dtype: 'float64' })
+    expect(AG.gradcheck((v) => AG.sum(AG.mul(AG.square(shiftDigits(v, indices)), weights)), [x])).toBe(true)
+  })
+
+  it('trains by alternating steps: the discriminator learns to tell real from generated', () => {
+    const scores: number[] = []
+    const r = trainGan({ ...quick, score: (images) => (scores.push(images.shape[0]!), 0), scoreCount: 50 })
+    expect(r.history).toHaveLength(2)
+    // 480 training digits in batches of 32: 15 steps an epoch
+    expect(r.steps).toBe(30)
+    // A discriminator that cannot tell them apart costs 2·log 2 = 1.386; it does better from the first epoch
+    for (const e of r.history) {
+      expect(e.discriminatorLoss).toBeLessThan(2 * Math.log(2))
+      expect(Number.isFinite(e.generatorLoss)).toBe(true)
+    }
+    expect(scores).toEqual([50, 50])
+    const digits = r.generate(T.prngKey(0), 5)
+    expect(digits.shape).toEqual([5, 784])
+    expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
+  })
+
+  it('is reproducible from its seed (the noise and shifts of step s come from foldIn(key, s))', () => {
+    const one = { ...quick, epochs: 1, shift: 2, data: loadDigits({ limit: 300, seed: 3 }) }
+    const a = trainGan(one)
+    const b = trainGan(one)
+    expect(b.history).toEqual(a.history)
+    expect(b.generate(T.prngKey(7), 3).data).toEqual(a.generate(T.prngKey(7), 3).data)
+    expect(trainGan({ ...one, seed: 1 }).history).not.toEqual(a.history)
+    expect(trainGan({ ...one, shift: 0 }).history).not.toEqual(a.history)
+  })
+
+  it('trains the DCGAN: transposed convolutions up from 7×7 to 28×28, strided convolutions down', () => {
+    const r = trainGan({ model: 'dcgan', epochs: 1, latent: 8, batch: 64, data: loadDigits({ limit: 300, seed: 3 }) })
+    // 240 training digits in batches of 64, the last part batch dropped
+    expect(r.steps).toBe(3)
+    expect(Number.isFinite(r.history[0]!.discriminatorLoss)).toBe(true)
+    expect(r.generate(T.prngKey(0), 4).shape).toEqual([4, 784])
+  })
+
+  it('has defaults for each model', () => {
+    expect(ganDefaults.mlp).toEqual({ epochs: 80, batch: 32, learningRate: 5e-4, latent: 64 })
+    expect(ganDefaults.dcgan.learningRate).toBe(2e-4)
+  })
+
+  it('rejects bad settings before any work', () => {
+    expect(() => trainGan({ model: 'vae' as never })).toThrow('trainGan: model must be "mlp" or "dcgan", got "vae"')
+    expect(() => trainGan({ r1: -1 })).toThrow('trainGan: r1 must be a finite number >= 0, got -1')
+    expect(() => trainGan({ shift: 1.5 })).toThrow('trainGan: shift must be a non-negative integer, got 1.5')
+    expect(() => trainGan({ emaDecay: 1 })).toThrow('trainGan: emaDecay must be in [0, 1), got 1')
+    expect(() => trainGan({ learningRate: Number.NaN })).toThrow('trainGan: learningRate must be a finite number > 0, got NaN')
+    expect(() => trainGan({ data: { train: data.train } as never })).toThrow('trainGan: data must be digits from loadDigits')
+    expect(() => trainGan({ epoch: 5 } as never)).toThrow(
+      'trainGan: unknown option epoch, expected one of model, epochs, batch, learningRate, latent, r1, shift, emaDecay, seed, data, log, score, scoreCount; did you mean epochs?',
+    )
+  })
+})
