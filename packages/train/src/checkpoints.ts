@@ -2,9 +2,6 @@ import { func, optional, positiveInteger, readOptions } from '@gd/check'
 import type { Callback } from './callback.js'
 import type { Checkpoint } from './checkpoint.js'
 
-// the safetensors form of checkpoints, exported with the callback that saves them
-export { checkpointFromSafetensors, checkpointToSafetensors } from './checkpointSafetensors.js'
-
 /** Options for {@link checkpoints}. */
 export interface CheckpointsOptions {
   /** Receives each checkpoint (write it to a file, keep it in memory...). */
