@@ -7,6 +7,7 @@ import { bigramLoss, namesData } from './examples/sequenceModels.ts'
 import { testReconstructions, trainAutoencoder } from './examples/generative.ts'
 import { decodeDigits } from './examples/mnist.ts'
 import { gradientSpread, policyNetwork, trainCartPole } from './examples/reinforcement.ts'
+import { softmaxAt, temperatureSweep } from './examples/softmax.ts'
 import { cartPole, cartPolePhysics, maxSteps, thetaLimit, xLimit } from '@gd/rl'
 import { parameterCount } from '@gd/nn'
 import { readFileSync } from 'node:fs'
@@ -164,4 +165,39 @@ describe('the reinforcement learning page', () => {
     const slow = await trainCartPole({ seed: 0, baseline: 'value', learningRate: 0.001, episodes: 300 })
     expect(slow.at(-1).mean20).toBeCloseTo(134, -1)
   }, 240_000)
+})
+
+describe('the cost-functions page (softmax and temperature)', () => {
+  const z = [2, 1, 0.5, -1]
+  const rounded = (xs, digits) => xs.map((x) => Number(x.toFixed(digits)))
+
+  it('states the probabilities at T = 1, 0.25 and 4, and the entropy limit ln 4 ≈ 1.39', () => {
+    expect(rounded(softmaxAt(z, 1, 1).probabilities, 2)).toEqual([0.61, 0.22, 0.14, 0.03])
+    const cold = softmaxAt(z, 0.25, 1).probabilities
+    expect(rounded(cold.slice(0, 2), 2)).toEqual([0.98, 0.02])
+    expect(cold[2]).toBeCloseTo(0.002, 3)
+    expect(cold[3] / 6e-6).toBeCloseTo(1, 1)
+    expect(rounded(softmaxAt(z, 4, 1).probabilities, 2)).toEqual([0.34, 0.27, 0.23, 0.16])
+    expect(softmaxAt(z, 1e6, 1).entropy).toBeCloseTo(Math.log(4), 6)
+    expect(Math.log(4)).toBeCloseTo(1.39, 2)
+  })
+
+  it('states the cost and the gradient (p − onehot) / T for target class 2 at T = 1 and 0.25', () => {
+    const warm = softmaxAt(z, 1, 1)
+    expect(warm.cost).toBeCloseTo(1.5, 2)
+    expect(rounded(warm.gradient, 2)).toEqual([0.61, -0.78, 0.14, 0.03])
+    const cold = softmaxAt(z, 0.25, 1)
+    expect(cold.cost).toBeCloseTo(4.02, 2)
+    expect(rounded(cold.gradient, 2)).toEqual([3.92, -3.93, 0.01, 0])
+    // grad agrees with the closed form
+    cold.gradient.forEach((g, i) => expect(g).toBeCloseTo((cold.probabilities[i] - (i === 1 ? 1 : 0)) / 0.25, 10))
+  })
+
+  it('sweeps T from 0.05 to 20, where the probabilities go from one-hot towards uniform', () => {
+    const { t, series } = temperatureSweep(z)
+    expect(t[0]).toBeCloseTo(0.05, 12)
+    expect(t.at(-1)).toBeCloseTo(20, 10)
+    expect(series.p1[0]).toBeGreaterThan(0.99999)
+    for (const p of Object.values(series)) expect(Math.abs(p.at(-1) - 0.25)).toBeLessThan(0.02)
+  })
 })
