@@ -60,6 +60,7 @@ describe('buildAutoencoder', () => {
     const out = reconstruct(ae, zero, data.test.x)
     expect(out.shape).toEqual([data.test.y.size, 784])
     expect(out.data.every((v) => v === 0.5)).toBe(true)
+    expect(() => reconstruct(ae, zero, T.zeros([2, 28, 28]))).toThrow('reconstruct: x must be a tensor [n, 784] of digits, got a float32 Tensor of shape [2,28,28]')
   })
 })
 

@@ -6,7 +6,7 @@
 //
 //   pnpm --filter @gd/examples example autoencoder
 import { noGrad, sigmoid, type Input, type MaybeTraced, type Var } from '@gd/autograd'
-import { arrayOf, integer, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { arrayOf, fail, integer, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam } from '@gd/optimizers'
@@ -87,6 +87,7 @@ const bce = (logits: Input, x: Input): Var => sigmoidBinaryCrossEntropy(logits, 
 
 /**
  * Digits as the autoencoder rebuilds them: sigmoid(decoder(encoder(x))), pixel probabilities in (0, 1).
+ * @throws Error when x is not a tensor [n, 784].
  * @example
  * ```ts
  * const r = trainAutoencoder({ epochs: 1, data: loadDigits({ limit: 200 }) })
@@ -94,6 +95,7 @@ const bce = (logits: Input, x: Input): Var => sigmoidBinaryCrossEntropy(logits, 
  * ```
  */
 export function reconstruct(autoencoder: Autoencoder, params: AutoencoderParams, x: T.Tensor): T.Tensor<'float32'> {
+  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS) fail('reconstruct', 'x', 'a tensor [n, 784] of digits', x)
   return noGrad(() => sigmoid(autoencoder.model.apply(params as MaybeTraced<AutoencoderParams>, x))).value as T.Tensor<'float32'>
 }
 

@@ -41,7 +41,7 @@ describe('vaeLoss', () => {
     // Every entry of the gradient with respect to the encoder's last bias (both μ and log σ²) and
     // the noise ε; random projections of the one with respect to the decoder's first layer.
     const withEncoderBias = (bEnc: Var, eps: Var) =>
-      total(vaeLoss(vae, { ...params, encoder: [e1, e2, { w: eLast.w, b: bEnc }] }, x, eps as never))
+      total(vaeLoss(vae, { ...params, encoder: [e1, e2, { w: eLast.w, b: bEnc }] }, x, eps))
     expect(gradcheck(withEncoderBias, [eLast.b!, T.cast(noise, 'float64')], { mode: 'full' })).toBe(true)
     const eps = T.cast(noise, 'float64')
     const withDecoderLayer = (w: Var, b: Var) => total(vaeLoss(vae, { ...params, decoder: [{ w, b }, d2, dLast] }, x, eps))
@@ -91,5 +91,13 @@ describe('trainVae', () => {
     expect(() => trainVae({ samples: -1 })).toThrow('trainVae: samples must be a non-negative integer, got -1')
     expect(() => trainVae({ batchSize: 0 })).toThrow('trainVae: batchSize must be a positive integer, got 0')
     expect(() => buildVae(1.5)).toThrow('buildVae: latent must be a positive integer, got 1.5')
+  })
+
+  it('vaeLoss checks the shapes of the digits and of the noise', () => {
+    const vae = buildVae(2)
+    const params = { encoder: vae.encoder.init(0), decoder: vae.decoder.init(1) }
+    expect(() => vaeLoss(vae, params, T.zeros([4, 28, 28]), noise)).toThrow('vaeLoss: x must be a tensor [m, 784] of digits, got a float32 Tensor of shape [4,28,28]')
+    expect(() => vaeLoss(vae, params, digits, T.zeros([4, 3]))).toThrow('vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got a float32 Tensor of shape [4,3]')
+    expect(() => vaeLoss(vae, params, digits, [[0, 0]] as never)).toThrow('vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got an array of length 1')
   })
 })

@@ -11,8 +11,8 @@
 // about 100 on the test digits in about a minute on one core.
 //
 //   pnpm --filter @gd/examples example vae
-import { add, div, exp, mul, noGrad, sigmoid, slice, square, sub, sum, valueAndGrad, type MaybeTraced, type Var } from '@gd/autograd'
-import { integer, nonNegativeInteger, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { Var, add, div, exp, mul, noGrad, sigmoid, slice, square, sub, sum, valueAndGrad, type MaybeTraced } from '@gd/autograd'
+import { fail, integer, nonNegativeInteger, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
@@ -29,7 +29,7 @@ export const vaeHidden = 400
 
 /**
  * The VAE's two MLPs: the encoder 784 → 400 relu → 2·latent (μ, then log σ²) and the decoder
- * latent → 400 relu → 784 logits of the pixels.
+ * latent → 400 relu → 784 logits of the pixels (and the size of the code, `latent`).
  * @example
  * ```ts
  * const { encoder, decoder } = buildVae(16)
@@ -40,6 +40,7 @@ export const vaeHidden = 400
 export function buildVae(latent: number) {
   positiveInteger('buildVae', 'latent', latent)
   return {
+    latent,
     encoder: sequential(linear(PIXELS, vaeHidden, { weightInit: he }), relu(), linear(vaeHidden, 2 * latent)),
     decoder: sequential(linear(latent, vaeHidden, { weightInit: he }), relu(), linear(vaeHidden, PIXELS)),
   }
@@ -63,13 +64,15 @@ export interface VaeLoss {
 }
 
 /**
- * The negative ELBO of a batch x [m, 784], per digit, with one draw of the noise ε [m, latent] ~ N(0, I):
+ * The negative ELBO of a batch x [m, 784], per digit, with one draw of the noise ε [m, latent] ~ N(0, I)
+ * (a tensor, or a Var to differentiate with respect to ε too):
  *
  *   z = μ + σ ⊙ ε   (the reparameterization trick: z is a differentiable function of μ and σ)
  *   reconstruction = Σ over pixels of BCE(decoder(z), x)   (−log p(x|z) for Bernoulli pixels)
  *   KL = ½ Σⱼ (μⱼ² + σⱼ² − 1 − log σⱼ²)                      (KL(q(z|x) ‖ N(0, I)) in closed form)
  *
  * Both are averaged over the batch.
+ * @throws Error when x is not [m, 784] or noise not [m, latent] (checked before anything runs).
  * @example
  * ```ts
  * const vae = buildVae(2)
@@ -78,8 +81,13 @@ export interface VaeLoss {
  * loss.kl.value.item() // KL of this untrained encoder's q(z|x) from N(0, I)
  * ```
  */
-export function vaeLoss(vae: Vae, params: MaybeTraced<VaeParams>, x: T.Tensor, noise: T.Tensor): VaeLoss {
-  const [m, latent] = noise.shape as [number, number]
+export function vaeLoss(vae: Vae, params: MaybeTraced<VaeParams>, x: T.Tensor, noise: T.Tensor | Var): VaeLoss {
+  const fn = 'vaeLoss'
+  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS) fail(fn, 'x', 'a tensor [m, 784] of digits', x)
+  const m = x.shape[0]!
+  const latent = vae.latent
+  const fits = (noise instanceof T.Tensor || noise instanceof Var) && noise.shape.length === 2 && noise.shape[0] === m && noise.shape[1] === latent
+  if (!fits) fail(fn, 'noise', `a tensor [${m}, ${latent}] (a row of ε per digit)`, noise)
   const h = vae.encoder.apply(params.encoder, x)
   const mu = slice(h, [0, 0], [m, latent])
   const logVar = slice(h, [0, latent], [m, latent])
