@@ -8,7 +8,7 @@
 // After training, codes drawn from N(0, I) decode to new digits. The loop is written by hand (no
 // `fit`): the loss needs fresh noise at every step, drawn from an explicit key per step, so a run is
 // reproducible from its seed. Blank logits cost 784·ln 2 = 543 nats per digit; the defaults reach
-// about 100 on the test digits in about a minute on one core.
+// 110.8 on the test digits (87.9 of reconstruction, 22.9 of KL) in under a minute on one core.
 //
 //   pnpm --filter @gd/examples example vae
 import { Var, add, div, exp, mul, noGrad, sigmoid, slice, square, sub, sum, valueAndGrad, type MaybeTraced } from '@gd/autograd'
