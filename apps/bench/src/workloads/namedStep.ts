@@ -152,8 +152,8 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       return {
         ...runner,
         gradients: async () => {
-          // eager (no jit): the checks run once, and the start weights are still in `params`
-          // until the first step, which the tests run after this
+          // eager (no jit), untimed, on fresh copies of the start weights (which it consumes), so
+          // that it can be called at any point of the run; `data()` consumes each gradient
           const start = arrays((t) => np.array(Float32Array.from(t.data)).reshape([...t.shape]))
           const [loss, g] = jaxValueAndGrad(s.jaxLoss)(start, X.ref, Y.ref)
           loss.dispose()
