@@ -32,7 +32,10 @@ function tfLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), gamma), beta)
 }
 
-/** TF.js GELU in its tanh form (TF.js 4.22 has no gelu op): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+/**
+ * TF.js GELU in its tanh form, ½x(1 + tanh(√(2/π)(x + 0.044715x³))): TF.js 4.22's core has no gelu
+ * op, and its layers' `gelu_new` activation is this same composition of ops.
+ */
 function tfGelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C)
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1))
