@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { prngKey, splitKey } from '@gd/tensor'
 import { cartPole, cartPolePhysics, maxSteps, thetaLimit, xLimit, type CartPoleObservation } from './cartPole.js'
@@ -151,5 +152,28 @@ describe('cartPole episodes', () => {
     expect(() => cartPole([1, 2, 3] as never)).toThrow(`cartPole: key must be ${expected}, got [1,2,3]`)
     expect(() => cartPole([1, -2] as never)).toThrow(`cartPole: key must be ${expected}, got [1,-2]`)
     expect(() => cartPole(undefined as never)).toThrow(`cartPole: key must be ${expected}, got undefined`)
+  })
+})
+
+describe('cartPole against Gymnasium', () => {
+  // Trajectories written by Gymnasium 1.3.0's own CartPole-v1 (fixtures/gymnasium-cartpole.py): from the
+  // same start states and with the same actions, the states agree to the last bit, and so do the flags.
+  type Episode = { start: number[]; actions: number[]; states: number[][]; terminated: boolean[]; truncated: boolean[] }
+  const reference = JSON.parse(readFileSync(new URL('../fixtures/gymnasium-cartpole.json', import.meta.url), 'utf8')) as { gymnasium: string; episodes: Episode[] }
+
+  it('steps exactly as Gymnasium does: three random episodes to their end, and 30 balanced steps of three more', () => {
+    expect(reference.gymnasium).toBe('1.3.0')
+    expect(reference.episodes.map((e) => e.actions.length)).toEqual([10, 42, 31, 30, 30, 30])
+    for (const episode of reference.episodes) {
+      let state = episode.start as unknown as CartPoleObservation
+      episode.actions.forEach((action, t) => {
+        state = dynamics(state, action)
+        expect([...state]).toEqual(episode.states[t])
+        expect(fallen(state, thetaLimit, xLimit)).toBe(episode.terminated[t])
+        expect(episode.truncated[t]).toBe(false)
+      })
+    }
+    // the random episodes end when the pole falls or the cart leaves the track
+    expect(reference.episodes.slice(0, 3).map((e) => e.terminated.at(-1))).toEqual([true, true, true])
   })
 })

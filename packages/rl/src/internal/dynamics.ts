@@ -16,7 +16,11 @@ export const physics = /* @__PURE__ */ Object.freeze({ gravity, cartMass, poleMa
 const totalMass = cartMass + poleMass
 const poleMassLength = poleMass * halfLength
 
-/** One Euler step from `state` with the push of `action` (1 right, anything else left); see cartPole's TSDoc. */
+/**
+ * One Euler step from `state` with the push of `action` (1 right, anything else left); see cartPole's
+ * TSDoc. `poleMass * cos * cos` rounds differently from Gymnasium's `masspole * np.square(costheta)` in
+ * the last bit now and then; it stays as it is so that seeded runs keep the returns they had.
+ */
 export function dynamics(state: State, action: number): State {
   const [x, xDot, theta, thetaDot] = state
   const f = action === 1 ? force : -force
