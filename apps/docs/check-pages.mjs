@@ -87,6 +87,19 @@ async function main() {
         const empty = await page.locator('.gd-plot[data-points="0"]').count()
         if (empty > 0) problems.push(`${path}: ${empty} plot(s) drew no data`)
       }
+      if (path === '/guide/reinforcement-learning') {
+        // Seen learning: the mean return of 20 episodes climbs from random pushing's ~22 past 100, and the cart is animated.
+        const best = () => page.$eval('.rl-status[data-best]', (e) => Number(e.dataset.best)).catch(() => NaN)
+        await page
+          .waitForFunction(() => Number(document.querySelector('.rl-status[data-best]')?.dataset.best) >= 100, null, { timeout: 120_000 })
+          .catch(async () => problems.push(`${path}: REINFORCE's mean return did not reach 100 within 120 s (best ${await best()})`))
+        const frames = () => page.$eval('canvas.cartpole-canvas', (c) => Number(c.dataset.frames)).catch(() => 0)
+        const before = await frames()
+        await page.waitForTimeout(2000)
+        const drawn = (await frames()) - before
+        if (!(drawn >= 10)) problems.push(`${path}: the cart-pole canvas drew ${drawn} frame(s) in 2 s`)
+        console.log(`docs: ${path} learned: best mean return of 20 episodes ${await best()}; ${drawn} frames of the cart in 2 s`)
+      }
       const anchors = await page.$$eval('a[href]', (as) => as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]))
       for (const [href, leaves] of anchors) {
         const url = new URL(href, base + path)
