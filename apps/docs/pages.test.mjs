@@ -9,7 +9,9 @@ import { decodeDigits } from './examples/mnist.ts'
 import { gradientSpread, policyNetwork, trainCartPole } from './examples/reinforcement.ts'
 import { softmaxAt, temperatureSweep } from './examples/softmax.ts'
 import { compareSchedules } from './examples/scheduleEffect.ts'
-import { cartPole, cartPolePhysics, maxSteps, thetaLimit, xLimit } from '@gd/rl'
+import { descend, plateau, stepsToLeave, value as escapeValue } from './examples/escape.ts'
+import { sgd } from '@gd/optimizers'
+import { cartPole, cartPolePhysics, discountedReturns, maxSteps, thetaLimit, xLimit } from '@gd/rl'
 import { parameterCount } from '@gd/nn'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
@@ -124,6 +126,15 @@ describe('the reinforcement learning page', () => {
     expect(parameterCount(policyNetwork(32).init(0))).toBe(226) // 4·32 + 32 + 32·2 + 2
   })
 
+  it('discounts with γ = 0.99: 0.37 at 100 steps, 0.05 at 300, returns below 100, and 86 to 100 over the first 300 steps of 500', () => {
+    expect(0.99 ** 100).toBeCloseTo(0.37, 2)
+    expect(0.99 ** 300).toBeCloseTo(0.05, 2)
+    const returns = discountedReturns(new Float64Array(500).fill(1), 0.99)
+    expect(returns[0]).toBeLessThan(100)
+    expect(Math.min(...returns.subarray(0, 300))).toBeGreaterThan(86)
+    expect(Math.min(...returns.subarray(0, 300))).toBeLessThan(87)
+  })
+
   it('measures the spread of one-episode gradient estimates at 6,100 without a baseline and 2,710 with one, the same mean', () => {
     const { none, mean } = gradientSpread({ episodes: 500 })
     expect(none.spread).toBeGreaterThan(6050)
@@ -214,4 +225,29 @@ describe('the schedules page (training under each schedule)', () => {
     expect(Math.max(...decaying)).toBeCloseTo(0.929, 3)
     expect(runs.warmupCosineDecay.testAccuracy).toBe(Math.max(...decaying))
   }, 120_000)
+})
+
+describe('the local-minima page (a plateau)', () => {
+  const start = [-4, 1]
+  const run = (options) => descend({ start, steps: 500, surface: plateau, ...options })
+
+  it('has plain gradient descent crawl from x = −4 to −3.62 in 500 steps at η = 0.1, J still 3.994, from J ≈ 4.5', () => {
+    expect(escapeValue(-4, 1, plateau)).toBeCloseTo(4.5, 1)
+    const [x, y] = run({ optimizer: sgd({ learningRate: 0.1 }) }).at(-1)
+    expect(x).toBeCloseTo(-3.62, 2)
+    expect(escapeValue(x, y, plateau)).toBeCloseTo(3.994, 3)
+  })
+
+  it('states the slope −0.04 at x = −3 and −0.002 at x = −4.5', () => {
+    const slope = (x) => 2 * (Math.tanh(x) - 1) * (1 - Math.tanh(x) ** 2)
+    expect(slope(-3)).toBeCloseTo(-0.04, 2)
+    expect(slope(-4.5)).toBeCloseTo(-0.002, 3)
+  })
+
+  it('has momentum 0.9 leave at step 129, noise σ = 2 leave for seeds 1, 7, 6, 4 (steps 51, 81, 106, 237) and not 0, 2, 3, 5, and η = 0.3 leave at 317', () => {
+    expect(stepsToLeave(run({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }) }), 1)).toBe(129)
+    const noisy = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => stepsToLeave(run({ optimizer: sgd({ learningRate: 0.1 }), noise: 2, seed }), 1))
+    expect(noisy).toEqual([undefined, 51, undefined, undefined, 237, undefined, 106, 81])
+    expect(stepsToLeave(run({ optimizer: sgd({ learningRate: 0.3 }) }), 1)).toBe(317)
+  })
 })

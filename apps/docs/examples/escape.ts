@@ -1,6 +1,6 @@
 // Local minima, saddle points and random restarts, as the local-minima page runs them: gradient descent
 // on a double well, plain, with seeded gradient noise, and with momentum; and restarts from random points.
-import { add, grad, mul, noGrad, square, sub, type Input, type Var } from '@gd/autograd'
+import { add, grad, mul, noGrad, square, sub, tanh, type Input, type Var } from '@gd/autograd'
 import { applyUpdates, sgd, type GradientTransformation } from '@gd/optimizers'
 import { Tensor, foldIn, normal, prngKey, splitKey, tensor, uniform, type PRNGKey } from '@gd/tensor'
 
@@ -13,6 +13,13 @@ export type Point<T = Input> = { x: T; y: T }
  * y = 0, a saddle point: a maximum along x, a minimum along y, and a zero gradient.
  */
 export const doubleWell = ({ x, y }: Point): Var => add(add(square(sub(square(x), 1)), mul(0.3, x)), mul(0.5, square(y)))
+
+/**
+ * A plateau, the kind a saturated tanh unit makes: J(x, y) = (tanh x − 1)² + 0.5·y². For x below −2 the
+ * surface is nearly flat in x (∂J/∂x = 2(tanh x − 1)(1 − tanh² x), about −0.04 at x = −3 and −0.002 at
+ * x = −4.5), then it falls by almost 4 within a few units and flattens out again towards J = 0.
+ */
+export const plateau = ({ x, y }: Point): Var => add(square(sub(tanh(x), 1)), mul(0.5, square(y)))
 // #endregion surface
 
 export const xRange: [number, number] = [-2, 2]
@@ -39,9 +46,11 @@ export function descend(options: {
   steps: number
   noise?: number
   seed?: number
+  /** The surface; the double well by default. */
+  surface?: (p: Point) => Var
 }): [number, number][] {
-  const { start, optimizer, steps, noise = 0 } = options
-  const gradient = grad((p: Point<Var>) => doubleWell(p))
+  const { start, optimizer, steps, noise = 0, surface = doubleWell } = options
+  const gradient = grad((p: Point<Var>) => surface(p))
   const key = prngKey(options.seed ?? 0)
   let params: Point<Tensor> = { x: tensor([start[0]], { dtype: 'float64' }), y: tensor([start[1]], { dtype: 'float64' }) }
   let state = optimizer.init(params)
@@ -84,14 +93,20 @@ export function restarts(count: number, seed: number, learningRate: number, step
 }
 // #endregion restarts
 
-export function value(x: number, y: number): number {
-  return evaluate(Float64Array.of(x), Float64Array.of(y))[0]!
+export function value(x: number, y: number, surface = doubleWell): number {
+  return evaluate(Float64Array.of(x), Float64Array.of(y), surface)[0]!
 }
 
 /** The surface at many points at once, for the heatmap. */
-export function evaluate(xs: Float64Array, ys: Float64Array): ArrayLike<number> {
+export function evaluate(xs: Float64Array, ys: Float64Array, surface = doubleWell): ArrayLike<number> {
   const n = xs.length
-  return noGrad(() => doubleWell({ x: new Tensor(xs, [n], 'float64'), y: new Tensor(ys, [n], 'float64') })).value.data
+  return noGrad(() => surface({ x: new Tensor(xs, [n], 'float64'), y: new Tensor(ys, [n], 'float64') })).value.data
+}
+
+/** The first step at which a path's J falls below `level` (the run has left the plateau), or undefined. */
+export function stepsToLeave(path: [number, number][], level: number, surface = plateau): number | undefined {
+  const i = path.findIndex(([x, y]) => value(x, y, surface) < level)
+  return i < 0 ? undefined : i
 }
 
 if (typeof process !== 'undefined' && process.argv[1]?.endsWith('escape.ts')) {
