@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as nn from '@gd/nn'
+import { tensor } from '@gd/tensor'
 
 // Every layer @gd/nn's factories make describes itself: kind plus the arguments that shape its
 // forward pass, with defaults filled in; exporters (@gd/onnx) read these.
@@ -53,5 +54,21 @@ describe('layer configs', () => {
 
   it('are absent on layers made with stateless', () => {
     expect(nn.stateless('double', (x) => x as never).config).toBeUndefined()
+  })
+})
+
+describe('reshape', () => {
+  it('reshapes every example, keeping the batch axis, with one inferred size', () => {
+    const x = tensor([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]])
+    expect(nn.reshape([2, 3]).apply({}, x).toArray()).toEqual([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]]])
+    expect(nn.reshape([3, -1]).apply({}, x).shape).toEqual([2, 3, 2])
+    expect(nn.reshape([1, 2, 3]).config).toEqual({ kind: 'reshape', shape: [1, 2, 3] })
+    expect(nn.reshape([1, 2, 3]).name).toBe('reshape([1,2,3])')
+  })
+
+  it('rejects a bad shape and input of another size', () => {
+    expect(() => nn.reshape([2, -1, -1])).toThrow('reshape: shape must be a non-empty list of positive integers (one of them may be -1, inferred), got [2,-1,-1]')
+    expect(() => nn.reshape([])).toThrow('reshape: shape must be a non-empty list of positive integers (one of them may be -1, inferred), got []')
+    expect(() => nn.reshape([4]).apply({}, tensor([[1, 2, 3]]))).toThrow(/^reshape: /)
   })
 })

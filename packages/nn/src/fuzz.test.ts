@@ -37,6 +37,7 @@ fuzzSuite('@gd/nn', api, {
   maxPool2d: layer(api.maxPool2d, () => [{ kernelSize: 2, stride: 2 }], image, 0),
   avgPool2d: layer(api.avgPool2d, () => [{ kernelSize: 2, stride: 2 }], image, 0),
   flatten: layer(api.flatten, () => [], image),
+  reshape: layer(api.reshape, () => [[2, -1, 2]], image),
   sequential: layer(api.sequential, () => [api.linear(3, 4), api.relu(), api.linear(4, 2)], () => ones([2, 3])),
   ...transformer.fuzzRows,
   ...recurrent.fuzzRows,

@@ -51,7 +51,7 @@ const table: Record<string, GradientRow<Var>> = {
 
 /** Exports that are not layers with parameters: helpers, and layers whose ops @gd/autograd checks. */
 const covered = [
-  'applyWithState', 'initState', 'parameterCount', 'stateless', 'avgPool2d', 'maxPool2d', 'flatten', 'dropout',
+  'applyWithState', 'initState', 'parameterCount', 'stateless', 'avgPool2d', 'maxPool2d', 'flatten', 'reshape', 'dropout',
   'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'softplus', 'softmax', 'logSoftmax',
   ...transformer.covered, ...recurrent.covered, ...upsampling.covered,
 ]
