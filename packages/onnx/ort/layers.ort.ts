@@ -42,9 +42,11 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     await check(nn.gelu(), mul(rand([3, 7]), 3), { opset: 20 })
   })
 
-  it('dropout is the identity; flatten', async () => {
+  it('dropout is the identity; flatten and reshape', async () => {
     await check(nn.dropout(0.5), rand([2, 3]))
     await check(nn.flatten(), rand([2, 3, 4, 5]))
+    await check(nn.reshape([3, -1]), rand([2, 12]))
+    await check(nn.sequential(nn.reshape([2, 3, 4]), nn.conv2d(2, 1, 2)), rand([2, 24]))
   })
 
   it('conv2d: padding valid, same, numbers, pairs, four sides; stride, dilation, groups, no bias', async () => {

@@ -105,6 +105,15 @@ describe('exportOnnx: the model file', () => {
     expect(ops(17)).toEqual(['Mul', 'Mul', 'Mul', 'Add', 'Mul', 'Tanh', 'Add', 'Mul', 'Mul', 'Identity'])
   })
 
+  it('reshapes with the batch size copied from the input, inferring a −1 where the sizes are known', () => {
+    const { graph } = decodeModel(exportOnnx(nn.reshape([3, -1]), {}, { inputShape: [2, 6] }))
+    expect(graph.nodes[0]).toMatchObject({ op: 'Reshape', inputs: ['input', 'const_[0,3,-1]'] })
+    expect(graph.initializers).toEqual([{ name: 'const_[0,3,-1]', dims: [3], dataType: 7, values: [0n, 3n, -1n] }])
+    expect(graph.outputs[0]!.shape).toEqual(['batch', 3, 4])
+    const dynamic = decodeModel(exportOnnx(nn.reshape([3, -1]), {}, { inputShape: ['time', 6] }))
+    expect(dynamic.graph.outputs[0]!.shape).toEqual(['batch', 3, null])
+  })
+
   it('leaves its arguments as they were', () => {
     const p = model.init(1)
     const before = flat(p[0].w)
@@ -162,6 +171,9 @@ describe('exportOnnx: errors', () => {
   it('checks the input shape against the layers', () => {
     expect(message(() => exportOnnx(mlp, params, { inputShape: [5] }))).toBe(
       'exportOnnx: model.layers[0] linear(4 → 8) expects input [batch, …, 4] of floats, got shape [batch,5]',
+    )
+    expect(message(() => exportOnnx(nn.reshape([4, -1]), {}, { inputShape: [3, 3] }))).toBe(
+      'exportOnnx: model reshape([4,-1]) expects input [batch, …] of a multiple of 4 values per example, got shape [batch,3,3]',
     )
     const conv = nn.conv2d(1, 2, 3, { padding: 'same' })
     expect(message(() => exportOnnx(conv, conv.init(0), { inputShape: [1, 'h', 8] }))).toBe(

@@ -32,7 +32,7 @@ export interface ExportOnnxOptions {
 const EMITTERS: Readonly<Record<string, Emitter>> = {
   linear: basic.linear, relu: basic.relu, sigmoid: basic.sigmoid, tanh: basic.tanh, leakyRelu: basic.leakyRelu,
   elu: basic.elu, gelu: basic.gelu, softplus: basic.softplus, softmax: basic.softmax, logSoftmax: basic.logSoftmax,
-  dropout: basic.dropout, flatten: basic.flatten, sequential: basic.sequential, residual: basic.residual,
+  dropout: basic.dropout, flatten: basic.flatten, reshape: basic.reshape, sequential: basic.sequential, residual: basic.residual,
   conv2d: images.conv2d, convTranspose2d: images.convTranspose2d, maxPool2d: images.maxPool2d, avgPool2d: images.avgPool2d,
   upsample2d: images.upsample2d, batchNorm: images.batchNorm,
   embedding: sequences.embedding, positionEmbedding: sequences.positionEmbedding, layerNorm: sequences.layerNorm,
@@ -90,7 +90,7 @@ function firstKind(layer: Layer<unknown, unknown>): unknown {
  * the identity and batchNorm uses the running statistics from `options.state`.
  *
  * Every layer of @gd/nn can be exported: linear, conv2d, convTranspose2d, maxPool2d, avgPool2d,
- * upsample2d, flatten, the activations (relu, sigmoid, tanh, leakyRelu, elu, gelu in its tanh form,
+ * upsample2d, flatten, reshape, the activations (relu, sigmoid, tanh, leakyRelu, elu, gelu in its tanh form,
  * softplus, softmax, logSoftmax), dropout, batchNorm, layerNorm, rmsNorm, embedding (the input is
  * then int32 token indices), positionEmbedding, multiHeadAttention (without a padding mask),
  * transformerBlock, rnn, gru and lstm, and sequential and residual around them. The exporter reads

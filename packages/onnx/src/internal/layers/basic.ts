@@ -72,6 +72,21 @@ export const flatten: Emitter = (ctx, site, x) => {
   return like(x, ctx.graph.node('Flatten', [x.name], { axis: int(1) }, `${site.path}.flatten`), [x.shape[0]!, features])
 }
 
+const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1)
+
+/** [batch, …] → [batch, …shape]: Reshape to [0, …shape] (a 0 copies the input's size there: the batch). */
+export const reshape: Emitter = (ctx, site, x) => {
+  const shape = site.config.shape as number[]
+  const rest = x.shape.slice(1)
+  const size = rest.every((d) => typeof d === 'number') ? product(rest as number[]) : null
+  const fixed = product(shape.filter((d) => d !== -1))
+  const inferred = shape.includes(-1)
+  const fits = size === null || (inferred ? size % fixed === 0 : size === fixed)
+  expectInput(site, x, fits, `[batch, …] of ${inferred ? `a multiple of ${fixed}` : fixed} values per example`)
+  const out = shape.map((d) => (d !== -1 ? d : size === null ? null : size / fixed))
+  return like(x, ctx.graph.node('Reshape', [x.name, ctx.graph.int64s([0, ...shape])], {}, `${site.path}.reshape`), [x.shape[0]!, ...out])
+}
+
 /** A list state (or none) of `n` entries: the state of a sequential model. */
 function stateList(site: Site, n: number): unknown[] {
   const { state, statePath } = site
