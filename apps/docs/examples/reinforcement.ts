@@ -3,11 +3,10 @@
 // step per episode along the policy gradient (with or without a learned baseline), a training loop
 // that gives the page back to the browser between episodes, and a measurement of how much a baseline
 // shrinks the spread of the gradient estimates.
-import { add, mean, mul, noGrad, square, sub } from '@gd/autograd'
-import { valueAndGrad } from '@gd/autograd'
+import { add, mean, mul, noGrad, square, sub, valueAndGrad } from '@gd/autograd'
 import { linear, sequential, tanh } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
-import { cartPole, discountedReturns, policyGradientLoss, standardize, type CartPole, type CartPoleObservation } from '@gd/rl'
+import { cartPole, discountedReturns, policyGradientLoss, type CartPole, type CartPoleObservation } from '@gd/rl'
 import { Tensor, categorical, foldIn, prngKey, splitKey, treeLeaves, type PRNGKey } from '@gd/tensor'
 
 // #region policy
@@ -79,11 +78,12 @@ export interface LearnerOptions {
 /**
  * REINFORCE: after each episode, one Adam step on
  *
- *   L(θ) = −(1/T) Σₜ Âₜ log π_θ(aₜ | sₜ),   Âₜ = Gₜ − b(sₜ),   Gₜ = Σₖ γᵏ rₜ₊ₖ,
+ *   L(θ) = −(1/T) Σₜ Âₜ log π_θ(aₜ | sₜ),   Gₜ = Σₖ γᵏ rₜ₊ₖ,
  *
- * whose gradient is minus the policy-gradient estimate. With the `value` baseline, b(s) = V(s) is
- * a second network trained on the same step to predict Gₜ (in units of 1/(1 − γ), the largest return),
- * and the advantages are standardized per episode; with `none`, b = 0 and Âₜ = (1 − γ) Gₜ.
+ * whose gradient is minus the policy-gradient estimate. The returns are measured in units of
+ * 1/(1 − γ), the largest return, so that they lie in [0, 1]. With the `value` baseline a second
+ * network, trained on the same step by a mean squared error, learns V(s) ≈ (1 − γ) Gₜ, and
+ * Âₜ = (1 − γ) Gₜ − V(sₜ); with `none`, Âₜ = (1 − γ) Gₜ.
  */
 export function reinforce(options: LearnerOptions) {
   const { learningRate, baseline, gamma = 0.99, hidden = 32, seed = 0 } = options
