@@ -5,5 +5,5 @@
  */
 export { saveSafetensors, type SaveSafetensorsOptions } from './saveSafetensors.js'
 export { loadSafetensors, type LoadedSafetensors, type LoadSafetensorsOptions } from './loadSafetensors.js'
-export { loadSafetensorsBlob } from './loadSafetensorsBlob.js'
+export { loadSafetensorsBlob, type BlobLike } from './loadSafetensorsBlob.js'
 export { loadModel, saveModel, type LoadedModel, type ModelTrees, type SaveModelOptions } from './model.js'

@@ -6,6 +6,15 @@ import { headerLength, parseHeader } from './internal/header.js'
 import { checkNesting, checkPlan, finish, readLoadOptions } from './internal/read.js'
 
 /**
+ * What {@link loadSafetensorsBlob} reads: a `Blob` or a `File`. Written out here (the methods it uses)
+ * so the types need neither the DOM library nor @types/node; at run time it must be a real `Blob`.
+ */
+export interface BlobLike {
+  readonly size: number
+  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> }
+}
+
+/**
  * {@link loadSafetensors} for a `Blob` or a `File` (from an `<input type="file">`, a drop, or
  * `fetch(url).then((r) => r.blob())`): reads the 8-byte length, then the header, checks both (and the
  * template of `options.like`) and only then reads the tensors' bytes, so a damaged or mismatched file
@@ -20,7 +29,7 @@ import { checkNesting, checkPlan, finish, readLoadOptions } from './internal/rea
  * tree // { w: tensor([1, 2]) }
  * ```
  */
-export async function loadSafetensorsBlob<T extends Tree = Tree>(blob: Blob, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
+export async function loadSafetensorsBlob<T extends Tree = Tree>(blob: BlobLike, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
   const fn = 'loadSafetensorsBlob'
   if (typeof Blob === 'undefined' || !(blob instanceof Blob)) fail(fn, 'blob', 'a Blob or File', blob)
   const o = readLoadOptions(fn, options)

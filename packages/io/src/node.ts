@@ -14,6 +14,12 @@ import { checkNesting, checkPlan, finish, readLoadOptions } from './internal/rea
 
 export type { LoadedSafetensors, LoadSafetensorsOptions, SaveSafetensorsOptions }
 
+/**
+ * A file path: a string, or a `file:` URL object (typed by its `href` so the types need no
+ * @types/node; at run time it must be a real `URL`).
+ */
+export type FilePath = string | { readonly href: string }
+
 const isPath = (x: unknown): x is string | URL => (typeof x === 'string' && x.length > 0) || x instanceof URL
 
 /**
@@ -32,7 +38,7 @@ const isPath = (x: unknown): x is string | URL => (typeof x === 'string' && x.le
  * tree // { w: tensor([1, 2]) }
  * ```
  */
-export async function loadSafetensorsFile<T extends Tree = Tree>(path: string | URL, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
+export async function loadSafetensorsFile<T extends Tree = Tree>(path: FilePath, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
   const fn = 'loadSafetensorsFile'
   if (!isPath(path)) fail(fn, 'path', 'a file path (a non-empty string or a file: URL)', path)
   const o = readLoadOptions(fn, options)
@@ -77,7 +83,7 @@ export async function loadSafetensorsFile<T extends Tree = Tree>(path: string | 
  * // in Python: safetensors.torch.load_file('weights.safetensors')['w'] → tensor([1., 2.])
  * ```
  */
-export async function saveSafetensorsFile(path: string | URL, tree: Tree, options?: SaveSafetensorsOptions): Promise<void> {
+export async function saveSafetensorsFile(path: FilePath, tree: Tree, options?: SaveSafetensorsOptions): Promise<void> {
   const fn = 'saveSafetensorsFile'
   if (!isPath(path)) fail(fn, 'path', 'a file path (a non-empty string or a file: URL)', path)
   let bytes: Uint8Array
