@@ -129,6 +129,16 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     await check(nn.lstm(3, 5, { bias: false }), x)
   })
 
+  it('one exported file serves any batch size and, when named dynamic, any sequence length', async () => {
+    const lm = nn.sequential(nn.embedding(12, 8), nn.positionEmbedding(16, 8), nn.transformerBlock(8, 2, { causal: true }), nn.gru(8, 5), nn.linear(5, 12))
+    const params = lm.init(prngKey(3))
+    const bytes = exportOnnx(lm, params, { inputShape: ['time'] })
+    for (const [batch, time] of [[1, 1], [3, 7], [5, 16]] as const) {
+      const tokens = tensor(Array.from({ length: batch * time }, (_, i) => (i * 7) % 12), { dtype: 'int32', shape: [batch, time] })
+      largest = Math.max(largest, close(await runOnnx(bytes, tokens), lm.apply(params, tokens).value))
+    }
+  })
+
   it('every opset from 17 to 22', async () => {
     const model = nn.sequential(nn.linear(4, 6), nn.gelu(), nn.rmsNorm(6), nn.layerNorm(6), nn.linear(6, 2))
     for (let opset = 17; opset <= 22; opset++) await check(model, rand([3, 4]), { opset })
