@@ -74,6 +74,11 @@ describe('loadSafetensors: the tree', () => {
     expect(((loadSafetensors(inner.slice().buffer).tree as { w: Tensor }).w).toArray()).toEqual([1, 2])
   })
 
+  it('ignores fields of a tensor it does not know, as the reference reader does', () => {
+    const bytes = file('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"note":"x"}}', [0, 0, 128, 63])
+    expect((loadSafetensors(bytes).tree as { w: Tensor }).w.toArray()).toEqual([1])
+  })
+
   it('reads a header that is not padded and one with a null __metadata__', () => {
     expect((loadSafetensors(file(`{${f32('w', [1], 0, 4)}}`, [0, 0, 128, 63])).tree as { w: Tensor }).w.toArray()).toEqual([1])
     expect(loadSafetensors(file(`{"__metadata__":null,${f32('w', [1], 0, 4)}}`, [0, 0, 128, 63])).metadata).toEqual({})
@@ -90,6 +95,7 @@ describe('loadSafetensors: damaged and hostile files fail with a clear error bef
     ['not an object', file('[1, 2]'), 'loadSafetensors: the header must be a JSON object starting with "{", got "[1, 2]" (not safetensors)'],
     ['not JSON', file('{"w": {'), 'loadSafetensors: the header is not valid JSON (damaged or truncated)'],
     ['a name twice', file(`{${f32('w', [1], 0, 4)},${f32('w', [1], 4, 8)}}`, new Array(8).fill(0)), 'loadSafetensors: the header names "w" twice'],
+    ['a metadata key twice', file('{"__metadata__":{"epoch":"1","epoch":"2"}}'), 'loadSafetensors: the header names "epoch" twice'],
     ['metadata not strings', file('{"__metadata__":{"epoch":3}}'), 'loadSafetensors: __metadata__ must map strings to strings, got 3 for "epoch"'],
     ['metadata not an object', file('{"__metadata__":"x"}'), 'loadSafetensors: __metadata__ must map strings to strings, got "x"'],
     ['a tensor without a description', file('{"w":3}'), 'loadSafetensors: tensor "w" must be described by { dtype, shape, data_offsets }, got 3'],
