@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // `pnpm snippets`: every TypeScript and JavaScript block in the READMEs and the docs guide runs as written, each on its
 // own in a fresh folder, from the packages' TypeScript source (the `@gd/source` condition and tsx, as the tests run
-// them); the TypeScript blocks then type-check together under the packages' strict settings; every pnpm command they
-// show must name a script that exists. A block that cannot run (a type signature, a
-// fragment) says why with `<!-- snippet: not run (reason) -->` on the line before it. Exits non-zero on any failure.
-// `--only <text>` runs the blocks of the files whose path contains the text.
-import { execFileSync } from 'node:child_process'
+// them); so does every ```ts block of a TSDoc `@example` in packages/*/src, whose stated values (`expr // value`) and
+// stated errors (`expr // throws '<message>'`) are checked (see README.md for the rule); the TypeScript blocks of
+// both then type-check together under the packages' strict settings; every pnpm command the Markdown shows must name
+// a script that exists. A Markdown block that cannot run says why with `<!-- snippet: not run (reason) -->` on the
+// line before it; a TSDoc example with a first line `// not run: <reason>` or `// fragment: <reason>`.
+// Exits non-zero on any failure. `--only <text>` runs the blocks of the files whose path contains the text;
+// `--markdown` or `--tsdoc` runs only that half.
+import { execFileSync, fork } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative, resolve as resolvePath } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { codeBlocks, commandProblem, pnpmCommands, runnable } from './snippets.mjs'
+import { instrument, rewriteImports, tsdocExamples } from './tsdoc.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
@@ -60,7 +65,12 @@ function typeProblems(scratch, blocks) {
   if (blocks.length === 0) return []
   writeFileSync(
     join(scratch, 'tsconfig.json'),
-    JSON.stringify({ extends: '@gd/tsconfig/base.json', compilerOptions: { noUnusedLocals: false }, include: ['*.ts'] }),
+    JSON.stringify({
+      extends: '@gd/tsconfig/base.json',
+      // the TSDoc examples import the packages' source by absolute path (see tsdocRuns), hence the .ts extensions
+      compilerOptions: { noUnusedLocals: false, allowImportingTsExtensions: true },
+      include: ['*.ts', 'tsdoc/*.ts'],
+    }),
   )
   try {
     execFileSync(process.execPath, [join(here, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', scratch], { stdio: 'pipe', encoding: 'utf8' })
@@ -69,17 +79,177 @@ function typeProblems(scratch, blocks) {
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`
     const lines = output.split('\n')
-    const found = blocks.flatMap(({ name, where }) => {
+    const found = blocks.flatMap(({ name, where, firstLine = 1 }) => {
       const errors = lines.filter((l) => l.includes(`${name}(`))
-      return errors.length === 0 ? [] : [`${where}: does not type-check: ${errors.map((l) => l.slice(l.indexOf(name) + name.length)).join('; ')}`]
+      if (errors.length === 0) return []
+      const at = (l) => {
+        const m = /\((\d+),(\d+)\): (.*)$/.exec(l.slice(l.indexOf(name) + name.length))
+        return m === null ? l : `line ${Number(m[1]) + firstLine - 1}: ${m[3]}`
+      }
+      return [`${where}: does not type-check: ${errors.map(at).join('; ')}`]
     })
     return found.length > 0 ? found : [`tsc failed on the TypeScript blocks: ${output.trim() || error.message}`]
   }
 }
 
-function main() {
+/** Every workspace package's exports, `{ '@gd/x': dir, '@gd/x/sub': file }`, each pointing at its TypeScript source. */
+function workspaceEntries() {
+  const entries = {}
+  for (const group of ['packages']) {
+    for (const dir of readdirSync(join(root, group))) {
+      let json
+      try {
+        json = JSON.parse(readFileSync(join(root, group, dir, 'package.json'), 'utf8'))
+      } catch {
+        continue
+      }
+      const exports = typeof json.exports === 'string' ? { '.': json.exports } : (json.exports ?? {})
+      for (const [key, target] of Object.entries(exports)) {
+        const file = typeof target === 'string' ? target : (target['@gd/source'] ?? target.import?.default ?? target.default)
+        if (typeof file === 'string') entries[key === '.' ? json.name : `${json.name}${key.slice(1)}`] = join(root, group, dir, file)
+      }
+    }
+  }
+  return entries
+}
+
+/** The TypeScript files of packages/*\/src that are not tests. */
+function sourceFiles() {
+  const files = []
+  const walk = (dir) => {
+    for (const f of readdirSync(dir)) {
+      const path = join(dir, f)
+      if (statSync(path).isDirectory()) {
+        if (f !== 'node_modules') walk(path)
+      } else if (f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts')) files.push(path)
+    }
+  }
+  for (const pkg of readdirSync(join(root, 'packages'))) {
+    try {
+      walk(join(root, 'packages', pkg, 'src'))
+    } catch {
+      // no src
+    }
+  }
+  return files.sort()
+}
+
+/**
+ * Writes every TSDoc example twice into the scratch folder: `tsdoc/<name>.ts` as written (for the type check, unless
+ * it is a fragment) and `tsdoc-run/<name>.ts` checking its stated values (unless it is marked not run). Imports of
+ * `@gd/*` and relative imports become absolute paths to the TypeScript source, so an example runs from here as from
+ * beside its file. Returns `{ runs, typed, skipped, problems }`.
+ */
+function tsdocRuns(scratch, only) {
+  const ts = createRequire(import.meta.url)('typescript')
+  const entries = workspaceEntries()
+  const runs = []
+  const typed = []
+  const skipped = []
+  const problems = []
+  mkdirSync(join(scratch, 'tsdoc'), { recursive: true })
+  mkdirSync(join(scratch, 'tsdoc-run'), { recursive: true })
+  for (const path of sourceFiles()) {
+    const file = relative(root, path)
+    if (only !== undefined && !file.includes(only)) continue
+    const text = readFileSync(path, 'utf8')
+    if (!text.includes('@example')) continue
+    for (const example of tsdocExamples(text)) {
+      const where = `${file}:${example.line}`
+      if (example.skip !== undefined) skipped.push(`${where} (${example.skip.kind}: ${example.skip.reason})`)
+      if (example.skip?.kind === 'fragment') continue
+      const name = `${file.replace(/^packages\//, '').replaceAll('/', '_').replace(/\.ts$/, '')}_${example.line}`
+      const code = rewriteImports(example.code, ts, (specifier) => {
+        if (specifier.startsWith('.')) return resolvePath(dirname(path), specifier)
+        const pkg = /^@gd\/[\w-]+/.exec(specifier)?.[0]
+        if (pkg !== undefined) return entries[specifier] ?? (entries[pkg] === undefined ? undefined : `${specifier} (no such export)`)
+        return undefined
+      })
+      writeFileSync(join(scratch, 'tsdoc', `${name}.ts`), code)
+      typed.push({ name, where, firstLine: example.line })
+      if (example.skip !== undefined) continue
+      const checked = instrument(code, ts)
+      for (const p of checked.problems) problems.push(`${file}:${example.line + p.line - 1}: ${p.message}`)
+      const runFile = join(scratch, 'tsdoc-run', `${name}.ts`)
+      writeFileSync(runFile, checked.code)
+      runs.push({ file: runFile, where, firstLine: example.line, checks: checked.checks })
+    }
+  }
+  return { runs, typed, skipped, problems }
+}
+
+/**
+ * Runs the examples in one child process with tsx loaded once; a child that stops answering (an endless loop) is
+ * killed after the timeout and a new one carries on with the next example. Resolves to the problems found.
+ */
+function runExamples(runs) {
+  const timeoutMs = Number(process.env.GD_EXAMPLE_TIMEOUT_MS ?? 60_000)
+  const problems = []
+  const slow = []
+  return new Promise((resolveAll) => {
+    const start = (from) => {
+      if (from >= runs.length) {
+        resolveAll({ problems, slow })
+        return
+      }
+      const child = fork(join(here, 'examples-child.mjs'), [], {
+        execArgv: ['--conditions=@gd/source', '--import', tsx],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        env: { ...process.env, GD_EXAMPLE_TIMEOUT_MS: String(timeoutMs) },
+      })
+      let output = ''
+      child.stdout.on('data', (d) => {
+        output = (output + d).slice(-4000)
+      })
+      child.stderr.on('data', (d) => {
+        output = (output + d).slice(-4000)
+      })
+      let current = from
+      let watchdog
+      let done = false
+      const arm = () => {
+        clearTimeout(watchdog)
+        watchdog = setTimeout(() => {
+          problems.push(`${runs[current].where}: did not finish within ${timeoutMs / 1000} s (stopped)`)
+          done = true
+          child.kill('SIGKILL')
+          start(current + 1)
+        }, timeoutMs + 5_000)
+      }
+      child.on('message', (message) => {
+        if (message.started) {
+          current = message.index
+          output = ''
+          arm()
+          return
+        }
+        const run = runs[message.index]
+        for (const p of message.problems) problems.push(`${p.line === 0 ? run.where : `${run.where.split(':')[0]}:${run.firstLine + p.line - 1}`}: ${p.message}`)
+        if (message.ms > 2_000) slow.push(`${run.where} ${(message.ms / 1000).toFixed(1)} s`)
+      })
+      child.on('exit', (code) => {
+        clearTimeout(watchdog)
+        if (done) return
+        done = true
+        if (current < runs.length - 1 || code !== 0) {
+          if (code !== 0) {
+            const reason = output.trim().split('\n').find((l) => /Error|error:/.test(l)) ?? `exit code ${code}`
+            problems.push(`${runs[current].where}: the process running it ended: ${reason.trim()}`)
+          }
+          start(current + 1)
+        } else resolveAll({ problems, slow })
+      })
+      child.send({ examples: runs.map(({ file, checks }) => ({ file, checks })), from })
+    }
+    start(0)
+  })
+}
+
+async function main() {
   const onlyAt = process.argv.indexOf('--only')
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
+  const markdown = !process.argv.includes('--tsdoc') || process.argv.includes('--markdown')
+  const tsdoc = !process.argv.includes('--markdown') || process.argv.includes('--tsdoc')
   const scripts = workspaceScripts()
   const problems = []
   let ran = 0
@@ -89,9 +259,10 @@ function main() {
   const work = mkdtempSync(join(tmpdir(), 'gd-snippets-'))
   // Snippets import @gd packages; they resolve from a folder inside this package, whose node_modules has them all.
   const scratch = join(here, '.run')
+  rmSync(scratch, { recursive: true, force: true })
   mkdirSync(scratch, { recursive: true })
   try {
-    for (const file of markdownFiles()) {
+    for (const file of markdown ? markdownFiles() : []) {
       const text = readFileSync(join(root, file), 'utf8')
       for (const { line, command } of pnpmCommands(text)) {
         commands++
@@ -127,20 +298,36 @@ function main() {
           problems.push(`${file}:${block.line}: the ${block.lang} block fails: ${reason.trim()}`)
         } finally {
           if (extension !== '.ts') rmSync(path, { force: true })
-          else typescript.push({ name, where: `${file}:${block.line}` })
+          else typescript.push({ name, where: `${file}:${block.line}`, firstLine: block.line + 1 })
         }
       }
+    }
+    if (markdown) console.log(`snippets: ${ran} Markdown block(s) ran, ${skipped} marked not run, ${commands} pnpm command(s) checked`)
+    if (tsdoc) {
+      const started = performance.now()
+      const examples = tsdocRuns(scratch, only)
+      problems.push(...examples.problems)
+      const outcome = await runExamples(examples.runs)
+      problems.push(...outcome.problems)
+      const seconds = ((performance.now() - started) / 1000).toFixed(1)
+      const stated = examples.runs.reduce((n, r) => n + r.checks.length, 0)
+      console.log(
+        `snippets: ${examples.runs.length} TSDoc example(s) ran in ${seconds} s (one process), checking ${stated} stated value(s) and error(s); ` +
+          `${examples.skipped.length} marked not run or fragment`,
+      )
+      for (const s of examples.skipped) console.log(`snippets:   not run: ${s}`)
+      if (outcome.slow.length > 0) console.log(`snippets: slowest TSDoc examples (over 2 s): ${outcome.slow.join(', ')}`)
+      typescript.push(...examples.typed.map((t) => ({ ...t, name: `tsdoc/${t.name}.ts` })))
     }
     problems.push(...typeProblems(scratch, typescript))
   } finally {
     rmSync(work, { recursive: true, force: true })
     rmSync(scratch, { recursive: true, force: true })
   }
-  console.log(`snippets: ${ran} block(s) ran, ${skipped} marked not run, ${commands} pnpm command(s) checked`)
   if (problems.length > 0) {
     console.error(`snippets: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
     process.exit(1)
   }
 }
 
-main()
+await main()
