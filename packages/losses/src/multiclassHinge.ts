@@ -1,4 +1,4 @@
-import { add, div, mul, relu, sub, sum, toVar, where, type Input, type Var } from '@gd/autograd'
+import { add, div, relu, sub, sum, takeAlongAxis, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { positive, readOptions, withDefault, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec } from './internal/checks.js'
@@ -38,9 +38,11 @@ export function multiclassHinge(scores: Input, labels: Input, options: Multiclas
   } satisfies Spec<MulticlassHingeOptions>)
   const s = toVar(fn, floatInput(fn, 'scores', scores))
   requireLabels(fn, labels)
-  const { probabilities: oneHot, weights } = classTargets(fn, s, labels, { classWeights, ignoreIndex })
-  const trueScore = sum(mul(s, oneHot), { axis: -1, keepdims: true })
-  const terms = where(T.equal(oneHot.value, 1), 0, relu(add(sub(s, trueScore), margin)))
+  const { indices, weights } = classTargets(fn, s, labels, { classWeights, ignoreIndex })
+  // int32 labels (requireLabels) always come with their indices: read s_y and mask c = y without a one-hot product.
+  const y = T.expandDims(indices!, -1)
   const classes = s.shape[s.rank - 1]!
+  const trueScore = takeAlongAxis(s, y, -1)
+  const terms = where(T.equal(T.arange(0, classes, 1, { dtype: 'int32' }), y), 0, relu(add(sub(s, trueScore), margin)))
   return reduceLoss(fn, div(sum(terms, { axis: -1 }), classes), reduce, weights)
 }
