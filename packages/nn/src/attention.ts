@@ -5,6 +5,7 @@ import { boolean, fail, positiveInteger, readOptions, within, withDefault } from
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import type { LinearParams } from './linear.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link multiHeadAttention}.
@@ -204,9 +205,8 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
     })
   }
   const project = (x: Var, p: MaybeTraced<LinearParams>): Var => (p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b))
-  return {
+  return configure({
     name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
-    config: { kind: fn, dModel, numHeads, causal, dropout, bias },
     init: (key) => {
       const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4) as T.PRNGKey[]
       const bound = 1 / Math.sqrt(dModel)
@@ -236,5 +236,5 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
       const joined = reshape(transpose(matmul(p, heads(project(v, pv))), [0, 2, 1, 3]), [batch, time, dModel])
       return project(joined, po)
     },
-  }
+  }, { kind: fn, dModel, numHeads, causal, dropout, bias })
 }

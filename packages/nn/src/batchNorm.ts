@@ -3,6 +3,7 @@ import * as T from '@gd/tensor'
 import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link batchNorm}.
@@ -173,9 +174,8 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
       state: { mean: blend(state.mean, mu.value, 1), variance: blend(state.variance, biased.value, m / (m - 1)) },
     }
   }
-  return {
+  return configure({
     name: `batchNorm(${channels})`,
-    config: { kind: 'batchNorm', channels, momentum, eps, affine },
     init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
     initState: initial,
     apply: (params, x, applyOptions?: ApplyOptions) => run(params, undefined, x, readApplyOptions('batchNorm', applyOptions).train === true).output,
@@ -184,5 +184,5 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
       checkState(state)
       return run(params, state, x, train === true)
     },
-  }
+  }, { kind: 'batchNorm', channels, momentum, eps, affine })
 }

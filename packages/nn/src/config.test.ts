@@ -55,6 +55,16 @@ describe('layer configs', () => {
   it('are absent on layers made with stateless', () => {
     expect(nn.stateless('double', (x) => x as never).config).toBeUndefined()
   })
+
+  it('are read-only and not copied by spread, so a copy with another apply does not claim the original\'s function', () => {
+    const layer = nn.linear(3, 2)
+    expect(Object.keys(layer)).toEqual(['name', 'init', 'apply'])
+    expect(() => { (layer as { config: unknown }).config = { kind: 'relu' } }).toThrow(TypeError)
+    expect({ ...layer, apply: () => { throw new Error('mine') } }.config).toBeUndefined()
+    const stateful = nn.residual(nn.sequential(nn.linear(2, 2), nn.batchNorm(2)))
+    expect(stateful.config?.kind).toBe('residual')
+    expect((stateful.config?.layer as nn.Layer).config?.kind).toBe('sequential')
+  })
 })
 
 describe('reshape', () => {

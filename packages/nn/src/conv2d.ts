@@ -4,6 +4,7 @@ import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /** Passed on as given: the convolution checks it when the layer is applied. */
 const later: Check<unknown> = (_fn, _key, value) => value
@@ -64,12 +65,8 @@ export function conv2d(
   const shape = [outChannels, inChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((inChannels / groups) * kh * kw)
   const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
-  return {
+  return configure({
     name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
-    config: {
-      kind: 'conv2d', inChannels, outChannels, kernelSize: [kh, kw], stride: given.stride ?? 1,
-      padding: given.padding ?? 'valid', dilation: given.dilation ?? 1, groups, bias,
-    },
     init: (key) => {
       const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (weightInit ?? fallback)(k1, shape)
@@ -81,5 +78,8 @@ export function conv2d(
       const y = conv(x, params.w, convOptions)
       return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
     },
-  }
+  }, {
+      kind: 'conv2d', inChannels, outChannels, kernelSize: [kh, kw], stride: given.stride ?? 1,
+      padding: given.padding ?? 'valid', dilation: given.dilation ?? 1, groups, bias,
+    })
 }

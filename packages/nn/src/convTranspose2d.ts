@@ -4,6 +4,7 @@ import { checkShape, prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
 import { boolean, complaint, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link convTranspose2d}, named as PyTorch's `nn.ConvTranspose2d` arguments.
@@ -135,9 +136,8 @@ export function convTranspose2d(
   const convOptions = { stride, padding, dilation, groups }
   const outSize = (size: number, d: 0 | 1) =>
     (size - 1) * stride[d] - 2 * padding[d] + dilation[d] * ([kh, kw][d]! - 1) + outputPadding[d] + 1
-  return {
+  return configure({
     name: `${FN}(${inChannels} → ${outChannels}, ${kh}×${kw})`,
-    config: { kind: FN, inChannels, outChannels, kernelSize: [kh, kw], stride, padding, outputPadding, dilation, groups, bias },
     init: (key) => {
       const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (weightInit ?? fallback)(k1, wShape)
@@ -168,5 +168,5 @@ export function convTranspose2d(
       const y = conv2dBackwardInput(xv, w, outShape, convOptions)
       return b === undefined ? y : add(y, reshape(b, [1, outChannels, 1, 1]))
     },
-  }
+  }, { kind: FN, inChannels, outChannels, kernelSize: [kh, kw], stride, padding, outputPadding, dilation, groups, bias })
 }

@@ -5,6 +5,7 @@ import { complaint, fail, func, integer, optional, positiveInteger, readOptions 
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link embedding}.
@@ -62,9 +63,8 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
     fail('embedding', 'paddingIndex', `an integer in [0, ${vocabSize})`, paddingIndex)
   }
   const shape = [vocabSize, dim]
-  return {
+  return configure({
     name: `embedding(${vocabSize} → ${dim})`,
-    config: { kind: 'embedding', vocabSize, dim, paddingIndex },
     init: (key) => {
       const w = (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape)
       if (paddingIndex === undefined) return { w }
@@ -93,7 +93,7 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
       })
       return lookup(w)
     },
-  }
+  }, { kind: 'embedding', vocabSize, dim, paddingIndex })
 }
 
 /**
@@ -134,9 +134,8 @@ export function positionEmbedding(maxLength: number, dim: number, options?: Posi
   positiveInteger(fn, 'dim', dim)
   const { weightInit } = readOptions(fn, options, { weightInit: optional(func) })
   const shape = [maxLength, dim]
-  return {
+  return configure({
     name: `positionEmbedding(${maxLength} × ${dim})`,
-    config: { kind: fn, maxLength, dim },
     init: (key) => ({ w: (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape) }),
     apply: (params, input: Input, applyOptions?: ApplyOptions) => {
       readApplyOptions(fn, applyOptions)
@@ -144,5 +143,5 @@ export function positionEmbedding(maxLength: number, dim: number, options?: Posi
       const x = floatInput(fn, input, `of shape [batch, time ≤ ${maxLength}, ${dim}]`, (s) => s.length === 3 && s[1]! <= maxLength && s[2] === dim)
       return add(x, slice(w, [0, 0], [x.shape[1]!, dim]))
     },
-  }
+  }, { kind: fn, maxLength, dim })
 }

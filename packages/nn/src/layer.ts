@@ -17,7 +17,9 @@ export interface ApplyOptions {
  * starting parameters, not the function). Composite layers hold their inner layers:
  * {@link sequential} under `layers`, {@link residual} under `layer`. Every layer @gd/nn's factories
  * make carries one; a layer made with {@link stateless} or by hand has none. Exporters read it
- * (@gd/onnx maps each kind to ONNX operators), and so can a program that prints a model.
+ * (@gd/onnx maps each kind to ONNX operators), and so can a program that prints a model. It is
+ * read-only and not enumerable, so a copy made with spread (`{ ...linear(3, 2), apply: mine }`) has
+ * none: the copy may compute something else, and an exporter must not take it for the original.
  *
  * @example
  * ```ts

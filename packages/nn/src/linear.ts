@@ -4,6 +4,7 @@ import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /** Options of {@link linear}. */
 export interface LinearOptions {
@@ -42,9 +43,8 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
   const bound = 1 / Math.sqrt(inFeatures)
   const fallback: Initializer = (key, shape) => uniform(key, shape, { low: -bound, high: bound })
   const useBias = options.bias ?? true
-  return {
+  return configure({
     name: `linear(${inFeatures} → ${outFeatures})`,
-    config: { kind: 'linear', inFeatures, outFeatures, bias: useBias },
     init: (key) => {
       const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
       const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
@@ -56,5 +56,5 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
       const y = matmul(x, params.w)
       return params.b === undefined ? y : add(y, params.b)
     },
-  }
+  }, { kind: 'linear', inFeatures, outFeatures, bias: useBias })
 }

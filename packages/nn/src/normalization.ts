@@ -4,6 +4,7 @@ import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link layerNorm}.
@@ -198,12 +199,11 @@ function normLayer(fn: string, shape: number[], eps: number | undefined, affine:
 export function layerNorm(shape: number | number[], options?: LayerNormOptions): Layer<LayerNormParams> {
   const s = normalizedShape('layerNorm', shape)
   const { eps, affine } = readOptions('layerNorm', options, { eps: withDefault(positive, 1e-5), affine: withDefault(boolean, true) })
-  return {
+  return configure({
     name: `layerNorm(${T.fmt(s)})`,
-    config: { kind: 'layerNorm', shape: s, eps, affine },
     init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
     apply: normLayer('layerNorm', s, eps, affine, true),
-  }
+  }, { kind: 'layerNorm', shape: s, eps, affine })
 }
 
 /**
@@ -228,10 +228,9 @@ export function layerNorm(shape: number | number[], options?: LayerNormOptions):
 export function rmsNorm(shape: number | number[], options?: RmsNormOptions): Layer<RmsNormParams> {
   const s = normalizedShape('rmsNorm', shape)
   const { eps, affine } = readOptions('rmsNorm', options, { eps: optional(positive), affine: withDefault(boolean, true) })
-  return {
+  return configure({
     name: `rmsNorm(${T.fmt(s)})`,
-    config: { kind: 'rmsNorm', shape: s, eps, affine },
     init: () => (affine ? { gamma: T.ones(s) } : {}),
     apply: normLayer('rmsNorm', s, eps, affine, false),
-  }
+  }, { kind: 'rmsNorm', shape: s, eps, affine })
 }

@@ -2,6 +2,7 @@ import { add, toVar, type Input, type Var } from '@gd/autograd'
 import { fmt } from '@gd/tensor'
 import { checkLayer } from './internal/checks.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * A residual connection (He et al., 2016): y = x + f(x) for an inner layer f whose output has the
@@ -25,18 +26,17 @@ export function residual<P, S>(layer: Layer<P, S>): Layer<P, S> {
     if (!same) throw new Error(`residual: the inner layer's output shape ${fmt(fx.shape)} differs from the input's ${fmt(x.shape)}`)
     return add(x, fx)
   }
-  const out: Layer<P, S> = {
+  const out: Layer<P, S> = configure({
     name: `residual(${layer.name})`,
-    config: { kind: 'residual', layer },
     init: (key) => layer.init(key),
     apply: (params, x: Input, options?: ApplyOptions) => {
       const v = toVar('residual', x)
       return sum(v, layer.apply(params, v, options))
     },
-  }
+  }, { kind: 'residual', layer })
   if (layer.initState === undefined || layer.applyWithState === undefined) return out
   const inner = layer as Required<Layer<P, S>>
-  return {
+  return configure({
     ...out,
     initState: () => inner.initState(),
     applyWithState: (params, state, x: Input, options?: ApplyOptions): ApplyResult<S> => {
@@ -44,5 +44,5 @@ export function residual<P, S>(layer: Layer<P, S>): Layer<P, S> {
       const r = inner.applyWithState(params, state, v, options)
       return { output: sum(v, r.output), state: r.state }
     },
-  }
+  }, out.config!)
 }

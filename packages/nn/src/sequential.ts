@@ -2,6 +2,7 @@ import { toVar, type Input, type Var } from '@gd/autograd'
 import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
 import { checkLayer, readApplyOptions } from './internal/checks.js'
 import { applyWithState, initState, type ApplyOptions, type ApplyResult, type Layer } from './layer.js'
+import { configure } from './internal/described.js'
 
 /**
  * Chains layers: the output of each is the input of the next. Its parameters are the list of the
@@ -34,9 +35,8 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
   }
   const keyOf = (options: ApplyOptions, i: number): ApplyOptions =>
     options.key === undefined ? options : { ...options, key: foldIn(options.key, i) }
-  const chain: Layer<unknown[], unknown[]> = {
+  const chain: Layer<unknown[], unknown[]> = configure({
     name: `sequential(${layers.map((l) => l.name).join(', ')})`,
-    config: { kind: 'sequential', layers },
     init: (key) => {
       const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length) as PRNGKey[]
       return layers.map((layer, i) => layer.init(keys[i]!))
@@ -50,9 +50,9 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
       })
       return h
     },
-  }
+  }, { kind: 'sequential', layers })
   if (layers.every((layer) => layer.applyWithState === undefined)) return chain as Layer<any, unknown[]>
-  const withState: Layer<unknown[], unknown[]> = {
+  const withState: Layer<unknown[], unknown[]> = configure({
     ...chain,
     initState: () => layers.map((layer) => initState(layer)),
     applyWithState: (params, state, x: Input, given?: ApplyOptions): ApplyResult<unknown[]> => {
@@ -67,7 +67,7 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
       })
       return { output: h, state: next }
     },
-  }
+  }, chain.config!)
   return withState as Layer<any, unknown[]>
 }
 

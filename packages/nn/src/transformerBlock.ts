@@ -7,6 +7,7 @@ import { checkMask, floatInput, maskedApplySpec, paramObject } from './internal/
 import type { Layer } from './layer.js'
 import { linear, type LinearParams } from './linear.js'
 import { layerNorm, type LayerNormParams } from './normalization.js'
+import { configure } from './internal/described.js'
 
 /**
  * Options of {@link transformerBlock}.
@@ -102,9 +103,8 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
     const keep = T.bernoulli(key, v.shape, { p: 1 - dropout, dtype: v.dtype === 'float64' ? 'float64' : 'float32' })
     return mul(v, T.mul(keep, 1 / (1 - dropout)))
   }
-  return {
+  return configure({
     name: `transformerBlock(${dModel}, ${numHeads} heads, hidden ${hidden}${causal ? ', causal' : ''})`,
-    config: { kind: fn, dModel, numHeads, hidden, dropout, causal },
     init: (key) => {
       const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5) as T.PRNGKey[]
       const layers = [norm1, attention, norm2, mlp1, mlp2] as Layer<unknown>[]
@@ -129,5 +129,5 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
       const m = mlp2.apply(p.mlp2, fusedGelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
       return add(h, drop(m, keyOf(2)))
     },
-  }
+  }, { kind: fn, dModel, numHeads, hidden, dropout, causal })
 }

@@ -137,8 +137,10 @@ describe('exportOnnx: errors', () => {
   it('names a layer that cannot be exported', () => {
     const double = nn.stateless('double', (x) => x as never)
     expect(message(() => exportOnnx(nn.sequential(nn.linear(4, 4), double), [params[0], {}], { inputShape: [4] }))).toBe(
-      'exportOnnx: cannot export model.layers[1] double: it has no config (only the layers @gd/nn\'s factories make describe themselves; not those made with stateless or by hand)',
+      'exportOnnx: cannot export model.layers[1] double: it has no config (only the layers @gd/nn\'s factories make describe themselves; not those made with stateless, by hand or copied with spread)',
     )
+    const copy = { ...nn.linear(4, 4), apply: () => { throw new Error('mine') } }
+    expect(message(() => exportOnnx(copy, params[0], { inputShape: [4] }))).toMatch(/^exportOnnx: cannot export model linear\(4 → 4\): it has no config/)
     const odd = { ...nn.relu(), name: 'odd', config: { kind: 'odd' } }
     expect(message(() => exportOnnx(odd, {}, { inputShape: [4] }))).toBe('exportOnnx: cannot export model odd: @gd/onnx has no mapping for layers of kind "odd"')
   })

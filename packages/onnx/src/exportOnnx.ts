@@ -64,7 +64,7 @@ function exportable(layer: unknown, path: string): void {
   const label = isLayer(layer) && typeof layer.name === 'string' ? layer.name : 'layer'
   const config = isLayer(layer) ? layer.config : undefined
   if (!isLayer(layer) || !isPlainObject(config) || typeof config.kind !== 'string') {
-    throw new Error(`${FN}: cannot export ${path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless or by hand)`)
+    throw new Error(`${FN}: cannot export ${path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless, by hand or copied with spread)`)
   }
   if (!Object.hasOwn(EMITTERS, config.kind)) {
     throw new Error(`${FN}: cannot export ${path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)

@@ -6,6 +6,7 @@ import * as T from '@gd/tensor'
 import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/check'
 import { readApplyOptions } from '../internal/checks.js'
 import type { ApplyOptions, Layer } from '../layer.js'
+import { configure } from '../internal/described.js'
 
 /**
  * Parameters of a recurrent layer with `gates` blocks of `hidden` columns each (1 for {@link rnn},
@@ -225,9 +226,8 @@ export function recurrentLayer<S, In>(
     return { output, state }
   }
   const { fn: kind, inputSize, hiddenSize, bias, nonlinearity } = cell
-  return {
+  return configure({
     name,
-    config: nonlinearity === undefined ? { kind, inputSize, hiddenSize, bias } : { kind, inputSize, hiddenSize, nonlinearity, bias },
     inputSize: cell.inputSize,
     hiddenSize: cell.hiddenSize,
     init: (key) => initParams(cell, key),
@@ -236,7 +236,7 @@ export function recurrentLayer<S, In>(
       return run(params, x).output
     },
     run,
-  }
+  }, nonlinearity === undefined ? { kind, inputSize, hiddenSize, bias } : { kind, inputSize, hiddenSize, nonlinearity, bias })
 }
 
 /** The state a sequence without steps ends in: the initial one (zeros when none), as a Var. */
