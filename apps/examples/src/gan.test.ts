@@ -91,6 +91,35 @@ describe('the GAN example', () => {
     expect(digits.data.every((v) => v >= 0 && v <= 1)).toBe(true)
   })
 
+  it('generates at a lower temperature with the statistics of the averaged generator', () => {
+    const r = trainGan({ ...quick, epochs: 1 })
+    const spread = (t: T.Tensor): number => {
+      // mean over pixels of the standard deviation across digits
+      const [n, p] = t.shape as [number, number]
+      let total = 0
+      for (let j = 0; j < p; j++) {
+        let s = 0
+        let s2 = 0
+        for (let i = 0; i < n; i++) {
+          s += t.data[i * p + j]!
+          s2 += t.data[i * p + j]! ** 2
+        }
+        total += Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2))
+      }
+      return total / p
+    }
+    const warm = r.generate(T.prngKey(2), 200, { temperature: 1 })
+    const cool = r.generate(T.prngKey(2), 200, { temperature: 0.5 })
+    expect(cool.data.every((v) => v >= 0 && v <= 1)).toBe(true)
+    expect(spread(cool)).toBeLessThan(spread(warm))
+    // near temperature 0 every z is nearly 0: the digits are nearly one digit
+    expect(spread(r.generate(T.prngKey(2), 20, { temperature: 1e-6 }))).toBeLessThan(1e-4)
+    expect(r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data).toEqual(r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data)
+    expect(() => r.generate(T.prngKey(2), 3, { temperature: 0 })).toThrow('generate: temperature must be in (0, 1], got 0')
+    expect(() => r.generate(T.prngKey(2), 3, { temprature: 0.5 } as never)).toThrow('did you mean temperature?')
+    expect(() => r.generate(T.prngKey(2), 0)).toThrow('generate: n must be a positive integer, got 0')
+  })
+
   it('is reproducible from its seed (the noise and shifts of step s come from foldIn(key, s))', () => {
     const one = { ...quick, epochs: 1, shift: 2, data: loadDigits({ limit: 300, seed: 3 }) }
     const a = trainGan(one)

@@ -216,8 +216,14 @@ export interface GanResult {
   /**
    * n generated digits (pixels in [0, 1], [n, 784]) from z drawn with `key`, by the moving average of
    * the generator's weights, its batchNorm layers normalizing with the statistics of these n digits.
+   *
+   * With `temperature` τ < 1, z is drawn from N(0, τ²I) instead, nearer the centre of the noise
+   * (sampling at a lower temperature, or the truncation trick of BigGAN, Brock et al., 2019): fewer
+   * odd digits, less variety. The batchNorm layers then use fixed statistics, those of the averaged
+   * generator at temperature 1 (measured once, on 50 batches of 500), since a batch's own statistics
+   * would scale z back up.
    */
-  generate(key: PRNGKey, n: number): Tensor
+  generate(key: PRNGKey, n: number, options?: { temperature?: number }): Tensor
 }
 
 const check = {
@@ -259,6 +265,7 @@ export function trainGan(options: GanOptions = {}): GanResult {
   const { generator, discriminator } = buildGan(latent, o.model)
   const [gKey, dKey, orderKey, noiseKey, scoreKey] = T.splitKey(T.prngKey(o.seed), 5) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey, PRNGKey]
   const shiftKey = T.foldIn(scoreKey, 1)
+  const statisticsKey = T.foldIn(scoreKey, 2)
   const g = generator.init(gKey)
   const d = discriminator.init(dKey)
   let gState = initState(generator) as unknown[]
@@ -283,9 +290,23 @@ export function trainGan(options: GanOptions = {}): GanResult {
   const average = T.treeMap((t) => new T.Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as unknown[]
   const averageLeaves = T.treeLeaves(average as Tree).map((t) => t.data as Float32Array)
   const leaves = T.treeLeaves(g as Tree)
-  const generate = (key: PRNGKey, count: number): Tensor => {
-    const z = T.normal(key, [count, latent])
-    const out = AG.noGrad(() => applyWithState(generator, average, gState, z, { train: true }).output).value
+  let averageState: unknown[] | undefined
+  const generate = (key: PRNGKey, count: number, options: { temperature?: number } = {}): Tensor => {
+    positiveInteger('generate', 'n', count)
+    const { temperature } = readOptions('generate', options, { temperature: withDefault(within({ min: 0, max: 1, minOpen: true }), 1) })
+    const z = T.normal(key, [count, latent], { std: temperature })
+    if (temperature === 1) {
+      const out = AG.noGrad(() => applyWithState(generator, average, gState, z, { train: true }).output).value
+      return T.div(T.add(out, 1), 2)
+    }
+    if (averageState === undefined) {
+      averageState = AG.noGrad(() => {
+        let state = initState(generator) as unknown[]
+        for (let i = 0; i < 50; i++) state = applyWithState(generator, average, state, T.normal(T.foldIn(statisticsKey, i), [500, latent]), { train: true }).state
+        return state
+      })
+    }
+    const out = AG.noGrad(() => applyWithState(generator, average, averageState, z).output).value
     return T.div(T.add(out, 1), 2)
   }
 

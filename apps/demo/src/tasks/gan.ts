@@ -15,6 +15,16 @@ import { stringFlag, type Task } from './task.js'
 /** The default largest shift of the digits the discriminator sees (the example's default is 0). */
 const defaultShift = 0
 
+/** The default temperature of the noise of the final scored digits and the grid. */
+const defaultTemperature = 1
+
+/** A number in (0, 1]. */
+function unitInterval(flag: string, value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !(n > 0 && n <= 1)) throw new Error(`${flag} must be a number in (0, 1], got ${JSON.stringify(value)}`)
+  return n
+}
+
 /** Each GAN's defaults, in the demo's flag names. */
 export const ganDefaults: Record<GanModel, Omit<MnistSettings, 'limit' | 'seed'>> = {
   mlp: { epochs: exampleDefaults.mlp.epochs, lr: exampleDefaults.mlp.learningRate, batch: exampleDefaults.mlp.batch, latent: exampleDefaults.mlp.latent },
@@ -28,6 +38,8 @@ export interface GanSettings extends MnistSettings {
   r1: number
   /** Largest random shift, in pixels, of the digits the discriminator sees; 0 for none. */
   shift: number
+  /** Temperature τ in (0, 1] of the noise of the scored and shown digits: z ~ N(0, τ²I). */
+  temperature: number
   scorer: ModelKind
 }
 
@@ -47,17 +59,20 @@ export const gan: Task<GanSettings> = {
     batch: { type: 'string', usage: ['--batch <N>', `digits per step (default ${ganDefaults.mlp.batch} for mlp, ${ganDefaults.dcgan.batch} for dcgan)`] },
     r1: { type: 'string', usage: ['--r1 <number>', 'weight γ of the R1 penalty on the discriminator, 0 for none (default 10)'] },
     shift: { type: 'string', usage: ['--shift <N>', `largest random shift in pixels of every digit the discriminator sees, 0 for none (default ${defaultShift})`] },
+    temperature: { type: 'string', usage: ['--temperature <τ>', `draw the final scored digits and the grid's from N(0, τ²I), τ in (0, 1] (default ${defaultTemperature})`] },
     scorer: { type: 'string', usage: ['--scorer cnn|mlp', 'the classifier task\'s model that scores the digits (default cnn)'] },
   },
   parse(values) {
     const model = oneOf('--model', stringFlag(values, 'model') ?? 'mlp', ganModels)
     const r1 = stringFlag(values, 'r1')
     const shift = stringFlag(values, 'shift')
+    const temperature = stringFlag(values, 'temperature')
     return {
       ...parseMnistFlags(values, ganDefaults[model]),
       model,
       r1: r1 === undefined ? 10 : nonNegativeNumber('--r1', r1),
       shift: shift === undefined ? defaultShift : nonNegativeInteger('--shift', shift),
+      temperature: temperature === undefined ? defaultTemperature : unitInterval('--temperature', temperature),
       scorer: oneOf('--scorer', stringFlag(values, 'scorer') ?? 'cnn', modelKinds),
     }
   },
@@ -85,11 +100,13 @@ export const gan: Task<GanSettings> = {
       score: (images) => digitScore(clf.predict, images),
     })
     const final = r.history.at(-1)?.score ?? NaN
+    const cold = settings.temperature === 1 ? final : digitScore(clf.predict, r.generate(prngKey(settings.seed + 2), 1000, { temperature: settings.temperature }))
     const macs = ganMacs(settings.latent, settings.model)
     // Per digit and step: the discriminator's step runs G forward and D forward and backward on 2
     // digits; the generator's step runs G and D forward and backward (backward ≈ 2 × forward).
     const flops = 2 * (macs.generator + 3 * 2 * macs.discriminator + 3 * (macs.generator + macs.discriminator)) * settings.batch * r.steps
-    io.log(`\nscore of 1000 generated digits ${final.toFixed(2)} (real test digits ${realScore.toFixed(2)})`)
+    if (settings.temperature === 1) io.log(`\nscore of 1000 generated digits ${final.toFixed(2)} (real test digits ${realScore.toFixed(2)})`)
+    else io.log(`\nscore of 1000 generated digits at temperature ${settings.temperature}: ${cold.toFixed(2)} (at temperature 1 ${final.toFixed(2)}, real test digits ${realScore.toFixed(2)})`)
     io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${(flops / r.cpuSeconds / 1e9).toFixed(1)} GFLOP/s of it)`)
     const x = r.history.map((h) => h.epoch + 1)
     return {
@@ -102,6 +119,7 @@ export const gan: Task<GanSettings> = {
           ['random shifts of the discriminator\'s digits', `up to ${settings.shift} pixels`],
           ['training', `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
           ['inception-style score, 1000 generated digits', final.toFixed(2)],
+          ...(settings.temperature === 1 ? [] : [[`the same at temperature ${settings.temperature}`, cold.toFixed(2)] as const]),
           ['inception-style score, real test digits', realScore.toFixed(2)],
           ['scoring classifier', `the classifier task's ${scorer.model}, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
           ['time', `${r.seconds.toFixed(1)} s`],
@@ -113,7 +131,11 @@ export const gan: Task<GanSettings> = {
           ] },
           { title: 'inception-style score of generated digits', x, series: [{ label: 'score', values: r.history.map((h) => h.score ?? null) }] },
         ],
-        grids: [{ title: 'Generated digits', columns: 10, images: r.generate(prngKey(settings.seed + 1), 100).data as Float32Array }],
+        grids: [{
+          title: settings.temperature === 1 ? 'Generated digits' : `Generated digits (temperature ${settings.temperature})`,
+          columns: 10,
+          images: r.generate(prngKey(settings.seed + 1), 100, { temperature: settings.temperature }).data as Float32Array,
+        }],
       }),
     }
   },
