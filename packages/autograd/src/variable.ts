@@ -92,9 +92,24 @@ export class Var {
     return this.value.toArray()
   }
 
-  /** A readable summary. */
+  /** A readable summary: the op that made it, then its value as {@link Tensor.toString} prints it. */
   toString(): string {
     return `Var(${this.op}) ${this.value.toString()}`
+  }
+
+  /**
+   * What Node's `console.log` and `util.inspect` print: the same summary as `toString`, not the graph.
+   *
+   * @example
+   * ```ts
+   * import { inspect } from 'node:util'
+   * import { tanh } from '@gd/autograd'
+   * import { tensor } from '@gd/tensor'
+   * inspect(tanh(tensor([0]))) // 'Var(tanh) Tensor(float32, [1]) [0]'
+   * ```
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
   }
 }
 

@@ -51,7 +51,8 @@ export class Tensor<D extends DType = DType> {
    * ```ts
    * import { Tensor } from '@gd/tensor'
    * new Tensor(new Float32Array([1, 2, 3, 4]), [2, 2], 'float32').toArray() // [[1, 2], [3, 4]]
-   * new Tensor(new Float32Array(4), [2, 3], 'float32') // throws
+   * new Tensor(new Float32Array(4), [2, 3], 'float32')
+   * // throws 'Tensor: shape [2,3] with strides [3,1] and offset 0 reads elements 0..5, outside storage of length 4'
    * ```
    */
   constructor(
@@ -183,18 +184,19 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
-   * A readable summary: dtype, shape and (up to 6 per dimension) the values.
+   * A readable summary: dtype, shape and the values to 5 significant digits; a dimension longer
+   * than 6 shows its first 3 and last 3 entries around `...`, as NumPy abbreviates.
    *
    * @example
    * ```ts
    * import { tensor } from '@gd/tensor'
-   * String(tensor([1, 2])) // 'Tensor(float32, [2]) [1, 2]'
+   * String(tensor([[1, 2.5], [1 / 3, -0]])) // 'Tensor(float32, [2, 2]) [[1, 2.5], [0.33333, 0]]'
    * ```
    */
   toString(): string {
     const flat = this.data
     const show = (x: number): string =>
-      this.dtype === 'bool' ? String(x === 1) : Number.isInteger(x) ? String(x) : x.toPrecision(5)
+      this.dtype === 'bool' ? String(x === 1) : String(Number(x.toPrecision(5)))
     const build = (dim: number, start: number): string => {
       if (dim === this.shape.length) return show(flat[start]!)
       const n = this.shape[dim]!
@@ -209,7 +211,22 @@ export class Tensor<D extends DType = DType> {
       }
       return `[${parts.join(', ')}]`
     }
-    return `Tensor(${this.dtype}, ${fmt(this.shape)}) ${build(0, 0)}`
+    return `Tensor(${this.dtype}, [${this.shape.join(', ')}]) ${build(0, 0)}`
+  }
+
+  /**
+   * What Node's `console.log` and `util.inspect` print: the same summary as {@link Tensor.toString},
+   * not the internal fields.
+   *
+   * @example
+   * ```ts
+   * import { inspect } from 'node:util'
+   * import { arange } from '@gd/tensor'
+   * inspect(arange(10)) // 'Tensor(float32, [10]) [0, 1, 2, ..., 7, 8, 9]'
+   * ```
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
   }
 }
 
