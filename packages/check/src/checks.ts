@@ -16,6 +16,7 @@ export type Check<T> = (fn: string, key: string, value: unknown, options?: Reado
  * A check that approves the values `ok` accepts and otherwise says they must be `expected`.
  * @example
  * ```ts
+ * import { rule } from '@gd/check'
  * const even = rule<number>('an even integer', (v) => Number.isInteger(v) && (v as number) % 2 === 0)
  * even('f', 'n', 3) // throws 'f: n must be an even integer, got 3'
  * ```
@@ -55,6 +56,7 @@ export const func = /* @__PURE__ */ rule<(...args: never[]) => unknown>('a funct
  * (tensors, dates, maps), functions and primitives.
  * @example
  * ```ts
+ * import { isPlainObject } from '@gd/check'
  * isPlainObject({ a: 1 }) // true
  * isPlainObject([1]) // false
  * ```
@@ -72,6 +74,7 @@ export const plainObject = /* @__PURE__ */ rule<Record<string, unknown>>('a plai
  * One of the `allowed` strings (or other primitives); the message lists them: `"mean", "sum" or "none"`.
  * @example
  * ```ts
+ * import { oneOf } from '@gd/check'
  * oneOf(['mean', 'sum'])('mse', 'reduction', 'avg') // throws 'mse: reduction must be "mean" or "sum", got "avg"'
  * ```
  */
@@ -85,6 +88,7 @@ export function oneOf<const T>(allowed: readonly T[]): Check<T> {
  * `check`, but `undefined` passes through (an option without a default).
  * @example
  * ```ts
+ * import { optional, positive } from '@gd/check'
  * optional(positive)('f', 'x', undefined) // undefined
  * ```
  */
@@ -96,6 +100,7 @@ export function optional<T>(check: Check<T>): Check<T | undefined> {
  * `check`, but `undefined` gives `fallback` (an option with a default; the default is not checked).
  * @example
  * ```ts
+ * import { boolean, withDefault } from '@gd/check'
  * withDefault(boolean, false)('f', 'keepDims', undefined) // false
  * ```
  */
@@ -107,6 +112,7 @@ export function withDefault<T>(check: Check<T>, fallback: T): Check<T> {
  * Either of two checks: the value passes when `first` or `second` approves it; the message names both.
  * @example
  * ```ts
+ * import { either, func, positive } from '@gd/check'
  * const lr = either(positive, func, 'a positive number or a schedule')
  * lr('sgd', 'learningRate', -1) // throws 'sgd: learningRate must be a positive number or a schedule, got -1'
  * ```
@@ -128,6 +134,7 @@ export function either<A, B>(first: Check<A>, second: Check<B>, expected: string
  * An array whose every item passes `item` (messages name the item as `key[i]`); returns a copy.
  * @example
  * ```ts
+ * import { arrayOf, positiveInteger } from '@gd/check'
  * arrayOf(positiveInteger)('f', 'steps', [1, 0]) // throws 'f: steps[1] must be a positive integer, got 0'
  * ```
  */

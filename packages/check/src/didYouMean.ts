@@ -31,6 +31,7 @@ function distance(a: string, b: string): number {
  * the first in `valid`.
  * @example
  * ```ts
+ * import { didYouMean } from '@gd/check'
  * didYouMean('epoch', ['epochs', 'batchSize']) // 'epochs'
  * didYouMean('transposeb', ['transposeA', 'transposeB']) // 'transposeB'
  * didYouMean('xyz', ['epochs']) // undefined

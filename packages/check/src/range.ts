@@ -16,6 +16,7 @@ export interface Range {
  * Describes a range the way messages say it: `in [0, 1)`, `>= 0`, `> 0`, `an integer >= 1`.
  * @example
  * ```ts
+ * import { describeRange } from '@gd/check'
  * describeRange({ min: 0, max: 1, maxOpen: true }) // 'in [0, 1)'
  * ```
  */
@@ -34,6 +35,7 @@ export function describeRange(r: Range): string {
  * True when `x` is a number inside `r`; NaN never is, and ±Infinity only when `r` has no end on that side.
  * @example
  * ```ts
+ * import { inRange } from '@gd/check'
  * inRange(0.9, { min: 0, max: 1, maxOpen: true }) // true
  * ```
  */
@@ -52,6 +54,7 @@ export function inRange(x: unknown, r: Range): x is number {
  * A check for a number in `r`, described as {@link describeRange} says.
  * @example
  * ```ts
+ * import { within } from '@gd/check'
  * within({ min: 0, max: 1, maxOpen: true })('adam', 'beta1', 1.2) // throws 'adam: beta1 must be in [0, 1), got 1.2'
  * ```
  */

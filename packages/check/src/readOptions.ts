@@ -13,8 +13,8 @@ export type Read<S> = { -readonly [K in keyof S]: S[K] extends Check<infer V> ? 
  * `<fn>: unknown option <key>, expected one of <valid>; did you mean <closest>?`.
  * @example
  * ```ts
- * unknownOption('fit', 'epoch', ['epochs', 'batchSize']).message
- * // 'fit: unknown option epoch, expected one of epochs, batchSize; did you mean epochs?'
+ * import { unknownOption } from '@gd/check'
+ * unknownOption('fit', 'epoch', ['epochs', 'batchSize']).message // 'fit: unknown option epoch, expected one of epochs, batchSize; did you mean epochs?'
  * ```
  */
 export function unknownOption(fn: string, key: string, valid: readonly string[]): Error {
@@ -35,9 +35,11 @@ export function unknownOption(fn: string, key: string, valid: readonly string[])
  * Returns a fresh object with every option of `spec` (defaults filled in by `withDefault`).
  * @example
  * ```ts
- * const o = readOptions('sum', { keepDims: true }, { keepDims: withDefault(boolean, false) })
- * o.keepDims // true
- * readOptions('sum', { keepdims: true }, { keepDims: withDefault(boolean, false) })
+ * import { boolean, readOptions, withDefault } from '@gd/check'
+ * const spec = { keepDims: withDefault(boolean, false) }
+ * readOptions('sum', { keepDims: true }, spec).keepDims // true
+ * readOptions('sum', {}, spec).keepDims // false
+ * readOptions('sum', { keepdims: true }, spec)
  * // throws 'sum: unknown option keepdims, expected one of keepDims; did you mean keepDims?'
  * ```
  */

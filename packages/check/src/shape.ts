@@ -5,6 +5,7 @@ import { complaint } from './fail.js'
  * True when `value` is an array of non-negative safe integers.
  * @example
  * ```ts
+ * import { isShape } from '@gd/check'
  * isShape([2, 3]) // true
  * isShape([1.5, 3]) // false
  * ```
@@ -17,6 +18,7 @@ export function isShape(value: unknown): value is readonly number[] {
  * A shape: an array of non-negative integers (copied).
  * @example
  * ```ts
+ * import { shape } from '@gd/check'
  * shape('zeros', 'shape', [2, -1]) // throws 'zeros: shape must hold non-negative integers, got [2,-1]'
  * ```
  */
@@ -29,6 +31,7 @@ export const shape: Check<number[]> = (fn, key, value) => {
  * An axis of a tensor of rank `rank`: an integer in `[-rank, rank)`; returns it made non-negative.
  * @example
  * ```ts
+ * import { axis } from '@gd/check'
  * axis(2)('softmax', 'axis', -1) // 1
  * axis(2)('softmax', 'axis', 2) // throws 'softmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2'
  * ```
@@ -46,6 +49,7 @@ export function axis(rank: number): Check<number> {
  * sorted. An empty list is allowed (it names no axis).
  * @example
  * ```ts
+ * import { axes } from '@gd/check'
  * axes(3)('sum', 'axis', [-1, 0]) // [0, 2]
  * axes(3)('sum', 'axis', [1, -2]) // throws 'sum: axis must not repeat an axis, got [1,-2]'
  * ```

@@ -21,6 +21,7 @@ function article(name: string): string {
  * they have them: `a float32 Tensor of shape [2,3]`), functions as `a function`.
  * @example
  * ```ts
+ * import { show } from '@gd/check'
  * show([2, -3]) // '[2,-3]'
  * show('avg') // '"avg"'
  * show(new Float32Array(4)) // 'a Float32Array of length 4'

@@ -98,7 +98,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
  * @example
  * ```ts
  * import { conv2d, ones, tensor } from '@gd/tensor'
- * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]) // [1, 1, 3, 3]
+ * const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
+ * x.shape // [1, 1, 3, 3]
  * conv2d(x, ones([1, 1, 2, 2])).toArray() // [[[[12, 16], [24, 28]]]]
  * conv2d(x, ones([1, 1, 3, 3]), { padding: 'same' }).shape // [1, 1, 3, 3]
  * ```

@@ -70,7 +70,8 @@ function checkDy(op: string, dy: Tensor, p: PoolPlan): void {
  * @example
  * ```ts
  * import { maxPool2d, tensor } from '@gd/tensor'
- * const x = tensor([[[[1, 2, 5, 6], [3, 4, 7, 8]]]]) // [1, 1, 2, 4]
+ * const x = tensor([[[[1, 2, 5, 6], [3, 4, 7, 8]]]])
+ * x.shape // [1, 1, 2, 4]
  * maxPool2d(x, { kernelSize: 2 }).toArray() // [[[[4, 8]]]]
  * ```
  */

@@ -94,7 +94,7 @@ export function prngKey(seed: number | bigint): PRNGKey {
  * ```ts
  * import { checkKey } from '@gd/tensor'
  * checkKey('dropout', [0, 7]) // [0, 7]
- * checkKey('dropout', 7 as never) // throws
+ * checkKey('dropout', 7 as never) // throws 'dropout: key must be a pair of uint32 (from prngKey or splitKey), got 7'
  * ```
  */
 export function checkKey(op: string, key: PRNGKey): PRNGKey {

@@ -26,6 +26,7 @@ declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> }
  *
  * @example
  * ```ts
+ * import type { ThreadOptions } from '@gd/tensor/threads'
  * const options: ThreadOptions = { threads: 2, minMultiplyAdds: 512 ** 3 }
  * ```
  */
@@ -45,8 +46,10 @@ export interface ThreadOptions {
  *
  * @example
  * ```ts
+ * import { terminateThreads, threadedGemm, type ThreadedGemm } from '@gd/tensor/threads'
  * const gemm: ThreadedGemm = await threadedGemm()
  * gemm.threads // 2 in Node, 1 where there are no worker threads
+ * await terminateThreads()
  * ```
  */
 export interface ThreadedGemm extends ThreadedGemmCall {

@@ -39,7 +39,8 @@ export interface Conv2dShape {
  * const forward: Conv2dKernel = kernels.convForward
  * const y = new Float32Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
- * forward(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), shape, y) // y = [12, 16, 24, 28]
+ * forward(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), shape, y)
+ * y // Float32Array [12, 16, 24, 28]
  * ```
  */
 export type Conv2dKernel = (a: FloatArray, b: FloatArray, shape: Conv2dShape, out: FloatArray) => void
@@ -79,9 +80,12 @@ function like(x: FloatArray, n: number): FloatArray {
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { convForward } from './conv.js'
  * const y = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
- * convForward(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, y) // [12, 16, 24, 28]
+ * convForward(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, y)
+ * y // Float64Array [12, 16, 24, 28]
  * ```
  */
 export function convForward(x: FloatArray, w: FloatArray, s: Conv2dShape, y: FloatArray, parts: ConvParts = jsParts): void {
@@ -104,9 +108,12 @@ export function convForward(x: FloatArray, w: FloatArray, s: Conv2dShape, y: Flo
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { convBackwardInput } from './conv.js'
  * const dx = new Float64Array(9)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
- * convBackwardInput(new Float64Array([1, 1, 1, 1]), new Float64Array([1, 1, 1, 1]), shape, dx) // [1, 2, 1, 2, 4, 2, 1, 2, 1]
+ * convBackwardInput(new Float64Array([1, 1, 1, 1]), new Float64Array([1, 1, 1, 1]), shape, dx)
+ * dx // Float64Array [1, 2, 1, 2, 4, 2, 1, 2, 1]
  * ```
  */
 export function convBackwardInput(dy: FloatArray, w: FloatArray, s: Conv2dShape, dx: FloatArray, parts: ConvParts = jsParts): void {
@@ -129,9 +136,12 @@ export function convBackwardInput(dy: FloatArray, w: FloatArray, s: Conv2dShape,
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { convBackwardFilter } from './conv.js'
  * const dw = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
- * convBackwardFilter(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, dw) // [12, 16, 24, 28]
+ * convBackwardFilter(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, dw)
+ * dw // Float64Array [12, 16, 24, 28]
  * ```
  */
 export function convBackwardFilter(x: FloatArray, dy: FloatArray, s: Conv2dShape, dw: FloatArray, parts: ConvParts = jsParts): void {

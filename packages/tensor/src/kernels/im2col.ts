@@ -15,9 +15,12 @@ import type { FloatArray } from './gemm.js'
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { im2col } from './im2col.js'
  * // one 2×2 plane, 1×1 kernel: cols is the plane itself
  * const cols = new Float32Array(4)
  * im2col(new Float32Array([1, 2, 3, 4]), 0, 1, window2d('conv2d', [2, 2], [1, 1]), cols)
+ * cols // Float32Array [1, 2, 3, 4]
  * ```
  */
 export function im2col(x: FloatArray, xOffset: number, channels: number, g: Window2d, cols: FloatArray): void {
@@ -54,9 +57,11 @@ export function im2col(x: FloatArray, xOffset: number, channels: number, g: Wind
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { col2im } from './im2col.js'
  * const dx = new Float32Array(4)
  * col2im(new Float32Array([1, 2, 3, 4]), 1, window2d('conv2d', [2, 2], [1, 1]), dx, 0)
- * // dx = [1, 2, 3, 4]
+ * dx // Float32Array [1, 2, 3, 4]
  * ```
  */
 export function col2im(cols: FloatArray, channels: number, g: Window2d, dx: FloatArray, dxOffset: number): void {

@@ -37,8 +37,11 @@ function argmaxInWindow(x: FloatArray, base: number, g: Window2d, oy: number, ox
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { maxPoolForward } from './pool.js'
  * const y = new Float32Array(1)
- * maxPoolForward(new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), y) // y = [5]
+ * maxPoolForward(new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), y)
+ * y // Float32Array [5]
  * ```
  */
 export function maxPoolForward(x: FloatArray, planes: number, g: Window2d, y: FloatArray): void {
@@ -61,9 +64,11 @@ export function maxPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { maxPoolBackward } from './pool.js'
  * const dx = new Float32Array(4)
  * maxPoolBackward(new Float32Array([7]), new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), dx)
- * // dx = [0, 7, 0, 0]
+ * dx // Float32Array [0, 7, 0, 0]
  * ```
  */
 export function maxPoolBackward(
@@ -104,8 +109,11 @@ function windowBounds(g: Window2d, oy: number, ox: number): [number, number, num
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { avgPoolForward } from './pool.js'
  * const y = new Float32Array(1)
- * avgPoolForward(new Float32Array([1, 5, 3, 3]), 1, window2d('avgPool2d', [2, 2], [2, 2]), y) // y = [3]
+ * avgPoolForward(new Float32Array([1, 5, 3, 3]), 1, window2d('avgPool2d', [2, 2], [2, 2]), y)
+ * y // Float32Array [3]
  * ```
  */
 export function avgPoolForward(x: FloatArray, planes: number, g: Window2d, y: FloatArray): void {
@@ -133,8 +141,11 @@ export function avgPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { avgPoolBackward } from './pool.js'
  * const dx = new Float32Array(4)
- * avgPoolBackward(new Float32Array([8]), 1, window2d('avgPool2d', [2, 2], [2, 2]), dx) // dx = [2, 2, 2, 2]
+ * avgPoolBackward(new Float32Array([8]), 1, window2d('avgPool2d', [2, 2], [2, 2]), dx)
+ * dx // Float32Array [2, 2, 2, 2]
  * ```
  */
 export function avgPoolBackward(dy: FloatArray, planes: number, g: Window2d, dx: FloatArray): void {

@@ -26,6 +26,7 @@ const ALIGN = 64
  *
  * @example
  * ```ts
+ * // fragment: inside a kernel loader, where exports and slotsEnd come from the instantiated module
  * const arena = arenaIn(exports.memory, slotsEnd)
  * const m = arena.alloc(1 << 20) // zeroed, in the module's memory; null when it does not fit
  * ```
@@ -120,8 +121,11 @@ function align(bytes: number): number {
  *
  * @example
  * ```ts
+ * import { attachArena } from './arena.js'
+ * import { loadWasmFusedSync } from './wasmOptim.js'
  * const kernels = attachArena(loadWasmFusedSync()!)
- * kernels.alloc(4096) // a zeroed Float32Array in the kernels' memory
+ * const m = kernels.alloc(4096) // a zeroed Float32Array in the kernels' memory
+ * m?.length // 4096
  * ```
  */
 export function attachArena(kernels: FusedKernels): FusedKernels {

@@ -23,6 +23,8 @@ export const convState: { kernels: ConvKernels | null | undefined } = { kernels:
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { wasmConvPays } from './convState.js'
  * wasmConvPays({ batch: 64, channels: 1, outChannels: 8, groups: 1, window: window2d('conv2d', [28, 28], [5, 5]) }) // true
  * ```
  */
@@ -42,6 +44,8 @@ export function wasmConvPays(s: Conv2dShape): boolean {
  *
  * @example
  * ```ts
+ * import { window2d } from '@gd/tensor'
+ * import { wasmPoolPays } from './convState.js'
  * wasmPoolPays(64 * 8, window2d('maxPool2d', [24, 24], [2, 2], { stride: 2 })) // true
  * ```
  */

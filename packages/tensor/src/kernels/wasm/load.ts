@@ -30,6 +30,7 @@ export const PAGE = 65536
  *
  * @example
  * ```ts
+ * import { hexBytes } from './load.js'
  * hexBytes('0061736d') // Uint8Array [0, 97, 115, 109], the Wasm magic number
  * ```
  */
@@ -45,6 +46,8 @@ export function hexBytes(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { wasmSimdSupported } from './load.js'
+ * import { gemmWasmBytes } from './wasmGemm.js'
  * wasmSimdSupported(gemmWasmBytes()) // true on Node ≥ 16.4 and current browsers
  * ```
  */
@@ -58,6 +61,8 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import { hexBytes, instantiateSync } from './load.js'
+ * import { optimWasmHex } from './optimWasm.js'
  * const exports = instantiateSync<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
@@ -76,6 +81,8 @@ export function instantiateSync<E>(bytes: Uint8Array): E | null {
  *
  * @example
  * ```ts
+ * import { hexBytes, instantiate } from './load.js'
+ * import { optimWasmHex } from './optimWasm.js'
  * const exports = await instantiate<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
@@ -94,6 +101,7 @@ export async function instantiate<E>(bytes: Uint8Array): Promise<E | null> {
  *
  * @example
  * ```ts
+ * // fragment: exports is an instantiated kernel module (see instantiateSync)
  * ensureBytes(exports.memory, 1 << 20) // true: the memory now holds 1 MiB or more
  * ```
  */
@@ -133,6 +141,7 @@ export interface Slots {
  *
  * @example
  * ```ts
+ * // fragment: inside a kernel loader (see loadWasmElementwiseSync), with its module, operands and op
  * const slots = slotsIn(exports.memory, exports.slots(), 2, 16384)
  * slots?.stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0], at[1]))
  * ```
@@ -186,6 +195,7 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
  *
  * @example
  * ```ts
+ * // fragment: fusedFrom is the builder inside wasmOptim.ts
  * const fused = loadSync(optimWasmHex, fusedFrom)
  * ```
  */
@@ -199,6 +209,7 @@ export function loadSync<E, K>(hex: string, wrap: (exports: E) => K | null): K |
  *
  * @example
  * ```ts
+ * // fragment: fusedFrom is the builder inside wasmOptim.ts
  * const fused = await load(optimWasmHex, fusedFrom)
  * ```
  */

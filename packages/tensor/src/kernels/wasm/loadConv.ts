@@ -13,6 +13,7 @@ import { loadWasmConvSync } from './wasmConv.js'
  *
  * @example
  * ```ts
+ * import { prepareWasmConv } from './loadConv.js'
  * prepareWasmConv() // convState.kernels is now ConvKernels, or null without Wasm SIMD
  * ```
  */

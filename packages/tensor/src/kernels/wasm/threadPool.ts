@@ -15,6 +15,7 @@ const MAX_DATA_BYTES = 1 << 30
  *
  * @example
  * ```ts
+ * // fragment: module is a compiled kernel module (see threads.ts)
  * const [thread] = (await spawnThreads(1, module))!
  * thread.job // 0: no job posted yet
  * ```
@@ -40,6 +41,7 @@ export const liveThreads = new Set<Thread>()
  *
  * @example
  * ```ts
+ * // fragment: ES2024 code; under ES2022 (the package's target) SharedArrayBuffer takes no options
  * const data = new SharedArrayBuffer(0, { maxByteLength: 1 << 20 }) as GrowableShared
  * data.grow(4096)
  * ```
@@ -86,6 +88,7 @@ function sharedMemory(): boolean {
  *
  * @example
  * ```ts
+ * import { canBlock } from './threadPool.js'
  * canBlock() // true in Node
  * ```
  */
@@ -158,6 +161,7 @@ async function startWorker(
  *
  * @example
  * ```ts
+ * // fragment: bytes are a kernel module with shared memory (see threads.ts)
  * const threads = await spawnThreads(1, await WebAssembly.compile(bytes)) // [Thread] in Node
  * ```
  */
@@ -195,6 +199,7 @@ export async function spawnThreads(count: number, module: object): Promise<Threa
  *
  * @example
  * ```ts
+ * // fragment: thread comes from spawnThreads
  * reserve(thread, 1 << 20) // true
  * ```
  */
@@ -216,6 +221,7 @@ export function reserve(thread: Thread, floats: number): boolean {
  *
  * @example
  * ```ts
+ * // fragment: inside threads.ts, with a thread from spawnThreads and the operands in place
  * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n])
  * ```
  */
@@ -243,6 +249,7 @@ export const ANSWER_MS = 1000
  *
  * @example
  * ```ts
+ * // fragment: inside threads.ts, after post
  * const state = settle(thread, canBlock(), 200)
  * if (state === 'failed') runOnThisThread()
  * ```
@@ -266,6 +273,7 @@ export function settle(thread: Thread, block: boolean, workMs: number): 'done' |
  *
  * @example
  * ```ts
+ * // fragment: thread comes from spawnThreads
  * stopThread(thread)
  * ```
  */

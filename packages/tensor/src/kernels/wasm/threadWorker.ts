@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * // fragment: control is a thread's handshake array (see threadPool.ts)
  * Atomics.load(control, CONTROL.done) // the number of the last job the worker finished
  * ```
  */
@@ -29,6 +30,7 @@ export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4, taken: 
  *
  * @example
  * ```ts
+ * import { CONTROL_SLOTS } from './threadWorker.js'
  * const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
  * ```
  */
@@ -41,6 +43,7 @@ export const CONTROL_SLOTS = 16
  *
  * @example
  * ```ts
+ * // fragment: what spawnThreads in threadPool.ts does with it
  * new Worker(workerSource, { eval: true }) // Node's worker_threads
  * ```
  */

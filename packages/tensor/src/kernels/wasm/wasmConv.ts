@@ -60,6 +60,7 @@ export const CHUNK = 1 << 18
  *
  * @example
  * ```ts
+ * import { loadWasmConvSync } from './wasmConv.js'
  * const conv = loadWasmConvSync() // ConvKernels for Float32Array operands, or null
  * ```
  */
@@ -72,6 +73,7 @@ export function loadWasmConvSync(): ConvKernels | null {
  *
  * @example
  * ```ts
+ * import { loadWasmConv } from './wasmConv.js'
  * const conv = await loadWasmConv()
  * ```
  */

@@ -33,6 +33,7 @@ export const CHUNK = 16384
  *
  * @example
  * ```ts
+ * import { elementwisePays } from './wasmElementwise.js'
  * elementwisePays(4096) // true
  * ```
  */
@@ -49,6 +50,7 @@ export function elementwisePays(n: number): boolean {
  *
  * @example
  * ```ts
+ * import { reducePays } from './wasmElementwise.js'
  * reducePays(1, 4096) // true
  * reducePays(1, 256) // false: one short row
  * ```
@@ -67,7 +69,10 @@ export function columnsPay(n: number): boolean {
  *
  * @example
  * ```ts
- * loadWasmElementwiseSync()?.unary(3, x, y) // exp (see UNARY) // true when x and y are long Float32Arrays
+ * import { loadWasmElementwiseSync } from './wasmElementwise.js'
+ * const [x, y] = [new Float32Array(4096).fill(1), new Float32Array(4096)]
+ * loadWasmElementwiseSync()?.unary(3, x, y) // true: 3 is exp (see UNARY), and the arrays are long
+ * y[0] // 2.71828
  * ```
  */
 export function loadWasmElementwiseSync(): ElementwiseKernels | null {
@@ -79,6 +84,7 @@ export function loadWasmElementwiseSync(): ElementwiseKernels | null {
  *
  * @example
  * ```ts
+ * import { loadWasmElementwise } from './wasmElementwise.js'
  * const elementwise = await loadWasmElementwise()
  * ```
  */

@@ -60,6 +60,7 @@ export type GemmKernel = (
  *
  * @example
  * ```ts
+ * import { wasmGemmPays } from './wasmGemm.js'
  * wasmGemmPays(256, 256, 256) // true
  * wasmGemmPays(4, 4, 4) // false
  * ```
@@ -78,6 +79,7 @@ export function gemmWasmBytes(relaxed = false): Uint8Array {
  *
  * @example
  * ```ts
+ * import { bestGemmWasm } from './wasmGemm.js'
  * bestGemmWasm()?.relaxed // false on Node 20 without --experimental-wasm-relaxed-simd
  * ```
  */
@@ -94,6 +96,7 @@ export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
  *
  * @example
  * ```ts
+ * import { loadWasmGemmSync } from './wasmGemm.js'
  * const gemm = loadWasmGemmSync() // a GemmKernel for Float32Array operands, or null
  * ```
  */
@@ -109,6 +112,7 @@ export function loadWasmGemmSync(): GemmKernel | null {
  *
  * @example
  * ```ts
+ * import { loadWasmGemm } from './wasmGemm.js'
  * const gemm = await loadWasmGemm()
  * ```
  */

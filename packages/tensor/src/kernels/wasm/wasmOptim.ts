@@ -42,6 +42,7 @@ export const CHUNK = 16384
  *
  * @example
  * ```ts
+ * import { fusedPays } from './wasmOptim.js'
  * fusedPays(4096) // true
  * ```
  */
@@ -54,6 +55,7 @@ export function fusedPays(n: number): boolean {
  *
  * @example
  * ```ts
+ * import { loadWasmFusedSync } from './wasmOptim.js'
  * loadWasmFusedSync()?.adam // a function, on Node ≥ 16.4 and current browsers
  * ```
  */
@@ -66,6 +68,7 @@ export function loadWasmFusedSync(): FusedKernels | null {
  *
  * @example
  * ```ts
+ * import { loadWasmFused } from './wasmOptim.js'
  * const fused = await loadWasmFused()
  * ```
  */
