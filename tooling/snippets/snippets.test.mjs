@@ -189,6 +189,13 @@ describe('instrument and rewriteImports', () => {
     ])
   })
 
+  it('takes a value or an error from the line below a statement when that line starts with → or throws', () => {
+    const code = ['f(1)', '// → [2, 4]', "f('x')", "// throws 'f: x is not a number'", 'f(2)', '// 4 is prose here', 'x', '// → y'].join('\n')
+    const { checks, problems } = instrument(code, ts)
+    expect(checks.map((c) => [c.line, c.expr, c.stated.kind])).toEqual([[1, 'f(1)', 'value'], [3, "f('x')", 'throws']])
+    expect(problems).toEqual([{ line: 8, message: '`// → y` is not a value' }])
+  })
+
   it('rewrites import, export and import() specifiers', () => {
     const code = "import { a } from './a.js'\nimport type { B } from '@gd/b'\nexport { c } from 'c'\nconst d = await import('./d.js')\n"
     expect(rewriteImports(code, ts, (s) => (s.startsWith('c') ? undefined : `/abs/${s}`))).toBe(

@@ -330,6 +330,11 @@ export function rewriteImports(code, ts, resolve) {
   return applyEdits(code, edits)
 }
 
+/** A comment on its own line that states the value of the statement above: `// throws '…'` or `// → value`. */
+function continued(comment) {
+  return /^\s*(throws\b|→)/.test(comment)
+}
+
 function applyEdits(code, edits) {
   let out = code
   for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, start) + text + out.slice(end)
@@ -338,7 +343,7 @@ function applyEdits(code, edits) {
 
 /**
  * Makes an example check what its comments state. Every statement whose line ends in a trailing comment that states a
- * value (see {@link statedValue}) is wrapped: an expression statement `e // v` becomes `__gdDoc.v(id, (e))`, a
+ * value (see {@link statedValue}), or that is followed by a line `// → value` or `// throws '…'`, is wrapped: an expression statement `e // v` becomes `__gdDoc.v(id, (e))`, a
  * declaration `const x = e // v` checks `e`; `// throws '<m>'` wraps the statement in `__gdDoc.t(id, () => …)` (or the
  * awaited `__gdDoc.ta` when it awaits). Returns `{ code, checks, problems }`: `checks[id]` is `{ line, expr, comment,
  * stated }` (line 1-based within the example), `problems` the stated values that no statement carries.
@@ -349,15 +354,20 @@ export function instrument(code, ts) {
   const checks = []
   const edits = []
   const claimed = new Set() // comment positions carried by a statement
+  // The comment on the statement's last line, or one on the line below it that starts with `throws` or `→` (for a
+  // value too long to share the line).
   const trailing = (node) => {
-    const ranges = ts.getTrailingCommentRanges(code, node.end) ?? []
-    const c = ranges.find((r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia && lineOf(r.pos) === lineOf(node.end))
-    return c
+    const ranges = [...(ts.getTrailingCommentRanges(code, node.end) ?? []), ...(ts.getLeadingCommentRanges(code, node.end) ?? [])]
+    const line = (r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia && lineOf(r.pos)
+    const same = ranges.find((r) => line(r) === lineOf(node.end))
+    if (same !== undefined) return same
+    const below = ranges.find((r) => line(r) === lineOf(node.end) + 1)
+    return below !== undefined && continued(code.slice(below.pos + 2, below.end)) ? below : undefined
   }
   const visit = (node) => {
     if (ts.isExpressionStatement(node) || ts.isVariableStatement(node)) {
       const range = trailing(node)
-      const stated = range === undefined ? undefined : statedValue(code.slice(range.pos + 2, range.end))
+      const stated = range === undefined ? undefined : statedValue(code.slice(range.pos + 2, range.end).replace(/^\s*→/, ''))
       let target
       if (ts.isExpressionStatement(node)) target = node.expression
       else if (node.declarationList.declarations.length === 1) target = node.declarationList.declarations[0].initializer
@@ -391,8 +401,9 @@ export function instrument(code, ts) {
   collect(file)
   for (const [pos, comment] of [...comments].sort((a, b) => a[0] - b[0])) {
     const lineStart = code.lastIndexOf('\n', pos - 1) + 1
-    if (code.slice(lineStart, pos).trim() === '') continue // a comment on its own line is prose
-    const stated = statedValue(comment)
+    // a comment on its own line is prose, unless it continues the statement above
+    if (code.slice(lineStart, pos).trim() === '' && !continued(comment)) continue
+    const stated = statedValue(comment.replace(/^\s*→/, '')) ?? (continued(comment) ? { kind: 'problem', reason: 'is not a value' } : undefined)
     if (stated === undefined || claimed.has(pos)) continue
     const line = lineOf(pos) + 1
     problems.push(
