@@ -3,20 +3,26 @@
 //   pnpm demo                               the MLP classifier, Adam, cosine schedule (≥ 96%)
 //   pnpm demo -- --model cnn                a small convolutional network with batchNorm (≥ 98%)
 //   pnpm demo -- --compare sgd,momentum,adam --epochs 5
-//   pnpm demo -- --task autoencoder         other tasks: autoencoder, vae, gan
-//   pnpm demo -- --help                     every task and flag
+//   pnpm demo -- --task autoencoder         other tasks: autoencoder, vae, gan, cartpole, names
+//   pnpm demo -- --help                     every task and flag (-h too)
 import { initWasm } from '@gd/tensor'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseCommandLine, type Command } from './cli.js'
+import { checkReportPath, parseCommandLine, type Command } from './cli.js'
+
+/** A mistake in the command line: its message and a pointer to the help, no stack trace, exit code 2. */
+function usageError(message: string): never {
+  console.error(`demo: ${message}\n(pnpm demo -- --help lists the tasks and their flags)`)
+  process.exit(2)
+}
 
 let command: Command
 try {
   command = parseCommandLine(process.argv.slice(2).filter((a) => a !== '--'))
+  if (command.kind === 'run' && command.report !== undefined) checkReportPath(command.report)
 } catch (error) {
-  console.error(`demo: ${(error as Error).message}\n(pnpm demo -- --help lists the tasks and their flags)`)
-  process.exit(2)
+  usageError((error as Error).message)
 }
 if (command.kind === 'help') {
   console.log(command.text)

@@ -4,8 +4,9 @@ import { applyWithState, initState } from '@gd/nn'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
 import { argmax, type Tensor } from '@gd/tensor'
-import { accuracy, fit, progress, stepsPerEpoch, type EpochLogs, type ProgressStream } from '@gd/train'
+import { accuracy, fit, progress, stepsPerEpoch, type Callback, type EpochLogs, type ProgressStream } from '@gd/train'
 import type { Dataset } from './data.js'
+import { formatLoss, formatNumber } from './format.js'
 import { buildModel, type ModelKind } from './models.js'
 
 /** The optimizers and schedules the classifier can use, by flag value. */
@@ -67,10 +68,87 @@ export interface RunResult {
   history: EpochLogs[]
   testAccuracy: number
   seconds: number
-  /** Up to 48 misclassified test digits: row in the test set, true label, predicted label. */
-  mistakes: { row: number; label: number; predicted: number }[]
+  /** Up to 50 misclassified test digits spread over the true classes (see {@link sampleMistakes}). */
+  mistakes: Mistake[]
+  /** All the misclassified test digits. */
+  mistakeCount: number
+  /** `confusion[t][p]`: test digits of class t predicted as p. */
+  confusion: number[][]
+  /** Why training stopped early because the loss diverged; undefined when it did not. */
+  diverged: string | undefined
   /** The trained model, its parameters and state: `predict` runs it in inference mode. */
   predict: (x: Tensor) => Tensor
+}
+
+/** A misclassified test digit: its row in the test set, its true label, the predicted one. */
+export interface Mistake {
+  row: number
+  label: number
+  predicted: number
+}
+
+/**
+ * Up to `max` of the mistakes, spread over the true classes: a round over the classes takes the
+ * first remaining mistake of each, then another round, and so on, so a class with many mistakes
+ * cannot crowd out the others (the test set is ordered by class, and in shuffled order within a
+ * class). Returned ordered by true label.
+ */
+export function sampleMistakes(mistakes: readonly Mistake[], max: number): Mistake[] {
+  const byClass = new Map<number, Mistake[]>()
+  for (const m of mistakes) byClass.set(m.label, [...(byClass.get(m.label) ?? []), m])
+  const classes = [...byClass.keys()].sort((a, b) => a - b)
+  const picked: Mistake[] = []
+  for (let round = 0; picked.length < Math.min(max, mistakes.length); round++) {
+    for (const c of classes) {
+      const m = byClass.get(c)![round]
+      if (m !== undefined && picked.length < max) picked.push(m)
+    }
+  }
+  return picked.sort((a, b) => a.label - b.label || a.row - b.row)
+}
+
+/** The training loss the divergence guard calls exploding: ten times ln 10, the loss of guessing uniformly. */
+export const explodingLoss = 10 * Math.LN10
+
+/**
+ * A callback that stops `fit` when training diverges: before an update whose loss is NaN or
+ * infinite (so the parameters stay finite), or after an epoch whose mean training loss is above
+ * {@link explodingLoss}. `reason` says which.
+ */
+export function divergenceGuard(): Callback & { readonly reason: string | undefined } {
+  let reason: string | undefined
+  return {
+    name: 'divergenceGuard',
+    get reason() { return reason },
+    onGradients(ctx, info) {
+      if (Number.isFinite(info.loss)) return undefined
+      reason = `the loss of step ${ctx.step + 1} is ${info.loss}`
+      ctx.stop(reason)
+      return 'stop'
+    },
+    onEpochEnd(ctx, logs) {
+      if (!(logs.loss > explodingLoss)) return
+      reason = `the mean training loss of epoch ${logs.epoch + 1} is ${formatLoss(logs.loss)}, above 10 × ln 10 ≈ ${explodingLoss.toFixed(1)} (ten times that of guessing uniformly)`
+      ctx.stop(reason)
+    },
+  }
+}
+
+/** fit's progress bar, with each epoch's line in the demo's words (train and test, never "val"). */
+function epochProgress(stream: ProgressStream | undefined): Callback {
+  const out = stream ?? process.stdout
+  const ci = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
+  const bar = out.isTTY === true && !ci
+  const drawn = progress({ stream: out, mode: bar ? 'bar' : 'lines' })
+  const percent = (v: number | undefined): string => (v === undefined ? '–' : `${(100 * v).toFixed(2)}%`)
+  return {
+    ...drawn,
+    onEpochEnd(ctx, logs) {
+      const line = `epoch ${logs.epoch + 1}/${ctx.epochs}  train loss ${formatLoss(logs.loss)}, accuracy ${percent(logs.accuracy)}` +
+        `  test loss ${formatLoss(logs.valLoss ?? NaN)}, accuracy ${percent(logs.valAccuracy)}`
+      out.write(bar ? `\r\x1b[2K${line}\n` : `${line}\n`)
+    },
+  }
 }
 
 /** Trains one model with `fit` and evaluates it on the test set. */
@@ -81,7 +159,8 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
   const n = data.train.y.size
   const totalSteps = settings.epochs * stepsPerEpoch(n, settings.batch)
   const optimizer = makeOptimizer(settings.optimizer, makeSchedule(settings.schedule, peak, totalSteps))
-  const label = `${settings.model} ${settings.optimizer} lr ${peak} ${settings.schedule} batch ${settings.batch}`
+  const label = `${settings.model} ${settings.optimizer} lr ${formatNumber(peak)} ${settings.schedule} batch ${settings.batch}`
+  const guard = divergenceGuard()
   const { params, state, history } = fit({
     model,
     params: model.init(settings.seed),
@@ -93,17 +172,24 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     batchSize: settings.batch,
     seed: settings.seed,
     metrics: { accuracy },
-    callbacks: [progress(stream === undefined ? {} : { stream })],
+    callbacks: [guard, epochProgress(stream)],
   })
   const predict = (x: Tensor): Tensor => AG.noGrad(() => applyWithState(model, params, state ?? initState(model), x).output).value
   const logits = predict(data.test.x)
   const predicted = argmax(logits, { axis: 1 }).data
   const labels = data.test.y.data
-  const mistakes: RunResult['mistakes'] = []
-  let correct = 0
+  const all: Mistake[] = []
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(10).fill(0))
   for (let i = 0; i < labels.length; i++) {
-    if (predicted[i] === labels[i]) correct++
-    else if (mistakes.length < 48) mistakes.push({ row: i, label: labels[i]!, predicted: predicted[i]! })
+    confusion[labels[i]!]![predicted[i]!]! += 1
+    if (predicted[i] !== labels[i]) all.push({ row: i, label: labels[i]!, predicted: predicted[i]! })
   }
-  return { label, settings, history, testAccuracy: correct / labels.length, seconds: (performance.now() - start) / 1000, mistakes, predict }
+  return {
+    label, settings, history, predict, confusion,
+    testAccuracy: 1 - all.length / labels.length,
+    seconds: (performance.now() - start) / 1000,
+    mistakes: sampleMistakes(all, 50),
+    mistakeCount: all.length,
+    diverged: guard.reason,
+  }
 }

@@ -2,7 +2,9 @@ import { loadDigits, splitLine } from '../data.js'
 import { nonNegativeInteger, oneOf, positiveInteger, positiveNumber } from '../flags.js'
 import { modelKinds, type ModelKind } from '../models.js'
 import { renderReport } from '../report.js'
-import { optimizerNames, runOne, scheduleNames, type RunResult, type RunSettings } from '../run.js'
+import { formatLoss, formatNumber } from '../format.js'
+import { defaultLearningRates, optimizerNames, runOne, scheduleNames, type RunResult, type RunSettings } from '../run.js'
+import { limitUsage, parseLimit } from './mnistFlags.js'
 import { stringFlag, type FlagValues, type Task } from './task.js'
 
 /** The classifier task's settings: one run, or several to compare. */
@@ -28,7 +30,7 @@ export const classifier: Task<ClassifierSettings> = {
     epochs: { type: 'string', usage: ['--epochs <N>', 'passes over the training set (default 12 for mlp, 8 for cnn)'] },
     seed: { type: 'string', usage: ['--seed <N>', 'seed for the split, initialization, shuffling and dropout (default 0)'] },
     compare: { type: 'string', usage: ['--compare a,b,c', 'train one run per optimizer and compare them in a table'] },
-    limit: { type: 'string', usage: ['--limit <N>', 'use only the first N digits (default: all, about 10,000)'] },
+    limit: { type: 'string', usage: limitUsage },
   },
   parse: parseClassifierFlags,
   async run(settings, io) {
@@ -39,18 +41,43 @@ export const classifier: Task<ClassifierSettings> = {
       io.log(`\n${run.model} with ${run.optimizer}, ${run.schedule} schedule, batch ${run.batch}, ${run.epochs} epochs`)
       results.push(runOne(run, data, io.stream))
     }
-    const width = Math.max(...results.map((r) => r.label.length), 3)
-    io.log(`\n${'run'.padEnd(width)}  test accuracy  final loss  time`)
-    for (const r of results) {
-      io.log(`${r.label.padEnd(width)}  ${(100 * r.testAccuracy).toFixed(2).padStart(12)}%  ${r.history.at(-1)!.loss.toFixed(4).padStart(10)}  ${r.seconds.toFixed(1)} s`)
-    }
+    for (const line of summaryTable(results)) io.log(line)
+    for (const r of results) if (r.diverged !== undefined) io.log(`\n${divergenceWarning(r)}`)
     return { html: renderReport(results, data.test) }
   },
 }
 
+/** The table the classifier prints at the end: one row per run, numbers aligned and formatted. */
+export function summaryTable(results: readonly RunResult[]): string[] {
+  const rows = results.map((r) => [
+    r.label,
+    `${(100 * r.testAccuracy).toFixed(2)}%`,
+    r.diverged !== undefined ? 'diverged' : formatLoss(r.history.at(-1)?.loss ?? NaN),
+    `${r.seconds.toFixed(1)} s`,
+  ])
+  const head = ['run', 'test accuracy', 'final train loss', 'time']
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const format = (row: readonly string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')
+  return ['', format(head), ...rows.map(format)]
+}
+
+/** What the classifier says about a run whose loss diverged, with a learning rate to try. */
+export function divergenceWarning(r: RunResult): string {
+  const { optimizer, lr } = r.settings
+  const peak = lr ?? defaultLearningRates[optimizer]
+  const fallback = defaultLearningRates[optimizer]
+  const hint = peak > fallback
+    ? `try a smaller --lr, such as ${optimizer}'s default here, ${formatNumber(fallback)}`
+    : `try a smaller --lr, such as ${formatNumber(peak / 10)}`
+  return `warning: ${r.label} diverged: ${r.diverged}. The learning rate ${formatNumber(peak)} is too high for this run; ${hint}. ` +
+    'The test accuracy above is that of the parameters when training stopped.'
+}
+
 /** Reads the classifier's flags; throws an Error naming the flag for a bad value. */
 export function parseClassifierFlags(values: FlagValues): ClassifierSettings {
-  const model: ModelKind = values.cnn === true ? 'cnn' : oneOf('--model', stringFlag(values, 'model') ?? 'mlp', modelKinds)
+  const modelFlag = stringFlag(values, 'model')
+  if (values.cnn === true && modelFlag !== undefined && modelFlag !== 'cnn') throw new Error(`--cnn and --model ${modelFlag} disagree; give one of them`)
+  const model: ModelKind = values.cnn === true ? 'cnn' : oneOf('--model', modelFlag ?? 'mlp', modelKinds)
   const schedule = oneOf('--schedule', stringFlag(values, 'schedule') ?? 'cosine', scheduleNames)
   const batchFlag = stringFlag(values, 'batch') ?? '64'
   const batch: 'full' | number = batchFlag === 'full' ? 'full' : positiveInteger('--batch', batchFlag, 'full, 1 or a positive integer')
@@ -60,10 +87,13 @@ export function parseClassifierFlags(values: FlagValues): ClassifierSettings {
   const lrFlag = stringFlag(values, 'lr')
   const lr = lrFlag === undefined ? undefined : positiveNumber('--lr', lrFlag)
   const compare = stringFlag(values, 'compare')
+  if (compare !== undefined && stringFlag(values, 'optimizer') !== undefined) {
+    throw new Error('--optimizer and --compare do not go together: --compare lists the optimizers (e.g. --compare sgd,adam)')
+  }
   const optimizers = compare === undefined ? [stringFlag(values, 'optimizer') ?? 'adam'] : compare.split(',').map((s) => s.trim())
   const flag = compare === undefined ? '--optimizer' : '--compare'
+  const twice = optimizers.find((o, i) => optimizers.indexOf(o) !== i)
+  if (twice !== undefined) throw new Error(`--compare lists ${twice} twice, got ${JSON.stringify(compare)}`)
   const runs = optimizers.map((o) => ({ model, optimizer: oneOf(flag, o, optimizerNames), lr, schedule, batch, epochs, seed }))
-  const limitFlag = stringFlag(values, 'limit')
-  const limit = limitFlag === undefined ? Infinity : positiveInteger('--limit', limitFlag)
-  return { runs, limit }
+  return { runs, limit: parseLimit(stringFlag(values, 'limit')) }
 }

@@ -1,5 +1,20 @@
-import { nonNegativeInteger, positiveInteger, positiveNumber } from '../flags.js'
+import { integerIn, nonNegativeInteger, positiveInteger, positiveNumber } from '../flags.js'
 import { stringFlag, type Flag, type FlagValues } from './task.js'
+
+/** The digits in the mnist package, the most `--limit` can ask for. */
+export const availableDigits = 10_000
+
+/** The usage line of `--limit`, for every MNIST task. */
+export const limitUsage = ['--limit <N>', `use about N of the digits, ${10 * 10} to ${availableDigits} (default: all)`] as const
+
+/**
+ * Reads `--limit`: at least 10 digits of each class (so that each class has test digits), at most
+ * all of them. The split rounds each class's share, so the count can differ from N by a few.
+ */
+export function parseLimit(value: string | undefined): number {
+  if (value === undefined) return Infinity
+  return integerIn('--limit', value, 10 * 10, availableDigits, ' (10 of each class at least, every digit of the mnist package at most)')
+}
 
 /** The settings every generative MNIST task shares. */
 export interface MnistSettings {
@@ -9,7 +24,7 @@ export interface MnistSettings {
   batch: number
   /** Seed of the split, the initialization, the batch order and every random draw. */
   seed: number
-  /** Use only the first N digits (Infinity: all of them, about 10,000). */
+  /** Use about this many digits, each class in proportion (Infinity: all 10,000). */
   limit: number
   /** Size of the latent code. */
   latent: number
@@ -23,7 +38,7 @@ export function mnistFlags(defaults: Omit<MnistSettings, 'limit' | 'seed'>): Rec
     batch: { type: 'string', usage: ['--batch <N>', `digits per step (default ${defaults.batch})`] },
     latent: { type: 'string', usage: ['--latent <N>', `size of the latent code (default ${defaults.latent})`] },
     seed: { type: 'string', usage: ['--seed <N>', 'seed for the split, initialization, order and noise (default 0)'] },
-    limit: { type: 'string', usage: ['--limit <N>', 'use only the first N digits (default: all, about 10,000)'] },
+    limit: { type: 'string', usage: limitUsage },
   }
 }
 
@@ -39,6 +54,6 @@ export function parseMnistFlags(values: FlagValues, defaults: Omit<MnistSettings
     batch: read('batch', positiveInteger, defaults.batch),
     latent: read('latent', positiveInteger, defaults.latent),
     seed: read('seed', nonNegativeInteger, 0),
-    limit: read('limit', positiveInteger, Infinity),
+    limit: parseLimit(stringFlag(values, 'limit')),
   }
 }
