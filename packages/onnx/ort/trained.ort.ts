@@ -1,19 +1,27 @@
-// The demo's two architectures (apps/demo/src/models.ts, without its augmentation layer randomShift,
-// a layer made by hand that is the identity at inference; its hand-made reshape replaced by nn's
-// reshape; nn's default initializers, as @gd/onnx does not list @gd/init), trained for a few SGD
-// steps on random data, exported and run in ONNX Runtime: the outputs must equal @gd's inference
+// The demo's two architectures (apps/demo/src/models.ts: its augmentation layer, made by hand and the
+// identity at inference, stands here as a hand-made layer whose config says so; its hand-made reshape
+// is nn's reshape; nn's default initializers, as @gd/onnx does not list @gd/init), trained for a few
+// SGD steps on random data, exported and run in ONNX Runtime: the outputs must equal @gd's inference
 // outputs to float32 rounding.
 import { describe, expect, it } from 'vitest'
 import * as AG from '@gd/autograd'
 import * as nn from '@gd/nn'
-import { mul, oneHot, prngKey, randint, sub, treeMap, uniform, type Tensor, type Tree } from '@gd/tensor'
+import { mul, normal, oneHot, prngKey, randint, sub, treeMap, uniform, type Tensor, type Tree } from '@gd/tensor'
 import { exportOnnx } from '@gd/onnx'
 import { close, runOnnx } from './runtime.js'
 
-const mlp = (): nn.Layer<any, any> => nn.sequential(nn.linear(784, 256), nn.relu(), nn.dropout(0.2), nn.linear(256, 10))
+/** A data augmentation made by hand (here it adds noise in training), the identity at inference. */
+const augment: nn.Layer<Record<string, never>> = {
+  name: 'noise',
+  config: { kind: 'identity' },
+  init: () => ({}),
+  apply: (_p, x, options) => (options?.train === true && options.key !== undefined ? AG.add(x, mul(normal(options.key, [784]), 0.01)) : AG.toVar('noise', x)),
+}
+
+const mlp = (): nn.Layer<any, any> => nn.sequential(augment, nn.linear(784, 256), nn.relu(), nn.dropout(0.2), nn.linear(256, 10))
 const convBlock = (i: number, o: number): nn.Layer<any, any>[] => [nn.conv2d(i, o, 5, { bias: false }), nn.maxPool2d({ kernelSize: 2 }), nn.batchNorm(o), nn.relu()]
 const cnn = (): nn.Layer<any, any> => nn.sequential(
-  nn.reshape([1, 28, 28]), ...convBlock(1, 12), ...convBlock(12, 24), nn.flatten(),
+  augment, nn.reshape([1, 28, 28]), ...convBlock(1, 12), ...convBlock(12, 24), nn.flatten(),
   nn.linear(24 * 4 * 4, 128, { bias: false }), nn.batchNorm(128), nn.relu(), nn.linear(128, 10),
 )
 

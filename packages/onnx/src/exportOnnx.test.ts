@@ -114,6 +114,13 @@ describe('exportOnnx: the model file', () => {
     expect(dynamic.graph.outputs[0]!.shape).toEqual(['batch', 3, null])
   })
 
+  it('writes a hand-made layer whose config says identity as Identity', () => {
+    const augment = { name: 'randomShift(2)', config: { kind: 'identity' }, init: () => ({}), apply: (_p: unknown, x: never) => x }
+    const model = nn.sequential(augment, nn.linear(3, 2))
+    const { graph } = decodeModel(exportOnnx(model, model.init(0), { inputShape: [3] }))
+    expect(graph.nodes.map((n) => n.op)).toEqual(['Identity', 'MatMul', 'Add', 'Identity'])
+  })
+
   it('leaves its arguments as they were', () => {
     const p = model.init(1)
     const before = flat(p[0].w)
@@ -141,6 +148,10 @@ describe('exportOnnx: errors', () => {
     )
     const copy = { ...nn.linear(4, 4), apply: () => { throw new Error('mine') } }
     expect(message(() => exportOnnx(copy, params[0], { inputShape: [4] }))).toMatch(/^exportOnnx: cannot export model linear\(4 → 4\): it has no config/)
+    const forged = { ...nn.relu(), name: 'forged', config: { kind: 'upsample2d' } }
+    expect(message(() => exportOnnx(forged, {}, { inputShape: [1, 4, 4] }))).toMatch(/^exportOnnx: cannot export model forged: its config does not fit kind "upsample2d" \(/)
+    const chain = { ...nn.relu(), name: 'chain', config: { kind: 'sequential' } }
+    expect(message(() => exportOnnx(chain, [], { inputShape: [4] }))).toBe('exportOnnx: cannot export model chain: its config does not fit kind "sequential" (it has no list of layers)')
     const odd = { ...nn.relu(), name: 'odd', config: { kind: 'odd' } }
     expect(message(() => exportOnnx(odd, {}, { inputShape: [4] }))).toBe('exportOnnx: cannot export model odd: @gd/onnx has no mapping for layers of kind "odd"')
   })

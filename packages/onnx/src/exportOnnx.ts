@@ -32,7 +32,7 @@ export interface ExportOnnxOptions {
 const EMITTERS: Readonly<Record<string, Emitter>> = {
   linear: basic.linear, relu: basic.relu, sigmoid: basic.sigmoid, tanh: basic.tanh, leakyRelu: basic.leakyRelu,
   elu: basic.elu, gelu: basic.gelu, softplus: basic.softplus, softmax: basic.softmax, logSoftmax: basic.logSoftmax,
-  dropout: basic.dropout, flatten: basic.flatten, reshape: basic.reshape, sequential: basic.sequential, residual: basic.residual,
+  dropout: basic.dropout, identity: basic.dropout, flatten: basic.flatten, reshape: basic.reshape, sequential: basic.sequential, residual: basic.residual,
   conv2d: images.conv2d, convTranspose2d: images.convTranspose2d, maxPool2d: images.maxPool2d, avgPool2d: images.avgPool2d,
   upsample2d: images.upsample2d, batchNorm: images.batchNorm,
   embedding: sequences.embedding, positionEmbedding: sequences.positionEmbedding, layerNorm: sequences.layerNorm,
@@ -69,7 +69,12 @@ function exportable(layer: unknown, path: string): void {
   if (!Object.hasOwn(EMITTERS, config.kind)) {
     throw new Error(`${FN}: cannot export ${path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)
   }
-  if (config.kind === 'sequential') (config.layers as unknown[]).forEach((inner, i) => exportable(inner, `${path}.layers[${i}]`))
+  if (config.kind === 'sequential') {
+    if (!Array.isArray(config.layers) || config.layers.length === 0) {
+      throw new Error(`${FN}: cannot export ${path} ${label}: its config does not fit kind "sequential" (it has no list of layers)`)
+    }
+    config.layers.forEach((inner, i) => exportable(inner, `${path}.layers[${i}]`))
+  }
   if (config.kind === 'residual') exportable(config.layer, `${path}.layer`)
 }
 
@@ -95,7 +100,8 @@ function firstKind(layer: Layer<unknown, unknown>): unknown {
  * then int32 token indices), positionEmbedding, multiHeadAttention (without a padding mask),
  * transformerBlock, rnn, gru and lstm, and sequential and residual around them. The exporter reads
  * each layer's `config` (see @gd/nn's LayerConfig); a layer without one, made with `stateless` or by
- * hand, is an error naming it.
+ * hand, is an error naming it. A layer made by hand that is the identity at inference (a data
+ * augmentation) may say so with `config: { kind: 'identity' }`.
  *
  * @throws Error for a model that is not a layer, bad options, a layer that cannot be exported,
  * parameters or state whose structure or shapes differ from the model's, or an input shape the
@@ -115,16 +121,24 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
   if (!isLayer(model)) fail(FN, 'model', 'a layer from @gd/nn (an object with init and apply functions)', model)
   const o = readOptions(FN, options, spec)
   if (o.inputName === o.outputName) fail(FN, 'outputName', `another name than the input's (${o.inputName})`, o.outputName)
+  exportable(model, 'model')
   const graph = new Graph(o.opset)
   graph.fresh(o.inputName)
   graph.fresh(o.outputName)
   const input: Value = { name: o.inputName, shape: ['batch', ...o.inputShape], type: firstKind(model) === 'embedding' ? 'int32' : 'float32' }
-  exportable(model, 'model')
   const ctx: Context = {
     graph,
     emit: (layer, x, where) => {
       const { name, config } = layer as Layer<unknown, unknown>
-      return EMITTERS[config!.kind]!(ctx, { ...where, name, config: config! }, x)
+      try {
+        return EMITTERS[config!.kind]!(ctx, { ...where, name, config: config! }, x)
+      } catch (e) {
+        // @gd/nn's configs always fit their kind; one written by hand may not
+        if (e instanceof TypeError || e instanceof RangeError) {
+          throw new Error(`${FN}: cannot export ${where.path} ${name}: its config does not fit kind "${config!.kind}" (${e.message})`)
+        }
+        throw e
+      }
     },
   }
   const y = ctx.emit(model, input, { path: 'model', params, paramsPath: 'params', state: o.state, statePath: 'state' })

@@ -32,7 +32,7 @@ export const tanh = unary('Tanh')
 export const softplus = unary('Softplus')
 export const leakyRelu = unary('LeakyRelu', (site) => ({ alpha: float(site.config.slope as number) }))
 export const elu = unary('Elu', (site) => ({ alpha: float(site.config.alpha as number) }))
-/** Inference: dropout is the identity. */
+/** Inference: dropout is the identity (and so is a hand-made layer whose config is `{ kind: 'identity' }`). */
 export const dropout: Emitter = (ctx, site, x) => like(x, ctx.graph.node('Identity', [x.name], {}, site.path))
 
 /** Softmax and log-softmax over one axis, which must exist in the input. */
