@@ -68,7 +68,7 @@ describe('the MNIST demo', () => {
     expect(html).not.toContain('<script src=')
     expect(html).toContain("chart('loss', 'loss per epoch', 'cross-entropy (nats per digit)', 'loss', 'testLoss')")
     expect(html).toContain("chart('acc', 'accuracy per epoch', 'accuracy (%)', 'accuracy', 'testAccuracy')")
-    expect(html).toContain("const axes = [{ label: 'epoch' }, { label: yTitle }]")
+    expect(html).toContain("const axes = [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] }, { label: yTitle }]")
     expect(html).toContain("label: c.label + ', train'")
     expect(html).toContain("label: c.label + ', test'")
     expect(html).not.toMatch(/\bval\b|validation/i)

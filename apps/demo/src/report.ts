@@ -73,7 +73,7 @@ body { font: 14px system-ui, sans-serif; margin: 2em; color: #222 }
 table { border-collapse: collapse } td, th { border: 1px solid #ccc; padding: 4px 10px }
 table.confusion td, table.confusion th { padding: 2px 6px; text-align: right; font-variant-numeric: tabular-nums }
 .charts, .run { display: flex; flex-wrap: wrap; gap: 24px } .digits { display: flex; flex-wrap: wrap; gap: 6px; max-width: 720px }
-.digit { text-align: center; font-size: 12px } canvas.px { image-rendering: pixelated; width: 56px; height: 56px; border: 1px solid #ddd }
+.digit { display: flex; flex-direction: column; align-items: center; font-size: 12px } canvas.px { image-rendering: pixelated; width: 56px; height: 56px; border: 1px solid #ddd }
 .warning { color: #b00 }
 </style></head><body>
 <h1>@gd MNIST demo</h1>
@@ -100,8 +100,9 @@ function chart(id, title, yTitle, train, test) {
     series.push({ label: c.label + ', test', stroke: palette[i % 8], width: 2 });
     data.push(c[train], c[test]);
   });
-  const axes = [{ label: 'epoch' }, { label: yTitle }];
-  new uPlot({ title, width: 600, height: 320, scales: { x: { time: false } }, axes, series }, data, document.getElementById(id));
+  const axes = [{ label: 'epoch', incrs: [1, 2, 5, 10, 20, 50, 100] }, { label: yTitle }];
+  const legend = { live: false };
+  new uPlot({ title, width: 600, height: 320, scales: { x: { time: false } }, axes, legend, series }, data, document.getElementById(id));
 }
 if (x.length > 0) {
   chart('loss', 'loss per epoch', 'cross-entropy (nats per digit)', 'loss', 'testLoss');
