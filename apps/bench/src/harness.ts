@@ -1,5 +1,7 @@
 import { summarize, type Summary } from './stats.js'
-import { BASELINE } from './table.js'
+
+/** The name of the contender every ratio is taken against, and every answer checked against. */
+export const BASELINE = '@gd'
 
 /** One timed iteration of a contender; may be async (jax-js waits for its arrays to be ready). */
 export type Step = () => void | Promise<void>

@@ -1,9 +1,6 @@
 import type { MachineInfo } from './machine.js'
-import type { WorkloadResult } from './harness.js'
+import { BASELINE, type WorkloadResult } from './harness.js'
 import { ratio } from './stats.js'
-
-/** The name of the contender every ratio is taken against. */
-export const BASELINE = '@gd'
 
 /** One printed row: a contender on a workload. */
 export interface Row {
