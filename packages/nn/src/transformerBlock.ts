@@ -78,7 +78,7 @@ export interface TransformerBlockLayer extends Layer<TransformerBlockParams> {
  * const embed = embedding(28, 32)
  * const block = transformerBlock(32, 4, { causal: true, dropout: 0.1 })
  * const tokens = tensor([[1, 5, 9, 2]], { dtype: 'int32' }) // [batch, time]
- * const h = embed.apply(embed.init(0), tokens) // [1, 4, 32]
+ * const h = embed.apply(embed.init(0), tokens) // shape [1, 4, 32]
  * block.apply(block.init(1), h, { train: true, key: prngKey(2) }).shape // [1, 4, 32]
  * ```
  */
