@@ -7,50 +7,30 @@
 //   pnpm --filter @gd/examples example autoencoder
 import { noGrad, sigmoid, type Input, type MaybeTraced, type Var } from '@gd/autograd'
 import { arrayOf, fail, integer, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { heUniform } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam } from '@gd/optimizers'
+import { warmupCosineDecay } from '@gd/schedules'
 import * as T from '@gd/tensor'
 import { fit, stepsPerEpoch, type Callback, type EpochLogs } from '@gd/train'
 import { finiteAboveZero, logger } from './checks.js'
 import { PIXELS, isDigits, loadDigits, type Digits } from './mnist.js'
 
-// ---- the pieces both MNIST examples use: an initializer for relu layers and a schedule ----
+// ---- the schedule both MNIST examples use ----
 
 /**
- * He-uniform weights for a layer followed by relu: U(−b, b) with b = √(6 / fanIn), so the
- * activations keep their scale from layer to layer (He et al. 2015). A weight is [in, out], so
- * fanIn = in. The key may be a seed.
- * @example
- * ```ts
- * const layer = linear(784, 256, { weightInit: he })
- * ```
- */
-export function he(key: T.PRNGKey | number, shape: readonly number[]): T.Tensor<'float32'> {
-  const bound = Math.sqrt(6 / shape[0]!)
-  return T.uniform(typeof key === 'number' ? T.prngKey(key) : key, shape, { low: -bound, high: bound })
-}
-
-/**
- * A learning rate that rises linearly from 0 to `peak` over the first tenth of the steps (at most
- * 100), then falls to 0 along half a cosine by step `totalSteps`:
- *
- *   lr(s) = peak·s/w for s < w,  peak·½(1 + cos(π·(s − w)/(total − w))) after.
+ * Adam's learning rate: from 0 up to `peak` over the first tenth of the steps (at most 100), then
+ * down to 0 along half a cosine by step `totalSteps` (@gd/schedules' `warmupCosineDecay`).
  * @example
  * ```ts
  * const lr = warmupCosine(1e-3, 1000) // lr(0) = 0, lr(100) = 1e-3, lr(1000) = 0
  * ```
  */
 export function warmupCosine(peak: number, totalSteps: number): (step: number) => number {
-  finiteAboveZero('warmupCosine', 'peak', peak)
   positiveInteger('warmupCosine', 'totalSteps', totalSteps)
-  const warmup = Math.max(1, Math.min(100, Math.floor(totalSteps / 10)))
-  const decay = Math.max(totalSteps, warmup + 1) - warmup
-  return (step) => {
-    if (step < warmup) return (peak * step) / warmup
-    const done = Math.min(step - warmup, decay)
-    return peak * 0.5 * (1 + Math.cos((Math.PI * done) / decay))
-  }
+  const warmupSteps = Math.max(1, Math.min(100, Math.floor(totalSteps / 10)))
+  return warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps: Math.max(totalSteps, warmupSteps + 1) })
 }
 
 // ---- the model ----
@@ -72,8 +52,8 @@ export const autoencoderHidden = [256, 64] as const
 export function buildAutoencoder(latent: number) {
   positiveInteger('buildAutoencoder', 'latent', latent)
   const [h1, h2] = autoencoderHidden
-  const encoder = sequential(linear(PIXELS, h1, { weightInit: he }), relu(), linear(h1, h2, { weightInit: he }), relu(), linear(h2, latent))
-  const decoder = sequential(linear(latent, h2, { weightInit: he }), relu(), linear(h2, h1, { weightInit: he }), relu(), linear(h1, PIXELS))
+  const encoder = sequential(linear(PIXELS, h1, { weightInit: heUniform }), relu(), linear(h1, h2, { weightInit: heUniform }), relu(), linear(h2, latent))
+  const decoder = sequential(linear(latent, h2, { weightInit: heUniform }), relu(), linear(h2, h1, { weightInit: heUniform }), relu(), linear(h1, PIXELS))
   return { encoder, decoder, model: sequential(encoder, decoder) }
 }
 

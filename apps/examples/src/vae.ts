@@ -13,12 +13,13 @@
 //   pnpm --filter @gd/examples example vae
 import { Var, add, div, exp, mul, noGrad, sigmoid, slice, square, sub, sum, valueAndGrad, type MaybeTraced } from '@gd/autograd'
 import { fail, integer, nonNegativeInteger, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import { heUniform } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import * as T from '@gd/tensor'
 import { epochBatches, takeRows } from '@gd/train'
-import { he, warmupCosine } from './autoencoder.js'
+import { warmupCosine } from './autoencoder.js'
 import { finiteAboveZero, logger } from './checks.js'
 import { PIXELS, isDigits, loadDigits, type Digits } from './mnist.js'
 
@@ -41,8 +42,8 @@ export function buildVae(latent: number) {
   positiveInteger('buildVae', 'latent', latent)
   return {
     latent,
-    encoder: sequential(linear(PIXELS, vaeHidden, { weightInit: he }), relu(), linear(vaeHidden, 2 * latent)),
-    decoder: sequential(linear(latent, vaeHidden, { weightInit: he }), relu(), linear(vaeHidden, PIXELS)),
+    encoder: sequential(linear(PIXELS, vaeHidden, { weightInit: heUniform }), relu(), linear(vaeHidden, 2 * latent)),
+    decoder: sequential(linear(latent, vaeHidden, { weightInit: heUniform }), relu(), linear(vaeHidden, PIXELS)),
   }
 }
 
