@@ -18,7 +18,7 @@ export interface Prepared {
   budgetMs?: number
   /**
    * Runs one step and returns a number every contender should agree on (a loss, a checksum of the
-   * output); used by the tests, never timed.
+   * output); run once before timing (see {@link runWorkload}) and by the tests, never timed.
    */
   check?: () => Promise<number>
   /**
@@ -116,8 +116,9 @@ const answer = (v: number) => v.toPrecision(7)
 /**
  * Measures every contender of a workload: prepare, run its `check` once and compare the answer
  * with @gd's (a peer that disagrees beyond the workload's tolerance is not timed: same answers
- * first), calibrate the repeats per sample, warm up, then take the samples in rounds, one sample per contender per round, the order rotating each round,
- * so that drift of a shared machine falls on all contenders alike. A contender that throws (in
+ * first), calibrate the repeats per sample, warm up, then take the samples in rounds, one sample
+ * per contender per round, the order rotating each round, so that drift of a shared machine falls
+ * on all contenders alike. A contender that throws (in
  * prepare, warm-up or a sample) is reported with the reason instead of a time.
  */
 export async function runWorkload(w: Workload, o: HarnessOptions): Promise<WorkloadResult> {
