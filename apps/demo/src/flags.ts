@@ -2,6 +2,12 @@
 // the flag, what it must be and what it got, e.g. `--lr must be a positive number, got "-1"`.
 
 /**
+ * A mistake in the flags found only once a task has started (e.g. a schedule too long for the
+ * steps the data gives): the command line prints its message like any other, without a stack.
+ */
+export class UsageError extends Error {}
+
+/**
  * Edit distance between `a` and `b` without case: insertions, deletions, substitutions and swaps of
  * neighbours each cost 1.
  */

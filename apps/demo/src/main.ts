@@ -10,6 +10,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { checkReportPath, parseCommandLine, type Command } from './cli.js'
+import { UsageError } from './flags.js'
+import type { TaskOutcome } from './tasks/task.js'
 
 /** A mistake in the command line: its message and a pointer to the help, no stack trace, exit code 2. */
 function usageError(message: string): never {
@@ -31,7 +33,13 @@ if (command.kind === 'help') {
 
 // Load the Wasm kernels before any optimizer state exists, so that the state is created in their memory.
 await initWasm()
-const outcome = await command.task.run(command.settings, { log: (line) => console.log(line) })
+let outcome: TaskOutcome
+try {
+  outcome = await command.task.run(command.settings, { log: (line) => console.log(line) })
+} catch (error) {
+  if (error instanceof UsageError) usageError(error.message)
+  throw error // a bug, not a mistake in the flags: its stack trace helps
+}
 if (outcome.html !== undefined) {
   const path = command.report ?? join(mkdtempSync(join(tmpdir(), 'gd-demo-')), 'report.html')
   writeFileSync(path, outcome.html)

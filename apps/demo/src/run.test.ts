@@ -1,6 +1,7 @@
 import type { TrainContext } from '@gd/train'
 import { describe, expect, it } from 'vitest'
-import { divergenceGuard, explodingLoss, sampleMistakes, type Mistake } from './run.js'
+import { UsageError } from './flags.js'
+import { checkRun, divergenceGuard, explodingLoss, sampleMistakes, type Mistake } from './run.js'
 
 describe('sampleMistakes', () => {
   it('spreads the grid over the true classes instead of taking the first in class order', () => {
@@ -44,5 +45,20 @@ describe('divergenceGuard', () => {
     guard.onEpochEnd!(ctx, { epoch: 1, step: 26, loss: 7.61e19 })
     expect(guard.reason).toBe('the mean training loss of epoch 2 is 7.6e19, above 10 × ln 10 ≈ 23.0 (ten times that of guessing uniformly)')
     expect(reasons).toHaveLength(1)
+  })
+})
+
+describe('checkRun', () => {
+  const run = { model: 'mlp', optimizer: 'adam', lr: undefined, schedule: 'onecycle', batch: 'full', epochs: 3, seed: 0 } as const
+
+  it('refuses a one-cycle schedule too short to rise, before anything trains', () => {
+    expect(() => checkRun(run, 80)).toThrow(UsageError)
+    expect(() => checkRun(run, 80)).toThrow(
+      '--schedule onecycle needs at least 4 steps (its rise lasts 30% of them), got 3 (3 epochs of 1 step of batch full on 80 digits); give more --epochs or a smaller --batch',
+    )
+    // 4 steps: the rise ends at step 1.2
+    expect(() => checkRun({ ...run, epochs: 4 }, 80)).not.toThrow()
+    expect(() => checkRun({ ...run, batch: 64, epochs: 2 }, 80)).not.toThrow()
+    expect(() => checkRun({ ...run, schedule: 'cosine', epochs: 1 }, 80)).not.toThrow()
   })
 })

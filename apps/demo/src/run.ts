@@ -6,6 +6,7 @@ import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCos
 import { argmax, type Tensor } from '@gd/tensor'
 import { accuracy, fit, progress, stepsPerEpoch, type Callback, type EpochLogs, type ProgressStream } from '@gd/train'
 import type { Dataset } from './data.js'
+import { UsageError } from './flags.js'
 import { formatLoss, formatNumber } from './format.js'
 import { buildModel, type ModelKind } from './models.js'
 
@@ -44,7 +45,7 @@ function makeSchedule(name: ScheduleName, peak: number, totalSteps: number): Sch
     case 'exponential':
       return exponentialDecay({ init: peak, decaySteps: totalSteps, decayRate: 0.05 })
     case 'onecycle':
-      return oneCycle({ peak, totalSteps })
+      return oneCycle({ peak, totalSteps, pctStart: oneCycleRise })
   }
 }
 
@@ -151,9 +152,29 @@ function epochProgress(stream: ProgressStream | undefined): Callback {
   }
 }
 
+/** The first step of the one-cycle schedule's decay: its rise lasts 30% of the steps. */
+const oneCycleRise = 0.3
+
+/**
+ * Checks, before anything trains, that a run's settings work with `n` training digits; throws a
+ * {@link UsageError} naming the flags otherwise. Only the one-cycle schedule can fail: its rise must
+ * last past the first step.
+ */
+export function checkRun(settings: RunSettings, n: number): void {
+  const perEpoch = stepsPerEpoch(n, settings.batch)
+  const total = settings.epochs * perEpoch
+  if (settings.schedule === 'onecycle' && oneCycleRise * total <= 1) {
+    throw new UsageError(
+      `--schedule onecycle needs at least 4 steps (its rise lasts 30% of them), got ${total} (${settings.epochs} epochs of ${perEpoch} step${perEpoch === 1 ? '' : 's'} of batch ${settings.batch} on ${n} digits); ` +
+        'give more --epochs or a smaller --batch',
+    )
+  }
+}
+
 /** Trains one model with `fit` and evaluates it on the test set. */
 export function runOne(settings: RunSettings, data: { train: Dataset; test: Dataset }, stream?: ProgressStream): RunResult {
   const start = performance.now()
+  checkRun(settings, data.train.y.size)
   const model = buildModel(settings.model)
   const peak = settings.lr ?? defaultLearningRates[settings.optimizer]
   const n = data.train.y.size

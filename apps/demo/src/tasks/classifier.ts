@@ -3,7 +3,7 @@ import { nonNegativeInteger, oneOf, positiveInteger, positiveNumber } from '../f
 import { modelKinds, type ModelKind } from '../models.js'
 import { renderReport } from '../report.js'
 import { formatLoss, formatNumber } from '../format.js'
-import { defaultLearningRates, optimizerNames, runOne, scheduleNames, type RunResult, type RunSettings } from '../run.js'
+import { checkRun, defaultLearningRates, optimizerNames, runOne, scheduleNames, type RunResult, type RunSettings } from '../run.js'
 import { limitUsage, parseLimit } from './mnistFlags.js'
 import { stringFlag, type FlagValues, type Task } from './task.js'
 
@@ -35,6 +35,7 @@ export const classifier: Task<ClassifierSettings> = {
   parse: parseClassifierFlags,
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.runs[0]!.seed })
+    for (const run of settings.runs) checkRun(run, data.train.y.size)
     io.log(`${splitLine(data)} (stratified split)`)
     const results: RunResult[] = []
     for (const run of settings.runs) {
