@@ -1,6 +1,8 @@
 // Loads onnxruntime-node from packages/onnx/.ort (installed there, outside the workspace's
 // dependencies) and runs an exported model on one input.
+import { writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { expect } from 'vitest'
 import { Tensor } from '@gd/tensor'
 
@@ -13,8 +15,15 @@ interface Ort {
 
 const ort = createRequire(new URL('../.ort/resolve-from-here.js', import.meta.url))('onnxruntime-node') as Ort
 
-/** The model's output for `x` (float32, or int32 token indices), as a @gd tensor. */
+let saved = 0
+
+/**
+ * The model's output for `x` (float32, or int32 token indices), as a @gd tensor. With GD_ONNX_SAVE
+ * set to a folder, the model is also written there, for ONNX's own checker (ort/check_models.py).
+ */
 export async function runOnnx(bytes: Uint8Array, x: Tensor, names = { input: 'input', output: 'output' }): Promise<Tensor> {
+  const folder = process.env.GD_ONNX_SAVE
+  if (folder) writeFileSync(join(folder, `model-${String(++saved).padStart(3, '0')}.onnx`), bytes)
   const session = await ort.InferenceSession.create(bytes)
   const data = x.dtype === 'int32' ? (x.data as Int32Array) : Float32Array.from(x.data as Float32Array)
   const result = await session.run({ [names.input]: new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', data, x.shape) })
