@@ -258,9 +258,9 @@ async function main() {
   const typescript = [] // the TypeScript blocks written to the scratch folder: { name, where }
   const work = mkdtempSync(join(tmpdir(), 'gd-snippets-'))
   // Snippets import @gd packages; they resolve from a folder inside this package, whose node_modules has them all.
-  const scratch = join(here, '.run')
-  rmSync(scratch, { recursive: true, force: true })
-  mkdirSync(scratch, { recursive: true })
+  // Each run has its own folder there, so two runs at once do not delete each other's files.
+  mkdirSync(join(here, '.run'), { recursive: true })
+  const scratch = mkdtempSync(join(here, '.run', 'run-'))
   try {
     for (const file of markdown ? markdownFiles() : []) {
       const text = readFileSync(join(root, file), 'utf8')

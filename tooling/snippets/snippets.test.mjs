@@ -124,6 +124,7 @@ describe('statedValue', () => {
     expect(statedValue(` throws 'f: n must be even, got 3'`)).toEqual({ kind: 'throws', message: 'f: n must be even, got 3', prefix: false })
     expect(statedValue(' throws "sum: axis must…"')).toEqual({ kind: 'throws', message: 'sum: axis must', prefix: true })
     expect(statedValue(' throws').kind).toBe('problem')
+    expect(statedValue(" 'a\\nb\\'c'").spec).toEqual({ type: 'string', value: "a\nb'c" })
   })
 })
 
@@ -158,6 +159,7 @@ describe('the number rule', () => {
     expect(mismatch(statedValue('[1, 2]').spec, [1, 2, 3])).toBe('it has 3 elements, not 2: [1, 2, 3]')
     expect(mismatch(statedValue('{ a: 1 }').spec, { a: 1, b: 2 })).toBe('it has the keys a and also b')
     expect(mismatch(statedValue("'float32'").spec, 'float64')).toBe('it is "float64", not "float32"')
+    expect(mismatch(statedValue("'loss 0.25\\n…'").spec, 'loss 0.25\nstep 2')).toBeUndefined()
   })
 })
 

@@ -107,7 +107,8 @@ class LiteralParser {
     for (let j = this.i + 1; j < this.s.length; j++) {
       const c = this.s[j]
       if (c === '\\') {
-        out += this.s[++j] ?? ''
+        const e = this.s[++j] ?? ''
+        out += { n: '\n', t: '\t', r: '\r' }[e] ?? e
         continue
       }
       if (c === q) {
@@ -122,7 +123,7 @@ class LiteralParser {
     this.space()
     const rest = this.s.slice(this.i)
     const str = this.tryString()
-    if (str !== undefined) return { type: 'string', value: str }
+    if (str !== undefined) return str.endsWith('…') ? { type: 'string', value: str.slice(0, -1), prefix: true } : { type: 'string', value: str }
     if (rest.startsWith('[')) return this.array()
     if (rest.startsWith('{')) return this.object()
     const word = /^[A-Za-z_$][\w$]*/.exec(rest)?.[0]
@@ -240,6 +241,7 @@ export function numberAgrees(spec, actual) {
 
 /**
  * Undefined when `actual` is what `spec` states; otherwise where and how it differs, e.g. `[1] is 0.5, not 0.25`.
+ * A string written with a trailing `…` inside its quotes states how the value starts.
  * Arrays must be arrays (or tensors, read with toArray()), typed arrays of the class written, objects have exactly the
  * keys written.
  */
@@ -250,6 +252,7 @@ export function mismatch(spec, actual, path = '') {
     case 'number':
       return numberAgrees(spec, actual) ? undefined : `${here} is ${show(actual)}, not ${spec.text}${spec.mode === 'truncated' ? '…' : ''}`
     case 'string':
+      if (spec.prefix) return typeof actual === 'string' && actual.startsWith(spec.value) ? undefined : `${here} is ${show(actual)}, which does not start with ${show(spec.value)}`
       return actual === spec.value ? undefined : `${here} is ${show(actual)}, not ${show(spec.value)}`
     case 'constant':
       return actual === spec.value ? undefined : `${here} is ${show(actual)}, not ${show(spec.value)}`

@@ -21,7 +21,7 @@ export interface CustomResult {
  *
  * @example
  * ```ts
- * import { customGradient, grad, sum } from '@gd/autograd'
+ * import { customGradient, grad, sum, type Var } from '@gd/autograd'
  * import { sign, tensor } from '@gd/tensor'
  * // A straight-through sign: the value is sign(x), the gradient passes unchanged.
  * const steSign = customGradient((x) => ({ value: sign(x.value), gradient: (g) => [g] }))
@@ -66,7 +66,7 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
  *
  * @example
  * ```ts
- * import { grad, mul, stopGradient, sum } from '@gd/autograd'
+ * import { grad, mul, stopGradient, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // d/dx [x · stop(x)] = stop(x) = x
  * grad((x: Var) => sum(mul(x, stopGradient(x))))(tensor([3])).toArray() // [3]

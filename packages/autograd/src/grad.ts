@@ -114,7 +114,7 @@ function differentiate(
  * scalar, an argument is not a tree of float tensors, or argnums is out of range for the call.
  * @example
  * ```ts
- * import { grad, mul, sum } from '@gd/autograd'
+ * import { grad, mul, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * const f = (p: { w: Var }) => sum(mul(p.w, p.w))
  * grad(f)({ w: tensor([1, 2]) }).w.toArray() // [2, 4]
@@ -139,7 +139,7 @@ export function grad<A extends unknown[]>(
  *
  * @example
  * ```ts
- * import { mean, square, sub, valueAndGrad } from '@gd/autograd'
+ * import { mean, square, sub, valueAndGrad, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * const loss = (w: Var) => mean(square(sub(w, 3)))
  * const [value, g] = valueAndGrad(loss)(tensor([1]))
@@ -173,10 +173,11 @@ export function valueAndGrad<A extends unknown[]>(
  * @throws Error when the cotangent's shape differs from the output's.
  * @example
  * ```ts
- * import { mul, vjp } from '@gd/autograd'
- * import { tensor } from '@gd/tensor'
+ * import { mul, vjp, type Var } from '@gd/autograd'
+ * import { tensor, type Tensor } from '@gd/tensor'
  * const [out, pullback] = vjp((x: Var) => mul(x, x), tensor([1, 2]))
- * pullback(tensor([1, 1]))[0].toArray() // [2, 4]
+ * const [dx] = pullback(tensor([1, 1])) as Tensor[] // the pullback returns one cotangent per argument
+ * dx!.toArray() // [2, 4]
  * ```
  */
 export function vjp<A extends unknown[]>(

@@ -14,7 +14,7 @@ import { Var, toVar, type Input } from './variable.js'
  *
  * @example
  * ```ts
- * import { jacobian, mul } from '@gd/autograd'
+ * import { jacobian, mul, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * jacobian((x: Var) => mul(x, x))(tensor([1, 2])).toArray() // [[2, 0], [0, 4]]
  * ```
@@ -45,7 +45,7 @@ export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
  *
  * @example
  * ```ts
- * import { hessian, mul, sum } from '@gd/autograd'
+ * import { hessian, mul, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // f(x) = Σ x³: H = diag(6x)
  * hessian((x: Var) => sum(mul(mul(x, x), x)))(tensor([1, 2])).toArray() // [[6, 0], [0, 12]]

@@ -22,7 +22,7 @@ function join(leaves: readonly (Tensor | Var)[]): Var {
  * @throws Error naming the path where tangents and primals differ in structure or shape.
  * @example
  * ```ts
- * import { jvp, mul } from '@gd/autograd'
+ * import { jvp, mul, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // f(x) = x², J = diag(2x); J·[1, 0] at x = [3, 4] is [6, 0]
  * jvp((x: Var) => mul(x, x), [tensor([3, 4])], [tensor([1, 0])])[1].toArray() // [6, 0]
@@ -53,7 +53,7 @@ export function jvp<A extends unknown[]>(
  * @throws Error naming the path where v and x differ (`hvp: v differs from x at x.layers[1].w: missing`).
  * @example
  * ```ts
- * import { hvp, mul, sum } from '@gd/autograd'
+ * import { hvp, mul, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // f(x) = Σ x³, H = diag(6x); H·[1, 1] at x = [1, 2] is [6, 12]
  * hvp((x: Var) => sum(mul(mul(x, x), x)), tensor([1, 2]), tensor([1, 1])).toArray() // [6, 12]

@@ -35,7 +35,7 @@ export interface PrimitiveSpec {
  *
  * @example
  * ```ts
- * import { primitive, mul, grad, sum } from '@gd/autograd'
+ * import { primitive, mul, grad, sum, type Var } from '@gd/autograd'
  * import * as T from '@gd/tensor'
  * // square(x) = x², with d/dx = 2x
  * const square = primitive({
@@ -43,7 +43,7 @@ export interface PrimitiveSpec {
  *   forward: (x) => T.mul(x, x),
  *   backward: (g, [x]) => [mul(g, mul(x!, 2))],
  * })
- * grad((x) => sum(square(x)))(T.tensor([3])).toArray() // [6]
+ * grad((x: Var) => sum(square(x)))(T.tensor([3])).toArray() // [6]
  * ```
  */
 export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {

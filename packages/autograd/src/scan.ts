@@ -40,14 +40,14 @@ export interface ScanOptions {
  *   (naming the step and the leaf).
  * @example
  * ```ts
- * import { add, grad, mul, scan, sum } from '@gd/autograd'
+ * import { add, grad, mul, scan, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // running sums: carry c, y = c after adding x
  * const [total, partial] = scan((c, x) => { const s = add(c, x); return [s, s] }, tensor([0]), tensor([[1], [2], [3]]))
  * total.toArray() // [6]
  * partial.toArray() // [[1], [3], [6]]
  * // d/da of Σ_t a^t x_t through the recurrence h ← a·h + x
- * grad((a) => sum(scan((h, x) => { const n = add(mul(h, a), x); return [n, n] }, tensor([0]), tensor([[1], [1]]))[0]))(tensor([2])).toArray() // [1]
+ * grad((a: Var) => sum(scan((h, x) => { const n = add(mul(h, a), x); return [n, n] }, tensor([0]), tensor([[1], [1]]))[0]))(tensor([2])).toArray() // [1]
  * ```
  */
 export function scan<C, X, Y>(

@@ -24,9 +24,9 @@ const MAX_DEPTH = 30
  *
  * @example
  * ```ts
- * import { grad, mul, sum } from '@gd/autograd'
+ * import { grad, mul, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
- * const df = grad((x) => sum(mul(x, x)))
+ * const df = grad((x: Var) => sum(mul(x, x)))
  * df(tensor([1, 2])).toArray() // [2, 4]
  * ```
  */
@@ -164,10 +164,10 @@ export function isRecording(): boolean {
  *
  * @example
  * ```ts
- * import { grad, mul, noGrad, sum } from '@gd/autograd'
+ * import { grad, mul, noGrad, sum, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * // The noGrad part is a constant: d/dx [x · c] with c = x (frozen) is c.
- * grad((x) => sum(mul(x, noGrad(() => mul(x, 1)))))(tensor([3])).toArray() // [3]
+ * grad((x: Var) => sum(mul(x, noGrad(() => mul(x, 1)))))(tensor([3])).toArray() // [3]
  * ```
  */
 export function noGrad<T>(fn: () => T): T {

@@ -30,8 +30,8 @@ export interface SigmoidFocalOptions extends LossOptions {
  * ```ts
  * import { sigmoidFocal } from '@gd/losses'
  * import { tensor } from '@gd/tensor'
- * // z = 0, y = 1, γ = 2: (1 − ½)² · log 2 = 0.1733…
- * sigmoidFocal(tensor([0]), tensor([1])).item() // 0.1733…
+ * // z = 0, y = 1, γ = 2: (1 − ½)² · log 2 ≈ 0.1733
+ * sigmoidFocal(tensor([0]), tensor([1])).item() // ≈ 0.1733
  * ```
  */
 export function sigmoidFocal(logits: Input, targets: Input, options: SigmoidFocalOptions = {}): Var {

@@ -104,7 +104,9 @@ export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: '
  * @example
  * ```ts
  * import { hyper, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
- * resolveOptions('f', { lr: (k: number) => 1 / (k + 1) }, { lr: 1 }, { lr: hyper(nonNegative) })
+ * type Options = { lr?: number | ((k: number) => number) }
+ * const o = resolveOptions<Options>('f', { lr: (k: number) => 1 / (k + 1) }, { lr: 1 }, { lr: hyper(nonNegative) })
+ * typeof o.lr // 'function'
  * ```
  */
 export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range: rangeArg('hyper', range), schedule: true })
@@ -124,7 +126,8 @@ export const bool: Rule = { kind: 'boolean' }
  * @example
  * ```ts
  * import { any, nonNegative, positiveInteger, resolveOptions } from '@gd/optimizers'
- * resolveOptions('f', { mask: { w: true } }, { mask: true }, { mask: any })
+ * type Options = { mask?: boolean | { w: boolean } }
+ * resolveOptions<Options>('f', { mask: { w: true } }, { mask: true }, { mask: any }).mask // { w: true }
  * ```
  */
 export const any: Rule = { kind: 'any' }
@@ -184,7 +187,7 @@ function rangeArg(fn: string, r: Range): Range {
  * @example
  * ```ts
  * import { resolveOptions, hyper, num, nonNegative, unitInterval } from '@gd/optimizers'
- * const o = resolveOptions('myOpt', { beta1: 0.8 }, { learningRate: 0.1, beta1: 0.9 },
+ * const o = resolveOptions<{ learningRate?: number; beta1?: number }>('myOpt', { beta1: 0.8 }, { learningRate: 0.1, beta1: 0.9 },
  *   { learningRate: hyper(nonNegative), beta1: num(unitInterval) })
  * o.beta1 // 0.8
  * resolveOptions('myOpt', { beta1: 1.2 }, { beta1: 0.9 }, { beta1: num(unitInterval) })

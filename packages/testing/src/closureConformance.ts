@@ -86,6 +86,7 @@ function closureOf(problem: Problem): Closure {
  *
  * @example
  * ```ts
+ * // fragment: the spec's other fields are elided (see packages/optimizers/src/lbfgs.test.ts)
  * import { optimizerConformance } from '@gd/testing'
  * optimizerConformance({ name: 'lbfgs', drive: 'closure', make: lbfgs, kit, ... })
  * ```

@@ -96,6 +96,7 @@ const MESSAGE = /^[A-Za-z_$@][^\s:]*: \S/
  * Classifies a throw: `clear` for an Error in the `fn: …` shape, `crash` for anything else.
  * @example
  * ```ts
+ * import { classifyThrow } from '@gd/testing'
  * classifyThrow(new Error('sum: axis must be an integer, got 1.5')).cls // 'clear'
  * classifyThrow(new TypeError("Cannot read properties of undefined (reading 'shape')")).cls // 'crash'
  * ```
@@ -157,7 +158,8 @@ function rowsOf(entry: FuzzCall | readonly FuzzCall[]): readonly FuzzCall[] {
  * Sampling is seeded by each row's label, so runs are repeatable.
  * @example
  * ```ts
- * const api = { twice: (x: number) => { if (typeof x !== 'number') throw new Error(`twice: x must be a number, got ${x}`); return 2 * x } }
+ * import { fuzzExports } from '@gd/testing'
+ * const api = { twice: (x: number) => { if (typeof x !== 'number') throw new Error(`twice: x must be a number, got ${String(x)}`); return 2 * x } }
  * const report = await fuzzExports('toy', api, { twice: { args: () => [3] } })
  * report.counts.crash // 0
  * ```
@@ -253,8 +255,9 @@ export async function fuzzExports(
  * A readable table of fuzz reports, one package per line, then the first examples of each bad class.
  * @example
  * ```ts
+ * import { formatFuzzReports, fuzzExports } from '@gd/testing'
  * formatFuzzReports([await fuzzExports('toy', { twice: (x: number) => 2 * x }, { twice: { args: () => [3] } })])
- * // 'package  calls  ok  clear  crash  silent  mutated  ms\n…'
+ * // → 'package  calls  ok  clear  crash  silent  mutated  ms\n…'
  * ```
  */
 export function formatFuzzReports(reports: readonly FuzzReport[]): string {

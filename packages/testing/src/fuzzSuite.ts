@@ -16,6 +16,8 @@ export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
  * prints up to n examples of each bad class.
  * @example
  * ```ts
+ * // not run: it registers vitest tests (call it in a fuzz.test.ts)
+ * import { fuzzSuite } from '@gd/testing'
  * import * as api from '@gd/schedules'
  * fuzzSuite('@gd/schedules', api, { constant: { args: () => [0.1] } })
  * ```

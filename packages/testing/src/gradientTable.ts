@@ -42,9 +42,11 @@ export interface GradientTableSpec<V> {
  *
  * @example
  * ```ts
- * import { gradcheck, gradgradcheck } from '@gd/autograd'
- * import * as losses from './index.js'
- * gradientTable({
+ * // not run: it registers vitest tests (as in packages/losses/src/gradients.test.ts)
+ * import { gradcheck, gradgradcheck, type Var } from '@gd/autograd'
+ * import * as losses from '@gd/losses'
+ * import { anywhere, gradientTable } from '@gd/testing'
+ * gradientTable<Var>({
  *   title: 'gradients of every loss (float64)', module: losses, exempt: [], checks: { gradcheck, gradgradcheck },
  *   rows: { mse: { f: (p, t) => losses.mse(p!, t!), inputs: [[[2, 3], anywhere], [[2, 3], anywhere]] } },
  * })

@@ -102,6 +102,7 @@ function gradAt(params: Tree, k: number): Tree {
  *
  * @example
  * ```ts
+ * // fragment: the spec's other fields are elided (see packages/optimizers/src/sgd.test.ts)
  * import { optimizerConformance } from '@gd/testing'
  * optimizerConformance({ name: 'sgd', make: sgd, kit, ... })
  * ```
@@ -310,6 +311,8 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
  *
  * @example
  * ```ts
+ * // not run: a vitest test at the repository root
+ * import { expect } from 'vitest'
  * import { missingConformance } from '@gd/testing'
  * expect(missingConformance('packages/optimizers/src')).toEqual([])
  * ```

@@ -42,9 +42,9 @@ export function broadcastTo(x: Input, shape: readonly number[]): Var {
  * are summed. The engine uses it to return every gradient in its input's shape.
  * @example
  * ```ts
- * import { sumTo } from '@gd/autograd'
+ * import { sumTo, Var } from '@gd/autograd'
  * import { ones } from '@gd/tensor'
- * sumTo(ones([3, 2]), [2]).toArray() // [3, 3]
+ * sumTo(new Var(ones([3, 2])), [2]).value.toArray() // [3, 3]
  * ```
  */
 export function sumTo(x: Var, shape: readonly number[]): Var {

@@ -19,11 +19,11 @@ function indicesArg(fn: string, indices: T.Tensor): void {
  * with `chosen` of shape `[batch, 1]`, reads one element per row and its backward writes one.
  * @example
  * ```ts
- * import { grad, sum, takeAlongAxis } from '@gd/autograd'
+ * import { grad, sum, takeAlongAxis, type Var } from '@gd/autograd'
  * import { tensor } from '@gd/tensor'
  * const chosen = tensor([[2], [0]], { dtype: 'int32' })
  * takeAlongAxis(tensor([[1, 2, 3], [4, 5, 6]]), chosen).toArray() // [[3], [4]]
- * grad((x) => sum(takeAlongAxis(x, chosen)))(tensor([[1, 2, 3], [4, 5, 6]])).toArray() // [[0, 0, 1], [1, 0, 0]]
+ * grad((x: Var) => sum(takeAlongAxis(x, chosen)))(tensor([[1, 2, 3], [4, 5, 6]])).toArray() // [[0, 0, 1], [1, 0, 0]]
  * ```
  */
 export function takeAlongAxis(x: Input, indices: T.Tensor, axis = -1): Var {

@@ -17,10 +17,10 @@ function checked(fn: string, x: Input, k: number): Var {
  * gradient is the cotangent masked the same way: `tril(g, k)`.
  * @example
  * ```ts
- * import { grad, sum, tril } from '@gd/autograd'
+ * import { grad, sum, tril, type Var } from '@gd/autograd'
  * import { ones } from '@gd/tensor'
  * tril(ones([2, 2])).toArray() // [[1, 0], [1, 1]]
- * grad((x) => sum(tril(x, -1)))(ones([2, 2])).toArray() // [[0, 0], [1, 0]]
+ * grad((x: Var) => sum(tril(x, -1)))(ones([2, 2])).toArray() // [[0, 0], [1, 0]]
  * ```
  */
 export function tril(x: Input, k = 0): Var {
@@ -34,10 +34,10 @@ export function tril(x: Input, k = 0): Var {
  * cotangent masked the same way: `triu(g, k)`.
  * @example
  * ```ts
- * import { grad, sum, triu } from '@gd/autograd'
+ * import { grad, sum, triu, type Var } from '@gd/autograd'
  * import { ones } from '@gd/tensor'
  * triu(ones([2, 2]), 1).toArray() // [[0, 1], [0, 0]]
- * grad((x) => sum(triu(x)))(ones([2, 2])).toArray() // [[1, 1], [0, 1]]
+ * grad((x: Var) => sum(triu(x)))(ones([2, 2])).toArray() // [[1, 1], [0, 1]]
  * ```
  */
 export function triu(x: Input, k = 0): Var {
