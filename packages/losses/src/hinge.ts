@@ -23,7 +23,7 @@ function margins(fn: string, scores: Input, targets: Input): Var {
  * import { hinge } from '@gd/losses'
  * import { tensor } from '@gd/tensor'
  * // max(0, 1 − 0.3) = 0.7, max(0, 1 − 2) = 0
- * hinge(tensor([0.3, -2]), tensor([1, -1]), { reduction: 'none' }).toArray() // [0.7 (in float32), 0]
+ * hinge(tensor([0.3, -2]), tensor([1, -1]), { reduction: 'none' }).toArray() // [0.7, 0] (0.7 in float32)
  * ```
  */
 export function hinge(scores: Input, targets: Input, options: LossOptions = {}): Var {

@@ -29,7 +29,8 @@ import type { GradientTransformation, UpdateExtra } from './transform.js'
  * const params = { w: tensor([1, 2]) }
  * const opt = adam({ learningRate: 0.1 })
  * let state = opt.init(params)
- * state = stepInPlace(opt, { w: tensor([1, -1]) }, state, params) // params.w is now [0.9, 2.1]
+ * state = stepInPlace(opt, { w: tensor([1, -1]) }, state, params)
+ * params.w.toArray() // [0.9, 2.1]: updated in place
  * ```
  */
 export function stepInPlace<S>(
@@ -83,7 +84,8 @@ function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [Flo
  * import { addInPlace } from '@gd/optimizers'
  * import { tensor } from '@gd/tensor'
  * const owned = { w: tensor([1, 2]) }
- * addInPlace('train', owned, { w: tensor([0.5, 0.5]) }) // owned.w is now [1.5, 2.5]
+ * addInPlace('train', owned, { w: tensor([0.5, 0.5]) })
+ * owned.w.toArray() // [1.5, 2.5]
  * ```
  */
 export function addInPlace(fn: string, params: Tree, updates: Tree): void {

@@ -38,7 +38,7 @@ export interface ExponentialDecayOptions {
  * import { exponentialDecay } from '@gd/schedules'
  * const lr = exponentialDecay({ init: 0.1, decaySteps: 100, decayRate: 0.5 })
  * lr(100) // 0.05
- * lr(150) // 0.1 · 0.5^1.5 ≈ 0.03536
+ * lr(150) // ≈ 0.03536: 0.1 · 0.5^1.5
  * exponentialDecay({ init: 0.1, decaySteps: 100, decayRate: 0.5, end: 0.04 })(200) // 0.04
  * ```
  */

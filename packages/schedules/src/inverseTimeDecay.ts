@@ -28,8 +28,8 @@ export interface InverseTimeDecayOptions {
  * ```ts
  * import { inverseTimeDecay } from '@gd/schedules'
  * const lr = inverseTimeDecay({ init: 0.1, decaySteps: 10, decayRate: 0.5 })
- * lr(10) // 0.1 / 1.5 ≈ 0.06667
- * lr(20) // 0.1 / 2 = 0.05
+ * lr(10) // ≈ 0.06667: 0.1 / 1.5
+ * lr(20) // 0.05: 0.1 / 2
  * ```
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): Schedule {

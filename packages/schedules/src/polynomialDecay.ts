@@ -32,7 +32,7 @@ export interface PolynomialDecayOptions {
  * ```ts
  * import { polynomialDecay } from '@gd/schedules'
  * const lr = polynomialDecay({ init: 1, end: 0.01, power: 2, decaySteps: 100 })
- * lr(50) // 0.99 · 0.5² + 0.01 = 0.2575
+ * lr(50) // 0.2575: 0.99 · 0.5² + 0.01
  * lr(100) // 0.01
  * ```
  */

@@ -58,7 +58,8 @@ export interface ElementwiseKernels {
  * await initWasm()
  * const n = 4096
  * const [g, m, v, p] = [new Float32Array(n).fill(1), new Float32Array(n), new Float32Array(n), new Float32Array(n)]
- * fusedKernels()?.adam(g, m, v, p, true, -1e-3, 0.9, 0.999, 10, 1000, 1e-8, 0) // p ≈ -1e-3 everywhere
+ * fusedKernels()?.adam(g, m, v, p, true, -1e-3, 0.9, 0.999, 10, 1000, 1e-8, 0)
+ * p[0] // -0.001, as every element of p
  * ```
  */
 export interface FusedKernels {
