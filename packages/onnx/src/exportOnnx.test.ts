@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as nn from '@gd/nn'
-import { ones, tensor, zeros, type Tensor } from '@gd/tensor'
+import { ones, tensor, transpose, zeros, type Tensor } from '@gd/tensor'
 import { exportOnnx } from '@gd/onnx'
 import { decodeModel } from '../test/decode.js'
 
@@ -40,6 +40,9 @@ describe('exportOnnx: the model file', () => {
     ])
     expect(graph.initializers[0]!.values).toEqual(flat(params[0].w))
     expect(graph.initializers[3]!.values).toEqual(flat(params[2].b!))
+    // a strided view (a transposed weight, as when tying weights) is written in row-major order
+    const tied = decodeModel(exportOnnx(nn.linear(2, 2, { bias: false }), { w: transpose(tensor([[1, 2], [3, 4]])) }, { inputShape: [2] }))
+    expect(tied.graph.initializers[0]!.values).toEqual([1, 3, 2, 4])
   })
 
   it('writes float64 parameters as float32, and takes names, dynamic axes and an opset', () => {
