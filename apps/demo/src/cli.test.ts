@@ -119,6 +119,9 @@ describe('the command line', () => {
       expect(taskUsage(task)).toContain('  -h, --help                   this text')
     }
     for (const task of tasks) expect(usage()).toContain(`  ${task.name}`)
+    // a flag too long for the column gets its description on the next line, in the column
+    expect(usage()).toContain('  --optimizer adam|adamw|sgd|momentum|nesterov|rmsprop|adagrad|lion\n                               the optimizer (default adam)')
+    expect(usage()).toContain('  --model mlp|cnn              the model: mlp (default) or cnn (convolutions with batchNorm)')
     const vae = parseCommandLine(['--task', 'vae', '--help'])
     expect(vae.kind === 'help' && vae.text).toContain('--latent <N>                 size of the latent code (default 16)')
     expect(vae.kind === 'help' && vae.text).not.toContain('--model')

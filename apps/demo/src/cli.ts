@@ -149,7 +149,9 @@ export function checkReportPath(path: string): void {
   }
 }
 
-const line = ([left, text]: readonly [string, string]): string => `  ${left.padEnd(28)} ${text}`
+/** A usage line: the flag in a column of 28, its description after; a longer flag puts it on the next line. */
+const line = ([left, text]: readonly [string, string]): string =>
+  left.length > 28 ? `  ${left}\n  ${' '.repeat(29)}${text}` : `  ${left.padEnd(28)} ${text}`
 
 const flagLines = (flags: Readonly<Record<string, Flag>>): string[] =>
   Object.values(flags).flatMap((f) => (f.usage === undefined ? [] : [line(f.usage)]))
@@ -162,7 +164,7 @@ export function taskUsage(task: Task<any>): string {
 /** The general usage text: the tasks, the default task's flags and the flags every task takes. */
 export function usage(): string {
   return [
-    'usage: pnpm demo [-- --task <task>] [-- flags]',
+    'usage: pnpm demo -- [--task <task>] [flags]',
     'tasks:',
     ...tasks.map((t) => line([t.name, t.summary])),
     `flags of --task ${tasks[0]!.name}:`,

@@ -23,9 +23,9 @@ export const classifier: Task<ClassifierSettings> = {
   flags: {
     model: { type: 'string', usage: ['--model mlp|cnn', 'the model: mlp (default) or cnn (convolutions with batchNorm)'] },
     cnn: { type: 'boolean' },
-    optimizer: { type: 'string', usage: [`--optimizer ${optimizerNames.join('|')}`, '(default adam)'] },
+    optimizer: { type: 'string', usage: [`--optimizer ${optimizerNames.join('|')}`, 'the optimizer (default adam)'] },
     lr: { type: 'string', usage: ['--lr <number>', 'peak learning rate (default: a good one for the optimizer)'] },
-    schedule: { type: 'string', usage: [`--schedule ${scheduleNames.join('|')}`, '(default cosine)'] },
+    schedule: { type: 'string', usage: [`--schedule ${scheduleNames.join('|')}`, 'the learning rate over the steps (default cosine, after a warmup)'] },
     batch: { type: 'string', usage: ['--batch full|1|<N>', 'batch GD, stochastic GD or mini-batch GD (default 64)'] },
     epochs: { type: 'string', usage: ['--epochs <N>', 'passes over the training set (default 12 for mlp, 8 for cnn)'] },
     seed: { type: 'string', usage: ['--seed <N>', 'seed for the split, initialization, shuffling and dropout (default 0)'] },
