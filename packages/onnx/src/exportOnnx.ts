@@ -43,7 +43,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
 const isLayer = (v: unknown): v is Layer<unknown, unknown> =>
   typeof v === 'object' && v !== null && typeof (v as Layer).apply === 'function' && typeof (v as Layer).init === 'function'
 
-const name: Check<string> = rule('a non-empty string', (v) => typeof v === 'string' && v.length > 0)
+const name: Check<string> = /* @__PURE__ */ rule('a non-empty string', (v) => typeof v === 'string' && v.length > 0)
 const shapeCheck: Check<(number | string)[]> = (fn, key, v) => {
   const ok = Array.isArray(v) && v.every((d) => (Number.isSafeInteger(d) && (d as number) > 0) || (typeof d === 'string' && d.length > 0))
   return ok ? [...v] : fail(fn, key, 'a list of positive integers or axis names (one example\'s shape, without the batch axis)', v)
