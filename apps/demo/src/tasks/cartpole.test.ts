@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cartpole } from './cartpole.js'
+import { cartpole, learningRateHint } from './cartpole.js'
 
 describe('--task cartpole', () => {
   it('reads its flags into settings', () => {
@@ -28,5 +28,18 @@ describe('--task cartpole', () => {
     const other = await returns(0.2)
     expect(other[0]).toBe(base[0])
     expect(other).not.toEqual(base)
+  })
+
+  it('warns when a run with a learning rate well above the default does not solve it', async () => {
+    expect(learningRateHint(undefined, false)).toBeUndefined()
+    expect(learningRateHint(0.02, false)).toBeUndefined()
+    expect(learningRateHint(1e9, true)).toBeUndefined()
+    expect(learningRateHint(1e9, false)).toBe(
+      'warning: not solved with --lr 1e9, at least 3 times the default 0.01: so large a step tends to collapse the policy onto one action, ' +
+        'and the returns stay low. Try a smaller --lr, such as 0.01.',
+    )
+    const lines: string[] = []
+    await cartpole.run({ seed: 0, episodes: 20, lr: 1e9 }, { log: (line) => lines.push(line) })
+    expect(lines.at(-1)).toBe(`\n${learningRateHint(1e9, false)}`)
   })
 })
