@@ -16,11 +16,42 @@ function row(label: string, make: () => nn.Layer<any, any>, inputShape: (number 
   }
 }
 
+/**
+ * A row spoiling one part of a model's parameters (or state): the harness replaces `part`, found at
+ * `path` in a fresh parameter tree (or state), with each value of its catalogue.
+ */
+function part(label: string, make: () => nn.Layer<any, any>, inputShape: (number | string)[], where: 'params' | 'state', path: (string | number)[]): FuzzCall {
+  const tree = (model: nn.Layer<any, any>) => (where === 'params' ? model.init(0) : nn.initState(model))
+  const at = (root: any) => path.slice(0, -1).reduce((node, key) => node[key], root)
+  return {
+    label: `exportOnnx(${label}) with ${where}${path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')} spoiled`,
+    args: () => [at(tree(make()))[path.at(-1)!]],
+    call: (value: unknown) => {
+      const model = make()
+      const params = model.init(0)
+      const state = nn.initState(model)
+      at(where === 'params' ? params : state)[path.at(-1)!] = value
+      return api.exportOnnx(model, params, { inputShape, state })
+    },
+  }
+}
+
+const cnn = () => nn.sequential(nn.conv2d(1, 2, 3, { padding: 'same' }), nn.maxPool2d({ kernelSize: 2 }), nn.batchNorm(2), nn.relu(), nn.flatten(), nn.linear(8, 2))
+const lm = () => nn.sequential(nn.embedding(6, 4), nn.transformerBlock(4, 2, { causal: true }), nn.gru(4, 3), nn.linear(3, 6))
+
 // issue 17's bar: no engine crash, no silently accepted bad input, no mutated input
 fuzzSuite('@gd/onnx', api, {
   exportOnnx: [
     row('exportOnnx(mlp)', () => nn.sequential(nn.linear(4, 3), nn.gelu(), nn.dropout(0.1), nn.linear(3, 2), nn.softmax()), [4]),
-    row('exportOnnx(cnn)', () => nn.sequential(nn.conv2d(1, 2, 3, { padding: 'same' }), nn.maxPool2d({ kernelSize: 2 }), nn.batchNorm(2), nn.relu(), nn.flatten(), nn.linear(8, 2)), [1, 4, 4]),
+    row('exportOnnx(cnn)', cnn, [1, 4, 4]),
+    part('cnn', cnn, [1, 4, 4], 'params', [0, 'w']),
+    part('cnn', cnn, [1, 4, 4], 'params', [2]),
+    part('cnn', cnn, [1, 4, 4], 'state', [2, 'variance']),
+    part('cnn', cnn, [1, 4, 4], 'params', [5, 'b']),
+    part('language model', lm, ['time'], 'params', [0, 'w']),
+    part('language model', lm, ['time'], 'params', [1, 'attention', 'query']),
+    part('language model', lm, ['time'], 'params', [1, 'norm2', 'gamma']),
+    part('language model', lm, ['time'], 'params', [2, 'wx']),
     row('exportOnnx(language model)', () => nn.sequential(nn.embedding(6, 4), nn.positionEmbedding(8, 4), nn.transformerBlock(4, 2, { causal: true }), nn.layerNorm(4), nn.linear(4, 6)), ['time'], 20),
     row('exportOnnx(recurrent)', () => nn.sequential(nn.gru(2, 3), nn.residual(nn.lstm(3, 3)), nn.rnn(3, 2, { nonlinearity: 'relu' })), ['time', 2]),
     {
