@@ -6,7 +6,8 @@ import { show } from './show.js'
  * @example
  * ```ts
  * import { complaint } from '@gd/check'
- * complaint('zeros', 'shape', 'must hold non-negative integers', [2, -1]).message // 'zeros: shape must hold non-negative integers, got [2,-1]'
+ * complaint('zeros', 'shape', 'must hold non-negative integers', [2, -1]).message
+ * // → 'zeros: shape must hold non-negative integers, got [2,-1]'
  * ```
  */
 export function complaint(fn: string, what: string, says: string, value: unknown, tail = ''): Error {

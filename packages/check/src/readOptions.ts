@@ -14,7 +14,8 @@ export type Read<S> = { -readonly [K in keyof S]: S[K] extends Check<infer V> ? 
  * @example
  * ```ts
  * import { unknownOption } from '@gd/check'
- * unknownOption('fit', 'epoch', ['epochs', 'batchSize']).message // 'fit: unknown option epoch, expected one of epochs, batchSize; did you mean epochs?'
+ * unknownOption('fit', 'epoch', ['epochs', 'batchSize']).message
+ * // → 'fit: unknown option epoch, expected one of epochs, batchSize; did you mean epochs?'
  * ```
  */
 export function unknownOption(fn: string, key: string, valid: readonly string[]): Error {

@@ -187,7 +187,8 @@ function rangeArg(fn: string, r: Range): Range {
  * @example
  * ```ts
  * import { resolveOptions, hyper, num, nonNegative, unitInterval } from '@gd/optimizers'
- * const o = resolveOptions<{ learningRate?: number; beta1?: number }>('myOpt', { beta1: 0.8 }, { learningRate: 0.1, beta1: 0.9 },
+ * type Options = { learningRate?: number; beta1?: number }
+ * const o = resolveOptions<Options>('myOpt', { beta1: 0.8 }, { learningRate: 0.1, beta1: 0.9 },
  *   { learningRate: hyper(nonNegative), beta1: num(unitInterval) })
  * o.beta1 // 0.8
  * resolveOptions('myOpt', { beta1: 1.2 }, { beta1: 0.9 }, { beta1: num(unitInterval) })
