@@ -96,7 +96,11 @@ export interface Mistake {
  */
 export function sampleMistakes(mistakes: readonly Mistake[], max: number): Mistake[] {
   const byClass = new Map<number, Mistake[]>()
-  for (const m of mistakes) byClass.set(m.label, [...(byClass.get(m.label) ?? []), m])
+  for (const m of mistakes) {
+    const list = byClass.get(m.label)
+    if (list === undefined) byClass.set(m.label, [m])
+    else list.push(m)
+  }
   const classes = [...byClass.keys()].sort((a, b) => a - b)
   const picked: Mistake[] = []
   for (let round = 0; picked.length < Math.min(max, mistakes.length); round++) {
