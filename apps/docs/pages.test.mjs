@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { gradientThroughTime, recallBatch, trainRecall } from './examples/recurrent.ts'
 import { bigramLoss, namesData } from './examples/sequenceModels.ts'
-import { testReconstructions, trainAutoencoder } from './examples/generative.ts'
+import { gan, testReconstructions, trainAutoencoder } from './examples/generative.ts'
 import { decodeDigits } from './examples/mnist.ts'
 import { gradientSpread, policyNetwork, trainCartPole } from './examples/reinforcement.ts'
 import { softmaxAt, temperatureSweep } from './examples/softmax.ts'
@@ -15,7 +15,7 @@ import { cartPole, cartPolePhysics, discountedReturns, maxSteps, thetaLimit, xLi
 import { parameterCount } from '@gd/nn'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
-import { foldIn, prngKey, uniform } from '@gd/tensor'
+import { foldIn, normal, prngKey, uniform } from '@gd/tensor'
 
 const profile = (kind, more = {}) => gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
 const log10 = (v) => Math.log10(v)
@@ -88,6 +88,15 @@ describe('the generative models page', () => {
     expect(losses[0]).toBeGreaterThan(0.6) // about ln 2: a fresh decoder says ½ to every pixel
     expect(losses[2]).toBeLessThan(0.14)
     expect(losses[2]).toBeLessThan(losses[1])
+  })
+
+  it("has the GAN's generator draw a 14 × 14 image (196 outputs, not 784) and upsample it to 784 pixels in [−1, 1]", () => {
+    const { generator } = gan(32)
+    const params = generator.init(0)
+    expect(params[6].w.shape).toEqual([256, 196])
+    const pixels = generator.apply(params, normal(prngKey(3), [5, 32])).value
+    expect(pixels.shape).toEqual([5, 784])
+    expect(Math.max(...pixels.data.map(Math.abs))).toBeLessThanOrEqual(1)
   })
 })
 

@@ -2,10 +2,10 @@
 // autoencoder (squeeze each digit through a small code and rebuild it) and a GAN (a generator that
 // turns noise into digits, trained against a discriminator), each in a loop that gives the page back
 // to the browser between steps.
-import { add, noGrad, sigmoid, valueAndGrad } from '@gd/autograd'
+import { add, noGrad, reshape, sigmoid, valueAndGrad } from '@gd/autograd'
 import { heNormal } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
-import { layerNorm, leakyRelu, linear, relu, sequential, tanh } from '@gd/nn'
+import { flatten, layerNorm, leakyRelu, linear, relu, sequential, stateless, tanh, upsample2d } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
 import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
 import { batchIndices, epochBatches, takeRows, type Dataset } from '@gd/train'
@@ -89,6 +89,9 @@ export async function testReconstructions(code: number, params: AutoencoderParam
 // #endregion autoencoder
 
 // #region gan
+/** [batch, 196] → [batch, 1, 14, 14]: a half-size image, for the upsampling. */
+const toHalfImage = stateless('toHalfImage', (x) => reshape(x, [-1, 1, 14, 14]))
+
 /**
  * The generator maps noise z ~ N(0, I) of `latent` numbers to 784 pixels in [−1, 1] (tanh); the
  * discriminator maps 784 pixels to one logit, "real" when positive. Both use leaky ReLUs (slope 0.2),
@@ -96,11 +99,13 @@ export async function testReconstructions(code: number, params: AutoencoderParam
  */
 export function gan(latent: number) {
   return {
-    // latent → 128 → 256 → 784; a layer norm after each hidden layer keeps its units' scale steady
+    // latent → 128 → 256, a layer norm after each hidden layer to keep its units' scale steady; then a
+    // 14×14 image, upsampled (bilinear) to 28×28: every pixel is a blend of its neighbours at half size,
+    // so no single pixel has weights of its own to leave a speckle with
     generator: sequential(
       linear(latent, 128), layerNorm(128), leakyRelu(0.2),
       linear(128, 256), layerNorm(256), leakyRelu(0.2),
-      linear(256, PIXELS), tanh(),
+      linear(256, 14 * 14), toHalfImage, upsample2d({ mode: 'bilinear' }), flatten(), tanh(),
     ),
     discriminator: sequential(linear(PIXELS, 256), leakyRelu(0.2), linear(256, 128), leakyRelu(0.2), linear(128, 1)),
   }
