@@ -162,7 +162,7 @@ export async function checkBoundaries(root) {
         validate: true,
         ruleSet: rules(packages),
         doNotFollow: { path: 'node_modules' },
-        exclude: { path: ['/dist/', 'tooling/consumer/fixtures/', '\\.vitepress/(cache|dist)'] },
+        exclude: { path: ['/dist/', 'tooling/consumer/fixtures/', '\\.vitepress/(cache|dist|\\.temp)', 'tooling/snippets/\\.run/', '/\\.ort/'] },
         tsPreCompilationDeps: true,
         combinedDependencies: false,
         enhancedResolveOptions: {
