@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import ts from 'typescript'
+import { runExamples } from './examples.mjs'
 import { codeBlocks, commandProblem, pnpmCommands } from './snippets.mjs'
 import { instrument, mismatch, rewriteImports, statedValue, tsdocExamples } from './tsdoc.mjs'
 
@@ -204,4 +208,34 @@ describe('instrument and rewriteImports', () => {
       "import { a } from \"/abs/./a.js\"\nimport type { B } from \"/abs/@gd/b\"\nexport { c } from 'c'\nconst d = await import(\"/abs/./d.js\")\n",
     )
   })
+})
+
+describe('runExamples', () => {
+  it('checks stated values and errors, reports failures, and survives an endless loop (one process for all, one more after the loop)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gd-examples-test-'))
+    try {
+      const sources = {
+        values: ['const f = (x: number) => 2 * x', 'f(1) // 2', 'f(2) // 5', 'const r = [f(0.05)] // [0.1]'],
+        errors: ["const g = (): never => { throw new Error('g: bad') }", "g() // throws 'g: bad'", "g() // throws 'g: good'", '1 // throws \'x\''],
+        loop: ['while (true) {}'],
+        fails: ['const a = 1', "JSON.parse('{')"],
+      }
+      const runs = Object.entries(sources).map(([name, lines]) => {
+        const { code, checks } = instrument(lines.join('\n') + '\n', ts)
+        const file = join(dir, `${name}.ts`)
+        writeFileSync(file, code)
+        return { file, where: `${name}.ts:10`, firstLine: 10, checks }
+      })
+      const { problems } = await runExamples(runs, 1000)
+      expect(problems).toEqual([
+        'values.ts:12: `f(2)`: it is 4, not 5 (the comment says 5)',
+        "errors.ts:12: `g()` throws \"g: bad\", the comment says \"g: good\"",
+        'errors.ts:13: `1` returns 1, the comment says it throws',
+        'loop.ts:10: did not finish within 1 s (stopped)',
+        expect.stringMatching(/^fails\.ts:11: fails: SyntaxError: /),
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })
