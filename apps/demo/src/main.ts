@@ -8,7 +8,7 @@
 import { initWasm } from '@gd/tensor'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { checkReportPath, parseCommandLine, type Command } from './cli.js'
 import { UsageError } from './flags.js'
 import type { TaskOutcome } from './tasks/task.js'
@@ -20,9 +20,15 @@ function usageError(message: string): never {
 }
 
 let command: Command
+// `pnpm demo` runs this in apps/demo; a relative --report means the folder pnpm was started in, which
+// pnpm passes on as INIT_CWD.
+let report: string | undefined
 try {
   command = parseCommandLine(process.argv.slice(2).filter((a) => a !== '--'))
-  if (command.kind === 'run' && command.report !== undefined) checkReportPath(command.report)
+  if (command.kind === 'run' && command.report !== undefined) {
+    report = resolve(process.env.INIT_CWD ?? process.cwd(), command.report)
+    checkReportPath(report)
+  }
 } catch (error) {
   usageError((error as Error).message)
 }
@@ -41,7 +47,7 @@ try {
   throw error // a bug, not a mistake in the flags: its stack trace helps
 }
 if (outcome.html !== undefined) {
-  const path = command.report ?? join(mkdtempSync(join(tmpdir(), 'gd-demo-')), 'report.html')
+  const path = report ?? join(mkdtempSync(join(tmpdir(), 'gd-demo-')), 'report.html')
   writeFileSync(path, outcome.html)
   console.log(`\nreport: ${path}`)
 }
