@@ -61,4 +61,9 @@ describe('checkRun', () => {
     expect(() => checkRun({ ...run, batch: 64, epochs: 2 }, 80)).not.toThrow()
     expect(() => checkRun({ ...run, schedule: 'cosine', epochs: 1 }, 80)).not.toThrow()
   })
+
+  it('refuses a batch larger than the training set', () => {
+    expect(() => checkRun({ ...run, schedule: 'cosine', batch: 81 }, 80)).toThrow('--batch 81 is more than the 80 training digits; --batch full takes all of them')
+    expect(() => checkRun({ ...run, schedule: 'cosine', batch: 80 }, 80)).not.toThrow()
+  })
 })

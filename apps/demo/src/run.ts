@@ -161,10 +161,13 @@ const oneCycleRise = 0.3
 
 /**
  * Checks, before anything trains, that a run's settings work with `n` training digits; throws a
- * {@link UsageError} naming the flags otherwise. Only the one-cycle schedule can fail: its rise must
- * last past the first step.
+ * {@link UsageError} naming the flags otherwise: a batch larger than the training set, or a
+ * one-cycle schedule whose rise does not last past the first step.
  */
 export function checkRun(settings: RunSettings, n: number): void {
+  if (settings.batch !== 'full' && settings.batch > n) {
+    throw new UsageError(`--batch ${settings.batch} is more than the ${n} training digits; --batch full takes all of them`)
+  }
   const perEpoch = stepsPerEpoch(n, settings.batch)
   const total = settings.epochs * perEpoch
   if (settings.schedule === 'onecycle' && oneCycleRise * total <= 1) {
