@@ -208,7 +208,7 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
   return configure({
     name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
     init: (key) => {
-      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4) as T.PRNGKey[]
+      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4)
       const bound = 1 / Math.sqrt(dModel)
       const weight = (i: number) => (i < 3 ? xavierUniform(keys[i]!, [dModel, dModel]) : uniform(keys[i]!, [dModel, dModel], { low: -bound, high: bound }))
       const entries = names.map((name, i) => [name, bias ? { w: weight(i), b: T.zeros([dModel]) } : { w: weight(i) }])

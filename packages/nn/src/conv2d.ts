@@ -1,6 +1,6 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
-import { prngKey, splitKey, type Conv2dOptions, type PRNGKey, type Tensor } from '@gd/tensor'
+import { prngKey, splitKey, type Conv2dOptions, type Tensor } from '@gd/tensor'
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -68,7 +68,7 @@ export function conv2d(
   return configure({
     name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
     init: (key) => {
-      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
+      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
       const w = (weightInit ?? fallback)(k1, shape)
       return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
     },

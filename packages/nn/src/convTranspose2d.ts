@@ -1,6 +1,6 @@
 import { add, conv2dBackwardInput, reshape, toVar, Var, type Input } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
-import { checkShape, prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
+import { checkShape, prngKey, splitKey, Tensor } from '@gd/tensor'
 import { boolean, complaint, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -139,7 +139,7 @@ export function convTranspose2d(
   return configure({
     name: `${FN}(${inChannels} → ${outChannels}, ${kh}×${kw})`,
     init: (key) => {
-      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
+      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
       const w = (weightInit ?? fallback)(k1, wShape)
       return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
     },

@@ -1,6 +1,6 @@
 import { add, matmul, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
-import { splitKey, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
+import { splitKey, prngKey, type Tensor } from '@gd/tensor'
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -46,7 +46,7 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
   return configure({
     name: `linear(${inFeatures} → ${outFeatures})`,
     init: (key) => {
-      const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key) as [PRNGKey, PRNGKey]
+      const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key)
       const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
       return useBias ? { w, b: (options.biasInit ?? fallback)(kb, [outFeatures]) } : { w }
     },

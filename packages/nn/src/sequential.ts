@@ -1,5 +1,5 @@
 import { toVar, type Input, type Var } from '@gd/autograd'
-import { foldIn, prngKey, splitKey, type PRNGKey } from '@gd/tensor'
+import { foldIn, prngKey, splitKey } from '@gd/tensor'
 import { checkLayer, readApplyOptions } from './internal/checks.js'
 import { applyWithState, initState, type ApplyOptions, type ApplyResult, type Layer } from './layer.js'
 import { configure } from './internal/described.js'
@@ -38,7 +38,7 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
   const chain: Layer<unknown[], unknown[]> = configure({
     name: `sequential(${layers.map((l) => l.name).join(', ')})`,
     init: (key) => {
-      const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length) as PRNGKey[]
+      const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length)
       return layers.map((layer, i) => layer.init(keys[i]!))
     },
     apply: (params, x: Input, given?: ApplyOptions): Var => {

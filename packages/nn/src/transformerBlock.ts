@@ -1,8 +1,7 @@
-import { add, mul, type Input, type Var, type MaybeTraced } from '@gd/autograd'
+import { add, gelu, mul, type Input, type Var, type MaybeTraced } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, fail, isPlainObject, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { multiHeadAttention, type AttentionApplyOptions, type MultiHeadAttentionParams } from './attention.js'
-import { fusedGelu } from './internal/gelu.js'
 import { checkMask, floatInput, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { Layer } from './layer.js'
 import { linear, type LinearParams } from './linear.js'
@@ -106,7 +105,7 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
   return configure({
     name: `transformerBlock(${dModel}, ${numHeads} heads, hidden ${hidden}${causal ? ', causal' : ''})`,
     init: (key) => {
-      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5) as T.PRNGKey[]
+      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5)
       const layers = [norm1, attention, norm2, mlp1, mlp2] as Layer<unknown>[]
       return Object.fromEntries(parts.map((name, i) => [name, layers[i]!.init(keys[i]!)])) as unknown as TransformerBlockParams
     },
@@ -126,7 +125,7 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
         ...(mask === undefined ? {} : { mask }),
       })
       const h = add(v, drop(attended, keyOf(1)))
-      const m = mlp2.apply(p.mlp2, fusedGelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
+      const m = mlp2.apply(p.mlp2, gelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
       return add(h, drop(m, keyOf(2)))
     },
   }, { kind: fn, dModel, numHeads, hidden, dropout, causal })

@@ -150,7 +150,7 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
     }
     if (stateful) s.modelState = (options.state ?? model.initState!()) as Tree
   }
-  const [shuffleKey, dropoutKey] = splitKey(s.key) as [PRNGKey, PRNGKey]
+  const [shuffleKey, dropoutKey] = splitKey(s.key)
   let stopReason: string | undefined
 
   const hyper = (): InjectState | undefined => {

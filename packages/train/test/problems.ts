@@ -1,7 +1,7 @@
 // Small seeded problems shared by the tests of this package.
 import * as AG from '@gd/autograd'
 import { linear } from '@gd/nn'
-import { normal, prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
+import { normal, prngKey, splitKey, Tensor } from '@gd/tensor'
 import type { Dataset } from '../src/dataset.js'
 
 /**
@@ -9,7 +9,7 @@ import type { Dataset } from '../src/dataset.js'
  * boundary by small noise), so logistic regression can reach a low but non-zero loss.
  */
 export function logisticData(seed: number, n: number): Dataset {
-  const [kx, kn] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
+  const [kx, kn] = splitKey(prngKey(seed))
   const x = normal(kx, [n, 2])
   const noise = normal(kn, [n]).data
   const y = new Float32Array(n)

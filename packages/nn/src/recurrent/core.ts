@@ -114,7 +114,7 @@ export interface Cell {
 export function initParams(cell: Cell, key: T.PRNGKey | number): RecurrentParams {
   const bound = 1 / Math.sqrt(cell.hiddenSize)
   const width = cell.gates * cell.hiddenSize
-  const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4) as [T.PRNGKey, T.PRNGKey, T.PRNGKey, T.PRNGKey]
+  const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4)
   const u = (k: T.PRNGKey, shape: number[]) => uniform(k, shape, { low: -bound, high: bound })
   const wx = u(keys[0], [cell.inputSize, width])
   const wh = u(keys[1], [cell.hiddenSize, width])
