@@ -127,7 +127,7 @@ export const pause = (): Promise<void> => new Promise((resolve) => setTimeout(re
  */
 export async function trainDigits(options: TrainOptions): Promise<{ params: unknown[]; steps: number }> {
   const { data, model, optimizer, epochs, batchSize = 32, seed = 0, evaluateEvery = 25 } = options
-  const [initKey, shuffleKey] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
+  const [initKey, shuffleKey] = splitKey(prngKey(seed))
   let params = model.init(initKey)
   let state = optimizer.init(params as Tree)
   let step = 0

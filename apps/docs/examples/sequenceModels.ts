@@ -92,7 +92,7 @@ export function characterTransformer(vocabSize: number, size: ModelSize) {
   const head = linear(dModel, vocabSize)
   return {
     init(seed: number): CharacterModelParams {
-      const keys = splitKey(prngKey(seed), 4 + blocks) as PRNGKey[]
+      const keys = splitKey(prngKey(seed), 4 + blocks)
       return {
         tokens: tokens.init(keys[0]!),
         positions: positions.init(keys[1]!),

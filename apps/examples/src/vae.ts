@@ -181,8 +181,8 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
   })
   const data = o.data ?? loadDigits({ seed: o.seed })
   const vae = buildVae(o.latent)
-  const [initKey, orderKey, noiseKey, evalKey, sampleKey] = T.splitKey(T.prngKey(o.seed), 5) as [T.PRNGKey, T.PRNGKey, T.PRNGKey, T.PRNGKey, T.PRNGKey]
-  const [encoderKey, decoderKey] = T.splitKey(initKey) as [T.PRNGKey, T.PRNGKey]
+  const [initKey, orderKey, noiseKey, evalKey, sampleKey] = T.splitKey(T.prngKey(o.seed), 5)
+  const [encoderKey, decoderKey] = T.splitKey(initKey)
   const params: VaeParams = { encoder: vae.encoder.init(encoderKey), decoder: vae.decoder.init(decoderKey) }
 
   const n = data.train.y.size

@@ -52,7 +52,7 @@ const SPREAD = 0.02
 
 /** n points from the eight Gaussians: a uniformly chosen centre on the circle plus N(0, 0.02²) noise. */
 export function eightGaussians(key: PRNGKey, n: number): Tensor {
-  const [kMode, kNoise] = T.splitKey(key) as [PRNGKey, PRNGKey]
+  const [kMode, kNoise] = T.splitKey(key)
   const angle = T.mul(T.randint(kMode, [n], 0, MODES, { dtype: 'float32' }), (2 * Math.PI) / MODES)
   const centres = T.mul(T.stack([T.cos(angle), T.sin(angle)], 1), RADIUS)
   return T.add(centres, T.normal(kNoise, [n, 2], { std: SPREAD }))
@@ -120,7 +120,7 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
   })
   const generator = mlp(2, hidden, 2)
   const critic = mlp(2, hidden, 1)
-  const [kg, kc, kTrain, kSample] = T.splitKey(T.prngKey(seed), 4) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey]
+  const [kg, kc, kTrain, kSample] = T.splitKey(T.prngKey(seed), 4)
   let g = generator.init(kg)
   let c = critic.init(kc)
   const gOpt = adam({ learningRate, beta1: 0.5, beta2: 0.9 })
@@ -133,7 +133,7 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
     const stepKey = T.foldIn(kTrain, step)
     let last = { distance: 0, penalty: 0 }
     for (let k = 0; k < criticSteps; k++) {
-      const [kReal, kNoise, kEps] = T.splitKey(T.foldIn(stepKey, k), 3) as [PRNGKey, PRNGKey, PRNGKey]
+      const [kReal, kNoise, kEps] = T.splitKey(T.foldIn(stepKey, k), 3)
       const real = eightGaussians(kReal, batch)
       const fake = generator.apply(g, T.normal(kNoise, [batch, 2])).value
       const epsilon = T.uniform(kEps, [batch, 1])
