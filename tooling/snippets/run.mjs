@@ -194,6 +194,11 @@ async function main() {
   // Snippets import @gd packages; they resolve from a folder inside this package, whose node_modules has them all.
   // Each run has its own folder there, so two runs at once do not delete each other's files.
   mkdirSync(join(here, '.run'), { recursive: true })
+  for (const old of readdirSync(join(here, '.run'))) {
+    // a run that was killed leaves its folder; one older than six hours is no run's any more
+    const path = join(here, '.run', old)
+    if (Date.now() - statSync(path).mtimeMs > 6 * 3600_000) rmSync(path, { recursive: true, force: true })
+  }
   const scratch = mkdtempSync(join(here, '.run', 'run-'))
   try {
     for (const file of markdown ? markdownFiles() : []) {
