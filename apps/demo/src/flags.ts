@@ -1,5 +1,6 @@
 // Readers for command-line flag values: each returns the parsed value or throws an Error that names
 // the flag, what it must be and what it got, e.g. `--lr must be a positive number, got "-1"`.
+import { didYouMean as closest } from '@gd/check'
 
 /**
  * A mistake in the flags found only once a task has started (e.g. a schedule too long for the
@@ -7,49 +8,9 @@
  */
 export class UsageError extends Error {}
 
-/**
- * Edit distance between `a` and `b` without case: insertions, deletions, substitutions and swaps of
- * neighbours each cost 1.
- */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase()
-  b = b.toLowerCase()
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)]
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const up = rows[i - 1]!
-      let d = Math.min(up[j]! + 1, row[j - 1]! + 1, up[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1)
-      row.push(d)
-    }
-    rows.push(row)
-  }
-  return rows[a.length]![b.length]!
-}
-
-/**
- * The word of `valid` closest to a misspelt `word`, when it is a likely typo: one edit away for
- * words up to 4 letters, two for longer ones; ties go to the first. The same rule as `didYouMean`
- * of @gd/check, which the demo does not depend on yet (it needs a `pnpm install`).
- */
-export function closest(word: string, valid: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = word.length <= 4 ? 1 : 2
-  for (const candidate of valid) {
-    const d = distance(word, candidate)
-    if (d === 0) return candidate
-    if (d <= bestDistance && (best === undefined || d < bestDistance)) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
 /** `; did you mean <x>?` for a likely typo of one of `valid`, else nothing. */
 export function didYouMean(word: string, valid: readonly string[], show: (w: string) => string = (w) => w): string {
-  const near = closest(word, valid)
+  const near = closest(word, valid) // @gd/check's rule: one edit for words up to 4 letters, two for longer ones
   return near === undefined ? '' : `; did you mean ${show(near)}?`
 }
 
