@@ -105,7 +105,7 @@ export interface FitResult<P, S = unknown> {
  *   loss: (p, y) => mean(square(sub(p, y))),
  *   epochs: 200, batchSize: 2, callbacks: [progress()],
  * })
- * history.at(-1).loss // close to 0; params.w ≈ [[2]], params.b ≈ [1]
+ * history.at(-1)!.loss // close to 0; params.w ≈ [[2]], params.b ≈ [1]
  * ```
  */
 export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
