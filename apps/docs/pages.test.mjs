@@ -90,10 +90,11 @@ describe('the generative models page', () => {
     expect(losses[2]).toBeLessThan(losses[1])
   })
 
-  it("has the GAN's generator draw a 14 × 14 image (196 outputs, not 784) and upsample it to 784 pixels in [−1, 1]", () => {
+  it("has the GAN's generator draw 2 maps of 14 × 14 (392 outputs, not 784), upsample them and mix them with 18 weights into 784 pixels in [−1, 1]", () => {
     const { generator } = gan(32)
     const params = generator.init(0)
-    expect(params[6].w.shape).toEqual([256, 196])
+    expect(params[6].w.shape).toEqual([256, 392])
+    expect(params[9].w.size).toBe(18) // conv2d(2, 1, 3): 2 · 3 · 3
     const pixels = generator.apply(params, normal(prngKey(3), [5, 32])).value
     expect(pixels.shape).toEqual([5, 784])
     expect(Math.max(...pixels.data.map(Math.abs))).toBeLessThanOrEqual(1)

@@ -5,7 +5,7 @@
 import { add, noGrad, reshape, sigmoid, valueAndGrad } from '@gd/autograd'
 import { heNormal } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
-import { flatten, layerNorm, leakyRelu, linear, relu, sequential, stateless, tanh, upsample2d } from '@gd/nn'
+import { conv2d, flatten, layerNorm, leakyRelu, linear, relu, sequential, stateless, tanh, upsample2d } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
 import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
 import { batchIndices, epochBatches, takeRows, type Dataset } from '@gd/train'
@@ -89,8 +89,8 @@ export async function testReconstructions(code: number, params: AutoencoderParam
 // #endregion autoencoder
 
 // #region gan
-/** [batch, 196] → [batch, 1, 14, 14]: a half-size image, for the upsampling. */
-const toHalfImage = stateless('toHalfImage', (x) => reshape(x, [-1, 1, 14, 14]))
+/** [batch, 2·14·14] → [batch, 2, 14, 14]: two half-size maps, for the upsampling and the convolution. */
+const toMaps = stateless('toMaps', (x) => reshape(x, [-1, 2, 14, 14]))
 
 /**
  * The generator maps noise z ~ N(0, I) of `latent` numbers to 784 pixels in [−1, 1] (tanh); the
@@ -99,13 +99,14 @@ const toHalfImage = stateless('toHalfImage', (x) => reshape(x, [-1, 1, 14, 14]))
  */
 export function gan(latent: number) {
   return {
-    // latent → 128 → 256, a layer norm after each hidden layer to keep its units' scale steady; then a
-    // 14×14 image, upsampled (bilinear) to 28×28: every pixel is a blend of its neighbours at half size,
-    // so no single pixel has weights of its own to leave a speckle with
+    // latent → 128 → 256, a layer norm after each hidden layer to keep its units' scale steady; then 2
+    // maps of 14×14, upsampled (bilinear) to 28×28 and mixed by one 3×3 convolution into the image:
+    // every pixel is drawn from its neighbourhood by the same 18 weights, so no single pixel has
+    // weights of its own to leave a speckle with
     generator: sequential(
       linear(latent, 128), layerNorm(128), leakyRelu(0.2),
       linear(128, 256), layerNorm(256), leakyRelu(0.2),
-      linear(256, 14 * 14), toHalfImage, upsample2d({ mode: 'bilinear' }), flatten(), tanh(),
+      linear(256, 2 * 14 * 14), toMaps, upsample2d({ mode: 'bilinear' }), conv2d(2, 1, 3, { padding: 'same' }), flatten(), tanh(),
     ),
     discriminator: sequential(linear(PIXELS, 256), leakyRelu(0.2), linear(256, 128), leakyRelu(0.2), linear(128, 1)),
   }
