@@ -16,7 +16,7 @@
 //   pnpm --filter @gd/examples example namesLstm
 //   pnpm --filter @gd/examples example namesTransformer
 import type { Input, MaybeTraced } from '@gd/autograd'
-import { integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { fail, integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { embedding, gru, layerNorm, linear, lstm, parameterCount, positionEmbedding, sequential, transformerBlock, type Layer, type RecurrentParams } from '@gd/nn'
 import { adamw } from '@gd/optimizers'
@@ -61,7 +61,7 @@ export type NamesSettings = Required<Pick<NamesOptions, 'epochs' | 'batchSize' |
 export const namesDefaults: Record<NamesModel, NamesSettings> = {
   gru: { epochs: 6, batchSize: 64, width: 32, depth: 128, learningRate: 1e-2 },
   lstm: { epochs: 6, batchSize: 64, width: 32, depth: 128, learningRate: 1e-2 },
-  transformer: { epochs: 10, batchSize: 64, width: 64, depth: 2, learningRate: 6e-3 },
+  transformer: { epochs: 10, batchSize: 64, width: 64, depth: 2, learningRate: 1e-2 },
 }
 
 /** What {@link trainOnNames} returns. */
@@ -123,13 +123,17 @@ function transformerModel(vocab: number, block: number, width: number, blocks: n
  * [batch, time, vocabSize]; `blockSize` is the transformer's longest sequence, `depth` the
  * recurrent state's width or the transformer's number of blocks (`width` a multiple of 4 there).
  */
-export function namesModel(kind: NamesModel, sizes: { vocabSize: number; blockSize: number; width: number; depth: number }): Layer<unknown, unknown[]> {
-  const { vocabSize, blockSize, width, depth } = sizes
+export function namesModel(kind: NamesModel, sizes: { vocabSize: number; blockSize: number; width: number; depth: number }): Layer<unknown[]> {
+  const fn = 'namesModel'
+  if (!namesModels.includes(kind)) throw new Error(`${fn}: kind must be one of ${namesModels.map((m) => `'${m}'`).join(', ')}, got ${String(kind)}`)
+  const { vocabSize, blockSize, width, depth } = readOptions(fn, sizes, {
+    vocabSize: positiveInteger, blockSize: positiveInteger, width: positiveInteger, depth: positiveInteger,
+  })
   const model =
     kind === 'gru' ? gruModel(vocabSize, width, depth)
     : kind === 'lstm' ? lstmModel(vocabSize, width, depth)
     : transformerModel(vocabSize, blockSize, width, depth)
-  return model as Layer<unknown, unknown[]>
+  return model as Layer<unknown[]>
 }
 
 /** Trains a character model of first names and samples from it. */
@@ -196,6 +200,8 @@ export function warmupCosine(peak: number, total: number): (step: number) => num
  * last column holding anything but `padId`: the columns after it are padding in every row.
  */
 export function trimPadding(x: T.Tensor, padId: number): T.Tensor {
+  if (!(x instanceof T.Tensor) || x.dtype !== 'int32' || x.rank !== 2) fail('trimPadding', 'x', 'an int32 tensor [rows, time]', x)
+  integer('trimPadding', 'padId', padId)
   const [rows, time] = x.shape as [number, number]
   const c = x.data
   let keep = 1
@@ -215,7 +221,7 @@ export function trimPadding(x: T.Tensor, padId: number): T.Tensor {
  * longest name and the padding ignored by the loss.
  */
 function fitOnNames<P>(
-  model: Layer<P, unknown[]>,
+  model: Layer<P>,
   params: P,
   train: Dataset,
   validation: Dataset,
