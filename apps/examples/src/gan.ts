@@ -283,8 +283,9 @@ export function trainGan(options: GanOptions = {}): GanResult {
 
   // The generator's tanh makes pixels in [−1, 1]: the real digits are scaled to match.
   const real = T.sub(T.mul(digits, 2), 1)
+  // What the discriminator sees of a batch: the digits themselves, or shifted at random (`shift` > 0).
   const see = (x: AG.Var | Tensor, key: PRNGKey): AG.Var | Tensor => (o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift)))
-  const seeConstant = (x: Tensor, key: PRNGKey): Tensor => (o.shift === 0 ? x : T.takeAlongAxis(T.pad(x, [[0, 0], [0, 1]], -1), shiftIndices(key, x.shape[0]!, o.shift), 1))
+  const seeConstant = (x: Tensor, key: PRNGKey): Tensor => (o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift)).value)
 
   // The moving average of the generator's weights: the digits come from it.
   const average = T.treeMap((t) => new T.Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as unknown[]
