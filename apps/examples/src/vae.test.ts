@@ -86,6 +86,13 @@ describe('trainVae', () => {
     expect(trainVae({ epochs: 1, batchSize: 32, data: few, samples: 4, seed: 1 }).test).not.toEqual(a.test)
   })
 
+  it('stops before a step whose loss is not finite, and says which (a learning rate far too high)', () => {
+    const r = trainVae({ data, epochs: 2, batchSize: 32, learningRate: 1e9 })
+    expect(r.diverged).toBe('the loss of step 3 is NaN')
+    expect(r.steps).toBe(2)
+    expect(r.history).toEqual([])
+  })
+
   it('rejects bad settings before training', () => {
     expect(() => trainVae({ latnet: 2 } as never)).toThrow('trainVae: unknown option latnet, expected one of epochs, batchSize, learningRate, latent, seed, data, samples, log; did you mean latent?')
     expect(() => trainVae({ samples: -1 })).toThrow('trainVae: samples must be a non-negative integer, got -1')

@@ -157,6 +157,8 @@ export interface VaeResult {
   steps: number
   /** Digits decoded from z ~ N(0, I): [samples, 784] pixel probabilities. */
   samples: T.Tensor<'float32'>
+  /** Why training stopped early: a step's loss was not finite (the learning rate is too high). Undefined otherwise. */
+  diverged?: string
 }
 
 /**
@@ -199,12 +201,18 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
   const testNoise = T.normal(evalKey, [data.test.y.size, o.latent])
   const history: VaeEpoch[] = []
   let s = 0
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
+  let diverged: string | undefined
+  for (let epoch = 0; epoch < o.epochs && diverged === undefined; epoch++) {
     const train = { reconstruction: 0, kl: 0, negativeElbo: 0 }
     for (const rows of epochBatches(n, epoch, { batchSize: o.batchSize, key: orderKey })) {
       const x = takeRows(data.train, rows).x
       const noise = T.normal(T.foldIn(noiseKey, s), [rows.length, o.latent])
-      const [[, loss], grads] = step(params, x, noise)
+      const [[value, loss], grads] = step(params, x, noise)
+      // A step whose loss is not finite would spoil the parameters: stop before it, and say why.
+      if (!Number.isFinite(value.item())) {
+        diverged = `the loss of step ${s + 1} is ${value.item()}`
+        break
+      }
       state = stepInPlace(optimizer, grads, state, params)
       const e = elboOf(loss)
       train.reconstruction += (e.reconstruction * rows.length) / n
@@ -212,6 +220,7 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
       train.negativeElbo += (e.negativeElbo * rows.length) / n
       s++
     }
+    if (diverged !== undefined) break
     const test = elboOf(noGrad(() => vaeLoss(vae, params, data.test.x, testNoise)))
     history.push({ epoch, train, test })
     o.log?.(`epoch ${epoch + 1}/${o.epochs}  train −ELBO ${train.negativeElbo.toFixed(2)}  test −ELBO ${test.negativeElbo.toFixed(2)} (reconstruction ${test.reconstruction.toFixed(2)} + KL ${test.kl.toFixed(2)})`)
@@ -220,5 +229,6 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
   // New digits: codes from the prior N(0, I), decoded to pixel probabilities.
   const z = T.normal(sampleKey, [o.samples, o.latent])
   const samples = noGrad(() => sigmoid(vae.decoder.apply(params.decoder, z))).value as T.Tensor<'float32'>
-  return { vae, params, data, history, test: history.at(-1)!.test, steps: s, samples }
+  const test = history.at(-1)?.test ?? elboOf(noGrad(() => vaeLoss(vae, params, data.test.x, testNoise)))
+  return { vae, params, data, history, test, steps: s, samples, ...(diverged === undefined ? {} : { diverged }) }
 }

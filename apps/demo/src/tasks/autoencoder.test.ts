@@ -44,6 +44,14 @@ describe('--task autoencoder', () => {
     expect(outcome.html).not.toContain('<script src=')
   })
 
+  it('stops a run whose loss is no longer finite and says so, with a learning rate to try', async () => {
+    const lines: string[] = []
+    const io = { log: (line: string) => lines.push(line), stream: quiet }
+    await autoencoder.run({ ...settings, lr: 1e9, limit: 200 }, io as never)
+    expect(lines.join('\n')).toContain('warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.003.')
+    expect(lines.join('\n')).not.toContain('test BCE')
+  })
+
   it('shows test digits of every class (the test set is ordered by class)', () => {
     const labels = spreadRows(data.test.y, 30)
     expect(new Set(labels.data)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))

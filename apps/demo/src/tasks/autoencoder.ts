@@ -2,7 +2,8 @@ import { autoencoderDefaults as example, autoencoderHidden as hidden, reconstruc
 import { PIXELS, loadDigits, splitLine, type Digits } from '@gd/examples/mnist'
 import { progress, type EpochLogs, type ProgressStream } from '@gd/train'
 import { renderDigitsReport } from '../digitsReport.js'
-import { spreadRows, timer } from './common.js'
+import { divergenceGuard } from '../run.js'
+import { divergenceLine, spreadRows, timer } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import type { Task } from './task.js'
 
@@ -29,11 +30,14 @@ export interface AutoencoderRun {
   /** 30 test digits spread over the test set (all classes) and their reconstructions, n × 784 each. */
   originals: Float32Array
   reconstructions: Float32Array
+  /** Why training stopped early because the loss diverged; undefined when it did not. */
+  diverged: string | undefined
 }
 
 /** Trains the example's autoencoder with the task's settings, progress going to `stream` (default stdout). */
 export function runAutoencoder(settings: MnistSettings, data: Digits, stream?: ProgressStream): AutoencoderRun {
   const clock = timer()
+  const guard = divergenceGuard()
   const r = trainAutoencoder({
     epochs: settings.epochs,
     batchSize: settings.batch,
@@ -41,12 +45,12 @@ export function runAutoencoder(settings: MnistSettings, data: Digits, stream?: P
     latent: settings.latent,
     seed: settings.seed,
     data,
-    callbacks: [progress(stream === undefined ? {} : { stream })],
+    callbacks: [progress(stream === undefined ? {} : { stream }), guard],
   })
   const time = clock()
   const shown = spreadRows(data.test.x, 30)
   const reconstructions = reconstruct(r.autoencoder, r.params, shown).data
-  return { history: r.history, testBce: r.testBce, steps: r.steps, ...time, originals: shown.data as Float32Array, reconstructions }
+  return { history: r.history, testBce: r.testBce, steps: r.steps, ...time, originals: shown.data as Float32Array, reconstructions, diverged: guard.reason }
 }
 
 /** The grid: rows of 10 test digits, each followed by the row of their reconstructions. */
@@ -75,7 +79,8 @@ export const autoencoder: Task<MnistSettings> = {
     io.log(`\nautoencoder 784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = runAutoencoder(settings, data, io.stream)
     const gflops = (6 * autoencoderMacs(settings.latent) * settings.batch * r.steps) / r.cpuSeconds / 1e9
-    io.log(`\ntest BCE ${r.testBce.toFixed(4)} nats per pixel (${(r.testBce * PIXELS).toFixed(1)} per digit)`)
+    if (r.diverged !== undefined) io.log(`\n${divergenceLine(r.diverged, settings.lr, autoencoderDefaults.lr)}`)
+    else io.log(`\ntest BCE ${r.testBce.toFixed(4)} nats per pixel (${(r.testBce * PIXELS).toFixed(1)} per digit)`)
     io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${gflops.toFixed(1)} GFLOP/s of it)`)
     const x = r.history.map((h) => h.epoch + 1)
     return {
@@ -84,7 +89,7 @@ export const autoencoder: Task<MnistSettings> = {
         summary: [
           ['model', `784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784 (relu, sigmoid output)`],
           ['training', `Adam ${settings.lr} (warmup, cosine), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
-          ['test BCE per pixel', r.testBce.toFixed(4)],
+          ['test BCE per pixel', r.diverged === undefined ? r.testBce.toFixed(4) : 'diverged'],
           ['time', `${r.seconds.toFixed(1)} s`],
         ],
         charts: [{ title: 'BCE per pixel', x, series: [

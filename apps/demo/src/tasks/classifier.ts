@@ -4,6 +4,7 @@ import { modelKinds, type ModelKind } from '../models.js'
 import { renderReport } from '../report.js'
 import { formatLoss, formatNumber } from '../format.js'
 import { checkRun, defaultLearningRates, optimizerNames, runOne, scheduleNames, type RunResult, type RunSettings } from '../run.js'
+import { smallerRateHint } from './common.js'
 import { limitUsage, parseLimit } from './mnistFlags.js'
 import { stringFlag, type FlagValues, type Task } from './task.js'
 
@@ -66,10 +67,7 @@ export function summaryTable(results: readonly RunResult[]): string[] {
 export function divergenceWarning(r: RunResult): string {
   const { optimizer, lr } = r.settings
   const peak = lr ?? defaultLearningRates[optimizer]
-  const fallback = defaultLearningRates[optimizer]
-  const hint = peak > fallback
-    ? `try a smaller --lr, such as ${optimizer}'s default here, ${formatNumber(fallback)}`
-    : `try a smaller --lr, such as ${formatNumber(peak / 10)}`
+  const hint = smallerRateHint(peak, defaultLearningRates[optimizer], `${optimizer}'s default here`)
   return `warning: ${r.label} diverged: ${r.diverged}. The learning rate ${formatNumber(peak)} is too high for this run; ${hint}. ` +
     'The test accuracy above is that of the parameters when training stopped.'
 }

@@ -1,6 +1,7 @@
 import { heUniform, type Initializer } from '@gd/init'
 import { warmupCosineDecay, type Schedule } from '@gd/schedules'
 import { Tensor, gather } from '@gd/tensor'
+import { formatNumber } from '../format.js'
 
 /** He-uniform weights, for layers followed by relu. */
 export const he: Initializer = (key, shape) => heUniform(key, shape)
@@ -30,4 +31,17 @@ export function timer(): () => { seconds: number; cpuSeconds: number } {
     const used = process.cpuUsage(cpu)
     return { seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 }
   }
+}
+
+/**
+ * The advice after a run diverged at learning rate `peak`: the default `fallback` when the run was
+ * above it (named `whose`, e.g. "adam's default here"), else a tenth of `peak`.
+ */
+export function smallerRateHint(peak: number, fallback: number, whose = 'the default'): string {
+  return peak > fallback ? `try a smaller --lr, such as ${whose}, ${formatNumber(fallback)}` : `try a smaller --lr, such as ${formatNumber(peak / 10)}`
+}
+
+/** What a task prints when its training diverged: why, and a learning rate to try. */
+export function divergenceLine(reason: string, peak: number, fallback: number): string {
+  return `warning: training diverged: ${reason}. The learning rate ${formatNumber(peak)} is too high for this run; ${smallerRateHint(peak, fallback)}.`
 }

@@ -25,6 +25,13 @@ describe('--task vae', () => {
     expect(r.samples.every((v) => v > 0 && v < 1)).toBe(true)
   })
 
+  it('stops a run whose loss is no longer finite and says so, with a learning rate to try', async () => {
+    const lines: string[] = []
+    await vae.run({ ...settings, lr: 1e9, limit: 200 }, { log: (line: string) => lines.push(line) } as never)
+    expect(lines.join('\n')).toContain('warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.002.')
+    expect(lines.join('\n')).not.toContain('test −ELBO')
+  })
+
   it('runs as a task: −ELBO split into reconstruction and KL, and a grid of digits decoded from z ~ N(0, I)', async () => {
     const lines: string[] = []
     const outcome = await vae.run({ ...settings, epochs: 1 }, { log: (l) => lines.push(l) })

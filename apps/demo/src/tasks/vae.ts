@@ -1,7 +1,7 @@
 import { PIXELS, loadDigits, splitLine, type Digits } from '@gd/examples/mnist'
 import { trainVae, vaeDefaults as example, vaeHidden as hiddenWidth, type Elbo, type VaeEpoch } from '@gd/examples/vae'
 import { renderDigitsReport } from '../digitsReport.js'
-import { timer } from './common.js'
+import { divergenceLine, timer } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import type { Task } from './task.js'
 
@@ -23,6 +23,8 @@ export interface VaeRun {
   steps: number
   /** Digits decoded from z ~ N(0, I), n × 784 pixel probabilities. */
   samples: Float32Array
+  /** Why training stopped early because the loss diverged; undefined when it did not. */
+  diverged: string | undefined
 }
 
 /** Trains the example's VAE with the task's settings, a line per epoch going to `log`. */
@@ -38,7 +40,7 @@ export function runVae(settings: MnistSettings, data: Digits, log: (line: string
     samples,
     log,
   })
-  return { history: r.history, test: r.test, steps: r.steps, samples: r.samples.data, ...clock() }
+  return { history: r.history, test: r.test, steps: r.steps, samples: r.samples.data, diverged: r.diverged, ...clock() }
 }
 
 export const vae: Task<MnistSettings> = {
@@ -52,7 +54,8 @@ export const vae: Task<MnistSettings> = {
     io.log(`\nVAE 784 → ${hiddenWidth} → (μ, log σ²) of ${settings.latent} → ${hiddenWidth} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`)
     const r = runVae(settings, data, io.log)
     const gflops = (6 * vaeMacs(settings.latent) * settings.batch * r.steps) / r.cpuSeconds / 1e9
-    io.log(`\ntest −ELBO ${r.test.negativeElbo.toFixed(2)} nats per digit = reconstruction ${r.test.reconstruction.toFixed(2)} + KL ${r.test.kl.toFixed(2)}`)
+    if (r.diverged !== undefined) io.log(`\n${divergenceLine(r.diverged, settings.lr, vaeDefaults.lr)}`)
+    else io.log(`\ntest −ELBO ${r.test.negativeElbo.toFixed(2)} nats per digit = reconstruction ${r.test.reconstruction.toFixed(2)} + KL ${r.test.kl.toFixed(2)}`)
     io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${gflops.toFixed(1)} GFLOP/s of it)`)
     const x = r.history.map((h) => h.epoch + 1)
     return {
@@ -61,7 +64,7 @@ export const vae: Task<MnistSettings> = {
         summary: [
           ['model', `784 → ${hiddenWidth} → (μ, log σ²) of ${settings.latent} → ${hiddenWidth} → 784 (relu, Bernoulli pixels)`],
           ['training', `Adam ${settings.lr} (warmup, cosine), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
-          ['test −ELBO per digit', `${r.test.negativeElbo.toFixed(2)} nats`],
+          ['test −ELBO per digit', r.diverged === undefined ? `${r.test.negativeElbo.toFixed(2)} nats` : 'diverged'],
           ['reconstruction (BCE summed over pixels)', `${r.test.reconstruction.toFixed(2)} nats`],
           ['KL(q(z|x) ‖ N(0, I))', `${r.test.kl.toFixed(2)} nats`],
           ['time', `${r.seconds.toFixed(1)} s`],
