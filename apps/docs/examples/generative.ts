@@ -146,15 +146,15 @@ export async function trainGan(options: {
 }): Promise<void> {
   const { data, latent, steps, learningRate = 5e-4, seed = 0, show = 24, showEvery = 50, averageDecay = 0.99 } = options
   const { generator, discriminator } = gan(latent)
-  const [gKey, dKey, orderKey, noiseKey, showKey] = splitKey(prngKey(seed), 5) as PRNGKey[]
-  let g = generator.init(gKey!)
-  let d = discriminator.init(dKey!)
+  const [gKey, dKey, orderKey, noiseKey, showKey] = splitKey(prngKey(seed), 5)
+  let g = generator.init(gKey)
+  let d = discriminator.init(dKey)
   const gOpt = adam({ learningRate, beta1: 0.5 })
   const dOpt = adam({ learningRate, beta1: 0.5 })
   let gState = gOpt.init(g)
   let dState = dOpt.init(d)
   const real = { x: toSigned(data.train.x), y: data.train.y }
-  const fixedNoise = normal(showKey!, [show, latent])
+  const fixedNoise = normal(showKey, [show, latent])
   // The digits shown come from a moving average of the generator's weights, which smooths away the
   // pixel noise that the last few steps of a GAN's back-and-forth leave (Yazıcı et al., 2019).
   const average = treeMap((t) => new Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as typeof g
@@ -175,9 +175,9 @@ export async function trainGan(options: {
   let worked = performance.now()
   await generate(0)
   for (let epoch = 0; step < steps; epoch++) {
-    for (const rows of epochBatches(data.train.y.size, epoch, { batchSize: 64, key: orderKey!, dropLast: true })) {
+    for (const rows of epochBatches(data.train.y.size, epoch, { batchSize: 64, key: orderKey, dropLast: true })) {
       if (step >= steps || options.shouldStop?.() === true) return
-      const [zd, zg] = splitKey(foldIn(noiseKey!, step)) as [PRNGKey, PRNGKey]
+      const [zd, zg] = splitKey(foldIn(noiseKey, step))
       const x = takeRows(real, rows).x
       // 1. the discriminator's step; the fakes are constants here, so no gradient reaches the generator
       const fake = noGrad(() => generator.apply(g, normal(zd, [rows.length, latent]))).value

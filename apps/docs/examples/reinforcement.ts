@@ -89,7 +89,7 @@ export function reinforce(options: LearnerOptions) {
   const { learningRate, baseline, gamma = 0.99, hidden = 32, seed = 0 } = options
   const policy = policyNetwork(hidden)
   const value = valueNetwork(hidden)
-  const [policyKey, valueKey] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
+  const [policyKey, valueKey] = splitKey(prngKey(seed))
   let params = { policy: policy.init(policyKey), value: value.init(valueKey) }
   const optimizer = adam({ learningRate })
   let state = optimizer.init(params)
@@ -156,7 +156,7 @@ export async function trainCartPole(options: LearnerOptions & {
 }): Promise<EpisodeReport[]> {
   const { episodes, seed = 0 } = options
   const learner = reinforce(options)
-  const [envKey, actKey] = splitKey(prngKey(seed + 1)) as [PRNGKey, PRNGKey]
+  const [envKey, actKey] = splitKey(prngKey(seed + 1))
   const env = cartPole(envKey)
   const reports: EpisodeReport[] = []
   let worked = performance.now()
@@ -200,7 +200,7 @@ export function gradientSpread(options: { episodes: number; hidden?: number; gam
   const { episodes, hidden = 32, gamma = 0.99, seed = 0 } = options
   const policy = policyNetwork(hidden)
   const params = policy.init(seed)
-  const [envKey, actKey] = splitKey(prngKey(seed + 1)) as [PRNGKey, PRNGKey]
+  const [envKey, actKey] = splitKey(prngKey(seed + 1))
   const env = cartPole(envKey)
   const play = (n: number, offset: number) => Array.from({ length: n }, (_, i) => playEpisode(env, policy, params, foldIn(actKey, offset + i)))
   // bₜ from a first batch of episodes: the mean of Gₜ over those that lasted past step t
