@@ -1,9 +1,12 @@
+import { loadModel } from '@gd/io'
+import { initState } from '@gd/nn'
 import { describe, expect, it } from 'vitest'
 import { parseCommandLine } from './cli.js'
 import { loadDigits } from './data.js'
 import { confusionTable, renderReport } from './report.js'
+import { buildModel } from './models.js'
 import { runOne } from './run.js'
-import { divergenceWarning, summaryTable, type ClassifierSettings } from './tasks/classifier.js'
+import { divergenceWarning, modelFiles, summaryTable, type ClassifierSettings } from './tasks/classifier.js'
 
 const quiet = { write: () => true, isTTY: false }
 
@@ -98,7 +101,20 @@ describe('the MNIST demo', () => {
 
   it('trains the CNN (its filter gradients and batchNorm state work): above 60% after one epoch on 2,400 digits', () => {
     const settings = parseDemoArgs(['--model', 'cnn', '--epochs', '1', '--compare', 'adam']).runs[0]!
-    expect(runOne(settings, data, quiet).testAccuracy).toBeGreaterThan(0.6)
+    const result = runOne(settings, data, quiet)
+    expect(result.testAccuracy).toBeGreaterThan(0.6)
+    // The trained model to keep: its parameters and batchNorm statistics load back against the model's
+    // own trees, and the ONNX file names its input and output.
+    const model = buildModel('cnn')
+    const loaded = loadModel(result.files.safetensors, { params: model.init(0), state: initState(model) })
+    expect(Object.keys(loaded.metadata)).toEqual(['label', 'testAccuracy'])
+    expect(Number(loaded.metadata.testAccuracy)).toBe(result.testAccuracy)
+    const onnx = new TextDecoder('latin1').decode(result.files.onnx)
+    expect(onnx).toContain('input')
+    expect(onnx).toContain('output')
+    const other = { ...result, settings: { ...result.settings, optimizer: 'sgd' as const } }
+    expect(Object.keys(modelFiles([result, other]))).toEqual(['model-adam.safetensors', 'model-adam.onnx', 'model-sgd.safetensors', 'model-sgd.onnx'])
+    expect(Object.keys(modelFiles([result]))).toEqual(['model.safetensors', 'model.onnx'])
   })
 
   it('rejects bad flags with the valid values', () => {

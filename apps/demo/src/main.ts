@@ -8,7 +8,7 @@
 import { initWasm } from '@gd/tensor'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { checkReportPath, parseCommandLine, type Command } from './cli.js'
 import { UsageError } from './flags.js'
 import type { TaskOutcome } from './tasks/task.js'
@@ -50,4 +50,9 @@ if (outcome.html !== undefined) {
   const path = report ?? join(mkdtempSync(join(tmpdir(), 'gd-demo-')), 'report.html')
   writeFileSync(path, outcome.html)
   console.log(`\nreport: ${path}`)
+  for (const [name, bytes] of Object.entries(outcome.files ?? {})) {
+    const file = join(dirname(path), name)
+    writeFileSync(file, bytes)
+    console.log(`${name.endsWith('.onnx') ? 'ONNX model' : 'parameters'}: ${file}`)
+  }
 }

@@ -1,6 +1,6 @@
 import * as AG from '@gd/autograd'
 import { heUniform } from '@gd/init'
-import { batchNorm, conv2d, dropout, flatten, linear, maxPool2d, relu, sequential, type Layer } from '@gd/nn'
+import { batchNorm, conv2d, dropout, flatten, linear, maxPool2d, relu, reshape, sequential, type Layer } from '@gd/nn'
 import { Tensor, randint, type PRNGKey } from '@gd/tensor'
 import { PIXELS } from './data.js'
 
@@ -12,11 +12,13 @@ const he = (key: PRNGKey | number, shape: readonly number[]) => heUniform(key, s
 
 /**
  * Data augmentation as a layer: in training, each 28×28 image moves by a random whole-pixel shift of
- * up to `max` pixels in each direction (zeros fill in); at inference it is the identity.
+ * up to `max` pixels in each direction (zeros fill in); at inference it is the identity, which its
+ * config says, so @gd/onnx exports it as ONNX's Identity.
  */
 export function randomShift(max: number): Layer<Record<string, never>> {
   return {
     name: `randomShift(${max})`,
+    config: { kind: 'identity' },
     init: () => ({}),
     apply: (_p, x, options = {}) => {
       const v = AG.toVar('randomShift', x)
@@ -36,13 +38,6 @@ export function randomShift(max: number): Layer<Record<string, never>> {
       return new AG.Var(new Tensor(out, v.shape, 'float32'))
     },
   }
-}
-
-/** [batch, 784] → [batch, 1, 28, 28] for the convolutions. */
-const toImage: Layer<Record<string, never>> = {
-  name: 'reshape(1×28×28)',
-  init: () => ({}),
-  apply: (_p, x) => AG.reshape(x, [-1, 1, 28, 28]),
 }
 
 /**
@@ -71,7 +66,7 @@ export function buildModel(kind: ModelKind): Layer<any, unknown[]> {
   }
   return sequential(
     randomShift(2),
-    toImage,
+    reshape([1, 28, 28]), // [batch, 784] → [batch, 1, 28, 28] for the convolutions
     ...convBlock(1, 12), // [batch, 12, 12, 12]
     ...convBlock(12, 24), // [batch, 24, 4, 4]
     flatten(),

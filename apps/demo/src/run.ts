@@ -1,11 +1,13 @@
 import * as AG from '@gd/autograd'
+import { saveModel } from '@gd/io'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { applyWithState, initState } from '@gd/nn'
+import { exportOnnx } from '@gd/onnx'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
 import { argmax, type Tensor } from '@gd/tensor'
 import { accuracy, fit, progress, stepsPerEpoch, type Callback, type EpochLogs, type ProgressStream } from '@gd/train'
-import type { Dataset } from './data.js'
+import { PIXELS, type Dataset } from './data.js'
 import { UsageError } from './flags.js'
 import { formatLoss, formatNumber } from './format.js'
 import { buildModel, type ModelKind } from './models.js'
@@ -79,6 +81,8 @@ export interface RunResult {
   diverged: string | undefined
   /** The trained model, its parameters and state: `predict` runs it in inference mode. */
   predict: (x: Tensor) => Tensor
+  /** The trained parameters and state as safetensors (PyTorch state_dict-like names), and the model as ONNX. */
+  files: { safetensors: Uint8Array; onnx: Uint8Array }
 }
 
 /** A misclassified test digit: its row in the test set, its true label, the predicted one. */
@@ -212,8 +216,13 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     confusion[labels[i]!]![predicted[i]!]! += 1
     if (predicted[i] !== labels[i]) all.push({ row: i, label: labels[i]!, predicted: predicted[i]! })
   }
+  const trainedState = state ?? initState(model)
+  const files = {
+    safetensors: saveModel({ params, state: trainedState }, { metadata: { label, testAccuracy: String(1 - all.length / labels.length) } }),
+    onnx: exportOnnx(model, params, { inputShape: [PIXELS], state: trainedState }),
+  }
   return {
-    label, settings, history, predict, confusion,
+    label, settings, history, predict, confusion, files,
     testAccuracy: 1 - all.length / labels.length,
     seconds: (performance.now() - start) / 1000,
     mistakes: sampleMistakes(all, 50),

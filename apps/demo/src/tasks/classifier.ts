@@ -45,8 +45,22 @@ export const classifier: Task<ClassifierSettings> = {
     }
     for (const line of summaryTable(results)) io.log(line)
     for (const r of results) if (r.diverged !== undefined) io.log(`\n${divergenceWarning(r)}`)
-    return { html: renderReport(results, data.test) }
+    return { html: renderReport(results, data.test), files: modelFiles(results) }
   },
+}
+
+/**
+ * The trained models to keep: `model.safetensors` (parameters and batchNorm statistics) and
+ * `model.onnx`, or with `--compare` one pair per run, named after its optimizer.
+ */
+export function modelFiles(results: readonly RunResult[]): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {}
+  for (const r of results) {
+    const stem = results.length === 1 ? 'model' : `model-${r.settings.optimizer}`
+    files[`${stem}.safetensors`] = r.files.safetensors
+    files[`${stem}.onnx`] = r.files.onnx
+  }
+  return files
 }
 
 /** The table the classifier prints at the end: one row per run, numbers aligned and formatted. */

@@ -22,6 +22,8 @@ export interface TaskIO {
 export interface TaskOutcome {
   /** A self-contained HTML report, written to `--report` or a temporary file. */
   html?: string
+  /** More files to write next to the report, by file name (e.g. the trained model). */
+  files?: Record<string, Uint8Array>
 }
 
 /**
