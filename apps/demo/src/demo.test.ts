@@ -37,7 +37,8 @@ describe('the MNIST demo', () => {
     }
   })
 
-  it('runs end to end: the MLP learns past 80% test accuracy in three epochs; the terminal and the report name the splits train and test', () => {
+  // Tagged e2e (seconds of training): not in `pnpm test`; `pnpm check:demo` runs them, a CI step of its own.
+  it('runs end to end: the MLP learns past 80% test accuracy in three epochs; the terminal and the report name the splits train and test', { tags: ['e2e'] }, () => {
     const settings = parseDemoArgs(['--epochs', '3']).runs[0]!
     const { written, stream } = recorder()
     const result = runOne(settings, data, stream)
@@ -99,7 +100,7 @@ describe('the MNIST demo', () => {
     expect(html).toContain('<td>diverged</td>')
   })
 
-  it('trains the CNN (its filter gradients and batchNorm state work): above 60% after one epoch on 2,400 digits', () => {
+  it('trains the CNN (its filter gradients and batchNorm state work): above 60% after one epoch on 2,400 digits', { tags: ['e2e'] }, () => {
     const settings = parseDemoArgs(['--model', 'cnn', '--epochs', '1', '--compare', 'adam']).runs[0]!
     const result = runOne(settings, data, quiet)
     expect(result.testAccuracy).toBeGreaterThan(0.6)
