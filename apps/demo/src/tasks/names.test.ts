@@ -26,6 +26,7 @@ describe('--task names', () => {
   it('rejects a bad value with the flag, what it must be and what it got', () => {
     const parse = (...argv: string[]) => () => settingsOf(argv)
     expect(parse('--model', 'rnn')).toThrow('--model must be one of transformer, gru, lstm, got "rnn"')
+    expect(parse('--model', 'grue')).toThrow('--model must be one of transformer, gru, lstm, got "grue"; did you mean gru?')
     expect(parse('--model', 'mlp')).toThrow('--model must be one of transformer, gru, lstm, got "mlp"')
     expect(parse('--epochs', '0')).toThrow('--epochs must be a positive integer, got "0"')
     expect(parse('--lr=-1')).toThrow('--lr must be a positive number, got "-1"')
@@ -43,7 +44,8 @@ describe('--task names', () => {
       '--latent does not apply to --task names (it is a flag of --task autoencoder, --task vae, --task gan); ' +
         'the flags of --task names are --model, --epochs, --lr, --batch, --width, --depth, --seed, --limit, --samples',
     )
-    expect(() => settingsOf(['--modle', 'gru'])).toThrow("Unknown option '--modle'")
+    expect(() => settingsOf(['--modle', 'gru'])).toThrow("Unknown option '--modle'; did you mean --model?")
+    expect(() => settingsOf(['--sample', '3'])).toThrow("Unknown option '--sample'; did you mean --samples?")
   })
 
   it('lists its flags and each model\'s defaults in its help', () => {
@@ -51,7 +53,8 @@ describe('--task names', () => {
     if (help.kind !== 'help') throw new Error('expected help')
     expect(help.text).toContain('usage: pnpm demo -- --task names [flags]')
     expect(help.text).toContain('  --model transformer|gru|lstm the model (default transformer)')
-    expect(help.text).toContain('--epochs <N>                 passes over the training names (default transformer ')
+    expect(help.text).toContain('--epochs <N>                 passes over the training names (default transformer 10, gru 6, lstm 6)')
+    expect(help.text).toContain('--batch <N>                  names per step (default 64)')
     expect(help.text).toContain('--report <file.html>')
   })
 

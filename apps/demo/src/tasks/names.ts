@@ -18,8 +18,11 @@ export interface NamesTaskSettings {
   samples: number
 }
 
-/** Each model's defaults, one per model, e.g. `6, 6, 10` for the epochs. */
-const perModel = (key: keyof (typeof namesDefaults)['gru']): string => namesModels.map((m) => `${m} ${namesDefaults[m][key]}`).join(', ')
+/** The models' defaults for a setting: one number when they agree, else one per model (`transformer 10, gru 6, lstm 6`). */
+const perModel = (key: keyof (typeof namesDefaults)['gru']): string => {
+  const values = namesModels.map((m) => namesDefaults[m][key])
+  return values.every((v) => v === values[0]) ? String(values[0]) : namesModels.map((m, i) => `${m} ${values[i]}`).join(', ')
+}
 
 /**
  * `--task names`: a character-level language model of first names (the example in
@@ -35,7 +38,7 @@ export const names: Task<NamesTaskSettings> = {
     lr: { type: 'string', usage: ['--lr <number>', `AdamW's peak learning rate, then cosine decay (default ${perModel('learningRate')})`] },
     batch: { type: 'string', usage: ['--batch <N>', `names per step (default ${perModel('batchSize')})`] },
     width: { type: 'string', usage: ['--width <N>', `width of the character embedding (default ${perModel('width')})`] },
-    depth: { type: 'string', usage: ['--depth <N>', `state width (gru, lstm) or number of blocks (transformer) (default ${perModel('depth')})`] },
+    depth: { type: 'string', usage: ['--depth <N>', `gru/lstm state width, or transformer blocks (default ${perModel('depth')})`] },
     seed: { type: 'string', usage: ['--seed <N>', 'seed for the split, initialization, order and samples (default 0)'] },
     limit: { type: 'string', usage: ['--limit <N>', 'use only the first N names, by code point (default: all 8,422)'] },
     samples: { type: 'string', usage: ['--samples <N>', 'names to sample at the end (default 20)'] },
