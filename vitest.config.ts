@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 import SummaryReporter from '@gd/vitest-config/summary-reporter'
 
@@ -9,6 +10,9 @@ import SummaryReporter from '@gd/vitest-config/summary-reporter'
 export default defineConfig({
   test: {
     projects: ['packages/*', 'apps/*', 'tooling/*/vitest.config.js'],
+    // One worker per core: vitest's default keeps a core back, which on a 2-core machine is one
+    // worker and half the machine idle while the tests are CPU-bound.
+    maxWorkers: availableParallelism(),
     reporters: ['default', new SummaryReporter()],
   },
 })
