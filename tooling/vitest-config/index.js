@@ -25,7 +25,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.mjs'],
     // Low enough that a slow test shows: the few that are slow on purpose say so with their own,
-    // commented timeout. (On a quiet 2-core machine every test without one takes under 3 s.)
+    // commented timeout. (Every test without one took under 3 s on a half-loaded 2-core machine.)
     testTimeout: 15_000,
     // The files of a package share one module graph per worker instead of re-importing the
     // packages' source for each file: measured on @gd/optimizers (46 files), 10.2 s of CPU instead
