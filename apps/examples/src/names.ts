@@ -20,6 +20,7 @@ import { fail, integer, optional, positiveInteger, readOptions, withDefault } fr
 import { softmaxCrossEntropy } from '@gd/losses'
 import { embedding, gru, layerNorm, linear, lstm, parameterCount, positionEmbedding, sequential, transformerBlock, type Layer, type RecurrentParams } from '@gd/nn'
 import { adamw } from '@gd/optimizers'
+import { warmupCosineDecay } from '@gd/schedules'
 import * as T from '@gd/tensor'
 import {
   charVocabulary, fit, nextCharacterDataset, sampleText, stepsPerEpoch, validationSplit,
@@ -186,13 +187,13 @@ export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): Name
 }
 
 /**
- * Linear warmup from 0 over the first `warmup` steps (a twentieth of the run, at most 100), then a
- * cosine from `peak` down to 0 at `total`: lr(s) = peak·s/W, then peak·½(1 + cos(π(s − W)/(total − W))).
+ * Linear warmup from 0 over the first W steps (a twentieth of the run, at most 100), then a cosine
+ * from `peak` down to 0 at `total` (@gd/schedules' `warmupCosineDecay`): lr(s) = peak·s/W, then
+ * peak·½(1 + cos(π(s − W)/(total − W))).
  */
 export function warmupCosine(peak: number, total: number): (step: number) => number {
-  const warmup = Math.max(1, Math.min(100, Math.floor(total / 20)))
-  const decay = Math.max(1, total - warmup)
-  return (step) => (step < warmup ? (peak * step) / warmup : 0.5 * peak * (1 + Math.cos((Math.PI * Math.min(step - warmup, decay)) / decay)))
+  const warmupSteps = Math.max(1, Math.min(100, Math.floor(total / 20)))
+  return warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps: Math.max(total, warmupSteps + 1) })
 }
 
 /**

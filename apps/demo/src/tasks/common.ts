@@ -1,10 +1,5 @@
-import { heUniform, type Initializer } from '@gd/init'
-import { warmupCosineDecay, type Schedule } from '@gd/schedules'
 import { Tensor, gather } from '@gd/tensor'
 import { formatNumber } from '../format.js'
-
-/** He-uniform weights, for layers followed by relu. */
-export const he: Initializer = (key, shape) => heUniform(key, shape)
 
 /**
  * n rows of a [rows, ...] tensor spread evenly over it (all of them when there are fewer): the test
@@ -15,12 +10,6 @@ export function spreadRows(t: Tensor, n: number): Tensor {
   const count = Math.min(n, total)
   const rows = Array.from({ length: count }, (_, k) => Math.floor((k * total) / count))
   return gather(t, new Tensor(Int32Array.from(rows), [count], 'int32'), 0)
-}
-
-/** Linear warmup over the first tenth of the steps (at most 100), then cosine decay to 0. */
-export function warmupCosine(peak: number, totalSteps: number): Schedule {
-  const warmupSteps = Math.max(1, Math.min(100, Math.floor(totalSteps / 10)))
-  return warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps: Math.max(totalSteps, warmupSteps + 1) })
 }
 
 /** Starts a clock; calling the result gives the wall and CPU seconds since. */
