@@ -3,7 +3,7 @@
 // so tests run from source and bundlers need no loader or asset handling.
 //
 //   node scripts/build-wasm.mjs            (writes every module under src/kernels/wasm/)
-//   node scripts/build-wasm.mjs <outDir>   (writes them elsewhere: the up-to-date test compares)
+//   node scripts/build-wasm.mjs <outDir>   (writes them elsewhere: scripts/check-wasm.mjs compares)
 import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
