@@ -5,20 +5,21 @@ import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scaffold } from './new.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..', '..')
 const pkgSource = join(root, 'packages', 'optimizers')
-// Inside the workspace, so the copy resolves @gd/* through a link to the real package's node_modules.
-const work = mkdtempSync(join(here, '.tmp-'))
-const pkg = join(work, 'optimizers')
-const changesets = join(work, 'changesets')
-const docsIndex = join(work, 'docs', 'optimizers.md')
-afterAll(() => rmSync(work, { recursive: true, force: true }))
+// Made when the tests start, not when they are collected (so `vitest list` leaves nothing behind);
+// inside the workspace, so the copy resolves @gd/* through a link to the real package's node_modules.
+let work, pkg, changesets, docsIndex
 
 function copyPackage() {
+  work = mkdtempSync(join(here, '.tmp-'))
+  pkg = join(work, 'optimizers')
+  changesets = join(work, 'changesets')
+  docsIndex = join(work, 'docs', 'optimizers.md')
   mkdirSync(pkg)
   mkdirSync(changesets)
   for (const f of ['src', 'test', 'package.json', 'tsconfig.json', 'vitest.config.js', 'README.md']) {
@@ -47,7 +48,8 @@ function runTest(name) {
 }
 
 describe('pnpm new:optimizer', () => {
-  copyPackage()
+  beforeAll(copyPackage)
+  afterAll(() => rmSync(work, { recursive: true, force: true }))
 
   it('refuses a docs index page without its marked tables, before writing anything', () => {
     const bare = join(work, 'docs', 'bare.md')
