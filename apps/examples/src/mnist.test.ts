@@ -33,10 +33,14 @@ describe('loadDigits', () => {
     expect(y).toEqual([...y].sort((a, b) => a - b))
   })
 
-  it('keeps every class in proportion under a limit: 1000 digits give 798 + 201 after rounding per class', () => {
+  it('keeps every class in proportion under a limit, and gives exactly the limit: 1000 digits are 800 + 200', () => {
     const some = loadDigits({ limit: 1000, seed: 1 })
-    expect(counts(some.train.y.data)).toEqual([80, 90, 79, 82, 78, 69, 81, 86, 75, 78])
-    expect(counts(some.test.y.data)).toEqual([20, 23, 20, 21, 20, 17, 20, 21, 19, 20])
+    expect(counts(some.train.y.data)).toEqual([80, 90, 79, 82, 78, 69, 82, 86, 75, 79])
+    expect(counts(some.test.y.data)).toEqual([20, 23, 20, 21, 20, 17, 20, 21, 19, 19])
+    for (const limit of [100, 500, 600, 777, 2400]) {
+      const d = loadDigits({ limit, seed: 2 })
+      expect([d.train.y.size, d.test.y.size]).toEqual([limit - Math.round(limit * 0.2), Math.round(limit * 0.2)])
+    }
     expect(splitLine(loadDigits({ limit: 100 }))).toBe('MNIST digits from the mnist package: 80 to train on, 20 to test on')
     expect(loadDigits({ limit: 100, testFraction: 0 }).test.y.size).toBe(0)
   })

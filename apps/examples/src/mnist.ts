@@ -69,16 +69,29 @@ export function splitLine(data: Digits): string {
 const infinity = rule<number>('Infinity', (v) => v === Infinity)
 
 /**
+ * Whole numbers near `quotas` that add up to `count` (the largest remainder method): each quota
+ * rounded down, then one more for the quotas with the largest fractional parts (ties to the first).
+ * When rounding each quota already adds up to `count`, the result is the same as rounding.
+ */
+function apportion(quotas: readonly number[], count: number): number[] {
+  const out = quotas.map(Math.floor)
+  const order = quotas.map((q, i) => i).sort((a, b) => quotas[b]! - out[b]! - (quotas[a]! - out[a]!) || a - b)
+  for (let k = 0, left = count - out.reduce((a, b) => a + b, 0); k < left; k++) out[order[k]!]! += 1
+  return out
+}
+
+/**
  * The digits of the `mnist` package split into a training and a test set with a seeded, stratified
  * split: the digits are shuffled with `permutation(prngKey(seed), n)`, then each class gives the same
- * fraction of its images to the test set (rounded per class), and `limit` keeps each class in
- * proportion. The test set is ordered by class (all the zeros first); the training set too, so train
+ * fraction of its images to the test set, and `limit` keeps each class in proportion: exactly
+ * `limit` digits, round(limit · testFraction) of them for testing, each class's share rounded by
+ * largest remainder. The test set is ordered by class (all the zeros first); the training set too, so train
  * in shuffled batches. Nothing is downloaded.
  * @example
  * ```ts
  * const { train, test } = loadDigits({ limit: 1000, seed: 1 })
- * train.x.shape // [798, 784]: each class rounds its share, so the sizes are near 800 and 200
- * test.y.shape // [201]
+ * train.x.shape // [800, 784]
+ * test.y.shape // [200]
  * ```
  */
 export function loadDigits(options: LoadDigitsOptions = {}): Digits {
@@ -101,14 +114,16 @@ export function loadDigits(options: LoadDigitsOptions = {}): Digits {
   const n = Math.min(total, limit)
   const byClass: number[][] = Array.from({ length: 10 }, () => [])
   for (const r of shuffled) byClass[labels[r]!]!.push(r)
+  // Each class's share of n, then of the test set, by largest remainder: the shares add up to exactly
+  // n digits and round(n · testFraction) test digits.
+  const takes = apportion(byClass.map((rows) => (rows.length * n) / total), n)
+  const tests = apportion(takes.map((take) => take * testFraction), Math.round(n * testFraction))
   const testRows: number[] = []
   const trainRows: number[] = []
-  for (const rows of byClass) {
-    const take = Math.round((rows.length * n) / total)
-    const nTestClass = Math.round(take * testFraction)
-    testRows.push(...rows.slice(0, nTestClass))
-    trainRows.push(...rows.slice(nTestClass, take))
-  }
+  byClass.forEach((rows, c) => {
+    testRows.push(...rows.slice(0, tests[c]!))
+    trainRows.push(...rows.slice(tests[c]!, takes[c]!))
+  })
   const pick = (rows: number[]): Dataset => {
     const count = rows.length
     const x = new Float32Array(count * PIXELS)

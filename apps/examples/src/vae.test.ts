@@ -4,7 +4,7 @@ import * as T from '@gd/tensor'
 import { loadDigits } from './mnist.js'
 import { buildVae, trainVae, vaeDefaults, vaeLoss, type VaeParams } from './vae.js'
 
-const data = loadDigits({ limit: 600, seed: 3 })
+const data = loadDigits({ limit: 601, seed: 3 })
 const m = 4
 const digits = new T.Tensor(data.test.x.data.slice(0, m * 784), [m, 784], 'float32')
 const noise = new T.Tensor(new Float32Array([0.3, -1, 2, 0.5, 0, 0, -0.7, 1.1]), [m, 2], 'float32')
