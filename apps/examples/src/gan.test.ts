@@ -120,6 +120,14 @@ describe('the GAN example', () => {
     expect(() => r.generate(T.prngKey(2), 0)).toThrow('generate: n must be a positive integer, got 0')
   })
 
+  it('stops before a step whose loss is not finite, and says which (a learning rate far too high)', () => {
+    const small = loadDigits({ limit: 100, seed: 3 })
+    const r = trainGan({ data: small, epochs: 1, batch: 8, learningRate: 1e9 })
+    expect(r.diverged).toBe("the discriminator's loss at step 2 is Infinity")
+    expect(r.steps).toBe(1)
+    expect(r.history).toEqual([])
+  })
+
   it('is reproducible from its seed (the noise and shifts of step s come from foldIn(key, s))', () => {
     const one = { ...quick, epochs: 1, shift: 2, data: loadDigits({ limit: 300, seed: 3 }) }
     const a = trainGan(one)

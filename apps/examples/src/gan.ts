@@ -224,6 +224,8 @@ export interface GanResult {
    * would scale z back up.
    */
   generate(key: PRNGKey, n: number, options?: { temperature?: number }): Tensor
+  /** Why training stopped early: a step's loss was not finite (the learning rate is too high). Undefined otherwise. */
+  diverged?: string
 }
 
 const check = {
@@ -323,22 +325,32 @@ export function trainGan(options: GanOptions = {}): GanResult {
 
   const history: GanEpoch[] = []
   let step = 0
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  let diverged: string | undefined
+  training: for (let epoch = 0; epoch < epochs; epoch++) {
     let dSum = 0
     let gSum = 0
     let count = 0
     for (const rows of epochBatches(n, epoch, { batchSize: batch, key: orderKey, dropLast })) {
       const m = rows.length
-      const [zd, zg] = T.splitKey(T.foldIn(noiseKey, step)) as [PRNGKey, PRNGKey]
-      const [shiftReal, shiftFake, shiftG] = T.splitKey(T.foldIn(shiftKey, step), 3) as [PRNGKey, PRNGKey, PRNGKey]
+      const [zd, zg] = T.splitKey(T.foldIn(noiseKey, step))
+      const [shiftReal, shiftFake, shiftG] = T.splitKey(T.foldIn(shiftKey, step), 3)
       // The discriminator's step: the fakes are constants, no gradient flows into the generator.
       const generated = AG.noGrad(() => applyWithState(generator, g, gState, T.normal(zd, [m, latent]), { train: true }).output).value
       const fake = seeConstant(generated, shiftFake)
       const x = seeConstant(T.gather(real, new T.Tensor(Int32Array.from(rows), [m], 'int32'), 0), shiftReal)
       const [dLoss, dGrads] = discriminatorStep(d, x, fake)
+      // A step whose loss is not finite would spoil the weights: stop before it, and say why.
+      if (!Number.isFinite(dLoss.item())) {
+        diverged = `the discriminator's loss at step ${step + 1} is ${dLoss.item()}`
+        break training
+      }
       dOptState = stepInPlace(dOpt, dGrads as never, dOptState, d as never)
       // The generator's step, through the discriminator just updated.
       const [[gLoss, nextState], gGrads] = generatorStep(g, T.normal(zg, [m, latent]), shiftG) as unknown as [[Tensor, unknown[]], unknown[]]
+      if (!Number.isFinite(gLoss.item())) {
+        diverged = `the generator's loss at step ${step + 1} is ${gLoss.item()}`
+        break training
+      }
       gOptState = stepInPlace(gOpt, gGrads as never, gOptState, g as never)
       gState = nextState
       // The moving average, warmed up as TensorFlow's ExponentialMovingAverage with num_updates, so
@@ -361,5 +373,5 @@ export function trainGan(options: GanOptions = {}): GanResult {
     o.log?.(`epoch ${epoch + 1}/${epochs}  D loss ${e.discriminatorLoss.toFixed(3)}  G loss ${e.generatorLoss.toFixed(3)}${scored}  (${((performance.now() - started) / 1000).toFixed(0)} s)`)
   }
   const used = process.cpuUsage(cpu)
-  return { history, steps: step, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, generate }
+  return { history, steps: step, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, generate, ...(diverged === undefined ? {} : { diverged }) }
 }

@@ -6,6 +6,7 @@ import { digitScore } from '../inceptionScore.js'
 import { runOne, type RunSettings } from '../run.js'
 import { nonNegativeInteger, nonNegativeNumber, oneOf } from '../flags.js'
 import { modelKinds, type ModelKind } from '../models.js'
+import { divergenceLine } from './common.js'
 import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import { stringFlag, type Task } from './task.js'
 
@@ -100,12 +101,13 @@ export const gan: Task<GanSettings> = {
       score: (images) => digitScore(clf.predict, images),
     })
     const final = r.history.at(-1)?.score ?? NaN
-    const cold = settings.temperature === 1 ? final : digitScore(clf.predict, r.generate(prngKey(settings.seed + 2), 1000, { temperature: settings.temperature }))
+    const cold = settings.temperature === 1 || r.diverged !== undefined ? final : digitScore(clf.predict, r.generate(prngKey(settings.seed + 2), 1000, { temperature: settings.temperature }))
     const macs = ganMacs(settings.latent, settings.model)
     // Per digit and step: the discriminator's step runs G forward and D forward and backward on 2
     // digits; the generator's step runs G and D forward and backward (backward ≈ 2 × forward).
     const flops = 2 * (macs.generator + 3 * 2 * macs.discriminator + 3 * (macs.generator + macs.discriminator)) * settings.batch * r.steps
-    if (settings.temperature === 1) io.log(`\nscore of 1000 generated digits ${final.toFixed(2)} (real test digits ${realScore.toFixed(2)})`)
+    if (r.diverged !== undefined) io.log(`\n${divergenceLine(r.diverged, settings.lr, ganDefaults[settings.model].lr)}`)
+    else if (settings.temperature === 1) io.log(`\nscore of 1000 generated digits ${final.toFixed(2)} (real test digits ${realScore.toFixed(2)})`)
     else io.log(`\nscore of 1000 generated digits at temperature ${settings.temperature}: ${cold.toFixed(2)} (at temperature 1 ${final.toFixed(2)}, real test digits ${realScore.toFixed(2)})`)
     io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${(flops / r.cpuSeconds / 1e9).toFixed(1)} GFLOP/s of it)`)
     const x = r.history.map((h) => h.epoch + 1)
@@ -118,7 +120,7 @@ export const gan: Task<GanSettings> = {
           ['R1 penalty γ', String(settings.r1)],
           ['random shifts of the discriminator\'s digits', `up to ${settings.shift} pixels`],
           ['training', `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
-          ['inception-style score, 1000 generated digits', final.toFixed(2)],
+          ['inception-style score, 1000 generated digits', r.diverged === undefined ? final.toFixed(2) : 'diverged'],
           ...(settings.temperature === 1 ? [] : [[`the same at temperature ${settings.temperature}`, cold.toFixed(2)] as const]),
           ['inception-style score, real test digits', realScore.toFixed(2)],
           ['scoring classifier', `the classifier task's ${scorer.model}, test accuracy ${(100 * clf.testAccuracy).toFixed(2)}%`],
