@@ -19,6 +19,22 @@ export interface TfBuilt {
   optimizer?: tf.Optimizer
 }
 
+/**
+ * A training step that TF.js's `optimizer.minimize` runs, as a contender's `step` (the loss freed at
+ * once) and `check` (the loss read back, for the same-answers check).
+ */
+export function minimizeStep(run: () => tf.Scalar): Pick<TfBuilt, 'step' | 'check'> {
+  return {
+    step: () => run().dispose(),
+    check: () => {
+      const loss = run()
+      const value = loss.dataSync()[0]!
+      loss.dispose()
+      return value
+    },
+  }
+}
+
 let ready: Promise<string> | undefined
 
 /**

@@ -4,7 +4,7 @@ import * as AG from '@gd/autograd'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
-import { gdContender, jaxContender, tfContenders } from '../peers.js'
+import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { checksum } from './data.js'
 import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
 
@@ -115,13 +115,7 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       const list = names.map((k) => vars[k]!)
       const run = () => optimizer.minimize(() => s.tfLoss(vars, X!, Y!, constants), true, list)!
       return {
-        step: () => run().dispose(),
-        check: () => {
-          const l = run()
-          const v = l.dataSync()[0]!
-          l.dispose()
-          return v
-        },
+        ...minimizeStep(run),
         gradients: () =>
           tf.tidy(() => {
             const f = (...ws: tf.Tensor[]) => s.tfLoss(Object.fromEntries(names.map((k, i) => [k, ws[i]!])), X!, Y!, constants)

@@ -6,7 +6,7 @@ import { gru, linear, lstm, type RecurrentParams } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Workload } from '../harness.js'
-import { gdContender, jaxContender, tfContenders } from '../peers.js'
+import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { randomData, randomLabels } from './data.js'
 import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
 
@@ -94,17 +94,7 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
         const loss = () => tf.losses.softmaxCrossEntropy(Y, model.apply(X, { training: true }) as tf.Tensor) as tf.Scalar
         const run = () => optimizer.minimize(loss, true, model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val))!
         return {
-          step: () => run().dispose(),
-          ...(kind === 'lstm'
-            ? {
-                check: () => {
-                  const l = run()
-                  const v = l.dataSync()[0]!
-                  l.dispose()
-                  return v
-                },
-              }
-            : {}),
+          ...(kind === 'lstm' ? minimizeStep(run) : { step: minimizeStep(run).step }),
           keep: [X, Y, ...model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val)],
           optimizer,
         }

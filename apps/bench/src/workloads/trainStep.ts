@@ -6,7 +6,7 @@ import type { Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
-import { gdContender, jaxContender, tfContenders } from '../peers.js'
+import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
 
 /** One layer's initial weights, taken from @gd's init so that every library starts alike. */
@@ -81,13 +81,7 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       const loss = () => tf.losses.softmaxCrossEntropy(Y, s.tfForward(X, vars)) as tf.Scalar
       const run = () => optimizer.minimize(loss, true, vars)!
       return {
-        step: () => run().dispose(),
-        check: () => {
-          const l = run()
-          const v = l.dataSync()[0]!
-          l.dispose()
-          return v
-        },
+        ...minimizeStep(run),
         keep: [...vars, X, Y],
         optimizer,
       }
