@@ -7,6 +7,25 @@ import { checkShape, fmt, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './
 export type NestedArray = number | boolean | readonly NestedArray[]
 
 /**
+ * The base of {@link Tensor}, for what Node's `console.log` and `util.inspect` print: the tensor's
+ * `toString()` (dtype, shape, values), not its fields. A class of its own because a method under a
+ * computed key such as `Symbol.for(…)` keeps its class in every bundle; this one is a few bytes, and a
+ * bundle that never uses `Tensor` still drops it.
+ *
+ * @example
+ * ```ts
+ * import { inspect } from 'node:util'
+ * import { arange } from '@gd/tensor'
+ * inspect(arange(10)) // 'Tensor(float32, [10]) [0, 1, 2, ..., 7, 8, 9]'
+ * ```
+ */
+class Printable {
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString()
+  }
+}
+
+/**
  * An immutable n-dimensional array.
  *
  * Elements live in a typed array (`storage`) that views may share: `reshape`, `transpose`,
@@ -25,7 +44,7 @@ export type NestedArray = number | boolean | readonly NestedArray[]
  * t.toArray() // [[1, 2], [3, 4]]
  * ```
  */
-export class Tensor<D extends DType = DType> {
+export class Tensor<D extends DType = DType> extends Printable {
   /** Element type. */
   readonly dtype: D
   /** Dimensions, outermost first. */
@@ -62,6 +81,7 @@ export class Tensor<D extends DType = DType> {
     strides?: readonly number[],
     offset = 0,
   ) {
+    super()
     const fn = 'Tensor'
     // One pass, no copies: this runs for every tensor an op makes.
     if (!dtypes.includes(dtype)) dtypeCheck(fn, 'dtype', dtype)
@@ -193,7 +213,7 @@ export class Tensor<D extends DType = DType> {
    * String(tensor([[1, 2.5], [1 / 3, -0]])) // 'Tensor(float32, [2, 2]) [[1, 2.5], [0.33333, 0]]'
    * ```
    */
-  toString(): string {
+  override toString(): string {
     const flat = this.data
     const show = (x: number): string =>
       this.dtype === 'bool' ? String(x === 1) : String(Number(x.toPrecision(5)))
@@ -212,21 +232,6 @@ export class Tensor<D extends DType = DType> {
       return `[${parts.join(', ')}]`
     }
     return `Tensor(${this.dtype}, [${this.shape.join(', ')}]) ${build(0, 0)}`
-  }
-
-  /**
-   * What Node's `console.log` and `util.inspect` print: the same summary as {@link Tensor.toString},
-   * not the internal fields.
-   *
-   * @example
-   * ```ts
-   * import { inspect } from 'node:util'
-   * import { arange } from '@gd/tensor'
-   * inspect(arange(10)) // 'Tensor(float32, [10]) [0, 1, 2, ..., 7, 8, 9]'
-   * ```
-   */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString()
   }
 }
 
