@@ -4,7 +4,7 @@ import { progress, type EpochLogs, type ProgressStream } from '@gd/train'
 import { renderDigitsReport } from '../digitsReport.js'
 import { divergenceGuard } from '../run.js'
 import { divergenceLine, spreadRows, timer } from './common.js'
-import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
+import { exampleOptions, mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import type { Task } from './task.js'
 
 // The model and its training are the autoencoder example's (apps/examples/src/autoencoder.ts); this
@@ -39,11 +39,7 @@ export function runAutoencoder(settings: MnistSettings, data: Digits, stream?: P
   const clock = timer()
   const guard = divergenceGuard()
   const r = trainAutoencoder({
-    epochs: settings.epochs,
-    batchSize: settings.batch,
-    learningRate: settings.lr,
-    latent: settings.latent,
-    seed: settings.seed,
+    ...exampleOptions(settings),
     data,
     callbacks: [progress(stream === undefined ? {} : { stream }), guard],
   })

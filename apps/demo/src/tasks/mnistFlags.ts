@@ -30,6 +30,11 @@ export interface MnistSettings {
   latent: number
 }
 
+/** The settings in the words of the MNIST examples' options (`trainAutoencoder`, `trainVae`). */
+export function exampleOptions(settings: MnistSettings): { epochs: number; batchSize: number; learningRate: number; latent: number; seed: number } {
+  return { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.lr, latent: settings.latent, seed: settings.seed }
+}
+
 /** The flags of {@link MnistSettings}, with each task's defaults in their usage lines. */
 export function mnistFlags(defaults: Omit<MnistSettings, 'limit' | 'seed'>): Record<keyof MnistSettings, Flag> {
   return {

@@ -2,7 +2,7 @@ import { PIXELS, loadDigits, splitLine, type Digits } from '@gd/examples/mnist'
 import { trainVae, vaeDefaults as example, vaeHidden as hiddenWidth, type Elbo, type VaeEpoch } from '@gd/examples/vae'
 import { renderDigitsReport } from '../digitsReport.js'
 import { divergenceLine, timer } from './common.js'
-import { mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
+import { exampleOptions, mnistFlags, parseMnistFlags, type MnistSettings } from './mnistFlags.js'
 import type { Task } from './task.js'
 
 // The model, its loss and its training loop are the VAE example's (apps/examples/src/vae.ts); this
@@ -31,11 +31,7 @@ export interface VaeRun {
 export function runVae(settings: MnistSettings, data: Digits, log: (line: string) => void = () => {}, samples = 100): VaeRun {
   const clock = timer()
   const r = trainVae({
-    epochs: settings.epochs,
-    batchSize: settings.batch,
-    learningRate: settings.lr,
-    latent: settings.latent,
-    seed: settings.seed,
+    ...exampleOptions(settings),
     data,
     samples,
     log,
