@@ -13,7 +13,14 @@ import { launchChromium } from '@gd/consumer/browser'
 const here = dirname(fileURLToPath(import.meta.url))
 const dist = join(here, '.vitepress', 'dist')
 const shots = join(here, '.vitepress', 'screenshots')
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.woff2': 'font/woff2' }
+const types = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
 
 function pages(dir, prefix = '') {
   return readdirSync(dir).flatMap((f) => {
@@ -76,13 +83,21 @@ async function main() {
     for (const path of pages(dist)) {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`))
-      page.on('console', (m) => m.type() === 'error' && problems.push(`${path}: console error: ${m.text()} (${m.location().url ?? ""})`))
-      page.on('response', (r) => r.status() >= 400 && problems.push(`${path}: ${r.status()} for ${r.url().replace(base, '')}`))
+      page.on(
+        'console',
+        (m) => m.type() === 'error' && problems.push(`${path}: console error: ${m.text()} (${m.location().url ?? ''})`),
+      )
+      page.on(
+        'response',
+        (r) => r.status() >= 400 && problems.push(`${path}: ${r.status()} for ${r.url().replace(base, '')}`),
+      )
       await page.goto(base + path, { waitUntil: 'networkidle' })
       const plots = await page.locator('.gd-plot').count()
       if (plots > 0) {
         await page
-          .waitForFunction((n) => document.querySelectorAll('.gd-plot[data-points]').length >= n, plots, { timeout: 60_000 })
+          .waitForFunction((n) => document.querySelectorAll('.gd-plot[data-points]').length >= n, plots, {
+            timeout: 60_000,
+          })
           .catch(() => problems.push(`${path}: only some of ${plots} plot(s) drew within 60 s`))
         const empty = await page.locator('.gd-plot[data-points="0"]').count()
         if (empty > 0) problems.push(`${path}: ${empty} plot(s) drew no data`)
@@ -91,21 +106,30 @@ async function main() {
         // Seen learning: the mean return of 20 episodes climbs from random pushing's ~22 past 100, and the cart is animated.
         const best = () => page.$eval('.rl-status[data-best]', (e) => Number(e.dataset.best)).catch(() => NaN)
         await page
-          .waitForFunction(() => Number(document.querySelector('.rl-status[data-best]')?.dataset.best) >= 100, null, { timeout: 120_000 })
-          .catch(async () => problems.push(`${path}: REINFORCE's mean return did not reach 100 within 120 s (best ${await best()})`))
+          .waitForFunction(() => Number(document.querySelector('.rl-status[data-best]')?.dataset.best) >= 100, null, {
+            timeout: 120_000,
+          })
+          .catch(async () =>
+            problems.push(`${path}: REINFORCE's mean return did not reach 100 within 120 s (best ${await best()})`),
+          )
         const frames = () => page.$eval('canvas.cartpole-canvas', (c) => Number(c.dataset.frames)).catch(() => 0)
         const before = await frames()
         await page.waitForTimeout(2000)
         const drawn = (await frames()) - before
         if (!(drawn >= 10)) problems.push(`${path}: the cart-pole canvas drew ${drawn} frame(s) in 2 s`)
-        console.log(`docs: ${path} learned: best mean return of 20 episodes ${await best()}; ${drawn} frames of the cart in 2 s`)
+        console.log(
+          `docs: ${path} learned: best mean return of 20 episodes ${await best()}; ${drawn} frames of the cart in 2 s`,
+        )
       }
-      const anchors = await page.$$eval('a[href]', (as) => as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]))
+      const anchors = await page.$$eval('a[href]', (as) =>
+        as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]),
+      )
       for (const [href, leaves] of anchors) {
         const url = new URL(href, base + path)
         if (url.origin !== base) continue
         // Without a target, VitePress's router would intercept the click and show its own 404.
-        if (url.pathname.startsWith('/api/') && !leaves) problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)
+        if (url.pathname.startsWith('/api/') && !leaves)
+          problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)
         if (!links.has(url.pathname)) links.set(url.pathname, path)
       }
       const name = path === '/' ? 'home' : path.replace(/^\/|\/$/g, '').replaceAll('/', '-')
@@ -114,7 +138,9 @@ async function main() {
       await page.close()
     }
     if ([...links.keys()].some((l) => l.startsWith('/api/')) && !existsSync(join(dist, 'api', 'index.html'))) {
-      problems.push('the site has no API reference: pnpm docs:build writes it (pnpm docs:api) before the VitePress build; was the site built another way?')
+      problems.push(
+        'the site has no API reference: pnpm docs:build writes it (pnpm docs:api) before the VitePress build; was the site built another way?',
+      )
     } else {
       problems.push(...(await brokenLinks(base, links)))
       console.log(`docs: ${links.size} internal link(s) checked, from the guide pages and through the API reference`)

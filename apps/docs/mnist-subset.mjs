@@ -66,7 +66,10 @@ const trainShares = shares(TRAIN)
 const train = []
 const test = []
 for (const digit of mnist) {
-  const rows = shuffle(Array.from({ length: digit.length }, (_, i) => i), next)
+  const rows = shuffle(
+    Array.from({ length: digit.length }, (_, i) => i),
+    next,
+  )
   const nTest = testShares[digit.id]
   const nTrain = trainShares[digit.id]
   for (const r of rows.slice(0, nTest)) test.push([digit, r])
@@ -90,4 +93,6 @@ all.forEach(([digit, r], i) => {
 const file = join(here, 'public', 'mnist-digits.bin')
 const packed = gzipSync(out, { level: 9 })
 writeFileSync(file, packed)
-console.log(`mnist-subset: ${train.length} training + ${test.length} test digits, ${(packed.length / 1024).toFixed(0)} KiB -> ${file}`)
+console.log(
+  `mnist-subset: ${train.length} training + ${test.length} test digits, ${(packed.length / 1024).toFixed(0)} KiB -> ${file}`,
+)

@@ -13,8 +13,12 @@ const page = readFileSync(join(here, 'guide', 'optimizers.md'), 'utf8')
 /** The runtime exports of @gd/optimizers: `export function|const` in every file index.ts re-exports. */
 function exported() {
   const index = readFileSync(join(src, 'index.ts'), 'utf8')
-  const files = readdirSync(src).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && index.includes(`'./${f.replace(/\.ts$/, '.js')}'`))
-  const names = files.flatMap((f) => [...readFileSync(join(src, f), 'utf8').matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)].map((m) => m[1]))
+  const files = readdirSync(src).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && index.includes(`'./${f.replace(/\.ts$/, '.js')}'`),
+  )
+  const names = files.flatMap((f) =>
+    [...readFileSync(join(src, f), 'utf8').matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)].map((m) => m[1]),
+  )
   return [...new Set(names)].sort()
 }
 
@@ -31,8 +35,14 @@ describe('the optimizer index page', () => {
     const names = exported()
     expect(names.length).toBeGreaterThan(60)
     const onPage = new Set(listed())
-    expect(names.filter((n) => !onPage.has(n)), 'exports without a line in guide/optimizers.md').toEqual([])
-    expect([...onPage].filter((n) => !names.includes(n)), 'lines for names @gd/optimizers does not export').toEqual([])
+    expect(
+      names.filter((n) => !onPage.has(n)),
+      'exports without a line in guide/optimizers.md',
+    ).toEqual([])
+    expect(
+      [...onPage].filter((n) => !names.includes(n)),
+      'lines for names @gd/optimizers does not export',
+    ).toEqual([])
   })
 
   it.each([

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { foldIn, normal, prngKey, uniform } from '@gd/tensor'
 
-const profile = (kind, more = {}) => gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
+const profile = (kind, more = {}) =>
+  gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale: 1, forgetBias: 0, seed: 0, ...more })
 const log10 = (v) => Math.log10(v)
 
 describe('the recurrent page', () => {
@@ -42,8 +43,15 @@ describe('the recurrent page', () => {
   it('trains the LSTM (forget + 3, input − 3) to recall over T = 30 within 200 steps, while the plain RNN stays near chance', async () => {
     const losses = { rnn: [], lstm: [] }
     await trainRecall({
-      task: { symbols: 4, steps: 30 }, hiddenSize: 32, steps: 200, learningRate: 0.03, forgetBias: 3, inputBias: -3, maxNorm: 1,
-      kinds: ['rnn', 'lstm'], onStep: (r) => losses[r.kind].push(r.loss),
+      task: { symbols: 4, steps: 30 },
+      hiddenSize: 32,
+      steps: 200,
+      learningRate: 0.03,
+      forgetBias: 3,
+      inputBias: -3,
+      maxNorm: 1,
+      kinds: ['rnn', 'lstm'],
+      onStep: (r) => losses[r.kind].push(r.loss),
     })
     const last20 = (xs) => xs.slice(-20).reduce((a, b) => a + b, 0) / 20
     expect(last20(losses.lstm)).toBeLessThan(0.05) // the page: near 0 by step 150 to 200
@@ -78,10 +86,15 @@ describe('the sequence models page', () => {
 
 describe('the generative models page', () => {
   it('trains the autoencoder (code 16) from 0.70 nats per pixel to below 0.14 on the test digits within 300 steps', async () => {
-    const data = decodeDigits(new Uint8Array(gunzipSync(readFileSync(new URL('./public/mnist-digits.bin', import.meta.url)))))
+    const data = decodeDigits(
+      new Uint8Array(gunzipSync(readFileSync(new URL('./public/mnist-digits.bin', import.meta.url)))),
+    )
     const losses = []
     await trainAutoencoder({
-      data, code: 16, steps: 300, evaluateEvery: 150,
+      data,
+      code: 16,
+      steps: 300,
+      evaluateEvery: 150,
       onEvaluate: async (_step, params) => losses.push((await testReconstructions(16, params, data.test, 0)).loss),
     })
     expect(losses).toHaveLength(3) // steps 0, 150, 300
@@ -106,9 +119,14 @@ describe('the reinforcement learning page', () => {
   const solve = async (seed, baseline, learningRate = 0.01, episodes = 300) => {
     let solvedAt = null
     const reports = await trainCartPole({
-      seed, baseline, learningRate, episodes,
+      seed,
+      baseline,
+      learningRate,
+      episodes,
       shouldStop: () => solvedAt !== null,
-      onEpisode: (r) => { if (r.episode >= 20 && r.mean20 >= 195 && solvedAt === null) solvedAt = r.episode },
+      onEpisode: (r) => {
+        if (r.episode >= 20 && r.mean20 >= 195 && solvedAt === null) solvedAt = r.episode
+      },
     })
     return { solvedAt, reports }
   }
@@ -123,18 +141,22 @@ describe('the reinforcement learning page', () => {
     expect(maxSteps * cartPolePhysics.tau).toBe(10) // "(10 s)"
   })
 
-  it('has random pushes last about 22 steps (22.4 over 10,000 episodes), and a policy of 226 parameters', { timeout: 60_000 }, () => {
-    const env = cartPole(0)
-    const key = prngKey(1)
-    let total = 0
-    for (let e = 0; e < 10_000; e++) {
-      env.reset()
-      const coins = uniform(foldIn(key, e), [500]).data
-      for (let t = 0, done = false; !done; t++, total++) done = env.step(coins[t] < 0.5 ? 0 : 1).done
-    }
-    expect(total / 10_000).toBeCloseTo(22.38, 2) // "about 22"; its standard error is 0.12
-    expect(parameterCount(policyNetwork(32).init(0))).toBe(226) // 4·32 + 32 + 32·2 + 2
-  })
+  it(
+    'has random pushes last about 22 steps (22.4 over 10,000 episodes), and a policy of 226 parameters',
+    { timeout: 60_000 },
+    () => {
+      const env = cartPole(0)
+      const key = prngKey(1)
+      let total = 0
+      for (let e = 0; e < 10_000; e++) {
+        env.reset()
+        const coins = uniform(foldIn(key, e), [500]).data
+        for (let t = 0, done = false; !done; t++, total++) done = env.step(coins[t] < 0.5 ? 0 : 1).done
+      }
+      expect(total / 10_000).toBeCloseTo(22.38, 2) // "about 22"; its standard error is 0.12
+      expect(parameterCount(policyNetwork(32).init(0))).toBe(226) // 4·32 + 32 + 32·2 + 2
+    },
+  )
 
   it('discounts with γ = 0.99: 0.37 at 100 steps, 0.05 at 300, returns below 100, and 86 to 100 over the first 300 steps of 500', () => {
     expect(0.99 ** 100).toBeCloseTo(0.37, 2)
@@ -176,7 +198,10 @@ describe('the reinforcement learning page', () => {
     for (let seed = 0; seed < 10; seed++) runs.push(await solve(seed, 'none'))
     expect(runs[0].reports).toHaveLength(300)
     expect(runs[0].reports.at(-1).mean20).toBeCloseTo(22, -0.5)
-    const solved = runs.map((r) => r.solvedAt).filter((s) => s !== null).sort((a, b) => a - b)
+    const solved = runs
+      .map((r) => r.solvedAt)
+      .filter((s) => s !== null)
+      .sort((a, b) => a - b)
     expect(solved).toHaveLength(4)
     expect([solved[0], solved.at(-1)]).toEqual([87, 253])
   }, 240_000)
@@ -232,7 +257,9 @@ describe('the schedules page (training under each schedule)', () => {
     const runs = await compareSchedules({ digits, peak: 0.1, epochs: 2 })
     expect(runs.constant.testAccuracy).toBeCloseTo(0.86, 3)
     expect(runs.constant.finalLoss).toBeCloseTo(0.34, 2)
-    const decaying = Object.entries(runs).filter(([name]) => name !== 'constant').map(([, r]) => r.testAccuracy)
+    const decaying = Object.entries(runs)
+      .filter(([name]) => name !== 'constant')
+      .map(([, r]) => r.testAccuracy)
     expect(Math.min(...decaying)).toBeCloseTo(0.908, 3)
     expect(Math.max(...decaying)).toBeCloseTo(0.929, 3)
     expect(runs.warmupCosineDecay.testAccuracy).toBe(Math.max(...decaying))
@@ -258,7 +285,9 @@ describe('the local-minima page (a plateau)', () => {
 
   it('has momentum 0.9 leave at step 129, noise σ = 2 leave for seeds 1, 7, 6, 4 (steps 51, 81, 106, 237) and not 0, 2, 3, 5, and η = 0.3 leave at 317', () => {
     expect(stepsToLeave(run({ optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }) }), 1)).toBe(129)
-    const noisy = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => stepsToLeave(run({ optimizer: sgd({ learningRate: 0.1 }), noise: 2, seed }), 1))
+    const noisy = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) =>
+      stepsToLeave(run({ optimizer: sgd({ learningRate: 0.1 }), noise: 2, seed }), 1),
+    )
     expect(noisy).toEqual([undefined, 51, undefined, undefined, 237, undefined, 106, 81])
     expect(stepsToLeave(run({ optimizer: sgd({ learningRate: 0.3 }) }), 1)).toBe(317)
   })

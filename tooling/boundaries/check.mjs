@@ -42,7 +42,9 @@ function checkManifests(packages) {
   for (const { name, json } of packages) {
     const list = allowedFor(name)
     if (list === null) {
-      problems.push(`packages/${name}: not listed in tooling/boundaries/allowed.json; add it with its allowed dependencies`)
+      problems.push(
+        `packages/${name}: not listed in tooling/boundaries/allowed.json; add it with its allowed dependencies`,
+      )
       continue
     }
     for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies']) {
@@ -76,7 +78,9 @@ function subpathEntries(json) {
 const bundledPaths = [...bundled].map((dep) => `^packages/${esc(dep.slice('@gd/'.length))}/`)
 
 function rules(packages) {
-  const entries = packages.flatMap(({ name, json }) => subpathEntries(json).map((f) => `^packages/${esc(name)}/${esc(f)}$`))
+  const entries = packages.flatMap(({ name, json }) =>
+    subpathEntries(json).map((f) => `^packages/${esc(name)}/${esc(f)}$`),
+  )
   const forbidden = [
     { name: 'no-cycle', severity: 'error', from: {}, to: { circular: true } },
     { name: 'unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
@@ -162,7 +166,15 @@ export async function checkBoundaries(root) {
         validate: true,
         ruleSet: rules(packages),
         doNotFollow: { path: 'node_modules' },
-        exclude: { path: ['/dist/', 'tooling/consumer/fixtures/', '\\.vitepress/(cache|dist|\\.temp)', 'tooling/snippets/\\.run/', '/\\.ort/'] },
+        exclude: {
+          path: [
+            '/dist/',
+            'tooling/consumer/fixtures/',
+            '\\.vitepress/(cache|dist|\\.temp)',
+            'tooling/snippets/\\.run/',
+            '/\\.ort/',
+          ],
+        },
         tsPreCompilationDeps: true,
         combinedDependencies: false,
         enhancedResolveOptions: {

@@ -104,7 +104,10 @@ describe('checkBoundaries', () => {
   })
 
   it('catches a module that the package index does not re-export', async () => {
-    const root = make({ ...clean, tensor: { files: { ...clean.tensor.files, 'src/orphan.ts': 'export const o = 1\n' } } })
+    const root = make({
+      ...clean,
+      tensor: { files: { ...clean.tensor.files, 'src/orphan.ts': 'export const o = 1\n' } },
+    })
     expect(await checkBoundaries(root)).toContain('packages/tensor/src/index.ts: does not re-export ./orphan.js')
   })
 
@@ -132,7 +135,9 @@ describe('checkBoundaries', () => {
       },
     })
     const problems = await checkBoundaries(root)
-    expect(problems.join('\n')).toMatch(/^no-cycle: packages\/tensor\/src\/[ab]\.ts -> packages\/tensor\/src\/[ab]\.ts$/m)
+    expect(problems.join('\n')).toMatch(
+      /^no-cycle: packages\/tensor\/src\/[ab]\.ts -> packages\/tensor\/src\/[ab]\.ts$/m,
+    )
   })
 
   it('catches an import that crosses the allowed graph even when declared', async () => {

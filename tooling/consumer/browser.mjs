@@ -12,10 +12,19 @@ export const chromiumPath = '/usr/bin/chromium'
  * background networking (the closed network refuses it, noisily). Shared with the docs' page check.
  */
 export async function launchChromium() {
-  if (!existsSync(chromiumPath)) throw new Error(`browser: ${chromiumPath} is missing; install it with apt-get install chromium`)
+  if (!existsSync(chromiumPath))
+    throw new Error(`browser: ${chromiumPath} is missing; install it with apt-get install chromium`)
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -25,7 +34,9 @@ export async function runInBrowser(bundlePath) {
     if (req.url === '/bundle.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
     } else {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><body><script type="module" src="/bundle.js"></script></body>')
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><body><script type="module" src="/bundle.js"></script></body>')
     }
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -37,7 +48,9 @@ export async function runInBrowser(bundlePath) {
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`))
     page.on('console', (m) => m.type() === 'error' && errors.push(`console error: ${m.text()}`))
     await page.goto(`http://127.0.0.1:${port}/`)
-    await page.waitForFunction(() => document.body.dataset.result !== undefined || false, null, { timeout: 20000 }).catch(() => {})
+    await page
+      .waitForFunction(() => document.body.dataset.result !== undefined || false, null, { timeout: 20000 })
+      .catch(() => {})
     if (errors.length > 0) throw new Error(`browser: ${errors.join('; ')}`)
     return await page.evaluate(() => document.body.dataset.result ?? 'nothing')
   } finally {

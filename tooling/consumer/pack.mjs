@@ -13,7 +13,10 @@ export const root = join(here, '..', '..')
 /** Public packages: every packages/* whose package.json is not private. */
 export function publicPackages() {
   return readdirSync(join(root, 'packages'))
-    .map((dir) => ({ dir: join(root, 'packages', dir), json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) }))
+    .map((dir) => ({
+      dir: join(root, 'packages', dir),
+      json: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
+    }))
     .filter((p) => p.json.private !== true)
 }
 
@@ -21,11 +24,15 @@ export function publicPackages() {
 export function packAll(destination) {
   const packages = publicPackages()
   const unbuilt = packages.filter((p) => !existsSync(join(p.dir, 'dist', 'index.js'))).map((p) => p.json.name)
-  if (unbuilt.length > 0) throw new Error(`pack: ${unbuilt.join(', ')} not built; run \`npx -y pnpm@10.34.9 build\` first`)
+  if (unbuilt.length > 0)
+    throw new Error(`pack: ${unbuilt.join(', ')} not built; run \`npx -y pnpm@10.34.9 build\` first`)
   rmSync(destination, { recursive: true, force: true })
   mkdirSync(destination, { recursive: true })
   for (const p of packages) {
-    execFileSync('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', destination], { cwd: p.dir, stdio: ['ignore', 'ignore', 'inherit'] })
+    execFileSync('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', destination], {
+      cwd: p.dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
   }
   return readdirSync(destination)
     .filter((f) => f.endsWith('.tgz'))

@@ -22,7 +22,10 @@ function main() {
   try {
     const packages = publicPackages()
     const files = packAll(tarballs)
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'gd-consumer-project', private: true, version: '1.0.0' }))
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'gd-consumer-project', private: true, version: '1.0.0' }),
+    )
     // All @gd tarballs at once, so they satisfy each other; nothing else is needed at run time.
     run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], project)
     console.log(`consumer: installed ${files.length} tarballs into ${project}`)
@@ -33,18 +36,33 @@ function main() {
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022'], types: [], skipLibCheck: false },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          lib: ['ES2022'],
+          types: [],
+          skipLibCheck: false,
+        },
         files: ['consumer.ts'],
       }),
     )
     run('node', [join(here, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project)
     console.log('typescript: consumer.ts type-checks under strict against the installed .d.ts files')
     const bundle = join(project, 'browser.bundle.js')
-    run(join(here, 'node_modules', '.bin', 'esbuild'), ['browser.mjs', '--bundle', '--format=esm', '--platform=browser', `--outfile=${bundle}`], project)
+    run(
+      join(here, 'node_modules', '.bin', 'esbuild'),
+      ['browser.mjs', '--bundle', '--format=esm', '--platform=browser', `--outfile=${bundle}`],
+      project,
+    )
     return runInBrowser(bundle).then((result) => {
       const expected = '{"gradient":[2,4,6],"names":8422,"characters":27}'
       if (result !== expected) throw new Error(`browser: expected ${expected}, got ${result}`)
-      console.log(`browser: the esbuild bundle computed the gradient [2,4,6] and read 8422 first names in headless Chromium`)
+      console.log(
+        `browser: the esbuild bundle computed the gradient [2,4,6] and read 8422 first names in headless Chromium`,
+      )
       const failures = checkBudgets(project, packages)
       if (failures > 0) throw new Error(`budgets: ${failures} budget(s) exceeded`)
     })

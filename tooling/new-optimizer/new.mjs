@@ -151,7 +151,8 @@ export const docsRows = (name) => ({
 function addRow(text, block, row, name, file) {
   const start = text.indexOf(`<!-- index:${block}`)
   const end = text.indexOf(`<!-- /index:${block} -->`)
-  if (start < 0 || end < start) throw new Error(`new:optimizer: ${file} has no <!-- index:${block} --> … <!-- /index:${block} --> block`)
+  if (start < 0 || end < start)
+    throw new Error(`new:optimizer: ${file} has no <!-- index:${block} --> … <!-- /index:${block} --> block`)
   const lines = text.slice(start, end).split('\n')
   const nameOf = (l) => /^\| \[`(\w+)`\]/.exec(l)?.[1]
   const rows = lines.map((l, i) => [nameOf(l), i]).filter(([n]) => n !== undefined)
@@ -173,7 +174,9 @@ function addDocsRows(text, name, file) {
  */
 export function scaffold(name, pkg, changesets, docsIndex) {
   if (!/^[a-z][a-zA-Z0-9]*$/.test(name)) {
-    throw new Error(`new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got ${JSON.stringify(name)}`)
+    throw new Error(
+      `new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got ${JSON.stringify(name)}`,
+    )
   }
   const src = join(pkg, 'src', `${name}.ts`)
   if (existsSync(src)) throw new Error(`new:optimizer: ${src} already exists`)
@@ -182,14 +185,29 @@ export function scaffold(name, pkg, changesets, docsIndex) {
   writeFileSync(src, source(name))
   writeFileSync(join(pkg, 'src', `${name}.test.ts`), test(name))
   const index = join(pkg, 'src', 'index.ts')
-  writeFileSync(index, insertSorted(readFileSync(index, 'utf8'), `export * from './${name}.js'`, (l) => l.startsWith('export * from')))
+  writeFileSync(
+    index,
+    insertSorted(readFileSync(index, 'utf8'), `export * from './${name}.js'`, (l) => l.startsWith('export * from')),
+  )
   const readme = join(pkg, 'README.md')
   const listed = readFileSync(readme, 'utf8').replace('`signSgd`, `rprop`)', `\`signSgd\`, \`rprop\`, \`${name}\`)`)
   writeFileSync(readme, listed)
   writeFileSync(docsIndex, docs)
   const changeset = join(changesets, `optimizers-${name}.md`)
-  writeFileSync(changeset, `---\n'@gd/optimizers': minor\n---\n\nNew optimizer \`${name}\` (TODO: one sentence on what it is, with the paper).\n`)
+  writeFileSync(
+    changeset,
+    `---\n'@gd/optimizers': minor\n---\n\nNew optimizer \`${name}\` (TODO: one sentence on what it is, with the paper).\n`,
+  )
   return [src, join(pkg, 'src', `${name}.test.ts`), index, readme, docsIndex, changeset]
+}
+
+/** Rewrites `files` in the repository's Prettier style, so the scaffold passes `pnpm format:check` as written. */
+async function formatFiles(files) {
+  const prettier = await import('prettier')
+  for (const file of files) {
+    const options = await prettier.resolveConfig(file)
+    writeFileSync(file, await prettier.format(readFileSync(file, 'utf8'), { ...options, filepath: file }))
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -200,8 +218,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const root = join(here, '..', '..')
   try {
-    const files = scaffold(name, join(root, 'packages', 'optimizers'), join(root, '.changeset'), join(root, 'apps', 'docs', 'guide', 'optimizers.md'))
-    console.log(`new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc, the docs index line. The conformance test fails until the rule and its reference are written.`)
+    const files = scaffold(
+      name,
+      join(root, 'packages', 'optimizers'),
+      join(root, '.changeset'),
+      join(root, 'apps', 'docs', 'guide', 'optimizers.md'),
+    )
+    await formatFiles(files)
+    console.log(
+      `new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc, the docs index line. The conformance test fails until the rule and its reference are written.`,
+    )
   } catch (error) {
     console.error(error.message)
     process.exit(1)

@@ -34,13 +34,19 @@ function copyPackage() {
 function rowNames(block) {
   const page = readFileSync(docsIndex, 'utf8')
   const text = page.slice(page.indexOf(`<!-- index:${block}`), page.indexOf(`<!-- /index:${block} -->`))
-  return [...text.matchAll(/^\| \[`(\w+)`\]\(\/api\/functions\/_gd_optimizers\.(\w+)\.html\)/gm)].map((m) => (m[1] === m[2] ? m[1] : `${m[1]} -> ${m[2]}`))
+  return [...text.matchAll(/^\| \[`(\w+)`\]\(\/api\/functions\/_gd_optimizers\.(\w+)\.html\)/gm)].map((m) =>
+    m[1] === m[2] ? m[1] : `${m[1]} -> ${m[2]}`,
+  )
 }
 
 function runTest(name) {
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
   try {
-    execFileSync('node', [vitest, 'run', '--root', pkg, `src/${name}.test.ts`], { cwd: pkg, stdio: 'pipe', encoding: 'utf8' })
+    execFileSync('node', [vitest, 'run', '--root', pkg, `src/${name}.test.ts`], {
+      cwd: pkg,
+      stdio: 'pipe',
+      encoding: 'utf8',
+    })
     return { passed: true, output: '' }
   } catch (error) {
     return { passed: false, output: `${error.stdout}${error.stderr}` }
@@ -54,7 +60,9 @@ describe('pnpm new:optimizer', () => {
   it('refuses a docs index page without its marked tables, before writing anything', () => {
     const bare = join(work, 'docs', 'bare.md')
     writeFileSync(bare, '# Optimizers\n\n| optimizer | update rule |\n| --- | --- |\n')
-    expect(() => scaffold('emaMomentum', pkg, changesets, bare)).toThrow(`new:optimizer: ${bare} has no <!-- index:named --> … <!-- /index:named --> block`)
+    expect(() => scaffold('emaMomentum', pkg, changesets, bare)).toThrow(
+      `new:optimizer: ${bare} has no <!-- index:named --> … <!-- /index:named --> block`,
+    )
     expect(existsSync(join(pkg, 'src', 'emaMomentum.ts'))).toBe(false)
   })
 
@@ -75,9 +83,13 @@ describe('pnpm new:optimizer', () => {
     expect(rowNames('named')).toEqual([...named, 'emaMomentum'].sort((a, b) => a.localeCompare(b)))
     expect(rowNames('named').indexOf('emaMomentum')).toBe(named.indexOf('adamw') + 1)
     expect(rowNames('scalings')).toEqual([...scalings, 'scaleByEmaMomentum'].sort((a, b) => a.localeCompare(b)))
-    expect(readFileSync(docsIndex, 'utf8')).toContain('| [`emaMomentum`](/api/functions/_gd_optimizers.emaMomentum.html) | TODO: the update rule in one line')
+    expect(readFileSync(docsIndex, 'utf8')).toContain(
+      '| [`emaMomentum`](/api/functions/_gd_optimizers.emaMomentum.html) | TODO: the update rule in one line',
+    )
     expect(() => scaffold('emaMomentum', pkg, changesets, docsIndex)).toThrow(/already exists/)
-    expect(() => scaffold('Bad-Name', pkg, changesets, docsIndex)).toThrow('new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got "Bad-Name"')
+    expect(() => scaffold('Bad-Name', pkg, changesets, docsIndex)).toThrow(
+      'new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got "Bad-Name"',
+    )
   })
 
   it('fails its conformance test until the rule is written, then passes', () => {
@@ -86,11 +98,20 @@ describe('pnpm new:optimizer', () => {
     expect(before.output).toContain('emaMomentum: write the scalar reference of the update rule')
     // Write the rule (an exponential moving average of the gradient) and its scalar reference.
     const src = join(pkg, 'src', 'emaMomentum.ts')
-    writeFileSync(src, readFileSync(src, 'utf8').replace('m[i] = g[i]! + 0 * beta', 'm[i] = beta * m[i]! + (1 - beta) * g[i]!'))
+    writeFileSync(
+      src,
+      readFileSync(src, 'utf8').replace('m[i] = g[i]! + 0 * beta', 'm[i] = beta * m[i]! + (1 - beta) * g[i]!'),
+    )
     const test = join(pkg, 'src', 'emaMomentum.test.ts')
     const filled = readFileSync(test, 'utf8')
-      .replace(/throw new Error\(`emaMomentum: write the scalar reference[^\n]*\n/, 's.m = o.beta * s.m + (1 - o.beta) * g\n      return p - o.learningRate * s.m + 0 * t\n')
-      .replace("rosenbrock: { options: { learningRate: 1e-3 }, steps: 20000, tolerance: 1e-4 }", "rosenbrock: { options: { learningRate: 2e-3 }, steps: 40000, tolerance: 1e-3 }")
+      .replace(
+        /throw new Error\(`emaMomentum: write the scalar reference[^\n]*\n/,
+        's.m = o.beta * s.m + (1 - o.beta) * g\n      return p - o.learningRate * s.m + 0 * t\n',
+      )
+      .replace(
+        'rosenbrock: { options: { learningRate: 1e-3 }, steps: 20000, tolerance: 1e-4 }',
+        'rosenbrock: { options: { learningRate: 2e-3 }, steps: 40000, tolerance: 1e-3 }',
+      )
     writeFileSync(test, filled)
     const after = runTest('emaMomentum')
     expect(after.output).toBe('')

@@ -17,7 +17,11 @@ function v(id, actual) {
   const check = current.checks[id]
   current.reached.add(id)
   const found = mismatch(check.stated.spec, actual)
-  if (found !== undefined) current.problems.push({ line: check.line, message: `\`${check.expr}\`: ${found} (the comment says ${check.comment})` })
+  if (found !== undefined)
+    current.problems.push({
+      line: check.line,
+      message: `\`${check.expr}\`: ${found} (the comment says ${check.comment})`,
+    })
   return actual
 }
 
@@ -26,12 +30,19 @@ function judgeThrow(id, error) {
   const message = error instanceof Error ? error.message : String(error)
   const { message: stated, prefix } = check.stated
   const ok = prefix ? message.startsWith(stated) : message === stated
-  if (!ok) current.problems.push({ line: check.line, message: `\`${check.expr}\` throws ${show(message)}, the comment says ${show(stated)}${prefix ? '…' : ''}` })
+  if (!ok)
+    current.problems.push({
+      line: check.line,
+      message: `\`${check.expr}\` throws ${show(message)}, the comment says ${show(stated)}${prefix ? '…' : ''}`,
+    })
 }
 
 function notThrown(id, value) {
   const check = current.checks[id]
-  current.problems.push({ line: check.line, message: `\`${check.expr}\` returns ${show(value)}, the comment says it throws` })
+  current.problems.push({
+    line: check.line,
+    message: `\`${check.expr}\` returns ${show(value)}, the comment says it throws`,
+  })
 }
 
 /** `e // throws '…'`: e must throw that message. */
@@ -41,7 +52,10 @@ function t(id, run) {
     const value = run()
     if (value instanceof Promise) {
       value.catch(() => {})
-      current.problems.push({ line: current.checks[id].line, message: `\`${current.checks[id].expr}\` returns a promise: write await before it` })
+      current.problems.push({
+        line: current.checks[id].line,
+        message: `\`${current.checks[id].expr}\` returns a promise: write await before it`,
+      })
     } else notThrown(id, value)
   } catch (error) {
     judgeThrow(id, error)
@@ -97,7 +111,10 @@ async function runOne(example) {
   }
   example.checks.forEach((check, id) => {
     if (!current.reached.has(id) && current.problems.length === 0) {
-      current.problems.push({ line: check.line, message: `\`${check.expr}\` never ran, so its stated ${check.comment} is not checked` })
+      current.problems.push({
+        line: check.line,
+        message: `\`${check.expr}\` never ran, so its stated ${check.comment} is not checked`,
+      })
     }
   })
   return current.problems

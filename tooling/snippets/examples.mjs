@@ -39,12 +39,15 @@ export function runExamples(runs, timeoutMs = Number(process.env.GD_EXAMPLE_TIME
       let done = false
       const arm = () => {
         clearTimeout(watchdog)
-        watchdog = setTimeout(() => {
-          problems.push(`${runs[current].where}: did not finish within ${timeoutMs / 1000} s (stopped)`)
-          done = true
-          child.kill('SIGKILL')
-          start(current + 1)
-        }, timeoutMs + Math.min(5_000, timeoutMs)) // the child's own timeout catches a promise that never settles first
+        watchdog = setTimeout(
+          () => {
+            problems.push(`${runs[current].where}: did not finish within ${timeoutMs / 1000} s (stopped)`)
+            done = true
+            child.kill('SIGKILL')
+            start(current + 1)
+          },
+          timeoutMs + Math.min(5_000, timeoutMs),
+        ) // the child's own timeout catches a promise that never settles first
       }
       child.on('message', (message) => {
         if (message.started) {
@@ -54,7 +57,10 @@ export function runExamples(runs, timeoutMs = Number(process.env.GD_EXAMPLE_TIME
           return
         }
         const run = runs[message.index]
-        for (const p of message.problems) problems.push(`${p.line === 0 ? run.where : `${run.where.split(':')[0]}:${run.firstLine + p.line - 1}`}: ${p.message}`)
+        for (const p of message.problems)
+          problems.push(
+            `${p.line === 0 ? run.where : `${run.where.split(':')[0]}:${run.firstLine + p.line - 1}`}: ${p.message}`,
+          )
         if (message.ms > 2_000) slow.push(`${run.where} ${(message.ms / 1000).toFixed(1)} s`)
       })
       child.on('exit', (code) => {
@@ -63,7 +69,11 @@ export function runExamples(runs, timeoutMs = Number(process.env.GD_EXAMPLE_TIME
         done = true
         if (current < runs.length - 1 || code !== 0) {
           if (code !== 0) {
-            const reason = output.trim().split('\n').find((l) => /Error|error:/.test(l)) ?? `exit code ${code}`
+            const reason =
+              output
+                .trim()
+                .split('\n')
+                .find((l) => /Error|error:/.test(l)) ?? `exit code ${code}`
             problems.push(`${runs[current].where}: the process running it ended: ${reason.trim()}`)
           }
           start(current + 1)

@@ -74,7 +74,10 @@ function typeProblems(scratch, blocks) {
     }),
   )
   try {
-    execFileSync(process.execPath, [join(here, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', scratch], { stdio: 'pipe', encoding: 'utf8' })
+    execFileSync(process.execPath, [join(here, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', scratch], {
+      stdio: 'pipe',
+      encoding: 'utf8',
+    })
     console.log(`snippets: ${blocks.length} TypeScript block(s) type-check`)
     return []
   } catch (error) {
@@ -106,8 +109,10 @@ function workspaceEntries() {
       }
       const exports = typeof json.exports === 'string' ? { '.': json.exports } : (json.exports ?? {})
       for (const [key, target] of Object.entries(exports)) {
-        const file = typeof target === 'string' ? target : (target['@gd/source'] ?? target.import?.default ?? target.default)
-        if (typeof file === 'string') entries[key === '.' ? json.name : `${json.name}${key.slice(1)}`] = join(root, group, dir, file)
+        const file =
+          typeof target === 'string' ? target : (target['@gd/source'] ?? target.import?.default ?? target.default)
+        if (typeof file === 'string')
+          entries[key === '.' ? json.name : `${json.name}${key.slice(1)}`] = join(root, group, dir, file)
       }
     }
   }
@@ -159,11 +164,15 @@ function tsdocRuns(scratch, only) {
       const where = `${file}:${example.line}`
       if (example.skip !== undefined) skipped.push(`${where} (${example.skip.kind}: ${example.skip.reason})`)
       if (example.skip?.kind === 'fragment') continue
-      const name = `${file.replace(/^packages\//, '').replaceAll('/', '_').replace(/\.ts$/, '')}_${example.line}`
+      const name = `${file
+        .replace(/^packages\//, '')
+        .replaceAll('/', '_')
+        .replace(/\.ts$/, '')}_${example.line}`
       const code = rewriteImports(example.code, ts, (specifier) => {
         if (specifier.startsWith('.')) return resolvePath(dirname(path), specifier)
         const pkg = /^@gd\/[\w-]+/.exec(specifier)?.[0]
-        if (pkg !== undefined) return entries[specifier] ?? (entries[pkg] === undefined ? undefined : `${specifier} (no such export)`)
+        if (pkg !== undefined)
+          return entries[specifier] ?? (entries[pkg] === undefined ? undefined : `${specifier} (no such export)`)
         return undefined
       })
       writeFileSync(join(scratch, 'tsdoc', `${name}.ts`), code)
@@ -241,7 +250,10 @@ async function main() {
         }
       }
     }
-    if (markdown) console.log(`snippets: ${ran} Markdown block(s) ran, ${skipped} marked not run, ${commands} pnpm command(s) checked`)
+    if (markdown)
+      console.log(
+        `snippets: ${ran} Markdown block(s) ran, ${skipped} marked not run, ${commands} pnpm command(s) checked`,
+      )
     if (tsdoc) {
       const started = performance.now()
       const examples = tsdocRuns(scratch, only)
@@ -255,7 +267,8 @@ async function main() {
           `${examples.skipped.length} marked not run or fragment`,
       )
       for (const s of examples.skipped) console.log(`snippets:   not run: ${s}`)
-      if (outcome.slow.length > 0) console.log(`snippets: slowest TSDoc examples (over 2 s): ${outcome.slow.join(', ')}`)
+      if (outcome.slow.length > 0)
+        console.log(`snippets: slowest TSDoc examples (over 2 s): ${outcome.slow.join(', ')}`)
       typescript.push(...examples.typed.map((t) => ({ ...t, name: `tsdoc/${t.name}.ts` })))
     }
     problems.push(...typeProblems(scratch, typescript))

@@ -9,7 +9,8 @@ const skipMarker = /^<!--\s*snippet:\s*not run\s*\((.+)\)\s*-->\s*$/
 
 /**
  * The fenced code blocks of a Markdown text: `{ line, lang, code, skip }` with `line` 1-based (the opening fence) and
- * `skip` the reason given by a `<!-- snippet: not run (reason) -->` line right before the fence, or undefined.
+ * `skip` the reason given by a `<!-- snippet: not run (reason) -->` line before the fence (blank lines between them
+ * allowed, as Prettier writes one), or undefined.
  */
 export function codeBlocks(markdown) {
   const lines = markdown.split('\n')
@@ -21,7 +22,9 @@ export function codeBlocks(markdown) {
     const body = []
     let j = i + 1
     while (j < lines.length && !lines[j].trimStart().startsWith(fence)) body.push(lines[j++].slice(indent.length))
-    const marker = i > 0 ? skipMarker.exec(lines[i - 1].trim()) : null
+    let above = i - 1
+    while (above >= 0 && lines[above].trim() === '') above--
+    const marker = above >= 0 ? skipMarker.exec(lines[above].trim()) : null
     blocks.push({ line: i + 1, lang: lang.toLowerCase(), code: body.join('\n') + '\n', skip: marker?.[1] })
     i = j
   }
@@ -60,16 +63,76 @@ export function pnpmCommands(markdown) {
 
 /** pnpm's own commands, which run no script of that name. */
 const builtins = new Set([
-  'add', 'audit', 'bin', 'config', 'create', 'dedupe', 'dlx', 'env', 'exec', 'fetch', 'help', 'i', 'import', 'init',
-  'install', 'link', 'list', 'ls', 'outdated', 'pack', 'patch', 'prune', 'publish', 'rebuild', 'remove', 'root', 'run',
-  'setup', 'store', 'unlink', 'update', 'why',
+  'add',
+  'audit',
+  'bin',
+  'config',
+  'create',
+  'dedupe',
+  'dlx',
+  'env',
+  'exec',
+  'fetch',
+  'help',
+  'i',
+  'import',
+  'init',
+  'install',
+  'link',
+  'list',
+  'ls',
+  'outdated',
+  'pack',
+  'patch',
+  'prune',
+  'publish',
+  'rebuild',
+  'remove',
+  'root',
+  'run',
+  'setup',
+  'store',
+  'unlink',
+  'update',
+  'why',
 ])
 
 /** Names pnpm hands to npm instead of running a script with that name (so a script must not be called so). */
 export const shadowed = new Set([
-  'access', 'adduser', 'bugs', 'deprecate', 'dist-tag', 'docs', 'edit', 'find', 'home', 'info', 'issues', 'login',
-  'logout', 'owner', 'ping', 'prefix', 'profile', 'pkg', 'repo', 's', 'se', 'search', 'show', 'star', 'stars', 'team',
-  'token', 'unpublish', 'unstar', 'v', 'version', 'view', 'whoami', 'xmas',
+  'access',
+  'adduser',
+  'bugs',
+  'deprecate',
+  'dist-tag',
+  'docs',
+  'edit',
+  'find',
+  'home',
+  'info',
+  'issues',
+  'login',
+  'logout',
+  'owner',
+  'ping',
+  'prefix',
+  'profile',
+  'pkg',
+  'repo',
+  's',
+  'se',
+  'search',
+  'show',
+  'star',
+  'stars',
+  'team',
+  'token',
+  'unpublish',
+  'unstar',
+  'v',
+  'version',
+  'view',
+  'whoami',
+  'xmas',
 ])
 
 /**
@@ -93,6 +156,7 @@ export function commandProblem(command, scripts) {
   if (shadowed.has(name)) return `\`pnpm ${name}\` runs npm's own \`${name}\`, never a script of that name`
   const known = scripts[target]
   if (known === undefined) return target.includes('*') ? undefined : `no workspace package ${target}`
-  if (!known.includes(name)) return `${target === '.' ? 'the root package.json' : target} has no script \`${name}\` (it has ${known.join(', ')})`
+  if (!known.includes(name))
+    return `${target === '.' ? 'the root package.json' : target} has no script \`${name}\` (it has ${known.join(', ')})`
   return undefined
 }

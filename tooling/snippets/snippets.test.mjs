@@ -11,16 +11,31 @@ const scripts = { '.': ['build', 'demo', 'docs:dev'], '@gd/examples': ['example'
 
 describe('codeBlocks', () => {
   it('reads each fenced block with its language, first line and skip reason', () => {
-    const md = ['# t', '```ts', 'const a = 1', '```', '<!-- snippet: not run (a signature) -->', '```js', 'f(x)', '```', '~~~sh', 'ls', '~~~'].join('\n')
+    const md = [
+      '# t',
+      '```ts',
+      'const a = 1',
+      '```',
+      '<!-- snippet: not run (a signature) -->',
+      '',
+      '```js',
+      'f(x)',
+      '```',
+      '~~~sh',
+      'ls',
+      '~~~',
+    ].join('\n')
     expect(codeBlocks(md)).toEqual([
       { line: 2, lang: 'ts', code: 'const a = 1\n', skip: undefined },
-      { line: 6, lang: 'js', code: 'f(x)\n', skip: 'a signature' },
-      { line: 9, lang: 'sh', code: 'ls\n', skip: undefined },
+      { line: 7, lang: 'js', code: 'f(x)\n', skip: 'a signature' },
+      { line: 10, lang: 'sh', code: 'ls\n', skip: undefined },
     ])
   })
 
   it('strips a list item indentation from an indented block', () => {
-    expect(codeBlocks('- item\n  ```ts\n  const b = 2\n  ```')).toEqual([{ line: 2, lang: 'ts', code: 'const b = 2\n', skip: undefined }])
+    expect(codeBlocks('- item\n  ```ts\n  const b = 2\n  ```')).toEqual([
+      { line: 2, lang: 'ts', code: 'const b = 2\n', skip: undefined },
+    ])
   })
 })
 
@@ -47,15 +62,26 @@ describe('pnpmCommands', () => {
 
 describe('commandProblem', () => {
   it('accepts scripts of the root or the filtered package, pnpm commands and `pnpm run <script>`', () => {
-    for (const c of ['pnpm build', 'pnpm run demo', 'pnpm install', 'pnpm test', 'pnpm --filter @gd/examples example names', 'pnpm'])
+    for (const c of [
+      'pnpm build',
+      'pnpm run demo',
+      'pnpm install',
+      'pnpm test',
+      'pnpm --filter @gd/examples example names',
+      'pnpm',
+    ])
       expect(commandProblem(c, scripts)).toBeUndefined()
   })
 
   it('names a missing script with the ones that exist, a script name pnpm gives to npm, and an unknown package', () => {
-    expect(commandProblem('pnpm bench', scripts)).toBe('the root package.json has no script `bench` (it has build, demo, docs:dev)')
+    expect(commandProblem('pnpm bench', scripts)).toBe(
+      'the root package.json has no script `bench` (it has build, demo, docs:dev)',
+    )
     expect(commandProblem('pnpm docs', scripts)).toBe("`pnpm docs` runs npm's own `docs`, never a script of that name")
     expect(commandProblem('pnpm --filter @gd/nope start', scripts)).toBe('no workspace package @gd/nope')
-    expect(commandProblem('pnpm --filter @gd/examples run start', scripts)).toBe('@gd/examples has no script `start` (it has example)')
+    expect(commandProblem('pnpm --filter @gd/examples run start', scripts)).toBe(
+      '@gd/examples has no script `start` (it has example)',
+    )
   })
 })
 
@@ -87,8 +113,16 @@ describe('tsdocExamples', () => {
     ].join('\n')
     expect(tsdocExamples(source)).toEqual([
       { line: 8, code: "import { add } from '@gd/tensor'\nadd(1, 2) // 3\n", skip: undefined },
-      { line: 12, code: '// not run: opens a browser window\nopen()\n', skip: { kind: 'not run', reason: 'opens a browser window' } },
-      { line: 19, code: '// fragment: the middle of a loop\nstep()\n', skip: { kind: 'fragment', reason: 'the middle of a loop' } },
+      {
+        line: 12,
+        code: '// not run: opens a browser window\nopen()\n',
+        skip: { kind: 'not run', reason: 'opens a browser window' },
+      },
+      {
+        line: 19,
+        code: '// fragment: the middle of a loop\nstep()\n',
+        skip: { kind: 'fragment', reason: 'the middle of a loop' },
+      },
     ])
   })
 })
@@ -120,13 +154,30 @@ describe('statedValue', () => {
   })
 
   it('leaves prose alone', () => {
-    for (const prose of [' 2 in Node, 1 elsewhere', ' y = 2x + 1', ' 0.1 / 2 = 0.05', ' [batch, time]', ' { w: tensor([1]) }', ' 2x faster', ' ok', ' true on Node ≥ 16.4'])
+    for (const prose of [
+      ' 2 in Node, 1 elsewhere',
+      ' y = 2x + 1',
+      ' 0.1 / 2 = 0.05',
+      ' [batch, time]',
+      ' { w: tensor([1]) }',
+      ' 2x faster',
+      ' ok',
+      ' true on Node ≥ 16.4',
+    ])
       expect(statedValue(prose)).toBeUndefined()
   })
 
   it("reads throws '<message>', a trailing … making the message a prefix, and refuses a throws without its message", () => {
-    expect(statedValue(` throws 'f: n must be even, got 3'`)).toEqual({ kind: 'throws', message: 'f: n must be even, got 3', prefix: false })
-    expect(statedValue(' throws "sum: axis must…"')).toEqual({ kind: 'throws', message: 'sum: axis must', prefix: true })
+    expect(statedValue(` throws 'f: n must be even, got 3'`)).toEqual({
+      kind: 'throws',
+      message: 'f: n must be even, got 3',
+      prefix: false,
+    })
+    expect(statedValue(' throws "sum: axis must…"')).toEqual({
+      kind: 'throws',
+      message: 'sum: axis must',
+      prefix: true,
+    })
     expect(statedValue(' throws').kind).toBe('problem')
     expect(statedValue(" 'a\\nb\\'c'").spec).toEqual({ type: 'string', value: "a\nb'c" })
   })
@@ -158,8 +209,15 @@ describe('the number rule', () => {
   it('deep-equals arrays, typed arrays by class, tensors by toArray(), objects by their keys, and says where they differ', () => {
     const tensorLike = { shape: [2], toArray: () => [1.5, 1] }
     expect(mismatch(statedValue('{ w: [1.5, 1] }').spec, { w: tensorLike })).toBeUndefined()
-    expect(mismatch(statedValue('[[1, 2], [3, 5]]').spec, [[1, 2], [3, 4]])).toBe('[1][1] is 4, not 5')
-    expect(mismatch(statedValue('Float32Array [1, 2]').spec, new Float64Array([1, 2]))).toBe('it is Float64Array [1, 2], not a Float32Array')
+    expect(
+      mismatch(statedValue('[[1, 2], [3, 5]]').spec, [
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe('[1][1] is 4, not 5')
+    expect(mismatch(statedValue('Float32Array [1, 2]').spec, new Float64Array([1, 2]))).toBe(
+      'it is Float64Array [1, 2], not a Float32Array',
+    )
     expect(mismatch(statedValue('[1, 2]').spec, [1, 2, 3])).toBe('it has 3 elements, not 2: [1, 2, 3]')
     expect(mismatch(statedValue('{ a: 1 }').spec, { a: 1, b: 2 })).toBe('it has the keys a and also b')
     expect(mismatch(statedValue("'float32'").spec, 'float64')).toBe('it is "float64", not "float32"')
@@ -188,24 +246,45 @@ describe('instrument and rewriteImports', () => {
       "__gdDoc.t(2, () => (f(-1))) // throws 'f: bad'",
       '__gdDoc.v(3, (await f(3))) // 6',
     ])
-    expect(checks.map((c) => [c.line, c.expr])).toEqual([[2, 'f(1)'], [3, 'f(2)'], [4, 'f(-1)'], [5, 'await f(3)']])
+    expect(checks.map((c) => [c.line, c.expr])).toEqual([
+      [2, 'f(1)'],
+      [3, 'f(2)'],
+      [4, 'f(-1)'],
+      [5, 'await f(3)'],
+    ])
     expect(problems).toEqual([
-      { line: 7, message: '`// 7` states a value, but not at the end of an expression or a declaration: it is not checked' },
+      {
+        line: 7,
+        message: '`// 7` states a value, but not at the end of an expression or a declaration: it is not checked',
+      },
       { line: 10, message: "`// throws` says it throws but not the message: write throws '<message>'" },
     ])
   })
 
   it('takes a value or an error from the line below a statement when that line starts with → or throws', () => {
-    const code = ['f(1)', '// → [2, 4]', "f('x')", "// throws 'f: x is not a number'", 'f(2)', '// 4 is prose here', 'x', '// → y'].join('\n')
+    const code = [
+      'f(1)',
+      '// → [2, 4]',
+      "f('x')",
+      "// throws 'f: x is not a number'",
+      'f(2)',
+      '// 4 is prose here',
+      'x',
+      '// → y',
+    ].join('\n')
     const { checks, problems } = instrument(code, ts)
-    expect(checks.map((c) => [c.line, c.expr, c.stated.kind])).toEqual([[1, 'f(1)', 'value'], [3, "f('x')", 'throws']])
+    expect(checks.map((c) => [c.line, c.expr, c.stated.kind])).toEqual([
+      [1, 'f(1)', 'value'],
+      [3, "f('x')", 'throws'],
+    ])
     expect(problems).toEqual([{ line: 8, message: '`// → y` is not a value' }])
   })
 
   it('rewrites import, export and import() specifiers', () => {
-    const code = "import { a } from './a.js'\nimport type { B } from '@gd/b'\nexport { c } from 'c'\nconst d = await import('./d.js')\n"
+    const code =
+      "import { a } from './a.js'\nimport type { B } from '@gd/b'\nexport { c } from 'c'\nconst d = await import('./d.js')\n"
     expect(rewriteImports(code, ts, (s) => (s.startsWith('c') ? undefined : `/abs/${s}`))).toBe(
-      "import { a } from \"/abs/./a.js\"\nimport type { B } from \"/abs/@gd/b\"\nexport { c } from 'c'\nconst d = await import(\"/abs/./d.js\")\n",
+      'import { a } from "/abs/./a.js"\nimport type { B } from "/abs/@gd/b"\nexport { c } from \'c\'\nconst d = await import("/abs/./d.js")\n',
     )
   })
 })
@@ -216,7 +295,12 @@ describe('runExamples', () => {
     try {
       const sources = {
         values: ['const f = (x: number) => 2 * x', 'f(1) // 2', 'f(2) // 5', 'const r = [f(0.05)] // [0.1]'],
-        errors: ["const g = (): never => { throw new Error('g: bad') }", "g() // throws 'g: bad'", "g() // throws 'g: good'", '1 // throws \'x\''],
+        errors: [
+          "const g = (): never => { throw new Error('g: bad') }",
+          "g() // throws 'g: bad'",
+          "g() // throws 'g: good'",
+          "1 // throws 'x'",
+        ],
         loop: ['while (true) {}'],
         fails: ['const a = 1', "JSON.parse('{')"],
       }
@@ -229,7 +313,7 @@ describe('runExamples', () => {
       const { problems } = await runExamples(runs, 1000)
       expect(problems).toEqual([
         'values.ts:12: `f(2)`: it is 4, not 5 (the comment says 5)',
-        "errors.ts:12: `g()` throws \"g: bad\", the comment says \"g: good\"",
+        'errors.ts:12: `g()` throws "g: bad", the comment says "g: good"',
         'errors.ts:13: `1` returns 1, the comment says it throws',
         'loop.ts:10: did not finish within 1 s (stopped)',
         expect.stringMatching(/^fails\.ts:11: fails: SyntaxError: /),

@@ -54,8 +54,15 @@ function skipOf(first) {
 // Stated values
 
 const typedArrays = [
-  'Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray',
-  'Uint16Array', 'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'Int8Array',
+  'Int16Array',
+  'Int32Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Uint16Array',
+  'Uint32Array',
 ]
 
 /**
@@ -70,7 +77,8 @@ export function statedValue(comment) {
   if (thrown !== null) {
     const p = new LiteralParser(thrown[1], false)
     const value = p.tryString()
-    if (value === undefined || !p.restIsProse()) return { kind: 'problem', reason: "says it throws but not the message: write throws '<message>'" }
+    if (value === undefined || !p.restIsProse())
+      return { kind: 'problem', reason: "says it throws but not the message: write throws '<message>'" }
     const prefix = value.endsWith('…')
     return { kind: 'throws', message: prefix ? value.slice(0, -1) : value, prefix }
   }
@@ -123,7 +131,10 @@ class LiteralParser {
     this.space()
     const rest = this.s.slice(this.i)
     const str = this.tryString()
-    if (str !== undefined) return str.endsWith('…') ? { type: 'string', value: str.slice(0, -1), prefix: true } : { type: 'string', value: str }
+    if (str !== undefined)
+      return str.endsWith('…')
+        ? { type: 'string', value: str.slice(0, -1), prefix: true }
+        : { type: 'string', value: str }
     if (rest.startsWith('[')) return this.array()
     if (rest.startsWith('{')) return this.object()
     const word = /^[A-Za-z_$][\w$]*/.exec(rest)?.[0]
@@ -145,7 +156,9 @@ class LiteralParser {
     return this.number()
   }
   number() {
-    const m = /^([-−]?)(0x[0-9a-fA-F]+|Infinity|NaN|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)(…|\.\.\.)?/.exec(this.s.slice(this.i))
+    const m = /^([-−]?)(0x[0-9a-fA-F]+|Infinity|NaN|(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)(…|\.\.\.)?/.exec(
+      this.s.slice(this.i),
+    )
     if (m === null) throw new Error('not a number')
     const [all, sign, digits, ellipsis] = m
     // A number glued to a letter or another digit group ("2x", "3rd") is prose.
@@ -250,18 +263,27 @@ export function mismatch(spec, actual, path = '') {
   if (spec.type === 'array' && isTensor(actual)) return mismatch(spec, actual.toArray(), path)
   switch (spec.type) {
     case 'number':
-      return numberAgrees(spec, actual) ? undefined : `${here} is ${show(actual)}, not ${spec.text}${spec.mode === 'truncated' ? '…' : ''}`
+      return numberAgrees(spec, actual)
+        ? undefined
+        : `${here} is ${show(actual)}, not ${spec.text}${spec.mode === 'truncated' ? '…' : ''}`
     case 'string':
-      if (spec.prefix) return typeof actual === 'string' && actual.startsWith(spec.value) ? undefined : `${here} is ${show(actual)}, which does not start with ${show(spec.value)}`
+      if (spec.prefix)
+        return typeof actual === 'string' && actual.startsWith(spec.value)
+          ? undefined
+          : `${here} is ${show(actual)}, which does not start with ${show(spec.value)}`
       return actual === spec.value ? undefined : `${here} is ${show(actual)}, not ${show(spec.value)}`
     case 'constant':
       return actual === spec.value ? undefined : `${here} is ${show(actual)}, not ${show(spec.value)}`
     case 'array':
     case 'typed': {
       const kind = spec.type === 'array' ? 'an array' : `a ${spec.name}`
-      const isKind = spec.type === 'array' ? Array.isArray(actual) : actual?.constructor?.name === spec.name && ArrayBuffer.isView(actual)
+      const isKind =
+        spec.type === 'array'
+          ? Array.isArray(actual)
+          : actual?.constructor?.name === spec.name && ArrayBuffer.isView(actual)
       if (!isKind) return `${here} is ${show(actual)}, not ${kind}`
-      if (actual.length !== spec.items.length) return `${here} has ${actual.length} elements, not ${spec.items.length}: ${show(actual)}`
+      if (actual.length !== spec.items.length)
+        return `${here} has ${actual.length} elements, not ${spec.items.length}: ${show(actual)}`
       for (let k = 0; k < spec.items.length; k++) {
         const found = mismatch(spec.items[k], actual[k], `${path}[${k}]`)
         if (found !== undefined) return found
@@ -269,13 +291,18 @@ export function mismatch(spec, actual, path = '') {
       return undefined
     }
     case 'object': {
-      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${here} is ${show(actual)}, not an object`
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+        return `${here} is ${show(actual)}, not an object`
       const keys = Object.keys(actual).filter((k) => actual[k] !== undefined)
       const written = spec.entries.map(([k]) => k)
       const extra = keys.filter((k) => !written.includes(k))
       if (extra.length > 0) return `${here} has the keys ${written.join(', ') || 'none'} and also ${extra.join(', ')}`
       for (const [k, v] of spec.entries) {
-        const found = mismatch(v, actual[k], `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`}`)
+        const found = mismatch(
+          v,
+          actual[k],
+          `${path}${/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`}`,
+        )
         if (found !== undefined) return found
       }
       return undefined
@@ -297,14 +324,18 @@ export function show(v, depth = 0) {
   if (typeof v !== 'object' || v === null) return typeof v === 'function' ? `a function ${v.name}` : String(v)
   if (depth > 4) return '…'
   const items = (xs) => {
-    const shown = Array.from(xs).slice(0, 12).map((x) => show(x, depth + 1))
+    const shown = Array.from(xs)
+      .slice(0, 12)
+      .map((x) => show(x, depth + 1))
     return `[${shown.join(', ')}${xs.length > 12 ? `, … (${xs.length})` : ''}]`
   }
   if (Array.isArray(v)) return items(v)
   if (ArrayBuffer.isView(v) && 'length' in v) return `${v.constructor.name} ${items(v)}`
   const name = v.constructor?.name
   if (name !== undefined && name !== 'Object') return `a ${name}${'shape' in v ? ` of shape ${show(v.shape)}` : ''}`
-  const entries = Object.entries(v).slice(0, 8).map(([k, x]) => `${k}: ${show(x, depth + 1)}`)
+  const entries = Object.entries(v)
+    .slice(0, 8)
+    .map(([k, x]) => `${k}: ${show(x, depth + 1)}`)
   return `{ ${entries.join(', ')} }`
 }
 
@@ -320,12 +351,15 @@ export function rewriteImports(code, ts, resolve) {
   const edits = []
   const visit = (node) => {
     let literal
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined) literal = node.moduleSpecifier
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) literal = node.arguments[0]
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined)
+      literal = node.moduleSpecifier
+    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+      literal = node.arguments[0]
     else if (ts.isImportTypeNode(node)) literal = node.argument.literal
     if (literal !== undefined && ts.isStringLiteral(literal)) {
       const target = resolve(literal.text)
-      if (target !== undefined) edits.push({ start: literal.getStart(file), end: literal.end, text: JSON.stringify(target) })
+      if (target !== undefined)
+        edits.push({ start: literal.getStart(file), end: literal.end, text: JSON.stringify(target) })
     }
     ts.forEachChild(node, visit)
   }
@@ -340,7 +374,8 @@ function continued(comment) {
 
 function applyEdits(code, edits) {
   let out = code
-  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, start) + text + out.slice(end)
+  for (const { start, end, text } of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, start) + text + out.slice(end)
   return out
 }
 
@@ -360,7 +395,10 @@ export function instrument(code, ts) {
   // The comment on the statement's last line, or one on the line below it that starts with `throws` or `→` (for a
   // value too long to share the line).
   const trailing = (node) => {
-    const ranges = [...(ts.getTrailingCommentRanges(code, node.end) ?? []), ...(ts.getLeadingCommentRanges(code, node.end) ?? [])]
+    const ranges = [
+      ...(ts.getTrailingCommentRanges(code, node.end) ?? []),
+      ...(ts.getLeadingCommentRanges(code, node.end) ?? []),
+    ]
     const line = (r) => r.kind === ts.SyntaxKind.SingleLineCommentTrivia && lineOf(r.pos)
     const same = ranges.find((r) => line(r) === lineOf(node.end))
     if (same !== undefined) return same
@@ -370,7 +408,8 @@ export function instrument(code, ts) {
   const visit = (node) => {
     if (ts.isExpressionStatement(node) || ts.isVariableStatement(node)) {
       const range = trailing(node)
-      const stated = range === undefined ? undefined : statedValue(code.slice(range.pos + 2, range.end).replace(/^\s*→/, ''))
+      const stated =
+        range === undefined ? undefined : statedValue(code.slice(range.pos + 2, range.end).replace(/^\s*→/, ''))
       let target
       if (ts.isExpressionStatement(node)) target = node.expression
       else if (node.declarationList.declarations.length === 1) target = node.declarationList.declarations[0].initializer
@@ -378,7 +417,12 @@ export function instrument(code, ts) {
         claimed.add(range.pos)
         const id = checks.length
         const expr = code.slice(target.getStart(file), target.end)
-        checks.push({ line: lineOf(target.getStart(file)) + 1, expr, comment: code.slice(range.pos + 2, range.end).trim(), stated })
+        checks.push({
+          line: lineOf(target.getStart(file)) + 1,
+          expr,
+          comment: code.slice(range.pos + 2, range.end).trim(),
+          stated,
+        })
         const awaits = /\bawait\b/.test(expr)
         const text =
           stated.kind === 'value'
@@ -396,7 +440,10 @@ export function instrument(code, ts) {
   const problems = []
   const comments = new Map() // position → text, every line comment of the example
   const collect = (node) => {
-    for (const r of [...(ts.getLeadingCommentRanges(code, node.getFullStart()) ?? []), ...(ts.getTrailingCommentRanges(code, node.end) ?? [])]) {
+    for (const r of [
+      ...(ts.getLeadingCommentRanges(code, node.getFullStart()) ?? []),
+      ...(ts.getTrailingCommentRanges(code, node.end) ?? []),
+    ]) {
       if (r.kind === ts.SyntaxKind.SingleLineCommentTrivia) comments.set(r.pos, code.slice(r.pos + 2, r.end))
     }
     for (const child of node.getChildren(file)) collect(child)
@@ -406,13 +453,18 @@ export function instrument(code, ts) {
     const lineStart = code.lastIndexOf('\n', pos - 1) + 1
     // a comment on its own line is prose, unless it continues the statement above
     if (code.slice(lineStart, pos).trim() === '' && !continued(comment)) continue
-    const stated = statedValue(comment.replace(/^\s*→/, '')) ?? (continued(comment) ? { kind: 'problem', reason: 'is not a value' } : undefined)
+    const stated =
+      statedValue(comment.replace(/^\s*→/, '')) ??
+      (continued(comment) ? { kind: 'problem', reason: 'is not a value' } : undefined)
     if (stated === undefined || claimed.has(pos)) continue
     const line = lineOf(pos) + 1
     problems.push(
       stated.kind === 'problem'
         ? { line, message: `\`//${comment}\` ${stated.reason}` }
-        : { line, message: `\`//${comment}\` states a value, but not at the end of an expression or a declaration: it is not checked` },
+        : {
+            line,
+            message: `\`//${comment}\` states a value, but not at the end of an expression or a declaration: it is not checked`,
+          },
     )
   }
   return { code: applyEdits(code, edits), checks, problems }

@@ -14,8 +14,6 @@ export default class SummaryReporter {
       }
       if (mod.state() === 'failed' && [...mod.children.allTests()].length === 0) counts.failed++
     }
-    process.stdout.write(
-      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
-    )
+    process.stdout.write(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`)
   }
 }

@@ -53,7 +53,13 @@ describe('table', () => {
     expect(formatMs(123.4)).toBe('123')
   })
   it('says why a peer was not timed', () => {
-    const [, peer] = rows([{ name: 'w', description: 'fake', results: [fake[0]!.results[0]!, { name: 'p', mismatch: 'its answer 2 differs', check: 2 }] }])
+    const [, peer] = rows([
+      {
+        name: 'w',
+        description: 'fake',
+        results: [fake[0]!.results[0]!, { name: 'p', mismatch: 'its answer 2 differs', check: 2 }],
+      },
+    ])
     expect(peer).toMatchObject({ median: '—', ratio: '—', note: 'not timed: its answer 2 differs' })
   })
   it('parses flags', () => {
@@ -66,15 +72,31 @@ describe('table', () => {
 })
 
 describe('harness', () => {
-  const fixed = (name: string, answer: number): Contender => ({ name, prepare: () => ({ step: () => {}, check: async () => answer }) })
-  it('times only the peers whose answer agrees with @gd\'s', async () => {
-    const w = { name: 'w', description: 'fake', contenders: [fixed('@gd', 2), fixed('close', 2.001), fixed('off', 2.01), { name: 'none', prepare: () => ({ step: () => {} }) }] }
+  const fixed = (name: string, answer: number): Contender => ({
+    name,
+    prepare: () => ({ step: () => {}, check: async () => answer }),
+  })
+  it("times only the peers whose answer agrees with @gd's", async () => {
+    const w = {
+      name: 'w',
+      description: 'fake',
+      contenders: [
+        fixed('@gd', 2),
+        fixed('close', 2.001),
+        fixed('off', 2.01),
+        { name: 'none', prepare: () => ({ step: () => {} }) },
+      ],
+    }
     const got = await runWorkload(w, { samples: 5, minSampleMs: 0.01, warmup: 0 })
     const [gd, close, off, none] = got.results
     expect(gd!.check).toBe(2)
     expect(gd!.summary?.samples).toBe(5)
     expect(close!.summary?.samples).toBe(5) // |2.001 − 2| = 5e-4 · 2 ≤ 1e-3 · 2
-    expect(off).toEqual({ name: 'off', check: 2.01, mismatch: "its answer 2.010000 differs from @gd's 2.000000 by more than 0.001 (relative)" })
+    expect(off).toEqual({
+      name: 'off',
+      check: 2.01,
+      mismatch: "its answer 2.010000 differs from @gd's 2.000000 by more than 0.001 (relative)",
+    })
     expect(none!.summary?.samples).toBe(5) // no check, nothing to compare
     const loose = await runWorkload({ ...w, tolerance: 0.01 }, { samples: 5, minSampleMs: 0.01, warmup: 0 })
     expect(loose.results[2]!.summary?.samples).toBe(5) // 0.01 · 2 = 0.02 ≥ 0.01
@@ -97,7 +119,9 @@ async function checks(contenders: Contender[]): Promise<Record<string, number>> 
  * Each contender's gradient checksums at the initial weights (see `Prepared.gradients`), then the
  * first step's loss; a contender that cannot run gives the reason instead.
  */
-async function gradientsAndLoss(contenders: Contender[]): Promise<Record<string, { gradients: number[]; loss: number } | string>> {
+async function gradientsAndLoss(
+  contenders: Contender[],
+): Promise<Record<string, { gradients: number[]; loss: number } | string>> {
   const out: Record<string, { gradients: number[]; loss: number } | string> = {}
   for (const c of contenders) {
     const p = await c.prepare()
@@ -126,7 +150,9 @@ function expectAgreement(got: Record<string, { gradients: number[]; loss: number
     const c = got[name] as { gradients: number[]; loss: number }
     expect(c.loss, name).toBeCloseTo(gd.loss, 5)
     expect(c.gradients, name).toHaveLength(gd.gradients.length)
-    c.gradients.forEach((g, i) => expect(Math.abs(g - gd.gradients[i]!), `${name}: gradient ${i}`).toBeLessThan(1e-4 * scale))
+    c.gradients.forEach((g, i) =>
+      expect(Math.abs(g - gd.gradients[i]!), `${name}: gradient ${i}`).toBeLessThan(1e-4 * scale),
+    )
   }
 }
 
@@ -169,7 +195,9 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
   })
   it('the transformer language model: same loss and gradients; TF.js wasm cannot train an embedding', async () => {
     await initPeers()
-    const got = await gradientsAndLoss(languageModelWorkload({ batch: 2, time: 3, width: 8, heads: 2, blocks: 2, vocab: 5 }).contenders)
+    const got = await gradientsAndLoss(
+      languageModelWorkload({ batch: 2, time: 3, width: 8, heads: 2, blocks: 2, vocab: 5 }).contenders,
+    )
     // embedding, position, 2 × 16 in the blocks, final norm γ, β, head W, b
     expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(38)
     expectAgreement(got, ['tfjs-cpu', 'jax-js'])
@@ -194,7 +222,11 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
   it('TF.js training steps leave no tensors behind', async () => {
     await initPeers()
     const sizes = { batch: 2, time: 3, width: 8, heads: 2 }
-    for (const w of [mlpWorkload([6, 5, 3], 4), transformerBlockWorkload(sizes), languageModelWorkload({ ...sizes, blocks: 2, vocab: 5 })]) {
+    for (const w of [
+      mlpWorkload([6, 5, 3], 4),
+      transformerBlockWorkload(sizes),
+      languageModelWorkload({ ...sizes, blocks: 2, vocab: 5 }),
+    ]) {
       const [, cpu] = w.contenders
       const start = tf.memory().numTensors
       const p = await cpu!.prepare()

@@ -11,9 +11,13 @@ const cli = parseArgs(process.argv.slice(2))
 const options: HarnessOptions = cli.quick
   ? { samples: 5, minSampleMs: 20, warmup: 1 }
   : { samples: 9, minSampleMs: 150, warmup: 2 }
-const chosen = workloads(cli.quick, cli.threads).filter((w) => cli.only === undefined || w.name.toLowerCase().includes(cli.only.toLowerCase()))
+const chosen = workloads(cli.quick, cli.threads).filter(
+  (w) => cli.only === undefined || w.name.toLowerCase().includes(cli.only.toLowerCase()),
+)
 if (chosen.length === 0) {
-  const names = workloads(cli.quick, cli.threads).map((w) => w.name).join(', ')
+  const names = workloads(cli.quick, cli.threads)
+    .map((w) => w.name)
+    .join(', ')
   throw new Error(`bench: no workload matches --only ${cli.only}; the workloads are: ${names}`)
 }
 
@@ -26,7 +30,12 @@ const results: WorkloadResult[] = []
 for (const entry of chosen) {
   const result = await runWorkload(entry.build(), options)
   results.push(result)
-  console.log(textTable(rows([result])).split('\n').slice(2).join('\n'))
+  console.log(
+    textTable(rows([result]))
+      .split('\n')
+      .slice(2)
+      .join('\n'),
+  )
 }
 
 const machine = machineInfo()
@@ -37,7 +46,9 @@ const dir = path.resolve(cli.out)
 mkdirSync(dir, { recursive: true })
 const stamp = machine.date.replaceAll(':', '-').replace(/\..*$/, '')
 const json = JSON.stringify({ machine, mode: cli.quick ? 'quick' : 'full', options, peers, results }, null, 2)
-const md = `# @gd benchmarks\n\n${header(machine, note).map((l) => `${l}  `).join('\n')}\n\n${markdownTable(rows(results))}\n`
+const md = `# @gd benchmarks\n\n${header(machine, note)
+  .map((l) => `${l}  `)
+  .join('\n')}\n\n${markdownTable(rows(results))}\n`
 // a --threads run has files of its own, so that it never replaces the main table's latest
 const kind = cli.threads ? 'threads-' : ''
 for (const name of [`bench-${kind}${stamp}`, `${kind}latest`]) {

@@ -110,12 +110,20 @@ export function tfContenders(build: () => TfBuilt): Contender[] {
 
 /** A jax-js contender: `prepare` owns its arrays and its `dispose` releases them. */
 export function jaxContender(
-  prepare: () => { step: Step; budgetMs?: number; check?: () => Promise<number>; gradients?: () => Promise<number[]>; dispose: () => void },
+  prepare: () => {
+    step: Step
+    budgetMs?: number
+    check?: () => Promise<number>
+    gradients?: () => Promise<number[]>
+    dispose: () => void
+  },
 ): Contender {
   return { name: 'jax-js', prepare }
 }
 
 /** A @gd contender. */
-export function gdContender(prepare: () => { step: Step; check?: () => Promise<number>; gradients?: () => Promise<number[]> }): Contender {
+export function gdContender(
+  prepare: () => { step: Step; check?: () => Promise<number>; gradients?: () => Promise<number[]> },
+): Contender {
   return { name: '@gd', prepare }
 }

@@ -70,7 +70,11 @@ export function header(m: MachineInfo, note: string): string[] {
 export function textTable(rs: readonly Row[]): string {
   const all = [[...HEAD], ...rs.map(cells)]
   const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)))
-  const line = (r: string[]) => r.map((v, c) => (c >= 2 && c !== 3 && c !== 6 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ').trimEnd()
+  const line = (r: string[]) =>
+    r
+      .map((v, c) => (c >= 2 && c !== 3 && c !== 6 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
   const body: string[] = []
   let last = ''
@@ -86,5 +90,9 @@ export function textTable(rs: readonly Row[]): string {
 export function markdownTable(rs: readonly Row[]): string {
   const esc = (v: string) => v.replaceAll('|', '\\|')
   const line = (r: readonly string[]) => `| ${r.map(esc).join(' | ')} |`
-  return [line(HEAD), `|${HEAD.map((_, c) => (c >= 2 && c !== 3 && c !== 6 ? ' ---: ' : ' --- ')).join('|')}|`, ...rs.map((r) => line(cells(r)))].join('\n')
+  return [
+    line(HEAD),
+    `|${HEAD.map((_, c) => (c >= 2 && c !== 3 && c !== 6 ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...rs.map((r) => line(cells(r))),
+  ].join('\n')
 }

@@ -7,14 +7,16 @@ import type { Flag, FlagValues, Task } from './tasks/task.js'
 /** Flags every task takes, handled here rather than by the task. */
 const globalFlags: Readonly<Record<string, Flag>> = {
   task: { type: 'string', usage: [`--task ${taskNames.join('|')}`, 'what to train (default classifier)'] },
-  report: { type: 'string', usage: ['--report <file.html>', 'where to write the HTML report (default: a temporary file)'] },
-  help: { type: 'boolean', usage: ['-h, --help', 'this text; with --task, that task\'s flags'] },
+  report: {
+    type: 'string',
+    usage: ['--report <file.html>', 'where to write the HTML report (default: a temporary file)'],
+  },
+  help: { type: 'boolean', usage: ['-h, --help', "this text; with --task, that task's flags"] },
 }
 
 /** What the command line asks for: a task to run with its settings, or a help text to print. */
 export type Command =
-  | { kind: 'run'; task: Task<any>; settings: unknown; report: string | undefined }
-  | { kind: 'help'; text: string }
+  { kind: 'run'; task: Task<any>; settings: unknown; report: string | undefined } | { kind: 'help'; text: string }
 
 /** One flag as written: its name without dashes, its value (true for a boolean flag) and how it was spelt. */
 interface Given {
@@ -37,7 +39,10 @@ function declaredTypes(): Map<string, Flag['type']> {
  * dash (`--lr -1` reads "-1", which the flag's reader then rejects with its own message); `-h` is
  * `--help`. Anything else that is not a declared flag is collected in `unknown`.
  */
-function tokenize(argv: readonly string[], types: Map<string, Flag['type']>): { given: Given[]; unknown: string[]; problems: string[] } {
+function tokenize(
+  argv: readonly string[],
+  types: Map<string, Flag['type']>,
+): { given: Given[]; unknown: string[]; problems: string[] } {
   const given: Given[] = []
   const unknown: string[] = []
   const problems: string[] = []
@@ -78,7 +83,9 @@ function tokenize(argv: readonly string[], types: Map<string, Flag['type']>): { 
 
 /** The flags a user of `task` may type, with dashes. */
 function flagsOf(task: Task<any>): string[] {
-  return Object.keys(task.flags).filter((f) => task.flags[f]!.usage !== undefined).map((f) => `--${f}`)
+  return Object.keys(task.flags)
+    .filter((f) => task.flags[f]!.usage !== undefined)
+    .map((f) => `--${f}`)
 }
 
 /**
@@ -102,14 +109,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const list = `the flags of --task ${task.name} are ${own.join(', ')}; every task takes --task, --report and --help`
   if (unknown.length > 0) {
     const word = unknown[0]!
-    const suggestion = didYouMean(word.replace(/^--?/, ''), [...own, '--task', '--report', '--help'].map((f) => f.slice(2)), (f) => `--${f}`)
+    const suggestion = didYouMean(
+      word.replace(/^--?/, ''),
+      [...own, '--task', '--report', '--help'].map((f) => f.slice(2)),
+      (f) => `--${f}`,
+    )
     throw new Error(`Unknown option '${word}'${suggestion === '' ? `; ${list}` : suggestion}`)
   }
   if (problems.length > 0) throw new Error(problems[0])
   const seen = new Map<string, Given>()
   for (const g of given) {
     const before = seen.get(g.name)
-    if (before !== undefined) throw new Error(`--${g.name} is given twice (${JSON.stringify(before.value)} and ${JSON.stringify(g.value)}); give it once`)
+    if (before !== undefined)
+      throw new Error(
+        `--${g.name} is given twice (${JSON.stringify(before.value)} and ${JSON.stringify(g.value)}); give it once`,
+      )
     seen.set(g.name, g)
   }
   const values: Record<string, string | boolean> = {}
@@ -117,7 +131,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
     if (g.name in globalFlags) continue
     if (!(g.name in task.flags)) {
       const owners = tasks.filter((t) => g.name in t.flags).map((t) => `--task ${t.name}`)
-      throw new Error(`--${g.name} does not apply to --task ${task.name} (it is a flag of ${owners.join(', ')}); the flags of --task ${task.name} are ${own.join(', ')}`)
+      throw new Error(
+        `--${g.name} does not apply to --task ${task.name} (it is a flag of ${owners.join(', ')}); the flags of --task ${task.name} are ${own.join(', ')}`,
+      )
     }
     values[g.name] = g.value
   }
@@ -141,7 +157,8 @@ export function checkReportPath(path: string): void {
   }
   if (kind(full) === 'folder') throw new Error(`--report must be a file name, got the folder ${JSON.stringify(path)}`)
   const folder = dirname(full)
-  if (kind(folder) !== 'folder') throw new Error(`--report must be in a folder that exists, got ${JSON.stringify(path)} (no folder ${folder})`)
+  if (kind(folder) !== 'folder')
+    throw new Error(`--report must be in a folder that exists, got ${JSON.stringify(path)} (no folder ${folder})`)
   try {
     accessSync(folder, constants.W_OK)
   } catch {
@@ -158,7 +175,12 @@ const flagLines = (flags: Readonly<Record<string, Flag>>): string[] =>
 
 /** The usage text of one task. */
 export function taskUsage(task: Task<any>): string {
-  return [`usage: pnpm demo -- --task ${task.name} [flags]`, `  ${task.summary}`, ...flagLines(task.flags), ...flagLines(globalFlags).slice(1)].join('\n')
+  return [
+    `usage: pnpm demo -- --task ${task.name} [flags]`,
+    `  ${task.summary}`,
+    ...flagLines(task.flags),
+    ...flagLines(globalFlags).slice(1),
+  ].join('\n')
 }
 
 /** The general usage text: the tasks, the default task's flags and the flags every task takes. */

@@ -38,7 +38,10 @@ function encodePixels(images: Float32Array): string {
  */
 export function renderDigitsReport(report: DigitsReport): string {
   const grids = report.grids.map((g) => {
-    if (g.images.length % 784 !== 0) throw new Error(`renderDigitsReport: grid "${g.title}" must hold whole 28×28 images, got ${g.images.length} values`)
+    if (g.images.length % 784 !== 0)
+      throw new Error(
+        `renderDigitsReport: grid "${g.title}" must hold whole 28×28 images, got ${g.images.length} values`,
+      )
     return { title: g.title, columns: g.columns, count: g.images.length / 784, pixels: encodePixels(g.images) }
   })
   const rows = report.summary.map(([k, v]) => `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`).join('\n')

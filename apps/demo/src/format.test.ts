@@ -3,8 +3,23 @@ import { formatLoss, formatNumber } from './format.js'
 
 describe('numbers for the tables', () => {
   it('writes learning rates short: plain between 0.001 and 10,000, exponent form outside', () => {
-    expect([0.002, 0.05, 0.1, 1, 2.302585, 1234.5].map(formatNumber)).toEqual(['0.002', '0.05', '0.1', '1', '2.303', '1235'])
-    expect([3e-4, 2e-4, 1e-5, 1e9, 2.6e21, -7.61e19, 12345].map(formatNumber)).toEqual(['3e-4', '2e-4', '1e-5', '1e9', '2.6e21', '-7.6e19', '1.2e4'])
+    expect([0.002, 0.05, 0.1, 1, 2.302585, 1234.5].map(formatNumber)).toEqual([
+      '0.002',
+      '0.05',
+      '0.1',
+      '1',
+      '2.303',
+      '1235',
+    ])
+    expect([3e-4, 2e-4, 1e-5, 1e9, 2.6e21, -7.61e19, 12345].map(formatNumber)).toEqual([
+      '3e-4',
+      '2e-4',
+      '1e-5',
+      '1e9',
+      '2.6e21',
+      '-7.6e19',
+      '1.2e4',
+    ])
     expect([0, NaN, Infinity, -Infinity].map(formatNumber)).toEqual(['0', 'NaN', 'Infinity', '-Infinity'])
   })
 

@@ -16,10 +16,13 @@ import { Tensor } from '@gd/tensor'
  */
 export function inceptionScore(probabilities: Tensor): number {
   const fn = 'inceptionScore'
-  if (!(probabilities instanceof Tensor)) throw new Error(`${fn}: probabilities must be a [samples, classes] tensor, got ${typeof probabilities}`)
+  if (!(probabilities instanceof Tensor))
+    throw new Error(`${fn}: probabilities must be a [samples, classes] tensor, got ${typeof probabilities}`)
   const [n = 0, k = 0] = probabilities.shape
   if (probabilities.rank !== 2 || n < 1 || k < 1) {
-    throw new Error(`${fn}: probabilities must be a [samples, classes] tensor with at least one of each, got shape [${probabilities.shape.join(',')}]`)
+    throw new Error(
+      `${fn}: probabilities must be a [samples, classes] tensor with at least one of each, got shape [${probabilities.shape.join(',')}]`,
+    )
   }
   const p = probabilities.data
   const mean = new Float64Array(k)
@@ -31,7 +34,8 @@ export function inceptionScore(probabilities: Tensor): number {
       total += v
       mean[j]! += v / n
     }
-    if (Math.abs(total - 1) > 1e-3) throw new Error(`${fn}: each row of probabilities must sum to 1, row ${i} sums to ${total}`)
+    if (Math.abs(total - 1) > 1e-3)
+      throw new Error(`${fn}: each row of probabilities must sum to 1, row ${i} sums to ${total}`)
   }
   let kl = 0
   for (let i = 0; i < n; i++) {

@@ -32,7 +32,8 @@ export function randomShift(max: number): Layer<Record<string, never>> {
         const dx = shifts[2 * i + 1]!
         for (let r = Math.max(0, dy); r < Math.min(28, 28 + dy); r++) {
           const from = i * PIXELS + (r - dy) * 28
-          for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++) out[i * PIXELS + r * 28 + c] = src[from + c - dx]!
+          for (let c = Math.max(0, dx); c < Math.min(28, 28 + dx); c++)
+            out[i * PIXELS + r * 28 + c] = src[from + c - dx]!
         }
       }
       return new AG.Var(new Tensor(out, v.shape, 'float32'))
@@ -70,7 +71,9 @@ export function buildModel(kind: ModelKind): Layer<any, unknown[]> {
     ...convBlock(1, 12), // [batch, 12, 12, 12]
     ...convBlock(12, 24), // [batch, 24, 4, 4]
     flatten(),
-    linear(24 * 4 * 4, 128, { weightInit: he, bias: false }), batchNorm(128), relu(),
+    linear(24 * 4 * 4, 128, { weightInit: he, bias: false }),
+    batchNorm(128),
+    relu(),
     linear(128, 10),
   )
 }

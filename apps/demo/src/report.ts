@@ -11,7 +11,8 @@ export function uplotFile(name: string): string {
   return readFileSync(require.resolve(`uplot/dist/${name}`), 'utf8')
 }
 
-export const escape = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+export const escape = (s: string): string =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 /** One run's confusion matrix as an HTML table: rows are true classes, columns predicted ones, shaded by row share. */
 export function confusionTable(confusion: readonly (readonly number[])[]): string {
@@ -20,7 +21,8 @@ export function confusionTable(confusion: readonly (readonly number[])[]): strin
     const total = row.reduce((a, b) => a + b, 0)
     const cells = row.map((count, p) => {
       const share = total === 0 ? 0 : count / total
-      const colour = p === t ? `rgba(16, 150, 24, ${share.toFixed(3)})` : `rgba(220, 57, 18, ${Math.min(1, 5 * share).toFixed(3)})`
+      const colour =
+        p === t ? `rgba(16, 150, 24, ${share.toFixed(3)})` : `rgba(220, 57, 18, ${Math.min(1, 5 * share).toFixed(3)})`
       return `<td style="background: ${colour}">${count}</td>`
     })
     const accuracy = total === 0 ? '–' : `${((100 * row[t]!) / total).toFixed(1)}%`
@@ -38,7 +40,9 @@ export function confusionTable(confusion: readonly (readonly number[])[]): strin
 export function renderReport(results: readonly RunResult[], test: Dataset): string {
   const epochs = Math.max(0, ...results.map((r) => r.history.length))
   const pad = (values: readonly (number | undefined)[]): (number | null)[] =>
-    Array.from({ length: epochs }, (_, i) => (values[i] === undefined || !Number.isFinite(values[i]) ? null : values[i]!))
+    Array.from({ length: epochs }, (_, i) =>
+      values[i] === undefined || !Number.isFinite(values[i]) ? null : values[i]!,
+    )
   const curves = results.map((r) => ({
     label: r.label,
     loss: pad(r.history.map((h) => h.loss)),
@@ -49,7 +53,10 @@ export function renderReport(results: readonly RunResult[], test: Dataset): stri
   const x = Array.from({ length: epochs }, (_, i) => i + 1)
   const pixels = test.x.data
   const mistakes = results.map((r) =>
-    r.mistakes.map((m) => ({ ...m, pixels: Array.from(pixels.subarray(m.row * 784, (m.row + 1) * 784), (v) => Math.round(v * 255)) })),
+    r.mistakes.map((m) => ({
+      ...m,
+      pixels: Array.from(pixels.subarray(m.row * 784, (m.row + 1) * 784), (v) => Math.round(v * 255)),
+    })),
   )
   const rows = results
     .map((r) => {
@@ -59,12 +66,17 @@ export function renderReport(results: readonly RunResult[], test: Dataset): stri
     .join('\n')
   const warnings = results
     .filter((r) => r.diverged !== undefined)
-    .map((r) => `<p class="warning">${escape(r.label)} diverged: ${escape(r.diverged!)}. Its learning rate is too high; try a smaller --lr.</p>`)
+    .map(
+      (r) =>
+        `<p class="warning">${escape(r.label)} diverged: ${escape(r.diverged!)}. Its learning rate is too high; try a smaller --lr.</p>`,
+    )
     .join('\n')
   const perRun = results
-    .map((r, i) => `<h3>${escape(r.label)}</h3>
+    .map(
+      (r, i) => `<h3>${escape(r.label)}</h3>
 <div class="run"><div><h4>Confusion matrix of the ${test.y.size} test digits</h4>${confusionTable(r.confusion)}</div>
-<div><h4>${r.mistakes.length} of the ${r.mistakeCount} misclassified test digits, spread over the classes (true → predicted)</h4><div class="digits" id="mistakes-${i}"></div></div></div>`)
+<div><h4>${r.mistakes.length} of the ${r.mistakeCount} misclassified test digits, spread over the classes (true → predicted)</h4><div class="digits" id="mistakes-${i}"></div></div></div>`,
+    )
     .join('\n')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>@gd MNIST demo report</title>

@@ -43,13 +43,23 @@ describe('divergenceGuard', () => {
     guard.onEpochEnd!(ctx, { epoch: 0, step: 13, loss: 23 })
     expect(reasons).toEqual([])
     guard.onEpochEnd!(ctx, { epoch: 1, step: 26, loss: 7.61e19 })
-    expect(guard.reason).toBe('the mean training loss of epoch 2 is 7.6e19, above 10 × ln 10 ≈ 23.0 (ten times that of guessing uniformly)')
+    expect(guard.reason).toBe(
+      'the mean training loss of epoch 2 is 7.6e19, above 10 × ln 10 ≈ 23.0 (ten times that of guessing uniformly)',
+    )
     expect(reasons).toHaveLength(1)
   })
 })
 
 describe('checkRun', () => {
-  const run = { model: 'mlp', optimizer: 'adam', lr: undefined, schedule: 'onecycle', batch: 'full', epochs: 3, seed: 0 } as const
+  const run = {
+    model: 'mlp',
+    optimizer: 'adam',
+    lr: undefined,
+    schedule: 'onecycle',
+    batch: 'full',
+    epochs: 3,
+    seed: 0,
+  } as const
 
   it('refuses a one-cycle schedule too short to rise, before anything trains', () => {
     expect(() => checkRun(run, 80)).toThrow(UsageError)
@@ -63,7 +73,9 @@ describe('checkRun', () => {
   })
 
   it('refuses a batch larger than the training set', () => {
-    expect(() => checkRun({ ...run, schedule: 'cosine', batch: 81 }, 80)).toThrow('--batch 81 is more than the 80 training digits; --batch full takes all of them')
+    expect(() => checkRun({ ...run, schedule: 'cosine', batch: 81 }, 80)).toThrow(
+      '--batch 81 is more than the 80 training digits; --batch full takes all of them',
+    )
     expect(() => checkRun({ ...run, schedule: 'cosine', batch: 80 }, 80)).not.toThrow()
   })
 })

@@ -4,7 +4,15 @@ import { softmaxCrossEntropy } from '@gd/losses'
 import { applyWithState, initState } from '@gd/nn'
 import { exportOnnx } from '@gd/onnx'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
-import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
+import {
+  constant,
+  cosineDecay,
+  exponentialDecay,
+  oneCycle,
+  stepDecay,
+  warmupCosineDecay,
+  type Schedule,
+} from '@gd/schedules'
 import { argmax, type Tensor } from '@gd/tensor'
 import { accuracy, fit, progress, stepsPerEpoch, type Callback, type EpochLogs, type ProgressStream } from '@gd/train'
 import { PIXELS, type Dataset } from './data.js'
@@ -32,7 +40,14 @@ export interface RunSettings {
 
 /** A good peak learning rate per optimizer for this problem. */
 export const defaultLearningRates: Record<OptimizerName, number> = {
-  adam: 2e-3, adamw: 2e-3, sgd: 0.1, momentum: 0.05, nesterov: 0.05, rmsprop: 1e-3, adagrad: 0.05, lion: 3e-4,
+  adam: 2e-3,
+  adamw: 2e-3,
+  sgd: 0.1,
+  momentum: 0.05,
+  nesterov: 0.05,
+  rmsprop: 1e-3,
+  adagrad: 0.05,
+  lion: 3e-4,
 }
 
 function makeSchedule(name: ScheduleName, peak: number, totalSteps: number): Schedule {
@@ -41,7 +56,9 @@ function makeSchedule(name: ScheduleName, peak: number, totalSteps: number): Sch
     case 'constant':
       return constant(peak)
     case 'cosine':
-      return warmupSteps > 0 ? warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps }) : cosineDecay({ init: peak, decaySteps: totalSteps })
+      return warmupSteps > 0
+        ? warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps })
+        : cosineDecay({ init: peak, decaySteps: totalSteps })
     case 'step':
       return stepDecay({ init: peak, stepSize: Math.max(1, Math.floor(totalSteps / 3)), gamma: 0.3 })
     case 'exponential':
@@ -53,14 +70,22 @@ function makeSchedule(name: ScheduleName, peak: number, totalSteps: number): Sch
 
 function makeOptimizer(name: OptimizerName, learningRate: Schedule): GradientTransformation<any> {
   switch (name) {
-    case 'adam': return adam({ learningRate })
-    case 'adamw': return adamw({ learningRate, weightDecay: 1e-2 })
-    case 'sgd': return sgd({ learningRate })
-    case 'momentum': return sgd({ learningRate, momentum: 0.9 })
-    case 'nesterov': return sgd({ learningRate, momentum: 0.9, nesterov: true })
-    case 'rmsprop': return rmsprop({ learningRate })
-    case 'adagrad': return adagrad({ learningRate })
-    case 'lion': return lion({ learningRate })
+    case 'adam':
+      return adam({ learningRate })
+    case 'adamw':
+      return adamw({ learningRate, weightDecay: 1e-2 })
+    case 'sgd':
+      return sgd({ learningRate })
+    case 'momentum':
+      return sgd({ learningRate, momentum: 0.9 })
+    case 'nesterov':
+      return sgd({ learningRate, momentum: 0.9, nesterov: true })
+    case 'rmsprop':
+      return rmsprop({ learningRate })
+    case 'adagrad':
+      return adagrad({ learningRate })
+    case 'lion':
+      return lion({ learningRate })
   }
 }
 
@@ -128,7 +153,9 @@ export function divergenceGuard(): Callback & { readonly reason: string | undefi
   let reason: string | undefined
   return {
     name: 'divergenceGuard',
-    get reason() { return reason },
+    get reason() {
+      return reason
+    },
     onGradients(ctx, info) {
       if (Number.isFinite(info.loss)) return undefined
       reason = `the loss of step ${ctx.step + 1} is ${info.loss}`
@@ -153,7 +180,8 @@ function epochProgress(stream: ProgressStream | undefined): Callback {
   return {
     ...drawn,
     onEpochEnd(ctx, logs) {
-      const line = `epoch ${logs.epoch + 1}/${ctx.epochs}  train loss ${formatLoss(logs.loss)}, accuracy ${percent(logs.accuracy)}` +
+      const line =
+        `epoch ${logs.epoch + 1}/${ctx.epochs}  train loss ${formatLoss(logs.loss)}, accuracy ${percent(logs.accuracy)}` +
         `  test loss ${formatLoss(logs.valLoss ?? NaN)}, accuracy ${percent(logs.valAccuracy)}`
       out.write(bar ? `\r\x1b[2K${line}\n` : `${line}\n`)
     },
@@ -170,7 +198,9 @@ const oneCycleRise = 0.3
  */
 export function checkRun(settings: RunSettings, n: number): void {
   if (settings.batch !== 'full' && settings.batch > n) {
-    throw new UsageError(`--batch ${settings.batch} is more than the ${n} training digits; --batch full takes all of them`)
+    throw new UsageError(
+      `--batch ${settings.batch} is more than the ${n} training digits; --batch full takes all of them`,
+    )
   }
   const perEpoch = stepsPerEpoch(n, settings.batch)
   const total = settings.epochs * perEpoch
@@ -183,7 +213,11 @@ export function checkRun(settings: RunSettings, n: number): void {
 }
 
 /** Trains one model with `fit` and evaluates it on the test set. */
-export function runOne(settings: RunSettings, data: { train: Dataset; test: Dataset }, stream?: ProgressStream): RunResult {
+export function runOne(
+  settings: RunSettings,
+  data: { train: Dataset; test: Dataset },
+  stream?: ProgressStream,
+): RunResult {
   const start = performance.now()
   checkRun(settings, data.train.y.size)
   const model = buildModel(settings.model)
@@ -206,7 +240,8 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
     metrics: { accuracy },
     callbacks: [guard, epochProgress(stream)],
   })
-  const predict = (x: Tensor): Tensor => AG.noGrad(() => applyWithState(model, params, state ?? initState(model), x).output).value
+  const predict = (x: Tensor): Tensor =>
+    AG.noGrad(() => applyWithState(model, params, state ?? initState(model), x).output).value
   const logits = predict(data.test.x)
   const predicted = argmax(logits, { axis: 1 }).data
   const labels = data.test.y.data
@@ -218,11 +253,19 @@ export function runOne(settings: RunSettings, data: { train: Dataset; test: Data
   }
   const trainedState = state ?? initState(model)
   const files = {
-    safetensors: saveModel({ params, state: trainedState }, { metadata: { label, testAccuracy: String(1 - all.length / labels.length) } }),
+    safetensors: saveModel(
+      { params, state: trainedState },
+      { metadata: { label, testAccuracy: String(1 - all.length / labels.length) } },
+    ),
     onnx: exportOnnx(model, params, { inputShape: [PIXELS], state: trainedState }),
   }
   return {
-    label, settings, history, predict, confusion, files,
+    label,
+    settings,
+    history,
+    predict,
+    confusion,
+    files,
     testAccuracy: 1 - all.length / labels.length,
     seconds: (performance.now() - start) / 1000,
     mistakes: sampleMistakes(all, 50),

@@ -63,10 +63,14 @@ export function curves(op: (x: Var) => Var, n = 201) {
   }
 }
 
-
 if (typeof process !== 'undefined' && process.argv[1]?.endsWith('customOp.ts')) {
   console.log('softsign', check(softsign))
   console.log('softsignWrong', check(softsignWrong))
   const c = curves(softsign)
-  console.log(c.series['d/dx from grad (the rule)'].slice(95, 106).map((v) => v.toFixed(4)).join(' '))
+  console.log(
+    c.series['d/dx from grad (the rule)']
+      .slice(95, 106)
+      .map((v) => v.toFixed(4))
+      .join(' '),
+  )
 }

@@ -96,9 +96,8 @@ export function trainDeep(options: {
   const model = sequential(...layers)
   const loss = (p: unknown[]): Var => mean(square(sub(model.apply(p, task.x), task.y)))
   const gradient = grad(loss)
-  const optimizer: GradientTransformation<any> = maxNorm === null
-    ? sgd({ learningRate })
-    : chain(clipByGlobalNorm({ maxNorm }), sgd({ learningRate }))
+  const optimizer: GradientTransformation<any> =
+    maxNorm === null ? sgd({ learningRate }) : chain(clipByGlobalNorm({ maxNorm }), sgd({ learningRate }))
   let params = model.init(options.seed ?? 0) as unknown[]
   let state = optimizer.init(params as never)
   const losses: (number | null)[] = []
@@ -110,7 +109,7 @@ export function trainDeep(options: {
     losses.push(Number.isFinite(value) ? value : null)
     norms.push(Number.isFinite(norm) ? norm : null)
     if (!Number.isFinite(value) || !Number.isFinite(norm)) {
-      for (let k = i + 1; k < steps; k++) losses.push(null), norms.push(null)
+      for (let k = i + 1; k < steps; k++) (losses.push(null), norms.push(null))
       break
     }
     const { updates, state: next } = optimizer.update(g as never, state, params as never)
@@ -128,15 +127,45 @@ if (typeof process !== 'undefined' && process.argv[1]?.endsWith('deep.ts')) {
     for (const name of initNames) {
       const t0 = performance.now()
       const s = layerStatistics(deepMlp(20, width, activation, weightInit(name, activation)), 1, x, y)
-      console.log(activation, name, s.gradientNorms.map((v) => v.toExponential(1)).join(' '), '|', s.activationStd.map((v) => v.toExponential(1)).join(' '), `${(performance.now() - t0).toFixed(0)} ms`)
+      console.log(
+        activation,
+        name,
+        s.gradientNorms.map((v) => v.toExponential(1)).join(' '),
+        '|',
+        s.activationStd.map((v) => v.toExponential(1)).join(' '),
+        `${(performance.now() - t0).toFixed(0)} ms`,
+      )
     }
   }
   const small = makeTask(32, 64)
-  for (const [scale, lr] of [[1.2, 0.05], [1, 0.2]] as const) {
+  for (const [scale, lr] of [
+    [1.2, 0.05],
+    [1, 0.2],
+  ] as const) {
     for (const maxNorm of [null, 1]) {
       const t0 = performance.now()
-      const r = trainDeep({ layers: deepMlp(20, 32, 'relu', weightInit('He', 'relu', scale)), task: small, learningRate: lr, maxNorm, steps: 150 })
-      console.log(scale, lr, maxNorm, r.losses.filter((_, i) => i % 15 === 0).map((v) => v?.toExponential(1)).join(' '), '|', r.norms.filter((_, i) => i % 15 === 0).map((v) => v?.toExponential(1)).join(' '), `${(performance.now() - t0).toFixed(0)} ms`)
+      const r = trainDeep({
+        layers: deepMlp(20, 32, 'relu', weightInit('He', 'relu', scale)),
+        task: small,
+        learningRate: lr,
+        maxNorm,
+        steps: 150,
+      })
+      console.log(
+        scale,
+        lr,
+        maxNorm,
+        r.losses
+          .filter((_, i) => i % 15 === 0)
+          .map((v) => v?.toExponential(1))
+          .join(' '),
+        '|',
+        r.norms
+          .filter((_, i) => i % 15 === 0)
+          .map((v) => v?.toExponential(1))
+          .join(' '),
+        `${(performance.now() - t0).toFixed(0)} ms`,
+      )
     }
   }
 }

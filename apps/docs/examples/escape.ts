@@ -12,7 +12,8 @@ export type Point<T = Input> = { x: T; y: T }
  * x = −1.04 (J ≈ −0.31), a shallow one near x = 0.96 (J ≈ 0.29), and between them, at x ≈ 0.075,
  * y = 0, a saddle point: a maximum along x, a minimum along y, and a zero gradient.
  */
-export const doubleWell = ({ x, y }: Point): Var => add(add(square(sub(square(x), 1)), mul(0.3, x)), mul(0.5, square(y)))
+export const doubleWell = ({ x, y }: Point): Var =>
+  add(add(square(sub(square(x), 1)), mul(0.3, x)), mul(0.5, square(y)))
 
 /**
  * A plateau, the kind a saturated tanh unit makes: J(x, y) = (tanh x − 1)² + 0.5·y². For x below −2 the
@@ -24,9 +25,19 @@ export const plateau = ({ x, y }: Point): Var => add(square(sub(tanh(x), 1)), mu
 
 export const xRange: [number, number] = [-2, 2]
 export const yRange: [number, number] = [-1.5, 1.5]
-export const minima: [number, number][] = [[-1.0355, 0], [0.9597, 0]]
+export const minima: [number, number][] = [
+  [-1.0355, 0],
+  [0.9597, 0],
+]
 /** The saddle point: the root of ∂J/∂x = 4x³ − 4x + 0.3 between the wells, by Newton's method. */
-export const saddle: [number, number] = [newton((x) => 4 * x ** 3 - 4 * x + 0.3, (x) => 12 * x ** 2 - 4, 0), 0]
+export const saddle: [number, number] = [
+  newton(
+    (x) => 4 * x ** 3 - 4 * x + 0.3,
+    (x) => 12 * x ** 2 - 4,
+    0,
+  ),
+  0,
+]
 
 function newton(f: (x: number) => number, df: (x: number) => number, x: number): number {
   for (let i = 0; i < 50; i++) x -= f(x) / df(x)
@@ -52,7 +63,10 @@ export function descend(options: {
   const { start, optimizer, steps, noise = 0, surface = doubleWell } = options
   const gradient = grad((p: Point<Var>) => surface(p))
   const key = prngKey(options.seed ?? 0)
-  let params: Point<Tensor> = { x: tensor([start[0]], { dtype: 'float64' }), y: tensor([start[1]], { dtype: 'float64' }) }
+  let params: Point<Tensor> = {
+    x: tensor([start[0]], { dtype: 'float64' }),
+    y: tensor([start[1]], { dtype: 'float64' }),
+  }
   let state = optimizer.init(params)
   const path: [number, number][] = [start]
   for (let i = 0; i < steps; i++) {
@@ -110,9 +124,21 @@ export function stepsToLeave(path: [number, number][], level: number, surface = 
 }
 
 if (typeof process !== 'undefined' && process.argv[1]?.endsWith('escape.ts')) {
-  for (const start of [[1.5, 1], [saddle[0], 1]] as [number, number][]) {
-    for (const [name, lr, mom, noise] of [['sgd', 0.05, 0, 0], ['noisy3', 0.05, 0, 3], ['noisy5', 0.05, 0, 5], ['noisy8', 0.05, 0, 8], ['momentum', 0.05, 0.9, 0], ['momentum.8', 0.05, 0.8, 0]] as const) {
-      const ends = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => descend({ start, optimizer: sgd({ learningRate: lr, momentum: mom }), steps: 300, noise, seed }).at(-1)!)
+  for (const start of [
+    [1.5, 1],
+    [saddle[0], 1],
+  ] as [number, number][]) {
+    for (const [name, lr, mom, noise] of [
+      ['sgd', 0.05, 0, 0],
+      ['noisy3', 0.05, 0, 3],
+      ['noisy5', 0.05, 0, 5],
+      ['noisy8', 0.05, 0, 8],
+      ['momentum', 0.05, 0.9, 0],
+      ['momentum.8', 0.05, 0.8, 0],
+    ] as const) {
+      const ends = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) =>
+        descend({ start, optimizer: sgd({ learningRate: lr, momentum: mom }), steps: 300, noise, seed }).at(-1)!,
+      )
       console.log(name, ends.map(([x]) => x.toFixed(2)).join(' '))
     }
   }

@@ -7,7 +7,19 @@ import { heNormal } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { conv2d, flatten, layerNorm, leakyRelu, linear, relu, sequential, stateless, tanh, upsample2d } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
-import { Tensor, foldIn, normal, ones, prngKey, splitKey, treeLeaves, treeMap, zeros, type PRNGKey, type Tree } from '@gd/tensor'
+import {
+  Tensor,
+  foldIn,
+  normal,
+  ones,
+  prngKey,
+  splitKey,
+  treeLeaves,
+  treeMap,
+  zeros,
+  type PRNGKey,
+  type Tree,
+} from '@gd/tensor'
 import { batchIndices, epochBatches, takeRows, type Dataset } from '@gd/train'
 import { PIXELS, pause, type Digits } from './mnist'
 
@@ -28,7 +40,8 @@ export function autoencoder(code: number) {
 export type AutoencoderParams = ReturnType<ReturnType<typeof autoencoder>['init']>
 
 /** The cost: binary cross-entropy of every pixel (grey levels in [0, 1] as targets), in nats per pixel. */
-export const reconstructionLoss = (logits: Parameters<typeof sigmoidBinaryCrossEntropy>[0], x: Tensor) => sigmoidBinaryCrossEntropy(logits, x)
+export const reconstructionLoss = (logits: Parameters<typeof sigmoidBinaryCrossEntropy>[0], x: Tensor) =>
+  sigmoidBinaryCrossEntropy(logits, x)
 
 /**
  * Adam on batches of 64 training digits, each digit its own target; every `evaluateEvery` steps,
@@ -82,7 +95,10 @@ export async function testReconstructions(code: number, params: AutoencoderParam
     total += noGrad(() => reconstructionLoss(model.apply(params, x), x).value.item()) * rows.length
     await pause()
   }
-  const shown = takeRows(test, Array.from({ length: count }, (_, i) => i)).x
+  const shown = takeRows(
+    test,
+    Array.from({ length: count }, (_, i) => i),
+  ).x
   const pixels = noGrad(() => sigmoid(model.apply(params, shown))).value.data as Float32Array
   return { loss: total / test.y.size, pixels }
 }
@@ -104,16 +120,30 @@ export function gan(latent: number) {
     // every pixel is drawn from its neighbourhood by the same 18 weights, so no single pixel has
     // weights of its own to leave a speckle with
     generator: sequential(
-      linear(latent, 128), layerNorm(128), leakyRelu(0.2),
-      linear(128, 256), layerNorm(256), leakyRelu(0.2),
-      linear(256, 2 * 14 * 14), toMaps, upsample2d({ mode: 'bilinear' }), conv2d(2, 1, 3, { padding: 'same' }), flatten(), tanh(),
+      linear(latent, 128),
+      layerNorm(128),
+      leakyRelu(0.2),
+      linear(128, 256),
+      layerNorm(256),
+      leakyRelu(0.2),
+      linear(256, 2 * 14 * 14),
+      toMaps,
+      upsample2d({ mode: 'bilinear' }),
+      conv2d(2, 1, 3, { padding: 'same' }),
+      flatten(),
+      tanh(),
     ),
     discriminator: sequential(linear(PIXELS, 256), leakyRelu(0.2), linear(256, 128), leakyRelu(0.2), linear(128, 1)),
   }
 }
 
 /** Pixels in [0, 1] → [−1, 1], the range of the generator's tanh. */
-export const toSigned = (x: Tensor): Tensor => new Tensor(Float32Array.from(x.data, (v) => 2 * v - 1), x.shape, 'float32')
+export const toSigned = (x: Tensor): Tensor =>
+  new Tensor(
+    Float32Array.from(x.data, (v) => 2 * v - 1),
+    x.shape,
+    'float32',
+  )
 
 /** What the GAN loop reports after each step. */
 export interface GanStep {
@@ -161,15 +191,21 @@ export async function trainGan(options: {
   const averaged = treeLeaves(average as Tree).map((t) => t.data as Float32Array)
   const generate = async (step: number) => {
     const out = noGrad(() => generator.apply(average, fixedNoise)).value
-    await options.onGenerate?.(step, Float32Array.from(out.data, (v) => (v + 1) / 2))
+    await options.onGenerate?.(
+      step,
+      Float32Array.from(out.data, (v) => (v + 1) / 2),
+    )
   }
 
-  const discriminatorLoss = valueAndGrad((dp: typeof d, x: Tensor, fake: Tensor) => add(
-    sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([x.shape[0]!, 1])),
-    sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([fake.shape[0]!, 1])),
-  ))
+  const discriminatorLoss = valueAndGrad((dp: typeof d, x: Tensor, fake: Tensor) =>
+    add(
+      sigmoidBinaryCrossEntropy(discriminator.apply(dp, x), ones([x.shape[0]!, 1])),
+      sigmoidBinaryCrossEntropy(discriminator.apply(dp, fake), zeros([fake.shape[0]!, 1])),
+    ),
+  )
   const generatorLoss = valueAndGrad((gp: typeof g, z: Tensor) =>
-    sigmoidBinaryCrossEntropy(discriminator.apply(d, generator.apply(gp, z)), ones([z.shape[0]!, 1])))
+    sigmoidBinaryCrossEntropy(discriminator.apply(d, generator.apply(gp, z)), ones([z.shape[0]!, 1])),
+  )
 
   let step = 0
   let worked = performance.now()

@@ -69,23 +69,37 @@ export function buildModel(kind: ModelKind): Layer<any, any> {
   // 28×28 → 8 maps of 24×24 → pooled to 12×12 → 16 maps of 8×8 → pooled to 4×4 → 10: 5,994 parameters.
   return sequential(
     toImage,
-    conv2d(1, 8, 5, { weightInit: he }), relu(), maxPool2d({ kernelSize: 2 }),
-    conv2d(8, 16, 5, { weightInit: he }), relu(), maxPool2d({ kernelSize: 2 }),
-    flatten(), linear(16 * 4 * 4, 10),
+    conv2d(1, 8, 5, { weightInit: he }),
+    relu(),
+    maxPool2d({ kernelSize: 2 }),
+    conv2d(8, 16, 5, { weightInit: he }),
+    relu(),
+    maxPool2d({ kernelSize: 2 }),
+    flatten(),
+    linear(16 * 4 * 4, 10),
   )
 }
 
 export type OptimizerName = 'adam' | 'sgd' | 'momentum' | 'rmsprop'
 
 /** A learning rate that works for each optimizer on this problem (batches of 32). */
-export const defaultLearningRates: Record<OptimizerName, number> = { adam: 2e-3, sgd: 0.2, momentum: 0.02, rmsprop: 1e-3 }
+export const defaultLearningRates: Record<OptimizerName, number> = {
+  adam: 2e-3,
+  sgd: 0.2,
+  momentum: 0.02,
+  rmsprop: 1e-3,
+}
 
 export function makeOptimizer(name: OptimizerName, learningRate: number): GradientTransformation<any> {
   switch (name) {
-    case 'adam': return adam({ learningRate })
-    case 'sgd': return sgd({ learningRate })
-    case 'momentum': return sgd({ learningRate, momentum: 0.9 })
-    case 'rmsprop': return rmsprop({ learningRate })
+    case 'adam':
+      return adam({ learningRate })
+    case 'sgd':
+      return sgd({ learningRate })
+    case 'momentum':
+      return sgd({ learningRate, momentum: 0.9 })
+    case 'rmsprop':
+      return rmsprop({ learningRate })
   }
 }
 // #endregion models
@@ -169,7 +183,11 @@ export async function trainDigits(options: TrainOptions): Promise<{ params: unkn
  * Test loss and accuracy (inference mode, no graph) from @gd/train's `evaluate`, 200 digits at a
  * time with a pause after each: a whole test set through the CNN at once would hold the page up.
  */
-export async function testScores(model: Layer<any, any>, params: unknown[], test: Dataset): Promise<{ loss: number; accuracy: number }> {
+export async function testScores(
+  model: Layer<any, any>,
+  params: unknown[],
+  test: Dataset,
+): Promise<{ loss: number; accuracy: number }> {
   let loss = 0
   let right = 0
   for (const rows of batchIndices(test.y.size, 200)) {

@@ -1,7 +1,17 @@
 // The optimizer index page's quick race: several named optimizers, with their defaults and one shared
 // learning rate, on a stretched quadratic.
 import { add, grad, mul, square, type Var } from '@gd/autograd'
-import { adabelief, adagrad, adam, applyUpdates, lion, nadam, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
+import {
+  adabelief,
+  adagrad,
+  adam,
+  applyUpdates,
+  lion,
+  nadam,
+  rmsprop,
+  sgd,
+  type GradientTransformation,
+} from '@gd/optimizers'
 import { tensor, type Tensor } from '@gd/tensor'
 
 // #region race
@@ -47,6 +57,12 @@ if (typeof process !== 'undefined' && process.argv[1]?.endsWith('optimizerIndex.
   for (const lr of [0.001, 0.03, 0.1]) {
     const t0 = performance.now()
     const r = race(lr, 300)
-    console.log(lr, Object.entries(r).map(([k, v]) => `${k}: ${v.at(-1)?.toExponential(1)}`).join(', '), `${(performance.now() - t0).toFixed(0)} ms`)
+    console.log(
+      lr,
+      Object.entries(r)
+        .map(([k, v]) => `${k}: ${v.at(-1)?.toExponential(1)}`)
+        .join(', '),
+      `${(performance.now() - t0).toFixed(0)} ms`,
+    )
   }
 }

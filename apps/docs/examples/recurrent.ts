@@ -5,7 +5,20 @@ import { grad, slice, sum, valueAndGrad, type Var } from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { gru, linear, lstm, rnn, type LinearParams, type RecurrentParams } from '@gd/nn'
 import { adam, applyUpdates, chain, clipByGlobalNorm, globalNorm } from '@gd/optimizers'
-import { Tensor, argmax, cast, foldIn, mul as mulT, norm, normal, prngKey, randint, slice as sliceT, splitKey, type PRNGKey } from '@gd/tensor'
+import {
+  Tensor,
+  argmax,
+  cast,
+  foldIn,
+  mul as mulT,
+  norm,
+  normal,
+  prngKey,
+  randint,
+  slice as sliceT,
+  splitKey,
+  type PRNGKey,
+} from '@gd/tensor'
 
 export type CellKind = 'rnn' | 'gru' | 'lstm'
 export const cellKinds: CellKind[] = ['rnn', 'gru', 'lstm']
@@ -21,7 +34,11 @@ export function recurrentLayer(kind: CellKind, inputSize: number, hiddenSize: nu
   if (kind === 'gru') return gru(inputSize, hiddenSize)
   const layer = lstm(inputSize, hiddenSize)
   if (forgetBias === 0 && inputBias === 0) return layer
-  return { ...layer, init: (key: PRNGKey | number) => withGateBiases(layer.init(key), hiddenSize, { forget: forgetBias, input: inputBias }) }
+  return {
+    ...layer,
+    init: (key: PRNGKey | number) =>
+      withGateBiases(layer.init(key), hiddenSize, { forget: forgetBias, input: inputBias }),
+  }
 }
 
 /**
@@ -31,7 +48,11 @@ export function recurrentLayer(kind: CellKind, inputSize: number, hiddenSize: nu
  * more of itself each step; an input bias of −3 starts i_t near 0.05, so little is written into it
  * until the network learns when to open the gate.
  */
-export function withGateBiases(params: RecurrentParams, hiddenSize: number, add: { forget: number; input: number }): RecurrentParams {
+export function withGateBiases(
+  params: RecurrentParams,
+  hiddenSize: number,
+  add: { forget: number; input: number },
+): RecurrentParams {
   const bx = Float32Array.from((params.bx as Tensor).data as Float32Array)
   for (let j = 0; j < hiddenSize; j++) {
     bx[j]! += add.input
@@ -171,14 +192,18 @@ export async function trainRecall(options: {
 }): Promise<void> {
   const { task, hiddenSize, steps, learningRate = 1e-2, batch = 32, seed = 0, kinds = cellKinds } = options
   const { maxNorm = null } = options
-  const optimizer = maxNorm === null ? adam({ learningRate }) : chain(clipByGlobalNorm({ maxNorm }), adam({ learningRate }))
+  const optimizer =
+    maxNorm === null ? adam({ learningRate }) : chain(clipByGlobalNorm({ maxNorm }), adam({ learningRate }))
   const runs = kinds.map((kind) => {
     const model = recallModel(kind, task, hiddenSize, options.forgetBias ?? 0, options.inputBias ?? 0)
     const params = model.init(seed)
-    const loss = valueAndGrad((p: RecallParams, x: Tensor, y: Tensor) => {
-      const logits = model.logits(p, x)
-      return [softmaxCrossEntropy(logits, y), logits]
-    }, { hasAux: true })
+    const loss = valueAndGrad(
+      (p: RecallParams, x: Tensor, y: Tensor) => {
+        const logits = model.logits(p, x)
+        return [softmaxCrossEntropy(logits, y), logits]
+      },
+      { hasAux: true },
+    )
     return { kind, params, state: optimizer.init(params), loss }
   })
   let worked = performance.now()
@@ -193,7 +218,13 @@ export async function trainRecall(options: {
       const predicted = argmax(logits.value, { axis: 1 }).data
       let right = 0
       for (let i = 0; i < batch; i++) if (predicted[i] === y.data[i]) right += 1
-      options.onStep?.({ kind: run.kind, step, loss: value.item(), accuracy: right / batch, gradientNorm: globalNorm(grads) })
+      options.onStep?.({
+        kind: run.kind,
+        step,
+        loss: value.item(),
+        accuracy: right / batch,
+        gradientNorm: globalNorm(grads),
+      })
       if (performance.now() - worked > 30) {
         await pause()
         worked = performance.now()
@@ -207,11 +238,23 @@ export async function trainRecall(options: {
 //   node --conditions=@gd/source --import tsx apps/docs/examples/recurrent.ts [T] [steps] [kinds] [learningRate]
 // with FB and IB (LSTM forget and input biases), CLIP (max global norm) and SEED in the environment.
 async function main(argv: string[], env: Record<string, string | undefined>): Promise<void> {
-  for (const [scale, forgetBias] of [[1, 0], [1.7, 0], [3, 0], [1, 3]] as const) {
+  for (const [scale, forgetBias] of [
+    [1, 0],
+    [1.7, 0],
+    [3, 0],
+    [1, 3],
+  ] as const) {
     for (const kind of cellKinds) {
       const t0 = performance.now()
       const n = gradientThroughTime({ kind, steps: 50, hiddenSize: 32, scale, forgetBias, seed: 0 })
-      console.log(`W_h × ${scale}, forget bias + ${forgetBias}, ${kind}:`, n.filter((_, i) => i % 7 === 0).map((v) => v.toExponential(1)).join(' '), `(${(performance.now() - t0).toFixed(0)} ms)`)
+      console.log(
+        `W_h × ${scale}, forget bias + ${forgetBias}, ${kind}:`,
+        n
+          .filter((_, i) => i % 7 === 0)
+          .map((v) => v.toExponential(1))
+          .join(' '),
+        `(${(performance.now() - t0).toFixed(0)} ms)`,
+      )
     }
   }
   const t0 = performance.now()
@@ -226,7 +269,15 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     maxNorm: env.CLIP === 'none' ? null : Number(env.CLIP ?? 1),
     seed: Number(env.SEED ?? 0),
     onStep: (r) => {
-      if (r.step % Number(env.EVERY ?? 25) === 0) console.log(r.kind, r.step, r.loss.toFixed(3), r.accuracy.toFixed(2), r.gradientNorm.toExponential(1), `${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      if (r.step % Number(env.EVERY ?? 25) === 0)
+        console.log(
+          r.kind,
+          r.step,
+          r.loss.toFixed(3),
+          r.accuracy.toFixed(2),
+          r.gradientNorm.toExponential(1),
+          `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        )
     },
   })
 }

@@ -31,8 +31,15 @@ export function train(options: {
   const stepLosses: number[] = []
   const record: Callback = { name: 'record', onStepEnd: (_ctx, info) => void stepLosses.push(info.loss) }
   const { history } = fit({
-    model, params: model.init(1), loss: mse, data: options.data, optimizer: options.optimizer,
-    batchSize: options.batchSize, epochs: options.epochs, seed: options.seed ?? 0, callbacks: [record],
+    model,
+    params: model.init(1),
+    loss: mse,
+    data: options.data,
+    optimizer: options.optimizer,
+    batchSize: options.batchSize,
+    epochs: options.epochs,
+    seed: options.seed ?? 0,
+    callbacks: [record],
   })
   return { stepLosses, epochLosses: history.map((h) => h.loss) }
 }
@@ -42,9 +49,16 @@ export function train(options: {
 /** Smith's range test with mini-batch SGD: the learning rate grows each step until the loss blows up. */
 export function rangeTest(data: Dataset, smoothing = 0.98): LearningRateSweep {
   return findLearningRate({
-    model, params: model.init(1), loss: mse, data,
+    model,
+    params: model.init(1),
+    loss: mse,
+    data,
     optimizer: (h) => sgd({ learningRate: h.learningRate }),
-    minLearningRate: 1e-4, maxLearningRate: 10, steps: 200, batchSize: 32, smoothing,
+    minLearningRate: 1e-4,
+    maxLearningRate: 10,
+    steps: 200,
+    batchSize: 32,
+    smoothing,
   })
 }
 // #endregion finder
@@ -54,14 +68,32 @@ if (typeof process !== 'undefined' && process.argv[1]?.endsWith('regression.ts')
   for (const lr of [0.01, 0.3, 1.1]) {
     const t0 = performance.now()
     const { epochLosses } = train({ data, optimizer: sgd({ learningRate: lr }), batchSize: 'full', epochs: 60 })
-    console.log(lr, epochLosses.filter((_, i) => i % 10 === 0).map((v) => v.toPrecision(3)).join(' '), `${(performance.now() - t0).toFixed(0)} ms`)
+    console.log(
+      lr,
+      epochLosses
+        .filter((_, i) => i % 10 === 0)
+        .map((v) => v.toPrecision(3))
+        .join(' '),
+      `${(performance.now() - t0).toFixed(0)} ms`,
+    )
   }
   const t0 = performance.now()
   const sweep = rangeTest(data)
-  console.log('suggestion', sweep.suggestion, 'steps', sweep.learningRates.length, `${(performance.now() - t0).toFixed(0)} ms`)
+  console.log(
+    'suggestion',
+    sweep.suggestion,
+    'steps',
+    sweep.learningRates.length,
+    `${(performance.now() - t0).toFixed(0)} ms`,
+  )
   for (const b of ['full', 1, 32] as const) {
     const t1 = performance.now()
     const r = train({ data, optimizer: sgd({ learningRate: 0.05 }), batchSize: b, epochs: 10 })
-    console.log(b, r.stepLosses.length, r.epochLosses.map((v) => v.toPrecision(3)).join(' '), `${(performance.now() - t1).toFixed(0)} ms`)
+    console.log(
+      b,
+      r.stepLosses.length,
+      r.epochLosses.map((v) => v.toPrecision(3)).join(' '),
+      `${(performance.now() - t1).toFixed(0)} ms`,
+    )
   }
 }

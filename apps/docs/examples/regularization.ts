@@ -28,7 +28,14 @@ export function makePoints(n: number, noise: number, seed: number): Split {
   const [kx, ke] = splitKey(prngKey(seed)) as [PRNGKey, PRNGKey]
   const xs = Array.from(uniform(kx, [n], { low: -1, high: 1, dtype: 'float64' }).data)
   const e = normal(ke, [n], { std: noise, dtype: 'float64' }).data
-  return { xs, x: features(xs), y: tensor(xs.map((x, i) => [truth(x) + e[i]!]), { dtype: 'float64' }) }
+  return {
+    xs,
+    x: features(xs),
+    y: tensor(
+      xs.map((x, i) => [truth(x) + e[i]!]),
+      { dtype: 'float64' },
+    ),
+  }
 }
 // #endregion data
 
@@ -70,9 +77,11 @@ export function fit(options: {
     return dataLoss(w, train)
   }
   const optimizer: GradientTransformation<any> =
-    r.kind === 'adamw' ? adamw({ learningRate, weightDecay: r.lambda })
-    : r.kind === 'adam weightDecay' ? adam({ learningRate, weightDecay: r.lambda })
-    : adam({ learningRate })
+    r.kind === 'adamw'
+      ? adamw({ learningRate, weightDecay: r.lambda })
+      : r.kind === 'adam weightDecay'
+        ? adam({ learningRate, weightDecay: r.lambda })
+        : adam({ learningRate })
   const gradient = valueAndGrad(objective)
   let params: Params = { w: tensor(new Array(degree + 1).fill([0]), { dtype: 'float64' }) }
   let state = optimizer.init(params)
@@ -115,6 +124,15 @@ if (typeof process !== 'undefined' && process.argv[1]?.endsWith('regularization.
   ] as Regularizer[]) {
     const t0 = performance.now()
     const r = fit({ train, validation, regularizer, learningRate: 0.05, steps: 3000 })
-    console.log(regularizer.kind, r.train.at(-1)!.toPrecision(3), r.validation.at(-1)!.toPrecision(3), 'min val', Math.min(...r.validation).toPrecision(3), r.norm.at(-1)!.toPrecision(3), r.w.map((v) => v.toFixed(2)).join(' '), `${(performance.now() - t0).toFixed(0)} ms`)
+    console.log(
+      regularizer.kind,
+      r.train.at(-1)!.toPrecision(3),
+      r.validation.at(-1)!.toPrecision(3),
+      'min val',
+      Math.min(...r.validation).toPrecision(3),
+      r.norm.at(-1)!.toPrecision(3),
+      r.w.map((v) => v.toFixed(2)).join(' '),
+      `${(performance.now() - t0).toFixed(0)} ms`,
+    )
   }
 }

@@ -96,7 +96,13 @@ export function reinforce(options: LearnerOptions) {
   const scale = 1 - gamma
 
   const loss = valueAndGrad(
-    (p: { policy: PolicyParams; value: ValueParams }, observations: Tensor, actions: Tensor, advantages: Tensor, targets: Tensor) => {
+    (
+      p: { policy: PolicyParams; value: ValueParams },
+      observations: Tensor,
+      actions: Tensor,
+      advantages: Tensor,
+      targets: Tensor,
+    ) => {
       const policyLoss = policyGradientLoss(policy.apply(p.policy, observations), actions, advantages)
       if (baseline === 'none') return policyLoss
       return add(policyLoss, mean(square(sub(value.apply(p.value, observations), targets))))
@@ -119,9 +125,19 @@ export function reinforce(options: LearnerOptions) {
       } else {
         advantages = returns.map((g) => g * scale)
       }
-      const targets = new Tensor(Float32Array.from(returns, (g) => g * scale), [steps, 1], 'float32')
+      const targets = new Tensor(
+        Float32Array.from(returns, (g) => g * scale),
+        [steps, 1],
+        'float32',
+      )
       const actions = new Tensor(episode.actions, [steps], 'int32')
-      const [l, grads] = loss(params, observations, actions, new Tensor(Float32Array.from(advantages), [steps], 'float32'), targets)
+      const [l, grads] = loss(
+        params,
+        observations,
+        actions,
+        new Tensor(Float32Array.from(advantages), [steps], 'float32'),
+        targets,
+      )
       const { updates, state: next } = optimizer.update(grads, state, params)
       params = applyUpdates(params, updates)
       state = next
@@ -149,11 +165,13 @@ export interface EpisodeReport {
  * Plays `episodes` episodes of CartPole (seeded by `seed`), learning after each one. `onEpisode` gets
  * each episode's return; the loop pauses every ~30 ms so the page stays responsive.
  */
-export async function trainCartPole(options: LearnerOptions & {
-  episodes: number
-  onEpisode?: (report: EpisodeReport, learner: ReturnType<typeof reinforce>) => void
-  shouldStop?: () => boolean
-}): Promise<EpisodeReport[]> {
+export async function trainCartPole(
+  options: LearnerOptions & {
+    episodes: number
+    onEpisode?: (report: EpisodeReport, learner: ReturnType<typeof reinforce>) => void
+    shouldStop?: () => boolean
+  },
+): Promise<EpisodeReport[]> {
   const { episodes, seed = 0 } = options
   const learner = reinforce(options)
   const [envKey, actKey] = splitKey(prngKey(seed + 1))
@@ -165,7 +183,11 @@ export async function trainCartPole(options: LearnerOptions & {
     learner.learn(episode)
     const last = reports.slice(-19).map((r) => r.return)
     const total = episode.actions.length
-    const report = { episode: e + 1, return: total, mean20: [...last, total].reduce((a, b) => a + b, 0) / (last.length + 1) }
+    const report = {
+      episode: e + 1,
+      return: total,
+      mean20: [...last, total].reduce((a, b) => a + b, 0) / (last.length + 1),
+    }
     reports.push(report)
     options.onEpisode?.(report, learner)
     if (performance.now() - worked > 30) {
@@ -196,13 +218,18 @@ export interface Spread {
  * once with b = 0 and once with bₜ = the mean return from step t on, taken over N other episodes of
  * the same policy (so that it does not depend on episode i, and ĝᵢ stays unbiased).
  */
-export function gradientSpread(options: { episodes: number; hidden?: number; gamma?: number; seed?: number }): { none: Spread; mean: Spread; baseline: Float64Array } {
+export function gradientSpread(options: { episodes: number; hidden?: number; gamma?: number; seed?: number }): {
+  none: Spread
+  mean: Spread
+  baseline: Float64Array
+} {
   const { episodes, hidden = 32, gamma = 0.99, seed = 0 } = options
   const policy = policyNetwork(hidden)
   const params = policy.init(seed)
   const [envKey, actKey] = splitKey(prngKey(seed + 1))
   const env = cartPole(envKey)
-  const play = (n: number, offset: number) => Array.from({ length: n }, (_, i) => playEpisode(env, policy, params, foldIn(actKey, offset + i)))
+  const play = (n: number, offset: number) =>
+    Array.from({ length: n }, (_, i) => playEpisode(env, policy, params, foldIn(actKey, offset + i)))
   // bₜ from a first batch of episodes: the mean of Gₜ over those that lasted past step t
   const sums: number[] = []
   const counts: number[] = []
@@ -215,8 +242,10 @@ export function gradientSpread(options: { episodes: number; hidden?: number; gam
   const baseline = Float64Array.from(sums, (s, t) => s / counts[t]!)
   // −ĝᵢ is the gradient of T · policyGradientLoss (which averages over the T steps)
   const estimate = valueAndGrad((p: PolicyParams, x: Tensor, actions: Tensor, advantages: Tensor) =>
-    mul(actions.size, policyGradientLoss(policy.apply(p, x), actions, advantages)))
-  const flat = (grads: PolicyParams) => Float64Array.from(treeLeaves(grads).flatMap((t) => Array.from(t.data as Float32Array, (v) => -v)))
+    mul(actions.size, policyGradientLoss(policy.apply(p, x), actions, advantages)),
+  )
+  const flat = (grads: PolicyParams) =>
+    Float64Array.from(treeLeaves(grads).flatMap((t) => Array.from(t.data as Float32Array, (v) => -v)))
   const none: Float64Array[] = []
   const mean: Float64Array[] = []
   for (const e of play(episodes, episodes)) {
@@ -224,9 +253,32 @@ export function gradientSpread(options: { episodes: number; hidden?: number; gam
     const x = new Tensor(e.observations, [steps, 4], 'float32')
     const actions = new Tensor(e.actions, [steps], 'int32')
     const returns = discountedReturns(e.rewards, gamma)
-    const advantages = (b: (t: number) => number) => new Tensor(Float32Array.from(returns, (g, t) => g - b(t)), [steps], 'float32')
-    none.push(flat(estimate(params, x, actions, advantages(() => 0))[1]))
-    mean.push(flat(estimate(params, x, actions, advantages((t) => baseline[t] ?? 0))[1]))
+    const advantages = (b: (t: number) => number) =>
+      new Tensor(
+        Float32Array.from(returns, (g, t) => g - b(t)),
+        [steps],
+        'float32',
+      )
+    none.push(
+      flat(
+        estimate(
+          params,
+          x,
+          actions,
+          advantages(() => 0),
+        )[1],
+      ),
+    )
+    mean.push(
+      flat(
+        estimate(
+          params,
+          x,
+          actions,
+          advantages((t) => baseline[t] ?? 0),
+        )[1],
+      ),
+    )
   }
   return { none: spreadOf(none), mean: spreadOf(mean), baseline }
 }

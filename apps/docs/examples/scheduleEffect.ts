@@ -2,7 +2,15 @@
 // 0.9, once under each schedule (all peaking at the same learning rate), its running loss reported step
 // by step and its test accuracy at the end.
 import { sgd } from '@gd/optimizers'
-import { constant, cosineDecay, exponentialDecay, oneCycle, stepDecay, warmupCosineDecay, type Schedule } from '@gd/schedules'
+import {
+  constant,
+  cosineDecay,
+  exponentialDecay,
+  oneCycle,
+  stepDecay,
+  warmupCosineDecay,
+  type Schedule,
+} from '@gd/schedules'
 import { stepsPerEpoch } from '@gd/train'
 import { buildModel, testScores, trainDigits, type Digits } from './mnist'
 
@@ -44,7 +52,11 @@ export async function compareSchedules(options: {
     const model = buildModel('mlp')
     const losses: number[] = []
     const { params } = await trainDigits({
-      data: digits, model, epochs, batchSize: 32, seed: 0,
+      data: digits,
+      model,
+      epochs,
+      batchSize: 32,
+      seed: 0,
       // Any option that takes a number takes a schedule: (step) => number.
       optimizer: sgd({ learningRate: schedule, momentum: 0.9 }),
       onStep: (r) => (losses.push(r.loss), options.onStep?.(name, r.step, r.loss)),

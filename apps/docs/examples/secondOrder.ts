@@ -43,10 +43,16 @@ export function logisticRegression(n = 400, d = 5, seed = 0): Problem<Weights> {
   const labels = Array.from(uniform(kl, [n], { dtype: 'float64' }).data, (u) => (u < 0.5 ? 0 : 1))
   const z = normal(kx, [n, d + 1], { dtype: 'float64' }).data
   // xⱼ = 2u + 0.3 zⱼ ± 0.3: every feature is mostly the shared u; the class shows in the small part.
-  const rows = labels.map((c, i) => Array.from({ length: d }, (_, j) => 2 * z[i * (d + 1)]! + 0.3 * z[i * (d + 1) + j + 1]! + (c === 1 ? 0.3 : -0.3)))
+  const rows = labels.map((c, i) =>
+    Array.from({ length: d }, (_, j) => 2 * z[i * (d + 1)]! + 0.3 * z[i * (d + 1) + j + 1]! + (c === 1 ? 0.3 : -0.3)),
+  )
   const x = tensor(rows, { dtype: 'float64' })
-  const y = tensor(labels.map((c) => [c]), { dtype: 'float64' })
-  const f = ({ w, b }: { w: Var; b: Var }): Var => add(sigmoidBinaryCrossEntropy(add(matmul(x, w), b), y), l2Penalty(w, { scale: 1e-3 }))
+  const y = tensor(
+    labels.map((c) => [c]),
+    { dtype: 'float64' },
+  )
+  const f = ({ w, b }: { w: Var; b: Var }): Var =>
+    add(sigmoidBinaryCrossEntropy(add(matmul(x, w), b), y), l2Penalty(w, { scale: 1e-3 }))
   const start = { w: tensor(new Array(d).fill([0]), { dtype: 'float64' }), b: tensor([0], { dtype: 'float64' }) }
   return { name: 'logistic regression', valueAndGradient: closure(f), start }
 }
@@ -105,7 +111,8 @@ export function runLbfgs<T extends Tree>(problem: Problem<T>, options: LbfgsOpti
 
 /** The lowest value reachable, f*, by a long, tight L-BFGS run. */
 export function minimum<T extends Tree>(problem: Problem<T>): number {
-  return lbfgs({ maxIterations: 1000, gradientTolerance: 1e-12 }).minimize(problem.valueAndGradient, problem.start).value
+  return lbfgs({ maxIterations: 1000, gradientTolerance: 1e-12 }).minimize(problem.valueAndGradient, problem.start)
+    .value
 }
 // #endregion runs
 
@@ -134,11 +141,27 @@ if (typeof process !== 'undefined' && process.argv[1]?.endsWith('secondOrder.ts'
     const best = minimum(problem)
     const l = runLbfgs(problem, {}, 200)
     const t1 = performance.now()
-    console.log(problem.name, 'f*', best, 'lbfgs its', l.values.length - 1, 'evals', l.evaluations.at(-1), 'gap', l.values.at(-1)! - best, `${(t1 - t0).toFixed(0)} ms`)
+    console.log(
+      problem.name,
+      'f*',
+      best,
+      'lbfgs its',
+      l.values.length - 1,
+      'evals',
+      l.evaluations.at(-1),
+      'gap',
+      l.values.at(-1)! - best,
+      `${(t1 - t0).toFixed(0)} ms`,
+    )
     for (const lr of [0.003, 0.01, 0.03, 0.1]) {
       const t2 = performance.now()
       const a = runAdam(problem, lr, 2000)
-      console.log('  adam', lr, [10, 100, 1000, 2000].map((s) => (a.values[s]! - best).toExponential(1)).join(' '), `${(performance.now() - t2).toFixed(0)} ms`)
+      console.log(
+        '  adam',
+        lr,
+        [10, 100, 1000, 2000].map((s) => (a.values[s]! - best).toExponential(1)).join(' '),
+        `${(performance.now() - t2).toFixed(0)} ms`,
+      )
     }
   }
 }

@@ -5,10 +5,29 @@
 import { add, noGrad, valueAndGrad, type Var } from '@gd/autograd'
 import { normal } from '@gd/init'
 import { softmaxCrossEntropy } from '@gd/losses'
-import { embedding, layerNorm, linear, transformerBlock, type EmbeddingParams, type LayerNormParams, type LinearParams, type TransformerBlockParams } from '@gd/nn'
+import {
+  embedding,
+  layerNorm,
+  linear,
+  transformerBlock,
+  type EmbeddingParams,
+  type LayerNormParams,
+  type LinearParams,
+  type TransformerBlockParams,
+} from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
 import { Tensor, arange, foldIn, prngKey, splitKey, tensor, type PRNGKey } from '@gd/tensor'
-import { batchIndices, charVocabulary, epochBatches, nextCharacterDataset, sampleText, takeRows, validationSplit, type CharVocabulary, type Dataset } from '@gd/train'
+import {
+  batchIndices,
+  charVocabulary,
+  epochBatches,
+  nextCharacterDataset,
+  sampleText,
+  takeRows,
+  validationSplit,
+  type CharVocabulary,
+  type Dataset,
+} from '@gd/train'
 import { firstNames } from '@gd/train/names'
 
 // #region data
@@ -28,7 +47,8 @@ export function namesData(): NamesData {
   const { train, validation } = validationSplit(nextCharacterDataset(names, vocab), { fraction: 0.1, seed: 0 })
   const trainNames = new Set<string>()
   const [rows, block] = train.x.shape as [number, number]
-  for (let r = 0; r < rows; r++) trainNames.add(vocab.decode(Array.from(train.x.data.subarray(r * block, (r + 1) * block))))
+  for (let r = 0; r < rows; r++)
+    trainNames.add(vocab.decode(Array.from(train.x.data.subarray(r * block, (r + 1) * block))))
   return { vocab, train, validation, trainNames }
 }
 
@@ -104,7 +124,10 @@ export function characterTransformer(vocabSize: number, size: ModelSize) {
     /** x: int32 [batch, time] ids, time ≤ blockSize; returns logits [batch, time, vocabSize]. */
     apply(params: CharacterModelParams, x: Tensor): Var {
       const time = x.shape[1]!
-      let h = add(tokens.apply(params.tokens, x), positions.apply(params.positions, arange(0, time, 1, { dtype: 'int32' })))
+      let h = add(
+        tokens.apply(params.tokens, x),
+        positions.apply(params.positions, arange(0, time, 1, { dtype: 'int32' })),
+      )
       stack.forEach((block, i) => (h = block.apply(params.blocks[i]!, h)))
       return head.apply(params.head, norm.apply(params.norm, h))
     },
@@ -142,7 +165,9 @@ export async function trainNames(options: {
   const optimizer = adam({ learningRate })
   let params = model.init(seed)
   let state = optimizer.init(params)
-  const loss = valueAndGrad((p: CharacterModelParams, x: Tensor, y: Tensor) => characterLoss(model.apply(p, x), y, data.vocab.padId))
+  const loss = valueAndGrad((p: CharacterModelParams, x: Tensor, y: Tensor) =>
+    characterLoss(model.apply(p, x), y, data.vocab.padId),
+  )
   let step = 0
   let worked = performance.now()
   const [shuffleKey] = splitKey(prngKey(seed))
@@ -170,7 +195,11 @@ export async function trainNames(options: {
 
 // #region sample
 /** The validation loss in nats per character, 200 names at a time with a pause after each batch. */
-export async function validationLoss(model: CharacterModel, params: CharacterModelParams, data: NamesData): Promise<number> {
+export async function validationLoss(
+  model: CharacterModel,
+  params: CharacterModelParams,
+  data: NamesData,
+): Promise<number> {
   let total = 0
   let characters = 0
   const { validation, vocab } = data
@@ -188,7 +217,14 @@ export async function validationLoss(model: CharacterModel, params: CharacterMod
  * `count` names drawn from the model, one character at a time (sampleText from @gd/train feeds the
  * ids so far and draws the next from the softmax of the last position's logits), pausing after each.
  */
-export async function sampleNames(model: CharacterModel, params: CharacterModelParams, vocab: CharVocabulary, key: PRNGKey, count: number, temperature = 1): Promise<string[]> {
+export async function sampleNames(
+  model: CharacterModel,
+  params: CharacterModelParams,
+  vocab: CharVocabulary,
+  key: PRNGKey,
+  count: number,
+  temperature = 1,
+): Promise<string[]> {
   const next = (ids: number[]) => noGrad(() => model.apply(params, tensor([ids], { dtype: 'int32' }))) // [1, t, vocab]
   const names: string[] = []
   for (let i = 0; i < count; i++) {
@@ -202,17 +238,31 @@ export async function sampleNames(model: CharacterModel, params: CharacterModelP
 // A quick check from the command line: node --conditions=@gd/source --import tsx apps/docs/examples/sequenceModels.ts [steps]
 async function main(argv: string[]): Promise<void> {
   const data = namesData()
-  console.log(`vocabulary ${data.vocab.size} ids: uniform ${Math.log(data.vocab.size).toFixed(3)}, bigram ${bigramLoss(data).toFixed(3)} nats/char`)
-  const model = characterTransformer(data.vocab.size, { dModel: Number(argv[3] ?? 32), heads: 4, blocks: Number(argv[4] ?? 2), blockSize: 16 })
+  console.log(
+    `vocabulary ${data.vocab.size} ids: uniform ${Math.log(data.vocab.size).toFixed(3)}, bigram ${bigramLoss(data).toFixed(3)} nats/char`,
+  )
+  const model = characterTransformer(data.vocab.size, {
+    dModel: Number(argv[3] ?? 32),
+    heads: 4,
+    blocks: Number(argv[4] ?? 2),
+    blockSize: 16,
+  })
   const t0 = performance.now()
   let last = 0
   await trainNames({
-    data, model, steps: Number(argv[2] ?? 300), learningRate: Number(argv[5] ?? 3e-3), evaluateEvery: 100,
+    data,
+    model,
+    steps: Number(argv[2] ?? 300),
+    learningRate: Number(argv[5] ?? 3e-3),
+    evaluateEvery: 100,
     onStep: (_step, loss) => (last = loss),
     onEvaluate: async (step, params) => {
       const seconds = (performance.now() - t0) / 1000
       const v = await validationLoss(model, params, data)
-      console.log(`step ${step} (${seconds.toFixed(1)} s): batch ${last.toFixed(3)}, validation ${v.toFixed(3)} nats/char;`, (await sampleNames(model, params, data.vocab, prngKey(step), 8)).join(' '))
+      console.log(
+        `step ${step} (${seconds.toFixed(1)} s): batch ${last.toFixed(3)}, validation ${v.toFixed(3)} nats/char;`,
+        (await sampleNames(model, params, data.vocab, prngKey(step), 8)).join(' '),
+      )
     },
   })
 }

@@ -2,9 +2,7 @@
 // @gd/autograd ops: called on scalar parameters it is the loss that `grad` differentiates, called on
 // whole grids of points it gives the values the heatmap draws.
 import { add, grad, mul, noGrad, square, sub, type Input, type Var } from '@gd/autograd'
-import {
-  adagrad, adam, adamw, applyUpdates, lion, rmsprop, sgd, type GradientTransformation,
-} from '@gd/optimizers'
+import { adagrad, adam, adamw, applyUpdates, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import { Tensor, tensor } from '@gd/tensor'
 
 /** A point of the plane as a parameter tree: two scalars (or two grids of coordinates). */
@@ -59,40 +57,82 @@ export type OptimizerName = (typeof optimizerNames)[number]
 /** Each optimizer at a learning rate, with the library's defaults for everything else. */
 export function makeOptimizer(name: OptimizerName, learningRate: number): GradientTransformation<any> {
   switch (name) {
-    case 'sgd': return sgd({ learningRate })
-    case 'momentum': return sgd({ learningRate, momentum: 0.9 })
-    case 'nesterov': return sgd({ learningRate, momentum: 0.9, nesterov: true })
-    case 'rmsprop': return rmsprop({ learningRate })
-    case 'adagrad': return adagrad({ learningRate })
-    case 'adam': return adam({ learningRate })
-    case 'adamw': return adamw({ learningRate, weightDecay: 0.1 })
-    case 'lion': return lion({ learningRate })
+    case 'sgd':
+      return sgd({ learningRate })
+    case 'momentum':
+      return sgd({ learningRate, momentum: 0.9 })
+    case 'nesterov':
+      return sgd({ learningRate, momentum: 0.9, nesterov: true })
+    case 'rmsprop':
+      return rmsprop({ learningRate })
+    case 'adagrad':
+      return adagrad({ learningRate })
+    case 'adam':
+      return adam({ learningRate })
+    case 'adamw':
+      return adamw({ learningRate, weightDecay: 0.1 })
+    case 'lion':
+      return lion({ learningRate })
   }
 }
 // #endregion optimizers
 
 const rates = (first: number, adaptive: number, lionRate: number): Record<OptimizerName, number> => ({
-  sgd: first, momentum: first / 5, nesterov: first / 5,
-  rmsprop: adaptive / 3, adagrad: adaptive * 5, adam: adaptive, adamw: adaptive, lion: lionRate,
+  sgd: first,
+  momentum: first / 5,
+  nesterov: first / 5,
+  rmsprop: adaptive / 3,
+  adagrad: adaptive * 5,
+  adam: adaptive,
+  adamw: adaptive,
+  lion: lionRate,
 })
 
 export const surfaces: Surface[] = [
   {
-    name: 'Rosenbrock', f: rosenbrock, xRange: [-2, 2], yRange: [-1, 3], start: [-1.5, 2.5],
-    minima: [[1, 1]], logColor: true, learningRates: rates(1e-3, 0.05, 0.01),
+    name: 'Rosenbrock',
+    f: rosenbrock,
+    xRange: [-2, 2],
+    yRange: [-1, 3],
+    start: [-1.5, 2.5],
+    minima: [[1, 1]],
+    logColor: true,
+    learningRates: rates(1e-3, 0.05, 0.01),
   },
   {
-    name: 'Beale', f: beale, xRange: [-4.5, 4.5], yRange: [-4.5, 4.5], start: [1, 1.5],
-    minima: [[3, 0.5]], logColor: true, learningRates: rates(1e-3, 0.05, 0.003),
+    name: 'Beale',
+    f: beale,
+    xRange: [-4.5, 4.5],
+    yRange: [-4.5, 4.5],
+    start: [1, 1.5],
+    minima: [[3, 0.5]],
+    logColor: true,
+    learningRates: rates(1e-3, 0.05, 0.003),
   },
   {
-    name: 'saddle x² − y²', f: saddle, xRange: [-2, 2], yRange: [-2, 2], start: [-1.8, 0.001],
-    minima: [], logColor: false, learningRates: rates(0.01, 0.02, 0.01),
+    name: 'saddle x² − y²',
+    f: saddle,
+    xRange: [-2, 2],
+    yRange: [-2, 2],
+    start: [-1.8, 0.001],
+    minima: [],
+    logColor: false,
+    learningRates: rates(0.01, 0.02, 0.01),
   },
   {
-    name: 'Styblinski–Tang (four minima)', f: styblinskiTang, xRange: [-5, 5], yRange: [-5, 5], start: [4.5, 4.8],
-    minima: [[-2.9035, -2.9035], [2.7468, -2.9035], [-2.9035, 2.7468], [2.7468, 2.7468]],
-    logColor: false, learningRates: rates(0.01, 0.1, 0.03),
+    name: 'Styblinski–Tang (four minima)',
+    f: styblinskiTang,
+    xRange: [-5, 5],
+    yRange: [-5, 5],
+    start: [4.5, 4.8],
+    minima: [
+      [-2.9035, -2.9035],
+      [2.7468, -2.9035],
+      [-2.9035, 2.7468],
+      [2.7468, 2.7468],
+    ],
+    logColor: false,
+    learningRates: rates(0.01, 0.1, 0.03),
   },
 ]
 

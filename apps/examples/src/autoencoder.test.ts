@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import * as T from '@gd/tensor'
 import type { Callback } from '@gd/train'
-import { autoencoderDefaults, buildAutoencoder, reconstruct, trainAutoencoder, warmupCosine, type AutoencoderParams } from './autoencoder.js'
+import {
+  autoencoderDefaults,
+  buildAutoencoder,
+  reconstruct,
+  trainAutoencoder,
+  warmupCosine,
+  type AutoencoderParams,
+} from './autoencoder.js'
 import { loadDigits } from './mnist.js'
 
 const data = loadDigits({ limit: 601, seed: 3 })
@@ -36,7 +43,9 @@ describe('buildAutoencoder', () => {
     const out = reconstruct(ae, zero, data.test.x)
     expect(out.shape).toEqual([data.test.y.size, 784])
     expect(out.data.every((v) => v === 0.5)).toBe(true)
-    expect(() => reconstruct(ae, zero, T.zeros([2, 28, 28]))).toThrow('reconstruct: x must be a tensor [n, 784] of digits, got a float32 Tensor of shape [2,28,28]')
+    expect(() => reconstruct(ae, zero, T.zeros([2, 28, 28]))).toThrow(
+      'reconstruct: x must be a tensor [n, 784] of digits, got a float32 Tensor of shape [2,28,28]',
+    )
   })
 })
 
@@ -90,11 +99,17 @@ describe('trainAutoencoder', () => {
   })
 
   it('rejects bad settings before training', () => {
-    expect(() => trainAutoencoder({ epoch: 2 } as never)).toThrow('trainAutoencoder: unknown option epoch, expected one of epochs, batchSize, learningRate, latent, seed, data, log, callbacks; did you mean epochs?')
-    expect(() => trainAutoencoder({ learningRate: Number.NaN })).toThrow('trainAutoencoder: learningRate must be a finite number > 0, got NaN')
+    expect(() => trainAutoencoder({ epoch: 2 } as never)).toThrow(
+      'trainAutoencoder: unknown option epoch, expected one of epochs, batchSize, learningRate, latent, seed, data, log, callbacks; did you mean epochs?',
+    )
+    expect(() => trainAutoencoder({ learningRate: Number.NaN })).toThrow(
+      'trainAutoencoder: learningRate must be a finite number > 0, got NaN',
+    )
     expect(() => trainAutoencoder({ data: { train: data.train } as never })).toThrow(
       'trainAutoencoder: data must be digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1), got',
     )
-    expect(() => trainAutoencoder({ callbacks: [5] as never })).toThrow('trainAutoencoder: callbacks[0] must be a fit callback (an object of hooks), got 5')
+    expect(() => trainAutoencoder({ callbacks: [5] as never })).toThrow(
+      'trainAutoencoder: callbacks[0] must be a fit callback (an object of hooks), got 5',
+    )
   })
 })

@@ -52,8 +52,20 @@ export const autoencoderHidden = [256, 64] as const
 export function buildAutoencoder(latent: number) {
   positiveInteger('buildAutoencoder', 'latent', latent)
   const [h1, h2] = autoencoderHidden
-  const encoder = sequential(linear(PIXELS, h1, { weightInit: heUniform }), relu(), linear(h1, h2, { weightInit: heUniform }), relu(), linear(h2, latent))
-  const decoder = sequential(linear(latent, h2, { weightInit: heUniform }), relu(), linear(h2, h1, { weightInit: heUniform }), relu(), linear(h1, PIXELS))
+  const encoder = sequential(
+    linear(PIXELS, h1, { weightInit: heUniform }),
+    relu(),
+    linear(h1, h2, { weightInit: heUniform }),
+    relu(),
+    linear(h2, latent),
+  )
+  const decoder = sequential(
+    linear(latent, h2, { weightInit: heUniform }),
+    relu(),
+    linear(h2, h1, { weightInit: heUniform }),
+    relu(),
+    linear(h1, PIXELS),
+  )
   return { encoder, decoder, model: sequential(encoder, decoder) }
 }
 
@@ -75,8 +87,10 @@ const bce = (logits: Input, x: Input): Var => sigmoidBinaryCrossEntropy(logits, 
  * ```
  */
 export function reconstruct(autoencoder: Autoencoder, params: AutoencoderParams, x: T.Tensor): T.Tensor<'float32'> {
-  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS) fail('reconstruct', 'x', 'a tensor [n, 784] of digits', x)
-  return noGrad(() => sigmoid(autoencoder.model.apply(params as MaybeTraced<AutoencoderParams>, x))).value as T.Tensor<'float32'>
+  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS)
+    fail('reconstruct', 'x', 'a tensor [n, 784] of digits', x)
+  return noGrad(() => sigmoid(autoencoder.model.apply(params as MaybeTraced<AutoencoderParams>, x)))
+    .value as T.Tensor<'float32'>
 }
 
 // ---- training and evaluation ----
@@ -136,7 +150,12 @@ export function trainAutoencoder(options: AutoencoderOptions = {}): AutoencoderR
     learningRate: withDefault(finiteAboveZero, autoencoderDefaults.learningRate),
     latent: withDefault(positiveInteger, autoencoderDefaults.latent),
     seed: withDefault(integer, 0),
-    data: optional(rule<Digits>('digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)', isDigits)),
+    data: optional(
+      rule<Digits>(
+        'digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)',
+        isDigits,
+      ),
+    ),
     log: optional(logger),
     callbacks: withDefault(arrayOf(callback), []),
   })
@@ -145,10 +164,18 @@ export function trainAutoencoder(options: AutoencoderOptions = {}): AutoencoderR
   const { model } = autoencoder
   const totalSteps = o.epochs * stepsPerEpoch(data.train.y.size, o.batchSize)
   const log = o.log
-  const logEpochs: Callback[] = log === undefined ? [] : [{
-    name: 'log',
-    onEpochEnd: (ctx, logs) => log(`epoch ${logs.epoch + 1}/${ctx.epochs}: BCE per pixel ${logs.loss.toFixed(4)} on the training digits, ${logs.valLoss!.toFixed(4)} on the test digits`),
-  }]
+  const logEpochs: Callback[] =
+    log === undefined
+      ? []
+      : [
+          {
+            name: 'log',
+            onEpochEnd: (ctx, logs) =>
+              log(
+                `epoch ${logs.epoch + 1}/${ctx.epochs}: BCE per pixel ${logs.loss.toFixed(4)} on the training digits, ${logs.valLoss!.toFixed(4)} on the test digits`,
+              ),
+          },
+        ]
   const { params, history, step } = fit({
     model,
     params: model.init(o.seed),
@@ -161,6 +188,8 @@ export function trainAutoencoder(options: AutoencoderOptions = {}): AutoencoderR
     seed: o.seed,
     callbacks: [...o.callbacks, ...logEpochs],
   })
-  const testBce = noGrad(() => bce(model.apply(params as MaybeTraced<AutoencoderParams>, data.test.x), data.test.x)).value.item()
+  const testBce = noGrad(() =>
+    bce(model.apply(params as MaybeTraced<AutoencoderParams>, data.test.x), data.test.x),
+  ).value.item()
   return { autoencoder, params, data, history, testBce, steps: step }
 }

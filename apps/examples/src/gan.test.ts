@@ -25,13 +25,20 @@ describe('the GAN example', () => {
     const d = linear(3, 1)
     const w = T.tensor([[1], [-2], [0.5]])
     const params = { w, b: T.tensor([0.25]) }
-    const x = T.tensor([[0.1, 0.2, 0.3], [-1, 0, 1]])
-    const fake = T.tensor([[0, 0, 0], [1, 1, 1]])
+    const x = T.tensor([
+      [0.1, 0.2, 0.3],
+      [-1, 0, 1],
+    ])
+    const fake = T.tensor([
+      [0, 0, 0],
+      [1, 1, 1],
+    ])
     const plain = discriminatorLoss(d, params, x, fake, 0).value.item()
     // ‖w‖² = 1 + 4 + 0.25 = 5.25; γ = 10 adds 5·5.25 = 26.25
     expect(discriminatorLoss(d, params, x, fake, 10).value.item() - plain).toBeCloseTo(26.25, 4)
     // and its gradient with respect to w gets γ·w on top of the BCE terms': the nested gradient flows
-    const gradOf = (gamma: number) => AG.grad((p: { w: AG.Var; b: AG.Var }) => discriminatorLoss(d, p, x, fake, gamma))(params) as { w: T.Tensor }
+    const gradOf = (gamma: number) =>
+      AG.grad((p: { w: AG.Var; b: AG.Var }) => discriminatorLoss(d, p, x, fake, gamma))(params) as { w: T.Tensor }
     const extra = Array.from(gradOf(10).w.data, (v, i) => v - gradOf(0).w.data[i]!)
     expect(extra[0]).toBeCloseTo(10, 4)
     expect(extra[1]).toBeCloseTo(-20, 4)
@@ -43,7 +50,11 @@ describe('the GAN example', () => {
     const m = 200
     const digit = new Float32Array(784).fill(-1)
     digit[10 * 28 + 20] = 1
-    const x = new T.Tensor(Float32Array.from({ length: m * 784 }, (_, i) => digit[i % 784]!), [m, 784], 'float32')
+    const x = new T.Tensor(
+      Float32Array.from({ length: m * 784 }, (_, i) => digit[i % 784]!),
+      [m, 784],
+      'float32',
+    )
     const shifted = shiftDigits(x, shiftIndices(T.prngKey(0), m, 2)).value.data
     const moves = new Set<string>()
     for (let i = 0; i < m; i++) {
@@ -61,10 +72,17 @@ describe('the GAN example', () => {
     // a pixel moved in from beyond the edge is background: the ink at column 27 moved right is gone
     const edge = new Float32Array(784).fill(-1)
     edge[27] = 1
-    const right = new T.Tensor(Int32Array.from({ length: 784 }, (_, p) => (p % 28 === 0 ? 784 : p - 1)), [1, 784], 'int32')
+    const right = new T.Tensor(
+      Int32Array.from({ length: 784 }, (_, p) => (p % 28 === 0 ? 784 : p - 1)),
+      [1, 784],
+      'int32',
+    )
     expect(shiftDigits(new T.Tensor(edge, [1, 784], 'float32'), right).value.data.every((v) => v === -1)).toBe(true)
     // no shift: every pixel comes from where it is
-    expect([...shiftIndices(T.prngKey(0), 2, 0).data]).toEqual([...Array.from({ length: 784 }, (_, p) => p), ...Array.from({ length: 784 }, (_, p) => p)])
+    expect([...shiftIndices(T.prngKey(0), 2, 0).data]).toEqual([
+      ...Array.from({ length: 784 }, (_, p) => p),
+      ...Array.from({ length: 784 }, (_, p) => p),
+    ])
   })
 
   it("the shift's gradient goes back to the pixel each one came from (float64 central differences)", () => {
@@ -114,8 +132,12 @@ describe('the GAN example', () => {
     expect(spread(cool)).toBeLessThan(spread(warm))
     // near temperature 0 every z is nearly 0: the digits are nearly one digit
     expect(spread(r.generate(T.prngKey(2), 20, { temperature: 1e-6 }))).toBeLessThan(1e-4)
-    expect(r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data).toEqual(r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data)
-    expect(() => r.generate(T.prngKey(2), 3, { temperature: 0 })).toThrow('generate: temperature must be in (0, 1], got 0')
+    expect(r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data).toEqual(
+      r.generate(T.prngKey(2), 3, { temperature: 0.5 }).data,
+    )
+    expect(() => r.generate(T.prngKey(2), 3, { temperature: 0 })).toThrow(
+      'generate: temperature must be in (0, 1], got 0',
+    )
     expect(() => r.generate(T.prngKey(2), 3, { temprature: 0.5 } as never)).toThrow('did you mean temperature?')
     expect(() => r.generate(T.prngKey(2), 0)).toThrow('generate: n must be a positive integer, got 0')
   })
@@ -156,8 +178,12 @@ describe('the GAN example', () => {
     expect(() => trainGan({ r1: -1 })).toThrow('trainGan: r1 must be a finite number >= 0, got -1')
     expect(() => trainGan({ shift: 1.5 })).toThrow('trainGan: shift must be a non-negative integer, got 1.5')
     expect(() => trainGan({ emaDecay: 1 })).toThrow('trainGan: emaDecay must be in [0, 1), got 1')
-    expect(() => trainGan({ learningRate: Number.NaN })).toThrow('trainGan: learningRate must be a finite number > 0, got NaN')
-    expect(() => trainGan({ data: { train: data.train } as never })).toThrow('trainGan: data must be digits from loadDigits')
+    expect(() => trainGan({ learningRate: Number.NaN })).toThrow(
+      'trainGan: learningRate must be a finite number > 0, got NaN',
+    )
+    expect(() => trainGan({ data: { train: data.train } as never })).toThrow(
+      'trainGan: data must be digits from loadDigits',
+    )
     expect(() => trainGan({ epoch: 5 } as never)).toThrow(
       'trainGan: unknown option epoch, expected one of model, epochs, batch, learningRate, latent, r1, shift, emaDecay, seed, data, log, score, scoreCount; did you mean epochs?',
     )

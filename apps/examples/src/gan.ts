@@ -12,9 +12,33 @@
 //
 //   pnpm --filter @gd/examples example gan
 import * as AG from '@gd/autograd'
-import { integer, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault, within } from '@gd/check'
+import {
+  integer,
+  nonNegativeInteger,
+  oneOf,
+  optional,
+  positiveInteger,
+  readOptions,
+  rule,
+  withDefault,
+  within,
+} from '@gd/check'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
-import { applyWithState, batchNorm, conv2d, convTranspose2d, flatten, initState, leakyRelu, linear, relu, sequential, stateless, tanh, type Layer } from '@gd/nn'
+import {
+  applyWithState,
+  batchNorm,
+  conv2d,
+  convTranspose2d,
+  flatten,
+  initState,
+  leakyRelu,
+  linear,
+  relu,
+  sequential,
+  stateless,
+  tanh,
+  type Layer,
+} from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
 import * as T from '@gd/tensor'
 import type { PRNGKey, Tensor, Tree } from '@gd/tensor'
@@ -49,7 +73,8 @@ const widths = [128, 256] as const
 const channels = 16
 
 /** [batch, c·s·s] → [batch, c, s, s]. */
-const toImage = (c: number, s: number): Layer<Record<string, never>> => stateless(`reshape(${c}×${s}×${s})`, (x) => AG.reshape(x, [-1, c, s, s]))
+const toImage = (c: number, s: number): Layer<Record<string, never>> =>
+  stateless(`reshape(${c}×${s}×${s})`, (x) => AG.reshape(x, [-1, c, s, s]))
 
 /**
  * The GAN's two networks, in the manner of DCGAN (Radford et al., 2016): batchNorm in the generator,
@@ -61,27 +86,47 @@ const toImage = (c: number, s: number): Layer<Record<string, never>> => stateles
  *   16×14×14 (batchNorm, relu) → transposed 4×4 convolution, stride 2 → 1×28×28; discriminator
  *   1×28×28 → 4×4 convolution, stride 2 → 16×14×14 → 4×4 convolution, stride 2 → 32×7×7 → 1.
  */
-export function buildGan(latent: number, model: GanModel = 'mlp'): { generator: Layer<any, unknown[]>; discriminator: Layer<any> } {
+export function buildGan(
+  latent: number,
+  model: GanModel = 'mlp',
+): { generator: Layer<any, unknown[]>; discriminator: Layer<any> } {
   if (model === 'dcgan') {
     const c = channels
     return {
       generator: sequential(
-        linear(latent, 2 * c * 49), batchNorm(2 * c * 49), relu(), toImage(2 * c, 7),
-        convTranspose2d(2 * c, c, 4, { stride: 2, padding: 1 }), batchNorm(c), relu(),
-        convTranspose2d(c, 1, 4, { stride: 2, padding: 1 }), tanh(), flatten(),
+        linear(latent, 2 * c * 49),
+        batchNorm(2 * c * 49),
+        relu(),
+        toImage(2 * c, 7),
+        convTranspose2d(2 * c, c, 4, { stride: 2, padding: 1 }),
+        batchNorm(c),
+        relu(),
+        convTranspose2d(c, 1, 4, { stride: 2, padding: 1 }),
+        tanh(),
+        flatten(),
       ),
       discriminator: sequential(
-        toImage(1, 28), conv2d(1, c, 4, { stride: 2, padding: 1 }), leakyRelu(0.2),
-        conv2d(c, 2 * c, 4, { stride: 2, padding: 1 }), leakyRelu(0.2), flatten(), linear(2 * c * 49, 1),
+        toImage(1, 28),
+        conv2d(1, c, 4, { stride: 2, padding: 1 }),
+        leakyRelu(0.2),
+        conv2d(c, 2 * c, 4, { stride: 2, padding: 1 }),
+        leakyRelu(0.2),
+        flatten(),
+        linear(2 * c * 49, 1),
       ),
     }
   }
   const [h1, h2] = widths
   return {
     generator: sequential(
-      linear(latent, h1), batchNorm(h1), leakyRelu(0.2),
-      linear(h1, h2), batchNorm(h2), leakyRelu(0.2),
-      linear(h2, PIXELS), tanh(),
+      linear(latent, h1),
+      batchNorm(h1),
+      leakyRelu(0.2),
+      linear(h1, h2),
+      batchNorm(h2),
+      leakyRelu(0.2),
+      linear(h2, PIXELS),
+      tanh(),
     ),
     discriminator: sequential(linear(PIXELS, h2), leakyRelu(0.2), linear(h2, h1), leakyRelu(0.2), linear(h1, 1)),
   }
@@ -108,7 +153,10 @@ export function ganMacs(latent: number, model: GanModel = 'mlp'): { generator: n
   if (model === 'dcgan') {
     const c = channels
     // a stride-2 4×4 (transposed) convolution costs 16 multiply-adds per channel pair and pixel of its smaller side
-    return { generator: latent * 2 * c * 49 + 49 * 2 * c * c * 16 + 196 * c * 16, discriminator: 196 * c * 16 + 49 * 2 * c * c * 16 + 2 * c * 49 }
+    return {
+      generator: latent * 2 * c * 49 + 49 * 2 * c * c * 16 + 196 * c * 16,
+      discriminator: 196 * c * 16 + 49 * 2 * c * c * 16 + 2 * c * 49,
+    }
   }
   const [h1, h2] = widths
   return { generator: latent * h1 + h1 * h2 + h2 * PIXELS, discriminator: PIXELS * h2 + h2 * h1 + h1 }
@@ -123,7 +171,13 @@ export function ganMacs(latent: number, model: GanModel = 'mlp'): { generator: n
  * discriminator flat around the data, so it cannot sharpen into memorizing the training digits. Its
  * gradient is a gradient of a gradient, which the nested transforms of @gd/autograd give. γ = 0 drops it.
  */
-export function discriminatorLoss(discriminator: Layer<any>, params: unknown, x: Tensor, fake: Tensor, gamma: number): AG.Var {
+export function discriminatorLoss(
+  discriminator: Layer<any>,
+  params: unknown,
+  x: Tensor,
+  fake: Tensor,
+  gamma: number,
+): AG.Var {
   const m = x.shape[0]!
   const loss = AG.add(
     sigmoidBinaryCrossEntropy(discriminator.apply(params, x), T.ones([m, 1])),
@@ -163,7 +217,18 @@ export function shiftIndices(key: PRNGKey, m: number, shift: number): Tensor {
  * thousand digits memorizes them less when it never sees a digit twice in the same place).
  */
 export function shiftDigits(x: AG.Input, indices: Tensor): AG.Var {
-  return AG.takeAlongAxis(AG.pad(x, [[0, 0], [0, 1]], -1), indices, 1)
+  return AG.takeAlongAxis(
+    AG.pad(
+      x,
+      [
+        [0, 0],
+        [0, 1],
+      ],
+      -1,
+    ),
+    indices,
+    1,
+  )
 }
 
 /** Settings of {@link trainGan}; the defaults of `epochs`, `batch`, `learningRate` and `latent` depend on the model ({@link ganDefaults}). */
@@ -238,7 +303,9 @@ const check = {
   shift: withDefault(nonNegativeInteger, 0),
   emaDecay: withDefault(within({ min: 0, max: 1, maxOpen: true }), 0.999),
   seed: withDefault(integer, 0),
-  data: optional(rule<Digits>('digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)', isDigits)),
+  data: optional(
+    rule<Digits>('digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)', isDigits),
+  ),
   log: optional(logger),
   score: optional(rule<(digits: Tensor) => number>('a function', (v) => typeof v === 'function')),
   scoreCount: withDefault(positiveInteger, 1000),
@@ -259,13 +326,24 @@ const check = {
 export function trainGan(options: GanOptions = {}): GanResult {
   const o = readOptions('trainGan', options, check)
   const digits = (o.data ?? loadDigits({ seed: o.seed })).train.x
-  const { epochs = ganDefaults[o.model].epochs, batch = ganDefaults[o.model].batch, learningRate = ganDefaults[o.model].learningRate, latent = ganDefaults[o.model].latent } = o
+  const {
+    epochs = ganDefaults[o.model].epochs,
+    batch = ganDefaults[o.model].batch,
+    learningRate = ganDefaults[o.model].learningRate,
+    latent = ganDefaults[o.model].latent,
+  } = o
   const started = performance.now()
   const cpu = process.cpuUsage()
 
   // The models, their parameters, and the generator's batchNorm statistics.
   const { generator, discriminator } = buildGan(latent, o.model)
-  const [gKey, dKey, orderKey, noiseKey, scoreKey] = T.splitKey(T.prngKey(o.seed), 5) as [PRNGKey, PRNGKey, PRNGKey, PRNGKey, PRNGKey]
+  const [gKey, dKey, orderKey, noiseKey, scoreKey] = T.splitKey(T.prngKey(o.seed), 5) as [
+    PRNGKey,
+    PRNGKey,
+    PRNGKey,
+    PRNGKey,
+    PRNGKey,
+  ]
   const shiftKey = T.foldIn(scoreKey, 1)
   const statisticsKey = T.foldIn(scoreKey, 2)
   const g = generator.init(gKey)
@@ -277,7 +355,8 @@ export function trainGan(options: GanOptions = {}): GanResult {
   const dropLast = n >= batch
   const totalSteps = Math.max(1, epochs * stepsPerEpoch(n, batch, { dropLast }))
   // (a schedule is a function of the step: here the cosine decay of @gd/schedules, written out)
-  const schedule = (s: number): number => learningRate * (0.9 * (0.5 * (1 + Math.cos((Math.PI * Math.min(s, totalSteps)) / totalSteps))) + 0.1)
+  const schedule = (s: number): number =>
+    learningRate * (0.9 * (0.5 * (1 + Math.cos((Math.PI * Math.min(s, totalSteps)) / totalSteps))) + 0.1)
   const gOpt = adam({ learningRate: schedule, beta1: 0.5 })
   const dOpt = adam({ learningRate: schedule, beta1: 0.5 })
   let gOptState = gOpt.init(g as never)
@@ -286,8 +365,10 @@ export function trainGan(options: GanOptions = {}): GanResult {
   // The generator's tanh makes pixels in [−1, 1]: the real digits are scaled to match.
   const real = T.sub(T.mul(digits, 2), 1)
   // What the discriminator sees of a batch: the digits themselves, or shifted at random (`shift` > 0).
-  const see = (x: AG.Var | Tensor, key: PRNGKey): AG.Var | Tensor => (o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift)))
-  const seeConstant = (x: Tensor, key: PRNGKey): Tensor => (o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift)).value)
+  const see = (x: AG.Var | Tensor, key: PRNGKey): AG.Var | Tensor =>
+    o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift))
+  const seeConstant = (x: Tensor, key: PRNGKey): Tensor =>
+    o.shift === 0 ? x : shiftDigits(x, shiftIndices(key, x.shape[0]!, o.shift)).value
 
   // The moving average of the generator's weights: the digits come from it.
   const average = T.treeMap((t) => new T.Tensor(Float32Array.from(t.data), t.shape, 'float32'), g as Tree) as unknown[]
@@ -296,7 +377,9 @@ export function trainGan(options: GanOptions = {}): GanResult {
   let averageState: unknown[] | undefined
   const generate = (key: PRNGKey, count: number, options: { temperature?: number } = {}): Tensor => {
     positiveInteger('generate', 'n', count)
-    const { temperature } = readOptions('generate', options, { temperature: withDefault(within({ min: 0, max: 1, minOpen: true }), 1) })
+    const { temperature } = readOptions('generate', options, {
+      temperature: withDefault(within({ min: 0, max: 1, minOpen: true }), 1),
+    })
     const z = T.normal(key, [count, latent], { std: temperature })
     if (temperature === 1) {
       const out = AG.noGrad(() => applyWithState(generator, average, gState, z, { train: true }).output).value
@@ -305,7 +388,10 @@ export function trainGan(options: GanOptions = {}): GanResult {
     if (averageState === undefined) {
       averageState = AG.noGrad(() => {
         let state = initState(generator) as unknown[]
-        for (let i = 0; i < 50; i++) state = applyWithState(generator, average, state, T.normal(T.foldIn(statisticsKey, i), [500, latent]), { train: true }).state
+        for (let i = 0; i < 50; i++)
+          state = applyWithState(generator, average, state, T.normal(T.foldIn(statisticsKey, i), [500, latent]), {
+            train: true,
+          }).state
         return state
       })
     }
@@ -313,7 +399,9 @@ export function trainGan(options: GanOptions = {}): GanResult {
     return T.div(T.add(out, 1), 2)
   }
 
-  const discriminatorStep = AG.valueAndGrad((dp: unknown[], x: Tensor, fake: Tensor) => discriminatorLoss(discriminator, dp, x, fake, o.r1))
+  const discriminatorStep = AG.valueAndGrad((dp: unknown[], x: Tensor, fake: Tensor) =>
+    discriminatorLoss(discriminator, dp, x, fake, o.r1),
+  )
   const generatorStep = AG.valueAndGrad(
     (gp: unknown[], z: Tensor, key: PRNGKey) => {
       const r = applyWithState(generator, gp, gState, z, { train: true })
@@ -335,7 +423,9 @@ export function trainGan(options: GanOptions = {}): GanResult {
       const [zd, zg] = T.splitKey(T.foldIn(noiseKey, step))
       const [shiftReal, shiftFake, shiftG] = T.splitKey(T.foldIn(shiftKey, step), 3)
       // The discriminator's step: the fakes are constants, no gradient flows into the generator.
-      const generated = AG.noGrad(() => applyWithState(generator, g, gState, T.normal(zd, [m, latent]), { train: true }).output).value
+      const generated = AG.noGrad(
+        () => applyWithState(generator, g, gState, T.normal(zd, [m, latent]), { train: true }).output,
+      ).value
       const fake = seeConstant(generated, shiftFake)
       const x = seeConstant(T.gather(real, new T.Tensor(Int32Array.from(rows), [m], 'int32'), 0), shiftReal)
       const [dLoss, dGrads] = discriminatorStep(d, x, fake)
@@ -346,7 +436,10 @@ export function trainGan(options: GanOptions = {}): GanResult {
       }
       dOptState = stepInPlace(dOpt, dGrads as never, dOptState, d as never)
       // The generator's step, through the discriminator just updated.
-      const [[gLoss, nextState], gGrads] = generatorStep(g, T.normal(zg, [m, latent]), shiftG) as unknown as [[Tensor, unknown[]], unknown[]]
+      const [[gLoss, nextState], gGrads] = generatorStep(g, T.normal(zg, [m, latent]), shiftG) as unknown as [
+        [Tensor, unknown[]],
+        unknown[],
+      ]
       if (!Number.isFinite(gLoss.item())) {
         diverged = `the generator's loss at step ${step + 1} is ${gLoss.item()}`
         break training
@@ -370,8 +463,17 @@ export function trainGan(options: GanOptions = {}): GanResult {
     if (o.score !== undefined) e.score = o.score(generate(scoreKey, o.scoreCount))
     history.push(e)
     const scored = e.score === undefined ? '' : `  score ${e.score.toFixed(2)}`
-    o.log?.(`epoch ${epoch + 1}/${epochs}  D loss ${e.discriminatorLoss.toFixed(3)}  G loss ${e.generatorLoss.toFixed(3)}${scored}  (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    o.log?.(
+      `epoch ${epoch + 1}/${epochs}  D loss ${e.discriminatorLoss.toFixed(3)}  G loss ${e.generatorLoss.toFixed(3)}${scored}  (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    )
   }
   const used = process.cpuUsage(cpu)
-  return { history, steps: step, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, generate, ...(diverged === undefined ? {} : { diverged }) }
+  return {
+    history,
+    steps: step,
+    seconds: (performance.now() - started) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    generate,
+    ...(diverged === undefined ? {} : { diverged }),
+  }
 }

@@ -16,22 +16,32 @@ export interface Example {
 
 export const examples: Record<string, Example> = {
   autoencoder: {
-    summary: 'an MLP autoencoder of MNIST digits (784 → 32 → 784), trained with fit, binary cross-entropy per pixel on the test digits',
+    summary:
+      'an MLP autoencoder of MNIST digits (784 → 32 → 784), trained with fit, binary cross-entropy per pixel on the test digits',
     run: ({ quick, log }) => {
-      const r = trainAutoencoder(quick ? { epochs: 2, batchSize: 32, data: loadDigits({ limit: 601, seed: 3 }), log } : { log })
+      const r = trainAutoencoder(
+        quick ? { epochs: 2, batchSize: 32, data: loadDigits({ limit: 601, seed: 3 }), log } : { log },
+      )
       log(`test BCE ${r.testBce.toFixed(4)} nats per pixel after ${r.steps} steps`)
     },
   },
   vae: {
-    summary: 'a variational autoencoder of MNIST digits: the ELBO with the reparameterization trick, then digits decoded from z ~ N(0, I)',
+    summary:
+      'a variational autoencoder of MNIST digits: the ELBO with the reparameterization trick, then digits decoded from z ~ N(0, I)',
     run: ({ quick, log }) => {
-      const r = trainVae(quick ? { epochs: 2, batchSize: 32, data: loadDigits({ limit: 601, seed: 3 }), samples: 10, log } : { log })
-      log(`test −ELBO ${r.test.negativeElbo.toFixed(2)} nats per digit = reconstruction ${r.test.reconstruction.toFixed(2)} + KL ${r.test.kl.toFixed(2)}`)
+      const r = trainVae(
+        quick ? { epochs: 2, batchSize: 32, data: loadDigits({ limit: 601, seed: 3 }), samples: 10, log } : { log },
+      )
+      log(
+        `test −ELBO ${r.test.negativeElbo.toFixed(2)} nats per digit = reconstruction ${r.test.reconstruction.toFixed(2)} + KL ${r.test.kl.toFixed(2)}`,
+      )
     },
   },
   gan: {
-    summary: 'a GAN on MNIST digits: generator and discriminator MLPs, alternating Adam steps, R1 penalty, moving average of the generator',
-    run: ({ quick, log }) => void trainGan(quick ? { epochs: 1, latent: 16, data: loadDigits({ limit: 601, seed: 3 }), log } : { log }),
+    summary:
+      'a GAN on MNIST digits: generator and discriminator MLPs, alternating Adam steps, R1 penalty, moving average of the generator',
+    run: ({ quick, log }) =>
+      void trainGan(quick ? { epochs: 1, latent: 16, data: loadDigits({ limit: 601, seed: 3 }), log } : { log }),
   },
   namesGru: namesExample('gru'),
   namesLstm: namesExample('lstm'),
@@ -53,7 +63,10 @@ function namesExample(kind: NamesModel): Example {
   return {
     summary: `a character-level ${kind === 'transformer' ? 'transformer' : kind.toUpperCase()} language model of first names, trained with fit, then sampled`,
     run: ({ quick, log }) => {
-      const r = trainOnNames(kind, quick ? { epochs: 1, limit: 300, width: 8, depth: kind === 'transformer' ? 1 : 16, samples: 3, log } : { log })
+      const r = trainOnNames(
+        kind,
+        quick ? { epochs: 1, limit: 300, width: 8, depth: kind === 'transformer' ? 1 : 16, samples: 3, log } : { log },
+      )
       log(`validation loss ${r.validationLoss.toFixed(3)} nats/char; samples: ${r.samples.join(', ')}`)
     },
   }

@@ -41,7 +41,9 @@ describe('loadDigits', () => {
       const d = loadDigits({ limit, seed: 2 })
       expect([d.train.y.size, d.test.y.size]).toEqual([limit - Math.round(limit * 0.2), Math.round(limit * 0.2)])
     }
-    expect(splitLine(loadDigits({ limit: 100 }))).toBe('MNIST digits from the mnist package: 80 to train on, 20 to test on')
+    expect(splitLine(loadDigits({ limit: 100 }))).toBe(
+      'MNIST digits from the mnist package: 80 to train on, 20 to test on',
+    )
     expect(loadDigits({ limit: 100, testFraction: 0 }).test.y.size).toBe(0)
   })
 
@@ -58,7 +60,9 @@ describe('loadDigits', () => {
     expect(() => loadDigits({ limit: 0 })).toThrow('loadDigits: limit must be a positive integer or Infinity, got 0')
     expect(() => loadDigits({ testFraction: 1 })).toThrow('loadDigits: testFraction must be in [0, 1), got 1')
     expect(() => loadDigits({ seed: 0.5 })).toThrow('loadDigits: seed must be an integer, got 0.5')
-    expect(() => loadDigits({ limits: 10 } as never)).toThrow('loadDigits: unknown option limits, expected one of testFraction, seed, limit; did you mean limit?')
+    expect(() => loadDigits({ limits: 10 } as never)).toThrow(
+      'loadDigits: unknown option limits, expected one of testFraction, seed, limit; did you mean limit?',
+    )
     expect(() => loadDigits(5 as never)).toThrow('loadDigits: options must be a plain object, got 5')
   })
 })

@@ -29,7 +29,13 @@ const isImages = (v: unknown): v is Dataset => {
   if (typeof v !== 'object' || v === null) return false
   const { x, y } = v as Partial<Dataset>
   if (!(x instanceof Tensor) || !(y instanceof Tensor) || x.dtype !== 'float32' || y.dtype !== 'int32') return false
-  return x.shape.length === 2 && x.shape[1] === PIXELS && x.shape[0]! > 0 && y.shape.length === 1 && y.shape[0] === x.shape[0]
+  return (
+    x.shape.length === 2 &&
+    x.shape[1] === PIXELS &&
+    x.shape[0]! > 0 &&
+    y.shape.length === 1 &&
+    y.shape[0] === x.shape[0]
+  )
 }
 
 /**
@@ -42,7 +48,12 @@ const isImages = (v: unknown): v is Dataset => {
  * ```
  */
 export function isDigits(value: unknown): value is Digits {
-  return typeof value === 'object' && value !== null && isImages((value as Partial<Digits>).train) && isImages((value as Partial<Digits>).test)
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    isImages((value as Partial<Digits>).train) &&
+    isImages((value as Partial<Digits>).test)
+  )
 }
 
 /** Settings of {@link loadDigits}. */
@@ -116,8 +127,14 @@ export function loadDigits(options: LoadDigitsOptions = {}): Digits {
   for (const r of shuffled) byClass[labels[r]!]!.push(r)
   // Each class's share of n, then of the test set, by largest remainder: the shares add up to exactly
   // n digits and round(n · testFraction) test digits.
-  const takes = apportion(byClass.map((rows) => (rows.length * n) / total), n)
-  const tests = apportion(takes.map((take) => take * testFraction), Math.round(n * testFraction))
+  const takes = apportion(
+    byClass.map((rows) => (rows.length * n) / total),
+    n,
+  )
+  const tests = apportion(
+    takes.map((take) => take * testFraction),
+    Math.round(n * testFraction),
+  )
   const testRows: number[] = []
   const trainRows: number[] = []
   byClass.forEach((rows, c) => {

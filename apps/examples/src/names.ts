@@ -18,13 +18,33 @@
 import type { Input, MaybeTraced } from '@gd/autograd'
 import { fail, integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { softmaxCrossEntropy } from '@gd/losses'
-import { embedding, gru, layerNorm, linear, lstm, parameterCount, positionEmbedding, sequential, transformerBlock, type Layer, type RecurrentParams } from '@gd/nn'
+import {
+  embedding,
+  gru,
+  layerNorm,
+  linear,
+  lstm,
+  parameterCount,
+  positionEmbedding,
+  sequential,
+  transformerBlock,
+  type Layer,
+  type RecurrentParams,
+} from '@gd/nn'
 import { adamw } from '@gd/optimizers'
 import { warmupCosineDecay } from '@gd/schedules'
 import * as T from '@gd/tensor'
 import {
-  charVocabulary, fit, nextCharacterDataset, sampleText, stepsPerEpoch, validationSplit,
-  type CharVocabulary, type Dataset, type EpochLogs, type Model,
+  charVocabulary,
+  fit,
+  nextCharacterDataset,
+  sampleText,
+  stepsPerEpoch,
+  validationSplit,
+  type CharVocabulary,
+  type Dataset,
+  type EpochLogs,
+  type Model,
 } from '@gd/train'
 import { firstNames } from '@gd/train/names'
 import { finiteAboveZero, logger } from './checks.js'
@@ -116,7 +136,13 @@ const heads = 4
 /** A causal transformer language model: embedding + positionEmbedding → blocks → layerNorm → linear. */
 function transformerModel(vocab: number, block: number, width: number, blocks: number) {
   const stack = Array.from({ length: blocks }, () => transformerBlock(width, heads, { causal: true }))
-  return sequential(embedding(vocab, width), positionEmbedding(block, width), ...stack, layerNorm(width), linear(width, vocab))
+  return sequential(
+    embedding(vocab, width),
+    positionEmbedding(block, width),
+    ...stack,
+    layerNorm(width),
+    linear(width, vocab),
+  )
 }
 
 /**
@@ -124,23 +150,33 @@ function transformerModel(vocab: number, block: number, width: number, blocks: n
  * [batch, time, vocabSize]; `blockSize` is the transformer's longest sequence, `depth` the
  * recurrent state's width or the transformer's number of blocks (`width` a multiple of 4 there).
  */
-export function namesModel(kind: NamesModel, sizes: { vocabSize: number; blockSize: number; width: number; depth: number }): Layer<unknown[]> {
+export function namesModel(
+  kind: NamesModel,
+  sizes: { vocabSize: number; blockSize: number; width: number; depth: number },
+): Layer<unknown[]> {
   const fn = 'namesModel'
-  if (!namesModels.includes(kind)) throw new Error(`${fn}: kind must be one of ${namesModels.map((m) => `'${m}'`).join(', ')}, got ${String(kind)}`)
+  if (!namesModels.includes(kind))
+    throw new Error(`${fn}: kind must be one of ${namesModels.map((m) => `'${m}'`).join(', ')}, got ${String(kind)}`)
   const { vocabSize, blockSize, width, depth } = readOptions(fn, sizes, {
-    vocabSize: positiveInteger, blockSize: positiveInteger, width: positiveInteger, depth: positiveInteger,
+    vocabSize: positiveInteger,
+    blockSize: positiveInteger,
+    width: positiveInteger,
+    depth: positiveInteger,
   })
   const model =
-    kind === 'gru' ? gruModel(vocabSize, width, depth)
-    : kind === 'lstm' ? lstmModel(vocabSize, width, depth)
-    : transformerModel(vocabSize, blockSize, width, depth)
+    kind === 'gru'
+      ? gruModel(vocabSize, width, depth)
+      : kind === 'lstm'
+        ? lstmModel(vocabSize, width, depth)
+        : transformerModel(vocabSize, blockSize, width, depth)
   return model as Layer<unknown[]>
 }
 
 /** Trains a character model of first names and samples from it. */
 export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): NamesResult {
   const fn = 'trainOnNames'
-  if (!namesModels.includes(kind)) throw new Error(`${fn}: kind must be one of ${namesModels.map((m) => `'${m}'`).join(', ')}, got ${String(kind)}`)
+  if (!namesModels.includes(kind))
+    throw new Error(`${fn}: kind must be one of ${namesModels.map((m) => `'${m}'`).join(', ')}, got ${String(kind)}`)
   const defaults = namesDefaults[kind]
   const { epochs, batchSize, width, depth, learningRate, limit, seed, samples, log } = readOptions(fn, options, {
     epochs: withDefault(positiveInteger, defaults.epochs),
@@ -153,7 +189,8 @@ export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): Name
     samples: withDefault(positiveInteger, 10),
     log: optional(logger),
   })
-  if (kind === 'transformer' && width % heads !== 0) throw new Error(`${fn}: width must be a multiple of ${heads} (the transformer's heads), got ${width}`)
+  if (kind === 'transformer' && width % heads !== 0)
+    throw new Error(`${fn}: width must be a multiple of ${heads} (the transformer's heads), got ${width}`)
   const names = firstNames({ lowercase: true })
   const used = limit === undefined ? names : names.slice(0, limit)
   const vocab = charVocabulary(used)
@@ -170,8 +207,17 @@ export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): Name
   const parameters = parameterCount(params as T.Tree)
   const split = { train: train.x.shape[0]!, validation: validation.x.shape[0]! }
   log?.(`${kind}: ${architecture} (${parameters.toLocaleString('en-US')} parameters)`)
-  log?.(`${split.train} names to train on, ${split.validation} held out; AdamW ${learningRate} (warmup, cosine to 0), batch ${batchSize}, ${epochs} epochs, seed ${seed}`)
-  const { next, history, seconds } = fitOnNames(model, params, train, validation, { epochs, batchSize, learningRate, seed, padId: vocab.padId, log })
+  log?.(
+    `${split.train} names to train on, ${split.validation} held out; AdamW ${learningRate} (warmup, cosine to 0), batch ${batchSize}, ${epochs} epochs, seed ${seed}`,
+  )
+  const { next, history, seconds } = fitOnNames(model, params, train, validation, {
+    epochs,
+    batchSize,
+    learningRate,
+    seed,
+    padId: vocab.padId,
+    log,
+  })
   const keys = T.splitKey(T.prngKey(seed + 1), samples)
   return {
     history,
@@ -201,7 +247,8 @@ export function warmupCosine(peak: number, total: number): (step: number) => num
  * last column holding anything but `padId`: the columns after it are padding in every row.
  */
 export function trimPadding(x: T.Tensor, padId: number): T.Tensor {
-  if (!(x instanceof T.Tensor) || x.dtype !== 'int32' || x.rank !== 2) fail('trimPadding', 'x', 'an int32 tensor [rows, time]', x)
+  if (!(x instanceof T.Tensor) || x.dtype !== 'int32' || x.rank !== 2)
+    fail('trimPadding', 'x', 'an int32 tensor [rows, time]', x)
   integer('trimPadding', 'padId', padId)
   const [rows, time] = x.shape as [number, number]
   const c = x.data
@@ -226,14 +273,22 @@ function fitOnNames<P>(
   params: P,
   train: Dataset,
   validation: Dataset,
-  o: { epochs: number; batchSize: number; learningRate: number; seed: number; padId: number; log: ((line: string) => void) | undefined },
+  o: {
+    epochs: number
+    batchSize: number
+    learningRate: number
+    seed: number
+    padId: number
+    log: ((line: string) => void) | undefined
+  },
 ) {
   const started = performance.now()
   const elapsed = () => (performance.now() - started) / 1000
   // The models are causal: position t sees only positions ≤ t, so the columns after a batch's longest
   // name (padding in every row, in x and y alike) change no logit and no loss term: they are cut.
   const cut: Model<P> = {
-    apply: (params, x: Input, options) => model.apply(params, x instanceof T.Tensor ? trimPadding(x, o.padId) : x, options),
+    apply: (params, x: Input, options) =>
+      model.apply(params, x instanceof T.Tensor ? trimPadding(x, o.padId) : x, options),
   }
   const totalSteps = o.epochs * stepsPerEpoch(train.x.shape[0]!, o.batchSize)
   const result = fit({
@@ -250,10 +305,18 @@ function fitOnNames<P>(
     epochs: o.epochs,
     batchSize: o.batchSize,
     seed: o.seed,
-    callbacks: o.log === undefined ? [] : [{
-      name: 'log',
-      onEpochEnd: (_ctx, logs) => o.log!(`epoch ${logs.epoch + 1}/${o.epochs}: loss ${logs.loss.toFixed(3)}, validation ${logs.valLoss!.toFixed(3)} nats/char, ${elapsed().toFixed(1)} s`),
-    }],
+    callbacks:
+      o.log === undefined
+        ? []
+        : [
+            {
+              name: 'log',
+              onEpochEnd: (_ctx, logs) =>
+                o.log!(
+                  `epoch ${logs.epoch + 1}/${o.epochs}: loss ${logs.loss.toFixed(3)}, validation ${logs.valLoss!.toFixed(3)} nats/char, ${elapsed().toFixed(1)} s`,
+                ),
+            },
+          ],
   })
   const seconds = elapsed()
   // the logits after a sequence of ids, for sampleText (the model sees at most the block it was trained on)
@@ -262,4 +325,3 @@ function fitOnNames<P>(
   const next = (ids: number[]) => model.apply(trained, T.tensor([ids.slice(-block)], { dtype: 'int32' }))
   return { next, history: result.history, seconds }
 }
-

@@ -18,7 +18,9 @@ describe('REINFORCE on cart-pole', () => {
     // one line per episode and a closing line
     expect(lines).toHaveLength(r.returns.length + 1)
     expect(lines[0]).toMatch(/^episode 1: return \d+, average of last 1 \d+\.\d, \d+\.\d s$/)
-    expect(lines.at(-1)).toMatch(/^solved after 66 episodes, \d+\.\d s: average return of the last 20 episodes \d+\.\d$/)
+    expect(lines.at(-1)).toMatch(
+      /^solved after 66 episodes, \d+\.\d s: average return of the last 20 episodes \d+\.\d$/,
+    )
   })
 
   it('is deterministic for a seed, stops at the episode budget, and logs every k-th episode', () => {
@@ -50,7 +52,8 @@ describe('REINFORCE on cart-pole', () => {
   })
 
   it('rejects bad settings with the valid range, before doing anything', () => {
-    const rejects = (options: unknown, message: string) => expect(() => trainReinforce(options as never)).toThrow(message)
+    const rejects = (options: unknown, message: string) =>
+      expect(() => trainReinforce(options as never)).toThrow(message)
     rejects({ episodes: 0 }, 'trainReinforce: episodes must be a positive integer, got 0')
     rejects({ episodes: '10' }, 'trainReinforce: episodes must be a positive integer, got "10"')
     rejects({ learningRate: 0 }, 'trainReinforce: learningRate must be a finite number > 0, got 0')
@@ -60,7 +63,10 @@ describe('REINFORCE on cart-pole', () => {
     rejects({ baseline: 'mean' }, 'trainReinforce: baseline must be "value" or "none", got "mean"')
     rejects({ seed: 0.5 }, 'trainReinforce: seed must be an integer, got 0.5')
     rejects({ log: 'console' }, 'trainReinforce: log must be a function, got "console"')
-    rejects({ episode: 10 }, 'trainReinforce: unknown option episode, expected one of episodes, maxSeconds, learningRate, gamma, hidden, baseline, seed, log, logEvery; did you mean episodes?')
+    rejects(
+      { episode: 10 },
+      'trainReinforce: unknown option episode, expected one of episodes, maxSeconds, learningRate, gamma, hidden, baseline, seed, log, logEvery; did you mean episodes?',
+    )
     rejects([], 'trainReinforce: options must be a plain object, got []')
   })
 })

@@ -12,7 +12,14 @@ import { add, mean, noGrad, square, sub, valueAndGrad } from '@gd/autograd'
 import { integer, oneOf, optional, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { linear, sequential, tanh } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
-import { cartPole, discountedReturns, maxSteps, policyGradientLoss, standardize, type CartPoleObservation } from '@gd/rl'
+import {
+  cartPole,
+  discountedReturns,
+  maxSteps,
+  policyGradientLoss,
+  standardize,
+  type CartPoleObservation,
+} from '@gd/rl'
 import { categorical, foldIn, prngKey, splitKey, Tensor, type PRNGKey } from '@gd/tensor'
 import { finiteAboveZero, logger } from './checks.js'
 
@@ -107,7 +114,9 @@ export function trainReinforce(options: ReinforceOptions = {}): ReinforceResult 
     let total = 0
     for (let done = false; !done; steps++) {
       observations.set(observation, 4 * steps)
-      const logits = noGrad(() => policy.apply(params.policy, new Tensor(Float32Array.from(observation), [1, 4], 'float32'))).value
+      const logits = noGrad(() =>
+        policy.apply(params.policy, new Tensor(Float32Array.from(observation), [1, 4], 'float32')),
+      ).value
       const action = categorical(foldIn(episodeKey, steps), logits).data[0]!
       const r = env.step(action)
       actions[steps] = action
@@ -120,9 +129,14 @@ export function trainReinforce(options: ReinforceOptions = {}): ReinforceResult 
     // 2. Returns, and advantages: how much better than the value network expected each step did.
     const states = new Tensor(observations.slice(0, 4 * steps), [steps, 4], 'float32')
     const G = discountedReturns(rewards.subarray(0, steps), o.gamma)
-    const V = o.baseline === 'value' ? noGrad(() => value.apply(params.value, states)).value.data : new Float32Array(steps)
+    const V =
+      o.baseline === 'value' ? noGrad(() => value.apply(params.value, states)).value.data : new Float32Array(steps)
     const advantages = standardize(G.map((g, t) => g - V[t]! / scale))
-    const targets = new Tensor(Float32Array.from(G, (g) => g * scale), [steps, 1], 'float32')
+    const targets = new Tensor(
+      Float32Array.from(G, (g) => g * scale),
+      [steps, 1],
+      'float32',
+    )
 
     // 3. One Adam step on both networks: the policy-gradient loss plus the value network's squared error.
     const loss = (p: typeof params) => {
@@ -140,12 +154,16 @@ export function trainReinforce(options: ReinforceOptions = {}): ReinforceResult 
     const seconds = (performance.now() - start) / 1000
     const last = solved || episode === o.episodes - 1 || seconds >= o.maxSeconds
     if (o.log && ((episode + 1) % o.logEvery === 0 || last)) {
-      o.log(`episode ${episode + 1}: return ${total}, average of last ${Math.min(averageOver, returns.length)} ${average.toFixed(1)}, ${seconds.toFixed(1)} s`)
+      o.log(
+        `episode ${episode + 1}: return ${total}, average of last ${Math.min(averageOver, returns.length)} ${average.toFixed(1)}, ${seconds.toFixed(1)} s`,
+      )
     }
     if (last) {
       if (o.log) {
         const why = solved ? 'solved' : seconds >= o.maxSeconds ? 'stopped: out of time' : 'stopped: out of episodes'
-        o.log(`${why} after ${episode + 1} episodes, ${seconds.toFixed(1)} s: average return of the last ${Math.min(averageOver, returns.length)} episodes ${average.toFixed(1)}`)
+        o.log(
+          `${why} after ${episode + 1} episodes, ${seconds.toFixed(1)} s: average return of the last ${Math.min(averageOver, returns.length)} episodes ${average.toFixed(1)}`,
+        )
       }
       break
     }

@@ -4,7 +4,9 @@ import { examples } from './index.js'
 const [name, ...rest] = process.argv.slice(2)
 const entry = name === undefined ? undefined : examples[name]
 if (entry === undefined) {
-  console.error(`usage: pnpm --filter @gd/examples example <name> [--quick]\nexamples: ${Object.keys(examples).join(', ')}`)
+  console.error(
+    `usage: pnpm --filter @gd/examples example <name> [--quick]\nexamples: ${Object.keys(examples).join(', ')}`,
+  )
   process.exit(2)
 }
 const quick = rest.includes('--quick')

@@ -44,7 +44,8 @@ describe('vaeLoss', () => {
       total(vaeLoss(vae, { ...params, encoder: [e1, e2, { w: eLast.w, b: bEnc }] }, x, eps))
     expect(gradcheck(withEncoderBias, [eLast.b!, T.cast(noise, 'float64')], { mode: 'full' })).toBe(true)
     const eps = T.cast(noise, 'float64')
-    const withDecoderLayer = (w: Var, b: Var) => total(vaeLoss(vae, { ...params, decoder: [{ w, b }, d2, dLast] }, x, eps))
+    const withDecoderLayer = (w: Var, b: Var) =>
+      total(vaeLoss(vae, { ...params, decoder: [{ w, b }, d2, dLast] }, x, eps))
     expect(gradcheck(withDecoderLayer, [d1.w, d1.b!], { mode: 'projection', projections: 3 })).toBe(true)
   })
 })
@@ -94,7 +95,9 @@ describe('trainVae', () => {
   })
 
   it('rejects bad settings before training', () => {
-    expect(() => trainVae({ latnet: 2 } as never)).toThrow('trainVae: unknown option latnet, expected one of epochs, batchSize, learningRate, latent, seed, data, samples, log; did you mean latent?')
+    expect(() => trainVae({ latnet: 2 } as never)).toThrow(
+      'trainVae: unknown option latnet, expected one of epochs, batchSize, learningRate, latent, seed, data, samples, log; did you mean latent?',
+    )
     expect(() => trainVae({ samples: -1 })).toThrow('trainVae: samples must be a non-negative integer, got -1')
     expect(() => trainVae({ batchSize: 0 })).toThrow('trainVae: batchSize must be a positive integer, got 0')
     expect(() => buildVae(1.5)).toThrow('buildVae: latent must be a positive integer, got 1.5')
@@ -103,8 +106,14 @@ describe('trainVae', () => {
   it('vaeLoss checks the shapes of the digits and of the noise', () => {
     const vae = buildVae(2)
     const params = { encoder: vae.encoder.init(0), decoder: vae.decoder.init(1) }
-    expect(() => vaeLoss(vae, params, T.zeros([4, 28, 28]), noise)).toThrow('vaeLoss: x must be a tensor [m, 784] of digits, got a float32 Tensor of shape [4,28,28]')
-    expect(() => vaeLoss(vae, params, digits, T.zeros([4, 3]))).toThrow('vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got a float32 Tensor of shape [4,3]')
-    expect(() => vaeLoss(vae, params, digits, [[0, 0]] as never)).toThrow('vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got an array of length 1')
+    expect(() => vaeLoss(vae, params, T.zeros([4, 28, 28]), noise)).toThrow(
+      'vaeLoss: x must be a tensor [m, 784] of digits, got a float32 Tensor of shape [4,28,28]',
+    )
+    expect(() => vaeLoss(vae, params, digits, T.zeros([4, 3]))).toThrow(
+      'vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got a float32 Tensor of shape [4,3]',
+    )
+    expect(() => vaeLoss(vae, params, digits, [[0, 0]] as never)).toThrow(
+      'vaeLoss: noise must be a tensor [4, 2] (a row of ε per digit), got an array of length 1',
+    )
   })
 })

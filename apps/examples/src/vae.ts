@@ -11,7 +11,21 @@
 // 110.8 on the test digits (87.9 of reconstruction, 22.9 of KL) in under a minute on one core.
 //
 //   pnpm --filter @gd/examples example vae
-import { Var, add, div, exp, mul, noGrad, sigmoid, slice, square, sub, sum, valueAndGrad, type MaybeTraced } from '@gd/autograd'
+import {
+  Var,
+  add,
+  div,
+  exp,
+  mul,
+  noGrad,
+  sigmoid,
+  slice,
+  square,
+  sub,
+  sum,
+  valueAndGrad,
+  type MaybeTraced,
+} from '@gd/autograd'
 import { fail, integer, nonNegativeInteger, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
 import { heUniform } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
@@ -84,10 +98,15 @@ export interface VaeLoss {
  */
 export function vaeLoss(vae: Vae, params: MaybeTraced<VaeParams>, x: T.Tensor, noise: T.Tensor | Var): VaeLoss {
   const fn = 'vaeLoss'
-  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS) fail(fn, 'x', 'a tensor [m, 784] of digits', x)
+  if (!(x instanceof T.Tensor) || x.shape.length !== 2 || x.shape[1] !== PIXELS)
+    fail(fn, 'x', 'a tensor [m, 784] of digits', x)
   const m = x.shape[0]!
   const latent = vae.latent
-  const fits = (noise instanceof T.Tensor || noise instanceof Var) && noise.shape.length === 2 && noise.shape[0] === m && noise.shape[1] === latent
+  const fits =
+    (noise instanceof T.Tensor || noise instanceof Var) &&
+    noise.shape.length === 2 &&
+    noise.shape[0] === m &&
+    noise.shape[1] === latent
   if (!fits) fail(fn, 'noise', `a tensor [${m}, ${latent}] (a row of ε per digit)`, noise)
   const h = vae.encoder.apply(params.encoder, x)
   const mu = slice(h, [0, 0], [m, latent])
@@ -177,7 +196,12 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
     learningRate: withDefault(finiteAboveZero, vaeDefaults.learningRate),
     latent: withDefault(positiveInteger, vaeDefaults.latent),
     seed: withDefault(integer, 0),
-    data: optional(rule<Digits>('digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)', isDigits)),
+    data: optional(
+      rule<Digits>(
+        'digits from loadDigits (train and test, each x [n, 784] float32 and y [n] int32, n >= 1)',
+        isDigits,
+      ),
+    ),
     samples: withDefault(nonNegativeInteger, 100),
     log: optional(logger),
   })
@@ -223,7 +247,9 @@ export function trainVae(options: VaeOptions = {}): VaeResult {
     if (diverged !== undefined) break
     const test = elboOf(noGrad(() => vaeLoss(vae, params, data.test.x, testNoise)))
     history.push({ epoch, train, test })
-    o.log?.(`epoch ${epoch + 1}/${o.epochs}  train −ELBO ${train.negativeElbo.toFixed(2)}  test −ELBO ${test.negativeElbo.toFixed(2)} (reconstruction ${test.reconstruction.toFixed(2)} + KL ${test.kl.toFixed(2)})`)
+    o.log?.(
+      `epoch ${epoch + 1}/${o.epochs}  train −ELBO ${train.negativeElbo.toFixed(2)}  test −ELBO ${test.negativeElbo.toFixed(2)} (reconstruction ${test.reconstruction.toFixed(2)} + KL ${test.kl.toFixed(2)})`,
+    )
   }
 
   // New digits: codes from the prior N(0, I), decoded to pixel probabilities.

@@ -19,7 +19,9 @@ describe('WGAN-GP', () => {
     const w1 = f64([0.5, -0.3, 0.8, 0.2, -0.7, 0.4, 0.1, 0.9], [2, 4])
     const b1 = f64([0.1, -0.2, 0.05, 0.3], [4])
     const w2 = f64([0.6, -0.9, 0.4, 1.1], [4, 1])
-    expect(gradcheck((a, b, c) => criticLoss(critic, { w1: a, b1: b, w2: c }, real, fake, epsilon, 10)[0], [w1, b1, w2])).toBe(true)
+    expect(
+      gradcheck((a, b, c) => criticLoss(critic, { w1: a, b1: b, w2: c }, real, fake, epsilon, 10)[0], [w1, b1, w2]),
+    ).toBe(true)
   })
 
   it('samples the eight Gaussians around the circle of radius 2', () => {
@@ -41,7 +43,9 @@ describe('WGAN-GP', () => {
 
   it('rejects bad settings', () => {
     expect(() => trainWganGp({ steps: 0 })).toThrow('trainWganGp: steps must be a positive integer, got 0')
-    expect(() => trainWganGp({ lambda: Number.NaN })).toThrow('trainWganGp: lambda must be a finite number >= 0, got NaN')
+    expect(() => trainWganGp({ lambda: Number.NaN })).toThrow(
+      'trainWganGp: lambda must be a finite number >= 0, got NaN',
+    )
     expect(() => trainWganGp({ step: 5 } as never)).toThrow('trainWganGp: unknown option step, expected one of steps,')
   })
 })

@@ -4,7 +4,20 @@
 // critic differentiates a gradient: grad(critic params) of a function that itself calls grad(x).
 //
 //   pnpm --filter @gd/examples example wganGp
-import { add, grad, mean, mul, norm, square, sub, sum, valueAndGrad, type Input, type MaybeTraced, type Var } from '@gd/autograd'
+import {
+  add,
+  grad,
+  mean,
+  mul,
+  norm,
+  square,
+  sub,
+  sum,
+  valueAndGrad,
+  type Input,
+  type MaybeTraced,
+  type Var,
+} from '@gd/autograd'
 import { integer, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
@@ -107,17 +120,21 @@ export function criticLoss<P>(
  * points cover the eight modes.
  */
 export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
-  const { steps, criticSteps, batch, lambda, learningRate, hidden, seed, log, logEvery } = readOptions('trainWganGp', options, {
-    steps: withDefault(positiveInteger, 2000),
-    criticSteps: withDefault(positiveInteger, 5),
-    batch: withDefault(positiveInteger, 256),
-    lambda: withDefault(finiteAtLeastZero, 10),
-    learningRate: withDefault(finiteAboveZero, 5e-4),
-    hidden: withDefault(positiveInteger, 64),
-    seed: withDefault(integer, 0),
-    log: optional(logger),
-    logEvery: withDefault(positiveInteger, 100),
-  })
+  const { steps, criticSteps, batch, lambda, learningRate, hidden, seed, log, logEvery } = readOptions(
+    'trainWganGp',
+    options,
+    {
+      steps: withDefault(positiveInteger, 2000),
+      criticSteps: withDefault(positiveInteger, 5),
+      batch: withDefault(positiveInteger, 256),
+      lambda: withDefault(finiteAtLeastZero, 10),
+      learningRate: withDefault(finiteAboveZero, 5e-4),
+      hidden: withDefault(positiveInteger, 64),
+      seed: withDefault(integer, 0),
+      log: optional(logger),
+      logEvery: withDefault(positiveInteger, 100),
+    },
+  )
   const generator = mlp(2, hidden, 2)
   const critic = mlp(2, hidden, 1)
   const [kg, kc, kTrain, kSample] = T.splitKey(T.prngKey(seed), 4)
@@ -137,14 +154,19 @@ export function trainWganGp(options: WganGpOptions = {}): WganGpResult {
       const real = eightGaussians(kReal, batch)
       const fake = generator.apply(g, T.normal(kNoise, [batch, 2])).value
       const epsilon = T.uniform(kEps, [batch, 1])
-      const [[, aux], grads] = valueAndGrad((p: MaybeTraced<CriticParams>) => criticLoss(critic.apply, p, real, fake, epsilon, lambda), { hasAux: true })(c)
+      const [[, aux], grads] = valueAndGrad(
+        (p: MaybeTraced<CriticParams>) => criticLoss(critic.apply, p, real, fake, epsilon, lambda),
+        { hasAux: true },
+      )(c)
       const { updates, state } = cOpt.update(grads, cState, c)
       c = applyUpdates(c, updates)
       cState = state
       last = { distance: aux.distance.value.item(), penalty: aux.penalty.value.item() }
     }
     const z = T.normal(T.foldIn(stepKey, criticSteps), [batch, 2])
-    const [, grads] = valueAndGrad((p: MaybeTraced<GeneratorParams>) => mul(mean(critic.apply(c, generator.apply(p, z))), -1))(g)
+    const [, grads] = valueAndGrad((p: MaybeTraced<GeneratorParams>) =>
+      mul(mean(critic.apply(c, generator.apply(p, z))), -1),
+    )(g)
     const { updates, state } = gOpt.update(grads, gState, g)
     g = applyUpdates(g, updates)
     gState = state

@@ -9,7 +9,11 @@ import { race } from './race.js'
 
 const [B, TT, H, F] = [32, 16, 128, 128]
 const [k1, k2, k3, k4] = T.splitKey(T.prngKey(0), 4)
-const params = { wx: T.mul(T.normal(k1!, [F, 3 * H]), 0.08), wh: T.mul(T.normal(k2!, [H, 3 * H]), 0.08), b: T.zeros([3 * H]) }
+const params = {
+  wx: T.mul(T.normal(k1!, [F, 3 * H]), 0.08),
+  wh: T.mul(T.normal(k2!, [H, 3 * H]), 0.08),
+  b: T.zeros([3 * H]),
+}
 const x = T.normal(k3!, [TT, B, F])
 const h0 = T.zeros([B, H])
 type P = { wx: Var; wh: Var; b: Var }
@@ -24,10 +28,14 @@ function cell(h: Var, xp: Var, wh: Var): Var {
 }
 const project = (p: P) => AG.reshape(AG.add(AG.matmul(AG.reshape(x, [TT * B, F]), p.wx), p.b), [TT, B, 3 * H])
 const lossScan = (p: P) => {
-  const [, ys] = AG.scan((h: Var, xp: Var) => {
-    const next = cell(h, xp, p.wh)
-    return [next, next] as const
-  }, h0, project(p))
+  const [, ys] = AG.scan(
+    (h: Var, xp: Var) => {
+      const next = cell(h, xp, p.wh)
+      return [next, next] as const
+    },
+    h0,
+    project(p),
+  )
   return AG.mean(AG.square(ys))
 }
 const lossLoop = (p: P) => {
@@ -58,4 +66,7 @@ const r = race({
   forwardNoGraph: () => AG.noGrad(() => lossLoop(params as never)),
   matmulsOnly,
 })
-console.log(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, `${(v / 1000).toFixed(2)} ms`])), `(${T.kernelBackend()} kernels)`)
+console.log(
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, `${(v / 1000).toFixed(2)} ms`])),
+  `(${T.kernelBackend()} kernels)`,
+)

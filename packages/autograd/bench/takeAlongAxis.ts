@@ -6,7 +6,12 @@ import * as AG from '@gd/autograd'
 import { race } from './race.js'
 
 const us = (v: number) => v.toFixed(1)
-for (const [B, C] of [[32, 2], [512, 30], [256, 1000], [4096, 64]] as const) {
+for (const [B, C] of [
+  [32, 2],
+  [512, 30],
+  [256, 1000],
+  [4096, 64],
+] as const) {
   const x = T.uniform(T.prngKey(1), [B, C])
   const rows = T.randint(T.prngKey(2), [B], 0, C)
   const idx = T.reshape(rows, [B, 1])

@@ -34,7 +34,12 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
     const vars = inputs.map((x, k) => toVar('customGradient', input('customGradient', `inputs[${k}]`, x)))
     const result = noGrad(() => f(...vars.map((v) => new Var(v.value))))
     if (!isPlainObject(result) || !isInput(result.value) || typeof result.gradient !== 'function') {
-      throw complaint('customGradient', 'f', 'must return { value, gradient } with value a Tensor, a Var or a number and gradient a function', result)
+      throw complaint(
+        'customGradient',
+        'f',
+        'must return { value, gradient } with value a Tensor, a Var or a number and gradient a function',
+        result,
+      )
     }
     const { value, gradient } = result as CustomResult
     const out = toVar('customGradient', value)
@@ -44,7 +49,12 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
     const backward = (g: Var): (Var | null)[] => {
       const grads: unknown = gradient(g)
       if (!Array.isArray(grads) || grads.length !== vars.length) {
-        throw complaint('customGradient', 'gradient', `must return an array of ${vars.length} cotangent(s), one per input (null for none)`, grads)
+        throw complaint(
+          'customGradient',
+          'gradient',
+          `must return an array of ${vars.length} cotangent(s), one per input (null for none)`,
+          grads,
+        )
       }
       return grads.map((c: unknown, k) => {
         if (c === null) return null
@@ -52,7 +62,12 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
         const want = vars[k]!.shape
         const fits = (s: readonly number[]) => s.length === cv.rank && s.every((d, i) => d === cv.shape[i])
         if (!fits(want) && !fits(out.shape)) {
-          throw complaint('customGradient', `the cotangent of inputs[${k}]`, `must have the input's shape ${fmt(want)} or the output's ${fmt(out.shape)}`, cv.shape)
+          throw complaint(
+            'customGradient',
+            `the cotangent of inputs[${k}]`,
+            `must have the input's shape ${fmt(want)} or the output's ${fmt(out.shape)}`,
+            cv.shape,
+          )
         }
         return cv
       })

@@ -44,7 +44,13 @@ function argnumList(op: string, argnums: number | readonly number[] | undefined,
   const list = argnums === undefined ? [0] : typeof argnums === 'number' ? [argnums] : [...argnums]
   if (list.length === 0) fail(op, 'argnums', 'a non-empty list', argnums)
   list.forEach((a, k) => {
-    if (a >= count) fail(op, typeof argnums === 'object' ? `argnums[${k}]` : 'argnums', `less than the number of arguments (${count})`, a)
+    if (a >= count)
+      fail(
+        op,
+        typeof argnums === 'object' ? `argnums[${k}]` : 'argnums',
+        `less than the number of arguments (${count})`,
+        a,
+      )
   })
   if (new Set(list).size !== list.length) throw complaint(op, 'argnums', 'must not repeat an argument', argnums)
   return list
@@ -55,7 +61,9 @@ function scalarOutput(op: string, out: unknown): Var {
   if (!isInput(out)) throw complaint(op, 'f', 'must return a Var, a Tensor or a number', out)
   const v = toVar(op, out)
   if (v.size !== 1) {
-    throw new Error(`${op}: f must return a scalar (one element), got shape ${fmt(v.shape)}; use vjp or jacobian for non-scalar outputs`)
+    throw new Error(
+      `${op}: f must return a scalar (one element), got shape ${fmt(v.shape)}; use vjp or jacobian for non-scalar outputs`,
+    )
   }
   return v
 }
@@ -74,7 +82,9 @@ function differentiate(
 ): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
   const nums = argnumList(op, options.argnums, args.length)
   return withLevel(op, (level) => {
-    const traced = withRecording(true, () => nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)))
+    const traced = withRecording(true, () =>
+      nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)),
+    )
     const callArgs = [...args]
     nums.forEach((i, k) => (callArgs[i] = traced[k]!.traced))
     const raw = withRecording(true, () => f(...callArgs))
@@ -151,7 +161,10 @@ export function valueAndGrad<A extends unknown[], X>(
   f: (...args: A) => readonly [Input, X],
   options: ValueAndGradOptions & { hasAux: true },
 ): (...args: PlainArgs<A>) => [[Tensor, X], Plain<A[0]>]
-export function valueAndGrad<A extends unknown[]>(f: (...args: A) => unknown, options?: ValueAndGradOptions): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>]
+export function valueAndGrad<A extends unknown[]>(
+  f: (...args: A) => unknown,
+  options?: ValueAndGradOptions,
+): (...args: PlainArgs<A>) => [Tensor, Plain<A[0]>]
 export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => unknown,
   options: ValueAndGradOptions = {},

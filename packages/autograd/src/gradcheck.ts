@@ -111,7 +111,9 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
     return gs.map((g, i) => {
       const x = inputs[i]!
       if (g.dtype !== x.dtype || g.shape.length !== x.rank || g.shape.some((d, k) => d !== x.shape[k])) {
-        throw new Error(`gradcheck: gradient of input ${i} has shape ${fmt(g.shape)} and dtype ${g.dtype}, expected ${fmt(x.shape)} and ${x.dtype}`)
+        throw new Error(
+          `gradcheck: gradient of input ${i} has shape ${fmt(g.shape)} and dtype ${g.dtype}, expected ${fmt(x.shape)} and ${x.dtype}`,
+        )
       }
       return Float64Array.from(g.data)
     })
@@ -122,7 +124,10 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
   const again = pull(probe)
   first.forEach((g, i) => {
     g.forEach((v, k) => {
-      if (!Object.is(v, again[i]![k])) throw new Error(`gradcheck: backward is not repeatable: input ${i} element ${k} gave ${v}, then ${again[i]![k]}`)
+      if (!Object.is(v, again[i]![k]))
+        throw new Error(
+          `gradcheck: backward is not repeatable: input ${i} element ${k} gave ${v}, then ${again[i]![k]}`,
+        )
     })
   })
   if (mode === 'full') {
@@ -134,8 +139,14 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
     }
     inputs.forEach((x, i) => {
       for (let k = 0; k < x.size; k++) {
-        const plus = evaluate(f, inputs.map((y, m) => (m === i ? withElement(y, k, eps) : y)))
-        const minus = evaluate(f, inputs.map((y, m) => (m === i ? withElement(y, k, -eps) : y)))
+        const plus = evaluate(
+          f,
+          inputs.map((y, m) => (m === i ? withElement(y, k, eps) : y)),
+        )
+        const minus = evaluate(
+          f,
+          inputs.map((y, m) => (m === i ? withElement(y, k, -eps) : y)),
+        )
         for (let j = 0; j < outSize; j++) {
           const numerical = (plus[j]! - minus[j]!) / (2 * eps)
           const analytical = rows[j]![i]![k]!
@@ -155,12 +166,21 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
     const jtu = pull(u)
     const analytical = jtu.reduce((s, g, i) => s + g.reduce((t, gk, k) => t + gk * vs[i]![k]!, 0), 0)
     const shifted = (sign: number): Tensor[] =>
-      inputs.map((x, i) => new Tensor(Float64Array.from(x.data, (xv, k) => xv + sign * eps * vs[i]![k]!), x.shape, 'float64'))
+      inputs.map(
+        (x, i) =>
+          new Tensor(
+            Float64Array.from(x.data, (xv, k) => xv + sign * eps * vs[i]![k]!),
+            x.shape,
+            'float64',
+          ),
+      )
     const plus = evaluate(f, shifted(1))
     const minus = evaluate(f, shifted(-1))
     const numerical = u.reduce((s, uj, j) => s + (uj * (plus[j]! - minus[j]!)) / (2 * eps), 0)
     if (!close(analytical, numerical, atol, rtol)) {
-      throw new Error(`gradcheck: projection ${p}: <J^T u, v> is ${analytical}, but central differences give <u, J v> = ${numerical} (atol ${atol}, rtol ${rtol})`)
+      throw new Error(
+        `gradcheck: projection ${p}: <J^T u, v> is ${analytical}, but central differences give <u, J v> = ${numerical} (atol ${atol}, rtol ${rtol})`,
+      )
     }
   }
   return true

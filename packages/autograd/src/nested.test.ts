@@ -29,7 +29,8 @@ function critic(x: T.Tensor | Var, th: T.Tensor | Var): Var {
   return AG.matmul(AG.tanh(AG.add(AG.matmul(x, w), b)), v)
 }
 /** ∇ₓ Σ D(x; θ), the critic's input-gradient per sample (shape [4, 2]); the grad closes over θ. */
-const inputGradient = (th: T.Tensor | Var) => AG.grad((x: Var) => AG.sum(critic(x, th)))(points as never) as unknown as Var
+const inputGradient = (th: T.Tensor | Var) =>
+  AG.grad((x: Var) => AG.sum(critic(x, th)))(points as never) as unknown as Var
 /** WGAN-GP: mean over samples of (‖∇ₓ D‖ − 1)². */
 const gradientPenalty = (th: T.Tensor | Var) => AG.mean(AG.square(AG.sub(AG.norm(inputGradient(th), { axis: 1 }), 1)))
 /** R1: ½ mean over samples of ‖∇ₓ D‖². */
@@ -56,7 +57,8 @@ describe('nested transforms differentiate through what the inner one closes over
     // f(x; p) = Σ p·x³ + (Σ p·x)², H(x; p) = diag(6 p x) + 2 p pᵀ; loss(p) = Σ H ⊙ M
     const x = f64([0.4, -1.2, 0.7])
     const m = f64([1, 2, -1, 0.5, 3, 1, -2, 1, 0.25], [3, 3])
-    const f = (p: T.Tensor | Var) => (y: Var) => AG.add(AG.sum(AG.mul(p, AG.mul(AG.mul(y, y), y))), AG.square(AG.sum(AG.mul(p, y))))
+    const f = (p: T.Tensor | Var) => (y: Var) =>
+      AG.add(AG.sum(AG.mul(p, AG.mul(AG.mul(y, y), y))), AG.square(AG.sum(AG.mul(p, y))))
     const loss = (p: T.Tensor | Var) => AG.sum(AG.mul(AG.hessian(f(p))(x) as unknown as Var, m))
     const p = f64([0.5, -1, 2])
     const g = AG.grad((q: Var) => loss(q))(p)
@@ -88,7 +90,8 @@ describe('nested transforms differentiate through what the inner one closes over
     const p = f64([1.5, -0.8])
     agrees(AG.grad((q: Var) => loss(q))(p), (s) => scalar(loss(s)), p)
     // the tangent itself depends on the outer argument: d/dp Σ J·(p ⊙ t)
-    const loss2 = (p: T.Tensor | Var) => AG.sum(AG.jvp((y: Var) => AG.sin(y), [x], [AG.mul(p, t) as never])[1] as unknown as Var)
+    const loss2 = (p: T.Tensor | Var) =>
+      AG.sum(AG.jvp((y: Var) => AG.sin(y), [x], [AG.mul(p, t) as never])[1] as unknown as Var)
     agrees(AG.grad((q: Var) => loss2(q))(p), (s) => scalar(loss2(s)), p)
   })
 
@@ -97,7 +100,8 @@ describe('nested transforms differentiate through what the inner one closes over
     const v = f64([1, 0.5, -1])
     const f = (p: T.Tensor | Var) => (y: Var) => AG.sum(AG.mul(p, AG.exp(AG.mul(y, p))))
     const viaHvp = (p: T.Tensor | Var) => AG.sum(AG.square(AG.hvp(f(p), x, v) as unknown as Var))
-    const viaJacobian = (p: T.Tensor | Var) => AG.sum(AG.jacobian((y: Var) => AG.mul(AG.sin(y), p))(x) as unknown as Var)
+    const viaJacobian = (p: T.Tensor | Var) =>
+      AG.sum(AG.jacobian((y: Var) => AG.mul(AG.sin(y), p))(x) as unknown as Var)
     const p = f64([0.5, -1, 0.25])
     agrees(AG.grad((q: Var) => viaHvp(q))(p), (s) => scalar(viaHvp(s)), p)
     agrees(AG.grad((q: Var) => viaJacobian(q))(p), (s) => scalar(viaJacobian(s)), p)
@@ -111,7 +115,10 @@ describe('nested transforms differentiate through what the inner one closes over
       const [value, g] = AG.valueAndGrad(f(p))(x)
       const [out] = AG.vjp((y: Var) => AG.mul(AG.sin(y), p), x)
       const [out2] = AG.jvp((y: Var) => AG.mul(AG.cos(y), p), [x], [x])
-      return AG.add(AG.add(value as unknown as Var, AG.sum(AG.square(g as unknown as Var))), AG.add(AG.sum(out as unknown as Var), AG.sum(out2 as unknown as Var)))
+      return AG.add(
+        AG.add(value as unknown as Var, AG.sum(AG.square(g as unknown as Var))),
+        AG.add(AG.sum(out as unknown as Var), AG.sum(out2 as unknown as Var)),
+      )
     }
     const p = f64([0.7, -1.1])
     agrees(AG.grad((q: Var) => loss(q))(p), (t) => scalar(loss(t)), p)
@@ -120,7 +127,8 @@ describe('nested transforms differentiate through what the inner one closes over
   it('argnums and several closed-over values at once', () => {
     const x = f64([0.3, -0.5])
     // loss(a, b) = Σ (∇ₓ Σ a·sin(b·x))², differentiated w.r.t. both a and b
-    const loss = (a: T.Tensor | Var, b: T.Tensor | Var) => AG.sum(AG.square(AG.grad((y: Var) => AG.sum(AG.mul(a, AG.sin(AG.mul(b, y)))))(x) as unknown as Var))
+    const loss = (a: T.Tensor | Var, b: T.Tensor | Var) =>
+      AG.sum(AG.square(AG.grad((y: Var) => AG.sum(AG.mul(a, AG.sin(AG.mul(b, y)))))(x) as unknown as Var))
     const a = f64([1.5, -0.4])
     const b = f64([0.8, 2])
     const [ga, gb] = AG.grad((u: Var, v: Var) => loss(u, v), { argnums: [0, 1] })(a, b) as unknown as T.Tensor[]
@@ -159,10 +167,16 @@ describe('nested transforms differentiate through what the inner one closes over
     // d/dy (x + y) = 1 whatever x is, so the outer derivative is d/dx x = 1 (confusing the two
     // perturbations gives 2). The inner grad is called at x itself, and at a constant.
     const inner = (x: Var) => AG.grad((y: Var) => AG.sum(AG.add(x, y)))
-    expect(AG.grad((x: Var) => AG.sum(AG.mul(x, inner(x)(x as never) as unknown as Var)))(f64([1])).toArray()).toEqual([1])
-    expect(AG.grad((x: Var) => AG.sum(AG.mul(x, inner(x)(f64([3])) as unknown as Var)))(f64([1])).toArray()).toEqual([1])
+    expect(AG.grad((x: Var) => AG.sum(AG.mul(x, inner(x)(x as never) as unknown as Var)))(f64([1])).toArray()).toEqual([
+      1,
+    ])
+    expect(AG.grad((x: Var) => AG.sum(AG.mul(x, inner(x)(f64([3])) as unknown as Var)))(f64([1])).toArray()).toEqual([
+      1,
+    ])
     // d/dx [x · d/dy (x · y)] = d/dx x² = 2x = 4 at x = 2 (the inner derivative is x, a value of the outer level)
-    const g = AG.grad((x: Var) => AG.sum(AG.mul(x, AG.grad((y: Var) => AG.sum(AG.mul(x, y)))(f64([3])) as unknown as Var)))
+    const g = AG.grad((x: Var) =>
+      AG.sum(AG.mul(x, AG.grad((y: Var) => AG.sum(AG.mul(x, y)))(f64([3])) as unknown as Var)),
+    )
     expect(g(f64([2])).toArray()).toEqual([4])
   })
 
@@ -175,12 +189,18 @@ describe('nested transforms differentiate through what the inner one closes over
 
   it('a transform that throws closes its level and restores recording', () => {
     const boom = () =>
-      AG.grad((p: Var) => AG.sum(AG.grad((y: Var) => AG.mul(AG.mul(y, p), AG.stopGradient(y)))(f64([1, 2])) as unknown as Var))(f64([1, 1]))
-    expect(boom).toThrow('grad: f must return a scalar (one element), got shape [2]; use vjp or jacobian for non-scalar outputs')
+      AG.grad((p: Var) =>
+        AG.sum(AG.grad((y: Var) => AG.mul(AG.mul(y, p), AG.stopGradient(y)))(f64([1, 2])) as unknown as Var),
+      )(f64([1, 1]))
+    expect(boom).toThrow(
+      'grad: f must return a scalar (one element), got shape [2]; use vjp or jacobian for non-scalar outputs',
+    )
     expect(AG.isRecording()).toBe(true)
     expect(AG.withLevel('probe', (level) => level.bit)).toBe(1) // back at the top level
     // and nesting still works: d/dp Σ ∇ᵧ Σ p·y² at y = [1, 2] is 2y = [2, 4]
-    const g = AG.grad((p: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.mul(p, AG.square(y))))(f64([1, 2])) as unknown as Var))
+    const g = AG.grad((p: Var) =>
+      AG.sum(AG.grad((y: Var) => AG.sum(AG.mul(p, AG.square(y))))(f64([1, 2])) as unknown as Var),
+    )
     expect(g(f64([1, 1])).toArray()).toEqual([2, 4])
   })
 
@@ -236,7 +256,11 @@ describe('every outer transform around every inner transform that closes over it
   for (const [o, derivative] of Object.entries(outer)) {
     for (const [i, scalarOf] of Object.entries(inner)) {
       it(`${o} of a function calling ${i}`, () => {
-        agrees(derivative((q: Var) => scalarOf(q), p), (t) => scalar(scalarOf(t)), p)
+        agrees(
+          derivative((q: Var) => scalarOf(q), p),
+          (t) => scalar(scalarOf(t)),
+          p,
+        )
       })
     }
   }

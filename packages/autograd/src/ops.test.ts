@@ -62,7 +62,10 @@ const axisCase = (f: (x: Var, axis: number) => AG.Var): Case => ({
 const distinctArb = (shape: readonly number[]) => {
   const n = shape.reduce((a, b) => a * b, 1)
   return fc
-    .shuffledSubarray(Array.from({ length: n }, (_, i) => 0.3 * i - 2), { minLength: n })
+    .shuffledSubarray(
+      Array.from({ length: n }, (_, i) => 0.3 * i - 2),
+      { minLength: n },
+    )
     .map((v) => T.tensor(Float64Array.from(v), { shape }))
 }
 const distinctWithAxis = shapeArb(3, 3)
@@ -78,22 +81,25 @@ const distinctAxisCase = (f: (x: Var, axis: number) => AG.Var): Case => ({
 
 /** A batch of matrices (rank 2 to 4) and a diagonal offset in [-3, 3]. */
 const matrixBatchCase = (f: (x: Var, k: number) => AG.Var): Case => ({
-  inputs: fc
-    .tuple(fc.array(dims, { minLength: 2, maxLength: 4 }), fc.integer({ min: -3, max: 3 }))
-    .chain(([s, k]) =>
-      valuesArb(s).map((x) => {
-        setting = k
-        return [x]
-      }),
-    ),
+  inputs: fc.tuple(fc.array(dims, { minLength: 2, maxLength: 4 }), fc.integer({ min: -3, max: 3 })).chain(([s, k]) =>
+    valuesArb(s).map((x) => {
+      setting = k
+      return [x]
+    }),
+  ),
   f: (x) => f(x, setting),
 })
 
 const poolInput = fc.tuple(dims, dims).chain(([n, c]) => valuesArb([n, c, 4, 4]))
 /** Distinct values 0.3 apart in random order, so no pooling window ever ties. */
-const distinctPoolInput = fc
-  .tuple(dims, dims)
-  .chain(([n, c]) => fc.shuffledSubarray(Array.from({ length: n * c * 16 }, (_, i) => 0.3 * i - 2), { minLength: n * c * 16 }).map((v) => T.tensor(Float64Array.from(v), { shape: [n, c, 4, 4] })))
+const distinctPoolInput = fc.tuple(dims, dims).chain(([n, c]) =>
+  fc
+    .shuffledSubarray(
+      Array.from({ length: n * c * 16 }, (_, i) => 0.3 * i - 2),
+      { minLength: n * c * 16 },
+    )
+    .map((v) => T.tensor(Float64Array.from(v), { shape: [n, c, 4, 4] })),
+)
 
 const cases: Record<string, Case> = {
   add: binary(AG.add),
@@ -163,24 +169,38 @@ const cases: Record<string, Case> = {
   takeAlongAxis: axisCase((x, axis) => {
     const a = axis < 0 ? axis + x.rank : axis
     const shape = x.shape.map((d, k) => (k === a ? 3 : k === 0 ? 1 : d))
-    const idx = T.tensor(Int32Array.from({ length: T.sizeOf(shape) }, (_, i) => (i * 7 + 1) % x.shape[a]!), { shape })
+    const idx = T.tensor(
+      Int32Array.from({ length: T.sizeOf(shape) }, (_, i) => (i * 7 + 1) % x.shape[a]!),
+      { shape },
+    )
     return AG.mul(AG.takeAlongAxis(x, idx, axis), AG.takeAlongAxis(x, idx, axis))
   }),
   scatterAddAlongAxis: axisCase((u, axis) => {
     const a = axis < 0 ? axis + u.rank : axis
-    const idx = T.tensor(Int32Array.from({ length: u.size }, (_, i) => (i * 5) % 3), { shape: u.shape })
+    const idx = T.tensor(
+      Int32Array.from({ length: u.size }, (_, i) => (i * 5) % 3),
+      { shape: u.shape },
+    )
     const out = u.shape.map((d, k) => (k === a ? 3 : d))
     return AG.square(AG.scatterAddAlongAxis(out, idx, u, axis))
   }),
-  scatterAdd: axisCase((x) => AG.scatterAdd([3, ...x.shape.slice(1)], int(Array.from({ length: x.shape[0] ?? 0 }, (_, i) => i % 3)), x)),
+  scatterAdd: axisCase((x) =>
+    AG.scatterAdd([3, ...x.shape.slice(1)], int(Array.from({ length: x.shape[0] ?? 0 }, (_, i) => i % 3)), x),
+  ),
   // a small recurrence, h ← tanh(h·W + x), through every input: init, xs and the closed-over W
   scan: {
-    inputs: fc.tuple(dims, dims, dims).chain(([t, b, h]) => fc.tuple(valuesArb([b, h]), valuesArb([t, b, h]), matrixArb(h, h))),
+    inputs: fc
+      .tuple(dims, dims, dims)
+      .chain(([t, b, h]) => fc.tuple(valuesArb([b, h]), valuesArb([t, b, h]), matrixArb(h, h))),
     f: (h0, xs, w) => {
-      const [last, all] = AG.scan((h: Var, x: Var) => {
-        const next = AG.tanh(AG.add(AG.matmul(h, w!), x))
-        return [next, AG.mul(next, x)] as const
-      }, h0, xs)
+      const [last, all] = AG.scan(
+        (h: Var, x: Var) => {
+          const next = AG.tanh(AG.add(AG.matmul(h, w!), x))
+          return [next, AG.mul(next, x)] as const
+        },
+        h0,
+        xs,
+      )
       return AG.add(all, last)
     },
   },
@@ -193,7 +213,10 @@ const cases: Record<string, Case> = {
     f: (a, b) => AG.add(AG.matmul(a, b, { transposeA: true, transposeB: true }), AG.transpose(AG.matmul(b, a))),
   },
   dot: { inputs: dims.chain((n) => fc.tuple(valuesArb([n]), valuesArb([n]))), f: (a, b) => AG.dot(a, b) },
-  outer: { inputs: fc.tuple(dims, dims).chain(([m, n]) => fc.tuple(valuesArb([m]), valuesArb([n]))), f: (a, b) => AG.outer(a, b) },
+  outer: {
+    inputs: fc.tuple(dims, dims).chain(([m, n]) => fc.tuple(valuesArb([m]), valuesArb([n]))),
+    f: (a, b) => AG.outer(a, b),
+  },
   conv2d: {
     inputs: fc.tuple(dims, dims, dims).chain(([n, c, o]) => fc.tuple(valuesArb([n, c, 4, 4]), valuesArb([o, c, 2, 2]))),
     f: (x, w) => AG.conv2d(x, w, { stride: 2, padding: 'same' }),
@@ -208,7 +231,10 @@ const cases: Record<string, Case> = {
   },
   avgPool2d: { inputs: poolInput.map((x) => [x]), f: (x) => AG.avgPool2d(x, { kernelSize: 2 }) },
   // Distinct values keep every window free of ties; stride 1 makes windows overlap.
-  maxPool2d: { inputs: distinctPoolInput.map((x) => [x]), f: (x) => AG.maxPool2d(x, { kernelSize: 2, stride: 1, padding: 'same' }) },
+  maxPool2d: {
+    inputs: distinctPoolInput.map((x) => [x]),
+    f: (x) => AG.maxPool2d(x, { kernelSize: 2, stride: 1, padding: 'same' }),
+  },
 }
 
 describe('every differentiable op passes gradcheck and gradgradcheck in float64', () => {
@@ -225,10 +251,20 @@ describe('every differentiable op passes gradcheck and gradgradcheck in float64'
   }
 
   it('maxPool2d sends the cotangent of each window to its argmax, as the tensor kernel does', () => {
-    const x = T.tensor(Float64Array.from({ length: 2 * 3 * 5 * 5 }, (_, i) => Math.sin(7 * i)), { shape: [2, 3, 5, 5] })
-    for (const options of [{ kernelSize: 2 }, { kernelSize: 3, stride: 1, padding: 1 }, { kernelSize: [2, 3] as [number, number], stride: 2 }]) {
+    const x = T.tensor(
+      Float64Array.from({ length: 2 * 3 * 5 * 5 }, (_, i) => Math.sin(7 * i)),
+      { shape: [2, 3, 5, 5] },
+    )
+    for (const options of [
+      { kernelSize: 2 },
+      { kernelSize: 3, stride: 1, padding: 1 },
+      { kernelSize: [2, 3] as [number, number], stride: 2 },
+    ]) {
       const y = T.maxPool2d(x, options)
-      const dy = T.tensor(Float64Array.from({ length: y.size }, (_, i) => Math.cos(i)), { shape: y.shape })
+      const dy = T.tensor(
+        Float64Array.from({ length: y.size }, (_, i) => Math.cos(i)),
+        { shape: y.shape },
+      )
       const [, pullback] = AG.vjp((v: Var) => AG.maxPool2d(v, options), x)
       expect([...(pullback(dy)[0] as T.Tensor).data]).toEqual([...T.maxPool2dBackward(dy, x, options).data])
     }
@@ -236,9 +272,30 @@ describe('every differentiable op passes gradcheck and gradgradcheck in float64'
 
   it('covers every exported differentiable op (meta-test)', () => {
     const notOps = new Set([
-      'Var', 'apply', 'customGradient', 'stopGradient', 'grad', 'gradcheck', 'gradgradcheck', 'hessian', 'hvp',
-      'isInput', 'isRecording', 'withLevel', 'jacobian', 'jvp', 'leaf', 'noGrad', 'numericalGradient', 'oneHot', 'peekId',
-      'primitive', 'toVar', 'valueAndGrad', 'vjp', 'withRecording',
+      'Var',
+      'apply',
+      'customGradient',
+      'stopGradient',
+      'grad',
+      'gradcheck',
+      'gradgradcheck',
+      'hessian',
+      'hvp',
+      'isInput',
+      'isRecording',
+      'withLevel',
+      'jacobian',
+      'jvp',
+      'leaf',
+      'noGrad',
+      'numericalGradient',
+      'oneHot',
+      'peekId',
+      'primitive',
+      'toVar',
+      'valueAndGrad',
+      'vjp',
+      'withRecording',
     ])
     const exported = Object.entries(AG)
       .filter(([k, v]) => typeof v === 'function' && !notOps.has(k))

@@ -62,7 +62,12 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
   if (!Array.isArray(inputs)) fail('apply', 'inputs', 'an array', inputs)
   const names = spec.inputNames
   if (names !== undefined && inputs.length !== names.length) {
-    throw complaint(spec.name, 'the number of arguments', `must be ${names.length} (${names.join(', ')})`, inputs.length)
+    throw complaint(
+      spec.name,
+      'the number of arguments',
+      `must be ${names.length} (${names.join(', ')})`,
+      inputs.length,
+    )
   }
   for (let k = 0; k < inputs.length; k++) {
     if (!isInput(inputs[k])) input(spec.name, names?.[k] ?? `inputs[${k}]`, inputs[k])

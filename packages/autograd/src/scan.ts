@@ -92,7 +92,9 @@ export function scan<C, X, Y>(
     const c = pairLeaves(fn, 'init', init, `the carry f returned at step ${t}`, out[0])
     c.forEach((leaf, k) => {
       if (leaf.dtype !== initLeaves[k]!.dtype) {
-        throw new Error(`${fn}: the carry f returned at step ${t} has a ${leaf.dtype} leaf where init has ${initLeaves[k]!.dtype} (leaf ${k})`)
+        throw new Error(
+          `${fn}: the carry f returned at step ${t} has a ${leaf.dtype} leaf where init has ${initLeaves[k]!.dtype} (leaf ${k})`,
+        )
       }
     })
     carry = initTree.rebuild(c.map((l) => toVar(fn, l))) as Traced<C>
@@ -103,6 +105,11 @@ export function scan<C, X, Y>(
     ys[t] = pairLeaves(fn, 'y', yFirst, `the y f returned at step ${t}`, out[1]).map((l) => toVar(fn, l))
   }
   const { rebuild } = flatten(fn, 'y', yFirst)
-  const stacked = ys[0]!.map((_, k) => stack(ys.map((step) => step[k]!), 0))
+  const stacked = ys[0]!.map((_, k) =>
+    stack(
+      ys.map((step) => step[k]!),
+      0,
+    ),
+  )
   return [carry, rebuild(stacked) as Traced<Y>]
 }

@@ -28,7 +28,9 @@ describe('grad and valueAndGrad', () => {
     expect(arr(ga)).toEqual([3, 4])
     expect(arr(gb)).toEqual([1, 2])
     expect(arr(AG.grad(f, { argnums: 1 })(f64([1, 2]), f64([3, 4])))).toEqual([1, 2])
-    const [[value, aux], g] = AG.valueAndGrad((a: Var) => [AG.sum(a), 'note'], { hasAux: true })(f64([1, 2])) as unknown as [[T.Tensor, string], T.Tensor]
+    const [[value, aux], g] = AG.valueAndGrad((a: Var) => [AG.sum(a), 'note'], { hasAux: true })(
+      f64([1, 2]),
+    ) as unknown as [[T.Tensor, string], T.Tensor]
     expect(value.item()).toBe(3)
     expect(aux).toBe('note')
     expect(arr(g)).toEqual([1, 1])
@@ -47,7 +49,9 @@ describe('grad and valueAndGrad', () => {
 
   it('computes second derivatives: grad(grad(f))', () => {
     // f(x) = x³ → f'' = 6x
-    const d2 = AG.grad((x: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.mul(AG.mul(y, y), y)))(x as never) as unknown as Var))
+    const d2 = AG.grad((x: Var) =>
+      AG.sum(AG.grad((y: Var) => AG.sum(AG.mul(AG.mul(y, y), y)))(x as never) as unknown as Var),
+    )
     expect(arr(d2(f64([2])))).toEqual([12])
   })
 
@@ -58,14 +62,18 @@ describe('grad and valueAndGrad', () => {
     expect(() => AG.grad((x: Var) => AG.sum(x))(T.tensor([1], { dtype: 'int32' }))).toThrow(
       'grad: can only differentiate float32 or float64 inputs, got int32 of shape [1]',
     )
-    expect(() => AG.grad((x: Var) => AG.sum(x), { argnums: 2 })(f64([1]))).toThrow('grad: argnums must be less than the number of arguments (1), got 2')
+    expect(() => AG.grad((x: Var) => AG.sum(x), { argnums: 2 })(f64([1]))).toThrow(
+      'grad: argnums must be less than the number of arguments (1), got 2',
+    )
     expect(() => AG.valueAndGrad((x: Var) => AG.sum(x), { hasAux: true })(f64([1]))).toThrow(
       'valueAndGrad: f must return [value, aux] with hasAux, got a float64 Var of shape []',
     )
     expect(() => AG.grad((p: { w: Var }) => AG.sum(p.w))({ w: 3 } as never)).toThrow(
       'grad: x.w must be a Tensor or a Var (or a plain object or array of them), got 3',
     )
-    expect(() => T.treeMap((a) => a, { w: f64([1]) }, { v: f64([1]) })).toThrow('treeMap: tree structures differ at the root')
+    expect(() => T.treeMap((a) => a, { w: f64([1]) }, { v: f64([1]) })).toThrow(
+      'treeMap: tree structures differ at the root',
+    )
   })
 
   it('rejects a raw @gd/tensor op on a traced value instead of dropping its gradient', () => {
@@ -78,12 +86,15 @@ describe('grad and valueAndGrad', () => {
 })
 
 describe('constants get no cotangent', () => {
-  it('a matmul or conv2d with a constant operand computes only the tracked operand\'s cotangent', () => {
+  it("a matmul or conv2d with a constant operand computes only the tracked operand's cotangent", () => {
     let products = 0
     const base = T.kernels.gemm
     const restore = T.useKernels({ gemm: (...args) => (products++, base(...args)) })
     try {
-      const x = T.tensor([[1, 2, 3], [4, 5, 6]])
+      const x = T.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ])
       const w = T.tensor([[1], [0], [-1]])
       const dw = AG.grad((v: Var) => AG.sum(AG.matmul(x, v)))(w)
       expect(dw.toArray()).toEqual([[5], [7], [9]])
@@ -110,8 +121,16 @@ describe('an inner backward pass skips what only an enclosing transform tracks',
     try {
       const x = T.tensor([[1, 2]])
       // ∇ₓ Σ x·W has entries Σⱼ Wᵢⱼ, so Σ ∇ₓ = Σᵢⱼ Wᵢⱼ and its gradient w.r.t. W is all ones
-      const g = AG.grad((w: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.matmul(y, w)))(x) as unknown as Var))(T.tensor([[1, 2], [3, 4]]))
-      expect(g.toArray()).toEqual([[1, 1], [1, 1]])
+      const g = AG.grad((w: Var) => AG.sum(AG.grad((y: Var) => AG.sum(AG.matmul(y, w)))(x) as unknown as Var))(
+        T.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      )
+      expect(g.toArray()).toEqual([
+        [1, 1],
+        [1, 1],
+      ])
       // forward x·W, the inner pass's G·Wᵀ (not xᵀ·G: W is the outer transform's), the outer pass's ∂W
       expect(products).toBe(3)
     } finally {
@@ -165,12 +184,18 @@ describe('vjp, jvp, hvp, jacobian, hessian', () => {
     ;[0, 1, 2].forEach((i) => expect(hv.data[i]).toBeCloseTo((plus.data[i]! - minus.data[i]!) / (2 * eps), 5))
     const H = AG.hessian(g)(x)
     expect(H.shape).toEqual([3, 3])
-    ;[0, 1, 2].forEach((i) => expect(hv.data[i]).toBeCloseTo([0, 1, 2].reduce((s, k) => s + H.data[i * 3 + k]! * v.data[k]!, 0), 10))
+    ;[0, 1, 2].forEach((i) =>
+      expect(hv.data[i]).toBeCloseTo(
+        [0, 1, 2].reduce((s, k) => s + H.data[i * 3 + k]! * v.data[k]!, 0),
+        10,
+      ),
+    )
   })
 
   it('hvp and jvp pair trees by key, never by leaf order', () => {
     // f = Σ a² + Σ a·b³: H·v at a = [1], b = [2] with v = (va = 1, vb = 0): ∂²/∂a² = 2, ∂²/∂b∂a = 3b² = 12
-    const g = (p: { a: Var; b: Var }) => AG.add(AG.sum(AG.square(p.a)), AG.sum(AG.mul(p.a, AG.mul(AG.square(p.b), p.b))))
+    const g = (p: { a: Var; b: Var }) =>
+      AG.add(AG.sum(AG.square(p.a)), AG.sum(AG.mul(p.a, AG.mul(AG.square(p.b), p.b))))
     const at = { a: f64([1]), b: f64([2]) }
     const hv = AG.hvp(g, at, { b: f64([0]), a: f64([1]) }) // keys in the other order
     expect(arr(hv.a)).toEqual([2])
@@ -178,19 +203,25 @@ describe('vjp, jvp, hvp, jacobian, hessian', () => {
     // J·t for f = a + 10 b with t = (a: 1, b: 0) given as { b, a }
     const [, jv] = AG.jvp((p: { a: Var; b: Var }) => AG.add(p.a, AG.mul(p.b, 10)), [at], [{ b: f64([0]), a: f64([1]) }])
     expect(arr(jv)).toEqual([1])
-    expect(() => AG.hvp(g, { a: f64([1]), b: [f64([2]), f64([3])] } as never, { a: f64([1]), b: [f64([2])] } as never)).toThrow(
-      'hvp: v differs from x at x.b: expected an array of length 2, got length 1',
-    )
+    expect(() =>
+      AG.hvp(g, { a: f64([1]), b: [f64([2]), f64([3])] } as never, { a: f64([1]), b: [f64([2])] } as never),
+    ).toThrow('hvp: v differs from x at x.b: expected an array of length 2, got length 1')
     expect(() => AG.hvp(g, at, { a: f64([1]), b: 'z' } as never)).toThrow(
       'hvp: v differs from x at x.b: expected a Tensor or a Var of shape [1], got "z"',
     )
   })
 
   it('jvp checks that tangents match primals', () => {
-    expect(() => AG.jvp(f, [x], [f64([1])])).toThrow('jvp: tangents differs from primals at primals[0]: expected shape [3], got shape [1]')
+    expect(() => AG.jvp(f, [x], [f64([1])])).toThrow(
+      'jvp: tangents differs from primals at primals[0]: expected shape [3], got shape [1]',
+    )
     const g = (p: { a: Var; b: Var }) => AG.add(p.a, p.b)
-    expect(() => AG.jvp(g, [{ a: x, b: x }], [{ a: x }] as never)).toThrow('jvp: tangents differs from primals at primals[0].b: missing')
-    expect(() => AG.hvp((p: { a: Var }) => AG.sum(p.a), { a: x }, { a: x, b: x } as never)).toThrow('hvp: v differs from x at x.b: extra')
+    expect(() => AG.jvp(g, [{ a: x, b: x }], [{ a: x }] as never)).toThrow(
+      'jvp: tangents differs from primals at primals[0].b: missing',
+    )
+    expect(() => AG.hvp((p: { a: Var }) => AG.sum(p.a), { a: x }, { a: x, b: x } as never)).toThrow(
+      'hvp: v differs from x at x.b: extra',
+    )
   })
 })
 
@@ -240,19 +271,30 @@ describe('stopGradient, noGrad, customGradient', () => {
 
 describe('gradcheck', () => {
   it('finds a wrong gradient rule and says where', () => {
-    const wrong = AG.primitive({ name: 'wrongSquare', forward: (x) => T.mul(x, x), backward: (g, [x]) => [AG.mul(g, x!)] })
+    const wrong = AG.primitive({
+      name: 'wrongSquare',
+      forward: (x) => T.mul(x, x),
+      backward: (g, [x]) => [AG.mul(g, x!)],
+    })
     expect(() => AG.gradcheck((x) => wrong(x), [f64([1.5])])).toThrow(
       /^gradcheck: d\(output 0\)\/d\(input 0 element 0\) is 1.5, but central differences give 2.99999/,
     )
-    expect(() => AG.gradcheck((x) => wrong(x), [f64([1.5, 2, 3, 4])], { mode: 'projection' })).toThrow(/gradcheck: projection 0/)
+    expect(() => AG.gradcheck((x) => wrong(x), [f64([1.5, 2, 3, 4])], { mode: 'projection' })).toThrow(
+      /gradcheck: projection 0/,
+    )
   })
 
   it('insists on float64 inputs', () => {
-    expect(() => AG.gradcheck((x) => AG.sum(x), [T.tensor([1])])).toThrow('gradcheck: inputs[0] must be a float64 Tensor, got a float32 Tensor of shape [1]')
+    expect(() => AG.gradcheck((x) => AG.sum(x), [T.tensor([1])])).toThrow(
+      'gradcheck: inputs[0] must be a float64 Tensor, got a float32 Tensor of shape [1]',
+    )
   })
 
   it('checks big inputs by random projections', () => {
-    const x = T.tensor(Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i)), { shape: [50, 100] })
+    const x = T.tensor(
+      Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i)),
+      { shape: [50, 100] },
+    )
     expect(AG.gradcheck((v) => AG.sum(AG.tanh(v), { axis: 1 }), [x], { mode: 'projection' })).toBe(true)
   })
 })

@@ -6,14 +6,19 @@ import * as T from '@gd/tensor'
 import * as AG from './index.js'
 import type { Var } from './variable.js'
 
-const x = T.tensor([[1, 2], [3, 4]])
+const x = T.tensor([
+  [1, 2],
+  [3, 4],
+])
 const bad = undefined as never
 
 describe('ops check their arguments', () => {
   it('a missing or raw input is named, never a TypeError', () => {
     expect(() => AG.abs(bad)).toThrow('abs: x must be a Tensor, a Var or a number, got undefined')
     expect(() => AG.add(x, bad)).toThrow('add: b must be a Tensor, a Var or a number, got undefined')
-    expect(() => AG.mul({ value: 1 } as never, x)).toThrow('mul: a must be a Tensor, a Var or a number, got {"value":1}')
+    expect(() => AG.mul({ value: 1 } as never, x)).toThrow(
+      'mul: a must be a Tensor, a Var or a number, got {"value":1}',
+    )
     expect(() => AG.where(bad, x, 0)).toThrow('where: condition must be a Tensor, a Var or a number, got undefined')
     expect(() => AG.square(null as never)).toThrow('square: x must be a Tensor, a Var or a number, got null')
     expect(() => AG.sum(bad)).toThrow('sum: x must be a Tensor, a Var or a number, got undefined')
@@ -21,18 +26,32 @@ describe('ops check their arguments', () => {
   })
 
   it('built-in primitives take exactly their inputs', () => {
-    expect(() => (AG.exp as (...a: unknown[]) => Var)(x, 2)).toThrow('exp: the number of arguments must be 1 (x), got 2')
-    expect(() => (AG.add as (...a: unknown[]) => Var)(x)).toThrow('add: the number of arguments must be 2 (a, b), got 1')
+    expect(() => (AG.exp as (...a: unknown[]) => Var)(x, 2)).toThrow(
+      'exp: the number of arguments must be 1 (x), got 2',
+    )
+    expect(() => (AG.add as (...a: unknown[]) => Var)(x)).toThrow(
+      'add: the number of arguments must be 2 (a, b), got 1',
+    )
   })
 
   it('reductions read their options strictly', () => {
-    expect(() => AG.sum(x, { axes: 1 } as never)).toThrow('sum: unknown option axes, expected one of axis, keepdims; did you mean axis?')
-    expect(() => AG.mean(x, { keepDims: true } as never)).toThrow('mean: unknown option keepDims, expected one of axis, keepdims; did you mean keepdims?')
-    expect(() => AG.max(x, { axis: 2 })).toThrow('max: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2')
+    expect(() => AG.sum(x, { axes: 1 } as never)).toThrow(
+      'sum: unknown option axes, expected one of axis, keepdims; did you mean axis?',
+    )
+    expect(() => AG.mean(x, { keepDims: true } as never)).toThrow(
+      'mean: unknown option keepDims, expected one of axis, keepdims; did you mean keepdims?',
+    )
+    expect(() => AG.max(x, { axis: 2 })).toThrow(
+      'max: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2',
+    )
     expect(() => AG.sum(x, { keepdims: 1 } as never)).toThrow('sum: keepdims must be a boolean, got 1')
     expect(() => AG.sum(x, 1 as never)).toThrow('sum: options must be a plain object, got 1')
-    expect(() => AG.variance(x, { correction: -1 })).toThrow('variance: correction must be a non-negative finite number, got -1')
-    expect(() => AG.std(x, { corection: 1 } as never)).toThrow('std: unknown option corection, expected one of axis, keepdims, correction; did you mean correction?')
+    expect(() => AG.variance(x, { correction: -1 })).toThrow(
+      'variance: correction must be a non-negative finite number, got -1',
+    )
+    expect(() => AG.std(x, { corection: 1 } as never)).toThrow(
+      'std: unknown option corection, expected one of axis, keepdims, correction; did you mean correction?',
+    )
     expect(() => AG.norm(x, { ord: 3 } as never)).toThrow('norm: ord must be 1, 2 or Infinity, got 3')
     expect(() => AG.logSumExp(x, { axis: [0, -2] })).toThrow('logSumExp: axis must not repeat an axis, got [0,-2]')
     // null options are no options; the values still compute
@@ -42,7 +61,9 @@ describe('ops check their arguments', () => {
 
   it('activations check their settings', () => {
     expect(() => AG.softmax(x, 2)).toThrow('softmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2')
-    expect(() => AG.logSoftmax(x, 0.5)).toThrow('logSoftmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 0.5')
+    expect(() => AG.logSoftmax(x, 0.5)).toThrow(
+      'logSoftmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 0.5',
+    )
     expect(() => AG.leakyRelu(x, NaN)).toThrow('leakyRelu: slope must be a finite number, got NaN')
     expect(() => AG.elu(x, '1' as never)).toThrow('elu: alpha must be a finite number, got "1"')
   })
@@ -66,13 +87,21 @@ describe('transforms check their arguments', () => {
     expect(() => AG.hessian(bad)).toThrow('hessian: f must be a function, got undefined')
     expect(() => AG.customGradient(bad)).toThrow('customGradient: f must be a function, got undefined')
     expect(() => AG.noGrad(bad)).toThrow('noGrad: fn must be a function, got undefined')
-    expect(() => AG.grad(f, { argnum: 0 } as never)).toThrow('grad: unknown option argnum, expected one of argnums; did you mean argnums?')
+    expect(() => AG.grad(f, { argnum: 0 } as never)).toThrow(
+      'grad: unknown option argnum, expected one of argnums; did you mean argnums?',
+    )
     expect(() => AG.valueAndGrad(f, { hasaux: true } as never)).toThrow(
       'valueAndGrad: unknown option hasaux, expected one of argnums, hasAux; did you mean hasAux?',
     )
-    expect(() => AG.valueAndGrad(f, { hasAux: 'yes' } as never)).toThrow('valueAndGrad: hasAux must be a boolean, got "yes"')
-    expect(() => AG.grad(f, { argnums: -1 })).toThrow('grad: argnums must be an argument index or a list of them, got -1')
-    expect(() => AG.grad(f, { argnums: [0, 1.5] })).toThrow('grad: argnums must be an argument index or a list of them, got [0,1.5]')
+    expect(() => AG.valueAndGrad(f, { hasAux: 'yes' } as never)).toThrow(
+      'valueAndGrad: hasAux must be a boolean, got "yes"',
+    )
+    expect(() => AG.grad(f, { argnums: -1 })).toThrow(
+      'grad: argnums must be an argument index or a list of them, got -1',
+    )
+    expect(() => AG.grad(f, { argnums: [0, 1.5] })).toThrow(
+      'grad: argnums must be an argument index or a list of them, got [0,1.5]',
+    )
   })
 
   it('argnums are checked against each call, and may not repeat', () => {
@@ -80,24 +109,40 @@ describe('transforms check their arguments', () => {
     expect(() => AG.grad(g, { argnums: [0, 2] })(v2 as never, v2 as never)).toThrow(
       'grad: argnums[1] must be less than the number of arguments (2), got 2',
     )
-    expect(() => AG.grad(g, { argnums: [1, 1] })(v2 as never, v2 as never)).toThrow('grad: argnums must not repeat an argument, got [1,1]')
-    expect(() => AG.grad(g, { argnums: [] })(v2 as never, v2 as never)).toThrow('grad: argnums must be a non-empty list, got []')
+    expect(() => AG.grad(g, { argnums: [1, 1] })(v2 as never, v2 as never)).toThrow(
+      'grad: argnums must not repeat an argument, got [1,1]',
+    )
+    expect(() => AG.grad(g, { argnums: [] })(v2 as never, v2 as never)).toThrow(
+      'grad: argnums must be a non-empty list, got []',
+    )
   })
 
   it('what f returns and what the transformed function gets are checked', () => {
-    expect(() => AG.grad((_y: Var) => undefined as never)(v2)).toThrow('grad: f must return a Var, a Tensor or a number, got undefined')
-    expect(() => AG.vjp((_y: Var) => 'z' as never, v2)).toThrow('vjp: f must return a Var, a Tensor or a number, got "z"')
-    expect(() => AG.grad(f)(bad)).toThrow('grad: x must be a Tensor or a Var (or a plain object or array of them), got undefined')
+    expect(() => AG.grad((_y: Var) => undefined as never)(v2)).toThrow(
+      'grad: f must return a Var, a Tensor or a number, got undefined',
+    )
+    expect(() => AG.vjp((_y: Var) => 'z' as never, v2)).toThrow(
+      'vjp: f must return a Var, a Tensor or a number, got "z"',
+    )
+    expect(() => AG.grad(f)(bad)).toThrow(
+      'grad: x must be a Tensor or a Var (or a plain object or array of them), got undefined',
+    )
     expect(() => AG.grad(f)({ w: [v2, null] } as never)).toThrow(
       'grad: x.w[1] must be a Tensor or a Var (or a plain object or array of them), got null',
     )
-    expect(() => AG.vjp(f as (a: Var, b: Var) => Var, v2, 'z' as never)).toThrow('vjp: primals[1] must be a Tensor or a Var (or a plain object or array of them), got "z"')
+    expect(() => AG.vjp(f as (a: Var, b: Var) => Var, v2, 'z' as never)).toThrow(
+      'vjp: primals[1] must be a Tensor or a Var (or a plain object or array of them), got "z"',
+    )
     const [, pullback] = AG.vjp((y: Var) => AG.mul(y, 2), v2)
     expect(() => pullback(bad)).toThrow('vjp: cotangent must be a Tensor, a Var or a number, got undefined')
     expect(() => AG.jacobian((y: Var) => y)(bad)).toThrow('jacobian: x must be a Tensor or a Var, got undefined')
     expect(() => AG.hessian(f)(3 as never)).toThrow('hessian: x must be a Tensor or a Var, got 3')
-    expect(() => AG.jvp(f, v2 as never, [v2])).toThrow('jvp: primals must be an array of arguments, got a float32 Tensor of shape [2]')
-    expect(() => AG.jvp(f, [v2], bad)).toThrow('jvp: tangents differs from primals at primals: expected an array of length 1, got undefined')
+    expect(() => AG.jvp(f, v2 as never, [v2])).toThrow(
+      'jvp: primals must be an array of arguments, got a float32 Tensor of shape [2]',
+    )
+    expect(() => AG.jvp(f, [v2], bad)).toThrow(
+      'jvp: tangents differs from primals at primals: expected an array of length 1, got undefined',
+    )
   })
 
   it('customGradient checks what f and its gradient return', () => {
@@ -119,13 +164,21 @@ describe('transforms check their arguments', () => {
     expect(() => AG.gradcheck((y) => AG.sum(y), one, { tol: 1 } as never)).toThrow(
       'gradcheck: unknown option tol, expected one of eps, atol, rtol, mode, projections, seed; did you mean atol?',
     )
-    expect(() => AG.gradcheck((y) => AG.sum(y), one, { mode: 'fast' } as never)).toThrow('gradcheck: mode must be "full" or "projection", got "fast"')
-    expect(() => AG.gradgradcheck((y) => AG.sum(y), one, { eps: 0 })).toThrow('gradgradcheck: eps must be a positive finite number, got 0')
-    expect(() => AG.gradcheck((y) => AG.sum(y), bad)).toThrow('gradcheck: inputs must be an array of float64 Tensors, got undefined')
+    expect(() => AG.gradcheck((y) => AG.sum(y), one, { mode: 'fast' } as never)).toThrow(
+      'gradcheck: mode must be "full" or "projection", got "fast"',
+    )
+    expect(() => AG.gradgradcheck((y) => AG.sum(y), one, { eps: 0 })).toThrow(
+      'gradgradcheck: eps must be a positive finite number, got 0',
+    )
+    expect(() => AG.gradcheck((y) => AG.sum(y), bad)).toThrow(
+      'gradcheck: inputs must be an array of float64 Tensors, got undefined',
+    )
     expect(() => AG.numericalGradient((t) => t.data[0]!, one[0]!, { esp: 1 } as never)).toThrow(
       'numericalGradient: unknown option esp, expected one of eps; did you mean eps?',
     )
-    expect(() => AG.numericalGradient((t) => t.data[0]!, bad)).toThrow('numericalGradient: x must be a float64 Tensor, got undefined')
+    expect(() => AG.numericalGradient((t) => t.data[0]!, bad)).toThrow(
+      'numericalGradient: x must be a float64 Tensor, got undefined',
+    )
   })
 })
 
@@ -142,18 +195,30 @@ describe('shape, linear algebra, convolution and selection ops check their argum
     expect(() => AG.maxPool2d(img, { kernelsize: 2 } as never)).toThrow(
       'maxPool2d: unknown option kernelsize, expected one of kernelSize, stride, padding; did you mean kernelSize?',
     )
-    expect(() => AG.flatten(x, { keepbatch: true } as never)).toThrow('flatten: unknown option keepbatch, expected one of keepBatch; did you mean keepBatch?')
+    expect(() => AG.flatten(x, { keepbatch: true } as never)).toThrow(
+      'flatten: unknown option keepbatch, expected one of keepBatch; did you mean keepBatch?',
+    )
     expect(() => AG.transpose(x, [0, 0])).toThrow('transpose: perm must be a permutation of the 2 axes, got [0,0]')
-    expect(() => AG.transpose(x, [0, 2])).toThrow('transpose: perm[1] must be an integer in [-2, 2) for a tensor of rank 2, got 2')
+    expect(() => AG.transpose(x, [0, 2])).toThrow(
+      'transpose: perm[1] must be an integer in [-2, 2) for a tensor of rank 2, got 2',
+    )
     expect(() => AG.reshape(x, [2, 'z'] as never)).toThrow('reshape: shape[1] must be an integer, got "z"')
-    expect(() => AG.pad(v2, [[1, -1]])).toThrow('pad: widths[0] must be a pair [before, after] of non-negative integers, got [1,-1]')
+    expect(() => AG.pad(v2, [[1, -1]])).toThrow(
+      'pad: widths[0] must be a pair [before, after] of non-negative integers, got [1,-1]',
+    )
     expect(() => AG.concat([v2, bad])).toThrow('concat: xs[1] must be a Tensor, a Var or a number, got undefined')
     expect(() => AG.stack([])).toThrow('stack: xs must be a non-empty array of Tensors, Vars or numbers, got []')
     expect(() => AG.split(v2, 0)).toThrow('split: sections must be a positive integer or a list of sizes, got 0')
-    expect(() => AG.gather(v2, T.tensor([0]))).toThrow('gather: indices must be an int32 Tensor, got a float32 Tensor of shape [1]')
-    expect(() => AG.oneHot(idx, 2, { dtype: 'int32' } as never)).toThrow('oneHot: dtype must be "float32" or "float64", got "int32"')
+    expect(() => AG.gather(v2, T.tensor([0]))).toThrow(
+      'gather: indices must be an int32 Tensor, got a float32 Tensor of shape [1]',
+    )
+    expect(() => AG.oneHot(idx, 2, { dtype: 'int32' } as never)).toThrow(
+      'oneHot: dtype must be "float32" or "float64", got "int32"',
+    )
     expect(() => AG.clip(x, 2, 1)).toThrow('clip: min must not exceed max (1), got 2')
-    expect(() => AG.expandDims(x, 3)).toThrow('expandDims: axis must be an integer in [-3, 3) for a tensor of rank 3, got 3')
+    expect(() => AG.expandDims(x, 3)).toThrow(
+      'expandDims: axis must be an integer in [-3, 3) for a tensor of rank 3, got 3',
+    )
     expect(() => new AG.Var(bad)).toThrow('Var: value must be a Tensor, got undefined')
   })
 })
@@ -241,7 +306,21 @@ const valid: Record<string, () => unknown[]> = {
   oneHot: () => [idx, 2, { dtype: 'float64' }],
 }
 for (const name of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']) valid[name] = () => [x, v2]
-for (const name of ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tanh', 'abs', 'sigmoid', 'relu', 'softplus']) {
+for (const name of [
+  'neg',
+  'exp',
+  'log',
+  'log1p',
+  'expm1',
+  'sqrt',
+  'sin',
+  'cos',
+  'tanh',
+  'abs',
+  'sigmoid',
+  'relu',
+  'softplus',
+]) {
   valid[name] = () => [x]
 }
 
@@ -251,7 +330,9 @@ const call = (name: string, args: unknown[]): unknown => {
 }
 
 describe('every export, one argument changed at a time', () => {
-  const functions = Object.entries(AG).filter(([, v]) => typeof v === 'function').map(([k]) => k)
+  const functions = Object.entries(AG)
+    .filter(([, v]) => typeof v === 'function')
+    .map(([k]) => k)
 
   it('has a valid call for every exported function, and each valid call runs', () => {
     expect(functions.filter((k) => !(k in valid))).toEqual([])
@@ -270,7 +351,10 @@ describe('every export, one argument changed at a time', () => {
           try {
             const out = call(name, changed)
             // transforms return functions: call them as their valid call's arguments would
-            if (typeof out === 'function' && ['grad', 'valueAndGrad', 'jacobian', 'hessian', 'customGradient', 'primitive'].includes(name)) {
+            if (
+              typeof out === 'function' &&
+              ['grad', 'valueAndGrad', 'jacobian', 'hessian', 'customGradient', 'primitive'].includes(name)
+            ) {
               ;(out as (...a: unknown[]) => unknown)(name === 'customGradient' || name === 'primitive' ? x : v2)
             }
           } catch (e) {

@@ -51,7 +51,13 @@ export class Var {
   /** The op's name, for error messages and debugging. */
   readonly op: string
 
-  constructor(value: Tensor, op = 'constant', parents: readonly Var[] = [], backward: Backward | null = null, levels = 0) {
+  constructor(
+    value: Tensor,
+    op = 'constant',
+    parents: readonly Var[] = [],
+    backward: Backward | null = null,
+    levels = 0,
+  ) {
     if (!(value instanceof Tensor)) fail('Var', 'value', 'a Tensor', value)
     this.value = value
     this.id = nextId++
@@ -147,7 +153,8 @@ export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'
   if (x instanceof Var) return x
   if (x instanceof Tensor) return new Var(x)
   if (typeof x === 'number') {
-    const storage = dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
+    const storage =
+      dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
   return fail(op, name, INPUT, x)

@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest'
-import { arrayOf, boolean, either, finite, func, integer, isPlainObject, nonNegative, nonNegativeInteger, number, oneOf, optional, plainObject, positive, positiveInteger, rule, string, withDefault } from './checks.js'
+import {
+  arrayOf,
+  boolean,
+  either,
+  finite,
+  func,
+  integer,
+  isPlainObject,
+  nonNegative,
+  nonNegativeInteger,
+  number,
+  oneOf,
+  optional,
+  plainObject,
+  positive,
+  positiveInteger,
+  rule,
+  string,
+  withDefault,
+} from './checks.js'
 import { describeRange, inRange, within } from './range.js'
 import { axes, axis, isShape, shape } from './shape.js'
 
@@ -35,9 +54,13 @@ describe('value checks', () => {
     expect(lr('f', 'lr', 0.1)).toBe(0.1)
     expect(() => lr('f', 'lr', -1)).toThrow('f: lr must be a positive number or a schedule, got -1')
     expect(arrayOf(positiveInteger)('f', 'steps', [1, 2])).toEqual([1, 2])
-    expect(() => arrayOf(positiveInteger)('f', 'steps', [1, 0])).toThrow('f: steps[1] must be a positive integer, got 0')
+    expect(() => arrayOf(positiveInteger)('f', 'steps', [1, 0])).toThrow(
+      'f: steps[1] must be a positive integer, got 0',
+    )
     expect(() => arrayOf(positiveInteger)('f', 'steps', 3)).toThrow('f: steps must be an array, got 3')
-    expect(() => oneOf(['mean', 'sum', 'none'])('mse', 'reduction', 'avg')).toThrow('mse: reduction must be "mean", "sum" or "none", got "avg"')
+    expect(() => oneOf(['mean', 'sum', 'none'])('mse', 'reduction', 'avg')).toThrow(
+      'mse: reduction must be "mean", "sum" or "none", got "avg"',
+    )
     expect(() => oneOf(['json'])('f', 'format', 'xml')).toThrow('f: format must be "json", got "xml"')
     const even = rule<number>('an even integer', (v) => Number.isInteger(v) && (v as number) % 2 === 0)
     expect(() => even('f', 'n', 3)).toThrow('f: n must be an even integer, got 3')
@@ -62,7 +85,9 @@ describe('ranges', () => {
     expect(inRange(Infinity, {})).toBe(true)
     expect(inRange(Infinity, { max: 1e308 })).toBe(false)
     expect(inRange(1.5, { integer: true })).toBe(false)
-    expect(() => within({ min: 0, max: 1, maxOpen: true })('adam', 'beta1', 1.2)).toThrow('adam: beta1 must be in [0, 1), got 1.2')
+    expect(() => within({ min: 0, max: 1, maxOpen: true })('adam', 'beta1', 1.2)).toThrow(
+      'adam: beta1 must be in [0, 1), got 1.2',
+    )
   })
 })
 
@@ -76,12 +101,16 @@ describe('shapes and axes', () => {
   })
   it('normalize axes and reject repeats', () => {
     expect(axis(2)('softmax', 'axis', -1)).toBe(1)
-    expect(() => axis(2)('softmax', 'axis', 2)).toThrow('softmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2')
+    expect(() => axis(2)('softmax', 'axis', 2)).toThrow(
+      'softmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got 2',
+    )
     expect(() => axis(0)('f', 'axis', 0)).toThrow('f: axis must be an integer in [0, 0) for a tensor of rank 0, got 0')
     expect(axes(3)('sum', 'axis', [-1, 0])).toEqual([0, 2])
     expect(axes(3)('sum', 'axis', 1)).toEqual([1])
     expect(axes(3)('sum', 'axis', [])).toEqual([])
     expect(() => axes(3)('sum', 'axis', [1, -2])).toThrow('sum: axis must not repeat an axis, got [1,-2]')
-    expect(() => axes(3)('sum', 'axis', [0, 1.5])).toThrow('sum: axis[1] must be an integer in [-3, 3) for a tensor of rank 3, got 1.5')
+    expect(() => axes(3)('sum', 'axis', [0, 1.5])).toThrow(
+      'sum: axis[1] must be an integer in [-3, 3) for a tensor of rank 3, got 1.5',
+    )
   })
 })

@@ -34,15 +34,27 @@ export const number = /* @__PURE__ */ rule<number>('a number', isNumber)
 /** A finite number. */
 export const finite = /* @__PURE__ */ rule<number>('a finite number', (v) => Number.isFinite(v))
 /** A finite number > 0. */
-export const positive = /* @__PURE__ */ rule<number>('a positive finite number', (v) => Number.isFinite(v) && (v as number) > 0)
+export const positive = /* @__PURE__ */ rule<number>(
+  'a positive finite number',
+  (v) => Number.isFinite(v) && (v as number) > 0,
+)
 /** A finite number ≥ 0. */
-export const nonNegative = /* @__PURE__ */ rule<number>('a non-negative finite number', (v) => Number.isFinite(v) && (v as number) >= 0)
+export const nonNegative = /* @__PURE__ */ rule<number>(
+  'a non-negative finite number',
+  (v) => Number.isFinite(v) && (v as number) >= 0,
+)
 /** A safe integer. */
 export const integer = /* @__PURE__ */ rule<number>('an integer', (v) => Number.isSafeInteger(v))
 /** A safe integer ≥ 1. */
-export const positiveInteger = /* @__PURE__ */ rule<number>('a positive integer', (v) => Number.isSafeInteger(v) && (v as number) > 0)
+export const positiveInteger = /* @__PURE__ */ rule<number>(
+  'a positive integer',
+  (v) => Number.isSafeInteger(v) && (v as number) > 0,
+)
 /** A safe integer ≥ 0. */
-export const nonNegativeInteger = /* @__PURE__ */ rule<number>('a non-negative integer', (v) => Number.isSafeInteger(v) && (v as number) >= 0)
+export const nonNegativeInteger = /* @__PURE__ */ rule<number>(
+  'a non-negative integer',
+  (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+)
 /** `true` or `false`. */
 export const boolean = /* @__PURE__ */ rule<boolean>('a boolean', (v) => typeof v === 'boolean')
 /** A string. */

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { boolean, optional, positiveInteger, withDefault } from './checks.js'
 import { readOptions, unknownOption } from './readOptions.js'
 
-const spec = { epochs: withDefault(positiveInteger, 1), shuffle: withDefault(boolean, true), seed: optional(positiveInteger) }
+const spec = {
+  epochs: withDefault(positiveInteger, 1),
+  shuffle: withDefault(boolean, true),
+  seed: optional(positiveInteger),
+}
 
 describe('readOptions', () => {
   it('fills defaults and returns a fresh object', () => {
@@ -22,18 +26,26 @@ describe('readOptions', () => {
     expect(() => readOptions('fit', new Map(), spec)).toThrow('fit: options must be a plain object, got a Map')
   })
   it('rejects unknown names with the valid ones and a "did you mean"', () => {
-    expect(() => readOptions('fit', { epoch: 50 }, spec)).toThrow('fit: unknown option epoch, expected one of epochs, shuffle, seed; did you mean epochs?')
-    expect(() => readOptions('fit', { verbose: 1 }, spec)).toThrow(/^fit: unknown option verbose, expected one of epochs, shuffle, seed$/)
+    expect(() => readOptions('fit', { epoch: 50 }, spec)).toThrow(
+      'fit: unknown option epoch, expected one of epochs, shuffle, seed; did you mean epochs?',
+    )
+    expect(() => readOptions('fit', { verbose: 1 }, spec)).toThrow(
+      /^fit: unknown option verbose, expected one of epochs, shuffle, seed$/,
+    )
     expect(unknownOption('relu', 'x', []).message).toBe('relu: unknown option x, it takes no options')
   })
   it('checks every value in spec order, before returning anything', () => {
     expect(() => readOptions('fit', { epochs: 0 }, spec)).toThrow('fit: epochs must be a positive integer, got 0')
     expect(() => readOptions('fit', { shuffle: 'yes' }, spec)).toThrow('fit: shuffle must be a boolean, got "yes"')
     const seen: unknown[] = []
-    readOptions('f', { a: 1, b: 2 }, {
-      a: withDefault(positiveInteger, 1),
-      b: (_fn, _key, value, options) => (seen.push({ ...options }), value),
-    })
+    readOptions(
+      'f',
+      { a: 1, b: 2 },
+      {
+        a: withDefault(positiveInteger, 1),
+        b: (_fn, _key, value, options) => (seen.push({ ...options }), value),
+      },
+    )
     expect(seen).toEqual([{ a: 1 }])
   })
   it('does not see inherited keys', () => {

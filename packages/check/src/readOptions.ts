@@ -44,7 +44,11 @@ export function unknownOption(fn: string, key: string, valid: readonly string[])
  * // throws 'sum: unknown option keepdims, expected one of keepDims; did you mean keepDims?'
  * ```
  */
-export function readOptions<S extends Readonly<Record<string, Check<unknown>>>>(fn: string, options: unknown, spec: S): Read<S> {
+export function readOptions<S extends Readonly<Record<string, Check<unknown>>>>(
+  fn: string,
+  options: unknown,
+  spec: S,
+): Read<S> {
   if (options === undefined || options === null) options = {}
   if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   const valid = Object.keys(spec)

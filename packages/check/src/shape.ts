@@ -37,7 +37,10 @@ export const shape: Check<number[]> = (fn, key, value) => {
  * ```
  */
 export function axis(rank: number): Check<number> {
-  const ok = rule<number>(`an integer in [${-rank}, ${rank}) for a tensor of rank ${rank}`, (v) => Number.isSafeInteger(v) && (v as number) >= -rank && (v as number) < rank)
+  const ok = rule<number>(
+    `an integer in [${-rank}, ${rank}) for a tensor of rank ${rank}`,
+    (v) => Number.isSafeInteger(v) && (v as number) >= -rank && (v as number) < rank,
+  )
   return (fn, key, value) => {
     const a = ok(fn, key, value)
     return a < 0 ? a + rank : a

@@ -3,7 +3,16 @@ import { show } from './show.js'
 
 describe('show', () => {
   it('prints plain values as themselves', () => {
-    expect([1.5, -0, NaN, -Infinity, 3n, true, undefined, null].map(show)).toEqual(['1.5', '-0', 'NaN', '-Infinity', '3n', 'true', 'undefined', 'null'])
+    expect([1.5, -0, NaN, -Infinity, 3n, true, undefined, null].map(show)).toEqual([
+      '1.5',
+      '-0',
+      'NaN',
+      '-Infinity',
+      '3n',
+      'true',
+      'undefined',
+      'null',
+    ])
     expect(show('avg')).toBe('"avg"')
     expect(show(() => 1)).toBe('a function')
     expect(show(Symbol('s'))).toBe('a symbol')
@@ -33,7 +42,14 @@ describe('show', () => {
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
     expect(show(cyclic)).toBe('an object with keys self')
-    const trap = new Proxy({}, { getPrototypeOf: () => { throw new Error('no') } })
+    const trap = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error('no')
+        },
+      },
+    )
     expect(show(trap)).toBe('an unprintable value')
   })
 })

@@ -42,7 +42,9 @@ function showUnsafe(value: unknown): string {
     case 'bigint':
       return `${value}n`
     case 'string':
-      return value.length > MAX ? `${JSON.stringify(value.slice(0, MAX))}… (${value.length} characters)` : JSON.stringify(value)
+      return value.length > MAX
+        ? `${JSON.stringify(value.slice(0, MAX))}… (${value.length} characters)`
+        : JSON.stringify(value)
     case 'function':
       return 'a function'
     case 'symbol':
@@ -54,7 +56,9 @@ function showUnsafe(value: unknown): string {
   if (value === null) return 'null'
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name
-    return 'length' in value ? `${article(name)} of length ${(value as unknown as ArrayLike<unknown>).length}` : article(name)
+    return 'length' in value
+      ? `${article(name)} of length ${(value as unknown as ArrayLike<unknown>).length}`
+      : article(name)
   }
   if (Array.isArray(value)) {
     const plain = value.every((v) => v === null || ['number', 'boolean', 'string', 'undefined'].includes(typeof v))
@@ -67,7 +71,8 @@ function showUnsafe(value: unknown): string {
     if (typeof name !== 'string' || !name) return 'an object'
     const { dtype, shape } = value as { dtype?: unknown; shape?: unknown }
     // tensors and traced values print as `a float32 Tensor of shape [2,3]`
-    if (typeof dtype === 'string' && Array.isArray(shape)) return `${article(dtype)} ${name} of shape [${shape.join(',')}]`
+    if (typeof dtype === 'string' && Array.isArray(shape))
+      return `${article(dtype)} ${name} of shape [${shape.join(',')}]`
     return article(name)
   }
   let json: string | undefined

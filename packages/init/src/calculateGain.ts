@@ -25,7 +25,10 @@ export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' |
  * calculateGain('leakyRelu', { negativeSlope: 0.2 }) // 1.3867504905630728
  * ```
  */
-export function calculateGain(nonlinearity: Nonlinearity, options: { negativeSlope?: number | undefined } = {}): number {
+export function calculateGain(
+  nonlinearity: Nonlinearity,
+  options: { negativeSlope?: number | undefined } = {},
+): number {
   const nl = nonlinearityCheck('calculateGain', 'nonlinearity', nonlinearity)
   const { negativeSlope } = readOptions('calculateGain', options, { negativeSlope: slopeCheck })
   slopeFits('calculateGain', nl, negativeSlope)

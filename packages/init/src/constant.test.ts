@@ -22,18 +22,24 @@ describe('constant', () => {
   it('never rounds or wraps the value into an integer dtype', () => {
     expect(constant([2], -3, { dtype: 'int32' }).toArray()).toEqual([-3, -3])
     expect(constant([1], 1, { dtype: 'bool' }).toArray()).toEqual([true])
-    expect(() => constant([2], 1.5, { dtype: 'int32' })).toThrow('constant: value must be an int32 integer (the dtype is int32), got 1.5')
+    expect(() => constant([2], 1.5, { dtype: 'int32' })).toThrow(
+      'constant: value must be an int32 integer (the dtype is int32), got 1.5',
+    )
     expect(() => constant([2], 2 ** 31, { dtype: 'int32' })).toThrow(
       'constant: value must be an int32 integer (the dtype is int32), got 2147483648',
     )
-    expect(() => constant([2], 2, { dtype: 'bool' })).toThrow('constant: value must be 0 or 1 (the dtype is bool), got 2')
+    expect(() => constant([2], 2, { dtype: 'bool' })).toThrow(
+      'constant: value must be 0 or 1 (the dtype is bool), got 2',
+    )
   })
 
   it('reads its options strictly', () => {
     expect(() => constant([2], 1, { dtype: 'float16' as never })).toThrow(
       'constant: dtype must be "float32", "float64", "int32" or "bool", got "float16"',
     )
-    expect(() => zeros([2], { dtyp: 'float64' } as never)).toThrow('zeros: unknown option dtyp, expected one of dtype; did you mean dtype?')
+    expect(() => zeros([2], { dtyp: 'float64' } as never)).toThrow(
+      'zeros: unknown option dtyp, expected one of dtype; did you mean dtype?',
+    )
     expect(() => ones([2], [] as never)).toThrow('ones: options must be a plain object, got []')
     expect(zeros([2], { dtype: 'int32' }).dtype).toBe('int32')
   })
@@ -56,6 +62,8 @@ describe('zeros and ones', () => {
     expect(() => zeros([-1])).toThrow('zeros: shape must hold non-negative integers, got [-1]')
     expect(() => ones([2, 0.5])).toThrow('ones: shape must hold non-negative integers, got [2,0.5]')
     // 2^31 elements (8 GiB of float32) is refused before anything is allocated
-    expect(() => zeros([65536, 32768])).toThrow('zeros: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647')
+    expect(() => zeros([65536, 32768])).toThrow(
+      'zeros: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647',
+    )
   })
 })

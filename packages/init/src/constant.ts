@@ -32,7 +32,10 @@ export function constant<D extends DType = 'float32'>(
  * zeros([3]).toArray() // [0, 0, 0]
  * ```
  */
-export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D | undefined } = {}): Tensor<D> {
+export function zeros<D extends DType = 'float32'>(
+  shape: readonly number[],
+  options: { dtype?: D | undefined } = {},
+): Tensor<D> {
   return filled('zeros', shape, 0, options)
 }
 
@@ -46,7 +49,10 @@ export function zeros<D extends DType = 'float32'>(shape: readonly number[], opt
  * ones([2], { dtype: 'float64' }).toArray() // [1, 1]
  * ```
  */
-export function ones<D extends DType = 'float32'>(shape: readonly number[], options: { dtype?: D | undefined } = {}): Tensor<D> {
+export function ones<D extends DType = 'float32'>(
+  shape: readonly number[],
+  options: { dtype?: D | undefined } = {},
+): Tensor<D> {
   return filled('ones', shape, 1, options)
 }
 

@@ -23,12 +23,18 @@ export function dirac<D extends InitDType = 'float32'>(
   options: InitOptions<D> & { groups?: number | undefined } = {},
 ): Tensor<D> {
   const s = shapeCheck('dirac', 'shape', shape)
-  const { dtype, groups } = readOptions('dirac', options, { dtype: floatDtype, groups: withDefault(positiveInteger, 1) }) as { dtype: D; groups: number }
+  const { dtype, groups } = readOptions('dirac', options, {
+    dtype: floatDtype,
+    groups: withDefault(positiveInteger, 1),
+  }) as { dtype: D; groups: number }
   if (s.length < 3) {
-    throw new Error(`dirac: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`)
+    throw new Error(
+      `dirac: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`,
+    )
   }
   const [outChannels, inChannels] = s as [number, number]
-  if (outChannels % groups !== 0) fail('dirac', 'groups', `a positive integer dividing outChannels (${outChannels})`, groups)
+  if (outChannels % groups !== 0)
+    fail('dirac', 'groups', `a positive integer dividing outChannels (${outChannels})`, groups)
   const kernel = s.slice(2)
   const kernelSize = sizeOf(kernel)
   // Row-major offset of the kernel's centre.

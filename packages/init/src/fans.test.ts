@@ -19,7 +19,9 @@ describe('computeFans', () => {
     )
     expect(() => computeFans([], 'heNormal')).toThrow('heNormal: shape [] has no fans')
     expect(() => computeFans([2, -3])).toThrow('computeFans: shape must hold non-negative integers, got [2,-3]')
-    expect(() => computeFans(undefined as never)).toThrow('computeFans: shape must hold non-negative integers, got undefined')
+    expect(() => computeFans(undefined as never)).toThrow(
+      'computeFans: shape must hold non-negative integers, got undefined',
+    )
     expect(() => computeFans([2, 3], 5 as never)).toThrow('computeFans: op must be a string, got 5')
   })
 })

@@ -2,7 +2,10 @@ import * as api from '@gd/init'
 import { fuzzSuite, type FuzzCall } from '@gd/testing'
 
 /** A random initializer's row: key, shape and options (dtype first, then its own). */
-const random = (options: Record<string, unknown>, shape = [4, 3]): FuzzCall => ({ args: () => [0, [...shape], { dtype: 'float32', ...options }], options: [2] })
+const random = (options: Record<string, unknown>, shape = [4, 3]): FuzzCall => ({
+  args: () => [0, [...shape], { dtype: 'float32', ...options }],
+  options: [2],
+})
 
 // every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/init', api, {

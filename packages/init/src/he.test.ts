@@ -34,11 +34,15 @@ describe('heNormal', () => {
   })
 
   it('rejects bad modes, nonlinearities and shapes', () => {
-    expect(() => heNormal(0, [3, 3], { mode: 'fanAvg' as never })).toThrow('heNormal: mode must be "fanIn" or "fanOut", got "fanAvg"')
+    expect(() => heNormal(0, [3, 3], { mode: 'fanAvg' as never })).toThrow(
+      'heNormal: mode must be "fanIn" or "fanOut", got "fanAvg"',
+    )
     expect(() => heNormal(0, [3, 3], { nonlinearity: 'swish' as never })).toThrow(
       'heNormal: nonlinearity must be "linear", "identity", "conv", "sigmoid", "tanh", "relu", "leakyRelu" or "selu", got "swish"',
     )
-    expect(() => heNormal(0, [3, 3], { negativeSlope: 0.1 })).toThrow('heNormal: negativeSlope only applies to leakyRelu, got "relu"')
+    expect(() => heNormal(0, [3, 3], { negativeSlope: 0.1 })).toThrow(
+      'heNormal: negativeSlope only applies to leakyRelu, got "relu"',
+    )
     expect(() => heNormal(0, [3, 3], { nonLinearity: 'tanh' } as never)).toThrow(
       'heNormal: unknown option nonLinearity, expected one of dtype, mode, nonlinearity, negativeSlope; did you mean nonlinearity?',
     )

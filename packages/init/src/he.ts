@@ -2,7 +2,12 @@ import { oneOf, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import { calculateGain, type Nonlinearity } from './calculateGain.js'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
-import { floatDtype, negativeSlope as slopeCheck, nonlinearity as nonlinearityCheck, slopeFits } from './internal/checks.js'
+import {
+  floatDtype,
+  negativeSlope as slopeCheck,
+  nonlinearity as nonlinearityCheck,
+  slopeFits,
+} from './internal/checks.js'
 import { varianceScaling } from './varianceScaling.js'
 
 /** Options of the He (Kaiming) initializers. */

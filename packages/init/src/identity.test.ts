@@ -33,6 +33,8 @@ describe('identity', () => {
   it('rejects other ranks and bad gains', () => {
     expect(() => identity([2, 2, 2])).toThrow('identity: shape must have rank 2 ([in, out]), got [2,2,2]')
     expect(() => identity([2, 2], { gain: Number.NaN })).toThrow('identity: gain must be a finite number, got NaN')
-    expect(() => eye([2, 2], { gains: 2 } as never)).toThrow('identity: unknown option gains, expected one of dtype, gain; did you mean gain?')
+    expect(() => eye([2, 2], { gains: 2 } as never)).toThrow(
+      'identity: unknown option gains, expected one of dtype, gain; did you mean gain?',
+    )
   })
 })

@@ -21,7 +21,10 @@ export function identity<D extends InitDType = 'float32'>(
   options: InitOptions<D> & { gain?: number | undefined } = {},
 ): Tensor<D> {
   const s = shapeCheck('identity', 'shape', shape)
-  const { dtype, gain } = readOptions('identity', options, { dtype: floatDtype, gain: withDefault(finite, 1) }) as { dtype: D; gain: number }
+  const { dtype, gain } = readOptions('identity', options, { dtype: floatDtype, gain: withDefault(finite, 1) }) as {
+    dtype: D
+    gain: number
+  }
   if (s.length !== 2) throw new Error(`identity: shape must have rank 2 ([in, out]), got ${fmt(s)}`)
   const [rows, cols] = s as [number, number]
   const out = allocate(dtype, sizeOf(s))

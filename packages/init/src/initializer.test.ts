@@ -21,7 +21,9 @@ describe('initDtype', () => {
   it('defaults to float32 and rejects non-float dtypes', () => {
     expect(initDtype('x', undefined)).toBe('float32')
     expect(initDtype('x', 'float64')).toBe('float64')
-    expect(() => initDtype('heNormal', 'int32' as never)).toThrow('heNormal: dtype must be "float32" or "float64", got "int32"')
+    expect(() => initDtype('heNormal', 'int32' as never)).toThrow(
+      'heNormal: dtype must be "float32" or "float64", got "int32"',
+    )
     expect(() => initDtype(undefined as never, 'float32')).toThrow('initDtype: op must be a string, got undefined')
   })
 })

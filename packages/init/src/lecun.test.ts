@@ -22,7 +22,9 @@ describe('lecunNormal and lecunUniform', () => {
 
   it('reject shapes without fans', () => {
     expect(() => lecunNormal(0, [])).toThrow('lecunNormal: shape [] has no fans')
-    expect(() => lecunNormal(0, [2, 2], { mode: 'fanOut' } as never)).toThrow('lecunNormal: unknown option mode, expected one of dtype')
+    expect(() => lecunNormal(0, [2, 2], { mode: 'fanOut' } as never)).toThrow(
+      'lecunNormal: unknown option mode, expected one of dtype',
+    )
     expect(() => lecunUniform(0, [2], { dtype: 'float64' })).toThrow('lecunUniform: shape [2] has no fans')
   })
 })

@@ -83,7 +83,9 @@ describe('orthogonal', () => {
   })
 
   it('rejects shapes of rank < 2 and bad gains', () => {
-    expect(() => orthogonal(0, [5])).toThrow('orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got [5]')
+    expect(() => orthogonal(0, [5])).toThrow(
+      'orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got [5]',
+    )
     expect(() => orthogonal(0, [5, 5], { gain: 0 })).toThrow('orthogonal: gain must be a positive finite number, got 0')
     expect(() => orthogonal(0, [5, 5], { dtype: 'int32' as never })).toThrow(
       'orthogonal: dtype must be "float32" or "float64", got "int32"',

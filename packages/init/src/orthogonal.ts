@@ -37,7 +37,10 @@ export function orthogonal<D extends InitDType = 'float32'>(
 ): Tensor<D> {
   const k = resolveKey('orthogonal', key)
   const s = shapeCheck('orthogonal', 'shape', shape)
-  const { dtype, gain } = readOptions('orthogonal', options, { dtype: floatDtype, gain: withDefault(positive, 1) }) as { dtype: D; gain: number }
+  const { dtype, gain } = readOptions('orthogonal', options, { dtype: floatDtype, gain: withDefault(positive, 1) }) as {
+    dtype: D
+    gain: number
+  }
   if (s.length < 2) {
     throw new Error(`orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got ${fmt(s)}`)
   }

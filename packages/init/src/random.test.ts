@@ -25,15 +25,23 @@ describe('uniform, normal and truncatedNormal', () => {
     expect(() => uniform(0.5, [2])).toThrow('uniform: seed must be a safe integer, got 0.5')
     expect(() => uniform(0, [2], { low: 1, high: 0 })).toThrow('uniform: high must be above low (1), got 0')
     expect(() => normal(0, [2], { std: -1 })).toThrow('normal: std must be a non-negative finite number, got -1')
-    expect(() => truncatedNormal(0, [2], { lower: 2, upper: 1 })).toThrow('truncatedNormal: upper must be above lower (2), got 1')
-    expect(() => truncatedNormal(0, [2], { lower: NaN })).toThrow('truncatedNormal: lower must be a number (±Infinity allowed), got NaN')
+    expect(() => truncatedNormal(0, [2], { lower: 2, upper: 1 })).toThrow(
+      'truncatedNormal: upper must be above lower (2), got 1',
+    )
+    expect(() => truncatedNormal(0, [2], { lower: NaN })).toThrow(
+      'truncatedNormal: lower must be a number (±Infinity allowed), got NaN',
+    )
     expect(() => normal(0, [2.5])).toThrow('normal: shape must hold non-negative integers, got [2.5]')
     expect(() => uniform(0, 'x' as never)).toThrow('uniform: shape must hold non-negative integers, got "x"')
   })
 
   it('reject misspelt options, naming the valid ones (normal(k, s, { stddev: 5 }) used to draw std 1)', () => {
-    expect(() => normal(0, [2], { stddev: 5 } as never)).toThrow('normal: unknown option stddev, expected one of dtype, mean, std')
-    expect(() => uniform(0, [2], { hgih: 1 } as never)).toThrow('uniform: unknown option hgih, expected one of dtype, low, high; did you mean high?')
+    expect(() => normal(0, [2], { stddev: 5 } as never)).toThrow(
+      'normal: unknown option stddev, expected one of dtype, mean, std',
+    )
+    expect(() => uniform(0, [2], { hgih: 1 } as never)).toThrow(
+      'uniform: unknown option hgih, expected one of dtype, low, high; did you mean high?',
+    )
     expect(() => truncatedNormal(0, [2], { lowr: -1 } as never)).toThrow(
       'truncatedNormal: unknown option lowr, expected one of dtype, mean, std, lower, upper; did you mean lower?',
     )

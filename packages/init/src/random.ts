@@ -51,7 +51,11 @@ export function normal<D extends InitDType = 'float32'>(
   const op = 'normal'
   const k = resolveKey(op, key)
   const s = shapeCheck(op, 'shape', shape)
-  const o = readOptions(op, options, { dtype: floatDtype, mean: withDefault(finite, 0), std: withDefault(nonNegative, 1) })
+  const o = readOptions(op, options, {
+    dtype: floatDtype,
+    mean: withDefault(finite, 0),
+    std: withDefault(nonNegative, 1),
+  })
   return T.normal(k, s, o as { dtype: D; mean: number; std: number })
 }
 

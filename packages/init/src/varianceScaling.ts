@@ -56,7 +56,12 @@ export function varianceScaling<D extends InitDType = 'float32'>(
     scale: withDefault(positive, 1),
     mode: withDefault(oneOf<FanMode>(['fanIn', 'fanOut', 'fanAvg']), 'fanIn'),
     distribution: withDefault(oneOf<VarianceDistribution>(['truncatedNormal', 'normal', 'uniform']), 'truncatedNormal'),
-  } satisfies Spec<VarianceScalingOptions<InitDType>>) as { dtype: D; scale: number; mode: FanMode; distribution: VarianceDistribution }
+  } satisfies Spec<VarianceScalingOptions<InitDType>>) as {
+    dtype: D
+    scale: number
+    mode: FanMode
+    distribution: VarianceDistribution
+  }
   const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2
   if (n === 0) return T.zeros(shape, { dtype }) // no elements: nothing to scale
   const variance = scale / n

@@ -32,9 +32,15 @@ describe('xavierNormal', () => {
 
   it('is deterministic and rejects bad gains and shapes', () => {
     expect([...xavierNormal(3, [4, 4]).data]).toEqual([...xavierNormal(3, [4, 4]).data])
-    expect(() => xavierNormal(0, [4, 4], { gain: -1 })).toThrow('xavierNormal: gain must be a positive finite number, got -1')
-    expect(() => xavierUniform(0, [4, 4], { gian: 2 } as never)).toThrow('xavierUniform: unknown option gian, expected one of dtype, gain; did you mean gain?')
-    expect(() => xavierUniform(0, [4, 4], { scale: 2 } as never)).toThrow('xavierUniform: unknown option scale, expected one of dtype, gain')
+    expect(() => xavierNormal(0, [4, 4], { gain: -1 })).toThrow(
+      'xavierNormal: gain must be a positive finite number, got -1',
+    )
+    expect(() => xavierUniform(0, [4, 4], { gian: 2 } as never)).toThrow(
+      'xavierUniform: unknown option gian, expected one of dtype, gain; did you mean gain?',
+    )
+    expect(() => xavierUniform(0, [4, 4], { scale: 2 } as never)).toThrow(
+      'xavierUniform: unknown option scale, expected one of dtype, gain',
+    )
     expect(() => xavierUniform(0, [4])).toThrow('xavierUniform: shape [4] has no fans')
   })
 })

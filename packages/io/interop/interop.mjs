@@ -16,7 +16,20 @@ const same = (a, b) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))
 
 const [mode, dir] = process.argv.slice(2)
 if (mode === 'write') {
-  const floats = [1, -2.5, 0.1, -0, 1e-45, 3.4028234663852886e38, NaN, Infinity, -Infinity, 1 + 2 ** -11, 65520, 3 * 2 ** -26]
+  const floats = [
+    1,
+    -2.5,
+    0.1,
+    -0,
+    1e-45,
+    3.4028234663852886e38,
+    NaN,
+    Infinity,
+    -Infinity,
+    1 + 2 ** -11,
+    65520,
+    3 * 2 ** -26,
+  ]
   const ints = [-2147483648, -1, 0, 1, 2147483647]
   // name → [values, @gd dtype, shape, file dtype written]
   const spec = {
@@ -48,7 +61,11 @@ if (mode === 'write') {
   const metadata = { format: 'pt', note: 'written by @gd/io', 'unicode ✓': 'é — 😀', empty: '' }
   await saveSafetensorsFile(join(dir, 'gd.safetensors'), tree, { metadata, dtypes })
   const bf = [1, 1 + 2 ** -8, 1 + 3 * 2 ** -8, -3, 3.4e38, NaN, 0.1]
-  await saveSafetensorsFile(join(dir, 'gd-bf16.safetensors'), { 'x.bf16': tensor(bf) }, { dtypes: { 'x.bf16': 'BF16' } })
+  await saveSafetensorsFile(
+    join(dir, 'gd-bf16.safetensors'),
+    { 'x.bf16': tensor(bf) },
+    { dtypes: { 'x.bf16': 'BF16' } },
+  )
   expected['x.bf16'] = { dtype: 'BF16', shape: [bf.length], values: bf.map(encode) }
   writeFileSync(join(dir, 'expected.json'), JSON.stringify({ metadata, tensors: expected }, null, 1))
   console.log(`interop: @gd wrote ${Object.keys(spec).length + 1} tensors in 13 dtypes to ${dir}`)
@@ -58,27 +75,32 @@ if (mode === 'write') {
   const problems = []
   // the reference writer keeps metadata in a hash map: compare the entries, not their order
   const entries = (m) => JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)))
-  if (entries(metadata) !== entries(want.metadata)) problems.push(`metadata ${JSON.stringify(metadata)}, expected ${JSON.stringify(want.metadata)}`)
+  if (entries(metadata) !== entries(want.metadata))
+    problems.push(`metadata ${JSON.stringify(metadata)}, expected ${JSON.stringify(want.metadata)}`)
   const names = Object.keys(tree).sort()
-  if (JSON.stringify(names) !== JSON.stringify(Object.keys(want.tensors).sort())) problems.push(`names ${names}, expected ${Object.keys(want.tensors).sort()}`)
+  if (JSON.stringify(names) !== JSON.stringify(Object.keys(want.tensors).sort()))
+    problems.push(`names ${names}, expected ${Object.keys(want.tensors).sort()}`)
   for (const [name, w] of Object.entries(want.tensors)) {
     const t = tree[name]
     if (t === undefined) continue
     if (dtypes[name] !== w.dtype) problems.push(`${name}: file dtype ${dtypes[name]}, expected ${w.dtype}`)
     if (t.dtype !== w.gd) problems.push(`${name}: loaded as ${t.dtype}, expected ${w.gd}`)
-    if (JSON.stringify(t.shape) !== JSON.stringify(w.shape)) problems.push(`${name}: shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(w.shape)}`)
+    if (JSON.stringify(t.shape) !== JSON.stringify(w.shape))
+      problems.push(`${name}: shape ${JSON.stringify(t.shape)}, expected ${JSON.stringify(w.shape)}`)
     const values = Array.from(t.data)
     const expected = w.values.map(decode)
     const bad = expected.findIndex((v, i) => !same(values[i], t.dtype === 'float32' ? Math.fround(v) : v))
-    if (values.length !== expected.length || bad >= 0) problems.push(`${name}: value ${values[bad]} at ${bad}, expected ${expected[bad]}`)
+    if (values.length !== expected.length || bad >= 0)
+      problems.push(`${name}: value ${values[bad]} at ${bad}, expected ${expected[bad]}`)
   }
   if (problems.length > 0) {
     console.error(`interop: @gd read py.safetensors wrongly:\n  ${problems.join('\n  ')}`)
     process.exit(1)
   }
-  console.log(`interop: @gd read ${names.length} tensors and ${Object.keys(metadata).length} metadata entries written by Python's safetensors, every value equal`)
+  console.log(
+    `interop: @gd read ${names.length} tensors and ${Object.keys(metadata).length} metadata entries written by Python's safetensors, every value equal`,
+  )
 } else {
   console.error('usage: node interop.mjs write|read <dir>')
   process.exit(2)
 }
-

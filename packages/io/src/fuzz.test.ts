@@ -33,7 +33,11 @@ fuzzSuite('@gd/io', api, {
 })
 
 fuzzSuite('@gd/io/node', node, {
-  saveSafetensorsFile: { args: () => [file, tree(), { metadata: { epoch: '3' } }], options: [2], keep: { 0: 'any string is a path; a bad one is a clear write error' } },
+  saveSafetensorsFile: {
+    args: () => [file, tree(), { metadata: { epoch: '3' } }],
+    options: [2],
+    keep: { 0: 'any string is a path; a bad one is a clear write error' },
+  },
   loadSafetensorsFile: {
     args: () => [file, { like: like() }],
     options: [1],

@@ -59,11 +59,19 @@ export interface LoadedSafetensors<T extends Tree = Tree> {
  * dtypes // { 'layers.0.w': 'F32' }
  * ```
  */
-export function loadSafetensors<T extends Tree = Tree>(bytes: Uint8Array | ArrayBuffer, options?: LoadSafetensorsOptions<T>): LoadedSafetensors<T> {
+export function loadSafetensors<T extends Tree = Tree>(
+  bytes: Uint8Array | ArrayBuffer,
+  options?: LoadSafetensorsOptions<T>,
+): LoadedSafetensors<T> {
   const fn = 'loadSafetensors'
   const all = asBytes(bytes)
   if (all === undefined) {
-    const hint = typeof Blob !== 'undefined' && bytes instanceof Blob ? ' (for a Blob or File use loadSafetensorsBlob)' : typeof bytes === 'string' ? ' (for a file path use loadSafetensorsFile from @gd/io/node)' : ''
+    const hint =
+      typeof Blob !== 'undefined' && bytes instanceof Blob
+        ? ' (for a Blob or File use loadSafetensorsBlob)'
+        : typeof bytes === 'string'
+          ? ' (for a file path use loadSafetensorsFile from @gd/io/node)'
+          : ''
     return fail(fn, 'bytes', 'a Uint8Array, Buffer or ArrayBuffer', bytes, hint)
   }
   const o = readLoadOptions(fn, options)

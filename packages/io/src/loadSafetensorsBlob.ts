@@ -29,7 +29,10 @@ export interface BlobLike {
  * tree // { w: tensor([1, 2]) }
  * ```
  */
-export async function loadSafetensorsBlob<T extends Tree = Tree>(blob: BlobLike, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
+export async function loadSafetensorsBlob<T extends Tree = Tree>(
+  blob: BlobLike,
+  options?: LoadSafetensorsOptions<T>,
+): Promise<LoadedSafetensors<T>> {
   const fn = 'loadSafetensorsBlob'
   if (typeof Blob === 'undefined' || !(blob instanceof Blob)) fail(fn, 'blob', 'a Blob or File', blob)
   const o = readLoadOptions(fn, options)

@@ -4,9 +4,22 @@ import { loadModel, loadSafetensors, saveModel } from './index.js'
 
 // The trees of @gd/nn's sequential(linear(2, 3), batchNorm(3), relu()): params [{ w, b }, { gamma, beta }, {}]
 // and state [{}, { mean, variance }, {}].
-const params = () => [{ w: tensor([[1, 2, 3], [4, 5, 6]]), b: tensor([0.1, 0.2, 0.3]) }, { gamma: tensor([1, 1.5, 2]), beta: tensor([0, -1, 1]) }, {}]
+const params = () => [
+  {
+    w: tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]),
+    b: tensor([0.1, 0.2, 0.3]),
+  },
+  { gamma: tensor([1, 1.5, 2]), beta: tensor([0, -1, 1]) },
+  {},
+]
 const state = () => [{}, { mean: tensor([0.5, 0.25, 0]), variance: tensor([1, 2, 3]) }, {}]
-const template = () => ({ params: [{ w: zeros([2, 3]), b: zeros([3]) }, { gamma: ones([3]), beta: zeros([3]) }, {}], state: [{}, { mean: zeros([3]), variance: ones([3]) }, {}] })
+const template = () => ({
+  params: [{ w: zeros([2, 3]), b: zeros([3]) }, { gamma: ones([3]), beta: zeros([3]) }, {}],
+  state: [{}, { mean: zeros([3]), variance: ones([3]) }, {}],
+})
 
 describe('saveModel and loadModel', () => {
   it('write parameters and state under one set of state_dict-like names', () => {
@@ -16,7 +29,7 @@ describe('saveModel and loadModel', () => {
     expect(metadata).toEqual({ epoch: '7' })
   })
 
-  it('read them back into the model\'s trees, empty layers included', () => {
+  it("read them back into the model's trees, empty layers included", () => {
     const bytes = saveModel({ params: params(), state: state() })
     const loaded = loadModel(bytes, template())
     expect(loaded.params[0]!).toEqual(params()[0])
@@ -36,7 +49,13 @@ describe('saveModel and loadModel', () => {
 
   it('list every difference between the file and the model, before reading a tensor', () => {
     // a PyTorch-named file: running_mean/running_var where the model has mean/variance, and a wider first layer
-    const bytes = saveModel({ params: [{ w: zeros([2, 4]), b: zeros([4]) }, { gamma: ones([3]), beta: zeros([3]) }], state: [{}, { running_mean: zeros([3]), running_var: ones([3]) }] })
+    const bytes = saveModel({
+      params: [
+        { w: zeros([2, 4]), b: zeros([4]) },
+        { gamma: ones([3]), beta: zeros([3]) },
+      ],
+      state: [{}, { running_mean: zeros([3]), running_var: ones([3]) }],
+    })
     expect(() => loadModel(bytes, template())).toThrow(
       'loadModel: the file does not fit the model (6 differences): 0.w: shape [2,4] in the file, [2,3] in the model; 0.b: shape [4] in the file, [3] in the model; ' +
         '1.mean: missing from the file (the model has float32 [3]); 1.variance: missing from the file (the model has float32 [3]); ' +
@@ -45,11 +64,23 @@ describe('saveModel and loadModel', () => {
   })
 
   it('reject a name in both trees and bad arguments', () => {
-    expect(() => saveModel({ params: { w: zeros([1]) }, state: { w: zeros([1]) } })).toThrow('saveModel: model.params and model.state both have a tensor named "w"')
-    expect(() => saveModel({ params: { w: zeros([1]) }, stat: {} } as never)).toThrow('saveModel: model has a key "stat", expected only params and state')
-    expect(() => saveModel([zeros([1])] as never)).toThrow('saveModel: model must be a model\'s trees { params, state? }, got an array of length 1')
-    expect(() => saveModel({ params: { w: zeros([1]) } }, { metadata: { a: 1 } } as never)).toThrow('saveModel: metadata["a"] must be a string, got 1')
-    expect(() => loadModel('x' as never, template())).toThrow('loadModel: bytes must be a Uint8Array, Buffer or ArrayBuffer, got "x"')
-    expect(() => loadModel(saveModel({ params: params() }), { params: { w: 3 } } as never)).toThrow('loadModel: like.params at "w" must be a tensor, a plain object or an array, got 3')
+    expect(() => saveModel({ params: { w: zeros([1]) }, state: { w: zeros([1]) } })).toThrow(
+      'saveModel: model.params and model.state both have a tensor named "w"',
+    )
+    expect(() => saveModel({ params: { w: zeros([1]) }, stat: {} } as never)).toThrow(
+      'saveModel: model has a key "stat", expected only params and state',
+    )
+    expect(() => saveModel([zeros([1])] as never)).toThrow(
+      "saveModel: model must be a model's trees { params, state? }, got an array of length 1",
+    )
+    expect(() => saveModel({ params: { w: zeros([1]) } }, { metadata: { a: 1 } } as never)).toThrow(
+      'saveModel: metadata["a"] must be a string, got 1',
+    )
+    expect(() => loadModel('x' as never, template())).toThrow(
+      'loadModel: bytes must be a Uint8Array, Buffer or ArrayBuffer, got "x"',
+    )
+    expect(() => loadModel(saveModel({ params: params() }), { params: { w: 3 } } as never)).toThrow(
+      'loadModel: like.params at "w" must be a tensor, a plain object or an array, got 3',
+    )
   })
 })

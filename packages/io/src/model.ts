@@ -32,15 +32,21 @@ export interface LoadedModel<P = Tree, S = undefined> {
 }
 
 /** Both trees' tensors by name, with no name in both (a name says which tree it belongs to). */
-function namesOf(fn: string, what: string, model: unknown): { params: Map<string, Tensor>; state: Map<string, Tensor>; all: Map<string, Tensor> } {
-  if (!isPlainObject(model) || !('params' in model)) throw mustBe(fn, what, 'a model\'s trees { params, state? }', model)
+function namesOf(
+  fn: string,
+  what: string,
+  model: unknown,
+): { params: Map<string, Tensor>; state: Map<string, Tensor>; all: Map<string, Tensor> } {
+  if (!isPlainObject(model) || !('params' in model)) throw mustBe(fn, what, "a model's trees { params, state? }", model)
   for (const key of Object.keys(model)) {
-    if (key !== 'params' && key !== 'state') throw new Error(`${fn}: ${what} has a key ${quote(key)}, expected only params and state`)
+    if (key !== 'params' && key !== 'state')
+      throw new Error(`${fn}: ${what} has a key ${quote(key)}, expected only params and state`)
   }
   const params = flatten(fn, `${what}.params`, model.params)
   const state = model.state === undefined ? new Map<string, Tensor>() : flatten(fn, `${what}.state`, model.state)
   for (const name of state.keys()) {
-    if (params.has(name)) throw new Error(`${fn}: ${what}.params and ${what}.state both have a tensor named ${quote(name)}`)
+    if (params.has(name))
+      throw new Error(`${fn}: ${what}.params and ${what}.state both have a tensor named ${quote(name)}`)
   }
   return { params, state, all: new Map([...params, ...state]) }
 }
@@ -66,7 +72,8 @@ export function saveModel(model: ModelTrees<unknown, unknown>, options?: SaveMod
   const { all } = namesOf(fn, 'model', model)
   const o = readOptions(fn, options, { metadata: optional((_fn, _key, v) => v as Record<string, string>) })
   const record: Record<string, Tensor> = {}
-  for (const [name, t] of all) Object.defineProperty(record, name, { value: t, enumerable: true, writable: true, configurable: true })
+  for (const [name, t] of all)
+    Object.defineProperty(record, name, { value: t, enumerable: true, writable: true, configurable: true })
   try {
     return saveSafetensors(record, o.metadata === undefined ? {} : { metadata: o.metadata })
   } catch (e) {
@@ -92,7 +99,10 @@ export function saveModel(model: ModelTrees<unknown, unknown>, options?: SaveMod
  * // params equal model.init(0); state equals initState(model)
  * ```
  */
-export function loadModel<P, S = undefined>(bytes: Uint8Array | ArrayBuffer, like: ModelTrees<P, S>): LoadedModel<P, S> {
+export function loadModel<P, S = undefined>(
+  bytes: Uint8Array | ArrayBuffer,
+  like: ModelTrees<P, S>,
+): LoadedModel<P, S> {
   const fn = 'loadModel'
   const all = asBytes(bytes)
   if (all === undefined) throw mustBe(fn, 'bytes', 'a Uint8Array, Buffer or ArrayBuffer', bytes)
@@ -101,7 +111,10 @@ export function loadModel<P, S = undefined>(bytes: Uint8Array | ArrayBuffer, lik
   const n = headerLength(fn, all, all.length)
   const header = parseHeader(fn, all.subarray(8, 8 + n), all.length - 8 - n)
   const diff = differences(header.entries, names.all, 'the model')
-  if (diff.length > 0) throw new Error(`${fn}: the file does not fit the model (${diff.length} difference${diff.length > 1 ? 's' : ''}): ${diff.join('; ')}`)
+  if (diff.length > 0)
+    throw new Error(
+      `${fn}: the file does not fit the model (${diff.length} difference${diff.length > 1 ? 's' : ''}): ${diff.join('; ')}`,
+    )
   const { tensors } = decodeAll(fn, header, all.subarray(8 + n))
   return {
     params: fill(like.params, tensors) as P,

@@ -15,7 +15,9 @@ describe('@gd/io/node', () => {
     const path = join(dir, 'w.safetensors')
     const tree = { layers: [{ w: tensor([[1, 2]]) }] }
     await saveSafetensorsFile(path, tree, { metadata: { step: '100' } })
-    expect(Buffer.from(readFileSync(path)).equals(Buffer.from(saveSafetensors(tree, { metadata: { step: '100' } })))).toBe(true)
+    expect(
+      Buffer.from(readFileSync(path)).equals(Buffer.from(saveSafetensors(tree, { metadata: { step: '100' } }))),
+    ).toBe(true)
     const { tree: back, metadata } = await loadSafetensorsFile(path)
     expect((back as any).layers[0].w.toArray()).toEqual([[1, 2]])
     expect(metadata).toEqual({ step: '100' })
@@ -30,17 +32,31 @@ describe('@gd/io/node', () => {
     new DataView(bytes.buffer).setUint32(0, header.length, true)
     bytes.set(header, 8)
     writeFileSync(path, bytes)
-    await expect(loadSafetensorsFile(path)).rejects.toThrow('loadSafetensorsFile: tensor "w" has data_offsets [0,4000000000], past the end of the 4 data bytes (truncated?)')
+    await expect(loadSafetensorsFile(path)).rejects.toThrow(
+      'loadSafetensorsFile: tensor "w" has data_offsets [0,4000000000], past the end of the 4 data bytes (truncated?)',
+    )
     writeFileSync(path, new Uint8Array(3))
-    await expect(loadSafetensorsFile(path)).rejects.toThrow('loadSafetensorsFile: the file is 3 bytes, too short for the 8-byte header length (truncated, or not safetensors)')
+    await expect(loadSafetensorsFile(path)).rejects.toThrow(
+      'loadSafetensorsFile: the file is 3 bytes, too short for the 8-byte header length (truncated, or not safetensors)',
+    )
   })
 
   it('names the path it cannot read or write, and rejects bad arguments', async () => {
     const missing = join(dir, 'missing.safetensors')
-    await expect(loadSafetensorsFile(missing)).rejects.toThrow(`loadSafetensorsFile: cannot read ${JSON.stringify(missing)}: ENOENT`)
-    await expect(saveSafetensorsFile(join(dir, 'no', 'such', 'dir.safetensors'), { w: tensor([1]) })).rejects.toThrow('saveSafetensorsFile: cannot write')
-    await expect(loadSafetensorsFile('' as never)).rejects.toThrow('loadSafetensorsFile: path must be a file path (a non-empty string or a file: URL), got ""')
-    await expect(saveSafetensorsFile(join(dir, 'x.safetensors'), { w: 3 } as never)).rejects.toThrow('saveSafetensorsFile: tree at "w" must be a tensor, a plain object or an array, got 3')
-    await expect(loadSafetensorsFile(join(dir, 'w.safetensors'), { flatt: true } as never)).rejects.toThrow('loadSafetensorsFile: unknown option flatt, expected one of like, flat; did you mean flat?')
+    await expect(loadSafetensorsFile(missing)).rejects.toThrow(
+      `loadSafetensorsFile: cannot read ${JSON.stringify(missing)}: ENOENT`,
+    )
+    await expect(saveSafetensorsFile(join(dir, 'no', 'such', 'dir.safetensors'), { w: tensor([1]) })).rejects.toThrow(
+      'saveSafetensorsFile: cannot write',
+    )
+    await expect(loadSafetensorsFile('' as never)).rejects.toThrow(
+      'loadSafetensorsFile: path must be a file path (a non-empty string or a file: URL), got ""',
+    )
+    await expect(saveSafetensorsFile(join(dir, 'x.safetensors'), { w: 3 } as never)).rejects.toThrow(
+      'saveSafetensorsFile: tree at "w" must be a tensor, a plain object or an array, got 3',
+    )
+    await expect(loadSafetensorsFile(join(dir, 'w.safetensors'), { flatt: true } as never)).rejects.toThrow(
+      'loadSafetensorsFile: unknown option flatt, expected one of like, flat; did you mean flat?',
+    )
   })
 })

@@ -38,7 +38,10 @@ const isPath = (x: unknown): x is string | URL => (typeof x === 'string' && x.le
  * tree // { w: tensor([1, 2]) }
  * ```
  */
-export async function loadSafetensorsFile<T extends Tree = Tree>(path: FilePath, options?: LoadSafetensorsOptions<T>): Promise<LoadedSafetensors<T>> {
+export async function loadSafetensorsFile<T extends Tree = Tree>(
+  path: FilePath,
+  options?: LoadSafetensorsOptions<T>,
+): Promise<LoadedSafetensors<T>> {
   const fn = 'loadSafetensorsFile'
   if (!isPath(path)) fail(fn, 'path', 'a file path (a non-empty string or a file: URL)', path)
   const o = readLoadOptions(fn, options)
@@ -56,7 +59,10 @@ export async function loadSafetensorsFile<T extends Tree = Tree>(path: FilePath,
       let at = 0
       while (at < out.length) {
         const { bytesRead } = await file.read(out, at, out.length - at, begin + at)
-        if (bytesRead === 0) throw new Error(`${fn}: ${show(String(path))} ended at byte ${begin + at} while reading up to ${end} (did it change while being read?)`)
+        if (bytesRead === 0)
+          throw new Error(
+            `${fn}: ${show(String(path))} ended at byte ${begin + at} while reading up to ${end} (did it change while being read?)`,
+          )
         at += bytesRead
       }
       return out

@@ -22,7 +22,10 @@ describe('the reference file (written by Python safetensors)', () => {
     expect(t.steps.dtype).toBe('int32')
     expect(t.steps.toArray()).toEqual([-5, 2147483647, -2147483648])
     expect(t.pixels.dtype).toBe('int32')
-    expect(t.pixels.toArray()).toEqual([[0, 255], [128, 7]])
+    expect(t.pixels.toArray()).toEqual([
+      [0, 255],
+      [128, 7],
+    ])
     expect(t.mask.dtype).toBe('bool')
     expect(t.mask.toArray()).toEqual([true, false, true])
     // F16 loads as float32, exactly: 6e-8 rounds to the subnormal 1 · 2^-24 in float16
@@ -30,7 +33,15 @@ describe('the reference file (written by Python safetensors)', () => {
     expect(t.half.toArray()).toEqual([1, -0.5, 65504, 2 ** -24])
     expect(t.empty.shape).toEqual([0, 2])
     expect(dtypes).toEqual({
-      counts: 'I32', empty: 'F32', half: 'F16', 'layers.0.b': 'F32', 'layers.0.w': 'F32', 'layers.1.scale': 'F64', mask: 'BOOL', pixels: 'U8', steps: 'I64',
+      counts: 'I32',
+      empty: 'F32',
+      half: 'F16',
+      'layers.0.b': 'F32',
+      'layers.0.w': 'F32',
+      'layers.1.scale': 'F64',
+      mask: 'BOOL',
+      pixels: 'U8',
+      steps: 'I64',
     })
   })
 

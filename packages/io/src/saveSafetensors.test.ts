@@ -47,16 +47,29 @@ describe('saveSafetensors', () => {
   })
 
   it('omits __metadata__ without metadata, writes {} for empty metadata, an empty tree as {}', () => {
-    expect(headerOf(saveSafetensors({ w: tensor([1]) })).text).toBe('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')
-    expect(headerOf(saveSafetensors({ w: tensor([1]) }, { metadata: {} })).text).toBe('{"__metadata__":{},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}')
+    expect(headerOf(saveSafetensors({ w: tensor([1]) })).text).toBe(
+      '{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+    )
+    expect(headerOf(saveSafetensors({ w: tensor([1]) }, { metadata: {} })).text).toBe(
+      '{"__metadata__":{},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}',
+    )
     // as Python's save({}): b'\x08\x00\x00\x00\x00\x00\x00\x00{}      '
     expect(Array.from(saveSafetensors({}))).toEqual([8, 0, 0, 0, 0, 0, 0, 0, 123, 125, 32, 32, 32, 32, 32, 32])
   })
 
   it('writes a transposed (non-contiguous) tensor in row-major order', () => {
-    const t = transpose(tensor([[1, 2, 3], [4, 5, 6]]))
+    const t = transpose(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    )
     const { tree } = loadSafetensors(saveSafetensors({ t }))
-    expect((tree as { t: typeof t }).t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]])
+    expect((tree as { t: typeof t }).t.toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ])
   })
 
   it('takes keys with dots as they are (a flat record gives the same names as the nested tree)', () => {
@@ -68,20 +81,53 @@ describe('saveSafetensors', () => {
   it('rejects what it cannot write, naming the place, before writing anything', () => {
     const t = tensor([1, 2])
     const cases: [unknown, unknown, string][] = [
-      [t, undefined, 'saveSafetensors: tree must be a plain object or an array of tensors, got a float32 Tensor of shape [2] (put a single tensor in an object: { weight: t })'],
-      [{ a: { b: 3 } }, undefined, 'saveSafetensors: tree at "a.b" must be a tensor, a plain object or an array, got 3'],
+      [
+        t,
+        undefined,
+        'saveSafetensors: tree must be a plain object or an array of tensors, got a float32 Tensor of shape [2] (put a single tensor in an object: { weight: t })',
+      ],
+      [
+        { a: { b: 3 } },
+        undefined,
+        'saveSafetensors: tree at "a.b" must be a tensor, a plain object or an array, got 3',
+      ],
       [{ 'a.b': t, a: { b: t } }, undefined, 'saveSafetensors: tree gives two tensors the name "a.b"'],
-      [{ __metadata__: t }, undefined, 'saveSafetensors: tree has a tensor named __metadata__, a name safetensors reserves'],
+      [
+        { __metadata__: t },
+        undefined,
+        'saveSafetensors: tree has a tensor named __metadata__, a name safetensors reserves',
+      ],
       [{ w: t }, { metadata: { epoch: 3 } }, 'saveSafetensors: metadata["epoch"] must be a string, got 3'],
       [{ w: t }, { metadata: 'x' }, 'saveSafetensors: metadata must be a plain object of strings, got "x"'],
-      [{ w: t }, { metadata: { a: '\uD800' } }, 'saveSafetensors: metadata["a"] must be text without lone surrogates (UTF-8 cannot hold them), got "\\ud800"'],
-      [{ weight: t }, { dtypes: { wieght: 'F32' } }, 'saveSafetensors: options.dtypes names "wieght", which is no tensor of the tree; did you mean "weight"?'],
-      [{ w: t }, { dtypes: { w: 'I64' } }, 'saveSafetensors: options.dtypes["w"] is "I64", but a float32 tensor is written as F32, F16, BF16'],
+      [
+        { w: t },
+        { metadata: { a: '\uD800' } },
+        'saveSafetensors: metadata["a"] must be text without lone surrogates (UTF-8 cannot hold them), got "\\ud800"',
+      ],
+      [
+        { weight: t },
+        { dtypes: { wieght: 'F32' } },
+        'saveSafetensors: options.dtypes names "wieght", which is no tensor of the tree; did you mean "weight"?',
+      ],
+      [
+        { w: t },
+        { dtypes: { w: 'I64' } },
+        'saveSafetensors: options.dtypes["w"] is "I64", but a float32 tensor is written as F32, F16, BF16',
+      ],
       [{ w: t }, { dtypes: { w: 3 } }, 'saveSafetensors: dtypes must be a plain object of dtype names, got {"w":3}'],
-      [{ w: tensor([1, 300, 2], { dtype: 'int32' }) }, { dtypes: { w: 'U8' } }, 'saveSafetensors: tensor "w" holds 300 at index 1, which U8 cannot hold (it holds 0 to 255)'],
-      [{ w: t }, { metadta: {} }, 'saveSafetensors: unknown option metadta, expected one of metadata, dtypes; did you mean metadata?'],
+      [
+        { w: tensor([1, 300, 2], { dtype: 'int32' }) },
+        { dtypes: { w: 'U8' } },
+        'saveSafetensors: tensor "w" holds 300 at index 1, which U8 cannot hold (it holds 0 to 255)',
+      ],
+      [
+        { w: t },
+        { metadta: {} },
+        'saveSafetensors: unknown option metadta, expected one of metadata, dtypes; did you mean metadata?',
+      ],
     ]
-    for (const [tree, options, message] of cases) expect(() => saveSafetensors(tree as Tree, options as never)).toThrow(message)
+    for (const [tree, options, message] of cases)
+      expect(() => saveSafetensors(tree as Tree, options as never)).toThrow(message)
     const cyclic: Record<string, unknown> = { w: t }
     cyclic.self = cyclic
     expect(() => saveSafetensors(cyclic as Tree)).toThrow('saveSafetensors: tree at "self" contains itself')
@@ -93,7 +139,12 @@ describe('round trips, one per dtype', () => {
   const trip = (t: Tree, dtype?: string) => {
     const bytes = saveSafetensors({ t }, dtype === undefined ? undefined : { dtypes: { t: dtype } })
     const loaded = loadSafetensors(bytes)
-    return { t: (loaded.tree as { t: ReturnType<typeof tensor> }).t, dtypes: loaded.dtypes, again: saveSafetensors(loaded.tree, { dtypes: loaded.dtypes }), bytes }
+    return {
+      t: (loaded.tree as { t: ReturnType<typeof tensor> }).t,
+      dtypes: loaded.dtypes,
+      again: saveSafetensors(loaded.tree, { dtypes: loaded.dtypes }),
+      bytes,
+    }
   }
 
   it('keeps every bit of float32 and float64 (NaN, ±Infinity, −0, subnormals)', () => {
@@ -108,9 +159,20 @@ describe('round trips, one per dtype', () => {
   })
 
   it('keeps int32 and bool, with their shapes (a scalar and an empty tensor too)', () => {
-    const i = trip(tensor([[-2147483648, 2147483647], [0, -1]], { dtype: 'int32' }))
+    const i = trip(
+      tensor(
+        [
+          [-2147483648, 2147483647],
+          [0, -1],
+        ],
+        { dtype: 'int32' },
+      ),
+    )
     expect(i.t.dtype).toBe('int32')
-    expect(i.t.toArray()).toEqual([[-2147483648, 2147483647], [0, -1]])
+    expect(i.t.toArray()).toEqual([
+      [-2147483648, 2147483647],
+      [0, -1],
+    ])
     const b = trip(tensor([true, false, true], { dtype: 'bool' }))
     expect(b.t.dtype).toBe('bool')
     expect(b.t.toArray()).toEqual([true, false, true])
@@ -134,7 +196,7 @@ describe('round trips, one per dtype', () => {
       expect(r.dtypes).toEqual({ t: dtype })
       expect(r.t.dtype).toBe('int32')
       expect(r.t.toArray()).toEqual(values)
-      const start = r.bytes.length - (values.length * first.length)
+      const start = r.bytes.length - values.length * first.length
       expect(Array.from(r.bytes.subarray(start, start + first.length))).toEqual(first)
       expect(Buffer.from(r.again).equals(Buffer.from(r.bytes))).toBe(true)
     }

@@ -30,13 +30,15 @@ const metadataCheck: Check<Record<string, string>> = (fn, key, value) => {
   if (!isPlainObject(value)) return fail(fn, key, 'a plain object of strings', value)
   for (const k of Object.keys(value)) {
     if (!isString(value[k])) fail(fn, `${key}[${JSON.stringify(k)}]`, 'a string', value[k])
-    if (loneSurrogate.test(k) || loneSurrogate.test(value[k])) fail(fn, `${key}[${JSON.stringify(k)}]`, 'text without lone surrogates (UTF-8 cannot hold them)', value[k])
+    if (loneSurrogate.test(k) || loneSurrogate.test(value[k]))
+      fail(fn, `${key}[${JSON.stringify(k)}]`, 'text without lone surrogates (UTF-8 cannot hold them)', value[k])
   }
   return value as Record<string, string>
 }
 
 const dtypesCheck: Check<Record<string, string>> = (fn, key, value) => {
-  if (!isPlainObject(value) || !Object.values(value).every(isString)) return fail(fn, key, 'a plain object of dtype names', value)
+  if (!isPlainObject(value) || !Object.values(value).every(isString))
+    return fail(fn, key, 'a plain object of dtype names', value)
   return value as Record<string, string>
 }
 
@@ -79,11 +81,15 @@ export function saveSafetensors(tree: Tree, options?: SaveSafetensorsOptions): U
     if (t === undefined) throw unknownName(fn, name, names)
     const dtype = o.dtypes![name]!
     if (!WRITABLE[t.dtype].includes(dtype)) {
-      throw new Error(`${fn}: options.dtypes[${quote(name)}] is ${show(dtype)}, but a ${t.dtype} tensor is written as ${WRITABLE[t.dtype].join(', ')}`)
+      throw new Error(
+        `${fn}: options.dtypes[${quote(name)}] is ${show(dtype)}, but a ${t.dtype} tensor is written as ${WRITABLE[t.dtype].join(', ')}`,
+      )
     }
     fileDtype.set(name, dtype)
   }
-  const order = names.sort((a, b) => WRITE_RANK[fileDtype.get(b)!]! - WRITE_RANK[fileDtype.get(a)!]! || byCodePoint(a, b))
+  const order = names.sort(
+    (a, b) => WRITE_RANK[fileDtype.get(b)!]! - WRITE_RANK[fileDtype.get(a)!]! || byCodePoint(a, b),
+  )
   const chunks: Uint8Array[] = []
   const header: Record<string, unknown> = {}
   if (o.metadata !== undefined) {

@@ -29,6 +29,8 @@ describe('binaryCrossEntropy', () => {
   })
 
   it('rejects an eps outside (0, 0.5)', () => {
-    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { eps: 0.5 })).toThrow('binaryCrossEntropy: eps must be in (0, 0.5), got 0.5')
+    expect(() => binaryCrossEntropy(tensor([0.5]), tensor([1]), { eps: 0.5 })).toThrow(
+      'binaryCrossEntropy: eps must be in (0, 0.5), got 0.5',
+    )
   })
 })

@@ -7,7 +7,9 @@ import { cosineDistance, cosineSimilarity } from './cosineSimilarity.js'
 
 describe('cosineSimilarity / cosineDistance', () => {
   it('match a·b / (‖a‖‖b‖) and 1 minus it per row, on random vectors', () => {
-    const cases = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 })).chain(([n, d]) => fc.tuple(valuesArb([n, d]), valuesArb([n, d])))
+    const cases = fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }))
+      .chain(([n, d]) => fc.tuple(valuesArb([n, d]), valuesArb([n, d])))
     fc.assert(
       fc.property(cases, ([a, b]) => {
         const [n, d] = a.shape as [number, number]
@@ -45,8 +47,14 @@ describe('cosineSimilarity / cosineDistance', () => {
   it('does not overflow: float32 vectors of norm 1e20 have the right cosine', () => {
     // Squaring 1e20 gives 1e40, beyond float32's 3.4e38: the rows are scaled by their largest |x| first.
     for (const scale of [1e-3, 1e20, 1e35]) {
-      const a = tensor([[scale, 0], [3 * scale, 4 * scale]])
-      const b = tensor([[scale, scale], [3 * scale, 4 * scale]])
+      const a = tensor([
+        [scale, 0],
+        [3 * scale, 4 * scale],
+      ])
+      const b = tensor([
+        [scale, scale],
+        [3 * scale, 4 * scale],
+      ])
       const sim = cosineSimilarity(a, b, { reduction: 'none' }).toArray() as number[]
       expect(sim[0]).toBeCloseTo(Math.SQRT1_2, 6) // [1, 0]·[1, 1] / √2
       expect(sim[1]).toBeCloseTo(1, 6)
@@ -56,11 +64,17 @@ describe('cosineSimilarity / cosineDistance', () => {
     expect(g[0]![0]).toBeCloseTo(0, 26)
     expect(g[0]![1]! * 1e20).toBeCloseTo(Math.SQRT1_2, 5)
     // below eps the norm is clamped, as before: [1e-9, 0] has norm 1e-9 < 1e-8, so cos = 1e-9·1 / (1e-8 · 1)
-    expect(cosineSimilarity(tensor([[1e-9, 0]], { dtype: 'float64' }), tensor([[1, 0]], { dtype: 'float64' })).item()).toBeCloseTo(0.1, 12)
+    expect(
+      cosineSimilarity(tensor([[1e-9, 0]], { dtype: 'float64' }), tensor([[1, 0]], { dtype: 'float64' })).item(),
+    ).toBeCloseTo(0.1, 12)
   })
 
   it('names shape problems and a bad eps', () => {
-    expect(() => cosineDistance(tensor(1), tensor(1))).toThrow('cosineDistance: predictions need a feature axis, got shape []')
-    expect(() => cosineSimilarity(tensor([1]), tensor([1]), { eps: 0 })).toThrow('cosineSimilarity: eps must be a positive finite number, got 0')
+    expect(() => cosineDistance(tensor(1), tensor(1))).toThrow(
+      'cosineDistance: predictions need a feature axis, got shape []',
+    )
+    expect(() => cosineSimilarity(tensor([1]), tensor([1]), { eps: 0 })).toThrow(
+      'cosineSimilarity: eps must be a positive finite number, got 0',
+    )
   })
 })

@@ -33,7 +33,12 @@ export interface GaussianNllOptions extends LossOptions {
  * gaussianNll(tensor([1]), tensor([3]), tensor([4])).item() // 1.1931…
  * ```
  */
-export function gaussianNll(predictions: Input, targets: Input, variance: Input, options: GaussianNllOptions = {}): Var {
+export function gaussianNll(
+  predictions: Input,
+  targets: Input,
+  variance: Input,
+  options: GaussianNllOptions = {},
+): Var {
   const { full, eps, ...reduce } = readOptions('gaussianNll', options, {
     ...lossSpec,
     full: withDefault(boolean, false),

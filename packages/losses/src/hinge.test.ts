@@ -7,7 +7,9 @@ import { hinge, squaredHinge } from './hinge.js'
 
 const signsArb = (shape: number[]): fc.Arbitrary<Tensor> => {
   const n = shape.reduce((a, b) => a * b, 1)
-  return fc.array(fc.constantFrom(-1, 1), { minLength: n, maxLength: n }).map((v) => new Tensor(Float64Array.from(v), shape, 'float64'))
+  return fc
+    .array(fc.constantFrom(-1, 1), { minLength: n, maxLength: n })
+    .map((v) => new Tensor(Float64Array.from(v), shape, 'float64'))
 }
 
 describe('hinge and squaredHinge', () => {
@@ -35,11 +37,19 @@ describe('hinge and squaredHinge', () => {
     // (+ 0 turns the −0 of −y·0 into 0 for toEqual)
     expect(Array.from(grad((v: Var) => hinge(v, y, { reduction: 'sum' }))(s).data, (g) => g + 0)).toEqual([-1, 0, 0])
     // squared: −2y·max(0, 1 − y·s) = −2·0.7
-    expect(Array.from(grad((v: Var) => squaredHinge(v, y, { reduction: 'sum' }))(s).data, (g) => g + 0)).toEqual([expect.closeTo(-1.4, 6), 0, 0])
+    expect(Array.from(grad((v: Var) => squaredHinge(v, y, { reduction: 'sum' }))(s).data, (g) => g + 0)).toEqual([
+      expect.closeTo(-1.4, 6),
+      0,
+      0,
+    ])
   })
 
   it('takes only ±1 targets', () => {
-    expect(() => hinge(tensor([0.5]), tensor([0]))).toThrow('hinge: targets must be -1 or 1 (map 0/1 labels with 2y − 1), got 0')
-    expect(() => squaredHinge(tensor([0.5]), tensor([1, 1]))).toThrow('squaredHinge: predictions [1] and targets [2] differ in shape')
+    expect(() => hinge(tensor([0.5]), tensor([0]))).toThrow(
+      'hinge: targets must be -1 or 1 (map 0/1 labels with 2y − 1), got 0',
+    )
+    expect(() => squaredHinge(tensor([0.5]), tensor([1, 1]))).toThrow(
+      'squaredHinge: predictions [1] and targets [2] differ in shape',
+    )
   })
 })

@@ -18,7 +18,10 @@ describe('klDivergence', () => {
         const q = softmax(zq).value
         const p = softmax(zp).value
         const ref = Array.from({ length: n }, (_, i) =>
-          Array.from({ length: c }, (_, k) => p.data[i * c + k]! * (logP.data[i * c + k]! - logQ.data[i * c + k]!)).reduce((a, b) => a + b, 0),
+          Array.from(
+            { length: c },
+            (_, k) => p.data[i * c + k]! * (logP.data[i * c + k]! - logQ.data[i * c + k]!),
+          ).reduce((a, b) => a + b, 0),
         )
         const forms = [
           klDivergence(logQ, p, { reduction: 'none' }),
@@ -38,9 +41,24 @@ describe('klDivergence', () => {
 
   it('works a case by hand: mean is per distribution (PyTorch batchmean)', () => {
     // p = [½, ½], q = [¼, ¾]: ½ log 2 + ½ log(2/3) = 0.1438…; a second row with p = q adds 0
-    const q = tensor([[0.25, 0.75], [0.5, 0.5]], { dtype: 'float64' })
-    const p = tensor([[0.5, 0.5], [0.5, 0.5]], { dtype: 'float64' })
-    expect(klDivergence(q, p, { logInput: false }).item()).toBeCloseTo((0.5 * Math.log(2) + 0.5 * Math.log(2 / 3)) / 2, 12)
+    const q = tensor(
+      [
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ],
+      { dtype: 'float64' },
+    )
+    const p = tensor(
+      [
+        [0.5, 0.5],
+        [0.5, 0.5],
+      ],
+      { dtype: 'float64' },
+    )
+    expect(klDivergence(q, p, { logInput: false }).item()).toBeCloseTo(
+      (0.5 * Math.log(2) + 0.5 * Math.log(2 / 3)) / 2,
+      12,
+    )
   })
 
   it('takes 0 · log 0 as 0 in the gradients too, in every input form', () => {
@@ -65,12 +83,20 @@ describe('klDivergence', () => {
     const gp = grad((v: Var) => klDivergence(q, v, { logInput: false }))(p).data
     expect(Array.from(gp).every(Number.isFinite)).toBe(true)
     // and central differences agree with the gradient away from the zero class (q moves, p = 0 stays)
-    expect(gradcheck((v) => klDivergence(v, p, { logInput: false }), [tensor([[0.1, 0.3, 0.6]], { dtype: 'float64' })])).toBe(true)
+    expect(
+      gradcheck((v) => klDivergence(v, p, { logInput: false }), [tensor([[0.1, 0.3, 0.6]], { dtype: 'float64' })]),
+    ).toBe(true)
   })
 
   it('names shape problems and bad options', () => {
-    expect(() => klDivergence(tensor(0), tensor(0))).toThrow('klDivergence: predictions need a class axis, got shape []')
-    expect(() => klDivergence(tensor([0]), tensor([0, 1]))).toThrow('klDivergence: predictions [1] and targets [2] differ in shape')
-    expect(() => klDivergence(tensor([0]), tensor([1]), { logInput: 1 as never })).toThrow('klDivergence: logInput must be a boolean, got 1')
+    expect(() => klDivergence(tensor(0), tensor(0))).toThrow(
+      'klDivergence: predictions need a class axis, got shape []',
+    )
+    expect(() => klDivergence(tensor([0]), tensor([0, 1]))).toThrow(
+      'klDivergence: predictions [1] and targets [2] differ in shape',
+    )
+    expect(() => klDivergence(tensor([0]), tensor([1]), { logInput: 1 as never })).toThrow(
+      'klDivergence: logInput must be a boolean, got 1',
+    )
   })
 })

@@ -4,12 +4,26 @@ import { classTargets, requireLabels } from './labels.js'
 
 describe('classTargets', () => {
   it('turns labels into one-hot rows with class weights and ignored samples', () => {
-    const z = tensor([[0, 0, 0], [0, 0, 0], [0, 0, 0]], { dtype: 'float64' })
-    const r = classTargets('f', z, tensor([2, -1, 0], { dtype: 'int32' }), { ignoreIndex: -1, classWeights: tensor([0.5, 1, 4]) })
+    const z = tensor(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      { dtype: 'float64' },
+    )
+    const r = classTargets('f', z, tensor([2, -1, 0], { dtype: 'int32' }), {
+      ignoreIndex: -1,
+      classWeights: tensor([0.5, 1, 4]),
+    })
     expect(r.labels).toBe(true)
     expect(r.probabilities.dtype).toBe('float64')
     // the ignored row gets class 0 and weight 0
-    expect(r.probabilities.toArray()).toEqual([[0, 0, 1], [1, 0, 0], [1, 0, 0]])
+    expect(r.probabilities.toArray()).toEqual([
+      [0, 0, 1],
+      [1, 0, 0],
+      [1, 0, 0],
+    ])
     expect(r.weights?.toArray()).toEqual([4, 0, 0.5])
   })
 
@@ -22,10 +36,18 @@ describe('classTargets', () => {
   })
 
   it('names bad labels and class weights', () => {
-    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[1.5, -0.5]]))).toThrow('f: targets must be >= 0 (probabilities), got -0.5')
-    expect(() => classTargets('f', tensor([[0, 0]]), tensor([2], { dtype: 'int32' }))).toThrow('f: label 2 is out of range for 2 classes')
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[1.5, -0.5]]))).toThrow(
+      'f: targets must be >= 0 (probabilities), got -0.5',
+    )
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([2], { dtype: 'int32' }))).toThrow(
+      'f: label 2 is out of range for 2 classes',
+    )
     expect(() => requireLabels('nll', tensor([1]))).toThrow('nll: targets must be int32 labels, got float32')
-    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: tensor([[1, 2]]) })).toThrow('f: classWeights must have shape [2], got [1,2]')
-    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: [1, 2] as never })).toThrow('f: classWeights must be a Tensor, got [1,2]')
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: tensor([[1, 2]]) })).toThrow(
+      'f: classWeights must have shape [2], got [1,2]',
+    )
+    expect(() => classTargets('f', tensor([[0, 0]]), tensor([[0, 1]]), { classWeights: [1, 2] as never })).toThrow(
+      'f: classWeights must be a Tensor, got [1,2]',
+    )
   })
 })

@@ -46,7 +46,12 @@ export interface ClassTargets {
  * t.probabilities.toArray() // [[0, 0, 1]]
  * ```
  */
-export function classTargets(fn: string, predictions: Var | Tensor, targets: Input, options: ClassOptions = {}): ClassTargets {
+export function classTargets(
+  fn: string,
+  predictions: Var | Tensor,
+  targets: Input,
+  options: ClassOptions = {},
+): ClassTargets {
   string('classTargets', 'fn', fn)
   shaped(fn, 'predictions', predictions)
   input(fn, 'targets', targets)
@@ -62,7 +67,9 @@ export function classTargets(fn: string, predictions: Var | Tensor, targets: Inp
     if (t.tracked) throw new Error(`${fn}: int32 labels cannot be traced`)
     const batch = shape.slice(0, -1)
     if (!T.sameShape(t.shape, batch)) {
-      throw new Error(`${fn}: labels ${fmt(t.shape)} must have the predictions' shape without the class axis ${fmt(batch)}`)
+      throw new Error(
+        `${fn}: labels ${fmt(t.shape)} must have the predictions' shape without the class axis ${fmt(batch)}`,
+      )
     }
     const raw = t.value.data
     const safe = new Int32Array(raw.length)

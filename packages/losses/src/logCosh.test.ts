@@ -27,6 +27,8 @@ describe('logCosh', () => {
   })
 
   it('names shape mismatches', () => {
-    expect(() => logCosh(tensor([1]), tensor([[1]]))).toThrow('logCosh: predictions [1] and targets [1,1] differ in shape')
+    expect(() => logCosh(tensor([1]), tensor([[1]]))).toThrow(
+      'logCosh: predictions [1] and targets [1,1] differ in shape',
+    )
   })
 })

@@ -12,7 +12,10 @@ describe('mae / l1', () => {
       fc.property(pairs, ([p, t]) => {
         const ref = Array.from(p.data, (x, i) => Math.abs(x - t.data[i]!))
         Array.from(mae(p, t, { reduction: 'none' }).value.data).forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 12))
-        expect(mae(p, t, { reduction: 'sum' }).item()).toBeCloseTo(ref.reduce((a, b) => a + b, 0), 10)
+        expect(mae(p, t, { reduction: 'sum' }).item()).toBeCloseTo(
+          ref.reduce((a, b) => a + b, 0),
+          10,
+        )
         expect(l1(p, t).item()).toBe(mae(p, t).item())
       }),
     )
@@ -21,7 +24,9 @@ describe('mae / l1', () => {
 
   it('takes subgradient 0 at ŷ = y', () => {
     // d/dŷ |ŷ − y| = sign(ŷ − y): [0, 1, −1] at ŷ − y = [0, 2, −1], summed
-    expect(grad((p: Var) => mae(p, tensor([1, 0, 1]), { reduction: 'sum' }))(tensor([1, 2, 0])).toArray()).toEqual([0, 1, -1])
+    expect(grad((p: Var) => mae(p, tensor([1, 0, 1]), { reduction: 'sum' }))(tensor([1, 2, 0])).toArray()).toEqual([
+      0, 1, -1,
+    ])
   })
 
   it('names shape mismatches', () => {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { mse } from './mse.js'
 
 const pairs = shapeArb().chain((s) => fc.tuple(valuesArb(s), valuesArb(s)))
-const each = (a: Tensor, b: Tensor, f: (x: number, y: number) => number): number[] => Array.from(a.data, (x, i) => f(x, b.data[i]!))
+const each = (a: Tensor, b: Tensor, f: (x: number, y: number) => number): number[] =>
+  Array.from(a.data, (x, i) => f(x, b.data[i]!))
 
 describe('mse', () => {
   it('matches (ŷ − y)² elementwise, its mean and its sum, on random inputs', () => {
@@ -28,8 +29,14 @@ describe('mse', () => {
   })
 
   it('names shape mismatches and bad options', () => {
-    expect(() => mse(tensor([1, 2]), tensor([[1, 2]]))).toThrow('mse: predictions [2] and targets [1,2] differ in shape')
-    expect(() => mse(tensor([1]), tensor([1]), { reduction: 'avg' as never })).toThrow('mse: reduction must be "mean", "sum" or "none", got "avg"')
-    expect(() => mse(tensor([1]), tensor([1]), { weight: tensor([1]) } as never)).toThrow('mse: unknown option weight, expected one of reduction, weights')
+    expect(() => mse(tensor([1, 2]), tensor([[1, 2]]))).toThrow(
+      'mse: predictions [2] and targets [1,2] differ in shape',
+    )
+    expect(() => mse(tensor([1]), tensor([1]), { reduction: 'avg' as never })).toThrow(
+      'mse: reduction must be "mean", "sum" or "none", got "avg"',
+    )
+    expect(() => mse(tensor([1]), tensor([1]), { weight: tensor([1]) } as never)).toThrow(
+      'mse: unknown option weight, expected one of reduction, weights',
+    )
   })
 })

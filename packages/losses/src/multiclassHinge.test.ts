@@ -7,15 +7,26 @@ import { multiclassHinge } from './multiclassHinge.js'
 describe('multiclassHinge', () => {
   it('matches Σ_{c≠y} max(0, m − s_y + s_c) / C on random scores, labels and margins', () => {
     const cases = fc
-      .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 4 }), fc.double({ min: 0.1, max: 3, noNaN: true }))
-      .chain(([n, c, m]) => fc.tuple(valuesArb([n, c]), fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }), fc.constant(m)))
+      .tuple(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.double({ min: 0.1, max: 3, noNaN: true }),
+      )
+      .chain(([n, c, m]) =>
+        fc.tuple(
+          valuesArb([n, c]),
+          fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }),
+          fc.constant(m),
+        ),
+      )
     fc.assert(
       fc.property(cases, ([s, y, margin]) => {
         const c = s.shape[1]!
         const got = multiclassHinge(s, tensor(y, { dtype: 'int32' }), { margin, reduction: 'none' }).value.data
         y.forEach((k, i) => {
           let total = 0
-          for (let j = 0; j < c; j++) if (j !== k) total += Math.max(0, margin - s.data[i * c + k]! + s.data[i * c + j]!)
+          for (let j = 0; j < c; j++)
+            if (j !== k) total += Math.max(0, margin - s.data[i * c + k]! + s.data[i * c + j]!)
           expect(got[i]).toBeCloseTo(total / c, 12)
         })
       }),
@@ -29,7 +40,11 @@ describe('multiclassHinge', () => {
   })
 
   it('takes only int32 labels and a positive margin', () => {
-    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([[0, 1]]))).toThrow('multiclassHinge: targets must be int32 labels, got float32')
-    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([0], { dtype: 'int32' }), { margin: 0 })).toThrow('multiclassHinge: margin must be a positive finite number, got 0')
+    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([[0, 1]]))).toThrow(
+      'multiclassHinge: targets must be int32 labels, got float32',
+    )
+    expect(() => multiclassHinge(tensor([[0, 1]]), tensor([0], { dtype: 'int32' }), { margin: 0 })).toThrow(
+      'multiclassHinge: margin must be a positive finite number, got 0',
+    )
   })
 })

@@ -25,7 +25,10 @@ export interface NllOptions extends LossOptions, ClassOptions {}
  * ```
  */
 export function nll(logProbabilities: Input, labels: Input, options: NllOptions = {}): Var {
-  const { classWeights, ignoreIndex, ...reduce } = readOptions('nll', options, { ...lossSpec, ...classSpec } satisfies Spec<NllOptions>)
+  const { classWeights, ignoreIndex, ...reduce } = readOptions('nll', options, {
+    ...lossSpec,
+    ...classSpec,
+  } satisfies Spec<NllOptions>)
   const logP = toVar('nll', floatInput('nll', 'logProbabilities', logProbabilities))
   requireLabels('nll', labels)
   const { probabilities, weights } = classTargets('nll', logP, labels, { classWeights, ignoreIndex })

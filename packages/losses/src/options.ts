@@ -21,7 +21,8 @@ import { boolean, fail, isPlainObject, string, unknownOption } from '@gd/check'
  */
 export function checkOptions(fn: string, options: unknown, known: readonly string[]): void {
   string('checkOptions', 'fn', fn)
-  if (!Array.isArray(known) || !known.every((k) => typeof k === 'string')) fail('checkOptions', 'known', 'an array of strings', known)
+  if (!Array.isArray(known) || !known.every((k) => typeof k === 'string'))
+    fail('checkOptions', 'known', 'an array of strings', known)
   if (options === undefined || options === null) return
   if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   for (const key of Object.keys(options)) {
@@ -42,7 +43,13 @@ export function checkOptions(fn: string, options: unknown, known: readonly strin
  * checkNumber('huber', 'delta', -1, (d) => d > 0, '> 0') // throws "huber: delta must be > 0, got -1"
  * ```
  */
-export function checkNumber(fn: string, name: string, value: unknown, valid: (x: number) => boolean, expected: string): number {
+export function checkNumber(
+  fn: string,
+  name: string,
+  value: unknown,
+  valid: (x: number) => boolean,
+  expected: string,
+): number {
   string('checkNumber', 'fn', fn)
   string('checkNumber', 'name', name)
   if (typeof valid !== 'function') fail('checkNumber', 'valid', 'a function', valid)

@@ -9,7 +9,13 @@ const all = (...ts: Tensor[]): number[] => ts.flatMap((t) => Array.from(t.data))
 
 describe('penalties', () => {
   it('match λΣ|θ|, (λ/2)Σθ² and their sum over random trees', () => {
-    const cases = fc.tuple(valuesArb([2, 3]), valuesArb([3]), valuesArb([]), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }))
+    const cases = fc.tuple(
+      valuesArb([2, 3]),
+      valuesArb([3]),
+      valuesArb([]),
+      fc.double({ min: 0, max: 2, noNaN: true }),
+      fc.double({ min: 0, max: 2, noNaN: true }),
+    )
     fc.assert(
       fc.property(cases, ([w, b, s, l1, l2]) => {
         const tree = { layers: [{ w, b }], scale: s }
@@ -34,10 +40,18 @@ describe('penalties', () => {
 
   it('gives 0 for an empty tree and names bad input', () => {
     expect(l2Penalty({}).item()).toBe(0)
-    expect(() => l2Penalty({ w: tensor([1]) }, { scale: -1 })).toThrow('l2Penalty: scale must be a non-negative finite number, got -1')
-    expect(() => elasticNet({ w: tensor([1]) }, { l1: -0.1 })).toThrow('elasticNet: l1 must be a non-negative finite number, got -0.1')
-    expect(() => l1Penalty({ w: tensor([1], { dtype: 'int32' }) })).toThrow('l1Penalty: parameters must be float32 or float64, got int32')
+    expect(() => l2Penalty({ w: tensor([1]) }, { scale: -1 })).toThrow(
+      'l2Penalty: scale must be a non-negative finite number, got -1',
+    )
+    expect(() => elasticNet({ w: tensor([1]) }, { l1: -0.1 })).toThrow(
+      'elasticNet: l1 must be a non-negative finite number, got -0.1',
+    )
+    expect(() => l1Penalty({ w: tensor([1], { dtype: 'int32' }) })).toThrow(
+      'l1Penalty: parameters must be float32 or float64, got int32',
+    )
     expect(() => l1Penalty({ w: 3 } as never)).toThrow('l1Penalty: leaf at .w is not a valid leaf: number')
-    expect(() => l1Penalty({ w: tensor([1]) }, { lambda: 1 } as never)).toThrow('l1Penalty: unknown option lambda, expected one of scale')
+    expect(() => l1Penalty({ w: tensor([1]) }, { lambda: 1 } as never)).toThrow(
+      'l1Penalty: unknown option lambda, expected one of scale',
+    )
   })
 })

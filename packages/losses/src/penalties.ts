@@ -26,12 +26,18 @@ const isLeaf = (x: unknown): x is Var | Tensor => x instanceof Var || x instance
 /** Σ over every leaf of a tree of `term(leaf)` summed, as one scalar (0 for an empty tree). */
 function total(fn: string, params: ParameterTree, term: (x: Var) => Var): Var {
   let acc: Var | undefined
-  mapStructure(fn, isLeaf, (x: Var | Tensor) => {
-    const v = toVar(fn, x)
-    if (v.dtype !== 'float32' && v.dtype !== 'float64') throw new Error(`${fn}: parameters must be float32 or float64, got ${v.dtype}`)
-    const s = sum(term(v))
-    acc = acc === undefined ? s : add(acc, s)
-  }, params)
+  mapStructure(
+    fn,
+    isLeaf,
+    (x: Var | Tensor) => {
+      const v = toVar(fn, x)
+      if (v.dtype !== 'float32' && v.dtype !== 'float64')
+        throw new Error(`${fn}: parameters must be float32 or float64, got ${v.dtype}`)
+      const s = sum(term(v))
+      acc = acc === undefined ? s : add(acc, s)
+    },
+    params,
+  )
   return acc ?? toVar(fn, 0)
 }
 

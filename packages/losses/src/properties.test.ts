@@ -5,14 +5,29 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as L from './index.js'
 
-const inputs = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 })).chain(([n, c]) => fc.tuple(valuesArb([n, c], awayFromZero), valuesArb([n, c])))
+const inputs = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 }))
+  .chain(([n, c]) => fc.tuple(valuesArb([n, c], awayFromZero), valuesArb([n, c])))
 // awayFromZero: a zero vector has cosine similarity 0 by convention, so no 'perfect' direction
-const unit = (t: Tensor): Tensor => new Tensor(Float64Array.from(t.data, (v) => 1 / (1 + Math.exp(-v))), t.shape, 'float64')
-const signOf = (t: Tensor): Tensor => new Tensor(Float64Array.from(t.data, (v) => (v >= 0 ? 1 : -1)), t.shape, 'float64')
+const unit = (t: Tensor): Tensor =>
+  new Tensor(
+    Float64Array.from(t.data, (v) => 1 / (1 + Math.exp(-v))),
+    t.shape,
+    'float64',
+  )
+const signOf = (t: Tensor): Tensor =>
+  new Tensor(
+    Float64Array.from(t.data, (v) => (v >= 0 ? 1 : -1)),
+    t.shape,
+    'float64',
+  )
 const argmax = (t: Tensor): Tensor => {
   const [n, c] = t.shape as [number, number]
   const rows = Array.from({ length: n }, (_, i) => Array.from(t.data.slice(i * c, (i + 1) * c)))
-  return tensor(rows.map((r) => r.indexOf(Math.max(...r))), { dtype: 'int32' })
+  return tensor(
+    rows.map((r) => r.indexOf(Math.max(...r))),
+    { dtype: 'int32' },
+  )
 }
 
 /** Losses that are ≥ 0 everywhere, each with its value at a perfect prediction (when it has one) built from a random input. */
@@ -26,12 +41,28 @@ const cases: Record<string, { loss: (a: Tensor, b: Tensor) => number; perfect?: 
   sigmoidBinaryCrossEntropy: { loss: (a, b) => L.sigmoidBinaryCrossEntropy(a, unit(b)).item() },
   sigmoidFocal: { loss: (a, b) => L.sigmoidFocal(a, unit(b)).item() },
   softmaxCrossEntropy: { loss: (a, b) => L.softmaxCrossEntropy(a, softmax(b).value).item() },
-  klDivergence: { loss: (a, b) => L.klDivergence(logSoftmax(a).value, softmax(b).value).item(), perfect: (a) => L.klDivergence(logSoftmax(a).value, softmax(a).value).item() },
+  klDivergence: {
+    loss: (a, b) => L.klDivergence(logSoftmax(a).value, softmax(b).value).item(),
+    perfect: (a) => L.klDivergence(logSoftmax(a).value, softmax(a).value).item(),
+  },
   // a margin of 1 on the right side is a perfect score
   hinge: { loss: (a, b) => L.hinge(a, signOf(b)).item(), perfect: (a) => L.hinge(signOf(a), signOf(a)).item() },
-  squaredHinge: { loss: (a, b) => L.squaredHinge(a, signOf(b)).item(), perfect: (a) => L.squaredHinge(signOf(a), signOf(a)).item() },
+  squaredHinge: {
+    loss: (a, b) => L.squaredHinge(a, signOf(b)).item(),
+    perfect: (a) => L.squaredHinge(signOf(a), signOf(a)).item(),
+  },
   multiclassHinge: { loss: (a, b) => L.multiclassHinge(a, argmax(b)).item() },
-  cosineDistance: { loss: (a, b) => L.cosineDistance(a, b).item(), perfect: (a) => L.cosineDistance(a, tensor(Array.from(a.data, (v) => 3 * v), { dtype: 'float64', shape: [...a.shape] })).item() },
+  cosineDistance: {
+    loss: (a, b) => L.cosineDistance(a, b).item(),
+    perfect: (a) =>
+      L.cosineDistance(
+        a,
+        tensor(
+          Array.from(a.data, (v) => 3 * v),
+          { dtype: 'float64', shape: [...a.shape] },
+        ),
+      ).item(),
+  },
 }
 
 describe('non-negativity and zero at a perfect prediction', () => {

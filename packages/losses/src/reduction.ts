@@ -166,7 +166,8 @@ export function reduceLoss(loss: string, perSample: Input, options: LossOptions 
   const { reduction, weights } = readOptions(loss, options, lossSpec)
   if (extra !== undefined && !(extra instanceof Tensor)) fail(loss, 'extra', 'a Tensor', extra)
   const values = toVar(loss, perSample)
-  let w: Tensor | undefined = weights === undefined ? undefined : checkWeights(loss, weights, values.shape, values.dtype)
+  let w: Tensor | undefined =
+    weights === undefined ? undefined : checkWeights(loss, weights, values.shape, values.dtype)
   if (extra !== undefined) {
     const e = T.cast(extra, values.dtype)
     w = w === undefined ? e : T.mul(w, e)

@@ -8,7 +8,10 @@ const sigma = (z: number): number => 1 / (1 + Math.exp(-z))
 
 describe('sigmoidBinaryCrossEntropy', () => {
   it('matches −(y log σ(z) + (1 − y) log(1 − σ(z))), with and without a positive weight, on random inputs', () => {
-    const cases = fc.tuple(shapeArb().chain((s) => fc.tuple(valuesArb(s), valuesArb(s, { min: 0, max: 1 }))), fc.double({ min: 0.1, max: 5, noNaN: true }))
+    const cases = fc.tuple(
+      shapeArb().chain((s) => fc.tuple(valuesArb(s), valuesArb(s, { min: 0, max: 1 }))),
+      fc.double({ min: 0.1, max: 5, noNaN: true }),
+    )
     fc.assert(
       fc.property(cases, ([[z, y], k]) => {
         const plain = sigmoidBinaryCrossEntropy(z, y, { reduction: 'none' }).value.data
@@ -24,7 +27,11 @@ describe('sigmoidBinaryCrossEntropy', () => {
 
   it('works a case by hand', () => {
     // z = 0: log 2 whatever y is; z = 2, y = 1: log(1 + e⁻²) = 0.1269…
-    const got = sigmoidBinaryCrossEntropy(tensor([0, 2], { dtype: 'float64' }), tensor([0.3, 1], { dtype: 'float64' }), { reduction: 'none' })
+    const got = sigmoidBinaryCrossEntropy(
+      tensor([0, 2], { dtype: 'float64' }),
+      tensor([0.3, 1], { dtype: 'float64' }),
+      { reduction: 'none' },
+    )
     expect(got.toArray()).toEqual([expect.closeTo(Math.LN2, 12), expect.closeTo(Math.log1p(Math.exp(-2)), 12)])
   })
 

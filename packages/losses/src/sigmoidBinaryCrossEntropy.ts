@@ -30,7 +30,11 @@ export interface SigmoidBinaryCrossEntropyOptions extends LossOptions {
  * sigmoidBinaryCrossEntropy(tensor([-1000]), tensor([1])).item() // 1000
  * ```
  */
-export function sigmoidBinaryCrossEntropy(logits: Input, targets: Input, options: SigmoidBinaryCrossEntropyOptions = {}): Var {
+export function sigmoidBinaryCrossEntropy(
+  logits: Input,
+  targets: Input,
+  options: SigmoidBinaryCrossEntropyOptions = {},
+): Var {
   const fn = 'sigmoidBinaryCrossEntropy'
   const { positiveWeight: k, ...reduce } = readOptions(fn, options, {
     ...lossSpec,
@@ -38,6 +42,7 @@ export function sigmoidBinaryCrossEntropy(logits: Input, targets: Input, options
   } satisfies Spec<SigmoidBinaryCrossEntropyOptions>)
   const [z, y] = pair(fn, logits, targets)
   everyValue(fn, 'targets', y, inUnit, 'in [0, 1]')
-  const perSample = k === 1 ? sub(softplus(z), mul(y, z)) : add(mul(mul(y, k), softplus(mul(z, -1))), mul(sub(1, y), softplus(z)))
+  const perSample =
+    k === 1 ? sub(softplus(z), mul(y, z)) : add(mul(mul(y, k), softplus(mul(z, -1))), mul(sub(1, y), softplus(z)))
   return reduceLoss(fn, perSample, reduce)
 }

@@ -25,7 +25,8 @@ describe('sigmoidFocal', () => {
     )
     fc.assert(
       fc.property(cases, ([[z, y], gamma, alpha]) => {
-        const got = sigmoidFocal(z, y, { gamma, reduction: 'none', ...(alpha === undefined ? {} : { alpha }) }).value.data
+        const got = sigmoidFocal(z, y, { gamma, reduction: 'none', ...(alpha === undefined ? {} : { alpha }) }).value
+          .data
         Array.from(z.data).forEach((zi, i) => expect(got[i]).toBeCloseTo(reference(zi, y.data[i]!, gamma, alpha), 10))
       }),
     )
@@ -36,12 +37,19 @@ describe('sigmoidFocal', () => {
     const y = tensor([1, 0, 0.4], { dtype: 'float64' })
     expect(sigmoidFocal(z, y, { gamma: 0 }).item()).toBeCloseTo(sigmoidBinaryCrossEntropy(z, y).item(), 14)
     // z = 0, y = 1, γ = 2: (1 − ½)² · log 2 = 0.1733…
-    expect(sigmoidFocal(tensor([0], { dtype: 'float64' }), tensor([1], { dtype: 'float64' })).item()).toBeCloseTo(0.25 * Math.LN2, 14)
+    expect(sigmoidFocal(tensor([0], { dtype: 'float64' }), tensor([1], { dtype: 'float64' })).item()).toBeCloseTo(
+      0.25 * Math.LN2,
+      14,
+    )
   })
 
   it('rejects targets outside [0, 1] and bad gamma and alpha', () => {
     expect(() => sigmoidFocal(tensor([0]), tensor([2]))).toThrow('sigmoidFocal: targets must be in [0, 1], got 2')
-    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { gamma: -1 })).toThrow('sigmoidFocal: gamma must be a non-negative finite number, got -1')
-    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { alpha: 1.5 })).toThrow('sigmoidFocal: alpha must be in [0, 1], got 1.5')
+    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { gamma: -1 })).toThrow(
+      'sigmoidFocal: gamma must be a non-negative finite number, got -1',
+    )
+    expect(() => sigmoidFocal(tensor([0]), tensor([1]), { alpha: 1.5 })).toThrow(
+      'sigmoidFocal: alpha must be in [0, 1], got 1.5',
+    )
   })
 })

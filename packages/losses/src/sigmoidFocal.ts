@@ -56,4 +56,3 @@ export function sigmoidFocal(logits: Input, targets: Input, options: SigmoidFoca
   if (alpha !== undefined) perSample = mul(perSample, add(mul(y, 2 * alpha - 1), 1 - alpha))
   return reduceLoss(fn, perSample, reduce)
 }
-

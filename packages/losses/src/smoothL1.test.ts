@@ -10,7 +10,10 @@ const ref = (d: number, beta: number): number => (Math.abs(d) < beta ? (0.5 * d 
 
 describe('smoothL1', () => {
   it('matches the two-branch formula and equals huber(δ = β) / β on random inputs', () => {
-    const cases = fc.tuple(shapeArb().chain((s) => fc.tuple(valuesArb(s), valuesArb(s))), fc.double({ min: 0.1, max: 4, noNaN: true }))
+    const cases = fc.tuple(
+      shapeArb().chain((s) => fc.tuple(valuesArb(s), valuesArb(s))),
+      fc.double({ min: 0.1, max: 4, noNaN: true }),
+    )
     fc.assert(
       fc.property(cases, ([[p, t], beta]) => {
         const got = smoothL1(p, t, { beta, reduction: 'none' }).value.data
@@ -28,6 +31,8 @@ describe('smoothL1', () => {
   })
 
   it('rejects a negative beta', () => {
-    expect(() => smoothL1(tensor([1]), tensor([1]), { beta: -1 })).toThrow('smoothL1: beta must be a non-negative finite number, got -1')
+    expect(() => smoothL1(tensor([1]), tensor([1]), { beta: -1 })).toThrow(
+      'smoothL1: beta must be a non-negative finite number, got -1',
+    )
   })
 })

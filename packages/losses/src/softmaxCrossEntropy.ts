@@ -1,4 +1,16 @@
-import { add, logSoftmax, mul, neg, squeeze, sum, takeAlongAxis, toVar, where, type Input, type Var } from '@gd/autograd'
+import {
+  add,
+  logSoftmax,
+  mul,
+  neg,
+  squeeze,
+  sum,
+  takeAlongAxis,
+  toVar,
+  where,
+  type Input,
+  type Var,
+} from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { readOptions, within, withDefault, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec, traced } from './internal/checks.js'
@@ -42,7 +54,12 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
  */
 export function softmaxCrossEntropy(logits: Input, targets: Input, options: SoftmaxCrossEntropyOptions = {}): Var {
   const fn = 'softmaxCrossEntropy'
-  const { labelSmoothing: eps, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, {
+  const {
+    labelSmoothing: eps,
+    classWeights,
+    ignoreIndex,
+    ...reduce
+  } = readOptions(fn, options, {
     ...lossSpec,
     ...classSpec,
     labelSmoothing: withDefault(within({ min: 0, max: 1 }), 0),
@@ -51,7 +68,13 @@ export function softmaxCrossEntropy(logits: Input, targets: Input, options: Soft
   const { probabilities, indices, weights } = classTargets(fn, z, targets, { classWeights, ignoreIndex })
   // labels without smoothing: −log p of the target class, picked along the class axis (the one-hot
   // product gives the same value, C times the work forward and backward)
-  if (indices !== undefined && eps === 0) return reduceLoss(fn, neg(squeeze(takeAlongAxis(logSoftmax(z), T.expandDims(indices, -1), -1), -1)), reduce, weights)
+  if (indices !== undefined && eps === 0)
+    return reduceLoss(
+      fn,
+      neg(squeeze(takeAlongAxis(logSoftmax(z), T.expandDims(indices, -1), -1), -1)),
+      reduce,
+      weights,
+    )
   const classes = z.shape[z.rank - 1]!
   const q = eps === 0 ? probabilities : add(mul(probabilities, 1 - eps), eps / classes)
   return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), reduce, weights)

@@ -10,7 +10,8 @@ import { sigmoidFocal } from './sigmoidFocal.js'
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js'
 
 const dtypes = ['float32', 'float64'] as const
-const finite = (t: Tensor | Var): boolean => Array.from(t instanceof Object && 'value' in t ? t.value.data : t.data).every(Number.isFinite)
+const finite = (t: Tensor | Var): boolean =>
+  Array.from(t instanceof Object && 'value' in t ? t.value.data : t.data).every(Number.isFinite)
 const close = (a: number, b: number, rel: number): boolean => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b))
 const naiveSigmoidCe = (z: number, y: number): number => {
   const p = 1 / (1 + Math.exp(-z))
@@ -46,7 +47,14 @@ describe('stability at extreme logits', () => {
       })
 
       it(`softmaxCrossEntropy at ±${scale} in ${dtype}: finite values and gradients`, () => {
-        const z = tensor([[scale, -scale, 0], [-scale, -scale, scale], [0, 0, 0]], { dtype })
+        const z = tensor(
+          [
+            [scale, -scale, 0],
+            [-scale, -scale, scale],
+            [0, 0, 0],
+          ],
+          { dtype },
+        )
         const y = tensor([1, 2, 0], { dtype: 'int32' })
         const loss = softmaxCrossEntropy(z, y, { reduction: 'none', labelSmoothing: 0.1 })
         expect(finite(loss)).toBe(true)

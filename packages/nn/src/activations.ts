@@ -49,7 +49,10 @@ export const tanh = (): NoParams => described('tanh', { kind: 'tanh' }, (x) => A
  * leakyRelu(0.1).apply({}, tensor([-1])).toArray() // [-0.1]
  * ```
  */
-export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope', slope), described(`leakyRelu(${slope})`, { kind: 'leakyRelu', slope }, (x) => AG.leakyRelu(x, slope)))
+export const leakyRelu = (slope = 0.01): NoParams => (
+  finite('leakyRelu', 'slope', slope),
+  described(`leakyRelu(${slope})`, { kind: 'leakyRelu', slope }, (x) => AG.leakyRelu(x, slope))
+)
 
 /**
  * ELU layer.
@@ -60,7 +63,10 @@ export const leakyRelu = (slope = 0.01): NoParams => (finite('leakyRelu', 'slope
  * elu().apply({}, tensor([1])).toArray() // [1]
  * ```
  */
-export const elu = (alpha = 1): NoParams => (finite('elu', 'alpha', alpha), described(`elu(${alpha})`, { kind: 'elu', alpha }, (x) => AG.elu(x, alpha)))
+export const elu = (alpha = 1): NoParams => (
+  finite('elu', 'alpha', alpha),
+  described(`elu(${alpha})`, { kind: 'elu', alpha }, (x) => AG.elu(x, alpha))
+)
 
 /**
  * GELU layer (tanh form).
@@ -94,7 +100,10 @@ export const softplus = (): NoParams => described('softplus', { kind: 'softplus'
  * softmax().apply({}, tensor([0, 0])).toArray() // [0.5, 0.5]
  * ```
  */
-export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis), described('softmax', { kind: 'softmax', axis }, (x) => AG.softmax(x, axis)))
+export const softmax = (axis = -1): NoParams => (
+  integer('softmax', 'axis', axis),
+  described('softmax', { kind: 'softmax', axis }, (x) => AG.softmax(x, axis))
+)
 
 /**
  * Log-softmax layer over `axis` (default last).
@@ -105,4 +114,7 @@ export const softmax = (axis = -1): NoParams => (integer('softmax', 'axis', axis
  * logSoftmax().apply({}, tensor([0, 0])).toArray() // [-0.693…, -0.693…]
  * ```
  */
-export const logSoftmax = (axis = -1): NoParams => (integer('logSoftmax', 'axis', axis), described('logSoftmax', { kind: 'logSoftmax', axis }, (x) => AG.logSoftmax(x, axis)))
+export const logSoftmax = (axis = -1): NoParams => (
+  integer('logSoftmax', 'axis', axis),
+  described('logSoftmax', { kind: 'logSoftmax', axis }, (x) => AG.logSoftmax(x, axis))
+)

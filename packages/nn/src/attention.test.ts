@@ -59,7 +59,8 @@ function reference(p: Params, x: T.Tensor, heads: number, causal: boolean, mask?
         const z = keys.reduce((a, j) => a + Math.exp(scores[j]! - m), 0)
         for (const j of keys) {
           const wgt = Math.exp(scores[j]! - m) / z
-          for (let e = 0; e < d; e++) joined[(b * time + i) * dm + h * d + e]! += wgt * v[(b * time + j) * dm + h * d + e]!
+          for (let e = 0; e < d; e++)
+            joined[(b * time + i) * dm + h * d + e]! += wgt * v[(b * time + j) * dm + h * d + e]!
         }
       }
     }
@@ -70,7 +71,10 @@ function reference(p: Params, x: T.Tensor, heads: number, causal: boolean, mask?
 describe('multiHeadAttention', () => {
   const dm = 6
   const x = randn(1, [2, 4, dm])
-  const mask = [[true, true, false, true], [false, true, true, false]]
+  const mask = [
+    [true, true, false, true],
+    [false, true, true, false],
+  ]
   const maskT = T.tensor(mask, { dtype: 'bool' })
 
   it('matches a float64 reference (plain, causal, key padding, both)', () => {
@@ -139,7 +143,9 @@ describe('multiHeadAttention', () => {
     expect(list(layer.apply(p, x, { train: true, key: T.prngKey(1) }))).toEqual(a)
     expect(list(layer.apply(p, x, { train: true, key: T.prngKey(2) }))).not.toEqual(a)
     expect(list(layer.apply(p, x))).toEqual(list(nn.multiHeadAttention(dm, 2).apply(p, x)))
-    expect(() => layer.apply(p, x, { train: true })).toThrow('multiHeadAttention: training with dropout needs a key in apply options ({ train: true, key })')
+    expect(() => layer.apply(p, x, { train: true })).toThrow(
+      'multiHeadAttention: training with dropout needs a key in apply options ({ train: true, key })',
+    )
   })
 
   it('initializes as PyTorch does, in plain trees', () => {
@@ -155,24 +161,34 @@ describe('multiHeadAttention', () => {
   it('rejects bad arguments with clear messages', () => {
     const layer = nn.multiHeadAttention(dm, 2)
     const p = params64(dm, 7)
-    expect(() => nn.multiHeadAttention(30, 4)).toThrow('multiHeadAttention: dModel must be divisible by numHeads (4), got 30')
+    expect(() => nn.multiHeadAttention(30, 4)).toThrow(
+      'multiHeadAttention: dModel must be divisible by numHeads (4), got 30',
+    )
     expect(() => nn.multiHeadAttention(8, 0)).toThrow('multiHeadAttention: numHeads must be a positive integer, got 0')
     expect(() => nn.multiHeadAttention(8, 2, { casual: true } as never)).toThrow(
       'multiHeadAttention: unknown option casual, expected one of causal, dropout, bias; did you mean causal?',
     )
-    expect(() => nn.multiHeadAttention(8, 2, { dropout: 1 })).toThrow('multiHeadAttention: dropout must be in [0, 1), got 1')
+    expect(() => nn.multiHeadAttention(8, 2, { dropout: 1 })).toThrow(
+      'multiHeadAttention: dropout must be in [0, 1), got 1',
+    )
     expect(() => layer.apply(p, T.zeros([4, dm]))).toThrow(
       'multiHeadAttention: x must be a float32 or float64 Tensor or Var of shape [batch, time, 6], got a float32 Tensor of shape [4,6]',
     )
-    expect(() => layer.apply(p, x, { mask: T.ones([2, 4]) })).toThrow('multiHeadAttention: mask must be a bool Tensor of shape [batch, time], got a float32 Tensor of shape [2,4]')
+    expect(() => layer.apply(p, x, { mask: T.ones([2, 4]) })).toThrow(
+      'multiHeadAttention: mask must be a bool Tensor of shape [batch, time], got a float32 Tensor of shape [2,4]',
+    )
     expect(() => layer.apply(p, x, { mask: T.ones([2, 3], { dtype: 'bool' }) })).toThrow(
       "multiHeadAttention: mask must be a bool Tensor of shape [2,4] (the input's [batch, time]), got a bool Tensor of shape [2,3]",
     )
-    expect(() => layer.apply(p, x, { masks: maskT } as never)).toThrow('multiHeadAttention: unknown option masks, expected one of train, key, mask; did you mean mask?')
+    expect(() => layer.apply(p, x, { masks: maskT } as never)).toThrow(
+      'multiHeadAttention: unknown option masks, expected one of train, key, mask; did you mean mask?',
+    )
     expect(() => layer.apply({ ...p, value: { w: p.value.w } }, x)).toThrow(
       'multiHeadAttention: params.value.b must be a float32 or float64 Tensor or Var of shape [6], got undefined',
     )
-    expect(() => layer.apply({ ...p, key: undefined } as never, x)).toThrow("multiHeadAttention: params.key must be the layer's parameters { w, b }, got undefined")
+    expect(() => layer.apply({ ...p, key: undefined } as never, x)).toThrow(
+      "multiHeadAttention: params.key must be the layer's parameters { w, b }, got undefined",
+    )
   })
 })
 
@@ -182,14 +198,24 @@ describe('the TSDoc examples, as written', () => {
     const params = attention.init(0)
     const x = T.normal(T.prngKey(1), [2, 5, 16])
     expect(attention.apply(params, x).shape).toEqual([2, 5, 16])
-    const mask = T.tensor([[true, true, true, false, false], [true, true, true, true, true]], { dtype: 'bool' })
+    const mask = T.tensor(
+      [
+        [true, true, true, false, false],
+        [true, true, true, true, true],
+      ],
+      { dtype: 'bool' },
+    )
     expect(attention.apply(params, x, { mask }).shape).toEqual([2, 5, 16])
     const typed: nn.MultiHeadAttentionLayer = nn.multiHeadAttention(16, 2)
     expect(typed.name).toBe('multiHeadAttention(16, 2 heads)')
-    expect(nn.multiHeadAttention(64, 4, { causal: true, dropout: 0.1, bias: false }).init(0).output).not.toHaveProperty('b')
+    expect(nn.multiHeadAttention(64, 4, { causal: true, dropout: 0.1, bias: false }).init(0).output).not.toHaveProperty(
+      'b',
+    )
     const dropping = nn.multiHeadAttention(4, 2, { dropout: 0.1 })
     const padded = T.tensor([[true, true, false]], { dtype: 'bool' })
-    expect(dropping.apply(dropping.init(0), T.ones([1, 3, 4]), { train: true, key: T.prngKey(0), mask: padded }).shape).toEqual([1, 3, 4])
+    expect(
+      dropping.apply(dropping.init(0), T.ones([1, 3, 4]), { train: true, key: T.prngKey(0), mask: padded }).shape,
+    ).toEqual([1, 3, 4])
     expect(nn.multiHeadAttention(8, 2).init(0).query.w.shape).toEqual([8, 8])
   })
 })

@@ -1,4 +1,16 @@
-import { add, matmul, mul, primitive, reshape, sub, sum, transpose, type Input, type Var, type MaybeTraced } from '@gd/autograd'
+import {
+  add,
+  matmul,
+  mul,
+  primitive,
+  reshape,
+  sub,
+  sum,
+  transpose,
+  type Input,
+  type Var,
+  type MaybeTraced,
+} from '@gd/autograd'
 import { uniform, xavierUniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
@@ -149,7 +161,11 @@ function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | und
       needP ? mul(sub(mul(u, sub(g!, sum(mul(g!, p!), rows))), mul(sum(mul(u, p!), rows), g!)), scale) : null,
     ],
   })
-  return primitive({ name: 'attentionWeights', forward: (s) => weightsKernel(s, scale, causal, mask), backward: (g, _s, p) => [softmaxGrad(g, p)] })
+  return primitive({
+    name: 'attentionWeights',
+    forward: (s) => weightsKernel(s, scale, causal, mask),
+    backward: (g, _s, p) => [softmaxGrad(g, p)],
+  })
 }
 
 /**
@@ -183,7 +199,11 @@ function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | und
  * attention.apply(params, x, { mask }).shape // the first sequence's last two tokens are padding
  * ```
  */
-export function multiHeadAttention(dModel: number, numHeads: number, options?: MultiHeadAttentionOptions): MultiHeadAttentionLayer {
+export function multiHeadAttention(
+  dModel: number,
+  numHeads: number,
+  options?: MultiHeadAttentionOptions,
+): MultiHeadAttentionLayer {
   const fn = 'multiHeadAttention'
   positiveInteger(fn, 'dModel', dModel)
   positiveInteger(fn, 'numHeads', numHeads)
@@ -204,37 +224,48 @@ export function multiHeadAttention(dModel: number, numHeads: number, options?: M
       return bias ? { w, b: floatLeaf(fn, p, 'b', [dModel], `params.${name}`) } : { w }
     })
   }
-  const project = (x: Var, p: MaybeTraced<LinearParams>): Var => (p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b))
-  return configure({
-    name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
-    init: (key) => {
-      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4)
-      const bound = 1 / Math.sqrt(dModel)
-      const weight = (i: number) => (i < 3 ? xavierUniform(keys[i]!, [dModel, dModel]) : uniform(keys[i]!, [dModel, dModel], { low: -bound, high: bound }))
-      const entries = names.map((name, i) => [name, bias ? { w: weight(i), b: T.zeros([dModel]) } : { w: weight(i) }])
-      return Object.fromEntries(entries) as unknown as MultiHeadAttentionParams
+  const project = (x: Var, p: MaybeTraced<LinearParams>): Var =>
+    p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b)
+  return configure(
+    {
+      name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,
+      init: (key) => {
+        const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4)
+        const bound = 1 / Math.sqrt(dModel)
+        const weight = (i: number) =>
+          i < 3
+            ? xavierUniform(keys[i]!, [dModel, dModel])
+            : uniform(keys[i]!, [dModel, dModel], { low: -bound, high: bound })
+        const entries = names.map((name, i) => [name, bias ? { w: weight(i), b: T.zeros([dModel]) } : { w: weight(i) }])
+        return Object.fromEntries(entries) as unknown as MultiHeadAttentionParams
+      },
+      apply: (params, x, applyOptions?: AttentionApplyOptions) => {
+        const { train, key, mask } = readOptions(fn, applyOptions, maskedApplySpec)
+        const [pq, pk, pv, po] = projections(params) as [LinearParams, LinearParams, LinearParams, LinearParams]
+        const v = floatInput(fn, x, `of shape [batch, time, ${dModel}]`, (s) => s.length === 3 && s[2] === dModel)
+        checkMask(fn, mask, v.shape)
+        const drop = train && dropout > 0
+        if (drop && key === undefined)
+          throw new Error(`${fn}: training with dropout needs a key in apply options ({ train: true, key })`)
+        const [batch, time] = v.shape as [number, number, number]
+        // [batch, time, dModel] → [batch, heads, time, d]: a view, the matmuls read it in place
+        const heads = (t: Var): Var => transpose(reshape(t, [batch, time, numHeads, d]), [0, 2, 1, 3])
+        const q = heads(project(v, pq))
+        const k = heads(project(v, pk))
+        const scores = matmul(q, k, { transposeB: true })
+        const weigh = attentionWeights(1 / Math.sqrt(d), causal, mask?.data as Uint8Array | undefined)
+        let p = weigh(scores)
+        if (drop) {
+          const keep = T.bernoulli(key!, p.shape, {
+            p: 1 - dropout,
+            dtype: p.dtype === 'float64' ? 'float64' : 'float32',
+          })
+          p = mul(p, T.mul(keep, 1 / (1 - dropout)))
+        }
+        const joined = reshape(transpose(matmul(p, heads(project(v, pv))), [0, 2, 1, 3]), [batch, time, dModel])
+        return project(joined, po)
+      },
     },
-    apply: (params, x, applyOptions?: AttentionApplyOptions) => {
-      const { train, key, mask } = readOptions(fn, applyOptions, maskedApplySpec)
-      const [pq, pk, pv, po] = projections(params) as [LinearParams, LinearParams, LinearParams, LinearParams]
-      const v = floatInput(fn, x, `of shape [batch, time, ${dModel}]`, (s) => s.length === 3 && s[2] === dModel)
-      checkMask(fn, mask, v.shape)
-      const drop = train && dropout > 0
-      if (drop && key === undefined) throw new Error(`${fn}: training with dropout needs a key in apply options ({ train: true, key })`)
-      const [batch, time] = v.shape as [number, number, number]
-      // [batch, time, dModel] → [batch, heads, time, d]: a view, the matmuls read it in place
-      const heads = (t: Var): Var => transpose(reshape(t, [batch, time, numHeads, d]), [0, 2, 1, 3])
-      const q = heads(project(v, pq))
-      const k = heads(project(v, pk))
-      const scores = matmul(q, k, { transposeB: true })
-      const weigh = attentionWeights(1 / Math.sqrt(d), causal, mask?.data as Uint8Array | undefined)
-      let p = weigh(scores)
-      if (drop) {
-        const keep = T.bernoulli(key!, p.shape, { p: 1 - dropout, dtype: p.dtype === 'float64' ? 'float64' : 'float32' })
-        p = mul(p, T.mul(keep, 1 / (1 - dropout)))
-      }
-      const joined = reshape(transpose(matmul(p, heads(project(v, pv))), [0, 2, 1, 3]), [batch, time, dModel])
-      return project(joined, po)
-    },
-  }, { kind: fn, dModel, numHeads, causal, dropout, bias })
+    { kind: fn, dModel, numHeads, causal, dropout, bias },
+  )
 }

@@ -37,7 +37,12 @@ describe('batchNorm', () => {
     const { output, state } = bn.applyWithState(params, bn.initState(), x, { train: true })
     const s0 = Math.sqrt(3.5 + 1e-5)
     const s1 = Math.sqrt(4 + 1e-5)
-    const expected = [[-2 / s0, -2 / s1], [-1 / s0, -2 / s1], [0, 2 / s1], [3 / s0, 2 / s1]].flatMap(([a, b]) => [2 * a! + 1, b! - 1])
+    const expected = [
+      [-2 / s0, -2 / s1],
+      [-1 / s0, -2 / s1],
+      [0, 2 / s1],
+      [3 / s0, 2 / s1],
+    ].flatMap(([a, b]) => [2 * a! + 1, b! - 1])
     list(output).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12))
     // mean: 0.9·0 + 0.1·μ; variance: 0.9·1 + 0.1·unbiased (PyTorch's momentum 0.1).
     list(state.mean).forEach((v, i) => expect(v).toBeCloseTo([0.3, 0.2][i]!, 6))
@@ -47,7 +52,10 @@ describe('batchNorm', () => {
 
   it('normalizes NCHW per channel, over batch and space, like the reference', () => {
     const bn = nn.batchNorm(3)
-    const x = T.tensor(Float64Array.from({ length: 2 * 3 * 2 * 2 }, (_, i) => Math.sin(3 * i) * (1 + (i % 5))), { shape: [2, 3, 2, 2] })
+    const x = T.tensor(
+      Float64Array.from({ length: 2 * 3 * 2 * 2 }, (_, i) => Math.sin(3 * i) * (1 + (i % 5))),
+      { shape: [2, 3, 2, 2] },
+    )
     const gamma = [0.5, 1, 2]
     const beta = [0, 1, -2]
     const params = { gamma: f64(gamma, [3]), beta: f64(beta, [3]) }
@@ -83,15 +91,18 @@ describe('batchNorm', () => {
     const kept = none.applyWithState({}, none.initState(), x, { train: true })
     expect([list(kept.state.mean), list(kept.state.variance)]).toEqual([[0], [1]])
     // eps 0.5: (1 − 3)/√(14/3 + 0.5), the biased variance normalizes.
-    expect(list(nn.batchNorm(1, { eps: 0.5 }).apply({ gamma: T.ones([1]), beta: T.zeros([1]) }, x, { train: true }))[0]).toBeCloseTo(
-      -2 / Math.sqrt(14 / 3 + 0.5),
-      6,
-    )
+    expect(
+      list(nn.batchNorm(1, { eps: 0.5 }).apply({ gamma: T.ones([1]), beta: T.zeros([1]) }, x, { train: true }))[0],
+    ).toBeCloseTo(-2 / Math.sqrt(14 / 3 + 0.5), 6)
   })
 
   it('hands back plain tensors for the state while the output is traced', () => {
     const bn = nn.batchNorm(2)
-    const x = T.tensor([[1, 2], [3, 5], [0, 1]])
+    const x = T.tensor([
+      [1, 2],
+      [3, 5],
+      [0, 1],
+    ])
     const [[, newState], g] = AG.valueAndGrad(
       (p: nn.BatchNormParams) => {
         const r = bn.applyWithState(p, bn.initState(), x, { train: true })
@@ -116,8 +127,12 @@ describe('batchNorm', () => {
     expect(() => bn.applyWithState(p, s, T.ones([2, 3, 4]), { train: true })).toThrow(
       'batchNorm: expected input of rank 2 [N, C] or rank 4 [N, C, H, W], got shape [2,3,4]',
     )
-    expect(() => bn.applyWithState(p, s, T.ones([2, 4]), { train: true })).toThrow('batchNorm: expected 3 channels on axis 1, got shape [2,4]')
-    expect(() => bn.apply(p, T.ones([2, 5, 2, 2]))).toThrow('batchNorm: expected 3 channels on axis 1, got shape [2,5,2,2]')
+    expect(() => bn.applyWithState(p, s, T.ones([2, 4]), { train: true })).toThrow(
+      'batchNorm: expected 3 channels on axis 1, got shape [2,4]',
+    )
+    expect(() => bn.apply(p, T.ones([2, 5, 2, 2]))).toThrow(
+      'batchNorm: expected 3 channels on axis 1, got shape [2,5,2,2]',
+    )
     expect(() => bn.applyWithState(p, s, T.ones([1, 3]), { train: true })).toThrow(
       'batchNorm: training needs more than 1 value per channel, got shape [1,3]',
     )
@@ -127,8 +142,12 @@ describe('batchNorm', () => {
     expect(() => bn.applyWithState(p, { mean: T.zeros([2]), variance: T.ones([3]) }, T.ones([2, 3]))).toThrow(
       'batchNorm: state.mean must be a Tensor of shape [3], got shape [2]',
     )
-    expect(() => bn.applyWithState(p, {} as never, T.ones([2, 3]))).toThrow('batchNorm: state.mean must be a Tensor of shape [3], got undefined')
-    expect(() => bn.apply({}, T.ones([2, 3]), { train: true })).toThrow('batchNorm: expected parameters { gamma, beta } (the layer is affine), got none')
+    expect(() => bn.applyWithState(p, {} as never, T.ones([2, 3]))).toThrow(
+      'batchNorm: state.mean must be a Tensor of shape [3], got undefined',
+    )
+    expect(() => bn.apply({}, T.ones([2, 3]), { train: true })).toThrow(
+      'batchNorm: expected parameters { gamma, beta } (the layer is affine), got none',
+    )
   })
 })
 
@@ -148,7 +167,12 @@ describe('layer state through sequential', () => {
     expect(list((state[1] as nn.BatchNormState).variance)).toEqual([1, 1, 1])
     expect((state[3] as unknown[])[0]).toEqual({})
 
-    const x = T.tensor([[1, 2], [3, -1], [0, 0.5], [2, 2]])
+    const x = T.tensor([
+      [1, 2],
+      [3, -1],
+      [0, 0.5],
+      [2, 2],
+    ])
     const r = nn.applyWithState(model, params, state, x, { train: true })
     expect(r.output.shape).toEqual([4, 3])
     const next = r.state as unknown[]
@@ -168,6 +192,8 @@ describe('layer state through sequential', () => {
 
   it('checks its state list', () => {
     const model = nn.sequential(nn.linear(2, 3), nn.batchNorm(3))
-    expect(() => model.applyWithState!(model.init(0), [], T.ones([2, 2]))).toThrow('sequential: expected a list of 2 states, got 0')
+    expect(() => model.applyWithState!(model.init(0), [], T.ones([2, 2]))).toThrow(
+      'sequential: expected a list of 2 states, got 0',
+    )
   })
 })

@@ -1,4 +1,16 @@
-import { add, mean, mul, reshape, rsqrt, square, sub, toVar, type Input, type Var, type MaybeTraced } from '@gd/autograd'
+import {
+  add,
+  mean,
+  mul,
+  reshape,
+  rsqrt,
+  square,
+  sub,
+  toVar,
+  type Input,
+  type Var,
+  type MaybeTraced,
+} from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -64,7 +76,12 @@ export interface BatchNormState {
  */
 export interface BatchNormLayer extends Layer<BatchNormParams, BatchNormState> {
   initState(): BatchNormState
-  applyWithState(params: MaybeTraced<BatchNormParams>, state: BatchNormState, x: Input, options?: ApplyOptions): ApplyResult<BatchNormState>
+  applyWithState(
+    params: MaybeTraced<BatchNormParams>,
+    state: BatchNormState,
+    x: Input,
+    options?: ApplyOptions,
+  ): ApplyResult<BatchNormState>
 }
 
 /**
@@ -138,15 +155,24 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
   }
   /** The per-channel mean, kept as [1, C] or [1, C, 1, 1]; over H, W first, so each pass reads contiguous rows. */
   const channelMean = (v: Var): Var =>
-    v.rank === 2 ? mean(v, { axis: 0, keepdims: true }) : mean(mean(v, { axis: [2, 3], keepdims: true }), { axis: 0, keepdims: true })
+    v.rank === 2
+      ? mean(v, { axis: 0, keepdims: true })
+      : mean(mean(v, { axis: [2, 3], keepdims: true }), { axis: 0, keepdims: true })
 
-  const run = (params: MaybeTraced<BatchNormParams>, state: BatchNormState | undefined, x: Input, train: boolean): ApplyResult<BatchNormState> => {
+  const run = (
+    params: MaybeTraced<BatchNormParams>,
+    state: BatchNormState | undefined,
+    x: Input,
+    train: boolean,
+  ): ApplyResult<BatchNormState> => {
     const v = toVar('batchNorm', x)
     const axes = checkInput(v)
     const gammaBeta = affineParams(params, v.rank)
     if (!train) {
       if (state === undefined) {
-        throw new Error('batchNorm: inference uses the running statistics: call applyWithState(params, state, x), got no state')
+        throw new Error(
+          'batchNorm: inference uses the running statistics: call applyWithState(params, state, x), got no state',
+        )
       }
       // y = x·s + t with the per-channel s = γ/√(variance + eps) and t = β − mean·s: two passes over x.
       const shape = perChannel(v.rank)
@@ -164,7 +190,8 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
     const biased = channelMean(square(centered))
     // γ folds into the per-channel factor, so x is scaled once: y = (x − μ)·(γ/√(σ² + eps)) + β.
     const inv = rsqrt(add(biased, eps))
-    const output = gammaBeta === undefined ? mul(centered, inv) : add(mul(centered, mul(inv, gammaBeta[0])), gammaBeta[1])
+    const output =
+      gammaBeta === undefined ? mul(centered, inv) : add(mul(centered, mul(inv, gammaBeta[0])), gammaBeta[1])
     if (state === undefined) return { output, state: initial() } // plain apply: the update is dropped
     // The running statistics are plain tensors: read the batch's values, not the traced ones.
     const blend = (running: T.Tensor, batch: T.Tensor, factor: number): T.Tensor =>
@@ -174,15 +201,19 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
       state: { mean: blend(state.mean, mu.value, 1), variance: blend(state.variance, biased.value, m / (m - 1)) },
     }
   }
-  return configure({
-    name: `batchNorm(${channels})`,
-    init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
-    initState: initial,
-    apply: (params, x, applyOptions?: ApplyOptions) => run(params, undefined, x, readApplyOptions('batchNorm', applyOptions).train === true).output,
-    applyWithState: (params, state, x, applyOptions?: ApplyOptions) => {
-      const { train } = readApplyOptions('batchNorm', applyOptions)
-      checkState(state)
-      return run(params, state, x, train === true)
+  return configure(
+    {
+      name: `batchNorm(${channels})`,
+      init: () => (affine ? { gamma: T.ones([channels]), beta: T.zeros([channels]) } : {}),
+      initState: initial,
+      apply: (params, x, applyOptions?: ApplyOptions) =>
+        run(params, undefined, x, readApplyOptions('batchNorm', applyOptions).train === true).output,
+      applyWithState: (params, state, x, applyOptions?: ApplyOptions) => {
+        const { train } = readApplyOptions('batchNorm', applyOptions)
+        checkState(state)
+        return run(params, state, x, train === true)
+      },
     },
-  }, { kind: 'batchNorm', channels, momentum, eps, affine })
+    { kind: 'batchNorm', channels, momentum, eps, affine },
+  )
 }

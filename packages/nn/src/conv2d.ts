@@ -1,7 +1,17 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { prngKey, splitKey, type Conv2dOptions, type Tensor } from '@gd/tensor'
-import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
+import {
+  boolean,
+  fail,
+  func,
+  isPlainObject,
+  optional,
+  positiveInteger,
+  readOptions,
+  withDefault,
+  type Check,
+} from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import { configure } from './internal/described.js'
@@ -45,8 +55,13 @@ export function conv2d(
   options?: Conv2dLayerOptions,
 ): Layer<Conv2dParams> {
   options = readOptions('conv2d', options, {
-    stride: optional(later), padding: optional(later), dilation: optional(later), groups: withDefault(positiveInteger, 1),
-    bias: withDefault(boolean, true), weightInit: optional(func), biasInit: optional(func),
+    stride: optional(later),
+    padding: optional(later),
+    dilation: optional(later),
+    groups: withDefault(positiveInteger, 1),
+    bias: withDefault(boolean, true),
+    weightInit: optional(func),
+    biasInit: optional(func),
   }) as Conv2dLayerOptions
   positiveInteger('conv2d', 'inChannels', inChannels)
   positiveInteger('conv2d', 'outChannels', outChannels)
@@ -57,7 +72,9 @@ export function conv2d(
   const [kh, kw] = pair as [number, number]
   const groups = options.groups as number
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new Error(`conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`)
+    throw new Error(
+      `conv2d: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`,
+    )
   }
   const { bias = true, weightInit, biasInit, ...given } = options
   // only the options given: the convolution's reader treats a key present as undefined as given
@@ -65,21 +82,32 @@ export function conv2d(
   const shape = [outChannels, inChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((inChannels / groups) * kh * kw)
   const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
-  return configure({
-    name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
-    init: (key) => {
-      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
-      const w = (weightInit ?? fallback)(k1, shape)
-      return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
+  return configure(
+    {
+      name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,
+      init: (key) => {
+        const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
+        const w = (weightInit ?? fallback)(k1, shape)
+        return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
+      },
+      apply: (params, x: Input, applyOptions?: ApplyOptions) => {
+        readApplyOptions('conv2d', applyOptions)
+        if (!isPlainObject(params) || params.w === undefined)
+          fail('conv2d', 'params', "the layer's parameters { w, b }", params)
+        const y = conv(x, params.w, convOptions)
+        return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
+      },
     },
-    apply: (params, x: Input, applyOptions?: ApplyOptions) => {
-      readApplyOptions('conv2d', applyOptions)
-      if (!isPlainObject(params) || params.w === undefined) fail('conv2d', 'params', 'the layer\'s parameters { w, b }', params)
-      const y = conv(x, params.w, convOptions)
-      return params.b === undefined ? y : add(y, reshape(params.b, [1, outChannels, 1, 1]))
+    {
+      kind: 'conv2d',
+      inChannels,
+      outChannels,
+      kernelSize: [kh, kw],
+      stride: given.stride ?? 1,
+      padding: given.padding ?? 'valid',
+      dilation: given.dilation ?? 1,
+      groups,
+      bias,
     },
-  }, {
-      kind: 'conv2d', inChannels, outChannels, kernelSize: [kh, kw], stride: given.stride ?? 1,
-      padding: given.padding ?? 'valid', dilation: given.dilation ?? 1, groups, bias,
-    })
+  )
 }

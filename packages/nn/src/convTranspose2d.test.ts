@@ -2,7 +2,16 @@ import { conv2d, mean, mul, square, sub, sum, valueAndGrad } from '@gd/autograd'
 import { uniform } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { conv2d as conv2dLayer, convTranspose2d, relu, sequential, sigmoid, upsample2d, type ConvTranspose2dOptions, type ConvTranspose2dParams } from './index.js'
+import {
+  conv2d as conv2dLayer,
+  convTranspose2d,
+  relu,
+  sequential,
+  sigmoid,
+  upsample2d,
+  type ConvTranspose2dOptions,
+  type ConvTranspose2dParams,
+} from './index.js'
 
 type Pair = [number, number]
 const f64 = (values: number[], shape: number[]) => T.tensor(values, { dtype: 'float64', shape })
@@ -15,7 +24,13 @@ const pairOf = (v: number | readonly [number, number] | undefined, fallback: num
  * x · w[c, o, ki, kj] onto output pixel (i·sh − ph + ki·dh, j·sw − pw + kj·dw) of each output
  * channel o of its group; places outside the output are dropped; then the bias.
  */
-function reference(x: T.Tensor, w: T.Tensor, b: T.Tensor | undefined, outChannels: number, o: ConvTranspose2dOptions): T.Tensor {
+function reference(
+  x: T.Tensor,
+  w: T.Tensor,
+  b: T.Tensor | undefined,
+  outChannels: number,
+  o: ConvTranspose2dOptions,
+): T.Tensor {
   const [sh, sw] = pairOf(o.stride, 1)
   const [ph, pw] = pairOf(o.padding, 0)
   const [oph, opw] = pairOf(o.outputPadding, 0)
@@ -29,7 +44,9 @@ function reference(x: T.Tensor, w: T.Tensor, b: T.Tensor | undefined, outChannel
   const ws = w.toArray() as number[][][][]
   const bs = b === undefined ? new Array<number>(outChannels).fill(0) : (b.toArray() as number[])
   const y = Array.from({ length: n }, () =>
-    Array.from({ length: outChannels }, (_, oc) => Array.from({ length: outH }, () => new Array<number>(outW).fill(bs[oc]!))),
+    Array.from({ length: outChannels }, (_, oc) =>
+      Array.from({ length: outH }, () => new Array<number>(outW).fill(bs[oc]!)),
+    ),
   )
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < cin; c++) {
@@ -65,30 +82,92 @@ function expectClose(actual: T.Tensor, expected: T.Tensor, tolerance: number): v
 
 describe('convTranspose2d', () => {
   it('scatters each input pixel times the kernel (hand-worked 2×2 input, 2×2 ones kernel)', () => {
-    const x = T.tensor([[[[1, 2], [3, 4]]]])
+    const x = T.tensor([
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ])
     const layer = convTranspose2d(1, 1, 2, { bias: false, weightInit: (_k, s) => T.ones(s) })
     // stride 1: the four 2×2 blocks overlap; the centre collects 1 + 2 + 3 + 4
-    expect(layer.apply(layer.init(0), x).toArray()).toEqual([[[[1, 3, 2], [4, 10, 6], [3, 7, 4]]]])
+    expect(layer.apply(layer.init(0), x).toArray()).toEqual([
+      [
+        [
+          [1, 3, 2],
+          [4, 10, 6],
+          [3, 7, 4],
+        ],
+      ],
+    ])
     // stride 2: the blocks tile the output without overlapping
     const tiled = convTranspose2d(1, 1, 2, { stride: 2, bias: false, weightInit: (_k, s) => T.ones(s) })
-    expect(tiled.apply(tiled.init(0), x).toArray()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]])
+    expect(tiled.apply(tiled.init(0), x).toArray()).toEqual([
+      [
+        [
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          [3, 3, 4, 4],
+          [3, 3, 4, 4],
+        ],
+      ],
+    ])
     // padding 1 cuts a row and a column from each side of the 4×4: the centre 2×2; outputPadding 1
     // adds back a row and a column at the bottom and right, which only the kernel's overhang reaches
-    const cut = convTranspose2d(1, 1, 2, { stride: 2, padding: 1, outputPadding: 1, bias: false, weightInit: (_k, s) => T.ones(s) })
-    expect(cut.apply(cut.init(0), x).toArray()).toEqual([[[[1, 2, 2], [3, 4, 4], [3, 4, 4]]]])
+    const cut = convTranspose2d(1, 1, 2, {
+      stride: 2,
+      padding: 1,
+      outputPadding: 1,
+      bias: false,
+      weightInit: (_k, s) => T.ones(s),
+    })
+    expect(cut.apply(cut.init(0), x).toArray()).toEqual([
+      [
+        [
+          [1, 2, 2],
+          [3, 4, 4],
+          [3, 4, 4],
+        ],
+      ],
+    ])
   })
 
   it('adds the bias to every pixel of its channel', () => {
-    const layer = convTranspose2d(1, 2, 1, { weightInit: (_k, s) => T.zeros(s), biasInit: (_k, s) => T.tensor([1, -2], { shape: s }) })
+    const layer = convTranspose2d(1, 2, 1, {
+      weightInit: (_k, s) => T.zeros(s),
+      biasInit: (_k, s) => T.tensor([1, -2], { shape: s }),
+    })
     expect(layer.apply(layer.init(0), T.ones([1, 1, 1, 2])).toArray()).toEqual([[[[1, 1]], [[-2, -2]]]])
   })
 
   const cases: [string, number, number, number | Pair, ConvTranspose2dOptions, number[]][] = [
     ['stride 1', 2, 3, 3, {}, [2, 2, 3, 4]],
-    ['stride 2, padding 1, outputPadding 1 (7 → 14)', 3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }, [2, 3, 7, 7]],
-    ['stride 2, padding 1, outputPadding 1 (14 → 28)', 2, 1, 3, { stride: 2, padding: 1, outputPadding: 1 }, [1, 2, 14, 14]],
+    [
+      'stride 2, padding 1, outputPadding 1 (7 → 14)',
+      3,
+      2,
+      3,
+      { stride: 2, padding: 1, outputPadding: 1 },
+      [2, 3, 7, 7],
+    ],
+    [
+      'stride 2, padding 1, outputPadding 1 (14 → 28)',
+      2,
+      1,
+      3,
+      { stride: 2, padding: 1, outputPadding: 1 },
+      [1, 2, 14, 14],
+    ],
     ['kernel 4, stride 2, padding 1 (14 → 28)', 2, 1, 4, { stride: 2, padding: 1 }, [1, 2, 14, 14]],
-    ['pairs, dilation and groups', 4, 6, [3, 2], { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [2, 1], groups: 2 }, [2, 4, 3, 3]],
+    [
+      'pairs, dilation and groups',
+      4,
+      6,
+      [3, 2],
+      { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [2, 1], groups: 2 },
+      [2, 4, 3, 3],
+    ],
     ['padding larger than the kernel', 1, 2, 2, { stride: 3, padding: 2 }, [1, 1, 4, 3]],
     ['no bias', 2, 2, 3, { stride: 2, bias: false }, [1, 2, 2, 3]],
   ]
@@ -101,7 +180,10 @@ describe('convTranspose2d', () => {
     const expected = reference(x, w, b, cout, options)
     expectClose(layer.apply(b === undefined ? { w } : { w, b }, x).value, expected, 1e-12)
     // float32 parameters and input, the layer's default: the same numbers to float32 precision
-    const y32 = layer.apply(b === undefined ? { w: T.cast(w, 'float32') } : { w: T.cast(w, 'float32'), b: T.cast(b!, 'float32') }, T.cast(x, 'float32'))
+    const y32 = layer.apply(
+      b === undefined ? { w: T.cast(w, 'float32') } : { w: T.cast(w, 'float32'), b: T.cast(b!, 'float32') },
+      T.cast(x, 'float32'),
+    )
     expect(y32.dtype).toBe('float32')
     expectClose(y32.value, expected, 1e-5)
   })
@@ -135,11 +217,26 @@ describe('convTranspose2d', () => {
       (r: number, c: number) => Math.abs(r - c) <= 1,
       (r: number, c: number) => r === 0 || r === 7 || c === 0 || c === 7,
     ]
-    const target = T.tensor(patterns.flatMap((on) => Array.from({ length: 64 }, (_, i) => (on(Math.floor(i / 8), i % 8) ? 1 : 0))), { shape: [4, 1, 8, 8] })
+    const target = T.tensor(
+      patterns.flatMap((on) => Array.from({ length: 64 }, (_, i) => (on(Math.floor(i / 8), i % 8) ? 1 : 0))),
+      { shape: [4, 1, 8, 8] },
+    )
     const codes = T.uniform(T.prngKey(9), [4, 4, 2, 2], { low: -1, high: 1 })
     const generators = [
-      sequential(convTranspose2d(4, 8, 4, { stride: 2, padding: 1 }), relu(), convTranspose2d(8, 1, 4, { stride: 2, padding: 1 }), sigmoid()),
-      sequential(upsample2d(), conv2dLayer(4, 8, 3, { padding: 'same' }), relu(), upsample2d({ mode: 'bilinear' }), conv2dLayer(8, 1, 3, { padding: 'same' }), sigmoid()),
+      sequential(
+        convTranspose2d(4, 8, 4, { stride: 2, padding: 1 }),
+        relu(),
+        convTranspose2d(8, 1, 4, { stride: 2, padding: 1 }),
+        sigmoid(),
+      ),
+      sequential(
+        upsample2d(),
+        conv2dLayer(4, 8, 3, { padding: 'same' }),
+        relu(),
+        upsample2d({ mode: 'bilinear' }),
+        conv2dLayer(8, 1, 3, { padding: 'same' }),
+        sigmoid(),
+      ),
     ]
     for (const generator of generators) {
       let params = generator.init(3) as unknown[]
@@ -156,7 +253,7 @@ describe('convTranspose2d', () => {
     }
   })
 
-  it("initializes as PyTorch: w [in, out/groups, kh, kw] and b [out] from U(±1/√((out/groups)·kh·kw))", () => {
+  it('initializes as PyTorch: w [in, out/groups, kh, kw] and b [out] from U(±1/√((out/groups)·kh·kw))', () => {
     const layer = convTranspose2d(8, 6, [3, 2], { groups: 2 })
     expect(layer.name).toBe('convTranspose2d(8 → 6, 3×2)')
     const { w, b } = layer.init(0) as { w: T.Tensor; b: T.Tensor }
@@ -175,20 +272,36 @@ describe('convTranspose2d', () => {
   it('rejects bad arguments with messages that say what was expected', () => {
     expect(() => convTranspose2d(0, 2, 3)).toThrow('convTranspose2d: inChannels must be a positive integer, got 0')
     expect(() => convTranspose2d(2, 1.5, 3)).toThrow('convTranspose2d: outChannels must be a positive integer, got 1.5')
-    expect(() => convTranspose2d(2, 2, [3] as never)).toThrow('convTranspose2d: kernelSize must be a positive integer or a pair of them, got [3]')
-    expect(() => convTranspose2d(2, 2, 0)).toThrow('convTranspose2d: kernelSize must be a positive integer or a pair of them, got 0')
-    expect(() => convTranspose2d(2, 2, 3, { stride: 0 })).toThrow('convTranspose2d: stride must be a positive integer or a pair of them, got 0')
-    expect(() => convTranspose2d(2, 2, 3, { padding: -1 })).toThrow('convTranspose2d: padding must be a non-negative integer or a pair of them, got -1')
+    expect(() => convTranspose2d(2, 2, [3] as never)).toThrow(
+      'convTranspose2d: kernelSize must be a positive integer or a pair of them, got [3]',
+    )
+    expect(() => convTranspose2d(2, 2, 0)).toThrow(
+      'convTranspose2d: kernelSize must be a positive integer or a pair of them, got 0',
+    )
+    expect(() => convTranspose2d(2, 2, 3, { stride: 0 })).toThrow(
+      'convTranspose2d: stride must be a positive integer or a pair of them, got 0',
+    )
+    expect(() => convTranspose2d(2, 2, 3, { padding: -1 })).toThrow(
+      'convTranspose2d: padding must be a non-negative integer or a pair of them, got -1',
+    )
     expect(() => convTranspose2d(2, 2, 3, { padding: 'same' as never })).toThrow(
       'convTranspose2d: padding must be a non-negative integer or a pair of them, got "same"',
     )
-    expect(() => convTranspose2d(2, 2, 3, { outputPadding: 1 })).toThrow('convTranspose2d: outputPadding must be smaller than the stride [1,1], got 1')
+    expect(() => convTranspose2d(2, 2, 3, { outputPadding: 1 })).toThrow(
+      'convTranspose2d: outputPadding must be smaller than the stride [1,1], got 1',
+    )
     expect(() => convTranspose2d(2, 2, 3, { stride: [2, 1], outputPadding: [1, 1] })).toThrow(
       'convTranspose2d: outputPadding must be smaller than the stride [2,1], got [1,1]',
     )
-    expect(() => convTranspose2d(2, 2, 3, { dilation: [1, 0] })).toThrow('convTranspose2d: dilation must be a positive integer or a pair of them, got [1,0]')
-    expect(() => convTranspose2d(3, 4, 3, { groups: 2 })).toThrow('convTranspose2d: inChannels 3 and outChannels 4 must both be divisible by groups 2')
-    expect(() => convTranspose2d(2, 2, 3, { bias: 1 as never })).toThrow('convTranspose2d: bias must be a boolean, got 1')
+    expect(() => convTranspose2d(2, 2, 3, { dilation: [1, 0] })).toThrow(
+      'convTranspose2d: dilation must be a positive integer or a pair of them, got [1,0]',
+    )
+    expect(() => convTranspose2d(3, 4, 3, { groups: 2 })).toThrow(
+      'convTranspose2d: inChannels 3 and outChannels 4 must both be divisible by groups 2',
+    )
+    expect(() => convTranspose2d(2, 2, 3, { bias: 1 as never })).toThrow(
+      'convTranspose2d: bias must be a boolean, got 1',
+    )
     expect(() => convTranspose2d(2, 2, 3, { outputpadding: 1 } as never)).toThrow(
       'convTranspose2d: unknown option outputpadding, expected one of stride, padding, outputPadding, dilation, groups, bias, weightInit, biasInit; did you mean outputPadding?',
     )
@@ -217,8 +330,12 @@ describe('convTranspose2d', () => {
     expect(() => layer.apply({ ...params, b: T.ones([2]) }, x)).toThrow(
       'convTranspose2d: params.b must be a float32 tensor of shape [3], got a float32 Tensor of shape [2]',
     )
-    expect(() => layer.apply(null as never, x)).toThrow("convTranspose2d: params must be the layer's parameters { w, b }, got null")
-    expect(() => layer.apply(params, x, { training: true } as never)).toThrow('convTranspose2d: unknown option training')
+    expect(() => layer.apply(null as never, x)).toThrow(
+      "convTranspose2d: params must be the layer's parameters { w, b }, got null",
+    )
+    expect(() => layer.apply(params, x, { training: true } as never)).toThrow(
+      'convTranspose2d: unknown option training',
+    )
     const huge = convTranspose2d(2, 3, 3, { stride: 2 ** 20 })
     expect(() => huge.apply(huge.init(0), x)).toThrow(
       'convTranspose2d: output shape [1,3,3145731,3145731] has 29686870573083 elements, more than the limit of 2147483647',

@@ -1,7 +1,18 @@
 import { add, conv2dBackwardInput, reshape, toVar, Var, type Input } from '@gd/autograd'
 import { uniform, type Initializer } from '@gd/init'
 import { checkShape, prngKey, splitKey, Tensor } from '@gd/tensor'
-import { boolean, complaint, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault, type Check } from '@gd/check'
+import {
+  boolean,
+  complaint,
+  fail,
+  func,
+  isPlainObject,
+  optional,
+  positiveInteger,
+  readOptions,
+  withDefault,
+  type Check,
+} from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import { configure } from './internal/described.js'
@@ -55,7 +66,8 @@ const FN = 'convTranspose2d'
 function pair(min: number, expected: string): Check<[number, number]> {
   return (fn, key, value) => {
     const p: readonly unknown[] = typeof value === 'number' ? [value, value] : Array.isArray(value) ? value : []
-    if (p.length !== 2 || !p.every((v) => Number.isSafeInteger(v) && (v as number) >= min)) fail(fn, key, expected, value)
+    if (p.length !== 2 || !p.every((v) => Number.isSafeInteger(v) && (v as number) >= min))
+      fail(fn, key, expected, value)
     return [p[0] as number, p[1] as number]
   }
 }
@@ -128,7 +140,9 @@ export function convTranspose2d(
   const weightInit = o.weightInit as Initializer | undefined
   const biasInit = o.biasInit as Initializer | undefined
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new Error(`${FN}: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`)
+    throw new Error(
+      `${FN}: inChannels ${inChannels} and outChannels ${outChannels} must both be divisible by groups ${groups}`,
+    )
   }
   const wShape = [inChannels, outChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((outChannels / groups) * kh * kw)
@@ -136,37 +150,41 @@ export function convTranspose2d(
   const convOptions = { stride, padding, dilation, groups }
   const outSize = (size: number, d: 0 | 1) =>
     (size - 1) * stride[d] - 2 * padding[d] + dilation[d] * ([kh, kw][d]! - 1) + outputPadding[d] + 1
-  return configure({
-    name: `${FN}(${inChannels} → ${outChannels}, ${kh}×${kw})`,
-    init: (key) => {
-      const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
-      const w = (weightInit ?? fallback)(k1, wShape)
-      return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
+  return configure(
+    {
+      name: `${FN}(${inChannels} → ${outChannels}, ${kh}×${kw})`,
+      init: (key) => {
+        const [k1, k2] = splitKey(typeof key === 'number' ? prngKey(key) : key)
+        const w = (weightInit ?? fallback)(k1, wShape)
+        return bias ? { w, b: (biasInit ?? fallback)(k2, [outChannels]) } : { w }
+      },
+      apply: (params, x: Input, applyOptions?: ApplyOptions) => {
+        readApplyOptions(FN, applyOptions)
+        if (!isPlainObject(params) || params.w === undefined)
+          fail(FN, 'params', "the layer's parameters { w, b }", params)
+        const xv = toVar(FN, x)
+        const dtype = xv.dtype
+        if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4 || xv.shape[1] !== inChannels) {
+          fail(FN, 'x', `a float32 or float64 tensor of shape [batch, ${inChannels}, height, width]`, x)
+        }
+        const { w, b } = params
+        if (!isTensorLike(w) || w.dtype !== dtype || !sameShape(w.shape, wShape)) {
+          fail(FN, 'params.w', `a ${dtype} tensor of shape [${wShape.join(',')}]`, w)
+        }
+        if (b !== undefined && (!isTensorLike(b) || b.dtype !== dtype || !sameShape(b.shape, [outChannels]))) {
+          fail(FN, 'params.b', `a ${dtype} tensor of shape [${outChannels}]`, b)
+        }
+        const [n, , h, wd] = xv.shape as [number, number, number, number]
+        const outH = outSize(h, 0)
+        const outW = outSize(wd, 1)
+        if (h < 1 || wd < 1 || outH < 1 || outW < 1) {
+          throw complaint(FN, 'x', `gives an empty output (${outH}×${outW}) with padding [${padding.join(',')}]`, x)
+        }
+        const outShape = checkShape(FN, [n, outChannels, outH, outW], 'output shape')
+        const y = conv2dBackwardInput(xv, w, outShape, convOptions)
+        return b === undefined ? y : add(y, reshape(b, [1, outChannels, 1, 1]))
+      },
     },
-    apply: (params, x: Input, applyOptions?: ApplyOptions) => {
-      readApplyOptions(FN, applyOptions)
-      if (!isPlainObject(params) || params.w === undefined) fail(FN, 'params', 'the layer\'s parameters { w, b }', params)
-      const xv = toVar(FN, x)
-      const dtype = xv.dtype
-      if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4 || xv.shape[1] !== inChannels) {
-        fail(FN, 'x', `a float32 or float64 tensor of shape [batch, ${inChannels}, height, width]`, x)
-      }
-      const { w, b } = params
-      if (!isTensorLike(w) || w.dtype !== dtype || !sameShape(w.shape, wShape)) {
-        fail(FN, 'params.w', `a ${dtype} tensor of shape [${wShape.join(',')}]`, w)
-      }
-      if (b !== undefined && (!isTensorLike(b) || b.dtype !== dtype || !sameShape(b.shape, [outChannels]))) {
-        fail(FN, 'params.b', `a ${dtype} tensor of shape [${outChannels}]`, b)
-      }
-      const [n, , h, wd] = xv.shape as [number, number, number, number]
-      const outH = outSize(h, 0)
-      const outW = outSize(wd, 1)
-      if (h < 1 || wd < 1 || outH < 1 || outW < 1) {
-        throw complaint(FN, 'x', `gives an empty output (${outH}×${outW}) with padding [${padding.join(',')}]`, x)
-      }
-      const outShape = checkShape(FN, [n, outChannels, outH, outW], 'output shape')
-      const y = conv2dBackwardInput(xv, w, outShape, convOptions)
-      return b === undefined ? y : add(y, reshape(b, [1, outChannels, 1, 1]))
-    },
-  }, { kind: FN, inChannels, outChannels, kernelSize: [kh, kw], stride, padding, outputPadding, dilation, groups, bias })
+    { kind: FN, inChannels, outChannels, kernelSize: [kh, kw], stride, padding, outputPadding, dilation, groups, bias },
+  )
 }

@@ -24,7 +24,8 @@ export function dropout(rate: number): Layer<Record<string, never>> {
   return described(`dropout(${rate})`, { kind: 'dropout', rate }, (x, options) => {
     const v = toVar('dropout', x)
     if (options.train !== true || rate === 0) return v
-    if (options.key === undefined) throw new Error('dropout: training needs a key in apply options ({ train: true, key })')
+    if (options.key === undefined)
+      throw new Error('dropout: training needs a key in apply options ({ train: true, key })')
     const dtype = v.dtype === 'float64' ? 'float64' : 'float32'
     const keep = bernoulli(options.key, v.shape, { p: 1 - rate, dtype })
     return mul(v, mul(keep, 1 / (1 - rate)))

@@ -58,42 +58,62 @@ export type EmbeddingParams = {
 export function embedding(vocabSize: number, dim: number, options?: EmbeddingOptions): Layer<EmbeddingParams> {
   positiveInteger('embedding', 'vocabSize', vocabSize)
   positiveInteger('embedding', 'dim', dim)
-  const { weightInit, paddingIndex } = readOptions('embedding', options, { weightInit: optional(func), paddingIndex: optional(integer) })
+  const { weightInit, paddingIndex } = readOptions('embedding', options, {
+    weightInit: optional(func),
+    paddingIndex: optional(integer),
+  })
   if (paddingIndex !== undefined && (paddingIndex < 0 || paddingIndex >= vocabSize)) {
     fail('embedding', 'paddingIndex', `an integer in [0, ${vocabSize})`, paddingIndex)
   }
   const shape = [vocabSize, dim]
-  return configure({
-    name: `embedding(${vocabSize} → ${dim})`,
-    init: (key) => {
-      const w = (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape)
-      if (paddingIndex === undefined) return { w }
-      // the padding row starts at zero, as PyTorch's does
-      const rows = T.tensor(Array.from({ length: vocabSize }, (_, i) => i !== paddingIndex), { dtype: 'bool', shape: [vocabSize, 1] })
-      return { w: T.where(rows, w, 0) }
+  return configure(
+    {
+      name: `embedding(${vocabSize} → ${dim})`,
+      init: (key) => {
+        const w = ((weightInit as Initializer | undefined) ?? ((k, s) => normal(k, s)))(key, shape)
+        if (paddingIndex === undefined) return { w }
+        // the padding row starts at zero, as PyTorch's does
+        const rows = T.tensor(
+          Array.from({ length: vocabSize }, (_, i) => i !== paddingIndex),
+          { dtype: 'bool', shape: [vocabSize, 1] },
+        )
+        return { w: T.where(rows, w, 0) }
+      },
+      apply: (params, input: Input, applyOptions?: ApplyOptions) => {
+        readApplyOptions('embedding', applyOptions)
+        const w = floatLeaf('embedding', paramObject('embedding', params, '{ w }'), 'w', shape)
+        // sequential and fit hand layers their input as a Var; int32 values are never traced
+        const indices = input instanceof Var ? input.value : input
+        if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32')
+          fail('embedding', 'indices', 'an int32 Tensor', input)
+        const idx = indices.data
+        for (let i = 0; i < idx.length; i++) {
+          const v = idx[i]!
+          if (v < 0 || v >= vocabSize)
+            throw complaint(
+              'embedding',
+              'indices',
+              `must hold integers in [0, ${vocabSize})`,
+              v,
+              ` at flat position ${i}`,
+            )
+        }
+        if (paddingIndex === undefined) return gather(w, indices)
+        // the padding row's cotangent is dropped: keep is 0 where an index is the padding index
+        const keep = T.tensor(
+          Array.from(idx, (v) => (v === paddingIndex ? 0 : 1)),
+          { dtype: w.dtype, shape: [...indices.shape, 1] },
+        )
+        const lookup = primitive({
+          name: 'embedding',
+          forward: (table) => T.gather(table, indices),
+          backward: (g) => [scatterAdd(shape, indices, mul(g, keep))],
+        })
+        return lookup(w)
+      },
     },
-    apply: (params, input: Input, applyOptions?: ApplyOptions) => {
-      readApplyOptions('embedding', applyOptions)
-      const w = floatLeaf('embedding', paramObject('embedding', params, '{ w }'), 'w', shape)
-      // sequential and fit hand layers their input as a Var; int32 values are never traced
-      const indices = input instanceof Var ? input.value : input
-      if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32') fail('embedding', 'indices', 'an int32 Tensor', input)
-      const idx = indices.data
-      for (let i = 0; i < idx.length; i++) {
-        const v = idx[i]!
-        if (v < 0 || v >= vocabSize) throw complaint('embedding', 'indices', `must hold integers in [0, ${vocabSize})`, v, ` at flat position ${i}`)
-      }
-      if (paddingIndex === undefined) return gather(w, indices)
-      // the padding row's cotangent is dropped: keep is 0 where an index is the padding index
-      const keep = T.tensor(Array.from(idx, (v) => (v === paddingIndex ? 0 : 1)), { dtype: w.dtype, shape: [...indices.shape, 1] })
-      const lookup = primitive({
-        name: 'embedding',
-        forward: (table) => T.gather(table, indices),
-        backward: (g) => [scatterAdd(shape, indices, mul(g, keep))],
-      })
-      return lookup(w)
-    },
-  }, { kind: 'embedding', vocabSize, dim, paddingIndex })
+    { kind: 'embedding', vocabSize, dim, paddingIndex },
+  )
 }
 
 /**
@@ -128,20 +148,32 @@ export interface PositionEmbeddingOptions {
  * layer.apply(params, zeros([2, 5, 8])).shape // [2, 5, 8]: rows 0–4 of params.w, for each sequence
  * ```
  */
-export function positionEmbedding(maxLength: number, dim: number, options?: PositionEmbeddingOptions): Layer<EmbeddingParams> {
+export function positionEmbedding(
+  maxLength: number,
+  dim: number,
+  options?: PositionEmbeddingOptions,
+): Layer<EmbeddingParams> {
   const fn = 'positionEmbedding'
   positiveInteger(fn, 'maxLength', maxLength)
   positiveInteger(fn, 'dim', dim)
   const { weightInit } = readOptions(fn, options, { weightInit: optional(func) })
   const shape = [maxLength, dim]
-  return configure({
-    name: `positionEmbedding(${maxLength} × ${dim})`,
-    init: (key) => ({ w: (weightInit as Initializer | undefined ?? ((k, s) => normal(k, s)))(key, shape) }),
-    apply: (params, input: Input, applyOptions?: ApplyOptions) => {
-      readApplyOptions(fn, applyOptions)
-      const w = floatLeaf(fn, paramObject(fn, params, '{ w }'), 'w', shape)
-      const x = floatInput(fn, input, `of shape [batch, time ≤ ${maxLength}, ${dim}]`, (s) => s.length === 3 && s[1]! <= maxLength && s[2] === dim)
-      return add(x, slice(w, [0, 0], [x.shape[1]!, dim]))
+  return configure(
+    {
+      name: `positionEmbedding(${maxLength} × ${dim})`,
+      init: (key) => ({ w: ((weightInit as Initializer | undefined) ?? ((k, s) => normal(k, s)))(key, shape) }),
+      apply: (params, input: Input, applyOptions?: ApplyOptions) => {
+        readApplyOptions(fn, applyOptions)
+        const w = floatLeaf(fn, paramObject(fn, params, '{ w }'), 'w', shape)
+        const x = floatInput(
+          fn,
+          input,
+          `of shape [batch, time ≤ ${maxLength}, ${dim}]`,
+          (s) => s.length === 3 && s[1]! <= maxLength && s[2] === dim,
+        )
+        return add(x, slice(w, [0, 0], [x.shape[1]!, dim]))
+      },
     },
-  }, { kind: fn, maxLength, dim })
+    { kind: fn, maxLength, dim },
+  )
 }

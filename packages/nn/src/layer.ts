@@ -129,7 +129,13 @@ export function initState<S>(layer: Layer<any, S>): S | Record<string, never> {
  * applyWithState(model, params, state, ones([1, 2])).output // inference: uses the running statistics
  * ```
  */
-export function applyWithState<P, S>(layer: Layer<P, S>, params: MaybeTraced<P>, state: S, x: Input, options?: ApplyOptions): ApplyResult<S> {
+export function applyWithState<P, S>(
+  layer: Layer<P, S>,
+  params: MaybeTraced<P>,
+  state: S,
+  x: Input,
+  options?: ApplyOptions,
+): ApplyResult<S> {
   checkLayer('applyWithState', layer)
   if (layer.applyWithState !== undefined) return layer.applyWithState(params, state, x, options)
   return { output: layer.apply(params, x, options), state }

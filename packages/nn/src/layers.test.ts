@@ -30,9 +30,14 @@ describe('linear', () => {
 describe('conv2d, pooling, flatten', () => {
   it('chain the CNN shapes of the benchmark model', () => {
     const cnn = nn.sequential(
-      nn.conv2d(1, 8, 5), nn.relu(), nn.maxPool2d({ kernelSize: 2 }),
-      nn.conv2d(8, 16, 5), nn.relu(), nn.maxPool2d({ kernelSize: 2 }),
-      nn.flatten(), nn.linear(16 * 4 * 4, 10),
+      nn.conv2d(1, 8, 5),
+      nn.relu(),
+      nn.maxPool2d({ kernelSize: 2 }),
+      nn.conv2d(8, 16, 5),
+      nn.relu(),
+      nn.maxPool2d({ kernelSize: 2 }),
+      nn.flatten(),
+      nn.linear(16 * 4 * 4, 10),
     )
     const params = cnn.init(0)
     expect(cnn.apply(params, T.zeros([2, 1, 28, 28])).shape).toEqual([2, 10])
@@ -40,13 +45,34 @@ describe('conv2d, pooling, flatten', () => {
   })
 
   it('adds the conv bias per channel', () => {
-    const layer = nn.conv2d(1, 2, 1, { weightInit: (_k, s) => T.zeros(s), biasInit: (_k, s) => T.tensor([1, 2], { shape: s }) })
-    expect(layer.apply(layer.init(0), T.zeros([1, 1, 2, 2])).toArray()).toEqual([[[[1, 1], [1, 1]], [[2, 2], [2, 2]]]])
-    expect(nn.avgPool2d({ kernelSize: 2 }).apply({}, T.ones([1, 1, 2, 2])).toArray()).toEqual([[[[1]]]])
+    const layer = nn.conv2d(1, 2, 1, {
+      weightInit: (_k, s) => T.zeros(s),
+      biasInit: (_k, s) => T.tensor([1, 2], { shape: s }),
+    })
+    expect(layer.apply(layer.init(0), T.zeros([1, 1, 2, 2])).toArray()).toEqual([
+      [
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [2, 2],
+          [2, 2],
+        ],
+      ],
+    ])
+    expect(
+      nn
+        .avgPool2d({ kernelSize: 2 })
+        .apply({}, T.ones([1, 1, 2, 2]))
+        .toArray(),
+    ).toEqual([[[[1]]]])
   })
 
   it('rejects bad channel counts', () => {
-    expect(() => nn.conv2d(3, 4, 3, { groups: 2 })).toThrow('conv2d: inChannels 3 and outChannels 4 must both be divisible by groups 2')
+    expect(() => nn.conv2d(3, 4, 3, { groups: 2 })).toThrow(
+      'conv2d: inChannels 3 and outChannels 4 must both be divisible by groups 2',
+    )
     expect(() => nn.conv2d(1, 4, 0)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got 0')
   })
 })
@@ -77,7 +103,12 @@ describe('sequential', () => {
   it('trains with valueAndGrad and plain gradient descent: an MLP learns XOR', () => {
     const mlp = nn.sequential(nn.linear(2, 8), nn.tanh(), nn.linear(8, 1))
     let params = mlp.init(1)
-    const x = T.tensor([[0, 0], [0, 1], [1, 0], [1, 1]])
+    const x = T.tensor([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ])
     const y = T.tensor([[0], [1], [1], [0]])
     const loss = (p: AG.MaybeTraced<typeof params>) => AG.mean(AG.square(AG.sub(mlp.apply(p, x), y)))
     const first = loss(params).item()
@@ -92,7 +123,9 @@ describe('sequential', () => {
 
   it('checks its parameter list', () => {
     expect(() => nn.sequential()).toThrow('sequential: expected at least one layer, got none')
-    expect(() => nn.sequential(nn.relu()).apply([] as never, T.ones([1]))).toThrow('sequential: expected a list of 1 parameter trees, got 0')
+    expect(() => nn.sequential(nn.relu()).apply([] as never, T.ones([1]))).toThrow(
+      'sequential: expected a list of 1 parameter trees, got 0',
+    )
   })
 })
 
@@ -102,27 +135,47 @@ describe('options are read strictly (issue 17)', () => {
       'conv2d: unknown option strides, expected one of stride, padding, dilation, groups, bias, weightInit, biasInit; did you mean stride?',
     )
     const drop = nn.dropout(0.5)
-    expect(() => drop.apply({}, ones([4]), { training: true } as never)).toThrow('dropout: unknown option training, expected one of train, key')
+    expect(() => drop.apply({}, ones([4]), { training: true } as never)).toThrow(
+      'dropout: unknown option training, expected one of train, key',
+    )
     expect(() => nn.linear(2, 3).apply(nn.linear(2, 3).init(0), ones([1, 2]), { trian: true } as never)).toThrow(
       'linear: unknown option trian, expected one of train, key; did you mean train?',
     )
-    expect(() => nn.linear(2, 3, { baias: false } as never)).toThrow('linear: unknown option baias, expected one of bias, weightInit, biasInit; did you mean bias?')
-    expect(() => nn.batchNorm(2, { momentun: 0.1 } as never)).toThrow('batchNorm: unknown option momentun, expected one of momentum, eps, affine; did you mean momentum?')
-    expect(() => nn.maxPool2d({ kernelSize: 2, strides: 2 } as never)).toThrow('maxPool2d: unknown option strides, expected one of kernelSize, stride, padding; did you mean stride?')
+    expect(() => nn.linear(2, 3, { baias: false } as never)).toThrow(
+      'linear: unknown option baias, expected one of bias, weightInit, biasInit; did you mean bias?',
+    )
+    expect(() => nn.batchNorm(2, { momentun: 0.1 } as never)).toThrow(
+      'batchNorm: unknown option momentun, expected one of momentum, eps, affine; did you mean momentum?',
+    )
+    expect(() => nn.maxPool2d({ kernelSize: 2, strides: 2 } as never)).toThrow(
+      'maxPool2d: unknown option strides, expected one of kernelSize, stride, padding; did you mean stride?',
+    )
     const mlp = nn.sequential(nn.linear(2, 2), nn.relu())
-    expect(() => mlp.apply(mlp.init(0), ones([1, 2]), { train: 1 } as never)).toThrow('sequential: train must be a boolean, got 1')
+    expect(() => mlp.apply(mlp.init(0), ones([1, 2]), { train: 1 } as never)).toThrow(
+      'sequential: train must be a boolean, got 1',
+    )
   })
 
   it('checks arguments before using them', () => {
-    expect(() => nn.conv2d(1, 2, [3] as never)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got [3]')
-    expect(() => nn.conv2d(1, 2, null as never)).toThrow('conv2d: kernelSize must be a positive integer or a pair of them, got null')
+    expect(() => nn.conv2d(1, 2, [3] as never)).toThrow(
+      'conv2d: kernelSize must be a positive integer or a pair of them, got [3]',
+    )
+    expect(() => nn.conv2d(1, 2, null as never)).toThrow(
+      'conv2d: kernelSize must be a positive integer or a pair of them, got null',
+    )
     expect(() => nn.linear(0, 2)).toThrow('linear: inFeatures must be a positive integer, got 0')
     expect(() => nn.dropout(1)).toThrow('dropout: rate must be in [0, 1), got 1')
     expect(() => nn.leakyRelu('a' as never)).toThrow('leakyRelu: slope must be a finite number, got "a"')
     expect(() => nn.softmax(0.5)).toThrow('softmax: axis must be an integer, got 0.5')
-    expect(() => nn.sequential(nn.relu(), 3 as never)).toThrow('sequential: layers[1] must be a layer (an object with init and apply functions), got 3')
-    expect(() => nn.initState(null as never)).toThrow('initState: layer must be a layer (an object with init and apply functions), got null')
-    expect(() => nn.linear(2, 3).apply(null as never, ones([1, 2]))).toThrow("linear: params must be the layer's parameters { w, b }, got null")
+    expect(() => nn.sequential(nn.relu(), 3 as never)).toThrow(
+      'sequential: layers[1] must be a layer (an object with init and apply functions), got 3',
+    )
+    expect(() => nn.initState(null as never)).toThrow(
+      'initState: layer must be a layer (an object with init and apply functions), got null',
+    )
+    expect(() => nn.linear(2, 3).apply(null as never, ones([1, 2]))).toThrow(
+      "linear: params must be the layer's parameters { w, b }, got null",
+    )
     expect(() => nn.dropout(0.5).apply({}, ones([4]), { train: true, key: [1] as never })).toThrow(/^dropout: key/)
   })
 })

@@ -39,22 +39,30 @@ export type LinearParams = {
 export function linear(inFeatures: number, outFeatures: number, options?: LinearOptions): Layer<LinearParams> {
   positiveInteger('linear', 'inFeatures', inFeatures)
   positiveInteger('linear', 'outFeatures', outFeatures)
-  options = readOptions('linear', options, { bias: withDefault(boolean, true), weightInit: optional(func), biasInit: optional(func) }) as LinearOptions
+  options = readOptions('linear', options, {
+    bias: withDefault(boolean, true),
+    weightInit: optional(func),
+    biasInit: optional(func),
+  }) as LinearOptions
   const bound = 1 / Math.sqrt(inFeatures)
   const fallback: Initializer = (key, shape) => uniform(key, shape, { low: -bound, high: bound })
   const useBias = options.bias ?? true
-  return configure({
-    name: `linear(${inFeatures} → ${outFeatures})`,
-    init: (key) => {
-      const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key)
-      const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
-      return useBias ? { w, b: (options.biasInit ?? fallback)(kb, [outFeatures]) } : { w }
+  return configure(
+    {
+      name: `linear(${inFeatures} → ${outFeatures})`,
+      init: (key) => {
+        const [kw, kb] = splitKey(typeof key === 'number' ? prngKey(key) : key)
+        const w = (options.weightInit ?? fallback)(kw, [inFeatures, outFeatures])
+        return useBias ? { w, b: (options.biasInit ?? fallback)(kb, [outFeatures]) } : { w }
+      },
+      apply: (params, x: Input, applyOptions?: ApplyOptions) => {
+        readApplyOptions('linear', applyOptions)
+        if (!isPlainObject(params) || params.w === undefined)
+          fail('linear', 'params', "the layer's parameters { w, b }", params)
+        const y = matmul(x, params.w)
+        return params.b === undefined ? y : add(y, params.b)
+      },
     },
-    apply: (params, x: Input, applyOptions?: ApplyOptions) => {
-      readApplyOptions('linear', applyOptions)
-      if (!isPlainObject(params) || params.w === undefined) fail('linear', 'params', 'the layer\'s parameters { w, b }', params)
-      const y = matmul(x, params.w)
-      return params.b === undefined ? y : add(y, params.b)
-    },
-  }, { kind: 'linear', inFeatures, outFeatures, bias: useBias })
+    { kind: 'linear', inFeatures, outFeatures, bias: useBias },
+  )
 }

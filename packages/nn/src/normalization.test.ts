@@ -53,7 +53,9 @@ describe('layerNorm', () => {
     list(fused).forEach((v, i) => expect(v).toBeCloseTo(list(plain)[i]!, 12))
     // second order too: the gradient of the squared norm of the first gradient
     const second = (f: (v: AG.Var) => AG.Var) =>
-      AG.grad((v: AG.Var) => AG.sum(AG.square(AG.grad((u: AG.Var) => AG.sum(AG.mul(f(u), up)))(v as never) as unknown as AG.Var)))(x)
+      AG.grad((v: AG.Var) =>
+        AG.sum(AG.square(AG.grad((u: AG.Var) => AG.sum(AG.mul(f(u), up)))(v as never) as unknown as AG.Var)),
+      )(x)
     const a = list(second((v) => ln.apply(params, v)))
     list(second(composed)).forEach((v, i) => expect(a[i]).toBeCloseTo(v, 10))
   })
@@ -70,16 +72,28 @@ describe('layerNorm', () => {
   it('rejects bad arguments with clear messages', () => {
     const ln = nn.layerNorm(3)
     const params = ln.init(0)
-    expect(() => nn.layerNorm(0)).toThrow('layerNorm: shape must be a positive integer or a non-empty array of them, got 0')
-    expect(() => nn.layerNorm([])).toThrow('layerNorm: shape must be a positive integer or a non-empty array of them, got []')
+    expect(() => nn.layerNorm(0)).toThrow(
+      'layerNorm: shape must be a positive integer or a non-empty array of them, got 0',
+    )
+    expect(() => nn.layerNorm([])).toThrow(
+      'layerNorm: shape must be a positive integer or a non-empty array of them, got []',
+    )
     expect(() => nn.layerNorm(3, { eps: 0 })).toThrow('layerNorm: eps must be a positive finite number, got 0')
-    expect(() => nn.layerNorm(3, { elementwiseAffine: true } as never)).toThrow('layerNorm: unknown option elementwiseAffine, expected one of eps, affine')
+    expect(() => nn.layerNorm(3, { elementwiseAffine: true } as never)).toThrow(
+      'layerNorm: unknown option elementwiseAffine, expected one of eps, affine',
+    )
     expect(() => ln.apply(params, T.zeros([2, 4]))).toThrow(
       'layerNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got a float32 Tensor of shape [2,4]',
     )
-    expect(() => ln.apply(params, T.zeros([3], { dtype: 'int32' }))).toThrow('layerNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got an int32 Tensor of shape [3]')
-    expect(() => ln.apply({ gamma: params.gamma! }, T.zeros([3]))).toThrow('layerNorm: params.beta must be a float32 or float64 Tensor or Var of shape [3], got undefined')
-    expect(() => ln.apply(null as never, T.zeros([3]))).toThrow("layerNorm: params must be the layer's parameters { gamma, beta }, got null")
+    expect(() => ln.apply(params, T.zeros([3], { dtype: 'int32' }))).toThrow(
+      'layerNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got an int32 Tensor of shape [3]',
+    )
+    expect(() => ln.apply({ gamma: params.gamma! }, T.zeros([3]))).toThrow(
+      'layerNorm: params.beta must be a float32 or float64 Tensor or Var of shape [3], got undefined',
+    )
+    expect(() => ln.apply(null as never, T.zeros([3]))).toThrow(
+      "layerNorm: params must be the layer's parameters { gamma, beta }, got null",
+    )
   })
 })
 
@@ -100,22 +114,39 @@ describe('rmsNorm', () => {
     const want = reference([...x.data], 4, 2 ** -52, false, [...gamma.data])
     list(norm.apply({ gamma }, x)).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12))
     // float32: eps 2⁻²³ is felt by a tiny row: x = 1e-4 gives 1e-4/√(1e-8 + 1.19e-7) ≈ 0.2785
-    expect(list(nn.rmsNorm(1, { affine: false }).apply({}, T.tensor([[1e-4]])))[0]).toBeCloseTo(1e-4 / Math.sqrt(1e-8 + 2 ** -23), 4)
+    expect(list(nn.rmsNorm(1, { affine: false }).apply({}, T.tensor([[1e-4]])))[0]).toBeCloseTo(
+      1e-4 / Math.sqrt(1e-8 + 2 ** -23),
+      4,
+    )
   })
 
   it('rejects bad arguments with clear messages', () => {
     const norm = nn.rmsNorm(3)
     expect(() => nn.rmsNorm(3, { eps: -1 })).toThrow('rmsNorm: eps must be a positive finite number, got -1')
-    expect(() => nn.rmsNorm(3, { afine: true } as never)).toThrow('rmsNorm: unknown option afine, expected one of eps, affine; did you mean affine?')
-    expect(() => norm.apply({}, T.zeros([3]))).toThrow('rmsNorm: params.gamma must be a float32 or float64 Tensor or Var of shape [3], got undefined')
-    expect(() => norm.apply(norm.init(0), T.zeros([3, 2]))).toThrow('rmsNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got a float32 Tensor of shape [3,2]')
+    expect(() => nn.rmsNorm(3, { afine: true } as never)).toThrow(
+      'rmsNorm: unknown option afine, expected one of eps, affine; did you mean affine?',
+    )
+    expect(() => norm.apply({}, T.zeros([3]))).toThrow(
+      'rmsNorm: params.gamma must be a float32 or float64 Tensor or Var of shape [3], got undefined',
+    )
+    expect(() => norm.apply(norm.init(0), T.zeros([3, 2]))).toThrow(
+      'rmsNorm: x must be a float32 or float64 Tensor or Var whose trailing axes are [3], got a float32 Tensor of shape [3,2]',
+    )
   })
 })
 
 describe('the TSDoc examples, as written', () => {
   it('layerNorm, rmsNorm and their option and parameter types', () => {
     const ln = nn.layerNorm(2)
-    const out = ln.apply(ln.init(0), T.tensor([[1, 3], [0, 0]])).toArray() as number[][]
+    const out = ln
+      .apply(
+        ln.init(0),
+        T.tensor([
+          [1, 3],
+          [0, 0],
+        ]),
+      )
+      .toArray() as number[][]
     expect(out[0]![0]).toBeCloseTo(-0.999995, 6)
     expect(out[0]![1]).toBeCloseTo(0.999995, 6)
     expect(out[1]).toEqual([0, 0])

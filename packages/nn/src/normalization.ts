@@ -1,4 +1,18 @@
-import { add, mean, mul, neg, primitive, reshape, rsqrt, square, sub, sum, type Input, type Var, type MaybeTraced } from '@gd/autograd'
+import {
+  add,
+  mean,
+  mul,
+  neg,
+  primitive,
+  reshape,
+  rsqrt,
+  square,
+  sub,
+  sum,
+  type Input,
+  type Var,
+  type MaybeTraced,
+} from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -198,12 +212,18 @@ function normLayer(fn: string, shape: number[], eps: number | undefined, affine:
  */
 export function layerNorm(shape: number | number[], options?: LayerNormOptions): Layer<LayerNormParams> {
   const s = normalizedShape('layerNorm', shape)
-  const { eps, affine } = readOptions('layerNorm', options, { eps: withDefault(positive, 1e-5), affine: withDefault(boolean, true) })
-  return configure({
-    name: `layerNorm(${T.fmt(s)})`,
-    init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
-    apply: normLayer('layerNorm', s, eps, affine, true),
-  }, { kind: 'layerNorm', shape: s, eps, affine })
+  const { eps, affine } = readOptions('layerNorm', options, {
+    eps: withDefault(positive, 1e-5),
+    affine: withDefault(boolean, true),
+  })
+  return configure(
+    {
+      name: `layerNorm(${T.fmt(s)})`,
+      init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
+      apply: normLayer('layerNorm', s, eps, affine, true),
+    },
+    { kind: 'layerNorm', shape: s, eps, affine },
+  )
 }
 
 /**
@@ -227,10 +247,16 @@ export function layerNorm(shape: number | number[], options?: LayerNormOptions):
  */
 export function rmsNorm(shape: number | number[], options?: RmsNormOptions): Layer<RmsNormParams> {
   const s = normalizedShape('rmsNorm', shape)
-  const { eps, affine } = readOptions('rmsNorm', options, { eps: optional(positive), affine: withDefault(boolean, true) })
-  return configure({
-    name: `rmsNorm(${T.fmt(s)})`,
-    init: () => (affine ? { gamma: T.ones(s) } : {}),
-    apply: normLayer('rmsNorm', s, eps, affine, false),
-  }, { kind: 'rmsNorm', shape: s, eps, affine })
+  const { eps, affine } = readOptions('rmsNorm', options, {
+    eps: optional(positive),
+    affine: withDefault(boolean, true),
+  })
+  return configure(
+    {
+      name: `rmsNorm(${T.fmt(s)})`,
+      init: () => (affine ? { gamma: T.ones(s) } : {}),
+      apply: normLayer('rmsNorm', s, eps, affine, false),
+    },
+    { kind: 'rmsNorm', shape: s, eps, affine },
+  )
 }

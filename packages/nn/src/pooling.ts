@@ -7,7 +7,12 @@ import type { Layer } from './layer.js'
 /** Values are checked by the pooling op when the layer is applied; names are checked here. */
 const later: Check<unknown> = (_fn, _key, value) => value
 /** A pooling layer's config: its options, the defaults filled in (values are checked when applied). */
-const poolConfig = (kind: string, o: Pool2dOptions) => ({ kind, kernelSize: o.kernelSize, stride: o.stride ?? o.kernelSize, padding: o.padding ?? 'valid' })
+const poolConfig = (kind: string, o: Pool2dOptions) => ({
+  kind,
+  kernelSize: o.kernelSize,
+  stride: o.stride ?? o.kernelSize,
+  padding: o.padding ?? 'valid',
+})
 const poolSpec = {
   kernelSize: /* @__PURE__ */ rule<unknown>('given', (v) => v !== undefined),
   stride: /* @__PURE__ */ optional(later),

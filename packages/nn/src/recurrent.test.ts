@@ -11,13 +11,21 @@ const list = (t: T.Tensor | AG.Var) => [...(t instanceof AG.Var ? t.value : t).d
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v))
 /** A layer's parameters in float64 (the layers compute in their parameters' dtype). */
 const in64 = (p: nn.RecurrentParams): nn.RecurrentParams =>
-  Object.fromEntries(Object.entries(p).map(([k, v]) => [k, T.cast(v as T.Tensor, 'float64')])) as unknown as nn.RecurrentParams
+  Object.fromEntries(
+    Object.entries(p).map(([k, v]) => [k, T.cast(v as T.Tensor, 'float64')]),
+  ) as unknown as nn.RecurrentParams
 
 /**
  * The equations in plain float64 numbers, one batch row and one step at a time, with the parameters
  * in the layer's layout (columns in gate blocks: r, z, n for the GRU; i, f, g, o for the LSTM).
  */
-function reference(kind: Kind, x: number[][][], p: { wx: Matrix; wh: Matrix; bx: number[]; bh: number[] }, h0: Matrix, c0: Matrix) {
+function reference(
+  kind: Kind,
+  x: number[][][],
+  p: { wx: Matrix; wh: Matrix; bx: number[]; bh: number[] },
+  h0: Matrix,
+  c0: Matrix,
+) {
   const H = p.wh.length
   const output: number[][][] = []
   const hT: Matrix = []
@@ -59,7 +67,11 @@ function reference(kind: Kind, x: number[][][], p: { wx: Matrix; wh: Matrix; bx:
 }
 
 const make = (kind: Kind, input: number, hidden: number) =>
-  kind === 'gru' ? nn.gru(input, hidden) : kind === 'lstm' ? nn.lstm(input, hidden) : nn.rnn(input, hidden, { nonlinearity: kind })
+  kind === 'gru'
+    ? nn.gru(input, hidden)
+    : kind === 'lstm'
+      ? nn.lstm(input, hidden)
+      : nn.rnn(input, hidden, { nonlinearity: kind })
 
 describe('rnn, gru and lstm against a float64 reference of the equations', () => {
   it.each(['tanh', 'relu', 'gru', 'lstm'] as const)('%s: every output step and the final state', (kind) => {
@@ -67,47 +79,91 @@ describe('rnn, gru and lstm against a float64 reference of the equations', () =>
     const layer = make(kind, F, H)
     // the layer's own init (U(±1/√6)), in float64, so the comparison is at float64 precision
     const p32 = layer.init(7)
-    const p = Object.fromEntries(Object.entries(p32).map(([k, v]) => [k, T.cast(v as T.Tensor, 'float64')])) as Record<string, T.Tensor>
+    const p = Object.fromEntries(Object.entries(p32).map(([k, v]) => [k, T.cast(v as T.Tensor, 'float64')])) as Record<
+      string,
+      T.Tensor
+    >
     const x = T.normal(T.prngKey(1), [B, Tn, F], { dtype: 'float64' })
     const h0 = T.normal(T.prngKey(2), [B, H], { dtype: 'float64' })
     const c0 = T.normal(T.prngKey(3), [B, H], { dtype: 'float64' })
-    const ref = reference(kind, x.toArray() as number[][][], {
-      wx: p.wx!.toArray() as Matrix, wh: p.wh!.toArray() as Matrix, bx: p.bx!.toArray() as number[], bh: p.bh!.toArray() as number[],
-    }, h0.toArray() as Matrix, c0.toArray() as Matrix)
+    const ref = reference(
+      kind,
+      x.toArray() as number[][][],
+      {
+        wx: p.wx!.toArray() as Matrix,
+        wh: p.wh!.toArray() as Matrix,
+        bx: p.bx!.toArray() as number[],
+        bh: p.bh!.toArray() as number[],
+      },
+      h0.toArray() as Matrix,
+      c0.toArray() as Matrix,
+    )
     const params = p as unknown as nn.RecurrentParams
-    const got = kind === 'lstm'
-      ? (layer as ReturnType<typeof nn.lstm>).run(params, x, { state: { h: h0, c: c0 } })
-      : (layer as ReturnType<typeof nn.gru>).run(params, x, { state: h0 })
+    const got =
+      kind === 'lstm'
+        ? (layer as ReturnType<typeof nn.lstm>).run(params, x, { state: { h: h0, c: c0 } })
+        : (layer as ReturnType<typeof nn.gru>).run(params, x, { state: h0 })
     expect(got.output.shape).toEqual([B, Tn, H])
     expect(got.output.dtype).toBe('float64')
     list(got.output).forEach((v, i) => expect(v).toBeCloseTo(ref.output.flat(2)[i]!, 12))
     const h = kind === 'lstm' ? (got.state as nn.LstmState<AG.Var>).h : (got.state as AG.Var)
     list(h).forEach((v, i) => expect(v).toBeCloseTo(ref.h.flat()[i]!, 12))
-    if (kind === 'lstm') list((got.state as nn.LstmState<AG.Var>).c).forEach((v, i) => expect(v).toBeCloseTo(ref.c.flat()[i]!, 12))
+    if (kind === 'lstm')
+      list((got.state as nn.LstmState<AG.Var>).c).forEach((v, i) => expect(v).toBeCloseTo(ref.c.flat()[i]!, 12))
     // apply starts from zeros, as the reference does with zero states
     const zeros = Array.from({ length: B }, () => Array(H).fill(0) as number[])
-    const fromZero = reference(kind, x.toArray() as number[][][], {
-      wx: p.wx!.toArray() as Matrix, wh: p.wh!.toArray() as Matrix, bx: p.bx!.toArray() as number[], bh: p.bh!.toArray() as number[],
-    }, zeros, zeros)
+    const fromZero = reference(
+      kind,
+      x.toArray() as number[][][],
+      {
+        wx: p.wx!.toArray() as Matrix,
+        wh: p.wh!.toArray() as Matrix,
+        bx: p.bx!.toArray() as number[],
+        bh: p.bh!.toArray() as number[],
+      },
+      zeros,
+      zeros,
+    )
     list(layer.apply(params, x)).forEach((v, i) => expect(v).toBeCloseTo(fromZero.output.flat(2)[i]!, 12))
   })
 
   it('match hand-worked one-unit cases', () => {
     // rnn: h1 = tanh(0.5·1 + 0.1 + 0.2) = tanh(0.8) = 0.66403677; h2 = tanh(0.5·2 + 0.3 − h1) = tanh(0.63596323) = 0.56214470
     const rnn = nn.rnn(1, 1)
-    const r = rnn.run({ wx: f64([0.5], [1, 1]), wh: f64([-1], [1, 1]), bx: f64([0.1], [1]), bh: f64([0.2], [1]) }, f64([1, 2], [1, 2, 1]))
+    const r = rnn.run(
+      { wx: f64([0.5], [1, 1]), wh: f64([-1], [1, 1]), bx: f64([0.1], [1]), bh: f64([0.2], [1]) },
+      f64([1, 2], [1, 2, 1]),
+    )
     expect(list(r.output)).toEqual([expect.closeTo(0.6640367702678491, 14), expect.closeTo(0.5621446952832613, 14)])
     // gru from h0 = 0.5, x = 1, columns r, z, n: wx = [1, 2, −1], wh = [0.5, −0.5, 2], bh_n = 0.5:
     // r = σ(1 + 0.25) = 0.77729986, z = σ(2 − 0.25) = 0.85195280,
     // n = tanh(−1 + r·(2·0.5 + 0.5)) = tanh(0.16594979) = 0.16444301, h = (1 − z)·n + z·0.5 = 0.45032173
     const gru = nn.gru(1, 1)
-    const g = gru.run({ wx: f64([1, 2, -1], [1, 3]), wh: f64([0.5, -0.5, 2], [1, 3]), bx: f64([0, 0, 0], [3]), bh: f64([0, 0, 0.5], [3]) }, f64([1], [1, 1, 1]), { state: f64([0.5], [1, 1]) })
+    const g = gru.run(
+      {
+        wx: f64([1, 2, -1], [1, 3]),
+        wh: f64([0.5, -0.5, 2], [1, 3]),
+        bx: f64([0, 0, 0], [3]),
+        bh: f64([0, 0, 0.5], [3]),
+      },
+      f64([1], [1, 1, 1]),
+      { state: f64([0.5], [1, 1]) },
+    )
     expect(list(g.state)).toEqual([expect.closeTo(0.4503217272180388, 14)])
     // lstm from h0 = 0.5, c0 = 1, x = 1, columns i, f, g, o: wx = [1, −1, 0.5, 2], wh = [0.2, 0.4, −0.6, 0.8]:
     // i = σ(1.1) = 0.75026011, f = σ(−0.8) = 0.31002552, g = tanh(0.2) = 0.19737532, o = σ(2.4) = 0.91682730,
     // c = f·1 + i·g = 0.45810835, h = o·tanh(c) = 0.39289828
     const lstm = nn.lstm(1, 1)
-    const l = lstm.run({ wx: f64([1, -1, 0.5, 2], [1, 4]), wh: f64([0.2, 0.4, -0.6, 0.8], [1, 4]), bx: f64([0, 0, 0, 0], [4]), bh: f64([0, 0, 0, 0], [4]) }, f64([1], [1, 1, 1]), { state: { h: f64([0.5], [1, 1]), c: f64([1], [1, 1]) } })
+    const l = lstm.run(
+      {
+        wx: f64([1, -1, 0.5, 2], [1, 4]),
+        wh: f64([0.2, 0.4, -0.6, 0.8], [1, 4]),
+        bx: f64([0, 0, 0, 0], [4]),
+        bh: f64([0, 0, 0, 0], [4]),
+      },
+      f64([1], [1, 1, 1]),
+      { state: { h: f64([0.5], [1, 1]), c: f64([1], [1, 1]) } },
+    )
     expect(list(l.state.c)).toEqual([expect.closeTo(0.4581083474661942, 14)])
     expect(list(l.state.h)).toEqual([expect.closeTo(0.3928982810264531, 14)])
     expect(list(l.output)).toEqual(list(l.state.h))
@@ -115,7 +171,12 @@ describe('rnn, gru and lstm against a float64 reference of the equations', () =>
 
   it('without biases: the same equations with bx = bh = 0', () => {
     for (const kind of ['tanh', 'gru', 'lstm'] as const) {
-      const layer = kind === 'tanh' ? nn.rnn(2, 3, { bias: false }) : kind === 'gru' ? nn.gru(2, 3, { bias: false }) : nn.lstm(2, 3, { bias: false })
+      const layer =
+        kind === 'tanh'
+          ? nn.rnn(2, 3, { bias: false })
+          : kind === 'gru'
+            ? nn.gru(2, 3, { bias: false })
+            : nn.lstm(2, 3, { bias: false })
       const withBias = make(kind, 2, 3)
       const params = in64(layer.init(0))
       expect(Object.keys(params)).toEqual(['wx', 'wh'])
@@ -130,18 +191,31 @@ describe('rnn, gru and lstm against a float64 reference of the equations', () =>
 })
 
 describe('init', () => {
-  it('draws U(−1/√hidden, 1/√hidden) in PyTorch\'s shapes, transposed: [input, gates·hidden]', () => {
-    for (const [layer, gates] of [[nn.rnn(5, 16), 1], [nn.gru(5, 16), 3], [nn.lstm(5, 16), 4]] as const) {
+  it("draws U(−1/√hidden, 1/√hidden) in PyTorch's shapes, transposed: [input, gates·hidden]", () => {
+    for (const [layer, gates] of [
+      [nn.rnn(5, 16), 1],
+      [nn.gru(5, 16), 3],
+      [nn.lstm(5, 16), 4],
+    ] as const) {
       const p = layer.init(T.prngKey(3))
-      expect([p.wx.shape, p.wh.shape, p.bx!.shape, p.bh!.shape]).toEqual([[5, 16 * gates], [16, 16 * gates], [16 * gates], [16 * gates]])
+      expect([p.wx.shape, p.wh.shape, p.bx!.shape, p.bh!.shape]).toEqual([
+        [5, 16 * gates],
+        [16, 16 * gates],
+        [16 * gates],
+        [16 * gates],
+      ])
       const all = [p.wx, p.wh, p.bx!, p.bh!].flatMap((t) => list(t))
       expect(Math.max(...all.map(Math.abs))).toBeLessThanOrEqual(0.25) // 1/√16
       expect(Math.max(...all.map(Math.abs))).toBeGreaterThan(0.2) // spread over the range
       expect(list(p.wx)).not.toEqual(list(layer.init(4).wx))
       expect(list(p.wx)).toEqual(list(layer.init(T.prngKey(3)).wx))
     }
-    expect([nn.rnn(2, 3).name, nn.rnn(2, 3, { nonlinearity: 'relu' }).name, nn.gru(2, 3).name, nn.lstm(2, 3).name])
-      .toEqual(['rnn(2 → 3, tanh)', 'rnn(2 → 3, relu)', 'gru(2 → 3)', 'lstm(2 → 3)'])
+    expect([
+      nn.rnn(2, 3).name,
+      nn.rnn(2, 3, { nonlinearity: 'relu' }).name,
+      nn.gru(2, 3).name,
+      nn.lstm(2, 3).name,
+    ]).toEqual(['rnn(2 → 3, tanh)', 'rnn(2 → 3, relu)', 'gru(2 → 3)', 'lstm(2 → 3)'])
     expect([nn.gru(2, 3).inputSize, nn.gru(2, 3).hiddenSize]).toEqual([2, 3])
   })
 })
@@ -176,7 +250,8 @@ describe('sequences and states', () => {
     const [loss, grads] = AG.valueAndGrad((p: typeof params) => AG.mean(AG.square(model.apply(p, x))))(params)
     expect(loss.item()).toBeGreaterThan(0)
     const [g0, g1] = grads
-    for (const g of [g0, g1]) for (const k of ['wx', 'wh', 'bx', 'bh'] as const) expect(list(g[k]!).some((v) => v !== 0)).toBe(true)
+    for (const g of [g0, g1])
+      for (const k of ['wx', 'wh', 'bx', 'bh'] as const) expect(list(g[k]!).some((v) => v !== 0)).toBe(true)
   })
 })
 
@@ -188,13 +263,17 @@ describe('the fused GRU and LSTM cells', () => {
       const x = T.normal(T.prngKey(8), [2, 5, 3], { dtype: 'float64' })
       const h0 = T.normal(T.prngKey(9), [2, 4], { dtype: 'float64' })
       const state = kind === 'lstm' ? { h: h0, c: T.mul(h0, 2) } : h0
-      const loss = (p: nn.RecurrentParams) => AG.sum(AG.square((layer as nn.RecurrentLayer<unknown, unknown>).run(p, x, { state }).output))
+      const loss = (p: nn.RecurrentParams) =>
+        AG.sum(AG.square((layer as nn.RecurrentLayer<unknown, unknown>).run(p, x, { state }).output))
       // first order: the rules' loops run, with the activations the forward pass kept
       const plain = AG.grad(loss)(params as never) as unknown as Record<string, T.Tensor>
       // inside an enclosing transform the inner backward pass is recorded: the rules' differentiable form runs
       let recorded: Record<string, AG.Var> = {}
       AG.grad((s: AG.Var) => {
-        recorded = AG.grad((p: nn.RecurrentParams) => AG.mul(loss(p), s))(params as never) as unknown as Record<string, AG.Var>
+        recorded = AG.grad((p: nn.RecurrentParams) => AG.mul(loss(p), s))(params as never) as unknown as Record<
+          string,
+          AG.Var
+        >
         return AG.sum(recorded.wh!)
       })(T.scalar(1, { dtype: 'float64' }))
       for (const k of ['wx', 'wh', 'bx', 'bh']) {
@@ -212,25 +291,79 @@ describe('bad arguments', () => {
   it.each([
     [() => nn.rnn(0, 4), 'rnn: inputSize must be a positive integer, got 0'],
     [() => nn.gru(3, 2.5), 'gru: hiddenSize must be a positive integer, got 2.5'],
-    [() => nn.rnn(3, 4, { nonlinearity: 'sigmoid' as never }), 'rnn: nonlinearity must be "tanh" or "relu", got "sigmoid"'],
-    [() => nn.rnn(3, 4, { nonlinerity: 'relu' } as never), 'rnn: unknown option nonlinerity, expected one of nonlinearity, bias; did you mean nonlinearity?'],
-    [() => nn.lstm(3, 4, { biases: false } as never), 'lstm: unknown option biases, expected one of bias; did you mean bias?'],
-    [() => layer.apply(params, T.ones([5, 3])), 'gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters\' dtype), got a float32 Tensor of shape [5,3]'],
-    [() => layer.apply(params, T.ones([2, 5, 4])), 'gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters\' dtype), got a float32 Tensor of shape [2,5,4]'],
-    [() => layer.apply(params, [[[1, 2, 3]]] as never), 'gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters\' dtype), got an array of length 1'],
-    [() => layer.apply(params, T.ones([2, 5, 3], { dtype: 'float64' })), 'gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters\' dtype), got a float64 Tensor of shape [2,5,3]'],
-    [() => layer.apply({ ...params, wx: T.ones([3, 12], { dtype: 'int32' }) }, x), 'gru: params.wx must be a float32 or float64 Tensor or Var of shape [3,12], got an int32 Tensor of shape [3,12]'],
-    [() => layer.apply({ ...params, bh: T.ones([12], { dtype: 'float64' }) }, x), 'gru: params.bh must be a float32 Tensor or Var of shape [12], got a float64 Tensor of shape [12]'],
-    [() => layer.apply({ ...params, wh: T.ones([4, 4]) }, x), 'gru: params.wh must be a float32 Tensor or Var of shape [4,12], got a float32 Tensor of shape [4,4]'],
-    [() => layer.apply({ wx: params.wx, wh: params.wh }, x), 'gru: params.bx must be a float32 Tensor or Var of shape [12], got undefined'],
-    [() => nn.gru(3, 4, { bias: false }).apply(params, x), 'gru: params.bx must be absent (the layer was made with bias: false), got a float32 Tensor of shape [12]'],
-    [() => layer.apply([params] as never, x), 'gru: params must be the layer\'s parameters { wx, wh, bx, bh }, got an array of length 1'],
-    [() => layer.apply(params, x, { trian: true } as never), 'gru: unknown option trian, expected one of train, key; did you mean train?'],
-    [() => layer.run(params, x, { state: T.ones([4, 2]) }), 'gru: state must be a float32 Tensor or Var of shape [2,4] (batch, hidden), got a float32 Tensor of shape [4,2]'],
-    [() => layer.run(params, x, { sate: T.ones([2, 4]) } as never), 'gru: unknown option sate, expected one of state, train, key; did you mean state?'],
+    [
+      () => nn.rnn(3, 4, { nonlinearity: 'sigmoid' as never }),
+      'rnn: nonlinearity must be "tanh" or "relu", got "sigmoid"',
+    ],
+    [
+      () => nn.rnn(3, 4, { nonlinerity: 'relu' } as never),
+      'rnn: unknown option nonlinerity, expected one of nonlinearity, bias; did you mean nonlinearity?',
+    ],
+    [
+      () => nn.lstm(3, 4, { biases: false } as never),
+      'lstm: unknown option biases, expected one of bias; did you mean bias?',
+    ],
+    [
+      () => layer.apply(params, T.ones([5, 3])),
+      "gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters' dtype), got a float32 Tensor of shape [5,3]",
+    ],
+    [
+      () => layer.apply(params, T.ones([2, 5, 4])),
+      "gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters' dtype), got a float32 Tensor of shape [2,5,4]",
+    ],
+    [
+      () => layer.apply(params, [[[1, 2, 3]]] as never),
+      "gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters' dtype), got an array of length 1",
+    ],
+    [
+      () => layer.apply(params, T.ones([2, 5, 3], { dtype: 'float64' })),
+      "gru: x must be a float32 sequence of shape [batch, time, 3] (the parameters' dtype), got a float64 Tensor of shape [2,5,3]",
+    ],
+    [
+      () => layer.apply({ ...params, wx: T.ones([3, 12], { dtype: 'int32' }) }, x),
+      'gru: params.wx must be a float32 or float64 Tensor or Var of shape [3,12], got an int32 Tensor of shape [3,12]',
+    ],
+    [
+      () => layer.apply({ ...params, bh: T.ones([12], { dtype: 'float64' }) }, x),
+      'gru: params.bh must be a float32 Tensor or Var of shape [12], got a float64 Tensor of shape [12]',
+    ],
+    [
+      () => layer.apply({ ...params, wh: T.ones([4, 4]) }, x),
+      'gru: params.wh must be a float32 Tensor or Var of shape [4,12], got a float32 Tensor of shape [4,4]',
+    ],
+    [
+      () => layer.apply({ wx: params.wx, wh: params.wh }, x),
+      'gru: params.bx must be a float32 Tensor or Var of shape [12], got undefined',
+    ],
+    [
+      () => nn.gru(3, 4, { bias: false }).apply(params, x),
+      'gru: params.bx must be absent (the layer was made with bias: false), got a float32 Tensor of shape [12]',
+    ],
+    [
+      () => layer.apply([params] as never, x),
+      "gru: params must be the layer's parameters { wx, wh, bx, bh }, got an array of length 1",
+    ],
+    [
+      () => layer.apply(params, x, { trian: true } as never),
+      'gru: unknown option trian, expected one of train, key; did you mean train?',
+    ],
+    [
+      () => layer.run(params, x, { state: T.ones([4, 2]) }),
+      'gru: state must be a float32 Tensor or Var of shape [2,4] (batch, hidden), got a float32 Tensor of shape [4,2]',
+    ],
+    [
+      () => layer.run(params, x, { sate: T.ones([2, 4]) } as never),
+      'gru: unknown option sate, expected one of state, train, key; did you mean state?',
+    ],
     [() => layer.run(params, x, { train: 1 } as never), 'gru: train must be a boolean, got 1'],
-    [() => nn.lstm(3, 4).run(nn.lstm(3, 4).init(0), x, { state: T.ones([2, 4]) as never }), 'lstm: state must be an object { h, c }, got a float32 Tensor of shape [2,4]'],
-    [() => nn.lstm(3, 4).run(nn.lstm(3, 4).init(0), x, { state: { h: T.ones([2, 4]), c: T.ones([2, 3]) } }), 'lstm: state.c must be a float32 Tensor or Var of shape [2,4] (batch, hidden), got a float32 Tensor of shape [2,3]'],
+    [
+      () => nn.lstm(3, 4).run(nn.lstm(3, 4).init(0), x, { state: T.ones([2, 4]) as never }),
+      'lstm: state must be an object { h, c }, got a float32 Tensor of shape [2,4]',
+    ],
+    [
+      () => nn.lstm(3, 4).run(nn.lstm(3, 4).init(0), x, { state: { h: T.ones([2, 4]), c: T.ones([2, 3]) } }),
+      'lstm: state.c must be a float32 Tensor or Var of shape [2,4] (batch, hidden), got a float32 Tensor of shape [2,3]',
+    ],
   ])('%#: %s', (call, message) => {
     expect(call).toThrow(new Error(message as string))
   })
@@ -247,7 +380,9 @@ describe('vanishing gradients through time', () => {
       const layer = make()
       const params = in64(layer.init(seed))
       const x = T.normal(T.prngKey(100 + seed), [4, steps, 8], { dtype: 'float64' })
-      const g = AG.grad((xv: AG.Var) => AG.sum(AG.slice(layer.apply(params, xv), [0, steps - 1, 0], [4, 1, 32])))(x) as T.Tensor
+      const g = AG.grad((xv: AG.Var) => AG.sum(AG.slice(layer.apply(params, xv), [0, steps - 1, 0], [4, 1, 32])))(
+        x,
+      ) as T.Tensor
       for (let t = 0; t < steps; t++) logs[t]! += Math.log10(T.norm(T.slice(g, [0, t, 0], [4, 1, 8])).item()) / 3
     }
     return logs
@@ -312,7 +447,10 @@ describe('the TSDoc examples, as written', () => {
     {
       const layer = nn.rnn(3, 4)
       const r: nn.RunResult<AG.Var> = layer.run(layer.init(0), ones([2, 5, 3]))
-      expect([r.output.shape, r.state.shape]).toEqual([[2, 5, 4], [2, 4]])
+      expect([r.output.shape, r.state.shape]).toEqual([
+        [2, 5, 4],
+        [2, 4],
+      ])
     }
   })
 })

@@ -21,8 +21,11 @@ import type { Layer } from './layer.js'
  * ```
  */
 export function reshape(shape: readonly number[]): Layer<Record<string, never>> {
-  const ok = Array.isArray(shape) && shape.length > 0 &&
-    shape.every((d) => (Number.isSafeInteger(d) && d > 0) || d === -1) && shape.filter((d) => d === -1).length <= 1
+  const ok =
+    Array.isArray(shape) &&
+    shape.length > 0 &&
+    shape.every((d) => (Number.isSafeInteger(d) && d > 0) || d === -1) &&
+    shape.filter((d) => d === -1).length <= 1
   if (!ok) fail('reshape', 'shape', 'a non-empty list of positive integers (one of them may be -1, inferred)', shape)
   const s = [...shape]
   return described(`reshape(${fmt(s)})`, { kind: 'reshape', shape: s }, (x) => {

@@ -29,10 +29,16 @@ describe('residual', () => {
   })
 
   it('rejects bad arguments with clear messages', () => {
-    expect(() => nn.residual({} as never)).toThrow('residual: layer must be a layer (an object with init and apply functions), got {}')
+    expect(() => nn.residual({} as never)).toThrow(
+      'residual: layer must be a layer (an object with init and apply functions), got {}',
+    )
     const block = nn.residual(nn.linear(2, 3))
-    expect(() => block.apply(block.init(0), T.ones([1, 2]))).toThrow("residual: the inner layer's output shape [1,3] differs from the input's [1,2]")
-    expect(() => block.apply(block.init(0), T.ones([1, 2]), { trian: true } as never)).toThrow('linear: unknown option trian')
+    expect(() => block.apply(block.init(0), T.ones([1, 2]))).toThrow(
+      "residual: the inner layer's output shape [1,3] differs from the input's [1,2]",
+    )
+    expect(() => block.apply(block.init(0), T.ones([1, 2]), { trian: true } as never)).toThrow(
+      'linear: unknown option trian',
+    )
   })
 })
 

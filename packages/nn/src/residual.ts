@@ -23,26 +23,35 @@ export function residual<P, S>(layer: Layer<P, S>): Layer<P, S> {
   checkLayer('residual', layer)
   const sum = (x: Var, fx: Var): Var => {
     const same = fx.rank === x.rank && fx.shape.every((d, i) => d === x.shape[i])
-    if (!same) throw new Error(`residual: the inner layer's output shape ${fmt(fx.shape)} differs from the input's ${fmt(x.shape)}`)
+    if (!same)
+      throw new Error(
+        `residual: the inner layer's output shape ${fmt(fx.shape)} differs from the input's ${fmt(x.shape)}`,
+      )
     return add(x, fx)
   }
-  const out: Layer<P, S> = configure({
-    name: `residual(${layer.name})`,
-    init: (key) => layer.init(key),
-    apply: (params, x: Input, options?: ApplyOptions) => {
-      const v = toVar('residual', x)
-      return sum(v, layer.apply(params, v, options))
+  const out: Layer<P, S> = configure(
+    {
+      name: `residual(${layer.name})`,
+      init: (key) => layer.init(key),
+      apply: (params, x: Input, options?: ApplyOptions) => {
+        const v = toVar('residual', x)
+        return sum(v, layer.apply(params, v, options))
+      },
     },
-  }, { kind: 'residual', layer })
+    { kind: 'residual', layer },
+  )
   if (layer.initState === undefined || layer.applyWithState === undefined) return out
   const inner = layer as Required<Layer<P, S>>
-  return configure({
-    ...out,
-    initState: () => inner.initState(),
-    applyWithState: (params, state, x: Input, options?: ApplyOptions): ApplyResult<S> => {
-      const v = toVar('residual', x)
-      const r = inner.applyWithState(params, state, v, options)
-      return { output: sum(v, r.output), state: r.state }
+  return configure(
+    {
+      ...out,
+      initState: () => inner.initState(),
+      applyWithState: (params, state, x: Input, options?: ApplyOptions): ApplyResult<S> => {
+        const v = toVar('residual', x)
+        const r = inner.applyWithState(params, state, v, options)
+        return { output: sum(v, r.output), state: r.state }
+      },
     },
-  }, out.config!)
+    out.config!,
+  )
 }

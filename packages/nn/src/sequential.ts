@@ -30,44 +30,52 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
   layers.forEach((layer, i) => checkLayer('sequential', layer, `layers[${i}]`))
   const checkList = (what: string, list: unknown): void => {
     if (!Array.isArray(list) || list.length !== layers.length) {
-      throw new Error(`sequential: expected a list of ${layers.length} ${what}, got ${Array.isArray(list) ? list.length : typeof list}`)
+      throw new Error(
+        `sequential: expected a list of ${layers.length} ${what}, got ${Array.isArray(list) ? list.length : typeof list}`,
+      )
     }
   }
   const keyOf = (options: ApplyOptions, i: number): ApplyOptions =>
     options.key === undefined ? options : { ...options, key: foldIn(options.key, i) }
-  const chain: Layer<unknown[], unknown[]> = configure({
-    name: `sequential(${layers.map((l) => l.name).join(', ')})`,
-    init: (key) => {
-      const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length)
-      return layers.map((layer, i) => layer.init(keys[i]!))
+  const chain: Layer<unknown[], unknown[]> = configure(
+    {
+      name: `sequential(${layers.map((l) => l.name).join(', ')})`,
+      init: (key) => {
+        const keys = splitKey(typeof key === 'number' ? prngKey(key) : key, layers.length)
+        return layers.map((layer, i) => layer.init(keys[i]!))
+      },
+      apply: (params, x: Input, given?: ApplyOptions): Var => {
+        const options = readApplyOptions('sequential', given)
+        checkList('parameter trees', params)
+        let h = toVar('sequential', x)
+        layers.forEach((layer, i) => {
+          h = layer.apply(params[i], h, keyOf(options, i))
+        })
+        return h
+      },
     },
-    apply: (params, x: Input, given?: ApplyOptions): Var => {
-      const options = readApplyOptions('sequential', given)
-      checkList('parameter trees', params)
-      let h = toVar('sequential', x)
-      layers.forEach((layer, i) => {
-        h = layer.apply(params[i], h, keyOf(options, i))
-      })
-      return h
-    },
-  }, { kind: 'sequential', layers })
+    { kind: 'sequential', layers },
+  )
   if (layers.every((layer) => layer.applyWithState === undefined)) return chain as Layer<any, unknown[]>
-  const withState: Layer<unknown[], unknown[]> = configure({
-    ...chain,
-    initState: () => layers.map((layer) => initState(layer)),
-    applyWithState: (params, state, x: Input, given?: ApplyOptions): ApplyResult<unknown[]> => {
-      const options = readApplyOptions('sequential', given)
-      checkList('parameter trees', params)
-      checkList('states', state)
-      let h = toVar('sequential', x)
-      const next = layers.map((layer, i) => {
-        const r = applyWithState(layer, params[i], state[i], h, keyOf(options, i))
-        h = r.output
-        return r.state
-      })
-      return { output: h, state: next }
+  const withState: Layer<unknown[], unknown[]> = configure(
+    {
+      ...chain,
+      initState: () => layers.map((layer) => initState(layer)),
+      applyWithState: (params, state, x: Input, given?: ApplyOptions): ApplyResult<unknown[]> => {
+        const options = readApplyOptions('sequential', given)
+        checkList('parameter trees', params)
+        checkList('states', state)
+        let h = toVar('sequential', x)
+        const next = layers.map((layer, i) => {
+          const r = applyWithState(layer, params[i], state[i], h, keyOf(options, i))
+          h = r.output
+          return r.state
+        })
+        return { output: h, state: next }
+      },
     },
-  }, chain.config!)
+    chain.config!,
+  )
   return withState as Layer<any, unknown[]>
 }
 
@@ -84,4 +92,6 @@ export function sequential<const L extends readonly Layer<any, any>[]>(...layers
  * params[0].w.shape // [2, 3]
  * ```
  */
-export type ParamsOf<L extends readonly Layer<any, any>[]> = { -readonly [K in keyof L]: L[K] extends Layer<infer P, any> ? P : never }
+export type ParamsOf<L extends readonly Layer<any, any>[]> = {
+  -readonly [K in keyof L]: L[K] extends Layer<infer P, any> ? P : never
+}

@@ -6,7 +6,9 @@ import * as nn from './index.js'
 const list = (t: T.Tensor | AG.Var) => [...(t instanceof AG.Var ? t.value : t).data]
 const randn = (seed: number, shape: number[]) => T.normal(T.prngKey(seed), shape, { dtype: 'float64' })
 const to64 = (tree: unknown): unknown =>
-  tree instanceof T.Tensor ? T.add(T.cast(tree, 'float64'), randn(tree.size, [...tree.shape])) : Object.fromEntries(Object.entries(tree as object).map(([k, v]) => [k, to64(v)]))
+  tree instanceof T.Tensor
+    ? T.add(T.cast(tree, 'float64'), randn(tree.size, [...tree.shape]))
+    : Object.fromEntries(Object.entries(tree as object).map(([k, v]) => [k, to64(v)]))
 
 describe('transformerBlock', () => {
   const x = randn(1, [2, 3, 8])
@@ -16,7 +18,13 @@ describe('transformerBlock', () => {
   it('is x + attention(layerNorm(x)), then + mlp(layerNorm(·)) with GELU (pre-norm)', () => {
     const ln = nn.layerNorm(8)
     const attention = nn.multiHeadAttention(8, 2, { causal: true })
-    const mask = T.tensor([[true, true, false], [true, true, true]], { dtype: 'bool' })
+    const mask = T.tensor(
+      [
+        [true, true, false],
+        [true, true, true],
+      ],
+      { dtype: 'bool' },
+    )
     const h = AG.add(x, attention.apply(p.attention, ln.apply(p.norm1, x), { mask }))
     const hidden = AG.gelu(AG.add(AG.matmul(ln.apply(p.norm2, h), p.mlp1.w), p.mlp1.b!))
     const want = list(AG.add(h, AG.add(AG.matmul(hidden, p.mlp2.w), p.mlp2.b!)))
@@ -47,19 +55,27 @@ describe('transformerBlock', () => {
     expect(list(drop.apply(p, x, { train: true, key: T.prngKey(3) }))).toEqual(a)
     expect(a).not.toEqual(list(drop.apply(p, x)))
     expect(list(drop.apply(p, x))).toEqual(list(nn.transformerBlock(8, 2, { hidden: 12 }).apply(p, x)))
-    expect(() => drop.apply(p, x, { train: true })).toThrow('transformerBlock: training with dropout needs a key in apply options ({ train: true, key })')
+    expect(() => drop.apply(p, x, { train: true })).toThrow(
+      'transformerBlock: training with dropout needs a key in apply options ({ train: true, key })',
+    )
   })
 
   it('rejects bad arguments with clear messages', () => {
-    expect(() => nn.transformerBlock(10, 4)).toThrow('transformerBlock: dModel must be divisible by numHeads (4), got 10')
+    expect(() => nn.transformerBlock(10, 4)).toThrow(
+      'transformerBlock: dModel must be divisible by numHeads (4), got 10',
+    )
     expect(() => nn.transformerBlock(8, 2, { hiden: 4 } as never)).toThrow(
       'transformerBlock: unknown option hiden, expected one of hidden, dropout, causal; did you mean hidden?',
     )
-    expect(() => nn.transformerBlock(8, 2, { hidden: 0 })).toThrow('transformerBlock: hidden must be a positive integer, got 0')
+    expect(() => nn.transformerBlock(8, 2, { hidden: 0 })).toThrow(
+      'transformerBlock: hidden must be a positive integer, got 0',
+    )
     expect(() => block.apply(p, T.zeros([2, 3, 4]))).toThrow(
       'transformerBlock: x must be a float32 or float64 Tensor or Var of shape [batch, time, 8], got a float32 Tensor of shape [2,3,4]',
     )
-    expect(() => block.apply({ ...p, mlp2: undefined } as never, x)).toThrow('transformerBlock: params.mlp2 must be a plain object, got undefined')
+    expect(() => block.apply({ ...p, mlp2: undefined } as never, x)).toThrow(
+      'transformerBlock: params.mlp2 must be a plain object, got undefined',
+    )
     expect(() => block.apply(p, x, { mask: T.ones([3, 3], { dtype: 'bool' }) })).toThrow(
       "transformerBlock: mask must be a bool Tensor of shape [2,3] (the input's [batch, time]), got a bool Tensor of shape [3,3]",
     )
@@ -72,8 +88,20 @@ describe('transformerBlock', () => {
     const layer = nn.transformerBlock(D, 2, { causal: true, hidden: 32 })
     const norm = nn.layerNorm(D)
     const head = nn.linear(D, V)
-    type P = { tok: nn.EmbeddingParams; pos: nn.EmbeddingParams; block: nn.TransformerBlockParams; norm: nn.LayerNormParams; head: nn.LinearParams }
-    let params: T.Tree = { tok: tok.init(1), pos: pos.init(2), block: layer.init(3), norm: norm.init(4), head: head.init(5) } as never
+    type P = {
+      tok: nn.EmbeddingParams
+      pos: nn.EmbeddingParams
+      block: nn.TransformerBlockParams
+      norm: nn.LayerNormParams
+      head: nn.LinearParams
+    }
+    let params: T.Tree = {
+      tok: tok.init(1),
+      pos: pos.init(2),
+      block: layer.init(3),
+      norm: norm.init(4),
+      head: head.init(5),
+    } as never
     const positions = T.arange(0, L, 1, { dtype: 'int32' })
     // cross-entropy per token of positions 1.. against the token before each (position 0 has none)
     const loss = (p: P, x: T.Tensor, target: T.Tensor) => {
@@ -92,7 +120,12 @@ describe('transformerBlock', () => {
       m = T.treeMap((a, b) => T.add(T.mul(a, 0.9), T.mul(b, 0.1)), m, g as never)
       v = T.treeMap((a, b) => T.add(T.mul(a, 0.999), T.mul(T.mul(b, b), 0.001)), v, g as never)
       const [c1, c2] = [1 - 0.9 ** i, 1 - 0.999 ** i]
-      params = T.treeMap((p, a, b) => T.sub(p, T.div(T.mul(a, 0.01 / c1), T.add(T.sqrt(T.div(b, c2)), 1e-8))), params, m, v)
+      params = T.treeMap(
+        (p, a, b) => T.sub(p, T.div(T.mul(a, 0.01 / c1), T.add(T.sqrt(T.div(b, c2)), 1e-8))),
+        params,
+        m,
+        v,
+      )
     }
     expect(losses[0]).toBeGreaterThan(1.5) // about ln 6 = 1.79 at the start
     expect(losses.at(-1)).toBeLessThan(0.3) // without attention the best is ln 6 (the tokens are independent)
@@ -109,7 +142,9 @@ describe('the TSDoc examples, as written', () => {
     expect(block.apply(block.init(1), h, { train: true, key: T.prngKey(2) }).shape).toEqual([1, 4, 32])
     const typed: nn.TransformerBlockLayer = nn.transformerBlock(16, 2, { causal: true })
     expect(typed.name).toBe('transformerBlock(16, 2 heads, hidden 64, causal)')
-    expect(nn.transformerBlock(64, 4, { hidden: 128, dropout: 0.1, causal: true }).init(0).mlp1.w.shape).toEqual([64, 128])
+    expect(nn.transformerBlock(64, 4, { hidden: 128, dropout: 0.1, causal: true }).init(0).mlp1.w.shape).toEqual([
+      64, 128,
+    ])
     expect(Object.keys(nn.transformerBlock(8, 2).init(0))).toEqual(['norm1', 'attention', 'norm2', 'mlp1', 'mlp2'])
   })
 })

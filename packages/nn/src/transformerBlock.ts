@@ -81,7 +81,11 @@ export interface TransformerBlockLayer extends Layer<TransformerBlockParams> {
  * block.apply(block.init(1), h, { train: true, key: prngKey(2) }).shape // [1, 4, 32]
  * ```
  */
-export function transformerBlock(dModel: number, numHeads: number, options?: TransformerBlockOptions): TransformerBlockLayer {
+export function transformerBlock(
+  dModel: number,
+  numHeads: number,
+  options?: TransformerBlockOptions,
+): TransformerBlockLayer {
   const fn = 'transformerBlock'
   positiveInteger(fn, 'dModel', dModel)
   positiveInteger(fn, 'numHeads', numHeads)
@@ -90,7 +94,8 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
     dropout: withDefault(within({ min: 0, max: 1, maxOpen: true }), 0),
     causal: withDefault(boolean, false),
   })
-  if (dModel % numHeads !== 0) throw new Error(`${fn}: dModel must be divisible by numHeads (${numHeads}), got ${dModel}`)
+  if (dModel % numHeads !== 0)
+    throw new Error(`${fn}: dModel must be divisible by numHeads (${numHeads}), got ${dModel}`)
   const norm1 = layerNorm(dModel)
   const attention = multiHeadAttention(dModel, numHeads, { causal, dropout })
   const norm2 = layerNorm(dModel)
@@ -102,31 +107,38 @@ export function transformerBlock(dModel: number, numHeads: number, options?: Tra
     const keep = T.bernoulli(key, v.shape, { p: 1 - dropout, dtype: v.dtype === 'float64' ? 'float64' : 'float32' })
     return mul(v, T.mul(keep, 1 / (1 - dropout)))
   }
-  return configure({
-    name: `transformerBlock(${dModel}, ${numHeads} heads, hidden ${hidden}${causal ? ', causal' : ''})`,
-    init: (key) => {
-      const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5)
-      const layers = [norm1, attention, norm2, mlp1, mlp2] as Layer<unknown>[]
-      return Object.fromEntries(parts.map((name, i) => [name, layers[i]!.init(keys[i]!)])) as unknown as TransformerBlockParams
+  return configure(
+    {
+      name: `transformerBlock(${dModel}, ${numHeads} heads, hidden ${hidden}${causal ? ', causal' : ''})`,
+      init: (key) => {
+        const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 5)
+        const layers = [norm1, attention, norm2, mlp1, mlp2] as Layer<unknown>[]
+        return Object.fromEntries(
+          parts.map((name, i) => [name, layers[i]!.init(keys[i]!)]),
+        ) as unknown as TransformerBlockParams
+      },
+      apply: (params, x, applyOptions?: AttentionApplyOptions) => {
+        const { train, key, mask } = readOptions(fn, applyOptions, maskedApplySpec)
+        const tree = paramObject(fn, params, `{ ${parts.join(', ')} }`)
+        for (const part of parts)
+          if (!isPlainObject(tree[part])) fail(fn, `params.${part}`, 'a plain object', tree[part])
+        const v = floatInput(fn, x, `of shape [batch, time, ${dModel}]`, (s) => s.length === 3 && s[2] === dModel)
+        checkMask(fn, mask, v.shape)
+        const drops = train && dropout > 0
+        if (drops && key === undefined)
+          throw new Error(`${fn}: training with dropout needs a key in apply options ({ train: true, key })`)
+        const keyOf = (i: number): T.PRNGKey | undefined => (drops ? T.foldIn(key!, i) : undefined)
+        const p = params as TransformerBlockParams
+        const attended = attention.apply(p.attention, norm1.apply(p.norm1, v), {
+          train,
+          ...(drops ? { key: keyOf(0)! } : {}),
+          ...(mask === undefined ? {} : { mask }),
+        })
+        const h = add(v, drop(attended, keyOf(1)))
+        const m = mlp2.apply(p.mlp2, gelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
+        return add(h, drop(m, keyOf(2)))
+      },
     },
-    apply: (params, x, applyOptions?: AttentionApplyOptions) => {
-      const { train, key, mask } = readOptions(fn, applyOptions, maskedApplySpec)
-      const tree = paramObject(fn, params, `{ ${parts.join(', ')} }`)
-      for (const part of parts) if (!isPlainObject(tree[part])) fail(fn, `params.${part}`, 'a plain object', tree[part])
-      const v = floatInput(fn, x, `of shape [batch, time, ${dModel}]`, (s) => s.length === 3 && s[2] === dModel)
-      checkMask(fn, mask, v.shape)
-      const drops = train && dropout > 0
-      if (drops && key === undefined) throw new Error(`${fn}: training with dropout needs a key in apply options ({ train: true, key })`)
-      const keyOf = (i: number): T.PRNGKey | undefined => (drops ? T.foldIn(key!, i) : undefined)
-      const p = params as TransformerBlockParams
-      const attended = attention.apply(p.attention, norm1.apply(p.norm1, v), {
-        train,
-        ...(drops ? { key: keyOf(0)! } : {}),
-        ...(mask === undefined ? {} : { mask }),
-      })
-      const h = add(v, drop(attended, keyOf(1)))
-      const m = mlp2.apply(p.mlp2, gelu(mlp1.apply(p.mlp1, norm2.apply(p.norm2, h))))
-      return add(h, drop(m, keyOf(2)))
-    },
-  }, { kind: fn, dModel, numHeads, hidden, dropout, causal })
+    { kind: fn, dModel, numHeads, hidden, dropout, causal },
+  )
 }

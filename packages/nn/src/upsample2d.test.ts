@@ -10,7 +10,12 @@ import { upsample2d, type Upsample2dOptions } from './index.js'
  * i·(H − 1)/(H·s − 1) (aligned corners), blended from rows ⌊s_i⌋ and ⌊s_i⌋ + 1 (clamped), and likewise
  * for columns.
  */
-function reference(x: number[][][][], [sh, sw]: [number, number], mode: 'nearest' | 'bilinear', alignCorners = false): number[][][][] {
+function reference(
+  x: number[][][][],
+  [sh, sw]: [number, number],
+  mode: 'nearest' | 'bilinear',
+  alignCorners = false,
+): number[][][][] {
   const source = (i: number, size: number, s: number): [number, number, number] => {
     if (mode === 'nearest') return [Math.floor(i / s), Math.floor(i / s), 0]
     const out = size * s
@@ -34,7 +39,14 @@ function reference(x: number[][][][], [sh, sw]: [number, number], mode: 'nearest
   )
 }
 
-const x2 = T.tensor([[[[1, 2], [3, 4]]]])
+const x2 = T.tensor([
+  [
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  ],
+])
 
 function expectClose(actual: unknown, expected: unknown, tolerance: number): void {
   const a = (actual as unknown[]).flat(3) as number[]
@@ -45,19 +57,43 @@ function expectClose(actual: unknown, expected: unknown, tolerance: number): voi
 
 describe('upsample2d', () => {
   it("'nearest' repeats each pixel (hand-worked 2×2)", () => {
-    expect(upsample2d().apply({}, x2).toArray()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]])
-    expect(upsample2d({ scale: [1, 3] }).apply({}, x2).toArray()).toEqual([[[[1, 1, 1, 2, 2, 2], [3, 3, 3, 4, 4, 4]]]])
+    expect(upsample2d().apply({}, x2).toArray()).toEqual([
+      [
+        [
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          [3, 3, 4, 4],
+          [3, 3, 4, 4],
+        ],
+      ],
+    ])
+    expect(
+      upsample2d({ scale: [1, 3] })
+        .apply({}, x2)
+        .toArray(),
+    ).toEqual([
+      [
+        [
+          [1, 1, 1, 2, 2, 2],
+          [3, 3, 3, 4, 4, 4],
+        ],
+      ],
+    ])
   })
 
   it("'bilinear' samples at half-pixel centres (hand-worked 2×2)", () => {
     // along a row [1, 2]: sources −0.25 → 0 (clamped), 0.25, 0.75, 1.25 → 1 (clamped at the last pixel):
     // 1, 0.75·1 + 0.25·2 = 1.25, 0.25·1 + 0.75·2 = 1.75, 2; columns [1, 3] → 1, 1.5, 2.5, 3
-    expect(upsample2d({ mode: 'bilinear' }).apply({}, x2).toArray()).toEqual([[[
-      [1, 1.25, 1.75, 2],
-      [1.5, 1.75, 2.25, 2.5],
-      [2.5, 2.75, 3.25, 3.5],
-      [3, 3.25, 3.75, 4],
-    ]]])
+    expect(upsample2d({ mode: 'bilinear' }).apply({}, x2).toArray()).toEqual([
+      [
+        [
+          [1, 1.25, 1.75, 2],
+          [1.5, 1.75, 2.25, 2.5],
+          [2.5, 2.75, 3.25, 3.5],
+          [3, 3.25, 3.75, 4],
+        ],
+      ],
+    ])
   })
 
   it("'bilinear' with alignCorners puts the corners on each other (hand-worked 2×2)", () => {
@@ -75,25 +111,43 @@ describe('upsample2d', () => {
     ['bilinear', [2, 2], true, [1, 1, 1, 4]],
     ['bilinear', [4, 1], false, [1, 2, 1, 3]],
   ]
-  it.each(cases)('matches the float64 reference: %s, scale %o, alignCorners %s, input %o', (mode, scale, alignCorners, shape) => {
-    const x = uniform(3, shape, { dtype: 'float64', low: -2, high: 2 })
-    const layer = mode === 'nearest' ? upsample2d({ scale, mode }) : upsample2d({ scale, mode, alignCorners })
-    const expected = reference(x.toArray() as number[][][][], scale, mode, alignCorners)
-    const y = layer.apply({}, x)
-    expect(y.shape).toEqual([shape[0], shape[1], shape[2]! * scale[0], shape[3]! * scale[1]])
-    expectClose(y.toArray(), expected, 1e-14)
-    // float32: the same numbers to float32 precision, and a second call (cached matrices) agrees
-    expectClose(layer.apply({}, T.cast(x, 'float32')).toArray(), expected, 1e-5)
-    expectClose(layer.apply({}, T.cast(x, 'float32')).toArray(), expected, 1e-5)
-  })
+  it.each(cases)(
+    'matches the float64 reference: %s, scale %o, alignCorners %s, input %o',
+    (mode, scale, alignCorners, shape) => {
+      const x = uniform(3, shape, { dtype: 'float64', low: -2, high: 2 })
+      const layer = mode === 'nearest' ? upsample2d({ scale, mode }) : upsample2d({ scale, mode, alignCorners })
+      const expected = reference(x.toArray() as number[][][][], scale, mode, alignCorners)
+      const y = layer.apply({}, x)
+      expect(y.shape).toEqual([shape[0], shape[1], shape[2]! * scale[0], shape[3]! * scale[1]])
+      expectClose(y.toArray(), expected, 1e-14)
+      // float32: the same numbers to float32 precision, and a second call (cached matrices) agrees
+      expectClose(layer.apply({}, T.cast(x, 'float32')).toArray(), expected, 1e-5)
+      expectClose(layer.apply({}, T.cast(x, 'float32')).toArray(), expected, 1e-5)
+    },
+  )
 
   it('sends back to each input pixel the weights it was given: the sums of its block (nearest) or of its interpolation weights', () => {
     const g = grad((x: Var) => sum(mul(upsample2d().apply({}, x), T.reshape(T.arange(16), [1, 1, 4, 4]))))
     // the 2×2 blocks of 0..15 in a 4×4: 0+1+4+5, 2+3+6+7, 8+9+12+13, 10+11+14+15
-    expect(g(x2).toArray()).toEqual([[[[10, 18], [42, 50]]]])
+    expect(g(x2).toArray()).toEqual([
+      [
+        [
+          [10, 18],
+          [42, 50],
+        ],
+      ],
+    ])
     // bilinear, half-pixel: each 1-D output row is a convex blend, so every input pixel's weights sum to the scale (2 per axis)
     const bilinear = grad((x: Var) => sum(upsample2d({ mode: 'bilinear' }).apply({}, x)))
-    expect(bilinear(T.ones([1, 1, 3, 3])).toArray()).toEqual([[[[4, 4, 4], [4, 4, 4], [4, 4, 4]]]])
+    expect(bilinear(T.ones([1, 1, 3, 3])).toArray()).toEqual([
+      [
+        [
+          [4, 4, 4],
+          [4, 4, 4],
+          [4, 4, 4],
+        ],
+      ],
+    ])
   })
 
   it("'nearest' gives what its composite form (reshape, broadcast, reshape) gives, to the second derivative", () => {
@@ -120,7 +174,11 @@ describe('upsample2d', () => {
     const layer = upsample2d({ scale: [sh, sw], mode: 'bilinear' })
     // A[i, j]: the weight of source j in output i, from the 1-D reference of one unit impulse at a time
     const matrix = (size: number, s: number) => {
-      const rows = Array.from({ length: size }, (_, j) => reference([[[Array.from({ length: size }, (_, k) => (k === j ? 1 : 0))]]], [1, s], 'bilinear')[0]![0]![0]!)
+      const rows = Array.from(
+        { length: size },
+        (_, j) =>
+          reference([[[Array.from({ length: size }, (_, k) => (k === j ? 1 : 0))]]], [1, s], 'bilinear')[0]![0]![0]!,
+      )
       return T.transpose(T.tensor(rows, { dtype: 'float64' }))
     }
     const [ah, aw] = [matrix(4, sh), matrix(5, sw)]
@@ -136,17 +194,31 @@ describe('upsample2d', () => {
 
   it('names itself after its scale and mode', () => {
     expect(upsample2d().name).toBe('upsample2d(×2, nearest)')
-    expect(upsample2d({ scale: [2, 3], mode: 'bilinear', alignCorners: true }).name).toBe('upsample2d(×2×3, bilinear, alignCorners)')
+    expect(upsample2d({ scale: [2, 3], mode: 'bilinear', alignCorners: true }).name).toBe(
+      'upsample2d(×2×3, bilinear, alignCorners)',
+    )
     expect(upsample2d().init(0)).toEqual({})
   })
 
   it('rejects bad arguments with messages that say what was expected', () => {
-    expect(() => upsample2d({ scale: 1.5 })).toThrow('upsample2d: scale must be a positive integer or a pair of them, got 1.5')
-    expect(() => upsample2d({ scale: [2, 0] })).toThrow('upsample2d: scale must be a positive integer or a pair of them, got [2,0]')
-    expect(() => upsample2d({ mode: 'bicubic' as never })).toThrow('upsample2d: mode must be "nearest" or "bilinear", got "bicubic"')
-    expect(() => upsample2d({ alignCorners: false })).toThrow('upsample2d: alignCorners must be left out with mode "nearest", got false')
-    expect(() => upsample2d({ mode: 'bilinear', alignCorners: 'yes' as never })).toThrow('upsample2d: alignCorners must be a boolean, got "yes"')
-    expect(() => upsample2d({ scale_factor: 2 } as never)).toThrow('upsample2d: unknown option scale_factor, expected one of scale, mode, alignCorners')
+    expect(() => upsample2d({ scale: 1.5 })).toThrow(
+      'upsample2d: scale must be a positive integer or a pair of them, got 1.5',
+    )
+    expect(() => upsample2d({ scale: [2, 0] })).toThrow(
+      'upsample2d: scale must be a positive integer or a pair of them, got [2,0]',
+    )
+    expect(() => upsample2d({ mode: 'bicubic' as never })).toThrow(
+      'upsample2d: mode must be "nearest" or "bilinear", got "bicubic"',
+    )
+    expect(() => upsample2d({ alignCorners: false })).toThrow(
+      'upsample2d: alignCorners must be left out with mode "nearest", got false',
+    )
+    expect(() => upsample2d({ mode: 'bilinear', alignCorners: 'yes' as never })).toThrow(
+      'upsample2d: alignCorners must be a boolean, got "yes"',
+    )
+    expect(() => upsample2d({ scale_factor: 2 } as never)).toThrow(
+      'upsample2d: unknown option scale_factor, expected one of scale, mode, alignCorners',
+    )
     expect(() => upsample2d({ scales: 2 } as never)).toThrow(
       'upsample2d: unknown option scales, expected one of scale, mode, alignCorners; did you mean scale?',
     )
@@ -167,9 +239,34 @@ describe('upsample2d', () => {
 
 describe('the TSDoc examples, as written', () => {
   it('upsample2d and Upsample2dOptions', () => {
-    const x = T.tensor([[[[1, 2], [3, 4]]]])
-    expect(upsample2d().apply({}, x).toArray()).toEqual([[[[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]]])
-    expect(upsample2d({ mode: 'bilinear' }).apply({}, x).toArray()).toEqual([[[[1, 1.25, 1.75, 2], [1.5, 1.75, 2.25, 2.5], [2.5, 2.75, 3.25, 3.5], [3, 3.25, 3.75, 4]]]])
+    const x = T.tensor([
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    ])
+    expect(upsample2d().apply({}, x).toArray()).toEqual([
+      [
+        [
+          [1, 1, 2, 2],
+          [1, 1, 2, 2],
+          [3, 3, 4, 4],
+          [3, 3, 4, 4],
+        ],
+      ],
+    ])
+    expect(upsample2d({ mode: 'bilinear' }).apply({}, x).toArray()).toEqual([
+      [
+        [
+          [1, 1.25, 1.75, 2],
+          [1.5, 1.75, 2.25, 2.5],
+          [2.5, 2.75, 3.25, 3.5],
+          [3, 3.25, 3.75, 4],
+        ],
+      ],
+    ])
     const smooth: Upsample2dOptions = { scale: [2, 3], mode: 'bilinear', alignCorners: true }
     expect(upsample2d(smooth).name).toBe('upsample2d(×2×3, bilinear, alignCorners)')
   })

@@ -1,7 +1,14 @@
 import { apply, toVar, type Input, type PrimitiveSpec, type Var } from '@gd/autograd'
 import { checkShape } from '@gd/tensor'
 import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
-import { blockSums, interpolate, interpolateAdjoint, linearTaps, repeatPixels, type Taps } from './internal/interpolate.js'
+import {
+  blockSums,
+  interpolate,
+  interpolateAdjoint,
+  linearTaps,
+  repeatPixels,
+  type Taps,
+} from './internal/interpolate.js'
 import { described } from './internal/described.js'
 import type { Layer } from './layer.js'
 
@@ -87,12 +94,27 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
   // loop again. nearest's composite form (reshape → broadcastTo → reshape) gives the same numbers at
   // about three times the cost (a generic strided copy, and axis sums for the gradient); bilinear's
   // (two matmuls with interpolation matrices) costs O(size) per output instead of O(1)
-  const repeat: PrimitiveSpec = { name: FN, forward: (t) => repeatPixels(t, sh, sw), backward: (g) => [apply(sums, [g])] }
-  const sums: PrimitiveSpec = { name: `${FN} gradient`, forward: (t) => blockSums(t, sh, sw), backward: (g) => [apply(repeat, [g])] }
+  const repeat: PrimitiveSpec = {
+    name: FN,
+    forward: (t) => repeatPixels(t, sh, sw),
+    backward: (g) => [apply(sums, [g])],
+  }
+  const sums: PrimitiveSpec = {
+    name: `${FN} gradient`,
+    forward: (t) => blockSums(t, sh, sw),
+    backward: (g) => [apply(repeat, [g])],
+  }
   const lerp = (x: Var, axis: 2 | 3, taps: Taps): Var =>
     apply({ name: FN, forward: (t) => interpolate(t, axis, taps), backward: (g) => [lerpAdjoint(g, axis, taps)] }, [x])
   const lerpAdjoint = (g: Var, axis: 2 | 3, taps: Taps): Var =>
-    apply({ name: `${FN} gradient`, forward: (t) => interpolateAdjoint(t, axis, taps), backward: (g2) => [lerp(g2, axis, taps)] }, [g])
+    apply(
+      {
+        name: `${FN} gradient`,
+        forward: (t) => interpolateAdjoint(t, axis, taps),
+        backward: (g2) => [lerp(g2, axis, taps)],
+      },
+      [g],
+    )
   /** Interpolation taps by axis and size, made once per layer and size. */
   const cache = new Map<string, Taps>()
   const taps = (axis: 2 | 3, size: number): Taps => {
@@ -102,15 +124,19 @@ export function upsample2d(options?: Upsample2dOptions): Layer<Record<string, ne
     return t
   }
   const corners = mode === 'bilinear' && alignCorners ? ', alignCorners' : ''
-  return described(`${FN}(×${sh === sw ? sh : `${sh}×${sw}`}, ${mode}${corners})`, { kind: FN, scale, mode, alignCorners }, (x: Input): Var => {
-    const xv = toVar(FN, x)
-    const dtype = xv.dtype
-    if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4) {
-      fail(FN, 'x', 'a float32 or float64 tensor of shape [batch, channels, height, width]', x)
-    }
-    const [n, c, h, w] = xv.shape as [number, number, number, number]
-    checkShape(FN, [n, c, h * sh, w * sw], 'output shape')
-    if (mode === 'nearest') return apply(repeat, [xv])
-    return lerp(lerp(xv, 3, taps(3, w)), 2, taps(2, h))
-  })
+  return described(
+    `${FN}(×${sh === sw ? sh : `${sh}×${sw}`}, ${mode}${corners})`,
+    { kind: FN, scale, mode, alignCorners },
+    (x: Input): Var => {
+      const xv = toVar(FN, x)
+      const dtype = xv.dtype
+      if ((dtype !== 'float32' && dtype !== 'float64') || xv.rank !== 4) {
+        fail(FN, 'x', 'a float32 or float64 tensor of shape [batch, channels, height, width]', x)
+      }
+      const [n, c, h, w] = xv.shape as [number, number, number, number]
+      checkShape(FN, [n, c, h * sh, w * sw], 'output shape')
+      if (mode === 'nearest') return apply(repeat, [xv])
+      return lerp(lerp(xv, 3, taps(3, w)), 2, taps(2, h))
+    },
+  )
 }

@@ -13,7 +13,11 @@ export function layer(make: Make, args: () => unknown[], x: () => unknown, facto
   const build = () => make(...args())
   const name = build().name
   const rows: FuzzCall[] = [
-    { args, then: (l: Layer) => l.apply(l.init(0), x() as never, { train: true, key: prngKey(1) }), ...(factoryOptions === undefined ? {} : { options: [factoryOptions] }) },
+    {
+      args,
+      then: (l: Layer) => l.apply(l.init(0), x() as never, { train: true, key: prngKey(1) }),
+      ...(factoryOptions === undefined ? {} : { options: [factoryOptions] }),
+    },
     { label: `${name}.init`, args: () => [0], call: (key) => build().init(key) },
     {
       label: `${name}.apply`,

@@ -8,11 +8,19 @@ import { exportOnnx, type ExportOnnxOptions } from '@gd/onnx'
 import { close, runOnnx } from './runtime.js'
 
 /** Exports `model` with params from init (and the state given), runs both, compares. */
-async function check(model: Layer<any, any>, x: Tensor, options: Omit<ExportOnnxOptions, 'inputShape'> & { inputShape?: ExportOnnxOptions['inputShape'] } = {}, params: unknown = model.init(prngKey(7))) {
+async function check(
+  model: Layer<any, any>,
+  x: Tensor,
+  options: Omit<ExportOnnxOptions, 'inputShape'> & { inputShape?: ExportOnnxOptions['inputShape'] } = {},
+  params: unknown = model.init(prngKey(7)),
+) {
   const state = options.state ?? nn.initState(model)
   const gd = nn.applyWithState(model, params as never, state as never, x).output.value
   const bytes = exportOnnx(model, params, { inputShape: x.shape.slice(1), ...options, state })
-  const worst = close(await runOnnx(bytes, x, { input: options.inputName ?? 'input', output: options.outputName ?? 'output' }), gd)
+  const worst = close(
+    await runOnnx(bytes, x, { input: options.inputName ?? 'input', output: options.outputName ?? 'output' }),
+    gd,
+  )
   largest = Math.max(largest, worst)
   return worst
 }
@@ -31,7 +39,8 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
 
   it('the activations', async () => {
     const x = rand([3, 7])
-    for (const make of [nn.relu, nn.sigmoid, nn.tanh, nn.gelu, nn.softplus, nn.softmax, nn.logSoftmax]) await check(make(), x)
+    for (const make of [nn.relu, nn.sigmoid, nn.tanh, nn.gelu, nn.softplus, nn.softmax, nn.logSoftmax])
+      await check(make(), x)
     await check(nn.leakyRelu(0.2), x)
     await check(nn.elu(0.7), x)
     await check(nn.softmax(1), rand([2, 3, 4]))
@@ -81,12 +90,18 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
   })
 
   it('batchNorm with trained running statistics, on [N, C] and NCHW, with and without affine', async () => {
-    for (const [bn, x] of [[nn.batchNorm(3), rand([5, 3])], [nn.batchNorm(3, { affine: false, eps: 1e-3 }), rand([2, 3, 4, 4])]] as const) {
+    for (const [bn, x] of [
+      [nn.batchNorm(3), rand([5, 3])],
+      [nn.batchNorm(3, { affine: false, eps: 1e-3 }), rand([2, 3, 4, 4])],
+    ] as const) {
       const model = nn.sequential(nn.linear(x.shape.at(-1)!, x.shape.at(-1)!), bn)
       const params = model.init(3)
       // a few training steps move the running statistics away from 0 and 1
       let state = nn.initState(model)
-      for (let i = 0; i < 3; i++) state = nn.applyWithState(model, params, state, add(mul(rand(x.shape as number[], 10 + i), 2), 1), { train: true }).state
+      for (let i = 0; i < 3; i++)
+        state = nn.applyWithState(model, params, state, add(mul(rand(x.shape as number[], 10 + i), 2), 1), {
+          train: true,
+        }).state
       await check(model, x, { state }, params)
     }
   })
@@ -100,7 +115,13 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
   })
 
   it('embedding (int32 input) and positionEmbedding, with a dynamic time axis', async () => {
-    const tokens = tensor([[3, 1, 0, 7], [2, 2, 9, 0]], { dtype: 'int32' })
+    const tokens = tensor(
+      [
+        [3, 1, 0, 7],
+        [2, 2, 9, 0],
+      ],
+      { dtype: 'int32' },
+    )
     await check(nn.embedding(10, 6), tokens)
     await check(nn.embedding(10, 6, { paddingIndex: 0 }), tokens, { inputShape: ['time'] })
     await check(nn.sequential(nn.embedding(10, 6), nn.positionEmbedding(8, 6)), tokens, { inputShape: ['time'] })
@@ -114,8 +135,20 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
 
   it('transformerBlock, and a small character language model', async () => {
     await check(nn.transformerBlock(8, 2, { causal: true, hidden: 12 }), rand([2, 5, 8]))
-    const lm = nn.sequential(nn.embedding(12, 8), nn.positionEmbedding(16, 8), nn.transformerBlock(8, 2, { causal: true }), nn.layerNorm(8), nn.linear(8, 12))
-    const tokens = tensor([[1, 5, 9, 2, 11, 0], [3, 3, 4, 7, 8, 10]], { dtype: 'int32' })
+    const lm = nn.sequential(
+      nn.embedding(12, 8),
+      nn.positionEmbedding(16, 8),
+      nn.transformerBlock(8, 2, { causal: true }),
+      nn.layerNorm(8),
+      nn.linear(8, 12),
+    )
+    const tokens = tensor(
+      [
+        [1, 5, 9, 2, 11, 0],
+        [3, 3, 4, 7, 8, 10],
+      ],
+      { dtype: 'int32' },
+    )
     await check(lm, tokens, { inputShape: ['time'] })
   })
 
@@ -130,11 +163,24 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
   })
 
   it('one exported file serves any batch size and, when named dynamic, any sequence length', async () => {
-    const lm = nn.sequential(nn.embedding(12, 8), nn.positionEmbedding(16, 8), nn.transformerBlock(8, 2, { causal: true }), nn.gru(8, 5), nn.linear(5, 12))
+    const lm = nn.sequential(
+      nn.embedding(12, 8),
+      nn.positionEmbedding(16, 8),
+      nn.transformerBlock(8, 2, { causal: true }),
+      nn.gru(8, 5),
+      nn.linear(5, 12),
+    )
     const params = lm.init(prngKey(3))
     const bytes = exportOnnx(lm, params, { inputShape: ['time'] })
-    for (const [batch, time] of [[1, 1], [3, 7], [5, 16]] as const) {
-      const tokens = tensor(Array.from({ length: batch * time }, (_, i) => (i * 7) % 12), { dtype: 'int32', shape: [batch, time] })
+    for (const [batch, time] of [
+      [1, 1],
+      [3, 7],
+      [5, 16],
+    ] as const) {
+      const tokens = tensor(
+        Array.from({ length: batch * time }, (_, i) => (i * 7) % 12),
+        { dtype: 'int32', shape: [batch, time] },
+      )
       largest = Math.max(largest, close(await runOnnx(bytes, tokens), lm.apply(params, tokens).value))
     }
   })
@@ -144,7 +190,7 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     for (let opset = 17; opset <= 22; opset++) await check(model, rand([3, 4]), { opset })
   })
 
-  it('sequential and residual, with names of one\'s own', async () => {
+  it("sequential and residual, with names of one's own", async () => {
     const block = nn.residual(nn.sequential(nn.linear(4, 4), nn.relu(), nn.linear(4, 4)))
     await check(nn.sequential(block, nn.tanh(), block), rand([3, 4]), { inputName: 'features', outputName: 'scores' })
   })

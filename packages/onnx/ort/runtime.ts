@@ -6,8 +6,13 @@ import { join } from 'node:path'
 import { expect } from 'vitest'
 import { Tensor } from '@gd/tensor'
 
-interface OrtTensor { readonly data: Float32Array; readonly dims: readonly number[] }
-interface Session { run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>> }
+interface OrtTensor {
+  readonly data: Float32Array
+  readonly dims: readonly number[]
+}
+interface Session {
+  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>>
+}
 interface Ort {
   InferenceSession: { create(bytes: Uint8Array): Promise<Session> }
   Tensor: new (type: string, data: Float32Array | Int32Array, dims: readonly number[]) => unknown
@@ -21,12 +26,18 @@ let saved = 0
  * The model's output for `x` (float32, or int32 token indices), as a @gd tensor. With GD_ONNX_SAVE
  * set to a folder, the model is also written there, for ONNX's own checker (ort/check_models.py).
  */
-export async function runOnnx(bytes: Uint8Array, x: Tensor, names = { input: 'input', output: 'output' }): Promise<Tensor> {
+export async function runOnnx(
+  bytes: Uint8Array,
+  x: Tensor,
+  names = { input: 'input', output: 'output' },
+): Promise<Tensor> {
   const folder = process.env.GD_ONNX_SAVE
   if (folder) writeFileSync(join(folder, `model-${String(++saved).padStart(3, '0')}.onnx`), bytes)
   const session = await ort.InferenceSession.create(bytes)
   const data = x.dtype === 'int32' ? (x.data as Int32Array) : Float32Array.from(x.data as Float32Array)
-  const result = await session.run({ [names.input]: new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', data, x.shape) })
+  const result = await session.run({
+    [names.input]: new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', data, x.shape),
+  })
   const y = result[names.output]!
   return new Tensor(Float32Array.from(y.data), [...y.dims], 'float32')
 }
@@ -40,7 +51,8 @@ export function close(onnx: Tensor, gd: Tensor, atol = 1e-5, rtol = 1e-5): numbe
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i]! - b[i]!)
     worst = Math.max(worst, d)
-    if (!(d <= atol + rtol * Math.abs(b[i]!))) throw new Error(`element ${i}: onnx ${a[i]} vs @gd ${b[i]} (difference ${d})`)
+    if (!(d <= atol + rtol * Math.abs(b[i]!)))
+      throw new Error(`element ${i}: onnx ${a[i]} vs @gd ${b[i]} (difference ${d})`)
   }
   return worst
 }

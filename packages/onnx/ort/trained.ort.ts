@@ -15,18 +15,38 @@ const augment: nn.Layer<Record<string, never>> = {
   name: 'noise',
   config: { kind: 'identity' },
   init: () => ({}),
-  apply: (_p, x, options) => (options?.train === true && options.key !== undefined ? AG.add(x, mul(normal(options.key, [784]), 0.01)) : AG.toVar('noise', x)),
+  apply: (_p, x, options) =>
+    options?.train === true && options.key !== undefined
+      ? AG.add(x, mul(normal(options.key, [784]), 0.01))
+      : AG.toVar('noise', x),
 }
 
-const mlp = (): nn.Layer<any, any> => nn.sequential(augment, nn.linear(784, 256), nn.relu(), nn.dropout(0.2), nn.linear(256, 10))
-const convBlock = (i: number, o: number): nn.Layer<any, any>[] => [nn.conv2d(i, o, 5, { bias: false }), nn.maxPool2d({ kernelSize: 2 }), nn.batchNorm(o), nn.relu()]
-const cnn = (): nn.Layer<any, any> => nn.sequential(
-  augment, nn.reshape([1, 28, 28]), ...convBlock(1, 12), ...convBlock(12, 24), nn.flatten(),
-  nn.linear(24 * 4 * 4, 128, { bias: false }), nn.batchNorm(128), nn.relu(), nn.linear(128, 10),
-)
+const mlp = (): nn.Layer<any, any> =>
+  nn.sequential(augment, nn.linear(784, 256), nn.relu(), nn.dropout(0.2), nn.linear(256, 10))
+const convBlock = (i: number, o: number): nn.Layer<any, any>[] => [
+  nn.conv2d(i, o, 5, { bias: false }),
+  nn.maxPool2d({ kernelSize: 2 }),
+  nn.batchNorm(o),
+  nn.relu(),
+]
+const cnn = (): nn.Layer<any, any> =>
+  nn.sequential(
+    augment,
+    nn.reshape([1, 28, 28]),
+    ...convBlock(1, 12),
+    ...convBlock(12, 24),
+    nn.flatten(),
+    nn.linear(24 * 4 * 4, 128, { bias: false }),
+    nn.batchNorm(128),
+    nn.relu(),
+    nn.linear(128, 10),
+  )
 
 /** A few SGD steps on random images with random labels (enough to move the parameters and running statistics). */
-function train(model: nn.Layer<any, any>, steps: number): { params: Tree; state: unknown; first: number; last: number } {
+function train(
+  model: nn.Layer<any, any>,
+  steps: number,
+): { params: Tree; state: unknown; first: number; last: number } {
   let params: Tree = model.init(prngKey(0))
   let state = nn.initState(model)
   const losses: number[] = []
@@ -50,7 +70,10 @@ function train(model: nn.Layer<any, any>, steps: number): { params: Tree; state:
 }
 
 describe('trained models run in ONNX Runtime as in @gd', () => {
-  for (const [label, make] of [['MLP', mlp], ['CNN', cnn]] as const) {
+  for (const [label, make] of [
+    ['MLP', mlp],
+    ['CNN', cnn],
+  ] as const) {
     it(`the demo's ${label}`, async () => {
       const model = make()
       const { params, state, first, last } = train(model, 5)
@@ -58,7 +81,9 @@ describe('trained models run in ONNX Runtime as in @gd', () => {
       const gd = nn.applyWithState(model, params as never, state as never, x).output.value
       const bytes = exportOnnx(model, params, { inputShape: [784], state })
       const worst = close(await runOnnx(bytes, x), gd, 1e-5, 1e-5)
-      console.log(`${label}: loss ${first.toFixed(3)} → ${last.toFixed(3)} in 5 steps; ${bytes.length} bytes, largest |onnx − @gd| ${worst.toExponential(2)}`)
+      console.log(
+        `${label}: loss ${first.toFixed(3)} → ${last.toFixed(3)} in 5 steps; ${bytes.length} bytes, largest |onnx − @gd| ${worst.toExponential(2)}`,
+      )
       expect(worst).toBeLessThan(1e-4)
     })
   }

@@ -11,7 +11,7 @@ describe('exportOnnx: the model file', () => {
   const model = nn.sequential(nn.linear(4, 8), nn.relu(), nn.linear(8, 3))
   const params = model.init(0)
 
-  it('is a ModelProto: IR 8 and opset 17 by default, producer @gd/onnx, the model\'s name', () => {
+  it("is a ModelProto: IR 8 and opset 17 by default, producer @gd/onnx, the model's name", () => {
     const m = decodeModel(exportOnnx(model, params, { inputShape: [4] }))
     expect(m.irVersion).toBe(8)
     expect(m.opset).toBe(17)
@@ -36,12 +36,28 @@ describe('exportOnnx: the model file', () => {
   it('holds the parameters as float32 initializers named by their place in the tree', () => {
     const { graph } = decodeModel(exportOnnx(model, params, { inputShape: [4] }))
     expect(graph.initializers.map((t) => [t.name, t.dims, t.dataType])).toEqual([
-      ['0.w', [4, 8], 1], ['0.b', [8], 1], ['2.w', [8, 3], 1], ['2.b', [3], 1],
+      ['0.w', [4, 8], 1],
+      ['0.b', [8], 1],
+      ['2.w', [8, 3], 1],
+      ['2.b', [3], 1],
     ])
     expect(graph.initializers[0]!.values).toEqual(flat(params[0].w))
     expect(graph.initializers[3]!.values).toEqual(flat(params[2].b!))
     // a strided view (a transposed weight, as when tying weights) is written in row-major order
-    const tied = decodeModel(exportOnnx(nn.linear(2, 2, { bias: false }), { w: transpose(tensor([[1, 2], [3, 4]])) }, { inputShape: [2] }))
+    const tied = decodeModel(
+      exportOnnx(
+        nn.linear(2, 2, { bias: false }),
+        {
+          w: transpose(
+            tensor([
+              [1, 2],
+              [3, 4],
+            ]),
+          ),
+        },
+        { inputShape: [2] },
+      ),
+    )
     expect(tied.graph.initializers[0]!.values).toEqual([1, 3, 2, 4])
   })
 
@@ -50,12 +66,15 @@ describe('exportOnnx: the model file', () => {
     const p = { w: tensor([[0.1], [1 / 3]], { dtype: 'float64' }), b: tensor([2], { dtype: 'float64' }) }
     const m = decodeModel(exportOnnx(layer, p, { inputShape: ['time', 2], inputName: 'x', outputName: 'y', opset: 21 }))
     expect([m.irVersion, m.opset]).toEqual([10, 21])
-    expect(m.graph.initializers.map((t) => [t.name, t.values])).toEqual([['w', f32([0.1, 1 / 3])], ['b', [2]]])
+    expect(m.graph.initializers.map((t) => [t.name, t.values])).toEqual([
+      ['w', f32([0.1, 1 / 3])],
+      ['b', [2]],
+    ])
     expect(m.graph.inputs).toEqual([{ name: 'x', elemType: 1, shape: ['batch', 'time', 2] }])
     expect(m.graph.outputs).toEqual([{ name: 'y', elemType: 1, shape: ['batch', 'time', 1] }])
   })
 
-  it('maps conv2d\'s padding to ONNX\'s pads (starts, then ends) and tracks the output shape', () => {
+  it("maps conv2d's padding to ONNX's pads (starts, then ends) and tracks the output shape", () => {
     const conv = nn.conv2d(2, 3, [3, 2], { padding: [0, 1, 2, 3], stride: [2, 1], dilation: [1, 2] })
     const { graph } = decodeModel(exportOnnx(conv, conv.init(0), { inputShape: [2, 7, 6] }))
     expect(graph.nodes[0]).toMatchObject({
@@ -67,31 +86,51 @@ describe('exportOnnx: the model file', () => {
     expect(graph.outputs[0]!.shape).toEqual(['batch', 3, 3, 9])
   })
 
-  it('reorders and transposes GRU and LSTM weights into ONNX\'s gate order', () => {
+  it("reorders and transposes GRU and LSTM weights into ONNX's gate order", () => {
     // hidden 1, input 1: wx holds one number per gate, so the reordering is visible directly
     const gru = nn.gru(1, 1)
     const g = { wx: tensor([[1, 2, 3]]), wh: tensor([[4, 5, 6]]), bx: tensor([7, 8, 9]), bh: tensor([10, 11, 12]) }
     const gm = decodeModel(exportOnnx(gru, g, { inputShape: ['time', 1] }))
     // @gd's r, z, n → ONNX's z, r, h; B = [Wb, Rb]
     expect(gm.graph.initializers.map((t) => [t.name, t.dims, t.values])).toEqual([
-      ['W', [1, 3, 1], [2, 1, 3]], ['R', [1, 3, 1], [5, 4, 6]], ['B', [1, 6], [8, 7, 9, 11, 10, 12]], ['const_[1]', [1], [1n]],
+      ['W', [1, 3, 1], [2, 1, 3]],
+      ['R', [1, 3, 1], [5, 4, 6]],
+      ['B', [1, 6], [8, 7, 9, 11, 10, 12]],
+      ['const_[1]', [1], [1n]],
     ])
-    expect(gm.graph.nodes.find((n) => n.op === 'GRU')!.attributes).toEqual({ hidden_size: 1, linear_before_reset: 1, direction: 'forward' })
+    expect(gm.graph.nodes.find((n) => n.op === 'GRU')!.attributes).toEqual({
+      hidden_size: 1,
+      linear_before_reset: 1,
+      direction: 'forward',
+    })
     const lstm = nn.lstm(1, 1, { bias: false })
-    const lm = decodeModel(exportOnnx(lstm, { wx: tensor([[1, 2, 3, 4]]), wh: tensor([[5, 6, 7, 8]]) }, { inputShape: [3, 1] }))
+    const lm = decodeModel(
+      exportOnnx(lstm, { wx: tensor([[1, 2, 3, 4]]), wh: tensor([[5, 6, 7, 8]]) }, { inputShape: [3, 1] }),
+    )
     // @gd's i, f, g, o → ONNX's i, o, f, c
-    expect(lm.graph.initializers.slice(0, 2).map((t) => t.values)).toEqual([[1, 4, 2, 3], [5, 8, 6, 7]])
+    expect(lm.graph.initializers.slice(0, 2).map((t) => t.values)).toEqual([
+      [1, 4, 2, 3],
+      [5, 8, 6, 7],
+    ])
     expect(lm.graph.nodes.map((n) => n.op)).toEqual(['Transpose', 'LSTM', 'Squeeze', 'Transpose', 'Identity'])
     expect(lm.graph.outputs[0]!.shape).toEqual(['batch', 3, 1])
   })
 
-  it('uses batchNorm\'s running statistics from the state', () => {
+  it("uses batchNorm's running statistics from the state", () => {
     const bn = nn.batchNorm(2, { eps: 1e-3 })
     const state = { mean: tensor([1, 2]), variance: tensor([3, 4]) }
     const { graph } = decodeModel(exportOnnx(bn, bn.init(0), { inputShape: [2], state }))
-    expect(graph.nodes[0]).toMatchObject({ op: 'BatchNormalization', inputs: ['input', 'gamma', 'beta', 'mean', 'variance'] })
+    expect(graph.nodes[0]).toMatchObject({
+      op: 'BatchNormalization',
+      inputs: ['input', 'gamma', 'beta', 'mean', 'variance'],
+    })
     expect(graph.nodes[0]!.attributes.epsilon).toBeCloseTo(1e-3, 9)
-    expect(graph.initializers.map((t) => [t.name, t.values])).toEqual([['mean', [1, 2]], ['variance', [3, 4]], ['gamma', [1, 1]], ['beta', [0, 0]]])
+    expect(graph.initializers.map((t) => [t.name, t.values])).toEqual([
+      ['mean', [1, 2]],
+      ['variance', [3, 4]],
+      ['gamma', [1, 1]],
+      ['beta', [0, 0]],
+    ])
   })
 
   it('gives an int32 input to a model that starts with an embedding', () => {
@@ -102,8 +141,9 @@ describe('exportOnnx: the model file', () => {
     expect(graph.outputs[0]!.shape).toEqual(['batch', 'time', 5])
   })
 
-  it('writes gelu as opset 20\'s Gelu, or composed before it', () => {
-    const ops = (opset: number) => decodeModel(exportOnnx(nn.gelu(), {}, { inputShape: [3], opset })).graph.nodes.map((n) => n.op)
+  it("writes gelu as opset 20's Gelu, or composed before it", () => {
+    const ops = (opset: number) =>
+      decodeModel(exportOnnx(nn.gelu(), {}, { inputShape: [3], opset })).graph.nodes.map((n) => n.op)
     expect(ops(20)).toEqual(['Gelu', 'Identity'])
     expect(ops(17)).toEqual(['Mul', 'Mul', 'Mul', 'Add', 'Mul', 'Tanh', 'Add', 'Mul', 'Mul', 'Identity'])
   })
@@ -118,7 +158,12 @@ describe('exportOnnx: the model file', () => {
   })
 
   it('writes a hand-made layer whose config says identity as Identity', () => {
-    const augment = { name: 'randomShift(2)', config: { kind: 'identity' }, init: () => ({}), apply: (_p: unknown, x: never) => x }
+    const augment = {
+      name: 'randomShift(2)',
+      config: { kind: 'identity' },
+      init: () => ({}),
+      apply: (_p: unknown, x: never) => x,
+    }
     const model = nn.sequential(augment, nn.linear(3, 2))
     const { graph } = decodeModel(exportOnnx(model, model.init(0), { inputShape: [3] }))
     expect(graph.nodes.map((n) => n.op)).toEqual(['Identity', 'MatMul', 'Add', 'Identity'])
@@ -146,29 +191,46 @@ describe('exportOnnx: errors', () => {
 
   it('names a layer that cannot be exported', () => {
     const double = nn.stateless('double', (x) => x as never)
-    expect(message(() => exportOnnx(nn.sequential(nn.linear(4, 4), double), [params[0], {}], { inputShape: [4] }))).toBe(
-      'exportOnnx: cannot export model.layers[1] double: it has no config (only the layers @gd/nn\'s factories make describe themselves; not those made with stateless, by hand or copied with spread)',
+    expect(
+      message(() => exportOnnx(nn.sequential(nn.linear(4, 4), double), [params[0], {}], { inputShape: [4] })),
+    ).toBe(
+      "exportOnnx: cannot export model.layers[1] double: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless, by hand or copied with spread)",
     )
-    const copy = { ...nn.linear(4, 4), apply: () => { throw new Error('mine') } }
-    expect(message(() => exportOnnx(copy, params[0], { inputShape: [4] }))).toMatch(/^exportOnnx: cannot export model linear\(4 → 4\): it has no config/)
+    const copy = {
+      ...nn.linear(4, 4),
+      apply: () => {
+        throw new Error('mine')
+      },
+    }
+    expect(message(() => exportOnnx(copy, params[0], { inputShape: [4] }))).toMatch(
+      /^exportOnnx: cannot export model linear\(4 → 4\): it has no config/,
+    )
     const forged = { ...nn.relu(), name: 'forged', config: { kind: 'upsample2d' } }
-    expect(message(() => exportOnnx(forged, {}, { inputShape: [1, 4, 4] }))).toMatch(/^exportOnnx: cannot export model forged: its config does not fit kind "upsample2d" \(/)
+    expect(message(() => exportOnnx(forged, {}, { inputShape: [1, 4, 4] }))).toMatch(
+      /^exportOnnx: cannot export model forged: its config does not fit kind "upsample2d" \(/,
+    )
     const chain = { ...nn.relu(), name: 'chain', config: { kind: 'sequential' } }
-    expect(message(() => exportOnnx(chain, [], { inputShape: [4] }))).toBe('exportOnnx: cannot export model chain: its config does not fit kind "sequential" (it has no list of layers)')
+    expect(message(() => exportOnnx(chain, [], { inputShape: [4] }))).toBe(
+      'exportOnnx: cannot export model chain: its config does not fit kind "sequential" (it has no list of layers)',
+    )
     const odd = { ...nn.relu(), name: 'odd', config: { kind: 'odd' } }
-    expect(message(() => exportOnnx(odd, {}, { inputShape: [4] }))).toBe('exportOnnx: cannot export model odd: @gd/onnx has no mapping for layers of kind "odd"')
+    expect(message(() => exportOnnx(odd, {}, { inputShape: [4] }))).toBe(
+      'exportOnnx: cannot export model odd: @gd/onnx has no mapping for layers of kind "odd"',
+    )
   })
 
   it('checks the model and the options', () => {
     expect(message(() => exportOnnx({} as never, params, { inputShape: [4] }))).toBe(
       'exportOnnx: model must be a layer from @gd/nn (an object with init and apply functions), got {}',
     )
-    expect(message(() => exportOnnx(mlp, params, { inputShape: [4], opset: 16 }))).toBe('exportOnnx: opset must be an integer from 17 to 22, got 16')
+    expect(message(() => exportOnnx(mlp, params, { inputShape: [4], opset: 16 }))).toBe(
+      'exportOnnx: opset must be an integer from 17 to 22, got 16',
+    )
     expect(message(() => exportOnnx(mlp, params, { inputShapes: [4] } as never))).toBe(
       'exportOnnx: unknown option inputShapes, expected one of inputShape, state, inputName, outputName, opset; did you mean inputShape?',
     )
     expect(message(() => exportOnnx(mlp, params, {} as never))).toBe(
-      'exportOnnx: inputShape must be a list of positive integers or axis names (one example\'s shape, without the batch axis), got undefined',
+      "exportOnnx: inputShape must be a list of positive integers or axis names (one example's shape, without the batch axis), got undefined",
     )
     expect(message(() => exportOnnx(mlp, params, { inputShape: [4], outputName: 'input' }))).toBe(
       'exportOnnx: outputName must be another name than the input\'s (input), got "input"',
@@ -200,9 +262,13 @@ describe('exportOnnx: errors', () => {
   it('asks for the state of a model with batchNorm', () => {
     const model = nn.sequential(nn.linear(2, 2), nn.batchNorm(2))
     expect(message(() => exportOnnx(model, model.init(0), { inputShape: [2] }))).toBe(
-      'exportOnnx: state[1] must be batchNorm(2)\'s state { mean, variance } (the running statistics: pass the model\'s state as options.state), got undefined',
+      "exportOnnx: state[1] must be batchNorm(2)'s state { mean, variance } (the running statistics: pass the model's state as options.state), got undefined",
     )
-    expect(message(() => exportOnnx(model, model.init(0), { inputShape: [2], state: [{}, { mean: ones([3]), variance: ones([2]) }] }))).toBe(
+    expect(
+      message(() =>
+        exportOnnx(model, model.init(0), { inputShape: [2], state: [{}, { mean: ones([3]), variance: ones([2]) }] }),
+      ),
+    ).toBe(
       'exportOnnx: state[1].mean must be a float32 or float64 Tensor of shape [2], got a float32 Tensor of shape [3]',
     )
   })

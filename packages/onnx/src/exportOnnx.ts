@@ -30,30 +30,71 @@ export interface ExportOnnxOptions {
 
 /** Every kind of layer @gd/nn makes, by its config's kind. */
 const EMITTERS: Readonly<Record<string, Emitter>> = {
-  linear: basic.linear, relu: basic.relu, sigmoid: basic.sigmoid, tanh: basic.tanh, leakyRelu: basic.leakyRelu,
-  elu: basic.elu, gelu: basic.gelu, softplus: basic.softplus, softmax: basic.softmax, logSoftmax: basic.logSoftmax,
-  dropout: basic.dropout, identity: basic.dropout, flatten: basic.flatten, reshape: basic.reshape, sequential: basic.sequential, residual: basic.residual,
-  conv2d: images.conv2d, convTranspose2d: images.convTranspose2d, maxPool2d: images.maxPool2d, avgPool2d: images.avgPool2d,
-  upsample2d: images.upsample2d, batchNorm: images.batchNorm,
-  embedding: sequences.embedding, positionEmbedding: sequences.positionEmbedding, layerNorm: sequences.layerNorm,
-  rmsNorm: sequences.rmsNorm, multiHeadAttention: sequences.multiHeadAttention, transformerBlock: sequences.transformerBlock,
-  rnn: recurrent, gru: recurrent, lstm: recurrent,
+  linear: basic.linear,
+  relu: basic.relu,
+  sigmoid: basic.sigmoid,
+  tanh: basic.tanh,
+  leakyRelu: basic.leakyRelu,
+  elu: basic.elu,
+  gelu: basic.gelu,
+  softplus: basic.softplus,
+  softmax: basic.softmax,
+  logSoftmax: basic.logSoftmax,
+  dropout: basic.dropout,
+  identity: basic.dropout,
+  flatten: basic.flatten,
+  reshape: basic.reshape,
+  sequential: basic.sequential,
+  residual: basic.residual,
+  conv2d: images.conv2d,
+  convTranspose2d: images.convTranspose2d,
+  maxPool2d: images.maxPool2d,
+  avgPool2d: images.avgPool2d,
+  upsample2d: images.upsample2d,
+  batchNorm: images.batchNorm,
+  embedding: sequences.embedding,
+  positionEmbedding: sequences.positionEmbedding,
+  layerNorm: sequences.layerNorm,
+  rmsNorm: sequences.rmsNorm,
+  multiHeadAttention: sequences.multiHeadAttention,
+  transformerBlock: sequences.transformerBlock,
+  rnn: recurrent,
+  gru: recurrent,
+  lstm: recurrent,
 }
 
 const isLayer = (v: unknown): v is Layer<unknown, unknown> =>
-  typeof v === 'object' && v !== null && typeof (v as Layer).apply === 'function' && typeof (v as Layer).init === 'function'
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Layer).apply === 'function' &&
+  typeof (v as Layer).init === 'function'
 
 const name: Check<string> = /* @__PURE__ */ rule('a non-empty string', (v) => typeof v === 'string' && v.length > 0)
 const shapeCheck: Check<(number | string)[]> = (fn, key, v) => {
-  const ok = Array.isArray(v) && v.every((d) => (Number.isSafeInteger(d) && (d as number) > 0) || (typeof d === 'string' && d.length > 0))
-  return ok ? [...v] : fail(fn, key, 'a list of positive integers or axis names (one example\'s shape, without the batch axis)', v)
+  const ok =
+    Array.isArray(v) &&
+    v.every((d) => (Number.isSafeInteger(d) && (d as number) > 0) || (typeof d === 'string' && d.length > 0))
+  return ok
+    ? [...v]
+    : fail(fn, key, "a list of positive integers or axis names (one example's shape, without the batch axis)", v)
 }
 const spec = {
   inputShape: shapeCheck,
-  state: /* @__PURE__ */ optional(/* @__PURE__ */ rule<unknown>('the model\'s state (a list or an object, as initState makes)', (v) => Array.isArray(v) || isPlainObject(v))),
+  state: /* @__PURE__ */ optional(
+    /* @__PURE__ */ rule<unknown>(
+      "the model's state (a list or an object, as initState makes)",
+      (v) => Array.isArray(v) || isPlainObject(v),
+    ),
+  ),
   inputName: /* @__PURE__ */ withDefault(name, 'input'),
   outputName: /* @__PURE__ */ withDefault(name, 'output'),
-  opset: /* @__PURE__ */ withDefault(/* @__PURE__ */ rule<number>('an integer from 17 to 22', (v) => Number.isSafeInteger(v) && (v as number) >= 17 && (v as number) <= 22), 17),
+  opset: /* @__PURE__ */ withDefault(
+    /* @__PURE__ */ rule<number>(
+      'an integer from 17 to 22',
+      (v) => Number.isSafeInteger(v) && (v as number) >= 17 && (v as number) <= 22,
+    ),
+    17,
+  ),
 }
 
 /**
@@ -64,14 +105,20 @@ function exportable(layer: unknown, path: string): void {
   const label = isLayer(layer) && typeof layer.name === 'string' ? layer.name : 'layer'
   const config = isLayer(layer) ? layer.config : undefined
   if (!isLayer(layer) || !isPlainObject(config) || typeof config.kind !== 'string') {
-    throw new Error(`${FN}: cannot export ${path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless, by hand or copied with spread)`)
+    throw new Error(
+      `${FN}: cannot export ${path} ${label}: it has no config (only the layers @gd/nn's factories make describe themselves; not those made with stateless, by hand or copied with spread)`,
+    )
   }
   if (!Object.hasOwn(EMITTERS, config.kind)) {
-    throw new Error(`${FN}: cannot export ${path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`)
+    throw new Error(
+      `${FN}: cannot export ${path} ${label}: @gd/onnx has no mapping for layers of kind "${config.kind}"`,
+    )
   }
   if (config.kind === 'sequential') {
     if (!Array.isArray(config.layers) || config.layers.length === 0) {
-      throw new Error(`${FN}: cannot export ${path} ${label}: its config does not fit kind "sequential" (it has no list of layers)`)
+      throw new Error(
+        `${FN}: cannot export ${path} ${label}: its config does not fit kind "sequential" (it has no list of layers)`,
+      )
     }
     config.layers.forEach((inner, i) => exportable(inner, `${path}.layers[${i}]`))
   }
@@ -120,12 +167,17 @@ function firstKind(layer: Layer<unknown, unknown>): unknown {
 export function exportOnnx(model: Layer<any, any>, params: unknown, options: ExportOnnxOptions): Uint8Array {
   if (!isLayer(model)) fail(FN, 'model', 'a layer from @gd/nn (an object with init and apply functions)', model)
   const o = readOptions(FN, options, spec)
-  if (o.inputName === o.outputName) fail(FN, 'outputName', `another name than the input's (${o.inputName})`, o.outputName)
+  if (o.inputName === o.outputName)
+    fail(FN, 'outputName', `another name than the input's (${o.inputName})`, o.outputName)
   exportable(model, 'model')
   const graph = new Graph(o.opset)
   graph.fresh(o.inputName)
   graph.fresh(o.outputName)
-  const input: Value = { name: o.inputName, shape: ['batch', ...o.inputShape], type: firstKind(model) === 'embedding' ? 'int32' : 'float32' }
+  const input: Value = {
+    name: o.inputName,
+    shape: ['batch', ...o.inputShape],
+    type: firstKind(model) === 'embedding' ? 'int32' : 'float32',
+  }
   const ctx: Context = {
     graph,
     emit: (layer, x, where) => {
@@ -135,7 +187,9 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
       } catch (e) {
         // @gd/nn's configs always fit their kind; one written by hand may not
         if (e instanceof TypeError || e instanceof RangeError) {
-          throw new Error(`${FN}: cannot export ${where.path} ${name}: its config does not fit kind "${config!.kind}" (${e.message})`)
+          throw new Error(
+            `${FN}: cannot export ${where.path} ${name}: its config does not fit kind "${config!.kind}" (${e.message})`,
+          )
         }
         throw e
       }
@@ -145,5 +199,10 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
   graph.nodes.push({ op: 'Identity', name: o.outputName, inputs: [y.name], outputs: [o.outputName], attributes: {} })
   const output: Value = { name: o.outputName, shape: y.shape as Dim[], type: y.type }
   const irVersion = o.opset <= 18 ? 8 : o.opset <= 20 ? 9 : 10
-  return encodeModel(graph, [input], [output], { irVersion, opset: o.opset, producer: '@gd/onnx', graphName: model.name })
+  return encodeModel(graph, [input], [output], {
+    irVersion,
+    opset: o.opset,
+    producer: '@gd/onnx',
+    graphName: model.name,
+  })
 }

@@ -20,7 +20,13 @@ function row(label: string, make: () => nn.Layer<any, any>, inputShape: (number 
  * A row spoiling one part of a model's parameters (or state): the harness replaces `part`, found at
  * `path` in a fresh parameter tree (or state), with each value of its catalogue.
  */
-function part(label: string, make: () => nn.Layer<any, any>, inputShape: (number | string)[], where: 'params' | 'state', path: (string | number)[]): FuzzCall {
+function part(
+  label: string,
+  make: () => nn.Layer<any, any>,
+  inputShape: (number | string)[],
+  where: 'params' | 'state',
+  path: (string | number)[],
+): FuzzCall {
   const tree = (model: nn.Layer<any, any>) => (where === 'params' ? model.init(0) : nn.initState(model))
   const at = (root: any) => path.slice(0, -1).reduce((node, key) => node[key], root)
   return {
@@ -36,13 +42,26 @@ function part(label: string, make: () => nn.Layer<any, any>, inputShape: (number
   }
 }
 
-const cnn = () => nn.sequential(nn.conv2d(1, 2, 3, { padding: 'same' }), nn.maxPool2d({ kernelSize: 2 }), nn.batchNorm(2), nn.relu(), nn.flatten(), nn.linear(8, 2))
-const lm = () => nn.sequential(nn.embedding(6, 4), nn.transformerBlock(4, 2, { causal: true }), nn.gru(4, 3), nn.linear(3, 6))
+const cnn = () =>
+  nn.sequential(
+    nn.conv2d(1, 2, 3, { padding: 'same' }),
+    nn.maxPool2d({ kernelSize: 2 }),
+    nn.batchNorm(2),
+    nn.relu(),
+    nn.flatten(),
+    nn.linear(8, 2),
+  )
+const lm = () =>
+  nn.sequential(nn.embedding(6, 4), nn.transformerBlock(4, 2, { causal: true }), nn.gru(4, 3), nn.linear(3, 6))
 
 // issue 17's bar: no engine crash, no silently accepted bad input, no mutated input
 fuzzSuite('@gd/onnx', api, {
   exportOnnx: [
-    row('exportOnnx(mlp)', () => nn.sequential(nn.linear(4, 3), nn.gelu(), nn.dropout(0.1), nn.linear(3, 2), nn.softmax()), [4]),
+    row(
+      'exportOnnx(mlp)',
+      () => nn.sequential(nn.linear(4, 3), nn.gelu(), nn.dropout(0.1), nn.linear(3, 2), nn.softmax()),
+      [4],
+    ),
     row('exportOnnx(cnn)', cnn, [1, 4, 4]),
     part('cnn', cnn, [1, 4, 4], 'params', [0, 'w']),
     part('cnn', cnn, [1, 4, 4], 'params', [2]),
@@ -52,11 +71,31 @@ fuzzSuite('@gd/onnx', api, {
     part('language model', lm, ['time'], 'params', [1, 'attention', 'query']),
     part('language model', lm, ['time'], 'params', [1, 'norm2', 'gamma']),
     part('language model', lm, ['time'], 'params', [2, 'wx']),
-    row('exportOnnx(language model)', () => nn.sequential(nn.embedding(6, 4), nn.positionEmbedding(8, 4), nn.transformerBlock(4, 2, { causal: true }), nn.layerNorm(4), nn.linear(4, 6)), ['time'], 20),
-    row('exportOnnx(recurrent)', () => nn.sequential(nn.gru(2, 3), nn.residual(nn.lstm(3, 3)), nn.rnn(3, 2, { nonlinearity: 'relu' })), ['time', 2]),
+    row(
+      'exportOnnx(language model)',
+      () =>
+        nn.sequential(
+          nn.embedding(6, 4),
+          nn.positionEmbedding(8, 4),
+          nn.transformerBlock(4, 2, { causal: true }),
+          nn.layerNorm(4),
+          nn.linear(4, 6),
+        ),
+      ['time'],
+      20,
+    ),
+    row(
+      'exportOnnx(recurrent)',
+      () => nn.sequential(nn.gru(2, 3), nn.residual(nn.lstm(3, 3)), nn.rnn(3, 2, { nonlinearity: 'relu' })),
+      ['time', 2],
+    ),
     {
       label: 'exportOnnx(float64 params)',
-      args: () => [nn.linear(2, 1), { w: tensor([[1], [2]], { dtype: 'float64' }), b: tensor([3], { dtype: 'float64' }) }, { inputShape: [2] }],
+      args: () => [
+        nn.linear(2, 1),
+        { w: tensor([[1], [2]], { dtype: 'float64' }), b: tensor([3], { dtype: 'float64' }) },
+        { inputShape: [2] },
+      ],
       options: [2],
     },
   ],

@@ -45,12 +45,35 @@ const text = (b: Field | undefined): string => new TextDecoder().decode(b as Uin
 const all = (f: Fields, n: number): Field[] => f.get(n) ?? []
 const one = (f: Fields, n: number): Field | undefined => f.get(n)?.[0]
 
-export interface DecodedTensor { name: string; dims: number[]; dataType: number; values: number[] | bigint[] | boolean[] }
-export interface DecodedNode { op: string; name: string; inputs: string[]; outputs: string[]; attributes: Record<string, unknown> }
-export interface DecodedValue { name: string; elemType: number; shape: (number | string | null)[] }
+export interface DecodedTensor {
+  name: string
+  dims: number[]
+  dataType: number
+  values: number[] | bigint[] | boolean[]
+}
+export interface DecodedNode {
+  op: string
+  name: string
+  inputs: string[]
+  outputs: string[]
+  attributes: Record<string, unknown>
+}
+export interface DecodedValue {
+  name: string
+  elemType: number
+  shape: (number | string | null)[]
+}
 export interface DecodedModel {
-  irVersion: number; producer: string; opset: number
-  graph: { name: string; nodes: DecodedNode[]; initializers: DecodedTensor[]; inputs: DecodedValue[]; outputs: DecodedValue[] }
+  irVersion: number
+  producer: string
+  opset: number
+  graph: {
+    name: string
+    nodes: DecodedNode[]
+    initializers: DecodedTensor[]
+    inputs: DecodedValue[]
+    outputs: DecodedValue[]
+  }
 }
 
 function tensor(bytes: Uint8Array): DecodedTensor {
@@ -58,11 +81,14 @@ function tensor(bytes: Uint8Array): DecodedTensor {
   const raw = one(f, 9) as Uint8Array
   const dataType = one(f, 2) as number
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
-  const values = dataType === 1
-    ? Array.from({ length: raw.length / 4 }, (_, i) => view.getFloat32(4 * i, true))
-    : dataType === 6 ? Array.from({ length: raw.length / 4 }, (_, i) => view.getInt32(4 * i, true))
-      : dataType === 7 ? Array.from({ length: raw.length / 8 }, (_, i) => view.getBigInt64(8 * i, true))
-        : Array.from(raw, (b) => b !== 0)
+  const values =
+    dataType === 1
+      ? Array.from({ length: raw.length / 4 }, (_, i) => view.getFloat32(4 * i, true))
+      : dataType === 6
+        ? Array.from({ length: raw.length / 4 }, (_, i) => view.getInt32(4 * i, true))
+        : dataType === 7
+          ? Array.from({ length: raw.length / 8 }, (_, i) => view.getBigInt64(8 * i, true))
+          : Array.from(raw, (b) => b !== 0)
   return { name: text(one(f, 8)), dims: all(f, 1) as number[], dataType, values: values as DecodedTensor['values'] }
 }
 
@@ -71,13 +97,20 @@ function attribute(bytes: Uint8Array): [string, unknown] {
   const type = one(f, 20)
   const name = text(one(f, 1))
   switch (type) {
-    case 1: return [name, new DataView((one(f, 2) as Uint8Array).slice().buffer).getFloat32(0, true)]
-    case 2: return [name, one(f, 3)]
-    case 3: return [name, text(one(f, 4))]
-    case 4: return [name, tensor(one(f, 5) as Uint8Array)]
-    case 7: return [name, all(f, 8)]
-    case 8: return [name, all(f, 9).map(text)]
-    default: throw new Error(`decode: attribute type ${type}`)
+    case 1:
+      return [name, new DataView((one(f, 2) as Uint8Array).slice().buffer).getFloat32(0, true)]
+    case 2:
+      return [name, one(f, 3)]
+    case 3:
+      return [name, text(one(f, 4))]
+    case 4:
+      return [name, tensor(one(f, 5) as Uint8Array)]
+    case 7:
+      return [name, all(f, 8)]
+    case 8:
+      return [name, all(f, 9).map(text)]
+    default:
+      throw new Error(`decode: attribute type ${type}`)
   }
 }
 

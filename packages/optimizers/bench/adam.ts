@@ -42,7 +42,9 @@ function bench(name: string, tx: GradientTransformation<any>, n: number, bytes: 
   const ms = median(times)
   const gbs = (bytes * n) / (ms * 1e6)
   const path = fused ? 'stepInPlace' : 'update+applyUpdates'
-  console.log(`${name.padEnd(13)} ${String(n).padStart(9)}  ${path.padEnd(20)} ${ms.toFixed(2).padStart(8)} ms  ${gbs.toFixed(2).padStart(6)} GB/s`)
+  console.log(
+    `${name.padEnd(13)} ${String(n).padStart(9)}  ${path.padEnd(20)} ${ms.toFixed(2).padStart(8)} ms  ${gbs.toFixed(2).padStart(6)} GB/s`,
+  )
 }
 
 /** The ceiling: the same Adam step as one hand-written loop over module-level arrays. */
@@ -71,7 +73,9 @@ function handWritten(n: number): void {
     times.push(performance.now() - t0)
   }
   const ms = median(times)
-  console.log(`${'hand-written'.padEnd(13)} ${String(n).padStart(9)}  ${'one raw loop'.padEnd(20)} ${ms.toFixed(2).padStart(8)} ms  ${((28 * n) / (ms * 1e6)).toFixed(2).padStart(6)} GB/s`)
+  console.log(
+    `${'hand-written'.padEnd(13)} ${String(n).padStart(9)}  ${'one raw loop'.padEnd(20)} ${ms.toFixed(2).padStart(8)} ms  ${((28 * n) / (ms * 1e6)).toFixed(2).padStart(6)} GB/s`,
+  )
 }
 
 for (const n of [1_000_000, 10_000_000]) {

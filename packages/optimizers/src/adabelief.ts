@@ -31,13 +31,18 @@ export interface AdabeliefOptions {
  * ```
  */
 export function adabelief(options?: AdabeliefOptions): Optimizer<ChainState> {
-  const o = resolveOptions('adabelief', options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-16, weightDecay: 0 }, {
-    learningRate: hyper(nonNegative),
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    weightDecay: hyper(nonNegative),
-  })
+  const o = resolveOptions(
+    'adabelief',
+    options,
+    { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-16, weightDecay: 0 },
+    {
+      learningRate: hyper(nonNegative),
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      weightDecay: hyper(nonNegative),
+    },
+  )
   const links: GradientTransformation<any>[] = [scaleByBelief({ beta1: o.beta1, beta2: o.beta2, eps: o.eps })]
   if (o.weightDecay !== 0) links.push(addDecayedWeights({ weightDecay: o.weightDecay }))
   links.push(scaleByLearningRate(o.learningRate))

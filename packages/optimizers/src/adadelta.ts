@@ -31,12 +31,17 @@ export interface AdadeltaOptions {
  * ```
  */
 export function adadelta(options?: AdadeltaOptions): Optimizer<ChainState> {
-  const o = resolveOptions('adadelta', options, { learningRate: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 }, {
-    learningRate: hyper(nonNegative),
-    rho: num(closedUnit),
-    eps: num(positive),
-    weightDecay: hyper(nonNegative),
-  })
+  const o = resolveOptions(
+    'adadelta',
+    options,
+    { learningRate: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
+    {
+      learningRate: hyper(nonNegative),
+      rho: num(closedUnit),
+      eps: num(positive),
+      weightDecay: hyper(nonNegative),
+    },
+  )
   const links: GradientTransformation<any>[] = []
   if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByAdadelta({ rho: o.rho, eps: o.eps }), scaleByLearningRate(o.learningRate))

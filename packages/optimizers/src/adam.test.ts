@@ -5,7 +5,14 @@ import { kit, perElement } from '../test/kit.js'
 import { adam, applyUpdates } from './index.js'
 
 // PyTorch's documented Adam, one coordinate at a time (amsgrad keeps the running max of v).
-const reference = (o: { learningRate: number; beta1: number; beta2: number; eps: number; amsgrad?: boolean; weightDecay?: number }) =>
+const reference = (o: {
+  learningRate: number
+  beta1: number
+  beta2: number
+  eps: number
+  amsgrad?: boolean
+  weightDecay?: number
+}) =>
   perElement(
     () => ({ m: 0, v: 0, vmax: 0 }),
     (g, p, s, t) => {
@@ -63,7 +70,9 @@ describe('adam options', () => {
     const opt = adam()
     expect(() => opt.init({ w: 3 } as never)).toThrow('scaleByAdam: expected float32 or float64 tensors, got number')
     const params = { w: tensor([1, 2]) }
-    expect(() => opt.update({ w: [null] } as never, opt.init(params), params)).toThrow('scaleByAdam: expected float32 or float64 tensors, got null')
+    expect(() => opt.update({ w: [null] } as never, opt.init(params), params)).toThrow(
+      'scaleByAdam: expected float32 or float64 tensors, got null',
+    )
   })
 
   it('a hand-worked first step moves each coordinate by the learning rate', () => {

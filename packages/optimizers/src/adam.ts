@@ -58,7 +58,12 @@ export const adamOptionRules = {
  * ```
  */
 export function adam(options?: AdamOptions): Optimizer<ChainState> {
-  const o = resolveOptions('adam', options, { learningRate: 1e-3, ...adamDefaults, weightDecay: 0, amsgrad: false }, adamOptionRules)
+  const o = resolveOptions(
+    'adam',
+    options,
+    { learningRate: 1e-3, ...adamDefaults, weightDecay: 0, amsgrad: false },
+    adamOptionRules,
+  )
   const links: GradientTransformation<any>[] = []
   if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(adamMoments(o.amsgrad ? 'scaleByAmsgrad' : 'scaleByAdam', o, o.amsgrad))

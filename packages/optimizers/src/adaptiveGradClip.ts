@@ -65,4 +65,3 @@ function unitNorms(d: ArrayLike<number>, units: number): Float64Array {
   for (let j = 0; j < units; j++) ss[j] = Math.sqrt(ss[j]!)
   return ss
 }
-

@@ -23,7 +23,9 @@ describe('addDecayedWeights and addL2', () => {
   })
 
   it('reject bad options and missing params', () => {
-    expect(() => addDecayedWeights({ weightDecay: -1 })).toThrow('addDecayedWeights: weightDecay must be >= 0 (or a schedule), got -1')
+    expect(() => addDecayedWeights({ weightDecay: -1 })).toThrow(
+      'addDecayedWeights: weightDecay must be >= 0 (or a schedule), got -1',
+    )
     expect(() => addL2({ weightDecay: -1 })).toThrow('addL2: weightDecay must be >= 0 (or a schedule), got -1')
     expect(() => addL2({ decay: 1 } as never)).toThrow('addL2: unknown option decay, expected one of weightDecay, mask')
     const tx = addL2({ weightDecay: 1 })

@@ -110,7 +110,14 @@ export function addDecayedWeights(options?: WeightDecayOptions): GradientTransfo
 }
 
 /** u = g + λθ for one leaf (fused: base + factor · u). Top-level so V8 keeps it optimized. */
-function decayLoop(g: FloatArray, p: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, lambda: number): void {
+function decayLoop(
+  g: FloatArray,
+  p: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  lambda: number,
+): void {
   const n = g.length
   if (base === null) for (let i = 0; i < n; i++) out[i] = g[i]! + lambda * p[i]!
   else for (let i = 0; i < n; i++) out[i] = base[i]! + factor * (g[i]! + lambda * p[i]!)

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
 import {
-  applyIfFinite, applyUpdates, deserializeState, ema, emaParams, injectHyperparams, lookahead, masked,
-  multiSteps, partition, scale, serializeState, setHyperparam, sgd, zeroNans,
+  applyIfFinite,
+  applyUpdates,
+  deserializeState,
+  ema,
+  emaParams,
+  injectHyperparams,
+  lookahead,
+  masked,
+  multiSteps,
+  partition,
+  scale,
+  serializeState,
+  setHyperparam,
+  sgd,
+  zeroNans,
 } from './index.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
@@ -27,7 +40,8 @@ describe('applyIfFinite', () => {
     expect(vals(r.updates)).toEqual([[-Infinity]])
     expect(r.state).toMatchObject({ notFiniteCount: 0, totalNotFinite: 3 })
     s = r.state
-    expect(() => applyIfFinite(scale(1), { maxConsecutiveErrors: -1 })).toThrow('applyIfFinite: maxConsecutiveErrors must be >= 0, got -1')
+    expect(() => applyIfFinite(scale(1), { maxConsecutiveErrors: -1 })).toThrow(
+      'applyIfFinite: maxConsecutiveErrors must be >= 0, got -1',
+    )
   })
 })
-

@@ -44,11 +44,18 @@ export function applyIfFinite<S>(
   const o = resolveOptions(fn, options, { maxConsecutiveErrors: Infinity }, { maxConsecutiveErrors: num({ min: 0 }) })
   /** Checks the state and the grads' dtypes; whether every gradient is finite. */
   const plan = (grads: Tree, state: ApplyIfFiniteState<S>): boolean => {
-    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.notFiniteCount) || !Number.isSafeInteger(state.totalNotFinite)) {
+    if (
+      typeof state !== 'object' ||
+      state === null ||
+      !Number.isSafeInteger(state.notFiniteCount) ||
+      !Number.isSafeInteger(state.totalNotFinite)
+    ) {
       throw badState(fn, state)
     }
     unspent(fn, state)
-    return leavesOf(grads).map((g) => floatData(fn, g)).every((d) => d.every(Number.isFinite))
+    return leavesOf(grads)
+      .map((g) => floatData(fn, g))
+      .every((d) => d.every(Number.isFinite))
   }
   return {
     init: (params) => ({ notFiniteCount: 0, totalNotFinite: 0, lastFinite: true, inner: inner.init(params) }),
@@ -61,7 +68,10 @@ export function applyIfFinite<S>(
       if (finite || state.notFiniteCount >= o.maxConsecutiveErrors) {
         const r = inner.update(grads, state.inner, params, extra)
         const next = { notFiniteCount: 0, totalNotFinite: state.totalNotFinite, lastFinite: finite, inner: r.state }
-        const result = { updates: r.updates, state: finite ? next : { ...next, totalNotFinite: state.totalNotFinite + 1 } }
+        const result = {
+          updates: r.updates,
+          state: finite ? next : { ...next, totalNotFinite: state.totalNotFinite + 1 },
+        }
         spend(state, result.state)
         return result
       }

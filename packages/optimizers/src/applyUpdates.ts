@@ -28,7 +28,9 @@ export function applyUpdates<T extends Tree>(params: T, updates: Tree): T {
     const p = ps[k]!
     const u = floatData(fn, uf.leaves[j]!) && uf.leaves[j]!
     if (p.size !== u.size || p.rank !== u.rank || p.shape.some((d, i) => d !== u.shape[i])) {
-      throw new Error(`applyUpdates: parameter of shape [${p.shape.join(',')}] got an update of shape [${u.shape.join(',')}]`)
+      throw new Error(
+        `applyUpdates: parameter of shape [${p.shape.join(',')}] got an update of shape [${u.shape.join(',')}]`,
+      )
     }
     us[k] = u
   })

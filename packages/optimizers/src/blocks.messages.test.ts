@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import {
-  scaleByAdadelta, scaleByAdagrad, scaleByAdam, scaleByAdamax, scaleByAmsgrad, scaleByBelief, scaleByLion,
-  scaleByNadam, scaleByRadam, scaleByRms, scaleByRprop, scaleByTrustRatio, scaleByYogi, trace,
+  scaleByAdadelta,
+  scaleByAdagrad,
+  scaleByAdam,
+  scaleByAdamax,
+  scaleByAmsgrad,
+  scaleByBelief,
+  scaleByLion,
+  scaleByNadam,
+  scaleByRadam,
+  scaleByRms,
+  scaleByRprop,
+  scaleByTrustRatio,
+  scaleByYogi,
+  trace,
 } from './index.js'
 
 // Each building block validates its own options eagerly, naming itself.

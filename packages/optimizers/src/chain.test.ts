@@ -14,7 +14,7 @@ describe('chain', () => {
     expect(r.state).toEqual([{}, {}])
   })
 
-  it('reuses its own scratch between links but never writes the caller\'s grads', () => {
+  it("reuses its own scratch between links but never writes the caller's grads", () => {
     const tx = chain(scale(2), scale(3), scaleByLearningRate(1))
     const g = { w: tensor([1, 2]) }
     const first = tx.update(g, tx.init(g))
@@ -26,8 +26,11 @@ describe('chain', () => {
     expect(vals(first.updates)).toEqual([[-6, -12]])
   })
 
-  it('does not let a pass-through link hand the caller\'s tensors to a writing link', () => {
-    const passThrough: GradientTransformation<null> = { init: () => null, update: (grads, state) => ({ updates: grads, state }) }
+  it("does not let a pass-through link hand the caller's tensors to a writing link", () => {
+    const passThrough: GradientTransformation<null> = {
+      init: () => null,
+      update: (grads, state) => ({ updates: grads, state }),
+    }
     const g = { w: tensor([1, 2]) }
     const tx = chain(passThrough, scale(10))
     const r = tx.update(g, tx.init(g))
@@ -41,7 +44,7 @@ describe('chain', () => {
     expect(vals(tx.update(g, tx.init(g)).updates)).toEqual([[0], [2]])
   })
 
-  it('threads each link\'s state', () => {
+  it("threads each link's state", () => {
     const tx = chain(trace({ momentum: 0.5 }), scaleByLearningRate(1))
     const g = { w: tensor([1]) }
     let s = tx.init(g)
@@ -57,6 +60,8 @@ describe('chain', () => {
 
   it('rejects a state of the wrong shape', () => {
     const tx = chain(scale(1), scale(2))
-    expect(() => tx.update({ w: tensor([1]) }, [{}])).toThrow('chain: state must be an array of 2 link states, got an array of length 1')
+    expect(() => tx.update({ w: tensor([1]) }, [{}])).toThrow(
+      'chain: state must be an array of 2 link states, got an array of length 1',
+    )
   })
 })

@@ -49,7 +49,13 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     // params, when given, pair with grads by key and size, whatever the links read
     if (params !== undefined) paramsFor('chain', grads, params)
   }
-  const step = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined, inPlace: boolean) => {
+  const step = (
+    grads: Tree,
+    state: ChainState,
+    params: Tree | undefined,
+    extra: UpdateExtra | undefined,
+    inPlace: boolean,
+  ) => {
     check(grads, state, params, extra)
     const entry = new Set(leavesOf(grads))
     const states: unknown[] = []
@@ -75,7 +81,8 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     check,
     update: (grads, state, params, extra) => step(grads, state, params, extra, false),
   }
-  if (fuse || last?.applyInPlace) tx.applyInPlace = (grads, state, params, extra) => step(grads, state, params, extra, true).state
+  if (fuse || last?.applyInPlace)
+    tx.applyInPlace = (grads, state, params, extra) => step(grads, state, params, extra, true).state
   return tx
 }
 

@@ -11,10 +11,13 @@ describe('clipByGlobalNorm', () => {
     const g = { a: f64([3]), b: f64([4]) }
     expect(globalNorm(g)).toBe(5)
     const r = clipByGlobalNorm({ maxNorm: 1 }).update(g, {})
-    expect(vals(r.updates).flat().map((v) => Number(v.toFixed(12)))).toEqual([0.6, 0.8])
+    expect(
+      vals(r.updates)
+        .flat()
+        .map((v) => Number(v.toFixed(12))),
+    ).toEqual([0.6, 0.8])
     // under the limit: unchanged
     expect(vals(clipByGlobalNorm({ maxNorm: 10 }).update(g, {}).updates)).toEqual([[3], [4]])
     expect(() => clipByGlobalNorm({ maxNorm: -1 })).toThrow('clipByGlobalNorm: maxNorm must be > 0, got -1')
   })
 })
-

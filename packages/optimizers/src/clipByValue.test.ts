@@ -12,4 +12,3 @@ describe('clipByValue', () => {
     expect(() => clipByValue({ maxAbs: 0 })).toThrow('clipByValue: maxAbs must be > 0, got 0')
   })
 })
-

@@ -8,10 +8,15 @@ function cubeLoop(g: FloatArray, out: FloatArray, base: FloatArray | null, facto
     out[i] = base === null ? u : base[i]! + factor * u
   }
 }
-const cube = elementwise('cube', () => ({ calls: 0 }), (state) => ({
-  state: { calls: state.calls + 1 },
-  kernel: (k, g, out, base, factor) => cubeLoop(g, out, base, factor),
-}), { sizes: () => [2] })
+const cube = elementwise(
+  'cube',
+  () => ({ calls: 0 }),
+  (state) => ({
+    state: { calls: state.calls + 1 },
+    kernel: (k, g, out, base, factor) => cubeLoop(g, out, base, factor),
+  }),
+  { sizes: () => [2] },
+)
 
 describe('elementwise', () => {
   it('runs the kernel per leaf and threads the state', () => {
@@ -31,8 +36,12 @@ describe('elementwise', () => {
 
   it('checks leaf sizes against the state and needs float tensors', () => {
     const s = () => cube.init({ w: tensor([0, 0]) })
-    expect(() => cube.update({ w: tensor([1, 2, 3]) }, s())).toThrow('cube: grads.w has 3 elements but the state was built for 2')
-    expect(() => cube.update({ a: tensor([1, 2]), b: tensor([1, 2]) }, s())).toThrow('cube: grads.a is not in the state')
+    expect(() => cube.update({ w: tensor([1, 2, 3]) }, s())).toThrow(
+      'cube: grads.w has 3 elements but the state was built for 2',
+    )
+    expect(() => cube.update({ a: tensor([1, 2]), b: tensor([1, 2]) }, s())).toThrow(
+      'cube: grads.a is not in the state',
+    )
     expect(() => cube.update({}, s())).toThrow('cube: grads.w is missing, the state has a leaf there')
     // a state without paths (built by hand) pairs by leaf order and counts the leaves
     expect(() => cube.update({ a: tensor([1, 2]), b: tensor([1, 2]) }, { calls: 0 })).toThrow(
@@ -41,29 +50,46 @@ describe('elementwise', () => {
     expect(() => cube.update({ w: tensor([1, 2], { dtype: 'int32' }) }, s())).toThrow(
       'cube: expected float32 or float64 tensors, got int32',
     )
-    expect(() => cube.update({ w: tensor([1, 2]) }, s(), { w: tensor([1, 2]), b: tensor([1]) })).toThrow('cube: params.b is not in grads')
-    const needs = elementwise('needsP', () => ({}), (s) => ({ state: s, kernel: () => {} }), { needsParams: true })
+    expect(() => cube.update({ w: tensor([1, 2]) }, s(), { w: tensor([1, 2]), b: tensor([1]) })).toThrow(
+      'cube: params.b is not in grads',
+    )
+    const needs = elementwise(
+      'needsP',
+      () => ({}),
+      (s) => ({ state: s, kernel: () => {} }),
+      { needsParams: true },
+    )
     expect(() => needs.update({ w: tensor([1]) }, {})).toThrow('needsP: needs params, got undefined')
     expect(() => cube.update({ w: tensor([1, 2]) }, s(), { w: tensor([1, 2, 3]) })).toThrow(
       'cube: params.w has 3 elements but its gradient has 2',
     )
     // the fused step writes the parameters, so it always needs them, and of the gradients' sizes
-    expect(() => cube.applyScaledInPlace!({ w: tensor([1, 2]) }, s(), undefined as never, 1)).toThrow('cube: needs params, got undefined')
+    expect(() => cube.applyScaledInPlace!({ w: tensor([1, 2]) }, s(), undefined as never, 1)).toThrow(
+      'cube: needs params, got undefined',
+    )
     expect(() => cube.applyScaledInPlace!({ w: tensor([1, 2]) }, s(), { w: tensor([1, 2, 3]) }, 1)).toThrow(
       'cube: params.w has 3 elements but its gradient has 2',
     )
-    for (const bad of [undefined, null, 3]) expect(() => cube.update({ w: tensor([1, 2]) }, bad as never)).toThrow(`cube: state must be a state from init, got ${bad}`)
+    for (const bad of [undefined, null, 3])
+      expect(() => cube.update({ w: tensor([1, 2]) }, bad as never)).toThrow(
+        `cube: state must be a state from init, got ${bad}`,
+      )
   })
 
   it('pairs grads and params with the state by key, not by leaf order', () => {
     // a per-leaf memory: out = g + (sum of earlier g of this leaf)
-    const sum = elementwise('sum', (p) => ({ acc: [new Float64Array(1), new Float64Array(2)].slice(0, Object.keys(p as object).length) }), (state) => ({
-      state: { ...state },
-      kernel: (k, g, out) => {
-        const a = state.acc[k]!
-        for (let i = 0; i < g.length; i++) out[i] = a[i] = a[i]! + g[i]!
-      },
-    }), { sizes: (s) => s.acc.map((a) => a.length) })
+    const sum = elementwise(
+      'sum',
+      (p) => ({ acc: [new Float64Array(1), new Float64Array(2)].slice(0, Object.keys(p as object).length) }),
+      (state) => ({
+        state: { ...state },
+        kernel: (k, g, out) => {
+          const a = state.acc[k]!
+          for (let i = 0; i < g.length; i++) out[i] = a[i] = a[i]! + g[i]!
+        },
+      }),
+      { sizes: (s) => s.acc.map((a) => a.length) },
+    )
     const f64 = (x: number[]) => tensor(x, { dtype: 'float64' })
     let s = sum.init({ a: f64([0]), b: f64([0, 0]) })
     s = sum.update({ a: f64([1]), b: f64([10, 20]) }, s).state

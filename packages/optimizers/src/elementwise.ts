@@ -82,10 +82,13 @@ export function elementwise<S>(
       if (!ok || (Array.isArray(paths) && paths.length !== (got as unknown[]).length)) throw badState(fn, state)
       const expected = got as readonly number[]
       if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], 'grads', 'the state')
-      else if (expected.length !== n) throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
+      else if (expected.length !== n)
+        throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
       order.forEach((k, j) => {
         if (expected[k]! >= 0 && gs[j]!.length !== expected[k]) {
-          throw new Error(`${fn}: ${pathIn('grads', flat.paths[j]!)} has ${gs[j]!.length} elements but the state was built for ${expected[k]}`)
+          throw new Error(
+            `${fn}: ${pathIn('grads', flat.paths[j]!)} has ${gs[j]!.length} elements but the state was built for ${expected[k]}`,
+          )
         }
       })
     }
@@ -97,7 +100,9 @@ export function elementwise<S>(
       pairTo(fn, pf, flat.paths, 'params', 'grads').forEach((j, i) => {
         const p = floatData(fn, pf.leaves[i]!)
         if (p.length !== gs[j]!.length) {
-          throw new Error(`${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.length} elements but its gradient has ${gs[j]!.length}`)
+          throw new Error(
+            `${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.length} elements but its gradient has ${gs[j]!.length}`,
+          )
         }
         ps[j] = p
       })

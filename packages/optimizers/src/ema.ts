@@ -41,7 +41,10 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
     const paths = (state as { paths?: unknown }).paths
     const ps = inOrderOf(fn, params!, paths, 'params', state.average.length).leaves.map((p, k) => {
       const d = floatData(fn, p)
-      if (d.length !== state.average[k]!.length) throw new Error(`${fn}: a parameter has ${d.length} elements but the state was built for ${state.average[k]!.length}`)
+      if (d.length !== state.average[k]!.length)
+        throw new Error(
+          `${fn}: a parameter has ${d.length} elements but the state was built for ${state.average[k]!.length}`,
+        )
       return d
     })
     return { ps, order: inOrderOf(fn, grads, paths, 'grads', state.average.length).order }
@@ -88,7 +91,10 @@ export function emaParams(state: EmaState, params: Tree): Tree {
   if (typeof state !== 'object' || state === null || !Array.isArray(state.average)) throw badState(fn, state)
   const { leaves, order } = inOrderOf(fn, params, (state as { paths?: unknown }).paths, 'params', state.average.length)
   leaves.forEach((p, k) => {
-    if (floatData(fn, p).length !== state.average[k]!.length) throw new Error(`${fn}: a parameter has ${p.size} elements but the state was built for ${state.average[k]!.length}`)
+    if (floatData(fn, p).length !== state.average[k]!.length)
+      throw new Error(
+        `${fn}: a parameter has ${p.size} elements but the state was built for ${state.average[k]!.length}`,
+      )
   })
   let j = 0
   return mapTree(params, (p) => new Tensor(state.average[order[j++]!]!.slice(), p.shape, p.dtype))

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
 import {
-  applyIfFinite, applyUpdates, deserializeState, ema, emaParams, injectHyperparams, lookahead, masked,
-  multiSteps, partition, scale, serializeState, setHyperparam, sgd, zeroNans,
+  applyIfFinite,
+  applyUpdates,
+  deserializeState,
+  ema,
+  emaParams,
+  injectHyperparams,
+  lookahead,
+  masked,
+  multiSteps,
+  partition,
+  scale,
+  serializeState,
+  setHyperparam,
+  sgd,
+  zeroNans,
 } from './index.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
@@ -20,7 +33,9 @@ describe('injectHyperparams', () => {
     r = tx.update({ w: f64([1]) }, s, p)
     expect(vals(r.updates)).toEqual([[-0.25]])
     expect(r.state.hyperparams).toEqual({ learningRate: 0.25 })
-    expect(() => setHyperparam(s, 'lr' as never, 1)).toThrow('setHyperparam: unknown hyperparameter lr, expected one of learningRate')
+    expect(() => setHyperparam(s, 'lr' as never, 1)).toThrow(
+      'setHyperparam: unknown hyperparameter lr, expected one of learningRate',
+    )
     expect(() => injectHyperparams(() => scale(1), { x: 'a' as never })).toThrow(
       'injectHyperparams: hyperparameter x must be a number or a schedule, got "a"',
     )
@@ -34,4 +49,3 @@ describe('injectHyperparams', () => {
     expect([vals(r1.updates), vals(r2.updates)]).toEqual([[[1]], [[2]]])
   })
 })
-

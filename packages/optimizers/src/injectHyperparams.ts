@@ -34,7 +34,8 @@ export function injectHyperparams<K extends string>(
   hyperparams: { readonly [P in K]: Hyper },
 ): GradientTransformation<InjectState<K>> {
   const fn = 'injectHyperparams'
-  if (typeof factory !== 'function') fail(fn, 'factory', 'a function from hyperparameters to a gradient transformation', factory)
+  if (typeof factory !== 'function')
+    fail(fn, 'factory', 'a function from hyperparameters to a gradient transformation', factory)
   if (!isPlainObject(hyperparams)) fail(fn, 'hyperparams', 'an object of numbers and schedules', hyperparams)
   /** The transformation for `hp`, checked to be one. */
   const build = (hp: { readonly [P in K]: number }): GradientTransformation<any> => {
@@ -100,7 +101,9 @@ export function setHyperparam<K extends string>(state: InjectState<K>, name: K, 
   if (!isPlainObject(state) || !isPlainObject(hp)) fail('setHyperparam', 'state', 'a state of injectHyperparams', state)
   if (typeof name !== 'string') fail('setHyperparam', 'name', 'a string', name)
   if (!(name in state.hyperparams)) {
-    throw new Error(`setHyperparam: unknown hyperparameter ${name}, expected one of ${Object.keys(state.hyperparams).join(', ')}`)
+    throw new Error(
+      `setHyperparam: unknown hyperparameter ${name}, expected one of ${Object.keys(state.hyperparams).join(', ')}`,
+    )
   }
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new Error(`setHyperparam: ${name} must be a number, got ${String(value)}`)

@@ -14,7 +14,9 @@ const reference = (o: O) => {
     if (t === 1) [m, v] = [g.map(() => 0), g.map(() => 0)]
     m = m.map((mi, i) => o.beta1 * mi + (1 - o.beta1) * g[i]!)
     v = v.map((vi, i) => o.beta2 * vi + (1 - o.beta2) * g[i]! ** 2)
-    const r = p.map((pi, i) => m[i]! / (1 - o.beta1 ** t) / (Math.sqrt(v[i]! / (1 - o.beta2 ** t)) + o.eps) + o.weightDecay * pi)
+    const r = p.map(
+      (pi, i) => m[i]! / (1 - o.beta1 ** t) / (Math.sqrt(v[i]! / (1 - o.beta2 ** t)) + o.eps) + o.weightDecay * pi,
+    )
     const norm = (xs: readonly number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0))
     const ratio = norm(p) === 0 || norm(r) === 0 ? 1 : norm(p) / norm(r)
     return p.map((pi, i) => pi - o.learningRate * ratio * r[i]!)

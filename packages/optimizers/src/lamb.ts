@@ -41,14 +41,19 @@ export interface LambOptions {
  * ```
  */
 export function lamb(options?: LambOptions): Optimizer<ChainState> {
-  const o = resolveOptions('lamb', options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0, mask: true }, {
-    learningRate: hyper(nonNegative),
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    weightDecay: hyper(nonNegative),
-    mask: any,
-  })
+  const o = resolveOptions(
+    'lamb',
+    options,
+    { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0, mask: true },
+    {
+      learningRate: hyper(nonNegative),
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      weightDecay: hyper(nonNegative),
+      mask: any,
+    },
+  )
   return chain(
     scaleByAdam({ beta1: o.beta1, beta2: o.beta2, eps: o.eps }),
     addDecayedWeights({ weightDecay: o.weightDecay, mask: o.mask }),

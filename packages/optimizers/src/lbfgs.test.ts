@@ -17,51 +17,53 @@ const rosen = (p: { x: Tensor }) => {
 // A worked first iteration on f = ½(x² + 10y²) from (1, 1): g = (1, 10), no pairs yet, so d = −g;
 // t0 = 1/11; f(1 − 1/11, 1 − 10/11) = ½(0.8264 + 0.0826) = 0.4545 ≤ 5.5 − 1e-4·(1/11)·101, accepted:
 // x₁ = (10/11, 1/11), s = x₁ − x₀, y = g₁ − g₀ = (−1/11, −100/11), stored since s·y = 1/121 + 1000/121 > 0.
-const reference = (o: { memory: number }) => (problem: Problem, start: readonly number[], iterations: number): number[] => {
-  const value = (x: number[]) => problem.value(Float64Array.from(x))
-  const gradient = (x: number[]) => Array.from(problem.gradient(Float64Array.from(x)))
-  const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * b[i]!, 0)
-  const pairs: { s: number[]; y: number[] }[] = []
-  let x = [...start]
-  let f = value(x)
-  let g = gradient(x)
-  for (let k = 0; k < iterations && Math.sqrt(dot(g, g)) > 1e-7; k++) {
-    // two-loop recursion: r = H g, newest pair first, then back from the oldest
-    const r = [...g]
-    const alpha: number[] = []
-    for (let i = pairs.length - 1; i >= 0; i--) {
-      const { s, y } = pairs[i]!
-      alpha[i] = (1 / dot(s, y)) * dot(s, r)
-      r.forEach((_, j) => (r[j] = r[j]! - alpha[i]! * y[j]!))
+const reference =
+  (o: { memory: number }) =>
+  (problem: Problem, start: readonly number[], iterations: number): number[] => {
+    const value = (x: number[]) => problem.value(Float64Array.from(x))
+    const gradient = (x: number[]) => Array.from(problem.gradient(Float64Array.from(x)))
+    const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * b[i]!, 0)
+    const pairs: { s: number[]; y: number[] }[] = []
+    let x = [...start]
+    let f = value(x)
+    let g = gradient(x)
+    for (let k = 0; k < iterations && Math.sqrt(dot(g, g)) > 1e-7; k++) {
+      // two-loop recursion: r = H g, newest pair first, then back from the oldest
+      const r = [...g]
+      const alpha: number[] = []
+      for (let i = pairs.length - 1; i >= 0; i--) {
+        const { s, y } = pairs[i]!
+        alpha[i] = (1 / dot(s, y)) * dot(s, r)
+        r.forEach((_, j) => (r[j] = r[j]! - alpha[i]! * y[j]!))
+      }
+      const newest = pairs.at(-1)
+      const gamma = newest ? dot(newest.s, newest.y) / dot(newest.y, newest.y) : 1
+      r.forEach((_, j) => (r[j] = gamma * r[j]!))
+      pairs.forEach(({ s, y }, i) => {
+        const beta = (1 / dot(s, y)) * dot(y, r)
+        r.forEach((_, j) => (r[j] = r[j]! + s[j]! * (alpha[i]! - beta)))
+      })
+      const d = r.map((v) => -v)
+      const slope = dot(g, d)
+      let t = pairs.length === 0 ? Math.min(1, 1 / g.reduce((s, v) => s + Math.abs(v), 0)) : 1
+      let next = x.map((xi, j) => xi + t * d[j]!)
+      for (let i = 1; i < 25 && !(value(next) <= f + 1e-4 * t * slope); i++) {
+        t *= 0.5
+        next = x.map((xi, j) => xi + t * d[j]!)
+      }
+      const gNext = gradient(next)
+      const s = d.map((v) => t * v)
+      const y = gNext.map((v, j) => v - g[j]!)
+      if (dot(s, y) > 1e-10) {
+        if (pairs.length === o.memory) pairs.shift()
+        pairs.push({ s, y })
+      }
+      x = x.map((xi, j) => xi + s[j]!)
+      f = value(next)
+      g = gNext
     }
-    const newest = pairs.at(-1)
-    const gamma = newest ? dot(newest.s, newest.y) / dot(newest.y, newest.y) : 1
-    r.forEach((_, j) => (r[j] = gamma * r[j]!))
-    pairs.forEach(({ s, y }, i) => {
-      const beta = (1 / dot(s, y)) * dot(y, r)
-      r.forEach((_, j) => (r[j] = r[j]! + s[j]! * (alpha[i]! - beta)))
-    })
-    const d = r.map((v) => -v)
-    const slope = dot(g, d)
-    let t = pairs.length === 0 ? Math.min(1, 1 / g.reduce((s, v) => s + Math.abs(v), 0)) : 1
-    let next = x.map((xi, j) => xi + t * d[j]!)
-    for (let i = 1; i < 25 && !(value(next) <= f + 1e-4 * t * slope); i++) {
-      t *= 0.5
-      next = x.map((xi, j) => xi + t * d[j]!)
-    }
-    const gNext = gradient(next)
-    const s = d.map((v) => t * v)
-    const y = gNext.map((v, j) => v - g[j]!)
-    if (dot(s, y) > 1e-10) {
-      if (pairs.length === o.memory) pairs.shift()
-      pairs.push({ s, y })
-    }
-    x = x.map((xi, j) => xi + s[j]!)
-    f = value(next)
-    g = gNext
+    return x
   }
-  return x
-}
 
 optimizerConformance<LbfgsOptions>({
   name: 'lbfgs',
@@ -89,7 +91,9 @@ optimizerConformance<LbfgsOptions>({
 describe('lbfgs', () => {
   for (const lineSearch of ['strongWolfe', 'armijo'] as const) {
     it(`minimizes Rosenbrock from (-1.2, 1) to gradient norm < 1e-6 (${lineSearch})`, () => {
-      const r = lbfgs({ lineSearch, maxIterations: 500, gradientTolerance: 1e-9 }).minimize(rosen, { x: f64([-1.2, 1]) })
+      const r = lbfgs({ lineSearch, maxIterations: 500, gradientTolerance: 1e-9 }).minimize(rosen, {
+        x: f64([-1.2, 1]),
+      })
       expect(r.gradientNorm).toBeLessThan(1e-6)
       const [x, y] = Array.from(r.params.x.data)
       expect(x).toBeCloseTo(1, 6)
@@ -102,10 +106,7 @@ describe('lbfgs', () => {
     // Feature x ∈ {0, 1}, model σ(w x + b). At x = 0: 3 positives, 1 negative; at x = 1: 1 positive,
     // 4 negatives. Two groups, two parameters, so the fit is exact: σ(b) = 3/4 and σ(w + b) = 1/5,
     // b* = ln 3 ≈ 1.0986, w* = ln(1/4) − ln 3 = −ln 12 ≈ −2.4849.
-    const data = [
-      ...[1, 1, 1, 0].map((y) => ({ x: 0, y })),
-      ...[1, 0, 0, 0, 0].map((y) => ({ x: 1, y })),
-    ]
+    const data = [...[1, 1, 1, 0].map((y) => ({ x: 0, y })), ...[1, 0, 0, 0, 0].map((y) => ({ x: 1, y }))]
     const nll = (p: { w: Tensor; b: Tensor }) => {
       const w = p.w.item()
       const b = p.b.item()
@@ -143,12 +144,16 @@ describe('lbfgs', () => {
 
   it('rejects invalid options and malformed gradients', () => {
     expect(() => lbfgs({ memory: 0 })).toThrow('lbfgs: memory must be an integer >= 1, got 0')
-    expect(() => lbfgs({ lineSearch: 'x' as never })).toThrow(`lbfgs: lineSearch must be 'strongWolfe' or 'armijo', got "x"`)
+    expect(() => lbfgs({ lineSearch: 'x' as never })).toThrow(
+      `lbfgs: lineSearch must be 'strongWolfe' or 'armijo', got "x"`,
+    )
     expect(() => lbfgs({ c1: 0.5, c2: 0.1 })).toThrow('lbfgs: c2 must be greater than c1, got c1 0.5 and c2 0.1')
     expect(() => lbfgs({ tolerance: 1 } as never)).toThrow('lbfgs: unknown option tolerance, expected one of memory')
     const bad = () => ({ value: 0, gradient: { x: f64([1]) } })
     const done = lbfgs({ maxIterations: 1 }).minimize(rosen, { x: f64([-1.2, 1]) })
-    expect(() => lbfgs().minimize(rosen, { x: f64([1, 2, 3]) }, { state: done.state })).toThrow('lbfgs: state.x has 2 elements, expected 3')
+    expect(() => lbfgs().minimize(rosen, { x: f64([1, 2, 3]) }, { state: done.state })).toThrow(
+      'lbfgs: state.x has 2 elements, expected 3',
+    )
     expect(() => lbfgs().minimize(rosen, { x: f64([1, 2]) }, { state: { ...done.state, s: [] } })).toThrow(
       'lbfgs: state.s and state.y must be arrays of the same length',
     )
@@ -160,6 +165,8 @@ describe('lbfgs', () => {
     }
     const r = lbfgs().minimize(swapped, { a: f64([0]), b: f64([0]) })
     expect([r.params.a.item(), r.params.b.item()].map((v) => Math.round(v * 1e6) / 1e6)).toEqual([1, -2])
-    expect(() => lbfgs().minimize(() => ({ value: 0, gradient: { y: f64([1, 2]) } }), { x: f64([1, 2]) })).toThrow('lbfgs: gradient.y is not in params')
+    expect(() => lbfgs().minimize(() => ({ value: 0, gradient: { y: f64([1, 2]) } }), { x: f64([1, 2]) })).toThrow(
+      'lbfgs: gradient.y is not in params',
+    )
   })
 })

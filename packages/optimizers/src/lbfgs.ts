@@ -83,7 +83,15 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
   const o = resolveOptions(
     fn,
     options,
-    { memory: 10, lineSearch: 'strongWolfe', maxIterations: 100, gradientTolerance: 1e-7, c1: 1e-4, c2: 0.9, maxLineSearchSteps: 25 },
+    {
+      memory: 10,
+      lineSearch: 'strongWolfe',
+      maxIterations: 100,
+      gradientTolerance: 1e-7,
+      c1: 1e-4,
+      c2: 0.9,
+      maxLineSearchSteps: 25,
+    },
     {
       memory: num(positiveInteger),
       lineSearch: any,
@@ -128,7 +136,9 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
         const data = tf.leaves.map((l) => floatData(fn, l))
         pairTo(fn, tf, paramPaths, what, 'params').forEach((k, j) => {
           if (data[j]!.length !== shapeOf[k]!.size) {
-            throw new Error(`${fn}: ${pathIn(what, tf.paths[j]!)} has ${data[j]!.length} elements, expected ${shapeOf[k]!.size}`)
+            throw new Error(
+              `${fn}: ${pathIn(what, tf.paths[j]!)} has ${data[j]!.length} elements, expected ${shapeOf[k]!.size}`,
+            )
           }
           out.set(data[j]!, offsets[k]!)
         })
@@ -138,7 +148,8 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       const evaluate = (x: Float64Array): { value: number; gradient: Float64Array } => {
         evaluations++
         const r = valueAndGradient(unflat(x))
-        if (typeof r?.value !== 'number') throw new Error(`${fn}: the closure must return { value, gradient }, got ${typeof r?.value} value`)
+        if (typeof r?.value !== 'number')
+          throw new Error(`${fn}: the closure must return { value, gradient }, got ${typeof r?.value} value`)
         return { value: r.value, gradient: flat(r.gradient, 'gradient') }
       }
       const dot = (a: Float64Array, b: Float64Array): number => {
@@ -226,7 +237,15 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
         gNorm = Math.sqrt(dot(g, g))
       }
       const state: LbfgsState = { x, value, gradient: g, s: [...S], y: [...Y], iterations, evaluations }
-      return { params: unflat(x), value, gradientNorm: gNorm, iterations, evaluations, converged: gNorm <= o.gradientTolerance, state }
+      return {
+        params: unflat(x),
+        value,
+        gradientNorm: gNorm,
+        iterations,
+        evaluations,
+        converged: gNorm <= o.gradientTolerance,
+        state,
+      }
     },
   }
 }
@@ -238,7 +257,8 @@ function checkState(fn: string, state: LbfgsState, n: number): void {
     if (!isBuffer(b)) throw new Error(`${fn}: ${what} must be a Float64Array, got ${typeof b}`)
     if (b.length !== n) throw new Error(`${fn}: ${what} has ${b.length} elements, expected ${n}`)
   }
-  if (state === null || typeof state !== 'object') throw new Error(`${fn}: state must be an object from a result, got ${String(state)}`)
+  if (state === null || typeof state !== 'object')
+    throw new Error(`${fn}: state must be an object from a result, got ${String(state)}`)
   sized('state.x', state.x)
   sized('state.gradient', state.gradient)
   if (!Array.isArray(state.s) || !Array.isArray(state.y) || state.s.length !== state.y.length) {

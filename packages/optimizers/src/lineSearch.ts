@@ -27,7 +27,13 @@ export interface LineSearchOptions {
 }
 
 /** Checks a line search's arguments (once per search, not per evaluation); returns the options read. */
-function lineArgs(fn: string, phi: LineFunction, at0: LinePoint, t0: number, options: LineSearchOptions): LineSearchOptions {
+function lineArgs(
+  fn: string,
+  phi: LineFunction,
+  at0: LinePoint,
+  t0: number,
+  options: LineSearchOptions,
+): LineSearchOptions {
   func(fn, 'phi', phi)
   const ok = isPlainObject(at0) && Number.isFinite(at0.value) && Number.isFinite(at0.slope) && Number.isFinite(at0.t)
   if (!ok) fail(fn, 'at0', 'a point { t, value, gradient, slope } with finite numbers', at0)
@@ -50,7 +56,12 @@ function lineArgs(fn: string, phi: LineFunction, at0: LinePoint, t0: number, opt
  * backtrackingArmijo(phi, phi(0), 4, { c1: 1e-4, c2: 0.9, maxSteps: 20 }).t // 1
  * ```
  */
-export function backtrackingArmijo(phi: LineFunction, at0: LinePoint, t0: number, options: LineSearchOptions): LinePoint {
+export function backtrackingArmijo(
+  phi: LineFunction,
+  at0: LinePoint,
+  t0: number,
+  options: LineSearchOptions,
+): LinePoint {
   const o = lineArgs('backtrackingArmijo', phi, at0, t0, options)
   let t = t0
   let p = phi(t)

@@ -31,13 +31,18 @@ export interface LionOptions {
  * ```
  */
 export function lion(options?: LionOptions): Optimizer<ChainState> {
-  const o = resolveOptions('lion', options, { learningRate: 1e-4, beta1: 0.9, beta2: 0.99, weightDecay: 0, mask: true }, {
-    learningRate: hyper(nonNegative),
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    weightDecay: hyper(nonNegative),
-    mask: any,
-  })
+  const o = resolveOptions(
+    'lion',
+    options,
+    { learningRate: 1e-4, beta1: 0.9, beta2: 0.99, weightDecay: 0, mask: true },
+    {
+      learningRate: hyper(nonNegative),
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      weightDecay: hyper(nonNegative),
+      mask: any,
+    },
+  )
   const links: GradientTransformation<any>[] = [scaleByLion({ beta1: o.beta1, beta2: o.beta2 })]
   if (o.weightDecay !== 0) links.push(addDecayedWeights({ weightDecay: o.weightDecay, mask: o.mask }))
   links.push(scaleByLearningRate(o.learningRate))

@@ -43,19 +43,28 @@ export function lookahead<S>(
 ): GradientTransformation<LookaheadState<S>> {
   const fn = 'lookahead'
   transformArg(fn, 'fast', fast)
-  const o = resolveOptions(fn, options, { syncPeriod: 6, alpha: 0.5 }, {
-    syncPeriod: num(positiveInteger),
-    alpha: num(closedUnit),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { syncPeriod: 6, alpha: 0.5 },
+    {
+      syncPeriod: num(positiveInteger),
+      alpha: num(closedUnit),
+    },
+  )
   /** Checks the state, params and the fast transform; returns params' data in init order. */
   const plan = (grads: Tree, state: LookaheadState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {
-    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.count) || !Array.isArray(state.slow)) throw badState(fn, state)
+    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.count) || !Array.isArray(state.slow))
+      throw badState(fn, state)
     unspent(fn, state)
     paramsFor(fn, grads, params)
     const paths = (state as { paths?: unknown }).paths
     const ps = inOrderOf(fn, params!, paths, 'params', state.slow.length).leaves.map((p, k) => {
       const d = floatData(fn, p)
-      if (d.length !== state.slow[k]!.length) throw new Error(`${fn}: a parameter has ${d.length} elements but the state was built for ${state.slow[k]!.length}`)
+      if (d.length !== state.slow[k]!.length)
+        throw new Error(
+          `${fn}: a parameter has ${d.length} elements but the state was built for ${state.slow[k]!.length}`,
+        )
       return d
     })
     fast.check?.(grads, state.fast, params, extra)

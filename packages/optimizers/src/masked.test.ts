@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
 import {
-  applyIfFinite, applyUpdates, deserializeState, ema, emaParams, injectHyperparams, lookahead, masked,
-  multiSteps, partition, scale, serializeState, setHyperparam, sgd, zeroNans,
+  applyIfFinite,
+  applyUpdates,
+  deserializeState,
+  ema,
+  emaParams,
+  injectHyperparams,
+  lookahead,
+  masked,
+  multiSteps,
+  partition,
+  scale,
+  serializeState,
+  setHyperparam,
+  sgd,
+  zeroNans,
 } from './index.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
@@ -16,5 +29,4 @@ describe('masked', () => {
     expect(vals(r.updates)).toEqual([[10], [2]])
     expect(treeLeaves(r.updates)[1]).not.toBe(g.b)
   })
-
 })

@@ -35,7 +35,10 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
     const paths = (state as { paths?: unknown }).paths
     const g = inOrderOf(fn, grads, paths, 'grads', selected.length)
     for (const leaf of g.leaves) floatData(fn, leaf)
-    const ps = params === undefined ? undefined : inOrderOf(fn, params, paths, 'params', selected.length).leaves.filter((_, k) => selected[k])
+    const ps =
+      params === undefined
+        ? undefined
+        : inOrderOf(fn, params, paths, 'params', selected.length).leaves.filter((_, k) => selected[k])
     return { g, sub: g.leaves.filter((_, k) => selected[k]), ps }
   }
   return {

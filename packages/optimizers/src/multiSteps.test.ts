@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
 import {
-  applyIfFinite, applyUpdates, deserializeState, ema, emaParams, injectHyperparams, lookahead, masked,
-  multiSteps, partition, scale, serializeState, setHyperparam, sgd, zeroNans,
+  applyIfFinite,
+  applyUpdates,
+  deserializeState,
+  ema,
+  emaParams,
+  injectHyperparams,
+  lookahead,
+  masked,
+  multiSteps,
+  partition,
+  scale,
+  serializeState,
+  setHyperparam,
+  sgd,
+  zeroNans,
 } from './index.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
@@ -24,4 +37,3 @@ describe('multiSteps', () => {
     expect(() => multiSteps(scale(1), { everyK: 0 })).toThrow('multiSteps: everyK must be an integer >= 1, got 0')
   })
 })
-

@@ -44,12 +44,21 @@ export function multiSteps<S>(
   const { everyK } = resolveOptions(fn, options, { everyK: 1 }, { everyK: num(positiveInteger) })
   /** Checks the state and pairs grads with its sums (init order); writes nothing. */
   const plan = (grads: Tree, state: MultiStepsState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {
-    if (typeof state !== 'object' || state === null || !Number.isSafeInteger(state.miniStep) || !Array.isArray(state.sum)) throw badState(fn, state)
+    if (
+      typeof state !== 'object' ||
+      state === null ||
+      !Number.isSafeInteger(state.miniStep) ||
+      !Array.isArray(state.sum)
+    )
+      throw badState(fn, state)
     unspent(fn, state)
     const g = inOrderOf(fn, grads, (state as { paths?: unknown }).paths, 'grads', state.sum.length)
     const gs = g.leaves.map((leaf, k) => {
       const d = floatData(fn, leaf)
-      if (d.length !== state.sum[k]!.length) throw new Error(`${fn}: a gradient has ${d.length} elements but the state was built for ${state.sum[k]!.length}`)
+      if (d.length !== state.sum[k]!.length)
+        throw new Error(
+          `${fn}: a gradient has ${d.length} elements but the state was built for ${state.sum[k]!.length}`,
+        )
       return d
     })
     const last = state.miniStep + 1 >= everyK
@@ -57,7 +66,12 @@ export function multiSteps<S>(
     return { gs, last }
   }
   return {
-    init: (params) => ({ miniStep: 0, sum: buffersLike(fn, params), inner: inner.init(params), paths: flatten(params).paths }),
+    init: (params) => ({
+      miniStep: 0,
+      sum: buffersLike(fn, params),
+      inner: inner.init(params),
+      paths: flatten(params).paths,
+    }),
     check: (grads, state, params, extra) => void plan(grads, state, params, extra),
     update(grads, state, params, extra) {
       const { gs, last } = plan(grads, state, params, extra)

@@ -44,12 +44,17 @@ export interface NadamState {
  */
 export function scaleByNadam(options?: ScaleByNadamOptions): GradientTransformation<NadamState> {
   const fn = 'scaleByNadam'
-  const o = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    momentumDecay: num(nonNegative),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      momentumDecay: num(nonNegative),
+    },
+  )
   const { beta1: b1, beta2: b2, eps } = o
   const muAt = (t: number): number => b1 * (1 - 0.5 * 0.96 ** (t * o.momentumDecay))
   return elementwise<NadamState>(
@@ -65,7 +70,8 @@ export function scaleByNadam(options?: ScaleByNadamOptions): GradientTransformat
       const bc2 = 1 - b2 ** t
       return {
         state: { count: t, muProduct: product, mu: state.mu, nu: state.nu },
-        kernel: (k, g, out, base, factor) => nadamLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc2, cg, cm, eps),
+        kernel: (k, g, out, base, factor) =>
+          nadamLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc2, cg, cm, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
@@ -115,8 +121,18 @@ export function nadam(options?: NadamOptions): Optimizer<ChainState> {
 
 /** One leaf of NAdam. Top-level so V8 keeps it optimized. */
 function nadamLoop(
-  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, bc2: number, cg: number, cm: number, eps: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  bc2: number,
+  cg: number,
+  cm: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { type Hyper, bool, closedUnit, describeRange, hyper, hyperAt, inRange, nonNegative, num, positive, positiveInteger, resolveOptions, unitInterval } from './index.js'
+import {
+  type Hyper,
+  bool,
+  closedUnit,
+  describeRange,
+  hyper,
+  hyperAt,
+  inRange,
+  nonNegative,
+  num,
+  positive,
+  positiveInteger,
+  resolveOptions,
+  unitInterval,
+} from './index.js'
 
 describe('resolveOptions', () => {
   interface Opts {
@@ -12,7 +26,11 @@ describe('resolveOptions', () => {
   const resolve = (fn: string, given: unknown) => resolveOptions<Opts>(fn, given as Opts, defaults, rules)
 
   it('fills defaults and keeps given values (undefined means default)', () => {
-    expect(resolve('f', { beta1: 0.5, nesterov: undefined })).toEqual({ learningRate: 0.1, beta1: 0.5, nesterov: false })
+    expect(resolve('f', { beta1: 0.5, nesterov: undefined })).toEqual({
+      learningRate: 0.1,
+      beta1: 0.5,
+      nesterov: false,
+    })
     expect(resolve('f', undefined)).toEqual(defaults)
   })
 
@@ -25,9 +43,13 @@ describe('resolveOptions', () => {
     expect(() => resolve('adam', { beta1: 1.2 })).toThrow('adam: beta1 must be in [0, 1), got 1.2')
     expect(() => resolve('adam', { beta1: NaN })).toThrow('adam: beta1 must be in [0, 1), got NaN')
     expect(() => resolve('adam', { beta1: '0.9' as never })).toThrow('adam: beta1 must be in [0, 1), got "0.9"')
-    expect(() => resolve('adam', { learningRate: -1 })).toThrow('adam: learningRate must be >= 0 (or a schedule), got -1')
+    expect(() => resolve('adam', { learningRate: -1 })).toThrow(
+      'adam: learningRate must be >= 0 (or a schedule), got -1',
+    )
     expect(() => resolve('adam', { nesterov: 1 as never })).toThrow('adam: nesterov must be a boolean, got 1')
-    expect(() => resolve('adam', { lr: 1 } as never)).toThrow('adam: unknown option lr, expected one of learningRate, beta1, nesterov')
+    expect(() => resolve('adam', { lr: 1 } as never)).toThrow(
+      'adam: unknown option lr, expected one of learningRate, beta1, nesterov',
+    )
     expect(() => resolve('adam', 5 as never)).toThrow('adam: options must be a plain object, got 5')
     expect(() => resolve('adam', [] as never)).toThrow('adam: options must be a plain object, got []')
     expect(() => resolve('adam', { learningRate: Infinity })).toThrow('adam: learningRate must be finite, got Infinity')
@@ -55,7 +77,11 @@ describe('ranges', () => {
 
   it('test membership at the ends', () => {
     expect([inRange(0, unitInterval), inRange(1, unitInterval), inRange(1, closedUnit)]).toEqual([true, false, true])
-    expect([inRange(0, positive), inRange(1.5, positiveInteger), inRange(2, positiveInteger)]).toEqual([false, false, true])
+    expect([inRange(0, positive), inRange(1.5, positiveInteger), inRange(2, positiveInteger)]).toEqual([
+      false,
+      false,
+      true,
+    ])
   })
 })
 
@@ -69,6 +95,8 @@ describe('hyperAt', () => {
     expect(() => hyperAt('sgd', 'learningRate', () => Infinity, 4, nonNegative)).toThrow(
       'sgd: learningRate must be finite, got Infinity from its schedule at step 4',
     )
-    expect(() => hyperAt('sgd', 'learningRate', () => NaN, 4, nonNegative)).toThrow('sgd: learningRate must be >= 0, got NaN from its schedule at step 4')
+    expect(() => hyperAt('sgd', 'learningRate', () => NaN, 4, nonNegative)).toThrow(
+      'sgd: learningRate must be >= 0, got NaN from its schedule at step 4',
+    )
   })
 })

@@ -97,7 +97,10 @@ export const positiveInteger: Range = { min: 1, integer: true }
  * resolveOptions('f', { k: 2 }, { k: 1 }, { k: num(positiveInteger) })
  * ```
  */
-export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range: rangeArg('num', range) })
+export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({
+  kind: 'number',
+  range: rangeArg('num', range),
+})
 /**
  * A rule for a number in `range` or a schedule whose values must lie in `range`.
  *
@@ -109,7 +112,11 @@ export const num = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: '
  * typeof o.lr // 'function'
  * ```
  */
-export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({ kind: 'number', range: rangeArg('hyper', range), schedule: true })
+export const hyper = /* @__NO_SIDE_EFFECTS__ */ (range: Range): Rule => ({
+  kind: 'number',
+  range: rangeArg('hyper', range),
+  schedule: true,
+})
 /**
  * A rule for a boolean.
  *
@@ -154,7 +161,6 @@ export const describeRange = (r: Range): string => checkDescribeRange(rangeArg('
  */
 export const inRange = (x: unknown, r: Range): x is number => checkInRange(x, rangeArg('inRange', r))
 
-
 /**
  * The package's one message shape for a bad value: `<fn>: <what> must be <expected>, got <value><tail>`.
  *
@@ -165,7 +171,12 @@ export const inRange = (x: unknown, r: Range): x is number => checkInRange(x, ra
  * ```
  */
 export function mustBe(fn: string, what: string, expected: string, value: unknown, tail = ''): Error {
-  for (const [name, s] of [['fn', fn], ['what', what], ['expected', expected], ['tail', tail]] as const) {
+  for (const [name, s] of [
+    ['fn', fn],
+    ['what', what],
+    ['expected', expected],
+    ['tail', tail],
+  ] as const) {
     if (typeof s !== 'string') fail('mustBe', name, 'a string', s)
   }
   return checkMustBe(fn, what, expected, value, tail)
@@ -216,7 +227,8 @@ export function resolveOptions<T extends object>(
 function checkRule(fn: string, key: string, value: unknown, rule: Rule): unknown {
   if (rule.kind === 'boolean' && typeof value !== 'boolean') fail(fn, key, 'a boolean', value)
   if (rule.kind === 'number' && !(rule.schedule && typeof value === 'function')) {
-    if (!checkInRange(value, rule.range)) fail(fn, key, describeRange(rule.range) + (rule.schedule ? ' (or a schedule)' : ''), value)
+    if (!checkInRange(value, rule.range))
+      fail(fn, key, describeRange(rule.range) + (rule.schedule ? ' (or a schedule)' : ''), value)
     // a hyperparameter that may be a schedule is a rate: infinite would give NaN or garbage updates
     if (rule.schedule && !Number.isFinite(value)) fail(fn, key, 'finite', value)
   }

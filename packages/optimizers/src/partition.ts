@@ -42,7 +42,8 @@ export function partition(
   const names = Object.keys(transforms)
   /** Each label's leaves of grads and params, in init order (the inner states' trees). */
   const plan = (grads: Tree, state: PartitionState, params: Tree | undefined) => {
-    if (typeof state !== 'object' || state === null || !Array.isArray(state.labels) || typeof state.inner !== 'object') throw badState(fn, state)
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.labels) || typeof state.inner !== 'object')
+      throw badState(fn, state)
     unspent(fn, state)
     const paths = (state as { paths?: unknown }).paths
     const g = inOrderOf(fn, grads, paths, 'grads', state.labels.length)
@@ -55,7 +56,8 @@ export function partition(
       const spec = typeof labels === 'function' ? labels(params) : labels
       const ls = prefixLeaves(fn, 'labels', spec, params, (x): x is string => typeof x === 'string', 'a label')
       for (const l of ls) {
-        if (!(l in transforms)) throw new Error(`${fn}: no transform for label "${l}", expected one of ${names.join(', ')}`)
+        if (!(l in transforms))
+          throw new Error(`${fn}: no transform for label "${l}", expected one of ${names.join(', ')}`)
       }
       const { leaves, paths } = flatten(params)
       const inner: Record<string, unknown> = {}
@@ -64,11 +66,13 @@ export function partition(
     },
     check(grads, state, params, extra) {
       const { g, pick, ps } = plan(grads, state, params)
-      for (const name of names) transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
+      for (const name of names)
+        transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
     },
     update(grads, state, params, extra) {
       const { g, pick, ps } = plan(grads, state, params)
-      for (const name of names) transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
+      for (const name of names)
+        transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
       const results: Record<string, Tensor[]> = {}
       const inner: Record<string, unknown> = {}
       for (const name of names) {

@@ -30,7 +30,11 @@ optimizerConformance({
   // the first (unrectified) steps are plain momentum SGD, so η must be small for Rosenbrock's slopes
   rosenbrock: { options: { learningRate: 1e-3 }, steps: 20000, tolerance: 1e-6 },
   // β₂ = 0.9 gives ρ∞ = 19, so the rectified branch starts at t = 6 (ρ₆ ≈ 5.5) inside 8 steps
-  reference: { options: { learningRate: 0.01, beta1: 0.9, beta2: 0.9, eps: 1e-8, weightDecay: 0.1 }, make: reference, steps: 8 },
+  reference: {
+    options: { learningRate: 0.01, beta1: 0.9, beta2: 0.9, eps: 1e-8, weightDecay: 0.1 },
+    make: reference,
+    steps: 8,
+  },
   options: { learningRate: 0.01 },
   schedule: true,
   zeroGradient: 'stays',

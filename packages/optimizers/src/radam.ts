@@ -31,13 +31,18 @@ export interface RadamOptions {
  * ```
  */
 export function radam(options?: RadamOptions): Optimizer<ChainState> {
-  const o = resolveOptions('radam', options, { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, {
-    learningRate: hyper(nonNegative),
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    weightDecay: hyper(nonNegative),
-  })
+  const o = resolveOptions(
+    'radam',
+    options,
+    { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
+    {
+      learningRate: hyper(nonNegative),
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      weightDecay: hyper(nonNegative),
+    },
+  )
   const links: GradientTransformation<any>[] = []
   if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
   links.push(scaleByRadam({ beta1: o.beta1, beta2: o.beta2, eps: o.eps }), scaleByLearningRate(o.learningRate))

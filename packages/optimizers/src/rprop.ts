@@ -44,13 +44,18 @@ export interface RpropState {
  */
 export function scaleByRprop(options?: RpropOptions): GradientTransformation<RpropState> {
   const fn = 'scaleByRprop'
-  const o = resolveOptions(fn, options, { learningRate: 0.01, etaMinus: 0.5, etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50 }, {
-    learningRate: num(positive),
-    etaMinus: num({ min: 0, max: 1, minOpen: true, maxOpen: true }),
-    etaPlus: num({ min: 1, minOpen: true }),
-    stepSizeMin: num({ min: 0 }),
-    stepSizeMax: num(positive),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { learningRate: 0.01, etaMinus: 0.5, etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50 },
+    {
+      learningRate: num(positive),
+      etaMinus: num({ min: 0, max: 1, minOpen: true, maxOpen: true }),
+      etaPlus: num({ min: 1, minOpen: true }),
+      stepSizeMin: num({ min: 0 }),
+      stepSizeMax: num(positive),
+    },
+  )
   if (o.stepSizeMin > o.stepSizeMax) {
     throw new Error(`${fn}: stepSizeMin must be <= stepSizeMax, got ${o.stepSizeMin} > ${o.stepSizeMax}`)
   }
@@ -60,7 +65,18 @@ export function scaleByRprop(options?: RpropOptions): GradientTransformation<Rpr
     (state) => ({
       state,
       kernel: (k, g, out, base, factor) =>
-        rpropLoop(g, state.prev[k]!, state.step[k]!, out, base, factor, o.etaPlus, o.etaMinus, o.stepSizeMin, o.stepSizeMax),
+        rpropLoop(
+          g,
+          state.prev[k]!,
+          state.step[k]!,
+          out,
+          base,
+          factor,
+          o.etaPlus,
+          o.etaMinus,
+          o.stepSizeMin,
+          o.stepSizeMax,
+        ),
     }),
     { sizes: (s) => sizes(s.prev) },
   )
@@ -89,8 +105,16 @@ export function rprop(options?: RpropOptions): Optimizer<ChainState> {
 
 /** One leaf of Rprop. Top-level so V8 keeps it optimized. */
 function rpropLoop(
-  g: FloatArray, prev: FloatArray, step: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  etaPlus: number, etaMinus: number, min: number, max: number,
+  g: FloatArray,
+  prev: FloatArray,
+  step: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  etaPlus: number,
+  etaMinus: number,
+  min: number,
+  max: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     let gi = g[i]!

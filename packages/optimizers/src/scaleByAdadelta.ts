@@ -36,13 +36,19 @@ export interface AdadeltaState {
  */
 export function scaleByAdadelta(options?: ScaleByAdadeltaOptions): GradientTransformation<AdadeltaState> {
   const fn = 'scaleByAdadelta'
-  const { rho, eps } = resolveOptions(fn, options, { rho: 0.9, eps: 1e-6 }, { rho: num(closedUnit), eps: num(positive) })
+  const { rho, eps } = resolveOptions(
+    fn,
+    options,
+    { rho: 0.9, eps: 1e-6 },
+    { rho: num(closedUnit), eps: num(positive) },
+  )
   return elementwise<AdadeltaState>(
     fn,
     (params) => ({ squareAvg: buffersLike(fn, params), deltaAvg: buffersLike(fn, params) }),
     (state) => ({
       state,
-      kernel: (k, g, out, base, factor) => adadeltaLoop(g, state.squareAvg[k]!, state.deltaAvg[k]!, out, base, factor, rho, eps),
+      kernel: (k, g, out, base, factor) =>
+        adadeltaLoop(g, state.squareAvg[k]!, state.deltaAvg[k]!, out, base, factor, rho, eps),
     }),
     { sizes: (s) => sizes(s.squareAvg) },
   )
@@ -50,7 +56,14 @@ export function scaleByAdadelta(options?: ScaleByAdadeltaOptions): GradientTrans
 
 /** One leaf of Adadelta. Top-level so V8 keeps it optimized. */
 function adadeltaLoop(
-  g: FloatArray, v: FloatArray, a: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, rho: number, eps: number,
+  g: FloatArray,
+  v: FloatArray,
+  a: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  rho: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

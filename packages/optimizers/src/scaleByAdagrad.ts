@@ -28,10 +28,15 @@ export interface AdagradState {
  */
 export function scaleByAdagrad(options?: ScaleByAdagradOptions): GradientTransformation<AdagradState> {
   const fn = 'scaleByAdagrad'
-  const o = resolveOptions(fn, options, { initialAccumulatorValue: 0, eps: 1e-10 }, {
-    initialAccumulatorValue: num(nonNegative),
-    eps: num(positive),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { initialAccumulatorValue: 0, eps: 1e-10 },
+    {
+      initialAccumulatorValue: num(nonNegative),
+      eps: num(positive),
+    },
+  )
   return elementwise<AdagradState>(
     fn,
     (params) => ({ sum: buffersLike(fn, params, o.initialAccumulatorValue) }),
@@ -44,7 +49,14 @@ export function scaleByAdagrad(options?: ScaleByAdagradOptions): GradientTransfo
 }
 
 /** One leaf of Adagrad's scaling. Top-level so V8 keeps it optimized. */
-function adagradLoop(g: FloatArray, s: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, eps: number): void {
+function adagradLoop(
+  g: FloatArray,
+  s: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  eps: number,
+): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!
     s[i] = s[i]! + gi * gi

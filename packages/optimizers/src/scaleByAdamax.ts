@@ -40,11 +40,20 @@ export interface AdamaxState {
  */
 export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransformation<AdamaxState> {
   const fn = 'scaleByAdamax'
-  const { beta1: b1, beta2: b2, eps } = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.999, eps: 1e-8 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-  })
+  const {
+    beta1: b1,
+    beta2: b2,
+    eps,
+  } = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+    },
+  )
   return elementwise<AdamaxState>(
     fn,
     (params) => ({ count: 0, mu: buffersLike(fn, params), norm: buffersLike(fn, params) }),
@@ -53,7 +62,8 @@ export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransform
       const c1 = 1 / (1 - b1 ** t)
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => adamaxLoop(g, state.mu[k]!, state.norm[k]!, out, base, factor, b1, b2, c1, eps),
+        kernel: (k, g, out, base, factor) =>
+          adamaxLoop(g, state.mu[k]!, state.norm[k]!, out, base, factor, b1, b2, c1, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
@@ -62,8 +72,16 @@ export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransform
 
 /** One leaf of Adamax: out = u, or base + factor · u (fused). Top-level so V8 keeps it optimized. */
 function adamaxLoop(
-  g: FloatArray, m: FloatArray, w: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, c1: number, eps: number,
+  g: FloatArray,
+  m: FloatArray,
+  w: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  c1: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

@@ -38,11 +38,20 @@ export interface BeliefState {
  */
 export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransformation<BeliefState> {
   const fn = 'scaleByBelief'
-  const { beta1: b1, beta2: b2, eps } = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.999, eps: 1e-16 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-  })
+  const {
+    beta1: b1,
+    beta2: b2,
+    eps,
+  } = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.999, eps: 1e-16 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+    },
+  )
   return elementwise<BeliefState>(
     fn,
     (params) => ({ count: 0, mu: buffersLike(fn, params), nu: buffersLike(fn, params) }),
@@ -52,7 +61,8 @@ export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransform
       const bc2 = 1 - b2 ** t
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => beliefLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, bc2, eps),
+        kernel: (k, g, out, base, factor) =>
+          beliefLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, bc2, eps),
       }
     },
     { sizes: (s) => sizes(s.mu) },
@@ -61,8 +71,17 @@ export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransform
 
 /** One leaf of AdaBelief. Top-level so V8 keeps it optimized. */
 function beliefLoop(
-  g: FloatArray, m: FloatArray, s: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, bc1: number, bc2: number, eps: number,
+  g: FloatArray,
+  m: FloatArray,
+  s: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  bc1: number,
+  bc2: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

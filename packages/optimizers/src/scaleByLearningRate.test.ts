@@ -16,6 +16,8 @@ describe('scaleByLearningRate', () => {
     expect(r2.state).toEqual({ count: 2 })
     const ascend = scaleByLearningRate(0.5, { flipSign: false })
     expect(vals(ascend.update(g, ascend.init(g)).updates)).toEqual([1, -2])
-    expect(() => scaleByLearningRate(-1)).toThrow('scaleByLearningRate: learningRate must be >= 0 (or a schedule), got -1')
+    expect(() => scaleByLearningRate(-1)).toThrow(
+      'scaleByLearningRate: learningRate must be >= 0 (or a schedule), got -1',
+    )
   })
 })

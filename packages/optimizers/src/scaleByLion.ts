@@ -35,10 +35,15 @@ export interface LionState {
  */
 export function scaleByLion(options?: ScaleByLionOptions): GradientTransformation<LionState> {
   const fn = 'scaleByLion'
-  const { beta1: b1, beta2: b2 } = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.99 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-  })
+  const { beta1: b1, beta2: b2 } = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.99 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+    },
+  )
   return elementwise<LionState>(
     fn,
     (params) => ({ mu: buffersLike(fn, params) }),
@@ -51,7 +56,15 @@ export function scaleByLion(options?: ScaleByLionOptions): GradientTransformatio
 }
 
 /** One leaf of Lion. Top-level so V8 keeps it optimized. */
-function lionLoop(g: FloatArray, m: FloatArray, out: FloatArray, base: FloatArray | null, factor: number, b1: number, b2: number): void {
+function lionLoop(
+  g: FloatArray,
+  m: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!
     const u = Math.sign(b1 * m[i]! + (1 - b1) * gi)

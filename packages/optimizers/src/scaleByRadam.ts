@@ -39,12 +39,17 @@ export interface RadamState {
  */
 export function scaleByRadam(options?: ScaleByRadamOptions): GradientTransformation<RadamState> {
   const fn = 'scaleByRadam'
-  const o = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.999, eps: 1e-8, threshold: 5 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    threshold: num({ min: 4, minOpen: true }),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.999, eps: 1e-8, threshold: 5 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      threshold: num({ min: 4, minOpen: true }),
+    },
+  )
   const { beta1: b1, beta2: b2, eps } = o
   const rhoInf = 2 / (1 - b2) - 1
   return elementwise<RadamState>(
@@ -70,8 +75,18 @@ export function scaleByRadam(options?: ScaleByRadamOptions): GradientTransformat
 
 /** One leaf of RAdam. Top-level so V8 keeps it optimized. */
 function radamLoop(
-  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, bc1: number, rectify: boolean, adaptive: number, eps: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  bc1: number,
+  rectify: boolean,
+  adaptive: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

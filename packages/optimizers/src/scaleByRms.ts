@@ -45,12 +45,17 @@ export interface RmsState {
  */
 export function scaleByRms(options?: ScaleByRmsOptions): GradientTransformation<RmsState> {
   const fn = 'scaleByRms'
-  const o = resolveOptions(fn, options, { alpha: 0.99, eps: 1e-8, centered: false, initialScale: 0 }, {
-    alpha: num(unitInterval),
-    eps: num(positive),
-    centered: bool,
-    initialScale: num(nonNegative),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { alpha: 0.99, eps: 1e-8, centered: false, initialScale: 0 },
+    {
+      alpha: num(unitInterval),
+      eps: num(positive),
+      centered: bool,
+      initialScale: num(nonNegative),
+    },
+  )
   const { alpha: a, eps, centered } = o
   return elementwise<RmsState>(
     fn,
@@ -77,8 +82,14 @@ export function scaleByRms(options?: ScaleByRmsOptions): GradientTransformation<
  * loaded (`fusedKernels`).
  */
 function rmsLoop(
-  g: FloatArray, v: FloatArray, m: FloatArray | null, out: FloatArray, base: FloatArray | null, factor: number,
-  a: number, eps: number,
+  g: FloatArray,
+  v: FloatArray,
+  m: FloatArray | null,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  a: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

@@ -32,11 +32,16 @@ export interface ScaleByTrustRatioOptions {
  */
 export function scaleByTrustRatio(options?: ScaleByTrustRatioOptions): GradientTransformation<Record<string, never>> {
   const fn = 'scaleByTrustRatio'
-  const o = resolveOptions(fn, options, { trustCoefficient: 1, eps: 0, minNorm: 0 }, {
-    trustCoefficient: num(positive),
-    eps: num(nonNegative),
-    minNorm: num(nonNegative),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { trustCoefficient: 1, eps: 0, minNorm: 0 },
+    {
+      trustCoefficient: num(positive),
+      eps: num(nonNegative),
+      minNorm: num(nonNegative),
+    },
+  )
   // created once, so V8 keeps its optimized loop across steps
   const kernel: Kernel = (k, g, out, base, factor, p) => {
     let pp = 0

@@ -40,12 +40,17 @@ export interface YogiState {
  */
 export function scaleByYogi(options?: ScaleByYogiOptions): GradientTransformation<YogiState> {
   const fn = 'scaleByYogi'
-  const o = resolveOptions(fn, options, { beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 }, {
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    initialAccumulatorValue: num(nonNegative),
-  })
+  const o = resolveOptions(
+    fn,
+    options,
+    { beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 },
+    {
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      initialAccumulatorValue: num(nonNegative),
+    },
+  )
   const { beta1: b1, beta2: b2, eps } = o
   return elementwise<YogiState>(
     fn,
@@ -60,8 +65,15 @@ export function scaleByYogi(options?: ScaleByYogiOptions): GradientTransformatio
 
 /** One leaf of Yogi. Top-level so V8 keeps it optimized. */
 function yogiLoop(
-  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, eps: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  eps: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

@@ -34,13 +34,19 @@ export interface SignSgdOptions {
  * ```
  */
 export function signSgd(options?: SignSgdOptions): Optimizer<ChainState> {
-  const o = resolveOptions('signSgd', options, { learningRate: 1e-3, momentum: 0 }, {
-    learningRate: hyper(nonNegative),
-    momentum: num(unitInterval),
-  })
+  const o = resolveOptions(
+    'signSgd',
+    options,
+    { learningRate: 1e-3, momentum: 0 },
+    {
+      learningRate: hyper(nonNegative),
+      momentum: num(unitInterval),
+    },
+  )
   const links: GradientTransformation<any>[] = []
   const beta = o.momentum
-  if (beta > 0) links.push(momentumBuffer('signSgd', { keep: beta, take: 1 - beta, mu: beta, nesterov: false, startAtG: false }))
+  if (beta > 0)
+    links.push(momentumBuffer('signSgd', { keep: beta, take: 1 - beta, mu: beta, nesterov: false, startAtG: false }))
   links.push(scaleBySign(), scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -26,7 +26,13 @@ describe('serializeState / deserializeState', () => {
       expect(back.flags).toEqual([true, false])
       expect(back.name).toBe('x')
       expect(back.none).toBeNull()
-      expect(back.special.map((x) => (Object.is(x, -0) ? '-0' : String(x)))).toEqual(['NaN', 'Infinity', '-Infinity', '-0', '1.5'])
+      expect(back.special.map((x) => (Object.is(x, -0) ? '-0' : String(x)))).toEqual([
+        'NaN',
+        'Infinity',
+        '-Infinity',
+        '-0',
+        '1.5',
+      ])
       expect(back.f32).toBeInstanceOf(Float32Array)
       expect(bitsOf(back.f32)).toEqual(bitsOf(awkward.f32))
       expect(bitsOf(back.f64)).toEqual(bitsOf(awkward.f64))
@@ -34,7 +40,10 @@ describe('serializeState / deserializeState', () => {
       expect(Array.from(back.u8)).toEqual([0, 1, 255])
       expect(back.nested.t).toBeInstanceOf(Tensor)
       expect(back.nested.t.shape).toEqual([2, 2])
-      expect(back.nested.t.toArray()).toEqual([[1, 2], [3, 4]])
+      expect(back.nested.t.toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ])
       // restored buffers are fresh, not views into the saved form
       back.f64[0] = 0
       expect(awkward.f64[0]).toBe(Math.PI)
@@ -59,13 +68,23 @@ describe('serializeState / deserializeState', () => {
     expect(() => serializeState({ f: () => 1 })).toThrow('serializeState: unsupported value at .f, got function')
     expect(() => serializeState({ u: undefined })).toThrow('serializeState: unsupported value at .u, got undefined')
     expect(() => serializeState({ $x: 1 })).toThrow('serializeState: keys may not start with $, got $x at the root')
-    expect(() => serializeState(1, { format: 'xml' as never })).toThrow('serializeState: format must be "json" or "binary", got "xml"')
-    expect(() => serializeState(1, { fromat: 'json' } as never)).toThrow('serializeState: unknown option fromat, expected one of format; did you mean format?')
-    expect(() => deserializeState(new ArrayBuffer(4))).toThrow('deserializeState: not a @gd binary state (bad magic), got 4 bytes')
-    expect(() => deserializeState(3 as never)).toThrow('deserializeState: saved must be a JSON string or an ArrayBuffer, got 3')
+    expect(() => serializeState(1, { format: 'xml' as never })).toThrow(
+      'serializeState: format must be "json" or "binary", got "xml"',
+    )
+    expect(() => serializeState(1, { fromat: 'json' } as never)).toThrow(
+      'serializeState: unknown option fromat, expected one of format; did you mean format?',
+    )
+    expect(() => deserializeState(new ArrayBuffer(4))).toThrow(
+      'deserializeState: not a @gd binary state (bad magic), got 4 bytes',
+    )
+    expect(() => deserializeState(3 as never)).toThrow(
+      'deserializeState: saved must be a JSON string or an ArrayBuffer, got 3',
+    )
     expect(() => deserializeState('3')).toThrow('deserializeState: not a @gd optimizer state, got 3')
     const good = serializeState({ a: new Float64Array(4) }, { format: 'binary' })
-    expect(() => deserializeState(good.slice(0, good.byteLength - 8))).toThrow('deserializeState: binary state is truncated')
+    expect(() => deserializeState(good.slice(0, good.byteLength - 8))).toThrow(
+      'deserializeState: binary state is truncated',
+    )
   })
 
   it('checks the version: old-format input says which version it is', () => {
@@ -88,10 +107,16 @@ describe('serializeState / deserializeState', () => {
     const at = text.indexOf('"base64":"') + 12
     for (const i of [at, at + 3]) {
       const c = text[i] === 'A' ? 'B' : 'A'
-      expect(() => deserializeState(text.slice(0, i) + c + text.slice(i + 1))).toThrow(/^deserializeState: checksum mismatch \(saved [0-9a-f]{8}, computed [0-9a-f]{8}\): the saved state is damaged$/)
+      expect(() => deserializeState(text.slice(0, i) + c + text.slice(i + 1))).toThrow(
+        /^deserializeState: checksum mismatch \(saved [0-9a-f]{8}, computed [0-9a-f]{8}\): the saved state is damaged$/,
+      )
     }
-    expect(() => deserializeState(text.replace('"count":0', '"count":1'))).toThrow('deserializeState: checksum mismatch')
-    expect(() => deserializeState(text.slice(0, -5))).toThrow('deserializeState: the saved JSON text is not valid JSON (damaged or truncated)')
+    expect(() => deserializeState(text.replace('"count":0', '"count":1'))).toThrow(
+      'deserializeState: checksum mismatch',
+    )
+    expect(() => deserializeState(text.slice(0, -5))).toThrow(
+      'deserializeState: the saved JSON text is not valid JSON (damaged or truncated)',
+    )
     // every single flipped bit of a binary state, header and padding included, is an error
     const bytes = new Uint8Array(serializeState(state, { format: 'binary' }))
     for (let i = 0; i < bytes.length; i++) {
@@ -103,7 +128,14 @@ describe('serializeState / deserializeState', () => {
     }
     // key order may change in transit (a checkpoint re-embeds the parsed object): still valid
     const reordered = JSON.parse(text) as Record<string, unknown>
-    const back = deserializeState(JSON.stringify({ state: reordered['state'], checksum: reordered['checksum'], structure: reordered['structure'], $gdState: 2 }))
+    const back = deserializeState(
+      JSON.stringify({
+        state: reordered['state'],
+        checksum: reordered['checksum'],
+        structure: reordered['structure'],
+        $gdState: 2,
+      }),
+    )
     expect(serializeState(back)).toBe(text)
   })
 
@@ -115,9 +147,15 @@ describe('serializeState / deserializeState', () => {
       'deserializeState: the saved state does not match the expected one: at [0].mu[0] the saved state has float32[8], expected float32[4]',
     )
     const other = sgd({ momentum: 0.9 }).init({ w: tensor([1]) })
-    expect(() => deserializeState(big, { like: other })).toThrow('deserializeState: the saved state does not match the expected one: at [0] the saved state has an object with keys count, mu, nu, paths, expected an object with keys count, trace, paths')
-    expect(deserializeState(big, { like: opt.init({ layers: [{ w: tensor([0, 0, 0, 0, 0, 0, 0, 0]) }] }) })).toBeDefined()
-    expect(() => deserializeState(big, { lik: small } as never)).toThrow('deserializeState: unknown option lik, expected one of like; did you mean like?')
+    expect(() => deserializeState(big, { like: other })).toThrow(
+      'deserializeState: the saved state does not match the expected one: at [0] the saved state has an object with keys count, mu, nu, paths, expected an object with keys count, trace, paths',
+    )
+    expect(
+      deserializeState(big, { like: opt.init({ layers: [{ w: tensor([0, 0, 0, 0, 0, 0, 0, 0]) }] }) }),
+    ).toBeDefined()
+    expect(() => deserializeState(big, { lik: small } as never)).toThrow(
+      'deserializeState: unknown option lik, expected one of like; did you mean like?',
+    )
   })
 
   it('restores a live optimizer state that keeps training', () => {

@@ -46,7 +46,8 @@ function encode(x: unknown, path: string, onTyped: (t: Typed, dtype: DType) => u
   if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(x as object)) {
-      if (k.startsWith('$')) throw new Error(`serializeState: keys may not start with $, got ${k} at ${path || 'the root'}`)
+      if (k.startsWith('$'))
+        throw new Error(`serializeState: keys may not start with $, got ${k} at ${path || 'the root'}`)
       out[k] = encode(v, `${path}.${k}`, onTyped)
     }
     return out
@@ -132,7 +133,10 @@ const hex = (h: number): string => h.toString(16).padStart(8, '0')
 function canonical(x: unknown): string {
   if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`
   if (x !== null && typeof x === 'object') {
-    return `{${Object.keys(x).sort().map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`).join(',')}}`
+    return `{${Object.keys(x)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`)
+      .join(',')}}`
   }
   return JSON.stringify(x)
 }
@@ -155,7 +159,9 @@ export function stateStructure(state: unknown): string {
   if (state instanceof Tensor) return `tensor ${state.dtype}[${state.shape.join(',')}]`
   if (Array.isArray(state)) return `[${state.map(stateStructure).join(',')}]`
   if (state !== null && typeof state === 'object') {
-    return `{${Object.entries(state).map(([k, v]) => `${k}:${stateStructure(v)}`).join(',')}}`
+    return `{${Object.entries(state)
+      .map(([k, v]) => `${k}:${stateStructure(v)}`)
+      .join(',')}}`
   }
   return state === null ? 'null' : typeof state
 }
@@ -247,7 +253,8 @@ export function serializeState(state: unknown, options?: SerializeOptions): stri
     return { dtype, index: chunks.length - 1, bytes: t.byteLength }
   })
   // the checksum is 8 hex digits, so the header's length is known before the checksum is
-  const header = (checksum: string) => utf8(JSON.stringify({ $gdState: STATE_FORMAT_VERSION, structure, checksum, state: skeleton }))
+  const header = (checksum: string) =>
+    utf8(JSON.stringify({ $gdState: STATE_FORMAT_VERSION, structure, checksum, state: skeleton }))
   const length = header('00000000').length
   const pad = (n: number): number => (n + 7) & ~7
   const start = pad(8 + length)
@@ -271,7 +278,9 @@ export function serializeState(state: unknown, options?: SerializeOptions): stri
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 const fn = 'deserializeState'
 const oldVersion = (form: string) =>
-  new Error(`${fn}: this is a version 1 ${form} state (saved before states carried a version, checksum and structure); version ${STATE_FORMAT_VERSION} is read, so save it again with this version`)
+  new Error(
+    `${fn}: this is a version 1 ${form} state (saved before states carried a version, checksum and structure); version ${STATE_FORMAT_VERSION} is read, so save it again with this version`,
+  )
 
 /** Parses JSON, reporting damage as a clear error. */
 function parse(text: string, what: string): unknown {
@@ -301,9 +310,16 @@ function envelope(x: unknown, form: string): { structure: string; checksum: stri
 }
 
 /** Checks the checksum, then the structure (recorded and, with `like`, expected) of a decoded state. */
-function verify<S>(computed: number, e: { structure: string; checksum: string }, state: unknown, options?: DeserializeOptions): S {
+function verify<S>(
+  computed: number,
+  e: { structure: string; checksum: string },
+  state: unknown,
+  options?: DeserializeOptions,
+): S {
   if (hex(computed) !== e.checksum) {
-    throw new Error(`${fn}: checksum mismatch (saved ${e.checksum}, computed ${hex(computed)}): the saved state is damaged`)
+    throw new Error(
+      `${fn}: checksum mismatch (saved ${e.checksum}, computed ${hex(computed)}): the saved state is damaged`,
+    )
   }
   const got = stateStructure(state)
   if (got !== e.structure) throw new Error(`${fn}: the state does not have the structure it was saved with (damaged)`)
@@ -379,9 +395,14 @@ export function deserializeState<S = unknown>(saved: string | ArrayBuffer, optio
   if (at > bytes.length) {
     throw new Error(`deserializeState: binary state is truncated: needs ${at} bytes, got ${bytes.length}`)
   }
-  if (bytes.subarray(8 + headLength, pad(8 + headLength)).some((b) => b !== 0)) throw new Error(`${fn}: the binary header's padding is not zero (damaged)`)
-  if (at < bytes.length) throw new Error(`${fn}: binary state has ${bytes.length - at} bytes more than its header describes (damaged)`)
-  const h = fnv1a(bytes.subarray(pad(8 + headLength)), fnv1a(utf8(canonical({ structure: e.structure, state: skeleton }))))
+  if (bytes.subarray(8 + headLength, pad(8 + headLength)).some((b) => b !== 0))
+    throw new Error(`${fn}: the binary header's padding is not zero (damaged)`)
+  if (at < bytes.length)
+    throw new Error(`${fn}: binary state has ${bytes.length - at} bytes more than its header describes (damaged)`)
+  const h = fnv1a(
+    bytes.subarray(pad(8 + headLength)),
+    fnv1a(utf8(canonical({ structure: e.structure, state: skeleton }))),
+  )
   if (hex(h) !== e.checksum) return verify<S>(h, e, undefined, o)
   const state = decode(skeleton, (d) => make(d.dtype, bytes.subarray(offsets[d.index]!, offsets[d.index]! + d.bytes)))
   return verify<S>(h, e, state, o)

@@ -4,7 +4,11 @@ import { adam, applyUpdates, clipByGlobalNorm, chain, sgd, stepInPlace } from '.
 
 describe('stepInPlace', () => {
   it('writes the step into the parameters and matches update + applyUpdates', () => {
-    for (const opt of [adam({ learningRate: 0.1 }), sgd({ learningRate: 0.1, momentum: 0.9 }), chain(clipByGlobalNorm({ maxNorm: 1 }), sgd({ learningRate: 0.1 }))]) {
+    for (const opt of [
+      adam({ learningRate: 0.1 }),
+      sgd({ learningRate: 0.1, momentum: 0.9 }),
+      chain(clipByGlobalNorm({ maxNorm: 1 }), sgd({ learningRate: 0.1 })),
+    ]) {
       const owned = { w: tensor([1, -2, 3], { dtype: 'float64' }) }
       let pure: { w: Tensor } = { w: tensor([1, -2, 3], { dtype: 'float64' }) }
       let so = opt.init(owned)

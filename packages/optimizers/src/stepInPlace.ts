@@ -45,7 +45,9 @@ export function stepInPlace<S>(
   pairedLeaves(fn, params, grads, 'grads')
   for (const p of leavesOf(params)) {
     if (!p.isContiguous) {
-      throw new Error(`stepInPlace: parameters must be contiguous tensors, got shape [${p.shape.join(',')}] strides [${p.strides.join(',')}]`)
+      throw new Error(
+        `stepInPlace: parameters must be contiguous tensors, got shape [${p.shape.join(',')}] strides [${p.strides.join(',')}]`,
+      )
     }
   }
   tx.check?.(grads, state, params, extra)
@@ -67,7 +69,9 @@ function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [Flo
   const pairs: [FloatArray, FloatArray][] = []
   pairTo(fn, of, pf.paths, name, 'params').forEach((k, j) => {
     if (os[j]!.length !== ps[k]!.length) {
-      throw new Error(`${fn}: ${pathIn(name, of.paths[j]!)} has ${os[j]!.length} elements but ${pathIn('params', pf.paths[k]!)} has ${ps[k]!.length}`)
+      throw new Error(
+        `${fn}: ${pathIn(name, of.paths[j]!)} has ${os[j]!.length} elements but ${pathIn('params', pf.paths[k]!)} has ${ps[k]!.length}`,
+      )
     }
     pairs.push([ps[k]!, os[j]!])
   })

@@ -38,10 +38,21 @@ export type { TraceState } from './internal/momentum.js'
  */
 export function trace(options?: TraceOptions): GradientTransformation<TraceState> {
   const fn = 'trace'
-  const o = resolveOptions(fn, options, { momentum: 0.9, dampening: 0, nesterov: false }, {
-    momentum: num(unitInterval),
-    dampening: num(closedUnit),
-    nesterov: bool,
+  const o = resolveOptions(
+    fn,
+    options,
+    { momentum: 0.9, dampening: 0, nesterov: false },
+    {
+      momentum: num(unitInterval),
+      dampening: num(closedUnit),
+      nesterov: bool,
+    },
+  )
+  return momentumBuffer(fn, {
+    keep: o.momentum,
+    take: 1 - o.dampening,
+    mu: o.momentum,
+    nesterov: o.nesterov,
+    startAtG: true,
   })
-  return momentumBuffer(fn, { keep: o.momentum, take: 1 - o.dampening, mu: o.momentum, nesterov: o.nesterov, startAtG: true })
 }

@@ -5,7 +5,8 @@ import { adam, adamw, applyUpdates, deserializeState, serializeState, sgd, stepI
 const f64 = (x: number[]): Tensor => tensor(x, { dtype: 'float64' })
 /** Every bit of a tree or state (typed arrays as base64 of their bytes). */
 const bits = (x: unknown): string => serializeState(x)
-const vals = (t: Record<string, Tensor>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(v.data)]))
+const vals = (t: Record<string, Tensor>) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Array.from(v.data)]))
 
 describe('a call that throws leaves params and state exactly as they were', () => {
   it('stepInPlace with a bad second leaf writes nothing; the retry equals a clean single step', () => {
@@ -29,13 +30,17 @@ describe('a call that throws leaves params and state exactly as they were', () =
     for (const opt of [adam(), adamw()]) {
       const state = opt.init(params)
       const before = bits(state)
-      expect(() => opt.update({ a: f64([1, 1]), b: f64([1]) }, state, params)).toThrow('grads.b has 1 elements but the state was built for 3')
+      expect(() => opt.update({ a: f64([1, 1]), b: f64([1]) }, state, params)).toThrow(
+        'grads.b has 1 elements but the state was built for 3',
+      )
       expect(bits(state)).toEqual(before)
     }
     const opt = adamw()
     const state = opt.init(params)
     const before = bits(state)
-    expect(() => opt.update({ a: f64([1, 1]), b: f64([1, 1, 1]) }, state)).toThrow('addDecayedWeights: needs params, got undefined')
+    expect(() => opt.update({ a: f64([1, 1]), b: f64([1, 1, 1]) }, state)).toThrow(
+      'addDecayedWeights: needs params, got undefined',
+    )
     expect(bits(state)).toEqual(before)
     // and the state is still usable: the retry equals a clean step
     const r = opt.update({ a: f64([1, 1]), b: f64([1, 1, 1]) }, state, params)
@@ -48,7 +53,9 @@ describe('a call that throws leaves params and state exactly as they were', () =
     const params = { w: f64([1]) }
     const s1 = opt.update({ w: f64([1]) }, opt.init(params), params).state
     const before = bits(s1)
-    expect(() => opt.update({ w: f64([1]) }, s1, params)).toThrow('learningRate must be >= 0, got NaN from its schedule at step 1')
+    expect(() => opt.update({ w: f64([1]) }, s1, params)).toThrow(
+      'learningRate must be >= 0, got NaN from its schedule at step 1',
+    )
     expect(bits(s1)).toEqual(before)
   })
 })
@@ -75,12 +82,18 @@ describe('trees pair by key, never by leaf order', () => {
     const opt = adam()
     const params = { layers: [{ w: f64([1]) }, { w: f64([2]) }] }
     const s = () => opt.init(params)
-    expect(() => opt.update({ layers: [{ w: f64([1]) }] }, s())).toThrow('scaleByAdam: grads.layers[1].w is missing, the state has a leaf there')
+    expect(() => opt.update({ layers: [{ w: f64([1]) }] }, s())).toThrow(
+      'scaleByAdam: grads.layers[1].w is missing, the state has a leaf there',
+    )
     expect(() => opt.update({ layers: [{ w: f64([1]) }, { w: f64([1]), b: f64([1]) }] }, s())).toThrow(
       'scaleByAdam: grads.layers[1].b is not in the state',
     )
-    expect(() => opt.update({ layers: { 0: { w: f64([1]) }, 1: { w: f64([1]) } } }, s())).toThrow('scaleByAdam: grads.layers["0"].w is not in the state')
-    expect(() => applyUpdates(params, { layers: [{ w: f64([1]) }] })).toThrow('applyUpdates: updates.layers[1].w is missing, params has a leaf there')
+    expect(() => opt.update({ layers: { 0: { w: f64([1]) }, 1: { w: f64([1]) } } }, s())).toThrow(
+      'scaleByAdam: grads.layers["0"].w is not in the state',
+    )
+    expect(() => applyUpdates(params, { layers: [{ w: f64([1]) }] })).toThrow(
+      'applyUpdates: updates.layers[1].w is missing, params has a leaf there',
+    )
   })
 })
 

@@ -76,7 +76,9 @@ describe('optimizers on the Wasm kernels', () => {
       const placed = toWasmMemory({ w: leaf(1), b: leaf(0, 1, 8) })
       let s1 = opt.init(plain)
       let s2 = opt.init(placed)
-      const buffers = JSON.stringify(s2, (_, v) => (ArrayBuffer.isView(v) ? (fusedKernels()!.holds(v) ? 'wasm' : 'js') : v))
+      const buffers = JSON.stringify(s2, (_, v) =>
+        ArrayBuffer.isView(v) ? (fusedKernels()!.holds(v) ? 'wasm' : 'js') : v,
+      )
       expect(buffers, name).toContain('wasm')
       for (let k = 0; k < 4; k++) {
         const g = { w: leaf(k + 2, 0.1), b: leaf(9, 0.1, 8) }
@@ -100,7 +102,8 @@ describe('optimizers on the Wasm kernels', () => {
         const g = { w: leaf(k + 2, 0.1) }
         s1 = stepInPlace(opt, g, s1, straight)
         s2 = stepInPlace(opt, g, s2, resumed)
-        if (k === 2) s2 = deserializeState(format === 'json' ? serializeState(s2) : serializeState(s2, { format: 'binary' }))
+        if (k === 2)
+          s2 = deserializeState(format === 'json' ? serializeState(s2) : serializeState(s2, { format: 'binary' }))
       }
       expect(resumed.w.data).toEqual(straight.w.data)
     }

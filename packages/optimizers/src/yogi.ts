@@ -30,13 +30,18 @@ export interface YogiOptions {
  * ```
  */
 export function yogi(options?: YogiOptions): Optimizer<ChainState> {
-  const o = resolveOptions('yogi', options, { learningRate: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 }, {
-    learningRate: hyper(nonNegative),
-    beta1: num(unitInterval),
-    beta2: num(unitInterval),
-    eps: num(positive),
-    initialAccumulatorValue: num(nonNegative),
-  })
+  const o = resolveOptions(
+    'yogi',
+    options,
+    { learningRate: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 },
+    {
+      learningRate: hyper(nonNegative),
+      beta1: num(unitInterval),
+      beta2: num(unitInterval),
+      eps: num(positive),
+      initialAccumulatorValue: num(nonNegative),
+    },
+  )
   return chain(
     scaleByYogi({ beta1: o.beta1, beta2: o.beta2, eps: o.eps, initialAccumulatorValue: o.initialAccumulatorValue }),
     scaleByLearningRate(o.learningRate),

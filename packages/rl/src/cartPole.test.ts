@@ -10,7 +10,7 @@ function play(key: number, controller: (obs: CartPoleObservation) => number) {
   let obs = env.reset()
   const seen: CartPoleObservation[] = [obs]
   let last = { done: false, terminated: false, truncated: false }
-  for (let done = false; !done; ) {
+  for (let done = false; !done;) {
     const r = env.step(controller(obs))
     expect(r.reward).toBe(1)
     expect(r.done).toBe(r.terminated || r.truncated)
@@ -135,12 +135,18 @@ describe('cartPole episodes', () => {
 
   it('rejects bad keys and actions, stepping before reset and after the end, leaving the episode as it was', () => {
     const env = cartPole(0)
-    expect(() => env.step(1)).toThrow('cartPole.step: no episode is running (step was called before reset, or after the episode ended); call reset first')
+    expect(() => env.step(1)).toThrow(
+      'cartPole.step: no episode is running (step was called before reset, or after the episode ended); call reset first',
+    )
     const start = env.reset()
     expect(() => env.step(2)).toThrow('cartPole.step: action must be 0 (push left) or 1 (push right), got 2')
     expect(() => env.step(0.5)).toThrow('cartPole.step: action must be 0 (push left) or 1 (push right), got 0.5')
-    expect(() => env.step('1' as never)).toThrow('cartPole.step: action must be 0 (push left) or 1 (push right), got "1"')
-    expect(() => env.step(undefined as never)).toThrow('cartPole.step: action must be 0 (push left) or 1 (push right), got undefined')
+    expect(() => env.step('1' as never)).toThrow(
+      'cartPole.step: action must be 0 (push left) or 1 (push right), got "1"',
+    )
+    expect(() => env.step(undefined as never)).toThrow(
+      'cartPole.step: action must be 0 (push left) or 1 (push right), got undefined',
+    )
     // the failed calls did not move the cart: the next step is the first step from the start state
     expect(env.step(1).observation).toEqual(dynamics(start, 1))
     let done = false
@@ -159,7 +165,9 @@ describe('cartPole against Gymnasium', () => {
   // Trajectories written by Gymnasium 1.3.0's own CartPole-v1 (fixtures/gymnasium-cartpole.py): from the
   // same start states and with the same actions, the states agree to the last bit, and so do the flags.
   type Episode = { start: number[]; actions: number[]; states: number[][]; terminated: boolean[]; truncated: boolean[] }
-  const reference = JSON.parse(readFileSync(new URL('../fixtures/gymnasium-cartpole.json', import.meta.url), 'utf8')) as { gymnasium: string; episodes: Episode[] }
+  const reference = JSON.parse(
+    readFileSync(new URL('../fixtures/gymnasium-cartpole.json', import.meta.url), 'utf8'),
+  ) as { gymnasium: string; episodes: Episode[] }
 
   it('steps exactly as Gymnasium does: three random episodes to their end, and 30 balanced steps of three more', () => {
     expect(reference.gymnasium).toBe('1.3.0')

@@ -125,7 +125,10 @@ export function cartPole(key: number | PRNGKey): CartPole {
     },
     step(action) {
       if (action !== 0 && action !== 1) fail('cartPole.step', 'action', '0 (push left) or 1 (push right)', action)
-      if (state === undefined) throw new Error('cartPole.step: no episode is running (step was called before reset, or after the episode ended); call reset first')
+      if (state === undefined)
+        throw new Error(
+          'cartPole.step: no episode is running (step was called before reset, or after the episode ended); call reset first',
+        )
       const next = dynamics(state, action)
       steps++
       const terminated = fallen(next, thetaLimit, xLimit)

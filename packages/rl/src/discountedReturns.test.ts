@@ -20,13 +20,27 @@ describe('discountedReturns', () => {
     expect(() => discountedReturns(rewards, 1.5)).toThrow('discountedReturns: gamma must be in [0, 1], got 1.5')
     expect(() => discountedReturns(rewards, -0.1)).toThrow('discountedReturns: gamma must be in [0, 1], got -0.1')
     expect(() => discountedReturns(rewards, NaN)).toThrow('discountedReturns: gamma must be in [0, 1], got NaN')
-    expect(() => discountedReturns(rewards, '0.9' as never)).toThrow('discountedReturns: gamma must be in [0, 1], got "0.9"')
+    expect(() => discountedReturns(rewards, '0.9' as never)).toThrow(
+      'discountedReturns: gamma must be in [0, 1], got "0.9"',
+    )
     expect(rewards).toEqual([1, 2])
-    expect(() => discountedReturns([1, NaN], 0.9)).toThrow('discountedReturns: rewards[1] must be a finite number, got NaN')
-    expect(() => discountedReturns([1, '2'] as never, 0.9)).toThrow('discountedReturns: rewards[1] must be a finite number, got "2"')
-    expect(() => discountedReturns(3 as never, 0.9)).toThrow('discountedReturns: rewards must be an array or a typed array of finite numbers, got 3')
-    expect(() => discountedReturns('11' as never, 0.9)).toThrow('discountedReturns: rewards must be an array or a typed array of finite numbers, got "11"')
-    expect(() => discountedReturns(new BigInt64Array(2) as never, 0.9)).toThrow('discountedReturns: rewards must be an array or a typed array of finite numbers, got a BigInt64Array of length 2')
-    expect(() => discountedReturns([1e308, 1e308], 1)).toThrow('discountedReturns: the returns overflow (G₀ = Infinity); rewards must be smaller in magnitude')
+    expect(() => discountedReturns([1, NaN], 0.9)).toThrow(
+      'discountedReturns: rewards[1] must be a finite number, got NaN',
+    )
+    expect(() => discountedReturns([1, '2'] as never, 0.9)).toThrow(
+      'discountedReturns: rewards[1] must be a finite number, got "2"',
+    )
+    expect(() => discountedReturns(3 as never, 0.9)).toThrow(
+      'discountedReturns: rewards must be an array or a typed array of finite numbers, got 3',
+    )
+    expect(() => discountedReturns('11' as never, 0.9)).toThrow(
+      'discountedReturns: rewards must be an array or a typed array of finite numbers, got "11"',
+    )
+    expect(() => discountedReturns(new BigInt64Array(2) as never, 0.9)).toThrow(
+      'discountedReturns: rewards must be an array or a typed array of finite numbers, got a BigInt64Array of length 2',
+    )
+    expect(() => discountedReturns([1e308, 1e308], 1)).toThrow(
+      'discountedReturns: the returns overflow (G₀ = Infinity); rewards must be smaller in magnitude',
+    )
   })
 })

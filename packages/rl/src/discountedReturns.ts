@@ -30,6 +30,7 @@ export function discountedReturns(rewards: ArrayLike<number>, gamma: number): Fl
     out[t] = g
   }
   // an overflow (rewards near ±1e308) reaches G₀ as ±Infinity or NaN: say so rather than return it
-  if (!Number.isFinite(g)) throw new Error(`discountedReturns: the returns overflow (G₀ = ${g}); rewards must be smaller in magnitude`)
+  if (!Number.isFinite(g))
+    throw new Error(`discountedReturns: the returns overflow (G₀ = ${g}); rewards must be smaller in magnitude`)
   return out
 }

@@ -21,8 +21,30 @@ fuzzSuite('@gd/rl', api, {
   discountedReturns: [{ args: () => [[1, 0.5, 2], 0.9] }, { args: () => [Float32Array.from([1, 1]), 1] }],
   standardize: [{ args: () => [[1, 2, 6]] }, { args: () => [Float64Array.from([3, -1])] }],
   policyGradientLoss: [
-    { args: () => [tensor([[0.1, -0.3], [1.2, 0.4], [0, 0]]), tensor([1, 0, 1], { dtype: 'int32' }), tensor([0.5, -1, 2])] },
-    { args: () => [tensor([[0.1, -0.3, 2], [1.2, 0.4, 0]], { dtype: 'float64' }), [2, 0], [0.5, -1]] },
+    {
+      args: () => [
+        tensor([
+          [0.1, -0.3],
+          [1.2, 0.4],
+          [0, 0],
+        ]),
+        tensor([1, 0, 1], { dtype: 'int32' }),
+        tensor([0.5, -1, 2]),
+      ],
+    },
+    {
+      args: () => [
+        tensor(
+          [
+            [0.1, -0.3, 2],
+            [1.2, 0.4, 0],
+          ],
+          { dtype: 'float64' },
+        ),
+        [2, 0],
+        [0.5, -1],
+      ],
+    },
   ],
   cartPolePhysics: { exempt: 'a frozen object of constants' },
   thetaLimit: { exempt: 'a constant' },

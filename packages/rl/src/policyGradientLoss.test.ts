@@ -10,7 +10,9 @@ describe('policyGradientLoss', () => {
   it('is −mean(Â log π(a)) and has the sign of the advantage: dL/dz = −(Â / T)(onehot(a) − π)', () => {
     // z = [0, 0]: π = [0.5, 0.5], L = −Â log 0.5; for Â = 1 the gradient is −([0, 1] − [0.5, 0.5]) = [0.5, −0.5]
     expect(policyGradientLoss(tensor([[0, 0]]), int32([1]), tensor([1])).item()).toBeCloseTo(Math.LN2, 6)
-    expect(grad((z: Var) => policyGradientLoss(z, int32([1]), tensor([1])))(tensor([[0, 0]])).toArray()).toEqual([[0.5, -0.5]])
+    expect(grad((z: Var) => policyGradientLoss(z, int32([1]), tensor([1])))(tensor([[0, 0]])).toArray()).toEqual([
+      [0.5, -0.5],
+    ])
     // a negative advantage pushes the other way, twice as hard for Â = −2
     expect(grad((z: Var) => policyGradientLoss(z, [1], [-2]))(tensor([[0, 0]])).toArray()).toEqual([[-1, 1]])
     // averaged over steps: two steps, actions 0 and 1, Â = [1, 1], z = [0, ln 3] twice (π = [0.25, 0.75]):
@@ -41,7 +43,9 @@ describe('policyGradientLoss', () => {
     // gradient descent on the logits moves both rows towards action 1.
     const z = f64([0.2, -0.1, 0.2, -0.1], [2, 2])
     const g = grad((v: Var) => policyGradientLoss(v, [1, 0], [1, -1]))(z)
-    const stepped = (z.toArray() as number[][]).map((row, i) => row.map((x, j) => x - 0.5 * (g.toArray() as number[][])[i]![j]!))
+    const stepped = (z.toArray() as number[][]).map((row, i) =>
+      row.map((x, j) => x - 0.5 * (g.toArray() as number[][])[i]![j]!),
+    )
     const right = (row: number[]): number => 1 / (1 + Math.exp(row[0]! - row[1]!))
     expect(right(stepped[0]!)).toBeGreaterThan(right([0.2, -0.1]))
     expect(right(stepped[1]!)).toBeGreaterThan(right([0.2, -0.1]))
@@ -62,22 +66,53 @@ describe('policyGradientLoss', () => {
   })
 
   it('rejects bad logits, actions and advantages with what it expected', () => {
-    const z = tensor([[0, 0], [1, 2]])
+    const z = tensor([
+      [0, 0],
+      [1, 2],
+    ])
     const ok = (): number => policyGradientLoss(z, [0, 1], [1, 1]).item()
     expect(ok()).toBeCloseTo(-(Math.log(0.5) + Math.log(1 / (1 + Math.exp(-1)))) / 2, 6)
-    expect(() => policyGradientLoss([[0, 0]] as never, [0], [1])).toThrow('policyGradientLoss: logits must be a Tensor or a Var of shape [steps, actions], got an array of length 1')
-    expect(() => policyGradientLoss(3, [0], [1])).toThrow('policyGradientLoss: logits must be a Tensor or a Var of shape [steps, actions], got 3')
-    expect(() => policyGradientLoss(tensor([0, 0]), [0], [1])).toThrow('policyGradientLoss: logits must have shape [steps, actions] with at least one of each, got a float32 Tensor of shape [2]')
-    expect(() => policyGradientLoss(tensor([], { shape: [0, 2] }), [], [])).toThrow('policyGradientLoss: logits must have shape [steps, actions] with at least one of each, got a float32 Tensor of shape [0,2]')
-    expect(() => policyGradientLoss(tensor([[0, 1]], { dtype: 'int32' }), [0], [1])).toThrow('policyGradientLoss: logits must be float32 or float64, got an int32 Tensor of shape [1,2]')
-    expect(() => policyGradientLoss(z, [0, 2], [1, 1])).toThrow('policyGradientLoss: actions[1] must be an integer in [0, 2) (logits have 2 actions), got 2')
-    expect(() => policyGradientLoss(z, [0, 0.5], [1, 1])).toThrow('policyGradientLoss: actions[1] must be an integer in [0, 2) (logits have 2 actions), got 0.5')
-    expect(() => policyGradientLoss(z, [0], [1, 1])).toThrow('policyGradientLoss: actions must hold one action per step (2, the rows of logits), got [0]')
-    expect(() => policyGradientLoss(z, tensor([0, 1]), [1, 1])).toThrow('policyGradientLoss: actions must be an int32 Tensor of shape [steps] or a list of integers, got a float32 Tensor of shape [2]')
-    expect(() => policyGradientLoss(z, 1 as never, [1, 1])).toThrow('policyGradientLoss: actions must be an int32 Tensor of shape [steps] or a list of integers, got 1')
-    expect(() => policyGradientLoss(z, [0, 1], [1])).toThrow('policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers, got [1]')
-    expect(() => policyGradientLoss(z, [0, 1], [1, NaN])).toThrow('policyGradientLoss: advantages[1] must be a finite number, got NaN')
-    expect(() => policyGradientLoss(z, [0, 1], tensor([[1, 1]]))).toThrow('policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers (float32 or float64), got a float32 Tensor of shape [1,2]')
-    expect(() => policyGradientLoss(z, [0, 1], 1 as never)).toThrow('policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers, got 1')
+    expect(() => policyGradientLoss([[0, 0]] as never, [0], [1])).toThrow(
+      'policyGradientLoss: logits must be a Tensor or a Var of shape [steps, actions], got an array of length 1',
+    )
+    expect(() => policyGradientLoss(3, [0], [1])).toThrow(
+      'policyGradientLoss: logits must be a Tensor or a Var of shape [steps, actions], got 3',
+    )
+    expect(() => policyGradientLoss(tensor([0, 0]), [0], [1])).toThrow(
+      'policyGradientLoss: logits must have shape [steps, actions] with at least one of each, got a float32 Tensor of shape [2]',
+    )
+    expect(() => policyGradientLoss(tensor([], { shape: [0, 2] }), [], [])).toThrow(
+      'policyGradientLoss: logits must have shape [steps, actions] with at least one of each, got a float32 Tensor of shape [0,2]',
+    )
+    expect(() => policyGradientLoss(tensor([[0, 1]], { dtype: 'int32' }), [0], [1])).toThrow(
+      'policyGradientLoss: logits must be float32 or float64, got an int32 Tensor of shape [1,2]',
+    )
+    expect(() => policyGradientLoss(z, [0, 2], [1, 1])).toThrow(
+      'policyGradientLoss: actions[1] must be an integer in [0, 2) (logits have 2 actions), got 2',
+    )
+    expect(() => policyGradientLoss(z, [0, 0.5], [1, 1])).toThrow(
+      'policyGradientLoss: actions[1] must be an integer in [0, 2) (logits have 2 actions), got 0.5',
+    )
+    expect(() => policyGradientLoss(z, [0], [1, 1])).toThrow(
+      'policyGradientLoss: actions must hold one action per step (2, the rows of logits), got [0]',
+    )
+    expect(() => policyGradientLoss(z, tensor([0, 1]), [1, 1])).toThrow(
+      'policyGradientLoss: actions must be an int32 Tensor of shape [steps] or a list of integers, got a float32 Tensor of shape [2]',
+    )
+    expect(() => policyGradientLoss(z, 1 as never, [1, 1])).toThrow(
+      'policyGradientLoss: actions must be an int32 Tensor of shape [steps] or a list of integers, got 1',
+    )
+    expect(() => policyGradientLoss(z, [0, 1], [1])).toThrow(
+      'policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers, got [1]',
+    )
+    expect(() => policyGradientLoss(z, [0, 1], [1, NaN])).toThrow(
+      'policyGradientLoss: advantages[1] must be a finite number, got NaN',
+    )
+    expect(() => policyGradientLoss(z, [0, 1], tensor([[1, 1]]))).toThrow(
+      'policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers (float32 or float64), got a float32 Tensor of shape [1,2]',
+    )
+    expect(() => policyGradientLoss(z, [0, 1], 1 as never)).toThrow(
+      'policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers, got 1',
+    )
   })
 })

@@ -5,10 +5,18 @@ import { isNumberList } from './internal/numbers.js'
 
 /** Logits of shape [T, A] with T ≥ 1 steps and A ≥ 1 actions, as a Var or a float Tensor. */
 function checkLogits(logits: unknown): readonly number[] {
-  if (!(logits instanceof Var) && !(logits instanceof Tensor)) fail('policyGradientLoss', 'logits', 'a Tensor or a Var of shape [steps, actions]', logits)
+  if (!(logits instanceof Var) && !(logits instanceof Tensor))
+    fail('policyGradientLoss', 'logits', 'a Tensor or a Var of shape [steps, actions]', logits)
   const { shape, dtype } = logits
-  if (shape.length !== 2 || shape[0] === 0 || shape[1] === 0) throw complaint('policyGradientLoss', 'logits', 'must have shape [steps, actions] with at least one of each', logits)
-  if (dtype !== 'float32' && dtype !== 'float64') throw complaint('policyGradientLoss', 'logits', 'must be float32 or float64', logits)
+  if (shape.length !== 2 || shape[0] === 0 || shape[1] === 0)
+    throw complaint(
+      'policyGradientLoss',
+      'logits',
+      'must have shape [steps, actions] with at least one of each',
+      logits,
+    )
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw complaint('policyGradientLoss', 'logits', 'must be float32 or float64', logits)
   return shape
 }
 
@@ -16,19 +24,36 @@ function checkLogits(logits: unknown): readonly number[] {
 function actionIndices(actions: unknown, steps: number, count: number): Tensor {
   let values: ArrayLike<unknown>
   if (actions instanceof Tensor) {
-    if (actions.dtype !== 'int32' || actions.rank !== 1) throw complaint('policyGradientLoss', 'actions', 'must be an int32 Tensor of shape [steps] or a list of integers', actions)
+    if (actions.dtype !== 'int32' || actions.rank !== 1)
+      throw complaint(
+        'policyGradientLoss',
+        'actions',
+        'must be an int32 Tensor of shape [steps] or a list of integers',
+        actions,
+      )
     values = actions.data
   } else if (isNumberList(actions)) {
     values = actions
   } else {
     return fail('policyGradientLoss', 'actions', 'an int32 Tensor of shape [steps] or a list of integers', actions)
   }
-  if (values.length !== steps) throw complaint('policyGradientLoss', 'actions', `must hold one action per step (${steps}, the rows of logits)`, actions)
+  if (values.length !== steps)
+    throw complaint(
+      'policyGradientLoss',
+      'actions',
+      `must hold one action per step (${steps}, the rows of logits)`,
+      actions,
+    )
   const out = new Int32Array(steps)
   for (let t = 0; t < steps; t++) {
     const a = values[t]
     if (!Number.isInteger(a) || (a as number) < 0 || (a as number) >= count) {
-      throw complaint('policyGradientLoss', `actions[${t}]`, `must be an integer in [0, ${count}) (logits have ${count} actions)`, a)
+      throw complaint(
+        'policyGradientLoss',
+        `actions[${t}]`,
+        `must be an integer in [0, ${count}) (logits have ${count} actions)`,
+        a,
+      )
     }
     out[t] = a as number
   }
@@ -39,7 +64,12 @@ function actionIndices(actions: unknown, steps: number, count: number): Tensor {
 function advantagesOf(advantages: unknown, steps: number, dtype: 'float32' | 'float64'): Input {
   const expected = `a Tensor or a Var of shape [${steps}], or a list of ${steps} finite numbers`
   if (advantages instanceof Var || advantages instanceof Tensor) {
-    if (advantages.rank !== 1 || advantages.shape[0] !== steps || advantages.dtype === 'int32' || advantages.dtype === 'bool') {
+    if (
+      advantages.rank !== 1 ||
+      advantages.shape[0] !== steps ||
+      advantages.dtype === 'int32' ||
+      advantages.dtype === 'bool'
+    ) {
       fail('policyGradientLoss', 'advantages', `${expected} (float32 or float64)`, advantages)
     }
     return advantages
@@ -50,7 +80,8 @@ function advantagesOf(advantages: unknown, steps: number, dtype: 'float32' | 'fl
   const storage = dtype === 'float64' ? new Float64Array(steps) : new Float32Array(steps)
   for (let t = 0; t < steps; t++) {
     const v = values[t]
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw complaint('policyGradientLoss', `advantages[${t}]`, 'must be a finite number', v)
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw complaint('policyGradientLoss', `advantages[${t}]`, 'must be a finite number', v)
     storage[t] = v
   }
   return new Tensor(storage, [steps], dtype)
@@ -87,11 +118,14 @@ function advantagesOf(advantages: unknown, steps: number, dtype: 'float32' | 'fl
  * grad((z: Var) => policyGradientLoss(z, [1], [1]))(tensor([[0, 0]])).toArray() // [[0.5, -0.5]]
  * ```
  */
-export function policyGradientLoss(logits: Input, actions: Tensor | ArrayLike<number>, advantages: Input | ArrayLike<number>): Var {
+export function policyGradientLoss(
+  logits: Input,
+  actions: Tensor | ArrayLike<number>,
+  advantages: Input | ArrayLike<number>,
+): Var {
   const [steps, count] = checkLogits(logits) as [number, number]
   const chosen = actionIndices(actions, steps, count)
   const a = advantagesOf(advantages, steps, (logits as Var | Tensor).dtype as 'float32' | 'float64')
   const logProbs = reshape(takeAlongAxis(logSoftmax(logits), chosen), [steps])
   return neg(mean(mul(logProbs, a)))
 }
-

@@ -20,8 +20,12 @@ describe('standardize', () => {
 
   it('rejects what is not a list of finite numbers, and leaves its input alone', () => {
     expect(() => standardize([1, Infinity])).toThrow('standardize: values[1] must be a finite number, got Infinity')
-    expect(() => standardize({ length: 2 } as never)).toThrow('standardize: values must be an array or a typed array of finite numbers, got {"length":2}')
-    expect(() => standardize([1e308, -1e308])).toThrow("standardize: the values' spread overflows (standard deviation Infinity); values must be smaller in magnitude")
+    expect(() => standardize({ length: 2 } as never)).toThrow(
+      'standardize: values must be an array or a typed array of finite numbers, got {"length":2}',
+    )
+    expect(() => standardize([1e308, -1e308])).toThrow(
+      "standardize: the values' spread overflows (standard deviation Infinity); values must be smaller in magnitude",
+    )
     const values = [3, 1]
     standardize(values)
     expect(values).toEqual([3, 1])

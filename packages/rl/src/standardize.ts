@@ -27,7 +27,10 @@ export function standardize(values: ArrayLike<number>): Float64Array {
   let squares = 0
   for (let i = 0; i < n; i++) squares += (v[i]! - mean) ** 2
   const std = Math.sqrt(squares / n)
-  if (!Number.isFinite(std)) throw new Error(`standardize: the values' spread overflows (standard deviation ${std}); values must be smaller in magnitude`)
+  if (!Number.isFinite(std))
+    throw new Error(
+      `standardize: the values' spread overflows (standard deviation ${std}); values must be smaller in magnitude`,
+    )
   if (!(std > 1e-8)) return out
   for (let i = 0; i < n; i++) out[i] = (v[i]! - mean) / std
   return out

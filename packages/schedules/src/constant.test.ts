@@ -13,9 +13,7 @@ describe('constant', () => {
 
   it('rejects bad values and steps', () => {
     expect(() => constant(Number.NaN)).toThrow('constant: value must be a finite number, got NaN')
-    expect(() => constant({ value: Infinity })).toThrow(
-      'constant: value must be a finite number, got Infinity',
-    )
+    expect(() => constant({ value: Infinity })).toThrow('constant: value must be a finite number, got Infinity')
     expect(() => constant(1)(-1)).toThrow('constant: step must be a non-negative integer, got -1')
     expect(() => constant(1)(0.5)).toThrow('constant: step must be a non-negative integer, got 0.5')
   })

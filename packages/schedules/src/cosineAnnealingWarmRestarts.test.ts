@@ -32,7 +32,7 @@ describe('cosineAnnealingWarmRestarts', () => {
   it('approaches end, never below it', () => {
     const lr = cosineAnnealingWarmRestarts({ init: 1, end: 0.1, period: 4 })
     expect(lr(2)).toBeCloseTo(0.55, 15) // 0.1 + 0.9 · ½
-    expect(lr(3)).toBeCloseTo(0.1 + 0.9 * (1 + Math.cos((3 * Math.PI) / 4)) / 2, 15)
+    expect(lr(3)).toBeCloseTo(0.1 + (0.9 * (1 + Math.cos((3 * Math.PI) / 4))) / 2, 15)
   })
 
   it("matches PyTorch's step-by-step counting exactly", () => {

@@ -42,7 +42,12 @@ export interface CosineAnnealingWarmRestartsOptions {
  */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
   const name = 'cosineAnnealingWarmRestarts'
-  const { init, end, period, periodMultiplier: multiplier } = readOptions(name, options, {
+  const {
+    init,
+    end,
+    period,
+    periodMultiplier: multiplier,
+  } = readOptions(name, options, {
     init: finite,
     end: withDefault(finite, 0),
     period: positiveInteger,
@@ -71,5 +76,4 @@ export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestarts
  * sgdr({ init: 0.1, period: 10 })(10) // 0.1: restart
  * ```
  */
-export const sgdr: (options: CosineAnnealingWarmRestartsOptions) => Schedule =
-  cosineAnnealingWarmRestarts
+export const sgdr: (options: CosineAnnealingWarmRestartsOptions) => Schedule = cosineAnnealingWarmRestarts

@@ -1,4 +1,13 @@
-import { finite, positive, positiveInteger, readOptions, stepwise, unit, withDefault, type Spec } from './internal/check.js'
+import {
+  finite,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  unit,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link cosineDecay}. */

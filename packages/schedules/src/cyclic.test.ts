@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest'
 import { cyclic, type CyclicMode } from './cyclic.js'
 
 /** PyTorch's CyclicLR.get_lr, transcribed from its documented formula, for the built-in modes. */
-function torchCyclic(base: number, max: number, up: number, down: number, mode: CyclicMode, gamma: number, t: number): number {
+function torchCyclic(
+  base: number,
+  max: number,
+  up: number,
+  down: number,
+  mode: CyclicMode,
+  gamma: number,
+  t: number,
+): number {
   const total = up + down
   const ratio = up / total
   const cycle = Math.floor(1 + t / total)

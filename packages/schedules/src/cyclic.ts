@@ -1,4 +1,16 @@
-import { factor, finite, func, oneOf, optional, positiveInteger, readOptions, stepwise, withDefault, type Check, type Spec } from './internal/check.js'
+import {
+  factor,
+  finite,
+  func,
+  oneOf,
+  optional,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Check,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** The amplitude policies of {@link cyclic}. */
@@ -59,7 +71,16 @@ export interface CyclicOptions {
  */
 export function cyclic(options: CyclicOptions): Schedule {
   const name = 'cyclic'
-  const { init, peak, stepSizeUp: up, stepSizeDown, mode, gamma, scaleFn: custom, scaleMode } = readOptions(name, options, {
+  const {
+    init,
+    peak,
+    stepSizeUp: up,
+    stepSizeDown,
+    mode,
+    gamma,
+    scaleFn: custom,
+    scaleMode,
+  } = readOptions(name, options, {
     init: finite,
     peak: finite,
     stepSizeUp: withDefault(positiveInteger, 2000),

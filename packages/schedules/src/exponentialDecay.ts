@@ -1,4 +1,16 @@
-import { boolean, fail, finite, nonNegativeInteger, optional, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  boolean,
+  fail,
+  finite,
+  nonNegativeInteger,
+  optional,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link exponentialDecay}. */
@@ -44,7 +56,14 @@ export interface ExponentialDecayOptions {
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   const name = 'exponentialDecay'
-  const { init, decaySteps, decayRate, transitionBegin: begin, staircase, end } = readOptions(name, options, {
+  const {
+    init,
+    decaySteps,
+    decayRate,
+    transitionBegin: begin,
+    staircase,
+    end,
+  } = readOptions(name, options, {
     init: finite,
     decaySteps: positiveInteger,
     decayRate: positive,

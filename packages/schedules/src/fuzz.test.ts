@@ -8,7 +8,11 @@ type Options = Record<string, unknown>
 function schedule(make: (o: any) => (step: number) => number, options: () => Options | number): FuzzCall[] {
   return [
     { args: () => [options()], options: typeof options() === 'number' ? [] : [0], then: (s) => s(3) },
-    { label: `${make.name || 'schedule'}(${typeof options() === 'number' ? 'value' : '…'})(step)`, args: () => [3], call: (step: number) => make(options())(step) },
+    {
+      label: `${make.name || 'schedule'}(${typeof options() === 'number' ? 'value' : '…'})(step)`,
+      args: () => [3],
+      call: (step: number) => make(options())(step),
+    },
   ]
 }
 
@@ -17,13 +21,20 @@ const warmupOptions = () => ({ warmupSteps: 4, schedule: api.cosineDecay({ init:
 // every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/schedules', api, {
   constant: [...schedule(api.constant, () => ({ value: 0.01 })), ...schedule(api.constant, () => 0.01)],
-  cosineAnnealingWarmRestarts: schedule(api.cosineAnnealingWarmRestarts, () => ({ init: 0.1, period: 10, periodMultiplier: 2 })),
+  cosineAnnealingWarmRestarts: schedule(api.cosineAnnealingWarmRestarts, () => ({
+    init: 0.1,
+    period: 10,
+    periodMultiplier: 2,
+  })),
   sgdr: schedule(api.sgdr, () => ({ init: 0.1, period: 10 })),
   cosineDecay: schedule(api.cosineDecay, () => ({ init: 0.1, decaySteps: 10, alpha: 0 })),
   cyclic: schedule(api.cyclic, () => ({ init: 0.001, peak: 0.006, stepSizeUp: 10, mode: 'triangular2' })),
   exponentialDecay: schedule(api.exponentialDecay, () => ({ init: 0.1, decaySteps: 100, decayRate: 0.5, end: 0.04 })),
   inverseTimeDecay: schedule(api.inverseTimeDecay, () => ({ init: 0.1, decaySteps: 10, decayRate: 0.5 })),
-  join: schedule(api.join, () => ({ schedules: [api.linear({ init: 0, end: 0.1, transitionSteps: 10 }), api.constant(0.1)], boundaries: [10] })),
+  join: schedule(api.join, () => ({
+    schedules: [api.linear({ init: 0, end: 0.1, transitionSteps: 10 }), api.constant(0.1)],
+    boundaries: [10],
+  })),
   linear: schedule(api.linear, () => ({ init: 0, end: 0.1, transitionSteps: 100 })),
   multiStep: schedule(api.multiStep, () => ({ init: 0.1, milestones: [30, 80], gamma: 0.1 })),
   oneCycle: schedule(api.oneCycle, () => ({ peak: 0.1, totalSteps: 100, pctStart: 0.3 })),

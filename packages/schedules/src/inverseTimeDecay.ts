@@ -1,4 +1,13 @@
-import { boolean, finite, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  boolean,
+  finite,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link inverseTimeDecay}. */

@@ -13,7 +13,10 @@ describe('join', () => {
       seen.push(t)
       return 10 + t
     }
-    const lr = join({ schedules: [linear({ init: 0, end: 0.1, transitionSteps: 10 }), spy, constant(1)], boundaries: [10, 15] })
+    const lr = join({
+      schedules: [linear({ init: 0, end: 0.1, transitionSteps: 10 }), spy, constant(1)],
+      boundaries: [10, 15],
+    })
     expect(lr(5)).toBeCloseTo(0.05, 15)
     expect(lr(10)).toBe(10) // spy's step 0
     expect(lr(14)).toBe(14) // spy's step 4
@@ -29,9 +32,9 @@ describe('join', () => {
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 6, maxLength: 6 }),
         fc.double({ min: 0.5, max: 3, noNaN: true }),
         (levels, lengths, power) => {
-          const schedules = levels.slice(0, -1).map((init, k) =>
-            polynomialDecay({ init, end: levels[k + 1] ?? 0, power, decaySteps: lengths[k] ?? 1 }),
-          )
+          const schedules = levels
+            .slice(0, -1)
+            .map((init, k) => polynomialDecay({ init, end: levels[k + 1] ?? 0, power, decaySteps: lengths[k] ?? 1 }))
           const boundaries: number[] = []
           let at = 0
           for (let k = 0; k < schedules.length - 1; k++) {

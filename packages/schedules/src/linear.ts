@@ -1,4 +1,12 @@
-import { finite, nonNegativeInteger, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  finite,
+  nonNegativeInteger,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link linear}. */
@@ -36,7 +44,12 @@ export interface LinearOptions {
  */
 export function linear(options: LinearOptions): Schedule {
   const name = 'linear'
-  const { init, end, transitionSteps: steps, transitionBegin: begin } = readOptions(name, options, {
+  const {
+    init,
+    end,
+    transitionSteps: steps,
+    transitionBegin: begin,
+  } = readOptions(name, options, {
     init: finite,
     end: finite,
     transitionSteps: positiveInteger,

@@ -60,9 +60,7 @@ describe('oneCycle', () => {
   })
 
   it('rejects bad options', () => {
-    expect(() => oneCycle({ peak: 1, totalSteps: 0 })).toThrow(
-      'oneCycle: totalSteps must be a positive integer, got 0',
-    )
+    expect(() => oneCycle({ peak: 1, totalSteps: 0 })).toThrow('oneCycle: totalSteps must be a positive integer, got 0')
     expect(() => oneCycle({ peak: 1, totalSteps: 10, pctStart: 1 })).toThrow(
       'oneCycle: pctStart must be in (0, 1), got 1',
     )
@@ -97,7 +95,13 @@ describe('oneCycleMomentum', () => {
   })
 
   it('holds maxMomentum through the third phase', () => {
-    const momentum = oneCycleMomentum({ totalSteps: 10, pctStart: 0.25, threePhase: true, baseMomentum: 0.8, maxMomentum: 0.9 })
+    const momentum = oneCycleMomentum({
+      totalSteps: 10,
+      pctStart: 0.25,
+      threePhase: true,
+      baseMomentum: 0.8,
+      maxMomentum: 0.9,
+    })
     expect(momentum(3)).toBeCloseTo(0.9, 15)
     expect(momentum(6)).toBeCloseTo(0.9, 15)
     expect(momentum(9)).toBe(0.9)

@@ -1,4 +1,17 @@
-import { boolean, fail, finite, fraction, oneOf, positive, positiveInteger, readOptions, stepwise, unit, withDefault, type Spec } from './internal/check.js'
+import {
+  boolean,
+  fail,
+  finite,
+  fraction,
+  oneOf,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  unit,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import { interpolations, through, type Interpolation } from './internal/interpolate.js'
 import type { Schedule } from './schedule.js'
 
@@ -96,7 +109,11 @@ export function oneCycle(options: OneCycleOptions): Schedule {
  */
 export function oneCycleMomentum(options: OneCycleMomentumOptions): Schedule {
   const name = 'oneCycleMomentum'
-  const { baseMomentum: base, maxMomentum: max, ...phases } = readOptions(name, options, {
+  const {
+    baseMomentum: base,
+    maxMomentum: max,
+    ...phases
+  } = readOptions(name, options, {
     baseMomentum: withDefault(unit, 0.85),
     maxMomentum: withDefault(unit, 0.95),
     ...phaseSpec,
@@ -119,7 +136,12 @@ const phaseSpec = {
  */
 function cycle(
   name: string,
-  { totalSteps: total, pctStart: pct, interpolation, threePhase }: { totalSteps: number; pctStart: number; interpolation: Interpolation; threePhase: boolean },
+  {
+    totalSteps: total,
+    pctStart: pct,
+    interpolation,
+    threePhase,
+  }: { totalSteps: number; pctStart: number; interpolation: Interpolation; threePhase: boolean },
   low: number,
   high: number,
   last: number,

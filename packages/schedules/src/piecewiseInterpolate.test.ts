@@ -61,8 +61,8 @@ describe('piecewiseInterpolate', () => {
     expect(() => piecewiseInterpolate({ boundaries: [4], values: [1, 2, 3] })).toThrow(
       'piecewiseInterpolate: values must be a list of finite numbers of length 2 (one more than boundaries), got [1,2,3]',
     )
-    expect(() =>
-      piecewiseInterpolate({ boundaries: [4], values: [1, 2], interpolation: 'cubic' as 'linear' }),
-    ).toThrow('piecewiseInterpolate: interpolation must be "linear" or "cosine", got "cubic"')
+    expect(() => piecewiseInterpolate({ boundaries: [4], values: [1, 2], interpolation: 'cubic' as 'linear' })).toThrow(
+      'piecewiseInterpolate: interpolation must be "linear" or "cosine", got "cubic"',
+    )
   })
 })

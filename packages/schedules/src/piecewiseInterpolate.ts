@@ -1,4 +1,13 @@
-import { finite, increasingSteps, oneOf, onePerPiece, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  finite,
+  increasingSteps,
+  oneOf,
+  onePerPiece,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import { interpolations, through, type Interpolation } from './internal/interpolate.js'
 import type { Schedule } from './schedule.js'
 

@@ -1,4 +1,13 @@
-import { finite, nonNegativeInteger, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  finite,
+  nonNegativeInteger,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link polynomialDecay}. */
@@ -38,7 +47,13 @@ export interface PolynomialDecayOptions {
  */
 export function polynomialDecay(options: PolynomialDecayOptions): Schedule {
   const name = 'polynomialDecay'
-  const { init, end, power, decaySteps, transitionBegin: begin } = readOptions(name, options, {
+  const {
+    init,
+    end,
+    power,
+    decaySteps,
+    transitionBegin: begin,
+  } = readOptions(name, options, {
     init: finite,
     end: withDefault(finite, 0),
     power: withDefault(positive, 1),

@@ -25,7 +25,10 @@ describe('reduceOnPlateau', () => {
       fc.property(fc.integer({ min: 0, max: 20 }), (patience) => {
         const plateau = reduceOnPlateau({ init: 1, factor: 0.1, patience })
         // One good metric, then patience + 1 equal (so not better) ones.
-        const values = trace(plateau, Array.from({ length: patience + 2 }, () => 3))
+        const values = trace(
+          plateau,
+          Array.from({ length: patience + 2 }, () => 3),
+        )
         expect(values.slice(0, patience + 1).every((v) => v === 1)).toBe(true)
         expect(values[patience + 1]).toBeCloseTo(0.1, 15)
       }),
@@ -36,7 +39,10 @@ describe('reduceOnPlateau', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 8 }), (patience, cooldown) => {
         const plateau = reduceOnPlateau({ init: 1, factor: 0.5, patience, cooldown })
-        const values = trace(plateau, Array.from({ length: 60 }, () => 1))
+        const values = trace(
+          plateau,
+          Array.from({ length: 60 }, () => 1),
+        )
         const reductionSteps = values.flatMap((v, i) => (i > 0 && v < (values[i - 1] ?? v) ? [i] : []))
         expect(reductionSteps[0]).toBe(patience + 1)
         for (let k = 1; k < reductionSteps.length; k++) {
@@ -188,7 +194,9 @@ describe('reduceOnPlateau', () => {
     expect(() => reduceOnPlateau({ init: 1, eps: Number.NaN })).toThrow(
       'reduceOnPlateau: eps must be a non-negative finite number, got NaN',
     )
-    expect(() => reduceOnPlateau({ init: Number.NaN })).toThrow('reduceOnPlateau: init must be a finite number, got NaN')
+    expect(() => reduceOnPlateau({ init: Number.NaN })).toThrow(
+      'reduceOnPlateau: init must be a finite number, got NaN',
+    )
     expect(() => reduceOnPlateau({ init: 0.001, minValue: 0.01 })).toThrow(
       'reduceOnPlateau: init must be at least minValue (0.01), got 0.001',
     )

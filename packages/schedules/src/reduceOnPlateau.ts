@@ -1,4 +1,14 @@
-import { fail, finite, fraction, nonNegative, nonNegativeInteger, oneOf, readOptions, withDefault, type Spec } from './internal/check.js'
+import {
+  fail,
+  finite,
+  fraction,
+  nonNegative,
+  nonNegativeInteger,
+  oneOf,
+  readOptions,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 
 /** Options for {@link reduceOnPlateau}. Names and defaults follow PyTorch's ReduceLROnPlateau. */
 export interface ReduceOnPlateauOptions {
@@ -96,7 +106,17 @@ export interface ReduceOnPlateau {
  */
 export function reduceOnPlateau(options: ReduceOnPlateauOptions): ReduceOnPlateau {
   const name = 'reduceOnPlateau'
-  const { init: given, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps } = readOptions(name, options, {
+  const {
+    init: given,
+    mode,
+    factor,
+    patience,
+    threshold,
+    thresholdMode,
+    cooldown,
+    minValue,
+    eps,
+  } = readOptions(name, options, {
     init: finite,
     mode: withDefault(oneOf(['min', 'max'] as const), 'min'),
     factor: withDefault(fraction, 0.1),

@@ -55,18 +55,12 @@ describe('stepDecay', () => {
     expect(() => stepDecay({ init: Number.NaN, stepSize: 1 })).toThrow(
       'stepDecay: init must be a finite number, got NaN',
     )
-    expect(() => stepDecay({ init: 1, stepSize: 0 })).toThrow(
-      'stepDecay: stepSize must be a positive integer, got 0',
-    )
+    expect(() => stepDecay({ init: 1, stepSize: 0 })).toThrow('stepDecay: stepSize must be a positive integer, got 0')
     expect(() => stepDecay({ init: 1, stepSize: 2.5 })).toThrow(
       'stepDecay: stepSize must be a positive integer, got 2.5',
     )
-    expect(() => stepDecay({ init: 1, stepSize: 1, gamma: 1.5 })).toThrow(
-      'stepDecay: gamma must be in (0, 1], got 1.5',
-    )
-    expect(() => stepDecay({ init: 1, stepSize: 1, gamma: 0 })).toThrow(
-      'stepDecay: gamma must be in (0, 1], got 0',
-    )
+    expect(() => stepDecay({ init: 1, stepSize: 1, gamma: 1.5 })).toThrow('stepDecay: gamma must be in (0, 1], got 1.5')
+    expect(() => stepDecay({ init: 1, stepSize: 1, gamma: 0 })).toThrow('stepDecay: gamma must be in (0, 1], got 0')
     expect(() => stepDecay({ init: 1, stepSize: 1 })(-3)).toThrow(
       'stepDecay: step must be a non-negative integer, got -3',
     )

@@ -1,4 +1,12 @@
-import { finite, isSchedule, nonNegativeInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  finite,
+  isSchedule,
+  nonNegativeInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link warmup}. */

@@ -54,7 +54,13 @@ describe('warmupCosineDecay', () => {
         fc.integer({ min: 1, max: 200 }),
         fc.integer({ min: 0, max: 300 }),
         (warmupSteps, decaySteps, t) => {
-          const lr = warmupCosineDecay({ init: 0.01, peak: 1, end: 0.001, warmupSteps, totalSteps: warmupSteps + decaySteps })
+          const lr = warmupCosineDecay({
+            init: 0.01,
+            peak: 1,
+            end: 0.001,
+            warmupSteps,
+            totalSteps: warmupSteps + decaySteps,
+          })
           expect(lr(t)).toBeGreaterThanOrEqual(0.001)
           expect(lr(t)).toBeLessThanOrEqual(1)
           if (t < warmupSteps) expect(lr(t + 1)).toBeGreaterThanOrEqual(lr(t))

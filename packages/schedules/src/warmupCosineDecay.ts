@@ -1,4 +1,14 @@
-import { fail, finite, nonNegativeInteger, positive, positiveInteger, readOptions, stepwise, withDefault, type Spec } from './internal/check.js'
+import {
+  fail,
+  finite,
+  nonNegativeInteger,
+  positive,
+  positiveInteger,
+  readOptions,
+  stepwise,
+  withDefault,
+  type Spec,
+} from './internal/check.js'
 import type { Schedule } from './schedule.js'
 
 /** Options for {@link warmupCosineDecay}. */

@@ -78,11 +78,14 @@ function compare(label: string, run: () => unknown, flops: number): void {
   const js = time(run)
   restore()
   const wasm = time(run)
-  const rate = (ms: number): string => `${ms.toFixed(2).padStart(9)} ms ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s`
+  const rate = (ms: number): string =>
+    `${ms.toFixed(2).padStart(9)} ms ${(flops / ms / 1e6).toFixed(2).padStart(7)} GFLOP/s`
   console.log(`${label.padEnd(44)} js ${rate(js)}   wasm ${rate(wasm)}   ${(js / wasm).toFixed(1).padStart(5)}×`)
 }
 
-console.log(`@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)`)
+console.log(
+  `@gd/tensor kernels, float32 unless marked, median of ${SAMPLES} after ${WARMUP} warm-up runs (shared machine)`,
+)
 console.log(`gemm backend by default: ${kernelBackend()}\n`)
 
 if (runs('matmul')) {
@@ -111,8 +114,16 @@ if (runs('matmul')) {
   const n = 512
   const a = randomTensor64([n, n])
   const b = randomTensor64([n, n])
-  row(`matmul ${n} float64: A·B`, time(() => matmul(a, b)), 2 * n ** 3)
-  row(`matmul ${n} float64: Aᵀ·B (transposeA)`, time(() => matmul(a, b, { transposeA: true })), 2 * n ** 3)
+  row(
+    `matmul ${n} float64: A·B`,
+    time(() => matmul(a, b)),
+    2 * n ** 3,
+  )
+  row(
+    `matmul ${n} float64: Aᵀ·B (transposeA)`,
+    time(() => matmul(a, b, { transposeA: true })),
+    2 * n ** 3,
+  )
   console.log()
 }
 
@@ -129,7 +140,8 @@ function compareConv(label: string, run: () => unknown, flops: number): void {
   const gemmOnly = time(run)
   restoreIm2col()
   const fused = time(run)
-  const rate = (ms: number): string => `${ms.toFixed(2).padStart(8)} ms ${(flops / ms / 1e6).toFixed(1).padStart(5)} GFLOP/s`
+  const rate = (ms: number): string =>
+    `${ms.toFixed(2).padStart(8)} ms ${(flops / ms / 1e6).toFixed(1).padStart(5)} GFLOP/s`
   console.log(
     `${label.padEnd(18)} js ${rate(js)}  gemm only ${rate(gemmOnly)}  wasm ${rate(fused)}  ` +
       `${(js / fused).toFixed(1).padStart(5)}× js  ${(gemmOnly / fused).toFixed(1).padStart(4)}× gemm only`,
@@ -137,9 +149,19 @@ function compareConv(label: string, run: () => unknown, flops: number): void {
 }
 
 const convCases: { name: string; x: number[]; w: number[]; options: Conv2dOptions }[] = [
-  { name: 'conv 3x3 same, x[32,16,32,32] w[32,16,3,3]', x: [32, 16, 32, 32], w: [32, 16, 3, 3], options: { padding: 'same' } },
+  {
+    name: 'conv 3x3 same, x[32,16,32,32] w[32,16,3,3]',
+    x: [32, 16, 32, 32],
+    w: [32, 16, 3, 3],
+    options: { padding: 'same' },
+  },
   { name: 'conv 5x5 valid, x[64,1,28,28] w[32,1,5,5]', x: [64, 1, 28, 28], w: [32, 1, 5, 5], options: {} },
-  { name: 'conv 3x3 s2, x[32,32,16,16] w[64,32,3,3]', x: [32, 32, 16, 16], w: [64, 32, 3, 3], options: { stride: 2, padding: 1 } },
+  {
+    name: 'conv 3x3 s2, x[32,32,16,16] w[64,32,3,3]',
+    x: [32, 32, 16, 16],
+    w: [64, 32, 3, 3],
+    options: { stride: 2, padding: 1 },
+  },
 ]
 if (runs('conv') || runs('pool')) {
   // Engines run Wasm on a baseline compiler first and swap in optimized code once a function is hot
@@ -192,8 +214,16 @@ if (runs('elementwise')) {
   // range), log on (0, 1], and exp/sigmoid on [-100, -80], where results underflow float32.
   for (const n of [4096, 1 << 20]) {
     const x = randomTensor([n])
-    const positive = new Tensor(x.data.map((v) => Math.abs(v) + 1e-3), [n], 'float32')
-    const low = new Tensor(x.data.map((v) => -90 + 10 * v), [n], 'float32')
+    const positive = new Tensor(
+      x.data.map((v) => Math.abs(v) + 1e-3),
+      [n],
+      'float32',
+    )
+    const low = new Tensor(
+      x.data.map((v) => -90 + 10 * v),
+      [n],
+      'float32',
+    )
     console.log(`\nelementwise, ${n} elements (GFLOP/s: billions of elements a second)`)
     compare('  exp', () => exp(x), n)
     compare('  exp [-100, -80]', () => exp(low), n)
@@ -201,6 +231,10 @@ if (runs('elementwise')) {
     compare('  sigmoid [-100, -80]', () => sigmoid(low), n)
     compare('  tanh', () => tanh(x), n)
     compare('  log', () => log(positive), n)
-    compare('  chain relu(sigmoid(exp(tanh(0.5x + 0.25))) · x)', () => relu(mul(sigmoid(exp(tanh(add(mul(x, 0.5), 0.25)))), x)), 7 * n)
+    compare(
+      '  chain relu(sigmoid(exp(tanh(0.5x + 0.25))) · x)',
+      () => relu(mul(sigmoid(exp(tanh(add(mul(x, 0.5), 0.25)))), x)),
+      7 * n,
+    )
   }
 }

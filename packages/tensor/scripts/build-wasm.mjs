@@ -16,14 +16,18 @@ const outDir = resolve(process.argv[2] ?? resolve(root, 'src/kernels/wasm'))
 async function compile(entry, features) {
   const args = [
     entry,
-    '--outFile', 'out.wasm',
+    '--outFile',
+    'out.wasm',
     '-O3',
     '--noAssert',
-    '--enable', features,
+    '--enable',
+    features,
     // no GC, no allocator: the kernel addresses memory directly and the JavaScript side grows it
-    '--runtime', 'stub',
+    '--runtime',
+    'stub',
     // nothing can abort (no assertions, no strings): drop the `env.abort` import so it needs no imports
-    '--use', 'abort=',
+    '--use',
+    'abort=',
   ]
   let binary = null
   const stderr = []
@@ -49,7 +53,10 @@ async function compile(entry, features) {
  * groups hide (measured on these modules: 6.8 KB gzipped in hex against 9.3 KB in base64).
  */
 function constant(name, doc, binary) {
-  const lines = Buffer.from(binary).toString('hex').match(/.{1,100}/g) ?? []
+  const lines =
+    Buffer.from(binary)
+      .toString('hex')
+      .match(/.{1,100}/g) ?? []
   return `/** ${doc} (${binary.length} bytes), hex. */
 export const ${name}: string =
 ${lines.map((line) => `  '${line}'`).join(' +\n')}

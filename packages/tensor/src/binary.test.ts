@@ -40,11 +40,27 @@ describe('binary ops', () => {
   })
 
   it('merges dimensions both inputs step through as one: an NCHW bias over each channel, a transposed operand', () => {
-    const x = T.tensor(Float32Array.from({ length: 2 * 3 * 5 * 7 }, (_, i) => Math.sin(i)), { shape: [2, 3, 5, 7] })
+    const x = T.tensor(
+      Float32Array.from({ length: 2 * 3 * 5 * 7 }, (_, i) => Math.sin(i)),
+      { shape: [2, 3, 5, 7] },
+    )
     const bias = T.tensor([0.5, -1, 2], { shape: [1, 3, 1, 1] })
-    const xt = T.transpose(T.tensor(Float32Array.from({ length: 7 * 5 * 3 * 2 }, (_, i) => i / 9), { shape: [7, 5, 3, 2] }))
-    for (const [a, b] of [[x, bias], [bias, x], [xt, bias], [x, xt]] as const) {
-      for (const [op, ref] of [[T.add, (p: number, q: number) => Math.fround(p + q)], [T.mul, (p: number, q: number) => Math.fround(p * q)]] as const) {
+    const xt = T.transpose(
+      T.tensor(
+        Float32Array.from({ length: 7 * 5 * 3 * 2 }, (_, i) => i / 9),
+        { shape: [7, 5, 3, 2] },
+      ),
+    )
+    for (const [a, b] of [
+      [x, bias],
+      [bias, x],
+      [xt, bias],
+      [x, xt],
+    ] as const) {
+      for (const [op, ref] of [
+        [T.add, (p: number, q: number) => Math.fround(p + q)],
+        [T.mul, (p: number, q: number) => Math.fround(p * q)],
+      ] as const) {
         const out = op(a, b)
         const want = Array.from({ length: out.size }, (_, i) => {
           const idx = unravel(i, out.shape)
@@ -59,18 +75,25 @@ describe('binary ops', () => {
     await T.initWasm()
     const n = 200 // past the Wasm threshold
     const x = T.tensor(Float32Array.from({ length: n }, (_, i) => [1, 0, -1, Number.NaN, -0, 1e-40][i % 6]!))
-    const dy = T.tensor(Float32Array.from({ length: n }, (_, i) => [-0, 2, -3, Number.POSITIVE_INFINITY, Number.NaN][i % 5]!))
+    const dy = T.tensor(
+      Float32Array.from({ length: n }, (_, i) => [-0, 2, -3, Number.POSITIVE_INFINITY, Number.NaN][i % 5]!),
+    )
     const want = Array.from({ length: n }, (_, i) => (x.data[i]! > 0 ? dy.data[i]! : 0))
     for (const wasm of [true, false]) {
       const restore = T.useWasm(wasm)
       try {
         const got = Array.from(T.reluGrad(dy, x).data)
-        got.forEach((v, i) => expect(Object.is(v, want[i]), `${wasm ? 'wasm' : 'js'} ${i}: ${v} vs ${want[i]}`).toBe(true))
+        got.forEach((v, i) =>
+          expect(Object.is(v, want[i]), `${wasm ? 'wasm' : 'js'} ${i}: ${v} vs ${want[i]}`).toBe(true),
+        )
       } finally {
         restore()
       }
     }
-    expect(T.reluGrad(T.tensor([[1, 2]]), T.tensor([[3], [-3]])).toArray()).toEqual([[1, 2], [0, 0]])
+    expect(T.reluGrad(T.tensor([[1, 2]]), T.tensor([[3], [-3]])).toArray()).toEqual([
+      [1, 2],
+      [0, 0],
+    ])
     expect(T.reluGrad(T.tensor([1, 2], { dtype: 'float64' }), T.tensor([1, -1])).dtype).toBe('float64')
   })
 
@@ -110,7 +133,7 @@ describe('binary ops', () => {
     expect(() => T.add(T.zeros([2]), 'x' as never)).toThrow('add: b must be a Tensor or a number, got "x"')
   })
 
-  it('follows JAX\'s weak-type rule: an int tensor and a fractional number give float32', () => {
+  it("follows JAX's weak-type rule: an int tensor and a fractional number give float32", () => {
     const i = T.tensor([1, 3], { dtype: 'int32' })
     const m = T.mul(i, 0.5)
     expect(m.dtype).toBe('float32')
@@ -152,7 +175,9 @@ describe('binary ops', () => {
     expect(() => T.equal(T.zeros([2]), [1, 2] as never)).toThrow('equal: b must be a Tensor or a number, got [1,2]')
     expect(() => T.reluGrad(T.zeros([2]), {} as never)).toThrow('reluGrad: x must be a Tensor or a number, got {}')
     expect(() => T.where([1] as never, 1, 2)).toThrow('where: condition must be a Tensor, got [1]')
-    expect(() => T.where(T.tensor([true]), undefined as never, 2)).toThrow('where: a must be a Tensor or a number, got undefined')
+    expect(() => T.where(T.tensor([true]), undefined as never, 2)).toThrow(
+      'where: a must be a Tensor or a number, got undefined',
+    )
     expect(() => T.clip(T.zeros([1]), '0' as never, 1)).toThrow('clip: min must be a number, got "0"')
     expect(() => T.abs(undefined as never)).toThrow('abs: x must be a Tensor, got undefined')
     class Var {}

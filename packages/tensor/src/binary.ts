@@ -13,7 +13,12 @@ function operands(op: string, a: TensorLike, b: TensorLike, names = ['a', 'b']):
 
 /** Applies a binary arithmetic op; bool operands compute in int32. */
 function arithmetic(
-  op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, float = false, loop?: BinaryLoop,
+  op: string,
+  a: TensorLike,
+  b: TensorLike,
+  fn: (x: number, y: number) => number,
+  float = false,
+  loop?: BinaryLoop,
   names?: string[],
 ): Tensor {
   let dtype = operands(op, a, b, names)
@@ -135,7 +140,13 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('max
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('minimum', a, b, Math.min)
 
 /** Applies a comparison; the result is a bool mask. */
-function compare(op: string, a: TensorLike, b: TensorLike, fn: (x: number, y: number) => number, loop: BinaryLoop): Tensor {
+function compare(
+  op: string,
+  a: TensorLike,
+  b: TensorLike,
+  fn: (x: number, y: number) => number,
+  loop: BinaryLoop,
+): Tensor {
   const dtype = operands(op, a, b)
   return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn, loop)
 }
@@ -168,7 +179,8 @@ const lessEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
  * equal(tensor([1, 2]), 2).toArray() // [false, true]
  * ```
  */
-export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b, (x, y) => (x === y ? 1 : 0), equalLoop)
+export const equal = (a: TensorLike, b: TensorLike): Tensor =>
+  compare('equal', a, b, (x, y) => (x === y ? 1 : 0), equalLoop)
 
 /**
  * a != b elementwise, as a bool mask.
@@ -178,7 +190,8 @@ export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', 
  * notEqual(tensor([1, 2]), 2).toArray() // [true, false]
  * ```
  */
-export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), notEqualLoop)
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  compare('notEqual', a, b, (x, y) => (x !== y ? 1 : 0), notEqualLoop)
 
 /**
  * a > b elementwise, as a bool mask.
@@ -188,7 +201,8 @@ export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEq
  * greater(tensor([1, 3]), 2).toArray() // [false, true]
  * ```
  */
-export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b, (x, y) => (x > y ? 1 : 0), greaterLoop)
+export const greater = (a: TensorLike, b: TensorLike): Tensor =>
+  compare('greater', a, b, (x, y) => (x > y ? 1 : 0), greaterLoop)
 
 /**
  * a ≥ b elementwise, as a bool mask.
@@ -219,4 +233,5 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
  * lessEqual(tensor([2, 3]), 2).toArray() // [true, false]
  * ```
  */
-export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), lessEqualLoop)
+export const lessEqual = (a: TensorLike, b: TensorLike): Tensor =>
+  compare('lessEqual', a, b, (x, y) => (x <= y ? 1 : 0), lessEqualLoop)

@@ -68,7 +68,10 @@ const cases: fc.Arbitrary<Case> = fc
     w: fc.integer({ min: 1, max: 7 }),
     kh: fc.integer({ min: 1, max: 3 }),
     kw: fc.integer({ min: 1, max: 3 }),
-    stride: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
+    stride: fc.oneof(
+      fc.integer({ min: 1, max: 3 }),
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    ),
     dilation: fc.integer({ min: 1, max: 2 }),
     padding: paddings,
   })
@@ -89,55 +92,89 @@ const cases: fc.Arbitrary<Case> = fc
 
 function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: number): void {
   expect(got.length).toBe(want.length)
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!)))
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!)))
 }
 
 describe('conv2d', () => {
   it('computes a worked example: 2×2 ones over 1..9 gives block sums [[12,16],[24,28]]', () => {
-    const x = tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
-    const ones = tensor([[[[1, 1], [1, 1]]]])
-    expect(conv2d(x, ones).toArray()).toEqual([[[[12, 16], [24, 28]]]])
+    const x = tensor([
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+          [7, 8, 9],
+        ],
+      ],
+    ])
+    const ones = tensor([
+      [
+        [
+          [1, 1],
+          [1, 1],
+        ],
+      ],
+    ])
+    expect(conv2d(x, ones).toArray()).toEqual([
+      [
+        [
+          [12, 16],
+          [24, 28],
+        ],
+      ],
+    ])
     // 'same' pads [0,1,0,1] (odd pad at bottom/right): the last row/col sums fewer pixels, 9 alone at the corner
-    expect(conv2d(x, ones, { padding: 'same' }).toArray()).toEqual([[[[12, 16, 9], [24, 28, 15], [15, 17, 9]]]])
+    expect(conv2d(x, ones, { padding: 'same' }).toArray()).toEqual([
+      [
+        [
+          [12, 16, 9],
+          [24, 28, 15],
+          [15, 17, 9],
+        ],
+      ],
+    ])
   })
 
-  it.each([true, false])('matches direct loops, and so do both gradients (float32 and float64; Wasm allowed: %s)', (wasm) => {
-    onTestFinished(useWasm(wasm))
-    fc.assert(
-      fc.property(cases, fc.constantFrom<Float>('float32', 'float64'), fc.nat(1000), (c, dtype, seed) => {
-        const x = random(c.x, dtype, seed)
-        const w = random(c.w, dtype, seed + 1)
-        const xd = x.data
-        const wd = w.data
-        const yWant: number[] = []
-        const yShape = directTaps(c, (xi, wi, yi) => (yWant[yi] = (yWant[yi] ?? 0) + xd[xi]! * wd[wi]!))
-        const y = conv2d(x, w, c.options)
-        expect(y.shape).toEqual(yShape)
-        expect(y.dtype).toBe(dtype)
-        const dense = Array.from({ length: sizeOf(yShape) }, (_, i) => yWant[i] ?? 0)
-        // float32: each sum has at most 3*3*3 = 27 products of numbers below 1
-        const tol = dtype === 'float32' ? 1e-5 : 1e-13
-        expectClose(y.data, dense, tol)
+  it.each([true, false])(
+    'matches direct loops, and so do both gradients (float32 and float64; Wasm allowed: %s)',
+    (wasm) => {
+      onTestFinished(useWasm(wasm))
+      fc.assert(
+        fc.property(cases, fc.constantFrom<Float>('float32', 'float64'), fc.nat(1000), (c, dtype, seed) => {
+          const x = random(c.x, dtype, seed)
+          const w = random(c.w, dtype, seed + 1)
+          const xd = x.data
+          const wd = w.data
+          const yWant: number[] = []
+          const yShape = directTaps(c, (xi, wi, yi) => (yWant[yi] = (yWant[yi] ?? 0) + xd[xi]! * wd[wi]!))
+          const y = conv2d(x, w, c.options)
+          expect(y.shape).toEqual(yShape)
+          expect(y.dtype).toBe(dtype)
+          const dense = Array.from({ length: sizeOf(yShape) }, (_, i) => yWant[i] ?? 0)
+          // float32: each sum has at most 3*3*3 = 27 products of numbers below 1
+          const tol = dtype === 'float32' ? 1e-5 : 1e-13
+          expectClose(y.data, dense, tol)
 
-        const dy = random(yShape, dtype, seed + 2)
-        const dyd = dy.data
-        const dxWant = new Float64Array(sizeOf(c.x))
-        const dwWant = new Float64Array(sizeOf(c.w))
-        directTaps(c, (xi, wi, yi) => {
-          dxWant[xi] = dxWant[xi]! + dyd[yi]! * wd[wi]!
-          dwWant[wi] = dwWant[wi]! + dyd[yi]! * xd[xi]!
-        })
-        const dx = conv2dBackwardInput(dy, w, c.x, c.options)
-        const dw = conv2dBackwardFilter(x, dy, c.w, c.options)
-        expect(dx.shape).toEqual(c.x)
-        expect(dw.shape).toEqual(c.w)
-        expectClose(dx.data, dxWant, tol)
-        // filter sums run over the batch and every output pixel (up to 2*7*7 terms)
-        expectClose(dw.data, dwWant, dtype === 'float32' ? 1e-4 : 1e-12)
-      }),
-      { numRuns: 150 },
-    )
-  })
+          const dy = random(yShape, dtype, seed + 2)
+          const dyd = dy.data
+          const dxWant = new Float64Array(sizeOf(c.x))
+          const dwWant = new Float64Array(sizeOf(c.w))
+          directTaps(c, (xi, wi, yi) => {
+            dxWant[xi] = dxWant[xi]! + dyd[yi]! * wd[wi]!
+            dwWant[wi] = dwWant[wi]! + dyd[yi]! * xd[xi]!
+          })
+          const dx = conv2dBackwardInput(dy, w, c.x, c.options)
+          const dw = conv2dBackwardFilter(x, dy, c.w, c.options)
+          expect(dx.shape).toEqual(c.x)
+          expect(dw.shape).toEqual(c.w)
+          expectClose(dx.data, dxWant, tol)
+          // filter sums run over the batch and every output pixel (up to 2*7*7 terms)
+          expectClose(dw.data, dwWant, dtype === 'float32' ? 1e-4 : 1e-12)
+        }),
+        { numRuns: 150 },
+      )
+    },
+  )
 
   it('has gradients equal to central finite differences of the forward (float64)', () => {
     fc.assert(
@@ -167,8 +204,16 @@ describe('conv2d', () => {
           return out
         }
         // L is linear in each argument, so central differences are exact up to rounding (~1e-11 here)
-        expectClose(conv2dBackwardInput(r, w, c.x, c.options).data, numeric(x, (p) => loss(p, w)), 1e-8)
-        expectClose(conv2dBackwardFilter(x, r, c.w, c.options).data, numeric(w, (p) => loss(x, p)), 1e-8)
+        expectClose(
+          conv2dBackwardInput(r, w, c.x, c.options).data,
+          numeric(x, (p) => loss(p, w)),
+          1e-8,
+        )
+        expectClose(
+          conv2dBackwardFilter(x, r, c.w, c.options).data,
+          numeric(w, (p) => loss(x, p)),
+          1e-8,
+        )
       }),
       { numRuns: 40 },
     )
@@ -218,7 +263,9 @@ describe('conv2d', () => {
       'conv2d: groups must be a positive integer dividing input channels 3 and output channels 4, got 2',
     )
     expect(() => conv2d(x, random([4, 3, 3, 3], 'float64', 1))).toThrow('conv2d: dtypes differ: float32 and float64')
-    expect(() => conv2d(x, w, { stride: 0 })).toThrow('conv2d: stride must be a positive integer or a pair of them, got 0')
+    expect(() => conv2d(x, w, { stride: 0 })).toThrow(
+      'conv2d: stride must be a positive integer or a pair of them, got 0',
+    )
     expect(() => conv2d(x, random([1, 3, 7, 7], 'float32', 1))).toThrow(
       'conv2d: window [7,7] (kernel [7,7], dilation [1,1]) does not fit input [5,5] padded by [0,0,0,0]',
     )
@@ -240,8 +287,12 @@ describe('conv2d', () => {
       `conv2d: padding must be 'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right], got "full"`,
     )
     expect(() => conv2d(x, {} as never)).toThrow('conv2d: filter must be a Tensor, got {}')
-    expect(() => conv2dBackwardInput(undefined as never, w, [1, 3, 5, 5])).toThrow('conv2dBackwardInput: dy must be a Tensor, got undefined')
-    expect(() => conv2dBackwardInput(x, w, 'x' as never)).toThrow('conv2dBackwardInput: inputShape must hold non-negative integers, got "x"')
+    expect(() => conv2dBackwardInput(undefined as never, w, [1, 3, 5, 5])).toThrow(
+      'conv2dBackwardInput: dy must be a Tensor, got undefined',
+    )
+    expect(() => conv2dBackwardInput(x, w, 'x' as never)).toThrow(
+      'conv2dBackwardInput: inputShape must hold non-negative integers, got "x"',
+    )
     expect(() => conv2dBackwardFilter(x, x, [4, 3, 3, 3], { dilations: 1 } as never)).toThrow(
       'conv2dBackwardFilter: unknown option dilations, expected one of stride, padding, dilation, groups; did you mean dilation?',
     )

@@ -74,8 +74,14 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
   const { groups: _, ...win } = o
   const g = window2d(op, [height, width], [kernelH, kernelW], win as Window2dOptions)
   return {
-    batch, channels, outChannels, groups, cg, og: outChannels / groups,
-    depth: cg * kernelH * kernelW, g,
+    batch,
+    channels,
+    outChannels,
+    groups,
+    cg,
+    og: outChannels / groups,
+    depth: cg * kernelH * kernelW,
+    g,
     outShape: [batch, outChannels, g.outH, g.outW],
     shape: { batch, channels, outChannels, groups, window: g },
   }

@@ -15,10 +15,13 @@ vi.mock('./kernels/wasm/wasmConv.js', async (importOriginal) => {
   const mod = await importOriginal<typeof import('./kernels/wasm/wasmConv.js')>()
   type K = NonNullable<ReturnType<typeof mod.loadWasmConvSync>>
   const logged = (k: K | null): K | null =>
-    k && (Object.fromEntries(Object.entries(k).map(([name, fn]) => [
-      name,
-      (...args: unknown[]) => (calls.push(name), (fn as (...a: unknown[]) => void)(...args)),
-    ])) as unknown as K)
+    k &&
+    (Object.fromEntries(
+      Object.entries(k).map(([name, fn]) => [
+        name,
+        (...args: unknown[]) => (calls.push(name), (fn as (...a: unknown[]) => void)(...args)),
+      ]),
+    ) as unknown as K)
   return {
     ...mod,
     loadWasmConvSync: () => logged(mod.loadWasmConvSync()),
@@ -41,7 +44,13 @@ function random<D extends 'float32' | 'float64'>(shape: number[], dtype: D, seed
 // 2 · 4 · 8 · 8 · 3 · 3 · 3 = 13,824 multiply-adds: past wasmConvPays' 256
 const xShape = [2, 3, 10, 10]
 const wShape = [4, 3, 3, 3]
-const shape: Conv2dShape = { batch: 2, channels: 3, outChannels: 4, groups: 1, window: window2d('conv2d', [10, 10], [3, 3]) }
+const shape: Conv2dShape = {
+  batch: 2,
+  channels: 3,
+  outChannels: 4,
+  groups: 1,
+  window: window2d('conv2d', [10, 10], [3, 3]),
+}
 const x = random(xShape, 'float32', 1)
 const w = random(wShape, 'float32', 2)
 const dy = random([2, 4, 8, 8], 'float32', 3)
@@ -68,8 +77,10 @@ const pg = window2d('maxPool2d', [16, 16], [2, 2], { stride: 2 })
 
 function pools(): Float32Array[] {
   return [
-    maxPool2d(px, pool).data, maxPool2dBackward(pdy, px, pool).data,
-    avgPool2d(px, pool).data, avgPool2dBackward(pdy, px.shape, pool).data,
+    maxPool2d(px, pool).data,
+    maxPool2dBackward(pdy, px, pool).data,
+    avgPool2d(px, pool).data,
+    avgPool2dBackward(pdy, px.shape, pool).data,
   ]
 }
 
@@ -129,7 +140,9 @@ describe('conv and pooling backends', () => {
 
   it('keep the fused Wasm convolution when the gemm in use declares defaultEquivalent (as the threaded one does)', () => {
     let products = 0
-    const same = Object.assign((...args: Parameters<typeof gemm>) => (products++, gemm(...args)), { defaultEquivalent: true })
+    const same = Object.assign((...args: Parameters<typeof gemm>) => (products++, gemm(...args)), {
+      defaultEquivalent: true,
+    })
     useKernels({ gemm: same })
     convs()
     expect(products).toBe(0)

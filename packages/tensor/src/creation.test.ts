@@ -34,13 +34,23 @@ describe('creation', () => {
     expect(() => T.eye(-1)).toThrow('eye: rows must be a non-negative integer, got -1')
     // reads options strictly and checks every argument
     expect(() => T.full([2], '1' as never)).toThrow('full: value must be a number or a boolean, got "1"')
-    expect(() => T.zeros([2], { dtpye: 'int32' } as never)).toThrow('zeros: unknown option dtpye, expected one of dtype; did you mean dtype?')
-    expect(() => T.ones([2], { dtype: 'half' } as never)).toThrow('ones: dtype must be "bool", "int32", "float32" or "float64", got "half"')
+    expect(() => T.zeros([2], { dtpye: 'int32' } as never)).toThrow(
+      'zeros: unknown option dtpye, expected one of dtype; did you mean dtype?',
+    )
+    expect(() => T.ones([2], { dtype: 'half' } as never)).toThrow(
+      'ones: dtype must be "bool", "int32", "float32" or "float64", got "half"',
+    )
     expect(() => T.zerosLike([1, 2] as never)).toThrow('zerosLike: like must be a Tensor, got [1,2]')
     expect(() => T.arange(0, Infinity)).toThrow('arange: stop must be a finite number, got Infinity')
-    expect(() => T.arange(0, 2 ** 32)).toThrow('arange: shape [4294967296] has 4294967296 elements, more than the limit of 2147483647')
-    expect(() => T.linspace(0, 1, 3, { dtype: 'float64', shape: [3] } as never)).toThrow('linspace: unknown option shape, expected one of dtype')
-    expect(() => T.cast(T.tensor([1]), 'int8' as never)).toThrow('cast: dtype must be "bool", "int32", "float32" or "float64", got "int8"')
+    expect(() => T.arange(0, 2 ** 32)).toThrow(
+      'arange: shape [4294967296] has 4294967296 elements, more than the limit of 2147483647',
+    )
+    expect(() => T.linspace(0, 1, 3, { dtype: 'float64', shape: [3] } as never)).toThrow(
+      'linspace: unknown option shape, expected one of dtype',
+    )
+    expect(() => T.cast(T.tensor([1]), 'int8' as never)).toThrow(
+      'cast: dtype must be "bool", "int32", "float32" or "float64", got "int8"',
+    )
     expect(T.full([2], 2 ** 31 - 1, { dtype: 'int32' }).toArray()).toEqual([2 ** 31 - 1, 2 ** 31 - 1])
     expect(T.full([1], true, { dtype: 'int32' }).toArray()).toEqual([1])
   })

@@ -10,10 +10,19 @@ function createOptions(fn: string, options: unknown): { dtype: DType | undefined
   return readOptions(fn, options, { dtype: optional(dtypeCheck) })
 }
 
-const fillValue = /* @__PURE__ */ rule<number | boolean>('a number or a boolean', (v) => typeof v === 'number' || typeof v === 'boolean')
+const fillValue = /* @__PURE__ */ rule<number | boolean>(
+  'a number or a boolean',
+  (v) => typeof v === 'number' || typeof v === 'boolean',
+)
 
 /** {@link full} under the name `fn`. */
-function fill<D extends DType>(fn: string, shape: readonly number[], value: number | boolean, options: unknown, like?: DType): Tensor<D> {
+function fill<D extends DType>(
+  fn: string,
+  shape: readonly number[],
+  value: number | boolean,
+  options: unknown,
+  like?: DType,
+): Tensor<D> {
   const s = checkShape(fn, shape)
   fillValue(fn, 'value', value)
   const o = createOptions(fn, options)
@@ -54,7 +63,10 @@ export function full<D extends DType = 'float32'>(
  * zeros([2, 3]).shape // [2, 3]
  * ```
  */
-export function zeros<D extends DType = 'float32'>(shape: readonly number[], options: CreateOptions<D> = {}): Tensor<D> {
+export function zeros<D extends DType = 'float32'>(
+  shape: readonly number[],
+  options: CreateOptions<D> = {},
+): Tensor<D> {
   return fill('zeros', shape, 0, options)
 }
 
@@ -80,7 +92,10 @@ export function ones<D extends DType = 'float32'>(shape: readonly number[], opti
  * scalar(2.5).item() // 2.5
  * ```
  */
-export function scalar<D extends DType = 'float32'>(value: number | boolean, options: CreateOptions<D> = {}): Tensor<D> {
+export function scalar<D extends DType = 'float32'>(
+  value: number | boolean,
+  options: CreateOptions<D> = {},
+): Tensor<D> {
   return fill('scalar', [], value, options)
 }
 

@@ -41,7 +41,8 @@ export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64']
  * ```
  */
 export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> {
-  if (!(Number.isSafeInteger(size) && size >= 0 && size <= 2147483647)) fail('allocate', 'size', 'an integer in [0, 2147483647]', size)
+  if (!(Number.isSafeInteger(size) && size >= 0 && size <= 2147483647))
+    fail('allocate', 'size', 'an integer in [0, 2147483647]', size)
   switch (dtype) {
     case 'float32':
       return new Float32Array(size) as StorageOf<D>

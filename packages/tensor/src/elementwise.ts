@@ -37,7 +37,16 @@ export type UnaryLoop = (src: Storage, out: Storage) => void
  * each step 1 (contiguous) or 0 (a scalar operand).
  * @internal
  */
-export type BinaryLoop = (out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number) => void
+export type BinaryLoop = (
+  out: Storage,
+  A: Storage,
+  oa: number,
+  sa: number,
+  B: Storage,
+  ob: number,
+  sb: number,
+  n: number,
+) => void
 
 /**
  * out[i] = fn(t[i]) into fresh storage of `dtype` (or of `dtype(t)`), through `loop` when the op has
@@ -45,7 +54,11 @@ export type BinaryLoop = (out: Storage, A: Storage, oa: number, sa: number, B: S
  * @internal
  */
 export function mapUnary(
-  op: string, t: Tensor, dtype: DType | ((t: Tensor) => DType), fn: (x: number) => number, loop?: UnaryLoop,
+  op: string,
+  t: Tensor,
+  dtype: DType | ((t: Tensor) => DType),
+  fn: (x: number) => number,
+  loop?: UnaryLoop,
 ): Tensor {
   tensorArg(op, 'x', t)
   if (typeof dtype === 'function') dtype = dtype(t)
@@ -106,7 +119,12 @@ export function mapBinary(
  * one and the rows are long enough to pay for a call each.
  */
 function stridedBinary(
-  out: Storage, full: Shape, a: Tensor, b: Tensor, fn: (x: number, y: number) => number, loop?: BinaryLoop,
+  out: Storage,
+  full: Shape,
+  a: Tensor,
+  b: Tensor,
+  fn: (x: number, y: number) => number,
+  loop?: BinaryLoop,
 ): void {
   const { shape, sa, sb } = merged(full, broadcastStrides(a, full), broadcastStrides(b, full))
   const rank = shape.length
@@ -135,7 +153,11 @@ function stridedBinary(
 }
 
 /** `shape` with each dimension folded into the next when both stride lists step through the pair as one. */
-function merged(shape: Shape, sa: readonly number[], sb: readonly number[]): { shape: number[]; sa: number[]; sb: number[] } {
+function merged(
+  shape: Shape,
+  sa: readonly number[],
+  sb: readonly number[],
+): { shape: number[]; sa: number[]; sb: number[] } {
   const m = { shape: shape.slice(0, 1), sa: sa.slice(0, 1), sb: sb.slice(0, 1) }
   for (let d = 1; d < shape.length; d++) {
     const k = m.shape.length - 1

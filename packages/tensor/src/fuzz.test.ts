@@ -7,15 +7,74 @@ import { fuzzSuite, type FuzzCall, type FuzzTable } from '../../testing/src/inde
 const { tensor, ones, prngKey } = api
 const ints = (values: number[]) => tensor(values, { dtype: 'int32' })
 /** A [2, 3] float32 operand, positive so every unary op is in its domain. */
-const x23 = () => tensor([[0.5, 1, 1.5], [2, 2.5, 3]])
-const image = () => tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]])
-const pooled = () => tensor([[[[1, 2, 5, 6], [3, 4, 7, 8]]]])
+const x23 = () =>
+  tensor([
+    [0.5, 1, 1.5],
+    [2, 2.5, 3],
+  ])
+const image = () =>
+  tensor([
+    [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    ],
+  ])
+const pooled = () =>
+  tensor([
+    [
+      [
+        [1, 2, 5, 6],
+        [3, 4, 7, 8],
+      ],
+    ],
+  ])
 const pool = () => ({ kernelSize: 2, stride: 2, padding: 'valid' })
 
 const rows = (names: readonly string[], row: FuzzCall): FuzzTable => Object.fromEntries(names.map((n) => [n, row]))
 
-const unary = ['neg', 'abs', 'sign', 'square', 'sqrt', 'rsqrt', 'reciprocal', 'exp', 'log', 'log1p', 'expm1', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'floor', 'isFinite', 'isNaN', 'contiguous', 'flatten', 'matrixTranspose']
-const binary = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'reluGrad']
+const unary = [
+  'neg',
+  'abs',
+  'sign',
+  'square',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'exp',
+  'log',
+  'log1p',
+  'expm1',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'floor',
+  'isFinite',
+  'isNaN',
+  'contiguous',
+  'flatten',
+  'matrixTranspose',
+]
+const binary = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'reluGrad',
+]
 const reductions = ['sum', 'prod', 'mean', 'max', 'min', 'logSumExp', 'argmax', 'argmin']
 const uniformOptions = { low: -1, high: 1, dtype: 'float64' }
 
@@ -28,9 +87,18 @@ fuzzSuite('@gd/tensor', api, {
   std: { args: () => [x23(), { axis: 0, keepdims: true, correction: 0 }], options: [1] },
   norm: { args: () => [x23(), { axis: 1, keepdims: false, ord: 1 }], options: [1] },
   logicalNot: { args: () => [tensor([true, false])] },
-  conv2d: { args: () => [image(), ones([1, 1, 2, 2]), { stride: 1, padding: 'same', dilation: 1, groups: 1 }], options: [2] },
-  conv2dBackwardInput: { args: () => [ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3], { stride: 1, padding: 'valid' }], options: [3] },
-  conv2dBackwardFilter: { args: () => [image(), ones([1, 1, 2, 2]), [1, 1, 2, 2], { stride: 1, padding: 'valid' }], options: [3] },
+  conv2d: {
+    args: () => [image(), ones([1, 1, 2, 2]), { stride: 1, padding: 'same', dilation: 1, groups: 1 }],
+    options: [2],
+  },
+  conv2dBackwardInput: {
+    args: () => [ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3], { stride: 1, padding: 'valid' }],
+    options: [3],
+  },
+  conv2dBackwardFilter: {
+    args: () => [image(), ones([1, 1, 2, 2]), [1, 1, 2, 2], { stride: 1, padding: 'valid' }],
+    options: [3],
+  },
   full: { args: () => [[2, 2], 7, { dtype: 'int32' }], options: [2] },
   zeros: { args: () => [[2, 3], { dtype: 'float64' }], options: [1] },
   ones: { args: () => [[3], { dtype: 'int32' }], options: [1] },
@@ -47,7 +115,17 @@ fuzzSuite('@gd/tensor', api, {
   allocate: { args: () => ['int32', 3] },
   promoteTypes: { args: () => ['int32', 'float32'] },
   isFloat: { args: () => ['float64'] },
-  gather: { args: () => [tensor([[1, 2], [3, 4], [5, 6]]), ints([2, 0]), 0] },
+  gather: {
+    args: () => [
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      ints([2, 0]),
+      0,
+    ],
+  },
   scatterAdd: { args: () => [[3], ints([0, 2, 0]), tensor([1, 2, 3]), 0] },
   oneHot: { args: () => [ints([2, 0]), 3, { dtype: 'float64' }], options: [2] },
   concat: { args: () => [[tensor([[1, 2]]), tensor([[3, 4]])], 0] },
@@ -55,7 +133,17 @@ fuzzSuite('@gd/tensor', api, {
   split: { args: () => [x23(), [1, 2], 1] },
   tile: { args: () => [tensor([[1, 2]]), [2, 1]] },
   takeAlongAxis: { args: () => [x23(), api.reshape(ints([2, 0, 1, 1]), [2, 2]), 1] },
-  scatterAddAlongAxis: { args: () => [[2, 3], api.reshape(ints([2, 0, 1, 1]), [2, 2]), tensor([[1, 2], [3, 4]]), 1] },
+  scatterAddAlongAxis: {
+    args: () => [
+      [2, 3],
+      api.reshape(ints([2, 0, 1, 1]), [2, 2]),
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      1,
+    ],
+  },
   tril: { args: () => [x23(), 1] },
   triu: { args: () => [x23(), -1] },
   checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
@@ -71,13 +159,48 @@ fuzzSuite('@gd/tensor', api, {
   avgPool2dBackward: { args: () => [tensor([[[[4, 8]]]]), [1, 1, 2, 4], pool()], options: [2] },
   uniform: { args: () => [prngKey(0), [2, 3], { ...uniformOptions }], options: [2] },
   normal: { args: () => [prngKey(0), [4], { mean: 2, std: 0.5, dtype: 'float64' }], options: [2] },
-  truncatedNormal: { args: () => [prngKey(0), [3, 3], { mean: 0, std: 0.02, lower: -2, upper: 2, dtype: 'float32' }], options: [2] },
+  truncatedNormal: {
+    args: () => [prngKey(0), [3, 3], { mean: 0, std: 0.02, lower: -2, upper: 2, dtype: 'float32' }],
+    options: [2],
+  },
   bernoulli: { args: () => [prngKey(0), [4, 4], { p: 0.9, dtype: 'float32' }], options: [2] },
   randint: { args: () => [prngKey(0), [5], 0, 10, { dtype: 'int32' }], options: [4] },
   permutation: { args: () => [prngKey(0), 5, { dtype: 'int32' }], options: [2] },
-  categorical: { args: () => [prngKey(0), tensor([[0, 1, -Infinity], [2, 0, 0]]), { axis: -1, shape: [3, 2] }], options: [2] },
-  multinomial: { args: () => [prngKey(0), tensor([[1, 0, 2], [3, 1, 1]]), 2, { replacement: false }], options: [3] },
-  shuffle: { args: () => [prngKey(0), tensor([[1, 2], [3, 4], [5, 6]]), { axis: 0 }], options: [2] },
+  categorical: {
+    args: () => [
+      prngKey(0),
+      tensor([
+        [0, 1, -Infinity],
+        [2, 0, 0],
+      ]),
+      { axis: -1, shape: [3, 2] },
+    ],
+    options: [2],
+  },
+  multinomial: {
+    args: () => [
+      prngKey(0),
+      tensor([
+        [1, 0, 2],
+        [3, 1, 1],
+      ]),
+      2,
+      { replacement: false },
+    ],
+    options: [3],
+  },
+  shuffle: {
+    args: () => [
+      prngKey(0),
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      { axis: 0 },
+    ],
+    options: [2],
+  },
   threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
   prngKey: { args: () => [42] },
   checkKey: { args: () => ['dropout', [0, 7]] },
@@ -102,12 +225,38 @@ fuzzSuite('@gd/tensor', api, {
   normalizeAxes: { args: () => ['sum', [-1, 0], 3] },
   fmt: { args: () => [[2, 3]] },
   typeName: { args: () => [x23()] },
-  sameShape: { args: () => [[2, 3], [2, 3]] },
+  sameShape: {
+    args: () => [
+      [2, 3],
+      [2, 3],
+    ],
+  },
   slice: { args: () => [x23(), [0, 1], [2, 2]] },
   flip: { args: () => [x23(), 1] },
-  pad: { args: () => [tensor([[1, 2]]), [[1, 0], [0, 1]], 0] },
-  Tensor: { args: () => [new Float32Array([1, 2, 3, 4]), [2, 2], 'float32', [2, 1], 0], call: (...a: any[]) => new (api.Tensor as any)(...a) },
-  tensor: { args: () => [[[1, 2, 3], [4, 5, 6]], { dtype: 'float64', shape: [2, 3] }], options: [1] },
+  pad: {
+    args: () => [
+      tensor([[1, 2]]),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      0,
+    ],
+  },
+  Tensor: {
+    args: () => [new Float32Array([1, 2, 3, 4]), [2, 2], 'float32', [2, 1], 0],
+    call: (...a: any[]) => new (api.Tensor as any)(...a),
+  },
+  tensor: {
+    args: () => [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: 'float64', shape: [2, 3] },
+    ],
+    options: [1],
+  },
   treeLeaves: { args: () => [{ w: x23(), b: [tensor([1])] }] },
   treeMap: { args: () => [(t: Tensor) => api.mul(t, 2), { a: tensor([1, 2]) }] },
   mapStructure: {

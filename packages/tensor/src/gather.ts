@@ -6,7 +6,12 @@ import { checkDtype } from './creation.js'
 import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
-function checkIndices(op: string, indices: Tensor, bound: number, what: string): Int32Array | Uint8Array | Float32Array | Float64Array {
+function checkIndices(
+  op: string,
+  indices: Tensor,
+  bound: number,
+  what: string,
+): Int32Array | Uint8Array | Float32Array | Float64Array {
   tensorArg(op, 'indices', indices)
   checkDtype(op, indices, ['int32'], 'indices')
   const idx = indices.data
@@ -40,7 +45,11 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const idx = checkIndices('gather', indices, n, `axis ${ax}`)
   const outer = sizeOf(x.shape.slice(0, ax))
   const inner = sizeOf(x.shape.slice(ax + 1))
-  const shape = checkShape('gather', [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)], 'result shape')
+  const shape = checkShape(
+    'gather',
+    [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)],
+    'result shape',
+  )
   const src = x.data
   const out = allocate(x.dtype, outer * idx.length * inner)
   for (let o = 0; o < outer; o++) {
@@ -100,7 +109,11 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
  * oneHot(tensor([2, 0], { dtype: 'int32' }), 3).toArray() // [[0, 0, 1], [1, 0, 0]]
  * ```
  */
-export function oneHot<D extends DType = 'float32'>(indices: Tensor, depth: number, options: { dtype?: D } = {}): Tensor<D> {
+export function oneHot<D extends DType = 'float32'>(
+  indices: Tensor,
+  depth: number,
+  options: { dtype?: D } = {},
+): Tensor<D> {
   tensorArg('oneHot', 'indices', indices)
   positiveInteger('oneHot', 'depth', depth)
   const dtype = (readOptions('oneHot', options, { dtype: optional(dtypeCheck) }).dtype ?? 'float32') as D

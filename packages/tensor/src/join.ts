@@ -33,7 +33,11 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const outer = first.shape.slice(0, ax).reduce((a, b) => a * b, 1)
   const inner = first.shape.slice(ax + 1).reduce((a, b) => a * b, 1)
   const total = tensors.reduce((n, t) => n + t.shape[ax]!, 0)
-  const shape = checkShape('concat', first.shape.map((d, i) => (i === ax ? total : d)), 'result shape')
+  const shape = checkShape(
+    'concat',
+    first.shape.map((d, i) => (i === ax ? total : d)),
+    'result shape',
+  )
   const out = allocate(dtype, outer * total * inner)
   let col = 0
   for (const t of tensors) {
@@ -85,7 +89,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  */
 export function split(t: Tensor, sections: number | readonly number[], axis = 0): Tensor[] {
   tensorArg('split', 't', t)
-  if (typeof sections !== 'number' && !Array.isArray(sections)) fail('split', 'sections', 'a positive integer or an array of sizes', sections)
+  if (typeof sections !== 'number' && !Array.isArray(sections))
+    fail('split', 'sections', 'a positive integer or an array of sizes', sections)
   const ax = normalizeAxis('split', axis, t.rank)
   const n = t.shape[ax]!
   let sizes: number[]
@@ -131,9 +136,26 @@ export function tile(t: Tensor, reps: readonly number[]): Tensor {
   const shape = [...new Array<number>(rank - t.rank).fill(1), ...t.shape]
   const r = [...new Array<number>(rank - reps.length).fill(1), ...reps]
   // Read the input as [1, d0, 1, d1, ...] and copy it out as [r0, d0, r1, d1, ...].
-  const interleaved = reshape(t, shape.flatMap((d) => [1, d]))
+  const interleaved = reshape(
+    t,
+    shape.flatMap((d) => [1, d]),
+  )
   const strides = interleaved.strides.map((s, i) => (i % 2 === 0 ? 0 : s))
-  checkShape('tile', shape.map((d, i) => d * r[i]!), 'result shape')
-  const big = new Tensor(interleaved.storage, shape.flatMap((d, i) => [r[i]!, d]), t.dtype, strides, interleaved.offset)
-  return new Tensor(big.data, shape.map((d, i) => d * r[i]!), t.dtype)
+  checkShape(
+    'tile',
+    shape.map((d, i) => d * r[i]!),
+    'result shape',
+  )
+  const big = new Tensor(
+    interleaved.storage,
+    shape.flatMap((d, i) => [r[i]!, d]),
+    t.dtype,
+    strides,
+    interleaved.offset,
+  )
+  return new Tensor(
+    big.data,
+    shape.map((d, i) => d * r[i]!),
+    t.dtype,
+  )
 }

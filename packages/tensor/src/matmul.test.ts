@@ -88,10 +88,37 @@ const batchPair = fc
 
 describe('matmul', () => {
   it('multiplies a worked example: [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]', () => {
-    expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]])
+    expect(
+      matmul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([
+          [5, 6],
+          [7, 8],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [19, 22],
+      [43, 50],
+    ])
     // with B transposed: [[1*5+2*6, 1*7+2*8], [3*5+4*6, 3*7+4*8]]
-    const bt = matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]), { transposeB: true })
-    expect(bt.toArray()).toEqual([[17, 23], [39, 53]])
+    const bt = matmul(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      tensor([
+        [5, 6],
+        [7, 8],
+      ]),
+      { transposeB: true },
+    )
+    expect(bt.toArray()).toEqual([
+      [17, 23],
+      [39, 53],
+    ])
   })
 
   it('matches the reference for every transpose combination and broadcast batch dims', () => {
@@ -119,16 +146,22 @@ describe('matmul', () => {
 
   it('reads transposed views ([n, m] with strides [1, n]) without copying, for both operands', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.nat(), (m, n, k, seed) => {
-        const aT = random([k, m], 'float64', seed)
-        const bT = random([n, k], 'float64', seed + 1)
-        const aView = new Tensor(aT.storage as Float64Array, [m, k], 'float64', [1, m])
-        const bView = new Tensor(bT.storage as Float64Array, [k, n], 'float64', [1, k])
-        expectClose(matmul(aView, bView), reference(aT, bT, true, true), 1e-13)
-        // a view on one side and the transpose flag on the other give the same product
-        expectClose(matmul(aView, bT, { transposeB: true }), reference(aT, bT, true, true), 1e-13)
-        expectClose(matmul(aT, bView, { transposeA: true }), reference(aT, bT, true, true), 1e-13)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.nat(),
+        (m, n, k, seed) => {
+          const aT = random([k, m], 'float64', seed)
+          const bT = random([n, k], 'float64', seed + 1)
+          const aView = new Tensor(aT.storage as Float64Array, [m, k], 'float64', [1, m])
+          const bView = new Tensor(bT.storage as Float64Array, [k, n], 'float64', [1, k])
+          expectClose(matmul(aView, bView), reference(aT, bT, true, true), 1e-13)
+          // a view on one side and the transpose flag on the other give the same product
+          expectClose(matmul(aView, bT, { transposeB: true }), reference(aT, bT, true, true), 1e-13)
+          expectClose(matmul(aT, bView, { transposeA: true }), reference(aT, bT, true, true), 1e-13)
+        },
+      ),
     )
   })
 
@@ -143,7 +176,10 @@ describe('matmul', () => {
 
   it('treats 1-D operands as NumPy does', () => {
     const v = tensor([1, 2])
-    const m = tensor([[1, 2, 3], [4, 5, 6]])
+    const m = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(matmul(v, m).toArray()).toEqual([9, 12, 15]) // [1*1+2*4, 1*2+2*5, 1*3+2*6]
     expect(matmul(m, tensor([1, 1, 1])).toArray()).toEqual([6, 15])
     expect(matmul(v, tensor([3, 4])).shape).toEqual([])
@@ -153,8 +189,12 @@ describe('matmul', () => {
   })
 
   it('works on empty dimensions', () => {
-    expect(matmul(tensor(new Float32Array(0), { shape: [2, 0] }), tensor(new Float32Array(0), { shape: [0, 3] })).toArray())
-      .toEqual([[0, 0, 0], [0, 0, 0]])
+    expect(
+      matmul(tensor(new Float32Array(0), { shape: [2, 0] }), tensor(new Float32Array(0), { shape: [0, 3] })).toArray(),
+    ).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ])
   })
 
   it('goes through kernels.gemm', () => {
@@ -171,11 +211,18 @@ describe('matmul', () => {
   })
 
   it('throws clear errors', () => {
-    const f32 = tensor([[1, 2, 3], [4, 5, 6]])
+    const f32 = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ])
     expect(() => matmul(f32, tensor(new Float32Array(20), { shape: [4, 5] }))).toThrow(
       'matmul: inner dimensions differ: [2,3] x [4,5]',
     )
-    const square = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    const square = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ])
     expect(() => matmul(f32, square, { transposeA: true })).toThrow('matmul: inner dimensions differ: [2,3]^T x [3,3]')
     expect(() => matmul(f32, tensor(new Float64Array(6), { shape: [3, 2] }))).toThrow(
       'matmul: dtypes differ: float32 and float64',
@@ -211,7 +258,10 @@ describe('dot and outer', () => {
   })
 
   it('outer: C[i, j] = a_i b_j', () => {
-    expect(outer(tensor([1, 2]), tensor([3, 4, 5])).toArray()).toEqual([[3, 4, 5], [6, 8, 10]])
+    expect(outer(tensor([1, 2]), tensor([3, 4, 5])).toArray()).toEqual([
+      [3, 4, 5],
+      [6, 8, 10],
+    ])
   })
 
   it('agree with matmul on random vectors', () => {
@@ -222,7 +272,16 @@ describe('dot and outer', () => {
         expect(dot(a, b).item()).toBeCloseTo(matmul(a, b).item(), 12)
         const c = random([n], 'float64', seed + 2)
         const o = outer(a, c)
-        expectClose(o, reference(new Tensor(a.storage as Float64Array, [m, 1], 'float64'), new Tensor(c.storage as Float64Array, [1, n], 'float64'), false, false), 0)
+        expectClose(
+          o,
+          reference(
+            new Tensor(a.storage as Float64Array, [m, 1], 'float64'),
+            new Tensor(c.storage as Float64Array, [1, n], 'float64'),
+            false,
+            false,
+          ),
+          0,
+        )
       }),
     )
   })

@@ -46,7 +46,8 @@ export type FloatDType = 'float32' | 'float64'
  */
 export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
   for (const d of [a, b]) {
-    if (d !== 'float32' && d !== 'float64') throw new Error(`${op}: dtype must be float32 or float64, got ${typeof d === 'string' ? d : show(d)}`)
+    if (d !== 'float32' && d !== 'float64')
+      throw new Error(`${op}: dtype must be float32 or float64, got ${typeof d === 'string' ? d : show(d)}`)
   }
   if (a !== b) throw new Error(`${op}: dtypes differ: ${a} and ${b}`)
   return a as FloatDType
@@ -139,8 +140,22 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   if (B.batch.every((d) => d === 1) && canFoldRows(A, m)) {
     // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
     // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
-    kernels.gemm(count * m, n, k, sa, a.offset, A.rowStride, A.colStride,
-      sb, b.offset, B.rowStride, B.colStride, out, 0, n)
+    kernels.gemm(
+      count * m,
+      n,
+      k,
+      sa,
+      a.offset,
+      A.rowStride,
+      A.colStride,
+      sb,
+      b.offset,
+      B.rowStride,
+      B.colStride,
+      out,
+      0,
+      n,
+    )
   } else {
     const index = new Array<number>(batch.length).fill(0)
     for (let i = 0; i < count; i++) {
@@ -150,8 +165,7 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
         ao += index[d]! * aStrides[d]!
         bo += index[d]! * bStrides[d]!
       }
-      kernels.gemm(m, n, k, sa, ao, A.rowStride, A.colStride,
-        sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
+      kernels.gemm(m, n, k, sa, ao, A.rowStride, A.colStride, sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
       for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
     }
   }

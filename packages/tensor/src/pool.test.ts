@@ -27,7 +27,10 @@ const cases: fc.Arbitrary<Case> = fc
     c: fc.integer({ min: 1, max: 3 }),
     h: fc.integer({ min: 1, max: 7 }),
     w: fc.integer({ min: 1, max: 7 }),
-    k: fc.oneof(fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
+    k: fc.oneof(
+      fc.integer({ min: 1, max: 3 }),
+      fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    ),
     stride: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
     padding: fc.oneof(
       fc.constantFrom<Padding2d>('valid', 'same'),
@@ -51,8 +54,12 @@ const cases: fc.Arbitrary<Case> = fc
 /** Direct loops: for each output pixel, the list of flat input indices its window covers. */
 function windows(c: Case): { outShape: number[]; members: number[][] } {
   const [N, C, H, W] = c.shape as [number, number, number, number]
-  const k = typeof c.options.kernelSize === 'number' ? [c.options.kernelSize, c.options.kernelSize] : c.options.kernelSize
-  const g = window2d('ref', [H, W], [k[0]!, k[1]!], { stride: c.options.stride ?? [k[0]!, k[1]!], padding: c.options.padding ?? 'valid' })
+  const k =
+    typeof c.options.kernelSize === 'number' ? [c.options.kernelSize, c.options.kernelSize] : c.options.kernelSize
+  const g = window2d('ref', [H, W], [k[0]!, k[1]!], {
+    stride: c.options.stride ?? [k[0]!, k[1]!],
+    padding: c.options.padding ?? 'valid',
+  })
   const members: number[][] = []
   for (let plane = 0; plane < N * C; plane++) {
     for (let oy = 0; oy < g.outH; oy++) {
@@ -85,11 +92,25 @@ function numeric(x: Tensor<Float>, f: (p: Tensor<Float>) => number, h: number): 
 
 describe('pooling', () => {
   it('worked examples: 2×2 windows over [[1,2,5,6],[3,4,7,8]]', () => {
-    const x = tensor([[[[1, 2, 5, 6], [3, 4, 7, 8]]]])
+    const x = tensor([
+      [
+        [
+          [1, 2, 5, 6],
+          [3, 4, 7, 8],
+        ],
+      ],
+    ])
     expect(maxPool2d(x, { kernelSize: 2 }).toArray()).toEqual([[[[4, 8]]]])
     expect(avgPool2d(x, { kernelSize: 2 }).toArray()).toEqual([[[[2.5, 6.5]]]]) // (1+2+3+4)/4, (5+6+7+8)/4
     // padding 1 with kernel 2, stride 2: the first window holds only x[0,0] = 1, so its mean is 1
-    expect(avgPool2d(x, { kernelSize: 2, padding: 1 }).toArray()).toEqual([[[[1, 3.5, 6], [3, 5.5, 8]]]])
+    expect(avgPool2d(x, { kernelSize: 2, padding: 1 }).toArray()).toEqual([
+      [
+        [
+          [1, 3.5, 6],
+          [3, 5.5, 8],
+        ],
+      ],
+    ])
   })
 
   it.each([true, false])('forward and backward match direct loops (float32 and float64; Wasm allowed: %s)', (wasm) => {
@@ -112,7 +133,8 @@ describe('pooling', () => {
         const tol = dtype === 'float32' ? 1e-6 : 1e-14
         const close = (got: ArrayLike<number>, want: ArrayLike<number>): void => {
           expect(got.length).toBe(want.length)
-          for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!)))
+          for (let i = 0; i < want.length; i++)
+            expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!)))
         }
         const yMax = maxPool2d(x, c.options)
         expect(yMax.shape).toEqual(outShape)
@@ -136,19 +158,53 @@ describe('pooling', () => {
         const h = 1e-4
         const close = (got: ArrayLike<number>, want: number[]): void =>
           want.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThan(1e-8))
-        close(maxPool2dBackward(r, x, c.options).data, numeric(x, (p) => dot(maxPool2d(p, c.options)), h))
-        close(avgPool2dBackward(r, c.shape, c.options).data, numeric(x, (p) => dot(avgPool2d(p, c.options)), h))
+        close(
+          maxPool2dBackward(r, x, c.options).data,
+          numeric(x, (p) => dot(maxPool2d(p, c.options)), h),
+        )
+        close(
+          avgPool2dBackward(r, c.shape, c.options).data,
+          numeric(x, (p) => dot(avgPool2d(p, c.options)), h),
+        )
       }),
       { numRuns: 40 },
     )
   })
 
-  it('gives a tied window\'s gradient to its first maximum, and propagates NaN', () => {
-    const tie = tensor([[[[3, 3], [1, 3]]]])
-    expect(maxPool2dBackward(tensor([[[[5]]]]), tie, { kernelSize: 2 }).toArray()).toEqual([[[[5, 0], [0, 0]]]])
-    const nan = tensor([[[[1, NaN], [2, 0]]]])
+  it("gives a tied window's gradient to its first maximum, and propagates NaN", () => {
+    const tie = tensor([
+      [
+        [
+          [3, 3],
+          [1, 3],
+        ],
+      ],
+    ])
+    expect(maxPool2dBackward(tensor([[[[5]]]]), tie, { kernelSize: 2 }).toArray()).toEqual([
+      [
+        [
+          [5, 0],
+          [0, 0],
+        ],
+      ],
+    ])
+    const nan = tensor([
+      [
+        [
+          [1, NaN],
+          [2, 0],
+        ],
+      ],
+    ])
     expect(maxPool2d(nan, { kernelSize: 2 }).item()).toBeNaN()
-    expect(maxPool2dBackward(tensor([[[[1]]]]), nan, { kernelSize: 2 }).toArray()).toEqual([[[[0, 1], [0, 0]]]])
+    expect(maxPool2dBackward(tensor([[[[1]]]]), nan, { kernelSize: 2 }).toArray()).toEqual([
+      [
+        [
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    ])
   })
 
   it('goes through the kernel table', () => {
@@ -171,7 +227,9 @@ describe('pooling', () => {
     expect(() => maxPool2d(x, {} as Pool2dOptions)).toThrow(
       'maxPool2d: kernelSize must be given (a positive integer or [height, width]), got undefined',
     )
-    expect(() => avgPool2d(x, { kernelSize: 0 })).toThrow('avgPool2d: kernelSize must be a positive integer or a pair of them, got 0')
+    expect(() => avgPool2d(x, { kernelSize: 0 })).toThrow(
+      'avgPool2d: kernelSize must be a positive integer or a pair of them, got 0',
+    )
     expect(() => avgPool2d(x, { kernelSize: 2, padding: 2 })).toThrow(
       'avgPool2d: padding [2,2,2,2] must be smaller than the kernel [2,2] on every side',
     )
@@ -194,10 +252,16 @@ describe('pooling', () => {
     expect(() => avgPool2d(x, { kernelSize: 2, dilation: 2 } as never)).toThrow(
       'avgPool2d: unknown option dilation, expected one of kernelSize, stride, padding',
     )
-    expect(() => maxPool2d(x, undefined as never)).toThrow('maxPool2d: kernelSize must be given (a positive integer or [height, width]), got undefined')
-    expect(() => maxPool2d(undefined as never, { kernelSize: 2 })).toThrow('maxPool2d: x must be a Tensor, got undefined')
+    expect(() => maxPool2d(x, undefined as never)).toThrow(
+      'maxPool2d: kernelSize must be given (a positive integer or [height, width]), got undefined',
+    )
+    expect(() => maxPool2d(undefined as never, { kernelSize: 2 })).toThrow(
+      'maxPool2d: x must be a Tensor, got undefined',
+    )
     expect(() => avgPool2d(x, 2 as never)).toThrow('avgPool2d: options must be a plain object, got 2')
-    expect(() => maxPool2dBackward(x, null as never, { kernelSize: 2 })).toThrow('maxPool2dBackward: x must be a Tensor, got null')
+    expect(() => maxPool2dBackward(x, null as never, { kernelSize: 2 })).toThrow(
+      'maxPool2dBackward: x must be a Tensor, got null',
+    )
     expect(() => avgPool2dBackward(x, [1, 1, 4, 4.5], { kernelSize: 2 })).toThrow(
       'avgPool2dBackward: inputShape must hold non-negative integers, got [1,1,4,4.5]',
     )

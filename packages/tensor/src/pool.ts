@@ -41,12 +41,16 @@ function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
     throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
   }
   const o = readOptions(op, options, {
-    kernelSize: (fn, key, v) => (v === undefined ? fail(fn, key, 'given (a positive integer or [height, width])', v) : size2dArg(fn, key, v)),
+    kernelSize: (fn, key, v) =>
+      v === undefined ? fail(fn, key, 'given (a positive integer or [height, width])', v) : size2dArg(fn, key, v),
     stride: windowSpec.stride,
     padding: windowSpec.padding,
   })
   const kernel = o.kernelSize
-  const g = window2d(op, [x[2]!, x[3]!], kernel, { stride: o.stride ?? kernel, padding: (o.padding ?? 'valid') as Padding2d })
+  const g = window2d(op, [x[2]!, x[3]!], kernel, {
+    stride: o.stride ?? kernel,
+    padding: (o.padding ?? 'valid') as Padding2d,
+  })
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight]
   if (g.padTop >= g.kernelH || g.padBottom >= g.kernelH || g.padLeft >= g.kernelW || g.padRight >= g.kernelW) {
     throw new Error(`${op}: padding ${fmt(pads)} must be smaller than the kernel ${fmt(kernel)} on every side`)

@@ -4,8 +4,17 @@ import { arange, ones, reshape, tensor } from './index.js'
 
 describe('printing a tensor', () => {
   it('shows dtype, shape and values to 5 significant digits', () => {
-    expect(String(tensor([[1, 2.5], [1 / 3, -0]]))).toBe('Tensor(float32, [2, 2]) [[1, 2.5], [0.33333, 0]]')
-    expect(String(tensor([1e-9, 1e22, NaN, -Infinity], { dtype: 'float64' }))).toBe('Tensor(float64, [4]) [1e-9, 1e+22, NaN, -Infinity]')
+    expect(
+      String(
+        tensor([
+          [1, 2.5],
+          [1 / 3, -0],
+        ]),
+      ),
+    ).toBe('Tensor(float32, [2, 2]) [[1, 2.5], [0.33333, 0]]')
+    expect(String(tensor([1e-9, 1e22, NaN, -Infinity], { dtype: 'float64' }))).toBe(
+      'Tensor(float64, [4]) [1e-9, 1e+22, NaN, -Infinity]',
+    )
     expect(String(tensor([true, false], { dtype: 'bool' }))).toBe('Tensor(bool, [2]) [true, false]')
     expect(String(tensor(7, { dtype: 'int32' }))).toBe('Tensor(int32, []) 7')
     expect(String(ones([0, 2]))).toBe('Tensor(float32, [0, 2]) []')

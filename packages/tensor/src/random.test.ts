@@ -120,23 +120,37 @@ describe('uniform', () => {
   it('rejects bad input', () => {
     const key = prngKey(0)
     expect(() => uniform(key, [2], { low: 1, high: 0 })).toThrow('uniform: low must be < high, got 1 and 0')
-    expect(() => uniform(key, [2], { low: 0, high: Infinity })).toThrow('uniform: high must be a finite number, got Infinity')
-    expect(() => uniform(key, [2], { low: -1e308, high: 1e308 })).toThrow('uniform: high - low must be finite, got Infinity')
+    expect(() => uniform(key, [2], { low: 0, high: Infinity })).toThrow(
+      'uniform: high must be a finite number, got Infinity',
+    )
+    expect(() => uniform(key, [2], { low: -1e308, high: 1e308 })).toThrow(
+      'uniform: high - low must be finite, got Infinity',
+    )
     expect(() => uniform(key, [2], { dtype: 'int32' as never })).toThrow(
       'uniform: dtype must be "float32" or "float64", got "int32"',
     )
     expect(() => uniform(key, [2, -1])).toThrow('uniform: shape must hold non-negative integers, got [2,-1]')
-    expect(() => uniform([0.5, 1], [2])).toThrow('uniform: key must be a pair of uint32 (from prngKey or splitKey), got [0.5,1]')
+    expect(() => uniform([0.5, 1], [2])).toThrow(
+      'uniform: key must be a pair of uint32 (from prngKey or splitKey), got [0.5,1]',
+    )
     // options are read strictly
-    expect(() => uniform(key, [2], { lo: 0 } as never)).toThrow('uniform: unknown option lo, expected one of low, high, dtype; did you mean low?')
-    expect(() => normal(key, [2], { stddev: 5 } as never)).toThrow('normal: unknown option stddev, expected one of mean, std, dtype')
+    expect(() => uniform(key, [2], { lo: 0 } as never)).toThrow(
+      'uniform: unknown option lo, expected one of low, high, dtype; did you mean low?',
+    )
+    expect(() => normal(key, [2], { stddev: 5 } as never)).toThrow(
+      'normal: unknown option stddev, expected one of mean, std, dtype',
+    )
     expect(() => normal(key, [2], 'float64' as never)).toThrow('normal: options must be a plain object, got "float64"')
     expect(() => truncatedNormal(key, [2], { std: 1, lowr: -1 } as never)).toThrow(
       'truncatedNormal: unknown option lowr, expected one of mean, std, dtype, lower, upper; did you mean lower?',
     )
-    expect(() => truncatedNormal(key, [2], { upper: Number.NaN })).toThrow('truncatedNormal: upper must be a number, not NaN, got NaN')
+    expect(() => truncatedNormal(key, [2], { upper: Number.NaN })).toThrow(
+      'truncatedNormal: upper must be a number, not NaN, got NaN',
+    )
     expect(() => uniform(key, [1.5, 3])).toThrow('uniform: shape must hold non-negative integers, got [1.5,3]')
-    expect(() => normal(key, [65536, 32768])).toThrow('normal: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647')
+    expect(() => normal(key, [65536, 32768])).toThrow(
+      'normal: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647',
+    )
     // null options are no options
     expect(normal(key, [2], null as never).dtype).toBe('float32')
   })
@@ -163,7 +177,9 @@ describe('normal', () => {
 
   it('gives exactly mean for std = 0 and rejects bad input', () => {
     expect([...normal(prngKey(0), [3], { mean: 4, std: 0 }).data]).toEqual([4, 4, 4])
-    expect(() => normal(prngKey(0), [2], { std: -1 })).toThrow('normal: std must be a non-negative finite number, got -1')
+    expect(() => normal(prngKey(0), [2], { std: -1 })).toThrow(
+      'normal: std must be a non-negative finite number, got -1',
+    )
     expect(() => normal(prngKey(0), [2], { mean: Number.NaN })).toThrow('normal: mean must be a finite number, got NaN')
     expect(() => normal(prngKey(0), [2], { dtype: 'bool' as never })).toThrow(
       'normal: dtype must be "float32" or "float64", got "bool"',

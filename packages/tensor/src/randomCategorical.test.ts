@@ -42,9 +42,18 @@ describe('categorical', () => {
 
   it('draws rows independently along any axis; −Infinity is never drawn', () => {
     // classes on axis 0: column 0 can only be class 0, column 1 only class 2, column 2 class 1 or 2
-    const logits = tensor([[0, -Infinity, -Infinity], [-Infinity, -Infinity, 0], [-Infinity, 0, 0]])
+    const logits = tensor([
+      [0, -Infinity, -Infinity],
+      [-Infinity, -Infinity, 0],
+      [-Infinity, 0, 0],
+    ])
     const x = categorical(prngKey(1), logits, { axis: 0, shape: [1000, 3] })
-    const cols = [0, 1, 2].map((c) => counts(Array.from({ length: 1000 }, (_, i) => x.data[i * 3 + c]!), 3))
+    const cols = [0, 1, 2].map((c) =>
+      counts(
+        Array.from({ length: 1000 }, (_, i) => x.data[i * 3 + c]!),
+        3,
+      ),
+    )
     expect(cols[0]).toEqual([1000, 0, 0])
     expect(cols[1]).toEqual([0, 0, 1000])
     expect(cols[2]![0]).toBe(0)
@@ -61,7 +70,12 @@ describe('categorical', () => {
       return j === 3 * a + b ? 0 : -Infinity
     })
     const x = categorical(prngKey(4), tensor(v, { shape: [2, 6, 3] }), { axis: 1, shape: [4, 2, 3] })
-    expect(x.toArray()).toEqual(Array.from({ length: 4 }, () => [[0, 1, 2], [3, 4, 5]]))
+    expect(x.toArray()).toEqual(
+      Array.from({ length: 4 }, () => [
+        [0, 1, 2],
+        [3, 4, 5],
+      ]),
+    )
   })
 
   it('broadcasts a batch of one row to the requested shape, and the same key gives the same draw', () => {
@@ -69,26 +83,85 @@ describe('categorical', () => {
     const a = categorical(prngKey(5), logits, { shape: [2, 3] })
     expect(a.shape).toEqual([2, 3])
     expect([...categorical(prngKey(5), logits, { shape: [2, 3] }).data]).toEqual([...a.data])
-    expect([...categorical(prngKey(6), logits, { shape: [50] }).data]).not.toEqual([...categorical(prngKey(5), logits, { shape: [50] }).data])
+    expect([...categorical(prngKey(6), logits, { shape: [50] }).data]).not.toEqual([
+      ...categorical(prngKey(5), logits, { shape: [50] }).data,
+    ])
     // golden draw for key 42 (catches a change of algorithm)
     expect([...categorical(prngKey(42), logits, { shape: [10] }).data]).toEqual(GOLDEN_CATEGORICAL)
   })
 
   it('rejects what cannot be drawn from, naming the first bad logit', () => {
     const k = prngKey(0)
-    expect(() => categorical(k, tensor([[0, 1], [NaN, 0]]))).toThrow('categorical: logits[1,0] must be a finite number or -Infinity, got NaN')
-    expect(() => categorical(k, tensor([0, Infinity]))).toThrow('categorical: logits[1] must be a finite number or -Infinity, got Infinity')
-    expect(() => categorical(k, tensor([[0, 1], [-Infinity, -Infinity]]))).toThrow('categorical: every logit of row [1] is -Infinity, so no class can be drawn')
-    expect(() => categorical(k, tensor([-Infinity]))).toThrow('categorical: every logit is -Infinity, so no class can be drawn')
+    expect(() =>
+      categorical(
+        k,
+        tensor([
+          [0, 1],
+          [NaN, 0],
+        ]),
+      ),
+    ).toThrow('categorical: logits[1,0] must be a finite number or -Infinity, got NaN')
+    expect(() => categorical(k, tensor([0, Infinity]))).toThrow(
+      'categorical: logits[1] must be a finite number or -Infinity, got Infinity',
+    )
+    expect(() =>
+      categorical(
+        k,
+        tensor([
+          [0, 1],
+          [-Infinity, -Infinity],
+        ]),
+      ),
+    ).toThrow('categorical: every logit of row [1] is -Infinity, so no class can be drawn')
+    expect(() => categorical(k, tensor([-Infinity]))).toThrow(
+      'categorical: every logit is -Infinity, so no class can be drawn',
+    )
     expect(categorical(k, tensor([[0, 1]]), { shape: [3] }).shape).toEqual([3]) // batch [1] broadcasts to [3]
-    expect(() => categorical(k, tensor([[0, 1], [0, 1]]), { shape: [3, 1] })).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got [3,1]')
-    expect(() => categorical(k, tensor([[0, 1], [0, 1]]), { shape: [3] })).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got [3]')
-    expect(() => categorical(k, tensor([[0, 1], [0, 1]]), { shape: [] })).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got []')
-    expect(() => categorical(k, tensor([0, 1], { dtype: 'int32' }))).toThrow('categorical: logits must have dtype float32 or float64, got int32 of shape [2]')
-    expect(() => categorical(k, tensor(0))).toThrow('categorical: logits must be a Tensor of rank >= 1, got a float32 Tensor of shape []')
-    expect(() => categorical(k, tensor([[]]))).toThrow('categorical: logits must be a Tensor with classes on axis 1, got a float32 Tensor of shape [1,0]')
-    expect(() => categorical(k, tensor([0, 1]), { axis: 1 })).toThrow('categorical: axis must be an integer in [-1, 1) for a tensor of rank 1, got 1')
-    expect(() => categorical(k, tensor([0, 1]), { axes: 0 } as never)).toThrow('categorical: unknown option axes, expected one of axis, shape; did you mean axis?')
+    expect(() =>
+      categorical(
+        k,
+        tensor([
+          [0, 1],
+          [0, 1],
+        ]),
+        { shape: [3, 1] },
+      ),
+    ).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got [3,1]')
+    expect(() =>
+      categorical(
+        k,
+        tensor([
+          [0, 1],
+          [0, 1],
+        ]),
+        { shape: [3] },
+      ),
+    ).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got [3]')
+    expect(() =>
+      categorical(
+        k,
+        tensor([
+          [0, 1],
+          [0, 1],
+        ]),
+        { shape: [] },
+      ),
+    ).toThrow('categorical: shape must end in sizes that the batch shape [2] broadcasts to, got []')
+    expect(() => categorical(k, tensor([0, 1], { dtype: 'int32' }))).toThrow(
+      'categorical: logits must have dtype float32 or float64, got int32 of shape [2]',
+    )
+    expect(() => categorical(k, tensor(0))).toThrow(
+      'categorical: logits must be a Tensor of rank >= 1, got a float32 Tensor of shape []',
+    )
+    expect(() => categorical(k, tensor([[]]))).toThrow(
+      'categorical: logits must be a Tensor with classes on axis 1, got a float32 Tensor of shape [1,0]',
+    )
+    expect(() => categorical(k, tensor([0, 1]), { axis: 1 })).toThrow(
+      'categorical: axis must be an integer in [-1, 1) for a tensor of rank 1, got 1',
+    )
+    expect(() => categorical(k, tensor([0, 1]), { axes: 0 } as never)).toThrow(
+      'categorical: unknown option axes, expected one of axis, shape; did you mean axis?',
+    )
     expect(() => categorical([1, 2, 3] as never, tensor([0, 1]))).toThrow(/^categorical: key must be/)
   })
 })
@@ -100,7 +173,12 @@ describe('multinomial', () => {
     expect(x.shape).toEqual([N])
     const c = counts(x.data, 5)
     expect(c[1]).toBe(0)
-    expect(chiSquare(c, w.map((v) => v / 10))).toBeLessThan(CHI2_1E4[3])
+    expect(
+      chiSquare(
+        c,
+        w.map((v) => v / 10),
+      ),
+    ).toBeLessThan(CHI2_1E4[3])
   })
 
   it('without replacement: the first draw is categorical and the ordered pair follows successive sampling (χ²)', () => {
@@ -119,7 +197,13 @@ describe('multinomial', () => {
   })
 
   it('never draws a zero weight, never repeats, and takes every non-zero class when asked for all', () => {
-    const probs = tensor([[0, 5, 0, 1e-300, 2, 5e-324], [3, 3, 3, 3, 0, 0]], { dtype: 'float64' })
+    const probs = tensor(
+      [
+        [0, 5, 0, 1e-300, 2, 5e-324],
+        [3, 3, 3, 3, 0, 0],
+      ],
+      { dtype: 'float64' },
+    )
     const x = multinomial(prngKey(2), probs, 4)
     const rows = x.toArray() as number[][]
     expect([...rows[0]!].sort()).toEqual([1, 3, 4, 5])
@@ -148,20 +232,52 @@ describe('multinomial', () => {
     const probs = tensor([0.2, 0.3, 0.5])
     const a: Tensor = multinomial(prngKey(9), probs, 3)
     expect([...multinomial(prngKey(9), probs, 3).data]).toEqual([...a.data])
-    expect([...multinomial(prngKey(42), tensor([1, 2, 3, 4]), 8, { replacement: true }).data]).toEqual(GOLDEN_MULTINOMIAL)
+    expect([...multinomial(prngKey(42), tensor([1, 2, 3, 4]), 8, { replacement: true }).data]).toEqual(
+      GOLDEN_MULTINOMIAL,
+    )
   })
 
   it('rejects bad weights, naming the first, and bad counts', () => {
     const k = prngKey(0)
-    expect(() => multinomial(k, tensor([[1, 2], [-1, 2]]), 1)).toThrow('multinomial: probs[1,0] must be a non-negative finite weight, got -1')
-    expect(() => multinomial(k, tensor([1, NaN]), 1)).toThrow('multinomial: probs[1] must be a non-negative finite weight, got NaN')
-    expect(() => multinomial(k, tensor([1, Infinity]), 1)).toThrow('multinomial: probs[1] must be a non-negative finite weight, got Infinity')
-    expect(() => multinomial(k, tensor([[1, 2], [0, 0]]), 1)).toThrow('multinomial: probs[1] must hold a positive weight, got [0,0]')
-    expect(() => multinomial(k, tensor([0, 0]), 1, { replacement: true })).toThrow('multinomial: probs must hold a positive weight, got [0,0]')
+    expect(() =>
+      multinomial(
+        k,
+        tensor([
+          [1, 2],
+          [-1, 2],
+        ]),
+        1,
+      ),
+    ).toThrow('multinomial: probs[1,0] must be a non-negative finite weight, got -1')
+    expect(() => multinomial(k, tensor([1, NaN]), 1)).toThrow(
+      'multinomial: probs[1] must be a non-negative finite weight, got NaN',
+    )
+    expect(() => multinomial(k, tensor([1, Infinity]), 1)).toThrow(
+      'multinomial: probs[1] must be a non-negative finite weight, got Infinity',
+    )
+    expect(() =>
+      multinomial(
+        k,
+        tensor([
+          [1, 2],
+          [0, 0],
+        ]),
+        1,
+      ),
+    ).toThrow('multinomial: probs[1] must hold a positive weight, got [0,0]')
+    expect(() => multinomial(k, tensor([0, 0]), 1, { replacement: true })).toThrow(
+      'multinomial: probs must hold a positive weight, got [0,0]',
+    )
     expect(() => multinomial(k, tensor([1, 2]), 0)).toThrow('multinomial: numSamples must be a positive integer, got 0')
-    expect(() => multinomial(k, tensor([1, 2]), 3)).toThrow('multinomial: numSamples must be at most 2 (the non-zero weights of probs) without replacement, got 3')
-    expect(() => multinomial(k, tensor([[[1]]]), 1)).toThrow('multinomial: probs must be a Tensor of rank 1 or 2, got a float32 Tensor of shape [1,1,1]')
-    expect(() => multinomial(k, tensor([1, 2], { dtype: 'int32' }), 1)).toThrow('multinomial: probs must have dtype float32 or float64, got int32 of shape [2]')
+    expect(() => multinomial(k, tensor([1, 2]), 3)).toThrow(
+      'multinomial: numSamples must be at most 2 (the non-zero weights of probs) without replacement, got 3',
+    )
+    expect(() => multinomial(k, tensor([[[1]]]), 1)).toThrow(
+      'multinomial: probs must be a Tensor of rank 1 or 2, got a float32 Tensor of shape [1,1,1]',
+    )
+    expect(() => multinomial(k, tensor([1, 2], { dtype: 'int32' }), 1)).toThrow(
+      'multinomial: probs must have dtype float32 or float64, got int32 of shape [2]',
+    )
     expect(() => multinomial(k, tensor([1, 2]), 1, { replace: true } as never)).toThrow(
       'multinomial: unknown option replace, expected one of replacement',
     )

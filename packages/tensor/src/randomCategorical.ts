@@ -4,7 +4,17 @@
  * without replacement (PyTorch's `torch.multinomial`). Pure: the same key gives the same draw.
  * @module
  */
-import { axis as axisCheck, boolean, complaint, mustBe, optional, positiveInteger, readOptions, shape as shapeCheck, withDefault } from '@gd/check'
+import {
+  axis as axisCheck,
+  boolean,
+  complaint,
+  mustBe,
+  optional,
+  positiveInteger,
+  readOptions,
+  shape as shapeCheck,
+  withDefault,
+} from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { checkDtype } from './creation.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
@@ -137,7 +147,8 @@ export function categorical(key: PRNGKey, logits: Tensor, options: CategoricalOp
     let max = -Infinity
     for (let j = 0; j < k; j++) {
       const v = src[base + j * inner]!
-      if (!(v < Infinity)) throw mustBe(fn, `logits[${at(base + j * inner, logits.shape)}]`, 'a finite number or -Infinity', v)
+      if (!(v < Infinity))
+        throw mustBe(fn, `logits[${at(base + j * inner, logits.shape)}]`, 'a finite number or -Infinity', v)
       if (v > max) max = v
     }
     if (max === -Infinity) {
@@ -197,7 +208,12 @@ export interface MultinomialOptions {
  * multinomial(prngKey(0), tensor([[1, 1], [0, 3]]), 4, { replacement: true }).shape // [2, 4]
  * ```
  */
-export function multinomial(key: PRNGKey, probs: Tensor, numSamples: number, options: MultinomialOptions = {}): Tensor<'int32'> {
+export function multinomial(
+  key: PRNGKey,
+  probs: Tensor,
+  numSamples: number,
+  options: MultinomialOptions = {},
+): Tensor<'int32'> {
   const fn = 'multinomial'
   checkKey(fn, key)
   tensorArg(fn, 'probs', probs)
@@ -215,15 +231,22 @@ export function multinomial(key: PRNGKey, probs: Tensor, numSamples: number, opt
     let positive = 0
     for (let j = 0; j < k; j++) {
       const v = w[r * k + j]!
-      if (!(v >= 0 && v < Infinity)) throw mustBe(fn, `probs[${at(r * k + j, probs.shape)}]`, 'a non-negative finite weight', v)
+      if (!(v >= 0 && v < Infinity))
+        throw mustBe(fn, `probs[${at(r * k + j, probs.shape)}]`, 'a non-negative finite weight', v)
       if (v > 0) positive++
       total += v
       cum[r * k + j] = total
     }
     const row = probs.rank === 2 ? `probs[${r}]` : 'probs'
-    if (positive === 0) throw complaint(fn, row, 'must hold a positive weight', Array.from(w.subarray(r * k, r * k + k)))
+    if (positive === 0)
+      throw complaint(fn, row, 'must hold a positive weight', Array.from(w.subarray(r * k, r * k + k)))
     if (!replacement && numSamples > positive) {
-      throw mustBe(fn, 'numSamples', `at most ${positive} (the non-zero weights of ${row}) without replacement`, numSamples)
+      throw mustBe(
+        fn,
+        'numSamples',
+        `at most ${positive} (the non-zero weights of ${row}) without replacement`,
+        numSamples,
+      )
     }
   }
   const out = new Int32Array(rows * numSamples)

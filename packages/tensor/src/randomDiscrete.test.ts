@@ -88,17 +88,27 @@ describe('randint', () => {
   it('rejects bad bounds and dtypes', () => {
     const key = prngKey(0)
     expect(() => randint(key, [2], 3, 3)).toThrow('randint: low must be < high, got 3 and 3')
-    expect(() => randint(key, [2], 0, 2.5)).toThrow('randint: high must be an integer in [-2147483648, 2147483648], got 2.5')
+    expect(() => randint(key, [2], 0, 2.5)).toThrow(
+      'randint: high must be an integer in [-2147483648, 2147483648], got 2.5',
+    )
     expect(() => randint(key, [2], 0, 2 ** 31 + 1)).toThrow(
       'randint: high must be an integer in [-2147483648, 2147483648], got 2147483649',
     )
     expect(() => randint(key, [2], 0, 2, { dtype: 'bool' as never })).toThrow(
       'randint: dtype must be "int32", "float32" or "float64", got "bool"',
     )
-    expect(() => randint(key, [2], 0, 2, { dtpye: 'int32' } as never)).toThrow('randint: unknown option dtpye, expected one of dtype; did you mean dtype?')
-    expect(() => randint(key, [2], '0' as never, 2)).toThrow('randint: low must be an integer in [-2147483648, 2147483648], got "0"')
-    expect(() => bernoulli(key, [2], { prob: 0.5 } as never)).toThrow('bernoulli: unknown option prob, expected one of p, dtype')
-    expect(() => permutation(key, 3, { axis: 0 } as never)).toThrow('permutation: unknown option axis, expected one of dtype')
+    expect(() => randint(key, [2], 0, 2, { dtpye: 'int32' } as never)).toThrow(
+      'randint: unknown option dtpye, expected one of dtype; did you mean dtype?',
+    )
+    expect(() => randint(key, [2], '0' as never, 2)).toThrow(
+      'randint: low must be an integer in [-2147483648, 2147483648], got "0"',
+    )
+    expect(() => bernoulli(key, [2], { prob: 0.5 } as never)).toThrow(
+      'bernoulli: unknown option prob, expected one of p, dtype',
+    )
+    expect(() => permutation(key, 3, { axis: 0 } as never)).toThrow(
+      'permutation: unknown option axis, expected one of dtype',
+    )
   })
 })
 

@@ -49,7 +49,7 @@ export function bernoulli<D extends DType = 'float32'>(
   const threshold = p * TWO32
   const { hi, lo } = randomBits(key, n)
   const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) out[i] = ((hi[i]! ^ lo[i]!) >>> 0) < threshold ? 1 : 0
+  for (let i = 0; i < n; i++) out[i] = (hi[i]! ^ lo[i]!) >>> 0 < threshold ? 1 : 0
   return new Tensor(out, s, dtype)
 }
 

@@ -55,23 +55,34 @@ describe('reductions', () => {
   it('sum and mean of a contiguous tensor around adjacent kept axes (summed in place) equal the strided path bit for bit', () => {
     fc.assert(
       // a ≥ 2: a single row of the wide tensor would slice to a contiguous view
-      fc.property(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), (a, b, c) => {
-        const wide = T.tensor(Float32Array.from({ length: a * b * (c + 1) }, (_, i) => Math.fround(Math.sin(i * 1.7) * 100)), { shape: [a, b, c + 1] })
-        const strided = T.slice(wide, [0, 0, 0], [a, b, c]) // not contiguous: the transposing path
-        const dense = T.tensor(strided.data, { shape: [a, b, c] })
-        expect(strided.isContiguous).toBe(false)
-        for (const axis of [[0], [0, 1], [0, 2], [1, 2], [2]]) {
-          expect(T.sum(dense, { axis }).data).toEqual(T.sum(strided, { axis }).data)
-          expect(T.mean(dense, { axis, keepdims: true }).data).toEqual(T.mean(strided, { axis, keepdims: true }).data)
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        (a, b, c) => {
+          const wide = T.tensor(
+            Float32Array.from({ length: a * b * (c + 1) }, (_, i) => Math.fround(Math.sin(i * 1.7) * 100)),
+            { shape: [a, b, c + 1] },
+          )
+          const strided = T.slice(wide, [0, 0, 0], [a, b, c]) // not contiguous: the transposing path
+          const dense = T.tensor(strided.data, { shape: [a, b, c] })
+          expect(strided.isContiguous).toBe(false)
+          for (const axis of [[0], [0, 1], [0, 2], [1, 2], [2]]) {
+            expect(T.sum(dense, { axis }).data).toEqual(T.sum(strided, { axis }).data)
+            expect(T.mean(dense, { axis, keepdims: true }).data).toEqual(T.mean(strided, { axis, keepdims: true }).data)
+          }
+        },
+      ),
       { numRuns: 40 },
     )
   })
 
   it('float32 sum, mean, max and min on the Wasm loops agree with the JavaScript ones (sums within float32 rounding)', async () => {
     await T.initWasm()
-    const x = T.tensor(Float32Array.from({ length: 6 * 700 }, (_, i) => Math.fround(Math.sin(i * 1.3) * 50)), { shape: [6, 700] })
+    const x = T.tensor(
+      Float32Array.from({ length: 6 * 700 }, (_, i) => Math.fround(Math.sin(i * 1.3) * 50)),
+      { shape: [6, 700] },
+    )
     const cases: [string, (t: T.Tensor) => T.Tensor][] = [
       ['sum rows', (t) => T.sum(t, { axis: 1 })],
       ['mean all', (t) => T.mean(t)],
@@ -139,12 +150,22 @@ describe('reductions', () => {
     expect(() => T.max(T.zeros([0]))).toThrow('max: cannot reduce an empty axis of shape [0]')
     expect(() => T.argmax(T.zeros([0]))).toThrow('argmax: cannot search an empty tensor of shape [0]')
     expect(() => T.norm(x, { ord: 3 as never })).toThrow('norm: ord must be 1, 2 or Infinity, got 3')
-    expect(() => T.variance(x, { correction: -1 })).toThrow('variance: correction must be a non-negative finite number, got -1')
+    expect(() => T.variance(x, { correction: -1 })).toThrow(
+      'variance: correction must be a non-negative finite number, got -1',
+    )
     // options are read strictly: a misspelt name no longer reduces over everything
-    expect(() => T.sum(x, { axes: 1 } as never)).toThrow('sum: unknown option axes, expected one of axis, keepdims; did you mean axis?')
-    expect(() => T.mean(x, { keepDims: true } as never)).toThrow('mean: unknown option keepDims, expected one of axis, keepdims; did you mean keepdims?')
-    expect(() => T.argmax(x, { axis: [0] } as never)).toThrow('argmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got [0]')
-    expect(() => T.std(x, { correction: 1, ddof: 1 } as never)).toThrow('std: unknown option ddof, expected one of axis, keepdims, correction')
+    expect(() => T.sum(x, { axes: 1 } as never)).toThrow(
+      'sum: unknown option axes, expected one of axis, keepdims; did you mean axis?',
+    )
+    expect(() => T.mean(x, { keepDims: true } as never)).toThrow(
+      'mean: unknown option keepDims, expected one of axis, keepdims; did you mean keepdims?',
+    )
+    expect(() => T.argmax(x, { axis: [0] } as never)).toThrow(
+      'argmax: axis must be an integer in [-2, 2) for a tensor of rank 2, got [0]',
+    )
+    expect(() => T.std(x, { correction: 1, ddof: 1 } as never)).toThrow(
+      'std: unknown option ddof, expected one of axis, keepdims, correction',
+    )
     expect(() => T.norm(x, { p: 2 } as never)).toThrow('norm: unknown option p, expected one of axis, keepdims, ord')
     expect(() => T.sum(x, 1 as never)).toThrow('sum: options must be a plain object, got 1')
     expect(() => T.max(x, { keepdims: 'yes' } as never)).toThrow('max: keepdims must be a boolean, got "yes"')

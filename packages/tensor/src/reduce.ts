@@ -1,5 +1,15 @@
 import { allocate, type DType, type Storage } from './dtype.js'
-import { axes as axesCheck, axis as axisCheck, boolean, nonNegative, optional, readOptions, rule, withDefault, type Check } from '@gd/check'
+import {
+  axes as axesCheck,
+  axis as axisCheck,
+  boolean,
+  nonNegative,
+  optional,
+  readOptions,
+  rule,
+  withDefault,
+  type Check,
+} from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { fmt } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -51,13 +61,20 @@ type Columns = (data: Storage, start: number, outer: number, count: number, inne
  * @internal
  */
 function reduceWith(
-  op: string, t: Tensor, options: Read, dtype: DType, block: Block, columns?: Columns, code?: number,
+  op: string,
+  t: Tensor,
+  options: Read,
+  dtype: DType,
+  block: Block,
+  columns?: Columns,
+  code?: number,
 ): Tensor {
   const axes = options.axis ?? t.shape.map((_, i) => i)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
   let length = 1
   for (const a of axes) length *= t.shape[a]!
-  const shape = options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
+  const shape =
+    options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
   const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
   const out = allocate(dtype, count)
   // Kept axes in one run after at least one reduced axis (with none kept first, the data is already in row order).
@@ -71,7 +88,8 @@ function reduceWith(
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
   const data = moved.data
   const divisor = op === 'mean' ? length : 1
-  if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor)) return new Tensor(out, shape, dtype)
+  if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor))
+    return new Tensor(out, shape, dtype)
   for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
   return new Tensor(out, shape, dtype)
 }
@@ -82,7 +100,15 @@ const sumBlock: Block = (d, s, n) => {
   return acc
 }
 /** Column sums in float64, each adding its elements in order, as sumBlock does; divided by `divisor`. */
-function sumColumns(d: Storage, start: number, outer: number, count: number, inner: number, out: Storage, divisor: number): void {
+function sumColumns(
+  d: Storage,
+  start: number,
+  outer: number,
+  count: number,
+  inner: number,
+  out: Storage,
+  divisor: number,
+): void {
   if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
   const acc = new Float64Array(count)
   for (let a = 0; a < outer; a++) {
@@ -99,7 +125,8 @@ function sumColumns(d: Storage, start: number, outer: number, count: number, inn
   for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
 }
 const sumRows: Columns = (d, start, outer, count, inner, out) => sumColumns(d, start, outer, count, inner, out, 1)
-const meanRows: Columns = (d, start, outer, count, inner, out) => sumColumns(d, start, outer, count, inner, out, outer * inner)
+const meanRows: Columns = (d, start, outer, count, inner, out) =>
+  sumColumns(d, start, outer, count, inner, out, outer * inner)
 const prodBlock: Block = (d, s, n) => {
   let acc = 1
   for (let i = s; i < s + n; i++) acc *= d[i]!
@@ -148,7 +175,8 @@ export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * prod(tensor([2, 3, 4])).item() // 24
  * ```
  */
-export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor => reduceWith('prod', x, read('prod', x, options), integral(x), prodBlock)
+export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor =>
+  reduceWith('prod', x, read('prod', x, options), integral(x), prodBlock)
 
 /**
  * The arithmetic mean over the given axes (float result; NaN for an empty reduction).
@@ -295,7 +323,10 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
   return reduceWith('norm', x, o, floating(x), blocks[String(o.ord)]!)
 }
 
-const ordCheck = /* @__PURE__ */ rule<1 | 2 | typeof Infinity>('1, 2 or Infinity', (v) => v === 1 || v === 2 || v === Infinity)
+const ordCheck = /* @__PURE__ */ rule<1 | 2 | typeof Infinity>(
+  '1, 2 or Infinity',
+  (v) => v === 1 || v === 2 || v === Infinity,
+)
 
 /** Options for {@link argmax} and {@link argmin}. */
 export interface ArgOptions {
@@ -321,7 +352,13 @@ function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: numbe
     }
     return best
   })
-  return flat && o.keepdims ? new Tensor(out.storage as Int32Array, x.shape.map(() => 1), 'int32') : out
+  return flat && o.keepdims
+    ? new Tensor(
+        out.storage as Int32Array,
+        x.shape.map(() => 1),
+        'int32',
+      )
+    : out
 }
 
 /**

@@ -69,10 +69,7 @@ describe('splitKey and foldIn', () => {
 
   it("has golden values, the same as JAX's (catches a change of algorithm)", () => {
     // splitKey(prngKey(0))[0] is threefry of counter 0 under key [0, 0]: the first KAT vector.
-    expect(splitKey(prngKey(0))).toEqual([
-      [0x6b200159, 0x99ba4efe],
-      hash([0, 0], 0, 1),
-    ])
+    expect(splitKey(prngKey(0))).toEqual([[0x6b200159, 0x99ba4efe], hash([0, 0], 0, 1)])
     // jax.random.split(jax.random.key(0), 3) under JAX's default partitionable Threefry.
     expect(splitKey(prngKey(0), 3)).toEqual([
       [1797259609, 2579123966],
@@ -89,20 +86,32 @@ describe('splitKey and foldIn', () => {
     expect(() => splitKey([1, 2, 3] as never)).toThrow(
       'splitKey: key must be a pair of uint32 (from prngKey or splitKey), got [1,2,3]',
     )
-    expect(() => splitKey([-1, 0])).toThrow('splitKey: key must be a pair of uint32 (from prngKey or splitKey), got [-1,0]')
-    expect(() => splitKey(42 as never)).toThrow('splitKey: key must be a pair of uint32 (from prngKey or splitKey), got 42')
+    expect(() => splitKey([-1, 0])).toThrow(
+      'splitKey: key must be a pair of uint32 (from prngKey or splitKey), got [-1,0]',
+    )
+    expect(() => splitKey(42 as never)).toThrow(
+      'splitKey: key must be a pair of uint32 (from prngKey or splitKey), got 42',
+    )
     expect(() => splitKey(prngKey(0), 1.5)).toThrow('splitKey: num must be a non-negative integer, got 1.5')
     expect(() => foldIn(prngKey(0), -1)).toThrow('foldIn: data must be a non-negative safe integer, got -1')
     expect(() => checkKey('dropout', [0, 2 ** 32])).toThrow(
       'dropout: key must be a pair of uint32 (from prngKey or splitKey), got [0,4294967296]',
     )
     expect(() => randomBits(prngKey(0), -2)).toThrow('randomBits: n must be a non-negative integer, got -2')
-    expect(() => randomBits(prngKey(0), 2 ** 31)).toThrow('randomBits: shape [2147483648] has 2147483648 elements, more than the limit of 2147483647')
+    expect(() => randomBits(prngKey(0), 2 ** 31)).toThrow(
+      'randomBits: shape [2147483648] has 2147483648 elements, more than the limit of 2147483647',
+    )
     const out = new Uint32Array(2)
-    expect(() => threefry2x32([0, 0], -1, 0, out, 0)).toThrow('threefry2x32: counterHi must be an integer in [0, 4294967295], got -1')
+    expect(() => threefry2x32([0, 0], -1, 0, out, 0)).toThrow(
+      'threefry2x32: counterHi must be an integer in [0, 4294967295], got -1',
+    )
     expect(() => threefry2x32([0, 0], 0, 0, out, 1)).toThrow('threefry2x32: at must be an integer in [0, 0], got 1')
-    expect(() => threefry2x32([0, 0], 0, 0, [0, 0] as never, 0)).toThrow('threefry2x32: out must be a Uint32Array, got [0,0]')
-    expect(() => prngKey(Symbol('s') as never)).toThrow('prngKey: seed must be a safe integer or a bigint, got a symbol')
+    expect(() => threefry2x32([0, 0], 0, 0, [0, 0] as never, 0)).toThrow(
+      'threefry2x32: out must be a Uint32Array, got [0,0]',
+    )
+    expect(() => prngKey(Symbol('s') as never)).toThrow(
+      'prngKey: seed must be a safe integer or a bigint, got a symbol',
+    )
   })
 })
 

@@ -42,13 +42,7 @@ const TWO32 = 4294967296
  * out // Uint32Array [0x6b200159, 0x99ba4efe]
  * ```
  */
-export function threefry2x32(
-  key: PRNGKey,
-  counterHi: number,
-  counterLo: number,
-  out: Uint32Array,
-  at: number,
-): void {
+export function threefry2x32(key: PRNGKey, counterHi: number, counterLo: number, out: Uint32Array, at: number): void {
   const fn = 'threefry2x32'
   checkKey(fn, key)
   uint32(fn, 'counterHi', counterHi)
@@ -120,7 +114,9 @@ export function checkKey(op: string, key: PRNGKey): PRNGKey {
 export type PRNGKeys<N extends number> = N extends KeyCount ? KeyTuple<N, []> : PRNGKey[]
 
 type KeyCount = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16
-type KeyTuple<N extends number, Keys extends PRNGKey[]> = Keys['length'] extends N ? Keys : KeyTuple<N, [...Keys, PRNGKey]>
+type KeyTuple<N extends number, Keys extends PRNGKey[]> = Keys['length'] extends N
+  ? Keys
+  : KeyTuple<N, [...Keys, PRNGKey]>
 
 /**
  * Splits a key into `num` new, independent keys (2 by default). Use one for the draw at hand and

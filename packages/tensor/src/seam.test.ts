@@ -34,8 +34,16 @@ describe('kernel seam', () => {
   it('starts with the automatic gemm, conv and pooling and the JavaScript im2col and col2im', () => {
     expect(kernels.gemm).not.toBe(gemm)
     expect(Object.keys(kernels).sort()).toEqual([
-      'avgPool2d', 'avgPool2dBackward', 'col2im', 'convBackwardFilter', 'convBackwardInput', 'convForward',
-      'gemm', 'im2col', 'maxPool2d', 'maxPool2dBackward',
+      'avgPool2d',
+      'avgPool2dBackward',
+      'col2im',
+      'convBackwardFilter',
+      'convBackwardInput',
+      'convForward',
+      'gemm',
+      'im2col',
+      'maxPool2d',
+      'maxPool2dBackward',
     ])
   })
 
@@ -97,7 +105,21 @@ describe('gemm backend selection', () => {
     gemm(24, 16, 20, a64.data, 0, 20, 1, b64.data, 0, 16, 1, want, 0, 16)
     expect(matmul(a64, b64).data).toEqual(want)
     // 2·2·2 = 8 multiply-adds: [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]]
-    expect(matmul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])).toArray()).toEqual([[19, 22], [43, 50]])
+    expect(
+      matmul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([
+          [5, 6],
+          [7, 8],
+        ]),
+      ).toArray(),
+    ).toEqual([
+      [19, 22],
+      [43, 50],
+    ])
   })
 
   it('useWasm(false) forces the JavaScript kernel, and its return value restores', () => {

@@ -104,10 +104,7 @@ function activeWasmGemm(): GemmKernel | null {
 
 /** The default `gemm`: Wasm for float32 products big enough to pay for the copies, else JavaScript. */
 const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
-  if (
-    c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array &&
-    wasmGemmPays(m, n, k)
-  ) {
+  if (c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array && wasmGemmPays(m, n, k)) {
     const wasm = activeWasmGemm()
     if (wasm !== null) return wasm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
   }
@@ -136,11 +133,19 @@ function defaultGemm(): boolean {
  * A default convolution entry: Wasm for float32 calls big enough to pay while the parts it fuses
  * (gemm, im2col, col2im) are the defaults, else the JavaScript composition of the table's parts.
  */
-function autoConv(name: 'convForward' | 'convBackwardInput' | 'convBackwardFilter', js: typeof convForward): Conv2dKernel {
+function autoConv(
+  name: 'convForward' | 'convBackwardInput' | 'convBackwardFilter',
+  js: typeof convForward,
+): Conv2dKernel {
   return (a, b, shape, out) => {
     if (
-      a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && wasmConvPays(shape) &&
-      defaultGemm() && active.im2col === im2col && active.col2im === col2im
+      a instanceof Float32Array &&
+      b instanceof Float32Array &&
+      out instanceof Float32Array &&
+      wasmConvPays(shape) &&
+      defaultGemm() &&
+      active.im2col === im2col &&
+      active.col2im === col2im
     ) {
       const wasm = activeWasmConv()
       if (wasm !== null) return wasm[name](a, b, shape, out)
@@ -155,8 +160,11 @@ const autoMaxPool: typeof maxPoolForward = (x, planes, g, y) =>
     ? convState.kernels!.maxPool2d(x, planes, g, y)
     : maxPoolForward(x, planes, g, y)
 const autoMaxPoolBackward: typeof maxPoolBackward = (dy, x, planes, g, dx) =>
-  dy instanceof Float32Array && x instanceof Float32Array && dx instanceof Float32Array &&
-  wasmPoolPays(planes, g) && activeWasmConv() !== null
+  dy instanceof Float32Array &&
+  x instanceof Float32Array &&
+  dx instanceof Float32Array &&
+  wasmPoolPays(planes, g) &&
+  activeWasmConv() !== null
     ? convState.kernels!.maxPool2dBackward(dy, x, planes, g, dx)
     : maxPoolBackward(dy, x, planes, g, dx)
 const autoAvgPool: typeof avgPoolForward = (x, planes, g, y) =>

@@ -9,20 +9,40 @@ describe('shape and dtype helpers', () => {
     expect(() => T.sameShape([2], null as never)).toThrow('sameShape: b must hold non-negative integers, got null')
     expect(() => T.fmt(3 as never)).toThrow('fmt: list must be an array, got 3')
     expect(() => T.normalizeAxis('sum', 0, -1)).toThrow('sum: rank must be a non-negative integer, got -1')
-    expect(() => T.normalizeAxes('sum', [0], Symbol('r') as never)).toThrow('sum: rank must be a non-negative integer, got a symbol')
-    expect(() => T.allocate('float32', Infinity)).toThrow('allocate: size must be an integer in [0, 2147483647], got Infinity')
-    expect(() => T.allocate('uint8' as never, 2)).toThrow('allocate: dtype must be one of bool, int32, float32, float64, got "uint8"')
-    expect(() => T.promoteTypes('int32', 'half' as never)).toThrow('promoteTypes: b must be one of bool, int32, float32, float64, got "half"')
-    expect(() => T.isFloat(undefined as never)).toThrow('isFloat: dtype must be one of bool, int32, float32, float64, got undefined')
+    expect(() => T.normalizeAxes('sum', [0], Symbol('r') as never)).toThrow(
+      'sum: rank must be a non-negative integer, got a symbol',
+    )
+    expect(() => T.allocate('float32', Infinity)).toThrow(
+      'allocate: size must be an integer in [0, 2147483647], got Infinity',
+    )
+    expect(() => T.allocate('uint8' as never, 2)).toThrow(
+      'allocate: dtype must be one of bool, int32, float32, float64, got "uint8"',
+    )
+    expect(() => T.promoteTypes('int32', 'half' as never)).toThrow(
+      'promoteTypes: b must be one of bool, int32, float32, float64, got "half"',
+    )
+    expect(() => T.isFloat(undefined as never)).toThrow(
+      'isFloat: dtype must be one of bool, int32, float32, float64, got undefined',
+    )
     expect(() => T.checkDtype('f', undefined as never, ['int32'])).toThrow('f: input must be a Tensor, got undefined')
-    expect(() => T.checkFloatPair('f', Symbol('d') as never, 'float32')).toThrow('f: dtype must be float32 or float64, got a symbol')
+    expect(() => T.checkFloatPair('f', Symbol('d') as never, 'float32')).toThrow(
+      'f: dtype must be float32 or float64, got a symbol',
+    )
     expect(() => T.normalPdf(undefined as never)).toThrow('normalPdf: x must be a number, got undefined')
     expect(() => T.normalCdf('1' as never)).toThrow('normalCdf: x must be a number, got "1"')
     expect(() => T.normalQuantile(null as never)).toThrow('normalQuantile: p must be in [0, 1], got null')
-    expect(() => T.useKernels(undefined as never)).toThrow('useKernels: replacements must be a plain object of kernels, got undefined')
-    expect(() => T.window2d('conv2d', [4] as never, [3, 3])).toThrow('conv2d: size must be a pair of non-negative integers [height, width], got [4]')
-    expect(() => T.window2d('conv2d', [4, 4], [0, 3])).toThrow('conv2d: kernel must be a pair of positive integers [kernelH, kernelW], got [0,3]')
-    expect(() => T.splitKey(T.prngKey(0), 2 ** 40)).toThrow('splitKey: shape [1099511627776] has 1099511627776 elements, more than the limit of 2147483647')
+    expect(() => T.useKernels(undefined as never)).toThrow(
+      'useKernels: replacements must be a plain object of kernels, got undefined',
+    )
+    expect(() => T.window2d('conv2d', [4] as never, [3, 3])).toThrow(
+      'conv2d: size must be a pair of non-negative integers [height, width], got [4]',
+    )
+    expect(() => T.window2d('conv2d', [4, 4], [0, 3])).toThrow(
+      'conv2d: kernel must be a pair of positive integers [kernelH, kernelW], got [0,3]',
+    )
+    expect(() => T.splitKey(T.prngKey(0), 2 ** 40)).toThrow(
+      'splitKey: shape [1099511627776] has 1099511627776 elements, more than the limit of 2147483647',
+    )
   })
 
   it('keep their results on valid input', () => {

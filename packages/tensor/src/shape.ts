@@ -141,11 +141,7 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  * normalizeAxes('sum', [-1, 0], 3) // [0, 2]
  * ```
  */
-export function normalizeAxes(
-  op: string,
-  axes: number | readonly number[] | undefined,
-  rank: number,
-): number[] {
+export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   nonNegativeInteger(op, 'rank', rank)
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i)
   return axesCheck(rank)(op, 'axis', axes)

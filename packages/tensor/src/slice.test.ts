@@ -29,7 +29,12 @@ describe('slice, flip, pad', () => {
 
   it('pad surrounds with a constant, on views too', () => {
     expect(T.pad(T.tensor([1, 2]), [[1, 2]], -1).toArray()).toEqual([-1, 1, 2, -1, -1])
-    expect(T.pad(T.transpose(x), [[0, 1], [1, 0]]).toArray()).toEqual([
+    expect(
+      T.pad(T.transpose(x), [
+        [0, 1],
+        [1, 0],
+      ]).toArray(),
+    ).toEqual([
       [0, 1, 4],
       [0, 2, 5],
       [0, 3, 6],
@@ -38,9 +43,13 @@ describe('slice, flip, pad', () => {
   })
 
   it('names the problem on bad input', () => {
-    expect(() => T.slice(x, [0, 2], [1, 2])).toThrow('slice: begin [0,2] with size [1,2] is out of bounds for shape [2,3] (axis 1)')
+    expect(() => T.slice(x, [0, 2], [1, 2])).toThrow(
+      'slice: begin [0,2] with size [1,2] is out of bounds for shape [2,3] (axis 1)',
+    )
     expect(() => T.slice(x, [0, 0, 0])).toThrow('slice: begin [0,0,0] and size [] have more entries than rank 2')
-    expect(() => T.pad(x, [[-1, 0]])).toThrow('pad: widths must be up to 2 pairs of non-negative integers, got an array of length 1')
+    expect(() => T.pad(x, [[-1, 0]])).toThrow(
+      'pad: widths must be up to 2 pairs of non-negative integers, got an array of length 1',
+    )
     expect(() => T.pad(x, [[1, 0]], '1' as never)).toThrow('pad: value must be a number, got "1"')
     expect(() => T.pad(undefined as never, [])).toThrow('pad: t must be a Tensor, got undefined')
     expect(() => T.slice(x, [0.5])).toThrow('slice: begin[0] must be an integer, got 0.5')

@@ -72,7 +72,8 @@ export function flip(t: Tensor, axes?: number | readonly number[]): Tensor {
  */
 export function pad(t: Tensor, widths: readonly (readonly [number, number])[], value = 0): Tensor {
   tensorArg('pad', 't', t)
-  const pair = (w: unknown): boolean => Array.isArray(w) && w.length === 2 && w.every((x) => Number.isSafeInteger(x) && x >= 0)
+  const pair = (w: unknown): boolean =>
+    Array.isArray(w) && w.length === 2 && w.every((x) => Number.isSafeInteger(x) && x >= 0)
   if (!Array.isArray(widths) || widths.length > t.rank || !widths.every(pair)) {
     fail('pad', 'widths', `up to ${t.rank} pairs of non-negative integers`, widths)
   }

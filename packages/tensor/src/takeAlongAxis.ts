@@ -128,7 +128,7 @@ export function takeAlongAxis<D extends DType>(x: Tensor<D>, indices: Tensor, ax
   const pos = new Array<number>(rank).fill(0)
   let xb = 0
   let ib = 0
-  for (let o = 0; o < out.length; ) {
+  for (let o = 0; o < out.length;) {
     for (let t = 0; t < run; t++) out[o++] = src[xb + t * xLast + idx[ib + t * iLast]! * xAxis]!
     // advance the multi-index over all axes but the last
     for (let d = last - 1; d >= 0; d--) {
@@ -197,7 +197,7 @@ export function scatterAddAlongAxis(shape: readonly number[], indices: Tensor, u
   const pos = new Array<number>(rank).fill(0)
   let ob = 0
   let ib = 0
-  for (let u = 0; u < src.length; ) {
+  for (let u = 0; u < src.length;) {
     for (let t = 0; t < run; t++) out[ob + t * oLast + idx[ib + t * iLast]! * oAxis]! += src[u++]!
     for (let d = last - 1; d >= 0; d--) {
       pos[d]!++

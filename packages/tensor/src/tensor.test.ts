@@ -72,15 +72,27 @@ describe('tensor', () => {
     expect(() => new Tensor(f32, [2], 'float32', [-1], 0)).toThrow(
       'Tensor: shape [2] with strides [-1] and offset 0 reads elements -1..0, outside storage of length 4',
     )
-    expect(() => new Tensor(f32, [1.5, 2], 'float32')).toThrow('Tensor: shape must hold non-negative integers, got [1.5,2]')
-    expect(() => new Tensor(f32, [2, -2], 'float32')).toThrow('Tensor: shape must hold non-negative integers, got [2,-2]')
-    expect(() => new Tensor(f32, [2], 'float32', [1, 1])).toThrow('Tensor: strides must be 1 integers (one per dimension of [2]), got [1,1]')
-    expect(() => new Tensor(f32, [2], 'float32', [1], -1)).toThrow('Tensor: offset must be a non-negative integer, got -1')
-    expect(() => new Tensor(f32 as never, [2], 'float64')).toThrow('Tensor: storage must be a Float64Array for dtype float64, got a Float32Array of length 4')
+    expect(() => new Tensor(f32, [1.5, 2], 'float32')).toThrow(
+      'Tensor: shape must hold non-negative integers, got [1.5,2]',
+    )
+    expect(() => new Tensor(f32, [2, -2], 'float32')).toThrow(
+      'Tensor: shape must hold non-negative integers, got [2,-2]',
+    )
+    expect(() => new Tensor(f32, [2], 'float32', [1, 1])).toThrow(
+      'Tensor: strides must be 1 integers (one per dimension of [2]), got [1,1]',
+    )
+    expect(() => new Tensor(f32, [2], 'float32', [1], -1)).toThrow(
+      'Tensor: offset must be a non-negative integer, got -1',
+    )
+    expect(() => new Tensor(f32 as never, [2], 'float64')).toThrow(
+      'Tensor: storage must be a Float64Array for dtype float64, got a Float32Array of length 4',
+    )
     expect(() => new Tensor(f32 as never, [2], 'uint8' as never)).toThrow(
       'Tensor: dtype must be "bool", "int32", "float32" or "float64", got "uint8"',
     )
-    expect(() => new Tensor(undefined as never, [2], 'float32')).toThrow('Tensor: storage must be a Float32Array for dtype float32, got undefined')
+    expect(() => new Tensor(undefined as never, [2], 'float32')).toThrow(
+      'Tensor: storage must be a Float32Array for dtype float32, got undefined',
+    )
     // in bounds: a transposed view, a reversed view, and an empty tensor over no storage
     expect(new Tensor(f32, [2, 2], 'float32', [1, 2]).size).toBe(4)
     expect(new Tensor(f32, [4], 'float32', [-1], 3).size).toBe(4)
@@ -92,11 +104,15 @@ describe('tensor', () => {
     expect(() => T.zeros([65536, 32768])).toThrow(
       'zeros: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647',
     )
-    expect(() => T.full([2 ** 40, 2 ** 40], 1)).toThrow('full: shape [1099511627776,1099511627776] has 1.2089258196146292e+24 elements')
+    expect(() => T.full([2 ** 40, 2 ** 40], 1)).toThrow(
+      'full: shape [1099511627776,1099511627776] has 1.2089258196146292e+24 elements',
+    )
     expect(() => T.add(T.zeros([65536, 1]), T.zeros([1, 32768]))).toThrow(
       'add: result shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647',
     )
-    expect(() => T.broadcastTo(T.zeros([1]), [65536, 32768])).toThrow('broadcastTo: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647')
+    expect(() => T.broadcastTo(T.zeros([1]), [65536, 32768])).toThrow(
+      'broadcastTo: shape [65536,32768] has 2147483648 elements, more than the limit of 2147483647',
+    )
   })
 
   it('prints as its dtype and shape in error messages', () => {
@@ -105,8 +121,12 @@ describe('tensor', () => {
   })
 
   it('reads its options strictly', () => {
-    expect(() => tensor([1], { dtyp: 'int32' } as never)).toThrow('tensor: unknown option dtyp, expected one of dtype, shape; did you mean dtype?')
-    expect(() => tensor([1], { dtype: 'int' as never })).toThrow('tensor: dtype must be "bool", "int32", "float32" or "float64", got "int"')
+    expect(() => tensor([1], { dtyp: 'int32' } as never)).toThrow(
+      'tensor: unknown option dtyp, expected one of dtype, shape; did you mean dtype?',
+    )
+    expect(() => tensor([1], { dtype: 'int' as never })).toThrow(
+      'tensor: dtype must be "bool", "int32", "float32" or "float64", got "int"',
+    )
     expect(() => tensor(undefined as never)).toThrow('tensor: values must be a number or a boolean, got undefined')
     expect(() => tensor(new DataView(new ArrayBuffer(4)) as never)).toThrow(
       'tensor: values must be nested arrays, a number, a boolean or a typed array of numbers, got a DataView',
@@ -118,27 +138,35 @@ describe('tensor', () => {
 describe('data of a strided view', () => {
   it('copies transposed, sliced, flipped and broadcast views element for element', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.nat(1000), (shape, seed) => {
-        const base = T.reshape(T.arange(0, T.sizeOf(shape), 1, { dtype: 'float64' }), shape)
-        const perm = shape.map((_, i) => i).sort((a, b) => ((a * 7 + seed) % 5) - ((b * 7 + seed) % 5))
-        let v: T.Tensor = T.transpose(base, perm)
-        v = T.flip(v, [seed % v.rank])
-        v = T.slice(v, v.shape.map(() => 0), v.shape.map((d, i) => (i === (seed >> 2) % v.rank ? Math.max(1, d - 1) : d)))
-        const views = [v, T.broadcastTo(T.slice(base, [0], [1]), [2, ...base.shape.slice(1)] as number[])]
-        for (const view of views) {
-          // reference: read storage at offset + Σ index·stride, one element at a time
-          const expected = Array.from({ length: view.size }, (_, flat) => {
-            let at = view.offset
-            let rest = flat
-            for (let d = view.rank - 1; d >= 0; d--) {
-              at += (rest % view.shape[d]!) * view.strides[d]!
-              rest = Math.floor(rest / view.shape[d]!)
-            }
-            return view.storage[at]!
-          })
-          expect([...view.data]).toEqual(expected)
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.nat(1000),
+        (shape, seed) => {
+          const base = T.reshape(T.arange(0, T.sizeOf(shape), 1, { dtype: 'float64' }), shape)
+          const perm = shape.map((_, i) => i).sort((a, b) => ((a * 7 + seed) % 5) - ((b * 7 + seed) % 5))
+          let v: T.Tensor = T.transpose(base, perm)
+          v = T.flip(v, [seed % v.rank])
+          v = T.slice(
+            v,
+            v.shape.map(() => 0),
+            v.shape.map((d, i) => (i === (seed >> 2) % v.rank ? Math.max(1, d - 1) : d)),
+          )
+          const views = [v, T.broadcastTo(T.slice(base, [0], [1]), [2, ...base.shape.slice(1)] as number[])]
+          for (const view of views) {
+            // reference: read storage at offset + Σ index·stride, one element at a time
+            const expected = Array.from({ length: view.size }, (_, flat) => {
+              let at = view.offset
+              let rest = flat
+              for (let d = view.rank - 1; d >= 0; d--) {
+                at += (rest % view.shape[d]!) * view.strides[d]!
+                rest = Math.floor(rest / view.shape[d]!)
+              }
+              return view.storage[at]!
+            })
+            expect([...view.data]).toEqual(expected)
+          }
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -74,13 +74,7 @@ export class Tensor<D extends DType = DType> extends Printable {
    * // throws 'Tensor: shape [2,3] with strides [3,1] and offset 0 reads elements 0..5, outside storage of length 4'
    * ```
    */
-  constructor(
-    storage: StorageOf<D>,
-    shape: Shape,
-    dtype: D,
-    strides?: readonly number[],
-    offset = 0,
-  ) {
+  constructor(storage: StorageOf<D>, shape: Shape, dtype: D, strides?: readonly number[], offset = 0) {
     super()
     const fn = 'Tensor'
     // One pass, no copies: this runs for every tensor an op makes.
@@ -215,8 +209,7 @@ export class Tensor<D extends DType = DType> extends Printable {
    */
   override toString(): string {
     const flat = this.data
-    const show = (x: number): string =>
-      this.dtype === 'bool' ? String(x === 1) : String(Number(x.toPrecision(5)))
+    const show = (x: number): string => (this.dtype === 'bool' ? String(x === 1) : String(Number(x.toPrecision(5))))
     const build = (dim: number, start: number): string => {
       if (dim === this.shape.length) return show(flat[start]!)
       const n = this.shape[dim]!
@@ -294,7 +287,10 @@ export function tensor<D extends DType = 'float32'>(
   values: NestedArray | Storage,
   options: CreateOptions<D> & { shape?: readonly number[] } = {},
 ): Tensor<D> {
-  const o = readOptions('tensor', options, { dtype: optional(dtypeCheck), shape: optional<Shape>((fn, key, v) => checkShape(fn, v as Shape, key)) })
+  const o = readOptions('tensor', options, {
+    dtype: optional(dtypeCheck),
+    shape: optional<Shape>((fn, key, v) => checkShape(fn, v as Shape, key)),
+  })
   let flat: ArrayLike<number | boolean>
   let shape: number[]
   let inferred: DType = 'float32'
@@ -329,12 +325,13 @@ export function tensor<D extends DType = 'float32'>(
 }
 
 /** The typed array class of each dtype. */
-const storageClass: Record<string, typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array> = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int32: Int32Array,
-  bool: Uint8Array,
-}
+const storageClass: Record<string, typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array> =
+  {
+    float32: Float32Array,
+    float64: Float64Array,
+    int32: Int32Array,
+    bool: Uint8Array,
+  }
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []
@@ -358,7 +355,12 @@ function flatten(values: NestedArray, shape: readonly number[]): (number | boole
       return
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw complaint('tensor', `values${path}`, `must be an array of ${shape[dim]} entries (nested arrays must be rectangular)`, v)
+      throw complaint(
+        'tensor',
+        `values${path}`,
+        `must be an array of ${shape[dim]} entries (nested arrays must be rectangular)`,
+        v,
+      )
     }
     for (let i = 0; i < v.length; i++) walk(v[i] as NestedArray, dim + 1, `${path}[${i}]`)
   }

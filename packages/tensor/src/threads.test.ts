@@ -32,7 +32,10 @@ describe('threadedGemm', () => {
 
   it('equals the one-thread Wasm gemm bit for bit on random shapes, layouts, offsets and ldc', async () => {
     // minMultiplyAdds 0: every float32 product that the one-thread path sends to Wasm is split
-    const kernels = [await threadedGemm({ threads: 2, minMultiplyAdds: 0 }), await threadedGemm({ threads: 3, minMultiplyAdds: 0 })]
+    const kernels = [
+      await threadedGemm({ threads: 2, minMultiplyAdds: 0 }),
+      await threadedGemm({ threads: 3, minMultiplyAdds: 0 }),
+    ]
     fc.assert(
       fc.property(
         // odd sizes and 1 included; m and n cross the 4-row and 8-column tiles the bands are cut in
@@ -137,7 +140,10 @@ describe('threadedGemm', () => {
     [{ threads: '2' }, 'threadedGemm: threads must be an integer in [1, 64], got "2"'],
     [{ minMultiplyAdds: -1 }, 'threadedGemm: minMultiplyAdds must be >= 0, got -1'],
     [{ minMultiplyAdds: Number.NaN }, 'threadedGemm: minMultiplyAdds must be >= 0, got NaN'],
-    [{ thread: 2 }, 'threadedGemm: unknown option thread, expected one of threads, minMultiplyAdds; did you mean threads?'],
+    [
+      { thread: 2 },
+      'threadedGemm: unknown option thread, expected one of threads, minMultiplyAdds; did you mean threads?',
+    ],
     [4, 'threadedGemm: options must be a plain object, got 4'],
   ])('rejects %j', async (options, message) => {
     await expect(threadedGemm(options as ThreadOptions)).rejects.toThrow(message)
@@ -149,7 +155,8 @@ describe('threadedGemm', () => {
 })
 
 describe('threadedGemm with a lost worker', () => {
-  const lost = 'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not made and C is unchanged; this kernel runs on one thread from now on'
+  const lost =
+    'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not made and C is unchanged; this kernel runs on one thread from now on'
   const [m, n, k] = [64, 48, 40]
   const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i))
   const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i))

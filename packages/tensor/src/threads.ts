@@ -97,10 +97,21 @@ function align4(floats: number): number {
  * buffer cannot hold them (the caller then runs that part itself).
  */
 function stage(
-  thread: Thread, m: number, n: number, k: number,
-  a: Float32Array, aOffset: number, ars: number, acs: number,
-  b: Float32Array, bOffset: number, brs: number, bcs: number,
-  c: Float32Array, cOffset: number, ldc: number,
+  thread: Thread,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOffset: number,
+  ars: number,
+  acs: number,
+  b: Float32Array,
+  bOffset: number,
+  brs: number,
+  bcs: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
 ): boolean {
   const [aLo, aHi] = span(aOffset, m, ars, k, acs)
   const [bLo, bHi] = span(bOffset, k, brs, n, bcs)
@@ -173,7 +184,13 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
   const { threads, minMultiplyAdds: min } = readOptions('threadedGemm', options, SPEC)
   const one = await loadWasmGemm()
   const single: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
-    if (one !== null && a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array && wasmGemmPays(m, n, k)) {
+    if (
+      one !== null &&
+      a instanceof Float32Array &&
+      b instanceof Float32Array &&
+      c instanceof Float32Array &&
+      wasmGemmPays(m, n, k)
+    ) {
       one(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
     } else {
       jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
@@ -197,7 +214,9 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
   const kernel: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
     if (
       !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
-      m * n * k < min || !wasmGemmPays(m, n, k) || !running.has(workers)
+      m * n * k < min ||
+      !wasmGemmPays(m, n, k) ||
+      !running.has(workers)
     ) {
       return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
     }

@@ -20,6 +20,8 @@ describe('trees', () => {
       'treeMap: tree structures differ at .layers: expected an array of length 2 in tree 1',
     )
     expect(() => treeLeaves({ w: 3 } as never)).toThrow('treeLeaves: leaf at .w is not a tensor: number')
-    expect(() => treeMap(undefined as never, { w: tensor([1]) })).toThrow('treeMap: fn must be a function, got undefined')
+    expect(() => treeMap(undefined as never, { w: tensor([1]) })).toThrow(
+      'treeMap: fn must be a function, got undefined',
+    )
   })
 })

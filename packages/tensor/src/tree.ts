@@ -88,7 +88,13 @@ export function mapStructure<L>(
           throw mismatch(path, `expected an array of length ${node.length} in tree ${i + 1}`)
         }
       })
-      return node.map((child: unknown, k: number) => walk(child, rest.map((r) => (r as unknown[])[k]), `${path}[${k}]`))
+      return node.map((child: unknown, k: number) =>
+        walk(
+          child,
+          rest.map((r) => (r as unknown[])[k]),
+          `${path}[${k}]`,
+        ),
+      )
     }
     if (isPlainObject(node)) {
       const keys = Object.keys(node)
@@ -100,11 +106,17 @@ export function mapStructure<L>(
       }
       const out: Record<string, unknown> = {}
       for (const k of keys) {
-        out[k] = walk(node[k], rest.map((r) => (r as Record<string, unknown>)[k]), `${path}.${k}`)
+        out[k] = walk(
+          node[k],
+          rest.map((r) => (r as Record<string, unknown>)[k]),
+          `${path}.${k}`,
+        )
       }
       return out
     }
-    throw new Error(`${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${typeName(node)}`)
+    throw new Error(
+      `${op}: leaf at ${path || 'the root'} is not a ${isLeaf === isTensor ? 'tensor' : 'valid leaf'}: ${typeName(node)}`,
+    )
   }
   return walk(tree, others, '')
 }

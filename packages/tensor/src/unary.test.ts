@@ -55,6 +55,8 @@ describe('unary ops', () => {
       [-1, -1],
     ])
     expect(() => T.clip(v, 1, 0)).toThrow('clip: min must be <= max, got 1 and 0')
-    expect(() => T.where(T.tensor([true, false]), T.zeros([3]), 0)).toThrow('where: cannot broadcast shapes [2] and [3]')
+    expect(() => T.where(T.tensor([true, false]), T.zeros([3]), 0)).toThrow(
+      'where: cannot broadcast shapes [2] and [3]',
+    )
   })
 })

@@ -207,7 +207,13 @@ export const tanh = (x: Tensor): Tensor => mapUnary('tanh', x, floatOf, Math.tan
  * ```
  */
 export const sigmoid = (x: Tensor): Tensor =>
-  mapUnary('sigmoid', x, floatOf, (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))), sigmoidLoop)
+  mapUnary(
+    'sigmoid',
+    x,
+    floatOf,
+    (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
+    sigmoidLoop,
+  )
 
 /**
  * max(x, 0).
@@ -217,7 +223,8 @@ export const sigmoid = (x: Tensor): Tensor =>
  * relu(tensor([-1, 2])).toArray() // [0, 2]
  * ```
  */
-export const relu = (x: Tensor): Tensor => mapUnary('relu', x, numericOf, (v) => (v > 0 ? v : v === v ? 0 : v), reluLoop)
+export const relu = (x: Tensor): Tensor =>
+  mapUnary('relu', x, numericOf, (v) => (v > 0 ? v : v === v ? 0 : v), reluLoop)
 
 /**
  * ⌊x⌋, elementwise.

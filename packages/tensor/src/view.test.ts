@@ -16,7 +16,15 @@ describe('views', () => {
   it('transpose permutes like index arithmetic says, as a view', () => {
     fc.assert(
       fc.property(
-        tensorArb(4, 3).chain((x) => fc.tuple(fc.constant(x), fc.shuffledSubarray(x.shape.map((_, i) => i), { minLength: x.rank, maxLength: x.rank }))),
+        tensorArb(4, 3).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.shuffledSubarray(
+              x.shape.map((_, i) => i),
+              { minLength: x.rank, maxLength: x.rank },
+            ),
+          ),
+        ),
         ([x, perm]) => {
           const t = T.transpose(x, perm)
           expect(t.storage).toBe(x.storage)
@@ -56,25 +64,50 @@ describe('views', () => {
         [2, 2],
       ],
     ])
-    expect(T.contiguous(T.transpose(T.tensor([[1, 2], [3, 4]]))).data).toEqual(new Float32Array([1, 3, 2, 4]))
+    expect(
+      T.contiguous(
+        T.transpose(
+          T.tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ).data,
+    ).toEqual(new Float32Array([1, 3, 2, 4]))
   })
 
   it('names the op, the shapes and what was expected on bad input', () => {
     expect(() => T.reshape(T.zeros([2, 3]), [4, 2])).toThrow('reshape: cannot reshape [2,3] (6 elements) to [4,2]')
-    expect(() => T.reshape(T.zeros([2, 3]), [4, -1])).toThrow('reshape: cannot infer -1 in [4,-1] for 6 elements of shape [2,3]')
-    expect(() => T.reshape(T.zeros([2]), [-1, -1])).toThrow('reshape: shape must hold non-negative integers and at most one -1, got [-1,-1]')
-    expect(() => T.transpose(T.zeros([2, 3]), [0, 0])).toThrow('transpose: perm must be a permutation of 0..1, got [0,0]')
+    expect(() => T.reshape(T.zeros([2, 3]), [4, -1])).toThrow(
+      'reshape: cannot infer -1 in [4,-1] for 6 elements of shape [2,3]',
+    )
+    expect(() => T.reshape(T.zeros([2]), [-1, -1])).toThrow(
+      'reshape: shape must hold non-negative integers and at most one -1, got [-1,-1]',
+    )
+    expect(() => T.transpose(T.zeros([2, 3]), [0, 0])).toThrow(
+      'transpose: perm must be a permutation of 0..1, got [0,0]',
+    )
     expect(() => T.squeeze(T.zeros([2, 3]), 0)).toThrow('squeeze: axis 0 has size 2, expected 1 (shape [2,3])')
-    expect(() => T.expandDims(T.zeros([2]), 3)).toThrow('expandDims: axis must be an integer in [-2, 2) for a tensor of rank 2, got 3')
+    expect(() => T.expandDims(T.zeros([2]), 3)).toThrow(
+      'expandDims: axis must be an integer in [-2, 2) for a tensor of rank 2, got 3',
+    )
     expect(() => T.broadcastTo(T.zeros([3]), [2, 2])).toThrow('broadcastTo: cannot broadcast shapes [3] and [2,2]')
     expect(() => T.broadcastTo(T.zeros([2, 2]), [2])).toThrow('broadcastTo: cannot broadcast shape [2,2] to [2]')
     expect(() => T.matrixTranspose(T.zeros([2]))).toThrow('matrixTranspose: input must have rank >= 2, got shape [2]')
     // every argument is checked before it is read
-    expect(() => T.broadcastTo(T.zeros([1]), [1.5, 3])).toThrow('broadcastTo: shape must hold non-negative integers, got [1.5,3]')
+    expect(() => T.broadcastTo(T.zeros([1]), [1.5, 3])).toThrow(
+      'broadcastTo: shape must hold non-negative integers, got [1.5,3]',
+    )
     expect(() => T.reshape(undefined as never, [2])).toThrow('reshape: t must be a Tensor, got undefined')
-    expect(() => T.reshape(T.zeros([2]), 2 as never)).toThrow('reshape: shape must be an array of non-negative integers and at most one -1, got 2')
-    expect(() => T.reshape(T.zeros([2]), [0.5, 4])).toThrow('reshape: shape must hold non-negative integers and at most one -1, got [0.5,4]')
-    expect(() => T.transpose(T.zeros([2, 3]), 'x' as never)).toThrow('transpose: perm must be a permutation of 0..1, got "x"')
+    expect(() => T.reshape(T.zeros([2]), 2 as never)).toThrow(
+      'reshape: shape must be an array of non-negative integers and at most one -1, got 2',
+    )
+    expect(() => T.reshape(T.zeros([2]), [0.5, 4])).toThrow(
+      'reshape: shape must hold non-negative integers and at most one -1, got [0.5,4]',
+    )
+    expect(() => T.transpose(T.zeros([2, 3]), 'x' as never)).toThrow(
+      'transpose: perm must be a permutation of 0..1, got "x"',
+    )
     expect(() => T.squeeze(T.zeros([1, 2]), [0, 0])).toThrow('squeeze: axis must not repeat an axis, got [0,0]')
     expect(() => T.flatten(null as never)).toThrow('flatten: t must be a Tensor, got null')
     expect(() => T.contiguous({ shape: [2] } as never)).toThrow('contiguous: t must be a Tensor, got {"shape":[2]}')

@@ -1,7 +1,16 @@
 import { fail } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { broadcastStrides } from './elementwise.js'
-import { checkShape, fmt, normalizeAxes, normalizeAxis, sizeOf, stridesOf, broadcastShapes, type Shape } from './shape.js'
+import {
+  checkShape,
+  fmt,
+  normalizeAxes,
+  normalizeAxis,
+  sizeOf,
+  stridesOf,
+  broadcastShapes,
+  type Shape,
+} from './shape.js'
 import type { DType } from './dtype.js'
 import { Tensor } from './tensor.js'
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { fusedKernels, tensor, toWasmMemory, transpose, treeLeaves, useWasm } from './index.js'
 
 const ramp = (n: number, dtype: 'float32' | 'float64' = 'float32') =>
-  tensor(Float64Array.from({ length: n }, (_, i) => i / 7), { dtype })
+  tensor(
+    Float64Array.from({ length: n }, (_, i) => i / 7),
+    { dtype },
+  )
 
 describe('toWasmMemory', () => {
   it('copies float32 leaves of 96+ elements into the fused kernels’ memory, keeping structure, shapes and values', () => {
@@ -23,7 +26,12 @@ describe('toWasmMemory', () => {
   })
 
   it('copies non-contiguous leaves in row-major order', () => {
-    const x = transpose(tensor(Float32Array.from({ length: 240 }, (_, i) => i), { shape: [12, 20] }))
+    const x = transpose(
+      tensor(
+        Float32Array.from({ length: 240 }, (_, i) => i),
+        { shape: [12, 20] },
+      ),
+    )
     const placed = toWasmMemory([x])[0]!
     expect(placed.isContiguous).toBe(true)
     expect(placed.toArray()).toEqual(x.toArray())

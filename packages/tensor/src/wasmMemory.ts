@@ -35,12 +35,17 @@ import { mapStructure, type Tree } from './tree.js'
  */
 export function toWasmMemory<T extends Tree>(tree: T): T {
   const kernels = loadedKernels()
-  return mapStructure('toWasmMemory', isTensor, (t: Tensor) => {
-    if (t.dtype !== 'float32') return t
-    const copy = kernels?.alloc(t.size) ?? new Float32Array(t.size)
-    copy.set(t.data as Float32Array)
-    return new Tensor(copy, t.shape, 'float32')
-  }, tree) as T
+  return mapStructure(
+    'toWasmMemory',
+    isTensor,
+    (t: Tensor) => {
+      if (t.dtype !== 'float32') return t
+      const copy = kernels?.alloc(t.size) ?? new Float32Array(t.size)
+      copy.set(t.data as Float32Array)
+      return new Tensor(copy, t.shape, 'float32')
+    },
+    tree,
+  ) as T
 }
 
 /** The fused kernels with their arena, loaded now (synchronously) if Wasm is allowed and nothing has loaded them yet. */

@@ -20,11 +20,7 @@ import { fmt } from './shape.js'
  * ```
  */
 export type Padding2d =
-  | 'same'
-  | 'valid'
-  | number
-  | readonly [number, number]
-  | readonly [number, number, number, number]
+  'same' | 'valid' | number | readonly [number, number] | readonly [number, number, number, number]
 
 /**
  * One number for both spatial dimensions, or `[height, width]`.
@@ -105,7 +101,8 @@ export function window2d(
   options: Window2dOptions = {},
 ): Window2d {
   const o = readOptions(op, options, windowSpec)
-  const pair = (v: unknown, min: number): boolean => Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= min)
+  const pair = (v: unknown, min: number): boolean =>
+    Array.isArray(v) && v.length === 2 && v.every((d) => Number.isSafeInteger(d) && d >= min)
   if (!pair(size, 0)) fail(op, 'size', 'a pair of non-negative integers [height, width]', size)
   if (!pair(kernel, 1)) fail(op, 'kernel', 'a pair of positive integers [kernelH, kernelW]', kernel)
   const [height, width] = size
@@ -130,8 +127,20 @@ export function window2d(
     )
   }
   return {
-    height, width, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
-    padTop, padBottom, padLeft, padRight, outH, outW,
+    height,
+    width,
+    kernelH,
+    kernelW,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
+    outH,
+    outW,
   }
 }
 
@@ -162,10 +171,10 @@ function resolvePadding(
     const [left, right] = samePad(size[1], eff[1], stride[1])
     return [top, bottom, left, right]
   }
-  const list: readonly unknown[] =
-    typeof padding === 'number' ? [padding] : Array.isArray(padding) ? padding : []
+  const list: readonly unknown[] = typeof padding === 'number' ? [padding] : Array.isArray(padding) ? padding : []
   const ok = [1, 2, 4].includes(list.length) && list.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)
-  if (!ok) fail(op, 'padding', "'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right]", padding)
+  if (!ok)
+    fail(op, 'padding', "'same', 'valid', a non-negative integer, [ph, pw] or [top, bottom, left, right]", padding)
   const p = list as number[]
   if (p.length === 1) return [p[0]!, p[0]!, p[0]!, p[0]!]
   if (p.length === 2) return [p[0]!, p[0]!, p[1]!, p[1]!]

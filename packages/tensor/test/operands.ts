@@ -6,16 +6,26 @@ import type { GemmKernel } from '../src/kernels/wasm/wasmGemm.js'
 export type Layout = 'row' | 'col' | 'gapped' | 'broadcast' | 'reversed'
 
 /** Strides, offset of element (0, 0) and the array length a layout needs, after `pad` leading elements. */
-export function place(layout: Layout, rows: number, cols: number, pad: number): { rs: number; cs: number; offset: number; length: number } {
+export function place(
+  layout: Layout,
+  rows: number,
+  cols: number,
+  pad: number,
+): { rs: number; cs: number; offset: number; length: number } {
   switch (layout) {
-    case 'row': return { rs: cols, cs: 1, offset: pad, length: pad + rows * cols }
-    case 'col': return { rs: 1, cs: rows, offset: pad, length: pad + rows * cols }
+    case 'row':
+      return { rs: cols, cs: 1, offset: pad, length: pad + rows * cols }
+    case 'col':
+      return { rs: 1, cs: rows, offset: pad, length: pad + rows * cols }
     // neither stride is 1: the packing's general path (a strided view, every other column)
-    case 'gapped': return { rs: 2 * cols + 3, cs: 2, offset: pad, length: pad + rows * (2 * cols + 3) }
+    case 'gapped':
+      return { rs: 2 * cols + 3, cs: 2, offset: pad, length: pad + rows * (2 * cols + 3) }
     // one row repeated (stride 0), as a broadcast operand
-    case 'broadcast': return { rs: 0, cs: 1, offset: pad, length: pad + cols }
+    case 'broadcast':
+      return { rs: 0, cs: 1, offset: pad, length: pad + cols }
     // rows last to first (negative stride): the span starts below element (0, 0)
-    case 'reversed': return { rs: -cols, cs: 1, offset: pad + (rows - 1) * cols, length: pad + rows * cols }
+    case 'reversed':
+      return { rs: -cols, cs: 1, offset: pad + (rows - 1) * cols, length: pad + rows * cols }
   }
 }
 
@@ -47,7 +57,14 @@ export function product(m: number, n: number, k: number, la: Layout, lb: Layout,
 }
 
 /** Row-major `m × k` and `k × n` operands filled from seeds `seed` and `seed + 1`, multiplied by `gemm` into a zeroed C. */
-export function rowMajorProduct(gemm: GemmKernel, m: number, n: number, k: number, seed: number, dtype: 'float32' | 'float64' = 'float32') {
+export function rowMajorProduct(
+  gemm: GemmKernel,
+  m: number,
+  n: number,
+  k: number,
+  seed: number,
+  dtype: 'float32' | 'float64' = 'float32',
+) {
   const Array = dtype === 'float64' ? Float64Array : Float32Array
   const c = new Array(m * n)
   gemm(m, n, k, Array.from(filled(m * k, seed)), 0, k, 1, Array.from(filled(k * n, seed + 1)), 0, n, 1, c, 0, n)

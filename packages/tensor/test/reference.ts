@@ -21,7 +21,10 @@ export function ravel(idx: readonly number[], shape: readonly number[]): number 
 }
 
 /** The element of `t` that broadcasting reads for output multi-index `outIdx`. */
-export function broadcastRead(t: { data: ArrayLike<number>; shape: readonly number[] }, outIdx: readonly number[]): number {
+export function broadcastRead(
+  t: { data: ArrayLike<number>; shape: readonly number[] },
+  outIdx: readonly number[],
+): number {
   const lead = outIdx.length - t.shape.length
   const idx = t.shape.map((d, i) => (d === 1 ? 0 : outIdx[lead + i]!))
   return t.data[ravel(idx, t.shape)]!

@@ -16,9 +16,11 @@ export const positive: Domain = { min: 0.2, max: 3 }
 /** Values at least 0.2 away from 0 (either sign), for denominators and kinks at 0. */
 export const awayFromZero: Domain = (u) => u.map((x) => (x < 0 ? x - 0.2 : x + 0.2))
 /** Values within 0.1 of an integer. */
-export const nearIntegers: Domain = (u) => fc.tuple(fc.integer({ min: -3, max: 3 }), u).map(([k, x]) => k + (x / 3) * 0.1)
+export const nearIntegers: Domain = (u) =>
+  fc.tuple(fc.integer({ min: -3, max: 3 }), u).map(([k, x]) => k + (x / 3) * 0.1)
 /** Values within 0.1 of a half-integer: any of these is ≥ 0.3 from any {@link nearIntegers} value, so the two never tie. */
-export const nearHalfIntegers: Domain = (u) => fc.tuple(fc.integer({ min: -3, max: 3 }), u).map(([k, x]) => k + 0.5 + (x / 3) * 0.1)
+export const nearHalfIntegers: Domain = (u) =>
+  fc.tuple(fc.integer({ min: -3, max: 3 }), u).map(([k, x]) => k + 0.5 + (x / 3) * 0.1)
 
 /** A shape of rank 0..maxRank with dimensions 1..maxDim. */
 export const shapeArb = (maxRank = 3, maxDim = 3): fc.Arbitrary<number[]> =>
@@ -27,7 +29,12 @@ export const shapeArb = (maxRank = 3, maxDim = 3): fc.Arbitrary<number[]> =>
 /** Two shapes that broadcast together: leading axes dropped and some dimensions set to 1. */
 export const broadcastPairArb = (maxRank = 3, maxDim = 3): fc.Arbitrary<[number[], number[]]> =>
   fc
-    .tuple(shapeArb(maxRank, maxDim), fc.nat(maxRank), fc.nat(maxRank), fc.array(fc.boolean(), { minLength: 2 * maxRank, maxLength: 2 * maxRank }))
+    .tuple(
+      shapeArb(maxRank, maxDim),
+      fc.nat(maxRank),
+      fc.nat(maxRank),
+      fc.array(fc.boolean(), { minLength: 2 * maxRank, maxLength: 2 * maxRank }),
+    )
     .map(([out, dropA, dropB, ones]) => [
       out.slice(Math.min(dropA, out.length)).map((d, i) => (ones[i] ? 1 : d)),
       out.slice(Math.min(dropB, out.length)).map((d, i) => (ones[i + maxRank] ? 1 : d)),
@@ -37,6 +44,9 @@ export const broadcastPairArb = (maxRank = 3, maxDim = 3): fc.Arbitrary<[number[
 export function valuesArb(shape: readonly number[], domain: Domain = anywhere): fc.Arbitrary<Tensor<'float64'>> {
   const n = shape.reduce((a, b) => a * b, 1)
   const base = fc.double({ min: -3, max: 3, noNaN: true })
-  const value = typeof domain === 'function' ? domain(base) : fc.double({ min: domain.min, max: domain.max, noNaN: true })
-  return fc.array(value, { minLength: n, maxLength: n }).map((v) => new Tensor(Float64Array.from(v), [...shape], 'float64'))
+  const value =
+    typeof domain === 'function' ? domain(base) : fc.double({ min: domain.min, max: domain.max, noNaN: true })
+  return fc
+    .array(value, { minLength: n, maxLength: n })
+    .map((v) => new Tensor(Float64Array.from(v), [...shape], 'float64'))
 }

@@ -152,12 +152,16 @@ export function closureConformance<O>(spec: ClosureConformance<O>): void {
         expect(half.iterations).toBe(3)
         expect(rest.iterations).toBe(whole.iterations)
         expect(bits(rest.params)).toEqual(bits(whole.params))
-        expect(spec.kit.serializeState(rest.state, { format: 'json' })).toEqual(spec.kit.serializeState(whole.state, { format: 'json' }))
+        expect(spec.kit.serializeState(rest.state, { format: 'json' })).toEqual(
+          spec.kit.serializeState(whole.state, { format: 'json' }),
+        )
       })
     }
 
     it('rejects invalid options with their messages', () => {
-      expect(() => spec.make({ notAnOption: 1 } as O)).toThrow(`${spec.name}: unknown option notAnOption, expected one of`)
+      expect(() => spec.make({ notAnOption: 1 } as O)).toThrow(
+        `${spec.name}: unknown option notAnOption, expected one of`,
+      )
       for (const [options, message] of spec.invalid) {
         expect(() => spec.make(options as O)).toThrow(message)
       }

@@ -33,11 +33,16 @@ function scale(x: Tensor, options?: { factor?: number }): Tensor {
 describe('fuzzExports', () => {
   it('finds crash, silent and mutated calls in sloppy exports', async () => {
     const api = { sloppyScale, sloppyFill, sloppyHalf }
-    const report = await fuzzExports('sloppy', api, {
-      sloppyScale: { args: () => [tensor([1, 2]), { factor: 3 }], options: [1] },
-      sloppyFill: { args: () => [[1, 2], 5], keep: { 0: 'the buffer is written on purpose' } },
-      sloppyHalf: { args: () => [4] },
-    }, { examples: 1000 })
+    const report = await fuzzExports(
+      'sloppy',
+      api,
+      {
+        sloppyScale: { args: () => [tensor([1, 2]), { factor: 3 }], options: [1] },
+        sloppyFill: { args: () => [[1, 2], 5], keep: { 0: 'the buffer is written on purpose' } },
+        sloppyHalf: { args: () => [4] },
+      },
+      { examples: 1000 },
+    )
     expect(report.counts.crash).toBeGreaterThan(0)
     expect(report.counts.silent).toBeGreaterThan(0)
     expect(report.counts.mutated).toBeGreaterThan(0)
@@ -49,7 +54,9 @@ describe('fuzzExports', () => {
       call: 'sloppyFill(arg 1 = undefined)',
       detail: 'arg 0.0 changed, then it threw: sloppyFill: value must be a number, got undefined',
     })
-    expect(report.counts.calls).toBe(report.counts.ok + report.counts.clear + report.counts.crash + report.counts.silent)
+    expect(report.counts.calls).toBe(
+      report.counts.ok + report.counts.clear + report.counts.crash + report.counts.silent,
+    )
   })
 
   it('finds a well-checked export clean, and the same counts on every run', async () => {
@@ -71,13 +78,20 @@ describe('fuzzExports', () => {
     })
     expect(report.missing).toEqual(['sloppyHalf'])
     expect(report.stale).toEqual(['gone'])
-    expect(report.broken).toEqual([{ call: 'scale(valid call)', detail: 'scale: x must be a float tensor of rank 1, got "not a tensor"' }])
+    expect(report.broken).toEqual([
+      { call: 'scale(valid call)', detail: 'scale: x must be a float tensor of rank 1, got "not a tensor"' },
+    ])
     expect(formatFuzzReports([report])).toContain('t: exports without a fuzz row: sloppyHalf')
   })
 
   it('checks what a factory returns through then, and times out slow promises', async () => {
     const make = (o?: { rate?: number }) => (step: number) => (o as { rate: number }).rate * step
-    const report = await fuzzExports('f', { make }, { make: { args: () => [{ rate: 0.5 }], options: [0], then: (s) => s(2) } }, { examples: 1000 })
+    const report = await fuzzExports(
+      'f',
+      { make },
+      { make: { args: () => [{ rate: 0.5 }], options: [0], then: (s) => s(2) } },
+      { examples: 1000 },
+    )
     expect(report.examples.silent.map((e) => e.detail)).toContain('returned NaN')
     const slow = (x: number) => new Promise((resolve) => setTimeout(() => resolve(x), typeof x === 'number' ? 0 : 1000))
     const timed = await fuzzExports('s', { slow }, { slow: { args: () => [1], maxCalls: 1 } }, { slowMs: 50 })
@@ -114,15 +128,24 @@ describe('fuzzExports: trees', () => {
     for (const key of Object.keys(params)) {
       const p = params[key]!.storage as Float32Array
       const g = grads[key]
-      if (!(g instanceof Tensor) || g.size !== p.length) fail('sloppyStep', `grads.${key}`, `a tensor of size ${p.length}`, g)
+      if (!(g instanceof Tensor) || g.size !== p.length)
+        fail('sloppyStep', `grads.${key}`, `a tensor of size ${p.length}`, g)
       for (let i = 0; i < p.length; i++) p[i]! -= 0.1 * g.data[i]!
     }
   }
 
   it('spoils one leaf of a tree at a time and sees a step that wrote before it threw', async () => {
     const tree = () => ({ w: tensor([1, 2]), b: tensor([3]) })
-    const report = await fuzzExports('t', { sloppyStep }, { sloppyStep: { args: () => [tree(), tree()], keep: { 0: 'params are written on purpose' } } }, { examples: 100 })
-    expect(report.examples.mutated.map((e) => e.call)).toEqual(['sloppyStep(tree leaf b of size 2)', 'sloppyStep(tree without b)'])
+    const report = await fuzzExports(
+      't',
+      { sloppyStep },
+      { sloppyStep: { args: () => [tree(), tree()], keep: { 0: 'params are written on purpose' } } },
+      { examples: 100 },
+    )
+    expect(report.examples.mutated.map((e) => e.call)).toEqual([
+      'sloppyStep(tree leaf b of size 2)',
+      'sloppyStep(tree without b)',
+    ])
     expect(report.examples.mutated[0]!.detail).toBe(
       'arg 0.w.storage[0] changed, then it threw: sloppyStep: grads.b must be a tensor of size 1, got a float32 Tensor of shape [2]',
     )
@@ -135,13 +158,19 @@ describe('fuzzExports: trees inside options', () => {
     const fitLike = (o: { params: { w: Tensor }; data: { x: Tensor; y: Tensor } }) => {
       readOptions('fitLike', o, { params: (_f, _k, v) => v, data: (_f, _k, v) => v })
       ;(o.params.w.storage as Float32Array)[0]! += 1
-      if (!(o.data.y instanceof Tensor) || o.data.y.size !== o.data.x.size) fail('fitLike', 'data.y', `a tensor of size ${o.data.x.size}`, o.data.y)
+      if (!(o.data.y instanceof Tensor) || o.data.y.size !== o.data.x.size)
+        fail('fitLike', 'data.y', `a tensor of size ${o.data.x.size}`, o.data.y)
       return o.params.w
     }
     const report = await fuzzExports(
       'f',
       { fitLike },
-      { fitLike: { args: () => [{ params: { w: tensor([1]) }, data: { x: tensor([1, 2]), y: tensor([3, 4]) } }], options: [0] } },
+      {
+        fitLike: {
+          args: () => [{ params: { w: tensor([1]) }, data: { x: tensor([1, 2]), y: tensor([3, 4]) } }],
+          options: [0],
+        },
+      },
       { examples: 100 },
     )
     expect(report.examples.mutated.map((e) => e.call)).toContain('fitLike(option data: tree leaf y of size 3)')
@@ -153,11 +182,21 @@ describe('fuzzExports: pairing', () => {
     /** Pairs params with updates by position, not by key. */
     const byPosition = (params: Record<string, Tensor>, updates: Record<string, Tensor>) => {
       const u = Object.values(updates)
-      return Object.fromEntries(Object.entries(params).map(([k, p], i) => [k, tensor(Array.from(p.data, (x, j) => x + u[i]!.data[j]!))]))
+      return Object.fromEntries(
+        Object.entries(params).map(([k, p], i) => [k, tensor(Array.from(p.data, (x, j) => x + u[i]!.data[j]!))]),
+      )
     }
     const tree = () => ({ w: tensor([1, 2]), b: tensor([3, 4]) })
-    const report = await fuzzExports('p', { byPosition }, { byPosition: { args: () => [tree(), { w: tensor([1, 1]), b: tensor([5, 5]) }] } }, { examples: 100 })
-    expect(report.examples.silent).toContainEqual({ call: 'byPosition(tree keys in reverse order)', detail: 'returned another result than the valid call' })
+    const report = await fuzzExports(
+      'p',
+      { byPosition },
+      { byPosition: { args: () => [tree(), { w: tensor([1, 1]), b: tensor([5, 5]) }] } },
+      { examples: 100 },
+    )
+    expect(report.examples.silent).toContainEqual({
+      call: 'byPosition(tree keys in reverse order)',
+      detail: 'returned another result than the valid call',
+    })
   })
 })
 

@@ -196,7 +196,9 @@ export async function fuzzExports(
         return { ...second, ms: second.ms + first.ms }
       }
       let validArgs: unknown[] = []
-      const valid = await run(() => (validArgs = [...row.args()]), slowMs).then((made) => (made.threw ? made : invoke(validArgs)()))
+      const valid = await run(() => (validArgs = [...row.args()]), slowMs).then((made) =>
+        made.threw ? made : invoke(validArgs)(),
+      )
       if (valid.threw) {
         broken.push({ call: `${label}(valid call)`, detail: classifyThrow(valid.error).detail })
         continue
@@ -239,7 +241,8 @@ export async function fuzzExports(
         if (spoil.mustThrow) silent = 'accepted it'
         else if (validReturns && outcome.value === undefined) silent = 'returned undefined'
         else if (spoil.nanIsSilent && !validNaN && hasNaN(outcome.value)) silent = 'returned NaN'
-        else if (spoil.sameResult && canonical(outcome.value) !== validCanonical) silent = 'returned another result than the valid call'
+        else if (spoil.sameResult && canonical(outcome.value) !== validCanonical)
+          silent = 'returned another result than the valid call'
         if (silent === undefined) counts.ok++
         else {
           counts.silent++
@@ -268,7 +271,8 @@ export function formatFuzzReports(reports: readonly FuzzReport[]): string {
     String(Math.round(r.ms)),
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   const lines = [line(head), ...rows.map(line)]
   for (const r of reports) {
     for (const kind of ['crash', 'silent', 'mutated'] as const) {

@@ -1,6 +1,13 @@
 import { appendFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { formatFuzzReports, fuzzExports, type FuzzCounts, type FuzzOptions, type FuzzReport, type FuzzTable } from './fuzz.js'
+import {
+  formatFuzzReports,
+  fuzzExports,
+  type FuzzCounts,
+  type FuzzOptions,
+  type FuzzReport,
+  type FuzzTable,
+} from './fuzz.js'
 
 /** The most crash, silent and mutated calls a package's fuzz may have (zero unless a ratchet says more). */
 export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
@@ -36,8 +43,13 @@ export function fuzzSuite(
       const file = typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_TRACE
       const trace = file ? (call: string) => appendFileSync(file, `${name} ${call}\n`) : undefined
       // GD_FUZZ_EXAMPLES=<n> prints up to n examples of each bad class instead of the first few
-      const examples = Number(typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_EXAMPLES) || options.examples
-      report = await fuzzExports(name, api, table, { ...options, ...(trace ? { trace } : {}), ...(examples ? { examples } : {}) })
+      const examples =
+        Number(typeof process === 'undefined' ? undefined : process.env.GD_FUZZ_EXAMPLES) || options.examples
+      report = await fuzzExports(name, api, table, {
+        ...options,
+        ...(trace ? { trace } : {}),
+        ...(examples ? { examples } : {}),
+      })
       console.log(formatFuzzReports([report]))
     }, 120_000)
 

@@ -59,7 +59,11 @@ export function gradientTable<V>(spec: GradientTableSpec<V>): void {
       const functions = Object.entries(spec.module)
         .filter(([name, v]) => typeof v === 'function' && !spec.exempt.includes(name))
         .map(([name]) => name)
-      expect(functions.sort()).toEqual(Object.keys(rows).filter((k) => !k.includes(' ')).sort())
+      expect(functions.sort()).toEqual(
+        Object.keys(rows)
+          .filter((k) => !k.includes(' '))
+          .sort(),
+      )
     })
 
     for (const [name, row] of Object.entries(rows)) {

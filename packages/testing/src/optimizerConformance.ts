@@ -66,7 +66,13 @@ export interface TransformConformance<O> {
 }
 
 /** Runs `steps` updates on a problem from `start`, through update + applyUpdates. */
-function run(spec: TransformConformance<any>, options: unknown, problem: Problem, start: readonly number[], steps: number): number[] {
+function run(
+  spec: TransformConformance<any>,
+  options: unknown,
+  problem: Problem,
+  start: readonly number[],
+  steps: number,
+): number[] {
   const tx = spec.make(options)
   let params: Tree = { x: f64(start) }
   let state = tx.init(params)
@@ -196,7 +202,9 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
       }
       const va = values(a)
       // the fused loop rounds once where the chain rounds after each link: float32 rounding only
-      values(b).forEach((v, i) => expect(Math.abs(v - va[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(va[i]!))))
+      values(b).forEach((v, i) =>
+        expect(Math.abs(v - va[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(va[i]!))),
+      )
     })
 
     it('pairs grads with its state and params by key: keys in another order give the same steps', () => {
@@ -295,7 +303,9 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
     })
 
     it('rejects invalid options with their messages', () => {
-      expect(() => spec.make({ notAnOption: 1 } as O)).toThrow(`${spec.name}: unknown option notAnOption, expected one of`)
+      expect(() => spec.make({ notAnOption: 1 } as O)).toThrow(
+        `${spec.name}: unknown option notAnOption, expected one of`,
+      )
       for (const [options, message] of spec.invalid) {
         expect(() => spec.make(options as O)).toThrow(message)
       }

@@ -49,8 +49,7 @@ export function quadratic(curvatures: readonly number[] = [1, 10]): Problem {
 export const rosenbrock: Problem = {
   name: 'rosenbrock',
   value: ([x, y]) => (1 - x!) ** 2 + 100 * (y! - x! * x!) ** 2,
-  gradient: ([x, y]) =>
-    new Float64Array([-2 * (1 - x!) - 400 * x! * (y! - x! * x!), 200 * (y! - x! * x!)]),
+  gradient: ([x, y]) => new Float64Array([-2 * (1 - x!) - 400 * x! * (y! - x! * x!), 200 * (y! - x! * x!)]),
   start: [-1.2, 1],
   minimum: [1, 1],
 }

@@ -6,7 +6,15 @@ import { mean, mul, softplus, sub, type Var } from '@gd/autograd'
 import { linear } from '@gd/nn'
 import { adam } from '@gd/optimizers'
 import { normal, prngKey, splitKey, Tensor } from '@gd/tensor'
-import { binaryAccuracy, earlyStopping, findLearningRate, fit, progress, type Dataset, type ProgressStream } from '@gd/train'
+import {
+  binaryAccuracy,
+  earlyStopping,
+  findLearningRate,
+  fit,
+  progress,
+  type Dataset,
+  type ProgressStream,
+} from '@gd/train'
 
 /** Binary cross-entropy of a sigmoid unit, from its logit z: mean(log(1 + eᶻ) − y·z). */
 const bce = (z: Var, y: Tensor): Var => mean(sub(softplus(z), mul(y, z)))
@@ -29,14 +37,24 @@ export function main(stream?: ProgressStream): { learningRate: number; valAccura
   const params = model.init(0)
 
   const sweep = findLearningRate({
-    model, params, loss: bce, data: train, batchSize: 32,
+    model,
+    params,
+    loss: bce,
+    data: train,
+    batchSize: 32,
     optimizer: (h) => adam({ learningRate: h.learningRate }),
-    minLearningRate: 1e-5, maxLearningRate: 10, steps: 60,
+    minLearningRate: 1e-5,
+    maxLearningRate: 10,
+    steps: 60,
   })
   const learningRate = sweep.suggestion ?? 1e-2
 
   const { history } = fit({
-    model, params, loss: bce, data: train, validation,
+    model,
+    params,
+    loss: bce,
+    data: train,
+    validation,
     optimizer: adam({ learningRate }),
     batchSize: 32, // mini-batch gradient descent, 25 steps per epoch
     epochs: 30,

@@ -11,7 +11,11 @@ describe('batchIndices', () => {
 
   it('rejects bad batch sizes', () => {
     expect(() => batchIndices(4, 0)).toThrow('batchIndices: batchSize must be a positive integer, got 0')
-    expect(() => batchIndices(undefined as never, 2)).toThrow('batchIndices: n must be a non-negative integer below 2**32 or a list of indices, got undefined')
-    expect(() => batchIndices(4, 2, { droplast: true } as never)).toThrow('batchIndices: unknown option droplast, expected one of dropLast; did you mean dropLast?')
+    expect(() => batchIndices(undefined as never, 2)).toThrow(
+      'batchIndices: n must be a non-negative integer below 2**32 or a list of indices, got undefined',
+    )
+    expect(() => batchIndices(4, 2, { droplast: true } as never)).toThrow(
+      'batchIndices: unknown option droplast, expected one of dropLast; did you mean dropLast?',
+    )
   })
 })

@@ -25,7 +25,8 @@ export function batchIndices(
 ): number[][] {
   const fn = 'batchIndices'
   if (typeof n === 'number') {
-    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1) fail(fn, 'n', 'a non-negative integer below 2**32 or a list of indices', n)
+    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 32 - 1)
+      fail(fn, 'n', 'a non-negative integer below 2**32 or a list of indices', n)
   } else if (!Array.isArray(n)) {
     fail(fn, 'n', 'a non-negative integer below 2**32 or a list of indices', n)
   } else {

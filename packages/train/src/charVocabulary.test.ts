@@ -69,13 +69,21 @@ describe('charVocabulary', () => {
     expect(() => charVocabulary(['a'], { unknwon: true } as never)).toThrow(
       'charVocabulary: unknown option unknwon, expected one of unknown; did you mean unknown?',
     )
-    expect(() => charVocabulary(['a'], { unknown: 1 } as never)).toThrow('charVocabulary: unknown must be a boolean, got 1')
+    expect(() => charVocabulary(['a'], { unknown: 1 } as never)).toThrow(
+      'charVocabulary: unknown must be a boolean, got 1',
+    )
     const vocab = charVocabulary(['ab'])
     expect(() => vocab.encode(['a'] as never)).toThrow('charVocabulary.encode: text must be a string, got ["a"]')
     expect(() => vocab.decode([3, 5])).toThrow('charVocabulary.decode: ids[1] must be an integer in [0, 5), got 5')
     expect(() => vocab.decode([1.5])).toThrow('charVocabulary.decode: ids[0] must be an integer in [0, 5), got 1.5')
-    expect(() => vocab.decode('ab' as never)).toThrow('charVocabulary.decode: ids must be an array of ids or a rank-1 tensor, got "ab"')
-    expect(() => vocab.decode(tensor([[3]]))).toThrow('charVocabulary.decode: ids must be an array of ids or a rank-1 tensor, got a float32 Tensor of shape [1,1]')
-    expect(() => vocab.decode([3], { specials: 'hide' } as never)).toThrow('charVocabulary.decode: specials must be "skip" or "show", got "hide"')
+    expect(() => vocab.decode('ab' as never)).toThrow(
+      'charVocabulary.decode: ids must be an array of ids or a rank-1 tensor, got "ab"',
+    )
+    expect(() => vocab.decode(tensor([[3]]))).toThrow(
+      'charVocabulary.decode: ids must be an array of ids or a rank-1 tensor, got a float32 Tensor of shape [1,1]',
+    )
+    expect(() => vocab.decode([3], { specials: 'hide' } as never)).toThrow(
+      'charVocabulary.decode: specials must be "skip" or "show", got "hide"',
+    )
   })
 })

@@ -99,7 +99,13 @@ export function charVocabulary(texts: readonly string[], options?: CharVocabular
       const id = ids.get(c) ?? unknownId
       if (id === undefined) {
         const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
-        throw complaint(where, 'text', `has ${JSON.stringify(c)} (${code}) at position ${position}, which is not in the vocabulary`, text, '; build the vocabulary from texts that have it, or pass unknown: true')
+        throw complaint(
+          where,
+          'text',
+          `has ${JSON.stringify(c)} (${code}) at position ${position}, which is not in the vocabulary`,
+          text,
+          '; build the vocabulary from texts that have it, or pass unknown: true',
+        )
       }
       out.push(id)
       position++
@@ -110,7 +116,9 @@ export function charVocabulary(texts: readonly string[], options?: CharVocabular
   const decode = (given: readonly number[] | Tensor, decodeOptions?: DecodeOptions): string => {
     const where = 'charVocabulary.decode'
     const list = idList(where, given)
-    const { specials: mode } = readOptions(where, decodeOptions, { specials: withDefault(oneOf(['skip', 'show'] as const), 'skip') })
+    const { specials: mode } = readOptions(where, decodeOptions, {
+      specials: withDefault(oneOf(['skip', 'show'] as const), 'skip'),
+    })
     let out = ''
     for (let i = 0; i < list.length; i++) {
       const id = list[i]!

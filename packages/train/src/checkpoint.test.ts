@@ -7,9 +7,15 @@ import { structureDifferences, treeStructure } from './internal/structure.js'
 /** A small state: one float32 parameter tensor. */
 function small(): TrainState {
   return {
-    params: { w: tensor([0, 0, 0, 1]) }, optimizerState: { m: new Float64Array([0, 0]) },
-    key: prngKey(3), step: 4, epoch: 1, batchInEpoch: 2, history: [],
-    running: { lossSum: 1, count: 2, metricSums: {}, skipped: 0 }, callbacks: {},
+    params: { w: tensor([0, 0, 0, 1]) },
+    optimizerState: { m: new Float64Array([0, 0]) },
+    key: prngKey(3),
+    step: 4,
+    epoch: 1,
+    batchInEpoch: 2,
+    history: [],
+    running: { lossSum: 1, count: 2, metricSums: {}, skipped: 0 },
+    callbacks: {},
     setup: { examples: 10, batchSize: 4, dropLast: false, shuffle: true },
   }
 }
@@ -17,9 +23,15 @@ function small(): TrainState {
 describe('checkpoint', () => {
   it('round-trips a state through JSON text, every bit included', () => {
     const state: TrainState = {
-      params: { w: tensor([1.5, NaN, -0, Infinity]) }, optimizerState: { m: new Float64Array([0.1, -0]) },
-      key: prngKey(3), step: 4, epoch: 1, batchInEpoch: 2, history: [{ epoch: 0, step: 2, loss: NaN }],
-      running: { lossSum: 1, count: 2, metricSums: {}, skipped: 0 }, callbacks: { x: { best: null } },
+      params: { w: tensor([1.5, NaN, -0, Infinity]) },
+      optimizerState: { m: new Float64Array([0.1, -0]) },
+      key: prngKey(3),
+      step: 4,
+      epoch: 1,
+      batchInEpoch: 2,
+      history: [{ epoch: 0, step: 2, loss: NaN }],
+      running: { lossSum: 1, count: 2, metricSums: {}, skipped: 0 },
+      callbacks: { x: { best: null } },
       setup: { examples: 10, batchSize: 4, dropLast: false, shuffle: true },
     }
     const text = JSON.stringify(toCheckpoint(state))
@@ -29,19 +41,31 @@ describe('checkpoint', () => {
   })
 
   it('rejects what is not a checkpoint, an old version and missing fields', () => {
-    expect(() => fromCheckpoint({ format: 'zip' } as never)).toThrow('fromCheckpoint: checkpoint must be a @gd checkpoint (format "gd-checkpoint"), got "zip"')
-    expect(() => fromCheckpoint(null as never)).toThrow('fromCheckpoint: checkpoint must be a @gd checkpoint (format "gd-checkpoint"), got null')
+    expect(() => fromCheckpoint({ format: 'zip' } as never)).toThrow(
+      'fromCheckpoint: checkpoint must be a @gd checkpoint (format "gd-checkpoint"), got "zip"',
+    )
+    expect(() => fromCheckpoint(null as never)).toThrow(
+      'fromCheckpoint: checkpoint must be a @gd checkpoint (format "gd-checkpoint"), got null',
+    )
     expect(() => fromCheckpoint({ format: 'gd-checkpoint', version: 1, step: 0, state: {} } as never)).toThrow(
       'fromCheckpoint: checkpoint version 1 is not supported, expected version 2',
     )
     const good = toCheckpoint(small())
     const { structure: _s, ...noStructure } = good
-    expect(() => fromCheckpoint(noStructure as never)).toThrow('fromCheckpoint: checkpoint.structure must be a list of { path, shape, dtype }, got undefined')
+    expect(() => fromCheckpoint(noStructure as never)).toThrow(
+      'fromCheckpoint: checkpoint.structure must be a list of { path, shape, dtype }, got undefined',
+    )
     const { checksum: _c, ...noChecksum } = good
-    expect(() => fromCheckpoint(noChecksum as never)).toThrow('fromCheckpoint: checkpoint.checksum must be a string, got undefined')
+    expect(() => fromCheckpoint(noChecksum as never)).toThrow(
+      'fromCheckpoint: checkpoint.checksum must be a string, got undefined',
+    )
     const { state: _t, ...noState } = good
-    expect(() => fromCheckpoint(noState as never)).toThrow('fromCheckpoint: checkpoint.state must be the encoded state, got undefined')
-    expect(() => fromCheckpoint('{"format": "gd-')).toThrow('fromCheckpoint: text must be the JSON of a checkpoint, got "{\\"format\\": \\"gd-"')
+    expect(() => fromCheckpoint(noState as never)).toThrow(
+      'fromCheckpoint: checkpoint.state must be the encoded state, got undefined',
+    )
+    expect(() => fromCheckpoint('{"format": "gd-')).toThrow(
+      'fromCheckpoint: text must be the JSON of a checkpoint, got "{\\"format\\": \\"gd-"',
+    )
   })
 
   it('finds one changed base64 character or byte anywhere in the text', () => {
@@ -49,11 +73,17 @@ describe('checkpoint', () => {
     const at = text.indexOf('AAAA') // inside the base64 of a tensor
     expect(at).toBeGreaterThan(0)
     const changed = `${text.slice(0, at)}AAAB${text.slice(at + 4)}`
-    expect(() => fromCheckpoint(changed)).toThrow(/^fromCheckpoint: checksum mismatch: the checkpoint says [0-9a-f]{8}, its content hashes to [0-9a-f]{8} \(damaged or edited\)$/)
+    expect(() => fromCheckpoint(changed)).toThrow(
+      /^fromCheckpoint: checksum mismatch: the checkpoint says [0-9a-f]{8}, its content hashes to [0-9a-f]{8} \(damaged or edited\)$/,
+    )
     // every single digit of the step or count changed: still caught
     const digit = text.indexOf('"count":2') + 8
-    expect(() => fromCheckpoint(`${text.slice(0, digit)}3${text.slice(digit + 1)}`)).toThrow('fromCheckpoint: checksum mismatch')
-    expect(() => fromCheckpoint(text.slice(0, text.length >> 1))).toThrow('fromCheckpoint: text must be the JSON of a checkpoint')
+    expect(() => fromCheckpoint(`${text.slice(0, digit)}3${text.slice(digit + 1)}`)).toThrow(
+      'fromCheckpoint: checksum mismatch',
+    )
+    expect(() => fromCheckpoint(text.slice(0, text.length >> 1))).toThrow(
+      'fromCheckpoint: text must be the JSON of a checkpoint',
+    )
   })
 
   it('records the structure of the parameters and checks it on load', () => {
@@ -64,8 +94,8 @@ describe('checkpoint', () => {
       'params.w: shape [4] in the checkpoint, [1,2] in the model',
       'params.b: in the model, not in the checkpoint',
     ])
-    expect(structureDifferences(c.structure, treeStructure({ w: tensor([1, 2, 3, 4], { dtype: 'float64' }) }))).toEqual([
-      'params.w: dtype float32 in the checkpoint, float64 in the model',
-    ])
+    expect(structureDifferences(c.structure, treeStructure({ w: tensor([1, 2, 3, 4], { dtype: 'float64' }) }))).toEqual(
+      ['params.w: dtype float32 in the checkpoint, float64 in the model'],
+    )
   })
 })

@@ -82,7 +82,8 @@ function structureOf(state: TrainState): LeafInfo[] {
  * ```
  */
 export function toCheckpoint(state: TrainState): Checkpoint {
-  if (!isPlainObject(state) || !Number.isSafeInteger(state.step)) fail('toCheckpoint', 'state', 'a training state', state)
+  if (!isPlainObject(state) || !Number.isSafeInteger(state.step))
+    fail('toCheckpoint', 'state', 'a training state', state)
   const encoded = JSON.parse(serializeState(state as unknown)) as unknown
   const structure = structureOf(state)
   const checksum = fnv1a(JSON.stringify({ step: state.step, structure, state: encoded }))
@@ -120,15 +121,20 @@ export function fromCheckpoint(checkpoint: Checkpoint | string): TrainState {
     throw mustBe(fn, 'checkpoint', 'a @gd checkpoint (format "gd-checkpoint")', isPlainObject(c) ? c.format : c, '')
   }
   if (c.version !== CHECKPOINT_VERSION) {
-    throw new Error(`${fn}: checkpoint version ${show(c.version)} is not supported, expected version ${CHECKPOINT_VERSION}`)
+    throw new Error(
+      `${fn}: checkpoint version ${show(c.version)} is not supported, expected version ${CHECKPOINT_VERSION}`,
+    )
   }
   if (!Number.isSafeInteger(c.step)) fail(fn, 'checkpoint.step', 'an integer', c.step)
-  if (!Array.isArray(c.structure) || !c.structure.every(isLeafInfo)) fail(fn, 'checkpoint.structure', 'a list of { path, shape, dtype }', c.structure)
+  if (!Array.isArray(c.structure) || !c.structure.every(isLeafInfo))
+    fail(fn, 'checkpoint.structure', 'a list of { path, shape, dtype }', c.structure)
   if (typeof c.checksum !== 'string') fail(fn, 'checkpoint.checksum', 'a string', c.checksum)
   if (c.state === undefined) fail(fn, 'checkpoint.state', 'the encoded state', c.state)
   const computed = fnv1a(JSON.stringify({ step: c.step, structure: c.structure, state: c.state }))
   if (computed !== c.checksum) {
-    throw new Error(`${fn}: checksum mismatch: the checkpoint says ${c.checksum}, its content hashes to ${computed} (damaged or edited)`)
+    throw new Error(
+      `${fn}: checksum mismatch: the checkpoint says ${c.checksum}, its content hashes to ${computed} (damaged or edited)`,
+    )
   }
   let state: TrainState
   try {
@@ -137,6 +143,7 @@ export function fromCheckpoint(checkpoint: Checkpoint | string): TrainState {
     throw new Error(`${fn}: the state inside does not decode: ${(e as Error).message}`)
   }
   const differs = structureDifferences(c.structure as LeafInfo[], structureOf(state))
-  if (differs.length > 0) throw new Error(`${fn}: the state inside differs from the recorded structure: ${differs.join('; ')}`)
+  if (differs.length > 0)
+    throw new Error(`${fn}: the state inside differs from the recorded structure: ${differs.join('; ')}`)
   return { ...state, key: Object.freeze([...state.key]) as unknown as PRNGKey }
 }

@@ -37,7 +37,12 @@ function checksum(skeleton: string, tensors: ReadonlyMap<string, Typed>): string
  * JSON skeleton in which each is a reference (`{ "$tensor": name }`, `{ "$typed": name, "type": … }`)
  * and each number JSON cannot hold (NaN, ±Infinity, −0) a tag.
  */
-function split(state: TrainState): { skeleton: string; tensors: Map<string, Typed>; tree: Record<string, Tensor>; dtypes: Record<string, string> } {
+function split(state: TrainState): {
+  skeleton: string
+  tensors: Map<string, Typed>
+  tree: Record<string, Tensor>
+  dtypes: Record<string, string>
+} {
   const tensors = new Map<string, Typed>()
   const tree: Record<string, Tensor> = {}
   const dtypes: Record<string, string> = {}
@@ -46,7 +51,8 @@ function split(state: TrainState): { skeleton: string; tensors: Map<string, Type
     Object.defineProperty(tree, name, { value: t, enumerable: true, writable: true, configurable: true })
   }
   const walk = (x: unknown, path: string): unknown => {
-    if (typeof x === 'number') return Number.isFinite(x) && !Object.is(x, -0) ? x : { $number: Object.is(x, -0) ? '-0' : String(x) }
+    if (typeof x === 'number')
+      return Number.isFinite(x) && !Object.is(x, -0) ? x : { $number: Object.is(x, -0) ? '-0' : String(x) }
     if (x === null || typeof x === 'string' || typeof x === 'boolean') return x
     if (x instanceof Tensor) {
       add(path, x, x.data)
@@ -56,7 +62,14 @@ function split(state: TrainState): { skeleton: string; tensors: Map<string, Type
     if (type !== undefined) {
       const data = x as Typed
       // typed arrays are stored as 1-D tensors of their own width; Uint8Array as U8 (any byte, not only 0 and 1)
-      const dtype = type === 'Float32Array' ? 'float32' : type === 'Float64Array' ? 'float64' : type === 'Int32Array' ? 'int32' : 'bool'
+      const dtype =
+        type === 'Float32Array'
+          ? 'float32'
+          : type === 'Float64Array'
+            ? 'float64'
+            : type === 'Int32Array'
+              ? 'int32'
+              : 'bool'
       add(path, new Tensor(data, [data.length], dtype), data)
       if (type === 'Uint8Array') dtypes[path] = 'U8'
       return { $typed: path, type }
@@ -65,8 +78,14 @@ function split(state: TrainState): { skeleton: string; tensors: Map<string, Type
     if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
       const out: Record<string, unknown> = {}
       for (const [k, v] of Object.entries(x as object)) {
-        if (k.startsWith('$')) throw new Error(`checkpointToSafetensors: keys may not start with $, got ${k} at ${path}`)
-        Object.defineProperty(out, k, { value: walk(v, `${path}.${k}`), enumerable: true, writable: true, configurable: true })
+        if (k.startsWith('$'))
+          throw new Error(`checkpointToSafetensors: keys may not start with $, got ${k} at ${path}`)
+        Object.defineProperty(out, k, {
+          value: walk(v, `${path}.${k}`),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       }
       return out
     }
@@ -105,7 +124,13 @@ export function checkpointToSafetensors(checkpoint: Checkpoint): Uint8Array {
     throw new Error((e as Error).message.replace(/^fromCheckpoint:/, `${fn}:`))
   }
   const { skeleton, tensors, tree, dtypes } = split(state)
-  const metadata = { 'gd.format': FORMAT, 'gd.version': LAYOUT_VERSION, 'gd.step': String(state.step), 'gd.state': skeleton, 'gd.checksum': checksum(skeleton, tensors) }
+  const metadata = {
+    'gd.format': FORMAT,
+    'gd.version': LAYOUT_VERSION,
+    'gd.step': String(state.step),
+    'gd.state': skeleton,
+    'gd.checksum': checksum(skeleton, tensors),
+  }
   try {
     return saveSafetensors(tree, { metadata, dtypes })
   } catch (e) {
@@ -130,7 +155,8 @@ export function checkpointToSafetensors(checkpoint: Checkpoint): Uint8Array {
  */
 export function checkpointFromSafetensors(bytes: Uint8Array | ArrayBuffer): Checkpoint {
   const fn = 'checkpointFromSafetensors'
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) throw mustBe(fn, 'bytes', 'a Uint8Array, Buffer or ArrayBuffer', bytes)
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer))
+    throw mustBe(fn, 'bytes', 'a Uint8Array, Buffer or ArrayBuffer', bytes)
   let loaded: ReturnType<typeof loadSafetensors>
   try {
     loaded = loadSafetensors(bytes, { flat: true })
@@ -139,9 +165,12 @@ export function checkpointFromSafetensors(bytes: Uint8Array | ArrayBuffer): Chec
   }
   const { metadata } = loaded
   const flat = loaded.tree as Record<string, Tensor>
-  if (metadata['gd.format'] !== FORMAT) throw new Error(`${fn}: not a @gd checkpoint (its metadata has no gd.format "${FORMAT}")`)
+  if (metadata['gd.format'] !== FORMAT)
+    throw new Error(`${fn}: not a @gd checkpoint (its metadata has no gd.format "${FORMAT}")`)
   if (metadata['gd.version'] !== LAYOUT_VERSION) {
-    throw new Error(`${fn}: checkpoint layout version ${show(metadata['gd.version'])} is not supported, expected version ${LAYOUT_VERSION}`)
+    throw new Error(
+      `${fn}: checkpoint layout version ${show(metadata['gd.version'])} is not supported, expected version ${LAYOUT_VERSION}`,
+    )
   }
   const skeleton = metadata['gd.state']
   let parsed: unknown
@@ -153,7 +182,8 @@ export function checkpointFromSafetensors(bytes: Uint8Array | ArrayBuffer): Chec
   const tensors = new Map<string, Typed>()
   const used = new Set<string>()
   const take = (name: unknown): Tensor => {
-    if (typeof name !== 'string' || !Object.hasOwn(flat, name)) throw new Error(`${fn}: gd.state refers to a tensor ${show(name)} the file does not hold (damaged)`)
+    if (typeof name !== 'string' || !Object.hasOwn(flat, name))
+      throw new Error(`${fn}: gd.state refers to a tensor ${show(name)} the file does not hold (damaged)`)
     used.add(name)
     return flat[name]!
   }
@@ -170,20 +200,30 @@ export function checkpointFromSafetensors(bytes: Uint8Array | ArrayBuffer): Chec
     if ('$typed' in o) {
       const data = take(o.$typed).data
       const typed: Typed =
-        o.type === 'Float32Array' ? new Float32Array(data) : o.type === 'Float64Array' ? new Float64Array(data) : o.type === 'Int32Array' ? new Int32Array(data) : Uint8Array.from(data)
+        o.type === 'Float32Array'
+          ? new Float32Array(data)
+          : o.type === 'Float64Array'
+            ? new Float64Array(data)
+            : o.type === 'Int32Array'
+              ? new Int32Array(data)
+              : Uint8Array.from(data)
       tensors.set(o.$typed as string, typed)
       return typed
     }
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(o)) Object.defineProperty(out, k, { value: rebuild(v), enumerable: true, writable: true, configurable: true })
+    for (const [k, v] of Object.entries(o))
+      Object.defineProperty(out, k, { value: rebuild(v), enumerable: true, writable: true, configurable: true })
     return out
   }
   const state = rebuild(parsed) as TrainState
   const extra = Object.keys(flat).filter((name) => !used.has(name))
-  if (extra.length > 0) throw new Error(`${fn}: the file holds tensors gd.state does not use: ${extra.join(', ')} (damaged or edited)`)
+  if (extra.length > 0)
+    throw new Error(`${fn}: the file holds tensors gd.state does not use: ${extra.join(', ')} (damaged or edited)`)
   const computed = checksum(skeleton!, tensors)
   if (computed !== metadata['gd.checksum']) {
-    throw new Error(`${fn}: checksum mismatch: the checkpoint says ${show(metadata['gd.checksum'])}, its content hashes to ${computed} (damaged or edited)`)
+    throw new Error(
+      `${fn}: checksum mismatch: the checkpoint says ${show(metadata['gd.checksum'])}, its content hashes to ${computed} (damaged or edited)`,
+    )
   }
   try {
     return toCheckpoint(state)

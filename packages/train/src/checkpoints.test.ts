@@ -15,7 +15,13 @@ const validation = logisticData(2, 30)
 /** A run whose learning rate and stopping depend on callback state, saving a checkpoint as told. */
 function run(save: (c: Checkpoint) => void, every: { everySteps?: number; everyEpochs?: number }, resume?: Checkpoint) {
   return fit({
-    model: logisticModel, params: logisticModel.init(3), loss: logisticLoss, data, validation, epochs: 8, batchSize: 7,
+    model: logisticModel,
+    params: logisticModel.init(3),
+    loss: logisticLoss,
+    data,
+    validation,
+    epochs: 8,
+    batchSize: 7,
     optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.3 }),
     callbacks: [
       reduceLrOnPlateau({ monitor: 'valLoss', patience: 0, factor: 0.5 }),
@@ -60,12 +66,20 @@ describe('checkpoints', () => {
         'params[0].w: shape [1,8] in the checkpoint, [1,4] in the model; params[2].w: shape [8,1] in the checkpoint, [4,1] in the model',
     )
     expect(params[0].w.shape).toEqual([1, 4])
-    const again = fit({ ...base, model: big, params: big.init(0), resume: JSON.parse(JSON.stringify(saved)), epochs: 2 })
+    const again = fit({
+      ...base,
+      model: big,
+      params: big.init(0),
+      resume: JSON.parse(JSON.stringify(saved)),
+      epochs: 2,
+    })
     expect(again.step).toBe(4)
   })
 
   it('rejects bad periods', () => {
-    expect(() => checkpoints({ save: () => {}, everySteps: 0 })).toThrow('checkpoints: everySteps must be a positive integer, got 0')
+    expect(() => checkpoints({ save: () => {}, everySteps: 0 })).toThrow(
+      'checkpoints: everySteps must be a positive integer, got 0',
+    )
     expect(() => checkpoints({} as never)).toThrow('checkpoints: save must be a function, got undefined')
     expect(() => checkpoints({ save: () => {}, everyEpoch: 1 } as never)).toThrow(
       'checkpoints: unknown option everyEpoch, expected one of save, everySteps, everyEpochs; did you mean everyEpochs?',

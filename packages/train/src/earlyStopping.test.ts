@@ -10,14 +10,25 @@ function fakeContext(): TrainContext & { stopped: string[]; current: Tree; curre
     stopped: [] as string[],
     current: tensor([0]) as Tree,
     currentState: undefined as Tree | undefined,
-    step: 0, epoch: 0, epochs: 10, stepsPerEpoch: 1, batchInEpoch: 0, learningRate: undefined,
-    get params() { return c.current },
-    get modelState() { return c.currentState },
+    step: 0,
+    epoch: 0,
+    epochs: 10,
+    stepsPerEpoch: 1,
+    batchInEpoch: 0,
+    learningRate: undefined,
+    get params() {
+      return c.current
+    },
+    get modelState() {
+      return c.currentState
+    },
     setLearningRate: () => {},
     setParams: (p: Tree) => (c.current = p),
     setModelState: (st: Tree) => (c.currentState = st),
     stop: (r: string) => c.stopped.push(r),
-    checkpoint: () => { throw new Error('unused') },
+    checkpoint: () => {
+      throw new Error('unused')
+    },
   }
   return c
 }
@@ -38,7 +49,7 @@ describe('earlyStopping', () => {
     expect(ctx.stopped[0]).toBe('early stopping: valLoss has not improved for 2 epochs (best 0.5 at epoch 1)')
     cb.onTrainEnd!(ctx, [])
     expect((ctx.current as ReturnType<typeof tensor>).toArray()).toEqual([1])
-    expect(((ctx.currentState as { mean: ReturnType<typeof tensor> }).mean).toArray()).toEqual([11])
+    expect((ctx.currentState as { mean: ReturnType<typeof tensor> }).mean.toArray()).toEqual([11])
     expect(cb.state()).toMatchObject({ best: 0.5, bestEpoch: 1, wait: 3 })
   })
 
@@ -52,7 +63,14 @@ describe('earlyStopping', () => {
       seen.push([epoch, cb.state().wait, ctx.stopped.length])
     })
     // 1 best; 0.5 best; 0.6 wait 1; 0.4 best; 0.45 wait 1; 0.41 wait 2 >= 2: stop at epoch 5.
-    expect(seen).toEqual([[0, 0, 0], [1, 0, 0], [2, 1, 0], [3, 0, 0], [4, 1, 0], [5, 2, 1]])
+    expect(seen).toEqual([
+      [0, 0, 0],
+      [1, 0, 0],
+      [2, 1, 0],
+      [3, 0, 0],
+      [4, 1, 0],
+      [5, 2, 1],
+    ])
     expect(ctx.stopped).toEqual(['early stopping: valLoss has not improved for 2 epochs (best 0.4 at epoch 3)'])
     const eager = fakeContext()
     const zero = earlyStopping({ patience: 0 })
@@ -71,8 +89,12 @@ describe('earlyStopping', () => {
   })
 
   it('rejects bad options and missing logs with a message', () => {
-    expect(() => earlyStopping({ patience: -1 })).toThrow('earlyStopping: patience must be a non-negative integer, got -1')
-    expect(() => earlyStopping({ minDelta: -0.1 })).toThrow('earlyStopping: minDelta must be a non-negative finite number, got -0.1')
+    expect(() => earlyStopping({ patience: -1 })).toThrow(
+      'earlyStopping: patience must be a non-negative integer, got -1',
+    )
+    expect(() => earlyStopping({ minDelta: -0.1 })).toThrow(
+      'earlyStopping: minDelta must be a non-negative finite number, got -0.1',
+    )
     expect(() => earlyStopping({ mode: 'up' as never })).toThrow('earlyStopping: mode must be "min" or "max", got "up"')
     expect(() => earlyStopping({ patiense: 2 } as never)).toThrow(
       'earlyStopping: unknown option patiense, expected one of monitor, mode, patience, minDelta, restoreBest; did you mean patience?',

@@ -71,7 +71,9 @@ export function earlyStopping(given?: EarlyStoppingOptions): Callback & { state(
       }
       s = { ...s, wait: s.wait + 1 }
       if (s.wait >= patience) {
-        ctx.stop(`early stopping: ${monitor} has not improved for ${s.wait} epochs (best ${s.best} at epoch ${s.bestEpoch})`)
+        ctx.stop(
+          `early stopping: ${monitor} has not improved for ${s.wait} epochs (best ${s.best} at epoch ${s.bestEpoch})`,
+        )
       }
     },
     onTrainEnd(ctx) {

@@ -44,12 +44,16 @@ describe('epochBatches', () => {
 
   it('rejects bad arguments with a message', () => {
     expect(() => epochBatches(5, 0, { batchSize: 2 })).toThrow('epochBatches: shuffling needs a key, got undefined')
-    expect(() => epochBatches(-1, 0, { key })).toThrow('epochBatches: n must be a non-negative integer below 2**32, got -1')
+    expect(() => epochBatches(-1, 0, { key })).toThrow(
+      'epochBatches: n must be a non-negative integer below 2**32, got -1',
+    )
     expect(() => epochBatches(5, 0, { batchsize: 2, key } as never)).toThrow(
       'epochBatches: unknown option batchsize, expected one of batchSize, shuffle, dropLast, key; did you mean batchSize?',
     )
     expect(() => epochBatches(5, 1.5, { key })).toThrow('epochBatches: epoch must be a non-negative integer, got 1.5')
-    expect(() => resolveBatchSize(0, 5)).toThrow('resolveBatchSize: batchSize must be "full" or a positive integer, got 0')
+    expect(() => resolveBatchSize(0, 5)).toThrow(
+      'resolveBatchSize: batchSize must be "full" or a positive integer, got 0',
+    )
     expect(() => resolveBatchSize('all' as never, 5)).toThrow(
       'resolveBatchSize: batchSize must be "full" or a positive integer, got "all"',
     )

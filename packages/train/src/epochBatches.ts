@@ -1,4 +1,15 @@
-import { boolean, either, fail, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import {
+  boolean,
+  either,
+  fail,
+  nonNegativeInteger,
+  oneOf,
+  optional,
+  positiveInteger,
+  readOptions,
+  rule,
+  withDefault,
+} from '@gd/check'
 import { checkKey, foldIn, permutation, type PRNGKey } from '@gd/tensor'
 
 const batchSizeCheck = either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer')

@@ -11,7 +11,18 @@ describe('evaluate', () => {
     const model: Model<{ w: AG.Input }> = {
       apply: (p, x, options) => (modes.push(options?.train ?? true), AG.mul(x, p.w)),
     }
-    const data = { x: tensor([[1, 0], [0, 1], [1, 1]]), y: tensor([[1, 0], [0, 0], [0, 1]]) }
+    const data = {
+      x: tensor([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]),
+      y: tensor([
+        [1, 0],
+        [0, 0],
+        [0, 1],
+      ]),
+    }
     // Predictions equal x; squared errors per row: 0, 1, 1 (over 2 elements each) → means 0, 0.5, 0.5.
     // Batches of 2 and 1: (2·0.25 + 1·0.5) / 3 = 1/3. Argmax of x rows: 0, 1, 0 vs y rows 0, 0, 1 → 1/3.
     const r = evaluate(model, { w: tensor(1) }, mseLoss, data, { batchSize: 2, metrics: { accuracy } })

@@ -76,21 +76,32 @@ export function evaluate<P>(
   given?: EvaluateOptions,
 ): Record<string, number> {
   const fn = 'evaluate'
-  if (typeof model !== 'object' || model === null || typeof model.apply !== 'function') fail(fn, 'model', 'a model (an object with an apply function)', model)
+  if (typeof model !== 'object' || model === null || typeof model.apply !== 'function')
+    fail(fn, 'model', 'a model (an object with an apply function)', model)
   func(fn, 'loss', loss)
   const n = datasetSize(data, fn)
   const options = readOptions(fn, given, {
-    metrics: withDefault(rule<Readonly<Record<string, Metric>>>('an object of metric functions', (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function')), {}),
+    metrics: withDefault(
+      rule<Readonly<Record<string, Metric>>>(
+        'an object of metric functions',
+        (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function'),
+      ),
+      {},
+    ),
     batchSize: withDefault(positiveInteger, 1024),
     state: (_f: string, _k: string, v: unknown) => v,
   })
   const { state } = options
   if (model.applyWithState !== undefined && state === undefined) {
-    throw new Error('evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none')
+    throw new Error(
+      'evaluate: the model keeps state (e.g. batchNorm running statistics): pass it as options.state, got none',
+    )
   }
   const tensors = params as MaybeTraced<P> // a tensor tree is one
   const run = (x: Tensor): Var =>
-    model.applyWithState !== undefined ? model.applyWithState(tensors, state, x, { train: false }).output : model.apply(tensors, x, { train: false })
+    model.applyWithState !== undefined
+      ? model.applyWithState(tensors, state, x, { train: false }).output
+      : model.apply(tensors, x, { train: false })
   const metrics = Object.entries(options.metrics)
   const sums: Record<string, number> = { loss: 0 }
   for (const [name] of metrics) sums[name] = 0

@@ -71,8 +71,14 @@ export function findLearningRate<P>(given: FindLearningRateOptions<P>): Learning
   // model, params, loss and data are checked by the fit that runs the sweep, before its first step
   const later: Check<unknown> = (_f, _k, v) => v
   const options = readOptions(fn, given, {
-    model: later, params: later, loss: later, data: later,
-    optimizer: rule<FindLearningRateOptions<P>['optimizer']>('a function of { learningRate }', (v) => typeof v === 'function'),
+    model: later,
+    params: later,
+    loss: later,
+    data: later,
+    optimizer: rule<FindLearningRateOptions<P>['optimizer']>(
+      'a function of { learningRate }',
+      (v) => typeof v === 'function',
+    ),
     minLearningRate: withDefault(positive, 1e-7),
     maxLearningRate: withDefault(positive, 10),
     steps: withDefault(within({ min: 3, integer: true }), 100),
@@ -85,7 +91,12 @@ export function findLearningRate<P>(given: FindLearningRateOptions<P>): Learning
   if (!(max > min)) fail(fn, 'maxLearningRate', `greater than minLearningRate (${min})`, max)
   const rate = (i: number): number => min * (max / min) ** (i / (steps - 1))
   const sweep: LearningRateSweep = {
-    learningRates: [], losses: [], smoothed: [], minIndex: 0, suggestionIndex: undefined, suggestion: undefined,
+    learningRates: [],
+    losses: [],
+    smoothed: [],
+    minIndex: 0,
+    suggestionIndex: undefined,
+    suggestion: undefined,
   }
   let avg = 0
   const recorder: Callback = {
@@ -108,9 +119,16 @@ export function findLearningRate<P>(given: FindLearningRateOptions<P>): Learning
   const batchSize = options.batchSize
   const perEpoch = stepsPerEpoch(datasetSize(options.data, fn), batchSize)
   fit({
-    model: options.model, params: options.params, loss: options.loss, data: options.data,
+    model: options.model,
+    params: options.params,
+    loss: options.loss,
+    data: options.data,
     optimizer: injectHyperparams(options.optimizer, { learningRate: rate }),
-    batchSize, seed: options.seed, epochs: Math.ceil(steps / perEpoch), maxSteps: steps, callbacks: [recorder],
+    batchSize,
+    seed: options.seed,
+    epochs: Math.ceil(steps / perEpoch),
+    maxSteps: steps,
+    callbacks: [recorder],
   })
   const window = Math.max(1, Math.floor(steps / 25))
   const index = steepestFall(sweep.learningRates, sweep.smoothed, Math.ceil(steps / 10), sweep.minIndex, window)
@@ -125,7 +143,13 @@ export function findLearningRate<P>(given: FindLearningRateOptions<P>): Learning
  * The index in [start, end) where s falls fastest against log η, by differences over ±k points
  * (clamped to the curve and to `end`), if it falls at all.
  */
-function steepestFall(rates: readonly number[], s: readonly number[], start: number, end: number, k: number): number | undefined {
+function steepestFall(
+  rates: readonly number[],
+  s: readonly number[],
+  start: number,
+  end: number,
+  k: number,
+): number | undefined {
   let best: number | undefined
   let bestSlope = 0
   for (let i = Math.max(start, 1); i < end; i++) {

@@ -39,7 +39,12 @@ describe('fit', () => {
 
   it('takes 1, n and ⌈n / N⌉ steps per epoch for full, stochastic and mini-batch', () => {
     const small = logisticData(3, 10)
-    for (const [batchSize, dropLast, steps] of [['full', false, 1], [1, false, 10], [4, false, 3], [4, true, 2]] as const) {
+    for (const [batchSize, dropLast, steps] of [
+      ['full', false, 1],
+      [1, false, 10],
+      [4, false, 3],
+      [4, true, 2],
+    ] as const) {
       const perEpoch: number[] = []
       const counter: Callback = {
         name: 'counter',
@@ -47,8 +52,15 @@ describe('fit', () => {
         onStepEnd: () => (perEpoch[perEpoch.length - 1]! += 1),
       }
       const r = fit({
-        model: logisticModel, params: logisticModel.init(0), loss: logisticLoss,
-        optimizer: sgd({ learningRate: 0.1 }), data: small, epochs: 2, batchSize, dropLast, callbacks: [counter],
+        model: logisticModel,
+        params: logisticModel.init(0),
+        loss: logisticLoss,
+        optimizer: sgd({ learningRate: 0.1 }),
+        data: small,
+        epochs: 2,
+        batchSize,
+        dropLast,
+        callbacks: [counter],
       })
       expect(perEpoch).toEqual([steps, steps])
       expect(r.step).toBe(2 * steps)
@@ -63,9 +75,17 @@ describe('fit', () => {
     for (const [kind, model] of Object.entries(models) as [string, Layer<any, unknown[]>][]) {
       const run = (extra: { maxSteps?: number; resume?: never }) =>
         fit({
-          model, params: model.init(5), loss: logisticLoss, seed: 9,
+          model,
+          params: model.init(5),
+          loss: logisticLoss,
+          seed: 9,
           optimizer: injectHyperparams((h) => adam({ learningRate: h.learningRate }), { learningRate: 0.01 }),
-          data, validation, epochs: 3, batchSize: 16, metrics: { accuracy: binaryAccuracy() }, ...extra,
+          data,
+          validation,
+          epochs: 3,
+          batchSize: 16,
+          metrics: { accuracy: binaryAccuracy() },
+          ...extra,
         })
       const whole = run({})
       const firstPart = run({ maxSteps: 17 }) // 13 steps per epoch, so this stops inside epoch 1
@@ -93,13 +113,23 @@ describe('fit', () => {
     const model = sequential(linear(2, 8), batchNorm(8), relu(), linear(8, 1))
     const params = model.init(1)
     const r = fit({
-      model, params, loss: logisticLoss, optimizer: adam({ learningRate: 0.05 }),
-      data, validation, epochs: 10, batchSize: 20, metrics: { accuracy: binaryAccuracy() },
+      model,
+      params,
+      loss: logisticLoss,
+      optimizer: adam({ learningRate: 0.05 }),
+      data,
+      validation,
+      epochs: 10,
+      batchSize: 20,
+      metrics: { accuracy: binaryAccuracy() },
     })
     const last = r.history.at(-1)!
     expect(last.valAccuracy).toBeGreaterThanOrEqual(0.95)
     // Validation ran in inference mode with the final running statistics: evaluate agrees exactly.
-    const v = evaluate(model, r.params, logisticLoss, validation, { state: r.state, metrics: { accuracy: binaryAccuracy() } })
+    const v = evaluate(model, r.params, logisticLoss, validation, {
+      state: r.state,
+      metrics: { accuracy: binaryAccuracy() },
+    })
     expect(v.loss).toBe(last.valLoss)
     expect(v.accuracy).toBe(last.valAccuracy)
     // The running mean tracks the batch means of the first layer's outputs over the last steps:
@@ -111,7 +141,16 @@ describe('fit', () => {
     ;[...stats.mean.data].forEach((m, i) => expect(Math.abs(m - full[i]!)).toBeLessThan(0.1 * (1 + Math.abs(full[i]!))))
     // A skipped step keeps the old state as well as the old parameters.
     const skipAll: Callback = { name: 'skip', onGradients: () => 'skip' }
-    const skipped = fit({ model, params, loss: logisticLoss, optimizer: sgd(), data, epochs: 1, batchSize: 50, callbacks: [skipAll] })
+    const skipped = fit({
+      model,
+      params,
+      loss: logisticLoss,
+      optimizer: sgd(),
+      data,
+      epochs: 1,
+      batchSize: 50,
+      callbacks: [skipAll],
+    })
     expect(serializeState(skipped.state)).toBe(serializeState(model.initState!()))
   })
 
@@ -119,7 +158,16 @@ describe('fit', () => {
     const model = sequential(linear(2, 3), batchNorm(3))
     const start = model.initState!()
     ;(start[1] as BatchNormState).mean = tensor([5, 5, 5])
-    const r = fit({ model, params: model.init(0), state: start, loss: logisticLoss, optimizer: sgd(), data, epochs: 1, batchSize: 200 })
+    const r = fit({
+      model,
+      params: model.init(0),
+      state: start,
+      loss: logisticLoss,
+      optimizer: sgd(),
+      data,
+      epochs: 1,
+      batchSize: 200,
+    })
     // One step: 0.9·5 + 0.1·(batch mean).
     expect(Math.abs((r.state![1] as BatchNormState).mean.data[0]! - 4.5)).toBeLessThan(0.5)
     const base = { params: logisticModel.init(0), loss: logisticLoss, data, optimizer: sgd() }
@@ -128,7 +176,9 @@ describe('fit', () => {
     )
     const stateless = fit({ ...base, model: logisticModel, batchSize: 16, maxSteps: 2 }).checkpoint()
     const withBn = { ...base, params: model.init(0), model, batchSize: 16 }
-    expect(() => fit({ ...withBn, resume: stateless })).toThrow('fit: resume needs the model state, but the checkpoint has none')
+    expect(() => fit({ ...withBn, resume: stateless })).toThrow(
+      'fit: resume needs the model state, but the checkpoint has none',
+    )
     const setter: Callback = { name: 'setter', onTrainBegin: (ctx) => ctx.setModelState({}) }
     expect(() => fit({ ...base, model: logisticModel, callbacks: [setter] })).toThrow(
       'fit: setModelState needs a model that keeps state, got one without applyWithState',
@@ -153,7 +203,12 @@ describe('fit', () => {
       },
     }
     const r = fit({
-      model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, epochs: 10, batchSize: 'full',
+      model: logisticModel,
+      params: logisticModel.init(0),
+      loss: logisticLoss,
+      data,
+      epochs: 10,
+      batchSize: 'full',
       optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), { learningRate: 0.8 }),
       callbacks: [cb],
     })
@@ -169,8 +224,15 @@ describe('fit', () => {
     const watch = { name: 'watch', onGradients: (ctx: { params: unknown }) => void (last = serializeState(ctx.params)) }
     expect(() =>
       fit({
-        model: logisticModel, params, loss: logisticLoss, data, epochs: 3, batchSize: 'full',
-        optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), { learningRate: (step: number) => (step < 2 ? 0.5 : NaN) }),
+        model: logisticModel,
+        params,
+        loss: logisticLoss,
+        data,
+        epochs: 3,
+        batchSize: 'full',
+        optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), {
+          learningRate: (step: number) => (step < 2 ? 0.5 : NaN),
+        }),
         callbacks: [watch],
       }),
     ).toThrow(/learning ?rate.*NaN/i)
@@ -185,24 +247,40 @@ describe('fit', () => {
     expect(() => fit({ ...base, epoch: 50 } as never)).toThrow(
       'fit: unknown option epoch, expected one of model, params, state, loss, optimizer, data, validation, epochs, batchSize, shuffle, dropLast, seed, key, metrics, callbacks, maxSteps, resume; did you mean epochs?',
     )
-    expect(() => fit(null as never)).toThrow('fit: model must be a model (an object with an apply function), got undefined')
+    expect(() => fit(null as never)).toThrow(
+      'fit: model must be a model (an object with an apply function), got undefined',
+    )
     expect(() => fit({ ...base, batchSize: 0 })).toThrow('fit: batchSize must be "full" or a positive integer, got 0')
     expect(() => fit({ ...base, loss: 'mse' as never })).toThrow('fit: loss must be a function, got "mse"')
-    expect(() => fit({ ...base, loss: (() => 0.5) as never })).toThrow('fit: the loss must be a Var (e.g. from @gd/losses or @gd/autograd ops), got 0.5')
-    expect(() => fit({ ...base, optimizer: {} as never })).toThrow('fit: optimizer must be an optimizer (an object with init and update functions), got {}')
-    expect(() => fit({ ...base, callbacks: [null as never] })).toThrow('fit: callbacks[0] must be a callback (an object with a string name), got null')
-    expect(() => fit({ ...base, metrics: { acc: 1 } as never })).toThrow('fit: metrics must be an object of metric functions, got {"acc":1}')
-    expect(() => fit({ ...base, data: { x: data.x, y: validation.y } })).toThrow('fit: x and y row counts differ, got 200 and 100')
+    expect(() => fit({ ...base, loss: (() => 0.5) as never })).toThrow(
+      'fit: the loss must be a Var (e.g. from @gd/losses or @gd/autograd ops), got 0.5',
+    )
+    expect(() => fit({ ...base, optimizer: {} as never })).toThrow(
+      'fit: optimizer must be an optimizer (an object with init and update functions), got {}',
+    )
+    expect(() => fit({ ...base, callbacks: [null as never] })).toThrow(
+      'fit: callbacks[0] must be a callback (an object with a string name), got null',
+    )
+    expect(() => fit({ ...base, metrics: { acc: 1 } as never })).toThrow(
+      'fit: metrics must be an object of metric functions, got {"acc":1}',
+    )
+    expect(() => fit({ ...base, data: { x: data.x, y: validation.y } })).toThrow(
+      'fit: x and y row counts differ, got 200 and 100',
+    )
     const lr: Callback = { name: 'lr', onTrainBegin: (ctx) => ctx.setLearningRate(1) }
     expect(() => fit({ ...base, callbacks: [lr] })).toThrow(
       'fit: setLearningRate needs an optimizer from injectHyperparams with a learningRate, got none',
     )
     const saved = fit({ ...base, batchSize: 16, maxSteps: 3 }).checkpoint()
-    expect(() => fit({ ...base, batchSize: 32, resume: saved })).toThrow("fit: resume needs the checkpoint's batchSize 16, got 32")
+    expect(() => fit({ ...base, batchSize: 32, resume: saved })).toThrow(
+      "fit: resume needs the checkpoint's batchSize 16, got 32",
+    )
     expect(() => fit({ ...base, batchSize: 16, shuffle: false, resume: saved })).toThrow(
       "fit: resume needs the checkpoint's shuffle true, got false",
     )
     const twin: Callback = { name: 'twin', save: () => 1 }
-    expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow('fit: callbacks with state need unique names, got twin twice')
+    expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow(
+      'fit: callbacks with state need unique names, got twin twice',
+    )
   })
 })

@@ -1,4 +1,19 @@
-import { arrayOf, fail, boolean, either, func, integer, isPlainObject, nonNegativeInteger, oneOf, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
+import {
+  arrayOf,
+  fail,
+  boolean,
+  either,
+  func,
+  integer,
+  isPlainObject,
+  nonNegativeInteger,
+  oneOf,
+  optional,
+  positiveInteger,
+  readOptions,
+  rule,
+  withDefault,
+} from '@gd/check'
 import { valueAndGrad, Var, type MaybeTraced } from '@gd/autograd'
 import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
 import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
@@ -120,7 +135,8 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
   checkNames(callbacks)
 
   const stateful = model.applyWithState !== undefined
-  if (!stateful && options.state !== undefined) throw new Error('fit: state is given but the model keeps none (it has no applyWithState)')
+  if (!stateful && options.state !== undefined)
+    throw new Error('fit: state is given but the model keeps none (it has no applyWithState)')
   if (stateful && model.initState === undefined && options.state === undefined) {
     throw new Error('fit: the model has applyWithState but no initState: pass its starting state as options.state')
   }
@@ -132,7 +148,8 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
       const saved = (s.setup as Record<string, unknown>)[k]
       if (saved !== v) throw new Error(`fit: resume needs the checkpoint's ${k} ${String(saved)}, got ${v}`)
     }
-    if (stateful && s.modelState === undefined) throw new Error('fit: resume needs the model state, but the checkpoint has none')
+    if (stateful && s.modelState === undefined)
+      throw new Error('fit: resume needs the model state, but the checkpoint has none')
     const modelState = stateful ? (options.state ?? model.initState?.()) : undefined
     const differs = structureDifferences(
       [...treeStructure(s.params, 'params'), ...treeStructure(s.modelState, 'modelState')],
@@ -145,8 +162,14 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
     s = {
       params: options.params as Tree,
       optimizerState: optimizer.init(options.params as Tree),
-      key, step: 0, epoch: 0, batchInEpoch: 0, history: [], callbacks: {},
-      running: fresh(metrics), setup,
+      key,
+      step: 0,
+      epoch: 0,
+      batchInEpoch: 0,
+      history: [],
+      callbacks: {},
+      running: fresh(metrics),
+      setup,
     }
     if (stateful) s.modelState = (options.state ?? model.initState!()) as Tree
   }
@@ -163,14 +186,26 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
     return toCheckpoint({ ...s, callbacks: saved })
   }
   const ctx: TrainContext = {
-    get step() { return s.step },
-    get epoch() { return s.epoch },
+    get step() {
+      return s.step
+    },
+    get epoch() {
+      return s.epoch
+    },
     epochs,
     stepsPerEpoch: perEpoch,
-    get batchInEpoch() { return s.batchInEpoch },
-    get params() { return s.params },
-    get modelState() { return s.modelState },
-    get learningRate() { return hyper()?.hyperparams.learningRate },
+    get batchInEpoch() {
+      return s.batchInEpoch
+    },
+    get params() {
+      return s.params
+    },
+    get modelState() {
+      return s.modelState
+    },
+    get learningRate() {
+      return hyper()?.hyperparams.learningRate
+    },
     setLearningRate(value) {
       const h = hyper()
       if (h === undefined) {
@@ -178,12 +213,17 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
       }
       s.optimizerState = setHyperparam(h, 'learningRate', value)
     },
-    setParams(params) { s.params = params },
+    setParams(params) {
+      s.params = params
+    },
     setModelState(state) {
-      if (!stateful) throw new Error('fit: setModelState needs a model that keeps state, got one without applyWithState')
+      if (!stateful)
+        throw new Error('fit: setModelState needs a model that keeps state, got one without applyWithState')
       s.modelState = state
     },
-    stop(reason) { stopReason ??= reason },
+    stop(reason) {
+      stopReason ??= reason
+    },
     checkpoint: snapshot,
   }
   const each = (f: (c: Callback) => void): void => callbacks.forEach(f)
@@ -194,7 +234,10 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
     const batches = epochBatches(n, s.epoch, { batchSize, dropLast, shuffle: setup.shuffle, key: shuffleKey })
     for (const rows of batches.slice(s.batchInEpoch)) {
       if (stopReason !== undefined) break
-      if (s.step >= maxSteps) { ctx.stop(`maxSteps ${maxSteps} reached`); break }
+      if (s.step >= maxSteps) {
+        ctx.stop(`maxSteps ${maxSteps} reached`)
+        break
+      }
       const batch = takeRows(data, rows)
       const key = foldIn(dropoutKey, s.step)
       const [[lossValue, [predictions, nextState]], grads] = valueAndGrad(
@@ -220,7 +263,9 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
         const r = optimizer.update(grads, s.optimizerState, s.params, { value })
         const lr = (r.state as Partial<InjectState> | null)?.hyperparams?.learningRate
         if (typeof lr === 'number' && !Number.isFinite(lr)) {
-          throw new Error(`fit: the learning rate at step ${s.step} must be a finite number, got ${lr} (check the schedule)`)
+          throw new Error(
+            `fit: the learning rate at step ${s.step} must be a finite number, got ${lr} (check the schedule)`,
+          )
         }
         const nextParams = applyUpdates(s.params, r.updates)
         s.optimizerState = r.state
@@ -228,7 +273,8 @@ export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> 
         if (nextState !== undefined) s.modelState = nextState
         s.running.lossSum += value * rows.length
         s.running.count += rows.length
-        for (const [name, m] of Object.entries(metrics)) s.running.metricSums[name]! += m(predictions.value, batch.y) * rows.length
+        for (const [name, m] of Object.entries(metrics))
+          s.running.metricSums[name]! += m(predictions.value, batch.y) * rows.length
       } else {
         s.running.skipped += 1
         if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
@@ -289,10 +335,18 @@ function scalarLoss(value: unknown): Var {
 
 /** Anything but undefined (a value checked where it is used, e.g. params against the model). */
 const given = rule<unknown>('given', (v) => v !== undefined)
-const hasFunctions = (...names: string[]) => (v: unknown): boolean =>
-  typeof v === 'object' && v !== null && names.every((k) => typeof (v as Record<string, unknown>)[k] === 'function')
-const dataset = rule<Dataset>('{ x: Tensor, y: Tensor }', (v) => isPlainObject(v) && v.x instanceof Tensor && v.y instanceof Tensor)
-const callback = rule<Callback>('a callback (an object with a string name)', (v) => typeof v === 'object' && v !== null && typeof (v as Callback).name === 'string')
+const hasFunctions =
+  (...names: string[]) =>
+  (v: unknown): boolean =>
+    typeof v === 'object' && v !== null && names.every((k) => typeof (v as Record<string, unknown>)[k] === 'function')
+const dataset = rule<Dataset>(
+  '{ x: Tensor, y: Tensor }',
+  (v) => isPlainObject(v) && v.x instanceof Tensor && v.y instanceof Tensor,
+)
+const callback = rule<Callback>(
+  'a callback (an object with a string name)',
+  (v) => typeof v === 'object' && v !== null && typeof (v as Callback).name === 'string',
+)
 
 /** The checks of {@link FitOptions}, in the order they run. */
 const fitSpec = {
@@ -300,16 +354,28 @@ const fitSpec = {
   params: given,
   state: optional(given),
   loss: func,
-  optimizer: rule<GradientTransformation<any>>('an optimizer (an object with init and update functions)', hasFunctions('init', 'update')),
+  optimizer: rule<GradientTransformation<any>>(
+    'an optimizer (an object with init and update functions)',
+    hasFunctions('init', 'update'),
+  ),
   data: dataset,
   validation: optional(dataset),
   epochs: withDefault(nonNegativeInteger, 1),
-  batchSize: withDefault(either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer'), 32 as BatchSize),
+  batchSize: withDefault(
+    either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer'),
+    32 as BatchSize,
+  ),
   shuffle: withDefault(boolean, true),
   dropLast: withDefault(boolean, false),
   seed: withDefault(integer, 0),
   key: optional(given),
-  metrics: withDefault(rule<Readonly<Record<string, Metric>>>('an object of metric functions', (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function')), {}),
+  metrics: withDefault(
+    rule<Readonly<Record<string, Metric>>>(
+      'an object of metric functions',
+      (v) => isPlainObject(v) && Object.values(v).every((m) => typeof m === 'function'),
+    ),
+    {},
+  ),
   callbacks: withDefault(arrayOf(callback), [] as Callback[]),
   maxSteps: optional(nonNegativeInteger),
   resume: optional(given),

@@ -51,7 +51,11 @@ export function gradientMonitor(given?: GradientMonitorOptions): GradientMonitor
     vanishing: withDefault(positive, 1e-7),
     exploding: withDefault(positive, 1e3),
     every: withDefault(positiveInteger, 1),
-    onWarning: optional(func) as (fn: string, key: string, value: unknown) => ((w: GradientWarning) => void) | undefined,
+    onWarning: optional(func) as (
+      fn: string,
+      key: string,
+      value: unknown,
+    ) => ((w: GradientWarning) => void) | undefined,
   })
   const { vanishing, exploding, every } = options
   if (!(exploding > vanishing)) fail(fn, 'exploding', `greater than vanishing (${vanishing})`, exploding)
@@ -80,12 +84,29 @@ export function gradientMonitor(given?: GradientMonitorOptions): GradientMonitor
       history.push({ step: ctx.step, ...norms })
       const groups = Object.entries(norms.groups)
       const bad = groups.filter(([, v]) => !Number.isFinite(v))
-      if (bad.length > 0) return warn('nonFinite', ctx.step, bad.map(([k]) => k), `norm ${fmt(bad)}`)
+      if (bad.length > 0)
+        return warn(
+          'nonFinite',
+          ctx.step,
+          bad.map(([k]) => k),
+          `norm ${fmt(bad)}`,
+        )
       if (norms.global > exploding) {
-        warn('exploding', ctx.step, groups.map(([k]) => k), `global norm ${norms.global.toExponential(2)} > ${exploding}`)
+        warn(
+          'exploding',
+          ctx.step,
+          groups.map(([k]) => k),
+          `global norm ${norms.global.toExponential(2)} > ${exploding}`,
+        )
       }
       const small = groups.filter(([, v]) => v < vanishing)
-      if (small.length > 0) warn('vanishing', ctx.step, small.map(([k]) => k), `norm ${fmt(small)} < ${vanishing}`)
+      if (small.length > 0)
+        warn(
+          'vanishing',
+          ctx.step,
+          small.map(([k]) => k),
+          `norm ${fmt(small)} < ${vanishing}`,
+        )
     },
   }
 }

@@ -4,7 +4,17 @@ import { gradientNorms } from './gradientNorms.js'
 
 describe('gradientNorms', () => {
   it('gives global, per-group and per-leaf L2 norms', () => {
-    const g = [{ w: tensor([[3, 0], [0, 4]]), b: tensor([12]) }, {}, { w: tensor([0, 0]) }]
+    const g = [
+      {
+        w: tensor([
+          [3, 0],
+          [0, 4],
+        ]),
+        b: tensor([12]),
+      },
+      {},
+      { w: tensor([0, 0]) },
+    ]
     // layer 0: √(9 + 16 + 144) = 13; layer 2: 0; global 13.
     expect(gradientNorms(g)).toEqual({
       global: 13,
@@ -21,6 +31,8 @@ describe('gradientNorms', () => {
   })
 
   it('names the path of a bad leaf', () => {
-    expect(() => gradientNorms({ a: [tensor([1]), 3] } as never)).toThrow('gradientNorms: leaves must be tensors, got number at a.1')
+    expect(() => gradientNorms({ a: [tensor([1]), 3] } as never)).toThrow(
+      'gradientNorms: leaves must be tensors, got number at a.1',
+    )
   })
 })

@@ -38,7 +38,9 @@ export function gradientNorms(grads: Tree): GradientNorms {
       return
     }
     if (node === null || typeof node !== 'object') {
-      throw new Error(`gradientNorms: leaves must be tensors, got ${node === null ? 'null' : typeof node} at ${path || 'the root'}`)
+      throw new Error(
+        `gradientNorms: leaves must be tensors, got ${node === null ? 'null' : typeof node} at ${path || 'the root'}`,
+      )
     }
     for (const [k, v] of Object.entries(node)) walk(v, path === '' ? k : `${path}.${k}`, path === '' ? k : group)
   }

@@ -60,7 +60,9 @@ export function binaryAccuracy(options?: { threshold?: number }): Metric {
     if (!(predictions instanceof Tensor)) fail('binaryAccuracy', 'predictions', 'a Tensor', predictions)
     if (!(targets instanceof Tensor)) fail('binaryAccuracy', 'targets', 'a Tensor', targets)
     if (predictions.size !== targets.size) {
-      throw new Error(`binaryAccuracy: predictions and targets sizes differ, got [${predictions.shape}] and [${targets.shape}]`)
+      throw new Error(
+        `binaryAccuracy: predictions and targets sizes differ, got [${predictions.shape}] and [${targets.shape}]`,
+      )
     }
     const p = predictions.data
     const t = targets.data

@@ -14,8 +14,13 @@ function poisoned() {
 }
 
 const base = {
-  model: logisticModel, params: logisticModel.init(0), loss: logisticLoss,
-  optimizer: sgd({ learningRate: 0.1 }), data: poisoned(), batchSize: 1, shuffle: false,
+  model: logisticModel,
+  params: logisticModel.init(0),
+  loss: logisticLoss,
+  optimizer: sgd({ learningRate: 0.1 }),
+  data: poisoned(),
+  batchSize: 1,
+  shuffle: false,
 }
 const finite = (p: unknown) => treeLeaves(p as never).every((t) => t.data.every(Number.isFinite))
 
@@ -48,8 +53,12 @@ describe('nanGuard', () => {
   })
 
   it('rejects bad options', () => {
-    expect(() => nanGuard({ action: 'ignore' as never })).toThrow('nanGuard: action must be "stop" or "skip", got "ignore"')
-    expect(() => nanGuard({ actoin: 'skip' } as never)).toThrow('nanGuard: unknown option actoin, expected one of action, maxConsecutive; did you mean action?')
+    expect(() => nanGuard({ action: 'ignore' as never })).toThrow(
+      'nanGuard: action must be "stop" or "skip", got "ignore"',
+    )
+    expect(() => nanGuard({ actoin: 'skip' } as never)).toThrow(
+      'nanGuard: unknown option actoin, expected one of action, maxConsecutive; did you mean action?',
+    )
     expect(() => nanGuard({ maxConsecutive: 0 })).toThrow('nanGuard: maxConsecutive must be a positive integer, got 0')
   })
 })

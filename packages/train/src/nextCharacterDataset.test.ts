@@ -28,8 +28,14 @@ describe('nextCharacterDataset', () => {
   it('pads to a given block size and cuts long texts only when asked to', () => {
     expect(nextCharacterDataset(['bob'], vocab, { blockSize: 6 }).y.toArray()).toEqual([[4, 6, 4, 2, 0, 0]])
     const cut = nextCharacterDataset(['anna', 'bob'], vocab, { blockSize: 3, truncate: true })
-    expect(cut.x.toArray()).toEqual([[1, 3, 5], [1, 4, 6]])
-    expect(cut.y.toArray()).toEqual([[3, 5, 5], [4, 6, 4]])
+    expect(cut.x.toArray()).toEqual([
+      [1, 3, 5],
+      [1, 4, 6],
+    ])
+    expect(cut.y.toArray()).toEqual([
+      [3, 5, 5],
+      [4, 6, 4],
+    ])
     // 'bob' needs exactly 4 positions: its end is the last target
     expect(nextCharacterDataset(['bob'], vocab, { blockSize: 4 }).y.toArray()).toEqual([[4, 6, 4, 2]])
     expect(() => nextCharacterDataset(['bob', 'anna'], vocab, { blockSize: 4 })).toThrow(
@@ -48,21 +54,33 @@ describe('nextCharacterDataset', () => {
   })
 
   it('rejects bad arguments with messages that say what was expected', () => {
-    expect(() => nextCharacterDataset([], vocab)).toThrow('nextCharacterDataset: texts must hold at least one text, got []')
-    expect(() => nextCharacterDataset('bob' as never, vocab)).toThrow('nextCharacterDataset: texts must be an array, got "bob"')
-    expect(() => nextCharacterDataset([3] as never, vocab)).toThrow('nextCharacterDataset: texts[0] must be a string, got 3')
+    expect(() => nextCharacterDataset([], vocab)).toThrow(
+      'nextCharacterDataset: texts must hold at least one text, got []',
+    )
+    expect(() => nextCharacterDataset('bob' as never, vocab)).toThrow(
+      'nextCharacterDataset: texts must be an array, got "bob"',
+    )
+    expect(() => nextCharacterDataset([3] as never, vocab)).toThrow(
+      'nextCharacterDataset: texts[0] must be a string, got 3',
+    )
     expect(() => nextCharacterDataset(['bob'], {} as never)).toThrow(
       'nextCharacterDataset: vocab must be a vocabulary from charVocabulary, got {} (its size must be a positive integer, got undefined)',
     )
-    expect(() => nextCharacterDataset(['bob'], { ...vocab, endId: 7 })).toThrow('(its endId must be an integer in [0, 7), got 7)')
-    expect(() => nextCharacterDataset(['bob'], { ...vocab, encode: 1 } as never)).toThrow('(its encode must be a function)')
+    expect(() => nextCharacterDataset(['bob'], { ...vocab, endId: 7 })).toThrow(
+      '(its endId must be an integer in [0, 7), got 7)',
+    )
+    expect(() => nextCharacterDataset(['bob'], { ...vocab, encode: 1 } as never)).toThrow(
+      '(its encode must be a function)',
+    )
     expect(() => nextCharacterDataset(['bob', 'bé'], vocab)).toThrow(
       'nextCharacterDataset: texts[1] cannot be encoded by vocab, got "bé" (charVocabulary.encode: text has "é" (U+00E9) at position 1',
     )
     expect(() => nextCharacterDataset(['bob'], { ...vocab, encode: () => [3, 7] })).toThrow(
       'nextCharacterDataset: vocab.encode(texts[0]) must be an array of ids in [0, 7), got [3,7]',
     )
-    expect(() => nextCharacterDataset(['bob'], vocab, { blockSize: 0 })).toThrow('nextCharacterDataset: blockSize must be a positive integer, got 0')
+    expect(() => nextCharacterDataset(['bob'], vocab, { blockSize: 0 })).toThrow(
+      'nextCharacterDataset: blockSize must be a positive integer, got 0',
+    )
     expect(() => nextCharacterDataset(['bob'], vocab, { truncated: true } as never)).toThrow(
       'nextCharacterDataset: unknown option truncated, expected one of blockSize, truncate; did you mean truncate?',
     )

@@ -42,7 +42,11 @@ export interface NextCharacterDatasetOptions {
  * data.y.toArray() // [[3, 4, 2], [4, 2, 0]]
  * ```
  */
-export function nextCharacterDataset(texts: readonly string[], vocab: CharVocabulary, options?: NextCharacterDatasetOptions): Dataset {
+export function nextCharacterDataset(
+  texts: readonly string[],
+  vocab: CharVocabulary,
+  options?: NextCharacterDatasetOptions,
+): Dataset {
   const fn = 'nextCharacterDataset'
   arrayOf(string)(fn, 'texts', texts)
   if (texts.length === 0) throw complaint(fn, 'texts', 'must hold at least one text', texts)
@@ -57,7 +61,13 @@ export function nextCharacterDataset(texts: readonly string[], vocab: CharVocabu
     const long = encoded.findIndex((ids) => ids.length + 1 > blockSize)
     if (long >= 0) {
       const need = encoded[long]!.length + 1
-      throw complaint(fn, `texts[${long}]`, `needs a block of ${need} (its characters and the begin id)`, texts[long], `; blockSize is ${blockSize}: raise it or pass truncate: true`)
+      throw complaint(
+        fn,
+        `texts[${long}]`,
+        `needs a block of ${need} (its characters and the begin id)`,
+        texts[long],
+        `; blockSize is ${blockSize}: raise it or pass truncate: true`,
+      )
     }
   }
   const x = new Int32Array(texts.length * blockSize).fill(padId)

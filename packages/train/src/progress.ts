@@ -34,7 +34,12 @@ export interface ProgressOptions {
 export function progress(given?: ProgressOptions): Callback {
   const fn = 'progress'
   const options = readOptions(fn, given, {
-    stream: optional(rule<ProgressStream>('a stream (an object with a write function)', (v) => typeof v === 'object' && v !== null && typeof (v as ProgressStream).write === 'function')),
+    stream: optional(
+      rule<ProgressStream>(
+        'a stream (an object with a write function)',
+        (v) => typeof v === 'object' && v !== null && typeof (v as ProgressStream).write === 'function',
+      ),
+    ),
     mode: withDefault(oneOf(['auto', 'bar', 'lines'] as const), 'auto'),
     width: withDefault(positiveInteger, 24),
   })
@@ -89,7 +94,8 @@ export function progress(given?: ProgressOptions): Callback {
  * ```
  */
 export function formatLogs(logs: EpochLogs): string {
-  if (!isPlainObject(logs) || !Object.values(logs).every((v) => typeof v === 'number')) fail('formatLogs', 'logs', 'an object of numbers', logs)
+  if (!isPlainObject(logs) || !Object.values(logs).every((v) => typeof v === 'number'))
+    fail('formatLogs', 'logs', 'an object of numbers', logs)
   return Object.entries(logs)
     .filter(([k]) => k !== 'epoch' && k !== 'step')
     .map(([k, v]) => `${k} ${k === 'learningRate' ? v.toExponential(2) : k === 'skipped' ? v : v.toFixed(4)}`)

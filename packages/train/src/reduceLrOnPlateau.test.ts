@@ -6,12 +6,22 @@ import { fit } from './fit.js'
 import { reduceLrOnPlateau } from './reduceLrOnPlateau.js'
 
 const data = logisticData(1, 50)
-const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, batchSize: 'full' as const }
+const base = {
+  model: logisticModel,
+  params: logisticModel.init(0),
+  loss: logisticLoss,
+  data,
+  batchSize: 'full' as const,
+}
 
 describe('reduceLrOnPlateau', () => {
   it('checks its options before use', () => {
-    expect(() => reduceLrOnPlateau(true as never)).toThrow('reduceLrOnPlateau: options must be a plain object, got true')
-    expect(() => reduceLrOnPlateau({ monitor: 3 } as never)).toThrow('reduceLrOnPlateau: monitor must be a string, got 3')
+    expect(() => reduceLrOnPlateau(true as never)).toThrow(
+      'reduceLrOnPlateau: options must be a plain object, got true',
+    )
+    expect(() => reduceLrOnPlateau({ monitor: 3 } as never)).toThrow(
+      'reduceLrOnPlateau: monitor must be a string, got 3',
+    )
   })
 
   it('writes the reduced rate into the optimizer when the monitored value stalls', () => {
@@ -25,7 +35,9 @@ describe('reduceLrOnPlateau', () => {
       onEpochEnd: (_ctx, logs) => ((logs as Record<string, number>).planted = plateauMetric[logs.epoch]!),
     }
     const r = fit({
-      ...base, epochs: 7, callbacks: [planted, plateau],
+      ...base,
+      epochs: 7,
+      callbacks: [planted, plateau],
       optimizer: injectHyperparams((h) => sgd({ learningRate: h.learningRate }), { learningRate: 0.4 }),
     })
     expect(r.history.map((h) => h.learningRate)).toEqual([0.4, 0.4, 0.4, 0.4, 0.2, 0.2, 0.1])

@@ -25,7 +25,9 @@ export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, '
  * // fit({ ..., optimizer, callbacks: [plateau] })
  * ```
  */
-export function reduceLrOnPlateau(given?: ReduceLrOnPlateauOptions): Callback & { state(): ReduceOnPlateauState | null } {
+export function reduceLrOnPlateau(
+  given?: ReduceLrOnPlateauOptions,
+): Callback & { state(): ReduceOnPlateauState | null } {
   const fn = 'reduceLrOnPlateau'
   const options: ReduceLrOnPlateauOptions = given ?? {}
   if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
@@ -40,7 +42,9 @@ export function reduceLrOnPlateau(given?: ReduceLrOnPlateauOptions): Callback & 
     onTrainBegin(ctx) {
       const lr = ctx.learningRate
       if (lr === undefined) {
-        throw new Error(`${fn}: the optimizer needs a learningRate from injectHyperparams, got an optimizer without one`)
+        throw new Error(
+          `${fn}: the optimizer needs a learningRate from injectHyperparams, got an optimizer without one`,
+        )
       }
       rule = reduceOnPlateau({ init: state?.value ?? lr, ...rest })
       state ??= rule.init()

@@ -43,11 +43,14 @@ describe('sampleText', () => {
     // T = 2: weights exp(z / 2) = 1, √2, 1
     for (let seed = 0; seed < 10; seed++) {
       const id = expected(prngKey(seed), 0, 2)
-      expect(sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 })).toBe(['', 'a', 'b'][id - 2])
+      expect(sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 })).toBe(
+        ['', 'a', 'b'][id - 2],
+      )
     }
     // and at those rates: 1/(2+√2) = 0.293 for the end
     let ends = 0
-    for (let seed = 0; seed < 4000; seed++) if (sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 }) === '') ends++
+    for (let seed = 0; seed < 4000; seed++)
+      if (sampleText(fixed, vocab, { key: prngKey(seed), maxLength: 1, temperature: 2 }) === '') ends++
     // σ = sqrt(4000 · 0.293 · 0.707) ≈ 29; allow 4σ
     expect(Math.abs(ends - 4000 / (2 + Math.SQRT2))).toBeLessThan(116)
     expect(sampleText(fixed, vocab, { key: prngKey(0), maxLength: 5, temperature: 0 })).toBe('aaaaa')
@@ -63,7 +66,12 @@ describe('sampleText', () => {
       return tensor(ids.length < 5 ? [0, 0, -9, 0, 9] : [0, 0, 9, 0, -9])
     }
     expect(sampleText(next, vocab, { key: prngKey(1), temperature: 0, prefix: 'a' })).toBe('abbb')
-    expect(seen).toEqual([[1, 3], [1, 3, 4], [1, 3, 4, 4], [1, 3, 4, 4, 4]])
+    expect(seen).toEqual([
+      [1, 3],
+      [1, 3, 4],
+      [1, 3, 4, 4],
+      [1, 3, 4, 4, 4],
+    ])
     expect(sampleText(next, vocab, { key: prngKey(1), temperature: 0, maxLength: 2 })).toBe('bb')
     expect(sampleText(next, vocab, { key: prngKey(1), maxLength: 0, prefix: 'ab' })).toBe('ab')
   })
@@ -88,9 +96,15 @@ describe('sampleText', () => {
   it('rejects bad arguments and bad logits with messages that say what was wrong', () => {
     const key = prngKey(0)
     expect(() => sampleText(3 as never, vocab, { key })).toThrow('sampleText: next must be a function, got 3')
-    expect(() => sampleText(fixed, {} as never, { key })).toThrow('sampleText: vocab must be a vocabulary from charVocabulary, got {}')
-    expect(() => sampleText(fixed, vocab, undefined as never)).toThrow('sampleText: key must be a pair of uint32 (from prngKey or splitKey), got undefined')
-    expect(() => sampleText(fixed, vocab, { key, temperature: -1 })).toThrow('sampleText: temperature must be a non-negative finite number, got -1')
+    expect(() => sampleText(fixed, {} as never, { key })).toThrow(
+      'sampleText: vocab must be a vocabulary from charVocabulary, got {}',
+    )
+    expect(() => sampleText(fixed, vocab, undefined as never)).toThrow(
+      'sampleText: key must be a pair of uint32 (from prngKey or splitKey), got undefined',
+    )
+    expect(() => sampleText(fixed, vocab, { key, temperature: -1 })).toThrow(
+      'sampleText: temperature must be a non-negative finite number, got -1',
+    )
     expect(() => sampleText(fixed, vocab, { key, maxLenght: 3 } as never)).toThrow(
       'sampleText: unknown option maxLenght, expected one of key, maxLength, temperature, prefix, blockSize; did you mean maxLength?',
     )
@@ -103,10 +117,16 @@ describe('sampleText', () => {
     expect(() => sampleText(() => tensor([0, 0, 0]), vocab, { key })).toThrow(
       "sampleText: next must return float logits whose last axis has the vocabulary's 5 entries (a Tensor or a Var), got a float32 Tensor of shape [3] at step 0",
     )
-    expect(() => sampleText(() => tensor([0, 0, 0, 0, 0], { dtype: 'int32' }), vocab, { key })).toThrow('got an int32 Tensor of shape [5] at step 0')
+    expect(() => sampleText(() => tensor([0, 0, 0, 0, 0], { dtype: 'int32' }), vocab, { key })).toThrow(
+      'got an int32 Tensor of shape [5] at step 0',
+    )
     expect(() => sampleText(() => [0, 0, 0, 0, 0] as never, vocab, { key })).toThrow('got [0,0,0,0,0] at step 0')
-    expect(() => sampleText(() => tensor([0, 0, NaN, 0, 0]), vocab, { key })).toThrow('sampleText: next returned a logit of NaN for id 2 at step 0')
-    expect(() => sampleText(() => tensor([0, 0, NaN, 0, 0]), vocab, { key, temperature: 0 })).toThrow('sampleText: next returned a NaN logit for id 2 at step 0')
+    expect(() => sampleText(() => tensor([0, 0, NaN, 0, 0]), vocab, { key })).toThrow(
+      'sampleText: next returned a logit of NaN for id 2 at step 0',
+    )
+    expect(() => sampleText(() => tensor([0, 0, NaN, 0, 0]), vocab, { key, temperature: 0 })).toThrow(
+      'sampleText: next returned a NaN logit for id 2 at step 0',
+    )
     expect(() => sampleText(() => tensor([0, 0, -Infinity, -Infinity, -Infinity]), vocab, { key })).toThrow(
       'sampleText: next gave every id it may draw a logit of -Infinity at step 0',
     )

@@ -1,4 +1,14 @@
-import { complaint, func, nonNegative, nonNegativeInteger, optional, positiveInteger, readOptions, string, withDefault } from '@gd/check'
+import {
+  complaint,
+  func,
+  nonNegative,
+  nonNegativeInteger,
+  optional,
+  positiveInteger,
+  readOptions,
+  string,
+  withDefault,
+} from '@gd/check'
 import { categorical, checkKey, foldIn, Tensor, type PRNGKey } from '@gd/tensor'
 import type { CharVocabulary } from './charVocabulary.js'
 import { encodeChecked, vocabularyArg } from './internal/vocabulary.js'
@@ -48,7 +58,11 @@ export type NextLogits = Tensor | { readonly value: Tensor }
  * sampleText(next, vocab, { key: prngKey(0), temperature: 0 }) // 'aaa'
  * ```
  */
-export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocabulary, options: SampleTextOptions): string {
+export function sampleText(
+  next: (ids: number[]) => NextLogits,
+  vocab: CharVocabulary,
+  options: SampleTextOptions,
+): string {
   const fn = 'sampleText'
   func(fn, 'next', next)
   const { size, padId, beginId, endId, unknownId, decode } = vocabularyArg(fn, vocab)
@@ -66,7 +80,10 @@ export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocab
   const drawn: number[] = []
   for (let step = 0; step < maxLength; step++) {
     const logits = lastRow(fn, step, next(blockSize === undefined ? [...ids] : ids.slice(-blockSize)), size)
-    const id = temperature === 0 ? mostLikely(fn, step, logits, drawable) : draw(fn, step, logits, drawable, temperature, foldIn(key, step))
+    const id =
+      temperature === 0
+        ? mostLikely(fn, step, logits, drawable)
+        : draw(fn, step, logits, drawable, temperature, foldIn(key, step))
     if (id === endId) break
     ids.push(id)
     drawn.push(id)
@@ -77,8 +94,19 @@ export function sampleText(next: (ids: number[]) => NextLogits, vocab: CharVocab
 /** The last `size` logits of what `next` returned at `step`, after checking it. */
 function lastRow(fn: string, step: number, out: unknown, size: number): ArrayLike<number> {
   const t = out instanceof Tensor ? out : (out as { value?: unknown } | null)?.value
-  if (!(t instanceof Tensor) || (t.dtype !== 'float32' && t.dtype !== 'float64') || t.rank === 0 || t.shape[t.rank - 1] !== size) {
-    throw complaint(fn, `next`, `must return float logits whose last axis has the vocabulary's ${size} entries (a Tensor or a Var)`, out, ` at step ${step}`)
+  if (
+    !(t instanceof Tensor) ||
+    (t.dtype !== 'float32' && t.dtype !== 'float64') ||
+    t.rank === 0 ||
+    t.shape[t.rank - 1] !== size
+  ) {
+    throw complaint(
+      fn,
+      `next`,
+      `must return float logits whose last axis has the vocabulary's ${size} entries (a Tensor or a Var)`,
+      out,
+      ` at step ${step}`,
+    )
   }
   const data = t.data
   return data.subarray(data.length - size)
@@ -97,11 +125,19 @@ function mostLikely(fn: string, step: number, logits: ArrayLike<number>, drawabl
 }
 
 /** Draws from softmax(logits / temperature) over the drawable ids with @gd/tensor's categorical. */
-function draw(fn: string, step: number, logits: ArrayLike<number>, drawable: Uint8Array, temperature: number, key: PRNGKey): number {
+function draw(
+  fn: string,
+  step: number,
+  logits: ArrayLike<number>,
+  drawable: Uint8Array,
+  temperature: number,
+  key: PRNGKey,
+): number {
   let max = -Infinity
   for (let i = 0; i < logits.length; i++) {
     const z = logits[i]!
-    if (Number.isNaN(z) || z === Infinity) throw new Error(`${fn}: next returned a logit of ${z} for id ${i} at step ${step}`)
+    if (Number.isNaN(z) || z === Infinity)
+      throw new Error(`${fn}: next returned a logit of ${z} for id ${i} at step ${step}`)
     if (drawable[i] && z > max) max = z
   }
   if (max === -Infinity) throw new Error(`${fn}: next gave every id it may draw a logit of -Infinity at step ${step}`)

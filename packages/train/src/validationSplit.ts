@@ -43,7 +43,12 @@ export function validationSplit(data: Dataset, options?: ValidationSplitOptions)
   })
   const held = Math.round(n * fraction)
   if (held === 0 || held === n) {
-    throw complaint(fn, 'fraction', `leaves the ${held === 0 ? 'validation' : 'training'} set empty for ${n} examples`, fraction)
+    throw complaint(
+      fn,
+      'fraction',
+      `leaves the ${held === 0 ? 'validation' : 'training'} set empty for ${n} examples`,
+      fraction,
+    )
   }
   const order = Array.from(permutation(prngKey(seed), n).data)
   const ascending = (a: number, b: number) => a - b

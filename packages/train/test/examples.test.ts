@@ -29,7 +29,7 @@ describe('examples', () => {
     expect(out).toContain('validation accuracy')
   })
 
-  it('a bigram model of first names nears the counted bigrams\' 2.437 nats/char and samples names', () => {
+  it("a bigram model of first names nears the counted bigrams' 2.437 nats/char and samples names", () => {
     const lines: string[] = []
     // 4 epochs of 15 steps give 2.443 (the example's default, 12 epochs, reaches 2.437)
     const { valLoss, samples } = namesBigram((l) => lines.push(l), 4)

@@ -72,7 +72,9 @@ export function autogradOverheadWorkload(ops: number): Workload {
           ;(await run(chain(tenth))).dispose()
           const ms = (performance.now() - start) * (rounds / tenth)
           if (ms > budgetMs) {
-            throw new Error(`a step of ${tenth * 3 + 1} ops took ${((ms * tenth) / rounds / 1000).toFixed(1)} s, so the full step would take about ${(ms / 1000).toFixed(0)} s, over its ${budgetMs / 1000} s budget`)
+            throw new Error(
+              `a step of ${tenth * 3 + 1} ops took ${((ms * tenth) / rounds / 1000).toFixed(1)} s, so the full step would take about ${(ms / 1000).toFixed(0)} s, over its ${budgetMs / 1000} s budget`,
+            )
           }
           probed = true
         }

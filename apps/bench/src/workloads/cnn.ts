@@ -22,9 +22,14 @@ function jaxMaxPool(x: np.Array): np.Array {
  */
 export function cnnWorkload(batch: number): Workload {
   const model = sequential(
-    conv2d(1, 8, 5), relu(), maxPool2d({ kernelSize: 2 }),
-    conv2d(8, 16, 5), relu(), maxPool2d({ kernelSize: 2 }),
-    flatten(), linear(16 * 4 * 4, CLASSES),
+    conv2d(1, 8, 5),
+    relu(),
+    maxPool2d({ kernelSize: 2 }),
+    conv2d(8, 16, 5),
+    relu(),
+    maxPool2d({ kernelSize: 2 }),
+    flatten(),
+    linear(16 * 4 * 4, CLASSES),
   )
   const tfWeight = (w: Weights, layer: number): tf.Tensor =>
     tf.tidy(() => {

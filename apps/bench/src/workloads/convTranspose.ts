@@ -61,22 +61,40 @@ export function convTransposeWorkload(s: GeneratorSizes): Workload {
         return mse(out, y)
       },
       tfLayout: {
-        to: (name, t) => (name.startsWith('fc.') ? toHwc(t, rowsOf(name)) : name.endsWith('.w') ? t.transpose([2, 3, 1, 0]) : t),
-        from: (name, g) => (name.startsWith('fc.') ? toChw(g, rowsOf(name)) : name.endsWith('.w') ? g.transpose([3, 2, 0, 1]) : g),
+        to: (name, t) =>
+          name.startsWith('fc.') ? toHwc(t, rowsOf(name)) : name.endsWith('.w') ? t.transpose([2, 3, 1, 0]) : t,
+        from: (name, g) =>
+          name.startsWith('fc.') ? toChw(g, rowsOf(name)) : name.endsWith('.w') ? g.transpose([3, 2, 0, 1]) : g,
       },
       // one channel: NHWC [batch, 28, 28, 1] has NCHW [batch, 1, 28, 28]'s order
       tfData: (x, y) => [x, y.reshape([batch, 28, 28, 1])],
       tfLoss: (p, x, y) => {
-        const h = tf.relu(tf.add(tf.matMul(x as tf.Tensor2D, p['fc.w'] as tf.Tensor2D), p['fc.b']!)).reshape([batch, 7, 7, c]) as tf.Tensor4D
+        const h = tf
+          .relu(tf.add(tf.matMul(x as tf.Tensor2D, p['fc.w'] as tf.Tensor2D), p['fc.b']!))
+          .reshape([batch, 7, 7, c]) as tf.Tensor4D
         const up = (t: tf.Tensor4D, k: string, side: number, out: number) =>
-          tf.add(tf.conv2dTranspose(t, p[`${k}.w`] as tf.Tensor4D, [batch, side, side, out], 2, 1), p[`${k}.b`]!) as tf.Tensor4D
+          tf.add(
+            tf.conv2dTranspose(t, p[`${k}.w`] as tf.Tensor4D, [batch, side, side, out], 2, 1),
+            p[`${k}.b`]!,
+          ) as tf.Tensor4D
         const out = tf.tanh(up(tf.relu(up(h, 'up1', 14, half)), 'up2', 28, 1))
         return tf.losses.meanSquaredError(y, out) as tf.Scalar
       },
       jaxLoss: (p, x, y) => {
         const h = jnn.relu(np.matmul(x, p['fc.w']!).add(p['fc.b']!)).reshape([batch, c, 7, 7])
         const up = (t: np.Array, k: string, out: number) =>
-          lax.convTranspose(t, p[`${k}.w`]!, [2, 2], [[1, 1], [1, 1]], { transposeKernel: true }).add(p[`${k}.b`]!.reshape([1, out, 1, 1]))
+          lax
+            .convTranspose(
+              t,
+              p[`${k}.w`]!,
+              [2, 2],
+              [
+                [1, 1],
+                [1, 1],
+              ],
+              { transposeKernel: true },
+            )
+            .add(p[`${k}.b`]!.reshape([1, out, 1, 1]))
         const out = np.tanh(up(jnn.relu(up(h, 'up1', half)), 'up2', 1))
         return np.square(out.sub(y)).mean()
       },

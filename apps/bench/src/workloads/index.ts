@@ -7,7 +7,12 @@ import { elementwiseWorkload } from './elementwise.js'
 import { count, optimizerUpdateWorkload } from './optimizerUpdate.js'
 import { mlpWorkload } from './mlp.js'
 import { recurrentWorkload } from './recurrent.js'
-import { languageModelName, languageModelWorkload, transformerBlockName, transformerBlockWorkload } from './transformer.js'
+import {
+  languageModelName,
+  languageModelWorkload,
+  transformerBlockName,
+  transformerBlockWorkload,
+} from './transformer.js'
 import { withThreads } from './threads.js'
 
 /** A workload built on demand, so `--only` skips the data of the others. */
@@ -42,7 +47,9 @@ export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
   out.push({ name: `mlp ${mlp.join('-')} b${batch}`, build: () => mlpWorkload(mlp, batch) })
   const cnnBatch = quick ? 16 : 64
   out.push({ name: `cnn b${cnnBatch}`, build: () => cnnWorkload(cnnBatch) })
-  const sequence = quick ? { batch: 8, time: 8, input: 16, hidden: 32, classes: 10 } : { batch: 32, time: 16, input: 32, hidden: 128, classes: 10 }
+  const sequence = quick
+    ? { batch: 8, time: 8, input: 16, hidden: 32, classes: 10 }
+    : { batch: 32, time: 16, input: 32, hidden: 128, classes: 10 }
   for (const kind of ['lstm', 'gru'] as const) {
     const w = () => recurrentWorkload(kind, sequence)
     out.push({ name: `${kind} b${sequence.batch} t${sequence.time} ${sequence.input}→${sequence.hidden}`, build: w })
@@ -55,7 +62,10 @@ export function workloads(quick: boolean, threads = false): WorkloadEntry[] {
   out.push({ name: convTransposeName(generator), build: () => convTransposeWorkload(generator) })
   for (const kind of ['adam', 'sgd'] as const) {
     for (const n of quick ? [1e5, 1e6] : [1e6, 1e7]) {
-      out.push({ name: `${kind === 'adam' ? 'adam' : 'sgd-momentum'} ${count(n)}`, build: () => optimizerUpdateWorkload(kind, n) })
+      out.push({
+        name: `${kind === 'adam' ? 'adam' : 'sgd-momentum'} ${count(n)}`,
+        build: () => optimizerUpdateWorkload(kind, n),
+      })
     }
   }
   const elements = quick ? 1e5 : 1e6

@@ -12,7 +12,14 @@ export function adamCorrections(t: number): [number, number] {
  * One Adam step on a leaf, written with jax-js ops for use inside `jit`: consumes p, g, m, v, and
  * takes a reference of c1, c2 (the caller disposes those once). Returns [p', m', v'].
  */
-export function jaxAdamLeaf(p: np.Array, g: np.Array, m: np.Array, v: np.Array, c1: np.Array, c2: np.Array): [np.Array, np.Array, np.Array] {
+export function jaxAdamLeaf(
+  p: np.Array,
+  g: np.Array,
+  m: np.Array,
+  v: np.Array,
+  c1: np.Array,
+  c2: np.Array,
+): [np.Array, np.Array, np.Array] {
   const { learningRate, beta1, beta2, eps } = ADAM
   const m2 = m.mul(beta1).add(g.ref.mul(1 - beta1))
   const v2 = v.mul(beta2).add(g.ref.mul(g).mul(1 - beta2))
@@ -21,13 +28,26 @@ export function jaxAdamLeaf(p: np.Array, g: np.Array, m: np.Array, v: np.Array, 
 }
 
 /** A jitted training step: (params, m, v, x, y, c1, c2) → [params', m', v', loss], consuming its arguments. */
-export type JaxAdamStep<P> = ((p: P, m: P, v: P, x: np.Array, y: np.Array, c1: np.Array, c2: np.Array) => [P, P, P, np.Array]) & { dispose(): void }
+export type JaxAdamStep<P> = ((
+  p: P,
+  m: P,
+  v: P,
+  x: np.Array,
+  y: np.Array,
+  c1: np.Array,
+  c2: np.Array,
+) => [P, P, P, np.Array]) & { dispose(): void }
 
 /**
  * The timed part of a jax-js training-step contender: runs `trainStep` with Adam's bias corrections
  * of the step count, keeps the new parameters and moments, and frees everything on dispose.
  */
-export function jaxAdamRunner<P>(trainStep: JaxAdamStep<P>, start: { params: P; m: P; v: P }, X: np.Array, Y: np.Array) {
+export function jaxAdamRunner<P>(
+  trainStep: JaxAdamStep<P>,
+  start: { params: P; m: P; v: P },
+  X: np.Array,
+  Y: np.Array,
+) {
   let { params, m, v } = start
   let t = 0
   const run = async () => {

@@ -10,7 +10,9 @@ import { trainStepContenders } from './trainStep.js'
  * on random inputs: forward, backward and the parameter update.
  */
 export function mlpWorkload(sizes: readonly number[], batch: number): Workload {
-  const model = sequential(...sizes.slice(1).flatMap((n, i) => (i === 0 ? [linear(sizes[0]!, n)] : [relu(), linear(sizes[i]!, n)])))
+  const model = sequential(
+    ...sizes.slice(1).flatMap((n, i) => (i === 0 ? [linear(sizes[0]!, n)] : [relu(), linear(sizes[i]!, n)])),
+  )
   const classes = sizes[sizes.length - 1]!
   return {
     name: `mlp ${sizes.join('-')} b${batch}`,

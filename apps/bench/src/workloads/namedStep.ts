@@ -60,9 +60,12 @@ function copyTree<P>(t: P): P {
 }
 
 const gdTensor = (d: Data): Tensor =>
-  d.values instanceof Int32Array ? tensor(d.values, { shape: d.shape, dtype: 'int32' }) : tensor(d.values, { shape: d.shape })
+  d.values instanceof Int32Array
+    ? tensor(d.values, { shape: d.shape, dtype: 'int32' })
+    : tensor(d.values, { shape: d.shape })
 
-const tfTensor = (d: Data): tf.Tensor => (d.values instanceof Int32Array ? tf.tensor(d.values, d.shape, 'int32') : tf.tensor(d.values, d.shape))
+const tfTensor = (d: Data): tf.Tensor =>
+  d.values instanceof Int32Array ? tf.tensor(d.values, d.shape, 'int32') : tf.tensor(d.values, d.shape)
 
 const jaxArray = (d: Data): np.Array =>
   (d.values instanceof Int32Array ? np.array(d.values, { dtype: np.int32 }) : np.array(d.values)).reshape(d.shape)
@@ -118,7 +121,8 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
         ...minimizeStep(run),
         gradients: () =>
           tf.tidy(() => {
-            const f = (...ws: tf.Tensor[]) => s.tfLoss(Object.fromEntries(names.map((k, i) => [k, ws[i]!])), X!, Y!, constants)
+            const f = (...ws: tf.Tensor[]) =>
+              s.tfLoss(Object.fromEntries(names.map((k, i) => [k, ws[i]!])), X!, Y!, constants)
             const grads = tf.grads(f)(list)
             return grads.map((g, i) => checksum(from(names[i]!, g).dataSync() as Float32Array))
           }),

@@ -39,7 +39,10 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
   const cell = (kind === 'lstm' ? lstm : gru)(s.input, s.hidden)
   const head = linear(s.hidden, s.classes)
   // the layers type their parameters as Tensor | Var; init gives tensors
-  const init = { rnn: cell.init(1), head: head.init(2) } as unknown as { rnn: Record<'wx' | 'wh' | 'bx' | 'bh', Tensor>; head: { w: Tensor; b: Tensor } }
+  const init = { rnn: cell.init(1), head: head.init(2) } as unknown as {
+    rnn: Record<'wx' | 'wh' | 'bx' | 'bh', Tensor>
+    head: { w: Tensor; b: Tensor }
+  }
   const x = randomData(3, [s.batch, s.time, s.input])
   const labels = randomLabels(4, s.batch, s.classes)
   const gates = kind === 'lstm' ? 4 : 3
@@ -52,7 +55,10 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
       gdContender(() => {
         const params = { rnn: { ...init.rnn }, head: { ...init.head } }
         const copy = (t: Tensor) => tensor(Float32Array.from(t.data), { shape: [...t.shape] })
-        const own = { rnn: Object.fromEntries(Object.entries(params.rnn).map(([k, v]) => [k, copy(v)])), head: { w: copy(params.head.w), b: copy(params.head.b) } } as unknown as Tree
+        const own = {
+          rnn: Object.fromEntries(Object.entries(params.rnn).map(([k, v]) => [k, copy(v)])),
+          head: { w: copy(params.head.w), b: copy(params.head.b) },
+        } as unknown as Tree
         const opt = adam({ learningRate: ADAM.learningRate })
         let state = opt.init(own)
         const X = tensor(x, { shape: [s.batch, s.time, s.input] })
@@ -91,8 +97,14 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
         const X = tf.tensor(x, [s.batch, s.time, s.input])
         const Y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), s.classes))
         const optimizer = tf.train.adam(ADAM.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps)
-        const loss = () => tf.losses.softmaxCrossEntropy(Y, model.apply(X, { training: true }) as tf.Tensor) as tf.Scalar
-        const run = () => optimizer.minimize(loss, true, model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val))!
+        const loss = () =>
+          tf.losses.softmaxCrossEntropy(Y, model.apply(X, { training: true }) as tf.Tensor) as tf.Scalar
+        const run = () =>
+          optimizer.minimize(
+            loss,
+            true,
+            model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val),
+          )!
         return {
           ...(kind === 'lstm' ? minimizeStep(run) : { step: minimizeStep(run).step }),
           keep: [X, Y, ...model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val)],
@@ -122,7 +134,10 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
               const z = xt.add(ht)
               const [i, f, g, o] = [0, 1, 2, 3].map((k) => z.ref.slice([], [k * H, (k + 1) * H]))
               z.dispose()
-              c = jnn.sigmoid(f!).mul(c).add(jnn.sigmoid(i!).mul(np.tanh(g!)))
+              c = jnn
+                .sigmoid(f!)
+                .mul(c)
+                .add(jnn.sigmoid(i!).mul(np.tanh(g!)))
               h.dispose()
               h = jnn.sigmoid(o!).mul(np.tanh(c.ref))
             } else {

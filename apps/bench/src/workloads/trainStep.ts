@@ -56,7 +56,9 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       let state = opt.init(params as unknown as Tree)
       const X = tensor(s.x, { shape: s.xShape })
       const Y = tensor(s.labels, { dtype: 'int32' })
-      const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys))
+      const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) =>
+        softmaxCrossEntropy(s.model.apply(p, xs), ys),
+      )
       const run = () => {
         const [loss, grads] = lossOf(params, X, Y)
         state = stepInPlace(opt, grads as unknown as Tree, state, params as unknown as Tree)

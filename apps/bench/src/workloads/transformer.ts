@@ -2,7 +2,17 @@ import * as tf from '@tensorflow/tfjs'
 import { nn as jnn, numpy as np } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
 import { mse, softmaxCrossEntropy } from '@gd/losses'
-import { embedding, layerNorm, linear, positionEmbedding, transformerBlock, type EmbeddingParams, type LayerNormParams, type LinearParams, type TransformerBlockParams } from '@gd/nn'
+import {
+  embedding,
+  layerNorm,
+  linear,
+  positionEmbedding,
+  transformerBlock,
+  type EmbeddingParams,
+  type LayerNormParams,
+  type LinearParams,
+  type TransformerBlockParams,
+} from '@gd/nn'
 import type { Workload } from '../harness.js'
 import { randomData, randomLabels } from './data.js'
 import { namedStepContenders } from './namedStep.js'
@@ -57,7 +67,10 @@ function tfBlock(p: TfParams, at: string, x: tf.Tensor, s: TransformerSizes, bia
   const k = split(lin(h, 'attention.key'))
   const v = split(lin(h, 'attention.value'))
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d)), bias)
-  const joined = tf.matMul(tf.softmax(scores), v).transpose([0, 2, 1, 3]).reshape([batch * time, width])
+  const joined = tf
+    .matMul(tf.softmax(scores), v)
+    .transpose([0, 2, 1, 3])
+    .reshape([batch * time, width])
   const r = tf.add(x, lin(joined, 'attention.output'))
   return tf.add(r, lin(tfGelu(lin(tfLayerNorm(r, w('norm2.gamma'), w('norm2.beta')), 'mlp1')), 'mlp2'))
 }
@@ -79,7 +92,11 @@ function jaxBlock(p: Record<string, np.Array>, at: string, x: np.Array, s: Trans
   const { batch, time, width, heads } = s
   const d = width / heads
   const w = (k: string) => p[`${at}${k}`]!
-  const norm = (t: np.Array, k: string) => jnn.standardize(t, -1, { epsilon: EPS }).mul(w(`${k}.gamma`)).add(w(`${k}.beta`))
+  const norm = (t: np.Array, k: string) =>
+    jnn
+      .standardize(t, -1, { epsilon: EPS })
+      .mul(w(`${k}.gamma`))
+      .add(w(`${k}.beta`))
   const lin = (t: np.Array, k: string) => np.matmul(t, w(`${k}.w`)).add(w(`${k}.b`))
   const split = (t: np.Array) => t.reshape([batch, time, heads, d]).transpose([0, 2, 1, 3])
   const h = norm(x.ref, 'norm1')
@@ -178,7 +195,10 @@ export function languageModelWorkload(s: LanguageModelSizes): Workload {
       tfLoss: (p, x, y, { bias }) => {
         let h = tf.add(tf.gather(p['embed.w']!, x), p['position.w']!).reshape([rows, width])
         for (let i = 0; i < depth; i++) h = tfBlock(p, `blocks.${i}.`, h, s, bias!)
-        const logits = tf.add(tf.matMul(tfLayerNorm(h, p['norm.gamma']!, p['norm.beta']!) as tf.Tensor2D, p['head.w'] as tf.Tensor2D), p['head.b']!)
+        const logits = tf.add(
+          tf.matMul(tfLayerNorm(h, p['norm.gamma']!, p['norm.beta']!) as tf.Tensor2D, p['head.w'] as tf.Tensor2D),
+          p['head.b']!,
+        )
         return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar
       },
       jaxLoss: (p, x, y) => {

@@ -48,7 +48,9 @@ describe('--task autoencoder', () => {
     const lines: string[] = []
     const io = { log: (line: string) => lines.push(line), stream: quiet }
     await autoencoder.run({ ...settings, lr: 1e9, limit: 200 }, io as never)
-    expect(lines.join('\n')).toContain('warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.003.')
+    expect(lines.join('\n')).toContain(
+      'warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.003.',
+    )
     expect(lines.join('\n')).not.toContain('test BCE')
   })
 

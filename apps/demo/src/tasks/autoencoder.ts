@@ -1,4 +1,9 @@
-import { autoencoderDefaults as example, autoencoderHidden as hidden, reconstruct, trainAutoencoder } from '@gd/examples/autoencoder'
+import {
+  autoencoderDefaults as example,
+  autoencoderHidden as hidden,
+  reconstruct,
+  trainAutoencoder,
+} from '@gd/examples/autoencoder'
 import { PIXELS, loadDigits, splitLine, type Digits } from '@gd/examples/mnist'
 import { progress, type EpochLogs, type ProgressStream } from '@gd/train'
 import { renderDigitsReport } from '../digitsReport.js'
@@ -11,7 +16,12 @@ import type { Task } from './task.js'
 // task reads the flags, times the run and draws the report.
 
 /** The autoencoder's defaults (the example's): about a minute here, test BCE ≈ 0.092 per pixel. */
-export const autoencoderDefaults = { epochs: example.epochs, lr: example.learningRate, batch: example.batchSize, latent: example.latent }
+export const autoencoderDefaults = {
+  epochs: example.epochs,
+  lr: example.learningRate,
+  batch: example.batchSize,
+  latent: example.latent,
+}
 
 /** Multiply-adds per digit in one forward pass through the example's layers. */
 export function autoencoderMacs(latent: number): number {
@@ -46,7 +56,15 @@ export function runAutoencoder(settings: MnistSettings, data: Digits, stream?: P
   const time = clock()
   const shown = spreadRows(data.test.x, 30)
   const reconstructions = reconstruct(r.autoencoder, r.params, shown).data
-  return { history: r.history, testBce: r.testBce, steps: r.steps, ...time, originals: shown.data as Float32Array, reconstructions, diverged: guard.reason }
+  return {
+    history: r.history,
+    testBce: r.testBce,
+    steps: r.steps,
+    ...time,
+    originals: shown.data as Float32Array,
+    reconstructions,
+    diverged: guard.reason,
+  }
 }
 
 /** The grid: rows of 10 test digits, each followed by the row of their reconstructions. */
@@ -72,27 +90,49 @@ export const autoencoder: Task<MnistSettings> = {
   async run(settings, io) {
     const data = loadDigits({ limit: settings.limit, seed: settings.seed })
     io.log(splitLine(data))
-    io.log(`\nautoencoder 784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`)
+    io.log(
+      `\nautoencoder 784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784, Adam ${settings.lr}, batch ${settings.batch}, ${settings.epochs} epochs`,
+    )
     const r = runAutoencoder(settings, data, io.stream)
     const gflops = (6 * autoencoderMacs(settings.latent) * settings.batch * r.steps) / r.cpuSeconds / 1e9
     if (r.diverged !== undefined) io.log(`\n${divergenceLine(r.diverged, settings.lr, autoencoderDefaults.lr)}`)
     else io.log(`\ntest BCE ${r.testBce.toFixed(4)} nats per pixel (${(r.testBce * PIXELS).toFixed(1)} per digit)`)
-    io.log(`time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${gflops.toFixed(1)} GFLOP/s of it)`)
+    io.log(
+      `time ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} s of CPU; the layers' matmuls alone are ≈ ${gflops.toFixed(1)} GFLOP/s of it)`,
+    )
     const x = r.history.map((h) => h.epoch + 1)
     return {
       html: renderDigitsReport({
         title: '@gd MNIST autoencoder',
         summary: [
-          ['model', `784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784 (relu, sigmoid output)`],
-          ['training', `Adam ${settings.lr} (warmup, cosine), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`],
+          [
+            'model',
+            `784 → ${hidden.join(' → ')} → ${settings.latent} → ${[...hidden].reverse().join(' → ')} → 784 (relu, sigmoid output)`,
+          ],
+          [
+            'training',
+            `Adam ${settings.lr} (warmup, cosine), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`,
+          ],
           ['test BCE per pixel', r.diverged === undefined ? r.testBce.toFixed(4) : 'diverged'],
           ['time', `${r.seconds.toFixed(1)} s`],
         ],
-        charts: [{ title: 'BCE per pixel', x, series: [
-          { label: 'train', values: r.history.map((h) => h.loss) },
-          { label: 'test', values: r.history.map((h) => h.valLoss ?? null) },
-        ] }],
-        grids: [{ title: 'Test digits (odd rows) and their reconstructions (even rows)', columns: 10, images: interleaveRows(r.originals, r.reconstructions, 10) }],
+        charts: [
+          {
+            title: 'BCE per pixel',
+            x,
+            series: [
+              { label: 'train', values: r.history.map((h) => h.loss) },
+              { label: 'test', values: r.history.map((h) => h.valLoss ?? null) },
+            ],
+          },
+        ],
+        grids: [
+          {
+            title: 'Test digits (odd rows) and their reconstructions (even rows)',
+            columns: 10,
+            images: interleaveRows(r.originals, r.reconstructions, 10),
+          },
+        ],
       }),
     }
   },

@@ -3,7 +3,12 @@ import { cartpole, learningRateHint } from './cartpole.js'
 
 describe('--task cartpole', () => {
   it('reads its flags into settings', () => {
-    expect(cartpole.parse({ episodes: '10', lr: '0.003', 'max-seconds': '5', seed: '2' })).toEqual({ episodes: 10, lr: 0.003, maxSeconds: 5, seed: 2 })
+    expect(cartpole.parse({ episodes: '10', lr: '0.003', 'max-seconds': '5', seed: '2' })).toEqual({
+      episodes: 10,
+      lr: 0.003,
+      maxSeconds: 5,
+      seed: 2,
+    })
     expect(cartpole.parse({})).toEqual({})
   })
 
@@ -12,7 +17,9 @@ describe('--task cartpole', () => {
     const outcome = await cartpole.run({ seed: 1, episodes: 300 }, { log: (line) => lines.push(line) })
     // the reinforce example solves seed 1 after 66 episodes (see its test)
     expect(lines).toHaveLength(67)
-    expect(lines.at(-1)).toMatch(/^solved after 66 episodes, \d+\.\d s: average return of the last 20 episodes \d+\.\d$/)
+    expect(lines.at(-1)).toMatch(
+      /^solved after 66 episodes, \d+\.\d s: average return of the last 20 episodes \d+\.\d$/,
+    )
     expect(outcome.html).toContain('@gd CartPole with REINFORCE')
     expect(outcome.html).toContain('return per episode')
   })
@@ -20,7 +27,10 @@ describe('--task cartpole', () => {
   it('passes --lr on as the learning rate: a different rate plays differently after the first episode', async () => {
     const returns = async (lr?: number) => {
       const lines: string[] = []
-      await cartpole.run({ seed: 3, episodes: 6, ...(lr === undefined ? {} : { lr }) }, { log: (line) => lines.push(line) })
+      await cartpole.run(
+        { seed: 3, episodes: 6, ...(lr === undefined ? {} : { lr }) },
+        { log: (line) => lines.push(line) },
+      )
       return lines.slice(0, 6).map((line) => Number(/return (\d+)/.exec(line)![1]))
     }
     const base = await returns()

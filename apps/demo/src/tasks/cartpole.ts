@@ -26,8 +26,10 @@ const collapsingLearningRate = 0.03
  */
 export function learningRateHint(lr: number | undefined, solved: boolean): string | undefined {
   if (solved || lr === undefined || lr < collapsingLearningRate) return undefined
-  return `warning: not solved with --lr ${formatNumber(lr)}, at least ${collapsingLearningRate / defaultLearningRate} times the default ${defaultLearningRate}: ` +
+  return (
+    `warning: not solved with --lr ${formatNumber(lr)}, at least ${collapsingLearningRate / defaultLearningRate} times the default ${defaultLearningRate}: ` +
     `so large a step tends to collapse the policy onto one action, and the returns stay low. Try a smaller --lr, such as ${defaultLearningRate}.`
+  )
 }
 
 /**
@@ -75,7 +77,16 @@ export const cartpole: Task<CartpoleSettings> = {
           ['solved (average ≥ 195)', r.solved ? 'yes' : 'no'],
           ['time', `${r.seconds.toFixed(1)} s`],
         ],
-        charts: [{ title: 'return per episode', x, series: [{ label: 'return', values: r.returns }, { label: 'average of 20', values: average }] }],
+        charts: [
+          {
+            title: 'return per episode',
+            x,
+            series: [
+              { label: 'return', values: r.returns },
+              { label: 'average of 20', values: average },
+            ],
+          },
+        ],
         grids: [],
       }),
     }

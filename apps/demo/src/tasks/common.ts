@@ -27,7 +27,9 @@ export function timer(): () => { seconds: number; cpuSeconds: number } {
  * above it (named `whose`, e.g. "adam's default here"), else a tenth of `peak`.
  */
 export function smallerRateHint(peak: number, fallback: number, whose = 'the default'): string {
-  return peak > fallback ? `try a smaller --lr, such as ${whose}, ${formatNumber(fallback)}` : `try a smaller --lr, such as ${formatNumber(peak / 10)}`
+  return peak > fallback
+    ? `try a smaller --lr, such as ${whose}, ${formatNumber(fallback)}`
+    : `try a smaller --lr, such as ${formatNumber(peak / 10)}`
 }
 
 /** What a task prints when its training diverged: why, and a learning rate to try. */

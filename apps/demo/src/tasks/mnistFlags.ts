@@ -5,7 +5,10 @@ import { stringFlag, type Flag, type FlagValues } from './task.js'
 export const availableDigits = 10_000
 
 /** The usage line of `--limit`, for every MNIST task. */
-export const limitUsage = ['--limit <N>', `use about N of the digits, ${10 * 10} to ${availableDigits} (default: all)`] as const
+export const limitUsage = [
+  '--limit <N>',
+  `use about N of the digits, ${10 * 10} to ${availableDigits} (default: all)`,
+] as const
 
 /**
  * Reads `--limit`: at least 10 digits of each class (so that each class has test digits), at most
@@ -13,7 +16,13 @@ export const limitUsage = ['--limit <N>', `use about N of the digits, ${10 * 10}
  */
 export function parseLimit(value: string | undefined): number {
   if (value === undefined) return Infinity
-  return integerIn('--limit', value, 10 * 10, availableDigits, ' (10 of each class at least, every digit of the mnist package at most)')
+  return integerIn(
+    '--limit',
+    value,
+    10 * 10,
+    availableDigits,
+    ' (10 of each class at least, every digit of the mnist package at most)',
+  )
 }
 
 /** The settings every generative MNIST task shares. */
@@ -31,8 +40,20 @@ export interface MnistSettings {
 }
 
 /** The settings in the words of the MNIST examples' options (`trainAutoencoder`, `trainVae`). */
-export function exampleOptions(settings: MnistSettings): { epochs: number; batchSize: number; learningRate: number; latent: number; seed: number } {
-  return { epochs: settings.epochs, batchSize: settings.batch, learningRate: settings.lr, latent: settings.latent, seed: settings.seed }
+export function exampleOptions(settings: MnistSettings): {
+  epochs: number
+  batchSize: number
+  learningRate: number
+  latent: number
+  seed: number
+} {
+  return {
+    epochs: settings.epochs,
+    batchSize: settings.batch,
+    learningRate: settings.lr,
+    latent: settings.latent,
+    seed: settings.seed,
+  }
 }
 
 /** The flags of {@link MnistSettings}, with each task's defaults in their usage lines. */

@@ -11,22 +11,63 @@ const settingsOf = (argv: string[]): NamesTaskSettings => {
 }
 
 describe('--task names', () => {
-  it('trains the transformer by default, each setting left to the model\'s defaults', () => {
+  it("trains the transformer by default, each setting left to the model's defaults", () => {
     expect(settingsOf([])).toEqual({
-      model: 'transformer', epochs: undefined, lr: undefined, batch: undefined, width: undefined, depth: undefined, seed: 0, limit: Infinity, samples: 20,
+      model: 'transformer',
+      epochs: undefined,
+      lr: undefined,
+      batch: undefined,
+      width: undefined,
+      depth: undefined,
+      seed: 0,
+      limit: Infinity,
+      samples: 20,
     })
   })
 
   it('reads every flag', () => {
-    const argv = ['--model', 'lstm', '--epochs', '3', '--lr', '0.01', '--batch=32', '--width', '30', '--depth', '64', '--seed', '2', '--limit', '500', '--samples', '5']
-    expect(settingsOf(argv)).toEqual({ model: 'lstm', epochs: 3, lr: 0.01, batch: 32, width: 30, depth: 64, seed: 2, limit: 500, samples: 5 })
+    const argv = [
+      '--model',
+      'lstm',
+      '--epochs',
+      '3',
+      '--lr',
+      '0.01',
+      '--batch=32',
+      '--width',
+      '30',
+      '--depth',
+      '64',
+      '--seed',
+      '2',
+      '--limit',
+      '500',
+      '--samples',
+      '5',
+    ]
+    expect(settingsOf(argv)).toEqual({
+      model: 'lstm',
+      epochs: 3,
+      lr: 0.01,
+      batch: 32,
+      width: 30,
+      depth: 64,
+      seed: 2,
+      limit: 500,
+      samples: 5,
+    })
     expect(settingsOf(['--model=gru']).model).toBe('gru')
   })
 
   it('rejects a bad value with the flag, what it must be and what it got', () => {
-    const parse = (...argv: string[]) => () => settingsOf(argv)
+    const parse =
+      (...argv: string[]) =>
+      () =>
+        settingsOf(argv)
     expect(parse('--model', 'rnn')).toThrow('--model must be one of transformer, gru, lstm, got "rnn"')
-    expect(parse('--model', 'grue')).toThrow('--model must be one of transformer, gru, lstm, got "grue"; did you mean gru?')
+    expect(parse('--model', 'grue')).toThrow(
+      '--model must be one of transformer, gru, lstm, got "grue"; did you mean gru?',
+    )
     expect(parse('--model', 'mlp')).toThrow('--model must be one of transformer, gru, lstm, got "mlp"')
     expect(parse('--epochs', '0')).toThrow('--epochs must be a positive integer, got "0"')
     expect(parse('--lr=-1')).toThrow('--lr must be a positive number, got "-1"')
@@ -35,7 +76,9 @@ describe('--task names', () => {
     expect(parse('--seed=-3')).toThrow('--seed must be a non-negative integer, got "-3"')
     expect(parse('--limit', '')).toThrow('--limit must be a positive integer, got ""')
     expect(parse('--samples', 'Infinity')).toThrow('--samples must be a positive integer, got "Infinity"')
-    expect(parse('--width', '30')).toThrow('--width must be a multiple of 4 for --model transformer (its 4 attention heads), got "30"')
+    expect(parse('--width', '30')).toThrow(
+      '--width must be a multiple of 4 for --model transformer (its 4 attention heads), got "30"',
+    )
     expect(settingsOf(['--model', 'gru', '--width', '30']).width).toBe(30)
   })
 
@@ -48,23 +91,37 @@ describe('--task names', () => {
     expect(() => settingsOf(['--sample', '3'])).toThrow("Unknown option '--sample'; did you mean --samples?")
   })
 
-  it('lists its flags and each model\'s defaults in its help', () => {
+  it("lists its flags and each model's defaults in its help", () => {
     const help = parseCommandLine(['--task', 'names', '--help'])
     if (help.kind !== 'help') throw new Error('expected help')
     expect(help.text).toContain('usage: pnpm demo -- --task names [flags]')
     expect(help.text).toContain('  --model transformer|gru|lstm the model (default transformer)')
-    expect(help.text).toContain('--epochs <N>                 passes over the training names (default transformer 10, gru 6, lstm 6)')
+    expect(help.text).toContain(
+      '--epochs <N>                 passes over the training names (default transformer 10, gru 6, lstm 6)',
+    )
     expect(help.text).toContain('--batch <N>                  names per step (default 64)')
     expect(help.text).toContain('--report <file.html>')
   })
 
   it('runs on a tiny budget: logs each epoch and the samples, and reports the curves and the names', async () => {
     const lines: string[] = []
-    const settings: NamesTaskSettings = { model: 'gru', epochs: 2, lr: 0.01, batch: 16, width: 8, depth: 16, seed: 1, limit: 300, samples: 3 }
+    const settings: NamesTaskSettings = {
+      model: 'gru',
+      epochs: 2,
+      lr: 0.01,
+      batch: 16,
+      width: 8,
+      depth: 16,
+      seed: 1,
+      limit: 300,
+      samples: 3,
+    }
     const outcome = await names.run(settings, { log: (l) => lines.push(l), stream: quiet })
     const text = lines.join('\n')
     expect(lines[0]).toMatch(/^gru: embedding \d+ → 8, gru 8 → 16, linear 16 → \d+ \([\d,]+ parameters\)$/)
-    expect(lines[1]).toBe('270 names to train on, 30 held out; AdamW 0.01 (warmup, cosine to 0), batch 16, 2 epochs, seed 1')
+    expect(lines[1]).toBe(
+      '270 names to train on, 30 held out; AdamW 0.01 (warmup, cosine to 0), batch 16, 2 epochs, seed 1',
+    )
     expect(text).toMatch(/epoch 2\/2: loss \d\.\d{3}, validation \d\.\d{3} nats\/char/)
     const validation = /validation loss (\d\.\d{3}) nats per character/.exec(text)
     expect(validation).not.toBeNull()

@@ -21,7 +21,9 @@ export interface NamesTaskSettings {
 /** The models' defaults for a setting: one number when they agree, else one per model (`transformer 10, gru 6, lstm 6`). */
 const perModel = (key: keyof (typeof namesDefaults)['gru']): string => {
   const values = namesModels.map((m) => namesDefaults[m][key])
-  return values.every((v) => v === values[0]) ? String(values[0]) : namesModels.map((m, i) => `${m} ${values[i]}`).join(', ')
+  return values.every((v) => v === values[0])
+    ? String(values[0])
+    : namesModels.map((m, i) => `${m} ${values[i]}`).join(', ')
 }
 
 /**
@@ -34,12 +36,27 @@ export const names: Task<NamesTaskSettings> = {
   summary: 'a character model of 8,422 first names (transformer, GRU or LSTM), then sampled names',
   flags: {
     model: { type: 'string', usage: [`--model ${namesModels.join('|')}`, `the model (default ${namesModels[0]})`] },
-    epochs: { type: 'string', usage: ['--epochs <N>', `passes over the training names (default ${perModel('epochs')})`] },
-    lr: { type: 'string', usage: ['--lr <number>', `AdamW's peak learning rate, then cosine decay (default ${perModel('learningRate')})`] },
+    epochs: {
+      type: 'string',
+      usage: ['--epochs <N>', `passes over the training names (default ${perModel('epochs')})`],
+    },
+    lr: {
+      type: 'string',
+      usage: ['--lr <number>', `AdamW's peak learning rate, then cosine decay (default ${perModel('learningRate')})`],
+    },
     batch: { type: 'string', usage: ['--batch <N>', `names per step (default ${perModel('batchSize')})`] },
-    width: { type: 'string', usage: ['--width <N>', `width of the character embedding (default ${perModel('width')})`] },
-    depth: { type: 'string', usage: ['--depth <N>', `gru/lstm state width, or transformer blocks (default ${perModel('depth')})`] },
-    seed: { type: 'string', usage: ['--seed <N>', 'seed for the split, initialization, order and samples (default 0)'] },
+    width: {
+      type: 'string',
+      usage: ['--width <N>', `width of the character embedding (default ${perModel('width')})`],
+    },
+    depth: {
+      type: 'string',
+      usage: ['--depth <N>', `gru/lstm state width, or transformer blocks (default ${perModel('depth')})`],
+    },
+    seed: {
+      type: 'string',
+      usage: ['--seed <N>', 'seed for the split, initialization, order and samples (default 0)'],
+    },
     limit: { type: 'string', usage: ['--limit <N>', 'use only the first N names, by code point (default: all 8,422)'] },
     samples: { type: 'string', usage: ['--samples <N>', 'names to sample at the end (default 20)'] },
   },
@@ -69,16 +86,25 @@ export const names: Task<NamesTaskSettings> = {
         title: `@gd character model of first names (${model})`,
         summary: [
           ['model', layers],
-          ['data', `${r.split.train} names to train on, ${r.split.validation} held out (lower-cased first names from @stdlib)`],
+          [
+            'data',
+            `${r.split.train} names to train on, ${r.split.validation} held out (lower-cased first names from @stdlib)`,
+          ],
           ['training', training],
           ['validation loss', `${r.validationLoss.toFixed(3)} nats per character`],
           ['time', `${r.seconds.toFixed(1)} s of training, ${total.toFixed(1)} s in all`],
           ['sampled names', r.samples.join(', ')],
         ],
-        charts: [{ title: 'loss, nats per character', x: r.history.map((h) => h.epoch + 1), series: [
-          { label: 'train', values: r.history.map((h) => h.loss) },
-          { label: 'validation', values: r.history.map((h) => h.valLoss ?? null) },
-        ] }],
+        charts: [
+          {
+            title: 'loss, nats per character',
+            x: r.history.map((h) => h.epoch + 1),
+            series: [
+              { label: 'train', values: r.history.map((h) => h.loss) },
+              { label: 'validation', values: r.history.map((h) => h.valLoss ?? null) },
+            ],
+          },
+        ],
         grids: [],
       }),
     }
@@ -94,7 +120,9 @@ export function parseNamesFlags(values: FlagValues): NamesTaskSettings {
   const model = oneOf('--model', stringFlag(values, 'model') ?? namesModels[0], namesModels)
   const width = read('width', positiveInteger)
   if (model === 'transformer' && width !== undefined && width % 4 !== 0) {
-    throw new Error(`--width must be a multiple of 4 for --model transformer (its 4 attention heads), got ${JSON.stringify(stringFlag(values, 'width'))}`)
+    throw new Error(
+      `--width must be a multiple of 4 for --model transformer (its 4 attention heads), got ${JSON.stringify(stringFlag(values, 'width'))}`,
+    )
   }
   return {
     model,

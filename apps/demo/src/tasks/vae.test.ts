@@ -20,7 +20,9 @@ describe('--task vae', () => {
     // The example's own test pins this run (same settings, same seed): 217.31 nats per digit.
     expect(r.test.negativeElbo).toBeCloseTo(217.31, 1)
     expect(lines).toHaveLength(2)
-    expect(lines[1]).toMatch(/^epoch 2\/2 {2}train −ELBO \d+\.\d\d {2}test −ELBO 217\.31 \(reconstruction \d+\.\d\d \+ KL \d+\.\d\d\)$/)
+    expect(lines[1]).toMatch(
+      /^epoch 2\/2 {2}train −ELBO \d+\.\d\d {2}test −ELBO 217\.31 \(reconstruction \d+\.\d\d \+ KL \d+\.\d\d\)$/,
+    )
     expect(r.samples).toHaveLength(100 * 784)
     expect(r.samples.every((v) => v > 0 && v < 1)).toBe(true)
   })
@@ -28,7 +30,9 @@ describe('--task vae', () => {
   it('stops a run whose loss is no longer finite and says so, with a learning rate to try', async () => {
     const lines: string[] = []
     await vae.run({ ...settings, lr: 1e9, limit: 200 }, { log: (line: string) => lines.push(line) } as never)
-    expect(lines.join('\n')).toContain('warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.002.')
+    expect(lines.join('\n')).toContain(
+      'warning: training diverged: the loss of step 3 is NaN. The learning rate 1e9 is too high for this run; try a smaller --lr, such as the default, 0.002.',
+    )
     expect(lines.join('\n')).not.toContain('test −ELBO')
   })
 

@@ -3,7 +3,7 @@ import type { ReduceOptions } from '@gd/tensor'
 import { isInput, toVar, type Input } from '../variable.js'
 
 /** A Tensor, a Var or a number; `<fn>: <name> must be a Tensor, a Var or a number, got …` otherwise. @internal */
-export const input: Check<Input> = (fn, name, x) => (isInput(x) ? x : toVar(fn, x as never, 'float32', name) as never)
+export const input: Check<Input> = (fn, name, x) => (isInput(x) ? x : (toVar(fn, x as never, 'float32', name) as never))
 
 /** A value another check (in @gd/tensor) validates when it is used; only its name is checked here. @internal */
 export const checkedLater: Check<never> = (_fn, _key, value) => value as never

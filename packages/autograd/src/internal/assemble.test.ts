@@ -13,7 +13,10 @@ describe('slice cotangents laid out as boxes', () => {
     // f = Σ x[0:2]·[1, 2] + Σ x[1:3]·[10, 20] + Σ x·[100, 100, 100]
     const f = (x: Var) =>
       AG.add(
-        AG.add(AG.sum(AG.mul(AG.slice(x, [0], [2]), f64([1, 2]))), AG.sum(AG.mul(AG.slice(x, [1], [2]), f64([10, 20])))),
+        AG.add(
+          AG.sum(AG.mul(AG.slice(x, [0], [2]), f64([1, 2]))),
+          AG.sum(AG.mul(AG.slice(x, [1], [2]), f64([10, 20]))),
+        ),
         AG.sum(AG.mul(x, 100)),
       )
     expect(AG.grad(f)(f64([5, 6, 7])).toArray()).toEqual([101, 112, 120])
@@ -31,19 +34,55 @@ describe('slice cotangents laid out as boxes', () => {
 
   it('matches padding each cotangent to full size, for random boxes (overlapping or not) of random shapes', () => {
     const boxArb = (shape: number[]) =>
-      fc.tuple(...shape.map((d) => fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b })))))
+      fc.tuple(
+        ...shape.map((d) =>
+          fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b }))),
+        ),
+      )
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((shape) =>
-          fc.tuple(fc.constant(shape), fc.array(boxArb(shape), { minLength: 1, maxLength: 5 })),
-        ),
+        fc
+          .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 })
+          .chain((shape) => fc.tuple(fc.constant(shape), fc.array(boxArb(shape), { minLength: 1, maxLength: 5 }))),
         ([shape, boxes]) => {
-          const x = T.tensor(Float64Array.from({ length: T.sizeOf(shape) }, (_, i) => Math.sin(i)), { shape })
-          const weights = boxes.map((box, k) => T.tensor(Float64Array.from({ length: T.sizeOf(box.map((b) => b[1])) }, (_, i) => k + 1 + i / 7), { shape: box.map((b) => b[1]) }))
-          const f = (v: Var) => boxes.reduce<Var>((acc, box, k) => AG.add(acc, AG.sum(AG.mul(AG.slice(v, box.map((b) => b[0]), box.map((b) => b[1])), weights[k]!))), AG.toVar('f', T.scalar(0, { dtype: 'float64' })))
+          const x = T.tensor(
+            Float64Array.from({ length: T.sizeOf(shape) }, (_, i) => Math.sin(i)),
+            { shape },
+          )
+          const weights = boxes.map((box, k) =>
+            T.tensor(
+              Float64Array.from({ length: T.sizeOf(box.map((b) => b[1])) }, (_, i) => k + 1 + i / 7),
+              { shape: box.map((b) => b[1]) },
+            ),
+          )
+          const f = (v: Var) =>
+            boxes.reduce<Var>(
+              (acc, box, k) =>
+                AG.add(
+                  acc,
+                  AG.sum(
+                    AG.mul(
+                      AG.slice(
+                        v,
+                        box.map((b) => b[0]),
+                        box.map((b) => b[1]),
+                      ),
+                      weights[k]!,
+                    ),
+                  ),
+                ),
+              AG.toVar('f', T.scalar(0, { dtype: 'float64' })),
+            )
           // reference: each weight padded to x's shape, summed
           const expected = boxes.reduce<T.Tensor>(
-            (acc, box, k) => T.add(acc, T.pad(weights[k]!, box.map(([b, n], d) => [b, shape[d]! - b - n] as [number, number]))),
+            (acc, box, k) =>
+              T.add(
+                acc,
+                T.pad(
+                  weights[k]!,
+                  box.map(([b, n], d) => [b, shape[d]! - b - n] as [number, number]),
+                ),
+              ),
             T.zeros(shape, { dtype: 'float64' }),
           )
           // overlapping boxes add in another order than the reference: equal to rounding
@@ -60,11 +99,17 @@ describe('slice cotangents laid out as boxes', () => {
       const [a, b, c] = AG.split(v, 3, 1)
       return AG.add(AG.mul(AG.sin(a!), b!), AG.mul(AG.slice(v, [0, 1], [2, 2]), c!))
     }
-    const x = f64([[0.5, -1, 2, 0.25, 1.5, -0.75], [1, 2, -0.5, 0.3, -2, 0.1]])
+    const x = f64([
+      [0.5, -1, 2, 0.25, 1.5, -0.75],
+      [1, 2, -0.5, 0.3, -2, 0.1],
+    ])
     expect(AG.gradcheck(f, [x])).toBe(true)
     expect(AG.gradgradcheck(f, [x])).toBe(true)
     // h(v) = Σ v[0:1]·v[1:2]: the Hessian pairs element i with element i + 1 of a [2] vector
     const h = AG.hessian((v: Var) => AG.sum(AG.mul(AG.slice(v, [0], [1]), AG.slice(v, [1], [1]))))(f64([3, 4]))
-    expect(h.toArray()).toEqual([[0, 1], [1, 0]])
+    expect(h.toArray()).toEqual([
+      [0, 1],
+      [1, 0],
+    ])
   })
 })

@@ -22,7 +22,12 @@ function disjoint(begins: readonly (readonly number[])[], parts: readonly T.Tens
  * Zeros of `shape` with each of `parts` added into its box at `begins[k]`, a row at a time.
  * Boxes that do not overlap (the parts of a split) are copied, others added.
  */
-function layOut(shape: readonly number[], dtype: T.DType, begins: readonly (readonly number[])[], parts: readonly T.Tensor[]): T.Tensor {
+function layOut(
+  shape: readonly number[],
+  dtype: T.DType,
+  begins: readonly (readonly number[])[],
+  parts: readonly T.Tensor[],
+): T.Tensor {
   const size = T.sizeOf(shape)
   const dst = T.allocate(dtype, size) // zeros
   const strides = T.stridesOf(shape)
@@ -64,7 +69,13 @@ type Slice = (x: Var, begin: readonly number[], size: readonly number[]) => Var
  * over the result. Differentiable: its gradient slices each box back out with `slice` (passed in,
  * so that this module does not import the shape ops). @internal
  */
-export function assemble(slice: Slice, shape: readonly number[], dtype: T.DType, begins: readonly (readonly number[])[], parts: readonly Var[]): Var {
+export function assemble(
+  slice: Slice,
+  shape: readonly number[],
+  dtype: T.DType,
+  begins: readonly (readonly number[])[],
+  parts: readonly Var[],
+): Var {
   return apply(
     {
       name: 'assemble',

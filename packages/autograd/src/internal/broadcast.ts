@@ -6,7 +6,8 @@ import { reshape } from '../ops/shape.js'
 // sum, broadcastTo and sumTo without argument checks: each other's gradients, and the engine's
 // reduction of every broadcast cotangent. The exported ops check their arguments, then call these.
 
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+const same = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
 
 /** sum with its options already read. @internal */
 export function sumOf(v: Var, o: T.ReduceOptions): Var {
@@ -20,7 +21,14 @@ export function sumOf(v: Var, o: T.ReduceOptions): Var {
 /** broadcastTo of a checked shape. @internal */
 export function broadcastToShape(v: Var, shape: readonly number[]): Var {
   if (same(v.shape, shape)) return v
-  return apply({ name: 'broadcastTo', forward: (t) => T.contiguous(T.broadcastTo(t, shape)), backward: (g) => [sumToShape(g, v.shape)] }, [v])
+  return apply(
+    {
+      name: 'broadcastTo',
+      forward: (t) => T.contiguous(T.broadcastTo(t, shape)),
+      backward: (g) => [sumToShape(g, v.shape)],
+    },
+    [v],
+  )
 }
 
 /** sumTo without the argument checks, for the engine (every cotangent passes through it). @internal */
@@ -35,4 +43,3 @@ export function sumToShape(v: Var, shape: readonly number[]): Var {
   const summed = axes.length > 0 ? sumOf(v, { axis: axes, keepdims: true }) : v
   return reshape(summed, shape)
 }
-

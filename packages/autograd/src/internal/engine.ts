@@ -18,34 +18,42 @@ import { walk, within } from './walk.js'
  * first-order gradient keeps no second-order graph.
  * @internal
  */
-export function backpropagate(output: Var, seed: Var, leaves: readonly Var[], level: Level, createGraph: boolean): Var[] {
+export function backpropagate(
+  output: Var,
+  seed: Var,
+  leaves: readonly Var[],
+  level: Level,
+  createGraph: boolean,
+): Var[] {
   const order = topologicalOrder(output, level)
   const grads = new Map<Var, Cotangent>([[output, { full: seed, regions: [] }]])
   const keep = new Set(leaves)
   const result = new Map<Var, Var>()
-  walk(level, () => withRecording(createGraph, () => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i]!
-      const acc = grads.get(node)
-      if (acc === undefined) continue
-      if (keep.has(node)) result.set(node, total(node, acc))
-      if (node.backward === null) continue
-      grads.delete(node)
-      const parentGrads = node.backward(result.get(node) ?? total(node, acc))
-      node.parents.forEach((p, k) => {
-        const pg = parentGrads[k] as Var | Region | null | undefined
-        if (pg === null || pg === undefined || !within(p, level)) return
-        let prev = grads.get(p)
-        if (prev === undefined) grads.set(p, (prev = { full: undefined, regions: [] }))
-        if (pg instanceof Region) {
-          prev.regions.push(new Region(pg.begin, pg.shape, castTo(sumToShape(pg.part, pg.shape), p.dtype), pg.layOut))
-          return
-        }
-        const reduced = castTo(sumToShape(pg, p.shape), p.dtype)
-        prev.full = prev.full === undefined ? reduced : add(prev.full, reduced)
-      })
-    }
-  }))
+  walk(level, () =>
+    withRecording(createGraph, () => {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const node = order[i]!
+        const acc = grads.get(node)
+        if (acc === undefined) continue
+        if (keep.has(node)) result.set(node, total(node, acc))
+        if (node.backward === null) continue
+        grads.delete(node)
+        const parentGrads = node.backward(result.get(node) ?? total(node, acc))
+        node.parents.forEach((p, k) => {
+          const pg = parentGrads[k] as Var | Region | null | undefined
+          if (pg === null || pg === undefined || !within(p, level)) return
+          let prev = grads.get(p)
+          if (prev === undefined) grads.set(p, (prev = { full: undefined, regions: [] }))
+          if (pg instanceof Region) {
+            prev.regions.push(new Region(pg.begin, pg.shape, castTo(sumToShape(pg.part, pg.shape), p.dtype), pg.layOut))
+            return
+          }
+          const reduced = castTo(sumToShape(pg, p.shape), p.dtype)
+          prev.full = prev.full === undefined ? reduced : add(prev.full, reduced)
+        })
+      }
+    }),
+  )
   return leaves.map((l) => result.get(l) ?? new Var(zeros(l.shape, { dtype: l.dtype })))
 }
 
@@ -58,7 +66,12 @@ interface Cotangent {
 /** The cotangent of `node`: the full part plus every box laid out in one pass. */
 function total(node: Var, acc: Cotangent): Var {
   if (acc.regions.length === 0) return acc.full!
-  const boxes = acc.regions[0]!.layOut(node.shape, node.dtype, acc.regions.map((r) => r.begin), acc.regions.map((r) => r.part))
+  const boxes = acc.regions[0]!.layOut(
+    node.shape,
+    node.dtype,
+    acc.regions.map((r) => r.begin),
+    acc.regions.map((r) => r.part),
+  )
   return acc.full === undefined ? boxes : add(acc.full, boxes)
 }
 
@@ -97,11 +110,18 @@ function topologicalOrder(output: Var, level: Level): Var[] {
  * back into the tree's structure. `name` names the tree in messages.
  * @internal
  */
-export function trace(op: string, name: string, tree: unknown, level: Level): { leaves: Var[]; traced: unknown; rebuild: (values: readonly unknown[]) => unknown } {
+export function trace(
+  op: string,
+  name: string,
+  tree: unknown,
+  level: Level,
+): { leaves: Var[]; traced: unknown; rebuild: (values: readonly unknown[]) => unknown } {
   const { leaves: xs, rebuild } = flatten(op, name, tree)
   for (const x of xs) {
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
-      throw new Error(`${op}: can only differentiate float32 or float64 inputs, got ${x.dtype} of shape ${fmt(x.shape)}`)
+      throw new Error(
+        `${op}: can only differentiate float32 or float64 inputs, got ${x.dtype} of shape ${fmt(x.shape)}`,
+      )
     }
   }
   const leaves = xs.map((x) => leaf(x, level))

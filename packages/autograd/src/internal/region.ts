@@ -2,7 +2,12 @@ import type { DType } from '@gd/tensor'
 import type { Var } from '../variable.js'
 
 /** Lays out boxes (`parts` at `begins`) in zeros of `shape`, differentiably. */
-export type LayOut = (shape: readonly number[], dtype: DType, begins: readonly (readonly number[])[], parts: readonly Var[]) => Var
+export type LayOut = (
+  shape: readonly number[],
+  dtype: DType,
+  begins: readonly (readonly number[])[],
+  parts: readonly Var[],
+) => Var
 
 /**
  * A cotangent that is zero outside one box of its input: what `slice` returns for its input instead

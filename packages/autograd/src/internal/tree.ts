@@ -11,7 +11,11 @@ export const isLeafValue = (x: unknown): x is Tensor | Var => x instanceof Tenso
  * naming its path from `name`: `grad: params.w must be a Tensor or a Var, got 3`.
  * @internal
  */
-export function flatten(op: string, name: string, tree: unknown): { leaves: (Tensor | Var)[]; rebuild: (values: readonly unknown[]) => unknown } {
+export function flatten(
+  op: string,
+  name: string,
+  tree: unknown,
+): { leaves: (Tensor | Var)[]; rebuild: (values: readonly unknown[]) => unknown } {
   const leaves: (Tensor | Var)[] = []
   const walk = (node: unknown, path: string): void => {
     if (isLeafValue(node)) leaves.push(node)
@@ -40,9 +44,16 @@ export function flatten(op: string, name: string, tree: unknown): { leaves: (Ten
  * the path: `hvp: v differs from x at x.layers[1].w: missing`.
  * @internal
  */
-export function pairLeaves(op: string, name: string, tree: unknown, otherName: string, other: unknown): (Tensor | Var)[] {
+export function pairLeaves(
+  op: string,
+  name: string,
+  tree: unknown,
+  otherName: string,
+  other: unknown,
+): (Tensor | Var)[] {
   const out: (Tensor | Var)[] = []
-  const differs = (path: string, what: string): Error => new Error(`${op}: ${otherName} differs from ${name} at ${path}: ${what}`)
+  const differs = (path: string, what: string): Error =>
+    new Error(`${op}: ${otherName} differs from ${name} at ${path}: ${what}`)
   const walk = (node: unknown, o: unknown, path: string): void => {
     if (isLeafValue(node)) {
       if (!isLeafValue(o)) throw differs(path, `expected a Tensor or a Var of shape ${fmt(node.shape)}, got ${show(o)}`)
@@ -52,11 +63,15 @@ export function pairLeaves(op: string, name: string, tree: unknown, otherName: s
       out.push(o)
     } else if (Array.isArray(node)) {
       if (!Array.isArray(o) || o.length !== node.length) {
-        throw differs(path, `expected an array of length ${node.length}, got ${Array.isArray(o) ? `length ${o.length}` : show(o)}`)
+        throw differs(
+          path,
+          `expected an array of length ${node.length}, got ${Array.isArray(o) ? `length ${o.length}` : show(o)}`,
+        )
       }
       node.forEach((child, k) => walk(child, o[k], `${path}[${k}]`))
     } else if (isPlainObject(node)) {
-      if (!isPlainObject(o)) throw differs(path, `expected an object with keys ${Object.keys(node).join(', ')}, got ${show(o)}`)
+      if (!isPlainObject(o))
+        throw differs(path, `expected an object with keys ${Object.keys(node).join(', ')}, got ${show(o)}`)
       for (const k of Object.keys(node)) {
         if (!Object.hasOwn(o, k)) throw differs(`${path}.${k}`, 'missing')
         walk(node[k], o[k], `${path}.${k}`)

@@ -36,7 +36,12 @@ export const sub = primitive({ name: 'sub', inputNames: AB, forward: T.sub, back
  * mul(tensor([2, 3]), 2).toArray() // [4, 6]
  * ```
  */
-export const mul = primitive({ name: 'mul', inputNames: AB, forward: T.mul, backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)] })
+export const mul = primitive({
+  name: 'mul',
+  inputNames: AB,
+  forward: T.mul,
+  backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)],
+})
 
 /**
  * a / b elementwise with broadcasting. ∂/∂a = 1/b, ∂/∂b = −a/b², computed as −((g·a)/b)/b so b²
@@ -119,7 +124,12 @@ export const log = primitive({ name: 'log', inputNames: X, forward: T.log, backw
  * log1p(tensor([0])).toArray() // [0]
  * ```
  */
-export const log1p = primitive({ name: 'log1p', inputNames: X, forward: T.log1p, backward: (g, [x]) => [div(g, add(x!, 1))] })
+export const log1p = primitive({
+  name: 'log1p',
+  inputNames: X,
+  forward: T.log1p,
+  backward: (g, [x]) => [div(g, add(x!, 1))],
+})
 
 /**
  * eˣ − 1, accurate near 0. d/dx = eˣ.
@@ -130,7 +140,12 @@ export const log1p = primitive({ name: 'log1p', inputNames: X, forward: T.log1p,
  * expm1(tensor([0])).toArray() // [0]
  * ```
  */
-export const expm1 = primitive({ name: 'expm1', inputNames: X, forward: T.expm1, backward: (g, _x, out) => [mul(g, add(out, 1))] })
+export const expm1 = primitive({
+  name: 'expm1',
+  inputNames: X,
+  forward: T.expm1,
+  backward: (g, _x, out) => [mul(g, add(out, 1))],
+})
 
 /**
  * √x. d/dx = 1/(2√x).
@@ -141,7 +156,12 @@ export const expm1 = primitive({ name: 'expm1', inputNames: X, forward: T.expm1,
  * sqrt(tensor([9])).toArray() // [3]
  * ```
  */
-export const sqrt = primitive({ name: 'sqrt', inputNames: X, forward: T.sqrt, backward: (g, _x, out) => [div(mul(g, 0.5), out)] })
+export const sqrt = primitive({
+  name: 'sqrt',
+  inputNames: X,
+  forward: T.sqrt,
+  backward: (g, _x, out) => [div(mul(g, 0.5), out)],
+})
 
 /**
  * sin x. d/dx = cos x.
@@ -163,7 +183,12 @@ export const sin = primitive({ name: 'sin', inputNames: X, forward: T.sin, backw
  * cos(tensor([0])).toArray() // [1]
  * ```
  */
-export const cos = primitive({ name: 'cos', inputNames: X, forward: T.cos, backward: (g, [x]) => [neg(mul(g, sin(x!)))] })
+export const cos = primitive({
+  name: 'cos',
+  inputNames: X,
+  forward: T.cos,
+  backward: (g, [x]) => [neg(mul(g, sin(x!)))],
+})
 
 /**
  * tanh x. d/dx = 1 − tanh² x.
@@ -190,7 +215,12 @@ export const tanh = primitive({
  * abs(tensor([-2])).toArray() // [2]
  * ```
  */
-export const abs = primitive({ name: 'abs', inputNames: X, forward: T.abs, backward: (g, [x]) => [mul(g, T.sign(x!.value))] })
+export const abs = primitive({
+  name: 'abs',
+  inputNames: X,
+  forward: T.abs,
+  backward: (g, [x]) => [mul(g, T.sign(x!.value))],
+})
 
 /**
  * Picks `a` where `condition` holds and `b` elsewhere (broadcasting all three). The condition is a

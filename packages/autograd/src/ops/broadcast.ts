@@ -69,6 +69,15 @@ export function tile(x: Input, reps: readonly number[]): Var {
   const rank = out.length
   const shape = [...new Array<number>(rank - v.rank).fill(1), ...v.shape]
   const r = out.map((d, i) => (shape[i] === 0 ? 0 : d / shape[i]!))
-  const interleaved = reshape(v, shape.flatMap((d) => [1, d]))
-  return reshape(broadcastTo(interleaved, shape.flatMap((d, i) => [r[i]!, d])), out)
+  const interleaved = reshape(
+    v,
+    shape.flatMap((d) => [1, d]),
+  )
+  return reshape(
+    broadcastTo(
+      interleaved,
+      shape.flatMap((d, i) => [r[i]!, d]),
+    ),
+    out,
+  )
 }

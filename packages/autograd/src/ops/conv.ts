@@ -11,7 +11,11 @@ const convSpec = { stride: checkedLater, padding: checkedLater, dilation: checke
 const poolSpec = { kernelSize: checkedLater, stride: checkedLater, padding: checkedLater }
 
 /** The options with their names checked (null and undefined are none). */
-function convOptions<O extends object>(fn: string, options: O | undefined, spec: Record<keyof O, typeof checkedLater>): O {
+function convOptions<O extends object>(
+  fn: string,
+  options: O | undefined,
+  spec: Record<keyof O, typeof checkedLater>,
+): O {
   readOptions(fn, options, spec)
   return options ?? ({} as O)
 }
@@ -56,7 +60,12 @@ export function conv2d(x: Input, filter: Input, options: T.Conv2dOptions = {}): 
  * conv2dBackwardInput(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), [1, 1, 3, 3]).shape // [1, 1, 3, 3]
  * ```
  */
-export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+export function conv2dBackwardInput(
+  dy: Input,
+  filter: Input,
+  inputShape: readonly number[],
+  options: T.Conv2dOptions = {},
+): Var {
   const d = toVar('conv2dBackwardInput', dy, 'float32', 'dy')
   const f = toVar('conv2dBackwardInput', filter, 'float32', 'filter')
   shapeCheck('conv2dBackwardInput', 'inputShape', inputShape)
@@ -83,7 +92,12 @@ export function conv2dBackwardInput(dy: Input, filter: Input, inputShape: readon
  * conv2dBackwardFilter(ones([1, 1, 3, 3]), ones([1, 1, 2, 2]), [1, 1, 2, 2]).toArray() // [[[[4, 4], [4, 4]]]]
  * ```
  */
-export function conv2dBackwardFilter(x: Input, dy: Input, filterShape: readonly number[], options: T.Conv2dOptions = {}): Var {
+export function conv2dBackwardFilter(
+  x: Input,
+  dy: Input,
+  filterShape: readonly number[],
+  options: T.Conv2dOptions = {},
+): Var {
   const xv = toVar('conv2dBackwardFilter', x)
   const d = toVar('conv2dBackwardFilter', dy, 'float32', 'dy')
   shapeCheck('conv2dBackwardFilter', 'filterShape', filterShape)
@@ -115,7 +129,11 @@ export function avgPool2d(x: Input, options: T.Pool2dOptions): Var {
   const v = toVar('avgPool2d', x)
   options = convOptions('avgPool2d', options, poolSpec)
   return apply(
-    { name: 'avgPool2d', forward: (t) => T.avgPool2d(t, options), backward: (g) => [avgPool2dBackward(g, v.shape, options)] },
+    {
+      name: 'avgPool2d',
+      forward: (t) => T.avgPool2d(t, options),
+      backward: (g) => [avgPool2dBackward(g, v.shape, options)],
+    },
     [v],
   )
 }
@@ -176,7 +194,10 @@ function maxPool2dBackward(dy: Var, x: T.Tensor, options: T.Pool2dOptions): Var 
 function argmaxIndices(x: T.Tensor, options: T.Pool2dOptions): T.Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number]
   const kernel = T.readSize2d('maxPool2d', 'kernelSize', options.kernelSize)
-  const g = T.window2d('maxPool2d', [h, w], kernel, { stride: options.stride ?? options.kernelSize, padding: options.padding ?? 'valid' })
+  const g = T.window2d('maxPool2d', [h, w], kernel, {
+    stride: options.stride ?? options.kernelSize,
+    padding: options.padding ?? 'valid',
+  })
   const data = x.data
   const out = new Int32Array(n * c * g.outH * g.outW)
   let o = 0

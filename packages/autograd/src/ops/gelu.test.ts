@@ -11,7 +11,8 @@ import { tanh32 } from './gelu.js'
 const list = (t: T.Tensor | Var) => [...(t instanceof Var ? t.value : t).data]
 const close = (a: number[], b: number[], digits: number) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, digits))
 /** The formula composed from ops, as the reference: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
-const composed = (x: Var) => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(square(x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1))
+const composed = (x: Var) =>
+  mul(mul(x, 0.5), add(tanh(mul(add(x, mul(mul(square(x), x), 0.044715)), Math.sqrt(2 / Math.PI))), 1))
 
 describe('gelu, one primitive', () => {
   const x = T.tensor([-6, -2.5, -1, -0.3, 0, 0.2, 1, 1.7, 4, 9], { dtype: 'float64' })
@@ -45,7 +46,8 @@ describe('gelu, one primitive', () => {
     const x32 = T.cast(x, 'float32')
     const y = gelu(x32)
     expect(y.dtype).toBe('float32')
-    const rel = (a: number[], b: number[], tol: number) => a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i]!))))
+    const rel = (a: number[], b: number[], tol: number) =>
+      a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[i]!))))
     rel(list(y), list(gelu(x)), 1e-6)
     const first = (v: T.Tensor) => grad((u: Var) => sum(mul(gelu(u), T.cast(up, v.dtype))))(v)
     rel(list(first(x32)), list(first(x)), 1e-6)

@@ -23,8 +23,16 @@ const tanhExp = (u: number): number => 1 - 2 / (Math.exp(2 * u) + 1)
 export function tanh32(u: number): number {
   if (u > 7.9 || u < -7.9) return tanhExp(u)
   const u2 = u * u
-  const p = u * (4.89352455891786e-3 + u2 * (6.37261928875436e-4 + u2 * (1.48572235717979e-5 + u2 * (5.12229709037114e-8 +
-    u2 * (-8.60467152213735e-11 + u2 * (2.00018790482477e-13 + u2 * -2.76076847742355e-16))))))
+  const p =
+    u *
+    (4.89352455891786e-3 +
+      u2 *
+        (6.37261928875436e-4 +
+          u2 *
+            (1.48572235717979e-5 +
+              u2 *
+                (5.12229709037114e-8 +
+                  u2 * (-8.60467152213735e-11 + u2 * (2.00018790482477e-13 + u2 * -2.76076847742355e-16))))))
   const q = 4.89352518554385e-3 + u2 * (2.268434632439e-3 + u2 * (1.18534705686654e-4 + u2 * 1.19825839466702e-6))
   return p / q
 }
@@ -83,7 +91,10 @@ function second(x: Var): Var {
 const geluGrad = /* @__PURE__ */ primitive({
   name: 'geluGrad',
   forward: gradKernel,
-  backward: (h, [g, x], _out, [needG, needX]) => [needG ? geluGrad(h, x!) : null, needX ? mul(mul(h, g!), second(x!)) : null],
+  backward: (h, [g, x], _out, [needG, needX]) => [
+    needG ? geluGrad(h, x!) : null,
+    needX ? mul(mul(h, g!), second(x!)) : null,
+  ],
 })
 
 /** GELU in its tanh form as one primitive: one loop forward, one backward, and a backward that differentiates again. */

@@ -31,7 +31,10 @@ export function matmul(a: Input, b: Input, options: T.MatmulOptions = {}): Var {
     // Promote vectors to matrices, multiply, and drop the added axes, as NumPy does.
     const x2 = x.rank === 1 ? reshape(x, [1, x.size]) : x
     const y2 = y.rank === 1 ? reshape(y, [y.size, 1]) : y
-    const out = matmul2(x2, y2, { transposeA: x.rank > 1 && options.transposeA === true, transposeB: y.rank > 1 && options.transposeB === true })
+    const out = matmul2(x2, y2, {
+      transposeA: x.rank > 1 && options.transposeA === true,
+      transposeB: y.rank > 1 && options.transposeB === true,
+    })
     const shape = [...out.shape]
     if (y.rank === 1) shape.pop()
     if (x.rank === 1) shape.splice(shape.length - (y.rank === 1 ? 1 : 2), 1)
@@ -50,7 +53,11 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
       // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
       // largest product of the first layer's backward pass
       backward: (g, [x, y], _out, [needA, needB]) => {
-        if (!tA && !tB) return [needA ? matmul2(g, y!, { transposeB: true }) : null, needB ? matmul2(x!, g, { transposeA: true }) : null]
+        if (!tA && !tB)
+          return [
+            needA ? matmul2(g, y!, { transposeB: true }) : null,
+            needB ? matmul2(x!, g, { transposeA: true }) : null,
+          ]
         if (!tA && tB) return [needA ? matmul2(g, y!, {}) : null, needB ? matmul2(g, x!, { transposeA: true }) : null]
         if (tA && !tB) return [needA ? matmul2(y!, g, { transposeB: true }) : null, needB ? matmul2(x!, g, {}) : null]
         return [

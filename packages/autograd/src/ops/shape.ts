@@ -50,13 +50,16 @@ export function reshape(x: Input, shape: readonly number[]): Var {
  */
 export function transpose(x: Input, perm?: readonly number[]): Var {
   const v = toVar('transpose', x)
-  const order = perm === undefined ? v.shape.map((_, i) => v.rank - 1 - i) : arrayOf(axisOf(v.rank))('transpose', 'perm', perm)
+  const order =
+    perm === undefined ? v.shape.map((_, i) => v.rank - 1 - i) : arrayOf(axisOf(v.rank))('transpose', 'perm', perm)
   if (order.length !== v.rank || new Set(order).size !== v.rank) {
     throw complaint('transpose', 'perm', `must be a permutation of the ${v.rank} axes`, perm)
   }
   const inverse = new Array<number>(order.length)
   order.forEach((p, i) => (inverse[p] = i))
-  return apply({ name: 'transpose', forward: (t) => T.transpose(t, order), backward: (g) => [transpose(g, inverse)] }, [v])
+  return apply({ name: 'transpose', forward: (t) => T.transpose(t, order), backward: (g) => [transpose(g, inverse)] }, [
+    v,
+  ])
 }
 
 /**
@@ -125,7 +128,14 @@ export function slice(x: Input, begin: readonly number[], size: readonly number[
   })
   // the cotangent is g in the box and 0 elsewhere: sent as a Region, which the engine lays out once
   // for all the slices of v (a split into n parts then costs O(size), not O(n · size))
-  return apply({ name: 'slice', forward: () => T.contiguous(out), backward: (g) => [new Region(start, out.shape, g, layOut) as unknown as Var] }, [v])
+  return apply(
+    {
+      name: 'slice',
+      forward: () => T.contiguous(out),
+      backward: (g) => [new Region(start, out.shape, g, layOut) as unknown as Var],
+    },
+    [v],
+  )
 }
 
 /** Lays out the boxes that slices of one input sent back (see `internal/region.ts`). */
@@ -150,7 +160,9 @@ export function pad(x: Input, widths: readonly (readonly [number, number])[], va
   arrayOf(widthPair)('pad', 'widths', widths)
   number('pad', 'value', value)
   const begin = v.shape.map((_, i) => widths[i]?.[0] ?? 0)
-  return apply({ name: 'pad', forward: (t) => T.pad(t, widths, value), backward: (g) => [slice(g, begin, v.shape)] }, [v])
+  return apply({ name: 'pad', forward: (t) => T.pad(t, widths, value), backward: (g) => [slice(g, begin, v.shape)] }, [
+    v,
+  ])
 }
 
 /** A non-empty list of inputs, each checked and wrapped. */
@@ -173,10 +185,7 @@ export function concat(xs: readonly Input[], axis = 0): Var {
   integer('concat', 'axis', axis)
   const ax = T.normalizeAxis('concat', axis, vars[0]!.rank)
   const sizes = vars.map((v) => v.shape[ax] ?? 0)
-  return apply(
-    { name: 'concat', forward: (...ts) => T.concat(ts, ax), backward: (g) => split(g, sizes, ax) },
-    vars,
-  )
+  return apply({ name: 'concat', forward: (...ts) => T.concat(ts, ax), backward: (g) => split(g, sizes, ax) }, vars)
 }
 
 /**
@@ -192,7 +201,10 @@ export function stack(xs: readonly Input[], axis = 0): Var {
   const vars = inputs('stack', xs)
   integer('stack', 'axis', axis)
   const ax = T.normalizeAxis('stack', axis, vars[0]!.rank + 1)
-  return concat(vars.map((v) => expandDims(v, ax)), ax)
+  return concat(
+    vars.map((v) => expandDims(v, ax)),
+    ax,
+  )
 }
 
 const sectionsCheck = either(positiveInteger, arrayOf(nonNegativeInteger), 'a positive integer or a list of sizes')
@@ -252,7 +264,11 @@ export function gather(x: Input, indices: T.Tensor, axis = 0): Var {
   int32Tensor('gather', 'indices', indices)
   integer('gather', 'axis', axis)
   return apply(
-    { name: 'gather', forward: (t) => T.gather(t, indices, axis), backward: (g) => [scatterAdd(v.shape, indices, g, axis)] },
+    {
+      name: 'gather',
+      forward: (t) => T.gather(t, indices, axis),
+      backward: (g) => [scatterAdd(v.shape, indices, g, axis)],
+    },
     [v],
   )
 }
@@ -294,6 +310,8 @@ export function scatterAdd(shape: readonly number[], indices: T.Tensor, updates:
 export function oneHot(indices: T.Tensor, depth: number, options: { dtype?: 'float32' | 'float64' } = {}): Var {
   int32Tensor('oneHot', 'indices', indices)
   positiveInteger('oneHot', 'depth', depth)
-  const { dtype } = readOptions('oneHot', options, { dtype: withDefault(oneOf(['float32', 'float64'] as const), 'float32') })
+  const { dtype } = readOptions('oneHot', options, {
+    dtype: withDefault(oneOf(['float32', 'float64'] as const), 'float32'),
+  })
   return new Var(T.oneHot(indices, depth, { dtype }))
 }

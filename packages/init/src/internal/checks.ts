@@ -11,10 +11,22 @@ import { checkShape, type Shape } from '@gd/tensor'
 export const floatDtype = /* @__PURE__ */ withDefault(oneOf(['float32', 'float64'] as const), 'float32')
 
 /** A number that is not NaN (±Infinity allowed), for truncation bounds. */
-export const notNaN = /* @__PURE__ */ rule<number>('a number (±Infinity allowed)', (v) => typeof v === 'number' && !Number.isNaN(v))
+export const notNaN = /* @__PURE__ */ rule<number>(
+  'a number (±Infinity allowed)',
+  (v) => typeof v === 'number' && !Number.isNaN(v),
+)
 
 /** A nonlinearity {@link calculateGain} knows. */
-export const nonlinearity = /* @__PURE__ */ oneOf(['linear', 'identity', 'conv', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'selu'] as const)
+export const nonlinearity = /* @__PURE__ */ oneOf([
+  'linear',
+  'identity',
+  'conv',
+  'sigmoid',
+  'tanh',
+  'relu',
+  'leakyRelu',
+  'selu',
+] as const)
 
 /** The `negativeSlope` option: a finite number, or absent. */
 export const negativeSlope = /* @__PURE__ */ optional(finite)

@@ -31,7 +31,8 @@ export function decodeEntry(fn: string, e: Entry, bytes: Uint8Array): Tensor {
     case 'BOOL': {
       const out = new Uint8Array(copy(bytes))
       for (let i = 0; i < n; i++) {
-        if (out[i]! > 1) throw new Error(`${fn}: tensor ${quote(e.name)} (BOOL) holds byte ${out[i]} at index ${i}, expected 0 or 1`)
+        if (out[i]! > 1)
+          throw new Error(`${fn}: tensor ${quote(e.name)} (BOOL) holds byte ${out[i]} at index ${i}, expected 0 or 1`)
       }
       return new Tensor(out, shape, 'bool')
     }
@@ -65,7 +66,15 @@ export function decodeEntry(fn: string, e: Entry, bytes: Uint8Array): Tensor {
       // U8, I8, I16, U16, U32: every value but U32's top half fits in int32
       const buffer = copy(bytes)
       const source =
-        e.dtype === 'U8' ? new Uint8Array(buffer) : e.dtype === 'I8' ? new Int8Array(buffer) : e.dtype === 'I16' ? new Int16Array(buffer) : e.dtype === 'U16' ? new Uint16Array(buffer) : new Uint32Array(buffer)
+        e.dtype === 'U8'
+          ? new Uint8Array(buffer)
+          : e.dtype === 'I8'
+            ? new Int8Array(buffer)
+            : e.dtype === 'I16'
+              ? new Int16Array(buffer)
+              : e.dtype === 'U16'
+                ? new Uint16Array(buffer)
+                : new Uint32Array(buffer)
       const out = new Int32Array(n)
       for (let i = 0; i < n; i++) {
         const v = source[i]!
@@ -97,7 +106,9 @@ export function encodeTensor(fn: string, name: string, t: Tensor, dtype: string)
   for (let i = 0; i < n; i++) {
     const v = data[i]!
     if (v < min! || v > max!) {
-      throw new Error(`${fn}: tensor ${quote(name)} holds ${v} at index ${i}, which ${dtype} cannot hold (it holds ${min} to ${max})`)
+      throw new Error(
+        `${fn}: tensor ${quote(name)} holds ${v} at index ${i}, which ${dtype} cannot hold (it holds ${min} to ${max})`,
+      )
     }
   }
   const out = new Uint8Array(n * width)

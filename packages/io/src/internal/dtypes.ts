@@ -28,7 +28,15 @@ export const FILE_DTYPES: Readonly<Record<string, FileDType>> = {
 }
 
 /** Safetensors dtypes that exist but that @gd does not read (named in the error instead of "unknown"). */
-export const UNSUPPORTED_DTYPES: readonly string[] = ['F4', 'F6_E2M3', 'F6_E3M2', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'C64']
+export const UNSUPPORTED_DTYPES: readonly string[] = [
+  'F4',
+  'F6_E2M3',
+  'F6_E3M2',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'C64',
+]
 
 /**
  * The order the reference writer (safetensors' Rust core) lays tensors out in: dtype by this rank,
@@ -52,7 +60,12 @@ export const WRITE_RANK: Readonly<Record<string, number>> = {
 }
 
 /** The file dtype each @gd dtype is written as unless told otherwise. */
-export const DEFAULT_FILE_DTYPE: Readonly<Record<DType, string>> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' }
+export const DEFAULT_FILE_DTYPE: Readonly<Record<DType, string>> = {
+  float32: 'F32',
+  float64: 'F64',
+  int32: 'I32',
+  bool: 'BOOL',
+}
 
 /** The file dtypes each @gd dtype may be written as (through the `dtypes` option). */
 export const WRITABLE: Readonly<Record<DType, readonly string[]>> = {

@@ -28,17 +28,25 @@ export interface Header {
  * checked against the file's size and safetensors' limit.
  */
 export function headerLength(fn: string, first: Uint8Array, total: number): number {
-  if (total < 8) throw new Error(`${fn}: the file is ${total} bytes, too short for the 8-byte header length (truncated, or not safetensors)`)
+  if (total < 8)
+    throw new Error(
+      `${fn}: the file is ${total} bytes, too short for the 8-byte header length (truncated, or not safetensors)`,
+    )
   const view = new DataView(first.buffer, first.byteOffset, 8)
   const low = view.getUint32(0, true)
   const high = view.getUint32(4, true)
   const n = high * 4294967296 + low
   if (n > MAX_HEADER_BYTES) {
-    throw new Error(`${fn}: the header length is ${n} bytes, more than the ${MAX_HEADER_BYTES} safetensors allows (damaged, or not safetensors)`)
+    throw new Error(
+      `${fn}: the header length is ${n} bytes, more than the ${MAX_HEADER_BYTES} safetensors allows (damaged, or not safetensors)`,
+    )
   }
-  if (n < 2) throw new Error(`${fn}: the header length is ${n} bytes, too short for a JSON object (damaged, or not safetensors)`)
+  if (n < 2)
+    throw new Error(`${fn}: the header length is ${n} bytes, too short for a JSON object (damaged, or not safetensors)`)
   if (8 + n > total) {
-    throw new Error(`${fn}: the header length is ${n} bytes, but only ${total - 8} bytes follow the length (truncated, or not safetensors)`)
+    throw new Error(
+      `${fn}: the header length is ${n} bytes, but only ${total - 8} bytes follow the length (truncated, or not safetensors)`,
+    )
   }
   return n
 }
@@ -102,7 +110,10 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
   } catch {
     throw new Error(`${fn}: the header is not valid UTF-8 (damaged, or not safetensors)`)
   }
-  if (text[0] !== '{') throw new Error(`${fn}: the header must be a JSON object starting with "{", got ${show(text.slice(0, 20))} (not safetensors)`)
+  if (text[0] !== '{')
+    throw new Error(
+      `${fn}: the header must be a JSON object starting with "{", got ${show(text.slice(0, 20))} (not safetensors)`,
+    )
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -120,13 +131,15 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
       if (info === null) continue
       if (!isObject(info)) throw new Error(`${fn}: __metadata__ must map strings to strings, got ${show(info)}`)
       for (const key of Object.keys(info)) {
-        if (typeof info[key] !== 'string') throw new Error(`${fn}: __metadata__ must map strings to strings, got ${show(info[key])} for ${quote(key)}`)
+        if (typeof info[key] !== 'string')
+          throw new Error(`${fn}: __metadata__ must map strings to strings, got ${show(info[key])} for ${quote(key)}`)
         Object.defineProperty(metadata, key, { value: info[key], enumerable: true, writable: true, configurable: true })
       }
       continue
     }
     const what = `tensor ${quote(name)}`
-    if (!isObject(info)) throw new Error(`${fn}: ${what} must be described by { dtype, shape, data_offsets }, got ${show(info)}`)
+    if (!isObject(info))
+      throw new Error(`${fn}: ${what} must be described by { dtype, shape, data_offsets }, got ${show(info)}`)
     const { dtype, shape, data_offsets: offsets } = info
     if (typeof dtype !== 'string' || !Object.hasOwn(FILE_DTYPES, dtype)) {
       const known = Object.keys(FILE_DTYPES).join(', ')
@@ -135,22 +148,33 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
       }
       throw new Error(`${fn}: ${what} has an unknown dtype ${show(dtype)}, expected one of ${known}`)
     }
-    if (!Array.isArray(shape) || !shape.every(isCount)) throw new Error(`${fn}: ${what} has shape ${show(shape)}, expected non-negative integers`)
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || (offsets[0] as number) > (offsets[1] as number)) {
+    if (!Array.isArray(shape) || !shape.every(isCount))
+      throw new Error(`${fn}: ${what} has shape ${show(shape)}, expected non-negative integers`)
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every(isCount) ||
+      (offsets[0] as number) > (offsets[1] as number)
+    ) {
       throw new Error(`${fn}: ${what} has data_offsets ${show(offsets)}, expected [begin, end] with 0 ≤ begin ≤ end`)
     }
     const [begin, end] = offsets as [number, number]
     if (end > dataLength) {
-      throw new Error(`${fn}: ${what} has data_offsets [${begin},${end}], past the end of the ${dataLength} data bytes (truncated?)`)
+      throw new Error(
+        `${fn}: ${what} has data_offsets [${begin},${end}], past the end of the ${dataLength} data bytes (truncated?)`,
+      )
     }
     // a double: a hostile shape gives a huge (or infinite) size, which cannot match the byte range
     let size = 1
     for (const d of shape as number[]) size *= d
     const { bytes: width } = FILE_DTYPES[dtype]!
     if (size * width !== end - begin) {
-      throw new Error(`${fn}: ${what} of dtype ${dtype} and shape ${show(shape)} needs ${size * width} bytes, its data_offsets [${begin},${end}] hold ${end - begin}`)
+      throw new Error(
+        `${fn}: ${what} of dtype ${dtype} and shape ${show(shape)} needs ${size * width} bytes, its data_offsets [${begin},${end}] hold ${end - begin}`,
+      )
     }
-    if (size > MAX_ELEMENTS) throw new Error(`${fn}: ${what} has ${size} elements, more than a @gd tensor holds (${MAX_ELEMENTS})`)
+    if (size > MAX_ELEMENTS)
+      throw new Error(`${fn}: ${what} has ${size} elements, more than a @gd tensor holds (${MAX_ELEMENTS})`)
     entries.push({ name, dtype, shape: shape as number[], begin, end })
   }
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end)
@@ -158,7 +182,9 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
   let previous: Entry | undefined
   for (const e of entries) {
     if (e.begin < at) {
-      throw new Error(`${fn}: tensors ${quote(previous!.name)} [${previous!.begin},${previous!.end}] and ${quote(e.name)} [${e.begin},${e.end}] overlap`)
+      throw new Error(
+        `${fn}: tensors ${quote(previous!.name)} [${previous!.begin},${previous!.end}] and ${quote(e.name)} [${e.begin},${e.end}] overlap`,
+      )
     }
     if (e.begin > at) {
       throw new Error(`${fn}: data bytes ${at}..${e.begin} belong to no tensor (a hole before ${quote(e.name)})`)
@@ -166,6 +192,9 @@ export function parseHeader(fn: string, bytes: Uint8Array, dataLength: number): 
     at = e.end
     previous = e
   }
-  if (at !== dataLength) throw new Error(`${fn}: data bytes ${at}..${dataLength} belong to no tensor (the tensors end at byte ${at} of ${dataLength})`)
+  if (at !== dataLength)
+    throw new Error(
+      `${fn}: data bytes ${at}..${dataLength} belong to no tensor (the tensors end at byte ${at} of ${dataLength})`,
+    )
   return { entries, metadata }
 }

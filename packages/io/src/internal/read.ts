@@ -20,7 +20,8 @@ export interface ReadOptions {
 
 export function readLoadOptions(fn: string, options: unknown): ReadOptions {
   const o = readOptions(fn, options, { like: optional(template), flat: withDefault(boolean, false) })
-  if (o.like !== undefined && o.flat) throw new Error(`${fn}: options.like and options.flat cannot both be given (like decides the tree's shape)`)
+  if (o.like !== undefined && o.flat)
+    throw new Error(`${fn}: options.like and options.flat cannot both be given (like decides the tree's shape)`)
   return o
 }
 
@@ -35,7 +36,11 @@ export interface Loaded {
  * Every difference between a file's tensors (from its header, before any is read) and a template's,
  * one line each: names missing from the file, names the template lacks, shapes and dtypes that differ.
  */
-export function differences(entries: readonly Entry[], want: ReadonlyMap<string, Tensor>, other = 'the template'): string[] {
+export function differences(
+  entries: readonly Entry[],
+  want: ReadonlyMap<string, Tensor>,
+  other = 'the template',
+): string[] {
   const out: string[] = []
   const byName = new Map(entries.map((e) => [e.name, e]))
   for (const [name, t] of want) {
@@ -44,10 +49,13 @@ export function differences(entries: readonly Entry[], want: ReadonlyMap<string,
     else if (e.shape.length !== t.shape.length || e.shape.some((d, i) => d !== t.shape[i])) {
       out.push(`${name}: shape [${e.shape.join(',')}] in the file, [${t.shape.join(',')}] in ${other}`)
     } else if (FILE_DTYPES[e.dtype]!.loadsAs !== t.dtype) {
-      out.push(`${name}: dtype ${e.dtype} (loads as ${FILE_DTYPES[e.dtype]!.loadsAs}) in the file, ${t.dtype} in ${other}`)
+      out.push(
+        `${name}: dtype ${e.dtype} (loads as ${FILE_DTYPES[e.dtype]!.loadsAs}) in the file, ${t.dtype} in ${other}`,
+      )
     }
   }
-  for (const e of entries) if (!want.has(e.name)) out.push(`${e.name}: in the file (${e.dtype} [${e.shape.join(',')}]), not in ${other}`)
+  for (const e of entries)
+    if (!want.has(e.name)) out.push(`${e.name}: in the file (${e.dtype} [${e.shape.join(',')}]), not in ${other}`)
   return out
 }
 
@@ -55,7 +63,10 @@ export function differences(entries: readonly Entry[], want: ReadonlyMap<string,
 export function checkPlan(fn: string, header: Header, options: ReadOptions): void {
   if (options.like !== undefined) {
     const diff = differences(header.entries, flatten(fn, 'options.like', options.like))
-    if (diff.length > 0) throw new Error(`${fn}: the file does not match options.like (${diff.length} difference${diff.length > 1 ? 's' : ''}): ${diff.join('; ')}`)
+    if (diff.length > 0)
+      throw new Error(
+        `${fn}: the file does not match options.like (${diff.length} difference${diff.length > 1 ? 's' : ''}): ${diff.join('; ')}`,
+      )
   }
 }
 
@@ -71,7 +82,11 @@ export const byCodePoint = (a: string, b: string): number => {
 }
 
 /** Every tensor of a checked header from `data` (the bytes after the header), by name in code-point order, and their file dtypes. */
-export function decodeAll(fn: string, header: Header, data: Uint8Array): { tensors: Map<string, Tensor>; dtypes: Record<string, string> } {
+export function decodeAll(
+  fn: string,
+  header: Header,
+  data: Uint8Array,
+): { tensors: Map<string, Tensor>; dtypes: Record<string, string> } {
   const entries = [...header.entries].sort((a, b) => byCodePoint(a.name, b.name))
   const tensors = new Map<string, Tensor>()
   const dtypes: Record<string, string> = {}
@@ -85,7 +100,8 @@ export function decodeAll(fn: string, header: Header, data: Uint8Array): { tenso
 /** The tensors of a checked header from `data` (the bytes after the header), in the tree the options ask for. */
 export function finish(fn: string, header: Header, data: Uint8Array, options: ReadOptions): Loaded {
   const { tensors, dtypes } = decodeAll(fn, header, data)
-  const tree = options.like !== undefined ? fill(options.like, tensors) : options.flat ? flatRecord(tensors) : nest(fn, tensors)
+  const tree =
+    options.like !== undefined ? fill(options.like, tensors) : options.flat ? flatRecord(tensors) : nest(fn, tensors)
   return { tree, metadata: header.metadata, dtypes }
 }
 
@@ -98,7 +114,9 @@ export function checkNesting(fn: string, header: Header, options: ReadOptions): 
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('.')
       if (names.has(prefix)) {
-        throw new Error(`${fn}: the names ${quote(prefix)} and ${quote(name)} cannot both be in a nested tree (one is a tensor, the other inside it); pass { flat: true } or { like }`)
+        throw new Error(
+          `${fn}: the names ${quote(prefix)} and ${quote(name)} cannot both be in a nested tree (one is a tensor, the other inside it); pass { flat: true } or { like }`,
+        )
       }
     }
   }
@@ -107,7 +125,9 @@ export function checkNesting(fn: string, header: Header, options: ReadOptions): 
 /** `key` of the `dtypes` option names no tensor of the tree: the message names the closest. */
 export function unknownName(fn: string, key: string, names: readonly string[]): Error {
   const near = didYouMean(key, names)
-  return new Error(`${fn}: options.dtypes names ${quote(key)}, which is no tensor of the tree${near === undefined ? '' : `; did you mean ${quote(near)}?`}`)
+  return new Error(
+    `${fn}: options.dtypes names ${quote(key)}, which is no tensor of the tree${near === undefined ? '' : `; did you mean ${quote(near)}?`}`,
+  )
 }
 
 /** The bytes of a buffer-like input, or undefined. */

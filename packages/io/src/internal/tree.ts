@@ -10,7 +10,10 @@ export function put(target: Record<string, unknown>, key: string, value: unknown
 
 /** A tensor of this copy of @gd/tensor, or of another copy (recognised by its marker). */
 export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor || (typeof x === 'object' && x !== null && !isPlainObject(x) && (x as { __gdTensor?: unknown }).__gdTensor === true)
+  return (
+    x instanceof Tensor ||
+    (typeof x === 'object' && x !== null && !isPlainObject(x) && (x as { __gdTensor?: unknown }).__gdTensor === true)
+  )
 }
 
 /**
@@ -28,14 +31,17 @@ export function flatten(fn: string, what: string, tree: unknown): Map<string, Te
   const seen = new Set<unknown>()
   const walk = (node: unknown, name: string): void => {
     if (isTensor(node)) {
-      if (name === '__metadata__') throw new Error(`${fn}: ${what} has a tensor named __metadata__, a name safetensors reserves`)
-      if (/[\uD800-\uDFFF]/u.test(name)) throw new Error(`${fn}: ${what} has a name with a lone surrogate, which UTF-8 cannot hold: ${quote(name)}`)
+      if (name === '__metadata__')
+        throw new Error(`${fn}: ${what} has a tensor named __metadata__, a name safetensors reserves`)
+      if (/[\uD800-\uDFFF]/u.test(name))
+        throw new Error(`${fn}: ${what} has a name with a lone surrogate, which UTF-8 cannot hold: ${quote(name)}`)
       if (out.has(name)) throw new Error(`${fn}: ${what} gives two tensors the name ${quote(name)}`)
       out.set(name, node)
       return
     }
     const at = name === '' ? 'the root' : quote(name)
-    if (!Array.isArray(node) && !isPlainObject(node)) throw new Error(`${fn}: ${what} at ${at} must be a tensor, a plain object or an array, got ${show(node)}`)
+    if (!Array.isArray(node) && !isPlainObject(node))
+      throw new Error(`${fn}: ${what} at ${at} must be a tensor, a plain object or an array, got ${show(node)}`)
     if (seen.has(node)) throw new Error(`${fn}: ${what} at ${at} contains itself`)
     seen.add(node)
     const keys = Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node)
@@ -63,7 +69,9 @@ export function nest(fn: string, tensors: ReadonlyMap<string, Tensor>): Record<s
       const there = Object.hasOwn(node, key) ? node[key] : undefined
       if (last ? there !== undefined : there !== undefined && !groups.has(there as Record<string, unknown>)) {
         const prefix = parts.slice(0, last ? parts.length : i + 1).join('.')
-        throw new Error(`${fn}: the names ${quote(prefix)} and ${quote(name === prefix ? longerName(tensors, prefix) : name)} cannot both be in a nested tree; pass { flat: true } or { like }`)
+        throw new Error(
+          `${fn}: the names ${quote(prefix)} and ${quote(name === prefix ? longerName(tensors, prefix) : name)} cannot both be in a nested tree; pass { flat: true } or { like }`,
+        )
       }
       if (last) put(node, key, t)
       else {
@@ -107,6 +115,7 @@ export function fill(template: unknown, tensors: ReadonlyMap<string, Tensor>, na
   const child = (key: string) => (name === '' ? key : `${name}.${key}`)
   if (Array.isArray(template)) return template.map((v, i) => fill(v, tensors, child(String(i))))
   const out: Record<string, unknown> = {}
-  for (const key of Object.keys(template as object)) put(out, key, fill((template as Record<string, unknown>)[key], tensors, child(key)))
+  for (const key of Object.keys(template as object))
+    put(out, key, fill((template as Record<string, unknown>)[key], tensors, child(key)))
   return out
 }

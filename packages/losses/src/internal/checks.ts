@@ -24,7 +24,10 @@ export const classSpec = {
 }
 
 /** A Tensor or a Var: something with a shape and a dtype. */
-export const shaped = /* @__PURE__ */ rule<Tensor | Var>('a Tensor or a Var', (v) => v instanceof Tensor || v instanceof Var)
+export const shaped = /* @__PURE__ */ rule<Tensor | Var>(
+  'a Tensor or a Var',
+  (v) => v instanceof Tensor || v instanceof Var,
+)
 
 /** A Var. */
 export const traced = /* @__PURE__ */ rule<Var>('a Var', (v) => v instanceof Var)

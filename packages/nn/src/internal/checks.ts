@@ -16,7 +16,12 @@ export function readApplyOptions(fn: string, options: unknown): { train: boolean
 
 /** Throws unless `layer` looks like a layer: an object with init and apply functions. */
 export function checkLayer(fn: string, layer: unknown, what = 'layer'): void {
-  if (typeof layer !== 'object' || layer === null || typeof (layer as { apply?: unknown }).apply !== 'function' || typeof (layer as { init?: unknown }).init !== 'function') {
+  if (
+    typeof layer !== 'object' ||
+    layer === null ||
+    typeof (layer as { apply?: unknown }).apply !== 'function' ||
+    typeof (layer as { init?: unknown }).init !== 'function'
+  ) {
     fail(fn, what, 'a layer (an object with init and apply functions)', layer)
   }
 }

@@ -10,6 +10,10 @@ export function configure<L extends object>(layer: L, config: LayerConfig): L {
 }
 
 /** {@link stateless}(name, fn) with a {@link LayerConfig}, for exporters. */
-export function described(name: string, config: LayerConfig, fn: (x: Input, options: ApplyOptions) => Var): Layer<Record<string, never>> {
+export function described(
+  name: string,
+  config: LayerConfig,
+  fn: (x: Input, options: ApplyOptions) => Var,
+): Layer<Record<string, never>> {
   return configure(stateless(name, fn), config)
 }

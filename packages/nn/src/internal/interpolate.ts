@@ -6,7 +6,8 @@ type Floats = Float32Array | Float64Array
 type FloatDType = 'float32' | 'float64'
 
 /** A zero-filled array of a float dtype. */
-const floats = (dtype: FloatDType, size: number): Floats => (dtype === 'float64' ? new Float64Array(size) : new Float32Array(size))
+const floats = (dtype: FloatDType, size: number): Floats =>
+  dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)
 
 /** Nearest upsampling: every pixel of a float NCHW tensor copied into its sh×sw block. */
 export function repeatPixels(x: Tensor, sh: number, sw: number): Tensor {
@@ -96,7 +97,15 @@ export function interpolate(x: Tensor, axis: 2 | 3, taps: Taps): Tensor {
   return new Tensor(y, shape, x.dtype)
 }
 
-function lerpLast(src: Floats, y: Floats, outer: number, size: number, i0: Int32Array, i1: Int32Array, lambda: Float64Array): void {
+function lerpLast(
+  src: Floats,
+  y: Floats,
+  outer: number,
+  size: number,
+  i0: Int32Array,
+  i1: Int32Array,
+  lambda: Float64Array,
+): void {
   const out = i0.length
   let at = 0
   for (let o = 0; o < outer; o++) {
@@ -108,7 +117,16 @@ function lerpLast(src: Floats, y: Floats, outer: number, size: number, i0: Int32
   }
 }
 
-function lerpMiddle(src: Floats, y: Floats, outer: number, size: number, inner: number, i0: Int32Array, i1: Int32Array, lambda: Float64Array): void {
+function lerpMiddle(
+  src: Floats,
+  y: Floats,
+  outer: number,
+  size: number,
+  inner: number,
+  i0: Int32Array,
+  i1: Int32Array,
+  lambda: Float64Array,
+): void {
   const out = i0.length
   let at = 0
   for (let o = 0; o < outer; o++) {
@@ -135,7 +153,15 @@ export function interpolateAdjoint(g: Tensor, axis: 2 | 3, taps: Taps): Tensor {
   return new Tensor(g.dtype === 'float64' ? acc : new Float32Array(acc), shape, g.dtype)
 }
 
-function scatterLast(src: Floats, acc: Float64Array, outer: number, size: number, i0: Int32Array, i1: Int32Array, lambda: Float64Array): void {
+function scatterLast(
+  src: Floats,
+  acc: Float64Array,
+  outer: number,
+  size: number,
+  i0: Int32Array,
+  i1: Int32Array,
+  lambda: Float64Array,
+): void {
   const out = i0.length
   let at = 0
   for (let o = 0; o < outer; o++) {
@@ -151,7 +177,16 @@ function scatterLast(src: Floats, acc: Float64Array, outer: number, size: number
   }
 }
 
-function scatterMiddle(src: Floats, acc: Float64Array, outer: number, size: number, inner: number, i0: Int32Array, i1: Int32Array, lambda: Float64Array): void {
+function scatterMiddle(
+  src: Floats,
+  acc: Float64Array,
+  outer: number,
+  size: number,
+  inner: number,
+  i0: Int32Array,
+  i1: Int32Array,
+  lambda: Float64Array,
+): void {
   const out = i0.length
   let at = 0
   for (let o = 0; o < outer; o++) {

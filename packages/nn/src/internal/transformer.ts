@@ -5,7 +5,8 @@ import { boolean, fail, isPlainObject, optional, withDefault, type Check } from 
 import * as T from '@gd/tensor'
 
 const isFloat = (dtype: string): boolean => dtype === 'float32' || dtype === 'float64'
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
 
 /** Throws unless `params` is a plain object; `expected` names its keys, e.g. `{ gamma, beta }`. */
 export function paramObject(fn: string, params: unknown, expected: string, what = 'params'): Record<string, unknown> {
@@ -14,7 +15,13 @@ export function paramObject(fn: string, params: unknown, expected: string, what 
 }
 
 /** `tree[name]`, which must be a float Tensor or Var of exactly `shape`. */
-export function floatLeaf(fn: string, tree: Record<string, unknown>, name: string, shape: readonly number[], path = 'params'): T.Tensor | Var {
+export function floatLeaf(
+  fn: string,
+  tree: Record<string, unknown>,
+  name: string,
+  shape: readonly number[],
+  path = 'params',
+): T.Tensor | Var {
   const leaf = tree[name]
   const ok = (leaf instanceof T.Tensor || leaf instanceof Var) && isFloat(leaf.dtype) && sameShape(leaf.shape, shape)
   if (!ok) fail(fn, `${path}.${name}`, `a float32 or float64 Tensor or Var of shape ${T.fmt(shape)}`, leaf)
@@ -30,7 +37,8 @@ export function floatInput(fn: string, x: Input, expected: string, fits: (shape:
 
 const key: Check<T.PRNGKey> = (fn, _key, value) => T.checkKey(fn, value as T.PRNGKey)
 const mask: Check<T.Tensor> = (fn, name, value) => {
-  if (!(value instanceof T.Tensor) || value.dtype !== 'bool' || value.rank !== 2) fail(fn, name, 'a bool Tensor of shape [batch, time]', value)
+  if (!(value instanceof T.Tensor) || value.dtype !== 'bool' || value.rank !== 2)
+    fail(fn, name, 'a bool Tensor of shape [batch, time]', value)
   return value
 }
 

@@ -105,7 +105,11 @@ export const gruCell = /* @__PURE__ */ primitive({
       }
     }
     const dtype = p!.dtype
-    return [new Var(new T.Tensor(dP, [batch, width], dtype)), new Var(new T.Tensor(dQ, [batch, width], dtype)), new Var(new T.Tensor(dH, [batch, H], dtype))]
+    return [
+      new Var(new T.Tensor(dP, [batch, width], dtype)),
+      new Var(new T.Tensor(dQ, [batch, width], dtype)),
+      new Var(new T.Tensor(dH, [batch, H], dtype)),
+    ]
   },
 })
 
@@ -176,12 +180,15 @@ export const lstmCell = /* @__PURE__ */ primitive({
       const gh = reshape(slice(g, [0, 0, 0], [1, batch, H]), [batch, H])
       const gc = reshape(slice(g, [1, 0, 0], [1, batch, H]), [batch, H])
       const dc = add(gc, mul(gh, mul(o, sub(1, square(tc)))))
-      const da = concat([
-        mul(dc, mul(gg, mul(i, sub(1, i)))),
-        mul(dc, mul(c!, mul(f, sub(1, f)))),
-        mul(dc, mul(i, sub(1, square(gg)))),
-        mul(gh, mul(tc, mul(o, sub(1, o)))),
-      ], 1)
+      const da = concat(
+        [
+          mul(dc, mul(gg, mul(i, sub(1, i)))),
+          mul(dc, mul(c!, mul(f, sub(1, f)))),
+          mul(dc, mul(i, sub(1, square(gg)))),
+          mul(gh, mul(tc, mul(o, sub(1, o)))),
+        ],
+        1,
+      )
       return [da, mul(dc, f)]
     }
     const acts = saved.get(output.value) ?? lstmGates(a!.value, c!.value)

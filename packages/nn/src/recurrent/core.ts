@@ -128,7 +128,14 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
  * Throws unless `value` is a Tensor or Var of exactly `shape` and of `dtype` (float32 or float64
  * when not given); `what` names it in the message.
  */
-export function checkArray(fn: string, what: string, value: unknown, shape: readonly number[], dtype?: T.DType, tail = ''): T.Tensor | Var {
+export function checkArray(
+  fn: string,
+  what: string,
+  value: unknown,
+  shape: readonly number[],
+  dtype?: T.DType,
+  tail = '',
+): T.Tensor | Var {
   const dtypeOk = (d: T.DType) => (dtype === undefined ? d === 'float32' || d === 'float64' : d === dtype)
   if (!isArray(value) || !sameShape(value.shape, shape) || !dtypeOk(value.dtype)) {
     fail(fn, what, `a ${dtype ?? 'float32 or float64'} Tensor or Var of shape ${T.fmt(shape)}${tail}`, value)
@@ -201,7 +208,12 @@ function splitRows(v: Var, count: number, rows: number): Var[] {
  * undefined for zeros, which a loop may use to skip the first recurrent matmul), the hidden state
  * after every step and the final state. @internal
  */
-export type Loop<S, In> = (params: MaybeTraced<RecurrentParams>, steps: readonly Var[], state: In | undefined, zeros: () => T.Tensor) => { hs: Var[]; state: S }
+export type Loop<S, In> = (
+  params: MaybeTraced<RecurrentParams>,
+  steps: readonly Var[],
+  state: In | undefined,
+  zeros: () => T.Tensor,
+) => { hs: Var[]; state: S }
 
 /**
  * Makes the layer's `apply` and `run` from its cell: both check every argument first (params, then
@@ -226,17 +238,22 @@ export function recurrentLayer<S, In>(
     return { output, state }
   }
   const { fn: kind, inputSize, hiddenSize, bias, nonlinearity } = cell
-  return configure({
-    name,
-    inputSize: cell.inputSize,
-    hiddenSize: cell.hiddenSize,
-    init: (key) => initParams(cell, key),
-    apply: (params, x, options?: ApplyOptions) => {
-      readApplyOptions(cell.fn, options)
-      return run(params, x).output
+  return configure(
+    {
+      name,
+      inputSize: cell.inputSize,
+      hiddenSize: cell.hiddenSize,
+      init: (key) => initParams(cell, key),
+      apply: (params, x, options?: ApplyOptions) => {
+        readApplyOptions(cell.fn, options)
+        return run(params, x).output
+      },
+      run,
     },
-    run,
-  }, nonlinearity === undefined ? { kind, inputSize, hiddenSize, bias } : { kind, inputSize, hiddenSize, nonlinearity, bias })
+    nonlinearity === undefined
+      ? { kind, inputSize, hiddenSize, bias }
+      : { kind, inputSize, hiddenSize, nonlinearity, bias },
+  )
 }
 
 /** The state a sequence without steps ends in: the initial one (zeros when none), as a Var. */

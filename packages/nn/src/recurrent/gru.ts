@@ -50,7 +50,11 @@ export interface RecurrentOptions {
  * second.output.shape // [2, 5, 4]
  * ```
  */
-export function gru(inputSize: number, hiddenSize: number, options?: RecurrentOptions): RecurrentLayer<Var, Tensor | Var> {
+export function gru(
+  inputSize: number,
+  hiddenSize: number,
+  options?: RecurrentOptions,
+): RecurrentLayer<Var, Tensor | Var> {
   positiveInteger('gru', 'inputSize', inputSize)
   positiveInteger('gru', 'hiddenSize', hiddenSize)
   const { bias } = readOptions('gru', options, { bias: withDefault(boolean, true) })
@@ -66,8 +70,12 @@ export function gru(inputSize: number, hiddenSize: number, options?: RecurrentOp
       const fromZero = hs.length === 0 && state === undefined
       const batch = p.shape[0]!
       const q = fromZero
-        ? params.bh === undefined ? T.zeros([batch, 3 * H], { dtype: p.dtype }) : broadcastTo(params.bh, [batch, 3 * H])
-        : params.bh === undefined ? matmul(h, params.wh) : add(matmul(h, params.wh), params.bh)
+        ? params.bh === undefined
+          ? T.zeros([batch, 3 * H], { dtype: p.dtype })
+          : broadcastTo(params.bh, [batch, 3 * H])
+        : params.bh === undefined
+          ? matmul(h, params.wh)
+          : add(matmul(h, params.wh), params.bh)
       h = gruCell(p, q, h)
       hs.push(h)
     }

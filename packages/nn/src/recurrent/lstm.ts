@@ -55,18 +55,24 @@ export interface LstmState<V = Tensor | Var> {
  * layer.run(params, ones([2, 5, 3]), { state }).state.c.shape // [2, 4]
  * ```
  */
-export function lstm(inputSize: number, hiddenSize: number, options?: RecurrentOptions): RecurrentLayer<LstmState<Var>, LstmState> {
+export function lstm(
+  inputSize: number,
+  hiddenSize: number,
+  options?: RecurrentOptions,
+): RecurrentLayer<LstmState<Var>, LstmState> {
   positiveInteger('lstm', 'inputSize', inputSize)
   positiveInteger('lstm', 'hiddenSize', hiddenSize)
   const { bias } = readOptions('lstm', options, { bias: withDefault(boolean, true) })
   const cell: Cell = { fn: 'lstm', inputSize, hiddenSize, gates: 4, bias }
   const H = hiddenSize
-  const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown): LstmState => {
-    if (!isPlainObject(value)) fail(fn, key, 'an object { h, c }', value)
-    checkArray(fn, `${key}.h`, value.h, [batch, hiddenSize], dtype, ' (batch, hidden)')
-    checkArray(fn, `${key}.c`, value.c, [batch, hiddenSize], dtype, ' (batch, hidden)')
-    return value as unknown as LstmState
-  }
+  const checkState =
+    (batch: number, dtype: DType) =>
+    (fn: string, key: string, value: unknown): LstmState => {
+      if (!isPlainObject(value)) fail(fn, key, 'an object { h, c }', value)
+      checkArray(fn, `${key}.h`, value.h, [batch, hiddenSize], dtype, ' (batch, hidden)')
+      checkArray(fn, `${key}.c`, value.c, [batch, hiddenSize], dtype, ' (batch, hidden)')
+      return value as unknown as LstmState
+    }
   // bh is folded into the input projection: gates_t = p_t + h_{t−1}·wh, p_t = x_t·wx + bx + bh
   return recurrentLayer(cell, `lstm(${inputSize} → ${hiddenSize})`, true, checkState, (params, steps, state, zeros) => {
     let h: Var | Tensor | undefined = state?.h

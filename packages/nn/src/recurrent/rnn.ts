@@ -60,15 +60,20 @@ export function rnn(inputSize: number, hiddenSize: number, options?: RnnOptions)
   const checkState = (batch: number, dtype: DType) => (fn: string, key: string, value: unknown) =>
     checkArray(fn, key, value, [batch, hiddenSize], dtype, ' (batch, hidden)')
   // bh is folded into the input projection: h_t = act(p_t + h_{t−1}·wh), p_t = x_t·wx + bx + bh
-  return recurrentLayer(cell, `rnn(${inputSize} → ${hiddenSize}, ${nonlinearity})`, true, checkState, (params, steps, state, zeros) => {
-    let h: Var | Tensor | undefined = state
-    const hs: Var[] = []
-    for (const p of steps) {
-      const next = act(h === undefined ? p : add(p, matmul(h, params.wh)))
-      hs.push(next)
-      h = next
-    }
-    return { hs, state: hs.at(-1) ?? unchanged('rnn', state, zeros) }
-  })
+  return recurrentLayer(
+    cell,
+    `rnn(${inputSize} → ${hiddenSize}, ${nonlinearity})`,
+    true,
+    checkState,
+    (params, steps, state, zeros) => {
+      let h: Var | Tensor | undefined = state
+      const hs: Var[] = []
+      for (const p of steps) {
+        const next = act(h === undefined ? p : add(p, matmul(h, params.wh)))
+        hs.push(next)
+        h = next
+      }
+      return { hs, state: hs.at(-1) ?? unchanged('rnn', state, zeros) }
+    },
+  )
 }
-

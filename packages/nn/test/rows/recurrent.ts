@@ -10,7 +10,11 @@ import { layer } from '../fuzzLayer.js'
 const sequence = () => ones([2, 4, 2])
 
 /** The rows of a recurrent factory: the layer's own rows and its `run` with an initial state. */
-function recurrent(make: (...args: any[]) => nn.RecurrentLayer<unknown, unknown>, args: () => unknown[], state: () => unknown): FuzzCall[] {
+function recurrent(
+  make: (...args: any[]) => nn.RecurrentLayer<unknown, unknown>,
+  args: () => unknown[],
+  state: () => unknown,
+): FuzzCall[] {
   const build = () => make(...args())
   return [
     ...layer(make, args, sequence, 2),
@@ -25,9 +29,21 @@ function recurrent(make: (...args: any[]) => nn.RecurrentLayer<unknown, unknown>
 }
 
 export const fuzzRows: Record<string, FuzzCall | FuzzCall[]> = {
-  rnn: recurrent(nn.rnn, () => [2, 3, { nonlinearity: 'tanh', bias: true }], () => zeros([2, 3])),
-  gru: recurrent(nn.gru, () => [2, 3, { bias: true }], () => zeros([2, 3])),
-  lstm: recurrent(nn.lstm, () => [2, 3, { bias: true }], () => ({ h: zeros([2, 3]), c: zeros([2, 3]) })),
+  rnn: recurrent(
+    nn.rnn,
+    () => [2, 3, { nonlinearity: 'tanh', bias: true }],
+    () => zeros([2, 3]),
+  ),
+  gru: recurrent(
+    nn.gru,
+    () => [2, 3, { bias: true }],
+    () => zeros([2, 3]),
+  ),
+  lstm: recurrent(
+    nn.lstm,
+    () => [2, 3, { bias: true }],
+    () => ({ h: zeros([2, 3]), c: zeros([2, 3]) }),
+  ),
 }
 
 // Small sizes (batch 2, time 3, input 2, hidden 3) keep gradgradcheck's second differences quick;

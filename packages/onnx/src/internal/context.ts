@@ -42,15 +42,26 @@ export function expectInput(site: Site, x: Value, ok: boolean, expected: string)
 }
 
 /** The layer's parameter tree, which must be a plain object (`names` lists its keys for the message). */
-export function paramTree(site: Site, names: string, params = site.params, path = site.paramsPath): Record<string, unknown> {
+export function paramTree(
+  site: Site,
+  names: string,
+  params = site.params,
+  path = site.paramsPath,
+): Record<string, unknown> {
   if (!isPlainObject(params)) fail(FN, path, `${site.name}'s parameters ${names}`, params)
   return params
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i])
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i])
 
 /** `tree[key]`, a float32 or float64 Tensor of exactly `shape`, as float32 values. */
-export function floatData(tree: Record<string, unknown>, key: string, shape: readonly number[], path: string): Float32Array {
+export function floatData(
+  tree: Record<string, unknown>,
+  key: string,
+  shape: readonly number[],
+  path: string,
+): Float32Array {
   const t = tree[key]
   if (!(t instanceof Tensor) || (t.dtype !== 'float32' && t.dtype !== 'float64') || !sameShape(t.shape, shape)) {
     fail(FN, `${path}.${key}`, `a float32 or float64 Tensor of shape [${shape.join(',')}]`, t)
@@ -60,11 +71,20 @@ export function floatData(tree: Record<string, unknown>, key: string, shape: rea
 
 /** The initializer name of a parameter: `params[0].attention.query` and `w` give `0.attention.query.w`. */
 export function paramName(path: string, key: string): string {
-  return `${path}.${key}`.replace(/^(params|state)\.?/, '').replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '')
+  return `${path}.${key}`
+    .replace(/^(params|state)\.?/, '')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/^\./, '')
 }
 
 /** Adds `tree[key]` (checked as {@link floatData}) as an initializer and returns its name. */
-export function weight(ctx: Context, tree: Record<string, unknown>, key: string, shape: readonly number[], path: string): string {
+export function weight(
+  ctx: Context,
+  tree: Record<string, unknown>,
+  key: string,
+  shape: readonly number[],
+  path: string,
+): string {
   return ctx.graph.floats(paramName(path, key), shape, floatData(tree, key, shape, path))
 }
 

@@ -85,7 +85,12 @@ export class Graph {
   /** A 1-D int64 tensor (shapes, axes, slice bounds), shared like {@link scalar}. */
   int64s(values: readonly number[]): string {
     return this.shared(`i${values.join(',')}`, () =>
-      this.constant(`const_[${values.join(',')}]`, { dims: [values.length], type: 'int64', data: BigInt64Array.from(values, BigInt) }))
+      this.constant(`const_[${values.join(',')}]`, {
+        dims: [values.length],
+        type: 'int64',
+        data: BigInt64Array.from(values, BigInt),
+      }),
+    )
   }
 
   private shared(key: string, make: () => string): string {
@@ -127,10 +132,14 @@ function tensorProto(t: TensorData, name?: string): Message {
 function attributeProto(name: string, a: Attribute): Message {
   const m = new Message().string(1, name)
   switch (a.kind) {
-    case 'float': return m.float(2, a.value).int(20, 1)
-    case 'int': return m.int(3, a.value).int(20, 2)
-    case 'string': return m.string(4, a.value).int(20, 3)
-    case 'tensor': return m.message(5, tensorProto(a.value)).int(20, 4)
+    case 'float':
+      return m.float(2, a.value).int(20, 1)
+    case 'int':
+      return m.int(3, a.value).int(20, 2)
+    case 'string':
+      return m.string(4, a.value).int(20, 3)
+    case 'tensor':
+      return m.message(5, tensorProto(a.value)).int(20, 4)
     case 'ints':
       for (const v of a.value) m.int(8, v)
       return m.int(20, 7)
@@ -179,7 +188,12 @@ export interface ModelInfo {
  * initializer 5, input 11, output 12), opset_import 8 (OperatorSetIdProto: version 2, domain left
  * empty for the default ai.onnx set).
  */
-export function encodeModel(graph: Graph, inputs: readonly Value[], outputs: readonly Value[], info: ModelInfo): Uint8Array {
+export function encodeModel(
+  graph: Graph,
+  inputs: readonly Value[],
+  outputs: readonly Value[],
+  info: ModelInfo,
+): Uint8Array {
   const g = new Message()
   for (const node of graph.nodes) g.message(1, nodeProto(node))
   g.string(2, info.graphName)

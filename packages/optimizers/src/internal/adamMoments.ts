@@ -58,8 +58,16 @@ export function adamMoments(
 
 /** u = m̂ / (√(v̂ + epsRoot) + eps), updating m and v in place. */
 function adamUpdate(
-  g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray,
-  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  out: FloatArray,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  epsRoot: number,
 ): void {
   const a1 = 1 - b1
   const a2 = 1 - b2
@@ -76,8 +84,17 @@ function adamUpdate(
 
 /** θ ← θ + factor · u, the fused step (factor = −η when followed by the learning rate). */
 function adamApply(
-  g: FloatArray, m: FloatArray, v: FloatArray, p: FloatArray, factor: number,
-  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  p: FloatArray,
+  factor: number,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  epsRoot: number,
 ): void {
   const a1 = 1 - b1
   const a2 = 1 - b2
@@ -94,8 +111,19 @@ function adamApply(
 
 /** One leaf of AMSGrad (see `scaleByAmsgrad`): out = u, or out = base + factor · u (fused). */
 function amsgradLoop(
-  g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray, out: FloatArray, base: FloatArray | null, factor: number,
-  b1: number, b2: number, c1: number, c2: number, eps: number, epsRoot: number,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vmax: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  b1: number,
+  b2: number,
+  c1: number,
+  c2: number,
+  eps: number,
+  epsRoot: number,
 ): void {
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!

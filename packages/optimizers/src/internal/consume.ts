@@ -13,7 +13,9 @@ const spent = /* @__PURE__ */ new WeakSet<object>()
 /** Throws when `state` was already passed to a successful `update`. */
 export function unspent(fn: string, state: unknown): void {
   if (typeof state === 'object' && state !== null && spent.has(state)) {
-    throw new Error(`${fn}: state was already used by an update; pass the state that update returned (states are consumed)`)
+    throw new Error(
+      `${fn}: state was already used by an update; pass the state that update returned (states are consumed)`,
+    )
   }
 }
 

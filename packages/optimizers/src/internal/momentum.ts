@@ -16,7 +16,13 @@ export interface TraceState {
  */
 export function momentumBuffer(
   fn: string,
-  o: { readonly keep: number; readonly take: number; readonly mu: number; readonly nesterov: boolean; readonly startAtG: boolean },
+  o: {
+    readonly keep: number
+    readonly take: number
+    readonly mu: number
+    readonly nesterov: boolean
+    readonly startAtG: boolean
+  },
 ): GradientTransformation<TraceState> {
   const { mu, nesterov } = o
   return elementwise<TraceState>(
@@ -44,7 +50,15 @@ export function momentumBuffer(
 // of 96 elements or more run @gd/tensor's WebAssembly kernel instead when it is loaded (`fusedKernels`).
 
 /** b ← keep·b + take·g;  u = g + μb (nesterov) or b. */
-function traceUpdate(g: FloatArray, b: FloatArray, out: FloatArray, keep: number, take: number, mu: number, nesterov: boolean): void {
+function traceUpdate(
+  g: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+  keep: number,
+  take: number,
+  mu: number,
+  nesterov: boolean,
+): void {
   const n = g.length
   if (nesterov) {
     for (let i = 0; i < n; i++) {
@@ -62,7 +76,16 @@ function traceUpdate(g: FloatArray, b: FloatArray, out: FloatArray, keep: number
 }
 
 /** θ ← θ + factor · u, the fused step. */
-function traceApply(g: FloatArray, b: FloatArray, p: FloatArray, factor: number, keep: number, take: number, mu: number, nesterov: boolean): void {
+function traceApply(
+  g: FloatArray,
+  b: FloatArray,
+  p: FloatArray,
+  factor: number,
+  keep: number,
+  take: number,
+  mu: number,
+  nesterov: boolean,
+): void {
   const n = g.length
   if (nesterov) {
     for (let i = 0; i < n; i++) {

@@ -60,7 +60,10 @@ export function flatten(tree: Tree): Flat {
     if (Array.isArray(t)) t.forEach((c, i) => walk(c, `${path}[${i}]`))
     else if (isStructure(t)) {
       for (const k of Object.keys(t as object)) {
-        walk((t as Record<string, unknown>)[k], plainKey.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`)
+        walk(
+          (t as Record<string, unknown>)[k],
+          plainKey.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`,
+        )
       }
     } else {
       leaves.push(t as Tensor)
@@ -72,7 +75,8 @@ export function flatten(tree: Tree): Flat {
 }
 
 /** `root` followed by `path`: `grads.layers[1].w`, `grads[0]`, `grads` for the root leaf. */
-export const pathIn = (root: string, path: string): string => (path === '' || path[0] === '[' ? root + path : `${root}.${path}`)
+export const pathIn = (root: string, path: string): string =>
+  path === '' || path[0] === '[' ? root + path : `${root}.${path}`
 
 /**
  * For each leaf of `flat` (a tree called `root` in messages), the index of the leaf with the same
@@ -99,11 +103,18 @@ export function pairTo(fn: string, flat: Flat, ref: readonly string[], root: str
  * paths a state recorded at init, and for each leaf of `tree` its index there (see {@link pairTo}).
  * A state without paths (built by hand) pairs by leaf order, after checking there are `count` leaves.
  */
-export function inOrderOf(fn: string, tree: Tree, paths: unknown, root: string, count: number): { leaves: Tensor[]; order: number[] } {
+export function inOrderOf(
+  fn: string,
+  tree: Tree,
+  paths: unknown,
+  root: string,
+  count: number,
+): { leaves: Tensor[]; order: number[] } {
   const flat = flatten(tree)
   let order: number[]
   if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], root, 'the state')
-  else if (flat.leaves.length !== count) throw new Error(`${fn}: expected ${count} ${root} leaves (as at init), got ${flat.leaves.length}`)
+  else if (flat.leaves.length !== count)
+    throw new Error(`${fn}: expected ${count} ${root} leaves (as at init), got ${flat.leaves.length}`)
   else order = flat.leaves.map((_, i) => i)
   const leaves: Tensor[] = []
   order.forEach((k, j) => (leaves[k] = flat.leaves[j]!))

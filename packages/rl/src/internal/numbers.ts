@@ -15,5 +15,10 @@ export const finiteNumbers: Check<ArrayLike<number>> = (fn, key, value) => {
 /** True for a plain array (of anything: check the items) or a typed array of numbers (not bigints). */
 export function isNumberList(value: unknown): value is ArrayLike<unknown> {
   if (Array.isArray(value)) return true
-  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)
+  return (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    !(value instanceof BigInt64Array) &&
+    !(value instanceof BigUint64Array)
+  )
 }

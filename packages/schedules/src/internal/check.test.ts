@@ -110,8 +110,12 @@ describe('options objects', () => {
   )
 
   it('name the first missing required option', () => {
-    expect(() => schedules.cosineDecay(undefined as never)).toThrow('cosineDecay: init must be a finite number, got undefined')
-    expect(() => schedules.warmup({} as never)).toThrow('warmup: warmupSteps must be a non-negative integer, got undefined')
+    expect(() => schedules.cosineDecay(undefined as never)).toThrow(
+      'cosineDecay: init must be a finite number, got undefined',
+    )
+    expect(() => schedules.warmup({} as never)).toThrow(
+      'warmup: warmupSteps must be a non-negative integer, got undefined',
+    )
     expect(() => schedules.cosineDecay({ init: 1, decaySetps: 10 } as never)).toThrow(
       'cosineDecay: unknown option decaySetps, expected one of init, decaySteps, alpha, exponent; did you mean decaySteps?',
     )

@@ -6,7 +6,8 @@ export function countAtOrBelow(steps: readonly number[], step: number): number {
   let high = steps.length
   while (low < high) {
     const mid = (low + high) >> 1
-    if (steps[mid]! <= step) low = mid + 1 // mid < high ≤ steps.length
+    if (steps[mid]! <= step)
+      low = mid + 1 // mid < high ≤ steps.length
     else high = mid
   }
   return low

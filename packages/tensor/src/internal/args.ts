@@ -17,7 +17,10 @@ function hint(value: unknown): string {
  * build in one program, or a test that reloads modules): they carry the same brand.
  */
 export function isTensor(value: unknown): value is Tensor {
-  return value instanceof Tensor || (typeof value === 'object' && value !== null && (value as { __gdTensor?: unknown }).__gdTensor === true)
+  return (
+    value instanceof Tensor ||
+    (typeof value === 'object' && value !== null && (value as { __gdTensor?: unknown }).__gdTensor === true)
+  )
 }
 
 /** A {@link Tensor}. */

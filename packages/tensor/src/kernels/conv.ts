@@ -60,11 +60,17 @@ function sizes(s: Conv2dShape) {
   const cg = s.channels / s.groups
   const og = s.outChannels / s.groups
   return {
-    g, cg, og,
+    g,
+    cg,
+    og,
     depth: cg * g.kernelH * g.kernelW,
     plane: g.height * g.width,
     outPlane: g.outH * g.outW,
-    pointwise: g.kernelH === 1 && g.kernelW === 1 && g.strideH === 1 && g.strideW === 1 &&
+    pointwise:
+      g.kernelH === 1 &&
+      g.kernelW === 1 &&
+      g.strideH === 1 &&
+      g.strideW === 1 &&
       g.padTop + g.padBottom + g.padLeft + g.padRight === 0,
   }
 }
@@ -88,7 +94,13 @@ function like(x: FloatArray, n: number): FloatArray {
  * y // Float64Array [12, 16, 24, 28]
  * ```
  */
-export function convForward(x: FloatArray, w: FloatArray, s: Conv2dShape, y: FloatArray, parts: ConvParts = jsParts): void {
+export function convForward(
+  x: FloatArray,
+  w: FloatArray,
+  s: Conv2dShape,
+  y: FloatArray,
+  parts: ConvParts = jsParts,
+): void {
   const { g, cg, og, depth, plane, outPlane, pointwise } = sizes(s)
   y.fill(0)
   const cols = pointwise ? x : like(x, depth * outPlane)
@@ -96,8 +108,22 @@ export function convForward(x: FloatArray, w: FloatArray, s: Conv2dShape, y: Flo
     for (let gi = 0; gi < s.groups; gi++) {
       const xOffset = (n * s.channels + gi * cg) * plane
       if (!pointwise) parts.im2col(x, xOffset, cg, g, cols)
-      parts.gemm(og, outPlane, depth, w, gi * og * depth, depth, 1,
-        cols, pointwise ? xOffset : 0, outPlane, 1, y, (n * s.outChannels + gi * og) * outPlane, outPlane)
+      parts.gemm(
+        og,
+        outPlane,
+        depth,
+        w,
+        gi * og * depth,
+        depth,
+        1,
+        cols,
+        pointwise ? xOffset : 0,
+        outPlane,
+        1,
+        y,
+        (n * s.outChannels + gi * og) * outPlane,
+        outPlane,
+      )
     }
   }
 }
@@ -116,7 +142,13 @@ export function convForward(x: FloatArray, w: FloatArray, s: Conv2dShape, y: Flo
  * dx // Float64Array [1, 2, 1, 2, 4, 2, 1, 2, 1]
  * ```
  */
-export function convBackwardInput(dy: FloatArray, w: FloatArray, s: Conv2dShape, dx: FloatArray, parts: ConvParts = jsParts): void {
+export function convBackwardInput(
+  dy: FloatArray,
+  w: FloatArray,
+  s: Conv2dShape,
+  dx: FloatArray,
+  parts: ConvParts = jsParts,
+): void {
   const { g, cg, og, depth, plane, outPlane, pointwise } = sizes(s)
   dx.fill(0)
   const dcols = pointwise ? dx : like(dy, depth * outPlane)
@@ -124,8 +156,22 @@ export function convBackwardInput(dy: FloatArray, w: FloatArray, s: Conv2dShape,
     for (let gi = 0; gi < s.groups; gi++) {
       const dxOffset = (n * s.channels + gi * cg) * plane
       if (!pointwise) dcols.fill(0)
-      parts.gemm(depth, outPlane, og, w, gi * og * depth, 1, depth,
-        dy, (n * s.outChannels + gi * og) * outPlane, outPlane, 1, dcols, pointwise ? dxOffset : 0, outPlane)
+      parts.gemm(
+        depth,
+        outPlane,
+        og,
+        w,
+        gi * og * depth,
+        1,
+        depth,
+        dy,
+        (n * s.outChannels + gi * og) * outPlane,
+        outPlane,
+        1,
+        dcols,
+        pointwise ? dxOffset : 0,
+        outPlane,
+      )
       if (!pointwise) parts.col2im(dcols, cg, g, dx, dxOffset)
     }
   }
@@ -144,7 +190,13 @@ export function convBackwardInput(dy: FloatArray, w: FloatArray, s: Conv2dShape,
  * dw // Float64Array [12, 16, 24, 28]
  * ```
  */
-export function convBackwardFilter(x: FloatArray, dy: FloatArray, s: Conv2dShape, dw: FloatArray, parts: ConvParts = jsParts): void {
+export function convBackwardFilter(
+  x: FloatArray,
+  dy: FloatArray,
+  s: Conv2dShape,
+  dw: FloatArray,
+  parts: ConvParts = jsParts,
+): void {
   const { g, cg, og, depth, plane, outPlane, pointwise } = sizes(s)
   dw.fill(0)
   const cols = pointwise ? x : like(x, depth * outPlane)
@@ -152,8 +204,22 @@ export function convBackwardFilter(x: FloatArray, dy: FloatArray, s: Conv2dShape
     for (let gi = 0; gi < s.groups; gi++) {
       const xOffset = (n * s.channels + gi * cg) * plane
       if (!pointwise) parts.im2col(x, xOffset, cg, g, cols)
-      parts.gemm(og, depth, outPlane, dy, (n * s.outChannels + gi * og) * outPlane, outPlane, 1,
-        cols, pointwise ? xOffset : 0, 1, outPlane, dw, gi * og * depth, depth)
+      parts.gemm(
+        og,
+        depth,
+        outPlane,
+        dy,
+        (n * s.outChannels + gi * og) * outPlane,
+        outPlane,
+        1,
+        cols,
+        pointwise ? xOffset : 0,
+        1,
+        outPlane,
+        dw,
+        gi * og * depth,
+        depth,
+      )
     }
   }
 }

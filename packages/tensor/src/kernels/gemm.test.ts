@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { gemm } from './gemm.js'
 
 function naive(
-  m: number, n: number, k: number,
-  a: Float64Array, aOff: number, ars: number, acs: number,
-  b: Float64Array, bOff: number, brs: number, bcs: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float64Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: Float64Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
 ): Float64Array {
   const c = new Float64Array(m * n)
   for (let i = 0; i < m; i++) {

@@ -92,15 +92,7 @@ function roundUp(x: number, to: number): number {
 }
 
 /** Packs an `mc × kc` block of A into `MR`-row panels: panel r holds `A[r*MR + i, p]` at `(p*MR + i)`. */
-function packA(
-  mc: number,
-  kc: number,
-  a: FloatArray,
-  offset: number,
-  rs: number,
-  cs: number,
-  out: Float64Array,
-): void {
+function packA(mc: number, kc: number, a: FloatArray, offset: number, rs: number, cs: number, out: Float64Array): void {
   for (let r = 0; r < mc; r += MR) {
     const rows = Math.min(MR, mc - r)
     const base = r * kc
@@ -117,15 +109,7 @@ function packA(
 }
 
 /** Packs a `kc × nc` block of B into `NR`-column panels: panel s holds `B[p, s*NR + j]` at `(p*NR + j)`. */
-function packB(
-  kc: number,
-  nc: number,
-  b: FloatArray,
-  offset: number,
-  rs: number,
-  cs: number,
-  out: Float64Array,
-): void {
+function packB(kc: number, nc: number, b: FloatArray, offset: number, rs: number, cs: number, out: Float64Array): void {
   for (let s = 0; s < nc; s += NR) {
     const cols = Math.min(NR, nc - s)
     const base = s * kc
@@ -159,23 +143,50 @@ function macroKernel(
       const rows = Math.min(MR, mc - r)
       let ai = r * kc
       let bi = bBase
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0
+      let c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0
+      let c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0
       // One B value live at a time beside the 4 A values and 16 accumulators: 21 doubles, close to
       // the 16 SSE registers V8 allocates on x64 (measured ~5% faster than loading all of B first).
       const end = ai + kc * MR
       for (; ai < end; ai += MR, bi += NR) {
-        const a0 = pa[ai]!, a1 = pa[ai + 1]!, a2 = pa[ai + 2]!, a3 = pa[ai + 3]!
+        const a0 = pa[ai]!,
+          a1 = pa[ai + 1]!,
+          a2 = pa[ai + 2]!,
+          a3 = pa[ai + 3]!
         let b = pb[bi]!
-        c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b
+        c00 += a0 * b
+        c10 += a1 * b
+        c20 += a2 * b
+        c30 += a3 * b
         b = pb[bi + 1]!
-        c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b
+        c01 += a0 * b
+        c11 += a1 * b
+        c21 += a2 * b
+        c31 += a3 * b
         b = pb[bi + 2]!
-        c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b
+        c02 += a0 * b
+        c12 += a1 * b
+        c22 += a2 * b
+        c32 += a3 * b
         b = pb[bi + 3]!
-        c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b
+        c03 += a0 * b
+        c13 += a1 * b
+        c23 += a2 * b
+        c33 += a3 * b
       }
       let o = cOffset + r * ldc + s
       if (rows === MR && cols === NR) {
@@ -185,10 +196,22 @@ function macroKernel(
         addRow(c, o + 3 * ldc, c30, c31, c32, c33)
         continue
       }
-      edge[0] = c00; edge[1] = c01; edge[2] = c02; edge[3] = c03
-      edge[4] = c10; edge[5] = c11; edge[6] = c12; edge[7] = c13
-      edge[8] = c20; edge[9] = c21; edge[10] = c22; edge[11] = c23
-      edge[12] = c30; edge[13] = c31; edge[14] = c32; edge[15] = c33
+      edge[0] = c00
+      edge[1] = c01
+      edge[2] = c02
+      edge[3] = c03
+      edge[4] = c10
+      edge[5] = c11
+      edge[6] = c12
+      edge[7] = c13
+      edge[8] = c20
+      edge[9] = c21
+      edge[10] = c22
+      edge[11] = c23
+      edge[12] = c30
+      edge[13] = c31
+      edge[14] = c32
+      edge[15] = c33
       for (let i = 0; i < rows; i++, o += ldc) {
         for (let j = 0; j < cols; j++) c[o + j] = c[o + j]! + edge[i * NR + j]!
       }

@@ -22,9 +22,14 @@ describe('im2col and col2im', () => {
   it('col2im is the adjoint of im2col: <im2col(x), c> = <x, col2im(c)>', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 1, max: 2 }), fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)),
         (ch, h, w, kh, kw, stride, dilation, padding) => {
           let g
           try {

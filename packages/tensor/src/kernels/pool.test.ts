@@ -14,7 +14,7 @@ describe('pooling kernels', () => {
     expect([...y]).toEqual([4, 6, 6, -1, -1, -2])
   })
 
-  it('max backward adds into dx at each window\'s pick', () => {
+  it("max backward adds into dx at each window's pick", () => {
     const dx = new Float64Array(12).fill(1)
     maxPoolBackward(new Float64Array([1, 10, 100, 1, 10, 100]), x, 2, g, dx)
     // plane 1: 4 gets 1, 6 gets 10 + 100; plane 2: -1 gets 1 + 10, -2 gets 100 (all on top of 1)

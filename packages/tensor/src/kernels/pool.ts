@@ -71,13 +71,7 @@ export function maxPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  * dx // Float32Array [0, 7, 0, 0]
  * ```
  */
-export function maxPoolBackward(
-  dy: FloatArray,
-  x: FloatArray,
-  planes: number,
-  g: Window2d,
-  dx: FloatArray,
-): void {
+export function maxPoolBackward(dy: FloatArray, x: FloatArray, planes: number, g: Window2d, dx: FloatArray): void {
   const inPlane = g.height * g.width
   let o = 0
   for (let p = 0; p < planes; p++) {
@@ -95,12 +89,7 @@ export function maxPoolBackward(
 function windowBounds(g: Window2d, oy: number, ox: number): [number, number, number, number] {
   const top = oy * g.strideH - g.padTop
   const left = ox * g.strideW - g.padLeft
-  return [
-    Math.max(top, 0),
-    Math.min(top + g.kernelH, g.height),
-    Math.max(left, 0),
-    Math.min(left + g.kernelW, g.width),
-  ]
+  return [Math.max(top, 0), Math.min(top + g.kernelH, g.height), Math.max(left, 0), Math.min(left + g.kernelW, g.width)]
 }
 
 /**

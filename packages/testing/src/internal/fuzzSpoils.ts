@@ -87,7 +87,12 @@ export function spoils(row: SpoiledRow, valid: readonly unknown[]): Spoil[] {
     for (const key of keys) {
       for (const miss of nearMisses(key)) {
         if (keys.includes(miss)) continue
-        out.push({ label: `option ${key} spelt ${miss}`, apply: replaceKey(key, miss), mustThrow: true, nanIsSilent: true })
+        out.push({
+          label: `option ${key} spelt ${miss}`,
+          apply: replaceKey(key, miss),
+          mustThrow: true,
+          nanIsSilent: true,
+        })
       }
       for (const b of optionValueBad) {
         out.push({
@@ -128,7 +133,15 @@ function payloadSpoils(value: unknown, i: number): Spoil[] {
   })
   if (typeof value === 'string' && value.length >= 200) {
     const at = value.slice(value.length >> 1).search(/[0-9]/) + (value.length >> 1)
-    const changed = at < value.length >> 1 ? [] : [spoil(`one digit changed at ${at}`, () => value.slice(0, at) + ((Number(value[at]) + 1) % 10) + value.slice(at + 1))]
+    const changed =
+      at < value.length >> 1
+        ? []
+        : [
+            spoil(
+              `one digit changed at ${at}`,
+              () => value.slice(0, at) + ((Number(value[at]) + 1) % 10) + value.slice(at + 1),
+            ),
+          ]
     return [...changed, spoil('cut in half', () => value.slice(0, value.length >> 1))]
   }
   if (value instanceof ArrayBuffer && value.byteLength >= 16) {
@@ -138,7 +151,10 @@ function payloadSpoils(value: unknown, i: number): Spoil[] {
       bytes[bytes.length >> 1]! ^= 1
       return copy
     }
-    return [spoil(`byte ${value.byteLength >> 1} flipped`, flipped), spoil('cut in half', () => value.slice(0, value.byteLength >> 1))]
+    return [
+      spoil(`byte ${value.byteLength >> 1} flipped`, flipped),
+      spoil('cut in half', () => value.slice(0, value.byteLength >> 1)),
+    ]
   }
   return []
 }
@@ -173,16 +189,25 @@ function treeSpoils(value: unknown, i: number, paired: boolean): Spoil[] {
   })
   // paired with another tree (grads with params, updates with params): the same keys in another
   // order must give the same result, or leaves were paired by position, not by key
-  const reorder: Spoil[] = !paired || Object.keys(value).length < 2 ? [] : [{
-    label: 'tree keys in reverse order',
-    apply: (args) => {
-      const tree = args[i] as Record<string, unknown>
-      args[i] = Object.fromEntries(Object.keys(tree).reverse().map((k) => [k, tree[k]]))
-    },
-    mustThrow: false,
-    nanIsSilent: true,
-    sameResult: true,
-  }]
+  const reorder: Spoil[] =
+    !paired || Object.keys(value).length < 2
+      ? []
+      : [
+          {
+            label: 'tree keys in reverse order',
+            apply: (args) => {
+              const tree = args[i] as Record<string, unknown>
+              args[i] = Object.fromEntries(
+                Object.keys(tree)
+                  .reverse()
+                  .map((k) => [k, tree[k]]),
+              )
+            },
+            mustThrow: false,
+            nanIsSilent: true,
+            sameResult: true,
+          },
+        ]
   return [
     ...reorder,
     edit(`leaf ${key} of size ${like.size + 1}`, (t) => (t[key] = full([like.size + 1], 1.25))),

@@ -53,7 +53,8 @@ export function snapshot(value: unknown): Snap {
   const seen = new Set<object>()
   let nodes = 0
   const walk = (v: unknown, depth: number): Snap => {
-    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || typeof v === 'function') return { kind: 'same', value: v }
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function') || typeof v === 'function')
+      return { kind: 'same', value: v }
     if (seen.has(v) || depth > 12 || ++nodes > MAX_NODES) return { kind: 'cycle', ref: v }
     seen.add(v)
     if (ArrayBuffer.isView(v)) {
@@ -117,15 +118,21 @@ export function canonical(value: unknown): string {
   const seen = new Set<object>()
   const walk = (v: unknown, depth: number): unknown => {
     if (typeof v === 'number') return Object.is(v, -0) ? 0 : Number.isNaN(v) ? 'NaN' : v
-    if (v === null || typeof v !== 'object') return typeof v === 'function' ? 'function' : typeof v === 'symbol' ? 'symbol' : v
+    if (v === null || typeof v !== 'object')
+      return typeof v === 'function' ? 'function' : typeof v === 'symbol' ? 'symbol' : v
     if (seen.has(v) || depth > 8) return 'cycle'
     seen.add(v)
-    if (v instanceof Tensor) return { tensor: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>, Number) }
+    if (v instanceof Tensor)
+      return { tensor: v.dtype, shape: v.shape, data: Array.from(v.data as ArrayLike<number>, Number) }
     if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, Number)
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1))
     const proto = Object.getPrototypeOf(v)
     if (proto !== Object.prototype && proto !== null) return `a ${(v as object).constructor?.name ?? 'object'}`
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, walk((v as Record<string, unknown>)[k], depth + 1)]))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, walk((v as Record<string, unknown>)[k], depth + 1)]),
+    )
   }
   return JSON.stringify(walk(value, 0)) ?? 'undefined'
 }

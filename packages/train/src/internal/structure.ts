@@ -52,10 +52,10 @@ export function structureDifferences(saved: readonly LeafInfo[], model: readonly
   for (const s of saved) {
     const m = mine.get(s.path)
     if (m === undefined) out.push(`${s.path}: in the checkpoint, not in the model`)
-    else if (show(s.shape) !== show(m.shape)) out.push(`${s.path}: shape ${show(s.shape)} in the checkpoint, ${show(m.shape)} in the model`)
+    else if (show(s.shape) !== show(m.shape))
+      out.push(`${s.path}: shape ${show(s.shape)} in the checkpoint, ${show(m.shape)} in the model`)
     else if (s.dtype !== m.dtype) out.push(`${s.path}: dtype ${s.dtype} in the checkpoint, ${m.dtype} in the model`)
   }
   for (const m of model) if (!theirs.has(m.path)) out.push(`${m.path}: in the model, not in the checkpoint`)
   return out
 }
-

@@ -12,10 +12,17 @@ export function vocabularyArg(fn: string, vocab: unknown): CharVocabulary {
   if (typeof vocab !== 'object' || vocab === null) fail(fn, 'vocab', expected, vocab)
   const v = vocab as Record<string, unknown>
   const { size } = v
-  if (!(Number.isSafeInteger(size) && (size as number) > 0)) fail(fn, 'vocab', expected, vocab, ` (its size must be a positive integer, got ${show(size)})`)
+  if (!(Number.isSafeInteger(size) && (size as number) > 0))
+    fail(fn, 'vocab', expected, vocab, ` (its size must be a positive integer, got ${show(size)})`)
   const id = (key: string, value: unknown): void => {
     if (!(Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) < (size as number))) {
-      fail(fn, 'vocab', expected, vocab, ` (its ${key} must be an integer in [0, ${size as number}), got ${show(value)})`)
+      fail(
+        fn,
+        'vocab',
+        expected,
+        vocab,
+        ` (its ${key} must be an integer in [0, ${size as number}), got ${show(value)})`,
+      )
     }
   }
   for (const key of ['padId', 'beginId', 'endId']) id(key, v[key])
@@ -35,7 +42,13 @@ export function encodeChecked(fn: string, vocab: CharVocabulary, text: string, w
   try {
     ids = vocab.encode(text)
   } catch (error) {
-    throw complaint(fn, what, 'cannot be encoded by vocab', text, ` (${error instanceof Error ? error.message : show(error)})`)
+    throw complaint(
+      fn,
+      what,
+      'cannot be encoded by vocab',
+      text,
+      ` (${error instanceof Error ? error.message : show(error)})`,
+    )
   }
   const size = vocab.size
   const ok = Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id) && id >= 0 && id < size)

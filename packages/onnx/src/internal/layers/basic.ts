@@ -3,13 +3,22 @@ import { fail, isPlainObject } from '@gd/check'
 import { float, int, string, type Attribute, type Value } from '../graph.js'
 import { dims, expectInput, FN, like, paramTree, weight, type Context, type Emitter, type Site } from '../context.js'
 
-interface LinearConfig { inFeatures: number; outFeatures: number; bias: boolean }
+interface LinearConfig {
+  inFeatures: number
+  outFeatures: number
+  bias: boolean
+}
 
 /** y = x·W + b over the last axis: MatMul, then Add. */
 export const linear: Emitter = (ctx, site, x) => {
   const { inFeatures, outFeatures, bias } = site.config as unknown as LinearConfig
   const last = x.shape.at(-1)
-  expectInput(site, x, x.type === 'float32' && x.shape.length >= 2 && (typeof last !== 'number' || last === inFeatures), `[batch, …, ${inFeatures}] of floats`)
+  expectInput(
+    site,
+    x,
+    x.type === 'float32' && x.shape.length >= 2 && (typeof last !== 'number' || last === inFeatures),
+    `[batch, …, ${inFeatures}] of floats`,
+  )
   const tree = paramTree(site, bias ? '{ w, b }' : '{ w }')
   const w = weight(ctx, tree, 'w', [inFeatures, outFeatures], site.paramsPath)
   const b = bias ? weight(ctx, tree, 'b', [outFeatures], site.paramsPath) : undefined
@@ -55,7 +64,15 @@ export function geluOf(ctx: Context, x: Value, hint: string): Value {
   const g = ctx.graph
   if (g.opset >= 20) return like(x, g.node('Gelu', [x.name], { approximate: string('tanh') }, hint))
   const cube = g.node('Mul', [g.node('Mul', [x.name, x.name], {}, `${hint}.square`), x.name], {}, `${hint}.cube`)
-  const inner = g.node('Mul', [g.node('Add', [x.name, g.node('Mul', [cube, g.scalar(0.044715)], {}, `${hint}.scaled`)], {}, `${hint}.sum`), g.scalar(Math.sqrt(2 / Math.PI))], {}, `${hint}.inner`)
+  const inner = g.node(
+    'Mul',
+    [
+      g.node('Add', [x.name, g.node('Mul', [cube, g.scalar(0.044715)], {}, `${hint}.scaled`)], {}, `${hint}.sum`),
+      g.scalar(Math.sqrt(2 / Math.PI)),
+    ],
+    {},
+    `${hint}.inner`,
+  )
   const onePlus = g.node('Add', [g.node('Tanh', [inner], {}, `${hint}.tanh`), g.scalar(1)], {}, `${hint}.onePlus`)
   return like(x, g.node('Mul', [g.node('Mul', [x.name, g.scalar(0.5)], {}, `${hint}.half`), onePlus], {}, hint))
 }
@@ -84,14 +101,18 @@ export const reshape: Emitter = (ctx, site, x) => {
   const fits = size === null || (inferred ? size % fixed === 0 : size === fixed)
   expectInput(site, x, fits, `[batch, …] of ${inferred ? `a multiple of ${fixed}` : fixed} values per example`)
   const out = shape.map((d) => (d !== -1 ? d : size === null ? null : size / fixed))
-  return like(x, ctx.graph.node('Reshape', [x.name, ctx.graph.int64s([0, ...shape])], {}, `${site.path}.reshape`), [x.shape[0]!, ...out])
+  return like(x, ctx.graph.node('Reshape', [x.name, ctx.graph.int64s([0, ...shape])], {}, `${site.path}.reshape`), [
+    x.shape[0]!,
+    ...out,
+  ])
 }
 
 /** A list state (or none) of `n` entries: the state of a sequential model. */
 function stateList(site: Site, n: number): unknown[] {
   const { state, statePath } = site
   if (state === undefined || (isPlainObject(state) && Object.keys(state).length === 0)) return []
-  if (!Array.isArray(state) || state.length !== n) fail(FN, statePath, `a list of ${n} states (one per layer, as initState makes)`, state)
+  if (!Array.isArray(state) || state.length !== n)
+    fail(FN, statePath, `a list of ${n} states (one per layer, as initState makes)`, state)
   return state
 }
 
@@ -103,19 +124,25 @@ export const sequential: Emitter = (ctx, site, x) => {
     fail(FN, paramsPath, `a list of ${layers.length} parameter trees (one per layer of ${site.path})`, params)
   }
   const states = stateList(site, layers.length)
-  return layers.reduce<Value>((h, layer, i) => ctx.emit(layer, h, {
-    path: `${site.path}.layers[${i}]`,
-    params: params[i],
-    paramsPath: `${paramsPath}[${i}]`,
-    state: states[i],
-    statePath: `${statePath}[${i}]`,
-  }), x)
+  return layers.reduce<Value>(
+    (h, layer, i) =>
+      ctx.emit(layer, h, {
+        path: `${site.path}.layers[${i}]`,
+        params: params[i],
+        paramsPath: `${paramsPath}[${i}]`,
+        state: states[i],
+        statePath: `${statePath}[${i}]`,
+      }),
+    x,
+  )
 }
 
 /** y = x + f(x); f has the residual layer's own parameters and state. */
 export const residual: Emitter = (ctx, site, x) => {
   const fx = ctx.emit(site.config.layer, x, { ...site, path: `${site.path}.layer` })
-  const same = fx.shape.length === x.shape.length && fx.shape.every((d, i) => d === x.shape[i] || typeof d !== 'number' || typeof x.shape[i] !== 'number')
+  const same =
+    fx.shape.length === x.shape.length &&
+    fx.shape.every((d, i) => d === x.shape[i] || typeof d !== 'number' || typeof x.shape[i] !== 'number')
   expectInput(site, x, same, `whose shape its inner layer keeps (the inner layer gives ${dims(fx.shape)})`)
   return like(x, ctx.graph.node('Add', [x.name, fx.name], {}, `${site.path}.add`))
 }

@@ -5,7 +5,13 @@
 import { int, string, strings } from '../graph.js'
 import { expectInput, floatData, like, paramName, paramTree, type Emitter } from '../context.js'
 
-interface RecurrentConfig { kind: 'rnn' | 'gru' | 'lstm'; inputSize: number; hiddenSize: number; bias: boolean; nonlinearity?: 'tanh' | 'relu' }
+interface RecurrentConfig {
+  kind: 'rnn' | 'gru' | 'lstm'
+  inputSize: number
+  hiddenSize: number
+  bias: boolean
+  nonlinearity?: 'tanh' | 'relu'
+}
 
 /** For each ONNX gate block, the @gd block it comes from. */
 const ORDER = { rnn: [0], gru: [1, 0, 2], lstm: [0, 3, 1, 2] } as const
@@ -35,7 +41,12 @@ function reorder(b: Float32Array, order: readonly number[], hidden: number): Flo
 /** [batch, time, input] → Transpose → RNN/GRU/LSTM → Y [time, 1, batch, hidden] → Squeeze → Transpose → [batch, time, hidden]. */
 export const recurrent: Emitter = (ctx, site, x) => {
   const { kind, inputSize, hiddenSize: H, bias, nonlinearity } = site.config as unknown as RecurrentConfig
-  expectInput(site, x, x.type === 'float32' && x.shape.length === 3 && x.shape[2] === inputSize, `[batch, time, ${inputSize}] of floats`)
+  expectInput(
+    site,
+    x,
+    x.type === 'float32' && x.shape.length === 3 && x.shape[2] === inputSize,
+    `[batch, time, ${inputSize}] of floats`,
+  )
   const order = ORDER[kind]
   const width = order.length * H
   const tree = paramTree(site, bias ? '{ wx, wh, bx, bh }' : '{ wx, wh }')

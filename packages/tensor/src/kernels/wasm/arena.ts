@@ -31,7 +31,11 @@ const ALIGN = 64
  * const m = arena.alloc(1 << 20) // zeroed, in the module's memory; null when it does not fit
  * ```
  */
-export function arenaIn(memory: WasmMemory, base: number, reserve: readonly number[] = [2 ** 30, 2 ** 28, 2 ** 26]): Arena {
+export function arenaIn(
+  memory: WasmMemory,
+  base: number,
+  reserve: readonly number[] = [2 ** 30, 2 ** 28, 2 ** 26],
+): Arena {
   const start = align(base)
   let state: 'new' | 'ready' | 'none' = 'new'
   let end = 0

@@ -127,7 +127,12 @@ export interface Slots {
    * the memory, the kernel runs once over the whole length. Null operands are skipped. Every array
    * is as long as the first.
    */
-  stream(arrays: readonly (FloatArray | null)[], reads: number, writes: number, kernel: (len: number, at: readonly number[]) => void): true
+  stream(
+    arrays: readonly (FloatArray | null)[],
+    reads: number,
+    writes: number,
+    kernel: (len: number, at: readonly number[]) => void,
+  ): true
 }
 
 /**
@@ -181,7 +186,8 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
         kernel(end - i, at)
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
-          if (x != null && !(here & (1 << j)) && writes & (1 << j)) x.set(heap.subarray(ptr[j]! >> 2, (ptr[j]! >> 2) + end - i), i)
+          if (x != null && !(here & (1 << j)) && writes & (1 << j))
+            x.set(heap.subarray(ptr[j]! >> 2, (ptr[j]! >> 2) + end - i), i)
         }
       }
       return true

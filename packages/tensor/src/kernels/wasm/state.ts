@@ -28,13 +28,31 @@ export interface ElementwiseKernels {
   /** y = op(x), `op` a code of {@link UNARY}. */
   unary(op: number, x: Storage, y: Storage): boolean
   /** The `BinaryLoop` contract of `elementwise.ts`, `op` a code of {@link BINARY}: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], steps 0 or 1. */
-  binary(op: number, out: Storage, A: Storage, oa: number, sa: number, B: Storage, ob: number, sb: number, n: number): boolean
+  binary(
+    op: number,
+    out: Storage,
+    A: Storage,
+    oa: number,
+    sa: number,
+    B: Storage,
+    ob: number,
+    sb: number,
+    n: number,
+  ): boolean
   /**
    * out[r] = op over the `length` floats of row r (rows one after another from `start`), divided by
    * `divisor`; `op` a code of {@link REDUCE}. Sums are float64 in four lanes (the last bits may differ
    * from a loop's); max and min are exact (NaN if any is NaN; of ±0, the wrapper returns the row's first zero, as the JavaScript loop does).
    */
-  reduceRows(op: number, x: Storage, start: number, rows: number, length: number, out: Storage, divisor: number): boolean
+  reduceRows(
+    op: number,
+    x: Storage,
+    start: number,
+    rows: number,
+    length: number,
+    out: Storage,
+    divisor: number,
+  ): boolean
   /** out[j] = Σ_r x[start + r·count + j] / divisor, each column summed in row order in float64: exactly a loop's result. */
   sumColumns(x: Storage, start: number, rows: number, count: number, out: Storage, divisor: number): boolean
 }
@@ -64,16 +82,39 @@ export interface ElementwiseKernels {
  */
 export interface FusedKernels {
   adam(
-    g: FloatArray, m: FloatArray, v: FloatArray, out: FloatArray, accumulate: boolean, factor: number,
-    beta1: number, beta2: number, c1: number, c2: number, eps: number, epsRoot: number,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    out: FloatArray,
+    accumulate: boolean,
+    factor: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    epsRoot: number,
   ): boolean
   momentum(
-    g: FloatArray, b: FloatArray, out: FloatArray, accumulate: boolean, factor: number,
-    keep: number, take: number, mu: number, nesterov: boolean,
+    g: FloatArray,
+    b: FloatArray,
+    out: FloatArray,
+    accumulate: boolean,
+    factor: number,
+    keep: number,
+    take: number,
+    mu: number,
+    nesterov: boolean,
   ): boolean
   rms(
-    g: FloatArray, v: FloatArray, m: FloatArray | null, out: FloatArray, accumulate: boolean, factor: number,
-    alpha: number, eps: number,
+    g: FloatArray,
+    v: FloatArray,
+    m: FloatArray | null,
+    out: FloatArray,
+    accumulate: boolean,
+    factor: number,
+    alpha: number,
+    eps: number,
   ): boolean
   /**
    * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place

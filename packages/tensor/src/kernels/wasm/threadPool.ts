@@ -77,7 +77,8 @@ type NodeProcess = { versions?: { node?: string }; getBuiltinModule?: (name: str
 /** Whether this engine has growable SharedArrayBuffers and Atomics (else: no threads). */
 function sharedMemory(): boolean {
   return (
-    typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' &&
+    typeof SharedArrayBuffer === 'function' &&
+    typeof Atomics === 'object' &&
     typeof (SharedArrayBuffer.prototype as Partial<GrowableShared>).grow === 'function'
   )
 }
@@ -116,7 +117,10 @@ async function nodeWorkerThreads(): Promise<NodeWorkerThreads | null> {
 
 /** Starts one worker; resolves to its terminate function once it is ready, or null if it could not start. */
 async function startWorker(
-  module: object, control: SharedArrayBuffer, data: GrowableShared, died: () => void,
+  module: object,
+  control: SharedArrayBuffer,
+  data: GrowableShared,
+  died: () => void,
 ): Promise<(() => void) | null> {
   const init = { module, control, data }
   const threads = await nodeWorkerThreads()
@@ -171,9 +175,9 @@ export async function spawnThreads(count: number, module: object): Promise<Threa
     Array.from({ length: count }, async (): Promise<Thread | null> => {
       try {
         const control = new SharedArrayBuffer(CONTROL_SLOTS * 4)
-        const data = new (SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableShared)(
-          0, { maxByteLength: MAX_DATA_BYTES },
-        )
+        const data = new (
+          SharedArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => GrowableShared
+        )(0, { maxByteLength: MAX_DATA_BYTES })
         const box: { thread?: Thread } = {}
         const terminate = await startWorker(module, control, data, () => {
           if (box.thread) box.thread.dead = true

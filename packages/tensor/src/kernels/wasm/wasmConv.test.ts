@@ -61,13 +61,19 @@ const convShape = fc
     dw: fc.integer({ min: 1, max: 3 }),
     pad: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)),
   })
-  .filter((r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1)
+  .filter(
+    (r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1,
+  )
   .map((r): Conv2dShape => ({
     batch: r.batch,
     channels: r.groups * r.cg,
     outChannels: r.groups * r.og,
     groups: r.groups,
-    window: window2d('conv2d', [r.h, r.w], [r.kh, r.kw], { stride: [r.sh, r.sw], dilation: [r.dh, r.dw], padding: r.pad }),
+    window: window2d('conv2d', [r.h, r.w], [r.kh, r.kw], {
+      stride: [r.sh, r.sw],
+      dilation: [r.dh, r.dw],
+      padding: r.pad,
+    }),
   }))
 
 function sizes(s: Conv2dShape) {
@@ -89,7 +95,13 @@ describe('wasm conv2d', () => {
   })
 
   it('computes a worked example: a 3×3 plane by a 2×2 box filter is [[12, 16], [24, 28]]', () => {
-    const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
+    const s: Conv2dShape = {
+      batch: 1,
+      channels: 1,
+      outChannels: 1,
+      groups: 1,
+      window: window2d('conv2d', [3, 3], [2, 2]),
+    }
     const y = new Float32Array(4).fill(99) // overwritten, not added to
     wasm.convForward(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float32Array([1, 1, 1, 1]), s, y)
     expect([...y]).toEqual([12, 16, 24, 28]) // 1+2+4+5, 2+3+5+6, 4+5+7+8, 5+6+8+9
@@ -117,7 +129,14 @@ describe('wasm conv2d', () => {
         // forward: depth products per output; input gradient: up to outChannels/groups · taps; filter: batch · outH · outW
         const checks = [
           { js: convForward, wasm: wasm.convForward, a: x, b: w, len: n.y, terms: n.depth },
-          { js: convBackwardInput, wasm: wasm.convBackwardInput, a: dy, b: w, len: n.x, terms: s.outChannels * g.kernelH * g.kernelW },
+          {
+            js: convBackwardInput,
+            wasm: wasm.convBackwardInput,
+            a: dy,
+            b: w,
+            len: n.x,
+            terms: s.outChannels * g.kernelH * g.kernelW,
+          },
           { js: convBackwardFilter, wasm: wasm.convBackwardFilter, a: x, b: dy, len: n.w, terms: s.batch * n.outPlane },
         ]
         for (const c of checks) {
@@ -133,7 +152,13 @@ describe('wasm conv2d', () => {
   it('streams a batch larger than one chunk, and 1×1 convolutions skip im2col', () => {
     // 9 samples of 2 × 120 × 120 (28,800 floats each in, 14,400 out): 6 samples per chunk of 2¹⁸ floats
     const cases: Conv2dShape[] = [
-      { batch: 9, channels: 2, outChannels: 1, groups: 1, window: window2d('conv2d', [120, 120], [3, 3], { padding: 'same' }) },
+      {
+        batch: 9,
+        channels: 2,
+        outChannels: 1,
+        groups: 1,
+        window: window2d('conv2d', [120, 120], [3, 3], { padding: 'same' }),
+      },
       { batch: 9, channels: 4, outChannels: 3, groups: 1, window: window2d('conv2d', [60, 60], [1, 1]) },
     ]
     expect(9 * (28_800 + 14_400)).toBeGreaterThan(CHUNK)
@@ -159,15 +184,26 @@ describe('wasm conv2d', () => {
   })
 
   it('rejects operands that are not Float32Array', () => {
-    const s: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [2, 2], [1, 1]) }
+    const s: Conv2dShape = {
+      batch: 1,
+      channels: 1,
+      outChannels: 1,
+      groups: 1,
+      window: window2d('conv2d', [2, 2], [1, 1]),
+    }
     expect(() => wasm.convForward(new Float64Array(4), new Float32Array(1), s, new Float32Array(4))).toThrow(
       'wasm convForward: operands must be Float32Array, got Float64Array, Float32Array, Float32Array',
     )
   })
 
   it('pays from 256 multiply-adds on', () => {
-    const s = (outChannels: number): Conv2dShape =>
-      ({ batch: 1, channels: 1, outChannels, groups: 1, window: window2d('conv2d', [6, 6], [3, 3]) })
+    const s = (outChannels: number): Conv2dShape => ({
+      batch: 1,
+      channels: 1,
+      outChannels,
+      groups: 1,
+      window: window2d('conv2d', [6, 6], [3, 3]),
+    })
     // 4 · 4 · 9 = 144 multiply-adds per output channel
     expect(wasmConvPays(s(1))).toBe(false)
     expect(wasmConvPays(s(2))).toBe(true)
@@ -195,15 +231,22 @@ function poolWindow(dilation: boolean) {
       pad: fc.tuple(fc.nat(3), fc.nat(3), fc.nat(3), fc.nat(3)),
     })
     .map((r) => ({ ...r, pad: [r.pad[0] % r.kh, r.pad[1] % r.kh, r.pad[2] % r.kw, r.pad[3] % r.kw] as const }))
-    .filter((r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1)
-    .map((r): Window2d => window2d('pool', [r.h, r.w], [r.kh, r.kw], { stride: [r.sh, r.sw], dilation: [r.dh, r.dw], padding: r.pad }))
+    .filter(
+      (r) => r.h + r.pad[0] + r.pad[1] >= (r.kh - 1) * r.dh + 1 && r.w + r.pad[2] + r.pad[3] >= (r.kw - 1) * r.dw + 1,
+    )
+    .map((r): Window2d =>
+      window2d('pool', [r.h, r.w], [r.kh, r.kw], { stride: [r.sh, r.sw], dilation: [r.dh, r.dw], padding: r.pad }),
+    )
 }
 
 describe('wasm pooling', () => {
   it('is bit-identical to the JavaScript kernels, ties, signed zeros and NaN included', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 5 }), poolWindow(true), fc.integer({ min: 0, max: 100 }), fc.boolean(),
+        fc.integer({ min: 1, max: 5 }),
+        poolWindow(true),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
         (planes, g, seed, nan) => {
           const inSize = planes * g.height * g.width
           const outSize = planes * g.outH * g.outW
@@ -215,31 +258,39 @@ describe('wasm pooling', () => {
             fill(out)
             return out
           }
-          expect(pair((y) => wasm.maxPool2d(x, planes, g, y), outSize)).toEqual(pair((y) => maxPoolForward(x, planes, g, y), outSize))
-          expect(pair((d) => wasm.maxPool2dBackward(dy, x, planes, g, d), inSize))
-            .toEqual(pair((d) => maxPoolBackward(dy, x, planes, g, d), inSize))
+          expect(pair((y) => wasm.maxPool2d(x, planes, g, y), outSize)).toEqual(
+            pair((y) => maxPoolForward(x, planes, g, y), outSize),
+          )
+          expect(pair((d) => wasm.maxPool2dBackward(dy, x, planes, g, d), inSize)).toEqual(
+            pair((d) => maxPoolBackward(dy, x, planes, g, d), inSize),
+          )
         },
       ),
       { numRuns: 200 },
     )
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), poolWindow(false), fc.integer({ min: 0, max: 100 }), (planes, g, seed) => {
-        const inSize = planes * g.height * g.width
-        const outSize = planes * g.outH * g.outW
-        const x = filled(inSize, seed)
-        const dy = filled(outSize, seed + 0.5)
-        const dx0 = filled(inSize, seed + 1)
-        const y1 = new Float32Array(outSize)
-        const y2 = new Float32Array(outSize)
-        wasm.avgPool2d(x, planes, g, y1)
-        avgPoolForward(x, planes, g, y2)
-        expect(y1).toEqual(y2)
-        const d1 = dx0.slice()
-        const d2 = dx0.slice()
-        wasm.avgPool2dBackward(dy, planes, g, d1)
-        avgPoolBackward(dy, planes, g, d2)
-        expect(d1).toEqual(d2)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        poolWindow(false),
+        fc.integer({ min: 0, max: 100 }),
+        (planes, g, seed) => {
+          const inSize = planes * g.height * g.width
+          const outSize = planes * g.outH * g.outW
+          const x = filled(inSize, seed)
+          const dy = filled(outSize, seed + 0.5)
+          const dx0 = filled(inSize, seed + 1)
+          const y1 = new Float32Array(outSize)
+          const y2 = new Float32Array(outSize)
+          wasm.avgPool2d(x, planes, g, y1)
+          avgPoolForward(x, planes, g, y2)
+          expect(y1).toEqual(y2)
+          const d1 = dx0.slice()
+          const d2 = dx0.slice()
+          wasm.avgPool2dBackward(dy, planes, g, d1)
+          avgPoolBackward(dy, planes, g, d2)
+          expect(d1).toEqual(d2)
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -247,8 +298,11 @@ describe('wasm pooling', () => {
   it('takes the 2 × 2, stride 2 fast paths bit for bit too, odd sides included', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 12 }), fc.integer({ min: 2, max: 12 }),
-        fc.integer({ min: 0, max: 100 }), fc.boolean(),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 2, max: 12 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
         (planes, h, w, seed, nan) => {
           const g = window2d('maxPool2d', [h, w], [2, 2], { stride: 2 })
           const x = tied(planes * h * w, seed, nan)

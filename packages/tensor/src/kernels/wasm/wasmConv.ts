@@ -29,12 +29,40 @@ interface ConvExports {
   readonly memory: WasmMemory
   workspaceEnd(): number
   setWindow(
-    height: number, width: number, kernelH: number, kernelW: number, strideH: number, strideW: number,
-    dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number,
+    height: number,
+    width: number,
+    kernelH: number,
+    kernelW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    padTop: number,
+    padLeft: number,
+    outH: number,
+    outW: number,
   ): void
   convForward(batch: number, c: number, o: number, groups: number, x: number, w: number, y: number, cols: number): void
-  convBackwardInput(batch: number, c: number, o: number, groups: number, dy: number, w: number, dx: number, cols: number): void
-  convBackwardFilter(batch: number, c: number, o: number, groups: number, x: number, dy: number, dw: number, cols: number): void
+  convBackwardInput(
+    batch: number,
+    c: number,
+    o: number,
+    groups: number,
+    dy: number,
+    w: number,
+    dx: number,
+    cols: number,
+  ): void
+  convBackwardFilter(
+    batch: number,
+    c: number,
+    o: number,
+    groups: number,
+    x: number,
+    dy: number,
+    dw: number,
+    cols: number,
+  ): void
   maxPool(planes: number, x: number, y: number): void
   maxPoolBackward(planes: number, dy: number, x: number, dx: number): void
   avgPool(planes: number, x: number, y: number): void
@@ -88,7 +116,9 @@ function align16(bytes: number): number {
 function check(op: string, ...arrays: FloatArray[]): void {
   for (const a of arrays) {
     if (!(a instanceof Float32Array)) {
-      throw new Error(`wasm ${op}: operands must be Float32Array, got ${arrays.map((x) => x.constructor.name).join(', ')}`)
+      throw new Error(
+        `wasm ${op}: operands must be Float32Array, got ${arrays.map((x) => x.constructor.name).join(', ')}`,
+      )
     }
   }
 }
@@ -116,8 +146,20 @@ function convFrom(exports: ConvExports): ConvKernels {
   }
 
   function setWindow(g: Window2d): void {
-    exports.setWindow(g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
-      g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW)
+    exports.setWindow(
+      g.height,
+      g.width,
+      g.kernelH,
+      g.kernelW,
+      g.strideH,
+      g.strideW,
+      g.dilationH,
+      g.dilationW,
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+    )
   }
 
   /** Items (samples or planes) per chunk when each takes `floats` floats of operands and results. */
@@ -130,7 +172,13 @@ function convFrom(exports: ConvExports): ConvKernels {
    * floats) is copied once, and `out` is streamed out by sample (`outPer` floats each).
    */
   function conv(
-    s: Conv2dShape, a: FloatArray, aPer: number, w: FloatArray, wLen: number, out: FloatArray, outPer: number,
+    s: Conv2dShape,
+    a: FloatArray,
+    aPer: number,
+    w: FloatArray,
+    wLen: number,
+    out: FloatArray,
+    outPer: number,
     run: (k: number, a: number, w: number, out: number, cols: number) => void,
   ): boolean {
     const g = s.window
@@ -155,8 +203,14 @@ function convFrom(exports: ConvExports): ConvKernels {
    * each, the last one, when `accumulate`, being the output, read and written), `out` is written back.
    */
   function pool(
-    planes: number, g: Window2d, ins: FloatArray[], inPer: number[], out: FloatArray, outPer: number,
-    accumulate: boolean, run: (k: number, ptrs: number[]) => void,
+    planes: number,
+    g: Window2d,
+    ins: FloatArray[],
+    inPer: number[],
+    out: FloatArray,
+    outPer: number,
+    accumulate: boolean,
+    run: (k: number, ptrs: number[]) => void,
   ): boolean {
     const per = inPer.reduce((s, n) => s + n, 0) + (accumulate ? 0 : outPer)
     const nb = chunkOf(planes, per)
@@ -192,7 +246,8 @@ function convFrom(exports: ConvExports): ConvKernels {
       const { plane, outPlane, wLen } = sizes(s)
       const [c, o, groups] = groupsOf(s)
       const ok = conv(s, x, c * plane, w, wLen, y, o * outPlane, (k, xp, wp, yp, cols) =>
-        exports.convForward(k, c, o, groups, xp, wp, yp, cols))
+        exports.convForward(k, c, o, groups, xp, wp, yp, cols),
+      )
       if (!ok) convForward(x, w, s, y) // past what a 32-bit memory holds: the JavaScript kernel
     },
     convBackwardInput(dy, w, s, dx) {
@@ -200,7 +255,8 @@ function convFrom(exports: ConvExports): ConvKernels {
       const { plane, outPlane, wLen } = sizes(s)
       const [c, o, groups] = groupsOf(s)
       const ok = conv(s, dy, o * outPlane, w, wLen, dx, c * plane, (k, dyp, wp, dxp, cols) =>
-        exports.convBackwardInput(k, c, o, groups, dyp, wp, dxp, cols))
+        exports.convBackwardInput(k, c, o, groups, dyp, wp, dxp, cols),
+      )
       if (!ok) convBackwardInput(dy, w, s, dx)
     },
     convBackwardFilter(x, dy, s, dw) {
@@ -213,35 +269,47 @@ function convFrom(exports: ConvExports): ConvKernels {
     maxPool2d(x, planes, g, y) {
       check('maxPool2d', x, y)
       const ok = pool(planes, g, [x], [g.height * g.width], y, g.outH * g.outW, false, (k, [xp, yp]) =>
-        exports.maxPool(k, xp!, yp!))
+        exports.maxPool(k, xp!, yp!),
+      )
       if (!ok) maxPoolForward(x, planes, g, y)
     },
     maxPool2dBackward(dy, x, planes, g, dx) {
       check('maxPool2dBackward', dy, x, dx)
       const plane = g.height * g.width
       const ok = pool(planes, g, [dy, x, dx], [g.outH * g.outW, plane, plane], dx, plane, true, (k, [dyp, xp, dxp]) =>
-        exports.maxPoolBackward(k, dyp!, xp!, dxp!))
+        exports.maxPoolBackward(k, dyp!, xp!, dxp!),
+      )
       if (!ok) maxPoolBackward(dy, x, planes, g, dx)
     },
     avgPool2d(x, planes, g, y) {
       check('avgPool2d', x, y)
       const ok = pool(planes, g, [x], [g.height * g.width], y, g.outH * g.outW, false, (k, [xp, yp]) =>
-        exports.avgPool(k, xp!, yp!))
+        exports.avgPool(k, xp!, yp!),
+      )
       if (!ok) avgPoolForward(x, planes, g, y)
     },
     avgPool2dBackward(dy, planes, g, dx) {
       check('avgPool2dBackward', dy, dx)
       const plane = g.height * g.width
       const ok = pool(planes, g, [dy, dx], [g.outH * g.outW, plane], dx, plane, true, (k, [dyp, dxp]) =>
-        exports.avgPoolBackward(k, dyp!, dxp!))
+        exports.avgPoolBackward(k, dyp!, dxp!),
+      )
       if (!ok) avgPoolBackward(dy, planes, g, dx)
     },
   }
 
   /** The filter gradient: x and dy stream in by sample, dw accumulates in the module. */
   function convFilter(
-    s: Conv2dShape, x: FloatArray, xPer: number, dy: FloatArray, dyPer: number, dw: FloatArray, wLen: number,
-    c: number, o: number, groups: number,
+    s: Conv2dShape,
+    x: FloatArray,
+    xPer: number,
+    dy: FloatArray,
+    dyPer: number,
+    dw: FloatArray,
+    wLen: number,
+    c: number,
+    o: number,
+    groups: number,
   ): boolean {
     const g = s.window
     const depth = (s.channels / s.groups) * g.kernelH * g.kernelW

@@ -29,8 +29,36 @@ const exact = new Set(['neg', 'square', 'sqrt', 'relu'])
 
 /** Inputs around every branch: specials, zeros, subnormals, the tanh and exp cut-offs, wide range. */
 const specials = [
-  NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 1.17549435e-38, 1e-30, 0.4999, 0.5, 0.5001, -0.5,
-  1, -1, 2, 10, -10, 44, -44, 87.3, -87.3, 88.7, 88.8, -103, -104, 1e30, -1e30, 3.4e38,
+  NaN,
+  Infinity,
+  -Infinity,
+  0,
+  -0,
+  1e-45,
+  -1e-45,
+  1e-40,
+  1.17549435e-38,
+  1e-30,
+  0.4999,
+  0.5,
+  0.5001,
+  -0.5,
+  1,
+  -1,
+  2,
+  10,
+  -10,
+  44,
+  -44,
+  87.3,
+  -87.3,
+  88.7,
+  88.8,
+  -103,
+  -104,
+  1e30,
+  -1e30,
+  3.4e38,
 ]
 const floats = fc.oneof(
   fc.constantFrom(...specials),
@@ -42,13 +70,13 @@ const floats = fc.oneof(
 function expectAgrees(op: string, x: number, got: number, want: number): void {
   const w = Math.fround(want)
   if (Number.isNaN(w)) return expect(got, `${op}(${x})`).toBeNaN()
-  if (exact.has(op) || !Number.isFinite(w)) return expect(Object.is(got, w) || got === w, `${op}(${x}) = ${got}, want ${w}`).toBe(true)
+  if (exact.has(op) || !Number.isFinite(w))
+    return expect(Object.is(got, w) || got === w, `${op}(${x}) = ${got}, want ${w}`).toBe(true)
   // below the smallest normal float32 (subnormal results) exp and sigmoid equal the JavaScript loop
   if (Math.abs(w) < 1.17549435e-38) return expect(Object.is(got, w), `${op}(${x}) = ${got}, want ${w}`).toBe(true)
   // tanh and sigmoid reach 4 ulps on a few inputs (measured over every float32 of [0.5, 1] and [-20, 0])
   expect(ulps(got, w), `${op}(${x}) = ${got}, want ${w}`).toBeLessThanOrEqual(op === 'tanh' || op === 'sigmoid' ? 4 : 3)
 }
-
 
 /** `run()` with the Wasm kernels off (the JavaScript loops), then on again. */
 function withoutWasm<T>(run: () => T): T {
@@ -109,26 +137,80 @@ describe('wasm elementwise kernels', () => {
     expect(await initWasm()).toBe('wasm')
     // every pair of extremes, through the tensor ops with Wasm on (64+ elements) and off
     const extremes = [
-      NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, -1e-40, 1.1754942e-38, 1.17549435e-38, -1.17549435e-38,
-      1e-30, 1e-7, -1e-7, 0.5, -0.5, 9, -9, 15.6, -15.6, 20, -20, 44, -44, 87.33, -87.34, 88.72, 88.73, -90, -103.97,
-      -104, 1e30, -1e30, 3.4028235e38, -3.4028235e38,
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      1e-45,
+      -1e-45,
+      1e-40,
+      -1e-40,
+      1.1754942e-38,
+      1.17549435e-38,
+      -1.17549435e-38,
+      1e-30,
+      1e-7,
+      -1e-7,
+      0.5,
+      -0.5,
+      9,
+      -9,
+      15.6,
+      -15.6,
+      20,
+      -20,
+      44,
+      -44,
+      87.33,
+      -87.34,
+      88.72,
+      88.73,
+      -90,
+      -103.97,
+      -104,
+      1e30,
+      -1e30,
+      3.4028235e38,
+      -3.4028235e38,
     ]
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...extremes), { minLength: 64, maxLength: 200 }), fc.array(fc.constantFrom(...extremes), { minLength: 200, maxLength: 200 }), (xs, zs) => {
-        const x = tensor(Float32Array.from(xs))
-        const z = tensor(Float32Array.from(zs.slice(0, xs.length)))
-        const run = () => [neg(x), square(x), sqrt(x), relu(x), add(x, z), sub(x, z), mul(x, z), div(x, z), exp(x), log(x), tanh(x), sigmoid(x)].map((t) => t.data)
-        const on = run()
-        const off = withoutWasm(run)
-        const names = ['neg', 'square', 'sqrt', 'relu', 'add', 'sub', 'mul', 'div', 'exp', 'log', 'tanh', 'sigmoid']
-        on.forEach((d, k) => d.forEach((v, i) => {
-          const want = off[k]![i]!
-          const where = `${names[k]} at ${xs[i]}, ${zs[i]}: ${v} vs ${want}`
-          if (Number.isNaN(want)) return expect(v, where).toBeNaN()
-          if (k < 8 || want === 0 || !Number.isFinite(want) || Math.abs(want) < 1.17549435e-38) return expect(Object.is(v, want), where).toBe(true)
-          expect(ulps(v, want), where).toBeLessThanOrEqual(4)
-        }))
-      }),
+      fc.property(
+        fc.array(fc.constantFrom(...extremes), { minLength: 64, maxLength: 200 }),
+        fc.array(fc.constantFrom(...extremes), { minLength: 200, maxLength: 200 }),
+        (xs, zs) => {
+          const x = tensor(Float32Array.from(xs))
+          const z = tensor(Float32Array.from(zs.slice(0, xs.length)))
+          const run = () =>
+            [
+              neg(x),
+              square(x),
+              sqrt(x),
+              relu(x),
+              add(x, z),
+              sub(x, z),
+              mul(x, z),
+              div(x, z),
+              exp(x),
+              log(x),
+              tanh(x),
+              sigmoid(x),
+            ].map((t) => t.data)
+          const on = run()
+          const off = withoutWasm(run)
+          const names = ['neg', 'square', 'sqrt', 'relu', 'add', 'sub', 'mul', 'div', 'exp', 'log', 'tanh', 'sigmoid']
+          on.forEach((d, k) =>
+            d.forEach((v, i) => {
+              const want = off[k]![i]!
+              const where = `${names[k]} at ${xs[i]}, ${zs[i]}: ${v} vs ${want}`
+              if (Number.isNaN(want)) return expect(v, where).toBeNaN()
+              if (k < 8 || want === 0 || !Number.isFinite(want) || Math.abs(want) < 1.17549435e-38)
+                return expect(Object.is(v, want), where).toBe(true)
+              expect(ulps(v, want), where).toBeLessThanOrEqual(4)
+            }),
+          )
+        },
+      ),
       { numRuns: 40 },
     )
   })
@@ -157,7 +239,9 @@ describe('wasm elementwise kernels', () => {
         fc.integer({ min: 0, max: 5 }),
         (op, n, [sa, sb], offset) => {
           const A = Float32Array.from({ length: n + offset }, (_, i) => Math.fround(Math.sin(i + 1) * 3))
-          const B = Float32Array.from({ length: n + offset }, (_, i) => Math.fround(Math.cos(i * 2) * 2 + (i % 7 === 0 ? 0 : 0.1)))
+          const B = Float32Array.from({ length: n + offset }, (_, i) =>
+            Math.fround(Math.cos(i * 2) * 2 + (i % 7 === 0 ? 0 : 0.1)),
+          )
           const out = new Float32Array(n)
           expect(wasm.binary(BINARY[op], out, A, offset, sa!, B, offset, sb!, n)).toBe(true)
           for (let i = 0; i < n; i++) {
@@ -178,9 +262,15 @@ describe('wasm elementwise kernels', () => {
         fc.integer({ min: 0, max: 3 }),
         fc.boolean(),
         (length, rows, start, nan) => {
-          const x = Float32Array.from({ length: start + rows * length }, (_, i) => Math.fround(Math.sin(i * 0.37) * 100))
+          const x = Float32Array.from({ length: start + rows * length }, (_, i) =>
+            Math.fround(Math.sin(i * 0.37) * 100),
+          )
           if (nan) x[start + length + 7] = Number.NaN // in the second row, when there is one
-          for (const [op, code] of [['sum', REDUCE.sum], ['max', REDUCE.max], ['min', REDUCE.min]] as const) {
+          for (const [op, code] of [
+            ['sum', REDUCE.sum],
+            ['max', REDUCE.max],
+            ['min', REDUCE.min],
+          ] as const) {
             const out = new Float32Array(rows)
             if (rows * length < 1024) {
               expect(wasm.reduceRows(code, x, start, rows, length, out, 1)).toBe(false)
@@ -228,7 +318,9 @@ describe('wasm elementwise kernels', () => {
         fc.constantFrom(1, 3, 4, 17, 64, CHUNK + 3),
         fc.integer({ min: 0, max: 2 }),
         (rows, count, start) => {
-          const x = Float32Array.from({ length: start + rows * count }, (_, i) => Math.fround(Math.cos(i * 0.61) * 10 ** (i % 5)))
+          const x = Float32Array.from({ length: start + rows * count }, (_, i) =>
+            Math.fround(Math.cos(i * 0.61) * 10 ** (i % 5)),
+          )
           const out = new Float32Array(count)
           const ran = wasm.sumColumns(x, start, rows, count, out, 3)
           expect(ran).toBe(rows * count >= 256)
@@ -257,7 +349,21 @@ describe('wasm elementwise kernels', () => {
     await initWasm()
     const x = tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 4))
     const z = tensor(Float32Array.from({ length: 1000 }, (_, i) => Math.cos(i) + 2))
-    const run = () => [neg(x), square(x), sqrt(z), relu(x), add(x, z), sub(x, 1), mul(2, z), div(x, z), exp(x), log(z), tanh(x), sigmoid(x)].map((t) => t.data)
+    const run = () =>
+      [
+        neg(x),
+        square(x),
+        sqrt(z),
+        relu(x),
+        add(x, z),
+        sub(x, 1),
+        mul(2, z),
+        div(x, z),
+        exp(x),
+        log(z),
+        tanh(x),
+        sigmoid(x),
+      ].map((t) => t.data)
     const on = run()
     const off = withoutWasm(run)
     on.slice(0, 8).forEach((d, k) => expect(d, `op ${k}`).toEqual(off[k]))

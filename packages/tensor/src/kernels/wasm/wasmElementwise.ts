@@ -102,7 +102,10 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
   const data = ptr[0]! >> 2
   return {
     unary: (op, x, y) =>
-      x instanceof Float32Array && y instanceof Float32Array && x.length === y.length && elementwisePays(y.length) &&
+      x instanceof Float32Array &&
+      y instanceof Float32Array &&
+      x.length === y.length &&
+      elementwisePays(y.length) &&
       stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0]!, at[1]!)),
     binary: (op, out, A, oa, sa, B, ob, sb, n) => {
       if (!(out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array)) return false
@@ -111,7 +114,8 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
       const b = sb === 0 ? null : B.subarray(ob, ob + n)
       const scalar = sa === 0 ? A[oa]! : sb === 0 ? B[ob]! : 0
       return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
-        exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!))
+        exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!),
+      )
     },
     reduceRows(op, x, start, rows, length, out, divisor) {
       if (!(x instanceof Float32Array) || !reducePays(rows, length)) return false
@@ -122,7 +126,14 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
           heap.set(x.subarray(from, from + n), data)
           from += n
           const part = exports.reduce(op, n, ptr[0]!)
-          total = i === 0 ? part : op === REDUCE.sum ? total + part : op === REDUCE.max ? Math.max(total, part) : Math.min(total, part)
+          total =
+            i === 0
+              ? part
+              : op === REDUCE.sum
+                ? total + part
+                : op === REDUCE.max
+                  ? Math.max(total, part)
+                  : Math.min(total, part)
         }
         // a max or min of 0: the JavaScript loop keeps the first zero of the row, +0 or −0, where
         // SIMD max gives +0 and min −0; take that first zero's sign (a scan only when the result is 0)
@@ -140,10 +151,11 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
         for (let r0 = 0; r0 < rows; r0 += per) {
           const k = Math.min(per, rows - r0)
           if (w === count) heap.set(x.subarray(start + r0 * count, start + (r0 + k) * count), data)
-          else for (let r = 0; r < k; r++) {
-            const from = start + (r0 + r) * count + j0
-            heap.set(x.subarray(from, from + w), data + r * w)
-          }
+          else
+            for (let r = 0; r < k; r++) {
+              const from = start + (r0 + r) * count + j0
+              heap.set(x.subarray(from, from + w), data + r * w)
+            }
           exports.sumColumns(k, w, ptr[0]!, ptr[1]!)
         }
         for (let j = 0; j < w; j++) out[j0 + j] = acc[j]! / divisor

@@ -35,19 +35,36 @@ interface GemmExports {
   readonly memory: WasmMemory
   workspaceEnd(): number
   gemm(
-    m: number, n: number, k: number,
-    a: number, ars: number, acs: number,
-    b: number, brs: number, bcs: number,
-    c: number, ldc: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
   ): void
 }
 
 /** The gemm signature shared by every implementation behind `kernels.gemm`. */
 export type GemmKernel = (
-  m: number, n: number, k: number,
-  a: FloatArray, aOffset: number, aRowStride: number, aColStride: number,
-  b: FloatArray, bOffset: number, bRowStride: number, bColStride: number,
-  c: FloatArray, cOffset: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: FloatArray,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: FloatArray,
+  cOffset: number,
+  ldc: number,
 ) => void
 
 /**

@@ -85,20 +85,26 @@ describe('wasm fused optimizer kernels', () => {
 
   it('momentum agrees with the formula, plain and Nesterov, first step and dampened', () => {
     fc.assert(
-      fc.property(lengths, fc.boolean(), fc.boolean(), fc.constantFrom([0, 1], [0.9, 1], [0.9, 0.5]), (n, accumulate, nesterov, [keep, take]) => {
-        const [mu, factor] = [0.9, -0.1]
-        const g = wave(n, 5)
-        const b = wave(n, 6, 0.5)
-        const out = wave(n, 7)
-        const wantB = Float64Array.from(b, (bi, i) => keep! * bi + take! * g[i]!)
-        const wantOut = Float64Array.from(out, (o, i) => {
-          const u = nesterov ? g[i]! + mu * wantB[i]! : wantB[i]!
-          return accumulate ? o + factor * u : u
-        })
-        expect(fused.momentum(g, b, out, accumulate, factor, keep!, take!, mu, nesterov)).toBe(true)
-        expectClose(b, wantB)
-        expectClose(out, wantOut)
-      }),
+      fc.property(
+        lengths,
+        fc.boolean(),
+        fc.boolean(),
+        fc.constantFrom([0, 1], [0.9, 1], [0.9, 0.5]),
+        (n, accumulate, nesterov, [keep, take]) => {
+          const [mu, factor] = [0.9, -0.1]
+          const g = wave(n, 5)
+          const b = wave(n, 6, 0.5)
+          const out = wave(n, 7)
+          const wantB = Float64Array.from(b, (bi, i) => keep! * bi + take! * g[i]!)
+          const wantOut = Float64Array.from(out, (o, i) => {
+            const u = nesterov ? g[i]! + mu * wantB[i]! : wantB[i]!
+            return accumulate ? o + factor * u : u
+          })
+          expect(fused.momentum(g, b, out, accumulate, factor, keep!, take!, mu, nesterov)).toBe(true)
+          expectClose(b, wantB)
+          expectClose(out, wantOut)
+        },
+      ),
       { numRuns: 40 },
     )
   })
@@ -152,9 +158,15 @@ describe('wasm fused optimizer kernels', () => {
       return arrays.map((x) => Array.from(x))
     }
     fc.assert(
-      fc.property(lengths, fc.integer({ min: 1, max: 15 }), fc.constantFrom('adam', 'momentum', 'rms'), fc.boolean(), (n, placed, kernel, accumulate) => {
-        expect(run(n, placed, kernel, accumulate)).toEqual(run(n, 0, kernel, accumulate))
-      }),
+      fc.property(
+        lengths,
+        fc.integer({ min: 1, max: 15 }),
+        fc.constantFrom('adam', 'momentum', 'rms'),
+        fc.boolean(),
+        (n, placed, kernel, accumulate) => {
+          expect(run(n, placed, kernel, accumulate)).toEqual(run(n, 0, kernel, accumulate))
+        },
+      ),
       { numRuns: 30 },
     )
   })
@@ -174,9 +186,51 @@ describe('wasm fused optimizer kernels', () => {
   it('declines, touching nothing, for float64, short or mismatched arrays', () => {
     const n = 200
     const m = new Float32Array(n)
-    expect(fused.adam(new Float64Array(n), m, new Float32Array(n), new Float32Array(n), false, 1, 0.9, 0.999, 10, 1000, 1e-8, 0)).toBe(false)
-    expect(fused.adam(new Float32Array(95).fill(1), new Float32Array(95), new Float32Array(95), new Float32Array(95), false, 1, 0.9, 0.999, 10, 1000, 1e-8, 0)).toBe(false)
-    expect(fused.momentum(new Float32Array(n).fill(1), new Float32Array(n + 1), new Float32Array(n), false, 1, 0.9, 1, 0.9, false)).toBe(false)
+    expect(
+      fused.adam(
+        new Float64Array(n),
+        m,
+        new Float32Array(n),
+        new Float32Array(n),
+        false,
+        1,
+        0.9,
+        0.999,
+        10,
+        1000,
+        1e-8,
+        0,
+      ),
+    ).toBe(false)
+    expect(
+      fused.adam(
+        new Float32Array(95).fill(1),
+        new Float32Array(95),
+        new Float32Array(95),
+        new Float32Array(95),
+        false,
+        1,
+        0.9,
+        0.999,
+        10,
+        1000,
+        1e-8,
+        0,
+      ),
+    ).toBe(false)
+    expect(
+      fused.momentum(
+        new Float32Array(n).fill(1),
+        new Float32Array(n + 1),
+        new Float32Array(n),
+        false,
+        1,
+        0.9,
+        1,
+        0.9,
+        false,
+      ),
+    ).toBe(false)
     expect(fused.rms(new Float32Array(n).fill(1), m, null, new Float64Array(n), false, 1, 0.9, 1e-8)).toBe(false)
     expect(m.every((x) => x === 0)).toBe(true)
     expect(fusedPays(95)).toBe(false)

@@ -19,16 +19,45 @@ interface OptimExports {
   readonly memory: WasmMemory
   slots(): number
   adam(
-    n: number, g: number, m: number, v: number, out: number, accumulate: number, factor: number,
-    b1: number, a1: number, b2: number, a2: number, c1: number, c2: number, eps: number, epsRoot: number,
+    n: number,
+    g: number,
+    m: number,
+    v: number,
+    out: number,
+    accumulate: number,
+    factor: number,
+    b1: number,
+    a1: number,
+    b2: number,
+    a2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    epsRoot: number,
   ): void
   momentum(
-    n: number, g: number, b: number, out: number, accumulate: number, factor: number,
-    keep: number, take: number, mu: number, nesterov: number,
+    n: number,
+    g: number,
+    b: number,
+    out: number,
+    accumulate: number,
+    factor: number,
+    keep: number,
+    take: number,
+    mu: number,
+    nesterov: number,
   ): void
   rms(
-    n: number, g: number, v: number, m: number, out: number, accumulate: number, factor: number,
-    alpha: number, a1: number, eps: number,
+    n: number,
+    g: number,
+    v: number,
+    m: number,
+    out: number,
+    accumulate: number,
+    factor: number,
+    alpha: number,
+    a1: number,
+    eps: number,
   ): void
 }
 
@@ -95,15 +124,34 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
     adam: (g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot) =>
       takes(g, m, v, out) &&
       stream([g, m, v, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
-        exports.adam(len, at[0]!, at[1]!, at[2]!, at[3]!, +accumulate, factor, b1, 1 - b1, b2, 1 - b2, c1, c2, eps, epsRoot)),
+        exports.adam(
+          len,
+          at[0]!,
+          at[1]!,
+          at[2]!,
+          at[3]!,
+          +accumulate,
+          factor,
+          b1,
+          1 - b1,
+          b2,
+          1 - b2,
+          c1,
+          c2,
+          eps,
+          epsRoot,
+        ),
+      ),
     momentum: (g, b, out, accumulate, factor, keep, take, mu, nesterov) =>
       takes(g, b, out) &&
       stream([g, b, out], accumulate ? 0b111 : 0b011, 0b110, (len, at) =>
-        exports.momentum(len, at[0]!, at[1]!, at[2]!, +accumulate, factor, keep, take, mu, +nesterov)),
+        exports.momentum(len, at[0]!, at[1]!, at[2]!, +accumulate, factor, keep, take, mu, +nesterov),
+      ),
     rms: (g, v, m, out, accumulate, factor, alpha, eps) =>
       takes(g, v, m, out) &&
       stream([g, v, m, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
-        exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, 1 - alpha, eps)),
+        exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, 1 - alpha, eps),
+      ),
     alloc: () => null,
     holds: (x) => x.buffer === exports.memory.buffer,
     memory: exports.memory,
