@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// pnpm new:optimizer <name>: creates packages/optimizers/src/<name>.ts (a transform with its state, the
-// named optimizer, TSDoc skeleton), <name>.test.ts (one conformance-suite call), the index and README
+// pnpm new:optimizer <name>: creates packages/optimizers/src/optimizers/<name>.ts (a transform with its
+// state, the named optimizer, TSDoc skeleton), <name>.test.ts beside it (one conformance-suite call), the index and README
 // lines, the lines in the docs' optimizer index (apps/docs/guide/optimizers.md) and a changeset. The
 // generated test fails until the update rule and its scalar reference are written: both are marked TODO.
+import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,13 +14,13 @@ const upper = (s) => s[0].toUpperCase() + s.slice(1)
 
 function source(name) {
   const N = upper(name)
-  return `import { buffersLike, sizes, type FloatArray } from './leaves.js'
-import { chain, type ChainState } from './chain.js'
-import { elementwise } from './elementwise.js'
-import { hyper, nonNegative, num, resolveOptions, unitInterval } from './options.js'
-import { scaleByLearningRate } from './scaleByLearningRate.js'
-import type { Hyper } from './hyper.js'
-import type { GradientTransformation, Optimizer } from './transform.js'
+  return `import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { chain, type ChainState } from '../core/chain.js'
+import { elementwise } from '../core/elementwise.js'
+import { hyper, nonNegative, num, resolveOptions, unitInterval } from '../core/options.js'
+import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
+import type { Hyper } from '../core/hyper.js'
+import type { GradientTransformation, Optimizer } from '../core/transform.js'
 
 /** Options of {@link scaleBy${N}}. */
 export interface ScaleBy${N}Options {
@@ -98,8 +99,8 @@ export function ${name}(options?: ${N}Options): Optimizer<ChainState> {
 
 function test(name) {
   return `import { optimizerConformance } from '@gd/testing'
-import { kit, perElement } from '../test/kit.js'
-import { ${name} } from './index.js'
+import { kit, perElement } from '../../test/kit.js'
+import { ${name} } from '../index.js'
 
 // The scalar reference, written from the paper's pseudocode, one coordinate at a time.
 // Hand-worked first step (TODO): with g = …, θ = …, η = …: θ₁ = …
@@ -178,16 +179,19 @@ export function scaffold(name, pkg, changesets, docsIndex) {
       `new:optimizer: name must be camelCase letters and digits starting with a lower-case letter, got ${JSON.stringify(name)}`,
     )
   }
-  const src = join(pkg, 'src', `${name}.ts`)
+  const dir = join(pkg, 'src', 'optimizers')
+  const src = join(dir, `${name}.ts`)
   if (existsSync(src)) throw new Error(`new:optimizer: ${src} already exists`)
   // Read the index page first, so a page without its markers stops the scaffold before it writes anything.
   const docs = addDocsRows(readFileSync(docsIndex, 'utf8'), name, docsIndex)
   writeFileSync(src, source(name))
-  writeFileSync(join(pkg, 'src', `${name}.test.ts`), test(name))
+  writeFileSync(join(dir, `${name}.test.ts`), test(name))
   const index = join(pkg, 'src', 'index.ts')
   writeFileSync(
     index,
-    insertSorted(readFileSync(index, 'utf8'), `export * from './${name}.js'`, (l) => l.startsWith('export * from')),
+    insertSorted(readFileSync(index, 'utf8'), `export * from './optimizers/${name}.js'`, (l) =>
+      l.startsWith("export * from './optimizers/"),
+    ),
   )
   const readme = join(pkg, 'README.md')
   const listed = readFileSync(readme, 'utf8').replace('`signSgd`, `rprop`)', `\`signSgd\`, \`rprop\`, \`${name}\`)`)
@@ -198,16 +202,17 @@ export function scaffold(name, pkg, changesets, docsIndex) {
     changeset,
     `---\n'@gd/optimizers': minor\n---\n\nNew optimizer \`${name}\` (TODO: one sentence on what it is, with the paper).\n`,
   )
-  return [src, join(pkg, 'src', `${name}.test.ts`), index, readme, docsIndex, changeset]
+  return [src, join(dir, `${name}.test.ts`), index, readme, docsIndex, changeset]
 }
 
-/** Rewrites `files` in the repository's Prettier style, so the scaffold passes `pnpm format:check` as written. */
-async function formatFiles(files) {
-  const prettier = await import('prettier')
-  for (const file of files) {
-    const options = await prettier.resolveConfig(file)
-    writeFileSync(file, await prettier.format(readFileSync(file, 'utf8'), { ...options, filepath: file }))
-  }
+/**
+ * Rewrites `files` in the repository's Prettier style, so the scaffold passes `pnpm format:check` as
+ * written: runs the root's Prettier command line (as `pnpm format` does) rather than importing the
+ * package, which this tool's package.json does not declare.
+ */
+function formatFiles(files) {
+  const cli = join(here, '..', '..', 'node_modules', 'prettier', 'bin', 'prettier.cjs')
+  execFileSync(process.execPath, [cli, '--write', '--log-level', 'warn', ...files], { stdio: 'inherit' })
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -224,7 +229,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       join(root, '.changeset'),
       join(root, 'apps', 'docs', 'guide', 'optimizers.md'),
     )
-    await formatFiles(files)
+    formatFiles(files)
     console.log(
       `new:optimizer: wrote\n  ${files.join('\n  ')}\nFill in every TODO: the update rule in the loop, the scalar reference in the test, the TSDoc, the docs index line. The conformance test fails until the rule and its reference are written.`,
     )

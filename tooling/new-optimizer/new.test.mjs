@@ -42,7 +42,7 @@ function rowNames(block) {
 function runTest(name) {
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
   try {
-    execFileSync('node', [vitest, 'run', '--root', pkg, `src/${name}.test.ts`], {
+    execFileSync('node', [vitest, 'run', '--root', pkg, `src/optimizers/${name}.test.ts`], {
       cwd: pkg,
       stdio: 'pipe',
       encoding: 'utf8',
@@ -63,7 +63,7 @@ describe('pnpm new:optimizer', () => {
     expect(() => scaffold('emaMomentum', pkg, changesets, bare)).toThrow(
       `new:optimizer: ${bare} has no <!-- index:named --> … <!-- /index:named --> block`,
     )
-    expect(existsSync(join(pkg, 'src', 'emaMomentum.ts'))).toBe(false)
+    expect(existsSync(join(pkg, 'src', 'optimizers', 'emaMomentum.ts'))).toBe(false)
   })
 
   it('writes the optimizer, its test, the index and README lines, the docs index lines and a changeset', () => {
@@ -71,14 +71,14 @@ describe('pnpm new:optimizer', () => {
     const scalings = rowNames('scalings')
     const files = scaffold('emaMomentum', pkg, changesets, docsIndex)
     expect(files.map((f) => f.slice(work.length + 1))).toEqual([
-      'optimizers/src/emaMomentum.ts',
-      'optimizers/src/emaMomentum.test.ts',
+      'optimizers/src/optimizers/emaMomentum.ts',
+      'optimizers/src/optimizers/emaMomentum.test.ts',
       'optimizers/src/index.ts',
       'optimizers/README.md',
       'docs/optimizers.md',
       'changesets/optimizers-emaMomentum.md',
     ])
-    expect(readFileSync(join(pkg, 'src', 'index.ts'), 'utf8')).toContain("export * from './emaMomentum.js'")
+    expect(readFileSync(join(pkg, 'src', 'index.ts'), 'utf8')).toContain("export * from './optimizers/emaMomentum.js'")
     // One new row in each table, linked to the API page typedoc will make for it, in alphabetical order.
     expect(rowNames('named')).toEqual([...named, 'emaMomentum'].sort((a, b) => a.localeCompare(b)))
     expect(rowNames('named').indexOf('emaMomentum')).toBe(named.indexOf('adamw') + 1)
@@ -97,12 +97,12 @@ describe('pnpm new:optimizer', () => {
     expect(before.passed).toBe(false)
     expect(before.output).toContain('emaMomentum: write the scalar reference of the update rule')
     // Write the rule (an exponential moving average of the gradient) and its scalar reference.
-    const src = join(pkg, 'src', 'emaMomentum.ts')
+    const src = join(pkg, 'src', 'optimizers', 'emaMomentum.ts')
     writeFileSync(
       src,
       readFileSync(src, 'utf8').replace('m[i] = g[i]! + 0 * beta', 'm[i] = beta * m[i]! + (1 - beta) * g[i]!'),
     )
-    const test = join(pkg, 'src', 'emaMomentum.test.ts')
+    const test = join(pkg, 'src', 'optimizers', 'emaMomentum.test.ts')
     const filled = readFileSync(test, 'utf8')
       .replace(
         /throw new Error\(`emaMomentum: write the scalar reference[^\n]*\n/,

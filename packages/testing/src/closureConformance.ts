@@ -86,7 +86,7 @@ function closureOf(problem: Problem): Closure {
  *
  * @example
  * ```ts
- * // fragment: the spec's other fields are elided (see packages/optimizers/src/lbfgs.test.ts)
+ * // fragment: the spec's other fields are elided (see packages/optimizers/src/optimizers/lbfgs.test.ts)
  * import { optimizerConformance } from '@gd/testing'
  * optimizerConformance({ name: 'lbfgs', drive: 'closure', make: lbfgs, kit, ... })
  * ```

@@ -108,7 +108,7 @@ function gradAt(params: Tree, k: number): Tree {
  *
  * @example
  * ```ts
- * // fragment: the spec's other fields are elided (see packages/optimizers/src/sgd.test.ts)
+ * // fragment: the spec's other fields are elided (see packages/optimizers/src/optimizers/sgd.test.ts)
  * import { optimizerConformance } from '@gd/testing'
  * optimizerConformance({ name: 'sgd', make: sgd, kit, ... })
  * ```
@@ -316,7 +316,7 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
 /**
  * The meta-check: every function in `srcDir` declared to return `Optimizer<...>` (a gradient
  * transformation) or `ClosureOptimizer<...>` (driven by a value-and-gradient closure) must be the
- * `name` of an {@link optimizerConformance} call in some test file of that directory. Returns the
+ * `name` of an {@link optimizerConformance} call in some test file of that directory or its sub-folders. Returns the
  * names that have none (empty when all are covered).
  *
  * @example
@@ -328,7 +328,8 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
  * ```
  */
 export function missingConformance(srcDir: string): { optimizers: string[]; missing: string[] } {
-  const files = readdirSync(srcDir).filter((f) => f.endsWith('.ts'))
+  // sub-folders too (the optimizers live in src/optimizers/, their building blocks in src/transforms/)
+  const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))
   const source = files.filter((f) => !f.endsWith('.test.ts')).map((f) => readFileSync(join(srcDir, f), 'utf8'))
   const tests = files.filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(srcDir, f), 'utf8'))
   const optimizers = source.flatMap((s) =>

@@ -1,7 +1,7 @@
 import { fusedKernels } from '@gd/tensor'
-import { elementwise } from '../elementwise.js'
-import { buffersLike, sizes, type FloatArray } from '../leaves.js'
-import type { GradientTransformation } from '../transform.js'
+import { elementwise } from '../core/elementwise.js'
+import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import type { GradientTransformation } from '../core/transform.js'
 
 // Adam's and AMSGrad's moment updates (the rules are in the TSDoc of scaleByAdam and scaleByAmsgrad),
 // in one builder so that `adam` alone bundles one transform, not two.

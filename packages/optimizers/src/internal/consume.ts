@@ -1,6 +1,6 @@
 import { fail, mustBe } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
-import { floatData } from '../leaves.js'
+import { floatData } from '../core/leaves.js'
 import { flatten, leavesOf, pairTo, pathIn } from './tree.js'
 // States passed to `update` are consumed: their buffers are updated in place and handed to the
 // returned state, so the old object would silently mix two steps if used again. Every stateful

@@ -1,7 +1,7 @@
 import { fusedKernels } from '@gd/tensor'
-import { buffersLike, sizes, type FloatArray } from '../leaves.js'
-import { elementwise } from '../elementwise.js'
-import type { GradientTransformation } from '../transform.js'
+import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { elementwise } from '../core/elementwise.js'
+import type { GradientTransformation } from '../core/transform.js'
 
 /** State of a momentum buffer: step count and the buffer b, one per leaf. */
 export interface TraceState {

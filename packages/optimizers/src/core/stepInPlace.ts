@@ -1,0 +1,99 @@
+import { fail } from '@gd/check'
+import type { Tree } from '@gd/tensor'
+import { flatten, leavesOf, pairTo, pathIn } from '../internal/tree.js'
+import { floatData, type FloatArray } from './leaves.js'
+import type { GradientTransformation, UpdateExtra } from './transform.js'
+
+/**
+ * One optimizer step written into the parameters' own buffers: the same as
+ * `applyUpdates(params, tx.update(grads, state, params).updates)` up to rounding, but with the update
+ * and the parameter write fused into one loop where the transform supports it (Adam, SGD with
+ * momentum and other elementwise optimizers whose last link is the learning rate). Returns the
+ * next state.
+ *
+ * **Ownership.** This is the one place @gd writes into tensors it did not create: call it only on
+ * parameter tensors your training loop owns (no one else holds them as values). Use
+ * `update` + `applyUpdates` everywhere else.
+ *
+ * Everything is checked before anything is written: the trees' structure (paired by key), the
+ * sizes, contiguity, and the transform's own `check` (state, schedules), so a call that throws leaves
+ * the parameters and the state exactly as they were.
+ *
+ * @throws Error when a parameter leaf is not contiguous (its `data` would be a copy), when grads and
+ * params do not pair (`stepInPlace: grads.b is missing, params has a leaf there`), and whatever the
+ * transform's update would throw.
+ * @example
+ * ```ts
+ * import { adam, stepInPlace } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const params = { w: tensor([1, 2]) }
+ * const opt = adam({ learningRate: 0.1 })
+ * let state = opt.init(params)
+ * state = stepInPlace(opt, { w: tensor([1, -1]) }, state, params)
+ * params.w.toArray() // [0.9, 2.1]: updated in place
+ * ```
+ */
+export function stepInPlace<S>(
+  tx: GradientTransformation<S>,
+  grads: Tree,
+  state: S,
+  params: Tree,
+  extra?: UpdateExtra,
+): S {
+  const fn = 'stepInPlace'
+  if (typeof tx?.init !== 'function' || typeof tx.update !== 'function') fail(fn, 'tx', 'a gradient transformation', tx)
+  pairedLeaves(fn, params, grads, 'grads')
+  for (const p of leavesOf(params)) {
+    if (!p.isContiguous) {
+      throw new Error(
+        `stepInPlace: parameters must be contiguous tensors, got shape [${p.shape.join(',')}] strides [${p.strides.join(',')}]`,
+      )
+    }
+  }
+  tx.check?.(grads, state, params, extra)
+  if (tx.applyInPlace) return tx.applyInPlace(grads, state, params, extra)
+  const r = tx.update(grads, state, params, extra)
+  addInPlace(fn, params, r.updates)
+  return r.state
+}
+
+/**
+ * The float data of `params`' leaves and of the leaves of `other` (called `name` in messages)
+ * paired with them by key, after checking that each pair has the same size; writes nothing.
+ */
+function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [FloatArray, FloatArray][] {
+  const pf = flatten(params)
+  const of = flatten(other)
+  const ps = pf.leaves.map((p) => floatData(fn, p))
+  const os = of.leaves.map((u) => floatData(fn, u))
+  const pairs: [FloatArray, FloatArray][] = []
+  pairTo(fn, of, pf.paths, name, 'params').forEach((k, j) => {
+    if (os[j]!.length !== ps[k]!.length) {
+      throw new Error(
+        `${fn}: ${pathIn(name, of.paths[j]!)} has ${os[j]!.length} elements but ${pathIn('params', pf.paths[k]!)} has ${ps[k]!.length}`,
+      )
+    }
+    pairs.push([ps[k]!, os[j]!])
+  })
+  return pairs
+}
+
+/**
+ * params += updates, leaf by leaf (paired by key), written into the parameters' buffers (see
+ * {@link stepInPlace} for when that is allowed). Checks every pair before writing any.
+ *
+ * @throws Error `<fn>: updates.w has 3 elements but params.w has 2`, `<fn>: updates.b is missing, params has a leaf there`.
+ * @example
+ * ```ts
+ * import { addInPlace } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * const owned = { w: tensor([1, 2]) }
+ * addInPlace('train', owned, { w: tensor([0.5, 0.5]) })
+ * owned.w.toArray() // [1.5, 2.5]
+ * ```
+ */
+export function addInPlace(fn: string, params: Tree, updates: Tree): void {
+  for (const [p, u] of pairedLeaves(fn, params, updates, 'updates')) {
+    for (let i = 0; i < p.length; i++) p[i] = p[i]! + u[i]!
+  }
+}
