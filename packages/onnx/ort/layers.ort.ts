@@ -67,6 +67,50 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     await check(nn.conv2d(4, 6, 3, { padding: 'same', stride: 2, groups: 2, bias: false }), x)
   })
 
+  it("'same' padding with a dynamic height and width: one file at several sizes, odd padding, strides", async () => {
+    // each size gives another padding: e.g. kernel 4, stride 1 pads 3 (1 before, 2 after); kernel 3,
+    // stride 2 pads 2 on 7 rows, 1 on 8 (0 before, 1 after); kernel 2, stride 3 pads 1 on 7, 0 on 8 and 9
+    const models: Layer<any, any>[] = [
+      nn.conv2d(2, 3, 4, { padding: 'same' }),
+      nn.conv2d(2, 3, 3, { padding: 'same', stride: 2 }),
+      nn.conv2d(2, 3, [2, 3], { padding: 'same', stride: [3, 2] }), // kernel < stride: pads in the graph
+      nn.conv2d(2, 4, 3, { padding: 'same', stride: 2, dilation: [2, 1], groups: 2 }), // dilation: in the graph
+      nn.maxPool2d({ kernelSize: 3, stride: 2, padding: 'same' }),
+      nn.avgPool2d({ kernelSize: [2, 3], stride: 2, padding: 'same' }),
+      nn.maxPool2d({ kernelSize: 2, stride: 3, padding: 'same' }),
+      nn.avgPool2d({ kernelSize: [1, 2], stride: 3, padding: 'same' }),
+      nn.sequential(
+        nn.conv2d(2, 4, 3, { padding: 'same', stride: 2 }),
+        nn.relu(),
+        nn.maxPool2d({ kernelSize: 2, padding: 'same' }),
+        nn.conv2d(4, 2, 2, { padding: 1, dilation: 2 }),
+        nn.avgPool2d({ kernelSize: 3, stride: 1, padding: 'same' }),
+      ),
+    ]
+    for (const model of models) {
+      const params = model.init(prngKey(5))
+      const bytes = exportOnnx(model, params, { inputShape: [2, 'height', 'width'] })
+      for (const [h, w] of [
+        [7, 8],
+        [8, 9],
+        [9, 5],
+        [1, 2],
+        [12, 13],
+      ] as const) {
+        const x = rand([2, 2, h, w], h * 16 + w)
+        largest = Math.max(largest, close(await runOnnx(bytes, x), model.apply(params, x).value))
+      }
+    }
+    // a fixed height and a dynamic width
+    const conv = nn.conv2d(2, 3, 4, { padding: 'same', stride: 2 })
+    const params = conv.init(prngKey(6))
+    const bytes = exportOnnx(conv, params, { inputShape: [2, 7, 'width'] })
+    for (const w of [3, 6, 11]) {
+      const x = rand([1, 2, 7, w], w)
+      largest = Math.max(largest, close(await runOnnx(bytes, x), conv.apply(params, x).value))
+    }
+  })
+
   it('convTranspose2d', async () => {
     const x = rand([2, 4, 5, 6])
     await check(nn.convTranspose2d(4, 6, 3), x)

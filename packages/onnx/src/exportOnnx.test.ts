@@ -86,6 +86,84 @@ describe('exportOnnx: the model file', () => {
     expect(graph.outputs[0]!.shape).toEqual(['batch', 3, 3, 9])
   })
 
+  it("writes 'same' padding on a dynamic height and width as auto_pad SAME_UPPER, @gd's split", () => {
+    // @gd pads ⌊total / 2⌋ before and the odd one after: ONNX's SAME_UPPER, exact for dilation 1
+    // and a kernel at least the stride (ONNX Runtime takes no dilation with auto_pad, and lets the
+    // total go negative for a kernel smaller than the stride)
+    const conv = nn.conv2d(2, 3, 3, { padding: 'same', stride: 2 })
+    const { graph } = decodeModel(exportOnnx(conv, conv.init(0), { inputShape: [2, 'height', 'width'] }))
+    expect(graph.nodes[0]).toMatchObject({
+      op: 'Conv',
+      inputs: ['input', 'w', 'b'],
+      attributes: { kernel_shape: [3, 3], strides: [2, 2], dilations: [1, 1], auto_pad: 'SAME_UPPER', group: 1 },
+    })
+    expect(graph.nodes[0]!.attributes.pads).toBeUndefined()
+    expect(graph.outputs[0]!.shape).toEqual(['batch', 3, null, null])
+    // a fixed height keeps its size: ceil(7 / 2) = 4
+    const mixed = decodeModel(exportOnnx(conv, conv.init(0), { inputShape: [2, 7, 'width'] }))
+    expect(mixed.graph.outputs[0]!.shape).toEqual(['batch', 3, 4, null])
+    const pool = nn.maxPool2d({ kernelSize: 2, padding: 'same' })
+    expect(decodeModel(exportOnnx(pool, {}, { inputShape: [2, 'h', 'w'] })).graph.nodes[0]).toMatchObject({
+      op: 'MaxPool',
+      attributes: { kernel_shape: [2, 2], strides: [2, 2], auto_pad: 'SAME_UPPER' },
+    })
+  })
+
+  it("computes 'same' pads in the graph where auto_pad differs from @gd: dilation, a kernel smaller than the stride", () => {
+    const conv = nn.conv2d(1, 1, 3, { padding: 'same', dilation: 2, bias: false })
+    const { graph } = decodeModel(exportOnnx(conv, conv.init(0), { inputShape: [1, 'h', 'w'] }))
+    const at = (name: string) => `model.same.${name}`
+    expect(graph.nodes.map((n) => [n.op, n.inputs])).toEqual([
+      ['Shape', ['input']],
+      ['Add', [at('size'), 'const_[0,0]']],
+      ['Div', [at('up'), 'const_[1,1]']],
+      ['Sub', [at('out'), 'const_[1,1]']],
+      ['Mul', [at('steps'), 'const_[1,1]']],
+      ['Add', [at('span'), 'const_[5,5]']],
+      ['Sub', [at('reach'), at('size')]],
+      ['Max', [at('needed'), 'const_[0,0]']],
+      ['Div', [at('total'), 'const_[2,2]']],
+      ['Sub', [at('total'), at('before')]],
+      ['Concat', ['const_[0,0]', at('before'), 'const_[0,0]', at('after')]],
+      ['Pad', ['input', at('pads')]],
+      ['Conv', ['model.pad', 'w']],
+      ['Identity', ['model.conv']],
+    ])
+    expect(graph.nodes[0]!.attributes).toEqual({ start: 2, end: 4 })
+    expect(graph.nodes[12]!.attributes).toEqual({ kernel_shape: [3, 3], strides: [1, 1], dilations: [2, 2], group: 1 })
+    // max pooling pads with −∞; average pooling divides the mean over zero padding by the share of real pixels
+    const max = decodeModel(
+      exportOnnx(nn.maxPool2d({ kernelSize: 2, stride: 3, padding: 'same' }), {}, { inputShape: [1, 'h', 'w'] }),
+    )
+    expect(max.graph.nodes.slice(-3).map((n) => [n.op, n.inputs])).toEqual([
+      ['Pad', ['input', 'model.same.pads', 'const_-Infinity']],
+      ['MaxPool', ['model.pad']],
+      ['Identity', ['model.MaxPool']],
+    ])
+    const avg = decodeModel(
+      exportOnnx(nn.avgPool2d({ kernelSize: 2, stride: 3, padding: 'same' }), {}, { inputShape: [1, 'h', 'w'] }),
+    )
+    expect(avg.graph.nodes.slice(-9).map((n) => [n.op, n.inputs])).toEqual([
+      ['Pad', ['input', 'model.same.pads']],
+      ['AveragePool', ['model.pad']],
+      ['Shape', ['input']],
+      ['Concat', ['const_[1,1]', 'model.size']],
+      ['ConstantOfShape', ['model.imageShape']],
+      ['Pad', ['model.ones', 'model.same.pads']],
+      ['AveragePool', ['model.padOnes']],
+      ['Div', ['model.sums', 'model.share']],
+      ['Identity', ['model.AveragePool']],
+    ])
+  })
+
+  it('keeps explicit padding on a dynamic height and width', () => {
+    const conv = nn.conv2d(1, 2, 3, { padding: [1, 2], stride: 2 })
+    const { graph } = decodeModel(exportOnnx(conv, conv.init(0), { inputShape: [1, 'h', 9] }))
+    expect(graph.nodes[0]!.attributes).toMatchObject({ pads: [1, 2, 1, 2], strides: [2, 2] })
+    // width: floor((9 + 4 − 3) / 2) + 1 = 6
+    expect(graph.outputs[0]!.shape).toEqual(['batch', 2, null, 6])
+  })
+
   it("reorders and transposes GRU and LSTM weights into ONNX's gate order", () => {
     // hidden 1, input 1: wx holds one number per gate, so the reordering is visible directly
     const gru = nn.gru(1, 1)
@@ -253,9 +331,9 @@ describe('exportOnnx: errors', () => {
     expect(message(() => exportOnnx(nn.reshape([4, -1]), {}, { inputShape: [3, 3] }))).toBe(
       'exportOnnx: model reshape([4,-1]) expects input [batch, …] of a multiple of 4 values per example, got shape [batch,3,3]',
     )
-    const conv = nn.conv2d(1, 2, 3, { padding: 'same' })
-    expect(message(() => exportOnnx(conv, conv.init(0), { inputShape: [1, 'h', 8] }))).toBe(
-      'exportOnnx: model conv2d(1 → 2, 3×3) needs a fixed height and width (give them as numbers in inputShape), got shape [batch,1,h,8]',
+    const conv = nn.conv2d(1, 2, 3)
+    expect(message(() => exportOnnx(conv, conv.init(0), { inputShape: [1, 'h', 2] }))).toBe(
+      'exportOnnx: window [3,3] (kernel [3,3], dilation [1,1]) does not fit input [h,2] padded by [0,0,0,0]',
     )
   })
 

@@ -63,6 +63,17 @@ fuzzSuite('@gd/onnx', api, {
       [4],
     ),
     row('exportOnnx(cnn)', cnn, [1, 4, 4]),
+    row(
+      'exportOnnx(cnn with a dynamic height and width)',
+      () =>
+        nn.sequential(
+          nn.conv2d(1, 2, 3, { padding: 'same', stride: 2 }),
+          nn.conv2d(2, 2, 3, { padding: 'same', dilation: 2 }),
+          nn.maxPool2d({ kernelSize: 2, stride: 3, padding: 'same' }),
+          nn.avgPool2d({ kernelSize: 1, stride: 2, padding: 'same' }),
+        ),
+      [1, 'height', 'width'],
+    ),
     part('cnn', cnn, [1, 4, 4], 'params', [0, 'w']),
     part('cnn', cnn, [1, 4, 4], 'params', [2]),
     part('cnn', cnn, [1, 4, 4], 'state', [2, 'variance']),
