@@ -11,6 +11,8 @@ import { optimizerUpdateWorkload } from './workloads/optimizerUpdate.js'
 import { recurrentWorkload } from './workloads/recurrent.js'
 import { convTransposeWorkload } from './workloads/convTranspose.js'
 import { languageModelWorkload, transformerBlockWorkload } from './workloads/transformer.js'
+import { lowerCaseNames, namesBatch } from './workloads/names.js'
+import { namesGruWorkload, namesTransformerWorkload } from './workloads/namesSteps.js'
 
 describe('statistics', () => {
   it('takes the median and range', () => {
@@ -156,6 +158,40 @@ function expectAgreement(got: Record<string, { gradients: number[]; loss: number
   }
 }
 
+/**
+ * The loss of each contender after `steps` AdamW steps from the same weights agrees with @gd's to
+ * 1e-5 relative: the optimizers' updates (and TF.js's decay before its Adam step) are the same.
+ */
+async function expectSameAfterSteps(contenders: Contender[], steps: number): Promise<void> {
+  const losses: Record<string, number[]> = {}
+  for (const c of contenders) {
+    const p = await c.prepare()
+    await p.activate?.()
+    losses[c.name] = []
+    for (let i = 0; i <= steps; i++) losses[c.name]!.push(await p.check!()) // the loss before step i + 1
+    p.dispose?.()
+  }
+  const gd = losses['@gd']!
+  expect(gd[steps]).toBeLessThan(gd[0]!) // the steps lowered the loss
+  for (const [name, l] of Object.entries(losses))
+    expect(Math.abs(l[steps]! - gd[steps]!), name).toBeLessThan(1e-5 * gd[steps]!)
+}
+
+describe('names data', () => {
+  it('has the 8,422 lower-cased first names and encodes them as @gd/train does', () => {
+    const names = lowerCaseNames()
+    expect(names).toHaveLength(8422)
+    expect(names.slice(0, 2)).toEqual(['aaren', 'aarika'])
+    const data = namesBatch(2, 8)
+    // names 0 and 4211; ids: 0 pad, 1 begin, 2 end, 3 '-', 4 'a', …, 29 'z'
+    expect(data.vocab).toBe(30)
+    // 'aaren': begin a a r e n → a a r e n end
+    expect(Array.from(data.x.subarray(0, 8))).toEqual([1, 4, 4, 21, 8, 17, 0, 0])
+    expect(Array.from(data.y.subarray(0, 8))).toEqual([4, 4, 21, 8, 17, 2, 0, 0])
+    expect(data.counted).toBe(6 + names[4211]!.length + 1)
+  })
+})
+
 describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
   it('4×4 matmul, plain and transposed', async () => {
     await initPeers()
@@ -211,6 +247,28 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
     expectAgreement(got, ['tfjs-cpu', 'jax-js'])
     expect(got['tfjs-wasm']).toBe("Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'")
   })
+  it('the names transformer: same loss and gradients in all four, and the same loss after two AdamW steps', async () => {
+    await initPeers()
+    const w = namesTransformerWorkload({ batch: 3, time: 16, width: 8, heads: 2, blocks: 2 })
+    const got = await gradientsAndLoss(w.contenders)
+    expect(Object.keys(got)).toEqual(['@gd', 'tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    // embedding, position, 2 × 16 in the blocks, final norm γ, β, head W, b
+    expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(38)
+    expectAgreement(got, ['tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    expect((got['@gd'] as { loss: number }).loss).toBeGreaterThan(3) // near ln 30 ≈ 3.4 at the start
+    await expectSameAfterSteps(w.contenders, 2)
+  })
+  it('the names GRU: same loss and gradients in all four, and the same loss after two AdamW steps', async () => {
+    await initPeers()
+    const w = namesGruWorkload({ batch: 3, time: 16, width: 4, hidden: 6 })
+    const got = await gradientsAndLoss(w.contenders)
+    expect(Object.keys(got)).toEqual(['@gd', 'tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    // embedding W; the GRU's wx, wh, bx, bh; head W, b
+    expect((got['@gd'] as { gradients: number[] }).gradients).toHaveLength(7)
+    expectAgreement(got, ['tfjs-cpu', 'tfjs-wasm', 'jax-js'])
+    expect((got['@gd'] as { loss: number }).loss).toBeGreaterThan(3) // near ln 30 ≈ 3.4 at the start
+    await expectSameAfterSteps(w.contenders, 2)
+  })
   it('one Adam and one SGD-momentum update agree', async () => {
     await initPeers()
     for (const kind of ['adam', 'sgd'] as const) {
@@ -226,6 +284,8 @@ describe('contenders compute the same numbers', { timeout: 60_000 }, () => {
       mlpWorkload([6, 5, 3], 4),
       transformerBlockWorkload(sizes),
       languageModelWorkload({ ...sizes, blocks: 2, vocab: 5 }),
+      namesTransformerWorkload({ ...sizes, blocks: 2 }),
+      namesGruWorkload({ batch: 2, time: 3, width: 4, hidden: 5 }),
     ]) {
       const [, cpu] = w.contenders
       const start = tf.memory().numTensors

@@ -10,7 +10,8 @@ export function adamCorrections(t: number): [number, number] {
 
 /**
  * One Adam step on a leaf, written with jax-js ops for use inside `jit`: consumes p, g, m, v, and
- * takes a reference of c1, c2 (the caller disposes those once). Returns [p', m', v'].
+ * takes a reference of c1, c2 (the caller disposes those once). Returns [p', m', v']. With a
+ * `weightDecay` λ above 0 it is AdamW's step, p' = p − η(m̂/(√v̂ + ε) + λp), as @gd's `adamw`.
  */
 export function jaxAdamLeaf(
   p: np.Array,
@@ -19,11 +20,13 @@ export function jaxAdamLeaf(
   v: np.Array,
   c1: np.Array,
   c2: np.Array,
+  weightDecay = 0,
 ): [np.Array, np.Array, np.Array] {
   const { learningRate, beta1, beta2, eps } = ADAM
   const m2 = m.mul(beta1).add(g.ref.mul(1 - beta1))
   const v2 = v.mul(beta2).add(g.ref.mul(g).mul(1 - beta2))
-  const update = m2.ref.mul(c1.ref).div(np.sqrt(v2.ref.mul(c2.ref)).add(eps))
+  const adam = m2.ref.mul(c1.ref).div(np.sqrt(v2.ref.mul(c2.ref)).add(eps))
+  const update = weightDecay > 0 ? adam.add(p.ref.mul(weightDecay)) : adam
   return [p.sub(update.mul(learningRate)), m2, v2]
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { jit, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
-import { adam, stepInPlace } from '@gd/optimizers'
+import { adam, adamw, stepInPlace } from '@gd/optimizers'
 import { tensor, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
@@ -39,6 +39,12 @@ export interface NamedStepSpec<P> {
   tfData?: (x: tf.Tensor, y: tf.Tensor) => [tf.Tensor, tf.Tensor]
   /** jax-js's loss; consumes its arguments (jax-js's ownership rule) and may be given `.ref`s. */
   jaxLoss: (p: Record<string, np.Array>, x: np.Array, y: np.Array) => np.Array
+  /**
+   * AdamW's decoupled weight decay λ (θ ← θ − η(m̂/(√v̂ + ε) + λθ)); without it the step is Adam's.
+   * @gd runs `adamw`, jax-js the same update in its `jit`, TF.js (which has no AdamW) its Adam after
+   * scaling each variable by 1 − ηλ between computing the gradients and applying them.
+   */
+  weightDecay?: number
 }
 
 /** The leaves of @gd's parameter tree with their paths, in `treeLeaves` order. */
@@ -83,7 +89,10 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
   return [
     gdContender(() => {
       const own = copyTree(s.init)
-      const opt = adam({ learningRate: ADAM.learningRate })
+      const opt =
+        s.weightDecay === undefined
+          ? adam({ learningRate: ADAM.learningRate })
+          : adamw({ learningRate: ADAM.learningRate, weightDecay: s.weightDecay })
       let state = opt.init(own as unknown as Tree)
       const X = gdTensor(s.x)
       const Y = gdTensor(s.y)
@@ -116,7 +125,17 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       const constants = tf.tidy(() => s.tfConstants?.() ?? {})
       const optimizer = tf.train.adam(ADAM.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps)
       const list = names.map((k) => vars[k]!)
-      const run = () => optimizer.minimize(() => s.tfLoss(vars, X!, Y!, constants), true, list)!
+      const loss = () => s.tfLoss(vars, X!, Y!, constants)
+      const decay = 1 - ADAM.learningRate * (s.weightDecay ?? 0)
+      const run = (): tf.Scalar => {
+        if (s.weightDecay === undefined) return optimizer.minimize(loss, true, list)!
+        // AdamW: the gradients at θ, then θ·(1 − ηλ), then Adam's step (as PyTorch's AdamW orders it)
+        const { value, grads } = optimizer.computeGradients(loss, list)
+        tf.tidy(() => list.forEach((v) => v.assign(tf.mul(v, decay))))
+        ;(optimizer as tf.Optimizer).applyGradients(grads) // Adam's own signature names variables; the base class takes tensors, as minimize passes them
+        tf.dispose(grads)
+        return value
+      }
       return {
         ...minimizeStep(run),
         gradients: () =>
@@ -140,7 +159,7 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       const Y = jaxArray(s.y)
       const trainStep = jit((p: P, ms: P, vs: P, xs: np.Array, ys: np.Array, c1: np.Array, c2: np.Array) => {
         const [loss, g] = jaxValueAndGrad(s.jaxLoss)(tree.ref(p), xs, ys)
-        const next = names.map((k) => jaxAdamLeaf(p[k]!, g[k]!, ms[k]!, vs[k]!, c1, c2))
+        const next = names.map((k) => jaxAdamLeaf(p[k]!, g[k]!, ms[k]!, vs[k]!, c1, c2, s.weightDecay))
         c1.dispose()
         c2.dispose()
         const pick = (j: number) => Object.fromEntries(names.map((k, i) => [k, next[i]![j]!])) as P

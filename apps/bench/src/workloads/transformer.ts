@@ -31,13 +31,15 @@ export interface LanguageModelSizes extends TransformerSizes {
   vocab: number
 }
 
-const EPS = 1e-5 // layer norm's, as PyTorch's and @gd's
+/** Layer norm's ε, as PyTorch's and @gd's. */
+export const EPS = 1e-5
 const GELU_C = Math.sqrt(2 / Math.PI)
 
-type TfParams = Record<string, tf.Tensor>
+/** A TF.js contender's parameters by path ('blocks.0.norm1.gamma'). */
+export type TfParams = Record<string, tf.Tensor>
 
 /** TF.js layer norm over the last axis: (x − μ)/√(σ² + ε)·γ + β. */
-function tfLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+export function tfLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true)
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), gamma), beta)
 }
@@ -56,7 +58,7 @@ function tfGelu(x: tf.Tensor): tf.Tensor {
  * rows x [batch·time, width]: linear layers are 2-D products, attention rank-4 batched products
  * with an additive causal mask (−1e9 above the diagonal, `bias`) before the softmax.
  */
-function tfBlock(p: TfParams, at: string, x: tf.Tensor, s: TransformerSizes, bias: tf.Tensor): tf.Tensor {
+export function tfBlock(p: TfParams, at: string, x: tf.Tensor, s: TransformerSizes, bias: tf.Tensor): tf.Tensor {
   const { batch, time, width, heads } = s
   const d = width / heads
   const w = (k: string) => p[`${at}${k}`]!
@@ -76,7 +78,7 @@ function tfBlock(p: TfParams, at: string, x: tf.Tensor, s: TransformerSizes, bia
 }
 
 /** The additive causal mask [time, time]: 0 on and below the diagonal, −1e9 above. */
-function tfCausalBias(time: number): tf.Tensor {
+export function tfCausalBias(time: number): tf.Tensor {
   return tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([time, time]), -1, 0)), -1e9)
 }
 
@@ -88,7 +90,7 @@ function tfCausalBias(time: number): tf.Tensor {
  * cannot run under Node 20, its einsum uses iterator helpers (`matchAll(…).map`) that came in Node 22.
  * Consumes x.
  */
-function jaxBlock(p: Record<string, np.Array>, at: string, x: np.Array, s: TransformerSizes): np.Array {
+export function jaxBlock(p: Record<string, np.Array>, at: string, x: np.Array, s: TransformerSizes): np.Array {
   const { batch, time, width, heads } = s
   const d = width / heads
   const w = (k: string) => p[`${at}${k}`]!
