@@ -177,6 +177,69 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
     await check(nn.multiHeadAttention(8, 4, { causal: true, bias: false }), x, { inputShape: ['time', 8] })
   })
 
+  it('a key padding mask input, as the attention layers take it in @gd (rows with no key left included)', async () => {
+    // sequence 0 ends in padding, 1 has none, 2 is all padding (every query has no key: its weights
+    // are 0 in @gd, NaN in a plain softmax), 3 starts with padding (causal: query 0 has no key)
+    const mask = tensor(
+      [
+        [true, true, true, false, false],
+        [true, true, true, true, true],
+        [false, false, false, false, false],
+        [false, true, true, false, true],
+      ],
+      { dtype: 'bool' },
+    )
+    const x = rand([4, 5, 8])
+    for (const layer of [
+      nn.multiHeadAttention(8, 2),
+      nn.multiHeadAttention(8, 4, { causal: true, bias: false }),
+      nn.transformerBlock(8, 2, { hidden: 12 }),
+      nn.transformerBlock(8, 2, { causal: true }),
+    ]) {
+      const params = layer.init(prngKey(4))
+      const gd = layer.apply(params as never, x, { mask }).value
+      const bytes = exportOnnx(layer, params, { inputShape: ['time', 8], maskName: 'mask' })
+      largest = Math.max(largest, close(await runOnnx(bytes, x, { input: 'input', output: 'output' }, { mask }), gd))
+    }
+  })
+
+  it('a language model with a mask input: one file at several batch sizes and lengths, as a loop giving every block the mask', async () => {
+    const layers = [
+      nn.embedding(12, 8),
+      nn.positionEmbedding(16, 8),
+      nn.transformerBlock(8, 2, { causal: true }),
+      nn.transformerBlock(8, 2),
+      nn.layerNorm(8),
+      nn.linear(8, 12),
+    ] as const
+    const lm = nn.sequential(...layers)
+    const params = lm.init(prngKey(8))
+    const bytes = exportOnnx(lm, params, { inputShape: ['time'], maskName: 'keep' })
+    for (const [batch, time] of [
+      [1, 1],
+      [3, 7],
+      [2, 16],
+    ] as const) {
+      const tokens = tensor(
+        Array.from({ length: batch * time }, (_, i) => (i * 5) % 12),
+        { dtype: 'int32', shape: [batch, time] },
+      )
+      // the last b tokens of sequence b are padding
+      const keep = tensor(
+        Array.from({ length: batch * time }, (_, i) => i % time < time - Math.floor(i / time)),
+        { dtype: 'bool', shape: [batch, time] },
+      )
+      // @gd's sequential passes no mask: the model applied as a loop that gives it to the blocks
+      let h: any = tokens
+      layers.forEach((layer, i) => {
+        const options = layer.config?.kind === 'transformerBlock' ? { mask: keep } : {}
+        h = (layer as nn.Layer<any>).apply(params[i], h, options as never)
+      })
+      const onnx = await runOnnx(bytes, tokens, { input: 'input', output: 'output' }, { keep })
+      largest = Math.max(largest, close(onnx, h.value))
+    }
+  })
+
   it('transformerBlock, and a small character language model', async () => {
     await check(nn.transformerBlock(8, 2, { causal: true, hidden: 12 }), rand([2, 5, 8]))
     const lm = nn.sequential(

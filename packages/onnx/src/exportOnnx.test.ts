@@ -194,6 +194,37 @@ describe('exportOnnx: the model file', () => {
     expect(lm.graph.outputs[0]!.shape).toEqual(['batch', 3, 1])
   })
 
+  it('takes a key padding mask as a second input, given to every attention layer', () => {
+    const lm = nn.sequential(nn.embedding(5, 4), nn.transformerBlock(4, 2, { causal: true }), nn.linear(4, 5))
+    const { graph } = decodeModel(exportOnnx(lm, lm.init(0), { inputShape: ['time'], maskName: 'mask' }))
+    expect(graph.inputs).toEqual([
+      { name: 'input', elemType: 6, shape: ['batch', 'time'] },
+      { name: 'mask', elemType: 9, shape: ['batch', 'time'] },
+    ])
+    const attention = 'model.layers[1].attention'
+    const find = (name: string) => graph.nodes.find((n) => n.outputs[0] === name)
+    // [batch, time] → [batch, 1, 1, time]: broadcast over heads and queries
+    expect(find('mask.keys')).toMatchObject({ op: 'Unsqueeze', inputs: ['mask', 'const_[1,2]'] })
+    expect(find(`${attention}.allowed`)).toMatchObject({ op: 'And', inputs: ['mask.keys', `${attention}.causal`] })
+    expect(find(`${attention}.masked`)).toMatchObject({
+      op: 'Where',
+      inputs: [`${attention}.allowed`, `${attention}.scaled`, 'const_-Infinity'],
+    })
+    expect(find(`${attention}.weights`)).toMatchObject({ op: 'Softmax', inputs: [`${attention}.masked`] })
+    // weights 0 where not allowed: a query with no key left gets zeros (as @gd), not the softmax's NaN
+    expect(find(`${attention}.maskedWeights`)).toMatchObject({
+      op: 'Where',
+      inputs: [`${attention}.allowed`, `${attention}.weights`, 'const_0'],
+    })
+    expect(find(`${attention}.attended`)).toMatchObject({
+      inputs: [`${attention}.maskedWeights`, `${attention}.value.heads`],
+    })
+    // without a mask input the graph is as before: no Unsqueeze, And or second Where
+    const plain = decodeModel(exportOnnx(lm, lm.init(0), { inputShape: ['time'] })).graph
+    expect(plain.inputs.map((v) => v.name)).toEqual(['input'])
+    expect(plain.nodes.filter((n) => ['Unsqueeze', 'And', 'Where'].includes(n.op)).map((n) => n.op)).toEqual(['Where'])
+  })
+
   it("uses batchNorm's running statistics from the state", () => {
     const bn = nn.batchNorm(2, { eps: 1e-3 })
     const state = { mean: tensor([1, 2]), variance: tensor([3, 4]) }
@@ -305,13 +336,35 @@ describe('exportOnnx: errors', () => {
       'exportOnnx: opset must be an integer from 17 to 22, got 16',
     )
     expect(message(() => exportOnnx(mlp, params, { inputShapes: [4] } as never))).toBe(
-      'exportOnnx: unknown option inputShapes, expected one of inputShape, state, inputName, outputName, opset; did you mean inputShape?',
+      'exportOnnx: unknown option inputShapes, expected one of inputShape, state, inputName, outputName, maskName, opset; did you mean inputShape?',
     )
     expect(message(() => exportOnnx(mlp, params, {} as never))).toBe(
       "exportOnnx: inputShape must be a list of positive integers or axis names (one example's shape, without the batch axis), got undefined",
     )
     expect(message(() => exportOnnx(mlp, params, { inputShape: [4], outputName: 'input' }))).toBe(
       'exportOnnx: outputName must be another name than the input\'s (input), got "input"',
+    )
+  })
+
+  it('checks the mask input', () => {
+    const attention = nn.multiHeadAttention(4, 2)
+    const p = attention.init(0)
+    expect(message(() => exportOnnx(attention, p, { inputShape: [3, 4], mask: 'mask' } as never))).toBe(
+      'exportOnnx: unknown option mask, expected one of inputShape, state, inputName, outputName, maskName, opset',
+    )
+    expect(message(() => exportOnnx(attention, p, { inputShape: [3, 4], maskName: 'input' }))).toBe(
+      'exportOnnx: maskName must be another name than the input\'s and the output\'s (input, output), got "input"',
+    )
+    expect(message(() => exportOnnx(attention, p, { inputShape: [3, 4], maskName: '' }))).toBe(
+      'exportOnnx: maskName must be a non-empty string, got ""',
+    )
+    expect(message(() => exportOnnx(mlp, params, { inputShape: [4], maskName: 'mask' }))).toBe(
+      'exportOnnx: maskName must be left out for a model without a multiHeadAttention or transformerBlock layer (the mask is their key padding mask), got "mask"',
+    )
+    // one mask for every attention layer: they must attend over the same positions
+    const twoLengths = nn.sequential(nn.multiHeadAttention(4, 2), nn.reshape([2, 8]), nn.multiHeadAttention(8, 2))
+    expect(message(() => exportOnnx(twoLengths, twoLengths.init(0), { inputShape: [4, 4], maskName: 'mask' }))).toBe(
+      "exportOnnx: model.layers[2] multiHeadAttention(8, 2 heads) attends over 2 positions, not the 4 of the mask input mask (the first attention layer's)",
     )
   })
 

@@ -24,6 +24,13 @@ export interface ExportOnnxOptions {
   inputName?: string
   /** The graph output's name. Default `'output'`. */
   outputName?: string
+  /**
+   * Gives the graph a second input of this name: a key padding mask, bool [batch, time] with false at
+   * padding, which every multiHeadAttention and transformerBlock of the model takes as @gd's apply
+   * takes `{ mask }` (masked keys get a weight of exactly 0; a query with no key left gets all-zero
+   * weights). Only for a model with such a layer. Default: no mask input (every position is a token).
+   */
+  maskName?: string
   /** The ONNX operator set, 17 to 22 (the file's IR version follows: 8, 9 from opset 19, 10 from 21). Default 17. */
   opset?: number
 }
@@ -88,6 +95,7 @@ const spec = {
   ),
   inputName: /* @__PURE__ */ withDefault(name, 'input'),
   outputName: /* @__PURE__ */ withDefault(name, 'output'),
+  maskName: /* @__PURE__ */ optional(name),
   opset: /* @__PURE__ */ withDefault(
     /* @__PURE__ */ rule<number>(
       'an integer from 17 to 22',
@@ -144,8 +152,12 @@ function firstKind(layer: Layer<unknown, unknown>): unknown {
  * Every layer of @gd/nn can be exported: linear, conv2d, convTranspose2d, maxPool2d, avgPool2d,
  * upsample2d, flatten, reshape, the activations (relu, sigmoid, tanh, leakyRelu, elu, gelu in its tanh form,
  * softplus, softmax, logSoftmax), dropout, batchNorm, layerNorm, rmsNorm, embedding (the input is
- * then int32 token indices), positionEmbedding, multiHeadAttention (without a padding mask),
- * transformerBlock, rnn, gru and lstm, and sequential and residual around them. The exporter reads
+ * then int32 token indices), positionEmbedding, multiHeadAttention, transformerBlock, rnn, gru
+ * and lstm, and sequential and residual around them. Convolutions and pooling take a dynamic height
+ * and width (named in `inputShape`), `'same'` padding included. With `maskName`, the graph has a
+ * second input, a bool key padding mask [batch, time] that every attention layer takes as its apply
+ * takes `{ mask }`: what a loop over the layers that gives each attention layer the mask computes
+ * (sequential's own apply passes no mask). The exporter reads
  * each layer's `config` (see @gd/nn's LayerConfig); a layer without one, made with `stateless` or by
  * hand, is an error naming it. A layer made by hand that is the identity at inference (a data
  * augmentation) may say so with `config: { kind: 'identity' }`.
@@ -156,12 +168,16 @@ function firstKind(layer: Layer<unknown, unknown>): unknown {
  * @example
  * ```ts
  * import { exportOnnx } from '@gd/onnx'
- * import { linear, relu, sequential } from '@gd/nn'
+ * import { embedding, linear, relu, sequential, transformerBlock } from '@gd/nn'
  * const model = sequential(linear(4, 8), relu(), linear(8, 3))
  * const bytes = exportOnnx(model, model.init(0), { inputShape: [4] })
  * bytes instanceof Uint8Array // true: write it to model.onnx
  * // then, with onnxruntime-node: const session = await InferenceSession.create(bytes)
  * // (await session.run({ input: new Tensor('float32', data, [batch, 4]) })).output
+ *
+ * // a language model over padded batches: inputs `input` (int32 [batch, time]) and `mask` (bool [batch, time])
+ * const lm = sequential(embedding(30, 16), transformerBlock(16, 2, { causal: true }), linear(16, 30))
+ * exportOnnx(lm, lm.init(0), { inputShape: ['time'], maskName: 'mask' }).length > 0 // true
  * ```
  */
 export function exportOnnx(model: Layer<any, any>, params: unknown, options: ExportOnnxOptions): Uint8Array {
@@ -169,10 +185,14 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
   const o = readOptions(FN, options, spec)
   if (o.inputName === o.outputName)
     fail(FN, 'outputName', `another name than the input's (${o.inputName})`, o.outputName)
+  if (o.maskName !== undefined && (o.maskName === o.inputName || o.maskName === o.outputName))
+    fail(FN, 'maskName', `another name than the input's and the output's (${o.inputName}, ${o.outputName})`, o.maskName)
   exportable(model, 'model')
   const graph = new Graph(o.opset)
   graph.fresh(o.inputName)
   graph.fresh(o.outputName)
+  if (o.maskName !== undefined) graph.fresh(o.maskName)
+  let mask: { input: Value; keys: string } | undefined
   const input: Value = {
     name: o.inputName,
     shape: ['batch', ...o.inputShape],
@@ -194,12 +214,33 @@ export function exportOnnx(model: Layer<any, any>, params: unknown, options: Exp
         throw e
       }
     },
+    keyMask: (site, x) => {
+      if (o.maskName === undefined) return undefined
+      const time = x.shape[1]!
+      if (mask === undefined) {
+        const keys = graph.node('Unsqueeze', [o.maskName, graph.int64s([1, 2])], {}, `${o.maskName}.keys`)
+        mask = { input: { name: o.maskName, shape: ['batch', time], type: 'bool' }, keys }
+      } else if (mask.input.shape[1] !== time) {
+        throw new Error(
+          `${FN}: ${site.path} ${site.name} attends over ${time ?? 'an unknown number of'} positions, not the ${mask.input.shape[1]} of the mask input ${o.maskName} (the first attention layer's)`,
+        )
+      }
+      return mask.keys
+    },
   }
   const y = ctx.emit(model, input, { path: 'model', params, paramsPath: 'params', state: o.state, statePath: 'state' })
+  if (o.maskName !== undefined && mask === undefined) {
+    fail(
+      FN,
+      'maskName',
+      'left out for a model without a multiHeadAttention or transformerBlock layer (the mask is their key padding mask)',
+      o.maskName,
+    )
+  }
   graph.nodes.push({ op: 'Identity', name: o.outputName, inputs: [y.name], outputs: [o.outputName], attributes: {} })
   const output: Value = { name: o.outputName, shape: y.shape as Dim[], type: y.type }
   const irVersion = o.opset <= 18 ? 8 : o.opset <= 20 ? 9 : 10
-  return encodeModel(graph, [input], [output], {
+  return encodeModel(graph, mask === undefined ? [input] : [input, mask.input], [output], {
     irVersion,
     opset: o.opset,
     producer: '@gd/onnx',

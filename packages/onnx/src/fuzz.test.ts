@@ -101,6 +101,14 @@ fuzzSuite('@gd/onnx', api, {
       ['time', 2],
     ),
     {
+      label: 'exportOnnx(language model with a mask input)',
+      args: () => {
+        const model = lm()
+        return [model, model.init(0), { inputShape: ['time'], inputName: 'tokens', maskName: 'mask' }]
+      },
+      options: [2],
+    },
+    {
       label: 'exportOnnx(float64 params)',
       args: () => [
         nn.linear(2, 1),

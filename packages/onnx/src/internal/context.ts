@@ -28,6 +28,12 @@ export interface Context {
   readonly graph: Graph
   /** Emits any layer at `site` (a layer object, checked to have a config) applied to `x`. */
   emit(layer: unknown, x: Value, site: Omit<Site, 'name' | 'config'>): Value
+  /**
+   * The key padding mask for an attention layer at `site` on input `x` [batch, time, dModel], as a
+   * bool value [batch, 1, 1, time] (true for a real token) that broadcasts over heads and queries;
+   * undefined when the export has no mask input (options.maskName).
+   */
+  keyMask(site: Site, x: Value): string | undefined
 }
 
 /** Maps one kind of layer to ONNX nodes: returns the layer's output value. */

@@ -118,10 +118,13 @@ interface AttentionConfig {
 }
 
 /**
- * Multi-head self-attention on [batch, time, dModel], as @gd's (no key padding mask: every position
- * is a real token): projections, heads split by Reshape [0, 0, heads, d] (0 keeps batch and time,
- * which may be dynamic) and Transpose, softmax(QKᵀ/√d) with −∞ above the diagonal when causal (the
- * mask is built from the input's length by Trilu), the heads joined and projected.
+ * Multi-head self-attention on [batch, time, dModel], as @gd's: projections, heads split by Reshape
+ * [0, 0, heads, d] (0 keeps batch and time, which may be dynamic) and Transpose, softmax(QKᵀ/√d)
+ * over the allowed keys, the heads joined and projected. Key j is allowed for query i when j ≤ i
+ * (causal: a Trilu mask built from the input's length) and mask[b, j] (with a mask input): the other
+ * scores become −∞ before the softmax, and the weights are taken where allowed and 0 elsewhere, so a
+ * query with no allowed key gets all-zero weights (its output is the output projection's bias), as
+ * in @gd, where the softmax alone would give NaN.
  */
 export const multiHeadAttention: Emitter = (ctx, site, x) => {
   const { dModel, numHeads, causal, bias } = site.config as unknown as AttentionConfig
@@ -165,20 +168,21 @@ export const multiHeadAttention: Emitter = (ctx, site, x) => {
     {},
     `${p}.scaled`,
   )
+  const keys = ctx.keyMask(site, x) // [batch, 1, 1, time]
+  let allowed: string | undefined = keys
   if (causal) {
     const time = g.node('Shape', [x.name], { start: int(1), end: int(2) }, `${p}.time`)
     const square = g.node('Concat', [time, time], { axis: int(0) }, `${p}.timeByTime`)
     const one = tensorAttribute({ dims: [1], type: 'float32', data: Float32Array.of(1) })
     const ones = g.node('ConstantOfShape', [square], { value: one }, `${p}.ones`)
-    const lower = g.node(
-      'Cast',
-      [g.node('Trilu', [ones], { upper: int(0) }, `${p}.lower`)],
-      { to: int(9) },
-      `${p}.allowed`,
-    )
-    scores = g.node('Where', [lower, scores, g.scalar(-Infinity)], {}, `${p}.masked`)
+    const lower = g.node('Trilu', [ones], { upper: int(0) }, `${p}.lower`)
+    const causalAllowed = g.node('Cast', [lower], { to: int(9) }, keys === undefined ? `${p}.allowed` : `${p}.causal`)
+    allowed = keys === undefined ? causalAllowed : g.node('And', [keys, causalAllowed], {}, `${p}.allowed`) // [batch, 1, time, time]
   }
-  const weights = g.node('Softmax', [scores], { axis: int(-1) }, `${p}.weights`)
+  if (allowed !== undefined) scores = g.node('Where', [allowed, scores, g.scalar(-Infinity)], {}, `${p}.masked`)
+  let weights = g.node('Softmax', [scores], { axis: int(-1) }, `${p}.weights`)
+  // a padding mask may leave a query no key (a softmax of −∞ only is NaN): @gd's weights are 0 there
+  if (keys !== undefined) weights = g.node('Where', [allowed!, weights, g.scalar(0)], {}, `${p}.maskedWeights`)
   const joined = g.node(
     'Transpose',
     [g.node('MatMul', [weights, v], {}, `${p}.attended`)],
