@@ -5,12 +5,12 @@ import { applyWithState, initState } from '@gd/nn'
 import { exportOnnx } from '@gd/onnx'
 import { adagrad, adam, adamw, lion, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
 import {
-  constant,
-  cosineDecay,
-  exponentialDecay,
-  oneCycle,
-  stepDecay,
-  warmupCosineDecay,
+  constantSchedule,
+  cosineDecaySchedule,
+  exponentialDecaySchedule,
+  oneCycleSchedule,
+  stepDecaySchedule,
+  warmupCosineDecaySchedule,
   type Schedule,
 } from '@gd/schedules'
 import { argmax, type Tensor } from '@gd/tensor'
@@ -54,17 +54,17 @@ function makeSchedule(name: ScheduleName, peak: number, totalSteps: number): Sch
   const warmupSteps = Math.min(100, Math.floor(totalSteps / 10))
   switch (name) {
     case 'constant':
-      return constant(peak)
+      return constantSchedule(peak)
     case 'cosine':
       return warmupSteps > 0
-        ? warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps })
-        : cosineDecay({ init: peak, decaySteps: totalSteps })
+        ? warmupCosineDecaySchedule({ init: 0, peak, warmupSteps, totalSteps })
+        : cosineDecaySchedule({ init: peak, decaySteps: totalSteps })
     case 'step':
-      return stepDecay({ init: peak, stepSize: Math.max(1, Math.floor(totalSteps / 3)), gamma: 0.3 })
+      return stepDecaySchedule({ init: peak, stepSize: Math.max(1, Math.floor(totalSteps / 3)), gamma: 0.3 })
     case 'exponential':
-      return exponentialDecay({ init: peak, decaySteps: totalSteps, decayRate: 0.05 })
+      return exponentialDecaySchedule({ init: peak, decaySteps: totalSteps, decayRate: 0.05 })
     case 'onecycle':
-      return oneCycle({ peak, totalSteps, pctStart: oneCycleRise })
+      return oneCycleSchedule({ peak, totalSteps, pctStart: oneCycleRise })
   }
 }
 

@@ -3,12 +3,12 @@
 // by step and its test accuracy at the end.
 import { sgd } from '@gd/optimizers'
 import {
-  constant,
-  cosineDecay,
-  exponentialDecay,
-  oneCycle,
-  stepDecay,
-  warmupCosineDecay,
+  constantSchedule,
+  cosineDecaySchedule,
+  exponentialDecaySchedule,
+  oneCycleSchedule,
+  stepDecaySchedule,
+  warmupCosineDecaySchedule,
   type Schedule,
 } from '@gd/schedules'
 import { stepsPerEpoch } from '@gd/train'
@@ -18,12 +18,17 @@ import { buildModel, testScores, trainDigits, type Digits } from './mnist'
 /** Each schedule over `total` steps, all reaching `peak`: the ones the shapes plot above draws, and a constant rate. */
 export function schedulesFor(peak: number, total: number): Record<string, Schedule> {
   return {
-    constant: constant(peak),
-    stepDecay: stepDecay({ init: peak, stepSize: Math.max(1, Math.round(total / 4)), gamma: 0.5 }),
-    exponentialDecay: exponentialDecay({ init: peak, decaySteps: total, decayRate: 0.05 }),
-    cosineDecay: cosineDecay({ init: peak, decaySteps: total }),
-    warmupCosineDecay: warmupCosineDecay({ init: 0, peak, warmupSteps: Math.round(total / 10), totalSteps: total }),
-    oneCycle: oneCycle({ peak, totalSteps: total }),
+    constantSchedule: constantSchedule(peak),
+    stepDecaySchedule: stepDecaySchedule({ init: peak, stepSize: Math.max(1, Math.round(total / 4)), gamma: 0.5 }),
+    exponentialDecaySchedule: exponentialDecaySchedule({ init: peak, decaySteps: total, decayRate: 0.05 }),
+    cosineDecaySchedule: cosineDecaySchedule({ init: peak, decaySteps: total }),
+    warmupCosineDecaySchedule: warmupCosineDecaySchedule({
+      init: 0,
+      peak,
+      warmupSteps: Math.round(total / 10),
+      totalSteps: total,
+    }),
+    oneCycleSchedule: oneCycleSchedule({ peak, totalSteps: total }),
   }
 }
 

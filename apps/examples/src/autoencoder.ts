@@ -11,7 +11,7 @@ import { heUniform } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam } from '@gd/optimizers'
-import { warmupCosineDecay } from '@gd/schedules'
+import { warmupCosineDecaySchedule } from '@gd/schedules'
 import * as T from '@gd/tensor'
 import { fit, stepsPerEpoch, type Callback, type EpochLogs } from '@gd/train'
 import { finiteAboveZero, logger } from './checks.js'
@@ -21,7 +21,7 @@ import { PIXELS, isDigits, loadDigits, type Digits } from './mnist.js'
 
 /**
  * Adam's learning rate: from 0 up to `peak` over the first tenth of the steps (at most 100), then
- * down to 0 along half a cosine by step `totalSteps` (@gd/schedules' `warmupCosineDecay`).
+ * down to 0 along half a cosine by step `totalSteps` (@gd/schedules' `warmupCosineDecaySchedule`).
  * @example
  * ```ts
  * const lr = warmupCosine(1e-3, 1000) // lr(0) = 0, lr(100) = 1e-3, lr(1000) = 0
@@ -30,7 +30,7 @@ import { PIXELS, isDigits, loadDigits, type Digits } from './mnist.js'
 export function warmupCosine(peak: number, totalSteps: number): (step: number) => number {
   positiveInteger('warmupCosine', 'totalSteps', totalSteps)
   const warmupSteps = Math.max(1, Math.min(100, Math.floor(totalSteps / 10)))
-  return warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps: Math.max(totalSteps, warmupSteps + 1) })
+  return warmupCosineDecaySchedule({ init: 0, peak, warmupSteps, totalSteps: Math.max(totalSteps, warmupSteps + 1) })
 }
 
 // ---- the model ----

@@ -32,7 +32,7 @@ import {
   type RecurrentParams,
 } from '@gd/nn'
 import { adamw } from '@gd/optimizers'
-import { warmupCosineDecay } from '@gd/schedules'
+import { warmupCosineDecaySchedule } from '@gd/schedules'
 import * as T from '@gd/tensor'
 import {
   charVocabulary,
@@ -234,12 +234,12 @@ export function trainOnNames(kind: NamesModel, options: NamesOptions = {}): Name
 
 /**
  * Linear warmup from 0 over the first W steps (a twentieth of the run, at most 100), then a cosine
- * from `peak` down to 0 at `total` (@gd/schedules' `warmupCosineDecay`): lr(s) = peak·s/W, then
+ * from `peak` down to 0 at `total` (@gd/schedules' `warmupCosineDecaySchedule`): lr(s) = peak·s/W, then
  * peak·½(1 + cos(π(s − W)/(total − W))).
  */
 export function warmupCosine(peak: number, total: number): (step: number) => number {
   const warmupSteps = Math.max(1, Math.min(100, Math.floor(total / 20)))
-  return warmupCosineDecay({ init: 0, peak, warmupSteps, totalSteps: Math.max(total, warmupSteps + 1) })
+  return warmupCosineDecaySchedule({ init: 0, peak, warmupSteps, totalSteps: Math.max(total, warmupSteps + 1) })
 }
 
 /**

@@ -16,35 +16,67 @@ function schedule(make: (o: any) => (step: number) => number, options: () => Opt
   ]
 }
 
-const warmupOptions = () => ({ warmupSteps: 4, schedule: api.cosineDecay({ init: 0.1, decaySteps: 10 }) })
+const warmupOptions = () => ({ warmupSteps: 4, schedule: api.cosineDecaySchedule({ init: 0.1, decaySteps: 10 }) })
 
 // every export clean: no crash, no silent acceptance, no failing call that changes its inputs
 fuzzSuite('@gd/schedules', api, {
-  constant: [...schedule(api.constant, () => ({ value: 0.01 })), ...schedule(api.constant, () => 0.01)],
-  cosineAnnealingWarmRestarts: schedule(api.cosineAnnealingWarmRestarts, () => ({
+  constantSchedule: [
+    ...schedule(api.constantSchedule, () => ({ value: 0.01 })),
+    ...schedule(api.constantSchedule, () => 0.01),
+  ],
+  cosineAnnealingWarmRestartsSchedule: schedule(api.cosineAnnealingWarmRestartsSchedule, () => ({
     init: 0.1,
     period: 10,
     periodMultiplier: 2,
   })),
-  sgdr: schedule(api.sgdr, () => ({ init: 0.1, period: 10 })),
-  cosineDecay: schedule(api.cosineDecay, () => ({ init: 0.1, decaySteps: 10, alpha: 0 })),
-  cyclic: schedule(api.cyclic, () => ({ init: 0.001, peak: 0.006, stepSizeUp: 10, mode: 'triangular2' })),
-  exponentialDecay: schedule(api.exponentialDecay, () => ({ init: 0.1, decaySteps: 100, decayRate: 0.5, end: 0.04 })),
-  inverseTimeDecay: schedule(api.inverseTimeDecay, () => ({ init: 0.1, decaySteps: 10, decayRate: 0.5 })),
-  join: schedule(api.join, () => ({
-    schedules: [api.linear({ init: 0, end: 0.1, transitionSteps: 10 }), api.constant(0.1)],
+  sgdrSchedule: schedule(api.sgdrSchedule, () => ({ init: 0.1, period: 10 })),
+  cosineDecaySchedule: schedule(api.cosineDecaySchedule, () => ({ init: 0.1, decaySteps: 10, alpha: 0 })),
+  cyclicSchedule: schedule(api.cyclicSchedule, () => ({
+    init: 0.001,
+    peak: 0.006,
+    stepSizeUp: 10,
+    mode: 'triangular2',
+  })),
+  exponentialDecaySchedule: schedule(api.exponentialDecaySchedule, () => ({
+    init: 0.1,
+    decaySteps: 100,
+    decayRate: 0.5,
+    end: 0.04,
+  })),
+  inverseTimeDecaySchedule: schedule(api.inverseTimeDecaySchedule, () => ({
+    init: 0.1,
+    decaySteps: 10,
+    decayRate: 0.5,
+  })),
+  joinSchedules: schedule(api.joinSchedules, () => ({
+    schedules: [api.linearSchedule({ init: 0, end: 0.1, transitionSteps: 10 }), api.constantSchedule(0.1)],
     boundaries: [10],
   })),
-  linear: schedule(api.linear, () => ({ init: 0, end: 0.1, transitionSteps: 100 })),
-  multiStep: schedule(api.multiStep, () => ({ init: 0.1, milestones: [30, 80], gamma: 0.1 })),
-  oneCycle: schedule(api.oneCycle, () => ({ peak: 0.1, totalSteps: 100, pctStart: 0.3 })),
-  oneCycleMomentum: schedule(api.oneCycleMomentum, () => ({ totalSteps: 1000, pctStart: 0.25 })),
-  piecewiseConstant: schedule(api.piecewiseConstant, () => ({ boundaries: [100, 200], values: [0.1, 0.01, 0.001] })),
-  piecewiseInterpolate: schedule(api.piecewiseInterpolate, () => ({ boundaries: [4, 8], values: [1, 0.1, 0.01] })),
-  polynomialDecay: schedule(api.polynomialDecay, () => ({ init: 1, end: 0.01, power: 2, decaySteps: 100 })),
-  stepDecay: schedule(api.stepDecay, () => ({ init: 0.1, stepSize: 30, gamma: 0.1 })),
-  warmup: schedule(api.warmup, warmupOptions),
-  warmupCosineDecay: schedule(api.warmupCosineDecay, () => ({ peak: 0.1, warmupSteps: 100, totalSteps: 1100 })),
+  linearSchedule: schedule(api.linearSchedule, () => ({ init: 0, end: 0.1, transitionSteps: 100 })),
+  multiStepSchedule: schedule(api.multiStepSchedule, () => ({ init: 0.1, milestones: [30, 80], gamma: 0.1 })),
+  oneCycleSchedule: schedule(api.oneCycleSchedule, () => ({ peak: 0.1, totalSteps: 100, pctStart: 0.3 })),
+  oneCycleMomentumSchedule: schedule(api.oneCycleMomentumSchedule, () => ({ totalSteps: 1000, pctStart: 0.25 })),
+  piecewiseConstantSchedule: schedule(api.piecewiseConstantSchedule, () => ({
+    boundaries: [100, 200],
+    values: [0.1, 0.01, 0.001],
+  })),
+  piecewiseInterpolateSchedule: schedule(api.piecewiseInterpolateSchedule, () => ({
+    boundaries: [4, 8],
+    values: [1, 0.1, 0.01],
+  })),
+  polynomialDecaySchedule: schedule(api.polynomialDecaySchedule, () => ({
+    init: 1,
+    end: 0.01,
+    power: 2,
+    decaySteps: 100,
+  })),
+  stepDecaySchedule: schedule(api.stepDecaySchedule, () => ({ init: 0.1, stepSize: 30, gamma: 0.1 })),
+  warmupSchedule: schedule(api.warmupSchedule, warmupOptions),
+  warmupCosineDecaySchedule: schedule(api.warmupCosineDecaySchedule, () => ({
+    peak: 0.1,
+    warmupSteps: 100,
+    totalSteps: 1100,
+  })),
   reduceOnPlateau: [
     {
       args: () => [{ init: 0.1, patience: 1, factor: 0.5, mode: 'min', threshold: 1e-4, cooldown: 0, minValue: 0 }],
@@ -60,5 +92,5 @@ fuzzSuite('@gd/schedules', api, {
       call: (state, metric: number) => api.reduceOnPlateau({ init: 0.1, patience: 1 }).step(state, metric).value,
     },
   ],
-  checkStep: { args: () => ['cosineDecay', 3] },
+  checkStep: { args: () => ['cosineDecaySchedule', 3] },
 })

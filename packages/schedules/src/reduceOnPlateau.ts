@@ -77,7 +77,9 @@ export interface ReduceOnPlateau {
 /**
  * Reduce a value (the learning rate) by `factor` when a metric stops improving. Unlike the other
  * schedules it depends on the metrics seen, not on the step, so it is a pure state machine:
- * `step(state, metric) → state`, with the state as plain data.
+ * `step(state, metric) → state`, with the state as plain data. It returns that controller, not a
+ * `Schedule` (a function of the step), which is why its name does not end in `Schedule`: read `state.value` (or
+ * `tracker().value`) and pass the number, or a function of your own around it, to an optimizer.
  *
  * On each metric m: m is better when m < best·(1 − threshold) (mode 'min', relative),
  * m < best − threshold ('min', absolute), m > best·(1 + threshold) ('max', relative) or

@@ -32,8 +32,8 @@ export type Schedule = (step: number) => number
  * @example
  * ```ts
  * import { checkStep } from '@gd/schedules'
- * checkStep('cosineDecay', 3) // ok
- * checkStep('cosineDecay', -1) // throws "cosineDecay: step must be a non-negative integer, got -1"
+ * checkStep('cosineDecaySchedule', 3) // ok
+ * checkStep('cosineDecaySchedule', -1) // throws "cosineDecaySchedule: step must be a non-negative integer, got -1"
  * ```
  */
 export function checkStep(name: string, step: number): void {

@@ -26,7 +26,7 @@ export type FuzzLimits = Pick<FuzzCounts, 'crash' | 'silent' | 'mutated'>
  * // not run: it registers vitest tests (call it in a fuzz.test.ts)
  * import { fuzzSuite } from '@gd/testing'
  * import * as api from '@gd/schedules'
- * fuzzSuite('@gd/schedules', api, { constant: { args: () => [0.1] } })
+ * fuzzSuite('@gd/schedules', api, { constantSchedule: { args: () => [0.1] } })
  * ```
  */
 export function fuzzSuite(

@@ -3,68 +3,93 @@ import * as schedules from '../index.js'
 
 /** Each options-taking export with a valid options object and its full list of option names. */
 const cases: [string, (options: never) => unknown, object, string][] = [
-  ['constant', schedules.constant, { value: 1 }, 'value'],
-  ['stepDecay', schedules.stepDecay, { init: 1, stepSize: 2 }, 'init, stepSize, gamma'],
-  ['multiStep', schedules.multiStep, { init: 1, milestones: [2] }, 'init, milestones, gamma'],
+  ['constantSchedule', schedules.constantSchedule, { value: 1 }, 'value'],
+  ['stepDecaySchedule', schedules.stepDecaySchedule, { init: 1, stepSize: 2 }, 'init, stepSize, gamma'],
+  ['multiStepSchedule', schedules.multiStepSchedule, { init: 1, milestones: [2] }, 'init, milestones, gamma'],
   [
-    'exponentialDecay',
-    schedules.exponentialDecay,
+    'exponentialDecaySchedule',
+    schedules.exponentialDecaySchedule,
     { init: 1, decaySteps: 2, decayRate: 0.5 },
     'init, decaySteps, decayRate, transitionBegin, staircase, end',
   ],
   [
-    'inverseTimeDecay',
-    schedules.inverseTimeDecay,
+    'inverseTimeDecaySchedule',
+    schedules.inverseTimeDecaySchedule,
     { init: 1, decaySteps: 2, decayRate: 0.5 },
     'init, decaySteps, decayRate, staircase',
   ],
   [
-    'polynomialDecay',
-    schedules.polynomialDecay,
+    'polynomialDecaySchedule',
+    schedules.polynomialDecaySchedule,
     { init: 1, decaySteps: 2 },
     'init, end, power, decaySteps, transitionBegin',
   ],
-  ['linear', schedules.linear, { init: 1, end: 0, transitionSteps: 2 }, 'init, end, transitionSteps, transitionBegin'],
-  ['cosineDecay', schedules.cosineDecay, { init: 1, decaySteps: 2 }, 'init, decaySteps, alpha, exponent'],
   [
-    'cosineAnnealingWarmRestarts',
-    schedules.cosineAnnealingWarmRestarts,
+    'linearSchedule',
+    schedules.linearSchedule,
+    { init: 1, end: 0, transitionSteps: 2 },
+    'init, end, transitionSteps, transitionBegin',
+  ],
+  [
+    'cosineDecaySchedule',
+    schedules.cosineDecaySchedule,
+    { init: 1, decaySteps: 2 },
+    'init, decaySteps, alpha, exponent',
+  ],
+  [
+    'cosineAnnealingWarmRestartsSchedule',
+    schedules.cosineAnnealingWarmRestartsSchedule,
     { init: 1, period: 2 },
     'init, end, period, periodMultiplier',
   ],
-  ['warmup', schedules.warmup, { warmupSteps: 2, schedule: schedules.constant(1) }, 'init, warmupSteps, schedule'],
   [
-    'warmupCosineDecay',
-    schedules.warmupCosineDecay,
+    'warmupSchedule',
+    schedules.warmupSchedule,
+    { warmupSteps: 2, schedule: schedules.constantSchedule(1) },
+    'init, warmupSteps, schedule',
+  ],
+  [
+    'warmupCosineDecaySchedule',
+    schedules.warmupCosineDecaySchedule,
     { peak: 1, warmupSteps: 1, totalSteps: 3 },
     'init, peak, warmupSteps, totalSteps, end, exponent',
   ],
   [
-    'oneCycle',
-    schedules.oneCycle,
+    'oneCycleSchedule',
+    schedules.oneCycleSchedule,
     { peak: 1, totalSteps: 10 },
     'peak, divFactor, finalDivFactor, totalSteps, pctStart, interpolation, threePhase',
   ],
   [
-    'oneCycleMomentum',
-    schedules.oneCycleMomentum,
+    'oneCycleMomentumSchedule',
+    schedules.oneCycleMomentumSchedule,
     { totalSteps: 10 },
     'baseMomentum, maxMomentum, totalSteps, pctStart, interpolation, threePhase',
   ],
   [
-    'cyclic',
-    schedules.cyclic,
+    'cyclicSchedule',
+    schedules.cyclicSchedule,
     { init: 0, peak: 1 },
     'init, peak, stepSizeUp, stepSizeDown, mode, gamma, scaleFn, scaleMode',
   ],
-  ['piecewiseConstant', schedules.piecewiseConstant, { boundaries: [], values: [1] }, 'boundaries, values'],
   [
-    'piecewiseInterpolate',
-    schedules.piecewiseInterpolate,
+    'piecewiseConstantSchedule',
+    schedules.piecewiseConstantSchedule,
+    { boundaries: [], values: [1] },
+    'boundaries, values',
+  ],
+  [
+    'piecewiseInterpolateSchedule',
+    schedules.piecewiseInterpolateSchedule,
     { boundaries: [], values: [1] },
     'boundaries, values, interpolation',
   ],
-  ['join', schedules.join, { boundaries: [], schedules: [schedules.constant(1)] }, 'boundaries, schedules'],
+  [
+    'joinSchedules',
+    schedules.joinSchedules,
+    { boundaries: [], schedules: [schedules.constantSchedule(1)] },
+    'boundaries, schedules',
+  ],
   [
     'reduceOnPlateau',
     schedules.reduceOnPlateau,
@@ -92,7 +117,7 @@ describe('options objects', () => {
     )
   })
 
-  it.each(cases.filter(([name]) => name !== 'constant'))(
+  it.each(cases.filter(([name]) => name !== 'constantSchedule'))(
     '%s reads missing or null options as empty ones, and rejects other non-objects',
     (name, make) => {
       let empty = ''
@@ -110,20 +135,20 @@ describe('options objects', () => {
   )
 
   it('name the first missing required option', () => {
-    expect(() => schedules.cosineDecay(undefined as never)).toThrow(
-      'cosineDecay: init must be a finite number, got undefined',
+    expect(() => schedules.cosineDecaySchedule(undefined as never)).toThrow(
+      'cosineDecaySchedule: init must be a finite number, got undefined',
     )
-    expect(() => schedules.warmup({} as never)).toThrow(
-      'warmup: warmupSteps must be a non-negative integer, got undefined',
+    expect(() => schedules.warmupSchedule({} as never)).toThrow(
+      'warmupSchedule: warmupSteps must be a non-negative integer, got undefined',
     )
-    expect(() => schedules.cosineDecay({ init: 1, decaySetps: 10 } as never)).toThrow(
-      'cosineDecay: unknown option decaySetps, expected one of init, decaySteps, alpha, exponent; did you mean decaySteps?',
+    expect(() => schedules.cosineDecaySchedule({ init: 1, decaySetps: 10 } as never)).toThrow(
+      'cosineDecaySchedule: unknown option decaySetps, expected one of init, decaySteps, alpha, exponent; did you mean decaySteps?',
     )
   })
 
   it('take null as a value, not as a missing option', () => {
-    expect(() => schedules.polynomialDecay({ init: 1, decaySteps: 2, end: null } as never)).toThrow(
-      'polynomialDecay: end must be a finite number, got null',
+    expect(() => schedules.polynomialDecaySchedule({ init: 1, decaySteps: 2, end: null } as never)).toThrow(
+      'polynomialDecaySchedule: end must be a finite number, got null',
     )
   })
 })
