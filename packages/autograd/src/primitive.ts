@@ -1,5 +1,5 @@
 import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
-import { complaint, fail } from '@gd/check'
+import { complaint, fail, isPlainObject, oneOf } from '@gd/check'
 import { input } from './internal/args.js'
 import { needed } from './internal/walk.js'
 import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
@@ -24,7 +24,40 @@ export interface PrimitiveSpec {
    * an expensive rule (a matmul, a convolution) skips computing it and returns null there.
    */
   backward: (g: Var, inputs: readonly Var[], output: Var, needs: readonly boolean[]) => readonly (Var | null)[]
+  /**
+   * Where the op is smooth, by input name (`{ b: 'awayFromZero' }` for a division); inputs left out
+   * are smooth anywhere. Plain data for property tests, which draw each input from its domain.
+   */
+  domain?: OpDomain
 }
+
+/**
+ * The kinds of values on which an input of an op is smooth (its gradient defined and continuous):
+ * `'anywhere'`; `'positive'` (log, sqrt); `'awayFromZero'` (a pole or a kink at 0);
+ * `'nearIntegers'` and `'nearHalfIntegers'` (two inputs that must never tie, as in maximum: values
+ * near integers are never near half-integers); `'distinct'` (no two elements of the input tie, as in
+ * max or max pooling).
+ */
+export type SmoothDomain = 'anywhere' | 'positive' | 'awayFromZero' | 'nearIntegers' | 'nearHalfIntegers' | 'distinct'
+
+/** An op's smooth domain by input name; inputs left out are smooth anywhere. */
+export type OpDomain = Readonly<Record<string, SmoothDomain>>
+
+/** A differentiable op made by {@link primitive}: a function of its inputs that also carries its smooth domain. */
+export interface Primitive {
+  (...inputs: Input[]): Var
+  /** Where the op is smooth, by input name (see {@link PrimitiveSpec.domain}); `{}` when smooth anywhere. */
+  readonly domain: OpDomain
+}
+
+const smoothDomain = /* @__PURE__ */ oneOf<SmoothDomain>([
+  'anywhere',
+  'positive',
+  'awayFromZero',
+  'nearIntegers',
+  'nearHalfIntegers',
+  'distinct',
+])
 
 /**
  * Makes a differentiable op from a forward computation and a gradient rule written with
@@ -46,9 +79,24 @@ export interface PrimitiveSpec {
  * grad((x: Var) => sum(square(x)))(T.tensor([3])).toArray() // [6]
  * ```
  */
-export function primitive(spec: PrimitiveSpec): (...inputs: Input[]) => Var {
+export function primitive(spec: PrimitiveSpec): Primitive {
   checkSpec('primitive', spec)
-  return (...inputs) => apply(spec, inputs)
+  const domain = checkDomain(spec)
+  return Object.assign((...inputs: Input[]) => apply(spec, inputs), { domain: { ...domain } })
+}
+
+/** The spec's domain, checked once when the op is made (never per call). */
+function checkDomain(spec: PrimitiveSpec): OpDomain {
+  const domain = spec.domain ?? {}
+  if (!isPlainObject(domain)) fail('primitive', 'spec.domain', 'a plain object of domains by input name', domain)
+  const names = spec.inputNames
+  for (const [name, kind] of Object.entries(domain)) {
+    if (names !== undefined && !names.includes(name)) {
+      throw complaint('primitive', 'spec.domain', `must name inputs among ${names.join(', ')}`, name)
+    }
+    smoothDomain('primitive', `spec.domain.${name}`, kind)
+  }
+  return domain
 }
 
 function checkSpec(fn: string, spec: PrimitiveSpec): void {

@@ -7,14 +7,43 @@
 import fc from 'fast-check'
 import type { Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { valuesArb, type Domain } from './arbitraries.js'
+import { anywhere, valuesArb, type Domain } from './arbitraries.js'
 
-/** One row: the function applied to traced inputs, and the shape and smooth domain of each input. */
-export interface GradientRow<V> {
+/** One row with fixed shapes: the function applied to traced inputs, and the shape and smooth domain of each input. */
+export interface FixedRow<V> {
   /** Fixed constants (labels, targets) are closed over; only these inputs are differentiated. */
   f: (...xs: V[]) => V
   inputs: [number[], Domain][]
+  /** False only for a function documented as first-order: gradgradcheck is then left out (default true). */
+  secondOrder?: boolean
+  draw?: undefined
 }
+
+/** One run of a {@link DrawnRow}: the shape of each differentiated input, and a setting that is not differentiated. */
+export interface Draw {
+  shapes: number[][]
+  /** An integer the function reads but does not differentiate (an axis, a diagonal offset); 0 when unused. */
+  setting: number
+}
+
+/**
+ * One row whose shapes are drawn per run (random ranks, pairs that broadcast) together with a
+ * setting such as an axis; the setting reaches `f` as an argument.
+ */
+export interface DrawnRow<V> {
+  /** Draws each run's shapes and setting. */
+  draw: fc.Arbitrary<Draw>
+  /** Each input's smooth domain, in order (anywhere when left out), e.g. read from an op's declared `domain`. */
+  domains?: readonly (Domain | undefined)[]
+  /** The function checked: the differentiated inputs, then this run's setting. */
+  f: (xs: V[], setting: number) => V
+  /** False only for a function documented as first-order: gradgradcheck is then left out (default true). */
+  secondOrder?: boolean
+  inputs?: undefined
+}
+
+/** A row of a gradient table: fixed shapes, or shapes and a setting drawn per run. */
+export type GradientRow<V> = FixedRow<V> | DrawnRow<V>
 
 /** The two checks, passed in so that this package needs no dependency on @gd/autograd. */
 export interface GradientChecks<V> {
@@ -67,16 +96,28 @@ export function gradientTable<V>(spec: GradientTableSpec<V>): void {
     })
 
     for (const [name, row] of Object.entries(rows)) {
-      it(`${name}: gradcheck and gradgradcheck on random inputs`, () => {
-        const arb = fc.tuple(...row.inputs.map(([shape, domain]) => valuesArb(shape, domain)))
+      const title = row.secondOrder === false ? 'gradcheck (first order only)' : 'gradcheck and gradgradcheck'
+      it(`${name}: ${title} on random inputs`, () => {
         fc.assert(
-          fc.property(arb, (xs) => {
-            expect(checks.gradcheck(row.f, xs)).toBe(true)
-            expect(checks.gradgradcheck(row.f, xs)).toBe(true)
+          fc.property(runArb(row), ({ xs, setting }) => {
+            const f = row.draw === undefined ? row.f : (...vs: V[]) => row.f(vs, setting)
+            expect(checks.gradcheck(f, xs)).toBe(true)
+            if (row.secondOrder !== false) expect(checks.gradgradcheck(f, xs)).toBe(true)
           }),
           { numRuns: spec.numRuns ?? 8 },
         )
       })
     }
   })
+}
+
+/** One run's inputs, drawn in their domains, and its setting. */
+function runArb<V>(row: GradientRow<V>): fc.Arbitrary<{ xs: Tensor[]; setting: number }> {
+  if (row.draw === undefined) {
+    return fc.tuple(...row.inputs.map(([shape, domain]) => valuesArb(shape, domain))).map((xs) => ({ xs, setting: 0 }))
+  }
+  const { domains = [] } = row
+  return row.draw.chain(({ shapes, setting }) =>
+    fc.tuple(...shapes.map((shape, k) => valuesArb(shape, domains[k] ?? anywhere))).map((xs) => ({ xs, setting })),
+  )
 }

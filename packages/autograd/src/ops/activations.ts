@@ -1,6 +1,7 @@
 import { axis as axisOf, finite } from '@gd/check'
 import * as T from '@gd/tensor'
 import { X } from '../internal/args.js'
+import { withDomain } from '../internal/domain.js'
 import { apply, primitive } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { add, div, exp, expm1, mul, sub, where } from './arithmetic.js'
@@ -50,6 +51,7 @@ export const relu = primitive({
   name: 'relu',
   inputNames: X,
   forward: T.relu,
+  domain: { x: 'awayFromZero' },
   backward: (g, [x]) => [reluMasked(g, x!.value)],
 })
 
@@ -70,11 +72,14 @@ function reluMasked(g: Var, x: T.Tensor): Var {
  * leakyRelu(tensor([-10, 2]), 0.01).toArray() // [-0.1, 2]
  * ```
  */
-export function leakyRelu(x: Input, slope = 0.01): Var {
-  const v = toVar('leakyRelu', x)
-  finite('leakyRelu', 'slope', slope)
-  return where(T.greater(v.value, 0), v, mul(v, slope))
-}
+export const leakyRelu = /* @__PURE__ */ withDomain(
+  function leakyRelu(x: Input, slope = 0.01): Var {
+    const v = toVar('leakyRelu', x)
+    finite('leakyRelu', 'slope', slope)
+    return where(T.greater(v.value, 0), v, mul(v, slope))
+  },
+  { x: 'awayFromZero' },
+)
 
 /**
  * ELU: z where z > 0, else α(eᶻ − 1). Continuous derivative for α = 1. The negative branch is
@@ -86,11 +91,14 @@ export function leakyRelu(x: Input, slope = 0.01): Var {
  * elu(tensor([0, 1])).toArray() // [0, 1]
  * ```
  */
-export function elu(x: Input, alpha = 1): Var {
-  const v = toVar('elu', x)
-  finite('elu', 'alpha', alpha)
-  return where(T.greater(v.value, 0), v, mul(expm1(minimum(v, 0)), alpha))
-}
+export const elu = /* @__PURE__ */ withDomain(
+  function elu(x: Input, alpha = 1): Var {
+    const v = toVar('elu', x)
+    finite('elu', 'alpha', alpha)
+    return where(T.greater(v.value, 0), v, mul(expm1(minimum(v, 0)), alpha))
+  },
+  { x: 'awayFromZero' },
+)
 
 /**
  * GELU in its tanh form, ½z(1 + tanh(√(2/π)(z + 0.044715 z³))), as PyTorch's

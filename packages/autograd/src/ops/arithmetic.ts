@@ -1,5 +1,6 @@
 import * as T from '@gd/tensor'
 import { AB, X } from '../internal/args.js'
+import { withDomain } from '../internal/domain.js'
 import { primitive } from '../primitive.js'
 import { Var, toVar, type Input } from '../variable.js'
 
@@ -57,6 +58,7 @@ export const div = primitive({
   name: 'div',
   inputNames: AB,
   forward: T.div,
+  domain: { b: 'awayFromZero' },
   backward: (g, [a, b]) => [div(g, b!), neg(div(div(mul(g, a!), b!), b!))],
 })
 
@@ -85,6 +87,7 @@ export const pow = primitive({
   name: 'pow',
   inputNames: AB,
   forward: T.pow,
+  domain: { a: 'positive' },
   backward: (g, [a, b], out, [needA, needB]) => {
     const da = needA ? mul(g, mul(b!, pow(a!, sub(b!, 1)))) : null
     if (!needB) return [da, null]
@@ -113,7 +116,13 @@ export const exp = primitive({ name: 'exp', inputNames: X, forward: T.exp, backw
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = primitive({ name: 'log', inputNames: X, forward: T.log, backward: (g, [x]) => [div(g, x!)] })
+export const log = primitive({
+  name: 'log',
+  inputNames: X,
+  forward: T.log,
+  backward: (g, [x]) => [div(g, x!)],
+  domain: { x: 'positive' },
+})
 
 /**
  * log(1 + x), accurate near 0. d/dx = 1/(1 + x).
@@ -128,6 +137,7 @@ export const log1p = primitive({
   name: 'log1p',
   inputNames: X,
   forward: T.log1p,
+  domain: { x: 'positive' }, // smooth for x > −1; the positive half is enough for the checks
   backward: (g, [x]) => [div(g, add(x!, 1))],
 })
 
@@ -160,6 +170,7 @@ export const sqrt = primitive({
   name: 'sqrt',
   inputNames: X,
   forward: T.sqrt,
+  domain: { x: 'positive' },
   backward: (g, _x, out) => [div(mul(g, 0.5), out)],
 })
 
@@ -219,6 +230,7 @@ export const abs = primitive({
   name: 'abs',
   inputNames: X,
   forward: T.abs,
+  domain: { x: 'awayFromZero' },
   backward: (g, [x]) => [mul(g, T.sign(x!.value))],
 })
 
@@ -265,7 +277,14 @@ export function square(x: Input): Var {
  * reciprocal(tensor([4])).toArray() // [0.25]
  * ```
  */
-export const reciprocal = (x: Input): Var => div(1, toVar('reciprocal', x))
+export const reciprocal = /* @__PURE__ */ withDomain(
+  function reciprocal(x: Input): Var {
+    return div(1, toVar('reciprocal', x))
+  },
+  {
+    x: 'awayFromZero',
+  },
+)
 
 /**
  * 1/√x, composed.
@@ -276,4 +295,9 @@ export const reciprocal = (x: Input): Var => div(1, toVar('reciprocal', x))
  * rsqrt(tensor([4])).toArray() // [0.5]
  * ```
  */
-export const rsqrt = (x: Input): Var => div(1, sqrt(toVar('rsqrt', x)))
+export const rsqrt = /* @__PURE__ */ withDomain(
+  function rsqrt(x: Input): Var {
+    return div(1, sqrt(toVar('rsqrt', x)))
+  },
+  { x: 'positive' },
+)

@@ -1,6 +1,7 @@
 import { readOptions, shape as shapeCheck } from '@gd/check'
 import * as T from '@gd/tensor'
 import { checkedLater } from '../internal/args.js'
+import { withDomain } from '../internal/domain.js'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { gather, reshape } from './shape.js'
@@ -161,18 +162,21 @@ function avgPool2dBackward(dy: Var, inputShape: readonly number[], options: T.Po
  * maxPool2d(tensor([[[[1, 2], [3, 4]]]]), { kernelSize: 2 }).toArray() // [[[[4]]]]
  * ```
  */
-export function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
-  const v = toVar('maxPool2d', x)
-  options = convOptions('maxPool2d', options, poolSpec)
-  return apply(
-    {
-      name: 'maxPool2d',
-      forward: (t) => T.maxPool2d(t, options),
-      backward: (g) => [maxPool2dBackward(g, v.value, options)],
-    },
-    [v],
-  )
-}
+export const maxPool2d = /* @__PURE__ */ withDomain(
+  function maxPool2d(x: Input, options: T.Pool2dOptions): Var {
+    const v = toVar('maxPool2d', x)
+    options = convOptions('maxPool2d', options, poolSpec)
+    return apply(
+      {
+        name: 'maxPool2d',
+        forward: (t) => T.maxPool2d(t, options),
+        backward: (g) => [maxPool2dBackward(g, v.value, options)],
+      },
+      [v],
+    )
+  },
+  { x: 'distinct' }, // no window ties
+)
 
 /**
  * The gradient of max pooling as a function of its cotangent `dy` (the input `x` held fixed):

@@ -6,6 +6,7 @@ import { broadcastTo, sum } from './broadcast.js'
 import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
 import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
+import { withDomain } from '../internal/domain.js'
 
 export type { ReduceOptions } from '@gd/tensor'
 
@@ -55,7 +56,12 @@ function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
  * max(tensor([1, 3, 2])).item() // 3
  * ```
  */
-export const max = (x: Input, options: T.ReduceOptions = {}): Var => extreme('max', x, options)
+export const max = /* @__PURE__ */ withDomain(
+  function max(x: Input, options: T.ReduceOptions = {}): Var {
+    return extreme('max', x, options)
+  },
+  { x: 'distinct' },
+)
 
 /**
  * The minimum over the given axes. Subgradient at ties: tied minima share the cotangent equally.
@@ -66,7 +72,12 @@ export const max = (x: Input, options: T.ReduceOptions = {}): Var => extreme('ma
  * min(tensor([1, 3, 2])).item() // 1
  * ```
  */
-export const min = (x: Input, options: T.ReduceOptions = {}): Var => extreme('min', x, options)
+export const min = /* @__PURE__ */ withDomain(
+  function min(x: Input, options: T.ReduceOptions = {}): Var {
+    return extreme('min', x, options)
+  },
+  { x: 'distinct' },
+)
 
 /**
  * log Σ exp(x) over the given axes, composed stably as m + log Σ exp(x − m) with m the maximum held
@@ -121,7 +132,12 @@ function varianceOf(fn: string, x: Input, options: T.VarianceOptions): Var {
  * std(tensor([1, 3])).item() // 1
  * ```
  */
-export const std = (x: Input, options: T.VarianceOptions = {}): Var => sqrt(varianceOf('std', x, options))
+export const std = /* @__PURE__ */ withDomain(
+  function std(x: Input, options: T.VarianceOptions = {}): Var {
+    return sqrt(varianceOf('std', x, options))
+  },
+  { x: 'distinct' }, // never a zero variance
+)
 
 /** The norms `norm` computes. */
 const ordCheck = rule<1 | 2 | typeof Infinity>('1, 2 or Infinity', (v) => v === 1 || v === 2 || v === Infinity)
@@ -137,11 +153,14 @@ const ordCheck = rule<1 | 2 | typeof Infinity>('1, 2 or Infinity', (v) => v === 
  * norm(tensor([3, 4])).item() // 5
  * ```
  */
-export function norm(x: Input, options: T.NormOptions = {}): Var {
-  const v = toVar('norm', x)
-  const { ord, ...o } = readOptions('norm', options, { ...reduceSpec(v.rank), ord: withDefault(ordCheck, 2) })
-  const reduce = o.axis === undefined ? { keepdims: o.keepdims } : { axis: o.axis, keepdims: o.keepdims }
-  if (ord === 1) return sum(abs(v), reduce)
-  if (ord === 2) return sqrt(sum(square(v), reduce))
-  return max(abs(v), reduce)
-}
+export const norm = /* @__PURE__ */ withDomain(
+  function norm(x: Input, options: T.NormOptions = {}): Var {
+    const v = toVar('norm', x)
+    const { ord, ...o } = readOptions('norm', options, { ...reduceSpec(v.rank), ord: withDefault(ordCheck, 2) })
+    const reduce = o.axis === undefined ? { keepdims: o.keepdims } : { axis: o.axis, keepdims: o.keepdims }
+    if (ord === 1) return sum(abs(v), reduce)
+    if (ord === 2) return sqrt(sum(square(v), reduce))
+    return max(abs(v), reduce)
+  },
+  { x: 'awayFromZero' },
+)

@@ -24,6 +24,7 @@ export const maximum = primitive({
   name: 'maximum',
   inputNames: AB,
   forward: T.maximum,
+  domain: { a: 'nearIntegers', b: 'nearHalfIntegers' }, // never tie
   backward: (g, [a, b]) => {
     const s = share(a!.value, b!.value, T.greater)
     return [mul(g, s), mul(g, T.sub(1, s))]
@@ -43,6 +44,7 @@ export const minimum = primitive({
   name: 'minimum',
   inputNames: AB,
   forward: T.minimum,
+  domain: { a: 'nearIntegers', b: 'nearHalfIntegers' }, // never tie
   backward: (g, [a, b]) => {
     const s = share(a!.value, b!.value, T.less)
     return [mul(g, s), mul(g, T.sub(1, s))]
