@@ -3,7 +3,8 @@
 // page in Debian's headless Chromium (playwright-core), waits for each live plot to draw, and fails on
 // any page error, console error or plot without data. Then it follows every internal link, from the
 // guide pages and onward through the API reference (typedoc's pages, copied into the site at build
-// time), and fails on any that does not resolve. Screenshots go to .vitepress/screenshots/.
+// time), and fails on any that does not resolve. Screenshots go to .vitepress/screenshots/. `--only <text>` visits
+// only the pages whose path contains the text.
 import { createReadStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { dirname, extname, join } from 'node:path'
@@ -16,6 +17,8 @@ const shots = join(here, '.vitepress', 'screenshots')
 const types = {
   '.html': 'text/html',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.svg': 'image/svg+xml',
   '.json': 'application/json',
@@ -71,6 +74,40 @@ async function brokenLinks(base, links) {
   return problems
 }
 
+/** The largest |@gd − ONNX Runtime| difference "Keep and move your model" accepts (its TOLERANCE): float32 rounding. */
+const ortTolerance = 1e-4
+
+/**
+ * "Keep and move your model": the model it trained came back from safetensors bit for bit, and ONNX Runtime Web
+ * (fetched by apps/docs/ort/fetch.sh before the build) ran the exported file to within float32 rounding of @gd.
+ */
+async function keepAndMove(page, path) {
+  const box = '.keep-move[data-ort]'
+  const found = await page.waitForSelector(box, { timeout: 120_000 }).catch(() => null)
+  if (found === null) {
+    const stage = await page.$eval('.keep-move', (e) => e.dataset.stage).catch(() => 'no widget')
+    return [`${path}: the widget did not finish within 120 s (stage: ${stage})`]
+  }
+  const { readback, ort, difference } = await page.$eval(box, (e) => ({
+    readback: e.dataset.readback,
+    ort: e.dataset.ort,
+    difference: Number(e.dataset.maxDifference),
+  }))
+  const problems = []
+  if (readback !== 'identical') problems.push(`${path}: the safetensors readback is ${readback}, not identical`)
+  if (ort === 'absent')
+    problems.push(
+      `${path}: ONNX Runtime Web is not in the site; run bash apps/docs/ort/fetch.sh before pnpm docs:build`,
+    )
+  else if (ort !== 'ran') problems.push(`${path}: ONNX Runtime Web did not run the exported model (${ort})`)
+  else if (!(difference <= ortTolerance))
+    problems.push(`${path}: ONNX Runtime's logits differ from @gd's by ${difference}, over ${ortTolerance}`)
+  console.log(
+    `docs: ${path}: safetensors readback ${readback}; ONNX Runtime Web ${ort}, largest difference ${difference} (tolerance ${ortTolerance})`,
+  )
+  return problems
+}
+
 async function main() {
   if (!existsSync(dist)) throw new Error('docs: no built site; run pnpm docs:build first')
   mkdirSync(shots, { recursive: true })
@@ -80,7 +117,9 @@ async function main() {
   const problems = []
   const links = new Map() // internal link (path) → the first page linking it
   try {
-    for (const path of pages(dist)) {
+    // `--only <text>`: only the pages whose path contains the text (and the links from them), for a quick look at one page
+    const only = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : ''
+    for (const path of pages(dist).filter((p) => p.includes(only))) {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
       page.on('pageerror', (e) => problems.push(`${path}: page error: ${e.message}`))
       page.on(
@@ -121,12 +160,13 @@ async function main() {
           `docs: ${path} learned: best mean return of 20 episodes ${await best()}; ${drawn} frames of the cart in 2 s`,
         )
       }
+      if (path === '/guide/keep-and-move') problems.push(...(await keepAndMove(page, path)))
       const anchors = await page.$$eval('a[href]', (as) =>
         as.map((a) => [a.getAttribute('href'), a.hasAttribute('target')]),
       )
       for (const [href, leaves] of anchors) {
         const url = new URL(href, base + path)
-        if (url.origin !== base) continue
+        if (url.origin !== base || url.protocol === 'blob:') continue // blob: the files a page made for download
         // Without a target, VitePress's router would intercept the click and show its own 404.
         if (url.pathname.startsWith('/api/') && !leaves)
           problems.push(`${path}: API link ${href} has no target, so the app's router would take it`)

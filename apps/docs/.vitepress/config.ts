@@ -58,6 +58,7 @@ export default defineConfig({
           { text: 'Second-order methods: L-BFGS', link: '/guide/second-order' },
           { text: 'Optimizers', link: '/guide/optimizers' },
           { text: 'MNIST in the browser', link: '/guide/mnist' },
+          { text: 'Keep and move your model', link: '/guide/keep-and-move' },
           { text: 'Extending @gd', link: '/guide/extending' },
         ],
       },
