@@ -86,10 +86,19 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
         nn.conv2d(4, 2, 2, { padding: 1, dilation: 2 }),
         nn.avgPool2d({ kernelSize: 3, stride: 1, padding: 'same' }),
       ),
+      // the other image layers on a dynamic size: an encoder and decoder
+      nn.sequential(
+        nn.conv2d(2, 4, 3, { padding: 'same', stride: 2 }),
+        nn.batchNorm(4),
+        nn.convTranspose2d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }),
+        nn.upsample2d({ mode: 'bilinear' }),
+        nn.conv2d(3, 2, 5, { padding: 'same', stride: 3 }),
+      ),
     ]
     for (const model of models) {
       const params = model.init(prngKey(5))
-      const bytes = exportOnnx(model, params, { inputShape: [2, 'height', 'width'] })
+      const state = nn.initState(model)
+      const bytes = exportOnnx(model, params, { inputShape: [2, 'height', 'width'], state })
       for (const [h, w] of [
         [7, 8],
         [8, 9],
@@ -98,7 +107,8 @@ describe('every layer runs in ONNX Runtime as in @gd', () => {
         [12, 13],
       ] as const) {
         const x = rand([2, 2, h, w], h * 16 + w)
-        largest = Math.max(largest, close(await runOnnx(bytes, x), model.apply(params, x).value))
+        const gd = nn.applyWithState(model, params, state, x).output.value
+        largest = Math.max(largest, close(await runOnnx(bytes, x), gd))
       }
     }
     // a fixed height and a dynamic width
