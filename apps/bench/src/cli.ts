@@ -8,12 +8,17 @@ export interface CliOptions {
   out: string
   /** Run only the comparison of @gd on 2 worker threads against one (`@gd/tensor/threads`). */
   threads?: boolean
+  /**
+   * Profile @gd's step of each chosen workload instead of timing the contenders: the share of a step
+   * in arithmetic, copies, allocation, GC and other (see src/profile/rules.ts).
+   */
+  profile?: boolean
 }
 
 /**
- * Parses `--quick`, `--only <name>` (or `--only=<name>`), `--out <dir>` and `--threads`.
+ * Parses `--quick`, `--only <name>` (or `--only=<name>`), `--out <dir>`, `--threads` and `--profile`.
  *
- * @throws Error for an unknown flag or a flag missing its value.
+ * @throws Error for an unknown flag, a flag missing its value, or `--profile` with `--threads`.
  * @example
  * ```ts
  * parseArgs(['--quick', '--only', 'matmul']) // { quick: true, only: 'matmul', out: 'results' }
@@ -37,7 +42,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (flag === '--only') o.only = value()
     else if (flag === '--out') o.out = value()
     else if (flag === '--threads' && inline === undefined) o.threads = true
-    else throw new Error(`bench: unknown argument ${arg}; expected --quick, --only <name>, --out <dir> or --threads`)
+    else if (flag === '--profile' && inline === undefined) o.profile = true
+    else
+      throw new Error(
+        `bench: unknown argument ${arg}; expected --quick, --only <name>, --out <dir>, --threads or --profile`,
+      )
   }
+  if (o.profile && o.threads) throw new Error('bench: --profile profiles @gd on one thread; leave out --threads')
   return o
 }

@@ -4,6 +4,7 @@ import { parseArgs } from './cli.js'
 import { runWorkload, type HarnessOptions, type WorkloadResult } from './harness.js'
 import { machineInfo } from './machine.js'
 import { initPeers } from './peers.js'
+import { runProfiles } from './profile/run.js'
 import { header, markdownTable, rows, textTable } from './table.js'
 import { workloads } from './workloads/index.js'
 
@@ -19,6 +20,11 @@ if (chosen.length === 0) {
     .map((w) => w.name)
     .join(', ')
   throw new Error(`bench: no workload matches --only ${cli.only}; the workloads are: ${names}`)
+}
+
+if (cli.profile) {
+  await runProfiles(chosen, cli.quick, cli.out)
+  process.exit(0)
 }
 
 const peers = await initPeers()
