@@ -1,6 +1,6 @@
 // float32 2-D convolution (forward and both gradients) and max/average pooling (forward and
-// backward) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into src/kernels/wasm/convWasm.ts.
-// The same algorithms as the JavaScript kernels (src/kernels/im2col.ts, pool.ts, conv.ts), with the
+// backward) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into src/kernels/conv/module.generated.ts.
+// The same algorithms as the JavaScript kernels (src/kernels/conv/im2col.ts, conv/reference.ts, pool/reference.ts), with the
 // unfolded columns living in this module's memory: im2col, the gemm (imported from ./gemm, so this
 // module carries its own copy of it) and col2im run here one after another, and only the
 // operands and results cross to JavaScript.

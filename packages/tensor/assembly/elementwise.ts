@@ -1,5 +1,5 @@
 // Float32 elementwise ops in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
-// src/kernels/wasm/elementwiseWasm.ts. The JavaScript side copies chunks of the operands into
+// src/kernels/elementwise/module.generated.ts. The JavaScript side copies chunks of the operands into
 // slots starting at `slots()`, runs one of these loops over the chunk and copies the result back.
 // Loops run over whole vectors: a slot holds a multiple of 4 floats, and the lanes past the chunk's
 // end compute garbage that is never copied back (no float op traps), so there is no scalar tail.
@@ -9,7 +9,9 @@
 // exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each;
 // exp and sigmoid results below the smallest normal float32 (subnormals) equal the JavaScript loops'.
 
-// Unary op codes (the JavaScript side's `UNARY` table mirrors these).
+// Op codes are written here only: scripts/build-wasm.mjs reads each `@codes` table (the constants
+// right under the tag) and writes it into src/kernels/elementwise/ops.generated.ts for the JavaScript side.
+// @codes UNARY: unary op codes
 const NEG = 0
 const SQUARE = 1
 const SQRT = 2
@@ -19,7 +21,7 @@ const TANH = 5
 const SIGMOID = 6
 const RELU = 7
 
-// Binary op codes (mirrored by `BINARY`).
+// @codes BINARY: binary op codes
 const ADD = 0
 const SUB = 1
 const MUL = 2
@@ -250,7 +252,7 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
   }
 }
 
-// Reduction op codes (mirrored by `REDUCE`).
+// @codes REDUCE: reduction op codes
 const SUM = 0
 const MAX = 1
 const MIN = 2

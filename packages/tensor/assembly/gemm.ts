@@ -1,5 +1,5 @@
 // float32 `C += A · B` in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
-// src/kernels/wasm/gemmWasm.ts. Same blocking as the JavaScript kernel (src/kernels/gemm.ts,
+// src/kernels/gemm/module.generated.ts. Same blocking as the JavaScript kernel (src/kernels/gemm/reference.ts,
 // after Goto and van de Geijn): a KC × NC block of B and an MC × KC block of A are packed into
 // contiguous panels, then an MR × NR micro-kernel keeps the C tile in v128 registers while it walks
 // the shared dimension.

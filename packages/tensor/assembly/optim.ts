@@ -1,5 +1,5 @@
 // Fused float32 optimizer updates in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
-// src/kernels/wasm/optimWasm.ts. Each kernel walks n elements once, updates the optimizer's
+// src/kernels/optim/module.generated.ts. Each kernel walks n elements once, updates the optimizer's
 // buffers in place and writes either the update u (`accumulate` false: out = u) or the parameter
 // step (`accumulate` true: out = out + factor · u), the two modes of @gd/optimizers' loops.
 //

@@ -7,9 +7,11 @@
  * Prints the median of 7 timed runs after 2 warm-up runs. One core; numbers move with whatever else
  * the machine is doing.
  *
- *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts [matmul|conv|pool|elementwise]
+ *   node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts [matmul|conv|pool|elementwise|crossover]
  *
- * With a section name, only that section runs.
+ * With a section name, only that section runs. `crossover` times both paths of each kernel family
+ * around its threshold in `src/kernels/registry.ts` (the size from which the Wasm kernel runs), to
+ * re-measure one.
  */
 import {
   Tensor,
@@ -28,6 +30,7 @@ import {
   mul,
   relu,
   sigmoid,
+  sum,
   tanh,
   matmul,
   maxPool2d,
@@ -148,14 +151,24 @@ function compareConv(label: string, run: () => unknown, flops: number): void {
   )
 }
 
-const convCases: { name: string; x: number[]; w: number[]; options: Conv2dOptions }[] = [
+const convCases: {
+  name: string
+  x: number[]
+  w: number[]
+  options: Conv2dOptions
+}[] = [
   {
     name: 'conv 3x3 same, x[32,16,32,32] w[32,16,3,3]',
     x: [32, 16, 32, 32],
     w: [32, 16, 3, 3],
     options: { padding: 'same' },
   },
-  { name: 'conv 5x5 valid, x[64,1,28,28] w[32,1,5,5]', x: [64, 1, 28, 28], w: [32, 1, 5, 5], options: {} },
+  {
+    name: 'conv 5x5 valid, x[64,1,28,28] w[32,1,5,5]',
+    x: [64, 1, 28, 28],
+    w: [32, 1, 5, 5],
+    options: {},
+  },
   {
     name: 'conv 3x3 s2, x[32,32,16,16] w[64,32,3,3]',
     x: [32, 32, 16, 16],
@@ -237,4 +250,72 @@ if (runs('elementwise')) {
       7 * n,
     )
   }
+}
+
+/** Microseconds per call of `run`, median of {@link SAMPLES} samples of `reps` calls each. */
+function timeMany(run: () => unknown, reps: number): number {
+  return (
+    (time(() => {
+      for (let i = 0; i < reps; i++) run()
+    }) *
+      1000) /
+    reps
+  )
+}
+
+/** One crossover row: both paths of a call of `size` (in the family's unit), and JavaScript over Wasm. */
+function crossover(label: string, size: number, run: () => unknown): void {
+  const reps = 2000
+  const restore = useWasm(false)
+  const js = timeMany(run, reps)
+  restore()
+  const wasm = timeMany(run, reps)
+  const us = (t: number): string => `${t.toFixed(3).padStart(8)} µs`
+  console.log(
+    `  ${label.padEnd(34)} ${String(size).padStart(7)}  js ${us(js)}  wasm ${us(wasm)}  ${(js / wasm).toFixed(2).padStart(5)}×`,
+  )
+}
+
+if (runs('crossover')) {
+  await initWasm()
+  console.log(
+    '\ncrossovers: each family around its threshold (src/kernels/registry.ts), JavaScript over Wasm above 1: Wasm pays',
+  )
+  console.log('gemm (multiply-adds m·n·k; threshold 512)')
+  for (const n of [4, 6, 8, 12, 16]) {
+    const a = randomTensor([n, n])
+    crossover(`matmul ${n}×${n}`, n ** 3, () => matmul(a, a))
+  }
+  console.log('elementwise (elements; threshold 64)')
+  for (const n of [32, 48, 64, 128, 256]) {
+    const x = randomTensor([n])
+    crossover(`exp [${n}]`, n, () => exp(x))
+    crossover(`add [${n}] + [${n}]`, n, () => add(x, x))
+  }
+  console.log('reduction (floats per row, and in all; thresholds 256 and 1024; column sums 256 in all)')
+  for (const n of [256, 1024, 4096]) {
+    const x = randomTensor([n])
+    crossover(`sum [${n}]`, n, () => sum(x))
+  }
+  for (const n of [8, 16, 32]) {
+    const x = randomTensor([n, n])
+    crossover(`sum [${n}, ${n}] over axis 0`, n * n, () => sum(x, { axis: 0 }))
+  }
+  console.log('conv (multiply-adds; threshold 256)')
+  for (const [c, o, h] of [
+    [1, 1, 4],
+    [1, 2, 6],
+    [2, 4, 8],
+    [4, 8, 16],
+  ] as const) {
+    const x = randomTensor([1, c, h, h])
+    const w = randomTensor([o, c, 3, 3])
+    crossover(`conv2d x[1,${c},${h},${h}] w[${o},${c},3,3]`, o * (h - 2) ** 2 * c * 9, () => conv2d(x, w))
+  }
+  console.log('pool (window taps; threshold 512)')
+  for (const planes of [1, 4, 8, 64]) {
+    const x = randomTensor([1, planes, 8, 8])
+    crossover(`maxPool2d 2×2 s2 x[1,${planes},8,8]`, planes * 64, () => maxPool2d(x, { kernelSize: 2 }))
+  }
+  console.log('optim: see `pnpm bench --only adam` (the JavaScript loops live in @gd/optimizers)')
 }

@@ -1,7 +1,19 @@
 import type { DType } from './dtype.js'
 import { tensorLikeArg } from './internal/args.js'
 import { asTensor, mapBinary, resultType, type BinaryLoop, type TensorLike } from './elementwise.js'
-import { BINARY, elementwiseKernels } from './kernels/wasm/state.js'
+import {
+  addLoop,
+  subLoop,
+  mulLoop,
+  divLoop,
+  reluGradLoop,
+  equalLoop,
+  notEqualLoop,
+  greaterLoop,
+  greaterEqualLoop,
+  lessLoop,
+  lessEqualLoop,
+} from './kernels/elementwise/loops.js'
 import type { Tensor } from './tensor.js'
 
 /** Checks both operands of `op` (named `names`), then returns the dtype they compute in. */
@@ -25,29 +37,6 @@ function arithmetic(
   if (dtype === 'bool') dtype = 'int32'
   if (float && dtype === 'int32') dtype = 'float32'
   return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn, loop)
-}
-
-// One loop per hot op (see BinaryLoop): sa and sb are 1 for a full operand, 0 for a scalar.
-// Float32 arrays of 64+ elements run the Wasm SIMD loop instead once Wasm is loaded (see seam.ts).
-const addLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  if (elementwiseKernels()?.binary(BINARY.add, out, A, oa, sa, B, ob, sb, n)) return
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! + B[ob + i * sb]!
-}
-const subLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  if (elementwiseKernels()?.binary(BINARY.sub, out, A, oa, sa, B, ob, sb, n)) return
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! - B[ob + i * sb]!
-}
-const mulLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  if (elementwiseKernels()?.binary(BINARY.mul, out, A, oa, sa, B, ob, sb, n)) return
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! * B[ob + i * sb]!
-}
-const divLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  if (elementwiseKernels()?.binary(BINARY.div, out, A, oa, sa, B, ob, sb, n)) return
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! / B[ob + i * sb]!
-}
-const reluGradLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  if (elementwiseKernels()?.binary(BINARY.reluGrad, out, A, oa, sa, B, ob, sb, n)) return
-  for (let i = 0; i < n; i++) out[i] = B[ob + i * sb]! > 0 ? A[oa + i * sa]! : 0
 }
 
 /**
@@ -149,26 +138,6 @@ function compare(
 ): Tensor {
   const dtype = operands(op, a, b)
   return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), 'bool', fn, loop)
-}
-
-// One loop per comparison, as for arithmetic (a mask against a scalar is the common case: relu's gradient).
-const equalLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! === B[ob + i * sb]! ? 1 : 0
-}
-const notEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! !== B[ob + i * sb]! ? 1 : 0
-}
-const greaterLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! > B[ob + i * sb]! ? 1 : 0
-}
-const greaterEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! >= B[ob + i * sb]! ? 1 : 0
-}
-const lessLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! < B[ob + i * sb]! ? 1 : 0
-}
-const lessEqualLoop: BinaryLoop = (out, A, oa, sa, B, ob, sb, n) => {
-  for (let i = 0; i < n; i++) out[i] = A[oa + i * sa]! <= B[ob + i * sb]! ? 1 : 0
 }
 
 /**

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js'
 import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from './conv2d.js'
-import { gemm } from './kernels/gemm.js'
-import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from './kernels/conv.js'
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
+import { gemm } from './kernels/gemm/reference.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from './kernels/conv/reference.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool/reference.js'
 import { initWasm, resetKernels, useKernels, useWasm } from './seam.js'
 import { sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -11,8 +11,8 @@ import { window2d } from './window2d.js'
 
 // Which Wasm conv/pool kernels the seam calls: the loaders hand it kernels that log their names.
 const { calls } = vi.hoisted(() => ({ calls: [] as string[] }))
-vi.mock('./kernels/wasm/wasmConv.js', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('./kernels/wasm/wasmConv.js')>()
+vi.mock('./kernels/conv/wasm.js', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('./kernels/conv/wasm.js')>()
   type K = NonNullable<ReturnType<typeof mod.loadWasmConvSync>>
   const logged = (k: K | null): K | null =>
     k &&
@@ -151,15 +151,15 @@ describe('conv and pooling backends', () => {
 
   it('load with the first float32 convolution or pooling (or initWasm), never with a matrix product', async () => {
     vi.resetModules() // fresh module state: nothing loaded yet
-    const { convState } = await import('./kernels/wasm/convState.js')
+    const { wasmState } = await import('./kernels/registry.js')
     const fresh = { ...(await import('./matmul.js')), ...(await import('./pool.js')) }
     const a = random([32, 32], 'float32', 6)
     fresh.matmul(a, a) // 32³ multiply-adds: the Wasm gemm, not the conv module
-    expect(convState.kernels).toBeUndefined()
+    expect(wasmState.conv).toBeUndefined()
     fresh.maxPool2d(random([1, 1, 4, 4], 'float64', 7), pool) // float64: nothing to load
-    expect(convState.kernels).toBeUndefined()
+    expect(wasmState.conv).toBeUndefined()
     fresh.maxPool2d(px, pool)
-    expect(convState.kernels).not.toBeUndefined()
+    expect(wasmState.conv).not.toBeUndefined()
   })
 
   it('initWasm loads the module', async () => {

@@ -1,6 +1,6 @@
 import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
-import { prepareWasmConv } from './kernels/wasm/loadConv.js'
+import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, fmt, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'

@@ -14,7 +14,18 @@ import { tensorArg } from './internal/args.js'
 import { fmt } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
-import { elementwiseKernels, REDUCE } from './kernels/wasm/state.js'
+import { REDUCE } from './kernels/elementwise/ops.generated.js'
+import {
+  maxBlock,
+  meanRows,
+  minBlock,
+  prodBlock,
+  reduceRows,
+  sumBlock,
+  sumRows,
+  type Block,
+  type Columns,
+} from './kernels/reduction/loops.js'
 
 /** Options for reductions. */
 export interface ReduceOptions {
@@ -23,8 +34,6 @@ export interface ReduceOptions {
   /** Keep reduced axes as size-1 dimensions, so the result broadcasts against the input. */
   keepdims?: boolean
 }
-
-type Block = (data: Storage, start: number, length: number) => number
 
 /** Reduction options once read: axes normalized (all when undefined). */
 interface Read {
@@ -45,13 +54,6 @@ function read<M extends Record<string, Check<unknown>>>(op: string, x: Tensor, o
 const axesCache: Check<number[] | undefined>[] = []
 const axesOf = (rank: number): Check<number[] | undefined> => (axesCache[rank] ??= optional(axesCheck(rank)))
 const keepdimsCheck = /* @__PURE__ */ withDefault(boolean, false)
-
-/**
- * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes
- * into `out[count]`, adding each column's elements in the order a {@link Block} over the transposed
- * copy would (outer index, then inner), so the results are the same bits.
- */
-type Columns = (data: Storage, start: number, outer: number, count: number, inner: number, out: Storage) => void
 
 /**
  * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
@@ -88,67 +90,8 @@ function reduceWith(
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
   const data = moved.data
   const divisor = op === 'mean' ? length : 1
-  if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor))
-    return new Tensor(out, shape, dtype)
-  for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
+  reduceRows(block, code, data, count, length, out, divisor)
   return new Tensor(out, shape, dtype)
-}
-
-const sumBlock: Block = (d, s, n) => {
-  let acc = 0
-  for (let i = s; i < s + n; i++) acc += d[i]!
-  return acc
-}
-/** Column sums in float64, each adding its elements in order, as sumBlock does; divided by `divisor`. */
-function sumColumns(
-  d: Storage,
-  start: number,
-  outer: number,
-  count: number,
-  inner: number,
-  out: Storage,
-  divisor: number,
-): void {
-  if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
-  const acc = new Float64Array(count)
-  for (let a = 0; a < outer; a++) {
-    const base = start + a * count * inner
-    if (inner === 1) for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
-    else {
-      for (let j = 0; j < count; j++) {
-        let s = acc[j]!
-        for (let i = base + j * inner, end = i + inner; i < end; i++) s += d[i]!
-        acc[j] = s
-      }
-    }
-  }
-  for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
-}
-const sumRows: Columns = (d, start, outer, count, inner, out) => sumColumns(d, start, outer, count, inner, out, 1)
-const meanRows: Columns = (d, start, outer, count, inner, out) =>
-  sumColumns(d, start, outer, count, inner, out, outer * inner)
-const prodBlock: Block = (d, s, n) => {
-  let acc = 1
-  for (let i = s; i < s + n; i++) acc *= d[i]!
-  return acc
-}
-const maxBlock: Block = (d, s, n) => {
-  let m = -Infinity
-  for (let i = s; i < s + n; i++) {
-    const v = d[i]!
-    if (v > m || v !== v) m = v
-    if (m !== m) return m
-  }
-  return m
-}
-const minBlock: Block = (d, s, n) => {
-  let m = Infinity
-  for (let i = s; i < s + n; i++) {
-    const v = d[i]!
-    if (v < m || v !== v) m = v
-    if (m !== m) return m
-  }
-  return m
 }
 
 const integral = (t: Tensor): DType => (t.dtype === 'bool' ? 'int32' : t.dtype)

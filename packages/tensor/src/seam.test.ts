@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { gemm } from './kernels/gemm.js'
-import { loadWasmGemmSync } from './kernels/wasm/wasmGemm.js'
+import { gemm } from './kernels/gemm/reference.js'
+import { loadWasmGemmSync } from './kernels/gemm/wasm.js'
 import { matmul } from './matmul.js'
 import { initWasm, kernelBackend, kernels, resetKernels, useKernels, useWasm, type Kernels } from './seam.js'
 import { Tensor, tensor } from './tensor.js'
@@ -12,7 +12,7 @@ afterEach(() => {
 
 const defaultGemm = kernels.gemm
 
-/** The engine's WebAssembly object (the package's types leave it out; see wasmGemm.ts). */
+/** The engine's WebAssembly object (the package's types leave it out; see kernels/gemm/wasm.ts). */
 const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
 
 function filled(shape: [number, number], seed: number): Tensor<'float32'> {

@@ -8,32 +8,32 @@
  * change. Tests use the same switch to check an op goes through the seam, or to run the op suites
  * against a replacement.
  *
- * `gemm` is the first entry with a faster implementation: by default it is a dispatcher that sends
- * a float32 product of at least 8³ multiply-adds to a WebAssembly SIMD128 kernel (about 10× the
- * JavaScript kernel, see `kernels/wasm/`) and everything else (float64, small products, engines
- * without Wasm SIMD) to the JavaScript kernel, which stays the reference. The Wasm module loads on
+ * By default `gemm` is a dispatcher that sends a float32 product big enough to pay (see
+ * `thresholds` in `kernels/registry.ts`, which decides for every kernel family) to a WebAssembly
+ * SIMD128 kernel and everything else (float64, small products, engines without Wasm SIMD) to the
+ * JavaScript kernel, which stays the reference; apps/bench/RESULTS.md has the speeds of both. The Wasm module loads on
  * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);
  * {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it off and on,
  * {@link kernelBackend} says which one runs. Two more Wasm families load with it: the float32
- * elementwise ops (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul, div over 64+
- * elements), and the fused optimizer updates ({@link fusedKernels}) that @gd/optimizers' loops ask for.
- * Convolutions and pooling have a Wasm module of their own (`kernels/wasm/wasmConv.ts`), loaded by
+ * elementwise ops and reductions (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul,
+ * div; sum, mean, max, min), and the fused optimizer updates ({@link fusedKernels}) that
+ * @gd/optimizers' loops ask for. Convolutions and pooling have a Wasm module of their own
+ * (`kernels/conv/wasm.ts`), loaded by
  * the first float32 convolution or pooling op (not by this table, so that bundles that only multiply
  * matrices stay free of it) or by {@link initWasm}.
  * @module
  */
 import { fail, isPlainObject } from '@gd/check'
-import { gemm as jsGemm } from './kernels/gemm.js'
-import { loadWasmGemm, loadWasmGemmSync, wasmGemmPays, type GemmKernel } from './kernels/wasm/wasmGemm.js'
-import { loadWasmFused, loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
-import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/wasm/wasmElementwise.js'
-import { wasmState } from './kernels/wasm/state.js'
-import { attachArena } from './kernels/wasm/arena.js'
-import { col2im, im2col } from './kernels/im2col.js'
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool.js'
-import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel } from './kernels/conv.js'
-import { convState, wasmConvPays, wasmPoolPays } from './kernels/wasm/convState.js'
-import { loadWasmConv, type ConvKernels } from './kernels/wasm/wasmConv.js'
+import { gemm as jsGemm } from './kernels/gemm/reference.js'
+import { loadWasmGemm, loadWasmGemmSync, type GemmKernel } from './kernels/gemm/wasm.js'
+import { loadWasmFused, loadWasmFusedSync } from './kernels/optim/wasm.js'
+import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/elementwise/wasm.js'
+import { convKernels, wasmConvPays, wasmGemmPays, wasmPoolPays, wasmState } from './kernels/registry.js'
+import { attachArena } from './kernels/runtime/arena.js'
+import { col2im, im2col } from './kernels/conv/im2col.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool/reference.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel } from './kernels/conv/reference.js'
+import { loadWasmConv } from './kernels/conv/wasm.js'
 
 /**
  * The floating-point storage every kernel reads and writes: `Float32Array | Float64Array`.
@@ -83,11 +83,8 @@ export interface Kernels {
   convBackwardFilter: Conv2dKernel
 }
 
-export { fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
-export type { Conv2dKernel, Conv2dShape } from './kernels/conv.js'
-
-/** The loaded Wasm gemm; `undefined` until the first try, `null` when this engine cannot run it. */
-let wasmGemm: GemmKernel | null | undefined
+export { fusedKernels, type FusedKernels } from './kernels/registry.js'
+export type { Conv2dKernel, Conv2dShape } from './kernels/conv/reference.js'
 
 /**
  * The Wasm gemm if allowed and runnable. The first call loads it, and with it the elementwise and
@@ -96,10 +93,10 @@ let wasmGemm: GemmKernel | null | undefined
  */
 function activeWasmGemm(): GemmKernel | null {
   if (!wasmState.allowed) return null
-  if (wasmGemm === undefined) wasmGemm = loadWasmGemmSync()
+  if (wasmState.gemm === undefined) wasmState.gemm = loadWasmGemmSync()
   if (wasmState.fused === undefined) wasmState.fused = loadWasmFusedSync()
   if (wasmState.elementwise === undefined) wasmState.elementwise = loadWasmElementwiseSync()
-  return wasmGemm
+  return wasmState.gemm
 }
 
 /** The default `gemm`: Wasm for float32 products big enough to pay for the copies, else JavaScript. */
@@ -109,15 +106,6 @@ const autoGemm: typeof jsGemm = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs,
     if (wasm !== null) return wasm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
   }
   jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
-}
-
-/**
- * The Wasm conv and pooling kernels if allowed and loaded. They never load from here (the conv and
- * pooling ops load them, as does `initWasm`), so that a bundle using only matrix products through
- * this table stays free of their bytes.
- */
-function activeWasmConv(): ConvKernels | null {
-  return wasmState.allowed ? (convState.kernels ?? null) : null
 }
 
 /**
@@ -147,7 +135,7 @@ function autoConv(
       active.im2col === im2col &&
       active.col2im === col2im
     ) {
-      const wasm = activeWasmConv()
+      const wasm = convKernels()
       if (wasm !== null) return wasm[name](a, b, shape, out)
     }
     js(a, b, shape, out, active)
@@ -156,24 +144,24 @@ function autoConv(
 
 /** The default pooling entries: Wasm for float32 pooling big enough to pay, else JavaScript. */
 const autoMaxPool: typeof maxPoolForward = (x, planes, g, y) =>
-  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? convState.kernels!.maxPool2d(x, planes, g, y)
+  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && convKernels() !== null
+    ? wasmState.conv!.maxPool2d(x, planes, g, y)
     : maxPoolForward(x, planes, g, y)
 const autoMaxPoolBackward: typeof maxPoolBackward = (dy, x, planes, g, dx) =>
   dy instanceof Float32Array &&
   x instanceof Float32Array &&
   dx instanceof Float32Array &&
   wasmPoolPays(planes, g) &&
-  activeWasmConv() !== null
-    ? convState.kernels!.maxPool2dBackward(dy, x, planes, g, dx)
+  convKernels() !== null
+    ? wasmState.conv!.maxPool2dBackward(dy, x, planes, g, dx)
     : maxPoolBackward(dy, x, planes, g, dx)
 const autoAvgPool: typeof avgPoolForward = (x, planes, g, y) =>
-  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? convState.kernels!.avgPool2d(x, planes, g, y)
+  x instanceof Float32Array && y instanceof Float32Array && wasmPoolPays(planes, g) && convKernels() !== null
+    ? wasmState.conv!.avgPool2d(x, planes, g, y)
     : avgPoolForward(x, planes, g, y)
 const autoAvgPoolBackward: typeof avgPoolBackward = (dy, planes, g, dx) =>
-  dy instanceof Float32Array && dx instanceof Float32Array && wasmPoolPays(planes, g) && activeWasmConv() !== null
-    ? convState.kernels!.avgPool2dBackward(dy, planes, g, dx)
+  dy instanceof Float32Array && dx instanceof Float32Array && wasmPoolPays(planes, g) && convKernels() !== null
+    ? wasmState.conv!.avgPool2dBackward(dy, planes, g, dx)
     : avgPoolBackward(dy, planes, g, dx)
 
 // Pure annotations let bundlers drop every kernel (and the inlined Wasm bytes) when nothing that
@@ -312,10 +300,10 @@ export function kernelBackend(): 'wasm' | 'js' {
  * ```
  */
 export async function initWasm(): Promise<'wasm' | 'js'> {
-  if (wasmGemm == null) wasmGemm = await loadWasmGemm()
+  if (wasmState.gemm == null) wasmState.gemm = await loadWasmGemm()
   if (wasmState.fused == null) wasmState.fused = await loadWasmFused()
   if (wasmState.fused) attachArena(wasmState.fused)
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
-  if (convState.kernels == null) convState.kernels = await loadWasmConv()
+  if (wasmState.conv == null) wasmState.conv = await loadWasmConv()
   return kernelBackend()
 }

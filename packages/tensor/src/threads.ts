@@ -4,17 +4,17 @@
  * installing with `useKernels({ gemm })`. A subpath of its own, so that bundles which do not use
  * threads carry none of this.
  *
- * Measured on this project's 2-core AMD EPYC (Node 20, see the package README): when the second
- * core is free, 2 threads take 1024³ from 51 to 27–29 ms (1.8–1.9×) and 512³ 1.8×; at 128³ they
- * lose (0.7–0.8×: the wake-up and the copies cost more than half the product saves), and when
- * other programs keep the second core busy the split gains nothing (0.8–1.1× at 1024³). Hence off
- * by default, and a threshold.
+ * Splitting pays only for large products and only when another core is free: waking the workers
+ * and copying the operands costs more than a small product saves, and a busy machine gains
+ * nothing. Hence off by default, and a threshold. `pnpm bench --threads` measures it (the package
+ * README's Threads section and apps/bench/RESULTS.md hold the numbers).
  * @module
  */
-import { gemm as jsGemm } from './kernels/gemm.js'
-import { bestGemmWasm, loadWasmGemm, span, wasmGemmPays } from './kernels/wasm/wasmGemm.js'
-import { CONTROL } from './kernels/wasm/threadWorker.js'
-import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/wasm/threadPool.js'
+import { gemm as jsGemm } from './kernels/gemm/reference.js'
+import { bestGemmWasm, loadWasmGemm, span } from './kernels/gemm/wasm.js'
+import { thresholds, wasmGemmPays } from './kernels/registry.js'
+import { CONTROL } from './kernels/runtime/threadWorker.js'
+import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/runtime/threadPool.js'
 import { readOptions, withDefault, within, type Spec } from '@gd/check'
 import type { Kernels } from './seam.js'
 
@@ -35,8 +35,8 @@ export interface ThreadOptions {
   threads?: number
   /**
    * Products with fewer multiply-adds (m·n·k) than this run on the calling thread alone. Default
-   * 2²⁵ ≈ 33.5 M: with the second core free, 2 threads measured 0.9–1.5× at 256³ (16.8 M) and
-   * 1.8× at 512³ (134 M).
+   * 2²⁵ ≈ 33.5 M (`thresholds.threads` of the kernel registry: between 256³, where 2 threads win or
+   * lose, and 512³, where they win reliably; re-measure with `pnpm bench --threads`).
    */
   minMultiplyAdds?: number
 }
@@ -63,7 +63,7 @@ export interface ThreadedGemm extends ThreadedGemmCall {
 }
 type ThreadedGemmCall = Kernels['gemm']
 
-const DEFAULT_MIN = 2 ** 25
+const DEFAULT_MIN = thresholds.threads
 
 /** The options' checks, in the order they are read. */
 const SPEC = {
@@ -73,8 +73,8 @@ const SPEC = {
 
 /**
  * Multiply-adds per millisecond a worker is assumed to do at least, to give a worker that has taken
- * up its part time to finish before it counts as lost: 10⁶ (1 GFLOP/s, a tenth of what the Wasm
- * gemm does here on one thread).
+ * up its part time to finish before it counts as lost: 10⁶ (1 GFLOP/s, far below what the Wasm gemm
+ * does on one thread, see the matmul rows of apps/bench/RESULTS.md).
  */
 const SLOWEST_RATE = 1e6
 

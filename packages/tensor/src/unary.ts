@@ -1,52 +1,16 @@
 import type { DType } from './dtype.js'
-import { mapUnary, type UnaryLoop } from './elementwise.js'
-import { elementwiseKernels, UNARY } from './kernels/wasm/state.js'
+import { mapUnary } from './elementwise.js'
+import {
+  negLoop,
+  squareLoop,
+  sqrtLoop,
+  expLoop,
+  logLoop,
+  tanhLoop,
+  sigmoidLoop,
+  reluLoop,
+} from './kernels/elementwise/loops.js'
 import type { Tensor } from './tensor.js'
-
-// One loop per hot op (see UnaryLoop): Math.* inlines into each instead of a closure call per element.
-// Float32 arrays of 64+ elements run the Wasm SIMD loop instead once Wasm is loaded (see seam.ts).
-const negLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.neg, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = -x[i]!
-}
-const squareLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.square, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = x[i]! * x[i]!
-}
-const sqrtLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.sqrt, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = Math.sqrt(x[i]!)
-}
-const expLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.exp, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = Math.exp(x[i]!)
-}
-const logLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.log, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = Math.log(x[i]!)
-}
-const tanhLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.tanh, x, y)) return
-  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]!)
-}
-const sigmoidLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.sigmoid, x, y)) return
-  for (let i = 0; i < y.length; i++) {
-    const v = x[i]!
-    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v))
-    else {
-      const e = Math.exp(v)
-      y[i] = e / (1 + e)
-    }
-  }
-}
-const reluLoop: UnaryLoop = (x, y) => {
-  if (elementwiseKernels()?.unary(UNARY.relu, x, y)) return
-  for (let i = 0; i < y.length; i++) {
-    const v = x[i]!
-    y[i] = v > 0 ? v : v === v ? 0 : v
-  }
-}
 
 /** Float ops keep float64 and float32; int32 and bool inputs compute in float and give float32. */
 function floatOf(t: Tensor): DType {

@@ -1,6 +1,6 @@
-import { attachArena } from './kernels/wasm/arena.js'
-import { wasmState, fusedKernels, type FusedKernels } from './kernels/wasm/state.js'
-import { loadWasmFusedSync } from './kernels/wasm/wasmOptim.js'
+import { attachArena } from './kernels/runtime/arena.js'
+import { wasmState, fusedKernels, type FusedKernels } from './kernels/registry.js'
+import { loadWasmFusedSync } from './kernels/optim/wasm.js'
 import { Tensor } from './tensor.js'
 import { isTensor } from './internal/args.js'
 import { mapStructure, type Tree } from './tree.js'
@@ -10,10 +10,8 @@ import { mapStructure, type Tree } from './tree.js'
  * optimizer updates (`stepInPlace` with `adam`, `adamw`, `sgd` with momentum, `rmsprop`, from
  * @gd/optimizers) change them where they are, instead of copying them in and out of the kernels'
  * memory on every step. Optimizer state created after this call (or after `initWasm()`) is
- * allocated there by itself; placing the parameters too leaves only the gradients to copy.
- * Measured on the 2-core AMD EPYC here (Adam over 10M parameters, `stepInPlace`): 9–14 GB/s with
- * every array copied through, 21–23 GB/s with parameters and state in Wasm memory, 35–38 GB/s with
- * the gradient there too.
+ * allocated there by itself; placing the parameters too leaves only the gradients to copy (the
+ * `adam` rows of apps/bench/RESULTS.md show what that saves).
  *
  * The returned tree has the same structure; each float32 leaf is a copy (in Wasm memory when Wasm is
  * allowed and runs here, the leaf has 96 elements or more, and the memory, reserved once, has room;

@@ -1,6 +1,6 @@
 // Operands for the gemm kernels' property tests: an `rows × cols` matrix laid out in a flat array
 // in one of several ways, deterministic fillings, and products built from them.
-import type { GemmKernel } from '../src/kernels/wasm/wasmGemm.js'
+import type { GemmKernel } from '../src/kernels/gemm/wasm.js'
 
 /** How an `rows × cols` operand lies in its array. */
 export type Layout = 'row' | 'col' | 'gapped' | 'broadcast' | 'reversed'

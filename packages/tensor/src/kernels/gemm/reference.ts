@@ -46,7 +46,7 @@ const edge = /* @__PURE__ */ new Float64Array(MR * NR)
  *
  * @example
  * ```ts
- * import { gemm } from './gemm.js'
+ * import { gemm } from './reference.js'
  * // [[1, 2], [3, 4]] · [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
  * const c = new Float32Array(4)
  * gemm(2, 2, 2, new Float32Array([1, 2, 3, 4]), 0, 2, 1, new Float32Array([5, 6, 7, 8]), 0, 2, 1, c, 0, 2)

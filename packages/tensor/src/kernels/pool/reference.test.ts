@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { window2d } from '../window2d.js'
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.js'
+import { window2d } from '../../window2d.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './reference.js'
 
 // two 2×3 planes; 2×2 windows, stride 1, one column of padding on the left
 const x = new Float64Array([1, 6, 2, 4, 3, 5, /* plane 2 */ -1, -2, -3, -4, -5, -6])

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { window2d } from '../window2d.js'
+import { window2d } from '../../window2d.js'
 import { col2im, im2col } from './im2col.js'
 
 describe('im2col and col2im', () => {

@@ -1,6 +1,6 @@
 /**
- * The float32 WebAssembly SIMD128 gemm (source: `assembly/gemm.ts`, bytes: `./gemmWasm.ts`) and
- * the JavaScript side that feeds it: the same contract as the JavaScript `gemm` in `../gemm.ts`.
+ * The float32 WebAssembly SIMD128 gemm (source: `assembly/gemm.ts`, bytes: `./module.generated.ts`) and
+ * the JavaScript side that feeds it: the same contract as the JavaScript `gemm` in `./reference.ts`.
  *
  * Why AssemblyScript and an inlined hex module: the kernel is TypeScript-shaped code compiled by
  * an npm package (no native toolchain), its blocking and addressing read like the JavaScript kernel
@@ -12,21 +12,28 @@
  * it will read (strides and offset kept, so a transposed or strided operand is copied as it lies and
  * the kernel's packing reads through the strides) and the `m × n` block of C into the module's
  * memory, runs, and copies C back. The copies are O(m k + k n + m n) against 2 m n k flops, which is
- * why {@link wasmGemmPays} keeps small products on the JavaScript kernel. The module's memory grows
+ * why `wasmGemmPays` (in the registry) keeps small products on the JavaScript kernel. The module's memory grows
  * to the largest product seen (3 × 1024² floats plus 1.25 MB of panels ≈ 14 MB for a 1024² matmul)
  * and is kept for the next call; past the 4 GiB a 32-bit memory allows, the JavaScript kernel runs.
  *
  * Two builds ship: SIMD128 (Node ≥ 16.4, every current browser) and SIMD128 + relaxed SIMD (Chrome
  * ≥ 114 by default; Node 20 only with `--experimental-wasm-relaxed-simd`), whose fused multiply-add
- * halves the floating-point work on CPUs where adds share the FMA ports (Intel's). On the AMD EPYC
- * here the plain build already fills the 2 mul + 2 add pipes and both measure ~49–50 GFLOP/s. The
- * relaxed one is used when the engine validates it. Its results may differ from the plain build in the last bit (fused or not is the
+ * halves the floating-point work on CPUs where adds share the FMA ports (Intel's); where the plain
+ * build already fills the multiply and add pipes (AMD's) the two run alike (matmul rows of
+ * apps/bench/RESULTS.md). The relaxed one is used when the engine validates it. Its results may differ from the plain build in the last bit (fused or not is the
  * engine's choice), within the same float32 error bound.
  * @module
  */
-import { gemm as jsGemm, type FloatArray } from '../gemm.js'
-import { gemmRelaxedWasmHex, gemmWasmHex } from './gemmWasm.js'
-import { hexBytes, ensureBytes, instantiate, instantiateSync, wasmSimdSupported, type WasmMemory } from './load.js'
+import { gemm as jsGemm, type FloatArray } from './reference.js'
+import { gemmRelaxedWasmHex, gemmWasmHex } from './module.generated.js'
+import {
+  hexBytes,
+  ensureBytes,
+  instantiate,
+  instantiateSync,
+  wasmSimdSupported,
+  type WasmMemory,
+} from '../runtime/load.js'
 
 export { wasmSimdSupported }
 
@@ -67,25 +74,6 @@ export type GemmKernel = (
   ldc: number,
 ) => void
 
-/**
- * Whether a float32 `m × k` by `k × n` product is worth sending to Wasm: at least 8³ = 512
- * multiply-adds. Measured on the 2-core AMD EPYC here (Node 20, warm JIT, time per call): 4³ takes
- * 0.09 µs in JavaScript and 0.26 µs in Wasm (the call and copies dominate), 6³ is 1.3× faster in
- * Wasm, 8³ 1.9×, 16³ 6×. Thin shapes win too (1×256×256 9.6×, 256×256×1 4.7×, 64×64×2 5.6×):
- * the JavaScript kernel pads them to its 4 × 4 tile and packs in float64, so no dimension rule is
- * needed beyond the total.
- *
- * @example
- * ```ts
- * import { wasmGemmPays } from './wasmGemm.js'
- * wasmGemmPays(256, 256, 256) // true
- * wasmGemmPays(4, 4, 4) // false
- * ```
- */
-export function wasmGemmPays(m: number, n: number, k: number): boolean {
-  return m * n * k >= 512
-}
-
 /** A build's bytes, decoded from the inlined hex. */
 export function gemmWasmBytes(relaxed = false): Uint8Array {
   return hexBytes(relaxed ? gemmRelaxedWasmHex : gemmWasmHex)
@@ -96,7 +84,7 @@ export function gemmWasmBytes(relaxed = false): Uint8Array {
  *
  * @example
  * ```ts
- * import { bestGemmWasm } from './wasmGemm.js'
+ * import { bestGemmWasm } from './wasm.js'
  * bestGemmWasm()?.relaxed // false on Node 20 without --experimental-wasm-relaxed-simd
  * ```
  */
@@ -113,7 +101,7 @@ export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
  *
  * @example
  * ```ts
- * import { loadWasmGemmSync } from './wasmGemm.js'
+ * import { loadWasmGemmSync } from './wasm.js'
  * const gemm = loadWasmGemmSync() // a GemmKernel for Float32Array operands, or null
  * ```
  */
@@ -129,7 +117,7 @@ export function loadWasmGemmSync(): GemmKernel | null {
  *
  * @example
  * ```ts
- * import { loadWasmGemm } from './wasmGemm.js'
+ * import { loadWasmGemm } from './wasm.js'
  * const gemm = await loadWasmGemm()
  * ```
  */

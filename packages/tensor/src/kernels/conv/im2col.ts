@@ -2,8 +2,8 @@
  * im2col and col2im: the layout change that turns a 2-D convolution into one matrix multiply.
  * @module
  */
-import type { Window2d } from '../window2d.js'
-import type { FloatArray } from './gemm.js'
+import type { Window2d } from '../../window2d.js'
+import type { FloatArray } from '../gemm/reference.js'
 
 /**
  * Unfolds `channels` contiguous `height × width` planes of `x` (starting at `xOffset`) into the

@@ -1,33 +1,105 @@
 /**
- * The Wasm switch and the registry of loaded Wasm kernels that code outside the seam asks for (the
- * elementwise ops, @gd/optimizers' loops). Kept apart from the loaders so that asking "is there a
- * Wasm kernel?" does not pull the module bytes into a bundle: the kernels arrive when the seam
- * loads Wasm (first large float32 product, or `initWasm()`), never because an op or an optimizer
- * was imported.
+ * The registry of kernel families: the one place that decides, per family, whether a call runs on
+ * its JavaScript loop or on its WebAssembly SIMD128 kernel. It holds
+ *
+ * - {@link thresholds}: from what size each family's Wasm kernel pays for its call and copies (data,
+ *   read by the predicates below and by nothing else);
+ * - {@link wasmState}: the Wasm switch (`useWasm`) and each family's Wasm kernels once loaded;
+ * - the accessors the ops ask (`gemmPays`, `elementwiseKernels`, `fusedKernels`, …).
+ *
+ * The families, each in its folder under `kernels/`: `gemm` (matrix products), `conv` (convolutions,
+ * with im2col), `pool` (max and average pooling; its Wasm kernels share the conv module), `elementwise`
+ * (unary and binary float32 loops), `reduction` (sum, mean, max and min over rows or columns; its Wasm
+ * kernels share the elementwise module) and `optim` (the fused optimizer updates). The threaded gemm
+ * of `@gd/tensor/threads` reads its default threshold here too.
+ *
+ * Nothing here imports a module's bytes or a loader: only types and numbers, so that asking "is
+ * there a Wasm kernel?" keeps a bundle free of the Wasm modules. The kernels arrive when the seam
+ * loads them (first large float32 product, first convolution or pooling op, or `initWasm()`).
+ * See `kernels/README.md` for how to add a family.
  * @module
  */
-import type { Storage } from '../../dtype.js'
-import type { FloatArray } from '../gemm.js'
-import type { WasmMemory } from './load.js'
-
-/** Unary op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
-
-/** Binary op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4 } as const
-
-/** Reduction op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const REDUCE = { sum: 0, max: 1, min: 2 } as const
+import type { Storage } from '../dtype.js'
+import type { Window2d } from '../window2d.js'
+import type { Conv2dShape } from './conv/reference.js'
+import type { ConvKernels } from './conv/wasm.js'
+import type { FloatArray } from './gemm/reference.js'
+import type { GemmKernel } from './gemm/wasm.js'
+import type { WasmMemory } from './runtime/load.js'
 
 /**
- * Float32 elementwise loops on WebAssembly SIMD128 (see `wasmElementwise.ts`). Each returns false,
+ * From what size each family's Wasm kernel runs (below it, the JavaScript loop does). Each was
+ * chosen where the Wasm path, call and copies included, became faster than the JavaScript one
+ * (float32, warm JIT, time per call; the numbers are in packages/tensor/bench/CROSSOVERS.md). To
+ * re-measure, run `node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts crossover`
+ * (both paths around each threshold); `pnpm bench` shows the whole-workload effect.
+ * @internal
+ */
+export const thresholds = {
+  /** Multiply-adds (m·n·k) of a float32 product (8³). */
+  gemm: 512,
+  /** Multiply-adds of a convolution or either gradient: batch · outChannels · outH · outW · channels/groups · kernelH · kernelW. */
+  conv: 256,
+  /** Window taps of a pooling op: planes · outH · outW · kernelH · kernelW. */
+  pool: 512,
+  /** Elements of a unary or binary elementwise op. */
+  elementwise: 64,
+  /** A row reduction: floats per row, and floats in all. */
+  reduceRow: 256,
+  reduceTotal: 1024,
+  /** Floats of a column sum (rows · columns). */
+  sumColumns: 256,
+  /** Elements of a fused optimizer update. */
+  optim: 96,
+  /** Multiply-adds from which `@gd/tensor/threads` splits a product across threads by default (2²⁵). */
+  threads: 2 ** 25,
+} as const
+
+/** Whether a float32 `m × k` by `k × n` product runs on the Wasm gemm. @internal */
+export function wasmGemmPays(m: number, n: number, k: number): boolean {
+  return m * n * k >= thresholds.gemm
+}
+
+/** Whether a float32 convolution (either gradient too) runs on the Wasm conv kernels. @internal */
+export function wasmConvPays(s: Conv2dShape): boolean {
+  const g = s.window
+  return s.batch * s.outChannels * g.outH * g.outW * (s.channels / s.groups) * g.kernelH * g.kernelW >= thresholds.conv
+}
+
+/** Whether float32 pooling over `planes` planes runs on the Wasm pooling kernels. @internal */
+export function wasmPoolPays(planes: number, g: Window2d): boolean {
+  return planes * g.outH * g.outW * g.kernelH * g.kernelW >= thresholds.pool
+}
+
+/** Whether a float32 elementwise op over `n` elements runs on Wasm. @internal */
+export function elementwisePays(n: number): boolean {
+  return n >= thresholds.elementwise
+}
+
+/** Whether reducing `rows` rows of `length` floats runs on Wasm. @internal */
+export function reducePays(rows: number, length: number): boolean {
+  return length >= thresholds.reduceRow && rows * length >= thresholds.reduceTotal
+}
+
+/** Whether column sums over `n` floats in all run on Wasm. @internal */
+export function columnsPay(n: number): boolean {
+  return n >= thresholds.sumColumns
+}
+
+/** Whether a fused optimizer update over `n` elements runs on Wasm. @internal */
+export function fusedPays(n: number): boolean {
+  return n >= thresholds.optim
+}
+
+/**
+ * Float32 elementwise loops on WebAssembly SIMD128 (see `elementwise/wasm.ts`). Each returns false,
  * having touched nothing, when it does not take the call (not float32, or too short to pay).
  * @internal
  */
 export interface ElementwiseKernels {
-  /** y = op(x), `op` a code of {@link UNARY}. */
+  /** y = op(x), `op` a code of `UNARY`. */
   unary(op: number, x: Storage, y: Storage): boolean
-  /** The `BinaryLoop` contract of `elementwise.ts`, `op` a code of {@link BINARY}: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], steps 0 or 1. */
+  /** The `BinaryLoop` contract of `elementwise.ts`, `op` a code of `BINARY`: out[i] = A[oa + i·sa] ∘ B[ob + i·sb], steps 0 or 1. */
   binary(
     op: number,
     out: Storage,
@@ -41,7 +113,7 @@ export interface ElementwiseKernels {
   ): boolean
   /**
    * out[r] = op over the `length` floats of row r (rows one after another from `start`), divided by
-   * `divisor`; `op` a code of {@link REDUCE}. Sums are float64 in four lanes (the last bits may differ
+   * `divisor`; `op` a code of `REDUCE`. Sums are float64 in four lanes (the last bits may differ
    * from a loop's); max and min are exact (NaN if any is NaN; of ±0, the wrapper returns the row's first zero, as the JavaScript loop does).
    */
   reduceRows(
@@ -119,7 +191,7 @@ export interface FusedKernels {
   /**
    * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place
    * without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under
-   * {@link FUSED_MIN}, the memory is full, or no arena is attached yet (`initWasm()` and
+   * `thresholds.optim`, the memory is full, or no arena is attached yet (`initWasm()` and
    * `toWasmMemory` attach it). Freed when collected. Views made from its `buffer` must not outlive it.
    */
   alloc(n: number): Float32Array | null
@@ -145,19 +217,20 @@ export interface Arena {
   free(x: Float32Array): void
 }
 
-/** The shortest arrays worth a fused kernel call (measured in `wasmOptim.ts`, see `fusedPays`). @internal */
-export const FUSED_MIN = 96
-
 /**
  * Whether `useWasm` allows Wasm kernels, and each family once loaded (`undefined`: not tried yet,
  * null: cannot run here).
  */
 export const wasmState: {
   allowed: boolean
+  gemm: GemmKernel | null | undefined
+  conv: ConvKernels | null | undefined
   fused: FusedKernels | null | undefined
   elementwise: ElementwiseKernels | null | undefined
 } = {
   allowed: true,
+  gemm: undefined,
+  conv: undefined,
   fused: undefined,
   elementwise: undefined,
 }
@@ -179,7 +252,16 @@ export function fusedKernels(): FusedKernels | null {
   return wasmState.allowed ? (wasmState.fused ?? null) : null
 }
 
-/** The elementwise kernels when allowed and loaded, else null. @internal */
+/** The elementwise and reduction kernels when allowed and loaded, else null. @internal */
 export function elementwiseKernels(): ElementwiseKernels | null {
   return wasmState.allowed ? (wasmState.elementwise ?? null) : null
+}
+
+/**
+ * The conv and pooling kernels when allowed and loaded, else null. They never load from here (the
+ * conv and pooling ops load them, as does `initWasm`), so that a bundle using only matrix products
+ * stays free of their bytes. @internal
+ */
+export function convKernels(): ConvKernels | null {
+  return wasmState.allowed ? (wasmState.conv ?? null) : null
 }

@@ -1,8 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fusedKernels, initWasm, useWasm } from '../../seam.js'
-import { attachArena } from './arena.js'
-import { CHUNK, fusedPays, loadWasmFused, loadWasmFusedSync } from './wasmOptim.js'
+import { attachArena } from '../runtime/arena.js'
+import { fusedPays } from '../registry.js'
+import { CHUNK, loadWasmFused, loadWasmFusedSync } from './wasm.js'
 
 const fused = attachArena(loadWasmFusedSync()!)
 

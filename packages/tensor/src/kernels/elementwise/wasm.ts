@@ -1,16 +1,19 @@
 /**
  * Float32 elementwise ops on WebAssembly SIMD128 (source: `assembly/elementwise.ts`, bytes:
- * `./elementwiseWasm.ts`), streamed through two or three slots of {@link CHUNK} elements (see
+ * `./module.generated.ts`, op codes: `./ops.generated.ts`), streamed through two or three slots of {@link CHUNK} elements (see
  * `slotsIn`). neg, square, sqrt, relu, add, sub, mul and div give exactly the JavaScript loops'
  * results; exp, log, tanh and sigmoid are within 4 float32 ulps of them (3 for exp and log), and
  * exp and sigmoid results below the smallest normal float32 (1.18e-38, subnormals) equal theirs bit
- * for bit (those lanes are recomputed in float64). Measured over every float32 of the ranges where
- * the error peaks: tanh on [0.5, 1] 444 inputs at 4 ulps, sigmoid on [-20, 0] 1,455 at 4 ulps.
+ * for bit (those lanes are recomputed in float64). The bounds are the largest errors over every float32
+ * of the ranges where the error peaks (tanh on [0.5, 1]: 444 inputs at 4 ulps; sigmoid on [-20, 0]:
+ * 1,455); `wasm.test.ts` checks them on random inputs and the special values.
+ * The reductions (`reduceRows`, `sumColumns`) run on this module too.
  * @module
  */
-import { elementwiseWasmHex } from './elementwiseWasm.js'
-import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
-import { REDUCE, type ElementwiseKernels } from './state.js'
+import { elementwiseWasmHex } from './module.generated.js'
+import { load, loadSync, slotsIn, type WasmMemory } from '../runtime/load.js'
+import { columnsPay, elementwisePays, reducePays, type ElementwiseKernels } from '../registry.js'
+import { REDUCE } from './ops.generated.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ElementwiseExports {
@@ -26,50 +29,11 @@ interface ElementwiseExports {
 export const CHUNK = 16384
 
 /**
- * The shortest arrays worth a Wasm call: 64 elements. Measured here (tensor ops, warm JIT, time
- * per call, JavaScript over Wasm): exp 48 elements 0.86×, 64 1.4×, 4096 2.6×, 1M 2.5×; tanh 64
- * 1.7×, 1M 3.2×; add 64–128 0.86–1.07×, 256 1.24×, 64K 2.0×, 1M 1.04× (there allocating the
- * output dominates). On the bench's 7-op chain over 1M elements: 62 ms → 17 ms.
- *
- * @example
- * ```ts
- * import { elementwisePays } from './wasmElementwise.js'
- * elementwisePays(4096) // true
- * ```
- */
-export function elementwisePays(n: number): boolean {
-  return n >= 64
-}
-
-/**
- * When a Wasm reduction pays: `reduceRows` takes rows of 256+ floats, 1,024+ in all; `sumColumns`
- * 256+ floats. Measured here (sum, max and column sums through the tensor ops, warm JIT, time per
- * call, JavaScript over Wasm): one row of 256 floats 1.1× (sum) and 1.0× (max), 1,024 1.5× and 1.6×,
- * 4,096 2.8× and 2.4×, 1M 4.7× and 2.5×, 64 rows of 256 2.6× and 3.6×; column sums of 8 × 8 1.8×,
- * 16 × 16 5×, 128 × 256 7.9×, 4 × 100,000 4.1×.
- *
- * @example
- * ```ts
- * import { reducePays } from './wasmElementwise.js'
- * reducePays(1, 4096) // true
- * reducePays(1, 256) // false: one short row
- * ```
- */
-export function reducePays(rows: number, length: number): boolean {
-  return length >= 256 && rows * length >= 1024
-}
-
-/** Whether Wasm column sums pay: 256+ floats in all (see {@link reducePays}). */
-export function columnsPay(n: number): boolean {
-  return n >= 256
-}
-
-/**
  * Compiles and instantiates the module synchronously; null when this engine cannot run it.
  *
  * @example
  * ```ts
- * import { loadWasmElementwiseSync } from './wasmElementwise.js'
+ * import { loadWasmElementwiseSync } from './wasm.js'
  * const [x, y] = [new Float32Array(4096).fill(1), new Float32Array(4096)]
  * loadWasmElementwiseSync()?.unary(3, x, y) // true: 3 is exp (see UNARY), and the arrays are long
  * y[0] // 2.71828
@@ -84,7 +48,7 @@ export function loadWasmElementwiseSync(): ElementwiseKernels | null {
  *
  * @example
  * ```ts
- * import { loadWasmElementwise } from './wasmElementwise.js'
+ * import { loadWasmElementwise } from './wasm.js'
  * const elementwise = await loadWasmElementwise()
  * ```
  */

@@ -3,7 +3,7 @@
  * Each family's module needs no imports and exports its own memory.
  * @module
  */
-import type { FloatArray } from '../gemm.js'
+import type { FloatArray } from '../gemm/reference.js'
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the package compiles against
@@ -47,7 +47,7 @@ export function hexBytes(text: string): Uint8Array {
  * @example
  * ```ts
  * import { wasmSimdSupported } from './load.js'
- * import { gemmWasmBytes } from './wasmGemm.js'
+ * import { gemmWasmBytes } from '../gemm/wasm.js'
  * wasmSimdSupported(gemmWasmBytes()) // true on Node ≥ 16.4 and current browsers
  * ```
  */
@@ -62,7 +62,7 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
  * @example
  * ```ts
  * import { hexBytes, instantiateSync } from './load.js'
- * import { optimWasmHex } from './optimWasm.js'
+ * import { optimWasmHex } from '../optim/module.generated.js'
  * const exports = instantiateSync<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
@@ -82,7 +82,7 @@ export function instantiateSync<E>(bytes: Uint8Array): E | null {
  * @example
  * ```ts
  * import { hexBytes, instantiate } from './load.js'
- * import { optimWasmHex } from './optimWasm.js'
+ * import { optimWasmHex } from '../optim/module.generated.js'
  * const exports = await instantiate<{ slots(): number }>(hexBytes(optimWasmHex))
  * ```
  */
@@ -201,7 +201,7 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
  *
  * @example
  * ```ts
- * // fragment: fusedFrom is the builder inside wasmOptim.ts
+ * // fragment: fusedFrom is the builder inside optim/wasm.ts
  * const fused = loadSync(optimWasmHex, fusedFrom)
  * ```
  */
@@ -215,7 +215,7 @@ export function loadSync<E, K>(hex: string, wrap: (exports: E) => K | null): K |
  *
  * @example
  * ```ts
- * // fragment: fusedFrom is the builder inside wasmOptim.ts
+ * // fragment: fusedFrom is the builder inside optim/wasm.ts
  * const fused = await load(optimWasmHex, fusedFrom)
  * ```
  */

@@ -1,18 +1,18 @@
 /**
  * The fused float32 optimizer updates on WebAssembly SIMD128 (source: `assembly/optim.ts`, bytes:
- * `./optimWasm.ts`) and the JavaScript side that streams arrays through them.
+ * `./module.generated.ts`) and the JavaScript side that streams arrays through them.
  *
  * Arrays allocated in the module's memory (`alloc`, once an arena is attached: optimizer state,
  * and parameters placed there by `toWasmMemory`) are updated where they are; every other array streams
- * through four slots of {@link CHUNK} elements in that memory (see `slotsIn`). Measured on the
- * 2-core AMD EPYC here (Node 20, Adam over 10M parameters, 28 bytes per element): JavaScript loop
- * 6.0 GB/s, every array streamed 20 GB/s, every array in Wasm memory 43 GB/s.
+ * through four slots of {@link CHUNK} elements in that memory (see `slotsIn`). Arrays in the memory
+ * save the copies: the `adam`, `sgd-momentum` and `rmsprop` rows of apps/bench/RESULTS.md give the
+ * bandwidth of each way.
  * @module
  */
-import type { FloatArray } from '../gemm.js'
-import { FUSED_MIN, type FusedKernels } from './state.js'
-import { load, loadSync, slotsIn, type WasmMemory } from './load.js'
-import { optimWasmHex } from './optimWasm.js'
+import type { FloatArray } from '../gemm/reference.js'
+import { fusedPays, type FusedKernels } from '../registry.js'
+import { load, loadSync, slotsIn, type WasmMemory } from '../runtime/load.js'
+import { optimWasmHex } from './module.generated.js'
 
 /** The exports of the compiled module (see `assembly/optim.ts`); pointers are byte addresses. */
 interface OptimExports {
@@ -61,30 +61,15 @@ interface OptimExports {
   ): void
 }
 
-/** Elements per chunk: four 64 KiB slots stay in L2 (16K measured best of 2K–32K for Adam at 10M). */
+/** Elements per chunk: four 64 KiB slots stay in L2 (chosen from 2K–32K with `pnpm bench --only adam`). */
 export const CHUNK = 16384
-
-/**
- * The shortest arrays worth a Wasm call: {@link FUSED_MIN} = 96 elements. Measured here (Adam, warm JIT, time per call,
- * Wasm over JavaScript): 64 elements 0.65–0.87× (the call and copies dominate), 96 1.25×, 128 1.6×,
- * 256 2.5×, 4096 5.8×, 10M 3.2× (main memory bound).
- *
- * @example
- * ```ts
- * import { fusedPays } from './wasmOptim.js'
- * fusedPays(4096) // true
- * ```
- */
-export function fusedPays(n: number): boolean {
-  return n >= FUSED_MIN
-}
 
 /**
  * Compiles and instantiates the module synchronously; null when this engine cannot run it.
  *
  * @example
  * ```ts
- * import { loadWasmFusedSync } from './wasmOptim.js'
+ * import { loadWasmFusedSync } from './wasm.js'
  * loadWasmFusedSync()?.adam // a function, on Node ≥ 16.4 and current browsers
  * ```
  */
@@ -97,7 +82,7 @@ export function loadWasmFusedSync(): FusedKernels | null {
  *
  * @example
  * ```ts
- * import { loadWasmFused } from './wasmOptim.js'
+ * import { loadWasmFused } from './wasm.js'
  * const fused = await loadWasmFused()
  * ```
  */

@@ -3,9 +3,8 @@
  * (so the module bytes arrive with those ops, never with the kernel table alone).
  * @module
  */
-import { convState } from './convState.js'
-import { wasmState } from './state.js'
-import { loadWasmConvSync } from './wasmConv.js'
+import { wasmState } from '../registry.js'
+import { loadWasmConvSync } from './wasm.js'
 
 /**
  * Loads the kernels synchronously on the first call that may use them (Wasm allowed, not tried
@@ -13,10 +12,10 @@ import { loadWasmConvSync } from './wasmConv.js'
  *
  * @example
  * ```ts
- * import { prepareWasmConv } from './loadConv.js'
- * prepareWasmConv() // convState.kernels is now ConvKernels, or null without Wasm SIMD
+ * import { prepareWasmConv } from './load.js'
+ * prepareWasmConv() // wasmState.conv is now ConvKernels, or null without Wasm SIMD
  * ```
  */
 export function prepareWasmConv(): void {
-  if (wasmState.allowed && convState.kernels === undefined) convState.kernels = loadWasmConvSync()
+  if (wasmState.allowed && wasmState.conv === undefined) wasmState.conv = loadWasmConvSync()
 }

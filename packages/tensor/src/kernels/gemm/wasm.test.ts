@@ -3,19 +3,13 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { filled, product, type Layout } from '../../../test/operands.js'
-import { gemm as jsGemm } from '../gemm.js'
-import {
-  bestGemmWasm,
-  gemmWasmBytes,
-  loadWasmGemm,
-  loadWasmGemmSync,
-  wasmGemmPays,
-  wasmSimdSupported,
-} from './wasmGemm.js'
+import { gemm as jsGemm } from './reference.js'
+import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmSimdSupported } from './wasm.js'
+import { wasmGemmPays } from '../registry.js'
 
 afterEach(() => vi.restoreAllMocks())
 
-/** The engine's WebAssembly object (the package's types leave it out; see wasmGemm.ts). */
+/** The engine's WebAssembly object (the package's types leave it out; see wasm.ts). */
 const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
 
 const wasmGemm = loadWasmGemmSync()!
@@ -133,7 +127,7 @@ describe('wasm gemm', () => {
     // ...so run a product in a child Node with the flag on (tsx loads this TypeScript source there)
     const [m, n, k] = [37, 41, 29]
     const probe = `
-      const w = await import(${JSON.stringify(join(import.meta.dirname, 'wasmGemm.ts'))})
+      const w = await import(${JSON.stringify(join(import.meta.dirname, 'wasm.ts'))})
       const fill = (len, seed) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed * 7.1 + i * 1.3))
       const c = new Float32Array(${m * n})
       w.loadWasmGemmSync()(${m}, ${n}, ${k}, fill(${m * k}, 1), 0, ${k}, 1, fill(${k * n}, 2), 0, 1, ${k}, c, 0, ${n})

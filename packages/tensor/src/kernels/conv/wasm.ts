@@ -1,7 +1,7 @@
 /**
  * float32 conv2d (forward and both gradients) and max/average pooling (forward and backward) on
- * WebAssembly SIMD128 (source: `assembly/conv.ts`, bytes: `./convWasm.ts`), with the contracts of
- * the JavaScript kernels in `../conv.ts` and `../pool.ts`.
+ * WebAssembly SIMD128 (source: `assembly/conv.ts`, bytes: `./module.generated.ts`), with the contracts of
+ * the JavaScript kernels in `./reference.ts` and `../pool/reference.ts`.
  *
  * The module carries its own copy of the gemm, so a convolution runs im2col, the product and col2im
  * in one memory: the unfolded columns (kernel area × the input, the biggest array of a convolution)
@@ -18,11 +18,11 @@
  * @module
  */
 import type { Window2d } from '../../window2d.js'
-import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, type Conv2dShape } from '../conv.js'
-import type { FloatArray } from '../gemm.js'
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
-import { convWasmHex } from './convWasm.js'
-import { ensureBytes, load, loadSync, type WasmMemory } from './load.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, type Conv2dShape } from './reference.js'
+import type { FloatArray } from '../gemm/reference.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool/reference.js'
+import { convWasmHex } from './module.generated.js'
+import { ensureBytes, load, loadSync, type WasmMemory } from '../runtime/load.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ConvExports {
@@ -88,7 +88,7 @@ export const CHUNK = 1 << 18
  *
  * @example
  * ```ts
- * import { loadWasmConvSync } from './wasmConv.js'
+ * import { loadWasmConvSync } from './wasm.js'
  * const conv = loadWasmConvSync() // ConvKernels for Float32Array operands, or null
  * ```
  */
@@ -101,7 +101,7 @@ export function loadWasmConvSync(): ConvKernels | null {
  *
  * @example
  * ```ts
- * import { loadWasmConv } from './wasmConv.js'
+ * import { loadWasmConv } from './wasm.js'
  * const conv = await loadWasmConv()
  * ```
  */

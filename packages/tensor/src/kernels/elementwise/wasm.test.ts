@@ -2,8 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { add, div, exp, log, mul, neg, relu, sigmoid, sqrt, square, sub, tanh, tensor } from '../../index.js'
 import { initWasm, useWasm } from '../../seam.js'
-import { BINARY, REDUCE, UNARY } from './state.js'
-import { CHUNK, elementwisePays, loadWasmElementwise, loadWasmElementwiseSync } from './wasmElementwise.js'
+import { elementwisePays } from '../registry.js'
+import { BINARY, REDUCE, UNARY } from './ops.generated.js'
+import { CHUNK, loadWasmElementwise, loadWasmElementwiseSync } from './wasm.js'
 
 const wasm = loadWasmElementwiseSync()!
 

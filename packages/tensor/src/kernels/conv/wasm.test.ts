@@ -1,14 +1,14 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { window2d, type Window2d } from '../../window2d.js'
-import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from '../conv.js'
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool.js'
-import { wasmConvPays, wasmPoolPays } from './convState.js'
-import { CHUNK, loadWasmConv, loadWasmConvSync } from './wasmConv.js'
+import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from './reference.js'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool/reference.js'
+import { wasmConvPays, wasmPoolPays } from '../registry.js'
+import { CHUNK, loadWasmConv, loadWasmConvSync } from './wasm.js'
 
 afterEach(() => vi.restoreAllMocks())
 
-/** The engine's WebAssembly object (the package's types leave it out; see wasmGemm.ts). */
+/** The engine's WebAssembly object (the package's types leave it out; see ../gemm/wasm.ts). */
 const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly
 
 const wasm = loadWasmConvSync()!

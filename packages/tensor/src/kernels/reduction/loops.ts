@@ -1,0 +1,96 @@
+/**
+ * The reduction family's loops: a {@link Block} reduces one contiguous run, {@link reduceRows} runs
+ * one over each row, and the column sums reduce a contiguous input over its outer and inner axes in
+ * place. Float32 rows and column sums big enough (see `reducePays` and `columnsPay` in the registry)
+ * run on the Wasm kernels of the elementwise module instead, with the same results bit for bit
+ * except row sums (four float64 lanes: possibly one float32 bit off).
+ * @module
+ */
+import type { Storage } from '../../dtype.js'
+import { elementwiseKernels } from '../registry.js'
+
+/** Reduces `length` elements of `data` from `start` to one number. @internal */
+export type Block = (data: Storage, start: number, length: number) => number
+
+/**
+ * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes
+ * into `out[count]`, adding each column's elements in the order a {@link Block} over the transposed
+ * copy would (outer index, then inner), so the results are the same bits.
+ */
+export type Columns = (data: Storage, start: number, outer: number, count: number, inner: number, out: Storage) => void
+
+/**
+ * out[o] = `block` over row o of `data` (`count` rows of `length`, one after another from 0), or
+ * the Wasm kernel of reduction `code` (a `REDUCE` code; its result divided by `divisor`) when the
+ * registry says it runs. @internal
+ */
+export function reduceRows(
+  block: Block,
+  code: number | undefined,
+  data: Storage,
+  count: number,
+  length: number,
+  out: Storage,
+  divisor: number,
+): void {
+  if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor)) return
+  for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
+}
+
+export const sumBlock: Block = (d, s, n) => {
+  let acc = 0
+  for (let i = s; i < s + n; i++) acc += d[i]!
+  return acc
+}
+/** Column sums in float64, each adding its elements in order, as sumBlock does; divided by `divisor`. */
+function sumColumns(
+  d: Storage,
+  start: number,
+  outer: number,
+  count: number,
+  inner: number,
+  out: Storage,
+  divisor: number,
+): void {
+  if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
+  const acc = new Float64Array(count)
+  for (let a = 0; a < outer; a++) {
+    const base = start + a * count * inner
+    if (inner === 1) for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
+    else {
+      for (let j = 0; j < count; j++) {
+        let s = acc[j]!
+        for (let i = base + j * inner, end = i + inner; i < end; i++) s += d[i]!
+        acc[j] = s
+      }
+    }
+  }
+  for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
+}
+export const sumRows: Columns = (d, start, outer, count, inner, out) =>
+  sumColumns(d, start, outer, count, inner, out, 1)
+export const meanRows: Columns = (d, start, outer, count, inner, out) =>
+  sumColumns(d, start, outer, count, inner, out, outer * inner)
+export const prodBlock: Block = (d, s, n) => {
+  let acc = 1
+  for (let i = s; i < s + n; i++) acc *= d[i]!
+  return acc
+}
+export const maxBlock: Block = (d, s, n) => {
+  let m = -Infinity
+  for (let i = s; i < s + n; i++) {
+    const v = d[i]!
+    if (v > m || v !== v) m = v
+    if (m !== m) return m
+  }
+  return m
+}
+export const minBlock: Block = (d, s, n) => {
+  let m = Infinity
+  for (let i = s; i < s + n; i++) {
+    const v = d[i]!
+    if (v < m || v !== v) m = v
+    if (m !== m) return m
+  }
+  return m
+}
