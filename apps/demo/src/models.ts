@@ -1,5 +1,5 @@
 import * as AG from '@gd/autograd'
-import { heUniform } from '@gd/init'
+import { heUniformInit } from '@gd/init'
 import { batchNorm, conv2d, dropout, flatten, linear, maxPool2d, relu, reshape, sequential, type Layer } from '@gd/nn'
 import { Tensor, randint, type PRNGKey } from '@gd/tensor'
 import { PIXELS } from './data.js'
@@ -8,7 +8,7 @@ import { PIXELS } from './data.js'
 export const modelKinds = ['mlp', 'cnn'] as const
 export type ModelKind = (typeof modelKinds)[number]
 
-const he = (key: PRNGKey | number, shape: readonly number[]) => heUniform(key, shape)
+const he = (key: PRNGKey | number, shape: readonly number[]) => heUniformInit(key, shape)
 
 /**
  * Data augmentation as a layer: in training, each 28×28 image moves by a random whole-pixel shift of

@@ -1,7 +1,7 @@
 // Vanishing and exploding gradients in a deep MLP, as the initialization page runs it: per-layer
 // gradient norms under three initializations, and training with and without global-norm clipping.
 import { grad, mean, noGrad, square, sub, toVar, type Var } from '@gd/autograd'
-import { heNormal, normal as initNormal, xavierNormal, zeros, type Initializer } from '@gd/init'
+import { heNormalInit, normalInit, xavierNormalInit, zerosInit, type Initializer } from '@gd/init'
 import { linear, relu, sequential, tanh, type Layer } from '@gd/nn'
 import { applyUpdates, chain, clipByGlobalNorm, globalNorm, sgd, type GradientTransformation } from '@gd/optimizers'
 import { Tensor, matmul, mul, normal, prngKey, splitKey, tanh as tanhOf, type PRNGKey } from '@gd/tensor'
@@ -15,17 +15,17 @@ export const initNames: InitName[] = ['naive N(0, 0.01²)', 'Xavier', 'He']
 export function weightInit(name: InitName, activation: Activation, scale = 1): Initializer {
   switch (name) {
     case 'naive N(0, 0.01²)':
-      return (key, shape) => initNormal(key, shape, { std: 0.01 * scale })
+      return (key, shape) => normalInit(key, shape, { std: 0.01 * scale })
     case 'Xavier': // σ² = 2 / (fanIn + fanOut), as Glorot and Bengio derived it for tanh
-      return (key, shape) => xavierNormal(key, shape, { gain: scale })
+      return (key, shape) => xavierNormalInit(key, shape, { gain: scale })
     case 'He': // σ² = 2 / fanIn, as He et al. derived it for relu
-      return (key, shape) => mul(heNormal(key, shape, { nonlinearity: 'relu' }), scale) as Tensor<'float32'>
+      return (key, shape) => mul(heNormalInit(key, shape, { nonlinearity: 'relu' }), scale) as Tensor<'float32'>
   }
 }
 
 /** depth × (linear(width → width), activation), then a linear output unit; biases start at 0. */
 export function deepMlp(depth: number, width: number, activation: Activation, init: Initializer): Layer<any>[] {
-  const bias: Initializer = (_key, shape) => zeros(shape)
+  const bias: Initializer = (_key, shape) => zerosInit(shape)
   const layers: Layer<any>[] = []
   for (let i = 0; i < depth; i++) {
     layers.push(linear(width, width, { weightInit: init, biasInit: bias }))

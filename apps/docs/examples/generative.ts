@@ -3,7 +3,7 @@
 // turns noise into digits, trained against a discriminator), each in a loop that gives the page back
 // to the browser between steps.
 import { add, noGrad, reshape, sigmoid, valueAndGrad } from '@gd/autograd'
-import { heNormal } from '@gd/init'
+import { heNormalInit } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { conv2d, flatten, layerNorm, leakyRelu, linear, relu, sequential, stateless, tanh, upsample2d } from '@gd/nn'
 import { adam, applyUpdates } from '@gd/optimizers'
@@ -23,7 +23,7 @@ import {
 import { batchIndices, epochBatches, takeRows, type Dataset } from '@gd/train'
 import { PIXELS, pause, type Digits } from './mnist'
 
-const he = (key: PRNGKey | number, shape: readonly number[]) => heNormal(key, shape)
+const he = (key: PRNGKey | number, shape: readonly number[]) => heNormalInit(key, shape)
 
 // #region autoencoder
 /**

@@ -2,7 +2,7 @@
 // digits from a static file, an MLP or a small CNN, and a training loop that gives the page back to the
 // browser between batches so the plots can redraw while it runs.
 import { logSoftmax, noGrad, reshape, valueAndGrad, type Var } from '@gd/autograd'
-import { heNormal } from '@gd/init'
+import { heNormalInit } from '@gd/init'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { conv2d, flatten, linear, maxPool2d, relu, sequential, stateless, type Layer } from '@gd/nn'
 import { adam, applyUpdates, rmsprop, sgd, type GradientTransformation } from '@gd/optimizers'
@@ -55,7 +55,7 @@ export async function loadDigits(url: string): Promise<Digits> {
 // #region models
 export type ModelKind = 'mlp' | 'cnn'
 
-const he = (key: PRNGKey | number, shape: readonly number[]) => heNormal(key, shape)
+const he = (key: PRNGKey | number, shape: readonly number[]) => heNormalInit(key, shape)
 
 /** [batch, 784] → [batch, 1, 28, 28]: the convolutions want images, with a channel axis. */
 const toImage = stateless('toImage', (x) => reshape(x, [-1, 1, 28, 28]))

@@ -3,7 +3,7 @@
 // position embeddings, causal transformer blocks, a final layer norm and a linear head), a training
 // loop that gives the page back to the browser between steps, and names sampled from the model.
 import { add, noGrad, valueAndGrad, type Var } from '@gd/autograd'
-import { normal } from '@gd/init'
+import { normalInit } from '@gd/init'
 import { softmaxCrossEntropy } from '@gd/losses'
 import {
   embedding,
@@ -104,7 +104,7 @@ export type CharacterModelParams = {
  */
 export function characterTransformer(vocabSize: number, size: ModelSize) {
   const { dModel, heads, blocks, blockSize } = size
-  const small = (key: PRNGKey | number, shape: readonly number[]) => normal(key, shape, { std: 0.1 })
+  const small = (key: PRNGKey | number, shape: readonly number[]) => normalInit(key, shape, { std: 0.1 })
   const tokens = embedding(vocabSize, dModel, { weightInit: small })
   const positions = embedding(blockSize, dModel, { weightInit: small })
   const stack = Array.from({ length: blocks }, () => transformerBlock(dModel, heads, { causal: true }))

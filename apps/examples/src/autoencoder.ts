@@ -7,7 +7,7 @@
 //   pnpm --filter @gd/examples example autoencoder
 import { noGrad, sigmoid, type Input, type MaybeTraced, type Var } from '@gd/autograd'
 import { arrayOf, fail, integer, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
-import { heUniform } from '@gd/init'
+import { heUniformInit } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam } from '@gd/optimizers'
@@ -53,16 +53,16 @@ export function buildAutoencoder(latent: number) {
   positiveInteger('buildAutoencoder', 'latent', latent)
   const [h1, h2] = autoencoderHidden
   const encoder = sequential(
-    linear(PIXELS, h1, { weightInit: heUniform }),
+    linear(PIXELS, h1, { weightInit: heUniformInit }),
     relu(),
-    linear(h1, h2, { weightInit: heUniform }),
+    linear(h1, h2, { weightInit: heUniformInit }),
     relu(),
     linear(h2, latent),
   )
   const decoder = sequential(
-    linear(latent, h2, { weightInit: heUniform }),
+    linear(latent, h2, { weightInit: heUniformInit }),
     relu(),
-    linear(h2, h1, { weightInit: heUniform }),
+    linear(h2, h1, { weightInit: heUniformInit }),
     relu(),
     linear(h1, PIXELS),
   )

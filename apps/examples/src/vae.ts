@@ -27,7 +27,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import { fail, integer, nonNegativeInteger, optional, positiveInteger, readOptions, rule, withDefault } from '@gd/check'
-import { heUniform } from '@gd/init'
+import { heUniformInit } from '@gd/init'
 import { sigmoidBinaryCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
@@ -56,8 +56,12 @@ export function buildVae(latent: number) {
   positiveInteger('buildVae', 'latent', latent)
   return {
     latent,
-    encoder: sequential(linear(PIXELS, vaeHidden, { weightInit: heUniform }), relu(), linear(vaeHidden, 2 * latent)),
-    decoder: sequential(linear(latent, vaeHidden, { weightInit: heUniform }), relu(), linear(vaeHidden, PIXELS)),
+    encoder: sequential(
+      linear(PIXELS, vaeHidden, { weightInit: heUniformInit }),
+      relu(),
+      linear(vaeHidden, 2 * latent),
+    ),
+    decoder: sequential(linear(latent, vaeHidden, { weightInit: heUniformInit }), relu(), linear(vaeHidden, PIXELS)),
   }
 }
 

@@ -14,7 +14,7 @@ export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' |
  * | tanh | 5/3 |
  * | relu | √2 (ReLU zeroes half the signal, so the variance needs doubling) |
  * | leakyRelu | √(2 / (1 + negativeSlope²)), negativeSlope 0.01 by default |
- * | selu | 3/4 (PyTorch's choice; self-normalizing nets usually use `lecunNormal` instead) |
+ * | selu | 3/4 (PyTorch's choice; self-normalizing nets usually use `lecunNormalInit` instead) |
  *
  * @throws Error for an unknown nonlinearity or option, a negativeSlope given for another
  *   nonlinearity, or a non-finite slope.

@@ -17,7 +17,7 @@ describe('computeFans', () => {
     expect(() => computeFans([5])).toThrow(
       'computeFans: shape [5] has no fans: fan-based initializers need rank >= 2 (dense [in, out] or conv [outChannels, inChannels, ...kernel])',
     )
-    expect(() => computeFans([], 'heNormal')).toThrow('heNormal: shape [] has no fans')
+    expect(() => computeFans([], 'heNormalInit')).toThrow('heNormalInit: shape [] has no fans')
     expect(() => computeFans([2, -3])).toThrow('computeFans: shape must hold non-negative integers, got [2,-3]')
     expect(() => computeFans(undefined as never)).toThrow(
       'computeFans: shape must hold non-negative integers, got undefined',

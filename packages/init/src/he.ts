@@ -8,10 +8,10 @@ import {
   nonlinearity as nonlinearityCheck,
   slopeFits,
 } from './internal/checks.js'
-import { varianceScaling } from './varianceScaling.js'
+import { varianceScalingInit } from './varianceScalingInit.js'
 
 /** Options of the He (Kaiming) initializers. */
-export interface HeOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+export interface HeInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** `fanIn` (default) keeps activations at scale going forward; `fanOut` keeps gradients. */
   mode?: 'fanIn' | 'fanOut' | undefined
   /** The nonlinearity after the layer, for its gain; `relu` by default. */
@@ -24,23 +24,23 @@ export interface HeOptions<D extends InitDType = 'float32'> extends InitOptions<
  * He (Kaiming) normal: N(0, σ²) with σ = gain / √fan, gain = `calculateGain(nonlinearity)`,
  * √2 for ReLU. With it, the variance of the pre-activations stays constant through a deep ReLU
  * network (Var(W x) = fan · σ² · E[x²] and ReLU halves E[x²]). Not truncated, as PyTorch's
- * `kaiming_normal_`; for JAX's truncated `he_normal` use `varianceScaling`.
+ * `kaiming_normal_`; for JAX's truncated `he_normal` use `varianceScalingInit`.
  *
  * @see He, Zhang, Ren, Sun, "Delving deep into rectifiers" (ICCV 2015).
  * @throws Error for a bad key, dtype, mode or nonlinearity, or a shape of rank < 2.
  * @example
  * ```ts
- * import { heNormal } from '@gd/init'
- * const w = heNormal(0, [512, 512]) // std √(2/512) = 0.0625
- * const k = heNormal(1, [64, 32, 3, 3], { mode: 'fanOut' }) // std √(2/576)
+ * import { heNormalInit } from '@gd/init'
+ * const w = heNormalInit(0, [512, 512]) // std √(2/512) = 0.0625
+ * const k = heNormalInit(1, [64, 32, 3, 3], { mode: 'fanOut' }) // std √(2/576)
  * ```
  */
-export function heNormal<D extends InitDType = 'float32'>(
+export function heNormalInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: HeOptions<D> = {},
+  options: HeInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, kaiming('heNormal', options, 'normal'), 'heNormal')
+  return varianceScalingInit(key, shape, kaiming('heNormalInit', options, 'normal'), 'heNormalInit')
 }
 
 /**
@@ -51,19 +51,19 @@ export function heNormal<D extends InitDType = 'float32'>(
  * @throws Error for a bad key, dtype, mode or nonlinearity, or a shape of rank < 2.
  * @example
  * ```ts
- * import { heUniform } from '@gd/init'
- * const w = heUniform(0, [256, 10], { nonlinearity: 'leakyRelu', negativeSlope: 0.2 })
+ * import { heUniformInit } from '@gd/init'
+ * const w = heUniformInit(0, [256, 10], { nonlinearity: 'leakyRelu', negativeSlope: 0.2 })
  * ```
  */
-export function heUniform<D extends InitDType = 'float32'>(
+export function heUniformInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: HeOptions<D> = {},
+  options: HeInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, kaiming('heUniform', options, 'uniform'), 'heUniform')
+  return varianceScalingInit(key, shape, kaiming('heUniformInit', options, 'uniform'), 'heUniformInit')
 }
 
-function kaiming<D extends InitDType>(op: string, options: HeOptions<D>, distribution: 'uniform' | 'normal') {
+function kaiming<D extends InitDType>(op: string, options: HeInitOptions<D>, distribution: 'uniform' | 'normal') {
   const { dtype, mode, nonlinearity, negativeSlope } = readOptions(op, options, {
     dtype: floatDtype,
     mode: withDefault(oneOf(['fanIn', 'fanOut'] as const), 'fanIn'),

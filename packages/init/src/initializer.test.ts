@@ -4,15 +4,15 @@ import { initDtype, resolveKey } from './initializer.js'
 
 describe('resolveKey', () => {
   it('turns a seed into prngKey(seed) and passes keys through', () => {
-    expect(resolveKey('heNormal', 3)).toEqual(prngKey(3))
-    expect(resolveKey('heNormal', [1, 2])).toEqual([1, 2])
-    expect(resolveKey('heNormal', JSON.parse(JSON.stringify(prngKey(9))))).toEqual(prngKey(9))
+    expect(resolveKey('heNormalInit', 3)).toEqual(prngKey(3))
+    expect(resolveKey('heNormalInit', [1, 2])).toEqual([1, 2])
+    expect(resolveKey('heNormalInit', JSON.parse(JSON.stringify(prngKey(9))))).toEqual(prngKey(9))
   })
 
   it('rejects bad seeds and keys, naming the caller', () => {
-    expect(() => resolveKey('heNormal', 0.5)).toThrow('heNormal: seed must be a safe integer, got 0.5')
-    expect(() => resolveKey('heNormal', [1] as never)).toThrow(
-      'heNormal: key must be a pair of uint32 (from prngKey or splitKey), got [1]',
+    expect(() => resolveKey('heNormalInit', 0.5)).toThrow('heNormalInit: seed must be a safe integer, got 0.5')
+    expect(() => resolveKey('heNormalInit', [1] as never)).toThrow(
+      'heNormalInit: key must be a pair of uint32 (from prngKey or splitKey), got [1]',
     )
   })
 })
@@ -21,8 +21,8 @@ describe('initDtype', () => {
   it('defaults to float32 and rejects non-float dtypes', () => {
     expect(initDtype('x', undefined)).toBe('float32')
     expect(initDtype('x', 'float64')).toBe('float64')
-    expect(() => initDtype('heNormal', 'int32' as never)).toThrow(
-      'heNormal: dtype must be "float32" or "float64", got "int32"',
+    expect(() => initDtype('heNormalInit', 'int32' as never)).toThrow(
+      'heNormalInit: dtype must be "float32" or "float64", got "int32"',
     )
     expect(() => initDtype(undefined as never, 'float32')).toThrow('initDtype: op must be a string, got undefined')
   })

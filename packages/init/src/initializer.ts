@@ -24,8 +24,8 @@ export interface InitOptions<D extends InitDType = 'float32'> {
  *
  * @example
  * ```ts
- * import { heNormal, type Initializer } from '@gd/init'
- * const kernelInit: Initializer = (key, shape) => heNormal(key, shape, { mode: 'fanOut' })
+ * import { heNormalInit, type Initializer } from '@gd/init'
+ * const kernelInit: Initializer = (key, shape) => heNormalInit(key, shape, { mode: 'fanOut' })
  * kernelInit(0, [64, 32]).shape // [64, 32]
  * ```
  */
@@ -39,7 +39,7 @@ export type Initializer<D extends InitDType = 'float32'> = (key: KeyOrSeed, shap
  * @example
  * ```ts
  * import { resolveKey } from '@gd/init'
- * resolveKey('heNormal', 3) // [0, 3], the same as prngKey(3)
+ * resolveKey('heNormalInit', 3) // [0, 3], the same as prngKey(3)
  * ```
  */
 export function resolveKey(op: string, key: KeyOrSeed): PRNGKey {
@@ -58,7 +58,7 @@ export function resolveKey(op: string, key: KeyOrSeed): PRNGKey {
  * @example
  * ```ts
  * import { initDtype } from '@gd/init'
- * initDtype('heNormal', undefined) // 'float32'
+ * initDtype('heNormalInit', undefined) // 'float32'
  * ```
  */
 export function initDtype<D extends InitDType>(op: string, dtype: D | undefined): D {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lecunNormal, lecunUniform } from './lecun.js'
+import { lecunNormalInit, lecunUniformInit } from './lecun.js'
 
 function variance(x: ArrayLike<number>): number {
   let s = 0
@@ -10,10 +10,10 @@ function variance(x: ArrayLike<number>): number {
 // [500, 200] = 100000 samples; 5 SE of a variance = 5·√(2/N) = 2.2%.
 const tol = 5 * Math.sqrt(2 / 100_000)
 
-describe('lecunNormal and lecunUniform', () => {
+describe('lecunNormalInit and lecunUniformInit', () => {
   it('have variance 1 / fanIn', () => {
-    expect(Math.abs(variance(lecunNormal(0, [500, 200], { dtype: 'float64' }).data) * 500 - 1)).toBeLessThan(tol)
-    const u = lecunUniform(1, [500, 200], { dtype: 'float64' }).data
+    expect(Math.abs(variance(lecunNormalInit(0, [500, 200], { dtype: 'float64' }).data) * 500 - 1)).toBeLessThan(tol)
+    const u = lecunUniformInit(1, [500, 200], { dtype: 'float64' }).data
     expect(Math.abs(variance(u) * 500 - 1)).toBeLessThan(tol)
     let maxAbs = 0
     for (const v of u) maxAbs = Math.max(maxAbs, Math.abs(v))
@@ -21,10 +21,10 @@ describe('lecunNormal and lecunUniform', () => {
   })
 
   it('reject shapes without fans', () => {
-    expect(() => lecunNormal(0, [])).toThrow('lecunNormal: shape [] has no fans')
-    expect(() => lecunNormal(0, [2, 2], { mode: 'fanOut' } as never)).toThrow(
-      'lecunNormal: unknown option mode, expected one of dtype',
+    expect(() => lecunNormalInit(0, [])).toThrow('lecunNormalInit: shape [] has no fans')
+    expect(() => lecunNormalInit(0, [2, 2], { mode: 'fanOut' } as never)).toThrow(
+      'lecunNormalInit: unknown option mode, expected one of dtype',
     )
-    expect(() => lecunUniform(0, [2], { dtype: 'float64' })).toThrow('lecunUniform: shape [2] has no fans')
+    expect(() => lecunUniformInit(0, [2], { dtype: 'float64' })).toThrow('lecunUniformInit: shape [2] has no fans')
   })
 })

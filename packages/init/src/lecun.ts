@@ -2,28 +2,33 @@ import { readOptions } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'
-import { varianceScaling } from './varianceScaling.js'
+import { varianceScalingInit } from './varianceScalingInit.js'
 
 /**
  * LeCun normal: N(0, 1 / fanIn), not truncated. The init self-normalizing (SELU) networks
  * assume, and a good default for linear, tanh and sigmoid layers when only the forward pass
- * matters. For JAX's and Keras's truncated `lecun_normal` use `varianceScaling`.
+ * matters. For JAX's and Keras's truncated `lecun_normal` use `varianceScalingInit`.
  *
  * @see LeCun, Bottou, Orr, Müller, "Efficient BackProp" (1998); Klambauer et al.,
  *   "Self-Normalizing Neural Networks" (NeurIPS 2017).
  * @throws Error for a bad key or dtype, or a shape of rank < 2.
  * @example
  * ```ts
- * import { lecunNormal } from '@gd/init'
- * lecunNormal(0, [100, 10]) // std 0.1
+ * import { lecunNormalInit } from '@gd/init'
+ * lecunNormalInit(0, [100, 10]) // std 0.1
  * ```
  */
-export function lecunNormal<D extends InitDType = 'float32'>(
+export function lecunNormalInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, { ...lecun('lecunNormal', options), distribution: 'normal' }, 'lecunNormal')
+  return varianceScalingInit(
+    key,
+    shape,
+    { ...lecun('lecunNormalInit', options), distribution: 'normal' },
+    'lecunNormalInit',
+  )
 }
 
 /**
@@ -33,16 +38,21 @@ export function lecunNormal<D extends InitDType = 'float32'>(
  * @throws Error for a bad key or dtype, or a shape of rank < 2.
  * @example
  * ```ts
- * import { lecunUniform } from '@gd/init'
- * lecunUniform(0, [300, 10]) // values within ±0.1
+ * import { lecunUniformInit } from '@gd/init'
+ * lecunUniformInit(0, [300, 10]) // values within ±0.1
  * ```
  */
-export function lecunUniform<D extends InitDType = 'float32'>(
+export function lecunUniformInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, { ...lecun('lecunUniform', options), distribution: 'uniform' }, 'lecunUniform')
+  return varianceScalingInit(
+    key,
+    shape,
+    { ...lecun('lecunUniformInit', options), distribution: 'uniform' },
+    'lecunUniformInit',
+  )
 }
 
 /** LeCun's options: only the dtype; the scale is 1 over fanIn. */

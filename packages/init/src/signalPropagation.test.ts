@@ -1,8 +1,8 @@
 import { foldIn, normal, prngKey, type PRNGKey, type Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { heNormal } from './he.js'
-import { normal as naiveNormal } from './random.js'
-import { xavierNormal } from './xavier.js'
+import { heNormalInit } from './he.js'
+import { normalInit as naiveNormal } from './random.js'
+import { xavierNormalInit } from './xavier.js'
 
 // Why initialization matters: push a batch through a 20-layer ReLU MLP (no biases, weights
 // [in, out], h_l = relu(h_{l-1} · W_l)) and watch the activations' second moment E[h²], the
@@ -48,7 +48,7 @@ function meanSquare(x: Float64Array): number {
 
 describe('signal propagation through a 20-layer ReLU MLP', () => {
   it('keeps the activations within a small factor of the input with He init', () => {
-    const m = propagate((k, s) => heNormal(k, s))
+    const m = propagate((k, s) => heNormalInit(k, s))
     expect(m[0]).toBeCloseTo(1, 1)
     // Finite width makes log E[h²] wander (its variance grows like 5·depth/width, Hanin 2018):
     // sd ≈ 0.44 here. Over seeds 0–11 every layer's ratio stayed within 0.49–1.70 (this seed:
@@ -59,7 +59,7 @@ describe('signal propagation through a 20-layer ReLU MLP', () => {
   })
 
   it('halves them each layer with Xavier (gain 1), which ignores what ReLU discards', () => {
-    const m = propagate((k, s) => xavierNormal(k, s))
+    const m = propagate((k, s) => xavierNormalInit(k, s))
     const ratio = m[DEPTH]! / m[0]!
     expect(ratio).toBeGreaterThan(2 ** -20 / 4)
     expect(ratio).toBeLessThan(2 ** -20 * 4)

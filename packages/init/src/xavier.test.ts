@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { xavierNormal, xavierUniform } from './xavier.js'
+import { xavierNormalInit, xavierUniformInit } from './xavier.js'
 
 function variance(x: ArrayLike<number>): number {
   let s = 0
@@ -10,10 +10,10 @@ function variance(x: ArrayLike<number>): number {
 // [300, 500]: fanIn + fanOut = 800, 150000 samples; 5 SE of a variance = 5·√(2/N) = 1.8%.
 const tol = 5 * Math.sqrt(2 / 150_000)
 
-describe('xavierUniform', () => {
+describe('xavierUniformInit', () => {
   it('draws from U(-b, b) with b = gain·√(6 / (fanIn + fanOut))', () => {
     const gain = 5 / 3
-    const w = xavierUniform(0, [300, 500], { gain, dtype: 'float64' }).data
+    const w = xavierUniformInit(0, [300, 500], { gain, dtype: 'float64' }).data
     const b = gain * Math.sqrt(6 / 800)
     expect(Math.max(...w.subarray(0, 10000).map(Math.abs))).toBeLessThanOrEqual(b)
     // Variance b²/3 = gain²·2/800.
@@ -21,9 +21,9 @@ describe('xavierUniform', () => {
   })
 })
 
-describe('xavierNormal', () => {
+describe('xavierNormalInit', () => {
   it('has variance gain²·2 / (fanIn + fanOut), untruncated', () => {
-    const w = xavierNormal(1, [300, 500], { dtype: 'float64' }).data
+    const w = xavierNormalInit(1, [300, 500], { dtype: 'float64' }).data
     expect(Math.abs(variance(w) / (2 / 800) - 1)).toBeLessThan(tol)
     // An untruncated normal goes past 2σ about 4.6% of the time.
     const sigma = Math.sqrt(2 / 800)
@@ -31,16 +31,16 @@ describe('xavierNormal', () => {
   })
 
   it('is deterministic and rejects bad gains and shapes', () => {
-    expect([...xavierNormal(3, [4, 4]).data]).toEqual([...xavierNormal(3, [4, 4]).data])
-    expect(() => xavierNormal(0, [4, 4], { gain: -1 })).toThrow(
-      'xavierNormal: gain must be a positive finite number, got -1',
+    expect([...xavierNormalInit(3, [4, 4]).data]).toEqual([...xavierNormalInit(3, [4, 4]).data])
+    expect(() => xavierNormalInit(0, [4, 4], { gain: -1 })).toThrow(
+      'xavierNormalInit: gain must be a positive finite number, got -1',
     )
-    expect(() => xavierUniform(0, [4, 4], { gian: 2 } as never)).toThrow(
-      'xavierUniform: unknown option gian, expected one of dtype, gain; did you mean gain?',
+    expect(() => xavierUniformInit(0, [4, 4], { gian: 2 } as never)).toThrow(
+      'xavierUniformInit: unknown option gian, expected one of dtype, gain; did you mean gain?',
     )
-    expect(() => xavierUniform(0, [4, 4], { scale: 2 } as never)).toThrow(
-      'xavierUniform: unknown option scale, expected one of dtype, gain',
+    expect(() => xavierUniformInit(0, [4, 4], { scale: 2 } as never)).toThrow(
+      'xavierUniformInit: unknown option scale, expected one of dtype, gain',
     )
-    expect(() => xavierUniform(0, [4])).toThrow('xavierUniform: shape [4] has no fans')
+    expect(() => xavierUniformInit(0, [4])).toThrow('xavierUniformInit: shape [4] has no fans')
   })
 })

@@ -2,10 +2,10 @@ import { positive, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'
-import { varianceScaling } from './varianceScaling.js'
+import { varianceScalingInit } from './varianceScalingInit.js'
 
 /** Options of the Xavier (Glorot) initializers. */
-export interface XavierOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+export interface XavierInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the standard deviation, > 0 (see `calculateGain`); 1 by default. */
   gain?: number | undefined
 }
@@ -20,40 +20,40 @@ export interface XavierOptions<D extends InitDType = 'float32'> extends InitOpti
  * @throws Error for a bad key, dtype or gain, or a shape of rank < 2.
  * @example
  * ```ts
- * import { xavierUniform } from '@gd/init'
- * const w = xavierUniform(0, [256, 128]) // values within ±√(6/384) = ±0.125
+ * import { xavierUniformInit } from '@gd/init'
+ * const w = xavierUniformInit(0, [256, 128]) // values within ±√(6/384) = ±0.125
  * ```
  */
-export function xavierUniform<D extends InitDType = 'float32'>(
+export function xavierUniformInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: XavierOptions<D> = {},
+  options: XavierInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, glorot('xavierUniform', options, 'uniform'), 'xavierUniform')
+  return varianceScalingInit(key, shape, glorot('xavierUniformInit', options, 'uniform'), 'xavierUniformInit')
 }
 
 /**
  * Xavier (Glorot) normal: N(0, σ²) with σ = gain · √(2 / (fanIn + fanOut)), not truncated
  * (as PyTorch's `xavier_normal_`; for Keras's truncated `GlorotNormal` use
- * `varianceScaling` with `mode: 'fanAvg'`).
+ * `varianceScalingInit` with `mode: 'fanAvg'`).
  *
  * @see Glorot & Bengio (AISTATS 2010).
  * @throws Error for a bad key, dtype or gain, or a shape of rank < 2.
  * @example
  * ```ts
- * import { calculateGain, xavierNormal } from '@gd/init'
- * const w = xavierNormal(0, [256, 128], { gain: calculateGain('tanh') })
+ * import { calculateGain, xavierNormalInit } from '@gd/init'
+ * const w = xavierNormalInit(0, [256, 128], { gain: calculateGain('tanh') })
  * ```
  */
-export function xavierNormal<D extends InitDType = 'float32'>(
+export function xavierNormalInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: XavierOptions<D> = {},
+  options: XavierInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScaling(key, shape, glorot('xavierNormal', options, 'normal'), 'xavierNormal')
+  return varianceScalingInit(key, shape, glorot('xavierNormalInit', options, 'normal'), 'xavierNormalInit')
 }
 
-function glorot<D extends InitDType>(op: string, options: XavierOptions<D>, distribution: 'uniform' | 'normal') {
+function glorot<D extends InitDType>(op: string, options: XavierInitOptions<D>, distribution: 'uniform' | 'normal') {
   const { gain, dtype } = readOptions(op, options, { dtype: floatDtype, gain: withDefault(positive, 1) })
   return { dtype: dtype as D, scale: gain * gain, mode: 'fanAvg' as const, distribution }
 }

@@ -11,7 +11,7 @@ import {
   type Var,
   type MaybeTraced,
 } from '@gd/autograd'
-import { uniform, xavierUniform } from '@gd/init'
+import { uniformInit, xavierUniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
@@ -234,8 +234,8 @@ export function multiHeadAttention(
         const bound = 1 / Math.sqrt(dModel)
         const weight = (i: number) =>
           i < 3
-            ? xavierUniform(keys[i]!, [dModel, dModel])
-            : uniform(keys[i]!, [dModel, dModel], { low: -bound, high: bound })
+            ? xavierUniformInit(keys[i]!, [dModel, dModel])
+            : uniformInit(keys[i]!, [dModel, dModel], { low: -bound, high: bound })
         const entries = names.map((name, i) => [name, bias ? { w: weight(i), b: T.zeros([dModel]) } : { w: weight(i) }])
         return Object.fromEntries(entries) as unknown as MultiHeadAttentionParams
       },

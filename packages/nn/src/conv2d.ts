@@ -1,5 +1,5 @@
 import { add, conv2d as conv, reshape, type Input, type Var } from '@gd/autograd'
-import { uniform, type Initializer } from '@gd/init'
+import { uniformInit, type Initializer } from '@gd/init'
 import { prngKey, splitKey, type Conv2dOptions, type Tensor } from '@gd/tensor'
 import {
   boolean,
@@ -81,7 +81,7 @@ export function conv2d(
   const convOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined))
   const shape = [outChannels, inChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((inChannels / groups) * kh * kw)
-  const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
+  const fallback: Initializer = (key, s) => uniformInit(key, s, { low: -bound, high: bound })
   return configure(
     {
       name: `conv2d(${inChannels} → ${outChannels}, ${kh}×${kw})`,

@@ -1,5 +1,5 @@
 import { conv2d, mean, mul, square, sub, sum, valueAndGrad } from '@gd/autograd'
-import { uniform } from '@gd/init'
+import { uniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import {
@@ -15,7 +15,7 @@ import {
 
 type Pair = [number, number]
 const f64 = (values: number[], shape: number[]) => T.tensor(values, { dtype: 'float64', shape })
-const random64 = (seed: number, shape: number[]) => uniform(seed, shape, { dtype: 'float64', low: -1, high: 1 })
+const random64 = (seed: number, shape: number[]) => uniformInit(seed, shape, { dtype: 'float64', low: -1, high: 1 })
 const pairOf = (v: number | readonly [number, number] | undefined, fallback: number): Pair =>
   v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]]
 

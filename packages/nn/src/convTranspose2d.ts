@@ -1,5 +1,5 @@
 import { add, conv2dBackwardInput, reshape, toVar, Var, type Input } from '@gd/autograd'
-import { uniform, type Initializer } from '@gd/init'
+import { uniformInit, type Initializer } from '@gd/init'
 import { checkShape, prngKey, splitKey, Tensor } from '@gd/tensor'
 import {
   boolean,
@@ -146,7 +146,7 @@ export function convTranspose2d(
   }
   const wShape = [inChannels, outChannels / groups, kh, kw]
   const bound = 1 / Math.sqrt((outChannels / groups) * kh * kw)
-  const fallback: Initializer = (key, s) => uniform(key, s, { low: -bound, high: bound })
+  const fallback: Initializer = (key, s) => uniformInit(key, s, { low: -bound, high: bound })
   const convOptions = { stride, padding, dilation, groups }
   const outSize = (size: number, d: 0 | 1) =>
     (size - 1) * stride[d] - 2 * padding[d] + dilation[d] * ([kh, kw][d]! - 1) + outputPadding[d] + 1

@@ -1,5 +1,5 @@
 import * as AG from '@gd/autograd'
-import { normal } from '@gd/init'
+import { normalInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import * as nn from './index.js'
@@ -130,7 +130,7 @@ describe('the TSDoc examples, as written', () => {
     expect(layer.apply(params, tokens).shape).toEqual([2, 3, 8])
     const small = nn.embedding(100, 16, {
       paddingIndex: 0,
-      weightInit: (key, shape) => normal(key, shape, { std: 0.02 }),
+      weightInit: (key, shape) => normalInit(key, shape, { std: 0.02 }),
     })
     expect(small.init(0).w.shape).toEqual([100, 16])
     expect(nn.embedding(28, 8).init(0).w.shape).toEqual([28, 8])

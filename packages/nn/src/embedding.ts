@@ -1,5 +1,5 @@
 import { add, gather, mul, primitive, scatterAdd, slice, Var, type Input } from '@gd/autograd'
-import { normal, type Initializer } from '@gd/init'
+import { normalInit, type Initializer } from '@gd/init'
 import * as T from '@gd/tensor'
 import { complaint, fail, func, integer, optional, positiveInteger, readOptions } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -12,8 +12,8 @@ import { configure } from './internal/described.js'
  * @example
  * ```ts
  * import { embedding } from '@gd/nn'
- * import { normal } from '@gd/init'
- * const layer = embedding(100, 16, { paddingIndex: 0, weightInit: (key, shape) => normal(key, shape, { std: 0.02 }) })
+ * import { normalInit } from '@gd/init'
+ * const layer = embedding(100, 16, { paddingIndex: 0, weightInit: (key, shape) => normalInit(key, shape, { std: 0.02 }) })
  * ```
  */
 export interface EmbeddingOptions {
@@ -70,7 +70,7 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
     {
       name: `embedding(${vocabSize} → ${dim})`,
       init: (key) => {
-        const w = ((weightInit as Initializer | undefined) ?? ((k, s) => normal(k, s)))(key, shape)
+        const w = ((weightInit as Initializer | undefined) ?? ((k, s) => normalInit(k, s)))(key, shape)
         if (paddingIndex === undefined) return { w }
         // the padding row starts at zero, as PyTorch's does
         const rows = T.tensor(
@@ -121,8 +121,8 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
  * @example
  * ```ts
  * import { positionEmbedding } from '@gd/nn'
- * import { normal } from '@gd/init'
- * const layer = positionEmbedding(16, 64, { weightInit: (key, shape) => normal(key, shape, { std: 0.02 }) })
+ * import { normalInit } from '@gd/init'
+ * const layer = positionEmbedding(16, 64, { weightInit: (key, shape) => normalInit(key, shape, { std: 0.02 }) })
  * ```
  */
 export interface PositionEmbeddingOptions {
@@ -161,7 +161,7 @@ export function positionEmbedding(
   return configure(
     {
       name: `positionEmbedding(${maxLength} × ${dim})`,
-      init: (key) => ({ w: ((weightInit as Initializer | undefined) ?? ((k, s) => normal(k, s)))(key, shape) }),
+      init: (key) => ({ w: ((weightInit as Initializer | undefined) ?? ((k, s) => normalInit(k, s)))(key, shape) }),
       apply: (params, input: Input, applyOptions?: ApplyOptions) => {
         readApplyOptions(fn, applyOptions)
         const w = floatLeaf(fn, paramObject(fn, params, '{ w }'), 'w', shape)

@@ -1,5 +1,5 @@
 import { add, matmul, type Input, type Var } from '@gd/autograd'
-import { uniform, type Initializer } from '@gd/init'
+import { uniformInit, type Initializer } from '@gd/init'
 import { splitKey, prngKey, type Tensor } from '@gd/tensor'
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
@@ -30,9 +30,9 @@ export type LinearParams = {
  * @example
  * ```ts
  * import { linear } from '@gd/nn'
- * import { heNormal } from '@gd/init'
+ * import { heNormalInit } from '@gd/init'
  * import { zeros } from '@gd/tensor'
- * const layer = linear(784, 128, { weightInit: (key, shape) => heNormal(key, shape) })
+ * const layer = linear(784, 128, { weightInit: (key, shape) => heNormalInit(key, shape) })
  * layer.apply(layer.init(42), zeros([32, 784])).shape // [32, 128]
  * ```
  */
@@ -45,7 +45,7 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
     biasInit: optional(func),
   }) as LinearOptions
   const bound = 1 / Math.sqrt(inFeatures)
-  const fallback: Initializer = (key, shape) => uniform(key, shape, { low: -bound, high: bound })
+  const fallback: Initializer = (key, shape) => uniformInit(key, shape, { low: -bound, high: bound })
   const useBias = options.bias ?? true
   return configure(
     {

@@ -1,5 +1,5 @@
 import { broadcastTo, grad, matmul, mul, reshape, sum, type Var } from '@gd/autograd'
-import { uniform } from '@gd/init'
+import { uniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { upsample2d, type Upsample2dOptions } from './index.js'
@@ -114,7 +114,7 @@ describe('upsample2d', () => {
   it.each(cases)(
     'matches the float64 reference: %s, scale %o, alignCorners %s, input %o',
     (mode, scale, alignCorners, shape) => {
-      const x = uniform(3, shape, { dtype: 'float64', low: -2, high: 2 })
+      const x = uniformInit(3, shape, { dtype: 'float64', low: -2, high: 2 })
       const layer = mode === 'nearest' ? upsample2d({ scale, mode }) : upsample2d({ scale, mode, alignCorners })
       const expected = reference(x.toArray() as number[][][][], scale, mode, alignCorners)
       const y = layer.apply({}, x)
@@ -157,8 +157,8 @@ describe('upsample2d', () => {
       return reshape(broadcastTo(reshape(x, [n, c, h, 1, w, 1]), [n, c, h, sh, w, sw]), [n, c, h * sh, w * sw])
     }
     const layer = upsample2d({ scale: [sh, sw] })
-    const x = uniform(5, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
-    const weights = uniform(6, [2, 3, 12, 10], { dtype: 'float64', low: -1, high: 1 })
+    const x = uniformInit(5, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
+    const weights = uniformInit(6, [2, 3, 12, 10], { dtype: 'float64', low: -1, high: 1 })
     expect(layer.apply({}, x).toArray()).toEqual(composite(x).toArray())
     // first derivative: the block sums of the weights; second: the gradient of Σ (∂/∂x)², copied back up
     const first = (f: (x: Var) => Var) => grad((x: Var) => sum(mul(f(x), weights)))
@@ -183,8 +183,8 @@ describe('upsample2d', () => {
     }
     const [ah, aw] = [matrix(4, sh), matrix(5, sw)]
     const composite = (x: Var | T.Tensor) => matmul(ah, matmul(x, aw, { transposeB: true }))
-    const x = uniform(7, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
-    const weights = uniform(8, [2, 3, 8, 15], { dtype: 'float64', low: -1, high: 1 })
+    const x = uniformInit(7, [2, 3, 4, 5], { dtype: 'float64', low: -1, high: 1 })
+    const weights = uniformInit(8, [2, 3, 8, 15], { dtype: 'float64', low: -1, high: 1 })
     expectClose(layer.apply({}, x).toArray(), composite(x).toArray(), 1e-14)
     const first = (f: (x: Var) => Var) => grad((x: Var) => sum(mul(f(x), weights)))
     expectClose(first((x) => layer.apply({}, x))(x).toArray(), first(composite)(x).toArray(), 1e-14)

@@ -1,7 +1,7 @@
 // Private: what rnn, gru and lstm share (parameter layout and init, argument checks, the input
 // projection of every time step at once, and stacking the per-step outputs).
 import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input, type MaybeTraced } from '@gd/autograd'
-import { uniform } from '@gd/init'
+import { uniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/check'
 import { readApplyOptions } from '../internal/checks.js'
@@ -115,7 +115,7 @@ export function initParams(cell: Cell, key: T.PRNGKey | number): RecurrentParams
   const bound = 1 / Math.sqrt(cell.hiddenSize)
   const width = cell.gates * cell.hiddenSize
   const keys = T.splitKey(typeof key === 'number' ? T.prngKey(key) : key, 4)
-  const u = (k: T.PRNGKey, shape: number[]) => uniform(k, shape, { low: -bound, high: bound })
+  const u = (k: T.PRNGKey, shape: number[]) => uniformInit(k, shape, { low: -bound, high: bound })
   const wx = u(keys[0], [cell.inputSize, width])
   const wh = u(keys[1], [cell.hiddenSize, width])
   return cell.bias ? { wx, wh, bx: u(keys[2], [width]), bh: u(keys[3], [width]) } : { wx, wh }

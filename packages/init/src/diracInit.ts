@@ -14,27 +14,27 @@ import { floatDtype, shape as shapeCheck } from './internal/checks.js'
  *   outChannels.
  * @example
  * ```ts
- * import { dirac } from '@gd/init'
- * dirac([2, 2, 3, 3]) // w[0][0][1][1] = w[1][1][1][1] = 1, all else 0
+ * import { diracInit } from '@gd/init'
+ * diracInit([2, 2, 3, 3]) // w[0][0][1][1] = w[1][1][1][1] = 1, all else 0
  * ```
  */
-export function dirac<D extends InitDType = 'float32'>(
+export function diracInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> & { groups?: number | undefined } = {},
 ): Tensor<D> {
-  const s = shapeCheck('dirac', 'shape', shape)
-  const { dtype, groups } = readOptions('dirac', options, {
+  const s = shapeCheck('diracInit', 'shape', shape)
+  const { dtype, groups } = readOptions('diracInit', options, {
     dtype: floatDtype,
     groups: withDefault(positiveInteger, 1),
   }) as { dtype: D; groups: number }
   if (s.length < 3) {
     throw new Error(
-      `dirac: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`,
+      `diracInit: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`,
     )
   }
   const [outChannels, inChannels] = s as [number, number]
   if (outChannels % groups !== 0)
-    fail('dirac', 'groups', `a positive integer dividing outChannels (${outChannels})`, groups)
+    fail('diracInit', 'groups', `a positive integer dividing outChannels (${outChannels})`, groups)
   const kernel = s.slice(2)
   const kernelSize = sizeOf(kernel)
   // Row-major offset of the kernel's centre.

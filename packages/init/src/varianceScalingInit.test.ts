@@ -1,6 +1,6 @@
 import { normalCdf, normalPdf, prngKey } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { TRUNCATED_STD, varianceScaling } from './varianceScaling.js'
+import { TRUNCATED_STD, varianceScalingInit } from './varianceScalingInit.js'
 
 function moments(x: ArrayLike<number>): { mean: number; variance: number; maxAbs: number } {
   let s = 0
@@ -22,12 +22,12 @@ const shape = [400, 300]
 const N = 120_000
 const fans = { fanIn: 400, fanOut: 300, fanAvg: 350 }
 
-describe('varianceScaling', () => {
+describe('varianceScalingInit', () => {
   for (const distribution of ['truncatedNormal', 'normal', 'uniform'] as const) {
     for (const mode of ['fanIn', 'fanOut', 'fanAvg'] as const) {
       it(`has variance scale / ${mode} with a ${distribution}`, () => {
         const scale = 2
-        const w = varianceScaling(prngKey(1), shape, { scale, mode, distribution, dtype: 'float64' })
+        const w = varianceScalingInit(prngKey(1), shape, { scale, mode, distribution, dtype: 'float64' })
         expect(w.shape).toEqual(shape)
         const v = scale / fans[mode]
         const m = moments(w.data)
@@ -54,7 +54,7 @@ describe('varianceScaling', () => {
       ['fanIn', 288],
       ['fanOut', 576],
     ] as const) {
-      const w = varianceScaling(prngKey(2), shapeConv, { mode, distribution: 'normal', dtype: 'float64' })
+      const w = varianceScalingInit(prngKey(2), shapeConv, { mode, distribution: 'normal', dtype: 'float64' })
       expect(Math.abs(moments(w.data).variance - 1 / fan)).toBeLessThan((5 / fan) * Math.sqrt(2 / 18432))
     }
   })
@@ -66,31 +66,31 @@ describe('varianceScaling', () => {
   })
 
   it('is deterministic by key or seed, and float32 by default', () => {
-    const a = varianceScaling(7, [20, 30])
+    const a = varianceScalingInit(7, [20, 30])
     expect(a.dtype).toBe('float32')
-    expect([...varianceScaling(prngKey(7), [20, 30]).data]).toEqual([...a.data])
-    expect([...varianceScaling(8, [20, 30]).data]).not.toEqual([...a.data])
+    expect([...varianceScalingInit(prngKey(7), [20, 30]).data]).toEqual([...a.data])
+    expect([...varianceScalingInit(8, [20, 30]).data]).not.toEqual([...a.data])
   })
 
   it('gives an empty tensor for a shape with no elements', () => {
-    expect(varianceScaling(0, [0, 5]).shape).toEqual([0, 5])
-    expect(varianceScaling(0, [3, 0], { mode: 'fanOut' }).size).toBe(0)
+    expect(varianceScalingInit(0, [0, 5]).shape).toEqual([0, 5])
+    expect(varianceScalingInit(0, [3, 0], { mode: 'fanOut' }).size).toBe(0)
   })
 
   it('rejects bad options and shapes without fans', () => {
-    expect(() => varianceScaling(0, [3])).toThrow('varianceScaling: shape [3] has no fans')
-    expect(() => varianceScaling(0, [3, 3], { scale: 0 })).toThrow(
-      'varianceScaling: scale must be a positive finite number, got 0',
+    expect(() => varianceScalingInit(0, [3])).toThrow('varianceScalingInit: shape [3] has no fans')
+    expect(() => varianceScalingInit(0, [3, 3], { scale: 0 })).toThrow(
+      'varianceScalingInit: scale must be a positive finite number, got 0',
     )
-    expect(() => varianceScaling(0, [3, 3], { mode: 'fan_in' as never })).toThrow(
-      'varianceScaling: mode must be "fanIn", "fanOut" or "fanAvg", got "fan_in"',
+    expect(() => varianceScalingInit(0, [3, 3], { mode: 'fan_in' as never })).toThrow(
+      'varianceScalingInit: mode must be "fanIn", "fanOut" or "fanAvg", got "fan_in"',
     )
-    expect(() => varianceScaling(0, [3, 3], { distribution: 'cauchy' as never })).toThrow(
-      'varianceScaling: distribution must be "truncatedNormal", "normal" or "uniform", got "cauchy"',
+    expect(() => varianceScalingInit(0, [3, 3], { distribution: 'cauchy' as never })).toThrow(
+      'varianceScalingInit: distribution must be "truncatedNormal", "normal" or "uniform", got "cauchy"',
     )
-    expect(() => varianceScaling(0, [3, 3], { dtype: 'int32' as never })).toThrow(
-      'varianceScaling: dtype must be "float32" or "float64", got "int32"',
+    expect(() => varianceScalingInit(0, [3, 3], { dtype: 'int32' as never })).toThrow(
+      'varianceScalingInit: dtype must be "float32" or "float64", got "int32"',
     )
-    expect(() => varianceScaling(1.5, [3, 3])).toThrow('varianceScaling: seed must be a safe integer, got 1.5')
+    expect(() => varianceScalingInit(1.5, [3, 3])).toThrow('varianceScalingInit: seed must be a safe integer, got 1.5')
   })
 })

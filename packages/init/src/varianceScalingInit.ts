@@ -7,11 +7,11 @@ import { floatDtype } from './internal/checks.js'
 /** Which fan sets the variance: fanIn keeps the forward signal, fanOut the backward gradient. */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg'
 
-/** The distribution {@link varianceScaling} draws from. */
+/** The distribution {@link varianceScalingInit} draws from. */
 export type VarianceDistribution = 'truncatedNormal' | 'normal' | 'uniform'
 
-/** Options of {@link varianceScaling}. */
-export interface VarianceScalingOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+/** Options of {@link varianceScalingInit}. */
+export interface VarianceScalingInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the variance, > 0; 1 by default. A gain g corresponds to scale g². */
   scale?: number | undefined
   /** Fan that divides the scale; `fanIn` by default. */
@@ -32,23 +32,23 @@ export interface VarianceScalingOptions<D extends InitDType = 'float32'> extends
  *
  * A shape with no elements gives an empty tensor.
  *
- * @param op the name used in error messages; wrappers such as `heNormal` pass their own.
+ * @param op the name used in error messages; wrappers such as `heNormalInit` pass their own.
  * @throws Error for a bad key, dtype or option, an unknown option, or a shape of rank < 2 (it has
  *   no fans).
  * @example
  * ```ts
- * import { varianceScaling } from '@gd/init'
+ * import { varianceScalingInit } from '@gd/init'
  * // He normal for a 784 → 256 dense layer: variance 2 / 784.
- * varianceScaling(0, [784, 256], { scale: 2, mode: 'fanIn', distribution: 'normal' })
+ * varianceScalingInit(0, [784, 256], { scale: 2, mode: 'fanIn', distribution: 'normal' })
  * ```
  */
-export function varianceScaling<D extends InitDType = 'float32'>(
+export function varianceScalingInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: VarianceScalingOptions<D> = {},
-  op = 'varianceScaling',
+  options: VarianceScalingInitOptions<D> = {},
+  op = 'varianceScalingInit',
 ): T.Tensor<D> {
-  string('varianceScaling', 'op', op)
+  string('varianceScalingInit', 'op', op)
   const k = resolveKey(op, key)
   const { fanIn, fanOut } = computeFans(shape, op)
   const { dtype, scale, mode, distribution } = readOptions(op, options, {
@@ -56,7 +56,7 @@ export function varianceScaling<D extends InitDType = 'float32'>(
     scale: withDefault(positive, 1),
     mode: withDefault(oneOf<FanMode>(['fanIn', 'fanOut', 'fanAvg']), 'fanIn'),
     distribution: withDefault(oneOf<VarianceDistribution>(['truncatedNormal', 'normal', 'uniform']), 'truncatedNormal'),
-  } satisfies Spec<VarianceScalingOptions<InitDType>>) as {
+  } satisfies Spec<VarianceScalingInitOptions<InitDType>>) as {
     dtype: D
     scale: number
     mode: FanMode

@@ -10,16 +10,16 @@ import { shape as shapeCheck } from './internal/checks.js'
  *   hold exactly (1.5 for int32, 2 for bool).
  * @example
  * ```ts
- * import { constant } from '@gd/init'
- * constant([2, 3], 0.1).toArray() // [[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]] (in float32)
+ * import { constantInit } from '@gd/init'
+ * constantInit([2, 3], 0.1).toArray() // [[0.1, 0.1, 0.1], [0.1, 0.1, 0.1]] (in float32)
  * ```
  */
-export function constant<D extends DType = 'float32'>(
+export function constantInit<D extends DType = 'float32'>(
   shape: readonly number[],
   value: number,
   options: { dtype?: D | undefined } = {},
 ): Tensor<D> {
-  return filled('constant', shape, value, options)
+  return filled('constantInit', shape, value, options)
 }
 
 /**
@@ -28,15 +28,15 @@ export function constant<D extends DType = 'float32'>(
  * @throws Error for a bad shape, dtype or option.
  * @example
  * ```ts
- * import { zeros } from '@gd/init'
- * zeros([3]).toArray() // [0, 0, 0]
+ * import { zerosInit } from '@gd/init'
+ * zerosInit([3]).toArray() // [0, 0, 0]
  * ```
  */
-export function zeros<D extends DType = 'float32'>(
+export function zerosInit<D extends DType = 'float32'>(
   shape: readonly number[],
   options: { dtype?: D | undefined } = {},
 ): Tensor<D> {
-  return filled('zeros', shape, 0, options)
+  return filled('zerosInit', shape, 0, options)
 }
 
 /**
@@ -45,15 +45,15 @@ export function zeros<D extends DType = 'float32'>(
  * @throws Error for a bad shape, dtype or option.
  * @example
  * ```ts
- * import { ones } from '@gd/init'
- * ones([2], { dtype: 'float64' }).toArray() // [1, 1]
+ * import { onesInit } from '@gd/init'
+ * onesInit([2], { dtype: 'float64' }).toArray() // [1, 1]
  * ```
  */
-export function ones<D extends DType = 'float32'>(
+export function onesInit<D extends DType = 'float32'>(
   shape: readonly number[],
   options: { dtype?: D | undefined } = {},
 ): Tensor<D> {
-  return filled('ones', shape, 1, options)
+  return filled('onesInit', shape, 1, options)
 }
 
 const anyDtype = /* @__PURE__ */ withDefault(oneOf<DType>(['float32', 'float64', 'int32', 'bool']), 'float32')

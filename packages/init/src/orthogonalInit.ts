@@ -3,8 +3,8 @@ import { Tensor, allocate, fmt, normal, sizeOf } from '@gd/tensor'
 import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
-/** Options of {@link orthogonal}. */
-export interface OrthogonalOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
+/** Options of {@link orthogonalInit}. */
+export interface OrthogonalInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
   /** Multiplier of the orthogonal matrix, > 0; 1 by default. */
   gain?: number | undefined
 }
@@ -26,23 +26,26 @@ export interface OrthogonalOptions<D extends InitDType = 'float32'> extends Init
  * @throws Error for a bad key, dtype, gain or option, or a shape of rank < 2.
  * @example
  * ```ts
- * import { orthogonal } from '@gd/init'
- * const q = orthogonal(0, [64, 64]) // qᵀq = I to float32 precision
+ * import { orthogonalInit } from '@gd/init'
+ * const q = orthogonalInit(0, [64, 64]) // qᵀq = I to float32 precision
  * ```
  */
-export function orthogonal<D extends InitDType = 'float32'>(
+export function orthogonalInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: OrthogonalOptions<D> = {},
+  options: OrthogonalInitOptions<D> = {},
 ): Tensor<D> {
-  const k = resolveKey('orthogonal', key)
-  const s = shapeCheck('orthogonal', 'shape', shape)
-  const { dtype, gain } = readOptions('orthogonal', options, { dtype: floatDtype, gain: withDefault(positive, 1) }) as {
+  const k = resolveKey('orthogonalInit', key)
+  const s = shapeCheck('orthogonalInit', 'shape', shape)
+  const { dtype, gain } = readOptions('orthogonalInit', options, {
+    dtype: floatDtype,
+    gain: withDefault(positive, 1),
+  }) as {
     dtype: D
     gain: number
   }
   if (s.length < 2) {
-    throw new Error(`orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got ${fmt(s)}`)
+    throw new Error(`orthogonalInit: shape must have rank >= 2 (a matrix or a conv kernel), got ${fmt(s)}`)
   }
   const rows = s[0]!
   const size = sizeOf(s)

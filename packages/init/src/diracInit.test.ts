@@ -1,6 +1,6 @@
 import { normal, prngKey } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { dirac } from './dirac.js'
+import { diracInit } from './diracInit.js'
 
 /** Direct stride-1 'same' conv2d (odd kernels, zero padding) over NCHW input and OIHW weights. */
 function conv2dSame(
@@ -36,23 +36,23 @@ function conv2dSame(
   return out
 }
 
-describe('dirac', () => {
+describe('diracInit', () => {
   it('puts a single 1 at the centre of w[c, c]', () => {
-    const k = dirac([2, 2, 3, 3]).toArray() as number[][][][]
+    const k = diracInit([2, 2, 3, 3]).toArray() as number[][][][]
     expect(k[0]![0]![1]![1]).toBe(1)
     expect(k[1]![1]![1]![1]).toBe(1)
-    expect(dirac([2, 2, 3, 3]).data.reduce((a, b) => a + b, 0)).toBe(2)
+    expect(diracInit([2, 2, 3, 3]).data.reduce((a, b) => a + b, 0)).toBe(2)
     // Even kernels use index ⌊k/2⌋; conv1d and conv3d kernels work too.
-    expect(dirac([1, 1, 4]).toArray()).toEqual([[[0, 0, 1, 0]]])
-    expect(dirac([1, 1, 3, 3, 3], { dtype: 'float64' }).data[13]).toBe(1)
+    expect(diracInit([1, 1, 4]).toArray()).toEqual([[[0, 0, 1, 0]]])
+    expect(diracInit([1, 1, 3, 3, 3], { dtype: 'float64' }).data[13]).toBe(1)
   })
 
   it('makes a stride-1 same convolution the identity map', () => {
     const x = normal(prngKey(0), [3, 5, 6], { dtype: 'float64' }).data
-    const k = dirac([3, 3, 3, 3], { dtype: 'float64' }).data
+    const k = diracInit([3, 3, 3, 3], { dtype: 'float64' }).data
     expect(conv2dSame(x, [3, 5, 6], k, [3, 3, 3, 3])).toEqual([...x])
     // More output than input channels: the extra channels are zero.
-    const wide = conv2dSame(x, [3, 5, 6], dirac([4, 3, 5, 5]).data, [4, 3, 5, 5])
+    const wide = conv2dSame(x, [3, 5, 6], diracInit([4, 3, 5, 5]).data, [4, 3, 5, 5])
     expect(wide.slice(0, 90)).toEqual([...x])
     expect(wide.slice(90).every((v) => v === 0)).toBe(true)
   })
@@ -60,20 +60,20 @@ describe('dirac', () => {
   it('maps each group of channels to itself with groups', () => {
     // 4 channels in 2 groups: each group's 2 filters see 2 input channels.
     const x = normal(prngKey(1), [4, 3, 3], { dtype: 'float64' }).data
-    const k = dirac([4, 2, 3, 3], { groups: 2 }).data
+    const k = diracInit([4, 2, 3, 3], { groups: 2 }).data
     expect(conv2dSame(x, [4, 3, 3], k, [4, 2, 3, 3], 2)).toEqual([...x])
   })
 
   it('rejects non-kernel shapes and bad groups', () => {
-    expect(() => dirac([3, 3])).toThrow(
-      'dirac: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got [3,3]',
+    expect(() => diracInit([3, 3])).toThrow(
+      'diracInit: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got [3,3]',
     )
-    expect(() => dirac([3, 3, 3, 3], { groups: 2 })).toThrow(
-      'dirac: groups must be a positive integer dividing outChannels (3), got 2',
+    expect(() => diracInit([3, 3, 3, 3], { groups: 2 })).toThrow(
+      'diracInit: groups must be a positive integer dividing outChannels (3), got 2',
     )
-    expect(() => dirac([4, 3, 3, 3], { groups: 0 })).toThrow('dirac: groups must be a positive integer, got 0')
-    expect(() => dirac([4, 3, 3, 3], { group: 2 } as never)).toThrow(
-      'dirac: unknown option group, expected one of dtype, groups; did you mean groups?',
+    expect(() => diracInit([4, 3, 3, 3], { groups: 0 })).toThrow('diracInit: groups must be a positive integer, got 0')
+    expect(() => diracInit([4, 3, 3, 3], { group: 2 } as never)).toThrow(
+      'diracInit: unknown option group, expected one of dtype, groups; did you mean groups?',
     )
   })
 })

@@ -1,6 +1,6 @@
 import { prngKey } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { orthogonal } from './orthogonal.js'
+import { orthogonalInit } from './orthogonalInit.js'
 
 /** Largest |(A Aᵀ)_ij - c·δ_ij| over the rows of a row-major rows×cols matrix. */
 function rowGramError(a: ArrayLike<number>, rows: number, cols: number, c = 1): number {
@@ -28,27 +28,27 @@ function colGramError(a: ArrayLike<number>, rows: number, cols: number, c = 1): 
   return worst
 }
 
-describe('orthogonal', () => {
+describe('orthogonalInit', () => {
   it('gives QᵀQ = QQᵀ = I for a square matrix, to float64 precision', () => {
-    const q = orthogonal(0, [64, 64], { dtype: 'float64' }).data
+    const q = orthogonalInit(0, [64, 64], { dtype: 'float64' }).data
     expect(colGramError(q, 64, 64)).toBeLessThan(1e-13)
     expect(rowGramError(q, 64, 64)).toBeLessThan(1e-13)
   })
 
   it('gives orthonormal columns for tall shapes and orthonormal rows for wide ones', () => {
-    expect(colGramError(orthogonal(1, [100, 30], { dtype: 'float64' }).data, 100, 30)).toBeLessThan(1e-13)
-    expect(rowGramError(orthogonal(2, [30, 100], { dtype: 'float64' }).data, 30, 100)).toBeLessThan(1e-13)
+    expect(colGramError(orthogonalInit(1, [100, 30], { dtype: 'float64' }).data, 100, 30)).toBeLessThan(1e-13)
+    expect(rowGramError(orthogonalInit(2, [30, 100], { dtype: 'float64' }).data, 30, 100)).toBeLessThan(1e-13)
   })
 
   it('flattens conv kernels to [outChannels, inChannels·k…] and scales by gain', () => {
     // [16, 4, 3, 3] is a 16×36 matrix: 16 orthonormal rows, times gain 2 → W Wᵀ = 4 I.
-    const w = orthogonal(3, [16, 4, 3, 3], { gain: 2, dtype: 'float64' })
+    const w = orthogonalInit(3, [16, 4, 3, 3], { gain: 2, dtype: 'float64' })
     expect(w.shape).toEqual([16, 4, 3, 3])
     expect(rowGramError(w.data, 16, 36, 4)).toBeLessThan(1e-12)
   })
 
   it('is orthogonal to float32 precision in float32', () => {
-    const q = orthogonal(4, [50, 50])
+    const q = orthogonalInit(4, [50, 50])
     expect(q.dtype).toBe('float32')
     // Rounding each entry to float32 (relative 6e-8) perturbs dot products of unit vectors by ~1e-7·√50.
     expect(colGramError(q.data, 50, 50)).toBeLessThan(1e-5)
@@ -62,7 +62,7 @@ describe('orthogonal', () => {
     let sumSq = 0
     let diag = 0
     for (let s = 0; s < 200; s++) {
-      const q = orthogonal(prngKey(s), [20, 20], { dtype: 'float64' }).data
+      const q = orthogonalInit(prngKey(s), [20, 20], { dtype: 'float64' }).data
       for (let i = 0; i < 400; i++) {
         sum += q[i]!
         sumSq += q[i]! ** 2
@@ -76,19 +76,21 @@ describe('orthogonal', () => {
   })
 
   it('is deterministic by seed and handles empty shapes', () => {
-    expect([...orthogonal(5, [6, 4]).data]).toEqual([...orthogonal(prngKey(5), [6, 4]).data])
-    expect([...orthogonal(5, [6, 4]).data]).not.toEqual([...orthogonal(6, [6, 4]).data])
-    expect(orthogonal(0, [0, 3]).shape).toEqual([0, 3])
-    expect(orthogonal(0, [3, 0]).size).toBe(0)
+    expect([...orthogonalInit(5, [6, 4]).data]).toEqual([...orthogonalInit(prngKey(5), [6, 4]).data])
+    expect([...orthogonalInit(5, [6, 4]).data]).not.toEqual([...orthogonalInit(6, [6, 4]).data])
+    expect(orthogonalInit(0, [0, 3]).shape).toEqual([0, 3])
+    expect(orthogonalInit(0, [3, 0]).size).toBe(0)
   })
 
   it('rejects shapes of rank < 2 and bad gains', () => {
-    expect(() => orthogonal(0, [5])).toThrow(
-      'orthogonal: shape must have rank >= 2 (a matrix or a conv kernel), got [5]',
+    expect(() => orthogonalInit(0, [5])).toThrow(
+      'orthogonalInit: shape must have rank >= 2 (a matrix or a conv kernel), got [5]',
     )
-    expect(() => orthogonal(0, [5, 5], { gain: 0 })).toThrow('orthogonal: gain must be a positive finite number, got 0')
-    expect(() => orthogonal(0, [5, 5], { dtype: 'int32' as never })).toThrow(
-      'orthogonal: dtype must be "float32" or "float64", got "int32"',
+    expect(() => orthogonalInit(0, [5, 5], { gain: 0 })).toThrow(
+      'orthogonalInit: gain must be a positive finite number, got 0',
+    )
+    expect(() => orthogonalInit(0, [5, 5], { dtype: 'int32' as never })).toThrow(
+      'orthogonalInit: dtype must be "float32" or "float64", got "int32"',
     )
   })
 })
