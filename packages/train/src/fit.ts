@@ -1,9 +1,7 @@
 import {
   arrayOf,
-  fail,
   boolean,
   either,
-  func,
   integer,
   isPlainObject,
   nonNegativeInteger,
@@ -14,16 +12,18 @@ import {
   rule,
   withDefault,
 } from '@gd/check'
-import { valueAndGrad, Var, type MaybeTraced } from '@gd/autograd'
-import { applyUpdates, setHyperparam, type GradientTransformation, type InjectState } from '@gd/optimizers'
-import { checkKey, foldIn, prngKey, splitKey, Tensor, type PRNGKey, type Tree } from '@gd/tensor'
-import type { Callback, StepAction, TrainContext } from './callback.js'
+import type { GradientTransformation } from '@gd/optimizers'
+import { Tensor, type PRNGKey } from '@gd/tensor'
+import type { Callback } from './callback.js'
+import type { Checkpoint } from './checkpoint.js'
+import { datasetSize, type Dataset } from './dataset.js'
+import { resolveBatchSize, stepsPerEpoch, type BatchSize } from './epochBatches.js'
 import type { EpochLogs } from './epochLogs.js'
-import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from './checkpoint.js'
-import { structureDifferences, treeStructure } from './internal/structure.js'
-import { datasetSize, takeRows, type Dataset } from './dataset.js'
-import { epochBatches, resolveBatchSize, stepsPerEpoch, type BatchSize } from './epochBatches.js'
-import { evaluate, type Loss, type Model } from './evaluate.js'
+import type { Loss, Model } from './evaluate.js'
+import { eachCallback, liveRun } from './internal/fitContext.js'
+import { endEpoch, runEpoch } from './internal/fitEpoch.js'
+import type { FitRun, LiveRun } from './internal/fitRun.js'
+import { checkpointOf, startState } from './internal/fitState.js'
 import type { Metric } from './metrics.js'
 
 /** Options for {@link fit}. */
@@ -95,6 +95,16 @@ export interface FitResult<P, S = unknown> {
  * (a step a callback skips keeps the old state too); validation runs in inference mode with the
  * current state; the state is in checkpoints and in the result.
  *
+ * Resuming gives every callback that keeps state (`save` and `load`: earlyStopping,
+ * reduceLrOnPlateau, checkpoints) its saved state back. So `earlyStopping({ restoreBest: true })`
+ * keeps its best value, its count of epochs without improvement and its best parameters (and model
+ * state) across the interruption: the parameters it restores at the end may come from before the
+ * resume. Only its state is in the checkpoint, not its options: resumed with `restoreBest: false` it
+ * restores nothing, and resumed with `restoreBest: true` from a run without it, it has no best
+ * parameters until the next improvement (and restores nothing if none comes). The result's
+ * `checkpoint()` is taken after the callbacks' end: after such a restore it holds the best
+ * parameters with the last step's optimizer state and step count.
+ *
  * Transactional: every option, the data and a resumed checkpoint are checked before the first write,
  * and each step computes the new parameters and optimizer state before replacing the old ones, so a
  * step that throws (a non-finite learning rate from a schedule, an optimizer error) leaves the
@@ -124,217 +134,60 @@ export interface FitResult<P, S = unknown> {
  * ```
  */
 export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
-  const o = readOptions('fit', options, fitSpec)
-  const { model, loss, optimizer, data, metrics, callbacks, epochs } = o as unknown as Required<FitOptions<P, S>>
-  const n = datasetSize(data, 'fit')
-  if (o.validation !== undefined) datasetSize(o.validation, 'fit')
-  const maxSteps = o.maxSteps ?? Infinity
-  const batchSize = resolveBatchSize(o.batchSize, n)
-  const dropLast = o.dropLast
-  const perEpoch = stepsPerEpoch(n, batchSize, { dropLast })
-  checkNames(callbacks)
+  const run = readFitOptions(options)
+  const live = liveRun(run, startState(run))
+  eachCallback(live, (c) => c.onTrainBegin?.(live.ctx))
+  while (live.s.epoch < run.epochs && live.stopReason === undefined) {
+    if (!runEpoch(live)) break // stopped mid-epoch: no epoch report
+    endEpoch(live)
+  }
+  eachCallback(live, (c) => c.onTrainEnd?.(live.ctx, live.s.history))
+  return result(live)
+}
 
-  const stateful = model.applyWithState !== undefined
-  if (!stateful && options.state !== undefined)
-    throw new Error('fit: state is given but the model keeps none (it has no applyWithState)')
-  if (stateful && model.initState === undefined && options.state === undefined) {
-    throw new Error('fit: the model has applyWithState but no initState: pass its starting state as options.state')
-  }
-  const setup = { examples: n, batchSize, dropLast, shuffle: o.shuffle }
-  let s: TrainState
-  if (options.resume !== undefined) {
-    s = fromCheckpoint(options.resume)
-    for (const [k, v] of Object.entries(setup)) {
-      const saved = (s.setup as Record<string, unknown>)[k]
-      if (saved !== v) throw new Error(`fit: resume needs the checkpoint's ${k} ${String(saved)}, got ${v}`)
-    }
-    if (stateful && s.modelState === undefined)
-      throw new Error('fit: resume needs the model state, but the checkpoint has none')
-    const modelState = stateful ? (options.state ?? model.initState?.()) : undefined
-    const differs = structureDifferences(
-      [...treeStructure(s.params, 'params'), ...treeStructure(s.modelState, 'modelState')],
-      [...treeStructure(options.params, 'params'), ...treeStructure(modelState, 'modelState')],
-    )
-    if (differs.length > 0) throw new Error(`fit: the checkpoint does not fit the model: ${differs.join('; ')}`)
-    for (const c of callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
-  } else {
-    const key = o.key === undefined ? prngKey(o.seed) : checkKey('fit', o.key as PRNGKey)
-    s = {
-      params: options.params as Tree,
-      optimizerState: optimizer.init(options.params as Tree),
-      key,
-      step: 0,
-      epoch: 0,
-      batchInEpoch: 0,
-      history: [],
-      callbacks: {},
-      running: fresh(metrics),
-      setup,
-    }
-    if (stateful) s.modelState = (options.state ?? model.initState!()) as Tree
-  }
-  const [shuffleKey, dropoutKey] = splitKey(s.key)
-  let stopReason: string | undefined
-
-  const hyper = (): InjectState | undefined => {
-    const st = s.optimizerState as Partial<InjectState> | null
-    return typeof st?.hyperparams?.learningRate === 'number' ? (st as InjectState) : undefined
-  }
-  const snapshot = (): Checkpoint => {
-    const saved: Record<string, unknown> = {}
-    for (const c of callbacks) if (c.save) saved[c.name] = c.save()
-    return toCheckpoint({ ...s, callbacks: saved })
-  }
-  const ctx: TrainContext = {
-    get step() {
-      return s.step
-    },
-    get epoch() {
-      return s.epoch
-    },
-    epochs,
-    stepsPerEpoch: perEpoch,
-    get batchInEpoch() {
-      return s.batchInEpoch
-    },
-    get params() {
-      return s.params
-    },
-    get modelState() {
-      return s.modelState
-    },
-    get learningRate() {
-      return hyper()?.hyperparams.learningRate
-    },
-    setLearningRate(value) {
-      const h = hyper()
-      if (h === undefined) {
-        throw new Error('fit: setLearningRate needs an optimizer from injectHyperparams with a learningRate, got none')
-      }
-      s.optimizerState = setHyperparam(h, 'learningRate', value)
-    },
-    setParams(params) {
-      s.params = params
-    },
-    setModelState(state) {
-      if (!stateful)
-        throw new Error('fit: setModelState needs a model that keeps state, got one without applyWithState')
-      s.modelState = state
-    },
-    stop(reason) {
-      stopReason ??= reason
-    },
-    checkpoint: snapshot,
-  }
-  const each = (f: (c: Callback) => void): void => callbacks.forEach(f)
-
-  each((c) => c.onTrainBegin?.(ctx))
-  while (s.epoch < epochs && stopReason === undefined) {
-    if (s.batchInEpoch === 0) each((c) => c.onEpochBegin?.(ctx))
-    const batches = epochBatches(n, s.epoch, { batchSize, dropLast, shuffle: setup.shuffle, key: shuffleKey })
-    for (const rows of batches.slice(s.batchInEpoch)) {
-      if (stopReason !== undefined) break
-      if (s.step >= maxSteps) {
-        ctx.stop(`maxSteps ${maxSteps} reached`)
-        break
-      }
-      const batch = takeRows(data, rows)
-      const key = foldIn(dropoutKey, s.step)
-      const [[lossValue, [predictions, nextState]], grads] = valueAndGrad(
-        (p: MaybeTraced<P>) => {
-          if (!stateful) {
-            const out = model.apply(p, batch.x, { train: true, key })
-            return [scalarLoss(loss(out, batch.y)), [out, undefined]]
-          }
-          const r = model.applyWithState!(p, s.modelState as S, batch.x, { train: true, key })
-          return [scalarLoss(loss(r.output, batch.y)), [r.output, r.state]]
-        },
-        { hasAux: true },
-      )(s.params as never) as unknown as [[Tensor, [{ value: Tensor }, Tree | undefined]], Tree]
-      const value = lossValue.item()
-      let action: StepAction
-      for (const c of callbacks) {
-        action = c.onGradients?.(ctx, { loss: value, grads, batchSize: rows.length }) ?? undefined
-        if (action !== undefined) break
-      }
-      if (action === undefined) {
-        // Everything is computed before anything is written, so a step that throws (an optimizer
-        // error, a non-finite learning rate from a schedule) leaves params and state as they were.
-        const r = optimizer.update(grads, s.optimizerState, s.params, { value })
-        const lr = (r.state as Partial<InjectState> | null)?.hyperparams?.learningRate
-        if (typeof lr === 'number' && !Number.isFinite(lr)) {
-          throw new Error(
-            `fit: the learning rate at step ${s.step} must be a finite number, got ${lr} (check the schedule)`,
-          )
-        }
-        const nextParams = applyUpdates(s.params, r.updates)
-        s.optimizerState = r.state
-        s.params = nextParams
-        if (nextState !== undefined) s.modelState = nextState
-        s.running.lossSum += value * rows.length
-        s.running.count += rows.length
-        for (const [name, m] of Object.entries(metrics))
-          s.running.metricSums[name]! += m(predictions.value, batch.y) * rows.length
-      } else {
-        s.running.skipped += 1
-        if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
-      }
-      s.step += 1
-      s.batchInEpoch += 1
-      each((c) => c.onStepEnd?.(ctx, { loss: value, skipped: action !== undefined }))
-    }
-    if (s.batchInEpoch < batches.length) break // stopped mid-epoch: no epoch report
-    const logs = epochLogs(s, options, metrics, ctx.learningRate)
-    s.history.push(logs)
-    s.epoch += 1
-    s.batchInEpoch = 0
-    s.running = fresh(metrics)
-    each((c) => c.onEpochEnd?.(ctx, logs))
-  }
-  each((c) => c.onTrainEnd?.(ctx, s.history))
+function result<P, S>(live: LiveRun<P, S>): FitResult<P, S> {
+  const { s } = live
   return {
+    // The run's tensor trees, in the shapes P and S the caller gave.
     params: s.params as P,
     state: s.modelState as S | undefined,
     optimizerState: s.optimizerState,
     history: s.history,
     step: s.step,
-    stopReason,
-    checkpoint: snapshot,
+    stopReason: live.stopReason,
+    checkpoint: () => checkpointOf(live.run, s),
   }
 }
 
-function epochLogs<P, S>(
-  s: TrainState,
-  options: FitOptions<P, S>,
-  metrics: Readonly<Record<string, Metric>>,
-  learningRate: number | undefined,
-): EpochLogs {
-  const { lossSum, count: seen, metricSums, skipped } = s.running
-  const logs: Record<string, number> = { epoch: s.epoch, step: s.step, loss: seen === 0 ? NaN : lossSum / seen }
-  for (const name of Object.keys(metrics)) logs[name] = seen === 0 ? NaN : metricSums[name]! / seen
-  if (skipped > 0) logs.skipped = skipped
-  if (options.validation !== undefined) {
-    const v = evaluate(options.model, s.params as P, options.loss, options.validation, { metrics, state: s.modelState })
-    for (const [name, value] of Object.entries(v)) logs[`val${name[0]!.toUpperCase()}${name.slice(1)}`] = value
+/**
+ * fit's first step: reads and checks every option before anything is written (throwing on the first
+ * bad one), fills in the defaults and resolves the batching.
+ */
+function readFitOptions<P, S>(options: FitOptions<P, S>): FitRun<P, S> {
+  const o = readOptions('fit', options, fitSpec<P, S>())
+  const examples = datasetSize(o.data, 'fit')
+  if (o.validation !== undefined) datasetSize(o.validation, 'fit')
+  const batchSize = resolveBatchSize(o.batchSize, examples)
+  const perEpoch = stepsPerEpoch(examples, batchSize, { dropLast: o.dropLast })
+  checkNames(o.callbacks)
+  const stateful = o.model.applyWithState !== undefined
+  if (!stateful && o.state !== undefined)
+    throw new Error('fit: state is given but the model keeps none (it has no applyWithState)')
+  if (stateful && o.model.initState === undefined && o.state === undefined) {
+    throw new Error('fit: the model has applyWithState but no initState: pass its starting state as options.state')
   }
-  if (learningRate !== undefined) logs.learningRate = learningRate
-  return logs as EpochLogs
-}
-
-function fresh(metrics: Readonly<Record<string, Metric>>): TrainState['running'] {
-  const metricSums: Record<string, number> = {}
-  for (const name of Object.keys(metrics)) metricSums[name] = 0
-  return { lossSum: 0, count: 0, metricSums, skipped: 0 }
-}
-
-/** The loss's result, checked: a Var (the step throws before any write otherwise). */
-function scalarLoss(value: unknown): Var {
-  if (!(value instanceof Var)) fail('fit', 'the loss', 'a Var (e.g. from @gd/losses or @gd/autograd ops)', value)
-  return value
+  return {
+    ...o,
+    examples,
+    batchSize,
+    stepsPerEpoch: perEpoch,
+    maxSteps: o.maxSteps ?? Infinity,
+    stateful,
+  }
 }
 
 /** Anything but undefined (a value checked where it is used, e.g. params against the model). */
-const given = rule<unknown>('given', (v) => v !== undefined)
+const given = <T>() => rule<T>('given', (v) => v !== undefined)
 const hasFunctions =
   (...names: string[]) =>
   (v: unknown): boolean =>
@@ -348,12 +201,12 @@ const callback = rule<Callback>(
   (v) => typeof v === 'object' && v !== null && typeof (v as Callback).name === 'string',
 )
 
-/** The checks of {@link FitOptions}, in the order they run. */
-const fitSpec = {
-  model: rule<Model<unknown>>('a model (an object with an apply function)', hasFunctions('apply')),
-  params: given,
-  state: optional(given),
-  loss: func,
+/** The checks of {@link FitOptions}, in the order they run, typed by the run's P and S. */
+const fitSpec = <P, S>() => ({
+  model: rule<Model<P, S>>('a model (an object with an apply function)', hasFunctions('apply')),
+  params: given<P>(),
+  state: optional(given<S>()),
+  loss: rule<Loss>('a function', (v) => typeof v === 'function'),
   optimizer: rule<GradientTransformation<any>>(
     'an optimizer (an object with init and update functions)',
     hasFunctions('init', 'update'),
@@ -368,7 +221,7 @@ const fitSpec = {
   shuffle: withDefault(boolean, true),
   dropLast: withDefault(boolean, false),
   seed: withDefault(integer, 0),
-  key: optional(given),
+  key: optional(given<PRNGKey>()),
   metrics: withDefault(
     rule<Readonly<Record<string, Metric>>>(
       'an object of metric functions',
@@ -376,10 +229,10 @@ const fitSpec = {
     ),
     {},
   ),
-  callbacks: withDefault(arrayOf(callback), [] as Callback[]),
+  callbacks: withDefault(arrayOf(callback), [] as readonly Callback[]),
   maxSteps: optional(nonNegativeInteger),
-  resume: optional(given),
-}
+  resume: optional(given<Checkpoint>()),
+})
 
 function checkNames(callbacks: readonly Callback[]): void {
   const seen = new Set<string>()

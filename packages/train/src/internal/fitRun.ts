@@ -1,0 +1,49 @@
+// The settings of a fit run (its options checked, defaults filled in) and the live run they drive.
+import type { GradientTransformation } from '@gd/optimizers'
+import type { PRNGKey } from '@gd/tensor'
+import type { Callback, TrainContext } from '../callback.js'
+import type { Checkpoint, TrainState } from '../checkpoint.js'
+import type { Dataset } from '../dataset.js'
+import type { Loss, Model } from '../evaluate.js'
+import type { Metric } from '../metrics.js'
+
+/** A run's settings: fit's options checked, with defaults filled in and the batching resolved. @internal */
+export interface FitRun<P, S> {
+  model: Model<P, S>
+  params: P
+  state: S | undefined
+  loss: Loss
+  optimizer: GradientTransformation<any>
+  data: Dataset
+  validation: Dataset | undefined
+  epochs: number
+  /** Examples in `data`. */
+  examples: number
+  /** The resolved batch size (`'full'` is the number of examples). */
+  batchSize: number
+  shuffle: boolean
+  dropLast: boolean
+  stepsPerEpoch: number
+  /** Infinity when not given. */
+  maxSteps: number
+  seed: number
+  key: PRNGKey | undefined
+  metrics: Readonly<Record<string, Metric>>
+  callbacks: readonly Callback[]
+  resume: Checkpoint | undefined
+  /** Whether the model keeps state (it has `applyWithState`). */
+  stateful: boolean
+}
+
+/** A live run. `s` changes in place as the run trains; `stopReason` is set once, by the first stop. @internal */
+export interface LiveRun<P, S> {
+  readonly run: FitRun<P, S>
+  readonly s: TrainState
+  /** Epoch e's order comes from `foldIn(shuffleKey, e)`. */
+  readonly shuffleKey: PRNGKey
+  /** Step s's dropout comes from `foldIn(dropoutKey, s)`. */
+  readonly dropoutKey: PRNGKey
+  stopReason: string | undefined
+  /** What the callbacks see. */
+  readonly ctx: TrainContext
+}

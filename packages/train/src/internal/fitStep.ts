@@ -1,0 +1,93 @@
+// One training step of fit: the loss and its gradient on a batch, the callbacks' say on the gradients,
+// then the update θ ← θ + update(∇θ J), computed in full before anything is written.
+import { fail } from '@gd/check'
+import { valueAndGrad, Var, type MaybeTraced, type Plain } from '@gd/autograd'
+import { applyUpdates, type InjectState } from '@gd/optimizers'
+import { foldIn, type Tensor, type Tree } from '@gd/tensor'
+import type { StepAction } from '../callback.js'
+import { eachCallback } from './fitContext.js'
+import type { LiveRun } from './fitRun.js'
+import { takeRows, type Dataset } from '../dataset.js'
+
+/** What the forward pass of a step gives besides the loss: the predictions and the model's new state. */
+interface StepOutput {
+  predictions: Var
+  /** The model's state after the step; undefined for a model without state. */
+  modelState: Tree | undefined
+}
+
+/** Runs one step on the batch of examples `rows`, then advances the step counters. @internal */
+export function trainStep<P, S>(live: LiveRun<P, S>, rows: number[]): void {
+  const { run, s, ctx } = live
+  const batch = takeRows(run.data, rows)
+  const [[lossValue, output], grads] = lossAndGradients(live, batch)
+  const value = lossValue.item()
+  let action: StepAction
+  for (const c of run.callbacks) {
+    action = c.onGradients?.(ctx, { loss: value, grads, batchSize: rows.length }) ?? undefined
+    if (action !== undefined) break
+  }
+  if (action === undefined) {
+    update(live, grads, value, output.modelState)
+    addToSums(live, value, output.predictions.value, batch.y, rows.length)
+  } else {
+    s.running.skipped += 1
+    if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
+  }
+  s.step += 1
+  s.batchInEpoch += 1
+  eachCallback(live, (c) => c.onStepEnd?.(ctx, { loss: value, skipped: action !== undefined }))
+}
+
+/**
+ * The loss on the batch and its gradient with respect to the parameters, with the step's dropout key;
+ * a model with state runs `applyWithState` in training mode and also gives its new state.
+ */
+function lossAndGradients<P, S>(live: LiveRun<P, S>, batch: Dataset): [[Tensor, StepOutput], Tree] {
+  const { run, s } = live
+  const { model, loss } = run
+  const key = foldIn(live.dropoutKey, s.step)
+  const forward = (p: MaybeTraced<P>): [Var, StepOutput] => {
+    if (model.applyWithState === undefined) {
+      const predictions = model.apply(p, batch.x, { train: true, key })
+      return [scalarLoss(loss(predictions, batch.y)), { predictions, modelState: undefined }]
+    }
+    const r = model.applyWithState(p, s.modelState as S, batch.x, { train: true, key })
+    return [scalarLoss(loss(r.output, batch.y)), { predictions: r.output, modelState: r.state as Tree }]
+  }
+  // The run keeps its parameters as a tensor tree: the plain form of the model's P.
+  const [value, grads] = valueAndGrad(forward, { hasAux: true })(s.params as Plain<MaybeTraced<P>>)
+  return [value, grads as Tree]
+}
+
+/**
+ * Replaces the parameters, the optimizer state and the model state by the step's. Everything is
+ * computed before anything is written, so a step that throws (an optimizer error, a non-finite
+ * learning rate from a schedule) leaves them as they were.
+ */
+function update<P, S>(live: LiveRun<P, S>, grads: Tree, value: number, modelState: Tree | undefined): void {
+  const { s } = live
+  const r = live.run.optimizer.update(grads, s.optimizerState, s.params, { value })
+  const lr = (r.state as Partial<InjectState> | null)?.hyperparams?.learningRate
+  if (typeof lr === 'number' && !Number.isFinite(lr)) {
+    throw new Error(`fit: the learning rate at step ${s.step} must be a finite number, got ${lr} (check the schedule)`)
+  }
+  const nextParams = applyUpdates(s.params, r.updates)
+  s.optimizerState = r.state
+  s.params = nextParams
+  if (modelState !== undefined) s.modelState = modelState
+}
+
+/** Adds a step's loss and metrics, weighted by its batch size, to the epoch's running sums. */
+function addToSums<P, S>(live: LiveRun<P, S>, value: number, predictions: Tensor, y: Tensor, size: number): void {
+  const running = live.s.running
+  running.lossSum += value * size
+  running.count += size
+  for (const [name, m] of Object.entries(live.run.metrics)) running.metricSums[name]! += m(predictions, y) * size
+}
+
+/** The loss's result, checked: a Var (the step throws before any write otherwise). */
+function scalarLoss(value: unknown): Var {
+  if (!(value instanceof Var)) fail('fit', 'the loss', 'a Var (e.g. from @gd/losses or @gd/autograd ops)', value)
+  return value
+}
