@@ -99,8 +99,10 @@ async function keepAndMove(page, path) {
     problems.push(
       `${path}: ONNX Runtime Web is not in the site; run bash apps/docs/ort/fetch.sh before pnpm docs:build`,
     )
-  else if (ort !== 'ran') problems.push(`${path}: ONNX Runtime Web did not run the exported model (${ort})`)
-  else if (!(difference <= ortTolerance))
+  else if (ort !== 'ran') {
+    const said = await page.$eval('.keep-move', (e) => e.textContent.replace(/\s+/g, ' ').slice(0, 400))
+    problems.push(`${path}: ONNX Runtime Web did not run the exported model (${ort}); the box says: ${said}`)
+  } else if (!(difference <= ortTolerance))
     problems.push(`${path}: ONNX Runtime's logits differ from @gd's by ${difference}, over ${ortTolerance}`)
   console.log(
     `docs: ${path}: safetensors readback ${readback}; ONNX Runtime Web ${ort}, largest difference ${difference} (tolerance ${ortTolerance})`,
