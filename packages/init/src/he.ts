@@ -8,7 +8,7 @@ import {
   nonlinearity as nonlinearityCheck,
   slopeFits,
 } from './internal/checks.js'
-import { varianceScalingInit } from './varianceScalingInit.js'
+import { scaledByFan } from './internal/scaledByFan.js'
 
 /** Options of the He (Kaiming) initializers. */
 export interface HeInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
@@ -40,7 +40,7 @@ export function heNormalInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: HeInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(key, shape, kaiming('heNormalInit', options, 'normal'), 'heNormalInit')
+  return scaledByFan(key, shape, kaiming('heNormalInit', options, 'normal'), 'heNormalInit')
 }
 
 /**
@@ -60,7 +60,7 @@ export function heUniformInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: HeInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(key, shape, kaiming('heUniformInit', options, 'uniform'), 'heUniformInit')
+  return scaledByFan(key, shape, kaiming('heUniformInit', options, 'uniform'), 'heUniformInit')
 }
 
 function kaiming<D extends InitDType>(op: string, options: HeInitOptions<D>, distribution: 'uniform' | 'normal') {

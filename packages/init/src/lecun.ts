@@ -2,7 +2,7 @@ import { readOptions } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'
-import { varianceScalingInit } from './varianceScalingInit.js'
+import { scaledByFan } from './internal/scaledByFan.js'
 
 /**
  * LeCun normal: N(0, 1 / fanIn), not truncated. The init self-normalizing (SELU) networks
@@ -23,12 +23,7 @@ export function lecunNormalInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(
-    key,
-    shape,
-    { ...lecun('lecunNormalInit', options), distribution: 'normal' },
-    'lecunNormalInit',
-  )
+  return scaledByFan(key, shape, { ...lecun('lecunNormalInit', options), distribution: 'normal' }, 'lecunNormalInit')
 }
 
 /**
@@ -47,12 +42,7 @@ export function lecunUniformInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: InitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(
-    key,
-    shape,
-    { ...lecun('lecunUniformInit', options), distribution: 'uniform' },
-    'lecunUniformInit',
-  )
+  return scaledByFan(key, shape, { ...lecun('lecunUniformInit', options), distribution: 'uniform' }, 'lecunUniformInit')
 }
 
 /** LeCun's options: only the dtype; the scale is 1 over fanIn. */

@@ -1,6 +1,7 @@
 import { positive, readOptions, withDefault } from '@gd/check'
 import { Tensor, allocate, fmt, normal, sizeOf } from '@gd/tensor'
-import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { resolveKey } from './internal/key.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
 /** Options of {@link orthogonalInit}. */

@@ -5,7 +5,8 @@
  */
 import { fail, finite, nonNegative, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
-import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { resolveKey } from './internal/key.js'
 import { floatDtype, notNaN, shape as shapeCheck } from './internal/checks.js'
 
 /**

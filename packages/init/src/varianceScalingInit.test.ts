@@ -1,6 +1,7 @@
 import { normalCdf, normalPdf, prngKey } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { TRUNCATED_STD, varianceScalingInit } from './varianceScalingInit.js'
+import { TRUNCATED_STD } from './internal/scaledByFan.js'
+import { varianceScalingInit } from './varianceScalingInit.js'
 
 function moments(x: ArrayLike<number>): { mean: number; variance: number; maxAbs: number } {
   let s = 0

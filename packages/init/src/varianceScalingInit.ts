@@ -1,8 +1,6 @@
-import { oneOf, positive, readOptions, string, withDefault, type Spec } from '@gd/check'
-import * as T from '@gd/tensor'
-import { computeFans } from './fans.js'
-import { resolveKey, type InitDType, type InitOptions, type KeyOrSeed } from './initializer.js'
-import { floatDtype } from './internal/checks.js'
+import type * as T from '@gd/tensor'
+import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
+import { scaledByFan } from './internal/scaledByFan.js'
 
 /** Which fan sets the variance: fanIn keeps the forward signal, fanOut the backward gradient. */
 export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg'
@@ -32,7 +30,6 @@ export interface VarianceScalingInitOptions<D extends InitDType = 'float32'> ext
  *
  * A shape with no elements gives an empty tensor.
  *
- * @param op the name used in error messages; wrappers such as `heNormalInit` pass their own.
  * @throws Error for a bad key, dtype or option, an unknown option, or a shape of rank < 2 (it has
  *   no fans).
  * @example
@@ -46,34 +43,6 @@ export function varianceScalingInit<D extends InitDType = 'float32'>(
   key: KeyOrSeed,
   shape: readonly number[],
   options: VarianceScalingInitOptions<D> = {},
-  op = 'varianceScalingInit',
 ): T.Tensor<D> {
-  string('varianceScalingInit', 'op', op)
-  const k = resolveKey(op, key)
-  const { fanIn, fanOut } = computeFans(shape, op)
-  const { dtype, scale, mode, distribution } = readOptions(op, options, {
-    dtype: floatDtype,
-    scale: withDefault(positive, 1),
-    mode: withDefault(oneOf<FanMode>(['fanIn', 'fanOut', 'fanAvg']), 'fanIn'),
-    distribution: withDefault(oneOf<VarianceDistribution>(['truncatedNormal', 'normal', 'uniform']), 'truncatedNormal'),
-  } satisfies Spec<VarianceScalingInitOptions<InitDType>>) as {
-    dtype: D
-    scale: number
-    mode: FanMode
-    distribution: VarianceDistribution
-  }
-  const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2
-  if (n === 0) return T.zeros(shape, { dtype }) // no elements: nothing to scale
-  const variance = scale / n
-  if (distribution === 'uniform') {
-    const bound = Math.sqrt(3 * variance)
-    return T.uniform(k, shape, { low: -bound, high: bound, dtype })
-  }
-  if (distribution === 'normal') return T.normal(k, shape, { std: Math.sqrt(variance), dtype })
-  return T.truncatedNormal(k, shape, { std: Math.sqrt(variance) / TRUNCATED_STD, dtype })
+  return scaledByFan(key, shape, options, 'varianceScalingInit')
 }
-
-/**
- * Standard deviation of N(0, 1) truncated to [-2, 2]: √(1 - 4φ(2) / (Φ(2) - Φ(-2))) ≈ 0.8796.
- */
-export const TRUNCATED_STD = Math.sqrt(1 - (4 * T.normalPdf(2)) / (T.normalCdf(2) - T.normalCdf(-2)))

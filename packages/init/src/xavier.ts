@@ -2,7 +2,7 @@ import { positive, readOptions, withDefault } from '@gd/check'
 import type { Tensor } from '@gd/tensor'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { floatDtype } from './internal/checks.js'
-import { varianceScalingInit } from './varianceScalingInit.js'
+import { scaledByFan } from './internal/scaledByFan.js'
 
 /** Options of the Xavier (Glorot) initializers. */
 export interface XavierInitOptions<D extends InitDType = 'float32'> extends InitOptions<D> {
@@ -29,7 +29,7 @@ export function xavierUniformInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: XavierInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(key, shape, glorot('xavierUniformInit', options, 'uniform'), 'xavierUniformInit')
+  return scaledByFan(key, shape, glorot('xavierUniformInit', options, 'uniform'), 'xavierUniformInit')
 }
 
 /**
@@ -50,7 +50,7 @@ export function xavierNormalInit<D extends InitDType = 'float32'>(
   shape: readonly number[],
   options: XavierInitOptions<D> = {},
 ): Tensor<D> {
-  return varianceScalingInit(key, shape, glorot('xavierNormalInit', options, 'normal'), 'xavierNormalInit')
+  return scaledByFan(key, shape, glorot('xavierNormalInit', options, 'normal'), 'xavierNormalInit')
 }
 
 function glorot<D extends InitDType>(op: string, options: XavierInitOptions<D>, distribution: 'uniform' | 'normal') {

@@ -1,6 +1,6 @@
 import { prngKey } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
-import { initDtype, resolveKey } from './initializer.js'
+import { resolveKey } from './key.js'
 
 describe('resolveKey', () => {
   it('turns a seed into prngKey(seed) and passes keys through', () => {
@@ -14,16 +14,5 @@ describe('resolveKey', () => {
     expect(() => resolveKey('heNormalInit', [1] as never)).toThrow(
       'heNormalInit: key must be a pair of uint32 (from prngKey or splitKey), got [1]',
     )
-  })
-})
-
-describe('initDtype', () => {
-  it('defaults to float32 and rejects non-float dtypes', () => {
-    expect(initDtype('x', undefined)).toBe('float32')
-    expect(initDtype('x', 'float64')).toBe('float64')
-    expect(() => initDtype('heNormalInit', 'int32' as never)).toThrow(
-      'heNormalInit: dtype must be "float32" or "float64", got "int32"',
-    )
-    expect(() => initDtype(undefined as never, 'float32')).toThrow('initDtype: op must be a string, got undefined')
   })
 })
