@@ -31,7 +31,7 @@ export const identity = (x: Input): Var => toVar('identity', x)
  * sigmoid(tensor([0])).toArray() // [0.5]
  * ```
  */
-export const sigmoid = primitive({
+export const sigmoid = /* @__PURE__ */ primitive({
   name: 'sigmoid',
   inputNames: X,
   forward: T.sigmoid,
@@ -47,7 +47,7 @@ export const sigmoid = primitive({
  * relu(tensor([-1, 2])).toArray() // [0, 2]
  * ```
  */
-export const relu = primitive({
+export const relu = /* @__PURE__ */ primitive({
   name: 'relu',
   inputNames: X,
   forward: T.relu,
@@ -126,7 +126,7 @@ export function gelu(x: Input): Var {
  * softplus(tensor([0])).item() // 0.6931… (log 2)
  * ```
  */
-export const softplus = primitive({
+export const softplus = /* @__PURE__ */ primitive({
   name: 'softplus',
   inputNames: X,
   forward: (z) => T.add(T.relu(z), T.log1p(T.exp(T.neg(T.abs(z))))),

@@ -15,7 +15,7 @@ const WHERE = ['condition', 'a', 'b']
  * add(tensor([1, 2]), 1).toArray() // [2, 3]
  * ```
  */
-export const add = primitive({ name: 'add', inputNames: AB, forward: T.add, backward: (g) => [g, g] })
+export const add = /* @__PURE__ */ primitive({ name: 'add', inputNames: AB, forward: T.add, backward: (g) => [g, g] })
 
 /**
  * a − b with broadcasting.
@@ -26,7 +26,12 @@ export const add = primitive({ name: 'add', inputNames: AB, forward: T.add, back
  * sub(tensor([3]), tensor([1])).toArray() // [2]
  * ```
  */
-export const sub = primitive({ name: 'sub', inputNames: AB, forward: T.sub, backward: (g) => [g, neg(g)] })
+export const sub = /* @__PURE__ */ primitive({
+  name: 'sub',
+  inputNames: AB,
+  forward: T.sub,
+  backward: (g) => [g, neg(g)],
+})
 
 /**
  * a · b elementwise with broadcasting. ∂/∂a = b, ∂/∂b = a.
@@ -37,7 +42,7 @@ export const sub = primitive({ name: 'sub', inputNames: AB, forward: T.sub, back
  * mul(tensor([2, 3]), 2).toArray() // [4, 6]
  * ```
  */
-export const mul = primitive({
+export const mul = /* @__PURE__ */ primitive({
   name: 'mul',
   inputNames: AB,
   forward: T.mul,
@@ -54,7 +59,7 @@ export const mul = primitive({
  * div(tensor([1]), 4).toArray() // [0.25]
  * ```
  */
-export const div = primitive({
+export const div = /* @__PURE__ */ primitive({
   name: 'div',
   inputNames: AB,
   forward: T.div,
@@ -71,7 +76,7 @@ export const div = primitive({
  * neg(tensor([1])).toArray() // [-1]
  * ```
  */
-export const neg = primitive({ name: 'neg', inputNames: X, forward: T.neg, backward: (g) => [neg(g)] })
+export const neg = /* @__PURE__ */ primitive({ name: 'neg', inputNames: X, forward: T.neg, backward: (g) => [neg(g)] })
 
 /**
  * aᵇ elementwise with broadcasting. ∂/∂a = b·aᵇ⁻¹; ∂/∂b = aᵇ·log a (taken as 0 where a = 0, where
@@ -83,7 +88,7 @@ export const neg = primitive({ name: 'neg', inputNames: X, forward: T.neg, backw
  * pow(tensor([3]), 2).toArray() // [9]
  * ```
  */
-export const pow = primitive({
+export const pow = /* @__PURE__ */ primitive({
   name: 'pow',
   inputNames: AB,
   forward: T.pow,
@@ -105,7 +110,12 @@ export const pow = primitive({
  * exp(tensor([0])).toArray() // [1]
  * ```
  */
-export const exp = primitive({ name: 'exp', inputNames: X, forward: T.exp, backward: (g, _x, out) => [mul(g, out)] })
+export const exp = /* @__PURE__ */ primitive({
+  name: 'exp',
+  inputNames: X,
+  forward: T.exp,
+  backward: (g, _x, out) => [mul(g, out)],
+})
 
 /**
  * Natural log. d/dx = 1/x.
@@ -116,7 +126,7 @@ export const exp = primitive({ name: 'exp', inputNames: X, forward: T.exp, backw
  * log(tensor([1])).toArray() // [0]
  * ```
  */
-export const log = primitive({
+export const log = /* @__PURE__ */ primitive({
   name: 'log',
   inputNames: X,
   forward: T.log,
@@ -133,7 +143,7 @@ export const log = primitive({
  * log1p(tensor([0])).toArray() // [0]
  * ```
  */
-export const log1p = primitive({
+export const log1p = /* @__PURE__ */ primitive({
   name: 'log1p',
   inputNames: X,
   forward: T.log1p,
@@ -150,7 +160,7 @@ export const log1p = primitive({
  * expm1(tensor([0])).toArray() // [0]
  * ```
  */
-export const expm1 = primitive({
+export const expm1 = /* @__PURE__ */ primitive({
   name: 'expm1',
   inputNames: X,
   forward: T.expm1,
@@ -166,7 +176,7 @@ export const expm1 = primitive({
  * sqrt(tensor([9])).toArray() // [3]
  * ```
  */
-export const sqrt = primitive({
+export const sqrt = /* @__PURE__ */ primitive({
   name: 'sqrt',
   inputNames: X,
   forward: T.sqrt,
@@ -183,7 +193,12 @@ export const sqrt = primitive({
  * sin(tensor([0])).toArray() // [0]
  * ```
  */
-export const sin = primitive({ name: 'sin', inputNames: X, forward: T.sin, backward: (g, [x]) => [mul(g, cos(x!))] })
+export const sin = /* @__PURE__ */ primitive({
+  name: 'sin',
+  inputNames: X,
+  forward: T.sin,
+  backward: (g, [x]) => [mul(g, cos(x!))],
+})
 
 /**
  * cos x. d/dx = −sin x.
@@ -194,7 +209,7 @@ export const sin = primitive({ name: 'sin', inputNames: X, forward: T.sin, backw
  * cos(tensor([0])).toArray() // [1]
  * ```
  */
-export const cos = primitive({
+export const cos = /* @__PURE__ */ primitive({
   name: 'cos',
   inputNames: X,
   forward: T.cos,
@@ -210,7 +225,7 @@ export const cos = primitive({
  * tanh(tensor([0])).toArray() // [0]
  * ```
  */
-export const tanh = primitive({
+export const tanh = /* @__PURE__ */ primitive({
   name: 'tanh',
   inputNames: X,
   forward: T.tanh,
@@ -226,7 +241,7 @@ export const tanh = primitive({
  * abs(tensor([-2])).toArray() // [2]
  * ```
  */
-export const abs = primitive({
+export const abs = /* @__PURE__ */ primitive({
   name: 'abs',
   inputNames: X,
   forward: T.abs,
@@ -247,7 +262,7 @@ export const abs = primitive({
 export function where(condition: Input, a: Input, b: Input): Var {
   return whereOp(condition, a, b)
 }
-const whereOp = primitive({
+const whereOp = /* @__PURE__ */ primitive({
   name: 'where',
   inputNames: WHERE,
   forward: (c, a, b) => T.where(c, a, b),

@@ -20,7 +20,7 @@ function share(a: T.Tensor, b: T.Tensor, wins: (a: T.Tensor, b: T.Tensor) => T.T
  * maximum(tensor([1, 5]), 3).toArray() // [3, 5]
  * ```
  */
-export const maximum = primitive({
+export const maximum = /* @__PURE__ */ primitive({
   name: 'maximum',
   inputNames: AB,
   forward: T.maximum,
@@ -40,7 +40,7 @@ export const maximum = primitive({
  * minimum(tensor([1, 5]), 3).toArray() // [1, 3]
  * ```
  */
-export const minimum = primitive({
+export const minimum = /* @__PURE__ */ primitive({
   name: 'minimum',
   inputNames: AB,
   forward: T.minimum,
