@@ -1,8 +1,7 @@
-import { oneOf, positive, readOptions, withDefault, type Spec } from '@gd/check'
+import { oneOf, positive, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { computeFans } from '../fans.js'
 import type { InitDType, KeyOrSeed } from '../initializer.js'
-import type { FanMode, VarianceDistribution, VarianceScalingInitOptions } from '../varianceScalingInit.js'
 import { floatDtype } from './checks.js'
 import { resolveKey } from './key.js'
 
@@ -19,22 +18,20 @@ export const TRUNCATED_STD = 0.8796256610342398
 export function scaledByFan<D extends InitDType>(
   key: KeyOrSeed,
   shape: readonly number[],
-  options: VarianceScalingInitOptions<D>,
+  options: unknown,
   op: string,
 ): T.Tensor<D> {
   const k = resolveKey(op, key)
   const { fanIn, fanOut } = computeFans(shape, op)
-  const { dtype, scale, mode, distribution } = readOptions(op, options, {
+  const read = readOptions(op, options, {
     dtype: floatDtype,
     scale: withDefault(positive, 1),
-    mode: withDefault(oneOf<FanMode>(['fanIn', 'fanOut', 'fanAvg']), 'fanIn'),
-    distribution: withDefault(oneOf<VarianceDistribution>(['truncatedNormal', 'normal', 'uniform']), 'truncatedNormal'),
-  } satisfies Spec<VarianceScalingInitOptions<InitDType>>) as {
-    dtype: D
-    scale: number
-    mode: FanMode
-    distribution: VarianceDistribution
-  }
+    // the values of FanMode and VarianceDistribution (varianceScalingInit.ts)
+    mode: withDefault(oneOf(['fanIn', 'fanOut', 'fanAvg'] as const), 'fanIn'),
+    distribution: withDefault(oneOf(['truncatedNormal', 'normal', 'uniform'] as const), 'truncatedNormal'),
+  })
+  const { scale, mode, distribution } = read
+  const dtype = read.dtype as D
   const n = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2
   if (n === 0) return T.zeros(shape, { dtype }) // no elements: nothing to scale
   const variance = scale / n
