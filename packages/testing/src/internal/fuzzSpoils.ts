@@ -46,7 +46,7 @@ export function spoils(row: SpoiledRow, valid: readonly unknown[]): Spoil[] {
     const isOptions = optionPositions.has(i)
     for (const b of badFor(value)) {
       const made = b.make()
-      // undefined, null and {} mean no options; a number is some exports' shorthand (constant(0.1))
+      // undefined, null and {} mean no options; a number is some exports' shorthand (constantSchedule(0.1))
       const harmless = made === undefined || made === null || typeof made === 'number' || b.label === '{}'
       out.push({
         label: `arg ${i} = ${b.label}`,
