@@ -79,6 +79,16 @@ export interface GradientTableSpec<V> {
  *   title: 'gradients of every loss (float64)', module: losses, exempt: [], checks: { gradcheck, gradgradcheck },
  *   rows: { mse: { f: (p, t) => losses.mse(p!, t!), inputs: [[[2, 3], anywhere], [[2, 3], anywhere]] } },
  * })
+ * // A drawn row (as in packages/autograd/src/ops.test.ts): random shapes and an axis per run; each
+ * // input's domain is read from the op where it declares one (`[AG.div.domain.a, AG.div.domain.b]`),
+ * // and left out (anywhere) here.
+ * import * as AG from '@gd/autograd'
+ * import { shapeArb } from '@gd/testing'
+ * import fc from 'fast-check'
+ * const withAxis = shapeArb(3, 3)
+ *   .filter((s) => s.length > 0)
+ *   .chain((s) => fc.integer({ min: -s.length, max: s.length - 1 }).map((axis) => ({ shapes: [s], setting: axis })))
+ * const row = { draw: withAxis, domains: [], f: ([x]: Var[], axis: number) => AG.logSoftmax(x!, axis) }
  * ```
  */
 export function gradientTable<V>(spec: GradientTableSpec<V>): void {
