@@ -68,6 +68,8 @@ describe('classify', () => {
     expect(rule('', src('kernels/gemm/wasm.ts'))).toBe('copies') // the feeder after the kernels' move
     expect(rule('', src('kernels/wasm/wasmElementwise.ts'))).toBe('copies')
     expect(rule('gemm', src('kernels/gemm/reference.ts'))).toBe('arithmetic')
+    expect(rule('', src('kernels/elementwise/loops.ts'))).toBe('arithmetic')
+    expect(rule('stream', src('kernels/runtime/load.ts'))).toBe('copies')
     expect(rule('gatherStrided', src('tensor.ts'))).toBe('copies')
     expect(rule('slice', src('slice.ts'))).toBeUndefined() // @gd's slice makes a view: only the builtin copies
     expect(rule('slice', '')).toBe('copies')
@@ -88,6 +90,7 @@ describe('profileStep', () => {
     expect(p.steps).toBeGreaterThanOrEqual(5)
     expect(p.samples).toBeGreaterThan(0)
     expect(p.msPerStep).toBeGreaterThan(0)
+    expect(p.gcPauseMsPerStep).toBeGreaterThanOrEqual(0)
     expect(Object.values(p.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10)
   })
 })

@@ -1,5 +1,5 @@
 import { Session } from 'node:inspector/promises'
-import { PerformanceObserver } from 'node:perf_hooks'
+import { GCProfiler } from 'node:v8'
 import type { Step } from '../harness.js'
 import { classify, type Breakdown, type CpuProfile } from './classify.js'
 
@@ -22,9 +22,9 @@ export interface StepProfile extends Breakdown {
   /** Wall-clock milliseconds per step under the profiler (sampling slows a step a little). */
   msPerStep: number
   /**
-   * Milliseconds per step in garbage-collection pauses of the main thread, from Node's `gc`
-   * performance entries over the same steps: a second measure of the 'gc' share that does not
-   * depend on sampling.
+   * Milliseconds per step that the main thread spent in garbage collections, from V8's own account
+   * of each collection over the same steps (`v8.GCProfiler`'s costs): a second measure of the 'gc'
+   * share that does not depend on sampling.
    */
   gcPauseMsPerStep: number
   /** The sampling interval, microseconds. */
@@ -40,14 +40,11 @@ export async function profileStep(step: Step, o: ProfileOptions): Promise<StepPr
   for (let i = 0; i < o.warmup; i++) await step()
   const session = new Session()
   session.connect()
-  let gcMs = 0
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcMs += e.duration
-  })
+  const collections = new GCProfiler()
   try {
     await session.post('Profiler.enable')
     await session.post('Profiler.setSamplingInterval', { interval: o.intervalUs })
-    observer.observe({ entryTypes: ['gc'] })
+    collections.start()
     await session.post('Profiler.start')
     const start = performance.now()
     let steps = 0
@@ -57,14 +54,17 @@ export async function profileStep(step: Step, o: ProfileOptions): Promise<StepPr
     }
     const ms = performance.now() - start
     const { profile } = await session.post('Profiler.stop')
-    // gc entries are queued for the event loop, which a synchronous step never reaches: let it
-    // deliver those of the profiled steps, then take any still held
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    for (const e of observer.takeRecords()) gcMs += e.duration
+    const gcMicroseconds = collections.stop().statistics.reduce((sum, gc) => sum + gc.cost, 0)
     const breakdown = classify(profile as CpuProfile)
-    return { ...breakdown, steps, msPerStep: ms / steps, gcPauseMsPerStep: gcMs / steps, intervalUs: o.intervalUs }
+    return {
+      ...breakdown,
+      steps,
+      msPerStep: ms / steps,
+      gcPauseMsPerStep: gcMicroseconds / 1000 / steps,
+      intervalUs: o.intervalUs,
+    }
   } finally {
-    observer.disconnect()
+    collections.stop() // a second stop does nothing
     await session.post('Profiler.disable').catch(() => {})
     session.disconnect()
   }

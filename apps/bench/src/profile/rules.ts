@@ -35,10 +35,12 @@ const FEEDER = /\/wasm(Gemm|Conv|Elementwise|Optim)?\.(ts|js)$/
  * `subarray`, `Math.exp`, …) counts as its caller, so `heap.set(…)` inside the gemm's feeder is a
  * copy and `Math.exp` inside a GELU kernel is arithmetic. Any other frame no rule names is "other".
  *
- * Function names come from @gd/tensor, @gd/autograd and @gd/nn as of issue 18's start
- * (packages/tensor/src/kernels, elementwise.ts, tensor.ts, dtype.ts; autograd's ops; nn's
- * normalization and attention). When a kernel is renamed or added, add its name here; the file
- * patterns are only for anonymous functions.
+ * Function names come from @gd/tensor, @gd/autograd and @gd/nn (packages/tensor/src/kernels, by
+ * family since issue 18's restructure, and elementwise.ts, tensor.ts, dtype.ts; autograd's ops;
+ * nn's normalization, attention and recurrent cells). When a kernel is renamed or added, add its
+ * name here; the file patterns are only for anonymous functions and match a file's name, not its
+ * folder (the feeders were kernels/wasm/wasmGemm.ts before the move, kernels/gemm/wasm.ts after).
+ * Check with the top frames that `--profile` prints: a kernel in 'other' wants a rule.
  */
 export const RULES: readonly Rule[] = [
   { category: 'gc', name: /\(garbage collector\)/, why: "V8's collector on the main thread" },
@@ -62,8 +64,8 @@ export const RULES: readonly Rule[] = [
   {
     category: 'arithmetic',
     name: ANONYMOUS,
-    url: /\/(binary|unary|reduce)\.(ts|js)$/,
-    why: "an op's per-element function",
+    url: /\/(binary|unary|reduce|loops)\.(ts|js)$/,
+    why: "an op's loop or per-element function (kernels/elementwise/loops.ts and kernels/reduction/loops.ts since the kernels' move)",
   },
   {
     category: 'arithmetic',
