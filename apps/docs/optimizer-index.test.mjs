@@ -1,47 +1,52 @@
 // The optimizer index page (guide/optimizers.md) lists every function and constant @gd/optimizers
-// exports, each linked to its API page, and nothing else: a new export without a line fails here,
+// and @gd/optimizers/extend export, each linked to its API page, and nothing else: a new export without a line fails here,
 // as does a line for an export that is gone. (That the links resolve is checked by check-pages.mjs.)
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import * as main from '@gd/optimizers'
+import * as extend from '@gd/optimizers/extend'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const src = join(here, '..', '..', 'packages', 'optimizers', 'src')
 const page = readFileSync(join(here, 'guide', 'optimizers.md'), 'utf8')
 
-/** The runtime exports of @gd/optimizers: `export function|const` in every file index.ts re-exports. */
+/** The runtime exports of @gd/optimizers and of @gd/optimizers/extend, each with its entry's name. */
 function exported() {
-  const index = readFileSync(join(src, 'index.ts'), 'utf8')
-  const files = readdirSync(src).filter(
-    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && index.includes(`'./${f.replace(/\.ts$/, '.js')}'`),
-  )
-  const names = files.flatMap((f) =>
-    [...readFileSync(join(src, f), 'utf8').matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)].map((m) => m[1]),
-  )
-  return [...new Set(names)].sort()
+  const entries = [...Object.keys(main).map((n) => [n, 'index']), ...Object.keys(extend).map((n) => [n, 'extend'])]
+  return new Map(entries)
 }
 
-/** The names the page links to the API reference: [`name`](/api/<kind>/_gd_optimizers.name.html). */
+/**
+ * The names the page links to the API reference, `[`name`](/api/<kind>/_gd_optimizers.<entry>.name.html)`
+ * with entry `index` (@gd/optimizers) or `extend` (@gd/optimizers/extend), and the entry of each.
+ */
 function listed() {
-  return [...page.matchAll(/\[`(\w+)`\]\(\/api\/(?:functions|variables)\/_gd_optimizers\.(\w+)\.html\)/g)].map((m) => {
-    expect(m[2], `the link text and the API page of ${m[1]}`).toBe(m[1])
-    return m[1]
-  })
+  const links = page.matchAll(/\[`(\w+)`\]\(\/api\/(?:functions|variables)\/_gd_optimizers\.(\w+)\.(\w+)\.html\)/g)
+  return new Map(
+    [...links].map((m) => {
+      expect(m[3], `the link text and the API page of ${m[1]}`).toBe(m[1])
+      return [m[1], m[2]]
+    }),
+  )
 }
 
 describe('the optimizer index page', () => {
-  it('has a line for every export of @gd/optimizers and none for anything else', () => {
+  it('has a line for every export of @gd/optimizers and @gd/optimizers/extend, linked to its entry, and none for anything else', () => {
     const names = exported()
-    expect(names.length).toBeGreaterThan(60)
-    const onPage = new Set(listed())
+    expect(names.size).toBeGreaterThan(60)
+    const onPage = listed()
     expect(
-      names.filter((n) => !onPage.has(n)),
+      [...names.keys()].filter((n) => !onPage.has(n)),
       'exports without a line in guide/optimizers.md',
     ).toEqual([])
     expect(
-      [...onPage].filter((n) => !names.includes(n)),
+      [...onPage.keys()].filter((n) => !names.has(n)),
       'lines for names @gd/optimizers does not export',
+    ).toEqual([])
+    expect(
+      [...onPage].filter(([n, entry]) => names.get(n) !== entry),
+      'lines linking the API page of the wrong entry (index or extend)',
     ).toEqual([])
   })
 

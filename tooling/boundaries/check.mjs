@@ -128,7 +128,11 @@ function rules(packages) {
 /**
  * Every top-level module of a package's src/ is part of its public face: src/index.ts must
  * re-export it, unless it is itself the entry of a subpath export (`"./threads": { "@gd/source":
- * "./src/threads.ts", ... }`). (Sub-folders such as src/internal/ or src/kernels/ are private by convention.)
+ * "./src/threads.ts", ... }`). A sub-folder that an entry (src/index.ts or a subpath entry)
+ * re-exports from (`export * from './optimizers/adam.js'`) is public too: each module in it must be
+ * re-exported by one of the entries or be a helper that another module of the package imports, so a
+ * new file in src/optimizers/ cannot be forgotten. Sub-folders no entry re-exports from
+ * (src/internal/, src/kernels/) are private.
  */
 function checkPublicFaces(root, packages) {
   const problems = []
@@ -138,11 +142,49 @@ function checkPublicFaces(root, packages) {
     if (!existsSync(indexFile)) continue
     const index = readFileSync(indexFile, 'utf8')
     const entries = new Set(subpathEntries(json))
+    // what the entries re-export, as './dir/file.js' specifiers
+    const entryTexts = [
+      index,
+      ...[...entries]
+        .map((f) => join(root, 'packages', name, f))
+        .filter((f) => existsSync(f) && f.endsWith('.ts'))
+        .map((f) => readFileSync(f, 'utf8')),
+    ]
+    const reexported = new Set(
+      entryTexts.flatMap((t) => [...t.matchAll(/^export\b[^;]*?\bfrom\s+'(\.\/[^']+)'/gms)].map((m) => m[1])),
+    )
     for (const file of readdirSync(src)) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue
       if (entries.has(`src/${file}`)) continue
       const mod = `./${file.replace(/\.ts$/, '.js')}`
       if (!index.includes(`'${mod}'`)) problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
+    }
+    // every module some non-test module of the package imports (relative specifiers, resolved)
+    const imported = new Set()
+    const walk = (dir) => {
+      for (const f of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, f.name)
+        if (f.isDirectory()) walk(path)
+        else if (f.name.endsWith('.ts') && !f.name.endsWith('.test.ts')) {
+          for (const m of readFileSync(path, 'utf8').matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)\.js'/g)) {
+            imported.add(resolve(dir, `${m[1]}.ts`))
+          }
+        }
+      }
+    }
+    walk(src)
+    const publicDirs = new Set([...reexported].filter((m) => m.split('/').length === 3).map((m) => m.split('/')[1]))
+    for (const dir of publicDirs) {
+      if (!existsSync(join(src, dir))) continue
+      for (const file of readdirSync(join(src, dir))) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file.endsWith('.d.ts')) continue
+        const mod = `./${dir}/${file.replace(/\.ts$/, '.js')}`
+        if (!reexported.has(mod) && !imported.has(join(src, dir, file))) {
+          problems.push(
+            `packages/${name}/src/${dir}/${file}: src/${dir}/ is public (an entry re-exports from it) but no entry re-exports ${mod} and no module imports it`,
+          )
+        }
+      }
     }
   }
   return problems

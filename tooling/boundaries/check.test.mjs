@@ -111,6 +111,41 @@ describe('checkBoundaries', () => {
     expect(await checkBoundaries(root)).toContain('packages/tensor/src/index.ts: does not re-export ./orphan.js')
   })
 
+  it('catches a module of a public sub-folder that no entry re-exports and nothing imports', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: {
+          'src/index.ts': "export * from './ops/add.js'\n",
+          'src/ops/add.ts': "import { twice } from './helper.js'\nexport const add = () => twice\n",
+          'src/ops/helper.ts': 'export const twice = 2\n',
+          'src/ops/forgotten.ts': 'export const f = 1\n',
+          'src/ops/forgotten.test.ts': "import { f } from './forgotten.js'\nexport const t = f\n",
+          'src/internal/private.ts': 'export const p = 1\n',
+        },
+      },
+    })
+    expect(await checkBoundaries(root)).toEqual([
+      'packages/tensor/src/ops/forgotten.ts: src/ops/ is public (an entry re-exports from it) but no entry re-exports ./ops/forgotten.js and no module imports it',
+    ])
+  })
+
+  it('counts what a subpath entry re-exports from a sub-folder as public', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: {
+          'src/index.ts': "export { a } from './core/a.js'\n",
+          'src/extend.ts': "export { b } from './core/b.js'\n",
+          'src/core/a.ts': 'export const a = 1\n',
+          'src/core/b.ts': 'export const b = 2\n',
+        },
+        subpaths: { './extend': { '@gd/source': './src/extend.ts', import: './dist/extend.js' } },
+      },
+    })
+    expect(await checkBoundaries(root)).toEqual([])
+  })
+
   it('accepts a module that is the entry of a subpath export, not re-exported, and imports of it', async () => {
     const root = make({
       ...clean,

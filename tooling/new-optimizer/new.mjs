@@ -14,10 +14,10 @@ const upper = (s) => s[0].toUpperCase() + s.slice(1)
 
 function source(name) {
   const N = upper(name)
-  return `import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+  return `import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { chain, type ChainState } from '../core/chain.js'
 import { elementwise } from '../core/elementwise.js'
-import { hyper, nonNegative, num, resolveOptions, unitInterval } from '../core/options.js'
+import { hyperRule, nonNegative, numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation, Optimizer } from '../core/transform.js'
@@ -47,7 +47,7 @@ export interface ${N}State {
  */
 export function scaleBy${N}(options?: ScaleBy${N}Options): GradientTransformation<${N}State> {
   const fn = 'scaleBy${N}'
-  const o = resolveOptions(fn, options, { beta: 0.9 }, { beta: num(unitInterval) })
+  const o = resolveOptions(fn, options, { beta: 0.9 }, { beta: numberRule(unitInterval) })
   return elementwise<${N}State>(
     fn,
     (params) => ({ m: buffersLike(fn, params, 0) }),
@@ -55,7 +55,7 @@ export function scaleBy${N}(options?: ScaleBy${N}Options): GradientTransformatio
       state,
       kernel: (k, g, out, base, factor) => ${name}Loop(g, state.m[k]!, out, base, factor, o.beta),
     }),
-    { sizes: (s) => sizes(s.m) },
+    { sizes: (s) => bufferSizes(s.m) },
   )
 }
 
@@ -89,8 +89,8 @@ export interface ${N}Options extends ScaleBy${N}Options {
  */
 export function ${name}(options?: ${N}Options): Optimizer<ChainState> {
   const o = resolveOptions('${name}', options, { learningRate: 1e-3, beta: 0.9 }, {
-    learningRate: hyper(nonNegative),
-    beta: num(unitInterval),
+    learningRate: hyperRule(nonNegative),
+    beta: numberRule(unitInterval),
   })
   return chain(scaleBy${N}({ beta: o.beta }), scaleByLearningRate(o.learningRate))
 }
@@ -141,8 +141,8 @@ function insertSorted(text, line, match) {
 
 /** The rows of the docs' optimizer index for `name`: its API page and a TODO for the rule. */
 export const docsRows = (name) => ({
-  named: `| [\`${name}\`](/api/functions/_gd_optimizers.${name}.html) | TODO: the update rule in one line, e.g. m = βm + (1 − β)g, θ ← θ − η·m |`,
-  scalings: `| [\`scaleBy${upper(name)}\`](/api/functions/_gd_optimizers.scaleBy${upper(name)}.html) | TODO: the direction in one line, e.g. u = m |`,
+  named: `| [\`${name}\`](/api/functions/_gd_optimizers.index.${name}.html) | TODO: the update rule in one line, e.g. m = βm + (1 − β)g, θ ← θ − η·m |`,
+  scalings: `| [\`scaleBy${upper(name)}\`](/api/functions/_gd_optimizers.index.scaleBy${upper(name)}.html) | TODO: the direction in one line, e.g. u = m |`,
 })
 
 /**

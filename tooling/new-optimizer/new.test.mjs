@@ -34,7 +34,7 @@ function copyPackage() {
 function rowNames(block) {
   const page = readFileSync(docsIndex, 'utf8')
   const text = page.slice(page.indexOf(`<!-- index:${block}`), page.indexOf(`<!-- /index:${block} -->`))
-  return [...text.matchAll(/^\| \[`(\w+)`\]\(\/api\/functions\/_gd_optimizers\.(\w+)\.html\)/gm)].map((m) =>
+  return [...text.matchAll(/^\| \[`(\w+)`\]\(\/api\/functions\/_gd_optimizers\.index\.(\w+)\.html\)/gm)].map((m) =>
     m[1] === m[2] ? m[1] : `${m[1]} -> ${m[2]}`,
   )
 }
@@ -84,7 +84,7 @@ describe('pnpm new:optimizer', () => {
     expect(rowNames('named').indexOf('emaMomentum')).toBe(named.indexOf('adamw') + 1)
     expect(rowNames('scalings')).toEqual([...scalings, 'scaleByEmaMomentum'].sort((a, b) => a.localeCompare(b)))
     expect(readFileSync(docsIndex, 'utf8')).toContain(
-      '| [`emaMomentum`](/api/functions/_gd_optimizers.emaMomentum.html) | TODO: the update rule in one line',
+      '| [`emaMomentum`](/api/functions/_gd_optimizers.index.emaMomentum.html) | TODO: the update rule in one line',
     )
     expect(() => scaffold('emaMomentum', pkg, changesets, docsIndex)).toThrow(/already exists/)
     expect(() => scaffold('Bad-Name', pkg, changesets, docsIndex)).toThrow(

@@ -1,6 +1,7 @@
 import { tensor, type Tensor } from '@gd/tensor'
 import { fuzzSuite, type FuzzCall } from '@gd/testing'
 import * as api from './index.js'
+import * as ext from './extend.js'
 import type { GradientTransformation } from './index.js'
 
 // The fuzz of every export (issue 17): from a valid call, one argument or option spoiled at a time.
@@ -57,16 +58,6 @@ fuzzSuite(
   api,
   {
     STATE_FORMAT_VERSION: { exempt: 'a constant' },
-    adamDefaults: { exempt: 'a constant' },
-    adamOptionRules: { exempt: 'a constant (option rules)' },
-    adamRules: { exempt: 'a constant (option rules)' },
-    any: { exempt: 'a constant (an option rule)' },
-    bool: { exempt: 'a constant (an option rule)' },
-    closedUnit: { exempt: 'a constant (a range)' },
-    nonNegative: { exempt: 'a constant (a range)' },
-    positive: { exempt: 'a constant (a range)' },
-    positiveInteger: { exempt: 'a constant (a range)' },
-    unitInterval: { exempt: 'a constant (a range)' },
 
     adabelief: transform(api.adabelief, () => [{ learningRate: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-16 }]),
     adadelta: transform(api.adadelta, () => [{ learningRate: 1, rho: 0.9, eps: 1e-6 }]),
@@ -81,8 +72,6 @@ fuzzSuite(
     chain: transform(api.chain, () => [api.clipByGlobalNorm({ maxNorm: 1 }), inner()], []),
     clipByGlobalNorm: transform(api.clipByGlobalNorm, () => [{ maxNorm: 1 }]),
     clipByValue: transform(api.clipByValue, () => [{ maxAbs: 0.15 }]),
-    coupledL2: transform(api.coupledL2, () => [0.1], []),
-    decayTransform: transform(api.decayTransform, () => ['decay', 0.1, api.decayAll], []),
     ema: transform(api.ema, () => [{ decay: 0.9 }]),
     injectHyperparams: transform(
       api.injectHyperparams,
@@ -127,16 +116,9 @@ fuzzSuite(
     sgd: transform(api.sgd, () => [{ learningRate: 0.1, momentum: 0.9, nesterov: true }]),
     signSgd: transform(api.signSgd, () => [{ learningRate: 0.1, momentum: 0.9 }]),
     trace: transform(api.trace, () => [{ momentum: 0.9, dampening: 0.1 }]),
-    weightDecayTransform: transform(api.weightDecayTransform, () => ['decay', { weightDecay: 0.1 }], [1]),
     yogi: transform(api.yogi, () => [{ learningRate: 0.01 }]),
     zeroNans: transform(api.zeroNans, () => [], []),
-    elementwise: transform(
-      api.elementwise,
-      () => ['cube', () => ({}), (s: object) => ({ state: s, kernel: () => {} })],
-      [],
-    ),
 
-    addInPlace: { args: () => ['train', params(), grads()], keep: { 1: 'the parameters are written on purpose' } },
     applyUpdates: { args: () => [params(), grads()] },
     stepInPlace: {
       args: () => {
@@ -173,29 +155,64 @@ fuzzSuite(
     backtrackingArmijo: { args: () => [phi, phi(0), 1, lineOptions()], options: [3] },
     strongWolfe: { args: () => [phi, phi(0), 1, lineOptions()], options: [3] },
 
+    globalNorm: { args: () => [grads()] },
+  },
+  limits,
+  { examples: Number(process.env['FUZZ_EXAMPLES'] ?? 8) },
+)
+
+fuzzSuite(
+  '@gd/optimizers/extend',
+  ext,
+  {
+    adamDefaults: { exempt: 'a constant' },
+    adamOptionRules: { exempt: 'a constant (option rules)' },
+    adamRules: { exempt: 'a constant (option rules)' },
+    anyRule: { exempt: 'a constant (an option rule)' },
+    booleanRule: { exempt: 'a constant (an option rule)' },
+    closedUnit: { exempt: 'a constant (a range)' },
+    nonNegative: { exempt: 'a constant (a range)' },
+    positive: { exempt: 'a constant (a range)' },
+    positiveInteger: { exempt: 'a constant (a range)' },
+    unitInterval: { exempt: 'a constant (a range)' },
+    coupledL2: transform(ext.coupledL2, () => [0.1], []),
+    decayTransform: transform(ext.decayTransform, () => ['decay', 0.1, ext.decayAll], []),
+    weightDecayTransform: transform(ext.weightDecayTransform, () => ['decay', { weightDecay: 0.1 }], [1]),
+    elementwise: transform(
+      ext.elementwise,
+      () => ['cube', () => ({}), (s: object) => ({ state: s, kernel: () => {} })],
+      [],
+    ),
+    checkBeforeWrite: {
+      args: () => {
+        const p = params()
+        const tx = api.scaleByAdam()
+        return [tx, grads(), tx.init(p), p]
+      },
+    },
+    addInPlace: { args: () => ['train', params(), grads()], keep: { 1: 'the parameters are written on purpose' } },
     resolveOptions: {
-      args: () => ['f', { beta1: 0.8 }, { beta1: 0.9 }, { beta1: api.num(api.unitInterval) }],
+      args: () => ['f', { beta1: 0.8 }, { beta1: 0.9 }, { beta1: ext.numberRule(ext.unitInterval) }],
       options: [1],
     },
-    num: { args: () => [api.unitInterval] },
-    hyper: { args: () => [api.nonNegative] },
-    hyperAt: { args: () => ['sgd', 'learningRate', (k: number) => 1 / (k + 1), 3, api.nonNegative] },
-    describeRange: { args: () => [api.unitInterval] },
-    inRange: { args: () => [0.5, api.unitInterval] },
-    mustBe: { args: () => ['adam', 'beta1', 'in [0, 1)', 1.2] },
-    floatData: { args: () => ['f', tensor([1, 2])] },
+    numberRule: { args: () => [ext.unitInterval] },
+    hyperRule: { args: () => [ext.nonNegative] },
+    hyperAt: { args: () => ['sgd', 'learningRate', (k: number) => 1 / (k + 1), 3, ext.nonNegative] },
+    describeRange: { args: () => [ext.unitInterval] },
+    inRange: { args: () => [0.5, ext.unitInterval] },
+    valueError: { args: () => ['adam', 'beta1', 'in [0, 1)', 1.2] },
+    floatElements: { args: () => ['f', tensor([1, 2])] },
     buffersLike: { args: () => ['f', params(), 0] },
     copiesOf: { args: () => ['f', params()] },
-    mapLeaves: { args: () => ['f', grads(), [2, 1], (g: Tensor) => g] },
-    checkSizes: { args: () => ['f', [tensor([1, 2])], [2]] },
-    sizes: { args: () => [[new Float32Array(2)]] },
+    mapGradientLeaves: { args: () => ['f', grads(), [2, 1], (g: Tensor) => g] },
+    checkLeafSizes: { args: () => ['f', [tensor([1, 2])], [2]] },
+    bufferSizes: { args: () => [[new Float32Array(2)]] },
     paramLeaves: { args: () => ['f', params()] },
     maskLeaves: { args: () => ['f', { w: true, b: false }, params()] },
     prefixLeaves: {
       args: () => ['f', 'labels', { w: 'a', b: 'b' }, params(), (x: unknown) => typeof x === 'string', 'a label'],
     },
     decayAll: { args: () => [params()] },
-    globalNorm: { args: () => [grads()] },
     outputFor: { args: () => ['f', tensor([1, 2])] },
     scaleTree: { args: () => ['f', grads(), 2] },
   },

@@ -1,6 +1,6 @@
 import { Tensor, allocate, type Tree } from '@gd/tensor'
 import { flatten, mapTree, pairTo } from '../internal/tree.js'
-import { floatData } from './leaves.js'
+import { floatElements } from './leaves.js'
 
 /**
  * Adds updates to parameters, leaf by leaf: θ ← θ + u. Optimizers return updates that already
@@ -22,11 +22,11 @@ export function applyUpdates<T extends Tree>(params: T, updates: Tree): T {
   const fn = 'applyUpdates'
   const pf = flatten(params)
   const uf = flatten(updates)
-  const ps = pf.leaves.map((p) => (floatData(fn, p), p))
+  const ps = pf.leaves.map((p) => (floatElements(fn, p), p))
   const us: Tensor[] = []
   pairTo(fn, uf, pf.paths, 'updates', 'params').forEach((k, j) => {
     const p = ps[k]!
-    const u = floatData(fn, uf.leaves[j]!) && uf.leaves[j]!
+    const u = floatElements(fn, uf.leaves[j]!) && uf.leaves[j]!
     if (p.size !== u.size || p.rank !== u.rank || p.shape.some((d, i) => d !== u.shape[i])) {
       throw new Error(
         `applyUpdates: parameter of shape [${p.shape.join(',')}] got an update of shape [${u.shape.join(',')}]`,

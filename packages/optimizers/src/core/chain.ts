@@ -1,8 +1,9 @@
 import type { Tensor, Tree } from '@gd/tensor'
 import { paramsFor, spend, transformArg, unspent } from '../internal/consume.js'
 import { leavesOf, tensorLike } from '../internal/tree.js'
-import { floatData } from './leaves.js'
+import { floatElements } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
+import type { InPlaceTransformation } from './inPlace.js'
 
 /** The state of a {@link chain}: one entry per link, in order. */
 export type ChainState = readonly unknown[]
@@ -13,9 +14,10 @@ export type ChainState = readonly unknown[]
  *
  * Updates passed between links are scratch the chain owns, so links after the first write into
  * them in place instead of allocating (the caller's `grads` are never written). When the last link
- * only multiplies by a scalar (see `factor`) and the one before it can fuse
- * (`applyScaledInPlace`), {@link stepInPlace} runs both and the parameter update in one loop; the
- * chain has `applyInPlace` only when it can fuse so (or its last link has `applyInPlace`).
+ * only multiplies by a scalar (`factor`) and the one before it can fuse (`applyScaledInPlace`), see
+ * `InPlaceTransformation` in `@gd/optimizers/extend`, {@link stepInPlace} runs both and the parameter
+ * update in one loop; the chain has `applyInPlace` only when it can fuse so (or its last link has
+ * `applyInPlace`). Links without these members are chained all the same, through their `update`.
  *
  * Every link's `check` runs on the grads before the first link writes, so a step that throws
  * (a size mismatch, missing params, a schedule value out of range) leaves every link's state as it
@@ -30,9 +32,11 @@ export type ChainState = readonly unknown[]
  */
 export function chain(...links: GradientTransformation<any>[]): GradientTransformation<ChainState> {
   links.forEach((l, i) => transformArg('chain', `links[${i}]`, l))
+  // the links' optional in-place members (see InPlaceTransformation), where they have them
+  const fast = links as InPlaceTransformation<any>[]
   const n = links.length
-  const last = links[n - 1]
-  const before = links[n - 2]
+  const last = fast[n - 1]
+  const before = fast[n - 2]
   const fuse = last?.factor !== undefined && before?.applyScaledInPlace !== undefined
   /**
    * One step: every link's `update` in turn or, `inPlace`, all but the fused tail, which then writes
@@ -45,7 +49,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
       throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
     }
     unspent('chain', state)
-    links.forEach((l, i) => l.check?.(grads, state[i], params, extra))
+    fast.forEach((l, i) => l.check?.(grads, state[i], params, extra))
     // params, when given, pair with grads by key and size, whatever the links read
     if (params !== undefined) paramsFor('chain', grads, params)
   }
@@ -76,7 +80,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     spend(state, states)
     return { updates, state: states }
   }
-  const tx: GradientTransformation<ChainState> = {
+  const tx: InPlaceTransformation<ChainState> = {
     init: (params) => links.map((l) => l.init(params)),
     check,
     update: (grads, state, params, extra) => step(grads, state, params, extra, false),
@@ -104,14 +108,14 @@ function mark(tree: Tree, keep: ReadonlySet<Tensor>, on: boolean): void {
  *
  * @example
  * ```ts
- * import { outputFor } from '@gd/optimizers'
+ * import { outputFor } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * const g = tensor([1, 2])
  * outputFor('scale', g) !== g // true: g belongs to the caller
  * ```
  */
 export function outputFor(fn: string, g: Tensor): Tensor {
-  floatData(fn, g)
+  floatElements(fn, g)
   if (owned.has(g)) return g
   return tensorLike(g)
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves } from '@gd/tensor'
-import { chain, elementwise, scaleByLearningRate, stepInPlace, type FloatArray } from '../index.js'
+import { chain, scaleByLearningRate, stepInPlace } from '../index.js'
+import { elementwise, type FloatArray } from '../extend.js'
 
 function cubeLoop(g: FloatArray, out: FloatArray, base: FloatArray | null, factor: number): void {
   for (let i = 0; i < g.length; i++) {

@@ -2,9 +2,10 @@ import { fail, func, isPlainObject } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { badState, spend, unspent } from '../internal/consume.js'
 import { flatten, mapTree, pairTo, pathIn } from '../internal/tree.js'
-import { floatData, type FloatArray } from './leaves.js'
+import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
-import type { GradientTransformation, UpdateExtra } from './transform.js'
+import type { UpdateExtra } from './transform.js'
+import type { InPlaceTransformation } from './inPlace.js'
 
 /**
  * A per-leaf loop. With `base === null` it writes the transform's update into `out`; otherwise it
@@ -37,7 +38,8 @@ export type Kernel = (
  *
  * @example
  * ```ts
- * import { elementwise, type FloatArray } from '@gd/optimizers'
+ * import { type FloatArray } from '@gd/optimizers'
+ * import { elementwise } from '@gd/optimizers/extend'
  * // u = g³, stateless
  * function cubeLoop(g: FloatArray, out: FloatArray, base: FloatArray | null, factor: number): void {
  *   for (let i = 0; i < g.length; i++) {
@@ -56,7 +58,7 @@ export function elementwise<S>(
   init: (params: Tree) => S,
   prepare: (state: S, extra?: UpdateExtra) => { state: S; kernel: Kernel },
   options: { sizes?: (state: S) => readonly number[]; needsParams?: boolean } = {},
-): GradientTransformation<S> {
+): InPlaceTransformation<S> {
   if (typeof fn !== 'string') fail('elementwise', 'fn', 'a string', fn)
   func(fn, 'init', init)
   func(fn, 'prepare', prepare)
@@ -67,7 +69,7 @@ export function elementwise<S>(
     if (typeof state !== 'object' || state === null) throw badState(fn, state)
     unspent(fn, state)
     const flat = flatten(grads)
-    const gs = flat.leaves.map((g) => floatData(fn, g))
+    const gs = flat.leaves.map((g) => floatElements(fn, g))
     const n = gs.length
     let order = gs.map((_, j) => j)
     const paths = (state as { paths?: unknown }).paths
@@ -98,7 +100,7 @@ export function elementwise<S>(
     } else {
       const pf = flatten(params)
       pairTo(fn, pf, flat.paths, 'params', 'grads').forEach((j, i) => {
-        const p = floatData(fn, pf.leaves[i]!)
+        const p = floatElements(fn, pf.leaves[i]!)
         if (p.length !== gs[j]!.length) {
           throw new Error(
             `${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.length} elements but its gradient has ${gs[j]!.length}`,
@@ -126,7 +128,7 @@ export function elementwise<S>(
         return g
       }
       const out = outputFor(fn, g)
-      kernel(order[i]!, gs[i]!, floatData(fn, out), null, 1, p)
+      kernel(order[i]!, gs[i]!, floatElements(fn, out), null, 1, p)
       return out
     })
     spend(state, next)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Tensor, tensor, treeLeaves } from '@gd/tensor'
-import { buffersLike, copiesOf, floatData, mapLeaves, outputFor, paramLeaves } from '../index.js'
+import { buffersLike, copiesOf, floatElements, mapGradientLeaves, outputFor, paramLeaves } from '../extend.js'
 
 describe('leaf helpers', () => {
   it('buffersLike keeps each parameter dtype (float64 stays float64) and fills', () => {
@@ -21,14 +21,14 @@ describe('leaf helpers', () => {
     const o = outputFor('f', t)
     expect(o).not.toBe(t)
     expect(o.shape).toEqual([2])
-    expect(floatData('f', o)).toBeInstanceOf(Float32Array)
+    expect(floatElements('f', o)).toBeInstanceOf(Float32Array)
   })
 
   it('mapLeaves passes leaf indices in order and checks sizes', () => {
     const seen: number[] = []
-    mapLeaves('f', { a: tensor([1]), b: [tensor([2, 3])] }, [1, 2], (g, i) => (seen.push(i), g))
+    mapGradientLeaves('f', { a: tensor([1]), b: [tensor([2, 3])] }, [1, 2], (g, i) => (seen.push(i), g))
     expect(seen).toEqual([0, 1])
-    expect(() => mapLeaves('f', { a: tensor([1]) }, [2], (g) => g)).toThrow(
+    expect(() => mapGradientLeaves('f', { a: tensor([1]) }, [2], (g) => g)).toThrow(
       'f: leaf 0 has 1 elements but the state was built for 2',
     )
   })
@@ -36,7 +36,7 @@ describe('leaf helpers', () => {
   it("walks trees in treeLeaves' order and names a leaf that is no float tensor", () => {
     const tree = { b: [tensor([1]), { z: tensor([1, 2]), a: tensor([1, 2, 3]) }], a: tensor([1, 2, 3, 4]) }
     expect(buffersLike('f', tree).map((b) => b.length)).toEqual(treeLeaves(tree).map((t) => t.size)) // [1, 2, 3, 4]
-    const r = mapLeaves('f', tree, null, (g) => outputFor('f', g)) as typeof tree
+    const r = mapGradientLeaves('f', tree, null, (g) => outputFor('f', g)) as typeof tree
     expect(r.b[1]!).toHaveProperty('a.shape', [3])
     expect(r.a).toBeInstanceOf(Tensor)
     expect(() => buffersLike('f', { w: 3 } as never)).toThrow('f: expected float32 or float64 tensors, got number')
@@ -50,7 +50,7 @@ describe('leaf helpers', () => {
     expect(() => buffersLike('f', [new Traced()] as never)).toThrow(
       'f: expected float32 or float64 tensors, got Traced',
     )
-    expect(() => mapLeaves('f', undefined as never, [1], (g) => g)).toThrow(
+    expect(() => mapGradientLeaves('f', undefined as never, [1], (g) => g)).toThrow(
       'f: expected float32 or float64 tensors, got undefined',
     )
   })

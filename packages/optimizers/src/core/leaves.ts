@@ -12,12 +12,12 @@ export type FloatArray = Float32Array | Float64Array
  * leaf that is no tensor: `got number`, `got null`, `got Map`, ...).
  * @example
  * ```ts
- * import { floatData } from '@gd/optimizers'
+ * import { floatElements } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
- * floatData('sgd', tensor([1, 2])) // Float32Array [1, 2]
+ * floatElements('sgd', tensor([1, 2])) // Float32Array [1, 2]
  * ```
  */
-export function floatData(fn: string, t: Tensor): FloatArray {
+export function floatElements(fn: string, t: Tensor): FloatArray {
   return checkFloat(fn, t).data as FloatArray
 }
 
@@ -43,7 +43,7 @@ function checkFloat(fn: string, t: Tensor): Tensor {
  *
  * @example
  * ```ts
- * import { buffersLike } from '@gd/optimizers'
+ * import { buffersLike } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * buffersLike('adam', { w: tensor([1, 2]) }) // [Float32Array [0, 0]]
  * ```
@@ -51,7 +51,7 @@ function checkFloat(fn: string, t: Tensor): Tensor {
 export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
   finite(fn, 'fill', fill)
   return leavesOf(params).map((p) => {
-    floatData(fn, p)
+    floatElements(fn, p)
     const b = (p.dtype === 'float32' && fusedKernels()?.alloc(p.size)) || bufferLike(p)
     if (fill !== 0) b.fill(fill)
     return b
@@ -63,13 +63,13 @@ export function buffersLike(fn: string, params: Tree, fill = 0): FloatArray[] {
  *
  * @example
  * ```ts
- * import { copiesOf } from '@gd/optimizers'
+ * import { copiesOf } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * copiesOf('ema', [tensor([3])]) // [Float32Array [3]]
  * ```
  */
 export function copiesOf(fn: string, params: Tree): FloatArray[] {
-  return leavesOf(params).map((p) => floatData(fn, p).slice())
+  return leavesOf(params).map((p) => floatElements(fn, p).slice())
 }
 
 /**
@@ -79,12 +79,12 @@ export function copiesOf(fn: string, params: Tree): FloatArray[] {
  * @throws Error `<fn>: expected <n> gradient leaves, got <m>` or a size mismatch message.
  * @example
  * ```ts
- * import { mapLeaves } from '@gd/optimizers'
+ * import { mapGradientLeaves } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
- * mapLeaves('demo', { a: tensor([1]) }, [1], (g, i) => g)
+ * mapGradientLeaves('demo', { a: tensor([1]) }, [1], (g, i) => g)
  * ```
  */
-export function mapLeaves(
+export function mapGradientLeaves(
   fn: string,
   grads: Tree,
   sizes: readonly number[] | null,
@@ -92,7 +92,7 @@ export function mapLeaves(
 ): Tree {
   if (sizes !== null && !Array.isArray(sizes)) fail(fn, 'sizes', 'an array of leaf sizes or null', sizes)
   func(fn, 'f', f)
-  if (sizes !== null) checkSizes(fn, leavesOf(grads), sizes)
+  if (sizes !== null) checkLeafSizes(fn, leavesOf(grads), sizes)
   let i = 0
   return mapTree(grads, (g) => f(g, i++))
 }
@@ -102,12 +102,12 @@ export function mapLeaves(
  *
  * @example
  * ```ts
- * import { checkSizes } from '@gd/optimizers'
+ * import { checkLeafSizes } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
- * checkSizes('adam', [tensor([1, 2])], [3]) // throws 'adam: leaf 0 has 2 elements but the state was built for 3'
+ * checkLeafSizes('adam', [tensor([1, 2])], [3]) // throws 'adam: leaf 0 has 2 elements but the state was built for 3'
  * ```
  */
-export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonly number[]): void {
+export function checkLeafSizes(fn: string, leaves: readonly Tensor[], sizes: readonly number[]): void {
   if (!Array.isArray(leaves)) fail(fn, 'leaves', 'an array of tensors', leaves)
   if (!Array.isArray(sizes)) fail(fn, 'sizes', 'an array of leaf sizes', sizes)
   if (leaves.length !== sizes.length) {
@@ -125,13 +125,13 @@ export function checkSizes(fn: string, leaves: readonly Tensor[], sizes: readonl
  *
  * @example
  * ```ts
- * import { sizes } from '@gd/optimizers'
- * sizes([new Float32Array(2), new Float64Array(5)]) // [2, 5]
+ * import { bufferSizes } from '@gd/optimizers/extend'
+ * bufferSizes([new Float32Array(2), new Float64Array(5)]) // [2, 5]
  * ```
  */
-export function sizes(bs: readonly FloatArray[]): number[] {
+export function bufferSizes(bs: readonly FloatArray[]): number[] {
   if (!Array.isArray(bs) || !bs.every((b) => b instanceof Float32Array || b instanceof Float64Array)) {
-    fail('sizes', 'buffers', 'an array of Float32Array or Float64Array', bs)
+    fail('bufferSizes', 'buffers', 'an array of Float32Array or Float64Array', bs)
   }
   return bs.map((b) => b.length)
 }
@@ -142,7 +142,7 @@ export function sizes(bs: readonly FloatArray[]): number[] {
  * @throws Error `<fn>: needs params, got undefined`.
  * @example
  * ```ts
- * import { paramLeaves } from '@gd/optimizers'
+ * import { paramLeaves } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * paramLeaves('addDecayedWeights', { w: tensor([1]) }).length // 1
  * ```

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { tensor } from '@gd/tensor'
-import { maskLeaves, prefixLeaves } from '../index.js'
+import { maskLeaves, prefixLeaves } from '../extend.js'
 
 const params = {
   w: tensor([1]),

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest'
+import { type Hyper } from '../index.js'
 import {
-  type Hyper,
-  bool,
+  booleanRule,
   closedUnit,
   describeRange,
-  hyper,
+  hyperRule,
   hyperAt,
   inRange,
   nonNegative,
-  num,
+  numberRule,
   positive,
   positiveInteger,
   resolveOptions,
   unitInterval,
-} from '../index.js'
+} from '../extend.js'
 
 describe('resolveOptions', () => {
   interface Opts {
@@ -21,7 +21,7 @@ describe('resolveOptions', () => {
     beta1?: number
     nesterov?: boolean
   }
-  const rules = { learningRate: hyper(nonNegative), beta1: num(unitInterval), nesterov: bool }
+  const rules = { learningRate: hyperRule(nonNegative), beta1: numberRule(unitInterval), nesterov: booleanRule }
   const defaults: Required<Opts> = { learningRate: 0.1, beta1: 0.9, nesterov: false }
   const resolve = (fn: string, given: unknown) => resolveOptions<Opts>(fn, given as Opts, defaults, rules)
 

@@ -1,8 +1,9 @@
 import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { flatten, leavesOf, pairTo, pathIn } from '../internal/tree.js'
-import { floatData, type FloatArray } from './leaves.js'
+import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
+import type { InPlaceTransformation } from './inPlace.js'
 
 /**
  * One optimizer step written into the parameters' own buffers: the same as
@@ -50,8 +51,10 @@ export function stepInPlace<S>(
       )
     }
   }
-  tx.check?.(grads, state, params, extra)
-  if (tx.applyInPlace) return tx.applyInPlace(grads, state, params, extra)
+  // the optional fused path and pre-write check (see InPlaceTransformation), when tx has them
+  const fast = tx as InPlaceTransformation<S>
+  fast.check?.(grads, state, params, extra)
+  if (fast.applyInPlace) return fast.applyInPlace(grads, state, params, extra)
   const r = tx.update(grads, state, params, extra)
   addInPlace(fn, params, r.updates)
   return r.state
@@ -64,8 +67,8 @@ export function stepInPlace<S>(
 function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [FloatArray, FloatArray][] {
   const pf = flatten(params)
   const of = flatten(other)
-  const ps = pf.leaves.map((p) => floatData(fn, p))
-  const os = of.leaves.map((u) => floatData(fn, u))
+  const ps = pf.leaves.map((p) => floatElements(fn, p))
+  const os = of.leaves.map((u) => floatElements(fn, u))
   const pairs: [FloatArray, FloatArray][] = []
   pairTo(fn, of, pf.paths, name, 'params').forEach((k, j) => {
     if (os[j]!.length !== ps[k]!.length) {
@@ -85,7 +88,7 @@ function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [Flo
  * @throws Error `<fn>: updates.w has 3 elements but params.w has 2`, `<fn>: updates.b is missing, params has a leaf there`.
  * @example
  * ```ts
- * import { addInPlace } from '@gd/optimizers'
+ * import { addInPlace } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * const owned = { w: tensor([1, 2]) }
  * addInPlace('train', owned, { w: tensor([0.5, 0.5]) })

@@ -31,7 +31,10 @@ export interface UpdateResult<S> {
  * buffers, and a missing or extra leaf is an error naming its path (`adam: grads.layers[1].w is
  * missing, the state has a leaf there`).
  *
- * `applyInPlace`, when present, is the fused fast path behind {@link stepInPlace}.
+ * That is the whole contract. A transform may also implement the optional members of
+ * `InPlaceTransformation` (from `@gd/optimizers/extend`): a check that runs before anything is
+ * written, and the fused path that {@link stepInPlace} and {@link chain} take to write the
+ * parameters in one loop. Every transform of this package does; a custom one needs only these two.
  *
  * @example
  * ```ts
@@ -48,29 +51,6 @@ export interface UpdateResult<S> {
 export interface GradientTransformation<S = unknown> {
   init(params: Tree): S
   update(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): UpdateResult<S>
-  /**
-   * Optional: throws exactly what `update` would throw for these arguments, and writes nothing.
-   * {@link chain} and {@link stepInPlace} run it for every link before the first one writes, so a
-   * call that throws leaves every state and parameter as it was. Every transform of this package
-   * has it; a custom transform without it is only checked when its own `update` runs.
-   */
-  check?(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): void
-  /**
-   * Optional fused path: the same step as `update` followed by `applyUpdates`, written straight into
-   * the parameters' buffers (equal to the unfused result up to rounding). Returns the next state.
-   */
-  applyInPlace?(grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S
-  /**
-   * Optional: for transforms that only multiply by a scalar (scale, scaleByLearningRate), the factor
-   * they will apply at this state and the state after. Lets {@link chain} fold them into the
-   * previous link's loop.
-   */
-  factor?(state: S): { factor: number; state: S }
-  /**
-   * Optional: apply `params += factor · (this transform's updates)` in one loop, writing into the
-   * parameters' buffers. Used by {@link chain} together with `factor`.
-   */
-  applyScaledInPlace?(grads: Tree, state: S, params: Tree, factor: number, extra?: UpdateExtra): S
 }
 
 /**

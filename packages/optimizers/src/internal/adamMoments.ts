@@ -1,6 +1,6 @@
 import { fusedKernels } from '@gd/tensor'
 import { elementwise } from '../core/elementwise.js'
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 // Adam's and AMSGrad's moment updates (the rules are in the TSDoc of scaleByAdam and scaleByAmsgrad),
@@ -47,7 +47,7 @@ export function adamMoments(
         },
       }
     },
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

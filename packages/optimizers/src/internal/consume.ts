@@ -1,6 +1,6 @@
 import { fail, mustBe } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
-import { floatData } from '../core/leaves.js'
+import { floatElements } from '../core/leaves.js'
 import { flatten, leavesOf, pairTo, pathIn } from './tree.js'
 // States passed to `update` are consumed: their buffers are updated in place and handed to the
 // returned state, so the old object would silently mix two steps if used again. Every stateful
@@ -37,7 +37,7 @@ export const badState = (fn: string, state: unknown): Error => mustBe(fn, 'state
 
 /** Checks that every leaf of `grads` is a float tensor (what a stateless transform's update reads). */
 export function floatLeaves(fn: string, grads: Tree): void {
-  for (const g of leavesOf(grads)) floatData(fn, g)
+  for (const g of leavesOf(grads)) floatElements(fn, g)
 }
 
 /**
@@ -52,7 +52,7 @@ export function paramsFor(fn: string, grads: Tree, params: Tree | undefined): Te
   pairTo(fn, pf, gf.paths, 'params', 'grads').forEach((j, i) => {
     const p = pf.leaves[i]!
     const g = gf.leaves[j]!
-    if (floatData(fn, p).length !== floatData(fn, g).length) {
+    if (floatElements(fn, p).length !== floatElements(fn, g).length) {
       throw new Error(`${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.size} elements but its gradient has ${g.size}`)
     }
     out[j] = p

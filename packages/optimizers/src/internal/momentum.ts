@@ -1,5 +1,5 @@
 import { fusedKernels } from '@gd/tensor'
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
 import type { GradientTransformation } from '../core/transform.js'
 
@@ -42,7 +42,7 @@ export function momentumBuffer(
         },
       }
     },
-    { sizes: (s) => sizes(s.trace) },
+    { sizes: (s) => bufferSizes(s.trace) },
   )
 }
 

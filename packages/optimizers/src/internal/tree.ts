@@ -24,7 +24,7 @@ export function leavesOf(tree: Tree, out: Tensor[] = []): Tensor[] {
 }
 
 /** A plain object (its prototype is Object.prototype or null), walked as structure. */
-function isStructure(x: unknown): boolean {
+export function isStructure(x: unknown): boolean {
   const proto = typeof x === 'object' && x !== null && Object.getPrototypeOf(x)
   return proto === Object.prototype || proto === null
 }

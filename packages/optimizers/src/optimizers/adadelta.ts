@@ -1,6 +1,6 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { closedUnit, hyper, nonNegative, num, positive, resolveOptions } from '../core/options.js'
+import { closedUnit, hyperRule, nonNegative, numberRule, positive, resolveOptions } from '../core/options.js'
 import { scaleByAdadelta } from '../transforms/scaleByAdadelta.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
@@ -36,10 +36,10 @@ export function adadelta(options?: AdadeltaOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
     {
-      learningRate: hyper(nonNegative),
-      rho: num(closedUnit),
-      eps: num(positive),
-      weightDecay: hyper(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      rho: numberRule(closedUnit),
+      eps: numberRule(positive),
+      weightDecay: hyperRule(nonNegative),
     },
   )
   const links: GradientTransformation<any>[] = []

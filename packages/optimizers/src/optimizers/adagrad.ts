@@ -1,6 +1,6 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { hyper, hyperAt, nonNegative, num, positive, resolveOptions } from '../core/options.js'
+import { hyperRule, hyperAt, nonNegative, numberRule, positive, resolveOptions } from '../core/options.js'
 import { scaleByAdagrad } from '../transforms/scaleByAdagrad.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
@@ -39,11 +39,11 @@ export function adagrad(options?: AdagradOptions): Optimizer<ChainState> {
     options,
     { learningRate: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 },
     {
-      learningRate: hyper(nonNegative),
-      lrDecay: num(nonNegative),
-      weightDecay: hyper(nonNegative),
-      initialAccumulatorValue: num(nonNegative),
-      eps: num(positive),
+      learningRate: hyperRule(nonNegative),
+      lrDecay: numberRule(nonNegative),
+      weightDecay: hyperRule(nonNegative),
+      initialAccumulatorValue: numberRule(nonNegative),
+      eps: numberRule(positive),
     },
   )
   const lr = o.learningRate

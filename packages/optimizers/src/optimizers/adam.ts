@@ -1,8 +1,8 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { bool, hyper, nonNegative, resolveOptions } from '../core/options.js'
-import { adamMoments } from '../internal/adamMoments.js'
-import { adamDefaults, adamRules } from '../transforms/scaleByAdam.js'
+import { booleanRule, hyperRule, nonNegative, resolveOptions } from '../core/options.js'
+import { adamDefaults, adamRules, scaleByAdam } from '../transforms/scaleByAdam.js'
+import { scaleByAmsgrad } from '../transforms/scaleByAmsgrad.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation, Optimizer } from '../core/transform.js'
@@ -31,15 +31,15 @@ export interface AdamOptions {
  *
  * @example
  * ```ts
- * import { adamOptionRules, resolveOptions } from '@gd/optimizers'
+ * import { adamOptionRules, resolveOptions } from '@gd/optimizers/extend'
  * Object.keys(adamOptionRules) // ['learningRate', 'beta1', 'beta2', 'eps', 'epsRoot', 'weightDecay', 'amsgrad']
  * ```
  */
 export const adamOptionRules = {
-  learningRate: hyper(nonNegative),
+  learningRate: hyperRule(nonNegative),
   ...adamRules,
-  weightDecay: hyper(nonNegative),
-  amsgrad: bool,
+  weightDecay: hyperRule(nonNegative),
+  amsgrad: booleanRule,
 }
 
 /**
@@ -64,9 +64,9 @@ export function adam(options?: AdamOptions): Optimizer<ChainState> {
     { learningRate: 1e-3, ...adamDefaults, weightDecay: 0, amsgrad: false },
     adamOptionRules,
   )
-  const links: GradientTransformation<any>[] = []
-  if (o.weightDecay !== 0) links.push(coupledL2(o.weightDecay))
-  links.push(adamMoments(o.amsgrad ? 'scaleByAmsgrad' : 'scaleByAdam', o, o.amsgrad))
+  const { beta1, beta2, eps, epsRoot } = o
+  const links: GradientTransformation<any>[] = o.weightDecay === 0 ? [] : [coupledL2(o.weightDecay)]
+  links.push((o.amsgrad ? scaleByAmsgrad : scaleByAdam)({ beta1, beta2, eps, epsRoot }))
   links.push(scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

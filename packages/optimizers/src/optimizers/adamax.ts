@@ -1,6 +1,6 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { hyperRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByAdamax } from '../transforms/scaleByAdamax.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
@@ -35,11 +35,11 @@ export function adamax(options?: AdamaxOptions): Optimizer<ChainState> {
     options,
     { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      weightDecay: hyper(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      weightDecay: hyperRule(nonNegative),
     },
   )
   const links: GradientTransformation<any>[] = []

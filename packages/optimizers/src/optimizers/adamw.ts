@@ -1,9 +1,9 @@
 import { addDecayedWeights } from '../transforms/addDecayedWeights.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { any, resolveOptions } from '../core/options.js'
+import { anyRule, resolveOptions } from '../core/options.js'
 import { adamOptionRules } from './adam.js'
-import { adamMoments } from '../internal/adamMoments.js'
-import { adamDefaults } from '../transforms/scaleByAdam.js'
+import { adamDefaults, scaleByAdam } from '../transforms/scaleByAdam.js'
+import { scaleByAmsgrad } from '../transforms/scaleByAmsgrad.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
 import type { Mask } from '../core/mask.js'
@@ -44,10 +44,11 @@ export function adamw(options?: AdamwOptions): Optimizer<ChainState> {
     'adamw',
     options,
     { learningRate: 1e-3, ...adamDefaults, weightDecay: 0.01, amsgrad: false, mask: true },
-    { ...adamOptionRules, mask: any },
+    { ...adamOptionRules, mask: anyRule },
   )
+  const { beta1, beta2, eps, epsRoot } = o
   return chain(
-    adamMoments(o.amsgrad ? 'scaleByAmsgrad' : 'scaleByAdam', o, o.amsgrad),
+    (o.amsgrad ? scaleByAmsgrad : scaleByAdam)({ beta1, beta2, eps, epsRoot }),
     addDecayedWeights({ weightDecay: o.weightDecay, mask: o.mask }),
     scaleByLearningRate(o.learningRate),
   )

@@ -1,6 +1,6 @@
 import { addDecayedWeights } from '../transforms/addDecayedWeights.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { any, hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { anyRule, hyperRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByAdam } from '../transforms/scaleByAdam.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByTrustRatio } from '../transforms/scaleByTrustRatio.js'
@@ -46,12 +46,12 @@ export function lamb(options?: LambOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-6, weightDecay: 0, mask: true },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      weightDecay: hyper(nonNegative),
-      mask: any,
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      weightDecay: hyperRule(nonNegative),
+      mask: anyRule,
     },
   )
   return chain(

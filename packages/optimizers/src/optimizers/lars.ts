@@ -1,6 +1,15 @@
 import { addDecayedWeights } from '../transforms/addDecayedWeights.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { any, bool, hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import {
+  anyRule,
+  booleanRule,
+  hyperRule,
+  nonNegative,
+  numberRule,
+  positive,
+  resolveOptions,
+  unitInterval,
+} from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByTrustRatio } from '../transforms/scaleByTrustRatio.js'
 import { trace } from '../transforms/trace.js'
@@ -48,13 +57,13 @@ export function lars(options?: LarsOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1, weightDecay: 0, trustCoefficient: 0.001, eps: 0, momentum: 0.9, nesterov: false, mask: true },
     {
-      learningRate: hyper(nonNegative),
-      weightDecay: hyper(nonNegative),
-      trustCoefficient: num(positive),
-      eps: num(nonNegative),
-      momentum: num(unitInterval),
-      nesterov: bool,
-      mask: any,
+      learningRate: hyperRule(nonNegative),
+      weightDecay: hyperRule(nonNegative),
+      trustCoefficient: numberRule(positive),
+      eps: numberRule(nonNegative),
+      momentum: numberRule(unitInterval),
+      nesterov: booleanRule,
+      mask: anyRule,
     },
   )
   const links: GradientTransformation<any>[] = [

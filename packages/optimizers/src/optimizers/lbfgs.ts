@@ -1,8 +1,8 @@
 import { Tensor, allocate, type Tree } from '@gd/tensor'
-import { floatData } from '../core/leaves.js'
+import { floatElements } from '../core/leaves.js'
 import { flatten, mapTree, pairTo, pathIn } from '../internal/tree.js'
 import { backtrackingArmijo, strongWolfe, type LinePoint } from '../core/lineSearch.js'
-import { any, nonNegative, num, positiveInteger, resolveOptions } from '../core/options.js'
+import { anyRule, nonNegative, numberRule, positiveInteger, resolveOptions } from '../core/options.js'
 import type { ClosureOptimizer, MinimizeResult, ValueAndGradient } from '../core/transform.js'
 
 /** Options of {@link lbfgs}. */
@@ -93,13 +93,13 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       maxLineSearchSteps: 25,
     },
     {
-      memory: num(positiveInteger),
-      lineSearch: any,
-      maxIterations: num({ min: 0, integer: true }),
-      gradientTolerance: num(nonNegative),
-      c1: num({ min: 0, max: 1, minOpen: true, maxOpen: true }),
-      c2: num({ min: 0, max: 1, minOpen: true, maxOpen: true }),
-      maxLineSearchSteps: num(positiveInteger),
+      memory: numberRule(positiveInteger),
+      lineSearch: anyRule,
+      maxIterations: numberRule({ min: 0, integer: true }),
+      gradientTolerance: numberRule(nonNegative),
+      c1: numberRule({ min: 0, max: 1, minOpen: true, maxOpen: true }),
+      c2: numberRule({ min: 0, max: 1, minOpen: true, maxOpen: true }),
+      maxLineSearchSteps: numberRule(positiveInteger),
     },
   )
   if (o.lineSearch !== 'strongWolfe' && o.lineSearch !== 'armijo') {
@@ -116,7 +116,7 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       options?: { readonly state?: LbfgsState },
     ): LbfgsResult<T> {
       const { leaves: shapeOf, paths: paramPaths } = flatten(params)
-      for (const l of shapeOf) floatData(fn, l)
+      for (const l of shapeOf) floatElements(fn, l)
       const n = shapeOf.reduce((s, l) => s + l.size, 0)
       const unflat = (x: Float64Array): T => {
         let at = 0
@@ -133,7 +133,7 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       const flat = (t: Tree, what: string): Float64Array => {
         const out = new Float64Array(n)
         const tf = flatten(t)
-        const data = tf.leaves.map((l) => floatData(fn, l))
+        const data = tf.leaves.map((l) => floatElements(fn, l))
         pairTo(fn, tf, paramPaths, what, 'params').forEach((k, j) => {
           if (data[j]!.length !== shapeOf[k]!.size) {
             throw new Error(

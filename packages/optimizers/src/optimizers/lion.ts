@@ -1,6 +1,6 @@
 import { addDecayedWeights } from '../transforms/addDecayedWeights.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { any, hyper, nonNegative, num, resolveOptions, unitInterval } from '../core/options.js'
+import { anyRule, hyperRule, nonNegative, numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByLion } from '../transforms/scaleByLion.js'
 import type { Hyper } from '../core/hyper.js'
@@ -36,11 +36,11 @@ export function lion(options?: LionOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-4, beta1: 0.9, beta2: 0.99, weightDecay: 0, mask: true },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      weightDecay: hyper(nonNegative),
-      mask: any,
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      weightDecay: hyperRule(nonNegative),
+      mask: anyRule,
     },
   )
   const links: GradientTransformation<any>[] = [scaleByLion({ beta1: o.beta1, beta2: o.beta2 })]

@@ -1,8 +1,8 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
 import { elementwise } from '../core/elementwise.js'
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
-import { hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
+import { hyperRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation, Optimizer } from '../core/transform.js'
@@ -49,10 +49,10 @@ export function scaleByNadam(options?: ScaleByNadamOptions): GradientTransformat
     options,
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      momentumDecay: num(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      momentumDecay: numberRule(nonNegative),
     },
   )
   const { beta1: b1, beta2: b2, eps } = o
@@ -74,7 +74,7 @@ export function scaleByNadam(options?: ScaleByNadamOptions): GradientTransformat
           nadamLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc2, cg, cm, eps),
       }
     },
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 
@@ -104,12 +104,12 @@ export function nadam(options?: NadamOptions): Optimizer<ChainState> {
     options,
     { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3, weightDecay: 0 },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      momentumDecay: num(nonNegative),
-      weightDecay: hyper(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      momentumDecay: numberRule(nonNegative),
+      weightDecay: hyperRule(nonNegative),
     },
   )
   const links: GradientTransformation<any>[] = []

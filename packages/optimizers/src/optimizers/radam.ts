@@ -1,6 +1,6 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { hyperRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByRadam } from '../transforms/scaleByRadam.js'
 import type { Hyper } from '../core/hyper.js'
@@ -36,11 +36,11 @@ export function radam(options?: RadamOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      weightDecay: hyper(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      weightDecay: hyperRule(nonNegative),
     },
   )
   const links: GradientTransformation<any>[] = []

@@ -1,6 +1,14 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { bool, hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import {
+  booleanRule,
+  hyperRule,
+  nonNegative,
+  numberRule,
+  positive,
+  resolveOptions,
+  unitInterval,
+} from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByRms } from '../transforms/scaleByRms.js'
 import { trace } from '../transforms/trace.js'
@@ -41,12 +49,12 @@ export function rmsprop(options?: RmspropOptions): Optimizer<ChainState> {
     options,
     { learningRate: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false },
     {
-      learningRate: hyper(nonNegative),
-      alpha: num(unitInterval),
-      eps: num(positive),
-      weightDecay: hyper(nonNegative),
-      momentum: num(unitInterval),
-      centered: bool,
+      learningRate: hyperRule(nonNegative),
+      alpha: numberRule(unitInterval),
+      eps: numberRule(positive),
+      weightDecay: hyperRule(nonNegative),
+      momentum: numberRule(unitInterval),
+      centered: booleanRule,
     },
   )
   const links: GradientTransformation<any>[] = []

@@ -1,7 +1,7 @@
 import { chain, type ChainState } from '../core/chain.js'
 import { elementwise } from '../core/elementwise.js'
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
-import { num, positive, resolveOptions } from '../core/options.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
+import { numberRule, positive, resolveOptions } from '../core/options.js'
 import { scale } from '../transforms/scale.js'
 import type { GradientTransformation, Optimizer } from '../core/transform.js'
 
@@ -49,11 +49,11 @@ export function scaleByRprop(options?: RpropOptions): GradientTransformation<Rpr
     options,
     { learningRate: 0.01, etaMinus: 0.5, etaPlus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50 },
     {
-      learningRate: num(positive),
-      etaMinus: num({ min: 0, max: 1, minOpen: true, maxOpen: true }),
-      etaPlus: num({ min: 1, minOpen: true }),
-      stepSizeMin: num({ min: 0 }),
-      stepSizeMax: num(positive),
+      learningRate: numberRule(positive),
+      etaMinus: numberRule({ min: 0, max: 1, minOpen: true, maxOpen: true }),
+      etaPlus: numberRule({ min: 1, minOpen: true }),
+      stepSizeMin: numberRule({ min: 0 }),
+      stepSizeMax: numberRule(positive),
     },
   )
   if (o.stepSizeMin > o.stepSizeMax) {
@@ -78,7 +78,7 @@ export function scaleByRprop(options?: RpropOptions): GradientTransformation<Rpr
           o.stepSizeMax,
         ),
     }),
-    { sizes: (s) => sizes(s.prev) },
+    { sizes: (s) => bufferSizes(s.prev) },
   )
 }
 

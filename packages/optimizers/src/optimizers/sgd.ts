@@ -1,6 +1,14 @@
 import { coupledL2 } from '../transforms/addL2.js'
 import { chain, type ChainState } from '../core/chain.js'
-import { bool, closedUnit, hyper, nonNegative, num, resolveOptions, unitInterval } from '../core/options.js'
+import {
+  booleanRule,
+  closedUnit,
+  hyperRule,
+  nonNegative,
+  numberRule,
+  resolveOptions,
+  unitInterval,
+} from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { trace } from '../transforms/trace.js'
 import type { Hyper } from '../core/hyper.js'
@@ -41,11 +49,11 @@ export function sgd(options?: SgdOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 },
     {
-      learningRate: hyper(nonNegative),
-      momentum: num(unitInterval),
-      dampening: num(closedUnit),
-      nesterov: bool,
-      weightDecay: hyper(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      momentum: numberRule(unitInterval),
+      dampening: numberRule(closedUnit),
+      nesterov: booleanRule,
+      weightDecay: hyperRule(nonNegative),
     },
   )
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {

@@ -1,5 +1,5 @@
 import { chain, type ChainState } from '../core/chain.js'
-import { hyper, nonNegative, num, resolveOptions, unitInterval } from '../core/options.js'
+import { hyperRule, nonNegative, numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleBySign } from '../transforms/scaleBySign.js'
 import { momentumBuffer } from '../internal/momentum.js'
@@ -39,8 +39,8 @@ export function signSgd(options?: SignSgdOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-3, momentum: 0 },
     {
-      learningRate: hyper(nonNegative),
-      momentum: num(unitInterval),
+      learningRate: hyperRule(nonNegative),
+      momentum: numberRule(unitInterval),
     },
   )
   const links: GradientTransformation<any>[] = []

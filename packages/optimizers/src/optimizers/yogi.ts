@@ -1,5 +1,5 @@
 import { chain, type ChainState } from '../core/chain.js'
-import { hyper, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { hyperRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleByYogi } from '../transforms/scaleByYogi.js'
 import type { Hyper } from '../core/hyper.js'
@@ -35,11 +35,11 @@ export function yogi(options?: YogiOptions): Optimizer<ChainState> {
     options,
     { learningRate: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 },
     {
-      learningRate: hyper(nonNegative),
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      initialAccumulatorValue: num(nonNegative),
+      learningRate: hyperRule(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      initialAccumulatorValue: numberRule(nonNegative),
     },
   )
   return chain(

@@ -1,9 +1,10 @@
 import type { Tensor } from '@gd/tensor'
 import { paramsFor } from '../internal/consume.js'
-import { floatData, mapLeaves } from '../core/leaves.js'
+import { floatElements, mapGradientLeaves } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
-import { num, positive, resolveOptions } from '../core/options.js'
+import { numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
+import type { InPlaceTransformation } from '../core/inPlace.js'
 
 /** Options of {@link adaptiveGradClip}. The paper's defaults. */
 export interface AdaptiveGradClipOptions {
@@ -31,20 +32,25 @@ export interface AdaptiveGradClipOptions {
  */
 export function adaptiveGradClip(options?: AdaptiveGradClipOptions): GradientTransformation<Record<string, never>> {
   const fn = 'adaptiveGradClip'
-  const o = resolveOptions(fn, options, { clipping: 0.01, eps: 1e-3 }, { clipping: num(positive), eps: num(positive) })
-  return {
+  const o = resolveOptions(
+    fn,
+    options,
+    { clipping: 0.01, eps: 1e-3 },
+    { clipping: numberRule(positive), eps: numberRule(positive) },
+  )
+  const tx: InPlaceTransformation<Record<string, never>> = {
     init: () => ({}),
     check: (grads, state, params) => void paramsFor(fn, grads, params),
     update(grads, state, params) {
       const ps = paramsFor(fn, grads, params)
-      const updates = mapLeaves(fn, grads, null, (g, k) => {
+      const updates = mapGradientLeaves(fn, grads, null, (g, k) => {
         const p = ps[k]!
         const units = unitsOf(p)
-        const gNorm = unitNorms(floatData(fn, g), units)
-        const pNorm = unitNorms(floatData(fn, p), units)
+        const gNorm = unitNorms(floatElements(fn, g), units)
+        const pNorm = unitNorms(floatElements(fn, p), units)
         const out = outputFor(fn, g)
-        const src = floatData(fn, g)
-        const dst = floatData(fn, out)
+        const src = floatElements(fn, g)
+        const dst = floatElements(fn, out)
         for (let i = 0; i < dst.length; i++) {
           const j = i % units
           const limit = o.clipping * Math.max(pNorm[j]!, o.eps)
@@ -55,6 +61,7 @@ export function adaptiveGradClip(options?: AdaptiveGradClipOptions): GradientTra
       return { updates, state }
     },
   }
+  return tx
 }
 
 const unitsOf = (p: Tensor): number => (p.rank <= 1 ? 1 : p.shape[p.rank - 1]!)

@@ -4,7 +4,7 @@ import { leavesOf } from '../internal/tree.js'
 import { elementwise } from '../core/elementwise.js'
 import { paramLeaves, type FloatArray } from '../core/leaves.js'
 import { maskLeaves, type Mask } from '../core/mask.js'
-import { any, hyper, hyperAt, nonNegative, resolveOptions } from '../core/options.js'
+import { anyRule, hyperRule, hyperAt, nonNegative, resolveOptions } from '../core/options.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation } from '../core/transform.js'
 
@@ -28,7 +28,7 @@ export interface WeightDecayState {
  *
  * @example
  * ```ts
- * import { weightDecayTransform } from '@gd/optimizers'
+ * import { weightDecayTransform } from '@gd/optimizers/extend'
  * const decay = weightDecayTransform('myDecay', { weightDecay: 1e-4 })
  * ```
  */
@@ -40,7 +40,7 @@ export function weightDecayTransform(
     fn,
     options,
     { weightDecay: 0, mask: true },
-    { weightDecay: hyper(nonNegative), mask: any },
+    { weightDecay: hyperRule(nonNegative), mask: anyRule },
   )
   return decayTransform(fn, o.weightDecay, (params) => maskLeaves(fn, o.mask, params))
 }
@@ -51,7 +51,7 @@ export function weightDecayTransform(
  *
  * @example
  * ```ts
- * import { decayAll, decayTransform } from '@gd/optimizers'
+ * import { decayAll, decayTransform } from '@gd/optimizers/extend'
  * const l2 = decayTransform('addL2', 1e-4, decayAll)
  * ```
  */
@@ -60,7 +60,7 @@ export function decayTransform(
   weightDecay: Hyper,
   decays: (params: Tree) => boolean[],
 ): GradientTransformation<WeightDecayState> {
-  resolveOptions(fn, { weightDecay }, { weightDecay: 0 }, { weightDecay: hyper(nonNegative) })
+  resolveOptions(fn, { weightDecay }, { weightDecay: 0 }, { weightDecay: hyperRule(nonNegative) })
   if (typeof decays !== 'function') fail(fn, 'decays', 'a function of params', decays)
   return elementwise<WeightDecayState>(
     fn,
@@ -85,7 +85,7 @@ export function decayTransform(
  *
  * @example
  * ```ts
- * import { decayAll } from '@gd/optimizers'
+ * import { decayAll } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * decayAll({ w: tensor([1]), b: tensor([0]) }) // [true, true]
  * ```

@@ -31,7 +31,8 @@ export function addL2(options?: WeightDecayOptions): GradientTransformation<Weig
  *
  * @example
  * ```ts
- * import { chain, coupledL2, scaleByLearningRate } from '@gd/optimizers'
+ * import { chain, scaleByLearningRate } from '@gd/optimizers'
+ * import { coupledL2 } from '@gd/optimizers/extend'
  * const sgdL2 = chain(coupledL2(1e-4), scaleByLearningRate(0.1))
  * ```
  */

@@ -1,10 +1,11 @@
 import type { Tree } from '@gd/tensor'
 import { badState, spend, transformArg, unspent } from '../internal/consume.js'
 import { leavesOf } from '../internal/tree.js'
-import { floatData, mapLeaves } from '../core/leaves.js'
+import { floatElements, mapGradientLeaves } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
-import { num, resolveOptions } from '../core/options.js'
+import { numberRule, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
+import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 
 /** Options of {@link applyIfFinite}. */
 export interface ApplyIfFiniteOptions {
@@ -41,7 +42,12 @@ export function applyIfFinite<S>(
 ): GradientTransformation<ApplyIfFiniteState<S>> {
   const fn = 'applyIfFinite'
   transformArg(fn, 'inner', inner)
-  const o = resolveOptions(fn, options, { maxConsecutiveErrors: Infinity }, { maxConsecutiveErrors: num({ min: 0 }) })
+  const o = resolveOptions(
+    fn,
+    options,
+    { maxConsecutiveErrors: Infinity },
+    { maxConsecutiveErrors: numberRule({ min: 0 }) },
+  )
   /** Checks the state and the grads' dtypes; whether every gradient is finite. */
   const plan = (grads: Tree, state: ApplyIfFiniteState<S>): boolean => {
     if (
@@ -54,14 +60,14 @@ export function applyIfFinite<S>(
     }
     unspent(fn, state)
     return leavesOf(grads)
-      .map((g) => floatData(fn, g))
+      .map((g) => floatElements(fn, g))
       .every((d) => d.every(Number.isFinite))
   }
-  return {
+  const tx: InPlaceTransformation<ApplyIfFiniteState<S>> = {
     init: (params) => ({ notFiniteCount: 0, totalNotFinite: 0, lastFinite: true, inner: inner.init(params) }),
     check(grads, state, params, extra) {
       plan(grads, state)
-      inner.check?.(grads, state.inner, params, extra)
+      checkBeforeWrite(inner, grads, state.inner, params, extra)
     },
     update(grads, state, params, extra) {
       const finite = plan(grads, state)
@@ -76,10 +82,10 @@ export function applyIfFinite<S>(
         return result
       }
       // the inner transform must accept these grads before they are skipped, or the error comes later
-      inner.check?.(grads, state.inner, params, extra)
-      const updates = mapLeaves(fn, grads, null, (g) => {
+      checkBeforeWrite(inner, grads, state.inner, params, extra)
+      const updates = mapGradientLeaves(fn, grads, null, (g) => {
         const out = outputFor(fn, g)
-        floatData(fn, out).fill(0)
+        floatElements(fn, out).fill(0)
         return out
       })
       const next = {
@@ -92,4 +98,5 @@ export function applyIfFinite<S>(
       return { updates, state: next }
     },
   }
+  return tx
 }

@@ -1,10 +1,11 @@
 import type { Tree } from '@gd/tensor'
 import { floatLeaves } from '../internal/consume.js'
 import { leavesOf } from '../internal/tree.js'
-import { floatData, mapLeaves } from '../core/leaves.js'
+import { floatElements, mapGradientLeaves } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
-import { num, positive, resolveOptions } from '../core/options.js'
+import { numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
+import type { InPlaceTransformation } from '../core/inPlace.js'
 
 /** Options of {@link clipByGlobalNorm}. */
 export interface ClipByGlobalNormOptions {
@@ -32,28 +33,29 @@ export interface ClipByGlobalNormOptions {
  */
 export function clipByGlobalNorm(options: ClipByGlobalNormOptions): GradientTransformation<Record<string, never>> {
   const fn = 'clipByGlobalNorm'
-  const { maxNorm } = resolveOptions(fn, options, { maxNorm: NaN }, { maxNorm: num(positive) })
-  return {
+  const { maxNorm } = resolveOptions(fn, options, { maxNorm: NaN }, { maxNorm: numberRule(positive) })
+  const tx: InPlaceTransformation<Record<string, never>> = {
     init: () => ({}),
     check: (grads) => floatLeaves(fn, grads),
     update(grads, state) {
       let ss = 0
       for (const g of leavesOf(grads)) {
-        const d = floatData(fn, g)
+        const d = floatElements(fn, g)
         for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!
       }
       const norm = Math.sqrt(ss)
       const s = norm > maxNorm ? maxNorm / norm : 1
-      const updates = mapLeaves(fn, grads, null, (g) => {
+      const updates = mapGradientLeaves(fn, grads, null, (g) => {
         const out = outputFor(fn, g)
-        const src = floatData(fn, g)
-        const dst = floatData(fn, out)
+        const src = floatElements(fn, g)
+        const dst = floatElements(fn, out)
         for (let i = 0; i < dst.length; i++) dst[i] = s * src[i]!
         return out
       })
       return { updates, state }
     },
   }
+  return tx
 }
 
 /**
@@ -69,7 +71,7 @@ export function clipByGlobalNorm(options: ClipByGlobalNormOptions): GradientTran
 export function globalNorm(tree: Tree): number {
   let ss = 0
   for (const g of leavesOf(tree)) {
-    const d = floatData('globalNorm', g)
+    const d = floatElements('globalNorm', g)
     for (let i = 0; i < d.length; i++) ss += d[i]! * d[i]!
   }
   return Math.sqrt(ss)

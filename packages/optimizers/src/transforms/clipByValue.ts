@@ -1,5 +1,5 @@
 import { elementwise, type Kernel } from '../core/elementwise.js'
-import { num, positive, resolveOptions } from '../core/options.js'
+import { numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link clipByValue}. */
@@ -20,7 +20,7 @@ export interface ClipByValueOptions {
  */
 export function clipByValue(options: ClipByValueOptions): GradientTransformation<Record<string, never>> {
   const fn = 'clipByValue'
-  const { maxAbs: c } = resolveOptions(fn, options, { maxAbs: NaN }, { maxAbs: num(positive) })
+  const { maxAbs: c } = resolveOptions(fn, options, { maxAbs: NaN }, { maxAbs: numberRule(positive) })
   // created once, so V8 keeps its optimized loop across steps
   const kernel: Kernel = (k, g, out, base, factor) => {
     for (let i = 0; i < g.length; i++) {

@@ -1,10 +1,11 @@
 import { Tensor, type Tree } from '@gd/tensor'
 import { badState, paramsFor, spend, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
-import { copiesOf, floatData, type FloatArray } from '../core/leaves.js'
+import { copiesOf, floatElements, type FloatArray } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
-import { closedUnit, num, resolveOptions } from '../core/options.js'
+import { closedUnit, numberRule, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
+import type { InPlaceTransformation } from '../core/inPlace.js'
 
 /** Options of {@link ema}. */
 export interface EmaOptions {
@@ -32,7 +33,7 @@ export interface EmaState {
  */
 export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
   const fn = 'ema'
-  const { decay: d } = resolveOptions(fn, options, { decay: 0.999 }, { decay: num(closedUnit) })
+  const { decay: d } = resolveOptions(fn, options, { decay: 0.999 }, { decay: numberRule(closedUnit) })
   /** Checks the state and params; returns grads' and params' data in init order. */
   const plan = (grads: Tree, state: EmaState, params: Tree | undefined) => {
     if (typeof state !== 'object' || state === null || !Array.isArray(state.average)) throw badState(fn, state)
@@ -40,7 +41,7 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
     paramsFor(fn, grads, params)
     const paths = (state as { paths?: unknown }).paths
     const ps = inOrderOf(fn, params!, paths, 'params', state.average.length).leaves.map((p, k) => {
-      const d = floatData(fn, p)
+      const d = floatElements(fn, p)
       if (d.length !== state.average[k]!.length)
         throw new Error(
           `${fn}: a parameter has ${d.length} elements but the state was built for ${state.average[k]!.length}`,
@@ -49,7 +50,7 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
     })
     return { ps, order: inOrderOf(fn, grads, paths, 'grads', state.average.length).order }
   }
-  return {
+  const tx: InPlaceTransformation<EmaState> = {
     init: (params) => ({ average: copiesOf(fn, params), paths: flatten(params).paths }),
     check: (grads, state, params) => void plan(grads, state, params),
     update(grads, state, params) {
@@ -59,9 +60,9 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
         const k = order[j++]!
         const avg = state.average[k]!
         const p = ps[k]!
-        const u = floatData(fn, g)
+        const u = floatElements(fn, g)
         const out = outputFor(fn, g)
-        const o = floatData(fn, out)
+        const o = floatElements(fn, out)
         for (let i = 0; i < avg.length; i++) {
           avg[i] = d * avg[i]! + (1 - d) * (p[i]! + u[i]!)
           o[i] = u[i]!
@@ -73,6 +74,7 @@ export function ema(options?: EmaOptions): GradientTransformation<EmaState> {
       return { updates, state: next }
     },
   }
+  return tx
 }
 
 /**
@@ -91,7 +93,7 @@ export function emaParams(state: EmaState, params: Tree): Tree {
   if (typeof state !== 'object' || state === null || !Array.isArray(state.average)) throw badState(fn, state)
   const { leaves, order } = inOrderOf(fn, params, (state as { paths?: unknown }).paths, 'params', state.average.length)
   leaves.forEach((p, k) => {
-    if (floatData(fn, p).length !== state.average[k]!.length)
+    if (floatElements(fn, p).length !== state.average[k]!.length)
       throw new Error(
         `${fn}: a parameter has ${p.size} elements but the state was built for ${state.average[k]!.length}`,
       )

@@ -4,6 +4,7 @@ import { badState, countOf, spend } from '../internal/consume.js'
 import { hyperAt } from '../core/options.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation } from '../core/transform.js'
+import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 
 /** State of {@link injectHyperparams}: the step count, the current values and the inner state. */
 export interface InjectState<K extends string = string> {
@@ -65,24 +66,25 @@ export function injectHyperparams<K extends string>(
     if (typeof state.hyperparams !== 'object' || state.hyperparams === null) throw badState(fn, state)
     return valuesAt(count, state.hyperparams)
   }
-  return {
+  const tx: InPlaceTransformation<InjectState<K>> = {
     init(params) {
       const hp = valuesAt(0)
       return { count: 0, hyperparams: hp, inner: build(hp).init(params) }
     },
     check(grads, state, params, extra) {
-      build(plan(state)).check?.(grads, state.inner, params, extra)
+      checkBeforeWrite(build(plan(state)), grads, state.inner, params, extra)
     },
     update(grads, state, params, extra) {
       const hp = plan(state)
-      const tx = build(hp)
-      tx.check?.(grads, state.inner, params, extra)
-      const r = tx.update(grads, state.inner, params, extra)
+      const inner = build(hp)
+      checkBeforeWrite(inner, grads, state.inner, params, extra)
+      const r = inner.update(grads, state.inner, params, extra)
       const next = { count: state.count + 1, hyperparams: hp, inner: r.state }
       spend(state, next)
       return { updates: r.updates, state: next }
     },
   }
+  return tx
 }
 
 /**

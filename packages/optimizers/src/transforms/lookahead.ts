@@ -1,10 +1,11 @@
 import type { Tree } from '@gd/tensor'
 import { badState, paramsFor, spend, transformArg, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
-import { copiesOf, floatData, type FloatArray } from '../core/leaves.js'
-import { closedUnit, num, positiveInteger, resolveOptions } from '../core/options.js'
+import { copiesOf, floatElements, type FloatArray } from '../core/leaves.js'
+import { closedUnit, numberRule, positiveInteger, resolveOptions } from '../core/options.js'
 import { Tensor, allocate } from '@gd/tensor'
 import type { GradientTransformation, UpdateExtra } from '../core/transform.js'
+import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 
 /** Options of {@link lookahead}. The paper's defaults. */
 export interface LookaheadOptions {
@@ -48,8 +49,8 @@ export function lookahead<S>(
     options,
     { syncPeriod: 6, alpha: 0.5 },
     {
-      syncPeriod: num(positiveInteger),
-      alpha: num(closedUnit),
+      syncPeriod: numberRule(positiveInteger),
+      alpha: numberRule(closedUnit),
     },
   )
   /** Checks the state, params and the fast transform; returns params' data in init order. */
@@ -60,17 +61,17 @@ export function lookahead<S>(
     paramsFor(fn, grads, params)
     const paths = (state as { paths?: unknown }).paths
     const ps = inOrderOf(fn, params!, paths, 'params', state.slow.length).leaves.map((p, k) => {
-      const d = floatData(fn, p)
+      const d = floatElements(fn, p)
       if (d.length !== state.slow[k]!.length)
         throw new Error(
           `${fn}: a parameter has ${d.length} elements but the state was built for ${state.slow[k]!.length}`,
         )
       return d
     })
-    fast.check?.(grads, state.fast, params, extra)
+    checkBeforeWrite(fast, grads, state.fast, params, extra)
     return { ps, paths }
   }
-  return {
+  const tx: InPlaceTransformation<LookaheadState<S>> = {
     init: (params) => ({ count: 0, slow: copiesOf(fn, params), fast: fast.init(params), paths: flatten(params).paths }),
     check: (grads, state, params, extra) => void plan(grads, state, params, extra),
     update(grads, state, params, extra) {
@@ -86,7 +87,7 @@ export function lookahead<S>(
           const k = order[j++]!
           const phi = state.slow[k]!
           const theta = ps[k]!
-          const du = floatData(fn, u)
+          const du = floatElements(fn, u)
           const out = allocate(u.dtype as 'float32' | 'float64', u.size)
           for (let i = 0; i < out.length; i++) {
             const next = phi[i]! + o.alpha * (theta[i]! + du[i]! - phi[i]!)
@@ -101,4 +102,5 @@ export function lookahead<S>(
       return result
     },
   }
+  return tx
 }

@@ -1,10 +1,11 @@
 import type { Tree } from '@gd/tensor'
 import { badState, spend, transformArg, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
-import { floatData } from '../core/leaves.js'
+import { floatElements } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
 import { maskLeaves, type Mask } from '../core/mask.js'
 import type { GradientTransformation } from '../core/transform.js'
+import { checkBeforeWrite, type InPlaceTransformation } from '../core/inPlace.js'
 
 /** State of {@link masked}: which leaves are selected and the inner state over them. */
 export interface MaskedState<S> {
@@ -34,14 +35,14 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
     const { selected } = state
     const paths = (state as { paths?: unknown }).paths
     const g = inOrderOf(fn, grads, paths, 'grads', selected.length)
-    for (const leaf of g.leaves) floatData(fn, leaf)
+    for (const leaf of g.leaves) floatElements(fn, leaf)
     const ps =
       params === undefined
         ? undefined
         : inOrderOf(fn, params, paths, 'params', selected.length).leaves.filter((_, k) => selected[k])
     return { g, sub: g.leaves.filter((_, k) => selected[k]), ps }
   }
-  return {
+  const tx: InPlaceTransformation<MaskedState<S>> = {
     init(params) {
       const selected = maskLeaves(fn, mask, params)
       const { leaves, paths } = flatten(params)
@@ -49,7 +50,7 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
     },
     check(grads, state, params, extra) {
       const { sub, ps } = plan(grads, state, params)
-      inner.check?.(sub, state.inner, ps, extra)
+      checkBeforeWrite(inner, sub, state.inner, ps, extra)
     },
     update(grads, state, params, extra) {
       const { g, sub, ps } = plan(grads, state, params)
@@ -64,7 +65,7 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
         const k = g.order[j++]!
         if (state.selected[k]) return done[rank[k]!]!
         const out = outputFor(fn, leaf)
-        if (out !== leaf) floatData(fn, out).set(floatData(fn, leaf))
+        if (out !== leaf) floatElements(fn, out).set(floatElements(fn, leaf))
         return out
       })
       const next = { ...state, inner: r.state }
@@ -72,4 +73,5 @@ export function masked<S>(inner: GradientTransformation<S>, mask: Mask): Gradien
       return { updates, state: next }
     },
   }
+  return tx
 }

@@ -1,10 +1,11 @@
 import { Tensor, allocate, type Tree } from '@gd/tensor'
 import { badState, spend, transformArg, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
-import { buffersLike, floatData, mapLeaves, type FloatArray } from '../core/leaves.js'
+import { buffersLike, floatElements, mapGradientLeaves, type FloatArray } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
-import { positiveInteger, num, resolveOptions } from '../core/options.js'
+import { positiveInteger, numberRule, resolveOptions } from '../core/options.js'
 import type { GradientTransformation, UpdateExtra } from '../core/transform.js'
+import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 
 /** Options of {@link multiSteps}. */
 export interface MultiStepsOptions {
@@ -41,7 +42,7 @@ export function multiSteps<S>(
 ): GradientTransformation<MultiStepsState<S>> {
   const fn = 'multiSteps'
   transformArg(fn, 'inner', inner)
-  const { everyK } = resolveOptions(fn, options, { everyK: 1 }, { everyK: num(positiveInteger) })
+  const { everyK } = resolveOptions(fn, options, { everyK: 1 }, { everyK: numberRule(positiveInteger) })
   /** Checks the state and pairs grads with its sums (init order); writes nothing. */
   const plan = (grads: Tree, state: MultiStepsState<S>, params: Tree | undefined, extra: UpdateExtra | undefined) => {
     if (
@@ -54,7 +55,7 @@ export function multiSteps<S>(
     unspent(fn, state)
     const g = inOrderOf(fn, grads, (state as { paths?: unknown }).paths, 'grads', state.sum.length)
     const gs = g.leaves.map((leaf, k) => {
-      const d = floatData(fn, leaf)
+      const d = floatElements(fn, leaf)
       if (d.length !== state.sum[k]!.length)
         throw new Error(
           `${fn}: a gradient has ${d.length} elements but the state was built for ${state.sum[k]!.length}`,
@@ -62,10 +63,10 @@ export function multiSteps<S>(
       return d
     })
     const last = state.miniStep + 1 >= everyK
-    if (last) inner.check?.(grads, state.inner, params, extra)
+    if (last) checkBeforeWrite(inner, grads, state.inner, params, extra)
     return { gs, last }
   }
-  return {
+  const tx: InPlaceTransformation<MultiStepsState<S>> = {
     init: (params) => ({
       miniStep: 0,
       sum: buffersLike(fn, params),
@@ -81,9 +82,9 @@ export function multiSteps<S>(
       })
       let result: { updates: Tree; state: MultiStepsState<S> }
       if (!last) {
-        const updates = mapLeaves(fn, grads, null, (g) => {
+        const updates = mapGradientLeaves(fn, grads, null, (g) => {
           const out = outputFor(fn, g)
-          floatData(fn, out).fill(0)
+          floatElements(fn, out).fill(0)
           return out
         })
         result = { updates, state: { ...state, miniStep: state.miniStep + 1 } }
@@ -105,4 +106,5 @@ export function multiSteps<S>(
       return result
     },
   }
+  return tx
 }

@@ -4,6 +4,7 @@ import { badState, spend, transformArg, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
 import { prefixLeaves } from '../core/mask.js'
 import type { GradientTransformation } from '../core/transform.js'
+import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 
 /** Labels for {@link partition}: a label per leaf, or per subtree, or a function of the params. */
 export type LabelTree = string | readonly LabelTree[] | { readonly [key: string]: LabelTree }
@@ -51,7 +52,7 @@ export function partition(
     const pick = (leaves: Tensor[], name: string) => leaves.filter((_, k) => state.labels[k] === name)
     return { g, pick, ps }
   }
-  return {
+  const tx: InPlaceTransformation<PartitionState> = {
     init(params) {
       const spec = typeof labels === 'function' ? labels(params) : labels
       const ls = prefixLeaves(fn, 'labels', spec, params, (x): x is string => typeof x === 'string', 'a label')
@@ -67,12 +68,12 @@ export function partition(
     check(grads, state, params, extra) {
       const { g, pick, ps } = plan(grads, state, params)
       for (const name of names)
-        transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
+        checkBeforeWrite(transforms[name]!, pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
     },
     update(grads, state, params, extra) {
       const { g, pick, ps } = plan(grads, state, params)
       for (const name of names)
-        transforms[name]!.check?.(pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
+        checkBeforeWrite(transforms[name]!, pick(g.leaves, name), state.inner[name], ps && pick(ps, name), extra)
       const results: Record<string, Tensor[]> = {}
       const inner: Record<string, unknown> = {}
       for (const name of names) {
@@ -94,4 +95,5 @@ export function partition(
       return { updates, state: next }
     },
   }
+  return tx
 }

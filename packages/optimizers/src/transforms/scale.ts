@@ -1,9 +1,10 @@
 import { finite } from '@gd/check'
 import { floatLeaves } from '../internal/consume.js'
 import type { Tree } from '@gd/tensor'
-import { floatData, mapLeaves } from '../core/leaves.js'
+import { floatElements, mapGradientLeaves } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
 import type { GradientTransformation } from '../core/transform.js'
+import type { InPlaceTransformation } from '../core/inPlace.js'
 
 /** State of {@link scale}: nothing. */
 export type ScaleState = Record<string, never>
@@ -14,17 +15,17 @@ export type ScaleState = Record<string, never>
  *
  * @example
  * ```ts
- * import { scaleTree } from '@gd/optimizers'
+ * import { scaleTree } from '@gd/optimizers/extend'
  * import { tensor } from '@gd/tensor'
  * scaleTree('half', { w: tensor([2, 4]) }, 0.5) // { w: [1, 2] }
  * ```
  */
 export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
   finite(fn, 'factor', factor)
-  return mapLeaves(fn, grads, null, (g) => {
+  return mapGradientLeaves(fn, grads, null, (g) => {
     const out = outputFor(fn, g)
-    const src = floatData(fn, g)
-    const dst = floatData(fn, out)
+    const src = floatElements(fn, g)
+    const dst = floatElements(fn, out)
     for (let i = 0; i < dst.length; i++) dst[i] = factor * src[i]!
     return out
   })
@@ -41,10 +42,11 @@ export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
  */
 export function scale(factor: number): GradientTransformation<ScaleState> {
   finite('scale', 'factor', factor)
-  return {
+  const tx: InPlaceTransformation<ScaleState> = {
     init: () => ({}),
     check: (grads) => floatLeaves('scale', grads),
     update: (grads, state) => ({ updates: scaleTree('scale', grads, factor), state }),
     factor: (state) => ({ factor, state }),
   }
+  return tx
 }

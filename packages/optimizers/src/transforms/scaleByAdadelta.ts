@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { closedUnit, num, positive, resolveOptions } from '../core/options.js'
+import { closedUnit, numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByAdadelta}. PyTorch's defaults. */
@@ -40,7 +40,7 @@ export function scaleByAdadelta(options?: ScaleByAdadeltaOptions): GradientTrans
     fn,
     options,
     { rho: 0.9, eps: 1e-6 },
-    { rho: num(closedUnit), eps: num(positive) },
+    { rho: numberRule(closedUnit), eps: numberRule(positive) },
   )
   return elementwise<AdadeltaState>(
     fn,
@@ -50,7 +50,7 @@ export function scaleByAdadelta(options?: ScaleByAdadeltaOptions): GradientTrans
       kernel: (k, g, out, base, factor) =>
         adadeltaLoop(g, state.squareAvg[k]!, state.deltaAvg[k]!, out, base, factor, rho, eps),
     }),
-    { sizes: (s) => sizes(s.squareAvg) },
+    { sizes: (s) => bufferSizes(s.squareAvg) },
   )
 }
 

@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { nonNegative, num, positive, resolveOptions } from '../core/options.js'
+import { nonNegative, numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByAdagrad}. PyTorch's defaults. */
@@ -33,8 +33,8 @@ export function scaleByAdagrad(options?: ScaleByAdagradOptions): GradientTransfo
     options,
     { initialAccumulatorValue: 0, eps: 1e-10 },
     {
-      initialAccumulatorValue: num(nonNegative),
-      eps: num(positive),
+      initialAccumulatorValue: numberRule(nonNegative),
+      eps: numberRule(positive),
     },
   )
   return elementwise<AdagradState>(
@@ -44,7 +44,7 @@ export function scaleByAdagrad(options?: ScaleByAdagradOptions): GradientTransfo
       state,
       kernel: (k, g, out, base, factor) => adagradLoop(g, state.sum[k]!, out, base, factor, o.eps),
     }),
-    { sizes: (s) => sizes(s.sum) },
+    { sizes: (s) => bufferSizes(s.sum) },
   )
 }
 

@@ -1,6 +1,6 @@
 import { adamMoments } from '../internal/adamMoments.js'
 import type { FloatArray } from '../core/leaves.js'
-import { num, positive, nonNegative, resolveOptions, unitInterval } from '../core/options.js'
+import { numberRule, positive, nonNegative, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByAdam}. PyTorch's defaults. */
@@ -27,7 +27,7 @@ export interface AdamState {
  *
  * @example
  * ```ts
- * import { adamDefaults } from '@gd/optimizers'
+ * import { adamDefaults } from '@gd/optimizers/extend'
  * adamDefaults.beta2 // 0.999
  * ```
  */
@@ -38,15 +38,15 @@ export const adamDefaults = { beta1: 0.9, beta2: 0.999, eps: 1e-8, epsRoot: 0 }
  *
  * @example
  * ```ts
- * import { adamDefaults, adamRules, resolveOptions } from '@gd/optimizers'
+ * import { adamDefaults, adamRules, resolveOptions } from '@gd/optimizers/extend'
  * resolveOptions('myAdam', { beta1: 0.8 }, adamDefaults, adamRules).beta1 // 0.8
  * ```
  */
 export const adamRules = {
-  beta1: num(unitInterval),
-  beta2: num(unitInterval),
-  eps: num(positive),
-  epsRoot: num(nonNegative),
+  beta1: numberRule(unitInterval),
+  beta2: numberRule(unitInterval),
+  eps: numberRule(positive),
+  epsRoot: numberRule(nonNegative),
 }
 
 /**

@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByAdamax}. PyTorch's defaults. */
@@ -49,9 +49,9 @@ export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransform
     options,
     { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
     },
   )
   return elementwise<AdamaxState>(
@@ -66,7 +66,7 @@ export function scaleByAdamax(options?: ScaleByAdamaxOptions): GradientTransform
           adamaxLoop(g, state.mu[k]!, state.norm[k]!, out, base, factor, b1, b2, c1, eps),
       }
     },
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

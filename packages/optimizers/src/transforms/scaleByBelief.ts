@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByBelief}. The paper's defaults. */
@@ -47,9 +47,9 @@ export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransform
     options,
     { beta1: 0.9, beta2: 0.999, eps: 1e-16 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
     },
   )
   return elementwise<BeliefState>(
@@ -65,7 +65,7 @@ export function scaleByBelief(options?: ScaleByBeliefOptions): GradientTransform
           beliefLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, bc2, eps),
       }
     },
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

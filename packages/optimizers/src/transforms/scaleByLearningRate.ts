@@ -1,9 +1,10 @@
 import { fail } from '@gd/check'
 import { countOf, floatLeaves, spend } from '../internal/consume.js'
-import { hyperAt, hyper, nonNegative, resolveOptions, bool } from '../core/options.js'
+import { hyperAt, hyperRule, nonNegative, resolveOptions, booleanRule } from '../core/options.js'
 import { scaleTree } from './scale.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation } from '../core/transform.js'
+import { type InPlaceTransformation } from '../core/inPlace.js'
 
 /** State of a transform that reads a schedule: the number of updates done so far. */
 export interface CountState {
@@ -33,14 +34,14 @@ export function scaleByLearningRate(
 ): GradientTransformation<CountState> {
   const fn = 'scaleByLearningRate'
   if (learningRate === undefined) fail(fn, 'learningRate', '>= 0 (or a schedule)', learningRate)
-  resolveOptions(fn, { learningRate }, { learningRate: 0 }, { learningRate: hyper(nonNegative) })
-  const o = resolveOptions(fn, options, { flipSign: true }, { flipSign: bool })
+  resolveOptions(fn, { learningRate }, { learningRate: 0 }, { learningRate: hyperRule(nonNegative) })
+  const o = resolveOptions(fn, options, { flipSign: true }, { flipSign: booleanRule })
   const factor = (state: CountState): { factor: number; state: CountState } => {
     const count = countOf(fn, state)
     const lr = hyperAt(fn, 'learningRate', learningRate, count, nonNegative)
     return { factor: o.flipSign ? -lr : lr, state: { count: count + 1 } }
   }
-  return {
+  const tx: InPlaceTransformation<CountState> = {
     init: () => ({ count: 0 }),
     check(grads, state) {
       factor(state)
@@ -54,4 +55,5 @@ export function scaleByLearningRate(
     },
     factor,
   }
+  return tx
 }

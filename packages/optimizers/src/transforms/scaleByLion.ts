@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { num, resolveOptions, unitInterval } from '../core/options.js'
+import { numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByLion}. The paper's defaults. */
@@ -40,8 +40,8 @@ export function scaleByLion(options?: ScaleByLionOptions): GradientTransformatio
     options,
     { beta1: 0.9, beta2: 0.99 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
     },
   )
   return elementwise<LionState>(
@@ -51,7 +51,7 @@ export function scaleByLion(options?: ScaleByLionOptions): GradientTransformatio
       state,
       kernel: (k, g, out, base, factor) => lionLoop(g, state.mu[k]!, out, base, factor, b1, b2),
     }),
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByRadam}. PyTorch's defaults. */
@@ -44,10 +44,10 @@ export function scaleByRadam(options?: ScaleByRadamOptions): GradientTransformat
     options,
     { beta1: 0.9, beta2: 0.999, eps: 1e-8, threshold: 5 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      threshold: num({ min: 4, minOpen: true }),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      threshold: numberRule({ min: 4, minOpen: true }),
     },
   )
   const { beta1: b1, beta2: b2, eps } = o
@@ -69,7 +69,7 @@ export function scaleByRadam(options?: ScaleByRadamOptions): GradientTransformat
           radamLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, bc1, rectify, adaptive, eps),
       }
     },
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

@@ -1,7 +1,7 @@
 import { fusedKernels } from '@gd/tensor'
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { bool, nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { booleanRule, nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByRms}. PyTorch's RMSprop defaults and names. */
@@ -50,10 +50,10 @@ export function scaleByRms(options?: ScaleByRmsOptions): GradientTransformation<
     options,
     { alpha: 0.99, eps: 1e-8, centered: false, initialScale: 0 },
     {
-      alpha: num(unitInterval),
-      eps: num(positive),
-      centered: bool,
-      initialScale: num(nonNegative),
+      alpha: numberRule(unitInterval),
+      eps: numberRule(positive),
+      centered: booleanRule,
+      initialScale: numberRule(nonNegative),
     },
   )
   const { alpha: a, eps, centered } = o
@@ -72,7 +72,7 @@ export function scaleByRms(options?: ScaleByRmsOptions): GradientTransformation<
         rmsLoop(g, v, m, out, base, factor, a, eps)
       },
     }),
-    { sizes: (s) => sizes(s.nu) },
+    { sizes: (s) => bufferSizes(s.nu) },
   )
 }
 

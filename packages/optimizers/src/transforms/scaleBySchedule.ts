@@ -4,6 +4,7 @@ import { scaleTree } from './scale.js'
 import type { Schedule } from '../core/hyper.js'
 import type { CountState } from './scaleByLearningRate.js'
 import type { GradientTransformation } from '../core/transform.js'
+import type { InPlaceTransformation } from '../core/inPlace.js'
 
 /**
  * Multiplies updates by a schedule's value at the step count: u = s(k) · g, k = 0 on the first
@@ -26,7 +27,7 @@ export function scaleBySchedule(schedule: Schedule): GradientTransformation<Coun
     const count = countOf(fn, state)
     return { factor: hyperAt(fn, 'schedule', schedule, count, finite), state: { count: count + 1 } }
   }
-  return {
+  const tx: InPlaceTransformation<CountState> = {
     init: () => ({ count: 0 }),
     check(grads, state) {
       factor(state)
@@ -40,4 +41,5 @@ export function scaleBySchedule(schedule: Schedule): GradientTransformation<Coun
     },
     factor,
   }
+  return tx
 }

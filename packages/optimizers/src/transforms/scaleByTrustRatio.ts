@@ -1,5 +1,5 @@
 import { elementwise, type Kernel } from '../core/elementwise.js'
-import { nonNegative, num, positive, resolveOptions } from '../core/options.js'
+import { nonNegative, numberRule, positive, resolveOptions } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByTrustRatio}. */
@@ -37,9 +37,9 @@ export function scaleByTrustRatio(options?: ScaleByTrustRatioOptions): GradientT
     options,
     { trustCoefficient: 1, eps: 0, minNorm: 0 },
     {
-      trustCoefficient: num(positive),
-      eps: num(nonNegative),
-      minNorm: num(nonNegative),
+      trustCoefficient: numberRule(positive),
+      eps: numberRule(nonNegative),
+      minNorm: numberRule(nonNegative),
     },
   )
   // created once, so V8 keeps its optimized loop across steps

@@ -1,6 +1,6 @@
-import { buffersLike, sizes, type FloatArray } from '../core/leaves.js'
+import { buffersLike, bufferSizes, type FloatArray } from '../core/leaves.js'
 import { elementwise } from '../core/elementwise.js'
-import { nonNegative, num, positive, resolveOptions, unitInterval } from '../core/options.js'
+import { nonNegative, numberRule, positive, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link scaleByYogi}. The paper's defaults. */
@@ -45,10 +45,10 @@ export function scaleByYogi(options?: ScaleByYogiOptions): GradientTransformatio
     options,
     { beta1: 0.9, beta2: 0.999, eps: 1e-3, initialAccumulatorValue: 1e-6 },
     {
-      beta1: num(unitInterval),
-      beta2: num(unitInterval),
-      eps: num(positive),
-      initialAccumulatorValue: num(nonNegative),
+      beta1: numberRule(unitInterval),
+      beta2: numberRule(unitInterval),
+      eps: numberRule(positive),
+      initialAccumulatorValue: numberRule(nonNegative),
     },
   )
   const { beta1: b1, beta2: b2, eps } = o
@@ -59,7 +59,7 @@ export function scaleByYogi(options?: ScaleByYogiOptions): GradientTransformatio
       state,
       kernel: (k, g, out, base, factor) => yogiLoop(g, state.mu[k]!, state.nu[k]!, out, base, factor, b1, b2, eps),
     }),
-    { sizes: (s) => sizes(s.mu) },
+    { sizes: (s) => bufferSizes(s.mu) },
   )
 }
 

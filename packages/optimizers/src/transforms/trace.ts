@@ -1,5 +1,5 @@
 import { momentumBuffer, type TraceState } from '../internal/momentum.js'
-import { bool, closedUnit, num, resolveOptions, unitInterval } from '../core/options.js'
+import { booleanRule, closedUnit, numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import type { GradientTransformation } from '../core/transform.js'
 
 /** Options of {@link trace}. */
@@ -43,9 +43,9 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
     options,
     { momentum: 0.9, dampening: 0, nesterov: false },
     {
-      momentum: num(unitInterval),
-      dampening: num(closedUnit),
-      nesterov: bool,
+      momentum: numberRule(unitInterval),
+      dampening: numberRule(closedUnit),
+      nesterov: booleanRule,
     },
   )
   return momentumBuffer(fn, {
