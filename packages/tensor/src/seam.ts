@@ -9,7 +9,7 @@
  * against a replacement.
  *
  * By default `gemm` is a dispatcher that sends a float32 product big enough to pay (see
- * `thresholds` in `kernels/registry.ts`, which decides for every kernel family) to a WebAssembly
+ * `GEMM_MIN` in `kernels/registry.ts`, which decides for every kernel family) to a WebAssembly
  * SIMD128 kernel and everything else (float64, small products, engines without Wasm SIMD) to the
  * JavaScript kernel, which stays the reference; apps/bench/RESULTS.md has the speeds of both. The Wasm module loads on
  * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);

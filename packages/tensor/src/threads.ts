@@ -12,7 +12,7 @@
  */
 import { gemm as jsGemm } from './kernels/gemm/reference.js'
 import { bestGemmWasm, loadWasmGemm, span } from './kernels/gemm/wasm.js'
-import { thresholds, wasmGemmPays } from './kernels/registry.js'
+import { THREADS_MIN, wasmGemmPays } from './kernels/registry.js'
 import { CONTROL } from './kernels/runtime/threadWorker.js'
 import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/runtime/threadPool.js'
 import { readOptions, withDefault, within, type Spec } from '@gd/check'
@@ -35,7 +35,7 @@ export interface ThreadOptions {
   threads?: number
   /**
    * Products with fewer multiply-adds (m·n·k) than this run on the calling thread alone. Default
-   * 2²⁵ ≈ 33.5 M (`thresholds.threads` of the kernel registry: between 256³, where 2 threads win or
+   * 2²⁵ ≈ 33.5 M (`THREADS_MIN` in the kernel registry: between 256³, where 2 threads win or
    * lose, and 512³, where they win reliably; re-measure with `pnpm bench --threads`).
    */
   minMultiplyAdds?: number
@@ -63,7 +63,7 @@ export interface ThreadedGemm extends ThreadedGemmCall {
 }
 type ThreadedGemmCall = Kernels['gemm']
 
-const DEFAULT_MIN = thresholds.threads
+const DEFAULT_MIN = THREADS_MIN
 
 /** The options' checks, in the order they are read. */
 const SPEC = {

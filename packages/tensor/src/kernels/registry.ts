@@ -2,16 +2,16 @@
  * The registry of kernel families: the one place that decides, per family, whether a call runs on
  * its JavaScript loop or on its WebAssembly SIMD128 kernel. It holds
  *
- * - {@link thresholds}: from what size each family's Wasm kernel pays for its call and copies (data,
- *   read by the predicates below and by nothing else);
+ * - the thresholds (`GEMM_MIN`, `ELEMENTWISE_MIN`, …): from what size each family's Wasm kernel pays
+ *   for its call and copies, read by the predicates below and by nothing else;
  * - {@link wasmState}: the Wasm switch (`useWasm`) and each family's Wasm kernels once loaded;
- * - the accessors the ops ask (`gemmPays`, `elementwiseKernels`, `fusedKernels`, …).
+ * - the accessors the ops ask (`wasmGemmPays`, `elementwiseKernels`, `fusedKernels`, …).
  *
  * The families, each in its folder under `kernels/`: `gemm` (matrix products), `conv` (convolutions,
  * with im2col), `pool` (max and average pooling; its Wasm kernels share the conv module), `elementwise`
  * (unary and binary float32 loops), `reduction` (sum, mean, max and min over rows or columns; its Wasm
  * kernels share the elementwise module) and `optim` (the fused optimizer updates). The threaded gemm
- * of `@gd/tensor/threads` reads its default threshold here too.
+ * of `@gd/tensor/threads` reads its default threshold (`THREADS_MIN`) here too.
  *
  * Nothing here imports a module's bytes or a loader: only types and numbers, so that asking "is
  * there a Wasm kernel?" keeps a bundle free of the Wasm modules. The kernels arrive when the seam
@@ -27,68 +27,66 @@ import type { FloatArray } from './gemm/reference.js'
 import type { GemmKernel } from './gemm/wasm.js'
 import type { WasmMemory } from './runtime/load.js'
 
-/**
- * From what size each family's Wasm kernel runs (below it, the JavaScript loop does). Each was
- * chosen where the Wasm path, call and copies included, became faster than the JavaScript one
- * (float32, warm JIT, time per call; the numbers are in packages/tensor/bench/CROSSOVERS.md). To
- * re-measure, run `node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts crossover`
- * (both paths around each threshold); `pnpm bench` shows the whole-workload effect.
- * @internal
- */
-export const thresholds = {
-  /** Multiply-adds (m·n·k) of a float32 product (8³). */
-  gemm: 512,
-  /** Multiply-adds of a convolution or either gradient: batch · outChannels · outH · outW · channels/groups · kernelH · kernelW. */
-  conv: 256,
-  /** Window taps of a pooling op: planes · outH · outW · kernelH · kernelW. */
-  pool: 512,
-  /** Elements of a unary or binary elementwise op. */
-  elementwise: 64,
-  /** A row reduction: floats per row, and floats in all. */
-  reduceRow: 256,
-  reduceTotal: 1024,
-  /** Floats of a column sum (rows · columns). */
-  sumColumns: 256,
-  /** Elements of a fused optimizer update. */
-  optim: 96,
-  /** Multiply-adds from which `@gd/tensor/threads` splits a product across threads by default (2²⁵). */
-  threads: 2 ** 25,
-} as const
+// The thresholds: from what size each family's Wasm kernel runs (below it, the JavaScript loop does).
+// Each was chosen where the Wasm path, call and copies included, became faster than the JavaScript one
+// (float32, warm JIT, time per call; the numbers are in packages/tensor/bench/CROSSOVERS.md). To
+// re-measure, run `node --conditions=@gd/source --import tsx packages/tensor/bench/kernels.ts crossover`
+// (both paths around each threshold); `pnpm bench` shows the whole-workload effect. Plain constants
+// rather than one object, so that bundlers inline them instead of carrying a table of names.
+
+/** gemm: multiply-adds (m·n·k) of a float32 product, 8³. @internal */
+export const GEMM_MIN = 512
+/** conv: multiply-adds of a convolution or either gradient (batch · outChannels · outH · outW · channels/groups · kernelH · kernelW). @internal */
+export const CONV_MIN = 256
+/** pool: window taps of a pooling op (planes · outH · outW · kernelH · kernelW). @internal */
+export const POOL_MIN = 512
+/** elementwise: elements of a unary or binary op. @internal */
+export const ELEMENTWISE_MIN = 64
+/** reduction: floats per row of a row reduction, and (`REDUCE_MIN`) floats in all. @internal */
+export const REDUCE_ROW_MIN = 256
+/** reduction: floats in all of a row reduction. @internal */
+export const REDUCE_MIN = 1024
+/** reduction: floats of a column sum, rows · columns. @internal */
+export const COLUMNS_MIN = 256
+/** optim: elements of a fused optimizer update. @internal */
+export const OPTIM_MIN = 96
+/** threads: multiply-adds from which `@gd/tensor/threads` splits a product by default, 2²⁵. @internal */
+export const THREADS_MIN = 33554432
 
 /** Whether a float32 `m × k` by `k × n` product runs on the Wasm gemm. @internal */
 export function wasmGemmPays(m: number, n: number, k: number): boolean {
-  return m * n * k >= thresholds.gemm
+  return m * n * k >= GEMM_MIN
 }
 
 /** Whether a float32 convolution (either gradient too) runs on the Wasm conv kernels. @internal */
 export function wasmConvPays(s: Conv2dShape): boolean {
   const g = s.window
-  return s.batch * s.outChannels * g.outH * g.outW * (s.channels / s.groups) * g.kernelH * g.kernelW >= thresholds.conv
+  return s.batch * s.outChannels * g.outH * g.outW * (s.channels / s.groups) * g.kernelH * g.kernelW >= CONV_MIN
 }
 
 /** Whether float32 pooling over `planes` planes runs on the Wasm pooling kernels. @internal */
 export function wasmPoolPays(planes: number, g: Window2d): boolean {
-  return planes * g.outH * g.outW * g.kernelH * g.kernelW >= thresholds.pool
+  return planes * g.outH * g.outW * g.kernelH * g.kernelW >= POOL_MIN
 }
 
 /** Whether a float32 elementwise op over `n` elements runs on Wasm. @internal */
 export function elementwisePays(n: number): boolean {
-  return n >= thresholds.elementwise
+  return n >= ELEMENTWISE_MIN
 }
 
 /** Whether reducing `rows` rows of `length` floats runs on Wasm. @internal */
 export function reducePays(rows: number, length: number): boolean {
-  return length >= thresholds.reduceRow && rows * length >= thresholds.reduceTotal
+  return length >= REDUCE_ROW_MIN && rows * length >= REDUCE_MIN
 }
 
 /** Whether column sums over `n` floats in all run on Wasm. @internal */
 export function columnsPay(n: number): boolean {
-  return n >= thresholds.sumColumns
+  return n >= COLUMNS_MIN
 }
 
 /** Whether a fused optimizer update over `n` elements runs on Wasm. @internal */
 export function fusedPays(n: number): boolean {
-  return n >= thresholds.optim
+  return n >= OPTIM_MIN
 }
 
 /**
@@ -191,7 +189,7 @@ export interface FusedKernels {
   /**
    * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place
    * without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under
-   * `thresholds.optim`, the memory is full, or no arena is attached yet (`initWasm()` and
+   * `OPTIM_MIN`, the memory is full, or no arena is attached yet (`initWasm()` and
    * `toWasmMemory` attach it). Freed when collected. Views made from its `buffer` must not outlive it.
    */
   alloc(n: number): Float32Array | null

@@ -2,7 +2,7 @@
  * The elementwise family's loops, one per hot op: a separate function per op keeps each loop
  * monomorphic, so V8 inlines the arithmetic instead of calling a closure per element. The
  * arithmetic ones first offer the call to the Wasm kernel, which takes it when the registry says so
- * (float32, Wasm allowed and loaded, at least `thresholds.elementwise` elements), and otherwise run
+ * (float32, Wasm allowed and loaded, at least `ELEMENTWISE_MIN` elements), and otherwise run
  * the JavaScript loop. `unary.ts` and `binary.ts` hand them to `mapUnary` and `mapBinary`.
  * @module
  */

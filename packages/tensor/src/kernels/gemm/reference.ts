@@ -29,7 +29,7 @@ const NC = 1024
 // should carry neither the 2.2 MB nor the code that allocates it).
 let packedA = /* @__PURE__ */ new Float64Array(0)
 let packedB = /* @__PURE__ */ new Float64Array(0)
-const edge = /* @__PURE__ */ new Float64Array(MR * NR)
+const edge = /* @__PURE__ */ new Float64Array(16) // MR × NR: a literal, so that bundlers can drop it unused
 
 /**
  * `C += A · B` for an `m × k` matrix A and a `k × n` matrix B, each read through an offset and

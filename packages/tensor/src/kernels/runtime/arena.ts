@@ -16,7 +16,7 @@
  * @module
  */
 import { PAGE, type WasmMemory } from './load.js'
-import { thresholds, type Arena, type FusedKernels } from '../registry.js'
+import { OPTIM_MIN, type Arena, type FusedKernels } from '../registry.js'
 
 /** Block alignment in bytes: one cache line. */
 const ALIGN = 64
@@ -120,7 +120,7 @@ function align(bytes: number): number {
 
 /**
  * Gives the fused kernels an arena, once: from then on their `alloc` hands out arrays in their
- * memory (of `thresholds.optim` elements or more). Called by `initWasm()` and `toWasmMemory`, not
+ * memory (of `OPTIM_MIN` elements or more). Called by `initWasm()` and `toWasmMemory`, not
  * when a product loads the kernels, so that bundles which never ask for it do not carry the allocator.
  *
  * @example
@@ -136,7 +136,7 @@ export function attachArena(kernels: FusedKernels): FusedKernels {
   if (kernels.arena === undefined) {
     const arena = arenaIn(kernels.memory, kernels.arenaBase)
     kernels.arena = arena
-    kernels.alloc = (n) => (n >= thresholds.optim ? arena.alloc(n) : null)
+    kernels.alloc = (n) => (n >= OPTIM_MIN ? arena.alloc(n) : null)
   }
   return kernels
 }
