@@ -52,7 +52,8 @@ def main(page, folder):
                   if text.startswith("print(") and body[k + 1].startswith("# ")]
         if printed != stated:
             problems.append(f"{page}:{line}: printed {printed}, the page says {stated}")
-        print(f"page: {page}:{line} ran with safetensors.numpy, printed {len(printed)} line(s) as stated")
+        else:
+            print(f"page: {page}:{line} ran with safetensors.numpy, printed {len(printed)} line(s) as stated")
     if problems:
         sys.exit("page: " + "\n  ".join(problems))
 
