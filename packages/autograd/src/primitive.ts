@@ -37,13 +37,37 @@ export interface PrimitiveSpec {
  * `'nearIntegers'` and `'nearHalfIntegers'` (two inputs that must never tie, as in maximum: values
  * near integers are never near half-integers); `'distinct'` (no two elements of the input tie, as in
  * max or max pooling).
+ * @example
+ * ```ts
+ * import { log, type SmoothDomain } from '@gd/autograd'
+ * const kind: SmoothDomain | undefined = log.domain.x
+ * kind // 'positive'
+ * ```
  */
 export type SmoothDomain = 'anywhere' | 'positive' | 'awayFromZero' | 'nearIntegers' | 'nearHalfIntegers' | 'distinct'
 
-/** An op's smooth domain by input name; inputs left out are smooth anywhere. */
+/**
+ * An op's smooth domain by input name; inputs left out are smooth anywhere.
+ * @example
+ * ```ts
+ * import { maximum, type OpDomain } from '@gd/autograd'
+ * const domain: OpDomain = maximum.domain
+ * domain // { a: 'nearIntegers', b: 'nearHalfIntegers' }
+ * ```
+ */
 export type OpDomain = Readonly<Record<string, SmoothDomain>>
 
-/** A differentiable op made by {@link primitive}: a function of its inputs that also carries its smooth domain. */
+/**
+ * A differentiable op made by {@link primitive}: a function of its inputs that also carries its smooth domain.
+ * @example
+ * ```ts
+ * import { div, type Primitive } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * const op: Primitive = div
+ * op(tensor([1]), 4).toArray() // [0.25]
+ * op.domain // { b: 'awayFromZero' }
+ * ```
+ */
 export interface Primitive {
   (...inputs: Input[]): Var
   /** Where the op is smooth, by input name (see {@link PrimitiveSpec.domain}); `{}` when smooth anywhere. */
