@@ -90,7 +90,7 @@ describe('profileStep', () => {
     expect(p.steps).toBeGreaterThanOrEqual(5)
     expect(p.samples).toBeGreaterThan(0)
     expect(p.msPerStep).toBeGreaterThan(0)
-    expect(p.gcPauseMsPerStep).toBeGreaterThanOrEqual(0)
+    expect(p.gcMsPerStep).toBeGreaterThanOrEqual(0)
     expect(Object.values(p.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10)
   })
 })
@@ -100,21 +100,21 @@ describe('the profile report', () => {
     ...classify(fixture),
     steps: 20,
     msPerStep: 85.5,
-    gcPauseMsPerStep: 12.25,
+    gcMsPerStep: 12.25,
     intervalUs: 100,
   }
   const results = [
     { workload: 'w', profile },
     { workload: 'v', error: 'no @gd' },
   ]
-  it('prints shares, samples and GC pauses per workload, or the reason', () => {
+  it('prints shares, samples and GC milliseconds per workload, or the reason', () => {
     expect(profileRows(results)).toEqual([
       ['w', '85.5', '37.5%', '25.0%', '6.3%', '12.5%', '18.8%', '16', '12.3'],
       ['v', '—', '—', '—', '—', '—', '—', '—', 'cannot run: no @gd'],
     ])
     const text = profileText(results).split('\n')
     expect(text[0]).toMatch(
-      /^workload\s+ms\/step\s+arithmetic\s+copies\s+allocation\s+GC\s+other\s+samples\s+GC pauses/,
+      /^workload\s+ms\/step\s+arithmetic\s+copies\s+allocation\s+GC\s+other\s+samples\s+GC ms\/step$/,
     )
     expect(text).toContain('  gc          (garbage collector) 12.5%')
     expect(profileMarkdown(results).split('\n')[2]).toBe(

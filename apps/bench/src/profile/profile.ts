@@ -26,7 +26,7 @@ export interface StepProfile extends Breakdown {
    * of each collection over the same steps (`v8.GCProfiler`'s costs): a second measure of the 'gc'
    * share that does not depend on sampling.
    */
-  gcPauseMsPerStep: number
+  gcMsPerStep: number
   /** The sampling interval, microseconds. */
   intervalUs: number
 }
@@ -60,7 +60,7 @@ export async function profileStep(step: Step, o: ProfileOptions): Promise<StepPr
       ...breakdown,
       steps,
       msPerStep: ms / steps,
-      gcPauseMsPerStep: gcMicroseconds / 1000 / steps,
+      gcMsPerStep: gcMicroseconds / 1000 / steps,
       intervalUs: o.intervalUs,
     }
   } finally {

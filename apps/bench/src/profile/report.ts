@@ -9,11 +9,11 @@ export interface ProfileResult {
   error?: string
 }
 
-const HEAD = ['workload', 'ms/step', ...CATEGORIES.map((c) => (c === 'gc' ? 'GC' : c)), 'samples', 'GC pauses ms/step']
+const HEAD = ['workload', 'ms/step', ...CATEGORIES.map((c) => (c === 'gc' ? 'GC' : c)), 'samples', 'GC ms/step']
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`
 
-/** One row of cells per workload: its ms per step, each category's share, the samples and the GC pauses. */
+/** One row of cells per workload: its ms per step, each category's share, the samples and the GC milliseconds per step. */
 export function profileRows(results: readonly ProfileResult[]): string[][] {
   return results.map(({ workload, profile: p, error }) =>
     p === undefined
@@ -23,7 +23,7 @@ export function profileRows(results: readonly ProfileResult[]): string[][] {
           formatMs(p.msPerStep),
           ...CATEGORIES.map((c) => percent(p.shares[c])),
           String(p.samples),
-          formatMs(p.gcPauseMsPerStep),
+          formatMs(p.gcMsPerStep),
         ],
   )
 }
