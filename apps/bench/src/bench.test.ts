@@ -13,6 +13,7 @@ import { convTransposeWorkload } from './workloads/convTranspose.js'
 import { languageModelWorkload, transformerBlockWorkload } from './workloads/transformer.js'
 import { lowerCaseNames, namesBatch } from './workloads/names.js'
 import { namesGruWorkload, namesTransformerWorkload } from './workloads/namesSteps.js'
+import { workloads } from './workloads/index.js'
 
 describe('statistics', () => {
   it('takes the median and range', () => {
@@ -176,6 +177,18 @@ async function expectSameAfterSteps(contenders: Contender[], steps: number): Pro
   for (const [name, l] of Object.entries(losses))
     expect(Math.abs(l[steps]! - gd[steps]!), name).toBeLessThan(1e-5 * gd[steps]!)
 }
+
+describe('workloads', () => {
+  it("has issue 18's two steps under the names the README's table uses, smaller in quick mode", () => {
+    const names = workloads(false).map((w) => w.name)
+    expect(names).toContain('transformer step b32 t16 d64 h4 ×2 (AdamW)')
+    expect(names).toContain('GRU step b32 t16 h128 (AdamW)')
+    expect(names).toContain('transformer LM 2 blocks b32×16 d64 vocab 28') // every earlier workload stays
+    const quick = workloads(true).map((w) => w.name)
+    expect(quick).toContain('transformer step b8 t8 d32 h4 ×2 (AdamW)')
+    expect(quick).toContain('GRU step b8 t8 h32 (AdamW)')
+  })
+})
 
 describe('names data', () => {
   it('has the 8,422 lower-cased first names and encodes them as @gd/train does', () => {
