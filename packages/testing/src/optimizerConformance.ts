@@ -11,10 +11,17 @@ import { closureConformance, type ClosureConformance } from './closureConformanc
 import { quadratic, rosenbrock, type Problem } from './problems.js'
 import { bits, copyTree, f64, sampleTree, values } from './internal/sampleTrees.js'
 
-/** The optimizer shape the suite drives (structurally @gd/optimizers' GradientTransformation). */
+/**
+ * The optimizer shape the suite drives (structurally @gd/optimizers' GradientTransformation), with
+ * the optional members of its `InPlaceTransformation` that the suite detects and checks when present.
+ */
 export interface Transform {
   init(params: Tree): unknown
   update(grads: Tree, state: any, params?: Tree, extra?: any): { updates: Tree; state: unknown }
+  /** Optional pre-write check: throws what `update` would, writes nothing. */
+  check?(grads: Tree, state: any, params?: Tree, extra?: any): void
+  /** Optional fused step: `update` + `applyUpdates` into the parameters' buffers; returns the next state. */
+  applyInPlace?(grads: Tree, state: any, params: Tree, extra?: any): unknown
 }
 
 /** Functions from @gd/optimizers the suite needs (passed in: @gd/testing depends on @gd/tensor only). */
@@ -100,9 +107,10 @@ function gradAt(params: Tree, k: number): Tree {
  * Registers the shared conformance tests for one optimizer:
  * convergence on a convex quadratic and on Rosenbrock; first steps equal to a scalar reference;
  * purity (grads, params untouched; float64 stays float64); state round trip through JSON and binary
- * resuming bit for bit; `stepInPlace` equal to update + applyUpdates; trees paired by key (keys in
- * another order give the same steps); transactional calls (a bad leaf throws and changes nothing,
- * the retry equals a clean step); states consumed by update; a schedule as learning rate;
+ * resuming bit for bit; `stepInPlace` equal to update + applyUpdates (through the transform's fused
+ * `applyInPlace` when it has one); trees paired by key (keys in
+ * another order give the same steps); transactional calls (a bad leaf throws, in the transform's
+ * pre-write `check` too when it has one, and changes nothing; the retry equals a clean step); states consumed by update; a schedule as learning rate;
  * the declared zero-gradient behaviour; invalid options rejected with their messages. A spec with
  * `drive: 'closure'` runs the closure optimizers' suite instead ({@link closureConformance}).
  *
@@ -188,7 +196,9 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
       })
     }
 
-    it('gives the same parameters through stepInPlace as through update + applyUpdates', () => {
+    // detected from the transform itself (its InPlaceTransformation members), not declared by name
+    const fused = typeof spec.make(spec.options).applyInPlace === 'function'
+    it(`gives the same parameters through stepInPlace (${fused ? 'its fused applyInPlace' : 'no fused path: update + applyUpdates'}) as through update + applyUpdates`, () => {
       const tx = spec.make(spec.options)
       let a = sampleTree(1)
       const b = sampleTree(1)
@@ -243,6 +253,8 @@ export function optimizerConformance<O>(spec: OptimizerConformance<O>): void {
         { w: g.w, b: [g.b[0]!], c: f64([1]) },
       ]
       for (const grads of bad) {
+        // a transform with a pre-write check throws there first, as chain and stepInPlace call it
+        if (typeof tx.check === 'function') expect(() => tx.check!(grads, state, params)).toThrow()
         expect(() => tx.update(grads, state, params)).toThrow()
         expect(() => spec.kit.stepInPlace(tx, grads, state, params)).toThrow()
         expect([bits(params), spec.kit.serializeState(state)]).toEqual(before)
