@@ -160,7 +160,8 @@ function macroKernel(
         c32 = 0,
         c33 = 0
       // One B value live at a time beside the 4 A values and 16 accumulators: 21 doubles, close to
-      // the 16 SSE registers V8 allocates on x64 (measured ~5% faster than loading all of B first).
+      // the 16 SSE registers V8 allocates on x64 (faster than loading all of B first on x64;
+      // re-measure with `packages/tensor/bench/kernels.ts matmul`).
       const end = ai + kc * MR
       for (; ai < end; ai += MR, bi += NR) {
         const a0 = pa[ai]!,
