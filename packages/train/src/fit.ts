@@ -45,7 +45,7 @@ export interface FitOptions<P, S = unknown> {
   data: Dataset
   /** Data to report `valLoss` and `val<Metric>` on after each epoch. */
   validation?: Dataset
-  /** Passes over the data; default 1. */
+  /** Passes over the data; default 1 (counting from the start of the run when resuming, as `maxSteps`). */
   epochs?: number
   /** `'full'` (batch GD), `1` (stochastic GD) or N (mini-batch GD); default 32. */
   batchSize?: BatchSize
@@ -53,9 +53,9 @@ export interface FitOptions<P, S = unknown> {
   shuffle?: boolean
   /** Drop a short last batch; default false. */
   dropLast?: boolean
-  /** Seed of the run's key (shuffling, dropout); default 0. Ignored when `key` is given. */
+  /** Seed of the run's key (shuffling, dropout); default 0. Ignored when `key` is given, and when resuming. */
   seed?: number
-  /** The run's key. */
+  /** The run's key. Ignored when resuming: the checkpoint's key continues. */
   key?: PRNGKey
   /** Metrics besides the loss, by name, e.g. `{ accuracy }`. */
   metrics?: Readonly<Record<string, Metric>>
