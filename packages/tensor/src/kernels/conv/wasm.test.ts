@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { window2d, type Window2d } from '../../window2d.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from './reference.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool/reference.js'
-import { wasmConvPays, wasmPoolPays } from '../registry.js'
 import { CHUNK, loadWasmConv, loadWasmConvSync } from './wasm.js'
 
 afterEach(() => vi.restoreAllMocks())
@@ -196,19 +195,6 @@ describe('wasm conv2d', () => {
     )
   })
 
-  it('pays from 256 multiply-adds on', () => {
-    const s = (outChannels: number): Conv2dShape => ({
-      batch: 1,
-      channels: 1,
-      outChannels,
-      groups: 1,
-      window: window2d('conv2d', [6, 6], [3, 3]),
-    })
-    // 4 · 4 · 9 = 144 multiply-adds per output channel
-    expect(wasmConvPays(s(1))).toBe(false)
-    expect(wasmConvPays(s(2))).toBe(true)
-  })
-
   it('is null where the engine has no Wasm SIMD', async () => {
     vi.spyOn(wasmApi, 'validate').mockReturnValue(false)
     expect(loadWasmConvSync()).toBeNull()
@@ -345,11 +331,5 @@ describe('wasm pooling', () => {
     maxPoolForward(x, 300, big, want)
     wasm.maxPool2d(x, 300, big, got)
     expect(got).toEqual(want)
-  })
-
-  it('pays from 512 window taps on', () => {
-    const g = window2d('maxPool2d', [8, 8], [2, 2], { stride: 2 }) // 16 windows of 4 taps a plane
-    expect(wasmPoolPays(7, g)).toBe(false)
-    expect(wasmPoolPays(8, g)).toBe(true)
   })
 })

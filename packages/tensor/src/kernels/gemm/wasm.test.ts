@@ -5,7 +5,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { filled, product, type Layout } from '../../../test/operands.js'
 import { gemm as jsGemm } from './reference.js'
 import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmSimdSupported } from './wasm.js'
-import { wasmGemmPays } from '../registry.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -144,11 +143,4 @@ describe('wasm gemm', () => {
     // |a|, |b| ≤ 1: the error bound of the property test above, 2 (k + 2) u Σ|a b| ≤ 2·31·2⁻²⁴·29 ≈ 1.1e-4
     for (let i = 0; i < m * n; i++) expect(Math.abs(result.c[i]! - want[i]!)).toBeLessThan(1.1e-4)
   }, 60_000)
-
-  it('pays from 8³ multiply-adds on (measured crossover, see wasmGemmPays)', () => {
-    expect(wasmGemmPays(8, 8, 8)).toBe(true)
-    expect(wasmGemmPays(1, 256, 256)).toBe(true)
-    expect(wasmGemmPays(7, 8, 8)).toBe(false)
-    expect(wasmGemmPays(4, 4, 4)).toBe(false)
-  })
 })

@@ -2,7 +2,6 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fusedKernels, initWasm, useWasm } from '../../seam.js'
 import { attachArena } from '../runtime/arena.js'
-import { fusedPays } from '../registry.js'
 import { CHUNK, loadWasmFused, loadWasmFusedSync } from './wasm.js'
 
 const fused = attachArena(loadWasmFusedSync()!)
@@ -234,8 +233,6 @@ describe('wasm fused optimizer kernels', () => {
     ).toBe(false)
     expect(fused.rms(new Float32Array(n).fill(1), m, null, new Float64Array(n), false, 1, 0.9, 1e-8)).toBe(false)
     expect(m.every((x) => x === 0)).toBe(true)
-    expect(fusedPays(95)).toBe(false)
-    expect(fusedPays(96)).toBe(true)
   })
 
   it('are offered by fusedKernels() once Wasm is loaded, and withheld while useWasm(false)', async () => {
