@@ -1,7 +1,8 @@
 import { finite } from '@gd/check'
 import { floatLeaves } from '../internal/consume.js'
 import type { Tree } from '@gd/tensor'
-import { floatElements, mapGradientLeaves } from '../core/leaves.js'
+import { mapTree } from '../internal/tree.js'
+import { floatElements } from '../core/leaves.js'
 import { outputFor } from '../core/chain.js'
 import type { GradientTransformation } from '../core/transform.js'
 import type { InPlaceTransformation } from '../core/inPlace.js'
@@ -22,7 +23,7 @@ export type ScaleState = Record<string, never>
  */
 export function scaleTree(fn: string, grads: Tree, factor: number): Tree {
   finite(fn, 'factor', factor)
-  return mapGradientLeaves(fn, grads, null, (g) => {
+  return mapTree(grads, (g) => {
     const out = outputFor(fn, g)
     const src = floatElements(fn, g)
     const dst = floatElements(fn, out)
