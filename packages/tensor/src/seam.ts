@@ -8,19 +8,18 @@
  * change. Tests use the same switch to check an op goes through the seam, or to run the op suites
  * against a replacement.
  *
- * By default `gemm` is a dispatcher that sends a float32 product big enough to pay (see
- * `GEMM_MIN` in `kernels/registry.ts`, which decides for every kernel family) to a WebAssembly
- * SIMD128 kernel and everything else (float64, small products, engines without Wasm SIMD) to the
- * JavaScript kernel, which stays the reference; apps/bench/RESULTS.md has the speeds of both. The Wasm module loads on
- * the first product that wants it (synchronously, fine for a 3 KB module in Node and in browsers);
- * {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it off and on,
- * {@link kernelBackend} says which one runs. Two more Wasm families load with it: the float32
- * elementwise ops and reductions (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add, sub, mul,
- * div; sum, mean, max, min), and the fused optimizer updates ({@link fusedKernels}) that
- * @gd/optimizers' loops ask for. Convolutions and pooling have a Wasm module of their own
- * (`kernels/conv/wasm.ts`), loaded by
- * the first float32 convolution or pooling op (not by this table, so that bundles that only multiply
- * matrices stay free of it) or by {@link initWasm}.
+ * By default `gemm` is a dispatcher that sends a float32 product big enough to pay (see `GEMM_MIN`
+ * in `kernels/registry.ts`, which decides for every kernel family) to a WebAssembly SIMD128 kernel
+ * and everything else (float64, small products, engines without Wasm SIMD) to the JavaScript
+ * kernel, which stays the reference; apps/bench/RESULTS.md has the speeds of both. The Wasm module
+ * loads on the first product that wants it (synchronously, fine for a 3 KB module in Node and in
+ * browsers); {@link initWasm} loads it asynchronously beforehand instead, {@link useWasm} turns it
+ * off and on, {@link kernelBackend} says which one runs. Two more Wasm families load with it: the
+ * float32 elementwise ops and reductions (neg, square, sqrt, exp, log, tanh, sigmoid, relu, add,
+ * sub, mul, div; sum, mean, max, min), and the fused optimizer updates ({@link fusedKernels}) that the
+ * loops of @gd/optimizers ask for. Convolutions and pooling have a Wasm module of their own
+ * (`kernels/conv/wasm.ts`), loaded by the first float32 convolution or pooling op (not by this
+ * table, so that bundles that only multiply matrices stay free of it) or by {@link initWasm}.
  * @module
  */
 import { fail, isPlainObject } from '@gd/check'
