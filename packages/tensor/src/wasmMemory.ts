@@ -7,8 +7,8 @@ import { mapStructure, type Tree } from './tree.js'
 
 /**
  * Copies the float32 leaves of a parameter tree into WebAssembly memory, where the fused
- * optimizer updates (`stepInPlace` with `adam`, `adamw`, `sgd` with momentum, `rmsprop`, from
- * @gd/optimizers) change them where they are, instead of copying them in and out of the kernels'
+ * optimizer updates (`stepInPlace` with `adam`, `adamw`, `sgd` with momentum, `rmsprop`, from the
+ * package `@gd/optimizers`) change them where they are, instead of copying them in and out of the kernels'
  * memory on every step. Optimizer state created after this call (or after `initWasm()`) is
  * allocated there by itself; placing the parameters too leaves only the gradients to copy (the
  * `adam` rows of apps/bench/RESULTS.md show what that saves).
