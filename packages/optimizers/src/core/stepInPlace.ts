@@ -9,8 +9,9 @@ import type { InPlaceTransformation } from './inPlace.js'
  * One optimizer step written into the parameters' own buffers: the same as
  * `applyUpdates(params, tx.update(grads, state, params).updates)` up to rounding, but with the update
  * and the parameter write fused into one loop where the transform supports it (Adam, SGD with
- * momentum and other elementwise optimizers whose last link is the learning rate). Returns the
- * next state.
+ * momentum and other elementwise optimizers whose last link is the learning rate: transforms with
+ * the optional members of `InPlaceTransformation` from `@gd/optimizers/extend`; any other
+ * transform takes `update` and then the addition). Returns the next state.
  *
  * **Ownership.** This is the one place @gd writes into tensors it did not create: call it only on
  * parameter tensors your training loop owns (no one else holds them as values). Use
