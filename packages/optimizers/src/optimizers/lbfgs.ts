@@ -115,47 +115,14 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       params: T,
       options?: { readonly state?: LbfgsState },
     ): LbfgsResult<T> {
-      const { leaves: shapeOf, paths: paramPaths } = flatten(params)
-      for (const l of shapeOf) floatElements(fn, l)
-      const n = shapeOf.reduce((s, l) => s + l.size, 0)
-      const unflat = (x: Float64Array): T => {
-        let at = 0
-        return mapTree(params, (l) => {
-          const d = allocate(l.dtype as 'float32' | 'float64', l.size)
-          for (let i = 0; i < l.size; i++) d[i] = x[at + i]!
-          at += l.size
-          return new Tensor(d, l.shape, l.dtype)
-        }) as T
-      }
-      // each params leaf's offset in the flat vector; other trees pair with params by key
-      const offsets: number[] = []
-      shapeOf.reduce((at, l, k) => ((offsets[k] = at), at + l.size), 0)
-      const flat = (t: Tree, what: string): Float64Array => {
-        const out = new Float64Array(n)
-        const tf = flatten(t)
-        const data = tf.leaves.map((l) => floatElements(fn, l))
-        pairTo(fn, tf, paramPaths, what, 'params').forEach((k, j) => {
-          if (data[j]!.length !== shapeOf[k]!.size) {
-            throw new Error(
-              `${fn}: ${pathIn(what, tf.paths[j]!)} has ${data[j]!.length} elements, expected ${shapeOf[k]!.size}`,
-            )
-          }
-          out.set(data[j]!, offsets[k]!)
-        })
-        return out
-      }
+      const vec = flatVectors(fn, params)
       let evaluations = 0
       const evaluate = (x: Float64Array): { value: number; gradient: Float64Array } => {
         evaluations++
-        const r = valueAndGradient(unflat(x))
+        const r = valueAndGradient(vec.toTree(x))
         if (typeof r?.value !== 'number')
           throw new Error(`${fn}: the closure must return { value, gradient }, got ${typeof r?.value} value`)
-        return { value: r.value, gradient: flat(r.gradient, 'gradient') }
-      }
-      const dot = (a: Float64Array, b: Float64Array): number => {
-        let s = 0
-        for (let i = 0; i < n; i++) s += a[i]! * b[i]!
-        return s
+        return { value: r.value, gradient: vec.toVector(r.gradient, 'gradient') }
       }
 
       const resume = options?.state
@@ -164,12 +131,12 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       let g: Float64Array
       let iterations = 0
       if (resume === undefined) {
-        x = flat(params, 'params')
+        x = vec.toVector(params, 'params')
         const first = evaluate(x)
         value = first.value
         g = first.gradient
       } else {
-        checkState(fn, resume, n)
+        checkState(fn, resume, vec.n)
         x = resume.x
         value = resume.value
         g = resume.gradient
@@ -177,68 +144,50 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
         evaluations = resume.evaluations
       }
       // the pairs' arrays are copied, their buffers never written: a resumed state stays intact
-      const S: Float64Array[] = resume ? [...resume.s] : []
-      const Y: Float64Array[] = resume ? [...resume.y] : []
-      const rho: number[] = S.map((si, i) => 1 / dot(si, Y[i]!))
+      const memory: Curvature = { S: resume ? [...resume.s] : [], Y: resume ? [...resume.y] : [], rho: [] }
+      memory.rho = memory.S.map((si, i) => 1 / dot(si, memory.Y[i]!))
       let gNorm = Math.sqrt(dot(g, g))
       while (gNorm > o.gradientTolerance && iterations < o.maxIterations && Number.isFinite(value)) {
-        // two-loop recursion: d = −H g
-        const q = Float64Array.from(g)
-        const alpha: number[] = []
-        for (let i = S.length - 1; i >= 0; i--) {
-          alpha[i] = rho[i]! * dot(S[i]!, q)
-          for (let j = 0; j < n; j++) q[j] = q[j]! - alpha[i]! * Y[i]![j]!
-        }
-        const last = S.length - 1
-        const gamma = last >= 0 ? dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!) : 1
-        for (let j = 0; j < n; j++) q[j] = gamma * q[j]!
-        for (let i = 0; i < S.length; i++) {
-          const beta = rho[i]! * dot(Y[i]!, q)
-          for (let j = 0; j < n; j++) q[j] = q[j]! + S[i]![j]! * (alpha[i]! - beta)
-        }
-        let d = q.map((v) => -v)
+        let d = twoLoopDirection(g, memory)
         let slope = dot(g, d)
         if (!(slope < 0)) {
           // not a descent direction: forget the curvature pairs and use −g
-          S.length = Y.length = rho.length = 0
+          memory.S.length = memory.Y.length = memory.rho.length = 0
           d = g.map((v) => -v)
           slope = -gNorm * gNorm
         }
-        let l1 = 0
-        for (let j = 0; j < n; j++) l1 += Math.abs(g[j]!)
-        const t0 = S.length === 0 ? Math.min(1, 1 / l1) : 1
+        const t0 = memory.S.length === 0 ? Math.min(1, 1 / l1Norm(g)) : 1
         const base = x
         const phi = (t: number): LinePoint => {
-          const xt = new Float64Array(n)
-          for (let j = 0; j < n; j++) xt[j] = base[j]! + t * d[j]!
-          const r = evaluate(xt)
+          const r = evaluate(along(base, t, d))
           return { t, value: r.value, gradient: r.gradient, slope: dot(r.gradient, d) }
         }
         const p = search(phi, { t: 0, value, gradient: g, slope }, t0, ls)
         iterations++
         if (!(p.value <= value) || p.t === 0) break
-        const s = d.map((v) => p.t * v)
-        const y = p.gradient.map((v, j) => v - g[j]!)
-        const sy = dot(s, y)
-        if (sy > 1e-10) {
-          // >= rather than ===: a resumed state may hold more pairs than this run's memory
-          while (S.length >= o.memory) {
-            S.shift()
-            Y.shift()
-            rho.shift()
-          }
-          S.push(s)
-          Y.push(y)
-          rho.push(1 / sy)
-        }
-        x = base.map((v, j) => v + s[j]!)
+        const step = d.map((v) => p.t * v)
+        remember(
+          memory,
+          step,
+          p.gradient.map((v, j) => v - g[j]!),
+          o.memory,
+        )
+        x = base.map((v, j) => v + step[j]!)
         value = p.value
         g = p.gradient
         gNorm = Math.sqrt(dot(g, g))
       }
-      const state: LbfgsState = { x, value, gradient: g, s: [...S], y: [...Y], iterations, evaluations }
+      const state: LbfgsState = {
+        x,
+        value,
+        gradient: g,
+        s: [...memory.S],
+        y: [...memory.Y],
+        iterations,
+        evaluations,
+      }
       return {
-        params: unflat(x),
+        params: vec.toTree(x),
         value,
         gradientNorm: gNorm,
         iterations,
@@ -248,6 +197,117 @@ export function lbfgs(options?: LbfgsOptions): ClosureOptimizer<LbfgsState> {
       }
     },
   }
+}
+
+// The steps of one L-BFGS iteration, in the order `minimize` runs them: the direction from the
+// two-loop recursion, the line search along it (in `minimize`, through the chosen search), and the
+// update of the remembered curvature pairs. All work on flat float64 vectors of the n parameters.
+
+/** The remembered pairs, oldest first: sᵢ = Δθ, yᵢ = Δ∇f and ρᵢ = 1 / (yᵢ·sᵢ). */
+interface Curvature {
+  readonly S: Float64Array[]
+  readonly Y: Float64Array[]
+  rho: number[]
+}
+
+/** a·b. */
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!
+  return s
+}
+
+/** ‖g‖₁. */
+function l1Norm(g: Float64Array): number {
+  let l1 = 0
+  for (let j = 0; j < g.length; j++) l1 += Math.abs(g[j]!)
+  return l1
+}
+
+/** x + t d, a new vector. */
+function along(x: Float64Array, t: number, d: Float64Array): Float64Array {
+  const xt = new Float64Array(x.length)
+  for (let j = 0; j < x.length; j++) xt[j] = x[j]! + t * d[j]!
+  return xt
+}
+
+/** The two-loop recursion (see {@link lbfgs}): d = −H g from the remembered pairs. */
+function twoLoopDirection(g: Float64Array, { S, Y, rho }: Curvature): Float64Array {
+  const n = g.length
+  const q = Float64Array.from(g)
+  const alpha: number[] = []
+  for (let i = S.length - 1; i >= 0; i--) {
+    alpha[i] = rho[i]! * dot(S[i]!, q)
+    for (let j = 0; j < n; j++) q[j] = q[j]! - alpha[i]! * Y[i]![j]!
+  }
+  const last = S.length - 1
+  const gamma = last >= 0 ? dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!) : 1
+  for (let j = 0; j < n; j++) q[j] = gamma * q[j]!
+  for (let i = 0; i < S.length; i++) {
+    const beta = rho[i]! * dot(Y[i]!, q)
+    for (let j = 0; j < n; j++) q[j] = q[j]! + S[i]![j]! * (alpha[i]! - beta)
+  }
+  return q.map((v) => -v)
+}
+
+/**
+ * Remembers the pair (s, y) of the step just taken, dropping the oldest beyond `size` pairs; a pair
+ * with y·s ≤ 1e-10 is skipped, which keeps H positive definite.
+ */
+function remember(memory: Curvature, s: Float64Array, y: Float64Array, size: number): void {
+  const sy = dot(s, y)
+  if (!(sy > 1e-10)) return
+  // >= rather than ===: a resumed state may hold more pairs than this run's memory
+  while (memory.S.length >= size) {
+    memory.S.shift()
+    memory.Y.shift()
+    memory.rho.shift()
+  }
+  memory.S.push(s)
+  memory.Y.push(y)
+  memory.rho.push(1 / sy)
+}
+
+/**
+ * Tree flattening for a run over `params`: `n` parameters in all, `toVector(tree, what)` the float64
+ * vector of a tree that pairs with params by key (`what` names it in messages: a gradient leaf of
+ * the wrong size is an error), and `toTree(x)` the tree of params' structure, dtypes and shapes
+ * holding x. Checks that every leaf of params is a float tensor.
+ */
+function flatVectors<T extends Tree>(
+  fn: string,
+  params: T,
+): { n: number; toVector: (t: Tree, what: string) => Float64Array; toTree: (x: Float64Array) => T } {
+  const { leaves: shapeOf, paths: paramPaths } = flatten(params)
+  for (const l of shapeOf) floatElements(fn, l)
+  const n = shapeOf.reduce((s, l) => s + l.size, 0)
+  // each params leaf's offset in the flat vector; other trees pair with params by key
+  const offsets: number[] = []
+  shapeOf.reduce((at, l, k) => ((offsets[k] = at), at + l.size), 0)
+  const toTree = (x: Float64Array): T => {
+    let at = 0
+    return mapTree(params, (l) => {
+      const d = allocate(l.dtype as 'float32' | 'float64', l.size)
+      for (let i = 0; i < l.size; i++) d[i] = x[at + i]!
+      at += l.size
+      return new Tensor(d, l.shape, l.dtype)
+    }) as T
+  }
+  const toVector = (t: Tree, what: string): Float64Array => {
+    const out = new Float64Array(n)
+    const tf = flatten(t)
+    const data = tf.leaves.map((l) => floatElements(fn, l))
+    pairTo(fn, tf, paramPaths, what, 'params').forEach((k, j) => {
+      if (data[j]!.length !== shapeOf[k]!.size) {
+        throw new Error(
+          `${fn}: ${pathIn(what, tf.paths[j]!)} has ${data[j]!.length} elements, expected ${shapeOf[k]!.size}`,
+        )
+      }
+      out.set(data[j]!, offsets[k]!)
+    })
+    return out
+  }
+  return { n, toVector, toTree }
 }
 
 /** Throws unless `state` is an {@link LbfgsState} for a problem of `n` parameters. */
