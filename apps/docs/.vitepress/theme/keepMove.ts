@@ -95,6 +95,8 @@ export interface OrtComparison {
   ort: Float32Array
   dims: number[]
   maxDifference: number
+  /** The output's shape when the same session runs the first row alone: the batch axis is dynamic. */
+  singleDims: number[]
   inputName: string
   outputName: string
 }
@@ -119,7 +121,19 @@ export async function runInOrt(
   const ours = noGrad(() => model.apply(params, x)).value.data as Float32Array
   let maxDifference = ours.length === theirs.length ? 0 : Infinity
   for (let i = 0; i < ours.length; i++) maxDifference = Math.max(maxDifference, Math.abs(ours[i]! - theirs[i]!))
-  return { gd: ours, ort: theirs, dims: [...result.dims], maxDifference, inputName, outputName }
+  // the same file on one row: the batch axis is not fixed at export
+  const features = x.shape[1]!
+  const first = Float32Array.from((x.data as Float32Array).subarray(0, features))
+  const single = (await session.run({ [inputName]: new ort.Tensor('float32', first, [1, features]) }))[outputName]!
+  return {
+    gd: ours,
+    ort: theirs,
+    dims: [...result.dims],
+    maxDifference,
+    singleDims: [...single.dims],
+    inputName,
+    outputName,
+  }
 }
 // #endregion ort
 
