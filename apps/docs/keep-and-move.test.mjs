@@ -8,7 +8,7 @@ import { mul } from '@gd/autograd'
 import { linear, relu, sequential, stateless } from '@gd/nn'
 import { stepsPerEpoch } from '@gd/train'
 // @gd/io through its public entry, as keepMove.ts reaches it (apps/docs/package.json does not list it yet)
-import { loadSafetensors, saveSafetensors } from '../../packages/io/src/index.ts'
+import { loadSafetensors, saveSafetensors } from '@gd/io'
 import { decodeDigits } from './examples/mnist.ts'
 import { namedLeaves, safetensorsRoundTrip, toOnnx, TOLERANCE } from './.vitepress/theme/keepMove.ts'
 

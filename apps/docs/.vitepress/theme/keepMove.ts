@@ -3,11 +3,8 @@
 import { noGrad } from '@gd/autograd'
 import type { Layer } from '@gd/nn'
 import { Tensor } from '@gd/tensor'
-// apps/docs/package.json does not declare @gd/io and @gd/onnx yet (adding a workspace dependency needs a
-// `pnpm install`): until it does, the page reaches them through their public entries, the files their
-// `@gd/source` export condition names.
-import { loadSafetensors, saveSafetensors } from '../../../../packages/io/src/index.js'
-import { exportOnnx } from '../../../../packages/onnx/src/index.js'
+import { loadSafetensors, saveSafetensors } from '@gd/io'
+import { exportOnnx } from '@gd/onnx'
 
 /** The largest |@gd − ONNX Runtime| the page accepts: float32 rounding of logits of size ~10 is ~1e-6. */
 export const TOLERANCE = 1e-4
