@@ -58,16 +58,22 @@ export interface GanSettings {
   batch: number
   learningRate: number
   latent: number
+  /** β₁ and β₂ of both Adams. */
+  beta1: number
+  beta2: number
 }
 
 /** Each model's defaults (the MLPs' are what `pnpm demo -- --task gan` runs). */
 export const ganDefaults: Record<GanModel, GanSettings> = {
-  mlp: { epochs: 80, batch: 32, learningRate: 5e-4, latent: 64 },
-  dcgan: { epochs: 30, batch: 32, learningRate: 2e-4, latent: 64 },
+  mlp: { epochs: 80, batch: 64, learningRate: 2e-3, latent: 64, beta1: 0, beta2: 0.99 },
+  dcgan: { epochs: 30, batch: 32, learningRate: 2e-4, latent: 64, beta1: 0.5, beta2: 0.999 },
 }
 
-/** Hidden widths of the MLP generator (the discriminator mirrors them). */
-const widths = [128, 256] as const
+/** Hidden widths of the MLP generator. */
+const generatorWidths = [256, 512] as const
+
+/** Hidden widths of the MLP discriminator. */
+const discriminatorWidths = [256, 128] as const
 
 /** Channels of the DCGAN's 14×14 feature maps (its 7×7 maps have twice as many). */
 const channels = 16
@@ -81,7 +87,7 @@ const toImage = (c: number, s: number): Layer<Record<string, never>> =>
  * leaky relu of slope 0.2 in the discriminator, tanh output. The generator maps z to 784 pixels in
  * [−1, 1]; the discriminator maps 784 pixels to one logit.
  *
- * - mlp: generator latent → 128 → 256 → 784 (batchNorm, leaky relu); discriminator 784 → 256 → 128 → 1.
+ * - mlp: generator latent → 256 → 512 → 784 (batchNorm, leaky relu); discriminator 784 → 256 → 128 → 1.
  * - dcgan: generator latent → 32×7×7 (batchNorm, relu) → transposed 4×4 convolution, stride 2 →
  *   16×14×14 (batchNorm, relu) → transposed 4×4 convolution, stride 2 → 1×28×28; discriminator
  *   1×28×28 → 4×4 convolution, stride 2 → 16×14×14 → 4×4 convolution, stride 2 → 32×7×7 → 1.
@@ -116,19 +122,20 @@ export function buildGan(
       ),
     }
   }
-  const [h1, h2] = widths
+  const [g1, g2] = generatorWidths
+  const [d1, d2] = discriminatorWidths
   return {
     generator: sequential(
-      linear(latent, h1),
-      batchNorm(h1),
+      linear(latent, g1),
+      batchNorm(g1),
       leakyRelu(0.2),
-      linear(h1, h2),
-      batchNorm(h2),
+      linear(g1, g2),
+      batchNorm(g2),
       leakyRelu(0.2),
-      linear(h2, PIXELS),
+      linear(g2, PIXELS),
       tanh(),
     ),
-    discriminator: sequential(linear(PIXELS, h2), leakyRelu(0.2), linear(h2, h1), leakyRelu(0.2), linear(h1, 1)),
+    discriminator: sequential(linear(PIXELS, d1), leakyRelu(0.2), linear(d1, d2), leakyRelu(0.2), linear(d2, 1)),
   }
 }
 
@@ -141,10 +148,11 @@ export function describeGan(latent: number, model: GanModel = 'mlp'): { generato
       discriminator: `1×28×28 → ${c}×14×14 → ${2 * c}×7×7 → 1 (strided convolutions, leaky relu)`,
     }
   }
-  const [h1, h2] = widths
+  const [g1, g2] = generatorWidths
+  const [d1, d2] = discriminatorWidths
   return {
-    generator: `${latent} → ${h1} → ${h2} → 784 (batchNorm, leaky relu, tanh)`,
-    discriminator: `784 → ${h2} → ${h1} → 1 (leaky relu)`,
+    generator: `${latent} → ${g1} → ${g2} → 784 (batchNorm, leaky relu, tanh)`,
+    discriminator: `784 → ${d1} → ${d2} → 1 (leaky relu)`,
   }
 }
 
@@ -158,8 +166,9 @@ export function ganMacs(latent: number, model: GanModel = 'mlp'): { generator: n
       discriminator: 196 * c * 16 + 49 * 2 * c * c * 16 + 2 * c * 49,
     }
   }
-  const [h1, h2] = widths
-  return { generator: latent * h1 + h1 * h2 + h2 * PIXELS, discriminator: PIXELS * h2 + h2 * h1 + h1 }
+  const [g1, g2] = generatorWidths
+  const [d1, d2] = discriminatorWidths
+  return { generator: latent * g1 + g1 * g2 + g2 * PIXELS, discriminator: PIXELS * d1 + d1 * d2 + d2 }
 }
 
 /**
@@ -179,13 +188,19 @@ export function discriminatorLoss(
   gamma: number,
 ): AG.Var {
   const m = x.shape[0]!
-  const loss = AG.add(
-    sigmoidBinaryCrossEntropy(discriminator.apply(params, x), T.ones([m, 1])),
-    sigmoidBinaryCrossEntropy(discriminator.apply(params, fake), T.zeros([m, 1])),
-  )
-  if (gamma === 0) return loss
-  const gradient = AG.grad((input: AG.Var) => AG.sum(discriminator.apply(params, input)))(x) as unknown as AG.Input
-  return AG.add(loss, AG.mul(AG.sum(AG.square(gradient)), gamma / 2 / m))
+  const fakeLoss = sigmoidBinaryCrossEntropy(discriminator.apply(params, fake), T.zeros([m, 1]))
+  if (gamma === 0) return AG.add(sigmoidBinaryCrossEntropy(discriminator.apply(params, x), T.ones([m, 1])), fakeLoss)
+  // One pass through D on the real digits gives their logits (the aux) and ∇ₓ of their sum, whose
+  // rows are each digit's ∇ₓD(x): a gradient the outer gradient differentiates through.
+  const [[, logits], gradient] = AG.valueAndGrad(
+    (input: AG.Var) => {
+      const l = discriminator.apply(params, input)
+      return [AG.sum(l), l] as const
+    },
+    { hasAux: true },
+  )(x) as unknown as [[unknown, AG.Var], AG.Input]
+  const realLoss = sigmoidBinaryCrossEntropy(logits, T.ones([m, 1]))
+  return AG.add(AG.add(realLoss, fakeLoss), AG.mul(AG.sum(AG.square(gradient)), gamma / 2 / m))
 }
 
 /**
@@ -231,17 +246,21 @@ export function shiftDigits(x: AG.Input, indices: Tensor): AG.Var {
   )
 }
 
-/** Settings of {@link trainGan}; the defaults of `epochs`, `batch`, `learningRate` and `latent` depend on the model ({@link ganDefaults}). */
+/** Settings of {@link trainGan}; the defaults of `epochs`, `batch`, `learningRate`, `latent` and the betas depend on the model ({@link ganDefaults}). */
 export interface GanOptions {
   model?: GanModel
   /** Passes over the training digits. */
   epochs?: number
   /** Digits per step. */
   batch?: number
-  /** Peak learning rate of both Adams (β₁ 0.5), decaying along a cosine to a tenth of it. */
+  /** Peak learning rate of both Adams, decaying along a cosine to a tenth of it. */
   learningRate?: number
   /** Size of the noise z. */
   latent?: number
+  /** β₁ of both Adams. */
+  beta1?: number
+  /** β₂ of both Adams. */
+  beta2?: number
   /** Weight γ of the R1 penalty on the discriminator; 0 for none. Default 10. */
   r1?: number
   /** Largest random shift, in pixels each way, of every digit the discriminator sees; 0 for none. Default 0. */
@@ -258,6 +277,8 @@ export interface GanOptions {
   score?: (digits: Tensor) => number
   /** How many digits `score` sees. Default 1000. */
   scoreCount?: number
+  /** Score after every this many epochs (and after the last). Default 1. */
+  scoreEvery?: number
 }
 
 /** One epoch's numbers. */
@@ -299,6 +320,8 @@ const check = {
   batch: optional(positiveInteger),
   learningRate: optional(finiteAboveZero),
   latent: optional(positiveInteger),
+  beta1: optional(within({ min: 0, max: 1, maxOpen: true })),
+  beta2: optional(within({ min: 0, max: 1, maxOpen: true })),
   r1: withDefault(finiteAtLeastZero, 10),
   shift: withDefault(nonNegativeInteger, 0),
   emaDecay: withDefault(within({ min: 0, max: 1, maxOpen: true }), 0.999),
@@ -309,6 +332,7 @@ const check = {
   log: optional(logger),
   score: optional(rule<(digits: Tensor) => number>('a function', (v) => typeof v === 'function')),
   scoreCount: withDefault(positiveInteger, 1000),
+  scoreEvery: withDefault(positiveInteger, 1),
 }
 
 /**
@@ -331,6 +355,8 @@ export function trainGan(options: GanOptions = {}): GanResult {
     batch = ganDefaults[o.model].batch,
     learningRate = ganDefaults[o.model].learningRate,
     latent = ganDefaults[o.model].latent,
+    beta1 = ganDefaults[o.model].beta1,
+    beta2 = ganDefaults[o.model].beta2,
   } = o
   const started = performance.now()
   const cpu = process.cpuUsage()
@@ -350,15 +376,15 @@ export function trainGan(options: GanOptions = {}): GanResult {
   const d = discriminator.init(dKey)
   let gState = initState(generator) as unknown[]
 
-  // Two Adams, each with β₁ = 0.5 and a learning rate decaying along a cosine to a tenth of its peak.
+  // Two Adams, each with a learning rate decaying along a cosine to a tenth of its peak.
   const n = digits.shape[0]!
   const dropLast = n >= batch
   const totalSteps = Math.max(1, epochs * stepsPerEpoch(n, batch, { dropLast }))
   // (a schedule is a function of the step: here the cosine decay of @gd/schedules, written out)
   const schedule = (s: number): number =>
     learningRate * (0.9 * (0.5 * (1 + Math.cos((Math.PI * Math.min(s, totalSteps)) / totalSteps))) + 0.1)
-  const gOpt = adam({ learningRate: schedule, beta1: 0.5 })
-  const dOpt = adam({ learningRate: schedule, beta1: 0.5 })
+  const gOpt = adam({ learningRate: schedule, beta1, beta2 })
+  const dOpt = adam({ learningRate: schedule, beta1, beta2 })
   let gOptState = gOpt.init(g as never)
   let dOptState = dOpt.init(d as never)
 
@@ -460,7 +486,8 @@ export function trainGan(options: GanOptions = {}): GanResult {
       step++
     }
     const e: GanEpoch = { epoch, discriminatorLoss: dSum / count, generatorLoss: gSum / count }
-    if (o.score !== undefined) e.score = o.score(generate(scoreKey, o.scoreCount))
+    if (o.score !== undefined && ((epoch + 1) % o.scoreEvery === 0 || epoch === epochs - 1))
+      e.score = o.score(generate(scoreKey, o.scoreCount))
     history.push(e)
     const scored = e.score === undefined ? '' : `  score ${e.score.toFixed(2)}`
     o.log?.(

@@ -26,6 +26,9 @@ const defaultShift = 0
 /** The default temperature of the noise of the final scored digits and the grid. */
 const defaultTemperature = 1
 
+/** The Adams' betas of a model, as the logs and the report print them. */
+const betas = (model: GanModel): string => `β₁ ${exampleDefaults[model].beta1}, β₂ ${exampleDefaults[model].beta2}`
+
 /** A number in (0, 1]. */
 function unitInterval(flag: string, value: string): number {
   const n = Number(value)
@@ -151,7 +154,7 @@ export const gan: Task<GanSettings> = {
     )
     const nets = describeGan(settings.latent, settings.model)
     io.log(
-      `\n${settings.model} GAN: generator ${nets.generator}, discriminator ${nets.discriminator}, Adam ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), R1 γ ${settings.r1}, shifts up to ${settings.shift} pixels, batch ${settings.batch}, ${settings.epochs} epochs`,
+      `\n${settings.model} GAN: generator ${nets.generator}, discriminator ${nets.discriminator}, Adam ${settings.lr} → ${settings.lr / 10} (cosine, ${betas(settings.model)}), R1 γ ${settings.r1}, shifts up to ${settings.shift} pixels, batch ${settings.batch}, ${settings.epochs} epochs`,
     )
     const r = trainGan({
       data,
@@ -165,6 +168,8 @@ export const gan: Task<GanSettings> = {
       seed: settings.seed,
       log: io.log,
       score: (images) => digitScore(clf.predict, images),
+      // about 16 points on the score's chart: scoring 1000 digits costs a CNN forward pass each time
+      scoreEvery: Math.max(1, Math.floor(settings.epochs / 16)),
     })
     const final = r.history.at(-1)?.score ?? NaN
     const cold =
@@ -200,7 +205,7 @@ export const gan: Task<GanSettings> = {
           ["random shifts of the discriminator's digits", `up to ${settings.shift} pixels`],
           [
             'training',
-            `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, β₁ 0.5), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`,
+            `alternating steps, two Adams ${settings.lr} → ${settings.lr / 10} (cosine, ${betas(settings.model)}), batch ${settings.batch}, ${settings.epochs} epochs, seed ${settings.seed}`,
           ],
           ['inception-style score, 1000 generated digits', r.diverged === undefined ? final.toFixed(2) : 'diverged'],
           ...(settings.temperature === 1
