@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { cosineAnnealingWarmRestartsSchedule, sgdrSchedule } from './cosineAnnealingWarmRestartsSchedule.js'
+import { cosineAnnealingWarmRestartsSchedule } from './cosineAnnealingWarmRestartsSchedule.js'
 
 /** PyTorch's CosineAnnealingWarmRestarts.step() without an epoch: T_cur += 1, restart when T_cur ≥ T_i. */
 function torchReference(init: number, end: number, t0: number, mult: number, steps: number): number[] {
@@ -58,7 +58,7 @@ describe('cosineAnnealingWarmRestartsSchedule', () => {
         fc.integer({ min: 0, max: 10_000 }),
         fc.integer({ min: 1, max: 50 }),
         (init, period, t, k) => {
-          const lr = sgdrSchedule({ init, period })
+          const lr = cosineAnnealingWarmRestartsSchedule({ init, period })
           expect(lr(t + k * period)).toBe(lr(t))
         },
       ),

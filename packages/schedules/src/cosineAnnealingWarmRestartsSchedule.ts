@@ -65,16 +65,3 @@ export function cosineAnnealingWarmRestartsSchedule(options: CosineAnnealingWarm
     return end + ((init - end) * (1 + Math.cos((Math.PI * inPeriod) / length))) / 2
   })
 }
-
-/**
- * Alias of {@link cosineAnnealingWarmRestartsSchedule}, named after the paper (SGDR: Stochastic Gradient
- * Descent with Warm Restarts).
- *
- * @example
- * ```ts
- * import { sgdrSchedule } from '@gd/schedules'
- * sgdrSchedule({ init: 0.1, period: 10 })(10) // 0.1: restart
- * ```
- */
-export const sgdrSchedule: (options: CosineAnnealingWarmRestartsScheduleOptions) => Schedule =
-  cosineAnnealingWarmRestartsSchedule

@@ -29,7 +29,6 @@ fuzzSuite('@gd/schedules', api, {
     period: 10,
     periodMultiplier: 2,
   })),
-  sgdrSchedule: schedule(api.sgdrSchedule, () => ({ init: 0.1, period: 10 })),
   cosineDecaySchedule: schedule(api.cosineDecaySchedule, () => ({ init: 0.1, decaySteps: 10, alpha: 0 })),
   cyclicSchedule: schedule(api.cyclicSchedule, () => ({
     init: 0.001,
