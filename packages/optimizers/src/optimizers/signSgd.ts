@@ -2,7 +2,7 @@ import { chain, type ChainState } from '../core/chain.js'
 import { hyperRule, nonNegative, numberRule, resolveOptions, unitInterval } from '../core/options.js'
 import { scaleByLearningRate } from '../transforms/scaleByLearningRate.js'
 import { scaleBySign } from '../transforms/scaleBySign.js'
-import { momentumBuffer } from '../internal/momentum.js'
+import { trace } from '../transforms/trace.js'
 import type { Hyper } from '../core/hyper.js'
 import type { GradientTransformation, Optimizer } from '../core/transform.js'
 
@@ -23,7 +23,8 @@ export interface SignSgdOptions {
  * ```
  *
  * as in the paper (the buffer starts at 0, not at g; from the second step on the two differ in sign
- * when the gradient turns). A chain of that momentum buffer, `scaleBySign` and `scaleByLearningRate`.
+ * when the gradient turns). As a composition:
+ * `chain(trace({ momentum: β, dampening: β, startAtZero: true })?, scaleBySign(), scaleByLearningRate(η))`.
  *
  * @see https://arxiv.org/abs/1802.04434
  * @throws Error `signSgd: momentum must be in [0, 1), got 1`.
@@ -45,8 +46,7 @@ export function signSgd(options?: SignSgdOptions): Optimizer<ChainState> {
   )
   const links: GradientTransformation<any>[] = []
   const beta = o.momentum
-  if (beta > 0)
-    links.push(momentumBuffer('signSgd', { keep: beta, take: 1 - beta, mu: beta, nesterov: false, startAtG: false }))
+  if (beta > 0) links.push(trace({ momentum: beta, dampening: beta, startAtZero: true }))
   links.push(scaleBySign(), scaleByLearningRate(o.learningRate))
   return chain(...links)
 }

@@ -10,6 +10,11 @@ export interface TraceOptions {
   dampening?: number
   /** Nesterov momentum: u = g + μ b instead of b. Default false. */
   nesterov?: boolean
+  /**
+   * Start from b = 0, so the first step is b = (1 − τ) g as every later one (Optax's `trace`, and
+   * Signum's moving average in {@link signSgd}), instead of b = g (PyTorch). Default false.
+   */
+  startAtZero?: boolean
 }
 
 export type { TraceState } from '../internal/momentum.js'
@@ -18,12 +23,12 @@ export type { TraceState } from '../internal/momentum.js'
  * Momentum, as PyTorch's SGD documents it:
  *
  * ```
- * b ← g                        on the first step
+ * b ← g                        on the first step (b ← (1 − τ) g with startAtZero)
  * b ← μ b + (1 − τ) g          afterwards
  * u = g + μ b   (nesterov)     or   u = b
  * ```
  *
- * Optax's `trace` starts from b = 0 and has no dampening; with τ = 0 the two agree.
+ * Optax's `trace` starts from b = 0 (`startAtZero: true`) and has no dampening.
  *
  * Speed: float32 leaves of 96 elements or more run a WebAssembly SIMD128 loop once @gd/tensor has
  * loaded Wasm (see `fusedKernels` there); results then differ in the last float32 bits.
@@ -41,11 +46,12 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
   const o = resolveOptions(
     fn,
     options,
-    { momentum: 0.9, dampening: 0, nesterov: false },
+    { momentum: 0.9, dampening: 0, nesterov: false, startAtZero: false },
     {
       momentum: numberRule(unitInterval),
       dampening: numberRule(closedUnit),
       nesterov: booleanRule,
+      startAtZero: booleanRule,
     },
   )
   return momentumBuffer(fn, {
@@ -53,6 +59,6 @@ export function trace(options?: TraceOptions): GradientTransformation<TraceState
     take: 1 - o.dampening,
     mu: o.momentum,
     nesterov: o.nesterov,
-    startAtG: true,
+    startAtG: !o.startAtZero,
   })
 }
