@@ -13,6 +13,15 @@ describe('didYouMean', () => {
     expect(didYouMean('lr', ['learningRate'])).toBeUndefined()
     expect(didYouMean('btea1', ['beta1', 'beta2'])).toBe('beta1')
   })
+  it('completes the first camelCase words of a name when no name is a typo away', () => {
+    expect(didYouMean('mask', ['inputShape', 'maskName'])).toBe('maskName')
+    expect(didYouMean('batch', ['epochs', 'batchSizeMax', 'batchSize'])).toBe('batchSize')
+    expect(didYouMean('learning', ['learningRate', 'momentum'])).toBe('learningRate')
+    // a typo match wins; a prefix that stops inside a word, or under 3 letters, is no suggestion
+    expect(didYouMean('epoch', ['epochs', 'epochLength'])).toBe('epochs')
+    expect(didYouMean('mas', ['massive'])).toBeUndefined()
+    expect(didYouMean('lr', ['lrSchedule'])).toBeUndefined()
+  })
   it('prefers the closest name and, on a tie, the first', () => {
     expect(didYouMean('beta', ['beta1', 'beta2'])).toBe('beta1')
     expect(didYouMean('betas1', ['betas', 'beta1'])).toBe('betas')

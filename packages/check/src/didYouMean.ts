@@ -28,12 +28,14 @@ function distance(a: string, b: string): number {
 /**
  * The valid name closest to a misspelt `name`, when one is close enough to be a likely typo: a
  * different case, or at most one edit for names up to 4 letters, two for longer ones. Ties go to
- * the first in `valid`.
+ * the first in `valid`. Failing that, a valid name that `name` begins in whole camelCase words
+ * (`mask` for `maskName`, `batch` for `batchSize`), the shortest if several.
  * @example
  * ```ts
  * import { didYouMean } from '@gd/check'
  * didYouMean('epoch', ['epochs', 'batchSize']) // 'epochs'
  * didYouMean('transposeb', ['transposeA', 'transposeB']) // 'transposeB'
+ * didYouMean('mask', ['inputShape', 'maskName']) // 'maskName'
  * didYouMean('xyz', ['epochs']) // undefined
  * ```
  */
@@ -47,6 +49,19 @@ export function didYouMean(name: string, valid: readonly string[]): string | und
       best = candidate
       bestDistance = d
     }
+  }
+  return best ?? firstWords(name, valid)
+}
+
+/** The shortest of `valid` that starts with `name` (at least 3 letters) followed by a capitalized word. */
+function firstWords(name: string, valid: readonly string[]): string | undefined {
+  if (name.length < 3) return undefined
+  let best: string | undefined
+  for (const candidate of valid) {
+    const next = candidate[name.length]
+    const boundary = next !== undefined && next >= 'A' && next <= 'Z'
+    if (boundary && candidate.startsWith(name) && (best === undefined || candidate.length < best.length))
+      best = candidate
   }
   return best
 }

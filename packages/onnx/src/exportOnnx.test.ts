@@ -350,7 +350,7 @@ describe('exportOnnx: errors', () => {
     const attention = nn.multiHeadAttention(4, 2)
     const p = attention.init(0)
     expect(message(() => exportOnnx(attention, p, { inputShape: [3, 4], mask: 'mask' } as never))).toBe(
-      'exportOnnx: unknown option mask, expected one of inputShape, state, inputName, outputName, maskName, opset',
+      'exportOnnx: unknown option mask, expected one of inputShape, state, inputName, outputName, maskName, opset; did you mean maskName?',
     )
     expect(message(() => exportOnnx(attention, p, { inputShape: [3, 4], maskName: 'input' }))).toBe(
       'exportOnnx: maskName must be another name than the input\'s and the output\'s (input, output), got "input"',
