@@ -15,13 +15,14 @@ const generated = readdirSync(here)
   )
 
 describe('generated files', () => {
-  it('are the gemm, optimizer, elementwise and conv modules and the elementwise op codes, each beside its feeder', () => {
+  it('are the gemm, optimizer, elementwise and conv modules, the elementwise op codes and the memory layout, each beside its reader', () => {
     expect(generated.sort()).toEqual([
       'conv/module.generated.ts',
       'elementwise/module.generated.ts',
       'elementwise/ops.generated.ts',
       'gemm/module.generated.ts',
       'optim/module.generated.ts',
+      'runtime/layout.generated.ts',
     ])
     for (const file of generated) expect(file.endsWith('.generated.ts')).toBe(true)
   })

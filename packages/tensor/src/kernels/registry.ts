@@ -187,18 +187,16 @@ export interface FusedKernels {
     eps: number,
   ): boolean
   /**
-   * A zeroed Float32Array of `n` elements in the kernels' own memory, which they update in place
-   * without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under
+   * A zeroed Float32Array of `n` elements in the kernels' shared memory, which they (and the gemm,
+   * conv, elementwise and reduction kernels) read and write in place without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under
    * `OPTIM_MIN`, the memory is full, or no arena is attached yet (`initWasm()` and
    * `toWasmMemory` attach it). Freed when collected. Views made from its `buffer` must not outlive it.
    */
   alloc(n: number): Float32Array | null
-  /** Whether `x` lives in the kernels' memory (from {@link FusedKernels.alloc}). */
+  /** Whether `x` lives in the kernels' shared memory (from {@link FusedKernels.alloc} or `toWasmMemory`). */
   holds(x: ArrayBufferView): boolean
-  /** The kernels' memory and the first byte free for an arena. @internal */
+  /** The memory every kernel family shares (see `runtime/memory.ts`). @internal */
   readonly memory: WasmMemory
-  /** @internal */
-  readonly arenaBase: number
   /** The allocator behind `alloc`, once attached (see `attachArena`). @internal */
   arena?: Arena
 }

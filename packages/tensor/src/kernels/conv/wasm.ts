@@ -8,9 +8,12 @@
  * never cross to JavaScript. What does cross is the operands and the result, in chunks of samples
  * (or planes, for pooling) of about {@link CHUNK} floats, so the memory stays small and each chunk is
  * still in cache when the kernel reads it. The filter (and for its gradient, the accumulated result)
- * stays in the module for the whole call. The module's memory grows to what the largest call needed
- * (a chunk, the filter and one sample's columns) and is kept for the next; past what a 32-bit
- * memory can hold, the JavaScript kernel runs instead.
+ * stays in the memory for the whole call. These buffers live in the staging area of the memory
+ * every kernel family shares (`../runtime/memory.ts`; the module's own region holds its gemm's
+ * panels), which grows to what the largest call needed (a chunk, the filter and one sample's
+ * columns) until the arena reserves, then borrows arena blocks for bigger calls; past what a 32-bit
+ * memory can hold, the JavaScript kernel runs instead. Operands already in the shared memory are
+ * still copied through the chunks (reading them in place is the next step of issue 18).
  *
  * Results: pooling is bit-identical to the JavaScript kernels (max pooling moves values; average
  * pooling sums and divides in float64 as they do). Convolutions sum in float32 where the JavaScript
@@ -22,11 +25,11 @@ import { convBackwardFilter, convBackwardInput, convForward, type Conv2dKernel, 
 import type { FloatArray } from '../gemm/reference.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool/reference.js'
 import { convWasmHex } from './module.generated.js'
-import { ensureBytes, load, loadSync, type WasmMemory } from '../runtime/load.js'
+import { load, loadSync } from '../runtime/load.js'
+import { stage, traffic, unstage, type SharedMemory } from '../runtime/memory.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ConvExports {
-  readonly memory: WasmMemory
   workspaceEnd(): number
   setWindow(
     height: number,
@@ -124,24 +127,27 @@ function check(op: string, ...arrays: FloatArray[]): void {
 }
 
 /** Wraps an instance's exports as {@link ConvKernels} for Float32Array operands. */
-function convFrom(exports: ConvExports): ConvKernels {
-  const base = exports.workspaceEnd()
-  const memory = exports.memory
+function convFrom(exports: ConvExports, shared: SharedMemory): ConvKernels {
+  const memory = shared.memory
   let heap = new Float32Array(memory.buffer)
 
   /**
-   * Lays out buffers of the given float counts one after another from `base`; returns their float
-   * indices into the heap, or null when the memory cannot grow that far.
+   * Lays out buffers of the given float counts one after another in the staging area (see `stage`;
+   * the caller calls `unstage(shared)` when done); returns their float indices into the heap, or null
+   * when the memory cannot provide that much.
    */
   function layout(...counts: number[]): number[] | null {
+    let bytes = 0
+    for (const n of counts) bytes = align16(bytes + n * 4)
+    const base = stage(shared, bytes)
+    if (base < 0) return null
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
     const at: number[] = []
     let end = base
     for (const n of counts) {
       at.push(end >> 2)
       end = align16(end + n * 4)
     }
-    if (!ensureBytes(memory, end)) return null
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
     return at
   }
 
@@ -195,6 +201,8 @@ function convFrom(exports: ConvExports): ConvKernels {
       run(k, aAt << 2, wAt << 2, outAt << 2, colsAt << 2)
       out.set(heap.subarray(outAt, outAt + k * outPer), n0 * outPer)
     }
+    traffic.bytes += (wLen + s.batch * (aPer + outPer)) * 4
+    unstage(shared)
     return true
   }
 
@@ -227,6 +235,8 @@ function convFrom(exports: ConvExports): ConvKernels {
       run(k, ptrs)
       out.set(heap.subarray(outAt, outAt + k * outPer), p0 * outPer)
     }
+    traffic.bytes += planes * (inPer.reduce((s, n) => s + n, 0) + outPer) * 4
+    unstage(shared)
     return true
   }
 
@@ -326,6 +336,8 @@ function convFrom(exports: ConvExports): ConvKernels {
       exports.convBackwardFilter(k, c, o, groups, xAt << 2, dyAt << 2, dwAt << 2, colsAt << 2)
     }
     dw.set(heap.subarray(dwAt, dwAt + wLen))
+    traffic.bytes += (wLen + s.batch * (xPer + dyPer)) * 4
+    unstage(shared)
     return true
   }
 }

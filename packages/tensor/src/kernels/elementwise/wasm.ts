@@ -11,13 +11,13 @@
  * @module
  */
 import { elementwiseWasmHex } from './module.generated.js'
-import { load, loadSync, slotsIn, type WasmMemory } from '../runtime/load.js'
+import { load, loadSync, slotsIn } from '../runtime/load.js'
+import { traffic, type SharedMemory } from '../runtime/memory.js'
 import { columnsPay, elementwisePays, reducePays, type ElementwiseKernels } from '../registry.js'
 import { REDUCE } from './ops.generated.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ElementwiseExports {
-  readonly memory: WasmMemory
   slots(): number
   unary(op: number, n: number, x: number, y: number): void
   binary(op: number, n: number, a: number, b: number, scalar: number, out: number): void
@@ -56,14 +56,22 @@ export async function loadWasmElementwise(): Promise<ElementwiseKernels | null> 
   return load(elementwiseWasmHex, elementwiseFrom)
 }
 
-function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null {
-  const slots = slotsIn(exports.memory, exports.slots(), 3, CHUNK)
+function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): ElementwiseKernels | null {
+  const memory = shared.memory
+  const slots = slotsIn(memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
   const { ptr, stream } = slots
-  const heap = new Float32Array(exports.memory.buffer)
+  let heap = new Float32Array(memory.buffer)
   // Slots 1 and 2 together hold CHUNK float64 column sums.
-  const acc = new Float64Array(exports.memory.buffer, ptr[1]!, CHUNK)
+  let acc = new Float64Array(memory.buffer, ptr[1]!, CHUNK)
   const data = ptr[0]! >> 2
+  /** Views of the memory, taken again after it grew (staging before the arena reserves, or the reserve). */
+  const fresh = (): void => {
+    if (heap.buffer !== memory.buffer) {
+      heap = new Float32Array(memory.buffer)
+      acc = new Float64Array(memory.buffer, ptr[1]!, CHUNK)
+    }
+  }
   return {
     unary: (op, x, y) =>
       x instanceof Float32Array &&
@@ -83,13 +91,22 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
     },
     reduceRows(op, x, start, rows, length, out, divisor) {
       if (!(x instanceof Float32Array) || !reducePays(rows, length)) return false
+      fresh()
+      // an array in the memory is reduced where it lies, a whole row at a time
+      const here = x.buffer === memory.buffer
+      const step = here ? length : CHUNK
       for (let r = 0, from = start; r < rows; r++) {
         let total = 0
-        for (let i = 0; i < length; i += CHUNK) {
-          const n = Math.min(CHUNK, length - i)
-          heap.set(x.subarray(from, from + n), data)
+        for (let i = 0; i < length; i += step) {
+          const n = Math.min(step, length - i)
+          let at = x.byteOffset + from * 4
+          if (!here) {
+            heap.set(x.subarray(from, from + n), data)
+            traffic.bytes += n * 4
+            at = ptr[0]!
+          }
           from += n
-          const part = exports.reduce(op, n, ptr[0]!)
+          const part = exports.reduce(op, n, at)
           total =
             i === 0
               ? part
@@ -108,20 +125,27 @@ function elementwiseFrom(exports: ElementwiseExports): ElementwiseKernels | null
     },
     sumColumns(x, start, rows, count, out, divisor) {
       if (!(x instanceof Float32Array) || !columnsPay(rows * count)) return false
+      fresh()
+      const here = x.buffer === memory.buffer
       for (let j0 = 0; j0 < count; j0 += CHUNK) {
         const w = Math.min(CHUNK, count - j0)
         const per = Math.max(1, Math.floor(CHUNK / w))
         acc.fill(0, 0, w)
-        for (let r0 = 0; r0 < rows; r0 += per) {
-          const k = Math.min(per, rows - r0)
-          if (w === count) heap.set(x.subarray(start + r0 * count, start + (r0 + k) * count), data)
-          else
-            for (let r = 0; r < k; r++) {
-              const from = start + (r0 + r) * count + j0
-              heap.set(x.subarray(from, from + w), data + r * w)
-            }
-          exports.sumColumns(k, w, ptr[0]!, ptr[1]!)
-        }
+        if (here && w === count) {
+          // in the memory, with whole rows: summed where it lies, in one call
+          exports.sumColumns(rows, w, x.byteOffset + start * 4, ptr[1]!)
+        } else
+          for (let r0 = 0; r0 < rows; r0 += per) {
+            const k = Math.min(per, rows - r0)
+            if (w === count) heap.set(x.subarray(start + r0 * count, start + (r0 + k) * count), data)
+            else
+              for (let r = 0; r < k; r++) {
+                const from = start + (r0 + r) * count + j0
+                heap.set(x.subarray(from, from + w), data + r * w)
+              }
+            traffic.bytes += k * w * 4
+            exports.sumColumns(k, w, ptr[0]!, ptr[1]!)
+          }
         for (let j = 0; j < w; j++) out[j0 + j] = acc[j]! / divisor
       }
       return true

@@ -7,14 +7,17 @@
  * (hand-written WAT would not), and Binaryen's -O3 does the rest; a 3 KB module inlined as a string
  * loads the same way in Node, in browsers and through any bundler, with no file to locate at run time.
  *
- * Tensors stay plain JavaScript typed arrays (moving their storage into Wasm memory would change
- * every op and the immutability story), and Wasm code cannot read those in place, so each call copies the span of A and B
- * it will read (strides and offset kept, so a transposed or strided operand is copied as it lies and
- * the kernel's packing reads through the strides) and the `m × n` block of C into the module's
- * memory, runs, and copies C back. The copies are O(m k + k n + m n) against 2 m n k flops, which is
- * why `wasmGemmPays` (in the registry) keeps small products on the JavaScript kernel. The module's memory grows
- * to the largest product seen (3 × 1024² floats plus 1.25 MB of panels ≈ 14 MB for a 1024² matmul)
- * and is kept for the next call; past the 4 GiB a 32-bit memory allows, the JavaScript kernel runs.
+ * The module works in the memory every kernel family shares (`../runtime/memory.ts`): its packing
+ * panels sit in its own region, and an operand that lives in that memory (an arena array: from
+ * `toWasmMemory`, the fused kernels' `alloc`) is read, or for C accumulated into, where it lies, by
+ * its byte offset and strides. Any other operand is a plain JavaScript typed array, which Wasm code
+ * cannot read in place, so the call copies the span of A and B it will read (strides and offset
+ * kept, so a transposed or strided operand is copied as it lies and the kernel's packing reads
+ * through the strides) and the `m × n` block of C into the staging area, runs, and copies C back.
+ * The copies are O(m k + k n + m n) against 2 m n k flops, which is why `wasmGemmPays` (in the
+ * registry) keeps small products on the JavaScript kernel. The staging area grows to the largest
+ * product seen (3 × 1024² floats ≈ 12 MB for a 1024² matmul) until the arena reserves, then borrows
+ * arena blocks for bigger calls; past the 4 GiB a 32-bit memory allows, the JavaScript kernel runs.
  *
  * Two builds ship: SIMD128 (Node ≥ 16.4, every current browser) and SIMD128 + relaxed SIMD (Chrome
  * ≥ 114 by default; Node 20 only with `--experimental-wasm-relaxed-simd`), whose fused multiply-add
@@ -26,20 +29,13 @@
  */
 import { gemm as jsGemm, type FloatArray } from './reference.js'
 import { gemmRelaxedWasmHex, gemmWasmHex } from './module.generated.js'
-import {
-  hexBytes,
-  ensureBytes,
-  instantiate,
-  instantiateSync,
-  wasmSimdSupported,
-  type WasmMemory,
-} from '../runtime/load.js'
+import { hexBytes, instantiate, instantiateSync, wasmSimdSupported } from '../runtime/load.js'
+import { sharedMemory, stage, traffic, unstage, type SharedMemory } from '../runtime/memory.js'
 
 export { wasmSimdSupported }
 
 /** The exports of the compiled module (see `assembly/gemm.ts`). */
 interface GemmExports {
-  readonly memory: WasmMemory
   workspaceEnd(): number
   gemm(
     m: number,
@@ -107,8 +103,9 @@ export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
  */
 export function loadWasmGemmSync(): GemmKernel | null {
   const best = bestGemmWasm()
-  const exports = best && instantiateSync<GemmExports>(best.bytes)
-  return exports ? wasmGemmFrom(exports) : null
+  const shared = best && sharedMemory()
+  const exports = shared && instantiateSync<GemmExports>(best!.bytes, shared.memory)
+  return exports ? wasmGemmFrom(exports, shared!) : null
 }
 
 /**
@@ -123,8 +120,9 @@ export function loadWasmGemmSync(): GemmKernel | null {
  */
 export async function loadWasmGemm(): Promise<GemmKernel | null> {
   const best = bestGemmWasm()
-  const exports = best && (await instantiate<GemmExports>(best.bytes))
-  return exports ? wasmGemmFrom(exports) : null
+  const shared = best && sharedMemory()
+  const exports = shared && (await instantiate<GemmExports>(best!.bytes, shared.memory))
+  return exports ? wasmGemmFrom(exports, shared!) : null
 }
 
 /** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. @internal */
@@ -139,9 +137,9 @@ function align16(bytes: number): number {
 }
 
 /** Wraps an instance's exports as a {@link GemmKernel} for Float32Array operands. */
-function wasmGemmFrom(exports: GemmExports): GemmKernel {
-  const base = exports.workspaceEnd()
-  let heap = new Float32Array(exports.memory.buffer)
+function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): GemmKernel {
+  const memory = shared.memory
+  let heap = new Float32Array(memory.buffer)
   return (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
       throw new Error(
@@ -149,29 +147,42 @@ function wasmGemmFrom(exports: GemmExports): GemmKernel {
       )
     }
     if (m === 0 || n === 0 || k === 0) return
-    const [aLo, aHi] = span(aOffset, m, ars, k, acs)
-    const [bLo, bHi] = span(bOffset, k, brs, n, bcs)
-    const aPtr = base
-    const bPtr = align16(aPtr + (aHi - aLo) * 4)
-    const cPtr = align16(bPtr + (bHi - bLo) * 4)
-    const end = cPtr + m * n * 4
-    const memory = exports.memory
-    if (!ensureBytes(memory, end)) {
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
+    // an operand in the shared memory (an arena array) is used where it lies; the others are staged
+    const buffer = heap.buffer
+    const aHere = a.buffer === buffer
+    const bHere = b.buffer === buffer
+    const cHere = c.buffer === buffer
+    const [aLo, aHi] = aHere ? [0, 0] : span(aOffset, m, ars, k, acs)
+    const [bLo, bHi] = bHere ? [0, 0] : span(bOffset, k, brs, n, bcs)
+    const aBytes = align16((aHi - aLo) * 4)
+    const bBytes = align16((bHi - bLo) * 4)
+    const staged = aBytes + bBytes + (cHere ? 0 : m * n * 4)
+    const base = staged === 0 ? 0 : stage(shared, staged)
+    if (base < 0) {
       // past what the engine will give a 32-bit memory (4 GiB): the JavaScript kernel needs no copy
       jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
       return
     }
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
-
-    heap.set(a.subarray(aLo, aHi), aPtr >> 2)
-    heap.set(b.subarray(bLo, bHi), bPtr >> 2)
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer) // staging grew it
+    const aPtr = aHere ? a.byteOffset + aOffset * 4 : base + (aOffset - aLo) * 4
+    const bPtr = bHere ? b.byteOffset + bOffset * 4 : base + aBytes + (bOffset - bLo) * 4
+    const cPtr = cHere ? c.byteOffset + cOffset * 4 : base + aBytes + bBytes
     const c0 = cPtr >> 2
-    if (ldc === n) heap.set(c.subarray(cOffset, cOffset + m * n), c0)
-    else for (let i = 0; i < m; i++) heap.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), c0 + i * n)
+    if (!aHere) heap.set(a.subarray(aLo, aHi), base >> 2)
+    if (!bHere) heap.set(b.subarray(bLo, bHi), (base + aBytes) >> 2)
+    if (!cHere) {
+      if (ldc === n) heap.set(c.subarray(cOffset, cOffset + m * n), c0)
+      else for (let i = 0; i < m; i++) heap.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), c0 + i * n)
+    }
+    traffic.bytes += staged + (cHere ? 0 : m * n * 4)
 
-    exports.gemm(m, n, k, aPtr + (aOffset - aLo) * 4, ars, acs, bPtr + (bOffset - bLo) * 4, brs, bcs, cPtr, n)
+    exports.gemm(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, cHere ? ldc : n)
 
-    if (ldc === n) c.set(heap.subarray(c0, c0 + m * n), cOffset)
-    else for (let i = 0; i < m; i++) c.set(heap.subarray(c0 + i * n, c0 + (i + 1) * n), cOffset + i * ldc)
+    if (!cHere) {
+      if (ldc === n) c.set(heap.subarray(c0, c0 + m * n), cOffset)
+      else for (let i = 0; i < m; i++) c.set(heap.subarray(c0 + i * n, c0 + (i + 1) * n), cOffset + i * ldc)
+    }
+    if (staged !== 0) unstage(shared)
   }
 }

@@ -2,21 +2,22 @@
  * The fused float32 optimizer updates on WebAssembly SIMD128 (source: `assembly/optim.ts`, bytes:
  * `./module.generated.ts`) and the JavaScript side that streams arrays through them.
  *
- * Arrays allocated in the module's memory (`alloc`, once an arena is attached: optimizer state,
- * and parameters placed there by `toWasmMemory`) are updated where they are; every other array streams
- * through four slots of {@link CHUNK} elements in that memory (see `slotsIn`). Arrays in the memory
+ * Arrays allocated in the kernels' shared memory (`alloc`, once an arena is attached: optimizer state,
+ * and parameters placed there by `toWasmMemory`; any arena array) are updated where they are; every
+ * other array streams through four slots of {@link CHUNK} elements in the module's region of that
+ * memory (see `slotsIn`). Arrays in the memory
  * save the copies: the `adam`, `sgd-momentum` and `rmsprop` rows of apps/bench/RESULTS.md give the
  * bandwidth of each way.
  * @module
  */
 import type { FloatArray } from '../gemm/reference.js'
 import { fusedPays, type FusedKernels } from '../registry.js'
-import { load, loadSync, slotsIn, type WasmMemory } from '../runtime/load.js'
+import { load, loadSync, slotsIn } from '../runtime/load.js'
+import type { SharedMemory } from '../runtime/memory.js'
 import { optimWasmHex } from './module.generated.js'
 
 /** The exports of the compiled module (see `assembly/optim.ts`); pointers are byte addresses. */
 interface OptimExports {
-  readonly memory: WasmMemory
   slots(): number
   adam(
     n: number,
@@ -101,10 +102,11 @@ function takes(g: FloatArray, ...others: (FloatArray | null)[]): boolean {
  * Wraps an instance's exports as {@link FusedKernels}; null when its slots cannot be allocated.
  * 1 − β is computed here in float64 and only then rounded to float32 (see `adam` in assembly/optim.ts).
  */
-function fusedFrom(exports: OptimExports): FusedKernels | null {
-  const slots = slotsIn(exports.memory, exports.slots(), 4, CHUNK)
+function fusedFrom(exports: OptimExports, shared: SharedMemory): FusedKernels | null {
+  const memory = shared.memory
+  const slots = slotsIn(memory, exports.slots(), 4, CHUNK)
   if (slots === null) return null
-  const { ptr, stream } = slots
+  const { stream } = slots
   return {
     adam: (g, m, v, out, accumulate, factor, b1, b2, c1, c2, eps, epsRoot) =>
       takes(g, m, v, out) &&
@@ -138,8 +140,7 @@ function fusedFrom(exports: OptimExports): FusedKernels | null {
         exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, 1 - alpha, eps),
       ),
     alloc: () => null,
-    holds: (x) => x.buffer === exports.memory.buffer,
-    memory: exports.memory,
-    arenaBase: ptr[3]! + CHUNK * 4,
+    holds: (x) => x.buffer === memory.buffer,
+    memory,
   }
 }

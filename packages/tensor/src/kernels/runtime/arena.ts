@@ -1,6 +1,11 @@
 /**
- * Float32 arrays allocated inside a kernel module's memory, so that its kernels read and write
- * them where they are instead of copying them through slots (see `slotsIn`).
+ * Float32 arrays allocated inside the kernels' shared memory (`./memory.ts`), so that every kernel
+ * family (gemm, conv, elementwise, reductions, optimizer updates) reads and writes them where they
+ * are instead of copying them in and out.
+ *
+ * The shared memory's arena starts above every module's region and the staging area, wherever the
+ * staging area ends when the arena reserves; from then on it also lends blocks to calls whose staging
+ * does not fit (see `stage`), each given back before the call returns.
  *
  * The arena is reserved once, on the first allocation, by growing the memory by the largest of
  * 1 GiB, 256 MiB and 64 MiB that the engine grants (address space: pages cost memory only once
@@ -16,27 +21,32 @@
  * @module
  */
 import { PAGE, type WasmMemory } from './load.js'
+import { sharedMemory } from './memory.js'
 import { OPTIM_MIN, type Arena, type FusedKernels } from '../registry.js'
 
 /** Block alignment in bytes: one cache line. */
 const ALIGN = 64
 
 /**
- * An arena in `memory` from byte `base` on (everything below belongs to the module).
+ * An arena in `memory` from byte `base` on (everything below belongs to the modules), `base` read
+ * when the arena reserves (a function: the shared memory's staging area may grow until then).
+ * `onReserve(take, give)`, called once the arena has reserved, receives the arena's untracked
+ * block allocator (byte address or -1; give back by address), which the shared memory lends to calls.
  *
  * @example
  * ```ts
- * // fragment: inside a kernel loader, where exports and slotsEnd come from the instantiated module
- * const arena = arenaIn(exports.memory, slotsEnd)
- * const m = arena.alloc(1 << 20) // zeroed, in the module's memory; null when it does not fit
+ * import { arenaIn } from './arena.js'
+ * const arena = arenaIn(new WebAssembly.Memory({ initial: 1 }), 1024)
+ * const m = arena.alloc(1 << 20) // zeroed, in the memory; null when it does not fit
  * ```
  */
 export function arenaIn(
   memory: WasmMemory,
-  base: number,
+  base: number | (() => number),
   reserve: readonly number[] = [2 ** 30, 2 ** 28, 2 ** 26],
+  onReserve?: (take: (bytes: number) => number, give: (at: number) => void) => void,
 ): Arena {
-  const start = align(base)
+  let start = 0
   let state: 'new' | 'ready' | 'none' = 'new'
   let end = 0
   let used = 0
@@ -49,6 +59,7 @@ export function arenaIn(
     if (state !== 'new') return state === 'ready'
     state = 'none'
     if (registry === null) return false
+    start = align(typeof base === 'number' ? base : base())
     for (const bytes of reserve) {
       const pages = Math.ceil((start + bytes - memory.buffer.byteLength) / PAGE)
       try {
@@ -59,6 +70,7 @@ export function arenaIn(
       end = memory.buffer.byteLength
       free.push([start, end - start])
       state = 'ready'
+      onReserve?.(take, release)
       return true
     }
     return false
@@ -85,21 +97,28 @@ export function arenaIn(
     } else free.splice(i, 0, [at, bytes])
   }
 
+  /** A block of at least `size` bytes, first fit; its byte address, or -1. */
+  function take(size: number): number {
+    const bytes = align(size)
+    const i = free.findIndex((block) => block[1] >= bytes)
+    if (i < 0) return -1
+    const block = free[i]!
+    const at = block[0]
+    if (block[1] === bytes) free.splice(i, 1)
+    else {
+      block[0] += bytes
+      block[1] -= bytes
+    }
+    sizes.set(at, bytes)
+    used += bytes
+    return at
+  }
+
   return {
     alloc(n) {
       if (!Number.isInteger(n) || n <= 0 || !ready()) return null
-      const bytes = align(n * 4)
-      const i = free.findIndex((block) => block[1] >= bytes)
-      if (i < 0) return null
-      const block = free[i]!
-      const at = block[0]
-      if (block[1] === bytes) free.splice(i, 1)
-      else {
-        block[0] += bytes
-        block[1] -= bytes
-      }
-      sizes.set(at, bytes)
-      used += bytes
+      const at = take(n * 4)
+      if (at < 0) return null
       const view = new Float32Array(memory.buffer, at, n)
       view.fill(0)
       registry!.register(view, at, view)
@@ -118,9 +137,39 @@ function align(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN
 }
 
+let shared: Arena | null | undefined
+
 /**
- * Gives the fused kernels an arena, once: from then on their `alloc` hands out arrays in their
- * memory (of `OPTIM_MIN` elements or more). Called by `initWasm()` and `toWasmMemory`, not
+ * The arena of the kernels' shared memory (created once; null without WebAssembly). Once it has
+ * reserved, calls whose staging does not fit borrow its blocks (see `stage` in `./memory.ts`).
+ *
+ * @example
+ * ```ts
+ * import { sharedArena } from './arena.js'
+ * const x = sharedArena()?.alloc(4096) // a zeroed Float32Array every kernel family reads in place
+ * ```
+ */
+export function sharedArena(): Arena | null {
+  if (shared === undefined) {
+    const s = sharedMemory()
+    shared =
+      s &&
+      arenaIn(
+        s.memory,
+        () => s.top,
+        undefined,
+        (take, give) => {
+          s.lend = take
+          s.giveBack = give
+        },
+      )
+  }
+  return shared
+}
+
+/**
+ * Gives the fused kernels the shared arena, once: from then on their `alloc` hands out arrays in the
+ * kernels' memory (of `OPTIM_MIN` elements or more). Called by `initWasm()` and `toWasmMemory`, not
  * when a product loads the kernels, so that bundles which never ask for it do not carry the allocator.
  *
  * @example
@@ -133,8 +182,8 @@ function align(bytes: number): number {
  * ```
  */
 export function attachArena(kernels: FusedKernels): FusedKernels {
-  if (kernels.arena === undefined) {
-    const arena = arenaIn(kernels.memory, kernels.arenaBase)
+  const arena = kernels.arena === undefined ? sharedArena() : null
+  if (arena !== null) {
     kernels.arena = arena
     kernels.alloc = (n) => (n >= OPTIM_MIN ? arena.alloc(n) : null)
   }

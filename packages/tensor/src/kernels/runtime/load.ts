@@ -1,9 +1,11 @@
 /**
  * Turning an inlined (hex) module into a running instance, shared by every Wasm kernel family.
- * Each family's module needs no imports and exports its own memory.
+ * Each family's module imports one thing, `env.memory`: the memory all of them share (`./memory.ts`),
+ * each at its own region of it.
  * @module
  */
 import type { FloatArray } from '../gemm/reference.js'
+import { sharedMemory, traffic, type SharedMemory } from './memory.js'
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the package compiles against
@@ -16,7 +18,7 @@ declare const WebAssembly: {
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { readonly exports: unknown } }>
 }
 
-/** A module's exported memory, as the JavaScript side uses it. */
+/** A Wasm memory, as the JavaScript side uses it. */
 export interface WasmMemory {
   readonly buffer: ArrayBuffer
   grow(pages: number): number
@@ -56,40 +58,43 @@ export function wasmSimdSupported(bytes: Uint8Array): boolean {
 }
 
 /**
- * Compiles and instantiates a module synchronously; null when the engine cannot (no WebAssembly,
- * no SIMD, or a browser that refuses synchronous compiles on the main thread).
+ * Compiles and instantiates a module synchronously on `memory` (its `env.memory` import); null when
+ * the engine cannot (no WebAssembly, no SIMD, or a browser that refuses synchronous compiles on the
+ * main thread).
  *
  * @example
  * ```ts
  * import { hexBytes, instantiateSync } from './load.js'
+ * import { sharedMemory } from './memory.js'
  * import { optimWasmHex } from '../optim/module.generated.js'
- * const exports = instantiateSync<{ slots(): number }>(hexBytes(optimWasmHex))
+ * const exports = instantiateSync<{ slots(): number }>(hexBytes(optimWasmHex), sharedMemory()!.memory)
  * ```
  */
-export function instantiateSync<E>(bytes: Uint8Array): E | null {
+export function instantiateSync<E>(bytes: Uint8Array, memory: WasmMemory): E | null {
   try {
     if (!wasmSimdSupported(bytes)) return null
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as E
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as E
   } catch {
     return null
   }
 }
 
 /**
- * Compiles and instantiates a module asynchronously (the path browsers prefer); null when the
- * engine cannot.
+ * Compiles and instantiates a module asynchronously on `memory` (the path browsers prefer); null
+ * when the engine cannot.
  *
  * @example
  * ```ts
  * import { hexBytes, instantiate } from './load.js'
+ * import { sharedMemory } from './memory.js'
  * import { optimWasmHex } from '../optim/module.generated.js'
- * const exports = await instantiate<{ slots(): number }>(hexBytes(optimWasmHex))
+ * const exports = await instantiate<{ slots(): number }>(hexBytes(optimWasmHex), sharedMemory()!.memory)
  * ```
  */
-export async function instantiate<E>(bytes: Uint8Array): Promise<E | null> {
+export async function instantiate<E>(bytes: Uint8Array, memory: WasmMemory): Promise<E | null> {
   try {
     if (!wasmSimdSupported(bytes)) return null
-    return (await WebAssembly.instantiate(bytes, {})).instance.exports as E
+    return (await WebAssembly.instantiate(bytes, { env: { memory } })).instance.exports as E
   } catch {
     return null
   }
@@ -101,8 +106,8 @@ export async function instantiate<E>(bytes: Uint8Array): Promise<E | null> {
  *
  * @example
  * ```ts
- * // fragment: exports is an instantiated kernel module (see instantiateSync)
- * ensureBytes(exports.memory, 1 << 20) // true: the memory now holds 1 MiB or more
+ * // fragment: shared is the kernels' memory (see sharedMemory in memory.ts)
+ * ensureBytes(shared.memory, 1 << 20) // true: the memory now holds 1 MiB or more
  * ```
  */
 export function ensureBytes(memory: WasmMemory, end: number): boolean {
@@ -137,7 +142,8 @@ export interface Slots {
 
 /**
  * Allocates `count` slots of `chunk` float32 each from byte `base` on (growing the memory now if
- * needed); null when the memory cannot grow.
+ * needed: the shared memory never needs it, since each module's region holds its slots); null when
+ * the memory cannot grow.
  *
  * Tensors are plain JavaScript typed arrays, which Wasm code cannot read in place unless they were
  * allocated in its memory, so kernels over long arrays copy the others through slots small enough
@@ -147,7 +153,7 @@ export interface Slots {
  * @example
  * ```ts
  * // fragment: inside a kernel loader (see loadWasmElementwiseSync), with its module, operands and op
- * const slots = slotsIn(exports.memory, exports.slots(), 2, 16384)
+ * const slots = slotsIn(shared.memory, exports.slots(), 2, 16384)
  * slots?.stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0], at[1]))
  * ```
  */
@@ -180,14 +186,19 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
           if (here & (1 << j)) at[j] = x.byteOffset + i * 4
           else {
             at[j] = ptr[j]!
-            if (reads & (1 << j)) heap.set(x.subarray(i, end), ptr[j]! >> 2)
+            if (reads & (1 << j)) {
+              heap.set(x.subarray(i, end), ptr[j]! >> 2)
+              traffic.bytes += (end - i) * 4
+            }
           }
         }
         kernel(end - i, at)
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
-          if (x != null && !(here & (1 << j)) && writes & (1 << j))
+          if (x != null && !(here & (1 << j)) && writes & (1 << j)) {
             x.set(heap.subarray(ptr[j]! >> 2, (ptr[j]! >> 2) + end - i), i)
+            traffic.bytes += (end - i) * 4
+          }
         }
       }
       return true
@@ -196,8 +207,8 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
 }
 
 /**
- * Decodes, compiles and instantiates an inlined (hex) module synchronously and wraps its exports; null
- * when the engine cannot run it (or `wrap` declines).
+ * Decodes, compiles and instantiates an inlined (hex) module synchronously on the shared memory and
+ * wraps its exports; null when the engine cannot run it (or `wrap` declines).
  *
  * @example
  * ```ts
@@ -205,9 +216,10 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
  * const fused = loadSync(optimWasmHex, fusedFrom)
  * ```
  */
-export function loadSync<E, K>(hex: string, wrap: (exports: E) => K | null): K | null {
-  const exports = instantiateSync<E>(hexBytes(hex))
-  return exports && wrap(exports)
+export function loadSync<E, K>(hex: string, wrap: (exports: E, shared: SharedMemory) => K | null): K | null {
+  const shared = sharedMemory()
+  const exports = shared && instantiateSync<E>(hexBytes(hex), shared.memory)
+  return exports && wrap(exports, shared!)
 }
 
 /**
@@ -219,7 +231,8 @@ export function loadSync<E, K>(hex: string, wrap: (exports: E) => K | null): K |
  * const fused = await load(optimWasmHex, fusedFrom)
  * ```
  */
-export async function load<E, K>(hex: string, wrap: (exports: E) => K | null): Promise<K | null> {
-  const exports = await instantiate<E>(hexBytes(hex))
-  return exports && wrap(exports)
+export async function load<E, K>(hex: string, wrap: (exports: E, shared: SharedMemory) => K | null): Promise<K | null> {
+  const shared = sharedMemory()
+  const exports = shared && (await instantiate<E>(hexBytes(hex), shared.memory))
+  return exports && wrap(exports, shared!)
 }

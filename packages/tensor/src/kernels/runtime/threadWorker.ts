@@ -5,13 +5,16 @@
  * helpers outside it.
  *
  * The worker receives `{ module, control, data }` in its first message: the compiled gemm module
- * (each thread instantiates it with a memory, and so a workspace, of its own), an `Int32Array`-sized
+ * (each thread instantiates it on a private memory of its own, shaped like the shared one of
+ * `memory.ts` so the module's region is where the build put it; the worker copies operands in
+ * after the module's panels and grows that memory freely, since nothing else lives in it), an `Int32Array`-sized
  * SharedArrayBuffer for the handshake, and a growable SharedArrayBuffer through which operands
  * travel. It answers `0` once ready, then sleeps in `Atomics.wait` until the calling thread posts a
  * job (see `threadPool.ts` for the layout of `control`), copies the job's floats into its memory,
  * runs the gemm, copies the block of C back, and wakes the caller. A negative job number ends it.
  * @module
  */
+import { INITIAL_PAGES } from './layout.generated.js'
 
 /**
  * Control slots: job number, done number, floats to copy in, failure flag, the gemm's arguments, and
@@ -50,7 +53,8 @@ export const CONTROL_SLOTS = 16
 export const workerSource = `'use strict'
 const port = typeof require === 'function' ? require('node:worker_threads').parentPort : null
 function start({ module, control, data }) {
-  const exports = new WebAssembly.Instance(module, {}).exports
+  const memory = new WebAssembly.Memory({ initial: ${INITIAL_PAGES} })
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports
   const base = exports.workspaceEnd()
   const I = new Int32Array(control)
   let job = 0
@@ -66,10 +70,10 @@ function start({ module, control, data }) {
       const floats = I[2]
       const [m, n, k, a, ars, acs, b, brs, bcs, c, ldc] = I.subarray(4, 15)
       const bytes = base + floats * 4
-      if (bytes > exports.memory.buffer.byteLength) {
-        exports.memory.grow(Math.ceil((bytes - exports.memory.buffer.byteLength) / 65536))
+      if (bytes > memory.buffer.byteLength) {
+        memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536))
       }
-      const heap = new Float32Array(exports.memory.buffer)
+      const heap = new Float32Array(memory.buffer)
       const shared = new Float32Array(data, 0, floats)
       heap.set(shared, base >> 2)
       exports.gemm(m, n, k, base + a * 4, ars, acs, base + b * 4, brs, bcs, base + c * 4, ldc)
