@@ -3,7 +3,7 @@
 //  1. package.json: each package declares only the workspace packages it is allowed to use;
 //  2. imports (via dependency-cruiser): only declared packages, no deep imports into another
 //     package's files, no relative paths out of a package, no dev-only packages in shipped code,
-//     no cycles.
+//     no cycles, and a package's ./internal subpath (e.g. @gd/tensor/internal) only from packages/*.
 import { readFileSync, readdirSync, existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -74,6 +74,16 @@ function subpathEntries(json) {
     .map((file) => file.replace(/^\.\//, ''))
 }
 
+/**
+ * The source files of `./internal` subpath exports (`@gd/tensor/internal`): helpers for @gd's own packages, which
+ * apps and tooling (written as user code) must not import.
+ */
+function internalEntries(json) {
+  const target = json.exports?.['./internal']
+  const file = typeof target === 'object' && target !== null ? target['@gd/source'] : undefined
+  return typeof file === 'string' ? [file.replace(/^\.\//, '')] : []
+}
+
 /** Where the bundled packages live, as paths dependency-cruiser resolves them to. */
 const bundledPaths = [...bundled].map((dep) => `^packages/${esc(dep.slice('@gd/'.length))}/`)
 
@@ -105,6 +115,18 @@ function rules(packages) {
       to: { path: '^packages/[^/]+/', pathNot: ['^$1/$2/', '^packages/[^/]+/src/index\\.ts$', ...entries] },
     },
   ]
+  const internals = packages.flatMap(({ name, json }) =>
+    internalEntries(json).map((f) => `^packages/${esc(name)}/${esc(f)}$`),
+  )
+  if (internals.length > 0) {
+    forbidden.push({
+      name: 'internal-subpath',
+      comment: "a package's ./internal subpath is for @gd's own packages; apps and tooling import what users import",
+      severity: 'error',
+      from: { path: '^(apps|tooling)/' },
+      to: { path: internals },
+    })
+  }
   for (const { name } of packages) {
     const list = allowedFor(name)
     if (list === null || list === '*') continue
@@ -126,9 +148,9 @@ function rules(packages) {
 }
 
 /**
- * Every top-level module of a package's src/ is part of its public face: src/index.ts must
- * re-export it, unless it is itself the entry of a subpath export (`"./threads": { "@gd/source":
- * "./src/threads.ts", ... }`). A sub-folder that an entry (src/index.ts or a subpath entry)
+ * Every top-level module of a package's src/ is part of its public face: src/index.ts or a subpath
+ * entry (`@gd/tensor/internal`'s src/internal.ts) must re-export it, unless it is itself the entry of a
+ * subpath export (`"./threads": { "@gd/source": "./src/threads.ts", ... }`). A sub-folder that an entry (src/index.ts or a subpath entry)
  * re-exports from (`export * from './optimizers/adam.js'`) is public too: each module in it must be
  * re-exported by one of the entries or be a helper that another module of the package imports, so a
  * new file in src/optimizers/ cannot be forgotten. Sub-folders no entry re-exports from
@@ -157,7 +179,8 @@ function checkPublicFaces(root, packages) {
       if (!file.endsWith('.ts') || file.endsWith('.test.ts') || file === 'index.ts' || file.endsWith('.d.ts')) continue
       if (entries.has(`src/${file}`)) continue
       const mod = `./${file.replace(/\.ts$/, '.js')}`
-      if (!index.includes(`'${mod}'`)) problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
+      if (!index.includes(`'${mod}'`) && !reexported.has(mod))
+        problems.push(`packages/${name}/src/index.ts: does not re-export ${mod}`)
     }
     // every module some non-test module of the package imports (relative specifiers, resolved)
     const imported = new Set()

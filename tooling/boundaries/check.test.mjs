@@ -158,6 +158,49 @@ describe('checkBoundaries', () => {
     expect(await checkBoundaries(root)).toEqual([])
   })
 
+  it('accepts a top-level module that only a subpath entry re-exports', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: {
+          ...clean.tensor.files,
+          'src/internal.ts': "export { h } from './helper.js'\n",
+          'src/helper.ts': 'export const h = 1\n',
+        },
+        subpaths: { './internal': { '@gd/source': './src/internal.ts', import: './dist/internal.js' } },
+      },
+    })
+    expect(await checkBoundaries(root)).toEqual([])
+  })
+
+  it('lets packages import a ./internal subpath, but not apps or tooling', async () => {
+    const root = make({
+      ...clean,
+      tensor: {
+        files: { ...clean.tensor.files, 'src/internal.ts': 'export const h = 1\n' },
+        subpaths: { './internal': { '@gd/source': './src/internal.ts', import: './dist/internal.js' } },
+      },
+      autograd: { deps: ['tensor'], files: { 'src/index.ts': "export { h } from '@gd/tensor/internal'\n" } },
+    })
+    for (const where of ['apps/demo', 'tooling/consumer']) {
+      mkdirSync(join(root, where, 'src'), { recursive: true })
+      writeFileSync(
+        join(root, where, 'package.json'),
+        JSON.stringify({ name: where, private: true, dependencies: { '@gd/tensor': 'workspace:*' } }),
+      )
+      writeFileSync(
+        join(root, where, 'src/main.ts'),
+        "import { x } from '@gd/tensor'\nimport { h } from '@gd/tensor/internal'\nexport const z = x + h\n",
+      )
+      mkdirSync(join(root, where, 'node_modules', '@gd'), { recursive: true })
+      symlinkSync(join(root, 'packages', 'tensor'), join(root, where, 'node_modules', '@gd', 'tensor'), 'dir')
+    }
+    expect(await checkBoundaries(root)).toEqual([
+      'internal-subpath: apps/demo/src/main.ts -> packages/tensor/src/internal.ts',
+      'internal-subpath: tooling/consumer/src/main.ts -> packages/tensor/src/internal.ts',
+    ])
+  })
+
   it('catches a cycle', async () => {
     const root = make({
       ...clean,

@@ -1,4 +1,4 @@
-import { fmt } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { complaint, func, isPlainObject } from '@gd/check'
 import { input } from './internal/args.js'
 import { Var, isInput, isRecording, noGrad, toVar, type Input } from './variable.js'
@@ -65,7 +65,7 @@ export function customGradient(f: (...inputs: Var[]) => CustomResult): (...input
           throw complaint(
             'customGradient',
             `the cotangent of inputs[${k}]`,
-            `must have the input's shape ${fmt(want)} or the output's ${fmt(out.shape)}`,
+            `must have the input's shape ${formatList(want)} or the output's ${formatList(out.shape)}`,
             cv.shape,
           )
         }

@@ -12,7 +12,8 @@ import {
   type Read,
   type Spec,
 } from '@gd/check'
-import { Tensor, fmt, ones } from '@gd/tensor'
+import { Tensor, ones } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { backpropagate, trace } from './internal/engine.js'
 import type { Plain, PlainArgs } from './types.js'
 import { Var, isInput, isRecording, toVar, withLevel, withRecording, type Input } from './variable.js'
@@ -62,7 +63,7 @@ function scalarOutput(op: string, out: unknown): Var {
   const v = toVar(op, out)
   if (v.size !== 1) {
     throw new Error(
-      `${op}: f must return a scalar (one element), got shape ${fmt(v.shape)}; use vjp or jacobian for non-scalar outputs`,
+      `${op}: f must return a scalar (one element), got shape ${formatList(v.shape)}; use vjp or jacobian for non-scalar outputs`,
     )
   }
   return v
@@ -210,7 +211,9 @@ export function vjp<A extends unknown[]>(
     if (!isInput(cotangent)) fail('vjp', 'cotangent', 'a Tensor, a Var or a number', cotangent)
     const seed = toVar('vjp', cotangent, out.dtype)
     if (seed.shape.length !== out.rank || seed.shape.some((d, i) => d !== out.shape[i])) {
-      throw new Error(`vjp: cotangent has shape ${fmt(seed.shape)}, expected the output's shape ${fmt(out.shape)}`)
+      throw new Error(
+        `vjp: cotangent has shape ${formatList(seed.shape)}, expected the output's shape ${formatList(out.shape)}`,
+      )
     }
     const createGraph = isRecording() && (nested || seed.tracked)
     const grads = backpropagate(out, seed, leaves, level, createGraph)

@@ -11,7 +11,8 @@ import {
   withDefault,
   type Spec,
 } from '@gd/check'
-import { Tensor, fmt } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { vjp } from './grad.js'
 import { concat, reshape } from './ops/shape.js'
 import { Var, noGrad, toVar, type Input } from './variable.js'
@@ -112,7 +113,7 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOp
       const x = inputs[i]!
       if (g.dtype !== x.dtype || g.shape.length !== x.rank || g.shape.some((d, k) => d !== x.shape[k])) {
         throw new Error(
-          `gradcheck: gradient of input ${i} has shape ${fmt(g.shape)} and dtype ${g.dtype}, expected ${fmt(x.shape)} and ${x.dtype}`,
+          `gradcheck: gradient of input ${i} has shape ${formatList(g.shape)} and dtype ${g.dtype}, expected ${formatList(x.shape)} and ${x.dtype}`,
         )
       }
       return Float64Array.from(g.data)

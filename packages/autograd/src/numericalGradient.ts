@@ -1,5 +1,6 @@
 import { fail, func, positive, readOptions, withDefault } from '@gd/check'
-import { Tensor, fmt } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 
 /** Options for {@link numericalGradient}. */
 export interface NumericalGradientOptions {
@@ -41,7 +42,7 @@ export function numericalGradient(
   const at = (values: Float64Array): number => {
     const y = f(new Tensor(values, x.shape, 'float64'))
     if (typeof y !== 'number' || !Number.isFinite(y)) {
-      throw new Error(`numericalGradient: f must return a finite number at shape ${fmt(x.shape)}, got ${y}`)
+      throw new Error(`numericalGradient: f must return a finite number at shape ${formatList(x.shape)}, got ${y}`)
     }
     return y
   }

@@ -4,6 +4,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as T from '@gd/tensor'
+import { broadcastShapes, sizeOf } from '@gd/tensor/internal'
 import {
   anywhere,
   awayFromZero,
@@ -84,7 +85,7 @@ const rows: Record<string, Row> = {
   where: {
     draw: twoBroadcast,
     domains: [awayFromZero, anywhere],
-    f: ([a, b]) => AG.where(T.greater(T.broadcastTo(a!.value, T.broadcastShapes('t', a!.shape, b!.shape)), 0), a!, b!),
+    f: ([a, b]) => AG.where(T.greater(T.broadcastTo(a!.value, broadcastShapes('t', a!.shape, b!.shape)), 0), a!, b!),
   },
   maximum: binary(AG.maximum),
   minimum: binary(AG.minimum),
@@ -134,7 +135,7 @@ const rows: Record<string, Row> = {
     const a = axis < 0 ? axis + x.rank : axis
     const shape = x.shape.map((d, k) => (k === a ? 3 : k === 0 ? 1 : d))
     const idx = T.tensor(
-      Int32Array.from({ length: T.sizeOf(shape) }, (_, i) => (i * 7 + 1) % x.shape[a]!),
+      Int32Array.from({ length: sizeOf(shape) }, (_, i) => (i * 7 + 1) % x.shape[a]!),
       { shape },
     )
     return AG.mul(AG.takeAlongAxis(x, idx, axis), AG.takeAlongAxis(x, idx, axis))

@@ -1,5 +1,6 @@
 import { fail, finite, oneOf, readOptions, withDefault } from '@gd/check'
-import { Tensor, allocate, sizeOf, type DType } from '@gd/tensor'
+import { Tensor, type DType } from '@gd/tensor'
+import { allocate, sizeOf } from '@gd/tensor/internal'
 import { shape as shapeCheck } from './internal/checks.js'
 
 /**

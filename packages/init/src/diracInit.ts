@@ -1,5 +1,6 @@
 import { fail, positiveInteger, readOptions, withDefault } from '@gd/check'
-import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { allocate, formatList, sizeOf } from '@gd/tensor/internal'
 import type { InitDType, InitOptions } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
@@ -29,7 +30,7 @@ export function diracInit<D extends InitDType = 'float32'>(
   }) as { dtype: D; groups: number }
   if (s.length < 3) {
     throw new Error(
-      `diracInit: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${fmt(s)}`,
+      `diracInit: shape must be a conv kernel [outChannels, inChannels, ...kernel] of rank >= 3, got ${formatList(s)}`,
     )
   }
   const [outChannels, inChannels] = s as [number, number]

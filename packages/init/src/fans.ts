@@ -1,5 +1,5 @@
 import { string } from '@gd/check'
-import { fmt } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { shape as shapeCheck } from './internal/checks.js'
 
 /** Fan-in and fan-out of a weight shape, and the kernel's receptive field size. */
@@ -36,7 +36,7 @@ export function computeFans(shape: readonly number[], op = 'computeFans'): Fans 
   const s = shapeCheck(string('computeFans', 'op', op), 'shape', shape)
   if (s.length < 2) {
     throw new Error(
-      `${op}: shape ${fmt(s)} has no fans: fan-based initializers need rank >= 2 ` +
+      `${op}: shape ${formatList(s)} has no fans: fan-based initializers need rank >= 2 ` +
         `(dense [in, out] or conv [outChannels, inChannels, ...kernel])`,
     )
   }

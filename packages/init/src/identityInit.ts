@@ -1,5 +1,6 @@
 import { finite, readOptions, withDefault } from '@gd/check'
-import { Tensor, allocate, fmt, sizeOf } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { allocate, formatList, sizeOf } from '@gd/tensor/internal'
 import type { InitDType, InitOptions } from './initializer.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'
 
@@ -25,7 +26,7 @@ export function identityInit<D extends InitDType = 'float32'>(
     dtype: D
     gain: number
   }
-  if (s.length !== 2) throw new Error(`identityInit: shape must have rank 2 ([in, out]), got ${fmt(s)}`)
+  if (s.length !== 2) throw new Error(`identityInit: shape must have rank 2 ([in, out]), got ${formatList(s)}`)
   const [rows, cols] = s as [number, number]
   const out = allocate(dtype, sizeOf(s))
   for (let i = 0; i < Math.min(rows, cols); i++) out[i * cols + i] = gain

@@ -1,5 +1,6 @@
 import { positive, readOptions, withDefault } from '@gd/check'
-import { Tensor, allocate, fmt, normal, sizeOf } from '@gd/tensor'
+import { Tensor, normal } from '@gd/tensor'
+import { allocate, formatList, sizeOf } from '@gd/tensor/internal'
 import type { InitDType, InitOptions, KeyOrSeed } from './initializer.js'
 import { resolveKey } from './internal/key.js'
 import { floatDtype, shape as shapeCheck } from './internal/checks.js'
@@ -46,7 +47,7 @@ export function orthogonalInit<D extends InitDType = 'float32'>(
     gain: number
   }
   if (s.length < 2) {
-    throw new Error(`orthogonalInit: shape must have rank >= 2 (a matrix or a conv kernel), got ${fmt(s)}`)
+    throw new Error(`orthogonalInit: shape must have rank >= 2 (a matrix or a conv kernel), got ${formatList(s)}`)
   }
   const rows = s[0]!
   const size = sizeOf(s)

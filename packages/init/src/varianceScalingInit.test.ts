@@ -1,4 +1,5 @@
-import { normalCdf, normalPdf, prngKey } from '@gd/tensor'
+import { prngKey } from '@gd/tensor'
+import { normalCdf, normalPdf } from '@gd/tensor/internal'
 import { describe, expect, it } from 'vitest'
 import { TRUNCATED_STD } from './internal/scaledByFan.js'
 import { varianceScalingInit } from './varianceScalingInit.js'

@@ -1,6 +1,6 @@
 import { add, div, log, maximum, mul, square, sub, toVar, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { fmt } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { boolean, positive, readOptions, withDefault, type Spec } from '@gd/check'
 import { floatInput, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
@@ -47,7 +47,10 @@ export function gaussianNll(
   const [mu, y] = pair('gaussianNll', predictions, targets)
   const v = toVar('gaussianNll', floatInput('gaussianNll', 'variance', variance), mu.dtype)
   const fits = v.rank <= mu.rank && v.shape.every((d, i) => d === 1 || d === mu.shape[mu.rank - v.rank + i])
-  if (!fits) throw new Error(`gaussianNll: variance ${fmt(v.shape)} does not broadcast to predictions ${fmt(mu.shape)}`)
+  if (!fits)
+    throw new Error(
+      `gaussianNll: variance ${formatList(v.shape)} does not broadcast to predictions ${formatList(mu.shape)}`,
+    )
   for (const s of v.value.data) {
     if (!(s >= 0)) throw new Error(`gaussianNll: variance must be >= 0, got ${s}`)
   }

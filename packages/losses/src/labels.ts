@@ -1,7 +1,8 @@
 import { Var, oneHot, toVar, type Input } from '@gd/autograd'
 import { readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
-import { Tensor, fmt } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { formatList, isFloat, sameShape } from '@gd/tensor/internal'
 import { atLeastZero, classSpec, everyValue, input, shaped } from './internal/checks.js'
 import { checkPair } from './reduction.js'
 
@@ -59,16 +60,16 @@ export function classTargets(
   const shape = predictions.shape
   if (shape.length === 0) throw new Error(`${fn}: predictions need a class axis, got shape []`)
   const classes = shape[shape.length - 1]!
-  if (classes === 0) throw new Error(`${fn}: predictions need at least one class, got shape ${fmt(shape)}`)
+  if (classes === 0) throw new Error(`${fn}: predictions need at least one class, got shape ${formatList(shape)}`)
   const dtype = predictions.dtype
   const classWeights = given === undefined ? undefined : checkClassWeights(fn, given, classes)
   const t = toVar(fn, targets, dtype)
   if (t.dtype === 'int32') {
     if (t.tracked) throw new Error(`${fn}: int32 labels cannot be traced`)
     const batch = shape.slice(0, -1)
-    if (!T.sameShape(t.shape, batch)) {
+    if (!sameShape(t.shape, batch)) {
       throw new Error(
-        `${fn}: labels ${fmt(t.shape)} must have the predictions' shape without the class axis ${fmt(batch)}`,
+        `${fn}: labels ${formatList(t.shape)} must have the predictions' shape without the class axis ${formatList(batch)}`,
       )
     }
     const raw = t.value.data
@@ -93,7 +94,7 @@ export function classTargets(
     }
   }
   if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
-  if (!T.isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
+  if (!isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
   checkPair(fn, predictions, t)
   everyValue(fn, 'targets', t, atLeastZero, '>= 0 (probabilities)')
   let weights: Tensor | undefined
@@ -124,7 +125,7 @@ export function requireLabels(fn: string, targets: Input): void {
 
 function checkClassWeights(fn: string, w: Tensor, classes: number): number[] {
   if (w.rank !== 1 || w.shape[0] !== classes) {
-    throw new Error(`${fn}: classWeights must have shape [${classes}], got ${fmt(w.shape)}`)
+    throw new Error(`${fn}: classWeights must have shape [${classes}], got ${formatList(w.shape)}`)
   }
   const values = Array.from(w.data)
   for (const v of values) {

@@ -1,7 +1,8 @@
 import { div, mean, mul, sum, toVar, type Input, type Var } from '@gd/autograd'
 import { fail, readOptions, string } from '@gd/check'
 import * as T from '@gd/tensor'
-import { Tensor, fmt, type Shape } from '@gd/tensor'
+import { Tensor, type Shape } from '@gd/tensor'
+import { formatList, sameShape } from '@gd/tensor/internal'
 import { floatInput, input, lossSpec, shaped } from './internal/checks.js'
 
 /**
@@ -102,8 +103,10 @@ export function checkPair(loss: string, predictions: { shape: Shape }, targets: 
   string('checkPair', 'loss', loss)
   shaped(loss, 'predictions', predictions)
   shaped(loss, 'targets', targets)
-  if (!T.sameShape(predictions.shape, targets.shape)) {
-    throw new Error(`${loss}: predictions ${fmt(predictions.shape)} and targets ${fmt(targets.shape)} differ in shape`)
+  if (!sameShape(predictions.shape, targets.shape)) {
+    throw new Error(
+      `${loss}: predictions ${formatList(predictions.shape)} and targets ${formatList(targets.shape)} differ in shape`,
+    )
   }
 }
 
@@ -137,7 +140,9 @@ export function pair(loss: string, predictions: Input, targets: Input): [Var, Va
 function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DType): Tensor {
   const w = weights.shape
   if (w.length > shape.length || w.some((d, i) => d !== shape[i])) {
-    throw new Error(`${loss}: weights ${fmt(w)} must match the leading axes of the per-sample loss ${fmt(shape)}`)
+    throw new Error(
+      `${loss}: weights ${formatList(w)} must match the leading axes of the per-sample loss ${formatList(shape)}`,
+    )
   }
   for (const v of weights.data) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)

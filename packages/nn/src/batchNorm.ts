@@ -12,6 +12,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { formatList, typeName } from '@gd/tensor/internal'
 import { boolean, positive, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
@@ -129,10 +130,12 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
   const perChannel = (rank: number): number[] => (rank === 2 ? [1, channels] : [1, channels, 1, 1])
   const checkInput = (v: Var): number[] => {
     if (v.rank !== 2 && v.rank !== 4) {
-      throw new Error(`batchNorm: expected input of rank 2 [N, C] or rank 4 [N, C, H, W], got shape ${T.fmt(v.shape)}`)
+      throw new Error(
+        `batchNorm: expected input of rank 2 [N, C] or rank 4 [N, C, H, W], got shape ${formatList(v.shape)}`,
+      )
     }
     if (v.shape[1] !== channels) {
-      throw new Error(`batchNorm: expected ${channels} channels on axis 1, got shape ${T.fmt(v.shape)}`)
+      throw new Error(`batchNorm: expected ${channels} channels on axis 1, got shape ${formatList(v.shape)}`)
     }
     return v.rank === 2 ? [0] : [0, 2, 3]
   }
@@ -140,7 +143,7 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
     for (const what of ['mean', 'variance'] as const) {
       const t = (state as Partial<BatchNormState> | undefined)?.[what]
       if (!(t instanceof T.Tensor) || t.rank !== 1 || t.shape[0] !== channels) {
-        const got = t instanceof T.Tensor ? `shape ${T.fmt(t.shape)}` : T.typeName(t)
+        const got = t instanceof T.Tensor ? `shape ${formatList(t.shape)}` : typeName(t)
         throw new Error(`batchNorm: state.${what} must be a Tensor of shape [${channels}], got ${got}`)
       }
     }
@@ -184,7 +187,8 @@ export function batchNorm(channels: number, options?: BatchNormOptions): BatchNo
       return { output: add(mul(v, scale), sub(beta, mul(scale, runningMean))), state }
     }
     const m = axes.reduce((n, a) => n * v.shape[a]!, 1)
-    if (m < 2) throw new Error(`batchNorm: training needs more than 1 value per channel, got shape ${T.fmt(v.shape)}`)
+    if (m < 2)
+      throw new Error(`batchNorm: training needs more than 1 value per channel, got shape ${formatList(v.shape)}`)
     const mu = channelMean(v)
     const centered = sub(v, mu)
     const biased = channelMean(square(centered))

@@ -1,6 +1,7 @@
 import { add, conv2dBackwardInput, reshape, toVar, Var, type Input } from '@gd/autograd'
 import { uniformInit, type Initializer } from '@gd/init'
-import { checkShape, prngKey, splitKey, Tensor } from '@gd/tensor'
+import { prngKey, splitKey, Tensor } from '@gd/tensor'
+import { checkShape } from '@gd/tensor/internal'
 import {
   boolean,
   complaint,

@@ -14,6 +14,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
@@ -172,7 +173,7 @@ const normalizedShape = (fn: string, shape: unknown): number[] => {
 function normLayer(fn: string, shape: number[], eps: number | undefined, affine: boolean, center: boolean) {
   const n = shape.reduce((a, b) => a * b, 1)
   const k = shape.length
-  const expected = `whose trailing axes are ${T.fmt(shape)}`
+  const expected = `whose trailing axes are ${formatList(shape)}`
   const fits = (s: readonly number[]) => s.length >= k && shape.every((d, i) => s[s.length - k + i] === d)
   const names = center ? '{ gamma, beta }' : '{ gamma }'
   return (params: MaybeTraced<LayerNormParams>, x: Input, applyOptions?: ApplyOptions): Var => {
@@ -218,7 +219,7 @@ export function layerNorm(shape: number | number[], options?: LayerNormOptions):
   })
   return configure(
     {
-      name: `layerNorm(${T.fmt(s)})`,
+      name: `layerNorm(${formatList(s)})`,
       init: () => (affine ? { gamma: T.ones(s), beta: T.zeros(s) } : {}),
       apply: normLayer('layerNorm', s, eps, affine, true),
     },
@@ -253,7 +254,7 @@ export function rmsNorm(shape: number | number[], options?: RmsNormOptions): Lay
   })
   return configure(
     {
-      name: `rmsNorm(${T.fmt(s)})`,
+      name: `rmsNorm(${formatList(s)})`,
       init: () => (affine ? { gamma: T.ones(s) } : {}),
       apply: normLayer('rmsNorm', s, eps, affine, false),
     },

@@ -1,5 +1,5 @@
 import { reshape as reshapeVar, toVar } from '@gd/autograd'
-import { fmt } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { fail } from '@gd/check'
 import { described } from './internal/described.js'
 import type { Layer } from './layer.js'
@@ -28,7 +28,7 @@ export function reshape(shape: readonly number[]): Layer<Record<string, never>> 
     shape.filter((d) => d === -1).length <= 1
   if (!ok) fail('reshape', 'shape', 'a non-empty list of positive integers (one of them may be -1, inferred)', shape)
   const s = [...shape]
-  return described(`reshape(${fmt(s)})`, { kind: 'reshape', shape: s }, (x) => {
+  return described(`reshape(${formatList(s)})`, { kind: 'reshape', shape: s }, (x) => {
     const v = toVar('reshape', x)
     if (v.rank < 1) fail('reshape', 'x', 'a Tensor or Var with a batch axis', x)
     return reshapeVar(v, [v.shape[0]!, ...s])

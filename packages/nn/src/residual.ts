@@ -1,5 +1,5 @@
 import { add, toVar, type Input, type Var } from '@gd/autograd'
-import { fmt } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { checkLayer } from './internal/checks.js'
 import type { ApplyOptions, ApplyResult, Layer } from './layer.js'
 import { configure } from './internal/described.js'
@@ -25,7 +25,7 @@ export function residual<P, S>(layer: Layer<P, S>): Layer<P, S> {
     const same = fx.rank === x.rank && fx.shape.every((d, i) => d === x.shape[i])
     if (!same)
       throw new Error(
-        `residual: the inner layer's output shape ${fmt(fx.shape)} differs from the input's ${fmt(x.shape)}`,
+        `residual: the inner layer's output shape ${formatList(fx.shape)} differs from the input's ${formatList(x.shape)}`,
       )
     return add(x, fx)
   }

@@ -1,5 +1,5 @@
 import { apply, toVar, type Input, type PrimitiveSpec, type Var } from '@gd/autograd'
-import { checkShape } from '@gd/tensor'
+import { checkShape } from '@gd/tensor/internal'
 import { fail, oneOf, readOptions, withDefault, type Check } from '@gd/check'
 import {
   blockSums,

@@ -2,7 +2,7 @@ import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
-import { checkShape, fmt, sameShape, type Shape } from './shape.js'
+import { checkShape, formatList, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { positiveInteger, readOptions, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
@@ -49,11 +49,11 @@ interface Plan {
 function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
   const o = readOptions(op, options, { ...windowSpec, groups: withDefault(positiveInteger, 1) })
   if (x.length !== 4) {
-    throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
+    throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${formatList(x)}`)
   }
   if (w.length !== 4) {
     throw new Error(
-      `${op}: filter must be 4-D [outChannels, inChannels / groups, kernelH, kernelW] (OIHW), got shape ${fmt(w)}`,
+      `${op}: filter must be 4-D [outChannels, inChannels / groups, kernelH, kernelW] (OIHW), got shape ${formatList(w)}`,
     )
   }
   const [batch, channels, height, width] = x as [number, number, number, number]
@@ -67,8 +67,8 @@ function plan(op: string, x: Shape, w: Shape, options: Conv2dOptions): Plan {
   }
   if (cg * groups !== channels) {
     throw new Error(
-      `${op}: filter ${fmt(w)} expects ${cg * groups} input channels (${cg} per group, groups ${groups}), ` +
-        `input ${fmt(x)} has ${channels}`,
+      `${op}: filter ${formatList(w)} expects ${cg * groups} input channels (${cg} per group, groups ${groups}), ` +
+        `input ${formatList(x)} has ${channels}`,
     )
   }
   const { groups: _, ...win } = o
@@ -194,6 +194,8 @@ export function conv2dBackwardFilter<D extends DType>(
 
 function checkDy(op: string, dy: Tensor, p: Plan): void {
   if (!sameShape(dy.shape, p.outShape)) {
-    throw new Error(`${op}: dy has shape ${fmt(dy.shape)}, expected the forward output shape ${fmt(p.outShape)}`)
+    throw new Error(
+      `${op}: dy has shape ${formatList(dy.shape)}, expected the forward output shape ${formatList(p.outShape)}`,
+    )
   }
 }

@@ -2,7 +2,7 @@ import { fail, finite, nonNegativeInteger, optional, readOptions, rule } from '@
 import { tensorArg } from './internal/args.js'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
-import { checkShape, fmt, sizeOf } from './shape.js'
+import { checkShape, formatList, sizeOf } from './shape.js'
 import { Tensor, type CreateOptions } from './tensor.js'
 
 /** Reads the options of a creation function: only `dtype`. */
@@ -235,11 +235,23 @@ export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
   return new Tensor(out, t.shape, dtype)
 }
 
-/** Throws unless `t` has the expected dtype(s); used by ops that accept only some dtypes. */
+/**
+ * Throws unless `t` has the expected dtype(s); used by ops that accept only some dtypes.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@gd/tensor'
+ * import { checkDtype } from '@gd/tensor/internal'
+ * checkDtype('sum', tensor([1, 2]), ['float32', 'float64']) // undefined
+ * checkDtype('sum', tensor([1], { dtype: 'int32' }), ['float32']) // throws 'sum: input must have dtype float32, got int32 of shape [1]'
+ * ```
+ */
 export function checkDtype(op: string, t: Tensor, allowed: readonly DType[], what = 'input'): void {
   tensorArg(op, what, t)
   if (!Array.isArray(allowed)) fail(op, 'allowed', 'an array of dtypes', allowed)
   if (!allowed.includes(t.dtype)) {
-    throw new Error(`${op}: ${what} must have dtype ${allowed.join(' or ')}, got ${t.dtype} of shape ${fmt(t.shape)}`)
+    throw new Error(
+      `${op}: ${what} must have dtype ${allowed.join(' or ')}, got ${t.dtype} of shape ${formatList(t.shape)}`,
+    )
   }
 }

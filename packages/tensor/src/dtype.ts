@@ -36,7 +36,7 @@ export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64']
  *
  * @example
  * ```ts
- * import { allocate } from '@gd/tensor'
+ * import { allocate } from '@gd/tensor/internal'
  * allocate('int32', 3) // Int32Array [0, 0, 0]
  * ```
  */
@@ -74,7 +74,16 @@ export function promoteTypes(a: DType, b: DType): DType {
   return dtypes.indexOf(a) >= dtypes.indexOf(b) ? a : b
 }
 
-/** True for float32 and float64. */
+/**
+ * True for float32 and float64.
+ *
+ * @example
+ * ```ts
+ * import { isFloat } from '@gd/tensor/internal'
+ * isFloat('float64') // true
+ * isFloat('int32') // false
+ * ```
+ */
 export function isFloat(dtype: DType): boolean {
   if (!dtypes.includes(dtype)) fail('isFloat', 'dtype', `one of ${dtypes.join(', ')}`, dtype)
   return dtype === 'float32' || dtype === 'float64'

@@ -1,4 +1,5 @@
 import * as api from '@gd/tensor'
+import * as internal from '@gd/tensor/internal'
 import * as threads from './threads.js'
 import type { Tensor } from '@gd/tensor'
 // @gd/tensor cannot list @gd/testing (which depends on it); its tests reach the harness by its entry.
@@ -110,11 +111,8 @@ fuzzSuite('@gd/tensor', api, {
   linspace: { args: () => [0, 1, 5, { dtype: 'float64' }], options: [3] },
   eye: { args: () => [2, 3, { dtype: 'float64' }], options: [2] },
   cast: { args: () => [tensor([1.7, -1.7, 0]), 'int32'] },
-  checkDtype: { args: () => ['sum', x23(), ['float32', 'float64'], 'x'] },
   dtypes: { exempt: 'a constant list of dtype names' },
-  allocate: { args: () => ['int32', 3] },
   promoteTypes: { args: () => ['int32', 'float32'] },
-  isFloat: { args: () => ['float64'] },
   gather: {
     args: () => [
       tensor([
@@ -146,13 +144,9 @@ fuzzSuite('@gd/tensor', api, {
   },
   tril: { args: () => [x23(), 1] },
   triu: { args: () => [x23(), -1] },
-  checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
   matmul: { args: () => [x23(), x23(), { transposeA: false, transposeB: true }], options: [2] },
   dot: { args: () => [tensor([1, 2, 3]), tensor([4, 5, 6])] },
   outer: { args: () => [tensor([1, 2]), tensor([3, 4, 5])] },
-  normalPdf: { args: () => [0] },
-  normalCdf: { args: () => [1.959963984540054] },
-  normalQuantile: { args: () => [0.975] },
   maxPool2d: { args: () => [pooled(), pool()], options: [1] },
   maxPool2dBackward: { args: () => [tensor([[[[10, 20]]]]), pooled(), pool()], options: [2] },
   avgPool2d: { args: () => [pooled(), pool()], options: [1] },
@@ -201,12 +195,9 @@ fuzzSuite('@gd/tensor', api, {
     ],
     options: [2],
   },
-  threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
   prngKey: { args: () => [42] },
-  checkKey: { args: () => ['dropout', [0, 7]] },
   splitKey: { args: () => [prngKey(0), 3] },
   foldIn: { args: () => [prngKey(1), 17] },
-  randomBits: { args: () => [prngKey(0), 4] },
   fusedKernels: { args: () => [] },
   kernels: { exempt: 'the table of kernel functions, an object' },
   useKernels: { args: () => [{ gemm: api.kernels.gemm }], call: (replacements) => api.useKernels(replacements)() },
@@ -217,20 +208,6 @@ fuzzSuite('@gd/tensor', api, {
   where: { args: () => [tensor([true, false]), tensor([1, 2]), 0] },
   clip: { args: () => [tensor([-2, 0.5, 3]), 0, 1] },
   MAX_ELEMENTS: { exempt: 'a number constant' },
-  checkShape: { args: () => ['zeros', [2, 3], 'shape'] },
-  sizeOf: { args: () => [[2, 3, 4]] },
-  stridesOf: { args: () => [[2, 3, 4]] },
-  broadcastShapes: { args: () => ['add', [2, 1, 3], [4, 1]] },
-  normalizeAxis: { args: () => ['sum', -1, 3] },
-  normalizeAxes: { args: () => ['sum', [-1, 0], 3] },
-  fmt: { args: () => [[2, 3]] },
-  typeName: { args: () => [x23()] },
-  sameShape: {
-    args: () => [
-      [2, 3],
-      [2, 3],
-    ],
-  },
   slice: { args: () => [x23(), [0, 1], [2, 2]] },
   flip: { args: () => [x23(), 1] },
   pad: {
@@ -269,6 +246,34 @@ fuzzSuite('@gd/tensor', api, {
   squeeze: { args: () => [ones([1, 2, 1]), [0]] },
   broadcastTo: { args: () => [tensor([1, 2]), [2, 2]] },
   toWasmMemory: { args: () => [{ w: tensor([1, 2]), b: [tensor([3])] }] },
+})
+
+// The ./internal subpath (for @gd's own packages): every export clean as well
+fuzzSuite('@gd/tensor/internal', internal, {
+  checkDtype: { args: () => ['sum', x23(), ['float32', 'float64'], 'x'] },
+  allocate: { args: () => ['int32', 3] },
+  isFloat: { args: () => ['float64'] },
+  checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
+  normalPdf: { args: () => [0] },
+  normalCdf: { args: () => [1.959963984540054] },
+  normalQuantile: { args: () => [0.975] },
+  threefry2x32: { args: () => [[0, 0], 0, 0, new Uint32Array(2), 0] },
+  checkKey: { args: () => ['dropout', [0, 7]] },
+  randomBits: { args: () => [prngKey(0), 4] },
+  checkShape: { args: () => ['zeros', [2, 3], 'shape'] },
+  sizeOf: { args: () => [[2, 3, 4]] },
+  stridesOf: { args: () => [[2, 3, 4]] },
+  broadcastShapes: { args: () => ['add', [2, 1, 3], [4, 1]] },
+  normalizeAxis: { args: () => ['sum', -1, 3] },
+  normalizeAxes: { args: () => ['sum', [-1, 0], 3] },
+  formatList: { args: () => [[2, 3]] },
+  typeName: { args: () => [x23()] },
+  sameShape: {
+    args: () => [
+      [2, 3],
+      [2, 3],
+    ],
+  },
   window2d: { args: () => ['conv2d', [4, 4], [3, 3], { padding: 'same', stride: 1, dilation: 1 }], options: [3] },
   readSize2d: { args: () => ['maxPool2d', 'kernelSize', 3] },
 })

@@ -3,7 +3,7 @@ import { tensorArg } from './internal/args.js'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
 import { checkDtype } from './creation.js'
-import { checkShape, fmt, normalizeAxis, sizeOf } from './shape.js'
+import { checkShape, formatList, normalizeAxis, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 function checkIndices(
@@ -82,7 +82,7 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
   const idx = checkIndices('scatterAdd', indices, n, `axis ${ax}`)
   const expected = [...s.slice(0, ax), ...indices.shape, ...s.slice(ax + 1)]
   if (expected.length !== updates.rank || expected.some((d, i) => d !== updates.shape[i])) {
-    throw new Error(`scatterAdd: updates must have shape ${fmt(expected)}, got ${fmt(updates.shape)}`)
+    throw new Error(`scatterAdd: updates must have shape ${formatList(expected)}, got ${formatList(updates.shape)}`)
   }
   const outer = sizeOf(s.slice(0, ax))
   const inner = sizeOf(s.slice(ax + 1))

@@ -2,7 +2,7 @@ import { fail } from '@gd/check'
 import { tensorArg, tensorList } from './internal/args.js'
 import { allocate, promoteTypes } from './dtype.js'
 import { cast } from './creation.js'
-import { checkShape, fmt, normalizeAxis } from './shape.js'
+import { checkShape, formatList, normalizeAxis } from './shape.js'
 import { Tensor } from './tensor.js'
 import { expandDims, reshape } from './view.js'
 import { slice } from './slice.js'
@@ -25,7 +25,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
       throw new Error(
-        `concat: shapes must match except on axis ${ax}, got ${tensors.map((x) => fmt(x.shape)).join(' and ')}`,
+        `concat: shapes must match except on axis ${ax}, got ${tensors.map((x) => formatList(x.shape)).join(' and ')}`,
       )
     }
   }
@@ -65,7 +65,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const first = tensorList('stack', 'tensors', tensors)[0]!
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
-      throw new Error(`stack: all shapes must be equal, got ${tensors.map((x) => fmt(x.shape)).join(' and ')}`)
+      throw new Error(`stack: all shapes must be equal, got ${tensors.map((x) => formatList(x.shape)).join(' and ')}`)
     }
   }
   const ax = normalizeAxis('stack', axis, first.rank + 1)
@@ -103,7 +103,7 @@ export function split(t: Tensor, sections: number | readonly number[], axis = 0)
     sizes = [...sections]
     const total = sizes.reduce((a, b) => a + b, 0)
     if (total !== n || sizes.some((s) => !Number.isInteger(s) || s < 0)) {
-      throw new Error(`split: sizes ${fmt(sizes)} must be non-negative integers adding up to ${n} (axis ${ax})`)
+      throw new Error(`split: sizes ${formatList(sizes)} must be non-negative integers adding up to ${n} (axis ${ax})`)
     }
   }
   let start = 0

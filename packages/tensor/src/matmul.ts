@@ -2,7 +2,7 @@ import { boolean, readOptions, show, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
 import { kernels, type FloatArray } from './seam.js'
-import { checkShape, fmt, sizeOf, stridesOf } from './shape.js'
+import { checkShape, formatList, sizeOf, stridesOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -39,7 +39,7 @@ export type FloatDType = 'float32' | 'float64'
  * @throws Error `op: dtypes differ: float32 and float64`, or `op: dtype must be float32 or float64, got int32`.
  * @example
  * ```ts
- * import { checkFloatPair } from '@gd/tensor'
+ * import { checkFloatPair } from '@gd/tensor/internal'
  * checkFloatPair('conv2d', 'float64', 'float64') // 'float64'
  * checkFloatPair('conv2d', 'float32', 'float64') // throws "conv2d: dtypes differ: float32 and float64"
  * ```
@@ -117,7 +117,9 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
     transposeB: withDefault(boolean, false),
   })
   if (a.rank === 0 || b.rank === 0) {
-    throw new Error(`matmul: operands must have rank >= 1, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+    throw new Error(
+      `matmul: operands must have rank >= 1, got shapes ${formatList(a.shape)} and ${formatList(b.shape)}`,
+    )
   }
   const dtype = checkFloatPair('matmul', a.dtype, b.dtype)
   const A = operand(a, transposeA && a.rank > 1, 'row')
@@ -125,7 +127,7 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   if (A.cols !== B.rows) {
     const t = (flag: boolean, x: Tensor): string => (flag && x.rank > 1 ? '^T' : '')
     throw new Error(
-      `matmul: inner dimensions differ: ${fmt(a.shape)}${t(transposeA, a)} x ${fmt(b.shape)}${t(transposeB, b)}`,
+      `matmul: inner dimensions differ: ${formatList(a.shape)}${t(transposeA, a)} x ${formatList(b.shape)}${t(transposeB, b)}`,
     )
   }
   const batch = broadcastBatch(a, b, A.batch, B.batch)
@@ -180,7 +182,7 @@ function broadcastBatch(a: Tensor, b: Tensor, x: readonly number[], y: readonly 
     const dx = x[x.length - rank + i] ?? 1
     const dy = y[y.length - rank + i] ?? 1
     if (dx !== dy && dx !== 1 && dy !== 1) {
-      throw new Error(`matmul: batch dimensions do not broadcast: ${fmt(a.shape)} x ${fmt(b.shape)}`)
+      throw new Error(`matmul: batch dimensions do not broadcast: ${formatList(a.shape)} x ${formatList(b.shape)}`)
     }
     out.push(dx === 1 ? dy : dx)
   }
@@ -215,10 +217,10 @@ export function dot<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
   tensorArg('dot', 'a', a)
   tensorArg('dot', 'b', b)
   if (a.rank !== 1 || b.rank !== 1) {
-    throw new Error(`dot: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+    throw new Error(`dot: operands must be 1-D, got shapes ${formatList(a.shape)} and ${formatList(b.shape)}`)
   }
   const dtype = checkFloatPair('dot', a.dtype, b.dtype)
-  if (a.size !== b.size) throw new Error(`dot: lengths differ: ${fmt(a.shape)} and ${fmt(b.shape)}`)
+  if (a.size !== b.size) throw new Error(`dot: lengths differ: ${formatList(a.shape)} and ${formatList(b.shape)}`)
   let sum = 0
   for (let i = 0, ia = a.offset, ib = b.offset; i < a.size; i++, ia += a.strides[0]!, ib += b.strides[0]!) {
     sum += a.storage[ia]! * b.storage[ib]!
@@ -242,7 +244,7 @@ export function outer<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
   tensorArg('outer', 'a', a)
   tensorArg('outer', 'b', b)
   if (a.rank !== 1 || b.rank !== 1) {
-    throw new Error(`outer: operands must be 1-D, got shapes ${fmt(a.shape)} and ${fmt(b.shape)}`)
+    throw new Error(`outer: operands must be 1-D, got shapes ${formatList(a.shape)} and ${formatList(b.shape)}`)
   }
   const dtype = checkFloatPair('outer', a.dtype, b.dtype)
   const [m, n] = [a.size, b.size]

@@ -15,7 +15,7 @@ const INV_SQRT_2PI = 0.3989422804014327 // 1/√(2π)
  *
  * @example
  * ```ts
- * import { normalPdf } from '@gd/tensor'
+ * import { normalPdf } from '@gd/tensor/internal'
  * normalPdf(0) // 0.3989422804014327
  * ```
  */
@@ -30,7 +30,7 @@ export function normalPdf(x: number): number {
  *
  * @example
  * ```ts
- * import { normalCdf } from '@gd/tensor'
+ * import { normalCdf } from '@gd/tensor/internal'
  * normalCdf(0) // 0.5
  * normalCdf(1.959963984540054) // 0.975
  * ```
@@ -51,7 +51,7 @@ export function normalCdf(x: number): number {
  * @throws Error when `p` is not in [0, 1].
  * @example
  * ```ts
- * import { normalQuantile } from '@gd/tensor'
+ * import { normalQuantile } from '@gd/tensor/internal'
  * normalQuantile(0.975) // 1.9599639845400536
  * ```
  */

@@ -2,7 +2,7 @@ import { allocate, type DType } from './dtype.js'
 import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type FloatArray } from './seam.js'
-import { checkShape, fmt, sameShape, type Shape } from './shape.js'
+import { checkShape, formatList, sameShape, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 import { fail, readOptions } from '@gd/check'
 import { tensorArg } from './internal/args.js'
@@ -38,7 +38,7 @@ interface PoolPlan {
 
 function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
   if (x.length !== 4) {
-    throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${fmt(x)}`)
+    throw new Error(`${op}: input must be 4-D [batch, channels, height, width] (NCHW), got shape ${formatList(x)}`)
   }
   const o = readOptions(op, options, {
     kernelSize: (fn, key, v) =>
@@ -53,14 +53,18 @@ function plan(op: string, x: Shape, options: Pool2dOptions): PoolPlan {
   })
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight]
   if (g.padTop >= g.kernelH || g.padBottom >= g.kernelH || g.padLeft >= g.kernelW || g.padRight >= g.kernelW) {
-    throw new Error(`${op}: padding ${fmt(pads)} must be smaller than the kernel ${fmt(kernel)} on every side`)
+    throw new Error(
+      `${op}: padding ${formatList(pads)} must be smaller than the kernel ${formatList(kernel)} on every side`,
+    )
   }
   return { planes: x[0]! * x[1]!, g, outShape: [x[0]!, x[1]!, g.outH, g.outW] }
 }
 
 function checkDy(op: string, dy: Tensor, p: PoolPlan): void {
   if (!sameShape(dy.shape, p.outShape)) {
-    throw new Error(`${op}: dy has shape ${fmt(dy.shape)}, expected the forward output shape ${fmt(p.outShape)}`)
+    throw new Error(
+      `${op}: dy has shape ${formatList(dy.shape)}, expected the forward output shape ${formatList(p.outShape)}`,
+    )
   }
 }
 

@@ -18,7 +18,7 @@ import {
 import { tensorArg } from './internal/args.js'
 import { checkDtype } from './creation.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
-import { checkShape, fmt, sizeOf } from './shape.js'
+import { checkShape, formatList, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 const TWO52 = 4503599627370496
@@ -135,7 +135,7 @@ export function categorical(key: PRNGKey, logits: Tensor, options: CategoricalOp
   const shape = checkShape(fn, o.shape ?? batch)
   const lead = shape.length - batch.length
   if (lead < 0 || batch.some((d, i) => d !== 1 && d !== shape[lead + i])) {
-    throw complaint(fn, 'shape', `must end in sizes that the batch shape ${fmt(batch)} broadcasts to`, o.shape)
+    throw complaint(fn, 'shape', `must end in sizes that the batch shape ${formatList(batch)} broadcasts to`, o.shape)
   }
   // classes made the last axis, then each row's cumulative exp(logits - max) in float64
   const rows = sizeOf(batch)

@@ -11,7 +11,7 @@ import {
   type Check,
 } from '@gd/check'
 import { tensorArg } from './internal/args.js'
-import { fmt } from './shape.js'
+import { formatList } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
 import { REDUCE } from './kernels/elementwise/ops.generated.js'
@@ -158,7 +158,7 @@ export const min = (x: Tensor, options: ReduceOptions = {}): Tensor =>
 
 function nonEmpty(op: string, x: Tensor, block: Block): Block {
   return (d, s, n) => {
-    if (n === 0) throw new Error(`${op}: cannot reduce an empty axis of shape ${fmt(x.shape)}`)
+    if (n === 0) throw new Error(`${op}: cannot reduce an empty axis of shape ${formatList(x.shape)}`)
     return block(d, s, n)
   }
 }
@@ -282,7 +282,7 @@ export interface ArgOptions {
 function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: number, best: number) => boolean): Tensor {
   tensorArg(op, 'x', x)
   const o = readOptions(op, options, { axis: optional(axisCheck(x.rank)), keepdims: withDefault(boolean, false) })
-  if (x.size === 0) throw new Error(`${op}: cannot search an empty tensor of shape ${fmt(x.shape)}`)
+  if (x.size === 0) throw new Error(`${op}: cannot search an empty tensor of shape ${formatList(x.shape)}`)
   const flat = o.axis === undefined
   const t = flat ? new Tensor(x.data, [x.size], x.dtype) : x
   const out = reduceWith(op, t, { axis: [o.axis ?? 0], keepdims: o.keepdims && !flat }, 'int32', (d, s, n) => {

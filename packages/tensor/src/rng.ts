@@ -36,7 +36,7 @@ const TWO32 = 4294967296
  *
  * @example
  * ```ts
- * import { threefry2x32 } from '@gd/tensor'
+ * import { threefry2x32 } from '@gd/tensor/internal'
  * const out = new Uint32Array(2)
  * threefry2x32([0, 0], 0, 0, out, 0)
  * out // Uint32Array [0x6b200159, 0x99ba4efe]
@@ -86,7 +86,7 @@ export function prngKey(seed: number | bigint): PRNGKey {
  * @throws Error `op: key must be a pair of uint32 (from prngKey or splitKey), got ...`.
  * @example
  * ```ts
- * import { checkKey } from '@gd/tensor'
+ * import { checkKey } from '@gd/tensor/internal'
  * checkKey('dropout', [0, 7]) // [0, 7]
  * checkKey('dropout', 7 as never) // throws 'dropout: key must be a pair of uint32 (from prngKey or splitKey), got 7'
  * ```
@@ -176,7 +176,8 @@ export function foldIn(key: PRNGKey, data: number): PRNGKey {
  * @throws Error for a bad key or an `n` that is not a non-negative integer.
  * @example
  * ```ts
- * import { prngKey, randomBits } from '@gd/tensor'
+ * import { prngKey } from '@gd/tensor'
+ * import { randomBits } from '@gd/tensor/internal'
  * randomBits(prngKey(0), 4).hi.length // 4
  * ```
  */

@@ -27,7 +27,7 @@ export const MAX_ELEMENTS = 2147483647
  * @throws Error naming `op`: `zeros: shape must hold non-negative integers, got [2,-1]`.
  * @example
  * ```ts
- * import { checkShape } from '@gd/tensor'
+ * import { checkShape } from '@gd/tensor/internal'
  * checkShape('zeros', [2, 3]) // [2, 3]
  * checkShape('zeros', [2, -1]) // throws "zeros: shape must hold non-negative integers, got [2,-1]"
  * ```
@@ -47,7 +47,7 @@ function shapeArg(op: string, shape: unknown, key = 'shape'): void {
 function checkSize(op: string, what: string, shape: Shape): void {
   const n = sizeOf(shape)
   if (n > MAX_ELEMENTS) {
-    throw new Error(`${op}: ${what} ${fmt(shape)} has ${n} elements, more than the limit of ${MAX_ELEMENTS}`)
+    throw new Error(`${op}: ${what} ${formatList(shape)} has ${n} elements, more than the limit of ${MAX_ELEMENTS}`)
   }
 }
 
@@ -56,7 +56,7 @@ function checkSize(op: string, what: string, shape: Shape): void {
  *
  * @example
  * ```ts
- * import { sizeOf } from '@gd/tensor'
+ * import { sizeOf } from '@gd/tensor/internal'
  * sizeOf([2, 3, 4]) // 24
  * ```
  */
@@ -72,7 +72,7 @@ export function sizeOf(shape: Shape): number {
  *
  * @example
  * ```ts
- * import { stridesOf } from '@gd/tensor'
+ * import { stridesOf } from '@gd/tensor/internal'
  * stridesOf([2, 3, 4]) // [12, 4, 1]
  * ```
  */
@@ -94,7 +94,7 @@ export function stridesOf(shape: Shape): number[] {
  * @throws Error `op: cannot broadcast shapes [2,3] and [4]`.
  * @example
  * ```ts
- * import { broadcastShapes } from '@gd/tensor'
+ * import { broadcastShapes } from '@gd/tensor/internal'
  * broadcastShapes('add', [2, 1, 3], [4, 1]) // [2, 4, 3]
  * ```
  */
@@ -107,7 +107,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - rank + i] ?? 1
     const db = b[b.length - rank + i] ?? 1
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`${op}: cannot broadcast shapes ${fmt(a)} and ${fmt(b)}`)
+      throw new Error(`${op}: cannot broadcast shapes ${formatList(a)} and ${formatList(b)}`)
     }
     out[i] = da === 1 ? db : da
   }
@@ -121,7 +121,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
  * @throws Error `op: axis must be an integer in [-2, 2) for a tensor of rank 2, got 3`.
  * @example
  * ```ts
- * import { normalizeAxis } from '@gd/tensor'
+ * import { normalizeAxis } from '@gd/tensor/internal'
  * normalizeAxis('sum', -1, 3) // 2
  * ```
  */
@@ -137,7 +137,7 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  * @throws Error on an out-of-range or repeated axis: `sum: axis must not repeat an axis, got [0,-2]`.
  * @example
  * ```ts
- * import { normalizeAxes } from '@gd/tensor'
+ * import { normalizeAxes } from '@gd/tensor/internal'
  * normalizeAxes('sum', [-1, 0], 3) // [0, 2]
  * ```
  */
@@ -147,9 +147,18 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   return axesCheck(rank)(op, 'axis', axes)
 }
 
-/** Formats a shape or list compactly for error messages: `[2,3]`. */
-export function fmt(list: readonly unknown[]): string {
-  if (!Array.isArray(list)) fail('fmt', 'list', 'an array', list)
+/**
+ * Formats a shape or any list compactly for error messages: `[2,3]` (no spaces, items as `String` prints them).
+ *
+ * @example
+ * ```ts
+ * import { formatList } from '@gd/tensor/internal'
+ * formatList([2, 3]) // '[2,3]'
+ * formatList([]) // '[]'
+ * ```
+ */
+export function formatList(list: readonly unknown[]): string {
+  if (!Array.isArray(list)) fail('formatList', 'list', 'an array', list)
   return `[${list.join(',')}]`
 }
 
@@ -159,7 +168,8 @@ export function fmt(list: readonly unknown[]): string {
  *
  * @example
  * ```ts
- * import { typeName, zeros } from '@gd/tensor'
+ * import { zeros } from '@gd/tensor'
+ * import { typeName } from '@gd/tensor/internal'
  * typeName(zeros([1])) // 'Tensor'
  * typeName(3) // 'number'
  * ```
@@ -168,7 +178,16 @@ export function typeName(x: unknown): string {
   return x === null ? 'null' : typeof x === 'object' ? ((x as object).constructor?.name ?? 'object') : typeof x
 }
 
-/** True when two shapes are equal. */
+/**
+ * True when two shapes are equal.
+ *
+ * @example
+ * ```ts
+ * import { sameShape } from '@gd/tensor/internal'
+ * sameShape([2, 3], [2, 3]) // true
+ * sameShape([2, 3], [3, 2]) // false
+ * ```
+ */
 export function sameShape(a: Shape, b: Shape): boolean {
   shapeArg('sameShape', a, 'a')
   shapeArg('sameShape', b, 'b')

@@ -1,7 +1,7 @@
 import { arrayOf, fail, integer, number } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate } from './dtype.js'
-import { checkShape, fmt, normalizeAxes, sizeOf } from './shape.js'
+import { checkShape, formatList, normalizeAxes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -21,7 +21,9 @@ export function slice(t: Tensor, begin: readonly number[], size: readonly number
   arrayOf(integer)('slice', 'begin', begin)
   arrayOf(integer)('slice', 'size', size)
   if (begin.length > t.rank || size.length > t.rank) {
-    throw new Error(`slice: begin ${fmt(begin)} and size ${fmt(size)} have more entries than rank ${t.rank}`)
+    throw new Error(
+      `slice: begin ${formatList(begin)} and size ${formatList(size)} have more entries than rank ${t.rank}`,
+    )
   }
   let offset = t.offset
   const shape = t.shape.map((d, i) => {
@@ -30,7 +32,7 @@ export function slice(t: Tensor, begin: readonly number[], size: readonly number
     const s = size[i] === undefined || size[i] === -1 ? d - b : size[i]!
     if (!Number.isInteger(b) || !Number.isInteger(s) || b < 0 || s < 0 || b + s > d) {
       throw new Error(
-        `slice: begin ${fmt(begin)} with size ${fmt(size)} is out of bounds for shape ${fmt(t.shape)} (axis ${i})`,
+        `slice: begin ${formatList(begin)} with size ${formatList(size)} is out of bounds for shape ${formatList(t.shape)} (axis ${i})`,
       )
     }
     offset += b * t.strides[i]!

@@ -2,13 +2,14 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ravel, unravel } from '../test/reference.js'
 import * as T from './index.js'
+import * as I from './internal.js'
 
 const int = (values: T.NestedArray) => T.tensor(values, { dtype: 'int32' })
 
 /** Naive reference, NumPy's definition: out[..., j, ...] = x[..., idx[..., j, ...], ...] with both broadcast. */
 function reference(x: T.Tensor, idx: T.Tensor, axis: number): { shape: number[]; values: number[] } {
   const shape = x.shape.map((d, k) => (k === axis ? idx.shape[k]! : Math.max(d, idx.shape[k]!)))
-  const values = Array.from({ length: T.sizeOf(shape) }, (_, flat) => {
+  const values = Array.from({ length: I.sizeOf(shape) }, (_, flat) => {
     const at = unravel(flat, shape)
     const ia = at.map((p, k) => (idx.shape[k] === 1 ? 0 : p))
     const xa = at.map((p, k) => (k === axis ? idx.data[ravel(ia, idx.shape)]! : x.shape[k] === 1 ? 0 : p))
@@ -91,12 +92,12 @@ describe('takeAlongAxis', () => {
           const xShape = shape.map((d, k) => (xOnes[k] ? 1 : d))
           const iShape = shape.map((d, k) => (k === axis ? change[k]! + 1 : change[k] === 0 ? 1 : d))
           const x = T.tensor(
-            Float64Array.from({ length: T.sizeOf(xShape) }, (_, i) => i * 1.5 - 3),
+            Float64Array.from({ length: I.sizeOf(xShape) }, (_, i) => i * 1.5 - 3),
             { shape: xShape },
           )
           const n = xShape[axis]!
           const idx = T.tensor(
-            Int32Array.from({ length: T.sizeOf(iShape) }, (_, i) => (seed + 7 * i * i) % n),
+            Int32Array.from({ length: I.sizeOf(iShape) }, (_, i) => (seed + 7 * i * i) % n),
             { shape: iShape },
           )
           const got = T.takeAlongAxis(x, idx, axis - shape.length)
@@ -120,11 +121,11 @@ describe('takeAlongAxis', () => {
           const xShape = shape.map((d, k) => (ones[k] && k !== axis ? 1 : d))
           const iShape = shape.map((d, k) => (k === axis ? 3 : ones[k + 3] ? 1 : d))
           const x = T.tensor(
-            Float64Array.from({ length: T.sizeOf(xShape) }, (_, i) => Math.cos(i + 0.5)),
+            Float64Array.from({ length: I.sizeOf(xShape) }, (_, i) => Math.cos(i + 0.5)),
             { shape: xShape },
           )
           const idx = T.tensor(
-            Int32Array.from({ length: T.sizeOf(iShape) }, (_, i) => (i * 5) % xShape[axis]!),
+            Int32Array.from({ length: I.sizeOf(iShape) }, (_, i) => (i * 5) % xShape[axis]!),
             { shape: iShape },
           )
           const g = T.takeAlongAxis(x, idx, axis)

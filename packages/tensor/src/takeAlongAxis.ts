@@ -7,7 +7,7 @@ import { complaint, mustBe } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate, type DType, type Storage } from './dtype.js'
 import { checkDtype } from './creation.js'
-import { checkShape, fmt, normalizeAxis, sizeOf, stridesOf } from './shape.js'
+import { checkShape, formatList, normalizeAxis, sizeOf, stridesOf } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -25,7 +25,7 @@ function alongShape(fn: string, xName: string, xShape: readonly number[], indice
     if (k === axis || d === e || d === 1) return e
     if (e === 1) return d
     throw new Error(
-      `${fn}: indices of shape ${fmt(iShape)} and ${xName} of shape ${fmt(xShape)} differ on axis ${k} ` +
+      `${fn}: indices of shape ${formatList(iShape)} and ${xName} of shape ${formatList(xShape)} differ on axis ${k} ` +
         `(sizes must be equal or 1 on every axis but ${axis})`,
     )
   })
@@ -171,7 +171,7 @@ export function scatterAddAlongAxis(shape: readonly number[], indices: Tensor, u
   const ax = normalizeAxis(fn, axis, s.length)
   const expected = alongShape(fn, 'shape', s, indices, ax)
   if (expected.length !== updates.rank || expected.some((d, i) => d !== updates.shape[i])) {
-    throw new Error(`${fn}: updates must have shape ${fmt(expected)}, got ${fmt(updates.shape)}`)
+    throw new Error(`${fn}: updates must have shape ${formatList(expected)}, got ${formatList(updates.shape)}`)
   }
   const idx = checkedIndices(fn, indices, s[ax]!, ax)
   const dtype: DType = updates.dtype === 'bool' ? 'int32' : updates.dtype

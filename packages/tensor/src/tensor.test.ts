@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { show } from '@gd/check'
 import * as T from './index.js'
+import * as I from './internal.js'
 import { MAX_ELEMENTS } from './shape.js'
 import { Tensor, tensor } from './tensor.js'
 
@@ -142,7 +143,7 @@ describe('data of a strided view', () => {
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
         fc.nat(1000),
         (shape, seed) => {
-          const base = T.reshape(T.arange(0, T.sizeOf(shape), 1, { dtype: 'float64' }), shape)
+          const base = T.reshape(T.arange(0, I.sizeOf(shape), 1, { dtype: 'float64' }), shape)
           const perm = shape.map((_, i) => i).sort((a, b) => ((a * 7 + seed) % 5) - ((b * 7 + seed) % 5))
           let v: T.Tensor = T.transpose(base, perm)
           v = T.flip(v, [seed % v.rank])

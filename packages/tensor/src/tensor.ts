@@ -1,7 +1,7 @@
 import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, fmt, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
+import { checkShape, formatList, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -100,10 +100,10 @@ export class Tensor<D extends DType = DType> extends Printable {
       if (span < 0) first += span
       else last += span
     }
-    if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${fmt(shape)})`, strides)
+    if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
     if (size > 0 && (first < 0 || last >= storage.length)) {
       throw new Error(
-        `${fn}: shape ${fmt(shape)} with strides ${fmt(strides)} and offset ${offset} reads elements ` +
+        `${fn}: shape ${formatList(shape)} with strides ${formatList(strides)} and offset ${offset} reads elements ` +
           `${first}..${last}, outside storage of length ${storage.length}`,
       )
     }
@@ -169,7 +169,7 @@ export class Tensor<D extends DType = DType> extends Printable {
    */
   item(): number {
     if (this.size !== 1) {
-      throw new Error(`item: tensor must hold exactly one element, got shape ${fmt(this.shape)}`)
+      throw new Error(`item: tensor must hold exactly one element, got shape ${formatList(this.shape)}`)
     }
     return this.storage[this.offset]!
   }
@@ -309,7 +309,7 @@ export function tensor<D extends DType = 'float32'>(
   if (o.shape !== undefined) {
     if (sizeOf(o.shape) !== flat.length) {
       throw new Error(
-        `tensor: shape ${fmt(o.shape)} holds ${sizeOf(o.shape)} elements but ${flat.length} values were given`,
+        `tensor: shape ${formatList(o.shape)} holds ${sizeOf(o.shape)} elements but ${flat.length} values were given`,
       )
     }
     shape = [...o.shape]

@@ -3,7 +3,7 @@ import { tensorArg } from './internal/args.js'
 import { broadcastStrides } from './elementwise.js'
 import {
   checkShape,
-  fmt,
+  formatList,
   normalizeAxes,
   normalizeAxis,
   sizeOf,
@@ -39,18 +39,20 @@ function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
   shape.forEach((d, i) => {
     if (d === -1 && unknown === -1) unknown = i
     else if (!Number.isSafeInteger(d) || d < 0) {
-      throw new Error(`${op}: shape must hold non-negative integers and at most one -1, got ${fmt(shape)}`)
+      throw new Error(`${op}: shape must hold non-negative integers and at most one -1, got ${formatList(shape)}`)
     } else known *= d
   })
   const out = [...shape]
   if (unknown >= 0) {
     if (known === 0 || t.size % known !== 0) {
-      throw new Error(`${op}: cannot infer -1 in ${fmt(shape)} for ${t.size} elements of shape ${fmt(t.shape)}`)
+      throw new Error(
+        `${op}: cannot infer -1 in ${formatList(shape)} for ${t.size} elements of shape ${formatList(t.shape)}`,
+      )
     }
     out[unknown] = t.size / known
   }
   if (sizeOf(out) !== t.size) {
-    throw new Error(`${op}: cannot reshape ${fmt(t.shape)} (${t.size} elements) to ${fmt(shape)}`)
+    throw new Error(`${op}: cannot reshape ${formatList(t.shape)} (${t.size} elements) to ${formatList(shape)}`)
   }
   return out
 }
@@ -86,7 +88,7 @@ export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[
   const order = perm ?? t.shape.map((_, i) => t.rank - 1 - i)
   const seen = new Set(order.map((a) => normalizeAxis('transpose', a, t.rank)))
   if (order.length !== t.rank || seen.size !== t.rank) {
-    throw new Error(`transpose: perm must be a permutation of 0..${t.rank - 1}, got ${fmt(order)}`)
+    throw new Error(`transpose: perm must be a permutation of 0..${t.rank - 1}, got ${formatList(order)}`)
   }
   const axes = [...seen]
   return new Tensor(
@@ -110,7 +112,7 @@ export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[
  */
 export function matrixTranspose<D extends DType>(t: Tensor<D>): Tensor<D> {
   tensorArg('matrixTranspose', 't', t)
-  if (t.rank < 2) throw new Error(`matrixTranspose: input must have rank >= 2, got shape ${fmt(t.shape)}`)
+  if (t.rank < 2) throw new Error(`matrixTranspose: input must have rank >= 2, got shape ${formatList(t.shape)}`)
   const perm = t.shape.map((_, i) => i)
   perm[t.rank - 2] = t.rank - 1
   perm[t.rank - 1] = t.rank - 2
@@ -153,7 +155,7 @@ export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly 
   const list = axes === undefined ? null : normalizeAxes('squeeze', axes, t.rank)
   for (const a of list ?? []) {
     if (t.shape[a] !== 1) {
-      throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, expected 1 (shape ${fmt(t.shape)})`)
+      throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, expected 1 (shape ${formatList(t.shape)})`)
     }
   }
   const keep = t.shape.map((d, i) => (list === null ? d !== 1 : !list.includes(i)))
@@ -196,7 +198,7 @@ export function broadcastTo<D extends DType>(t: Tensor<D>, shape: readonly numbe
   checkShape('broadcastTo', shape)
   const result = broadcastShapes('broadcastTo', t.shape, shape)
   if (result.length !== shape.length || result.some((d, i) => d !== shape[i])) {
-    throw new Error(`broadcastTo: cannot broadcast shape ${fmt(t.shape)} to ${fmt(shape)}`)
+    throw new Error(`broadcastTo: cannot broadcast shape ${formatList(t.shape)} to ${formatList(shape)}`)
   }
   return new Tensor(t.storage, [...shape], t.dtype, broadcastStrides(t, shape), t.offset)
 }

@@ -1,6 +1,6 @@
 import { fail, readOptions } from '@gd/check'
 import { size2d, windowSpec } from './internal/checks.js'
-import { fmt } from './shape.js'
+import { formatList } from './shape.js'
 
 /**
  * Padding of a 2-D sliding window (convolution or pooling):
@@ -40,7 +40,7 @@ export type Size2d = number | readonly [number, number]
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * window2d('conv2d', [5, 5], [3, 3], { stride: 2, padding: 1 }).outH // 3
  * ```
  */
@@ -89,7 +89,7 @@ export interface Window2dOptions {
  * @throws Error naming `op` for a bad stride, dilation or padding, or a window that does not fit.
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * const w = window2d('conv2d', [4, 4], [3, 3], { padding: 'same' })
  * ;[w.padTop, w.padBottom, w.outH] // [1, 1, 4]
  * ```
@@ -122,8 +122,8 @@ export function window2d(
   const outW = Math.floor((width + padLeft + padRight - effW) / strideW) + 1
   if (height + padTop + padBottom < effH || width + padLeft + padRight < effW || kernelH < 1 || kernelW < 1) {
     throw new Error(
-      `${op}: window ${fmt([effH, effW])} (kernel ${fmt(kernel)}, dilation ${fmt([dilationH, dilationW])}) ` +
-        `does not fit input ${fmt(size)} padded by ${fmt([padTop, padBottom, padLeft, padRight])}`,
+      `${op}: window ${formatList([effH, effW])} (kernel ${formatList(kernel)}, dilation ${formatList([dilationH, dilationW])}) ` +
+        `does not fit input ${formatList(size)} padded by ${formatList([padTop, padBottom, padLeft, padRight])}`,
     )
   }
   return {
@@ -150,7 +150,7 @@ export function window2d(
  * @throws Error `op: name must be a positive integer or a pair of them, got 0`.
  * @example
  * ```ts
- * import { readSize2d } from '@gd/tensor'
+ * import { readSize2d } from '@gd/tensor/internal'
  * readSize2d('maxPool2d', 'kernelSize', 3) // [3, 3]
  * ```
  */

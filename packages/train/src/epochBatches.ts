@@ -10,7 +10,8 @@ import {
   rule,
   withDefault,
 } from '@gd/check'
-import { checkKey, foldIn, permutation, type PRNGKey } from '@gd/tensor'
+import { foldIn, permutation, type PRNGKey } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 
 const batchSizeCheck = either(oneOf(['full'] as const), positiveInteger, '"full" or a positive integer')
 import { batchIndices } from './batchIndices.js'

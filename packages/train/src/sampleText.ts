@@ -9,7 +9,8 @@ import {
   string,
   withDefault,
 } from '@gd/check'
-import { categorical, checkKey, foldIn, Tensor, type PRNGKey } from '@gd/tensor'
+import { categorical, foldIn, Tensor, type PRNGKey } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 import type { CharVocabulary } from './charVocabulary.js'
 import { encodeChecked, vocabularyArg } from './internal/vocabulary.js'
 

@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as T from '@gd/tensor'
+import { sizeOf } from '@gd/tensor/internal'
 import * as AG from '../index.js'
 import type { Var } from '../variable.js'
 
@@ -46,12 +47,12 @@ describe('slice cotangents laid out as boxes', () => {
           .chain((shape) => fc.tuple(fc.constant(shape), fc.array(boxArb(shape), { minLength: 1, maxLength: 5 }))),
         ([shape, boxes]) => {
           const x = T.tensor(
-            Float64Array.from({ length: T.sizeOf(shape) }, (_, i) => Math.sin(i)),
+            Float64Array.from({ length: sizeOf(shape) }, (_, i) => Math.sin(i)),
             { shape },
           )
           const weights = boxes.map((box, k) =>
             T.tensor(
-              Float64Array.from({ length: T.sizeOf(box.map((b) => b[1])) }, (_, i) => k + 1 + i / 7),
+              Float64Array.from({ length: sizeOf(box.map((b) => b[1])) }, (_, i) => k + 1 + i / 7),
               { shape: box.map((b) => b[1]) },
             ),
           )

@@ -1,4 +1,5 @@
 import * as T from '@gd/tensor'
+import { allocate, sizeOf, stridesOf } from '@gd/tensor/internal'
 import { apply } from '../primitive.js'
 import type { Var } from '../variable.js'
 
@@ -28,9 +29,9 @@ function layOut(
   begins: readonly (readonly number[])[],
   parts: readonly T.Tensor[],
 ): T.Tensor {
-  const size = T.sizeOf(shape)
-  const dst = T.allocate(dtype, size) // zeros
-  const strides = T.stridesOf(shape)
+  const size = sizeOf(shape)
+  const dst = allocate(dtype, size) // zeros
+  const strides = stridesOf(shape)
   const rank = shape.length
   const copy = disjoint(begins, parts)
   for (let k = 0; k < parts.length; k++) {

@@ -1,4 +1,5 @@
 import * as T from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { apply } from '../primitive.js'
 import type { Var } from '../variable.js'
 import { reshape } from '../ops/shape.js'
@@ -35,7 +36,7 @@ export function broadcastToShape(v: Var, shape: readonly number[]): Var {
 export function sumToShape(v: Var, shape: readonly number[]): Var {
   if (same(v.shape, shape)) return v
   const lead = v.rank - shape.length
-  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${T.fmt(v.shape)} down to ${T.fmt(shape)}`)
+  if (lead < 0) throw new Error(`sumTo: cannot sum shape ${formatList(v.shape)} down to ${formatList(shape)}`)
   const axes: number[] = []
   v.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)

@@ -1,4 +1,5 @@
-import { fmt, zeros } from '@gd/tensor'
+import { zeros } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { Var, leaf, withRecording, type Level } from '../variable.js'
 import * as T from '@gd/tensor'
 import { add } from '../ops/arithmetic.js'
@@ -120,7 +121,7 @@ export function trace(
   for (const x of xs) {
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
       throw new Error(
-        `${op}: can only differentiate float32 or float64 inputs, got ${x.dtype} of shape ${fmt(x.shape)}`,
+        `${op}: can only differentiate float32 or float64 inputs, got ${x.dtype} of shape ${formatList(x.shape)}`,
       )
     }
   }

@@ -1,5 +1,6 @@
 import { complaint, fail, isPlainObject, show } from '@gd/check'
-import { Tensor, fmt } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { Var } from '../variable.js'
 
 /** A leaf of a differentiable tree: a tensor or a traced value. @internal */
@@ -56,9 +57,10 @@ export function pairLeaves(
     new Error(`${op}: ${otherName} differs from ${name} at ${path}: ${what}`)
   const walk = (node: unknown, o: unknown, path: string): void => {
     if (isLeafValue(node)) {
-      if (!isLeafValue(o)) throw differs(path, `expected a Tensor or a Var of shape ${fmt(node.shape)}, got ${show(o)}`)
+      if (!isLeafValue(o))
+        throw differs(path, `expected a Tensor or a Var of shape ${formatList(node.shape)}, got ${show(o)}`)
       if (o.shape.length !== node.shape.length || o.shape.some((d, k) => d !== node.shape[k])) {
-        throw differs(path, `expected shape ${fmt(node.shape)}, got shape ${fmt(o.shape)}`)
+        throw differs(path, `expected shape ${formatList(node.shape)}, got shape ${formatList(o.shape)}`)
       }
       out.push(o)
     } else if (Array.isArray(node)) {

@@ -1,5 +1,6 @@
 import { readOptions, shape as shapeCheck } from '@gd/check'
 import * as T from '@gd/tensor'
+import { readSize2d, window2d } from '@gd/tensor/internal'
 import { checkedLater } from '../internal/args.js'
 import { withDomain } from '../internal/domain.js'
 import { apply } from '../primitive.js'
@@ -197,8 +198,8 @@ function maxPool2dBackward(dy: Var, x: T.Tensor, options: T.Pool2dOptions): Var 
 /** For each pooling window, the flat index into x of its first maximum (a NaN counts as the maximum). */
 function argmaxIndices(x: T.Tensor, options: T.Pool2dOptions): T.Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number]
-  const kernel = T.readSize2d('maxPool2d', 'kernelSize', options.kernelSize)
-  const g = T.window2d('maxPool2d', [h, w], kernel, {
+  const kernel = readSize2d('maxPool2d', 'kernelSize', options.kernelSize)
+  const g = window2d('maxPool2d', [h, w], kernel, {
     stride: options.stride ?? options.kernelSize,
     padding: options.padding ?? 'valid',
   })

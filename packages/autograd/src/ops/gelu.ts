@@ -3,6 +3,7 @@
 // Same function: y = ½x(1 + tanh(c(x + a·x³))), c = √(2/π), a = 0.044715; tested against the
 // composed form (values, gradients, second order).
 import * as T from '@gd/tensor'
+import { isFloat } from '@gd/tensor/internal'
 import { X } from '../internal/args.js'
 import { primitive } from '../primitive.js'
 import type { Var } from '../variable.js'
@@ -101,6 +102,6 @@ const geluGrad = /* @__PURE__ */ primitive({
 export const fusedGelu = /* @__PURE__ */ primitive({
   name: 'gelu',
   inputNames: X,
-  forward: (x) => forwardKernel(T.isFloat(x.dtype) ? x : T.cast(x, 'float32')),
+  forward: (x) => forwardKernel(isFloat(x.dtype) ? x : T.cast(x, 'float32')),
   backward: (g, [x]) => [geluGrad(g, x!)],
 })

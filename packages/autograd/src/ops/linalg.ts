@@ -1,5 +1,6 @@
 import { boolean, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
@@ -25,7 +26,9 @@ export function matmul(a: Input, b: Input, options: T.MatmulOptions = {}): Var {
   const y = toVar('matmul', b, 'float32', 'b')
   options = readOptions('matmul', options, matmulSpec)
   if (x.rank === 0 || y.rank === 0) {
-    throw new Error(`matmul: operands must have rank >= 1, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
+    throw new Error(
+      `matmul: operands must have rank >= 1, got shapes ${formatList(x.shape)} and ${formatList(y.shape)}`,
+    )
   }
   if (x.rank === 1 || y.rank === 1) {
     // Promote vectors to matrices, multiply, and drop the added axes, as NumPy does.
@@ -83,7 +86,9 @@ export function dot(a: Input, b: Input): Var {
   const x = toVar('dot', a, 'float32', 'a')
   const y = toVar('dot', b, 'float32', 'b')
   if (x.rank !== 1 || y.rank !== 1 || x.size !== y.size) {
-    throw new Error(`dot: expected two vectors of one length, got shapes ${T.fmt(x.shape)} and ${T.fmt(y.shape)}`)
+    throw new Error(
+      `dot: expected two vectors of one length, got shapes ${formatList(x.shape)} and ${formatList(y.shape)}`,
+    )
   }
   return sum(mul(x, y))
 }

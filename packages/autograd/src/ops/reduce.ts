@@ -1,4 +1,5 @@
 import * as T from '@gd/tensor'
+import { normalizeAxes } from '@gd/tensor/internal'
 import { Var, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
 import { apply } from '../primitive.js'
@@ -22,7 +23,7 @@ export type { ReduceOptions } from '@gd/tensor'
 export function mean(x: Input, options: T.ReduceOptions = {}): Var {
   const v = toVar('mean', x)
   const o = reduceOptions('mean', options, v.rank)
-  const axes = T.normalizeAxes('mean', o.axis, v.rank)
+  const axes = normalizeAxes('mean', o.axis, v.rank)
   const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
   return div(sum(v, o), count)
 }
@@ -117,7 +118,7 @@ export function variance(x: Input, options: T.VarianceOptions = {}): Var {
 function varianceOf(fn: string, x: Input, options: T.VarianceOptions): Var {
   const v = toVar(fn, x)
   const o = readOptions(fn, options, { ...reduceSpec(v.rank), correction: withDefault(nonNegative, 0) })
-  const axes = T.normalizeAxes(fn, o.axis, v.rank)
+  const axes = normalizeAxes(fn, o.axis, v.rank)
   const n = axes.reduce((k, a) => k * v.shape[a]!, 1)
   const centered = sub(v, mean(v, { axis: axes, keepdims: true }))
   return div(sum(square(centered), { axis: axes, keepdims: o.keepdims }), n - o.correction)

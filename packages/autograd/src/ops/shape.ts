@@ -18,6 +18,7 @@ import {
   withDefault,
 } from '@gd/check'
 import * as T from '@gd/tensor'
+import { normalizeAxis } from '@gd/tensor/internal'
 import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'
 import { assemble } from '../internal/assemble.js'
@@ -183,7 +184,7 @@ function inputs(fn: string, xs: readonly Input[]): Var[] {
 export function concat(xs: readonly Input[], axis = 0): Var {
   const vars = inputs('concat', xs)
   integer('concat', 'axis', axis)
-  const ax = T.normalizeAxis('concat', axis, vars[0]!.rank)
+  const ax = normalizeAxis('concat', axis, vars[0]!.rank)
   const sizes = vars.map((v) => v.shape[ax] ?? 0)
   return apply({ name: 'concat', forward: (...ts) => T.concat(ts, ax), backward: (g) => split(g, sizes, ax) }, vars)
 }
@@ -200,7 +201,7 @@ export function concat(xs: readonly Input[], axis = 0): Var {
 export function stack(xs: readonly Input[], axis = 0): Var {
   const vars = inputs('stack', xs)
   integer('stack', 'axis', axis)
-  const ax = T.normalizeAxis('stack', axis, vars[0]!.rank + 1)
+  const ax = normalizeAxis('stack', axis, vars[0]!.rank + 1)
   return concat(
     vars.map((v) => expandDims(v, ax)),
     ax,
@@ -223,7 +224,7 @@ export function split(x: Input, sections: number | readonly number[], axis = 0):
   sectionsCheck('split', 'sections', sections)
   integer('split', 'axis', axis)
   const parts = T.split(v.value, sections, axis)
-  const ax = T.normalizeAxis('split', axis, v.rank)
+  const ax = normalizeAxis('split', axis, v.rank)
   let start = 0
   return parts.map((p) => {
     const begin = v.shape.map((_, i) => (i === ax ? start : 0))

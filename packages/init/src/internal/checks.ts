@@ -5,7 +5,8 @@
  * @module
  */
 import { complaint, finite, oneOf, optional, rule, withDefault } from '@gd/check'
-import { checkShape, type Shape } from '@gd/tensor'
+import { type Shape } from '@gd/tensor'
+import { checkShape } from '@gd/tensor/internal'
 
 /** The `dtype` option of the random and structured initializers: float32 (default) or float64. */
 export const floatDtype = /* @__PURE__ */ withDefault(oneOf(['float32', 'float64'] as const), 'float32')

@@ -1,5 +1,6 @@
 import { fail } from '@gd/check'
-import { checkKey, prngKey, type PRNGKey } from '@gd/tensor'
+import { prngKey, type PRNGKey } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 import type { KeyOrSeed } from '../initializer.js'
 
 /**

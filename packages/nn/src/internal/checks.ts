@@ -1,6 +1,7 @@
 // Private: the checks the layers share (apply options, a layer argument).
 import { boolean, fail, optional, readOptions, withDefault, type Check } from '@gd/check'
-import { checkKey, type PRNGKey } from '@gd/tensor'
+import { type PRNGKey } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 
 const key: Check<PRNGKey> = (fn, _key, value) => checkKey(fn, value as PRNGKey)
 const applySpec = { train: withDefault(boolean, false), key: optional(key) }

@@ -3,6 +3,7 @@
 import { toVar, Var, type Input } from '@gd/autograd'
 import { boolean, fail, isPlainObject, optional, withDefault, type Check } from '@gd/check'
 import * as T from '@gd/tensor'
+import { checkKey, formatList } from '@gd/tensor/internal'
 
 const isFloat = (dtype: string): boolean => dtype === 'float32' || dtype === 'float64'
 const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
@@ -24,7 +25,7 @@ export function floatLeaf(
 ): T.Tensor | Var {
   const leaf = tree[name]
   const ok = (leaf instanceof T.Tensor || leaf instanceof Var) && isFloat(leaf.dtype) && sameShape(leaf.shape, shape)
-  if (!ok) fail(fn, `${path}.${name}`, `a float32 or float64 Tensor or Var of shape ${T.fmt(shape)}`, leaf)
+  if (!ok) fail(fn, `${path}.${name}`, `a float32 or float64 Tensor or Var of shape ${formatList(shape)}`, leaf)
   return leaf
 }
 
@@ -35,7 +36,7 @@ export function floatInput(fn: string, x: Input, expected: string, fits: (shape:
   return toVar(fn, x)
 }
 
-const key: Check<T.PRNGKey> = (fn, _key, value) => T.checkKey(fn, value as T.PRNGKey)
+const key: Check<T.PRNGKey> = (fn, _key, value) => checkKey(fn, value as T.PRNGKey)
 const mask: Check<T.Tensor> = (fn, name, value) => {
   if (!(value instanceof T.Tensor) || value.dtype !== 'bool' || value.rank !== 2)
     fail(fn, name, 'a bool Tensor of shape [batch, time]', value)

@@ -3,6 +3,7 @@
 import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input, type MaybeTraced } from '@gd/autograd'
 import { uniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
+import { formatList } from '@gd/tensor/internal'
 import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/check'
 import { readApplyOptions } from '../internal/checks.js'
 import type { ApplyOptions, Layer } from '../layer.js'
@@ -138,7 +139,7 @@ export function checkArray(
 ): T.Tensor | Var {
   const dtypeOk = (d: T.DType) => (dtype === undefined ? d === 'float32' || d === 'float64' : d === dtype)
   if (!isArray(value) || !sameShape(value.shape, shape) || !dtypeOk(value.dtype)) {
-    fail(fn, what, `a ${dtype ?? 'float32 or float64'} Tensor or Var of shape ${T.fmt(shape)}${tail}`, value)
+    fail(fn, what, `a ${dtype ?? 'float32 or float64'} Tensor or Var of shape ${formatList(shape)}${tail}`, value)
   }
   return value
 }

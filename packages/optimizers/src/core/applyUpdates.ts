@@ -1,4 +1,5 @@
-import { Tensor, allocate, type Tree } from '@gd/tensor'
+import { Tensor, type Tree } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 import { flatten, mapTree, pairTo } from '../internal/tree.js'
 import { floatElements } from './leaves.js'
 

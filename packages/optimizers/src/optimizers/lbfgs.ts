@@ -1,4 +1,5 @@
-import { Tensor, allocate, type Tree } from '@gd/tensor'
+import { Tensor, type Tree } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 import { floatElements } from '../core/leaves.js'
 import { flatten, mapTree, pairTo, pathIn } from '../internal/tree.js'
 import { backtrackingArmijo, strongWolfe, type LinePoint } from '../core/lineSearch.js'

@@ -3,7 +3,8 @@ import { badState, paramsFor, spend, transformArg, unspent } from '../internal/c
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
 import { copiesOf, floatElements, type FloatArray } from '../core/leaves.js'
 import { closedUnit, numberRule, positiveInteger, resolveOptions } from '../core/options.js'
-import { Tensor, allocate } from '@gd/tensor'
+import { Tensor } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 import type { GradientTransformation, UpdateExtra } from '../core/transform.js'
 import { type InPlaceTransformation, checkBeforeWrite } from '../core/inPlace.js'
 

@@ -1,4 +1,5 @@
-import { Tensor, allocate, type Tree } from '@gd/tensor'
+import { Tensor, type Tree } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 import { badState, spend, transformArg, unspent } from '../internal/consume.js'
 import { flatten, inOrderOf, mapTree } from '../internal/tree.js'
 import { buffersLike, floatElements, mapGradientLeaves, type FloatArray } from '../core/leaves.js'

@@ -1,6 +1,7 @@
 // fit's starting state, fresh or resumed from a checkpoint (checked against the run before any
 // write), and the checkpoint of a live run.
-import { checkKey, prngKey, type Tree } from '@gd/tensor'
+import { prngKey, type Tree } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from '../checkpoint.js'
 import type { FitRun } from './fitRun.js'
 import { structureDifferences, treeStructure } from './structure.js'

@@ -1,6 +1,7 @@
 // Private: the image layers, on NCHW input: convolutions, pooling, upsampling and batchNorm (inference).
 import { fail, isPlainObject } from '@gd/check'
-import { readSize2d, window2d, type Padding2d, type Size2d, type Window2d } from '@gd/tensor'
+import { type Padding2d, type Size2d } from '@gd/tensor'
+import { readSize2d, window2d, type Window2d } from '@gd/tensor/internal'
 import { float, int, ints, string, tensorAttribute, type Dim } from '../graph.js'
 import { expectInput, filled, FN, like, paramTree, weight, type Context, type Emitter, type Site } from '../context.js'
 import type { Value } from '../graph.js'
