@@ -4,6 +4,8 @@ import { add, div, exp, log, mul, neg, relu, sigmoid, sqrt, square, sub, tanh, t
 import { initWasm, useWasm } from '../../seam.js'
 import { BINARY, REDUCE, UNARY } from './ops.generated.js'
 import { CHUNK, loadWasmElementwise, loadWasmElementwiseSync } from './wasm.js'
+import { sharedArena } from '../runtime/arena.js'
+import { traffic } from '../runtime/memory.js'
 
 const wasm = loadWasmElementwiseSync()!
 
@@ -366,5 +368,45 @@ describe('wasm elementwise kernels', () => {
     const off = withoutWasm(run)
     on.slice(0, 8).forEach((d, k) => expect(d, `op ${k}`).toEqual(off[k]))
     on.slice(8).forEach((d, k) => d.forEach((v, i) => expect(ulps(v, off[k + 8]![i]!)).toBeLessThanOrEqual(3)))
+  })
+})
+
+describe('wasm elementwise kernels on arena arrays', () => {
+  const arena = sharedArena()!
+  /** An arena block of n + 8 floats filled with `fill`, and its first n as the operand (the 8 after it are sentinels). */
+  const block = (n: number, fill: (i: number) => number) => {
+    const whole = arena.alloc(n + 8)!
+    for (let i = 0; i < whole.length; i++) whole[i] = fill(i)
+    return { whole, x: whole.subarray(0, n) }
+  }
+
+  it('unary and binary read and write them where they lie, copying nothing, and never write past n', () => {
+    const n = 4099 // not a multiple of 4: the last 3 floats take the scratch-vector tail
+    const x = block(n, (i) => i - 2000)
+    const y = block(n, () => 7)
+    const before = traffic.bytes
+    expect(wasm.unary(UNARY.relu, x.x, y.x)).toBe(true)
+    expect(wasm.binary(BINARY.mul, y.x, y.x, 0, 1, x.x, 0, 1, n)).toBe(true)
+    expect(traffic.bytes).toBe(before)
+    // y = relu(x) · x = x² where x > 0, else 0 (x is an integer below 2100: exact)
+    // (+ 0 turns relu(x) · x = 0 · negative = −0 into +0 for the comparison)
+    for (const i of [0, 1999, 2000, 2001, 4095, 4096, 4098]) expect(y.x[i]! + 0).toBe(i > 2000 ? (i - 2000) ** 2 : 0)
+    expect([...y.whole.subarray(n)]).toEqual(new Array(8).fill(7)) // the floats after y are untouched
+  })
+
+  it('reduceRows and sumColumns read them where they lie', () => {
+    const rows = 4
+    const length = 3001
+    const x = block(rows * length, (i) => (i % 5) - 2)
+    const sums = new Float32Array(rows)
+    const columns = new Float32Array(length)
+    const before = traffic.bytes
+    expect(wasm.reduceRows(REDUCE.sum, x.x, 0, rows, length, sums, 1)).toBe(true)
+    expect(wasm.sumColumns(x.x, 0, rows, length, columns, 2)).toBe(true)
+    expect(traffic.bytes).toBe(before)
+    // row r holds (i mod 5) − 2 for i from r·3001 on: 600 whole cycles of five (sum 0), then the value
+    // at i = r·3001 + 3000 (3000, 6001, 9002, 12003: residues 0, 1, 2, 3)
+    expect([...sums]).toEqual([-2, -1, 0, 1])
+    expect(columns[0]).toBe([0, 3001, 6002, 9003].reduce((s, i) => s + (i % 5) - 2, 0) / 2)
   })
 })

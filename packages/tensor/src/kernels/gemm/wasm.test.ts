@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { filled, product, type Layout } from '../../../test/operands.js'
 import { gemm as jsGemm } from './reference.js'
 import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmSimdSupported } from './wasm.js'
+import { sharedArena } from '../runtime/arena.js'
+import { traffic } from '../runtime/memory.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -143,4 +145,39 @@ describe('wasm gemm', () => {
     // |a|, |b| ≤ 1: the error bound of the property test above, 2 (k + 2) u Σ|a b| ≤ 2·31·2⁻²⁴·29 ≈ 1.1e-4
     for (let i = 0; i < m * n; i++) expect(Math.abs(result.c[i]! - want[i]!)).toBeLessThan(1.1e-4)
   }, 60_000)
+})
+
+describe('wasm gemm on arena arrays', () => {
+  it('reads A and B and accumulates into C where they lie in the shared memory, copying nothing', () => {
+    const arena = sharedArena()!
+    const [m, n, k] = [19, 23, 17]
+    // A transposed (column strides) and B with a gap between rows, both views into larger arena blocks
+    const a = arena.alloc(m * k + 5)!
+    const b = arena.alloc(k * (n + 3) + 2)!
+    const c = arena.alloc(m * n + 8)!
+    for (let i = 0; i < a.length; i++) a[i] = ((i * 7) % 11) - 5
+    for (let i = 0; i < b.length; i++) b[i] = ((i * 5) % 13) - 6
+    c.fill(0.5)
+    const want = new Float32Array(c.length).fill(0.5)
+    jsGemm(m, n, k, a, 5, 1, m, b, 2, n + 3, 1, want, 3, n)
+    const before = traffic.bytes
+    wasmGemm(m, n, k, a, 5, 1, m, b, 2, n + 3, 1, c, 3, n)
+    expect(traffic.bytes).toBe(before) // nothing copied in or out
+    // small integers: every partial sum is exact in float32, so the two kernels agree bit for bit
+    expect([...c]).toEqual([...want])
+    expect([c[0], c[1], c[2], c[3 + m * n]]).toEqual([0.5, 0.5, 0.5, 0.5]) // untouched around the block
+  })
+
+  it('copies only the operands that are not in the memory (here B and C: k·n + 2·m·n floats)', () => {
+    const [m, n, k] = [8, 8, 16]
+    const a = sharedArena()!
+      .alloc(m * k)!
+      .fill(1)
+    const b = new Float32Array(k * n).fill(2)
+    const c = new Float32Array(m * n)
+    const before = traffic.bytes
+    wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n)
+    expect(traffic.bytes - before).toBe((k * n + 2 * m * n) * 4)
+    expect([...c]).toEqual(new Array(m * n).fill(32)) // 16 · 1 · 2
+  })
 })

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fusedKernels, initWasm, useWasm } from '../../seam.js'
 import { attachArena } from '../runtime/arena.js'
+import { traffic } from '../runtime/memory.js'
 import { CHUNK, loadWasmFused, loadWasmFusedSync } from './wasm.js'
 
 const fused = attachArena(loadWasmFusedSync()!)
@@ -245,5 +246,19 @@ describe('wasm fused optimizer kernels', () => {
       restore()
     }
     expect(fusedKernels()).not.toBeNull()
+  })
+})
+
+describe('wasm fused optimizer kernels on arena arrays', () => {
+  it('update gradients, state and parameters where they lie when all are in the shared memory, copying nothing', () => {
+    const n = 3 * CHUNK + 5
+    const g = fused.alloc(n)!
+    g.set(wave(n, 1))
+    const [m, v, p] = [fused.alloc(n)!, fused.alloc(n)!, fused.alloc(n)!]
+    const before = traffic.bytes
+    expect(fused.adam(g, m, v, p, true, -0.1, 0.9, 0.999, 10, 1000, 0, 0)).toBe(true)
+    expect(traffic.bytes).toBe(before)
+    // first step from zero state: m = 0.1 g, v = 0.001 g², u = 10 m / √(1000 v) = sign(g), p = −0.1 sign(g)
+    for (const i of [0, 1, CHUNK, n - 1]) expect(p[i]).toBeCloseTo(-0.1 * Math.sign(g[i]!), 6)
   })
 })

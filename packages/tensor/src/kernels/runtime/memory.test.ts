@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { hexBytes } from './load.js'
+import { INITIAL_PAGES, LAYOUT_END, REGIONS } from './layout.generated.js'
+import { sharedMemory, stage, unstage } from './memory.js'
+import { sharedArena } from './arena.js'
+import { gemmWasmHex } from '../gemm/module.generated.js'
+import { elementwiseWasmHex } from '../elementwise/module.generated.js'
+import { optimWasmHex } from '../optim/module.generated.js'
+import { convWasmHex } from '../conv/module.generated.js'
+import { CHUNK as ELEMENTWISE_CHUNK, loadWasmElementwiseSync } from '../elementwise/wasm.js'
+import { CHUNK as OPTIM_CHUNK } from '../optim/wasm.js'
+import { loadWasmGemmSync } from '../gemm/wasm.js'
+import { loadWasmConvSync } from '../conv/wasm.js'
+import { loadWasmFusedSync } from '../optim/wasm.js'
+
+const api = (globalThis as any).WebAssembly
+
+/** Instantiates a module on a fresh memory shaped like the shared one, and returns its exports. */
+function exportsOf(hex: string): Record<string, () => number> {
+  const memory = new api.Memory({ initial: INITIAL_PAGES })
+  return new api.Instance(new api.Module(hexBytes(hex)), { env: { memory } }).exports
+}
+
+describe('the layout of the shared memory', () => {
+  it('gives each module a region, in address order, that holds its statics and scratch as the modules report them', () => {
+    const rows = Object.entries(REGIONS)
+    expect(rows.map(([family]) => family)).toEqual(['gemm', 'elementwise', 'optim', 'conv'])
+    for (let i = 1; i < rows.length; i++) expect(rows[i]![1][0]).toBeGreaterThanOrEqual(rows[i - 1]![1][1])
+    // where each module's own scratch ends, asked of the module itself (slots: the JavaScript side's count × CHUNK floats)
+    const ends = {
+      gemm: exportsOf(gemmWasmHex).workspaceEnd!(),
+      elementwise: exportsOf(elementwiseWasmHex).slots!() + 3 * ELEMENTWISE_CHUNK * 4,
+      optim: exportsOf(optimWasmHex).slots!() + 4 * OPTIM_CHUNK * 4,
+      conv: exportsOf(convWasmHex).workspaceEnd!(),
+    }
+    for (const [family, [base, end]] of rows) {
+      expect(ends[family as keyof typeof ends]).toBeLessThanOrEqual(end)
+      expect(ends[family as keyof typeof ends]).toBeGreaterThan(base)
+    }
+    expect(LAYOUT_END).toBeGreaterThanOrEqual(REGIONS.conv[1])
+    expect(INITIAL_PAGES * 65536).toBeGreaterThanOrEqual(LAYOUT_END)
+  })
+
+  it('is one memory for every family: loading a second family does not move or detach arrays already handed out', () => {
+    const s = sharedMemory()!
+    const gemm = loadWasmGemmSync()!
+    const x = sharedArena()!.alloc(1024)!
+    x.fill(2)
+    const buffer = s.memory.buffer
+    // the conv module loads after the arena has reserved, and a large convolution stages its operands
+    const conv = loadWasmConvSync()!
+    const elementwise = loadWasmElementwiseSync()!
+    const fused = loadWasmFusedSync()!
+    expect([conv, elementwise, fused].every((k) => k !== null)).toBe(true)
+    expect(fused.memory).toBe(s.memory)
+    const c = new Float32Array(4)
+    gemm(2, 2, 512, x, 0, 512, 1, x, 0, 1, 512, c, 0, 2)
+    expect(s.memory.buffer).toBe(buffer)
+    expect(x.length).toBe(1024)
+    expect([...c]).toEqual([2048, 2048, 2048, 2048]) // 512 · 2 · 2
+  })
+})
+
+describe('stage', () => {
+  it('grows the staging area until the arena reserves, then lends arena blocks for what does not fit', () => {
+    const s = sharedMemory()!
+    sharedArena()!.alloc(256) // the arena has reserved (first allocation)
+    expect(s.lend).not.toBeNull()
+    const small = stage(s, 64)
+    expect(small).toBe(LAYOUT_END)
+    unstage(s)
+    const before = sharedArena()!.usage().used
+    const big = stage(s, s.top - LAYOUT_END + (1 << 20))
+    expect(big).toBeGreaterThanOrEqual(s.top) // in the arena, above the staging area
+    expect(sharedArena()!.usage().used).toBeGreaterThanOrEqual(before + (1 << 20))
+    unstage(s)
+    expect(sharedArena()!.usage().used).toBe(before)
+  })
+})
