@@ -1,9 +1,11 @@
 // Float32 elementwise ops in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
 // src/kernels/elementwise/module.generated.ts. The JavaScript side copies chunks of the operands into
 // slots starting at `slots()`, runs one of these loops over the chunk and copies the result back; an
-// operand that already lives in the shared memory (an arena array) is read or written where it is.
-// Loops run over whole vectors; the last n mod 4 floats go through a 4-float scratch vector (`TAIL`),
-// so nothing is read or written past the n floats of an operand (its neighbours in the arena).
+// operand already in the shared memory (an arena array) is read or written where it lies.
+// Loops run over whole vectors: a slot holds a multiple of 4 floats, and the lanes past the chunk's
+// end compute garbage that is never copied back (no float op traps), so there is no scalar tail.
+// The JavaScript side (`slotsIn` in src/kernels/runtime/load.ts) therefore passes an operand in place
+// only for whole vectors: the last n mod 4 floats of a call always go through the slots.
 //
 // neg, square, sqrt, relu, add, sub, mul and div are exact (each is one correctly rounded float32
 // operation, which is also what the JavaScript loops produce after rounding their float64 result).
@@ -32,19 +34,6 @@ const RELU_GRAD = 4
 /** Where the JavaScript side's slots may start: after the static data, 64-byte aligned. */
 export function slots(): usize {
   return (__heap_base + 63) & ~(<usize>63)
-}
-
-/** Three 4-float vectors of static scratch (operands a, b and the result) for the last n mod 4 floats. */
-const TAIL = memory.data(48, 16)
-
-/** Copies `count` (< 4) floats from `from` to `to`, zeroing the rest of the 4-float vector at `to`. */
-@inline function tailIn(to: usize, from: usize, count: i32): void {
-  v128.store(to, f32x4.splat(0))
-  for (let i = 0; i < count; i++) store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>i << 2)))
-}
-
-@inline function tailOut(to: usize, from: usize, count: i32): void {
-  for (let i = 0; i < count; i++) store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>i << 2)))
 }
 
 @inline function splat(x: f32): v128 {
@@ -202,16 +191,9 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   return withTail(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
 }
 
-/** y = op(x) over n elements. */
+/** y = op(x) over n elements (rounded up to whole vectors). */
 export function unary(op: i32, n: i32, x: usize, y: usize): void {
-  const rest = n & 3
-  if (rest != 0) {
-    const full = <usize>(n & ~3) << 2
-    tailIn(TAIL, x + full, rest)
-    unary(op, 4, TAIL, TAIL + 32)
-    tailOut(y + full, TAIL + 32, rest)
-  }
-  const end = <usize>(n & ~3) << 2
+  const end = <usize>((n + 3) & ~3) << 2
   switch (op) {
     case NEG: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.neg(v128.load(x + o))); break
     case SQUARE: for (let o: usize = 0; o < end; o += 16) {
@@ -241,15 +223,7 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
  * given in `scalar` (at most one of them).
  */
 export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: usize): void {
-  const rest = n & 3
-  if (rest != 0) {
-    const full = <usize>(n & ~3) << 2
-    if (a != 0) tailIn(TAIL, a + full, rest)
-    if (b != 0) tailIn(TAIL + 16, b + full, rest)
-    binary(op, 4, a == 0 ? 0 : TAIL, b == 0 ? 0 : TAIL + 16, scalar, TAIL + 32)
-    tailOut(out + full, TAIL + 32, rest)
-  }
-  const end = <usize>(n & ~3) << 2
+  const end = <usize>((n + 3) & ~3) << 2
   const s = splat(scalar)
   if (a == 0) {
     switch (op) {

@@ -7,13 +7,13 @@
  */
 export const REGIONS = {
   gemm: [1024, 1246400],
-  elementwise: [1247232, 1443904],
-  optim: [1444864, 1707008],
-  conv: [1707008, 2952384],
+  elementwise: [1247232, 1443840],
+  optim: [1443840, 1705984],
+  conv: [1705984, 2951360],
 } as const
 
 /** The first byte after every region: where the staging area of copied operands, then the arena, start. @internal */
-export const LAYOUT_END = 2953216
+export const LAYOUT_END = 2952192
 
 /** Pages (64 KiB) the memory starts with: every region fits in them. @internal */
 export const INITIAL_PAGES = 46

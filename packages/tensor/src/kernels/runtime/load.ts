@@ -127,10 +127,11 @@ export interface Slots {
   /**
    * Runs `kernel(len, at)` over the arrays chunk by chunk, `at[j]` being the byte address of
    * operand j's chunk. An operand that lives in this memory (see `arenaIn`) is read and written
-   * where it is; any other goes through slot j: before the kernel, its chunk is copied in when its
-   * bit is set in `reads`, after it, copied back when set in `writes`. When every operand lives in
-   * the memory, the kernel runs once over the whole length. Null operands are skipped. Every array
-   * is as long as the first.
+   * where it is, up to its last whole 4-float vector; any other, and the last n mod 4 floats of
+   * every operand, go through slot j: before the kernel, its chunk is copied in when its bit is set
+   * in `reads`, after it, copied back when set in `writes`. When every operand lives in the memory,
+   * the kernel runs once over the whole vectors. Null operands are skipped. Every array is as long
+   * as the first.
    */
   stream(
     arrays: readonly (FloatArray | null)[],
@@ -177,13 +178,18 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
         if (x.buffer === heap.buffer) here |= 1 << j
         else all = false
       }
-      const step = all ? n : chunk
-      for (let i = 0; i < n; i += step) {
-        const end = Math.min(n, i + step)
+      // Kernels run over whole vectors (4 floats): an operand is used in place up to its last whole
+      // vector, and the last n mod 4 floats of every operand go through the slots, so that no kernel
+      // reads or writes past an arena array's end (its neighbours).
+      const whole = here === 0 ? n : n - (n & 3)
+      const step = all ? whole : chunk
+      for (let i = 0, end = 0; i < n; i = end) {
+        const mask = i < whole ? here : 0
+        end = i < whole ? Math.min(whole, i + step) : n
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
           if (x == null) continue
-          if (here & (1 << j)) at[j] = x.byteOffset + i * 4
+          if (mask & (1 << j)) at[j] = x.byteOffset + i * 4
           else {
             at[j] = ptr[j]!
             if (reads & (1 << j)) {
@@ -195,7 +201,7 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
         kernel(end - i, at)
         for (let j = 0; j < arrays.length; j++) {
           const x = arrays[j]
-          if (x != null && !(here & (1 << j)) && writes & (1 << j)) {
+          if (x != null && !(mask & (1 << j)) && writes & (1 << j)) {
             x.set(heap.subarray(ptr[j]! >> 2, (ptr[j]! >> 2) + end - i), i)
             traffic.bytes += (end - i) * 4
           }
