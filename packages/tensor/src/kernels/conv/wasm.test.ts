@@ -4,6 +4,8 @@ import { window2d, type Window2d } from '../../window2d.js'
 import { convBackwardFilter, convBackwardInput, convForward, type Conv2dShape } from './reference.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../pool/reference.js'
 import { CHUNK, loadWasmConv, loadWasmConvSync } from './wasm.js'
+import { sharedArena } from '../runtime/arena.js'
+import { traffic } from '../runtime/memory.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -331,5 +333,67 @@ describe('wasm pooling', () => {
     maxPoolForward(x, 300, big, want)
     wasm.maxPool2d(x, 300, big, got)
     expect(got).toEqual(want)
+  })
+})
+
+describe('wasm conv and pooling kernels on arena arrays', () => {
+  const arena = sharedArena()!
+  /** An arena copy of `x`. */
+  const inArena = (x: Float32Array) => {
+    const y = arena.alloc(x.length)!
+    y.set(x)
+    return y
+  }
+  const s: Conv2dShape = {
+    batch: 3,
+    channels: 2,
+    outChannels: 4,
+    groups: 1,
+    window: window2d('conv2d', [9, 9], [3, 3], { padding: 'same' }),
+  }
+  const [xLen, wLen, yLen] = [3 * 2 * 81, 4 * 2 * 9, 3 * 4 * 81]
+
+  it('read operands and write results where they lie, copying nothing, with the results of the copying path bit for bit', () => {
+    const [x, w, dy] = [filled(xLen, 1), filled(wLen, 2), filled(yLen, 3)]
+    const want = { y: new Float32Array(yLen), dx: new Float32Array(xLen), dw: new Float32Array(wLen) }
+    wasm.convForward(x, w, s, want.y)
+    wasm.convBackwardInput(dy, w, s, want.dx)
+    wasm.convBackwardFilter(x, dy, s, want.dw)
+    const [xa, wa, dya] = [inArena(x), inArena(w), inArena(dy)]
+    const got = { y: arena.alloc(yLen)!, dx: arena.alloc(xLen)!, dw: arena.alloc(wLen)! }
+    const before = traffic.bytes
+    wasm.convForward(xa, wa, s, got.y)
+    wasm.convBackwardInput(dya, wa, s, got.dx)
+    wasm.convBackwardFilter(xa, dya, s, got.dw)
+    expect(traffic.bytes).toBe(before)
+    expect([...got.y]).toEqual([...want.y])
+    expect([...got.dx]).toEqual([...want.dx])
+    expect([...got.dw]).toEqual([...want.dw])
+  })
+
+  it('pooling reads and writes them where they lie, and copies only the operands outside the memory', () => {
+    const g = window2d('maxPool2d', [8, 8], [2, 2], { stride: [2, 2] })
+    const planes = 12
+    const x = tied(planes * 64, 4, false)
+    const dy = filled(planes * 16, 5)
+    const want = { y: new Float32Array(planes * 16), dx: new Float32Array(planes * 64) }
+    maxPoolForward(x, planes, g, want.y)
+    maxPoolBackward(dy, x, planes, g, want.dx)
+    const [xa, dya] = [inArena(x), inArena(dy)]
+    const got = { y: arena.alloc(planes * 16)!, dx: arena.alloc(planes * 64)! }
+    let before = traffic.bytes
+    wasm.maxPool2d(xa, planes, g, got.y)
+    wasm.maxPool2dBackward(dya, xa, planes, g, got.dx)
+    expect(traffic.bytes).toBe(before)
+    expect([...got.y]).toEqual([...want.y])
+    expect([...got.dx]).toEqual([...want.dx])
+    // y outside the memory: only its planes · 16 floats are copied (out)
+    const y = new Float32Array(planes * 16)
+    before = traffic.bytes
+    wasm.avgPool2d(xa, planes, g, y)
+    expect(traffic.bytes - before).toBe(planes * 16 * 4)
+    const avg = new Float32Array(planes * 16)
+    avgPoolForward(x, planes, g, avg)
+    expect([...y]).toEqual([...avg])
   })
 })

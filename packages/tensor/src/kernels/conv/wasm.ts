@@ -12,8 +12,8 @@
  * every kernel family shares (`../runtime/memory.ts`; the module's own region holds its gemm's
  * panels), which grows to what the largest call needed (a chunk, the filter and one sample's
  * columns) until the arena reserves, then borrows arena blocks for bigger calls; past what a 32-bit
- * memory can hold, the JavaScript kernel runs instead. Operands already in the shared memory are
- * still copied through the chunks (reading them in place is the next step of issue 18).
+ * memory can hold, the JavaScript kernel runs instead. Operands already in the shared memory (arena
+ * arrays) are read, and results written, where they lie: only the columns use the staging area then.
  *
  * Results: pooling is bit-identical to the JavaScript kernels (max pooling moves values; average
  * pooling sums and divides in float64 as they do). Convolutions sum in float32 where the JavaScript
@@ -190,18 +190,24 @@ function convFrom(exports: ConvExports, shared: SharedMemory): ConvKernels {
     const g = s.window
     const depth = (s.channels / s.groups) * g.kernelH * g.kernelW
     const nb = chunkOf(s.batch, aPer + outPer)
-    const at = layout(wLen, depth * g.outH * g.outW, nb * aPer, nb * outPer)
+    // operands in the shared memory (arena arrays) are read, and the result written, where they lie
+    const [aIn, wIn, outIn] = [a, w, out].map((x) => x.buffer === memory.buffer)
+    const at = layout(wIn ? 0 : wLen, depth * g.outH * g.outW, aIn ? 0 : nb * aPer, outIn ? 0 : nb * outPer)
     if (at === null) return false
     const [wAt, colsAt, aAt, outAt] = at as [number, number, number, number]
     setWindow(g)
-    heap.set(w.subarray(0, wLen), wAt)
+    if (!wIn) heap.set(w.subarray(0, wLen), wAt)
+    const wp = wIn ? w.byteOffset : wAt << 2
+    let copied = wIn ? 0 : wLen
     for (let n0 = 0; n0 < s.batch; n0 += nb) {
       const k = Math.min(nb, s.batch - n0)
-      heap.set(a.subarray(n0 * aPer, (n0 + k) * aPer), aAt)
-      run(k, aAt << 2, wAt << 2, outAt << 2, colsAt << 2)
-      out.set(heap.subarray(outAt, outAt + k * outPer), n0 * outPer)
+      if (!aIn) heap.set(a.subarray(n0 * aPer, (n0 + k) * aPer), aAt)
+      const ap = aIn ? a.byteOffset + n0 * aPer * 4 : aAt << 2
+      run(k, ap, wp, outIn ? out.byteOffset + n0 * outPer * 4 : outAt << 2, colsAt << 2)
+      if (!outIn) out.set(heap.subarray(outAt, outAt + k * outPer), n0 * outPer)
     }
-    traffic.bytes += (wLen + s.batch * (aPer + outPer)) * 4
+    copied += s.batch * ((aIn ? 0 : aPer) + (outIn ? 0 : outPer))
+    traffic.bytes += copied * 4
     unstage(shared)
     return true
   }
@@ -222,20 +228,32 @@ function convFrom(exports: ConvExports, shared: SharedMemory): ConvKernels {
   ): boolean {
     const per = inPer.reduce((s, n) => s + n, 0) + (accumulate ? 0 : outPer)
     const nb = chunkOf(planes, per)
-    const counts = inPer.map((n) => nb * n)
-    if (!accumulate) counts.push(nb * outPer)
-    const at = layout(...counts)
+    // operands in the shared memory (arena arrays) are read, and the result written, where they lie
+    const arrays = accumulate ? ins : [...ins, out]
+    const pers = accumulate ? inPer : [...inPer, outPer]
+    const here = arrays.map((x) => x.buffer === memory.buffer)
+    const at = layout(...pers.map((n, j) => (here[j] ? 0 : nb * n)))
     if (at === null) return false
-    const outAt = at[at.length - 1]!
+    const last = arrays.length - 1
     setWindow(g)
-    const ptrs = at.map((i) => i << 2)
+    let copied = 0
     for (let p0 = 0; p0 < planes; p0 += nb) {
       const k = Math.min(nb, planes - p0)
-      ins.forEach((x, j) => heap.set(x.subarray(p0 * inPer[j]!, (p0 + k) * inPer[j]!), at[j]!))
+      const ptrs = arrays.map((x, j) => {
+        if (here[j]) return x.byteOffset + p0 * pers[j]! * 4
+        if (j < ins.length) {
+          heap.set(x.subarray(p0 * pers[j]!, (p0 + k) * pers[j]!), at[j]!)
+          copied += k * pers[j]!
+        }
+        return at[j]! << 2
+      })
       run(k, ptrs)
-      out.set(heap.subarray(outAt, outAt + k * outPer), p0 * outPer)
+      if (!here[last]) {
+        out.set(heap.subarray(at[last]!, at[last]! + k * outPer), p0 * outPer)
+        copied += k * outPer
+      }
     }
-    traffic.bytes += planes * (inPer.reduce((s, n) => s + n, 0) + outPer) * 4
+    traffic.bytes += copied * 4
     unstage(shared)
     return true
   }
@@ -324,19 +342,25 @@ function convFrom(exports: ConvExports, shared: SharedMemory): ConvKernels {
     const g = s.window
     const depth = (s.channels / s.groups) * g.kernelH * g.kernelW
     const nb = chunkOf(s.batch, xPer + dyPer)
-    const at = layout(wLen, depth * g.outH * g.outW, nb * xPer, nb * dyPer)
+    // operands in the shared memory (arena arrays) are read, and dw accumulated into, where they lie
+    const [xIn, dyIn, dwIn] = [x, dy, dw].map((a) => a.buffer === memory.buffer)
+    const at = layout(dwIn ? 0 : wLen, depth * g.outH * g.outW, xIn ? 0 : nb * xPer, dyIn ? 0 : nb * dyPer)
     if (at === null) return false
     const [dwAt, colsAt, xAt, dyAt] = at as [number, number, number, number]
     setWindow(g)
-    heap.fill(0, dwAt, dwAt + wLen)
+    const dwp = dwIn ? dw.byteOffset : dwAt << 2
+    if (dwIn) dw.fill(0, 0, wLen)
+    else heap.fill(0, dwAt, dwAt + wLen)
     for (let n0 = 0; n0 < s.batch; n0 += nb) {
       const k = Math.min(nb, s.batch - n0)
-      heap.set(x.subarray(n0 * xPer, (n0 + k) * xPer), xAt)
-      heap.set(dy.subarray(n0 * dyPer, (n0 + k) * dyPer), dyAt)
-      exports.convBackwardFilter(k, c, o, groups, xAt << 2, dyAt << 2, dwAt << 2, colsAt << 2)
+      if (!xIn) heap.set(x.subarray(n0 * xPer, (n0 + k) * xPer), xAt)
+      if (!dyIn) heap.set(dy.subarray(n0 * dyPer, (n0 + k) * dyPer), dyAt)
+      const xp = xIn ? x.byteOffset + n0 * xPer * 4 : xAt << 2
+      const dyp = dyIn ? dy.byteOffset + n0 * dyPer * 4 : dyAt << 2
+      exports.convBackwardFilter(k, c, o, groups, xp, dyp, dwp, colsAt << 2)
     }
-    dw.set(heap.subarray(dwAt, dwAt + wLen))
-    traffic.bytes += (wLen + s.batch * (xPer + dyPer)) * 4
+    if (!dwIn) dw.set(heap.subarray(dwAt, dwAt + wLen))
+    traffic.bytes += ((dwIn ? 0 : wLen) + s.batch * ((xIn ? 0 : xPer) + (dyIn ? 0 : dyPer))) * 4
     unstage(shared)
     return true
   }
