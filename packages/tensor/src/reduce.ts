@@ -55,22 +55,29 @@ const axesCache: Check<number[] | undefined>[] = []
 const axesOf = (rank: number): Check<number[] | undefined> => (axesCache[rank] ??= optional(axesCheck(rank)))
 const keepdimsCheck = /* @__PURE__ */ withDefault(boolean, false)
 
+/** One reduction for {@link reduceWith}: its name, its options as read, its result dtype and its loops. */
+interface Reduction {
+  /** The op's name; `mean` divides each block's result by the reduced length. */
+  op: string
+  /** The axes to reduce (all when undefined) and `keepdims`, as {@link read} returns them. */
+  read: Read
+  /** The result's dtype. */
+  dtype: DType
+  /** Reduces one contiguous run of the data: `block(data, start, length)`. */
+  block: Block
+  /** Reduces contiguous columns in place (sum and mean), used when the kept axes come after reduced ones. */
+  columns?: Columns
+  /** The Wasm row reduction's code (`REDUCE.sum`, `REDUCE.max`, `REDUCE.min`) when the op has one. */
+  code?: number
+}
+
 /**
  * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
  * output element reduces one contiguous run of the (possibly copied) data. With `columns`, a
  * contiguous input whose kept axes are adjacent (a bias gradient summed over the batch, or over
  * batch, height and width of NCHW) is reduced in place instead of through a transposed copy.
- * @internal
  */
-function reduceWith(
-  op: string,
-  t: Tensor,
-  options: Read,
-  dtype: DType,
-  block: Block,
-  columns?: Columns,
-  code?: number,
-): Tensor {
+function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code }: Reduction): Tensor {
   const axes = options.axis ?? t.shape.map((_, i) => i)
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
   let length = 1
@@ -108,7 +115,14 @@ const floating = (t: Tensor): DType => (t.dtype === 'float64' ? 'float64' : 'flo
  * ```
  */
 export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('sum', x, read('sum', x, options), integral(x), sumBlock, sumRows, REDUCE.sum)
+  reduceWith(x, {
+    op: 'sum',
+    read: read('sum', x, options),
+    dtype: integral(x),
+    block: sumBlock,
+    columns: sumRows,
+    code: REDUCE.sum,
+  })
 
 /**
  * Π x over the given axes.
@@ -119,7 +133,7 @@ export const sum = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('prod', x, read('prod', x, options), integral(x), prodBlock)
+  reduceWith(x, { op: 'prod', read: read('prod', x, options), dtype: integral(x), block: prodBlock })
 
 /**
  * The arithmetic mean over the given axes (float result; NaN for an empty reduction).
@@ -130,7 +144,14 @@ export const prod = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('mean', x, read('mean', x, options), floating(x), (d, s, n) => sumBlock(d, s, n) / n, meanRows, REDUCE.sum)
+  reduceWith(x, {
+    op: 'mean',
+    read: read('mean', x, options),
+    dtype: floating(x),
+    block: (d, s, n) => sumBlock(d, s, n) / n,
+    columns: meanRows,
+    code: REDUCE.sum,
+  })
 
 /**
  * The largest element over the given axes (NaN if any is NaN).
@@ -142,7 +163,13 @@ export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('max', x, read('max', x, options), x.dtype, nonEmpty('max', x, maxBlock), undefined, REDUCE.max)
+  reduceWith(x, {
+    op: 'max',
+    read: read('max', x, options),
+    dtype: x.dtype,
+    block: nonEmpty('max', x, maxBlock),
+    code: REDUCE.max,
+  })
 
 /**
  * The smallest element over the given axes (NaN if any is NaN).
@@ -154,7 +181,13 @@ export const max = (x: Tensor, options: ReduceOptions = {}): Tensor =>
  * ```
  */
 export const min = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('min', x, read('min', x, options), x.dtype, nonEmpty('min', x, minBlock), undefined, REDUCE.min)
+  reduceWith(x, {
+    op: 'min',
+    read: read('min', x, options),
+    dtype: x.dtype,
+    block: nonEmpty('min', x, minBlock),
+    code: REDUCE.min,
+  })
 
 function nonEmpty(op: string, x: Tensor, block: Block): Block {
   return (d, s, n) => {
@@ -185,12 +218,13 @@ export function variance(x: Tensor, options: VarianceOptions = {}): Tensor {
 function varianceOf(op: string, x: Tensor, options: VarianceOptions): Tensor {
   const o = read(op, x, options, { correction: withDefault(nonNegative, 0) })
   const c = o.correction
-  return reduceWith(op, x, o, floating(x), (d, s, n) => {
+  const block: Block = (d, s, n) => {
     const m = sumBlock(d, s, n) / n
     let acc = 0
     for (let i = s; i < s + n; i++) acc += (d[i]! - m) ** 2
     return acc / (n - c)
-  })
+  }
+  return reduceWith(x, { op, read: o, dtype: floating(x), block })
 }
 
 /**
@@ -207,6 +241,15 @@ export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
   return v
 }
 
+/** m + log Σ exp(x − m) over one run, m its maximum (so nothing overflows). */
+const logSumExpBlock: Block = (d, s, n) => {
+  const m = maxBlock(d, s, n)
+  if (m === -Infinity || m !== m || m === Infinity) return m
+  let acc = 0
+  for (let i = s; i < s + n; i++) acc += Math.exp(d[i]! - m)
+  return m + Math.log(acc)
+}
+
 /**
  * log Σ exp(x) over the given axes, computed stably as m + log Σ exp(x − m) with m the maximum,
  * so large inputs do not overflow. −Infinity when every input is −Infinity.
@@ -217,13 +260,7 @@ export function std(x: Tensor, options: VarianceOptions = {}): Tensor {
  * ```
  */
 export const logSumExp = (x: Tensor, options: ReduceOptions = {}): Tensor =>
-  reduceWith('logSumExp', x, read('logSumExp', x, options), floating(x), (d, s, n) => {
-    const m = maxBlock(d, s, n)
-    if (m === -Infinity || m !== m || m === Infinity) return m
-    let acc = 0
-    for (let i = s; i < s + n; i++) acc += Math.exp(d[i]! - m)
-    return m + Math.log(acc)
-  })
+  reduceWith(x, { op: 'logSumExp', read: read('logSumExp', x, options), dtype: floating(x), block: logSumExpBlock })
 
 /** Options for {@link norm}. */
 export interface NormOptions extends ReduceOptions {
@@ -263,7 +300,7 @@ export function norm(x: Tensor, options: NormOptions = {}): Tensor {
       return m
     },
   }
-  return reduceWith('norm', x, o, floating(x), blocks[String(o.ord)]!)
+  return reduceWith(x, { op: 'norm', read: o, dtype: floating(x), block: blocks[String(o.ord)]! })
 }
 
 const ordCheck = /* @__PURE__ */ rule<1 | 2 | typeof Infinity>(
@@ -285,7 +322,7 @@ function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: numbe
   if (x.size === 0) throw new Error(`${op}: cannot search an empty tensor of shape ${formatList(x.shape)}`)
   const flat = o.axis === undefined
   const t = flat ? new Tensor(x.data, [x.size], x.dtype) : x
-  const out = reduceWith(op, t, { axis: [o.axis ?? 0], keepdims: o.keepdims && !flat }, 'int32', (d, s, n) => {
+  const block: Block = (d, s, n) => {
     let best = 0
     for (let i = 1; i < n; i++) {
       const v = d[s + i]!
@@ -294,7 +331,9 @@ function argReduce(op: string, x: Tensor, options: ArgOptions, better: (v: numbe
       if (better(v, b) || v !== v) best = i
     }
     return best
-  })
+  }
+  const searched = { axis: [o.axis ?? 0], keepdims: o.keepdims && !flat }
+  const out = reduceWith(t, { op, read: searched, dtype: 'int32', block })
   return flat && o.keepdims
     ? new Tensor(
         out.storage as Int32Array,
