@@ -6,12 +6,13 @@ import { isTensor } from './internal/args.js'
 import { mapStructure, type Tree } from './tree.js'
 
 /**
- * Copies the float32 leaves of a parameter tree into WebAssembly memory, where the fused
- * optimizer updates (`stepInPlace` with `adam`, `adamw`, `sgd` with momentum, `rmsprop`, from the
- * package `@gd/optimizers`) change them where they are, instead of copying them in and out of the kernels'
- * memory on every step. Optimizer state created after this call (or after `initWasm()`) is
- * allocated there by itself; placing the parameters too leaves only the gradients to copy (the
- * `adam` rows of apps/bench/RESULTS.md show what that saves).
+ * Copies the float32 leaves of a parameter tree into the WebAssembly memory that every kernel
+ * shares, where the fused optimizer updates (`stepInPlace` with `adam`, `adamw`, `sgd` with
+ * momentum, `rmsprop`, from the package `@gd/optimizers`) change them where they are, instead of
+ * copying them in and out on every step, and where the matrix product, convolution, pooling,
+ * elementwise and reduction kernels read them without a copy too. Optimizer state created after
+ * this call (or after `initWasm()`) is allocated there by itself; placing the parameters too
+ * leaves only the gradients to copy (the `adam` rows of apps/bench/RESULTS.md show what that saves).
  *
  * The returned tree has the same structure; each float32 leaf is a copy (in Wasm memory when Wasm is
  * allowed and runs here, the leaf has 96 elements or more, and the memory, reserved once, has room;

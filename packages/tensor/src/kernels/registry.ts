@@ -201,7 +201,7 @@ export interface FusedKernels {
   arena?: Arena
 }
 
-/** Float32 arrays allocated in a kernel module's memory (see `arenaIn`). @internal */
+/** Float32 arrays allocated in the kernels' shared memory (see `arenaIn`, `sharedArena`). @internal */
 export interface Arena {
   /** A zeroed Float32Array of `n` elements in the memory, or null when it does not fit (or cannot be freed here). */
   alloc(n: number): Float32Array | null

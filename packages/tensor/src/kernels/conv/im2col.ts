@@ -15,7 +15,7 @@ import type { FloatArray } from '../gemm/reference.js'
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { im2col } from './im2col.js'
  * // one 2×2 plane, 1×1 kernel: cols is the plane itself
  * const cols = new Float32Array(4)
@@ -57,7 +57,7 @@ export function im2col(x: FloatArray, xOffset: number, channels: number, g: Wind
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { col2im } from './im2col.js'
  * const dx = new Float32Array(4)
  * col2im(new Float32Array([1, 2, 3, 4]), 1, window2d('conv2d', [2, 2], [1, 1]), dx, 0)

@@ -16,7 +16,8 @@ import type { Window2d } from '../../window2d.js'
  *
  * @example
  * ```ts
- * import { window2d, type Conv2dShape } from '@gd/tensor'
+ * import type { Conv2dShape } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * const shape: Conv2dShape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
  * ```
  */
@@ -35,7 +36,8 @@ export interface Conv2dShape {
  *
  * @example
  * ```ts
- * import { kernels, window2d, type Conv2dKernel } from '@gd/tensor'
+ * import { kernels, type Conv2dKernel } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * const forward: Conv2dKernel = kernels.convForward
  * const y = new Float32Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
@@ -86,7 +88,7 @@ function like(x: FloatArray, n: number): FloatArray {
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { convForward } from './reference.js'
  * const y = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
@@ -134,7 +136,7 @@ export function convForward(
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { convBackwardInput } from './reference.js'
  * const dx = new Float64Array(9)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }
@@ -182,7 +184,7 @@ export function convBackwardInput(
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { convBackwardFilter } from './reference.js'
  * const dw = new Float64Array(4)
  * const shape = { batch: 1, channels: 1, outChannels: 1, groups: 1, window: window2d('conv2d', [3, 3], [2, 2]) }

@@ -37,7 +37,7 @@ function argmaxInWindow(x: FloatArray, base: number, g: Window2d, oy: number, ox
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { maxPoolForward } from './reference.js'
  * const y = new Float32Array(1)
  * maxPoolForward(new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), y)
@@ -64,7 +64,7 @@ export function maxPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { maxPoolBackward } from './reference.js'
  * const dx = new Float32Array(4)
  * maxPoolBackward(new Float32Array([7]), new Float32Array([1, 5, 3, 2]), 1, window2d('maxPool2d', [2, 2], [2, 2]), dx)
@@ -98,7 +98,7 @@ function windowBounds(g: Window2d, oy: number, ox: number): [number, number, num
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { avgPoolForward } from './reference.js'
  * const y = new Float32Array(1)
  * avgPoolForward(new Float32Array([1, 5, 3, 3]), 1, window2d('avgPool2d', [2, 2], [2, 2]), y)
@@ -130,7 +130,7 @@ export function avgPoolForward(x: FloatArray, planes: number, g: Window2d, y: Fl
  *
  * @example
  * ```ts
- * import { window2d } from '@gd/tensor'
+ * import { window2d } from '@gd/tensor/internal'
  * import { avgPoolBackward } from './reference.js'
  * const dx = new Float32Array(4)
  * avgPoolBackward(new Float32Array([8]), 1, window2d('avgPool2d', [2, 2], [2, 2]), dx)

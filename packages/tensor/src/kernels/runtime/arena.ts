@@ -35,8 +35,8 @@ const ALIGN = 64
  *
  * @example
  * ```ts
- * import { arenaIn } from './arena.js'
- * const arena = arenaIn(new WebAssembly.Memory({ initial: 1 }), 1024)
+ * // fragment: memory is a Wasm memory whose first 1024 bytes belong to a module
+ * const arena = arenaIn(memory, 1024)
  * const m = arena.alloc(1 << 20) // zeroed, in the memory; null when it does not fit
  * ```
  */

@@ -46,7 +46,7 @@ let shared: SharedMemory | null | undefined
  * @example
  * ```ts
  * import { sharedMemory } from './memory.js'
- * sharedMemory()?.memory.buffer.byteLength // 3014656 (46 pages) until the first staging or arena reserve
+ * sharedMemory()?.memory.buffer.byteLength // INITIAL_PAGES × 64 KiB at first, more once calls have staged operands
  * ```
  */
 export function sharedMemory(): SharedMemory | null {
