@@ -25,7 +25,7 @@ import type { WasmMemory } from './load.js'
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
 declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => WasmMemory } | undefined
 
-/** The shared memory and the state of its staging area. @internal */
+/** The shared memory and the state of its staging area. */
 export interface SharedMemory {
   readonly memory: WasmMemory
   /** First byte past the staging area (where the arena starts once reserved). */
