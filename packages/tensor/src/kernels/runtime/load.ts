@@ -5,7 +5,7 @@
  * @module
  */
 import type { FloatArray } from '../gemm/reference.js'
-import { sharedMemory, traffic, type SharedMemory } from './memory.js'
+import { sharedMemory, traffic, type SharedMemory, type WasmMemory } from './memory.js'
 
 /**
  * The part of the WebAssembly JS API used here, declared locally: the package compiles against
@@ -18,11 +18,7 @@ declare const WebAssembly: {
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { readonly exports: unknown } }>
 }
 
-/** A Wasm memory, as the JavaScript side uses it. */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer
-  grow(pages: number): number
-}
+export type { WasmMemory }
 
 /** Bytes of one Wasm memory page. */
 export const PAGE = 65536

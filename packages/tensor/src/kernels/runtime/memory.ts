@@ -20,7 +20,12 @@
  * @module
  */
 import { INITIAL_PAGES, LAYOUT_END } from './layout.generated.js'
-import type { WasmMemory } from './load.js'
+
+/** A Wasm memory, as the JavaScript side uses it. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
 
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
 declare const WebAssembly: { Memory: new (descriptor: { initial: number }) => WasmMemory } | undefined
