@@ -85,8 +85,8 @@ describe('wasm gemm', () => {
     for (let i = 0; i < m * n; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-6)
   })
 
-  it('grows its memory for big operands and stays correct after', () => {
-    const n = 600 // 3 × 600² floats = 4.3 MB, past the first few pages
+  it('grows the shared memory’s staging area for big operands and stays correct after', () => {
+    const n = 600 // 3 × 600² floats = 4.3 MB, past the staging room the memory starts with
     const a = filled(n * n, 3)
     const eye = new Float32Array(n * n)
     for (let i = 0; i < n; i++) eye[i * n + i] = 1

@@ -10,7 +10,7 @@
  * The module works in the memory every kernel family shares (`../runtime/memory.ts`): its packing
  * panels sit in its own region, and an operand that lives in that memory (an arena array: from
  * `toWasmMemory`, the fused kernels' `alloc`) is read, or for C accumulated into, where it lies, by
- * its byte offset and strides. Any other operand is a plain JavaScript typed array, which Wasm code
+ * its byte offset and strides (C must then not overlap A or B: the copies no longer separate them). Any other operand is a plain JavaScript typed array, which Wasm code
  * cannot read in place, so the call copies the span of A and B it will read (strides and offset
  * kept, so a transposed or strided operand is copied as it lies and the kernel's packing reads
  * through the strides) and the `m × n` block of C into the staging area, runs, and copies C back.
