@@ -76,4 +76,21 @@ describe('stage', () => {
     unstage(s)
     expect(sharedArena()!.usage().used).toBe(before)
   })
+
+  it('a product bigger than the staging area, once the arena has reserved, runs in a borrowed block and gives it back', () => {
+    const s = sharedMemory()!
+    const gemm = loadWasmGemmSync()!
+    sharedArena()!.alloc(256)
+    const buffer = s.memory.buffer
+    const room = (s.top - LAYOUT_END) / 4 // floats of staging
+    const n = Math.ceil(Math.sqrt(room / 2)) + 8 // A, B and C: 3 n² floats, more than the room
+    const a = new Float32Array(n * n).fill(1)
+    const c = new Float32Array(n * n)
+    const used = sharedArena()!.usage().used
+    gemm(n, n, n, a, 0, n, 1, a, 0, n, 1, c, 0, n)
+    expect(c[0]).toBe(n) // Σ 1 · 1 over n terms
+    expect(c[n * n - 1]).toBe(n)
+    expect(sharedArena()!.usage().used).toBe(used)
+    expect(s.memory.buffer).toBe(buffer) // the memory did not grow
+  })
 })
