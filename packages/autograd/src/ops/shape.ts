@@ -208,7 +208,9 @@ export function stack(xs: readonly Input[], axis = 0): Var {
   )
 }
 
-const sectionsCheck = either(positiveInteger, arrayOf(nonNegativeInteger), 'a positive integer or a list of sizes')
+// The list comes first: concat's backward splits by a list on every step, and a check that fails
+// first builds an Error that `either` throws away.
+const sectionsCheck = either(arrayOf(nonNegativeInteger), positiveInteger, 'a positive integer or a list of sizes')
 
 /**
  * Splits along an axis into equal sections or given sizes (composed from slice).
