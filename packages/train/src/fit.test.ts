@@ -67,6 +67,36 @@ describe('fit', () => {
     }
   })
 
+  it('begins no epoch that runs no step: maxSteps on an epoch boundary, and maxSteps 0', () => {
+    const four = logisticData(4, 4)
+    for (const [maxSteps, expected] of [
+      [2, ['begin 0', 'end 0']],
+      [3, ['begin 0', 'end 0', 'begin 1']], // epoch 1 takes one of its two steps, so it begins but does not end
+      [0, []],
+    ] as const) {
+      const calls: string[] = []
+      const recorder: Callback = {
+        name: 'recorder',
+        onEpochBegin: (ctx) => void calls.push(`begin ${ctx.epoch}`),
+        onEpochEnd: (_ctx, logs) => void calls.push(`end ${logs.epoch}`),
+      }
+      const r = fit({
+        model: logisticModel,
+        params: logisticModel.init(0),
+        loss: logisticLoss,
+        optimizer: sgd({ learningRate: 0.1 }),
+        data: four,
+        epochs: 3,
+        batchSize: 2,
+        maxSteps,
+        callbacks: [recorder],
+      })
+      expect(calls).toEqual(expected)
+      expect(r.step).toBe(maxSteps)
+      expect(r.stopReason).toBe(`maxSteps ${maxSteps} reached`)
+    }
+  })
+
   it('resumes from a JSON checkpoint bit for bit, mid-epoch, with dropout and Adam, and with batchNorm state', () => {
     const models = {
       dropout: sequential(linear(2, 8), relu(), dropout(0.25), linear(8, 1)),

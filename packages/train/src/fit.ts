@@ -61,7 +61,10 @@ export interface FitOptions<P, S = unknown> {
   metrics?: Readonly<Record<string, Metric>>
   /** Callbacks, called in order (put `checkpoints` last so it sees the others' state). */
   callbacks?: readonly Callback[]
-  /** Stop after this many steps in all (counting from the start of the run, not the resume). */
+  /**
+   * Stop after this many steps in all (counting from the start of the run, not the resume). An epoch
+   * that would take no step does not begin (no `onEpochBegin`).
+   */
   maxSteps?: number
   /** Continue a run from its checkpoint instead of starting afresh. */
   resume?: Checkpoint

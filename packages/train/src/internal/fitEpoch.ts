@@ -11,22 +11,29 @@ import { trainStep } from './fitStep.js'
 
 /**
  * Runs the epoch's steps, from the batch a resumed run stopped at, until the epoch ends, a callback
- * stops the run or `maxSteps` is reached. Returns whether the epoch ran to its end. @internal
+ * stops the run or `maxSteps` is reached. Returns whether the epoch ran to its end. An epoch that
+ * would run no step (`maxSteps` already reached at its start) does not begin: no `onEpochBegin`.
+ * @internal
  */
 export function runEpoch<P, S>(live: LiveRun<P, S>): boolean {
   const { run, s, ctx } = live
+  if (reachedMaxSteps(live)) return false
   if (s.batchInEpoch === 0) eachCallback(live, (c) => c.onEpochBegin?.(ctx))
   const { batchSize, dropLast, shuffle } = run
   const batches = epochBatches(run.examples, s.epoch, { batchSize, dropLast, shuffle, key: live.shuffleKey })
   for (const rows of batches.slice(s.batchInEpoch)) {
-    if (live.stopReason !== undefined) break
-    if (s.step >= run.maxSteps) {
-      ctx.stop(`maxSteps ${run.maxSteps} reached`)
-      break
-    }
+    if (live.stopReason !== undefined || reachedMaxSteps(live)) break
     trainStep(live, rows)
   }
   return s.batchInEpoch >= batches.length
+}
+
+/** Whether the run has taken `maxSteps` steps; if so it stops, with that reason. */
+function reachedMaxSteps<P, S>(live: LiveRun<P, S>): boolean {
+  const { run, s, ctx } = live
+  if (s.step < run.maxSteps) return false
+  ctx.stop(`maxSteps ${run.maxSteps} reached`)
+  return true
 }
 
 /** Reports the finished epoch into the history, starts the next one and tells the callbacks. @internal */
