@@ -1,6 +1,6 @@
 import { batchNorm, dropout, linear, relu, sequential, type BatchNormState, type Layer } from '@gd/nn'
 import { adam, injectHyperparams, serializeState, sgd } from '@gd/optimizers'
-import { add, matmul, mean, tensor, type Tensor } from '@gd/tensor'
+import { add, matmul, mean, prngKey, tensor, type Tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
 import type { Callback } from './callback.js'
@@ -312,5 +312,30 @@ describe('fit', () => {
     expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow(
       'fit: callbacks with state need unique names, got twin twice',
     )
+  })
+
+  it("checks key and seed when resuming too: garbage is rejected, and they must give the checkpoint's key", () => {
+    const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, optimizer: sgd() }
+    const keyMessage = 'fit: key must be a pair of uint32 (from prngKey or splitKey), got '
+    expect(() => fit({ ...base, key: [1] as never })).toThrow(`${keyMessage}[1]`)
+    const saved = fit({ ...base, batchSize: 16, seed: 5, maxSteps: 3 }).checkpoint()
+    const resume = { ...base, batchSize: 16, resume: saved }
+    expect(() => fit({ ...resume, key: 'garbage' as never })).toThrow(`${keyMessage}"garbage"`)
+    expect(() => fit({ ...resume, seed: 1.5 })).toThrow('fit: seed must be an integer, got 1.5')
+    // prngKey(5) is [0,5] and prngKey(6) is [0,6] (the seed's high and low 32 bits).
+    expect(prngKey(5)).toEqual([0, 5])
+    expect(() => fit({ ...resume, seed: 6 })).toThrow(
+      "fit: seed 6 does not give the checkpoint's key [0,5]; a resumed run continues the checkpoint's key: pass the seed the run started with or none",
+    )
+    expect(() => fit({ ...resume, key: prngKey(6) })).toThrow(
+      "fit: key [0,6] is not the checkpoint's key [0,5]; a resumed run continues the checkpoint's key: pass that key or none",
+    )
+    // The key wins over the seed, as in a fresh run.
+    expect(() => fit({ ...resume, key: prngKey(6), seed: 5 })).toThrow("fit: key [0,6] is not the checkpoint's key")
+    const whole = fit({ ...base, batchSize: 16, seed: 5, maxSteps: 6 })
+    for (const same of [{}, { seed: 5 }, { key: prngKey(5) }, { key: prngKey(5), seed: 6 }]) {
+      const r = fit({ ...resume, ...same, maxSteps: 6 })
+      expect(serializeState(r.params)).toBe(serializeState(whole.params))
+    }
   })
 })

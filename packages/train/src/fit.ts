@@ -14,6 +14,7 @@ import {
 } from '@gd/check'
 import type { GradientTransformation } from '@gd/optimizers'
 import { Tensor, type PRNGKey } from '@gd/tensor'
+import { checkKey } from '@gd/tensor/internal'
 import type { Callback } from './callback.js'
 import type { Checkpoint } from './checkpoint.js'
 import { datasetSize, type Dataset } from './dataset.js'
@@ -53,9 +54,15 @@ export interface FitOptions<P, S = unknown> {
   shuffle?: boolean
   /** Drop a short last batch; default false. */
   dropLast?: boolean
-  /** Seed of the run's key (shuffling, dropout); default 0. Ignored when `key` is given, and when resuming. */
+  /**
+   * Seed of the run's key (shuffling, dropout); default 0. Ignored when `key` is given. When resuming,
+   * the checkpoint's key continues: a seed given then must be the one the run started with.
+   */
   seed?: number
-  /** The run's key. Ignored when resuming: the checkpoint's key continues. */
+  /**
+   * The run's key, a pair of uint32 from `prngKey` or `splitKey`. When resuming, the checkpoint's key
+   * continues: a key given then must be that key.
+   */
   key?: PRNGKey
   /** Metrics besides the loss, by name, e.g. `{ accuracy }`. */
   metrics?: Readonly<Record<string, Metric>>
@@ -118,7 +125,8 @@ export interface FitResult<P, S = unknown> {
  * "did you mean": `fit: unknown option epoch, expected one of …; did you mean epochs?`), or a resume whose batching
  * differs from the checkpoint's, or whose parameter (or model-state) tree differs from `params` in
  * paths, shapes or dtypes (every difference is listed:
- * `params[0].w: shape [1,8] in the checkpoint, [1,4] in the model`).
+ * `params[0].w: shape [1,8] in the checkpoint, [1,4] in the model`), or whose `key` or `seed` is not the
+ * checkpoint's (`fit: seed 3 does not give the checkpoint's key [0,9] …`).
  * @example
  * ```ts
  * import { mean, square, sub } from '@gd/autograd'
@@ -223,8 +231,8 @@ const fitSpec = <P, S>() => ({
   ),
   shuffle: withDefault(boolean, true),
   dropLast: withDefault(boolean, false),
-  seed: withDefault(integer, 0),
-  key: optional(given<PRNGKey>()),
+  seed: optional(integer),
+  key: optional<PRNGKey>((fn, _name, value) => checkKey(fn, value as PRNGKey)),
   metrics: withDefault(
     rule<Readonly<Record<string, Metric>>>(
       'an object of metric functions',

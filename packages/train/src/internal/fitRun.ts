@@ -26,7 +26,8 @@ export interface FitRun<P, S> {
   stepsPerEpoch: number
   /** Infinity when not given. */
   maxSteps: number
-  seed: number
+  /** Undefined when not given (a fresh run then uses 0). */
+  seed: number | undefined
   key: PRNGKey | undefined
   metrics: Readonly<Record<string, Metric>>
   callbacks: readonly Callback[]

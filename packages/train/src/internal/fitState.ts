@@ -1,7 +1,7 @@
 // fit's starting state, fresh or resumed from a checkpoint (checked against the run before any
 // write), and the checkpoint of a live run.
-import { prngKey, type Tree } from '@gd/tensor'
-import { checkKey } from '@gd/tensor/internal'
+import { show } from '@gd/check'
+import { prngKey, type PRNGKey, type Tree } from '@gd/tensor'
 import { fromCheckpoint, toCheckpoint, type Checkpoint, type TrainState } from '../checkpoint.js'
 import type { FitRun } from './fitRun.js'
 import { structureDifferences, treeStructure } from './structure.js'
@@ -15,7 +15,7 @@ import type { Metric } from '../metrics.js'
 export function startState<P, S>(run: FitRun<P, S>): TrainState {
   const setup = { examples: run.examples, batchSize: run.batchSize, dropLast: run.dropLast, shuffle: run.shuffle }
   if (run.resume !== undefined) return resumedState(run, run.resume, setup)
-  const key = run.key === undefined ? prngKey(run.seed) : checkKey('fit', run.key)
+  const key = run.key ?? prngKey(run.seed ?? 0)
   // Parameter and model-state trees are tensor trees; P and S name their shape for the model.
   const params = run.params as Tree
   const s: TrainState = {
@@ -48,8 +48,28 @@ function resumedState<P, S>(run: FitRun<P, S>, resume: Checkpoint, setup: TrainS
     [...treeStructure(run.params, 'params'), ...treeStructure(modelState, 'modelState')],
   )
   if (differs.length > 0) throw new Error(`fit: the checkpoint does not fit the model: ${differs.join('; ')}`)
+  checkResumedKey(run, s.key)
   for (const c of run.callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
   return s
+}
+
+/**
+ * A resumed run continues the checkpoint's key: a `key` given (or else a `seed`) must give that key,
+ * or the caller expects a run the checkpoint does not hold.
+ */
+function checkResumedKey<P, S>(run: FitRun<P, S>, saved: PRNGKey): void {
+  const same = (k: PRNGKey) => k[0] === saved[0] && k[1] === saved[1]
+  const tail = "a resumed run continues the checkpoint's key"
+  if (run.key !== undefined) {
+    if (!same(run.key))
+      throw new Error(
+        `fit: key ${show(run.key)} is not the checkpoint's key ${show(saved)}; ${tail}: pass that key or none`,
+      )
+  } else if (run.seed !== undefined && !same(prngKey(run.seed))) {
+    throw new Error(
+      `fit: seed ${run.seed} does not give the checkpoint's key ${show(saved)}; ${tail}: pass the seed the run started with or none`,
+    )
+  }
 }
 
 /** Zeroed running sums of the loss and each metric, for a new epoch. @internal */
