@@ -97,8 +97,11 @@ describe('earlyStopping', () => {
     )
     expect(() => earlyStopping({ mode: 'up' as never })).toThrow('earlyStopping: mode must be "min" or "max", got "up"')
     expect(() => earlyStopping({ patiense: 2 } as never)).toThrow(
-      'earlyStopping: unknown option patiense, expected one of monitor, mode, patience, minDelta, restoreBest; did you mean patience?',
+      'earlyStopping: unknown option patiense, expected one of monitor, mode, patience, minDelta, restoreBest, name; did you mean patience?',
     )
+    expect(() => earlyStopping({ name: 7 as never })).toThrow('earlyStopping: name must be a string, got 7')
+    expect(earlyStopping().name).toBe('earlyStopping')
+    expect(earlyStopping({ name: 'stopOnAccuracy' }).name).toBe('stopOnAccuracy')
     const cb = earlyStopping()
     expect(() => cb.onEpochEnd!(fakeContext(), { epoch: 0, step: 1, loss: 1 })).toThrow(
       'earlyStopping: logs have no valLoss; available: epoch, step, loss',

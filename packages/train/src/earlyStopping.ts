@@ -15,6 +15,11 @@ export interface EarlyStoppingOptions {
   minDelta?: number
   /** At the end, put back the parameters (and model state, if any) of the best epoch; default false. */
   restoreBest?: boolean
+  /**
+   * The name its state is saved under in checkpoints; default 'earlyStopping'. Two earlyStopping callbacks in one run
+   * need different names (e.g. one per monitored value).
+   */
+  name?: string
 }
 
 /** The state of {@link earlyStopping}, plain data saved in checkpoints. */
@@ -37,12 +42,16 @@ export interface EarlyStoppingState {
  *
  * @see https://keras.io/api/callbacks/early_stopping/
  *
+ * Two of them in one run (one on the validation loss, one on accuracy) need different `name`s: a
+ * checkpoint keeps each one's state under its name.
+ *
  * @throws Error for bad options, and during fit when the logs lack the monitored value.
  * @example
  * ```ts
  * import { earlyStopping } from '@gd/train'
  * const stopper = earlyStopping({ monitor: 'valLoss', patience: 3, restoreBest: true })
- * // fit({ ..., callbacks: [stopper] })
+ * const onAccuracy = earlyStopping({ monitor: 'valAccuracy', mode: 'max', patience: 5, name: 'stopOnAccuracy' })
+ * // fit({ ..., callbacks: [stopper, onAccuracy] })
  * stopper.state().bestEpoch // the epoch with the lowest validation loss
  * ```
  */
@@ -54,13 +63,14 @@ export function earlyStopping(given?: EarlyStoppingOptions): Callback & { state(
     patience: withDefault(nonNegativeInteger, 5),
     minDelta: withDefault(nonNegative, 0),
     restoreBest: withDefault(boolean, false),
+    name: withDefault(string, fn),
   })
   const { monitor, mode, patience, minDelta } = options
   let s: EarlyStoppingState = { best: null, bestEpoch: -1, wait: 0, bestParams: null }
   const better = (v: number, best: number | null): boolean =>
     best === null || (mode === 'min' ? v < best - minDelta : v > best + minDelta)
   return {
-    name: fn,
+    name: options.name,
     onEpochEnd(ctx, logs) {
       const v = logValue(fn, logs, monitor)
       if (better(v, s.best)) {

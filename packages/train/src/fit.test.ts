@@ -7,6 +7,7 @@ import type { Callback } from './callback.js'
 import { fromCheckpoint } from './checkpoint.js'
 import { evaluate } from './evaluate.js'
 import { fit } from './fit.js'
+import { earlyStopping, type EarlyStoppingState } from './earlyStopping.js'
 import { binaryAccuracy } from './metrics.js'
 
 const data = logisticData(1, 200)
@@ -310,8 +311,36 @@ describe('fit', () => {
     )
     const twin: Callback = { name: 'twin', save: () => 1 }
     expect(() => fit({ ...base, callbacks: [twin, twin] })).toThrow(
-      'fit: callbacks with state need unique names, got twin twice',
+      "fit: callbacks with state need unique names (a checkpoint keeps each one's state under its name), got twin twice; give each its own (earlyStopping, reduceLrOnPlateau and nanGuard take a name option)",
     )
+  })
+
+  it('runs two earlyStopping callbacks with different names, each keeping its own state in checkpoints', () => {
+    const base = { model: logisticModel, params: logisticModel.init(0), loss: logisticLoss, data, validation }
+    const options = { ...base, optimizer: adam({ learningRate: 0.05 }), batchSize: 20, epochs: 4 }
+    const metrics = { accuracy: binaryAccuracy() }
+    expect(() =>
+      fit({ ...options, metrics, callbacks: [earlyStopping(), earlyStopping({ monitor: 'valAccuracy' })] }),
+    ).toThrow(
+      "fit: callbacks with state need unique names (a checkpoint keeps each one's state under its name), got earlyStopping twice;",
+    )
+    const onLoss = earlyStopping({ patience: 10 })
+    const onAccuracy = earlyStopping({ monitor: 'valAccuracy', mode: 'max', patience: 10, name: 'stopOnAccuracy' })
+    const r = fit({ ...options, metrics, callbacks: [onLoss, onAccuracy] })
+    const saved = fromCheckpoint(r.checkpoint()).callbacks as Record<string, EarlyStoppingState>
+    expect(Object.keys(saved).sort()).toEqual(['earlyStopping', 'stopOnAccuracy'])
+    // Each watched its own value: the lowest valLoss and the highest valAccuracy of the four epochs.
+    expect(saved.earlyStopping!.best).toBe(Math.min(...r.history.map((h) => h.valLoss!)))
+    expect(saved.stopOnAccuracy!.best).toBe(Math.max(...r.history.map((h) => h.valAccuracy!)))
+    expect(saved.stopOnAccuracy).toEqual(onAccuracy.state())
+    // A resumed run gives each its own state back.
+    const again = [
+      earlyStopping({ patience: 10 }),
+      earlyStopping({ monitor: 'valAccuracy', mode: 'max', patience: 10, name: 'stopOnAccuracy' }),
+    ] as const
+    fit({ ...options, metrics, callbacks: again, resume: r.checkpoint() })
+    expect(again[0].state().best).toBe(saved.earlyStopping!.best)
+    expect(again[1].state().best).toBe(saved.stopOnAccuracy!.best)
   })
 
   it("checks key and seed when resuming too: garbage is rejected, and they must give the checkpoint's key", () => {

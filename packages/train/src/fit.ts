@@ -249,7 +249,12 @@ function checkNames(callbacks: readonly Callback[]): void {
   const seen = new Set<string>()
   for (const c of callbacks) {
     if (c.save === undefined) continue
-    if (seen.has(c.name)) throw new Error(`fit: callbacks with state need unique names, got ${c.name} twice`)
+    if (seen.has(c.name)) {
+      throw new Error(
+        `fit: callbacks with state need unique names (a checkpoint keeps each one's state under its name), got ${c.name} twice; ` +
+          'give each its own (earlyStopping, reduceLrOnPlateau and nanGuard take a name option)',
+      )
+    }
     seen.add(c.name)
   }
 }

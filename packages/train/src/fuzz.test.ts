@@ -73,7 +73,14 @@ fuzzSuite(
     ],
     datasetSize: { args: () => [data()] },
     takeRows: { args: () => [data(), [2, 0]] },
-    earlyStopping: callback({ monitor: 'valLoss', mode: 'min', patience: 3, minDelta: 0, restoreBest: true }),
+    earlyStopping: callback({
+      monitor: 'valLoss',
+      mode: 'min',
+      patience: 3,
+      minDelta: 0,
+      restoreBest: true,
+      name: 'stopper',
+    }),
     resolveBatchSize: [{ args: () => ['full', 100] }, { args: () => [32, 100] }],
     stepsPerEpoch: { args: () => [10, 4, { dropLast: true }], options: [2] },
     epochBatches: {
@@ -136,7 +143,7 @@ fuzzSuite(
         call: (p, y) => api.binaryAccuracy()(p, y),
       },
     ],
-    nanGuard: callback({ action: 'skip', maxConsecutive: 3 }),
+    nanGuard: callback({ action: 'skip', maxConsecutive: 3, name: 'guard' }),
     progress: callback({ stream: { write: () => undefined, isTTY: false }, mode: 'lines', width: 20 }),
     formatLogs: { args: () => [{ epoch: 0, step: 10, loss: 0.25, learningRate: 0.001 }] },
     charVocabulary: [
@@ -171,7 +178,7 @@ fuzzSuite(
       options: [2],
     },
     reduceLrOnPlateau: callback(
-      { monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0 },
+      { monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0, name: 'plateau' },
       { optimizer: injected() },
     ),
   },

@@ -57,8 +57,10 @@ describe('nanGuard', () => {
       'nanGuard: action must be "stop" or "skip", got "ignore"',
     )
     expect(() => nanGuard({ actoin: 'skip' } as never)).toThrow(
-      'nanGuard: unknown option actoin, expected one of action, maxConsecutive; did you mean action?',
+      'nanGuard: unknown option actoin, expected one of action, maxConsecutive, name; did you mean action?',
     )
     expect(() => nanGuard({ maxConsecutive: 0 })).toThrow('nanGuard: maxConsecutive must be a positive integer, got 0')
+    expect(() => nanGuard({ name: null as never })).toThrow('nanGuard: name must be a string, got null')
+    expect(nanGuard({ name: 'guard2' }).name).toBe('guard2')
   })
 })

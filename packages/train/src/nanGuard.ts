@@ -1,4 +1,4 @@
-import { oneOf, positiveInteger, readOptions, withDefault } from '@gd/check'
+import { oneOf, positiveInteger, readOptions, string, withDefault } from '@gd/check'
 import { treeLeaves } from '@gd/tensor'
 import type { Callback } from './callback.js'
 
@@ -8,6 +8,11 @@ export interface NanGuardOptions {
   action?: 'stop' | 'skip'
   /** With 'skip', stop anyway after this many non-finite steps in a row; default 10. */
   maxConsecutive?: number
+  /**
+   * The name its state is saved under in checkpoints; default 'nanGuard'. Two nanGuard callbacks in one run
+   * need different names (e.g. one per monitored value).
+   */
+  name?: string
 }
 
 /** The {@link nanGuard} callback, with the steps it caught. */
@@ -31,14 +36,15 @@ export interface NanGuard extends Callback {
  */
 export function nanGuard(options?: NanGuardOptions): NanGuard {
   const fn = 'nanGuard'
-  const { action, maxConsecutive } = readOptions(fn, options, {
+  const { action, maxConsecutive, name } = readOptions(fn, options, {
     action: withDefault(oneOf(['stop', 'skip'] as const), 'stop'),
     maxConsecutive: withDefault(positiveInteger, 10),
+    name: withDefault(string, fn),
   })
   const caught: number[] = []
   let run = 0
   return {
-    name: fn,
+    name,
     caught,
     onGradients(ctx, info) {
       const finite = Number.isFinite(info.loss) && treeLeaves(info.grads).every((g) => g.data.every(Number.isFinite))

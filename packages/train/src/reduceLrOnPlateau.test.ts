@@ -49,5 +49,7 @@ describe('reduceLrOnPlateau', () => {
       'reduceLrOnPlateau: the optimizer needs a learningRate from injectHyperparams, got an optimizer without one',
     )
     expect(() => reduceLrOnPlateau({ factor: 2 })).toThrow('reduceOnPlateau: factor must be in (0, 1), got 2')
+    expect(() => reduceLrOnPlateau({ name: 1 as never })).toThrow('reduceLrOnPlateau: name must be a string, got 1')
+    expect(reduceLrOnPlateau({ name: 'plateau2' }).name).toBe('plateau2')
   })
 })

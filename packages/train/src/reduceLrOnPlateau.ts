@@ -7,6 +7,11 @@ import { logValue } from './epochLogs.js'
 export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, 'init'> {
   /** The logged value to watch; default 'valLoss'. */
   monitor?: string
+  /**
+   * The name its state is saved under in checkpoints; default 'reduceLrOnPlateau'. Two reduceLrOnPlateau callbacks in one run
+   * need different names (e.g. one per monitored value).
+   */
+  name?: string
 }
 
 /**
@@ -32,13 +37,14 @@ export function reduceLrOnPlateau(
   const options: ReduceLrOnPlateauOptions = given ?? {}
   if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   if ('init' in options) throw new Error(`${fn}: unknown option init, the optimizer's learning rate is the start`)
-  const { monitor = 'valLoss', ...rest } = options as ReduceLrOnPlateauOptions
+  const { monitor = 'valLoss', name = fn, ...rest } = options as ReduceLrOnPlateauOptions
   string(fn, 'monitor', monitor)
+  string(fn, 'name', name)
   reduceOnPlateau({ init: 1, ...rest }) // validate the options now, not at the first epoch
   let state: ReduceOnPlateauState | null = null
   let rule: ReturnType<typeof reduceOnPlateau> | null = null
   return {
-    name: fn,
+    name,
     onTrainBegin(ctx) {
       const lr = ctx.learningRate
       if (lr === undefined) {
