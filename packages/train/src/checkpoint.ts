@@ -33,6 +33,12 @@ export interface TrainState {
   history: EpochLogs[]
   /** Saved state of named callbacks. */
   callbacks: Record<string, unknown>
+  /**
+   * Why a callback stopped the run (early stopping, a NaN guard, `ctx.stop`), so a run resumed from a
+   * checkpoint taken after the stop stops too. Absent while the run goes on, when `maxSteps` ended it
+   * (a budget of the call, not of the run) and in checkpoints written before this field existed.
+   */
+  stopReason?: string
 }
 
 /** The checkpoint format version this release writes and reads. */
@@ -97,7 +103,8 @@ const isLeafInfo = (l: unknown): boolean =>
  * Decodes a {@link Checkpoint} (or its JSON text) back to a training state with fresh buffers, after
  * checking, in this order, that it is a @gd checkpoint, of version 2, with
  * every field present, that its checksum matches (a changed byte or base64 character), and that the
- * decoded trees have the recorded structure.
+ * decoded trees have the recorded structure. A checkpoint without `stopReason` (every one written
+ * before it was saved) loads as a run that was not stopped.
  *
  * @throws Error naming what is wrong: `fromCheckpoint: checkpoint version 1 is not supported, expected version 2`,
  * `fromCheckpoint: checksum mismatch: ...`, a missing field, text that is not JSON.
@@ -145,5 +152,7 @@ export function fromCheckpoint(checkpoint: Checkpoint | string): TrainState {
   const differs = structureDifferences(c.structure as LeafInfo[], structureOf(state))
   if (differs.length > 0)
     throw new Error(`${fn}: the state inside differs from the recorded structure: ${differs.join('; ')}`)
+  if (state.stopReason !== undefined && typeof state.stopReason !== 'string')
+    fail(fn, 'checkpoint.state.stopReason', 'a string', state.stopReason)
   return { ...state, key: Object.freeze([...state.key]) as unknown as PRNGKey }
 }

@@ -75,6 +75,11 @@ export interface FitOptions<P, S = unknown> {
   maxSteps?: number
   /** Continue a run from its checkpoint instead of starting afresh. */
   resume?: Checkpoint
+  /**
+   * When the checkpoint in `resume` comes from a run a callback stopped (early stopping, a NaN
+   * guard), train on anyway instead of returning at once; default false. Ignored when not resuming.
+   */
+  continueStopped?: boolean
 }
 
 /** What {@link fit} returns. */
@@ -111,7 +116,14 @@ export interface FitResult<P, S = unknown> {
  * state) across the interruption: the parameters it restores at the end may come from before the
  * resume. Only its state is in the checkpoint, not its options: resumed with `restoreBest: false` it
  * restores nothing, and resumed with `restoreBest: true` from a run without it, it has no best
- * parameters until the next improvement (and restores nothing if none comes). The result's
+ * parameters until the next improvement (and restores nothing if none comes).
+ *
+ * A stop by a callback (early stopping, a NaN guard, `ctx.stop`) is saved in the checkpoints taken
+ * after it: resumed from one, fit runs no epoch and returns the stopped run's result (its
+ * parameters, history, step and `stopReason`; `onTrainBegin` and `onTrainEnd` run, so
+ * `restoreBest` restores again), unless `continueStopped: true` asks it to train on. A stop by
+ * `maxSteps` is not saved: resume with a larger `maxSteps` to go further. Checkpoints written before
+ * the stop was saved hold none, and resume training. The result's
  * `checkpoint()` is taken after the callbacks' end: after such a restore it holds the best
  * parameters with the last step's optimizer state and step count.
  *
@@ -243,6 +255,7 @@ const fitSpec = <P, S>() => ({
   callbacks: withDefault(arrayOf(callback), [] as readonly Callback[]),
   maxSteps: optional(nonNegativeInteger),
   resume: optional(given<Checkpoint>()),
+  continueStopped: withDefault(boolean, false),
 })
 
 function checkNames(callbacks: readonly Callback[]): void {

@@ -27,6 +27,7 @@ function fitOptions(): Record<string, unknown> {
     metrics: { mae: (p: never, y: never) => mse(p, y).item() },
     callbacks: [],
     maxSteps: 100,
+    continueStopped: false,
   }
 }
 

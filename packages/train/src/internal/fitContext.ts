@@ -15,8 +15,12 @@ export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState): LiveRun<P, S> {
     s,
     shuffleKey,
     dropoutKey,
-    stopReason: undefined,
-    ctx: trainContext(run, s, (reason) => (live.stopReason ??= reason)),
+    stopReason: s.stopReason,
+    ctx: trainContext(run, s, (reason) => {
+      if (live.stopReason !== undefined) return
+      live.stopReason = reason
+      s.stopReason = reason // a callback's stop is the run's: checkpoints keep it
+    }),
   }
   return live
 }

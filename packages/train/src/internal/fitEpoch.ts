@@ -30,9 +30,10 @@ export function runEpoch<P, S>(live: LiveRun<P, S>): boolean {
 
 /** Whether the run has taken `maxSteps` steps; if so it stops, with that reason. */
 function reachedMaxSteps<P, S>(live: LiveRun<P, S>): boolean {
-  const { run, s, ctx } = live
+  const { run, s } = live
   if (s.step < run.maxSteps) return false
-  ctx.stop(`maxSteps ${run.maxSteps} reached`)
+  // The call's budget, not the run's end: not saved in checkpoints, so a resume may go further.
+  live.stopReason ??= `maxSteps ${run.maxSteps} reached`
   return true
 }
 

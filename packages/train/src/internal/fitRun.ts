@@ -32,11 +32,15 @@ export interface FitRun<P, S> {
   metrics: Readonly<Record<string, Metric>>
   callbacks: readonly Callback[]
   resume: Checkpoint | undefined
+  continueStopped: boolean
   /** Whether the model keeps state (it has `applyWithState`). */
   stateful: boolean
 }
 
-/** A live run. `s` changes in place as the run trains; `stopReason` is set once, by the first stop. @internal */
+/**
+ * A live run. `s` changes in place as the run trains; `stopReason` is set once, by the first stop (a
+ * callback's stop is also kept in `s`, for checkpoints; a `maxSteps` stop is not). @internal
+ */
 export interface LiveRun<P, S> {
   readonly run: FitRun<P, S>
   readonly s: TrainState

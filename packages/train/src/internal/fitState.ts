@@ -49,6 +49,7 @@ function resumedState<P, S>(run: FitRun<P, S>, resume: Checkpoint, setup: TrainS
   )
   if (differs.length > 0) throw new Error(`fit: the checkpoint does not fit the model: ${differs.join('; ')}`)
   checkResumedKey(run, s.key)
+  if (run.continueStopped) delete s.stopReason
   for (const c of run.callbacks) if (c.load && c.name in s.callbacks) c.load(s.callbacks[c.name])
   return s
 }
