@@ -99,7 +99,7 @@ function split(state: TrainState): {
  * A {@link Checkpoint} as a safetensors file: every tensor and optimizer buffer of the run is a
  * tensor named by its path (`params.0.w`, `modelState.1.mean`, `optimizerState.0.mu.0`), so Python's
  * `safetensors` opens it and the parameters read like a `state_dict` under `params.`; everything else
- * (step, epoch, the RNG key, history, callbacks' state, the run's batching) is JSON in the metadata
+ * (step, epoch, the RNG key, history, callbacks' state, the run's batching, why a callback stopped it) is JSON in the metadata
  * entry `gd.state`, with `gd.format`, `gd.version`, `gd.step` and `gd.checksum` (FNV-1a of that JSON
  * and every tensor's bytes). Every bit survives (NaN, −0 included): a run resumed from
  * {@link checkpointFromSafetensors} continues exactly as the uninterrupted one.

@@ -116,16 +116,20 @@ export interface FitResult<P, S = unknown> {
  * state) across the interruption: the parameters it restores at the end may come from before the
  * resume. Only its state is in the checkpoint, not its options: resumed with `restoreBest: false` it
  * restores nothing, and resumed with `restoreBest: true` from a run without it, it has no best
- * parameters until the next improvement (and restores nothing if none comes).
+ * parameters until the next improvement (and restores nothing if none comes). The result's
+ * `checkpoint()` is taken after the callbacks' end: after such a restore it holds the best
+ * parameters with the last step's optimizer state and step count. That is Keras'
+ * `restore_best_weights` (only the weights go back), kept on purpose: the best epoch's optimizer
+ * state would add Adam's two moments per parameter to every checkpoint, and a resume from this
+ * checkpoint returns at once (below) unless `continueStopped` asks to train on from the best
+ * parameters with the latest moments.
  *
  * A stop by a callback (early stopping, a NaN guard, `ctx.stop`) is saved in the checkpoints taken
  * after it: resumed from one, fit runs no epoch and returns the stopped run's result (its
  * parameters, history, step and `stopReason`; `onTrainBegin` and `onTrainEnd` run, so
  * `restoreBest` restores again), unless `continueStopped: true` asks it to train on. A stop by
  * `maxSteps` is not saved: resume with a larger `maxSteps` to go further. Checkpoints written before
- * the stop was saved hold none, and resume training. The result's
- * `checkpoint()` is taken after the callbacks' end: after such a restore it holds the best
- * parameters with the last step's optimizer state and step count.
+ * the stop was saved hold none, and resume training.
  *
  * Transactional: every option, the data and a resumed checkpoint are checked before the first write,
  * and each step computes the new parameters and optimizer state before replacing the old ones, so a

@@ -119,6 +119,17 @@ describe('fit resumed from a stopped run', () => {
     expect(serializeState(rest)).toBe(serializeState(fromCheckpoint(json)))
   })
 
+  it("pairs restoreBest's parameters with the last step's step count in result.checkpoint(), as documented", () => {
+    const first = divergingRun()
+    const final = fromCheckpoint(first.result.checkpoint())
+    const atEpochEnd = fromCheckpoint(first.saved.at(-1)!)
+    // The best parameters (epoch 0's, the result's) with step 4 and epoch 2 from the end of the run.
+    expect(serializeState(final.params)).toBe(serializeState(first.result.params))
+    expect(serializeState(final.params)).not.toBe(serializeState(atEpochEnd.params))
+    expect([final.step, final.epoch]).toEqual([4, 2])
+    expect(serializeState(final.optimizerState)).toBe(serializeState(atEpochEnd.optimizerState))
+  })
+
   it('rejects a checkpoint whose stop reason is not a string', () => {
     const state = fromCheckpoint(divergingRun().saved.at(-1)!)
     const bad = toCheckpoint({ ...state, stopReason: 5 as never })
