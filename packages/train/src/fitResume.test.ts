@@ -130,6 +130,28 @@ describe('fit resumed from a stopped run', () => {
     expect(serializeState(final.optimizerState)).toBe(serializeState(atEpochEnd.optimizerState))
   })
 
+  it('checks key and seed before any callback loads its saved state', () => {
+    const saved = divergingRun().saved.at(-1)!
+    const model = linear(1, 1)
+    const stopper = earlyStopping({ monitor: 'loss', patience: 0, restoreBest: true })
+    const before = JSON.stringify(stopper.state())
+    expect(() =>
+      fit({
+        model,
+        params: model.init(0),
+        loss: mseLoss,
+        optimizer: sgd({ learningRate: 1 }),
+        data: { x: tensor([[0], [1], [2], [3]]), y: tensor([[1], [3], [5], [7]]) },
+        batchSize: 2,
+        shuffle: false,
+        seed: 1,
+        callbacks: [stopper],
+        resume: saved,
+      }),
+    ).toThrow("fit: seed 1 does not give the checkpoint's key [0,0]")
+    expect(JSON.stringify(stopper.state())).toBe(before) // { best: null, bestEpoch: -1, wait: 0, bestParams: null }
+  })
+
   it('rejects a checkpoint whose stop reason is not a string', () => {
     const state = fromCheckpoint(divergingRun().saved.at(-1)!)
     const bad = toCheckpoint({ ...state, stopReason: 5 as never })
