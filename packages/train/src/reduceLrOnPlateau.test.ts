@@ -49,6 +49,9 @@ describe('reduceLrOnPlateau', () => {
       'reduceLrOnPlateau: the optimizer needs a learningRate from injectHyperparams, got an optimizer without one',
     )
     expect(() => reduceLrOnPlateau({ factor: 2 })).toThrow('reduceOnPlateau: factor must be in (0, 1), got 2')
+    expect(() => reduceLrOnPlateau({ monitr: 'x' } as never)).toThrow(
+      'reduceLrOnPlateau: unknown option monitr, expected one of monitor, name, mode, factor, patience, threshold, thresholdMode, cooldown, minValue, eps; did you mean monitor?',
+    )
     expect(() => reduceLrOnPlateau({ name: 1 as never })).toThrow('reduceLrOnPlateau: name must be a string, got 1')
     expect(reduceLrOnPlateau({ name: 'plateau2' }).name).toBe('plateau2')
   })

@@ -1,5 +1,5 @@
 import { reduceOnPlateau, type ReduceOnPlateauOptions, type ReduceOnPlateauState } from '@gd/schedules'
-import { fail, isPlainObject, string } from '@gd/check'
+import { fail, isPlainObject, string, unknownOption } from '@gd/check'
 import type { Callback } from './callback.js'
 import { logValue } from './epochLogs.js'
 
@@ -13,6 +13,20 @@ export interface ReduceLrOnPlateauOptions extends Omit<ReduceOnPlateauOptions, '
    */
   name?: string
 }
+
+/** The options' names: `monitor`, `name`, then `reduceOnPlateau`'s but `init` (the type keeps the list complete). */
+const OPTIONS = /* @__PURE__ */ Object.keys({
+  monitor: 1,
+  name: 1,
+  mode: 1,
+  factor: 1,
+  patience: 1,
+  threshold: 1,
+  thresholdMode: 1,
+  cooldown: 1,
+  minValue: 1,
+  eps: 1,
+} satisfies Record<keyof ReduceLrOnPlateauOptions, 1>)
 
 /**
  * Lowers the learning rate by `factor` when the monitored value stops improving (after `patience`
@@ -37,6 +51,7 @@ export function reduceLrOnPlateau(
   const options: ReduceLrOnPlateauOptions = given ?? {}
   if (!isPlainObject(options)) fail(fn, 'options', 'a plain object', options)
   if ('init' in options) throw new Error(`${fn}: unknown option init, the optimizer's learning rate is the start`)
+  for (const key of Object.keys(options)) if (!OPTIONS.includes(key)) throw unknownOption(fn, key, OPTIONS)
   const { monitor = 'valLoss', name = fn, ...rest } = options as ReduceLrOnPlateauOptions
   string(fn, 'monitor', monitor)
   string(fn, 'name', name)
