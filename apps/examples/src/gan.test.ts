@@ -123,7 +123,7 @@ describe('the GAN example', () => {
     // 480 training digits in batches of 64, the last part batch dropped: 7 steps an epoch
     expect(r.steps).toBe(14)
     // A discriminator that cannot tell them apart costs 2·log 2 = 1.386 (plus its R1 penalty, which
-    // the first steps' sharp initial discriminator pays most of: 1.417 in the first epoch here); by the
+    // the first steps' sharp initial discriminator pays most of: 1.388 in the first epoch here); by the
     // second epoch it does better than that
     const [first, second] = r.history as [GanEpoch, GanEpoch]
     expect(second.discriminatorLoss).toBeLessThan(2 * Math.log(2))

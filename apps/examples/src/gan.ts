@@ -37,6 +37,7 @@ import {
   sequential,
   stateless,
   tanh,
+  upsample2d,
   type Layer,
 } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
@@ -87,7 +88,8 @@ const toImage = (c: number, s: number): Layer<Record<string, never>> =>
  * leaky relu of slope 0.2 in the discriminator, tanh output. The generator maps z to 784 pixels in
  * [−1, 1]; the discriminator maps 784 pixels to one logit.
  *
- * - mlp: generator latent → 256 → 512 → 784 (batchNorm, leaky relu); discriminator 784 → 256 → 128 → 1.
+ * - mlp: generator latent → 256 → 512 (batchNorm, leaky relu) → 2×14×14 → bilinear upsampling to
+ *   2×28×28 → 3×3 convolution → 1×28×28; discriminator 784 → 256 → 128 → 1 (leaky relu).
  * - dcgan: generator latent → 32×7×7 (batchNorm, relu) → transposed 4×4 convolution, stride 2 →
  *   16×14×14 (batchNorm, relu) → transposed 4×4 convolution, stride 2 → 1×28×28; discriminator
  *   1×28×28 → 4×4 convolution, stride 2 → 16×14×14 → 4×4 convolution, stride 2 → 32×7×7 → 1.
@@ -132,7 +134,13 @@ export function buildGan(
       linear(g1, g2),
       batchNorm(g2),
       leakyRelu(0.2),
-      linear(g2, PIXELS),
+      // two half-size maps, upsampled and mixed by one 3×3 convolution: each pixel is drawn from
+      // its neighbourhood by the same 18 weights, so no pixel has weights of its own to speckle with
+      linear(g2, 2 * 196),
+      toImage(2, 14),
+      upsample2d({ mode: 'bilinear' }),
+      conv2d(2, 1, 3, { padding: 'same' }),
+      flatten(),
       tanh(),
     ),
     discriminator: sequential(linear(PIXELS, d1), leakyRelu(0.2), linear(d1, d2), leakyRelu(0.2), linear(d2, 1)),
@@ -151,7 +159,7 @@ export function describeGan(latent: number, model: GanModel = 'mlp'): { generato
   const [g1, g2] = generatorWidths
   const [d1, d2] = discriminatorWidths
   return {
-    generator: `${latent} → ${g1} → ${g2} → 784 (batchNorm, leaky relu, tanh)`,
+    generator: `${latent} → ${g1} → ${g2} → 2×14×14 → 2×28×28 (bilinear) → 3×3 convolution → 784 (batchNorm, leaky relu, tanh)`,
     discriminator: `784 → ${d1} → ${d2} → 1 (leaky relu)`,
   }
 }
@@ -168,7 +176,8 @@ export function ganMacs(latent: number, model: GanModel = 'mlp'): { generator: n
   }
   const [g1, g2] = generatorWidths
   const [d1, d2] = discriminatorWidths
-  return { generator: latent * g1 + g1 * g2 + g2 * PIXELS, discriminator: PIXELS * d1 + d1 * d2 + d2 }
+  // (the upsampling's 4 multiply-adds per pixel and channel are not counted)
+  return { generator: latent * g1 + g1 * g2 + g2 * 2 * 196 + PIXELS * 2 * 9, discriminator: PIXELS * d1 + d1 * d2 + d2 }
 }
 
 /**
