@@ -39,7 +39,7 @@ export const examples: Record<string, Example> = {
   },
   gan: {
     summary:
-      'a GAN on MNIST digits: generator and discriminator MLPs, alternating Adam steps, R1 penalty, moving average of the generator',
+      'a GAN on MNIST digits: an MLP generator ending in upsampling and a 3×3 convolution, an MLP discriminator, alternating Adam steps, R1 penalty, moving average of the generator',
     run: ({ quick, log }) =>
       void trainGan(quick ? { epochs: 1, latent: 16, data: loadDigits({ limit: 601, seed: 3 }), log } : { log }),
   },
