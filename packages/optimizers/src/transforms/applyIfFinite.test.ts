@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
-import {
-  applyIfFinite,
-  applyUpdates,
-  deserializeState,
-  ema,
-  emaParams,
-  injectHyperparams,
-  lookahead,
-  masked,
-  multiSteps,
-  partition,
-  scale,
-  serializeState,
-  setHyperparam,
-  sgd,
-  zeroNans,
-} from '../index.js'
+import { applyIfFinite, scale, sgd } from '../index.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
 const f64 = (xs: number[]) => tensor(xs, { dtype: 'float64' })
