@@ -115,7 +115,7 @@ fuzzSuite(
     scaleByYogi: transform(api.scaleByYogi, () => [{}]),
     sgd: transform(api.sgd, () => [{ learningRate: 0.1, momentum: 0.9, nesterov: true }]),
     signSgd: transform(api.signSgd, () => [{ learningRate: 0.1, momentum: 0.9 }]),
-    trace: transform(api.trace, () => [{ momentum: 0.9, dampening: 0.1 }]),
+    trace: transform(api.trace, () => [{ momentum: 0.9, dampening: 0.1, startAtZero: true }]),
     yogi: transform(api.yogi, () => [{ learningRate: 0.01 }]),
     zeroNans: transform(api.zeroNans, () => [], []),
 
