@@ -1,16 +1,6 @@
-import { string } from '@gd/check'
-import { formatList } from '@gd/tensor/internal'
-import { shape as shapeCheck } from './internal/checks.js'
+import { fansOf, type Fans } from './internal/fansOf.js'
 
-/** Fan-in and fan-out of a weight shape, and the kernel's receptive field size. */
-export interface Fans {
-  /** Inputs feeding each output unit: `in` for dense, `inChannels · kH · kW` for conv. */
-  fanIn: number
-  /** Outputs each input unit feeds: `out` for dense, `outChannels · kH · kW` for conv. */
-  fanOut: number
-  /** Product of the spatial kernel dimensions (1 for dense weights). */
-  receptiveField: number
-}
+export type { Fans }
 
 /**
  * The fans of a weight shape, in @gd's layouts:
@@ -23,8 +13,7 @@ export interface Fans {
  * Note that the two layouts put `in` and `out` in opposite order (dense is `[in, out]`, conv
  * `[out, in, …]`); this function accounts for it. Shapes of rank 0 or 1 have no fans.
  *
- * @param op the name used in error messages (the initializer that asked).
- * @throws Error `op: shape [5] has no fans: fan-based initializers need rank >= 2 ...`.
+ * @throws Error `computeFans: shape [5] has no fans: fan-based initializers need rank >= 2 ...`.
  * @example
  * ```ts
  * import { computeFans } from '@gd/init'
@@ -32,16 +21,6 @@ export interface Fans {
  * computeFans([64, 3, 5, 5]) // { fanIn: 75, fanOut: 1600, receptiveField: 25 }
  * ```
  */
-export function computeFans(shape: readonly number[], op = 'computeFans'): Fans {
-  const s = shapeCheck(string('computeFans', 'op', op), 'shape', shape)
-  if (s.length < 2) {
-    throw new Error(
-      `${op}: shape ${formatList(s)} has no fans: fan-based initializers need rank >= 2 ` +
-        `(dense [in, out] or conv [outChannels, inChannels, ...kernel])`,
-    )
-  }
-  if (s.length === 2) return { fanIn: s[0]!, fanOut: s[1]!, receptiveField: 1 }
-  let receptiveField = 1
-  for (let i = 2; i < s.length; i++) receptiveField *= s[i]!
-  return { fanIn: s[1]! * receptiveField, fanOut: s[0]! * receptiveField, receptiveField }
+export function computeFans(shape: readonly number[]): Fans {
+  return fansOf('computeFans', shape)
 }

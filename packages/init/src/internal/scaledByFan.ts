@@ -1,6 +1,6 @@
 import { oneOf, positive, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
-import { computeFans } from '../fans.js'
+import { fansOf } from './fansOf.js'
 import type { InitDType, KeyOrSeed } from '../initializer.js'
 import { floatDtype } from './checks.js'
 import { resolveKey } from './key.js'
@@ -22,7 +22,7 @@ export function scaledByFan<D extends InitDType>(
   op: string,
 ): T.Tensor<D> {
   const k = resolveKey(op, key)
-  const { fanIn, fanOut } = computeFans(shape, op)
+  const { fanIn, fanOut } = fansOf(op, shape)
   const read = readOptions(op, options, {
     dtype: floatDtype,
     scale: withDefault(positive, 1),
