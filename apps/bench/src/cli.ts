@@ -13,12 +13,17 @@ export interface CliOptions {
    * in arithmetic, copies, allocation, GC and other (see src/profile/rules.ts).
    */
   profile?: boolean
+  /**
+   * Run the long loops instead of timing the contenders: 100,000 steps of `valueAndGrad` +
+   * `stepInPlace` and 10,000 steps of `fit`, with RSS, arena fallbacks and the share of time in GC.
+   */
+  memory?: boolean
 }
 
 /**
- * Parses `--quick`, `--only <name>` (or `--only=<name>`), `--out <dir>`, `--threads` and `--profile`.
+ * Parses `--quick`, `--only <name>` (or `--only=<name>`), `--out <dir>`, `--threads`, `--profile` and `--memory`.
  *
- * @throws Error for an unknown flag, a flag missing its value, or `--profile` with `--threads`.
+ * @throws Error for an unknown flag, a flag missing its value, or two of `--threads`, `--profile` and `--memory`.
  * @example
  * ```ts
  * parseArgs(['--quick', '--only', 'matmul']) // { quick: true, only: 'matmul', out: 'results' }
@@ -43,11 +48,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (flag === '--out') o.out = value()
     else if (flag === '--threads' && inline === undefined) o.threads = true
     else if (flag === '--profile' && inline === undefined) o.profile = true
+    else if (flag === '--memory' && inline === undefined) o.memory = true
     else
       throw new Error(
-        `bench: unknown argument ${arg}; expected --quick, --only <name>, --out <dir>, --threads or --profile`,
+        `bench: unknown argument ${arg}; expected --quick, --only <name>, --out <dir>, --threads, --profile or --memory`,
       )
   }
   if (o.profile && o.threads) throw new Error('bench: --profile profiles @gd on one thread; leave out --threads')
+  if (o.memory && (o.threads || o.profile)) {
+    throw new Error(
+      `bench: --memory runs its own loops on one thread; leave out --${o.threads ? 'threads' : 'profile'}`,
+    )
+  }
   return o
 }

@@ -4,11 +4,25 @@ import { parseArgs } from './cli.js'
 import { runWorkload, type HarnessOptions, type WorkloadResult } from './harness.js'
 import { machineInfo } from './machine.js'
 import { initPeers } from './peers.js'
+import { memoryLoops, runMemory } from './memory/run.js'
 import { runProfiles } from './profile/run.js'
 import { header, markdownTable, rows, textTable } from './table.js'
 import { workloads } from './workloads/index.js'
 
 const cli = parseArgs(process.argv.slice(2))
+if (cli.memory) {
+  const loops = memoryLoops(cli.quick).filter(
+    (l) => cli.only === undefined || l.name.toLowerCase().includes(cli.only.toLowerCase()),
+  )
+  if (loops.length === 0) {
+    const names = memoryLoops(cli.quick)
+      .map((l) => l.name)
+      .join(', ')
+    throw new Error(`bench: no memory loop matches --only ${cli.only}; the loops are: ${names}`)
+  }
+  await runMemory(loops, cli.quick, cli.out)
+  process.exit(0)
+}
 const options: HarnessOptions = cli.quick
   ? { samples: 5, minSampleMs: 20, warmup: 1 }
   : { samples: 9, minSampleMs: 150, warmup: 2 }
