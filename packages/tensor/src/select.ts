@@ -1,6 +1,6 @@
 import { number } from '@gd/check'
 import { tensorArg, tensorLikeArg } from './internal/args.js'
-import { allocate, type DType } from './dtype.js'
+import { allocate, type DType, type Storage } from './dtype.js'
 import { asTensor, expandTo, mapUnary, resultType, type TensorLike } from './elementwise.js'
 import { broadcastShapes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -23,12 +23,44 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const ta = asTensor(a, dtype, 'where')
   const tb = asTensor(b, dtype, 'where')
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape)
-  const c = expandTo(condition, shape)
-  const x = expandTo(ta, shape)
-  const y = expandTo(tb, shape)
   const out = allocate(dtype, sizeOf(shape))
-  for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!
+  const c = expandTo(condition, shape)
+  // the branches' elements are copied bit for bit only when they already have the result's type
+  const bits = ta.dtype === dtype && tb.dtype === dtype ? bitsOf(out) : null
+  if (bits === null) {
+    const x = expandTo(ta, shape)
+    const y = expandTo(tb, shape)
+    for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!
+  } else if (tb.size === 1) selectConstant(bits, c, bitsOf(expandTo(ta, shape))!, bitsOf(tb.data)![0]!, 0)
+  else if (ta.size === 1) selectConstant(bits, c, bitsOf(expandTo(tb, shape))!, bitsOf(ta.data)![0]!, -1)
+  else selectArrays(bits, c, bitsOf(expandTo(ta, shape))!, bitsOf(expandTo(tb, shape))!)
   return new Tensor(out, shape, dtype)
+}
+
+// float32 and int32 results are selected on the elements' bits, with the condition turned into a mask
+// (m = −1 where it holds, 0 elsewhere): a loop with no branch, where `c ? x : y` would branch on every
+// element and mispredict half of a random mask.
+
+/** The 32-bit integers over a float32 or int32 array's bytes; null for other element types. */
+function bitsOf(a: Storage): Int32Array | null {
+  if (a instanceof Int32Array) return a
+  return a instanceof Float32Array ? new Int32Array(a.buffer, a.byteOffset, a.length) : null
+}
+
+/** out = x where c is non-zero, y elsewhere. */
+function selectArrays(out: Int32Array, c: Storage, x: Int32Array, y: Int32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const m = -(c[i] !== 0)
+    out[i] = (x[i]! & m) | (y[i]! & ~m)
+  }
+}
+
+/** out = x where c is non-zero and k elsewhere; with `flip` −1, k where c is non-zero and x elsewhere. */
+function selectConstant(out: Int32Array, c: Storage, x: Int32Array, k: number, flip: number): void {
+  for (let i = 0; i < out.length; i++) {
+    const m = -(c[i] !== 0) ^ flip
+    out[i] = (x[i]! & m) | (k & ~m)
+  }
 }
 
 /**
