@@ -77,6 +77,26 @@ describe('reductions', () => {
     )
   })
 
+  it('sums an NCHW batch over batch, height and width in place, each channel exactly as a sequential float64 sum', () => {
+    // the bias gradient of a convolution; 7 channels: four summed together, then three one by one
+    for (const dtype of ['float32', 'float64'] as const) {
+      const [n, c, hw] = [5, 7, 3 * 4]
+      const x = T.tensor(
+        Float64Array.from({ length: n * c * hw }, (_, i) => Math.sin(i * 0.37) * 1e3 + 1 / (i + 1)),
+        { shape: [n, c, 3, 4], dtype },
+      )
+      const data = x.data
+      const expected = Array.from({ length: c }, (_, j) => {
+        let s = 0 // batch, then height and width, in order: the order of the strided path
+        for (let a = 0; a < n; a++) for (let i = 0; i < hw; i++) s += data[(a * c + j) * hw + i]!
+        return s
+      })
+      const round = dtype === 'float32' ? Math.fround : (v: number) => v
+      expect(Array.from(T.sum(x, { axis: [0, 2, 3] }).data)).toEqual(expected.map(round))
+      expect(Array.from(T.mean(x, { axis: [0, 2, 3] }).data)).toEqual(expected.map((v) => round(v / (n * hw))))
+    }
+  })
+
   it('float32 sum, mean, max and min on the Wasm loops agree with the JavaScript ones (sums within float32 rounding)', async () => {
     await T.initWasm()
     const x = T.tensor(

@@ -53,19 +53,62 @@ function sumColumns(
   divisor: number,
 ): void {
   if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
+  if (inner > 1) {
+    sumRuns(d, start, outer, count, inner, out, divisor)
+    return
+  }
   const acc = new Float64Array(count)
   for (let a = 0; a < outer; a++) {
-    const base = start + a * count * inner
-    if (inner === 1) for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
-    else {
-      for (let j = 0; j < count; j++) {
-        let s = acc[j]!
-        for (let i = base + j * inner, end = i + inner; i < end; i++) s += d[i]!
-        acc[j] = s
-      }
-    }
+    const base = start + a * count
+    for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
   }
   for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
+}
+
+/**
+ * {@link sumColumns} for inner > 1: column j adds its runs `x[a][j][0..inner)` for a = 0, 1, … in
+ * order, as before, but four columns go at once in four accumulators, so the additions of one
+ * column no longer wait on each other's latency alone (each column's sum is the same float64
+ * sequence, so the same bits).
+ */
+function sumRuns(
+  d: Storage,
+  start: number,
+  outer: number,
+  count: number,
+  inner: number,
+  out: Storage,
+  divisor: number,
+): void {
+  const plane = count * inner
+  let j = 0
+  for (; j + 4 <= count; j += 4) {
+    let s0 = 0
+    let s1 = 0
+    let s2 = 0
+    let s3 = 0
+    for (let a = 0; a < outer; a++) {
+      const p = start + a * plane + j * inner
+      for (let i = p, end = p + inner; i < end; i++) {
+        s0 += d[i]!
+        s1 += d[i + inner]!
+        s2 += d[i + 2 * inner]!
+        s3 += d[i + 3 * inner]!
+      }
+    }
+    out[j] = s0 / divisor
+    out[j + 1] = s1 / divisor
+    out[j + 2] = s2 / divisor
+    out[j + 3] = s3 / divisor
+  }
+  for (; j < count; j++) {
+    let s = 0
+    for (let a = 0; a < outer; a++) {
+      const p = start + a * plane + j * inner
+      for (let i = p, end = p + inner; i < end; i++) s += d[i]!
+    }
+    out[j] = s / divisor
+  }
 }
 export const sumRows: Columns = (d, start, outer, count, inner, out) =>
   sumColumns(d, start, outer, count, inner, out, 1)
