@@ -1,4 +1,5 @@
 import { fail } from '@gd/check'
+import { ownership } from './kernels/runtime/owner.js'
 
 /**
  * Element types a {@link Tensor} can hold.
@@ -32,7 +33,10 @@ export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array
 export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64']
 
 /**
- * Allocates zeroed storage for `size` elements of `dtype`.
+ * Allocates zeroed storage for `size` elements of `dtype`: the one entry for an op's results. Inside
+ * an autograd transform (an open scope, see `kernels/runtime/scope.ts`), a float32 array of
+ * `ARENA_MIN` elements or more comes from the scope's pool in the kernels' WebAssembly memory and is
+ * released when the transform returns unless it escapes; anywhere else, a JavaScript array.
  *
  * @example
  * ```ts
@@ -45,7 +49,7 @@ export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> 
     fail('allocate', 'size', 'an integer in [0, 2147483647]', size)
   switch (dtype) {
     case 'float32':
-      return new Float32Array(size) as StorageOf<D>
+      return ((ownership.alloc !== null && ownership.alloc(size)) || new Float32Array(size)) as StorageOf<D>
     case 'float64':
       return new Float64Array(size) as StorageOf<D>
     case 'int32':

@@ -246,6 +246,7 @@ fuzzSuite('@gd/tensor', api, {
   squeeze: { args: () => [ones([1, 2, 1]), [0]] },
   broadcastTo: { args: () => [tensor([1, 2]), [2, 2]] },
   toWasmMemory: { args: () => [{ w: tensor([1, 2]), b: [tensor([3])] }] },
+  memoryStats: { args: () => [] },
 })
 
 // The ./internal subpath (for @gd's own packages): every export clean as well
@@ -276,6 +277,13 @@ fuzzSuite('@gd/tensor/internal', internal, {
   },
   window2d: { args: () => ['conv2d', [4, 4], [3, 3], { padding: 'same', stride: 1, dilation: 1 }], options: [3] },
   readSize2d: { args: () => ['maxPool2d', 'kernelSize', 3] },
+  withScope: { args: () => ['step', () => ones([2]), (r: unknown) => r, { parent: null }], options: [3] },
+  openScope: { args: () => ['run', { parent: null, advice: 'keep it' }], options: [1] },
+  closeScope: { args: () => [internal.openScope('run', { parent: null }), { w: ones([2]) }, 'release'] },
+  releaseOwned: { args: () => [{ w: ones([2]) }, internal.openScope('run', { parent: null })] },
+  outsideScopes: { args: () => [() => ones([2])] },
+  useScopes: { args: () => [internal.scopesOn()], call: (on) => internal.useScopes(on as boolean)() },
+  scopesOn: { args: () => [] },
 })
 
 // The ./threads subpath: one thread, so only a spoiling that falls back to the default of 2 spawns

@@ -35,7 +35,7 @@ describe('the public faces', () => {
 
   it('keep the main entry and ./internal apart', () => {
     expect(Object.keys(internal).filter((name) => name in main)).toEqual([])
-    expect(Object.keys(main)).toHaveLength(118)
+    expect(Object.keys(main)).toHaveLength(119)
     expect(Object.keys(internal).sort()).toEqual([
       'allocate',
       'broadcastShapes',
@@ -43,6 +43,7 @@ describe('the public faces', () => {
       'checkFloatPair',
       'checkKey',
       'checkShape',
+      'closeScope',
       'formatList',
       'isFloat',
       'normalCdf',
@@ -50,14 +51,20 @@ describe('the public faces', () => {
       'normalQuantile',
       'normalizeAxes',
       'normalizeAxis',
+      'openScope',
+      'outsideScopes',
       'randomBits',
       'readSize2d',
+      'releaseOwned',
       'sameShape',
+      'scopesOn',
       'sizeOf',
       'stridesOf',
       'threefry2x32',
       'typeName',
+      'useScopes',
       'window2d',
+      'withScope',
     ])
   })
 })

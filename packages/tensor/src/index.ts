@@ -119,3 +119,4 @@ export {
   type Kernels,
 } from './seam.js'
 export { toWasmMemory } from './wasmMemory.js'
+export { memoryStats, type MemoryStats } from './memoryStats.js'

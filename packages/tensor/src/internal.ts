@@ -23,3 +23,15 @@ export {
 export { checkKey, randomBits, threefry2x32 } from './rng.js'
 export { normalCdf, normalPdf, normalQuantile } from './normalQuantile.js'
 export { readSize2d, window2d, type Window2d } from './window2d.js'
+export {
+  closeScope,
+  openScope,
+  outsideScopes,
+  releaseOwned,
+  scopesOn,
+  useScopes,
+  withScope,
+  type CloseMode,
+  type Scope,
+  type ScopeOptions,
+} from './kernels/runtime/scope.js'

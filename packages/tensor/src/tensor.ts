@@ -2,6 +2,7 @@ import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, formatList, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
+import { ownership, type Owned } from './kernels/runtime/owner.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -30,7 +31,17 @@ class Printable {
  *
  * Elements live in a typed array (`storage`) that views may share: `reshape`, `transpose`,
  * `expandDims` and `squeeze` return views that copy nothing, described by `shape`, `strides`
- * and `offset`. Nothing is ever disposed by hand: the garbage collector owns all memory.
+ * and `offset`. Nothing is ever disposed by hand.
+ *
+ * Lifetimes: outside the autograd transforms the garbage collector owns all memory. Inside one
+ * (`valueAndGrad`, `grad`, `jvp`, `hvp`, … of @gd/autograd, and each step of @gd/train's `fit`), a
+ * float32 result of 64 elements or more is born in the WebAssembly memory the kernels share, where
+ * they read and write it without copies; when the transform returns, what it returns (values, aux,
+ * gradients, and views of them) is kept and every other tensor made inside it is released, its memory
+ * reused by the next call. Reading a released tensor (`storage`, `data`, `item`, `toArray`, printing,
+ * any op) throws `valueAndGrad: this tensor was an intermediate of valueAndGrad and was released when
+ * it returned; return it as aux to keep it`, never garbage. A raw array taken from a tensor inside a
+ * transform (`data`, `storage`) must not be kept past the transform's return: copy it (`data.slice()`).
  *
  * Treat a tensor as a value. Ops never write into their inputs, and user code must not write
  * into `storage` or `data` either.
@@ -53,10 +64,12 @@ export class Tensor<D extends DType = DType> extends Printable {
   readonly strides: readonly number[]
   /** Index in `storage` of the first element. */
   readonly offset: number
-  /** Backing storage, possibly shared with other views. Read-only by contract. */
-  readonly storage: StorageOf<D>
+  /** The storage (see {@link Tensor.storage}); moved only by the scopes when a kept result leaves the arena. @internal */
+  _storage: StorageOf<D>
   /** Number of elements. */
   readonly size: number
+  /** The scope block the storage lies in (see `kernels/runtime/scope.ts`), or null. */
+  #block: Owned | null
 
   /**
    * Wraps existing storage; most code should call {@link tensor} or a creation function instead.
@@ -107,12 +120,36 @@ export class Tensor<D extends DType = DType> extends Printable {
           `${first}..${last}, outside storage of length ${storage.length}`,
       )
     }
-    this.storage = storage
+    this._storage = storage
+    this.#block = ownership.find !== null && cls === Float32Array ? ownership.find(storage as Float32Array) : null
     this.shape = shape
     this.dtype = dtype
     this.strides = strides
     this.offset = offset
     this.size = size
+  }
+
+  /**
+   * Backing storage, possibly shared with other views. Read-only by contract.
+   *
+   * @throws Error when the tensor was an intermediate of an autograd transform and was released when
+   *   the transform returned (see the class's lifetimes).
+   */
+  get storage(): StorageOf<D> {
+    const b = this.#block
+    if (b !== null && b.released !== null) throw new Error(b.released)
+    return this._storage
+  }
+
+  /** The scope block of the storage, or null. @internal */
+  __owner(): Owned | null {
+    return this.#block
+  }
+
+  /** Points the tensor at `storage`, a copy of its block, owned by the collector from now on. @internal */
+  __move(storage: StorageOf<D>): void {
+    this._storage = storage
+    this.#block = null
   }
 
   /**
@@ -151,8 +188,9 @@ export class Tensor<D extends DType = DType> extends Printable {
    */
   get data(): StorageOf<D> {
     if (this.isContiguous) {
-      if (this.offset === 0 && this.storage.length === this.size) return this.storage
-      return this.storage.subarray(this.offset, this.offset + this.size) as StorageOf<D>
+      const s = this.storage
+      if (this.offset === 0 && s.length === this.size) return s
+      return s.subarray(this.offset, this.offset + this.size) as StorageOf<D>
     }
     return gatherStrided(this)
   }
@@ -168,10 +206,11 @@ export class Tensor<D extends DType = DType> extends Printable {
    * ```
    */
   item(): number {
+    const s = this.storage // a released tensor says so first
     if (this.size !== 1) {
       throw new Error(`item: tensor must hold exactly one element, got shape ${formatList(this.shape)}`)
     }
-    return this.storage[this.offset]!
+    return s[this.offset]!
   }
 
   /**

@@ -50,6 +50,12 @@ export const REDUCE_MIN = 1024
 export const COLUMNS_MIN = 256
 /** optim: elements of a fused optimizer update. @internal */
 export const OPTIM_MIN = 96
+/**
+ * scopes: elements from which a float32 result made inside an autograd transform (an open scope, see
+ * `runtime/scope.ts`) is born in the arena instead of the JavaScript heap. Below it a block's
+ * bookkeeping (pool lookup, view, record) costs more than the collector saves. @internal
+ */
+export const ARENA_MIN = 64
 /** threads: multiply-adds from which `@gd/tensor/threads` splits a product by default, 2²⁵. @internal */
 export const THREADS_MIN = 33554432
 
@@ -211,6 +217,16 @@ export interface Arena {
   usage(): { reserved: number; used: number }
   /** Frees `x`'s block now, before the collector would (tests of the free list); `x` must not be used after. @internal */
   free(x: Float32Array): void
+  /**
+   * Byte address of an untracked block of at least `bytes` bytes (64-byte aligned; its contents are
+   * whatever was there), or -1 when it does not fit. The collector never frees it: give it back
+   * with `give`. What the scopes' pool (`runtime/scope.ts`) is made of. @internal
+   */
+  take(bytes: number): number
+  /** Returns a block `take` handed out to the free list. @internal */
+  give(at: number): void
+  /** The memory the arena lies in. @internal */
+  readonly memory: WasmMemory
 }
 
 /**

@@ -130,6 +130,9 @@ export function arenaIn(
       if (x.buffer !== memory.buffer || !registry?.unregister(x)) return
       release(x.byteOffset)
     },
+    take: (bytes) => (bytes > 0 && ready() ? take(bytes) : -1),
+    give: release,
+    memory,
   }
 }
 
@@ -165,6 +168,19 @@ export function sharedArena(): Arena | null {
       )
   }
   return shared
+}
+
+/**
+ * The arena of the kernels' shared memory if something has made it already, else null (never makes it).
+ *
+ * @example
+ * ```ts
+ * import { existingArena } from './arena.js'
+ * existingArena()?.usage().reserved // undefined until sharedArena() has run
+ * ```
+ */
+export function existingArena(): Arena | null {
+  return shared ?? null
 }
 
 /**

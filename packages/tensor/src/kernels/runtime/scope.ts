@@ -1,0 +1,479 @@
+/**
+ * Scopes: who owns the float32 results made inside an autograd transform, and what happens to them when
+ * it returns.
+ *
+ * A transform (`valueAndGrad`, `grad`, `jvp`, … of @gd/autograd; each step of @gd/train's `fit`) runs its
+ * function inside a scope ({@link withScope}). While a scope is open, `allocate('float32', n)` with
+ * `n ≥ ARENA_MIN` hands out a block of the arena (`./arena.ts`) that the scope records, so the kernels read
+ * and write the result where it lies. When the scope closes, each block it recorded is
+ *
+ * - *escaping* (reachable from the tree the transform returns, through a tensor's storage; views share
+ *   their base's block): moved to the parent scope if there is one, else copied once into a JavaScript
+ *   array that every escaping tensor over the block is pointed at, and the block goes back to the pool;
+ * - *not escaping*: returned to a pool of exact (64-byte aligned) sizes that the next step asks for
+ *   again, and every tensor over it is released: reading it throws the scope's message, never garbage.
+ *
+ * A scope whose result holds values an enclosing transform traced cannot know what that transform's tape
+ * saved: it moves all its blocks to its parent. A scope whose function throws releases everything.
+ *
+ * Scopes nest like calls (a stack), but each has an explicit parent, so that a run-long owner (fit's run
+ * scope, opened with {@link openScope}) can be the parent of a step scope without being on the stack
+ * across an `await`. {@link outsideScopes} runs code whose allocations the collector owns (caches kept
+ * across calls). {@link useScopes} switches the whole mechanism (off unless `GD_SCOPES=1` in Node, for now).
+ *
+ * Allocation: the pool's bucket of that size first, then the arena's free list; when the arena is full,
+ * every pooled block goes back to the free list and the arena is asked again; when it is still full, a
+ * JavaScript array is used and counted as a fallback, with one warning per program.
+ * @module
+ */
+import { fail, func, isPlainObject, optional, readOptions, string, type Check } from '@gd/check'
+import { ARENA_MIN, wasmState, type Arena } from '../registry.js'
+import { sharedArena } from './arena.js'
+import { traffic } from './memory.js'
+import { ownership, type Owned } from './owner.js'
+import type { Tensor } from '../../tensor.js'
+
+/** Block alignment in bytes (the arena's). */
+const ALIGN = 64
+
+/** One arena block a scope owns. */
+interface Block extends Owned {
+  readonly view: Float32Array
+  readonly at: number
+  readonly bytes: number
+  owner: Scope | null
+  /** Set while a close walks the escaping tree. */
+  escapes: boolean
+}
+
+/**
+ * An owner of arena blocks: opened by {@link withScope} for the length of a call, or by {@link openScope}
+ * for longer (a run), and closed by {@link closeScope}. Opaque outside this module. @internal
+ */
+export interface Scope {
+  /** Names the transform in the released-tensor message (`valueAndGrad`). */
+  readonly label: string
+  /** What the released-tensor message advises (`return it as aux to keep it`). */
+  readonly advice: string
+  /** Where escaping blocks go when it closes (null: copied out to the JavaScript heap). */
+  readonly parent: Scope | null
+}
+
+interface ScopeState extends Scope {
+  blocks: Block[]
+  open: boolean
+}
+
+/** How {@link closeScope} treats the blocks of a scope. @internal */
+export type CloseMode = 'release' | 'keepAll' | 'releaseAll'
+
+/** Options of {@link withScope} and {@link openScope}. @internal */
+export interface ScopeOptions {
+  /** The scope escaping blocks move to; the innermost open scope unless said otherwise (null: none). */
+  parent?: Scope | null
+  /** The advice of the released-tensor message; `return it from the function to keep it` unless said otherwise. */
+  advice?: string
+}
+
+let enabled = defaultOn()
+/** The innermost scope on the stack (where allocations go), or null. */
+let current: ScopeState | null = null
+let depth = 0
+/** Every open scope, for blocks of scopes off the stack's parent chain (a run scope between steps). */
+const opened = new Set<ScopeState>()
+const views = new WeakMap<Float32Array, Block>()
+/** Pooled block addresses by exact aligned size. */
+const pool = new Map<number, number[]>()
+const counts = { pooled: 0, owned: 0, released: 0, fallbacks: 0, copiedOut: 0 }
+let warned = false
+/** Blocks whose scope closed with no parent while an enclosing transform could still read them. */
+const orphans =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((at) => sharedArena()?.give(at)) : null
+
+function defaultOn(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  return env?.GD_SCOPES === '1'
+}
+
+const scopeCheck: Check<Scope> = (fn, key, value) =>
+  isPlainObject(value) && typeof (value as { open?: unknown }).open === 'boolean'
+    ? (value as unknown as Scope)
+    : fail(fn, key, 'a scope made by openScope', value)
+const parentCheck: Check<Scope | null> = (fn, key, value) => (value === null ? null : scopeCheck(fn, key, value))
+const scopeSpec = { parent: optional(parentCheck), advice: optional(string) }
+
+/** The arena when the Wasm kernels are on here (allowed, and a family loaded), else null. */
+function arenaForScopes(): Arena | null {
+  if (!wasmState.allowed || !(wasmState.elementwise || wasmState.gemm)) return null
+  return sharedArena()
+}
+
+function alloc(n: number): Float32Array | null {
+  const s = current
+  if (s === null || n < ARENA_MIN) return null
+  const arena = arenaForScopes()
+  if (arena === null) return null
+  const bytes = Math.ceil((n * 4) / ALIGN) * ALIGN
+  const bucket = pool.get(bytes)
+  let at = bucket !== undefined && bucket.length > 0 ? bucket.pop()! : -1
+  if (at >= 0) counts.pooled -= bytes
+  else {
+    at = arena.take(bytes)
+    if (at < 0) {
+      flushPool(arena)
+      at = arena.take(bytes)
+    }
+    if (at < 0) return fallback(arena, bytes)
+  }
+  const view = new Float32Array(arena.memory.buffer, at, n)
+  view.fill(0)
+  const block: Block = { view, at, bytes, owner: s, released: null, escapes: false }
+  views.set(view, block)
+  s.blocks.push(block)
+  counts.owned += bytes
+  return view
+}
+
+function fallback(arena: Arena, bytes: number): null {
+  counts.fallbacks++
+  if (!warned) {
+    warned = true
+    const { reserved, used } = arena.usage()
+    console.warn(
+      `@gd/tensor: the WebAssembly arena is full (${used} of ${reserved} bytes in use, ${bytes} more asked): ` +
+        'results made inside transforms now use ordinary arrays, which the kernels copy in and out. Keep fewer ' +
+        'results of earlier steps alive (memoryStats() shows the arena), or place fewer tensors with toWasmMemory.',
+    )
+  }
+  return null
+}
+
+function flushPool(arena: Arena): void {
+  for (const bucket of pool.values()) for (const at of bucket) arena.give(at)
+  pool.clear()
+  counts.pooled = 0
+}
+
+function find(storage: Float32Array): Owned | null {
+  const known = views.get(storage)
+  if (known !== undefined) return known
+  if (counts.owned === 0 || storage.buffer !== sharedArena()?.memory.buffer) return null
+  // A view made from a block's array (`data` of a contiguous tensor at an offset): search the owners,
+  // innermost first, most recent block first.
+  const at = storage.byteOffset
+  for (let s: ScopeState | null = current; s !== null; s = s.parent as ScopeState | null) {
+    for (let i = s.blocks.length - 1; i >= 0; i--) {
+      const b = s.blocks[i]!
+      if (at >= b.at && at < b.at + b.bytes) return b
+    }
+  }
+  for (const s of opened) {
+    for (const b of s.blocks) if (at >= b.at && at < b.at + b.bytes) return b
+  }
+  return null
+}
+
+function install(): void {
+  if (ownership.alloc === null) {
+    ownership.alloc = alloc
+    ownership.find = find
+  }
+}
+
+/**
+ * Opens a scope without entering it: a run-long owner whose blocks outlive any one call (fit's run
+ * scope). Enter it for a call with `withScope(label, fn, escaping, { parent: scope })`, which makes a
+ * child whose escaping blocks it adopts; close it with {@link closeScope}.
+ *
+ * @example
+ * ```ts
+ * import { closeScope, openScope } from '@gd/tensor/internal'
+ * const run = openScope('fit', { parent: null, advice: 'keep it in the state fit returns' })
+ * closeScope(run, null)
+ * ```
+ * @internal
+ */
+export function openScope(label: string, options: ScopeOptions = {}): Scope {
+  string('openScope', 'label', label)
+  const o = readOptions('openScope', options, scopeSpec)
+  return makeScope(label, o.parent === undefined ? current : o.parent, o.advice)
+}
+
+function makeScope(label: string, parent: Scope | null, advice: string | undefined): ScopeState {
+  install()
+  if (parent !== null && !(parent as ScopeState).open) {
+    throw new Error(`${label}: the parent scope ${parent.label} is closed`)
+  }
+  const s: ScopeState = {
+    label,
+    advice: advice ?? 'return it from the function to keep it',
+    parent,
+    blocks: [],
+    open: true,
+  }
+  opened.add(s)
+  return s
+}
+
+/**
+ * Runs `fn` inside a new innermost scope and closes it: blocks reachable from `escaping(result)` (a tree
+ * of tensors, plain objects and arrays; anything else is skipped) move to the parent or, at the top,
+ * are copied out to the JavaScript heap; every other block the scope recorded goes back to the pool and
+ * its tensors are released. `escaping` may return `'all'` (the result holds values an enclosing
+ * transform traced): every block moves to the parent. If `fn` throws, everything is released and the
+ * error is rethrown. With scopes off ({@link useScopes}), just calls `fn`.
+ *
+ * @example
+ * ```ts
+ * import { withScope } from '@gd/tensor/internal'
+ * import { add, mul, ones } from '@gd/tensor'
+ * const kept = withScope('step', () => add(mul(ones([256]), 2), 1), (r) => r)
+ * kept.data[0] // 3: the intermediate mul(…) was released, the result kept
+ * ```
+ * @internal
+ */
+export function withScope<T>(
+  label: string,
+  fn: () => T,
+  escaping: (result: T) => unknown,
+  options: ScopeOptions = {},
+): T {
+  string('withScope', 'label', label)
+  func('withScope', 'fn', fn)
+  func('withScope', 'escaping', escaping)
+  const o = readOptions('withScope', options, scopeSpec)
+  if (!enabled) return fn()
+  const scope = makeScope(label, o.parent === undefined ? current : o.parent, o.advice)
+  const saved = current
+  current = scope
+  depth++
+  let result: T
+  try {
+    result = fn()
+  } catch (e) {
+    current = saved
+    depth--
+    close(scope, null, 'releaseAll', 'threw')
+    throw e
+  }
+  current = saved
+  depth--
+  let tree: unknown
+  try {
+    tree = escaping(result)
+  } catch (e) {
+    close(scope, null, 'keepAll', 'returned')
+    throw e
+  }
+  close(scope, tree === 'all' ? null : tree, tree === 'all' ? 'keepAll' : 'release', 'returned')
+  return result
+}
+
+/**
+ * Closes a scope opened by {@link openScope}: `mode` `'release'` keeps the blocks reachable from
+ * `escaping` (moved to the parent, or copied out at the top) and releases the rest; `'keepAll'` moves
+ * every block to the parent; `'releaseAll'` releases every block (a failed run).
+ *
+ * @example
+ * ```ts
+ * import { closeScope, openScope } from '@gd/tensor/internal'
+ * const run = openScope('fit', { parent: null })
+ * closeScope(run, null, 'releaseAll')
+ * ```
+ * @internal
+ */
+export function closeScope(scope: Scope, escaping: unknown, mode: CloseMode = 'release'): void {
+  scopeCheck('closeScope', 'scope', scope)
+  if (mode !== 'release' && mode !== 'keepAll' && mode !== 'releaseAll') {
+    fail('closeScope', 'mode', "'release', 'keepAll' or 'releaseAll'", mode)
+  }
+  if (!(scope as ScopeState).open) throw new Error(`closeScope: the scope ${scope.label} is already closed`)
+  close(scope as ScopeState, escaping, mode, 'returned')
+}
+
+/**
+ * Releases now the blocks of `tree`'s tensors that `scope` owns (the parameters a run replaced with new
+ * ones); the tensors read as released from then on. Blocks of other scopes, and JavaScript arrays, are
+ * left alone.
+ *
+ * @example
+ * ```ts
+ * import { closeScope, openScope, releaseOwned } from '@gd/tensor/internal'
+ * const run = openScope('fit', { parent: null })
+ * releaseOwned({ w: [] }, run) // nothing of run's in it
+ * closeScope(run, null)
+ * ```
+ * @internal
+ */
+export function releaseOwned(tree: unknown, scope: Scope): void {
+  scopeCheck('releaseOwned', 'scope', scope)
+  const s = scope as ScopeState
+  const mine = new Set<Block>()
+  walk(tree, (t) => {
+    const b = t.__owner() as Block | null
+    if (b !== null && b.owner === s) mine.add(b)
+  })
+  if (mine.size === 0) return
+  const message = releasedMessage(s, 'returned')
+  s.blocks = s.blocks.filter((b) => !mine.has(b) || (release(b, message), false))
+}
+
+/**
+ * Runs `fn` with allocations owned by the collector, whatever scopes are open: for what @gd's own code
+ * keeps across calls (a causal mask or a positional table built lazily inside a forward pass).
+ *
+ * @example
+ * ```ts
+ * import { outsideScopes } from '@gd/tensor/internal'
+ * import { ones } from '@gd/tensor'
+ * const cache = outsideScopes(() => ones([1024])) // never released by a transform
+ * ```
+ * @internal
+ */
+export function outsideScopes<T>(fn: () => T): T {
+  func('outsideScopes', 'fn', fn)
+  const saved = current
+  current = null
+  try {
+    return fn()
+  } finally {
+    current = saved
+  }
+}
+
+/**
+ * Switches scopes on or off for everything opened from now on (off unless the environment variable
+ * `GD_SCOPES` is `1`). Returns a function that restores the previous setting.
+ *
+ * @example
+ * ```ts
+ * import { useScopes } from '@gd/tensor/internal'
+ * const restore = useScopes(false)
+ * restore()
+ * ```
+ * @internal
+ */
+export function useScopes(on: boolean): () => void {
+  if (typeof on !== 'boolean') fail('useScopes', 'on', 'a boolean', on)
+  const saved = enabled
+  enabled = on
+  return () => {
+    enabled = saved
+  }
+}
+
+/**
+ * Whether scopes are on (see {@link useScopes}).
+ *
+ * @example
+ * ```ts
+ * import { scopesOn } from '@gd/tensor/internal'
+ * typeof scopesOn() // 'boolean'
+ * ```
+ * @internal
+ */
+export function scopesOn(): boolean {
+  return enabled
+}
+
+function releasedMessage(s: Scope, how: 'returned' | 'threw'): string {
+  return `${s.label}: this tensor was an intermediate of ${s.label} and was released when it ${how}; ${s.advice}`
+}
+
+function close(s: ScopeState, escaping: unknown, mode: CloseMode, how: 'returned' | 'threw'): void {
+  s.open = false
+  opened.delete(s)
+  const blocks = s.blocks
+  s.blocks = []
+  if (blocks.length === 0) return
+  const parent = s.parent as ScopeState | null
+  if (mode === 'keepAll') {
+    for (const b of blocks) adopt(b, parent)
+    return
+  }
+  const message = releasedMessage(s, how)
+  if (mode === 'releaseAll') {
+    for (const b of blocks) release(b, message)
+    return
+  }
+  // Mark what escapes; at the top, remember the tensors to point at the copies.
+  const movers: Tensor[] = []
+  walk(escaping, (t) => {
+    const b = t.__owner() as Block | null
+    if (b === null || b.owner !== s) return
+    b.escapes = true
+    if (parent === null) movers.push(t)
+  })
+  if (parent === null && movers.length > 0) {
+    const copies = new Map<Block, Float32Array>()
+    for (const t of movers) {
+      const b = t.__owner() as Block | null
+      if (b === null) continue // moved already (it appeared twice)
+      let copy = copies.get(b)
+      if (copy === undefined) {
+        copies.set(b, (copy = b.view.slice()))
+        counts.copiedOut += b.view.byteLength
+        traffic.bytes += b.view.byteLength
+      }
+      const own = t._storage as Float32Array
+      const from = (own.byteOffset - b.at) / 4
+      t.__move(own === b.view ? copy : copy.subarray(from, from + own.length))
+    }
+  }
+  for (const b of blocks) {
+    if (b.escapes && parent !== null) {
+      b.escapes = false
+      adopt(b, parent)
+    } else release(b, message)
+  }
+}
+
+/** Moves a block to `parent`; with no parent, to the collector (freed when its array is collected). */
+function adopt(b: Block, parent: ScopeState | null): void {
+  if (parent !== null && parent.open) {
+    b.owner = parent
+    parent.blocks.push(b)
+    return
+  }
+  b.owner = null
+  counts.owned -= b.bytes
+  if (orphans !== null) orphans.register(b.view, b.at)
+}
+
+function release(b: Block, message: string): void {
+  b.released = message
+  b.owner = null
+  b.escapes = false
+  counts.owned -= b.bytes
+  counts.released++
+  counts.pooled += b.bytes
+  const bucket = pool.get(b.bytes)
+  if (bucket === undefined) pool.set(b.bytes, [b.at])
+  else bucket.push(b.at)
+}
+
+/** Calls `visit` for every tensor of a tree of plain objects and arrays (anything else is skipped). */
+function walk(tree: unknown, visit: (t: Tensor) => void): void {
+  const seen = new Set<object>()
+  const go = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return
+    seen.add(node)
+    if ((node as { __gdTensor?: unknown }).__gdTensor === true && typeof (node as Tensor).__owner === 'function') {
+      visit(node as Tensor)
+    } else if (Array.isArray(node)) for (const child of node) go(child)
+    else if (isPlainObject(node)) for (const k of Object.keys(node)) go((node as Record<string, unknown>)[k])
+  }
+  go(tree)
+}
+
+/** Counters for {@link memoryStats}. @internal */
+export function scopeCounts(): {
+  pooled: number
+  owned: number
+  released: number
+  fallbacks: number
+  copiedOut: number
+  depth: number
+} {
+  return { ...counts, depth }
+}
