@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { jit, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
 import { adam, adamw, stepInPlace } from '@gd/optimizers'
-import { tensor, type Tensor, type Tree } from '@gd/tensor'
+import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { checksum } from './data.js'
@@ -55,16 +55,6 @@ export function namedLeaves(t: unknown, prefix = ''): [string, Tensor][] {
   return [[prefix, t as Tensor]]
 }
 
-/** A fresh float32 copy of @gd's tree, owned by one contender (the fused update writes into it). */
-function copyTree<P>(t: P): P {
-  if (Array.isArray(t)) return t.map(copyTree) as P
-  if (t !== null && typeof t === 'object' && !('shape' in t)) {
-    return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, copyTree(v)])) as P
-  }
-  const leaf = t as unknown as Tensor
-  return tensor(Float32Array.from(leaf.data), { shape: [...leaf.shape] }) as P
-}
-
 const gdTensor = (d: Data): Tensor =>
   d.values instanceof Int32Array
     ? tensor(d.values, { shape: d.shape, dtype: 'int32' })
@@ -78,7 +68,8 @@ const jaxArray = (d: Data): np.Array =>
 
 /**
  * The four contenders of a training step over named parameters (forward, loss, backward, Adam),
- * each written the fastest way its users would: @gd `valueAndGrad` with the fused `stepInPlace`;
+ * each written the fastest way its users would: @gd `valueAndGrad` with the fused `stepInPlace`, its
+ * parameters placed in Wasm memory with `toWasmMemory`;
  * TF.js `optimizer.minimize` over its variables; jax-js one `jit` of the whole step. Every one
  * starts from @gd's initial weights, and besides the first step's loss (`check`) reports a
  * checksum of each parameter's gradient at those weights (`gradients`), for the tests.
@@ -88,7 +79,9 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
   const names = leaves.map(([k]) => k)
   return [
     gdContender(() => {
-      const own = copyTree(s.init)
+      // a fresh copy this contender owns (the fused update writes into it), placed in Wasm memory as
+      // toWasmMemory's TSDoc recommends: every kernel and the update then read the parameters in place
+      const own = toWasmMemory(s.init as unknown as Tree) as unknown as P
       const opt =
         s.weightDecay === undefined
           ? adam({ learningRate: ADAM.learningRate })

@@ -4,7 +4,7 @@ import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { gru, linear, lstm, type RecurrentParams } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
-import { tensor, type Tensor, type Tree } from '@gd/tensor'
+import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
 import type { Workload } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { randomData, randomLabels } from './data.js'
@@ -53,12 +53,9 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
     description: `training step of a ${kind.toUpperCase()} (${s.input} → ${H}, ${s.time} steps, batch ${s.batch}), dense head on the final state, softmax cross-entropy, Adam`,
     contenders: [
       gdContender(() => {
-        const params = { rnn: { ...init.rnn }, head: { ...init.head } }
-        const copy = (t: Tensor) => tensor(Float32Array.from(t.data), { shape: [...t.shape] })
-        const own = {
-          rnn: Object.fromEntries(Object.entries(params.rnn).map(([k, v]) => [k, copy(v)])),
-          head: { w: copy(params.head.w), b: copy(params.head.b) },
-        } as unknown as Tree
+        // a fresh copy this contender owns (the fused update writes into it), in Wasm memory as
+        // toWasmMemory's TSDoc recommends
+        const own = toWasmMemory({ rnn: { ...init.rnn }, head: { ...init.head } } as unknown as Tree)
         const opt = adam({ learningRate: ADAM.learningRate })
         let state = opt.init(own)
         const X = tensor(x, { shape: [s.batch, s.time, s.input] })

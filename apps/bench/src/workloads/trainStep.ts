@@ -4,7 +4,7 @@ import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import type { Layer } from '@gd/nn'
 import { adam, stepInPlace } from '@gd/optimizers'
-import { tensor, type Tensor, type Tree } from '@gd/tensor'
+import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
@@ -44,14 +44,15 @@ export interface TrainSpec {
 /**
  * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
  * an Adam update, each the fastest way a user of that library would write it (@gd: `valueAndGrad`
- * with the fused `stepInPlace`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ * with the fused `stepInPlace`, parameters placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
  */
 export function trainStepContenders(s: TrainSpec): Contender[] {
   const weights = weightsOf(s.model, s.seed)
   return [
     gdContender(() => {
-      // Fresh parameters this loop owns, so the fused in-place update may write into them.
-      const params = s.model.init(s.seed)
+      // Fresh parameters this loop owns, so the fused in-place update may write into them, placed in
+      // Wasm memory as toWasmMemory's TSDoc recommends (every kernel reads them in place)
+      const params = toWasmMemory(s.model.init(s.seed) as unknown as Tree) as unknown as unknown[]
       const opt = adam({ learningRate: ADAM.learningRate })
       let state = opt.init(params as unknown as Tree)
       const X = tensor(s.x, { shape: s.xShape })
