@@ -24,8 +24,8 @@ export interface MemoryLoop {
   description: string
   steps: number
   sampler: SamplerOptions
-  /** Runs the whole loop and returns its measure. */
-  run: () => MemoryLoopResult
+  /** Runs the whole loop and returns its measure; `onReading` is told each RSS reading (for a progress line). */
+  run: (onReading?: SamplerOptions['onReading']) => MemoryLoopResult
 }
 
 /** What a loop measured, with the Wasm arena's account when @gd/tensor gives one. */
@@ -79,7 +79,7 @@ export function valueAndGradLoop(m: MemoryModel, steps: number, sampler: Sampler
     description: `${steps} steps of valueAndGrad + stepInPlace (AdamW) on an MLP ${m.sizes.join('-')} at batch ${m.batch}, parameters in Wasm memory, one synchronous loop`,
     steps,
     sampler,
-    run: () => {
+    run: (onReading) => {
       const params = toWasmMemory(model.init(0) as unknown as Tree)
       const opt = adamw({ learningRate: LEARNING_RATE, weightDecay: WEIGHT_DECAY })
       let state = opt.init(params)
@@ -89,7 +89,7 @@ export function valueAndGradLoop(m: MemoryModel, steps: number, sampler: Sampler
         softmaxCrossEntropy(model.apply(p, xs), ys),
       )
       const before = memoryStats()
-      const watch = memorySampler(sampler)
+      const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss: Tensor | undefined
       for (let i = 0; i < steps; i++) {
         const [value, grads] = lossOf(params as unknown as unknown[], X, Y)
@@ -116,13 +116,13 @@ export function fitLoop(m: MemoryModel, steps: number, sampler: SamplerOptions):
     description: `one fit call of ${steps} steps (AdamW, softmax cross-entropy) on an MLP ${m.sizes.join('-')}, batches of ${m.batch} from ${m.examples} random examples`,
     steps,
     sampler,
-    run: () => {
+    run: (onReading) => {
       const data = {
         x: tensor(randomData(5, [m.examples, m.sizes[0]!]), { shape: [m.examples, m.sizes[0]!] }),
         y: tensor(randomLabels(6, m.examples, classes), { dtype: 'int32' }),
       }
       const before = memoryStats()
-      const watch = memorySampler(sampler)
+      const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss = NaN
       fit({
         model,

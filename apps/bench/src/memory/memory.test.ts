@@ -39,7 +39,8 @@ describe('memory mode', () => {
   })
 
   it('the sampler counts the steps after its warm-up and reads RSS and GC time', () => {
-    const watch = memorySampler({ warmup: 3, every: 2 })
+    const readings: number[] = []
+    const watch = memorySampler({ warmup: 3, every: 2, onReading: (steps) => readings.push(steps) })
     let garbage: number[][] = []
     for (let i = 0; i < 10; i++) {
       garbage = Array.from({ length: 1000 }, () => [i])
@@ -48,6 +49,7 @@ describe('memory mode', () => {
     const m = watch.finish()
     expect(garbage).toHaveLength(1000)
     expect(m.steps).toBe(7) // 10 ticks, 3 of them warm-up
+    expect(readings).toEqual([2, 4, 6]) // every 2 measured steps (ticks 5, 7, 9)
     expect(m.rssWarm).toBeGreaterThan(0)
     expect(m.rssMax).toBeGreaterThanOrEqual(Math.max(m.rssWarm, m.rssEnd))
     expect(m.gcShare).toBeGreaterThanOrEqual(0)

@@ -36,7 +36,11 @@ export async function runMemory(chosen: readonly MemoryLoop[], quick: boolean, o
     console.log(`\n${loop.description} …`)
     let result: MemoryResult
     try {
-      result = { loop: loop.name, result: loop.run() }
+      const progress = (steps: number, rss: number) => {
+        if (steps % (loop.sampler.every * 10) === 0)
+          console.log(`  ${steps} steps measured, RSS ${(rss / 1e6).toFixed(0)} MB`)
+      }
+      result = { loop: loop.name, result: loop.run(progress) }
     } catch (e) {
       result = { loop: loop.name, error: reason(e) }
     }

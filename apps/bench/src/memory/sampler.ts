@@ -6,6 +6,8 @@ export interface SamplerOptions {
   warmup: number
   /** The resident set size is read, and the GC account collected, every this many steps. */
   every: number
+  /** Told each RSS reading after the warm-up: the steps measured so far and the bytes (for a progress line). */
+  onReading?: (steps: number, rss: number) => void
 }
 
 /** What a long loop did to the process's memory and time, measured after its warm-up. */
@@ -79,7 +81,9 @@ export function memorySampler(o: SamplerOptions): Sampler {
       step++
       if (step === o.warmup) begin()
       else if (step > o.warmup && (step - o.warmup) % o.every === 0) {
-        rssMax = Math.max(rssMax, process.memoryUsage.rss())
+        const rss = process.memoryUsage.rss()
+        rssMax = Math.max(rssMax, rss)
+        o.onReading?.(step - o.warmup, rss)
         collect()
         profiler = new GCProfiler()
         profiler.start()
