@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ravel, tensorArb, unravel } from '../test/reference.js'
 import * as T from './index.js'
 
@@ -11,6 +11,93 @@ describe('views', () => {
     expect(r.storage).toBe(x.storage)
     expect(T.reshape(T.transpose(r), [6]).toArray()).toEqual([0, 3, 1, 4, 2, 5])
     expect(T.flatten(r).shape).toEqual([6])
+  })
+
+  it('reshape of a strided view splits and merges evenly strided dimensions without copying', () => {
+    const data = vi.spyOn(T.Tensor.prototype, 'data', 'get')
+    try {
+      const x = T.reshape(T.arange(24), [4, 6])
+      // columns 1..4 of each row: rows stay 6 apart, columns 1 apart
+      const cols = T.slice(x, [0, 1], [4, 4])
+      const split = T.reshape(cols, [2, 2, 2, 2])
+      expect(split.storage).toBe(x.storage)
+      expect(split.strides).toEqual([12, 6, 2, 1])
+      expect(split.offset).toBe(1)
+      // a [B, T, H, D] layout read as [B, H, T, D] (attention's heads), D split in two
+      const heads = T.transpose(T.reshape(T.arange(2 * 3 * 2 * 4), [2, 3, 2, 4]), [0, 2, 1, 3])
+      const halves = T.reshape(heads, [2, 2, 1, 3, 2, 2])
+      expect(halves.storage).toBe(heads.storage)
+      expect(halves.strides).toEqual([24, 4, 24, 8, 2, 1]) // the 1 takes 8 · 3, as if row-major
+      expect(data).not.toHaveBeenCalled()
+      expect(split.toArray()).toEqual([
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [7, 8],
+            [9, 10],
+          ],
+        ],
+        [
+          [
+            [13, 14],
+            [15, 16],
+          ],
+          [
+            [19, 20],
+            [21, 22],
+          ],
+        ],
+      ])
+      // merging B with H cannot be a view: copied, as before
+      data.mockClear()
+      expect(T.reshape(heads, [4, 3, 4]).isContiguous).toBe(true)
+      expect(data).toHaveBeenCalledTimes(1)
+    } finally {
+      data.mockRestore()
+    }
+  })
+
+  it('reshape of any view reads the elements in row-major order, view or copy', () => {
+    fc.assert(
+      fc.property(
+        tensorArb(4, 4).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.shuffledSubarray(
+              x.shape.map((_, i) => i),
+              { minLength: x.rank, maxLength: x.rank },
+            ),
+            fc.nat(),
+            fc.nat(),
+          ),
+        ),
+        ([x, perm, merge, one]) => {
+          const v = T.transpose(x, perm)
+          // merge two adjacent dimensions, split the first one greater than 3 by 2 or 3, add a 1
+          const shape = [...v.shape]
+          if (shape.length >= 2) {
+            const at = merge % (shape.length - 1)
+            shape.splice(at, 2, shape[at]! * shape[at + 1]!)
+          }
+          const big = shape.findIndex((d) => d > 3 && (d % 2 === 0 || d % 3 === 0))
+          if (big >= 0)
+            shape.splice(
+              big,
+              1,
+              shape[big]! % 2 === 0 ? 2 : 3,
+              shape[big]! % 2 === 0 ? shape[big]! / 2 : shape[big]! / 3,
+            )
+          shape.splice(one % (shape.length + 1), 0, 1)
+          const r = T.reshape(v, shape)
+          expect(r.shape).toEqual(shape)
+          expect(Array.from(r.data)).toEqual(Array.from(T.contiguous(v).data))
+        },
+      ),
+      { numRuns: 200 },
+    )
   })
 
   it('transpose permutes like index arithmetic says, as a view', () => {

@@ -16,7 +16,9 @@ import { Tensor } from './tensor.js'
 
 /**
  * The same elements with a new shape. One entry may be `-1`, inferred from the size.
- * A view (no copy) when `t` is contiguous, else a contiguous copy.
+ * A view (no copy) when `t` is contiguous, or when each new dimension splits or merges dimensions that
+ * `t` steps through evenly (a slice of rows, a transpose kept as a block, as NumPy decides); else a
+ * contiguous copy.
  *
  * @throws Error when the sizes differ or the shape has a bad entry.
  * @example
@@ -28,8 +30,56 @@ import { Tensor } from './tensor.js'
 export function reshape<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
   tensorArg('reshape', 't', t)
   const target = inferShape('reshape', t, shape)
-  const src = t.isContiguous ? t : contiguous(t)
-  return new Tensor(src.storage, target, t.dtype, stridesOf(target), src.offset)
+  if (t.isContiguous) return new Tensor(t.storage, target, t.dtype, stridesOf(target), t.offset)
+  const strides = viewStrides(t, target)
+  if (strides !== null) return new Tensor(t.storage, target, t.dtype, strides, t.offset)
+  return new Tensor(t.data, target, t.dtype)
+}
+
+/**
+ * Strides that read the elements of a non-contiguous `t` in row-major order as `shape` (same size),
+ * or null when no strides do. Dimensions of size 1 are left out; then each run of new dimensions is
+ * matched with the shortest run of old dimensions holding as many elements, and the old run must be
+ * evenly strided (each stride its inner neighbour's stride times its size) to become the new one.
+ */
+function viewStrides(t: Tensor, shape: readonly number[]): number[] | null {
+  if (t.size === 0) return stridesOf(shape)
+  const dims: number[] = []
+  const steps: number[] = []
+  t.shape.forEach((d, i) => {
+    if (d !== 1) {
+      dims.push(d)
+      steps.push(t.strides[i]!)
+    }
+  })
+  const want = shape.filter((d) => d !== 1)
+  const got = new Array<number>(want.length)
+  for (let oi = 0, ni = 0; ni < want.length;) {
+    let oj = oi + 1
+    let nj = ni + 1
+    let o = dims[oi]!
+    let n = want[ni]!
+    while (o !== n) {
+      if (n < o) n *= want[nj++]!
+      else o *= dims[oj++]!
+    }
+    for (let k = oi; k < oj - 1; k++) if (steps[k] !== steps[k + 1]! * dims[k + 1]!) return null
+    got[nj - 1] = steps[oj - 1]!
+    for (let k = nj - 1; k > ni; k--) got[k - 1] = got[k]! * want[k]!
+    oi = oj
+    ni = nj
+  }
+  // size-1 dimensions take the stride a row-major layout would give them (any stride reads them alike)
+  const out = new Array<number>(shape.length)
+  let next = 1
+  for (let i = shape.length - 1, k = want.length - 1; i >= 0; i--) {
+    if (shape[i] === 1) out[i] = next
+    else {
+      out[i] = got[k]!
+      next = got[k--]! * shape[i]!
+    }
+  }
+  return out
 }
 
 function inferShape(op: string, t: Tensor, shape: readonly number[]): number[] {
