@@ -2,8 +2,7 @@ import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential, type Layer } from '@gd/nn'
 import { adamw, stepInPlace } from '@gd/optimizers'
-import * as gdTensor from '@gd/tensor'
-import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
+import { memoryStats, tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
 import { fit } from '@gd/train'
 import { randomData, randomLabels } from '../workloads/data.js'
 import { memorySampler, type LoopMeasure, type SamplerOptions } from './sampler.js'
@@ -28,33 +27,28 @@ export interface MemoryLoop {
   run: (onReading?: SamplerOptions['onReading']) => MemoryLoopResult
 }
 
-/** What a loop measured, with the Wasm arena's account when @gd/tensor gives one. */
+/** What a loop measured, with the Wasm arena's account (`memoryStats()` of @gd/tensor). */
 export interface MemoryLoopResult extends LoopMeasure {
-  /** Allocations that fell back to ordinary arrays because the arena was full; undefined where unknown. */
+  /** Results that fell back to ordinary arrays because the arena was full, during the loop (undefined in results of versions without `memoryStats`). */
   fallbacks?: number
-  /** The arena's used bytes at the end; undefined where unknown. */
-  arenaUsedBytes?: number
+  /** The arena's used bytes after the warm-up. */
+  arenaWarmBytes?: number
+  /** The arena's used bytes at the end. */
+  arenaEndBytes?: number
   /** The loss after the last step (that the loop trained, and a number to compare between runs). */
   loss: number
 }
 
-/** @gd/tensor's memory account, where this version has one (`memoryStats`, issue 18). */
-interface Stats {
-  usedBytes?: number
-  fallbacks?: number
-}
-
-function memoryStats(): Stats | undefined {
-  const f = (gdTensor as { memoryStats?: () => Stats }).memoryStats
-  return typeof f === 'function' ? f() : undefined
-}
-
-function withStats(m: LoopMeasure, loss: number, before: Stats | undefined): MemoryLoopResult {
+/** The measure with the arena's account: fallbacks during the loop, used bytes after the warm-up and at the end. */
+function withStats(m: LoopMeasure, loss: number, fallbacksBefore: number, arenaWarm: number): MemoryLoopResult {
   const after = memoryStats()
-  const out: MemoryLoopResult = { ...m, loss }
-  if (after?.fallbacks !== undefined) out.fallbacks = after.fallbacks - (before?.fallbacks ?? 0)
-  if (after?.usedBytes !== undefined) out.arenaUsedBytes = after.usedBytes
-  return out
+  return {
+    ...m,
+    loss,
+    fallbacks: after.fallbacks - fallbacksBefore,
+    arenaWarmBytes: arenaWarm,
+    arenaEndBytes: after.usedBytes,
+  }
 }
 
 function mlp(sizes: readonly number[]): Layer<unknown[]> {
@@ -88,17 +82,19 @@ export function valueAndGradLoop(m: MemoryModel, steps: number, sampler: Sampler
       const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) =>
         softmaxCrossEntropy(model.apply(p, xs), ys),
       )
-      const before = memoryStats()
+      const fallbacks = memoryStats().fallbacks
       const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss: Tensor | undefined
+      let arenaWarm = 0
       for (let i = 0; i < steps; i++) {
         const [value, grads] = lossOf(params as unknown as unknown[], X, Y)
         state = stepInPlace(opt, grads as unknown as Tree, state, params)
         loss = value
         watch.tick()
+        if (i + 1 === sampler.warmup) arenaWarm = memoryStats().usedBytes
       }
       const measure = watch.finish()
-      return withStats(measure, loss!.item(), before)
+      return withStats(measure, loss!.item(), fallbacks, arenaWarm)
     },
   }
 }
@@ -121,9 +117,10 @@ export function fitLoop(m: MemoryModel, steps: number, sampler: SamplerOptions):
         x: tensor(randomData(5, [m.examples, m.sizes[0]!]), { shape: [m.examples, m.sizes[0]!] }),
         y: tensor(randomLabels(6, m.examples, classes), { dtype: 'int32' }),
       }
-      const before = memoryStats()
+      const fallbacks = memoryStats().fallbacks
       const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss = NaN
+      let arenaWarm = 0
       fit({
         model,
         params: model.init(0),
@@ -136,14 +133,15 @@ export function fitLoop(m: MemoryModel, steps: number, sampler: SamplerOptions):
         callbacks: [
           {
             name: 'memorySampler',
-            onStepEnd: (_ctx, info) => {
+            onStepEnd: (ctx, info) => {
               loss = info.loss
               watch.tick()
+              if (ctx.step === sampler.warmup) arenaWarm = memoryStats().usedBytes
             },
           },
         ],
       })
-      return withStats(watch.finish(), loss, before)
+      return withStats(watch.finish(), loss, fallbacks, arenaWarm)
     },
   }
 }
