@@ -63,10 +63,89 @@ export function mapUnary(
   tensorArg(op, 'x', t)
   if (typeof dtype === 'function') dtype = dtype(t)
   const out = allocate(dtype, t.size)
-  const src = t.data
-  if (loop !== undefined) loop(src, out)
-  else for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
+  if (!t.isContiguous) stridedUnary(out, t, fn, loop)
+  else {
+    const src = t.data
+    if (loop !== undefined) loop(src, out)
+    else for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
+  }
   return new Tensor(out, t.shape, dtype)
+}
+
+/** Elements per block of a strided view fed to an op's loop: copied into a scratch array that stays in L2. */
+const BLOCK = 16384
+
+/**
+ * out = fn(t) for a non-contiguous `t`, read through its strides in one pass instead of copying it
+ * whole first. Without a loop, each row is mapped where it lies. With one, the view is copied a
+ * block at a time into scratch and the loop maps the block: the same loop, so the same bits, as on a
+ * contiguous copy. Every block is at least BLOCK / 2 long when there are several (the last two share
+ * what is left), so a loop that switches to its Wasm kernel from some length (`ELEMENTWISE_MIN`, 64)
+ * switches on every block exactly when it would on the whole.
+ */
+function stridedUnary(out: Storage, t: Tensor, fn: (x: number) => number, loop?: UnaryLoop): void {
+  const { shape, steps } = mergedView(t)
+  const rank = shape.length
+  const src = t.storage
+  const inner = shape[rank - 1]!
+  const step = steps[rank - 1]!
+  const index = new Array<number>(rank).fill(0)
+  let p = t.offset
+  const nextRow = (): void => {
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++
+      p += steps[d]!
+      if (index[d]! < shape[d]!) return
+      p -= steps[d]! * shape[d]!
+      index[d] = 0
+    }
+  }
+  const n = out.length
+  if (loop === undefined) {
+    for (let o = 0; o < n; o += inner) {
+      for (let j = 0, s = p; j < inner; j++, s += step) out[o + j] = fn(src[s]!)
+      nextRow()
+    }
+    return
+  }
+  const scratch = allocate(t.dtype, Math.min(n, BLOCK))
+  let j = 0 // position in the current row
+  for (let o = 0; o < n;) {
+    const left = n - o
+    const len = left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
+    for (let k = 0; k < len;) {
+      const take = Math.min(len - k, inner - j)
+      for (let q = 0, s = p + j * step; q < take; q++, s += step) scratch[k + q] = src[s]!
+      k += take
+      j += take
+      if (j === inner) {
+        j = 0
+        nextRow()
+      }
+    }
+    loop(len === scratch.length ? scratch : scratch.subarray(0, len), out.subarray(o, o + len))
+    o += len
+  }
+}
+
+/** `t`'s shape and strides without its size-1 dimensions, each dimension folded into the one before when they step as one. */
+function mergedView(t: Tensor): { shape: number[]; steps: number[] } {
+  const shape: number[] = []
+  const steps: number[] = []
+  for (let d = 0; d < t.rank; d++) {
+    const n = t.shape[d]!
+    const st = t.strides[d]!
+    if (n === 1) continue
+    const k = shape.length - 1
+    if (k >= 0 && steps[k] === st * n) {
+      shape[k]! *= n
+      steps[k] = st
+    } else {
+      shape.push(n)
+      steps.push(st)
+    }
+  }
+  return { shape, steps }
 }
 
 /**

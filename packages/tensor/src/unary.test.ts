@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import * as T from './index.js'
 
 const x = T.tensor([-2, -0.5, 0, 0.5, 3], { dtype: 'float64' })
@@ -22,6 +22,53 @@ describe('unary ops', () => {
     const out = op(x)
     expect(out.dtype).toBe('float64')
     ;[...x.data].forEach((v, i) => expect(out.data[i]).toBeCloseTo(ref(v), 14))
+  })
+
+  it('maps a strided view in one pass, bit for bit as its contiguous copy, on the Wasm loops and the JavaScript ones', async () => {
+    await T.initWasm()
+    const ops: [string, (t: T.Tensor) => T.Tensor][] = [
+      ['tanh', T.tanh],
+      ['exp', T.exp],
+      ['sigmoid', T.sigmoid],
+      ['relu', T.relu],
+      ['neg', T.neg],
+      ['abs', T.abs], // no loop: mapped row by row
+      ['isNaN', T.isNaN],
+    ]
+    // rows × columns taken through a transpose or every other column; 16384 + 50 elements splits into
+    // two blocks of 8217, 40000 into 16384, 11808 and 11808 (each long enough for the Wasm loop)
+    for (const [rows, cols] of [
+      [5, 7],
+      [2, 8217],
+      [250, 160],
+    ] as const) {
+      const values = Float32Array.from({ length: rows * cols * 2 }, (_, i) => Math.sin(i * 0.71) * 4)
+      const wide = T.tensor(values, { shape: [rows, cols * 2] })
+      const views = [
+        T.slice(wide, [0, 0], [rows, cols]),
+        T.transpose(T.reshape(T.slice(T.reshape(wide, [rows * 2, cols]), [0, 0], [rows, cols]), [cols, rows])),
+        T.transpose(T.reshape(wide, [2, rows, cols]), [1, 2, 0]),
+      ]
+      for (const wasm of [true, false]) {
+        const restore = T.useWasm(wasm)
+        try {
+          for (const v of views) {
+            expect(v.isContiguous).toBe(false)
+            const dense = T.tensor(Float32Array.from(v.data), { shape: v.shape })
+            const data = vi.spyOn(T.Tensor.prototype, 'data', 'get')
+            const got = ops.map(([, op]) => op(v))
+            expect(data).not.toHaveBeenCalled() // no copy of the view
+            data.mockRestore()
+            ops.forEach(([name, op], i) => {
+              expect(got[i]!.shape).toEqual(v.shape)
+              expect(got[i]!.data, `${name} ${v.shape} wasm ${wasm}`).toEqual(op(dense).data)
+            })
+          }
+        } finally {
+          restore()
+        }
+      }
+    }
   })
 
   it('maps the positive domain of sqrt, rsqrt, log, log1p and reciprocal', () => {
