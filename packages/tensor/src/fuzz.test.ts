@@ -284,6 +284,12 @@ fuzzSuite('@gd/tensor/internal', internal, {
   outsideScopes: { args: () => [() => ones([2])] },
   useScopes: { args: () => [internal.scopesOn()], call: (on) => internal.useScopes(on as boolean)() },
   scopesOn: { args: () => [] },
+  wasmGelu: { args: () => [ones([64])] },
+  wasmGeluGrad: { args: () => [ones([64]), ones([64])] },
+  wasmSoftmaxRows: { args: () => [ones([1, 1, 16, 16]), 0.5, true, new Uint8Array(16).fill(1)] },
+  wasmSoftmaxRowsGrad: { args: () => [ones([16, 16]), ones([16, 16]), 0.5] },
+  wasmNormRows: { args: () => [ones([4, 64]), 64, 1e-5, true] },
+  wasmNormRowsGrad: { args: () => [ones([4, 64]), ones([4, 64]), 64, 1e-5, false] },
 })
 
 // The ./threads subpath: one thread, so only a spoiling that falls back to the default of 2 spawns

@@ -63,6 +63,12 @@ describe('the public faces', () => {
       'threefry2x32',
       'typeName',
       'useScopes',
+      'wasmGelu',
+      'wasmGeluGrad',
+      'wasmNormRows',
+      'wasmNormRowsGrad',
+      'wasmSoftmaxRows',
+      'wasmSoftmaxRowsGrad',
       'window2d',
       'withScope',
     ])

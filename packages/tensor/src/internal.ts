@@ -35,3 +35,12 @@ export {
   type Scope,
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
+// The fused float32 kernels (GELU, attention weights, row normalization) autograd and nn call
+export {
+  wasmGelu,
+  wasmGeluGrad,
+  wasmNormRows,
+  wasmNormRowsGrad,
+  wasmSoftmaxRows,
+  wasmSoftmaxRowsGrad,
+} from './kernels/rows/fused.js'

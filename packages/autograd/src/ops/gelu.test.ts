@@ -55,4 +55,34 @@ describe('gelu, one primitive', () => {
     expect(ints.dtype).toBe('float32')
     rel(list(ints), list(gelu(T.tensor([-1, 0, 2], { dtype: 'float64' }))), 1e-6)
   })
+
+  it('float32 on Wasm (from 64 elements): within 5 ulps of float64 values and 9 of gradients, the same with Wasm off within 1e-6', async () => {
+    await T.initWasm()
+    // x on [-5, 8] (where the float64 loop's 1 + tanh u keeps 9 digits), one cotangent of 1, 2, 3 per element
+    // (float32 values, so that both dtypes see the same inputs)
+    const xs = T.tensor(
+      Array.from({ length: 1301 }, (_, i) => Math.fround(-5 + i / 100)),
+      { dtype: 'float64' },
+    )
+    const gs = T.tensor(
+      Array.from({ length: 1301 }, (_, i) => 1 + (i % 3)),
+      { dtype: 'float64' },
+    )
+    const ulps = (a: number, b: number) =>
+      a === b ? 0 : Math.abs(a - b) / 2 ** (Math.floor(Math.log2(Math.abs(b))) - 23)
+    const first = (v: T.Tensor, g: T.Tensor) => grad((u: Var) => sum(mul(gelu(u), g)))(v)
+    const y64 = list(gelu(xs))
+    const d64 = list(first(xs, gs))
+    const y32 = list(gelu(T.cast(xs, 'float32')))
+    const d32 = list(first(T.cast(xs, 'float32'), T.cast(gs, 'float32')))
+    y32.forEach((v, i) => expect(ulps(v, y64[i]!), `x = ${list(xs)[i]}`).toBeLessThanOrEqual(5))
+    // around x = −0.75 gelu′ crosses 0 and its two terms cancel: there the error is absolute (8e-8·|g|)
+    d32.forEach((v, i) => expect(ulps(v, d64[i]!) <= 9 || Math.abs(v - d64[i]!) < 8e-8 * (1 + (i % 3))).toBe(true))
+    const restore = T.useWasm(false)
+    try {
+      list(gelu(T.cast(xs, 'float32'))).forEach((v, i) => expect(Math.abs(v - y64[i]!)).toBeLessThan(1e-6))
+    } finally {
+      restore()
+    }
+  })
 })

@@ -1,9 +1,10 @@
 // GELU (tanh form) fused into one loop forward and one backward: composed from ops it made about ten
 // tensors forward and twenty backward; this makes one each, and float32 work uses a rational tanh.
 // Same function: y = ½x(1 + tanh(c(x + a·x³))), c = √(2/π), a = 0.044715; tested against the
-// composed form (values, gradients, second order).
+// composed form (values, gradients, second order). Float32 calls run on @gd/tensor's Wasm SIMD kernel
+// when it takes them (loaded, big enough), else on the loops below.
 import * as T from '@gd/tensor'
-import { isFloat } from '@gd/tensor/internal'
+import { isFloat, wasmGelu, wasmGeluGrad } from '@gd/tensor/internal'
 import { X } from '../internal/args.js'
 import { primitive } from '../primitive.js'
 import type { Var } from '../variable.js'
@@ -49,6 +50,8 @@ function forwardKernel(t: T.Tensor): T.Tensor {
     }
     return new T.Tensor(y, t.shape, t.dtype)
   }
+  const fast = wasmGelu(t)
+  if (fast !== null) return fast
   const y = new Float32Array(x.length)
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!
@@ -72,6 +75,8 @@ function gradKernel(gt: T.Tensor, xt: T.Tensor): T.Tensor {
     }
     return new T.Tensor(dx, xt.shape, 'float64')
   }
+  const fast = wasmGeluGrad(gt, xt)
+  if (fast !== null) return fast
   const dx = new Float32Array(x.length)
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!

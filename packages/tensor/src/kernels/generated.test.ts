@@ -31,9 +31,14 @@ describe('generated files', () => {
     // the values of its `// @codes` tables, read back from the source here
     const source = readFileSync(join(here, '../../assembly/elementwise.ts'), 'utf8')
     const value = (name: string) => Number(new RegExp(`^const ${name} = (\\d+)$`, 'm').exec(source)![1])
-    expect(UNARY).toEqual({ neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 })
-    expect(BINARY).toEqual({ add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4 })
+    expect(UNARY).toEqual({ neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7, gelu: 8 })
+    expect(BINARY).toEqual({ add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4, geluGrad: 5 })
     expect(REDUCE).toEqual({ sum: 0, max: 1, min: 2 })
-    expect([value('EXP'), value('RELU_GRAD'), value('MIN')]).toEqual([UNARY.exp, BINARY.reluGrad, REDUCE.min])
+    expect([value('EXP'), value('RELU_GRAD'), value('MIN'), value('GELU_GRAD')]).toEqual([
+      UNARY.exp,
+      BINARY.reluGrad,
+      REDUCE.min,
+      BINARY.geluGrad,
+    ])
   })
 })

@@ -277,3 +277,48 @@ export function elementwiseKernels(): ElementwiseKernels | null {
 export function convKernels(): ConvKernels | null {
   return wasmState.allowed ? (wasmState.conv ?? null) : null
 }
+
+// The fused row kernels (attention weights, layer and RMS norm; see `rows/wasm.ts`): they ride on
+// the elementwise module, whose loader returns them with its own kernels.
+
+/** rows: floats in all of a fused row op (softmax over rows, a row normalization, or either gradient). @internal */
+export const ROWS_MIN = 256
+
+/** Whether a float32 fused row op over `n` floats in all runs on Wasm. @internal */
+export function rowsPay(n: number): boolean {
+  return n >= ROWS_MIN
+}
+
+/**
+ * Fused float32 row kernels on WebAssembly SIMD128, over arrays of rows of `n` floats one after
+ * another. Each returns false, having touched nothing, when it does not take the call (an operand is
+ * not a Float32Array, the call is under `ROWS_MIN` floats, or a row is longer than a slot).
+ * @internal
+ */
+export interface RowKernels {
+  /**
+   * p = masked softmax(scale·s) over rows of s [batch, heads, n, n]: key j of query i takes part when
+   * j ≤ i (if `causal`) and mask[b·n + j] is 1 (if a mask of bytes [batch, n] is given).
+   */
+  softmaxRows(
+    s: FloatArray,
+    p: FloatArray,
+    heads: number,
+    n: number,
+    scale: number,
+    causal: boolean,
+    mask: Uint8Array | null,
+  ): boolean
+  /** ds = scale·p⊙(g − ⟨g, p⟩) row by row. */
+  softmaxGradRows(g: FloatArray, p: FloatArray, ds: FloatArray, n: number, scale: number): boolean
+  /** y = (x − μ)·r, r = 1/√(mean((x − μ)²) + eps), μ the row mean if `center` else 0. */
+  normRows(x: FloatArray, y: FloatArray, n: number, eps: number, center: boolean): boolean
+  /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row. */
+  normGradRows(g: FloatArray, x: FloatArray, dx: FloatArray, n: number, eps: number, center: boolean): boolean
+}
+
+/** The fused row kernels when allowed and loaded (with the elementwise module), else null. @internal */
+export function rowKernels(): RowKernels | null {
+  const k = elementwiseKernels() as (ElementwiseKernels & Partial<RowKernels>) | null
+  return k?.normRows === undefined ? null : (k as ElementwiseKernels & RowKernels)
+}

@@ -7,17 +7,18 @@
  * for bit (those lanes are recomputed in float64). The bounds are the largest errors over every float32
  * of the ranges where the error peaks (tanh on [0.5, 1]: 444 inputs at 4 ulps; sigmoid on [-20, 0]:
  * 1,455); `wasm.test.ts` checks them on random inputs and the special values.
- * The reductions (`reduceRows`, `sumColumns`) run on this module too.
+ * The reductions (`reduceRows`, `sumColumns`) and the fused row kernels (`../rows/wasm.ts`) run on this module too.
  * @module
  */
 import { elementwiseWasmHex } from './module.generated.js'
 import { load, loadSync, slotsIn } from '../runtime/load.js'
 import { traffic, type SharedMemory } from '../runtime/memory.js'
-import { columnsPay, elementwisePays, reducePays, type ElementwiseKernels } from '../registry.js'
+import { columnsPay, elementwisePays, reducePays, type ElementwiseKernels, type RowKernels } from '../registry.js'
+import { rowsFrom, type RowExports } from '../rows/wasm.js'
 import { REDUCE } from './ops.generated.js'
 
-/** The exports of the compiled module; pointers are byte addresses. */
-interface ElementwiseExports {
+/** The exports of the compiled module (the row kernels' too); pointers are byte addresses. */
+interface ElementwiseExports extends RowExports {
   slots(): number
   unary(op: number, n: number, x: number, y: number): void
   binary(op: number, n: number, a: number, b: number, scalar: number, out: number): void
@@ -39,7 +40,7 @@ export const CHUNK = 16384
  * y[0] // 2.71828
  * ```
  */
-export function loadWasmElementwiseSync(): ElementwiseKernels | null {
+export function loadWasmElementwiseSync(): (ElementwiseKernels & RowKernels) | null {
   return loadSync(elementwiseWasmHex, elementwiseFrom)
 }
 
@@ -52,11 +53,11 @@ export function loadWasmElementwiseSync(): ElementwiseKernels | null {
  * const elementwise = await loadWasmElementwise()
  * ```
  */
-export async function loadWasmElementwise(): Promise<ElementwiseKernels | null> {
+export async function loadWasmElementwise(): Promise<(ElementwiseKernels & RowKernels) | null> {
   return load(elementwiseWasmHex, elementwiseFrom)
 }
 
-function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): ElementwiseKernels | null {
+function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): (ElementwiseKernels & RowKernels) | null {
   const memory = shared.memory
   const slots = slotsIn(memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
@@ -73,6 +74,7 @@ function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): Ele
     }
   }
   return {
+    ...rowsFrom(exports, shared, ptr, CHUNK),
     unary: (op, x, y) =>
       x instanceof Float32Array &&
       y instanceof Float32Array &&

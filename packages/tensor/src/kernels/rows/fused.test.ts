@@ -1,0 +1,329 @@
+import { describe, expect, it } from 'vitest'
+import { ones, tensor, toWasmMemory } from '../../index.js'
+import { Tensor } from '../../tensor.js'
+import { initWasm, useWasm } from '../../seam.js'
+import {
+  wasmGelu,
+  wasmGeluGrad,
+  wasmNormRows,
+  wasmNormRowsGrad,
+  wasmSoftmaxRows,
+  wasmSoftmaxRowsGrad,
+} from './fused.js'
+import { traffic } from '../runtime/memory.js'
+
+await initWasm()
+
+/** Distance in float32 units in the last place (both finite, or both the same infinity). */
+function ulps(a: number, b: number): number {
+  const bits = new Int32Array(new Float32Array([a, b]).buffer)
+  const key = (i: number) => (bits[i]! < 0 ? -0x80000000 - bits[i]! : bits[i]!)
+  return Math.abs(key(0) - key(1))
+}
+
+const f32 = (x: ArrayLike<number>, shape: number[] = [x.length]): Tensor =>
+  new Tensor(Float32Array.from(x), shape, 'float32')
+const out = (t: Tensor | null): Float32Array => {
+  expect(t).not.toBeNull()
+  return t!.data as Float32Array
+}
+
+/** Float32s from `lo` to `hi`: `count` evenly spaced, rounded to float32. */
+const grid = (lo: number, hi: number, count = 200001): Float32Array =>
+  Float32Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1))
+
+/** The largest ulp distance of `got` from `want(i)` (float64, rounded to float32). */
+function maxUlps(got: Float32Array, want: (i: number) => number): number {
+  let worst = 0
+  got.forEach((g, i) => (worst = Math.max(worst, ulps(g, Math.fround(want(i))))))
+  return worst
+}
+
+/** A seeded uniform generator (xorshift32) in [lo, hi). */
+function uniform(seed: number, lo: number, hi: number): () => number {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s ^= s >>> 17
+    s ^= s << 5
+    return lo + ((s >>> 0) / 4294967296) * (hi - lo)
+  }
+}
+
+const C = 0.7978845608028654
+const A = 0.044715
+/** GELU in float64 as x·σ(2u), u = c(x + a·x³): no cancellation for negative x. */
+const gelu64 = (x: number): number => x / (1 + Math.exp(-2 * C * (x + A * x * x * x)))
+/** gelu′ in float64: σ + 2x·σ(1 − σ)·c(1 + 3a·x²), σ = σ(2u), σ(1 − σ) = e/(1 + e)² with e = e^{−2|u|}. */
+function geluSlope64(x: number): number {
+  const u = C * (x + A * x * x * x)
+  const e = Math.exp(-2 * Math.abs(u))
+  const sigma = u >= 0 ? 1 / (1 + e) : e / (1 + e)
+  return sigma + 2 * x * (e / ((1 + e) * (1 + e))) * C * (1 + 3 * A * x * x)
+}
+
+describe('wasmGelu and wasmGeluGrad', () => {
+  // Measured over 200,001 evenly spaced inputs per range (the largest: GELU 5 ulps at x = −4.81, its
+  // gradient 9 at x = −1.72, where its two terms partly cancel). u and e^{−2|u|}'s reduction are float64
+  // in the kernel; the JavaScript float32 loop (1 + tanh u, tanh within 4 ulps of 1) was off by ~800 ulps
+  // at x = −3 and gave 0 below x = −7.4.
+  const ranges: [number, number][] = [
+    [-10, -3],
+    [-3, -1],
+    [-1, 12],
+  ]
+  for (const [lo, hi] of ranges)
+    it(`GELU is within 5 ulps of float64 on [${lo}, ${hi}]`, () => {
+      const x = grid(lo, hi)
+      expect(maxUlps(out(wasmGelu(f32(x))), (i) => gelu64(x[i]!))).toBeLessThanOrEqual(5)
+    })
+
+  for (const [lo, hi] of ranges)
+    it(`its gradient is within 9 ulps of float64 on [${lo}, ${hi}] (absolute 8e-8 where gelu′ crosses 0)`, () => {
+      const x = grid(lo, hi)
+      const g = Float32Array.from(x, (_, i) => 1 + (i % 3)) // cotangents 1, 2, 3
+      const dx = out(wasmGeluGrad(f32(g), f32(x)))
+      let worst = 0
+      dx.forEach((d, i) => {
+        const want = g[i]! * geluSlope64(x[i]!)
+        // around x = −0.7525 gelu′ is 0: its two terms (about ±0.25 there) cancel, so the error is absolute
+        if (x[i]! > -1.5 && x[i]! < 0 && Math.abs(want) < 0.25 * g[i]!)
+          expect(Math.abs(d - want)).toBeLessThan(8e-8 * g[i]!)
+        else worst = Math.max(worst, ulps(d, Math.fround(want)))
+      })
+      expect(worst).toBeLessThanOrEqual(9)
+    })
+
+  it('below −10.0 gives results under 3e-36 (e^{2u} under the smallest normal float32 flushes to 0)', () => {
+    const x = grid(-20, -10)
+    out(wasmGelu(f32(x))).forEach((y, i) => expect(Math.abs(y - gelu64(x[i]!))).toBeLessThan(3e-36))
+    out(wasmGeluGrad(f32(new Float32Array(x.length).fill(1)), f32(x))).forEach((d, i) =>
+      expect(Math.abs(d - geluSlope64(x[i]!))).toBeLessThan(3e-36),
+    )
+  })
+
+  it('keeps ±0, gives x for large x, and NaN for NaN and −∞ (as the JavaScript loops)', () => {
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1e30, -1e30, 3.4e38, -3.4e38, 1e-45, -1e-45]
+    const x = [...specials, ...new Array(64 - specials.length).fill(1)]
+    const y = out(wasmGelu(f32(x)))
+    expect([...y.slice(0, specials.length)]).toEqual(
+      [0, -0, Infinity, NaN, NaN, 1e30, -0, Math.fround(3.4e38), -0, 0, -0].map(Math.fround),
+    )
+    expect(Object.is(y[1], -0)).toBe(true)
+    // gelu′: ½ at ±0, 1 for large x, 0 for large negative x; NaN for ±∞ and NaN (the loops' ∞·0)
+    const d = out(wasmGeluGrad(f32(new Float32Array(64).fill(1)), f32(x)))
+    expect([...d.slice(0, specials.length)]).toEqual([0.5, 0.5, NaN, NaN, NaN, 1, 0, 1, 0, 0.5, 0.5])
+  })
+
+  it('leaves small calls, float64 and Wasm-off calls to the JavaScript loop (null)', () => {
+    expect(wasmGelu(f32(new Float32Array(63)))).toBeNull() // under ELEMENTWISE_MIN
+    expect(wasmGelu(tensor(new Float64Array(100), { dtype: 'float64' }))).toBeNull()
+    expect(wasmGeluGrad(f32(new Float32Array(100)), tensor(new Float64Array(100), { dtype: 'float64' }))).toBeNull()
+    const restore = useWasm(false)
+    try {
+      expect(wasmGelu(f32(new Float32Array(100)))).toBeNull()
+    } finally {
+      restore()
+    }
+  })
+})
+
+/** P = masked softmax(scale·s) in float64, as nn's JavaScript loop. */
+function softmax64(
+  s: Float32Array,
+  [batch, heads, time]: number[],
+  scale: number,
+  causal: boolean,
+  mask: Uint8Array | null,
+) {
+  const p = new Float64Array(s.length)
+  for (let b = 0; b < batch!; b++)
+    for (let h = 0; h < heads!; h++)
+      for (let i = 0; i < time!; i++) {
+        const o = ((b * heads! + h) * time! + i) * time!
+        const end = causal ? i + 1 : time!
+        const ok = (j: number) => j < end && (mask === null || mask[b * time! + j] === 1)
+        let max = -Infinity
+        let allowed = 0
+        for (let j = 0; j < time!; j++)
+          if (ok(j)) (allowed++, (max = s[o + j]! > max || s[o + j] !== s[o + j] ? s[o + j]! : max))
+        if (allowed === 0) continue
+        if (max === -Infinity) max = NaN
+        let total = 0
+        for (let j = 0; j < time!; j++) if (ok(j)) total += p[o + j] = Math.exp((s[o + j]! - max) * scale)
+        for (let j = 0; j < end; j++) p[o + j]! /= total
+      }
+  return p
+}
+
+describe('wasmSoftmaxRows and wasmSoftmaxRowsGrad', () => {
+  // time 16 (whole vectors), 7 and 5 (a scalar tail), 1
+  for (const [batch, heads, time] of [
+    [2, 4, 16],
+    [3, 2, 7],
+    [4, 4, 5],
+    [16, 16, 1],
+  ] as const)
+    for (const causal of [false, true])
+      for (const masked of [false, true])
+        it(`[${batch}, ${heads}, ${time}, ${time}]${causal ? ' causal' : ''}${masked ? ' masked' : ''}: within 4 ulps of float64, masked keys exactly 0`, () => {
+          const rand = uniform(batch * 1000 + time * 10 + (causal ? 1 : 0) + (masked ? 2 : 0), -30, 30)
+          const s = Float32Array.from({ length: batch * heads * time * time }, rand)
+          // batch 0 masks every key (its rows stay 0); the others mask about a third of them
+          const mask = masked
+            ? Uint8Array.from({ length: batch * time }, (_, k) => (k < time ? 0 : rand() > -10 ? 1 : 0))
+            : null
+          const scale = 0.35
+          const want = softmax64(s, [batch, heads, time], scale, causal, mask)
+          const p = out(wasmSoftmaxRows(f32(s, [batch, heads, time, time]), scale, causal, mask))
+          p.forEach((v, i) => {
+            if (want[i] === 0) expect(Object.is(v, 0), `p[${i}] = ${v}`).toBe(true)
+            // an exp under the smallest normal float32 is 0 here (the loop keeps its subnormal)
+            else if (want[i]! < 1.2e-38) expect(v).toBeLessThan(1.2e-38)
+            // exp within 3 ulps (its exponent reduced in float64), then the float32 sum, its reciprocal and the product
+            else {
+              const o = i - (i % time)
+              let max = -Infinity
+              for (let j = 0; j < time; j++) if (want[o + j]! > 0) max = Math.max(max, s[o + j]!)
+              const bound = 4
+              expect(ulps(v, Math.fround(want[i]!)), `p[${i}] = ${v}, want ${want[i]}`).toBeLessThanOrEqual(bound)
+            }
+          })
+          // the gradient: ds = scale·P⊙(g − ⟨g, P⟩) in float64, rounded once (the dot's order differs)
+          const g = Float32Array.from(p, () => rand())
+          const ds = out(
+            wasmSoftmaxRowsGrad(f32(g, [batch, heads, time, time]), f32(p, [batch, heads, time, time]), scale),
+          )
+          for (let o = 0; o < p.length; o += time) {
+            let dot = 0
+            for (let j = 0; j < time; j++) dot += g[o + j]! * p[o + j]!
+            let size = 0
+            for (let j = 0; j < time; j++) size = Math.max(size, Math.abs(g[o + j]!) + Math.abs(dot))
+            for (let j = 0; j < time; j++) {
+              const w = scale * p[o + j]! * (g[o + j]! - dot)
+              // the dot's rounding (1e-16 relative to the terms) is all that differs
+              expect(Math.abs(ds[o + j]! - w)).toBeLessThanOrEqual(
+                Math.abs(w) * 2 ** -24 + scale * p[o + j]! * size * 1e-15,
+              )
+            }
+          }
+        })
+
+  it('gives NaN rows for a NaN among the allowed scores or all of them −∞, and −∞ scores exactly 0', () => {
+    const time = 16
+    const s = new Float32Array(4 * time * time)
+    s[0] = NaN // row 0 (not causal): NaN everywhere
+    for (let j = 0; j < time; j++) s[time + j] = -Infinity // row 1: all −∞, NaN
+    s[2 * time + 3] = -Infinity // row 2: key 3 exactly 0, the others 1/15
+    const p = out(wasmSoftmaxRows(f32(s, [1, 4, time, time]), 1, false, null))
+    expect([...p.subarray(0, 2 * time)].every(Number.isNaN)).toBe(true)
+    expect(Object.is(p[2 * time + 3], 0)).toBe(true)
+    expect(p[2 * time]).toBeCloseTo(1 / 15, 7)
+  })
+
+  it('reads and writes arena operands in place (no copies)', () => {
+    const s = toWasmMemory(f32(new Float32Array(2 * 4 * 16 * 16).fill(1), [2, 4, 16, 16]))
+    const before = traffic.bytes
+    const p = wasmSoftmaxRows(s, 1, true, null)!
+    // s is not copied in; p is copied out unless it was born in the memory too
+    expect(traffic.bytes - before).toBe(p.data.buffer === s.data.buffer ? 0 : 2 * 4 * 16 * 16 * 4)
+    expect(p.data[16]).toBe(0.5) // query 1 sees keys 0 and 1
+  })
+
+  it('leaves small calls and float64 to the JavaScript loop (null)', () => {
+    expect(wasmSoftmaxRows(f32(new Float32Array(225), [1, 1, 15, 15]), 1, false, null)).toBeNull() // under ROWS_MIN
+    expect(wasmSoftmaxRows(new Tensor(new Float64Array(256), [1, 1, 16, 16], 'float64'), 1, false, null)).toBeNull()
+  })
+})
+
+/** x̂ and dx of nn's row normalization in float64 (the JavaScript loop's formulas). */
+function norm64(x: Float32Array, g: Float32Array, n: number, eps: number, center: boolean) {
+  const y = new Float64Array(x.length)
+  const dx = new Float64Array(x.length)
+  for (let o = 0; o < x.length; o += n) {
+    let mu = 0
+    if (center) {
+      for (let j = 0; j < n; j++) mu += x[o + j]!
+      mu /= n
+    }
+    let ss = 0
+    for (let j = 0; j < n; j++) ss += (x[o + j]! - mu) ** 2
+    const r = 1 / Math.sqrt(ss / n + eps)
+    let sg = 0
+    let sgx = 0
+    for (let j = 0; j < n; j++) {
+      y[o + j] = (x[o + j]! - mu) * r
+      sg += g[o + j]!
+      sgx += g[o + j]! * (x[o + j]! - mu)
+    }
+    const a = center ? sg / n : 0
+    const b = (sgx * r) / n
+    for (let j = 0; j < n; j++) dx[o + j] = r * (g[o + j]! - a - (x[o + j]! - mu) * r * b)
+  }
+  return { y, dx }
+}
+
+describe('wasmNormRows and wasmNormRowsGrad', () => {
+  for (const n of [64, 7, 1, 300])
+    for (const center of [true, false])
+      it(`rows of ${n}${center ? ', centered' : ''}: x̂ and dx equal the float64 loop rounded once, within 1 ulp`, () => {
+        const rand = uniform(n * 2 + (center ? 1 : 0), -3, 5)
+        const size = n * Math.max(4, Math.ceil(512 / n))
+        const x = Float32Array.from({ length: size }, rand)
+        const g = Float32Array.from({ length: size }, rand)
+        const want = norm64(x, g, n, 1e-5, center)
+        const y = out(wasmNormRows(f32(x), n, 1e-5, center))
+        const dx = out(wasmNormRowsGrad(f32(g), f32(x), n, 1e-5, center))
+        // 1 ulp: the sums' order differs from the loop's (float64, 1e-16 relative), so a result near a
+        // rounding midpoint of float32 may round the other way; a result that cancels to near 0 (a row of
+        // one element, RMS norm's dx) is compared in absolute terms
+        y.forEach((v, i) =>
+          expect(ulps(v, Math.fround(want.y[i]!)) <= 1 || Math.abs(v - want.y[i]!) < 1e-12).toBe(true),
+        )
+        dx.forEach((v, i) =>
+          expect(ulps(v, Math.fround(want.dx[i]!)) <= 1 || Math.abs(v - want.dx[i]!) < 1e-12).toBe(true),
+        )
+      })
+
+  it('reads arena operands in place and leaves small calls and float64 to the JavaScript loop', () => {
+    const x = toWasmMemory(
+      f32(
+        Float32Array.from({ length: 512 }, (_, i) => i % 5),
+        [8, 64],
+      ),
+    )
+    const before = traffic.bytes
+    const y = wasmNormRows(x, 64, 1e-5, true)!
+    expect(traffic.bytes - before).toBe(y.data.buffer === x.data.buffer ? 0 : 512 * 4) // only y may come out
+    expect(wasmNormRows(f32(new Float32Array(255)), 5, 1e-5, true)).toBeNull()
+    expect(wasmNormRows(tensor(new Float64Array(512), { dtype: 'float64' }), 64, 1e-5, true)).toBeNull()
+  })
+})
+
+describe('argument checks', () => {
+  const x = f32(new Float32Array(256), [1, 1, 16, 16])
+  it('name the function and the argument', () => {
+    expect(() => wasmGelu([1, 2] as never)).toThrow('wasmGelu: x must be a Tensor, got [1,2]')
+    expect(() => wasmGeluGrad(x, ones([3]))).toThrow('wasmGeluGrad: x must be a tensor of shape [1,1,16,16], got')
+    expect(() => wasmSoftmaxRows(ones([2, 3]), 1, false, null)).toThrow(
+      'wasmSoftmaxRows: s must be a tensor of shape [batch, heads, time, time], got',
+    )
+    expect(() => wasmSoftmaxRows(x, NaN, false, null)).toThrow(
+      'wasmSoftmaxRows: scale must be a finite number, got NaN',
+    )
+    expect(() => wasmSoftmaxRows(x, 1, 1 as never, null)).toThrow('wasmSoftmaxRows: causal must be a boolean, got 1')
+    expect(() => wasmSoftmaxRows(x, 1, false, new Uint8Array(3))).toThrow(
+      'wasmSoftmaxRows: mask must be null or a Uint8Array of 16 bytes, got',
+    )
+    expect(() => wasmSoftmaxRowsGrad(x, tensor(1), 1)).toThrow(
+      'wasmSoftmaxRowsGrad: p must be a tensor of shape [1,1,16,16], got',
+    )
+    expect(() => wasmNormRows(x, 3, 1e-5, true)).toThrow(
+      'wasmNormRows: n must be a positive integer dividing the 256 elements of x, got 3',
+    )
+    expect(() => wasmNormRows(x, 16, -1, true)).toThrow('wasmNormRows: eps must be a finite number ≥ 0, got -1')
+    expect(() => wasmNormRowsGrad(x, x, 16, 1e-5, 'yes' as never)).toThrow(
+      'wasmNormRowsGrad: center must be a boolean, got "yes"',
+    )
+  })
+})

@@ -1,0 +1,210 @@
+/**
+ * The fused float32 kernels other @gd packages call through `@gd/tensor/internal`: GELU and its
+ * gradient (autograd's `gelu`), the masked softmax of attention weights and its Jacobian-vector product,
+ * and the row normalization of layer and RMS norm and its gradient (@gd/nn). Each checks its arguments,
+ * then returns the result tensor when the Wasm kernel takes the call (float32, Wasm allowed and loaded,
+ * the call big enough: see the registry), or null, and the caller runs its JavaScript loop (float64,
+ * small calls, engines without Wasm SIMD).
+ * @module
+ */
+import { fail } from '@gd/check'
+import { allocate } from '../../dtype.js'
+import { Tensor } from '../../tensor.js'
+import type { FloatArray } from '../gemm/reference.js'
+import { BINARY, UNARY } from '../elementwise/ops.generated.js'
+import { elementwiseKernels, rowKernels } from '../registry.js'
+
+const tensorArg = (fn: string, what: string, x: unknown): Tensor => {
+  if (!(x instanceof Tensor)) fail(fn, what, 'a Tensor', x)
+  return x
+}
+
+const sameShape = (fn: string, what: string, a: Tensor, b: Tensor): void => {
+  if (a.rank !== b.rank || a.shape.some((d, i) => d !== b.shape[i]))
+    fail(fn, what, `a tensor of shape [${a.shape.join(',')}]`, b)
+}
+
+const rowLength = (fn: string, x: Tensor, n: unknown): number => {
+  if (!(Number.isSafeInteger(n) && (n as number) >= 1 && x.size % (n as number) === 0))
+    fail(fn, 'n', `a positive integer dividing the ${x.size} elements of x`, n)
+  return n as number
+}
+
+const finiteNumber = (fn: string, what: string, v: unknown, nonNegative = false): number => {
+  if (!(typeof v === 'number' && Number.isFinite(v) && (!nonNegative || v >= 0)))
+    fail(fn, what, nonNegative ? 'a finite number ≥ 0' : 'a finite number', v)
+  return v
+}
+
+const flag = (fn: string, what: string, v: unknown): boolean => {
+  if (typeof v !== 'boolean') fail(fn, what, 'a boolean', v)
+  return v
+}
+
+const float32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === 'float32')
+
+/**
+ * GELU (tanh form) of a float32 tensor on Wasm: y = ½x(1 + tanh(c(x + a·x³))), c = √(2/π),
+ * a = 0.044715, computed as x·σ(2c(x + a·x³)), which has no cancellation for negative x. Null when the
+ * kernel does not take the call (not float32, fewer than `ELEMENTWISE_MIN` elements, Wasm off or not loaded).
+ * Within 5 float32 ulps of a float64 reference for x ≥ −10 (u and the reduction of e^{2u} are float64);
+ * below, where the result is under 3e-36, e^{2u} under the smallest normal float32 flushes it to ±0.
+ *
+ * @example
+ * ```ts
+ * import { initWasm, tensor } from '@gd/tensor'
+ * import { wasmGelu } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmGelu(tensor(Array.from({ length: 64 }, () => 1)))?.data[0] // ≈ 0.8412
+ * ```
+ */
+export function wasmGelu(x: Tensor): Tensor | null {
+  const fn = 'wasmGelu'
+  tensorArg(fn, 'x', x)
+  const k = elementwiseKernels()
+  if (k === null || !float32(x)) return null
+  const y = allocate('float32', x.size)
+  return k.unary(UNARY.gelu, x.data, y) ? new Tensor(y, x.shape, 'float32') : null
+}
+
+/**
+ * g·gelu′(x) for float32 g and x of one shape on Wasm, gelu′(x) = σ(2u) + 2x·σ(2u)(1 − σ(2u))·c(1 + 3a·x²),
+ * u = c(x + a·x³) (the derivative of {@link wasmGelu}); null when the kernel does not take the call.
+ * Within 9 float32 ulps of a float64 reference, except around x = −0.75 where gelu′ crosses 0 (its two
+ * terms cancel; absolute error under 8e-8·|g| there) and below x = −10 (under 3e-36, as {@link wasmGelu}).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, ones, zeros } from '@gd/tensor'
+ * import { wasmGeluGrad } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmGeluGrad(ones([64]), zeros([64]))?.data[0] // 0.5
+ * ```
+ */
+export function wasmGeluGrad(g: Tensor, x: Tensor): Tensor | null {
+  const fn = 'wasmGeluGrad'
+  tensorArg(fn, 'g', g)
+  tensorArg(fn, 'x', x)
+  sameShape(fn, 'x', g, x)
+  const k = elementwiseKernels()
+  if (k === null || !float32(g, x)) return null
+  const dx = allocate('float32', x.size)
+  const n = x.size
+  return k.binary(BINARY.geluGrad, dx, g.data, 0, 1, x.data, 0, 1, n) ? new Tensor(dx, x.shape, 'float32') : null
+}
+
+/**
+ * Attention weights on Wasm: P = softmax(scale·s) over the last axis of float32 scores s [batch, heads, time,
+ * time], key j of query i taking part when j ≤ i (if `causal`) and mask[b·time + j] is 1 (if `mask`, bytes
+ * [batch, time], is given). Excluded keys get exactly 0, a row with no allowed key is all 0, a NaN among the
+ * allowed scores (or all of them −∞) gives NaN. Null when the kernel does not take the call. The exponentials
+ * are float32 (within 3 ulps, their exponent reduced in float64), so P is within 4 float32 ulps of a float64
+ * reference; weights under the smallest normal float32 (1.2e-38) are 0 (see `fused.test.ts`).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, zeros } from '@gd/tensor'
+ * import { wasmSoftmaxRows } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmSoftmaxRows(zeros([1, 1, 16, 16]), 1, true, null)?.data[16] // 0.5: query 1 sees keys 0 and 1
+ * ```
+ */
+export function wasmSoftmaxRows(s: Tensor, scale: number, causal: boolean, mask: Uint8Array | null): Tensor | null {
+  const fn = 'wasmSoftmaxRows'
+  tensorArg(fn, 's', s)
+  if (s.rank !== 4 || s.shape[2] !== s.shape[3]) fail(fn, 's', 'a tensor of shape [batch, heads, time, time]', s)
+  finiteNumber(fn, 'scale', scale)
+  flag(fn, 'causal', causal)
+  const [batch, heads, time] = s.shape as [number, number, number, number]
+  if (mask !== null && !(mask instanceof Uint8Array && mask.length === batch * time))
+    fail(fn, 'mask', `null or a Uint8Array of ${batch * time} bytes`, mask)
+  const k = rowKernels()
+  if (k === null || !float32(s)) return null
+  const p = allocate('float32', s.size)
+  return k.softmaxRows(s.data as FloatArray, p, heads, time, scale, causal, mask)
+    ? new Tensor(p, s.shape, 'float32')
+    : null
+}
+
+/**
+ * The Jacobian-vector product of {@link wasmSoftmaxRows} on Wasm: ds = scale·P⊙(g − ⟨g, P⟩) over the
+ * last axis, for float32 g and P of one shape; null when the kernel does not take the call. Float64
+ * arithmetic rounded once, as the JavaScript loop (the dot product's order differs).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, full, ones } from '@gd/tensor'
+ * import { wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmSoftmaxRowsGrad(ones([16, 16]), full([16, 16], 1 / 16), 1)?.data[0] // 0: a constant g changes nothing
+ * ```
+ */
+export function wasmSoftmaxRowsGrad(g: Tensor, p: Tensor, scale: number): Tensor | null {
+  const fn = 'wasmSoftmaxRowsGrad'
+  tensorArg(fn, 'g', g)
+  tensorArg(fn, 'p', p)
+  sameShape(fn, 'p', g, p)
+  if (p.rank === 0) fail(fn, 'p', 'a tensor of rank ≥ 1', p)
+  finiteNumber(fn, 'scale', scale)
+  const k = rowKernels()
+  if (k === null || !float32(g, p) || p.size === 0) return null
+  const ds = allocate('float32', p.size)
+  const n = p.shape[p.rank - 1]!
+  return k.softmaxGradRows(g.data as FloatArray, p.data as FloatArray, ds, n, scale)
+    ? new Tensor(ds, p.shape, 'float32')
+    : null
+}
+
+/**
+ * Row normalization on Wasm (layer norm with `center`, RMS norm without): over rows of `n` elements,
+ * x̂ = (x − μ)·r with r = 1/√(mean((x − μ)²) + eps), μ the row mean if `center` else 0; null when the
+ * kernel does not take the call. Float64 arithmetic rounded once, as the JavaScript loop.
+ *
+ * @example
+ * ```ts
+ * import { arange, initWasm } from '@gd/tensor'
+ * import { wasmNormRows } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmNormRows(arange(0, 256), 2, 0, true)?.data[0] // -1
+ * ```
+ */
+export function wasmNormRows(x: Tensor, n: number, eps: number, center: boolean): Tensor | null {
+  const fn = 'wasmNormRows'
+  tensorArg(fn, 'x', x)
+  rowLength(fn, x, n)
+  finiteNumber(fn, 'eps', eps, true)
+  flag(fn, 'center', center)
+  const k = rowKernels()
+  if (k === null || !float32(x)) return null
+  const y = allocate('float32', x.size)
+  return k.normRows(x.data as FloatArray, y, n, eps, center) ? new Tensor(y, x.shape, 'float32') : null
+}
+
+/**
+ * The gradient of {@link wasmNormRows} on Wasm: dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row,
+ * for float32 g and x of one shape; null when the kernel does not take the call. Float64 arithmetic
+ * rounded once, as the JavaScript loop.
+ *
+ * @example
+ * ```ts
+ * import { arange, initWasm, ones } from '@gd/tensor'
+ * import { wasmNormRowsGrad } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmNormRowsGrad(ones([256]), arange(0, 256), 2, 0, true)?.data[0] // 0: shifting a row changes no x̂
+ * ```
+ */
+export function wasmNormRowsGrad(g: Tensor, x: Tensor, n: number, eps: number, center: boolean): Tensor | null {
+  const fn = 'wasmNormRowsGrad'
+  tensorArg(fn, 'g', g)
+  tensorArg(fn, 'x', x)
+  sameShape(fn, 'x', g, x)
+  rowLength(fn, x, n)
+  finiteNumber(fn, 'eps', eps, true)
+  flag(fn, 'center', center)
+  const k = rowKernels()
+  if (k === null || !float32(g, x)) return null
+  const dx = allocate('float32', x.size)
+  return k.normGradRows(g.data as FloatArray, x.data as FloatArray, dx, n, eps, center)
+    ? new Tensor(dx, x.shape, 'float32')
+    : null
+}
