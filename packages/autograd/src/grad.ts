@@ -15,8 +15,9 @@ import {
 import { Tensor, ones } from '@gd/tensor'
 import { formatList } from '@gd/tensor/internal'
 import { backpropagate, trace } from './internal/engine.js'
+import { transformScope } from './internal/scope.js'
 import type { Plain, PlainArgs } from './types.js'
-import { Var, isInput, isRecording, toVar, withLevel, withRecording, type Input } from './variable.js'
+import { Var, isInput, isRecording, toVar, withLevel, withRecording, type Input, type Level } from './variable.js'
 
 /** Options for {@link grad} and {@link valueAndGrad}. */
 export interface GradOptions {
@@ -82,7 +83,14 @@ function differentiate(
   options: Read<typeof valueAndGradSpec>,
 ): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
   const nums = argnumList(op, options.argnums, args.length)
-  return withLevel(op, (level) => {
+  return withLevel(op, (level) =>
+    transformScope(
+      op,
+      () => level.outer,
+      () => run(level),
+    ),
+  )
+  function run(level: Level): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
     const traced = withRecording(true, () =>
       nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)),
     )
@@ -106,7 +114,7 @@ function differentiate(
       return t.rebuild(part)
     })
     return { value: result(v, nested), aux, grads: trees }
-  })
+  }
 }
 
 /**

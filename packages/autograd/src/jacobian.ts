@@ -1,6 +1,7 @@
 import { fail, func } from '@gd/check'
 import { Tensor, zeros } from '@gd/tensor'
 import { grad, vjp } from './grad.js'
+import { ANY_TRACE, transformScope } from './internal/scope.js'
 import { isLeafValue } from './internal/tree.js'
 import { reshape, stack } from './ops/shape.js'
 import { Var, toVar, type Input } from './variable.js'
@@ -23,20 +24,25 @@ export function jacobian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
   func('jacobian', 'f', f)
   return (x) => {
     if (!isLeafValue(x)) fail('jacobian', 'x', 'a Tensor or a Var', x)
-    const [out, pullback] = vjp(f, x as Tensor)
-    const o = out as Tensor | Var
-    const rows: (Tensor | Var)[] = []
-    for (let i = 0; i < o.size; i++) {
-      const seed = zeros([o.size], { dtype: o.dtype })
-      seed.storage[i] = 1
-      rows.push(pullback(reshape(seed, o.shape).value)[0] as Tensor | Var)
-    }
-    const shape = [...o.shape, ...x.shape]
-    if (rows.length === 0) return zeros(shape, { dtype: x.dtype })
-    const j = reshape(stack(rows.map((r) => toVar('jacobian', r))), shape)
-    const nested = o instanceof Var || rows.some((r) => r instanceof Var)
-    return (nested ? j : j.value) as Tensor
+    return transformScope('jacobian', ANY_TRACE, () => rowsOf(f, x))
   }
+}
+
+/** The Jacobian's rows, one pullback per output element, stacked. */
+function rowsOf(f: (x: Var) => Input, x: Tensor | Var): Tensor {
+  const [out, pullback] = vjp(f, x as Tensor)
+  const o = out as Tensor | Var
+  const rows: (Tensor | Var)[] = []
+  for (let i = 0; i < o.size; i++) {
+    const seed = zeros([o.size], { dtype: o.dtype })
+    seed.storage[i] = 1
+    rows.push(pullback(reshape(seed, o.shape).value)[0] as Tensor | Var)
+  }
+  const shape = [...o.shape, ...x.shape]
+  if (rows.length === 0) return zeros(shape, { dtype: x.dtype })
+  const j = reshape(stack(rows.map((r) => toVar('jacobian', r))), shape)
+  const nested = o instanceof Var || rows.some((r) => r instanceof Var)
+  return (nested ? j : j.value) as Tensor
 }
 
 /**
@@ -57,6 +63,6 @@ export function hessian(f: (x: Var) => Input): (x: Tensor | Var) => Tensor {
   const h = jacobian((x) => df(x) as Var)
   return (x) => {
     if (!isLeafValue(x)) fail('hessian', 'x', 'a Tensor or a Var', x)
-    return h(x)
+    return transformScope('hessian', ANY_TRACE, () => h(x))
   }
 }

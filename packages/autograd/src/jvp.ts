@@ -1,6 +1,7 @@
 import { fail, func } from '@gd/check'
 import { Tensor, zeros } from '@gd/tensor'
 import { grad, vjp } from './grad.js'
+import { ANY_TRACE, transformScope } from './internal/scope.js'
 import { flatten, pairLeaves } from './internal/tree.js'
 import { add, mul } from './ops/arithmetic.js'
 import { sum } from './ops/broadcast.js'
@@ -37,12 +38,14 @@ export function jvp<A extends unknown[]>(
   if (!Array.isArray(primals)) fail('jvp', 'primals', 'an array of arguments', primals)
   flatten('jvp', 'primals', primals)
   const ts = pairLeaves('jvp', 'primals', primals, 'tangents', tangents)
-  const [out, pullback] = vjp(f, ...(primals as unknown as PlainArgs<A>))
-  const o = out as Tensor | Var
-  const dummy = zeros(o.shape, { dtype: o.dtype })
-  const [, pullback2] = vjp((u: Var) => join(flatten('jvp', 'primals', pullback(u)).leaves), dummy)
-  const tangentOut = pullback2(join(ts))[0] as Tensor | Var
-  return [out, tangentOut as Tensor]
+  return transformScope('jvp', ANY_TRACE, () => {
+    const [out, pullback] = vjp(f, ...(primals as unknown as PlainArgs<A>))
+    const o = out as Tensor | Var
+    const dummy = zeros(o.shape, { dtype: o.dtype })
+    const [, pullback2] = vjp((u: Var) => join(flatten('jvp', 'primals', pullback(u)).leaves), dummy)
+    const tangentOut = pullback2(join(ts))[0] as Tensor | Var
+    return [out, tangentOut as Tensor]
+  })
 }
 
 /**
@@ -64,7 +67,7 @@ export function hvp<P>(f: (x: P) => Input, x: Plain<P>, v: Plain<P>): Plain<P> {
   flatten('hvp', 'x', x)
   const vs = pairLeaves('hvp', 'x', x, 'v', v)
   const inner = grad<[P]>(f) as (p: unknown) => unknown
-  return grad<[P]>((p) => {
+  const outer = grad<[P]>((p) => {
     const gs = flatten('hvp', 'x', inner(p)).leaves
     let total: Var | null = null
     gs.forEach((gi, i) => {
@@ -72,5 +75,6 @@ export function hvp<P>(f: (x: P) => Input, x: Plain<P>, v: Plain<P>): Plain<P> {
       total = total === null ? term : add(total, term)
     })
     return total ?? toVar('hvp', 0)
-  })(...([x] as unknown as PlainArgs<[P]>))
+  })
+  return transformScope('hvp', ANY_TRACE, () => outer(...([x] as unknown as PlainArgs<[P]>)))
 }
