@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ravel, tensorArb, unravel } from '../test/reference.js'
 import * as T from './index.js'
 
@@ -94,6 +94,39 @@ describe('reductions', () => {
       const round = dtype === 'float32' ? Math.fround : (v: number) => v
       expect(Array.from(T.sum(x, { axis: [0, 2, 3] }).data)).toEqual(expected.map(round))
       expect(Array.from(T.mean(x, { axis: [0, 2, 3] }).data)).toEqual(expected.map((v) => round(v / (n * hw))))
+    }
+  })
+
+  it('sums strided slabs over leading axes where they lie: each column exactly a sequential float64 sum', async () => {
+    await T.initWasm()
+    // a slice of columns (each row a slab), a slice of channels of NCHW and a broadcast (slab step 0);
+    // 300 rows used to go through a transposed copy and the Wasm row sums (four lanes, other bits)
+    const wide = T.tensor(
+      Float32Array.from({ length: 300 * 150 }, (_, i) => Math.fround(Math.sin(i * 0.37) * 100 + 1 / (i + 1))),
+      { shape: [300, 150] },
+    )
+    const nchw = T.reshape(wide, [30, 10, 15, 10])
+    const cases: [T.Tensor, number[]][] = [
+      [T.slice(wide, [0, 50], [300, 50]), [0]],
+      [T.slice(nchw, [0, 3, 0, 0], [30, 4, 15, 10]), [0, 2, 3]],
+      [T.broadcastTo(T.slice(wide, [7, 0], [1, 150]), [300, 150]), [0]],
+    ]
+    for (const [x, axis] of cases) {
+      expect(x.isContiguous).toBe(false)
+      const dense = x.data
+      const kept = x.shape[1]!
+      const inner = x.size / x.shape[0]! / kept
+      const expected = Array.from({ length: kept }, (_, j) => {
+        let s = 0
+        for (let a = 0; a < x.shape[0]!; a++) for (let i = 0; i < inner; i++) s += dense[(a * kept + j) * inner + i]!
+        return s
+      })
+      const data = vi.spyOn(T.Tensor.prototype, 'data', 'get')
+      const [sum, mean] = [T.sum(x, { axis }), T.mean(x, { axis })]
+      expect(data).not.toHaveBeenCalled()
+      data.mockRestore()
+      expect(Array.from(sum.data)).toEqual(expected.map(Math.fround))
+      expect(Array.from(mean.data)).toEqual(expected.map((v) => Math.fround(v / (x.size / kept))))
     }
   })
 

@@ -90,8 +90,9 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
   let outer = 1
   for (let i = 0; i < (kept[0] ?? 0); i++) outer *= t.shape[i]!
   const adjacent = outer > 1 && kept.every((k, i) => k === kept[0]! + i)
-  if (columns !== undefined && adjacent && length > 0 && t.isContiguous) {
-    columns(t.storage, t.offset, outer, count, length / outer, out)
+  const slab = columns !== undefined && adjacent && length > 0 ? slabStride(t, kept[0]!) : -1
+  if (slab >= 0) {
+    columns!(t.storage, t.offset, outer, count, length / outer, out, slab)
     return new Tensor(out, shape, dtype)
   }
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
@@ -99,6 +100,29 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
   const divisor = op === 'mean' ? length : 1
   reduceRows(block, code, data, count, length, out, divisor)
   return new Tensor(out, shape, dtype)
+}
+
+/**
+ * For the columns path: the storage step from one slab `t[a]` (the axes from `first` on) to the next,
+ * when each slab is contiguous and the axes before `first` step through the slabs as one axis (a
+ * contiguous tensor, or a slice of whole rows or of leading columns: each row a slab); else -1, and
+ * the data is read through a transposed copy.
+ */
+function slabStride(t: Tensor, first: number): number {
+  let expected = 1
+  for (let d = t.rank - 1; d >= first; d--) {
+    if (t.shape[d] !== 1 && t.strides[d] !== expected) return -1
+    expected *= t.shape[d]!
+  }
+  let slab = -1
+  for (let d = first - 1; d >= 0; d--) {
+    const n = t.shape[d]!
+    if (n === 1) continue
+    if (slab < 0) slab = t.strides[d]!
+    else if (t.strides[d] !== expected) return -1
+    expected = t.strides[d]! * n
+  }
+  return slab
 }
 
 const integral = (t: Tensor): DType => (t.dtype === 'bool' ? 'int32' : t.dtype)

@@ -13,11 +13,20 @@ import { elementwiseKernels } from '../registry.js'
 export type Block = (data: Storage, start: number, length: number) => number
 
 /**
- * Reduces the contiguous data `x[outer][count][inner]` (from `start`) over its first and last axes
- * into `out[count]`, adding each column's elements in the order a {@link Block} over the transposed
- * copy would (outer index, then inner), so the results are the same bits.
+ * Reduces the data `x[outer][count][inner]` over its first and last axes into `out[count]`, adding
+ * each column's elements in the order a {@link Block} over the transposed copy would (outer index,
+ * then inner). Each `x[a]` is a contiguous slab of `count · inner` elements from `start + a · slab`;
+ * slabs follow one another (`slab` = `count · inner`) when the whole input is contiguous.
  */
-export type Columns = (data: Storage, start: number, outer: number, count: number, inner: number, out: Storage) => void
+export type Columns = (
+  data: Storage,
+  start: number,
+  outer: number,
+  count: number,
+  inner: number,
+  out: Storage,
+  slab: number,
+) => void
 
 /**
  * out[o] = `block` over row o of `data` (`count` rows of `length`, one after another from 0), or
@@ -51,15 +60,18 @@ function sumColumns(
   inner: number,
   out: Storage,
   divisor: number,
+  slab: number,
 ): void {
-  if (inner === 1 && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
+  // the Wasm kernel adds each column in the same order, in float64: the same bits, for slabs one after another
+  const next = slab === count * inner
+  if (inner === 1 && next && elementwiseKernels()?.sumColumns(d, start, outer, count, out, divisor)) return
   if (inner > 1) {
-    sumRuns(d, start, outer, count, inner, out, divisor)
+    sumRuns(d, start, outer, count, inner, out, divisor, slab)
     return
   }
   const acc = new Float64Array(count)
   for (let a = 0; a < outer; a++) {
-    const base = start + a * count
+    const base = start + a * slab
     for (let j = 0; j < count; j++) acc[j] = acc[j]! + d[base + j]!
   }
   for (let j = 0; j < count; j++) out[j] = acc[j]! / divisor
@@ -79,8 +91,8 @@ function sumRuns(
   inner: number,
   out: Storage,
   divisor: number,
+  slab: number,
 ): void {
-  const plane = count * inner
   let j = 0
   for (; j + 4 <= count; j += 4) {
     let s0 = 0
@@ -88,7 +100,7 @@ function sumRuns(
     let s2 = 0
     let s3 = 0
     for (let a = 0; a < outer; a++) {
-      const p = start + a * plane + j * inner
+      const p = start + a * slab + j * inner
       for (let i = p, end = p + inner; i < end; i++) {
         s0 += d[i]!
         s1 += d[i + inner]!
@@ -104,16 +116,16 @@ function sumRuns(
   for (; j < count; j++) {
     let s = 0
     for (let a = 0; a < outer; a++) {
-      const p = start + a * plane + j * inner
+      const p = start + a * slab + j * inner
       for (let i = p, end = p + inner; i < end; i++) s += d[i]!
     }
     out[j] = s / divisor
   }
 }
-export const sumRows: Columns = (d, start, outer, count, inner, out) =>
-  sumColumns(d, start, outer, count, inner, out, 1)
-export const meanRows: Columns = (d, start, outer, count, inner, out) =>
-  sumColumns(d, start, outer, count, inner, out, outer * inner)
+export const sumRows: Columns = (d, start, outer, count, inner, out, slab) =>
+  sumColumns(d, start, outer, count, inner, out, 1, slab)
+export const meanRows: Columns = (d, start, outer, count, inner, out, slab) =>
+  sumColumns(d, start, outer, count, inner, out, outer * inner, slab)
 export const prodBlock: Block = (d, s, n) => {
   let acc = 1
   for (let i = s; i < s + n; i++) acc *= d[i]!
