@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { dot, matmul, outer } from './matmul.js'
 import { kernels, useKernels } from './seam.js'
 import { broadcastShapes, sizeOf } from './shape.js'
@@ -163,6 +163,48 @@ describe('matmul', () => {
         },
       ),
     )
+  })
+
+  it('feeds strided views to the gemm as they lie, Wasm or not: no copy, the same bits as contiguous copies', async () => {
+    const { initWasm, useWasm, transpose, reshape, slice, broadcastTo } = await import('./index.js')
+    await initWasm()
+    const x = random([2, 16, 4, 12], 'float32', 5) // [B, T, H, D], as attention lays out its heads
+    const heads = transpose(x, [0, 2, 1, 3]) // [B, H, T, D], a view
+    const w = random([24, 40], 'float32', 6)
+    const cases: [string, Tensor, Tensor, { transposeA?: boolean; transposeB?: boolean }][] = [
+      ['rank 2, both transposed views', transpose(w), transpose(random([12, 24], 'float32', 7)), {}],
+      ['rank 2, a column slice', slice(w, [0, 8], [24, 20]), random([20, 9], 'float32', 8), {}],
+      ['rank 4 heads · their transpose (scores)', heads, heads, { transposeB: true }],
+      ['rank 4 heads · a transposed view', heads, transpose(heads, [0, 1, 3, 2]), {}],
+      [
+        'rank 4 flag on a transposed view',
+        transpose(heads, [0, 1, 3, 2]),
+        transpose(heads, [0, 1, 3, 2]),
+        { transposeA: true },
+      ],
+      [
+        'broadcast batch dims',
+        broadcastTo(slice(reshape(x, [8, 16, 12]), [3, 0, 0], [1, 16, 12]), [5, 16, 12]),
+        slice(transpose(w), [0, 0], [12, 24]), // [12, 24] read through strides [1, 40]
+        {},
+      ],
+    ]
+    for (const wasm of [true, false]) {
+      const restore = useWasm(wasm)
+      try {
+        for (const [name, a, b, options] of cases) {
+          const dense = (t: Tensor): Tensor => tensor(Float32Array.from(t.data), { shape: t.shape })
+          const [da, db] = [dense(a), dense(b)]
+          const data = vi.spyOn(Tensor.prototype, 'data', 'get')
+          const got = matmul(a, b, options)
+          expect(data, name).not.toHaveBeenCalled()
+          data.mockRestore()
+          expect(got.data, `${name}, wasm ${wasm}`).toEqual(matmul(da, db, options).data)
+        }
+      } finally {
+        restore()
+      }
+    }
   })
 
   it('handles broadcast (stride 0) batch views and offsets', () => {
