@@ -192,6 +192,45 @@ describe('multiHeadAttention', () => {
   })
 })
 
+describe('multiHeadAttention in float32 on the Wasm kernels', () => {
+  it('agrees with the float64 reference and with the JavaScript loops (weights within 4 ulps), masks and all', async () => {
+    await T.initWasm()
+    // time 16: 2 × 2 × 16 × 16 = 1024 weights, enough for the Wasm row kernels (ROWS_MIN 256)
+    const dm = 8
+    const x = randn(5, [2, 16, dm])
+    const mask = [Array.from({ length: 16 }, (_, j) => j % 3 !== 1), Array.from({ length: 16 }, (_, j) => j > 0)]
+    const maskT = T.tensor(mask, { dtype: 'bool' })
+    const p64 = params64(dm, 6)
+    const p32 = JSON.parse(JSON.stringify({})) as Params
+    for (const name of ['query', 'key', 'value', 'output'] as const)
+      (p32 as Record<string, unknown>)[name] = {
+        w: T.cast(p64[name].w as T.Tensor, 'float32'),
+        b: T.cast(p64[name].b as T.Tensor, 'float32'),
+      }
+    const x32 = T.cast(x, 'float32')
+    const loss = (layer: nn.MultiHeadAttentionLayer) => (v: AG.Var) =>
+      AG.sum(AG.square(layer.apply(p32, v, { mask: maskT })))
+    for (const causal of [false, true]) {
+      const layer = nn.multiHeadAttention(dm, 2, { causal })
+      const wasm = list(layer.apply(p32, x32, { mask: maskT }))
+      const gWasm = list(AG.grad(loss(layer))(x32))
+      const restore = T.useWasm(false)
+      let js: number[], gJs: number[]
+      try {
+        js = list(layer.apply(p32, x32, { mask: maskT }))
+        gJs = list(AG.grad(loss(layer))(x32))
+      } finally {
+        restore()
+      }
+      // the float32 matmuls dominate the difference from float64; the two float32 paths agree more closely
+      const want = reference(p64, x, 2, causal, mask)
+      wasm.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[i]!))))
+      wasm.forEach((v, i) => expect(Math.abs(v - js[i]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(js[i]!))))
+      gWasm.forEach((v, i) => expect(Math.abs(v - gJs[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(gJs[i]!))))
+    }
+  })
+})
+
 describe('the TSDoc examples, as written', () => {
   it('multiHeadAttention and its types', () => {
     const attention = nn.multiHeadAttention(16, 4, { causal: true })

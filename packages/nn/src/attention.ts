@@ -13,6 +13,7 @@ import {
 } from '@gd/autograd'
 import { uniformInit, xavierUniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
+import { wasmSoftmaxRows, wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -95,6 +96,9 @@ const wide = (a: T.Tensor, b: T.Tensor): boolean => a.dtype === 'float64' || b.d
  * A NaN among the allowed scores (or all of them -Infinity) gives NaN weights, as softmax does.
  */
 function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8Array | undefined): T.Tensor {
+  // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call (within 4 float32 ulps of this loop's float64)
+  const fast = st.dtype === 'float32' ? wasmSoftmaxRows(st, scale, causal, mask ?? null) : null
+  if (fast !== null) return fast
   const [batch, heads, time] = st.shape as [number, number, number, number]
   const s = st.data as Floats
   const p = st.dtype === 'float64' ? new Float64Array(s.length) : new Float32Array(s.length)
@@ -131,6 +135,9 @@ function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8
 
 /** ds = scale·P⊙(g − ⟨g, P⟩), row by row. */
 function weightsGradKernel(gt: T.Tensor, pt: T.Tensor, scale: number): T.Tensor {
+  // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once (the dot's order differs)
+  const fast = wide(gt, pt) ? null : wasmSoftmaxRowsGrad(gt, pt, scale)
+  if (fast !== null) return fast
   const time = pt.shape[pt.rank - 1]!
   const g = gt.data as Floats
   const p = pt.data as Floats

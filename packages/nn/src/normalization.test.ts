@@ -135,6 +135,36 @@ describe('rmsNorm', () => {
   })
 })
 
+describe('layerNorm and rmsNorm in float32 on the Wasm kernels', () => {
+  it('agree with the JavaScript loops within 1 float32 ulp, values and gradients', async () => {
+    await T.initWasm()
+    // 8 rows of 64: 512 floats, enough for the Wasm row kernels (ROWS_MIN 256)
+    const x = T.cast(T.normal(T.prngKey(3), [8, 64], { dtype: 'float64' }), 'float32')
+    const up = T.cast(T.normal(T.prngKey(4), [8, 64], { dtype: 'float64' }), 'float32')
+    for (const layer of [nn.layerNorm(64, { affine: false }), nn.rmsNorm(64)]) {
+      const p = layer.init(0)
+      const run = () => {
+        const y = list(layer.apply(p, x))
+        const g = list(AG.grad((v: AG.Var) => AG.sum(AG.mul(layer.apply(p, v), up)))(x))
+        return { y, g }
+      }
+      const wasm = run()
+      const restore = T.useWasm(false)
+      let js: { y: number[]; g: number[] }
+      try {
+        js = run()
+      } finally {
+        restore()
+      }
+      // float64 arithmetic rounded once on both paths; only the order of the row sums differs
+      const ulp = (v: number) => 2 ** (Math.floor(Math.log2(Math.max(Math.abs(v), 2 ** -100))) - 23)
+      wasm.y.forEach((v, i) => expect(Math.abs(v - js.y[i]!)).toBeLessThanOrEqual(ulp(js.y[i]!)))
+      // the gradient of rmsNorm's γ·x̂ passes through the affine mul too; the same 1 ulp bound holds for dx
+      wasm.g.forEach((v, i) => expect(Math.abs(v - js.g[i]!)).toBeLessThanOrEqual(ulp(js.g[i]!)))
+    }
+  })
+})
+
 describe('the TSDoc examples, as written', () => {
   it('layerNorm, rmsNorm and their option and parameter types', () => {
     const ln = nn.layerNorm(2)

@@ -14,7 +14,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { formatList } from '@gd/tensor/internal'
+import { formatList, wasmNormRows, wasmNormRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
@@ -98,6 +98,9 @@ function rowStats(x: Floats, o: number, n: number, eps: number, center: boolean)
 
 /** x̂ = (x − μ)·r, row by row. */
 function normalizeKernel(t: T.Tensor, n: number, eps: number, center: boolean): T.Tensor {
+  // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call: the same float64 arithmetic, rounded once
+  const fast = t.dtype === 'float32' ? wasmNormRows(t, n, eps, center) : null
+  if (fast !== null) return fast
   const x = t.data as Floats
   const y = t.dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length)
   for (let o = 0; o < x.length; o += n) {
@@ -112,6 +115,8 @@ function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number,
   const g = gt.data as Floats
   const x = xt.data as Floats
   const wide = gt.dtype === 'float64' || xt.dtype === 'float64'
+  const fast = wide ? null : wasmNormRowsGrad(gt, xt, n, eps, center)
+  if (fast !== null) return fast
   const dx = wide ? new Float64Array(x.length) : new Float32Array(x.length)
   for (let o = 0; o < x.length; o += n) {
     const [mu, r] = rowStats(x, o, n, eps, center)
