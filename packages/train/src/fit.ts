@@ -23,6 +23,7 @@ import type { EpochLogs } from './epochLogs.js'
 import type { Loss, Model } from './evaluate.js'
 import { eachCallback, liveRun } from './internal/fitContext.js'
 import { endEpoch, runEpoch } from './internal/fitEpoch.js'
+import { closeRunScope, openRunScope } from './internal/fitScope.js'
 import type { FitRun, LiveRun } from './internal/fitRun.js'
 import { checkpointOf, startState } from './internal/fitState.js'
 import type { Metric } from './metrics.js'
@@ -131,6 +132,17 @@ export interface FitResult<P, S = unknown> {
  * `maxSteps` is not saved: resume with a larger `maxSteps` to go further. Checkpoints written before
  * the stop was saved hold none, and resume training.
  *
+ * Memory: with @gd/tensor's scopes on, each step (batch, loss and gradients, the callbacks'
+ * `onGradients`, the update) runs in a scope of its own under a scope the run keeps: the float32
+ * results it makes live in the Wasm arena, and when the step ends only the new parameters, optimizer
+ * state and model state are kept; the rest (the batch, the forward pass, the gradients) and the trees
+ * the step replaced go back to a pool that the next step reuses, so a long run neither fills memory
+ * nor waits for the collector. A gradient tree a callback keeps past `onGradients` then throws when
+ * read (`fit: this tensor was an intermediate of fit and was released …`): copy what you keep.
+ * `ctx.params` and `ctx.modelState` hand callbacks a copy on the JavaScript heap (made once per
+ * tree), so that what they keep, as earlyStopping keeps the best parameters, stays readable. The
+ * result's trees are copied out of the arena when fit returns.
+ *
  * Transactional: every option, the data and a resumed checkpoint are checked before the first write,
  * and each step computes the new parameters and optimizer state before replacing the old ones, so a
  * step that throws (a non-finite learning rate from a schedule, an optimizer error) leaves the
@@ -162,13 +174,22 @@ export interface FitResult<P, S = unknown> {
  */
 export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
   const run = readFitOptions(options)
-  const live = liveRun(run, startState(run))
-  eachCallback(live, (c) => c.onTrainBegin?.(live.ctx))
-  while (live.s.epoch < run.epochs && live.stopReason === undefined) {
-    if (!runEpoch(live)) break // stopped mid-epoch: no epoch report
-    endEpoch(live)
+  const state = startState(run)
+  const live = liveRun(run, state, openRunScope())
+  let ended = false
+  try {
+    eachCallback(live, (c) => c.onTrainBegin?.(live.ctx))
+    while (live.s.epoch < run.epochs && live.stopReason === undefined) {
+      if (!runEpoch(live)) break // stopped mid-epoch: no epoch report
+      endEpoch(live)
+    }
+    eachCallback(live, (c) => c.onTrainEnd?.(live.ctx, live.s.history))
+    ended = true
+  } finally {
+    // the final trees are copied out of the arena; a run that threw gives everything to the collector
+    const { params, optimizerState, modelState } = live.s
+    closeRunScope(live.scope, ended ? { params, optimizerState, modelState } : null)
   }
-  eachCallback(live, (c) => c.onTrainEnd?.(live.ctx, live.s.history))
   return result(live)
 }
 

@@ -1,14 +1,19 @@
 // A live fit run: its settings, its state, the keys it derives, why it stopped, and the context its
 // callbacks see (which reads and changes that state).
 import { setHyperparam, type InjectState } from '@gd/optimizers'
-import { splitKey, type PRNGKey } from '@gd/tensor'
+import { splitKey } from '@gd/tensor'
+import type { Scope } from '@gd/tensor/internal'
 import type { Callback, TrainContext } from '../callback.js'
 import type { TrainState } from '../checkpoint.js'
+import { handOut } from './fitScope.js'
 import { checkpointOf } from './fitState.js'
 import type { FitRun, LiveRun } from './fitRun.js'
 
-/** Starts a live run from its state, with the keys derived from the run's key. @internal */
-export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState): LiveRun<P, S> {
+/**
+ * Starts a live run from its state, with the keys derived from the run's key, and the run scope that
+ * owns its trees between steps (null when scopes are off). @internal
+ */
+export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState, scope: Scope | null): LiveRun<P, S> {
   const [shuffleKey, dropoutKey] = splitKey(s.key)
   const live: LiveRun<P, S> = {
     run,
@@ -16,6 +21,7 @@ export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState): LiveRun<P, S> {
     shuffleKey,
     dropoutKey,
     stopReason: s.stopReason,
+    scope,
     ctx: trainContext(run, s, (reason) => {
       if (live.stopReason !== undefined) return
       live.stopReason = reason
@@ -37,6 +43,10 @@ function injected(s: TrainState): InjectState | undefined {
 }
 
 function trainContext<P, S>(run: FitRun<P, S>, s: TrainState, stop: (reason: string) => void): TrainContext {
+  // callbacks get the run's trees on the JavaScript heap (a copy once per tree when a step scope made them),
+  // so that what they keep (earlyStopping's best parameters) is never released when the run replaces them
+  const params = {}
+  const modelState = {}
   return {
     get step() {
       return s.step
@@ -50,10 +60,10 @@ function trainContext<P, S>(run: FitRun<P, S>, s: TrainState, stop: (reason: str
       return s.batchInEpoch
     },
     get params() {
-      return s.params
+      return handOut(s.params, params)
     },
     get modelState() {
-      return s.modelState
+      return handOut(s.modelState, modelState)
     },
     get learningRate() {
       return injected(s)?.hyperparams.learningRate

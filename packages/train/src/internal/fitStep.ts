@@ -5,7 +5,9 @@ import { valueAndGrad, Var, type MaybeTraced, type Plain } from '@gd/autograd'
 import { applyUpdates, type InjectState } from '@gd/optimizers'
 import { foldIn, type Tensor, type Tree } from '@gd/tensor'
 import type { StepAction } from '../callback.js'
+import type { TrainState } from '../checkpoint.js'
 import { eachCallback } from './fitContext.js'
+import { inStepScope, type RunTrees } from './fitScope.js'
 import type { LiveRun } from './fitRun.js'
 import { takeRows, type Dataset } from '../dataset.js'
 
@@ -16,8 +18,34 @@ interface StepOutput {
   modelState: Tree | undefined
 }
 
-/** Runs one step on the batch of examples `rows`, then advances the step counters. @internal */
+/**
+ * Runs one step on the batch of examples `rows` (in a step scope of the run's, see `fitScope.ts`),
+ * then advances the step counters and calls the callbacks' `onStepEnd`. @internal
+ */
 export function trainStep<P, S>(live: LiveRun<P, S>, rows: number[]): void {
+  const { s, ctx } = live
+  let outcome: [number, StepAction] = [NaN, undefined]
+  inStepScope(
+    live.scope,
+    () => runTrees(s),
+    () => (outcome = stepBody(live, rows)),
+  )
+  const [value, action] = outcome
+  s.step += 1
+  s.batchInEpoch += 1
+  eachCallback(live, (c) => c.onStepEnd?.(ctx, { loss: value, skipped: action !== undefined }))
+}
+
+/** The run's trees that a step replaces. */
+function runTrees(s: TrainState): RunTrees {
+  return { params: s.params, optimizerState: s.optimizerState, modelState: s.modelState }
+}
+
+/**
+ * The step itself: batch, loss and gradients, the callbacks' `onGradients`, then the update (or the
+ * skip). Returns the loss and the callbacks' action.
+ */
+function stepBody<P, S>(live: LiveRun<P, S>, rows: number[]): [number, StepAction] {
   const { run, s, ctx } = live
   const batch = takeRows(run.data, rows)
   const [[lossValue, output], grads] = lossAndGradients(live, batch)
@@ -34,9 +62,7 @@ export function trainStep<P, S>(live: LiveRun<P, S>, rows: number[]): void {
     s.running.skipped += 1
     if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
   }
-  s.step += 1
-  s.batchInEpoch += 1
-  eachCallback(live, (c) => c.onStepEnd?.(ctx, { loss: value, skipped: action !== undefined }))
+  return [value, action]
 }
 
 /**

@@ -1,0 +1,101 @@
+// fit's memory: a run-long owner scope of @gd/tensor holds the run's parameters, optimizer state and
+// model state; each step runs in a step scope whose parent it is, so that when the step ends what it
+// made for the new parameters and state moves to the run scope and everything else (the batch, the
+// forward pass, the gradients) goes back to the pool. The trees a step replaced are released right
+// after, unless the new ones still share their storage. What callbacks are handed of the run's trees
+// is a copy on the JavaScript heap, so nothing a callback keeps is ever released under it.
+import { isPlainObject } from '@gd/check'
+import { Tensor, type Tree } from '@gd/tensor'
+import { closeScope, openScope, releaseOwned, scopesOn, withScope, type Scope } from '@gd/tensor/internal'
+
+/** The advice of the message a released tensor of a fit step throws. @internal */
+export const STEP_ADVICE =
+  "fit releases each step's gradients and intermediates when the step ends: a callback that keeps one past its hook " +
+  'must copy it (tensor(g.data.slice(), { shape: g.shape }))'
+
+/** The run scope of a fit call, or null when scopes are off (nothing changes then). @internal */
+export function openRunScope(): Scope | null {
+  return scopesOn() ? openScope('fit', { parent: null, advice: STEP_ADVICE }) : null
+}
+
+/** The trees a step may replace, which escape it. @internal */
+export interface RunTrees {
+  params: Tree
+  optimizerState: unknown
+  modelState: Tree | undefined
+}
+
+/**
+ * Runs a step's `body` in a step scope under `run` (just runs it when `run` is null). What escapes is
+ * what `trees()` gives once the body has run: the new parameters, optimizer state and model state.
+ * Afterwards, the blocks of the trees the step replaced that the run scope owns and the new trees no
+ * longer reach are released. @internal
+ */
+export function inStepScope(run: Scope | null, trees: () => RunTrees, body: () => void): void {
+  if (run === null) return body()
+  const before = trees()
+  withScope('fit', body, () => trees(), { parent: run, advice: STEP_ADVICE })
+  const after = trees()
+  const replaced = [
+    before.params === after.params ? null : before.params,
+    before.optimizerState === after.optimizerState ? null : before.optimizerState,
+    before.modelState === after.modelState ? null : before.modelState,
+  ]
+  if (replaced.every((t) => t === null)) return
+  const live = new Set<unknown>()
+  for (const t of tensorsOf(after)) live.add(t.__owner())
+  const stale = tensorsOf(replaced).filter((t) => {
+    const block = t.__owner()
+    return block !== null && !live.has(block)
+  })
+  if (stale.length > 0) releaseOwned(stale, run)
+}
+
+/**
+ * Closes the run scope at the end of fit: the final trees in `kept` are copied out to the JavaScript
+ * heap (their tensors point at the copies), the rest of what the run owned is released. A run that
+ * threw (`kept` null) gives every block to the collector instead, so that nothing anyone could still
+ * hold is released. @internal
+ */
+export function closeRunScope(run: Scope | null, kept: RunTrees | null): void {
+  if (run === null) return
+  if (kept === null) closeScope(run, null, 'keepAll')
+  else closeScope(run, kept, 'release')
+}
+
+/**
+ * What a callback is handed of one of the run's trees: the tree itself when no tensor of it lies in a
+ * scope's block, else a copy whose scoped tensors are copied to the JavaScript heap, made once per tree
+ * (`cache` keeps the last one). @internal
+ */
+export function handOut<T extends Tree | undefined>(tree: T, cache: { from?: unknown; to?: unknown }): T {
+  if (tree === undefined || !tensorsOf(tree).some((t) => t.__owner() !== null)) return tree
+  if (cache.from !== tree) {
+    cache.from = tree
+    cache.to = copyScoped(tree)
+  }
+  return cache.to as T
+}
+
+function copyScoped(node: unknown): unknown {
+  if (node instanceof Tensor) {
+    if (node.__owner() === null) return node
+    // a contiguous copy on the JavaScript heap: `data` reads the elements in order, slice copies them out
+    return new Tensor((node.data as Float32Array).slice(), [...node.shape], node.dtype)
+  }
+  if (Array.isArray(node)) return node.map(copyScoped)
+  if (isPlainObject(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, copyScoped(v)]))
+  return node
+}
+
+/** The tensors of a tree of plain objects and arrays (anything else is skipped). */
+function tensorsOf(tree: unknown): Tensor[] {
+  const out: Tensor[] = []
+  const go = (node: unknown): void => {
+    if (node instanceof Tensor) out.push(node)
+    else if (Array.isArray(node)) node.forEach(go)
+    else if (isPlainObject(node)) Object.values(node).forEach(go)
+  }
+  go(tree)
+  return out
+}
