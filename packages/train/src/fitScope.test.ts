@@ -90,6 +90,20 @@ describe("fit's step scope", () => {
     expect(flat(r.params).every((v) => v.every(Number.isFinite))).toBe(true)
   })
 
+  it('stays flat when a callback replaces the parameters between steps (the replaced ones are released too)', () => {
+    const used: number[] = []
+    const swapper: Callback = {
+      name: 'swapper',
+      onEpochEnd: (ctx) => ctx.setParams(ctx.params), // a JS-heap copy in place of the run's own
+      onStepEnd: (ctx) => {
+        if (ctx.step === 10 || ctx.step === 400) used.push(memoryStats().usedBytes)
+      },
+    }
+    const r = scoped(true, () => fit(options({ epochs: 100, callbacks: [swapper] })))
+    expect(r.step).toBe(400)
+    expect(used[1]).toBe(used[0])
+  })
+
   it('gives the same loss history, parameters and optimizer state bit for bit with the scopes on and off', () => {
     const on = scoped(true, () => fit(options({ validation })))
     const off = scoped(false, () => fit(options({ validation })))

@@ -2,7 +2,7 @@
 // callbacks see (which reads and changes that state).
 import { setHyperparam, type InjectState } from '@gd/optimizers'
 import { splitKey } from '@gd/tensor'
-import type { Scope } from '@gd/tensor/internal'
+import type { RunScope } from './fitScope.js'
 import type { Callback, TrainContext } from '../callback.js'
 import type { TrainState } from '../checkpoint.js'
 import { handOut } from './fitScope.js'
@@ -13,7 +13,7 @@ import type { FitRun, LiveRun } from './fitRun.js'
  * Starts a live run from its state, with the keys derived from the run's key, and the run scope that
  * owns its trees between steps (null when scopes are off). @internal
  */
-export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState, scope: Scope | null): LiveRun<P, S> {
+export function liveRun<P, S>(run: FitRun<P, S>, s: TrainState, scope: RunScope | null): LiveRun<P, S> {
   const [shuffleKey, dropoutKey] = splitKey(s.key)
   const live: LiveRun<P, S> = {
     run,

@@ -1,7 +1,7 @@
 // The settings of a fit run (its options checked, defaults filled in) and the live run they drive.
 import type { GradientTransformation } from '@gd/optimizers'
 import type { PRNGKey } from '@gd/tensor'
-import type { Scope } from '@gd/tensor/internal'
+import type { RunScope } from './fitScope.js'
 import type { Callback, TrainContext } from '../callback.js'
 import type { Checkpoint, TrainState } from '../checkpoint.js'
 import type { Dataset } from '../dataset.js'
@@ -56,5 +56,5 @@ export interface LiveRun<P, S> {
    * The run scope that owns the run's parameters, optimizer state and model state between steps (see
    * `fitScope.ts`); null when @gd/tensor's scopes are off.
    */
-  readonly scope: Scope | null
+  readonly scope: RunScope | null
 }

@@ -13,9 +13,15 @@ export const STEP_ADVICE =
   "fit releases each step's gradients and intermediates when the step ends: a callback that keeps one past its hook " +
   'must copy it (tensor(g.data.slice(), { shape: g.shape }))'
 
+/** The run scope of a fit call, and the trees it held when the last step ended. @internal */
+export interface RunScope {
+  readonly scope: Scope
+  held: RunTrees | undefined
+}
+
 /** The run scope of a fit call, or null when scopes are off (nothing changes then). @internal */
-export function openRunScope(): Scope | null {
-  return scopesOn() ? openScope('fit', { parent: null, advice: STEP_ADVICE }) : null
+export function openRunScope(): RunScope | null {
+  return scopesOn() ? { scope: openScope('fit', { parent: null, advice: STEP_ADVICE }), held: undefined } : null
 }
 
 /** The trees a step may replace, which escape it. @internal */
@@ -28,14 +34,17 @@ export interface RunTrees {
 /**
  * Runs a step's `body` in a step scope under `run` (just runs it when `run` is null). What escapes is
  * what `trees()` gives once the body has run: the new parameters, optimizer state and model state.
- * Afterwards, the blocks of the trees the step replaced that the run scope owns and the new trees no
- * longer reach are released. @internal
+ * Afterwards, the blocks of the trees the run held after the previous step that the run scope owns and
+ * the new trees no longer reach are released: those the step replaced, and those a callback replaced
+ * between steps (`setParams`, `setLearningRate`). @internal
  */
-export function inStepScope(run: Scope | null, trees: () => RunTrees, body: () => void): void {
+export function inStepScope(run: RunScope | null, trees: () => RunTrees, body: () => void): void {
   if (run === null) return body()
-  const before = trees()
-  withScope('fit', body, () => trees(), { parent: run, advice: STEP_ADVICE })
+  withScope('fit', body, () => trees(), { parent: run.scope, advice: STEP_ADVICE })
   const after = trees()
+  const before = run.held
+  run.held = after
+  if (before === undefined) return
   const replaced = [
     before.params === after.params ? null : before.params,
     before.optimizerState === after.optimizerState ? null : before.optimizerState,
@@ -48,7 +57,7 @@ export function inStepScope(run: Scope | null, trees: () => RunTrees, body: () =
     const block = t.__owner()
     return block !== null && !live.has(block)
   })
-  if (stale.length > 0) releaseOwned(stale, run)
+  if (stale.length > 0) releaseOwned(stale, run.scope)
 }
 
 /**
@@ -57,10 +66,11 @@ export function inStepScope(run: Scope | null, trees: () => RunTrees, body: () =
  * threw (`kept` null) gives every block to the collector instead, so that nothing anyone could still
  * hold is released. @internal
  */
-export function closeRunScope(run: Scope | null, kept: RunTrees | null): void {
+export function closeRunScope(run: RunScope | null, kept: RunTrees | null): void {
   if (run === null) return
-  if (kept === null) closeScope(run, null, 'keepAll')
-  else closeScope(run, kept, 'release')
+  run.held = undefined
+  if (kept === null) closeScope(run.scope, null, 'keepAll')
+  else closeScope(run.scope, kept, 'release')
 }
 
 /**
