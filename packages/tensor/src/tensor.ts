@@ -268,31 +268,52 @@ export class Tensor<D extends DType = DType> extends Printable {
 }
 
 /**
- * Copies a strided view into fresh row-major storage, a row (the last axis) at a time: the
- * multi-index moves once per row, so a slice of columns or a transpose copies at loop speed.
+ * Copies a strided view into fresh row-major storage. Size-1 dimensions are dropped and dimensions
+ * that step as one are folded together first; then the two innermost run as plain nested loops and
+ * the multi-index of the outer ones moves once per matrix, so a transposed or head-split view (rows
+ * of 16 floats: attention's [B, T, H, D] read as [B, H, T, D]) copies at loop speed.
  */
 function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
-  const out = allocate(t.dtype, t.size)
-  const rank = t.rank
   const src0 = t.storage
+  const out = allocate(t.dtype, t.size)
   if (t.size === 0) return out
+  const shape: number[] = []
+  const strides: number[] = []
+  for (let d = 0; d < t.rank; d++) {
+    const n = t.shape[d]!
+    const st = t.strides[d]!
+    const k = shape.length - 1
+    if (n === 1) continue
+    if (k >= 0 && strides[k] === st * n) {
+      shape[k]! *= n
+      strides[k] = st
+    } else {
+      shape.push(n)
+      strides.push(st)
+    }
+  }
+  const rank = shape.length
   if (rank === 0) {
     out[0] = src0[t.offset]!
     return out
   }
-  const last = rank - 1
-  const run = t.shape[last]!
-  const step = t.strides[last]!
-  const index = new Array<number>(last).fill(0)
-  let src = t.offset
-  for (let o = 0; o < t.size; o += run) {
-    if (step === 1) for (let j = 0; j < run; j++) out[o + j] = src0[src + j]!
-    else for (let j = 0, s = src; j < run; j++, s += step) out[o + j] = src0[s]!
-    for (let d = last - 1; d >= 0; d--) {
+  const run = shape[rank - 1]!
+  const step = strides[rank - 1]!
+  const rows = rank > 1 ? shape[rank - 2]! : 1
+  const rowStep = rank > 1 ? strides[rank - 2]! : 0
+  const outer = Math.max(rank - 2, 0)
+  const index = new Array<number>(outer).fill(0)
+  let base = t.offset
+  for (let o = 0; o < t.size;) {
+    for (let r = 0, s0 = base; r < rows; r++, s0 += rowStep, o += run) {
+      if (step === 1) for (let j = 0; j < run; j++) out[o + j] = src0[s0 + j]!
+      else for (let j = 0, s = s0; j < run; j++, s += step) out[o + j] = src0[s]!
+    }
+    for (let d = outer - 1; d >= 0; d--) {
       index[d]!++
-      src += t.strides[d]!
-      if (index[d]! < t.shape[d]!) break
-      src -= t.strides[d]! * t.shape[d]!
+      base += strides[d]!
+      if (index[d]! < shape[d]!) break
+      base -= strides[d]! * shape[d]!
       index[d] = 0
     }
   }

@@ -100,6 +100,43 @@ describe('views', () => {
     )
   })
 
+  it('data of any view lists its elements in row-major order, as offset + Σ index · stride says', () => {
+    fc.assert(
+      fc.property(
+        tensorArb(4, 4).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.shuffledSubarray(
+              x.shape.map((_, i) => i),
+              { minLength: x.rank, maxLength: x.rank },
+            ),
+            fc.array(fc.nat(), { minLength: x.rank, maxLength: x.rank }),
+            fc.nat(),
+            fc.boolean(),
+          ),
+        ),
+        ([x, perm, cuts, at, flipped]) => {
+          // a transpose, a slice off the start of each axis, a flip and a size-1 axis: folded, dropped or kept
+          let v = T.transpose(x, perm)
+          const begin = v.shape.map((d, i) => (d > 1 ? cuts[i]! % 2 : 0))
+          v = T.slice(
+            v,
+            begin,
+            v.shape.map((d, i) => d - begin[i]!),
+          )
+          if (flipped && v.rank > 0) v = T.flip(v, [at % v.rank])
+          v = T.expandDims(v, at % (v.rank + 1))
+          const expected = Array.from({ length: v.size }, (_, i) => {
+            const idx = unravel(i, v.shape)
+            return v.storage[idx.reduce((p, k, d) => p + k * v.strides[d]!, v.offset)]!
+          })
+          expect(Array.from(v.data)).toEqual(expected)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   it('transpose permutes like index arithmetic says, as a view', () => {
     fc.assert(
       fc.property(
