@@ -603,3 +603,39 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
     }
   }
 }
+
+/** The loop of {@link binaryRows} for one op and order (constants at each call, so each loop is specialized). */
+@inline function rowsLoop(op: i32, swap: bool, rows: i32, n: i32, a: usize, b: usize, out: usize): void {
+  const whole = <usize>(n & ~3) << 2
+  const stop = <usize>n << 2
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>n) << 2
+    for (let j: usize = 0; j < whole; j += 16) {
+      const x = v128.load(a + o + j)
+      const y = v128.load(b + j)
+      v128.store(out + o + j, swap ? combine(op, y, x) : combine(op, x, y))
+    }
+    // the row's last n mod 4 floats one at a time, through the same lane arithmetic
+    for (let j = whole; j < stop; j += 4) {
+      const x = f32x4.splat(load<f32>(a + o + j))
+      const y = f32x4.splat(load<f32>(b + j))
+      store<f32>(out + o + j, f32x4.extract_lane(swap ? combine(op, y, x) : combine(op, x, y), 0))
+    }
+  }
+}
+
+/**
+ * A row broadcast over the rows of an array (a bias add): out[r·n + j] = a[r·n + j] op b[j] for r < rows,
+ * j < n, or b[j] op a[r·n + j] when `swap`; op one of add, sub, mul, div (each one correctly rounded
+ * float32 operation, as the JavaScript loop). No load or store leaves a row of a or out, or b.
+ */
+export function binaryRows(op: i32, rows: i32, n: i32, a: usize, b: usize, out: usize, swap: i32): void {
+  // add and mul commute (the same float32 result either way), so only sub and div read `swap`
+  switch (op) {
+    case ADD: rowsLoop(ADD, false, rows, n, a, b, out); break
+    case MUL: rowsLoop(MUL, false, rows, n, a, b, out); break
+    case SUB: if (swap != 0) rowsLoop(SUB, true, rows, n, a, b, out); else rowsLoop(SUB, false, rows, n, a, b, out); break
+    case DIV: if (swap != 0) rowsLoop(DIV, true, rows, n, a, b, out); else rowsLoop(DIV, false, rows, n, a, b, out); break
+    default: unreachable()
+  }
+}

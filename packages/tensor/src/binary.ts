@@ -14,6 +14,8 @@ import {
   lessLoop,
   lessEqualLoop,
 } from './kernels/elementwise/loops.js'
+import { BINARY } from './kernels/elementwise/ops.generated.js'
+import { broadcastRows } from './kernels/rows/broadcast.js'
 import type { Tensor } from './tensor.js'
 
 /** Checks both operands of `op` (named `names`), then returns the dtype they compute in. */
@@ -32,11 +34,16 @@ function arithmetic(
   float = false,
   loop?: BinaryLoop,
   names?: string[],
+  rows?: number,
 ): Tensor {
   let dtype = operands(op, a, b, names)
   if (dtype === 'bool') dtype = 'int32'
   if (float && dtype === 'int32') dtype = 'float32'
-  return mapBinary(op, asTensor(a, dtype, op), asTensor(b, dtype, op), dtype, fn, loop)
+  const A = asTensor(a, dtype, op)
+  const B = asTensor(b, dtype, op)
+  // a float32 row broadcast over the other operand's rows (a bias add): one Wasm call for all the rows
+  const broadcast = rows !== undefined && dtype === 'float32' ? broadcastRows(rows, A, B) : null
+  return broadcast ?? mapBinary(op, A, B, dtype, fn, loop)
 }
 
 /**
@@ -51,7 +58,8 @@ function arithmetic(
  * add(tensor([1, 2], { dtype: 'int32' }), 0.5).dtype // 'float32'
  * ```
  */
-export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (x, y) => x + y, false, addLoop)
+export const add = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('add', a, b, (x, y) => x + y, false, addLoop, undefined, BINARY.add)
 
 /**
  * a − b with broadcasting.
@@ -61,7 +69,8 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a
  * sub(tensor([5, 6]), 1).toArray() // [4, 5]
  * ```
  */
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (x, y) => x - y, false, subLoop)
+export const sub = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('sub', a, b, (x, y) => x - y, false, subLoop, undefined, BINARY.sub)
 
 /**
  * a · b elementwise with broadcasting.
@@ -73,7 +82,8 @@ export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a
  * mul(tensor([1, 3], { dtype: 'int32' }), 2).dtype // 'int32'
  * ```
  */
-export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b, (x, y) => x * y, false, mulLoop)
+export const mul = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('mul', a, b, (x, y) => x * y, false, mulLoop, undefined, BINARY.mul)
 
 /**
  * The gradient of relu in one pass: dy where x > 0, else 0 (relu′(0) = 0, as PyTorch; NaN in x
@@ -96,7 +106,8 @@ export const reluGrad = (dy: TensorLike, x: TensorLike): Tensor =>
  * div(tensor([1, 3], { dtype: 'int32' }), 2).toArray() // [0.5, 1.5]
  * ```
  */
-export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic('div', a, b, (x, y) => x / y, true, divLoop)
+export const div = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('div', a, b, (x, y) => x / y, true, divLoop, undefined, BINARY.div)
 
 /**
  * aᵇ elementwise with broadcasting (float result).

@@ -315,6 +315,11 @@ export interface RowKernels {
   normRows(x: FloatArray, y: FloatArray, n: number, eps: number, center: boolean): boolean
   /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row. */
   normGradRows(g: FloatArray, x: FloatArray, dx: FloatArray, n: number, eps: number, center: boolean): boolean
+  /**
+   * out = full op row, `row` (n floats) broadcast over the rows of `full` (a bias add), or row op full when
+   * `swap`; `op` a code of `BINARY` among add, sub, mul and div: exactly the JavaScript loop's results.
+   */
+  binaryRows(op: number, full: FloatArray, row: FloatArray, out: FloatArray, swap: boolean): boolean
 }
 
 /** The fused row kernels when allowed and loaded (with the elementwise module), else null. @internal */

@@ -26,6 +26,7 @@ export interface RowExports {
   softmaxGradRows(rows: number, n: number, g: number, p: number, ds: number, scale: number): void
   normRows(rows: number, n: number, x: number, y: number, eps: number, center: number): void
   normGradRows(rows: number, n: number, g: number, x: number, dx: number, eps: number, center: number): void
+  binaryRows(op: number, rows: number, n: number, a: number, b: number, out: number, swap: number): void
 }
 
 /**
@@ -113,6 +114,20 @@ export function rowsFrom(exports: RowExports, shared: SharedMemory, ptr: readonl
       return run([g, p], ds, ds.length / n, n, Math.floor(chunk / n), (_first, count, a) =>
         exports.softmaxGradRows(count, n, a[0]!, a[1]!, a[2]!, scale),
       )
+    },
+    binaryRows(op, full, row, out, swap) {
+      const n = row.length
+      if (!takes([full, row, out], n) || full.length !== out.length || full.length % n !== 0) return false
+      return run([full], out, out.length / n, n, Math.floor(chunk / n), (_first, count, a) => {
+        // the row is read where it lies if it lives in the memory, else from the third slot
+        let b = row.byteOffset
+        if (row.buffer !== memory.buffer) {
+          new Float32Array(memory.buffer, ptr[2]!, n).set(row)
+          traffic.bytes += n * 4
+          b = ptr[2]!
+        }
+        exports.binaryRows(op, count, n, a[0]!, b, a[1]!, swap ? 1 : 0)
+      })
     },
     normRows(x, y, n, eps, center) {
       if (!takes([x, y], n)) return false

@@ -1,0 +1,51 @@
+/**
+ * The row-broadcast dispatch of the binary ops (`binary.ts`): `x[..., n] op b[n]` (a bias add, and mul,
+ * sub, div) in one Wasm call over all the rows, instead of one call per row through the strided path.
+ * @module
+ */
+import { allocate } from '../../dtype.js'
+import { Tensor } from '../../tensor.js'
+import type { FloatArray } from '../gemm/reference.js'
+import { rowKernels } from '../registry.js'
+
+/** Whether `row` is a contiguous [n] or [1, …, 1, n] that broadcasts over `full`'s rows without growing it. */
+function isRowOf(row: Tensor, full: Tensor): boolean {
+  const rank = full.rank
+  const n = full.shape[rank - 1]!
+  // (a row of one element is a scalar, which the binary ops' own loops take in one call)
+  if (!row.isContiguous || n < 2 || row.size !== n || row.rank > rank || rank < 2 || row.size === full.size)
+    return false
+  for (let d = 0; d < row.rank - 1; d++) if (row.shape[d] !== 1) return false
+  return row.shape[row.rank - 1] === n
+}
+
+/**
+ * a op b on the Wasm row kernel when one operand is a contiguous float32 tensor and the other a row
+ * broadcast over its last axis (its shape [n] or [1, …, 1, n]); null for any other call, or when the
+ * kernel does not take it (Wasm off or not loaded, under `ROWS_MIN` floats, rows longer than a slot).
+ * The arithmetic is the JavaScript loop's (one float32 operation per element), so the bits are the same.
+ * Both operands must already be checked tensors of one float32 dtype (the binary ops' `arithmetic`).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, ones, tensor } from '@gd/tensor'
+ * import { BINARY } from '../elementwise/ops.generated.js'
+ * import { broadcastRows } from './broadcast.js'
+ * await initWasm()
+ * broadcastRows(BINARY.add, ones([64, 4]), tensor([1, 2, 3, 4]))?.data[3] // 5
+ * ```
+ */
+export function broadcastRows(op: number, a: Tensor, b: Tensor): Tensor | null {
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null
+  const aFull = a.isContiguous && isRowOf(b, a)
+  const bFull = !aFull && b.isContiguous && isRowOf(a, b)
+  if (!aFull && !bFull) return null
+  const k = rowKernels()
+  if (k === null) return null
+  const full = aFull ? a : b
+  const row = aFull ? b : a
+  const out = allocate('float32', full.size)
+  return k.binaryRows(op, full.data as FloatArray, row.data as FloatArray, out, bFull)
+    ? new Tensor(out, full.shape, 'float32')
+    : null
+}
