@@ -1,5 +1,5 @@
 import { mean, square, sub, type Var } from '@gd/autograd'
-import { linear, relu, sequential } from '@gd/nn'
+import { batchNorm, linear, relu, sequential } from '@gd/nn'
 import { adamw } from '@gd/optimizers'
 import { initWasm, memoryStats, normal, prngKey, type Tensor, type Tree } from '@gd/tensor'
 import { useScopes } from '@gd/tensor/internal'
@@ -111,6 +111,23 @@ describe("fit's step scope", () => {
     expect(flat(on.params)).toEqual(flat(off.params))
     expect(flat([on.optimizerState])).toEqual(flat([off.optimizerState]))
     expect(on.history).toHaveLength(3)
+  })
+
+  it('threads a model state (batchNorm over 64 channels, in the arena) through the steps, bit for bit with the scopes off', () => {
+    const normed = sequential(linear(16, 64), batchNorm(64), relu(), linear(64, 4))
+    const run = (on: boolean) =>
+      scoped(on, () => fit(options({ model: normed, params: normed.init(0), validation, epochs: 5 })))
+    const on = run(true)
+    const off = run(false)
+    expect(on.history).toEqual(off.history)
+    expect(flat([on.state])).toEqual(flat([off.state]))
+    expect(flat(on.params)).toEqual(flat(off.params))
+    // the running mean moved away from its start (0) in 20 steps of momentum 0.1
+    expect(
+      flat([on.state])
+        .flat()
+        .some((v) => v !== 0 && v !== 1),
+    ).toBe(true)
   })
 
   it("leaves the caller's parameters as they were", () => {
