@@ -60,6 +60,7 @@ export default defineConfig({
           { text: 'MNIST in the browser', link: '/guide/mnist' },
           { text: 'Keep and move your model', link: '/guide/keep-and-move' },
           { text: 'Extending @gd', link: '/guide/extending' },
+          { text: 'How @gd runs your code', link: '/guide/how-gd-runs' },
         ],
       },
     ],
