@@ -19,7 +19,7 @@
  * Scopes nest like calls (a stack), but each has an explicit parent, so that a run-long owner (fit's run
  * scope, opened with {@link openScope}) can be the parent of a step scope without being on the stack
  * across an `await`. {@link outsideScopes} runs code whose allocations the collector owns (caches kept
- * across calls). {@link useScopes} switches the whole mechanism (off unless `GD_SCOPES=1` in Node, for now).
+ * across calls). {@link useScopes} switches the whole mechanism (on unless `GD_SCOPES=0` in Node).
  *
  * Allocation: the pool's bucket of that size first, then the arena's free list; when the arena is full,
  * every pooled block goes back to the free list and the arena is asked again; when it is still full, a
@@ -92,7 +92,7 @@ const orphans =
 
 function defaultOn(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.GD_SCOPES === '1'
+  return env?.GD_SCOPES !== '0'
 }
 
 const scopeCheck: Check<Scope> = (fn, key, value) =>
@@ -342,8 +342,8 @@ export function outsideScopes<T>(fn: () => T): T {
 }
 
 /**
- * Switches scopes on or off for everything opened from now on (off unless the environment variable
- * `GD_SCOPES` is `1`). Returns a function that restores the previous setting.
+ * Switches scopes on or off for everything opened from now on (on unless the environment variable
+ * `GD_SCOPES` is `0`). Returns a function that restores the previous setting.
  *
  * @example
  * ```ts
