@@ -34,13 +34,13 @@ class Printable {
  * and `offset`. Nothing is ever disposed by hand.
  *
  * Lifetimes: outside the autograd transforms the garbage collector owns all memory. Inside one
- * (`valueAndGrad`, `grad`, `jvp`, `hvp`, … of @gd/autograd, and each step of @gd/train's `fit`), a
- * float32 result of 64 elements or more is born in the WebAssembly memory the kernels share, where
- * they read and write it without copies; when the transform returns, what it returns (values, aux,
+ * (`valueAndGrad`, `grad`, `jvp`, `hvp`, … of @gd/autograd, and each step of @gd/train's `fit`), with
+ * the Wasm kernels loaded, a float32 result of 64 elements or more is born in the WebAssembly memory the
+ * kernels share, where they read and write it without copies; when the transform returns, what it returns (values, aux,
  * gradients, and views of them) is kept and every other tensor made inside it is released, its memory
  * reused by the next call. Reading a released tensor (`storage`, `data`, `item`, `toArray`, printing,
  * any op) throws `valueAndGrad: this tensor was an intermediate of valueAndGrad and was released when
- * it returned; return it as aux to keep it`, never garbage. A raw array taken from a tensor inside a
+ * it returned; return it as aux (hasAux: true) to keep it`, never garbage. A raw array taken from a tensor inside a
  * transform (`data`, `storage`) must not be kept past the transform's return: copy it (`data.slice()`).
  *
  * Treat a tensor as a value. Ops never write into their inputs, and user code must not write

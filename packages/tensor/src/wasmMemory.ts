@@ -17,7 +17,8 @@ import { mapStructure, type Tree } from './tree.js'
  * The returned tree has the same structure; each float32 leaf is a copy (in Wasm memory when Wasm is
  * allowed and runs here, the leaf has 96 elements or more, and the memory, reserved once, has room;
  * an ordinary copy otherwise), and every other leaf is returned as it is. The copies behave like any
- * tensor and are freed when collected, with no `dispose`. Their `data.buffer` is the whole Wasm
+ * tensor and are freed when collected, with no `dispose` (they belong to no transform: a tree placed
+inside `valueAndGrad` is not released when it returns; see "Lifetimes" in the kernels' README). Their `data.buffer` is the whole Wasm
  * memory: a view made from it (`subarray`, `new Float32Array(buffer, …)`) must not be kept past
  * the tensor's own lifetime, and `postMessage` would copy the whole buffer (post `data.slice()`).
  *
