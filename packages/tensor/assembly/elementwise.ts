@@ -212,12 +212,12 @@ const GELU_CA: f64 = 0.7978845608028654 * 0.044715
 }
 
 /** e = e^{−2|u|} (float32) for the four lanes of x. */
-@inline function geluE(x: v128): v128 {
+function geluE(x: v128): v128 {
   return vexpWide(geluExponent(low64(x)), geluExponent(high64(x)))
 }
 
 /** gelu(x) = x·σ(2u). ±0 keep their sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0). */
-@inline function vgelu(x: v128): v128 {
+function vgelu(x: v128): v128 {
   const e = geluE(x)
   const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
   // u has x's sign (c + a·c·x² > 0), −0 included
@@ -229,7 +229,7 @@ const GELU_CA: f64 = 0.7978845608028654 * 0.044715
  * e^{−2|u|} underflows (|x| > 10), so x is clamped to ±1000 in it (no ∞·0); ±∞ and NaN give NaN, as
  * the JavaScript loops do.
  */
-@inline function vgeluGrad(g: v128, x: v128): v128 {
+function vgeluGrad(g: v128, x: v128): v128 {
   const e = geluE(x)
   const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
   const sig = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
@@ -272,7 +272,7 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
 
 /**
  * out = a op b over n elements, where `a` and `b` are slot addresses, or 0 for the scalar operand
- * given in `scalar` (at most one of them).
+ * given in `scalar` (at most one of them; GELU_GRAD takes two arrays only).
  */
 export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: usize): void {
   const end = <usize>((n + 3) & ~3) << 2
@@ -284,7 +284,6 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, s, v128.load(b + o))); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, s, v128.load(b + o))); break
       case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, s, v128.load(b + o))); break
-      case GELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(GELU_GRAD, s, v128.load(b + o))); break
       default: unreachable()
     }
   } else if (b == 0) {
@@ -294,7 +293,6 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), s)); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), s)); break
       case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, v128.load(a + o), s)); break
-      case GELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(GELU_GRAD, v128.load(a + o), s)); break
       default: unreachable()
     }
   } else {
@@ -390,7 +388,7 @@ export function sumColumns(rows: i32, count: i32, x: usize, acc: usize): void {
  * |a|·2⁻²⁴ of absolute error into eᵃ), then {@link vexpReduced} on r rounded to float32. Results below
  * the smallest normal float32 are 0, above the largest +∞; NaN stays NaN.
  */
-@inline function vexpWide(lo: v128, hi: v128): v128 {
+function vexpWide(lo: v128, hi: v128): v128 {
   const top = f64x2.splat(88.72283)
   const bottom = f64x2.splat(-87.33654)
   const clo = f64x2.min(f64x2.max(lo, bottom), top)
@@ -508,7 +506,7 @@ export function softmaxGradRows(rows: i32, n: i32, g: usize, p: usize, ds: usize
 }
 
 /** Σ of the n floats at x in float64 (two lanes, then the tail). */
-@inline function rowSum(x: usize, n: i32): f64 {
+function rowSum(x: usize, n: i32): f64 {
   const whole = n & ~3
   let acc = f64x2.splat(0)
   for (let j = 0; j < whole; j += 4) {
@@ -521,7 +519,7 @@ export function softmaxGradRows(rows: i32, n: i32, g: usize, p: usize, ds: usize
 }
 
 /** Σ (x − mu)² over the n floats at x, in float64. */
-@inline function rowSquares(x: usize, n: i32, mu: f64): f64 {
+function rowSquares(x: usize, n: i32, mu: f64): f64 {
   const whole = n & ~3
   const vmu = f64x2.splat(mu)
   let acc = f64x2.splat(0)
