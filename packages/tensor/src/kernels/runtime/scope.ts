@@ -29,6 +29,7 @@
 import { fail, func, isPlainObject, optional, readOptions, string, type Check } from '@gd/check'
 import { ARENA_MIN, wasmState, type Arena } from '../registry.js'
 import { sharedArena } from './arena.js'
+import { LAYOUT_END } from './layout.generated.js'
 import { traffic } from './memory.js'
 import { ownership, type Owned } from './owner.js'
 import type { Tensor } from '../../tensor.js'
@@ -81,7 +82,14 @@ let current: ScopeState | null = null
 let depth = 0
 /** Every open scope, for blocks of scopes off the stack's parent chain (a run scope between steps). */
 const opened = new Set<ScopeState>()
-const views = new WeakMap<Float32Array, Block>()
+/**
+ * The blocks scopes own or have pooled, by byte address (a Map of numbers: a WeakMap keyed by each block's
+ * array cost a microsecond a block). A block leaving the scopes (to the collector, or back to the free
+ * list) leaves it too, so an arena array no scope owns never finds a stale record.
+ */
+const byAt = new Map<number, Block>()
+/** The arena's buffer once a scope took a block (it never changes after the arena reserved). */
+let arenaBuffer: ArrayBufferLike | null = null
 /** Pooled block addresses by exact aligned size. */
 const pool = new Map<number, number[]>()
 const counts = { pooled: 0, owned: 0, released: 0, fallbacks: 0, copiedOut: 0 }
@@ -125,10 +133,11 @@ function alloc(n: number): Float32Array | null {
     }
     if (at < 0) return fallback(arena, bytes)
   }
-  const view = new Float32Array(arena.memory.buffer, at, n)
+  arenaBuffer = arena.memory.buffer
+  const view = new Float32Array(arenaBuffer, at, n)
   view.fill(0)
   const block: Block = { view, at, bytes, owner: s, released: null, escapes: false }
-  views.set(view, block)
+  byAt.set(at, block)
   s.blocks.push(block)
   counts.owned += bytes
   return view
@@ -149,18 +158,27 @@ function fallback(arena: Arena, bytes: number): null {
 }
 
 function flushPool(arena: Arena): void {
-  for (const bucket of pool.values()) for (const at of bucket) arena.give(at)
+  for (const bucket of pool.values()) {
+    for (const at of bucket) {
+      byAt.delete(at)
+      arena.give(at)
+    }
+  }
   pool.clear()
   counts.pooled = 0
 }
 
 function find(storage: Float32Array): Owned | null {
-  const known = views.get(storage)
-  if (known !== undefined) return known
-  if (counts.owned === 0 || storage.buffer !== sharedArena()?.memory.buffer) return null
+  // JavaScript arrays have small offsets (reading `buffer` would make V8 give a small one a buffer object)
+  const at = storage.byteOffset
+  if (at < LAYOUT_END) return null
+  const known = byAt.get(at)
+  if (known !== undefined && known.view === storage) return known
+  if (storage.buffer !== arenaBuffer) return null
+  if (known !== undefined) return known // a view from the block's start
+  if (counts.owned === 0) return null
   // A view made from a block's array (`data` of a contiguous tensor at an offset): search the owners,
   // innermost first, most recent block first.
-  const at = storage.byteOffset
   for (let s: ScopeState | null = current; s !== null; s = s.parent as ScopeState | null) {
     for (let i = s.blocks.length - 1; i >= 0; i--) {
       const b = s.blocks[i]!
@@ -437,6 +455,7 @@ function adopt(b: Block, parent: ScopeState | null): void {
   }
   b.owner = null
   counts.owned -= b.bytes
+  byAt.delete(b.at)
   if (orphans !== null) orphans.register(b.view, b.at)
 }
 
