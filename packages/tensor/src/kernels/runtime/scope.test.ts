@@ -288,3 +288,47 @@ describe('openScope, closeScope and releaseOwned', () => {
     ).toThrow('s: the parent scope fit is closed')
   })
 })
+
+describe('a full arena', () => {
+  it('gives the pool back to the free list, then falls back to JavaScript arrays with one warning', async () => {
+    const { arenaIn } = await import('./arena.js')
+    const { LAYOUT_END } = await import('./layout.generated.js')
+    const { useArenaForTests } = await import('./scope.js')
+    const memory = new (globalThis as any).WebAssembly.Memory({ initial: Math.ceil(LAYOUT_END / 65536) })
+    const arena = arenaIn(memory, LAYOUT_END, [64 * 1024]) // 128000 bytes once page-aligned: 31 blocks of 1024 floats
+    const warnings: string[] = []
+    const warn = console.warn
+    console.warn = (m: string) => warnings.push(m)
+    useArenaForTests(arena)
+    const before = memoryStats().fallbacks
+    try {
+      // 79 blocks of 1024 floats, then 29 of 1000 (another size: the pool of the first size must go back)
+      const run = (n: number, count: number) =>
+        withScope(
+          'step',
+          () => sum(Array.from({ length: count }, () => ones([n])).reduce((a, b) => add(a, b))),
+          (r) => r,
+        )
+      expect(run(1024, 40).item()).toBe(40 * 1024) // 40 ones, 39 sums: 79 blocks asked, 31 fit
+      const fallbacks = memoryStats().fallbacks
+      expect(arena.usage().reserved).toBe(128000)
+      expect(fallbacks - before).toBe(79 - 31)
+      expect(warnings).toHaveLength(1)
+      expect(warnings[0]).toMatch(
+        /^@gd\/tensor: the WebAssembly arena is full \(126976 of 128000 bytes in use, 4096 more asked\)/,
+      )
+      expect(run(1000, 15).item()).toBe(15 * 1000) // 29 blocks of 4032 bytes: they fit once the pool is flushed
+      expect(memoryStats().fallbacks).toBe(fallbacks)
+      expect(warnings).toHaveLength(1)
+      // an array the collector owns, placed where a pooled block was, is no scope's: never released
+      useArenaForTests(null) // gives the pool back to the small arena
+      const placed = arena.alloc(1024)!
+      placed.fill(2)
+      const t = new (await import('../../tensor.js')).Tensor(placed, [1024], 'float32')
+      expect(t.data[1023]).toBe(2)
+    } finally {
+      console.warn = warn
+      useArenaForTests(null)
+    }
+  })
+})

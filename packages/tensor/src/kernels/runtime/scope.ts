@@ -110,10 +110,25 @@ const scopeCheck: Check<Scope> = (fn, key, value) =>
 const parentCheck: Check<Scope | null> = (fn, key, value) => (value === null ? null : scopeCheck(fn, key, value))
 const scopeSpec = { parent: optional(parentCheck), advice: optional(string) }
 
+/** An arena tests put in place of the shared one (a small one, to fill it). */
+let testArena: Arena | null = null
+
 /** The arena when the Wasm kernels are on here (allowed, and a family loaded), else null. */
 function arenaForScopes(): Arena | null {
   if (!wasmState.allowed || !(wasmState.elementwise || wasmState.gemm)) return null
-  return sharedArena()
+  return testArena ?? sharedArena()
+}
+
+/**
+ * Makes the scopes take their blocks from `arena` (null: the shared one again), after giving the pool's
+ * blocks back to the arena in use; for tests of a full arena. Not exported from the package. @internal
+ */
+export function useArenaForTests(arena: Arena | null): void {
+  const old = arenaForScopes()
+  if (old !== null) flushPool(old)
+  testArena = arena
+  arenaBuffer = null
+  warned = false
 }
 
 function alloc(n: number): Float32Array | null {
