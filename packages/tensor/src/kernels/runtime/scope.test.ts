@@ -306,7 +306,7 @@ describe('a full arena', () => {
       const run = (n: number, count: number) =>
         withScope(
           'step',
-          () => sum(Array.from({ length: count }, () => ones([n])).reduce((a, b) => add(a, b))),
+          () => sum(Array.from({ length: count }, (): Tensor => ones([n])).reduce((a, b) => add(a, b))),
           (r) => r,
         )
       expect(run(1024, 40).item()).toBe(40 * 1024) // 40 ones, 39 sums: 79 blocks asked, 31 fit
