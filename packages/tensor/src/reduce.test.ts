@@ -130,6 +130,55 @@ describe('reductions', () => {
     }
   })
 
+  it('reduces trailing axes of a strided view row by row where the rows lie, with the bits of its contiguous copy', async () => {
+    await T.initWasm()
+    const ops: [string, (t: T.Tensor, o: T.ReduceOptions) => T.Tensor][] = [
+      ['sum', T.sum],
+      ['mean', T.mean],
+      ['max', T.max],
+      ['min', T.min],
+      ['logSumExp', T.logSumExp],
+    ]
+    // rows of 50 (JavaScript blocks), 1200 (the Wasm kernel, a row at a time) and 300 (the Wasm kernel
+    // only for all rows at once: read through a copy, as before)
+    for (const [length, copies] of [
+      [50, false],
+      [1200, false],
+      [300, true],
+    ] as const) {
+      const wide = T.tensor(
+        Float32Array.from({ length: 6 * 2 * length }, (_, i) => Math.fround(Math.sin(i * 0.61) * 20)),
+        { shape: [6, 2 * length] },
+      )
+      const views = [
+        T.slice(wide, [0, length], [6, length]), // a slice of columns
+        T.transpose(T.reshape(wide, [3, 2, 2, length]), [1, 0, 2, 3]), // rows of a head view
+      ]
+      for (const wasm of [true, false]) {
+        const restore = T.useWasm(wasm)
+        try {
+          for (const v of views) {
+            const axis = v.rank === 2 ? [1] : [2, 3]
+            const dense = T.tensor(Float32Array.from(v.data), { shape: v.shape })
+            for (const [name, op] of ops) {
+              const data = vi.spyOn(T.Tensor.prototype, 'data', 'get')
+              const got = op(v, { axis, keepdims: true })
+              expect(data.mock.calls.length > 0, `${name} ${length} copies`).toBe(
+                copies && wasm && name !== 'logSumExp',
+              )
+              data.mockRestore()
+              expect(Array.from(got.data), `${name} ${length} wasm ${wasm}`).toEqual(
+                Array.from(op(dense, { axis, keepdims: true }).data),
+              )
+            }
+          }
+        } finally {
+          restore()
+        }
+      }
+    }
+  })
+
   it('float32 sum, mean, max and min on the Wasm loops agree with the JavaScript ones (sums within float32 rounding)', async () => {
     await T.initWasm()
     const x = T.tensor(

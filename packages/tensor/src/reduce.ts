@@ -21,6 +21,7 @@ import {
   minBlock,
   prodBlock,
   reduceRows,
+  reduceRowsAt,
   sumBlock,
   sumRows,
   type Block,
@@ -95,11 +96,47 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
     columns!(t.storage, t.offset, outer, count, length / outer, out, slab)
     return new Tensor(out, shape, dtype)
   }
+  const divisor = op === 'mean' ? length : 1
+  // Reduced axes that trail, each row of them contiguous (the last axis of a slice of columns or of a
+  // head view): rows reduced where they lie, when that gives the bits of the transposed copy's rows.
+  const first = t.rank - axes.length
+  if (length > 0 && first > 0 && !t.isContiguous && axes.every((a, i) => a === first + i) && contiguousFrom(t, first)) {
+    if (reduceRowsAt(block, code, t.storage, rowStarts(t, first, count), length, out, divisor)) {
+      return new Tensor(out, shape, dtype)
+    }
+  }
   const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
   const data = moved.data
-  const divisor = op === 'mean' ? length : 1
   reduceRows(block, code, data, count, length, out, divisor)
   return new Tensor(out, shape, dtype)
+}
+
+/** Whether the axes from `first` on are laid out row-major with no gaps (size-1 axes may have any stride). */
+function contiguousFrom(t: Tensor, first: number): boolean {
+  let expected = 1
+  for (let d = t.rank - 1; d >= first; d--) {
+    if (t.shape[d] !== 1 && t.strides[d] !== expected) return false
+    expected *= t.shape[d]!
+  }
+  return true
+}
+
+/** Where each of the `count` rows over the axes before `first` starts in storage, in row-major order. */
+function rowStarts(t: Tensor, first: number, count: number): Int32Array {
+  const starts = new Int32Array(count)
+  const index = new Array<number>(first).fill(0)
+  let at = t.offset
+  for (let r = 0; r < count; r++) {
+    starts[r] = at
+    for (let d = first - 1; d >= 0; d--) {
+      index[d]!++
+      at += t.strides[d]!
+      if (index[d]! < t.shape[d]!) break
+      at -= t.strides[d]! * t.shape[d]!
+      index[d] = 0
+    }
+  }
+  return starts
 }
 
 /**
@@ -109,11 +146,9 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
  * the data is read through a transposed copy.
  */
 function slabStride(t: Tensor, first: number): number {
+  if (!contiguousFrom(t, first)) return -1
   let expected = 1
-  for (let d = t.rank - 1; d >= first; d--) {
-    if (t.shape[d] !== 1 && t.strides[d] !== expected) return -1
-    expected *= t.shape[d]!
-  }
+  for (let d = first; d < t.rank; d++) expected *= t.shape[d]!
   let slab = -1
   for (let d = first - 1; d >= 0; d--) {
     const n = t.shape[d]!

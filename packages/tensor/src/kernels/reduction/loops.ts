@@ -7,7 +7,7 @@
  * @module
  */
 import type { Storage } from '../../dtype.js'
-import { elementwiseKernels } from '../registry.js'
+import { elementwiseKernels, reducePays } from '../registry.js'
 
 /** Reduces `length` elements of `data` from `start` to one number. @internal */
 export type Block = (data: Storage, start: number, length: number) => number
@@ -44,6 +44,39 @@ export function reduceRows(
 ): void {
   if (code !== undefined && elementwiseKernels()?.reduceRows(code, data, 0, count, length, out, divisor)) return
   for (let o = 0; o < count; o++) out[o] = block(data, o * length, length)
+}
+
+/** Floats of the Wasm reduction's chunk (`CHUNK` of `../elementwise/wasm.ts`, not imported: it would bring the module's bytes). */
+const ROW_CHUNK = 16384
+
+/**
+ * {@link reduceRows} over rows that lie anywhere in `data`: row o is the `length` elements from
+ * `starts[o]`. When the Wasm kernel would take all `starts.length` rows in one call it takes each row
+ * alone, with the same bits (a row's result does not depend on its neighbours); a row too short for
+ * it alone (`reducePays(1, length)`) returns false, having written nothing, so the caller reads the
+ * rows through a copy instead. @internal
+ */
+export function reduceRowsAt(
+  block: Block,
+  code: number | undefined,
+  data: Storage,
+  starts: Int32Array,
+  length: number,
+  out: Storage,
+  divisor: number,
+): boolean {
+  const count = starts.length
+  const kernels = code === undefined || !(data instanceof Float32Array) ? null : elementwiseKernels()
+  if (kernels !== null && reducePays(count, length)) {
+    // a row longer than the kernel's chunk is summed in parts or whole depending on whether it lies in
+    // the Wasm memory: only rows of one chunk give the copy's bits wherever the two lie
+    if (!reducePays(1, length) || length > ROW_CHUNK) return false
+    for (let o = 0; o < count; o++)
+      kernels.reduceRows(code!, data, starts[o]!, 1, length, out.subarray(o, o + 1), divisor)
+    return true
+  }
+  for (let o = 0; o < count; o++) out[o] = block(data, starts[o]!, length)
+  return true
 }
 
 export const sumBlock: Block = (d, s, n) => {
