@@ -63,21 +63,23 @@ const LEARNING_RATE = 1e-3
 /**
  * `valueAndGrad` + `stepInPlace` (AdamW) in one synchronous loop, the fastest way a user writes a
  * training loop with @gd: parameters placed in Wasm memory with `toWasmMemory`, the optimizer state
- * made there by `init` after them, one batch used again and again (the data is not what is measured).
+ * made there by `init` after them, one batch (placed there too) used again and again (the data is not
+ * what is measured).
  */
 export function valueAndGradLoop(m: MemoryModel, steps: number, sampler: SamplerOptions): MemoryLoop {
   const model = mlp(m.sizes)
   const classes = m.sizes[m.sizes.length - 1]!
   return {
     name: `valueAndGrad + stepInPlace ×${steps.toLocaleString('en-US')}`,
-    description: `${steps} steps of valueAndGrad + stepInPlace (AdamW) on an MLP ${m.sizes.join('-')} at batch ${m.batch}, parameters in Wasm memory, one synchronous loop`,
+    description: `${steps} steps of valueAndGrad + stepInPlace (AdamW) on an MLP ${m.sizes.join('-')} at batch ${m.batch}, parameters and batch in Wasm memory, one synchronous loop`,
     steps,
     sampler,
     run: (onReading) => {
       const params = toWasmMemory(model.init(0) as unknown as Tree)
       const opt = adamw({ learningRate: LEARNING_RATE, weightDecay: WEIGHT_DECAY })
       let state = opt.init(params)
-      const X = tensor(randomData(3, [m.batch, m.sizes[0]!]), { shape: [m.batch, m.sizes[0]!] })
+      // the batch too: the products read it in place instead of copying it in twice a step
+      const X = toWasmMemory(tensor(randomData(3, [m.batch, m.sizes[0]!]), { shape: [m.batch, m.sizes[0]!] }))
       const Y = tensor(randomLabels(4, m.batch, classes), { dtype: 'int32' })
       const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) =>
         softmaxCrossEntropy(model.apply(p, xs), ys),
