@@ -89,6 +89,22 @@ describe('transforms release their intermediates', () => {
     expect(on).toEqual(off)
   })
 
+  it('vjp opens no scope: a grad inside it at the top gives its blocks to the collector, and the pullback reads them', () => {
+    const x = ramp(128, 2)
+    const f = (v: Var) => AG.sum(AG.mul(AG.mul(v, v), AG.sin(v)))
+    const run = () => {
+      const [g, pullback] = AG.vjp((v: Var) => (AG.grad(f) as unknown as (u: Var) => Var)(v), x)
+      const [hv] = pullback(ramp(128, 0.5)) as T.Tensor[]
+      return [g, hv!].map(bits)
+    }
+    const on = run()
+    const r = useScopes(false)
+    const off = run()
+    r()
+    expect(on).toEqual(off)
+    expect(T.memoryStats().openScopes).toBe(0)
+  })
+
   it('a throwing f releases everything and leaves the inputs intact', () => {
     const x = ramp(256)
     const before = Array.from(x.data)
