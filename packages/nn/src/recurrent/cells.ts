@@ -7,11 +7,22 @@
 // tensor, so they go when the output does): the backward loop then needs no exp or tanh.
 import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 
 const logistic = (v: number) => 1 / (1 + Math.exp(-v))
 
 function buffer(dtype: T.DType, size: number): Float32Array | Float64Array {
   return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size)
+}
+
+/**
+ * The storage of a result (wrapped in a tensor at once): from `allocate`, so that inside a transform it is
+ * born in the kernels' Wasm memory and released with the transform's other intermediates. The gate
+ * activations kept for the backward pass stay JavaScript arrays (`buffer`): they are held raw, by
+ * no tensor, so a released block under them could not say so.
+ */
+function resultStorage(dtype: T.DType, size: number): Float32Array | Float64Array {
+  return allocate(dtype === 'float64' ? 'float64' : 'float32', size)
 }
 
 /** Gate activations by forward output, for the backward pass. */
@@ -54,7 +65,7 @@ export const gruCell = /* @__PURE__ */ primitive({
     const H = width / 3
     const acts = gruGates(p, q)
     const prev = h.data
-    const out = buffer(p.dtype, batch * H)
+    const out = resultStorage(p.dtype, batch * H)
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < H; j++) {
         const o = b * width + j
@@ -83,9 +94,9 @@ export const gruCell = /* @__PURE__ */ primitive({
     const Q = q!.value.data
     const prev = h!.value.data
     const G = g.value.data
-    const dP = buffer(p!.dtype, batch * width)
-    const dQ = buffer(p!.dtype, batch * width)
-    const dH = buffer(p!.dtype, batch * H)
+    const dP = resultStorage(p!.dtype, batch * width)
+    const dQ = resultStorage(p!.dtype, batch * width)
+    const dH = resultStorage(p!.dtype, batch * H)
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < H; j++) {
         const o = b * width + j
@@ -155,7 +166,7 @@ export const lstmCell = /* @__PURE__ */ primitive({
     const acts = lstmGates(a, c)
     const C = c.data
     const n = batch * H
-    const out = buffer(a.dtype, 2 * n)
+    const out = resultStorage(a.dtype, 2 * n)
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < H; j++) {
         const o = b * width + j
@@ -195,8 +206,8 @@ export const lstmCell = /* @__PURE__ */ primitive({
     const C = c!.value.data
     const G = g.value.data
     const n = batch * H
-    const dA = buffer(a!.dtype, batch * width)
-    const dC = buffer(a!.dtype, n)
+    const dA = resultStorage(a!.dtype, batch * width)
+    const dC = resultStorage(a!.dtype, n)
     for (let b = 0; b < batch; b++) {
       for (let j = 0; j < H; j++) {
         const o = b * width + j
