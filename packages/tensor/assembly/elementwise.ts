@@ -12,6 +12,8 @@
 // exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each;
 // exp and sigmoid results below the smallest normal float32 (subnormals) equal the JavaScript loops'.
 
+import { splat, vexp } from './math'
+
 // Op codes are written here only: scripts/build-wasm.mjs reads each `@codes` table (the constants
 // right under the tag) and writes it into src/kernels/elementwise/ops.generated.ts for the JavaScript side.
 // @codes UNARY: unary op codes
@@ -23,7 +25,6 @@ const LOG = 4
 const TANH = 5
 const SIGMOID = 6
 const RELU = 7
-const GELU = 8
 
 // @codes BINARY: binary op codes
 const ADD = 0
@@ -31,49 +32,10 @@ const SUB = 1
 const MUL = 2
 const DIV = 3
 const RELU_GRAD = 4
-const GELU_GRAD = 5
 
 /** Where the JavaScript side's slots may start: after the static data, 64-byte aligned. */
 export function slots(): usize {
   return (__heap_base + 63) & ~(<usize>63)
-}
-
-@inline function splat(x: f32): v128 {
-  return f32x4.splat(x)
-}
-
-/**
- * eˣ: n = round(x / ln 2), r = x − n ln 2 (in two parts, Cody–Waite), eʳ by its Taylor polynomial to
- * r⁶ (|r| ≤ ln 2 / 2, truncation below 1.2e-7 relative), times 2ⁿ built in two halves so that
- * n = 128 does not overflow the exponent field. Above 88.7228 gives +∞; below −87.3365 (results
- * under the smallest normal float32, 1.18e-38) gives 0, which {@link vexpTail} then corrects;
- * NaN stays NaN.
- */
-@inline function vexp(x: v128): v128 {
-  const hi = splat(88.72283)
-  const lo = splat(-87.33654)
-  const xc = f32x4.min(f32x4.max(x, lo), hi)
-  const n = f32x4.nearest(f32x4.mul(xc, splat(1.44269504)))
-  let r = f32x4.sub(xc, f32x4.mul(n, splat(0.693359375)))
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)))
-  const y = vexpReduced(n, r)
-  return v128.bitselect(splat(0), v128.bitselect(splat(Infinity), y, f32x4.gt(x, hi)), f32x4.lt(x, lo))
-}
-
-/** 2ⁿ·eʳ for |r| ≤ ln 2 / 2 (the reduction of {@link vexp}): the polynomial and the scaling. */
-@inline function vexpReduced(n: v128, r: v128): v128 {
-  let p = splat(<f32>1 / 720)
-  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 120))
-  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 24))
-  p = f32x4.add(f32x4.mul(p, r), splat(<f32>1 / 6))
-  p = f32x4.add(f32x4.mul(p, r), splat(0.5))
-  p = f32x4.add(f32x4.mul(p, r), splat(1))
-  p = f32x4.add(f32x4.mul(p, r), splat(1))
-  const k = i32x4.trunc_sat_f32x4_s(n)
-  const half = i32x4.shr_s(k, 1)
-  const s1 = i32x4.shl(i32x4.add(half, i32x4.splat(127)), 23)
-  const s2 = i32x4.shl(i32x4.add(i32x4.sub(k, half), i32x4.splat(127)), 23)
-  return f32x4.mul(f32x4.mul(p, s1), s2)
 }
 
 /**
@@ -197,49 +159,6 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   return withTail(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
 }
 
-// GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
-// as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
-// e = e^{−2|u|} and s = 1/(1 + e), σ(2u) = s for u ≥ 0 and e·s below, and σ(2u)(1 − σ(2u)) = e·s².
-// u and the reduction of e's exponent are float64 (see vexpWide): a float32 u would carry its rounding,
-// amplified by |2u|, into e (200 float32 ulps near x = −10).
-const GELU_C: f64 = 0.7978845608028654
-const GELU_CA: f64 = 0.7978845608028654 * 0.044715
-
-/** −2|u| for two float64 lanes x, u = c(x + a·x³). */
-@inline function geluExponent(x: v128): v128 {
-  const u = f64x2.mul(x, f64x2.add(f64x2.splat(GELU_C), f64x2.mul(f64x2.splat(GELU_CA), f64x2.mul(x, x))))
-  return f64x2.neg(f64x2.add(f64x2.abs(u), f64x2.abs(u)))
-}
-
-/** e = e^{−2|u|} (float32) for the four lanes of x. */
-function geluE(x: v128): v128 {
-  return vexpWide(geluExponent(low64(x)), geluExponent(high64(x)))
-}
-
-/** gelu(x) = x·σ(2u). ±0 keep their sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0). */
-function vgelu(x: v128): v128 {
-  const e = geluE(x)
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  // u has x's sign (c + a·c·x² > 0), −0 included
-  return f32x4.mul(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
-}
-
-/**
- * g·gelu′(x), gelu′(x) = σ(2u) + 2x·σ(2u)(1 − σ(2u))·c(1 + 3a·x²). The second term is 0 wherever
- * e^{−2|u|} underflows (|x| > 10), so x is clamped to ±1000 in it (no ∞·0); ±∞ and NaN give NaN, as
- * the JavaScript loops do.
- */
-function vgeluGrad(g: v128, x: v128): v128 {
-  const e = geluE(x)
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  const sig = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
-  const xc = f32x4.min(f32x4.max(x, splat(-1000)), splat(1000))
-  const du = f32x4.add(splat(<f32>GELU_C), f32x4.mul(splat(<f32>(3 * GELU_CA)), f32x4.mul(xc, xc)))
-  const d = f32x4.add(sig, f32x4.mul(f32x4.mul(f32x4.add(xc, xc), du), f32x4.mul(e, f32x4.mul(s, s))))
-  const y = f32x4.mul(g, d)
-  return v128.bitselect(splat(NaN), y, f32x4.eq(f32x4.abs(x), splat(Infinity)))
-}
-
 /** y = op(x) over n elements (rounded up to whole vectors). */
 export function unary(op: i32, n: i32, x: usize, y: usize): void {
   const end = <usize>((n + 3) & ~3) << 2
@@ -256,7 +175,6 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
     case SIGMOID: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vsigmoid(v128.load(x + o))); break
     // max(x, 0) keeps NaN and turns −0 into +0, as the JavaScript loop does
     case RELU: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.max(v128.load(x + o), splat(0))); break
-    case GELU: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vgelu(v128.load(x + o))); break
     default: unreachable()
   }
 }
@@ -264,15 +182,13 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
 @inline function combine(op: i32, a: v128, b: v128): v128 {
   return op == ADD ? f32x4.add(a, b) : op == SUB ? f32x4.sub(a, b) : op == MUL ? f32x4.mul(a, b)
     : op == DIV ? f32x4.div(a, b)
-    // GELU's gradient: a·gelu′(b), a the cotangent and b the input
-    : op == GELU_GRAD ? vgeluGrad(a, b)
     // relu's gradient: a where b > 0, else +0 (the lanes' bits kept or cleared, as the JavaScript loop)
     : v128.and(a, f32x4.gt(b, f32x4.splat(0)))
 }
 
 /**
  * out = a op b over n elements, where `a` and `b` are slot addresses, or 0 for the scalar operand
- * given in `scalar` (at most one of them; GELU_GRAD takes two arrays only).
+ * given in `scalar` (at most one of them).
  */
 export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: usize): void {
   const end = <usize>((n + 3) & ~3) << 2
@@ -302,7 +218,6 @@ export function binary(op: i32, n: i32, a: usize, b: usize, scalar: f32, out: us
       case MUL: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(MUL, v128.load(a + o), v128.load(b + o))); break
       case DIV: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(DIV, v128.load(a + o), v128.load(b + o))); break
       case RELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(RELU_GRAD, v128.load(a + o), v128.load(b + o))); break
-      case GELU_GRAD: for (let o: usize = 0; o < end; o += 16) v128.store(out + o, combine(GELU_GRAD, v128.load(a + o), v128.load(b + o))); break
       default: unreachable()
     }
   }
@@ -357,248 +272,6 @@ export function sumColumns(rows: i32, count: i32, x: usize, acc: usize): void {
       v128.store(a + 16, f64x2.add(v128.load(a + 16), f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))))
     }
     for (let j = end; j < <usize>count; j++) store<f64>(acc + (j << 3), load<f64>(acc + (j << 3)) + <f64>load<f32>(row + (j << 2)))
-  }
-}
-
-// Row operations (attention weights, layer and RMS norm), over `rows` rows of `n` floats one after
-// another. Vectors run over each row's whole vectors and a scalar tail takes its last n mod 4 floats,
-// so no load or store leaves a row. Sums and the normalizations' arithmetic are float64 (two lanes at
-// a time), as in the JavaScript loops; only the softmax's exponentials are float32 (vexp).
-
-@inline function low64(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v)
-}
-
-@inline function high64(v: v128): v128 {
-  return f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7))
-}
-
-/** Two float64x2 lanes rounded to four float32 lanes. */
-@inline function join32(lo: v128, hi: v128): v128 {
-  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
-}
-
-@inline function lanes64(a: v128): f64 {
-  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1)
-}
-
-/**
- * eᵃ as float32 for a given in float64 (lanes 0–1 in `lo`, 2–3 in `hi`): the reduction r = a − n ln 2 in
- * float64, so that the exponent's own rounding costs nothing (a float32 a of size |a| would carry
- * |a|·2⁻²⁴ of absolute error into eᵃ), then {@link vexpReduced} on r rounded to float32. Results below
- * the smallest normal float32 are 0, above the largest +∞; NaN stays NaN.
- */
-function vexpWide(lo: v128, hi: v128): v128 {
-  const top = f64x2.splat(88.72283)
-  const bottom = f64x2.splat(-87.33654)
-  const clo = f64x2.min(f64x2.max(lo, bottom), top)
-  const chi = f64x2.min(f64x2.max(hi, bottom), top)
-  const nlo = f64x2.nearest(f64x2.mul(clo, f64x2.splat(1.4426950408889634)))
-  const nhi = f64x2.nearest(f64x2.mul(chi, f64x2.splat(1.4426950408889634)))
-  const rlo = f64x2.sub(clo, f64x2.mul(nlo, f64x2.splat(0.6931471805599453)))
-  const rhi = f64x2.sub(chi, f64x2.mul(nhi, f64x2.splat(0.6931471805599453)))
-  const y = vexpReduced(join32(nlo, nhi), join32(rlo, rhi))
-  const a = join32(lo, hi)
-  return v128.bitselect(splat(0), v128.bitselect(splat(Infinity), y, f32x4.gt(a, splat(88.72283))), f32x4.lt(a, splat(-87.33654)))
-}
-
-/** eᵃ of one float64 a, by {@link vexpWide}. */
-@inline function exp1(a: f64): f32 {
-  return f32x4.extract_lane(vexpWide(f64x2.splat(a), f64x2.splat(a)), 0)
-}
-
-/**
- * Masked scaled softmax: row q (absolute index first + r) of s [batch, heads, n, n] is query i = q mod n
- * of batch b = q / (heads·n); key j takes part when j ≤ i (if causal) and mask[b·n + j] == 1 (if mask is
- * not 0: bytes [batch, n]). p = e^{(s − max)·scale} / Σ over the allowed keys, the others exactly 0; a row
- * with no allowed key is all 0; a NaN among the allowed scores, or all of them −∞, gives NaN weights
- * (NaN · the masked zeros too, as the JavaScript loop).
- */
-export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize, p: usize, scale: f64, causal: i32, mask: usize): void {
-  const iota = i32x4(0, 1, 2, 3)
-  const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
-    const q = first + r
-    const i = q % n
-    const end = causal != 0 ? i + 1 : n
-    const m: usize = mask == 0 ? 0 : mask + <usize>((q / (heads * n)) * n)
-    const row = s + (<usize>r * <usize>n << 2)
-    const out = p + (<usize>r * <usize>n << 2)
-    // pass 1: the maximum over the allowed keys, and whether there is one
-    let mx = splat(-Infinity)
-    let any = i32x4.splat(0)
-    for (let j = 0; j < whole; j += 4) {
-      let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
-      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
-      mx = f32x4.max(mx, v128.bitselect(v128.load(row + (<usize>j << 2)), splat(-Infinity), ok))
-      any = v128.or(any, ok)
-    }
-    let top = max<f32>(max<f32>(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max<f32>(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)))
-    let allowed = v128.any_true(any)
-    for (let j = whole; j < n; j++) {
-      if (j >= end || (m != 0 && load<u8>(m + j) != 1)) continue
-      allowed = true
-      top = max<f32>(top, load<f32>(row + (<usize>j << 2))) // Wasm's max: NaN if either is
-    }
-    if (!allowed) {
-      for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), 0)
-      continue
-    }
-    if (top == -Infinity) top = NaN
-    // pass 2: the exponentials of the allowed keys (0 elsewhere) and their sum
-    const wmax = f64x2.splat(<f64>top)
-    const wscale = f64x2.splat(scale)
-    let total = splat(0)
-    for (let j = 0; j < whole; j += 4) {
-      let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
-      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
-      const v = v128.load(row + (<usize>j << 2))
-      const e = v128.and(vexpWide(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), f64x2.mul(f64x2.sub(high64(v), wmax), wscale)), ok)
-      v128.store(out + (<usize>j << 2), e)
-      total = f32x4.add(total, e)
-    }
-    let sum = (f32x4.extract_lane(total, 0) + f32x4.extract_lane(total, 1)) + (f32x4.extract_lane(total, 2) + f32x4.extract_lane(total, 3))
-    for (let j = whole; j < n; j++) {
-      let e: f32 = 0
-      if (j < end && (m == 0 || load<u8>(m + j) == 1)) e = exp1((<f64>load<f32>(row + (<usize>j << 2)) - <f64>top) * scale)
-      store<f32>(out + (<usize>j << 2), e)
-      sum += e
-    }
-    // pass 3: divided by the sum up to the causal end (past it the weights stay 0)
-    const inv = splat(<f32>1 / sum)
-    for (let j = 0; j < whole; j += 4) {
-      const ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
-      const at = out + (<usize>j << 2)
-      v128.store(at, v128.and(f32x4.mul(v128.load(at), inv), ok))
-    }
-    for (let j = whole; j < end; j++) store<f32>(out + (<usize>j << 2), load<f32>(out + (<usize>j << 2)) * f32x4.extract_lane(inv, 0))
-  }
-}
-
-/** ds = scale·p⊙(g − ⟨g, p⟩) row by row, in float64 as the JavaScript loop (the dot product summed in two lanes). */
-export function softmaxGradRows(rows: i32, n: i32, g: usize, p: usize, ds: usize, scale: f64): void {
-  const whole = n & ~3
-  const vscale = f64x2.splat(scale)
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * <usize>n << 2
-    let acc = f64x2.splat(0)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const pv = v128.load(p + o + (<usize>j << 2))
-      acc = f64x2.add(acc, f64x2.mul(low64(gv), low64(pv)))
-      acc = f64x2.add(acc, f64x2.mul(high64(gv), high64(pv)))
-    }
-    let dot = lanes64(acc)
-    for (let j = whole; j < n; j++) dot += <f64>load<f32>(g + o + (<usize>j << 2)) * <f64>load<f32>(p + o + (<usize>j << 2))
-    const vdot = f64x2.splat(dot)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const pv = v128.load(p + o + (<usize>j << 2))
-      const lo = f64x2.mul(f64x2.mul(vscale, low64(pv)), f64x2.sub(low64(gv), vdot))
-      const hi = f64x2.mul(f64x2.mul(vscale, high64(pv)), f64x2.sub(high64(gv), vdot))
-      v128.store(ds + o + (<usize>j << 2), join32(lo, hi))
-    }
-    for (let j = whole; j < n; j++) {
-      const at = o + (<usize>j << 2)
-      store<f32>(ds + at, <f32>(scale * <f64>load<f32>(p + at) * (<f64>load<f32>(g + at) - dot)))
-    }
-  }
-}
-
-/** Σ of the n floats at x in float64 (two lanes, then the tail). */
-function rowSum(x: usize, n: i32): f64 {
-  const whole = n & ~3
-  let acc = f64x2.splat(0)
-  for (let j = 0; j < whole; j += 4) {
-    const v = v128.load(x + (<usize>j << 2))
-    acc = f64x2.add(acc, f64x2.add(low64(v), high64(v)))
-  }
-  let s = lanes64(acc)
-  for (let j = whole; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2))
-  return s
-}
-
-/** Σ (x − mu)² over the n floats at x, in float64. */
-function rowSquares(x: usize, n: i32, mu: f64): f64 {
-  const whole = n & ~3
-  const vmu = f64x2.splat(mu)
-  let acc = f64x2.splat(0)
-  for (let j = 0; j < whole; j += 4) {
-    const v = v128.load(x + (<usize>j << 2))
-    const a = f64x2.sub(low64(v), vmu)
-    const b = f64x2.sub(high64(v), vmu)
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)))
-  }
-  let s = lanes64(acc)
-  for (let j = whole; j < n; j++) {
-    const d = <f64>load<f32>(x + (<usize>j << 2)) - mu
-    s += d * d
-  }
-  return s
-}
-
-/**
- * Row normalization, x̂ = (x − μ)·r with r = 1/√(mean((x − μ)²) + eps), μ the row mean when `center`
- * (layer norm) else 0 (RMS norm); float64 arithmetic rounded once, as the JavaScript loop.
- */
-export function normRows(rows: i32, n: i32, x: usize, y: usize, eps: f64, center: i32): void {
-  const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * <usize>n << 2
-    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
-    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
-    const vmu = f64x2.splat(mu)
-    const vr = f64x2.splat(rr)
-    for (let j = 0; j < whole; j += 4) {
-      const v = v128.load(x + o + (<usize>j << 2))
-      v128.store(y + o + (<usize>j << 2), join32(f64x2.mul(f64x2.sub(low64(v), vmu), vr), f64x2.mul(f64x2.sub(high64(v), vmu), vr)))
-    }
-    for (let j = whole; j < n; j++) store<f32>(y + o + (<usize>j << 2), <f32>((<f64>load<f32>(x + o + (<usize>j << 2)) - mu) * rr))
-  }
-}
-
-/** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row, in float64 rounded once, as the JavaScript loop. */
-export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, eps: f64, center: i32): void {
-  const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * <usize>n << 2
-    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
-    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
-    const vmu = f64x2.splat(mu)
-    let sg = f64x2.splat(0)
-    let sgx = f64x2.splat(0)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const xv = v128.load(x + o + (<usize>j << 2))
-      const glo = low64(gv)
-      const ghi = high64(gv)
-      sg = f64x2.add(sg, f64x2.add(glo, ghi))
-      sgx = f64x2.add(sgx, f64x2.add(f64x2.mul(glo, f64x2.sub(low64(xv), vmu)), f64x2.mul(ghi, f64x2.sub(high64(xv), vmu))))
-    }
-    let sgs = lanes64(sg)
-    let sgxs = lanes64(sgx)
-    for (let j = whole; j < n; j++) {
-      const gj = <f64>load<f32>(g + o + (<usize>j << 2))
-      sgs += gj
-      sgxs += gj * (<f64>load<f32>(x + o + (<usize>j << 2)) - mu)
-    }
-    const a = center != 0 ? sgs / <f64>n : 0
-    const b = (sgxs * rr) / <f64>n
-    const va = f64x2.splat(a)
-    const vr = f64x2.splat(rr)
-    const vb = f64x2.splat(b)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const xv = v128.load(x + o + (<usize>j << 2))
-      // r·(g − a − (x − μ)·r·b), evaluated as the JavaScript loop: ((x − μ)·r)·b
-      const lo = f64x2.mul(vr, f64x2.sub(f64x2.sub(low64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(low64(xv), vmu), vr), vb)))
-      const hi = f64x2.mul(vr, f64x2.sub(f64x2.sub(high64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(high64(xv), vmu), vr), vb)))
-      v128.store(dx + o + (<usize>j << 2), join32(lo, hi))
-    }
-    for (let j = whole; j < n; j++) {
-      const at = o + (<usize>j << 2)
-      store<f32>(dx + at, <f32>(rr * (<f64>load<f32>(g + at) - a - (<f64>load<f32>(x + at) - mu) * rr * b)))
-    }
   }
 }
 

@@ -198,6 +198,22 @@ await emit('conv', 'module.generated.ts', 'assembly/conv.ts', [
 ])
 console.log(`build-wasm: conv ${conv.length} bytes`)
 
+// the fused kernels (GELU, attention weights, layer/RMS norm), loaded only by the ops that use them:
+// no static data and no scratch (the JavaScript side passes every address, see rows/wasm.ts), so the
+// module takes no region of the layout; checked here by instantiating it on a zeroed memory, which must
+// stay zeroed (a data segment, or a static the compiler placed, would write into some other region)
+const rowsModule = await compile('assembly/rows.ts', 'simd', base)
+{
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(base / 65536) + 1 })
+  await WebAssembly.instantiate(rowsModule, { env: { memory } })
+  if (new Uint8Array(memory.buffer).some((b) => b !== 0))
+    throw new Error('build-wasm: assembly/rows.ts writes static data into the memory: give it a region')
+}
+await emit('rows', 'module.generated.ts', 'assembly/rows.ts', [
+  constant('rowsWasmHex', 'The fused float32 GELU, attention-weight and row-normalization module, SIMD128', rowsModule),
+])
+console.log(`build-wasm: rows ${rowsModule.length} bytes (no region)`)
+
 const PAGE = 65536
 await emit('runtime', 'layout.generated.ts', 'the regions of assembly/*.ts', [
   `/**

@@ -278,8 +278,9 @@ export function convKernels(): ConvKernels | null {
   return wasmState.allowed ? (wasmState.conv ?? null) : null
 }
 
-// The fused row kernels (attention weights, layer and RMS norm; see `rows/wasm.ts`): they ride on
-// the elementwise module, whose loader returns them with its own kernels.
+// The fused kernels (see `rows/`): GELU, attention weights and layer/RMS norm in a module of their own
+// (`rows/wasm.ts` loads it with the first call that can use it, so only bundles with those ops carry its
+// bytes), and the row-broadcast binary ops, which ride on the elementwise module.
 
 /** rows: floats in all of a fused row op (softmax over rows, a row normalization, or either gradient). @internal */
 export const ROWS_MIN = 256
@@ -290,12 +291,16 @@ export function rowsPay(n: number): boolean {
 }
 
 /**
- * Fused float32 row kernels on WebAssembly SIMD128, over arrays of rows of `n` floats one after
- * another. Each returns false, having touched nothing, when it does not take the call (an operand is
- * not a Float32Array, the call is under `ROWS_MIN` floats, or a row is longer than a slot).
+ * Fused float32 kernels on WebAssembly SIMD128 (`rows/wasm.ts`). Each returns false, having touched
+ * nothing, when it does not take the call (an operand is not a Float32Array, or the call is under
+ * `ELEMENTWISE_MIN` elements for GELU, `ROWS_MIN` floats for the row ops). Rows are `n` floats one after another.
  * @internal
  */
 export interface RowKernels {
+  /** y = gelu(x) (tanh form). */
+  gelu(x: FloatArray, y: FloatArray): boolean
+  /** out = g·gelu′(x). */
+  geluGrad(g: FloatArray, x: FloatArray, out: FloatArray): boolean
   /**
    * p = masked softmax(scale·s) over rows of s [batch, heads, n, n]: key j of query i takes part when
    * j ≤ i (if `causal`) and mask[b·n + j] is 1 (if a mask of bytes [batch, n] is given).
@@ -315,15 +320,24 @@ export interface RowKernels {
   normRows(x: FloatArray, y: FloatArray, n: number, eps: number, center: boolean): boolean
   /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row. */
   normGradRows(g: FloatArray, x: FloatArray, dx: FloatArray, n: number, eps: number, center: boolean): boolean
-  /**
-   * out = full op row, `row` (n floats) broadcast over the rows of `full` (a bias add), or row op full when
-   * `swap`; `op` a code of `BINARY` among add, sub, mul and div: exactly the JavaScript loop's results.
-   */
+}
+
+/** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */
+export const rowsState: { kernels: RowKernels | null | undefined } = { kernels: undefined }
+
+/**
+ * The row-broadcast binary kernel of the elementwise module (`elementwise/wasm.ts`): out = full op row,
+ * `row` (n floats) broadcast over the rows of `full` (a bias add), or row op full when `swap`; `op` a code of
+ * `BINARY` among add, sub, mul and div: exactly the JavaScript loop's results. False, having touched
+ * nothing, when it does not take the call (not float32, under `ROWS_MIN` floats, a row longer than a slot).
+ * @internal
+ */
+export interface BroadcastKernels {
   binaryRows(op: number, full: FloatArray, row: FloatArray, out: FloatArray, swap: boolean): boolean
 }
 
-/** The fused row kernels when allowed and loaded (with the elementwise module), else null. @internal */
-export function rowKernels(): RowKernels | null {
-  const k = elementwiseKernels() as (ElementwiseKernels & Partial<RowKernels>) | null
-  return k?.normRows === undefined ? null : (k as ElementwiseKernels & RowKernels)
+/** The row-broadcast kernel when allowed and loaded (with the elementwise module), else null. @internal */
+export function broadcastKernels(): BroadcastKernels | null {
+  const k = elementwiseKernels() as (ElementwiseKernels & Partial<BroadcastKernels>) | null
+  return k?.binaryRows === undefined ? null : (k as ElementwiseKernels & BroadcastKernels)
 }

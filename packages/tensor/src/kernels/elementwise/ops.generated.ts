@@ -2,10 +2,10 @@
 // Rebuild with `pnpm --filter @gd/tensor build:wasm`; `pnpm check:wasm` fails when this file is stale.
 
 /** Unary op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7, gelu: 8 } as const
+export const UNARY = { neg: 0, square: 1, sqrt: 2, exp: 3, log: 4, tanh: 5, sigmoid: 6, relu: 7 } as const
 
 /** Binary op codes, as `assembly/elementwise.ts` numbers them. @internal */
-export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4, geluGrad: 5 } as const
+export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, reluGrad: 4 } as const
 
 /** Reduction op codes, as `assembly/elementwise.ts` numbers them. @internal */
 export const REDUCE = { sum: 0, max: 1, min: 2 } as const

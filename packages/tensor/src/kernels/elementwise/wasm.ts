@@ -7,18 +7,25 @@
  * for bit (those lanes are recomputed in float64). The bounds are the largest errors over every float32
  * of the ranges where the error peaks (tanh on [0.5, 1]: 444 inputs at 4 ulps; sigmoid on [-20, 0]:
  * 1,455); `wasm.test.ts` checks them on random inputs and the special values.
- * The reductions (`reduceRows`, `sumColumns`) and the fused row kernels (`../rows/wasm.ts`) run on this module too.
+ * The reductions (`reduceRows`, `sumColumns`) and the row-broadcast binary ops (`binaryRows`) run on this module too.
  * @module
  */
 import { elementwiseWasmHex } from './module.generated.js'
 import { load, loadSync, slotsIn } from '../runtime/load.js'
 import { traffic, type SharedMemory } from '../runtime/memory.js'
-import { columnsPay, elementwisePays, reducePays, type ElementwiseKernels, type RowKernels } from '../registry.js'
-import { rowsFrom, type RowExports } from '../rows/wasm.js'
+import {
+  columnsPay,
+  elementwisePays,
+  reducePays,
+  rowsPay,
+  type BroadcastKernels,
+  type ElementwiseKernels,
+} from '../registry.js'
 import { REDUCE } from './ops.generated.js'
 
-/** The exports of the compiled module (the row kernels' too); pointers are byte addresses. */
-interface ElementwiseExports extends RowExports {
+/** The exports of the compiled module; pointers are byte addresses. */
+interface ElementwiseExports {
+  binaryRows(op: number, rows: number, n: number, a: number, b: number, out: number, swap: number): void
   slots(): number
   unary(op: number, n: number, x: number, y: number): void
   binary(op: number, n: number, a: number, b: number, scalar: number, out: number): void
@@ -40,7 +47,7 @@ export const CHUNK = 16384
  * y[0] // 2.71828
  * ```
  */
-export function loadWasmElementwiseSync(): (ElementwiseKernels & RowKernels) | null {
+export function loadWasmElementwiseSync(): (ElementwiseKernels & BroadcastKernels) | null {
   return loadSync(elementwiseWasmHex, elementwiseFrom)
 }
 
@@ -53,11 +60,14 @@ export function loadWasmElementwiseSync(): (ElementwiseKernels & RowKernels) | n
  * const elementwise = await loadWasmElementwise()
  * ```
  */
-export async function loadWasmElementwise(): Promise<(ElementwiseKernels & RowKernels) | null> {
+export async function loadWasmElementwise(): Promise<(ElementwiseKernels & BroadcastKernels) | null> {
   return load(elementwiseWasmHex, elementwiseFrom)
 }
 
-function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): (ElementwiseKernels & RowKernels) | null {
+function elementwiseFrom(
+  exports: ElementwiseExports,
+  shared: SharedMemory,
+): (ElementwiseKernels & BroadcastKernels) | null {
   const memory = shared.memory
   const slots = slotsIn(memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
@@ -74,7 +84,6 @@ function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): (El
     }
   }
   return {
-    ...rowsFrom(exports, shared, ptr, CHUNK),
     unary: (op, x, y) =>
       x instanceof Float32Array &&
       y instanceof Float32Array &&
@@ -90,6 +99,40 @@ function elementwiseFrom(exports: ElementwiseExports, shared: SharedMemory): (El
       return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
         exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!),
       )
+    },
+    binaryRows(op, full, row, out, swap) {
+      const n = row.length
+      if (!(full instanceof Float32Array && row instanceof Float32Array && out instanceof Float32Array)) return false
+      if (!rowsPay(out.length) || n < 1 || n > CHUNK || full.length !== out.length || out.length % n !== 0) return false
+      fresh()
+      // the row once, where it lies or in slot 2; then the rows where they lie, or CHUNK / n at a time
+      // through slots 0 (in) and 1 (out)
+      let b = row.byteOffset
+      if (row.buffer !== memory.buffer) {
+        heap.set(row, ptr[2]! >> 2)
+        traffic.bytes += n * 4
+        b = ptr[2]!
+      }
+      const rows = out.length / n
+      const inA = full.buffer === memory.buffer
+      const inOut = out.buffer === memory.buffer
+      const per = inA && inOut ? rows : Math.floor(CHUNK / n)
+      for (let first = 0; first < rows; first += per) {
+        const count = Math.min(per, rows - first)
+        const from = first * n
+        const to = from + count * n
+        if (!inA) {
+          heap.set(full.subarray(from, to), data)
+          traffic.bytes += (to - from) * 4
+        }
+        const at = inOut ? out.byteOffset + from * 4 : ptr[1]!
+        exports.binaryRows(op, count, n, inA ? full.byteOffset + from * 4 : ptr[0]!, b, at, swap ? 1 : 0)
+        if (!inOut) {
+          out.set(heap.subarray(ptr[1]! >> 2, (ptr[1]! >> 2) + (to - from)), from)
+          traffic.bytes += (to - from) * 4
+        }
+      }
+      return true
     },
     reduceRows(op, x, start, rows, length, out, divisor) {
       if (!(x instanceof Float32Array) || !reducePays(rows, length)) return false

@@ -6,7 +6,7 @@
 import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
 import type { FloatArray } from '../gemm/reference.js'
-import { rowKernels } from '../registry.js'
+import { broadcastKernels } from '../registry.js'
 
 /** Whether `row` is a contiguous [n] or [1, …, 1, n] that broadcasts over `full`'s rows without growing it. */
 function isRowOf(row: Tensor, full: Tensor): boolean {
@@ -40,7 +40,7 @@ export function broadcastRows(op: number, a: Tensor, b: Tensor): Tensor | null {
   const aFull = a.isContiguous && isRowOf(b, a)
   const bFull = !aFull && b.isContiguous && isRowOf(a, b)
   if (!aFull && !bFull) return null
-  const k = rowKernels()
+  const k = broadcastKernels()
   if (k === null) return null
   const full = aFull ? a : b
   const row = aFull ? b : a

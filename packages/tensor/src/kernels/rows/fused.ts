@@ -2,17 +2,29 @@
  * The fused float32 kernels other @gd packages call through `@gd/tensor/internal`: GELU and its
  * gradient (autograd's `gelu`), the masked softmax of attention weights and its Jacobian-vector product,
  * and the row normalization of layer and RMS norm and its gradient (@gd/nn). Each checks its arguments,
- * then returns the result tensor when the Wasm kernel takes the call (float32, Wasm allowed and loaded,
+ * then returns the result tensor when the Wasm kernel takes the call (float32, Wasm allowed and in use,
  * the call big enough: see the registry), or null, and the caller runs its JavaScript loop (float64,
- * small calls, engines without Wasm SIMD).
+ * small calls, engines without Wasm SIMD). Their module (`./wasm.ts`) loads with the first call that can
+ * use it, so a bundle without these ops carries none of its bytes.
  * @module
  */
 import { fail } from '@gd/check'
 import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
 import type { FloatArray } from '../gemm/reference.js'
-import { BINARY, UNARY } from '../elementwise/ops.generated.js'
-import { elementwiseKernels, rowKernels } from '../registry.js'
+import { elementwiseKernels, rowsState, wasmState, type RowKernels } from '../registry.js'
+import { loadWasmRowsSync } from './wasm.js'
+
+/**
+ * The fused kernels when Wasm is allowed and in use (the elementwise module has loaded: the first large
+ * float32 product or `initWasm()` loads it), loading their module with the first call that asks; null
+ * otherwise, so a program that never turned the Wasm kernels on never compiles this module either.
+ */
+function rowKernels(): RowKernels | null {
+  if (!wasmState.allowed || elementwiseKernels() === null) return null
+  if (rowsState.kernels === undefined) rowsState.kernels = loadWasmRowsSync()
+  return rowsState.kernels
+}
 
 const tensorArg = (fn: string, what: string, x: unknown): Tensor => {
   if (!(x instanceof Tensor)) fail(fn, what, 'a Tensor', x)
@@ -61,10 +73,10 @@ const float32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === 'float
 export function wasmGelu(x: Tensor): Tensor | null {
   const fn = 'wasmGelu'
   tensorArg(fn, 'x', x)
-  const k = elementwiseKernels()
-  if (k === null || !float32(x)) return null
+  const k = float32(x) ? rowKernels() : null
+  if (k === null) return null
   const y = allocate('float32', x.size)
-  return k.unary(UNARY.gelu, x.data, y) ? new Tensor(y, x.shape, 'float32') : null
+  return k.gelu(x.data as FloatArray, y) ? new Tensor(y, x.shape, 'float32') : null
 }
 
 /**
@@ -86,11 +98,10 @@ export function wasmGeluGrad(g: Tensor, x: Tensor): Tensor | null {
   tensorArg(fn, 'g', g)
   tensorArg(fn, 'x', x)
   sameShape(fn, 'x', g, x)
-  const k = elementwiseKernels()
-  if (k === null || !float32(g, x)) return null
+  const k = float32(g, x) ? rowKernels() : null
+  if (k === null) return null
   const dx = allocate('float32', x.size)
-  const n = x.size
-  return k.binary(BINARY.geluGrad, dx, g.data, 0, 1, x.data, 0, 1, n) ? new Tensor(dx, x.shape, 'float32') : null
+  return k.geluGrad(g.data as FloatArray, x.data as FloatArray, dx) ? new Tensor(dx, x.shape, 'float32') : null
 }
 
 /**
@@ -118,8 +129,8 @@ export function wasmSoftmaxRows(s: Tensor, scale: number, causal: boolean, mask:
   const [batch, heads, time] = s.shape as [number, number, number, number]
   if (mask !== null && !(mask instanceof Uint8Array && mask.length === batch * time))
     fail(fn, 'mask', `null or a Uint8Array of ${batch * time} bytes`, mask)
-  const k = rowKernels()
-  if (k === null || !float32(s)) return null
+  const k = float32(s) ? rowKernels() : null
+  if (k === null) return null
   const p = allocate('float32', s.size)
   return k.softmaxRows(s.data as FloatArray, p, heads, time, scale, causal, mask)
     ? new Tensor(p, s.shape, 'float32')
@@ -146,8 +157,8 @@ export function wasmSoftmaxRowsGrad(g: Tensor, p: Tensor, scale: number): Tensor
   sameShape(fn, 'p', g, p)
   if (p.rank === 0) fail(fn, 'p', 'a tensor of rank ≥ 1', p)
   finiteNumber(fn, 'scale', scale)
-  const k = rowKernels()
-  if (k === null || !float32(g, p) || p.size === 0) return null
+  const k = float32(g, p) && p.size > 0 ? rowKernels() : null
+  if (k === null) return null
   const ds = allocate('float32', p.size)
   const n = p.shape[p.rank - 1]!
   return k.softmaxGradRows(g.data as FloatArray, p.data as FloatArray, ds, n, scale)
@@ -174,8 +185,8 @@ export function wasmNormRows(x: Tensor, n: number, eps: number, center: boolean)
   rowLength(fn, x, n)
   finiteNumber(fn, 'eps', eps, true)
   flag(fn, 'center', center)
-  const k = rowKernels()
-  if (k === null || !float32(x)) return null
+  const k = float32(x) ? rowKernels() : null
+  if (k === null) return null
   const y = allocate('float32', x.size)
   return k.normRows(x.data as FloatArray, y, n, eps, center) ? new Tensor(y, x.shape, 'float32') : null
 }
@@ -201,8 +212,8 @@ export function wasmNormRowsGrad(g: Tensor, x: Tensor, n: number, eps: number, c
   rowLength(fn, x, n)
   finiteNumber(fn, 'eps', eps, true)
   flag(fn, 'center', center)
-  const k = rowKernels()
-  if (k === null || !float32(g, x)) return null
+  const k = float32(g, x) ? rowKernels() : null
+  if (k === null) return null
   const dx = allocate('float32', x.size)
   return k.normGradRows(g.data as FloatArray, x.data as FloatArray, dx, n, eps, center)
     ? new Tensor(dx, x.shape, 'float32')

@@ -1,17 +1,21 @@
 /**
- * Feeds the fused row kernels of the elementwise module (source: `assembly/elementwise.ts`:
- * `softmaxRows`, `softmaxGradRows`, `normRows`, `normGradRows`): whole rows at a time, through the
- * elementwise module's three slots, or in place when every operand already lives in the shared memory
- * (an arena array). The loader of the elementwise module (`../elementwise/wasm.ts`) builds them with
- * its own kernels, so they load, and are allowed, together.
+ * The fused float32 kernels' module (source: `assembly/rows.ts`, bytes: `./module.generated.ts`): GELU and
+ * its gradient, the masked softmax of attention weights and its Jacobian-vector product, and layer/RMS norm
+ * rows and their gradient. It has no region of the memory: every operand is used where it lies when it
+ * lives in the shared memory (an arena array), and the others are staged for the call (`stage`), so a
+ * whole call is one Wasm call.
  * @module
  */
 import type { FloatArray } from '../gemm/reference.js'
-import { traffic, type SharedMemory } from '../runtime/memory.js'
-import { rowsPay, type RowKernels } from '../registry.js'
+import { load, loadSync } from '../runtime/load.js'
+import { stage, traffic, unstage, type SharedMemory } from '../runtime/memory.js'
+import { elementwisePays, rowsPay, type RowKernels } from '../registry.js'
+import { rowsWasmHex } from './module.generated.js'
 
-/** The row exports of the elementwise module; pointers are byte addresses. */
-export interface RowExports {
+/** The exports of the compiled module; pointers are byte addresses. */
+interface RowExports {
+  gelu(n: number, x: number, y: number): void
+  geluGrad(n: number, g: number, x: number, out: number): void
   softmaxRows(
     first: number,
     rows: number,
@@ -26,119 +30,127 @@ export interface RowExports {
   softmaxGradRows(rows: number, n: number, g: number, p: number, ds: number, scale: number): void
   normRows(rows: number, n: number, x: number, y: number, eps: number, center: number): void
   normGradRows(rows: number, n: number, g: number, x: number, dx: number, eps: number, center: number): void
-  binaryRows(op: number, rows: number, n: number, a: number, b: number, out: number, swap: number): void
 }
 
 /**
- * The row kernels over the module's exports and slots (`ptr`: byte addresses of three slots of
- * `chunk` floats each).
+ * Compiles and instantiates the module synchronously on the shared memory; null when this engine cannot.
  *
  * @example
  * ```ts
- * // fragment: inside the elementwise loader (see elementwiseFrom in ../elementwise/wasm.ts)
- * const rows = rowsFrom(exports, shared, slots.ptr, CHUNK)
+ * import { loadWasmRowsSync } from './wasm.js'
+ * const [x, y] = [new Float32Array(64).fill(1), new Float32Array(64)]
+ * loadWasmRowsSync()?.gelu(x, y) // true
+ * y[0] // ≈ 0.8412
  * ```
  */
-export function rowsFrom(exports: RowExports, shared: SharedMemory, ptr: readonly number[], chunk: number): RowKernels {
+export function loadWasmRowsSync(): RowKernels | null {
+  return loadSync(rowsWasmHex, rowsFrom)
+}
+
+/**
+ * Compiles and instantiates the module asynchronously; null when this engine cannot.
+ *
+ * @example
+ * ```ts
+ * import { loadWasmRows } from './wasm.js'
+ * const rows = await loadWasmRows()
+ * ```
+ */
+export async function loadWasmRows(): Promise<RowKernels | null> {
+  return load(rowsWasmHex, rowsFrom)
+}
+
+/** Bytes of n floats (or bytes) rounded up to 64, so that each staged operand starts on a cache line. */
+const padded = (bytes: number): number => Math.ceil(bytes / 64) * 64
+
+function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
   const memory = shared.memory
-  let heap = new Float32Array(memory.buffer)
-  const at = [0, 0, 0]
+  const at = [0, 0, 0, 0]
 
   /**
-   * Runs `kernel(first, count, at)` over `rows` rows of `n` floats: `ins` read (slots 0, 1) and `out`
-   * written (the slot after the inputs), in place when all of them live in the memory, else `per`
-   * rows at a time through the slots (each in place if it lives in the memory). False when a row
-   * does not fit in a slot.
+   * Runs `kernel(at)` with `at[j]` the byte address of operand j: `ins` (read), then `out` (written),
+   * then the bytes of `mask` if given. Operands in the memory are used where they lie; the others are
+   * staged for the call (copied in, and `out` copied back). False when the memory cannot stage them.
    */
   function run(
     ins: readonly FloatArray[],
     out: FloatArray,
-    rows: number,
-    n: number,
-    per: number,
-    kernel: (first: number, count: number, at: readonly number[]) => void,
+    mask: Uint8Array | null,
+    kernel: (at: readonly number[]) => void,
   ): boolean {
-    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
     const arrays = [...ins, out]
-    const inside = arrays.map((x) => x.buffer === memory.buffer)
-    if (inside.every(Boolean)) {
-      for (let j = 0; j < arrays.length; j++) at[j] = arrays[j]!.byteOffset
-      kernel(0, rows, at)
-      return true
+    let bytes = mask === null ? 0 : padded(mask.length)
+    for (const x of arrays) if (x.buffer !== memory.buffer) bytes += padded(x.length * 4)
+    let base = 0
+    if (bytes > 0) {
+      base = stage(shared, bytes)
+      if (base < 0) return false
     }
-    const last = arrays.length - 1
-    for (let first = 0; first < rows; first += per) {
-      const count = Math.min(per, rows - first)
-      const from = first * n
-      const to = from + count * n
-      for (let j = 0; j < arrays.length; j++) {
-        const x = arrays[j]!
-        if (inside[j]) at[j] = x.byteOffset + from * 4
-        else {
-          at[j] = ptr[j]!
-          if (j < last) {
-            heap.set(x.subarray(from, to), ptr[j]! >> 2)
-            traffic.bytes += (to - from) * 4
-          }
+    // views of the memory after staging, which may have grown it
+    const heap = new Float32Array(memory.buffer)
+    let next = base
+    for (let j = 0; j < arrays.length; j++) {
+      const x = arrays[j]!
+      if (x.buffer === memory.buffer) at[j] = x.byteOffset
+      else {
+        at[j] = next
+        next += padded(x.length * 4)
+        if (j < ins.length) {
+          heap.set(x, at[j]! >> 2)
+          traffic.bytes += x.length * 4
         }
       }
-      kernel(first, count, at)
-      if (!inside[last]) {
-        out.set(heap.subarray(ptr[last]! >> 2, (ptr[last]! >> 2) + (to - from)), from)
-        traffic.bytes += (to - from) * 4
-      }
     }
+    if (mask !== null) {
+      at[arrays.length] = next
+      new Uint8Array(memory.buffer, next, mask.length).set(mask)
+    }
+    kernel(at)
+    if (out.buffer !== memory.buffer) {
+      out.set(heap.subarray(at[ins.length]! >> 2, (at[ins.length]! >> 2) + out.length))
+      traffic.bytes += out.length * 4
+    }
+    if (bytes > 0) unstage(shared)
     return true
   }
 
-  /** Whether the call is float32 throughout, pays, and a row fits in a slot. */
-  const takes = (arrays: readonly FloatArray[], n: number): boolean =>
-    arrays.every((x) => x instanceof Float32Array) && rowsPay(arrays[0]!.length) && n >= 1 && n <= chunk
+  const float32 = (arrays: readonly FloatArray[]): boolean => arrays.every((x) => x instanceof Float32Array)
+  /** Float32 rows of n floats, as many floats in every array, and enough of them to pay. */
+  const takesRows = (arrays: readonly FloatArray[], n: number): boolean =>
+    float32(arrays) &&
+    rowsPay(arrays[0]!.length) &&
+    n >= 1 &&
+    arrays[0]!.length % n === 0 &&
+    arrays.every((x) => x.length === arrays[0]!.length)
 
   return {
+    gelu(x, y) {
+      if (!float32([x, y]) || x.length !== y.length || !elementwisePays(y.length)) return false
+      return run([x], y, null, (a) => exports.gelu(y.length, a[0]!, a[1]!))
+    },
+    geluGrad(g, x, out) {
+      if (!float32([g, x, out]) || g.length !== out.length || x.length !== out.length) return false
+      if (!elementwisePays(out.length)) return false
+      return run([g, x], out, null, (a) => exports.geluGrad(out.length, a[0]!, a[1]!, a[2]!))
+    },
     softmaxRows(s, p, heads, n, scale, causal, mask) {
-      if (!takes([s, p], n) || (mask !== null && mask.length > chunk * 4)) return false
-      const rows = s.length / n
-      return run([s], p, rows, n, Math.floor(chunk / n), (first, count, a) => {
-        // the mask's bytes go into the third slot (after each call's copies: nothing else writes there)
-        let m = 0
-        if (mask !== null) {
-          new Uint8Array(memory.buffer, ptr[2]!, mask.length).set(mask)
-          m = ptr[2]!
-        }
-        exports.softmaxRows(first, count, n, heads, a[0]!, a[1]!, scale, causal ? 1 : 0, m)
-      })
+      if (!takesRows([s, p], n)) return false
+      return run([s], p, mask, (a) =>
+        exports.softmaxRows(0, p.length / n, n, heads, a[0]!, a[1]!, scale, causal ? 1 : 0, mask === null ? 0 : a[2]!),
+      )
     },
     softmaxGradRows(g, p, ds, n, scale) {
-      if (!takes([g, p, ds], n)) return false
-      return run([g, p], ds, ds.length / n, n, Math.floor(chunk / n), (_first, count, a) =>
-        exports.softmaxGradRows(count, n, a[0]!, a[1]!, a[2]!, scale),
-      )
-    },
-    binaryRows(op, full, row, out, swap) {
-      const n = row.length
-      if (!takes([full, row, out], n) || full.length !== out.length || full.length % n !== 0) return false
-      return run([full], out, out.length / n, n, Math.floor(chunk / n), (_first, count, a) => {
-        // the row is read where it lies if it lives in the memory, else from the third slot
-        let b = row.byteOffset
-        if (row.buffer !== memory.buffer) {
-          new Float32Array(memory.buffer, ptr[2]!, n).set(row)
-          traffic.bytes += n * 4
-          b = ptr[2]!
-        }
-        exports.binaryRows(op, count, n, a[0]!, b, a[1]!, swap ? 1 : 0)
-      })
+      if (!takesRows([g, p, ds], n)) return false
+      return run([g, p], ds, null, (a) => exports.softmaxGradRows(ds.length / n, n, a[0]!, a[1]!, a[2]!, scale))
     },
     normRows(x, y, n, eps, center) {
-      if (!takes([x, y], n)) return false
-      return run([x], y, y.length / n, n, Math.floor(chunk / n), (_first, count, a) =>
-        exports.normRows(count, n, a[0]!, a[1]!, eps, center ? 1 : 0),
-      )
+      if (!takesRows([x, y], n)) return false
+      return run([x], y, null, (a) => exports.normRows(y.length / n, n, a[0]!, a[1]!, eps, center ? 1 : 0))
     },
     normGradRows(g, x, dx, n, eps, center) {
-      if (!takes([g, x, dx], n)) return false
-      return run([g, x], dx, dx.length / n, n, Math.floor(chunk / n), (_first, count, a) =>
-        exports.normGradRows(count, n, a[0]!, a[1]!, a[2]!, eps, center ? 1 : 0),
+      if (!takesRows([g, x, dx], n)) return false
+      return run([g, x], dx, null, (a) =>
+        exports.normGradRows(dx.length / n, n, a[0]!, a[1]!, a[2]!, eps, center ? 1 : 0),
       )
     },
   }

@@ -1,0 +1,268 @@
+// Fused float32 kernels in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
+// src/kernels/rows/module.generated.ts and loaded by src/kernels/rows/wasm.ts with the first call that
+// needs them (GELU, attention weights, layer and RMS norm), so that bundles without those ops carry none of
+// these bytes. The module has no static data and no scratch: the JavaScript side passes every operand's
+// address (an arena array where it lies, or a copy staged for the call), so it needs no region of the
+// memory layout. No load or store leaves an operand: loops run over whole vectors, and a scalar tail
+// (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row.
+import { exp1, high64, join32, lanes64, low64, splat, vexpWide } from './math'
+
+// GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
+// as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
+// e = e^{−2|u|} and s = 1/(1 + e), σ(2u) = s for u ≥ 0 and e·s below, and σ(2u)(1 − σ(2u)) = e·s².
+// u and the reduction of e's exponent are float64 (see vexpWide): a float32 u would carry its rounding,
+// amplified by |2u|, into e (200 float32 ulps near x = −10).
+const GELU_C: f64 = 0.7978845608028654
+const GELU_CA: f64 = 0.7978845608028654 * 0.044715
+
+/** −2|u| for two float64 lanes x, u = c(x + a·x³). */
+@inline function geluExponent(x: v128): v128 {
+  const u = f64x2.mul(x, f64x2.add(f64x2.splat(GELU_C), f64x2.mul(f64x2.splat(GELU_CA), f64x2.mul(x, x))))
+  return f64x2.neg(f64x2.add(f64x2.abs(u), f64x2.abs(u)))
+}
+
+/** e = e^{−2|u|} (float32) for the four lanes of x. */
+@inline function geluE(x: v128): v128 {
+  return vexpWide(geluExponent(low64(x)), geluExponent(high64(x)))
+}
+
+/** gelu(x) = x·σ(2u). ±0 keep their sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0). */
+function vgelu(x: v128): v128 {
+  const e = geluE(x)
+  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+  // u has x's sign (c + a·c·x² > 0), −0 included
+  return f32x4.mul(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
+}
+
+/**
+ * g·gelu′(x), gelu′(x) = σ(2u) + 2x·σ(2u)(1 − σ(2u))·c(1 + 3a·x²). The second term is 0 wherever
+ * e^{−2|u|} underflows (|x| > 10), so x is clamped to ±1000 in it (no ∞·0); ±∞ and NaN give NaN, as
+ * the JavaScript loops do.
+ */
+function vgeluGrad(g: v128, x: v128): v128 {
+  const e = geluE(x)
+  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+  const sig = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
+  const xc = f32x4.min(f32x4.max(x, splat(-1000)), splat(1000))
+  const du = f32x4.add(splat(<f32>GELU_C), f32x4.mul(splat(<f32>(3 * GELU_CA)), f32x4.mul(xc, xc)))
+  const d = f32x4.add(sig, f32x4.mul(f32x4.mul(f32x4.add(xc, xc), du), f32x4.mul(e, f32x4.mul(s, s))))
+  const y = f32x4.mul(g, d)
+  return v128.bitselect(splat(NaN), y, f32x4.eq(f32x4.abs(x), splat(Infinity)))
+}
+
+/** y = gelu(x) over n floats. */
+export function gelu(n: i32, x: usize, y: usize): void {
+  const whole = <usize>(n & ~3) << 2
+  const stop = <usize>n << 2
+  for (let o: usize = 0; o < whole; o += 16) v128.store(y + o, vgelu(v128.load(x + o)))
+  for (let o = whole; o < stop; o += 4) store<f32>(y + o, f32x4.extract_lane(vgelu(f32x4.splat(load<f32>(x + o))), 0))
+}
+
+/** out = g·gelu′(x) over n floats. */
+export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
+  const whole = <usize>(n & ~3) << 2
+  const stop = <usize>n << 2
+  for (let o: usize = 0; o < whole; o += 16) v128.store(out + o, vgeluGrad(v128.load(g + o), v128.load(x + o)))
+  for (let o = whole; o < stop; o += 4)
+    store<f32>(out + o, f32x4.extract_lane(vgeluGrad(f32x4.splat(load<f32>(g + o)), f32x4.splat(load<f32>(x + o))), 0))
+}
+
+// Row operations (attention weights, layer and RMS norm), over `rows` rows of `n` floats one after
+// another. Sums and the normalizations' arithmetic are float64 (two lanes at a time), as in the
+// JavaScript loops; only the softmax's exponentials are float32 (their exponent reduced in float64).
+
+/**
+ * Masked scaled softmax: row q (absolute index first + r) of s [batch, heads, n, n] is query i = q mod n
+ * of batch b = q / (heads·n); key j takes part when j ≤ i (if causal) and mask[b·n + j] == 1 (if mask is
+ * not 0: bytes [batch, n]). p = e^{(s − max)·scale} / Σ over the allowed keys, the others exactly 0; a row
+ * with no allowed key is all 0; a NaN among the allowed scores, or all of them −∞, gives NaN weights
+ * (NaN · the masked zeros too, as the JavaScript loop).
+ */
+export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize, p: usize, scale: f64, causal: i32, mask: usize): void {
+  const iota = i32x4(0, 1, 2, 3)
+  const whole = n & ~3
+  for (let r = 0; r < rows; r++) {
+    const q = first + r
+    const i = q % n
+    const end = causal != 0 ? i + 1 : n
+    const m: usize = mask == 0 ? 0 : mask + <usize>((q / (heads * n)) * n)
+    const row = s + (<usize>r * <usize>n << 2)
+    const out = p + (<usize>r * <usize>n << 2)
+    // pass 1: the maximum over the allowed keys, and whether there is one
+    let mx = splat(-Infinity)
+    let any = i32x4.splat(0)
+    for (let j = 0; j < whole; j += 4) {
+      let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
+      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
+      mx = f32x4.max(mx, v128.bitselect(v128.load(row + (<usize>j << 2)), splat(-Infinity), ok))
+      any = v128.or(any, ok)
+    }
+    let top = max<f32>(max<f32>(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max<f32>(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)))
+    let allowed = v128.any_true(any)
+    for (let j = whole; j < n; j++) {
+      if (j >= end || (m != 0 && load<u8>(m + j) != 1)) continue
+      allowed = true
+      top = max<f32>(top, load<f32>(row + (<usize>j << 2))) // Wasm's max: NaN if either is
+    }
+    if (!allowed) {
+      for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), 0)
+      continue
+    }
+    if (top == -Infinity) top = NaN
+    // pass 2: the exponentials of the allowed keys (0 elsewhere) and their sum
+    const wmax = f64x2.splat(<f64>top)
+    const wscale = f64x2.splat(scale)
+    let total = splat(0)
+    for (let j = 0; j < whole; j += 4) {
+      let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
+      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
+      const v = v128.load(row + (<usize>j << 2))
+      const e = v128.and(vexpWide(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), f64x2.mul(f64x2.sub(high64(v), wmax), wscale)), ok)
+      v128.store(out + (<usize>j << 2), e)
+      total = f32x4.add(total, e)
+    }
+    let sum = (f32x4.extract_lane(total, 0) + f32x4.extract_lane(total, 1)) + (f32x4.extract_lane(total, 2) + f32x4.extract_lane(total, 3))
+    for (let j = whole; j < n; j++) {
+      let e: f32 = 0
+      if (j < end && (m == 0 || load<u8>(m + j) == 1)) e = exp1((<f64>load<f32>(row + (<usize>j << 2)) - <f64>top) * scale)
+      store<f32>(out + (<usize>j << 2), e)
+      sum += e
+    }
+    // pass 3: divided by the sum up to the causal end (past it the weights stay 0)
+    const inv = splat(<f32>1 / sum)
+    for (let j = 0; j < whole; j += 4) {
+      const ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
+      const at = out + (<usize>j << 2)
+      v128.store(at, v128.and(f32x4.mul(v128.load(at), inv), ok))
+    }
+    for (let j = whole; j < end; j++) store<f32>(out + (<usize>j << 2), load<f32>(out + (<usize>j << 2)) * f32x4.extract_lane(inv, 0))
+  }
+}
+
+/** ds = scale·p⊙(g − ⟨g, p⟩) row by row, in float64 as the JavaScript loop (the dot product summed in two lanes). */
+export function softmaxGradRows(rows: i32, n: i32, g: usize, p: usize, ds: usize, scale: f64): void {
+  const whole = n & ~3
+  const vscale = f64x2.splat(scale)
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * <usize>n << 2
+    let acc = f64x2.splat(0)
+    for (let j = 0; j < whole; j += 4) {
+      const gv = v128.load(g + o + (<usize>j << 2))
+      const pv = v128.load(p + o + (<usize>j << 2))
+      acc = f64x2.add(acc, f64x2.mul(low64(gv), low64(pv)))
+      acc = f64x2.add(acc, f64x2.mul(high64(gv), high64(pv)))
+    }
+    let dot = lanes64(acc)
+    for (let j = whole; j < n; j++) dot += <f64>load<f32>(g + o + (<usize>j << 2)) * <f64>load<f32>(p + o + (<usize>j << 2))
+    const vdot = f64x2.splat(dot)
+    for (let j = 0; j < whole; j += 4) {
+      const gv = v128.load(g + o + (<usize>j << 2))
+      const pv = v128.load(p + o + (<usize>j << 2))
+      const lo = f64x2.mul(f64x2.mul(vscale, low64(pv)), f64x2.sub(low64(gv), vdot))
+      const hi = f64x2.mul(f64x2.mul(vscale, high64(pv)), f64x2.sub(high64(gv), vdot))
+      v128.store(ds + o + (<usize>j << 2), join32(lo, hi))
+    }
+    for (let j = whole; j < n; j++) {
+      const at = o + (<usize>j << 2)
+      store<f32>(ds + at, <f32>(scale * <f64>load<f32>(p + at) * (<f64>load<f32>(g + at) - dot)))
+    }
+  }
+}
+
+/** Σ of the n floats at x in float64 (two lanes, then the tail). */
+function rowSum(x: usize, n: i32): f64 {
+  const whole = n & ~3
+  let acc = f64x2.splat(0)
+  for (let j = 0; j < whole; j += 4) {
+    const v = v128.load(x + (<usize>j << 2))
+    acc = f64x2.add(acc, f64x2.add(low64(v), high64(v)))
+  }
+  let s = lanes64(acc)
+  for (let j = whole; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2))
+  return s
+}
+
+/** Σ (x − mu)² over the n floats at x, in float64. */
+function rowSquares(x: usize, n: i32, mu: f64): f64 {
+  const whole = n & ~3
+  const vmu = f64x2.splat(mu)
+  let acc = f64x2.splat(0)
+  for (let j = 0; j < whole; j += 4) {
+    const v = v128.load(x + (<usize>j << 2))
+    const a = f64x2.sub(low64(v), vmu)
+    const b = f64x2.sub(high64(v), vmu)
+    acc = f64x2.add(acc, f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)))
+  }
+  let s = lanes64(acc)
+  for (let j = whole; j < n; j++) {
+    const d = <f64>load<f32>(x + (<usize>j << 2)) - mu
+    s += d * d
+  }
+  return s
+}
+
+/**
+ * Row normalization, x̂ = (x − μ)·r with r = 1/√(mean((x − μ)²) + eps), μ the row mean when `center`
+ * (layer norm) else 0 (RMS norm); float64 arithmetic rounded once, as the JavaScript loop.
+ */
+export function normRows(rows: i32, n: i32, x: usize, y: usize, eps: f64, center: i32): void {
+  const whole = n & ~3
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * <usize>n << 2
+    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
+    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
+    const vmu = f64x2.splat(mu)
+    const vr = f64x2.splat(rr)
+    for (let j = 0; j < whole; j += 4) {
+      const v = v128.load(x + o + (<usize>j << 2))
+      v128.store(y + o + (<usize>j << 2), join32(f64x2.mul(f64x2.sub(low64(v), vmu), vr), f64x2.mul(f64x2.sub(high64(v), vmu), vr)))
+    }
+    for (let j = whole; j < n; j++) store<f32>(y + o + (<usize>j << 2), <f32>((<f64>load<f32>(x + o + (<usize>j << 2)) - mu) * rr))
+  }
+}
+
+/** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row, in float64 rounded once, as the JavaScript loop. */
+export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, eps: f64, center: i32): void {
+  const whole = n & ~3
+  for (let r = 0; r < rows; r++) {
+    const o = <usize>r * <usize>n << 2
+    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
+    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
+    const vmu = f64x2.splat(mu)
+    let sg = f64x2.splat(0)
+    let sgx = f64x2.splat(0)
+    for (let j = 0; j < whole; j += 4) {
+      const gv = v128.load(g + o + (<usize>j << 2))
+      const xv = v128.load(x + o + (<usize>j << 2))
+      const glo = low64(gv)
+      const ghi = high64(gv)
+      sg = f64x2.add(sg, f64x2.add(glo, ghi))
+      sgx = f64x2.add(sgx, f64x2.add(f64x2.mul(glo, f64x2.sub(low64(xv), vmu)), f64x2.mul(ghi, f64x2.sub(high64(xv), vmu))))
+    }
+    let sgs = lanes64(sg)
+    let sgxs = lanes64(sgx)
+    for (let j = whole; j < n; j++) {
+      const gj = <f64>load<f32>(g + o + (<usize>j << 2))
+      sgs += gj
+      sgxs += gj * (<f64>load<f32>(x + o + (<usize>j << 2)) - mu)
+    }
+    const a = center != 0 ? sgs / <f64>n : 0
+    const b = (sgxs * rr) / <f64>n
+    const va = f64x2.splat(a)
+    const vr = f64x2.splat(rr)
+    const vb = f64x2.splat(b)
+    for (let j = 0; j < whole; j += 4) {
+      const gv = v128.load(g + o + (<usize>j << 2))
+      const xv = v128.load(x + o + (<usize>j << 2))
+      // r·(g − a − (x − μ)·r·b), evaluated as the JavaScript loop: ((x − μ)·r)·b
+      const lo = f64x2.mul(vr, f64x2.sub(f64x2.sub(low64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(low64(xv), vmu), vr), vb)))
+      const hi = f64x2.mul(vr, f64x2.sub(f64x2.sub(high64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(high64(xv), vmu), vr), vb)))
+      v128.store(dx + o + (<usize>j << 2), join32(lo, hi))
+    }
+    for (let j = whole; j < n; j++) {
+      const at = o + (<usize>j << 2)
+      store<f32>(dx + at, <f32>(rr * (<f64>load<f32>(g + at) - a - (<f64>load<f32>(x + at) - mu) * rr * b)))
+    }
+  }
+}
+
