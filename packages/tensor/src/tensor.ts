@@ -179,6 +179,8 @@ export class Tensor<D extends DType = DType> extends Printable {
   /**
    * The elements in row-major order, as a typed array of exactly `size` elements.
    * Shares memory with the tensor when it is contiguous (do not write into it), else a fresh copy.
+   * Inside an autograd transform the shared array may lie in a block the transform releases when it
+   * returns: keep a copy (`data.slice()`), not the array, past the transform.
    *
    * @example
    * ```ts
