@@ -77,39 +77,23 @@ const BLOCK = 16384
 
 /**
  * out = fn(t) for a non-contiguous `t`, read through its strides in one pass instead of copying it
- * whole first. Without a loop, each row is mapped where it lies. With one, the view is copied a
- * block at a time into scratch and the loop maps the block: the same loop, so the same bits, as on a
- * contiguous copy. Every block is at least BLOCK / 2 long when there are several (the last two share
- * what is left), so a loop that switches to its Wasm kernel from some length (`ELEMENTWISE_MIN`, 64)
- * switches on every block exactly when it would on the whole.
+ * whole first: the view is copied a block at a time into scratch that stays in L2, and the block is
+ * mapped by the op's loop (or `fn`): the same loop, so the same bits, as on a contiguous copy. Every
+ * block is at least BLOCK / 2 long when there are several (the last two share what is left), so a
+ * loop that switches to its Wasm kernel from some length (`ELEMENTWISE_MIN`, 64) switches on every
+ * block exactly when it would on the whole.
  */
 function stridedUnary(out: Storage, t: Tensor, fn: (x: number) => number, loop?: UnaryLoop): void {
   const { shape, steps } = mergedView(t)
-  const rank = shape.length
+  const last = shape.length - 1
   const src = t.storage
-  const inner = shape[rank - 1]!
-  const step = steps[rank - 1]!
-  const index = new Array<number>(rank).fill(0)
-  let p = t.offset
-  const nextRow = (): void => {
-    for (let d = rank - 2; d >= 0; d--) {
-      index[d]!++
-      p += steps[d]!
-      if (index[d]! < shape[d]!) return
-      p -= steps[d]! * shape[d]!
-      index[d] = 0
-    }
-  }
+  const inner = shape[last]!
+  const step = steps[last]!
+  const index = new Array<number>(last).fill(0)
   const n = out.length
-  if (loop === undefined) {
-    for (let o = 0; o < n; o += inner) {
-      for (let j = 0, s = p; j < inner; j++, s += step) out[o + j] = fn(src[s]!)
-      nextRow()
-    }
-    return
-  }
   const scratch = allocate(t.dtype, Math.min(n, BLOCK))
-  let j = 0 // position in the current row
+  let p = t.offset // start of the current row
+  let j = 0 // position in it
   for (let o = 0; o < n;) {
     const left = n - o
     const len = left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
@@ -118,12 +102,20 @@ function stridedUnary(out: Storage, t: Tensor, fn: (x: number) => number, loop?:
       for (let q = 0, s = p + j * step; q < take; q++, s += step) scratch[k + q] = src[s]!
       k += take
       j += take
-      if (j === inner) {
-        j = 0
-        nextRow()
+      if (j < inner) continue
+      j = 0
+      for (let d = last - 1; d >= 0; d--) {
+        index[d]!++
+        p += steps[d]!
+        if (index[d]! < shape[d]!) break
+        p -= steps[d]! * shape[d]!
+        index[d] = 0
       }
     }
-    loop(len === scratch.length ? scratch : scratch.subarray(0, len), out.subarray(o, o + len))
+    const x = scratch.subarray(0, len)
+    const y = out.subarray(o, o + len)
+    if (loop !== undefined) loop(x, y)
+    else for (let k = 0; k < len; k++) y[k] = fn(x[k]!)
     o += len
   }
 }
