@@ -7,6 +7,36 @@ describe('slice, flip, pad', () => {
     [4, 5, 6],
   ])
 
+  it('a range of rows is used where it lies: in the Wasm memory, kernels read it without a copy', async () => {
+    await T.initWasm()
+    const { withScope } = await import('./internal.js')
+    const { traffic } = await import('./kernels/runtime/memory.js')
+    const values = (n: number, f: (i: number) => number) => Float32Array.from({ length: n }, (_, i) => f(i))
+    const x = T.toWasmMemory(T.tensor(values(64 * 32, Math.sin), { shape: [64, 32] }))
+    const w = T.toWasmMemory(T.tensor(values(32 * 16, Math.cos), { shape: [32, 16] }))
+    const rows = T.slice(x, [8, 0], [40, 32]) // rows 8..47: contiguous, 256 floats in
+    expect(rows.isContiguous).toBe(true)
+    expect(rows.storage).toBe(x.storage)
+    let copied = -1
+    const [e, p, s] = withScope(
+      'test',
+      () => {
+        const before = traffic.bytes
+        const out = [T.exp(rows), T.matmul(rows, w), T.sum(rows, { axis: 1 })]
+        copied = traffic.bytes - before // results are born in the memory too: nothing to copy in or out
+        return out
+      },
+      (r) => r,
+    )
+    expect(copied).toBe(0)
+    const dense = T.tensor(Float32Array.from(rows.data), { shape: [40, 32] })
+    expect(Array.from(e!.data)).toEqual(Array.from(T.exp(dense).data))
+    expect(Array.from(p!.data)).toEqual(
+      Array.from(T.matmul(dense, T.tensor(Float32Array.from(w.data), { shape: [32, 16] })).data),
+    )
+    expect(Array.from(s!.data)).toEqual(Array.from(T.sum(dense, { axis: 1 }).data))
+  })
+
   it('slice returns a view of a box', () => {
     const s = T.slice(x, [1, 1], [1, -1])
     expect(s.toArray()).toEqual([[5, 6]])
