@@ -117,7 +117,7 @@ describe('views', () => {
         ),
         ([x, perm, cuts, at, flipped]) => {
           // a transpose, a slice off the start of each axis, a flip and a size-1 axis: folded, dropped or kept
-          let v = T.transpose(x, perm)
+          let v: T.Tensor = T.transpose(x, perm)
           const begin = v.shape.map((d, i) => (d > 1 ? cuts[i]! % 2 : 0))
           v = T.slice(
             v,
