@@ -29,7 +29,7 @@ export interface MemoryStats {
  * cumulative ones (`releasedBlocks`, `copiedBytes`) stays flat after the first step, and `fallbacks`
  * stays 0; a growing `usedBytes` means results of earlier steps are being kept alive.
  *
- * @see [How @gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
+ * @see [How \@gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
  * @example
  * ```ts
  * import { memoryStats } from '@gd/tensor'

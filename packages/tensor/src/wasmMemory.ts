@@ -22,7 +22,7 @@ inside `valueAndGrad` is not released when it returns; see "Lifetimes" in the ke
  * memory: a view made from it (`subarray`, `new Float32Array(buffer, …)`) must not be kept past
  * the tensor's own lifetime, and `postMessage` would copy the whole buffer (post `data.slice()`).
  *
- * @see [How @gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
+ * @see [How \@gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
  * @example
  * ```ts
  * import { initWasm, tensor, toWasmMemory } from '@gd/tensor'
