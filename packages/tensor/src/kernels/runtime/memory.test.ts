@@ -94,3 +94,36 @@ describe('stage', () => {
     expect(s.memory.buffer).toBe(buffer) // the memory did not grow
   })
 })
+
+describe('stage once the arena has reserved', () => {
+  it('borrows an arena block, and when the arena is full asks the scopes to give their pool back first, once', () => {
+    const memory = new api.Memory({ initial: 1 })
+    const free = [false]
+    let pooled = true // whether the scopes' pool holds blocks a reclaim gives back
+    const calls: string[] = []
+    const s = {
+      memory,
+      top: 0, // nothing above the regions: every call borrows
+      lend: (bytes: number) => {
+        calls.push(`lend ${bytes}`)
+        return free[0] ? 4096 : -1
+      },
+      giveBack: (at: number) => calls.push(`give back ${at}`),
+      lent: -1,
+      reclaim: () => {
+        calls.push('reclaim')
+        free[0] = pooled
+      },
+    }
+    expect(stage(s, 256)).toBe(4096)
+    unstage(s)
+    expect(stage(s, 256)).toBe(4096) // room now: no second reclaim
+    unstage(s)
+    expect(calls).toEqual(['lend 256', 'reclaim', 'lend 256', 'give back 4096', 'lend 256', 'give back 4096'])
+    free[0] = false
+    pooled = false
+    expect(stage(s, 256)).toBe(-1) // still full after the reclaim: the caller runs its JavaScript loop
+    unstage(s)
+    expect(calls.slice(6)).toEqual(['lend 256', 'reclaim', 'lend 256'])
+  })
+})

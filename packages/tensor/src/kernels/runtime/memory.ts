@@ -41,6 +41,8 @@ export interface SharedMemory {
   giveBack: ((at: number) => void) | null
   /** The block lent to the call in progress, or -1. */
   lent: number
+  /** Gives pooled blocks back to the arena (set by the scopes), tried once when a lend finds it full. */
+  reclaim: (() => void) | null
 }
 
 let shared: SharedMemory | null | undefined
@@ -58,7 +60,7 @@ export function sharedMemory(): SharedMemory | null {
   if (shared === undefined) {
     try {
       const memory = new WebAssembly!.Memory({ initial: INITIAL_PAGES })
-      shared = { memory, top: memory.buffer.byteLength, lend: null, giveBack: null, lent: -1 }
+      shared = { memory, top: memory.buffer.byteLength, lend: null, giveBack: null, lent: -1, reclaim: null }
     } catch {
       shared = null
     }
@@ -92,6 +94,10 @@ export function stage(s: SharedMemory, bytes: number): number {
     return LAYOUT_END
   }
   s.lent = s.lend(bytes)
+  if (s.lent < 0 && s.reclaim !== null) {
+    s.reclaim()
+    s.lent = s.lend(bytes)
+  }
   return s.lent
 }
 

@@ -28,9 +28,9 @@
  */
 import { fail, func, isPlainObject, optional, readOptions, string, type Check } from '@gd/check'
 import { ARENA_MIN, wasmState, type Arena } from '../registry.js'
-import { sharedArena } from './arena.js'
+import { existingArena, sharedArena } from './arena.js'
 import { LAYOUT_END } from './layout.generated.js'
-import { traffic } from './memory.js'
+import { sharedMemory, traffic } from './memory.js'
 import { ownership, type Owned } from './owner.js'
 import type { Tensor } from '../../tensor.js'
 
@@ -210,6 +210,14 @@ function install(): void {
   if (ownership.alloc === null) {
     ownership.alloc = alloc
     ownership.find = find
+    // a call whose staging borrows an arena block finds room in the pool too
+    const shared = sharedMemory()
+    if (shared !== null) {
+      shared.reclaim = () => {
+        const arena = existingArena()
+        if (arena !== null) flushPool(arena)
+      }
+    }
   }
 }
 
