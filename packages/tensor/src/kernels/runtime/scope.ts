@@ -49,7 +49,7 @@ interface Block extends Owned {
 
 /**
  * An owner of arena blocks: opened by {@link withScope} for the length of a call, or by {@link openScope}
- * for longer (a run), and closed by {@link closeScope}. Opaque outside this module. @internal
+ * for longer (a run), and closed by {@link closeScope}. Opaque outside this module.
  */
 export interface Scope {
   /** Names the transform in the released-tensor message (`valueAndGrad`). */
@@ -65,10 +65,10 @@ interface ScopeState extends Scope {
   open: boolean
 }
 
-/** How {@link closeScope} treats the blocks of a scope. @internal */
+/** How {@link closeScope} treats the blocks of a scope. */
 export type CloseMode = 'release' | 'keepAll' | 'releaseAll'
 
-/** Options of {@link withScope} and {@link openScope}. @internal */
+/** Options of {@link withScope} and {@link openScope}. */
 export interface ScopeOptions {
   /** The scope escaping blocks move to; the innermost open scope unless said otherwise (null: none). */
   parent?: Scope | null
@@ -232,7 +232,6 @@ function install(): void {
  * const run = openScope('fit', { parent: null, advice: 'keep it in the state fit returns' })
  * closeScope(run, null)
  * ```
- * @internal
  */
 export function openScope(label: string, options: ScopeOptions = {}): Scope {
   string('openScope', 'label', label)
@@ -271,7 +270,6 @@ function makeScope(label: string, parent: Scope | null, advice: string | undefin
  * const kept = withScope('step', () => add(mul(ones([256]), 2), 1), (r) => r)
  * kept.data[0] // 3: the intermediate mul(…) was released, the result kept
  * ```
- * @internal
  */
 export function withScope<T>(
   label: string,
@@ -321,7 +319,6 @@ export function withScope<T>(
  * const run = openScope('fit', { parent: null })
  * closeScope(run, null, 'releaseAll')
  * ```
- * @internal
  */
 export function closeScope(scope: Scope, escaping: unknown, mode: CloseMode = 'release'): void {
   scopeCheck('closeScope', 'scope', scope)
@@ -344,7 +341,6 @@ export function closeScope(scope: Scope, escaping: unknown, mode: CloseMode = 'r
  * releaseOwned({ w: [] }, run) // nothing of run's in it
  * closeScope(run, null)
  * ```
- * @internal
  */
 export function releaseOwned(tree: unknown, scope: Scope): void {
   scopeCheck('releaseOwned', 'scope', scope)
@@ -369,7 +365,6 @@ export function releaseOwned(tree: unknown, scope: Scope): void {
  * import { ones } from '@gd/tensor'
  * const cache = outsideScopes(() => ones([1024])) // never released by a transform
  * ```
- * @internal
  */
 export function outsideScopes<T>(fn: () => T): T {
   func('outsideScopes', 'fn', fn)
@@ -392,7 +387,6 @@ export function outsideScopes<T>(fn: () => T): T {
  * const restore = useScopes(false)
  * restore()
  * ```
- * @internal
  */
 export function useScopes(on: boolean): () => void {
   if (typeof on !== 'boolean') fail('useScopes', 'on', 'a boolean', on)
@@ -411,7 +405,6 @@ export function useScopes(on: boolean): () => void {
  * import { scopesOn } from '@gd/tensor/internal'
  * typeof scopesOn() // 'boolean'
  * ```
- * @internal
  */
 export function scopesOn(): boolean {
   return enabled
