@@ -179,6 +179,44 @@ describe('reductions', () => {
     }
   })
 
+  it('reduces any strided view over any axes to the bits of its contiguous copy', () => {
+    const ops = [T.sum, T.mean, T.max, T.min, T.prod, T.logSumExp, T.variance, T.norm, T.argmax]
+    fc.assert(
+      fc.property(
+        tensorArb(4, 5).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.shuffledSubarray(
+              x.shape.map((_, i) => i),
+              { minLength: x.rank, maxLength: x.rank },
+            ),
+            fc.array(fc.nat(), { minLength: x.rank, maxLength: x.rank }),
+            fc.subarray(x.shape.map((_, i) => i)),
+          ),
+        ),
+        ([x, perm, cuts, axes]) => {
+          // a transpose, then a slice off the start of each axis longer than 2
+          const t = T.transpose(x, perm)
+          const begin = t.shape.map((d, i) => (d > 2 ? cuts[i]! % 2 : 0))
+          const v = T.slice(
+            t,
+            begin,
+            t.shape.map((d, i) => d - begin[i]!),
+          )
+          if (v.size === 0) return
+          const dense = T.tensor(Float64Array.from(v.data), { shape: v.shape, dtype: 'float64' })
+          for (const op of ops) {
+            const options = op === T.argmax ? (axes.length > 0 ? { axis: axes[0]! } : {}) : { axis: axes }
+            const a = (op as (t: T.Tensor, o: object) => T.Tensor)(v, options)
+            const b = (op as (t: T.Tensor, o: object) => T.Tensor)(dense, options)
+            expect(Array.from(a.data), op.name).toEqual(Array.from(b.data))
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
   it('float32 sum, mean, max and min on the Wasm loops agree with the JavaScript ones (sums within float32 rounding)', async () => {
     await T.initWasm()
     const x = T.tensor(
