@@ -12,7 +12,7 @@
 // exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each;
 // exp and sigmoid results below the smallest normal float32 (subnormals) equal the JavaScript loops'.
 
-import { splat, vexp } from './math'
+import { splat, vexp, vtanh } from './math'
 
 // Op codes are written here only: scripts/build-wasm.mjs reads each `@codes` table (the constants
 // right under the tag) and writes it into src/kernels/elementwise/ops.generated.ts for the JavaScript side.
@@ -123,28 +123,6 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   y = v128.bitselect(splat(Infinity), y, f32x4.eq(x, splat(Infinity)))
   y = v128.bitselect(splat(NaN), y, f32x4.lt(x, splat(0)))
   return v128.bitselect(x, y, f32x4.ne(x, x))
-}
-
-/**
- * tanh x: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative; tanh(−0) = −0),
- * else sign(x) (1 − 2 / (e^{2|x|} + 1)), where the subtraction loses at most a bit.
- */
-@inline function vtanh(x: v128): v128 {
-  const ax = f32x4.abs(x)
-  const e = vexp(f32x4.add(ax, ax))
-  const far = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))))
-  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)))
-  const x2 = f32x4.mul(x, x)
-  let p = splat(<f32>(-929569.0 / 638512875.0))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(21844.0 / 6081075.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1382.0 / 155925.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(62.0 / 2835.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
-  // x + x³p has x's sign, but sums to +0 at x = −0: x's sign bit put back keeps tanh(−0) = −0
-  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, i32x4.splat(0x80000000)))
-  return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
 }
 
 /**

@@ -62,7 +62,7 @@
  * |a|·2⁻²⁴ of absolute error into eᵃ), then {@link vexpReduced} on r rounded to float32. Results below
  * the smallest normal float32 are 0, above the largest +∞; NaN stays NaN.
  */
-export function vexpWide(lo: v128, hi: v128): v128 {
+@inline export function vexpWide(lo: v128, hi: v128): v128 {
   const top = f64x2.splat(88.72283)
   const bottom = f64x2.splat(-87.33654)
   const clo = f64x2.min(f64x2.max(lo, bottom), top)
@@ -81,3 +81,24 @@ export function vexpWide(lo: v128, hi: v128): v128 {
   return f32x4.extract_lane(vexpWide(f64x2.splat(a), f64x2.splat(a)), 0)
 }
 
+/**
+ * tanh x: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative; tanh(−0) = −0),
+ * else sign(x) (1 − 2 / (e^{2|x|} + 1)), where the subtraction loses at most a bit.
+ */
+@inline export function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x)
+  const e = vexp(f32x4.add(ax, ax))
+  const far = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(e, splat(1))))
+  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)))
+  const x2 = f32x4.mul(x, x)
+  let p = splat(<f32>(-929569.0 / 638512875.0))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(21844.0 / 6081075.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1382.0 / 155925.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(62.0 / 2835.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
+  // x + x³p has x's sign, but sums to +0 at x = −0: x's sign bit put back keeps tanh(−0) = −0
+  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, i32x4.splat(0x80000000)))
+  return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
+}

@@ -5,7 +5,7 @@
 // address (an arena array where it lies, or a copy staged for the call), so it needs no region of the
 // memory layout. No load or store leaves an operand: loops run over whole vectors, and a scalar tail
 // (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row.
-import { exp1, high64, join32, lanes64, low64, splat, vexp, vexpWide } from './math'
+import { exp1, high64, join32, lanes64, low64, splat, vexp, vexpWide, vtanh } from './math'
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
 // as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
@@ -275,3 +275,88 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
   }
 }
 
+// The GRU cell's elementwise part (nn's recurrent cells): p = x·wx + bx and q = h·wh + bh, each
+// [batch, 3·hidden] in blocks r, z, n, and h [batch, hidden].
+
+/** σ(x) from one e^{−|x|} (no overflow); results under the smallest normal float32 are 0. */
+@inline function vsigmoid0(x: v128): v128 {
+  const e = vexp(f32x4.neg(f32x4.abs(x)))
+  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+  return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
+}
+
+/** The GRU step for four hidden units at byte offset o of p, q (and acts) and k of h (and out). */
+@inline function gruStep(p: usize, q: usize, h: usize, acts: usize, out: usize, o: usize, k: usize, hb: usize): void {
+  const r = vsigmoid0(f32x4.add(v128.load(p + o), v128.load(q + o)))
+  const z = vsigmoid0(f32x4.add(v128.load(p + o + hb), v128.load(q + o + hb)))
+  // p_n + r·q_n in float64, rounded once: in float32 the product's rounding would stay in a sum that may
+  // cancel, and tanh near 0 would carry it as a large relative error
+  const pn = v128.load(p + o + 2 * hb)
+  const qn = v128.load(q + o + 2 * hb)
+  const lo = f64x2.add(low64(pn), f64x2.mul(low64(r), low64(qn)))
+  const hi = f64x2.add(high64(pn), f64x2.mul(high64(r), high64(qn)))
+  const n = vtanh(join32(lo, hi))
+  v128.store(acts + o, r)
+  v128.store(acts + o + hb, z)
+  v128.store(acts + o + 2 * hb, n)
+  v128.store(out + k, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + k), n))))
+}
+
+/**
+ * The GRU step: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n) into `acts` (as p's
+ * blocks), and h' = n + z ⊙ (h − n) into `out`, in float32 (hidden a multiple of 4).
+ */
+export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize, acts: usize, out: usize): void {
+  const hb = <usize>hidden << 2
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * 3 * hb
+    const hrow = <usize>b * hb
+    for (let j: usize = 0; j < hb; j += 16) gruStep(p, q, h, acts, out, row + j, hrow + j, hb)
+  }
+}
+
+/**
+ * The GRU backward rule (first order, from the forward pass's `acts`), for cotangent g of h':
+ * dn = g(1 − z)(1 − n²), dr = dn·q_n·r(1 − r), dz = g(h − n)·z(1 − z); dp = [dr, dz, dn],
+ * dq = [dr, dz, dn·r], dh = g·z. Float64 lanes in the JavaScript loop's order, each result rounded once:
+ * its bits exactly (hidden a multiple of 4).
+ */
+export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usize, acts: usize, dp: usize, dq: usize, dh: usize): void {
+  const hb = <usize>hidden << 2
+  const one = f64x2.splat(1)
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * 3 * hb
+    const hrow = <usize>b * hb
+    for (let j: usize = 0; j < hb; j += 16) {
+      const o = row + j
+      const k = hrow + j
+      const g4 = v128.load(g + k)
+      const r4 = v128.load(acts + o)
+      const z4 = v128.load(acts + o + hb)
+      const n4 = v128.load(acts + o + 2 * hb)
+      const q4 = v128.load(q + o + 2 * hb)
+      const h4 = v128.load(h + k)
+      // lanes 0–1, then 2–3
+      let gg = low64(g4), r = low64(r4), z = low64(z4), n = low64(n4), qn = low64(q4), prev = low64(h4)
+      let dn = f64x2.mul(f64x2.mul(gg, f64x2.sub(one, z)), f64x2.sub(one, f64x2.mul(n, n)))
+      let dr = f64x2.mul(f64x2.mul(f64x2.mul(dn, qn), r), f64x2.sub(one, r))
+      let dz = f64x2.mul(f64x2.mul(f64x2.mul(gg, f64x2.sub(prev, n)), z), f64x2.sub(one, z))
+      const dnr = f64x2.mul(dn, r)
+      const dgz = f64x2.mul(gg, z)
+      gg = high64(g4); r = high64(r4); z = high64(z4); n = high64(n4); qn = high64(q4); prev = high64(h4)
+      const dn2 = f64x2.mul(f64x2.mul(gg, f64x2.sub(one, z)), f64x2.sub(one, f64x2.mul(n, n)))
+      const dr2 = f64x2.mul(f64x2.mul(f64x2.mul(dn2, qn), r), f64x2.sub(one, r))
+      const dz2 = f64x2.mul(f64x2.mul(f64x2.mul(gg, f64x2.sub(prev, n)), z), f64x2.sub(one, z))
+      const drv = join32(dr, dr2)
+      const dzv = join32(dz, dz2)
+      const dnv = join32(dn, dn2)
+      v128.store(dp + o, drv)
+      v128.store(dq + o, drv)
+      v128.store(dp + o + hb, dzv)
+      v128.store(dq + o + hb, dzv)
+      v128.store(dp + o + 2 * hb, dnv)
+      v128.store(dq + o + 2 * hb, join32(dnr, f64x2.mul(dn2, r)))
+      v128.store(dh + k, join32(dgz, f64x2.mul(gg, z)))
+    }
+  }
+}

@@ -65,6 +65,8 @@ describe('the public faces', () => {
       'useScopes',
       'wasmGelu',
       'wasmGeluGrad',
+      'wasmGruCell',
+      'wasmGruCellGrad',
       'wasmNormRows',
       'wasmNormRowsGrad',
       'wasmSoftmaxRows',

@@ -39,6 +39,8 @@ export {
 export {
   wasmGelu,
   wasmGeluGrad,
+  wasmGruCell,
+  wasmGruCellGrad,
   wasmNormRows,
   wasmNormRowsGrad,
   wasmSoftmaxRows,

@@ -7,7 +7,7 @@
 // tensor, so they go when the output does): the backward loop then needs no exp or tanh.
 import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { allocate } from '@gd/tensor/internal'
+import { allocate, wasmGruCell, wasmGruCellGrad } from '@gd/tensor/internal'
 
 const logistic = (v: number) => 1 / (1 + Math.exp(-v))
 
@@ -61,6 +61,12 @@ export const gruCell = /* @__PURE__ */ primitive({
   name: 'gru',
   inputNames: ['p', 'q', 'h'],
   forward: (p, q, h) => {
+    // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call (gates within a few float32 ulps)
+    const fast = p.dtype === 'float32' ? wasmGruCell(p, q, h) : null
+    if (fast !== null) {
+      saved.set(fast[0], fast[1])
+      return fast[0]
+    }
     const [batch, width] = p.shape as [number, number]
     const H = width / 3
     const acts = gruGates(p, q)
@@ -91,6 +97,10 @@ export const gruCell = /* @__PURE__ */ primitive({
       return [concat([dr, dz, dn], 1), concat([dr, dz, mul(dn, r)], 1), mul(g, z)]
     }
     const acts = saved.get(output.value) ?? gruGates(p!.value, q!.value)
+    // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
+    const fast =
+      acts instanceof Float32Array && p!.dtype === 'float32' ? wasmGruCellGrad(g.value, q!.value, h!.value, acts) : null
+    if (fast !== null) return fast.map((t) => new Var(t))
     const Q = q!.value.data
     const prev = h!.value.data
     const G = g.value.data

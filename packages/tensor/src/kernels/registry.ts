@@ -320,6 +320,23 @@ export interface RowKernels {
   normRows(x: FloatArray, y: FloatArray, n: number, eps: number, center: boolean): boolean
   /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row. */
   normGradRows(g: FloatArray, x: FloatArray, dx: FloatArray, n: number, eps: number, center: boolean): boolean
+  /**
+   * One GRU step's elementwise part (p, q, acts [batch, 3·hidden] in blocks r, z, n; h, out [batch, hidden];
+   * hidden a multiple of 4): r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n) into acts,
+   * h' = n + z ⊙ (h − n) into out.
+   */
+  gruForward(p: FloatArray, q: FloatArray, h: FloatArray, acts: FloatArray, out: FloatArray, hidden: number): boolean
+  /** Its first-order backward rule from acts: dp, dq [batch, 3·hidden] and dh [batch, hidden] for the cotangent g. */
+  gruBackward(
+    g: FloatArray,
+    q: FloatArray,
+    h: FloatArray,
+    acts: FloatArray,
+    dp: FloatArray,
+    dq: FloatArray,
+    dh: FloatArray,
+    hidden: number,
+  ): boolean
 }
 
 /** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */

@@ -5,6 +5,8 @@ import { initWasm, useWasm } from '../../seam.js'
 import {
   wasmGelu,
   wasmGeluGrad,
+  wasmGruCell,
+  wasmGruCellGrad,
   wasmNormRows,
   wasmNormRowsGrad,
   wasmSoftmaxRows,
@@ -303,6 +305,92 @@ describe('wasmNormRows and wasmNormRowsGrad', () => {
   })
 })
 
+describe('wasmGruCell and wasmGruCellGrad', () => {
+  const sigma = (v: number) => 1 / (1 + Math.exp(-v))
+  for (const [batch, hidden] of [
+    [32, 128],
+    [32, 4],
+    [8, 12],
+  ] as const)
+    it(`[${batch}, ${hidden}]: gates and h′ within 4 + |argument| ulps of float64, the backward rule bit for bit`, () => {
+      const rand = uniform(batch * 7 + hidden, -6, 6)
+      const W = 3 * hidden
+      const p = Float32Array.from({ length: batch * W }, rand)
+      const q = Float32Array.from({ length: batch * W }, rand)
+      const h = Float32Array.from({ length: batch * hidden }, () => rand() / 6)
+      const [out, acts] = wasmGruCell(f32(p, [batch, W]), f32(q, [batch, W]), f32(h, [batch, hidden]))!
+      const y = out.data as Float32Array
+      // the float32 rounding of σ's argument a (the JavaScript loop adds in float64) is amplified by up to
+      // |a|, so r and z are counted in ulps of the value plus |a|; n = tanh(p_n + r·q_n) takes r rounded to
+      // float32 (the loop its float64 value), an error of |r·q_n|·2⁻²⁴ in a sum that may cancel, so n and
+      // h′ = n + z(h − n) are counted in ulps of the largest term
+      let worst = 0
+      const check = (got: number, want: number, arg: number, scale = Math.abs(want)) => {
+        const ulp = 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -126))) - 23)
+        worst = Math.max(worst, Math.abs(got - want) / ulp - Math.abs(arg))
+      }
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < hidden; j++) {
+          const o = b * W + j
+          const r = sigma(p[o]! + q[o]!)
+          const z = sigma(p[o + hidden]! + q[o + hidden]!)
+          const n = Math.tanh(p[o + 2 * hidden]! + r * q[o + 2 * hidden]!)
+          const an = p[o + 2 * hidden]! + r * q[o + 2 * hidden]!
+          check(acts[o]!, r, p[o]! + q[o]!)
+          check(acts[o + hidden]!, z, p[o + hidden]! + q[o + hidden]!)
+          const terms = Math.max(Math.abs(n), Math.abs(p[o + 2 * hidden]!), Math.abs(r * q[o + 2 * hidden]!))
+          check(acts[o + 2 * hidden]!, n, 0, terms)
+          const hn = z * (h[b * hidden + j]! - n)
+          check(y[b * hidden + j]!, n + hn, 0, Math.max(terms, Math.abs(hn)))
+        }
+      expect(worst).toBeLessThanOrEqual(4)
+      // the backward rule from these acts: the JavaScript loop's float64 arithmetic, rounded once
+      const g = Float32Array.from({ length: batch * hidden }, rand)
+      const [dp, dq, dh] = wasmGruCellGrad(f32(g, [batch, hidden]), f32(q, [batch, W]), f32(h, [batch, hidden]), acts)!
+      const want = {
+        dp: new Float32Array(batch * W),
+        dq: new Float32Array(batch * W),
+        dh: new Float32Array(batch * hidden),
+      }
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < hidden; j++) {
+          const o = b * W + j
+          const k = b * hidden + j
+          const [r, z, n] = [acts[o]!, acts[o + hidden]!, acts[o + 2 * hidden]!]
+          const dn = g[k]! * (1 - z) * (1 - n * n)
+          const dr = dn * q[o + 2 * hidden]! * r * (1 - r)
+          const dz = g[k]! * (h[k]! - n) * z * (1 - z)
+          want.dp[o] = want.dq[o] = dr
+          want.dp[o + hidden] = want.dq[o + hidden] = dz
+          want.dp[o + 2 * hidden] = dn
+          want.dq[o + 2 * hidden] = dn * r
+          want.dh[k] = g[k]! * z
+        }
+      expect([...dp.data]).toEqual([...want.dp])
+      expect([...dq.data]).toEqual([...want.dq])
+      expect([...dh.data]).toEqual([...want.dh])
+    })
+
+  it('leaves hidden sizes that are not a multiple of 4, small calls and float64 to the JavaScript loop (null)', () => {
+    expect(
+      wasmGruCell(
+        f32(new Float32Array(8 * 30), [8, 30]),
+        f32(new Float32Array(8 * 30), [8, 30]),
+        f32(new Float32Array(80), [8, 10]),
+      ),
+    ).toBeNull()
+    expect(
+      wasmGruCell(
+        f32(new Float32Array(24), [2, 12]),
+        f32(new Float32Array(24), [2, 12]),
+        f32(new Float32Array(8), [2, 4]),
+      ),
+    ).toBeNull()
+    const d = (shape: number[]) => new Tensor(new Float64Array(shape[0]! * shape[1]!), shape, 'float64')
+    expect(wasmGruCell(d([32, 96]), d([32, 96]), d([32, 32]))).toBeNull()
+  })
+})
+
 describe('argument checks', () => {
   const x = f32(new Float32Array(256), [1, 1, 16, 16])
   it('name the function and the argument', () => {
@@ -325,6 +413,12 @@ describe('argument checks', () => {
       'wasmNormRows: n must be a positive integer dividing the 256 elements of x, got 3',
     )
     expect(() => wasmNormRows(x, 16, -1, true)).toThrow('wasmNormRows: eps must be a finite number ≥ 0, got -1')
+    expect(() => wasmGruCell(ones([2, 9]), ones([2, 9]), ones([2, 4]))).toThrow(
+      'wasmGruCell: p must be a tensor of shape [2,12], got',
+    )
+    expect(() => wasmGruCellGrad(ones([2, 4]), ones([2, 12]), ones([2, 4]), new Float32Array(3))).toThrow(
+      'wasmGruCellGrad: acts must be a Float32Array of 24 gate activations, got',
+    )
     expect(() => wasmNormRowsGrad(x, x, 16, 1e-5, 'yes' as never)).toThrow(
       'wasmNormRowsGrad: center must be a boolean, got "yes"',
     )

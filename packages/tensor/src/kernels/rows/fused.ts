@@ -219,3 +219,80 @@ export function wasmNormRowsGrad(g: Tensor, x: Tensor, n: number, eps: number, c
     ? new Tensor(dx, x.shape, 'float32')
     : null
 }
+
+/** h [batch, hidden] and each of `wide` [batch, 3·hidden] (the GRU cell's operands), or a clear error. */
+function gruOperands(fn: string, h: Tensor, wide: Record<string, Tensor>): [number, number] {
+  if (h.rank !== 2) fail(fn, 'h', 'a tensor of shape [batch, hidden]', h)
+  const [batch, hidden] = h.shape as [number, number]
+  for (const [name, t] of Object.entries(wide))
+    if (t.rank !== 2 || t.shape[0] !== batch || t.shape[1] !== 3 * hidden)
+      fail(fn, name, `a tensor of shape [${batch},${3 * hidden}]`, t)
+  return [batch, hidden]
+}
+
+/**
+ * One GRU step's elementwise part on Wasm, from p = x·wx + bx and q = h·wh + bh (float32 [batch, 3·hidden],
+ * blocks r, z, n) and h [batch, hidden]: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n),
+ * h' = n + z ⊙ (h − n). Returns h' and the gate activations [r, z, n] (a Float32Array laid out as p, for
+ * {@link wasmGruCellGrad}), or null when the kernel does not take the call (not float32, hidden not a
+ * multiple of 4, under `ROWS_MIN` floats of p). σ and tanh are float32 approximations: r and z are within
+ * 4 + |a| float32 ulps of a float64 reference (a their argument, rounded to float32 once), n and h′ within 4
+ * ulps of the largest term of their sums (n's argument adds r·q_n with r in float32; see `fused.test.ts`).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, zeros } from '@gd/tensor'
+ * import { wasmGruCell } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmGruCell(zeros([4, 96]), zeros([4, 96]), zeros([4, 32]))?.[1][0] // 0.5: r = σ(0)
+ * ```
+ */
+export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Float32Array] | null {
+  const fn = 'wasmGruCell'
+  tensorArg(fn, 'p', p)
+  tensorArg(fn, 'q', q)
+  tensorArg(fn, 'h', h)
+  const [batch, hidden] = gruOperands(fn, h, { p, q })
+  const k = float32(p, q, h) ? rowKernels() : null
+  if (k === null) return null
+  const acts = new Float32Array(p.size)
+  const out = allocate('float32', h.size)
+  const taken = k.gruForward(p.data as FloatArray, q.data as FloatArray, h.data as FloatArray, acts, out, hidden)
+  return taken ? [new Tensor(out, [batch, hidden], 'float32'), acts] : null
+}
+
+/**
+ * The first-order backward rule of {@link wasmGruCell} on Wasm, from its gate activations `acts` and the
+ * cotangent g of h' [batch, hidden]: dn = g(1 − z)(1 − n²), dr = dn·q_n·r(1 − r), dz = g(h − n)·z(1 − z);
+ * returns [dp = [dr, dz, dn], dq = [dr, dz, dn·r], dh = g·z], in float64 rounded once as the JavaScript
+ * loop (the same bits for the same acts), or null when the kernel does not take the call.
+ *
+ * @example
+ * ```ts
+ * import { initWasm, ones, zeros } from '@gd/tensor'
+ * import { wasmGruCell, wasmGruCellGrad } from '@gd/tensor/internal'
+ * await initWasm()
+ * const [, acts] = wasmGruCell(zeros([4, 96]), zeros([4, 96]), zeros([4, 32]))!
+ * wasmGruCellGrad(ones([4, 32]), zeros([4, 96]), zeros([4, 32]), acts)?.[2].data[0] // 0.5: dh = g·z
+ * ```
+ */
+export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Float32Array): [Tensor, Tensor, Tensor] | null {
+  const fn = 'wasmGruCellGrad'
+  tensorArg(fn, 'g', g)
+  tensorArg(fn, 'q', q)
+  tensorArg(fn, 'h', h)
+  const [batch, hidden] = gruOperands(fn, h, { q })
+  sameShape(fn, 'g', h, g)
+  if (!(acts instanceof Float32Array && acts.length === q.size))
+    fail(fn, 'acts', `a Float32Array of ${q.size} gate activations`, acts)
+  const k = float32(g, q, h) ? rowKernels() : null
+  if (k === null) return null
+  const dp = allocate('float32', q.size)
+  const dq = allocate('float32', q.size)
+  const dh = allocate('float32', h.size)
+  const G = g.data as FloatArray
+  const taken = k.gruBackward(G, q.data as FloatArray, h.data as FloatArray, acts, dp, dq, dh, hidden)
+  if (!taken) return null
+  const wide = [batch, 3 * hidden]
+  return [new Tensor(dp, wide, 'float32'), new Tensor(dq, wide, 'float32'), new Tensor(dh, [batch, hidden], 'float32')]
+}

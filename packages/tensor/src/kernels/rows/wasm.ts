@@ -30,6 +30,18 @@ interface RowExports {
   softmaxGradRows(rows: number, n: number, g: number, p: number, ds: number, scale: number): void
   normRows(rows: number, n: number, x: number, y: number, eps: number, center: number): void
   normGradRows(rows: number, n: number, g: number, x: number, dx: number, eps: number, center: number): void
+  gruForward(batch: number, hidden: number, p: number, q: number, h: number, acts: number, out: number): void
+  gruBackward(
+    batch: number,
+    hidden: number,
+    g: number,
+    q: number,
+    h: number,
+    acts: number,
+    dp: number,
+    dq: number,
+    dh: number,
+  ): void
 }
 
 /**
@@ -65,20 +77,20 @@ const padded = (bytes: number): number => Math.ceil(bytes / 64) * 64
 
 function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
   const memory = shared.memory
-  const at = [0, 0, 0, 0]
+  const at = [0, 0, 0, 0, 0, 0, 0, 0]
 
   /**
-   * Runs `kernel(at)` with `at[j]` the byte address of operand j: `ins` (read), then `out` (written),
+   * Runs `kernel(at)` with `at[j]` the byte address of operand j: `ins` (read), then `outs` (written),
    * then the bytes of `mask` if given. Operands in the memory are used where they lie; the others are
-   * staged for the call (copied in, and `out` copied back). False when the memory cannot stage them.
+   * staged for the call (copied in, and the outputs copied back). False when the memory cannot stage them.
    */
   function run(
     ins: readonly FloatArray[],
-    out: FloatArray,
+    outs: readonly FloatArray[],
     mask: Uint8Array | null,
     kernel: (at: readonly number[]) => void,
   ): boolean {
-    const arrays = [...ins, out]
+    const arrays = [...ins, ...outs]
     let bytes = mask === null ? 0 : padded(mask.length)
     for (const x of arrays) if (x.buffer !== memory.buffer) bytes += padded(x.length * 4)
     let base = 0
@@ -106,14 +118,29 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
       new Uint8Array(memory.buffer, next, mask.length).set(mask)
     }
     kernel(at)
-    if (out.buffer !== memory.buffer) {
-      out.set(heap.subarray(at[ins.length]! >> 2, (at[ins.length]! >> 2) + out.length))
-      traffic.bytes += out.length * 4
+    for (let j = ins.length; j < arrays.length; j++) {
+      const x = arrays[j]!
+      if (x.buffer !== memory.buffer) {
+        x.set(heap.subarray(at[j]! >> 2, (at[j]! >> 2) + x.length))
+        traffic.bytes += x.length * 4
+      }
     }
     if (bytes > 0) unstage(shared)
     return true
   }
 
+  /** [batch, 3·hidden] arrays `wide` and [batch, hidden] arrays `narrow`, hidden a multiple of 4, enough to pay. */
+  const gruShapes = (wide: readonly FloatArray[], narrow: readonly FloatArray[], hidden: number): boolean => {
+    const n = narrow[0]!.length
+    return (
+      hidden % 4 === 0 &&
+      hidden > 0 &&
+      n % hidden === 0 &&
+      rowsPay(3 * n) &&
+      narrow.every((x) => x.length === n) &&
+      wide.every((x) => x.length === 3 * n)
+    )
+  }
   const float32 = (arrays: readonly FloatArray[]): boolean => arrays.every((x) => x instanceof Float32Array)
   /** Float32 rows of n floats, as many floats in every array, and enough of them to pay. */
   const takesRows = (arrays: readonly FloatArray[], n: number): boolean =>
@@ -126,31 +153,45 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
   return {
     gelu(x, y) {
       if (!float32([x, y]) || x.length !== y.length || !elementwisePays(y.length)) return false
-      return run([x], y, null, (a) => exports.gelu(y.length, a[0]!, a[1]!))
+      return run([x], [y], null, (a) => exports.gelu(y.length, a[0]!, a[1]!))
     },
     geluGrad(g, x, out) {
       if (!float32([g, x, out]) || g.length !== out.length || x.length !== out.length) return false
       if (!elementwisePays(out.length)) return false
-      return run([g, x], out, null, (a) => exports.geluGrad(out.length, a[0]!, a[1]!, a[2]!))
+      return run([g, x], [out], null, (a) => exports.geluGrad(out.length, a[0]!, a[1]!, a[2]!))
     },
     softmaxRows(s, p, heads, n, scale, causal, mask) {
       if (!takesRows([s, p], n)) return false
-      return run([s], p, mask, (a) =>
+      return run([s], [p], mask, (a) =>
         exports.softmaxRows(0, p.length / n, n, heads, a[0]!, a[1]!, scale, causal ? 1 : 0, mask === null ? 0 : a[2]!),
       )
     },
     softmaxGradRows(g, p, ds, n, scale) {
       if (!takesRows([g, p, ds], n)) return false
-      return run([g, p], ds, null, (a) => exports.softmaxGradRows(ds.length / n, n, a[0]!, a[1]!, a[2]!, scale))
+      return run([g, p], [ds], null, (a) => exports.softmaxGradRows(ds.length / n, n, a[0]!, a[1]!, a[2]!, scale))
     },
     normRows(x, y, n, eps, center) {
       if (!takesRows([x, y], n)) return false
-      return run([x], y, null, (a) => exports.normRows(y.length / n, n, a[0]!, a[1]!, eps, center ? 1 : 0))
+      return run([x], [y], null, (a) => exports.normRows(y.length / n, n, a[0]!, a[1]!, eps, center ? 1 : 0))
     },
     normGradRows(g, x, dx, n, eps, center) {
       if (!takesRows([g, x, dx], n)) return false
-      return run([g, x], dx, null, (a) =>
+      return run([g, x], [dx], null, (a) =>
         exports.normGradRows(dx.length / n, n, a[0]!, a[1]!, a[2]!, eps, center ? 1 : 0),
+      )
+    },
+    gruForward(p, q, h, acts, out, hidden) {
+      if (!float32([p, q, h, acts, out]) || !gruShapes([p, q, acts], [h, out], hidden)) return false
+      const batch = h.length / hidden
+      return run([p, q, h], [acts, out], null, (a) =>
+        exports.gruForward(batch, hidden, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!),
+      )
+    },
+    gruBackward(g, q, h, acts, dp, dq, dh, hidden) {
+      if (!float32([g, q, h, acts, dp, dq, dh]) || !gruShapes([q, acts, dp, dq], [g, h, dh], hidden)) return false
+      const batch = h.length / hidden
+      return run([g, q, h, acts], [dp, dq, dh], null, (a) =>
+        exports.gruBackward(batch, hidden, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!),
       )
     },
   }
