@@ -284,7 +284,12 @@ export function convKernels(): ConvKernels | null {
 // (`rows/wasm.ts` loads it with the first call that can use it, so only bundles with those ops carry its
 // bytes), and the row-broadcast binary ops, which ride on the elementwise module.
 
-/** rows: floats in all of a fused row op (softmax over rows, a row normalization, or either gradient). @internal */
+/**
+ * rows: floats in all of a fused row op (softmax over rows, a row normalization, either gradient, a GRU
+ * step's gates, a row broadcast). Measured (float32 JavaScript arrays, staging included, under load): layer
+ * norm rows of 16 or 64 break even at 128 floats and run 1.5× faster at 256 (0.62 against 0.93 µs), the
+ * softmax gradient 0.64 against 0.73 µs at 256 and 0.52 against 0.36 µs at 128. @internal
+ */
 export const ROWS_MIN = 256
 
 /** Whether a float32 fused row op over `n` floats in all runs on Wasm. @internal */
