@@ -35,18 +35,26 @@ export interface MemoryLoopResult extends LoopMeasure {
   arenaWarmBytes?: number
   /** The arena's used bytes at the end. */
   arenaEndBytes?: number
+  /** Bytes copied between JavaScript arrays and Wasm memory per measured step (`memoryStats().copiedBytes`). */
+  copiedBytesPerStep?: number
   /** The loss after the last step (that the loop trained, and a number to compare between runs). */
   loss: number
 }
 
 /** The measure with the arena's account: fallbacks during the loop, used bytes after the warm-up and at the end. */
-function withStats(m: LoopMeasure, loss: number, fallbacksBefore: number, arenaWarm: number): MemoryLoopResult {
+function withStats(
+  m: LoopMeasure,
+  loss: number,
+  fallbacksBefore: number,
+  warm: { usedBytes: number; copiedBytes: number },
+): MemoryLoopResult {
   const after = memoryStats()
   return {
     ...m,
     loss,
     fallbacks: after.fallbacks - fallbacksBefore,
-    arenaWarmBytes: arenaWarm,
+    arenaWarmBytes: warm.usedBytes,
+    copiedBytesPerStep: (after.copiedBytes - warm.copiedBytes) / m.steps,
     arenaEndBytes: after.usedBytes,
   }
 }
@@ -87,16 +95,16 @@ export function valueAndGradLoop(m: MemoryModel, steps: number, sampler: Sampler
       const fallbacks = memoryStats().fallbacks
       const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss: Tensor | undefined
-      let arenaWarm = 0
+      let warm = memoryStats()
       for (let i = 0; i < steps; i++) {
         const [value, grads] = lossOf(params as unknown as unknown[], X, Y)
         state = stepInPlace(opt, grads as unknown as Tree, state, params)
         loss = value
         watch.tick()
-        if (i + 1 === sampler.warmup) arenaWarm = memoryStats().usedBytes
+        if (i + 1 === sampler.warmup) warm = memoryStats()
       }
       const measure = watch.finish()
-      return withStats(measure, loss!.item(), fallbacks, arenaWarm)
+      return withStats(measure, loss!.item(), fallbacks, warm)
     },
   }
 }
@@ -122,7 +130,7 @@ export function fitLoop(m: MemoryModel, steps: number, sampler: SamplerOptions):
       const fallbacks = memoryStats().fallbacks
       const watch = memorySampler(onReading === undefined ? sampler : { ...sampler, onReading })
       let loss = NaN
-      let arenaWarm = 0
+      let warm = memoryStats()
       fit({
         model,
         params: model.init(0),
@@ -138,12 +146,12 @@ export function fitLoop(m: MemoryModel, steps: number, sampler: SamplerOptions):
             onStepEnd: (ctx, info) => {
               loss = info.loss
               watch.tick()
-              if (ctx.step === sampler.warmup) arenaWarm = memoryStats().usedBytes
+              if (ctx.step === sampler.warmup) warm = memoryStats()
             },
           },
         ],
       })
-      return withStats(watch.finish(), loss, fallbacks, arenaWarm)
+      return withStats(watch.finish(), loss, fallbacks, warm)
     },
   }
 }

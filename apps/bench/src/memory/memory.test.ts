@@ -76,7 +76,9 @@ describe('memory mode', () => {
     )
     const md = memoryMarkdown([{ loop: 'l', result: { ...measure({ rssEnd: 190e6 }), loss: 1 } }]).split('\n')
     // 190 / 200 − 1 = −5%; 4 ms of GC over 100 steps
-    expect(md[2]).toBe('| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | n/a | n/a | n/a | 2.0% | 0.0400 | met |')
+    expect(md[2]).toBe(
+      '| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | n/a | n/a | n/a | n/a | 2.0% | 0.0400 | met |',
+    )
   })
 
   it('both loops train: the loss falls from ln 3 ≈ 1.0986 at the start', async () => {
@@ -90,6 +92,7 @@ describe('memory mode', () => {
       expect(r.loss).toBeLessThan(1.0986)
       expect(r.fallbacks).toBe(0)
       expect(r.arenaEndBytes).toBeGreaterThanOrEqual(0)
+      expect(r.copiedBytesPerStep).toBeGreaterThanOrEqual(0)
     }
   })
 })
