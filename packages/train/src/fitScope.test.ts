@@ -203,6 +203,33 @@ describe("fit's step scope", () => {
     expect(kept).not.toEqual(flat(r.params))
   })
 
+  it('a step that throws releases what it made, closes the run scope and leaves kept copies readable', () => {
+    let grads: Tree | undefined
+    let params: Tree | undefined
+    const thrower: Callback = {
+      name: 'thrower',
+      onGradients: (ctx, info) => {
+        if (ctx.step === 3) params = ctx.params
+        if (ctx.step !== 5) return
+        grads = info.grads
+        throw new Error('boom')
+      },
+    }
+    const before = memoryStats()
+    expect(() => scoped(true, () => fit(options({ callbacks: [thrower] })))).toThrow('boom')
+    const after = memoryStats()
+    expect(after.openScopes).toBe(0)
+    expect(after.scopedBytes).toBe(before.scopedBytes)
+    expect(() => (grads as { w: Tensor }[])[0]!.w.data).toThrow(
+      'fit: this tensor was an intermediate of fit and was released when it threw;',
+    )
+    expect(flat(params).every((v) => v.every(Number.isFinite))).toBe(true)
+    // and the next run is as if nothing happened
+    const again = scoped(true, () => fit(options()))
+    const off = scoped(false, () => fit(options()))
+    expect(again.history).toEqual(off.history)
+  })
+
   it('with the scopes off, a kept gradient stays readable (nothing changes)', () => {
     let grads: Tree | undefined
     const keeper: Callback = { name: 'keeper', onGradients: (_ctx, info) => void (grads = info.grads) }
