@@ -284,36 +284,40 @@ describe('the fused GRU and LSTM cells', () => {
   })
 })
 
-describe('the GRU cell in float32 on the Wasm kernel', () => {
-  it('agrees with the JavaScript loops: outputs within 2e-6, gradients within 1e-5 (relative to 1)', async () => {
-    await T.initWasm()
-    // hidden 32, batch 8: p and q hold 768 floats a step, enough for the kernel (ROWS_MIN 256)
-    const layer = nn.gru(6, 32)
-    const params = layer.init(3)
-    const x = T.normal(T.prngKey(4), [8, 5, 6])
-    const h0 = T.mul(T.normal(T.prngKey(5), [8, 32]), 0.5)
-    const run = () => {
-      const y = list(layer.run(params, x, { state: h0 }).output)
-      const g = AG.grad((p: nn.RecurrentParams) => AG.sum(AG.square(layer.run(p, x, { state: h0 }).output)))(
-        params as never,
-      ) as unknown as Record<string, T.Tensor>
-      return { y, g }
-    }
-    const wasm = run()
-    const restore = T.useWasm(false)
-    let js: ReturnType<typeof run>
-    try {
-      js = run()
-    } finally {
-      restore()
-    }
-    // float32 σ and tanh (a few ulps) and float32 arguments, carried through five steps
-    wasm.y.forEach((v, i) => expect(Math.abs(v - js.y[i]!)).toBeLessThan(2e-6))
-    for (const k of ['wx', 'wh', 'bx', 'bh'])
-      list(wasm.g[k]!).forEach((v, i) =>
-        expect(Math.abs(v - js.g[k]!.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(js.g[k]!.data[i]!))),
-      )
-  })
+describe('the GRU and LSTM cells in float32 on the Wasm kernels', () => {
+  it.each(['gru', 'lstm'] as const)(
+    '%s agrees with the JavaScript loops: outputs within 2e-6, gradients within 1e-5 (relative to 1)',
+    async (kind) => {
+      await T.initWasm()
+      // hidden 32, batch 8: a step's gate pre-activations hold 768 (GRU) or 1,024 (LSTM) floats, enough for the kernel (ROWS_MIN 256)
+      const layer = (kind === 'gru' ? nn.gru(6, 32) : nn.lstm(6, 32)) as nn.RecurrentLayer<unknown, unknown>
+      const params = layer.init(3)
+      const x = T.normal(T.prngKey(4), [8, 5, 6])
+      const h0 = T.mul(T.normal(T.prngKey(5), [8, 32]), 0.5)
+      const state = kind === 'lstm' ? { h: h0, c: T.mul(h0, 2) } : h0
+      const run = () => {
+        const y = list(layer.run(params as never, x, { state }).output)
+        const g = AG.grad((p: nn.RecurrentParams) => AG.sum(AG.square(layer.run(p as never, x, { state }).output)))(
+          params as never,
+        ) as unknown as Record<string, T.Tensor>
+        return { y, g }
+      }
+      const wasm = run()
+      const restore = T.useWasm(false)
+      let js: ReturnType<typeof run>
+      try {
+        js = run()
+      } finally {
+        restore()
+      }
+      // float32 σ and tanh (a few ulps) and float32 arguments, carried through five steps
+      wasm.y.forEach((v, i) => expect(Math.abs(v - js.y[i]!)).toBeLessThan(2e-6))
+      for (const k of ['wx', 'wh', 'bx', 'bh'])
+        list(wasm.g[k]!).forEach((v, i) =>
+          expect(Math.abs(v - js.g[k]!.data[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(js.g[k]!.data[i]!))),
+        )
+    },
+  )
 })
 
 describe('bad arguments', () => {

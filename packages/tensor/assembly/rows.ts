@@ -360,3 +360,83 @@ export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usiz
     }
   }
 }
+
+// The LSTM cell's elementwise part: a = x·wx + bx + bh + h·wh [batch, 4·hidden] in blocks i, f, g, o, and
+// c [batch, hidden]. `acts` holds i, f, g, o as a's blocks, then tanh(c′) as a [batch, hidden] block.
+
+/**
+ * The LSTM step: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g) and tanh(c′) into `acts`, and
+ * h′ = o·tanh(c′), c′ = f·c + i·g into `out` ([2, batch, hidden]); c′ and h′ in float64 from the float32
+ * gates, rounded once (hidden a multiple of 4).
+ */
+export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: usize, out: usize): void {
+  const hb = <usize>hidden << 2
+  const nb = <usize>batch * hb // bytes of one [batch, hidden] block
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * 4 * hb
+    const hrow = <usize>b * hb
+    for (let j: usize = 0; j < hb; j += 16) {
+      const o = row + j
+      const k = hrow + j
+      const i4 = vsigmoid0(v128.load(a + o))
+      const f4 = vsigmoid0(v128.load(a + o + hb))
+      const g4 = vtanh(v128.load(a + o + 2 * hb))
+      const o4 = vsigmoid0(v128.load(a + o + 3 * hb))
+      const c4 = v128.load(c + k)
+      const clo = f64x2.add(f64x2.mul(low64(f4), low64(c4)), f64x2.mul(low64(i4), low64(g4)))
+      const chi = f64x2.add(f64x2.mul(high64(f4), high64(c4)), f64x2.mul(high64(i4), high64(g4)))
+      const c2 = join32(clo, chi)
+      const tc = vtanh(c2)
+      v128.store(acts + o, i4)
+      v128.store(acts + o + hb, f4)
+      v128.store(acts + o + 2 * hb, g4)
+      v128.store(acts + o + 3 * hb, o4)
+      v128.store(acts + 4 * nb + k, tc)
+      v128.store(out + k, join32(f64x2.mul(low64(o4), low64(tc)), f64x2.mul(high64(o4), high64(tc))))
+      v128.store(out + nb + k, c2)
+    }
+  }
+}
+
+/**
+ * The LSTM backward rule (first order, from `acts`), for the cotangent g = [g_h, g_c] ([2, batch, hidden]):
+ * dc = g_c + g_h·o(1 − tanh²c′), da = [dc·g·i(1 − i), dc·c·f(1 − f), dc·i(1 − g²), g_h·tanh(c′)·o(1 − o)],
+ * dc_prev = dc·f. Float64 lanes in the JavaScript loop's order, each result rounded once (its bits).
+ */
+export function lstmBackward(batch: i32, hidden: i32, g: usize, c: usize, acts: usize, da: usize, dc: usize): void {
+  const hb = <usize>hidden << 2
+  const nb = <usize>batch * hb
+  const one = f64x2.splat(1)
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * 4 * hb
+    const hrow = <usize>b * hb
+    for (let j: usize = 0; j < hb; j += 16) {
+      const o = row + j
+      const k = hrow + j
+      const gh4 = v128.load(g + k)
+      const gc4 = v128.load(g + nb + k)
+      const i4 = v128.load(acts + o)
+      const f4 = v128.load(acts + o + hb)
+      const gg4 = v128.load(acts + o + 2 * hb)
+      const o4 = v128.load(acts + o + 3 * hb)
+      const tc4 = v128.load(acts + 4 * nb + k)
+      const c4 = v128.load(c + k)
+      // lanes 0–1
+      let gh = low64(gh4), i = low64(i4), f = low64(f4), gg = low64(gg4), out = low64(o4), tc = low64(tc4), cc = low64(c4)
+      let d = f64x2.add(low64(gc4), f64x2.mul(f64x2.mul(gh, out), f64x2.sub(one, f64x2.mul(tc, tc))))
+      const ai = f64x2.mul(f64x2.mul(f64x2.mul(d, gg), i), f64x2.sub(one, i))
+      const af = f64x2.mul(f64x2.mul(f64x2.mul(d, cc), f), f64x2.sub(one, f))
+      const ag = f64x2.mul(f64x2.mul(d, i), f64x2.sub(one, f64x2.mul(gg, gg)))
+      const ao = f64x2.mul(f64x2.mul(f64x2.mul(gh, tc), out), f64x2.sub(one, out))
+      const dcl = f64x2.mul(d, f)
+      // lanes 2–3
+      gh = high64(gh4); i = high64(i4); f = high64(f4); gg = high64(gg4); out = high64(o4); tc = high64(tc4); cc = high64(c4)
+      d = f64x2.add(high64(gc4), f64x2.mul(f64x2.mul(gh, out), f64x2.sub(one, f64x2.mul(tc, tc))))
+      v128.store(da + o, join32(ai, f64x2.mul(f64x2.mul(f64x2.mul(d, gg), i), f64x2.sub(one, i))))
+      v128.store(da + o + hb, join32(af, f64x2.mul(f64x2.mul(f64x2.mul(d, cc), f), f64x2.sub(one, f))))
+      v128.store(da + o + 2 * hb, join32(ag, f64x2.mul(f64x2.mul(d, i), f64x2.sub(one, f64x2.mul(gg, gg)))))
+      v128.store(da + o + 3 * hb, join32(ao, f64x2.mul(f64x2.mul(f64x2.mul(gh, tc), out), f64x2.sub(one, out))))
+      v128.store(dc + k, join32(dcl, f64x2.mul(d, f)))
+    }
+  }
+}

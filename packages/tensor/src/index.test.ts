@@ -67,6 +67,8 @@ describe('the public faces', () => {
       'wasmGeluGrad',
       'wasmGruCell',
       'wasmGruCellGrad',
+      'wasmLstmCell',
+      'wasmLstmCellGrad',
       'wasmNormRows',
       'wasmNormRowsGrad',
       'wasmSoftmaxRows',

@@ -41,6 +41,8 @@ export {
   wasmGeluGrad,
   wasmGruCell,
   wasmGruCellGrad,
+  wasmLstmCell,
+  wasmLstmCellGrad,
   wasmNormRows,
   wasmNormRowsGrad,
   wasmSoftmaxRows,

@@ -7,7 +7,7 @@
 // tensor, so they go when the output does): the backward loop then needs no exp or tanh.
 import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { allocate, wasmGruCell, wasmGruCellGrad } from '@gd/tensor/internal'
+import { allocate, wasmGruCell, wasmGruCellGrad, wasmLstmCell, wasmLstmCellGrad } from '@gd/tensor/internal'
 
 const logistic = (v: number) => 1 / (1 + Math.exp(-v))
 
@@ -171,6 +171,12 @@ export const lstmCell = /* @__PURE__ */ primitive({
   name: 'lstm',
   inputNames: ['a', 'c'],
   forward: (a, c) => {
+    // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call (gates within a few float32 ulps)
+    const fast = a.dtype === 'float32' ? wasmLstmCell(a, c) : null
+    if (fast !== null) {
+      saved.set(fast[0], fast[1])
+      return fast[0]
+    }
     const [batch, width] = a.shape as [number, number]
     const H = width / 4
     const acts = lstmGates(a, c)
@@ -213,6 +219,10 @@ export const lstmCell = /* @__PURE__ */ primitive({
       return [da, mul(dc, f)]
     }
     const acts = saved.get(output.value) ?? lstmGates(a!.value, c!.value)
+    // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
+    const fast =
+      acts instanceof Float32Array && a!.dtype === 'float32' ? wasmLstmCellGrad(g.value, c!.value, acts) : null
+    if (fast !== null) return fast.map((t) => new Var(t))
     const C = c!.value.data
     const G = g.value.data
     const n = batch * H

@@ -344,6 +344,13 @@ export interface RowKernels {
     dh: FloatArray,
     hidden: number,
   ): boolean
+  /**
+   * One LSTM step's elementwise part (a [batch, 4·hidden] in blocks i, f, g, o; c [batch, hidden]; hidden a
+   * multiple of 4): the gates and tanh(c′) into acts (5·batch·hidden), [h′, c′] into out ([2, batch, hidden]).
+   */
+  lstmForward(a: FloatArray, c: FloatArray, acts: FloatArray, out: FloatArray, hidden: number): boolean
+  /** Its first-order backward rule from acts, for the cotangent g of [h′, c′]: da [batch, 4·hidden], dc [batch, hidden]. */
+  lstmBackward(g: FloatArray, c: FloatArray, acts: FloatArray, da: FloatArray, dc: FloatArray, hidden: number): boolean
 }
 
 /** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */

@@ -7,6 +7,8 @@ import {
   wasmGeluGrad,
   wasmGruCell,
   wasmGruCellGrad,
+  wasmLstmCell,
+  wasmLstmCellGrad,
   wasmNormRows,
   wasmNormRowsGrad,
   wasmSoftmaxRows,
@@ -391,6 +393,76 @@ describe('wasmGruCell and wasmGruCellGrad', () => {
   })
 })
 
+describe('wasmLstmCell and wasmLstmCellGrad', () => {
+  const sigma = (v: number) => 1 / (1 + Math.exp(-v))
+  for (const [batch, hidden] of [
+    [32, 128],
+    [8, 12],
+  ] as const)
+    it(`[${batch}, ${hidden}]: gates within 4 + |a| ulps, c′ and h′ within 4 ulps of their terms, the backward rule bit for bit`, () => {
+      const rand = uniform(batch * 11 + hidden, -6, 6)
+      const W = 4 * hidden
+      const n = batch * hidden
+      const a = Float32Array.from({ length: batch * W }, rand)
+      const c = Float32Array.from({ length: n }, () => rand() / 3)
+      const [out, acts] = wasmLstmCell(f32(a, [batch, W]), f32(c, [batch, hidden]))!
+      const y = out.data as Float32Array
+      // σ and tanh of a float32 argument a: the error grows with |a| (see the GRU test); c′ = f·c + i·g and
+      // h′ = o·tanh(c′) use the float32 gates (the loop its float64 ones), so they count in ulps of their terms
+      let worst = 0
+      const check = (got: number, want: number, arg: number, scale = Math.abs(want)) => {
+        const ulp = 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -126))) - 23)
+        worst = Math.max(worst, Math.abs(got - want) / ulp - Math.abs(arg))
+      }
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < hidden; j++) {
+          const o = b * W + j
+          const k = b * hidden + j
+          const [i, f, g, og] = [
+            sigma(a[o]!),
+            sigma(a[o + hidden]!),
+            Math.tanh(a[o + 2 * hidden]!),
+            sigma(a[o + 3 * hidden]!),
+          ]
+          check(acts[o]!, i, a[o]!)
+          check(acts[o + hidden]!, f, a[o + hidden]!)
+          check(acts[o + 2 * hidden]!, g, a[o + 2 * hidden]!)
+          check(acts[o + 3 * hidden]!, og, a[o + 3 * hidden]!)
+          const c2 = f * c[k]! + i * g
+          const terms = Math.max(Math.abs(c2), Math.abs(f * c[k]!), Math.abs(i * g))
+          check(y[n + k]!, c2, 0, terms)
+          check(acts[4 * n + k]!, Math.tanh(c2), 0, terms)
+          check(y[k]!, og * Math.tanh(c2), 0, terms)
+        }
+      expect(worst).toBeLessThanOrEqual(4)
+      // the backward rule from these activations: the JavaScript loop's float64 arithmetic, rounded once
+      const G = Float32Array.from({ length: 2 * n }, rand)
+      const [da, dc] = wasmLstmCellGrad(f32(G, [2, batch, hidden]), f32(c, [batch, hidden]), acts)!
+      const want = { da: new Float32Array(batch * W), dc: new Float32Array(n) }
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < hidden; j++) {
+          const o = b * W + j
+          const k = b * hidden + j
+          const [i, f, gg, out, tc] = [
+            acts[o]!,
+            acts[o + hidden]!,
+            acts[o + 2 * hidden]!,
+            acts[o + 3 * hidden]!,
+            acts[4 * n + k]!,
+          ]
+          const gh = G[k]!
+          const d = G[n + k]! + gh * out * (1 - tc * tc)
+          want.da[o] = d * gg * i * (1 - i)
+          want.da[o + hidden] = d * c[k]! * f * (1 - f)
+          want.da[o + 2 * hidden] = d * i * (1 - gg * gg)
+          want.da[o + 3 * hidden] = gh * tc * out * (1 - out)
+          want.dc[k] = d * f
+        }
+      expect([...da.data]).toEqual([...want.da])
+      expect([...dc.data]).toEqual([...want.dc])
+    })
+})
+
 describe('argument checks', () => {
   const x = f32(new Float32Array(256), [1, 1, 16, 16])
   it('name the function and the argument', () => {
@@ -418,6 +490,12 @@ describe('argument checks', () => {
     )
     expect(() => wasmGruCellGrad(ones([2, 4]), ones([2, 12]), ones([2, 4]), new Float32Array(3))).toThrow(
       'wasmGruCellGrad: acts must be a Float32Array of 24 gate activations, got',
+    )
+    expect(() => wasmLstmCell(ones([2, 9]), ones([2, 4]))).toThrow(
+      'wasmLstmCell: a must be a tensor of shape [2,16], got',
+    )
+    expect(() => wasmLstmCellGrad(ones([2, 4]), ones([2, 4]), new Float32Array(40))).toThrow(
+      'wasmLstmCellGrad: g must be a tensor of shape [2,2,4], got',
     )
     expect(() => wasmNormRowsGrad(x, x, 16, 1e-5, 'yes' as never)).toThrow(
       'wasmNormRowsGrad: center must be a boolean, got "yes"',

@@ -296,3 +296,70 @@ export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Float32Ar
   const wide = [batch, 3 * hidden]
   return [new Tensor(dp, wide, 'float32'), new Tensor(dq, wide, 'float32'), new Tensor(dh, [batch, hidden], 'float32')]
 }
+
+/**
+ * One LSTM step's elementwise part on Wasm, from the pre-activations a (float32 [batch, 4·hidden], blocks
+ * i, f, g, o) and c [batch, hidden]: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g), c′ = f·c + i·g,
+ * h′ = o·tanh(c′). Returns [h′, c′] stacked ([2, batch, hidden]) and the activations (i, f, g, o as a's
+ * blocks, then tanh(c′): a Float32Array for {@link wasmLstmCellGrad}), or null when the kernel does not take
+ * the call. The gates are within 4 + |a| float32 ulps of a float64 reference, c′ and tanh(c′) within 4
+ * ulps of the largest term of f·c + i·g (see `fused.test.ts`).
+ *
+ * @example
+ * ```ts
+ * import { initWasm, zeros } from '@gd/tensor'
+ * import { wasmLstmCell } from '@gd/tensor/internal'
+ * await initWasm()
+ * wasmLstmCell(zeros([4, 128]), zeros([4, 32]))?.[1][0] // 0.5: i = σ(0)
+ * ```
+ */
+export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Float32Array] | null {
+  const fn = 'wasmLstmCell'
+  tensorArg(fn, 'a', a)
+  tensorArg(fn, 'c', c)
+  if (c.rank !== 2) fail(fn, 'c', 'a tensor of shape [batch, hidden]', c)
+  const [batch, hidden] = c.shape as [number, number]
+  if (a.rank !== 2 || a.shape[0] !== batch || a.shape[1] !== 4 * hidden)
+    fail(fn, 'a', `a tensor of shape [${batch},${4 * hidden}]`, a)
+  const k = float32(a, c) ? rowKernels() : null
+  if (k === null) return null
+  const acts = new Float32Array(5 * c.size)
+  const out = allocate('float32', 2 * c.size)
+  return k.lstmForward(a.data as FloatArray, c.data as FloatArray, acts, out, hidden)
+    ? [new Tensor(out, [2, batch, hidden], 'float32'), acts]
+    : null
+}
+
+/**
+ * The first-order backward rule of {@link wasmLstmCell} on Wasm, from its activations and the cotangent g of
+ * [h′, c′] ([2, batch, hidden]): dc = g_c + g_h·o(1 − tanh²c′), da = [dc·g·i(1 − i), dc·c·f(1 − f),
+ * dc·i(1 − g²), g_h·tanh(c′)·o(1 − o)], and dc·f for c; float64 rounded once as the JavaScript loop (the
+ * same bits for the same activations), or null when the kernel does not take the call.
+ *
+ * @example
+ * ```ts
+ * import { initWasm, ones, zeros } from '@gd/tensor'
+ * import { wasmLstmCell, wasmLstmCellGrad } from '@gd/tensor/internal'
+ * await initWasm()
+ * const [, acts] = wasmLstmCell(zeros([4, 128]), zeros([4, 32]))!
+ * wasmLstmCellGrad(ones([2, 4, 32]), zeros([4, 32]), acts)?.[1].data[0] // 0.75: dc·f, dc = 1 + 1·0.5·(1 − 0²)
+ * ```
+ */
+export function wasmLstmCellGrad(g: Tensor, c: Tensor, acts: Float32Array): [Tensor, Tensor] | null {
+  const fn = 'wasmLstmCellGrad'
+  tensorArg(fn, 'g', g)
+  tensorArg(fn, 'c', c)
+  if (c.rank !== 2) fail(fn, 'c', 'a tensor of shape [batch, hidden]', c)
+  const [batch, hidden] = c.shape as [number, number]
+  if (g.rank !== 3 || g.shape[0] !== 2 || g.shape[1] !== batch || g.shape[2] !== hidden)
+    fail(fn, 'g', `a tensor of shape [2,${batch},${hidden}]`, g)
+  if (!(acts instanceof Float32Array && acts.length === 5 * c.size))
+    fail(fn, 'acts', `a Float32Array of ${5 * c.size} activations`, acts)
+  const k = float32(g, c) ? rowKernels() : null
+  if (k === null) return null
+  const da = allocate('float32', 4 * c.size)
+  const dc = allocate('float32', c.size)
+  return k.lstmBackward(g.data as FloatArray, c.data as FloatArray, acts, da, dc, hidden)
+    ? [new Tensor(da, [batch, 4 * hidden], 'float32'), new Tensor(dc, [batch, hidden], 'float32')]
+    : null
+}

@@ -42,6 +42,8 @@ interface RowExports {
     dq: number,
     dh: number,
   ): void
+  lstmForward(batch: number, hidden: number, a: number, c: number, acts: number, out: number): void
+  lstmBackward(batch: number, hidden: number, g: number, c: number, acts: number, da: number, dc: number): void
 }
 
 /**
@@ -141,6 +143,15 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
       wide.every((x) => x.length === 3 * n)
     )
   }
+  /** a [batch, 4·hidden], c [batch, hidden], acts 5·batch·hidden, pair [2, batch, hidden]; hidden a multiple of 4. */
+  const lstmShapes = (a: FloatArray, c: FloatArray, acts: FloatArray, pair: FloatArray, hidden: number): boolean =>
+    hidden % 4 === 0 &&
+    hidden > 0 &&
+    c.length % hidden === 0 &&
+    rowsPay(a.length) &&
+    a.length === 4 * c.length &&
+    acts.length === 5 * c.length &&
+    pair.length === 2 * c.length
   const float32 = (arrays: readonly FloatArray[]): boolean => arrays.every((x) => x instanceof Float32Array)
   /** Float32 rows of n floats, as many floats in every array, and enough of them to pay. */
   const takesRows = (arrays: readonly FloatArray[], n: number): boolean =>
@@ -192,6 +203,18 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
       const batch = h.length / hidden
       return run([g, q, h, acts], [dp, dq, dh], null, (a) =>
         exports.gruBackward(batch, hidden, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!),
+      )
+    },
+    lstmForward(a, c, acts, out, hidden) {
+      if (!float32([a, c, acts, out]) || !lstmShapes(a, c, acts, out, hidden)) return false
+      const batch = c.length / hidden
+      return run([a, c], [acts, out], null, (at) => exports.lstmForward(batch, hidden, at[0]!, at[1]!, at[2]!, at[3]!))
+    },
+    lstmBackward(g, c, acts, da, dc, hidden) {
+      if (!float32([g, c, acts, da, dc]) || !lstmShapes(da, c, acts, g, hidden) || dc.length !== c.length) return false
+      const batch = c.length / hidden
+      return run([g, c, acts], [da, dc], null, (at) =>
+        exports.lstmBackward(batch, hidden, at[0]!, at[1]!, at[2]!, at[3]!, at[4]!),
       )
     },
   }
