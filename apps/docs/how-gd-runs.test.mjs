@@ -102,6 +102,37 @@ console.log(memoryStats().usedBytes)
   )
 
   it(
+    'copies the bytes a step it quotes, with the batch as ordinary arrays and placed',
+    () => {
+      const code = block('memoryStats()')
+      const perStep = (placeBatch) => {
+        let setup = code.split('for (let step')[0]
+        if (placeBatch) setup = setup.replace(/= normal\((k[12]), (\[[^\]]+\])\)/g, '= toWasmMemory(normal($1, $2))')
+        const [line] = run(
+          placeBatch ? 'copied-placed' : 'copied',
+          `${setup}
+let before = 0
+for (let step = 1; step <= 200; step++) {
+  const [, grads] = lossAndGrads(params)
+  state = stepInPlace(optimizer, grads, state, params)
+  if (step === 100) before = memoryStats().copiedBytes
+}
+console.log((memoryStats().copiedBytes - before) / 100)
+`,
+        )
+        return Number(line)
+      }
+      const ordinary = perStep(false)
+      const placed = perStep(true)
+      expect(prose).toContain(`${ordinary.toLocaleString('en-US')} a step here`)
+      expect(prose).toContain(`the loop copies ${placed.toLocaleString('en-US')} bytes a step`)
+      // the batch's part: x (128·64 floats) read by the product and by its gradient, y (128·10) once
+      expect(ordinary - placed).toBe(4 * (2 * 128 * 64 + 128 * 10))
+    },
+    SLOW,
+  )
+
+  it(
     "shows fit's message for gradients a callback kept past onGradients",
     () => {
       const stated = fences.find((f) => f.startsWith('fit: '))
