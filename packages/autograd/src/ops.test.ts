@@ -171,6 +171,11 @@ const rows: Record<string, Row> = {
     draw: fc.tuple(dims, dims, dims, dims).map(([b, m, k, n]) => shapes([b, m, k], [k, n])),
     f: ([a, b]) => AG.matmul(a!, b!),
   },
+  // a weight shared by every matrix of a rank-4 batch, used transposed: ∂W is one product of the stacked rows
+  'matmul (shared weight)': {
+    draw: fc.tuple(dims, dims, dims, dims).map(([b, m, k, n]) => shapes([2, b, m, k], [n, k])),
+    f: ([a, b]) => AG.matmul(a!, b!, { transposeB: true }),
+  },
   'matmul (transposed)': {
     draw: fc.tuple(dims, dims, dims).map(([m, k, n]) => shapes([k, m], [n, k])),
     f: ([a, b]) => AG.add(AG.matmul(a!, b!, { transposeA: true, transposeB: true }), AG.transpose(AG.matmul(b!, a!))),

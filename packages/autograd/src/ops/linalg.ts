@@ -56,6 +56,14 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
       // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
       // largest product of the first layer's backward pass
       backward: (g, [x, y], _out, [needA, needB]) => {
+        if (needB && !tA && x!.rank > 2 && y!.rank === 2) {
+          // B is shared by every matrix of the batch: ∂B sums Aᵢᵀ·Gᵢ over them, which is one product of
+          // the stacked rows, not a batch of products summed afterwards
+          const gradB = tB
+            ? matmul2(rows(g), rows(x!), { transposeA: true })
+            : matmul2(rows(x!), rows(g), { transposeA: true })
+          return [needA ? matmul2(g, y!, { transposeB: !tB }) : null, gradB]
+        }
         if (!tA && !tB)
           return [
             needA ? matmul2(g, y!, { transposeB: true }) : null,
@@ -71,6 +79,14 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
     },
     [a, b],
   )
+}
+
+/** The rows of every matrix of a batch stacked into one matrix: [..., r, c] → [(…·r), c]. */
+function rows(v: Var): Var {
+  const shape = v.shape
+  let count = 1
+  for (let i = 0; i < shape.length - 1; i++) count *= shape[i]!
+  return reshape(v, [count, shape[shape.length - 1]!])
 }
 
 /**
