@@ -410,4 +410,18 @@ describe('wasm elementwise kernels on arena arrays', () => {
     expect([...sums]).toEqual([-2, -1, 0, 1])
     expect(columns[0]).toBe([0, 3001, 6002, 9003].reduce((s, i) => s + (i % 5) - 2, 0) / 2)
   })
+
+  it('reduceRows sums a row longer than a slot in the same parts where it lies as streamed (same bits)', () => {
+    // ±1e30 at the ends cancel; the 100 ones between survive or not depending on which part they are summed in
+    const length = 2 * CHUNK + 5001
+    const ends = (i: number) => (i === 0 ? 1e30 : i === 2 * CHUNK ? -1e30 : i >= CHUNK && i < CHUNK + 100 ? 1 : 0)
+    const x = block(2 * length, (i) => ends(i % length))
+    const copy = Float32Array.from(x.x)
+    const here = new Float32Array(2)
+    const streamed = new Float32Array(2)
+    expect(wasm.reduceRows(REDUCE.sum, x.x, 0, 2, length, here, 1)).toBe(true)
+    expect(wasm.reduceRows(REDUCE.sum, copy, 0, 2, length, streamed, 1)).toBe(true)
+    expect([...here]).toEqual([...streamed])
+    expect([...here]).toEqual([0, 0]) // 1e30 + 100 = 1e30 in float64, as the streamed parts give
+  })
 })

@@ -137,13 +137,13 @@ function elementwiseFrom(
     reduceRows(op, x, start, rows, length, out, divisor) {
       if (!(x instanceof Float32Array) || !reducePays(rows, length)) return false
       fresh()
-      // an array in the memory is reduced where it lies, a whole row at a time
+      // an array in the memory is reduced where it lies, others streamed through slot 0; either way a
+      // row is summed in the same CHUNK-element parts, so the result has the same bits wherever x lies
       const here = x.buffer === memory.buffer
-      const step = here ? length : CHUNK
       for (let r = 0, from = start; r < rows; r++) {
         let total = 0
-        for (let i = 0; i < length; i += step) {
-          const n = Math.min(step, length - i)
+        for (let i = 0; i < length; i += CHUNK) {
+          const n = Math.min(CHUNK, length - i)
           let at = x.byteOffset + from * 4
           if (!here) {
             heap.set(x.subarray(from, from + n), data)
