@@ -356,8 +356,9 @@ export interface RowKernels {
 /**
  * The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here), and how to
  * load it asynchronously: set by `rows/fused.ts` when a bundle includes it, awaited by `initWasm()`, so
- * that a browser compiles it off the main thread (where compiling a module this size synchronously is
- * refused) and only bundles with the fused ops carry its bytes. @internal
+ * that a browser compiles it off the main thread like the other modules instead of synchronously at the
+ * first call (older engines refused that on the main thread), and only bundles with the fused ops carry
+ * its bytes. @internal
  */
 export const rowsState: {
   kernels: RowKernels | null | undefined
