@@ -27,7 +27,7 @@ import { gemm as jsGemm } from './kernels/gemm/reference.js'
 import { loadWasmGemm, loadWasmGemmSync, type GemmKernel } from './kernels/gemm/wasm.js'
 import { loadWasmFused, loadWasmFusedSync } from './kernels/optim/wasm.js'
 import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/elementwise/wasm.js'
-import { convKernels, rowsState, wasmConvPays, wasmGemmPays, wasmPoolPays, wasmState } from './kernels/registry.js'
+import { convKernels, wasmConvPays, wasmGemmPays, wasmPoolPays, wasmState } from './kernels/registry.js'
 import { attachArena } from './kernels/runtime/arena.js'
 import { col2im, im2col } from './kernels/conv/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool/reference.js'
@@ -304,6 +304,5 @@ export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmState.fused) attachArena(wasmState.fused)
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
   if (wasmState.conv == null) wasmState.conv = await loadWasmConv()
-  if (rowsState.kernels == null && rowsState.load !== null) rowsState.kernels = await rowsState.load()
   return kernelBackend()
 }

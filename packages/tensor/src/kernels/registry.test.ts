@@ -10,6 +10,7 @@ import {
   fusedKernels,
   fusedPays,
   reducePays,
+  rowsPay,
   THREADS_MIN,
   wasmConvPays,
   wasmGemmPays,
@@ -58,6 +59,11 @@ describe('the kernel registry', () => {
     expect(reducePays(100, 255)).toBe(false) // rows too short, however many
     expect(columnsPay(255)).toBe(false)
     expect(columnsPay(256)).toBe(true)
+  })
+
+  it('sends fused row ops (softmax, norms, recurrent gates) of 256+ floats in all', () => {
+    expect(rowsPay(255)).toBe(false)
+    expect(rowsPay(256)).toBe(true)
   })
 
   it('splits products across threads from 2²⁵ multiply-adds by default', () => {

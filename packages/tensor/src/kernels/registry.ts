@@ -353,17 +353,8 @@ export interface RowKernels {
   lstmBackward(g: FloatArray, c: FloatArray, acts: FloatArray, da: FloatArray, dc: FloatArray, hidden: number): boolean
 }
 
-/**
- * The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here), and how to
- * load it asynchronously: set by `rows/fused.ts` when a bundle includes it, awaited by `initWasm()`, so
- * that a browser compiles it off the main thread like the other modules instead of synchronously at the
- * first call (older engines refused that on the main thread), and only bundles with the fused ops carry
- * its bytes. @internal
- */
-export const rowsState: {
-  kernels: RowKernels | null | undefined
-  load: (() => Promise<RowKernels | null>) | null
-} = { kernels: undefined, load: null }
+/** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */
+export const rowsState: { kernels: RowKernels | null | undefined } = { kernels: undefined }
 
 /**
  * The row-broadcast binary kernel of the elementwise module (`elementwise/wasm.ts`): out = full op row,

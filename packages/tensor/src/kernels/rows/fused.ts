@@ -13,10 +13,7 @@ import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { elementwiseKernels, rowsState, wasmState, type RowKernels } from '../registry.js'
-import { loadWasmRows, loadWasmRowsSync } from './wasm.js'
-
-// what initWasm() awaits for this module (see rowsState): one assignment, no work
-rowsState.load = loadWasmRows
+import { loadWasmRowsSync } from './wasm.js'
 
 /**
  * The fused kernels when Wasm is allowed and in use (the elementwise module has loaded: the first large
