@@ -45,8 +45,9 @@ export type Snap =
 const MAX_NODES = 20_000
 
 /**
- * A deep snapshot of `value`: typed arrays by their elements, arrays, plain objects and class
- * instances (tensors, Vars, optimizer state) by their own data properties, Maps by their entries.
+ * A deep snapshot of `value`: typed arrays by their elements, tensors by their public fields (dtype,
+ * shape, strides, offset, storage), arrays, plain objects and other class instances (Vars, optimizer
+ * state) by their own data properties, Maps by their entries.
  * Functions and primitives are kept by identity. Getters are never called.
  */
 export function snapshot(value: unknown): Snap {
@@ -62,6 +63,19 @@ export function snapshot(value: unknown): Snap {
       return { kind: 'typed', ref: v, values }
     }
     const entries: [PropertyKey, Snap][] = []
+    if (v instanceof Tensor) {
+      // a tensor by its public fields; its storage read without the getter, which throws on a released one
+      const storage = (v as unknown as { _storage: unknown })._storage
+      for (const [key, x] of [
+        ['dtype', v.dtype],
+        ['shape', v.shape],
+        ['strides', v.strides],
+        ['offset', v.offset],
+        ['storage', storage],
+      ] as const)
+        entries.push([key, walk(x, depth + 1)])
+      return { kind: 'object', ref: v, entries }
+    }
     if (v instanceof Map) {
       let i = 0
       for (const [k, x] of v) entries.push([`key ${i}`, walk(k, depth + 1)], [`value ${i++}`, walk(x, depth + 1)])
