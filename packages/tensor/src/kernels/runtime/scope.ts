@@ -76,7 +76,8 @@ export interface ScopeOptions {
   advice?: string
 }
 
-let enabled = defaultOn()
+/** Whether scopes are on; read from the environment at the first use (see {@link useScopes}). */
+let enabled: boolean | undefined
 /** The innermost scope on the stack (where allocations go), or null. */
 let current: ScopeState | null = null
 let depth = 0
@@ -94,9 +95,26 @@ let arenaBuffer: ArrayBufferLike | null = null
 const pool = new Map<number, number[]>()
 const counts = { pooled: 0, owned: 0, released: 0, fallbacks: 0, copiedOut: 0 }
 let warned = false
-/** Blocks whose scope closed with no parent while an enclosing transform could still read them. */
-const orphans =
-  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<number>((at) => sharedArena()?.give(at)) : null
+/**
+ * Blocks whose scope closed with no parent while an enclosing transform could still read them, freed when
+ * collected; made at the first such block, so that loading this module does no work (a bundle that only
+ * reaches the Tensor class keeps none of the scopes).
+ */
+let orphans: FinalizationRegistry<number> | null | undefined
+
+function orphanage(): FinalizationRegistry<number> | null {
+  if (orphans === undefined) {
+    orphans =
+      typeof FinalizationRegistry === 'function'
+        ? new FinalizationRegistry<number>((at) => sharedArena()?.give(at))
+        : null
+  }
+  return orphans
+}
+
+function isOn(): boolean {
+  return (enabled ??= defaultOn())
+}
 
 function defaultOn(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
@@ -108,7 +126,7 @@ const scopeCheck: Check<Scope> = (fn, key, value) =>
     ? (value as unknown as Scope)
     : fail(fn, key, 'a scope made by openScope', value)
 const parentCheck: Check<Scope | null> = (fn, key, value) => (value === null ? null : scopeCheck(fn, key, value))
-const scopeSpec = { parent: optional(parentCheck), advice: optional(string) }
+const scopeSpec = { parent: /* @__PURE__ */ optional(parentCheck), advice: /* @__PURE__ */ optional(string) }
 
 /** An arena tests put in place of the shared one (a small one, to fill it). */
 let testArena: Arena | null = null
@@ -281,7 +299,7 @@ export function withScope<T>(
   func('withScope', 'fn', fn)
   func('withScope', 'escaping', escaping)
   const o = readOptions('withScope', options, scopeSpec)
-  if (!enabled) return fn()
+  if (!isOn()) return fn()
   const scope = makeScope(label, o.parent === undefined ? current : o.parent, o.advice)
   const saved = current
   current = scope
@@ -390,7 +408,7 @@ export function outsideScopes<T>(fn: () => T): T {
  */
 export function useScopes(on: boolean): () => void {
   if (typeof on !== 'boolean') fail('useScopes', 'on', 'a boolean', on)
-  const saved = enabled
+  const saved = isOn()
   enabled = on
   return () => {
     enabled = saved
@@ -407,7 +425,7 @@ export function useScopes(on: boolean): () => void {
  * ```
  */
 export function scopesOn(): boolean {
-  return enabled
+  return isOn()
 }
 
 function releasedMessage(s: Scope, how: 'returned' | 'threw'): string {
@@ -472,7 +490,7 @@ function adopt(b: Block, parent: ScopeState | null): void {
   b.owner = null
   counts.owned -= b.bytes
   byAt.delete(b.at)
-  if (orphans !== null) orphans.register(b.view, b.at)
+  orphanage()?.register(b.view, b.at)
 }
 
 function release(b: Block, message: string): void {
