@@ -27,7 +27,8 @@ export interface MemoryStats {
  * results that autograd transforms own while they run, the pool their released intermediates wait in,
  * and the copies and fallbacks that cost time. In a loop of training steps every number but the
  * cumulative ones (`releasedBlocks`, `copiedBytes`) stays flat after the first step, and `fallbacks`
- * stays 0; a growing `usedBytes` means results of earlier steps are being kept alive.
+ * stays 0; a growing `usedBytes` means placed arrays (`toWasmMemory` trees, optimizer states) are being
+ * kept alive, or not yet collected: what transforms return is copied out of the arena and never counts here.
  *
  * @see [How \@gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
  * @example

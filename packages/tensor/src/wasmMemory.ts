@@ -18,9 +18,10 @@ import { mapStructure, type Tree } from './tree.js'
  * allowed and runs here, the leaf has 96 elements or more, and the memory, reserved once, has room;
  * an ordinary copy otherwise), and every other leaf is returned as it is. The copies behave like any
  * tensor and are freed when collected, with no `dispose` (they belong to no transform: a tree placed
-inside `valueAndGrad` is not released when it returns; see "Lifetimes" in the kernels' README). Their `data.buffer` is the whole Wasm
- * memory: a view made from it (`subarray`, `new Float32Array(buffer, …)`) must not be kept past
- * the tensor's own lifetime, and `postMessage` would copy the whole buffer (post `data.slice()`).
+ * inside `valueAndGrad` is not released when it returns; see "Lifetimes" in the kernels' README). Their
+ * `data.buffer` is the whole Wasm memory: a view made from it (`subarray`, `new Float32Array(buffer, …)`)
+ * must not be kept past the tensor's own lifetime, and `postMessage` would copy the whole buffer (post
+ * `data.slice()`).
  *
  * @see [How \@gd runs your code](/guide/how-gd-runs), the guide page on where tensors live and who frees them.
  * @example

@@ -183,8 +183,9 @@ function fallback(arena: Arena, bytes: number): null {
     const { reserved, used } = arena.usage()
     console.warn(
       `@gd/tensor: the WebAssembly arena is full (${used} of ${reserved} bytes in use, ${bytes} more asked): ` +
-        'results made inside transforms now use ordinary arrays, which the kernels copy in and out. Keep fewer ' +
-        'results of earlier steps alive (memoryStats() shows the arena), or place fewer tensors with toWasmMemory.',
+        'results made inside transforms now use ordinary arrays, which the kernels copy in and out. What fills it ' +
+        'is arrays placed with toWasmMemory and optimizer states that are still referenced (the collector frees ' +
+        'them only when it runs), or one transform that makes more than the arena holds; memoryStats() shows it.',
     )
   }
   return null
