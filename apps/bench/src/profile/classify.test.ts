@@ -75,6 +75,8 @@ describe('classify', () => {
     expect(rule('slice', '')).toBe('copies')
     expect(rule('', 'file:///work/main/packages/nn/src/recurrent/cells.ts')).toBe('arithmetic')
     expect(rule('Var', 'file:///work/main/packages/autograd/src/variable.ts')).toBe('allocation')
+    expect(rule('alloc', 'file:///work/main/packages/tensor/src/kernels/runtime/scope.ts')).toBe('allocation')
+    expect(rule('alloc', 'file:///work/main/packages/elsewhere/src/pool.ts')).toBeUndefined() // other
   })
 })
 

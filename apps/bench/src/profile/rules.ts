@@ -101,4 +101,10 @@ export const RULES: readonly Rule[] = [
     why: 'a fresh typed array (zero-filled by the engine)',
   },
   { category: 'allocation', name: /Tensor|Var|TensorBase/, why: 'a tensor or autograd value object' },
+  {
+    category: 'allocation',
+    name: /^alloc$/,
+    url: /kernels\/runtime\/scope\.(ts|js)$/,
+    why: "a scope's block for a result inside a transform: from the pool or the arena, zero-filled",
+  },
 ]
