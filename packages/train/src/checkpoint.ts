@@ -101,7 +101,7 @@ const isLeafInfo = (l: unknown): boolean =>
 
 /**
  * Decodes a {@link Checkpoint} (or its JSON text) back to a training state with fresh buffers, after
- * checking, in this order, that it is a @gd checkpoint, of version 2, with
+ * checking, in this order, that it is a checkpoint of `@gd/train`, of version 2, with
  * every field present, that its checksum matches (a changed byte or base64 character), and that the
  * decoded trees have the recorded structure. A checkpoint without `stopReason` (every one written
  * before it was saved) loads as a run that was not stopped.

@@ -339,7 +339,7 @@ function verify<S>(
  *
  * @throws Error when the input is damaged (`deserializeState: checksum mismatch (saved …, computed
  * …): the saved state is damaged`), of another version (`this is a version 1 JSON state …`), of
- * another structure than `like`, or not @gd optimizer state at all.
+ * another structure than `like`, or not optimizer state of `@gd/optimizers` at all.
  * @example
  * ```ts
  * import { sgd, serializeState, deserializeState } from '@gd/optimizers'
