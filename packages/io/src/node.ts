@@ -23,12 +23,12 @@ export type FilePath = string | { readonly href: string }
 const isPath = (x: unknown): x is string | URL => (typeof x === 'string' && x.length > 0) || x instanceof URL
 
 /**
- * Reads a safetensors file by path, as {@link loadSafetensors} reads bytes: it reads the 8-byte
+ * Reads a safetensors file by path, as {@link index.loadSafetensors | loadSafetensors} reads bytes: it reads the 8-byte
  * length and the header first and checks them (against `options.like` too), and reads the tensors'
  * bytes only when they pass, so a damaged, hostile or mismatched file fails before its data is read.
  *
  * @throws Error for a file that cannot be read (`loadSafetensorsFile: cannot read "model.safetensors": ENOENT: no such file or directory, …`)
- * and every error of {@link loadSafetensors}.
+ * and every error of {@link index.loadSafetensors | loadSafetensors}.
  * @example
  * ```ts
  * import { loadSafetensorsFile, saveSafetensorsFile } from '@gd/io/node'

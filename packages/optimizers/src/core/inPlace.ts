@@ -4,7 +4,7 @@ import type { GradientTransformation, UpdateExtra } from './transform.js'
 
 /**
  * The optional, faster side of a {@link GradientTransformation}: the same `init` and `update`, plus
- * members that {@link chain} and {@link stepInPlace} look for and use when present. Every member is
+ * members that {@link index.chain | chain} and {@link index.stepInPlace | stepInPlace} look for and use when present. Every member is
  * optional, and a transform with none of them is still correct everywhere: `stepInPlace` then runs
  * `update` and adds the updates to the parameters, and `chain` checks it when its own `update` runs.
  *
@@ -47,7 +47,7 @@ import type { GradientTransformation, UpdateExtra } from './transform.js'
 export interface InPlaceTransformation<S = unknown> extends GradientTransformation<S> {
   /**
    * Throws exactly what `update` would throw for these arguments, and writes nothing.
-   * {@link chain} and {@link stepInPlace} run it for every link before the first one writes.
+   * {@link index.chain | chain} and {@link index.stepInPlace | stepInPlace} run it for every link before the first one writes.
    */
   check?(grads: Tree, state: S, params?: Tree, extra?: UpdateExtra): void
   /**
@@ -57,12 +57,12 @@ export interface InPlaceTransformation<S = unknown> extends GradientTransformati
   applyInPlace?(grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S
   /**
    * For transforms that only multiply by a scalar: the factor they will apply at this state and the
-   * state after. Lets {@link chain} fold them into the previous link's `applyScaledInPlace`.
+   * state after. Lets {@link index.chain | chain} fold them into the previous link's `applyScaledInPlace`.
    */
   factor?(state: S): { factor: number; state: S }
   /**
    * `params += factor · (this transform's updates)` in one loop, writing into the parameters'
-   * buffers; returns the next state. Used by {@link chain} together with the next link's `factor`.
+   * buffers; returns the next state. Used by {@link index.chain | chain} together with the next link's `factor`.
    */
   applyScaledInPlace?(grads: Tree, state: S, params: Tree, factor: number, extra?: UpdateExtra): S
 }

@@ -26,7 +26,7 @@ export interface AdamOptions {
 }
 
 /**
- * The option rules of {@link adam} (shared with {@link adamw}): learning rate and weight decay as
+ * The option rules of {@link adam} (shared with {@link index.adamw | adamw}): learning rate and weight decay as
  * numbers or schedules, plus {@link adamRules} and `amsgrad`.
  *
  * @example
