@@ -1,4 +1,4 @@
-// float32 `C += A · B` in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
+// float32 `C += A · B` (and `C = A · B`, which never reads C) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
 // src/kernels/gemm/module.generated.ts. Same blocking as the JavaScript kernel (src/kernels/gemm/reference.ts,
 // after Goto and van de Geijn): a KC × NC block of B and an MC × KC block of A are packed into
 // contiguous panels, then an MR × NR micro-kernel keeps the C tile in v128 registers while it walks
@@ -57,7 +57,37 @@ export function gemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
 ): void {
-  if (m <= 0 || n <= 0 || k <= 0) return
+  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, false)
+}
+
+/**
+ * `C = A · B` (same operands as {@link gemm}): C's old contents are never read, so it need not be
+ * initialized, and every one of its m × n elements is written (zeros when k ≤ 0). The bits are those of
+ * `gemm` into a zero-filled C: the first k-panel stores `+0 + sum` where `gemm` stores `C + sum` with
+ * C = +0 (so a sum of −0 becomes +0 in both), and the later panels add as `gemm` does.
+ */
+export function gemmOverwrite(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32,
+): void {
+  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, true)
+}
+
+/** The blocked product: adds into C, or (`overwrite`) stores the first k-panel's sums and adds the rest. */
+function blocked(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32,
+  overwrite: bool,
+): void {
+  if (m <= 0 || n <= 0) return
+  if (k <= 0) {
+    if (overwrite) for (let i = 0; i < m; i++) memory.fill(at(c, i * ldc), 0, <usize>(n << 2))
+    return
+  }
   const pa = packedA()
   const pb = packedB()
   for (let jc = 0; jc < n; jc += NC) {
@@ -68,7 +98,7 @@ export function gemm(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic)
         packA(mc, kc, at(a, ic * ars + pc * acs), ars, acs, pa)
-        macroKernel(mc, nc, kc, pa, pb, at(c, ic * ldc + jc), ldc)
+        macroKernel(mc, nc, kc, pa, pb, at(c, ic * ldc + jc), ldc, overwrite && pc == 0)
       }
     }
   }
@@ -174,14 +204,17 @@ function packB(kc: i32, nc: i32, src: usize, rs: i32, cs: i32, dst: usize): void
   v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), NR * 12)
 }
 
-/** Multiplies packed panels into C one MR × NR tile at a time; the B micro-panel stays in L1 across the A panels. */
-function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32): void {
+/**
+ * Multiplies packed panels into C one MR × NR tile at a time; the B micro-panel stays in L1 across the A panels.
+ * `first`: C = +0 + sums (C not read) instead of C + sums.
+ */
+function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
   for (let s = 0; s < nc; s += NR) {
     const cols = min(NR, nc - s)
     const bPanel = pb + <usize>(s * kc * 4)
     for (let r = 0; r < mc; r += MR) {
       const rows = min(MR, mc - r)
-      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * ldc + s), ldc, rows, cols)
+      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * ldc + s), ldc, rows, cols, first)
     }
   }
 }
@@ -192,8 +225,13 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
   return f32x4.add(acc, f32x4.mul(x, y))
 }
 
-/** One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C (through a scratch tile at the edges). */
-@inline function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32): void {
+/**
+ * One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C, or (`first`) added to +0 and stored
+ * without reading C (through a scratch tile at the edges).
+ */
+@inline function microKernel(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, first: bool,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
@@ -216,6 +254,24 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
     c31 = madd(x, b1, c31)
     pa += MR * 4
     pb += NR * 4
+  }
+  if (rows == MR && cols == NR && first) {
+    // +0 + sum, as gemm computes it into a zero-filled C: the same bits, a −0 sum included (it gives +0)
+    const zero = f32x4.splat(0)
+    const step = <usize>(ldc << 2)
+    let row = c
+    v128.store(row, f32x4.add(zero, c00))
+    v128.store(row, f32x4.add(zero, c01), 16)
+    row += step
+    v128.store(row, f32x4.add(zero, c10))
+    v128.store(row, f32x4.add(zero, c11), 16)
+    row += step
+    v128.store(row, f32x4.add(zero, c20))
+    v128.store(row, f32x4.add(zero, c21), 16)
+    row += step
+    v128.store(row, f32x4.add(zero, c30))
+    v128.store(row, f32x4.add(zero, c31), 16)
+    return
   }
   if (rows == MR && cols == NR) {
     const step = <usize>(ldc << 2)
@@ -246,7 +302,8 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
     const row = at(c, i * ldc)
     for (let j = 0; j < cols; j++) {
       const o = <usize>(j << 2)
-      store<f32>(row + o, load<f32>(row + o) + load<f32>(e + <usize>((i * NR + j) << 2)))
+      const old = first ? <f32>0 : load<f32>(row + o)
+      store<f32>(row + o, old + load<f32>(e + <usize>((i * NR + j) << 2)))
     }
   }
 }

@@ -1,6 +1,8 @@
 import { boolean, readOptions, show, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
+import { overwritingGemm } from './kernels/gemm/overwrite.js'
+import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, formatList, sizeOf, stridesOf } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -51,6 +53,17 @@ export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
   }
   if (a !== b) throw new Error(`${op}: dtypes differ: ${a} and ${b}`)
   return a as FloatDType
+}
+
+/**
+ * `kernels.gemm` as the package set it up (the Wasm/JavaScript dispatcher), read once at load: while it is
+ * still the one in use, a float32 product that dispatcher would send to the Wasm gemm runs there in
+ * overwrite mode (`C = A · B`, the same bits), so its result needs no zero-fill.
+ */
+const builtInGemm = /* @__PURE__ */ gemmOf(kernels)
+
+function gemmOf(k: typeof kernels): typeof kernels.gemm {
+  return k.gemm
 }
 
 /** A stack of matrices read through strides: batch dims, then rows × cols. */
@@ -133,31 +146,21 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   const batch = broadcastBatch(a, b, A.batch, B.batch)
   const [m, n, k] = [A.rows, B.cols, A.cols]
   checkShape('matmul', [...batch, m, n], 'result shape')
-  const out = allocate(dtype, sizeOf(batch) * m * n)
   const aStrides = alignStrides(A, batch)
   const bStrides = alignStrides(B, batch)
   const count = sizeOf(batch)
   const sa = a.storage as FloatArray
   const sb = b.storage as FloatArray
-  if (B.batch.every((d) => d === 1) && canFoldRows(A, m)) {
+  const fold = B.batch.every((d) => d === 1) && canFoldRows(A, m)
+  // The Wasm gemm in overwrite mode writes every element of each product's m × n block, and the
+  // products below tile `out` exactly (one of count·m rows, or count of m rows): no zero-fill needed
+  const wasm = dtype === 'float32' && kernels.gemm === builtInGemm ? overwritingGemm(fold ? count * m : m, n, k) : null
+  const out = wasm !== null ? allocateUnfilled(count * m * n) : allocate(dtype, count * m * n)
+  const gemm: typeof kernels.gemm = wasm === null ? kernels.gemm : (...args) => wasm(...args, true)
+  if (fold) {
     // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
     // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
-    kernels.gemm(
-      count * m,
-      n,
-      k,
-      sa,
-      a.offset,
-      A.rowStride,
-      A.colStride,
-      sb,
-      b.offset,
-      B.rowStride,
-      B.colStride,
-      out,
-      0,
-      n,
-    )
+    gemm(count * m, n, k, sa, a.offset, A.rowStride, A.colStride, sb, b.offset, B.rowStride, B.colStride, out, 0, n)
   } else {
     const index = new Array<number>(batch.length).fill(0)
     for (let i = 0; i < count; i++) {
@@ -167,7 +170,7 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
         ao += index[d]! * aStrides[d]!
         bo += index[d]! * bStrides[d]!
       }
-      kernels.gemm(m, n, k, sa, ao, A.rowStride, A.colStride, sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
+      gemm(m, n, k, sa, ao, A.rowStride, A.colStride, sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
       for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
     }
   }

@@ -7,6 +7,8 @@ import { gemm as jsGemm } from './reference.js'
 import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmSimdSupported } from './wasm.js'
 import { sharedArena } from '../runtime/arena.js'
 import { traffic } from '../runtime/memory.js'
+import { wasmState } from '../registry.js'
+import { overwritingGemm } from './overwrite.js'
 
 afterEach(() => vi.restoreAllMocks())
 
@@ -179,5 +181,100 @@ describe('wasm gemm on arena arrays', () => {
     wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n)
     expect(traffic.bytes - before).toBe((k * n + 2 * m * n) * 4)
     expect([...c]).toEqual(new Array(m * n).fill(32)) // 16 · 1 · 2
+  })
+})
+
+/** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
+const bits = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
+
+describe('wasm gemm in overwrite mode (C = A · B, C never read)', () => {
+  it('gives the bits of C += A · B into a zero-filled C, over a C full of NaN, staged or in the arena', () => {
+    const arena = sharedArena()!
+    fc.assert(
+      fc.property(
+        // m crosses MR = 4 and MC = 192, n crosses NR = 8, k crosses KC = 256 (and stays below it)
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.constantFrom(...layouts),
+        fc.constantFrom(...layouts),
+        fc.nat(3),
+        fc.boolean(),
+        (m, n, k, la, lb, cPad, inArena) => {
+          const { A, B, a, b, ldc } = product(m, n, k, la, lb, 2, cPad)
+          const size = cPad + m * ldc
+          const want = new Float32Array(size) // zero-filled, accumulated into
+          wasmGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, want, cPad, ldc)
+          const got = inArena ? arena.alloc(size)! : new Float32Array(size)
+          got.fill(NaN)
+          wasmGemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, cPad, ldc, true)
+          for (let i = 0; i < m; i++) {
+            const row = cPad + i * ldc
+            expect(bits(got.subarray(row, row + n))).toEqual(bits(want.subarray(row, row + n)))
+            // the cPad floats before the row (before cOffset, or the previous row's padding columns): untouched
+            for (let o = row - cPad; o < row; o++) expect(got[o]).toBeNaN()
+          }
+          for (let o = cPad + (m - 1) * ldc + n; o < size; o++) expect(got[o]).toBeNaN() // the last row's padding
+        },
+      ),
+      { numRuns: 80 },
+    )
+  })
+
+  it('turns a −0 sum into +0 as the zero-filled C does, and carries NaN and ±Infinity through', () => {
+    const [m, n, k] = [5, 9, 3]
+    // row 0: −1 · +0 terms (each −0); row 1: a NaN; row 2: +Infinity · 1; rows 3, 4: ordinary values
+    const a = new Float32Array([-1, -1, -1, NaN, 1, 1, Infinity, 0.5, 0.5, 1, 2, 3, -4, 5, -6])
+    const b = new Float32Array(k * n)
+    for (let j = 1; j < n; j++) b[j] = b[n + j] = b[2 * n + j] = j // column 0 stays +0
+    const want = new Float32Array(m * n)
+    wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, want, 0, n)
+    const got = new Float32Array(m * n).fill(-0)
+    wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, got, 0, n, true)
+    expect(bits(got)).toEqual(bits(want))
+    expect(Object.is(got[0], 0)).toBe(true) // (−1)(+0) · 3 summed: +0, not −0
+    expect(got[n]).toBeNaN()
+    expect(got[2 * n + 1]).toBe(Infinity)
+    expect(got[3 * n + 2]).toBe(12) // (1 + 2 + 3) · 2
+  })
+
+  it('writes zeros for an empty sum (k = 0) and nothing for an empty m or n', () => {
+    const c = new Float32Array(3 * 5).fill(NaN)
+    wasmGemm(2, 3, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 3, 1, c, 1, 5, true)
+    // rows at 1 and 6 (ldc 5), three columns each: zeros; everything else untouched
+    expect([...c].map((x) => (Number.isNaN(x) ? 'x' : x)).join(' ')).toBe('x 0 0 0 x x 0 0 0 x x x x x x')
+    const d = new Float32Array([7])
+    wasmGemm(0, 1, 4, new Float32Array(4), 0, 4, 1, new Float32Array(4), 0, 1, 1, d, 0, 1, true)
+    expect(d[0]).toBe(7)
+  })
+
+  it('copies a staged C out but not in: A, B and C once each', () => {
+    const [m, n, k] = [8, 8, 16]
+    const a = new Float32Array(m * k).fill(1)
+    const b = new Float32Array(k * n).fill(2)
+    const c = new Float32Array(m * n).fill(NaN)
+    const before = traffic.bytes
+    wasmGemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, true)
+    expect(traffic.bytes - before).toBe((m * k + k * n + m * n) * 4)
+    expect([...c]).toEqual(new Array(m * n).fill(32)) // 16 · 1 · 2
+  })
+
+  it('is handed out by overwritingGemm only when the default dispatcher would run the product on it', () => {
+    const saved = { gemm: wasmState.gemm, allowed: wasmState.allowed }
+    try {
+      wasmState.gemm = wasmGemm
+      expect(overwritingGemm(8, 8, 8)).toBe(wasmGemm) // 512 multiply-adds: GEMM_MIN
+      expect(overwritingGemm(8, 8, 7)).toBeNull() // below GEMM_MIN: the JavaScript kernel runs
+      expect(overwritingGemm(600, 600, 0)).toBeNull()
+      wasmState.allowed = false
+      expect(overwritingGemm(64, 64, 64)).toBeNull()
+      wasmState.allowed = true
+      wasmState.gemm = (...args) => wasmGemm(...args) // a kernel this module did not make
+      expect(overwritingGemm(64, 64, 64)).toBeNull()
+      wasmState.gemm = undefined // not loaded yet
+      expect(overwritingGemm(64, 64, 64)).toBeNull()
+    } finally {
+      Object.assign(wasmState, saved)
+    }
   })
 })

@@ -50,7 +50,29 @@ interface GemmExports {
     c: number,
     ldc: number,
   ): void
+  gemmOverwrite(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+  ): void
 }
+
+/**
+ * The Wasm gemm as the module loader returns it: a {@link GemmKernel} (`C += A · B`) that also takes a
+ * last argument `overwrite`: when true it computes `C = A · B`, never reading C (so C need not be
+ * initialized: not even copied in when staged) and writing all of its `m × n` elements, zeros when
+ * `k = 0`, with the bits `C += A · B` gives into a zero-filled C. Only `matmul` passes it, and only when
+ * `kernels.gemm` is the default (whose Wasm path this is).
+ */
+export type WasmGemmKernel = (...args: [...Parameters<GemmKernel>, overwrite?: boolean]) => void
 
 /** The gemm signature shared by every implementation behind `kernels.gemm`. */
 export type GemmKernel = (
@@ -101,7 +123,7 @@ export function bestGemmWasm(): { bytes: Uint8Array; relaxed: boolean } | null {
  * const gemm = loadWasmGemmSync() // a GemmKernel for Float32Array operands, or null
  * ```
  */
-export function loadWasmGemmSync(): GemmKernel | null {
+export function loadWasmGemmSync(): WasmGemmKernel | null {
   const best = bestGemmWasm()
   const shared = best && sharedMemory()
   const exports = shared && instantiateSync<GemmExports>(best!.bytes, shared.memory)
@@ -118,7 +140,7 @@ export function loadWasmGemmSync(): GemmKernel | null {
  * const gemm = await loadWasmGemm()
  * ```
  */
-export async function loadWasmGemm(): Promise<GemmKernel | null> {
+export async function loadWasmGemm(): Promise<WasmGemmKernel | null> {
   const best = bestGemmWasm()
   const shared = best && sharedMemory()
   const exports = shared && (await instantiate<GemmExports>(best!.bytes, shared.memory))
@@ -136,17 +158,41 @@ function align16(bytes: number): number {
   return (bytes + 15) & ~15
 }
 
-/** Wraps an instance's exports as a {@link GemmKernel} for Float32Array operands. */
-function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): GemmKernel {
+/** The kernels {@link wasmGemmFrom} made, which take `overwrite` (see `./overwrite.ts`). @internal */
+export const madeHere: WeakSet<object> = /* @__PURE__ */ new WeakSet<object>()
+
+/** Wraps an instance's exports as a {@link WasmGemmKernel} for Float32Array operands. */
+function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKernel {
   const memory = shared.memory
   let heap = new Float32Array(memory.buffer)
-  return (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+  const kernel: WasmGemmKernel = (
+    m,
+    n,
+    k,
+    a,
+    aOffset,
+    ars,
+    acs,
+    b,
+    bOffset,
+    brs,
+    bcs,
+    c,
+    cOffset,
+    ldc,
+    overwrite = false,
+  ) => {
     if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
       throw new Error(
         `wasmGemm: operands must be Float32Array, got ${a.constructor.name}, ${b.constructor.name}, ${c.constructor.name}`,
       )
     }
-    if (m === 0 || n === 0 || k === 0) return
+    if (m === 0 || n === 0) return
+    if (k === 0) {
+      // nothing to add; an overwritten C is the empty sum's zeros
+      if (overwrite) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n)
+      return
+    }
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
     // an operand in the shared memory (an arena array) is used where it lies; the others are staged
     const buffer = heap.buffer
@@ -161,6 +207,7 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): GemmKernel {
     const base = staged === 0 ? 0 : stage(shared, staged)
     if (base < 0) {
       // past what the engine will give a 32-bit memory (4 GiB): the JavaScript kernel needs no copy
+      if (overwrite) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n)
       jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
       return
     }
@@ -171,13 +218,15 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): GemmKernel {
     const c0 = cPtr >> 2
     if (!aHere) heap.set(a.subarray(aLo, aHi), base >> 2)
     if (!bHere) heap.set(b.subarray(bLo, bHi), (base + aBytes) >> 2)
-    if (!cHere) {
+    // an overwritten C is never read: not copied in
+    if (!cHere && !overwrite) {
       if (ldc === n) heap.set(c.subarray(cOffset, cOffset + m * n), c0)
       else for (let i = 0; i < m; i++) heap.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), c0 + i * n)
     }
-    traffic.bytes += staged + (cHere ? 0 : m * n * 4)
+    traffic.bytes += staged + (cHere || overwrite ? 0 : m * n * 4)
 
-    exports.gemm(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, cHere ? ldc : n)
+    const run = overwrite ? exports.gemmOverwrite : exports.gemm
+    run(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, cHere ? ldc : n)
 
     if (!cHere) {
       if (ldc === n) c.set(heap.subarray(c0, c0 + m * n), cOffset)
@@ -185,4 +234,6 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): GemmKernel {
     }
     if (staged !== 0) unstage(shared)
   }
+  madeHere.add(kernel)
+  return kernel
 }

@@ -149,7 +149,7 @@ export function useArenaForTests(arena: Arena | null): void {
   warned = false
 }
 
-function alloc(n: number): Float32Array | null {
+function alloc(n: number, fill = true): Float32Array | null {
   const s = current
   if (s === null || n < ARENA_MIN) return null
   const arena = arenaForScopes()
@@ -168,7 +168,8 @@ function alloc(n: number): Float32Array | null {
   }
   arenaBuffer = arena.memory.buffer
   const view = new Float32Array(arenaBuffer, at, n)
-  view.fill(0)
+  // a pooled or freed block holds old values: zeroed unless the caller writes every element (allocateUnfilled)
+  if (fill) view.fill(0)
   const block: Block = { view, at, bytes, owner: s, released: null, escapes: false }
   byAt.set(at, block)
   s.blocks.push(block)

@@ -1,0 +1,131 @@
+// allocateUnfilled and its users: results written over pooled blocks that hold stale values (NaN here)
+// must equal, bit for bit, what the zero-filled path gives. Its users, each pinned below:
+// - matmul's products on the Wasm gemm in overwrite mode (folded, batched, broadcast, transposed, vectors).
+import { beforeAll, describe, expect, it } from 'vitest'
+import { allocate } from '../../dtype.js'
+import { matmul, type MatmulOptions } from '../../matmul.js'
+import { initWasm, kernels, useKernels } from '../../seam.js'
+import { Tensor } from '../../tensor.js'
+import { existingArena } from './arena.js'
+import { allocateUnfilled } from './owner.js'
+import { useScopes, withScope } from './scope.js'
+
+beforeAll(async () => {
+  await initWasm()
+  useScopes(true)
+})
+
+/** A float32 tensor of `shape` filled from a seeded sine (distinct values in [-1, 1]). */
+function filled(shape: number[], seed: number): Tensor<'float32'> {
+  const n = shape.reduce((a, b) => a * b, 1)
+  const data = new Float32Array(n)
+  for (let i = 0; i < n; i++) data[i] = Math.sin(seed * 7.1 + i * 1.3)
+  return new Tensor(data, shape, 'float32')
+}
+
+/** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
+const bits = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
+
+/**
+ * Runs `make` in a scope after a first scope released `count` blocks of `size` floats filled with NaN into
+ * the pool; returns the result's bits and whether its storage is one of the poisoned blocks.
+ */
+function overPoison(size: number, make: () => Tensor): { bits: number[]; reused: boolean } {
+  const poisoned = new Set<number>()
+  withScope(
+    'poison',
+    () => {
+      for (let i = 0; i < 3; i++) {
+        const block = allocate('float32', size).fill(NaN)
+        poisoned.add(block.byteOffset)
+      }
+    },
+    () => null,
+  )
+  return withScope(
+    'use',
+    () => {
+      const out = make()
+      const storage = out.storage as Float32Array
+      return { bits: bits(out.data as Float32Array), reused: poisoned.has(storage.byteOffset) }
+    },
+    () => null,
+  )
+}
+
+describe('allocateUnfilled', () => {
+  it('outside a scope gives a fresh zeroed Float32Array', () => {
+    expect(allocateUnfilled(3)).toEqual(new Float32Array(3))
+  })
+
+  it('inside a scope hands out a pooled block as it is, where allocate zero-fills it', () => {
+    const unfilled = overPoison(100, () => new Tensor(allocateUnfilled(100), [100], 'float32'))
+    expect(unfilled.reused).toBe(true)
+    expect(unfilled.bits.every((b) => b === 0x7fc00000)).toBe(true) // the NaNs left in the block
+    const zeroed = overPoison(100, () => new Tensor(allocate('float32', 100), [100], 'float32'))
+    expect(zeroed.reused).toBe(true)
+    expect(zeroed.bits).toEqual(new Array(100).fill(0))
+  })
+
+  it('checks its size', () => {
+    expect(() => allocateUnfilled(-1)).toThrow('allocateUnfilled: size must be an integer in [0, 2147483647], got -1')
+    expect(() => allocateUnfilled(1.5)).toThrow('allocateUnfilled: size must be an integer in [0, 2147483647], got 1.5')
+  })
+})
+
+describe('matmul over a poisoned pool (the Wasm gemm overwrites its result)', () => {
+  // [a shape, b shape, options]: k past the 256-deep panel and below it, m and n off the 4 × 8 tile,
+  // batches folded into one product and not, vectors, an empty inner dimension, a product too small for Wasm
+  const cases: [number[], number[], MatmulOptions][] = [
+    [[37, 300], [300, 29], {}],
+    [[300, 37], [300, 29], { transposeA: true }],
+    [[37, 70], [29, 70], { transposeB: true }],
+    [[70, 37], [29, 70], { transposeA: true, transposeB: true }],
+    [[3, 5, 17], [17, 9], {}],
+    [[3, 5, 17], [3, 17, 9], {}],
+    [[2, 1, 5, 17], [3, 17, 9], {}],
+    [[17], [17, 40], {}],
+    [[40, 17], [17], {}],
+    [[40, 0], [0, 40], {}],
+    [[8, 1], [1, 8], {}],
+    [[128, 128], [128, 10], {}],
+  ]
+  for (const [sa, sb, options] of cases) {
+    it(`${JSON.stringify(sa)} x ${JSON.stringify(sb)} ${JSON.stringify(options)} equals the zero-filled path bit for bit`, () => {
+      const a = filled(sa, 1)
+      const b = filled(sb, 2)
+      const base = kernels.gemm
+      // a replaced gemm (here the default behind a wrapper) takes the zero-filled, accumulating path
+      const restore = useKernels({ gemm: (...args) => base(...args) })
+      let want: { bits: number[]; reused: boolean }
+      try {
+        want = overPoison(matmul(a, b, options).size, () => matmul(a, b, options))
+      } finally {
+        restore()
+      }
+      const got = overPoison(want.bits.length, () => matmul(a, b, options))
+      expect(got.bits).toEqual(want.bits)
+      if (got.bits.length >= 64) expect(got.reused).toBe(true) // the result really lies over a NaN block
+    })
+  }
+
+  it('gives +0 where every product is −0, as the zero-filled path does', () => {
+    // A = −1 everywhere, B = +0 everywhere: each term is −0, and +0 + (−0) = +0
+    const a = new Tensor(new Float32Array(40 * 30).fill(-1), [40, 30], 'float32')
+    const b = new Tensor(new Float32Array(30 * 20), [30, 20], 'float32')
+    const got = overPoison(800, () => matmul(a, b))
+    expect(got.reused).toBe(true)
+    expect(got.bits).toEqual(new Array(800).fill(0))
+  })
+
+  it('runs in the arena (the result is a scope block)', () => {
+    withScope(
+      'arena',
+      () => {
+        const c = matmul(filled([37, 300], 1), filled([300, 29], 2))
+        expect(existingArena()!.holds(c.storage as Float32Array)).toBe(true)
+      },
+      () => null,
+    )
+  })
+})
