@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { fusedKernels, initWasm, tensor, toWasmMemory, useWasm, type Tensor } from '@gd/tensor'
+import { fusedKernels, initWasm, memoryStats, tensor, toWasmMemory, useWasm, type Tensor } from '@gd/tensor'
+import { useScopes } from '@gd/tensor/internal'
 import {
   adam,
   adamw,
@@ -89,6 +90,33 @@ describe('optimizers on the Wasm kernels', () => {
       expect(Array.from(placed.w.data), name).toEqual(Array.from(plain.w.data))
       expect(Array.from(placed.b.data), name).toEqual(Array.from(plain.b.data))
     }
+  })
+
+  it('stepInPlace with AdamW copies nothing when grads, params and state lie in Wasm memory, with the same bits', () => {
+    // AdamW is chain(scaleByAdam, addDecayedWeights, scaleByLearningRate): Adam's updates pass to the
+    // fused decay-and-write. Inside stepInPlace's scope they are born in the Wasm memory, where the
+    // Adam kernel writes them, instead of a JavaScript array it copies them out to (4 · 1024 bytes a
+    // step before). Scopes off gives the old path: the same arithmetic, so the same bits. 1024
+    // elements: whole SIMD vectors, so no tail goes through the kernel's slots.
+    const steps = (scoped: boolean): [number, Float32Array] => {
+      const restore = useScopes(scoped)
+      try {
+        const opt = adamw({ learningRate: 0.01, weightDecay: 0.1 })
+        const params = toWasmMemory({ w: leaf(1, 1, 1024) })
+        let state = opt.init(params)
+        const grads = [0, 1, 2].map((k) => toWasmMemory({ w: leaf(k + 2, 0.1, 1024) }))
+        const before = memoryStats().copiedBytes
+        for (const g of grads) state = stepInPlace(opt, g, state, params)
+        return [memoryStats().copiedBytes - before, params.w.data.slice() as Float32Array]
+      } finally {
+        restore()
+      }
+    }
+    const [copiedOn, on] = steps(true)
+    const [copiedOff, off] = steps(false)
+    expect(copiedOn).toBe(0)
+    expect(copiedOff).toBe(3 * 4 * 1024) // the updates copied out of the kernel's slots, once a step
+    expect(Array.from(on)).toEqual(Array.from(off))
   })
 
   it('resumes bit for bit from saved state on the Wasm path (JSON and binary)', () => {

@@ -1,5 +1,6 @@
 import { fail } from '@gd/check'
 import type { Tree } from '@gd/tensor'
+import { withScope } from '@gd/tensor/internal'
 import { flatten, leavesOf, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -16,6 +17,11 @@ import type { InPlaceTransformation } from './inPlace.js'
  * **Ownership.** This is the one place @gd writes into tensors it did not create: call it only on
  * parameter tensors your training loop owns (no one else holds them as values). Use
  * `update` + `applyUpdates` everywhere else.
+ *
+ * **Memory.** The step runs in a scope of @gd/tensor (as an autograd transform does): updates that
+ * links pass each other (AdamW's before its decay) are float32 arrays in the kernels' WebAssembly
+ * memory, written there without copies and returned to a pool for the next step when this returns.
+ * Only the state escapes; parameters and gradients are never moved.
  *
  * Everything is checked before anything is written: the trees' structure (paired by key), the
  * sizes, contiguity, and the transform's own `check` (state, schedules), so a call that throws leaves
@@ -55,11 +61,24 @@ export function stepInPlace<S>(
   // the optional fused path and pre-write check (see InPlaceTransformation), when tx has them
   const fast = tx as InPlaceTransformation<S>
   fast.check?.(grads, state, params, extra)
+  // In a scope of @gd/tensor: the updates links pass each other (AdamW's before its decay) are born in
+  // the kernels' memory and go back to its pool when the step returns; only the state escapes.
+  return withScope('stepInPlace', () => applyStep(tx, grads, state, params, extra), escapingState, {
+    advice: 'use update and applyUpdates to keep the updates',
+  })
+}
+
+/** The step itself, once everything is checked: the fused path when tx has it, else update and addition. */
+function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
+  const fast = tx as InPlaceTransformation<S>
   if (fast.applyInPlace) return fast.applyInPlace(grads, state, params, extra)
   const r = tx.update(grads, state, params, extra)
-  addInPlace(fn, params, r.updates)
+  addInPlace('stepInPlace', params, r.updates)
   return r.state
 }
+
+/** What a step keeps of what it made: the tensors of the next state (the state itself is the tree). */
+const escapingState = (state: unknown): unknown => state
 
 /**
  * The float data of `params`' leaves and of the leaves of `other` (called `name` in messages)
