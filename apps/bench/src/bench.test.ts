@@ -4,7 +4,7 @@ import { parseArgs } from './cli.js'
 import { runWorkload, type Contender, type WorkloadResult } from './harness.js'
 import { initPeers } from './peers.js'
 import { summarize } from './stats.js'
-import { formatMs, markdownTable, rows, textTable } from './table.js'
+import { formatMs, markdownTable, rows, textTable, yardstick } from './table.js'
 import { matmulWorkload } from './workloads/matmul.js'
 import { mlpWorkload } from './workloads/mlp.js'
 import { optimizerUpdateWorkload } from './workloads/optimizerUpdate.js'
@@ -12,7 +12,12 @@ import { recurrentWorkload } from './workloads/recurrent.js'
 import { convTransposeWorkload } from './workloads/convTranspose.js'
 import { languageModelWorkload, transformerBlockWorkload } from './workloads/transformer.js'
 import { lowerCaseNames, namesBatch } from './workloads/names.js'
-import { namesGruWorkload, namesTransformerWorkload } from './workloads/namesSteps.js'
+import {
+  namesGruFlops,
+  namesGruWorkload,
+  namesTransformerFlops,
+  namesTransformerWorkload,
+} from './workloads/namesSteps.js'
 import { workloads } from './workloads/index.js'
 
 describe('statistics', () => {
@@ -48,10 +53,10 @@ describe('table', () => {
   })
   it('formats text and Markdown', () => {
     const text = textTable(rows(fake)).split('\n')
-    expect(text[0]).toMatch(/^workload\s+library\s+median ms\s+min–max ms\s+peer\/@gd\s+GB\/s\s+note$/)
+    expect(text[0]).toMatch(/^workload\s+library\s+median ms\s+min–max ms\s+peer\/@gd\s+GB\/s\s+GFLOP\/s\s+note$/)
     expect(text).toHaveLength(5)
     const md = markdownTable(rows(fake)).split('\n')
-    expect(md[2]).toBe('| adam 1M | @gd | 5.00 | 4.00–6.00 | 1 | 5.60 |  |')
+    expect(md[2]).toBe('| adam 1M | @gd | 5.00 | 4.00–6.00 | 1 | 5.60 |  |  |')
     expect(formatMs(0.01234)).toBe('0.0123')
     expect(formatMs(123.4)).toBe('123')
   })
@@ -64,6 +69,30 @@ describe('table', () => {
       },
     ])
     expect(peer).toMatchObject({ median: '—', ratio: '—', note: 'not timed: its answer 2 differs' })
+  })
+  it("sets a step's GFLOP/s beside matmul 512's", () => {
+    const timed = (name: string, flops: number, ms: number): WorkloadResult => ({
+      name,
+      description: 'fake',
+      flops,
+      results: [{ name: '@gd', summary: summarize([ms, ms, ms]) }],
+    })
+    const matmul = timed('matmul 512', 2 * 512 ** 3, 6.68) // 40.2 GFLOP/s
+    const step = timed('step', 320e6, 19.3) // 16.6 GFLOP/s
+    expect(rows([step])[0]!.gflops).toBe('16.6')
+    expect(yardstick([matmul, timed('matmul 1024', 2 * 1024 ** 3, 60), step])).toBe(
+      '@gd against matmul 512 (40.2 GFLOP/s): step 41%',
+    )
+    expect(yardstick([step])).toBeNull() // no yardstick in the run
+    expect(yardstick([matmul])).toBeNull() // nothing to set beside it
+  })
+  it('counts the products of the MLP, transformer and GRU steps', () => {
+    // forward 2·128·(784·256 + 256·128 + 128·10) = 60.1M; backward ∂W of all three and ∂x of the last two
+    expect(mlpWorkload([784, 256, 128, 10], 128).flops).toBe(3 * 60_096_512 - 2 * 128 * 784 * 256)
+    // issue 18's "about 320 MFLOP": 3 · (2 · (24·512·64² + 4·32·16²·64) + 2·512·64·28)
+    expect(namesTransformerFlops({ batch: 32, time: 16, width: 64, heads: 4, blocks: 2 }, 28)).toBe(320_077_824)
+    // 3 · (6·512·128·(32 + 128) + 2·512·128·28)
+    expect(namesGruFlops({ batch: 32, time: 16, width: 32, hidden: 128 }, 28)).toBe(199_753_728)
   })
   it('parses flags', () => {
     expect(parseArgs(['--quick', '--only', 'matmul'])).toEqual({ quick: true, only: 'matmul', out: 'results' })

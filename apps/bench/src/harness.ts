@@ -44,6 +44,11 @@ export interface Workload {
   /** Bytes moved per step, for an effective GB/s column (optimizer updates). */
   bytes?: number
   /**
+   * Floating-point operations per step in the model's products (2·m·n·k each, forward and backward),
+   * for a GFLOP/s column that sets a whole step beside the bare matmul's rate (see `yardstick`).
+   */
+  flops?: number
+  /**
    * How far (relative) a peer's `check` answer may be from @gd's before it is left untimed.
    * Default {@link AGREEMENT}.
    */
@@ -85,6 +90,7 @@ export interface WorkloadResult {
   name: string
   description: string
   bytes?: number
+  flops?: number
   results: ContenderResult[]
 }
 
@@ -173,6 +179,7 @@ export async function runWorkload(w: Workload, o: HarnessOptions): Promise<Workl
     name: w.name,
     description: w.description,
     ...(w.bytes === undefined ? {} : { bytes: w.bytes }),
+    ...(w.flops === undefined ? {} : { flops: w.flops }),
     results: live.map((l) => {
       const check = l.check === undefined ? {} : { check: l.check }
       if (l.error !== undefined) return { name: l.name, error: l.error }

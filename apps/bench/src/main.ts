@@ -6,7 +6,7 @@ import { machineInfo } from './machine.js'
 import { initPeers } from './peers.js'
 import { memoryLoops, runMemory } from './memory/run.js'
 import { runProfiles } from './profile/run.js'
-import { header, markdownTable, rows, textTable } from './table.js'
+import { header, markdownTable, rows, textTable, yardstick } from './table.js'
 import { workloads } from './workloads/index.js'
 
 const cli = parseArgs(process.argv.slice(2))
@@ -60,7 +60,8 @@ for (const entry of chosen) {
 
 const machine = machineInfo()
 const table = textTable(rows(results))
-console.log(`\n${header(machine, note).join('\n')}\n\n${table}`)
+const against = yardstick(results)
+console.log(`\n${header(machine, note).join('\n')}\n\n${table}${against === null ? '' : `\n\n${against}`}`)
 
 const dir = path.resolve(cli.out)
 mkdirSync(dir, { recursive: true })
@@ -68,7 +69,7 @@ const stamp = machine.date.replaceAll(':', '-').replace(/\..*$/, '')
 const json = JSON.stringify({ machine, mode: cli.quick ? 'quick' : 'full', options, peers, results }, null, 2)
 const md = `# @gd benchmarks\n\n${header(machine, note)
   .map((l) => `${l}  `)
-  .join('\n')}\n\n${markdownTable(rows(results))}\n`
+  .join('\n')}\n\n${markdownTable(rows(results))}\n${against === null ? '' : `\n${against}\n`}`
 // a --threads run has files of its own, so that it never replaces the main table's latest
 const kind = cli.threads ? 'threads-' : ''
 for (const name of [`bench-${kind}${stamp}`, `${kind}latest`]) {

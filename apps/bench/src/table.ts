@@ -11,6 +11,8 @@ export interface Row {
   /** Peer median / @gd median: above 1 means @gd is faster. */
   ratio: string
   gbps: string
+  /** The workload's product FLOPs per step over the median, when the workload counts them. */
+  gflops: string
   /** Why a contender could not run, or was not timed. */
   note: string
 }
@@ -32,7 +34,8 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
       const s = r.summary
       if (s === undefined) {
         const note = r.mismatch !== undefined ? `not timed: ${r.mismatch}` : `cannot run: ${r.error ?? 'unknown'}`
-        out.push({ workload: w.name, contender: r.name, median: '—', range: '—', ratio: '—', gbps: '', note })
+        const [median, range, ratio, gbps, gflops] = ['—', '—', '—', '', '']
+        out.push({ workload: w.name, contender: r.name, median, range, ratio, gbps, gflops, note })
         continue
       }
       out.push({
@@ -42,6 +45,7 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
         range: `${formatMs(s.min)}–${formatMs(s.max)}`,
         ratio: r.name === BASELINE ? '1' : base === undefined ? '—' : `${ratio(s, base).toFixed(2)}×`,
         gbps: w.bytes === undefined ? '' : (w.bytes / (s.median * 1e6)).toFixed(2),
+        gflops: w.flops === undefined ? '' : (w.flops / (s.median * 1e6)).toFixed(1),
         note: '',
       })
     }
@@ -49,10 +53,39 @@ export function rows(results: readonly WorkloadResult[]): Row[] {
   return out
 }
 
-const HEAD = ['workload', 'library', 'median ms', 'min–max ms', 'peer/@gd', 'GB/s', 'note'] as const
+const HEAD = ['workload', 'library', 'median ms', 'min–max ms', 'peer/@gd', 'GB/s', 'GFLOP/s', 'note'] as const
+/** Columns of numbers, aligned right. */
+const numeric = (c: number): boolean => c >= 2 && c !== 3 && c !== HEAD.length - 1
 
 function cells(r: Row): string[] {
-  return [r.workload, r.contender, r.median, r.range, r.ratio, r.gbps, r.note]
+  return [r.workload, r.contender, r.median, r.range, r.ratio, r.gbps, r.gflops, r.note]
+}
+
+/** The workload whose @gd rate is the yardstick of the others': the bare float32 product. */
+export const YARDSTICK = 'matmul 512'
+
+/**
+ * One line setting @gd's rate on each workload that counts its FLOPs beside its rate on
+ * {@link YARDSTICK} in the same run (issue 18's measure of a real model against the bare kernel),
+ * or null when the run has no yardstick or nothing else to set beside it.
+ *
+ * @example
+ * ```ts
+ * yardstick(results) // '@gd against matmul 512 (40.2 GFLOP/s): transformer step … 41%, mlp … 92%'
+ * ```
+ */
+export function yardstick(results: readonly WorkloadResult[]): string | null {
+  const rate = (w: WorkloadResult): number | undefined => {
+    const s = w.results.find((r) => r.name === BASELINE)?.summary
+    return s === undefined || w.flops === undefined ? undefined : w.flops / (s.median * 1e6)
+  }
+  const base = results.find((w) => w.name === YARDSTICK)
+  const unit = base === undefined ? undefined : rate(base)
+  if (unit === undefined) return null
+  const parts = results
+    .filter((w) => w !== base && !w.name.startsWith('matmul') && rate(w) !== undefined)
+    .map((w) => `${w.name} ${Math.round((100 * rate(w)!) / unit)}%`)
+  return parts.length === 0 ? null : `@gd against ${YARDSTICK} (${unit.toFixed(1)} GFLOP/s): ${parts.join(', ')}`
 }
 
 /** Header lines: machine, Node, load, and what the ratio means. */
@@ -72,7 +105,7 @@ export function textTable(rs: readonly Row[]): string {
   const widths = HEAD.map((_, c) => Math.max(...all.map((r) => r[c]!.length)))
   const line = (r: string[]) =>
     r
-      .map((v, c) => (c >= 2 && c !== 3 && c !== 6 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!)))
+      .map((v, c) => (numeric(c) ? v.padStart(widths[c]!) : v.padEnd(widths[c]!)))
       .join('  ')
       .trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
@@ -92,7 +125,7 @@ export function markdownTable(rs: readonly Row[]): string {
   const line = (r: readonly string[]) => `| ${r.map(esc).join(' | ')} |`
   return [
     line(HEAD),
-    `|${HEAD.map((_, c) => (c >= 2 && c !== 3 && c !== 6 ? ' ---: ' : ' --- ')).join('|')}|`,
+    `|${HEAD.map((_, c) => (numeric(c) ? ' ---: ' : ' --- ')).join('|')}|`,
     ...rs.map((r) => line(cells(r))),
   ].join('\n')
 }

@@ -21,6 +21,7 @@ export function matmulWorkload(n: number, t: Transpose): Workload {
   return {
     name: `matmul ${n}${t === 'none' ? '' : ` ᵀ${t.toUpperCase()}`}`,
     description: `float32 [${n},${n}] x [${n},${n}]${t === 'none' ? '' : `, operand ${t.toUpperCase()} transposed`}`,
+    flops: 2 * n ** 3,
     contenders: [
       gdContender(() => {
         const A = tensor(a, { shape: [n, n] })

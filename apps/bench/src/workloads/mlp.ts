@@ -14,9 +14,13 @@ export function mlpWorkload(sizes: readonly number[], batch: number): Workload {
     ...sizes.slice(1).flatMap((n, i) => (i === 0 ? [linear(sizes[0]!, n)] : [relu(), linear(sizes[i]!, n)])),
   )
   const classes = sizes[sizes.length - 1]!
+  // forward x·W per layer; backward ∂W per layer and ∂x for every layer but the first (the inputs take no gradient)
+  const products = sizes.slice(1).map((n, i) => 2 * batch * sizes[i]! * n)
+  const forward = products.reduce((a, b) => a + b, 0)
   return {
     name: `mlp ${sizes.join('-')} b${batch}`,
     description: `training step of an MLP ${sizes.join('-')} (ReLU, softmax cross-entropy, Adam) at batch ${batch}`,
+    flops: 3 * forward - products[0]!,
     contenders: trainStepContenders({
       model,
       seed: 0,

@@ -39,6 +39,28 @@ export function namesGruName(s: NamesGruSizes): string {
 }
 
 /**
+ * The transformer step's FLOPs in its products: per block the four projections (8·R·d²), the MLP
+ * (16·R·d²) and attention's two batched products (4·B·T²·d over all heads), then the head (2·R·d·vocab),
+ * with R = B·T rows; backward twice the forward, since every product's operands take gradients (the
+ * first block's input comes from the trainable embedding).
+ */
+export function namesTransformerFlops(s: NamesTransformerSizes, vocab: number): number {
+  const rows = s.batch * s.time
+  const block = 24 * rows * s.width ** 2 + 4 * s.batch * s.time ** 2 * s.width
+  return 3 * (s.blocks * block + 2 * rows * s.width * vocab)
+}
+
+/**
+ * The GRU step's FLOPs in its products: the input projection of every step (2·R·width·3h), the
+ * recurrent products (2·R·h·3h over all steps) and the head (2·R·h·vocab), R = B·T; backward twice the
+ * forward, as for the transformer.
+ */
+export function namesGruFlops(s: NamesGruSizes, vocab: number): number {
+  const rows = s.batch * s.time
+  return 3 * (6 * rows * s.hidden * (s.width + s.hidden) + 2 * rows * s.hidden * vocab)
+}
+
+/**
  * The loss target for the peers, [rows, vocab]: each target's one-hot row with the padding's
  * column zeroed (a padded position's row is then all zeros: ignored) and divided by the number of
  * counted targets, so −Σ logSoftmax(logits)·target is @gd's
@@ -96,6 +118,7 @@ export function namesTransformerWorkload(s: NamesTransformerSizes): Workload {
   const head = `${depth + 3}.`
   return {
     name: namesTransformerName(s),
+    flops: namesTransformerFlops(s, vocab),
     description: `training step of the names transformer: embedding ${vocab} → ${width} + positions, ${depth} causal pre-norm blocks (${heads} heads, MLP ${4 * width}), layer norm, linear ${width} → ${vocab}, cross-entropy ignoring padding, AdamW; ${batch} first names × ${time} tokens`,
     contenders: namedStepContenders({
       init: model.init(1),
@@ -143,6 +166,7 @@ export function namesGruWorkload(s: NamesGruSizes): Workload {
   const rows = batch * time
   return {
     name: namesGruName(s),
+    flops: namesGruFlops(s, vocab),
     description: `training step of the names GRU: embedding ${vocab} → ${width}, GRU ${width} → ${H} over ${time} steps, linear ${H} → ${vocab} at every step, cross-entropy ignoring padding, AdamW; ${batch} first names`,
     contenders: namedStepContenders({
       init: model.init(1),
