@@ -65,7 +65,9 @@ export function softmaxCrossEntropy(logits: Input, targets: Input, options: Soft
     labelSmoothing: withDefault(within({ min: 0, max: 1 }), 0),
   } satisfies Spec<SoftmaxCrossEntropyOptions>)
   const z = toVar(fn, floatInput(fn, 'logits', logits))
-  const { probabilities, indices, weights } = classTargets(fn, z, targets, { classWeights, ignoreIndex })
+  // not destructured: int32 labels make their one-hot `probabilities` only when read, which this path never does
+  const target = classTargets(fn, z, targets, { classWeights, ignoreIndex })
+  const { indices, weights } = target
   // labels without smoothing: −log p of the target class, picked along the class axis (the one-hot
   // product gives the same value, C times the work forward and backward)
   if (indices !== undefined && eps === 0)
@@ -76,7 +78,7 @@ export function softmaxCrossEntropy(logits: Input, targets: Input, options: Soft
       weights,
     )
   const classes = z.shape[z.rank - 1]!
-  const q = eps === 0 ? probabilities : add(mul(probabilities, 1 - eps), eps / classes)
+  const q = eps === 0 ? target.probabilities : add(mul(target.probabilities, 1 - eps), eps / classes)
   return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), reduce, weights)
 }
 
