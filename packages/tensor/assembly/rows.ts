@@ -9,71 +9,216 @@ import { exp1, high64, join32, lanes64, low64, splat, vexp, vexpWide, vtanh } fr
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
 // as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
-// e = e^{−2|u|} and s = 1/(1 + e), σ(2u) = s for u ≥ 0 and e·s below, and σ(2u)(1 − σ(2u)) = e·s².
-// Below x = −1, u and the reduction of e's exponent are float64 (see geluE): a float32 u would carry its
-// rounding, amplified by |2u|, into e (200 float32 ulps near x = −10).
+// e = e^{−2|u|} and s = 1/(1 + e), σ(2u) = s for u ≥ 0 (u has x's sign) and e·s below, and
+// σ(2u)(1 − σ(2u)) = e·s². e = 2^t with t = −2|u|·log₂e = −|x|(k₁ + k₂x²), in float64 for every lane
+// (exact to 1e-14: a float32 t would carry its rounding, amplified by |t| up to 126, into e), split as
+// t = n + r with n an integer (the round-to-nearest of adding 1.5·2⁵² leaves n in the low bits) and
+// |r| ≤ ½, then 2^r by a degree-6 minimax polynomial in float32 (relative error 1.9e-8) times 2ⁿ built
+// in the exponent field. t is floored at −127, where 2ⁿ's bits are those of +0: e is 0 below about
+// x = −10.04 (and for |x| = ∞), where it would be under the smallest normal float32.
 const GELU_C: f64 = 0.7978845608028654
 const GELU_CA: f64 = 0.7978845608028654 * 0.044715
+const GELU_K1: f64 = 2 * GELU_C * 1.4426950408889634
+const GELU_K2: f64 = GELU_K1 * 0.044715
+/** 1.5·2⁵²: t + this, rounded, holds round(t) in its low 32 bits. */
+const ROUNDER: f64 = 6755399441055744.0
 
-/** −2|u| for two float64 lanes x, u = c(x + a·x³). */
-@inline function geluExponent(x: v128): v128 {
-  const u = f64x2.mul(x, f64x2.add(f64x2.splat(GELU_C), f64x2.mul(f64x2.splat(GELU_CA), f64x2.mul(x, x))))
-  return f64x2.neg(f64x2.add(f64x2.abs(u), f64x2.abs(u)))
+// The kernels' constants, as 16-byte vectors at these offsets of a table that each GELU kernel writes
+// into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
+// a v128.const where it is used, inside the loop, in three instructions, but keeps a loaded value in a
+// register or a stack slot (the exponential ran 25% faster this way). The loop then overwrites the table.
+const NEG_K1 = 0 // −k₁ (float64 ×2)
+const K2 = 16 // k₂ (float64 ×2)
+const FLOOR = 32 // −127 (float64 ×2)
+const ROUND = 48 // 1.5·2⁵² (float64 ×2)
+const P6 = 64 // 2^r ≈ 1 + p1·r + … + p6·r⁶ on |r| ≤ ½ (float32 ×4, down to P1 at 144)
+const BIAS = 160 // 127 << 23 (int32 ×4)
+const TWO_C = 176 // 2c (float32 ×4; the gradient's)
+const SIX_CA = 192 // 6ca
+const SQUARE_MAX = 208 // 10⁶: x² capped where e is 0 anyway, so that 0·∞ never arises
+const CEILING = 224 // 128 (float64 ×2; the forward's)
+
+/** Writes the table of constants at k. */
+@inline function geluTable(k: usize): void {
+  v128.store(k, f64x2.splat(-GELU_K1), NEG_K1)
+  v128.store(k, f64x2.splat(GELU_K2), K2)
+  v128.store(k, f64x2.splat(-127), FLOOR)
+  v128.store(k, f64x2.splat(ROUNDER), ROUND)
+  v128.store(k, splat(0.00015461444854736328), P6)
+  v128.store(k, splat(0.0013400427997112274), P6 + 16)
+  v128.store(k, splat(0.009618056938052177), P6 + 32)
+  v128.store(k, splat(0.05550327152013779), P6 + 48)
+  v128.store(k, splat(0.24022650718688965), P6 + 64)
+  v128.store(k, splat(0.6931471824645996), P6 + 80)
+  v128.store(k, i32x4.splat(127 << 23), BIAS)
+  v128.store(k, splat(<f32>(2 * GELU_C)), TWO_C)
+  v128.store(k, splat(<f32>(6 * GELU_CA)), SIX_CA)
+  v128.store(k, splat(1e6), SQUARE_MAX)
+  v128.store(k, f64x2.splat(128), CEILING)
+}
+
+/** −x(k₁ + k₂x²) = −2u·log₂e for two float64 lanes of x. */
+@inline function geluExponent(x: v128, negK1: v128, k2: v128): v128 {
+  return f64x2.mul(x, f64x2.sub(negK1, f64x2.mul(k2, f64x2.mul(x, x))))
+}
+
+/** 2^t (float32) for t in two float64 halves, each in [−127, 128] (the constants are the table's, loaded). */
+@inline function pow2(
+  tlo: v128,
+  thi: v128,
+  round: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  p2: v128,
+  p1: v128,
+  bias: v128,
+): v128 {
+  const klo = f64x2.add(tlo, round)
+  const khi = f64x2.add(thi, round)
+  const r = join32(f64x2.sub(tlo, f64x2.sub(klo, round)), f64x2.sub(thi, f64x2.sub(khi, round)))
+  const n = i8x16.shuffle(klo, khi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+  let p = f32x4.add(f32x4.mul(p6, r), p5)
+  p = f32x4.add(f32x4.mul(p, r), p4)
+  p = f32x4.add(f32x4.mul(p, r), p3)
+  p = f32x4.add(f32x4.mul(p, r), p2)
+  p = f32x4.add(f32x4.mul(p, r), p1)
+  p = f32x4.add(f32x4.mul(p, r), splat(1))
+  return f32x4.mul(p, i32x4.add(i32x4.shl(n, 23), bias))
 }
 
 /**
- * e = e^{−2|u|} (float32) for the four lanes of x: in float32 when every lane has x ≥ −1, where the
- * rounding of u is amplified by at most |2u| ≤ 1.8 (within the bounds the tests state), else with u and
- * the exponent's reduction in float64.
+ * x·σ(2u) = x/(1 + e^{−2u}) for the four lanes of x, with e^{−2u} = 2^t, t = −x(k₁ + k₂x²) clamped to
+ * [−127, 128]: 0 at −127 (x > 10.04: y = x), +∞ at 128 (x < −10.04: y = −0).
  */
-@inline function geluE(x: v128): v128 {
-  if (!v128.any_true(f32x4.lt(x, splat(-1)))) {
-    const u = f32x4.mul(x, f32x4.add(splat(<f32>GELU_C), f32x4.mul(splat(<f32>GELU_CA), f32x4.mul(x, x))))
-    const au = f32x4.abs(u)
-    return vexp(f32x4.neg(f32x4.add(au, au)))
-  }
-  return vexpWide(geluExponent(low64(x)), geluExponent(high64(x)))
+@inline function vgelu(
+  x: v128,
+  negK1: v128,
+  k2: v128,
+  floor: v128,
+  ceiling: v128,
+  round: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  p2: v128,
+  p1: v128,
+  bias: v128,
+): v128 {
+  const tlo = f64x2.pmin(f64x2.pmax(geluExponent(low64(x), negK1, k2), floor), ceiling)
+  const thi = f64x2.pmin(f64x2.pmax(geluExponent(high64(x), negK1, k2), floor), ceiling)
+  const e = pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
+  return f32x4.mul(x, f32x4.div(splat(1), f32x4.add(splat(1), e)))
 }
 
-/** gelu(x) = x·σ(2u). ±0 keep their sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0). */
-@inline function vgelu(x: v128): v128 {
-  const e = geluE(x)
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  // u has x's sign (c + a·c·x² > 0), −0 included
-  return f32x4.mul(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
+/** e = e^{−2|u|} = 2^t, t = −|x|(k₁ + k₂x²) floored at −127, for the four lanes of x. */
+@inline function geluE(
+  x: v128,
+  negK1: v128,
+  k2: v128,
+  floor: v128,
+  round: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  p2: v128,
+  p1: v128,
+  bias: v128,
+): v128 {
+  const ax = f32x4.abs(x)
+  const tlo = f64x2.pmax(geluExponent(low64(ax), negK1, k2), floor)
+  const thi = f64x2.pmax(geluExponent(high64(ax), negK1, k2), floor)
+  return pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
 }
 
 /**
- * g·gelu′(x), gelu′(x) = σ(2u) + 2x·σ(2u)(1 − σ(2u))·c(1 + 3a·x²). The second term is 0 wherever
- * e^{−2|u|} underflows (|x| > 10), so x is clamped to ±1000 in it (no ∞·0); ±∞ and NaN give NaN, as
- * the JavaScript loops do.
+ * y = gelu(x) over n ≥ 56 floats (y must not overlap x: the table goes into y first). ±0 keep their
+ * sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0).
  */
-@inline function vgeluGrad(g: v128, x: v128): v128 {
-  const e = geluE(x)
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  const sig = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
-  const xc = f32x4.min(f32x4.max(x, splat(-1000)), splat(1000))
-  const du = f32x4.add(splat(<f32>GELU_C), f32x4.mul(splat(<f32>(3 * GELU_CA)), f32x4.mul(xc, xc)))
-  const d = f32x4.add(sig, f32x4.mul(f32x4.mul(f32x4.add(xc, xc), du), f32x4.mul(e, f32x4.mul(s, s))))
-  const y = f32x4.mul(g, d)
-  return v128.bitselect(splat(NaN), y, f32x4.eq(f32x4.abs(x), splat(Infinity)))
-}
-
-/** y = gelu(x) over n floats. */
 export function gelu(n: i32, x: usize, y: usize): void {
+  geluTable(y)
+  const negK1 = v128.load(y, NEG_K1)
+  const k2 = v128.load(y, K2)
+  const floor = v128.load(y, FLOOR)
+  const ceiling = v128.load(y, CEILING)
+  const round = v128.load(y, ROUND)
+  const p6 = v128.load(y, P6)
+  const p5 = v128.load(y, P6 + 16)
+  const p4 = v128.load(y, P6 + 32)
+  const p3 = v128.load(y, P6 + 48)
+  const p2 = v128.load(y, P6 + 64)
+  const p1 = v128.load(y, P6 + 80)
+  const bias = v128.load(y, BIAS)
   const whole = <usize>(n & ~3) << 2
   const stop = <usize>n << 2
-  for (let o: usize = 0; o < whole; o += 16) v128.store(y + o, vgelu(v128.load(x + o)))
-  for (let o = whole; o < stop; o += 4) store<f32>(y + o, f32x4.extract_lane(vgelu(f32x4.splat(load<f32>(x + o))), 0))
+  for (let o: usize = 0; o < whole; o += 16)
+    v128.store(y + o, vgelu(v128.load(x + o), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias))
+  for (let o = whole; o < stop; o += 4) {
+    const y4 = vgelu(f32x4.splat(load<f32>(x + o)), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
+    store<f32>(y + o, f32x4.extract_lane(y4, 0))
+  }
 }
 
-/** out = g·gelu′(x) over n floats. */
+/**
+ * g·gelu′(x) for four lanes, gelu′(x) = σ + 2x·e·s²·c(1 + 3a·x²), with x·e first: it is 0 wherever e is
+ * (|x| > 10.04, so no ∞·0 from a large x) and NaN for ±∞ and NaN, as the JavaScript loops.
+ */
+@inline function vgeluGrad(
+  g: v128,
+  x: v128,
+  negK1: v128,
+  k2: v128,
+  floor: v128,
+  round: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  p2: v128,
+  p1: v128,
+  bias: v128,
+  twoC: v128,
+  sixCA: v128,
+  squareMax: v128,
+): v128 {
+  const e = geluE(x, negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias)
+  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+  const sigma = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
+  const du = f32x4.add(twoC, f32x4.mul(sixCA, f32x4.pmin(f32x4.mul(x, x), squareMax)))
+  return f32x4.mul(g, f32x4.add(sigma, f32x4.mul(f32x4.mul(f32x4.mul(x, e), f32x4.mul(s, s)), du)))
+}
+
+/** out = g·gelu′(x) over n ≥ 56 floats (out must overlap neither g nor x: the table goes into out first). */
 export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
+  geluTable(out)
+  const negK1 = v128.load(out, NEG_K1)
+  const k2 = v128.load(out, K2)
+  const floor = v128.load(out, FLOOR)
+  const round = v128.load(out, ROUND)
+  const p6 = v128.load(out, P6)
+  const p5 = v128.load(out, P6 + 16)
+  const p4 = v128.load(out, P6 + 32)
+  const p3 = v128.load(out, P6 + 48)
+  const p2 = v128.load(out, P6 + 64)
+  const p1 = v128.load(out, P6 + 80)
+  const bias = v128.load(out, BIAS)
+  const twoC = v128.load(out, TWO_C)
+  const sixCA = v128.load(out, SIX_CA)
+  const squareMax = v128.load(out, SQUARE_MAX)
   const whole = <usize>(n & ~3) << 2
   const stop = <usize>n << 2
-  for (let o: usize = 0; o < whole; o += 16) v128.store(out + o, vgeluGrad(v128.load(g + o), v128.load(x + o)))
-  for (let o = whole; o < stop; o += 4)
-    store<f32>(out + o, f32x4.extract_lane(vgeluGrad(f32x4.splat(load<f32>(g + o)), f32x4.splat(load<f32>(x + o))), 0))
+  for (let o: usize = 0; o < whole; o += 16) {
+    const d = vgeluGrad(v128.load(g + o), v128.load(x + o), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
+    v128.store(out + o, d)
+  }
+  for (let o = whole; o < stop; o += 4) {
+    const g4 = f32x4.splat(load<f32>(g + o))
+    const d = vgeluGrad(g4, f32x4.splat(load<f32>(x + o)), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
+    store<f32>(out + o, f32x4.extract_lane(d, 0))
+  }
 }
 
 // Row operations (attention weights, layer and RMS norm), over `rows` rows of `n` floats one after
