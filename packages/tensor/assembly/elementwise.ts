@@ -9,10 +9,13 @@
 //
 // neg, square, sqrt, relu, add, sub, mul and div are exact (each is one correctly rounded float32
 // operation, which is also what the JavaScript loops produce after rounding their float64 result).
-// exp, log, tanh and sigmoid are polynomial approximations within 3 float32 ulps, described on each;
-// exp and sigmoid results below the smallest normal float32 (subnormals) equal the JavaScript loops'.
+// exp, log, tanh and sigmoid are polynomial approximations (`fast`) within 2 float32 ulps of the
+// JavaScript loops (log: 3), measured over every float32; lanes outside the fast loops' ranges (exp and
+// sigmoid beyond |x| > 87.34, log of zeros, negatives, subnormals, ∞ and NaN) are recomputed by the
+// careful per-vector functions (`refine`), so exp and sigmoid results below the smallest normal float32
+// (subnormals) equal the JavaScript loops' bit for bit.
 
-import { splat, vexp, vtanh } from './math'
+import { splat, vexp } from './math'
 
 // Op codes are written here only: scripts/build-wasm.mjs reads each `@codes` table (the constants
 // right under the tag) and writes it into src/kernels/elementwise/ops.generated.ts for the JavaScript side.
@@ -137,6 +140,174 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   return withTail(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
 }
 
+// V8 (TurboFan, Node 20) builds a v128.const anew at each use inside a loop: three instructions, two of
+// them on the shuffle port, per constant and vector, which made these loops three times slower than their
+// arithmetic. A value it cannot see as a constant is computed once before the loop and kept in a register
+// (when the loop's body is a block that every exit passes through: hence the do-while in `fast`). {@link held}
+// makes such values: a constant's bits or'ed with `opaque`, which Binaryen cannot fold since it is an
+// exported mutable global. It is never written.
+export let opaque: i32 = 0
+
+/** The four lanes of bits `c` as a value computed at run time (see {@link opaque}). */
+@inline function held(c: i32): v128 {
+  return i32x4.splat(c | opaque)
+}
+
+/** {@link held} for a float32 constant. */
+@inline function heldF(c: f32): v128 {
+  return held(reinterpret<i32>(c))
+}
+
+/** The reduction of {@link fast}: 1 / ln 2, 1.5·2²³ (adding it rounds to an integer), ln 2 in two parts. */
+const LOG2E: f32 = 1.44269504
+const ROUND: f32 = 12582912
+const LN2_HI: f32 = 0.693359375 // 12 bits: n·LN2_HI is exact for |n| ≤ 2¹²
+const LN2_LO: f32 = -2.12194440e-4 // ln 2 − LN2_HI
+
+/** P of {@link expm1Reduced}, the float32 nearest to each fitted coefficient. */
+const P0: f32 = 0.4999999701976776
+const P1: f32 = 0.16666533052921295
+const P2: f32 = 0.04166724532842636
+const P3: f32 = 0.00836785975843668
+const P4: f32 = 0.0013882264029234648
+
+/** The float32 bits of 87.33654: |x| at most this keeps eˣ and e⁻ˣ normal (within [1.18e-38, 8.51e37]). */
+const EXP_LIMIT = 0x42aeac4f
+
+/**
+ * eʳ − 1 as r + r²·P(r) for |r| ≤ 0.3466 (plus the reduction's rounding), P of degree 4 fitted for
+ * the least largest error relative to eʳ − 1 (1.5e-8 before rounding to float32).
+ */
+@inline function expm1Reduced(r: v128, p0: v128, p1: v128, p2: v128, p3: v128, p4: v128): v128 {
+  let p = f32x4.add(f32x4.mul(p4, r), p3)
+  p = f32x4.add(f32x4.mul(p, r), p2)
+  p = f32x4.add(f32x4.mul(p, r), p1)
+  p = f32x4.add(f32x4.mul(p, r), p0)
+  return f32x4.add(r, f32x4.mul(f32x4.mul(r, r), p))
+}
+
+/**
+ * The loop of exp, sigmoid, tanh or log (`op`, a constant at each call) over `end` bytes (at least one
+ * vector). The first three reduce their exponent as a = n ln 2 + r: n = round(a / ln 2) by adding 1.5·2²³ (`round`: its float32 spacing is
+ * 1, so the sum's low bits hold n), r = a − n ln 2 in two parts (Cody–Waite: n·ln2hi and the first
+ * difference exact), eʳ − 1 by {@link expm1Reduced}, and 2ⁿ put into the exponent field by an integer
+ * add of n·2²³. exp and sigmoid take that path for |x| ≤ 87.33654, log for positive normal finite x;
+ * they return whether some lane was outside (NaN included), which {@link refine} then recomputes. tanh
+ * needs no such lanes (its exponent is clamped) and returns false.
+ * - exp: eˣ = 2ⁿ (1 + (eʳ − 1)).
+ * - sigmoid: 1 / (1 + e⁻ˣ), with −x = −n ln 2 + r.
+ * - tanh: |tanh x| = −expm1(u) / (2 + expm1(u)) for u = max(−2|x|, −20), with −expm1(u) =
+ *   (1 − 2ⁿ) − 2ⁿ(eʳ − 1): no cancellation anywhere, so one formula serves small and large |x|
+ *   (tanh 10 is 1 in float32); the sign is x's (tanh ±0 = ±0; NaN passes the clamp and stays NaN).
+ * - log: {@link vlog}'s series on m = x / 2ᵉ in [√½, √2), with e taken from the bits of x less those of
+ *   √½ (the 2²³ scaling of subnormals and the special values are left to {@link refine}).
+ */
+@inline function fast(op: i32, end: usize, x: usize, y: usize): bool {
+  const log2e = heldF(LOG2E)
+  const round = heldF(ROUND)
+  const ln2hi = heldF(LN2_HI)
+  const ln2lo = heldF(LN2_LO)
+  const p0 = heldF(P0)
+  const p1 = heldF(P1)
+  const p2 = heldF(P2)
+  const p3 = heldF(P3)
+  const p4 = heldF(P4)
+  const one = heldF(1)
+  const two = heldF(2)
+  const minusTwo = heldF(-2)
+  const floor = heldF(-20)
+  const magnitude = held(0x7fffffff)
+  const limit = held(EXP_LIMIT)
+  const smallest = held(0x00800000) // 1.18e-38, the smallest normal float32
+  const largest = held(0x7f7fffff) // 3.40e38, the largest finite float32
+  const halfRoot = held(0x3f3504f3) // √½
+  const q1 = heldF(<f32>2 / 3)
+  const q2 = heldF(<f32>2 / 5)
+  const q3 = heldF(<f32>2 / 7)
+  const q4 = heldF(<f32>2 / 9)
+  let bad = i32x4.splat(0)
+  if (end == 0) return false
+  // a do-while: V8 moves the constants out of a loop only from a block that every exit passes through
+  let o: usize = 0
+  do {
+    const v = v128.load(x + o)
+    const a = v128.and(v, magnitude) // |x|
+    let out: v128
+    if (op == TANH) {
+      const u = f32x4.pmax(f32x4.mul(a, minusTwo), floor)
+      const t = f32x4.add(f32x4.mul(u, log2e), round)
+      const n = f32x4.sub(t, round)
+      const r = f32x4.sub(f32x4.sub(u, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo))
+      const scale = i32x4.add(i32x4.shl(t, 23), one) // 2ⁿ, n in [−29, 0]
+      const m = f32x4.sub(f32x4.sub(one, scale), f32x4.mul(scale, expm1Reduced(r, p0, p1, p2, p3, p4)))
+      out = v128.or(f32x4.div(m, f32x4.sub(two, m)), v128.andnot(v, magnitude))
+    } else if (op == LOG) {
+      // x = m·2ᵉ with m in [√½, √2): e from the bits of x over those of √½
+      bad = v128.or(bad, v128.or(i32x4.lt_s(v, smallest), i32x4.gt_s(v, largest)))
+      const e = i32x4.shr_s(i32x4.sub(v, halfRoot), 23)
+      const m = i32x4.sub(v, i32x4.shl(e, 23))
+      const s = f32x4.div(f32x4.sub(m, one), f32x4.add(m, one))
+      const s2 = f32x4.mul(s, s)
+      let p = f32x4.add(f32x4.mul(q4, s2), q3)
+      p = f32x4.add(f32x4.mul(p, s2), q2)
+      p = f32x4.add(f32x4.mul(p, s2), q1)
+      p = f32x4.add(f32x4.mul(p, s2), two)
+      const ef = f32x4.convert_i32x4_s(e)
+      out = f32x4.add(f32x4.add(f32x4.mul(p, s), f32x4.mul(ef, ln2lo)), f32x4.mul(ef, ln2hi))
+    } else {
+      bad = v128.or(bad, i32x4.gt_s(a, limit))
+      const t = f32x4.add(f32x4.mul(v, log2e), round)
+      const n = f32x4.sub(t, round)
+      if (op == EXP) {
+        const r = f32x4.sub(f32x4.sub(v, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo))
+        out = i32x4.add(f32x4.add(one, expm1Reduced(r, p0, p1, p2, p3, p4)), i32x4.shl(t, 23))
+      } else {
+        // e⁻ˣ = 2⁻ⁿ eʳ with r = n ln 2 − x (the first difference exact, as above)
+        const r = f32x4.add(f32x4.sub(f32x4.mul(n, ln2hi), v), f32x4.mul(n, ln2lo))
+        const e = i32x4.sub(f32x4.add(one, expm1Reduced(r, p0, p1, p2, p3, p4)), i32x4.shl(t, 23))
+        out = f32x4.div(one, f32x4.add(one, e))
+      }
+    }
+    v128.store(y + o, out)
+    o += 16
+  } while (o < end)
+  return v128.any_true(bad)
+}
+
+/**
+ * After {@link fast}: the lanes of y outside its range (exp and sigmoid: |x| > 87.33654 or NaN; log:
+ * x not a positive normal finite float32) recomputed by the careful functions ({@link vexpTail},
+ * {@link vsigmoid}, {@link vlog}); the other lanes keep their bits, so a lane's result never depends
+ * on its neighbours. Reads x again: y must not overlap x (the JavaScript side declines such calls).
+ */
+function refine(op: i32, end: usize, x: usize, y: usize): void {
+  for (let o: usize = 0; o < end; o += 16) {
+    const v = v128.load(x + o)
+    const out = op == LOG
+      ? v128.or(i32x4.lt_s(v, i32x4.splat(0x00800000)), i32x4.gt_s(v, i32x4.splat(0x7f7fffff)))
+      : i32x4.gt_s(f32x4.abs(v), i32x4.splat(EXP_LIMIT))
+    if (!v128.any_true(out)) continue
+    const careful = op == EXP ? expNear(v, vexpTail(v)) : op == LOG ? vlog(v) : vsigmoid(v)
+    v128.store(y + o, v128.bitselect(careful, v128.load(y + o), out))
+  }
+}
+
+/**
+ * y with the lanes where x is in (87.33654, 88.72283] (eˣ up to the largest float32) replaced by
+ * {@link fast}'s arithmetic for exp, 2ⁿ applied as 2ⁿ⁻¹ and then 2 so that n = 128 fits the exponent
+ * field: the same bits as {@link fast} would give with a wider field.
+ */
+function expNear(x: v128, y: v128): v128 {
+  const near = v128.and(f32x4.gt(x, splat(87.33654)), f32x4.le(x, splat(88.72283)))
+  if (!v128.any_true(near)) return y
+  const t = f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(ROUND))
+  const n = f32x4.sub(t, splat(ROUND))
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)))
+  const q = expm1Reduced(r, splat(P0), splat(P1), splat(P2), splat(P3), splat(P4))
+  const p = i32x4.add(f32x4.add(splat(1), q), i32x4.shl(f32x4.sub(t, splat(1)), 23))
+  return v128.bitselect(f32x4.mul(p, splat(2)), y, near)
+}
+
 /** y = op(x) over n elements (rounded up to whole vectors). */
 export function unary(op: i32, n: i32, x: usize, y: usize): void {
   const end = <usize>((n + 3) & ~3) << 2
@@ -147,10 +318,11 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
       v128.store(y + o, f32x4.mul(v, v))
     } break
     case SQRT: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.sqrt(v128.load(x + o))); break
-    case EXP: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vexpTail(v128.load(x + o))); break
-    case LOG: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vlog(v128.load(x + o))); break
-    case TANH: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vtanh(v128.load(x + o))); break
-    case SIGMOID: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, vsigmoid(v128.load(x + o))); break
+    // the fast loops leave lanes out of their range wrong and say so: those are recomputed after
+    case EXP: if (fast(EXP, end, x, y)) refine(EXP, end, x, y); break
+    case LOG: if (fast(LOG, end, x, y)) refine(LOG, end, x, y); break
+    case TANH: fast(TANH, end, x, y); break
+    case SIGMOID: if (fast(SIGMOID, end, x, y)) refine(SIGMOID, end, x, y); break
     // max(x, 0) keeps NaN and turns −0 into +0, as the JavaScript loop does
     case RELU: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.max(v128.load(x + o), splat(0))); break
     default: unreachable()

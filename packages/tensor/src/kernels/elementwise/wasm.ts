@@ -2,11 +2,11 @@
  * Float32 elementwise ops on WebAssembly SIMD128 (source: `assembly/elementwise.ts`, bytes:
  * `./module.generated.ts`, op codes: `./ops.generated.ts`), streamed through two or three slots of {@link CHUNK} elements (see
  * `slotsIn`). neg, square, sqrt, relu, add, sub, mul and div give exactly the JavaScript loops'
- * results; exp, log, tanh and sigmoid are within 4 float32 ulps of them (3 for exp and log), and
- * exp and sigmoid results below the smallest normal float32 (1.18e-38, subnormals) equal theirs bit
- * for bit (those lanes are recomputed in float64). The bounds are the largest errors over every float32
- * of the ranges where the error peaks (tanh on [0.5, 1]: 444 inputs at 4 ulps; sigmoid on [-20, 0]:
- * 1,455); `wasm.test.ts` checks them on random inputs and the special values.
+ * results; exp, tanh and sigmoid are within 2 float32 ulps of them and log within 3, and exp and
+ * sigmoid results below the smallest normal float32 (1.18e-38, subnormals) equal theirs bit for bit
+ * (those lanes are recomputed in float64). The bounds are the largest errors over every float32 (NaN,
+ * infinities and zeros as the loops give them); `wasm.test.ts` checks them on every float32 of the
+ * ranges where they peak, on random inputs and on the special values.
  * The reductions (`reduceRows`, `sumColumns`) and the row-broadcast binary ops (`binaryRows`) run on this module too.
  * @module
  */
@@ -64,6 +64,16 @@ export async function loadWasmElementwise(): Promise<(ElementwiseKernels & Broad
   return load(elementwiseWasmHex, elementwiseFrom)
 }
 
+/**
+ * Whether two arrays share bytes: the unary kernels may read x again after writing y (exp, sigmoid and
+ * log recompute their out-of-range lanes), so they take no call that writes over its input.
+ */
+function overlap(x: Float32Array, y: Float32Array): boolean {
+  return (
+    x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength
+  )
+}
+
 function elementwiseFrom(
   exports: ElementwiseExports,
   shared: SharedMemory,
@@ -89,6 +99,7 @@ function elementwiseFrom(
       y instanceof Float32Array &&
       x.length === y.length &&
       elementwisePays(y.length) &&
+      !overlap(x, y) &&
       stream([x, y], 0b01, 0b10, (len, at) => exports.unary(op, len, at[0]!, at[1]!)),
     binary: (op, out, A, oa, sa, B, ob, sb, n) => {
       if (!(out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array)) return false
