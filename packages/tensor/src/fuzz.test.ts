@@ -284,6 +284,8 @@ fuzzSuite('@gd/tensor/internal', internal, {
   outsideScopes: { args: () => [() => ones([2])] },
   useScopes: { args: () => [internal.scopesOn()], call: (on) => internal.useScopes(on as boolean)() },
   scopesOn: { args: () => [] },
+  scopeBlockOf: { args: () => [ones([2])] },
+  tensorsIn: { args: () => [{ w: ones([2]), b: [ones([3])], n: 1 }, () => {}, () => undefined] },
   wasmGelu: { args: () => [ones([64])] },
   wasmGeluGrad: { args: () => [ones([64]), ones([64])] },
   wasmGruCell: { args: () => [ones([4, 96]), ones([4, 96]), ones([4, 32])] },

@@ -28,6 +28,7 @@ export {
   openScope,
   outsideScopes,
   releaseOwned,
+  scopeBlockOf,
   scopesOn,
   useScopes,
   withScope,
@@ -35,6 +36,7 @@ export {
   type Scope,
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
+export { tensorsIn } from './internal/tensorsIn.js'
 // The fused float32 kernels (GELU, attention weights, row normalization) autograd and nn call
 export {
   wasmGelu,

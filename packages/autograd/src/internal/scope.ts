@@ -1,6 +1,5 @@
-import { isPlainObject } from '@gd/check'
-import { Tensor } from '@gd/tensor'
-import { withScope } from '@gd/tensor/internal'
+import type { Tensor } from '@gd/tensor'
+import { tensorsIn, withScope } from '@gd/tensor/internal'
 import { Var } from '../variable.js'
 
 /** What each transform's released-tensor message advises. */
@@ -32,18 +31,13 @@ export function transformScope<T>(op: string, outer: () => number, fn: () => T):
 /** The tensors a result keeps, or 'all' when it holds a value an enclosing transform traces. */
 function kept(result: unknown, outer: number): unknown {
   const out: Tensor[] = []
-  const seen = new Set<object>()
   let all = false
-  const go = (node: unknown): void => {
-    if (all || typeof node !== 'object' || node === null || seen.has(node)) return
-    seen.add(node)
-    if (node instanceof Tensor) out.push(node)
-    else if (node instanceof Var) {
-      if ((node.levels & outer) !== 0) all = true
-      else out.push(node.value)
-    } else if (Array.isArray(node)) for (const child of node) go(child)
-    else if (isPlainObject(node)) for (const k of Object.keys(node)) go(node[k])
+  // a Var stands for its value, unless an enclosing transform traces it
+  const open = (node: object): unknown => {
+    if (!(node instanceof Var)) return undefined
+    if ((node.levels & outer) !== 0) all = true
+    return all ? undefined : node.value
   }
-  go(result)
+  tensorsIn(result, (t) => out.push(t), open)
   return all ? 'all' : out
 }

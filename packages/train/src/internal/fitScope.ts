@@ -6,7 +6,16 @@
 // is a copy on the JavaScript heap, so nothing a callback keeps is ever released under it.
 import { isPlainObject } from '@gd/check'
 import { Tensor, type Tree } from '@gd/tensor'
-import { closeScope, openScope, releaseOwned, scopesOn, withScope, type Scope } from '@gd/tensor/internal'
+import {
+  closeScope,
+  openScope,
+  releaseOwned,
+  scopeBlockOf,
+  scopesOn,
+  tensorsIn,
+  withScope,
+  type Scope,
+} from '@gd/tensor/internal'
 
 /** The advice of the message a released tensor of a fit step throws. @internal */
 export const STEP_ADVICE =
@@ -51,11 +60,12 @@ export function inStepScope(run: RunScope | null, trees: () => RunTrees, body: (
     before.modelState === after.modelState ? null : before.modelState,
   ]
   if (replaced.every((t) => t === null)) return
-  const live = new Set<unknown>()
-  for (const t of tensorsOf(after)) live.add(t.__owner())
-  const stale = tensorsOf(replaced).filter((t) => {
-    const block = t.__owner()
-    return block !== null && !live.has(block)
+  const live = new Set<object | null>()
+  tensorsIn(after, (t) => live.add(scopeBlockOf(t)))
+  const stale: Tensor[] = []
+  tensorsIn(replaced, (t) => {
+    const block = scopeBlockOf(t)
+    if (block !== null && !live.has(block)) stale.push(t)
   })
   if (stale.length > 0) releaseOwned(stale, run.scope)
 }
@@ -79,7 +89,7 @@ export function closeRunScope(run: RunScope | null, kept: RunTrees | null): void
  * (`cache` keeps the last one). @internal
  */
 export function handOut<T extends Tree | undefined>(tree: T, cache: { from?: unknown; to?: unknown }): T {
-  if (tree === undefined || !tensorsOf(tree).some((t) => t.__owner() !== null)) return tree
+  if (tree === undefined || !holdsScoped(tree)) return tree
   if (cache.from !== tree) {
     cache.from = tree
     cache.to = copyScoped(tree)
@@ -89,7 +99,7 @@ export function handOut<T extends Tree | undefined>(tree: T, cache: { from?: unk
 
 function copyScoped(node: unknown): unknown {
   if (node instanceof Tensor) {
-    if (node.__owner() === null) return node
+    if (scopeBlockOf(node) === null) return node
     // a contiguous copy on the JavaScript heap: `data` reads the elements in order, slice copies them out
     return new Tensor((node.data as Float32Array).slice(), [...node.shape], node.dtype)
   }
@@ -98,14 +108,11 @@ function copyScoped(node: unknown): unknown {
   return node
 }
 
-/** The tensors of a tree of plain objects and arrays (anything else is skipped). */
-function tensorsOf(tree: unknown): Tensor[] {
-  const out: Tensor[] = []
-  const go = (node: unknown): void => {
-    if (node instanceof Tensor) out.push(node)
-    else if (Array.isArray(node)) node.forEach(go)
-    else if (isPlainObject(node)) Object.values(node).forEach(go)
-  }
-  go(tree)
-  return out
+/** Whether a tensor of `tree` lies in a block a scope owns. */
+function holdsScoped(tree: unknown): boolean {
+  let found = false
+  tensorsIn(tree, (t) => {
+    found ||= scopeBlockOf(t) !== null
+  })
+  return found
 }

@@ -15,7 +15,16 @@ import {
 } from '../../index.js'
 import { memoryStats } from '../../memoryStats.js'
 import { existingArena } from './arena.js'
-import { closeScope, openScope, outsideScopes, releaseOwned, scopesOn, useScopes, withScope } from './scope.js'
+import {
+  closeScope,
+  openScope,
+  outsideScopes,
+  releaseOwned,
+  scopeBlockOf,
+  scopesOn,
+  useScopes,
+  withScope,
+} from './scope.js'
 
 const inArena = (t: Tensor): boolean => existingArena()!.holds(t._storage)
 const released = (label: string, how = 'returned', advice = 'return it from the function to keep it') =>
@@ -286,6 +295,30 @@ describe('openScope, closeScope and releaseOwned', () => {
         { parent: run },
       ),
     ).toThrow('s: the parent scope fit is closed')
+  })
+})
+
+describe('scopeBlockOf', () => {
+  it('names the block a scope owns, the same for its views, and null once no scope owns it', () => {
+    const run = openScope('fit', { parent: null })
+    const [a, b] = withScope(
+      'step',
+      () => [add(ones([256]), 1), add(ones([256]), 2)],
+      (r) => r,
+      { parent: run },
+    )
+    const token = scopeBlockOf(a)
+    expect(token).not.toBeNull()
+    expect(scopeBlockOf(reshape(a, [16, 16]))).toBe(token) // a view shares its base's block
+    expect(scopeBlockOf(b)).not.toBeNull()
+    expect(scopeBlockOf(b)).not.toBe(token)
+    expect(scopeBlockOf(ones([256]))).toBeNull() // outside scopes: a JavaScript array
+    releaseOwned([a], run)
+    expect(scopeBlockOf(a)).toBeNull() // released
+    closeScope(run, [b])
+    expect(scopeBlockOf(b)).toBeNull() // copied out to the JavaScript heap
+    expect(b.data[0]).toBe(3)
+    expect(() => scopeBlockOf({ shape: [2] } as never)).toThrow('scopeBlockOf: t must be a Tensor, got')
   })
 })
 

@@ -28,6 +28,7 @@
  */
 import { fail, func, isPlainObject, optional, readOptions, string, type Check } from '@gd/check'
 import { ARENA_MIN, wasmState, type Arena } from '../registry.js'
+import { tensorsIn } from '../../internal/tensorsIn.js'
 import { existingArena, sharedArena } from './arena.js'
 import { LAYOUT_END } from './layout.generated.js'
 import { sharedMemory, traffic } from './memory.js'
@@ -366,13 +367,34 @@ export function releaseOwned(tree: unknown, scope: Scope): void {
   scopeCheck('releaseOwned', 'scope', scope)
   const s = scope as ScopeState
   const mine = new Set<Block>()
-  walk(tree, (t) => {
+  tensorsIn(tree, (t) => {
     const b = t.__owner() as Block | null
     if (b !== null && b.owner === s) mine.add(b)
   })
   if (mine.size === 0) return
   const message = releasedMessage(s, 'returned')
   s.blocks = s.blocks.filter((b) => !mine.has(b) || (release(b, message), false))
+}
+
+/**
+ * The scope block that `t`'s storage lies in, while a scope owns it: an opaque token, the same for every
+ * tensor over that block (views and copies of its array), so that two trees can be compared for shared
+ * storage. Null when no scope owns the storage: a JavaScript array, an arena array the collector owns
+ * (`toWasmMemory`, a block whose scope closed with no parent), or a released block.
+ *
+ * @throws Error `scopeBlockOf: t must be a Tensor, got …`.
+ * @example
+ * ```ts
+ * import { scopeBlockOf } from '@gd/tensor/internal'
+ * import { tensor } from '@gd/tensor'
+ * scopeBlockOf(tensor([1, 2])) // null: an ordinary array
+ * ```
+ */
+export function scopeBlockOf(t: Tensor): object | null {
+  const branded = (t as { __gdTensor?: unknown } | null)?.__gdTensor === true && typeof t.__owner === 'function'
+  if (!branded) fail('scopeBlockOf', 't', 'a Tensor', t)
+  const b = t.__owner() as Block | null
+  return b !== null && b.owner !== null ? b : null
 }
 
 /**
@@ -452,7 +474,7 @@ function close(s: ScopeState, escaping: unknown, mode: CloseMode, how: 'returned
   }
   // Mark what escapes; at the top, remember the tensors to point at the copies.
   const movers: Tensor[] = []
-  walk(escaping, (t) => {
+  tensorsIn(escaping, (t) => {
     const b = t.__owner() as Block | null
     if (b === null || b.owner !== s) return
     b.escapes = true
@@ -505,20 +527,6 @@ function release(b: Block, message: string): void {
   const bucket = pool.get(b.bytes)
   if (bucket === undefined) pool.set(b.bytes, [b.at])
   else bucket.push(b.at)
-}
-
-/** Calls `visit` for every tensor of a tree of plain objects and arrays (anything else is skipped). */
-function walk(tree: unknown, visit: (t: Tensor) => void): void {
-  const seen = new Set<object>()
-  const go = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return
-    seen.add(node)
-    if ((node as { __gdTensor?: unknown }).__gdTensor === true && typeof (node as Tensor).__owner === 'function') {
-      visit(node as Tensor)
-    } else if (Array.isArray(node)) for (const child of node) go(child)
-    else if (isPlainObject(node)) for (const k of Object.keys(node)) go((node as Record<string, unknown>)[k])
-  }
-  go(tree)
 }
 
 /** Counters for {@link memoryStats}. @internal */

@@ -1,0 +1,40 @@
+import { fail, func, isPlainObject } from '@gd/check'
+import type { Tensor } from '../tensor.js'
+
+/**
+ * Calls `visit` once for every distinct tensor in `tree`, a tree of plain objects and arrays nested to
+ * any depth (depth first, object keys in insertion order). Each array and object is walked once, so a
+ * subtree shared twice, or a cycle, is safe. Anything else (numbers, strings, typed arrays, class
+ * instances) is skipped, unless `open` is given: it is then asked about every such object, and what it
+ * returns is walked in its place (@gd/autograd passes a traced value's tensor this way; return
+ * `undefined` to skip the object). A tensor is told by its brand, so one made by another copy of this
+ * module counts too.
+ *
+ * The one walker of @gd's scopes: the tensors a transform returns (`withScope`), those a run keeps
+ * (`fit`), and those of a result that hold traced values.
+ *
+ * @throws Error `tensorsIn: visit must be a function, got …` (the same for `open`), before any walk.
+ * @example
+ * ```ts
+ * import { tensorsIn } from '@gd/tensor/internal'
+ * import { tensor } from '@gd/tensor'
+ * const w = tensor([1, 2])
+ * const shapes: number[][] = []
+ * tensorsIn({ w, again: [w], b: tensor([3]), step: 4 }, (t) => shapes.push([...t.shape]))
+ * shapes // [[2], [1]]: w once, then b; the number is skipped
+ * ```
+ */
+export function tensorsIn(tree: unknown, visit: (t: Tensor) => void, open?: (node: object) => unknown): void {
+  func('tensorsIn', 'visit', visit)
+  if (open !== undefined && typeof open !== 'function') fail('tensorsIn', 'open', 'a function or undefined', open)
+  const seen = new Set<object>()
+  const go = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return
+    seen.add(node)
+    if ((node as { __gdTensor?: unknown }).__gdTensor === true) visit(node as Tensor)
+    else if (Array.isArray(node)) for (const child of node) go(child)
+    else if (isPlainObject(node)) for (const k of Object.keys(node)) go((node as Record<string, unknown>)[k])
+    else if (open !== undefined) go(open(node))
+  }
+  go(tree)
+}
