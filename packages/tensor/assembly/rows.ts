@@ -585,3 +585,26 @@ export function lstmBackward(batch: i32, hidden: i32, g: usize, c: usize, acts: 
     }
   }
 }
+
+/**
+ * out = the float32 view at `src` with shape [n0, n1, n2, n3] and element strides [s0, s1, s2, s3] (any
+ * sign: a transposed, sliced or flipped view), in row-major order: the copy that makes a view contiguous.
+ * Rows of n3 floats with stride 1 move four floats at a time.
+ */
+export function gather(n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, out: usize): void {
+  const whole = n3 & ~3
+  const rowBytes = <usize>n3 << 2
+  let o = out
+  for (let i0 = 0; i0 < n0; i0++) {
+    for (let i1 = 0; i1 < n1; i1++) {
+      for (let i2 = 0; i2 < n2; i2++) {
+        const row = src + <usize>((i0 * s0 + i1 * s1 + i2 * s2) << 2)
+        if (s3 == 1) {
+          for (let j = 0; j < whole; j += 4) v128.store(o + (<usize>j << 2), v128.load(row + (<usize>j << 2)))
+          for (let j = whole; j < n3; j++) store<f32>(o + (<usize>j << 2), load<f32>(row + (<usize>j << 2)))
+        } else for (let j = 0; j < n3; j++) store<f32>(o + (<usize>j << 2), load<f32>(row + <usize>((j * s3) << 2)))
+        o += rowBytes
+      }
+    }
+  }
+}

@@ -351,6 +351,18 @@ export interface RowKernels {
   lstmForward(a: FloatArray, c: FloatArray, acts: FloatArray, out: FloatArray, hidden: number): boolean
   /** Its first-order backward rule from acts, for the cotangent g of [h′, c′]: da [batch, 4·hidden], dc [batch, hidden]. */
   lstmBackward(g: FloatArray, c: FloatArray, acts: FloatArray, da: FloatArray, dc: FloatArray, hidden: number): boolean
+  /**
+   * out = the view of `src` from element `offset` with `shape` and element `strides` (rank 1 to 4, strides of
+   * any sign) in row-major order: the copy that makes a strided view contiguous. Only when both arrays lie
+   * in the shared memory (arena arrays) and out holds at least `ROWS_MIN` floats.
+   */
+  gather(
+    src: FloatArray,
+    offset: number,
+    shape: readonly number[],
+    strides: readonly number[],
+    out: FloatArray,
+  ): boolean
 }
 
 /** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */

@@ -44,6 +44,18 @@ interface RowExports {
   ): void
   lstmForward(batch: number, hidden: number, a: number, c: number, acts: number, out: number): void
   lstmBackward(batch: number, hidden: number, g: number, c: number, acts: number, da: number, dc: number): void
+  gather(
+    n0: number,
+    n1: number,
+    n2: number,
+    n3: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    src: number,
+    out: number,
+  ): void
 }
 
 /**
@@ -215,6 +227,21 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
       if (!float32([a, c, acts, out]) || !lstmShapes(a, c, acts, out, hidden)) return false
       const batch = c.length / hidden
       return run([a, c], [acts, out], null, (at) => exports.lstmForward(batch, hidden, at[0]!, at[1]!, at[2]!, at[3]!))
+    },
+    gather(src, offset, shape, strides, out) {
+      // in place only: a staged copy of the source would cost what the gather saves
+      if (!float32([src, out]) || src.buffer !== memory.buffer || out.buffer !== memory.buffer) return false
+      const rank = shape.length
+      if (rank === 0 || rank > 4 || !rowsPay(out.length)) return false
+      const n = [1, 1, 1, 1]
+      const st = [0, 0, 0, 0]
+      for (let d = 0; d < rank; d++) {
+        n[4 - rank + d] = shape[d]!
+        st[4 - rank + d] = strides[d]!
+      }
+      const from = src.byteOffset + offset * 4
+      exports.gather(n[0]!, n[1]!, n[2]!, n[3]!, st[0]!, st[1]!, st[2]!, st[3]!, from, out.byteOffset)
+      return true
     },
     lstmBackward(g, c, acts, da, dc, hidden) {
       if (!float32([g, c, acts, da, dc]) || !lstmShapes(da, c, acts, g, hidden) || dc.length !== c.length) return false
