@@ -12,6 +12,13 @@ const measure = (o: Partial<LoopMeasure>): LoopMeasure => ({
   rssWarm: 200e6,
   rssEnd: 200e6,
   rssMax: 200e6,
+  heapWarm: 40e6,
+  heapEnd: 60e6,
+  heapMax: 61e6,
+  youngWarm: 8.4e6,
+  youngEnd: 33.6e6,
+  buffersWarm: 3e6,
+  buffersMax: 20.4e6,
   gcMs: 4,
   gcShare: 0.02,
   ...o,
@@ -52,6 +59,9 @@ describe('memory mode', () => {
     expect(readings).toEqual([2, 4, 6]) // every 2 measured steps (ticks 5, 7, 9)
     expect(m.rssWarm).toBeGreaterThan(0)
     expect(m.rssMax).toBeGreaterThanOrEqual(Math.max(m.rssWarm, m.rssEnd))
+    expect(m.heapMax).toBeGreaterThanOrEqual(Math.max(m.heapWarm, m.heapEnd))
+    expect(m.youngWarm).toBeGreaterThan(0) // V8's new space, never empty
+    expect(m.buffersMax).toBeGreaterThanOrEqual(m.buffersWarm)
     expect(m.gcShare).toBeGreaterThanOrEqual(0)
     expect(m.gcShare).toBeLessThanOrEqual(1)
   })
@@ -77,7 +87,7 @@ describe('memory mode', () => {
     const md = memoryMarkdown([{ loop: 'l', result: { ...measure({ rssEnd: 190e6 }), loss: 1 } }]).split('\n')
     // 190 / 200 − 1 = −5%; 4 ms of GC over 100 steps
     expect(md[2]).toBe(
-      '| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | n/a | n/a | n/a | n/a | 2.0% | 0.0400 | met |',
+      '| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | 40→61 | 8→34 | 3→20 | n/a | n/a | n/a | n/a | 2.0% | 0.0400 | met |',
     )
   })
 

@@ -20,6 +20,9 @@ const HEAD = [
   'RSS max MB',
   'end/warm',
   'max/warm',
+  'V8 heap warm→max MB',
+  'young gen warm→end MB',
+  'JS buffers warm→max MB',
   'arena warm MB',
   'arena end MB',
   'fallbacks',
@@ -30,6 +33,9 @@ const HEAD = [
 ]
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(0)
+/** Two byte counts as `a→b` in MB; 'n/a' in results of versions that did not read them. */
+const span = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? 'n/a' : `${mb(a)}→${mb(b)}`
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${(100 * Math.abs(x)).toFixed(1)}%`
 
 /**
@@ -60,6 +66,9 @@ export function memoryRows(results: readonly MemoryResult[]): string[][] {
           mb(r.rssMax),
           signed(r.rssEnd / r.rssWarm - 1),
           signed(r.rssMax / r.rssWarm - 1),
+          span(r.heapWarm, r.heapMax),
+          span(r.youngWarm, r.youngEnd),
+          span(r.buffersWarm, r.buffersMax),
           r.arenaWarmBytes === undefined ? 'n/a' : (r.arenaWarmBytes / 1e6).toFixed(1),
           r.arenaEndBytes === undefined ? 'n/a' : (r.arenaEndBytes / 1e6).toFixed(1),
           r.fallbacks === undefined ? 'n/a' : String(r.fallbacks),

@@ -29,7 +29,7 @@ export function memoryLoops(quick: boolean): MemoryLoop[] {
  */
 export async function runMemory(chosen: readonly MemoryLoop[], quick: boolean, out: string): Promise<void> {
   const kernels = await initWasm()
-  const note = `memory loops (${quick ? 'quick' : 'full'}): each loop once, synchronous, RSS read every 1% of its steps after a warm-up, GC time from v8.GCProfiler; @gd kernels ${kernels}; targets: RSS within 10% of its size after warm-up, 0 fallbacks, GC under 5%`
+  const note = `memory loops (${quick ? 'quick' : 'full'}): each loop once, synchronous, memory read every 1% of its steps after a warm-up (RSS, V8's heap and young generation, JavaScript ArrayBuffers), GC time from v8.GCProfiler; @gd kernels ${kernels}; targets: RSS within 10% of its size after warm-up, 0 fallbacks, GC under 5%`
   for (const line of header(machineInfo(), note).slice(0, 3)) console.log(line)
   const results: MemoryResult[] = []
   for (const loop of chosen) {

@@ -1,4 +1,4 @@
-import { GCProfiler } from 'node:v8'
+import { GCProfiler, getHeapSpaceStatistics } from 'node:v8'
 
 /** How a long loop is watched. */
 export interface SamplerOptions {
@@ -22,6 +22,20 @@ export interface LoopMeasure {
   rssEnd: number
   /** The largest resident set size read, every `every` steps and at the end. */
   rssMax: number
+  /** The size of V8's JavaScript heap (`heapTotal`: every space, used or not) right after the warm-up. */
+  heapWarm: number
+  /** The same at the end. */
+  heapEnd: number
+  /** The largest V8 heap size read. */
+  heapMax: number
+  /** The size of V8's young generation (its new space) right after the warm-up: V8 grows it as a program runs. */
+  youngWarm: number
+  /** The same at the end. */
+  youngEnd: number
+  /** Bytes of JavaScript ArrayBuffers (`arrayBuffers`; the Wasm memory is not one of them) right after the warm-up. */
+  buffersWarm: number
+  /** The largest reading of those bytes: the garbage arrays waiting for a collection at its peak. */
+  buffersMax: number
   /** Milliseconds the main thread spent in garbage collections over the measured steps (V8's own account). */
   gcMs: number
   /** `gcMs` as a share of the measured wall-clock time. */
@@ -35,19 +49,33 @@ export interface Sampler {
   finish(): LoopMeasure
 }
 
+/** One reading of the process's memory: RSS, V8's heap and young generation, JavaScript ArrayBuffers. */
+interface Reading {
+  rss: number
+  heap: number
+  young: number
+  buffers: number
+}
+
+function read(): Reading {
+  const u = process.memoryUsage()
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0
+  return { rss: u.rss, heap: u.heapTotal, young, buffers: u.arrayBuffers }
+}
+
 /**
- * A sampler for a synchronous loop: after `warmup` steps it reads the resident set size and starts
- * the clock and V8's GC account (`v8.GCProfiler`); every `every` steps it reads the RSS again and
- * collects the GC account so far (restarting it, so that the profiler's own record of each
- * collection never piles up over a long loop). Reading the RSS and restarting the profiler costs
- * well under a millisecond, once per `every` steps.
+ * A sampler for a synchronous loop: after `warmup` steps it reads the process's memory (resident set
+ * size, V8's heap and its young generation, JavaScript ArrayBuffers) and starts the clock and V8's GC
+ * account (`v8.GCProfiler`); every `every` steps it reads the memory again and collects the GC account
+ * so far (restarting it, so that the profiler's own record of each collection never piles up over a
+ * long loop). A reading and the profiler's restart cost well under a millisecond, once per `every` steps.
  *
  * @example
  * ```ts
  * // fragment: step is the loop's own step
  * const sampler = memorySampler({ warmup: 100, every: 1000 })
  * for (let i = 0; i < 10_000; i++) { step(); sampler.tick() }
- * sampler.finish() // { steps: 9900, msPerStep, rssWarm, rssEnd, rssMax, gcMs, gcShare }
+ * sampler.finish() // { steps: 9900, msPerStep, rssWarm, rssEnd, rssMax, heapWarm, …, gcMs, gcShare }
  * ```
  */
 export function memorySampler(o: SamplerOptions): Sampler {
@@ -59,8 +87,8 @@ export function memorySampler(o: SamplerOptions): Sampler {
   }
   let step = 0
   let start = 0
-  let rssWarm = 0
-  let rssMax = 0
+  let warm: Reading = { rss: 0, heap: 0, young: 0, buffers: 0 }
+  let max: Reading = warm
   let gcMicroseconds = 0
   let profiler: GCProfiler | undefined
   const collect = () => {
@@ -68,9 +96,17 @@ export function memorySampler(o: SamplerOptions): Sampler {
     gcMicroseconds += profiler.stop()?.statistics.reduce((sum, gc) => sum + gc.cost, 0) ?? 0
     profiler = undefined
   }
+  const note = (r: Reading) => {
+    max = {
+      rss: Math.max(max.rss, r.rss),
+      heap: Math.max(max.heap, r.heap),
+      young: Math.max(max.young, r.young),
+      buffers: Math.max(max.buffers, r.buffers),
+    }
+  }
   const begin = () => {
-    rssWarm = process.memoryUsage.rss()
-    rssMax = rssWarm
+    warm = read()
+    max = warm
     profiler = new GCProfiler()
     profiler.start()
     start = performance.now()
@@ -81,9 +117,9 @@ export function memorySampler(o: SamplerOptions): Sampler {
       step++
       if (step === o.warmup) begin()
       else if (step > o.warmup && (step - o.warmup) % o.every === 0) {
-        const rss = process.memoryUsage.rss()
-        rssMax = Math.max(rssMax, rss)
-        o.onReading?.(step - o.warmup, rss)
+        const r = read()
+        note(r)
+        o.onReading?.(step - o.warmup, r.rss)
         collect()
         profiler = new GCProfiler()
         profiler.start()
@@ -95,14 +131,22 @@ export function memorySampler(o: SamplerOptions): Sampler {
       const steps = step - o.warmup
       if (steps <= 0)
         throw new Error(`memorySampler: the loop ran ${step} steps, not more than its warm-up ${o.warmup}`)
-      const rssEnd = process.memoryUsage.rss()
+      const end = read()
+      note(end)
       const gcMs = gcMicroseconds / 1000
       return {
         steps,
         msPerStep: ms / steps,
-        rssWarm,
-        rssEnd,
-        rssMax: Math.max(rssMax, rssEnd),
+        rssWarm: warm.rss,
+        rssEnd: end.rss,
+        rssMax: max.rss,
+        heapWarm: warm.heap,
+        heapEnd: end.heap,
+        heapMax: max.heap,
+        youngWarm: warm.young,
+        youngEnd: end.young,
+        buffersWarm: warm.buffers,
+        buffersMax: max.buffers,
         gcMs,
         gcShare: gcMs / ms,
       }
