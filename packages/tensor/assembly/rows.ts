@@ -5,7 +5,7 @@
 // address (an arena array where it lies, or a copy staged for the call), so it needs no region of the
 // memory layout. No load or store leaves an operand: loops run over whole vectors, and a scalar tail
 // (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row.
-import { exp1, high64, join32, lanes64, low64, splat, vexp, vexpWide, vtanh } from './math'
+import { high64, join32, lanes64, low64, splat, vexp, vtanh } from './math'
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
 // as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
@@ -23,8 +23,8 @@ const GELU_K2: f64 = GELU_K1 * 0.044715
 /** 1.5·2⁵²: t + this, rounded, holds round(t) in its low 32 bits. */
 const ROUNDER: f64 = 6755399441055744.0
 
-// The kernels' constants, as 16-byte vectors at these offsets of a table that each GELU kernel writes
-// into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
+// The kernels' constants, as 16-byte vectors at these offsets of a table that each GELU kernel (and the
+// softmax) writes into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
 // a v128.const where it is used, inside the loop, in three instructions, but keeps a loaded value in a
 // register or a stack slot (the exponential ran 25% faster this way). The loop then overwrites the table.
 const NEG_K1 = 0 // −k₁ (float64 ×2)
@@ -233,6 +233,18 @@ export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
  * (NaN · the masked zeros too, as the JavaScript loop).
  */
 export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize, p: usize, scale: f64, causal: i32, mask: usize): void {
+  geluTable(p) // p holds at least 60 floats (rowsPay); its rows overwrite the table
+  const floor = v128.load(p, FLOOR)
+  const round = v128.load(p, ROUND)
+  const p6 = v128.load(p, P6)
+  const p5 = v128.load(p, P6 + 16)
+  const p4 = v128.load(p, P6 + 32)
+  const p3 = v128.load(p, P6 + 48)
+  const p2 = v128.load(p, P6 + 64)
+  const p1 = v128.load(p, P6 + 80)
+  const bias = v128.load(p, BIAS)
+  // e^{(v − max)·scale} = 2^t, t = (v − max)·scale·log₂e in float64 (floored at −127: 0 below the normals)
+  const wscale = f64x2.splat(scale * 1.4426950408889634)
   const iota = i32x4(0, 1, 2, 3)
   const whole = n & ~3
   for (let r = 0; r < rows; r++) {
@@ -265,20 +277,24 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     if (top == -Infinity) top = NaN
     // pass 2: the exponentials of the allowed keys (0 elsewhere) and their sum
     const wmax = f64x2.splat(<f64>top)
-    const wscale = f64x2.splat(scale)
     let total = splat(0)
     for (let j = 0; j < whole; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
       const v = v128.load(row + (<usize>j << 2))
-      const e = v128.and(vexpWide(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), f64x2.mul(f64x2.sub(high64(v), wmax), wscale)), ok)
+      const tlo = f64x2.pmax(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), floor)
+      const thi = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v), wmax), wscale), floor)
+      const e = v128.and(pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias), ok)
       v128.store(out + (<usize>j << 2), e)
       total = f32x4.add(total, e)
     }
     let sum = (f32x4.extract_lane(total, 0) + f32x4.extract_lane(total, 1)) + (f32x4.extract_lane(total, 2) + f32x4.extract_lane(total, 3))
     for (let j = whole; j < n; j++) {
       let e: f32 = 0
-      if (j < end && (m == 0 || load<u8>(m + j) == 1)) e = exp1((<f64>load<f32>(row + (<usize>j << 2)) - <f64>top) * scale)
+      if (j < end && (m == 0 || load<u8>(m + j) == 1)) {
+        const t = f64x2.pmax(f64x2.mul(f64x2.splat(<f64>load<f32>(row + (<usize>j << 2)) - <f64>top), wscale), floor)
+        e = f32x4.extract_lane(pow2(t, t, round, p6, p5, p4, p3, p2, p1, bias), 0)
+      }
       store<f32>(out + (<usize>j << 2), e)
       sum += e
     }

@@ -110,8 +110,9 @@ export function wasmGeluGrad(g: Tensor, x: Tensor): Tensor | null {
  * time], key j of query i taking part when j ≤ i (if `causal`) and mask[b·time + j] is 1 (if `mask`, bytes
  * [batch, time], is given). Excluded keys get exactly 0, a row with no allowed key is all 0, a NaN among the
  * allowed scores (or all of them −∞) gives NaN. Null when the kernel does not take the call. The exponentials
- * are float32 (within 3 ulps, their exponent reduced in float64), so P is within 4 float32 ulps of a float64
- * reference; weights under the smallest normal float32 (1.2e-38) are 0 (see `fused.test.ts`).
+ * are float32 (2ⁿ·2^r, the exponent and its reduction in float64, 2^r by a polynomial within 1.9e-8), so P is
+ * within 4 float32 ulps of a float64 reference; weights under the smallest normal float32 (1.2e-38) are 0
+ * (see `fused.test.ts`).
  *
  * @example
  * ```ts
