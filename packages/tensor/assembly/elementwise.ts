@@ -15,7 +15,7 @@
 // careful per-vector functions (`refine`), so exp and sigmoid results below the smallest normal float32
 // (subnormals) equal the JavaScript loops' bit for bit.
 
-import { splat, vexp } from './math'
+import { splat } from './math'
 
 // Op codes are written here only: scripts/build-wasm.mjs reads each `@codes` table (the constants
 // right under the tag) and writes it into src/kernels/elementwise/ops.generated.ts for the JavaScript side.
@@ -83,15 +83,6 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   return v128.bitselect(both, y, tail)
 }
 
-/**
- * eˣ with the JavaScript loop's subnormal results: vexp, whose lanes in [−104, −87.3365) (results
- * below the smallest normal float32, which vexp flushes to 0) are recomputed one at a time in
- * float64. Vectors without such a lane pay two compares and a test.
- */
-@inline function vexpTail(x: v128): v128 {
-  return withTail(x, vexp(x))
-}
-
 /** y with its lanes where x is in [−104, −87.3365) replaced by eˣ from {@link expTail}. */
 @inline function withTail(x: v128, y: v128): v128 {
   const tail = v128.and(f32x4.lt(x, splat(-87.33654)), f32x4.ge(x, splat(-104)))
@@ -126,18 +117,6 @@ function expTail(x: v128, y: v128, tail: v128): v128 {
   y = v128.bitselect(splat(Infinity), y, f32x4.eq(x, splat(Infinity)))
   y = v128.bitselect(splat(NaN), y, f32x4.lt(x, splat(0)))
   return v128.bitselect(x, y, f32x4.ne(x, x))
-}
-
-/**
- * σ(x) = 1 / (1 + e⁻ˣ) for x ≥ 0 and eˣ / (1 + eˣ) below, from one e^{−|x|}: no overflow. Below
- * −87.3 that is eˣ, a subnormal as in the JavaScript loop.
- */
-@inline function vsigmoid(x: v128): v128 {
-  const e = vexp(f32x4.neg(f32x4.abs(x)))
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
-  // below −87.3 σ(x) is eˣ (1 + eˣ is 1): those lanes take eˣ as exp does, with no arithmetic on
-  // subnormals (slow on x86)
-  return withTail(x, v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0))))
 }
 
 // V8 (TurboFan, Node 20) builds a v128.const anew at each use inside a loop: three instructions, two of
@@ -276,9 +255,9 @@ const EXP_LIMIT = 0x42aeac4f
 
 /**
  * After {@link fast}: the lanes of y outside its range (exp and sigmoid: |x| > 87.33654 or NaN; log:
- * x not a positive normal finite float32) recomputed by the careful functions ({@link vexpTail},
- * {@link vsigmoid}, {@link vlog}); the other lanes keep their bits, so a lane's result never depends
- * on its neighbours. Reads x again: y must not overlap x (the JavaScript side declines such calls).
+ * x not a positive normal finite float32) recomputed by {@link careful} or {@link vlog}; the other
+ * lanes keep their bits, so a lane's result never depends on its neighbours. Reads x again: y must
+ * not overlap x (the JavaScript side declines such calls).
  */
 function refine(op: i32, end: usize, x: usize, y: usize): void {
   for (let o: usize = 0; o < end; o += 16) {
@@ -286,26 +265,30 @@ function refine(op: i32, end: usize, x: usize, y: usize): void {
     const out = op == LOG
       ? v128.or(i32x4.lt_s(v, i32x4.splat(0x00800000)), i32x4.gt_s(v, i32x4.splat(0x7f7fffff)))
       : i32x4.gt_s(f32x4.abs(v), i32x4.splat(EXP_LIMIT))
-    if (!v128.any_true(out)) continue
-    const careful = op == EXP ? expNear(v, vexpTail(v)) : op == LOG ? vlog(v) : vsigmoid(v)
-    v128.store(y + o, v128.bitselect(careful, v128.load(y + o), out))
+    if (v128.any_true(out)) v128.store(y + o, v128.bitselect(op == LOG ? vlog(v) : careful(op, v), v128.load(y + o), out))
   }
 }
 
 /**
- * y with the lanes where x is in (87.33654, 88.72283] (eˣ up to the largest float32) replaced by
- * {@link fast}'s arithmetic for exp, 2ⁿ applied as 2ⁿ⁻¹ and then 2 so that n = 128 fits the exponent
- * field: the same bits as {@link fast} would give with a wider field.
+ * exp or sigmoid where |x| > 87.33654 or x is NaN, as the JavaScript loops give them: NaN stays NaN;
+ * above 88.72283 eˣ is +∞, and from 87.33654 up to there {@link fast}'s arithmetic with 2ⁿ applied as
+ * 2ⁿ⁻¹ and then 2 (n = 128 does not fit the exponent field), the same bits it would give; σ is 1 above
+ * 87.33654 (1 / (1 + e⁻ˣ) is 1 in float32 from x = 17.33); below, both are eˣ: a subnormal from
+ * {@link expTail} down to −104, and 0 below.
  */
-function expNear(x: v128, y: v128): v128 {
-  const near = v128.and(f32x4.gt(x, splat(87.33654)), f32x4.le(x, splat(88.72283)))
-  if (!v128.any_true(near)) return y
-  const t = f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(ROUND))
-  const n = f32x4.sub(t, splat(ROUND))
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)))
-  const q = expm1Reduced(r, splat(P0), splat(P1), splat(P2), splat(P3), splat(P4))
-  const p = i32x4.add(f32x4.add(splat(1), q), i32x4.shl(f32x4.sub(t, splat(1)), 23))
-  return v128.bitselect(f32x4.mul(p, splat(2)), y, near)
+@inline function careful(op: i32, x: v128): v128 {
+  const above = f32x4.gt(x, splat(0))
+  let y = v128.and(op == EXP ? splat(Infinity) : splat(1), above)
+  if (op == EXP) {
+    const near = v128.and(above, f32x4.le(x, splat(88.72283)))
+    const t = f32x4.add(f32x4.mul(x, splat(LOG2E)), splat(ROUND))
+    const n = f32x4.sub(t, splat(ROUND))
+    const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, splat(LN2_HI))), f32x4.mul(n, splat(LN2_LO)))
+    const q = expm1Reduced(r, splat(P0), splat(P1), splat(P2), splat(P3), splat(P4))
+    const p = i32x4.add(f32x4.add(splat(1), q), i32x4.shl(f32x4.sub(t, splat(1)), 23))
+    y = v128.bitselect(f32x4.mul(p, splat(2)), y, near)
+  }
+  return withTail(x, v128.bitselect(x, y, f32x4.ne(x, x)))
 }
 
 /** y = op(x) over n elements (rounded up to whole vectors). */
