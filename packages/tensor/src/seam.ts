@@ -246,8 +246,8 @@ export function resetKernels(): void {
  * float32 elementwise ops, the fused optimizer updates of {@link fusedKernels}, and the
  * convolution and pooling kernels), for tests and
  * benchmarks that want the JavaScript kernels everywhere. Returns a function that restores the
- * previous setting. Forbidding them changes float32 results only in the last bits (exp, log, tanh,
- * sigmoid: within 3 ulps; products, convolutions and optimizer updates: float32 instead of float64
+ * previous setting. Forbidding them changes float32 results only in the last bits (exp: within 1 ulp,
+ * tanh and sigmoid: 2, log: 3; products, convolutions and optimizer updates: float32 instead of float64
  * arithmetic; pooling: not at all).
  *
  * @example
