@@ -5,6 +5,7 @@
  */
 import { allocate, promoteTypes, type DType, type Storage } from './dtype.js'
 import { tensorArg, tensorLikeArg } from './internal/args.js'
+import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 
@@ -62,7 +63,8 @@ export function mapUnary(
 ): Tensor {
   tensorArg(op, 'x', t)
   if (typeof dtype === 'function') dtype = dtype(t)
-  const out = allocate(dtype, t.size)
+  // every path below writes each element (a float32 block is not zero-filled first: see allocateUnfilled)
+  const out = dtype === 'float32' ? allocateUnfilled(t.size) : allocate(dtype, t.size)
   if (!t.isContiguous) stridedUnary(out, t, fn, loop)
   else {
     const src = t.data
@@ -154,7 +156,8 @@ export function mapBinary(
 ): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape)
   const n = sizeOf(shape)
-  const out = allocate(dtype, n)
+  // every path below writes each element (a float32 block is not zero-filled first: see allocateUnfilled)
+  const out = dtype === 'float32' ? allocateUnfilled(n) : allocate(dtype, n)
   if (n === 0) return new Tensor(out, shape, dtype)
   const aFull = a.isContiguous && a.size === n
   const bFull = b.isContiguous && b.size === n

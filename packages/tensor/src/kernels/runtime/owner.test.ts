@@ -1,8 +1,11 @@
 // allocateUnfilled and its users: results written over pooled blocks that hold stale values (NaN here)
 // must equal, bit for bit, what the zero-filled path gives. Its users, each pinned below:
-// - matmul's products on the Wasm gemm in overwrite mode (folded, batched, broadcast, transposed, vectors).
+// - matmul's products on the Wasm gemm in overwrite mode (folded, batched, broadcast, transposed, vectors);
+// - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
+//   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots).
 import { beforeAll, describe, expect, it } from 'vitest'
 import { allocate } from '../../dtype.js'
+import * as T from '../../index.js'
 import { matmul, type MatmulOptions } from '../../matmul.js'
 import { initWasm, kernels, useKernels } from '../../seam.js'
 import { Tensor } from '../../tensor.js'
@@ -27,7 +30,7 @@ function filled(shape: number[], seed: number): Tensor<'float32'> {
 const bits = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
 
 /**
- * Runs `make` in a scope after a first scope released `count` blocks of `size` floats filled with NaN into
+ * Runs `make` in a scope after a first scope released 6 blocks of `size` floats filled with NaN into
  * the pool; returns the result's bits and whether its storage is one of the poisoned blocks.
  */
 function overPoison(size: number, make: () => Tensor): { bits: number[]; reused: boolean } {
@@ -35,7 +38,7 @@ function overPoison(size: number, make: () => Tensor): { bits: number[]; reused:
   withScope(
     'poison',
     () => {
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 6; i++) {
         const block = allocate('float32', size).fill(NaN)
         poisoned.add(block.byteOffset)
       }
@@ -128,4 +131,54 @@ describe('matmul over a poisoned pool (the Wasm gemm overwrites its result)', ()
       () => null,
     )
   })
+})
+
+describe('the elementwise drivers over a poisoned pool (mapUnary and mapBinary write every element)', () => {
+  /** The bits of `make()` outside any scope (a fresh zeroed array) against those it gives over NaN blocks. */
+  function check(make: () => Tensor): void {
+    const want = bits(make().data as Float32Array)
+    const got = overPoison(want.length, make)
+    expect(got.reused).toBe(true)
+    expect(got.bits).toEqual(want)
+  }
+  const x = (shape: number[], seed: number) => filled(shape, seed)
+  // 64 elements (the Wasm loops' minimum), 1001 (a tail off the 4-float vectors), 40001 (past the 16384-float slots)
+  const lengths = [64, 1001, 40001]
+  const unary: [string, (t: Tensor) => Tensor][] = [
+    ['neg', T.neg],
+    ['exp', T.exp],
+    ['log', (t) => T.log(T.add(T.abs(t), 1))],
+    ['sqrt', (t) => T.sqrt(T.abs(t))],
+    ['tanh', T.tanh],
+    ['sigmoid', T.sigmoid],
+    ['relu', T.relu],
+    ['square', T.square],
+    ['abs (no loop)', T.abs],
+    ['clip (no loop)', (t) => T.clip(t, -0.5, 0.5)],
+  ]
+  for (const [name, op] of unary) {
+    it(`${name}: contiguous at ${lengths.join(', ')} elements, and a transposed view`, () => {
+      for (const n of lengths) check(() => op(x([n], 3)))
+      check(() => op(T.transpose(x([37, 61], 4))))
+    })
+  }
+  const binary: [string, (a: Tensor, b: Tensor) => Tensor][] = [
+    ['add', T.add],
+    ['sub', T.sub],
+    ['mul', T.mul],
+    ['div', T.div],
+    ['maximum (no loop)', T.maximum],
+  ]
+  for (const [name, op] of binary) {
+    it(`${name}: full operands, a scalar, column and row broadcasts, transposed views`, () => {
+      for (const n of lengths) check(() => op(x([n], 5), x([n], 6)))
+      check(() => op(x([1001], 5), x([], 6)))
+      check(() => op(x([], 5), x([1001], 6)))
+      check(() => op(x([128, 10], 7), x([128, 1], 8))) // rows of 10: shorter than the loops' 16
+      check(() => op(x([40, 50], 7), x([40, 1], 8)))
+      check(() => op(x([100, 33], 7), x([33], 8)))
+      check(() => op(T.transpose(x([37, 61], 9)), x([61, 37], 10)))
+      check(() => op(T.transpose(x([37, 61], 9)), T.transpose(x([37, 61], 10))))
+    })
+  }
 })
