@@ -306,8 +306,12 @@ export function unary(op: i32, n: i32, x: usize, y: usize): void {
     case LOG: if (fast(LOG, end, x, y)) refine(LOG, end, x, y); break
     case TANH: fast(TANH, end, x, y); break
     case SIGMOID: if (fast(SIGMOID, end, x, y)) refine(SIGMOID, end, x, y); break
-    // max(x, 0) keeps NaN and turns −0 into +0, as the JavaScript loop does
-    case RELU: for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.max(v128.load(x + o), splat(0))); break
+    // x where x ≤ 0 is false (x > 0 or NaN, bits kept), else +0 (−0 included), as the JavaScript loop
+    // does: three instructions where V8's f32x4.max takes eight
+    case RELU: for (let o: usize = 0; o < end; o += 16) {
+      const v = v128.load(x + o)
+      v128.store(y + o, v128.andnot(v, f32x4.le(v, splat(0))))
+    } break
     default: unreachable()
   }
 }
