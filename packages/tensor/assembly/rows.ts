@@ -5,7 +5,7 @@
 // address (an arena array where it lies, or a copy staged for the call), so it needs no region of the
 // memory layout. No load or store leaves an operand: loops run over whole vectors, and a scalar tail
 // (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row.
-import { high64, join32, lanes64, low64, splat, vexp, vtanh } from './math'
+import { high64, join32, lanes64, low64, splat } from './math'
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
 // as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
@@ -24,7 +24,7 @@ const GELU_K2: f64 = GELU_K1 * 0.044715
 const ROUNDER: f64 = 6755399441055744.0
 
 // The kernels' constants, as 16-byte vectors at these offsets of a table that each GELU kernel (and the
-// softmax) writes into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
+// softmax, the GRU and LSTM steps) writes into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
 // a v128.const where it is used, inside the loop, in three instructions, but keeps a loaded value in a
 // register or a stack slot (the exponential ran 25% faster this way). The loop then overwrites the table.
 const NEG_K1 = 0 // −k₁ (float64 ×2)
@@ -37,9 +37,10 @@ const TWO_C = 176 // 2c (float32 ×4; the gradient's)
 const SIX_CA = 192 // 6ca
 const SQUARE_MAX = 208 // 10⁶: x² capped where e is 0 anyway, so that 0·∞ never arises
 const CEILING = 224 // 128 (float64 ×2; the forward's)
+const NEG_LOG2E = 240 // −log₂e (float64 ×2; the recurrent cells' σ and tanh)
 
-/** Writes the table of constants at k. */
-@inline function geluTable(k: usize): void {
+/** Writes the table of constants at k (256 bytes: the kernels' outputs hold at least 64 floats). */
+@inline function kernelTable(k: usize): void {
   v128.store(k, f64x2.splat(-GELU_K1), NEG_K1)
   v128.store(k, f64x2.splat(GELU_K2), K2)
   v128.store(k, f64x2.splat(-127), FLOOR)
@@ -55,6 +56,7 @@ const CEILING = 224 // 128 (float64 ×2; the forward's)
   v128.store(k, splat(<f32>(6 * GELU_CA)), SIX_CA)
   v128.store(k, splat(1e6), SQUARE_MAX)
   v128.store(k, f64x2.splat(128), CEILING)
+  v128.store(k, f64x2.splat(-1.4426950408889634), NEG_LOG2E)
 }
 
 /** −x(k₁ + k₂x²) = −2u·log₂e for two float64 lanes of x. */
@@ -135,11 +137,11 @@ const CEILING = 224 // 128 (float64 ×2; the forward's)
 }
 
 /**
- * y = gelu(x) over n ≥ 56 floats (y must not overlap x: the table goes into y first). ±0 keep their
+ * y = gelu(x) over n ≥ 64 floats (y must not overlap x: the table goes into y first). ±0 keep their
  * sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0).
  */
 export function gelu(n: i32, x: usize, y: usize): void {
-  geluTable(y)
+  kernelTable(y)
   const negK1 = v128.load(y, NEG_K1)
   const k2 = v128.load(y, K2)
   const floor = v128.load(y, FLOOR)
@@ -191,9 +193,9 @@ export function gelu(n: i32, x: usize, y: usize): void {
   return f32x4.mul(g, f32x4.add(sigma, f32x4.mul(f32x4.mul(f32x4.mul(x, e), f32x4.mul(s, s)), du)))
 }
 
-/** out = g·gelu′(x) over n ≥ 56 floats (out must overlap neither g nor x: the table goes into out first). */
+/** out = g·gelu′(x) over n ≥ 64 floats (out must overlap neither g nor x: the table goes into out first). */
 export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
-  geluTable(out)
+  kernelTable(out)
   const negK1 = v128.load(out, NEG_K1)
   const k2 = v128.load(out, K2)
   const floor = v128.load(out, FLOOR)
@@ -233,7 +235,7 @@ export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
  * (NaN · the masked zeros too, as the JavaScript loop).
  */
 export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize, p: usize, scale: f64, causal: i32, mask: usize): void {
-  geluTable(p) // p holds at least 60 floats (rowsPay); its rows overwrite the table
+  kernelTable(p) // p holds at least 256 floats (rowsPay); its rows overwrite the table
   const floor = v128.load(p, FLOOR)
   const round = v128.load(p, ROUND)
   const p6 = v128.load(p, P6)
@@ -439,40 +441,97 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
 // The GRU cell's elementwise part (nn's recurrent cells): p = x·wx + bx and q = h·wh + bh, each
 // [batch, 3·hidden] in blocks r, z, n, and h [batch, hidden].
 
-/** σ(x) from one e^{−|x|} (no overflow); results under the smallest normal float32 are 0. */
-@inline function vsigmoid0(x: v128): v128 {
-  const e = vexp(f32x4.neg(f32x4.abs(x)))
+/**
+ * e^{−|x|·m} for the four lanes of x and m = 1 or 2: 2^t, t = −m|x|·log₂e in float64 floored at −127 (0
+ * below the smallest normal float32, and for |x| = ∞), by pow2 (the constants are the table's, loaded).
+ */
+@inline function expNegAbs(
+  x: v128,
+  twice: bool,
+  negLog2e: v128,
+  floor: v128,
+  round: v128,
+  p6: v128,
+  p5: v128,
+  p4: v128,
+  p3: v128,
+  p2: v128,
+  p1: v128,
+  bias: v128,
+): v128 {
+  let ax = f32x4.abs(x)
+  if (twice) ax = f32x4.add(ax, ax)
+  const tlo = f64x2.pmax(f64x2.mul(low64(ax), negLog2e), floor)
+  const thi = f64x2.pmax(f64x2.mul(high64(ax), negLog2e), floor)
+  return pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
+}
+
+/** σ(x) from one e = e^{−|x|} (no overflow): 1/(1 + e) for x ≥ 0, e/(1 + e) below. */
+@inline function sigmoidFrom(x: v128, e: v128): v128 {
   const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
 }
 
-/** The GRU step for four hidden units at byte offset o of p, q (and acts) and k of h (and out). */
-@inline function gruStep(p: usize, q: usize, h: usize, acts: usize, out: usize, o: usize, k: usize, hb: usize): void {
-  const r = vsigmoid0(f32x4.add(v128.load(p + o), v128.load(q + o)))
-  const z = vsigmoid0(f32x4.add(v128.load(p + o + hb), v128.load(q + o + hb)))
-  // p_n + r·q_n in float64, rounded once: in float32 the product's rounding would stay in a sum that may
-  // cancel, and tanh near 0 would carry it as a large relative error
-  const pn = v128.load(p + o + 2 * hb)
-  const qn = v128.load(q + o + 2 * hb)
-  const lo = f64x2.add(low64(pn), f64x2.mul(low64(r), low64(qn)))
-  const hi = f64x2.add(high64(pn), f64x2.mul(high64(r), high64(qn)))
-  const n = vtanh(join32(lo, hi))
-  v128.store(acts + o, r)
-  v128.store(acts + o + hb, z)
-  v128.store(acts + o + 2 * hb, n)
-  v128.store(out + k, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + k), n))))
+/**
+ * tanh x from e = e^{−2|x|}: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative;
+ * tanh(−0) = −0), else sign(x)(1 − e)/(1 + e), where 1 − e ≥ 0.63 loses nothing.
+ */
+@inline function tanhFrom(x: v128, e: v128): v128 {
+  const ax = f32x4.abs(x)
+  const far = f32x4.div(f32x4.sub(splat(1), e), f32x4.add(splat(1), e))
+  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)))
+  const x2 = f32x4.mul(x, x)
+  let p = splat(<f32>(-929569.0 / 638512875.0))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(21844.0 / 6081075.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1382.0 / 155925.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(62.0 / 2835.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
+  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
+  // x + x³p has x's sign, but sums to +0 at x = −0: x's sign bit put back keeps tanh(−0) = −0
+  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, i32x4.splat(0x80000000)))
+  return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
 }
 
 /**
  * The GRU step: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n) into `acts` (as p's
- * blocks), and h' = n + z ⊙ (h − n) into `out`, in float32 (hidden a multiple of 4).
+ * blocks), and h' = n + z ⊙ (h − n) into `out`, in float32 (hidden a multiple of 4, acts at least 64
+ * floats: the table of constants goes there first).
  */
 export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize, acts: usize, out: usize): void {
+  kernelTable(acts)
+  const negLog2e = v128.load(acts, NEG_LOG2E)
+  const floor = v128.load(acts, FLOOR)
+  const round = v128.load(acts, ROUND)
+  const p6 = v128.load(acts, P6)
+  const p5 = v128.load(acts, P6 + 16)
+  const p4 = v128.load(acts, P6 + 32)
+  const p3 = v128.load(acts, P6 + 48)
+  const p2 = v128.load(acts, P6 + 64)
+  const p1 = v128.load(acts, P6 + 80)
+  const bias = v128.load(acts, BIAS)
   const hb = <usize>hidden << 2
   for (let b = 0; b < batch; b++) {
     const row = <usize>b * 3 * hb
     const hrow = <usize>b * hb
-    for (let j: usize = 0; j < hb; j += 16) gruStep(p, q, h, acts, out, row + j, hrow + j, hb)
+    for (let j: usize = 0; j < hb; j += 16) {
+      const o = row + j
+      const k = hrow + j
+      const ar = f32x4.add(v128.load(p + o), v128.load(q + o))
+      const az = f32x4.add(v128.load(p + o + hb), v128.load(q + o + hb))
+      const r = sigmoidFrom(ar, expNegAbs(ar, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const z = sigmoidFrom(az, expNegAbs(az, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      // p_n + r·q_n in float64, rounded once: in float32 the product's rounding would stay in a sum that may
+      // cancel, and tanh near 0 would carry it as a large relative error
+      const pn = v128.load(p + o + 2 * hb)
+      const qn = v128.load(q + o + 2 * hb)
+      const an = join32(f64x2.add(low64(pn), f64x2.mul(low64(r), low64(qn))), f64x2.add(high64(pn), f64x2.mul(high64(r), high64(qn))))
+      const n = tanhFrom(an, expNegAbs(an, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      v128.store(acts + o, r)
+      v128.store(acts + o + hb, z)
+      v128.store(acts + o + 2 * hb, n)
+      v128.store(out + k, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + k), n))))
+    }
   }
 }
 
@@ -528,9 +587,21 @@ export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usiz
 /**
  * The LSTM step: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g) and tanh(c′) into `acts`, and
  * h′ = o·tanh(c′), c′ = f·c + i·g into `out` ([2, batch, hidden]); c′ and h′ in float64 from the float32
- * gates, rounded once (hidden a multiple of 4).
+ * gates, rounded once (hidden a multiple of 4, acts at least 64 floats: the table of constants goes there
+ * first).
  */
 export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: usize, out: usize): void {
+  kernelTable(acts)
+  const negLog2e = v128.load(acts, NEG_LOG2E)
+  const floor = v128.load(acts, FLOOR)
+  const round = v128.load(acts, ROUND)
+  const p6 = v128.load(acts, P6)
+  const p5 = v128.load(acts, P6 + 16)
+  const p4 = v128.load(acts, P6 + 32)
+  const p3 = v128.load(acts, P6 + 48)
+  const p2 = v128.load(acts, P6 + 64)
+  const p1 = v128.load(acts, P6 + 80)
+  const bias = v128.load(acts, BIAS)
   const hb = <usize>hidden << 2
   const nb = <usize>batch * hb // bytes of one [batch, hidden] block
   for (let b = 0; b < batch; b++) {
@@ -539,15 +610,19 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
     for (let j: usize = 0; j < hb; j += 16) {
       const o = row + j
       const k = hrow + j
-      const i4 = vsigmoid0(v128.load(a + o))
-      const f4 = vsigmoid0(v128.load(a + o + hb))
-      const g4 = vtanh(v128.load(a + o + 2 * hb))
-      const o4 = vsigmoid0(v128.load(a + o + 3 * hb))
+      const ai = v128.load(a + o)
+      const af = v128.load(a + o + hb)
+      const ag = v128.load(a + o + 2 * hb)
+      const ao = v128.load(a + o + 3 * hb)
+      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const f4 = sigmoidFrom(af, expNegAbs(af, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const g4 = tanhFrom(ag, expNegAbs(ag, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
       const c4 = v128.load(c + k)
       const clo = f64x2.add(f64x2.mul(low64(f4), low64(c4)), f64x2.mul(low64(i4), low64(g4)))
       const chi = f64x2.add(f64x2.mul(high64(f4), high64(c4)), f64x2.mul(high64(i4), high64(g4)))
       const c2 = join32(clo, chi)
-      const tc = vtanh(c2)
+      const tc = tanhFrom(c2, expNegAbs(c2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
       v128.store(acts + o, i4)
       v128.store(acts + o + hb, f4)
       v128.store(acts + o + 2 * hb, g4)

@@ -87,10 +87,11 @@ export async function loadWasmRows(): Promise<RowKernels | null> {
 }
 
 /**
- * The fewest floats the GELU kernels take: each writes its 240-byte table of constants into the start of
- * its output and reads it back before its loop (assembly/rows.ts), so the output holds at least 60.
+ * The fewest floats the GELU kernels take: each writes its 256-byte table of constants into the start of
+ * its output and reads it back before its loop (assembly/rows.ts), so the output holds at least 64 (as do
+ * the softmax's output and the recurrent cells' acts, from `ROWS_MIN` floats).
  */
-const GELU_MIN = 60
+const GELU_MIN = 64
 
 /** Bytes of n floats (or bytes) rounded up to 64, so that each staged operand starts on a cache line. */
 const padded = (bytes: number): number => Math.ceil(bytes / 64) * 64
