@@ -61,10 +61,11 @@ export function gemm(
 }
 
 /**
- * `C = A · B` (same operands as {@link gemm}): C's old contents are never read, so it need not be
- * initialized, and every one of its m × n elements is written (zeros when k ≤ 0). The bits are those of
- * `gemm` into a zero-filled C: the first k-panel stores `+0 + sum` where `gemm` stores `C + sum` with
- * C = +0 (so a sum of −0 becomes +0 in both), and the later panels add as `gemm` does.
+ * `C = A · B` (same operands as {@link gemm}): C's old values never reach the result, so C need not be
+ * initialized, and every one of its m × n elements is written when k > 0 (for k ≤ 0 nothing is: the caller
+ * writes the zeros). The bits are those of `gemm` into a zero-filled C: the first k-panel stores
+ * `+0 + sum` where `gemm` stores `C + sum` with C = +0 (so a sum of −0 becomes +0 in both), and the later
+ * panels add as `gemm` does.
  */
 export function gemmOverwrite(
   m: i32, n: i32, k: i32,
@@ -83,11 +84,7 @@ function blocked(
   c: usize, ldc: i32,
   overwrite: bool,
 ): void {
-  if (m <= 0 || n <= 0) return
-  if (k <= 0) {
-    if (overwrite) for (let i = 0; i < m; i++) memory.fill(at(c, i * ldc), 0, <usize>(n << 2))
-    return
-  }
+  if (m <= 0 || n <= 0 || k <= 0) return
   const pa = packedA()
   const pb = packedB()
   for (let jc = 0; jc < n; jc += NC) {
@@ -226,8 +223,8 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
 }
 
 /**
- * One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C, or (`first`) added to +0 and stored
- * without reading C (through a scratch tile at the edges).
+ * One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C, or (`first`) added to +0 in place
+ * of C's values, which may be anything (through a scratch tile at the edges).
  */
 @inline function microKernel(
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, first: bool,
@@ -255,38 +252,23 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
     pa += MR * 4
     pb += NR * 4
   }
-  if (rows == MR && cols == NR && first) {
-    // +0 + sum, as gemm computes it into a zero-filled C: the same bits, a −0 sum included (it gives +0)
-    const zero = f32x4.splat(0)
-    const step = <usize>(ldc << 2)
-    let row = c
-    v128.store(row, f32x4.add(zero, c00))
-    v128.store(row, f32x4.add(zero, c01), 16)
-    row += step
-    v128.store(row, f32x4.add(zero, c10))
-    v128.store(row, f32x4.add(zero, c11), 16)
-    row += step
-    v128.store(row, f32x4.add(zero, c20))
-    v128.store(row, f32x4.add(zero, c21), 16)
-    row += step
-    v128.store(row, f32x4.add(zero, c30))
-    v128.store(row, f32x4.add(zero, c31), 16)
-    return
-  }
+  // C's old values, or (first) +0 in their place: C & 0 is +0 whatever C holds (even NaN), and +0 + sum is
+  // what gemm computes into a zero-filled C, the same bits (a −0 sum included: it gives +0)
+  const keep = first ? i32x4.splat(0) : i32x4.splat(-1)
   if (rows == MR && cols == NR) {
     const step = <usize>(ldc << 2)
     let row = c
-    v128.store(row, f32x4.add(v128.load(row), c00))
-    v128.store(row, f32x4.add(v128.load(row, 16), c01), 16)
+    v128.store(row, f32x4.add(v128.and(v128.load(row), keep), c00))
+    v128.store(row, f32x4.add(v128.and(v128.load(row, 16), keep), c01), 16)
     row += step
-    v128.store(row, f32x4.add(v128.load(row), c10))
-    v128.store(row, f32x4.add(v128.load(row, 16), c11), 16)
+    v128.store(row, f32x4.add(v128.and(v128.load(row), keep), c10))
+    v128.store(row, f32x4.add(v128.and(v128.load(row, 16), keep), c11), 16)
     row += step
-    v128.store(row, f32x4.add(v128.load(row), c20))
-    v128.store(row, f32x4.add(v128.load(row, 16), c21), 16)
+    v128.store(row, f32x4.add(v128.and(v128.load(row), keep), c20))
+    v128.store(row, f32x4.add(v128.and(v128.load(row, 16), keep), c21), 16)
     row += step
-    v128.store(row, f32x4.add(v128.load(row), c30))
-    v128.store(row, f32x4.add(v128.load(row, 16), c31), 16)
+    v128.store(row, f32x4.add(v128.and(v128.load(row), keep), c30))
+    v128.store(row, f32x4.add(v128.and(v128.load(row, 16), keep), c31), 16)
     return
   }
   const e = edgeTile()
@@ -302,7 +284,7 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
     const row = at(c, i * ldc)
     for (let j = 0; j < cols; j++) {
       const o = <usize>(j << 2)
-      const old = first ? <f32>0 : load<f32>(row + o)
+      const old = select<f32>(0, load<f32>(row + o), first)
       store<f32>(row + o, old + load<f32>(e + <usize>((i * NR + j) << 2)))
     }
   }
