@@ -1,4 +1,4 @@
-// float32 `C += A · B` (and `C = A · B`, which never reads C) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
+// float32 `C += A · B` (and `C = A · B`, whatever C held) in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
 // src/kernels/gemm/module.generated.ts. Same blocking as the JavaScript kernel (src/kernels/gemm/reference.ts,
 // after Goto and van de Geijn): a KC × NC block of B and an MC × KC block of A are packed into
 // contiguous panels, then an MR × NR micro-kernel keeps the C tile in v128 registers while it walks
@@ -203,7 +203,7 @@ function packB(kc: i32, nc: i32, src: usize, rs: i32, cs: i32, dst: usize): void
 
 /**
  * Multiplies packed panels into C one MR × NR tile at a time; the B micro-panel stays in L1 across the A panels.
- * `first`: C = +0 + sums (C not read) instead of C + sums.
+ * `first`: C = +0 + sums (C's old values masked out) instead of C + sums.
  */
 function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
   for (let s = 0; s < nc; s += NR) {

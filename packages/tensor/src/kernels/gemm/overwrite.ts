@@ -1,5 +1,5 @@
 /**
- * Which products may run on the Wasm gemm in overwrite mode (`C = A · B`, C never read), so that their
+ * Which products may run on the Wasm gemm in overwrite mode (`C = A · B`, whatever C held), so that their
  * result needs no zero-fill: see `matmul`. Apart from `./wasm.ts` because the registry imports that
  * module's types.
  * @module

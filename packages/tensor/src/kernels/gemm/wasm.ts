@@ -67,10 +67,10 @@ interface GemmExports {
 
 /**
  * The Wasm gemm as the module loader returns it: a {@link GemmKernel} (`C += A · B`) that also takes a
- * last argument `overwrite`: when true it computes `C = A · B`, never reading C (so C need not be
- * initialized: not even copied in when staged) and writing all of its `m × n` elements, zeros when
- * `k = 0`, with the bits `C += A · B` gives into a zero-filled C. Only `matmul` passes it, and only when
- * `kernels.gemm` is the default (whose Wasm path this is).
+ * last argument `overwrite`: when true it computes `C = A · B`, C's old values never reaching the result
+ * (so C need not be initialized: not even copied in when staged), writing all of its `m × n` elements,
+ * zeros when `k = 0`, with the bits `C += A · B` gives into a zero-filled C. Only `matmul` passes it, and
+ * only when `kernels.gemm` is the default (whose Wasm path this is).
  */
 export type WasmGemmKernel = (...args: [...Parameters<GemmKernel>, overwrite?: boolean]) => void
 
@@ -218,7 +218,7 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     const c0 = cPtr >> 2
     if (!aHere) heap.set(a.subarray(aLo, aHi), base >> 2)
     if (!bHere) heap.set(b.subarray(bLo, bHi), (base + aBytes) >> 2)
-    // an overwritten C is never read: not copied in
+    // an overwritten C's old values are masked out in the kernel: not copied in
     if (!cHere && !overwrite) {
       if (ldc === n) heap.set(c.subarray(cOffset, cOffset + m * n), c0)
       else for (let i = 0; i < m; i++) heap.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), c0 + i * n)
