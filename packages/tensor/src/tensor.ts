@@ -3,7 +3,7 @@ import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, formatList, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
 import { ownership, type Owned } from './kernels/runtime/owner.js'
-import { rowsState, wasmState } from './kernels/registry.js'
+import { gatherHook } from './kernels/rows/gatherHook.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -301,8 +301,8 @@ function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
     return out
   }
   // a float32 view of an arena array into an arena array: the fused rows module's gather, when it has loaded
-  const fused = wasmState.allowed && t.dtype === 'float32' ? rowsState.kernels : null
-  if (fused && fused.gather(src0 as Float32Array, t.offset, shape, strides, out as Float32Array)) return out
+  const gather = t.dtype === 'float32' ? gatherHook.kernel : null
+  if (gather && gather(src0 as Float32Array, t.offset, shape, strides, out as Float32Array)) return out
   const run = shape[rank - 1]!
   const step = strides[rank - 1]!
   const rows = rank > 1 ? shape[rank - 2]! : 1

@@ -9,7 +9,8 @@
 import type { FloatArray } from '../gemm/reference.js'
 import { load, loadSync } from '../runtime/load.js'
 import { stage, traffic, unstage, type SharedMemory } from '../runtime/memory.js'
-import { elementwisePays, rowsPay, type RowKernels } from '../registry.js'
+import { elementwisePays, rowsPay, wasmState, type RowKernels } from '../registry.js'
+import { gatherHook } from './gatherHook.js'
 import { rowsWasmHex } from './module.generated.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
@@ -180,7 +181,7 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
     arrays[0]!.length % n === 0 &&
     arrays.every((x) => x.length === arrays[0]!.length)
 
-  return {
+  const kernels: RowKernels = {
     gelu(x, y) {
       if (!float32([x, y]) || x.length !== y.length || !elementwisePays(y.length) || y.length < GELU_MIN) return false
       return run([x], [y], null, (a) => exports.gelu(y.length, a[0]!, a[1]!))
@@ -252,4 +253,7 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
       )
     },
   }
+  gatherHook.kernel = (src, offset, shape, strides, out) =>
+    wasmState.allowed && kernels.gather(src, offset, shape, strides, out)
+  return kernels
 }
