@@ -161,6 +161,11 @@ function align16(bytes: number): number {
 /** The kernels {@link wasmGemmFrom} made, which take `overwrite` (see `./overwrite.ts`). @internal */
 export const madeHere: WeakSet<object> = /* @__PURE__ */ new WeakSet<object>()
 
+/** Zeros the `m × n` block of C at `offset` (rows `ldc` apart). */
+function zero(c: Float32Array, offset: number, ldc: number, m: number, n: number): void {
+  for (let i = 0; i < m; i++) c.fill(0, offset + i * ldc, offset + i * ldc + n)
+}
+
 /** Wraps an instance's exports as a {@link WasmGemmKernel} for Float32Array operands. */
 function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKernel {
   const memory = shared.memory
@@ -189,8 +194,7 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     }
     if (m === 0 || n === 0) return
     if (k === 0) {
-      // nothing to add; an overwritten C is the empty sum's zeros
-      if (overwrite) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n)
+      if (overwrite) zero(c, cOffset, ldc, m, n) // nothing to add: an overwritten C is the empty sum's zeros
       return
     }
     if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
@@ -207,7 +211,7 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     const base = staged === 0 ? 0 : stage(shared, staged)
     if (base < 0) {
       // past what the engine will give a 32-bit memory (4 GiB): the JavaScript kernel needs no copy
-      if (overwrite) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n)
+      if (overwrite) zero(c, cOffset, ldc, m, n)
       jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
       return
     }
