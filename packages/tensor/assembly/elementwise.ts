@@ -265,8 +265,18 @@ function refine(op: i32, end: usize, x: usize, y: usize): void {
     const out = op == LOG
       ? v128.or(i32x4.lt_s(v, i32x4.splat(0x00800000)), i32x4.gt_s(v, i32x4.splat(0x7f7fffff)))
       : i32x4.gt_s(f32x4.abs(v), i32x4.splat(EXP_LIMIT))
-    if (v128.any_true(out)) v128.store(y + o, v128.bitselect(op == LOG ? vlog(v) : careful(op, v), v128.load(y + o), out))
+    if (v128.any_true(out)) v128.store(y + o, v128.bitselect(op == LOG ? carefulLog(v, out) : careful(op, v), v128.load(y + o), out))
   }
+}
+
+/**
+ * ln x for the lanes `out` of {@link refine}: when every one of them is negative or NaN (log of a
+ * signed array), NaN (x itself for NaN, keeping its bits) without {@link vlog}'s arithmetic; else vlog.
+ */
+@inline function carefulLog(x: v128, out: v128): v128 {
+  // x < 0 and NaN are the lanes not needing vlog (−0 is not one: ln −0 = −∞)
+  const nan = v128.or(f32x4.lt(x, splat(0)), f32x4.ne(x, x))
+  return v128.any_true(v128.andnot(out, nan)) ? vlog(x) : v128.bitselect(x, splat(NaN), f32x4.ne(x, x))
 }
 
 /**
