@@ -256,10 +256,12 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     const m: usize = mask == 0 ? 0 : mask + <usize>((q / (heads * n)) * n)
     const row = s + (<usize>r * <usize>n << 2)
     const out = p + (<usize>r * <usize>n << 2)
+    // vectors from `reach` on lie past the causal end: their weights are 0 and nothing is computed there
+    const reach = min<i32>(whole, (end + 3) & ~3)
     // pass 1: the maximum over the allowed keys, and whether there is one
     let mx = splat(-Infinity)
     let any = i32x4.splat(0)
-    for (let j = 0; j < whole; j += 4) {
+    for (let j = 0; j < reach; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
       mx = f32x4.max(mx, v128.bitselect(v128.load(row + (<usize>j << 2)), splat(-Infinity), ok))
@@ -280,7 +282,8 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     // pass 2: the exponentials of the allowed keys (0 elsewhere) and their sum
     const wmax = f64x2.splat(<f64>top)
     let total = splat(0)
-    for (let j = 0; j < whole; j += 4) {
+    for (let j = reach; j < whole; j += 4) v128.store(out + (<usize>j << 2), splat(0))
+    for (let j = 0; j < reach; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
       const v = v128.load(row + (<usize>j << 2))
@@ -302,7 +305,7 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     }
     // pass 3: divided by the sum up to the causal end (past it the weights stay 0)
     const inv = splat(<f32>1 / sum)
-    for (let j = 0; j < whole; j += 4) {
+    for (let j = 0; j < reach; j += 4) {
       const ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       const at = out + (<usize>j << 2)
       v128.store(at, v128.and(f32x4.mul(v128.load(at), inv), ok))
