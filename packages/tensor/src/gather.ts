@@ -2,6 +2,7 @@ import { positiveInteger, readOptions, optional } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
+import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { checkDtype } from './creation.js'
 import { checkShape, formatList, normalizeAxis, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -51,7 +52,9 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
     'result shape',
   )
   const src = x.data
-  const out = allocate(x.dtype, outer * idx.length * inner)
+  // every (outer, index) slice is copied in whole: no zero-fill needed
+  const size = outer * idx.length * inner
+  const out = x.dtype === 'float32' ? allocateUnfilled(size) : allocate(x.dtype, size)
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idx.length; j++) {
       const from = (o * n + idx[j]!) * inner

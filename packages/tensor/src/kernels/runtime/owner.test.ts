@@ -2,7 +2,8 @@
 // must equal, bit for bit, what the zero-filled path gives. Its users, each pinned below:
 // - matmul's products on the Wasm gemm in overwrite mode (folded, batched, broadcast, transposed, vectors);
 // - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
-//   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots).
+//   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots);
+// - concat (stack through it) and gather, which copy every slice of their result.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { allocate } from '../../dtype.js'
 import * as T from '../../index.js'
@@ -181,4 +182,31 @@ describe('the elementwise drivers over a poisoned pool (mapUnary and mapBinary w
       check(() => op(T.transpose(x([37, 61], 9)), T.transpose(x([37, 61], 10))))
     })
   }
+})
+
+describe('concat, stack and gather over a poisoned pool (each copies every slice of its result)', () => {
+  function check(make: () => Tensor): void {
+    const want = bits(make().data as Float32Array)
+    const got = overPoison(want.length, make)
+    expect(got.reused).toBe(true)
+    expect(got.bits).toEqual(want)
+  }
+  const int = (values: number[]) => T.tensor(values, { dtype: 'int32' })
+
+  it('concat along each axis, parts of different widths, a transposed part, float32 from int32 parts', () => {
+    check(() => T.concat([filled([5, 7, 3], 1), filled([5, 7, 3], 2)], 0))
+    check(() => T.concat([filled([5, 2, 3], 1), filled([5, 9, 3], 2), filled([5, 1, 3], 3)], 1))
+    check(() => T.concat([filled([5, 7, 1], 1), filled([5, 7, 2], 2), T.transpose(filled([3, 7, 5], 3))], 2))
+    check(() => T.concat([filled([40, 3], 1), T.cast(T.ones([40, 2], { dtype: 'int32' }), 'float32')], 1))
+  })
+
+  it('stack along each axis', () => {
+    for (const axis of [0, 1, 2]) check(() => T.stack([filled([6, 11], 1), filled([6, 11], 2)], axis))
+  })
+
+  it('gather along each axis, repeated indices included', () => {
+    check(() => T.gather(filled([10, 8], 1), int([3, 3, 0, 9, 5, 1, 2, 7, 4]), 0))
+    check(() => T.gather(filled([6, 10, 4], 1), int([9, 0, 0, 4]), 1))
+    check(() => T.gather(filled([8, 4, 5], 1), int([4, 1, 2, 0]), 2))
+  })
 })
