@@ -158,9 +158,10 @@ describe('the elementwise drivers over a poisoned pool (mapUnary and mapBinary w
     ['clip (no loop)', (t) => T.clip(t, -0.5, 0.5)],
   ]
   for (const [name, op] of unary) {
-    it(`${name}: contiguous at ${lengths.join(', ')} elements, and a transposed view`, () => {
+    it(`${name}: contiguous at ${lengths.join(', ')} elements, and transposed views (one block, and three)`, () => {
       for (const n of lengths) check(() => op(x([n], 3)))
       check(() => op(T.transpose(x([37, 61], 4))))
+      check(() => op(T.transpose(x([200, 201], 4)))) // 40200 elements: blocks of 16384, 11908 and 11908
     })
   }
   const binary: [string, (a: Tensor, b: Tensor) => Tensor][] = [
