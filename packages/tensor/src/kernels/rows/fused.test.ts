@@ -166,6 +166,18 @@ describe('wasmGelu and wasmGeluGrad', () => {
     expect(absolute).toBeLessThan(9e-8)
   })
 
+  it('gives every element the same bits whatever the length (four vectors a step, then one, then single floats)', () => {
+    const next = uniform(7, -8, 8)
+    const x = Float32Array.from({ length: 4096 + 29 }, next)
+    const g = Float32Array.from({ length: x.length }, next)
+    const y = out(wasmGelu(f32(x)))
+    const d = out(wasmGeluGrad(f32(g), f32(x)))
+    for (const n of [64, 65, 67, 68, 71, 76, 80, 83, 127, 4096 + 29]) {
+      expect(out(wasmGelu(f32(x.subarray(0, n))))).toEqual(y.subarray(0, n))
+      expect(out(wasmGeluGrad(f32(g.subarray(0, n)), f32(x.subarray(0, n))))).toEqual(d.subarray(0, n))
+    }
+  })
+
   it('below −10.0 gives results under 3e-36 (2^t past ±127 is 0 or ∞, which flushes them to ±0)', () => {
     const x = grid(-20, -10)
     const y = out(wasmGelu(f32(x)))
