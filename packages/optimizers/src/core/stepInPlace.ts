@@ -1,7 +1,7 @@
 import { fail } from '@gd/check'
-import type { Tree } from '@gd/tensor'
-import { withScope } from '@gd/tensor/internal'
-import { flatten, leavesOf, pairTo, pathIn } from '../internal/tree.js'
+import type { Tensor, Tree } from '@gd/tensor'
+import { allocate, withScope } from '@gd/tensor/internal'
+import { flatten, leavesOf, pairTo, pathIn, scratch } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
@@ -68,14 +68,27 @@ export function stepInPlace<S>(
   })
 }
 
-/** The step itself, once everything is checked: the fused path when tx has it, else update and addition. */
+/**
+ * The step itself, once everything is checked: the fused path when tx has it, else update and addition.
+ * The updates links make for each other (`outputFor`) come from `allocate`, so in the scope.
+ */
 function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
-  const fast = tx as InPlaceTransformation<S>
-  if (fast.applyInPlace) return fast.applyInPlace(grads, state, params, extra)
-  const r = tx.update(grads, state, params, extra)
-  addInPlace('stepInPlace', params, r.updates)
-  return r.state
+  const saved = scratch.make
+  scratch.make = bornHere
+  try {
+    const fast = tx as InPlaceTransformation<S>
+    if (fast.applyInPlace) return fast.applyInPlace(grads, state, params, extra)
+    const r = tx.update(grads, state, params, extra)
+    addInPlace('stepInPlace', params, r.updates)
+    return r.state
+  } finally {
+    scratch.make = saved
+  }
 }
+
+/** A zeroed tensor like the float tensor `t`, its storage from `allocate` (a block of the open scope's pool). */
+const bornHere = (t: Tensor): Tensor =>
+  new (t.constructor as typeof Tensor)(allocate(t.dtype as 'float32' | 'float64', t.size), t.shape, t.dtype)
 
 /** What a step keeps of what it made: the tensors of the next state (the state itself is the tree). */
 const escapingState = (state: unknown): unknown => state

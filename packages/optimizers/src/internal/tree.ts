@@ -1,5 +1,4 @@
 import type { Tensor, Tree } from '@gd/tensor'
-import { allocate } from '@gd/tensor/internal'
 
 // The optimizers' own walk over parameter trees. @gd/tensor's `treeMap` recognises a leaf with
 // `instanceof Tensor`, and that one reference bundles the whole Tensor class (esbuild cannot drop
@@ -35,14 +34,20 @@ export const bufferLike = (t: Tensor): Float32Array | Float64Array =>
   t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
 
 /**
+ * Where {@link tensorLike} takes a fresh tensor from while `make` is set: `stepInPlace` sets it for the
+ * length of its step, to a maker whose float32 arrays are born in its scope's pool in the kernels'
+ * WebAssembly memory (where the kernels write them without a copy). A hook rather than an import, so
+ * that a bundle such as `adam` alone carries no allocator of @gd/tensor.
+ */
+export const scratch: { make: ((t: Tensor) => Tensor) | null } = { make: null }
+
+/**
  * A fresh zeroed tensor with the class, dtype and shape of the float tensor `t`: its constructor
- * is taken from `t`, so this module needs no value import of `Tensor`. Its storage comes from
- * `allocate`, so inside a scope (`stepInPlace`, a `fit` step, an autograd transform) a float32
- * update is born in the kernels' WebAssembly memory, where they write it without a copy, and goes
- * back to the scope's pool when the scope ends; elsewhere it is a JavaScript array, as `bufferLike`'s.
+ * is taken from `t`, so this module needs no value import of `Tensor`; made by `scratch.make` when
+ * that is set.
  */
 export const tensorLike = (t: Tensor): Tensor =>
-  new (t.constructor as typeof Tensor)(allocate(t.dtype as 'float32' | 'float64', t.size), t.shape, t.dtype)
+  scratch.make !== null ? scratch.make(t) : new (t.constructor as typeof Tensor)(bufferLike(t), t.shape, t.dtype)
 
 // Pairing trees by key. A state remembers the path of every leaf of the params it was built for
 // (`paths`), and every tree given later (grads, params, updates) is matched to it by path, never by
