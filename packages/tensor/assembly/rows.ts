@@ -307,7 +307,28 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     const wmax = f64x2.splat(<f64>top)
     let total = splat(0)
     for (let j = reach; j < whole; j += 4) v128.store(out + (<usize>j << 2), splat(0))
-    for (let j = 0; j < reach; j += 4) {
+    // two vectors an iteration, both computed before either is stored: their chains overlap
+    const pairs = reach & ~7
+    for (let j = 0; j < pairs; j += 8) {
+      let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
+      let ok2 = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j + 4)), i32x4.splat(end))
+      if (m != 0) {
+        ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
+        ok2 = v128.and(ok2, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j + 4))), i32x4.splat(1)))
+      }
+      const v = v128.load(row + (<usize>j << 2))
+      const v2 = v128.load(row + (<usize>j << 2), 16)
+      const tlo = f64x2.pmax(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), floor)
+      const thi = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v), wmax), wscale), floor)
+      const tlo2 = f64x2.pmax(f64x2.mul(f64x2.sub(low64(v2), wmax), wscale), floor)
+      const thi2 = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v2), wmax), wscale), floor)
+      const e = v128.and(pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias), ok)
+      const e2 = v128.and(pow2(tlo2, thi2, round, p6, p5, p4, p3, p2, p1, bias), ok2)
+      v128.store(out + (<usize>j << 2), e)
+      v128.store(out + (<usize>j << 2), e2, 16)
+      total = f32x4.add(f32x4.add(total, e), e2)
+    }
+    for (let j = pairs; j < reach; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
       const v = v128.load(row + (<usize>j << 2))
