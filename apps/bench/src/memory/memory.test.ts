@@ -12,6 +12,7 @@ const measure = (o: Partial<LoopMeasure>): LoopMeasure => ({
   rssWarm: 200e6,
   rssEnd: 200e6,
   rssMax: 200e6,
+  rssMaxAt: 0,
   heapWarm: 40e6,
   heapEnd: 60e6,
   heapMax: 61e6,
@@ -59,6 +60,7 @@ describe('memory mode', () => {
     expect(readings).toEqual([2, 4, 6]) // every 2 measured steps (ticks 5, 7, 9)
     expect(m.rssWarm).toBeGreaterThan(0)
     expect(m.rssMax).toBeGreaterThanOrEqual(Math.max(m.rssWarm, m.rssEnd))
+    expect([0, 2, 4, 6, 7]).toContain(m.rssMaxAt) // at the warm-up, a reading or the end
     expect(m.heapMax).toBeGreaterThanOrEqual(Math.max(m.heapWarm, m.heapEnd))
     expect(m.youngWarm).toBeGreaterThan(0) // V8's new space, never empty
     expect(m.buffersMax).toBeGreaterThanOrEqual(m.buffersWarm)
@@ -87,7 +89,7 @@ describe('memory mode', () => {
     const md = memoryMarkdown([{ loop: 'l', result: { ...measure({ rssEnd: 190e6 }), loss: 1 } }]).split('\n')
     // 190 / 200 − 1 = −5%; 4 ms of GC over 100 steps
     expect(md[2]).toBe(
-      '| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | 40→61 | 8→34 | 3→20 | n/a | n/a | n/a | n/a | 2.0% | 0.0400 | met |',
+      '| l | 100 | 2.00 | 200 | 190 | 200 | −5.0% | +0.0% | 0 | 40→61 | 8→34 | 3→20 | n/a | n/a | n/a | n/a | 2.0% | 0.0400 | met |',
     )
   })
 

@@ -22,6 +22,8 @@ export interface LoopMeasure {
   rssEnd: number
   /** The largest resident set size read, every `every` steps and at the end. */
   rssMax: number
+  /** The measured steps (after the warm-up) at the reading of `rssMax`: early means V8 still growing its heap, late a leak. */
+  rssMaxAt: number
   /** The size of V8's JavaScript heap (`heapTotal`: every space, used or not) right after the warm-up. */
   heapWarm: number
   /** The same at the end. */
@@ -96,7 +98,9 @@ export function memorySampler(o: SamplerOptions): Sampler {
     gcMicroseconds += profiler.stop()?.statistics.reduce((sum, gc) => sum + gc.cost, 0) ?? 0
     profiler = undefined
   }
+  let maxAt = 0
   const note = (r: Reading) => {
+    if (r.rss > max.rss) maxAt = step - o.warmup
     max = {
       rss: Math.max(max.rss, r.rss),
       heap: Math.max(max.heap, r.heap),
@@ -140,6 +144,7 @@ export function memorySampler(o: SamplerOptions): Sampler {
         rssWarm: warm.rss,
         rssEnd: end.rss,
         rssMax: max.rss,
+        rssMaxAt: maxAt,
         heapWarm: warm.heap,
         heapEnd: end.heap,
         heapMax: max.heap,
