@@ -664,6 +664,18 @@ export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usiz
 // The LSTM cell's elementwise part: a = x·wx + bx + bh + h·wh [batch, 4·hidden] in blocks i, f, g, o, and
 // c [batch, hidden]. `acts` holds i, f, g, o as a's blocks, then tanh(c′) as a [batch, hidden] block.
 
+/** c′ = f·c + i·g in float64 from the float32 gates, rounded once. */
+@inline function lstmCell(f: v128, c: v128, i: v128, g: v128): v128 {
+  const lo = f64x2.add(f64x2.mul(low64(f), low64(c)), f64x2.mul(low64(i), low64(g)))
+  const hi = f64x2.add(f64x2.mul(high64(f), high64(c)), f64x2.mul(high64(i), high64(g)))
+  return join32(lo, hi)
+}
+
+/** h′ = o·tanh(c′) in float64, rounded once. */
+@inline function lstmOut(o: v128, tc: v128): v128 {
+  return join32(f64x2.mul(low64(o), low64(tc)), f64x2.mul(high64(o), high64(tc)))
+}
+
 /**
  * The LSTM step: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g) and tanh(c′) into `acts`, and
  * h′ = o·tanh(c′), c′ = f·c + i·g into `out` ([2, batch, hidden]); c′ and h′ in float64 from the float32
@@ -684,10 +696,50 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
   const bias = v128.load(acts, BIAS)
   const hb = <usize>hidden << 2
   const nb = <usize>batch * hb // bytes of one [batch, hidden] block
+  const pairs = hb & ~31
   for (let b = 0; b < batch; b++) {
     const row = <usize>b * 4 * hb
     const hrow = <usize>b * hb
-    for (let j: usize = 0; j < hb; j += 16) {
+    // eight hidden units an iteration, every value before any store: their chains overlap
+    for (let j: usize = 0; j < pairs; j += 32) {
+      const o = row + j
+      const k = hrow + j
+      const ai = v128.load(a + o)
+      const ai2 = v128.load(a + o + 16)
+      const af = v128.load(a + o + hb)
+      const af2 = v128.load(a + o + hb + 16)
+      const ag = v128.load(a + o + 2 * hb)
+      const ag2 = v128.load(a + o + 2 * hb + 16)
+      const ao = v128.load(a + o + 3 * hb)
+      const ao2 = v128.load(a + o + 3 * hb + 16)
+      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const i42 = sigmoidFrom(ai2, expNegAbs(ai2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const f4 = sigmoidFrom(af, expNegAbs(af, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const f42 = sigmoidFrom(af2, expNegAbs(af2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const g4 = tanhFrom(ag, expNegAbs(ag, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const g42 = tanhFrom(ag2, expNegAbs(ag2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const o42 = sigmoidFrom(ao2, expNegAbs(ao2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const c2 = lstmCell(f4, v128.load(c + k), i4, g4)
+      const c22 = lstmCell(f42, v128.load(c + k + 16), i42, g42)
+      const tc = tanhFrom(c2, expNegAbs(c2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const tc2 = tanhFrom(c22, expNegAbs(c22, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      v128.store(acts + o, i4)
+      v128.store(acts + o + 16, i42)
+      v128.store(acts + o + hb, f4)
+      v128.store(acts + o + hb + 16, f42)
+      v128.store(acts + o + 2 * hb, g4)
+      v128.store(acts + o + 2 * hb + 16, g42)
+      v128.store(acts + o + 3 * hb, o4)
+      v128.store(acts + o + 3 * hb + 16, o42)
+      v128.store(acts + 4 * nb + k, tc)
+      v128.store(acts + 4 * nb + k + 16, tc2)
+      v128.store(out + k, lstmOut(o4, tc))
+      v128.store(out + k + 16, lstmOut(o42, tc2))
+      v128.store(out + nb + k, c2)
+      v128.store(out + nb + k + 16, c22)
+    }
+    for (let j = pairs; j < hb; j += 16) {
       const o = row + j
       const k = hrow + j
       const ai = v128.load(a + o)
@@ -698,17 +750,14 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
       const f4 = sigmoidFrom(af, expNegAbs(af, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
       const g4 = tanhFrom(ag, expNegAbs(ag, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
       const o4 = sigmoidFrom(ao, expNegAbs(ao, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const c4 = v128.load(c + k)
-      const clo = f64x2.add(f64x2.mul(low64(f4), low64(c4)), f64x2.mul(low64(i4), low64(g4)))
-      const chi = f64x2.add(f64x2.mul(high64(f4), high64(c4)), f64x2.mul(high64(i4), high64(g4)))
-      const c2 = join32(clo, chi)
+      const c2 = lstmCell(f4, v128.load(c + k), i4, g4)
       const tc = tanhFrom(c2, expNegAbs(c2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
       v128.store(acts + o, i4)
       v128.store(acts + o + hb, f4)
       v128.store(acts + o + 2 * hb, g4)
       v128.store(acts + o + 3 * hb, o4)
       v128.store(acts + 4 * nb + k, tc)
-      v128.store(out + k, join32(f64x2.mul(low64(o4), low64(tc)), f64x2.mul(high64(o4), high64(tc))))
+      v128.store(out + k, lstmOut(o4, tc))
       v128.store(out + nb + k, c2)
     }
   }
