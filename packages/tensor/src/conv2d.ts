@@ -1,4 +1,5 @@
 import { allocate, type DType } from './dtype.js'
+import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
@@ -115,7 +116,7 @@ export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options
   tensorArg('conv2d', 'filter', filter)
   checkFloatPair('conv2d', x.dtype, filter.dtype)
   const p = plan('conv2d', x.shape, filter.shape, options)
-  const y = allocate(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW) as FloatArray
+  const y = output(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
   kernels.convForward(x.data as FloatArray, filter.data as FloatArray, p.shape, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
@@ -150,7 +151,7 @@ export function conv2dBackwardInput<D extends DType>(
   checkFloatPair(op, dy.dtype, filter.dtype)
   const p = plan(op, shape, filter.shape, options)
   checkDy(op, dy, p)
-  const dx = allocate(dy.dtype, p.batch * p.channels * p.g.height * p.g.width) as FloatArray
+  const dx = output(dy.dtype, p.batch * p.channels * p.g.height * p.g.width)
   if (dy.dtype === 'float32') prepareWasmConv()
   kernels.convBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
   return new Tensor(dx as Tensor<D>['storage'], shape, dy.dtype)
@@ -186,10 +187,18 @@ export function conv2dBackwardFilter<D extends DType>(
   checkFloatPair(op, x.dtype, dy.dtype)
   const p = plan(op, x.shape, shape, options)
   checkDy(op, dy, p)
-  const dw = allocate(x.dtype, p.outChannels * p.depth) as FloatArray
+  const dw = output(x.dtype, p.outChannels * p.depth)
   if (x.dtype === 'float32') prepareWasmConv()
   kernels.convBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
   return new Tensor(dw as Tensor<D>['storage'], shape, x.dtype)
+}
+
+/**
+ * A convolution's result storage: the conv kernels overwrite their output (the `kernels` contract; the
+ * JavaScript loops and the Wasm ones zero it themselves first), so a float32 block needs no zero-fill.
+ */
+function output(dtype: DType, size: number): FloatArray {
+  return dtype === 'float32' ? allocateUnfilled(size) : (allocate(dtype, size) as FloatArray)
 }
 
 function checkDy(op: string, dy: Tensor, p: Plan): void {

@@ -3,7 +3,8 @@
 // - matmul's products on the Wasm gemm in overwrite mode (folded, batched, broadcast, transposed, vectors);
 // - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
 //   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots);
-// - concat (stack through it) and gather, which copy every slice of their result.
+// - concat (stack through it) and gather, which copy every slice of their result;
+// - conv2d and both its gradients (JavaScript and Wasm, grouped, strided, padded, a batch past one Wasm chunk).
 import { beforeAll, describe, expect, it } from 'vitest'
 import { allocate } from '../../dtype.js'
 import * as T from '../../index.js'
@@ -41,7 +42,7 @@ function overPoison(size: number, make: () => Tensor): { bits: number[]; reused:
     () => {
       for (let i = 0; i < 6; i++) {
         const block = allocate('float32', size).fill(NaN)
-        poisoned.add(block.byteOffset)
+        if (existingArena()!.holds(block)) poisoned.add(block.byteOffset) // (a small size gets JavaScript arrays)
       }
     },
     () => null,
@@ -210,4 +211,33 @@ describe('concat, stack and gather over a poisoned pool (each copies every slice
     check(() => T.gather(filled([6, 10, 4], 1), int([9, 0, 0, 4]), 1))
     check(() => T.gather(filled([8, 4, 5], 1), int([4, 1, 2, 0]), 2))
   })
+})
+
+describe('conv2d and its gradients over a poisoned pool (their kernels overwrite the output)', () => {
+  function check(make: () => Tensor): void {
+    const want = bits(make().data as Float32Array)
+    const got = overPoison(want.length, make)
+    expect(got.reused).toBe(want.length >= 64) // below ARENA_MIN floats: a fresh JavaScript array
+    expect(got.bits).toEqual(want)
+  }
+  // [x shape, filter shape, options]: Wasm-sized, grouped and strided, padded with dilation, a batch of 9
+  // samples of 2 × 120 × 120 (past one Wasm chunk of 2¹⁸ floats), and 81 multiply-adds (under CONV_MIN, 256:
+  // the JavaScript loops) into 81 outputs (arena blocks)
+  const cases: [number[], number[], T.Conv2dOptions][] = [
+    [[2, 3, 12, 12], [4, 3, 3, 3], {}],
+    [[2, 4, 11, 13], [6, 2, 3, 2], { groups: 2, stride: [2, 1] }],
+    [[1, 2, 9, 9], [3, 2, 3, 3], { padding: 'same', dilation: 2 }],
+    [[9, 2, 120, 120], [1, 2, 3, 3], { padding: 'same' }],
+    [[1, 1, 9, 9], [1, 1, 1, 1], {}],
+  ]
+  for (const [xs, ws, options] of cases) {
+    it(`${JSON.stringify(xs)} * ${JSON.stringify(ws)} ${JSON.stringify(options)}: forward, input and filter gradients`, () => {
+      const x = filled(xs, 1)
+      const w = filled(ws, 2)
+      const dy = filled(T.conv2d(x, w, options).shape as number[], 3)
+      check(() => T.conv2d(x, w, options))
+      check(() => T.conv2dBackwardInput(dy, w, xs, options))
+      check(() => T.conv2dBackwardFilter(x, dy, ws, options))
+    })
+  }
 })
