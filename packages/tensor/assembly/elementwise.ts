@@ -9,11 +9,11 @@
 //
 // neg, square, sqrt, relu, add, sub, mul and div are exact (each is one correctly rounded float32
 // operation, which is also what the JavaScript loops produce after rounding their float64 result).
-// exp, log, tanh and sigmoid are polynomial approximations (`fast`) within 2 float32 ulps of the
-// JavaScript loops (log: 3), measured over every float32; lanes outside the fast loops' ranges (exp and
-// sigmoid beyond |x| > 87.34, log of zeros, negatives, subnormals, ∞ and NaN) are recomputed by the
-// careful per-vector functions (`refine`), so exp and sigmoid results below the smallest normal float32
-// (subnormals) equal the JavaScript loops' bit for bit.
+// exp, log, tanh and sigmoid are polynomial approximations (`fast`) within 1 (exp), 2 (tanh, sigmoid)
+// and 3 (log) float32 ulps of the JavaScript loops, measured over every float32; lanes outside the fast
+// loops' ranges (exp and sigmoid beyond |x| > 87.34, log of zeros, negatives, subnormals, ∞ and NaN) are
+// recomputed by the careful per-vector functions (`refine`), so NaN, infinities, signed zeros and the
+// subnormal results of exp and sigmoid equal the JavaScript loops' bit for bit.
 
 import { splat } from './math'
 
@@ -140,7 +140,7 @@ export let opaque: i32 = 0
 /** The reduction of {@link fast}: 1 / ln 2, 1.5·2²³ (adding it rounds to an integer), ln 2 in two parts. */
 const LOG2E: f32 = 1.44269504
 const ROUND: f32 = 12582912
-const LN2_HI: f32 = 0.693359375 // 12 bits: n·LN2_HI is exact for |n| ≤ 2¹²
+const LN2_HI: f32 = 0.693359375 // 355 / 512: n·LN2_HI is exact for every n here (|n| ≤ 128)
 const LN2_LO: f32 = -2.12194440e-4 // ln 2 − LN2_HI
 
 /** P of {@link expm1Reduced}, the float32 nearest to each fitted coefficient. */
@@ -167,9 +167,9 @@ const EXP_LIMIT = 0x42aeac4f
 
 /**
  * The loop of exp, sigmoid, tanh or log (`op`, a constant at each call) over `end` bytes (at least one
- * vector). The first three reduce their exponent as a = n ln 2 + r: n = round(a / ln 2) by adding 1.5·2²³ (`round`: its float32 spacing is
- * 1, so the sum's low bits hold n), r = a − n ln 2 in two parts (Cody–Waite: n·ln2hi and the first
- * difference exact), eʳ − 1 by {@link expm1Reduced}, and 2ⁿ put into the exponent field by an integer
+ * vector). The first three reduce their exponent as a = n ln 2 + r: n = round(a / ln 2) by adding
+ * 1.5·2²³ (`round`: its float32 spacing is 1, so the sum's low bits hold n), r = a − n ln 2 in two
+ * parts (Cody–Waite: n·ln2hi and the first difference exact), eʳ − 1 by {@link expm1Reduced}, and 2ⁿ put into the exponent field by an integer
  * add of n·2²³. exp and sigmoid take that path for |x| ≤ 87.33654, log for positive normal finite x;
  * they return whether some lane was outside (NaN included), which {@link refine} then recomputes. tanh
  * needs no such lanes (its exponent is clamped) and returns false.
