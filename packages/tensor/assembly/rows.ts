@@ -389,100 +389,177 @@ export function softmaxGradRows(rows: i32, n: i32, g: usize, p: usize, ds: usize
   }
 }
 
-/** Σ of the n floats at x in float64 (two lanes, then the tail). */
-function rowSum(x: usize, n: i32): f64 {
+// μ and r of two rows at once (rowStats2), each in the order one row alone would take (its sum, then its squares):
+// the two rows' accumulations are independent chains that overlap, and each row keeps its bits.
+let muA: f64 = 0
+let rA: f64 = 0
+let muB: f64 = 0
+let rB: f64 = 0
+
+/** μ (0 unless `center`) and r = 1/√(mean((x − μ)²) + eps) of the rows of n floats at xa and xb, into muA, rA, muB, rB. */
+@inline function rowStats2(xa: usize, xb: usize, n: i32, eps: f64, center: i32): void {
   const whole = n & ~3
-  let acc = f64x2.splat(0)
-  for (let j = 0; j < whole; j += 4) {
-    const v = v128.load(x + (<usize>j << 2))
-    acc = f64x2.add(acc, f64x2.add(low64(v), high64(v)))
+  let ma: f64 = 0
+  let mb: f64 = 0
+  if (center != 0) {
+    let a = f64x2.splat(0)
+    let b = f64x2.splat(0)
+    for (let j = 0; j < whole; j += 4) {
+      const va = v128.load(xa + (<usize>j << 2))
+      const vb = v128.load(xb + (<usize>j << 2))
+      a = f64x2.add(a, f64x2.add(low64(va), high64(va)))
+      b = f64x2.add(b, f64x2.add(low64(vb), high64(vb)))
+    }
+    let sa = lanes64(a)
+    let sb = lanes64(b)
+    for (let j = whole; j < n; j++) {
+      sa += <f64>load<f32>(xa + (<usize>j << 2))
+      sb += <f64>load<f32>(xb + (<usize>j << 2))
+    }
+    ma = sa / <f64>n
+    mb = sb / <f64>n
   }
-  let s = lanes64(acc)
-  for (let j = whole; j < n; j++) s += <f64>load<f32>(x + (<usize>j << 2))
-  return s
+  const vma = f64x2.splat(ma)
+  const vmb = f64x2.splat(mb)
+  let a = f64x2.splat(0)
+  let b = f64x2.splat(0)
+  for (let j = 0; j < whole; j += 4) {
+    const va = v128.load(xa + (<usize>j << 2))
+    const vb = v128.load(xb + (<usize>j << 2))
+    const a0 = f64x2.sub(low64(va), vma)
+    const a1 = f64x2.sub(high64(va), vma)
+    const b0 = f64x2.sub(low64(vb), vmb)
+    const b1 = f64x2.sub(high64(vb), vmb)
+    a = f64x2.add(a, f64x2.add(f64x2.mul(a0, a0), f64x2.mul(a1, a1)))
+    b = f64x2.add(b, f64x2.add(f64x2.mul(b0, b0), f64x2.mul(b1, b1)))
+  }
+  let qa = lanes64(a)
+  let qb = lanes64(b)
+  for (let j = whole; j < n; j++) {
+    const da = <f64>load<f32>(xa + (<usize>j << 2)) - ma
+    const db = <f64>load<f32>(xb + (<usize>j << 2)) - mb
+    qa += da * da
+    qb += db * db
+  }
+  muA = ma
+  muB = mb
+  rA = 1 / Math.sqrt(qa / <f64>n + eps)
+  rB = 1 / Math.sqrt(qb / <f64>n + eps)
 }
 
-/** Σ (x − mu)² over the n floats at x, in float64. */
-function rowSquares(x: usize, n: i32, mu: f64): f64 {
+/** y = (x − mu)·rr over the row of n floats at x. */
+@inline function normalizeRow(x: usize, y: usize, n: i32, mu: f64, rr: f64): void {
   const whole = n & ~3
   const vmu = f64x2.splat(mu)
-  let acc = f64x2.splat(0)
+  const vr = f64x2.splat(rr)
   for (let j = 0; j < whole; j += 4) {
     const v = v128.load(x + (<usize>j << 2))
-    const a = f64x2.sub(low64(v), vmu)
-    const b = f64x2.sub(high64(v), vmu)
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)))
+    v128.store(y + (<usize>j << 2), join32(f64x2.mul(f64x2.sub(low64(v), vmu), vr), f64x2.mul(f64x2.sub(high64(v), vmu), vr)))
   }
-  let s = lanes64(acc)
-  for (let j = whole; j < n; j++) {
-    const d = <f64>load<f32>(x + (<usize>j << 2)) - mu
-    s += d * d
-  }
-  return s
+  for (let j = whole; j < n; j++) store<f32>(y + (<usize>j << 2), <f32>((<f64>load<f32>(x + (<usize>j << 2)) - mu) * rr))
 }
 
 /**
  * Row normalization, x̂ = (x − μ)·r with r = 1/√(mean((x − μ)²) + eps), μ the row mean when `center`
- * (layer norm) else 0 (RMS norm); float64 arithmetic rounded once, as the JavaScript loop.
+ * (layer norm) else 0 (RMS norm); float64 arithmetic rounded once, as the JavaScript loop; two rows at a time
+ * (a last odd row as a pair with itself), each with one row's bits.
  */
 export function normRows(rows: i32, n: i32, x: usize, y: usize, eps: f64, center: i32): void {
-  const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * <usize>n << 2
-    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
-    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
-    const vmu = f64x2.splat(mu)
-    const vr = f64x2.splat(rr)
-    for (let j = 0; j < whole; j += 4) {
-      const v = v128.load(x + o + (<usize>j << 2))
-      v128.store(y + o + (<usize>j << 2), join32(f64x2.mul(f64x2.sub(low64(v), vmu), vr), f64x2.mul(f64x2.sub(high64(v), vmu), vr)))
-    }
-    for (let j = whole; j < n; j++) store<f32>(y + o + (<usize>j << 2), <f32>((<f64>load<f32>(x + o + (<usize>j << 2)) - mu) * rr))
+  const bytes = <usize>n << 2
+  for (let r = 0; r < rows; r += 2) {
+    const o = <usize>r * bytes
+    const p = r + 1 < rows ? o + bytes : o // the second row, or the first again
+    rowStats2(x + o, x + p, n, eps, center)
+    normalizeRow(x + o, y + o, n, muA, rA)
+    if (p != o) normalizeRow(x + p, y + p, n, muB, rB)
   }
 }
 
-/** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row, in float64 rounded once, as the JavaScript loop. */
-export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, eps: f64, center: i32): void {
+// Σg and Σg·(x − μ) of two rows at once (gradSums2), each in the order one row takes.
+let sgA: f64 = 0
+let sgxA: f64 = 0
+let sgB: f64 = 0
+let sgxB: f64 = 0
+
+/** Σg and Σg·(x − μ) over the rows of n floats at (ga, xa) and (gb, xb), into sgA, sgxA, sgB, sgxB. */
+@inline function gradSums2(ga: usize, xa: usize, gb: usize, xb: usize, n: i32, mua: f64, mub: f64): void {
   const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
-    const o = <usize>r * <usize>n << 2
-    const mu = center != 0 ? rowSum(x + o, n) / <f64>n : 0
-    const rr = 1 / Math.sqrt(rowSquares(x + o, n, mu) / <f64>n + eps)
-    const vmu = f64x2.splat(mu)
-    let sg = f64x2.splat(0)
-    let sgx = f64x2.splat(0)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const xv = v128.load(x + o + (<usize>j << 2))
-      const glo = low64(gv)
-      const ghi = high64(gv)
-      sg = f64x2.add(sg, f64x2.add(glo, ghi))
-      sgx = f64x2.add(sgx, f64x2.add(f64x2.mul(glo, f64x2.sub(low64(xv), vmu)), f64x2.mul(ghi, f64x2.sub(high64(xv), vmu))))
-    }
-    let sgs = lanes64(sg)
-    let sgxs = lanes64(sgx)
-    for (let j = whole; j < n; j++) {
-      const gj = <f64>load<f32>(g + o + (<usize>j << 2))
-      sgs += gj
-      sgxs += gj * (<f64>load<f32>(x + o + (<usize>j << 2)) - mu)
-    }
-    const a = center != 0 ? sgs / <f64>n : 0
-    const b = (sgxs * rr) / <f64>n
-    const va = f64x2.splat(a)
-    const vr = f64x2.splat(rr)
-    const vb = f64x2.splat(b)
-    for (let j = 0; j < whole; j += 4) {
-      const gv = v128.load(g + o + (<usize>j << 2))
-      const xv = v128.load(x + o + (<usize>j << 2))
-      // r·(g − a − (x − μ)·r·b), evaluated as the JavaScript loop: ((x − μ)·r)·b
-      const lo = f64x2.mul(vr, f64x2.sub(f64x2.sub(low64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(low64(xv), vmu), vr), vb)))
-      const hi = f64x2.mul(vr, f64x2.sub(f64x2.sub(high64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(high64(xv), vmu), vr), vb)))
-      v128.store(dx + o + (<usize>j << 2), join32(lo, hi))
-    }
-    for (let j = whole; j < n; j++) {
-      const at = o + (<usize>j << 2)
-      store<f32>(dx + at, <f32>(rr * (<f64>load<f32>(g + at) - a - (<f64>load<f32>(x + at) - mu) * rr * b)))
-    }
+  const vma = f64x2.splat(mua)
+  const vmb = f64x2.splat(mub)
+  let sa = f64x2.splat(0)
+  let xa2 = f64x2.splat(0)
+  let sb = f64x2.splat(0)
+  let xb2 = f64x2.splat(0)
+  for (let j = 0; j < whole; j += 4) {
+    const gva = v128.load(ga + (<usize>j << 2))
+    const xva = v128.load(xa + (<usize>j << 2))
+    const gvb = v128.load(gb + (<usize>j << 2))
+    const xvb = v128.load(xb + (<usize>j << 2))
+    const gla = low64(gva)
+    const gha = high64(gva)
+    const glb = low64(gvb)
+    const ghb = high64(gvb)
+    sa = f64x2.add(sa, f64x2.add(gla, gha))
+    sb = f64x2.add(sb, f64x2.add(glb, ghb))
+    xa2 = f64x2.add(xa2, f64x2.add(f64x2.mul(gla, f64x2.sub(low64(xva), vma)), f64x2.mul(gha, f64x2.sub(high64(xva), vma))))
+    xb2 = f64x2.add(xb2, f64x2.add(f64x2.mul(glb, f64x2.sub(low64(xvb), vmb)), f64x2.mul(ghb, f64x2.sub(high64(xvb), vmb))))
+  }
+  let a = lanes64(sa)
+  let ax = lanes64(xa2)
+  let b = lanes64(sb)
+  let bx = lanes64(xb2)
+  for (let j = whole; j < n; j++) {
+    const gj = <f64>load<f32>(ga + (<usize>j << 2))
+    a += gj
+    ax += gj * (<f64>load<f32>(xa + (<usize>j << 2)) - mua)
+    const hj = <f64>load<f32>(gb + (<usize>j << 2))
+    b += hj
+    bx += hj * (<f64>load<f32>(xb + (<usize>j << 2)) - mub)
+  }
+  sgA = a
+  sgxA = ax
+  sgB = b
+  sgxB = bx
+}
+
+/** dx = r·(g − a − (x − μ)·r·b) over the row of n floats, evaluated as the JavaScript loop: ((x − μ)·r)·b. */
+@inline function gradRow(g: usize, x: usize, dx: usize, n: i32, mu: f64, rr: f64, a: f64, b: f64): void {
+  const whole = n & ~3
+  const vmu = f64x2.splat(mu)
+  const va = f64x2.splat(a)
+  const vr = f64x2.splat(rr)
+  const vb = f64x2.splat(b)
+  for (let j = 0; j < whole; j += 4) {
+    const gv = v128.load(g + (<usize>j << 2))
+    const xv = v128.load(x + (<usize>j << 2))
+    const lo = f64x2.mul(vr, f64x2.sub(f64x2.sub(low64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(low64(xv), vmu), vr), vb)))
+    const hi = f64x2.mul(vr, f64x2.sub(f64x2.sub(high64(gv), va), f64x2.mul(f64x2.mul(f64x2.sub(high64(xv), vmu), vr), vb)))
+    v128.store(dx + (<usize>j << 2), join32(lo, hi))
+  }
+  for (let j = whole; j < n; j++) {
+    const at = <usize>j << 2
+    store<f32>(dx + at, <f32>(rr * (<f64>load<f32>(g + at) - a - (<f64>load<f32>(x + at) - mu) * rr * b)))
+  }
+}
+
+/**
+ * dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)) row by row, in float64 rounded once, as the JavaScript
+ * loop; two rows at a time (a last odd row as a pair with itself), each with one row's bits.
+ */
+export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, eps: f64, center: i32): void {
+  const bytes = <usize>n << 2
+  for (let r = 0; r < rows; r += 2) {
+    const o = <usize>r * bytes
+    const p = r + 1 < rows ? o + bytes : o // the second row, or the first again
+    rowStats2(x + o, x + p, n, eps, center)
+    const mua = muA
+    const ra = rA
+    const mub = muB
+    const rb = rB
+    gradSums2(g + o, x + o, g + p, x + p, n, mua, mub)
+    const na = <f64>n
+    gradRow(g + o, x + o, dx + o, n, mua, ra, center != 0 ? sgA / na : 0, (sgxA * ra) / na)
+    if (p != o) gradRow(g + p, x + p, dx + p, n, mub, rb, center != 0 ? sgB / na : 0, (sgxB * rb) / na)
   }
 }
 
