@@ -12,8 +12,8 @@
 // exp, log, tanh and sigmoid are polynomial approximations (`fast`) within 1 (exp), 2 (tanh, sigmoid)
 // and 3 (log) float32 ulps of the JavaScript loops, measured over every float32; lanes outside the fast
 // loops' ranges (exp and sigmoid beyond |x| > 87.34, log of zeros, negatives, subnormals, ∞ and NaN) are
-// recomputed by the careful per-vector functions (`refine`), so NaN, infinities, signed zeros and the
-// subnormal results of exp and sigmoid equal the JavaScript loops' bit for bit.
+// recomputed by the careful per-vector functions (`refine`): NaN stays NaN, and infinities, signed zeros
+// and the subnormal results of exp and sigmoid equal the JavaScript loops' bit for bit.
 
 import { splat } from './math'
 
