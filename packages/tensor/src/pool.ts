@@ -1,4 +1,5 @@
 import { allocate, type DType } from './dtype.js'
+import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type FloatArray } from './seam.js'
@@ -69,6 +70,14 @@ function checkDy(op: string, dy: Tensor, p: PoolPlan): void {
 }
 
 /**
+ * A pooling forward's result storage: the forward kernels write every output (the backward ones add into
+ * theirs, which stay zero-filled), so a float32 block needs no zero-fill.
+ */
+function pooled(dtype: DType, size: number): FloatArray {
+  return dtype === 'float32' ? allocateUnfilled(size) : (allocate(dtype, size) as FloatArray)
+}
+
+/**
  * 2-D max pooling over NCHW input `[batch, channels, height, width]`: each output pixel is the
  * largest element of its window, `y[n, c, oy, ox] = max x[n, c, oy·sh − padTop + ki, ox·sw − padLeft + kj]`.
  * Padding never wins (it acts as −∞); a NaN in a window gives NaN.
@@ -86,7 +95,7 @@ function checkDy(op: string, dy: Tensor, p: PoolPlan): void {
 export function maxPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions): Tensor<D> {
   checkFloatPair('maxPool2d', tensorArg('maxPool2d', 'x', x).dtype, x.dtype)
   const p = plan('maxPool2d', x.shape, options)
-  const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
+  const y = pooled(x.dtype, p.planes * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
   kernels.maxPool2d(x.data as FloatArray, p.planes, p.g, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
@@ -136,7 +145,7 @@ export function maxPool2dBackward<D extends DType>(dy: Tensor<D>, x: Tensor<D>, 
 export function avgPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions): Tensor<D> {
   checkFloatPair('avgPool2d', tensorArg('avgPool2d', 'x', x).dtype, x.dtype)
   const p = plan('avgPool2d', x.shape, options)
-  const y = allocate(x.dtype, p.planes * p.g.outH * p.g.outW) as FloatArray
+  const y = pooled(x.dtype, p.planes * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
   kernels.avgPool2d(x.data as FloatArray, p.planes, p.g, y)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)

@@ -4,7 +4,8 @@
 // - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
 //   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots);
 // - concat (stack through it) and gather, which copy every slice of their result;
-// - conv2d and both its gradients (JavaScript and Wasm, grouped, strided, padded, a batch past one Wasm chunk).
+// - conv2d and both its gradients (JavaScript and Wasm, grouped, strided, padded, a batch past one Wasm chunk);
+// - maxPool2d and avgPool2d (JavaScript and Wasm, the 2 × 2 stride 2 fast paths with odd sides, padding).
 import { beforeAll, describe, expect, it } from 'vitest'
 import { allocate } from '../../dtype.js'
 import * as T from '../../index.js'
@@ -238,6 +239,32 @@ describe('conv2d and its gradients over a poisoned pool (their kernels overwrite
       check(() => T.conv2d(x, w, options))
       check(() => T.conv2dBackwardInput(dy, w, xs, options))
       check(() => T.conv2dBackwardFilter(x, dy, ws, options))
+    })
+  }
+})
+
+describe('maxPool2d and avgPool2d over a poisoned pool (their forward kernels write every output)', () => {
+  const options: T.Pool2dOptions[] = [
+    { kernelSize: 2 },
+    { kernelSize: 3, stride: 2, padding: 1 },
+    { kernelSize: [2, 3], stride: [1, 2] },
+  ]
+  // [2, 3, 15, 17]: the Wasm kernels, odd sides; [1, 1, 16, 16] with kernel 2: 64 outputs from 256 taps,
+  // under POOL_MIN (512): the JavaScript loops
+  for (const shape of [
+    [2, 3, 15, 17],
+    [1, 1, 16, 16],
+  ]) {
+    it(`${JSON.stringify(shape)} with ${options.map((o) => JSON.stringify(o)).join(', ')}`, () => {
+      for (const o of options) {
+        for (const pool of [T.maxPool2d, T.avgPool2d]) {
+          const make = () => pool(filled(shape, 1), o)
+          const want = bits(make().data as Float32Array)
+          const got = overPoison(want.length, make)
+          expect(got.reused).toBe(want.length >= 64)
+          expect(got.bits).toEqual(want)
+        }
+      }
     })
   }
 })
