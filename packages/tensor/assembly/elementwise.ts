@@ -395,8 +395,21 @@ export function reduce(op: i32, n: i32, x: usize): f64 {
     for (let o = end; o < stop; o += 4) s += <f64>load<f32>(x + o)
     return s
   }
+  // pmax/pmin (one instruction each, where V8's NaN-propagating max and min take eight) skip NaN, so
+  // NaN is tracked on the side; their choice between +0 and −0 may differ from max's, which the
+  // JavaScript side settles (it takes the sign of the row's first zero when the result is 0)
   let m = f32x4.splat(op == MAX ? -Infinity : Infinity)
-  for (let o: usize = 0; o < end; o += 16) m = op == MAX ? f32x4.max(m, v128.load(x + o)) : f32x4.min(m, v128.load(x + o))
+  let nan = i32x4.splat(0)
+  if (op == MAX) for (let o: usize = 0; o < end; o += 16) {
+    const v = v128.load(x + o)
+    m = f32x4.pmax(m, v)
+    nan = v128.or(nan, f32x4.ne(v, v))
+  } else for (let o: usize = 0; o < end; o += 16) {
+    const v = v128.load(x + o)
+    m = f32x4.pmin(m, v)
+    nan = v128.or(nan, f32x4.ne(v, v))
+  }
+  if (v128.any_true(nan)) return NaN
   const a = f32x4.extract_lane(m, 0), b = f32x4.extract_lane(m, 1)
   const c = f32x4.extract_lane(m, 2), d = f32x4.extract_lane(m, 3)
   let r = op == MAX ? max<f32>(max<f32>(a, b), max<f32>(c, d)) : min<f32>(min<f32>(a, b), min<f32>(c, d))
