@@ -171,6 +171,7 @@ describe('the elementwise drivers over a poisoned pool (mapUnary and mapBinary w
     ['sub', T.sub],
     ['mul', T.mul],
     ['div', T.div],
+    ['reluGrad', T.reluGrad],
     ['maximum (no loop)', T.maximum],
   ]
   for (const [name, op] of binary) {
