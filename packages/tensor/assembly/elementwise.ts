@@ -378,7 +378,8 @@ const MIN = 2
 /**
  * Reduces the n floats at x: their sum in float64 (four running sums, one per lane, added up at the
  * end: the order differs from a loop's, so the float64 result may differ in its last bits), or
- * their maximum or minimum (NaN if any is NaN; of +0 and −0, max gives +0 and min −0).
+ * their maximum or minimum (NaN if any is NaN; a zero result may be +0 or −0 whatever the order of
+ * the zeros: the JavaScript side takes the sign of the first).
  */
 export function reduce(op: i32, n: i32, x: usize): f64 {
   const end = <usize>(n & ~3) << 2
