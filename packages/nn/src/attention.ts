@@ -158,6 +158,10 @@ function weightsGradKernel(gt: T.Tensor, pt: T.Tensor, scale: number): T.Tensor 
  * whose gradient is written with differentiable ops.
  */
 function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | undefined): (s: Var) => Var {
+  // without a mask, one pair of primitives per (scale, causal), made once and reused by every step
+  const key = `${scale} ${causal}`
+  const known = mask === undefined ? unmasked.get(key) : undefined
+  if (known !== undefined) return known
   const rows = { axis: -1, keepdims: true }
   /** The gradient of ⟨u, ds⟩: softmaxGrad(u, P) for g, scale·(u⊙(g − ⟨g, P⟩) − ⟨u, P⟩·g) for P. */
   const softmaxGrad = primitive({
@@ -168,12 +172,17 @@ function attentionWeights(scale: number, causal: boolean, mask: Uint8Array | und
       needP ? mul(sub(mul(u, sub(g!, sum(mul(g!, p!), rows))), mul(sum(mul(u, p!), rows), g!)), scale) : null,
     ],
   })
-  return primitive({
+  const weights = primitive({
     name: 'attentionWeights',
     forward: (s) => weightsKernel(s, scale, causal, mask),
     backward: (g, _s, p) => [softmaxGrad(g, p)],
   })
+  if (mask === undefined) unmasked.set(key, weights)
+  return weights
 }
+
+/** The attention-weight primitives without a mask made so far, by scale and causal (a few per model). */
+const unmasked = /* @__PURE__ */ new Map<string, (s: Var) => Var>()
 
 /**
  * Multi-head self-attention (Vaswani et al., 2017) on x of shape [batch, time, dModel], as PyTorch's

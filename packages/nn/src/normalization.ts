@@ -142,6 +142,10 @@ function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number,
  * differentiable ops (gradients of gradients work).
  */
 function normalizer(n: number, eps: number, center: boolean): (x: Var) => Var {
+  // one pair of primitives per (n, eps, center), made once: a layer norm applied every step reuses it
+  const key = `${n} ${eps} ${center}`
+  const known = normalizers.get(key)
+  if (known !== undefined) return known
   const rows = { axis: -1, keepdims: true }
   // The gradient of ⟨h, J(x)·g⟩: J·h for g, and for x (with the chain rule through r and x̂, using
   // ∇r = −r²x̂/n): J·v − (r/n)·⟨h, dx⟩·x̂ where v = −(r/n)·(⟨h, x̂⟩·g + ⟨g, x̂⟩·h).
@@ -163,8 +167,12 @@ function normalizer(n: number, eps: number, center: boolean): (x: Var) => Var {
     forward: (x) => normalizeKernel(x, n, eps, center),
     backward: (g, [x]) => [normalizeGrad(g, x!)],
   })
+  normalizers.set(key, normalize)
   return normalize
 }
+
+/** The normalize primitives made so far, by n, eps and center (a few per model). */
+const normalizers = /* @__PURE__ */ new Map<string, (x: Var) => Var>()
 
 const normalizedShape = (fn: string, shape: unknown): number[] => {
   const list = typeof shape === 'number' ? [shape] : shape
