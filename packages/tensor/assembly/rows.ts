@@ -1,10 +1,13 @@
 // Fused float32 kernels in WebAssembly SIMD128, compiled by scripts/build-wasm.mjs into
 // src/kernels/rows/module.generated.ts and loaded by src/kernels/rows/wasm.ts with the first call that
-// needs them (GELU, attention weights, layer and RMS norm), so that bundles without those ops carry none of
-// these bytes. The module has no static data and no scratch: the JavaScript side passes every operand's
-// address (an arena array where it lies, or a copy staged for the call), so it needs no region of the
-// memory layout. No load or store leaves an operand: loops run over whole vectors, and a scalar tail
-// (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row.
+// needs them (GELU, attention weights, layer and RMS norm, GRU and LSTM steps), so that bundles without
+// those ops carry none of these bytes. The module has no static data and no scratch: the JavaScript side
+// passes every operand's address (an arena array where it lies, or a copy staged for the call), so it needs
+// no region of the memory layout; the kernels that need many constants write them into their own output
+// first (kernelTable). No load or store leaves an operand: loops run over whole vectors, and a scalar tail
+// (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row. The loops with long
+// dependency chains (GELU, the softmax's exponentials, the cells, the norms' sums) take two or four
+// independent vectors or rows an iteration, every value before any store, so that the chains overlap.
 import { high64, join32, lanes64, low64, splat } from './math'
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
@@ -15,7 +18,8 @@ import { high64, join32, lanes64, low64, splat } from './math'
 // t = n + r with n an integer (the round-to-nearest of adding 1.5·2⁵² leaves n in the low bits) and
 // |r| ≤ ½, then 2^r by a degree-6 minimax polynomial in float32 (relative error 1.9e-8) times 2ⁿ built
 // in the exponent field. t is floored at −127, where 2ⁿ's bits are those of +0: e is 0 below about
-// x = −10.04 (and for |x| = ∞), where it would be under the smallest normal float32.
+// x = −10.04 (and for |x| = ∞), where it would be under the smallest normal float32. The forward pass
+// takes x/(1 + 2^t) with t = −2u·log₂e signed instead (clamped to [−127, 128]: 2¹²⁸ is +∞, the result −0).
 const GELU_C: f64 = 0.7978845608028654
 const GELU_CA: f64 = 0.7978845608028654 * 0.044715
 const GELU_K1: f64 = 2 * GELU_C * 1.4426950408889634
