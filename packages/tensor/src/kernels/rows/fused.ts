@@ -237,9 +237,10 @@ function gruOperands(fn: string, h: Tensor, wide: Record<string, Tensor>): [numb
  * blocks r, z, n) and h [batch, hidden]: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n),
  * h' = n + z ⊙ (h − n). Returns h' and the gate activations [r, z, n] (a Float32Array laid out as p, for
  * {@link wasmGruCellGrad}), or null when the kernel does not take the call (not float32, hidden not a
- * multiple of 4, under `ROWS_MIN` floats of p). σ and tanh are float32 approximations: r and z are within
- * 4 + |a| float32 ulps of a float64 reference (a their argument, rounded to float32 once), n and h′ within 4
- * ulps of the largest term of their sums (n's argument adds r·q_n with r in float32; see `fused.test.ts`).
+ * multiple of 4, under `ROWS_MIN` floats of p). σ and tanh take a float32 2^r with the exponent in float64:
+ * of their float32 argument, σ is within 3 ulps and tanh within 2 of float64; so r and z are within 4 + |a|
+ * float32 ulps of a float64 reference (a their argument, rounded to float32 once), n and h′ within 4 ulps of
+ * the largest term of their sums (n's argument adds r·q_n with r in float32; see `fused.test.ts`).
  *
  * @example
  * ```ts
