@@ -41,8 +41,9 @@ describe('memory mode', () => {
       ['valueAndGrad + stepInPlace ×100,000', 100_000],
       ['fit ×10,000', 10_000],
     ])
-    // warm-up and RSS readings: 1% of the steps each
-    expect(memoryLoops(false)[0]!.sampler).toEqual({ warmup: 1000, every: 1000 })
+    // warm-up: 10% of the steps; RSS readings: every 1%
+    expect(memoryLoops(false)[0]!.sampler).toEqual({ warmup: 10_000, every: 1000 })
+    expect(memoryLoops(false)[1]!.sampler).toEqual({ warmup: 1000, every: 100 })
     expect(memoryLoops(true).map((l) => l.steps)).toEqual([2000, 500])
   })
 
