@@ -98,6 +98,59 @@ describe('binary ops', () => {
     expect(T.reluGrad(T.tensor([1, 2], { dtype: 'float64' }), T.tensor([1, -1])).dtype).toBe('float64')
   })
 
+  it('column broadcasts and short strided rows go through the op loops a block at a time, with the bits of index arithmetic', async () => {
+    await T.initWasm()
+    const f = Math.fround
+    const loops: [string, (a: T.TensorLike, b: T.TensorLike) => T.Tensor, (x: number, y: number) => number][] = [
+      ['add', T.add, (x, y) => f(x + y)],
+      ['sub', T.sub, (x, y) => f(x - y)],
+      ['mul', T.mul, (x, y) => f(x * y)],
+      ['div', T.div, (x, y) => f(x / y)],
+      ['reluGrad', T.reluGrad, (g, v) => (v > 0 ? g : 0)],
+      ['less', T.less, (x, y) => Number(x < y)],
+      ['equal', T.equal, (x, y) => Number(x === y)],
+    ]
+    // [rows, 10] against [rows, 1] (logSoftmax's shift and its gradient), both ways round, and a transposed
+    // operand with 3-element rows; 1700 × 10 = 17,000 elements are two blocks of 8,500 (each past the Wasm threshold)
+    const cases: [T.Tensor, T.Tensor][] = []
+    for (const rows of [3, 128, 1700]) {
+      const x = T.tensor(
+        Float32Array.from({ length: rows * 10 }, (_, i) => (i % 7 === 3 ? 0 : Math.sin(i * 0.37) * 3)),
+        { shape: [rows, 10] },
+      )
+      const c = T.tensor(
+        Float32Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? 0 : Math.cos(i) * 2)),
+        { shape: [rows, 1] },
+      )
+      const t = T.transpose(
+        T.tensor(
+          Float32Array.from({ length: rows * 3 }, (_, i) => i / 7 - 5),
+          { shape: [3, rows] },
+        ),
+      )
+      cases.push([x, c], [c, x], [t, T.tensor([0.5, -2, 0], { shape: [1, 3] })], [t, T.tensor([1.5])])
+    }
+    for (const [a, b] of cases) {
+      for (const [name, op, ref] of loops) {
+        const shape = I.broadcastShapes('test', a.shape, b.shape)
+        const want = Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, (_, i) => {
+          const idx = unravel(i, shape)
+          return ref(broadcastRead(a, idx), broadcastRead(b, idx))
+        })
+        for (const wasm of [true, false]) {
+          const restore = T.useWasm(wasm)
+          try {
+            const got = op(a, b).data
+            const bad = want.findIndex((v, i) => !Object.is(v, Number(got[i])))
+            expect(bad, `${name} ${a.shape} ${b.shape} wasm ${wasm}`).toBe(-1)
+          } finally {
+            restore()
+          }
+        }
+      }
+    }
+  })
+
   it('reads transposed, flipped and sliced views without copying them first', () => {
     const x = T.tensor([
       [1, 2, 3],
