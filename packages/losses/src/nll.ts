@@ -1,9 +1,9 @@
-import { toVar, type Input, type Var } from '@gd/autograd'
+import { neg, squeeze, takeAlongAxis, toVar, type Input, type Var } from '@gd/autograd'
 import { readOptions, type Spec } from '@gd/check'
+import * as T from '@gd/tensor'
 import { classSpec, floatInput, lossSpec } from './internal/checks.js'
 import { classTargets, requireLabels, type ClassOptions } from './labels.js'
 import { reduceLoss, type LossOptions } from './reduction.js'
-import { crossEntropy } from './softmaxCrossEntropy.js'
 
 /** Options of {@link nll}. */
 export interface NllOptions extends LossOptions, ClassOptions {}
@@ -31,6 +31,9 @@ export function nll(logProbabilities: Input, labels: Input, options: NllOptions 
   } satisfies Spec<NllOptions>)
   const logP = toVar('nll', floatInput('nll', 'logProbabilities', logProbabilities))
   requireLabels('nll', labels)
-  const { probabilities, weights } = classTargets('nll', logP, labels, { classWeights, ignoreIndex })
-  return reduceLoss('nll', crossEntropy(probabilities, logP), reduce, weights)
+  // the target's log-probability picked along the class axis: the value of the one-hot product −Σ_c q_c·log p_c
+  // (every other term is an exact 0) for C times less work forward and backward, and no one-hot rows
+  // requireLabels checked that the targets are int32 labels, so classTargets gave their indices
+  const { indices, weights } = classTargets('nll', logP, labels, { classWeights, ignoreIndex })
+  return reduceLoss('nll', neg(squeeze(takeAlongAxis(logP, T.expandDims(indices!, -1), -1), -1)), reduce, weights)
 }
