@@ -41,8 +41,10 @@ function arithmetic(
   if (float && dtype === 'int32') dtype = 'float32'
   const A = asTensor(a, dtype, op)
   const B = asTensor(b, dtype, op)
-  // a float32 row broadcast over the other operand's rows (a bias add): one Wasm call for all the rows
-  const broadcast = rows !== undefined && dtype === 'float32' ? broadcastRows(rows, A, B) : null
+  // a float32 row broadcast over the other operand's rows (a bias add): one Wasm call for all the rows; only
+  // operands of two different sizes, both over 1, can be one (broadcastRows asks the rest: not asked per scalar op)
+  const sizes = A.size !== B.size && A.size > 1 && B.size > 1
+  const broadcast = rows !== undefined && dtype === 'float32' && sizes ? broadcastRows(rows, A, B) : null
   return broadcast ?? mapBinary(op, A, B, dtype, fn, loop)
 }
 

@@ -38,8 +38,17 @@ export function checkShape(op: string, shape: readonly number[], key = 'shape'):
   return Object.freeze(s)
 }
 
-/** Throws unless `shape` is a list of non-negative integers (no copy, no size limit). */
+/**
+ * Throws unless `shape` is a list of non-negative integers (no copy, no size limit). Every shape
+ * helper checks its arguments with this, on every call: a plain loop (isShape's `every` makes a
+ * closure call per dimension), falling back to the shared check, which throws its message.
+ */
 function shapeArg(op: string, shape: unknown, key = 'shape'): void {
+  if (Array.isArray(shape)) {
+    let k = 0
+    while (k < shape.length && Number.isSafeInteger(shape[k]) && (shape[k] as number) >= 0) k++
+    if (k === shape.length) return
+  }
   if (!isShape(shape)) shapeCheck(op, key, shape)
 }
 
@@ -63,7 +72,7 @@ function checkSize(op: string, what: string, shape: Shape): void {
 export function sizeOf(shape: Shape): number {
   shapeArg('sizeOf', shape)
   let n = 1
-  for (const d of shape) n *= d
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!
   return n
 }
 
@@ -102,16 +111,20 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   shapeArg(op, a, 'a')
   shapeArg(op, b, 'b')
   const rank = Math.max(a.length, b.length)
-  const out = new Array<number>(rank)
+  const out: number[] = []
+  let n = 1
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1
     const db = b[b.length - rank + i] ?? 1
     if (da !== db && da !== 1 && db !== 1) {
       throw new Error(`${op}: cannot broadcast shapes ${formatList(a)} and ${formatList(b)}`)
     }
-    out[i] = da === 1 ? db : da
+    const d = da === 1 ? db : da
+    out.push(d)
+    n *= d
   }
-  checkSize(op, 'result shape', out)
+  // checkSize's test on the product just taken (out holds checked dimensions)
+  if (n > MAX_ELEMENTS) checkSize(op, 'result shape', out)
   return out
 }
 
