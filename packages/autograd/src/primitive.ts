@@ -2,7 +2,7 @@ import { promoteTypes, type DType, type Tensor } from '@gd/tensor'
 import { complaint, fail, isPlainObject, oneOf } from '@gd/check'
 import { input } from './internal/args.js'
 import { needed } from './internal/walk.js'
-import { Var, isInput, isRecording, toVar, type Backward, type Input } from './variable.js'
+import { Var, isInput, isRecording, toVar, type Input } from './variable.js'
 
 /** The definition of a differentiable primitive. */
 export interface PrimitiveSpec {
@@ -145,14 +145,25 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
     if (!isInput(inputs[k])) input(spec.name, names?.[k] ?? `inputs[${k}]`, inputs[k])
   }
   const dtype = commonDtype(inputs)
-  const vars = inputs.map((x) => toVar(spec.name, x, dtype))
-  const value = spec.forward(...vars.map((v) => v.value))
+  // plain loops and no named closures: this runs for every op (tsx's keepNames renames each named
+  // closure with a defineProperty per call in the source runs, and each map builds one more array)
+  const n = inputs.length
+  const vars: Var[] = []
   let levels = 0
-  if (isRecording()) for (const v of vars) levels |= v.levels
-  if (levels === 0) return new Var(value, spec.name)
-  let output: Var
-  const backward: Backward = (g) => spec.backward(g, vars, output, needed(vars))
-  output = new Var(value, spec.name, vars, backward, levels)
+  for (let k = 0; k < n; k++) {
+    const v = toVar(spec.name, inputs[k]!, dtype)
+    vars.push(v)
+    levels |= v.levels
+  }
+  const value =
+    n === 1
+      ? spec.forward(vars[0]!.value)
+      : n === 2
+        ? spec.forward(vars[0]!.value, vars[1]!.value)
+        : spec.forward(...vars.map((v) => v.value))
+  if (levels === 0 || !isRecording()) return new Var(value, spec.name)
+  let output: Var | undefined
+  output = new Var(value, spec.name, vars, (g) => spec.backward(g, vars, output!, needed(vars)), levels)
   return output
 }
 

@@ -154,7 +154,8 @@ export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'
   if (x instanceof Tensor) return new Var(x)
   if (typeof x === 'number') {
     const storage =
-      dtype === 'float64' ? new Float64Array([x]) : dtype === 'int32' ? new Int32Array([x]) : new Float32Array([x])
+      dtype === 'float64' ? new Float64Array(1) : dtype === 'int32' ? new Int32Array(1) : new Float32Array(1)
+    storage[0] = x // (the conversion an array constructor makes of each element)
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
   return fail(op, name, INPUT, x)

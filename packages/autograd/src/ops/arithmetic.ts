@@ -30,7 +30,7 @@ export const sub = /* @__PURE__ */ primitive({
   name: 'sub',
   inputNames: AB,
   forward: T.sub,
-  backward: (g) => [g, neg(g)],
+  backward: (g, _ab, _out, [, needB]) => [g, needB ? neg(g) : null],
 })
 
 /**
@@ -46,7 +46,8 @@ export const mul = /* @__PURE__ */ primitive({
   name: 'mul',
   inputNames: AB,
   forward: T.mul,
-  backward: (g, [a, b]) => [mul(g, b!), mul(g, a!)],
+  // (each product only when its input needs a cotangent: a constant factor's would be computed and dropped)
+  backward: (g, [a, b], _out, [needA, needB]) => [needA ? mul(g, b!) : null, needB ? mul(g, a!) : null],
 })
 
 /**
@@ -64,7 +65,10 @@ export const div = /* @__PURE__ */ primitive({
   inputNames: AB,
   forward: T.div,
   domain: { b: 'awayFromZero' },
-  backward: (g, [a, b]) => [div(g, b!), neg(div(div(mul(g, a!), b!), b!))],
+  backward: (g, [a, b], _out, [needA, needB]) => [
+    needA ? div(g, b!) : null,
+    needB ? neg(div(div(mul(g, a!), b!), b!)) : null,
+  ],
 })
 
 /**
@@ -266,7 +270,7 @@ const whereOp = /* @__PURE__ */ primitive({
   name: 'where',
   inputNames: WHERE,
   forward: (c, a, b) => T.where(c, a, b),
-  backward: (g, [c]) => [null, where(c!, g, 0), where(c!, 0, g)],
+  backward: (g, [c], _out, [, needA, needB]) => [null, needA ? where(c!, g, 0) : null, needB ? where(c!, 0, g) : null],
 })
 
 /**

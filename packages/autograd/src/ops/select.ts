@@ -25,9 +25,9 @@ export const maximum = /* @__PURE__ */ primitive({
   inputNames: AB,
   forward: T.maximum,
   domain: { a: 'nearIntegers', b: 'nearHalfIntegers' }, // never tie
-  backward: (g, [a, b]) => {
+  backward: (g, [a, b], _out, [needA, needB]) => {
     const s = share(a!.value, b!.value, T.greater)
-    return [mul(g, s), mul(g, T.sub(1, s))]
+    return [needA ? mul(g, s) : null, needB ? mul(g, T.sub(1, s)) : null]
   },
 })
 
@@ -45,9 +45,9 @@ export const minimum = /* @__PURE__ */ primitive({
   inputNames: AB,
   forward: T.minimum,
   domain: { a: 'nearIntegers', b: 'nearHalfIntegers' }, // never tie
-  backward: (g, [a, b]) => {
+  backward: (g, [a, b], _out, [needA, needB]) => {
     const s = share(a!.value, b!.value, T.less)
-    return [mul(g, s), mul(g, T.sub(1, s))]
+    return [needA ? mul(g, s) : null, needB ? mul(g, T.sub(1, s)) : null]
   },
 })
 
