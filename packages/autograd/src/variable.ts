@@ -50,6 +50,12 @@ export class Var {
   readonly backward: Backward | null
   /** The op's name, for error messages and debugging. */
   readonly op: string
+  /**
+   * The engine's visit stamp: the number of the last graph walk that reached this node (a field
+   * instead of a Map keyed by node, which the walk over every recorded op would fill and rehash).
+   * @internal
+   */
+  visited = 0
 
   constructor(
     value: Tensor,

@@ -7,8 +7,11 @@ import { reshape } from '../ops/shape.js'
 // sum, broadcastTo and sumTo without argument checks: each other's gradients, and the engine's
 // reduction of every broadcast cotangent. The exported ops check their arguments, then call these.
 
-const same = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i])
+function same(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /** sum with its options already read. @internal */
 export function sumOf(v: Var, o: T.ReduceOptions): Var {

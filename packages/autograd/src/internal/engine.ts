@@ -27,7 +27,7 @@ export function backpropagate(
   createGraph: boolean,
 ): Var[] {
   const order = topologicalOrder(output, level)
-  const grads = new Map<Var, Cotangent>([[output, { full: seed, regions: [] }]])
+  const grads = new Map<Var, Cotangent>([[output, { full: seed, regions: null }]])
   const keep = new Set(leaves)
   const result = new Map<Var, Var>()
   walk(level, () =>
@@ -40,18 +40,22 @@ export function backpropagate(
         if (node.backward === null) continue
         grads.delete(node)
         const parentGrads = node.backward(result.get(node) ?? total(node, acc))
-        node.parents.forEach((p, k) => {
+        const parents = node.parents
+        for (let k = 0; k < parents.length; k++) {
+          const p = parents[k]!
           const pg = parentGrads[k] as Var | Region | null | undefined
-          if (pg === null || pg === undefined || !within(p, level)) return
+          if (pg === null || pg === undefined || !within(p, level)) continue
           let prev = grads.get(p)
-          if (prev === undefined) grads.set(p, (prev = { full: undefined, regions: [] }))
+          if (prev === undefined) grads.set(p, (prev = { full: undefined, regions: null }))
           if (pg instanceof Region) {
-            prev.regions.push(new Region(pg.begin, pg.shape, castTo(sumToShape(pg.part, pg.shape), p.dtype), pg.layOut))
-            return
+            const box = new Region(pg.begin, pg.shape, castTo(sumToShape(pg.part, pg.shape), p.dtype), pg.layOut)
+            if (prev.regions === null) prev.regions = [box]
+            else prev.regions.push(box)
+            continue
           }
           const reduced = castTo(sumToShape(pg, p.shape), p.dtype)
           prev.full = prev.full === undefined ? reduced : add(prev.full, reduced)
-        })
+        }
       }
     }),
   )
@@ -61,45 +65,54 @@ export function backpropagate(
 /** A node's cotangent while the walk collects it: a full part, and boxes that slices sent back. */
 interface Cotangent {
   full: Var | undefined
-  regions: Region[]
+  /** null until a slice sends a box (most nodes get none: no array for each) */
+  regions: Region[] | null
 }
 
 /** The cotangent of `node`: the full part plus every box laid out in one pass. */
 function total(node: Var, acc: Cotangent): Var {
-  if (acc.regions.length === 0) return acc.full!
-  const boxes = acc.regions[0]!.layOut(
+  const regions = acc.regions
+  if (regions === null) return acc.full!
+  const boxes = regions[0]!.layOut(
     node.shape,
     node.dtype,
-    acc.regions.map((r) => r.begin),
-    acc.regions.map((r) => r.part),
+    regions.map((r) => r.begin),
+    regions.map((r) => r.part),
   )
   return acc.full === undefined ? boxes : add(acc.full, boxes)
 }
 
-/** Nodes of `level` reachable from `output`, parents before children. */
+/** The number of the latest topologicalOrder walk: its nodes carry it in `visited`. */
+let walks = 0
+
+/**
+ * Nodes of `level` reachable from `output`, parents before children: a depth-first walk, each node
+ * stamped with the walk's number when first reached, its stack held as two parallel arrays. The walk
+ * runs to its end before any rule runs, so a nested walk (a rule that runs a transform) never
+ * interleaves with it.
+ */
 function topologicalOrder(output: Var, level: Level): Var[] {
   if (!within(output, level)) return []
+  const walk = ++walks
   const order: Var[] = []
-  const state = new Map<Var, number>()
-  const stack: [Var, number][] = [[output, 0]]
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!
-    const [node, next] = top
-    if (next === 0) {
-      if (state.has(node)) {
-        stack.pop()
-        continue
-      }
-      state.set(node, 1)
-    }
+  const nodes: Var[] = [output] // the stack: a node, and the next of its parents to visit
+  const next: number[] = [0]
+  output.visited = walk
+  while (nodes.length > 0) {
+    const top = nodes.length - 1
+    const node = nodes[top]!
     const parents = node.parents
-    let k = next
-    while (k < parents.length && (!within(parents[k]!, level) || state.has(parents[k]!))) k++
+    let k = next[top]!
+    while (k < parents.length && (!within(parents[k]!, level) || parents[k]!.visited === walk)) k++
     if (k < parents.length) {
-      top[1] = k + 1
-      stack.push([parents[k]!, 0])
+      next[top] = k + 1
+      const p = parents[k]!
+      p.visited = walk
+      nodes.push(p)
+      next.push(0)
     } else {
-      stack.pop()
+      nodes.pop()
+      next.pop()
       order.push(node)
     }
   }
