@@ -111,7 +111,7 @@ describe('binary ops', () => {
       ['equal', T.equal, (x, y) => Number(x === y)],
     ]
     // [rows, 10] against [rows, 1] (logSoftmax's shift and its gradient), both ways round, and a transposed
-    // operand with 3-element rows; 1700 × 10 = 17,000 elements are two blocks of 8,500 (each past the Wasm threshold)
+    // operand with 3-element rows; 1700 × 10 = 17,000 elements are two blocks of 8,500 (each past the Wasm threshold);
     const cases: [T.Tensor, T.Tensor][] = []
     for (const rows of [3, 128, 1700]) {
       const x = T.tensor(
@@ -130,6 +130,16 @@ describe('binary ops', () => {
       )
       cases.push([x, c], [c, x], [t, T.tensor([0.5, -2, 0], { shape: [1, 3] })], [t, T.tensor([1.5])])
     }
+    // a per-channel bias over rows of 64 (a CNN's): filled into the scratch, 17 × 16 × 64 = 17,408 floats in two blocks
+    const nchw = T.tensor(
+      Float32Array.from({ length: 17 * 16 * 64 }, (_, i) => Math.sin(i * 0.13) * 5),
+      { shape: [17, 16, 8, 8] },
+    )
+    const bias = T.tensor(
+      Float32Array.from({ length: 16 }, (_, i) => i / 3 - 2),
+      { shape: [1, 16, 1, 1] },
+    )
+    cases.push([nchw, bias], [bias, nchw])
     for (const [a, b] of cases) {
       for (const [name, op, ref] of loops) {
         const shape = I.broadcastShapes('test', a.shape, b.shape)
