@@ -34,35 +34,26 @@ import { sharedMemory, stage, traffic, unstage, type SharedMemory } from '../run
 
 export { wasmSimdSupported }
 
+/** A product export of the compiled module: `C += A · B`, or `C = A · B` (byte addresses and strides). */
+type GemmExport = (
+  m: number,
+  n: number,
+  k: number,
+  a: number,
+  ars: number,
+  acs: number,
+  b: number,
+  brs: number,
+  bcs: number,
+  c: number,
+  ldc: number,
+) => void
+
 /** The exports of the compiled module (see `assembly/gemm.ts`). */
 interface GemmExports {
   workspaceEnd(): number
-  gemm(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-  ): void
-  gemmOverwrite(
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    b: number,
-    brs: number,
-    bcs: number,
-    c: number,
-    ldc: number,
-  ): void
+  gemm: GemmExport
+  gemmOverwrite: GemmExport
 }
 
 /**
