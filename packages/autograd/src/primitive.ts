@@ -181,7 +181,8 @@ function commonDtype(inputs: readonly Input[]): DType {
       continue
     }
     const d = x.dtype
-    dtype = dtype === null ? d : promoteTypes(dtype, d)
+    // (the dtypes of tensors and Vars are valid: promoteTypes' checks are only needed when two differ)
+    dtype = dtype === null || dtype === d ? d : promoteTypes(dtype, d)
   }
   if (dtype === null || (fractional && (dtype === 'int32' || dtype === 'bool'))) return 'float32'
   return dtype

@@ -363,7 +363,10 @@ export function expandTo(t: Tensor, shape: Shape): Storage {
  * the number exactly, and then the result is float32. @internal
  */
 export function resultType(a: TensorLike, b: TensorLike): DType {
-  if (typeof a !== 'number' && typeof b !== 'number') return promoteTypes(a.dtype, b.dtype)
+  if (typeof a !== 'number' && typeof b !== 'number') {
+    // (a tensor's dtype is valid: promoteTypes' checks are only needed when the two differ)
+    return a.dtype === b.dtype ? a.dtype : promoteTypes(a.dtype, b.dtype)
+  }
   if (typeof a !== 'number') return weak(a.dtype, b as number)
   if (typeof b !== 'number') return weak(b.dtype, a as number)
   return 'float32'
