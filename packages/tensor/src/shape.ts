@@ -113,9 +113,11 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length)
   const out: number[] = []
   let n = 1
+  const la = rank - a.length // leading dimensions a lacks (read as 1: no negative index, which V8 looks up slowly)
+  const lb = rank - b.length
   for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1
-    const db = b[b.length - rank + i] ?? 1
+    const da = i < la ? 1 : a[i - la]!
+    const db = i < lb ? 1 : b[i - lb]!
     if (da !== db && da !== 1 && db !== 1) {
       throw new Error(`${op}: cannot broadcast shapes ${formatList(a)} and ${formatList(b)}`)
     }
