@@ -161,6 +161,41 @@ describe('binary ops', () => {
     }
   })
 
+  it('gathers short rows of every dtype into scratch of that dtype', () => {
+    const col = (dtype: T.DType) => T.tensor([[1], [-2]], { dtype })
+    const rows = (dtype: T.DType) =>
+      T.tensor(
+        [
+          [10, 20, 30],
+          [40, 50, 60],
+        ],
+        { dtype },
+      )
+    for (const dtype of ['int32', 'float64', 'float32'] as const) {
+      // [2, 3] − [2, 1], then a transposed [3, 2] times the column: each through the blocked path
+      expect(T.sub(rows(dtype), col(dtype)).toArray()).toEqual([
+        [9, 19, 29],
+        [42, 52, 62],
+      ])
+      expect(T.mul(T.transpose(rows(dtype)), T.tensor([2, -1], { dtype })).toArray()).toEqual([
+        [20, -40],
+        [40, -50],
+        [60, -60],
+      ])
+      expect(T.sub(rows(dtype), col(dtype)).dtype).toBe(dtype)
+    }
+    // int32 arithmetic wraps as the loops store it, and a bool mask compares through the same scratch
+    const big = T.tensor([[2147483647], [0]], { dtype: 'int32' })
+    expect(T.add(big, T.tensor([[1, 2]], { dtype: 'int32' })).toArray()).toEqual([
+      [-2147483648, -2147483647],
+      [1, 2],
+    ])
+    expect(T.less(T.tensor([[false], [true]]), T.tensor([[true, false]])).toArray()).toEqual([
+      [true, false],
+      [false, false],
+    ])
+  })
+
   it('reads transposed, flipped and sliced views without copying them first', () => {
     const x = T.tensor([
       [1, 2, 3],
