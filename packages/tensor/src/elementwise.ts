@@ -265,8 +265,8 @@ function blockedBinary(
   // an operand already laid out as the output (the [128, 10] of a column broadcast) is read where it lies
   const aFull = a.isContiguous && a.size === n
   const bFull = b.isContiguous && b.size === n
-  const xa = aFull ? A : scratch(a.dtype, 0)
-  const xb = bFull ? B : scratch(b.dtype, 1)
+  const xa = aFull ? A : scratch(A, 0)
+  const xb = bFull ? B : scratch(B, 1)
   const index = new Array<number>(rank).fill(0)
   let pa = a.offset // start of the current row in A
   let pb = b.offset // and in B
@@ -276,13 +276,8 @@ function blockedBinary(
     const len = left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
     for (let k = 0; k < len;) {
       const take = Math.min(len - k, inner - j)
-      // (a value broadcast along the row, a per-channel bias, is one native fill)
-      if (aFull) {
-      } else if (ia === 0) xa.fill(A[pa]!, k, k + take)
-      else for (let q = 0, s = pa + j * ia; q < take; q++, s += ia) xa[k + q] = A[s]!
-      if (bFull) {
-      } else if (ib === 0) xb.fill(B[pb]!, k, k + take)
-      else for (let q = 0, s = pb + j * ib; q < take; q++, s += ib) xb[k + q] = B[s]!
+      if (!aFull) gather(xa, A, pa + j * ia, ia, k, take)
+      if (!bFull) gather(xb, B, pb + j * ib, ib, k, take)
       k += take
       j += take
       if (j < inner) continue
@@ -303,29 +298,21 @@ function blockedBinary(
   }
 }
 
-/** Two scratch arrays per dtype for blockedBinary, kept between calls (a fresh pair costs more than a short op). */
-const scratches = new Map<DType, [Storage, Storage]>()
+/** x[k..k+take) = src[s], src[s + step], …; a value broadcast along the row (a per-channel bias) is one native fill. */
+function gather(x: Storage, src: Storage, s: number, step: number, k: number, take: number): void {
+  if (step === 0) x.fill(src[s]!, k, k + take)
+  else for (let q = k; q < k + take; q++, s += step) x[q] = src[s]!
+}
 
-/** Scratch `which` (0 or 1) of `dtype`, BLOCK long: plain JavaScript memory, never an arena block. */
-function scratch(dtype: DType, which: 0 | 1): Storage {
-  let pair = scratches.get(dtype)
-  if (pair === undefined) {
-    const make = (): Storage => {
-      switch (dtype) {
-        case 'float32':
-          return new Float32Array(BLOCK)
-        case 'float64':
-          return new Float64Array(BLOCK)
-        case 'int32':
-          return new Int32Array(BLOCK)
-        default:
-          return new Uint8Array(BLOCK)
-      }
-    }
-    pair = [make(), make()]
-    scratches.set(dtype, pair)
-  }
-  return pair[which]
+/** Two scratch arrays per storage class for blockedBinary, kept between calls (a fresh pair costs more than a short op). */
+const scratches = new Map<unknown, Storage[]>()
+
+/** Scratch `which` (0 or 1) of `like`'s class, BLOCK long: plain JavaScript memory, never an arena block. */
+function scratch(like: Storage, which: number): Storage {
+  const make = like.constructor as new (n: number) => Storage
+  let pair = scratches.get(make)
+  if (pair === undefined) scratches.set(make, (pair = [new make(BLOCK), new make(BLOCK)]))
+  return pair[which]!
 }
 
 /** `shape` with each dimension folded into the next when both stride lists step through the pair as one. */
