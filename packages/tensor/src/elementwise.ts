@@ -186,21 +186,16 @@ export function mapBinary(
 }
 
 /**
- * Rows at least this long go through an op's loop one row per call; shorter ones are gathered a block
- * at a time (blockedBinary). Measured on [n, 16, inner] + [1, 16, 1] (262,144 floats, Wasm on): a call
- * per row costs 1.3-1.6 ms at 16-64 floats a row and 0.24 ms from 1,024, where the blocks take
- * 0.2-0.3 ms throughout (the per-channel value is one native fill); from 4,096 the two are even.
- */
-const ROW_MIN = 4096
-
-/**
  * The general case: walk the output in row-major order, moving each input by its strides. Adjacent
  * dimensions that both inputs step through as one (contiguous, or broadcast along both) are merged
  * first, so a bias broadcast over the height and width of an NCHW batch becomes one long row per
- * channel. Rows where each input is contiguous or broadcast go through the op's `loop` when it has
- * one and the rows are long enough to pay for a call each (ROW_MIN); shorter or strided rows of an
- * op with a loop are gathered a block at a time (see {@link blockedBinary}); only ops without a loop
- * call `fn` per element.
+ * channel. Each operand that is not already laid out as the output is then copied, a block at a time,
+ * into contiguous scratch that stays in L2, and each block goes through the op's loop in one call
+ * (ops without a loop call `fn` per element): a column broadcast such as `[128, 10] − [128, 1]`, a
+ * transposed operand or a per-channel bias costs one call per block, not a closure call per element
+ * (~8 ns each) or a loop call per short row (1.3-1.6 ms for [n, 16, 64] + [1, 16, 1] against 0.3 ms).
+ * The loop does the same arithmetic on each element as `fn`, so the bits are the same; blocks are
+ * cut as in stridedUnary.
  */
 function stridedBinary(
   out: Storage,
@@ -208,52 +203,11 @@ function stridedBinary(
   a: Tensor,
   b: Tensor,
   fn: (x: number, y: number) => number,
-  loop?: BinaryLoop,
+  loop: BinaryLoop = (y, A, oa, sa, B, ob, sb, n) => {
+    for (let i = 0; i < n; i++) y[i] = fn(A[oa + i * sa]!, B[ob + i * sb]!)
+  },
 ): void {
   const { shape, sa, sb } = merged(full, broadcastStrides(a, full), broadcastStrides(b, full))
-  const rank = shape.length
-  const inner = shape[rank - 1]!
-  const ia = sa[rank - 1]!
-  const ib = sb[rank - 1]!
-  const rows = inner >= ROW_MIN && (ia === 0 || ia === 1) && (ib === 0 || ib === 1)
-  if (loop !== undefined && !rows) return blockedBinary(out, shape, sa, sb, a, b, loop)
-  const A = a.storage
-  const B = b.storage
-  const index = new Array<number>(rank).fill(0)
-  let pa = a.offset
-  let pb = b.offset
-  for (let o = 0; o < out.length; o += inner) {
-    if (loop !== undefined) loop(out.subarray(o, o + inner), A, pa, ia, B, pb, ib, inner)
-    else for (let j = 0; j < inner; j++) out[o + j] = fn(A[pa + j * ia]!, B[pb + j * ib]!)
-    for (let d = rank - 2; d >= 0; d--) {
-      index[d]!++
-      pa += sa[d]!
-      pb += sb[d]!
-      if (index[d]! < shape[d]!) break
-      pa -= sa[d]! * shape[d]!
-      pb -= sb[d]! * shape[d]!
-      index[d] = 0
-    }
-  }
-}
-
-/**
- * out = loop(a, b) over short or strided rows (a column broadcast such as `[128, 10] − [128, 1]`, a
- * transposed operand): each operand that is not already contiguous in the output's order is copied
- * through its merged strides, a block at a time, into contiguous scratch that stays in L2, and each
- * block goes through the op's loop in one call, instead of a closure call per element (~8 ns each)
- * or a loop call per short row. The loop does the same arithmetic on each element as `fn`, so the
- * bits are the same; blocks are cut as in stridedUnary. The caller merged the shapes and strides.
- */
-function blockedBinary(
-  out: Storage,
-  shape: readonly number[],
-  sa: readonly number[],
-  sb: readonly number[],
-  a: Tensor,
-  b: Tensor,
-  loop: BinaryLoop,
-): void {
   const rank = shape.length
   const last = rank - 1
   const inner = shape[last]!
@@ -304,7 +258,7 @@ function gather(x: Storage, src: Storage, s: number, step: number, k: number, ta
   else for (let q = k; q < k + take; q++, s += step) x[q] = src[s]!
 }
 
-/** Two scratch arrays per storage class for blockedBinary, kept between calls (a fresh pair costs more than a short op). */
+/** Two scratch arrays per storage class for stridedBinary, kept between calls (a fresh pair costs more than a short op). */
 const scratches = new Map<unknown, Storage[]>()
 
 /** Scratch `which` (0 or 1) of `like`'s class, BLOCK long: plain JavaScript memory, never an arena block. */
