@@ -40,23 +40,28 @@ describe('the recurrent page', () => {
     expect(exploding[0] / exploding.at(-1)).toBeLessThan(200)
   })
 
-  it('trains the LSTM (forget + 3, input − 3) to recall over T = 30 within 200 steps, while the plain RNN stays near chance', async () => {
-    const losses = { rnn: [], lstm: [] }
-    await trainRecall({
-      task: { symbols: 4, steps: 30 },
-      hiddenSize: 32,
-      steps: 200,
-      learningRate: 0.03,
-      forgetBias: 3,
-      inputBias: -3,
-      maxNorm: 1,
-      kinds: ['rnn', 'lstm'],
-      onStep: (r) => losses[r.kind].push(r.loss),
-    })
-    const last20 = (xs) => xs.slice(-20).reduce((a, b) => a + b, 0) / 20
-    expect(last20(losses.lstm)).toBeLessThan(0.05) // the page: near 0 by step 150 to 200
-    expect(last20(losses.rnn)).toBeGreaterThan(1.2) // chance is ln 4 ≈ 1.39
-  }, 60_000)
+  it('trains the LSTM (forget + 3, input − 3) to recall over T = 30 within 200 steps, while the plain RNN stays near chance at seeds 1 and 2 and gets partway at seed 0', async () => {
+    const last20 = async (kind, seed) => {
+      const losses = []
+      await trainRecall({
+        task: { symbols: 4, steps: 30 },
+        hiddenSize: 32,
+        steps: 200,
+        learningRate: 0.03,
+        forgetBias: 3,
+        inputBias: -3,
+        maxNorm: 1,
+        kinds: [kind],
+        seed,
+        onStep: (r) => losses.push(r.loss),
+      })
+      return losses.slice(-20).reduce((a, b) => a + b, 0) / 20
+    }
+    expect(await last20('lstm', 0)).toBeLessThan(0.05) // the page: near 0 by step 150 to 200
+    expect(await last20('rnn', 1)).toBeGreaterThan(1.2) // chance is ln 4 ≈ 1.39
+    expect(await last20('rnn', 2)).toBeGreaterThan(1.2)
+    expect(await last20('rnn', 0)).toBeCloseTo(0.84, 1) // "about 0.84 by step 200"
+  }, 120_000)
 
   it('makes recall batches whose target is the first symbol, marked in the fifth channel', () => {
     const { x, y } = recallBatch({ symbols: 4, steps: 6 }, 3, prngKey(0))
@@ -181,7 +186,7 @@ describe('the reinforcement learning page', () => {
     expect(difference).toBeLessThan(mean.spread / 500)
   }, 60_000)
 
-  it('solves seed 0 at episode 96 (490 at 200) with the value baseline, and every seed 0-9 within 59 to 250 episodes (98 in the middle)', async () => {
+  it('solves seed 0 at episode 96 (490 at 200) with the value baseline, and every seed 0-9 within 59 to 249 episodes (98 in the middle)', async () => {
     const first = await trainCartPole({ seed: 0, baseline: 'value', learningRate: 0.01, episodes: 200 })
     expect(first.find((r) => r.episode >= 20 && r.mean20 >= 195).episode).toBe(96)
     expect(first.at(-1).mean20).toBeCloseTo(490, -1)
@@ -189,7 +194,7 @@ describe('the reinforcement learning page', () => {
     for (let seed = 1; seed < 10; seed++) solved.push((await solve(seed, 'value')).solvedAt)
     const sorted = [...solved].sort((a, b) => a - b)
     expect(sorted[0]).toBe(59)
-    expect(sorted[9]).toBe(250)
+    expect(sorted[9]).toBe(249)
     expect((sorted[4] + sorted[5]) / 2).toBe(98)
   }, 240_000)
 
@@ -206,11 +211,17 @@ describe('the reinforcement learning page', () => {
     expect([solved[0], solved.at(-1)]).toEqual([87, 253])
   }, 240_000)
 
-  it('at η = 0.1 solves seed 0 at episode 48 but collapses seed 2 to about 9 steps; at η = 0.001 seed 0 is at 134 after 300', async () => {
+  it('at η = 0.1 solves seeds 0 and 2 at episodes 48 and 84, collapses seeds 6-9 to about 9 steps, and seed 4 falls from 500 to about 110; at η = 0.001 seed 0 is at 134 after 300', async () => {
     expect((await solve(0, 'value', 0.1)).solvedAt).toBe(48)
-    const collapsed = await trainCartPole({ seed: 2, baseline: 'value', learningRate: 0.1, episodes: 300 })
-    expect(Math.max(...collapsed.map((r) => r.mean20))).toBeGreaterThan(195)
-    expect(collapsed.at(-1).mean20).toBeLessThan(10)
+    expect((await solve(2, 'value', 0.1)).solvedAt).toBe(84)
+    for (const seed of [6, 7, 8, 9]) {
+      const collapsed = await trainCartPole({ seed, baseline: 'value', learningRate: 0.1, episodes: 300 })
+      expect(Math.max(...collapsed.map((r) => r.mean20))).toBeLessThan(195)
+      expect(collapsed.at(-1).mean20).toBeLessThan(10)
+    }
+    const fallen = await trainCartPole({ seed: 4, baseline: 'value', learningRate: 0.1, episodes: 300 })
+    expect(Math.max(...fallen.map((r) => r.mean20))).toBe(500)
+    expect(fallen.at(-1).mean20).toBeCloseTo(110, -1)
     const slow = await trainCartPole({ seed: 0, baseline: 'value', learningRate: 0.001, episodes: 300 })
     expect(slow.at(-1).mean20).toBeCloseTo(134, -1)
   }, 240_000)
