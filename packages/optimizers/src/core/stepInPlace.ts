@@ -14,9 +14,9 @@ import type { InPlaceTransformation } from './inPlace.js'
  * the optional members of `InPlaceTransformation` from `@gd/optimizers/extend`; any other
  * transform takes `update` and then the addition). Returns the next state.
  *
- * **Ownership.** This is the one place @gd writes into tensors it did not create: call it only on
- * parameter tensors your training loop owns (no one else holds them as values). Use
- * `update` + `applyUpdates` everywhere else.
+ * **Ownership.** This is the one place where the `@gd` packages write into tensors they did not
+ * create: call it only on parameter tensors your training loop owns (no one else holds them as
+ * values). Use `update` + `applyUpdates` everywhere else.
  *
  * **Memory.** The step runs in a scope of @gd/tensor (as an autograd transform does): updates that
  * links pass each other (AdamW's before its decay) are float32 arrays in the kernels' WebAssembly
