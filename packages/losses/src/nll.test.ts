@@ -1,5 +1,5 @@
 import { valuesArb } from '@gd/testing'
-import { div, grad, mul, sum, toVar } from '@gd/autograd'
+import { div, grad, mul, sum, toVar, type Var } from '@gd/autograd'
 import { oneHot, tensor } from '@gd/tensor'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -42,8 +42,8 @@ describe('nll', () => {
       0.30000001192092896, 0.125, 1.0000000116860974e-7, 1.899999976158142,
     ])
     const options = { classWeights: tensor([0.5, 2, 1]), ignoreIndex: 1 }
-    const picked = grad((p) => nll(p, y, options))(logP)
-    const sums = grad((p) => {
+    const picked = grad((p: Var) => nll(p, y, options))(logP)
+    const sums = grad((p: Var) => {
       const w = [0.5, 0, 0.5, 1] // class weights of the labels, 0 for the ignored one; 'mean' divides by their sum 2
       return div(sum(mul(nll(p, y, { reduction: 'none' }), tensor(w))), 2)
     })(logP)
