@@ -100,6 +100,17 @@ describe('withScope', () => {
     expect(out.base._storage).toBe(out.row._storage) // still one array for the two
   })
 
+  it("skips a tensor of an older copy of @gd/tensor (branded, without the scopes' __owner) in what escapes", () => {
+    const old = { __gdTensor: true, shape: [1] } // what such a copy's tensor shows a walker
+    const kept = withScope(
+      'grad',
+      () => ({ old, y: exp(ones([256])) }),
+      (r) => r,
+    )
+    expect(kept.old).toBe(old)
+    expect(kept.y.data[0]).toBeCloseTo(Math.E, 6)
+  })
+
   it('moves escaping blocks to the parent, which releases them when they do not escape it in turn', () => {
     let inner: Tensor | undefined
     let innerIntermediate: Tensor | undefined

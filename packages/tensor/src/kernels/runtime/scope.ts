@@ -368,7 +368,7 @@ export function releaseOwned(tree: unknown, scope: Scope): void {
   const s = scope as ScopeState
   const mine = new Set<Block>()
   tensorsIn(tree, (t) => {
-    const b = t.__owner() as Block | null
+    const b = blockOf(t)
     if (b !== null && b.owner === s) mine.add(b)
   })
   if (mine.size === 0) return
@@ -475,7 +475,7 @@ function close(s: ScopeState, escaping: unknown, mode: CloseMode, how: 'returned
   // Mark what escapes; at the top, remember the tensors to point at the copies.
   const movers: Tensor[] = []
   tensorsIn(escaping, (t) => {
-    const b = t.__owner() as Block | null
+    const b = blockOf(t)
     if (b === null || b.owner !== s) return
     b.escapes = true
     if (parent === null) movers.push(t)
@@ -483,7 +483,7 @@ function close(s: ScopeState, escaping: unknown, mode: CloseMode, how: 'returned
   if (parent === null && movers.length > 0) {
     const copies = new Map<Block, Float32Array>()
     for (const t of movers) {
-      const b = t.__owner() as Block | null
+      const b = blockOf(t)
       if (b === null) continue // moved already (it appeared twice)
       let copy = copies.get(b)
       if (copy === undefined) {
@@ -502,6 +502,14 @@ function close(s: ScopeState, escaping: unknown, mode: CloseMode, how: 'returned
       adopt(b, parent)
     } else release(b, message)
   }
+}
+
+/**
+ * The scope block of `t`'s storage, or null; null too for a tensor of another copy of this module that
+ * predates the scopes (branded, but without `__owner`): no scope made its storage.
+ */
+function blockOf(t: Tensor): Block | null {
+  return typeof t.__owner === 'function' ? (t.__owner() as Block | null) : null
 }
 
 /** Moves a block to `parent`; with no parent, to the collector (freed when its array is collected). */
