@@ -98,10 +98,10 @@ function stridedUnary(out: Storage, t: Tensor, fn: (x: number) => number, loop?:
   let j = 0 // position in it
   for (let o = 0; o < n;) {
     const left = n - o
-    const len = left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
+    const len = blockLength(left)
     for (let k = 0; k < len;) {
       const take = Math.min(len - k, inner - j)
-      for (let q = 0, s = p + j * step; q < take; q++, s += step) scratch[k + q] = src[s]!
+      gather(scratch, src, p + j * step, step, k, take)
       k += take
       j += take
       if (j < inner) continue
@@ -227,7 +227,7 @@ function stridedBinary(
   let j = 0 // position in the row
   for (let o = 0; o < n;) {
     const left = n - o
-    const len = left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
+    const len = blockLength(left)
     for (let k = 0; k < len;) {
       const take = Math.min(len - k, inner - j)
       if (!aFull) gather(xa, A, pa + j * ia, ia, k, take)
@@ -250,6 +250,11 @@ function stridedBinary(
     loop(y, xa, aFull ? a.offset + o : 0, 1, xb, bFull ? b.offset + o : 0, 1, len)
     o += len
   }
+}
+
+/** The next block's length when `left` elements remain: BLOCK, or the rest in one or two even parts (never a sliver). */
+function blockLength(left: number): number {
+  return left <= BLOCK ? left : left < BLOCK + BLOCK / 2 ? Math.ceil(left / 2) : BLOCK
 }
 
 /** x[k..k+take) = src[s], src[s + step], …; a value broadcast along the row (a per-channel bias) is one native fill. */
