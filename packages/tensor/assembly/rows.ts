@@ -3,12 +3,35 @@
 // needs them (GELU, attention weights, layer and RMS norm, GRU and LSTM steps), so that bundles without
 // those ops carry none of these bytes. The module has no static data and no scratch: the JavaScript side
 // passes every operand's address (an arena array where it lies, or a copy staged for the call), so it needs
-// no region of the memory layout; the kernels that need many constants write them into their own output
-// first (kernelTable). No load or store leaves an operand: loops run over whole vectors, and a scalar tail
-// (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row. The loops with long
-// dependency chains (GELU, the softmax's exponentials, the cells, the norms' sums) take two or four
-// independent vectors or rows an iteration, every value before any store, so that the chains overlap.
+// no region of the memory layout. No load or store leaves an operand: loops run over whole vectors, and a
+// scalar tail (through the same lane arithmetic) takes the last n mod 4 floats of an array or a row. The
+// loops with long dependency chains (GELU, the softmax's exponentials, the cells, the norms' sums) take two
+// or four independent vectors or rows an iteration, every value before any store, so that the chains overlap.
 import { high64, join32, lanes64, low64, splat } from './math'
+
+// V8 (TurboFan, Node 20) builds a v128.const anew at each use inside a loop (three instructions, two of
+// them on the shuffle port), which made the exponentials here a quarter slower than their arithmetic. As in
+// assembly/elementwise.ts, a kernel reads `opaque` once (an exported mutable global, so Binaryen cannot fold
+// it; it is never written) and makes each constant from its bits or'ed with that zero (`heldF`, `heldI`,
+// `heldD`): a value V8 computes once, before the loops, and keeps in a register or a stack slot. V8 moves
+// such a value out of a loop only from a block that every exit of the loop passes through, so the outer loops
+// around the ones that use constants (rows, batch) run their body first (do-while: they run at least once).
+export let opaque: i32 = 0
+
+/** The four lanes of float32 `c`, held (see {@link opaque}); `zero` is the kernel's read of `opaque`. */
+@inline function heldF(zero: i32, c: f32): v128 {
+  return i32x4.splat(reinterpret<i32>(c) | zero)
+}
+
+/** The four lanes of int32 bits `c`, held. */
+@inline function heldI(zero: i32, c: i32): v128 {
+  return i32x4.splat(c | zero)
+}
+
+/** The two lanes of float64 `c`, held. */
+@inline function heldD(zero: i32, c: f64): v128 {
+  return i64x2.splat(reinterpret<i64>(c) | <i64>zero)
+}
 
 // GELU in its tanh form, y = ½x(1 + tanh u) with u = c(x + a·x³), c = √(2/π), a = 0.044715, written
 // as y = x·σ(2u) (1 + tanh u = 2σ(2u)), which has no cancellation where tanh u is near −1: from one
@@ -26,227 +49,120 @@ const GELU_K1: f64 = 2 * GELU_C * 1.4426950408889634
 const GELU_K2: f64 = GELU_K1 * 0.044715
 /** 1.5·2⁵²: t + this, rounded, holds round(t) in its low 32 bits. */
 const ROUNDER: f64 = 6755399441055744.0
-
-// The kernels' constants, as 16-byte vectors at these offsets of a table that each GELU kernel (and the
-// softmax, the GRU and LSTM steps) writes into the start of its own output and reads back into locals before its loop: V8 (Node 20) materializes
-// a v128.const where it is used, inside the loop, in three instructions, but keeps a loaded value in a
-// register or a stack slot (the exponential ran 25% faster this way). The loop then overwrites the table.
-const NEG_K1 = 0 // −k₁ (float64 ×2)
-const K2 = 16 // k₂ (float64 ×2)
-const FLOOR = 32 // −127 (float64 ×2)
-const ROUND = 48 // 1.5·2⁵² (float64 ×2)
-const P6 = 64 // 2^r ≈ 1 + p1·r + … + p6·r⁶ on |r| ≤ ½ (float32 ×4, down to P1 at 144)
-const BIAS = 160 // 127 << 23 (int32 ×4)
-const TWO_C = 176 // 2c (float32 ×4; the gradient's)
-const SIX_CA = 192 // 6ca
-const SQUARE_MAX = 208 // 10⁶: x² capped where e is 0 anyway, so that 0·∞ never arises
-const CEILING = 224 // 128 (float64 ×2; the forward's)
-const NEG_LOG2E = 240 // −log₂e (float64 ×2; the recurrent cells' σ and tanh)
-
-/** Writes the table of constants at k (256 bytes: the kernels' outputs hold at least 64 floats). */
-@inline function kernelTable(k: usize): void {
-  v128.store(k, f64x2.splat(-GELU_K1), NEG_K1)
-  v128.store(k, f64x2.splat(GELU_K2), K2)
-  v128.store(k, f64x2.splat(-127), FLOOR)
-  v128.store(k, f64x2.splat(ROUNDER), ROUND)
-  v128.store(k, splat(0.00015461444854736328), P6)
-  v128.store(k, splat(0.0013400427997112274), P6 + 16)
-  v128.store(k, splat(0.009618056938052177), P6 + 32)
-  v128.store(k, splat(0.05550327152013779), P6 + 48)
-  v128.store(k, splat(0.24022650718688965), P6 + 64)
-  v128.store(k, splat(0.6931471824645996), P6 + 80)
-  v128.store(k, i32x4.splat(127 << 23), BIAS)
-  v128.store(k, splat(<f32>(2 * GELU_C)), TWO_C)
-  v128.store(k, splat(<f32>(6 * GELU_CA)), SIX_CA)
-  v128.store(k, splat(1e6), SQUARE_MAX)
-  v128.store(k, f64x2.splat(128), CEILING)
-  v128.store(k, f64x2.splat(-1.4426950408889634), NEG_LOG2E)
-}
+/** 2^r ≈ 1 + p1·r + … + p6·r⁶ on |r| ≤ ½. */
+const P1: f32 = 0.6931471824645996
+const P2: f32 = 0.24022650718688965
+const P3: f32 = 0.05550327152013779
+const P4: f32 = 0.009618056938052177
+const P5: f32 = 0.0013400427997112274
+const P6: f32 = 0.00015461444854736328
+/** The gradient's 2c and 6ca. */
+const TWO_C: f32 = <f32>(2 * GELU_C)
+const SIX_CA: f32 = <f32>(6 * GELU_CA)
+/** x² capped where e is 0 anyway, so that 0·∞ never arises. */
+const SQUARE_MAX: f32 = 1e6
+const LOG2E: f64 = 1.4426950408889634
 
 /** −x(k₁ + k₂x²) = −2u·log₂e for two float64 lanes of x. */
-@inline function geluExponent(x: v128, negK1: v128, k2: v128): v128 {
-  return f64x2.mul(x, f64x2.sub(negK1, f64x2.mul(k2, f64x2.mul(x, x))))
+@inline function geluExponent(x: v128, zero: i32): v128 {
+  return f64x2.mul(x, f64x2.sub(heldD(zero, -GELU_K1), f64x2.mul(heldD(zero, GELU_K2), f64x2.mul(x, x))))
 }
 
-/** 2^t (float32) for t in two float64 halves, each in [−127, 128] (the constants are the table's, loaded). */
-@inline function pow2(
-  tlo: v128,
-  thi: v128,
-  round: v128,
-  p6: v128,
-  p5: v128,
-  p4: v128,
-  p3: v128,
-  p2: v128,
-  p1: v128,
-  bias: v128,
-): v128 {
+/** 2^t (float32) for t in two float64 halves, each in [−127, 128]. */
+@inline function pow2(tlo: v128, thi: v128, zero: i32): v128 {
+  const round = heldD(zero, ROUNDER)
   const klo = f64x2.add(tlo, round)
   const khi = f64x2.add(thi, round)
   const r = join32(f64x2.sub(tlo, f64x2.sub(klo, round)), f64x2.sub(thi, f64x2.sub(khi, round)))
   const n = i8x16.shuffle(klo, khi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
-  let p = f32x4.add(f32x4.mul(p6, r), p5)
-  p = f32x4.add(f32x4.mul(p, r), p4)
-  p = f32x4.add(f32x4.mul(p, r), p3)
-  p = f32x4.add(f32x4.mul(p, r), p2)
-  p = f32x4.add(f32x4.mul(p, r), p1)
-  p = f32x4.add(f32x4.mul(p, r), splat(1))
-  return f32x4.mul(p, i32x4.add(i32x4.shl(n, 23), bias))
+  let p = f32x4.add(f32x4.mul(heldF(zero, P6), r), heldF(zero, P5))
+  p = f32x4.add(f32x4.mul(p, r), heldF(zero, P4))
+  p = f32x4.add(f32x4.mul(p, r), heldF(zero, P3))
+  p = f32x4.add(f32x4.mul(p, r), heldF(zero, P2))
+  p = f32x4.add(f32x4.mul(p, r), heldF(zero, P1))
+  p = f32x4.add(f32x4.mul(p, r), heldF(zero, 1))
+  return f32x4.mul(p, i32x4.add(i32x4.shl(n, 23), heldI(zero, 127 << 23)))
 }
 
 /**
  * x·σ(2u) = x/(1 + e^{−2u}) for the four lanes of x, with e^{−2u} = 2^t, t = −x(k₁ + k₂x²) clamped to
  * [−127, 128]: 0 at −127 (x > 10.04: y = x), +∞ at 128 (x < −10.04: y = −0).
  */
-@inline function vgelu(
-  x: v128,
-  negK1: v128,
-  k2: v128,
-  floor: v128,
-  ceiling: v128,
-  round: v128,
-  p6: v128,
-  p5: v128,
-  p4: v128,
-  p3: v128,
-  p2: v128,
-  p1: v128,
-  bias: v128,
-): v128 {
-  const tlo = f64x2.pmin(f64x2.pmax(geluExponent(low64(x), negK1, k2), floor), ceiling)
-  const thi = f64x2.pmin(f64x2.pmax(geluExponent(high64(x), negK1, k2), floor), ceiling)
-  const e = pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
-  return f32x4.mul(x, f32x4.div(splat(1), f32x4.add(splat(1), e)))
+@inline function vgelu(x: v128, zero: i32): v128 {
+  const floor = heldD(zero, -127)
+  const ceiling = heldD(zero, 128)
+  const tlo = f64x2.pmin(f64x2.pmax(geluExponent(low64(x), zero), floor), ceiling)
+  const thi = f64x2.pmin(f64x2.pmax(geluExponent(high64(x), zero), floor), ceiling)
+  const e = pow2(tlo, thi, zero)
+  const one = heldF(zero, 1)
+  return f32x4.mul(x, f32x4.div(one, f32x4.add(one, e)))
 }
 
 /** e = e^{−2|u|} = 2^t, t = −|x|(k₁ + k₂x²) floored at −127, for the four lanes of x. */
-@inline function geluE(
-  x: v128,
-  negK1: v128,
-  k2: v128,
-  floor: v128,
-  round: v128,
-  p6: v128,
-  p5: v128,
-  p4: v128,
-  p3: v128,
-  p2: v128,
-  p1: v128,
-  bias: v128,
-): v128 {
+@inline function geluE(x: v128, zero: i32): v128 {
   const ax = f32x4.abs(x)
-  const tlo = f64x2.pmax(geluExponent(low64(ax), negK1, k2), floor)
-  const thi = f64x2.pmax(geluExponent(high64(ax), negK1, k2), floor)
-  return pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
+  const tlo = f64x2.pmax(geluExponent(low64(ax), zero), heldD(zero, -127))
+  const thi = f64x2.pmax(geluExponent(high64(ax), zero), heldD(zero, -127))
+  return pow2(tlo, thi, zero)
 }
 
 /**
- * y = gelu(x) over n ≥ 64 floats (y must not overlap x: the table goes into y first). ±0 keep their
- * sign, +∞ gives +∞, NaN and −∞ give NaN (as the JavaScript loops: −∞·0).
+ * y = gelu(x) over n floats (y must not overlap x). ±0 keep their sign, +∞ gives +∞, NaN and −∞ give NaN
+ * (as the JavaScript loops: −∞·0).
  */
 export function gelu(n: i32, x: usize, y: usize): void {
-  kernelTable(y)
-  const negK1 = v128.load(y, NEG_K1)
-  const k2 = v128.load(y, K2)
-  const floor = v128.load(y, FLOOR)
-  const ceiling = v128.load(y, CEILING)
-  const round = v128.load(y, ROUND)
-  const p6 = v128.load(y, P6)
-  const p5 = v128.load(y, P6 + 16)
-  const p4 = v128.load(y, P6 + 32)
-  const p3 = v128.load(y, P6 + 48)
-  const p2 = v128.load(y, P6 + 64)
-  const p1 = v128.load(y, P6 + 80)
-  const bias = v128.load(y, BIAS)
+  const zero = opaque
   const whole = <usize>(n & ~3) << 2
   const stop = <usize>n << 2
   // four vectors an iteration: their long chains (the polynomial, the division) overlap (1.5× over one)
   const quads = whole & ~63
   for (let o: usize = 0; o < quads; o += 64) {
-    const a = vgelu(v128.load(x + o), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
-    const b = vgelu(v128.load(x + o + 16), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
-    const c = vgelu(v128.load(x + o + 32), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
-    const d = vgelu(v128.load(x + o + 48), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
+    const a = vgelu(v128.load(x + o), zero)
+    const b = vgelu(v128.load(x + o + 16), zero)
+    const c = vgelu(v128.load(x + o + 32), zero)
+    const d = vgelu(v128.load(x + o + 48), zero)
     v128.store(y + o, a)
     v128.store(y + o + 16, b)
     v128.store(y + o + 32, c)
     v128.store(y + o + 48, d)
   }
-  for (let o: usize = quads; o < whole; o += 16)
-    v128.store(y + o, vgelu(v128.load(x + o), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias))
-  for (let o = whole; o < stop; o += 4) {
-    const y4 = vgelu(f32x4.splat(load<f32>(x + o)), negK1, k2, floor, ceiling, round, p6, p5, p4, p3, p2, p1, bias)
-    store<f32>(y + o, f32x4.extract_lane(y4, 0))
-  }
+  for (let o: usize = quads; o < whole; o += 16) v128.store(y + o, vgelu(v128.load(x + o), zero))
+  for (let o = whole; o < stop; o += 4) store<f32>(y + o, f32x4.extract_lane(vgelu(f32x4.splat(load<f32>(x + o)), zero), 0))
 }
 
 /**
  * g·gelu′(x) for four lanes, gelu′(x) = σ + 2x·e·s²·c(1 + 3a·x²), with x·e first: it is 0 wherever e is
  * (|x| > 10.04, so no ∞·0 from a large x) and NaN for ±∞ and NaN, as the JavaScript loops.
  */
-@inline function vgeluGrad(
-  g: v128,
-  x: v128,
-  negK1: v128,
-  k2: v128,
-  floor: v128,
-  round: v128,
-  p6: v128,
-  p5: v128,
-  p4: v128,
-  p3: v128,
-  p2: v128,
-  p1: v128,
-  bias: v128,
-  twoC: v128,
-  sixCA: v128,
-  squareMax: v128,
-): v128 {
-  const e = geluE(x, negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias)
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+@inline function vgeluGrad(g: v128, x: v128, zero: i32): v128 {
+  const e = geluE(x, zero)
+  const one = heldF(zero, 1)
+  const s = f32x4.div(one, f32x4.add(one, e))
   const sigma = v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
-  const du = f32x4.add(twoC, f32x4.mul(sixCA, f32x4.pmin(f32x4.mul(x, x), squareMax)))
+  const du = f32x4.add(heldF(zero, TWO_C), f32x4.mul(heldF(zero, SIX_CA), f32x4.pmin(f32x4.mul(x, x), heldF(zero, SQUARE_MAX))))
   return f32x4.mul(g, f32x4.add(sigma, f32x4.mul(f32x4.mul(f32x4.mul(x, e), f32x4.mul(s, s)), du)))
 }
 
-/** out = g·gelu′(x) over n ≥ 64 floats (out must overlap neither g nor x: the table goes into out first). */
+/** out = g·gelu′(x) over n floats (out must overlap neither g nor x). */
 export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
-  kernelTable(out)
-  const negK1 = v128.load(out, NEG_K1)
-  const k2 = v128.load(out, K2)
-  const floor = v128.load(out, FLOOR)
-  const round = v128.load(out, ROUND)
-  const p6 = v128.load(out, P6)
-  const p5 = v128.load(out, P6 + 16)
-  const p4 = v128.load(out, P6 + 32)
-  const p3 = v128.load(out, P6 + 48)
-  const p2 = v128.load(out, P6 + 64)
-  const p1 = v128.load(out, P6 + 80)
-  const bias = v128.load(out, BIAS)
-  const twoC = v128.load(out, TWO_C)
-  const sixCA = v128.load(out, SIX_CA)
-  const squareMax = v128.load(out, SQUARE_MAX)
+  const zero = opaque
   const whole = <usize>(n & ~3) << 2
   const stop = <usize>n << 2
   // four vectors an iteration: their long chains (the polynomial, the division) overlap (1.2–1.3× over one)
   const quads = whole & ~63
   for (let o: usize = 0; o < quads; o += 64) {
-    const a = vgeluGrad(v128.load(g + o), v128.load(x + o), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
-    const b = vgeluGrad(v128.load(g + o + 16), v128.load(x + o + 16), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
-    const c = vgeluGrad(v128.load(g + o + 32), v128.load(x + o + 32), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
-    const d = vgeluGrad(v128.load(g + o + 48), v128.load(x + o + 48), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
+    const a = vgeluGrad(v128.load(g + o), v128.load(x + o), zero)
+    const b = vgeluGrad(v128.load(g + o + 16), v128.load(x + o + 16), zero)
+    const c = vgeluGrad(v128.load(g + o + 32), v128.load(x + o + 32), zero)
+    const d = vgeluGrad(v128.load(g + o + 48), v128.load(x + o + 48), zero)
     v128.store(out + o, a)
     v128.store(out + o + 16, b)
     v128.store(out + o + 32, c)
     v128.store(out + o + 48, d)
   }
-  for (let o: usize = quads; o < whole; o += 16) {
-    const d = vgeluGrad(v128.load(g + o), v128.load(x + o), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
-    v128.store(out + o, d)
-  }
+  for (let o: usize = quads; o < whole; o += 16) v128.store(out + o, vgeluGrad(v128.load(g + o), v128.load(x + o), zero))
   for (let o = whole; o < stop; o += 4) {
-    const g4 = f32x4.splat(load<f32>(g + o))
-    const d = vgeluGrad(g4, f32x4.splat(load<f32>(x + o)), negK1, k2, floor, round, p6, p5, p4, p3, p2, p1, bias, twoC, sixCA, squareMax)
+    const d = vgeluGrad(f32x4.splat(load<f32>(g + o)), f32x4.splat(load<f32>(x + o)), zero)
     store<f32>(out + o, f32x4.extract_lane(d, 0))
   }
 }
@@ -263,21 +179,17 @@ export function geluGrad(n: i32, g: usize, x: usize, out: usize): void {
  * (NaN · the masked zeros too, as the JavaScript loop).
  */
 export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize, p: usize, scale: f64, causal: i32, mask: usize): void {
-  kernelTable(p) // p holds at least 256 floats (rowsPay); its rows overwrite the table
-  const floor = v128.load(p, FLOOR)
-  const round = v128.load(p, ROUND)
-  const p6 = v128.load(p, P6)
-  const p5 = v128.load(p, P6 + 16)
-  const p4 = v128.load(p, P6 + 32)
-  const p3 = v128.load(p, P6 + 48)
-  const p2 = v128.load(p, P6 + 64)
-  const p1 = v128.load(p, P6 + 80)
-  const bias = v128.load(p, BIAS)
+  if (rows <= 0) return
+  const zero = opaque
+  const floor = heldD(zero, -127)
   // e^{(v − max)·scale} = 2^t, t = (v − max)·scale·log₂e in float64 (floored at −127: 0 below the normals)
-  const wscale = f64x2.splat(scale * 1.4426950408889634)
-  const iota = i32x4(0, 1, 2, 3)
+  const wscale = f64x2.splat(scale * LOG2E)
+  const iota = v128.or(i32x4(0, 1, 2, 3), i32x4.splat(zero))
+  const none = heldF(zero, -Infinity)
+  const one = heldI(zero, 1)
   const whole = n & ~3
-  for (let r = 0; r < rows; r++) {
+  let r = 0
+  do {
     const q = first + r
     const i = q % n
     const end = causal != 0 ? i + 1 : n
@@ -287,12 +199,12 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
     // vectors from `reach` on lie past the causal end: their weights are 0 and nothing is computed there
     const reach = min<i32>(whole, (end + 3) & ~3)
     // pass 1: the maximum over the allowed keys, and whether there is one
-    let mx = splat(-Infinity)
+    let mx = none
     let any = i32x4.splat(0)
     for (let j = 0; j < reach; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
-      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
-      mx = f32x4.max(mx, v128.bitselect(v128.load(row + (<usize>j << 2)), splat(-Infinity), ok))
+      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), one))
+      mx = f32x4.max(mx, v128.bitselect(v128.load(row + (<usize>j << 2)), none, ok))
       any = v128.or(any, ok)
     }
     let top = max<f32>(max<f32>(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)), max<f32>(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)))
@@ -302,10 +214,8 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
       allowed = true
       top = max<f32>(top, load<f32>(row + (<usize>j << 2))) // Wasm's max: NaN if either is
     }
-    if (!allowed) {
-      for (let j = 0; j < n; j++) store<f32>(out + (<usize>j << 2), 0)
-      continue
-    }
+    // a row with no allowed key runs the passes below with every key masked out: its exponentials are 0,
+    // and so are its weights (inv = 0), with no branch around the loops that use the constants
     if (top == -Infinity) top = NaN
     // pass 2: the exponentials of the allowed keys (0 elsewhere) and their sum
     const wmax = f64x2.splat(<f64>top)
@@ -317,8 +227,8 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       let ok2 = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j + 4)), i32x4.splat(end))
       if (m != 0) {
-        ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
-        ok2 = v128.and(ok2, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j + 4))), i32x4.splat(1)))
+        ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), one))
+        ok2 = v128.and(ok2, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j + 4))), one))
       }
       const v = v128.load(row + (<usize>j << 2))
       const v2 = v128.load(row + (<usize>j << 2), 16)
@@ -326,19 +236,19 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
       const thi = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v), wmax), wscale), floor)
       const tlo2 = f64x2.pmax(f64x2.mul(f64x2.sub(low64(v2), wmax), wscale), floor)
       const thi2 = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v2), wmax), wscale), floor)
-      const e = v128.and(pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias), ok)
-      const e2 = v128.and(pow2(tlo2, thi2, round, p6, p5, p4, p3, p2, p1, bias), ok2)
+      const e = v128.and(pow2(tlo, thi, zero), ok)
+      const e2 = v128.and(pow2(tlo2, thi2, zero), ok2)
       v128.store(out + (<usize>j << 2), e)
       v128.store(out + (<usize>j << 2), e2, 16)
       total = f32x4.add(f32x4.add(total, e), e2)
     }
     for (let j = pairs; j < reach; j += 4) {
       let ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
-      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), i32x4.splat(1)))
+      if (m != 0) ok = v128.and(ok, i32x4.eq(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(m + j))), one))
       const v = v128.load(row + (<usize>j << 2))
       const tlo = f64x2.pmax(f64x2.mul(f64x2.sub(low64(v), wmax), wscale), floor)
       const thi = f64x2.pmax(f64x2.mul(f64x2.sub(high64(v), wmax), wscale), floor)
-      const e = v128.and(pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias), ok)
+      const e = v128.and(pow2(tlo, thi, zero), ok)
       v128.store(out + (<usize>j << 2), e)
       total = f32x4.add(total, e)
     }
@@ -347,20 +257,21 @@ export function softmaxRows(first: i32, rows: i32, n: i32, heads: i32, s: usize,
       let e: f32 = 0
       if (j < end && (m == 0 || load<u8>(m + j) == 1)) {
         const t = f64x2.pmax(f64x2.mul(f64x2.splat(<f64>load<f32>(row + (<usize>j << 2)) - <f64>top), wscale), floor)
-        e = f32x4.extract_lane(pow2(t, t, round, p6, p5, p4, p3, p2, p1, bias), 0)
+        e = f32x4.extract_lane(pow2(t, t, zero), 0)
       }
       store<f32>(out + (<usize>j << 2), e)
       sum += e
     }
     // pass 3: divided by the sum up to the causal end (past it the weights stay 0)
-    const inv = splat(<f32>1 / sum)
+    const inv = splat(allowed ? <f32>1 / sum : 0)
     for (let j = 0; j < reach; j += 4) {
       const ok = i32x4.lt_s(i32x4.add(iota, i32x4.splat(j)), i32x4.splat(end))
       const at = out + (<usize>j << 2)
       v128.store(at, v128.and(f32x4.mul(v128.load(at), inv), ok))
     }
     for (let j = whole; j < end; j++) store<f32>(out + (<usize>j << 2), load<f32>(out + (<usize>j << 2)) * f32x4.extract_lane(inv, 0))
-  }
+    r++
+  } while (r < rows)
 }
 
 /** ds = scale·p⊙(g − ⟨g, p⟩) row by row, in float64 as the JavaScript loop (the dot product summed in two lanes). */
@@ -572,32 +483,20 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
 
 /**
  * e^{−|x|·m} for the four lanes of x and m = 1 or 2: 2^t, t = −m|x|·log₂e in float64 floored at −127 (0
- * below the smallest normal float32, and for |x| = ∞), by pow2 (the constants are the table's, loaded).
+ * below the smallest normal float32, and for |x| = ∞), by pow2.
  */
-@inline function expNegAbs(
-  x: v128,
-  twice: bool,
-  negLog2e: v128,
-  floor: v128,
-  round: v128,
-  p6: v128,
-  p5: v128,
-  p4: v128,
-  p3: v128,
-  p2: v128,
-  p1: v128,
-  bias: v128,
-): v128 {
+@inline function expNegAbs(x: v128, twice: bool, zero: i32): v128 {
   let ax = f32x4.abs(x)
   if (twice) ax = f32x4.add(ax, ax)
-  const tlo = f64x2.pmax(f64x2.mul(low64(ax), negLog2e), floor)
-  const thi = f64x2.pmax(f64x2.mul(high64(ax), negLog2e), floor)
-  return pow2(tlo, thi, round, p6, p5, p4, p3, p2, p1, bias)
+  const tlo = f64x2.pmax(f64x2.mul(low64(ax), heldD(zero, -LOG2E)), heldD(zero, -127))
+  const thi = f64x2.pmax(f64x2.mul(high64(ax), heldD(zero, -LOG2E)), heldD(zero, -127))
+  return pow2(tlo, thi, zero)
 }
 
 /** σ(x) from one e = e^{−|x|} (no overflow): 1/(1 + e) for x ≥ 0, e/(1 + e) below. */
-@inline function sigmoidFrom(x: v128, e: v128): v128 {
-  const s = f32x4.div(splat(1), f32x4.add(splat(1), e))
+@inline function sigmoidFrom(x: v128, e: v128, zero: i32): v128 {
+  const one = heldF(zero, 1)
+  const s = f32x4.div(one, f32x4.add(one, e))
   return v128.bitselect(s, f32x4.mul(e, s), f32x4.ge(x, splat(0)))
 }
 
@@ -605,21 +504,23 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
  * tanh x from e = e^{−2|x|}: for |x| < ½ its odd Taylor series to x¹⁵ (truncation below 1e-8 relative;
  * tanh(−0) = −0), else sign(x)(1 − e)/(1 + e), where 1 − e ≥ 0.63 loses nothing.
  */
-@inline function tanhFrom(x: v128, e: v128): v128 {
+@inline function tanhFrom(x: v128, e: v128, zero: i32): v128 {
+  const one = heldF(zero, 1)
+  const sign = heldI(zero, 0x80000000)
   const ax = f32x4.abs(x)
-  const far = f32x4.div(f32x4.sub(splat(1), e), f32x4.add(splat(1), e))
-  const signed = v128.or(far, v128.and(x, i32x4.splat(0x80000000)))
+  const far = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e))
+  const signed = v128.or(far, v128.and(x, sign))
   const x2 = f32x4.mul(x, x)
-  let p = splat(<f32>(-929569.0 / 638512875.0))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(21844.0 / 6081075.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1382.0 / 155925.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(62.0 / 2835.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-17.0 / 315.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(2.0 / 15.0)))
-  p = f32x4.add(f32x4.mul(p, x2), splat(<f32>(-1.0 / 3.0)))
+  let p = heldF(zero, <f32>(-929569.0 / 638512875.0))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(21844.0 / 6081075.0)))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(-1382.0 / 155925.0)))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(62.0 / 2835.0)))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(-17.0 / 315.0)))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(2.0 / 15.0)))
+  p = f32x4.add(f32x4.mul(p, x2), heldF(zero, <f32>(-1.0 / 3.0)))
   // x + x³p has x's sign, but sums to +0 at x = −0: x's sign bit put back keeps tanh(−0) = −0
-  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, i32x4.splat(0x80000000)))
-  return v128.bitselect(near, signed, f32x4.lt(ax, splat(0.5)))
+  const near = v128.or(f32x4.add(x, f32x4.mul(f32x4.mul(x, x2), p)), v128.and(x, sign))
+  return v128.bitselect(near, signed, f32x4.lt(ax, heldF(zero, 0.5)))
 }
 
 /**
@@ -632,24 +533,15 @@ export function normGradRows(rows: i32, n: i32, g: usize, x: usize, dx: usize, e
 
 /**
  * The GRU step: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n) into `acts` (as p's
- * blocks), and h' = n + z ⊙ (h − n) into `out`, in float32 (hidden a multiple of 4, acts at least 64
- * floats: the table of constants goes there first).
+ * blocks), and h' = n + z ⊙ (h − n) into `out`, in float32 (hidden a multiple of 4).
  */
 export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize, acts: usize, out: usize): void {
-  kernelTable(acts)
-  const negLog2e = v128.load(acts, NEG_LOG2E)
-  const floor = v128.load(acts, FLOOR)
-  const round = v128.load(acts, ROUND)
-  const p6 = v128.load(acts, P6)
-  const p5 = v128.load(acts, P6 + 16)
-  const p4 = v128.load(acts, P6 + 32)
-  const p3 = v128.load(acts, P6 + 48)
-  const p2 = v128.load(acts, P6 + 64)
-  const p1 = v128.load(acts, P6 + 80)
-  const bias = v128.load(acts, BIAS)
+  if (batch <= 0) return
+  const zero = opaque
   const hb = <usize>hidden << 2
   const pairs = hb & ~31
-  for (let b = 0; b < batch; b++) {
+  let b = 0
+  do {
     const row = <usize>b * 3 * hb
     const hrow = <usize>b * hb
     // eight hidden units an iteration, every value before any store: their chains overlap (1.3× over four)
@@ -660,14 +552,14 @@ export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize
       const ar2 = f32x4.add(v128.load(p + o + 16), v128.load(q + o + 16))
       const az = f32x4.add(v128.load(p + o + hb), v128.load(q + o + hb))
       const az2 = f32x4.add(v128.load(p + o + hb + 16), v128.load(q + o + hb + 16))
-      const r = sigmoidFrom(ar, expNegAbs(ar, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const r2 = sigmoidFrom(ar2, expNegAbs(ar2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const z = sigmoidFrom(az, expNegAbs(az, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const z2 = sigmoidFrom(az2, expNegAbs(az2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const r = sigmoidFrom(ar, expNegAbs(ar, false, zero), zero)
+      const r2 = sigmoidFrom(ar2, expNegAbs(ar2, false, zero), zero)
+      const z = sigmoidFrom(az, expNegAbs(az, false, zero), zero)
+      const z2 = sigmoidFrom(az2, expNegAbs(az2, false, zero), zero)
       const an = gruCandidate(v128.load(p + o + 2 * hb), v128.load(q + o + 2 * hb), r)
       const an2 = gruCandidate(v128.load(p + o + 2 * hb + 16), v128.load(q + o + 2 * hb + 16), r2)
-      const n = tanhFrom(an, expNegAbs(an, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const n2 = tanhFrom(an2, expNegAbs(an2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const n = tanhFrom(an, expNegAbs(an, true, zero), zero)
+      const n2 = tanhFrom(an2, expNegAbs(an2, true, zero), zero)
       const h1 = f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + k), n)))
       const h2 = f32x4.add(n2, f32x4.mul(z2, f32x4.sub(v128.load(h + k + 16), n2)))
       v128.store(acts + o, r)
@@ -684,16 +576,17 @@ export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize
       const k = hrow + j
       const ar = f32x4.add(v128.load(p + o), v128.load(q + o))
       const az = f32x4.add(v128.load(p + o + hb), v128.load(q + o + hb))
-      const r = sigmoidFrom(ar, expNegAbs(ar, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const z = sigmoidFrom(az, expNegAbs(az, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const r = sigmoidFrom(ar, expNegAbs(ar, false, zero), zero)
+      const z = sigmoidFrom(az, expNegAbs(az, false, zero), zero)
       const an = gruCandidate(v128.load(p + o + 2 * hb), v128.load(q + o + 2 * hb), r)
-      const n = tanhFrom(an, expNegAbs(an, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const n = tanhFrom(an, expNegAbs(an, true, zero), zero)
       v128.store(acts + o, r)
       v128.store(acts + o + hb, z)
       v128.store(acts + o + 2 * hb, n)
       v128.store(out + k, f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(h + k), n))))
     }
-  }
+    b++
+  } while (b < batch)
 }
 
 /**
@@ -704,11 +597,15 @@ export function gruForward(batch: i32, hidden: i32, p: usize, q: usize, h: usize
  */
 export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usize, acts: usize, dp: usize, dq: usize, dh: usize): void {
   const hb = <usize>hidden << 2
-  const one = f64x2.splat(1)
-  for (let b = 0; b < batch; b++) {
+  if (batch <= 0 || hidden <= 0) return
+  const zero = opaque
+  const one = heldD(zero, 1)
+  let b = 0
+  do {
     const row = <usize>b * 3 * hb
     const hrow = <usize>b * hb
-    for (let j: usize = 0; j < hb; j += 16) {
+    let j: usize = 0
+    do {
       const o = row + j
       const k = hrow + j
       const g4 = v128.load(g + k)
@@ -738,8 +635,10 @@ export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usiz
       v128.store(dp + o + 2 * hb, dnv)
       v128.store(dq + o + 2 * hb, join32(dnr, f64x2.mul(dn2, r)))
       v128.store(dh + k, join32(dgz, f64x2.mul(gg, z)))
-    }
-  }
+      j += 16
+    } while (j < hb)
+    b++
+  } while (b < batch)
 }
 
 // The LSTM cell's elementwise part: a = x·wx + bx + bh + h·wh [batch, 4·hidden] in blocks i, f, g, o, and
@@ -760,25 +659,16 @@ export function gruBackward(batch: i32, hidden: i32, g: usize, q: usize, h: usiz
 /**
  * The LSTM step: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g) and tanh(c′) into `acts`, and
  * h′ = o·tanh(c′), c′ = f·c + i·g into `out` ([2, batch, hidden]); c′ and h′ in float64 from the float32
- * gates, rounded once (hidden a multiple of 4, acts at least 64 floats: the table of constants goes there
- * first).
+ * gates, rounded once (hidden a multiple of 4).
  */
 export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: usize, out: usize): void {
-  kernelTable(acts)
-  const negLog2e = v128.load(acts, NEG_LOG2E)
-  const floor = v128.load(acts, FLOOR)
-  const round = v128.load(acts, ROUND)
-  const p6 = v128.load(acts, P6)
-  const p5 = v128.load(acts, P6 + 16)
-  const p4 = v128.load(acts, P6 + 32)
-  const p3 = v128.load(acts, P6 + 48)
-  const p2 = v128.load(acts, P6 + 64)
-  const p1 = v128.load(acts, P6 + 80)
-  const bias = v128.load(acts, BIAS)
+  if (batch <= 0) return
+  const zero = opaque
   const hb = <usize>hidden << 2
   const nb = <usize>batch * hb // bytes of one [batch, hidden] block
   const pairs = hb & ~31
-  for (let b = 0; b < batch; b++) {
+  let b = 0
+  do {
     const row = <usize>b * 4 * hb
     const hrow = <usize>b * hb
     // eight hidden units an iteration, every value before any store: their chains overlap
@@ -793,18 +683,18 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
       const ag2 = v128.load(a + o + 2 * hb + 16)
       const ao = v128.load(a + o + 3 * hb)
       const ao2 = v128.load(a + o + 3 * hb + 16)
-      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const i42 = sigmoidFrom(ai2, expNegAbs(ai2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const f4 = sigmoidFrom(af, expNegAbs(af, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const f42 = sigmoidFrom(af2, expNegAbs(af2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const g4 = tanhFrom(ag, expNegAbs(ag, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const g42 = tanhFrom(ag2, expNegAbs(ag2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const o42 = sigmoidFrom(ao2, expNegAbs(ao2, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, zero), zero)
+      const i42 = sigmoidFrom(ai2, expNegAbs(ai2, false, zero), zero)
+      const f4 = sigmoidFrom(af, expNegAbs(af, false, zero), zero)
+      const f42 = sigmoidFrom(af2, expNegAbs(af2, false, zero), zero)
+      const g4 = tanhFrom(ag, expNegAbs(ag, true, zero), zero)
+      const g42 = tanhFrom(ag2, expNegAbs(ag2, true, zero), zero)
+      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, zero), zero)
+      const o42 = sigmoidFrom(ao2, expNegAbs(ao2, false, zero), zero)
       const c2 = lstmCell(f4, v128.load(c + k), i4, g4)
       const c22 = lstmCell(f42, v128.load(c + k + 16), i42, g42)
-      const tc = tanhFrom(c2, expNegAbs(c2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const tc2 = tanhFrom(c22, expNegAbs(c22, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const tc = tanhFrom(c2, expNegAbs(c2, true, zero), zero)
+      const tc2 = tanhFrom(c22, expNegAbs(c22, true, zero), zero)
       v128.store(acts + o, i4)
       v128.store(acts + o + 16, i42)
       v128.store(acts + o + hb, f4)
@@ -827,12 +717,12 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
       const af = v128.load(a + o + hb)
       const ag = v128.load(a + o + 2 * hb)
       const ao = v128.load(a + o + 3 * hb)
-      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const f4 = sigmoidFrom(af, expNegAbs(af, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const g4 = tanhFrom(ag, expNegAbs(ag, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
-      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const i4 = sigmoidFrom(ai, expNegAbs(ai, false, zero), zero)
+      const f4 = sigmoidFrom(af, expNegAbs(af, false, zero), zero)
+      const g4 = tanhFrom(ag, expNegAbs(ag, true, zero), zero)
+      const o4 = sigmoidFrom(ao, expNegAbs(ao, false, zero), zero)
       const c2 = lstmCell(f4, v128.load(c + k), i4, g4)
-      const tc = tanhFrom(c2, expNegAbs(c2, true, negLog2e, floor, round, p6, p5, p4, p3, p2, p1, bias))
+      const tc = tanhFrom(c2, expNegAbs(c2, true, zero), zero)
       v128.store(acts + o, i4)
       v128.store(acts + o + hb, f4)
       v128.store(acts + o + 2 * hb, g4)
@@ -841,7 +731,8 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
       v128.store(out + k, lstmOut(o4, tc))
       v128.store(out + nb + k, c2)
     }
-  }
+    b++
+  } while (b < batch)
 }
 
 /**
@@ -852,11 +743,15 @@ export function lstmForward(batch: i32, hidden: i32, a: usize, c: usize, acts: u
 export function lstmBackward(batch: i32, hidden: i32, g: usize, c: usize, acts: usize, da: usize, dc: usize): void {
   const hb = <usize>hidden << 2
   const nb = <usize>batch * hb
-  const one = f64x2.splat(1)
-  for (let b = 0; b < batch; b++) {
+  if (batch <= 0 || hidden <= 0) return
+  const zero = opaque
+  const one = heldD(zero, 1)
+  let b = 0
+  do {
     const row = <usize>b * 4 * hb
     const hrow = <usize>b * hb
-    for (let j: usize = 0; j < hb; j += 16) {
+    let j: usize = 0
+    do {
       const o = row + j
       const k = hrow + j
       const gh4 = v128.load(g + k)
@@ -883,8 +778,10 @@ export function lstmBackward(batch: i32, hidden: i32, g: usize, c: usize, acts: 
       v128.store(da + o + 2 * hb, join32(ag, f64x2.mul(f64x2.mul(d, i), f64x2.sub(one, f64x2.mul(gg, gg)))))
       v128.store(da + o + 3 * hb, join32(ao, f64x2.mul(f64x2.mul(f64x2.mul(gh, tc), out), f64x2.sub(one, out))))
       v128.store(dc + k, join32(dcl, f64x2.mul(d, f)))
-    }
-  }
+      j += 16
+    } while (j < hb)
+    b++
+  } while (b < batch)
 }
 
 /**

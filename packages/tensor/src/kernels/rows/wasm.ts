@@ -87,13 +87,6 @@ export async function loadWasmRows(): Promise<RowKernels | null> {
   return load(rowsWasmHex, rowsFrom)
 }
 
-/**
- * The fewest floats the GELU kernels take: each writes its 256-byte table of constants into the start of
- * its output and reads it back before its loop (assembly/rows.ts), so the output holds at least 64 (as do
- * the softmax's output and the recurrent cells' acts, from `ROWS_MIN` floats).
- */
-const GELU_MIN = 64
-
 /** Bytes of n floats (or bytes) rounded up to 64, so that each staged operand starts on a cache line. */
 const padded = (bytes: number): number => Math.ceil(bytes / 64) * 64
 
@@ -183,12 +176,12 @@ function rowsFrom(exports: RowExports, shared: SharedMemory): RowKernels {
 
   const kernels: RowKernels = {
     gelu(x, y) {
-      if (!float32([x, y]) || x.length !== y.length || !elementwisePays(y.length) || y.length < GELU_MIN) return false
+      if (!float32([x, y]) || x.length !== y.length || !elementwisePays(y.length)) return false
       return run([x], [y], null, (a) => exports.gelu(y.length, a[0]!, a[1]!))
     },
     geluGrad(g, x, out) {
       if (!float32([g, x, out]) || g.length !== out.length || x.length !== out.length) return false
-      if (!elementwisePays(out.length) || out.length < GELU_MIN) return false
+      if (!elementwisePays(out.length)) return false
       return run([g, x], [out], null, (a) => exports.geluGrad(out.length, a[0]!, a[1]!, a[2]!))
     },
     softmaxRows(s, p, heads, n, scale, causal, mask) {
