@@ -66,35 +66,42 @@ function gemmOf(k: typeof kernels): typeof kernels.gemm {
   return k.gemm
 }
 
+/** The options {@link matmul} reads, made once rather than on every call. */
+const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDefault(boolean, false) }
+
 /** A stack of matrices read through strides: batch dims, then rows × cols. */
 interface Operand {
-  batch: number[]
-  batchStrides: number[]
+  batch: readonly number[]
+  batchStrides: readonly number[]
   rows: number
   cols: number
   rowStride: number
   colStride: number
 }
 
+/** The batch of a vector or a single matrix (shared: never written). */
+const NO_BATCH: readonly number[] = []
+
 function operand(t: Tensor, transpose: boolean, vectorAs: 'row' | 'col'): Operand {
   const r = t.rank
+  const shape = t.shape
+  const strides = t.strides
   if (r === 1) {
-    const [n, s] = [t.shape[0]!, t.strides[0]!]
+    const n = shape[0]!
+    const s = strides[0]!
     return vectorAs === 'row'
-      ? { batch: [], batchStrides: [], rows: 1, cols: n, rowStride: 0, colStride: s }
-      : { batch: [], batchStrides: [], rows: n, cols: 1, rowStride: s, colStride: 0 }
+      ? { batch: NO_BATCH, batchStrides: NO_BATCH, rows: 1, cols: n, rowStride: 0, colStride: s }
+      : { batch: NO_BATCH, batchStrides: NO_BATCH, rows: n, cols: 1, rowStride: s, colStride: 0 }
   }
-  const rows = t.shape[r - 2]!
-  const cols = t.shape[r - 1]!
-  const rs = t.strides[r - 2]!
-  const cs = t.strides[r - 1]!
-  return {
-    batch: t.shape.slice(0, r - 2),
-    batchStrides: t.strides.slice(0, r - 2),
-    ...(transpose
-      ? { rows: cols, cols: rows, rowStride: cs, colStride: rs }
-      : { rows, cols, rowStride: rs, colStride: cs }),
-  }
+  const rows = shape[r - 2]!
+  const cols = shape[r - 1]!
+  const rs = strides[r - 2]!
+  const cs = strides[r - 1]!
+  const batch = r === 2 ? NO_BATCH : shape.slice(0, r - 2)
+  const batchStrides = r === 2 ? NO_BATCH : strides.slice(0, r - 2)
+  return transpose
+    ? { batch, batchStrides, rows: cols, cols: rows, rowStride: cs, colStride: rs }
+    : { batch, batchStrides, rows, cols, rowStride: rs, colStride: cs }
 }
 
 /**
@@ -125,10 +132,7 @@ function operand(t: Tensor, transpose: boolean, vectorAs: 'row' | 'col'): Operan
 export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: MatmulOptions = {}): Tensor<D> {
   tensorArg('matmul', 'a', a)
   tensorArg('matmul', 'b', b)
-  const { transposeA, transposeB } = readOptions('matmul', options, {
-    transposeA: withDefault(boolean, false),
-    transposeB: withDefault(boolean, false),
-  })
+  const { transposeA, transposeB } = readOptions('matmul', options, matmulSpec)
   if (a.rank === 0 || b.rank === 0) {
     throw new Error(
       `matmul: operands must have rank >= 1, got shapes ${formatList(a.shape)} and ${formatList(b.shape)}`,
@@ -144,7 +148,9 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
     )
   }
   const batch = broadcastBatch(a, b, A.batch, B.batch)
-  const [m, n, k] = [A.rows, B.cols, A.cols]
+  const m = A.rows
+  const n = B.cols
+  const k = A.cols
   checkShape('matmul', [...batch, m, n], 'result shape')
   const aStrides = alignStrides(A, batch)
   const bStrides = alignStrides(B, batch)
@@ -156,11 +162,16 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   // products below tile `out` exactly (one of count·m rows, or count of m rows): no zero-fill needed
   const wasm = dtype === 'float32' && kernels.gemm === builtInGemm ? overwritingGemm(fold ? count * m : m, n, k) : null
   const out = wasm !== null ? allocateUnfilled(count * m * n) : allocate(dtype, count * m * n)
-  const gemm: typeof kernels.gemm = wasm === null ? kernels.gemm : (...args) => wasm(...args, true)
+  // the Wasm gemm is called directly with its overwrite flag (no closure spreading the arguments)
+  const ars = A.rowStride
+  const acs = A.colStride
+  const brs = B.rowStride
+  const bcs = B.colStride
   if (fold) {
     // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
     // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
-    gemm(count * m, n, k, sa, a.offset, A.rowStride, A.colStride, sb, b.offset, B.rowStride, B.colStride, out, 0, n)
+    if (wasm !== null) wasm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
+    else kernels.gemm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
   } else {
     const index = new Array<number>(batch.length).fill(0)
     for (let i = 0; i < count; i++) {
@@ -170,20 +181,26 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
         ao += index[d]! * aStrides[d]!
         bo += index[d]! * bStrides[d]!
       }
-      gemm(m, n, k, sa, ao, A.rowStride, A.colStride, sb, bo, B.rowStride, B.colStride, out, i * m * n, n)
+      if (wasm !== null) wasm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n, true)
+      else kernels.gemm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n)
       for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
     }
   }
-  const shape = [...batch, ...(a.rank > 1 ? [m] : []), ...(b.rank > 1 ? [n] : [])]
+  const shape = batch // the result's shape: batch dims, then m unless a is 1-D, then n unless b is 1-D
+  if (a.rank > 1) shape.push(m)
+  if (b.rank > 1) shape.push(n)
   return new Tensor(out as Tensor<D>['storage'], shape, a.dtype)
 }
 
 function broadcastBatch(a: Tensor, b: Tensor, x: readonly number[], y: readonly number[]): number[] {
   const rank = Math.max(x.length, y.length)
   const out: number[] = []
+  // a shorter batch's missing leading dimensions read as 1, without a negative index (a slow lookup in V8)
+  const lx = rank - x.length
+  const ly = rank - y.length
   for (let i = 0; i < rank; i++) {
-    const dx = x[x.length - rank + i] ?? 1
-    const dy = y[y.length - rank + i] ?? 1
+    const dx = i < lx ? 1 : x[i - lx]!
+    const dy = i < ly ? 1 : y[i - ly]!
     if (dx !== dy && dx !== 1 && dy !== 1) {
       throw new Error(`matmul: batch dimensions do not broadcast: ${formatList(a.shape)} x ${formatList(b.shape)}`)
     }

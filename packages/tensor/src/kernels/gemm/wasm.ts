@@ -140,9 +140,17 @@ export async function loadWasmGemm(): Promise<WasmGemmKernel | null> {
 
 /** `[lo, hi)`: the element indices an operand `X[i, j] = x[offset + i rs + j cs]` touches. @internal */
 export function span(offset: number, rows: number, rs: number, cols: number, cs: number): [number, number] {
-  const lo = offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
-  const hi = offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
-  return [lo, hi]
+  return [spanLo(offset, rows, rs, cols, cs), spanHi(offset, rows, rs, cols, cs)]
+}
+
+/** The first element index of {@link span} (apart, so that the per-call path makes no array). */
+function spanLo(offset: number, rows: number, rs: number, cols: number, cs: number): number {
+  return offset + Math.min(0, (rows - 1) * rs) + Math.min(0, (cols - 1) * cs)
+}
+
+/** One past the last element index of {@link span}. */
+function spanHi(offset: number, rows: number, rs: number, cols: number, cs: number): number {
+  return offset + Math.max(0, (rows - 1) * rs) + Math.max(0, (cols - 1) * cs) + 1
 }
 
 function align16(bytes: number): number {
@@ -194,8 +202,10 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     const aHere = a.buffer === buffer
     const bHere = b.buffer === buffer
     const cHere = c.buffer === buffer
-    const [aLo, aHi] = aHere ? [0, 0] : span(aOffset, m, ars, k, acs)
-    const [bLo, bHi] = bHere ? [0, 0] : span(bOffset, k, brs, n, bcs)
+    const aLo = aHere ? 0 : spanLo(aOffset, m, ars, k, acs)
+    const aHi = aHere ? 0 : spanHi(aOffset, m, ars, k, acs)
+    const bLo = bHere ? 0 : spanLo(bOffset, k, brs, n, bcs)
+    const bHi = bHere ? 0 : spanHi(bOffset, k, brs, n, bcs)
     const aBytes = align16((aHi - aLo) * 4)
     const bBytes = align16((bHi - bLo) * 4)
     const staged = aBytes + bBytes + (cHere ? 0 : m * n * 4)
