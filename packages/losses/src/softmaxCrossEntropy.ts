@@ -1,19 +1,8 @@
-import {
-  add,
-  logSoftmax,
-  mul,
-  neg,
-  squeeze,
-  sum,
-  takeAlongAxis,
-  toVar,
-  where,
-  type Input,
-  type Var,
-} from '@gd/autograd'
+import { add, logSoftmax, mul, neg, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { readOptions, within, withDefault, type Spec } from '@gd/check'
 import { classSpec, floatInput, lossSpec, traced } from './internal/checks.js'
+import { softmaxNll } from './internal/softmaxNll.js'
 import { classTargets, type ClassOptions } from './labels.js'
 import { reduceLoss, type LossOptions } from './reduction.js'
 
@@ -69,14 +58,8 @@ export function softmaxCrossEntropy(logits: Input, targets: Input, options: Soft
   const target = classTargets(fn, z, targets, { classWeights, ignoreIndex })
   const { indices, weights } = target
   // labels without smoothing: −log p of the target class, picked along the class axis (the one-hot
-  // product gives the same value, C times the work forward and backward)
-  if (indices !== undefined && eps === 0)
-    return reduceLoss(
-      fn,
-      neg(squeeze(takeAlongAxis(logSoftmax(z), T.expandDims(indices, -1), -1), -1)),
-      reduce,
-      weights,
-    )
+  // product gives the same value, C times the work forward and backward), in one fused primitive
+  if (indices !== undefined && eps === 0) return reduceLoss(fn, softmaxNll(z, indices), reduce, weights)
   const classes = z.shape[z.rank - 1]!
   const q = eps === 0 ? target.probabilities : add(mul(target.probabilities, 1 - eps), eps / classes)
   return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), reduce, weights)

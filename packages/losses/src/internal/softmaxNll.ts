@@ -1,0 +1,94 @@
+import { Var, add, apply, div, exp, isRecording, mul, neg, reshape, scatterAddAlongAxis, sub, sum } from '@gd/autograd'
+import * as T from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
+
+/**
+ * −log softmax(z)[…, yᵢ] for each sample: softmax cross-entropy from int32 labels, one primitive
+ * instead of the composite `neg(squeeze(takeAlongAxis(logSoftmax(z), y[…, None])))`, for speed.
+ *
+ * It takes the composite's steps in the composite's order, so values and gradients are the same bits:
+ * forward, with m the row maximum and s = m where it is finite, else 0 (as `logSumExp` takes it),
+ * e = exp(z − s), S = Σ e, lse = log S + s and ℓᵢ = −(z[i, yᵢ] − lseᵢ), the row ops on @gd/tensor's
+ * kernels (the same exp, sum and log as the composite's) and the picking in one loop; backward, from
+ * the cotangent c of ℓ, ∂z = G + (c / S)·e, where G is −c at the label and 0 elsewhere (the scattered
+ * cotangent the composite adds). When the backward pass records a graph (a gradient of a gradient),
+ * the rule is written with differentiable ops instead, over e recomputed from z.
+ *
+ * `labels` must be in range (checked by `classTargets`); `z` is float with a class axis.
+ */
+export function softmaxNll(z: Var, labels: T.Tensor): Var {
+  const classes = z.shape[z.rank - 1]!
+  const batch = z.shape.slice(0, -1)
+  // the forward's row values, kept for the backward (the same sizes every step: a scope pools them)
+  let e: T.Tensor | undefined
+  let sums: T.Tensor | undefined
+  let shift: T.Tensor | undefined
+  return apply(
+    {
+      name: 'softmaxCrossEntropy',
+      forward: (v) => {
+        const m = T.max(v, { axis: -1, keepdims: true })
+        shift = T.where(T.isFinite(m), m, 0)
+        e = T.exp(T.sub(v, shift))
+        sums = T.sum(e, { axis: -1, keepdims: true })
+        return picked(v, labels, T.log(sums), shift, classes, batch)
+      },
+      backward: (g, [x]) => {
+        if (isRecording()) {
+          // differentiable: a second-order pass differentiates through e and S again
+          const ex = exp(sub(x!, shift!))
+          const c = reshape(g, [...batch, 1])
+          const q = div(c, sum(ex, { axis: -1, keepdims: true }))
+          return [add(scatterAddAlongAxis(x!.shape, T.expandDims(labels, -1), neg(c)), mul(q, ex))]
+        }
+        return [new Var(spread(g.value, labels, e!, sums!, classes))]
+      },
+    },
+    [z],
+  )
+}
+
+/** ℓᵢ = −(z[i, yᵢ] − (log Sᵢ + sᵢ)), each step rounded to the dtype as the composite's ops round it. */
+function picked(
+  v: T.Tensor,
+  labels: T.Tensor,
+  logSums: T.Tensor,
+  shift: T.Tensor,
+  classes: number,
+  batch: readonly number[],
+): T.Tensor {
+  const z = v.data as Float32Array | Float64Array
+  const y = labels.data as Int32Array
+  const ls = logSums.data as Float32Array | Float64Array
+  const s = shift.data as Float32Array | Float64Array
+  const out = allocate(v.dtype as 'float32' | 'float64', y.length)
+  const round = v.dtype === 'float32' ? Math.fround : same
+  for (let i = 0; i < y.length; i++) {
+    const lse = round(ls[i]! + s[i]!)
+    out[i] = -round(z[i * classes + y[i]!]! - lse)
+  }
+  return new T.Tensor(out, batch, v.dtype)
+}
+
+/** ∂z = G + (c / S)·e with G = −c at each label and 0 elsewhere, rounded step by step as the composite's ops. */
+function spread(g: T.Tensor, labels: T.Tensor, e: T.Tensor, sums: T.Tensor, classes: number): T.Tensor {
+  const c = g.data as Float32Array | Float64Array
+  const y = labels.data as Int32Array
+  const ev = e.data as Float32Array | Float64Array
+  const sv = sums.data as Float32Array | Float64Array
+  const out = allocate(e.dtype as 'float32' | 'float64', ev.length)
+  const round = e.dtype === 'float32' ? Math.fround : same
+  for (let i = 0; i < y.length; i++) {
+    const q = round(c[i]! / sv[i]!)
+    const at = i * classes
+    const label = at + y[i]!
+    for (let k = at; k < at + classes; k++) {
+      // the scattered cotangent: zeros plus −c at the label (0 + (−0) is +0, as the scatter's addition gives)
+      const scattered = k === label ? 0 + -c[i]! : 0
+      out[k] = scattered + round(q * ev[k]!)
+    }
+  }
+  return new T.Tensor(out, e.shape, e.dtype)
+}
+
+const same = (x: number): number => x
