@@ -72,17 +72,18 @@ export function classTargets(
         `${fn}: labels ${formatList(t.shape)} must have the predictions' shape without the class axis ${formatList(batch)}`,
       )
     }
-    const raw = t.value.data
+    const raw = t.value.data as Int32Array
     const safe = new Int32Array(raw.length)
-    const keep = new Float64Array(raw.length)
-    raw.forEach((y, i) => {
-      if (y === ignore) return
+    const weighted = ignore !== undefined || classWeights !== undefined
+    const keep = weighted ? new Float64Array(raw.length) : null
+    for (let i = 0; i < raw.length; i++) {
+      const y = raw[i]!
+      if (y === ignore) continue
       if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
       safe[i] = y
-      keep[i] = classWeights === undefined ? 1 : classWeights[y]!
-    })
+      if (keep !== null) keep[i] = classWeights === undefined ? 1 : classWeights[y]!
+    }
     const labels = new Tensor(safe, batch, 'int32')
-    const weighted = ignore !== undefined || classWeights !== undefined
     let probabilities: Var | undefined // the one-hot rows, made when a loss reads them
     return {
       get probabilities() {
@@ -90,7 +91,7 @@ export function classTargets(
       },
       labels: true,
       indices: labels,
-      weights: weighted ? new Tensor(keep, batch, 'float64') : undefined,
+      weights: keep !== null ? new Tensor(keep, batch, 'float64') : undefined,
     }
   }
   if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)

@@ -48,13 +48,16 @@ interface Read {
  */
 function read<M extends Record<string, Check<unknown>>>(op: string, x: Tensor, options: unknown, more?: M) {
   tensorArg(op, 'x', x)
-  return readOptions(op, options, { axis: axesOf(x.rank), keepdims: keepdimsCheck, ...(more as M) })
+  const spec = more === undefined ? specOf(x.rank) : { ...specOf(x.rank), ...more }
+  return readOptions(op, options, spec as ReturnType<typeof specOf> & M)
 }
 
-/** The axis check for each rank, made once (reductions run often on small tensors). */
+/** The axis check and the options' spec for each rank, made once (reductions run often on small tensors). */
 const axesCache: Check<number[] | undefined>[] = []
 const axesOf = (rank: number): Check<number[] | undefined> => (axesCache[rank] ??= optional(axesCheck(rank)))
 const keepdimsCheck = /* @__PURE__ */ withDefault(boolean, false)
+const specCache: { axis: Check<number[] | undefined>; keepdims: Check<boolean> }[] = []
+const specOf = (rank: number) => (specCache[rank] ??= { axis: axesOf(rank), keepdims: keepdimsCheck })
 
 /** One reduction for {@link reduceWith}: its name, its options as read, its result dtype and its loops. */
 interface Reduction {
@@ -105,7 +108,9 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
       return new Tensor(out, shape, dtype)
     }
   }
-  const moved = axes.length === 0 ? t : transpose(t, [...kept, ...axes])
+  // reduced axes already trailing in order: the data is in row order as it is (no transposed view)
+  const order = [...kept, ...axes]
+  const moved = axes.length === 0 || order.every((a, i) => a === i) ? t : transpose(t, order)
   const data = moved.data
   reduceRows(block, code, data, count, length, out, divisor)
   return new Tensor(out, shape, dtype)
