@@ -57,7 +57,7 @@ export function gemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
 ): void {
-  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, false)
+  product(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, false)
 }
 
 /**
@@ -73,15 +73,60 @@ export function gemmOverwrite(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
 ): void {
-  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, true)
+  product(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, true)
 }
 
-/** The blocked product: adds into C, or (`overwrite`) stores the first k-panel's sums and adds the rest. */
-function blocked(
+/** `x` rounded up to a multiple of `r`. */
+@inline function padded(x: i32, r: i32): i32 {
+  return (x + r - 1) / r * r
+}
+
+/**
+ * Runs `C = A · B` as it is, or, when that wastes less of the register tile, as `Cᵀ = Bᵀ · Aᵀ` (the operands'
+ * strides swapped, C written through its columns): a narrow product (n = 10 columns fill one NR = 8 tile and
+ * 2 / 8 of another) computes 128 × 16 for 128 × 10 outputs, while its transpose computes 12 × 128. Swapped
+ * when the padded tile work falls by at least 1 / 8. The bits are the same either way: each output is
+ * summed over the same k in the same order, and `a · b` and `b · a` round alike.
+ */
+function product(
   m: i32, n: i32, k: i32,
   a: usize, ars: i32, acs: i32,
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
+  overwrite: bool,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return
+  let crs = ldc
+  let ccs = 1
+  if (<i64>padded(n, MR) * <i64>padded(m, NR) * 8 <= <i64>padded(m, MR) * <i64>padded(n, NR) * 7) {
+    // Bᵀ is the n × k left operand (rows bcs apart, columns brs), Aᵀ the k × m right one, C is read by columns
+    const rows = n
+    n = m
+    m = rows
+    const left = b
+    b = a
+    a = left
+    const rs = bcs
+    bcs = ars
+    ars = rs
+    const cs = brs
+    brs = acs
+    acs = cs
+    crs = 1
+    ccs = ldc
+  }
+  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, overwrite) // one call: Binaryen inlines it once
+}
+
+/**
+ * The blocked product with `C[i, j]` at `c + 4 (i crs + j ccs)`: adds into C, or (`overwrite`) stores the first
+ * k-panel's sums and adds the rest.
+ */
+function blocked(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, crs: i32, ccs: i32,
   overwrite: bool,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return
@@ -95,7 +140,7 @@ function blocked(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic)
         packA(mc, kc, at(a, ic * ars + pc * acs), ars, acs, pa)
-        macroKernel(mc, nc, kc, pa, pb, at(c, ic * ldc + jc), ldc, overwrite && pc == 0)
+        macroKernel(mc, nc, kc, pa, pb, at(c, ic * crs + jc * ccs), crs, ccs, overwrite && pc == 0)
       }
     }
   }
@@ -205,13 +250,15 @@ function packB(kc: i32, nc: i32, src: usize, rs: i32, cs: i32, dst: usize): void
  * Multiplies packed panels into C one MR × NR tile at a time; the B micro-panel stays in L1 across the A panels.
  * `first`: C = +0 + sums (C's old values masked out) instead of C + sums.
  */
-function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, first: bool): void {
+function macroKernel(
+  mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, crs: i32, ccs: i32, first: bool,
+): void {
   for (let s = 0; s < nc; s += NR) {
     const cols = min(NR, nc - s)
     const bPanel = pb + <usize>(s * kc * 4)
     for (let r = 0; r < mc; r += MR) {
       const rows = min(MR, mc - r)
-      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * ldc + s), ldc, rows, cols, first)
+      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * crs + s * ccs), crs, ccs, rows, cols, first)
     }
   }
 }
@@ -224,10 +271,12 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
 
 /**
  * One MR × NR tile: 8 f32x4 accumulators over kc steps, then added into C, or (`first`) added to +0 in place
- * of C's values, which may be anything (through a scratch tile at the edges).
+ * of C's values, which may be anything. C's rows are `crs` apart and its columns `ccs`: row-major (ccs = 1)
+ * full tiles are written a vector at a time, edge tiles and column-major C (a transposed product) through a
+ * scratch tile.
  */
 @inline function microKernel(
-  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, first: bool,
+  kc: i32, pa: usize, pb: usize, c: usize, crs: i32, ccs: i32, rows: i32, cols: i32, first: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
@@ -255,8 +304,8 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
   // C's old values, or (first) +0 in their place: C & 0 is +0 whatever C holds (even NaN), and +0 + sum is
   // what gemm computes into a zero-filled C, the same bits (a −0 sum included: it gives +0)
   const keep = first ? i32x4.splat(0) : i32x4.splat(-1)
-  if (rows == MR && cols == NR) {
-    const step = <usize>(ldc << 2)
+  if (rows == MR && cols == NR && ccs == 1) {
+    const step = <usize>(crs << 2)
     let row = c
     v128.store(row, f32x4.add(v128.and(v128.load(row), keep), c00))
     v128.store(row, f32x4.add(v128.and(v128.load(row, 16), keep), c01), 16)
@@ -281,11 +330,11 @@ function macroKernel(mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, 
   v128.store(e, c30, 96)
   v128.store(e, c31, 112)
   for (let i = 0; i < rows; i++) {
-    const row = at(c, i * ldc)
+    const row = at(c, i * crs)
     for (let j = 0; j < cols; j++) {
-      const o = <usize>(j << 2)
-      const old = select<f32>(0, load<f32>(row + o), first)
-      store<f32>(row + o, old + load<f32>(e + <usize>((i * NR + j) << 2)))
+      const to = at(row, j * ccs)
+      const old = select<f32>(0, load<f32>(to), first)
+      store<f32>(to, old + load<f32>(e + <usize>((i * NR + j) << 2)))
     }
   }
 }

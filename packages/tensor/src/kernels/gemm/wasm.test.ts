@@ -149,6 +149,69 @@ describe('wasm gemm', () => {
   }, 60_000)
 })
 
+/**
+ * The plain build's arithmetic in JavaScript, which its results must equal bit for bit: for each output, the
+ * shared dimension in panels of KC = 256, each summed from +0 in float32 in order (the product rounded, then
+ * the sum), and each panel's sum added to C (to +0 instead of C's old value in overwrite mode).
+ */
+function float32Gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  A: { offset: number; rs: number; cs: number },
+  b: Float32Array,
+  B: { offset: number; rs: number; cs: number },
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  overwrite: boolean,
+): void {
+  const f = Math.fround
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = overwrite ? 0 : c[cOffset + i * ldc + j]!
+      for (let pc = 0; pc < k; pc += 256) {
+        let sum = 0
+        for (let p = pc; p < Math.min(k, pc + 256); p++) {
+          sum = f(sum + f(a[A.offset + i * A.rs + p * A.cs]! * b[B.offset + p * B.rs + j * B.cs]!))
+        }
+        acc = f(acc + sum)
+      }
+      c[cOffset + i * ldc + j] = acc
+    }
+  }
+}
+
+describe('wasm gemm, bit for bit', () => {
+  it('sums each output in its own order whatever the shape: narrow products run as Cᵀ = Bᵀ·Aᵀ with the same bits', () => {
+    // 128 × 10 (the MLP's last layer and its weight gradient: transposed), 128 × 1 (matrix · vector: transposed),
+    // 1 × 128 and 10 × 128 (already wide), k = 10 and k = 300 (two k-panels), and random shapes
+    const shapes = fc.oneof(
+      fc.constantFrom([128, 10, 128], [128, 1, 64], [1, 128, 64], [10, 128, 128], [128, 128, 10], [20, 13, 300]),
+      fc.tuple(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 280 })),
+    )
+    fc.assert(
+      fc.property(
+        shapes,
+        fc.constantFrom(...layouts),
+        fc.constantFrom(...layouts),
+        fc.nat(3),
+        fc.boolean(),
+        ([m, n, k], la, lb, cPad, overwrite) => {
+          const { A, B, a, b, ldc, c0 } = product(m!, n!, k!, la, lb, 1, cPad)
+          const want = c0.slice()
+          float32Gemm(m!, n!, k!, a, A, b, B, want, cPad, ldc, overwrite)
+          const got = c0.slice()
+          wasmGemm(m!, n!, k!, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, cPad, ldc, overwrite)
+          expect(bits(got)).toEqual(bits(want)) // padding columns and the floats before cOffset included
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})
+
 describe('wasm gemm on arena arrays', () => {
   it('reads A and B and accumulates into C where they lie in the shared memory, copying nothing', () => {
     const arena = sharedArena()!
