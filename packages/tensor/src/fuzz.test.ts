@@ -289,11 +289,11 @@ fuzzSuite('@gd/tensor/internal', internal, {
   wasmGelu: { args: () => [ones([64])] },
   wasmGeluGrad: { args: () => [ones([64]), ones([64])] },
   wasmGruCell: { args: () => [ones([4, 96]), ones([4, 96]), ones([4, 32])] },
-  wasmGruCellGrad: { args: () => [ones([4, 32]), ones([4, 96]), ones([4, 32]), new Float32Array(384).fill(0.5)] },
+  wasmGruCellGrad: { args: () => [ones([4, 32]), ones([4, 96]), ones([4, 32]), api.full([4, 96], 0.5)] },
   wasmSoftmaxRows: { args: () => [ones([1, 1, 16, 16]), 0.5, true, new Uint8Array(16).fill(1)] },
   wasmSoftmaxRowsGrad: { args: () => [ones([16, 16]), ones([16, 16]), 0.5] },
   wasmLstmCell: { args: () => [ones([4, 128]), ones([4, 32])] },
-  wasmLstmCellGrad: { args: () => [ones([2, 4, 32]), ones([4, 32]), new Float32Array(640).fill(0.5)] },
+  wasmLstmCellGrad: { args: () => [ones([2, 4, 32]), ones([4, 32]), api.full([640], 0.5)] },
   wasmNormRows: { args: () => [ones([4, 64]), 64, 1e-5, true] },
   wasmNormRowsGrad: { args: () => [ones([4, 64]), ones([4, 64]), 64, 1e-5, false] },
 })

@@ -4,7 +4,10 @@
 // (recording off). When the backward pass is itself recorded (a gradient of a gradient), the rule is
 // written with differentiable ops instead, so second derivatives come out as for any other op.
 // The forward pass keeps its gate activations for a first-order backward pass (keyed by the output
-// tensor, so they go when the output does): the backward loop then needs no exp or tanh.
+// tensor, so they go when the output does): the backward loop then needs no exp or tanh. On @gd/tensor's
+// Wasm kernels they are a tensor the kernel wrote: inside a transform it lies in the kernels' memory, so
+// neither pass copies it, and it is released with the transform's other intermediates (a read after that
+// throws the released-tensor message instead of giving stale values).
 import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { allocate, wasmGruCell, wasmGruCellGrad, wasmLstmCell, wasmLstmCellGrad } from '@gd/tensor/internal'
@@ -18,15 +21,19 @@ function buffer(dtype: T.DType, size: number): Float32Array | Float64Array {
 /**
  * The storage of a result (wrapped in a tensor at once): from `allocate`, so that inside a transform it is
  * born in the kernels' Wasm memory and released with the transform's other intermediates. The gate
- * activations kept for the backward pass stay JavaScript arrays (`buffer`): they are held raw, by
- * no tensor, so a released block under them could not say so.
+ * activations of the JavaScript loops stay JavaScript arrays (`buffer`): they are held raw, by no tensor,
+ * so a released block under them could not say so.
  */
 function resultStorage(dtype: T.DType, size: number): Float32Array | Float64Array {
   return allocate(dtype === 'float64' ? 'float64' : 'float32', size)
 }
 
-/** Gate activations by forward output, for the backward pass. */
-const saved = /* @__PURE__ */ new WeakMap<T.Tensor, Float32Array | Float64Array>()
+/** Gate activations by forward output, for the backward pass: the Wasm kernel's tensor, or a JavaScript loop's array. */
+const saved = /* @__PURE__ */ new WeakMap<T.Tensor, T.Tensor | Float32Array | Float64Array>()
+
+/** The kept activations as an array (a tensor's elements, read when the Wasm rule did not take the call). */
+const raw = (kept: T.Tensor | Float32Array | Float64Array): ArrayLike<number> =>
+  kept instanceof T.Tensor ? kept.data : kept
 
 /** Block k (of width h) of the columns of a [batch, blocks·h] Var. */
 function block(v: Var, k: number, h: number): Var {
@@ -96,11 +103,11 @@ export const gruCell = /* @__PURE__ */ primitive({
       const dz = mul(mul(g, sub(h!, n)), mul(z, sub(1, z)))
       return [concat([dr, dz, dn], 1), concat([dr, dz, mul(dn, r)], 1), mul(g, z)]
     }
-    const acts = saved.get(output.value) ?? gruGates(p!.value, q!.value)
+    const kept = saved.get(output.value) ?? gruGates(p!.value, q!.value)
     // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
-    const fast =
-      acts instanceof Float32Array && p!.dtype === 'float32' ? wasmGruCellGrad(g.value, q!.value, h!.value, acts) : null
+    const fast = kept instanceof T.Tensor ? wasmGruCellGrad(g.value, q!.value, h!.value, kept) : null
     if (fast !== null) return fast.map((t) => new Var(t))
+    const acts = raw(kept)
     const Q = q!.value.data
     const prev = h!.value.data
     const G = g.value.data
@@ -218,11 +225,11 @@ export const lstmCell = /* @__PURE__ */ primitive({
       )
       return [da, mul(dc, f)]
     }
-    const acts = saved.get(output.value) ?? lstmGates(a!.value, c!.value)
+    const kept = saved.get(output.value) ?? lstmGates(a!.value, c!.value)
     // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
-    const fast =
-      acts instanceof Float32Array && a!.dtype === 'float32' ? wasmLstmCellGrad(g.value, c!.value, acts) : null
+    const fast = kept instanceof T.Tensor ? wasmLstmCellGrad(g.value, c!.value, kept) : null
     if (fast !== null) return fast.map((t) => new Var(t))
+    const acts = raw(kept)
     const C = c!.value.data
     const G = g.value.data
     const n = batch * H

@@ -15,6 +15,9 @@ import {
   wasmSoftmaxRowsGrad,
 } from './fused.js'
 import { traffic } from '../runtime/memory.js'
+import { existingArena } from '../runtime/arena.js'
+import { useScopes, withScope } from '../runtime/scope.js'
+import { allocate } from '../../dtype.js'
 
 await initWasm()
 
@@ -399,11 +402,11 @@ describe('wasmGruCell and wasmGruCellGrad', () => {
         p[b * 3 * hidden + 2 * hidden + j] = x[b * hidden + j]!
       }
     const zeros = new Float32Array(p.length)
-    const [, acts] = wasmGruCell(
+    const acts = wasmGruCell(
       f32(p, [batch, 3 * hidden]),
       f32(zeros, [batch, 3 * hidden]),
       f32(new Float32Array(batch * hidden), [batch, hidden]),
-    )!
+    )![1].data
     let r = 0
     let n = 0
     for (let i = 0; i < x.length; i++) {
@@ -426,8 +429,10 @@ describe('wasmGruCell and wasmGruCellGrad', () => {
       const p = Float32Array.from({ length: batch * W }, rand)
       const q = Float32Array.from({ length: batch * W }, rand)
       const h = Float32Array.from({ length: batch * hidden }, () => rand() / 6)
-      const [out, acts] = wasmGruCell(f32(p, [batch, W]), f32(q, [batch, W]), f32(h, [batch, hidden]))!
+      const [out, gates] = wasmGruCell(f32(p, [batch, W]), f32(q, [batch, W]), f32(h, [batch, hidden]))!
       const y = out.data as Float32Array
+      const acts = gates.data as Float32Array
+      expect(gates.shape).toEqual([batch, W])
       // the float32 rounding of σ's argument a (the JavaScript loop adds in float64) is amplified by up to
       // |a|, so r and z are counted in ulps of the value plus |a|; n = tanh(p_n + r·q_n) takes r rounded to
       // float32 (the loop its float64 value), an error of |r·q_n|·2⁻²⁴ in a sum that may cancel, so n and
@@ -454,7 +459,7 @@ describe('wasmGruCell and wasmGruCellGrad', () => {
       expect(worst).toBeLessThanOrEqual(4)
       // the backward rule from these acts: the JavaScript loop's float64 arithmetic, rounded once
       const g = Float32Array.from({ length: batch * hidden }, rand)
-      const [dp, dq, dh] = wasmGruCellGrad(f32(g, [batch, hidden]), f32(q, [batch, W]), f32(h, [batch, hidden]), acts)!
+      const [dp, dq, dh] = wasmGruCellGrad(f32(g, [batch, hidden]), f32(q, [batch, W]), f32(h, [batch, hidden]), gates)!
       const want = {
         dp: new Float32Array(batch * W),
         dq: new Float32Array(batch * W),
@@ -511,8 +516,10 @@ describe('wasmLstmCell and wasmLstmCellGrad', () => {
       const n = batch * hidden
       const a = Float32Array.from({ length: batch * W }, rand)
       const c = Float32Array.from({ length: n }, () => rand() / 3)
-      const [out, acts] = wasmLstmCell(f32(a, [batch, W]), f32(c, [batch, hidden]))!
+      const [out, kept] = wasmLstmCell(f32(a, [batch, W]), f32(c, [batch, hidden]))!
       const y = out.data as Float32Array
+      const acts = kept.data as Float32Array
+      expect(kept.shape).toEqual([5 * n])
       // σ and tanh of a float32 argument a: the error grows with |a| (see the GRU test); c′ = f·c + i·g and
       // h′ = o·tanh(c′) use the float32 gates (the loop its float64 ones), so they count in ulps of their terms
       let worst = 0
@@ -543,7 +550,7 @@ describe('wasmLstmCell and wasmLstmCellGrad', () => {
       expect(worst).toBeLessThanOrEqual(4)
       // the backward rule from these activations: the JavaScript loop's float64 arithmetic, rounded once
       const G = Float32Array.from({ length: 2 * n }, rand)
-      const [da, dc] = wasmLstmCellGrad(f32(G, [2, batch, hidden]), f32(c, [batch, hidden]), acts)!
+      const [da, dc] = wasmLstmCellGrad(f32(G, [2, batch, hidden]), f32(c, [batch, hidden]), kept)!
       const want = { da: new Float32Array(batch * W), dc: new Float32Array(n) }
       for (let b = 0; b < batch; b++)
         for (let j = 0; j < hidden; j++) {
@@ -594,17 +601,81 @@ describe('argument checks', () => {
     expect(() => wasmGruCell(ones([2, 9]), ones([2, 9]), ones([2, 4]))).toThrow(
       'wasmGruCell: p must be a tensor of shape [2,12], got',
     )
-    expect(() => wasmGruCellGrad(ones([2, 4]), ones([2, 12]), ones([2, 4]), new Float32Array(3))).toThrow(
-      'wasmGruCellGrad: acts must be a Float32Array of 24 gate activations, got',
+    expect(() => wasmGruCellGrad(ones([2, 4]), ones([2, 12]), ones([2, 4]), new Float32Array(24) as never)).toThrow(
+      'wasmGruCellGrad: acts must be a Tensor, got',
+    )
+    expect(() => wasmGruCellGrad(ones([2, 4]), ones([2, 12]), ones([2, 4]), ones([24]))).toThrow(
+      'wasmGruCellGrad: acts must be a tensor of shape [2,12], got',
     )
     expect(() => wasmLstmCell(ones([2, 9]), ones([2, 4]))).toThrow(
       'wasmLstmCell: a must be a tensor of shape [2,16], got',
     )
-    expect(() => wasmLstmCellGrad(ones([2, 4]), ones([2, 4]), new Float32Array(40))).toThrow(
+    expect(() => wasmLstmCellGrad(ones([2, 4]), ones([2, 4]), ones([40]))).toThrow(
       'wasmLstmCellGrad: g must be a tensor of shape [2,2,4], got',
+    )
+    expect(() => wasmLstmCellGrad(ones([2, 2, 4]), ones([2, 4]), new Float32Array(40) as never)).toThrow(
+      'wasmLstmCellGrad: acts must be a Tensor, got',
+    )
+    expect(() => wasmLstmCellGrad(ones([2, 2, 4]), ones([2, 4]), ones([8, 5]))).toThrow(
+      'wasmLstmCellGrad: acts must be a tensor of shape [40], got',
     )
     expect(() => wasmNormRowsGrad(x, x, 16, 1e-5, 'yes' as never)).toThrow(
       'wasmNormRowsGrad: center must be a boolean, got "yes"',
     )
+  })
+})
+
+describe('the recurrent cells over a poisoned pool (their kernels write every element of their results)', () => {
+  /** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
+  const bits = (x: Tensor): number[] => [...new Uint32Array(Float32Array.from(x.data as Float32Array).buffer)]
+  const seeded = (shape: number[], seed: number): Tensor =>
+    f32(
+      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 7.1 + i * 1.3) * 3),
+      shape,
+    )
+  const [batch, hidden] = [8, 12]
+  const steps = (): Tensor[] => {
+    const [p, q, h] = [seeded([batch, 3 * hidden], 1), seeded([batch, 3 * hidden], 2), seeded([batch, hidden], 3)]
+    const [hNext, gates] = wasmGruCell(p, q, h)!
+    const gru = wasmGruCellGrad(seeded([batch, hidden], 4), q, h, gates)!
+    const [a, c] = [seeded([batch, 4 * hidden], 5), seeded([batch, hidden], 6)]
+    const [pair, kept] = wasmLstmCell(a, c)!
+    const lstm = wasmLstmCellGrad(seeded([2, batch, hidden], 7), c, kept)!
+    return [hNext, gates, ...gru, pair, kept, ...lstm]
+  }
+
+  it('GRU and LSTM steps and their backward rules give the bits of zero-filled results over NaN blocks', () => {
+    const restore = useScopes(true)
+    try {
+      // outside a scope every result is a fresh zeroed array
+      const want = steps().map(bits)
+      // a first scope releases three NaN-filled blocks of each result's size into the pool
+      const sizes = [...new Set(steps().map((t) => t.size))]
+      const poisoned = new Set<number>()
+      withScope(
+        'poison',
+        () => {
+          for (const size of sizes)
+            for (let i = 0; i < 3; i++) {
+              const block = allocate('float32', size).fill(NaN)
+              if (existingArena()!.holds(block)) poisoned.add(block.byteOffset)
+            }
+        },
+        () => null,
+      )
+      const [got, reused] = withScope(
+        'use',
+        () => {
+          const results = steps()
+          const over = results.filter((t) => poisoned.has((t.storage as Float32Array).byteOffset)).length
+          return [results.map(bits), over] as const
+        },
+        () => null,
+      )
+      expect(got).toEqual(want)
+      expect(reused).toBe(want.length) // every result lay over a NaN block
+    } finally {
+      restore()
+    }
   })
 })

@@ -11,6 +11,7 @@
 import { fail } from '@gd/check'
 import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
+import { allocateUnfilled } from '../runtime/owner.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { elementwiseKernels, rowsState, wasmState, type RowKernels } from '../registry.js'
 import { loadWasmRowsSync } from './wasm.js'
@@ -235,8 +236,9 @@ function gruOperands(fn: string, h: Tensor, wide: Record<string, Tensor>): [numb
 /**
  * One GRU step's elementwise part on Wasm, from p = x·wx + bx and q = h·wh + bh (float32 [batch, 3·hidden],
  * blocks r, z, n) and h [batch, hidden]: r = σ(p_r + q_r), z = σ(p_z + q_z), n = tanh(p_n + r ⊙ q_n),
- * h' = n + z ⊙ (h − n). Returns h' and the gate activations [r, z, n] (a Float32Array laid out as p, for
- * {@link wasmGruCellGrad}), or null when the kernel does not take the call (not float32, hidden not a
+ * h' = n + z ⊙ (h − n). Returns h' and the gate activations [r, z, n] (a float32 tensor laid out as p,
+ * for {@link wasmGruCellGrad}; inside a transform both are born in the kernels' memory, where the kernel
+ * writes them), or null when the kernel does not take the call (not float32, hidden not a
  * multiple of 4, under `ROWS_MIN` floats of p). σ and tanh take a float32 2^r with the exponent in float64:
  * of their float32 argument, σ is within 3 ulps and tanh within 2 of float64; so r and z are within 4 + |a|
  * float32 ulps of a float64 reference (a their argument, rounded to float32 once), n and h′ within 4 ulps of
@@ -247,10 +249,10 @@ function gruOperands(fn: string, h: Tensor, wide: Record<string, Tensor>): [numb
  * import { initWasm, zeros } from '@gd/tensor'
  * import { wasmGruCell } from '@gd/tensor/internal'
  * await initWasm()
- * wasmGruCell(zeros([4, 96]), zeros([4, 96]), zeros([4, 32]))?.[1][0] // 0.5: r = σ(0)
+ * wasmGruCell(zeros([4, 96]), zeros([4, 96]), zeros([4, 32]))?.[1].data[0] // 0.5: r = σ(0)
  * ```
  */
-export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Float32Array] | null {
+export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Tensor] | null {
   const fn = 'wasmGruCell'
   tensorArg(fn, 'p', p)
   tensorArg(fn, 'q', q)
@@ -258,17 +260,19 @@ export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Float32Ar
   const [batch, hidden] = gruOperands(fn, h, { p, q })
   const k = float32(p, q, h) ? rowKernels() : null
   if (k === null) return null
-  const acts = new Float32Array(p.size)
-  const out = allocate('float32', h.size)
+  // the kernel writes every element of both (hidden a multiple of 4): no zero-fill
+  const acts = allocateUnfilled(p.size)
+  const out = allocateUnfilled(h.size)
   const taken = k.gruForward(p.data as FloatArray, q.data as FloatArray, h.data as FloatArray, acts, out, hidden)
-  return taken ? [new Tensor(out, [batch, hidden], 'float32'), acts] : null
+  return taken ? [new Tensor(out, [batch, hidden], 'float32'), new Tensor(acts, [batch, 3 * hidden], 'float32')] : null
 }
 
 /**
- * The first-order backward rule of {@link wasmGruCell} on Wasm, from its gate activations `acts` and the
- * cotangent g of h' [batch, hidden]: dn = g(1 − z)(1 − n²), dr = dn·q_n·r(1 − r), dz = g(h − n)·z(1 − z);
- * returns [dp = [dr, dz, dn], dq = [dr, dz, dn·r], dh = g·z], in float64 rounded once as the JavaScript
- * loop (the same bits for the same acts), or null when the kernel does not take the call.
+ * The first-order backward rule of {@link wasmGruCell} on Wasm, from its gate activations `acts` (a float32
+ * tensor of q's shape) and the cotangent g of h' [batch, hidden]: dn = g(1 − z)(1 − n²),
+ * dr = dn·q_n·r(1 − r), dz = g(h − n)·z(1 − z); returns [dp = [dr, dz, dn], dq = [dr, dz, dn·r], dh = g·z],
+ * in float64 rounded once as the JavaScript loop (the same bits for the same acts), or null when the kernel
+ * does not take the call.
  *
  * @example
  * ```ts
@@ -279,22 +283,23 @@ export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Float32Ar
  * wasmGruCellGrad(ones([4, 32]), zeros([4, 96]), zeros([4, 32]), acts)?.[2].data[0] // 0.5: dh = g·z
  * ```
  */
-export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Float32Array): [Tensor, Tensor, Tensor] | null {
+export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Tensor): [Tensor, Tensor, Tensor] | null {
   const fn = 'wasmGruCellGrad'
   tensorArg(fn, 'g', g)
   tensorArg(fn, 'q', q)
   tensorArg(fn, 'h', h)
+  tensorArg(fn, 'acts', acts)
   const [batch, hidden] = gruOperands(fn, h, { q })
   sameShape(fn, 'g', h, g)
-  if (!(acts instanceof Float32Array && acts.length === q.size))
-    fail(fn, 'acts', `a Float32Array of ${q.size} gate activations`, acts)
-  const k = float32(g, q, h) ? rowKernels() : null
+  sameShape(fn, 'acts', q, acts)
+  const k = float32(g, q, h, acts) ? rowKernels() : null
   if (k === null) return null
-  const dp = allocate('float32', q.size)
-  const dq = allocate('float32', q.size)
-  const dh = allocate('float32', h.size)
+  const dp = allocateUnfilled(q.size)
+  const dq = allocateUnfilled(q.size)
+  const dh = allocateUnfilled(h.size)
   const G = g.data as FloatArray
-  const taken = k.gruBackward(G, q.data as FloatArray, h.data as FloatArray, acts, dp, dq, dh, hidden)
+  const A = acts.data as FloatArray
+  const taken = k.gruBackward(G, q.data as FloatArray, h.data as FloatArray, A, dp, dq, dh, hidden)
   if (!taken) return null
   const wide = [batch, 3 * hidden]
   return [new Tensor(dp, wide, 'float32'), new Tensor(dq, wide, 'float32'), new Tensor(dh, [batch, hidden], 'float32')]
@@ -304,8 +309,9 @@ export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Float32Ar
  * One LSTM step's elementwise part on Wasm, from the pre-activations a (float32 [batch, 4·hidden], blocks
  * i, f, g, o) and c [batch, hidden]: i, f, o = σ(a_i), σ(a_f), σ(a_o), g = tanh(a_g), c′ = f·c + i·g,
  * h′ = o·tanh(c′). Returns [h′, c′] stacked ([2, batch, hidden]) and the activations (i, f, g, o as a's
- * blocks, then tanh(c′): a Float32Array for {@link wasmLstmCellGrad}), or null when the kernel does not take
- * the call. The gates are within 4 + |a| float32 ulps of a float64 reference, c′ and tanh(c′) within 4
+ * blocks, then tanh(c′): a float32 tensor of 5·batch·hidden elements for {@link wasmLstmCellGrad}; inside
+ * a transform both are born in the kernels' memory, where the kernel writes them), or null when the kernel
+ * does not take the call. The gates are within 4 + |a| float32 ulps of a float64 reference, c′ and tanh(c′) within 4
  * ulps of the largest term of f·c + i·g (see `fused.test.ts`).
  *
  * @example
@@ -313,10 +319,10 @@ export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Float32Ar
  * import { initWasm, zeros } from '@gd/tensor'
  * import { wasmLstmCell } from '@gd/tensor/internal'
  * await initWasm()
- * wasmLstmCell(zeros([4, 128]), zeros([4, 32]))?.[1][0] // 0.5: i = σ(0)
+ * wasmLstmCell(zeros([4, 128]), zeros([4, 32]))?.[1].data[0] // 0.5: i = σ(0)
  * ```
  */
-export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Float32Array] | null {
+export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Tensor] | null {
   const fn = 'wasmLstmCell'
   tensorArg(fn, 'a', a)
   tensorArg(fn, 'c', c)
@@ -326,18 +332,19 @@ export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Float32Array] | nul
     fail(fn, 'a', `a tensor of shape [${batch},${4 * hidden}]`, a)
   const k = float32(a, c) ? rowKernels() : null
   if (k === null) return null
-  const acts = new Float32Array(5 * c.size)
-  const out = allocate('float32', 2 * c.size)
+  const acts = allocateUnfilled(5 * c.size)
+  const out = allocateUnfilled(2 * c.size)
   return k.lstmForward(a.data as FloatArray, c.data as FloatArray, acts, out, hidden)
-    ? [new Tensor(out, [2, batch, hidden], 'float32'), acts]
+    ? [new Tensor(out, [2, batch, hidden], 'float32'), new Tensor(acts, [5 * c.size], 'float32')]
     : null
 }
 
 /**
- * The first-order backward rule of {@link wasmLstmCell} on Wasm, from its activations and the cotangent g of
- * [h′, c′] ([2, batch, hidden]): dc = g_c + g_h·o(1 − tanh²c′), da = [dc·g·i(1 − i), dc·c·f(1 − f),
- * dc·i(1 − g²), g_h·tanh(c′)·o(1 − o)], and dc·f for c; float64 rounded once as the JavaScript loop (the
- * same bits for the same activations), or null when the kernel does not take the call.
+ * The first-order backward rule of {@link wasmLstmCell} on Wasm, from its activations (a float32 tensor of
+ * 5·batch·hidden elements) and the cotangent g of [h′, c′] ([2, batch, hidden]): dc = g_c + g_h·o(1 − tanh²c′),
+ * da = [dc·g·i(1 − i), dc·c·f(1 − f), dc·i(1 − g²), g_h·tanh(c′)·o(1 − o)], and dc·f for c; float64 rounded
+ * once as the JavaScript loop (the same bits for the same activations), or null when the kernel does not take
+ * the call.
  *
  * @example
  * ```ts
@@ -348,21 +355,21 @@ export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Float32Array] | nul
  * wasmLstmCellGrad(ones([2, 4, 32]), zeros([4, 32]), acts)?.[1].data[0] // 0.75: dc·f, dc = 1 + 1·0.5·(1 − 0²)
  * ```
  */
-export function wasmLstmCellGrad(g: Tensor, c: Tensor, acts: Float32Array): [Tensor, Tensor] | null {
+export function wasmLstmCellGrad(g: Tensor, c: Tensor, acts: Tensor): [Tensor, Tensor] | null {
   const fn = 'wasmLstmCellGrad'
   tensorArg(fn, 'g', g)
   tensorArg(fn, 'c', c)
+  tensorArg(fn, 'acts', acts)
   if (c.rank !== 2) fail(fn, 'c', 'a tensor of shape [batch, hidden]', c)
   const [batch, hidden] = c.shape as [number, number]
   if (g.rank !== 3 || g.shape[0] !== 2 || g.shape[1] !== batch || g.shape[2] !== hidden)
     fail(fn, 'g', `a tensor of shape [2,${batch},${hidden}]`, g)
-  if (!(acts instanceof Float32Array && acts.length === 5 * c.size))
-    fail(fn, 'acts', `a Float32Array of ${5 * c.size} activations`, acts)
-  const k = float32(g, c) ? rowKernels() : null
+  if (acts.rank !== 1 || acts.size !== 5 * c.size) fail(fn, 'acts', `a tensor of shape [${5 * c.size}]`, acts)
+  const k = float32(g, c, acts) ? rowKernels() : null
   if (k === null) return null
-  const da = allocate('float32', 4 * c.size)
-  const dc = allocate('float32', c.size)
-  return k.lstmBackward(g.data as FloatArray, c.data as FloatArray, acts, da, dc, hidden)
+  const da = allocateUnfilled(4 * c.size)
+  const dc = allocateUnfilled(c.size)
+  return k.lstmBackward(g.data as FloatArray, c.data as FloatArray, acts.data as FloatArray, da, dc, hidden)
     ? [new Tensor(da, [batch, 4 * hidden], 'float32'), new Tensor(dc, [batch, hidden], 'float32')]
     : null
 }
