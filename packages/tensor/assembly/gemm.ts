@@ -85,8 +85,10 @@ export function gemmOverwrite(
  * Runs `C = A · B` as it is, or, when that wastes less of the register tile, as `Cᵀ = Bᵀ · Aᵀ` (the operands'
  * strides swapped, C written through its columns): a narrow product (n = 10 columns fill one NR = 8 tile and
  * 2 / 8 of another) computes 128 × 16 for 128 × 10 outputs, while its transpose computes 12 × 128. Swapped
- * when the padded tile work falls by at least 1 / 8. The bits are the same either way: each output is
- * summed over the same k in the same order, and `a · b` and `b · a` round alike.
+ * when the padded tile work falls by at least 1 / 8 once each tile's store is counted (a transposed tile is
+ * written through the scratch tile, about 8 k-steps' time, against about none for a row-major one). The
+ * bits are the same either way: each output is summed over the same k in the same order, and `a · b` and
+ * `b · a` round alike.
  */
 function product(
   m: i32, n: i32, k: i32,
@@ -98,7 +100,9 @@ function product(
   if (m <= 0 || n <= 0 || k <= 0) return
   let crs = ldc
   let ccs = 1
-  if (<i64>padded(n, MR) * <i64>padded(m, NR) * 8 <= <i64>padded(m, MR) * <i64>padded(n, NR) * 7) {
+  const straight = <i64>padded(m, MR) * <i64>padded(n, NR)
+  const swapped = <i64>padded(n, MR) * <i64>padded(m, NR)
+  if (swapped * <i64>(k + 8) * 8 <= straight * <i64>k * 7) {
     // Bᵀ is the n × k left operand (rows bcs apart, columns brs), Aᵀ the k × m right one, C is read by columns
     const rows = n
     n = m
@@ -129,7 +133,6 @@ function blocked(
   c: usize, crs: i32, ccs: i32,
   overwrite: bool,
 ): void {
-  if (m <= 0 || n <= 0 || k <= 0) return
   const pa = packedA()
   const pb = packedB()
   for (let jc = 0; jc < n; jc += NC) {
