@@ -12,6 +12,15 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
   labelSmoothing?: number
 }
 
+/** The options' spec, made at the first call (a bundle without this loss makes none). */
+let spec: ReturnType<typeof specOf> | undefined
+const specOf = () =>
+  ({
+    ...lossSpec,
+    ...classSpec,
+    labelSmoothing: withDefault(within({ min: 0, max: 1 }), 0),
+  }) satisfies Spec<SoftmaxCrossEntropyOptions>
+
 /**
  * Categorical cross-entropy from logits z over the last axis: the maximum-likelihood cost of a
  * softmax output unit. With target distribution q (one-hot from int32 labels, or given):
@@ -43,16 +52,7 @@ export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
  */
 export function softmaxCrossEntropy(logits: Input, targets: Input, options: SoftmaxCrossEntropyOptions = {}): Var {
   const fn = 'softmaxCrossEntropy'
-  const {
-    labelSmoothing: eps,
-    classWeights,
-    ignoreIndex,
-    ...reduce
-  } = readOptions(fn, options, {
-    ...lossSpec,
-    ...classSpec,
-    labelSmoothing: withDefault(within({ min: 0, max: 1 }), 0),
-  } satisfies Spec<SoftmaxCrossEntropyOptions>)
+  const { labelSmoothing: eps, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, (spec ??= specOf()))
   const z = toVar(fn, floatInput(fn, 'logits', logits))
   // not destructured: int32 labels make their one-hot `probabilities` only when read, which this path never does
   const target = classTargets(fn, z, targets, { classWeights, ignoreIndex })
