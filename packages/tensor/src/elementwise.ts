@@ -5,7 +5,9 @@
  */
 import { allocate, promoteTypes, type DType, type Storage } from './dtype.js'
 import { tensorArg, tensorLikeArg } from './internal/args.js'
-import { allocateUnfilled } from './kernels/runtime/owner.js'
+import { ownership } from './kernels/runtime/owner.js'
+import { deferBinary, deferUnary } from './internal/deferred.js'
+import { FUSE_MIN, markOwned } from './internal/deferredLeaves.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 
@@ -63,8 +65,19 @@ export function mapUnary(
 ): Tensor {
   tensorArg(op, 'x', t)
   if (typeof dtype === 'function') dtype = dtype(t)
-  // every path below writes each element (a float32 block is not zero-filled first: see allocateUnfilled)
-  const out = dtype === 'float32' ? allocateUnfilled(t.size) : allocate(dtype, t.size)
+  let out: Storage
+  if (dtype === 'float32') {
+    const n = t.size
+    // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)
+    const owned = ownership.alloc !== null ? ownership.alloc(n, false) : null
+    if (owned !== null) out = owned
+    else {
+      // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
+      const later = n >= FUSE_MIN ? deferUnary(op, t) : null
+      if (later !== null) return later
+      out = markOwned(new Float32Array(n))
+    }
+  } else out = allocate(dtype, t.size)
   if (!t.isContiguous) stridedUnary(out, t, fn, loop)
   else {
     const src = t.data
@@ -156,8 +169,18 @@ export function mapBinary(
 ): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape)
   const n = sizeOf(shape)
-  // every path below writes each element (a float32 block is not zero-filled first: see allocateUnfilled)
-  const out = dtype === 'float32' ? allocateUnfilled(n) : allocate(dtype, n)
+  let out: Storage
+  if (dtype === 'float32') {
+    // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)
+    const owned = ownership.alloc !== null ? ownership.alloc(n, false) : null
+    if (owned !== null) out = owned
+    else {
+      // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
+      const later = n >= FUSE_MIN ? deferBinary(op, a, b, shape, n) : null
+      if (later !== null) return later
+      out = markOwned(new Float32Array(n))
+    }
+  } else out = allocate(dtype, n)
   if (n === 0) return new Tensor(out, shape, dtype)
   const aFull = a.isContiguous && a.size === n
   const bFull = b.isContiguous && b.size === n

@@ -286,6 +286,7 @@ fuzzSuite('@gd/tensor/internal', internal, {
   scopesOn: { args: () => [] },
   scopeBlockOf: { args: () => [ones([2])] },
   tensorsIn: { args: () => [{ w: ones([2]), b: [ones([3])], n: 1 }, () => {}, () => undefined] },
+  beforeInPlaceWrite: { args: () => [ones([2])] },
   wasmGelu: { args: () => [ones([64])] },
   wasmGeluGrad: { args: () => [ones([64]), ones([64])] },
   wasmGruCell: { args: () => [ones([4, 96]), ones([4, 96]), ones([4, 32])] },

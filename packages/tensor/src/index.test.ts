@@ -13,6 +13,7 @@ const shared: Record<string, string> = {
   mapBinary: 'elementwise.ts: the binary op driver',
   mapUnary: 'elementwise.ts: the unary op driver',
   resultType: 'elementwise.ts: the dtype promotion of two operands, weak numbers included',
+  deferredTensor: 'tensor.ts: a tensor whose values are computed on first read, for deferred.ts',
 }
 
 const modules = readdirSync(new URL('.', import.meta.url)).filter(
@@ -38,6 +39,7 @@ describe('the public faces', () => {
     expect(Object.keys(main)).toHaveLength(119)
     expect(Object.keys(internal).sort()).toEqual([
       'allocate',
+      'beforeInPlaceWrite',
       'broadcastShapes',
       'checkDtype',
       'checkFloatPair',

@@ -37,6 +37,7 @@ export {
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
 export { tensorsIn } from './internal/tensorsIn.js'
+export { beforeInPlaceWrite } from './internal/beforeInPlaceWrite.js'
 // The fused float32 kernels (GELU, attention weights, row normalization) autograd and nn call
 export {
   wasmGelu,

@@ -4,6 +4,7 @@ import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dt
 import { checkShape, formatList, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
 import { ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
+import { markOwned } from './internal/deferredLeaves.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -65,12 +66,14 @@ export class Tensor<D extends DType = DType> extends Printable {
   readonly strides: readonly number[]
   /** Index in `storage` of the first element. */
   readonly offset: number
-  /** The storage (see {@link Tensor.storage}); moved only by the scopes when a kept result leaves the arena. @internal */
+  /** The storage (see {@link Tensor.storage}); moved only by the scopes when a kept result leaves the arena, and set when a deferred result is computed. @internal */
   _storage: StorageOf<D>
   /** Number of elements. */
   readonly size: number
   /** The scope block the storage lies in (see `kernels/runtime/scope.ts`), or null. */
   #block: Owned | null
+  /** A deferred elementwise result not computed yet (see `deferred.ts`), or null. */
+  #pending: Pending | null
 
   /**
    * Wraps existing storage; most code should call {@link tensor} or a creation function instead.
@@ -91,6 +94,9 @@ export class Tensor<D extends DType = DType> extends Printable {
   constructor(storage: StorageOf<D>, shape: Shape, dtype: D, strides?: readonly number[], offset = 0) {
     super()
     const fn = 'Tensor'
+    // a deferred result (see deferredTensor) has no storage yet
+    const pending = nextPending
+    nextPending = null
     // One pass, no copies: this runs for every tensor an op makes.
     if (!dtypes.includes(dtype)) dtypeCheck(fn, 'dtype', dtype)
     const cls = storageClass[dtype]!
@@ -115,7 +121,7 @@ export class Tensor<D extends DType = DType> extends Printable {
       else last += span
     }
     if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
-    if (size > 0 && (first < 0 || last >= storage.length)) {
+    if (size > 0 && (first < 0 || last >= storage.length) && pending === null) {
       throw new Error(
         `${fn}: shape ${formatList(shape)} with strides ${formatList(strides)} and offset ${offset} reads elements ` +
           `${first}..${last}, outside storage of length ${storage.length}`,
@@ -123,6 +129,7 @@ export class Tensor<D extends DType = DType> extends Printable {
     }
     this._storage = storage
     this.#block = ownership.find !== null && cls === Float32Array ? ownership.find(storage as Float32Array) : null
+    this.#pending = pending
     this.shape = shape
     this.dtype = dtype
     this.strides = strides
@@ -137,9 +144,21 @@ export class Tensor<D extends DType = DType> extends Printable {
    *   the transform returned (see the class's lifetimes).
    */
   get storage(): StorageOf<D> {
+    if (this.#pending !== null) this.#compute()
     const b = this.#block
     if (b !== null && b.released !== null) throw new Error(b.released)
     return this._storage
+  }
+
+  /** Computes a deferred result into its own array, which becomes the storage. */
+  #compute(): void {
+    this._storage = this.#pending!.compute() as StorageOf<D>
+    this.#pending = null
+  }
+
+  /** The deferred computation of this result, or null once computed (or for any other tensor). @internal */
+  __pending(): Pending | null {
+    return this.#pending
   }
 
   /** The scope block of the storage, or null. @internal */
@@ -270,6 +289,26 @@ export class Tensor<D extends DType = DType> extends Printable {
   }
 }
 
+/** A deferred result's computation (see `deferred.ts`): `compute` returns its values in a fresh array. @internal */
+export interface Pending {
+  compute(): Float32Array
+}
+
+/** The pending computation the next constructed tensor takes (set only by deferredTensor). */
+let nextPending: Pending | null = null
+
+/** An empty placeholder storage of deferred results: nothing reads it (the getter computes the values first). */
+const NOT_YET = new Float32Array(0)
+
+/**
+ * A contiguous float32 tensor of `shape` whose values `pending` computes when its storage is first read
+ * (see `deferred.ts`). @internal
+ */
+export function deferredTensor(shape: Shape, pending: Pending): Tensor<'float32'> {
+  nextPending = pending
+  return new Tensor(NOT_YET, shape, 'float32')
+}
+
 /**
  * Copies a strided view into fresh row-major storage. Size-1 dimensions are dropped and dimensions
  * that step as one are folded together first; then the two innermost run as plain nested loops and
@@ -387,7 +426,8 @@ export function tensor<D extends DType = 'float32'>(
     const v = flat[i]!
     storage[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v
   }
-  return new Tensor(storage, shape, dtype)
+  // a copy no one else holds: deferred chains may read it later (see deferredLeaves.ts)
+  return new Tensor(markOwned(storage), shape, dtype)
 }
 
 /** The typed array class of each dtype. */

@@ -1,6 +1,6 @@
 import { fail } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
-import { allocate, withScope } from '@gd/tensor/internal'
+import { allocate, beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
 import { flatten, leavesOf, pairTo, pathIn, scratch } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -61,6 +61,8 @@ export function stepInPlace<S>(
   // the optional fused path and pre-write check (see InPlaceTransformation), when tx has them
   const fast = tx as InPlaceTransformation<S>
   fast.check?.(grads, state, params, extra)
+  // a deferred result of @gd/tensor made from a parameter before this step keeps its values
+  for (const p of leavesOf(params)) beforeInPlaceWrite(p)
   // In a scope of @gd/tensor: the updates links pass each other (AdamW's before its decay) are born in
   // the kernels' memory and go back to its pool when the step returns; only the state escapes.
   return withScope('stepInPlace', () => applyStep(tx, grads, state, params, extra), escapingState, {
@@ -129,7 +131,9 @@ function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [Flo
  * ```
  */
 export function addInPlace(fn: string, params: Tree, updates: Tree): void {
-  for (const [p, u] of pairedLeaves(fn, params, updates, 'updates')) {
+  const pairs = pairedLeaves(fn, params, updates, 'updates')
+  for (const p of leavesOf(params)) beforeInPlaceWrite(p)
+  for (const [p, u] of pairs) {
     for (let i = 0; i < p.length; i++) p[i] = p[i]! + u[i]!
   }
 }

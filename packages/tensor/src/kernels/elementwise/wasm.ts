@@ -33,6 +33,29 @@ interface ElementwiseExports {
   sumColumns(rows: number, count: number, x: number, acc: number): void
 }
 
+/** One op of a deferred chain (see `deferred.ts`), as {@link ChainKernel} runs it. @internal */
+export interface ChainStep {
+  /** The op's code in `UNARY` (binary false) or `BINARY`. */
+  readonly code: number
+  readonly binary: boolean
+  /** A binary op's other operand, as long as the chain's input; null when it is `scalar`. */
+  readonly operand: Float32Array | null
+  readonly scalar: number
+  /** The running value is the right operand (`b` of `a ∘ b`). */
+  readonly right: boolean
+}
+
+/** The deferred chains' kernel, which the module's wrapper has beside the ElementwiseKernels. @internal */
+export interface ChainKernel {
+  /**
+   * out = the chain of `steps` applied to `x` (each operand and `out` as long as `x`), CHUNK elements at a
+   * time: x's block and each operand's are copied into the slots once, every step runs its kernel from one
+   * slot into another, and only the last step's block is copied out. The kernels are the ones `unary` and
+   * `binary` run, so each step gives the bits it gives alone.
+   */
+  chain(x: Float32Array, steps: readonly ChainStep[], out: Float32Array): void
+}
+
 /** Elements per chunk: three 64 KiB slots stay in L2. */
 export const CHUNK = 16384
 
@@ -47,7 +70,7 @@ export const CHUNK = 16384
  * y[0] // 2.71828
  * ```
  */
-export function loadWasmElementwiseSync(): (ElementwiseKernels & BroadcastKernels) | null {
+export function loadWasmElementwiseSync(): (ElementwiseKernels & BroadcastKernels & ChainKernel) | null {
   return loadSync(elementwiseWasmHex, elementwiseFrom)
 }
 
@@ -60,7 +83,7 @@ export function loadWasmElementwiseSync(): (ElementwiseKernels & BroadcastKernel
  * const elementwise = await loadWasmElementwise()
  * ```
  */
-export async function loadWasmElementwise(): Promise<(ElementwiseKernels & BroadcastKernels) | null> {
+export async function loadWasmElementwise(): Promise<(ElementwiseKernels & BroadcastKernels & ChainKernel) | null> {
   return load(elementwiseWasmHex, elementwiseFrom)
 }
 
@@ -77,7 +100,7 @@ function overlap(x: Float32Array, y: Float32Array): boolean {
 function elementwiseFrom(
   exports: ElementwiseExports,
   shared: SharedMemory,
-): (ElementwiseKernels & BroadcastKernels) | null {
+): (ElementwiseKernels & BroadcastKernels & ChainKernel) | null {
   const memory = shared.memory
   const slots = slotsIn(memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
@@ -110,6 +133,38 @@ function elementwiseFrom(
       return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
         exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!),
       )
+    },
+    chain(x, steps, out) {
+      fresh()
+      const n = out.length
+      // slot 1 takes the operands; the running value goes back and forth between slots 0 and 2
+      const other = ptr[1]!
+      for (let i = 0; i < n; i += CHUNK) {
+        const len = Math.min(CHUNK, n - i)
+        let at = ptr[0]!
+        let to = ptr[2]!
+        heap.set(x.subarray(i, i + len), at >> 2)
+        let copied = 2 * len
+        for (let k = 0; k < steps.length; k++) {
+          const s = steps[k]!
+          if (!s.binary) exports.unary(s.code, len, at, to)
+          else {
+            let b = 0
+            if (s.operand !== null) {
+              heap.set(s.operand.subarray(i, i + len), other >> 2)
+              copied += len
+              b = other
+            }
+            if (s.right) exports.binary(s.code, len, b, at, s.scalar, to)
+            else exports.binary(s.code, len, at, b, s.scalar, to)
+          }
+          const t = at
+          at = to
+          to = t
+        }
+        out.set(heap.subarray(at >> 2, (at >> 2) + len), i)
+        traffic.bytes += copied * 4
+      }
     },
     binaryRows(op, full, row, out, swap) {
       const n = row.length
