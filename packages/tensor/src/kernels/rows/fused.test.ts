@@ -633,7 +633,7 @@ describe('argument checks', () => {
   })
 })
 
-describe('the recurrent cells over a poisoned pool (their kernels write every element of their results)', () => {
+describe('the fused kernels over a poisoned pool (each writes every element of its results)', () => {
   /** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
   const bits = (x: Tensor): number[] => [...new Uint32Array(Float32Array.from(x.data as Float32Array).buffer)]
   const seeded = (shape: number[], seed: number): Tensor =>
@@ -649,10 +649,19 @@ describe('the recurrent cells over a poisoned pool (their kernels write every el
     const [a, c] = [seeded([batch, 4 * hidden], 5), seeded([batch, hidden], 6)]
     const [pair, kept] = wasmLstmCell(a, c)!
     const lstm = wasmLstmCellGrad(seeded([2, batch, hidden], 7), c, kept)!
-    return [hNext, gates, ...gru, pair, kept, ...lstm]
+    // GELU over 335 floats (a scalar tail); attention weights [3, 2, 7, 7], causal, batch 0 masking every key
+    // (its rows all 0) and rows of 7 (a tail); norm rows of 7 floats, 37 rows (the last odd)
+    const x = seeded([5, 67], 8)
+    const geluRows = [wasmGelu(x)!, wasmGeluGrad(seeded([5, 67], 9), x)!]
+    const mask = Uint8Array.from({ length: 21 }, (_, k) => (k < 7 ? 0 : k % 5 === 0 ? 0 : 1))
+    const weights = wasmSoftmaxRows(seeded([3, 2, 7, 7], 10), 0.5, true, mask)!
+    const softmaxRows = [weights, wasmSoftmaxRowsGrad(seeded([3, 2, 7, 7], 11), weights, 0.5)!]
+    const z = seeded([37, 7], 12)
+    const normRows = [wasmNormRows(z, 7, 1e-5, true)!, wasmNormRowsGrad(seeded([37, 7], 13), z, 7, 1e-5, false)!]
+    return [hNext, gates, ...gru, pair, kept, ...lstm, ...geluRows, ...softmaxRows, ...normRows]
   }
 
-  it('GRU and LSTM steps and their backward rules give the bits of zero-filled results over NaN blocks', () => {
+  it('GELU, attention weights, norm rows, GRU and LSTM steps and their gradients give the bits of zero-filled results', () => {
     const restore = useScopes(true)
     try {
       // outside a scope every result is a fresh zeroed array

@@ -9,7 +9,6 @@
  * @module
  */
 import { fail } from '@gd/check'
-import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
 import { allocateUnfilled } from '../runtime/owner.js'
 import type { FloatArray } from '../gemm/reference.js'
@@ -80,7 +79,7 @@ export function wasmGelu(x: Tensor): Tensor | null {
   tensorArg(fn, 'x', x)
   const k = float32(x) ? rowKernels() : null
   if (k === null) return null
-  const y = allocate('float32', x.size)
+  const y = allocateUnfilled(x.size) // the kernel writes every element
   return k.gelu(x.data as FloatArray, y) ? new Tensor(y, x.shape, 'float32') : null
 }
 
@@ -106,7 +105,7 @@ export function wasmGeluGrad(g: Tensor, x: Tensor): Tensor | null {
   sameShape(fn, 'x', g, x)
   const k = float32(g, x) ? rowKernels() : null
   if (k === null) return null
-  const dx = allocate('float32', x.size)
+  const dx = allocateUnfilled(x.size)
   return k.geluGrad(g.data as FloatArray, x.data as FloatArray, dx) ? new Tensor(dx, x.shape, 'float32') : null
 }
 
@@ -138,7 +137,7 @@ export function wasmSoftmaxRows(s: Tensor, scale: number, causal: boolean, mask:
     fail(fn, 'mask', `null or a Uint8Array of ${batch * time} bytes`, mask)
   const k = float32(s) ? rowKernels() : null
   if (k === null) return null
-  const p = allocate('float32', s.size)
+  const p = allocateUnfilled(s.size) // every row's every weight, masked ones as 0
   return k.softmaxRows(s.data as FloatArray, p, heads, time, scale, causal, mask)
     ? new Tensor(p, s.shape, 'float32')
     : null
@@ -166,7 +165,7 @@ export function wasmSoftmaxRowsGrad(g: Tensor, p: Tensor, scale: number): Tensor
   finiteNumber(fn, 'scale', scale)
   const k = float32(g, p) && p.size > 0 ? rowKernels() : null
   if (k === null) return null
-  const ds = allocate('float32', p.size)
+  const ds = allocateUnfilled(p.size)
   const n = p.shape[p.rank - 1]!
   return k.softmaxGradRows(g.data as FloatArray, p.data as FloatArray, ds, n, scale)
     ? new Tensor(ds, p.shape, 'float32')
@@ -194,7 +193,7 @@ export function wasmNormRows(x: Tensor, n: number, eps: number, center: boolean)
   flag(fn, 'center', center)
   const k = float32(x) ? rowKernels() : null
   if (k === null) return null
-  const y = allocate('float32', x.size)
+  const y = allocateUnfilled(x.size)
   return k.normRows(x.data as FloatArray, y, n, eps, center) ? new Tensor(y, x.shape, 'float32') : null
 }
 
@@ -221,7 +220,7 @@ export function wasmNormRowsGrad(g: Tensor, x: Tensor, n: number, eps: number, c
   flag(fn, 'center', center)
   const k = float32(g, x) ? rowKernels() : null
   if (k === null) return null
-  const dx = allocate('float32', x.size)
+  const dx = allocateUnfilled(x.size)
   return k.normGradRows(g.data as FloatArray, x.data as FloatArray, dx, n, eps, center)
     ? new Tensor(dx, x.shape, 'float32')
     : null
