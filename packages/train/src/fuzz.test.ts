@@ -1,6 +1,7 @@
 import { mse } from '@gd/losses'
 import { linear } from '@gd/nn'
-import { adam, injectHyperparams } from '@gd/optimizers'
+import { mean, square, sub, type Var } from '@gd/autograd'
+import { adam, injectHyperparams, sgd } from '@gd/optimizers'
 import { prngKey, tensor } from '@gd/tensor'
 import { fuzzSuite, type FuzzCall } from '@gd/testing'
 import * as api from '@gd/train'
@@ -177,6 +178,14 @@ fuzzSuite(
         { key: prngKey(0), maxLength: 6, temperature: 0.5, prefix: 'a', blockSize: 3 },
       ],
       options: [2],
+    },
+    trainStep: {
+      args: () => [(p: { w: Var }) => mean(square(sub(p.w, 3))), sgd({ learningRate: 0.5 })],
+      then: (step: (params: unknown, state: unknown) => [{ item(): number }, unknown]) => {
+        const params = { w: tensor([1, -2]) }
+        const [loss] = step(params, sgd({ learningRate: 0.5 }).init(params))
+        return [loss.item(), params.w.toArray()]
+      },
     },
     reduceLrOnPlateau: callback(
       { monitor: 'valLoss', factor: 0.5, patience: 2, mode: 'min', cooldown: 0, minValue: 0, name: 'plateau' },

@@ -1,0 +1,67 @@
+import { valueAndGrad, type Plain, type PlainArgs } from '@gd/autograd'
+import { fail, func } from '@gd/check'
+import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
+import type { Tensor, Tree } from '@gd/tensor'
+import { withScope } from '@gd/tensor/internal'
+
+/** What the released-tensor message of a training step advises. */
+const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
+
+/**
+ * One training step of your own loop as a function: `trainStep(loss, optimizer)` returns
+ * `step(params, state, ...args)`, which computes the loss and its gradient with respect to `params`
+ * (as `valueAndGrad(loss)(params, ...args)`), writes the optimizer's update into the parameters' own
+ * buffers (as {@link stepInPlace}) and returns `[loss, nextState]`.
+ *
+ * The result is what `valueAndGrad` followed by `stepInPlace` gives, bit for bit, but the gradients
+ * never leave the step: they are used where the kernels wrote them and go back to the pool for the
+ * next step with every other intermediate, so no step copies them to the JavaScript heap (for a
+ * model with a million parameters, 4 MB a step that the collector would otherwise reclaim). Use it
+ * when the loop needs the loss and not the gradients; use `valueAndGrad` and `stepInPlace` to
+ * read the gradients (their norms, clipping by hand).
+ *
+ * As with `stepInPlace`, the parameters must be tensors the loop owns (place them with
+ * `toWasmMemory` so the kernels read them where they lie). A step that throws (a bad argument, a
+ * loss that fails, an optimizer error) leaves the parameters and the state as they were.
+ *
+ * @throws Error `trainStep: loss must be a function, got …` and
+ * `trainStep: optimizer must be a gradient transformation, got …`; the step throws what
+ * `valueAndGrad` and `stepInPlace` throw.
+ * @example
+ * ```ts
+ * import { mean, square, sub, type Var } from '@gd/autograd'
+ * import { adam } from '@gd/optimizers'
+ * import { tensor } from '@gd/tensor'
+ * import { trainStep } from '@gd/train'
+ * const params = { w: tensor([1]) }
+ * const optimizer = adam({ learningRate: 0.1 })
+ * const step = trainStep((p: { w: Var }) => mean(square(sub(p.w, 3))), optimizer)
+ * const [loss, state] = step(params, optimizer.init(params))
+ * loss.item() // 4: (1 − 3)²
+ * params.w.toArray() // [1.1]: Adam's first step moves w by the learning rate, toward 3
+ * state.length // 2: the state of adam's chain (moments, then the learning rate)
+ * ```
+ */
+export function trainStep<P, R extends unknown[], S>(
+  loss: (params: P, ...args: R) => unknown,
+  optimizer: GradientTransformation<S>,
+): (params: Plain<P>, state: S, ...args: PlainArgs<R>) => [Tensor, S] {
+  func('trainStep', 'loss', loss)
+  const o = optimizer as { init?: unknown; update?: unknown } | null | undefined
+  if (typeof o?.init !== 'function' || typeof o.update !== 'function') {
+    fail('trainStep', 'optimizer', 'a gradient transformation', optimizer)
+  }
+  const lossAndGrads = valueAndGrad(loss as (...args: unknown[]) => unknown)
+  return (params, state, ...args) =>
+    withScope(
+      'trainStep',
+      (): [Tensor, S] => {
+        // inside this scope the gradients move here when valueAndGrad returns (no copy), and are
+        // released with the other intermediates when the step returns: only the loss and state escape
+        const [value, grads] = lossAndGrads(params, ...args)
+        return [value, stepInPlace(optimizer, grads as Tree, state, params as Tree)]
+      },
+      (result) => result,
+      { advice: ADVICE },
+    )
+}
