@@ -3,7 +3,8 @@ import { softmaxCrossEntropy } from '@gd/losses'
 import { linear, relu, sequential } from '@gd/nn'
 import { adam, sgd, stepInPlace } from '@gd/optimizers'
 import { initWasm, memoryStats, tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { useScopes } from '@gd/tensor/internal'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { trainStep } from './trainStep.js'
 
 /** A small classifier's step inputs: 64 samples of 40 features, 5 classes. */
@@ -25,9 +26,14 @@ const values = (tree: unknown[]): number[][] =>
   (tree as { w?: Tensor; b?: Tensor }[]).flatMap((l) => (l.w ? [Array.from(l.w.data), Array.from(l.b!.data)] : []))
 
 describe('trainStep', () => {
+  // scopes on whatever GD_SCOPES says, and the Wasm kernels loaded: results of 64 elements or more
+  // are born in the arena, so the gradients stay there
+  let restore: () => void
   beforeAll(async () => {
     await initWasm()
+    restore = useScopes(true)
   })
+  afterAll(() => restore())
 
   it('gives what valueAndGrad then stepInPlace give, bit for bit, over several steps', () => {
     const opt = adam({ learningRate: 0.01 })
