@@ -190,14 +190,15 @@ function projectInputs(cell: Cell, params: RecurrentParams, x: Var, foldBh: bool
 }
 
 /**
- * `count` blocks of `rows` rows each, cut from `v` by halving it recursively. Each slice's gradient
- * is padded back to the size of what it was cut from, so cutting the blocks straight from `v` would
- * cost the backward pass `count` pads and adds of all of `v` (quadratic in the sequence length);
- * halving costs two pads and an add of `v`'s size per level, log₂(count) levels.
+ * `count` blocks of `rows` rows each, sliced from `v`. The autograd engine gathers the slices' gradients
+ * and lays them out in one pass over `v`'s size, a copy since the blocks do not overlap (it checks up to 64
+ * boxes for that; more would be added into zeros, which turns a −0 into +0). So up to 64 blocks are sliced
+ * straight from `v`; a longer list is halved first, one layout of `v`'s size per level above that.
  */
 function splitRows(v: Var, count: number, rows: number): Var[] {
   if (count <= 1) return count === 1 ? [v] : []
   const width = v.shape[1]!
+  if (count <= 64) return Array.from({ length: count }, (_, t) => slice(v, [t * rows, 0], [rows, width]))
   const half = count >> 1
   const left = slice(v, [0, 0], [half * rows, width])
   const right = slice(v, [half * rows, 0], [(count - half) * rows, width])
