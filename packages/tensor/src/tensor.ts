@@ -130,6 +130,8 @@ export class Tensor<D extends DType = DType> extends Printable {
     this._storage = storage
     this.#block = ownership.find !== null && cls === Float32Array ? ownership.find(storage as Float32Array) : null
     this.#pending = pending
+    // a deferred result's `_storage` computes it too: a deep equality or a copy of the object's fields sees values
+    if (pending !== null) Object.defineProperty(this, '_storage', { get: () => this.storage, ...FIELD })
     this.shape = shape
     this.dtype = dtype
     this.strides = strides
@@ -152,8 +154,9 @@ export class Tensor<D extends DType = DType> extends Printable {
 
   /** Computes a deferred result into its own array, which becomes the storage. */
   #compute(): void {
-    this._storage = this.#pending!.compute() as StorageOf<D>
+    const values = this.#pending!.compute()
     this.#pending = null
+    Object.defineProperty(this, '_storage', { value: values, writable: true, ...FIELD })
   }
 
   /** The deferred computation of this result, or null once computed (or for any other tensor). @internal */
@@ -293,6 +296,9 @@ export class Tensor<D extends DType = DType> extends Printable {
 export interface Pending {
   compute(): Float32Array
 }
+
+/** How `_storage` is defined on a deferred result, before and after it is computed: as the class field is. */
+const FIELD = { enumerable: true, configurable: true }
 
 /** The pending computation the next constructed tensor takes (set only by deferredTensor). */
 let nextPending: Pending | null = null

@@ -274,6 +274,20 @@ describe('deferred elementwise chains', () => {
     expect(deferred(y)).toBe(true)
   })
 
+  it('shows its values to deep equality and to a read of its fields, computed then', () => {
+    const X = tensor(values(FUSE_MIN, 13))
+    const a = exp(X)
+    const b = exp(X)
+    const c = exp(neg(X))
+    expect(a).toEqual(b)
+    expect(a).not.toEqual(c)
+    const d = sqrt(X)
+    expect(deferred(d)).toBe(true)
+    expect((d as unknown as { _storage: Float32Array })._storage).toBe(d.storage)
+    expect(deferred(d)).toBe(false)
+    expect(Object.keys(d)).toEqual(Object.keys(X))
+  })
+
   it('shows computed values through views, printing and toArray', () => {
     const X = tensor(values(2 * FUSE_MIN, 12))
     const y = reshape(neg(X), [2, FUSE_MIN])
