@@ -274,6 +274,17 @@ describe('deferred elementwise chains', () => {
     expect(deferred(y)).toBe(true)
   })
 
+  it('runs ops on a tensor of an older copy of @gd/tensor (branded, without __pending) at once', () => {
+    const s = values(FUSE_MIN, 14)
+    const fields = { dtype: 'float32', shape: [FUSE_MIN], strides: [1], offset: 0, size: FUSE_MIN, rank: 1 }
+    const old = { __gdTensor: true, ...fields, isContiguous: true, storage: s, data: s } as unknown as Tensor
+    const e = exp(wrap(s.slice())).data
+    expect(sameBits(exp(old).data, e)).toBe(true)
+    const X = tensor(s)
+    expect(sameBits(add(exp(X), old).data, add(wrap(e.slice()), wrap(s.slice())).data)).toBe(true)
+    expect(sameBits(mul(old, exp(X)).data, mul(wrap(s.slice()), wrap(e.slice())).data)).toBe(true)
+  })
+
   it('shows its values to deep equality and to a read of its fields, computed then', () => {
     const X = tensor(values(FUSE_MIN, 13))
     const a = exp(X)

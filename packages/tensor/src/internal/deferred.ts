@@ -87,6 +87,14 @@ class Node implements Pending {
   }
 }
 
+/**
+ * `t`'s deferred computation, or null; null too for a tensor of another copy of this module that predates
+ * deferred results (branded, but without `__pending`).
+ */
+function pendingOf(t: Tensor): Pending | null {
+  return typeof t.__pending === 'function' ? t.__pending() : null
+}
+
 /** The Wasm kernels a chain needs, when they are loaded and allowed. */
 function chainKernel(): ChainKernel | null {
   const k = elementwiseKernels() as (ElementwiseKernels & Partial<ChainKernel>) | null
@@ -99,7 +107,7 @@ function chainKernel(): ChainKernel | null {
  */
 function sourceOf(t: Tensor, n: number): Source | null {
   if (t.dtype !== 'float32' || t.size !== n) return null
-  const p = t.__pending()
+  const p = pendingOf(t)
   if (p instanceof Node) {
     if (p.depth < MAX_CHAIN) return { node: p }
   } else if (p !== null || !t.isContiguous) return null
@@ -143,16 +151,16 @@ export function deferBinary(op: string, a: Tensor, b: Tensor, shape: Shape, n: n
   const kernel = code < 0 || a.dtype !== 'float32' || b.dtype !== 'float32' ? null : chainKernel()
   if (kernel === null) return null
   // a released operand throws now, a's message first, as the eager path reads them (a deferred one cannot be released)
-  if (a.__pending() === null) void a.storage
-  if (b.__pending() === null) void b.storage
+  if (pendingOf(a) === null) void a.storage
+  if (pendingOf(b) === null) void b.storage
   const scalarA = a.size === 1
   const scalarB = b.size === 1
   // the running value is a deferred operand if there is one (a's when both are), else a
-  const right = scalarA || (b.__pending() !== null && a.__pending() === null)
+  const right = scalarA || (pendingOf(b) !== null && pendingOf(a) === null)
   const other = right ? a : b
   // the other operand is read from an array or is a scalar: a deferred one is computed now (and with it the
   // running value, when it is the same tensor: mul(y, y))
-  if (other.__pending() !== null) void other.storage
+  if (pendingOf(other) !== null) void other.storage
   const acc = sourceOf(right ? b : a, n)
   if (acc === null) return null
   let operand: { captured: Captured; offset: number } | null = null
