@@ -44,6 +44,9 @@ class Printable {
  * any op) throws `valueAndGrad: this tensor was an intermediate of valueAndGrad and was released when
  * it returned; return it as aux (hasAux: true) to keep it`, never garbage. A raw array taken from a tensor inside a
  * transform (`data`, `storage`) must not be kept past the transform's return: copy it (`data.slice()`).
+ * Outside transforms, with the Wasm kernels loaded, a float32 elementwise result of 65,536 elements or more
+ * may be deferred: its values, the same bits as computed at once, are computed when first read, together
+ * with the chain of such ops it was made from.
  *
  * Treat a tensor as a value. Ops never write into their inputs, and user code must not write
  * into `storage` or `data` either.
