@@ -23,7 +23,7 @@ import { initWasm, useWasm } from '../seam.js'
 import { MAX_CHAIN } from './deferred.js'
 import { FUSE_MIN } from './deferredLeaves.js'
 import { beforeInPlaceWrite } from './beforeInPlaceWrite.js'
-import { sharedMemory } from '../kernels/runtime/memory.js'
+import { sharedMemory, traffic } from '../kernels/runtime/memory.js'
 import { withScope } from '../kernels/runtime/scope.js'
 import { CHUNK } from '../kernels/elementwise/wasm.js'
 
@@ -139,6 +139,16 @@ describe('deferred elementwise chains', () => {
     const x = tensor(new Float32Array(FUSE_MIN).fill(0.5))
     const z = relu(mul(sigmoid(exp(tanh(add(mul(x, 0.5), 0.25)))), x))
     expect(z.data[FUSE_MIN - 1]).toBeCloseTo(0.5 / (1 + Math.exp(-Math.exp(Math.tanh(0.5)))), 6)
+  })
+
+  it('copies each block of the input and of each array operand in once and the result out once', () => {
+    const n = FUSE_MIN
+    const X = tensor(values(n, 15))
+    const y = relu(mul(sigmoid(exp(tanh(add(mul(X, 0.5), 0.25)))), X))
+    const before = traffic.bytes
+    void y.data
+    // X in, X again as mul's operand, y out: 3 · 4n bytes (eagerly: 7 ops, each in and out, and X once more: 15 · 4n)
+    expect(traffic.bytes - before).toBe(3 * 4 * n)
   })
 
   it('leaves ops under FUSE_MIN elements, on other dtypes, and with Wasm off eager', () => {
