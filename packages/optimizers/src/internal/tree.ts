@@ -64,24 +64,43 @@ const plainKey = /^[A-Za-z_$][\w$]*$/
 
 /** The leaves of `tree` with their paths: `w`, `layers[1].w`, `["a.b"]`; '' for a tree that is one leaf. */
 export function flatten(tree: Tree): Flat {
-  const leaves: Tensor[] = []
-  const paths: string[] = []
-  const walk = (t: unknown, path: string): void => {
-    if (Array.isArray(t)) t.forEach((c, i) => walk(c, `${path}[${i}]`))
-    else if (isStructure(t)) {
-      for (const k of Object.keys(t as object)) {
-        walk(
-          (t as Record<string, unknown>)[k],
-          plainKey.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`,
-        )
-      }
-    } else {
-      leaves.push(t as Tensor)
-      paths.push(path)
+  const flat: Flat = { leaves: [], paths: [] }
+  walkPaths(tree, '', flat)
+  return flat
+}
+
+// The walk of flatten, a top-level function (no closure made per call: optimizers flatten their trees
+// several times a step), with each key's path segment made once per key.
+function walkPaths(t: unknown, path: string, flat: Flat): void {
+  if (Array.isArray(t)) {
+    for (let i = 0; i < t.length; i++) walkPaths(t[i], path + indexSegment(i), flat)
+  } else if (isStructure(t)) {
+    for (const k of Object.keys(t as object)) {
+      const segment = keySegment(k)
+      walkPaths((t as Record<string, unknown>)[k], path === '' && segment[0] === '.' ? k : path + segment, flat)
     }
+  } else {
+    flat.leaves.push(t as Tensor)
+    flat.paths.push(path)
   }
-  walk(tree, '')
-  return { leaves, paths }
+}
+
+/** Path segments by key (`.w`, `["a.b"]`) and by index (`[1]`), made once each. */
+const keySegments = /* @__PURE__ */ new Map<string, string>()
+const indexSegments: string[] = []
+
+function keySegment(k: string): string {
+  let segment = keySegments.get(k)
+  if (segment === undefined) {
+    segment = plainKey.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`
+    // keys are few (a model's layer and parameter names); a tree with very many distinct ones is not cached
+    if (keySegments.size < 4096) keySegments.set(k, segment)
+  }
+  return segment
+}
+
+function indexSegment(i: number): string {
+  return indexSegments[i] ?? (i < 4096 ? (indexSegments[i] = `[${i}]`) : `[${i}]`)
 }
 
 /** `root` followed by `path`: `grads.layers[1].w`, `grads[0]`, `grads` for the root leaf. */
