@@ -1,7 +1,7 @@
 import { fail } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
 import { allocate, beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
-import { flatten, leavesOf, pairTo, pathIn, scratch } from '../internal/tree.js'
+import { flatten, leavesOf, pairTo, pathIn, scratch, withFlatMemo } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
@@ -48,6 +48,12 @@ export function stepInPlace<S>(
   params: Tree,
   extra?: UpdateExtra,
 ): S {
+  // the checks and the step flatten grads and params several times: once each is enough (a step
+  // writes into leaves, it never changes a tree's structure)
+  return withFlatMemo(() => checkedStep(tx, grads, state, params, extra))
+}
+
+function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
   const fn = 'stepInPlace'
   if (typeof tx?.init !== 'function' || typeof tx.update !== 'function') fail(fn, 'tx', 'a gradient transformation', tx)
   pairedLeaves(fn, params, grads, 'grads')

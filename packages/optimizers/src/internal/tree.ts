@@ -64,9 +64,30 @@ const plainKey = /^[A-Za-z_$][\w$]*$/
 
 /** The leaves of `tree` with their paths: `w`, `layers[1].w`, `["a.b"]`; '' for a tree that is one leaf. */
 export function flatten(tree: Tree): Flat {
+  const known = memo !== null && typeof tree === 'object' && tree !== null ? memo.get(tree) : undefined
+  if (known !== undefined) return known
   const flat: Flat = { leaves: [], paths: [] }
   walkPaths(tree, '', flat)
+  if (memo !== null && typeof tree === 'object' && tree !== null) memo.set(tree, flat)
   return flat
+}
+
+/** Trees flattened during the current {@link withFlatMemo} call, or null outside one. */
+let memo: Map<object, Flat> | null = null
+
+/**
+ * Runs `fn` with each tree flattened at most once: a step's checks and its update flatten the same
+ * grads and params several times. Only for a call that changes no tree's structure while it runs (a
+ * step writes into leaves, never adds or removes them); the results are shared, so read-only.
+ */
+export function withFlatMemo<T>(fn: () => T): T {
+  if (memo !== null) return fn()
+  memo = new Map()
+  try {
+    return fn()
+  } finally {
+    memo = null
+  }
 }
 
 // The walk of flatten, a top-level function (no closure made per call: optimizers flatten their trees
