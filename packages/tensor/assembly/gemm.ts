@@ -57,23 +57,40 @@ export function gemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
 ): void {
-  product(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, false)
+  gemmBatch(1, 1, m, n, k, a, ars, acs, 0, 0, b, brs, bcs, 0, 0, c, ldc, 0, 0, false)
 }
 
 /**
- * `C = A · B` (same operands as {@link gemm}): C's old values never reach the result, so C need not be
+ * `outer × inner` products of one shape (a stack of matrices, as a batched matmul has): product (i, j) reads A
+ * from `a + 4 (i aOuter + j aInner)`, B from `b + 4 (i bOuter + j bInner)` and writes C at
+ * `c + 4 (i cOuter + j cInner)`, each as {@link gemm} with those operands (a stride 0 repeats an operand). One
+ * call for the whole stack: the JavaScript side pays its per-call cost once, not once per matrix.
+ *
+ * `overwrite`: `C = A · B` instead of `C += A · B`. C's old values never reach the result, so C need not be
  * initialized, and every one of its m × n elements is written when k > 0 (for k ≤ 0 nothing is: the caller
  * writes the zeros). The bits are those of `gemm` into a zero-filled C: the first k-panel stores
  * `+0 + sum` where `gemm` stores `C + sum` with C = +0 (so a sum of −0 becomes +0 in both), and the later
  * panels add as `gemm` does.
  */
-export function gemmOverwrite(
+export function gemmBatch(
+  outer: i32, inner: i32,
   m: i32, n: i32, k: i32,
-  a: usize, ars: i32, acs: i32,
-  b: usize, brs: i32, bcs: i32,
-  c: usize, ldc: i32,
+  a: usize, ars: i32, acs: i32, aOuter: i32, aInner: i32,
+  b: usize, brs: i32, bcs: i32, bOuter: i32, bInner: i32,
+  c: usize, ldc: i32, cOuter: i32, cInner: i32,
+  overwrite: bool,
 ): void {
-  product(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, true)
+  for (let i = 0; i < outer; i++) {
+    for (let j = 0; j < inner; j++) {
+      product(
+        m, n, k,
+        at(a, i * aOuter + j * aInner), ars, acs,
+        at(b, i * bOuter + j * bInner), brs, bcs,
+        at(c, i * cOuter + j * cInner), ldc,
+        overwrite,
+      )
+    }
+  }
 }
 
 /** `x` rounded up to a multiple of `r`. */

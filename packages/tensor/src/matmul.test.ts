@@ -207,6 +207,54 @@ describe('matmul', () => {
     }
   })
 
+  it('runs a batch of arena operands as stacks on the Wasm gemm, with the bits of one product at a time', async () => {
+    const { initWasm, toWasmMemory, transpose } = await import('./index.js')
+    const { withScope } = await import('./kernels/runtime/scope.js')
+    await initWasm()
+    /** The bits of a result, so that −0 and +0 differ. */
+    const bits = (t: Tensor): number[] => [...new Uint32Array(Float32Array.from(t.data).buffer)]
+    fc.assert(
+      fc.property(
+        batchPair,
+        // m·n·k ≥ 512 = GEMM_MIN: every product runs on the Wasm gemm
+        fc.integer({ min: 8, max: 12 }),
+        fc.integer({ min: 8, max: 12 }),
+        fc.integer({ min: 8, max: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.nat(),
+        ([ba, bb], m, n, k, ta, tb, view, seed) => {
+          const a = random([...ba!, ...(ta ? [k, m] : [m, k])], 'float32', seed)
+          const b = random([...bb!, ...(tb ? [n, k] : [k, n])], 'float32', seed + 7)
+          const options = { transposeA: ta, transposeB: tb }
+          // on the JavaScript heap: the Wasm gemm copies each matrix in, one call per matrix
+          const want = matmul(a, b, options)
+          // in Wasm memory, results born there (a scope): a call per stack of matrices
+          const [pa, pb] = [toWasmMemory(a) as Tensor, toWasmMemory(b) as Tensor]
+          const got = withScope(
+            'test',
+            () => (view ? matmul(transpose(transpose(pa)), pb, options) : matmul(pa, pb, options)),
+            (r) => r,
+          )
+          expect(got.shape).toEqual(want.shape)
+          expect(bits(got)).toEqual(bits(want))
+        },
+      ),
+      { numRuns: 60 },
+    )
+    // attention's heads: [B, T, H, D] read as [B, H, T, D] (strides that do not nest: B·H stacks of T × D)
+    const x = toWasmMemory(random([3, 16, 4, 8], 'float32', 11)) as Tensor
+    const heads = transpose(x, [0, 2, 1, 3])
+    const dense = tensor(Float32Array.from(heads.data), { shape: heads.shape })
+    const scores = withScope(
+      'test',
+      () => matmul(heads, heads, { transposeB: true }),
+      (r) => r,
+    )
+    expect(bits(scores)).toEqual(bits(matmul(dense, dense, { transposeB: true })))
+  })
+
   it('handles broadcast (stride 0) batch views and offsets', () => {
     const base = random([2, 3, 4], 'float64', 3)
     const shifted = new Tensor(base.storage as Float64Array, [3, 4], 'float64', [4, 1], 12) // the second matrix

@@ -1,7 +1,8 @@
 import { boolean, readOptions, show, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
-import { overwritingGemm } from './kernels/gemm/overwrite.js'
+import { gemmBatchOf, overwritingGemm } from './kernels/gemm/overwrite.js'
+import type { WasmGemmBatch } from './kernels/gemm/wasm.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, formatList, sizeOf, stridesOf } from './shape.js'
@@ -172,7 +173,10 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
     // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
     if (wasm !== null) wasm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
     else kernels.gemm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
-  } else {
+  } else if (
+    wasm === null ||
+    !stacked(gemmBatchOf(wasm), batch, aStrides, bStrides, m, n, k, a, A, b, B, out as FloatArray)
+  ) {
     const index = new Array<number>(batch.length).fill(0)
     for (let i = 0; i < count; i++) {
       let ao = a.offset
@@ -207,6 +211,71 @@ function broadcastBatch(a: Tensor, b: Tensor, x: readonly number[], y: readonly 
     out.push(dx === 1 ? dy : dx)
   }
   return out
+}
+
+/**
+ * Runs the matrices of a batched product on the Wasm gemm in overwrite mode in one call instead of one per
+ * matrix: batch dimensions whose strides nest in A and B merge (C is contiguous), and at most two may remain
+ * (attention's [batch, heads] over a [batch, time, heads, d] layout is two). False, having done nothing, when
+ * more remain or the batched form does not take the call (an operand not in Wasm memory).
+ */
+function stacked(
+  run: WasmGemmBatch,
+  batch: readonly number[],
+  aStrides: readonly number[],
+  bStrides: readonly number[],
+  m: number,
+  n: number,
+  k: number,
+  a: Tensor,
+  A: Operand,
+  b: Tensor,
+  B: Operand,
+  out: FloatArray,
+): boolean {
+  // the merged dimensions, innermost first: size, then the strides of A, B and C along it
+  const s = [1, 1]
+  const as = [0, 0]
+  const bs = [0, 0]
+  const cs = [0, 0]
+  let dims = 0
+  let c = m * n
+  for (let d = batch.length - 1; d >= 0; d--) {
+    const size = batch[d]!
+    if (size === 1) continue
+    const i = dims - 1
+    if (i >= 0 && aStrides[d] === as[i]! * s[i]! && bStrides[d] === bs[i]! * s[i]!) s[i] = s[i]! * size
+    else if (dims === 2) return false
+    else [s[dims], as[dims], bs[dims], cs[dims++]] = [size, aStrides[d]!, bStrides[d]!, c]
+    c *= size
+  }
+  const [sa, sb] = [a.storage as FloatArray, b.storage as FloatArray]
+  const [ars, acs, brs, bcs] = [A.rowStride, A.colStride, B.rowStride, B.colStride]
+  return run(
+    s[1]!,
+    s[0]!,
+    m,
+    n,
+    k,
+    sa,
+    a.offset,
+    ars,
+    acs,
+    as[1]!,
+    as[0]!,
+    sb,
+    b.offset,
+    brs,
+    bcs,
+    bs[1]!,
+    bs[0]!,
+    out,
+    0,
+    n,
+    cs[1]!,
+    cs[0]!,
+    true,
+  )
 }
 
 /** Batch strides of an operand aligned to the broadcast batch shape (0 where it broadcasts). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { wasmGemmPays, wasmState } from '../registry.js'
-import { madeHere, type WasmGemmKernel } from './wasm.js'
+import { madeHere, type WasmGemmBatch, type WasmGemmKernel } from './wasm.js'
 
 /**
  * The loaded Wasm gemm when the default `kernels.gemm` would run a float32 `m × n × k` product on it (Wasm
@@ -23,4 +23,19 @@ export function overwritingGemm(m: number, n: number, k: number): WasmGemmKernel
   return wasmState.allowed && gemm != null && madeHere.has(gemm) && k > 0 && wasmGemmPays(m, n, k)
     ? (gemm as WasmGemmKernel)
     : null
+}
+
+/**
+ * The batched form of a kernel {@link overwritingGemm} returned: a stack of products in one call (see
+ * {@link WasmGemmBatch}). @internal
+ *
+ * @example
+ * ```ts
+ * import { gemmBatchOf, overwritingGemm } from './overwrite.js'
+ * const gemm = overwritingGemm(64, 64, 64) // null until the Wasm gemm has loaded
+ * if (gemm !== null) gemmBatchOf(gemm) // (outer, inner, m, n, k, a, …, overwrite) => boolean
+ * ```
+ */
+export function gemmBatchOf(gemm: WasmGemmKernel): WasmGemmBatch {
+  return madeHere.get(gemm)!
 }

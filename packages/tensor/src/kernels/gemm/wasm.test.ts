@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { filled, product, type Layout } from '../../../test/operands.js'
 import { gemm as jsGemm } from './reference.js'
-import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, wasmSimdSupported } from './wasm.js'
+import { bestGemmWasm, gemmWasmBytes, loadWasmGemm, loadWasmGemmSync, madeHere, wasmSimdSupported } from './wasm.js'
 import { sharedArena } from '../runtime/arena.js'
 import { traffic } from '../runtime/memory.js'
 import { wasmState } from '../registry.js'
@@ -231,6 +231,57 @@ describe('wasm gemm on arena arrays', () => {
     // small integers: every partial sum is exact in float32, so the two kernels agree bit for bit
     expect([...c]).toEqual([...want])
     expect([c[0], c[1], c[2], c[3 + m * n]]).toEqual([0.5, 0.5, 0.5, 0.5]) // untouched around the block
+  })
+
+  it('runs a stack of products in one call (outer × inner, a stride 0 repeating B), as one call per product', () => {
+    const arena = sharedArena()!
+    const batch = madeHere.get(wasmGemm)!
+    const [m, n, k, outer, inner] = [5, 9, 7, 3, 2]
+    const a = arena.alloc(2 + outer * inner * m * k)!
+    const b = arena.alloc(k * n)!
+    a.set(filled(a.length, 1))
+    b.set(filled(b.length, 2))
+    // A's matrices row-major from offset 2 (inner 35 floats apart, outer 70); B shared; C with rows 10 apart
+    const ldc = n + 1
+    const got = arena.alloc(outer * inner * m * ldc)!.fill(NaN)
+    expect(
+      batch(
+        outer,
+        inner,
+        m,
+        n,
+        k,
+        a,
+        2,
+        k,
+        1,
+        inner * m * k,
+        m * k,
+        b,
+        0,
+        n,
+        1,
+        0,
+        0,
+        got,
+        0,
+        ldc,
+        inner * m * ldc,
+        m * ldc,
+        true,
+      ),
+    ).toBe(true)
+    const want = new Float32Array(got.length).fill(NaN)
+    for (let t = 0; t < outer * inner; t++) {
+      wasmGemm(m, n, k, a, 2 + t * m * k, k, 1, b, 0, n, 1, want, t * m * ldc, ldc, true)
+    }
+    expect(bits(got)).toEqual(bits(want)) // the padding column of every row left as it was (NaN) in both
+    // an operand on the JavaScript heap: declined, nothing written
+    const heap = new Float32Array(k * n)
+    const c = arena.alloc(m * n)!.fill(3)
+    expect(batch(1, 1, m, n, k, a, 0, k, 1, 0, 0, heap, 0, n, 1, 0, 0, c, 0, n, 0, 0, true)).toBe(false)
+    expect(batch(1, 1, m, n, 0, a, 0, k, 1, 0, 0, b, 0, n, 1, 0, 0, c, 0, n, 0, 0, true)).toBe(false) // k = 0
+    expect([...c]).toEqual(new Array(m * n).fill(3))
   })
 
   it('copies only the operands that are not in the memory (here B and C: k·n + 2·m·n floats)', () => {

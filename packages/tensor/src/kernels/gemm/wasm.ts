@@ -53,8 +53,64 @@ type GemmExport = (
 interface GemmExports {
   workspaceEnd(): number
   gemm: GemmExport
-  gemmOverwrite: GemmExport
+  /** `outer × inner` products of one shape, operands `…Outer`/`…Inner` floats apart; `overwrite` as in `C = A · B`. */
+  gemmBatch(
+    outer: number,
+    inner: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    aOuter: number,
+    aInner: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    bOuter: number,
+    bInner: number,
+    c: number,
+    ldc: number,
+    cOuter: number,
+    cInner: number,
+    overwrite: boolean,
+  ): void
 }
+
+/**
+ * A stack of `outer × inner` float32 products of one shape on the Wasm gemm in one call, every operand an array
+ * in the shared memory: product (i, j) reads A at element `aOffset + i aOuter + j aInner` (strides `ars`, `acs`),
+ * B likewise and writes C at `cOffset + i cOuter + j cInner` (rows `ldc` apart), adding into C, or with
+ * `overwrite` storing `A · B` whatever C held (the bits of adding into zeros). Returns false, having done
+ * nothing, when it does not take the call (an operand is not a Float32Array in the shared memory, or m, n
+ * or k is 0): the caller then runs the products one at a time. C must not overlap A or B. @internal
+ */
+export type WasmGemmBatch = (
+  outer: number,
+  inner: number,
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  ars: number,
+  acs: number,
+  aOuter: number,
+  aInner: number,
+  b: FloatArray,
+  bOffset: number,
+  brs: number,
+  bcs: number,
+  bOuter: number,
+  bInner: number,
+  c: FloatArray,
+  cOffset: number,
+  ldc: number,
+  cOuter: number,
+  cInner: number,
+  overwrite: boolean,
+) => boolean
 
 /**
  * The Wasm gemm as the module loader returns it: a {@link GemmKernel} (`C += A · B`) that also takes a
@@ -157,8 +213,8 @@ function align16(bytes: number): number {
   return (bytes + 15) & ~15
 }
 
-/** The kernels {@link wasmGemmFrom} made, which take `overwrite` (see `./overwrite.ts`). @internal */
-export const madeHere: WeakSet<object> = /* @__PURE__ */ new WeakSet<object>()
+/** The kernels {@link wasmGemmFrom} made, which take `overwrite` (see `./overwrite.ts`), each with its batched form. @internal */
+export const madeHere: WeakMap<object, WasmGemmBatch> = /* @__PURE__ */ new WeakMap<object, WasmGemmBatch>()
 
 /** Zeros the `m × n` block of C at `offset` (rows `ldc` apart). */
 function zero(c: Float32Array, offset: number, ldc: number, m: number, n: number): void {
@@ -230,8 +286,7 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     }
     traffic.bytes += staged + (cHere || overwrite ? 0 : m * n * 4)
 
-    const run = overwrite ? exports.gemmOverwrite : exports.gemm
-    run(m, n, k, aPtr, ars, acs, bPtr, brs, bcs, cPtr, cHere ? ldc : n)
+    exports.gemmBatch(1, 1, m, n, k, aPtr, ars, acs, 0, 0, bPtr, brs, bcs, 0, 0, cPtr, cHere ? ldc : n, 0, 0, overwrite)
 
     if (!cHere) {
       if (ldc === n) c.set(heap.subarray(c0, c0 + m * n), cOffset)
@@ -239,6 +294,60 @@ function wasmGemmFrom(exports: GemmExports, shared: SharedMemory): WasmGemmKerne
     }
     if (staged !== 0) unstage(shared)
   }
-  madeHere.add(kernel)
+  const batch: WasmGemmBatch = (
+    outer,
+    inner,
+    m,
+    n,
+    k,
+    a,
+    ao,
+    ars,
+    acs,
+    aOuter,
+    aInner,
+    b,
+    bo,
+    brs,
+    bcs,
+    bOuter,
+    bInner,
+    c,
+    co,
+    ldc,
+    cOuter,
+    cInner,
+    overwrite,
+  ) => {
+    if (m === 0 || n === 0 || k === 0) return false
+    if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer)
+    const buffer = heap.buffer
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) return false
+    if (a.buffer !== buffer || b.buffer !== buffer || c.buffer !== buffer) return false
+    exports.gemmBatch(
+      outer,
+      inner,
+      m,
+      n,
+      k,
+      a.byteOffset + ao * 4,
+      ars,
+      acs,
+      aOuter,
+      aInner,
+      b.byteOffset + bo * 4,
+      brs,
+      bcs,
+      bOuter,
+      bInner,
+      c.byteOffset + co * 4,
+      ldc,
+      cOuter,
+      cInner,
+      overwrite,
+    )
+    return true
+  }
+  madeHere.set(kernel, batch)
   return kernel
 }
