@@ -178,6 +178,13 @@ describe('deferred elementwise chains', () => {
     const m = reshape(tensor(values(FUSE_MIN, 6)), [256, 256])
     expect(deferred(exp(transpose(m)))).toBe(false)
     expect(deferred(exp(m))).toBe(true)
+    // a contiguous view at an offset of an array @gd allocated: read from there
+    const two = values(2 * FUSE_MIN, 16)
+    const second = new Tensor(tensor(two).storage, [FUSE_MIN], 'float32', [1], FUSE_MIN)
+    const y2 = add(exp(second), second)
+    expect(deferred(y2)).toBe(true)
+    const e2 = exp(wrap(two.slice(FUSE_MIN))).data
+    expect(sameBits(y2.data, add(wrap(e2.slice()), wrap(two.slice(FUSE_MIN))).data)).toBe(true)
   })
 
   it('caps a chain at MAX_CHAIN ops: a loop computes its input every MAX_CHAIN steps, with the eager bits', () => {
