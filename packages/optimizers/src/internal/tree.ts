@@ -90,14 +90,18 @@ export function withFlatMemo<T>(fn: () => T): T {
   }
 }
 
-// The walk of flatten, a top-level function (no closure made per call: optimizers flatten their trees
-// several times a step), with each key's path segment made once per key.
+// The walk of flatten, a top-level function (no closure made per call), with each key's path segment
+// made once (a model's layer and parameter names are few).
 function walkPaths(t: unknown, path: string, flat: Flat): void {
   if (Array.isArray(t)) {
-    for (let i = 0; i < t.length; i++) walkPaths(t[i], path + indexSegment(i), flat)
+    for (let i = 0; i < t.length; i++) walkPaths(t[i], `${path}[${i}]`, flat)
   } else if (isStructure(t)) {
     for (const k of Object.keys(t as object)) {
-      const segment = keySegment(k)
+      let segment = segments.get(k)
+      if (segment === undefined) {
+        if (segments.size > 4095) segments.clear() // trees with ever new keys: the cache stays small
+        segments.set(k, (segment = plainKey.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`))
+      }
       walkPaths((t as Record<string, unknown>)[k], path === '' && segment[0] === '.' ? k : path + segment, flat)
     }
   } else {
@@ -106,23 +110,8 @@ function walkPaths(t: unknown, path: string, flat: Flat): void {
   }
 }
 
-/** Path segments by key (`.w`, `["a.b"]`) and by index (`[1]`), made once each. */
-const keySegments = /* @__PURE__ */ new Map<string, string>()
-const indexSegments: string[] = []
-
-function keySegment(k: string): string {
-  let segment = keySegments.get(k)
-  if (segment === undefined) {
-    segment = plainKey.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`
-    // keys are few (a model's layer and parameter names); a tree with very many distinct ones is not cached
-    if (keySegments.size < 4096) keySegments.set(k, segment)
-  }
-  return segment
-}
-
-function indexSegment(i: number): string {
-  return indexSegments[i] ?? (i < 4096 ? (indexSegments[i] = `[${i}]`) : `[${i}]`)
-}
+/** Path segments by key: `.w`, `["a.b"]`. */
+const segments = /* @__PURE__ */ new Map<string, string>()
 
 /** `root` followed by `path`: `grads.layers[1].w`, `grads[0]`, `grads` for the root leaf. */
 export const pathIn = (root: string, path: string): string =>
