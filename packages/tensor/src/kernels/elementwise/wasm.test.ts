@@ -317,6 +317,34 @@ describe('wasm elementwise kernels', () => {
     )
   })
 
+  it('chain gives the bits of its steps run one by one through unary and binary, over blocks and a ragged end', () => {
+    const n = 2 * CHUNK + 7
+    const x = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i) * 4))
+    const w = Float32Array.from({ length: n }, (_, i) => Math.fround(Math.cos(i) * 2))
+    // y = relu(w · exp(0.5 − tanh(x))) / 3, with the running value on the left and on the right of binary steps
+    const steps = [
+      { code: UNARY.tanh, binary: false, operand: null, scalar: 0, right: false },
+      { code: BINARY.sub, binary: true, operand: null, scalar: 0.5, right: true },
+      { code: UNARY.exp, binary: false, operand: null, scalar: 0, right: false },
+      { code: BINARY.mul, binary: true, operand: w, scalar: 0, right: true },
+      { code: UNARY.relu, binary: false, operand: null, scalar: 0, right: false },
+      { code: BINARY.div, binary: true, operand: null, scalar: 3, right: false },
+    ]
+    const out = new Float32Array(n)
+    wasm.chain(x, steps, out)
+    const t = new Float32Array(n)
+    const u = new Float32Array(n)
+    const half = new Float32Array([0.5])
+    const three = new Float32Array([3])
+    wasm.unary(UNARY.tanh, x, t)
+    wasm.binary(BINARY.sub, u, half, 0, 0, t, 0, 1, n)
+    wasm.unary(UNARY.exp, u, t)
+    wasm.binary(BINARY.mul, u, w, 0, 1, t, 0, 1, n)
+    wasm.unary(UNARY.relu, u, t)
+    wasm.binary(BINARY.div, u, t, 0, 1, three, 0, 0, n)
+    expect(new Int32Array(out.buffer)).toEqual(new Int32Array(u.buffer))
+  })
+
   it('reduces rows: sums within float32 rounding of the exact sum, max and min exactly (NaN wins), across chunks', () => {
     fc.assert(
       fc.property(
