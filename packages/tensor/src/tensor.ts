@@ -77,6 +77,8 @@ export class Tensor<D extends DType = DType> extends Printable {
   #block: Owned | null
   /** A deferred elementwise result not computed yet (see `deferred.ts`), or null. */
   #pending: Pending | null
+  /** A deferred result's values once computed, or null (for every other tensor). */
+  #computed: StorageOf<D> | null
 
   /**
    * Wraps existing storage; most code should call {@link tensor} or a creation function instead.
@@ -133,8 +135,9 @@ export class Tensor<D extends DType = DType> extends Printable {
     this._storage = storage
     this.#block = ownership.find !== null && cls === Float32Array ? ownership.find(storage as Float32Array) : null
     this.#pending = pending
+    this.#computed = null
     // a deferred result's `_storage` computes it too: a deep equality or a copy of the object's fields sees values
-    if (pending !== null) Object.defineProperty(this, '_storage', { get: () => this.storage, ...FIELD })
+    if (pending !== null) Object.defineProperty(this, '_storage', DEFERRED_FIELD)
     this.shape = shape
     this.dtype = dtype
     this.strides = strides
@@ -152,14 +155,14 @@ export class Tensor<D extends DType = DType> extends Printable {
     if (this.#pending !== null) this.#compute()
     const b = this.#block
     if (b !== null && b.released !== null) throw new Error(b.released)
-    return this._storage
+    // (a deferred result's `_storage` is an accessor that reads this getter: its values are in #computed)
+    return this.#computed ?? this._storage
   }
 
   /** Computes a deferred result into its own array, which becomes the storage. */
   #compute(): void {
-    const values = this.#pending!.compute()
+    this.#computed = this.#pending!.compute() as StorageOf<D>
     this.#pending = null
-    Object.defineProperty(this, '_storage', { value: values, writable: true, ...FIELD })
   }
 
   /** The deferred computation of this result, or null once computed (or for any other tensor). @internal */
@@ -300,8 +303,18 @@ export interface Pending {
   compute(): Float32Array
 }
 
-/** How `_storage` is defined on a deferred result, before and after it is computed: as the class field is. */
-const FIELD = { enumerable: true, configurable: true }
+/**
+ * `_storage` of a deferred result, as the class field is (enumerable) but read through `storage`, which computes
+ * it first. One getter for all of them, so that they share one shape (a getter per tensor gave each its own,
+ * and the collector a full collection every few chains).
+ */
+const DEFERRED_FIELD = {
+  get(this: Tensor): Storage {
+    return this.storage
+  },
+  enumerable: true,
+  configurable: true,
+}
 
 /** The pending computation the next constructed tensor takes (set only by deferredTensor). */
 let nextPending: Pending | null = null
