@@ -73,9 +73,12 @@ export function allocate<D extends DType>(dtype: D, size: number): StorageOf<D> 
  * ```
  */
 export function promoteTypes(a: DType, b: DType): DType {
-  if (!dtypes.includes(a)) fail('promoteTypes', 'a', `one of ${dtypes.join(', ')}`, a)
-  if (!dtypes.includes(b)) fail('promoteTypes', 'b', `one of ${dtypes.join(', ')}`, b)
-  return dtypes.indexOf(a) >= dtypes.indexOf(b) ? a : b
+  // one lookup per dtype: its rank in `dtypes` (-1 for a value that is not a dtype)
+  const i = dtypes.indexOf(a)
+  if (i < 0) fail('promoteTypes', 'a', `one of ${dtypes.join(', ')}`, a)
+  const j = dtypes.indexOf(b)
+  if (j < 0) fail('promoteTypes', 'b', `one of ${dtypes.join(', ')}`, b)
+  return i >= j ? a : b
 }
 
 /**
