@@ -7,9 +7,10 @@ import { FUSE_MIN, retireCapture } from './deferredLeaves.js'
 import type { Tensor } from '../tensor.js'
 
 /**
- * Call before writing into `t`'s storage in place (as `stepInPlace` of @gd/optimizers does): the deferred chains that read it (made before this
- * write, not yet computed) keep a copy of its values, so that they compute what they would have computed
- * when they were made. Costs one lookup when no chain read the storage. Changes no value.
+ * Call before writing into `t`'s storage in place (as `stepInPlace` of @gd/optimizers does): the deferred
+ * chains that read it (made before this write, not yet computed) keep a copy of its values, so that they
+ * compute what they would have computed when they were made. Costs one lookup when no chain read the
+ * storage since the last such write, else one copy of it. Changes no value.
  *
  * @throws Error `beforeInPlaceWrite: t must be a Tensor, got …` for anything else, and the released message for a
  *   released tensor.
