@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs'
 import { jit, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
 import * as AG from '@gd/autograd'
-import { adam, adamw, stepInPlace } from '@gd/optimizers'
+import { adam, adamw } from '@gd/optimizers'
 import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
+import { trainStep } from '@gd/train'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { checksum } from './data.js'
@@ -68,8 +69,8 @@ const jaxArray = (d: Data): np.Array =>
 
 /**
  * The four contenders of a training step over named parameters (forward, loss, backward, Adam),
- * each written the fastest way its users would: @gd `valueAndGrad` with the fused `stepInPlace`, its
- * parameters placed in Wasm memory with `toWasmMemory`;
+ * each written the fastest way its users would: @gd `trainStep` (`valueAndGrad` and the fused `stepInPlace`
+ * in one scope, the gradients never leaving the kernels' memory), its parameters placed in Wasm memory with `toWasmMemory`;
  * TF.js `optimizer.minimize` over its variables; jax-js one `jit` of the whole step. Every one
  * starts from @gd's initial weights, and besides the first step's loss (`check`) reports a
  * checksum of each parameter's gradient at those weights (`gradients`), for the tests.
@@ -89,10 +90,12 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       let state = opt.init(own as unknown as Tree)
       const X = gdTensor(s.x)
       const Y = gdTensor(s.y)
-      const lossOf = AG.valueAndGrad((p: AG.MaybeTraced<P>, xs: Tensor, ys: Tensor) => s.gdLoss(p, xs, ys))
+      const lossFn = (p: AG.MaybeTraced<P>, xs: Tensor, ys: Tensor) => s.gdLoss(p, xs, ys)
+      const lossOf = AG.valueAndGrad(lossFn)
+      const step = trainStep(lossFn, opt)
       const run = () => {
-        const [loss, grads] = lossOf(own as never, X, Y)
-        state = stepInPlace(opt, grads as unknown as Tree, state, own as unknown as Tree)
+        const [loss, next] = step(own as never, state, X, Y)
+        state = next
         return loss
       }
       return {

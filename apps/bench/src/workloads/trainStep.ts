@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
 import { jit, nn as jnn, numpy as np, tree, valueAndGrad as jaxValueAndGrad } from '@jax-js/jax'
-import * as AG from '@gd/autograd'
 import { softmaxCrossEntropy } from '@gd/losses'
 import type { Layer } from '@gd/nn'
-import { adam, stepInPlace } from '@gd/optimizers'
+import { adam } from '@gd/optimizers'
 import { tensor, toWasmMemory, type Tensor, type Tree } from '@gd/tensor'
+import { trainStep } from '@gd/train'
 import type { Contender } from '../harness.js'
 import { gdContender, jaxContender, minimizeStep, tfContenders } from '../peers.js'
 import { ADAM, jaxAdamLeaf, jaxAdamRunner } from './jaxAdam.js'
@@ -43,8 +43,8 @@ export interface TrainSpec {
 
 /**
  * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
- * an Adam update, each the fastest way a user of that library would write it (@gd: `valueAndGrad`
- * with the fused `stepInPlace`, parameters placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ * an Adam update, each the fastest way a user of that library would write it (@gd: `trainStep`,
+ * `valueAndGrad` and the fused `stepInPlace` in one scope, parameters placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
  */
 export function trainStepContenders(s: TrainSpec): Contender[] {
   const weights = weightsOf(s.model, s.seed)
@@ -57,12 +57,13 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       let state = opt.init(params as unknown as Tree)
       const X = tensor(s.x, { shape: s.xShape })
       const Y = tensor(s.labels, { dtype: 'int32' })
-      const lossOf = AG.valueAndGrad((p: unknown[], xs: Tensor, ys: Tensor) =>
-        softmaxCrossEntropy(s.model.apply(p, xs), ys),
+      const step = trainStep(
+        (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys),
+        opt,
       )
       const run = () => {
-        const [loss, grads] = lossOf(params, X, Y)
-        state = stepInPlace(opt, grads as unknown as Tree, state, params as unknown as Tree)
+        const [loss, next] = step(params, state, X, Y)
+        state = next
         return loss
       }
       return { step: () => void run(), check: async () => run().item() }
