@@ -69,7 +69,10 @@ export class Tensor<D extends DType = DType> extends Printable {
   readonly strides: readonly number[]
   /** Index in `storage` of the first element. */
   readonly offset: number
-  /** The storage (see {@link Tensor.storage}); moved only by the scopes when a kept result leaves the arena, and set when a deferred result is computed. @internal */
+  /**
+   * The storage (see {@link Tensor.storage}); moved only by the scopes when a kept result leaves the arena. On a
+   * deferred result, an accessor that reads `storage` (see DEFERRED_FIELD). @internal
+   */
   _storage: StorageOf<D>
   /** Number of elements. */
   readonly size: number

@@ -21,7 +21,7 @@ import type { Shape } from '../shape.js'
 /** Ops in one deferred chain at most: a longer chain computes its input first (so a loop never builds a long one). */
 export const MAX_CHAIN = 8
 
-/** Where an op's full-size input comes from: an array @gd allocated (its capture, at an offset), or a deferred result. */
+/** Where an op's full-size input comes from: an array @gd allocated (its capture, at an offset), or a deferred op. */
 type Source = { captured: Captured; offset: number } | { node: Node }
 
 /** One deferred op: its kernel, its inputs and, once computed, nothing (it lets go of them). */

@@ -10,7 +10,7 @@
  * the array then keeps a copy of its old values.
  * @module
  */
-/** Elements from which a float32 elementwise result outside scopes is deferred (256 KiB): below it an op is cheap and eager. */
+/** Elements from which a float32 elementwise result outside scopes is deferred (256 KiB); smaller ones run at once. */
 export const FUSE_MIN = 65536
 
 /** Arrays of at least FUSE_MIN floats that @gd allocated (whole buffers, never written after their op). */
