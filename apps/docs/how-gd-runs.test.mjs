@@ -133,6 +133,32 @@ console.log((memoryStats().copiedBytes - before) / 100)
   )
 
   it(
+    'copies only the batch a step when the loop is written with trainStep, as it says',
+    () => {
+      const setup = block('memoryStats()').split('for (let step')[0]
+      // the loop's loss, taken from its valueAndGrad
+      const loss = setup.match(/valueAndGrad\(([\s\S]*?),\n\)\n/)[1]
+      const [line] = run(
+        'copied-train-step',
+        `import { trainStep } from '@gd/train'
+${setup}
+const step = trainStep(${loss}, optimizer)
+let before = 0
+for (let i = 1; i <= 200; i++) {
+  ;[, state] = step(params, state)
+  if (i === 100) before = memoryStats().copiedBytes
+}
+console.log((memoryStats().copiedBytes - before) / 100)
+`,
+      )
+      const copied = Number(line)
+      expect(copied).toBe(4 * (2 * 128 * 64 + 128 * 10)) // the batch, as in the loop above; no gradient
+      expect(prose).toContain(`copies ${copied.toLocaleString('en-US')} bytes a step: the batch, and no gradient`)
+    },
+    SLOW,
+  )
+
+  it(
     "shows fit's message for gradients a callback kept past onGradients",
     () => {
       const stated = fences.find((f) => f.startsWith('fit: '))
