@@ -3,10 +3,10 @@
  * sub, div) in one Wasm call over all the rows, instead of one call per row through the strided path.
  * @module
  */
-import { allocate } from '../../dtype.js'
 import { Tensor } from '../../tensor.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { broadcastKernels } from '../registry.js'
+import { allocateUnfilled } from '../runtime/owner.js'
 
 /** Whether `row` is a contiguous [n] or [1, …, 1, n] that broadcasts over `full`'s rows without growing it. */
 function isRowOf(row: Tensor, full: Tensor): boolean {
@@ -44,7 +44,8 @@ export function broadcastRows(op: number, a: Tensor, b: Tensor): Tensor | null {
   if (k === null) return null
   const full = aFull ? a : b
   const row = aFull ? b : a
-  const out = allocate('float32', full.size)
+  // the kernel writes every element (each row of `full` once), so the block is taken as the pool left it
+  const out = allocateUnfilled(full.size)
   return k.binaryRows(op, full.data as FloatArray, row.data as FloatArray, out, bFull)
     ? new Tensor(out, full.shape, 'float32')
     : null

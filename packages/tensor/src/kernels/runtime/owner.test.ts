@@ -4,6 +4,7 @@
 // - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
 //   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots);
 // - concat (stack through it) and gather, which copy every slice of their result;
+// - the row broadcasts of the binary ops on the Wasm row kernel (a bias add: rows/broadcast.ts), which write every row;
 // - conv2d and both its gradients (JavaScript and Wasm, grouped, strided, padded, a batch past one Wasm chunk);
 // - maxPool2d and avgPool2d (JavaScript and Wasm, the 2 × 2 stride 2 fast paths with odd sides, padding).
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +14,8 @@ import { matmul, type MatmulOptions } from '../../matmul.js'
 import { initWasm, kernels, useKernels } from '../../seam.js'
 import { Tensor } from '../../tensor.js'
 import { existingArena } from './arena.js'
+import { broadcastRows } from '../rows/broadcast.js'
+import { BINARY } from '../elementwise/ops.generated.js'
 import { allocateUnfilled } from './owner.js'
 import { useScopes, withScope } from './scope.js'
 
@@ -213,6 +216,55 @@ describe('concat, stack and gather over a poisoned pool (each copies every slice
     check(() => T.gather(filled([6, 10, 4], 1), int([9, 0, 0, 4]), 1))
     check(() => T.gather(filled([8, 4, 5], 1), int([4, 1, 2, 0]), 2))
   })
+})
+
+describe('the row broadcasts over a poisoned pool (the Wasm row kernel writes every row of the result)', () => {
+  /** full op row (row op full when `swap`), one float32 rounding per element: the JavaScript loops' arithmetic. */
+  function reference(op: string, full: Float32Array, row: Float32Array, swap: boolean): number[] {
+    const f = (a: number, b: number) => (op === 'add' ? a + b : op === 'sub' ? a - b : op === 'mul' ? a * b : a / b)
+    const n = row.length
+    return bits(Float32Array.from(full, (x, i) => (swap ? f(row[i % n]!, x) : f(x, row[i % n]!))))
+  }
+  const ops: [string, number, (a: Tensor, b: Tensor) => Tensor][] = [
+    ['add', BINARY.add, T.add],
+    ['sub', BINARY.sub, T.sub],
+    ['mul', BINARY.mul, T.mul],
+    ['div', BINARY.div, T.div],
+  ]
+  // 3300 floats in rows of 33 (a tail off the 4-float vectors); [4, 25, 40] under a [1, 1, 40] row;
+  // 60000 floats in rows of 200 (streamed CHUNK / 200 rows at a time when the input is not in the memory)
+  const cases: [number[], number[]][] = [
+    [[100, 33], [33]],
+    [
+      [4, 25, 40],
+      [1, 1, 40],
+    ],
+    [[300, 200], [200]],
+  ]
+  for (const [name, code, op] of ops) {
+    it(`${name}: x op row and row op x, inputs on the heap and in the arena, equal the loop bit for bit`, () => {
+      expect(broadcastRows(code, filled([100, 33], 1), filled([33], 2))).not.toBeNull() // the Wasm path takes these
+      for (const [xs, rs] of cases) {
+        const x = filled(xs, 3)
+        const row = filled(rs, 4)
+        const [xd, rd] = [x.data as Float32Array, row.data as Float32Array]
+        for (const swap of [false, true]) {
+          const make = () => (swap ? op(row, x) : op(x, row))
+          const want = reference(name, xd, rd, swap)
+          expect(bits(make().data as Float32Array)).toEqual(want)
+          const got = overPoison(want.length, make)
+          expect(got.reused).toBe(true)
+          expect(got.bits).toEqual(want)
+          // the full operand made in the scope too, so it lies in the arena (read where it lies)
+          const inArena = overPoison(want.length, () => {
+            const xa = T.mul(x, 1)
+            return swap ? op(row, xa) : op(xa, row)
+          })
+          expect(inArena.bits).toEqual(want)
+        }
+      }
+    })
+  }
 })
 
 describe('conv2d and its gradients over a poisoned pool (their kernels overwrite the output)', () => {
