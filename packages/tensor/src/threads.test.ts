@@ -42,8 +42,8 @@ describe('threadedGemm', () => {
         fc.integer({ min: 1, max: 70 }),
         fc.integer({ min: 1, max: 70 }),
         fc.integer({ min: 1, max: 90 }),
-        fc.constantFrom<Layout>('row', 'col', 'reversed'),
-        fc.constantFrom<Layout>('row', 'col', 'reversed'),
+        fc.constantFrom<Layout>('row', 'col', 'gapped', 'reversed'),
+        fc.constantFrom<Layout>('row', 'col', 'gapped', 'reversed'),
         fc.nat(3),
         fc.nat(3),
         fc.integer({ min: 0, max: 1 }),
@@ -61,6 +61,19 @@ describe('threadedGemm', () => {
     const gemm = await threadedGemm({ threads: 2 })
     const [m, n, k] = [300, 517, 263] // 40.8 M multiply-adds, above the 2²⁵ default
     expect(rowMajorProduct(gemm, m, n, k, 1)).toEqual(rowMajorProduct(oneThread, m, n, k, 1))
+  })
+
+  it("splits the MLP's products bit for bit, with the band's operand packed (B's columns, a transposed A's rows)", async () => {
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    // 128×784·784×256 is cut by columns: the worker gets half of B's columns as 784 runs of 128 floats;
+    // 784×128ᵀ·128×256 (x transposed, as for dW1) is cut by rows: half of Aᵀ's rows, 128 runs of 392 floats
+    for (const [m, n, k, la] of [
+      [128, 256, 784, 'row'],
+      [784, 256, 128, 'col'],
+    ] as const) {
+      const { run } = product(m, n, k, la, 'row', 1, 2)
+      expect(run(gemm)).toEqual(run(oneThread))
+    }
   })
 
   it('runs float64 products on the JavaScript kernel, like the default', async () => {

@@ -93,6 +93,44 @@ function align4(floats: number): number {
 }
 
 /**
+ * How an operand `X[i, j] = x[offset + i·rs + j·cs]` (rows × cols) travels to a worker: at `offset`
+ * with strides `rs`, `cs` in `floats` floats that `copy` writes at `at`. Its whole span, unless the
+ * span is mostly other elements (a band of a wider matrix: half of B's columns when C is cut by
+ * columns, half of a transposed A's rows) and the operand's rows or columns are runs of at least
+ * {@link RUN} floats: then only those runs, packed one after another in the same orientation.
+ */
+interface Placement {
+  floats: number
+  offset: number
+  rs: number
+  cs: number
+  copy: (f: Float32Array, at: number) => void
+}
+
+/** The shortest contiguous run worth copying on its own (shorter ones go with the whole span). */
+const RUN = 16
+
+function placement(x: Float32Array, offset: number, rows: number, rs: number, cols: number, cs: number): Placement {
+  const [lo, hi] = span(offset, rows, rs, cols, cs)
+  const floats = rows * cols
+  if (2 * (hi - lo) > 3 * floats) {
+    if (cs === 1 && rs > 0 && cols >= RUN) {
+      const copy = (f: Float32Array, at: number) => {
+        for (let i = 0; i < rows; i++) f.set(x.subarray(offset + i * rs, offset + i * rs + cols), at + i * cols)
+      }
+      return { floats, offset: 0, rs: cols, cs: 1, copy }
+    }
+    if (rs === 1 && cs > 0 && rows >= RUN) {
+      const copy = (f: Float32Array, at: number) => {
+        for (let j = 0; j < cols; j++) f.set(x.subarray(offset + j * cs, offset + j * cs + rows), at + j * rows)
+      }
+      return { floats, offset: 0, rs: 1, cs: rows, copy }
+    }
+  }
+  return { floats: hi - lo, offset: offset - lo, rs, cs, copy: (f, at) => f.set(x.subarray(lo, hi), at) }
+}
+
+/**
  * Copies a part's operands and C block into a thread's data buffer and posts it; false when the
  * buffer cannot hold them (the caller then runs that part itself).
  */
@@ -113,17 +151,17 @@ function stage(
   cOffset: number,
   ldc: number,
 ): boolean {
-  const [aLo, aHi] = span(aOffset, m, ars, k, acs)
-  const [bLo, bHi] = span(bOffset, k, brs, n, bcs)
-  const bAt = align4(aHi - aLo)
-  const cAt = align4(bAt + bHi - bLo)
+  const pa = placement(a, aOffset, m, ars, k, acs)
+  const pb = placement(b, bOffset, k, brs, n, bcs)
+  const bAt = align4(pa.floats)
+  const cAt = align4(bAt + pb.floats)
   const floats = cAt + m * n
   if (!reserve(thread, floats)) return false
   const f = new Float32Array(thread.data, 0, floats)
-  f.set(a.subarray(aLo, aHi), 0)
-  f.set(b.subarray(bLo, bHi), bAt)
+  pa.copy(f, 0)
+  pb.copy(f, bAt)
   for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cAt + i * n)
-  post(thread, floats, [m, n, k, aOffset - aLo, ars, acs, bAt + bOffset - bLo, brs, bcs, cAt, n])
+  post(thread, floats, [m, n, k, pa.offset, pa.rs, pa.cs, bAt + pb.offset, pb.rs, pb.cs, cAt, n])
   return true
 }
 
