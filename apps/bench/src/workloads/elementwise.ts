@@ -9,7 +9,8 @@ import { count } from './optimizerUpdate.js'
 /**
  * A chain of seven elementwise ops, y = relu(sigmoid(exp(tanh(0.5x + 0.25))) · x), on n float32
  * elements, no gradient. jax-js runs it jitted (fused into one kernel: its selling point, and what a
- * jax user writes); @gd and TF.js run it op by op.
+ * jax user writes); TF.js runs it op by op; @gd, eagerly written, defers the chain and runs it block by
+ * block when the result is read (each step reads it).
  */
 export function elementwiseWorkload(n: number): Workload {
   const x = randomData(9, [n])
@@ -20,7 +21,8 @@ export function elementwiseWorkload(n: number): Workload {
       gdContender(() => {
         const X = T.tensor(x)
         const run = () => T.relu(T.mul(T.sigmoid(T.exp(T.tanh(T.add(T.mul(X, 0.5), 0.25)))), X))
-        return { step: () => void run(), check: async () => checksum(run().data) }
+        // reading the result computes it: outside transforms @gd defers a long elementwise chain until then
+        return { step: () => void run().data, check: async () => checksum(run().data) }
       }),
       ...tfContenders(() => {
         const X = tf.tensor1d(x)
