@@ -1,12 +1,16 @@
+import fc from 'fast-check'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { fusedKernels, initWasm, memoryStats, tensor, toWasmMemory, useWasm, type Tensor } from '@gd/tensor'
 import { useScopes } from '@gd/tensor/internal'
 import {
   adam,
   adamw,
+  addDecayedWeights,
+  chain,
   applyUpdates,
   deserializeState,
   rmsprop,
+  scaleByLearningRate,
   serializeState,
   sgd,
   stepInPlace,
@@ -94,7 +98,7 @@ describe('optimizers on the Wasm kernels', () => {
 
   it('stepInPlace with AdamW copies nothing when grads, params and state lie in Wasm memory, with the same bits', () => {
     // AdamW is chain(scaleByAdam, addDecayedWeights, scaleByLearningRate): Adam's updates pass to the
-    // fused decay-and-write. Inside stepInPlace's scope they are born in the Wasm memory, where the
+    // fused decay-and-write (the Wasm decay kernel, reading both where they lie). Inside stepInPlace's scope they are born in the Wasm memory, where the
     // Adam kernel writes them, instead of a JavaScript array it copies them out to (4 · 1024 bytes a
     // step before). Scopes off gives the old path: the same arithmetic, so the same bits. 1024
     // elements: whole SIMD vectors, so no tail goes through the kernel's slots.
@@ -115,7 +119,8 @@ describe('optimizers on the Wasm kernels', () => {
     const [copiedOn, on] = steps(true)
     const [copiedOff, off] = steps(false)
     expect(copiedOn).toBe(0)
-    expect(copiedOff).toBe(3 * 4 * 1024) // the updates copied out of the kernel's slots, once a step
+    // the updates copied out of the Adam kernel's slots and into the decay kernel's, once each a step
+    expect(copiedOff).toBe(2 * 3 * 4 * 1024)
     expect(Array.from(on)).toEqual(Array.from(off))
   })
 
@@ -155,5 +160,90 @@ describe('the Wasm Adam step at β₂ = 0.99999 agrees with a float64 reference'
       const want = (-0.1 * g.data[i]!) / (Math.abs(g.data[i]!) + 1e-12)
       expect(Math.abs(u[i]! - want)).toBeLessThanOrEqual(1e-6 * Math.abs(want))
     }
+  })
+})
+
+describe('decoupled weight decay on the Wasm decay kernel', () => {
+  // addDecayedWeights' loop (u = g + λθ, or θ + factor · (g + λθ) fused into the parameter write) runs on
+  // @gd/tensor's Wasm decay kernel for float32 leaves of 96+ elements: float64 arithmetic in the loop's
+  // order, so the bits must be the loop's. The loop is forced by making the kernel decline.
+  const bitsOf = (t: Tensor) =>
+    t.dtype === 'float32'
+      ? [...new Uint32Array(Float32Array.from(t.data as Float32Array).buffer)]
+      : [...new Uint32Array(Float64Array.from(t.data as Float64Array).buffer)]
+  const randomLeaf = (values: number[], dtype: 'float32' | 'float64') => tensor(values, { dtype })
+
+  /** Three AdamW steps in place and one update of a masked addDecayedWeights: every resulting leaf's bits. */
+  function run(ws: number[][], dtype: 'float32' | 'float64', lambda: number, lr: number, placed: boolean) {
+    const make = () => {
+      const tree = Object.fromEntries(ws.map((w, i) => [`w${i}`, randomLeaf(w, dtype)]))
+      return placed ? toWasmMemory(tree) : tree
+    }
+    const grads = (k: number) =>
+      Object.fromEntries(
+        ws.map((w, i) => [
+          `w${i}`,
+          randomLeaf(
+            w.map((x, j) => Math.sin(x * 3 + j + k)),
+            dtype,
+          ),
+        ]),
+      )
+    const params = make()
+    const opt = adamw({ learningRate: lr, weightDecay: lambda })
+    let state = opt.init(params)
+    for (let k = 0; k < 3; k++) state = stepInPlace(opt, grads(k), state, params)
+    const mask = Object.fromEntries(ws.map((_, i) => [`w${i}`, i % 2 === 0]))
+    const tx = addDecayedWeights({ weightDecay: lambda, mask })
+    const updates = tx.update(grads(7), tx.init(params), params).updates as Record<string, Tensor>
+    // θ − (g + λθ) / λ = −g / λ: the cancellation leaves every rounding of the decay term visible in θ
+    const cancel = make()
+    const decay = chain(addDecayedWeights({ weightDecay: lambda }), scaleByLearningRate(1 / lambda))
+    stepInPlace(decay, grads(8), decay.init(cancel), cancel)
+    return [...Object.values(params), ...Object.values(updates), ...Object.values(cancel)].map(bitsOf)
+  }
+
+  it("gives the JavaScript loop's bits on random float32 and float64 leaves, placed or not, Wasm on or off", () => {
+    const fused = fusedKernels()!
+    const leaves = fc.array(
+      fc
+        .oneof(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 96, max: 700 }))
+        .chain((n) =>
+          fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }),
+        ),
+      { minLength: 1, maxLength: 3 },
+    )
+    fc.assert(
+      fc.property(
+        leaves,
+        fc.constantFrom('float32' as const, 'float64' as const),
+        // large λ and η, so that a rounding of the decay term shows in θ (with η λ ≪ 1 it mostly would not)
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.double({ min: 1e-4, max: 1, noNaN: true }),
+        (ws, dtype, lambda, lr) => {
+          const spy = vi.spyOn(fused, 'decay')
+          const wasm = run(ws, dtype, lambda, lr, false)
+          const placed = dtype === 'float32' ? run(ws, dtype, lambda, lr, true) : wasm
+          const big = dtype === 'float32' && ws.some((w) => w.length >= 96)
+          expect(spy.mock.results.some((r) => r.value === true)).toBe(big)
+          spy.mockReturnValue(false) // the JavaScript loop, the Adam kernel still on
+          const loop = run(ws, dtype, lambda, lr, false)
+          spy.mockRestore()
+          const restore = useWasm(false)
+          let off: number[][]
+          try {
+            off = run(ws, dtype, lambda, lr, false)
+          } finally {
+            restore()
+          }
+          expect(wasm).toEqual(loop)
+          expect(placed).toEqual(loop)
+          // with Wasm off Adam runs its float64 loop too: the same bits only for float64 (float32 Adam
+          // differs in the last bits, see the tests above), and for float32 leaves too short for the kernels
+          if (dtype === 'float64' || ws.every((w) => w.length < 96)) expect(off).toEqual(loop)
+        },
+      ),
+      { numRuns: 30 },
+    )
   })
 })

@@ -5,8 +5,9 @@
 //
 // Memory: no runtime and no allocator. The JavaScript side copies a chunk of each operand into
 // slots starting at `slots()` (cache-sized, so the copies stay in L2), runs a kernel on the chunk
-// and copies the written slots back. Arithmetic is float32 throughout (the JavaScript loops round
-// once from float64), so results differ from them in the last bits only.
+// and copies the written slots back. Arithmetic is float32 (the JavaScript loops round once from
+// float64), so results differ from them in the last bits only; `decay` alone computes in float64 and
+// has the loop's bits.
 
 /** Where the JavaScript side's slots may start: after the static data, 64-byte aligned. */
 export function slots(): usize {
@@ -126,5 +127,32 @@ export function rms(
       ms = vi - mi * mi
     }
     finishScalar(out, o, gi / (sqrt<f32>(ms) + eps), factor, accumulate)
+  }
+}
+
+/** Decoupled weight decay on the two lanes at byte offset o, in float64 (see `decay`). */
+@inline function decayLanes(g: usize, p: usize, out: usize, o: usize, accumulate: bool, vf: v128, vl: v128): void {
+  const pi = f64x2.promote_low_f32x4(v128.load64_zero(p + o))
+  const u = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(g + o)), f64x2.mul(vl, pi))
+  const r = accumulate ? f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(out + o)), f64x2.mul(vf, u)) : u
+  v128.store64_lane(out + o, f32x4.demote_f64x2_zero(r), 0)
+}
+
+/**
+ * Decoupled weight decay: u = g + λ p, and out = u (`accumulate` false) or out = out + factor · u
+ * (`accumulate` true, out being p). Unlike the kernels above it computes in float64 and rounds each
+ * result once to float32, the operations of @gd/optimizers' JavaScript loop in its order (λ p, + g,
+ * · factor, + out), so its results are that loop's bits.
+ */
+export function decay(n: i32, g: usize, p: usize, out: usize, accumulate: bool, factor: f64, lambda: f64): void {
+  const vf = f64x2.splat(factor), vl = f64x2.splat(lambda)
+  const end = <usize>(n & ~3) << 2
+  for (let o: usize = 0; o < end; o += 16) {
+    decayLanes(g, p, out, o, accumulate, vf, vl)
+    decayLanes(g, p, out, o + 8, accumulate, vf, vl)
+  }
+  for (let o = end; o < <usize>n << 2; o += 4) {
+    const u = <f64>load<f32>(g + o) + lambda * <f64>load<f32>(p + o)
+    store<f32>(out + o, <f32>(accumulate ? <f64>load<f32>(out + o) + factor * u : u))
   }
 }

@@ -1,5 +1,5 @@
 import { fail } from '@gd/check'
-import type { Tree } from '@gd/tensor'
+import { fusedKernels, type Tree } from '@gd/tensor'
 import { leavesOf } from '../internal/tree.js'
 import { elementwise } from '../core/elementwise.js'
 import { paramLeaves, type FloatArray } from '../core/leaves.js'
@@ -109,7 +109,12 @@ export function addDecayedWeights(options?: WeightDecayOptions): GradientTransfo
   return weightDecayTransform('addDecayedWeights', options)
 }
 
-/** u = g + λθ for one leaf (fused: base + factor · u). Top-level so V8 keeps it optimized. */
+/**
+ * u = g + λθ for one leaf (fused: base + factor · u, where base and out are θ). Top-level so V8 keeps it
+ * optimized. Float32 leaves of 96 elements or more run @gd/tensor's Wasm `decay` kernel once it is loaded:
+ * float64 arithmetic in this loop's order, so the same bits (θ and the updates read where they lie when
+ * they are in the kernels' memory, as AdamW's are inside `stepInPlace`).
+ */
 function decayLoop(
   g: FloatArray,
   p: FloatArray,
@@ -118,6 +123,8 @@ function decayLoop(
   factor: number,
   lambda: number,
 ): void {
+  // (elementwise passes base = out = p whenever base is given, as the kernel's accumulate mode expects)
+  if (fusedKernels()?.decay(g, p, out, base !== null, factor, lambda)) return
   const n = g.length
   if (base === null) for (let i = 0; i < n; i++) out[i] = g[i]! + lambda * p[i]!
   else for (let i = 0; i < n; i++) out[i] = base[i]! + factor * (g[i]! + lambda * p[i]!)

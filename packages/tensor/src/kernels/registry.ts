@@ -147,6 +147,8 @@ export interface ElementwiseKernels {
  * - `adam`: m ← β₁ m + (1 − β₁) g, v ← β₂ v + (1 − β₂) g², u = c₁ m / (√(c₂ v + epsRoot) + eps).
  * - `momentum`: b ← keep · b + take · g, u = b, or g + μ b with Nesterov.
  * - `rms`: v ← α v + (1 − α) g² (centered: m ← α m + (1 − α) g, v − m² in place of v), u = g / (√v + eps).
+ * - `decay`: u = g + λ p (decoupled weight decay), computed in float64 and rounded once, so its results are
+ *   the JavaScript loop's bits.
  *
  * @example
  * ```ts
@@ -194,6 +196,7 @@ export interface FusedKernels {
     alpha: number,
     eps: number,
   ): boolean
+  decay(g: FloatArray, p: FloatArray, out: FloatArray, accumulate: boolean, factor: number, lambda: number): boolean
   /**
    * A zeroed Float32Array of `n` elements in the kernels' shared memory, which they (and the gemm,
    * conv, elementwise and reduction kernels) read and write in place without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under

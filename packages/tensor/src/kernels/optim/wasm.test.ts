@@ -262,3 +262,116 @@ describe('wasm fused optimizer kernels on arena arrays', () => {
     for (const i of [0, 1, CHUNK, n - 1]) expect(p[i]).toBeCloseTo(-0.1 * Math.sign(g[i]!), 6)
   })
 })
+
+describe('wasm decay kernel (decoupled weight decay, float64 like the JavaScript loop)', () => {
+  /** @gd/optimizers' loop: out = g + λ p, or out = out + factor · (g + λ p) with out = p; float64, one rounding. */
+  function loop(
+    g: Float32Array,
+    p: Float32Array,
+    out: Float32Array,
+    accumulate: boolean,
+    factor: number,
+    lambda: number,
+  ) {
+    if (accumulate) for (let i = 0; i < g.length; i++) out[i] = out[i]! + factor * (g[i]! + lambda * p[i]!)
+    else for (let i = 0; i < g.length; i++) out[i] = g[i]! + lambda * p[i]!
+  }
+  const bitsOf = (x: Float32Array) => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
+
+  it("gives the loop's bits in both modes, streamed or in place, on odd and multi-chunk lengths", () => {
+    fc.assert(
+      fc.property(
+        lengths,
+        fc.integer({ min: 0, max: 15 }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.double({ min: -0.1, max: 0, noNaN: true }),
+        (n, placed, lambda, factor) => {
+          const where = (x: Float32Array, bit: number) => {
+            if (!(placed & bit)) return x
+            const y = fused.alloc(n)!
+            y.set(x)
+            return y
+          }
+          // a parameter step (out is p) and an update (out a third array)
+          const g = where(wave(n, 1, 0.01), 1)
+          const p = where(wave(n, 2, 3), 2)
+          const want = p.slice()
+          loop(g, want, want, true, factor, lambda)
+          expect(fused.decay(g, p, p, true, factor, lambda)).toBe(true)
+          expect(bitsOf(p)).toEqual(bitsOf(want))
+          const out = where(new Float32Array(n), 4)
+          const wantOut = new Float32Array(n)
+          loop(g, p, wantOut, false, 1, lambda)
+          const pBefore = p.slice()
+          expect(fused.decay(g, p, out, false, 1, lambda)).toBe(true)
+          expect(bitsOf(out)).toEqual(bitsOf(wantOut))
+          expect(bitsOf(p)).toEqual(bitsOf(pBefore)) // read, not written
+          // over the gradient itself (a chain's own buffer), λ = 0 on a masked leaf included
+          const g2 = where(wave(n, 3), 8)
+          const wantG = g2.slice()
+          loop(wantG, p, wantG, false, 1, lambda)
+          expect(fused.decay(g2, p, g2, false, 1, lambda)).toBe(true)
+          expect(bitsOf(g2)).toEqual(bitsOf(wantG))
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+
+  it("gives the loop's bits where θ + factor · (g + λθ) cancels to −g / λ (factor = −1 / λ), which shows every rounding", () => {
+    for (const lambda of [0.01, 0.1, 0.3, 0.77]) {
+      for (const n of [96, 1001, CHUNK + 5]) {
+        const g = wave(n, 5, 1e-3)
+        const want = wave(n, 6, 2)
+        const got = want.slice()
+        loop(g, want, want, true, -1 / lambda, lambda)
+        expect(fused.decay(g, got, got, true, -1 / lambda, lambda)).toBe(true)
+        expect(bitsOf(got)).toEqual(bitsOf(want))
+      }
+    }
+  })
+
+  it("keeps the loop's signed zeros, infinities and overflows (every pair of special values, λ 0 and 0.5)", () => {
+    const special = [0, -0, 1, -1, 3e38, -3e38, Infinity, -Infinity, 1e-45, NaN]
+    const pairs = special.flatMap((a) => special.map((b) => [a, b]))
+    const n = 4 * Math.ceil(pairs.length / 4) + 2 // a tail of 2 off the vectors
+    const g = new Float32Array(n)
+    const p = new Float32Array(n)
+    pairs.forEach(([a, b], i) => ((g[i] = a!), (p[i] = b!)))
+    // NaN's sign and payload are the engine's: compared as NaN
+    const key = (x: Float32Array) => bitsOf(x).map((b, i) => (Number.isNaN(x[i]) ? 'NaN' : b))
+    for (const lambda of [0, 0.5]) {
+      for (const accumulate of [false, true]) {
+        const want = p.slice()
+        const got = p.slice()
+        const wantOut = accumulate ? want : new Float32Array(n)
+        const gotOut = accumulate ? got : new Float32Array(n)
+        loop(g, want, wantOut, accumulate, -2, lambda)
+        expect(fused.decay(g, got, gotOut, accumulate, -2, lambda)).toBe(true)
+        expect(key(gotOut)).toEqual(key(wantOut))
+      }
+    }
+  })
+
+  it('declines, touching nothing, for float64, short or mismatched arrays', () => {
+    const p = new Float32Array(100).fill(1)
+    expect(fused.decay(new Float32Array(95), p.subarray(0, 95), p.subarray(0, 95), true, -1, 0.1)).toBe(false)
+    expect(fused.decay(new Float64Array(100), p, p, true, -1, 0.1)).toBe(false)
+    expect(fused.decay(new Float32Array(100), new Float64Array(100), p, false, 1, 0.1)).toBe(false)
+    expect(fused.decay(new Float32Array(100), p, new Float32Array(99), false, 1, 0.1)).toBe(false)
+    expect(p.every((x) => x === 1)).toBe(true)
+  })
+
+  it('decays arena parameters where they lie, copying nothing', () => {
+    const n = 2 * CHUNK + 4
+    const [g, p] = [fused.alloc(n)!, fused.alloc(n)!]
+    g.set(wave(n, 1))
+    p.set(wave(n, 2))
+    const want = p.slice()
+    loop(g, want, want, true, -1e-3, 0.01)
+    const before = traffic.bytes
+    expect(fused.decay(g, p, p, true, -1e-3, 0.01)).toBe(true)
+    expect(traffic.bytes).toBe(before)
+    expect(bitsOf(p)).toEqual(bitsOf(want))
+  })
+})

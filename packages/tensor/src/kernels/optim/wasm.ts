@@ -60,6 +60,7 @@ interface OptimExports {
     a1: number,
     eps: number,
   ): void
+  decay(n: number, g: number, p: number, out: number, accumulate: number, factor: number, lambda: number): void
 }
 
 /** Elements per chunk: four 64 KiB slots stay in L2 (chosen from 2K–32K with `pnpm bench --only adam`). */
@@ -139,6 +140,12 @@ function fusedFrom(exports: OptimExports, shared: SharedMemory): FusedKernels | 
       stream([g, v, m, out], accumulate ? 0b1111 : 0b0111, 0b1110, (len, at) =>
         exports.rms(len, at[0]!, at[1]!, m === null ? 0 : at[2]!, at[3]!, +accumulate, factor, alpha, 1 - alpha, eps),
       ),
+    // accumulate: out is p, so two operands (p read and written); else out is written from g and p
+    decay: (g, p, out, accumulate, factor, lambda) =>
+      takes(g, p, out) &&
+      (accumulate
+        ? stream([g, p], 0b11, 0b10, (len, at) => exports.decay(len, at[0]!, at[1]!, at[1]!, 1, factor, lambda))
+        : stream([g, p, out], 0b011, 0b100, (len, at) => exports.decay(len, at[0]!, at[1]!, at[2]!, 0, 1, lambda))),
     alloc: () => null,
     holds: (x) => x.buffer === memory.buffer,
     memory,
