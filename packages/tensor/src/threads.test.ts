@@ -15,7 +15,8 @@ import { normal } from './random.js'
 import { prngKey } from './rng.js'
 import { kernelBackend, useKernels } from './seam.js'
 import { terminateThreads, threadedGemm, type ThreadOptions } from './threads.js'
-import { liveThreads } from './kernels/runtime/threadPool.js'
+import { liveThreads, post, steal, takenChunks, type GrowableShared } from './kernels/runtime/threadPool.js'
+import { CONTROL, CONTROL_SLOTS } from './kernels/runtime/threadWorker.js'
 
 afterEach(() => vi.unstubAllGlobals())
 afterAll(() => terminateThreads())
@@ -240,5 +241,30 @@ describe('threadedGemm with a lost worker', () => {
     const again = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
     expect(again.threads).toBe(2)
     expect(rowMajorProduct(again, m, n, k, 6)).toEqual(rowMajorProduct(oneThread, m, n, k, 6))
+  })
+})
+
+describe('chunks shared between a worker and the calling thread', () => {
+  /** A thread record with no worker behind it: only its control slots are used. */
+  const idle = () => ({
+    control: new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4)),
+    data: new SharedArrayBuffer(0) as GrowableShared,
+    job: 0,
+    terminate: () => {},
+    dead: false,
+  })
+
+  it('the calling thread takes chunks from the back, the worker from the front, each chunk once', () => {
+    const thread = idle()
+    post(thread, 0, [], 32, true, 3)
+    expect([thread.control[CONTROL.chunk], thread.control[CONTROL.byRows]]).toEqual([32, 1])
+    // the worker takes chunk 0 as its loop does: one more in the range's low 16 bits
+    const r = Atomics.load(thread.control, CONTROL.range)
+    expect(Atomics.compareExchange(thread.control, CONTROL.range, r, r + 1)).toBe(r)
+    expect([steal(thread), steal(thread), steal(thread)]).toEqual([2, 1, -1])
+    expect(takenChunks(thread)).toBe(1)
+    // a new job hands out all its chunks again
+    post(thread, 0, [], 8, false, 2)
+    expect([steal(thread), steal(thread), steal(thread), takenChunks(thread)]).toEqual([1, 0, -1, 0])
   })
 })

@@ -14,7 +14,17 @@ import { gemm as jsGemm } from './kernels/gemm/reference.js'
 import { bestGemmWasm, loadWasmGemm, span } from './kernels/gemm/wasm.js'
 import { THREADS_MIN, wasmGemmPays } from './kernels/registry.js'
 import { CONTROL } from './kernels/runtime/threadWorker.js'
-import { canBlock, post, reserve, settle, spawnThreads, stopThread, type Thread } from './kernels/runtime/threadPool.js'
+import {
+  canBlock,
+  post,
+  reserve,
+  settle,
+  spawnThreads,
+  steal,
+  stopThread,
+  takenChunks,
+  type Thread,
+} from './kernels/runtime/threadPool.js'
 import { readOptions, withDefault, within, type Spec } from '@gd/check'
 import type { Kernels } from './seam.js'
 
@@ -77,6 +87,13 @@ const SPEC = {
  * does on one thread, see the matmul rows of apps/bench/RESULTS.md).
  */
 const SLOWEST_RATE = 1e6
+
+/**
+ * Chunks a worker's band is cut into: 2. The worker takes them from the front and the calling thread,
+ * once its own band is done, from the back, so a worker on a busy core does one chunk instead of
+ * two. More chunks balance finer, but each chunk's call packs the unsplit operand again.
+ */
+const CHUNKS = 2
 
 /** Worker sets started by {@link threadedGemm} and not yet terminated. */
 const running = new Set<Thread[]>()
@@ -150,6 +167,9 @@ function stage(
   c: Float32Array,
   cOffset: number,
   ldc: number,
+  chunk: number,
+  byRows: boolean,
+  chunks: number,
 ): boolean {
   const pa = placement(a, aOffset, m, ars, k, acs)
   const pb = placement(b, bOffset, k, brs, n, bcs)
@@ -161,16 +181,30 @@ function stage(
   pa.copy(f, 0)
   pb.copy(f, bAt)
   for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cAt + i * n)
-  post(thread, floats, [m, n, k, pa.offset, pa.rs, pa.cs, bAt + pb.offset, pb.rs, pb.cs, cAt, n])
+  post(thread, floats, [m, n, k, pa.offset, pa.rs, pa.cs, bAt + pb.offset, pb.rs, pb.cs, cAt, n], chunk, byRows, chunks)
   return true
 }
 
-/** Copies a finished part's C block back from the thread's data buffer. */
-function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset: number, ldc: number): void {
+/**
+ * Copies a finished part's C block back from the thread's data buffer: the first `taken` rows (or
+ * columns) of its band, the chunks the worker took (this thread made the others in place).
+ */
+function unstage(
+  thread: Thread,
+  m: number,
+  n: number,
+  c: Float32Array,
+  cOffset: number,
+  ldc: number,
+  byRows: boolean,
+  taken: number,
+): void {
   const floats = thread.control[CONTROL.floats]!
   const f = new Float32Array(thread.data, 0, floats)
   const cAt = floats - m * n
-  for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * n, cAt + (i + 1) * n), cOffset + i * ldc)
+  const rows = byRows ? taken : m
+  const cols = byRows ? n : taken
+  for (let i = 0; i < rows; i++) c.set(f.subarray(cAt + i * n, cAt + i * n + cols), cOffset + i * ldc)
 }
 
 /**
@@ -183,8 +217,12 @@ function unstage(thread: Thread, m: number, n: number, c: Float32Array, cOffset:
  * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
  *
  * Operands reach the workers through SharedArrayBuffers (copied in and C's block copied out on
- * every call, all counted in the measurements above); the calling thread sleeps in `Atomics.wait`
- * while it waits, or spins on a browser's main thread, where waiting is forbidden.
+ * every call, all counted in the measurements above; of the operand that is cut, only the band's
+ * rows or columns). Each worker's band is cut into two chunks: the worker takes them from the
+ * front, and the calling thread, once its own band is done, takes those left from the back, so a
+ * worker slowed by a busy core holds the product up by at most one chunk. The calling thread then
+ * sleeps in `Atomics.wait` until the worker has finished what it took, or spins on a browser's main
+ * thread, where waiting is forbidden.
  *
  * Threads are Node's `worker_threads` (unref'ed: they never keep a process alive) or, in a browser,
  * Workers from a Blob URL when the page is cross-origin isolated. Where there are none (or no
@@ -272,38 +310,55 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       byRows
         ? { m: hi - lo, n, a: aOffset + lo * ars, b: bOffset, c: cOffset + lo * ldc }
         : { m, n: hi - lo, a: aOffset, b: bOffset + lo * bcs, c: cOffset + lo }
-    const posted: { thread: Thread; p: ReturnType<typeof part> }[] = []
+    // a worker's band is cut into CHUNKS chunks, which it takes from the front while this thread,
+    // done with its own band, takes them from the back: a worker slowed by a busy core does less
+    const chunk = Math.ceil(band / CHUNKS / tile) * tile
+    const posted: { thread: Thread; start: number; p: ReturnType<typeof part> }[] = []
     const local: ReturnType<typeof part>[] = []
     let lo = 0
     for (const thread of workers) {
       if (lo >= extent) break
       const p = part(lo, Math.min(extent, lo + band))
+      const chunks = Math.ceil((byRows ? p.m : p.n) / chunk)
+      if (stage(thread, p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc, chunk, byRows, chunks)) {
+        posted.push({ thread, start: lo, p })
+      } else {
+        local.push(p)
+      }
       lo += band
-      if (stage(thread, p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)) posted.push({ thread, p })
-      else local.push(p)
     }
     if (lo < extent) local.push(part(lo, extent))
-    // C's rows (or columns) of the local bands as they were, to put back if a worker is lost
-    const saved = local.map((p) => {
-      const rows: Float32Array[] = []
-      for (let i = 0; i < p.m; i++) rows.push(c.slice(p.c + i * ldc, p.c + i * ldc + p.n))
-      return rows
-    })
+    // C's block as it was, to put back if a worker is lost
+    const saved: Float32Array[] = []
+    for (let i = 0; i < m; i++) saved.push(c.slice(cOffset + i * ldc, cOffset + i * ldc + n))
     // every band runs on the Wasm kernel, even one too small to pay alone, so that results never
     // depend on how the product was cut
     for (const p of local) wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    for (const { thread, start, p } of posted) {
+      const end = start + (byRows ? p.m : p.n)
+      for (let j = steal(thread); j >= 0; j = steal(thread)) {
+        const q = part(start + j * chunk, Math.min(end, start + (j + 1) * chunk))
+        wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+      }
+    }
     const states = posted.map(({ thread, p }) => settle(thread, block, (p.m * p.n * k) / SLOWEST_RATE))
     if (states.includes('lost')) {
-      local.forEach((p, j) => saved[j]!.forEach((row, i) => c.set(row, p.c + i * ldc)))
+      saved.forEach((row, i) => c.set(row, cOffset + i * ldc))
       drop(workers)
       throw new Error(
         'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not ' +
           'made and C is unchanged; this kernel runs on one thread from now on',
       )
     }
-    posted.forEach(({ thread, p }, j) => {
-      if (states[j] === 'done') unstage(thread, p.m, p.n, c, p.c, ldc)
-      else wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    posted.forEach(({ thread, start, p }, j) => {
+      // the chunks the worker took: [0, taken)
+      const taken = Math.min(byRows ? p.m : p.n, takenChunks(thread) * chunk)
+      if (states[j] === 'done') unstage(thread, p.m, p.n, c, p.c, ldc, byRows, taken)
+      else if (taken > 0) {
+        // the worker could not finish (its memory could not grow): this thread makes its chunks
+        const q = part(start, start + taken)
+        wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+      }
     })
   }
   return Object.defineProperties(kernel, {

@@ -221,21 +221,69 @@ export function reserve(thread: Thread, floats: number): boolean {
 
 /**
  * Posts a job whose floats (the first `floats` of the data buffer) and arguments (`m n k a ars
- * acs b brs bcs c ldc`, offsets in floats) are in place, and wakes the worker.
+ * acs b brs bcs c ldc`, offsets in floats) are in place, and wakes the worker. The job's C is cut
+ * into `chunks` chunks of `chunk` rows (`byRows`) or columns, which the worker takes from the front
+ * and the calling thread with {@link steal} from the back.
  *
  * @example
  * ```ts
  * // fragment: inside threads.ts, with a thread from spawnThreads and the operands in place
- * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n])
+ * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n], 32, true, 2)
  * ```
  */
-export function post(thread: Thread, floats: number, args: readonly number[]): void {
+export function post(
+  thread: Thread,
+  floats: number,
+  args: readonly number[],
+  chunk: number,
+  byRows: boolean,
+  chunks: number,
+): void {
   const I = thread.control
   I[CONTROL.floats] = floats
   I.set(args, CONTROL.args)
+  I[CONTROL.chunk] = chunk
+  I[CONTROL.byRows] = byRows ? 1 : 0
+  Atomics.store(I, CONTROL.range, chunks << 16)
   thread.job++
   Atomics.store(I, CONTROL.job, thread.job)
   Atomics.notify(I, CONTROL.job)
+}
+
+/**
+ * Takes the last chunk of a posted job that the worker has not taken: its index, or -1 when none
+ * is left. The range slot holds the next chunk from the front in its low 16 bits and one past the
+ * last from the back in its high ones; each side moves its end with a compare-and-swap.
+ *
+ * @example
+ * ```ts
+ * // fragment: inside threads.ts, after post
+ * for (let j = steal(thread); j >= 0; j = steal(thread)) runChunkHere(j)
+ * ```
+ */
+export function steal(thread: Thread): number {
+  const I = thread.control
+  for (;;) {
+    const r = Atomics.load(I, CONTROL.range)
+    const lo = r & 0xffff
+    const hi = r >>> 16
+    if (lo >= hi) return -1
+    if (Atomics.compareExchange(I, CONTROL.range, r, lo | ((hi - 1) << 16)) === r) return hi - 1
+  }
+}
+
+/**
+ * How many chunks of its last job the worker took (from the front: chunks `[0, count)`), once
+ * {@link settle} has said it is done or failed.
+ *
+ * @example
+ * ```ts
+ * // fragment: inside threads.ts, after settle
+ * takenChunks(thread) // 1 when this thread took the other chunk of two
+ * ```
+ */
+export function takenChunks(thread: Thread): number {
+  return Atomics.load(thread.control, CONTROL.range) & 0xffff
 }
 
 /**

@@ -17,8 +17,11 @@
 import { INITIAL_PAGES } from './layout.generated.js'
 
 /**
- * Control slots: job number, done number, floats to copy in, failure flag, the gemm's arguments, and
- * the number of the job the worker has taken up (so the caller can tell a busy worker from a dead one).
+ * Control slots: job number, done number, floats to copy in, failure flag, the gemm's arguments,
+ * the number of the job the worker has taken up (so the caller can tell a busy worker from a dead
+ * one), and how C is cut into chunks: the chunks not yet taken (`range`: the next from the front in
+ * the low 16 bits, one past the last in the high ones), their size in rows or columns (`chunk`), and
+ * whether they are rows (`byRows`).
  *
  * @example
  * ```ts
@@ -26,10 +29,20 @@ import { INITIAL_PAGES } from './layout.generated.js'
  * Atomics.load(control, CONTROL.done) // the number of the last job the worker finished
  * ```
  */
-export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4, taken: 15 } as const
+export const CONTROL = {
+  job: 0,
+  done: 1,
+  floats: 2,
+  failed: 3,
+  args: 4,
+  taken: 15,
+  range: 16,
+  chunk: 17,
+  byRows: 18,
+} as const
 
 /**
- * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args).
+ * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args; 19 used).
  *
  * @example
  * ```ts
@@ -37,12 +50,14 @@ export const CONTROL = { job: 0, done: 1, floats: 2, failed: 3, args: 4, taken: 
  * const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4))
  * ```
  */
-export const CONTROL_SLOTS = 16
+export const CONTROL_SLOTS = 20
 
 /**
  * The worker's code. Job arguments, in control slots 4–14: `m n k a ars acs b brs bcs c ldc`,
  * with `a`, `b` and `c` float offsets into the data buffer, whose first `floats` floats the worker
- * copies into its memory at `workspaceEnd()` before the call.
+ * copies into its memory at `workspaceEnd()`. It then takes C's chunks from the front of `range`
+ * (slot 16) one by one, running the gemm on each, until none is left (the calling thread takes them
+ * from the back), and copies C's block back.
  *
  * @example
  * ```ts
@@ -69,6 +84,9 @@ function start({ module, control, data }) {
     try {
       const floats = I[2]
       const [m, n, k, a, ars, acs, b, brs, bcs, c, ldc] = I.subarray(4, 15)
+      const chunk = I[17]
+      const byRows = I[18] === 1
+      const extent = byRows ? m : n
       const bytes = base + floats * 4
       if (bytes > memory.buffer.byteLength) {
         memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536))
@@ -76,7 +94,19 @@ function start({ module, control, data }) {
       const heap = new Float32Array(memory.buffer)
       const shared = new Float32Array(data, 0, floats)
       heap.set(shared, base >> 2)
-      exports.gemm(m, n, k, base + a * 4, ars, acs, base + b * 4, brs, bcs, base + c * 4, ldc)
+      for (;;) {
+        const r = Atomics.load(I, 16)
+        const lo = r & 0xffff
+        if (lo >= r >>> 16) break
+        if (Atomics.compareExchange(I, 16, r, r + 1) !== r) continue
+        const s = lo * chunk
+        const e = Math.min(extent, s + chunk)
+        if (byRows) {
+          exports.gemm(e - s, n, k, base + (a + s * ars) * 4, ars, acs, base + b * 4, brs, bcs, base + (c + s * ldc) * 4, ldc)
+        } else {
+          exports.gemm(m, e - s, k, base + a * 4, ars, acs, base + (b + s * bcs) * 4, brs, bcs, base + (c + s) * 4, ldc)
+        }
+      }
       shared.set(heap.subarray((base >> 2) + c, (base >> 2) + c + m * ldc), c)
     } catch {
       failed = 1
