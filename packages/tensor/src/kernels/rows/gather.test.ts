@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { add, flip, normal, prngKey, reshape, slice, transpose } from '../../index.js'
+import { flip, normal, prngKey, reshape, slice, transpose } from '../../index.js'
 import { Tensor } from '../../tensor.js'
 import { initWasm, useWasm } from '../../seam.js'
 import { rowsState } from '../registry.js'
-import { withScope } from '../runtime/scope.js'
+import { toWasmMemory } from '../../wasmMemory.js'
 import { wasmGelu } from './fused.js'
 
 await initWasm()
@@ -26,8 +26,11 @@ function readStrided(t: Tensor): number[] {
   return out
 }
 
-/** Runs `fn` inside a scope, where float32 results are arena arrays, and returns what it returns (copied). */
-const inScope = <T>(fn: () => T): T => withScope('gather test', fn, (r) => r)
+/**
+ * Normal float32 values of `shape` placed in the kernels' memory (an arena array, freed by the collector):
+ * placed explicitly, so the test holds with scopes on or off (`GD_SCOPES=0`).
+ */
+const placed = (shape: number[], seed: number): Tensor => toWasmMemory(normal(prngKey(seed), shape))
 
 describe('the fused rows module gather (strided views made contiguous in the memory)', () => {
   const views: [string, (x: Tensor) => Tensor][] = [
@@ -40,36 +43,30 @@ describe('the fused rows module gather (strided views made contiguous in the mem
   ]
   for (const [name, view] of views)
     it(`${name}: exactly the elements read through the strides`, () => {
-      const { got, want, fromKernel } = inScope(() => {
-        const x = add(normal(prngKey(3), [32, 4, 16, 16]), 0) // an arena array
-        const v = view(x)
-        expect(v.isContiguous).toBe(false)
-        const out = add(normal(prngKey(4), [v.size]), 0).data as Float32Array // an arena array to write into
-        const taken = rowsState.kernels!.gather(v.storage as Float32Array, v.offset, v.shape, v.strides, out)
-        return { got: [...v.data], want: readStrided(v), fromKernel: taken ? [...out] : null }
-      })
-      expect(got).toEqual(want)
-      expect(fromKernel).toEqual(want)
+      const v = view(placed([32, 4, 16, 16], 3))
+      expect(v.isContiguous).toBe(false)
+      const out = placed([v.size], 4).data as Float32Array // an arena array to write into
+      const taken = rowsState.kernels!.gather(v.storage as Float32Array, v.offset, v.shape, v.strides, out)
+      const want = readStrided(v)
+      expect([...v.data]).toEqual(want)
+      expect(taken ? [...out] : null).toEqual(want)
     })
 
   it('leaves arrays outside the memory, rank 5, small views and Wasm off to the JavaScript loop', () => {
     const k = rowsState.kernels!
     const js = new Float32Array(4096)
     expect(k.gather(js, 0, [64, 64], [1, 64], new Float32Array(4096))).toBe(false)
-    inScope(() => {
-      const x = add(normal(prngKey(5), [4096]), 0).data as Float32Array
-      const out = add(normal(prngKey(6), [4096]), 0).data as Float32Array
-      expect(k.gather(x, 0, [2, 2, 2, 2, 256], [2048, 1024, 512, 256, 1], out)).toBe(false) // rank 5
-      expect(k.gather(x, 0, [8, 16], [1, 8], out.subarray(0, 128))).toBe(false) // under ROWS_MIN
-      expect(k.gather(x, 0, [64, 64], [1, 64], out)).toBe(true)
-      const restore = useWasm(false)
-      try {
-        const v = transpose(reshape(add(normal(prngKey(7), [4096]), 0), [64, 64]))
-        expect([...v.data]).toEqual(readStrided(v))
-      } finally {
-        restore()
-      }
-      return null
-    })
+    const x = placed([4096], 5).data as Float32Array
+    const out = placed([4096], 6).data as Float32Array
+    expect(k.gather(x, 0, [2, 2, 2, 2, 256], [2048, 1024, 512, 256, 1], out)).toBe(false) // rank 5
+    expect(k.gather(x, 0, [8, 16], [1, 8], out.subarray(0, 128))).toBe(false) // under ROWS_MIN
+    expect(k.gather(x, 0, [64, 64], [1, 64], out)).toBe(true)
+    const restore = useWasm(false)
+    try {
+      const v = transpose(reshape(placed([4096], 7), [64, 64]))
+      expect([...v.data]).toEqual(readStrided(v))
+    } finally {
+      restore()
+    }
   })
 })
