@@ -58,7 +58,12 @@ export const OPTIM_MIN = 96
  * arena against 1.51 on the heap, 256 floats 1.39 against 2.07, 1024 floats 3.2 against 5.5. @internal
  */
 export const ARENA_MIN = 64
-/** threads: multiply-adds from which `@gd/tensor/threads` splits a product by default, 2²⁵. @internal */
+/**
+ * threads: multiply-adds from which `@gd/tensor/threads` splits a product by default, 2²⁵: with the second core
+ * free 2 threads won 0.9–1.5× at 256³ and 1.8× at 512³; with both cores busy no size won (0.4–0.96× from 4.2 M to
+ * 1024³, issue 18 session 10), so products below it, the MLP's 25.7 M ones included, stay on one thread
+ * (bench/CROSSOVERS.md). @internal
+ */
 export const THREADS_MIN = 33554432
 
 /** Whether a float32 `m × k` by `k × n` product runs on the Wasm gemm. @internal */
