@@ -255,6 +255,7 @@ fuzzSuite('@gd/tensor/internal', internal, {
   allocate: { args: () => ['int32', 3] },
   isFloat: { args: () => ['float64'] },
   checkFloatPair: { args: () => ['conv2d', 'float64', 'float64'] },
+  matmulFlags: { args: () => [x23(), x23(), false, true] },
   normalPdf: { args: () => [0] },
   normalCdf: { args: () => [1.959963984540054] },
   normalQuantile: { args: () => [0.975] },

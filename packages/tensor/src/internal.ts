@@ -8,7 +8,7 @@
  */
 export { allocate, isFloat } from './dtype.js'
 export { checkDtype } from './creation.js'
-export { checkFloatPair } from './matmul.js'
+export { checkFloatPair, matmulFlags } from './matmul.js'
 export {
   broadcastShapes,
   checkShape,

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
-import { dot, matmul, outer } from './matmul.js'
+import { dot, matmul, matmulFlags, outer } from './matmul.js'
 import { kernels, useKernels } from './seam.js'
 import { broadcastShapes, sizeOf } from './shape.js'
 import { Tensor, tensor, type NestedArray } from './tensor.js'
+import { transpose } from './view.js'
 
 type Float = 'float32' | 'float64'
 
@@ -383,6 +384,53 @@ describe('dot and outer', () => {
     expect(() => outer(tensor(1), tensor([1]))).toThrow('outer: operands must be 1-D, got shapes [] and [1]')
     expect(() => outer(tensor([1], { dtype: 'int32' }), tensor([1], { dtype: 'int32' }))).toThrow(
       'outer: dtype must be float32 or float64, got int32',
+    )
+  })
+})
+
+describe('matmulFlags (matmul with its options already read, for @gd/autograd)', () => {
+  it('gives what matmul gives for each flag pair, bit for bit', () => {
+    const a = random([3, 4, 5], 'float32', 2)
+    const b = random([5, 5], 'float32', 3)
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        const x = transposeA ? transpose(a, [0, 2, 1]) : a
+        const want = matmul(x, b, { transposeA, transposeB })
+        expect(Array.from(matmulFlags(x, b, transposeA, transposeB).data)).toEqual(Array.from(want.data))
+      }
+    }
+    // [[1, 2], [3, 4]] · [[5, 6], [7, 8]]ᵀ = [[1·5 + 2·6, 1·7 + 2·8], …] = [[17, 23], [39, 53]]
+    expect(
+      matmulFlags(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([
+          [5, 6],
+          [7, 8],
+        ]),
+        false,
+        true,
+      ).toArray(),
+    ).toEqual([
+      [17, 23],
+      [39, 53],
+    ])
+  })
+
+  it("checks its operands and flags with matmul's messages", () => {
+    const f32 = random([2, 3], 'float32', 1)
+    expect(() => matmulFlags(f32, f32, false, 1 as never)).toThrow('matmul: transposeB must be a boolean, got 1')
+    expect(() => matmulFlags(f32, f32, undefined as never, false)).toThrow(
+      'matmul: transposeA must be a boolean, got undefined',
+    )
+    expect(() => matmulFlags(undefined as never, f32, false, false)).toThrow(
+      'matmul: a must be a Tensor, got undefined',
+    )
+    expect(() => matmulFlags(f32, f32, false, false)).toThrow('matmul: inner dimensions differ: [2,3] x [2,3]')
+    expect(() => matmulFlags(f32, random([3, 4], 'float32', 2), true, false)).toThrow(
+      'matmul: inner dimensions differ: [2,3]^T x [3,4]',
     )
   })
 })

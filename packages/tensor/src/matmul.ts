@@ -134,6 +134,37 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>, options: Mat
   tensorArg('matmul', 'a', a)
   tensorArg('matmul', 'b', b)
   const { transposeA, transposeB } = readOptions('matmul', options, matmulSpec)
+  return product(a, b, transposeA, transposeB)
+}
+
+/**
+ * {@link matmul} with its options already read, as two flags: for a caller that has read them itself
+ * (@gd/autograd's `matmul`, once a call instead of twice). Checks the operands and that each flag is a
+ * boolean, then gives exactly what `matmul(a, b, { transposeA, transposeB })` gives, messages included.
+ *
+ * @throws Error `matmul: transposeA must be a boolean, got 1`, and whatever {@link matmul} throws for its operands.
+ * @example
+ * ```ts
+ * import { tensor } from '@gd/tensor'
+ * import { matmulFlags } from '@gd/tensor/internal'
+ * matmulFlags(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]]), false, true).toArray() // [[17, 23], [39, 53]]
+ * ```
+ */
+export function matmulFlags<D extends DType>(
+  a: Tensor<D>,
+  b: Tensor<D>,
+  transposeA: boolean,
+  transposeB: boolean,
+): Tensor<D> {
+  tensorArg('matmul', 'a', a)
+  tensorArg('matmul', 'b', b)
+  boolean('matmul', 'transposeA', transposeA)
+  boolean('matmul', 'transposeB', transposeB)
+  return product(a, b, transposeA, transposeB)
+}
+
+/** The product itself, for checked tensors and flags. */
+function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolean, transposeB: boolean): Tensor<D> {
   if (a.rank === 0 || b.rank === 0) {
     throw new Error(
       `matmul: operands must have rank >= 1, got shapes ${formatList(a.shape)} and ${formatList(b.shape)}`,

@@ -1,6 +1,6 @@
 import { boolean, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
-import { formatList } from '@gd/tensor/internal'
+import { formatList, matmulFlags } from '@gd/tensor/internal'
 import { apply } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
@@ -52,7 +52,8 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
   return apply(
     {
       name: 'matmul',
-      forward: (x, y) => T.matmul(x, y, options),
+      // the options were read once, by matmul above (or are the backward's own flags): not read again
+      forward: (x, y) => matmulFlags(x, y, tA, tB),
       // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
       // largest product of the first layer's backward pass
       backward: (g, [x, y], _out, [needA, needB]) => {
