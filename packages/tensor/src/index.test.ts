@@ -48,6 +48,7 @@ describe('the public faces', () => {
       'closeScope',
       'formatList',
       'isFloat',
+      'matmulFlags',
       'normalCdf',
       'normalPdf',
       'normalQuantile',
