@@ -97,6 +97,10 @@ export const decayAll = (params: Tree): boolean[] => leavesOf(params).map(() => 
  * adaptive scaling and before the learning rate it is decoupled weight decay (AdamW:
  * θ ← θ − η (adam(g) + λ θ)), not an L2 penalty.
  *
+ * Speed: float32 leaves of 96 elements or more run @gd/tensor's WebAssembly decay kernel once Wasm is
+ * loaded (`await initWasm()`, or the first large float32 matmul); it computes in float64 as the
+ * JavaScript loop does, so the results are the same bits either way.
+ *
  * @see https://arxiv.org/abs/1711.05101
  * @throws Error `addDecayedWeights: weightDecay must be >= 0 (or a schedule), got -1`.
  * @example
