@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import {
   add,
   div,
@@ -24,7 +24,8 @@ import { MAX_CHAIN } from './deferred.js'
 import { FUSE_MIN } from './deferredLeaves.js'
 import { beforeInPlaceWrite } from './beforeInPlaceWrite.js'
 import { sharedMemory, traffic } from '../kernels/runtime/memory.js'
-import { withScope } from '../kernels/runtime/scope.js'
+import { useScopes, withScope } from '../kernels/runtime/scope.js'
+import { fusedKernels } from '../kernels/registry.js'
 import { CHUNK } from '../kernels/elementwise/wasm.js'
 
 beforeAll(async () => {
@@ -249,7 +250,24 @@ describe('deferred elementwise chains', () => {
     expect(exp(a).data[0]).toBeCloseTo(Math.E, 5)
   })
 
+  it('keeps the values a chain captured when a fused optimizer kernel writes the array it read', () => {
+    const ws = values(FUSE_MIN, 15)
+    const w = tensor(ws)
+    const y = exp(w)
+    const e = exp(wrap(ws.slice())).data.slice()
+    const n = FUSE_MIN
+    const [g, m, v] = [new Float32Array(n).fill(1), new Float32Array(n), new Float32Array(n)]
+    // an extension's own step, straight into the parameter's storage: Adam's first step moves it by −1e-3
+    expect(fusedKernels()!.adam(g, m, v, w.storage as Float32Array, true, -1e-3, 0.9, 0.999, 10, 1000, 1e-8, 0)).toBe(
+      true,
+    )
+    expect(w.data[0]).toBeCloseTo(ws[0]! - 1e-3, 6)
+    expect(sameBits(y.data, e)).toBe(true)
+  })
+
   it('computes a deferred result read inside a scope into an array of the collector, readable after it closes', () => {
+    const restore = useScopes(true) // whatever GD_SCOPES says (the CI's scopes-off step)
+    onTestFinished(restore)
     const X = tensor(values(FUSE_MIN, 10))
     const y = exp(X)
     let inside: Tensor | undefined
@@ -270,6 +288,8 @@ describe('deferred elementwise chains', () => {
   })
 
   it('throws argument, shape and released errors when called, as the eager path does', () => {
+    const restore = useScopes(true)
+    onTestFinished(restore)
     const X = tensor(values(FUSE_MIN, 11))
     const y = exp(X)
     expect(() => add(y, tensor([1, 2, 3]))).toThrow(`add: cannot broadcast shapes [${FUSE_MIN}] and [3]`)

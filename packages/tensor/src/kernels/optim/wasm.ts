@@ -11,6 +11,7 @@
  * @module
  */
 import type { FloatArray } from '../gemm/reference.js'
+import { retireCapture } from '../../internal/deferredLeaves.js'
 import { fusedPays, type FusedKernels } from '../registry.js'
 import { load, loadSync, slotsIn } from '../runtime/load.js'
 import type { SharedMemory } from '../runtime/memory.js'
@@ -92,10 +93,15 @@ export async function loadWasmFused(): Promise<FusedKernels | null> {
   return load(optimWasmHex, fusedFrom)
 }
 
-/** Whether every operand is a Float32Array of `g`'s length, and that length pays. */
+/**
+ * Whether every operand is a Float32Array of `g`'s length, and that length pays. When they are, the last
+ * one is the array the kernel writes in place: a deferred elementwise chain that read it keeps its values
+ * as they were (see `internal/deferredLeaves.ts`), whoever calls the kernel.
+ */
 function takes(g: FloatArray, ...others: (FloatArray | null)[]): boolean {
   if (!(g instanceof Float32Array) || !fusedPays(g.length)) return false
   for (const x of others) if (x !== null && !(x instanceof Float32Array && x.length === g.length)) return false
+  retireCapture(others[others.length - 1] as Float32Array)
   return true
 }
 
