@@ -328,22 +328,26 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       lo += band
     }
     if (lo < extent) local.push(part(lo, extent))
-    // C's block as it was, to put back if a worker is lost
-    const saved: Float32Array[] = []
-    for (let i = 0; i < m; i++) saved.push(c.slice(cOffset + i * ldc, cOffset + i * ldc + n))
+    // the parts of C this thread writes, as they were, to put back if a worker is lost
+    const saved: { at: number; rows: Float32Array[] }[] = []
+    const run = (q: ReturnType<typeof part>) => {
+      const rows: Float32Array[] = []
+      for (let i = 0; i < q.m; i++) rows.push(c.slice(q.c + i * ldc, q.c + i * ldc + q.n))
+      saved.push({ at: q.c, rows })
+      wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+    }
     // every band runs on the Wasm kernel, even one too small to pay alone, so that results never
     // depend on how the product was cut
-    for (const p of local) wasm(p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc)
+    for (const p of local) run(p)
     for (const { thread, start, p } of posted) {
       const end = start + (byRows ? p.m : p.n)
       for (let j = steal(thread); j >= 0; j = steal(thread)) {
-        const q = part(start + j * chunk, Math.min(end, start + (j + 1) * chunk))
-        wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+        run(part(start + j * chunk, Math.min(end, start + (j + 1) * chunk)))
       }
     }
     const states = posted.map(({ thread, p }) => settle(thread, block, (p.m * p.n * k) / SLOWEST_RATE))
     if (states.includes('lost')) {
-      saved.forEach((row, i) => c.set(row, cOffset + i * ldc))
+      for (const { at, rows } of saved) rows.forEach((row, i) => c.set(row, at + i * ldc))
       drop(workers)
       throw new Error(
         'threadedGemm: a worker thread stopped answering (it died, was terminated or hangs); the product was not ' +
