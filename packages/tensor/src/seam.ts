@@ -19,9 +19,7 @@
  * sub, mul, div; sum, mean, max, min), and the fused optimizer updates ({@link fusedKernels}) that the
  * loops of @gd/optimizers ask for. Convolutions and pooling have a Wasm module of their own
  * (`kernels/conv/wasm.ts`), loaded by the first float32 convolution or pooling op (not by this
- * table, so that bundles that only multiply matrices stay free of it) or by {@link initWasm}; so do the
- * fused rows kernels of `@gd/tensor/internal` (GELU, attention weights, norms, recurrent cells), which
- * {@link initWasm} loads only in a program that has them.
+ * table, so that bundles that only multiply matrices stay free of it) or by {@link initWasm}.
  * @module
  */
 import { fail, isPlainObject } from '@gd/check'
@@ -29,7 +27,7 @@ import { gemm as jsGemm } from './kernels/gemm/reference.js'
 import { loadWasmGemm, loadWasmGemmSync, type GemmKernel } from './kernels/gemm/wasm.js'
 import { loadWasmFused, loadWasmFusedSync } from './kernels/optim/wasm.js'
 import { loadWasmElementwise, loadWasmElementwiseSync } from './kernels/elementwise/wasm.js'
-import { convKernels, rowsState, wasmConvPays, wasmGemmPays, wasmPoolPays, wasmState } from './kernels/registry.js'
+import { convKernels, wasmConvPays, wasmGemmPays, wasmPoolPays, wasmState } from './kernels/registry.js'
 import { attachArena } from './kernels/runtime/arena.js'
 import { col2im, im2col } from './kernels/conv/im2col.js'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './kernels/pool/reference.js'
@@ -291,9 +289,8 @@ export function kernelBackend(): 'wasm' | 'js' {
  * can), so the first product need not compile them synchronously: call it once at start-up in a
  * browser, and at the start of any program whose elementwise ops or optimizer steps should run on
  * Wasm before a large float32 product has loaded it (those kernels load with the gemm, never by
- * themselves). In a program that uses the fused row kernels (GELU, attention, norms and recurrent cells
- * of @gd/autograd and @gd/nn), it compiles their module too. Resolves to the backend now in use; without
- * Wasm SIMD it resolves to `'js'` and everything keeps working on the JavaScript kernels.
+ * themselves). Resolves to the backend now in use; without Wasm SIMD it resolves to `'js'` and
+ * everything keeps working on the JavaScript kernels.
  *
  * @example
  * ```ts
@@ -307,10 +304,5 @@ export async function initWasm(): Promise<'wasm' | 'js'> {
   if (wasmState.fused) attachArena(wasmState.fused)
   if (wasmState.elementwise == null) wasmState.elementwise = await loadWasmElementwise()
   if (wasmState.conv == null) wasmState.conv = await loadWasmConv()
-  // the fused rows module, when the program has its ops (their file sets the loader: see rowsState)
-  if (rowsState.kernels === undefined && rowsState.load !== undefined) {
-    const rows = await rowsState.load()
-    if (rowsState.kernels === undefined) rowsState.kernels = rows
-  }
   return kernelBackend()
 }

@@ -373,15 +373,8 @@ export interface RowKernels {
   ): boolean
 }
 
-/**
- * The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here), and its
- * asynchronous loader for `initWasm()`, set by `rows/fused.ts` when a program has the fused ops (so that the
- * seam reaches the module's bytes only through it). @internal
- */
-export const rowsState: {
-  kernels: RowKernels | null | undefined
-  load: (() => Promise<RowKernels | null>) | undefined
-} = { kernels: undefined, load: undefined }
+/** The fused kernels' module once loaded (`undefined`: not tried yet, null: cannot run here). @internal */
+export const rowsState: { kernels: RowKernels | null | undefined } = { kernels: undefined }
 
 /**
  * The row-broadcast binary kernel of the elementwise module (`elementwise/wasm.ts`): out = full op row,

@@ -15,19 +15,11 @@ import {
   wasmSoftmaxRowsGrad,
 } from './fused.js'
 import { traffic } from '../runtime/memory.js'
-import { rowsState } from '../registry.js'
-import { loadWasmRows } from './wasm.js'
 import { existingArena } from '../runtime/arena.js'
 import { useScopes, withScope } from '../runtime/scope.js'
 import { allocate } from '../../dtype.js'
 
 await initWasm()
-
-// first in the file: no fused call has run yet, so a loaded module here is initWasm's doing
-it('initWasm compiles the rows module asynchronously once this file is in the program (no sync load at first use)', () => {
-  expect(rowsState.load).toBe(loadWasmRows)
-  expect(rowsState.kernels).toEqual(expect.objectContaining({ gelu: expect.any(Function) }))
-})
 
 /** Distance in float32 units in the last place (both finite, or both the same infinity). */
 function ulps(a: number, b: number): number {

@@ -4,8 +4,8 @@
  * and the row normalization of layer and RMS norm and its gradient (@gd/nn). Each checks its arguments,
  * then returns the result tensor when the Wasm kernel takes the call (float32, Wasm allowed and in use,
  * the call big enough: see the registry), or null, and the caller runs its JavaScript loop (float64,
- * small calls, engines without Wasm SIMD). Their module (`./wasm.ts`) loads asynchronously with `initWasm()`,
- * or else synchronously with the first call that can use it; a bundle without these ops carries none of its bytes.
+ * small calls, engines without Wasm SIMD). Their module (`./wasm.ts`) loads with the first call that can
+ * use it, so a bundle without these ops carries none of its bytes.
  * @module
  */
 import { fail } from '@gd/check'
@@ -13,7 +13,7 @@ import { Tensor } from '../../tensor.js'
 import { allocateUnfilled } from '../runtime/owner.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { elementwiseKernels, rowsState, wasmState, type RowKernels } from '../registry.js'
-import { loadWasmRows, loadWasmRowsSync } from './wasm.js'
+import { loadWasmRowsSync } from './wasm.js'
 
 /**
  * The fused kernels when Wasm is allowed and in use (the elementwise module has loaded: the first large
@@ -25,10 +25,6 @@ function rowKernels(): RowKernels | null {
   if (rowsState.kernels === undefined) rowsState.kernels = loadWasmRowsSync()
   return rowsState.kernels
 }
-
-// `initWasm()` compiles the module asynchronously when a program has these ops: it finds the loader here, so a
-// bundle without them carries neither the loader nor the module's bytes (the first call then finds it loaded)
-rowsState.load = loadWasmRows
 
 const tensorArg = (fn: string, what: string, x: unknown): Tensor => {
   if (!(x instanceof Tensor)) fail(fn, what, 'a Tensor', x)
