@@ -6,7 +6,7 @@
 import { allocate, promoteTypes, type DType, type Storage } from './dtype.js'
 import { tensorArg, tensorLikeArg } from './internal/args.js'
 import { ownership } from './kernels/runtime/owner.js'
-import { deferBinary, deferUnary } from './internal/deferred.js'
+import { deferHook } from './internal/deferHook.js'
 import { FUSE_MIN, markOwned } from './internal/deferredLeaves.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
@@ -73,7 +73,7 @@ export function mapUnary(
     if (owned !== null) out = owned
     else {
       // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
-      const later = n >= FUSE_MIN ? deferUnary(op, t) : null
+      const later = n >= FUSE_MIN && deferHook.unary !== null ? deferHook.unary(op, t) : null
       if (later !== null) return later
       out = markOwned(new Float32Array(n))
     }
@@ -176,7 +176,7 @@ export function mapBinary(
     if (owned !== null) out = owned
     else {
       // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
-      const later = n >= FUSE_MIN ? deferBinary(op, a, b, shape, n) : null
+      const later = n >= FUSE_MIN && deferHook.binary !== null ? deferHook.binary(op, a, b, shape, n) : null
       if (later !== null) return later
       out = markOwned(new Float32Array(n))
     }

@@ -22,6 +22,8 @@ import {
   type ElementwiseKernels,
 } from '../registry.js'
 import { REDUCE } from './ops.generated.js'
+import { deferBinary, deferUnary } from '../../internal/deferred.js'
+import { deferHook } from '../../internal/deferHook.js'
 
 /** The exports of the compiled module; pointers are byte addresses. */
 interface ElementwiseExports {
@@ -104,6 +106,9 @@ function elementwiseFrom(
   const memory = shared.memory
   const slots = slotsIn(memory, exports.slots(), 3, CHUNK)
   if (slots === null) return null
+  // the deferred chains run on this module: the elementwise ops find them from now on
+  deferHook.unary = deferUnary
+  deferHook.binary = deferBinary
   const { ptr, stream } = slots
   let heap = new Float32Array(memory.buffer)
   // Slots 1 and 2 together hold CHUNK float64 column sums.
