@@ -12,8 +12,7 @@
  * @module
  */
 import { BINARY, UNARY } from '../kernels/elementwise/ops.generated.js'
-import type { ChainKernel, ChainStep } from '../kernels/elementwise/wasm.js'
-import { elementwiseKernels, type ElementwiseKernels } from '../kernels/registry.js'
+import { elementwiseKernels, type ChainKernel, type ChainStep, type ElementwiseKernels } from '../kernels/registry.js'
 import { captureOf, isOwned, markOwned, type Captured } from './deferredLeaves.js'
 import { deferredTensor, type Pending, type Tensor } from '../tensor.js'
 import type { Shape } from '../shape.js'

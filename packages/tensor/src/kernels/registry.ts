@@ -102,6 +102,29 @@ export function fusedPays(n: number): boolean {
   return n >= OPTIM_MIN
 }
 
+/** One op of a deferred chain (see `deferred.ts`), as {@link ChainKernel} runs it. @internal */
+export interface ChainStep {
+  /** The op's code in `UNARY` (binary false) or `BINARY`. */
+  readonly code: number
+  readonly binary: boolean
+  /** A binary op's other operand, as long as the chain's input; null when it is `scalar`. */
+  readonly operand: Float32Array | null
+  readonly scalar: number
+  /** The running value is the right operand (`b` of `a ∘ b`). */
+  readonly right: boolean
+}
+
+/** The deferred chains' kernel, which the elementwise module's wrapper (`elementwise/wasm.ts`) has beside the ElementwiseKernels. @internal */
+export interface ChainKernel {
+  /**
+   * out = the chain of `steps` applied to `x` (each operand and `out` as long as `x`), CHUNK elements at a
+   * time: x's block and each operand's are copied into the slots once, every step runs its kernel from one
+   * slot into another, and only the last step's block is copied out. The kernels are the ones `unary` and
+   * `binary` run, so each step gives the bits it gives alone.
+   */
+  chain(x: Float32Array, steps: readonly ChainStep[], out: Float32Array): void
+}
+
 /**
  * Float32 elementwise loops on WebAssembly SIMD128 (see `elementwise/wasm.ts`). Each returns false,
  * having touched nothing, when it does not take the call (not float32, or too short to pay).

@@ -19,6 +19,7 @@ import {
   reducePays,
   rowsPay,
   type BroadcastKernels,
+  type ChainKernel,
   type ElementwiseKernels,
 } from '../registry.js'
 import { REDUCE } from './ops.generated.js'
@@ -33,29 +34,6 @@ interface ElementwiseExports {
   binary(op: number, n: number, a: number, b: number, scalar: number, out: number): void
   reduce(op: number, n: number, x: number): number
   sumColumns(rows: number, count: number, x: number, acc: number): void
-}
-
-/** One op of a deferred chain (see `deferred.ts`), as {@link ChainKernel} runs it. @internal */
-export interface ChainStep {
-  /** The op's code in `UNARY` (binary false) or `BINARY`. */
-  readonly code: number
-  readonly binary: boolean
-  /** A binary op's other operand, as long as the chain's input; null when it is `scalar`. */
-  readonly operand: Float32Array | null
-  readonly scalar: number
-  /** The running value is the right operand (`b` of `a ∘ b`). */
-  readonly right: boolean
-}
-
-/** The deferred chains' kernel, which the module's wrapper has beside the ElementwiseKernels. @internal */
-export interface ChainKernel {
-  /**
-   * out = the chain of `steps` applied to `x` (each operand and `out` as long as `x`), CHUNK elements at a
-   * time: x's block and each operand's are copied into the slots once, every step runs its kernel from one
-   * slot into another, and only the last step's block is copied out. The kernels are the ones `unary` and
-   * `binary` run, so each step gives the bits it gives alone.
-   */
-  chain(x: Float32Array, steps: readonly ChainStep[], out: Float32Array): void
 }
 
 /** Elements per chunk: three 64 KiB slots stay in L2. */
