@@ -67,8 +67,6 @@ function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, pa
   // the optional fused path and pre-write check (see InPlaceTransformation), when tx has them
   const fast = tx as InPlaceTransformation<S>
   fast.check?.(grads, state, params, extra)
-  // a deferred result of @gd/tensor made from a parameter before this step keeps its values
-  for (const p of leavesOf(params)) beforeInPlaceWrite(p)
   // In a scope of @gd/tensor: the updates links pass each other (AdamW's before its decay) are born in
   // the kernels' memory and go back to its pool when the step returns; only the state escapes.
   return withScope('stepInPlace', () => applyStep(tx, grads, state, params, extra), escapingState, {
@@ -85,7 +83,12 @@ function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, para
   scratch.make = bornHere
   try {
     const fast = tx as InPlaceTransformation<S>
-    if (fast.applyInPlace) return fast.applyInPlace(grads, state, params, extra)
+    if (fast.applyInPlace) {
+      // a deferred result of @gd/tensor made from a parameter before this step keeps its values (addInPlace,
+      // below, does the same before it writes)
+      for (const p of leavesOf(params)) beforeInPlaceWrite(p)
+      return fast.applyInPlace(grads, state, params, extra)
+    }
     const r = tx.update(grads, state, params, extra)
     addInPlace('stepInPlace', params, r.updates)
     return r.state
