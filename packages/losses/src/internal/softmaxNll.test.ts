@@ -123,5 +123,17 @@ describe('softmaxNll (fused softmax cross-entropy from labels)', () => {
       sameBits(v1, v2)
       sameBits(g1, g2)
     })
+
+    it('gives the composite’s bits for rows of 300 classes (the row maximum and sums on the Wasm row kernels)', () => {
+      const z = tensor(
+        Array.from({ length: 1200 }, (_, i) => (i % 300 === 7 ? -Infinity : Math.cos(i * 0.91) * 40)),
+        { shape: [4, 300] },
+      )
+      const y = tensor([3, 299, 0, 150], { dtype: 'int32' })
+      const [v1, g1] = valueAndGrad((v: Var) => sum(softmaxNll(v, y)))(z) as [Tensor, Tensor]
+      const [v2, g2] = valueAndGrad((v: Var) => sum(composite(v, y)))(z) as [Tensor, Tensor]
+      sameBits(v1, v2)
+      sameBits(g1, g2)
+    })
   })
 })

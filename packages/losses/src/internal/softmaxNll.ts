@@ -8,8 +8,9 @@ import { allocate } from '@gd/tensor/internal'
  *
  * It takes the composite's steps in the composite's order, so values and gradients are the same bits:
  * forward, with m the row maximum and s = m where it is finite, else 0 (as `logSumExp` takes it),
- * e = exp(z − s), S = Σ e, lse = log S + s and ℓᵢ = −(z[i, yᵢ] − lseᵢ), the row ops on @gd/tensor's
- * kernels (the same exp, sum and log as the composite's) and the picking in one loop; backward, from
+ * e = exp(z − s), S = Σ e, lse = log S + s and ℓᵢ = −(z[i, yᵢ] − lseᵢ): s and z − s in one loop over the
+ * rows, exp, the row sums and log on @gd/tensor's kernels (the same as the composite's) and the picking
+ * in one loop; backward, from
  * the cotangent c of ℓ, ∂z = G + (c / S)·e, where G is −c at the label and 0 elsewhere (the scattered
  * cotangent the composite adds). When the backward pass records a graph (a gradient of a gradient),
  * the rule is written with differentiable ops instead, over e recomputed from z.
@@ -27,9 +28,9 @@ export function softmaxNll(z: Var, labels: T.Tensor): Var {
     {
       name: 'softmaxCrossEntropy',
       forward: (v) => {
-        const m = T.max(v, { axis: -1, keepdims: true })
-        shift = T.where(T.isFinite(m), m, 0)
-        e = T.exp(T.sub(v, shift))
+        const d = shifted(v, labels.size, classes, batch)
+        shift = d.shift
+        e = T.exp(d.diff)
         sums = T.sum(e, { axis: -1, keepdims: true })
         return picked(v, labels, T.log(sums), shift, classes, batch)
       },
@@ -46,6 +47,42 @@ export function softmaxNll(z: Var, labels: T.Tensor): Var {
     },
     [z],
   )
+}
+
+/**
+ * The row shift s (the row maximum where it is finite, else 0) and z − s, in one pass over the rows: what
+ * `max(z, { axis: -1, keepdims: true })`, `isFinite`, `where` and `sub(z, s)` give, the same bits (a maximum is
+ * exact whatever order or kernel takes it, the row's first NaN wins as in the reduction's loop, and the
+ * difference is rounded once to the dtype, as the subtraction's store rounds it), without four ops' tensors.
+ */
+function shifted(
+  v: T.Tensor,
+  rows: number,
+  classes: number,
+  batch: readonly number[],
+): { shift: T.Tensor; diff: T.Tensor } {
+  const dtype = v.dtype as 'float32' | 'float64'
+  const z = v.data as FloatArray
+  const s = allocate(dtype, rows) as FloatArray
+  const d = allocate(dtype, z.length) as FloatArray
+  shiftRows(z, s, d, rows, classes)
+  return { shift: new T.Tensor(s, [...batch, 1], dtype), diff: new T.Tensor(d, v.shape, dtype) }
+}
+
+function shiftRows(z: FloatArray, s: FloatArray, d: FloatArray, rows: number, classes: number): void {
+  for (let i = 0; i < rows; i++) {
+    const at = i * classes
+    const end = at + classes
+    let m = -Infinity
+    for (let k = at; k < end; k++) {
+      const x = z[k]!
+      if (x > m || x !== x) m = x
+      if (m !== m) break
+    }
+    const si = Number.isFinite(m) ? m : 0
+    s[i] = si
+    for (let k = at; k < end; k++) d[k] = z[k]! - si
+  }
 }
 
 /** ℓᵢ = −(z[i, yᵢ] − (log Sᵢ + sᵢ)), each step rounded to the dtype as the composite's ops round it. */
