@@ -1,8 +1,8 @@
 import { boolean, readOptions, show, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate, type DType } from './dtype.js'
-import { gemmBatchOf, overwritingGemm } from './kernels/gemm/overwrite.js'
-import type { WasmGemmBatch } from './kernels/gemm/wasm.js'
+import { gemmBatchOf, overwritingGemm, overwritingOf } from './kernels/gemm/overwrite.js'
+import type { WasmGemmKernel } from './kernels/gemm/wasm.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, formatList, sizeOf, stridesOf } from './shape.js'
@@ -59,7 +59,9 @@ export function checkFloatPair(op: string, a: DType, b: DType): FloatDType {
 /**
  * `kernels.gemm` as the package set it up (the Wasm/JavaScript dispatcher), read once at load: while it is
  * still the one in use, a float32 product that dispatcher would send to the Wasm gemm runs there in
- * overwrite mode (`C = A · B`, the same bits), so its result needs no zero-fill.
+ * overwrite mode (`C = A · B`, the same bits), so its result needs no zero-fill. A replacement keeps that
+ * mode only if it carries an overwrite entry (`overwriting`, see `kernels/gemm/overwrite.ts`), as
+ * `@gd/tensor/threads`' kernel does; any other replacement adds into a zero-filled result.
  */
 const builtInGemm = /* @__PURE__ */ gemmOf(kernels)
 
@@ -190,9 +192,13 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
   const sa = a.storage as FloatArray
   const sb = b.storage as FloatArray
   const fold = B.batch.every((d) => d === 1) && canFoldRows(A, m)
-  // The Wasm gemm in overwrite mode writes every element of each product's m × n block, and the
-  // products below tile `out` exactly (one of count·m rows, or count of m rows): no zero-fill needed
-  const wasm = dtype === 'float32' && kernels.gemm === builtInGemm ? overwritingGemm(fold ? count * m : m, n, k) : null
+  // The Wasm gemm in overwrite mode (the default's, or what the installed gemm's overwrite entry hands
+  // out) writes every element of each product's m × n block, and the products below tile `out` exactly
+  // (one of count·m rows, or count of m rows): no zero-fill needed
+  const gemm = kernels.gemm
+  const rows = fold ? count * m : m
+  const wasm =
+    dtype !== 'float32' ? null : gemm === builtInGemm ? overwritingGemm(rows, n, k) : overwritingOf(gemm, rows, n, k)
   const out = wasm !== null ? allocateUnfilled(count * m * n) : allocate(dtype, count * m * n)
   // the Wasm gemm is called directly with its overwrite flag (no closure spreading the arguments)
   const ars = A.rowStride
@@ -202,12 +208,9 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
   if (fold) {
     // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
     // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
-    if (wasm !== null) wasm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
-    else kernels.gemm(count * m, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
-  } else if (
-    wasm === null ||
-    !stacked(gemmBatchOf(wasm), batch, aStrides, bStrides, m, n, k, a, A, b, B, out as FloatArray)
-  ) {
+    if (wasm !== null) wasm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
+    else gemm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
+  } else if (wasm === null || !stacked(wasm, batch, aStrides, bStrides, m, n, k, a, A, b, B, out as FloatArray)) {
     const index = new Array<number>(batch.length).fill(0)
     for (let i = 0; i < count; i++) {
       let ao = a.offset
@@ -217,7 +220,7 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
         bo += index[d]! * bStrides[d]!
       }
       if (wasm !== null) wasm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n, true)
-      else kernels.gemm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n)
+      else gemm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n)
       for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
     }
   }
@@ -248,10 +251,11 @@ function broadcastBatch(a: Tensor, b: Tensor, x: readonly number[], y: readonly 
  * Runs the matrices of a batched product on the Wasm gemm in overwrite mode in one call instead of one per
  * matrix: batch dimensions whose strides nest in A and B merge (C is contiguous), and at most two may remain
  * (attention's [batch, heads] over a [batch, time, heads, d] layout is two). False, having done nothing, when
- * more remain or the batched form does not take the call (an operand not in Wasm memory).
+ * more remain, the kernel has no batched form (a threaded one: each product is split instead) or it does not
+ * take the call (an operand not in Wasm memory).
  */
 function stacked(
-  run: WasmGemmBatch,
+  wasm: WasmGemmKernel,
   batch: readonly number[],
   aStrides: readonly number[],
   bStrides: readonly number[],
@@ -264,6 +268,8 @@ function stacked(
   B: Operand,
   out: FloatArray,
 ): boolean {
+  const run = gemmBatchOf(wasm)
+  if (run === null) return false
   // the merged dimensions, innermost first: size, then the strides of A, B and C along it
   const s = [1, 1]
   const as = [0, 0]

@@ -4,17 +4,21 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { product, rowMajorProduct, type Layout } from '../test/operands.js'
+import { allocate } from './dtype.js'
 import { gemm as jsGemm } from './kernels/gemm/reference.js'
-import { loadWasmGemmSync } from './kernels/gemm/wasm.js'
-import { matmul } from './matmul.js'
+import { loadWasmGemmSync, type WasmGemmKernel } from './kernels/gemm/wasm.js'
+import { matmul, type MatmulOptions } from './matmul.js'
 import { conv2d } from './conv2d.js'
 import { ones } from './creation.js'
 import { normal } from './random.js'
 import { prngKey } from './rng.js'
-import { kernelBackend, useKernels } from './seam.js'
-import { terminateThreads, threadedGemm, type ThreadOptions } from './threads.js'
+import { initWasm, kernelBackend, useKernels } from './seam.js'
+import { Tensor } from './tensor.js'
+import { terminateThreads, threadedGemm, type ThreadedGemm, type ThreadOptions } from './threads.js'
+import { existingArena } from './kernels/runtime/arena.js'
+import { useScopes, withScope } from './kernels/runtime/scope.js'
 import { liveThreads, post, steal, takenChunks, type GrowableShared } from './kernels/runtime/threadPool.js'
 import { CONTROL, CONTROL_SLOTS } from './kernels/runtime/threadWorker.js'
 
@@ -234,6 +238,31 @@ describe('threadedGemm with a lost worker', () => {
     expect(rowMajorProduct(gemm, m, n, k, 5)).toEqual(rowMajorProduct(oneThread, m, n, k, 5))
   })
 
+  /** In overwrite mode: no throw, C whole (every element written, the padding left), then one thread. */
+  function expectFinishedHere(gemm: ThreadedGemm) {
+    const start = Date.now()
+    // rows 4 floats apart past n, so that a write outside C's block shows as well as a missed one
+    expect(overwritten(gemm, m, n, k, 'row', 'row', 0, 4)).toEqual(addedIntoZeros(m, n, k, 'row', 'row', 0, 4))
+    expect(Date.now() - start).toBeLessThan(1500)
+    expect(gemm.threads).toBe(1)
+    expect(overwritten(gemm, m, n, k, 'col', 'row', 1, 0)).toEqual(addedIntoZeros(m, n, k, 'col', 'row', 1, 0))
+  }
+
+  it('in overwrite mode makes a terminated worker’s part itself: the product is whole, no throw', async () => {
+    const { gemm, worker } = await pair()
+    worker.terminate() // unseen: the product posts to a dying worker
+    expectFinishedHere(gemm)
+  })
+
+  it('in overwrite mode makes a hung worker’s part itself: the product is whole, no throw', async () => {
+    const { gemm, worker } = await pair()
+    Atomics.store(worker.control, 0, -1)
+    Atomics.notify(worker.control, 0)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    worker.dead = false // alive but deaf, as above
+    expectFinishedHere(gemm)
+  })
+
   it('a new threadedGemm after a loss starts fresh threads', async () => {
     const { gemm, worker } = await pair()
     worker.terminate()
@@ -242,6 +271,224 @@ describe('threadedGemm with a lost worker', () => {
     expect(again.threads).toBe(2)
     expect(rowMajorProduct(again, m, n, k, 6)).toEqual(rowMajorProduct(oneThread, m, n, k, 6))
   })
+})
+
+/** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
+const bits = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
+
+/** The first few indices where two bit arrays differ, and their lengths (a short failure, not a 200,000-line diff). */
+function differences(got: number[], want: number[]) {
+  const at: number[] = []
+  for (let i = 0; i < Math.max(got.length, want.length) && at.length < 5; i++) if (got[i] !== want[i]) at.push(i)
+  return { at, lengths: [got.length, want.length] }
+}
+
+/**
+ * The operands of `product(m, n, k, la, lb, pad, cPad)` (C with `cPad` leading floats and rows `n + cPad`
+ * apart) multiplied by `gemm` in overwrite mode into a C filled with NaN, so that an element it missed
+ * stays NaN; the bits of the whole array, padding included (which must stay NaN).
+ */
+function overwritten(
+  gemm: WasmGemmKernel,
+  m: number,
+  n: number,
+  k: number,
+  la: Layout,
+  lb: Layout,
+  pad: number,
+  cPad: number,
+) {
+  const { A, B, a, b, ldc } = product(m, n, k, la, lb, pad, cPad)
+  const c = new Float32Array(cPad + m * ldc).fill(Number.NaN)
+  gemm(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, c, cPad, ldc, true)
+  return bits(c)
+}
+
+/** The same product added into zeros by the one-thread gemm, with NaN in the padding: what overwrite mode must give. */
+function addedIntoZeros(m: number, n: number, k: number, la: Layout, lb: Layout, pad: number, cPad: number) {
+  const { A, B, a, b, ldc } = product(m, n, k, la, lb, pad, cPad)
+  const c = new Float32Array(cPad + m * ldc).fill(Number.NaN)
+  for (let i = 0; i < m; i++) c.fill(0, cPad + i * ldc, cPad + i * ldc + n)
+  oneThread(m, n, k, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, c, cPad, ldc)
+  return bits(c)
+}
+
+describe("threadedGemm's overwrite entry (matmul's C = A · B)", () => {
+  it('hands out the kernel itself from minMultiplyAdds, the one-thread Wasm gemm below, null on the JavaScript kernel', async () => {
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 4096 })
+    expect(gemm.overwriting(16, 16, 16)).toBe(gemm) // 4096 multiply-adds: split
+    const below = gemm.overwriting(16, 16, 15)! // 3840: one thread, on a kernel with a batched form
+    expect(below).not.toBeNull()
+    expect(below).not.toBe(gemm)
+    expect(gemm.overwriting(8, 8, 8)).toBe(below) // 512 multiply-adds: GEMM_MIN
+    expect(gemm.overwriting(8, 8, 7)).toBeNull() // below GEMM_MIN: the JavaScript kernel, which only adds
+    expect(gemm.overwriting(600, 600, 0)).toBeNull() // k = 0: nothing for the Wasm gemm to write
+    await terminateThreads()
+    expect(gemm.overwriting(16, 16, 16)).toBe(below) // one thread from now on
+    const alone = await threadedGemm({ threads: 1 })
+    expect(alone.overwriting(16, 16, 16)).not.toBeNull()
+    expect(alone.overwriting(8, 8, 7)).toBeNull()
+  })
+
+  it('writes every element of C with the bits of adding into zeros, split or not, on random shapes and layouts', async () => {
+    // minMultiplyAdds 0: every product the entry hands out runs split; C starts as NaN, so a missed element shows
+    const kernels = [
+      await threadedGemm({ threads: 2, minMultiplyAdds: 0 }),
+      await threadedGemm({ threads: 3, minMultiplyAdds: 0 }),
+    ]
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 300 }), // past the kernel's 256-deep k panel: later panels add
+        fc.constantFrom<Layout>('row', 'col', 'gapped', 'reversed'),
+        fc.constantFrom<Layout>('row', 'col', 'gapped', 'reversed'),
+        fc.nat(3),
+        fc.nat(3),
+        fc.integer({ min: 0, max: 1 }),
+        (m, n, k, la, lb, pad, cPad, which) => {
+          const gemm = kernels[which]!
+          const kernel = gemm.overwriting(m, n, k)
+          if (m * n * k < 512) {
+            expect(kernel).toBeNull()
+            return
+          }
+          expect(kernel).toBe(gemm)
+          const want = addedIntoZeros(m, n, k, la, lb, pad, cPad)
+          expect(overwritten(kernel!, m, n, k, la, lb, pad, cPad)).toEqual(want)
+          expect(overwritten(oneThread, m, n, k, la, lb, pad, cPad)).toEqual(want)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it("splits the MLP's products in overwrite mode bit for bit (every product of a 784-256-128-10 step, batch 128)", async () => {
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    // forward x·W1, h1·W2, h2·W3; backward dW = hᵀ·dh (A transposed: 'col') and dh = dy·Wᵀ (B transposed)
+    const shapes: [number, number, number, Layout, Layout][] = [
+      [128, 256, 784, 'row', 'row'],
+      [784, 256, 128, 'col', 'row'],
+      [128, 128, 256, 'row', 'row'],
+      [256, 128, 128, 'col', 'row'],
+      [128, 256, 128, 'row', 'col'],
+      [128, 10, 128, 'row', 'row'],
+      [128, 10, 128, 'col', 'row'],
+      [128, 128, 10, 'row', 'col'],
+    ]
+    for (const [m, n, k, la, lb] of shapes) {
+      expect(gemm.overwriting(m, n, k)).toBe(gemm)
+      const want = addedIntoZeros(m, n, k, la, lb, 1, 2)
+      expect(differences(overwritten(gemm, m, n, k, la, lb, 1, 2), want)).toEqual({
+        at: [],
+        lengths: [want.length, want.length],
+      })
+    }
+  })
+
+  it('adds into C as before when called without overwrite (the staged C block still travels to the workers)', async () => {
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    const { run } = product(128, 256, 784, 'row', 'row', 1, 2)
+    expect(run(gemm)).toEqual(run(oneThread))
+  })
+})
+
+describe('matmul with threadedGemm installed keeps its overwrite mode (results over a NaN-poisoned pool)', () => {
+  beforeAll(async () => {
+    await initWasm()
+  })
+
+  /** A float32 tensor of `shape` filled from a seeded sine (distinct values in [-1, 1]). */
+  function filled(shape: number[], seed: number): Tensor<'float32'> {
+    const n = shape.reduce((a, b) => a * b, 1)
+    return new Tensor(
+      Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 7.1 + i * 1.3)),
+      shape,
+      'float32',
+    )
+  }
+
+  /**
+   * Runs `make` in a scope after a first scope released 6 blocks of `size` floats filled with NaN into
+   * the pool; the result's bits, and whether its storage is one of the poisoned blocks.
+   */
+  function overPoison(size: number, make: () => Tensor): { bits: number[]; reused: boolean } {
+    const restore = useScopes(true)
+    try {
+      const poisoned = new Set<number>()
+      withScope(
+        'poison',
+        () => {
+          for (let i = 0; i < 6; i++) {
+            const block = allocate('float32', size).fill(Number.NaN)
+            if (existingArena()!.holds(block)) poisoned.add(block.byteOffset)
+          }
+        },
+        () => null,
+      )
+      return withScope(
+        'use',
+        () => {
+          const out = make()
+          const storage = out.storage as Float32Array
+          return { bits: bits(out.data as Float32Array), reused: poisoned.has(storage.byteOffset) }
+        },
+        () => null,
+      )
+    } finally {
+      restore()
+    }
+  }
+
+  /** `gemm` behind a spy on its overwrite entry: what the entry handed matmul, per call. */
+  function spied(gemm: ThreadedGemm) {
+    const handed: (WasmGemmKernel | null)[] = []
+    const spy = Object.assign((...args: Parameters<ThreadedGemm>) => gemm(...args), {
+      overwriting: (m: number, n: number, k: number) => {
+        const kernel = gemm.overwriting(m, n, k)
+        handed.push(kernel)
+        return kernel
+      },
+    })
+    return { spy, handed }
+  }
+
+  // [a shape, b shape, options, minMultiplyAdds, what the entry hands matmul]: the MLP's first product split
+  // from 2²⁴ and not at the default 2²⁵; folded batches; a stack split product by product (min 0) and run in
+  // one batched call (default); transposed operands; a narrow product (n = 10); a product too small for Wasm
+  const cases: [number[], number[], MatmulOptions, number | undefined, 'split' | 'one' | null][] = [
+    [[128, 784], [784, 256], {}, 2 ** 24, 'split'],
+    [[128, 784], [784, 256], {}, undefined, 'one'],
+    [[128, 784], [128, 256], { transposeA: true }, 2 ** 24, 'split'],
+    [[2, 64, 96], [96, 48], {}, 0, 'split'],
+    [[3, 5, 17], [3, 17, 9], {}, 0, 'split'],
+    [[3, 5, 17], [3, 17, 9], {}, undefined, 'one'],
+    [[37, 70], [29, 70], { transposeB: true }, 0, 'split'],
+    [[128, 128], [128, 10], {}, 0, 'split'],
+    [[8, 1], [1, 8], {}, 0, null],
+  ]
+  for (const [sa, sb, options, min, handed] of cases) {
+    it(`${JSON.stringify(sa)} x ${JSON.stringify(sb)} ${JSON.stringify(options)} from ${min ?? 'the default'}: ${handed ?? 'zero-filled'}`, async () => {
+      const a = filled(sa, 1)
+      const b = filled(sb, 2)
+      const want = overPoison(matmul(a, b, options).size, () => matmul(a, b, options))
+      const gemm = await threadedGemm(min === undefined ? { threads: 2 } : { threads: 2, minMultiplyAdds: min })
+      const { spy, handed: got } = spied(gemm)
+      const restore = useKernels({ gemm: spy })
+      try {
+        const result = overPoison(want.bits.length, () => matmul(a, b, options))
+        expect(result.bits).toEqual(want.bits)
+        if (result.bits.length >= 64) expect(result.reused).toBe(true) // the result really lies over a NaN block
+      } finally {
+        restore()
+      }
+      expect(got.length).toBe(1) // asked once a call, for the whole (folded) product or the stack's shape
+      if (handed === 'split') expect(got[0]).toBe(gemm)
+      else if (handed === 'one') expect(got[0]).not.toBe(gemm)
+      if (handed === null) expect(got[0]).toBeNull()
+      else expect(got[0]).not.toBeNull()
+    })
+  }
 })
 
 describe('chunks shared between a worker and the calling thread', () => {
@@ -256,7 +503,7 @@ describe('chunks shared between a worker and the calling thread', () => {
 
   it('the calling thread takes chunks from the back, the worker from the front, each chunk once', () => {
     const thread = idle()
-    post(thread, 0, [], 32, true, 3)
+    post(thread, 0, [], 32, true, 3, false)
     expect([thread.control[CONTROL.chunk], thread.control[CONTROL.byRows]]).toEqual([32, 1])
     // the worker takes chunk 0 as its loop does: one more in the range's low 16 bits
     const r = Atomics.load(thread.control, CONTROL.range)
@@ -264,7 +511,7 @@ describe('chunks shared between a worker and the calling thread', () => {
     expect([steal(thread), steal(thread), steal(thread)]).toEqual([2, 1, -1])
     expect(takenChunks(thread)).toBe(1)
     // a new job hands out all its chunks again
-    post(thread, 0, [], 8, false, 2)
+    post(thread, 0, [], 8, false, 2, true)
     expect([steal(thread), steal(thread), steal(thread), takenChunks(thread)]).toEqual([1, 0, -1, 0])
   })
 })

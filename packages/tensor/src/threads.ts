@@ -11,7 +11,7 @@
  * @module
  */
 import { gemm as jsGemm } from './kernels/gemm/reference.js'
-import { bestGemmWasm, loadWasmGemm, span } from './kernels/gemm/wasm.js'
+import { bestGemmWasm, loadWasmGemm, span, type WasmGemmKernel } from './kernels/gemm/wasm.js'
 import { THREADS_MIN, wasmGemmPays } from './kernels/registry.js'
 import { CONTROL } from './kernels/runtime/threadWorker.js'
 import {
@@ -26,7 +26,6 @@ import {
   type Thread,
 } from './kernels/runtime/threadPool.js'
 import { readOptions, withDefault, within, type Spec } from '@gd/check'
-import type { Kernels } from './seam.js'
 
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> }
@@ -52,7 +51,8 @@ export interface ThreadOptions {
 }
 
 /**
- * A gemm kernel (the signature of `kernels.gemm`) that says how many threads it runs on.
+ * A gemm kernel (the signature of `kernels.gemm`, plus an optional last argument `overwrite`: when true it
+ * computes `C = A · B`, C's old values never reaching the result) that says how many threads it runs on.
  *
  * @example
  * ```ts
@@ -70,8 +70,17 @@ export interface ThreadedGemm extends ThreadedGemmCall {
    * Wasm kernels while this gemm is installed, instead of stepping aside as for other replacements.
    */
   readonly defaultEquivalent: true
+  /**
+   * For `matmul`, so that its results need no zero-fill with this gemm installed, as with the default: the
+   * kernel that runs a float32 `m × n × k` product in overwrite mode (called with `overwrite` true it writes
+   * every element of C's block whatever it held, with the bits of adding into zeros). That is this gemm
+   * itself from `minMultiplyAdds` (split across the threads), the one-thread Wasm gemm below it (whose
+   * batched form runs a stack of products in one call), and null where the product runs on the JavaScript
+   * kernel, which only adds (under 512 multiply-adds, k = 0, no Wasm SIMD).
+   */
+  readonly overwriting: (m: number, n: number, k: number) => WasmGemmKernel | null
 }
-type ThreadedGemmCall = Kernels['gemm']
+type ThreadedGemmCall = WasmGemmKernel
 
 const DEFAULT_MIN = THREADS_MIN
 
@@ -148,8 +157,9 @@ function placement(x: Float32Array, offset: number, rows: number, rs: number, co
 }
 
 /**
- * Copies a part's operands and C block into a thread's data buffer and posts it; false when the
- * buffer cannot hold them (the caller then runs that part itself).
+ * Copies a part's operands and C block (not C when `overwrite`: its old values are never read) into a
+ * thread's data buffer and posts it; false when the buffer cannot hold them (the caller then runs that
+ * part itself).
  */
 function stage(
   thread: Thread,
@@ -170,6 +180,7 @@ function stage(
   chunk: number,
   byRows: boolean,
   chunks: number,
+  overwrite: boolean,
 ): boolean {
   const pa = placement(a, aOffset, m, ars, k, acs)
   const pb = placement(b, bOffset, k, brs, n, bcs)
@@ -180,8 +191,11 @@ function stage(
   const f = new Float32Array(thread.data, 0, floats)
   pa.copy(f, 0)
   pb.copy(f, bAt)
-  for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cAt + i * n)
-  post(thread, floats, [m, n, k, pa.offset, pa.rs, pa.cs, bAt + pb.offset, pb.rs, pb.cs, cAt, n], chunk, byRows, chunks)
+  if (!overwrite) {
+    for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * ldc, cOffset + i * ldc + n), cAt + i * n)
+  }
+  const args = [m, n, k, pa.offset, pa.rs, pa.cs, bAt + pb.offset, pb.rs, pb.cs, cAt, n]
+  post(thread, floats, args, chunk, byRows, chunks, overwrite)
   return true
 }
 
@@ -215,6 +229,9 @@ function unstage(
  * module (so each has its own workspace). Each element of C is summed in the same order as on one
  * thread, so results equal the one-thread Wasm gemm's bit for bit. Smaller or non-float32 products
  * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
+ * `matmul` keeps every fast path it has with the default gemm: through the kernel's `overwriting` entry
+ * it writes each product over an unfilled result (`C = A · B`, no zero-fill, and C's block is then
+ * not staged for the workers), and runs a stack of products below `minMultiplyAdds` in one call.
  *
  * Operands reach the workers through SharedArrayBuffers (copied in and C's block copied out on
  * every call, all counted in the measurements above; of the operand that is cut, only the band's
@@ -235,14 +252,16 @@ function unstage(
  * A worker that dies, is terminated or hangs never blocks a product: the calling thread waits in
  * slices with a deadline (1 s for a worker to take up its part, plus the part's multiply-adds at
  * 1 GFLOP/s to finish it). A worker found lost during a product makes that call throw, with C
- * left as it was; one found exited before a product (its exit event seen) is dropped quietly. Either
- * way the kernel stops all its workers and falls back to one thread for good (`.threads` becomes
- * 1; results are the same bit for bit); call `threadedGemm` again for new threads.
+ * left as it was, when it adds into C; in overwrite mode (matmul's) C held nothing to keep, so the
+ * calling thread makes the chunks the worker took and the product is whole. One found exited before a
+ * product (its exit event seen) is dropped quietly. Either way the kernel stops all its workers and
+ * falls back to one thread for good (`.threads` becomes 1; results are the same bit for bit); call
+ * `threadedGemm` again for new threads.
  *
  * @throws Error `threadedGemm: threads must be an integer in [1, 64], got 0`, likewise for
  *   `minMultiplyAdds`, `threadedGemm: unknown option thread, expected one of threads,
  *   minMultiplyAdds; did you mean threads?`, and (from the kernel) `threadedGemm: a worker thread
- *   stopped answering …` when a worker is lost during a product.
+ *   stopped answering …` when a worker is lost during a product that adds into C.
  * @example
  * ```ts
  * import { initWasm, matmul, ones, useKernels } from '@gd/tensor'
@@ -259,7 +278,23 @@ function unstage(
 export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGemm> {
   const { threads, minMultiplyAdds: min } = readOptions('threadedGemm', options, SPEC)
   const one = await loadWasmGemm()
-  const single: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+  const single: ThreadedGemmCall = (
+    m,
+    n,
+    k,
+    a,
+    aOffset,
+    ars,
+    acs,
+    b,
+    bOffset,
+    brs,
+    bcs,
+    c,
+    cOffset,
+    ldc,
+    overwrite = false,
+  ) => {
     if (
       one !== null &&
       a instanceof Float32Array &&
@@ -267,11 +302,16 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       c instanceof Float32Array &&
       wasmGemmPays(m, n, k)
     ) {
-      one(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+      one(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, overwrite)
     } else {
+      // the JavaScript kernel only adds: an overwritten C starts from zeros
+      if (overwrite) for (let i = 0; i < m; i++) c.fill(0, cOffset + i * ldc, cOffset + i * ldc + n)
       jsGemm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
     }
   }
+  // the one-thread overwrite entry: the Wasm gemm where `single` runs it, else none
+  const alone = (m: number, n: number, k: number): WasmGemmKernel | null =>
+    one !== null && k > 0 && wasmGemmPays(m, n, k) ? one : null
   const best = bestGemmWasm()
   let pool: Thread[] | null = null
   if (one !== null && best !== null && threads > 1) {
@@ -281,25 +321,43 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       pool = null
     }
   }
-  if (one === null || pool === null) return Object.assign(single, { threads: 1, defaultEquivalent: true as const })
+  if (one === null || pool === null) {
+    return Object.assign(single, { threads: 1, defaultEquivalent: true as const, overwriting: alone })
+  }
   const wasm = one
   const workers = pool
   running.add(workers)
   const block = canBlock()
 
-  const kernel: ThreadedGemmCall = (m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc) => {
+  const kernel: ThreadedGemmCall = (
+    m,
+    n,
+    k,
+    a,
+    aOffset,
+    ars,
+    acs,
+    b,
+    bOffset,
+    brs,
+    bcs,
+    c,
+    cOffset,
+    ldc,
+    overwrite = false,
+  ) => {
     if (
       !(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) ||
       m * n * k < min ||
       !wasmGemmPays(m, n, k) ||
       !running.has(workers)
     ) {
-      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, overwrite)
     }
     // a worker seen to exit since the last call: nothing posted yet, so go on with one thread
     if (workers.some((t) => t.dead)) {
       drop(workers)
-      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc)
+      return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, overwrite)
     }
     const byRows = m >= n
     const extent = byRows ? m : n
@@ -320,7 +378,9 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       if (lo >= extent) break
       const p = part(lo, Math.min(extent, lo + band))
       const chunks = Math.ceil((byRows ? p.m : p.n) / chunk)
-      if (stage(thread, p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc, chunk, byRows, chunks)) {
+      if (
+        stage(thread, p.m, p.n, k, a, p.a, ars, acs, b, p.b, brs, bcs, c, p.c, ldc, chunk, byRows, chunks, overwrite)
+      ) {
         posted.push({ thread, start: lo, p })
       } else {
         local.push(p)
@@ -328,13 +388,16 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       lo += band
     }
     if (lo < extent) local.push(part(lo, extent))
-    // the parts of C this thread writes, as they were, to put back if a worker is lost
+    // the parts of C this thread writes, as they were, to put back if a worker is lost (in overwrite
+    // mode there is nothing to put back: C's old values were never part of the product)
     const saved: { at: number; rows: Float32Array[] }[] = []
     const run = (q: ReturnType<typeof part>) => {
-      const rows: Float32Array[] = []
-      for (let i = 0; i < q.m; i++) rows.push(c.slice(q.c + i * ldc, q.c + i * ldc + q.n))
-      saved.push({ at: q.c, rows })
-      wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+      if (!overwrite) {
+        const rows: Float32Array[] = []
+        for (let i = 0; i < q.m; i++) rows.push(c.slice(q.c + i * ldc, q.c + i * ldc + q.n))
+        saved.push({ at: q.c, rows })
+      }
+      wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc, overwrite)
     }
     // every band runs on the Wasm kernel, even one too small to pay alone, so that results never
     // depend on how the product was cut
@@ -346,7 +409,11 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       }
     }
     const states = posted.map(({ thread, p }) => settle(thread, block, (p.m * p.n * k) / SLOWEST_RATE))
-    if (states.includes('lost')) {
+    // a lost worker never wrote C (this thread copies its chunks out), so in overwrite mode this thread
+    // makes the chunks it took, as for a failed one below, and the product is whole; adding into C, the
+    // call throws with C as it was instead
+    if (overwrite && states.includes('lost')) drop(workers)
+    else if (states.includes('lost')) {
       for (const { at, rows } of saved) rows.forEach((row, i) => c.set(row, at + i * ldc))
       drop(workers)
       throw new Error(
@@ -359,15 +426,19 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       const taken = Math.min(byRows ? p.m : p.n, takenChunks(thread) * chunk)
       if (states[j] === 'done') unstage(thread, p.m, p.n, c, p.c, ldc, byRows, taken)
       else if (taken > 0) {
-        // the worker could not finish (its memory could not grow): this thread makes its chunks
+        // the worker could not finish (its memory could not grow) or was lost: this thread makes its chunks
         const q = part(start, start + taken)
-        wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc)
+        wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc, overwrite)
       }
     })
   }
+  // from `min` this gemm itself (checked again per call: it runs on one thread once its workers are gone)
+  const overwriting = (m: number, n: number, k: number): WasmGemmKernel | null =>
+    m * n * k >= min && running.has(workers) ? alone(m, n, k) && kernel : alone(m, n, k)
   return Object.defineProperties(kernel, {
     threads: { get: () => (running.has(workers) ? workers.length + 1 : 1) },
     defaultEquivalent: { value: true },
+    overwriting: { value: overwriting },
   }) as ThreadedGemm
 }
 

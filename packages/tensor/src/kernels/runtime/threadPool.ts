@@ -223,12 +223,13 @@ export function reserve(thread: Thread, floats: number): boolean {
  * Posts a job whose floats (the first `floats` of the data buffer) and arguments (`m n k a ars
  * acs b brs bcs c ldc`, offsets in floats) are in place, and wakes the worker. The job's C is cut
  * into `chunks` chunks of `chunk` rows (`byRows`) or columns, which the worker takes from the front
- * and the calling thread with {@link steal} from the back.
+ * and the calling thread with {@link steal} from the back. With `overwrite` the worker computes
+ * `C = A · B` (C's block, last in the buffer, is then neither staged nor copied in), else `C += A · B`.
  *
  * @example
  * ```ts
  * // fragment: inside threads.ts, with a thread from spawnThreads and the operands in place
- * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n], 32, true, 2)
+ * post(thread, floats, [m, n, k, a, ars, acs, b, brs, bcs, c, n], 32, true, 2, false)
  * ```
  */
 export function post(
@@ -238,12 +239,14 @@ export function post(
   chunk: number,
   byRows: boolean,
   chunks: number,
+  overwrite: boolean,
 ): void {
   const I = thread.control
   I[CONTROL.floats] = floats
   I.set(args, CONTROL.args)
   I[CONTROL.chunk] = chunk
   I[CONTROL.byRows] = byRows ? 1 : 0
+  I[CONTROL.overwrite] = overwrite ? 1 : 0
   Atomics.store(I, CONTROL.range, chunks << 16)
   thread.job++
   Atomics.store(I, CONTROL.job, thread.job)

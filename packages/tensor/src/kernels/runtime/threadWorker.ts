@@ -10,8 +10,9 @@
  * after the module's panels and grows that memory freely, since nothing else lives in it), an `Int32Array`-sized
  * SharedArrayBuffer for the handshake, and a growable SharedArrayBuffer through which operands
  * travel. It answers `0` once ready, then sleeps in `Atomics.wait` until the calling thread posts a
- * job (see `threadPool.ts` for the layout of `control`), copies the job's floats into its memory,
- * runs the gemm, copies the block of C back, and wakes the caller. A negative job number ends it.
+ * job (see `threadPool.ts` for the layout of `control`), copies the job's floats into its memory
+ * (all but C's block when the job overwrites C), runs the gemm, copies the block of C back, and wakes
+ * the caller. A negative job number ends it.
  * @module
  */
 import { INITIAL_PAGES } from './layout.generated.js'
@@ -20,8 +21,9 @@ import { INITIAL_PAGES } from './layout.generated.js'
  * Control slots: job number, done number, floats to copy in, failure flag, the gemm's arguments,
  * the number of the job the worker has taken up (so the caller can tell a busy worker from a dead
  * one), and how C is cut into chunks: the chunks not yet taken (`range`: the next from the front in
- * the low 16 bits, one past the last in the high ones), their size in rows or columns (`chunk`), and
- * whether they are rows (`byRows`).
+ * the low 16 bits, one past the last in the high ones), their size in rows or columns (`chunk`),
+ * whether they are rows (`byRows`), and whether the job computes `C = A · B` rather than `C += A · B`
+ * (`overwrite`).
  *
  * @example
  * ```ts
@@ -39,10 +41,11 @@ export const CONTROL = {
   range: 16,
   chunk: 17,
   byRows: 18,
+  overwrite: 19,
 } as const
 
 /**
- * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args; 19 used).
+ * Int32 slots in the control buffer (the 11 gemm arguments start at {@link CONTROL}.args; all 20 used).
  *
  * @example
  * ```ts
@@ -55,9 +58,10 @@ export const CONTROL_SLOTS = 20
 /**
  * The worker's code. Job arguments, in control slots 4–14: `m n k a ars acs b brs bcs c ldc`,
  * with `a`, `b` and `c` float offsets into the data buffer, whose first `floats` floats the worker
- * copies into its memory at `workspaceEnd()`. It then takes C's chunks from the front of `range`
- * (slot 16) one by one, running the gemm on each, until none is left (the calling thread takes them
- * from the back), and copies C's block back.
+ * copies into its memory at `workspaceEnd()` (only the first `c` when slot 19, `overwrite`, is 1: C's
+ * old values are not read then). It then takes C's chunks from the front of `range` (slot 16) one by
+ * one, running the module's `gemmBatch` on each (one product, adding into C or overwriting it), until
+ * none is left (the calling thread takes them from the back), and copies C's block back.
  *
  * @example
  * ```ts
@@ -86,6 +90,7 @@ function start({ module, control, data }) {
       const [m, n, k, a, ars, acs, b, brs, bcs, c, ldc] = I.subarray(4, 15)
       const chunk = I[17]
       const byRows = I[18] === 1
+      const overwrite = I[19] === 1
       const extent = byRows ? m : n
       const bytes = base + floats * 4
       if (bytes > memory.buffer.byteLength) {
@@ -93,7 +98,7 @@ function start({ module, control, data }) {
       }
       const heap = new Float32Array(memory.buffer)
       const shared = new Float32Array(data, 0, floats)
-      heap.set(shared, base >> 2)
+      heap.set(overwrite ? shared.subarray(0, c) : shared, base >> 2)
       for (;;) {
         const r = Atomics.load(I, 16)
         const lo = r & 0xffff
@@ -101,11 +106,11 @@ function start({ module, control, data }) {
         if (Atomics.compareExchange(I, 16, r, r + 1) !== r) continue
         const s = lo * chunk
         const e = Math.min(extent, s + chunk)
-        if (byRows) {
-          exports.gemm(e - s, n, k, base + (a + s * ars) * 4, ars, acs, base + b * 4, brs, bcs, base + (c + s * ldc) * 4, ldc)
-        } else {
-          exports.gemm(m, e - s, k, base + a * 4, ars, acs, base + (b + s * bcs) * 4, brs, bcs, base + (c + s) * 4, ldc)
-        }
+        const [rows, cols] = byRows ? [e - s, n] : [m, e - s]
+        const aAt = base + (byRows ? a + s * ars : a) * 4
+        const bAt = base + (byRows ? b : b + s * bcs) * 4
+        const cAt = base + (byRows ? c + s * ldc : c + s) * 4
+        exports.gemmBatch(1, 1, rows, cols, k, aAt, ars, acs, 0, 0, bAt, brs, bcs, 0, 0, cAt, ldc, 0, 0, overwrite)
       }
       shared.set(heap.subarray((base >> 2) + c, (base >> 2) + c + m * ldc), c)
     } catch {
