@@ -17,7 +17,15 @@ function same(a: readonly number[], b: readonly number[]): boolean {
 export function sumOf(v: Var, o: T.ReduceOptions): Var {
   const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
   return apply(
-    { name: 'sum', forward: (t) => T.sum(t, o), backward: (g) => [broadcastToShape(reshape(g, kept), v.shape)] },
+    {
+      name: 'sum',
+      forward(t) {
+        return T.sum(t, o)
+      },
+      backward(g) {
+        return [broadcastToShape(reshape(g, kept), v.shape)]
+      },
+    },
     [v],
   )
 }
@@ -28,8 +36,12 @@ export function broadcastToShape(v: Var, shape: readonly number[]): Var {
   return apply(
     {
       name: 'broadcastTo',
-      forward: (t) => T.contiguous(T.broadcastTo(t, shape)),
-      backward: (g) => [sumToShape(g, v.shape)],
+      forward(t) {
+        return T.contiguous(T.broadcastTo(t, shape))
+      },
+      backward(g) {
+        return [sumToShape(g, v.shape)]
+      },
     },
     [v],
   )

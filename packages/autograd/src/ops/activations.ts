@@ -60,7 +60,18 @@ export const relu = /* @__PURE__ */ primitive({
  * its own gradient is the same mask; in x it is flat almost everywhere, so x enters as a constant.
  */
 function reluMasked(g: Var, x: T.Tensor): Var {
-  return apply({ name: 'relu', forward: (gv) => T.reluGrad(gv, x), backward: (gg) => [reluMasked(gg, x)] }, [g])
+  return apply(
+    {
+      name: 'relu',
+      forward(gv) {
+        return T.reluGrad(gv, x)
+      },
+      backward(gg) {
+        return [reluMasked(gg, x)]
+      },
+    },
+    [g],
+  )
 }
 
 /**

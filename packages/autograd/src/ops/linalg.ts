@@ -53,10 +53,12 @@ function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
     {
       name: 'matmul',
       // the options were read once, by matmul above (or are the backward's own flags): not read again
-      forward: (x, y) => matmulFlags(x, y, tA, tB),
+      forward(x, y) {
+        return matmulFlags(x, y, tA, tB)
+      },
       // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
       // largest product of the first layer's backward pass
-      backward: (g, [x, y], _out, [needA, needB]) => {
+      backward(g, [x, y], _out, [needA, needB]) {
         if (needB && !tA && x!.rank > 2 && y!.rank === 2) {
           // B is shared by every matrix of the batch: ∂B sums Aᵢᵀ·Gᵢ over them, which is one product of
           // the stacked rows, not a batch of products summed afterwards

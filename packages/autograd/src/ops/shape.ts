@@ -37,7 +37,18 @@ import { Var, toVar, type Input } from '../variable.js'
 export function reshape(x: Input, shape: readonly number[]): Var {
   const v = toVar('reshape', x)
   if (!Array.isArray(shape) || !shape.every(Number.isSafeInteger)) arrayOf(integer)('reshape', 'shape', shape)
-  return apply({ name: 'reshape', forward: (t) => T.reshape(t, shape), backward: (g) => [reshape(g, v.shape)] }, [v])
+  return apply(
+    {
+      name: 'reshape',
+      forward(t) {
+        return T.reshape(t, shape)
+      },
+      backward(g) {
+        return [reshape(g, v.shape)]
+      },
+    },
+    [v],
+  )
 }
 
 /**

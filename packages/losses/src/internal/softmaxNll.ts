@@ -27,14 +27,14 @@ export function softmaxNll(z: Var, labels: T.Tensor): Var {
   return apply(
     {
       name: 'softmaxCrossEntropy',
-      forward: (v) => {
+      forward(v) {
         const d = shifted(v, labels.size, classes, batch)
         shift = d.shift
         e = T.exp(d.diff)
         sums = T.sum(e, { axis: -1, keepdims: true })
         return picked(v, labels, T.log(sums), shift, classes, batch)
       },
-      backward: (g, [x]) => {
+      backward(g, [x]) {
         if (isRecording()) {
           // differentiable: a second-order pass differentiates through e and S again
           const ex = exp(sub(x!, shift!))
