@@ -87,34 +87,46 @@ function differentiate(
     transformScope(
       op,
       () => level.outer,
-      () => run(level),
+      () => run(op, f, args, options, nums, level),
     ),
   )
-  function run(level: Level): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
-    const traced = withRecording(true, () =>
-      nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)),
-    )
-    const callArgs = [...args]
-    nums.forEach((i, k) => (callArgs[i] = traced[k]!.traced))
-    const raw = withRecording(true, () => f(...callArgs))
-    let out: unknown = raw
-    let aux: unknown
-    if (options.hasAux) {
-      if (!Array.isArray(raw) || raw.length !== 2) throw complaint(op, 'f', 'must return [value, aux] with hasAux', raw)
-      ;[out, aux] = raw as [unknown, unknown]
-    }
-    const v = scalarOutput(op, out)
-    const nested = (v.levels & level.outer) !== 0
-    const leaves = traced.flatMap((t) => t.leaves)
-    const grads = backpropagate(v, new Var(ones(v.shape, { dtype: v.dtype })), leaves, level, nested)
-    let at = 0
-    const trees = traced.map((t) => {
-      const part = grads.slice(at, at + t.leaves.length).map((g) => result(g, nested))
-      at += t.leaves.length
-      return t.rebuild(part)
-    })
-    return { value: result(v, nested), aux, grads: trees }
+}
+
+/**
+ * {@link differentiate}'s body under its trace level and scope (a top-level function: a nested one is renamed with a
+ * defineProperty per call in a source run through tsx, whose esbuild transform keeps names).
+ */
+function run(
+  op: string,
+  f: (...args: unknown[]) => unknown,
+  args: readonly unknown[],
+  options: Read<typeof valueAndGradSpec>,
+  nums: readonly number[],
+  level: Level,
+): { value: Tensor | Var; aux: unknown; grads: unknown[] } {
+  const traced = withRecording(true, () =>
+    nums.map((i) => trace(op, nums.length > 1 || i > 0 ? `args[${i}]` : 'x', args[i], level)),
+  )
+  const callArgs = [...args]
+  nums.forEach((i, k) => (callArgs[i] = traced[k]!.traced))
+  const raw = withRecording(true, () => f(...callArgs))
+  let out: unknown = raw
+  let aux: unknown
+  if (options.hasAux) {
+    if (!Array.isArray(raw) || raw.length !== 2) throw complaint(op, 'f', 'must return [value, aux] with hasAux', raw)
+    ;[out, aux] = raw as [unknown, unknown]
   }
+  const v = scalarOutput(op, out)
+  const nested = (v.levels & level.outer) !== 0
+  const leaves = traced.flatMap((t) => t.leaves)
+  const grads = backpropagate(v, new Var(ones(v.shape, { dtype: v.dtype })), leaves, level, nested)
+  let at = 0
+  const trees = traced.map((t) => {
+    const part = grads.slice(at, at + t.leaves.length).map((g) => result(g, nested))
+    at += t.leaves.length
+    return t.rebuild(part)
+  })
+  return { value: result(v, nested), aux, grads: trees }
 }
 
 /**

@@ -32,12 +32,16 @@ export function transformScope<T>(op: string, outer: () => number, fn: () => T):
 function kept(result: unknown, outer: number): unknown {
   const out: Tensor[] = []
   let all = false
-  // a Var stands for its value, unless an enclosing transform traces it
-  const open = (node: object): unknown => {
-    if (!(node instanceof Var)) return undefined
-    if ((node.levels & outer) !== 0) all = true
-    return all ? undefined : node.value
-  }
-  tensorsIn(result, (t) => out.push(t), open)
+  // a Var stands for its value, unless an enclosing transform traces it (the walk's functions are passed inline, not
+  // named: a source run through tsx renames each named closure with a defineProperty, here once a call)
+  tensorsIn(
+    result,
+    (t) => out.push(t),
+    (node) => {
+      if (!(node instanceof Var)) return undefined
+      if ((node.levels & outer) !== 0) all = true
+      return all ? undefined : node.value
+    },
+  )
   return all ? 'all' : out
 }

@@ -18,25 +18,32 @@ export function flatten(
   tree: unknown,
 ): { leaves: (Tensor | Var)[]; rebuild: (values: readonly unknown[]) => unknown } {
   const leaves: (Tensor | Var)[] = []
-  const walk = (node: unknown, path: string): void => {
-    if (isLeafValue(node)) leaves.push(node)
-    else if (Array.isArray(node)) node.forEach((child, k) => walk(child, `${path}[${k}]`))
-    else if (isPlainObject(node)) for (const k of Object.keys(node)) walk(node[k], `${path}.${k}`)
-    else fail(op, path, 'a Tensor or a Var (or a plain object or array of them)', node)
+  collect(op, tree, name, leaves)
+  // walks in top-level functions and rebuild a method: a source run through tsx (esbuild's keepNames) renames each
+  // named closure with a defineProperty, per call here
+  return {
+    leaves,
+    rebuild(values) {
+      return build(tree, values, { at: 0 })
+    },
   }
-  walk(tree, name)
-  const rebuild = (values: readonly unknown[]): unknown => {
-    let i = 0
-    const build = (node: unknown): unknown => {
-      if (isLeafValue(node)) return values[i++]
-      if (Array.isArray(node)) return node.map(build)
-      const out: Record<string, unknown> = {}
-      for (const k of Object.keys(node as object)) out[k] = build((node as Record<string, unknown>)[k])
-      return out
-    }
-    return build(tree)
-  }
-  return { leaves, rebuild }
+}
+
+/** Pushes the leaves of `node` (at `path`) in depth-first order, failing on anything that is not a tree of leaves. */
+function collect(op: string, node: unknown, path: string, leaves: (Tensor | Var)[]): void {
+  if (isLeafValue(node)) leaves.push(node)
+  else if (Array.isArray(node)) node.forEach((child, k) => collect(op, child, `${path}[${k}]`, leaves))
+  else if (isPlainObject(node)) for (const k of Object.keys(node)) collect(op, node[k], `${path}.${k}`, leaves)
+  else fail(op, path, 'a Tensor or a Var (or a plain object or array of them)', node)
+}
+
+/** `node`'s structure with its leaves replaced by `values`, taken in order from `next.at`. */
+function build(node: unknown, values: readonly unknown[], next: { at: number }): unknown {
+  if (isLeafValue(node)) return values[next.at++]
+  if (Array.isArray(node)) return node.map((child) => build(child, values, next))
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(node as object)) out[k] = build((node as Record<string, unknown>)[k], values, next)
+  return out
 }
 
 /**
