@@ -23,7 +23,8 @@ export function sumOf(v: Var, o: T.ReduceOptions): Var {
         return T.sum(t, o)
       },
       backward(g) {
-        return [broadcastToShape(reshape(g, kept), v.shape)]
+        // g broadcasts as it is when its shape is kept's without leading 1s (a sum over leading axes, or over all)
+        return [broadcastToShape(endsWith(kept, g.shape) ? g : reshape(g, kept), v.shape)]
       },
     },
     [v],
@@ -56,6 +57,17 @@ export function sumToShape(v: Var, shape: readonly number[]): Var {
   v.shape.forEach((d, i) => {
     if (i < lead || (shape[i - lead] === 1 && d !== 1)) axes.push(i)
   })
+  // summing over leading axes only gives `shape` itself: no size-1 axes to keep, then reshape away
+  if (axes.length > 0 && axes.length === lead && endsWith(shape, v.shape.slice(lead))) return sumOf(v, { axis: axes })
   const summed = axes.length > 0 ? sumOf(v, { axis: axes, keepdims: true }) : v
   return reshape(summed, shape)
+}
+
+/** Whether `shape` is `tail` with size-1 axes (or none) before it: the same elements, broadcast alike. */
+function endsWith(shape: readonly number[], tail: readonly number[]): boolean {
+  const lead = shape.length - tail.length
+  if (lead < 0) return false
+  for (let i = 0; i < lead; i++) if (shape[i] !== 1) return false
+  for (let i = 0; i < tail.length; i++) if (shape[lead + i] !== tail[i]) return false
+  return true
 }
