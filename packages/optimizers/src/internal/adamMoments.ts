@@ -37,7 +37,9 @@ export function adamMoments(
       const c2 = 1 / (1 - b2 ** t)
       return {
         state: { ...state, count: t },
-        kernel: (k, g, out, base, factor) => {
+        // a method, not a named arrow: a source run through tsx (esbuild's keepNames) renames each named
+        // closure with a defineProperty, here once a step
+        kernel(k, g, out, base, factor) {
           const m = state.mu[k]!
           const v = state.nu[k]!
           if (amsgrad) return amsgradLoop(g, m, v, state.nuMax![k]!, out, base, factor, b1, b2, c1, c2, eps, epsRoot)
