@@ -99,12 +99,21 @@ function picked(
   const ls = logSums.data as Float32Array | Float64Array
   const s = shift.data as Float32Array | Float64Array
   const out = allocate(v.dtype as 'float32' | 'float64', y.length)
-  const round = v.dtype === 'float32' ? Math.fround : same
-  for (let i = 0; i < y.length; i++) {
-    const lse = round(ls[i]! + s[i]!)
-    out[i] = -round(z[i * classes + y[i]!]! - lse)
-  }
+  // one loop per dtype (as spread's): Math.fround called through a variable is not inlined, and boxes every result
+  if (v.dtype === 'float32') picked32(z, y, ls, s, out as Float32Array, classes)
+  else picked64(z, y, ls, s, out as Float64Array, classes)
   return new T.Tensor(out, batch, v.dtype)
+}
+
+function picked32(z: FloatArray, y: Int32Array, ls: FloatArray, s: FloatArray, out: Float32Array, classes: number) {
+  for (let i = 0; i < y.length; i++) {
+    const lse = Math.fround(ls[i]! + s[i]!)
+    out[i] = -Math.fround(z[i * classes + y[i]!]! - lse)
+  }
+}
+
+function picked64(z: FloatArray, y: Int32Array, ls: FloatArray, s: FloatArray, out: Float64Array, classes: number) {
+  for (let i = 0; i < y.length; i++) out[i] = -(z[i * classes + y[i]!]! - (ls[i]! + s[i]!))
 }
 
 /** ∂z = G + (c / S)·e with G = −c at each label and 0 elsewhere, rounded step by step as the composite's ops. */
@@ -141,5 +150,3 @@ function spread64(c: FloatArray, y: Int32Array, e: FloatArray, s: FloatArray, ou
 }
 
 type FloatArray = Float32Array | Float64Array
-
-const same = (x: number): number => x
