@@ -1,6 +1,6 @@
 import type { Tensor, Tree } from '@gd/tensor'
 import { paramsFor, spend, transformArg, unspent } from '../internal/consume.js'
-import { leavesOf, tensorLike } from '../internal/tree.js'
+import { leavesOf, once, tensorLike } from '../internal/tree.js'
 import { floatElements } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
@@ -43,7 +43,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
    * the parameters. Updates between links are marked as scratch for the step (never the caller's).
    */
   /** Every link's check on `grads` (links keep the structure and sizes), before any link writes. */
-  const check = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined) => {
+  const checkAll = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined) => {
     if (!Array.isArray(state) || state.length !== n) {
       const got = Array.isArray(state) ? `an array of length ${state.length}` : state === null ? 'null' : typeof state
       throw new Error(`chain: state must be an array of ${n} link states, got ${got}`)
@@ -52,6 +52,11 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     fast.forEach((l, i) => l.check?.(grads, state[i], params, extra))
     // params, when given, pair with grads by key and size, whatever the links read
     if (params !== undefined) paramsFor('chain', grads, params)
+  }
+  // inside stepInPlace, which checks the chain before its step runs, the step's own check finds it done
+  const check = (grads: Tree, state: ChainState, params: Tree | undefined, extra: UpdateExtra | undefined) => {
+    unspent('chain', state) // a state spent since the first look is still refused
+    once(checkAll, [grads, state, params, extra], () => checkAll(grads, state, params, extra))
   }
   const step = (
     grads: Tree,

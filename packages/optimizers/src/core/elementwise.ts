@@ -1,7 +1,7 @@
 import { fail, func, isPlainObject } from '@gd/check'
 import type { Tree } from '@gd/tensor'
 import { badState, spend, unspent } from '../internal/consume.js'
-import { flatten, mapTree, pairTo, pathIn } from '../internal/tree.js'
+import { flatten, mapTree, once, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import type { UpdateExtra } from './transform.js'
@@ -116,9 +116,25 @@ export function elementwise<S>(
     if (Array.isArray(paths) && (next as { paths?: unknown }).paths !== paths) next = { ...next, paths }
     return { gs, order, ps, next, kernel }
   }
+  /**
+   * {@link plan}, made once for the check and the step that follows it inside stepInPlace (`inPlace` only matters
+   * without params).
+   */
+  const planned = (
+    grads: Tree,
+    state: S,
+    params: Tree | undefined,
+    extra: UpdateExtra | undefined,
+    inPlace: boolean,
+  ) => {
+    unspent(fn, state) // a state spent since the first look is still refused
+    return once(plan, [grads, state, params, extra, params === undefined && inPlace], () =>
+      plan(grads, state, params, extra, inPlace),
+    )
+  }
   /** One step: each leaf's update into a fresh (or chain scratch) tensor, or with a `factor` into its parameters. */
   const step = (grads: Tree, state: S, params: Tree | undefined, extra?: UpdateExtra, factor?: number) => {
-    const { gs, order, ps, next, kernel } = plan(grads, state, params, extra, factor !== undefined)
+    const { gs, order, ps, next, kernel } = planned(grads, state, params, extra, factor !== undefined)
     let j = 0
     const updates = mapTree(grads, (g) => {
       const i = j++
@@ -136,7 +152,7 @@ export function elementwise<S>(
   }
   return {
     init: sizes === undefined ? init : (params) => ({ ...init(params), paths: flatten(params).paths }),
-    check: (grads, state, params, extra) => void plan(grads, state, params, extra, false),
+    check: (grads, state, params, extra) => void planned(grads, state, params, extra, false),
     update: (grads, state, params, extra) => step(grads, state, params, extra),
     applyScaledInPlace: (grads, state, params, factor, extra) => step(grads, state, params, extra, factor).state,
   }

@@ -87,7 +87,27 @@ export function withFlatMemo<T>(fn: () => T): T {
     return fn()
   } finally {
     memo = null
+    lastCalls = null
   }
+}
+
+/** The last arguments and result of each {@link once} owner during the current {@link withFlatMemo} call. */
+let lastCalls: Map<object, { args: readonly unknown[]; value: unknown }> | null = null
+
+/**
+ * `make()`, or during a {@link withFlatMemo} call the value it gave when `owner` last ran it on the same arguments
+ * (the same objects): a step checks each transform before any writes and then runs it, and the second look at the
+ * same trees and state finds what the first found. A `make` that throws is not remembered.
+ */
+export function once<T>(owner: object, args: readonly unknown[], make: () => T): T {
+  if (memo === null) return make()
+  const last = lastCalls?.get(owner)
+  if (last !== undefined && last.args.length === args.length && last.args.every((a, i) => a === args[i])) {
+    return last.value as T
+  }
+  const value = make()
+  ;(lastCalls ??= new Map()).set(owner, { args, value })
+  return value
 }
 
 // The walk of flatten, a top-level function (no closure made per call), with each key's path segment
