@@ -155,9 +155,10 @@ export function applyWithState<P, S>(
 export function stateless(name: string, fn: (x: Input, options: ApplyOptions) => Var): Layer<Record<string, never>> {
   if (typeof name !== 'string') fail('stateless', 'name', 'a string', name)
   if (typeof fn !== 'function') fail('stateless', 'fn', 'a function', fn)
+  const bare = name.replace(/\(.*$/, '') // the name errors give: `leakyRelu`, not `leakyRelu(0.1)`
   return {
     name,
     init: () => ({}),
-    apply: (_params, x, options) => fn(x, readApplyOptions(name.replace(/\(.*$/, ''), options)),
+    apply: (_params, x, options) => fn(x, readApplyOptions(bare, options)),
   }
 }

@@ -8,6 +8,7 @@ import { reshape } from './shape.js'
 import { sum } from './broadcast.js'
 
 const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDefault(boolean, false) }
+const NO_TRANSPOSE = { transposeA: false, transposeB: false } as const
 
 /**
  * Matrix product with batch dimensions and broadcasting, optionally with either operand transposed
@@ -21,10 +22,11 @@ const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDe
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray() // [[11]]
  * ```
  */
-export function matmul(a: Input, b: Input, options: T.MatmulOptions = {}): Var {
+export function matmul(a: Input, b: Input, options?: T.MatmulOptions): Var {
   const x = toVar('matmul', a, 'float32', 'a')
   const y = toVar('matmul', b, 'float32', 'b')
-  options = readOptions('matmul', options, matmulSpec)
+  // no options (a layer's x·W): nothing to read
+  options = options === undefined ? NO_TRANSPOSE : readOptions('matmul', options, matmulSpec)
   if (x.rank === 0 || y.rank === 0) {
     throw new Error(
       `matmul: operands must have rank >= 1, got shapes ${formatList(x.shape)} and ${formatList(y.shape)}`,
