@@ -1,7 +1,7 @@
 import { boolean, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { formatList, matmulFlags } from '@gd/tensor/internal'
-import { apply } from '../primitive.js'
+import { apply, type PrimitiveSpec } from '../primitive.js'
 import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 import { reshape } from './shape.js'
@@ -36,54 +36,44 @@ export function matmul(a: Input, b: Input, options?: T.MatmulOptions): Var {
     // Promote vectors to matrices, multiply, and drop the added axes, as NumPy does.
     const x2 = x.rank === 1 ? reshape(x, [1, x.size]) : x
     const y2 = y.rank === 1 ? reshape(y, [y.size, 1]) : y
-    const out = matmul2(x2, y2, {
-      transposeA: x.rank > 1 && options.transposeA === true,
-      transposeB: y.rank > 1 && options.transposeB === true,
-    })
+    const out = matmul2(x2, y2, x.rank > 1 && options.transposeA === true, y.rank > 1 && options.transposeB === true)
     const shape = [...out.shape]
     if (y.rank === 1) shape.pop()
     if (x.rank === 1) shape.splice(shape.length - (y.rank === 1 ? 1 : 2), 1)
     return reshape(out, shape)
   }
-  return matmul2(x, y, options)
+  return matmul2(x, y, options.transposeA === true, options.transposeB === true)
 }
 
-function matmul2(a: Var, b: Var, options: T.MatmulOptions): Var {
-  const tA = options.transposeA === true
-  const tB = options.transposeB === true
-  return apply(
-    {
-      name: 'matmul',
-      // the options were read once, by matmul above (or are the backward's own flags): not read again
-      forward(x, y) {
-        return matmulFlags(x, y, tA, tB)
-      },
-      // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
-      // largest product of the first layer's backward pass
-      backward(g, [x, y], _out, [needA, needB]) {
-        if (needB && !tA && x!.rank > 2 && y!.rank === 2) {
-          // B is shared by every matrix of the batch: ∂B sums Aᵢᵀ·Gᵢ over them, which is one product of
-          // the stacked rows, not a batch of products summed afterwards
-          const gradB = tB
-            ? matmul2(rows(g), rows(x!), { transposeA: true })
-            : matmul2(rows(x!), rows(g), { transposeA: true })
-          return [needA ? matmul2(g, y!, { transposeB: !tB }) : null, gradB]
-        }
-        if (!tA && !tB)
-          return [
-            needA ? matmul2(g, y!, { transposeB: true }) : null,
-            needB ? matmul2(x!, g, { transposeA: true }) : null,
-          ]
-        if (!tA && tB) return [needA ? matmul2(g, y!, {}) : null, needB ? matmul2(g, x!, { transposeA: true }) : null]
-        if (tA && !tB) return [needA ? matmul2(y!, g, { transposeB: true }) : null, needB ? matmul2(x!, g, {}) : null]
-        return [
-          needA ? matmul2(y!, g, { transposeA: true, transposeB: true }) : null,
-          needB ? matmul2(g, x!, { transposeA: true, transposeB: true }) : null,
-        ]
-      },
+function matmul2(a: Var, b: Var, tA: boolean, tB: boolean): Var {
+  return apply((products[(tA ? 2 : 0) + (tB ? 1 : 0)] ??= product(tA, tB)), [a, b])
+}
+
+/** The primitive of each transpose pair, made at its first use and kept: a product makes no closures per call. */
+const products: (PrimitiveSpec | undefined)[] = []
+
+function product(tA: boolean, tB: boolean): PrimitiveSpec {
+  return {
+    name: 'matmul',
+    // the options were read once, by matmul above (or are the backward's own flags): not read again
+    forward(x, y) {
+      return matmulFlags(x, y, tA, tB)
     },
-    [a, b],
-  )
+    // only the cotangents someone needs: a network's input is a constant, and its ∂A is the
+    // largest product of the first layer's backward pass
+    backward(g, [x, y], _out, [needA, needB]) {
+      if (needB && !tA && x!.rank > 2 && y!.rank === 2) {
+        // B is shared by every matrix of the batch: ∂B sums Aᵢᵀ·Gᵢ over them, which is one product of
+        // the stacked rows, not a batch of products summed afterwards
+        const gradB = tB ? matmul2(rows(g), rows(x!), true, false) : matmul2(rows(x!), rows(g), true, false)
+        return [needA ? matmul2(g, y!, false, !tB) : null, gradB]
+      }
+      if (!tA && !tB) return [needA ? matmul2(g, y!, false, true) : null, needB ? matmul2(x!, g, true, false) : null]
+      if (!tA && tB) return [needA ? matmul2(g, y!, false, false) : null, needB ? matmul2(g, x!, true, false) : null]
+      if (tA && !tB) return [needA ? matmul2(y!, g, false, true) : null, needB ? matmul2(x!, g, false, false) : null]
+      return [needA ? matmul2(y!, g, true, true) : null, needB ? matmul2(g, x!, true, true) : null]
+    },
+  }
 }
 
 /** The rows of every matrix of a batch stacked into one matrix: [..., r, c] → [(…·r), c]. */
