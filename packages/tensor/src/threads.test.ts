@@ -19,7 +19,17 @@ import { Tensor } from './tensor.js'
 import { terminateThreads, threadedGemm, type ThreadedGemm, type ThreadOptions } from './threads.js'
 import { existingArena } from './kernels/runtime/arena.js'
 import { useScopes, withScope } from './kernels/runtime/scope.js'
-import { liveThreads, post, steal, takenChunks, type GrowableShared } from './kernels/runtime/threadPool.js'
+import {
+  EXPLORE,
+  liveThreads,
+  post,
+  recordPace,
+  splitNext,
+  steal,
+  takenChunks,
+  type GrowableShared,
+  type Pace,
+} from './kernels/runtime/threadPool.js'
 import { CONTROL, CONTROL_SLOTS } from './kernels/runtime/threadWorker.js'
 
 afterEach(() => vi.unstubAllGlobals())
@@ -160,8 +170,9 @@ describe('threadedGemm', () => {
     [{ minMultiplyAdds: Number.NaN }, 'threadedGemm: minMultiplyAdds must be >= 0, got NaN'],
     [
       { thread: 2 },
-      'threadedGemm: unknown option thread, expected one of threads, minMultiplyAdds; did you mean threads?',
+      'threadedGemm: unknown option thread, expected one of threads, minMultiplyAdds, adaptive; did you mean threads?',
     ],
+    [{ adaptive: 1 }, 'threadedGemm: adaptive must be a boolean, got 1'],
     [4, 'threadedGemm: options must be a plain object, got 4'],
   ])('rejects %j', async (options, message) => {
     await expect(threadedGemm(options as ThreadOptions)).rejects.toThrow(message)
@@ -181,10 +192,10 @@ describe('threadedGemm with a lost worker', () => {
   const c0 = Float32Array.from({ length: m * n }, (_, i) => i % 7)
   const multiply = (gemm: typeof oneThread, c: Float32Array) => gemm(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n)
 
-  /** A 2-thread kernel splitting every product, and its one worker. */
+  /** A 2-thread kernel splitting every product (not adaptive: every call posts to the worker), and its one worker. */
   async function pair() {
     const before = new Set(liveThreads)
-    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0, adaptive: false })
     const [worker] = [...liveThreads].filter((t) => !before.has(t))
     return { gemm, worker: worker! }
   }
@@ -489,6 +500,48 @@ describe('matmul with threadedGemm installed keeps its overwrite mode (results o
       else expect(got[0]).not.toBeNull()
     })
   }
+})
+
+describe('adaptive splitting (the default): each shape timed split and alone, the faster way kept', () => {
+  it('splits first, then runs alone, then the faster way, every 8th call the other', () => {
+    const pace: Pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
+    expect(splitNext(pace)).toBe(true)
+    recordPace(pace, true, 0.5)
+    expect(splitNext(pace)).toBe(false)
+    recordPace(pace, false, 1)
+    // calls 3 to 16: split (0.5 ms) is faster, except calls 8 and 16
+    const ways = Array.from({ length: 14 }, () => splitNext(pace))
+    expect(EXPLORE).toBe(8)
+    expect(ways).toEqual([true, true, true, true, true, false, true, true, true, true, true, true, true, false])
+    // the other core gets busy: splitting now takes 2 ms a call; from the second such call alone is faster
+    recordPace(pace, true, 2) // 0.5 + (min(2, 2 · 0.5) − 0.5) / 2 = 0.75
+    expect(pace.split).toBe(0.75)
+    expect(splitNext(pace)).toBe(true)
+    recordPace(pace, true, 2) // 0.75 + (1.5 − 0.75) / 2 = 1.125, slower than alone's 1
+    expect(pace.split).toBe(1.125)
+    expect(splitNext(pace)).toBe(false)
+  })
+
+  it('counts a slow outlier as twice the estimate at most', () => {
+    const pace: Pace = { split: 1, alone: Number.NaN, calls: 1 }
+    recordPace(pace, true, 9) // 1 + (min(9, 2) - 1) / 2
+    expect(pace.split).toBe(1.5)
+    recordPace(pace, false, 9) // the first time of a way is taken as it is
+    expect(pace.alone).toBe(9)
+  })
+
+  it('gives the one-thread bits whichever way each call runs, adding and overwriting', async () => {
+    const gemm = await threadedGemm({ threads: 2, minMultiplyAdds: 0 })
+    const [m, n, k] = [96, 40, 70]
+    const { run } = product(m, n, k, 'row', 'col', 1, 3)
+    const want = run(oneThread)
+    const wantOver = addedIntoZeros(m, n, k, 'row', 'col', 1, 3)
+    // 2 · EXPLORE calls of one shape: both ways run, in whatever order the timings pick
+    for (let i = 0; i < 2 * EXPLORE; i++) {
+      expect(run(gemm)).toEqual(want)
+      expect(overwritten(gemm, m, n, k, 'row', 'col', 1, 3)).toEqual(wantOver)
+    }
+  })
 })
 
 describe('chunks shared between a worker and the calling thread', () => {

@@ -17,15 +17,18 @@ import { CONTROL } from './kernels/runtime/threadWorker.js'
 import {
   canBlock,
   post,
+  recordPace,
   reserve,
   settle,
+  splitNext,
   spawnThreads,
   steal,
   stopThread,
   takenChunks,
+  type Pace,
   type Thread,
 } from './kernels/runtime/threadPool.js'
-import { readOptions, withDefault, within, type Spec } from '@gd/check'
+import { boolean, readOptions, withDefault, within, type Spec } from '@gd/check'
 
 /** The part of the WebAssembly JS API used here (the package compiles without DOM types). */
 declare const WebAssembly: { compile(bytes: Uint8Array): Promise<object> }
@@ -48,6 +51,13 @@ export interface ThreadOptions {
    * lose, and 512³, where they win reliably; re-measure with `pnpm bench --threads`).
    */
   minMultiplyAdds?: number
+  /**
+   * Time each product shape from `minMultiplyAdds` both ways (split, and on the calling thread alone) and run
+   * it the faster way, trying the other way every 8th call so that a change of load is seen: on a busy
+   * machine, where the other core is taken, splitting loses and stops. The bits are the same either way.
+   * Default true; false splits every product from `minMultiplyAdds`.
+   */
+  adaptive?: boolean
 }
 
 /**
@@ -88,6 +98,7 @@ const DEFAULT_MIN = THREADS_MIN
 const SPEC = {
   threads: withDefault(within({ min: 1, max: 64, integer: true }), 2),
   minMultiplyAdds: withDefault(within({ min: 0 }), DEFAULT_MIN),
+  adaptive: withDefault(boolean, true),
 } satisfies Spec<ThreadOptions>
 
 /**
@@ -229,6 +240,11 @@ function unstage(
  * module (so each has its own workspace). Each element of C is summed in the same order as on one
  * thread, so results equal the one-thread Wasm gemm's bit for bit. Smaller or non-float32 products
  * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
+ * Whether a product is split at all is learnt per shape (`adaptive`, the default): the kernel times each
+ * shape split and on the calling thread alone, runs it the faster way, and tries the other way every 8th
+ * call, so that where the other core is busy (and a split only adds its copies) it stops splitting
+ * within a few calls, and starts again once the core is free.
+ *
  * `matmul` keeps every fast path it has with the default gemm: through the kernel's `overwriting` entry
  * it writes each product over an unfilled result (`C = A · B`, no zero-fill, and C's block is then
  * not staged for the workers), and runs a stack of products below `minMultiplyAdds` in one call.
@@ -259,8 +275,8 @@ function unstage(
  * `threadedGemm` again for new threads.
  *
  * @throws Error `threadedGemm: threads must be an integer in [1, 64], got 0`, likewise for
- *   `minMultiplyAdds`, `threadedGemm: unknown option thread, expected one of threads,
- *   minMultiplyAdds; did you mean threads?`, and (from the kernel) `threadedGemm: a worker thread
+ *   `minMultiplyAdds`, `threadedGemm: adaptive must be a boolean, got 1`, `threadedGemm: unknown option
+ *   thread, expected one of threads, minMultiplyAdds, adaptive; did you mean threads?`, and (from the kernel) `threadedGemm: a worker thread
  *   stopped answering …` when a worker is lost during a product that adds into C.
  * @example
  * ```ts
@@ -276,7 +292,7 @@ function unstage(
  * ```
  */
 export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGemm> {
-  const { threads, minMultiplyAdds: min } = readOptions('threadedGemm', options, SPEC)
+  const { threads, minMultiplyAdds: min, adaptive } = readOptions('threadedGemm', options, SPEC)
   const one = await loadWasmGemm()
   const single: ThreadedGemmCall = (
     m,
@@ -328,6 +344,8 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
   const workers = pool
   running.add(workers)
   const block = canBlock()
+  // what each product shape has cost split and alone (a training loop repeats a few shapes)
+  const paces = new Map<string, Pace>()
 
   const kernel: ThreadedGemmCall = (
     m,
@@ -358,6 +376,22 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
     if (workers.some((t) => t.dead)) {
       drop(workers)
       return single(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, overwrite)
+    }
+    let pace: Pace | undefined
+    if (adaptive) {
+      const key = `${m} ${n} ${k}`
+      pace = paces.get(key)
+      if (pace === undefined) {
+        if (paces.size >= 64) paces.clear()
+        pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
+        paces.set(key, pace)
+      }
+    }
+    const started = performance.now()
+    if (pace !== undefined && !splitNext(pace)) {
+      wasm(m, n, k, a, aOffset, ars, acs, b, bOffset, brs, bcs, c, cOffset, ldc, overwrite)
+      recordPace(pace, false, performance.now() - started)
+      return
     }
     const byRows = m >= n
     const extent = byRows ? m : n
@@ -431,6 +465,7 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
         wasm(q.m, q.n, k, a, q.a, ars, acs, b, q.b, brs, bcs, c, q.c, ldc, overwrite)
       }
     })
+    if (pace !== undefined) recordPace(pace, true, performance.now() - started)
   }
   // from `min` this gemm itself (checked again per call: it runs on one thread once its workers are gone)
   const overwriting = (m: number, n: number, k: number): WasmGemmKernel | null =>

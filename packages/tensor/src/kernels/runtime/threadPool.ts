@@ -339,3 +339,62 @@ export function stopThread(thread: Thread): void {
   Atomics.notify(thread.control, CONTROL.job)
   thread.terminate()
 }
+
+/**
+ * What a threaded kernel has learnt of one product shape: how long it took split across the threads and on
+ * the calling thread alone (milliseconds, smoothed by {@link recordPace}; NaN until tried), and how many
+ * calls of it {@link splitNext} has seen.
+ *
+ * @example
+ * ```ts
+ * import type { Pace } from './threadPool.js'
+ * const fresh: Pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
+ * ```
+ */
+export interface Pace {
+  split: number
+  alone: number
+  calls: number
+}
+
+/**
+ * Every `EXPLORE`-th call of a shape runs the way that looked slower (8), so that a change in load (a
+ * second core taken or freed) is seen within a few calls, at the cost of one call in 8 on the slower way.
+ */
+export const EXPLORE = 8
+
+/**
+ * Whether the next call of a shape should split: the first splits, the second runs alone, then the faster
+ * so far, except every {@link EXPLORE}-th call, which runs the other way. Counts the call.
+ *
+ * @example
+ * ```ts
+ * import { splitNext } from './threadPool.js'
+ * splitNext({ split: 0.8, alone: 1.2, calls: 2 }) // true: splitting has been faster
+ * ```
+ */
+export function splitNext(pace: Pace): boolean {
+  pace.calls++
+  if (Number.isNaN(pace.split)) return true
+  if (Number.isNaN(pace.alone)) return false
+  return pace.split <= pace.alone !== (pace.calls % EXPLORE === 0)
+}
+
+/**
+ * Adds a call's time (ms) to a shape's estimate for the way it ran: the first time as it is, then halfway
+ * from the estimate towards it, a slow outlier (a collection, a preempted thread) counted as at most twice
+ * the estimate.
+ *
+ * @example
+ * ```ts
+ * import { recordPace } from './threadPool.js'
+ * const pace = { split: 1, alone: Number.NaN, calls: 1 }
+ * recordPace(pace, true, 9) // pace.split: 1.5 (9 counts as 2)
+ * ```
+ */
+export function recordPace(pace: Pace, split: boolean, ms: number): void {
+  const old = split ? pace.split : pace.alone
+  const next = Number.isNaN(old) ? ms : old + 0.5 * (Math.min(ms, 2 * old) - old)
+  if (split) pace.split = next
+  else pace.alone = next
+}
