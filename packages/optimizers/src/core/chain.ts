@@ -66,14 +66,15 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     inPlace: boolean,
   ) => {
     check(grads, state, params, extra)
-    const entry = new Set(leavesOf(grads))
+    // the caller's leaves, never scratch: made when a link first passes updates on (a fused pair alone passes none)
+    let entry: Set<Tensor> | null = null
     const states: unknown[] = []
     let updates = grads
     for (let i = 0; i < (inPlace ? (fuse ? n - 2 : n - 1) : n); i++) {
       const r = links[i]!.update(updates, state[i], params, extra)
       states.push(r.state)
       updates = r.updates
-      mark(updates, entry, true)
+      mark(updates, (entry ??= new Set(leavesOf(grads))), true)
     }
     if (inPlace && fuse) {
       const f = last!.factor!(state[n - 1])
@@ -81,7 +82,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     } else if (inPlace) {
       states.push(last!.applyInPlace!(updates, state[n - 1], params!, extra))
     }
-    mark(updates, entry, false)
+    if (entry !== null) mark(updates, entry, false)
     spend(state, states)
     return { updates, state: states }
   }

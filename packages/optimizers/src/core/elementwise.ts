@@ -135,16 +135,17 @@ export function elementwise<S>(
   /** One step: each leaf's update into a fresh (or chain scratch) tensor, or with a `factor` into its parameters. */
   const step = (grads: Tree, state: S, params: Tree | undefined, extra?: UpdateExtra, factor?: number) => {
     const { gs, order, ps, next, kernel } = planned(grads, state, params, extra, factor !== undefined)
+    if (factor !== undefined) {
+      // into the parameters: the updates are not made, and the tree of them is grads' own (applyScaledInPlace returns the state)
+      for (let i = 0; i < gs.length; i++) kernel(order[i]!, gs[i]!, ps[i]!, ps[i]!, factor, ps[i]!)
+      spend(state, next)
+      return { updates: grads, state: next }
+    }
     let j = 0
     const updates = mapTree(grads, (g) => {
       const i = j++
-      const p = ps[i]!
-      if (factor !== undefined) {
-        kernel(order[i]!, gs[i]!, p, p, factor, p)
-        return g
-      }
       const out = outputFor(fn, g)
-      kernel(order[i]!, gs[i]!, floatElements(fn, out), null, 1, p)
+      kernel(order[i]!, gs[i]!, floatElements(fn, out), null, 1, ps[i]!)
       return out
     })
     spend(state, next)

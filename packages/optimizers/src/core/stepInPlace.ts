@@ -57,7 +57,7 @@ function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, pa
   const fn = 'stepInPlace'
   if (typeof tx?.init !== 'function' || typeof tx.update !== 'function') fail(fn, 'tx', 'a gradient transformation', tx)
   pairedLeaves(fn, params, grads, 'grads')
-  for (const p of leavesOf(params)) {
+  for (const p of flatten(params).leaves) {
     if (!p.isContiguous) {
       throw new Error(
         `stepInPlace: parameters must be contiguous tensors, got shape [${p.shape.join(',')}] strides [${p.strides.join(',')}]`,
@@ -86,7 +86,7 @@ function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, para
     if (fast.applyInPlace) {
       // a deferred result of @gd/tensor made from a parameter before this step keeps its values (addInPlace,
       // below, does the same before it writes)
-      for (const p of leavesOf(params)) beforeInPlaceWrite(p)
+      for (const p of flatten(params).leaves) beforeInPlaceWrite(p)
       return fast.applyInPlace(grads, state, params, extra)
     }
     const r = tx.update(grads, state, params, extra)
