@@ -64,7 +64,7 @@ const plainKey = /^[A-Za-z_$][\w$]*$/
 
 /** The leaves of `tree` with their paths: `w`, `layers[1].w`, `["a.b"]`; '' for a tree that is one leaf. */
 export function flatten(tree: Tree): Flat {
-  const known = memo !== null && typeof tree === 'object' && tree !== null ? memo.get(tree) : undefined
+  const known = memo !== null && typeof tree === 'object' && tree !== null ? (memo.get(tree) as Flat) : undefined
   if (known !== undefined) return known
   const flat: Flat = { leaves: [], paths: [] }
   walkPaths(tree, '', flat)
@@ -72,8 +72,8 @@ export function flatten(tree: Tree): Flat {
   return flat
 }
 
-/** Trees flattened during the current {@link withFlatMemo} call, or null outside one. */
-let memo: Map<object, Flat> | null = null
+/** Trees flattened during the current {@link withFlatMemo} call (and {@link once}'s values), or null outside one. */
+let memo: Map<object, unknown> | null = null
 
 /**
  * Runs `fn` with each tree flattened at most once: a step's checks and its update flatten the same
@@ -87,26 +87,19 @@ export function withFlatMemo<T>(fn: () => T): T {
     return fn()
   } finally {
     memo = null
-    lastCalls = null
   }
 }
 
-/** The last arguments and result of each {@link once} owner during the current {@link withFlatMemo} call. */
-let lastCalls: Map<object, { args: readonly unknown[]; value: unknown }> | null = null
-
 /**
- * `make()`, or during a {@link withFlatMemo} call the value it gave when `owner` last ran it on the same arguments
- * (the same objects): a step checks each transform before any writes and then runs it, and the second look at the
- * same trees and state finds what the first found. A `make` that throws is not remembered.
+ * `make()`, or during a {@link withFlatMemo} call the value it gave when `owner` (a function: never a tree) last ran
+ * it on the same arguments (the same objects): a step checks each transform before any writes and then runs it, and
+ * the second look at the same trees and state finds what the first found. A `make` that throws is not remembered.
  */
 export function once<T>(owner: object, args: readonly unknown[], make: () => T): T {
-  if (memo === null) return make()
-  const last = lastCalls?.get(owner)
-  if (last !== undefined && last.args.length === args.length && last.args.every((a, i) => a === args[i])) {
-    return last.value as T
-  }
+  const last = memo?.get(owner) as { args: readonly unknown[]; value: T } | undefined
+  if (last?.args.every((a, i) => a === args[i])) return last.value
   const value = make()
-  ;(lastCalls ??= new Map()).set(owner, { args, value })
+  memo?.set(owner, { args, value })
   return value
 }
 
