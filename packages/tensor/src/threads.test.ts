@@ -21,7 +21,9 @@ import { existingArena } from './kernels/runtime/arena.js'
 import { useScopes, withScope } from './kernels/runtime/scope.js'
 import {
   EXPLORE,
+  EXPLORE_MAX,
   liveThreads,
+  newPace,
   post,
   recordPace,
   splitNext,
@@ -503,31 +505,54 @@ describe('matmul with threadedGemm installed keeps its overwrite mode (results o
 })
 
 describe('adaptive splitting (the default): each shape timed split and alone, the faster way kept', () => {
-  it('splits first, then runs alone, then the faster way, every 8th call the other', () => {
-    const pace: Pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
-    expect(splitNext(pace)).toBe(true)
-    recordPace(pace, true, 0.5)
-    expect(splitNext(pace)).toBe(false)
-    recordPace(pace, false, 1)
-    // calls 3 to 16: split (0.5 ms) is faster, except calls 8 and 16
-    const ways = Array.from({ length: 14 }, () => splitNext(pace))
-    expect(EXPLORE).toBe(8)
-    expect(ways).toEqual([true, true, true, true, true, false, true, true, true, true, true, true, true, false])
-    // the other core gets busy: splitting now takes 2 ms a call; from the second such call alone is faster
-    recordPace(pace, true, 2) // 0.5 + (min(2, 2 · 0.5) − 0.5) / 2 = 0.75
-    expect(pace.split).toBe(0.75)
-    expect(splitNext(pace)).toBe(true)
-    recordPace(pace, true, 2) // 0.75 + (1.5 − 0.75) / 2 = 1.125, slower than alone's 1
-    expect(pace.split).toBe(1.125)
-    expect(splitNext(pace)).toBe(false)
+  /** Runs `calls` calls of a shape whose split takes `split` ms and alone `alone` ms: which way each ran. */
+  function drive(pace: Pace, calls: number, split: number, alone: number): string {
+    let ways = ''
+    for (let i = 0; i < calls; i++) {
+      const s = splitNext(pace)
+      recordPace(pace, s, s ? split : alone)
+      ways += s ? 'S' : 'a'
+    }
+    return ways
+  }
+
+  /** The call numbers (counting from `first`) of the calls in `ways` that ran the way `way`. */
+  const callsOf = (ways: string, first: number, way: 'S' | 'a') =>
+    [...ways].flatMap((w, i) => (w === way ? [first + i] : []))
+
+  it('splits twice, runs alone twice, then keeps the faster way, checking the other less and less often', () => {
+    const pace = newPace()
+    // warm-up SSaa; then split (0.5 ms) beats alone (1 ms); the first check comes 8 calls after call 5,
+    // and each that finds alone still slower doubles the period: 8, 16, 32, then 64 (EXPLORE_MAX)
+    const ways = drive(pace, 70, 0.5, 1)
+    expect(ways.slice(0, 4)).toBe('SSaa')
+    expect(callsOf(ways.slice(4), 5, 'a')).toEqual([13, 29, 61])
+    expect([EXPLORE, EXPLORE_MAX, pace.period]).toEqual([8, 64, 64])
+    expect([pace.split, pace.alone]).toEqual([0.5, 1])
   })
 
-  it('counts a slow outlier as twice the estimate at most', () => {
-    const pace: Pace = { split: 1, alone: Number.NaN, calls: 1 }
-    recordPace(pace, true, 9) // 1 + (min(9, 2) - 1) / 2
+  it('switches within a few calls when the other core gets busy, and back at the next check when it is free', () => {
+    const pace = newPace()
+    drive(pace, 70, 0.5, 1) // calls 1-70: split is faster
+    // the other core gets busy: splitting now takes 2 ms; its estimate 0.75, then 1.125, above alone's 1
+    expect(drive(pace, 3, 2, 1)).toBe('SSa')
+    expect(pace.split).toBe(1.125)
+    // the switch (at call 72) brings the next check 8 calls off; both checks find split slower (1.5625, 1.78125)
+    const busy = drive(pace, 40, 2, 1)
+    expect(callsOf(busy, 74, 'S')).toEqual([80, 96])
+    expect([pace.split, pace.period, pace.due]).toEqual([1.78125, 32, 128])
+    // free again (0.5 ms): the check at call 128 comes in under split's estimate, which it replaces: split wins
+    const free = drive(pace, 70, 0.5, 1)
+    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 14 }, (_, i) => 114 + i), 136, 152])
+  })
+
+  it('counts a slow outlier as twice the estimate at most, each way’s first two times as they are', () => {
+    const pace = { ...newPace(), split: 1, splits: 2 }
+    recordPace(pace, true, 9) // 1 + (min(9, 2) − 1) / 2
     expect(pace.split).toBe(1.5)
-    recordPace(pace, false, 9) // the first time of a way is taken as it is
-    expect(pace.alone).toBe(9)
+    recordPace(pace, false, 9)
+    recordPace(pace, false, 3) // the second replaces the first: a cold first call is forgotten
+    expect(pace.alone).toBe(3)
   })
 
   it('gives the one-thread bits whichever way each call runs, adding and overwriting', async () => {
@@ -536,7 +561,7 @@ describe('adaptive splitting (the default): each shape timed split and alone, th
     const { run } = product(m, n, k, 'row', 'col', 1, 3)
     const want = run(oneThread)
     const wantOver = addedIntoZeros(m, n, k, 'row', 'col', 1, 3)
-    // 2 · EXPLORE calls of one shape: both ways run, in whatever order the timings pick
+    // 2 · EXPLORE calls of one shape: both ways run (twice each at least), in whatever order the timings pick
     for (let i = 0; i < 2 * EXPLORE; i++) {
       expect(run(gemm)).toEqual(want)
       expect(overwritten(gemm, m, n, k, 'row', 'col', 1, 3)).toEqual(wantOver)

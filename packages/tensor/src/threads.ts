@@ -16,6 +16,7 @@ import { THREADS_MIN, wasmGemmPays } from './kernels/registry.js'
 import { CONTROL } from './kernels/runtime/threadWorker.js'
 import {
   canBlock,
+  newPace,
   post,
   recordPace,
   reserve,
@@ -53,9 +54,10 @@ export interface ThreadOptions {
   minMultiplyAdds?: number
   /**
    * Time each product shape from `minMultiplyAdds` both ways (split, and on the calling thread alone) and run
-   * it the faster way, trying the other way every 8th call so that a change of load is seen: on a busy
-   * machine, where the other core is taken, splitting loses and stops. The bits are the same either way.
-   * Default true; false splits every product from `minMultiplyAdds`.
+   * it the faster way, checking the other way now and then (after 8 calls, then less often while it stays
+   * slower, down to 1 call in 64) so that a change of load is seen: on a busy machine, where the other core
+   * is taken, splitting loses and stops. The bits are the same either way. Default true; false splits every
+   * product from `minMultiplyAdds`.
    */
   adaptive?: boolean
 }
@@ -241,9 +243,10 @@ function unstage(
  * thread, so results equal the one-thread Wasm gemm's bit for bit. Smaller or non-float32 products
  * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
  * Whether a product is split at all is learnt per shape (`adaptive`, the default): the kernel times each
- * shape split and on the calling thread alone, runs it the faster way, and tries the other way every 8th
- * call, so that where the other core is busy (and a split only adds its copies) it stops splitting
- * within a few calls, and starts again once the core is free.
+ * shape split and on the calling thread alone, runs it the faster way, and checks the other way now and
+ * then (8 calls after a change, then every 16, 32, up to 64 calls while it stays slower), so that where
+ * the other core is busy (and a split only adds its copies) it stops splitting within a few calls, and
+ * starts again at the next check once the core is free.
  *
  * `matmul` keeps every fast path it has with the default gemm: through the kernel's `overwriting` entry
  * it writes each product over an unfilled result (`C = A · B`, no zero-fill, and C's block is then
@@ -383,7 +386,7 @@ export async function threadedGemm(options?: ThreadOptions): Promise<ThreadedGem
       pace = paces.get(key)
       if (pace === undefined) {
         if (paces.size >= 64) paces.clear()
-        pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
+        pace = newPace()
         paces.set(key, pace)
       }
     }

@@ -342,59 +342,110 @@ export function stopThread(thread: Thread): void {
 
 /**
  * What a threaded kernel has learnt of one product shape: how long it took split across the threads and on
- * the calling thread alone (milliseconds, smoothed by {@link recordPace}; NaN until tried), and how many
- * calls of it {@link splitNext} has seen.
+ * the calling thread alone (milliseconds, smoothed by {@link recordPace}) and from how many calls each, the
+ * calls {@link splitNext} has seen, and when it next runs the slower way to check it is still slower
+ * (`due`, every `period` calls). Make one with {@link newPace}.
  *
  * @example
  * ```ts
- * import type { Pace } from './threadPool.js'
- * const fresh: Pace = { split: Number.NaN, alone: Number.NaN, calls: 0 }
+ * import { newPace, type Pace } from './threadPool.js'
+ * const pace: Pace = newPace()
  * ```
  */
 export interface Pace {
   split: number
   alone: number
+  splits: number
+  alones: number
   calls: number
+  due: number
+  period: number
+  /** Whether the call in flight runs the slower way (a check). */
+  checking: boolean
 }
 
 /**
- * Every `EXPLORE`-th call of a shape runs the way that looked slower (8), so that a change in load (a
- * second core taken or freed) is seen within a few calls, at the cost of one call in 8 on the slower way.
+ * How often a shape runs the way that looked slower, to notice a change in load (a second core taken or
+ * freed): every 8th call at first; each check that finds it still slower doubles the period, up to every
+ * 64th call, and one that finds it faster switches ways and goes back to every 8th. So under a steady
+ * load the slower way costs 1 call in 64, and a change is seen within 64 calls.
  */
 export const EXPLORE = 8
+/** The longest period between checks of the slower way (see {@link EXPLORE}). */
+export const EXPLORE_MAX = 64
 
 /**
- * Whether the next call of a shape should split: the first splits, the second runs alone, then the faster
- * so far, except every {@link EXPLORE}-th call, which runs the other way. Counts the call.
+ * A shape's {@link Pace} before its first call.
  *
  * @example
  * ```ts
- * import { splitNext } from './threadPool.js'
- * splitNext({ split: 0.8, alone: 1.2, calls: 2 }) // true: splitting has been faster
+ * import { newPace } from './threadPool.js'
+ * newPace().period // 8
+ * ```
+ */
+export function newPace(): Pace {
+  return {
+    split: Number.NaN,
+    alone: Number.NaN,
+    splits: 0,
+    alones: 0,
+    calls: 0,
+    due: 0,
+    period: EXPLORE,
+    checking: false,
+  }
+}
+
+/**
+ * Whether the next call of a shape should split: the first two split and the next two run alone (each
+ * way's first call pays for cold caches and a worker's memory growing), then the faster so far, except
+ * when a check of the slower way is due. Counts the call.
+ *
+ * @example
+ * ```ts
+ * import { newPace, splitNext } from './threadPool.js'
+ * splitNext(newPace()) // true: the first calls split
  * ```
  */
 export function splitNext(pace: Pace): boolean {
   pace.calls++
-  if (Number.isNaN(pace.split)) return true
-  if (Number.isNaN(pace.alone)) return false
-  return pace.split <= pace.alone !== (pace.calls % EXPLORE === 0)
+  if (pace.splits < 2) return true
+  if (pace.alones < 2) return false
+  const faster = pace.split <= pace.alone
+  if (pace.due === 0) pace.due = pace.calls + pace.period
+  pace.checking = pace.calls >= pace.due
+  return pace.checking ? !faster : faster
 }
 
 /**
- * Adds a call's time (ms) to a shape's estimate for the way it ran: the first time as it is, then halfway
- * from the estimate towards it, a slow outlier (a collection, a preempted thread) counted as at most twice
- * the estimate.
+ * Adds a call's time (ms) to a shape's estimate for the way it ran: each way's first two calls as they
+ * are (the second replacing the first), then halfway from the estimate towards the time, a slow outlier (a
+ * collection, a preempted thread) counted as at most twice the estimate; a check of the slower way that
+ * comes in under its estimate replaces it (the load has changed: one check is enough to switch back).
+ * After a check, the next is twice as far off if that way is still slower, or {@link EXPLORE} calls off
+ * if it has won; so it is too when the faster way changes between checks.
  *
  * @example
  * ```ts
- * import { recordPace } from './threadPool.js'
- * const pace = { split: 1, alone: Number.NaN, calls: 1 }
+ * import { newPace, recordPace } from './threadPool.js'
+ * const pace = { ...newPace(), split: 1, splits: 2 }
  * recordPace(pace, true, 9) // pace.split: 1.5 (9 counts as 2)
  * ```
  */
 export function recordPace(pace: Pace, split: boolean, ms: number): void {
   const old = split ? pace.split : pace.alone
-  const next = Number.isNaN(old) ? ms : old + 0.5 * (Math.min(ms, 2 * old) - old)
+  const seen = split ? pace.splits++ : pace.alones++
+  const splitWasFaster = pace.split <= pace.alone
+  const next = seen < 2 || (pace.checking && ms < old) ? ms : old + 0.5 * (Math.min(ms, 2 * old) - old)
   if (split) pace.split = next
   else pace.alone = next
+  const splitIsFaster = pace.split <= pace.alone
+  if (pace.checking) {
+    pace.checking = false
+    pace.period = splitIsFaster !== split ? Math.min(2 * pace.period, EXPLORE_MAX) : EXPLORE
+    pace.due = pace.calls + pace.period
+  } else if (seen >= 2 && splitIsFaster !== splitWasFaster) {
+    pace.period = EXPLORE
+    pace.due = pace.calls + EXPLORE
+  }
 }
