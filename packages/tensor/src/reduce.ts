@@ -75,6 +75,20 @@ interface Reduction {
   code?: number
 }
 
+/** [0, 1, …, rank − 1]. */
+function allAxes(rank: number): number[] {
+  const axes: number[] = []
+  for (let i = 0; i < rank; i++) axes.push(i)
+  return axes
+}
+
+/** Whether the kept axes then the reduced ones are 0, 1, 2, … (the data's own order). */
+function inRowOrder(kept: readonly number[], axes: readonly number[]): boolean {
+  for (let i = 0; i < kept.length; i++) if (kept[i] !== i) return false
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== kept.length + i) return false
+  return true
+}
+
 /**
  * Reduces blocks of `t`: the kept axes move to the front and the reduced ones to the back, so each
  * output element reduces one contiguous run of the (possibly copied) data. With `columns`, a
@@ -82,13 +96,25 @@ interface Reduction {
  * batch, height and width of NCHW) is reduced in place instead of through a transposed copy.
  */
 function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code }: Reduction): Tensor {
-  const axes = options.axis ?? t.shape.map((_, i) => i)
-  const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i))
+  // plain loops: this runs for every reduction, most of them small
+  const rank = t.rank
+  const axes = options.axis ?? allAxes(rank)
+  const kept: number[] = []
+  const shape: number[] = []
   let length = 1
-  for (const a of axes) length *= t.shape[a]!
-  const shape =
-    options.keepdims === true ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]!)
-  const count = length === 0 ? kept.reduce((n, i) => n * t.shape[i]!, 1) : t.size / length
+  let keptSize = 1
+  for (let i = 0; i < rank; i++) {
+    const d = t.shape[i]!
+    if (axes.includes(i)) {
+      length *= d
+      if (options.keepdims === true) shape.push(1)
+    } else {
+      kept.push(i)
+      keptSize *= d
+      shape.push(d)
+    }
+  }
+  const count = length === 0 ? keptSize : t.size / length
   const out = allocate(dtype, count)
   // Kept axes in one run after at least one reduced axis (with none kept first, the data is already in row order).
   let outer = 1
@@ -109,8 +135,7 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
     }
   }
   // reduced axes already trailing in order: the data is in row order as it is (no transposed view)
-  const order = [...kept, ...axes]
-  const moved = axes.length === 0 || order.every((a, i) => a === i) ? t : transpose(t, order)
+  const moved = axes.length === 0 || inRowOrder(kept, axes) ? t : transpose(t, [...kept, ...axes])
   const data = moved.data
   reduceRows(block, code, data, count, length, out, divisor)
   return new Tensor(out, shape, dtype)
