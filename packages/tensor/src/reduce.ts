@@ -237,10 +237,13 @@ export const mean = (x: Tensor, options: ReduceOptions = {}): Tensor =>
     op: 'mean',
     read: read('mean', x, options),
     dtype: floating(x),
-    block: (d, s, n) => sumBlock(d, s, n) / n,
+    block: meanBlock,
     columns: meanRows,
     code: REDUCE.sum,
   })
+
+/** A run's mean (made once: a closure made per call is renamed with a defineProperty in a source run through tsx). */
+const meanBlock: Block = (d, s, n) => sumBlock(d, s, n) / n
 
 /**
  * The largest element over the given axes (NaN if any is NaN).
