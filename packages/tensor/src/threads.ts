@@ -48,8 +48,9 @@ export interface ThreadOptions {
   threads?: number
   /**
    * Products with fewer multiply-adds (m·n·k) than this run on the calling thread alone. Default
-   * 2²⁵ ≈ 33.5 M (`THREADS_MIN` in the kernel registry: between 256³, where 2 threads win or
-   * lose, and 512³, where they win reliably; re-measure with `pnpm bench --threads`).
+   * 2²⁴ ≈ 16.8 M (`THREADS_MIN` in the kernel registry: the MLP's 25.7 M products gain from a free
+   * second core, much smaller ones lose even then; re-measure with `pnpm bench --threads`). From it,
+   * `adaptive` decides per shape.
    */
   minMultiplyAdds?: number
   /**

@@ -66,8 +66,8 @@ describe('the kernel registry', () => {
     expect(rowsPay(256)).toBe(true)
   })
 
-  it('splits products across threads from 2²⁵ multiply-adds by default', () => {
-    expect(THREADS_MIN).toBe(2 ** 25)
+  it('splits products across threads from 2²⁴ multiply-adds by default', () => {
+    expect(THREADS_MIN).toBe(2 ** 24)
   })
 
   describe('accessors', () => {

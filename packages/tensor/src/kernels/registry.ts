@@ -59,12 +59,14 @@ export const OPTIM_MIN = 96
  */
 export const ARENA_MIN = 64
 /**
- * threads: multiply-adds from which `@gd/tensor/threads` splits a product by default, 2²⁵: with the second core
- * free 2 threads won 0.9–1.5× at 256³ and 1.8× at 512³; with both cores busy no size won (0.4–0.96× from 4.2 M to
- * 1024³, issue 18 session 10), so products below it, the MLP's 25.7 M ones included, stay on one thread
- * (bench/CROSSOVERS.md). @internal
+ * threads: multiply-adds from which `@gd/tensor/threads` may split a product by default, 2²⁴ ≈ 16.8 M: with the
+ * second core free the MLP's two 25.7 M products ran 1.3–1.5× faster split (its step ~1.15×), and the kernel's
+ * adaptive choice keeps a shape on one thread while splitting is slower (MLP step 1.03–1.05× of one thread at
+ * load 3.4–4, where always splitting gave 0.91–1.0×); below it the split's fixed costs weigh more (128³ = 2.1 M lost
+ * with a free core, the MLP's 4.2 M products 0.39–0.76× under load). Issue 18 sessions 10–11, bench/CROSSOVERS.md.
+ * @internal
  */
-export const THREADS_MIN = 33554432
+export const THREADS_MIN = 16777216
 
 /** Whether a float32 `m × k` by `k × n` product runs on the Wasm gemm. @internal */
 export function wasmGemmPays(m: number, n: number, k: number): boolean {
