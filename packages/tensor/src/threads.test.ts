@@ -531,25 +531,27 @@ describe('adaptive splitting (the default): each shape timed split and alone, th
     expect([pace.split, pace.alone]).toEqual([0.5, 1])
   })
 
-  it('switches within a few calls when the other core gets busy, and back at the next check when it is free', () => {
+  it('switches after a few slow calls when the other core gets busy, and back at the next check when it is free', () => {
     const pace = newPace()
-    drive(pace, 70, 0.5, 1) // calls 1-70: split is faster
-    // the other core gets busy: splitting now takes 2 ms; its estimate 0.75, then 1.125, above alone's 1
-    expect(drive(pace, 3, 2, 1)).toBe('SSa')
-    expect(pace.split).toBe(1.125)
-    // the switch (at call 72) brings the next check 8 calls off; both checks find split slower (1.5625, 1.78125)
+    drive(pace, 70, 0.5, 1) // calls 1-70: split is faster; the next check is due at call 125
+    // the other core gets busy: splitting now takes 2 ms, counted as 1.5 · the estimate, a quarter of the way
+    // each: 0.5 · (9/8)ⁿ passes alone's 1 ms after 6 calls (1.0136), so alone runs from call 77
+    expect(drive(pace, 3, 2, 1)).toBe('SSS')
+    expect(pace.split).toBe(0.5 * (9 / 8) ** 3)
     const busy = drive(pace, 40, 2, 1)
-    expect(callsOf(busy, 74, 'S')).toEqual([80, 96])
-    expect([pace.split, pace.period, pace.due]).toEqual([1.78125, 32, 128])
-    // free again (0.5 ms): the check at call 128 comes in under split's estimate, which it replaces: split wins
+    // the switch brings the next check 8 calls off (84), which finds split slower: then 16 calls (100), 32
+    expect(callsOf(busy, 74, 'S')).toEqual([74, 75, 76, 84, 100])
+    expect([pace.period, pace.due]).toEqual([32, 132])
+    // free again (0.5 ms): the check at call 132 comes in under split's estimate, which it replaces: split
+    // wins, and alone is checked 8 and 16 calls later
     const free = drive(pace, 70, 0.5, 1)
-    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 14 }, (_, i) => 114 + i), 136, 152])
+    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 18 }, (_, i) => 114 + i), 140, 156])
   })
 
-  it('counts a slow outlier as twice the estimate at most, each way’s first two times as they are', () => {
+  it('counts a slow outlier as 1.5 times the estimate at most, each way’s first two times as they are', () => {
     const pace = { ...newPace(), split: 1, splits: 2 }
-    recordPace(pace, true, 9) // 1 + (min(9, 2) − 1) / 2
-    expect(pace.split).toBe(1.5)
+    recordPace(pace, true, 9) // 1 + (min(9, 1.5) − 1) / 4
+    expect(pace.split).toBe(1.125)
     recordPace(pace, false, 9)
     recordPace(pace, false, 3) // the second replaces the first: a cold first call is forgotten
     expect(pace.alone).toBe(3)

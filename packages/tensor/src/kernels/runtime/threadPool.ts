@@ -419,8 +419,9 @@ export function splitNext(pace: Pace): boolean {
 
 /**
  * Adds a call's time (ms) to a shape's estimate for the way it ran: each way's first two calls as they
- * are (the second replacing the first), then halfway from the estimate towards the time, a slow outlier (a
- * collection, a preempted thread) counted as at most twice the estimate; a check of the slower way that
+ * are (the second replacing the first), then a quarter of the way from the estimate towards the time, a
+ * slow outlier (a collection, a preempted thread) counted as at most 1.5 times the estimate, so that it
+ * takes about four slow calls in a row to switch ways, not one; a check of the slower way that
  * comes in under its estimate replaces it (the load has changed: one check is enough to switch back).
  * After a check, the next is twice as far off if that way is still slower, or {@link EXPLORE} calls off
  * if it has won; so it is too when the faster way changes between checks.
@@ -429,14 +430,14 @@ export function splitNext(pace: Pace): boolean {
  * ```ts
  * import { newPace, recordPace } from './threadPool.js'
  * const pace = { ...newPace(), split: 1, splits: 2 }
- * recordPace(pace, true, 9) // pace.split: 1.5 (9 counts as 2)
+ * recordPace(pace, true, 9) // pace.split: 1.125 (9 counts as 1.5)
  * ```
  */
 export function recordPace(pace: Pace, split: boolean, ms: number): void {
   const old = split ? pace.split : pace.alone
   const seen = split ? pace.splits++ : pace.alones++
   const splitWasFaster = pace.split <= pace.alone
-  const next = seen < 2 || (pace.checking && ms < old) ? ms : old + 0.5 * (Math.min(ms, 2 * old) - old)
+  const next = seen < 2 || (pace.checking && ms < old) ? ms : old + 0.25 * (Math.min(ms, 1.5 * old) - old)
   if (split) pace.split = next
   else pace.alone = next
   const splitIsFaster = pace.split <= pace.alone
