@@ -520,41 +520,48 @@ describe('adaptive splitting (the default): each shape timed split and alone, th
   const callsOf = (ways: string, first: number, way: 'S' | 'a') =>
     [...ways].flatMap((w, i) => (w === way ? [first + i] : []))
 
-  it('splits twice, runs alone twice, then keeps the faster way, checking the other less and less often', () => {
-    const pace = newPace()
-    // warm-up SSaa; then split (0.5 ms) beats alone (1 ms); the first check comes 8 calls after call 5,
-    // and each that finds alone still slower doubles the period: 8, 16, 32, then 64 (EXPLORE_MAX)
-    const ways = drive(pace, 70, 0.5, 1)
-    expect(ways.slice(0, 4)).toBe('SSaa')
-    expect(callsOf(ways.slice(4), 5, 'a')).toEqual([13, 29, 61])
-    expect([EXPLORE, EXPLORE_MAX, pace.period]).toEqual([8, 64, 64])
-    expect([pace.split, pace.alone]).toEqual([0.5, 1])
+  it('splits twice, runs alone once, then keeps the faster way, checking the other less and less often', () => {
+    // split 0.5 ms, alone 1 ms: after SSa the first check comes 8 calls after call 4; alone is slower by a
+    // quarter or more, so the next is 64 calls off (EXPLORE_MAX)
+    const clear = newPace()
+    const ways = drive(clear, 70, 0.5, 1)
+    expect(ways.slice(0, 3)).toBe('SSa')
+    expect(callsOf(ways, 1, 'a')).toEqual([3, 12])
+    expect([EXPLORE, EXPLORE_MAX, clear.period, clear.split, clear.alone]).toEqual([8, 64, 64, 0.5, 1])
+    // split 0.875 ms, alone 1 ms: close, so each check that finds alone still slower doubles the period
+    const close = newPace()
+    expect(callsOf(drive(close, 70, 0.875, 1), 1, 'a')).toEqual([3, 12, 28, 60])
+    expect(close.period).toBe(64)
   })
 
   it('switches after a few slow calls when the other core gets busy, and back at the next check when it is free', () => {
     const pace = newPace()
-    drive(pace, 70, 0.5, 1) // calls 1-70: split is faster; the next check is due at call 125
+    drive(pace, 70, 0.875, 1) // calls 1-70: split is faster; the next check is due at call 124
     // the other core gets busy: splitting now takes 2 ms, counted as 1.5 · the estimate, a quarter of the way
-    // each: 0.5 · (9/8)ⁿ passes alone's 1 ms after 6 calls (1.0136), so alone runs from call 77
-    expect(drive(pace, 3, 2, 1)).toBe('SSS')
-    expect(pace.split).toBe(0.5 * (9 / 8) ** 3)
+    // each: 0.875, 0.984375, 1.107421875 passes alone's 1 ms, so alone runs from call 73
+    expect(drive(pace, 3, 2, 1)).toBe('SSa')
+    expect(pace.split).toBe(1.107421875)
     const busy = drive(pace, 40, 2, 1)
-    // the switch brings the next check 8 calls off (84), which finds split slower: then 16 calls (100), 32
-    expect(callsOf(busy, 74, 'S')).toEqual([74, 75, 76, 84, 100])
-    expect([pace.period, pace.due]).toEqual([32, 132])
-    // free again (0.5 ms): the check at call 132 comes in under split's estimate, which it replaces: split
-    // wins, and alone is checked 8 and 16 calls later
-    const free = drive(pace, 70, 0.5, 1)
-    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 18 }, (_, i) => 114 + i), 140, 156])
+    // the switch brings the next check 8 calls off (80), which finds split slower by less than a quarter
+    // (1.2456…): 16 calls (96), which finds it slower by more (1.4016…): 64 calls
+    expect(callsOf(busy, 74, 'S')).toEqual([80, 96])
+    expect([pace.period, pace.due]).toEqual([64, 160])
+    // free again (0.875 ms): the check at call 160 comes in under split's estimate, which it replaces: split
+    // wins, and alone is checked 8 calls later
+    const free = drive(pace, 70, 0.875, 1)
+    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 46 }, (_, i) => 114 + i), 168])
   })
 
-  it('counts a slow outlier as 1.5 times the estimate at most, each way’s first two times as they are', () => {
+  it('counts a slow outlier as 1.5 times the estimate at most, and a way’s first times as they are', () => {
     const pace = { ...newPace(), split: 1, splits: 2 }
     recordPace(pace, true, 9) // 1 + (min(9, 1.5) − 1) / 4
     expect(pace.split).toBe(1.125)
-    recordPace(pace, false, 9)
-    recordPace(pace, false, 3) // the second replaces the first: a cold first call is forgotten
+    recordPace(pace, false, 3) // alone's first time is its estimate
     expect(pace.alone).toBe(3)
+    const fresh = newPace()
+    recordPace(fresh, true, 9)
+    recordPace(fresh, true, 2) // split's second time replaces its first (a worker's memory grew in the first)
+    expect(fresh.split).toBe(2)
   })
 
   it('gives the one-thread bits whichever way each call runs, adding and overwriting', async () => {

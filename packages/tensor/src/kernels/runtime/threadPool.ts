@@ -367,8 +367,9 @@ export interface Pace {
 /**
  * How often a shape runs the way that looked slower, to notice a change in load (a second core taken or
  * freed): every 8th call at first; each check that finds it still slower doubles the period, up to every
- * 64th call, and one that finds it faster switches ways and goes back to every 8th. So under a steady
- * load the slower way costs 1 call in 64, and a change is seen within 64 calls.
+ * 64th call (at once when it is slower by a quarter or more: a 1024³ product alone costs 23 ms more than
+ * split), and one that finds it faster switches ways and goes back to every 8th. So under a steady load
+ * the slower way costs 1 call in 64, and a change is seen within 64 calls.
  */
 export const EXPLORE = 8
 /** The longest period between checks of the slower way (see {@link EXPLORE}). */
@@ -397,9 +398,9 @@ export function newPace(): Pace {
 }
 
 /**
- * Whether the next call of a shape should split: the first two split and the next two run alone (each
- * way's first call pays for cold caches and a worker's memory growing), then the faster so far, except
- * when a check of the slower way is due. Counts the call.
+ * Whether the next call of a shape should split: the first two split (the first pays for a worker's
+ * memory growing and cold caches) and the third runs alone, then the faster so far, except when a check
+ * of the slower way is due. Counts the call.
  *
  * @example
  * ```ts
@@ -410,7 +411,7 @@ export function newPace(): Pace {
 export function splitNext(pace: Pace): boolean {
   pace.calls++
   if (pace.splits < 2) return true
-  if (pace.alones < 2) return false
+  if (pace.alones < 1) return false
   const faster = pace.split <= pace.alone
   if (pace.due === 0) pace.due = pace.calls + pace.period
   pace.checking = pace.calls >= pace.due
@@ -418,13 +419,14 @@ export function splitNext(pace: Pace): boolean {
 }
 
 /**
- * Adds a call's time (ms) to a shape's estimate for the way it ran: each way's first two calls as they
- * are (the second replacing the first), then a quarter of the way from the estimate towards the time, a
+ * Adds a call's time (ms) to a shape's estimate for the way it ran: the first calls as they are (a split's
+ * second replacing its first), then a quarter of the way from the estimate towards the time, a
  * slow outlier (a collection, a preempted thread) counted as at most 1.5 times the estimate, so that it
  * takes about four slow calls in a row to switch ways, not one; a check of the slower way that
  * comes in under its estimate replaces it (the load has changed: one check is enough to switch back).
- * After a check, the next is twice as far off if that way is still slower, or {@link EXPLORE} calls off
- * if it has won; so it is too when the faster way changes between checks.
+ * After a check, the next is twice as far off if that way is still slower ({@link EXPLORE_MAX} calls if
+ * slower by a quarter or more), or {@link EXPLORE} calls off if it has won; so it is too when the faster
+ * way changes between checks.
  *
  * @example
  * ```ts
@@ -437,15 +439,17 @@ export function recordPace(pace: Pace, split: boolean, ms: number): void {
   const old = split ? pace.split : pace.alone
   const seen = split ? pace.splits++ : pace.alones++
   const splitWasFaster = pace.split <= pace.alone
-  const next = seen < 2 || (pace.checking && ms < old) ? ms : old + 0.25 * (Math.min(ms, 1.5 * old) - old)
+  const next = seen < (split ? 2 : 1) || (pace.checking && ms < old) ? ms : old + 0.25 * (Math.min(ms, 1.5 * old) - old)
   if (split) pace.split = next
   else pace.alone = next
   const splitIsFaster = pace.split <= pace.alone
   if (pace.checking) {
     pace.checking = false
-    pace.period = splitIsFaster !== split ? Math.min(2 * pace.period, EXPLORE_MAX) : EXPLORE
+    const [mine, other] = split ? [pace.split, pace.alone] : [pace.alone, pace.split]
+    const far = mine >= 1.25 * other ? EXPLORE_MAX : 2 * pace.period
+    pace.period = splitIsFaster !== split ? Math.min(far, EXPLORE_MAX) : EXPLORE
     pace.due = pace.calls + pace.period
-  } else if (seen >= 2 && splitIsFaster !== splitWasFaster) {
+  } else if (seen >= (split ? 2 : 1) && splitIsFaster !== splitWasFaster) {
     pace.period = EXPLORE
     pace.due = pace.calls + EXPLORE
   }
