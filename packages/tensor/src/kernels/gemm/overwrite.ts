@@ -47,7 +47,7 @@ export type OverwriteEntry = (m: number, n: number, k: number) => WasmGemmKernel
  * @example
  * ```ts
  * import { overwritingOf } from './overwrite.js'
- * overwritingOf((m, n, k) => {}, 64, 64, 64) // null: a plain replacement has no overwrite mode
+ * overwritingOf(() => {}, 64, 64, 64) // null: a plain replacement has no overwrite mode
  * ```
  */
 export function overwritingOf(gemm: object, m: number, n: number, k: number): WasmGemmKernel | null {
