@@ -280,8 +280,9 @@ function unstage(
  *
  * @throws Error `threadedGemm: threads must be an integer in [1, 64], got 0`, likewise for
  *   `minMultiplyAdds`, `threadedGemm: adaptive must be a boolean, got 1`, `threadedGemm: unknown option
- *   thread, expected one of threads, minMultiplyAdds, adaptive; did you mean threads?`, and (from the kernel) `threadedGemm: a worker thread
- *   stopped answering …` when a worker is lost during a product that adds into C.
+ *   thread, expected one of threads, minMultiplyAdds, adaptive; did you mean threads?`, and (from the
+ *   kernel) `threadedGemm: a worker thread stopped answering …` when a worker is lost during a product
+ *   that adds into C.
  * @example
  * ```ts
  * import { initWasm, matmul, ones, useKernels } from '@gd/tensor'
