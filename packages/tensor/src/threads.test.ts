@@ -22,6 +22,7 @@ import { useScopes, withScope } from './kernels/runtime/scope.js'
 import {
   EXPLORE,
   EXPLORE_MAX,
+  SPLIT_MARGIN,
   liveThreads,
   newPace,
   post,
@@ -532,24 +533,28 @@ describe('adaptive splitting (the default): each shape timed split and alone, th
     const close = newPace()
     expect(callsOf(drive(close, 70, 0.875, 1), 1, 'a')).toEqual([3, 12, 28, 60])
     expect(close.period).toBe(64)
+    // split 0.95 ms, alone 1 ms: not faster by SPLIT_MARGIN (10%), so alone, split checked after 8 and 16 calls
+    const within = newPace()
+    expect(SPLIT_MARGIN).toBe(1.1)
+    expect(callsOf(drive(within, 30, 0.95, 1), 1, 'S')).toEqual([1, 2, 12, 28])
   })
 
   it('switches after a few slow calls when the other core gets busy, and back at the next check when it is free', () => {
     const pace = newPace()
     drive(pace, 70, 0.875, 1) // calls 1-70: split is faster; the next check is due at call 124
-    // the other core gets busy: splitting now takes 2 ms, counted as 1.5 · the estimate, a quarter of the way
-    // each: 0.875, 0.984375, 1.107421875 passes alone's 1 ms, so alone runs from call 73
-    expect(drive(pace, 3, 2, 1)).toBe('SSa')
-    expect(pace.split).toBe(1.107421875)
+    // the other core gets busy: splitting now takes 2 ms, counted as 1.5 · the estimate, a quarter of the way:
+    // 0.875 + (1.3125 − 0.875) / 4 = 0.984375, no longer 10% under alone's 1 ms, so alone runs from call 72
+    expect(drive(pace, 3, 2, 1)).toBe('Saa')
+    expect(pace.split).toBe(0.984375)
     const busy = drive(pace, 40, 2, 1)
-    // the switch brings the next check 8 calls off (80), which finds split slower by less than a quarter
-    // (1.2456…): 16 calls (96), which finds it slower by more (1.4016…): 64 calls
-    expect(callsOf(busy, 74, 'S')).toEqual([80, 96])
-    expect([pace.period, pace.due]).toEqual([64, 160])
-    // free again (0.875 ms): the check at call 160 comes in under split's estimate, which it replaces: split
-    // wins, and alone is checked 8 calls later
+    // the switch brings the next check 8 calls off (79), then 16 (95): split is slower each time, by less
+    // than a quarter at the second (1.2458…), so the next is 32 calls off
+    expect(callsOf(busy, 74, 'S')).toEqual([79, 95])
+    expect([pace.period, pace.due]).toEqual([32, 127])
+    // free again (0.875 ms): the check at call 127 comes in under split's estimate, which it replaces: split
+    // wins, and alone is checked 8, 16 and 32 calls later
     const free = drive(pace, 70, 0.875, 1)
-    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 46 }, (_, i) => 114 + i), 168])
+    expect(callsOf(free, 114, 'a')).toEqual([...Array.from({ length: 13 }, (_, i) => 114 + i), 135, 151, 183])
   })
 
   it('counts a slow outlier as 1.5 times the estimate at most, and a way’s first times as they are', () => {

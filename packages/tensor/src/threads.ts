@@ -55,10 +55,11 @@ export interface ThreadOptions {
   minMultiplyAdds?: number
   /**
    * Time each product shape from `minMultiplyAdds` both ways (split, and on the calling thread alone) and run
-   * it the faster way, checking the other way now and then (after 8 calls, then less often while it stays
-   * slower, down to 1 call in 64, at once when it is slower by a quarter) so that a change of load is seen:
-   * on a busy machine, where the other core is taken, splitting loses and stops. The bits are the same
-   * either way. Default true; false splits every product from `minMultiplyAdds`.
+   * it the faster way (split only when 10% faster: it keeps both cores busy), checking the other way now and
+   * then (after 8 calls, then less often while it stays slower, down to 1 call in 64, at once when it is
+   * slower by a quarter) so that a change of load is seen: on a busy machine, where the other core is taken,
+   * splitting loses and stops. The bits are the same either way. Default true; false splits every product
+   * from `minMultiplyAdds`.
    */
   adaptive?: boolean
 }
@@ -244,10 +245,11 @@ function unstage(
  * thread, so results equal the one-thread Wasm gemm's bit for bit. Smaller or non-float32 products
  * run as the default kernel runs them (one-thread Wasm, or JavaScript for tiny or float64 ones).
  * Whether a product is split at all is learnt per shape (`adaptive`, the default): the kernel times each
- * shape split and on the calling thread alone, runs it the faster way, and checks the other way now and
- * then (8 calls after a change, then every 16, 32, up to 64 calls while it stays slower; 64 at once
- * when it is slower by a quarter), so that where the other core is busy (and a split only adds its
- * copies) it stops splitting within a few calls, and starts again at the next check once the core is free.
+ * shape split and on the calling thread alone, runs it the faster way (split only when that is 10% faster,
+ * since it keeps both cores busy), and checks the other way now and then (8 calls after a change, then
+ * every 16, 32, up to 64 calls while it stays slower; 64 at once when it is slower by a quarter), so that
+ * where the other core is busy (and a split only adds its copies) it stops splitting within a few calls,
+ * and starts again at the next check once the core is free.
  *
  * `matmul` keeps every fast path it has with the default gemm: through the kernel's `overwriting` entry
  * it writes each product over an unfilled result (`C = A · B`, no zero-fill, and C's block is then

@@ -389,6 +389,18 @@ export const EXPLORE = 8
 export const EXPLORE_MAX = 64
 
 /**
+ * How much faster splitting must have been to be chosen: by 10% (`split · 1.1 ≤ alone`). A split keeps both
+ * cores busy, so a gain within the timings' noise is not worth it, and on a loaded machine, where the
+ * timings of both ways wander, the margin keeps a shape from switching back and forth.
+ */
+export const SPLIT_MARGIN = 1.1
+
+/** Whether a shape's estimates say split (see {@link SPLIT_MARGIN}). */
+function splitWins(pace: Pace): boolean {
+  return pace.split * SPLIT_MARGIN <= pace.alone
+}
+
+/**
  * A shape's {@link Pace} before its first call.
  *
  * @example
@@ -412,8 +424,8 @@ export function newPace(): Pace {
 
 /**
  * Whether the next call of a shape should split: the first two split (the first pays for a worker's
- * memory growing and cold caches) and the third runs alone, then the faster so far, except when a check
- * of the slower way is due. Counts the call.
+ * memory growing and cold caches) and the third runs alone, then the faster so far (splitting only if
+ * faster by {@link SPLIT_MARGIN}), except when a check of the other way is due. Counts the call.
  *
  * @example
  * ```ts
@@ -425,7 +437,7 @@ export function splitNext(pace: Pace): boolean {
   pace.calls++
   if (pace.splits < 2) return true
   if (pace.alones < 1) return false
-  const faster = pace.split <= pace.alone
+  const faster = splitWins(pace)
   if (pace.due === 0) pace.due = pace.calls + pace.period
   pace.checking = pace.calls >= pace.due
   return pace.checking ? !faster : faster
@@ -451,11 +463,11 @@ export function splitNext(pace: Pace): boolean {
 export function recordPace(pace: Pace, split: boolean, ms: number): void {
   const old = split ? pace.split : pace.alone
   const seen = split ? pace.splits++ : pace.alones++
-  const splitWasFaster = pace.split <= pace.alone
+  const splitWasFaster = splitWins(pace)
   const next = seen < (split ? 2 : 1) || (pace.checking && ms < old) ? ms : old + 0.25 * (Math.min(ms, 1.5 * old) - old)
   if (split) pace.split = next
   else pace.alone = next
-  const splitIsFaster = pace.split <= pace.alone
+  const splitIsFaster = splitWins(pace)
   if (pace.checking) {
     pace.checking = false
     const [mine, other] = split ? [pace.split, pace.alone] : [pace.alone, pace.split]
