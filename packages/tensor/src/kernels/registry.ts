@@ -60,9 +60,9 @@ export const OPTIM_MIN = 96
 export const ARENA_MIN = 64
 /**
  * threads: multiply-adds from which `@gd/tensor/threads` may split a product by default, 2²⁴ ≈ 16.8 M: with the
- * second core free the MLP's two 25.7 M products ran 1.3–1.5× faster split (its step ~1.15×), and the kernel's
- * adaptive choice keeps a shape on one thread while splitting is slower (MLP step 1.03–1.05× of one thread at
- * load 3.4–4, where always splitting gave 0.91–1.0×); below it the split's fixed costs weigh more (128³ = 2.1 M
+ * second core free the MLP's two 25.7 M products ran 1.5× faster split (its step 1.08–1.21×), and the kernel's
+ * adaptive choice keeps a shape on one thread while splitting is slower (MLP step 0.92–1.05× of one thread at
+ * load 2.9–4, where always splitting gave 0.79–1.16×); below it the split's fixed costs weigh more (128³ = 2.1 M
  * lost with a free core, the MLP's 4.2 M products 0.39–0.76× under load). Issue 18 sessions 10–11,
  * bench/CROSSOVERS.md. @internal
  */
