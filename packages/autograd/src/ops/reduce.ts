@@ -7,6 +7,7 @@ import { broadcastTo, sum } from './broadcast.js'
 import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
 import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
+import { sumOf } from '../internal/broadcast.js'
 import { withDomain } from '../internal/domain.js'
 
 export type { ReduceOptions } from '@gd/tensor'
@@ -25,7 +26,7 @@ export function mean(x: Input, options: T.ReduceOptions = {}): Var {
   const o = reduceOptions('mean', options, v.rank)
   const axes = normalizeAxes('mean', o.axis, v.rank)
   const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
-  return div(sum(v, o), count)
+  return div(sumOf(v, o), count) // sum with the options read above (not read again)
 }
 
 function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
