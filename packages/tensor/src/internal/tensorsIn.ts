@@ -27,14 +27,24 @@ import type { Tensor } from '../tensor.js'
 export function tensorsIn(tree: unknown, visit: (t: Tensor) => void, open?: (node: object) => unknown): void {
   func('tensorsIn', 'visit', visit)
   if (open !== undefined && typeof open !== 'function') fail('tensorsIn', 'open', 'a function or undefined', open)
-  const seen = new Set<object>()
-  const go = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return
-    seen.add(node)
-    if ((node as { __gdTensor?: unknown }).__gdTensor === true) visit(node as Tensor)
-    else if (Array.isArray(node)) for (const child of node) go(child)
-    else if (isPlainObject(node)) for (const k of Object.keys(node)) go((node as Record<string, unknown>)[k])
-    else if (open !== undefined) go(open(node))
-  }
-  go(tree)
+  walk(tree, new Set<object>(), visit, open)
+}
+
+/**
+ * The walk of {@link tensorsIn}, at module level: a closure made per call cost an allocation each time (and,
+ * run from source through tsx, a renaming call), and the scopes walk a tree three or four times a step.
+ */
+function walk(
+  node: unknown,
+  seen: Set<object>,
+  visit: (t: Tensor) => void,
+  open: ((node: object) => unknown) | undefined,
+): void {
+  if (typeof node !== 'object' || node === null || seen.has(node)) return
+  seen.add(node)
+  if ((node as { __gdTensor?: unknown }).__gdTensor === true) visit(node as Tensor)
+  else if (Array.isArray(node)) for (let i = 0; i < node.length; i++) walk(node[i], seen, visit, open)
+  else if (isPlainObject(node)) {
+    for (const k of Object.keys(node)) walk((node as Record<string, unknown>)[k], seen, visit, open)
+  } else if (open !== undefined) walk(open(node), seen, visit, open)
 }
