@@ -145,6 +145,7 @@ fuzzSuite('@gd/autograd', api, {
   avgPool2d: { args: () => [ones([1, 1, 4, 4]), { kernelSize: 2, stride: 2, padding: 'valid' }], options: [1] },
   maxPool2d: { args: () => [ones([1, 1, 4, 4]), { kernelSize: 2, stride: 2, padding: 'valid' }], options: [1] },
   matmul: { args: () => [x23(), x23(), { transposeA: false, transposeB: true }], options: [2] },
+  affine: { args: () => [x23(), ones([3, 2]), tensor([0.5, -1])] },
   dot: { args: () => [tensor([1, 2]), tensor([3, 4])] },
   outer: { args: () => [tensor([1, 2]), tensor([3, 4])] },
   clip: { args: () => [tensor([-1, 0.5, 2]), 0, 1] },

@@ -180,6 +180,11 @@ const rows: Record<string, Row> = {
     draw: fc.tuple(dims, dims, dims).map(([m, k, n]) => shapes([k, m], [n, k])),
     f: ([a, b]) => AG.add(AG.matmul(a!, b!, { transposeA: true, transposeB: true }), AG.transpose(AG.matmul(b!, a!))),
   },
+  // the dense layer's fused x·W + b, over a batch of matrices
+  affine: {
+    draw: fc.tuple(dims, dims, dims, dims).map(([b, m, k, n]) => shapes([b, m, k], [k, n], [n])),
+    f: ([x, w, b]) => AG.affine(x!, w!, b!),
+  },
   dot: { draw: dims.map((n) => shapes([n], [n])), f: ([a, b]) => AG.dot(a!, b!) },
   outer: { draw: fc.tuple(dims, dims).map(([m, n]) => shapes([m], [n])), f: ([a, b]) => AG.outer(a!, b!) },
   conv2d: {

@@ -275,6 +275,7 @@ const valid: Record<string, () => unknown[]> = {
   avgPool2d: () => [img, { kernelSize: 2 }],
   maxPool2d: () => [img, { kernelSize: 2 }],
   matmul: () => [x, x, { transposeA: true }],
+  affine: () => [x, T.ones([x.shape[1]!, 2]), v2],
   dot: () => [v2, v2],
   outer: () => [v2, v2],
   mean: () => [x, { axis: 0 }],

@@ -1,4 +1,4 @@
-import { boolean, readOptions, withDefault } from '@gd/check'
+import { boolean, fail, readOptions, withDefault } from '@gd/check'
 import * as T from '@gd/tensor'
 import { formatList, matmulFlags } from '@gd/tensor/internal'
 import { apply, type PrimitiveSpec } from '../primitive.js'
@@ -6,6 +6,7 @@ import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 import { reshape } from './shape.js'
 import { sum } from './broadcast.js'
+import { sumOf } from '../internal/broadcast.js'
 
 const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDefault(boolean, false) }
 const NO_TRANSPOSE = { transposeA: false, transposeB: false } as const
@@ -74,6 +75,73 @@ function product(tA: boolean, tB: boolean): PrimitiveSpec {
       return [needA ? matmul2(y!, g, true, true) : null, needB ? matmul2(g, x!, true, true) : null]
     },
   }
+}
+
+/**
+ * A dense layer's x·W + b in one primitive: the product on @gd/tensor's matmul, then b added into that fresh
+ * result in place (no second [..., out] array), with the same bits as `add(matmul(x, w), b)` (each element is
+ * the same one addition of two numbers). x is [..., in] with at least one leading (batch) axis, W is [in, out],
+ * b is [out] or absent (then it is `matmul(x, w)`); all three of one float dtype. Gradients, for G = ∂y:
+ * ∂x = G·Wᵀ, ∂W = xᵀ·G over the rows of every batch, ∂b = the column sums of G; each written with
+ * differentiable ops (transposed matmuls and a sum), so gradients of gradients come as for the composition.
+ *
+ * @throws Error for inputs that are not tensors or Vars of one float dtype, or shapes that do not fit:
+ *   `affine: w must have shape [3, out] (x is [2,3]), got shape [4,5]`.
+ * @example
+ * ```ts
+ * import { affine } from '@gd/autograd'
+ * import { tensor } from '@gd/tensor'
+ * affine(tensor([[1, 2]]), tensor([[3], [4]]), tensor([0.5])).toArray() // [[11.5]]
+ * ```
+ */
+export function affine(x: Input, w: Input, b?: Input): Var {
+  const xv = toVar('affine', x, 'float32', 'x')
+  const wv = toVar('affine', w, 'float32', 'w')
+  const bv = b === undefined ? undefined : toVar('affine', b, 'float32', 'b')
+  const dtype = xv.dtype
+  if (dtype !== 'float32' && dtype !== 'float64') fail('affine', 'x', 'float32 or float64', xv.value)
+  if (xv.rank < 2) fail('affine', 'x', 'of rank >= 2 ([..., in])', xv.value)
+  const inner = xv.shape[xv.rank - 1]!
+  const layer = `[${inner}, out] (x is ${formatList(xv.shape)})`
+  if (wv.rank !== 2 || wv.shape[0] !== inner) fail('affine', 'w', `of shape ${layer}`, wv.value)
+  if (wv.dtype !== dtype) fail('affine', 'w', `${dtype} as x is`, wv.value)
+  if (bv === undefined) return matmul2(xv, wv, false, false)
+  const out = wv.shape[1]!
+  if (bv.rank !== 1 || bv.shape[0] !== out)
+    fail('affine', 'b', `of shape [${out}] (w is ${formatList(wv.shape)})`, bv.value)
+  if (bv.dtype !== dtype) fail('affine', 'b', `${dtype} as x is`, bv.value)
+  return apply(AFFINE, [xv, wv, bv])
+}
+
+const AFFINE: PrimitiveSpec = {
+  name: 'affine',
+  inputNames: ['x', 'w', 'b'],
+  // (the inputs were checked by affine above: one float dtype, [..., in], [in, out] and [out])
+  forward(x, w, b) {
+    const y = matmulFlags(x!, w!, false, false)
+    // the product's result is fresh and nobody else's: the bias goes into it. Float32Array stores the double sum
+    // of two float32 numbers rounded once to float32, which is the float32 sum (as @gd/tensor's add computes it)
+    const out = y.data
+    const row = b!.data
+    const n = row.length
+    for (let i = 0; i < out.length; i += n) {
+      for (let j = 0; j < n; j++) out[i + j] = out[i + j]! + row[j]!
+    }
+    return y
+  },
+  backward(g, [x, w], _out, [needX, needW, needB]) {
+    // as matmul's and the broadcast add's rules: ∂x = G·Wᵀ, ∂W = xᵀ·G with the batch's rows stacked, ∂b the sums
+    // of G over its leading axes
+    const rank = g.rank
+    const gradW = needW ? (rank > 2 ? matmul2(rows(x!), rows(g), true, false) : matmul2(x!, g, true, false)) : null
+    let gradB: Var | null = null
+    if (needB) {
+      const axis: number[] = []
+      for (let d = 0; d < rank - 1; d++) axis.push(d)
+      gradB = sumOf(g, { axis })
+    }
+    return [needX ? matmul2(g, w!, false, true) : null, gradW, gradB]
+  },
 }
 
 /** The rows of every matrix of a batch stacked into one matrix: [..., r, c] → [(…·r), c]. */
