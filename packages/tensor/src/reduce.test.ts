@@ -2,6 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { ravel, tensorArb, unravel } from '../test/reference.js'
 import * as T from './index.js'
+import { axes, boolean, optional, readOptions, withDefault } from '@gd/check'
+import { formatList } from './shape.js'
 
 type Ref = (values: number[]) => number
 const sumRef: Ref = (v) => v.reduce((a, b) => a + b, 0)
@@ -311,5 +313,46 @@ describe('reductions', () => {
     expect(() => T.max(x, { keepdims: 'yes' } as never)).toThrow('max: keepdims must be a boolean, got "yes"')
     expect(() => T.sum(undefined as never)).toThrow('sum: x must be a Tensor, got undefined')
     expect(T.sum(x, null as never).item()).toBe(T.sum(x).item()) // null options are no options
+  })
+
+  it('reads axis and keepdims exactly as the shared readOptions does (the plain-loop reader and its fallback)', () => {
+    // every reduction without options of its own reads valid options with plain loops and sends anything
+    // else to readOptions: the result's shape, or the error, must be what readOptions alone gives
+    const junk = fc.constantFrom<unknown>(1.5, '0', null, NaN, -Infinity, 2 ** 53, true, {}, [0])
+    const oneAxis = fc.oneof(fc.integer({ min: -4, max: 3 }), junk)
+    const option = fc.record(
+      {
+        axis: fc.oneof(oneAxis, fc.array(oneAxis, { maxLength: 4 })),
+        keepdims: fc.oneof(fc.boolean(), junk),
+        axes: fc.constant(0),
+      },
+      { requiredKeys: [] },
+    )
+    const x = T.zeros([2, 1, 3])
+    fc.assert(
+      fc.property(option, fc.constantFrom('sum', 'mean', 'max', 'min', 'prod', 'logSumExp'), (o, op) => {
+        const spec = { axis: optional(axes(3)), keepdims: withDefault(boolean, false) }
+        let expected: string
+        try {
+          const r = readOptions(op, o, spec)
+          const reduced = r.axis ?? [0, 1, 2]
+          expected = formatList(x.shape.flatMap((d, i) => (!reduced.includes(i) ? [d] : r.keepdims ? [1] : [])))
+        } catch (e) {
+          expected = (e as Error).message
+        }
+        const f = (T as unknown as Record<string, (x: T.Tensor, o: unknown) => T.Tensor>)[op]!
+        let got: string
+        try {
+          got = formatList(f(x, o).shape)
+        } catch (e) {
+          got = (e as Error).message
+        }
+        expect(got).toBe(expected)
+      }),
+      { numRuns: 400 },
+    )
+    // a null-prototype options object is a plain object too; a class instance is not
+    expect(T.sum(x, Object.assign(Object.create(null), { axis: -1 })).shape).toEqual([2, 1])
+    expect(() => T.sum(x, new Map() as never)).toThrow('sum: options must be a plain object, got')
   })
 })
