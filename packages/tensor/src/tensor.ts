@@ -1,8 +1,8 @@
 import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, formatList, MAX_ELEMENTS, sizeOf, stridesOf, type Shape } from './shape.js'
-import { ownership, type Owned } from './kernels/runtime/owner.js'
+import { checkShape, formatList, MAX_ELEMENTS, sizeOf, type Shape } from './shape.js'
+import { allocateUnfilled, ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
 import { markOwned } from './internal/deferredLeaves.js'
 
@@ -116,19 +116,24 @@ export class Tensor<D extends DType = DType> extends Printable {
       size = Number.isSafeInteger(d) && d >= 0 ? size * d : NaN
     }
     if (!(size <= MAX_ELEMENTS)) checkShape(fn, shape) // throws the message that fits
-    strides ??= stridesOf(shape)
     if (!Number.isSafeInteger(offset) || offset < 0) fail(fn, 'offset', 'a non-negative integer', offset)
     let first = offset
     let last = offset
-    let ok = Array.isArray(strides) && strides.length === rank
-    for (let i = 0; ok && i < rank; i++) {
-      const st = strides[i]!
-      ok = Number.isSafeInteger(st)
-      const span = (shape[i]! - 1) * st
-      if (span < 0) first += span
-      else last += span
+    if (strides === undefined || strides === null) {
+      // row-major (null too, as `??=` took it): the shape was checked just above, and the elements reached are offset..offset + size - 1
+      strides = rowMajor(shape, rank)
+      last = offset + size - 1
+    } else {
+      let ok = Array.isArray(strides) && strides.length === rank
+      for (let i = 0; ok && i < rank; i++) {
+        const st = strides[i]!
+        ok = Number.isSafeInteger(st)
+        const span = (shape[i]! - 1) * st
+        if (span < 0) first += span
+        else last += span
+      }
+      if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
     }
-    if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
     if (size > 0 && (first < 0 || last >= storage.length) && pending === null) {
       throw new Error(
         `${fn}: shape ${formatList(shape)} with strides ${formatList(strides)} and offset ${offset} reads elements ` +
@@ -301,6 +306,17 @@ export class Tensor<D extends DType = DType> extends Printable {
   }
 }
 
+/** Row-major strides of a shape already checked (`stridesOf` without its check, for the constructor). */
+function rowMajor(shape: Shape, rank: number): number[] {
+  const strides = new Array<number>(rank)
+  let s = 1
+  for (let i = rank - 1; i >= 0; i--) {
+    strides[i] = s
+    s *= shape[i]!
+  }
+  return strides
+}
+
 /** A deferred result's computation (see `deferred.ts`): `compute` returns its values in a fresh array. @internal */
 export interface Pending {
   compute(): Float32Array
@@ -342,7 +358,8 @@ export function deferredTensor(shape: Shape, pending: Pending): Tensor<'float32'
  */
 function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
   const src0 = t.storage
-  const out = allocate(t.dtype, t.size)
+  // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)
+  const out = (t.dtype === 'float32' ? allocateUnfilled(t.size) : allocate(t.dtype, t.size)) as StorageOf<D>
   if (t.size === 0) return out
   const shape: number[] = []
   const strides: number[] = []

@@ -4,6 +4,7 @@
 // - the elementwise drivers mapUnary and mapBinary (float32 results of the unary and binary ops: contiguous,
 //   strided, broadcast, scalar operands, lengths off the Wasm loops' 4-float vectors and past their slots);
 // - concat (stack through it) and gather, which copy every slice of their result;
+// - the contiguous copy of a strided view (`data`, reshape of a view: gatherStrided), JavaScript and Wasm;
 // - the row broadcasts of the binary ops on the Wasm row kernel (a bias add: rows/broadcast.ts), which write every row;
 // - conv2d and both its gradients (JavaScript and Wasm, grouped, strided, padded, a batch past one Wasm chunk);
 // - maxPool2d and avgPool2d (JavaScript and Wasm, the 2 × 2 stride 2 fast paths with odd sides, padding).
@@ -15,6 +16,7 @@ import { initWasm, kernels, useKernels } from '../../seam.js'
 import { Tensor } from '../../tensor.js'
 import { existingArena } from './arena.js'
 import { broadcastRows } from '../rows/broadcast.js'
+import { loadWasmRowsSync } from '../rows/wasm.js'
 import { BINARY } from '../elementwise/ops.generated.js'
 import { allocateUnfilled } from './owner.js'
 import { useScopes, withScope } from './scope.js'
@@ -215,6 +217,26 @@ describe('concat, stack and gather over a poisoned pool (each copies every slice
     check(() => T.gather(filled([10, 8], 1), int([3, 3, 0, 9, 5, 1, 2, 7, 4]), 0))
     check(() => T.gather(filled([6, 10, 4], 1), int([9, 0, 0, 4]), 1))
     check(() => T.gather(filled([8, 4, 5], 1), int([4, 1, 2, 0]), 2))
+  })
+})
+
+describe("a strided view's data over a poisoned pool (the copy writes every element)", () => {
+  function check(make: () => Float32Array): void {
+    const want = bits(make())
+    const got = overPoison(want.length, () => new Tensor(make(), [want.length], 'float32'))
+    expect(got.reused).toBe(true)
+    expect(got.bits).toEqual(want)
+  }
+  const inArena = (t: Tensor): Tensor => T.mul(t, 1) // (inside the scope: a block of the arena)
+
+  it('transposed and head-split views, on the heap (the JavaScript loop) and in the arena (the Wasm gather)', () => {
+    loadWasmRowsSync() // installs the rows module's gather for arena views
+    for (const place of [(t: Tensor) => t, inArena]) {
+      check(() => T.transpose(place(filled([24, 17], 1))).data as Float32Array)
+      check(() => T.transpose(place(filled([4, 16, 4, 16], 2)), [0, 2, 1, 3]).data as Float32Array)
+      check(() => T.transpose(place(filled([3, 1, 5, 7], 3)), [3, 2, 1, 0]).data as Float32Array)
+      check(() => T.slice(place(filled([12, 30], 4)), [0, 1], [12, 29]).data as Float32Array)
+    }
   })
 })
 
