@@ -27,6 +27,80 @@ describe('linear', () => {
   })
 })
 
+describe("linear on autograd's affine", () => {
+  const messageOf = (f: () => unknown) => {
+    try {
+      f()
+    } catch (e) {
+      return (e as Error).message
+    }
+    return 'no error'
+  }
+  /** Seeded values in [-1, 1) (an LCG: the same numbers each run). */
+  const values = (shape: number[], dtype: 'float32' | 'float64', seed: number) => {
+    let s = seed
+    const n = shape.reduce((a, b) => a * b, 1)
+    const data = Array.from({ length: n }, () => (s = (s * 1103515245 + 12345) % 2147483648) / 1073741824 - 1)
+    return T.reshape(T.tensor(data, { dtype }), shape)
+  }
+
+  it('gives the bits of matmul then add: value, ∂x, ∂W and ∂b (batch, batch of sequences, float64)', () => {
+    const cases: [number[], number, 'float32' | 'float64'][] = [
+      [[16, 20], 7, 'float32'],
+      [[3, 5, 20], 7, 'float32'],
+      [[6, 20], 7, 'float64'],
+    ]
+    for (const [shape, out, dtype] of cases) {
+      const layer = nn.linear(20, out)
+      const p0 = layer.init(3)
+      const p = { w: T.cast(p0.w, dtype), b: T.cast(p0.b!, dtype) }
+      const x = values(shape, dtype, 5)
+      const r = values([...shape.slice(0, -1), out], dtype, 6)
+      const composed = (q: { w: AG.Var; b: AG.Var }, xv: AG.Var) => AG.add(AG.matmul(xv, q.w), q.b)
+      const viaLayer = (q: { w: AG.Var; b: AG.Var }, xv: AG.Var) => layer.apply(q as never, xv)
+      expect([...(viaLayer(p as never, x as never) as AG.Var).value.data]).toEqual([
+        ...composed(p as never, x as never).value.data,
+      ])
+      for (const f of [viaLayer, composed]) expect(f(p as never, x as never).dtype).toBe(dtype)
+      const grads = (f: typeof composed) =>
+        AG.grad((q: { w: AG.Var; b: AG.Var }, xv: AG.Var) => AG.sum(AG.mul(f(q, xv), r)), { argnums: [0, 1] })(
+          p,
+          x,
+        ) as unknown as [{ w: T.Tensor; b: T.Tensor }, T.Tensor]
+      const [fused, plain] = [grads(viaLayer), grads(composed)]
+      expect([...fused[0].w.data]).toEqual([...plain[0].w.data])
+      expect([...fused[0].b.data]).toEqual([...plain[0].b.data])
+      expect([...fused[1].data]).toEqual([...plain[1].data])
+    }
+  })
+
+  it('keeps the messages of matmul and add for inputs affine does not take, and their results for the rest', () => {
+    const layer = nn.linear(4, 3)
+    const p = layer.init(0)
+    const composed = (x: unknown, w: unknown, b: unknown) => () => AG.add(AG.matmul(x as never, w as never), b as never)
+    const cases: [unknown, unknown, unknown, string][] = [
+      [ones([2, 5]), p.w, p.b, 'matmul: inner dimensions differ: [2,5] x [4,3]'],
+      [ones([2, 4]), p.w, ones([4]), 'add: cannot broadcast shapes [2,3] and [4]'],
+      [undefined, p.w, p.b, 'matmul: a must be a Tensor, a Var or a number, got undefined'],
+      [ones([2, 4]), p.w, 'b', 'add: b must be a Tensor, a Var or a number, got "b"'],
+      [ones([2, 4]), ones([4, 3], { dtype: 'float64' }), p.b, ''],
+      [ones([2, 4], { dtype: 'int32' }), p.w, p.b, ''],
+    ]
+    for (const [x, w, b, message] of cases) {
+      const got = messageOf(() => layer.apply({ w, b } as never, x as never))
+      expect(got).toBe(messageOf(composed(x, w, b)))
+      if (message !== '') expect(got).toBe(message)
+    }
+    // a vector x (no batch axis) and a [1, 3] bias take matmul and add, as before
+    const x = T.tensor([1, 2, 3, 4])
+    expect(layer.apply(p, x).toArray()).toEqual(AG.add(AG.matmul(x, p.w), p.b!).toArray())
+    const wide = T.reshape(p.b!, [1, 3])
+    expect(layer.apply({ w: p.w, b: wide }, ones([2, 4])).toArray()).toEqual(
+      AG.add(AG.matmul(ones([2, 4]), p.w), wide).toArray(),
+    )
+  })
+})
+
 describe('conv2d, pooling, flatten', () => {
   it('chain the CNN shapes of the benchmark model', () => {
     const cnn = nn.sequential(

@@ -1,10 +1,11 @@
-import { add, matmul, type Input, type Var } from '@gd/autograd'
+import type { Input } from '@gd/autograd'
 import { uniformInit, type Initializer } from '@gd/init'
 import { splitKey, prngKey, type Tensor } from '@gd/tensor'
 import { boolean, fail, func, isPlainObject, optional, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import { configure } from './internal/described.js'
+import { dense } from './internal/dense.js'
 
 /** Options of {@link linear}. */
 export interface LinearOptions {
@@ -59,8 +60,8 @@ export function linear(inFeatures: number, outFeatures: number, options?: Linear
         readApplyOptions('linear', applyOptions)
         if (!isPlainObject(params) || params.w === undefined)
           fail('linear', 'params', "the layer's parameters { w, b }", params)
-        const y = matmul(x, params.w)
-        return params.b === undefined ? y : add(y, params.b)
+        // one primitive for x·W + b where autograd's affine takes it (the same bits as matmul then add)
+        return dense(x, params.w, params.b)
       },
     },
     { kind: 'linear', inFeatures, outFeatures, bias: useBias },
