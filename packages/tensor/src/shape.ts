@@ -110,6 +110,14 @@ export function stridesOf(shape: Shape): number[] {
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   shapeArg(op, a, 'a')
   shapeArg(op, b, 'b')
+  return broadcastChecked(op, a, b)
+}
+
+/**
+ * {@link broadcastShapes} for shapes checked already (two tensors' own, which their constructor checked):
+ * the elementwise drivers call it for every op, so it does not check them again. @internal
+ */
+export function broadcastChecked(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length)
   const out: number[] = []
   let n = 1
@@ -206,5 +214,7 @@ export function typeName(x: unknown): string {
 export function sameShape(a: Shape, b: Shape): boolean {
   shapeArg('sameShape', a, 'a')
   shapeArg('sameShape', b, 'b')
-  return a.length === b.length && a.every((d, i) => d === b[i])
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
