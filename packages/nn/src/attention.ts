@@ -1,5 +1,4 @@
 import {
-  add,
   matmul,
   mul,
   primitive,
@@ -18,6 +17,7 @@ import { boolean, fail, positiveInteger, readOptions, within, withDefault } from
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import type { LinearParams } from './linear.js'
+import { dense } from './internal/dense.js'
 import { configure } from './internal/described.js'
 
 /**
@@ -240,8 +240,8 @@ export function multiHeadAttention(
       return bias ? { w, b: floatLeaf(fn, p, 'b', [dModel], `params.${name}`) } : { w }
     })
   }
-  const project = (x: Var, p: MaybeTraced<LinearParams>): Var =>
-    p.b === undefined ? matmul(x, p.w) : add(matmul(x, p.w), p.b)
+  // x·W + b on autograd's affine (one node on the tape), the same bits as matmul then add
+  const project = (x: Var, p: MaybeTraced<LinearParams>): Var => dense(x, p.w, p.b)
   return configure(
     {
       name: `multiHeadAttention(${dModel}, ${numHeads} heads${causal ? ', causal' : ''})`,

@@ -1,6 +1,6 @@
 // Private: what rnn, gru and lstm share (parameter layout and init, argument checks, the input
 // projection of every time step at once, and stacking the per-step outputs).
-import { add, matmul, reshape, slice, stack, toVar, transpose, Var, type Input, type MaybeTraced } from '@gd/autograd'
+import { add, reshape, slice, stack, toVar, transpose, Var, type Input, type MaybeTraced } from '@gd/autograd'
 import { uniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
 import { formatList } from '@gd/tensor/internal'
@@ -8,6 +8,7 @@ import { fail, isPlainObject, optional, readOptions, type Check } from '@gd/chec
 import { readApplyOptions } from '../internal/checks.js'
 import type { ApplyOptions, Layer } from '../layer.js'
 import { configure } from '../internal/described.js'
+import { dense } from '../internal/dense.js'
 
 /**
  * Parameters of a recurrent layer with `gates` blocks of `hidden` columns each (1 for {@link rnn},
@@ -184,8 +185,12 @@ function projectInputs(cell: Cell, params: RecurrentParams, x: Var, foldBh: bool
   const [batch, time] = x.shape as [number, number, number]
   const width = cell.gates * cell.hiddenSize
   const rows = reshape(transpose(x, [1, 0, 2]), [time * batch, cell.inputSize])
-  let projected = matmul(rows, params.wx)
-  if (params.bx !== undefined) projected = add(projected, foldBh ? add(params.bx, params.bh!) : params.bx)
+  // x·wx + b in one primitive where autograd's affine takes it (the same bits as matmul then add)
+  const projected = dense(
+    rows,
+    params.wx,
+    params.bx === undefined ? undefined : foldBh ? add(params.bx, params.bh!) : params.bx,
+  )
   return { steps: splitRows(projected, time, batch), dtype: projected.dtype }
 }
 

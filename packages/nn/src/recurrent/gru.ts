@@ -1,8 +1,9 @@
-import { add, broadcastTo, matmul, type Var } from '@gd/autograd'
+import { broadcastTo, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import type { DType, Tensor } from '@gd/tensor'
 import { boolean, positiveInteger, readOptions, withDefault } from '@gd/check'
 import { gruCell } from './cells.js'
+import { dense } from '../internal/dense.js'
 import { checkArray, recurrentLayer, unchanged, type Cell, type RecurrentLayer } from './core.js'
 
 /**
@@ -73,9 +74,7 @@ export function gru(
         ? params.bh === undefined
           ? T.zeros([batch, 3 * H], { dtype: p.dtype })
           : broadcastTo(params.bh, [batch, 3 * H])
-        : params.bh === undefined
-          ? matmul(h, params.wh)
-          : add(matmul(h, params.wh), params.bh)
+        : dense(h, params.wh, params.bh)
       h = gruCell(p, q, h)
       hs.push(h)
     }
