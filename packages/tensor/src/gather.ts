@@ -1,7 +1,7 @@
 import { positiveInteger, readOptions, optional } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { dtypeCheck } from './internal/checks.js'
-import { allocate, type DType } from './dtype.js'
+import { allocate, type DType, type Storage } from './dtype.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { checkDtype } from './creation.js'
 import { checkShape, formatList, normalizeAxis, sizeOf } from './shape.js'
@@ -92,6 +92,17 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
   const dtype: DType = updates.dtype === 'bool' ? 'int32' : updates.dtype
   const out = allocate(dtype, sizeOf(s))
   const src = updates.data
+  if (out instanceof Float32Array) addSlicesFloat32(out, src as Float32Array, idx as Int32Array, outer, n, inner)
+  else addSlices(out, src, idx, outer, n, inner)
+  return new Tensor(out, s, dtype)
+}
+
+/**
+ * out[o][idx[j]] += src[o][j] over slices of `inner` elements, in order (scatterAdd's loop). Float32 has a
+ * copy of its own, {@link addSlicesFloat32}: one loop met with every dtype reads its arrays polymorphically
+ * (an embedding's gradient, 512 rows of 64 floats: 59 µs against 44, under load).
+ */
+function addSlices(out: Storage, src: Storage, idx: Storage, outer: number, n: number, inner: number): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < idx.length; j++) {
       const to = (o * n + idx[j]!) * inner
@@ -99,7 +110,24 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
       for (let k = 0; k < inner; k++) out[to + k]! += src[from + k]!
     }
   }
-  return new Tensor(out, s, dtype)
+}
+
+/** {@link addSlices} for float32 (the same additions, each rounded to float32 as it is stored). */
+function addSlicesFloat32(
+  out: Float32Array,
+  src: Float32Array,
+  idx: Int32Array,
+  outer: number,
+  n: number,
+  inner: number,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < idx.length; j++) {
+      const to = (o * n + idx[j]!) * inner
+      const from = (o * idx.length + j) * inner
+      for (let k = 0; k < inner; k++) out[to + k]! += src[from + k]!
+    }
+  }
 }
 
 /**
