@@ -6,7 +6,6 @@ import { toVar, type Input, type Var } from '../variable.js'
 import { mul } from './arithmetic.js'
 import { reshape } from './shape.js'
 import { sum } from './broadcast.js'
-import { sumOf } from '../internal/broadcast.js'
 
 const matmulSpec = { transposeA: withDefault(boolean, false), transposeB: withDefault(boolean, false) }
 const NO_TRANSPOSE = { transposeA: false, transposeB: false } as const
@@ -122,17 +121,11 @@ const AFFINE: PrimitiveSpec = {
     return T.add(matmulFlags(x!, w!, false, false), b!)
   },
   backward(g, [x, w], _out, [needX, needW, needB]) {
-    // as matmul's and the broadcast add's rules: ∂x = G·Wᵀ, ∂W = xᵀ·G with the batch's rows stacked, ∂b the sums
-    // of G over its leading axes
-    const rank = g.rank
-    const gradW = needW ? (rank > 2 ? matmul2(rows(x!), rows(g), true, false) : matmul2(x!, g, true, false)) : null
-    let gradB: Var | null = null
-    if (needB) {
-      const axis: number[] = []
-      for (let d = 0; d < rank - 1; d++) axis.push(d)
-      gradB = sumOf(g, { axis })
-    }
-    return [needX ? matmul2(g, w!, false, true) : null, gradW, gradB]
+    // as matmul's and the broadcast add's rules: ∂x = G·Wᵀ, ∂W = xᵀ·G with the batch's rows stacked, and ∂b is G
+    // itself, which the engine sums over the leading axes as it sums every broadcast cotangent (one column-sum
+    // reduction; leaving it to the engine keeps sum out of a bundle that only runs the forward)
+    const gradW = needW ? (g.rank > 2 ? matmul2(rows(x!), rows(g), true, false) : matmul2(x!, g, true, false)) : null
+    return [needX ? matmul2(g, w!, false, true) : null, gradW, needB ? g : null]
   },
 }
 
