@@ -41,17 +41,31 @@ describe('row-broadcast binary ops (a bias add)', () => {
       [1, 64],
     ],
     [[512, 64], [64]],
-  ] as const)
+    [
+      [32, 16, 64],
+      [16, 64],
+    ],
+    [
+      [4, 16, 1, 8],
+      [1, 16, 1, 8],
+    ],
+  ] as [number[], number[]][])
     for (const [name, op] of Object.entries(ops))
       it(`${name}: [${full}] with [${row}], either order, equals the JavaScript loop bit for bit`, () => {
         const x = f32(
           floats(
-            full.length * 100 + full[1],
+            full.length * 100 + full[1]!,
             full.reduce((p, d) => p * d, 1),
           ),
           [...full],
         )
-        const b = f32(floats(row.length + 7, row[row.length - 1]!), [...row])
+        const b = f32(
+          floats(
+            row.length + 7,
+            row.reduce((p, d) => p * d, 1),
+          ),
+          [...row],
+        )
         for (const [l, r] of [
           [x, b],
           [b, x],
@@ -95,5 +109,15 @@ describe('row-broadcast binary ops (a bias add)', () => {
       ),
     ).toBeNull()
     expect(broadcastRows(BINARY.add, x, f32(new Float32Array(1), [1]))).toBeNull() // a scalar
+    // trailing blocks: a [16, 64] table over [32, 16, 64] is one; [16, 1] or [2, 64] over it are not
+    const batch = f32(new Float32Array(32 * 16 * 64), [32, 16, 64])
+    expect(broadcastRows(BINARY.add, batch, f32(new Float32Array(1024), [16, 64]))?.shape).toEqual([32, 16, 64])
+    expect(broadcastRows(BINARY.add, batch, f32(new Float32Array(16), [16, 1]))).toBeNull()
+    expect(broadcastRows(BINARY.add, batch, f32(new Float32Array(128), [2, 64]))).toBeNull()
+    expect(broadcastRows(BINARY.add, batch, f32(new Float32Array(1024), [16, 1, 64]))).toBeNull() // it would grow
+    // a row longer than the kernel's slots goes to the strided path
+    expect(
+      broadcastRows(BINARY.add, f32(new Float32Array(2 * 16400), [2, 16400]), f32(new Float32Array(16400), [16400])),
+    ).toBeNull()
   })
 })

@@ -8,20 +8,34 @@ import type { FloatArray } from '../gemm/reference.js'
 import { broadcastKernels, rowsPay } from '../registry.js'
 import { allocateUnfilled } from '../runtime/owner.js'
 
-/** Whether `row` is a contiguous [n] or [1, …, 1, n] that broadcasts over `full`'s rows without growing it. */
+/** Floats of the elementwise module's slots (`CHUNK` of `../elementwise/wasm.ts`, not imported: it would bring the module's bytes). */
+const ROW_MAX = 16384
+
+/**
+ * Whether `row` is contiguous and, leading size-1 dimensions aside, the shape of `full`'s trailing dimensions
+ * ([n] or [1, …, 1, n] for a bias; [16, 64] over [32, 16, 64] for a position table added to a batch): then it
+ * broadcasts over `full`'s rows of `row.size` floats without growing it.
+ */
 function isRowOf(row: Tensor, full: Tensor): boolean {
   const rank = full.rank
-  const n = full.shape[rank - 1]!
+  const n = row.size
   // (a row of one element is a scalar, which the binary ops' own loops take in one call)
-  if (!row.isContiguous || n < 2 || row.size !== n || row.rank > rank || rank < 2 || row.size === full.size)
-    return false
-  for (let d = 0; d < row.rank - 1; d++) if (row.shape[d] !== 1) return false
-  return row.shape[row.rank - 1] === n
+  if (!row.isContiguous || n < 2 || n > ROW_MAX || row.rank > rank || rank < 2 || n === full.size) return false
+  let d = 1
+  let covered = 1
+  for (; d <= row.rank && covered < n; d++) {
+    const r = row.shape[row.rank - d]!
+    if (r !== full.shape[rank - d]) return false
+    covered *= r
+  }
+  for (; d <= row.rank; d++) if (row.shape[row.rank - d] !== 1) return false
+  return covered === n
 }
 
 /**
  * a op b on the Wasm row kernel when one operand is a contiguous float32 tensor and the other a row
- * broadcast over its last axis (its shape [n] or [1, …, 1, n]); null for any other call, or when the
+ * broadcast over its trailing axes (its shape [n] or [1, …, 1, n] over the last axis, or the trailing dimensions
+ * of the other, as a position table over a batch of sequences); null for any other call, or when the
  * kernel does not take it (Wasm off or not loaded, under `ROWS_MIN` floats, rows longer than a slot).
  * The arithmetic is the JavaScript loop's (one float32 operation per element), so the bits are the same.
  * Both operands must already be checked tensors of one float32 dtype (the binary ops' `arithmetic`).
