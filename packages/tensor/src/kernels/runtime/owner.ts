@@ -32,7 +32,8 @@ export const ownership: {
  * so its only users are kernels that write every element, each pinned by a test that poisons the pool
  * (`owner.test.ts`): matmul's products on the Wasm gemm in overwrite mode, and the float32 results of the
  * elementwise drivers `mapUnary` and `mapBinary` (each of their paths, JavaScript or Wasm, writes every element),
- * `concat` (and `stack` through it) and `gather`, which copy every slice of their result, and `conv2d` with
+ * `concat` (and `stack` through it) and `gather`, which copy every slice of their result, the contiguous copy of a
+ * strided view (`data`: each of its loops, JavaScript or the Wasm gather, writes every element), and `conv2d` with
  * both gradients, whose kernels overwrite their output (each zeroes it first), and `maxPool2d` and `avgPool2d`,
  * whose forward kernels write every output.
  *
