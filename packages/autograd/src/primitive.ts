@@ -160,7 +160,9 @@ export function apply(spec: PrimitiveSpec, inputs: readonly Input[]): Var {
       ? spec.forward(vars[0]!.value)
       : n === 2
         ? spec.forward(vars[0]!.value, vars[1]!.value)
-        : spec.forward(...vars.map((v) => v.value))
+        : n === 3
+          ? spec.forward(vars[0]!.value, vars[1]!.value, vars[2]!.value)
+          : spec.forward(...vars.map((v) => v.value))
   if (levels === 0 || !isRecording()) return new Var(value, spec.name)
   let output: Var | undefined
   output = new Var(value, spec.name, vars, (g) => spec.backward(g, vars, output!, needed(vars)), levels)

@@ -100,8 +100,8 @@ export function affine(x: Input, w: Input, b?: Input): Var {
   if (dtype !== 'float32' && dtype !== 'float64') fail('affine', 'x', 'float32 or float64', xv.value)
   if (xv.rank < 2) fail('affine', 'x', 'of rank >= 2 ([..., in])', xv.value)
   const inner = xv.shape[xv.rank - 1]!
-  const layer = `[${inner}, out] (x is ${formatList(xv.shape)})`
-  if (wv.rank !== 2 || wv.shape[0] !== inner) fail('affine', 'w', `of shape ${layer}`, wv.value)
+  if (wv.rank !== 2 || wv.shape[0] !== inner)
+    fail('affine', 'w', `of shape [${inner}, out] (x is ${formatList(xv.shape)})`, wv.value)
   if (wv.dtype !== dtype) fail('affine', 'w', `${dtype} as x is`, wv.value)
   if (bv === undefined) return matmul2(xv, wv, false, false)
   const out = wv.shape[1]!
