@@ -12,7 +12,7 @@ import {
   type Check,
 } from '@gd/check'
 import { tensorArg } from './internal/args.js'
-import { formatList } from './shape.js'
+import { axesQuickly, formatList } from './shape.js'
 import { Tensor } from './tensor.js'
 import { transpose } from './view.js'
 import { REDUCE } from './kernels/elementwise/ops.generated.js'
@@ -72,24 +72,8 @@ function readQuickly(rank: number, options: unknown): Read | null {
   for (const key in options) if (key !== 'axis' && key !== 'keepdims') return null
   const { axis, keepdims } = options as { axis?: unknown; keepdims?: unknown }
   if (keepdims !== undefined && typeof keepdims !== 'boolean') return null
-  let axes: number[] | undefined
-  if (axis === undefined) axes = undefined
-  else if (typeof axis === 'number') {
-    if (!(Number.isSafeInteger(axis) && axis >= -rank && axis < rank)) return null
-    axes = [axis < 0 ? axis + rank : axis]
-  } else if (Array.isArray(axis)) {
-    axes = []
-    for (let i = 0; i < axis.length; i++) {
-      const a: unknown = axis[i]
-      if (!(typeof a === 'number' && Number.isSafeInteger(a) && a >= -rank && a < rank)) return null
-      // insertion into the sorted list; a repeat goes to the shared check, which names it
-      let j = axes.length
-      const v = a < 0 ? a + rank : a
-      while (j > 0 && axes[j - 1]! > v) j--
-      if (j > 0 && axes[j - 1] === v) return null
-      axes.splice(j, 0, v)
-    }
-  } else return null
+  const axes = axis === undefined ? undefined : axesQuickly(axis, rank)
+  if (axes === null) return null
   return { axis: axes, keepdims: keepdims ?? false }
 }
 

@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { axes, axis, shape as shapeCheck } from '@gd/check'
 import * as T from './index.js'
 import * as I from './internal.js'
 
@@ -52,5 +54,46 @@ describe('shape and dtype helpers', () => {
     expect(I.broadcastShapes('add', [2, 1, 3], [4, 1])).toEqual([2, 4, 3])
     expect(I.normalizeAxes('sum', undefined, 2)).toEqual([0, 1])
     expect(I.allocate('int32', 2)).toEqual(new Int32Array(2))
+  })
+
+  it('normalizeAxis, normalizeAxes and checkShape give what the shared checks give, results and messages', () => {
+    // their plain loops take valid arguments; everything else goes to @gd/check's axis, axes and shape checks
+    const junk = fc.constantFrom<unknown>(1.5, '0', null, undefined, NaN, -Infinity, 2 ** 53, -0, true, {}, [1])
+    const outcome = (f: () => unknown): unknown => {
+      try {
+        const r = f()
+        return { value: r, frozen: Object.isFrozen(r) }
+      } catch (e) {
+        return (e as Error).message
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -4, max: 3 }), junk),
+        fc.oneof(fc.integer({ min: -4, max: 3 }), junk, fc.array(fc.oneof(fc.integer({ min: -4, max: 3 }), junk))),
+        fc.oneof(fc.array(fc.oneof(fc.nat(5), junk, fc.constant(2 ** 31))), junk),
+        (one, many, shape) => {
+          expect(outcome(() => I.normalizeAxis('f', one as number, 3))).toEqual(
+            outcome(() => axis(3)('f', 'axis', one)),
+          )
+          // (undefined is every axis for normalizeAxes, an error for the shared check)
+          if (many !== undefined) {
+            expect(outcome(() => I.normalizeAxes('f', many as number[], 3))).toEqual(
+              outcome(() => axes(3)('f', 'axis', many)),
+            )
+          }
+          const viaChecks = (): unknown => {
+            const s = shapeCheck('f', 'shape', shape)
+            const n = s.reduce((p, d) => p * d, 1)
+            if (n > T.MAX_ELEMENTS) {
+              throw new Error(`f: shape ${I.formatList(s)} has ${n} elements, more than the limit of ${T.MAX_ELEMENTS}`)
+            }
+            return Object.freeze(s)
+          }
+          expect(outcome(() => I.checkShape('f', shape as number[]))).toEqual(outcome(viaChecks))
+        },
+      ),
+      { numRuns: 500 },
+    )
   })
 })

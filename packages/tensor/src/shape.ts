@@ -33,6 +33,18 @@ export const MAX_ELEMENTS = 2147483647
  * ```
  */
 export function checkShape(op: string, shape: readonly number[], key = 'shape'): Shape {
+  // a valid shape in one loop (the shared check's every() calls a closure per dimension); else the checks throw
+  if (Array.isArray(shape)) {
+    const copy: number[] = []
+    let n = 1
+    for (let i = 0; i < shape.length; i++) {
+      const d: unknown = shape[i]
+      if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) break
+      copy.push(d)
+      n *= d
+    }
+    if (copy.length === shape.length && n <= MAX_ELEMENTS) return Object.freeze(copy)
+  }
   const s = shapeCheck(op, key, shape)
   checkSize(op, key, s)
   return Object.freeze(s)
@@ -150,6 +162,8 @@ export function broadcastChecked(op: string, a: Shape, b: Shape): number[] {
  */
 export function normalizeAxis(op: string, axis: number, rank: number): number {
   nonNegativeInteger(op, 'rank', rank)
+  // (the shared check builds its message's range per call: only a bad axis goes to it)
+  if (Number.isSafeInteger(axis) && axis >= -rank && axis < rank) return axis < 0 ? axis + rank : axis
   return axisCheck(rank)(op, 'axis', axis)
 }
 
@@ -166,8 +180,36 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   nonNegativeInteger(op, 'rank', rank)
-  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i)
-  return axesCheck(rank)(op, 'axis', axes)
+  if (axes === undefined) {
+    const all: number[] = []
+    for (let i = 0; i < rank; i++) all.push(i)
+    return all
+  }
+  return axesQuickly(axes, rank) ?? axesCheck(rank)(op, 'axis', axes)
+}
+
+/**
+ * What the shared `axes(rank)` check returns for valid axes (one, or a list of distinct ones: made
+ * non-negative and sorted), read with plain loops; null for anything it would refuse (a bad or repeated
+ * axis, not a number or an array), so that the caller asks it and it throws its message. @internal
+ */
+export function axesQuickly(axes: unknown, rank: number): number[] | null {
+  if (typeof axes === 'number') {
+    return Number.isSafeInteger(axes) && axes >= -rank && axes < rank ? [axes < 0 ? axes + rank : axes] : null
+  }
+  if (!Array.isArray(axes)) return null
+  const sorted: number[] = []
+  for (let i = 0; i < axes.length; i++) {
+    const a: unknown = axes[i]
+    if (!(typeof a === 'number' && Number.isSafeInteger(a) && a >= -rank && a < rank)) return null
+    // insertion into the sorted list; a repeat goes to the shared check, which names it
+    const v = a < 0 ? a + rank : a
+    let j = sorted.length
+    while (j > 0 && sorted[j - 1]! > v) j--
+    if (j > 0 && sorted[j - 1] === v) return null
+    sorted.splice(j, 0, v)
+  }
+  return sorted
 }
 
 /**
