@@ -110,10 +110,11 @@ function elementwiseFrom(
     binary: (op, out, A, oa, sa, B, ob, sb, n) => {
       if (!(out instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array)) return false
       if (!elementwisePays(n) || (sa === 0 && sb === 0)) return false
-      const a = sa === 0 ? null : A.subarray(oa, oa + n)
-      const b = sb === 0 ? null : B.subarray(ob, ob + n)
+      // (whole arrays as they are: a subarray per operand is an object per op)
+      const a = sa === 0 ? null : oa === 0 && A.length === n ? A : A.subarray(oa, oa + n)
+      const b = sb === 0 ? null : ob === 0 && B.length === n ? B : B.subarray(ob, ob + n)
       const scalar = sa === 0 ? A[oa]! : sb === 0 ? B[ob]! : 0
-      return stream([out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
+      return stream([out.length === n ? out : out.subarray(0, n), a, b], 0b110, 0b001, (len, at) =>
         exports.binary(op, len, a === null ? 0 : at[1]!, b === null ? 0 : at[2]!, scalar, at[0]!),
       )
     },

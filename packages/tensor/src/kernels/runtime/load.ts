@@ -189,7 +189,7 @@ export function slotsIn(memory: WasmMemory, base: number, count: number, chunk: 
           else {
             at[j] = ptr[j]!
             if (reads & (1 << j)) {
-              heap.set(x.subarray(i, end), ptr[j]! >> 2)
+              heap.set(i === 0 && end === x.length ? x : x.subarray(i, end), ptr[j]! >> 2)
               traffic.bytes += (end - i) * 4
             }
           }
