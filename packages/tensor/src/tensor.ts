@@ -1,6 +1,6 @@
 import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
-import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
+import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, formatList, MAX_ELEMENTS, sizeOf, type Shape } from './shape.js'
 import { allocateUnfilled, ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
@@ -106,8 +106,8 @@ export class Tensor<D extends DType = DType> extends Printable {
     const pending = nextPending
     nextPending = null
     // One pass, no copies: this runs for every tensor an op makes.
-    if (!dtypes.includes(dtype)) dtypeCheck(fn, 'dtype', dtype)
-    const cls = storageClass[dtype]!
+    // (dtypeCheck throws for anything but a dtype)
+    const cls = classOf(dtype) ?? classOf(dtypeCheck(fn, 'dtype', dtype))!
     if (!(storage instanceof cls)) fail(fn, 'storage', `a ${cls.name} for dtype ${dtype}`, storage)
     const rank = Array.isArray(shape) ? shape.length : -1
     let size = rank < 0 ? NaN : 1
@@ -472,14 +472,20 @@ export function tensor<D extends DType = 'float32'>(
   return new Tensor(markOwned(storage), shape, dtype)
 }
 
-/** The typed array class of each dtype. */
-const storageClass: Record<string, typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array> =
-  {
-    float32: Float32Array,
-    float64: Float64Array,
-    int32: Int32Array,
-    bool: Uint8Array,
-  }
+/** The typed array class of a dtype, or null for anything else (a branch per dtype, no lookup by key). */
+function classOf(
+  dtype: unknown,
+): typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array | null {
+  return dtype === 'float32'
+    ? Float32Array
+    : dtype === 'float64'
+      ? Float64Array
+      : dtype === 'int32'
+        ? Int32Array
+        : dtype === 'bool'
+          ? Uint8Array
+          : null
+}
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []
