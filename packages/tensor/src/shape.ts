@@ -99,6 +99,11 @@ export function sizeOf(shape: Shape): number {
  */
 export function stridesOf(shape: Shape): number[] {
   shapeArg('stridesOf', shape)
+  return rowMajor(shape)
+}
+
+/** {@link stridesOf} of a shape checked already (the Tensor constructor's). @internal */
+export function rowMajor(shape: Shape): number[] {
   const strides = new Array<number>(shape.length)
   let s = 1
   for (let i = shape.length - 1; i >= 0; i--) {

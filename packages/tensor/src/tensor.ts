@@ -1,7 +1,7 @@
 import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
-import { checkShape, formatList, MAX_ELEMENTS, sizeOf, type Shape } from './shape.js'
+import { checkShape, formatList, MAX_ELEMENTS, rowMajor, sizeOf, type Shape } from './shape.js'
 import { allocateUnfilled, ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
 import { markOwned } from './internal/deferredLeaves.js'
@@ -120,8 +120,9 @@ export class Tensor<D extends DType = DType> extends Printable {
     let first = offset
     let last = offset
     if (strides === undefined || strides === null) {
-      // row-major (null too, as `??=` took it): the shape was checked just above, and the elements reached are offset..offset + size - 1
-      strides = rowMajor(shape, rank)
+      // row-major (null too, as `??=` took it): the shape was checked just above, and the elements
+      // reached are offset..offset + size - 1
+      strides = rowMajor(shape)
       last = offset + size - 1
     } else {
       let ok = Array.isArray(strides) && strides.length === rank
@@ -304,17 +305,6 @@ export class Tensor<D extends DType = DType> extends Printable {
     }
     return `Tensor(${this.dtype}, [${this.shape.join(', ')}]) ${build(0, 0)}`
   }
-}
-
-/** Row-major strides of a shape already checked (`stridesOf` without its check, for the constructor). */
-function rowMajor(shape: Shape, rank: number): number[] {
-  const strides = new Array<number>(rank)
-  let s = 1
-  for (let i = rank - 1; i >= 0; i--) {
-    strides[i] = s
-    s *= shape[i]!
-  }
-  return strides
 }
 
 /** A deferred result's computation (see `deferred.ts`): `compute` returns its values in a fresh array. @internal */
