@@ -8,7 +8,7 @@ import { tensorArg, tensorLikeArg } from './internal/args.js'
 import { ownership } from './kernels/runtime/owner.js'
 import { deferHook } from './internal/deferHook.js'
 import { FUSE_MIN, markOwned } from './internal/deferredLeaves.js'
-import { broadcastChecked, sizeOf, type Shape } from './shape.js'
+import { broadcastShapes, sizeOf, type Shape } from './shape.js'
 import { Tensor } from './tensor.js'
 
 /**
@@ -167,10 +167,8 @@ export function mapBinary(
   fn: (x: number, y: number) => number,
   loop?: BinaryLoop,
 ): Tensor {
-  // (the tensors' shapes were checked when they were made; the result's is checked by its constructor)
-  const shape = broadcastChecked(op, a.shape, b.shape)
-  let n = 1
-  for (let i = 0; i < shape.length; i++) n *= shape[i]!
+  const shape = broadcastShapes(op, a.shape, b.shape)
+  const n = sizeOf(shape)
   let out: Storage
   if (dtype === 'float32') {
     // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)

@@ -14,7 +14,6 @@ const shared: Record<string, string> = {
   mapUnary: 'elementwise.ts: the unary op driver',
   resultType: 'elementwise.ts: the dtype promotion of two operands, weak numbers included',
   deferredTensor: 'tensor.ts: a tensor whose values are computed on first read, for deferred.ts',
-  broadcastChecked: "shape.ts: broadcastShapes without checking shapes again, for mapBinary's tensors",
   rowMajor: 'shape.ts: stridesOf without its check, for the Tensor constructor',
   axesQuickly: 'shape.ts: valid axes read with plain loops, for normalizeAxes and the reductions',
 }

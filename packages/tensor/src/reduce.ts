@@ -70,11 +70,9 @@ function readQuickly(rank: number, options: unknown): Read | null {
   if (!isPlainObject(options)) return null
   // (for…in lists the own keys readOptions checks, and any enumerable inherited one, which also falls back)
   for (const key in options) if (key !== 'axis' && key !== 'keepdims') return null
-  const { axis, keepdims } = options as { axis?: unknown; keepdims?: unknown }
-  if (keepdims !== undefined && typeof keepdims !== 'boolean') return null
+  const { axis, keepdims = false } = options as { axis?: unknown; keepdims?: unknown }
   const axes = axis === undefined ? undefined : axesQuickly(axis, rank)
-  if (axes === null) return null
-  return { axis: axes, keepdims: keepdims ?? false }
+  return axes === null || typeof keepdims !== 'boolean' ? null : { axis: axes, keepdims }
 }
 
 /** The axis check and the options' spec for each rank, made once (reductions run often on small tensors). */

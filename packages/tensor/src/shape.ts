@@ -33,18 +33,6 @@ export const MAX_ELEMENTS = 2147483647
  * ```
  */
 export function checkShape(op: string, shape: readonly number[], key = 'shape'): Shape {
-  // a valid shape in one loop (the shared check's every() calls a closure per dimension); else the checks throw
-  if (Array.isArray(shape)) {
-    const copy: number[] = []
-    let n = 1
-    for (let i = 0; i < shape.length; i++) {
-      const d: unknown = shape[i]
-      if (!(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) break
-      copy.push(d)
-      n *= d
-    }
-    if (copy.length === shape.length && n <= MAX_ELEMENTS) return Object.freeze(copy)
-  }
   const s = shapeCheck(op, key, shape)
   checkSize(op, key, s)
   return Object.freeze(s)
@@ -127,14 +115,6 @@ export function rowMajor(shape: Shape): number[] {
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   shapeArg(op, a, 'a')
   shapeArg(op, b, 'b')
-  return broadcastChecked(op, a, b)
-}
-
-/**
- * {@link broadcastShapes} for shapes checked already (two tensors' own, which their constructor checked):
- * the elementwise drivers call it for every op, so it does not check them again. @internal
- */
-export function broadcastChecked(op: string, a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length)
   const out: number[] = []
   let n = 1
@@ -199,22 +179,17 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
  * axis, not a number or an array), so that the caller asks it and it throws its message. @internal
  */
 export function axesQuickly(axes: unknown, rank: number): number[] | null {
-  if (typeof axes === 'number') {
-    return Number.isSafeInteger(axes) && axes >= -rank && axes < rank ? [axes < 0 ? axes + rank : axes] : null
+  const list: unknown[] | null = typeof axes === 'number' ? [axes] : Array.isArray(axes) ? axes : null
+  if (list === null) return null
+  const out: number[] = []
+  for (const a of list) {
+    if (!(Number.isSafeInteger(a) && (a as number) >= -rank && (a as number) < rank)) return null
+    const v = (a as number) < 0 ? (a as number) + rank : (a as number)
+    // a repeat goes to the shared check, which names it
+    if (out.includes(v)) return null
+    out.push(v)
   }
-  if (!Array.isArray(axes)) return null
-  const sorted: number[] = []
-  for (let i = 0; i < axes.length; i++) {
-    const a: unknown = axes[i]
-    if (!(typeof a === 'number' && Number.isSafeInteger(a) && a >= -rank && a < rank)) return null
-    // insertion into the sorted list; a repeat goes to the shared check, which names it
-    const v = a < 0 ? a + rank : a
-    let j = sorted.length
-    while (j > 0 && sorted[j - 1]! > v) j--
-    if (j > 0 && sorted[j - 1] === v) return null
-    sorted.splice(j, 0, v)
-  }
-  return sorted
+  return out.sort((x, y) => x - y)
 }
 
 /**

@@ -1,8 +1,8 @@
 import { complaint, fail, optional, readOptions } from '@gd/check'
 import { dtypeCheck } from './internal/checks.js'
-import { allocate, type DType, type Storage, type StorageOf } from './dtype.js'
+import { allocate, dtypes, type DType, type Storage, type StorageOf } from './dtype.js'
 import { checkShape, formatList, MAX_ELEMENTS, rowMajor, sizeOf, type Shape } from './shape.js'
-import { allocateUnfilled, ownership, type Owned } from './kernels/runtime/owner.js'
+import { ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
 import { markOwned } from './internal/deferredLeaves.js'
 
@@ -106,8 +106,8 @@ export class Tensor<D extends DType = DType> extends Printable {
     const pending = nextPending
     nextPending = null
     // One pass, no copies: this runs for every tensor an op makes.
-    // (dtypeCheck throws for anything but a dtype)
-    const cls = classOf(dtype) ?? classOf(dtypeCheck(fn, 'dtype', dtype))!
+    if (!dtypes.includes(dtype)) dtypeCheck(fn, 'dtype', dtype)
+    const cls = storageClass[dtype]!
     if (!(storage instanceof cls)) fail(fn, 'storage', `a ${cls.name} for dtype ${dtype}`, storage)
     const rank = Array.isArray(shape) ? shape.length : -1
     let size = rank < 0 ? NaN : 1
@@ -117,24 +117,19 @@ export class Tensor<D extends DType = DType> extends Printable {
     }
     if (!(size <= MAX_ELEMENTS)) checkShape(fn, shape) // throws the message that fits
     if (!Number.isSafeInteger(offset) || offset < 0) fail(fn, 'offset', 'a non-negative integer', offset)
+    // (row-major strides by default: the shape was checked just above)
+    strides ??= rowMajor(shape)
     let first = offset
     let last = offset
-    if (strides === undefined || strides === null) {
-      // row-major (null too, as `??=` took it): the shape was checked just above, and the elements
-      // reached are offset..offset + size - 1
-      strides = rowMajor(shape)
-      last = offset + size - 1
-    } else {
-      let ok = Array.isArray(strides) && strides.length === rank
-      for (let i = 0; ok && i < rank; i++) {
-        const st = strides[i]!
-        ok = Number.isSafeInteger(st)
-        const span = (shape[i]! - 1) * st
-        if (span < 0) first += span
-        else last += span
-      }
-      if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
+    let ok = Array.isArray(strides) && strides.length === rank
+    for (let i = 0; ok && i < rank; i++) {
+      const st = strides[i]!
+      ok = Number.isSafeInteger(st)
+      const span = (shape[i]! - 1) * st
+      if (span < 0) first += span
+      else last += span
     }
+    if (!ok) fail(fn, 'strides', `${rank} integers (one per dimension of ${formatList(shape)})`, strides)
     if (size > 0 && (first < 0 || last >= storage.length) && pending === null) {
       throw new Error(
         `${fn}: shape ${formatList(shape)} with strides ${formatList(strides)} and offset ${offset} reads elements ` +
@@ -349,7 +344,7 @@ export function deferredTensor(shape: Shape, pending: Pending): Tensor<'float32'
 function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
   const src0 = t.storage
   // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)
-  const out = (t.dtype === 'float32' ? allocateUnfilled(t.size) : allocate(t.dtype, t.size)) as StorageOf<D>
+  const out = ((t.dtype === 'float32' && ownership.alloc?.(t.size, false)) || allocate(t.dtype, t.size)) as StorageOf<D>
   if (t.size === 0) return out
   const shape: number[] = []
   const strides: number[] = []
@@ -462,20 +457,14 @@ export function tensor<D extends DType = 'float32'>(
   return new Tensor(markOwned(storage), shape, dtype)
 }
 
-/** The typed array class of a dtype, or null for anything else (a branch per dtype, no lookup by key). */
-function classOf(
-  dtype: unknown,
-): typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array | null {
-  return dtype === 'float32'
-    ? Float32Array
-    : dtype === 'float64'
-      ? Float64Array
-      : dtype === 'int32'
-        ? Int32Array
-        : dtype === 'bool'
-          ? Uint8Array
-          : null
-}
+/** The typed array class of each dtype. */
+const storageClass: Record<string, typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array> =
+  {
+    float32: Float32Array,
+    float64: Float64Array,
+    int32: Int32Array,
+    bool: Uint8Array,
+  }
 
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = []

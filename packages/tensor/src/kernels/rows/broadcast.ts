@@ -5,7 +5,7 @@
  */
 import { Tensor } from '../../tensor.js'
 import type { FloatArray } from '../gemm/reference.js'
-import { broadcastKernels, rowsPay } from '../registry.js'
+import { broadcastKernels } from '../registry.js'
 import { allocateUnfilled } from '../runtime/owner.js'
 
 /** Floats of the elementwise module's slots (`CHUNK` of `../elementwise/wasm.ts`, not imported: it would bring the module's bytes). */
@@ -58,8 +58,6 @@ export function broadcastRows(op: number, a: Tensor, b: Tensor): Tensor | null {
   if (k === null) return null
   const full = aFull ? a : b
   const row = aFull ? b : a
-  // the kernel takes no call shorter than this: ask before taking a block for a result it would not write
-  if (!rowsPay(full.size)) return null
   // the kernel writes every element (each row of `full` once), so the block is taken as the pool left it
   const out = allocateUnfilled(full.size)
   return k.binaryRows(op, full.data as FloatArray, row.data as FloatArray, out, bFull)
