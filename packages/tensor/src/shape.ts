@@ -165,11 +165,7 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
  */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   nonNegativeInteger(op, 'rank', rank)
-  if (axes === undefined) {
-    const all: number[] = []
-    for (let i = 0; i < rank; i++) all.push(i)
-    return all
-  }
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i)
   return axesQuickly(axes, rank) ?? axesCheck(rank)(op, 'axis', axes)
 }
 
