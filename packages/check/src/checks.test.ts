@@ -98,6 +98,8 @@ describe('shapes and axes', () => {
     expect(() => shape('zeros', 'shape', [2, -1])).toThrow('zeros: shape must hold non-negative integers, got [2,-1]')
     expect(() => shape('zeros', 'shape', [1.5, 3])).toThrow('zeros: shape must hold non-negative integers, got [1.5,3]')
     expect(() => shape('zeros', 'shape', 3)).toThrow('zeros: shape must hold non-negative integers, got 3')
+    // a sparse array's hole is no dimension (every() would skip it)
+    expect(isShape([2, , 3])).toBe(false)
   })
   it('normalize axes and reject repeats', () => {
     expect(axis(2)('softmax', 'axis', -1)).toBe(1)

@@ -8,10 +8,14 @@ import { complaint } from './fail.js'
  * import { isShape } from '@gd/check'
  * isShape([2, 3]) // true
  * isShape([1.5, 3]) // false
+ * isShape([2, , 3]) // false: a hole is no dimension
  * ```
  */
 export function isShape(value: unknown): value is readonly number[] {
-  return Array.isArray(value) && value.every((d) => Number.isSafeInteger(d) && d >= 0)
+  if (!Array.isArray(value)) return false
+  // by index, not `every`, which skips the holes of a sparse array ([2, , 3] is no shape)
+  for (let i = 0; i < value.length; i++) if (!(Number.isSafeInteger(value[i]) && value[i] >= 0)) return false
+  return true
 }
 
 /**

@@ -29,6 +29,8 @@ describe('creation', () => {
 
   it('names the problem on bad input', () => {
     expect(() => T.zeros([1.5])).toThrow('zeros: shape must hold non-negative integers, got [1.5]')
+    // a hole names the op that was called, not an inner helper
+    expect(() => T.zeros([2, , 3] as number[])).toThrow('zeros: shape must hold non-negative integers, got [2,,3]')
     expect(() => T.arange(0, 1, 0)).toThrow('arange: step must be a non-zero finite number, got 0')
     expect(() => T.linspace(0, 1, -1)).toThrow('linspace: num must be a non-negative integer, got -1')
     expect(() => T.eye(-1)).toThrow('eye: rows must be a non-negative integer, got -1')
