@@ -78,13 +78,14 @@ function product(tA: boolean, tB: boolean): PrimitiveSpec {
 
 /**
  * A dense layer's x·W + b in one primitive: one node on the tape instead of a product and a broadcast add, with
- * the same bits as `add(matmul(x, w), b)` in value and gradients (the same products and the same sums). x is [..., in] with at least one leading (batch) axis, W is [in, out],
- * b is [out] or absent (then it is `matmul(x, w)`); all three of one float dtype. Gradients, for G = ∂y:
+ * the same bits as `add(matmul(x, w), b)` in value and gradients (the same products and the same sums). x is
+ * [..., in] with at least one leading (batch) axis, W is [in, out], b is [out] or absent (then it is
+ * `matmul(x, w)`); all three of one float dtype. Gradients, for G = ∂y:
  * ∂x = G·Wᵀ, ∂W = xᵀ·G over the rows of every batch, ∂b = the column sums of G; each written with
  * differentiable ops (transposed matmuls and a sum), so gradients of gradients come as for the composition.
  *
  * @throws Error for inputs that are not tensors or Vars of one float dtype, or shapes that do not fit:
- *   `affine: w must have shape [3, out] (x is [2,3]), got shape [4,5]`.
+ *   `affine: w must be of shape [3, out] (x is [2,3]), got a float32 Tensor of shape [4,5]`.
  * @example
  * ```ts
  * import { affine } from '@gd/autograd'
