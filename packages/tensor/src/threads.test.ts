@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { product, rowMajorProduct, type Layout } from '../test/operands.js'
-import { allocate } from './dtype.js'
+import { overPoison } from '../test/poisonedPool.js'
 import { gemm as jsGemm } from './kernels/gemm/reference.js'
 import { loadWasmGemmSync, type WasmGemmKernel } from './kernels/gemm/wasm.js'
 import { matmul, type MatmulOptions } from './matmul.js'
@@ -17,8 +17,6 @@ import { prngKey } from './rng.js'
 import { initWasm, kernelBackend, useKernels } from './seam.js'
 import { Tensor } from './tensor.js'
 import { terminateThreads, threadedGemm, type ThreadedGemm, type ThreadOptions } from './threads.js'
-import { existingArena } from './kernels/runtime/arena.js'
-import { useScopes, withScope } from './kernels/runtime/scope.js'
 import {
   EXPLORE,
   EXPLORE_MAX,
@@ -420,38 +418,6 @@ describe('matmul with threadedGemm installed keeps its overwrite mode (results o
       shape,
       'float32',
     )
-  }
-
-  /**
-   * Runs `make` in a scope after a first scope released 6 blocks of `size` floats filled with NaN into
-   * the pool; the result's bits, and whether its storage is one of the poisoned blocks.
-   */
-  function overPoison(size: number, make: () => Tensor): { bits: number[]; reused: boolean } {
-    const restore = useScopes(true)
-    try {
-      const poisoned = new Set<number>()
-      withScope(
-        'poison',
-        () => {
-          for (let i = 0; i < 6; i++) {
-            const block = allocate('float32', size).fill(Number.NaN)
-            if (existingArena()!.holds(block)) poisoned.add(block.byteOffset)
-          }
-        },
-        () => null,
-      )
-      return withScope(
-        'use',
-        () => {
-          const out = make()
-          const storage = out.storage as Float32Array
-          return { bits: bits(out.data as Float32Array), reused: poisoned.has(storage.byteOffset) }
-        },
-        () => null,
-      )
-    } finally {
-      restore()
-    }
   }
 
   /** `gemm` behind a spy on its overwrite entry: what the entry handed matmul, per call. */

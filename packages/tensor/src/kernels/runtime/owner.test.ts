@@ -20,6 +20,7 @@ import { loadWasmRowsSync } from '../rows/wasm.js'
 import { BINARY } from '../elementwise/ops.generated.js'
 import { allocateUnfilled } from './owner.js'
 import { useScopes, withScope } from './scope.js'
+import { overPoison } from '../../../test/poisonedPool.js'
 
 beforeAll(async () => {
   await initWasm()
@@ -36,33 +37,6 @@ function filled(shape: number[], seed: number): Tensor<'float32'> {
 
 /** The bits of a float32 array, so that −0 and +0 (and NaN payloads) count as different. */
 const bits = (x: Float32Array): number[] => [...new Uint32Array(x.buffer, x.byteOffset, x.length)]
-
-/**
- * Runs `make` in a scope after a first scope released 6 blocks of `size` floats filled with NaN into
- * the pool; returns the result's bits and whether its storage is one of the poisoned blocks.
- */
-function overPoison(size: number, make: () => Tensor): { bits: number[]; reused: boolean } {
-  const poisoned = new Set<number>()
-  withScope(
-    'poison',
-    () => {
-      for (let i = 0; i < 6; i++) {
-        const block = allocate('float32', size).fill(NaN)
-        if (existingArena()!.holds(block)) poisoned.add(block.byteOffset) // (a small size gets JavaScript arrays)
-      }
-    },
-    () => null,
-  )
-  return withScope(
-    'use',
-    () => {
-      const out = make()
-      const storage = out.storage as Float32Array
-      return { bits: bits(out.data as Float32Array), reused: poisoned.has(storage.byteOffset) }
-    },
-    () => null,
-  )
-}
 
 describe('allocateUnfilled', () => {
   it('outside a scope gives a fresh zeroed Float32Array', () => {
