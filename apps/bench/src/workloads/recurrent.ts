@@ -58,7 +58,8 @@ export function recurrentWorkload(kind: Kind, s: RecurrentSizes): Workload {
         const own = toWasmMemory({ rnn: { ...init.rnn }, head: { ...init.head } } as unknown as Tree)
         const opt = adam({ learningRate: ADAM.learningRate })
         let state = opt.init(own)
-        const X = tensor(x, { shape: [s.batch, s.time, s.input] })
+        // the inputs too, made once as the peers make theirs in their own kernels' memory
+        const X = toWasmMemory(tensor(x, { shape: [s.batch, s.time, s.input] }))
         const Y = tensor(labels, { dtype: 'int32' })
         const lossOf = AG.valueAndGrad((p: { rnn: RecurrentParams; head: { w: AG.Var; b: AG.Var } }) => {
           const { state: last } = cell.run(p.rnn, X)

@@ -44,7 +44,7 @@ export interface TrainSpec {
 /**
  * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
  * an Adam update, each the fastest way a user of that library would write it (@gd: `trainStep`,
- * `valueAndGrad` and the fused `stepInPlace` in one scope, parameters placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ * `valueAndGrad` and the fused `stepInPlace` in one scope, parameters and inputs placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
  */
 export function trainStepContenders(s: TrainSpec): Contender[] {
   const weights = weightsOf(s.model, s.seed)
@@ -55,7 +55,9 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       const params = toWasmMemory(s.model.init(s.seed) as unknown as Tree) as unknown as unknown[]
       const opt = adam({ learningRate: ADAM.learningRate })
       let state = opt.init(params as unknown as Tree)
-      const X = tensor(s.x, { shape: s.xShape })
+      // the inputs too, made once as the peers make theirs in their own kernels' memory (jax-js's wasm device,
+      // TF.js's backend): every product then reads them in place instead of copying them in each step
+      const X = toWasmMemory(tensor(s.x, { shape: s.xShape }))
       const Y = tensor(s.labels, { dtype: 'int32' })
       const step = trainStep(
         (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys),
