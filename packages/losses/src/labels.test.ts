@@ -27,6 +27,19 @@ describe('classTargets', () => {
     expect(r.weights?.toArray()).toEqual([4, 0, 0.5])
   })
 
+  it('gives labels their indices as read, and makes the one-hot rows once, when first read', () => {
+    const r = classTargets('f', tensor([[0, 0, 0]]), tensor([1], { dtype: 'int32' }))
+    expect(Object.keys(r)).toEqual(['probabilities', 'labels', 'indices', 'weights'])
+    expect(r.indices?.dtype).toBe('int32')
+    expect(r.indices?.toArray()).toEqual([1])
+    expect(r.weights).toBeUndefined()
+    const first = r.probabilities
+    expect(first.dtype).toBe('float32')
+    expect(first.toArray()).toEqual([[0, 1, 0]])
+    expect(r.probabilities).toBe(first)
+    expect({ ...r }.probabilities).toBe(first)
+  })
+
   it('passes distributions through, weighting them by Σ_c w_c y_c', () => {
     const r = classTargets('f', tensor([[0, 0]]), tensor([[0.25, 0.75]]), { classWeights: tensor([4, 2]) })
     expect(r.labels).toBe(false)

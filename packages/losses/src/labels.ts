@@ -1,10 +1,8 @@
-import { Var, oneHot, toVar, type Input } from '@gd/autograd'
+import { Var, type Input } from '@gd/autograd'
 import { readOptions, string } from '@gd/check'
-import * as T from '@gd/tensor'
 import { Tensor } from '@gd/tensor'
-import { formatList, isFloat, sameShape } from '@gd/tensor/internal'
-import { atLeastZero, classSpec, everyValue, input, shaped } from './internal/checks.js'
-import { checkPair } from './reduction.js'
+import { classSpec, input, shaped } from './internal/checks.js'
+import { targetsOf } from './internal/targets.js'
 
 /** Options shared by the losses over a class axis. */
 export interface ClassOptions {
@@ -56,54 +54,19 @@ export function classTargets(
   string('classTargets', 'fn', fn)
   shaped(fn, 'predictions', predictions)
   input(fn, 'targets', targets)
-  const { classWeights: given, ignoreIndex: ignore } = readOptions(fn, options, classSpec)
-  const shape = predictions.shape
-  if (shape.length === 0) throw new Error(`${fn}: predictions need a class axis, got shape []`)
-  const classes = shape[shape.length - 1]!
-  if (classes === 0) throw new Error(`${fn}: predictions need at least one class, got shape ${formatList(shape)}`)
-  const dtype = predictions.dtype
-  const classWeights = given === undefined ? undefined : checkClassWeights(fn, given, classes)
-  const t = toVar(fn, targets, dtype)
-  if (t.dtype === 'int32') {
-    if (t.tracked) throw new Error(`${fn}: int32 labels cannot be traced`)
-    const batch = shape.slice(0, -1)
-    if (!sameShape(t.shape, batch)) {
-      throw new Error(
-        `${fn}: labels ${formatList(t.shape)} must have the predictions' shape without the class axis ${formatList(batch)}`,
-      )
-    }
-    const raw = t.value.data as Int32Array
-    const safe = new Int32Array(raw.length)
-    const weighted = ignore !== undefined || classWeights !== undefined
-    const keep = weighted ? new Float64Array(raw.length) : null
-    for (let i = 0; i < raw.length; i++) {
-      const y = raw[i]!
-      if (y === ignore) continue
-      if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
-      safe[i] = y
-      if (keep !== null) keep[i] = classWeights === undefined ? 1 : classWeights[y]!
-    }
-    const labels = new Tensor(safe, batch, 'int32')
-    let probabilities: Var | undefined // the one-hot rows, made when a loss reads them
-    return {
-      get probabilities() {
-        return (probabilities ??= oneHot(labels, classes, { dtype: dtype === 'float64' ? 'float64' : 'float32' }))
-      },
-      labels: true,
-      indices: labels,
-      weights: keep !== null ? new Tensor(keep, batch, 'float64') : undefined,
-    }
+  const { classWeights, ignoreIndex } = readOptions(fn, options, classSpec)
+  const t = targetsOf(fn, predictions, targets, classWeights, ignoreIndex)
+  if (!t.labels) return t
+  // the losses' own lazy object keeps its one-hot rows on its class; a caller here gets them as an own
+  // property, read when first read (an object that spreads and lists its keys as before)
+  return {
+    get probabilities() {
+      return t.probabilities
+    },
+    labels: true,
+    indices: t.indices!,
+    weights: t.weights,
   }
-  if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
-  if (!isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
-  checkPair(fn, predictions, t)
-  everyValue(fn, 'targets', t, atLeastZero, '>= 0 (probabilities)')
-  let weights: Tensor | undefined
-  if (classWeights !== undefined) {
-    const w = new Tensor(Float64Array.from(classWeights), [classes], 'float64')
-    weights = T.sum(T.mul(T.cast(t.value, 'float64'), w), { axis: -1 })
-  }
-  return { probabilities: t, labels: false, weights }
 }
 
 /**
@@ -122,15 +85,4 @@ export function requireLabels(fn: string, targets: Input): void {
   string('requireLabels', 'fn', fn)
   const dtype = targets instanceof Var || targets instanceof Tensor ? targets.dtype : typeof targets
   if (dtype !== 'int32') throw new Error(`${fn}: targets must be int32 labels, got ${dtype}`)
-}
-
-function checkClassWeights(fn: string, w: Tensor, classes: number): number[] {
-  if (w.rank !== 1 || w.shape[0] !== classes) {
-    throw new Error(`${fn}: classWeights must have shape [${classes}], got ${formatList(w.shape)}`)
-  }
-  const values = Array.from(w.data)
-  for (const v of values) {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${fn}: classWeights must be finite and >= 0, got ${v}`)
-  }
-  return values
 }

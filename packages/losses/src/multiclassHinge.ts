@@ -1,9 +1,11 @@
 import { add, div, relu, sub, sum, takeAlongAxis, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { positive, readOptions, withDefault, type Spec } from '@gd/check'
-import { classSpec, floatInput, lossSpec } from './internal/checks.js'
-import { classTargets, requireLabels, type ClassOptions } from './labels.js'
-import { reduceLoss, type LossOptions } from './reduction.js'
+import { classSpec, floatInput, input, lossSpec } from './internal/checks.js'
+import { reduced } from './internal/reduce.js'
+import { targetsOf } from './internal/targets.js'
+import { requireLabels, type ClassOptions } from './labels.js'
+import type { LossOptions } from './reduction.js'
 
 /** Options of {@link multiclassHinge}. */
 export interface MulticlassHingeOptions extends LossOptions, ClassOptions {
@@ -31,18 +33,25 @@ export interface MulticlassHingeOptions extends LossOptions, ClassOptions {
  */
 export function multiclassHinge(scores: Input, labels: Input, options: MulticlassHingeOptions = {}): Var {
   const fn = 'multiclassHinge'
-  const { margin, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, {
+  const {
+    margin,
+    classWeights,
+    ignoreIndex,
+    reduction,
+    weights: given,
+  } = readOptions(fn, options, {
     ...lossSpec,
     ...classSpec,
     margin: withDefault(positive, 1),
   } satisfies Spec<MulticlassHingeOptions>)
   const s = toVar(fn, floatInput(fn, 'scores', scores))
   requireLabels(fn, labels)
-  const { indices, weights } = classTargets(fn, s, labels, { classWeights, ignoreIndex })
+  // the options, read above with classSpec's and lossSpec's checks, are not read again
+  const { indices, weights } = targetsOf(fn, s, input(fn, 'targets', labels), classWeights, ignoreIndex)
   // int32 labels (requireLabels) always come with their indices: read s_y and mask c = y without a one-hot product.
   const y = T.expandDims(indices!, -1)
   const classes = s.shape[s.rank - 1]!
   const trueScore = takeAlongAxis(s, y, -1)
   const terms = where(T.equal(T.arange(0, classes, 1, { dtype: 'int32' }), y), 0, relu(add(sub(s, trueScore), margin)))
-  return reduceLoss(fn, div(sum(terms, { axis: -1 }), classes), reduce, weights)
+  return reduced(fn, div(sum(terms, { axis: -1 }), classes), reduction, given, weights)
 }

@@ -1,9 +1,11 @@
 import { neg, squeeze, takeAlongAxis, toVar, type Input, type Var } from '@gd/autograd'
 import { readOptions, type Spec } from '@gd/check'
 import * as T from '@gd/tensor'
-import { classSpec, floatInput, lossSpec } from './internal/checks.js'
-import { classTargets, requireLabels, type ClassOptions } from './labels.js'
-import { reduceLoss, type LossOptions } from './reduction.js'
+import { classSpec, floatInput, input, lossSpec } from './internal/checks.js'
+import { reduced } from './internal/reduce.js'
+import { targetsOf } from './internal/targets.js'
+import { requireLabels, type ClassOptions } from './labels.js'
+import type { LossOptions } from './reduction.js'
 
 /** Options of {@link nll}. */
 export interface NllOptions extends LossOptions, ClassOptions {}
@@ -25,7 +27,7 @@ export interface NllOptions extends LossOptions, ClassOptions {}
  * ```
  */
 export function nll(logProbabilities: Input, labels: Input, options: NllOptions = {}): Var {
-  const { classWeights, ignoreIndex, ...reduce } = readOptions('nll', options, {
+  const { classWeights, ignoreIndex, reduction, weights } = readOptions('nll', options, {
     ...lossSpec,
     ...classSpec,
   } satisfies Spec<NllOptions>)
@@ -33,7 +35,9 @@ export function nll(logProbabilities: Input, labels: Input, options: NllOptions 
   requireLabels('nll', labels)
   // the target's log-probability picked along the class axis: the value of the one-hot product −Σ_c q_c·log p_c
   // (every other term is an exact 0) for C times less work forward and backward, and no one-hot rows
-  // requireLabels checked that the targets are int32 labels, so classTargets gave their indices
-  const { indices, weights } = classTargets('nll', logP, labels, { classWeights, ignoreIndex })
-  return reduceLoss('nll', neg(squeeze(takeAlongAxis(logP, T.expandDims(indices!, -1), -1), -1)), reduce, weights)
+  // requireLabels checked that the targets are int32 labels, so classTargets' body gave their indices (the
+  // options, read above with classSpec's and lossSpec's checks, are not read again)
+  const target = targetsOf('nll', logP, input('nll', 'targets', labels), classWeights, ignoreIndex)
+  const picked = neg(squeeze(takeAlongAxis(logP, T.expandDims(target.indices!, -1), -1), -1))
+  return reduced('nll', picked, reduction, weights, target.weights)
 }

@@ -1,9 +1,9 @@
-import { div, mean, mul, sum, toVar, type Input, type Var } from '@gd/autograd'
+import { toVar, type Input, type Var } from '@gd/autograd'
 import { fail, readOptions, string } from '@gd/check'
-import * as T from '@gd/tensor'
 import { Tensor, type Shape } from '@gd/tensor'
 import { formatList, sameShape } from '@gd/tensor/internal'
 import { floatInput, input, lossSpec, shaped } from './internal/checks.js'
+import { reduced } from './internal/reduce.js'
 
 /**
  * How a loss turns per-sample values into its result: their `'mean'` (the default everywhere),
@@ -136,21 +136,6 @@ export function pair(loss: string, predictions: Input, targets: Input): [Var, Va
   return [p, t]
 }
 
-/** Checks user weights against the unreduced loss's shape and returns them broadcast-ready. */
-function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DType): Tensor {
-  const w = weights.shape
-  if (w.length > shape.length || w.some((d, i) => d !== shape[i])) {
-    throw new Error(
-      `${loss}: weights ${formatList(w)} must match the leading axes of the per-sample loss ${formatList(shape)}`,
-    )
-  }
-  for (const v of weights.data) {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
-  }
-  const full = [...w, ...shape.slice(w.length).map(() => 1)]
-  return T.reshape(T.cast(weights, dtype), full)
-}
-
 /**
  * Applies a loss's weights and reduction to its unreduced values `perSample`, following the
  * weighted-mean semantics of {@link LossOptions}. `extra` (same shape as `perSample`) multiplies
@@ -170,22 +155,5 @@ export function reduceLoss(loss: string, perSample: Input, options: LossOptions 
   input(loss, 'perSample', perSample)
   const { reduction, weights } = readOptions(loss, options, lossSpec)
   if (extra !== undefined && !(extra instanceof Tensor)) fail(loss, 'extra', 'a Tensor', extra)
-  const values = toVar(loss, perSample)
-  let w: Tensor | undefined =
-    weights === undefined ? undefined : checkWeights(loss, weights, values.shape, values.dtype)
-  if (extra !== undefined) {
-    const e = T.cast(extra, values.dtype)
-    w = w === undefined ? e : T.mul(w, e)
-  }
-  if (w === undefined) {
-    if (reduction === 'none') return values
-    // An empty batch sums to 0; its mean is taken as 0 too, as with all-zero weights below.
-    return reduction === 'sum' || values.value.size === 0 ? sum(values) : mean(values)
-  }
-  const weighted = mul(values, w)
-  if (reduction === 'none') return weighted
-  if (reduction === 'sum') return sum(weighted)
-  const total = T.sum(T.broadcastTo(w, values.shape)).item()
-  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0.
-  return div(sum(weighted), total > 0 ? total : 1)
+  return reduced(loss, toVar(loss, perSample), reduction, weights, extra)
 }

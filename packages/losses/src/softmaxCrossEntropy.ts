@@ -1,10 +1,12 @@
 import { add, logSoftmax, mul, neg, sum, toVar, where, type Input, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { readOptions, within, withDefault, type Spec } from '@gd/check'
-import { classSpec, floatInput, lossSpec, traced } from './internal/checks.js'
+import { classSpec, floatInput, input, lossSpec, traced } from './internal/checks.js'
+import { reduced } from './internal/reduce.js'
 import { softmaxNll } from './internal/softmaxNll.js'
-import { classTargets, type ClassOptions } from './labels.js'
-import { reduceLoss, type LossOptions } from './reduction.js'
+import { targetsOf } from './internal/targets.js'
+import type { ClassOptions } from './labels.js'
+import type { LossOptions } from './reduction.js'
 
 /** Options of {@link softmaxCrossEntropy}. */
 export interface SoftmaxCrossEntropyOptions extends LossOptions, ClassOptions {
@@ -52,17 +54,25 @@ const specOf = () =>
  */
 export function softmaxCrossEntropy(logits: Input, targets: Input, options: SoftmaxCrossEntropyOptions = {}): Var {
   const fn = 'softmaxCrossEntropy'
-  const { labelSmoothing: eps, classWeights, ignoreIndex, ...reduce } = readOptions(fn, options, (spec ??= specOf()))
+  const {
+    labelSmoothing: eps,
+    classWeights,
+    ignoreIndex,
+    reduction,
+    weights: given,
+  } = readOptions(fn, options, (spec ??= specOf()))
   const z = toVar(fn, floatInput(fn, 'logits', logits))
-  // not destructured: int32 labels make their one-hot `probabilities` only when read, which this path never does
-  const target = classTargets(fn, z, targets, { classWeights, ignoreIndex })
+  // the options were read above with classSpec's and lossSpec's checks: classTargets' and reduceLoss' bodies
+  // take them as read (not read again); not destructured: int32 labels make their one-hot `probabilities`
+  // only when read, which the picking path never does
+  const target = targetsOf(fn, z, input(fn, 'targets', targets), classWeights, ignoreIndex)
   const { indices, weights } = target
   // labels without smoothing: −log p of the target class, picked along the class axis (the one-hot
   // product gives the same value, C times the work forward and backward), in one fused primitive
-  if (indices !== undefined && eps === 0) return reduceLoss(fn, softmaxNll(z, indices), reduce, weights)
+  if (indices !== undefined && eps === 0) return reduced(fn, softmaxNll(z, indices), reduction, given, weights)
   const classes = z.shape[z.rank - 1]!
   const q = eps === 0 ? target.probabilities : add(mul(target.probabilities, 1 - eps), eps / classes)
-  return reduceLoss(fn, crossEntropy(q, logSoftmax(z)), reduce, weights)
+  return reduced(fn, crossEntropy(q, logSoftmax(z)), reduction, given, weights)
 }
 
 /**
