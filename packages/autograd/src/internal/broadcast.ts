@@ -64,7 +64,7 @@ export function sumToShape(v: Var, shape: readonly number[]): Var {
 }
 
 /** Whether `shape` is `tail` with size-1 axes (or none) before it: the same elements, broadcast alike. */
-function endsWith(shape: readonly number[], tail: readonly number[]): boolean {
+export function endsWith(shape: readonly number[], tail: readonly number[]): boolean {
   const lead = shape.length - tail.length
   if (lead < 0) return false
   for (let i = 0; i < lead; i++) if (shape[i] !== 1) return false

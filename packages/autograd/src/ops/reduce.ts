@@ -1,13 +1,13 @@
 import * as T from '@gd/tensor'
-import { normalizeAxes } from '@gd/tensor/internal'
-import { Var, toVar, type Input } from '../variable.js'
+import { normalizeAxes, sameShape } from '@gd/tensor/internal'
+import { Var, isRecording, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
 import { apply } from '../primitive.js'
 import { broadcastTo, sum } from './broadcast.js'
 import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
 import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
-import { sumOf } from '../internal/broadcast.js'
+import { broadcastToShape, endsWith, sumOf } from '../internal/broadcast.js'
 import { withDomain } from '../internal/domain.js'
 
 export type { ReduceOptions } from '@gd/tensor'
@@ -26,7 +26,40 @@ export function mean(x: Input, options: T.ReduceOptions = {}): Var {
   const o = reduceOptions('mean', options, v.rank)
   const axes = normalizeAxes('mean', o.axis, v.rank)
   const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
-  return div(sumOf(v, o), count) // sum with the options read above (not read again)
+  // sum with the options read above (not read again); a float mean in one primitive (meanOf)
+  if (v.dtype !== 'float32' && v.dtype !== 'float64') return div(sumOf(v, o), count)
+  return meanOf(v, o, count)
+}
+
+/**
+ * `div(sumOf(v, o), count)` for a float v in one primitive: the same ops on the same values, so the same bits,
+ * with one graph node instead of two forward, and in a first-order backward pass plain tensor ops instead of
+ * the div's and the sum's rules (a div, maybe a reshape, a broadcast copy), each of which made a node, a Var
+ * and a closure. The divisor is the tensor the composite's `div` makes of the number count (toVar in v's
+ * dtype, as div's weak-typed number takes it). When the backward pass records a graph (a gradient of a
+ * gradient), the rule is the composite's, written with differentiable ops.
+ */
+function meanOf(v: Var, o: T.ReduceOptions, count: number): Var {
+  const c = toVar('div', count, v.dtype)
+  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
+  return apply(
+    {
+      name: 'div', // the composite's outer op: a mean's Var prints as Var(div), as it did
+      forward(t) {
+        return T.div(T.sum(t, o), c.value)
+      },
+      backward(g) {
+        if (isRecording()) {
+          const q = div(g, c)
+          return [broadcastToShape(endsWith(kept, q.shape) ? q : reshape(q, kept), v.shape)]
+        }
+        const q = T.div(g.value, c.value)
+        const r = endsWith(kept, q.shape) ? q : T.reshape(q, kept)
+        return [new Var(sameShape(r.shape, v.shape) ? r : T.contiguous(T.broadcastTo(r, v.shape)))]
+      },
+    },
+    [v],
+  )
 }
 
 function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
