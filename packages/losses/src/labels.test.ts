@@ -1,4 +1,4 @@
-import { tensor } from '@gd/tensor'
+import { Tensor, tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { classTargets, requireLabels } from './labels.js'
 
@@ -38,6 +38,46 @@ describe('classTargets', () => {
     expect(first.toArray()).toEqual([[0, 1, 0]])
     expect(r.probabilities).toBe(first)
     expect({ ...r }.probabilities).toBe(first)
+  })
+
+  it('checks the labels on every call, reusing its copy of them only while they are unchanged', () => {
+    const z = tensor([
+      [0, 0, 0],
+      [0, 0, 0],
+    ])
+    const raw = new Int32Array([2, 0])
+    // a tensor over the caller's own array (the constructor copies nothing), written between calls
+    const y = new Tensor(raw, [2], 'int32')
+    const first = classTargets('f', z, y).indices!
+    expect(first.toArray()).toEqual([2, 0])
+    expect(classTargets('f', z, y).indices).toBe(first)
+    raw[1] = 1
+    const second = classTargets('f', z, y).indices!
+    expect(second.toArray()).toEqual([2, 1])
+    expect(first.toArray()).toEqual([2, 0]) // a copy handed out before keeps its values
+    raw[0] = 3
+    expect(() => classTargets('f', z, y)).toThrow('f: label 3 is out of range for 3 classes')
+    raw[0] = -1
+    expect(() => classTargets('f', z, y)).toThrow('f: label -1 is out of range for 3 classes')
+    raw[0] = 2
+    // a copy written into by its holder is not handed out again
+    ;(second.data as Int32Array)[0] = 7
+    expect(classTargets('f', z, y).indices!.toArray()).toEqual([2, 1])
+    // the same array read with another shape: a copy of that shape
+    const r = classTargets('f', tensor([[[0, 0, 0]], [[0, 0, 0]]]), new Tensor(raw, [2, 1], 'int32'))
+    expect(r.indices!.shape).toEqual([2, 1])
+    expect(r.indices!.toArray()).toEqual([[2], [1]])
+    // fewer classes: the same labels are checked against the new count
+    expect(() =>
+      classTargets(
+        'f',
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+        y,
+      ),
+    ).toThrow('f: label 2 is out of range for 2 classes')
   })
 
   it('passes distributions through, weighting them by Σ_c w_c y_c', () => {

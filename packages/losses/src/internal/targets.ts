@@ -40,18 +40,19 @@ export function targetsOf(
       )
     }
     const raw = t.value.data as Int32Array
-    const safe = new Int32Array(raw.length)
+    const float = dtype === 'float64' ? 'float64' : 'float32'
     const weighted = ignore !== undefined || classWeights !== undefined
-    const keep = weighted ? new Float64Array(raw.length) : null
+    if (!weighted) return new Labels(checkedCopy(fn, raw, batch, classes), undefined, classes, float)
+    const safe = new Int32Array(raw.length)
+    const keep = new Float64Array(raw.length)
     for (let i = 0; i < raw.length; i++) {
       const y = raw[i]!
       if (y === ignore) continue
       if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
       safe[i] = y
-      if (keep !== null) keep[i] = classWeights === undefined ? 1 : classWeights[y]!
+      keep[i] = classWeights === undefined ? 1 : classWeights[y]!
     }
-    const weights = keep !== null ? new Tensor(keep, batch, 'float64') : undefined
-    return new Labels(new Tensor(safe, batch, 'int32'), weights, classes, dtype === 'float64' ? 'float64' : 'float32')
+    return new Labels(new Tensor(safe, batch, 'int32'), new Tensor(keep, batch, 'float64'), classes, float)
   }
   if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)
   if (!isFloat(t.dtype)) throw new Error(`${fn}: targets must be int32 labels or float distributions, got ${t.dtype}`)
@@ -63,6 +64,34 @@ export function targetsOf(
     weights = T.sum(T.mul(T.cast(t.value, 'float64'), w), { axis: -1 })
   }
   return { probabilities: t, labels: false, weights }
+}
+
+/**
+ * The losses' own copy of int32 labels (a loss's backward pass may run later, as a `vjp` pullback, and must read
+ * the labels it checked), by the array they were read from: a training loop passes the same labels tensor, or the
+ * same array, step after step, and makes no copy then (an array off the JavaScript heap, and a tensor, each step).
+ */
+const copies = /* @__PURE__ */ new WeakMap<Int32Array, Tensor>()
+
+/**
+ * A tensor of shape `batch` holding `raw`'s labels, each checked to be in [0, classes) (the first one out of range
+ * throws, as the copying loop did), every call: the copy made for `raw` before is handed out again only when it
+ * has the shape and every value is the same, compared in the same pass as the checks (whatever wrote into `raw` or
+ * the copy since, a changed label is never missed); otherwise a new copy replaces it.
+ */
+function checkedCopy(fn: string, raw: Int32Array, batch: readonly number[], classes: number): Tensor {
+  const known = copies.get(raw)
+  const old = known !== undefined && sameShape(known.shape, batch) ? (known.data as Int32Array) : null
+  let same = old !== null && old.length === raw.length
+  for (let i = 0; i < raw.length; i++) {
+    const y = raw[i]!
+    if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
+    if (same && old![i] !== y) same = false
+  }
+  if (same) return known!
+  const copy = new Tensor(raw.slice(), batch, 'int32')
+  copies.set(raw, copy)
+  return copy
 }
 
 /**
