@@ -34,6 +34,18 @@ describe('tensorsIn', () => {
     expect(firsts({ a: new Box(tensor([7])) })).toEqual([]) // without open a Box is skipped
   })
 
+  it('skips typed arrays, and asks open about them when given', () => {
+    const state = { count: 3, mu: [new Float32Array(4), new Float64Array(2)], t: tensor([9]) }
+    expect(firsts(state)).toEqual([9])
+    const asked: string[] = []
+    const open = (node: object) => {
+      asked.push(node.constructor.name)
+      return node instanceof Float32Array ? tensor([1]) : undefined
+    }
+    expect(firsts(state, open)).toEqual([1, 9])
+    expect(asked).toEqual(['Float32Array', 'Float64Array'])
+  })
+
   it('checks its functions before walking', () => {
     expect(() => tensorsIn({}, 3 as never)).toThrow('tensorsIn: visit must be a function, got 3')
     expect(() => tensorsIn({}, () => {}, 'x' as never)).toThrow(

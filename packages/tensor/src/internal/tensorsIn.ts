@@ -40,9 +40,13 @@ function walk(
   visit: (t: Tensor) => void,
   open: ((node: object) => unknown) | undefined,
 ): void {
-  if (typeof node !== 'object' || node === null || seen.has(node)) return
+  if (typeof node !== 'object' || node === null) return
+  const branded = (node as { __gdTensor?: unknown }).__gdTensor === true
+  // a typed array (an optimizer state's buffers) holds nothing to walk: skipped without entering it in `seen`
+  if (!branded && open === undefined && ArrayBuffer.isView(node)) return
+  if (seen.has(node)) return
   seen.add(node)
-  if ((node as { __gdTensor?: unknown }).__gdTensor === true) visit(node as Tensor)
+  if (branded) visit(node as Tensor)
   else if (Array.isArray(node)) for (let i = 0; i < node.length; i++) walk(node[i], seen, visit, open)
   else if (isPlainObject(node)) {
     for (const k of Object.keys(node)) walk((node as Record<string, unknown>)[k], seen, visit, open)
