@@ -10,23 +10,44 @@
 // negative or zero (a negative step wraps in 32-bit address arithmetic, which is what we want).
 //
 // Built twice: with SIMD128 only, and with relaxed SIMD too (`ASC_FEATURE_RELAXED_SIMD`), where each
-// multiply-add is one `f32x4.relaxed_madd` (a fused FMA on x64 and arm64). The plain build already
-// runs at the floating-point port limit of the AMD EPYC here (2 mul + 2 add pipes: 16 flops a cycle,
-// ~50 GFLOP/s), where FMA shares the mul pipes and so measured the same (~49); on CPUs whose adds
-// share the FMA ports (Intel's), one FMA replaces two ops on them, which is where the relaxed build pays.
+// multiply-add is one `f32x4.relaxed_madd` (a fused FMA on x64 and arm64).
+//
+// What bounds the plain build (measured on the AMD EPYC Zen 4 here, ~3.6 GHz, Node 20): the FP ports
+// (2 mul + 2 add, 16 flops a cycle, ~57 GFLOP/s) would take 4 cycles per k-step of the 4 × 8 tile
+// (8 mul + 8 add), but V8 folds no load into SIMD arithmetic, so a step also issues 6 vector loads
+// (2 of B, 4 of A) and its loop's adds and compare: 25-27 instructions, and the core sustains about
+// 5 a cycle, ~5 cycles a step (44-46 GFLOP/s). A larger tile (5 × 8, 3 × 12) or a k-loop unrolled by
+// hand would load less per flop, but V8 issues every load of a step before its arithmetic, so more
+// than 15 live vectors spill (measured 20-24 GFLOP/s). What is left is instructions: A is packed
+// splatted (below), which saves the address registers V8 spends on `load32_splat` offsets. The
+// relaxed build's FMA does a step's arithmetic in 8 instructions: ~51 against ~44 GFLOP/s on the MLP
+// 784-256-128-10's products under Node 20's --experimental-wasm-relaxed-simd.
 
-/** Rows of A per micro-kernel call. 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 1 A
- * splat + 1 product = 12 of the 16 xmm registers V8 has on x64 (it keeps one as scratch), so
- * nothing spills; 8 independent accumulators cover the add latency on two FP ports. */
+/** Rows of A per micro-kernel call. 4 rows × 2 vectors = 8 accumulators + 2 B vectors + 4 A
+ * splats (V8 loads a step's operands together) + 1 product = 15 of the 16 xmm registers V8 has on
+ * x64 (it keeps one as scratch), so nothing spills; 8 independent accumulators cover the add
+ * latency on two FP ports. */
 const MR = 4
 /** Columns of B per micro-kernel call: two f32x4 vectors. */
 const NR = 8
 /** Depth of a packed block: a KC × NR micro-panel of B (8 KiB) stays in L1. */
 const KC = 256
-/** Rows of A per packed block: MC × KC floats (192 KiB) stay in L2. */
+/** Rows of A per packed block: MC × KC floats (192 KiB) stay in L2; MC / 4 rows when A is packed splatted. */
 const MC = 192
 /** Columns of B per packed block: KC × NC floats (1 MiB) stay in L2/L3. */
 const NC = 1024
+/**
+ * Columns of C from which {@link gemmBatch} packs A splatted: each value as a whole v128, which the micro-kernel
+ * reads with a plain `v128.load` at a constant offset (V8 gives `load32_splat` no address offset and spends a
+ * register or an instruction on each): ~5% fewer instructions a k-step, for 4 times the bytes packed, which
+ * pays once the packed block of A serves 16 or more micro-panels of B. Measured: the MLP 784-256-128-10's
+ * products and 256³ to 1024³ 2.5-4% faster; a 128 × 128 × 10 product 4-9% slower, hence SPLAT_MIN_K too. The
+ * relaxed build, bound by its FMA ports, measured ~2% slower splatted: its threshold is out of reach (a
+ * constant, not a removed path, so that the two builds' bytes stay alike and gzip together).
+ */
+const SPLAT_MIN_N = ASC_FEATURE_RELAXED_SIMD ? i32.MAX_VALUE : 128
+/** Depth from which A is packed splatted: below it a micro-kernel call's fixed costs outweigh the saving. */
+const SPLAT_MIN_K = 64
 
 @inline function packedA(): usize {
   return (__heap_base + 63) & ~(<usize>63)
@@ -49,7 +70,9 @@ export function workspaceEnd(): usize {
 
 /**
  * `C += A · B` with `A[i, p] = f32 at a + 4 (i ars + p acs)`, `B[p, j] = f32 at b + 4 (p brs + j bcs)`,
- * `C[i, j] = f32 at c + 4 (i ldc + j)`.
+ * `C[i, j] = f32 at c + 4 (i ldc + j)`. A is never packed splatted here: this entry serves the convolutions
+ * (assembly/conv.ts), whose products are shallow or narrow, and keeps their module free of that path. The
+ * bits are those of {@link gemmBatch} either way.
  */
 export function gemm(
   m: i32, n: i32, k: i32,
@@ -57,7 +80,7 @@ export function gemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
 ): void {
-  gemmBatch(1, 1, m, n, k, a, ars, acs, 0, 0, b, brs, bcs, 0, 0, c, ldc, 0, 0, false)
+  product(m, n, k, a, ars, acs, b, brs, bcs, c, ldc, false, false)
 }
 
 /**
@@ -87,7 +110,7 @@ export function gemmBatch(
         at(a, i * aOuter + j * aInner), ars, acs,
         at(b, i * bOuter + j * bInner), brs, bcs,
         at(c, i * cOuter + j * cInner), ldc,
-        overwrite,
+        overwrite, true,
       )
     }
   }
@@ -112,7 +135,7 @@ function product(
   a: usize, ars: i32, acs: i32,
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32,
-  overwrite: bool,
+  overwrite: bool, splatting: bool,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0) return
   let crs = ldc
@@ -136,7 +159,7 @@ function product(
     crs = 1
     ccs = ldc
   }
-  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, overwrite) // one call: Binaryen inlines it once
+  blocked(m, n, k, a, ars, acs, b, brs, bcs, c, crs, ccs, overwrite, splatting) // one call: Binaryen inlines it once
 }
 
 /**
@@ -148,40 +171,69 @@ function blocked(
   a: usize, ars: i32, acs: i32,
   b: usize, brs: i32, bcs: i32,
   c: usize, crs: i32, ccs: i32,
-  overwrite: bool,
+  overwrite: bool, splatting: bool,
 ): void {
   const pa = packedA()
   const pb = packedB()
+  const splat = splatting && n >= SPLAT_MIN_N && k >= SPLAT_MIN_K
+  const mcMax = splat ? MC >> 2 : MC
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc)
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc)
       packB(kc, nc, at(b, pc * brs + jc * bcs), brs, bcs, pb)
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic)
-        packA(mc, kc, at(a, ic * ars + pc * acs), ars, acs, pa)
-        macroKernel(mc, nc, kc, pa, pb, at(c, ic * crs + jc * ccs), crs, ccs, overwrite && pc == 0)
+      for (let ic = 0; ic < m; ic += mcMax) {
+        const mc = min(mcMax, m - ic)
+        packA(mc, kc, at(a, ic * ars + pc * acs), ars, acs, pa, splat)
+        const first = overwrite && pc == 0
+        if (splat) macroKernelSplat(mc, nc, kc, pa, pb, at(c, ic * crs + jc * ccs), crs, ccs, first)
+        else macroKernel(mc, nc, kc, pa, pb, at(c, ic * crs + jc * ccs), crs, ccs, first)
       }
     }
   }
 }
 
-/** Packs an mc × kc block of A into MR-row panels: panel r holds `A[r + i, p]` at `p MR + i`, zero-padded. */
-function packA(mc: i32, kc: i32, src: usize, rs: i32, cs: i32, dst: usize): void {
+/**
+ * Packs an mc × kc block of A into MR-row panels: panel r holds `A[r + i, p]` at `p MR + i`, zero-padded, as floats
+ * or (`splat`) each splatted to a whole v128 (16 bytes a value).
+ */
+function packA(mc: i32, kc: i32, src: usize, rs: i32, cs: i32, dst: usize, splat: bool): void {
+  const bytes = splat ? 16 : 4
   for (let r = 0; r < mc; r += MR) {
     const rows = min(MR, mc - r)
-    let out = dst + <usize>(r * kc * 4)
+    let out = dst + <usize>(r * kc * bytes)
     const row0 = at(src, r * rs)
     if (rows == MR && rs == 1) {
       // Aᵀ stored row-major: the MR values of one p are already adjacent
-      for (let p = 0; p < kc; p++, out += 16) v128.store(out, v128.load(at(row0, p * cs)))
+      if (!splat) {
+        for (let p = 0; p < kc; p++, out += 16) v128.store(out, v128.load(at(row0, p * cs)))
+        continue
+      }
+      for (let p = 0; p < kc; p++, out += 64) {
+        const x = v128.load(at(row0, p * cs))
+        v128.store(out, v128.shuffle<f32>(x, x, 0, 0, 0, 0))
+        v128.store(out, v128.shuffle<f32>(x, x, 1, 1, 1, 1), 16)
+        v128.store(out, v128.shuffle<f32>(x, x, 2, 2, 2, 2), 32)
+        v128.store(out, v128.shuffle<f32>(x, x, 3, 3, 3, 3), 48)
+      }
       continue
     }
     if (rows == MR && cs == 1) {
-      // row-major A: read 4 × 4 squares and transpose them in registers
       const row1 = at(row0, rs)
       const row2 = at(row1, rs)
       const row3 = at(row2, rs)
+      if (splat) {
+        // row-major A: each value splatted as it is read
+        for (let p = 0; p < kc; p++, out += 64) {
+          const o = <usize>(p << 2)
+          v128.store(out, v128.load32_splat(row0 + o))
+          v128.store(out, v128.load32_splat(row1 + o), 16)
+          v128.store(out, v128.load32_splat(row2 + o), 32)
+          v128.store(out, v128.load32_splat(row3 + o), 48)
+        }
+        continue
+      }
+      // row-major A: read 4 × 4 squares and transpose them in registers
       let p = 0
       for (; p + 4 <= kc; p += 4, out += 64) {
         const o = <usize>(p << 2)
@@ -208,8 +260,10 @@ function packA(mc: i32, kc: i32, src: usize, rs: i32, cs: i32, dst: usize): void
       continue
     }
     for (let p = 0; p < kc; p++) {
-      for (let i = 0; i < MR; i++, out += 4) {
-        store<f32>(out, i < rows ? load<f32>(at(row0, i * rs + p * cs)) : <f32>0)
+      for (let i = 0; i < MR; i++, out += bytes) {
+        const x = i < rows ? load<f32>(at(row0, i * rs + p * cs)) : <f32>0
+        if (splat) v128.store(out, f32x4.splat(x))
+        else store<f32>(out, x)
       }
     }
   }
@@ -278,7 +332,24 @@ function macroKernel(
     const bPanel = pb + <usize>(s * kc * 4)
     for (let r = 0; r < mc; r += MR) {
       const rows = min(MR, mc - r)
-      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * crs + s * ccs), crs, ccs, rows, cols, first)
+      microKernel(kc, pa + <usize>(r * kc * 4), bPanel, at(c, r * crs + s * ccs), crs, ccs, rows, cols, first, false)
+    }
+  }
+}
+
+/**
+ * {@link macroKernel} on A packed splatted, a row of tiles at a time: the A micro-panel (16 KiB) stays in L1 while
+ * the B micro-panels stream past it from L2.
+ */
+function macroKernelSplat(
+  mc: i32, nc: i32, kc: i32, pa: usize, pb: usize, c: usize, crs: i32, ccs: i32, first: bool,
+): void {
+  for (let r = 0; r < mc; r += MR) {
+    const rows = min(MR, mc - r)
+    const aPanel = pa + <usize>(r * kc * 16)
+    for (let s = 0; s < nc; s += NR) {
+      const cols = min(NR, nc - s)
+      microKernel(kc, aPanel, pb + <usize>(s * kc * 4), at(c, r * crs + s * ccs), crs, ccs, rows, cols, first, true)
     }
   }
 }
@@ -296,30 +367,53 @@ function macroKernel(
  * scratch tile.
  */
 @inline function microKernel(
-  kc: i32, pa: usize, pb: usize, c: usize, crs: i32, ccs: i32, rows: i32, cols: i32, first: bool,
+  kc: i32, pa: usize, pb: usize, c: usize, crs: i32, ccs: i32, rows: i32, cols: i32, first: bool, splat: bool,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0)
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0)
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0)
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0)
-  const end = pa + <usize>(kc * MR * 4)
-  while (pa < end) {
-    const b0 = v128.load(pb)
-    const b1 = v128.load(pb, 16)
-    let x = v128.load32_splat(pa)
-    c00 = madd(x, b0, c00)
-    c01 = madd(x, b1, c01)
-    x = v128.load32_splat(pa, 4)
-    c10 = madd(x, b0, c10)
-    c11 = madd(x, b1, c11)
-    x = v128.load32_splat(pa, 8)
-    c20 = madd(x, b0, c20)
-    c21 = madd(x, b1, c21)
-    x = v128.load32_splat(pa, 12)
-    c30 = madd(x, b0, c30)
-    c31 = madd(x, b1, c31)
-    pa += MR * 4
-    pb += NR * 4
+  if (splat) {
+    // A's values packed splatted: plain loads at constant offsets
+    const end = pa + <usize>(kc * MR * 16)
+    while (pa < end) {
+      const b0 = v128.load(pb)
+      const b1 = v128.load(pb, 16)
+      let x = v128.load(pa)
+      c00 = madd(x, b0, c00)
+      c01 = madd(x, b1, c01)
+      x = v128.load(pa, 16)
+      c10 = madd(x, b0, c10)
+      c11 = madd(x, b1, c11)
+      x = v128.load(pa, 32)
+      c20 = madd(x, b0, c20)
+      c21 = madd(x, b1, c21)
+      x = v128.load(pa, 48)
+      c30 = madd(x, b0, c30)
+      c31 = madd(x, b1, c31)
+      pa += MR * 16
+      pb += NR * 4
+    }
+  } else {
+    const end = pa + <usize>(kc * MR * 4)
+    while (pa < end) {
+      const b0 = v128.load(pb)
+      const b1 = v128.load(pb, 16)
+      let x = v128.load32_splat(pa)
+      c00 = madd(x, b0, c00)
+      c01 = madd(x, b1, c01)
+      x = v128.load32_splat(pa, 4)
+      c10 = madd(x, b0, c10)
+      c11 = madd(x, b1, c11)
+      x = v128.load32_splat(pa, 8)
+      c20 = madd(x, b0, c20)
+      c21 = madd(x, b1, c21)
+      x = v128.load32_splat(pa, 12)
+      c30 = madd(x, b0, c30)
+      c31 = madd(x, b1, c31)
+      pa += MR * 4
+      pb += NR * 4
+    }
   }
   // C's old values, or (first) +0 in their place: C & 0 is +0 whatever C holds (even NaN), and +0 + sum is
   // what gemm computes into a zero-filled C, the same bits (a −0 sum included: it gives +0)

@@ -210,6 +210,28 @@ describe('wasm gemm, bit for bit', () => {
       { numRuns: 60 },
     )
   })
+
+  it('packs A splatted for products with n ≥ 128 and k ≥ 64 (the plain build), with the same bits across its edges', () => {
+    // 50 × 130 × 300: rows cross the splatted block of MC / 4 = 48 and MR = 4, columns cross NR = 8, two k-panels;
+    // 129 × 200 × 64: three row blocks, the depth at the threshold; 128 × 128 × 256: whole tiles, one panel
+    fc.assert(
+      fc.property(
+        fc.constantFrom([50, 130, 300], [129, 200, 64], [128, 128, 256]),
+        fc.constantFrom(...layouts),
+        fc.constantFrom(...layouts),
+        fc.boolean(),
+        ([m, n, k], la, lb, overwrite) => {
+          const { A, B, a, b, ldc, c0 } = product(m!, n!, k!, la, lb, 1, 2)
+          const want = c0.slice()
+          float32Gemm(m!, n!, k!, a, A, b, B, want, 2, ldc, overwrite)
+          const got = c0.slice()
+          wasmGemm(m!, n!, k!, a, A.offset, A.rs, A.cs, b, B.offset, B.rs, B.cs, got, 2, ldc, overwrite)
+          expect(bits(got)).toEqual(bits(want))
+        },
+      ),
+      { numRuns: 16 },
+    )
+  })
 })
 
 describe('wasm gemm on arena arrays', () => {

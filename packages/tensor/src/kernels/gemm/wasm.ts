@@ -21,9 +21,10 @@
  *
  * Two builds ship: SIMD128 (Node ≥ 16.4, every current browser) and SIMD128 + relaxed SIMD (Chrome
  * ≥ 114 by default; Node 20 only with `--experimental-wasm-relaxed-simd`), whose fused multiply-add
- * halves the floating-point work on CPUs where adds share the FMA ports (Intel's); where the plain
- * build already fills the multiply and add pipes (AMD's) the two run alike (matmul rows of
- * apps/bench/RESULTS.md). The relaxed one is used when the engine validates it. Its results may differ from the plain build in the last bit (fused or not is the
+ * does a k-step's arithmetic in half the instructions. V8's plain SIMD128 is bound by instructions, not
+ * by the multiply and add pipes (see `assembly/gemm.ts`): on the AMD EPYC of apps/bench the relaxed
+ * build ran the MLP 784-256-128-10's products at ~51 GFLOP/s against ~44 (Node 20 with the flag). The
+ * relaxed one is used when the engine validates it. Its results may differ from the plain build in the last bit (fused or not is the
  * engine's choice), within the same float32 error bound.
  * @module
  */
