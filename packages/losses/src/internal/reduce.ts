@@ -8,7 +8,6 @@ import { div, mean, mul, sum, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import type { Shape, Tensor } from '@gd/tensor'
 import { formatList } from '@gd/tensor/internal'
-import type { Reduction } from '../reduction.js'
 
 /**
  * Applies the user's `weights` (read, not yet checked against the values), `extra` weights (a Tensor of
@@ -17,7 +16,7 @@ import type { Reduction } from '../reduction.js'
 export function reduced(
   loss: string,
   values: Var,
-  reduction: Reduction,
+  reduction: 'mean' | 'sum' | 'none',
   weights: Tensor | undefined,
   extra: Tensor | undefined,
 ): Var {

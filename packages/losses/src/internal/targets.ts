@@ -10,7 +10,14 @@ import { Tensor } from '@gd/tensor'
 import { formatList, isFloat, sameShape } from '@gd/tensor/internal'
 import { atLeastZero, everyValue } from './checks.js'
 import { checkPair } from '../reduction.js'
-import type { ClassTargets } from '../labels.js'
+
+/** What {@link targetsOf} gives: labels.ts's `ClassTargets`, written here too (labels.ts imports this module). */
+export interface Targets {
+  probabilities: Var
+  labels: boolean
+  indices?: Tensor
+  weights: Tensor | undefined
+}
 
 /**
  * Reads a class-axis loss's targets as `classTargets` does (same checks, same messages, same results), for
@@ -23,7 +30,7 @@ export function targetsOf(
   targets: Input,
   given: Tensor | undefined,
   ignore: number | undefined,
-): ClassTargets {
+): Targets {
   const shape = predictions.shape
   if (shape.length === 0) throw new Error(`${fn}: predictions need a class axis, got shape []`)
   const classes = shape[shape.length - 1]!
@@ -99,7 +106,7 @@ function checkedCopy(fn: string, raw: Int32Array, batch: readonly number[], clas
  * that pick along the class axis never do). A class, not an object literal with a getter: V8 builds such a
  * literal through its runtime, ~0.7 µs a call against ~0.02 µs for this.
  */
-class Labels implements ClassTargets {
+class Labels implements Targets {
   readonly labels = true
   #probabilities: Var | undefined
   readonly #classes: number
