@@ -1,6 +1,6 @@
 import * as T from '@gd/tensor'
-import { normalizeAxes, sameShape } from '@gd/tensor/internal'
-import { Var, isRecording, toVar, type Input } from '../variable.js'
+import { normalizeAxes } from '@gd/tensor/internal'
+import { Var, toVar, type Input } from '../variable.js'
 import { add, div, log, mul, sqrt, sub, exp, square, abs } from './arithmetic.js'
 import { apply } from '../primitive.js'
 import { broadcastTo, sum } from './broadcast.js'
@@ -33,11 +33,9 @@ export function mean(x: Input, options: T.ReduceOptions = {}): Var {
 
 /**
  * `div(sumOf(v, o), count)` for a float v in one primitive: the same ops on the same values, so the same bits,
- * with one graph node instead of two forward, and in a first-order backward pass plain tensor ops instead of
- * the div's and the sum's rules (a div, maybe a reshape, a broadcast copy), each of which made a node, a Var
- * and a closure. The divisor is the tensor the composite's `div` makes of the number count (toVar in v's
- * dtype, as div's weak-typed number takes it). When the backward pass records a graph (a gradient of a
- * gradient), the rule is the composite's, written with differentiable ops.
+ * with one graph node instead of two. The divisor is the tensor the composite's `div` makes of the number count
+ * (toVar in v's dtype, as div's weak-typed number takes it), and the rule is the div's rule for its dividend
+ * followed by the sum's, written with differentiable ops (so a gradient of a gradient goes through it too).
  */
 function meanOf(v: Var, o: T.ReduceOptions, count: number): Var {
   const c = toVar('div', count, v.dtype)
@@ -49,13 +47,8 @@ function meanOf(v: Var, o: T.ReduceOptions, count: number): Var {
         return T.div(T.sum(t, o), c.value)
       },
       backward(g) {
-        if (isRecording()) {
-          const q = div(g, c)
-          return [broadcastToShape(endsWith(kept, q.shape) ? q : reshape(q, kept), v.shape)]
-        }
-        const q = T.div(g.value, c.value)
-        const r = endsWith(kept, q.shape) ? q : T.reshape(q, kept)
-        return [new Var(sameShape(r.shape, v.shape) ? r : T.contiguous(T.broadcastTo(r, v.shape)))]
+        const q = div(g, c)
+        return [broadcastToShape(endsWith(kept, q.shape) ? q : reshape(q, kept), v.shape)]
       },
     },
     [v],
