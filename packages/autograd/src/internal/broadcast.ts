@@ -13,25 +13,31 @@ function same(a: readonly number[], b: readonly number[]): boolean {
   return true
 }
 
-/** sum with its options already read. @internal */
-export function sumOf(v: Var, o: T.ReduceOptions): Var {
+/**
+ * sum with its options already read; with a `divisor` (a scalar Var of the sum's dtype) and `divide` (autograd's
+ * `div`, passed in so that a bundle without a mean carries no division), the sum divided by it in the same
+ * primitive: `div(sumOf(v, o), divisor)` computed by the same ops (a float mean), one node instead of two, whose
+ * rule is the div's rule for its dividend and then the sum's. @internal
+ */
+export function sumOf(v: Var, o: T.ReduceOptions, divisor?: Var, divide?: (a: Var, b: Var) => Var): Var {
   const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
   return apply(
     {
-      name: 'sum',
+      name: divisor === undefined ? 'sum' : 'div', // a mean's Var prints as Var(div), as the composite's did
       forward(t) {
-        return T.sum(t, o)
+        const s = T.sum(t, o)
+        return divisor === undefined ? s : T.div(s, divisor.value)
       },
       backward(g) {
-        // g broadcasts as it is when its shape is kept's without leading 1s (a sum over leading axes, or over all)
-        return [broadcastToShape(endsWith(kept, g.shape) ? g : reshape(g, kept), v.shape)]
+        const q = divisor === undefined ? g : divide!(g, divisor)
+        // q broadcasts as it is when its shape is kept's without leading 1s (a sum over leading axes, or over all)
+        return [broadcastToShape(endsWith(kept, q.shape) ? q : reshape(q, kept), v.shape)]
       },
     },
     [v],
   )
 }
 
-/** broadcastTo of a checked shape. @internal */
 export function broadcastToShape(v: Var, shape: readonly number[]): Var {
   if (same(v.shape, shape)) return v
   return apply(
@@ -64,7 +70,7 @@ export function sumToShape(v: Var, shape: readonly number[]): Var {
 }
 
 /** Whether `shape` is `tail` with size-1 axes (or none) before it: the same elements, broadcast alike. */
-export function endsWith(shape: readonly number[], tail: readonly number[]): boolean {
+function endsWith(shape: readonly number[], tail: readonly number[]): boolean {
   const lead = shape.length - tail.length
   if (lead < 0) return false
   for (let i = 0; i < lead; i++) if (shape[i] !== 1) return false

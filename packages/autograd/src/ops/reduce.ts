@@ -7,7 +7,7 @@ import { broadcastTo, sum } from './broadcast.js'
 import { nonNegative, readOptions, rule, withDefault } from '@gd/check'
 import { reduceOptions, reduceSpec } from '../internal/args.js'
 import { reshape } from './shape.js'
-import { broadcastToShape, endsWith, sumOf } from '../internal/broadcast.js'
+import { sumOf } from '../internal/broadcast.js'
 import { withDomain } from '../internal/domain.js'
 
 export type { ReduceOptions } from '@gd/tensor'
@@ -26,33 +26,9 @@ export function mean(x: Input, options: T.ReduceOptions = {}): Var {
   const o = reduceOptions('mean', options, v.rank)
   const axes = normalizeAxes('mean', o.axis, v.rank)
   const count = axes.reduce((n, a) => n * v.shape[a]!, 1)
-  // sum with the options read above (not read again); a float mean in one primitive (meanOf)
+  // sum with the options read above (not read again); a float mean in one primitive
   if (v.dtype !== 'float32' && v.dtype !== 'float64') return div(sumOf(v, o), count)
-  return meanOf(v, o, count)
-}
-
-/**
- * `div(sumOf(v, o), count)` for a float v in one primitive: the same ops on the same values, so the same bits,
- * with one graph node instead of two. The divisor is the tensor the composite's `div` makes of the number count
- * (toVar in v's dtype, as div's weak-typed number takes it), and the rule is the div's rule for its dividend
- * followed by the sum's, written with differentiable ops (so a gradient of a gradient goes through it too).
- */
-function meanOf(v: Var, o: T.ReduceOptions, count: number): Var {
-  const c = toVar('div', count, v.dtype)
-  const kept = v.shape.map((d, i) => (o.axis === undefined || (o.axis as number[]).includes(i) ? 1 : d))
-  return apply(
-    {
-      name: 'div', // the composite's outer op: a mean's Var prints as Var(div), as it did
-      forward(t) {
-        return T.div(T.sum(t, o), c.value)
-      },
-      backward(g) {
-        const q = div(g, c)
-        return [broadcastToShape(endsWith(kept, q.shape) ? q : reshape(q, kept), v.shape)]
-      },
-    },
-    [v],
-  )
+  return sumOf(v, o, toVar('div', count, v.dtype), div) // the divisor div makes of the number (weakly typed: v's dtype)
 }
 
 function extreme(name: 'max' | 'min', x: Input, options: T.ReduceOptions): Var {
