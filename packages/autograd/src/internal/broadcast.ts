@@ -38,6 +38,7 @@ export function sumOf(v: Var, o: T.ReduceOptions, divisor?: Var, divide?: (a: Va
   )
 }
 
+/** broadcastTo of a checked shape. @internal */
 export function broadcastToShape(v: Var, shape: readonly number[]): Var {
   if (same(v.shape, shape)) return v
   return apply(
