@@ -1,5 +1,6 @@
 import * as T from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { seededValues as values } from '../../test/values.js'
 import { gradcheck, gradgradcheck } from '../gradcheck.js'
 import { grad } from '../grad.js'
 import { Var } from '../variable.js'
@@ -7,16 +8,6 @@ import { add, mul, square } from './arithmetic.js'
 import { sum } from './broadcast.js'
 import { affine, matmul } from './linalg.js'
 
-/** Seeded values in [-1, 1) of a shape and dtype (a small LCG: the same numbers on every run). */
-function values(shape: number[], dtype: 'float32' | 'float64', seed: number): T.Tensor {
-  let s = seed
-  const n = shape.reduce((a, b) => a * b, 1)
-  const data = Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return (s / 2147483648) * 2 - 1
-  })
-  return T.reshape(T.tensor(data, { dtype }), shape)
-}
 const list = (t: T.Tensor | Var) => [...(t instanceof Var ? t.value : t).data]
 const composed = (x: Var, w: Var, b: Var) => add(matmul(x, w), b)
 const messageOf = (f: () => unknown) => {

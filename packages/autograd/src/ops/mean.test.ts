@@ -1,5 +1,6 @@
 import * as T from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { seededValues as values } from '../../test/values.js'
 import { grad, valueAndGrad } from '../grad.js'
 import { normalizeAxes } from '@gd/tensor/internal'
 import { reduceOptions } from '../internal/args.js'
@@ -8,17 +9,6 @@ import { Var, toVar } from '../variable.js'
 import { div, mul, square } from './arithmetic.js'
 import { sum } from './broadcast.js'
 import { mean } from './reduce.js'
-
-/** Seeded values in [-1, 1) of a shape and dtype (a small LCG: the same numbers on every run). */
-function values(shape: number[], dtype: 'float32' | 'float64', seed: number): T.Tensor {
-  let s = seed
-  const n = shape.reduce((a, b) => a * b, 1)
-  const data = Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return (s / 2147483648) * 2 - 1
-  })
-  return T.reshape(T.tensor(data, { dtype }), shape)
-}
 
 /** The composite the float mean replaced: div(sum(x), count), with the count computed as mean computes it. */
 function composite(x: Var, options: T.ReduceOptions): Var {
