@@ -55,7 +55,7 @@ export function targetsOf(
     for (let i = 0; i < raw.length; i++) {
       const y = raw[i]!
       if (y === ignore) continue
-      if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
+      if (y < 0 || y >= classes) outOfRange(fn, y, classes)
       safe[i] = y
       keep[i] = classWeights === undefined ? 1 : classWeights[y]!
     }
@@ -92,7 +92,7 @@ function checkedCopy(fn: string, raw: Int32Array, batch: readonly number[], clas
   let same = old !== null && old.length === raw.length
   for (let i = 0; i < raw.length; i++) {
     const y = raw[i]!
-    if (y < 0 || y >= classes) throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
+    if (y < 0 || y >= classes) outOfRange(fn, y, classes)
     if (same && old![i] !== y) same = false
   }
   if (same) return known!
@@ -125,6 +125,11 @@ class Labels implements Targets {
   get probabilities(): Var {
     return (this.#probabilities ??= oneHot(this.indices, this.#classes, { dtype: this.#dtype }))
   }
+}
+
+/** The error for a label outside [0, classes), one message for both loops that check labels. */
+function outOfRange(fn: string, y: number, classes: number): never {
+  throw new Error(`${fn}: label ${y} is out of range for ${classes} classes`)
 }
 
 function checkClassWeights(fn: string, w: Tensor, classes: number): number[] {
