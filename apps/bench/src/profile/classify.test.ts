@@ -93,6 +93,7 @@ describe('profileStep', () => {
     expect(p.samples).toBeGreaterThan(0)
     expect(p.msPerStep).toBeGreaterThan(0)
     expect(p.gcMsPerStep).toBeGreaterThanOrEqual(0)
+    expect(p.pageFaultsPerStep).toBeGreaterThanOrEqual(0)
     expect(Object.values(p.shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10)
   })
 })
@@ -103,24 +104,25 @@ describe('the profile report', () => {
     steps: 20,
     msPerStep: 85.5,
     gcMsPerStep: 12.25,
+    pageFaultsPerStep: 1023.6,
     intervalUs: 100,
   }
   const results = [
     { workload: 'w', profile },
     { workload: 'v', error: 'no @gd' },
   ]
-  it('prints shares, samples and GC milliseconds per workload, or the reason', () => {
+  it('prints shares, samples, GC milliseconds and page faults per workload, or the reason', () => {
     expect(profileRows(results)).toEqual([
-      ['w', '85.5', '37.5%', '25.0%', '6.3%', '12.5%', '18.8%', '16', '12.3'],
-      ['v', '—', '—', '—', '—', '—', '—', '—', 'cannot run: no @gd'],
+      ['w', '85.5', '37.5%', '25.0%', '6.3%', '12.5%', '18.8%', '16', '12.3', '1024'],
+      ['v', '—', '—', '—', '—', '—', '—', '—', '—', 'cannot run: no @gd'],
     ])
     const text = profileText(results).split('\n')
     expect(text[0]).toMatch(
-      /^workload\s+ms\/step\s+arithmetic\s+copies\s+allocation\s+GC\s+other\s+samples\s+GC ms\/step$/,
+      /^workload\s+ms\/step\s+arithmetic\s+copies\s+allocation\s+GC\s+other\s+samples\s+GC ms\/step\s+faults\/step$/,
     )
     expect(text).toContain('  gc          (garbage collector) 12.5%')
     expect(profileMarkdown(results).split('\n')[2]).toBe(
-      '| w | 85.5 | 37.5% | 25.0% | 6.3% | 12.5% | 18.8% | 16 | 12.3 |',
+      '| w | 85.5 | 37.5% | 25.0% | 6.3% | 12.5% | 18.8% | 16 | 12.3 | 1024 |',
     )
   })
 })

@@ -9,21 +9,32 @@ export interface ProfileResult {
   error?: string
 }
 
-const HEAD = ['workload', 'ms/step', ...CATEGORIES.map((c) => (c === 'gc' ? 'GC' : c)), 'samples', 'GC ms/step']
+const HEAD = [
+  'workload',
+  'ms/step',
+  ...CATEGORIES.map((c) => (c === 'gc' ? 'GC' : c)),
+  'samples',
+  'GC ms/step',
+  'faults/step',
+]
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`
 
-/** One row of cells per workload: its ms per step, each category's share, the samples and the GC milliseconds per step. */
+/**
+ * One row of cells per workload: its ms per step, each category's share, the samples, the GC milliseconds
+ * per step and the page faults per step.
+ */
 export function profileRows(results: readonly ProfileResult[]): string[][] {
   return results.map(({ workload, profile: p, error }) =>
     p === undefined
-      ? [workload, '—', ...CATEGORIES.map(() => '—'), '—', `cannot run: ${error ?? 'unknown'}`]
+      ? [workload, '—', ...CATEGORIES.map(() => '—'), '—', '—', `cannot run: ${error ?? 'unknown'}`]
       : [
           workload,
           formatMs(p.msPerStep),
           ...CATEGORIES.map((c) => percent(p.shares[c])),
           String(p.samples),
           formatMs(p.gcMsPerStep),
+          p.pageFaultsPerStep.toFixed(0),
         ],
   )
 }
