@@ -268,6 +268,7 @@ fuzzSuite('@gd/tensor/internal', internal, {
   broadcastShapes: { args: () => ['add', [2, 1, 3], [4, 1]] },
   normalizeAxis: { args: () => ['sum', -1, 3] },
   normalizeAxes: { args: () => ['sum', [-1, 0], 3] },
+  permutationOf: { args: () => [[0, -1, 1], 3] },
   formatList: { args: () => [[2, 3]] },
   typeName: { args: () => [x23()] },
   sameShape: {

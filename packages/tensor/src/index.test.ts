@@ -58,6 +58,7 @@ describe('the public faces', () => {
       'normalizeAxis',
       'openScope',
       'outsideScopes',
+      'permutationOf',
       'randomBits',
       'readSize2d',
       'releaseOwned',

@@ -15,6 +15,7 @@ export {
   formatList,
   normalizeAxes,
   normalizeAxis,
+  permutationOf,
   sameShape,
   sizeOf,
   stridesOf,

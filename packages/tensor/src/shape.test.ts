@@ -96,4 +96,29 @@ describe('shape and dtype helpers', () => {
       { numRuns: 500 },
     )
   })
+
+  it('permutationOf gives the axes the per-entry checks give for a permutation, and null for anything else', () => {
+    const junk = fc.constantFrom<unknown>(1.5, '0', null, undefined, NaN, 2 ** 53, -0, true, {}, [1])
+    fc.assert(
+      fc.property(
+        fc.nat(4),
+        fc.oneof(fc.array(fc.oneof(fc.integer({ min: -5, max: 4 }), junk), { maxLength: 5 }), junk),
+        (rank, perm) => {
+          const viaChecks = (): number[] | null => {
+            try {
+              if (!Array.isArray(perm) || perm.length !== rank) return null
+              const order = perm.map((a, i) => axis(rank)('f', `perm[${i}]`, a))
+              return new Set(order).size === rank ? order : null
+            } catch {
+              return null
+            }
+          }
+          expect(I.permutationOf(perm, rank)).toEqual(viaChecks())
+        },
+      ),
+      { numRuns: 500 },
+    )
+    expect(I.permutationOf([0, -1, 1], 3)).toEqual([0, 2, 1])
+    expect(I.permutationOf([1, -1], 2)).toBe(null) // axis 1 twice
+  })
 })

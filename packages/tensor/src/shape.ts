@@ -153,6 +153,33 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
 }
 
 /**
+ * The axes of `perm` made non-negative when it is a permutation of the axes of a tensor of rank `rank` (each an
+ * integer in [-rank, rank), each axis once), else null: a caller then runs its own checks, which say what is wrong.
+ * One loop and one array, for the transposes every attention step makes; ranks above 30 always give null.
+ *
+ * @example
+ * ```ts
+ * import { permutationOf } from '@gd/tensor/internal'
+ * permutationOf([0, -1, 1], 3) // [0, 2, 1]
+ * permutationOf([0, 0], 2) // null
+ * ```
+ */
+export function permutationOf(perm: unknown, rank: number): number[] | null {
+  if (!Array.isArray(perm) || perm.length !== rank || rank > 30) return null
+  const order: number[] = []
+  let seen = 0
+  for (let i = 0; i < rank; i++) {
+    const a: unknown = perm[i]
+    if (typeof a !== 'number' || !Number.isSafeInteger(a) || a < -rank || a >= rank) return null
+    const axis = a < 0 ? a + rank : a
+    if ((seen & (1 << axis)) !== 0) return null
+    seen |= 1 << axis
+    order.push(axis)
+  }
+  return order
+}
+
+/**
  * Normalizes one axis or a list of axes (or all axes when `axes` is undefined), sorted and without
  * repeats.
  *

@@ -6,6 +6,7 @@ import {
   formatList,
   normalizeAxes,
   normalizeAxis,
+  permutationOf,
   sizeOf,
   stridesOf,
   broadcastShapes,
@@ -135,19 +136,25 @@ export function flatten<D extends DType>(t: Tensor<D>): Tensor<D> {
 export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[]): Tensor<D> {
   tensorArg('transpose', 't', t)
   if (perm !== undefined && !Array.isArray(perm)) fail('transpose', 'perm', `a permutation of 0..${t.rank - 1}`, perm)
+  const rank = t.rank
+  const axes = permutationOf(perm ?? t.shape.map((_, i) => rank - 1 - i), rank) ?? checkedOrder(t, perm)
+  const shape: number[] = []
+  const strides: number[] = []
+  for (let i = 0; i < rank; i++) {
+    shape.push(t.shape[axes[i]!]!)
+    strides.push(t.strides[axes[i]!]!)
+  }
+  return new Tensor(t.storage, shape, t.dtype, strides, t.offset)
+}
+
+/** transpose's order of axes, checked one axis at a time (what a `perm` that is no plain permutation meets). */
+function checkedOrder(t: Tensor, perm: readonly number[] | undefined): number[] {
   const order = perm ?? t.shape.map((_, i) => t.rank - 1 - i)
   const seen = new Set(order.map((a) => normalizeAxis('transpose', a, t.rank)))
   if (order.length !== t.rank || seen.size !== t.rank) {
     throw new Error(`transpose: perm must be a permutation of 0..${t.rank - 1}, got ${formatList(order)}`)
   }
-  const axes = [...seen]
-  return new Tensor(
-    t.storage,
-    axes.map((a) => t.shape[a]!),
-    t.dtype,
-    axes.map((a) => t.strides[a]!),
-    t.offset,
-  )
+  return [...seen]
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   withDefault,
 } from '@gd/check'
 import * as T from '@gd/tensor'
-import { normalizeAxis } from '@gd/tensor/internal'
+import { normalizeAxis, permutationOf } from '@gd/tensor/internal'
 import { input } from '../internal/args.js'
 import { apply } from '../primitive.js'
 import { assemble } from '../internal/assemble.js'
@@ -62,16 +62,33 @@ export function reshape(x: Input, shape: readonly number[]): Var {
  */
 export function transpose(x: Input, perm?: readonly number[]): Var {
   const v = toVar('transpose', x)
+  // a plain permutation in one loop; anything else meets the checks one entry at a time, which say what is wrong
+  const order = (perm === undefined ? null : permutationOf(perm, v.rank)) ?? checkedOrder(v, perm)
+  const inverse = new Array<number>(order.length)
+  order.forEach((p, i) => (inverse[p] = i))
+  // methods, not arrow properties: a build that keeps function names (tsx's) renames no closure per call
+  return apply(
+    {
+      name: 'transpose',
+      forward(t) {
+        return T.transpose(t, order)
+      },
+      backward(g) {
+        return [transpose(g, inverse)]
+      },
+    },
+    [v],
+  )
+}
+
+/** transpose's order of axes, each entry of `perm` checked in turn (reversed axes when there is none). */
+function checkedOrder(v: Var, perm: readonly number[] | undefined): number[] {
   const order =
     perm === undefined ? v.shape.map((_, i) => v.rank - 1 - i) : arrayOf(axisOf(v.rank))('transpose', 'perm', perm)
   if (order.length !== v.rank || new Set(order).size !== v.rank) {
     throw complaint('transpose', 'perm', `must be a permutation of the ${v.rank} axes`, perm)
   }
-  const inverse = new Array<number>(order.length)
-  order.forEach((p, i) => (inverse[p] = i))
-  return apply({ name: 'transpose', forward: (t) => T.transpose(t, order), backward: (g) => [transpose(g, inverse)] }, [
-    v,
-  ])
+  return order
 }
 
 /**
@@ -280,8 +297,12 @@ export function gather(x: Input, indices: T.Tensor, axis = 0): Var {
   return apply(
     {
       name: 'gather',
-      forward: (t) => T.gather(t, indices, axis),
-      backward: (g) => [scatterAdd(v.shape, indices, g, axis)],
+      forward(t) {
+        return T.gather(t, indices, axis)
+      },
+      backward(g) {
+        return [scatterAdd(v.shape, indices, g, axis)]
+      },
     },
     [v],
   )
@@ -305,8 +326,12 @@ export function scatterAdd(shape: readonly number[], indices: T.Tensor, updates:
   return apply(
     {
       name: 'scatterAdd',
-      forward: (u) => T.scatterAdd(shape, indices, u, axis),
-      backward: (g) => [gather(g, indices, axis)],
+      forward(u) {
+        return T.scatterAdd(shape, indices, u, axis)
+      },
+      backward(g) {
+        return [gather(g, indices, axis)]
+      },
     },
     [u],
   )
