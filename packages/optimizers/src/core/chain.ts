@@ -1,7 +1,8 @@
 import type { Tensor, Tree } from '@gd/tensor'
 import { paramsFor, spend, transformArg, unspent } from '../internal/consume.js'
-import { leavesOf, once, tensorLike } from '../internal/tree.js'
-import { floatElements } from './leaves.js'
+import { leavesOf, once, scratchLike, tensorLike } from '../internal/tree.js'
+import { planners as plannersOf } from '../internal/plans.js'
+import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
 
@@ -58,6 +59,35 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     unspent('chain', state) // a state spent since the first look is still refused
     once(checkAll, [grads, state, params, extra], () => checkAll(grads, state, params, extra))
   }
+  // when every link before the last is elementwise, the fused step passes plain arrays between them
+  const planners = fuse ? fast.slice(0, n - 1).map((l) => plannersOf.get(l)) : []
+  const plain = fuse && planners.every((p) => p !== undefined)
+  /**
+   * The fused step through elementwise links: each link's plan (made by the check, on grads: it holds for
+   * the updates, which have grads' structure and sizes) runs on one scratch array per leaf, the last two
+   * links into the parameters. No tree of updates is made; the links run in turn, as `update` would.
+   */
+  const plainStep = (grads: Tree, state: ChainState, params: Tree, extra: UpdateExtra | undefined) => {
+    check(grads, state, params, extra)
+    const states: unknown[] = []
+    let us: FloatArray[] | null = null
+    for (let i = 0; i < n - 2; i++) {
+      const { gs, order, ps, next, kernel } = planners[i]!(grads, state[i], params, extra)
+      const input: FloatArray[] = us ?? gs
+      const out: FloatArray[] = (us ??= gs.map(scratchLike))
+      for (let j = 0; j < gs.length; j++) kernel(order[j]!, input[j]!, out[j]!, null, 1, ps[j]!)
+      spend(state[i], next)
+      states.push(next)
+    }
+    const f = last!.factor!(state[n - 1])
+    const { gs, order, ps, next, kernel } = planners[n - 2]!(grads, state[n - 2], params, extra)
+    const input: FloatArray[] = us ?? gs
+    for (let j = 0; j < gs.length; j++) kernel(order[j]!, input[j]!, ps[j]!, ps[j]!, f.factor, ps[j]!)
+    spend(state[n - 2], next)
+    states.push(next, f.state)
+    spend(state, states)
+    return states
+  }
   const step = (
     grads: Tree,
     state: ChainState,
@@ -92,7 +122,10 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     update: (grads, state, params, extra) => step(grads, state, params, extra, false),
   }
   if (fuse || last?.applyInPlace)
-    tx.applyInPlace = (grads, state, params, extra) => step(grads, state, params, extra, true).state
+    tx.applyInPlace = (grads, state, params, extra) =>
+      plain && params !== undefined
+        ? plainStep(grads, state, params, extra)
+        : step(grads, state, params, extra, true).state
   return tx
 }
 

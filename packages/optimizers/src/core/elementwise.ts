@@ -4,6 +4,7 @@ import { badState, spend, unspent } from '../internal/consume.js'
 import { flatten, mapTree, once, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
+import { planners } from '../internal/plans.js'
 import type { UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
 
@@ -151,10 +152,12 @@ export function elementwise<S>(
     spend(state, next)
     return { updates, state: next }
   }
-  return {
+  const tx: InPlaceTransformation<S> = {
     init: sizes === undefined ? init : (params) => ({ ...init(params), paths: flatten(params).paths }),
     check: (grads, state, params, extra) => void planned(grads, state, params, extra, false),
     update: (grads, state, params, extra) => step(grads, state, params, extra),
     applyScaledInPlace: (grads, state, params, factor, extra) => step(grads, state, params, extra, factor).state,
   }
+  planners.set(tx, (grads, state, params, extra) => planned(grads, state as S, params, extra, false))
+  return tx
 }

@@ -76,11 +76,11 @@ function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, pa
 
 /**
  * The step itself, once everything is checked: the fused path when tx has it, else update and addition.
- * The updates links make for each other (`outputFor`) come from `allocate`, so in the scope.
+ * The updates links make for each other (`outputFor`, and a chain's scratch) come from `allocate`, so in the scope.
  */
 function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
-  const saved = scratch.make
-  scratch.make = bornHere
+  const saved = scratch.array
+  scratch.array = allocate
   try {
     const fast = tx as InPlaceTransformation<S>
     if (fast.applyInPlace) {
@@ -93,13 +93,9 @@ function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, para
     addInPlace('stepInPlace', params, r.updates)
     return r.state
   } finally {
-    scratch.make = saved
+    scratch.array = saved
   }
 }
-
-/** A zeroed tensor like the float tensor `t`, its storage from `allocate` (a block of the open scope's pool). */
-const bornHere = (t: Tensor): Tensor =>
-  new (t.constructor as typeof Tensor)(allocate(t.dtype as 'float32' | 'float64', t.size), t.shape, t.dtype)
 
 /** What a step keeps of what it made: the tensors of the next state (the state itself is the tree). */
 const escapingState = (state: unknown): unknown => state

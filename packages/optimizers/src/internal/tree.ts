@@ -34,20 +34,34 @@ export const bufferLike = (t: Tensor): Float32Array | Float64Array =>
   t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
 
 /**
- * Where {@link tensorLike} takes a fresh tensor from while `make` is set: `stepInPlace` sets it for the
- * length of its step, to a maker whose float32 arrays are born in its scope's pool in the kernels'
- * WebAssembly memory (where the kernels write them without a copy). A hook rather than an import, so
+ * Where {@link tensorLike} and {@link scratchLike} take fresh storage from while `array` is set: `stepInPlace`
+ * sets it for the length of its step, to a maker whose float32 arrays are born in its scope's pool in the
+ * kernels' WebAssembly memory (where the kernels write them without a copy). A hook rather than an import, so
  * that a bundle such as `adam` alone carries no allocator of @gd/tensor.
  */
-export const scratch: { make: ((t: Tensor) => Tensor) | null } = { make: null }
+export const scratch: { array: ArrayMaker | null } = { array: null }
+
+/** Makes a zeroed float array of a dtype and length (as @gd/tensor's `allocate` does). */
+export type ArrayMaker = (dtype: 'float32' | 'float64', size: number) => Float32Array | Float64Array
 
 /**
  * A fresh zeroed tensor with the class, dtype and shape of the float tensor `t`: its constructor
- * is taken from `t`, so this module needs no value import of `Tensor`; made by `scratch.make` when
- * that is set.
+ * is taken from `t`, so this module needs no value import of `Tensor`; its storage made by `scratch.array`
+ * when that is set.
  */
 export const tensorLike = (t: Tensor): Tensor =>
-  scratch.make !== null ? scratch.make(t) : new (t.constructor as typeof Tensor)(bufferLike(t), t.shape, t.dtype)
+  new (t.constructor as typeof Tensor)(
+    scratch.array !== null ? scratch.array(t.dtype as 'float32' | 'float64', t.size) : bufferLike(t),
+    t.shape,
+    t.dtype,
+  )
+
+/** A fresh zeroed array of the type and length of `a`, made by `scratch.array` when that is set. */
+export const scratchLike = (a: Float32Array | Float64Array): Float32Array | Float64Array => {
+  const dtype = a instanceof Float64Array ? 'float64' : 'float32'
+  if (scratch.array !== null) return scratch.array(dtype, a.length)
+  return dtype === 'float64' ? new Float64Array(a.length) : new Float32Array(a.length)
+}
 
 // Pairing trees by key. A state remembers the path of every leaf of the params it was built for
 // (`paths`), and every tree given later (grads, params, updates) is matched to it by path, never by

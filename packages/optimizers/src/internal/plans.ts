@@ -1,0 +1,35 @@
+import type { Tree } from '@gd/tensor'
+import type { FloatArray } from '../core/leaves.js'
+import type { UpdateExtra } from '../core/transform.js'
+
+// What a transform made by `elementwise` finds when it checks a step, for `chain`'s fused step, which runs
+// such transforms one after another on plain arrays (no tree of updates between them).
+
+/**
+ * A checked step of an elementwise transform on `grads`, before it runs: the gradient elements in leaf
+ * order (`gs`), each leaf's index in the state (`order`) and its parameter elements (`ps`), the next state
+ * and the per-leaf loop (elementwise's `Kernel`).
+ */
+export interface Plan {
+  readonly gs: FloatArray[]
+  readonly order: number[]
+  readonly ps: (FloatArray | null)[]
+  readonly next: unknown
+  readonly kernel: (
+    k: number,
+    g: FloatArray,
+    out: FloatArray,
+    base: FloatArray | null,
+    factor: number,
+    p: FloatArray | null,
+  ) => void
+}
+
+/**
+ * The plan of one step, made once per step (see `once`); throws what the transform's `check` throws. It holds
+ * for any updates of grads' structure and sizes (a previous link's output), with their elements for `gs`.
+ */
+export type Planner = (grads: Tree, state: unknown, params: Tree | undefined, extra: UpdateExtra | undefined) => Plan
+
+/** The planner of every transform made by `elementwise`, by transform. */
+export const planners = /* @__PURE__ */ new WeakMap<object, Planner>()
