@@ -5,6 +5,7 @@ import { flatten, mapTree, once, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
 import { planners } from '../internal/plans.js'
+import { floatData, floatDataRead } from '../internal/floatData.js'
 import type { UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
 
@@ -70,7 +71,7 @@ export function elementwise<S>(
     if (typeof state !== 'object' || state === null) throw badState(fn, state)
     unspent(fn, state)
     const flat = flatten(grads)
-    const gs = flat.leaves.map((g) => floatElements(fn, g))
+    const gs = floatData(fn, flat)
     const n = gs.length
     let order = gs.map((_, j) => j)
     const paths = (state as { paths?: unknown }).paths
@@ -100,8 +101,9 @@ export function elementwise<S>(
       if (inPlace || needsParams) throw new Error(`${fn}: needs params, got undefined`)
     } else {
       const pf = flatten(params)
+      const known = floatDataRead(pf)
       pairTo(fn, pf, flat.paths, 'params', 'grads').forEach((j, i) => {
-        const p = floatElements(fn, pf.leaves[i]!)
+        const p = known !== undefined ? known[i]! : floatElements(fn, pf.leaves[i]!)
         if (p.length !== gs[j]!.length) {
           throw new Error(
             `${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.length} elements but its gradient has ${gs[j]!.length}`,

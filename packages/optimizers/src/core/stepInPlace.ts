@@ -2,7 +2,8 @@ import { fail } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
 import { allocate, beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
 import { flatten, leavesOf, pairTo, pathIn, scratch, withFlatMemo } from '../internal/tree.js'
-import { floatElements, type FloatArray } from './leaves.js'
+import { floatData } from '../internal/floatData.js'
+import type { FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
 
@@ -56,7 +57,7 @@ export function stepInPlace<S>(
 function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
   const fn = 'stepInPlace'
   if (typeof tx?.init !== 'function' || typeof tx.update !== 'function') fail(fn, 'tx', 'a gradient transformation', tx)
-  pairedLeaves(fn, params, grads, 'grads')
+  pairedData(fn, params, grads, 'grads')
   for (const p of flatten(params).leaves) {
     if (!p.isContiguous) {
       throw new Error(
@@ -101,24 +102,30 @@ function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, para
 const escapingState = (state: unknown): unknown => state
 
 /**
- * The float data of `params`' leaves and of the leaves of `other` (called `name` in messages)
- * paired with them by key, after checking that each pair has the same size; writes nothing.
+ * The float data of `params`' leaves (`ps`) and of the leaves of `other` (`os`, called `name` in messages),
+ * and for each leaf of `other` the index of its pair in `params` (paired by key), after checking that each
+ * pair has the same size; writes nothing.
  */
-function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [FloatArray, FloatArray][] {
+function pairedData(
+  fn: string,
+  params: Tree,
+  other: Tree,
+  name: string,
+): { ps: FloatArray[]; os: FloatArray[]; order: number[] } {
   const pf = flatten(params)
   const of = flatten(other)
-  const ps = pf.leaves.map((p) => floatElements(fn, p))
-  const os = of.leaves.map((u) => floatElements(fn, u))
-  const pairs: [FloatArray, FloatArray][] = []
-  pairTo(fn, of, pf.paths, name, 'params').forEach((k, j) => {
+  const ps = floatData(fn, pf)
+  const os = floatData(fn, of)
+  const order = pairTo(fn, of, pf.paths, name, 'params')
+  for (let j = 0; j < order.length; j++) {
+    const k = order[j]!
     if (os[j]!.length !== ps[k]!.length) {
       throw new Error(
         `${fn}: ${pathIn(name, of.paths[j]!)} has ${os[j]!.length} elements but ${pathIn('params', pf.paths[k]!)} has ${ps[k]!.length}`,
       )
     }
-    pairs.push([ps[k]!, os[j]!])
-  })
-  return pairs
+  }
+  return { ps, os, order }
 }
 
 /**
@@ -136,9 +143,11 @@ function pairedLeaves(fn: string, params: Tree, other: Tree, name: string): [Flo
  * ```
  */
 export function addInPlace(fn: string, params: Tree, updates: Tree): void {
-  const pairs = pairedLeaves(fn, params, updates, 'updates')
+  const { ps, os, order } = pairedData(fn, params, updates, 'updates')
   for (const p of leavesOf(params)) beforeInPlaceWrite(p)
-  for (const [p, u] of pairs) {
+  for (let j = 0; j < order.length; j++) {
+    const p = ps[order[j]!]!
+    const u = os[j]!
     for (let i = 0; i < p.length; i++) p[i] = p[i]! + u[i]!
   }
 }

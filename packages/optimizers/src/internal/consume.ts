@@ -1,7 +1,8 @@
 import { fail, mustBe } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
 import { floatElements } from '../core/leaves.js'
-import { flatten, leavesOf, pairTo, pathIn } from './tree.js'
+import { floatData, floatDataRead } from './floatData.js'
+import { flatten, flattened, leavesOf, pairTo, pathIn } from './tree.js'
 // States passed to `update` are consumed: their buffers are updated in place and handed to the
 // returned state, so the old object would silently mix two steps if used again. Every stateful
 // transform here checks `unspent` before it reads a state and calls `spend` once its step has run
@@ -37,7 +38,10 @@ export const badState = (fn: string, state: unknown): Error => mustBe(fn, 'state
 
 /** Checks that every leaf of `grads` is a float tensor (what a stateless transform's update reads). */
 export function floatLeaves(fn: string, grads: Tree): void {
-  for (const g of leavesOf(grads)) floatElements(fn, g)
+  // during a step, grads are flattened once and their elements read once
+  const flat = flattened(grads)
+  if (flat !== undefined) floatData(fn, flat)
+  else for (const g of leavesOf(grads)) floatElements(fn, g)
 }
 
 /**
@@ -48,11 +52,14 @@ export function paramsFor(fn: string, grads: Tree, params: Tree | undefined): Te
   if (params === undefined) throw new Error(`${fn}: needs params, got undefined`)
   const gf = flatten(grads)
   const pf = flatten(params)
+  const pd = floatDataRead(pf)
+  const gd = floatDataRead(gf)
   const out: Tensor[] = []
   pairTo(fn, pf, gf.paths, 'params', 'grads').forEach((j, i) => {
     const p = pf.leaves[i]!
     const g = gf.leaves[j]!
-    if (floatElements(fn, p).length !== floatElements(fn, g).length) {
+    const pn = pd !== undefined ? pd[i]!.length : floatElements(fn, p).length
+    if (pn !== (gd !== undefined ? gd[j]!.length : floatElements(fn, g).length)) {
       throw new Error(`${fn}: ${pathIn('params', pf.paths[i]!)} has ${p.size} elements but its gradient has ${g.size}`)
     }
     out[j] = p

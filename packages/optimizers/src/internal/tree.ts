@@ -86,6 +86,10 @@ export function flatten(tree: Tree): Flat {
   return flat
 }
 
+/** The {@link flatten} of `tree` already made during the current {@link withFlatMemo} call, else undefined. */
+export const flattened = (tree: Tree): Flat | undefined =>
+  memo !== null && typeof tree === 'object' && tree !== null ? (memo.get(tree) as Flat | undefined) : undefined
+
 /** Trees flattened during the current {@link withFlatMemo} call (and {@link once}'s values), or null outside one. */
 let memo: Map<object, unknown> | null = null
 
@@ -117,28 +121,45 @@ export function once<T>(owner: object, args: readonly unknown[], make: () => T):
   return value
 }
 
-// The walk of flatten, a top-level function (no closure made per call), with each key's path segment
-// made once (a model's layer and parameter names are few).
+// The walk of flatten, a top-level function (no closure made per call). Each path is made once and then
+// found again (a model's paths are few, and the same every step): a step's trees and a state's recorded
+// paths then hold the same strings, which compare at once.
 function walkPaths(t: unknown, path: string, flat: Flat): void {
   if (Array.isArray(t)) {
-    for (let i = 0; i < t.length; i++) walkPaths(t[i], `${path}[${i}]`, flat)
+    for (let i = 0; i < t.length; i++) walkPaths(t[i], childPath(path, i), flat)
   } else if (isStructure(t)) {
-    for (const k of Object.keys(t as object)) {
-      let segment = segments.get(k)
-      if (segment === undefined) {
-        if (segments.size > 4095) segments.clear() // trees with ever new keys: the cache stays small
-        segments.set(k, (segment = plainKey.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`))
-      }
-      walkPaths((t as Record<string, unknown>)[k], path === '' && segment[0] === '.' ? k : path + segment, flat)
-    }
+    for (const k of Object.keys(t as object)) walkPaths((t as Record<string, unknown>)[k], childPath(path, k), flat)
   } else {
     flat.leaves.push(t as Tensor)
     flat.paths.push(path)
   }
 }
 
-/** Path segments by key: `.w`, `["a.b"]`. */
-const segments = /* @__PURE__ */ new Map<string, string>()
+/** The path of item `i` or key `k` under `path`: `[1]`, `w`, `layers[1].w`, `["a.b"]`. */
+function childPath(path: string, key: string | number): string {
+  let children = childPaths.get(path)
+  if (children === undefined) {
+    if (pathCount > 4095) {
+      // trees with ever new keys: the cache stays small
+      childPaths.clear()
+      pathCount = 0
+    }
+    childPaths.set(path, (children = new Map()))
+  }
+  let child = children.get(key)
+  if (child === undefined) {
+    if (typeof key === 'number') child = `${path}[${key}]`
+    else if (!plainKey.test(key)) child = `${path}[${JSON.stringify(key)}]`
+    else child = path === '' ? key : `${path}.${key}`
+    children.set(key, child)
+    pathCount++
+  }
+  return child
+}
+
+/** Paths made by {@link childPath}, by the parent's path, then by index (a number) or key (a string). */
+const childPaths = /* @__PURE__ */ new Map<string, Map<string | number, string>>()
+let pathCount = 0
 
 /** `root` followed by `path`: `grads.layers[1].w`, `grads[0]`, `grads` for the root leaf. */
 export const pathIn = (root: string, path: string): string =>
