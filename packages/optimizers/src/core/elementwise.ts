@@ -73,7 +73,7 @@ export function elementwise<S>(
     const flat = flatten(grads)
     const gs = floatData(fn, flat)
     const n = gs.length
-    let order = gs.map((_, j) => j)
+    let order: number[] | null = null
     const paths = (state as { paths?: unknown }).paths
     if (sizes !== undefined) {
       let got: unknown
@@ -88,13 +88,14 @@ export function elementwise<S>(
       if (Array.isArray(paths)) order = pairTo(fn, flat, paths as string[], 'grads', 'the state')
       else if (expected.length !== n)
         throw new Error(`${fn}: expected ${expected.length} gradient leaves (as at init), got ${n}`)
-      order.forEach((k, j) => {
+      for (let j = 0; j < n; j++) {
+        const k = order !== null ? order[j]! : j
         if (expected[k]! >= 0 && gs[j]!.length !== expected[k]) {
           throw new Error(
             `${fn}: ${pathIn('grads', flat.paths[j]!)} has ${gs[j]!.length} elements but the state was built for ${expected[k]}`,
           )
         }
-      })
+      }
     }
     const ps: (FloatArray | null)[] = new Array<null>(n).fill(null)
     if (params === undefined) {
@@ -117,7 +118,7 @@ export function elementwise<S>(
     let { state: next } = prepared
     const { kernel } = prepared
     if (Array.isArray(paths) && (next as { paths?: unknown }).paths !== paths) next = { ...next, paths }
-    return { gs, order, ps, next, kernel }
+    return { gs, order: order ?? gs.map((_, j) => j), ps, next, kernel }
   }
   /**
    * {@link plan}, made once for the check and the step that follows it inside stepInPlace (`inPlace` only matters

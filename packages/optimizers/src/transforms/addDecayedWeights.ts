@@ -72,7 +72,10 @@ export function decayTransform(
       const wd = hyperAt(fn, 'weightDecay', weightDecay, state.count, nonNegative)
       return {
         state: { ...state, count: state.count + 1 },
-        kernel: (k, g, out, base, factor, p) => decayLoop(g, p!, out, base, factor, state.decays[k] ? wd : 0),
+        // a method, not an arrow property: tsx (esbuild's keepNames) would rename the closure once a step
+        kernel(k, g, out, base, factor, p) {
+          decayLoop(g, p!, out, base, factor, state.decays[k] ? wd : 0)
+        },
       }
     },
     // one flag per leaf: keyed like the buffers of other transforms (the sizes come from params)
