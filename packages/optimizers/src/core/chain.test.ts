@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { tensor, treeLeaves, type Tree } from '@gd/tensor'
-import { chain, clipByValue, masked, scale, scaleByLearningRate, trace, type GradientTransformation } from '../index.js'
+import {
+  addDecayedWeights,
+  applyUpdates,
+  chain,
+  clipByValue,
+  masked,
+  scale,
+  scaleByAdam,
+  scaleByLearningRate,
+  stepInPlace,
+  trace,
+  type GradientTransformation,
+} from '../index.js'
+import type { InPlaceTransformation } from './inPlace.js'
 
 const vals = (t: Tree) => treeLeaves(t).map((l) => Array.from(l.data))
 
@@ -56,6 +69,31 @@ describe('chain', () => {
     }
     // b: 1, 0.5·1 + 1 = 1.5, 0.5·1.5 + 1 = 1.75
     expect(out).toEqual([[-1], [-1.5], [-1.75]])
+  })
+
+  it('steps in place through elementwise links as update and applyUpdates would, and honours a replaced link', () => {
+    // AdamW's first step from θ = [1, -2], g = [0.5, -1], λ = 0.5, η = 0.1: Adam's u = g/|g| = [1, -1],
+    // u + λθ = [1.5, -2], θ − η(u + λθ) = [0.85, -1.8]
+    const make = () => chain(scaleByAdam(), addDecayedWeights({ weightDecay: 0.5 }), scaleByLearningRate(0.1))
+    const g = { w: tensor([0.5, -1]) }
+    const fused = { w: tensor([1, -2]) }
+    const tx = make()
+    stepInPlace(tx, g, tx.init(fused), fused)
+    const plain = { w: tensor([1, -2]) }
+    const ref = make()
+    const r = ref.update(g, ref.init(plain), plain)
+    expect(vals(fused)).toEqual(vals(applyUpdates(plain, r.updates)))
+    expect(vals(fused)[0]![0]).toBeCloseTo(0.85, 6)
+    // a link whose update was replaced is run through it, not around it
+    const adamLink = scaleByAdam() as InPlaceTransformation<unknown>
+    const own = adamLink.update.bind(adamLink)
+    let calls = 0
+    adamLink.update = (grads, state, params, extra) => (calls++, own(grads, state, params, extra))
+    const patched = chain(adamLink, addDecayedWeights({ weightDecay: 0.5 }), scaleByLearningRate(0.1))
+    const p = { w: tensor([1, -2]) }
+    stepInPlace(patched, g, patched.init(p), p)
+    expect(calls).toBe(1)
+    expect(vals(p)).toEqual(vals(fused))
   })
 
   it('rejects a state of the wrong shape', () => {

@@ -1,7 +1,7 @@
 import type { Tensor, Tree } from '@gd/tensor'
 import { paramsFor, spend, transformArg, unspent } from '../internal/consume.js'
 import { leavesOf, once, scratchLike, tensorLike } from '../internal/tree.js'
-import { planners as plannersOf } from '../internal/plans.js'
+import { plannerOf, type Planner } from '../internal/plans.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
@@ -59,9 +59,14 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
     unspent('chain', state) // a state spent since the first look is still refused
     once(checkAll, [grads, state, params, extra], () => checkAll(grads, state, params, extra))
   }
-  // when every link before the last is elementwise, the fused step passes plain arrays between them
-  const planners = fuse ? fast.slice(0, n - 1).map((l) => plannersOf.get(l)) : []
-  const plain = fuse && planners.every((p) => p !== undefined)
+  // when every link before the last is elementwise (and still has its own update and applyScaledInPlace), the
+  // fused step passes plain arrays between them
+  const planners: (Planner | undefined)[] = new Array(Math.max(n - 1, 0))
+  const plain = () => {
+    if (!fuse) return false
+    for (let i = 0; i < n - 1; i++) if ((planners[i] = plannerOf(links[i]!)) === undefined) return false
+    return true
+  }
   /**
    * The fused step through elementwise links: each link's plan (made by the check, on grads: it holds for
    * the updates, which have grads' structure and sizes) runs on one scratch array per leaf, the last two
@@ -123,7 +128,7 @@ export function chain(...links: GradientTransformation<any>[]): GradientTransfor
   }
   if (fuse || last?.applyInPlace)
     tx.applyInPlace = (grads, state, params, extra) =>
-      plain && params !== undefined
+      params !== undefined && plain()
         ? plainStep(grads, state, params, extra)
         : step(grads, state, params, extra, true).state
   return tx

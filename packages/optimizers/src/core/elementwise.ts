@@ -4,7 +4,7 @@ import { badState, spend, unspent } from '../internal/consume.js'
 import { flatten, mapTree, once, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
-import { planners } from '../internal/plans.js'
+import { planners, type Planner } from '../internal/plans.js'
 import { floatData, floatDataRead } from '../internal/floatData.js'
 import type { UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
@@ -161,6 +161,7 @@ export function elementwise<S>(
     update: (grads, state, params, extra) => step(grads, state, params, extra),
     applyScaledInPlace: (grads, state, params, factor, extra) => step(grads, state, params, extra, factor).state,
   }
-  planners.set(tx, (grads, state, params, extra) => planned(grads, state as S, params, extra, false))
+  const planOf: Planner = (grads, state, params, extra) => planned(grads, state as S, params, extra, false)
+  planners.set(tx, { plan: planOf, update: tx.update, applyScaledInPlace: tx.applyScaledInPlace })
   return tx
 }

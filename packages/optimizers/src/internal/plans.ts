@@ -31,5 +31,24 @@ export interface Plan {
  */
 export type Planner = (grads: Tree, state: unknown, params: Tree | undefined, extra: UpdateExtra | undefined) => Plan
 
-/** The planner of every transform made by `elementwise`, by transform. */
-export const planners = /* @__PURE__ */ new WeakMap<object, Planner>()
+/**
+ * What `elementwise` made: the transform's planner and the `update` and `applyScaledInPlace` it was made with
+ * (a chain takes the planner only while the transform still has these two, not replaced by other code).
+ */
+export interface Planned {
+  readonly plan: Planner
+  readonly update: unknown
+  readonly applyScaledInPlace: unknown
+}
+
+/** What `elementwise` made, by transform. */
+export const planners = /* @__PURE__ */ new WeakMap<object, Planned>()
+
+/** The planner of `tx` when `elementwise` made it and its `update` and `applyScaledInPlace` are still its own. */
+export function plannerOf(tx: object): Planner | undefined {
+  const made = planners.get(tx)
+  const own = tx as { update?: unknown; applyScaledInPlace?: unknown }
+  return made !== undefined && own.update === made.update && own.applyScaledInPlace === made.applyScaledInPlace
+    ? made.plan
+    : undefined
+}
