@@ -72,6 +72,8 @@ export const scratchLike = (a: Float32Array | Float64Array): Float32Array | Floa
 export interface Flat {
   readonly leaves: Tensor[]
   readonly paths: string[]
+  /** The leaves' float elements once `floatData` has read them (internal/floatData.ts), else undefined. */
+  data: (Float32Array | Float64Array)[] | undefined
 }
 
 const plainKey = /^[A-Za-z_$][\w$]*$/
@@ -80,7 +82,7 @@ const plainKey = /^[A-Za-z_$][\w$]*$/
 export function flatten(tree: Tree): Flat {
   const known = memo !== null && typeof tree === 'object' && tree !== null ? (memo.get(tree) as Flat) : undefined
   if (known !== undefined) return known
-  const flat: Flat = { leaves: [], paths: [] }
+  const flat: Flat = { leaves: [], paths: [], data: undefined }
   walkPaths(tree, '', flat)
   if (memo !== null && typeof tree === 'object' && tree !== null) memo.set(tree, flat)
   return flat
