@@ -1,7 +1,6 @@
 import type { Tree } from '@gd/tensor'
 import type { FloatArray } from '../core/leaves.js'
 import type { UpdateExtra } from '../core/transform.js'
-import type { Kernel } from '../core/elementwise.js'
 
 // What a transform made by `elementwise` finds when it checks a step, for `chain`'s fused step, which runs
 // such transforms one after another on plain arrays (no tree of updates between them).
@@ -16,7 +15,14 @@ export interface Plan {
   readonly order: number[]
   readonly ps: (FloatArray | null)[]
   readonly next: unknown
-  readonly kernel: Kernel
+  readonly kernel: (
+    k: number,
+    g: FloatArray,
+    out: FloatArray,
+    base: FloatArray | null,
+    factor: number,
+    p: FloatArray | null,
+  ) => void
 }
 
 /**
