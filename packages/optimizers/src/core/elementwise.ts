@@ -4,24 +4,13 @@ import { badState, spend, unspent } from '../internal/consume.js'
 import { flatten, mapTree, once, pairTo, pathIn } from '../internal/tree.js'
 import { floatElements, type FloatArray } from './leaves.js'
 import { outputFor } from './chain.js'
-import { planners, type Planner } from '../internal/plans.js'
+import { planners, type Kernel, type Planner } from '../internal/plans.js'
 import { floatData, floatDataRead } from '../internal/floatData.js'
 import type { UpdateExtra } from './transform.js'
 import type { InPlaceTransformation } from './inPlace.js'
 
-/**
- * A per-leaf loop. With `base === null` it writes the transform's update into `out`; otherwise it
- * writes `base[i] + factor · update` (the fused parameter step, where `base` and `out` are the
- * parameter buffer). `k` is the leaf index, `p` the parameter elements when given.
- */
-export type Kernel = (
-  k: number,
-  g: FloatArray,
-  out: FloatArray,
-  base: FloatArray | null,
-  factor: number,
-  p: FloatArray | null,
-) => void
+/** A per-leaf loop (defined beside the plans that `chain`'s fused step hands between links). */
+export type { Kernel }
 
 /**
  * Builds a transform from a per-step `prepare` (reads the state, returns the next state and the

@@ -6,6 +6,20 @@ import type { UpdateExtra } from '../core/transform.js'
 // such transforms one after another on plain arrays (no tree of updates between them).
 
 /**
+ * A per-leaf loop. With `base === null` it writes the transform's update into `out`; otherwise it
+ * writes `base[i] + factor · update` (the fused parameter step, where `base` and `out` are the
+ * parameter buffer). `k` is the leaf index, `p` the parameter elements when given.
+ */
+export type Kernel = (
+  k: number,
+  g: FloatArray,
+  out: FloatArray,
+  base: FloatArray | null,
+  factor: number,
+  p: FloatArray | null,
+) => void
+
+/**
  * A checked step of an elementwise transform on `grads`, before it runs: the gradient elements in leaf
  * order (`gs`), each leaf's index in the state (`order`) and its parameter elements (`ps`), the next state
  * and the per-leaf loop (elementwise's `Kernel`).
@@ -15,14 +29,7 @@ export interface Plan {
   readonly order: number[]
   readonly ps: (FloatArray | null)[]
   readonly next: unknown
-  readonly kernel: (
-    k: number,
-    g: FloatArray,
-    out: FloatArray,
-    base: FloatArray | null,
-    factor: number,
-    p: FloatArray | null,
-  ) => void
+  readonly kernel: Kernel
 }
 
 /**
