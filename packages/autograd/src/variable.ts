@@ -1,5 +1,6 @@
 import { boolean, fail, func, string } from '@gd/check'
 import { Tensor, type DType, type NestedArray, type Shape } from '@gd/tensor'
+import { traceConstant } from '@gd/tensor/internal'
 
 /**
  * The gradient rule of one recorded op: given the cotangent of the output, the cotangents of the
@@ -162,6 +163,7 @@ export function toVar(op: string, x: Input, dtype: DType = 'float32', name = 'x'
     const storage =
       dtype === 'float64' ? new Float64Array(1) : dtype === 'int32' ? new Int32Array(1) : new Float32Array(1)
     storage[0] = x // (the conversion an array constructor makes of each element)
+    traceConstant(storage)
     return new Var(new Tensor(storage, [], dtype === 'bool' ? 'float32' : dtype))
   }
   return fail(op, name, INPUT, x)

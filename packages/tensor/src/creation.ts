@@ -3,7 +3,8 @@ import { tensorArg } from './internal/args.js'
 import { dtypeCheck } from './internal/checks.js'
 import { allocate, type DType } from './dtype.js'
 import { checkShape, formatList, sizeOf } from './shape.js'
-import { Tensor, type CreateOptions } from './tensor.js'
+import { forReplay, Tensor, type CreateOptions } from './tensor.js'
+import { kernel, traceConstant } from './internal/trace.js'
 
 /** Reads the options of a creation function: only `dtype`. */
 function createOptions(fn: string, options: unknown): { dtype: DType | undefined } {
@@ -30,6 +31,8 @@ function fill<D extends DType>(
   const v = typeof value === 'boolean' ? Number(value) : value
   const storage = allocate(dtype, sizeOf(s))
   if (v !== 0) storage.fill(v)
+  if (fn === 'eye') for (let i = 0, n = Math.min(s[0]!, s[1]!); i < n; i++) storage[i * s[1]! + i] = 1
+  traceConstant(storage)
   return new Tensor(storage, s, dtype)
 }
 
@@ -166,6 +169,7 @@ export function arange<D extends DType = 'float32'>(
   const dtype = (o.dtype ?? 'float32') as D
   const storage = allocate(dtype, n)
   for (let i = 0; i < n; i++) storage[i] = lo + i * step
+  traceConstant(storage)
   return new Tensor(storage, [n], dtype)
 }
 
@@ -192,6 +196,7 @@ export function linspace<D extends DType = 'float32'>(
   const storage = allocate(dtype, num)
   const step = num > 1 ? (stop - start) / (num - 1) : 0
   for (let i = 0; i < num; i++) storage[i] = i === num - 1 && num > 1 ? stop : start + i * step
+  traceConstant(storage)
   return new Tensor(storage, [num], dtype)
 }
 
@@ -207,10 +212,7 @@ export function linspace<D extends DType = 'float32'>(
 export function eye<D extends DType = 'float32'>(rows: number, cols = rows, options: CreateOptions<D> = {}): Tensor<D> {
   nonNegativeInteger('eye', 'rows', rows)
   nonNegativeInteger('eye', 'cols', cols)
-  const t = fill<D>('eye', [rows, cols], 0, options)
-  const n = Math.min(rows, cols)
-  for (let i = 0; i < n; i++) t.storage[i * cols + i] = 1
-  return t
+  return fill<D>('eye', [rows, cols], 0, options) // (fill writes eye's diagonal)
 }
 
 /**
@@ -228,10 +230,14 @@ export function cast<D extends DType>(t: Tensor, dtype: D): Tensor<D> {
   tensorArg('cast', 't', t)
   dtypeCheck('cast', 'dtype', dtype)
   if ((t.dtype as DType) === dtype) return t as unknown as Tensor<D>
-  const src = t.data
   const out = allocate(dtype, t.size)
-  if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0
-  else out.set(src)
+  const x = forReplay(t)
+  const run = (): void => {
+    const src = x.data
+    if (dtype === 'bool') for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0
+    else out.set(src)
+  }
+  kernel(out, run, true)
   return new Tensor(out, t.shape, dtype)
 }
 

@@ -9,7 +9,8 @@ import { ownership } from './kernels/runtime/owner.js'
 import { deferHook } from './internal/deferHook.js'
 import { FUSE_MIN, markOwned } from './internal/deferredLeaves.js'
 import { broadcastShapes, sizeOf, type Shape } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel, traceConstant, tracing } from './internal/trace.js'
 
 /**
  * A tensor, or a plain JavaScript number. A number is weakly typed, as in JAX: it takes a float
@@ -25,6 +26,7 @@ export function asTensor(x: TensorLike, dtype: DType, op = 'asTensor', key = 'x'
   if (typeof tensorLikeArg(op, key, x) !== 'number') return x as Tensor
   const s = allocate(dtype, 1)
   s[0] = x as number
+  traceConstant(s)
   return new Tensor(s, [], dtype)
 }
 
@@ -73,17 +75,25 @@ export function mapUnary(
     if (owned !== null) out = owned
     else {
       // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
-      const later = n >= FUSE_MIN && deferHook.unary !== null ? deferHook.unary(op, t) : null
+      const later = n >= FUSE_MIN && deferHook.unary !== null && tracing.trace === null ? deferHook.unary(op, t) : null
       if (later !== null) return later
       out = markOwned(new Float32Array(n))
     }
   } else out = allocate(dtype, t.size)
-  if (!t.isContiguous) stridedUnary(out, t, fn, loop)
-  else {
-    const src = t.data
-    if (loop !== undefined) loop(src, out)
-    else for (let i = 0; i < out.length; i++) out[i] = fn(src[i]!)
-  }
+  const y = out
+  const x = forReplay(t)
+  kernel(
+    y,
+    () => {
+      if (!x.isContiguous) stridedUnary(y, x, fn, loop)
+      else {
+        const src = x.data
+        if (loop !== undefined) loop(src, y)
+        else for (let i = 0; i < y.length; i++) y[i] = fn(src[i]!)
+      }
+    },
+    true,
+  )
   return new Tensor(out, t.shape, dtype)
 }
 
@@ -176,12 +186,35 @@ export function mapBinary(
     if (owned !== null) out = owned
     else {
       // no scope owns the result: a long one is deferred when it can be (see deferred.ts)
-      const later = n >= FUSE_MIN && deferHook.binary !== null ? deferHook.binary(op, a, b, shape, n) : null
+      const later =
+        n >= FUSE_MIN && deferHook.binary !== null && tracing.trace === null
+          ? deferHook.binary(op, a, b, shape, n)
+          : null
       if (later !== null) return later
       out = markOwned(new Float32Array(n))
     }
   } else out = allocate(dtype, n)
-  if (n === 0) return new Tensor(out, shape, dtype)
+  if (n === 0) {
+    traceConstant(out)
+    return new Tensor(out, shape, dtype)
+  }
+  const y = out
+  const A = forReplay(a)
+  const B = forReplay(b)
+  kernel(y, () => binaryInto(y, shape, A, B, fn, loop), true)
+  return new Tensor(out, shape, dtype)
+}
+
+/** out = a ∘ b over the broadcast `shape` (every element written), the path chosen by the operands' layouts. */
+function binaryInto(
+  out: Storage,
+  shape: Shape,
+  a: Tensor,
+  b: Tensor,
+  fn: (x: number, y: number) => number,
+  loop?: BinaryLoop,
+): void {
+  const n = out.length
   const aFull = a.isContiguous && a.size === n
   const bFull = b.isContiguous && b.size === n
   if (loop !== undefined && (aFull || a.size === 1) && (bFull || b.size === 1)) {
@@ -205,7 +238,6 @@ export function mapBinary(
   } else {
     stridedBinary(out, shape, a, b, fn, loop)
   }
-  return new Tensor(out, shape, dtype)
 }
 
 /**

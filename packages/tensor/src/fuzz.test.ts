@@ -289,6 +289,18 @@ fuzzSuite('@gd/tensor/internal', internal, {
   scopeBlockOf: { args: () => [ones([2])] },
   tensorsIn: { args: () => [{ w: ones([2]), b: [ones([3])], n: 1 }, () => {}, () => undefined] },
   beforeInPlaceWrite: { args: () => [ones([2])] },
+  isTracing: { args: () => [] },
+  kernel: { args: () => [new Float32Array(2), () => undefined, true], keep: { 1: 'the caller’s own kernel call' } },
+  traceConstant: { args: () => [new Float32Array(2)] },
+  TraceRefused: { exempt: 'an error class' },
+  recordTrace: {
+    args: () => {
+      const x = ones([2])
+      return [() => api.add(x, 1), [x.storage], (y: Tensor) => [y]]
+    },
+    keep: { 0: 'the function to record', 2: 'the caller’s own list of outputs' },
+  },
+  forReplay: { args: () => [ones([2])] },
   wasmGelu: { args: () => [ones([64])] },
   wasmGeluGrad: { args: () => [ones([64]), ones([64])] },
   wasmGruCell: { args: () => [ones([4, 96]), ones([4, 96]), ones([4, 32])] },

@@ -14,6 +14,8 @@ const shared: Record<string, string> = {
   mapUnary: 'elementwise.ts: the unary op driver',
   resultType: 'elementwise.ts: the dtype promotion of two operands, weak numbers included',
   deferredTensor: 'tensor.ts: a tensor whose values are computed on first read, for deferred.ts',
+  stridedCopy:
+    'tensor.ts: the row-major copy of a strided view as a kernel call a trace keeps, for reshape and contiguous',
   rowMajor: 'shape.ts: stridesOf without its check, for the Tensor constructor',
   axesQuickly: 'shape.ts: valid axes read with plain loops, for normalizeAxes and the reductions',
 }
@@ -40,6 +42,7 @@ describe('the public faces', () => {
     expect(Object.keys(internal).filter((name) => name in main)).toEqual([])
     expect(Object.keys(main)).toHaveLength(119)
     expect(Object.keys(internal).sort()).toEqual([
+      'TraceRefused',
       'allocate',
       'beforeInPlaceWrite',
       'broadcastShapes',
@@ -48,8 +51,11 @@ describe('the public faces', () => {
       'checkKey',
       'checkShape',
       'closeScope',
+      'forReplay',
       'formatList',
       'isFloat',
+      'isTracing',
+      'kernel',
       'matmulFlags',
       'normalCdf',
       'normalPdf',
@@ -61,6 +67,7 @@ describe('the public faces', () => {
       'permutationOf',
       'randomBits',
       'readSize2d',
+      'recordTrace',
       'releaseOwned',
       'sameShape',
       'scopeBlockOf',
@@ -69,6 +76,7 @@ describe('the public faces', () => {
       'stridesOf',
       'tensorsIn',
       'threefry2x32',
+      'traceConstant',
       'typeName',
       'useScopes',
       'wasmGelu',

@@ -38,6 +38,9 @@ export {
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
 export { tensorsIn } from './internal/tensorsIn.js'
+export { isTracing, kernel, traceConstant, TraceRefused } from './internal/trace.js'
+export { recordTrace, type Recording } from './internal/record.js'
+export { forReplay } from './tensor.js'
 export { beforeInPlaceWrite } from './internal/beforeInPlaceWrite.js'
 // The fused float32 kernels (GELU, attention weights, row normalization) autograd and nn call
 export {

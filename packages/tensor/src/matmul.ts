@@ -4,9 +4,10 @@ import { allocate, type DType } from './dtype.js'
 import { gemmBatchOf, overwritingGemm, overwritingOf } from './kernels/gemm/overwrite.js'
 import type { WasmGemmKernel } from './kernels/gemm/wasm.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
+import { kernel } from './internal/trace.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, formatList, sizeOf, stridesOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
 
 /**
  * Options of {@link matmul}.
@@ -205,25 +206,35 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
   const acs = A.colStride
   const brs = B.rowStride
   const bcs = B.colStride
-  if (fold) {
-    // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
-    // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
-    if (wasm !== null) wasm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
-    else gemm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
-  } else if (wasm === null || !stacked(wasm, batch, aStrides, bStrides, m, n, k, a, A, b, B, out as FloatArray)) {
-    const index = new Array<number>(batch.length).fill(0)
-    for (let i = 0; i < count; i++) {
-      let ao = a.offset
-      let bo = b.offset
-      for (let d = 0; d < batch.length; d++) {
-        ao += index[d]! * aStrides[d]!
-        bo += index[d]! * bStrides[d]!
+  // (a trace keeps the call with the operands' own views: see internal/trace.ts)
+  const dims = batch.slice() // (batch becomes the result's shape below)
+  const at = forReplay(a)
+  const bt = forReplay(b)
+  kernel(
+    out,
+    () => {
+      if (fold) {
+        // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
+        // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).
+        if (wasm !== null) wasm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n, true)
+        else gemm(rows, n, k, sa, a.offset, ars, acs, sb, b.offset, brs, bcs, out, 0, n)
+      } else if (wasm === null || !stacked(wasm, dims, aStrides, bStrides, m, n, k, at, A, bt, B, out as FloatArray)) {
+        const index = new Array<number>(dims.length).fill(0)
+        for (let i = 0; i < count; i++) {
+          let ao = a.offset
+          let bo = b.offset
+          for (let d = 0; d < dims.length; d++) {
+            ao += index[d]! * aStrides[d]!
+            bo += index[d]! * bStrides[d]!
+          }
+          if (wasm !== null) wasm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n, true)
+          else gemm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n)
+          for (let d = dims.length - 1; d >= 0 && ++index[d]! === dims[d]; d--) index[d] = 0
+        }
       }
-      if (wasm !== null) wasm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n, true)
-      else gemm(m, n, k, sa, ao, ars, acs, sb, bo, brs, bcs, out, i * m * n, n)
-      for (let d = batch.length - 1; d >= 0 && ++index[d]! === batch[d]; d--) index[d] = 0
-    }
-  }
+    },
+    wasm !== null,
+  )
   const shape = batch // the result's shape: batch dims, then m unless a is 1-D, then n unless b is 1-D
   if (a.rank > 1) shape.push(m)
   if (b.rank > 1) shape.push(n)

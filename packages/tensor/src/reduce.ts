@@ -13,7 +13,8 @@ import {
 } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { axesQuickly, formatList } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 import { transpose } from './view.js'
 import { REDUCE } from './kernels/elementwise/ops.generated.js'
 import {
@@ -144,8 +145,10 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
   for (let i = 0; i < (kept[0] ?? 0); i++) outer *= t.shape[i]!
   const adjacent = outer > 1 && kept.every((k, i) => k === kept[0]! + i)
   const slab = columns !== undefined && adjacent && length > 0 ? slabStride(t, kept[0]!) : -1
+  // (a trace keeps each path's call with t's own view: see internal/trace.ts)
+  const x = forReplay(t)
   if (slab >= 0) {
-    columns!(t.storage, t.offset, outer, count, length / outer, out, slab)
+    kernel(out, () => columns!(x.storage, x.offset, outer, count, length / outer, out, slab))
     return new Tensor(out, shape, dtype)
   }
   const divisor = op === 'mean' ? length : 1
@@ -153,14 +156,16 @@ function reduceWith(t: Tensor, { op, read: options, dtype, block, columns, code 
   // head view): rows reduced where they lie, when that gives the bits of the transposed copy's rows.
   const first = t.rank - axes.length
   if (length > 0 && first > 0 && !t.isContiguous && axes.every((a, i) => a === first + i) && contiguousFrom(t, first)) {
-    if (reduceRowsAt(block, code, t.storage, rowStarts(t, first, count), length, out, divisor)) {
+    const starts = rowStarts(t, first, count)
+    if (kernel(out, () => reduceRowsAt(block, code, x.storage, starts, length, out, divisor))) {
       return new Tensor(out, shape, dtype)
     }
   }
   // reduced axes already trailing in order: the data is in row order as it is (no transposed view)
-  const moved = axes.length === 0 || inRowOrder(kept, axes) ? t : transpose(t, [...kept, ...axes])
-  const data = moved.data
-  reduceRows(block, code, data, count, length, out, divisor)
+  const order = axes.length === 0 || inRowOrder(kept, axes) ? null : [...kept, ...axes]
+  kernel(out, () =>
+    reduceRows(block, code, (order === null ? x : transpose(x, order)).data, count, length, out, divisor),
+  )
   return new Tensor(out, shape, dtype)
 }
 

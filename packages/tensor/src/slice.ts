@@ -3,6 +3,7 @@ import { tensorArg } from './internal/args.js'
 import { allocate } from './dtype.js'
 import { checkShape, formatList, normalizeAxes, sizeOf } from './shape.js'
 import { Tensor } from './tensor.js'
+import { traceView } from './internal/trace.js'
 
 /**
  * A view of a box of `t`: `size[i]` elements from `begin[i]` on each axis. A negative `begin` counts
@@ -38,6 +39,7 @@ export function slice(t: Tensor, begin: readonly number[], size: readonly number
     offset += b * t.strides[i]!
     return s
   })
+  traceView(t.storage)
   return new Tensor(t.storage, shape, t.dtype, t.strides, offset)
 }
 
@@ -59,6 +61,7 @@ export function flip(t: Tensor, axes?: number | readonly number[]): Tensor {
     if (t.shape[i]! > 0) offset += (t.shape[i]! - 1) * s
     return -s
   })
+  traceView(t.storage)
   return new Tensor(t.storage, t.shape, t.dtype, strides, offset)
 }
 

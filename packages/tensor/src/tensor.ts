@@ -5,6 +5,7 @@ import { checkShape, formatList, MAX_ELEMENTS, rowMajor, sizeOf, type Shape } fr
 import { ownership, type Owned } from './kernels/runtime/owner.js'
 import { gatherHook } from './kernels/rows/gatherHook.js'
 import { markOwned } from './internal/deferredLeaves.js'
+import { kernel, traceConstant, tracing } from './internal/trace.js'
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor} and returned by `toArray`. */
 export type NestedArray = number | boolean | readonly NestedArray[]
@@ -136,8 +137,12 @@ export class Tensor<D extends DType = DType> extends Printable {
           `${first}..${last}, outside storage of length ${storage.length}`,
       )
     }
+    const replay = replaying
+    replaying = false
+    if (tracing.trace !== null && !replay) tracing.trace.made(storage, this)
     this._storage = storage
-    this.#block = ownership.find !== null && cls === Float32Array ? ownership.find(storage as Float32Array) : null
+    this.#block =
+      ownership.find !== null && cls === Float32Array && !replay ? ownership.find(storage as Float32Array) : null
     this.#pending = pending
     this.#computed = null
     // a deferred result's `_storage` computes it too: a deep equality or a copy of the object's fields sees values
@@ -177,6 +182,14 @@ export class Tensor<D extends DType = DType> extends Printable {
   /** The scope block of the storage, or null. @internal */
   __owner(): Owned | null {
     return this.#block
+  }
+
+  /**
+   * Makes the tensor read as released with `message`, whatever its storage: an intermediate of a recorded trace,
+   * whose array later replays write again (see `internal/record.ts`). @internal
+   */
+  __release(message: string): void {
+    this.#block = { released: message, owner: null } as Owned
   }
 
   /** Points the tensor at `storage`, a copy of its block, owned by the collector from now on. @internal */
@@ -222,6 +235,7 @@ export class Tensor<D extends DType = DType> extends Printable {
    * ```
    */
   get data(): StorageOf<D> {
+    if (tracing.trace !== null) tracing.trace.read(this.storage)
     if (this.isContiguous) {
       const s = this.storage
       if (this.offset === 0 && s.length === this.size) return s
@@ -242,6 +256,7 @@ export class Tensor<D extends DType = DType> extends Printable {
    */
   item(): number {
     const s = this.storage // a released tensor says so first
+    if (tracing.trace !== null) tracing.trace.read(s)
     if (this.size !== 1) {
       throw new Error(`item: tensor must hold exactly one element, got shape ${formatList(this.shape)}`)
     }
@@ -323,6 +338,25 @@ const DEFERRED_FIELD = {
 /** The pending computation the next constructed tensor takes (set only by deferredTensor). */
 let nextPending: Pending | null = null
 
+/** The next constructed tensor is a kernel call's own view for replays (set only by forReplay). */
+let replaying = false
+
+/**
+ * `t` itself, or while a trace is recorded (see `internal/trace.ts`) a tensor over the same elements that no
+ * scope's release reaches: what a kept kernel call reads from, since a replay runs after the transform that
+ * made `t` released it. Refuses a tensor a scope still owns that the trace does not know (an intermediate
+ * of an enclosing transform, which that transform may release and reuse between replays). @internal
+ */
+export function forReplay<T extends Tensor>(t: T): T {
+  const trace = tracing.trace
+  if ((t as { __gdTensor?: unknown } | null)?.__gdTensor !== true) fail('forReplay', 't', 'a Tensor', t)
+  if (trace === null) return t
+  const s = t.storage
+  if (typeof t.__owner === 'function' && t.__owner() !== null && !trace.known.has(s)) trace.refuseOwned()
+  replaying = true
+  return new Tensor(s, t.shape, t.dtype, t.strides, t.offset) as T
+}
+
 /** An empty placeholder storage of deferred results: nothing reads it (the getter computes the values first). */
 const NOT_YET = new Float32Array(0)
 
@@ -342,10 +376,31 @@ export function deferredTensor(shape: Shape, pending: Pending): Tensor<'float32'
  * of 16 floats: attention's [B, T, H, D] read as [B, H, T, D]) copies at loop speed.
  */
 function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
+  const out = unfilled(t)
+  gatherInto(t, out)
+  return out
+}
+
+/** Storage for `t`'s elements that the caller writes in full (a scope's block is not zero-filled first: see allocateUnfilled). */
+function unfilled<D extends DType>(t: Tensor<D>): StorageOf<D> {
+  return ((t.dtype === 'float32' && ownership.alloc?.(t.size, false)) || allocate(t.dtype, t.size)) as StorageOf<D>
+}
+
+/**
+ * A row-major copy of `t`'s elements, as `data` of a strided view makes it, which a trace (see `internal/trace.ts`)
+ * keeps as a kernel call: what view ops that must copy (`reshape` of a transposed view, `contiguous`) call. @internal
+ */
+export function stridedCopy<D extends DType>(t: Tensor<D>): StorageOf<D> {
+  const out = unfilled(t)
+  const x = forReplay(t)
+  kernel(out, () => gatherInto(x, out), true)
+  return out
+}
+
+/** Writes every element of `t` into `out`, in row-major order. */
+function gatherInto<D extends DType>(t: Tensor<D>, out: StorageOf<D>): void {
   const src0 = t.storage
-  // every path below writes each element (a scope's block is not zero-filled first: see allocateUnfilled)
-  const out = ((t.dtype === 'float32' && ownership.alloc?.(t.size, false)) || allocate(t.dtype, t.size)) as StorageOf<D>
-  if (t.size === 0) return out
+  if (t.size === 0) return
   const shape: number[] = []
   const strides: number[] = []
   for (let d = 0; d < t.rank; d++) {
@@ -364,11 +419,11 @@ function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
   const rank = shape.length
   if (rank === 0) {
     out[0] = src0[t.offset]!
-    return out
+    return
   }
   // a float32 view of an arena array into an arena array: the fused rows module's gather, when it has loaded
   const gather = t.dtype === 'float32' ? gatherHook.kernel : null
-  if (gather && gather(src0 as Float32Array, t.offset, shape, strides, out as Float32Array)) return out
+  if (gather && gather(src0 as Float32Array, t.offset, shape, strides, out as Float32Array)) return
   const run = shape[rank - 1]!
   const step = strides[rank - 1]!
   const rows = rank > 1 ? shape[rank - 2]! : 1
@@ -389,7 +444,6 @@ function gatherStrided<D extends DType>(t: Tensor<D>): StorageOf<D> {
       index[d] = 0
     }
   }
-  return out
 }
 
 /** Options accepted by creation functions. */
@@ -453,6 +507,7 @@ export function tensor<D extends DType = 'float32'>(
     const v = flat[i]!
     storage[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v
   }
+  traceConstant(storage)
   // a copy no one else holds: deferred chains may read it later (see deferredLeaves.ts)
   return new Tensor(markOwned(storage), shape, dtype)
 }

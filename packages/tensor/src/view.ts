@@ -13,7 +13,8 @@ import {
   type Shape,
 } from './shape.js'
 import type { DType } from './dtype.js'
-import { Tensor } from './tensor.js'
+import { stridedCopy, Tensor } from './tensor.js'
+import { traceView } from './internal/trace.js'
 
 /**
  * The same elements with a new shape. One entry may be `-1`, inferred from the size.
@@ -31,10 +32,10 @@ import { Tensor } from './tensor.js'
 export function reshape<D extends DType>(t: Tensor<D>, shape: readonly number[]): Tensor<D> {
   tensorArg('reshape', 't', t)
   const target = inferShape('reshape', t, shape)
-  if (t.isContiguous) return new Tensor(t.storage, target, t.dtype, stridesOf(target), t.offset)
-  const strides = viewStrides(t, target)
-  if (strides !== null) return new Tensor(t.storage, target, t.dtype, strides, t.offset)
-  return new Tensor(t.data, target, t.dtype)
+  const strides = t.isContiguous ? stridesOf(target) : viewStrides(t, target)
+  if (strides === null) return new Tensor(stridedCopy(t), target, t.dtype)
+  traceView(t.storage)
+  return new Tensor(t.storage, target, t.dtype, strides, t.offset)
 }
 
 /**
@@ -144,6 +145,7 @@ export function transpose<D extends DType>(t: Tensor<D>, perm?: readonly number[
     shape.push(t.shape[axes[i]!]!)
     strides.push(t.strides[axes[i]!]!)
   }
+  traceView(t.storage)
   return new Tensor(t.storage, shape, t.dtype, strides, t.offset)
 }
 
@@ -193,6 +195,7 @@ export function expandDims<D extends DType>(t: Tensor<D>, axis: number): Tensor<
   const strides = [...t.strides]
   shape.splice(a, 0, 1)
   strides.splice(a, 0, a < t.rank ? t.strides[a]! * t.shape[a]! : 1)
+  traceView(t.storage)
   return new Tensor(t.storage, shape, t.dtype, strides, t.offset)
 }
 
@@ -216,6 +219,7 @@ export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly 
     }
   }
   const keep = t.shape.map((d, i) => (list === null ? d !== 1 : !list.includes(i)))
+  traceView(t.storage)
   return new Tensor(
     t.storage,
     t.shape.filter((_, i) => keep[i]),
@@ -237,7 +241,7 @@ export function squeeze<D extends DType>(t: Tensor<D>, axes?: number | readonly 
 export function contiguous<D extends DType>(t: Tensor<D>): Tensor<D> {
   tensorArg('contiguous', 't', t)
   if (t.isContiguous) return t
-  return new Tensor(t.data, t.shape, t.dtype)
+  return new Tensor(stridedCopy(t), t.shape, t.dtype)
 }
 
 /**
@@ -257,5 +261,6 @@ export function broadcastTo<D extends DType>(t: Tensor<D>, shape: readonly numbe
   if (result.length !== shape.length || result.some((d, i) => d !== shape[i])) {
     throw new Error(`broadcastTo: cannot broadcast shape ${formatList(t.shape)} to ${formatList(shape)}`)
   }
+  traceView(t.storage)
   return new Tensor(t.storage, [...shape], t.dtype, broadcastStrides(t, shape), t.offset)
 }

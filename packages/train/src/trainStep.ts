@@ -1,8 +1,18 @@
 import { valueAndGrad, type Plain, type PlainArgs } from '@gd/autograd'
-import { fail, func } from '@gd/check'
+import { boolean, fail, func, optional, readOptions } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
 import type { Tensor, Tree } from '@gd/tensor'
 import { withScope } from '@gd/tensor/internal'
+import { compiledStep } from './internal/compiledStep.js'
+
+/** Options of {@link trainStep}. */
+export interface TrainStepOptions {
+  /**
+   * Record the step's kernel calls the first time and replay them on later calls whose arguments have the same
+   * shapes and dtypes and whose parameters are the same tensors (default false). See {@link trainStep}.
+   */
+  compile?: boolean
+}
 
 /** What the released-tensor message of a training step advises. */
 const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
@@ -45,13 +55,16 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
 export function trainStep<P, R extends unknown[], S>(
   loss: (params: P, ...args: R) => unknown,
   optimizer: GradientTransformation<S>,
+  options: TrainStepOptions = {},
 ): (params: Plain<P>, state: S, ...args: PlainArgs<R>) => [Tensor, S] {
   func('trainStep', 'loss', loss)
   const o = optimizer as { init?: unknown; update?: unknown } | null | undefined
   if (typeof o?.init !== 'function' || typeof o.update !== 'function') {
     fail('trainStep', 'optimizer', 'a gradient transformation', optimizer)
   }
+  const { compile = false } = readOptions('trainStep', options, { compile: optional(boolean) })
   const lossAndGrads = valueAndGrad(loss as (...args: unknown[]) => unknown)
+  if (compile) return compiledStep(lossAndGrads as (...args: unknown[]) => unknown, optimizer) as never
   return (params, state, ...args) =>
     withScope(
       'trainStep',

@@ -1,6 +1,6 @@
 import { Var, add, apply, div, exp, isRecording, mul, neg, reshape, scatterAddAlongAxis, sub, sum } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { allocate } from '@gd/tensor/internal'
+import { allocate, forReplay, kernel } from '@gd/tensor/internal'
 
 /**
  * −log softmax(z)[…, yᵢ] for each sample: softmax cross-entropy from int32 labels, one primitive
@@ -62,10 +62,11 @@ function shifted(
   batch: readonly number[],
 ): { shift: T.Tensor; diff: T.Tensor } {
   const dtype = v.dtype as 'float32' | 'float64'
-  const z = v.data as FloatArray
   const s = allocate(dtype, rows) as FloatArray
-  const d = allocate(dtype, z.length) as FloatArray
-  shiftRows(z, s, d, rows, classes)
+  const d = allocate(dtype, v.size) as FloatArray
+  // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
+  const x = forReplay(v)
+  kernel([s, d], () => shiftRows(x.data as FloatArray, s, d, rows, classes), true)
   return { shift: new T.Tensor(s, [...batch, 1], dtype), diff: new T.Tensor(d, v.shape, dtype) }
 }
 
@@ -94,14 +95,18 @@ function picked(
   classes: number,
   batch: readonly number[],
 ): T.Tensor {
-  const z = v.data as Float32Array | Float64Array
-  const y = labels.data as Int32Array
-  const ls = logSums.data as Float32Array | Float64Array
-  const s = shift.data as Float32Array | Float64Array
-  const out = allocate(v.dtype as 'float32' | 'float64', y.length)
-  // one loop per dtype (as spread's): Math.fround called through a variable is not inlined, and boxes every result
-  if (v.dtype === 'float32') picked32(z, y, ls, s, out as Float32Array, classes)
-  else picked64(z, y, ls, s, out as Float64Array, classes)
+  const out = allocate(v.dtype as 'float32' | 'float64', labels.size)
+  const [z, y, ls, s] = [v, labels, logSums, shift].map(forReplay)
+  kernel(
+    out,
+    () => {
+      const a = [z!.data, y!.data, ls!.data, s!.data] as [FloatArray, Int32Array, FloatArray, FloatArray]
+      // one loop per dtype (as spread's): Math.fround called through a variable is not inlined, and boxes every result
+      if (v.dtype === 'float32') picked32(...a, out as Float32Array, classes)
+      else picked64(...a, out as Float64Array, classes)
+    },
+    true,
+  )
   return new T.Tensor(out, batch, v.dtype)
 }
 
@@ -118,13 +123,17 @@ function picked64(z: FloatArray, y: Int32Array, ls: FloatArray, s: FloatArray, o
 
 /** ∂z = G + (c / S)·e with G = −c at each label and 0 elsewhere, rounded step by step as the composite's ops. */
 function spread(g: T.Tensor, labels: T.Tensor, e: T.Tensor, sums: T.Tensor, classes: number): T.Tensor {
-  const c = g.data as Float32Array | Float64Array
-  const y = labels.data as Int32Array
-  const ev = e.data as Float32Array | Float64Array
-  const sv = sums.data as Float32Array | Float64Array
-  const out = allocate(e.dtype as 'float32' | 'float64', ev.length)
-  if (e.dtype === 'float32') spread32(c, y, ev, sv, out as Float32Array, classes)
-  else spread64(c, y, ev, sv, out as Float64Array, classes)
+  const out = allocate(e.dtype as 'float32' | 'float64', e.size)
+  const [c, y, ev, sv] = [g, labels, e, sums].map(forReplay)
+  kernel(
+    out,
+    () => {
+      const a = [c!.data, y!.data, ev!.data, sv!.data] as [FloatArray, Int32Array, FloatArray, FloatArray]
+      if (e.dtype === 'float32') spread32(...a, out as Float32Array, classes)
+      else spread64(...a, out as Float64Array, classes)
+    },
+    true,
+  )
   return new T.Tensor(out, e.shape, e.dtype)
 }
 

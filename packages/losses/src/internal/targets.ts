@@ -7,7 +7,7 @@
 import { Var, oneHot, toVar, type Input } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { Tensor } from '@gd/tensor'
-import { formatList, isFloat, sameShape } from '@gd/tensor/internal'
+import { forReplay, formatList, isFloat, isTracing, kernel, sameShape } from '@gd/tensor/internal'
 import { atLeastZero, everyValue } from './checks.js'
 import { checkPair } from '../reduction.js'
 
@@ -46,10 +46,14 @@ export function targetsOf(
         `${fn}: labels ${formatList(t.shape)} must have the predictions' shape without the class axis ${formatList(batch)}`,
       )
     }
-    const raw = t.value.data as Int32Array
     const float = dtype === 'float64' ? 'float64' : 'float32'
     const weighted = ignore !== undefined || classWeights !== undefined
-    if (!weighted) return new Labels(checkedCopy(fn, raw, batch, classes), undefined, classes, float)
+    if (!weighted) {
+      // a compiled step (see kernel of @gd/tensor/internal) checks and copies the labels at each replay
+      const copy = isTracing() ? tracedCopy(fn, t.value, batch, classes) : null
+      return new Labels(copy ?? checkedCopy(fn, t.value.data as Int32Array, batch, classes), undefined, classes, float)
+    }
+    const raw = t.value.data as Int32Array
     const safe = new Int32Array(raw.length)
     const keep = new Float64Array(raw.length)
     for (let i = 0; i < raw.length; i++) {
@@ -99,6 +103,22 @@ function checkedCopy(fn: string, raw: Int32Array, batch: readonly number[], clas
   const copy = new Tensor(raw.slice(), batch, 'int32')
   copies.set(raw, copy)
   return copy
+}
+
+/** checkedCopy as a kernel call that a compiled step replays: the labels are checked and copied every time. */
+function tracedCopy(fn: string, labels: Tensor, batch: readonly number[], classes: number): Tensor {
+  const out = new Int32Array(labels.size)
+  const x = forReplay(labels)
+  const run = (): void => {
+    const raw = x.data as Int32Array
+    for (let i = 0; i < raw.length; i++) {
+      const y = raw[i]!
+      if (y < 0 || y >= classes) outOfRange(fn, y, classes)
+      out[i] = y
+    }
+  }
+  kernel(out, run, true)
+  return new Tensor(out, batch, 'int32')
 }
 
 /**

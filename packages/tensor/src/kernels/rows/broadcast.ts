@@ -3,7 +3,8 @@
  * sub, div) in one Wasm call over all the rows, instead of one call per row through the strided path.
  * @module
  */
-import { Tensor } from '../../tensor.js'
+import { forReplay, Tensor } from '../../tensor.js'
+import { kernel } from '../../internal/trace.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { broadcastKernels } from '../registry.js'
 import { allocateUnfilled } from '../runtime/owner.js'
@@ -60,7 +61,8 @@ export function broadcastRows(op: number, a: Tensor, b: Tensor): Tensor | null {
   const row = aFull ? b : a
   // the kernel writes every element (each row of `full` once), so the block is taken as the pool left it
   const out = allocateUnfilled(full.size)
-  return k.binaryRows(op, full.data as FloatArray, row.data as FloatArray, out, bFull)
-    ? new Tensor(out, full.shape, 'float32')
-    : null
+  const F = forReplay(full)
+  const R = forReplay(row)
+  const run = (): boolean => k.binaryRows(op, F.data as FloatArray, R.data as FloatArray, out, bFull)
+  return kernel(out, run, true) ? new Tensor(out, full.shape, 'float32') : null
 }

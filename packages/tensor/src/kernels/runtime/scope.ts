@@ -95,6 +95,8 @@ let arenaBuffer: ArrayBufferLike | null = null
 /** Pooled block addresses by exact aligned size. */
 const pool = new Map<number, number[]>()
 const counts = { pooled: 0, owned: 0, released: 0, fallbacks: 0, copiedOut: 0 }
+/** While a trace is recorded ({@link holdReleased}), the blocks released meanwhile, kept out of the pool. */
+let held: Block[] | null = null
 let warned = false
 /**
  * Blocks whose scope closed with no parent while an enclosing transform could still read them, freed when
@@ -531,10 +533,37 @@ function release(b: Block, message: string): void {
   b.escapes = false
   counts.owned -= b.bytes
   counts.released++
+  if (held !== null) held.push(b)
+  else toPool(b)
+}
+
+/** Puts a released block in the pool of its size. */
+function toPool(b: Block): void {
   counts.pooled += b.bytes
   const bucket = pool.get(b.bytes)
   if (bucket === undefined) pool.set(b.bytes, [b.at])
   else bucket.push(b.at)
+}
+
+/**
+ * Keeps the blocks released from now on out of the pool until the returned function is called: then they
+ * go to the pool (`keep` false) or to the collector, freed once their arrays are unreachable (`keep` true:
+ * a recorded trace's kernel calls write them again at each replay, see `internal/record.ts`). Their tensors
+ * read as released either way. @internal
+ */
+export function holdReleased(): (keep: boolean) => void {
+  const saved = held
+  const mine: Block[] = (held = [])
+  return (keep) => {
+    held = saved
+    for (const b of mine) {
+      if (!keep) toPool(b)
+      else {
+        byAt.delete(b.at)
+        orphanage()?.register(b.view, b.at)
+      }
+    }
+  }
 }
 
 /** Counters for {@link memoryStats}. @internal */

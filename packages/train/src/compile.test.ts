@@ -1,0 +1,237 @@
+import { mean, square, sub, type Var } from '@gd/autograd'
+import { mse, softmaxCrossEntropy } from '@gd/losses'
+import { conv2d, linear, relu, sequential } from '@gd/nn'
+import { adam, adamw } from '@gd/optimizers'
+import { initWasm, tensor, toWasmMemory, useWasm, type Tensor, type Tree } from '@gd/tensor'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { trainStep } from './trainStep.js'
+
+const model = sequential(linear(40, 96), relu(), linear(96, 5))
+const lossOf = (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(model.apply(p as never, xs) as Var, ys)
+
+/** `n` samples of 40 features and their labels, different for each `seed`. */
+function batch(seed: number, n = 64): [Tensor, Tensor] {
+  const xs = tensor(
+    Array.from({ length: n * 40 }, (_, i) => Math.sin(i * 0.71 + seed)),
+    { shape: [n, 40] },
+  )
+  const ys = tensor(
+    Array.from({ length: n }, (_, i) => (i * 3 + seed) % 5),
+    { dtype: 'int32' },
+  )
+  return [xs, ys]
+}
+
+const fresh = (): unknown[] => toWasmMemory(model.init(0) as unknown as Tree) as unknown as unknown[]
+
+const values = (tree: unknown): number[][] =>
+  (tree as { w?: Tensor; b?: Tensor }[]).flatMap((l) => (l.w ? [Array.from(l.w.data), Array.from(l.b!.data)] : []))
+
+/** The message of what `f` throws. */
+function thrown(f: () => unknown): string {
+  try {
+    f()
+  } catch (e) {
+    return (e as Error).message
+  }
+  throw new Error('did not throw')
+}
+
+/** Runs the same steps eagerly and compiled, from the same start, and expects the same bits throughout. */
+function expectSameAsEager(batches: [Tensor, Tensor][], optimizer = adam({ learningRate: 0.01 })): void {
+  const eager = fresh()
+  const compiled = fresh()
+  let se = optimizer.init(eager as unknown as Tree)
+  let sc = optimizer.init(compiled as unknown as Tree)
+  const stepE = trainStep(lossOf, optimizer)
+  const stepC = trainStep(lossOf, optimizer, { compile: true })
+  for (const [xs, ys] of batches) {
+    const [le, ne] = stepE(eager, se, xs, ys)
+    const [lc, nc] = stepC(compiled, sc, xs, ys)
+    se = ne
+    sc = nc
+    expect(lc.item()).toBe(le.item())
+    expect(values(compiled)).toEqual(values(eager))
+  }
+  expect(sc).toEqual(se)
+}
+
+describe('trainStep with compile', () => {
+  beforeAll(() => initWasm())
+
+  it('gives the eager step’s loss, parameters and state bit for bit, with new batches each step', () => {
+    expectSameAsEager([batch(0), batch(1), batch(2), batch(1), batch(3)])
+    expectSameAsEager([batch(0), batch(4), batch(5)], adamw({ learningRate: 0.01, weightDecay: 0.1 }))
+  })
+
+  it('records again for a new batch size, and for other parameter tensors', () => {
+    expectSameAsEager([batch(0), batch(1, 32), batch(2), batch(3, 32), batch(4, 7)])
+    const optimizer = adam({ learningRate: 0.01 })
+    const step = trainStep(lossOf, optimizer, { compile: true })
+    const eager = trainStep(lossOf, optimizer)
+    for (const params of [fresh(), fresh()]) {
+      const twin = fresh()
+      const [lc] = step(params, optimizer.init(params as unknown as Tree), ...batch(0))
+      const [le] = eager(twin, optimizer.init(twin as unknown as Tree), ...batch(0))
+      expect(lc.item()).toBe(le.item())
+      expect(values(params)).toEqual(values(twin))
+    }
+  })
+
+  it('runs on the JavaScript kernels too', () => {
+    const restore = useWasm(false)
+    try {
+      expectSameAsEager([batch(0), batch(1), batch(2)])
+    } finally {
+      restore()
+    }
+  })
+
+  it('hands out a loss of its own: a later step does not change it', () => {
+    const params = fresh()
+    const optimizer = adam({ learningRate: 0.01 })
+    const step = trainStep(lossOf, optimizer, { compile: true })
+    let state = optimizer.init(params as unknown as Tree)
+    const losses: Tensor[] = []
+    for (let i = 0; i < 3; i++) {
+      const [loss, next] = step(params, state, ...batch(0))
+      state = next
+      losses.push(loss)
+    }
+    const seen = losses.map((l) => l.item())
+    expect(new Set(seen).size).toBe(3) // the loss falls
+    step(params, state, ...batch(0))
+    expect(losses.map((l) => l.item())).toEqual(seen)
+  })
+
+  it('checks the labels at every replay: an out-of-range label throws and leaves params and state as they were', () => {
+    const params = fresh()
+    const optimizer = adam({ learningRate: 0.01 })
+    const step = trainStep(lossOf, optimizer, { compile: true })
+    const [, state] = step(params, optimizer.init(params as unknown as Tree), ...batch(0))
+    const [xs] = batch(1)
+    const bad = tensor(
+      Array.from({ length: 64 }, (_, i) => (i === 9 ? 7 : i % 5)),
+      { dtype: 'int32' },
+    )
+    const before = values(params)
+    const saved = JSON.stringify(state)
+    expect(thrown(() => step(params, state, xs, bad))).toBe(
+      'softmaxCrossEntropy: label 7 is out of range for 5 classes',
+    )
+    expect(values(params)).toEqual(before)
+    expect(JSON.stringify(state)).toBe(saved)
+    // and the recording still replays after it
+    expectSameAsEager([batch(0), batch(1)])
+  })
+
+  it('refuses a step whose JavaScript reads a value it computes, leaving params and state as they were', () => {
+    const params = { w: tensor([1, 2]) }
+    const optimizer = adam({ learningRate: 0.1 })
+    const state = optimizer.init(params)
+    const reads = trainStep(
+      (p: { w: Var }) => {
+        const loss = mean(square(sub(p.w, 3)))
+        return loss.item() > 0 ? loss : mean(p.w)
+      },
+      optimizer,
+      { compile: true },
+    )
+    expect(thrown(() => reads(params, state))).toMatch(
+      /^trainStep: compile cannot replay this step: JavaScript read the values of a tensor the step computes \(data, item, toArray or printing\) \(at .*\); run it without \{ compile: true \}$/,
+    )
+    expect(params.w.toArray()).toEqual([1, 2])
+  })
+
+  it('refuses a step with an op it cannot replay yet, naming where', () => {
+    const net = sequential(conv2d(1, 2, 3))
+    const params = net.init(0) as unknown as Tree
+    const optimizer = adam({ learningRate: 0.1 })
+    const before = JSON.stringify(params)
+    const step = trainStep(
+      (p: unknown, xs: Tensor) =>
+        mse(net.apply(p as never, xs) as Var, tensor(new Float32Array(2 * 3 * 3), { shape: [1, 2, 3, 3] })),
+      optimizer,
+      { compile: true },
+    )
+    const xs = tensor(new Float32Array(25).fill(0.5), { shape: [1, 1, 5, 5] })
+    expect(thrown(() => step(params, optimizer.init(params), xs))).toMatch(
+      /^trainStep: compile cannot replay this step: (a tensor was computed by an op that cannot be replayed yet|JavaScript read the values of a tensor the step computes .*) \(at .*\); run it without \{ compile: true \}$/,
+    )
+    expect(JSON.stringify(params)).toBe(before)
+  })
+
+  it('records again when a number argument changes (numbers are part of what a recording depends on)', () => {
+    const optimizer = adam({ learningRate: 0.1 })
+    const scaled = (p: { w: Var }, k: number) => mean(square(sub(p.w, k)))
+    const a = { w: tensor([1, 2]) }
+    const b = { w: tensor([1, 2]) }
+    const step = trainStep(scaled, optimizer, { compile: true })
+    const eager = trainStep(scaled, optimizer)
+    let sa = optimizer.init(a)
+    let sb = optimizer.init(b)
+    for (const k of [3, 3, 5, 3, -1]) {
+      const [la, na] = step(a, sa, k)
+      const [lb, nb] = eager(b, sb, k)
+      sa = na
+      sb = nb
+      expect(la.item()).toBe(lb.item())
+    }
+    expect(a.w.toArray()).toEqual(b.w.toArray())
+  })
+
+  it('refuses arguments it cannot compare between calls, and misspelt options', () => {
+    const optimizer = adam({ learningRate: 0.1 })
+    const params = { w: tensor([1, 2]) }
+    const step = trainStep((p: { w: Var }, f: () => number) => mean(square(sub(p.w, f()))), optimizer, {
+      compile: true,
+    })
+    expect(thrown(() => step(params, optimizer.init(params), () => 3))).toBe(
+      'trainStep: with compile, the parameters and arguments must be tensors, numbers, strings, booleans, null or undefined, in arrays and plain objects; got [object Function]',
+    )
+    expect(params.w.toArray()).toEqual([1, 2])
+    expect(thrown(() => trainStep(lossOf, optimizer, { compil: true } as never))).toMatch(
+      /^trainStep: unknown option compil.*did you mean compile/,
+    )
+    expect(thrown(() => trainStep(lossOf, optimizer, { compile: 1 } as never))).toMatch(
+      /^trainStep: compile must be a boolean, got 1/,
+    )
+  })
+
+  it('releases what the recorded step kept of its intermediates, as the eager step does', () => {
+    const optimizer = adam({ learningRate: 0.01 })
+    const params = fresh()
+    let kept: Var | undefined
+    const step = trainStep(
+      (p: unknown[], xs: Tensor, ys: Tensor) => {
+        const logits = model.apply(p as never, xs) as Var
+        kept = logits
+        return softmaxCrossEntropy(logits, ys)
+      },
+      optimizer,
+      { compile: true },
+    )
+    step(params, optimizer.init(params as unknown as Tree), ...batch(0))
+    expect(() => kept!.value.data).toThrow(/was an intermediate of/)
+    // on the JavaScript kernels too, where no scope's block holds them
+    const restore = useWasm(false)
+    try {
+      kept = undefined
+      const js = trainStep(
+        (p: unknown[], xs: Tensor, ys: Tensor) => {
+          const logits = model.apply(p as never, xs) as Var
+          kept = logits
+          return softmaxCrossEntropy(logits, ys)
+        },
+        optimizer,
+        { compile: true },
+      )
+      js(params, optimizer.init(params as unknown as Tree), ...batch(0))
+      expect(() => kept!.value.data).toThrow(
+        'compile: this tensor was an intermediate of a compiled step, whose later steps write its values again; run the step without { compile: true } to keep its intermediates',
+      )
+    } finally {
+      restore()
+    }
+  })
+})

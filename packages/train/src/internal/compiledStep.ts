@@ -1,0 +1,170 @@
+// trainStep's `compile`: the loss and its gradient are computed once, eagerly, while a trace of @gd/tensor keeps
+// every kernel call (`recordTrace`); later steps with the same kind of arguments replay those calls on the same
+// arrays instead of running the loss function, autograd and the ops' JavaScript again. The optimizer's update
+// runs as it does without compile (`stepInPlace`), on the gradients the replay wrote.
+import { isPlainObject } from '@gd/check'
+import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
+import { Tensor, toWasmMemory, type Storage, type Tree } from '@gd/tensor'
+import { recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
+
+/** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
+const KEPT = 8
+
+/** One recording: where each argument tensor's values go, and how the outputs make the loss and the gradients. */
+interface Program {
+  readonly recording: Recording
+  /** The arrays the argument tensors are copied into before a replay, in walk order. */
+  readonly slots: readonly Storage[]
+  /** What it depends on (see {@link leavesOf}). */
+  readonly leaves: Leaves
+  /** The gradient tree over the tensors a replay writes (`recording.outputs` after the loss). */
+  readonly gradients: unknown
+}
+
+/**
+ * What a recording depends on, as a flat list: for the parameters, each tensor itself and its array (a recording
+ * reads them in place); for the other arguments, each tensor's dtype and shape (their values are copied in); for
+ * both, every other leaf's value and the trees' shape (brackets and keys).
+ */
+type Leaves = unknown[]
+
+const OPEN_ARRAY = { mark: '[' }
+const OPEN_OBJECT = { mark: '{' }
+const CLOSE = { mark: ']' }
+
+/**
+ * Pushes the leaves of `node` to `out` and its tensors to `tensors`. Anything but tensors, numbers, strings,
+ * booleans, null and undefined in arrays and plain objects cannot be compared between calls, and is refused.
+ */
+function leavesOf(node: unknown, byIdentity: boolean, out: Leaves, tensors: Tensor[]): void {
+  if (node instanceof Tensor) {
+    tensors.push(node)
+    const s = node.storage // (a released tensor throws here)
+    if (byIdentity) out.push(node, s)
+    else out.push(node.dtype, ...node.shape, CLOSE)
+  } else if (Array.isArray(node)) {
+    out.push(OPEN_ARRAY)
+    for (const x of node) leavesOf(x, byIdentity, out, tensors)
+    out.push(CLOSE)
+  } else if (isPlainObject(node)) {
+    out.push(OPEN_OBJECT)
+    for (const k in node) {
+      out.push(k)
+      leavesOf(node[k], byIdentity, out, tensors)
+    }
+    out.push(CLOSE)
+  } else if (node === null || ['number', 'string', 'boolean', 'undefined'].includes(typeof node)) {
+    out.push(node)
+  } else {
+    throw new Error(
+      'trainStep: with compile, the parameters and arguments must be tensors, numbers, strings, booleans, null or ' +
+        `undefined, in arrays and plain objects; got ${Object.prototype.toString.call(node)}`,
+    )
+  }
+}
+
+function sameLeaves(a: Leaves, b: Leaves): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false
+  return true
+}
+
+/** `node` with each leaf that `is` picks replaced by `leaf(it)`, in walk order. */
+function mapLeaves<L>(node: unknown, is: (x: unknown) => x is L, leaf: (x: L) => unknown): unknown {
+  if (is(node)) return leaf(node)
+  if (Array.isArray(node)) return node.map((x) => mapLeaves(x, is, leaf))
+  if (isPlainObject(node)) {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mapLeaves(v, is, leaf)]))
+  }
+  return node
+}
+
+const isTensor = (x: unknown): x is Tensor => x instanceof Tensor
+
+/** Where a gradient tree's leaf is among a recording's outputs. */
+class Output {
+  constructor(readonly index: number) {}
+}
+
+const isOutput = (x: unknown): x is Output => x instanceof Output
+
+/** A contiguous copy of `t` that a recording reads, placed where the kernels read it in place. */
+function placeholder(t: Tensor): Tensor {
+  const copy = new Tensor(t.data.slice(), [...t.shape], t.dtype)
+  return t.dtype === 'float32' ? toWasmMemory(copy) : copy
+}
+
+/**
+ * The compiled form of trainStep's step: `lossAndGrads` is `valueAndGrad(loss)`; a call replays the recording
+ * for its kind of arguments, making it first when there is none.
+ */
+export function compiledStep<S>(
+  lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
+  optimizer: GradientTransformation<S>,
+): (params: unknown, state: S, ...args: unknown[]) => [Tensor, S] {
+  const programs: Program[] = []
+  return (params, state, ...args) => {
+    const leaves: Leaves = []
+    const tensors: Tensor[] = []
+    leavesOf(params, true, leaves, tensors)
+    const paramCount = tensors.length
+    leavesOf(args, false, leaves, tensors)
+    let program = programs.find((p) => sameLeaves(p.leaves, leaves))
+    if (program === undefined) {
+      program = record(lossAndGrads, params, args, leaves, tensors.slice(0, paramCount))
+      if (programs.unshift(program) > KEPT) programs.pop()
+    } else {
+      for (let i = paramCount; i < tensors.length; i++) program.slots[i - paramCount]!.set(tensors[i]!.data)
+      program.recording.replay()
+    }
+    const outputs = program.recording.outputs
+    const grads = program.gradients
+    return withScope(
+      'trainStep',
+      (): [Tensor, S] => [copyOut(outputs[0]!), stepInPlace(optimizer, grads as Tree, state, params as Tree)],
+      (result) => result,
+    )
+  }
+}
+
+/** Records `lossAndGrads(params, ...args)` with the arguments' tensors copied into placeholders. */
+function record(
+  lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
+  params: unknown,
+  args: unknown[],
+  leaves: Leaves,
+  paramTensors: readonly Tensor[],
+): Program {
+  const slots: Storage[] = []
+  const inputs = mapLeaves(args, isTensor, (t) => {
+    const copy = placeholder(t)
+    slots.push(copy.storage)
+    return copy
+  }) as unknown[]
+  const gradientLeaves: Tensor[] = []
+  let gradients: unknown
+  let recording: Recording
+  try {
+    recording = recordTrace(
+      () => lossAndGrads(params, ...inputs) as [Tensor, unknown],
+      [...paramTensors.map((t) => t.storage), ...slots],
+      ([value, grads]) => {
+        gradients = mapLeaves(grads, isTensor, (t) => {
+          gradientLeaves.push(t)
+          return new Output(gradientLeaves.length)
+        })
+        return [value, ...gradientLeaves]
+      },
+    )
+  } catch (e) {
+    if (!(e instanceof TraceRefused)) throw e
+    throw new Error(`trainStep: compile cannot replay this step: ${e.message}; run it without { compile: true }`)
+  }
+  const outputs = recording.outputs
+  return { recording, slots, leaves, gradients: mapLeaves(gradients, isOutput, (o) => outputs[o.index]) }
+}
+
+/** The loss as a tensor of its own (a replay writes the recording's array again). */
+function copyOut(t: Tensor): Tensor {
+  return new Tensor(t.data.slice(), [...t.shape], t.dtype)
+}
