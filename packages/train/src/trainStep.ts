@@ -34,9 +34,24 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * `toWasmMemory` so the kernels read them where they lie). A step that throws (a bad argument, a
  * loss that fails, an optimizer error) leaves the parameters and the state as they were.
  *
- * @throws Error `trainStep: loss must be a function, got …` and
- * `trainStep: optimizer must be a gradient transformation, got …`; the step throws what
- * `valueAndGrad` and `stepInPlace` throw.
+ * With `{ compile: true }` the first call runs as above while @gd/tensor records every kernel call the
+ * loss and its gradient make; a later call whose parameters are the same tensors and whose other
+ * arguments have the same dtypes and shapes (and the same numbers, strings and booleans) copies its
+ * arguments' values in and replays those calls, without running the loss function, autograd or the
+ * ops' JavaScript again; the optimizer's update runs as without compile. The results are the
+ * uncompiled step's, bit for bit. Other arguments record again (the last 8 recordings are kept).
+ * As with JAX's `jit`, what the loss reads of JavaScript values it closes over is fixed when it is
+ * recorded, and its side effects happen once. A step that reads a value it computes in JavaScript
+ * (`item()`, `data`, `toArray()`), or uses an op that cannot be replayed yet (convolutions, random
+ * ops, the transformer's layers for now), throws on its first call, saying where, and leaves the
+ * parameters and the state as they were; an intermediate kept from a compiled step throws when read.
+ * Checks of values (labels in range) run at every replay.
+ *
+ * @throws Error `trainStep: loss must be a function, got …`,
+ * `trainStep: optimizer must be a gradient transformation, got …` and
+ * `trainStep: unknown option compil, expected one of compile; did you mean compile?`; the step throws what
+ * `valueAndGrad` and `stepInPlace` throw, and with compile
+ * `trainStep: compile cannot replay this step: … (at …); run it without { compile: true }`.
  * @example
  * ```ts
  * import { mean, square, sub, type Var } from '@gd/autograd'
@@ -50,6 +65,11 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * loss.item() // 4: (1 − 3)²
  * params.w.toArray() // [1.1]: Adam's first step moves w by the learning rate, toward 3
  * state.length // 2: the state of adam's chain (moments, then the learning rate)
+ * // compiled: the first call records, the next ones replay (same results)
+ * const fast = trainStep((p: { w: Var }) => mean(square(sub(p.w, 3))), optimizer, { compile: true })
+ * const [first, s1] = fast(params, state)
+ * const [second] = fast(params, s1)
+ * second.item() < first.item() // true
  * ```
  */
 export function trainStep<P, R extends unknown[], S>(

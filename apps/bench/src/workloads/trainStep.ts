@@ -39,12 +39,15 @@ export interface TrainSpec {
   tfWeight?: (w: Weights, layer: number) => tf.Tensor
   /** jax-js logits; consumes its arguments (jax-js's ownership rule). */
   jaxForward: (p: { w: np.Array; b: np.Array }[], x: np.Array) => np.Array
+  /** @gd's step recorded once and replayed (`trainStep`'s `compile`), as jax-js's is one `jit`: for models whose ops it can replay. */
+  compile?: boolean
 }
 
 /**
  * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
  * an Adam update, each the fastest way a user of that library would write it (@gd: `trainStep`,
- * `valueAndGrad` and the fused `stepInPlace` in one scope, parameters and inputs placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ * `valueAndGrad` and the fused `stepInPlace` in one scope, compiled where the spec says so, parameters and inputs
+ * placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
  */
 export function trainStepContenders(s: TrainSpec): Contender[] {
   const weights = weightsOf(s.model, s.seed)
@@ -62,6 +65,7 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       const step = trainStep(
         (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys),
         opt,
+        { compile: s.compile === true },
       )
       const run = () => {
         const [loss, next] = step(params, state, X, Y)

@@ -4,7 +4,7 @@
 // runs as it does without compile (`stepInPlace`), on the gradients the replay wrote.
 import { isPlainObject } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import { Tensor, toWasmMemory, type Storage, type Tree } from '@gd/tensor'
+import { kernelBackend, Tensor, toWasmMemory, type Storage, type Tree } from '@gd/tensor'
 import { recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
 
 /** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
@@ -104,7 +104,8 @@ export function compiledStep<S>(
 ): (params: unknown, state: S, ...args: unknown[]) => [Tensor, S] {
   const programs: Program[] = []
   return (params, state, ...args) => {
-    const leaves: Leaves = []
+    // the kernels in use are part of what a recording depends on: a replay runs the calls it recorded
+    const leaves: Leaves = [kernelBackend()]
     const tensors: Tensor[] = []
     leavesOf(params, true, leaves, tensors)
     const paramCount = tensors.length
@@ -112,7 +113,8 @@ export function compiledStep<S>(
     let program = programs.find((p) => sameLeaves(p.leaves, leaves))
     if (program === undefined) {
       program = record(lossAndGrads, params, args, leaves, tensors.slice(0, paramCount))
-      if (programs.unshift(program) > KEPT) programs.pop()
+      // a step that loaded the Wasm kernels midway recorded some calls of each backend: made again next time
+      if (kernelBackend() === leaves[0] && programs.unshift(program) > KEPT) programs.pop()
     } else {
       for (let i = paramCount; i < tensors.length; i++) program.slots[i - paramCount]!.set(tensors[i]!.data)
       program.recording.replay()

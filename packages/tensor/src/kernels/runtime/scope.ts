@@ -29,6 +29,7 @@
 import { fail, func, isPlainObject, optional, readOptions, string, type Check } from '@gd/check'
 import { ARENA_MIN, wasmState, type Arena } from '../registry.js'
 import { tensorsIn } from '../../internal/tensorsIn.js'
+import { tracing } from '../../internal/trace.js'
 import { existingArena, sharedArena } from './arena.js'
 import { LAYOUT_END } from './layout.generated.js'
 import { sharedMemory, traffic } from './memory.js'
@@ -413,11 +414,15 @@ export function scopeBlockOf(t: Tensor): object | null {
 export function outsideScopes<T>(fn: () => T): T {
   func('outsideScopes', 'fn', fn)
   const saved = current
+  // nor does a trace being recorded keep what it computes: a cache is read where it lies by every replay
+  const trace = tracing.trace
   current = null
+  tracing.trace = null
   try {
     return fn()
   } finally {
     current = saved
+    tracing.trace = trace
   }
 }
 
