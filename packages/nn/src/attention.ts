@@ -12,7 +12,7 @@ import {
 } from '@gd/autograd'
 import { uniformInit, xavierUniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
-import { wasmSoftmaxRows, wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
+import { forReplay, kernel, wasmSoftmaxRows, wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -99,9 +99,16 @@ function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8
   // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call (within 4 float32 ulps of this loop's float64)
   const fast = st.dtype === 'float32' ? wasmSoftmaxRows(st, scale, causal, mask ?? null) : null
   if (fast !== null) return fast
-  const [batch, heads, time] = st.shape as [number, number, number, number]
-  const s = st.data as Floats
-  const p = st.dtype === 'float64' ? new Float64Array(s.length) : new Float32Array(s.length)
+  const p = st.dtype === 'float64' ? new Float64Array(st.size) : new Float32Array(st.size)
+  // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal; masked weights stay 0)
+  const sv = forReplay(st)
+  kernel(p, () => softmaxRows(sv.data as Floats, p, st.shape as number[], scale, causal, mask))
+  return new T.Tensor(p, st.shape, st.dtype)
+}
+
+/** weightsKernel's loop: p (zeros) = the masked softmax of scale·s, row by row. */
+function softmaxRows(s: Floats, p: Floats, shape: number[], scale: number, causal: boolean, mask?: Uint8Array): void {
+  const [batch, heads, time] = shape as [number, number, number, number]
   for (let b = 0; b < batch; b++) {
     const m0 = b * time
     for (let h = 0; h < heads; h++) {
@@ -130,7 +137,6 @@ function weightsKernel(st: T.Tensor, scale: number, causal: boolean, mask: Uint8
       }
     }
   }
-  return new T.Tensor(p, st.shape, st.dtype)
 }
 
 /** ds = scale·P⊙(g − ⟨g, P⟩), row by row. */
@@ -139,15 +145,19 @@ function weightsGradKernel(gt: T.Tensor, pt: T.Tensor, scale: number): T.Tensor 
   const fast = wide(gt, pt) ? null : wasmSoftmaxRowsGrad(gt, pt, scale)
   if (fast !== null) return fast
   const time = pt.shape[pt.rank - 1]!
-  const g = gt.data as Floats
-  const p = pt.data as Floats
-  const ds = wide(gt, pt) ? new Float64Array(p.length) : new Float32Array(p.length)
+  const ds = wide(gt, pt) ? new Float64Array(pt.size) : new Float32Array(pt.size)
+  const [gv, pv] = [forReplay(gt), forReplay(pt)]
+  kernel(ds, () => softmaxGradRows(gv.data as Floats, pv.data as Floats, ds, time, scale), true)
+  return new T.Tensor(ds, pt.shape, wide(gt, pt) ? 'float64' : 'float32')
+}
+
+/** weightsGradKernel's loop. */
+function softmaxGradRows(g: Floats, p: Floats, ds: Floats, time: number, scale: number): void {
   for (let o = 0; o < p.length; o += time) {
     let dot = 0
     for (let j = 0; j < time; j++) dot += g[o + j]! * p[o + j]!
     for (let j = 0; j < time; j++) ds[o + j] = scale * p[o + j]! * (g[o + j]! - dot)
   }
-  return new T.Tensor(ds, pt.shape, wide(gt, pt) ? 'float64' : 'float32')
 }
 
 /**

@@ -6,6 +6,7 @@ import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
 import { configure } from './internal/described.js'
+import { forReplay, kernel } from '@gd/tensor/internal'
 
 /**
  * Options of {@link embedding}.
@@ -86,24 +87,14 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
         const indices = input instanceof Var ? input.value : input
         if (!(indices instanceof T.Tensor) || indices.dtype !== 'int32')
           fail('embedding', 'indices', 'an int32 Tensor', input)
-        const idx = indices.data
-        for (let i = 0; i < idx.length; i++) {
-          const v = idx[i]!
-          if (v < 0 || v >= vocabSize)
-            throw complaint(
-              'embedding',
-              'indices',
-              `must hold integers in [0, ${vocabSize})`,
-              v,
-              ` at flat position ${i}`,
-            )
-        }
+        // the indices are checked (and the padding rows' keep made) in a kernel call: a compiled step does both again
+        const at = forReplay(indices)
+        kernel([], () => checkIndices(at.data as Int32Array, vocabSize))
         if (paddingIndex === undefined) return gather(w, indices)
         // the padding row's cotangent is dropped: keep is 0 where an index is the padding index
-        const keep = T.tensor(
-          Array.from(idx, (v) => (v === paddingIndex ? 0 : 1)),
-          { dtype: w.dtype, shape: [...indices.shape, 1] },
-        )
+        const keep = T.zeros([...indices.shape, 1], { dtype: w.dtype })
+        const k = keep.storage
+        kernel(k, () => (at.data as Int32Array).forEach((v, i) => (k[i] = v === paddingIndex ? 0 : 1)), true)
         const lookup = primitive({
           name: 'embedding',
           forward: (table) => T.gather(table, indices),
@@ -114,6 +105,15 @@ export function embedding(vocabSize: number, dim: number, options?: EmbeddingOpt
     },
     { kind: 'embedding', vocabSize, dim, paddingIndex },
   )
+}
+
+/** Throws for the first index outside [0, vocabSize), naming its flat position. */
+function checkIndices(idx: Int32Array, vocabSize: number): void {
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!
+    if (v < 0 || v >= vocabSize)
+      throw complaint('embedding', 'indices', `must hold integers in [0, ${vocabSize})`, v, ` at flat position ${i}`)
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { formatList, wasmNormRows, wasmNormRowsGrad } from '@gd/tensor/internal'
+import { forReplay, formatList, kernel, wasmNormRows, wasmNormRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
@@ -101,23 +101,32 @@ function normalizeKernel(t: T.Tensor, n: number, eps: number, center: boolean): 
   // float32 on @gd/tensor's Wasm SIMD kernel when it takes the call: the same float64 arithmetic, rounded once
   const fast = t.dtype === 'float32' ? wasmNormRows(t, n, eps, center) : null
   if (fast !== null) return fast
-  const x = t.data as Floats
-  const y = t.dtype === 'float64' ? new Float64Array(x.length) : new Float32Array(x.length)
+  const y = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
+  // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
+  const xt = forReplay(t)
+  kernel(y, () => normalizeRows(xt.data as Floats, y, n, eps, center), true)
+  return new T.Tensor(y, t.shape, t.dtype)
+}
+
+function normalizeRows(x: Floats, y: Floats, n: number, eps: number, center: boolean): void {
   for (let o = 0; o < x.length; o += n) {
     const [mu, r] = rowStats(x, o, n, eps, center)
     for (let j = 0; j < n; j++) y[o + j] = (x[o + j]! - mu) * r
   }
-  return new T.Tensor(y, t.shape, t.dtype)
 }
 
 /** dx = r·(g − [center]·mean(g) − x̂·mean(g·x̂)), row by row. */
 function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number, center: boolean): T.Tensor {
-  const g = gt.data as Floats
-  const x = xt.data as Floats
   const wide = gt.dtype === 'float64' || xt.dtype === 'float64'
   const fast = wide ? null : wasmNormRowsGrad(gt, xt, n, eps, center)
   if (fast !== null) return fast
-  const dx = wide ? new Float64Array(x.length) : new Float32Array(x.length)
+  const dx = wide ? new Float64Array(xt.size) : new Float32Array(xt.size)
+  const [g, x] = [forReplay(gt), forReplay(xt)]
+  kernel(dx, () => normalizeGradRows(g.data as Floats, x.data as Floats, dx, n, eps, center), true)
+  return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
+}
+
+function normalizeGradRows(g: Floats, x: Floats, dx: Floats, n: number, eps: number, center: boolean): void {
   for (let o = 0; o < x.length; o += n) {
     const [mu, r] = rowStats(x, o, n, eps, center)
     let sg = 0
@@ -130,7 +139,6 @@ function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number,
     const b = (sgx * r) / n
     for (let j = 0; j < n; j++) dx[o + j] = r * (g[o + j]! - a - (x[o + j]! - mu) * r * b)
   }
-  return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
 }
 
 /**

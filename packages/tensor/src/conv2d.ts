@@ -4,7 +4,8 @@ import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type Conv2dShape, type FloatArray } from './seam.js'
 import { checkShape, formatList, sameShape, type Shape } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 import { positiveInteger, readOptions, withDefault } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { windowSpec } from './internal/checks.js'
@@ -118,7 +119,8 @@ export function conv2d<D extends DType>(x: Tensor<D>, filter: Tensor<D>, options
   const p = plan('conv2d', x.shape, filter.shape, options)
   const y = output(x.dtype, p.batch * p.outChannels * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
-  kernels.convForward(x.data as FloatArray, filter.data as FloatArray, p.shape, y)
+  const [xs, fs] = [forReplay(x), forReplay(filter)] // (a compiled step replays the call: see internal/trace.ts)
+  kernel(y, () => kernels.convForward(xs.data as FloatArray, fs.data as FloatArray, p.shape, y), true)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
 
@@ -153,7 +155,8 @@ export function conv2dBackwardInput<D extends DType>(
   checkDy(op, dy, p)
   const dx = output(dy.dtype, p.batch * p.channels * p.g.height * p.g.width)
   if (dy.dtype === 'float32') prepareWasmConv()
-  kernels.convBackwardInput(dy.data as FloatArray, filter.data as FloatArray, p.shape, dx)
+  const [gs, fs] = [forReplay(dy), forReplay(filter)]
+  kernel(dx, () => kernels.convBackwardInput(gs.data as FloatArray, fs.data as FloatArray, p.shape, dx), true)
   return new Tensor(dx as Tensor<D>['storage'], shape, dy.dtype)
 }
 
@@ -189,7 +192,8 @@ export function conv2dBackwardFilter<D extends DType>(
   checkDy(op, dy, p)
   const dw = output(x.dtype, p.outChannels * p.depth)
   if (x.dtype === 'float32') prepareWasmConv()
-  kernels.convBackwardFilter(x.data as FloatArray, dy.data as FloatArray, p.shape, dw)
+  const [xs, gs] = [forReplay(x), forReplay(dy)]
+  kernel(dw, () => kernels.convBackwardFilter(xs.data as FloatArray, gs.data as FloatArray, p.shape, dw), true)
   return new Tensor(dw as Tensor<D>['storage'], shape, x.dtype)
 }
 

@@ -5,24 +5,27 @@ import { allocate, type DType, type Storage } from './dtype.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { checkDtype } from './creation.js'
 import { checkShape, formatList, normalizeAxis, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 
-function checkIndices(
-  op: string,
-  indices: Tensor,
-  bound: number,
-  what: string,
-): Int32Array | Uint8Array | Float32Array | Float64Array {
+/** Checks that `indices` are int32 in [0, bound), and returns them as the kernel calls that read them should hold them. */
+function checkIndices(op: string, indices: Tensor, bound: number, what: string): Tensor {
   tensorArg(op, 'indices', indices)
   checkDtype(op, indices, ['int32'], 'indices')
-  const idx = indices.data
+  // a kernel call of its own, which a compiled step (see internal/trace.ts) makes again with each new indices
+  const at = forReplay(indices)
+  kernel([], () => inRange(op, at.data, bound, what))
+  return at
+}
+
+/** Throws for the first index outside [0, bound). */
+function inRange(op: string, idx: Storage, bound: number, what: string): void {
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!
     if (v < 0 || v >= bound) {
       throw new Error(`${op}: index ${v} is out of range for ${what} of size ${bound} (expected 0..${bound - 1})`)
     }
   }
-  return idx
 }
 
 /**
@@ -51,16 +54,21 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
     [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)],
     'result shape',
   )
-  const src = x.data
   // every (outer, index) slice is copied in whole: no zero-fill needed
-  const size = outer * idx.length * inner
+  const size = outer * idx.size * inner
   const out = x.dtype === 'float32' ? allocateUnfilled(size) : allocate(x.dtype, size)
-  for (let o = 0; o < outer; o++) {
-    for (let j = 0; j < idx.length; j++) {
-      const from = (o * n + idx[j]!) * inner
-      out.set(src.subarray(from, from + inner), (o * idx.length + j) * inner)
+  const xs = forReplay(x)
+  const run = (): void => {
+    const src = xs.data
+    const at = idx.data
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < at.length; j++) {
+        const from = (o * n + at[j]!) * inner
+        out.set(src.subarray(from, from + inner), (o * at.length + j) * inner)
+      }
     }
   }
+  kernel(out, run, true)
   return new Tensor(out, shape, x.dtype)
 }
 
@@ -91,9 +99,13 @@ export function scatterAdd(shape: readonly number[], indices: Tensor, updates: T
   const inner = sizeOf(s.slice(ax + 1))
   const dtype: DType = updates.dtype === 'bool' ? 'int32' : updates.dtype
   const out = allocate(dtype, sizeOf(s))
-  const src = updates.data
-  if (out instanceof Float32Array) addSlicesFloat32(out, src as Float32Array, idx as Int32Array, outer, n, inner)
-  else addSlices(out, src, idx, outer, n, inner)
+  const us = forReplay(updates)
+  const run = (): void => {
+    const src = us.data
+    if (out instanceof Float32Array) addSlicesFloat32(out, src as Float32Array, idx.data as Int32Array, outer, n, inner)
+    else addSlices(out, src, idx.data, outer, n, inner)
+  }
+  kernel(out, run) // (adds into zeros: a replay zero-fills first)
   return new Tensor(out, s, dtype)
 }
 
@@ -150,7 +162,7 @@ export function oneHot<D extends DType = 'float32'>(
   const dtype = (readOptions('oneHot', options, { dtype: optional(dtypeCheck) }).dtype ?? 'float32') as D
   checkShape('oneHot', [...indices.shape, depth], 'result shape')
   const idx = checkIndices('oneHot', indices, depth, 'depth')
-  const out = allocate(dtype, idx.length * depth)
-  for (let i = 0; i < idx.length; i++) out[i * depth + idx[i]!] = 1
+  const out = allocate(dtype, idx.size * depth)
+  kernel(out, () => idx.data.forEach((v, i) => (out[i * depth + v] = 1))) // (ones into zeros)
   return new Tensor(out, [...indices.shape, depth], dtype)
 }

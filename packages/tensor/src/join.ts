@@ -4,7 +4,8 @@ import { allocate, promoteTypes } from './dtype.js'
 import { allocateUnfilled } from './kernels/runtime/owner.js'
 import { cast } from './creation.js'
 import { checkShape, formatList, normalizeAxis } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, stridedCopy, Tensor } from './tensor.js'
+import { kernel, traceView } from './internal/trace.js'
 import { expandDims, reshape } from './view.js'
 import { slice } from './slice.js'
 
@@ -41,15 +42,20 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   )
   // each part fills its columns of every outer row, and the parts cover all of them: no zero-fill needed
   const out = dtype === 'float32' ? allocateUnfilled(outer * total * inner) : allocate(dtype, outer * total * inner)
-  let col = 0
-  for (const t of tensors) {
-    const data = cast(t, dtype).data
-    const width = t.shape[ax]! * inner
-    for (let o = 0; o < outer; o++) {
-      out.set(data.subarray(o * width, (o + 1) * width), o * total * inner + col)
+  // (one kernel call, which a compiled step replays: see internal/trace.ts)
+  const parts = tensors.map(forReplay)
+  const run = (): void => {
+    let col = 0
+    for (const t of parts) {
+      const data = (t.dtype === dtype ? t : cast(t, dtype)).data
+      const width = t.shape[ax]! * inner
+      for (let o = 0; o < outer; o++) {
+        out.set(data.subarray(o * width, (o + 1) * width), o * total * inner + col)
+      }
+      col += width
     }
-    col += width
   }
+  kernel(out, run, true)
   return new Tensor(out, shape, dtype)
 }
 
@@ -148,6 +154,7 @@ export function tile(t: Tensor, reps: readonly number[]): Tensor {
     shape.map((d, i) => d * r[i]!),
     'result shape',
   )
+  traceView(interleaved.storage)
   const big = new Tensor(
     interleaved.storage,
     shape.flatMap((d, i) => [r[i]!, d]),
@@ -156,7 +163,7 @@ export function tile(t: Tensor, reps: readonly number[]): Tensor {
     interleaved.offset,
   )
   return new Tensor(
-    big.data,
+    stridedCopy(big),
     shape.map((d, i) => d * r[i]!),
     t.dtype,
   )

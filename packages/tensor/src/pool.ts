@@ -4,7 +4,8 @@ import { checkFloatPair } from './matmul.js'
 import { prepareWasmConv } from './kernels/conv/load.js'
 import { kernels, type FloatArray } from './seam.js'
 import { checkShape, formatList, sameShape, type Shape } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 import { fail, readOptions } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { size2dArg, windowSpec } from './internal/checks.js'
@@ -97,7 +98,8 @@ export function maxPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions)
   const p = plan('maxPool2d', x.shape, options)
   const y = pooled(x.dtype, p.planes * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
-  kernels.maxPool2d(x.data as FloatArray, p.planes, p.g, y)
+  const xs = forReplay(x) // (a compiled step replays the call: see internal/trace.ts)
+  kernel(y, () => kernels.maxPool2d(xs.data as FloatArray, p.planes, p.g, y), true)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
 
@@ -125,7 +127,8 @@ export function maxPool2dBackward<D extends DType>(dy: Tensor<D>, x: Tensor<D>, 
   checkDy(op, dy, p)
   const dx = allocate(x.dtype, x.size) as FloatArray
   if (dy.dtype === 'float32') prepareWasmConv()
-  kernels.maxPool2dBackward(dy.data as FloatArray, x.data as FloatArray, p.planes, p.g, dx)
+  const [gs, xs] = [forReplay(dy), forReplay(x)]
+  kernel(dx, () => kernels.maxPool2dBackward(gs.data as FloatArray, xs.data as FloatArray, p.planes, p.g, dx)) // (adds into zeros)
   return new Tensor(dx as Tensor<D>['storage'], [...x.shape], x.dtype)
 }
 
@@ -147,7 +150,8 @@ export function avgPool2d<D extends DType>(x: Tensor<D>, options: Pool2dOptions)
   const p = plan('avgPool2d', x.shape, options)
   const y = pooled(x.dtype, p.planes * p.g.outH * p.g.outW)
   if (x.dtype === 'float32') prepareWasmConv()
-  kernels.avgPool2d(x.data as FloatArray, p.planes, p.g, y)
+  const xs = forReplay(x)
+  kernel(y, () => kernels.avgPool2d(xs.data as FloatArray, p.planes, p.g, y), true)
   return new Tensor(y as Tensor<D>['storage'], p.outShape, x.dtype)
 }
 
@@ -176,6 +180,7 @@ export function avgPool2dBackward<D extends DType>(
   checkDy(op, dy, p)
   const dx = allocate(dy.dtype, p.planes * p.g.height * p.g.width) as FloatArray
   if (dy.dtype === 'float32') prepareWasmConv()
-  kernels.avgPool2dBackward(dy.data as FloatArray, p.planes, p.g, dx)
+  const gs = forReplay(dy)
+  kernel(dx, () => kernels.avgPool2dBackward(gs.data as FloatArray, p.planes, p.g, dx)) // (adds into zeros)
   return new Tensor(dx as Tensor<D>['storage'], [...shape], dy.dtype)
 }

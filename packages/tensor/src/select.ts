@@ -3,7 +3,8 @@ import { tensorArg, tensorLikeArg } from './internal/args.js'
 import { allocate, type DType, type Storage } from './dtype.js'
 import { asTensor, expandTo, mapUnary, resultType, type TensorLike } from './elementwise.js'
 import { broadcastShapes, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 
 /**
  * Picks `a` where `condition` is non-zero (true) and `b` elsewhere, broadcasting all three.
@@ -24,17 +25,23 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const tb = asTensor(b, dtype, 'where')
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape), tb.shape)
   const out = allocate(dtype, sizeOf(shape))
-  const c = expandTo(condition, shape)
-  // the branches' elements are copied bit for bit only when they already have the result's type
-  const bits = ta.dtype === dtype && tb.dtype === dtype ? bitsOf(out) : null
-  if (bits === null) {
-    const x = expandTo(ta, shape)
-    const y = expandTo(tb, shape)
-    for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!
-  } else if (tb.size === 1) selectConstant(bits, c, bitsOf(expandTo(ta, shape))!, bitsOf(tb.data)![0]!, 0)
-  else if (ta.size === 1) selectConstant(bits, c, bitsOf(expandTo(tb, shape))!, bitsOf(ta.data)![0]!, -1)
-  else selectArrays(bits, c, bitsOf(expandTo(ta, shape))!, bitsOf(expandTo(tb, shape))!)
+  const [cond, xa, xb] = [forReplay(condition), forReplay(ta), forReplay(tb)]
+  kernel(out, () => select(out, shape, dtype, cond, xa, xb), true)
   return new Tensor(out, shape, dtype)
+}
+
+/** out = cond ? xa : xb over the broadcast `shape` (every element written). */
+function select(out: Storage, shape: readonly number[], dtype: DType, cond: Tensor, xa: Tensor, xb: Tensor): void {
+  const c = expandTo(cond, shape)
+  // the branches' elements are copied bit for bit only when they already have the result's type
+  const bits = xa.dtype === dtype && xb.dtype === dtype ? bitsOf(out) : null
+  if (bits === null) {
+    const x = expandTo(xa, shape)
+    const y = expandTo(xb, shape)
+    for (let i = 0; i < out.length; i++) out[i] = c[i] !== 0 ? x[i]! : y[i]!
+  } else if (xb.size === 1) selectConstant(bits, c, bitsOf(expandTo(xa, shape))!, bitsOf(xb.data)![0]!, 0)
+  else if (xa.size === 1) selectConstant(bits, c, bitsOf(expandTo(xb, shape))!, bitsOf(xa.data)![0]!, -1)
+  else selectArrays(bits, c, bitsOf(expandTo(xa, shape))!, bitsOf(expandTo(xb, shape))!)
 }
 
 // float32 and int32 results are selected on the elements' bits, with the condition turned into a mask

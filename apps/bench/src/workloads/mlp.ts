@@ -7,8 +7,7 @@ import { trainStepContenders } from './trainStep.js'
 
 /**
  * One training step of an MLP (ReLU between dense layers, softmax cross-entropy from logits, Adam)
- * on random inputs: forward, backward and the parameter update; @gd's step is compiled (recorded once, then
- * replayed), as jax-js's is jitted.
+ * on random inputs: forward, backward and the parameter update.
  */
 export function mlpWorkload(sizes: readonly number[], batch: number): Workload {
   const model = sequential(
@@ -24,7 +23,6 @@ export function mlpWorkload(sizes: readonly number[], batch: number): Workload {
     flops: 3 * forward - products[0]!,
     contenders: trainStepContenders({
       model,
-      compile: true,
       seed: 0,
       x: randomData(3, [batch, sizes[0]!]),
       xShape: [batch, sizes[0]!],

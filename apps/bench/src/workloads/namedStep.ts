@@ -70,7 +70,8 @@ const jaxArray = (d: Data): np.Array =>
 /**
  * The four contenders of a training step over named parameters (forward, loss, backward, Adam),
  * each written the fastest way its users would: @gd `trainStep` (`valueAndGrad` and the fused `stepInPlace`
- * in one scope, the gradients never leaving the kernels' memory), its parameters placed in Wasm memory with `toWasmMemory`;
+ * in one scope, the gradients never leaving the kernels' memory; compiled: recorded once and replayed, as jax-js's
+ * step is jitted; `GD_COMPILE=0` runs it uncompiled), its parameters placed in Wasm memory with `toWasmMemory`;
  * TF.js `optimizer.minimize` over its variables; jax-js one `jit` of the whole step. Every one
  * starts from @gd's initial weights, and besides the first step's loss (`check`) reports a
  * checksum of each parameter's gradient at those weights (`gradients`), for the tests.
@@ -92,7 +93,7 @@ export function namedStepContenders<P>(s: NamedStepSpec<P>): Contender[] {
       const Y = gdTensor(s.y)
       const lossFn = (p: AG.MaybeTraced<P>, xs: Tensor, ys: Tensor) => s.gdLoss(p, xs, ys)
       const lossOf = AG.valueAndGrad(lossFn)
-      const step = trainStep(lossFn, opt)
+      const step = trainStep(lossFn, opt, { compile: process.env.GD_COMPILE !== '0' })
       const run = () => {
         const [loss, next] = step(own as never, state, X, Y)
         state = next

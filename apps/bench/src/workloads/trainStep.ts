@@ -39,15 +39,14 @@ export interface TrainSpec {
   tfWeight?: (w: Weights, layer: number) => tf.Tensor
   /** jax-js logits; consumes its arguments (jax-js's ownership rule). */
   jaxForward: (p: { w: np.Array; b: np.Array }[], x: np.Array) => np.Array
-  /** @gd's step recorded once and replayed (`trainStep`'s `compile`), as jax-js's is one `jit`: for models whose ops it can replay. */
-  compile?: boolean
 }
 
 /**
  * The four contenders of a training step: forward, softmax cross-entropy from logits, backward and
  * an Adam update, each the fastest way a user of that library would write it (@gd: `trainStep`,
- * `valueAndGrad` and the fused `stepInPlace` in one scope, compiled where the spec says so, parameters and inputs
- * placed with `toWasmMemory`; TF.js: `optimizer.minimize`; jax-js: one `jit` of the whole step).
+ * `valueAndGrad` and the fused `stepInPlace` in one scope, compiled (recorded once and replayed, as jax-js's step is
+ * jitted; `GD_COMPILE=0` runs it uncompiled), parameters and inputs placed with `toWasmMemory`; TF.js:
+ * `optimizer.minimize`; jax-js: one `jit` of the whole step).
  */
 export function trainStepContenders(s: TrainSpec): Contender[] {
   const weights = weightsOf(s.model, s.seed)
@@ -65,7 +64,7 @@ export function trainStepContenders(s: TrainSpec): Contender[] {
       const step = trainStep(
         (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(s.model.apply(p, xs), ys),
         opt,
-        { compile: s.compile === true },
+        { compile: process.env.GD_COMPILE !== '0' },
       )
       const run = () => {
         const [loss, next] = step(params, state, X, Y)

@@ -1,5 +1,5 @@
 import * as T from '@gd/tensor'
-import { allocate, sizeOf, stridesOf } from '@gd/tensor/internal'
+import { allocate, forReplay, kernel, sizeOf, stridesOf } from '@gd/tensor/internal'
 import { apply } from '../primitive.js'
 import type { Var } from '../variable.js'
 
@@ -34,6 +34,21 @@ function layOut(
   const strides = stridesOf(shape)
   const rank = shape.length
   const copy = disjoint(begins, parts)
+  // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal; it adds into zeros)
+  const views = parts.map(forReplay)
+  kernel(dst, () => place(dst, strides, rank, copy, begins, views))
+  return new T.Tensor(dst, shape, dtype)
+}
+
+/** Copies (or, overlapping, adds) each part into `dst` at its begin. */
+function place(
+  dst: T.Storage,
+  strides: readonly number[],
+  rank: number,
+  copy: boolean,
+  begins: readonly (readonly number[])[],
+  parts: readonly T.Tensor[],
+): void {
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!
     const src = part.data
@@ -59,7 +74,6 @@ function layOut(
       }
     }
   }
-  return new T.Tensor(dst, shape, dtype)
 }
 
 /** The differentiable slice op, as `assemble` needs it for its gradient. */

@@ -4,7 +4,7 @@
 // composed form (values, gradients, second order). Float32 calls run on @gd/tensor's Wasm SIMD kernel
 // when it takes them (loaded, big enough), else on the loops below.
 import * as T from '@gd/tensor'
-import { isFloat, wasmGelu, wasmGeluGrad } from '@gd/tensor/internal'
+import { forReplay, isFloat, kernel, wasmGelu, wasmGeluGrad } from '@gd/tensor/internal'
 import { X } from '../internal/args.js'
 import { primitive } from '../primitive.js'
 import type { Var } from '../variable.js'
@@ -41,22 +41,28 @@ export function tanh32(u: number): number {
 
 /** ½x(1 + t) into y, t = tanh(c(x + a·x³)) (the float32 loop and the float64 loop differ only in their tanh). */
 function forwardKernel(t: T.Tensor): T.Tensor {
-  const x = t.data as Floats
-  if (t.dtype === 'float64') {
-    const y = new Float64Array(x.length)
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]!
-      y[i] = 0.5 * v * (1 + tanhExp(C * (v + A * v * v * v)))
-    }
-    return new T.Tensor(y, t.shape, t.dtype)
-  }
-  const fast = wasmGelu(t)
+  const fast = t.dtype === 'float32' ? wasmGelu(t) : null
   if (fast !== null) return fast
-  const y = new Float32Array(x.length)
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!
-    y[i] = 0.5 * v * (1 + tanh32(C * (v + A * v * v * v)))
+  const f64 = t.dtype === 'float64'
+  const y = f64 ? new Float64Array(t.size) : new Float32Array(t.size)
+  // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
+  const xt = forReplay(t)
+  const run = (): void => {
+    const x = xt.data as Floats
+    // one loop per dtype: a tanh called through a variable is not inlined
+    if (f64) {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!
+        y[i] = 0.5 * v * (1 + tanhExp(C * (v + A * v * v * v)))
+      }
+    } else {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!
+        y[i] = 0.5 * v * (1 + tanh32(C * (v + A * v * v * v)))
+      }
+    }
   }
+  kernel(y, run, true)
   return new T.Tensor(y, t.shape, t.dtype)
 }
 
@@ -65,24 +71,28 @@ const slope = (v: number, t: number): number => 0.5 * (1 + t) + 0.5 * v * (1 - t
 
 /** g·y′(x). */
 function gradKernel(gt: T.Tensor, xt: T.Tensor): T.Tensor {
-  const g = gt.data as Floats
-  const x = xt.data as Floats
-  if (gt.dtype === 'float64' || xt.dtype === 'float64') {
-    const dx = new Float64Array(x.length)
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i]!
-      dx[i] = g[i]! * slope(v, tanhExp(C * (v + A * v * v * v)))
-    }
-    return new T.Tensor(dx, xt.shape, 'float64')
-  }
-  const fast = wasmGeluGrad(gt, xt)
+  const f64 = gt.dtype === 'float64' || xt.dtype === 'float64'
+  const fast = f64 ? null : wasmGeluGrad(gt, xt)
   if (fast !== null) return fast
-  const dx = new Float32Array(x.length)
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!
-    dx[i] = g[i]! * slope(v, tanh32(C * (v + A * v * v * v)))
+  const dx = f64 ? new Float64Array(xt.size) : new Float32Array(xt.size)
+  const [gr, xr] = [forReplay(gt), forReplay(xt)]
+  const run = (): void => {
+    const g = gr.data as Floats
+    const x = xr.data as Floats
+    if (f64) {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!
+        dx[i] = g[i]! * slope(v, tanhExp(C * (v + A * v * v * v)))
+      }
+    } else {
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!
+        dx[i] = g[i]! * slope(v, tanh32(C * (v + A * v * v * v)))
+      }
+    }
   }
-  return new T.Tensor(dx, xt.shape, 'float32')
+  kernel(dx, run, true)
+  return new T.Tensor(dx, xt.shape, f64 ? 'float64' : 'float32')
 }
 
 /** y″(x) = (1 − t²)·(c(1 + 3a·x²) + 3ac·x² − t·x·c²(1 + 3a·x²)²), composed so that it differentiates too. */

@@ -7,7 +7,7 @@
 import { div, mean, mul, sum, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import type { Shape, Tensor } from '@gd/tensor'
-import { formatList } from '@gd/tensor/internal'
+import { forReplay, formatList, kernel } from '@gd/tensor/internal'
 
 /**
  * Applies the user's `weights` (read, not yet checked against the values), `extra` weights (a Tensor of
@@ -34,9 +34,10 @@ export function reduced(
   const weighted = mul(values, w)
   if (reduction === 'none') return weighted
   if (reduction === 'sum') return sum(weighted)
-  const total = T.sum(T.broadcastTo(w, values.shape)).item()
-  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0.
-  return div(sum(weighted), total > 0 ? total : 1)
+  const total = T.sum(T.broadcastTo(w, values.shape))
+  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0. (Tensors, not a number
+  // read in JavaScript: a compiled step computes it again from each step's weights.)
+  return div(sum(weighted), T.where(T.greater(total, 0), total, 1))
 }
 
 function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DType): Tensor {
@@ -46,9 +47,13 @@ function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DTyp
       `${loss}: weights ${formatList(w)} must match the leading axes of the per-sample loss ${formatList(shape)}`,
     )
   }
-  for (const v of weights.data) {
-    if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
-  }
+  // a kernel call: a compiled step checks each step's weights again
+  const at = forReplay(weights)
+  kernel([], () => {
+    for (const v of at.data) {
+      if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
+    }
+  })
   const full = [...w, ...shape.slice(w.length).map(() => 1)]
   return T.reshape(T.cast(weights, dtype), full)
 }

@@ -53,16 +53,20 @@ export function targetsOf(
       const copy = isTracing() ? tracedCopy(fn, t.value, batch, classes) : null
       return new Labels(copy ?? checkedCopy(fn, t.value.data as Int32Array, batch, classes), undefined, classes, float)
     }
-    const raw = t.value.data as Int32Array
-    const safe = new Int32Array(raw.length)
-    const keep = new Float64Array(raw.length)
-    for (let i = 0; i < raw.length; i++) {
-      const y = raw[i]!
-      if (y === ignore) continue
-      if (y < 0 || y >= classes) outOfRange(fn, y, classes)
-      safe[i] = y
-      keep[i] = classWeights === undefined ? 1 : classWeights[y]!
+    const safe = new Int32Array(t.size)
+    const keep = new Float64Array(t.size)
+    const labels = forReplay(t.value)
+    const run = (): void => {
+      const raw = labels.data as Int32Array
+      for (let i = 0; i < raw.length; i++) {
+        const y = raw[i]!
+        if (y === ignore) continue
+        if (y < 0 || y >= classes) outOfRange(fn, y, classes)
+        safe[i] = y
+        keep[i] = classWeights === undefined ? 1 : classWeights[y]!
+      }
     }
+    kernel([safe, keep], run) // (ignored labels keep zeros: a replay zero-fills first)
     return new Labels(new Tensor(safe, batch, 'int32'), new Tensor(keep, batch, 'float64'), classes, float)
   }
   if (ignore !== undefined) throw new Error(`${fn}: ignoreIndex needs int32 labels, got ${t.dtype} targets`)

@@ -10,7 +10,15 @@
 // throws the released-tensor message instead of giving stale values).
 import { add, concat, isRecording, mul, primitive, reshape, sigmoid, slice, square, sub, tanh, Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { allocate, wasmGruCell, wasmGruCellGrad, wasmLstmCell, wasmLstmCellGrad } from '@gd/tensor/internal'
+import {
+  allocate,
+  forReplay,
+  kernel,
+  wasmGruCell,
+  wasmGruCellGrad,
+  wasmLstmCell,
+  wasmLstmCellGrad,
+} from '@gd/tensor/internal'
 
 const logistic = (v: number) => 1 / (1 + Math.exp(-v))
 
@@ -31,9 +39,7 @@ function resultStorage(dtype: T.DType, size: number): Float32Array | Float64Arra
 /** Gate activations by forward output, for the backward pass: the Wasm kernel's tensor, or a JavaScript loop's array. */
 const saved = /* @__PURE__ */ new WeakMap<T.Tensor, T.Tensor | Float32Array | Float64Array>()
 
-/** The kept activations as an array (a tensor's elements, read when the Wasm rule did not take the call). */
-const raw = (kept: T.Tensor | Float32Array | Float64Array): ArrayLike<number> =>
-  kept instanceof T.Tensor ? kept.data : kept
+type Floats = Float32Array | Float64Array
 
 /** Block k (of width h) of the columns of a [batch, blocks·h] Var. */
 function block(v: Var, k: number, h: number): Var {
@@ -42,11 +48,13 @@ function block(v: Var, k: number, h: number): Var {
 
 /** The GRU's gate activations r, z, n in the blocks of a [batch, 3·hidden] buffer. */
 function gruGates(p: T.Tensor, q: T.Tensor): Float32Array | Float64Array {
-  const [batch, width] = p.shape as [number, number]
+  const acts = buffer(p.dtype, p.size)
+  gruGatesInto(p.data, q.data, acts, p.shape[0]!, p.shape[1]!)
+  return acts
+}
+
+function gruGatesInto(P: ArrayLike<number>, Q: ArrayLike<number>, acts: Floats, batch: number, width: number): void {
   const H = width / 3
-  const P = p.data
-  const Q = q.data
-  const acts = buffer(p.dtype, batch * width)
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < H; j++) {
       const o = b * width + j
@@ -56,7 +64,6 @@ function gruGates(p: T.Tensor, q: T.Tensor): Float32Array | Float64Array {
       acts[o + 2 * H] = Math.tanh(P[o + 2 * H]! + r * Q[o + 2 * H]!)
     }
   }
-  return acts
 }
 
 /**
@@ -76,16 +83,22 @@ export const gruCell = /* @__PURE__ */ primitive({
     }
     const [batch, width] = p.shape as [number, number]
     const H = width / 3
-    const acts = gruGates(p, q)
-    const prev = h.data
+    const acts = buffer(p.dtype, batch * width)
     const out = resultStorage(p.dtype, batch * H)
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < H; j++) {
-        const o = b * width + j
-        const n = acts[o + 2 * H]!
-        out[b * H + j] = n + acts[o + H]! * (prev[b * H + j]! - n)
+    // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
+    const [pv, qv, hv] = [p, q, h].map(forReplay) as [T.Tensor, T.Tensor, T.Tensor]
+    const run = (): void => {
+      gruGatesInto(pv.data, qv.data, acts, batch, width)
+      const prev = hv.data
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < H; j++) {
+          const o = b * width + j
+          const n = acts[o + 2 * H]!
+          out[b * H + j] = n + acts[o + H]! * (prev[b * H + j]! - n)
+        }
       }
     }
+    kernel([acts, out], run, true)
     const result = new T.Tensor(out, [batch, H], p.dtype)
     saved.set(result, acts)
     return result
@@ -107,31 +120,33 @@ export const gruCell = /* @__PURE__ */ primitive({
     // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
     const fast = kept instanceof T.Tensor ? wasmGruCellGrad(g.value, q!.value, h!.value, kept) : null
     if (fast !== null) return fast.map((t) => new Var(t))
-    const acts = raw(kept)
-    const Q = q!.value.data
-    const prev = h!.value.data
-    const G = g.value.data
     const dP = resultStorage(p!.dtype, batch * width)
     const dQ = resultStorage(p!.dtype, batch * width)
     const dH = resultStorage(p!.dtype, batch * H)
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < H; j++) {
-        const o = b * width + j
-        const k = b * H + j
-        const r = acts[o]!
-        const z = acts[o + H]!
-        const n = acts[o + 2 * H]!
-        const gk = G[k]!
-        const dn = gk * (1 - z) * (1 - n * n)
-        const dr = dn * Q[o + 2 * H]! * r * (1 - r)
-        const dz = gk * (prev[k]! - n) * z * (1 - z)
-        dP[o] = dQ[o] = dr
-        dP[o + H] = dQ[o + H] = dz
-        dP[o + 2 * H] = dn
-        dQ[o + 2 * H] = dn * r
-        dH[k] = gk * z
+    const views = [g.value, q!.value, h!.value, ...(kept instanceof T.Tensor ? [kept] : [])].map(forReplay)
+    const run = (): void => {
+      const [G, Q, prev] = views.map((v) => v.data) as [T.Storage, T.Storage, T.Storage]
+      const acts = views[3]?.data ?? (kept as Floats)
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < H; j++) {
+          const o = b * width + j
+          const k = b * H + j
+          const r = acts[o]!
+          const z = acts[o + H]!
+          const n = acts[o + 2 * H]!
+          const gk = G[k]!
+          const dn = gk * (1 - z) * (1 - n * n)
+          const dr = dn * Q[o + 2 * H]! * r * (1 - r)
+          const dz = gk * (prev[k]! - n) * z * (1 - z)
+          dP[o] = dQ[o] = dr
+          dP[o + H] = dQ[o + H] = dz
+          dP[o + 2 * H] = dn
+          dQ[o + 2 * H] = dn * r
+          dH[k] = gk * z
+        }
       }
     }
+    kernel([dP, dQ, dH], run, true)
     const dtype = p!.dtype
     return [
       new Var(new T.Tensor(dP, [batch, width], dtype)),
@@ -146,12 +161,14 @@ export const gruCell = /* @__PURE__ */ primitive({
  * tanh(c') as a [batch, hidden] block.
  */
 function lstmGates(a: T.Tensor, c: T.Tensor): Float32Array | Float64Array {
-  const [batch, width] = a.shape as [number, number]
+  const acts = buffer(a.dtype, 5 * c.size)
+  lstmGatesInto(a.data, c.data, acts, a.shape[0]!, a.shape[1]!)
+  return acts
+}
+
+function lstmGatesInto(A: ArrayLike<number>, C: ArrayLike<number>, acts: Floats, batch: number, width: number): void {
   const H = width / 4
-  const A = a.data
-  const C = c.data
   const n = batch * H
-  const acts = buffer(a.dtype, 5 * n)
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < H; j++) {
       const o = b * width + j
@@ -165,7 +182,6 @@ function lstmGates(a: T.Tensor, c: T.Tensor): Float32Array | Float64Array {
       acts[4 * n + b * H + j] = Math.tanh(f * C[b * H + j]! + i * g)
     }
   }
-  return acts
 }
 
 /**
@@ -186,18 +202,24 @@ export const lstmCell = /* @__PURE__ */ primitive({
     }
     const [batch, width] = a.shape as [number, number]
     const H = width / 4
-    const acts = lstmGates(a, c)
-    const C = c.data
     const n = batch * H
+    const acts = buffer(a.dtype, 5 * n)
     const out = resultStorage(a.dtype, 2 * n)
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < H; j++) {
-        const o = b * width + j
-        const k = b * H + j
-        out[k] = acts[o + 3 * H]! * acts[n * 4 + k]!
-        out[n + k] = acts[o + H]! * C[k]! + acts[o]! * acts[o + 2 * H]!
+    // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
+    const [av, cv] = [forReplay(a), forReplay(c)]
+    const run = (): void => {
+      const C = cv.data
+      lstmGatesInto(av.data, C, acts, batch, width)
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < H; j++) {
+          const o = b * width + j
+          const k = b * H + j
+          out[k] = acts[o + 3 * H]! * acts[n * 4 + k]!
+          out[n + k] = acts[o + H]! * C[k]! + acts[o]! * acts[o + 2 * H]!
+        }
       }
     }
+    kernel([acts, out], run, true)
     const result = new T.Tensor(out, [2, batch, H], a.dtype)
     saved.set(result, acts)
     return result
@@ -229,30 +251,33 @@ export const lstmCell = /* @__PURE__ */ primitive({
     // float32 on Wasm when it takes the call: the same float64 arithmetic rounded once, the same bits
     const fast = kept instanceof T.Tensor ? wasmLstmCellGrad(g.value, c!.value, kept) : null
     if (fast !== null) return fast.map((t) => new Var(t))
-    const acts = raw(kept)
-    const C = c!.value.data
-    const G = g.value.data
     const n = batch * H
     const dA = resultStorage(a!.dtype, batch * width)
     const dC = resultStorage(a!.dtype, n)
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < H; j++) {
-        const o = b * width + j
-        const k = b * H + j
-        const i = acts[o]!
-        const f = acts[o + H]!
-        const gg = acts[o + 2 * H]!
-        const out = acts[o + 3 * H]!
-        const tc = acts[4 * n + k]!
-        const gh = G[k]!
-        const dc = G[n + k]! + gh * out * (1 - tc * tc)
-        dA[o] = dc * gg * i * (1 - i)
-        dA[o + H] = dc * C[k]! * f * (1 - f)
-        dA[o + 2 * H] = dc * i * (1 - gg * gg)
-        dA[o + 3 * H] = gh * tc * out * (1 - out)
-        dC[k] = dc * f
+    const views = [g.value, c!.value, ...(kept instanceof T.Tensor ? [kept] : [])].map(forReplay)
+    const run = (): void => {
+      const [G, C] = views.map((v) => v.data) as [T.Storage, T.Storage]
+      const acts = views[2]?.data ?? (kept as Floats)
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < H; j++) {
+          const o = b * width + j
+          const k = b * H + j
+          const i = acts[o]!
+          const f = acts[o + H]!
+          const gg = acts[o + 2 * H]!
+          const out = acts[o + 3 * H]!
+          const tc = acts[4 * n + k]!
+          const gh = G[k]!
+          const dc = G[n + k]! + gh * out * (1 - tc * tc)
+          dA[o] = dc * gg * i * (1 - i)
+          dA[o + H] = dc * C[k]! * f * (1 - f)
+          dA[o + 2 * H] = dc * i * (1 - gg * gg)
+          dA[o + 3 * H] = gh * tc * out * (1 - out)
+          dC[k] = dc * f
+        }
       }
     }
+    kernel([dA, dC], run, true)
     const dtype = a!.dtype
     return [new Var(new T.Tensor(dA, [batch, width], dtype)), new Var(new T.Tensor(dC, [batch, H], dtype))]
   },

@@ -54,8 +54,12 @@ export class Trace {
   /** The tensors made while it was active: released when it ends, since replays write their arrays again. */
   readonly tensors: Made[] = []
 
-  /** Refuses a tensor over `s` unless the trace knows `s`; keeps `t` to release it when the trace ends. */
+  /**
+   * Refuses a tensor over `s` unless the trace knows `s` or a kernel call is running; keeps `t` to release it when
+   * the trace ends.
+   */
   made(s: Storage, t: Made): void {
+    if (this.inKernel > 0) return // a kernel call's own temporary (a broadcast view it reads through)
     if (!this.known.has(s)) refuse('a tensor was computed by an op that cannot be replayed yet')
     this.tensors.push(t)
   }
