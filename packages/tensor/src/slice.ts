@@ -1,9 +1,9 @@
 import { arrayOf, fail, integer, number } from '@gd/check'
 import { tensorArg } from './internal/args.js'
-import { allocate } from './dtype.js'
+import { allocate, type Storage } from './dtype.js'
 import { checkShape, formatList, normalizeAxes, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
-import { traceView } from './internal/trace.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel, traceView } from './internal/trace.js'
 
 /**
  * A view of a box of `t`: `size[i]` elements from `begin[i]` on each axis. A negative `begin` counts
@@ -86,8 +86,16 @@ export function pad(t: Tensor, widths: readonly (readonly [number, number])[], v
   const before = t.shape.map((_, i) => widths[i]?.[0] ?? 0)
   const shape = t.shape.map((d, i) => d + before[i]! + (widths[i]?.[1] ?? 0))
   const out = allocate(t.dtype, sizeOf(checkShape('pad', shape, 'result shape')))
+  const x = forReplay(t)
+  // (one kernel call, which a compiled step replays: see internal/trace.ts)
+  kernel(out, () => padInto(out, x, shape, before, value), value !== 0) // (with 0, the border keeps the zeros)
+  return new Tensor(out, shape, t.dtype)
+}
+
+/** out = t padded with `value` (written unless 0: `out` starts zeroed): `before[d]` elements before each axis d. */
+function padInto(out: Storage, t: Tensor, shape: readonly number[], before: readonly number[], value: number): void {
   if (value !== 0) out.fill(value)
-  if (t.size === 0) return new Tensor(out, shape, t.dtype)
+  if (t.size === 0) return
   const src = t.data
   const rank = t.rank
   const inner = rank === 0 ? 1 : t.shape[rank - 1]!
@@ -103,5 +111,4 @@ export function pad(t: Tensor, widths: readonly (readonly [number, number])[], v
       index[d] = 0
     }
   }
-  return new Tensor(out, shape, t.dtype)
 }
