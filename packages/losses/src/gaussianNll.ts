@@ -2,7 +2,7 @@ import { add, div, log, maximum, mul, square, sub, toVar, type Input, type Var }
 import * as T from '@gd/tensor'
 import { formatList } from '@gd/tensor/internal'
 import { boolean, positive, readOptions, withDefault, type Spec } from '@gd/check'
-import { floatInput, lossSpec } from './internal/checks.js'
+import { checkValues, floatInput, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 /** Options of {@link gaussianNll}. */
@@ -51,9 +51,9 @@ export function gaussianNll(
     throw new Error(
       `gaussianNll: variance ${formatList(v.shape)} does not broadcast to predictions ${formatList(mu.shape)}`,
     )
-  for (const s of v.value.data) {
+  checkValues(v, (s) => {
     if (!(s >= 0)) throw new Error(`gaussianNll: variance must be >= 0, got ${s}`)
-  }
+  })
   const clamped = maximum(v, T.scalar(eps, { dtype: mu.dtype }))
   let perSample = mul(add(log(clamped), div(square(sub(mu, y)), clamped)), 0.5)
   if (full) perSample = add(perSample, 0.5 * Math.log(2 * Math.PI))

@@ -1,13 +1,13 @@
 import { mul, relu, square, sub, type Input, type Var } from '@gd/autograd'
 import { readOptions } from '@gd/check'
-import { lossSpec } from './internal/checks.js'
+import { checkValues, lossSpec } from './internal/checks.js'
 import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 function margins(fn: string, scores: Input, targets: Input): Var {
   const [s, y] = pair(fn, scores, targets)
-  for (const v of y.value.data) {
+  checkValues(y, (v) => {
     if (v !== 1 && v !== -1) throw new Error(`${fn}: targets must be -1 or 1 (map 0/1 labels with 2y − 1), got ${v}`)
-  }
+  })
   // relu′(0) = 0: at the kink y·s = 1 the subgradient taken is 0.
   return relu(sub(1, mul(y, s)))
 }

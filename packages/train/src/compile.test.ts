@@ -1,5 +1,5 @@
-import { mean, square, sub, type Var } from '@gd/autograd'
-import { softmaxCrossEntropy } from '@gd/losses'
+import { mean, mul, square, sub, type Var } from '@gd/autograd'
+import { hinge, mse, sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from '@gd/losses'
 import {
   conv2d,
   dropout,
@@ -170,6 +170,40 @@ describe('trainStep with compile', () => {
         restore()
       }
     }
+  })
+
+  it('checks the targets of the losses at every replay, as the eager step does', () => {
+    const params = { w: tensor([0.5, -0.25, 1, 2]) }
+    const optimizer = adam({ learningRate: 0.1 })
+    const losses = [
+      (p: { w: Var }, y: Tensor) => sigmoidBinaryCrossEntropy(p.w, y),
+      (p: { w: Var }, y: Tensor) => hinge(p.w, sub(mul(y, 2), 1)),
+      (p: { w: Var }, y: Tensor) => mse(p.w, y),
+    ]
+    for (const loss of losses) {
+      const [a, b] = [{ w: tensor(params.w.data.slice()) }, { w: tensor(params.w.data.slice()) }]
+      const [eager, compiled] = [trainStep(loss, optimizer), trainStep(loss, optimizer, { compile: true })]
+      let [sa, sb] = [optimizer.init(a), optimizer.init(b)]
+      for (const y of [
+        [0, 1, 1, 0],
+        [1, 1, 0, 0],
+        [0, 0, 0, 1],
+      ]) {
+        const [la, na] = eager(a, sa, tensor(y))
+        const [lb, nb] = compiled(b, sb, tensor(y))
+        ;[sa, sb] = [na, nb]
+        expect(lb.item()).toBe(la.item())
+      }
+      expect(b.w.toArray()).toEqual(a.w.toArray())
+    }
+    const step = trainStep(losses[0]!, optimizer, { compile: true })
+    const state = optimizer.init(params)
+    step(params, state, tensor([0, 1, 1, 0]))
+    const before = params.w.toArray()
+    expect(thrown(() => step(params, state, tensor([0, 2, 1, 0])))).toBe(
+      'sigmoidBinaryCrossEntropy: targets must be in [0, 1], got 2',
+    )
+    expect(params.w.toArray()).toEqual(before)
   })
 
   it('runs on the JavaScript kernels too', () => {

@@ -4,6 +4,7 @@
  * every message reads `<fn>: <what> must be <expected>, got <value>`.
  * @module
  */
+import { forReplay, kernel } from '@gd/tensor/internal'
 import { Var, type Input } from '@gd/autograd'
 import { fail, integer, oneOf, optional, rule, withDefault } from '@gd/check'
 import { Tensor } from '@gd/tensor'
@@ -61,5 +62,18 @@ export const atLeastZero = (v: number): boolean => v >= 0
  * refuses (NaN included, when `ok` compares). One pass over the data, before any op runs.
  */
 export function everyValue(fn: string, key: string, x: Var, ok: (v: number) => boolean, expected: string): void {
-  for (const v of x.value.data) if (!ok(v)) fail(fn, key, expected, v)
+  checkValues(x, (v) => {
+    if (!ok(v)) fail(fn, key, expected, v)
+  })
+}
+
+/**
+ * Calls `check` on each value of `x` (which throws for a bad one), as a kernel call: a compiled step (see `kernel` of
+ * @gd/tensor/internal) checks each step's values again.
+ */
+export function checkValues(x: Var, check: (v: number) => void): void {
+  const at = forReplay(x.value)
+  kernel([], () => {
+    for (const v of at.data) check(v)
+  })
 }
