@@ -190,8 +190,6 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
   const aStrides = alignStrides(A, batch)
   const bStrides = alignStrides(B, batch)
   const count = sizeOf(batch)
-  const sa = a.storage as FloatArray
-  const sb = b.storage as FloatArray
   const fold = B.batch.every((d) => d === 1) && canFoldRows(A, m)
   // The Wasm gemm in overwrite mode (the default's, or what the installed gemm's overwrite entry hands
   // out) writes every element of each product's m × n block, and the products below tile `out` exactly
@@ -213,6 +211,9 @@ function product<D extends DType>(a: Tensor<D>, b: Tensor<D>, transposeA: boolea
   kernel(
     out,
     () => {
+      // (the operands' arrays read here, at each call: a replay may have pointed an input's view at another)
+      const sa = at.storage as FloatArray
+      const sb = bt.storage as FloatArray
       if (fold) {
         // Every matrix of A uses the same B and A's rows are evenly spaced across the batch:
         // one tall product instead of many small ones (the common `[batch, ..., in] x [in, out]`).

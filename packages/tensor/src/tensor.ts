@@ -192,7 +192,10 @@ export class Tensor<D extends DType = DType> extends Printable {
     this.#block = { released: message, owner: null } as Owned
   }
 
-  /** Points the tensor at `storage`, a copy of its block, owned by the collector from now on. @internal */
+  /**
+   * Points the tensor at `storage`, owned by the collector from now on: a copy of its block, or (a recording's view
+   * of an input, see `internal/record.ts`) the next call's array of the same layout. @internal
+   */
   __move(storage: StorageOf<D>): void {
     this._storage = storage
     this.#block = null
@@ -354,7 +357,9 @@ export function forReplay<T extends Tensor>(t: T): T {
   const s = t.storage
   if (typeof t.__owner === 'function' && t.__owner() !== null && !trace.known.has(s)) trace.refuseOwned()
   replaying = true
-  return new Tensor(s, t.shape, t.dtype, t.strides, t.offset) as T
+  const view = new Tensor(s, t.shape, t.dtype, t.strides, t.offset) as T
+  trace.inputViews.get(s)?.push(view) // (an input's: a replay may point it at another array)
+  return view
 }
 
 /** An empty placeholder storage of deferred results: nothing reads it (the getter computes the values first). */

@@ -15,7 +15,7 @@ import {
   transformerBlock,
 } from '@gd/nn'
 import { adam, adamw } from '@gd/optimizers'
-import { initWasm, prngKey, tensor, toWasmMemory, useWasm, type Tensor, type Tree } from '@gd/tensor'
+import { initWasm, prngKey, slice, tensor, toWasmMemory, useWasm, type Tensor, type Tree } from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { trainStep } from './trainStep.js'
 
@@ -204,6 +204,34 @@ describe('trainStep with compile', () => {
       'sigmoidBinaryCrossEntropy: targets must be in [0, 1], got 2',
     )
     expect(params.w.toArray()).toEqual(before)
+  })
+
+  it('replays on other tensors of the same layout without calling the loss again, and records again for another layout', () => {
+    let calls = 0
+    const counted = (p: unknown[], xs: Tensor, ys: Tensor) => {
+      calls++
+      return lossOf(p, xs, ys)
+    }
+    const optimizer = adam({ learningRate: 0.01 })
+    const step = trainStep(counted, optimizer, { compile: true })
+    const eager = trainStep(lossOf, optimizer)
+    const run = (xs: Tensor, ys: Tensor, fresh1 = fresh()): void => {
+      const twin = fresh()
+      const [lc] = step(fresh1, optimizer.init(fresh1 as unknown as Tree), xs, ys)
+      const [le] = eager(twin, optimizer.init(twin as unknown as Tree), xs, ys)
+      expect(lc.item()).toBe(le.item())
+      expect(values(fresh1)).toEqual(values(twin))
+    }
+    for (let seed = 0; seed < 3; seed++) run(...batch(seed)) // new parameters and batches each call
+    expect(calls).toBe(1)
+    // a batch that is a view into a bigger array (another offset): another layout
+    const [xs, ys] = batch(4, 65)
+    run(slice(xs, [1, 0], [64, 40]), slice(ys, [1], [64]))
+    expect(calls).toBe(2)
+    // the first 64 rows of the same array: the first layout again (offset 0, rows 40 apart)
+    run(slice(xs, [0, 0], [64, 40]), slice(ys, [0], [64]))
+    run(...batch(5))
+    expect(calls).toBe(2)
   })
 
   it('runs on the JavaScript kernels too', () => {

@@ -8,8 +8,8 @@ import { compiledStep } from './internal/compiledStep.js'
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
   /**
-   * Record the step's kernel calls the first time and replay them on later calls whose arguments have the same
-   * shapes and dtypes and whose parameters are the same tensors (default false). See {@link trainStep}.
+   * Record the step's kernel calls the first time and replay them on later calls whose tensors have the same
+   * dtypes, shapes and layouts (default false). See {@link trainStep}.
    */
   compile?: boolean
 }
@@ -35,10 +35,10 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * loss that fails, an optimizer error) leaves the parameters and the state as they were.
  *
  * With `{ compile: true }` the first call runs as above while @gd/tensor records every kernel call the
- * loss and its gradient make; a later call whose parameters are the same tensors and whose other
- * arguments have the same dtypes and shapes (and the same numbers, strings and booleans) copies its
- * arguments' values in and replays those calls, without running the loss function, autograd or the
- * ops' JavaScript again; the optimizer's update runs as without compile. The results are the
+ * loss and its gradient make; a later call whose parameters and arguments hold tensors of the same
+ * dtypes, shapes and layouts (and the same numbers, strings and booleans) replays those calls on its
+ * own tensors, read where they lie, without running the loss function, autograd or the ops'
+ * JavaScript again; the optimizer's update runs as without compile. The results are the
  * uncompiled step's, bit for bit. Other arguments record again (the last 8 recordings are kept).
  * As with JAX's `jit`, what the loss reads of JavaScript values it closes over is fixed when it is
  * recorded, and its side effects happen once. A step that reads a value it computes in JavaScript

@@ -4,7 +4,7 @@
  * go to the collector instead of the pool, freed once the recording is unreachable.
  * @module
  */
-import { arrayOf, func, rule } from '@gd/check'
+import { arrayOf, fail, func, rule } from '@gd/check'
 import type { Storage } from '../dtype.js'
 import { closeScope, holdReleased, openScope, withScope } from '../kernels/runtime/scope.js'
 import { forReplay, type Tensor } from '../tensor.js'
@@ -23,11 +23,16 @@ export interface Recording {
   replay(): void
   /** The outputs of the run (as `outputsOf` listed them), over the arrays the calls write. */
   readonly outputs: readonly Tensor[]
+  /**
+   * Makes the next replays read input `i` (its place in `inputs`) from `storage`, an array of the same type that
+   * holds the elements where the recorded one did (the same offset and strides).
+   */
+  bind(i: number, storage: Storage): void
 }
 
 /**
- * Runs `fn` with a trace active whose inputs are the arrays `inputs` (bound to new values between replays by
- * the caller), and returns the recording; `outputsOf` lists the tensors of `fn`'s result that a replay must
+ * Runs `fn` with a trace active whose inputs are the arrays `inputs` (each a different array; `bind` points the
+ * replays at others), and returns the recording; `outputsOf` lists the tensors of `fn`'s result that a replay must
  * give again. Throws {@link TraceRefused} when `fn` does something a replay cannot repeat, and whatever `fn`
  * throws; either way nothing is kept.
  * @example
@@ -39,6 +44,9 @@ export interface Recording {
  * x.storage.set([5, 6])
  * r.replay()
  * r.outputs[0]!.toArray() // [10, 12]
+ * r.bind(0, new Float32Array([1, 1]))
+ * r.replay()
+ * r.outputs[0]!.toArray() // [2, 2]
  * ```
  * @internal
  */
@@ -50,6 +58,7 @@ export function recordTrace<T>(
   func('recordTrace', 'fn', fn)
   arrayOf(storageCheck)('recordTrace', 'inputs', inputs)
   func('recordTrace', 'outputsOf', outputsOf)
+  if (new Set(inputs).size !== inputs.length) fail('recordTrace', 'inputs', 'different arrays', inputs)
   if (tracing.trace !== null) throw new TraceRefused('a step is already being compiled (compile inside compile)')
   const trace = new Trace()
   for (const s of inputs) trace.input(s)
@@ -71,8 +80,12 @@ export function recordTrace<T>(
   release(true)
   for (const t of trace.tensors) t.__release(RELEASED)
   const steps = trace.steps
+  const views = inputs.map((s) => trace.inputViews.get(s)!)
   return {
     outputs,
+    bind(i, storage) {
+      for (const v of views[i]!) v.__move(storage)
+    },
     replay() {
       for (let i = 0; i < steps.length; i++) steps[i]!()
     },

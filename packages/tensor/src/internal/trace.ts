@@ -26,6 +26,7 @@ import type { Storage } from '../dtype.js'
 /** What the trace needs of a tensor it saw made (the Tensor class, without importing it: it imports this module). */
 interface Made {
   __release(message: string): void
+  __move(storage: Storage): void
 }
 
 /** Thrown while tracing when the function does something a replay could not repeat. @internal */
@@ -45,10 +46,14 @@ export class Trace {
   /** Depth of kernel calls running now (their reads are the call's own). */
   inKernel = 0
 
-  /** An input: its array is bound to new values before each replay. */
+  /** The views kernel calls read each input through (see `forReplay`), by the input's array. */
+  readonly inputViews = new Map<Storage, Made[]>()
+
+  /** An input: a replay reads it through views that `bind` of the recording (see `record.ts`) points at another array. */
   input(s: Storage): void {
     this.known.add(s)
     this.dynamic.add(s)
+    this.inputViews.set(s, [])
   }
 
   /** The tensors made while it was active: released when it ends, since replays write their arrays again. */

@@ -1,10 +1,11 @@
 // trainStep's `compile`: the loss and its gradient are computed once, eagerly, while a trace of @gd/tensor keeps
-// every kernel call (`recordTrace`); later steps with the same kind of arguments replay those calls on the same
-// arrays instead of running the loss function, autograd and the ops' JavaScript again. The optimizer's update
-// runs as it does without compile (`stepInPlace`), on the gradients the replay wrote.
+// every kernel call (`recordTrace`); later steps whose tensors have the same dtypes, shapes and layouts replay those
+// calls, reading each call's tensors where they lie, instead of running the loss function, autograd and the ops'
+// JavaScript again. The optimizer's update runs as it does without compile (`stepInPlace`), on the gradients the
+// replay wrote.
 import { isPlainObject } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import { kernelBackend, Tensor, toWasmMemory, type Storage, type Tree } from '@gd/tensor'
+import { kernelBackend, Tensor, type Storage, type Tree } from '@gd/tensor'
 import { recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
 
 /** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
@@ -13,8 +14,6 @@ const KEPT = 8
 /** One recording: where each argument tensor's values go, and how the outputs make the loss and the gradients. */
 interface Program {
   readonly recording: Recording
-  /** The arrays the argument tensors are copied into before a replay, in walk order. */
-  readonly slots: readonly Storage[]
   /** What it depends on (see {@link leavesOf}). */
   readonly leaves: Leaves
   /** The gradient tree over the tensors a replay writes (`recording.outputs` after the loss). */
@@ -22,9 +21,9 @@ interface Program {
 }
 
 /**
- * What a recording depends on, as a flat list: for the parameters, each tensor itself and its array (a recording
- * reads them in place); for the other arguments, each tensor's dtype and shape (their values are copied in); for
- * both, every other leaf's value and the trees' shape (brackets and keys).
+ * What a recording depends on, as a flat list: each tensor's dtype, shape, strides and offset, and which earlier
+ * tensor of the call, if any, shares its array; every other leaf's value; the trees' shape (brackets and keys).
+ * A replay reads the tensors' own arrays, whatever they are.
  */
 type Leaves = unknown[]
 
@@ -32,25 +31,37 @@ const OPEN_ARRAY = { mark: '[' }
 const OPEN_OBJECT = { mark: '{' }
 const CLOSE = { mark: ']' }
 
+/** A call's tensors in walk order, and the arrays they read (each once, in order of first use). */
+interface Inputs {
+  readonly tensors: Tensor[]
+  readonly arrays: Storage[]
+  /** The place in `arrays` of each array seen so far. */
+  readonly places: Map<Storage, number>
+}
+
 /**
- * Pushes the leaves of `node` to `out` and its tensors to `tensors`. Anything but tensors, numbers, strings,
+ * Pushes the leaves of `node` to `out` and its tensors to `inputs`. Anything but tensors, numbers, strings,
  * booleans, null and undefined in arrays and plain objects cannot be compared between calls, and is refused.
  */
-function leavesOf(node: unknown, byIdentity: boolean, out: Leaves, tensors: Tensor[]): void {
+function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
   if (node instanceof Tensor) {
-    tensors.push(node)
     const s = node.storage // (a released tensor throws here)
-    if (byIdentity) out.push(node, s)
-    else out.push(node.dtype, ...node.shape, CLOSE)
+    let place = inputs.places.get(s)
+    if (place === undefined) {
+      inputs.places.set(s, (place = inputs.arrays.length))
+      inputs.arrays.push(s)
+    }
+    inputs.tensors.push(node)
+    out.push(node.dtype, place, node.offset, ...node.shape, CLOSE, ...node.strides, CLOSE)
   } else if (Array.isArray(node)) {
     out.push(OPEN_ARRAY)
-    for (const x of node) leavesOf(x, byIdentity, out, tensors)
+    for (const x of node) leavesOf(x, out, inputs)
     out.push(CLOSE)
   } else if (isPlainObject(node)) {
     out.push(OPEN_OBJECT)
     for (const k in node) {
       out.push(k)
-      leavesOf(node[k], byIdentity, out, tensors)
+      leavesOf(node[k], out, inputs)
     }
     out.push(CLOSE)
   } else if (node === null || ['number', 'string', 'boolean', 'undefined'].includes(typeof node)) {
@@ -88,12 +99,6 @@ class Output {
 
 const isOutput = (x: unknown): x is Output => x instanceof Output
 
-/** A contiguous copy of `t` that a recording reads, placed where the kernels read it in place. */
-function placeholder(t: Tensor): Tensor {
-  const copy = new Tensor(t.data.slice(), [...t.shape], t.dtype)
-  return t.dtype === 'float32' ? toWasmMemory(copy) : copy
-}
-
 /**
  * The compiled form of trainStep's step: `lossAndGrads` is `valueAndGrad(loss)`; a call replays the recording
  * for its kind of arguments, making it first when there is none.
@@ -106,18 +111,18 @@ export function compiledStep<S>(
   return (params, state, ...args) => {
     // the kernels in use are part of what a recording depends on: a replay runs the calls it recorded
     const leaves: Leaves = [kernelBackend()]
-    const tensors: Tensor[] = []
-    leavesOf(params, true, leaves, tensors)
-    const paramCount = tensors.length
-    leavesOf(args, false, leaves, tensors)
+    const inputs: Inputs = { tensors: [], arrays: [], places: new Map() }
+    leavesOf(params, leaves, inputs)
+    leavesOf(args, leaves, inputs)
     let program = programs.find((p) => sameLeaves(p.leaves, leaves))
     if (program === undefined) {
-      program = record(lossAndGrads, params, args, leaves, tensors.slice(0, paramCount))
+      program = record(lossAndGrads, params, args, leaves, inputs.arrays)
       // a step that loaded the Wasm kernels midway recorded some calls of each backend: made again next time
       if (kernelBackend() === leaves[0] && programs.unshift(program) > KEPT) programs.pop()
     } else {
-      for (let i = paramCount; i < tensors.length; i++) program.slots[i - paramCount]!.set(tensors[i]!.data)
-      program.recording.replay()
+      const recording = program.recording
+      for (let i = 0; i < inputs.arrays.length; i++) recording.bind(i, inputs.arrays[i]!)
+      recording.replay()
     }
     const outputs = program.recording.outputs
     const grads = program.gradients
@@ -129,27 +134,21 @@ export function compiledStep<S>(
   }
 }
 
-/** Records `lossAndGrads(params, ...args)` with the arguments' tensors copied into placeholders. */
+/** Records `lossAndGrads(params, ...args)`, whose tensors read `arrays`. */
 function record(
   lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
   params: unknown,
   args: unknown[],
   leaves: Leaves,
-  paramTensors: readonly Tensor[],
+  arrays: readonly Storage[],
 ): Program {
-  const slots: Storage[] = []
-  const inputs = mapLeaves(args, isTensor, (t) => {
-    const copy = placeholder(t)
-    slots.push(copy.storage)
-    return copy
-  }) as unknown[]
   const gradientLeaves: Tensor[] = []
   let gradients: unknown
   let recording: Recording
   try {
     recording = recordTrace(
-      () => lossAndGrads(params, ...inputs) as [Tensor, unknown],
-      [...paramTensors.map((t) => t.storage), ...slots],
+      () => lossAndGrads(params, ...args) as [Tensor, unknown],
+      arrays,
       ([value, grads]) => {
         gradients = mapLeaves(grads, isTensor, (t) => {
           gradientLeaves.push(t)
@@ -163,7 +162,7 @@ function record(
     throw new Error(`trainStep: compile cannot replay this step: ${e.message}; run it without { compile: true }`)
   }
   const outputs = recording.outputs
-  return { recording, slots, leaves, gradients: mapLeaves(gradients, isOutput, (o) => outputs[o.index]) }
+  return { recording, leaves, gradients: mapLeaves(gradients, isOutput, (o) => outputs[o.index]) }
 }
 
 /** The loss as a tensor of its own (a replay writes the recording's array again). */
