@@ -348,7 +348,7 @@ let replaying = false
  * `t` itself, or while a trace is recorded (see `internal/trace.ts`) a tensor over the same elements that no
  * scope's release reaches: what a kept kernel call reads from, since a replay runs after the transform that
  * made `t` released it. Refuses a tensor a scope still owns that the trace does not know (an intermediate
- * of an enclosing transform, which that transform may release and reuse between replays). @internal
+ * of an enclosing transform, which that transform may release and reuse between replays).
  */
 export function forReplay<T extends Tensor>(t: T): T {
   const trace = tracing.trace

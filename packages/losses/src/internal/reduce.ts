@@ -34,10 +34,13 @@ export function reduced(
   const weighted = mul(values, w)
   if (reduction === 'none') return weighted
   if (reduction === 'sum') return sum(weighted)
-  const total = T.sum(T.broadcastTo(w, values.shape))
-  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0. (Tensors, not a number
+  const total = forReplay(T.sum(T.broadcastTo(w, values.shape)))
+  // With every weight 0 the weighted sum is 0 too; divide by 1 so the mean is 0, not 0/0. (A kernel call, not a number
   // read in JavaScript: a compiled step computes it again from each step's weights.)
-  return div(sum(weighted), T.where(T.greater(total, 0), total, 1))
+  const divisor = T.scalar(0, { dtype: total.dtype })
+  const d = divisor.storage
+  kernel(d, () => (d[0] = total.storage[total.offset]! > 0 ? total.storage[total.offset]! : 1), true)
+  return div(sum(weighted), divisor)
 }
 
 function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DType): Tensor {

@@ -8,16 +8,90 @@ import { arrayOf, fail, func, rule } from '@gd/check'
 import type { Storage } from '../dtype.js'
 import { closeScope, holdReleased, openScope, withScope } from '../kernels/runtime/scope.js'
 import { forReplay, type Tensor } from '../tensor.js'
-import { Trace, TraceRefused, tracing } from './trace.js'
+import { TraceRefused, tracing, type Made, type Trace } from './trace.js'
 
 const storageCheck = /* @__PURE__ */ rule<Storage>('a typed array', (v) => ArrayBuffer.isView(v))
+
+/**
+ * The trace {@link recordTrace} records: the calls in order, the arrays it knows and, of those, the ones whose values
+ * a replay changes (inputs and outputs of calls), which JavaScript must not read outside a call.
+ */
+class Recorder implements Trace {
+  readonly steps: (() => unknown)[] = []
+  readonly known = new Set<Storage>()
+  readonly dynamic = new Set<Storage>()
+  readonly inputViews = new Map<Storage, Made[]>()
+  /** The tensors made while it was active: released when it ends, since replays write their arrays again. */
+  readonly tensors: Made[] = []
+  /** Depth of kernel calls running now (their reads are the call's own). */
+  inKernel = 0
+
+  /** An input: a replay reads it through views that `bind` points at another array. */
+  input(s: Storage): void {
+    this.known.add(s)
+    this.dynamic.add(s)
+    this.inputViews.set(s, [])
+  }
+
+  made(s: Storage, t: Made): void {
+    if (this.inKernel > 0) return // a kernel call's own temporary (a broadcast view it reads through)
+    if (!this.known.has(s)) refuse('a tensor was computed by an op that cannot be replayed yet')
+    this.tensors.push(t)
+  }
+
+  read(s: Storage): void {
+    if (this.inKernel === 0 && this.dynamic.has(s)) {
+      refuse('JavaScript read the values of a tensor the step computes (data, item, toArray or printing)')
+    }
+  }
+
+  refuseOwned(): never {
+    refuse('an operand is an intermediate of an enclosing transform, which may release it between replays')
+  }
+
+  kernel(outs: readonly Storage[], run: () => unknown, whole: boolean): boolean {
+    this.inKernel++
+    let took: boolean
+    try {
+      took = run() !== false
+    } finally {
+      this.inKernel--
+    }
+    if (!took) return false
+    for (const s of outs) {
+      this.known.add(s)
+      this.dynamic.add(s)
+    }
+    if (whole) this.steps.push(run)
+    else
+      this.steps.push(() => {
+        for (const s of outs) s.fill(0)
+        run()
+      })
+    return true
+  }
+
+  constant(s: Storage): void {
+    if (this.known.has(s)) return
+    this.known.add(s)
+    const values = s.slice()
+    this.steps.push(() => s.set(values))
+  }
+}
+
+/** Throws {@link TraceRefused}, naming the first caller outside the tensor core and the trace. */
+function refuse(what: string): never {
+  const frames = (new Error().stack ?? '').split('\n').slice(1)
+  const at = frames.find((f) => !/[/\\](trace|record|tensor)\.[jt]s|new Tensor|Tensor\.|get data/.test(f))
+  throw new TraceRefused(`${what}${at === undefined ? '' : ` (${at.trim()})`}`)
+}
 
 /** What a tensor made while a trace was recorded says when read afterwards. */
 const RELEASED =
   'compile: this tensor was an intermediate of a compiled step, whose later steps write its values again; ' +
   'run the step without { compile: true } to keep its intermediates'
 
-/** A recorded run: the kept calls and the run's outputs as tensors those calls write again. @internal */
+/** A recorded run: the kept calls and the run's outputs as tensors those calls write again. */
 export interface Recording {
   /** Runs every kept call again, in order, on the same arrays. */
   replay(): void
@@ -48,7 +122,6 @@ export interface Recording {
  * r.replay()
  * r.outputs[0]!.toArray() // [2, 2]
  * ```
- * @internal
  */
 export function recordTrace<T>(
   fn: () => T,
@@ -60,7 +133,7 @@ export function recordTrace<T>(
   func('recordTrace', 'outputsOf', outputsOf)
   if (new Set(inputs).size !== inputs.length) fail('recordTrace', 'inputs', 'different arrays', inputs)
   if (tracing.trace !== null) throw new TraceRefused('a step is already being compiled (compile inside compile)')
-  const trace = new Trace()
+  const trace = new Recorder()
   for (const s of inputs) trace.input(s)
   const owner = openScope('compile', { parent: null })
   const release = holdReleased()

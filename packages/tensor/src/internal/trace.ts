@@ -23,64 +23,38 @@
 import { boolean, fail, func } from '@gd/check'
 import type { Storage } from '../dtype.js'
 
-/** What the trace needs of a tensor it saw made (the Tensor class, without importing it: it imports this module). */
-interface Made {
+/** What a trace needs of a tensor it saw made (the Tensor class, without importing it: it imports this module). */
+export interface Made {
   __release(message: string): void
   __move(storage: Storage): void
 }
 
-/** Thrown while tracing when the function does something a replay could not repeat. @internal */
+/** Thrown while tracing when the function does something a replay could not repeat. */
 export class TraceRefused extends Error {}
+
+/**
+ * A trace being recorded, as the ops and the Tensor class see it. It lives in `record.ts` (`Recorder`), so that a
+ * bundle that never records carries only this interface and the hooks below. @internal
+ */
+export interface Trace {
+  /** The arrays a tensor may be made over: inputs, kernel calls' outputs, constants, arrays views were made of. */
+  readonly known: Set<Storage>
+  /** The views kernel calls read each input through (see `forReplay`), by the input's array. */
+  readonly inputViews: Map<Storage, Made[]>
+  /** Refuses a tensor over `s` unless the trace knows `s` or a kernel call is running; keeps `t` to release it. */
+  made(s: Storage, t: Made): void
+  /** Refuses JavaScript reading the values of an input or an intermediate outside a kernel call. */
+  read(s: Storage): void
+  /** Refuses an operand that a scope outside the trace owns. */
+  refuseOwned(): never
+  /** Runs and keeps a kernel call (see {@link kernel}). */
+  kernel(outs: readonly Storage[], run: () => unknown, whole: boolean): boolean
+  /** Keeps a constant (see {@link traceConstant}). */
+  constant(s: Storage): void
+}
 
 /** The trace being recorded, if any. @internal */
 export const tracing: { trace: Trace | null } = { trace: null }
-
-/**
- * What a trace keeps: the calls in order, the arrays it knows and, of those, the ones whose values a
- * replay changes (inputs and outputs of calls), which JavaScript must not read outside a call. @internal
- */
-export class Trace {
-  readonly steps: (() => unknown)[] = []
-  readonly known = new Set<Storage>()
-  readonly dynamic = new Set<Storage>()
-  /** Depth of kernel calls running now (their reads are the call's own). */
-  inKernel = 0
-
-  /** The views kernel calls read each input through (see `forReplay`), by the input's array. */
-  readonly inputViews = new Map<Storage, Made[]>()
-
-  /** An input: a replay reads it through views that `bind` of the recording (see `record.ts`) points at another array. */
-  input(s: Storage): void {
-    this.known.add(s)
-    this.dynamic.add(s)
-    this.inputViews.set(s, [])
-  }
-
-  /** The tensors made while it was active: released when it ends, since replays write their arrays again. */
-  readonly tensors: Made[] = []
-
-  /**
-   * Refuses a tensor over `s` unless the trace knows `s` or a kernel call is running; keeps `t` to release it when
-   * the trace ends.
-   */
-  made(s: Storage, t: Made): void {
-    if (this.inKernel > 0) return // a kernel call's own temporary (a broadcast view it reads through)
-    if (!this.known.has(s)) refuse('a tensor was computed by an op that cannot be replayed yet')
-    this.tensors.push(t)
-  }
-
-  /** Refuses an operand that a scope outside the trace owns. */
-  refuseOwned(): never {
-    refuse('an operand is an intermediate of an enclosing transform, which may release it between replays')
-  }
-
-  /** Refuses JavaScript reading the values of an input or an intermediate outside a kernel call. */
-  read(s: Storage): void {
-    if (this.inKernel === 0 && this.dynamic.has(s)) {
-      refuse('JavaScript read the values of a tensor the step computes (data, item, toArray or printing)')
-    }
-  }
-}
 
 /**
  * Runs `run`, which writes `out` (one array, or several), and keeps it in the active trace. `whole` says
@@ -88,7 +62,12 @@ export class Trace {
  * allocation would be (a call that accumulates into its output must start from zeros each time). A `run`
  * that returns false took no call and wrote nothing (a Wasm kernel declining it): it is not kept, and
  * `kernel` returns false too.
- * @internal
+ * @example
+ * ```ts
+ * import { kernel } from '@gd/tensor/internal'
+ * const out = new Float32Array(2)
+ * kernel(out, () => out.fill(1), true) // true: ran (and, while a step is recorded, kept)
+ * ```
  */
 export function kernel(out: Storage | readonly Storage[], run: () => unknown, whole = false): boolean {
   if (!ArrayBuffer.isView(out) && !Array.isArray(out)) fail('kernel', 'out', 'a typed array or an array of them', out)
@@ -96,36 +75,20 @@ export function kernel(out: Storage | readonly Storage[], run: () => unknown, wh
   if (typeof whole !== 'boolean') boolean('kernel', 'whole', whole)
   const t = tracing.trace
   if (t === null) return run() !== false
-  t.inKernel++
-  let took: boolean
-  try {
-    took = run() !== false
-  } finally {
-    t.inKernel--
-  }
-  if (!took) return false
-  const outs: readonly Storage[] = Array.isArray(out) ? out : [out as Storage]
-  for (const s of outs) {
-    t.known.add(s)
-    t.dynamic.add(s)
-  }
-  if (whole) t.steps.push(run)
-  else
-    t.steps.push(() => {
-      for (const s of outs) s.fill(0)
-      run()
-    })
-  return true
+  return t.kernel(Array.isArray(out) ? out : [out as Storage], run, whole)
 }
 
-/** Registers `s`, filled from JavaScript values by a creation op, as a constant: each replay puts its values back. @internal */
+/**
+ * Registers `s`, filled from JavaScript values by a creation op, as a constant: each replay puts its values back.
+ * @example
+ * ```ts
+ * import { traceConstant } from '@gd/tensor/internal'
+ * traceConstant(new Float32Array([1, 2])) // nothing to do while no step is recorded
+ * ```
+ */
 export function traceConstant(s: Storage): void {
   if (!ArrayBuffer.isView(s)) fail('traceConstant', 's', 'a typed array', s)
-  const t = tracing.trace
-  if (t === null || t.known.has(s)) return
-  t.known.add(s)
-  const values = s.slice()
-  t.steps.push(() => s.set(values))
+  tracing.trace?.constant(s)
 }
 
 /**
@@ -136,7 +99,6 @@ export function traceConstant(s: Storage): void {
  * import { isTracing } from '@gd/tensor/internal'
  * isTracing() // false
  * ```
- * @internal
  */
 export function isTracing(): boolean {
   return tracing.trace !== null
@@ -145,11 +107,4 @@ export function isTracing(): boolean {
 /** Lets a view op make a tensor over `s`, an array made before the trace (its values are read as they are then). @internal */
 export function traceView(s: Storage): void {
   tracing.trace?.known.add(s)
-}
-
-/** Throws {@link TraceRefused}, naming the first caller outside the tensor core. */
-function refuse(what: string): never {
-  const frames = (new Error().stack ?? '').split('\n').slice(1)
-  const at = frames.find((f) => !/[/\\](trace|tensor)\.[jt]s|new Tensor|Tensor\.|get data/.test(f))
-  throw new TraceRefused(`${what}${at === undefined ? '' : ` (${at.trim()})`}`)
 }
