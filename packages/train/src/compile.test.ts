@@ -355,31 +355,22 @@ describe('trainStep with compile', () => {
     const optimizer = adam({ learningRate: 0.01 })
     const params = fresh()
     let kept: Var | undefined
-    const step = trainStep(
-      (p: unknown[], xs: Tensor, ys: Tensor) => {
-        const logits = model.apply(p as never, xs) as Var
-        kept = logits
-        return softmaxCrossEntropy(logits, ys)
-      },
-      optimizer,
-      { compile: true },
-    )
-    step(params, optimizer.init(params as unknown as Tree), ...batch(0))
+    const keeping = () =>
+      trainStep(
+        (p: unknown[], xs: Tensor, ys: Tensor) => {
+          kept = model.apply(p as never, xs) as Var
+          return softmaxCrossEntropy(kept, ys)
+        },
+        optimizer,
+        { compile: true },
+      )
+    keeping()(params, optimizer.init(params as unknown as Tree), ...batch(0))
     expect(() => kept!.value.data).toThrow(/was an intermediate of/)
     // on the JavaScript kernels too, where no scope's block holds them
     const restore = useWasm(false)
     try {
       kept = undefined
-      const js = trainStep(
-        (p: unknown[], xs: Tensor, ys: Tensor) => {
-          const logits = model.apply(p as never, xs) as Var
-          kept = logits
-          return softmaxCrossEntropy(logits, ys)
-        },
-        optimizer,
-        { compile: true },
-      )
-      js(params, optimizer.init(params as unknown as Tree), ...batch(0))
+      keeping()(params, optimizer.init(params as unknown as Tree), ...batch(0))
       expect(() => kept!.value.data).toThrow(
         'compile: this tensor was an intermediate of a compiled step, whose later steps write its values again; run the step without { compile: true } to keep its intermediates',
       )

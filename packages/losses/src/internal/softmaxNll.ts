@@ -96,17 +96,8 @@ function picked(
   batch: readonly number[],
 ): T.Tensor {
   const out = allocate(v.dtype as 'float32' | 'float64', labels.size)
-  const [z, y, ls, s] = [v, labels, logSums, shift].map(forReplay)
-  kernel(
-    out,
-    () => {
-      const a = [z!.data, y!.data, ls!.data, s!.data] as [FloatArray, Int32Array, FloatArray, FloatArray]
-      // one loop per dtype (as spread's): Math.fround called through a variable is not inlined, and boxes every result
-      if (v.dtype === 'float32') picked32(...a, out as Float32Array, classes)
-      else picked64(...a, out as Float64Array, classes)
-    },
-    true,
-  )
+  // one loop per dtype (as spread's): Math.fround called through a variable is not inlined, and boxes every result
+  labelLoop(out, [v, labels, logSums, shift], picked32, picked64, classes)
   return new T.Tensor(out, batch, v.dtype)
 }
 
@@ -124,16 +115,7 @@ function picked64(z: FloatArray, y: Int32Array, ls: FloatArray, s: FloatArray, o
 /** ∂z = G + (c / S)·e with G = −c at each label and 0 elsewhere, rounded step by step as the composite's ops. */
 function spread(g: T.Tensor, labels: T.Tensor, e: T.Tensor, sums: T.Tensor, classes: number): T.Tensor {
   const out = allocate(e.dtype as 'float32' | 'float64', e.size)
-  const [c, y, ev, sv] = [g, labels, e, sums].map(forReplay)
-  kernel(
-    out,
-    () => {
-      const a = [c!.data, y!.data, ev!.data, sv!.data] as [FloatArray, Int32Array, FloatArray, FloatArray]
-      if (e.dtype === 'float32') spread32(...a, out as Float32Array, classes)
-      else spread64(...a, out as Float64Array, classes)
-    },
-    true,
-  )
+  labelLoop(out, [g, labels, e, sums], spread32, spread64, classes)
   return new T.Tensor(out, e.shape, e.dtype)
 }
 
@@ -159,3 +141,23 @@ function spread64(c: FloatArray, y: Int32Array, e: FloatArray, s: FloatArray, ou
 }
 
 type FloatArray = Float32Array | Float64Array
+
+/** A loop over a float tensor, the labels and two more float tensors, into `out` (its dtype picks the loop). */
+type LabelLoop<O> = (a: FloatArray, y: Int32Array, b: FloatArray, c: FloatArray, out: O, classes: number) => void
+
+/** Runs `loop32` or `loop64` on the elements of `inputs` into `out` as one kernel call, which a compiled step replays. */
+function labelLoop(
+  out: FloatArray,
+  inputs: T.Tensor[],
+  loop32: LabelLoop<Float32Array>,
+  loop64: LabelLoop<Float64Array>,
+  classes: number,
+): void {
+  const views = inputs.map(forReplay)
+  const run = (): void => {
+    const [a, y, b, c] = views.map((t) => t.data) as [FloatArray, Int32Array, FloatArray, FloatArray]
+    if (out instanceof Float32Array) loop32(a, y, b, c, out, classes)
+    else loop64(a, y, b, c, out, classes)
+  }
+  kernel(out, run, true)
+}
