@@ -11,7 +11,7 @@ import { recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor
 /** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
 const KEPT = 8
 
-/** One recording: where each argument tensor's values go, and how the outputs make the loss and the gradients. */
+/** One recording: what it depends on, and the gradient tree its replays write. */
 interface Program {
   readonly recording: Recording
   /** What it depends on (see {@link leavesOf}). */
@@ -31,16 +31,15 @@ const OPEN_ARRAY = { mark: '[' }
 const OPEN_OBJECT = { mark: '{' }
 const CLOSE = { mark: ']' }
 
-/** A call's tensors in walk order, and the arrays they read (each once, in order of first use). */
+/** The arrays a call's tensors read (each once, in order of first use). */
 interface Inputs {
-  readonly tensors: Tensor[]
   readonly arrays: Storage[]
   /** The place in `arrays` of each array seen so far. */
   readonly places: Map<Storage, number>
 }
 
 /**
- * Pushes the leaves of `node` to `out` and its tensors to `inputs`. Anything but tensors, numbers, strings,
+ * Pushes the leaves of `node` to `out` and its tensors' arrays to `inputs`. Anything but tensors, numbers, strings,
  * booleans, null and undefined in arrays and plain objects cannot be compared between calls, and is refused.
  */
 function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
@@ -51,7 +50,6 @@ function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
       inputs.places.set(s, (place = inputs.arrays.length))
       inputs.arrays.push(s)
     }
-    inputs.tensors.push(node)
     out.push(node.dtype, place, node.offset, ...node.shape, CLOSE, ...node.strides, CLOSE)
   } else if (Array.isArray(node)) {
     out.push(OPEN_ARRAY)
@@ -111,7 +109,7 @@ export function compiledStep<S>(
   return (params, state, ...args) => {
     // the kernels in use are part of what a recording depends on: a replay runs the calls it recorded
     const leaves: Leaves = [kernelBackend()]
-    const inputs: Inputs = { tensors: [], arrays: [], places: new Map() }
+    const inputs: Inputs = { arrays: [], places: new Map() }
     leavesOf(params, leaves, inputs)
     leavesOf(args, leaves, inputs)
     let program = programs.find((p) => sameLeaves(p.leaves, leaves))
