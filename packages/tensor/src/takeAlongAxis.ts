@@ -8,7 +8,8 @@ import { tensorArg } from './internal/args.js'
 import { allocate, type DType, type Storage } from './dtype.js'
 import { checkDtype } from './creation.js'
 import { checkShape, formatList, normalizeAxis, sizeOf, stridesOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 
 /**
  * The shape of a take along `axis` from a tensor of shape `xShape` by indices of shape `iShape`:
@@ -32,17 +33,21 @@ function alongShape(fn: string, xName: string, xShape: readonly number[], indice
 }
 
 /** The indices' elements, once every one is checked to be an integer in [0, n); names the first that is not. */
-function checkedIndices(fn: string, indices: Tensor, n: number, axis: number): Storage {
+function checkedIndices(fn: string, indices: Tensor, n: number, axis: number): Tensor {
   checkDtype(fn, indices, ['int32', 'float32', 'float64'], 'indices')
-  const idx = indices.data
-  for (let i = 0; i < idx.length; i++) {
-    const v = idx[i]!
-    if (!(v >= 0 && v < n && (indices.dtype === 'int32' || Number.isInteger(v)))) {
-      const at = unravel(i, indices.shape)
-      throw mustBe(fn, `indices[${at.join(',')}]`, `an integer in [0, ${n}) for axis ${axis} of size ${n}`, v)
+  // a kernel call of its own, which a compiled step (see internal/trace.ts) makes again with each new indices
+  const at = forReplay(indices)
+  kernel([], () => {
+    const idx = at.data
+    for (let i = 0; i < idx.length; i++) {
+      const v = idx[i]!
+      if (!(v >= 0 && v < n && (at.dtype === 'int32' || Number.isInteger(v)))) {
+        const where = unravel(i, at.shape)
+        throw mustBe(fn, `indices[${where.join(',')}]`, `an integer in [0, ${n}) for axis ${axis} of size ${n}`, v)
+      }
     }
-  }
-  return idx
+  })
+  return at
 }
 
 /** Row-major multi-index of flat position `flat` in `shape`. */
@@ -105,9 +110,18 @@ export function takeAlongAxis<D extends DType>(x: Tensor<D>, indices: Tensor, ax
   const ax = normalizeAxis(fn, axis, x.rank)
   const shape = checkShape(fn, alongShape(fn, 'x', x.shape, indices, ax), 'result shape')
   const idx = checkedIndices(fn, indices, x.shape[ax]!, ax)
-  const src = x.data
   const out = allocate(x.dtype, sizeOf(shape))
-  if (out.length === 0) return new Tensor(out, shape, x.dtype)
+  const xv = forReplay(x)
+  // (one kernel call, which a compiled step replays: see internal/trace.ts)
+  kernel(out, () => takeInto(out, xv, idx, shape, ax), true)
+  return new Tensor(out, shape, x.dtype)
+}
+
+/** out = x's elements picked along `ax` by `indices` (every element written). */
+function takeInto(out: Storage, x: Tensor, indices: Tensor, shape: readonly number[], ax: number): void {
+  const src = x.data
+  const idx = indices.data
+  if (out.length === 0) return
   if (ax === x.rank - 1 && sameLeading(x.shape, indices.shape)) {
     // the common case (a row of scores, the chosen classes of that row): a plain double loop
     const n = x.shape[ax]!
@@ -115,7 +129,7 @@ export function takeAlongAxis<D extends DType>(x: Tensor<D>, indices: Tensor, ax
     for (let r = 0, o = 0; o < out.length; r += n) {
       for (let t = 0; t < m; t++, o++) out[o] = src[r + idx[o]!]!
     }
-    return new Tensor(out, shape, x.dtype)
+    return
   }
   const rank = shape.length
   const last = rank - 1
@@ -141,7 +155,6 @@ export function takeAlongAxis<D extends DType>(x: Tensor<D>, indices: Tensor, ax
       pos[d] = 0
     }
   }
-  return new Tensor(out, shape, x.dtype)
 }
 
 /**
@@ -176,15 +189,30 @@ export function scatterAddAlongAxis(shape: readonly number[], indices: Tensor, u
   const idx = checkedIndices(fn, indices, s[ax]!, ax)
   const dtype: DType = updates.dtype === 'bool' ? 'int32' : updates.dtype
   const out = allocate(dtype, sizeOf(s))
+  const uv = forReplay(updates)
+  kernel(out, () => scatterInto(out, s, uv, idx, expected, ax)) // (adds into zeros: a replay zero-fills first)
+  return new Tensor(out, s, dtype)
+}
+
+/** Adds each update into `out` (zeros, of shape `s`) where `indices` place it along `ax`. */
+function scatterInto(
+  out: Storage,
+  s: readonly number[],
+  updates: Tensor,
+  indices: Tensor,
+  expected: readonly number[],
+  ax: number,
+): void {
   const src = updates.data
-  if (src.length === 0) return new Tensor(out, s, dtype)
+  const idx = indices.data
+  if (src.length === 0) return
   if (ax === s.length - 1 && sameLeading(s, indices.shape)) {
     const n = s[ax]!
     const m = indices.shape[ax]!
     for (let r = 0, u = 0; u < src.length; r += n) {
       for (let t = 0; t < m; t++, u++) out[r + idx[u]!]! += src[u]!
     }
-    return new Tensor(out, s, dtype)
+    return
   }
   const rank = s.length
   const last = rank - 1
@@ -209,5 +237,4 @@ export function scatterAddAlongAxis(shape: readonly number[], indices: Tensor, u
       pos[d] = 0
     }
   }
-  return new Tensor(out, s, dtype)
 }

@@ -6,7 +6,8 @@
 import { fail, integer } from '@gd/check'
 import { tensorArg } from './internal/args.js'
 import { allocate } from './dtype.js'
-import { Tensor } from './tensor.js'
+import { forReplay, Tensor } from './tensor.js'
+import { kernel } from './internal/trace.js'
 
 /**
  * Copies the elements of `x` at row i, column j of each matrix where `keep(j - i)` and zeros the rest.
@@ -18,18 +19,22 @@ function triangle<D extends Tensor['dtype']>(fn: string, x: Tensor<D>, k: number
   integer(fn, 'k', k)
   const rows = x.shape[x.rank - 2]!
   const cols = x.shape[x.rank - 1]!
-  const src = x.data
   const out = allocate(x.dtype, x.size)
-  const matrices = rows * cols === 0 ? 0 : x.size / (rows * cols)
-  for (let m = 0; m < matrices; m++) {
-    for (let i = 0; i < rows; i++) {
-      // tril keeps j <= i + k, triu keeps j >= i + k
-      const from = lower ? 0 : Math.min(Math.max(i + k, 0), cols)
-      const to = lower ? Math.min(Math.max(i + k + 1, 0), cols) : cols
-      const row = (m * rows + i) * cols
-      if (to > from) out.set(src.subarray(row + from, row + to), row + from)
+  const xv = forReplay(x)
+  // one kernel call, which a compiled step replays (see internal/trace.ts); the other triangle keeps the zeros
+  kernel(out, () => {
+    const src = xv.data
+    const matrices = rows * cols === 0 ? 0 : xv.size / (rows * cols)
+    for (let m = 0; m < matrices; m++) {
+      for (let i = 0; i < rows; i++) {
+        // tril keeps j <= i + k, triu keeps j >= i + k
+        const from = lower ? 0 : Math.min(Math.max(i + k, 0), cols)
+        const to = lower ? Math.min(Math.max(i + k + 1, 0), cols) : cols
+        const row = (m * rows + i) * cols
+        if (to > from) out.set(src.subarray(row + from, row + to), row + from)
+      }
     }
-  }
+  })
   return new Tensor(out, x.shape, x.dtype)
 }
 

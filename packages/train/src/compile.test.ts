@@ -1,5 +1,5 @@
-import { mean, mul, square, sub, type Var } from '@gd/autograd'
-import { hinge, mse, sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from '@gd/losses'
+import { add, logSoftmax, mean, mul, square, sub, type Var } from '@gd/autograd'
+import { hinge, mse, multiclassHinge, nll, sigmoidBinaryCrossEntropy, softmaxCrossEntropy } from '@gd/losses'
 import {
   conv2d,
   dropout,
@@ -15,7 +15,7 @@ import {
   transformerBlock,
 } from '@gd/nn'
 import { adam, adamw } from '@gd/optimizers'
-import { initWasm, prngKey, slice, tensor, toWasmMemory, useWasm, type Tensor, type Tree } from '@gd/tensor'
+import { initWasm, ones, prngKey, slice, tensor, toWasmMemory, tril, useWasm, type Tensor, type Tree } from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { trainStep } from './trainStep.js'
 
@@ -232,6 +232,38 @@ describe('trainStep with compile', () => {
     run(slice(xs, [0, 0], [64, 40]), slice(ys, [0], [64]))
     run(...batch(5))
     expect(calls).toBe(2)
+  })
+
+  it('replays nll over log-probabilities, the multiclass hinge and triangular masks as the eager step runs them', () => {
+    const optimizer = adam({ learningRate: 0.05 })
+    const labels = (seed: number) =>
+      tensor(
+        Array.from({ length: 6 }, (_, i) => (i + seed) % 4),
+        { dtype: 'int32' },
+      )
+    const losses = [
+      (p: { w: Var }, y: Tensor) => nll(logSoftmax(p.w), y),
+      (p: { w: Var }, y: Tensor) => multiclassHinge(p.w, y),
+      (p: { w: Var }, y: Tensor) => nll(logSoftmax(add(p.w, tril(ones([6, 4])))), y),
+    ]
+    for (const loss of losses) {
+      const start = () => ({
+        w: tensor(
+          Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+          { shape: [6, 4] },
+        ),
+      })
+      const [a, b] = [start(), start()]
+      const [eager, compiled] = [trainStep(loss, optimizer), trainStep(loss, optimizer, { compile: true })]
+      let [sa, sb] = [optimizer.init(a), optimizer.init(b)]
+      for (let step = 0; step < 4; step++) {
+        const [la, na] = eager(a, sa, labels(step))
+        const [lb, nb] = compiled(b, sb, labels(step))
+        ;[sa, sb] = [na, nb]
+        expect(lb.item()).toBe(la.item())
+      }
+      expect(b.w.toArray()).toEqual(a.w.toArray())
+    }
   })
 
   it('runs on the JavaScript kernels too', () => {
