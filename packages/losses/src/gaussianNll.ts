@@ -51,7 +51,7 @@ export function gaussianNll(
     throw new Error(
       `gaussianNll: variance ${formatList(v.shape)} does not broadcast to predictions ${formatList(mu.shape)}`,
     )
-  checkValues(v, (s) => {
+  checkValues(v.value, (s) => {
     if (!(s >= 0)) throw new Error(`gaussianNll: variance must be >= 0, got ${s}`)
   })
   const clamped = maximum(v, T.scalar(eps, { dtype: mu.dtype }))

@@ -5,7 +5,7 @@ import { pair, reduceLoss, type LossOptions } from './reduction.js'
 
 function margins(fn: string, scores: Input, targets: Input): Var {
   const [s, y] = pair(fn, scores, targets)
-  checkValues(y, (v) => {
+  checkValues(y.value, (v) => {
     if (v !== 1 && v !== -1) throw new Error(`${fn}: targets must be -1 or 1 (map 0/1 labels with 2y − 1), got ${v}`)
   })
   // relu′(0) = 0: at the kink y·s = 1 the subgradient taken is 0.

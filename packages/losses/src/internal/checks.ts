@@ -62,7 +62,7 @@ export const atLeastZero = (v: number): boolean => v >= 0
  * refuses (NaN included, when `ok` compares). One pass over the data, before any op runs.
  */
 export function everyValue(fn: string, key: string, x: Var, ok: (v: number) => boolean, expected: string): void {
-  checkValues(x, (v) => {
+  checkValues(x.value, (v) => {
     if (!ok(v)) fail(fn, key, expected, v)
   })
 }
@@ -71,8 +71,8 @@ export function everyValue(fn: string, key: string, x: Var, ok: (v: number) => b
  * Calls `check` on each value of `x` (which throws for a bad one), as a kernel call: a compiled step (see `kernel` of
  * @gd/tensor/internal) checks each step's values again.
  */
-export function checkValues(x: Var, check: (v: number) => void): void {
-  const at = forReplay(x.value)
+export function checkValues(x: Tensor, check: (v: number) => void): void {
+  const at = forReplay(x)
   kernel([], () => {
     for (const v of at.data) check(v)
   })

@@ -8,6 +8,7 @@ import { div, mean, mul, sum, type Var } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import type { Shape, Tensor } from '@gd/tensor'
 import { forReplay, formatList, kernel } from '@gd/tensor/internal'
+import { checkValues } from './checks.js'
 
 /**
  * Applies the user's `weights` (read, not yet checked against the values), `extra` weights (a Tensor of
@@ -39,7 +40,14 @@ export function reduced(
   // read in JavaScript: a compiled step computes it again from each step's weights.)
   const divisor = T.scalar(0, { dtype: total.dtype })
   const d = divisor.storage
-  kernel(d, () => (d[0] = total.storage[total.offset]! > 0 ? total.storage[total.offset]! : 1), true)
+  kernel(
+    d,
+    () => {
+      const t = total.storage[total.offset]!
+      d[0] = t > 0 ? t : 1
+    },
+    true,
+  )
   return div(sum(weighted), divisor)
 }
 
@@ -50,12 +58,8 @@ function checkWeights(loss: string, weights: Tensor, shape: Shape, dtype: T.DTyp
       `${loss}: weights ${formatList(w)} must match the leading axes of the per-sample loss ${formatList(shape)}`,
     )
   }
-  // a kernel call: a compiled step checks each step's weights again
-  const at = forReplay(weights)
-  kernel([], () => {
-    for (const v of at.data) {
-      if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
-    }
+  checkValues(weights, (v) => {
+    if (!(v >= 0) || !Number.isFinite(v)) throw new Error(`${loss}: weights must be finite and >= 0, got ${v}`)
   })
   const full = [...w, ...shape.slice(w.length).map(() => 1)]
   return T.reshape(T.cast(weights, dtype), full)
