@@ -292,11 +292,13 @@ fuzzSuite('@gd/tensor/internal', internal, {
   isTracing: { args: () => [] },
   kernel: { args: () => [new Float32Array(2), () => undefined, true], keep: { 1: 'the caller’s own kernel call' } },
   traceConstant: { args: () => [new Float32Array(2)] },
+  traceKey: { args: () => [prngKey(0)] },
+  isMadeKey: { args: () => [prngKey(0)] },
   TraceRefused: { exempt: 'an error class' },
   recordTrace: {
     args: () => {
       const x = ones([2])
-      return [() => api.add(x, 1), [x.storage], (y: Tensor) => [y]]
+      return [() => api.add(x, 1), [x.storage], (y: Tensor) => [y], [prngKey(1)]]
     },
     keep: { 0: 'the function to record', 2: 'the caller’s own list of outputs' },
   },

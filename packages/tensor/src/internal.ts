@@ -21,7 +21,7 @@ export {
   stridesOf,
   typeName,
 } from './shape.js'
-export { checkKey, randomBits, threefry2x32 } from './rng.js'
+export { checkKey, isMadeKey, randomBits, threefry2x32 } from './rng.js'
 export { normalCdf, normalPdf, normalQuantile } from './normalQuantile.js'
 export { readSize2d, window2d, type Window2d } from './window2d.js'
 export {
@@ -38,7 +38,7 @@ export {
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
 export { tensorsIn } from './internal/tensorsIn.js'
-export { isTracing, kernel, traceConstant, TraceRefused } from './internal/trace.js'
+export { isTracing, kernel, traceConstant, traceKey, TraceRefused } from './internal/trace.js'
 export { recordTrace, type Recording } from './internal/record.js'
 export { forReplay } from './tensor.js'
 export { beforeInPlaceWrite } from './internal/beforeInPlaceWrite.js'

@@ -11,11 +11,11 @@
  * @module
  */
 import { finite, nonNegative, oneOf, readOptions, rule, withDefault, type Check } from '@gd/check'
-import { allocate } from './dtype.js'
+import { drawn } from './internal/drawn.js'
 import { normalCdf, normalQuantile } from './normalQuantile.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
-import { checkShape, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { checkShape } from './shape.js'
+import type { Tensor } from './tensor.js'
 
 /** The float dtypes the continuous distributions produce (`FloatDType` is matmul's name for it). */
 type FloatDType = 'float32' | 'float64'
@@ -66,16 +66,15 @@ export function uniform<D extends FloatDType = 'float32'>(
   if (!(low < high)) throw new Error(`uniform: low must be < high, got ${low} and ${high}`)
   const span = high - low
   if (!Number.isFinite(span)) throw new Error(`uniform: high - low must be finite, got ${span}`)
-  const n = sizeOf(s)
-  const { hi, lo } = randomBits(key, n)
-  const out = allocate(dtype, n)
   const top = dtype === 'float32' ? below32(high) : below64(high)
-  for (let i = 0; i < n; i++) {
-    const u = dtype === 'float32' ? ((hi[i]! ^ lo[i]!) >>> 9) / 8388608 : unit52(hi[i]!, lo[i]!)
-    out[i] = low + u * span
-    if (out[i]! >= high) out[i] = top // rounding to the dtype reached high
-  }
-  return new Tensor(out, s, dtype)
+  return drawn(key, s, dtype, (k, out) => {
+    const { hi, lo } = randomBits(k, out.length)
+    for (let i = 0; i < out.length; i++) {
+      const u = dtype === 'float32' ? ((hi[i]! ^ lo[i]!) >>> 9) / 8388608 : unit52(hi[i]!, lo[i]!)
+      out[i] = low + u * span
+      if (out[i]! >= high) out[i] = top // rounding to the dtype reached high
+    }
+  })
 }
 
 /** Options of {@link normal}. */
@@ -110,13 +109,10 @@ export function normal<D extends FloatDType = 'float32'>(
   checkKey('normal', key)
   const s = checkShape('normal', shape)
   const { mean, std, dtype } = readOptions('normal', options, locationScale as LocationScale<D>)
-  const n = sizeOf(s)
-  const { hi, lo } = randomBits(key, n)
-  const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) {
-    out[i] = mean + std * normalQuantile(openUnit(dtype, hi[i]!, lo[i]!))
-  }
-  return new Tensor(out, s, dtype)
+  return drawn(key, s, dtype, (k, out) => {
+    const { hi, lo } = randomBits(k, out.length)
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * normalQuantile(openUnit(dtype, hi[i]!, lo[i]!))
+  })
 }
 
 /** Options of {@link truncatedNormal}. */
@@ -168,15 +164,14 @@ export function truncatedNormal<D extends FloatDType = 'float32'>(
   if (!(mass > 0)) {
     throw new Error(`truncatedNormal: [lower, upper] has no probability mass, got ${lower} and ${upper}`)
   }
-  const n = sizeOf(s)
-  const { hi, lo } = randomBits(key, n)
-  const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) {
-    let z = normalQuantile(pa + mass * openUnit(dtype, hi[i]!, lo[i]!))
-    z = z < a ? a : z > b ? b : z
-    out[i] = mean + std * (flip ? -z : z)
-  }
-  return new Tensor(out, s, dtype)
+  return drawn(key, s, dtype, (k, out) => {
+    const { hi, lo } = randomBits(k, out.length)
+    for (let i = 0; i < out.length; i++) {
+      let z = normalQuantile(pa + mass * openUnit(dtype, hi[i]!, lo[i]!))
+      z = z < a ? a : z > b ? b : z
+      out[i] = mean + std * (flip ? -z : z)
+    }
+  })
 }
 
 /** The top 52 bits of the 64-bit word `hi:lo` as a number in [0, 1) with step 2⁻⁵². */

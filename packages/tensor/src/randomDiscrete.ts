@@ -5,11 +5,12 @@
  */
 import { axis as axisCheck, oneOf, optional, readOptions, within, withDefault, type Check } from '@gd/check'
 import { tensorArg } from './internal/args.js'
-import { allocate, type DType } from './dtype.js'
+import { drawn } from './internal/drawn.js'
+import type { DType, Storage } from './dtype.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
 import { threefry } from './internal/threefry.js'
 import { checkShape, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { forReplay, type Tensor } from './tensor.js'
 
 const TWO32 = 4294967296
 const TWO31 = 2147483648
@@ -45,12 +46,11 @@ export function bernoulli<D extends DType = 'float32'>(
     p: withDefault(within({ min: 0, max: 1 }), 0.5),
     dtype: withDefault(oneOf(['float32', 'float64', 'int32', 'bool']), 'float32') as Check<D>,
   })
-  const n = sizeOf(s)
   const threshold = p * TWO32
-  const { hi, lo } = randomBits(key, n)
-  const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) out[i] = (hi[i]! ^ lo[i]!) >>> 0 < threshold ? 1 : 0
-  return new Tensor(out, s, dtype)
+  return drawn(key, s, dtype, (k, out) => {
+    const { hi, lo } = randomBits(k, out.length)
+    for (let i = 0; i < out.length; i++) out[i] = (hi[i]! ^ lo[i]!) >>> 0 < threshold ? 1 : 0
+  })
 }
 
 /**
@@ -87,22 +87,22 @@ export function randint<D extends 'int32' | 'float32' | 'float64' = 'int32'>(
   if (!(low < high)) throw new Error(`randint: low must be < high, got ${low} and ${high}`)
   const span = high - low
   const limit = TWO32 - (TWO32 % span)
-  const n = sizeOf(s)
-  const { hi, lo } = randomBits(key, n)
-  const out = allocate(dtype, n)
-  const words = new Uint32Array(2)
-  const retryKeys: PRNGKey[] = []
-  for (let i = 0; i < n; i++) {
-    let w = hi[i]!
-    if (w >= limit) w = lo[i]!
-    for (let round = 0; w >= limit; round++) {
-      retryKeys[round] ??= retryKey(key, round)
-      threefry(retryKeys[round]!, Math.floor(i / TWO32), i >>> 0, words, 0)
-      w = words[0]! < limit ? words[0]! : words[1]!
+  return drawn(key, s, dtype, (k, out) => {
+    const n = out.length
+    const { hi, lo } = randomBits(k, n)
+    const words = new Uint32Array(2)
+    const retryKeys: PRNGKey[] = []
+    for (let i = 0; i < n; i++) {
+      let w = hi[i]!
+      if (w >= limit) w = lo[i]!
+      for (let round = 0; w >= limit; round++) {
+        retryKeys[round] ??= retryKey(k, round)
+        threefry(retryKeys[round]!, Math.floor(i / TWO32), i >>> 0, words, 0)
+        w = words[0]! < limit ? words[0]! : words[1]!
+      }
+      out[i] = low + (w % span)
     }
-    out[i] = low + (w % span)
-  }
-  return new Tensor(out, s, dtype)
+  })
 }
 
 /**
@@ -126,10 +126,7 @@ export function permutation<D extends 'int32' | 'float32' | 'float64' = 'int32'>
   checkKey('permutation', key)
   checkShape('permutation', [within({ min: 0, max: TWO32, integer: true })('permutation', 'n', n)], 'shape')
   const dtype = intDtype<D>('permutation', options)
-  const order = shuffledIndices(key, n)
-  const out = allocate(dtype, n)
-  for (let i = 0; i < n; i++) out[i] = order[i]!
-  return new Tensor(out, [n], dtype)
+  return drawn(key, [n], dtype, (k, out) => out.set(shuffledIndices(k, n)))
 }
 
 /**
@@ -151,16 +148,18 @@ export function shuffle<D extends DType>(key: PRNGKey, x: Tensor<D>, options: { 
   const len = x.shape[axis]!
   const outer = sizeOf(x.shape.slice(0, axis))
   const inner = sizeOf(x.shape.slice(axis + 1))
-  const order = shuffledIndices(key, len)
-  const src = x.data
-  const out = allocate(x.dtype, x.size)
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < len; i++) {
-      const from = (o * len + order[i]!) * inner
-      out.set(src.subarray(from, from + inner), (o * len + i) * inner)
+  const xs = forReplay(x)
+  const draw = (k: PRNGKey, out: Storage): void => {
+    const order = shuffledIndices(k, len)
+    const src = xs.data
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < len; i++) {
+        const from = (o * len + order[i]!) * inner
+        out.set(src.subarray(from, from + inner), (o * len + i) * inner)
+      }
     }
   }
-  return new Tensor(out, x.shape, x.dtype)
+  return drawn(key, x.shape, x.dtype, draw, true)
 }
 
 /** Fisher–Yates over 0..n-1 with words from the key's stream. */

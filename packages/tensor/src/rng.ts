@@ -24,6 +24,7 @@ export type PRNGKey = readonly [number, number]
 import { fail, within, type Check } from '@gd/check'
 import { checkShape } from './shape.js'
 import { threefry } from './internal/threefry.js'
+import { tracing } from './internal/trace.js'
 
 const TWO32 = 4294967296
 
@@ -76,7 +77,32 @@ export function prngKey(seed: number | bigint): PRNGKey {
     throw new Error(`prngKey: seed must fit in 64 bits, got ${s}`)
   }
   const u = BigInt.asUintN(64, s)
-  return Object.freeze([Number(u >> 32n), Number(u & 0xffffffffn)]) as PRNGKey
+  return madeKey(Number(u >> 32n), Number(u & 0xffffffffn))
+}
+
+/** The keys {@link prngKey}, {@link splitKey} and {@link foldIn} made (see {@link isMadeKey}). */
+const made = /* @__PURE__ */ new WeakSet<object>()
+
+function madeKey(hi: number, lo: number): PRNGKey {
+  const key = Object.freeze([hi, lo] as const)
+  made.add(key)
+  return key
+}
+
+/**
+ * Whether `x` is a key that {@link prngKey}, {@link splitKey} or {@link foldIn} made (not a pair written by hand or
+ * parsed from JSON): a compiled training step takes such a key as a random key, whose values each step may change,
+ * and any other pair of numbers as two numbers (see `compile` in @gd/train's trainStep).
+ * @example
+ * ```ts
+ * import { prngKey } from '@gd/tensor'
+ * import { isMadeKey } from '@gd/tensor/internal'
+ * isMadeKey(prngKey(3)) // true
+ * isMadeKey([0, 3]) // false
+ * ```
+ */
+export function isMadeKey(x: unknown): x is PRNGKey {
+  return typeof x === 'object' && x !== null && made.has(x)
 }
 
 /**
@@ -92,6 +118,7 @@ export function prngKey(seed: number | bigint): PRNGKey {
  * ```
  */
 export function checkKey(op: string, key: PRNGKey): PRNGKey {
+  if (tracing.trace?.keySlot(key) !== undefined) return key // a recorded step's stand-in (internal/record.ts)
   const ok =
     Array.isArray(key) &&
     key.length === 2 &&
@@ -137,13 +164,21 @@ export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
   checkKey('splitKey', key)
   if (!Number.isSafeInteger(num) || num < 0) fail('splitKey', 'num', 'a non-negative integer', num)
   checkShape('splitKey', [num], 'shape')
-  const out = new Uint32Array(2)
   const keys: PRNGKey[] = []
-  for (let i = 0; i < num; i++) {
-    threefry(key, Math.floor(i / TWO32), i >>> 0, out, 0)
-    keys.push(Object.freeze([out[0]!, out[1]!]) as PRNGKey)
-  }
+  for (let i = 0; i < num; i++) keys.push(derived(key, i))
   return keys
+}
+
+/** `threefry2x32(key, [hi(data), lo(data)])` as a key; for a recorded step's stand-in, a stand-in computed at each replay. */
+function derived(key: PRNGKey, data: number): PRNGKey {
+  const hi = Math.floor(data / TWO32)
+  const lo = data >>> 0
+  const trace = tracing.trace
+  const slot = trace?.keySlot(key)
+  if (slot !== undefined) return trace!.deriveKey(slot, (k, out) => threefry(k, hi, lo, out, 0))
+  const out = new Uint32Array(2)
+  threefry(key, hi, lo, out, 0)
+  return madeKey(out[0]!, out[1]!)
 }
 
 /**
@@ -163,9 +198,7 @@ export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
 export function foldIn(key: PRNGKey, data: number): PRNGKey {
   checkKey('foldIn', key)
   if (!Number.isSafeInteger(data) || data < 0) fail('foldIn', 'data', 'a non-negative safe integer', data)
-  const out = new Uint32Array(2)
-  threefry(key, Math.floor(data / TWO32), data >>> 0, out, 0)
-  return Object.freeze([out[0]!, out[1]!]) as PRNGKey
+  return derived(key, data)
 }
 
 /**

@@ -15,7 +15,23 @@ import {
   transformerBlock,
 } from '@gd/nn'
 import { adam, adamw } from '@gd/optimizers'
-import { initWasm, ones, prngKey, slice, tensor, toWasmMemory, tril, useWasm, type Tensor, type Tree } from '@gd/tensor'
+import {
+  cast,
+  categorical,
+  foldIn,
+  initWasm,
+  ones,
+  prngKey,
+  slice,
+  splitKey,
+  tensor,
+  toWasmMemory,
+  tril,
+  useWasm,
+  type PRNGKey,
+  type Tensor,
+  type Tree,
+} from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { trainStep } from './trainStep.js'
 
@@ -331,12 +347,74 @@ describe('trainStep with compile', () => {
     expect(params.w.toArray()).toEqual([1, 2])
   })
 
+  it('draws dropout anew at each step from the key argument, as the eager step does, keys split and folded inside too', () => {
+    const tokens = (seed: number): Tensor =>
+      tensor(
+        Array.from({ length: 4 * 6 }, (_, i) => (i * 5 + seed * 3) % 11),
+        { dtype: 'int32', shape: [4, 6] },
+      )
+    const net = sequential(linear(40, 32), relu(), dropout(0.3), linear(32, 5))
+    const [table, block, head] = [
+      embedding(11, 8),
+      transformerBlock(8, 2, { causal: true, dropout: 0.2 }),
+      linear(8, 11),
+    ]
+    type Case = {
+      init: () => unknown
+      loss: (p: any, xs: Tensor, ys: Tensor, key: PRNGKey) => Var
+      data: (s: number) => [Tensor, Tensor]
+    }
+    const cases: Case[] = [
+      {
+        init: () => net.init(0),
+        loss: (p, xs, ys, key) =>
+          softmaxCrossEntropy(net.apply(p, xs, { train: true, key: splitKey(key)[1] }) as Var, ys),
+        data: (s) => batch(s),
+      },
+      {
+        init: () => ({ e: table.init(1), b: block.init(2), h: head.init(3) }),
+        loss: (p, xs, ys, key) => {
+          const h = block.apply(p.b, table.apply(p.e, xs) as Var, { train: true, key: foldIn(key, 3) }) as Var
+          return softmaxCrossEntropy(head.apply(p.h, h) as Var, ys, { ignoreIndex: 0 })
+        },
+        data: (s) => [tokens(s), tokens(s + 1)],
+      },
+    ]
+    const base = prngKey(7)
+    for (const { init, loss, data } of cases) {
+      // keys made by prngKey, splitKey or foldIn are the replay's to draw from; a pair written by hand is two numbers
+      const keyings: [(s: number) => PRNGKey, number][] = [
+        [(s) => foldIn(base, s), 1],
+        [(s) => [0, s], 4],
+      ]
+      for (const [keyAt, recordings] of keyings) {
+        const optimizer = adam({ learningRate: 0.01 })
+        const [pe, pc] = [init() as Tree, init() as Tree]
+        let [se, sc] = [optimizer.init(pe), optimizer.init(pc)]
+        let calls = 0
+        const eager = trainStep(loss, optimizer)
+        const compiled = trainStep(
+          (p: any, xs: Tensor, ys: Tensor, key: PRNGKey) => (calls++, loss(p, xs, ys, key)),
+          optimizer,
+          { compile: true },
+        )
+        for (let step = 0; step < 4; step++) {
+          const [le, ne] = eager(pe as never, se, ...data(step % 2), keyAt(step))
+          const [lc, nc] = compiled(pc as never, sc, ...data(step % 2), keyAt(step))
+          ;[se, sc] = [ne, nc]
+          expect([step, lc.item()]).toEqual([step, le.item()])
+        }
+        expect(JSON.stringify(pc)).toBe(JSON.stringify(pe))
+        expect(calls).toBe(recordings)
+      }
+    }
+  })
+
   it('refuses a step with an op it cannot replay yet, naming where', () => {
-    const drop = dropout(0.5)
     const params = { w: tensor([1, 2, 3, 4]) }
     const optimizer = adam({ learningRate: 0.1 })
     const step = trainStep(
-      (p: { w: Var }) => mean(square(drop.apply({}, p.w, { train: true, key: prngKey(3) }) as Var)),
+      (p: { w: Var }) => mean(mul(p.w, cast(categorical(prngKey(3), tensor([[0, 1]])), 'float32'))),
       optimizer,
       { compile: true },
     )

@@ -41,9 +41,12 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * JavaScript again; the optimizer's update runs as without compile. The results are the
  * uncompiled step's, bit for bit. Other arguments record again (the last 8 recordings are kept).
  * As with JAX's `jit`, what the loss reads of JavaScript values it closes over is fixed when it is
- * recorded, and its side effects happen once. A step that reads a value it computes in JavaScript
- * (`item()`, `data`, `toArray()`), or uses an op that cannot be replayed yet (convolutions, random
- * ops, the transformer's layers for now), throws on its first call, saying where, and leaves the
+ * recorded, and its side effects happen once. Random keys are the exception: a key argument made by
+ * `prngKey`, `splitKey` or `foldIn` (dropout's, say `foldIn(key, step)`) is not part of what a recording
+ * depends on, and each replay draws from the key it is given, through the keys the loss splits and folds
+ * from it; a pair of numbers written by hand is two numbers. A step that reads a value it computes in
+ * JavaScript (`item()`, `data`, `toArray()`) or the numbers of a key argument, or uses an op that cannot
+ * be replayed yet (`categorical`, upsampling), throws on its first call, saying where, and leaves the
  * parameters and the state as they were; an intermediate kept from a compiled step throws when read.
  * Checks of values (labels in range) run at every replay.
  *

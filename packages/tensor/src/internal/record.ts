@@ -4,13 +4,15 @@
  * go to the collector instead of the pool, freed once the recording is unreachable.
  * @module
  */
-import { arrayOf, fail, func, rule } from '@gd/check'
+import { arrayOf, fail, func, rule, within, type Check } from '@gd/check'
 import type { Storage } from '../dtype.js'
 import { closeScope, holdReleased, openScope, withScope } from '../kernels/runtime/scope.js'
+import { checkKey } from '../rng.js'
 import { forReplay, type Tensor } from '../tensor.js'
 import { TraceRefused, tracing, type Made, type Trace } from './trace.js'
 
 const storageCheck = /* @__PURE__ */ rule<Storage>('a typed array', (v) => ArrayBuffer.isView(v))
+const keyCheck: Check<Key> = (fn, _name, value) => checkKey(fn, value as Key)
 
 /**
  * The trace {@link recordTrace} records: the calls in order, the arrays it knows and, of those, the ones whose values
@@ -25,6 +27,8 @@ class Recorder implements Trace {
   readonly tensors: Made[] = []
   /** Depth of kernel calls running now (their reads are the call's own). */
   inKernel = 0
+  /** The stand-in keys the traced function sees, each with the array that holds its values at a replay. */
+  readonly keys = new WeakMap<object, Uint32Array>()
 
   /** An input: a replay reads it through views that `bind` points at another array. */
   input(s: Storage): void {
@@ -77,12 +81,51 @@ class Recorder implements Trace {
     const values = s.slice()
     this.steps.push(() => s.set(values))
   }
+
+  keySlot(key: unknown): Uint32Array | undefined {
+    return typeof key === 'object' && key !== null ? this.keys.get(key) : undefined
+  }
+
+  deriveKey(parent: Uint32Array, derive: (key: Key, out: Uint32Array) => void): Key {
+    const slot = new Uint32Array(2)
+    const run = (): void => derive([parent[0]!, parent[1]!], slot)
+    run()
+    this.steps.push(run)
+    return this.standIn(slot)
+  }
+
+  /**
+   * A key for the traced function that holds the values `slot` has now, and whose numbers JavaScript may not read
+   * while the trace records (a replay would not decide again what it decided from them): only @gd/tensor's random
+   * functions take it, and they read `slot`.
+   */
+  standIn(slot: Uint32Array): Key {
+    const active = (): boolean => tracing.trace === this
+    const key = new Proxy(Object.freeze([slot[0]!, slot[1]!] as const), {
+      get(target, p, receiver) {
+        if ((p === '0' || p === '1') && active()) {
+          refuse(
+            'JavaScript read the numbers of a random key the step takes as an argument (or derives from one), which ' +
+              "each step gives anew; hand it only to @gd/tensor's random functions, splitKey and foldIn",
+          )
+        }
+        return Reflect.get(target, p, receiver) as unknown
+      },
+    })
+    this.keys.set(key, slot)
+    return key
+  }
 }
 
-/** Throws {@link TraceRefused}, naming the first caller outside the tensor core and the trace. */
+/** A random key's two uint32 words. */
+type Key = readonly [number, number]
+
+/** Throws {@link TraceRefused}, naming the first caller outside the tensor core, the trace and the engine. */
 function refuse(what: string): never {
   const frames = (new Error().stack ?? '').split('\n').slice(1)
-  const at = frames.find((f) => !/[/\\](trace|record|tensor)\.[jt]s|new Tensor|Tensor\.|get data/.test(f))
+  const at = frames.find(
+    (f) => !/[/\\](trace|record|tensor)\.[jt]s|new Tensor|Tensor\.|get data|\(<anonymous>\)$|\(native\)$/.test(f),
+  )
   throw new TraceRefused(`${what}${at === undefined ? '' : ` (${at.trim()})`}`)
 }
 
@@ -102,12 +145,16 @@ export interface Recording {
    * holds the elements where the recorded one did (the same offset and strides).
    */
   bind(i: number, storage: Storage): void
+  /** Makes the next replays use `key`'s values for key `i` (its place in `keys`). */
+  bindKey(i: number, key: Key): void
 }
 
 /**
  * Runs `fn` with a trace active whose inputs are the arrays `inputs` (each a different array; `bind` points the
  * replays at others), and returns the recording; `outputsOf` lists the tensors of `fn`'s result that a replay must
- * give again. Throws {@link TraceRefused} when `fn` does something a replay cannot repeat, and whatever `fn`
+ * give again. `fn` gets a stand-in for each of the random `keys` (checked pairs of uint32): the random ops it makes
+ * with them, or with keys split or folded from them, draw at each replay from the keys `bindKey` gave (the recorded
+ * ones until then). Throws {@link TraceRefused} when `fn` does something a replay cannot repeat, and whatever `fn`
  * throws; either way nothing is kept.
  * @example
  * ```ts
@@ -124,23 +171,32 @@ export interface Recording {
  * ```
  */
 export function recordTrace<T>(
-  fn: () => T,
+  fn: (keys: Key[]) => T,
   inputs: readonly Storage[],
   outputsOf: (result: T) => readonly Tensor[],
+  keys: readonly Key[] = [],
 ): Recording {
   func('recordTrace', 'fn', fn)
   arrayOf(storageCheck)('recordTrace', 'inputs', inputs)
   func('recordTrace', 'outputsOf', outputsOf)
+  arrayOf(keyCheck)('recordTrace', 'keys', keys)
   if (new Set(inputs).size !== inputs.length) fail('recordTrace', 'inputs', 'different arrays', inputs)
   if (tracing.trace !== null) throw new TraceRefused('a step is already being compiled (compile inside compile)')
   const trace = new Recorder()
   for (const s of inputs) trace.input(s)
+  const slots = keys.map((k) => Uint32Array.from(k))
+  const standIns = slots.map((slot) => trace.standIn(slot))
   const owner = openScope('compile', { parent: null })
   const release = holdReleased()
   tracing.trace = trace
   let outputs: readonly Tensor[]
   try {
-    const result = withScope('compile', fn, () => 'all', { parent: owner })
+    const result = withScope(
+      'compile',
+      () => fn(standIns),
+      () => 'all',
+      { parent: owner },
+    )
     outputs = outputsOf(result).map(forReplay)
   } catch (e) {
     tracing.trace = null
@@ -157,7 +213,12 @@ export function recordTrace<T>(
   return {
     outputs,
     bind(i, storage) {
+      within({ min: 0, max: views.length - 1, integer: true })('bind', 'i', i)
       for (const v of views[i]!) v.__move(storage)
+    },
+    bindKey(i, key) {
+      within({ min: 0, max: slots.length - 1, integer: true })('bindKey', 'i', i)
+      slots[i]!.set(checkKey('bindKey', key))
     },
     replay() {
       for (let i = 0; i < steps.length; i++) steps[i]!()

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js'
 import { outsideScopes, withScope } from '../kernels/runtime/scope.js'
 import { recordTrace } from './record.js'
 import { isTracing, kernel, TraceRefused } from './trace.js'
+import { isMadeKey } from '../rng.js'
 
 /** The message of what `f` throws, and that it is a TraceRefused. */
 function refused(f: () => unknown): string {
@@ -145,5 +146,78 @@ describe('recordTrace', () => {
     x.storage.set([3, 4])
     r.replay()
     expect(r.outputs[0]!.toArray()).toEqual([-3, -4])
+  })
+
+  it('draws random ops anew at each replay from the keys bindKey gives, and keys made inside as constants', () => {
+    const x = ramp(12, [3, 4])
+    const draws = (key: T.PRNGKey): Tensor[] => {
+      const [a, b, c] = T.splitKey(key, 3)
+      const fixed = T.normal(T.prngKey(5), [3, 4]) // not an argument: the same at every replay
+      return [
+        T.mul(x, T.bernoulli(T.foldIn(a, 7), [3, 4], { p: 0.4 })),
+        T.add(T.uniform(b, [3, 4], { low: -1, high: 2 }), T.truncatedNormal(c, [3, 4], { dtype: 'float32' })),
+        T.add(fixed, T.normal(key, [3, 4])),
+        T.randint(key, [5], -3, 9),
+        T.permutation(c, 6),
+        T.shuffle(b, x, { axis: 1 }),
+      ]
+    }
+    const keys = T.splitKey(T.prngKey(11), 4)
+    const r = recordTrace(
+      ([k]) => draws(k!),
+      [x.storage],
+      (y) => y,
+      [keys[0]!],
+    )
+    expect(r.outputs.map((t) => t.toArray())).toEqual(draws(keys[0]!).map((t) => t.toArray()))
+    for (const key of keys.slice(1)) {
+      x.storage.reverse()
+      r.bindKey(0, key)
+      r.replay()
+      expect(r.outputs.map((t) => t.toArray())).toEqual(draws(key).map((t) => t.toArray()))
+    }
+    expect(() => r.bindKey(1, keys[0]!)).toThrow('bindKey: i must be an integer in [0, 0], got 1')
+    expect(() => r.bindKey(0, [1, -1])).toThrow(
+      'bindKey: key must be a pair of uint32 (from prngKey or splitKey), got [1,-1]',
+    )
+  })
+
+  it('refuses JavaScript reading the numbers of a key argument or of one derived from it', () => {
+    const message =
+      /^JavaScript read the numbers of a random key the step takes as an argument \(or derives from one\), which each step gives anew; hand it only to @gd\/tensor's random functions, splitKey and foldIn \(at .*trace\.test\.ts/
+    const record = (f: (key: T.PRNGKey) => unknown) =>
+      refused(() =>
+        recordTrace(
+          ([k]) => f(k!),
+          [],
+          () => [],
+          [T.prngKey(1)],
+        ),
+      )
+    expect(record((k) => T.full([2], k[0]))).toMatch(message)
+    expect(record((k) => T.full([2], T.splitKey(k)[1]![1]))).toMatch(message)
+    expect(record((k) => T.tensor([...T.foldIn(k, 3)]))).toMatch(message)
+    // the stand-ins are keys to every check, and their length may be read
+    let kept: T.PRNGKey | undefined
+    recordTrace(
+      ([k]) => {
+        kept = k
+        return k!.length
+      },
+      [],
+      () => [],
+      [T.prngKey(2)],
+    )
+    expect([...kept!]).toEqual([0, 2]) // after the recording, the values it had
+  })
+
+  it('tells the keys prngKey, splitKey and foldIn made from pairs written by hand', () => {
+    const key = T.prngKey(3)
+    expect(isMadeKey(key)).toBe(true)
+    expect(isMadeKey(T.splitKey(key)[1])).toBe(true)
+    expect(isMadeKey(T.foldIn(key, 2))).toBe(true)
+    expect(isMadeKey([0, 3])).toBe(false)
+    expect(isMadeKey(JSON.parse(JSON.stringify(key)))).toBe(false)
+    expect(isMadeKey(null)).toBe(false)
   })
 })

@@ -51,7 +51,17 @@ export interface Trace {
   kernel(outs: readonly Storage[], run: () => unknown, whole: boolean): boolean
   /** Keeps a constant (see {@link traceConstant}). */
   constant(s: Storage): void
+  /**
+   * The array a replay writes the values of `key` to, when `key` is one of this trace's stand-ins: a key the step
+   * takes as an argument, or one derived from such a key (see {@link traceKey}).
+   */
+  keySlot(key: unknown): Uint32Array | undefined
+  /** A stand-in key whose values `derive` computes from those of the stand-in with slot `parent`, now and at each replay. */
+  deriveKey(parent: Uint32Array, derive: (key: Key, out: Uint32Array) => void): Key
 }
+
+/** A random key's two uint32 words (`PRNGKey` in rng.ts, which imports this module). */
+type Key = readonly [number, number]
 
 /** The trace being recorded, if any. @internal */
 export const tracing: { trace: Trace | null } = { trace: null }
@@ -102,6 +112,21 @@ export function traceConstant(s: Storage): void {
  */
 export function isTracing(): boolean {
   return tracing.trace !== null
+}
+
+/**
+ * Where `key` stands for a key that each replay of the trace being recorded gives anew (a step's key argument, or one
+ * derived from it), the array that holds its values at the replay; otherwise undefined. A random op reads such a key
+ * inside its kernel call, from this array; a key that is not a stand-in is fixed, like any JavaScript value.
+ * @example
+ * ```ts
+ * import { traceKey } from '@gd/tensor/internal'
+ * import { prngKey } from '@gd/tensor'
+ * traceKey(prngKey(0)) // undefined: no step is being recorded
+ * ```
+ */
+export function traceKey(key: unknown): Uint32Array | undefined {
+  return tracing.trace?.keySlot(key)
 }
 
 /** Lets a view op make a tensor over `s`, an array made before the trace (its values are read as they are then). @internal */

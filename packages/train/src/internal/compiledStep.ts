@@ -5,8 +5,8 @@
 // replay wrote.
 import { isPlainObject } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import { kernelBackend, Tensor, type Storage, type Tree } from '@gd/tensor'
-import { recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
+import { kernelBackend, Tensor, type PRNGKey, type Storage, type Tree } from '@gd/tensor'
+import { isMadeKey, recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
 
 /** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
 const KEPT = 8
@@ -31,19 +31,27 @@ const OPEN_ARRAY = { mark: '[' }
 const OPEN_OBJECT = { mark: '{' }
 const CLOSE = { mark: ']' }
 
-/** The arrays a call's tensors read (each once, in order of first use). */
+/** The arrays a call's tensors read (each once, in order of first use), and its random keys (in walk order). */
 interface Inputs {
   readonly arrays: Storage[]
   /** The place in `arrays` of each array seen so far. */
   readonly places: Map<Storage, number>
+  readonly keys: PRNGKey[]
 }
 
+/** Where a call has a random key: its values are the replay's to use, not part of what a recording depends on. */
+const KEY = { mark: 'key' }
+
 /**
- * Pushes the leaves of `node` to `out` and its tensors' arrays to `inputs`. Anything but tensors, numbers, strings,
- * booleans, null and undefined in arrays and plain objects cannot be compared between calls, and is refused.
+ * Pushes the leaves of `node` to `out`, and its tensors' arrays and its random keys (those `prngKey`, `splitKey` and
+ * `foldIn` made) to `inputs`. Anything but tensors, keys, numbers, strings, booleans, null and undefined in arrays and
+ * plain objects cannot be compared between calls, and is refused.
  */
 function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
-  if (node instanceof Tensor) {
+  if (isMadeKey(node)) {
+    out.push(KEY)
+    inputs.keys.push(node)
+  } else if (node instanceof Tensor) {
     const s = node.storage // (a released tensor throws here)
     let place = inputs.places.get(s)
     if (place === undefined) {
@@ -109,17 +117,18 @@ export function compiledStep<S>(
   return (params, state, ...args) => {
     // the kernels in use are part of what a recording depends on: a replay runs the calls it recorded
     const leaves: Leaves = [kernelBackend()]
-    const inputs: Inputs = { arrays: [], places: new Map() }
+    const inputs: Inputs = { arrays: [], places: new Map(), keys: [] }
     leavesOf(params, leaves, inputs)
     leavesOf(args, leaves, inputs)
     let program = programs.find((p) => sameLeaves(p.leaves, leaves))
     if (program === undefined) {
-      program = record(lossAndGrads, params, args, leaves, inputs.arrays)
+      program = record(lossAndGrads, params, args, leaves, inputs)
       // a step that loaded the Wasm kernels midway recorded some calls of each backend: made again next time
       if (kernelBackend() === leaves[0] && programs.unshift(program) > KEPT) programs.pop()
     } else {
       const recording = program.recording
       for (let i = 0; i < inputs.arrays.length; i++) recording.bind(i, inputs.arrays[i]!)
+      for (let i = 0; i < inputs.keys.length; i++) recording.bindKey(i, inputs.keys[i]!)
       recording.replay()
     }
     const outputs = program.recording.outputs
@@ -132,21 +141,29 @@ export function compiledStep<S>(
   }
 }
 
-/** Records `lossAndGrads(params, ...args)`, whose tensors read `arrays`. */
+/**
+ * Records `lossAndGrads(params, ...args)`, whose tensors read `inputs.arrays`; the loss gets the trace's stand-ins for
+ * the keys among its arguments.
+ */
 function record(
   lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
   params: unknown,
   args: unknown[],
   leaves: Leaves,
-  arrays: readonly Storage[],
+  inputs: Inputs,
 ): Program {
   const gradientLeaves: Tensor[] = []
   let gradients: unknown
   let recording: Recording
   try {
     recording = recordTrace(
-      () => lossAndGrads(params, ...args) as [Tensor, unknown],
-      arrays,
+      (standIns) => {
+        let i = 0
+        const withStandIns = (x: unknown): unknown =>
+          standIns.length === 0 ? x : mapLeaves(x, isMadeKey, () => standIns[i++])
+        return lossAndGrads(withStandIns(params), ...(withStandIns(args) as unknown[])) as [Tensor, unknown]
+      },
+      inputs.arrays,
       ([value, grads]) => {
         gradients = mapLeaves(grads, isTensor, (t) => {
           gradientLeaves.push(t)
@@ -154,6 +171,7 @@ function record(
         })
         return [value, ...gradientLeaves]
       },
+      inputs.keys,
     )
   } catch (e) {
     if (!(e instanceof TraceRefused)) throw e
