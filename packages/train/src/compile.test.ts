@@ -450,7 +450,7 @@ describe('trainStep with compile', () => {
       compile: true,
     })
     expect(thrown(() => step(params, optimizer.init(params), () => 3))).toBe(
-      'trainStep: with compile, the parameters and arguments must be tensors, numbers, strings, booleans, null or undefined, in arrays and plain objects; got [object Function]',
+      'trainStep: with compile, the parameters and arguments must be tensors, random keys, numbers, strings, booleans, null or undefined, in arrays and plain objects; got [object Function]',
     )
     expect(params.w.toArray()).toEqual([1, 2])
     expect(thrown(() => trainStep(lossOf, optimizer, { compil: true } as never))).toMatch(

@@ -276,7 +276,7 @@ describe('fit', () => {
     expect(() => fit({ ...base, epochs: -1 })).toThrow('fit: epochs must be a non-negative integer, got -1')
     expect(() => fit({ ...base, maxSteps: 1.5 })).toThrow('fit: maxSteps must be a non-negative integer, got 1.5')
     expect(() => fit({ ...base, epoch: 50 } as never)).toThrow(
-      'fit: unknown option epoch, expected one of model, params, state, loss, optimizer, data, validation, epochs, batchSize, shuffle, dropLast, seed, key, metrics, callbacks, maxSteps, resume, continueStopped; did you mean epochs?',
+      'fit: unknown option epoch, expected one of model, params, state, loss, optimizer, data, validation, epochs, batchSize, shuffle, dropLast, seed, key, metrics, callbacks, maxSteps, resume, continueStopped, compile; did you mean epochs?',
     )
     expect(() => fit(null as never)).toThrow(
       'fit: model must be a model (an object with an apply function), got undefined',

@@ -81,6 +81,13 @@ export interface FitOptions<P, S = unknown> {
    * guard), train on anyway instead of returning at once; default false. Ignored when not resuming.
    */
   continueStopped?: boolean
+  /**
+   * Record each step's loss and gradient once and replay the recorded kernel calls on the later batches of the same
+   * shape, as `trainStep`'s `compile` does (default false): the same numbers, bit for bit, without running the
+   * model's and the loss's JavaScript again. Dropout draws anew at each step. A model or loss that cannot be
+   * recorded throws on the first step, saying where, with the run as it was.
+   */
+  compile?: boolean
 }
 
 /** What {@link fit} returns. */
@@ -157,19 +164,22 @@ export interface FitResult<P, S = unknown> {
  * checkpoint's (`fit: seed 3 does not give the checkpoint's key [0,9] …`).
  * @example
  * ```ts
- * import { mean, square, sub } from '@gd/autograd'
+ * import { mean, square, sub, type Var } from '@gd/autograd'
  * import { linear } from '@gd/nn'
  * import { adam } from '@gd/optimizers'
- * import { tensor } from '@gd/tensor'
+ * import { tensor, type Tensor } from '@gd/tensor'
  * import { fit, progress } from '@gd/train'
  * const model = linear(1, 1)
  * const data = { x: tensor([[0], [1], [2], [3]]), y: tensor([[1], [3], [5], [7]]) } // y = 2x + 1
- * const { params, history } = fit({
+ * const options = {
  *   model, params: model.init(0), data, optimizer: adam({ learningRate: 0.1 }),
- *   loss: (p, y) => mean(square(sub(p, y))),
- *   epochs: 200, batchSize: 2, callbacks: [progress()],
- * })
+ *   loss: (p: Var, y: Tensor) => mean(square(sub(p, y))),
+ *   epochs: 200, batchSize: 2,
+ * }
+ * const { params, history } = fit({ ...options, callbacks: [progress()] })
  * history.at(-1)!.loss // close to 0; params.w ≈ [[2]], params.b ≈ [1]
+ * // compiled: each batch shape recorded once, then replayed, with the same numbers
+ * fit({ ...options, compile: true }).history.at(-1)!.loss === history.at(-1)!.loss // true
  * ```
  */
 export function fit<P, S = unknown>(options: FitOptions<P, S>): FitResult<P, S> {
@@ -281,6 +291,7 @@ const fitSpec = <P, S>() => ({
   maxSteps: optional(nonNegativeInteger),
   resume: optional(given<Checkpoint>()),
   continueStopped: withDefault(boolean, false),
+  compile: withDefault(boolean, false),
 })
 
 function checkNames(callbacks: readonly Callback[]): void {

@@ -1,9 +1,9 @@
 import { valueAndGrad, type Plain, type PlainArgs } from '@gd/autograd'
 import { boolean, fail, func, optional, readOptions } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import type { Tensor, Tree } from '@gd/tensor'
+import { Tensor, type Tree } from '@gd/tensor'
 import { withScope } from '@gd/tensor/internal'
-import { compiledStep } from './internal/compiledStep.js'
+import { compiled } from './internal/compiled.js'
 
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
@@ -87,7 +87,19 @@ export function trainStep<P, R extends unknown[], S>(
   }
   const { compile = false } = readOptions('trainStep', options, { compile: optional(boolean) })
   const lossAndGrads = valueAndGrad(loss as (...args: unknown[]) => unknown)
-  if (compile) return compiledStep(lossAndGrads as (...args: unknown[]) => unknown, optimizer) as never
+  const run = compile ? compiled(lossAndGrads as (...args: unknown[]) => [Tensor, unknown], 'trainStep') : null
+  if (run !== null) {
+    return (params, state, ...args) => {
+      const [value, grads] = run(params, ...args)
+      // the loss is the caller's to keep: a copy, since the next step writes the recording's arrays again
+      const loss = new Tensor(value.data.slice(), [...value.shape], value.dtype)
+      return withScope(
+        'trainStep',
+        () => [loss, stepInPlace(optimizer, grads as Tree, state, params as Tree)],
+        (r) => r,
+      )
+    }
+  }
   return (params, state, ...args) =>
     withScope(
       'trainStep',

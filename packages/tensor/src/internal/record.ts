@@ -8,7 +8,7 @@ import { arrayOf, fail, func, rule, within, type Check } from '@gd/check'
 import type { Storage } from '../dtype.js'
 import { closeScope, holdReleased, openScope, withScope } from '../kernels/runtime/scope.js'
 import { checkKey } from '../rng.js'
-import { forReplay, type Tensor } from '../tensor.js'
+import { forReplay, Tensor } from '../tensor.js'
 import { TraceRefused, tracing, type Made, type Trace } from './trace.js'
 
 const storageCheck = /* @__PURE__ */ rule<Storage>('a typed array', (v) => ArrayBuffer.isView(v))
@@ -134,12 +134,22 @@ const RELEASED =
   'compile: this tensor was an intermediate of a compiled step, whose later steps write its values again; ' +
   'run the step without { compile: true } to keep its intermediates'
 
+/** What a result handed out by {@link Recording.results} says when read after the next replay. */
+const OVERWRITTEN =
+  'compile: this tensor was a result of a compiled step, and a later step wrote its values again; copy what ' +
+  'you keep past the step (tensor(t.data.slice(), { shape: t.shape }))'
+
 /** A recorded run: the kept calls and the run's outputs as tensors those calls write again. */
 export interface Recording {
-  /** Runs every kept call again, in order, on the same arrays. */
+  /** Runs every kept call again, in order, on the same arrays; the last {@link results} read as released from then on. */
   replay(): void
   /** The outputs of the run (as `outputsOf` listed them), over the arrays the calls write. */
   readonly outputs: readonly Tensor[]
+  /**
+   * The outputs as tensors of their own over the same arrays, for a caller to hand out: the next replay releases
+   * them, so that one kept past it throws when read instead of showing the next step's values.
+   */
+  results(): Tensor[]
   /**
    * Makes the next replays read input `i` (its place in `inputs`) from `storage`, an array of the same type that
    * holds the elements where the recorded one did (the same offset and strides).
@@ -210,6 +220,7 @@ export function recordTrace<T>(
   for (const t of trace.tensors) t.__release(RELEASED)
   const steps = trace.steps
   const views = inputs.map((s) => trace.inputViews.get(s)!)
+  let handed: Tensor[] = []
   return {
     outputs,
     bind(i, storage) {
@@ -221,7 +232,14 @@ export function recordTrace<T>(
       slots[i]!.set(checkKey('bindKey', key))
     },
     replay() {
+      for (const t of handed) t.__release(OVERWRITTEN)
+      handed = []
       for (let i = 0; i < steps.length; i++) steps[i]!()
+    },
+    results() {
+      const views = outputs.map((t) => new Tensor(t.storage, t.shape, t.dtype, t.strides, t.offset))
+      handed.push(...views)
+      return views
     },
   }
 }

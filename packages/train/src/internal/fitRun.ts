@@ -1,6 +1,6 @@
 // The settings of a fit run (its options checked, defaults filled in) and the live run they drive.
 import type { GradientTransformation } from '@gd/optimizers'
-import type { PRNGKey } from '@gd/tensor'
+import type { PRNGKey, Tensor, Tree } from '@gd/tensor'
 import type { RunScope } from './fitScope.js'
 import type { Callback, TrainContext } from '../callback.js'
 import type { Checkpoint, TrainState } from '../checkpoint.js'
@@ -36,6 +36,8 @@ export interface FitRun<P, S> {
   continueStopped: boolean
   /** Whether the model keeps state (it has `applyWithState`). */
   stateful: boolean
+  /** Record the step's loss and gradient once and replay them (see {@link FitOptions.compile}). */
+  compile: boolean
 }
 
 /**
@@ -57,4 +59,25 @@ export interface LiveRun<P, S> {
    * `fitScope.ts`); null when @gd/tensor's scopes are off.
    */
   readonly scope: RunScope | null
+  /**
+   * The step's loss and gradient, `(params, x, y, modelState, key) => [[loss, output], gradients]`, compiled with the
+   * run's `compile` (made at the first step).
+   */
+  gradient?: Gradient
 }
+
+/** What the forward pass of a step gives besides the loss: the predictions and the model's new state. */
+export interface StepOutput {
+  predictions: Tensor
+  /** The model's state after the step; undefined for a model without state. */
+  modelState: Tree | undefined
+}
+
+/** The step's loss and gradient: `[[loss, output], gradients]`. */
+export type Gradient = (
+  params: Tree,
+  x: Tensor,
+  y: Tensor,
+  modelState: Tree | undefined,
+  key: PRNGKey,
+) => [[Tensor, StepOutput], Tree]

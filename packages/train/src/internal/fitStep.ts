@@ -3,20 +3,15 @@
 import { fail } from '@gd/check'
 import { valueAndGrad, Var, type MaybeTraced, type Plain } from '@gd/autograd'
 import { applyUpdates, type InjectState } from '@gd/optimizers'
-import { foldIn, type Tensor, type Tree } from '@gd/tensor'
+import { foldIn, Tensor, treeMap, type PRNGKey, type Tree } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 import type { StepAction } from '../callback.js'
 import type { TrainState } from '../checkpoint.js'
 import { eachCallback } from './fitContext.js'
 import { inStepScope, type RunTrees } from './fitScope.js'
-import type { LiveRun } from './fitRun.js'
+import type { FitRun, Gradient, LiveRun, StepOutput } from './fitRun.js'
+import { compiled } from './compiled.js'
 import { takeRows, type Dataset } from '../dataset.js'
-
-/** What the forward pass of a step gives besides the loss: the predictions and the model's new state. */
-interface StepOutput {
-  predictions: Var
-  /** The model's state after the step; undefined for a model without state. */
-  modelState: Tree | undefined
-}
 
 /**
  * Runs one step on the batch of examples `rows` (in a step scope of the run's, see `fitScope.ts`),
@@ -57,7 +52,7 @@ function stepBody<P, S>(live: LiveRun<P, S>, rows: number[]): [number, StepActio
   }
   if (action === undefined) {
     update(live, grads, value, output.modelState)
-    addToSums(live, value, output.predictions.value, batch.y, rows.length)
+    addToSums(live, value, output.predictions, batch.y, rows.length)
   } else {
     s.running.skipped += 1
     if (action === 'stop') ctx.stop(`non-finite or rejected step at step ${s.step}`)
@@ -71,19 +66,46 @@ function stepBody<P, S>(live: LiveRun<P, S>, rows: number[]): [number, StepActio
  */
 function lossAndGradients<P, S>(live: LiveRun<P, S>, batch: Dataset): [[Tensor, StepOutput], Tree] {
   const { run, s } = live
-  const { model, loss } = run
+  live.gradient ??= gradientOf(run)
   const key = foldIn(live.dropoutKey, s.step)
-  const forward = (p: MaybeTraced<P>): [Var, StepOutput] => {
+  const [[value, output], grads] = live.gradient(s.params as Tree, batch.x, batch.y, s.modelState, key)
+  // a compiled step's results are the recording's arrays, which the next step writes again: the state it keeps is copied
+  const modelState = run.compile && output.modelState !== undefined ? copied(output.modelState) : output.modelState
+  return [[value, { predictions: output.predictions, modelState }], grads]
+}
+
+/**
+ * `valueAndGrad` of the run's loss as a function of the parameters, the batch, the model state and the step's key
+ * (compiled with the run's `compile`).
+ */
+function gradientOf<P, S>(run: FitRun<P, S>): Gradient {
+  const { model, loss } = run
+  const forward = (
+    p: MaybeTraced<P>,
+    x: Tensor,
+    y: Tensor,
+    modelState: Tree | undefined,
+    key: PRNGKey,
+  ): [Var, StepOutput] => {
     if (model.applyWithState === undefined) {
-      const predictions = model.apply(p, batch.x, { train: true, key })
-      return [scalarLoss(loss(predictions, batch.y)), { predictions, modelState: undefined }]
+      const predictions = model.apply(p, x, { train: true, key })
+      return [scalarLoss(loss(predictions, y)), { predictions: predictions.value, modelState: undefined }]
     }
-    const r = model.applyWithState(p, s.modelState as S, batch.x, { train: true, key })
-    return [scalarLoss(loss(r.output, batch.y)), { predictions: r.output, modelState: r.state as Tree }]
+    const r = model.applyWithState(p, modelState as S, x, { train: true, key })
+    return [scalarLoss(loss(r.output, y)), { predictions: r.output.value, modelState: r.state as Tree }]
   }
   // The run keeps its parameters as a tensor tree: the plain form of the model's P.
-  const [value, grads] = valueAndGrad(forward, { hasAux: true })(s.params as Plain<MaybeTraced<P>>)
-  return [value, grads as Tree]
+  const g = valueAndGrad(forward, { hasAux: true }) as unknown as Gradient
+  return run.compile ? (compiled(g as (...args: unknown[]) => ReturnType<Gradient>, 'fit') as Gradient) : g
+}
+
+/** A tree of tensors copied into arrays of the step's own (so, with scopes on, into its scope). */
+function copied(tree: Tree): Tree {
+  return treeMap((t) => {
+    const storage = allocate(t.dtype, t.size)
+    storage.set(t.data)
+    return new Tensor(storage, [...t.shape], t.dtype)
+  }, tree)
 }
 
 /**

@@ -1,23 +1,21 @@
-// trainStep's `compile`: the loss and its gradient are computed once, eagerly, while a trace of @gd/tensor keeps
-// every kernel call (`recordTrace`); later steps whose tensors have the same dtypes, shapes and layouts replay those
-// calls, reading each call's tensors where they lie, instead of running the loss function, autograd and the ops'
-// JavaScript again. The optimizer's update runs as it does without compile (`stepInPlace`), on the gradients the
-// replay wrote.
+// trainStep's and fit's `compile`: the loss and its gradient are computed once, eagerly, while a trace of @gd/tensor
+// keeps every kernel call (`recordTrace`); later steps whose tensors have the same dtypes, shapes and layouts replay
+// those calls, reading each call's tensors where they lie, instead of running the loss function, autograd and the
+// ops' JavaScript again. The optimizer's update runs as it does without compile, on the gradients the replay wrote.
 import { isPlainObject } from '@gd/check'
-import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import { kernelBackend, Tensor, type PRNGKey, type Storage, type Tree } from '@gd/tensor'
-import { isMadeKey, recordTrace, TraceRefused, withScope, type Recording } from '@gd/tensor/internal'
+import { kernelBackend, Tensor, type PRNGKey, type Storage } from '@gd/tensor'
+import { isMadeKey, recordTrace, TraceRefused, type Recording } from '@gd/tensor/internal'
 
 /** Recordings kept per step function, one per kind of arguments (the oldest goes first). */
 const KEPT = 8
 
-/** One recording: what it depends on, and the gradient tree its replays write. */
+/** One recording: what it depends on, and the shape of its function's result. */
 interface Program {
   readonly recording: Recording
   /** What it depends on (see {@link leavesOf}). */
   readonly leaves: Leaves
-  /** The gradient tree over the tensors a replay writes (`recording.outputs` after the loss). */
-  readonly gradients: unknown
+  /** The function's result, each tensor replaced by its place among the recording's outputs. */
+  readonly result: unknown
 }
 
 /**
@@ -47,7 +45,7 @@ const KEY = { mark: 'key' }
  * `foldIn` made) to `inputs`. Anything but tensors, keys, numbers, strings, booleans, null and undefined in arrays and
  * plain objects cannot be compared between calls, and is refused.
  */
-function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
+function leavesOf(name: string, node: unknown, out: Leaves, inputs: Inputs): void {
   if (isMadeKey(node)) {
     out.push(KEY)
     inputs.keys.push(node)
@@ -61,21 +59,21 @@ function leavesOf(node: unknown, out: Leaves, inputs: Inputs): void {
     out.push(node.dtype, place, node.offset, ...node.shape, CLOSE, ...node.strides, CLOSE)
   } else if (Array.isArray(node)) {
     out.push(OPEN_ARRAY)
-    for (const x of node) leavesOf(x, out, inputs)
+    for (const x of node) leavesOf(name, x, out, inputs)
     out.push(CLOSE)
   } else if (isPlainObject(node)) {
     out.push(OPEN_OBJECT)
     for (const k in node) {
       out.push(k)
-      leavesOf(node[k], out, inputs)
+      leavesOf(name, node[k], out, inputs)
     }
     out.push(CLOSE)
   } else if (node === null || ['number', 'string', 'boolean', 'undefined'].includes(typeof node)) {
     out.push(node)
   } else {
     throw new Error(
-      'trainStep: with compile, the parameters and arguments must be tensors, numbers, strings, booleans, null or ' +
-        `undefined, in arrays and plain objects; got ${Object.prototype.toString.call(node)}`,
+      `${name}: with compile, the parameters and arguments must be tensors, random keys, numbers, strings, booleans, ` +
+        `null or undefined, in arrays and plain objects; got ${Object.prototype.toString.call(node)}`,
     )
   }
 }
@@ -98,7 +96,7 @@ function mapLeaves<L>(node: unknown, is: (x: unknown) => x is L, leaf: (x: L) =>
 
 const isTensor = (x: unknown): x is Tensor => x instanceof Tensor
 
-/** Where a gradient tree's leaf is among a recording's outputs. */
+/** Where a result's tensor is among a recording's outputs. */
 class Output {
   constructor(readonly index: number) {}
 }
@@ -106,23 +104,20 @@ class Output {
 const isOutput = (x: unknown): x is Output => x instanceof Output
 
 /**
- * The compiled form of trainStep's step: `lossAndGrads` is `valueAndGrad(loss)`; a call replays the recording
- * for its kind of arguments, making it first when there is none.
+ * `fn` compiled, for `name` (trainStep, fit): a call replays the recording for its kind of arguments, making it first
+ * when there is none, and returns `fn`'s result with each tensor over the recording's arrays: tensors of their own
+ * each call, which the next call releases (see `Recording.results`).
  */
-export function compiledStep<S>(
-  lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
-  optimizer: GradientTransformation<S>,
-): (params: unknown, state: S, ...args: unknown[]) => [Tensor, S] {
+export function compiled<R>(fn: (...args: unknown[]) => R, name: string): (...args: unknown[]) => R {
   const programs: Program[] = []
-  return (params, state, ...args) => {
+  return (...args) => {
     // the kernels in use are part of what a recording depends on: a replay runs the calls it recorded
     const leaves: Leaves = [kernelBackend()]
     const inputs: Inputs = { arrays: [], places: new Map(), keys: [] }
-    leavesOf(params, leaves, inputs)
-    leavesOf(args, leaves, inputs)
+    leavesOf(name, args, leaves, inputs)
     let program = programs.find((p) => sameLeaves(p.leaves, leaves))
     if (program === undefined) {
-      program = record(lossAndGrads, params, args, leaves, inputs)
+      program = record(name, fn, args, leaves, inputs)
       // a step that loaded the Wasm kernels midway recorded some calls of each backend: made again next time
       if (kernelBackend() === leaves[0] && programs.unshift(program) > KEPT) programs.pop()
     } else {
@@ -131,57 +126,41 @@ export function compiledStep<S>(
       for (let i = 0; i < inputs.keys.length; i++) recording.bindKey(i, inputs.keys[i]!)
       recording.replay()
     }
-    const outputs = program.recording.outputs
-    const grads = program.gradients
-    return withScope(
-      'trainStep',
-      (): [Tensor, S] => [copyOut(outputs[0]!), stepInPlace(optimizer, grads as Tree, state, params as Tree)],
-      (result) => result,
-    )
+    const results = program.recording.results()
+    return mapLeaves(program.result, isOutput, (o) => results[o.index]) as R
   }
 }
 
 /**
- * Records `lossAndGrads(params, ...args)`, whose tensors read `inputs.arrays`; the loss gets the trace's stand-ins for
- * the keys among its arguments.
+ * Records `fn(...args)`, whose tensors read `inputs.arrays`; `fn` gets the trace's stand-ins for the keys among its
+ * arguments.
  */
-function record(
-  lossAndGrads: (params: unknown, ...args: unknown[]) => unknown,
-  params: unknown,
+function record<R>(
+  name: string,
+  fn: (...args: unknown[]) => R,
   args: unknown[],
   leaves: Leaves,
   inputs: Inputs,
 ): Program {
-  const gradientLeaves: Tensor[] = []
-  let gradients: unknown
+  const tensors: Tensor[] = []
+  let result: unknown
   let recording: Recording
   try {
     recording = recordTrace(
       (standIns) => {
         let i = 0
-        const withStandIns = (x: unknown): unknown =>
-          standIns.length === 0 ? x : mapLeaves(x, isMadeKey, () => standIns[i++])
-        return lossAndGrads(withStandIns(params), ...(withStandIns(args) as unknown[])) as [Tensor, unknown]
+        return fn(...(standIns.length === 0 ? args : (mapLeaves(args, isMadeKey, () => standIns[i++]) as unknown[])))
       },
       inputs.arrays,
-      ([value, grads]) => {
-        gradients = mapLeaves(grads, isTensor, (t) => {
-          gradientLeaves.push(t)
-          return new Output(gradientLeaves.length)
-        })
-        return [value, ...gradientLeaves]
+      (r) => {
+        result = mapLeaves(r, isTensor, (t) => new Output(tensors.push(t) - 1))
+        return tensors
       },
       inputs.keys,
     )
   } catch (e) {
     if (!(e instanceof TraceRefused)) throw e
-    throw new Error(`trainStep: compile cannot replay this step: ${e.message}; run it without { compile: true }`)
+    throw new Error(`${name}: compile cannot replay this step: ${e.message}; run it without { compile: true }`)
   }
-  const outputs = recording.outputs
-  return { recording, leaves, gradients: mapLeaves(gradients, isOutput, (o) => outputs[o.index]) }
-}
-
-/** The loss as a tensor of its own (a replay writes the recording's array again). */
-function copyOut(t: Tensor): Tensor {
-  return new Tensor(t.data.slice(), [...t.shape], t.dtype)
+  return { recording, leaves, result }
 }
