@@ -131,6 +131,24 @@ describe('recordTrace', () => {
     expect(isTracing()).toBe(false)
   })
 
+  it('hands out results that the next replay releases', () => {
+    const x = ramp(4, [4])
+    const r = recordTrace(
+      () => T.exp(x),
+      [x.storage],
+      (y) => [y],
+    )
+    const [first] = r.results()
+    expect(first!.toArray()).toEqual(r.outputs[0]!.toArray())
+    expect(first!.storage).toBe(r.outputs[0]!.storage)
+    r.replay()
+    expect(() => first!.data).toThrow(
+      'compile: this tensor was a result of a compiled step, and a later step wrote its values again; copy what you ' +
+        'keep past the step (tensor(t.data.slice(), { shape: t.shape }))',
+    )
+    expect(r.results()[0]!.toArray()).toEqual(T.exp(x).toArray())
+  })
+
   it('keeps a kernel call that returns false out of the trace', () => {
     const out = new Float32Array(2)
     expect(kernel(out, () => false, true)).toBe(false)
