@@ -163,14 +163,15 @@ describe('the Wasm Adam step at β₂ = 0.99999 agrees with a float64 reference'
   })
 })
 
+const bitsOf = (t: Tensor) =>
+  t.dtype === 'float32'
+    ? [...new Uint32Array(Float32Array.from(t.data as Float32Array).buffer)]
+    : [...new Uint32Array(Float64Array.from(t.data as Float64Array).buffer)]
+
 describe('decoupled weight decay on the Wasm decay kernel', () => {
   // addDecayedWeights' loop (u = g + λθ, or θ + factor · (g + λθ) fused into the parameter write) runs on
   // @gd/tensor's Wasm decay kernel for float32 leaves of 96+ elements: float64 arithmetic in the loop's
   // order, so the bits must be the loop's. The loop is forced by making the kernel decline.
-  const bitsOf = (t: Tensor) =>
-    t.dtype === 'float32'
-      ? [...new Uint32Array(Float32Array.from(t.data as Float32Array).buffer)]
-      : [...new Uint32Array(Float64Array.from(t.data as Float64Array).buffer)]
   const randomLeaf = (values: number[], dtype: 'float32' | 'float64') => tensor(values, { dtype })
 
   /** Three AdamW steps in place and one update of a masked addDecayedWeights: every resulting leaf's bits. */
@@ -241,6 +242,49 @@ describe('decoupled weight decay on the Wasm decay kernel', () => {
           // with Wasm off Adam runs its float64 loop too: the same bits only for float64 (float32 Adam
           // differs in the last bits, see the tests above), and for float32 leaves too short for the kernels
           if (dtype === 'float64' || ws.every((w) => w.length < 96)) expect(off).toEqual(loop)
+        },
+      ),
+      { numRuns: 30 },
+    )
+  })
+})
+
+describe('the functional update’s scaling and applyUpdates on the Wasm kernels', () => {
+  it("give the JavaScript loops' bits, Wasm on or off, float32 and float64, placed or not", () => {
+    const fused = fusedKernels()!
+    const special = [0, -0, 1e-45, -3e38, 3e38, 0.1, -1]
+    fc.assert(
+      fc.property(
+        fc.constantFrom(5, 96, 1003),
+        fc.constantFrom('float32' as const, 'float64' as const),
+        fc.boolean(),
+        fc.double({ min: 1e-6, max: 10, noNaN: true }),
+        (n, dtype, place, lr) => {
+          const make = (seed: number) => {
+            const values = Array.from({ length: n }, (_, i) =>
+              i < special.length ? special[i]! : Math.sin(seed + i * 0.7),
+            )
+            const t = tensor(values, { dtype })
+            return place ? toWasmMemory(t) : t
+          }
+          const run = () => {
+            const optimizer = chain(scaleByLearningRate(lr))
+            const params = { w: make(1), b: [make(2)] }
+            const { updates } = optimizer.update({ w: make(3), b: [make(4)] }, optimizer.init(params), params)
+            const next = applyUpdates(params, updates)
+            return [updates.w, updates.b[0], next.w, next.b[0]].map((t) => bitsOf(t!))
+          }
+          const [scale, decay] = [vi.spyOn(fused, 'scale'), vi.spyOn(fused, 'decay')]
+          const wasm = run()
+          const used = dtype === 'float32' && n >= 96
+          expect([scale, decay].map((s) => s.mock.results.some((r) => r.value === true))).toEqual([used, used])
+          vi.restoreAllMocks()
+          const restore = useWasm(false)
+          try {
+            expect(wasm).toEqual(run())
+          } finally {
+            restore()
+          }
         },
       ),
       { numRuns: 30 },

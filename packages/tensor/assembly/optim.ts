@@ -156,3 +156,22 @@ export function decay(n: i32, g: usize, p: usize, out: usize, accumulate: bool, 
     store<f32>(out + o, <f32>(accumulate ? <f64>load<f32>(out + o) + factor * u : u))
   }
 }
+
+@inline function scaleLanes(g: usize, out: usize, o: usize, vf: v128): void {
+  const r = f64x2.mul(vf, f64x2.promote_low_f32x4(v128.load64_zero(g + o)))
+  v128.store64_lane(out + o, f32x4.demote_f64x2_zero(r), 0)
+}
+
+/**
+ * out = factor · g, in float64 and rounded once to float32: the operations of @gd/optimizers' JavaScript loop
+ * (`scaleTree`, behind the learning rate of every chain's functional update), so its results are that loop's bits.
+ */
+export function scale(n: i32, g: usize, out: usize, factor: f64): void {
+  const vf = f64x2.splat(factor)
+  const end = <usize>(n & ~3) << 2
+  for (let o: usize = 0; o < end; o += 16) {
+    scaleLanes(g, out, o, vf)
+    scaleLanes(g, out, o + 8, vf)
+  }
+  for (let o = end; o < <usize>n << 2; o += 4) store<f32>(out + o, <f32>(factor * <f64>load<f32>(g + o)))
+}

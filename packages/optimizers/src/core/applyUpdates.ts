@@ -1,7 +1,7 @@
-import { Tensor, type Tree } from '@gd/tensor'
+import { fusedKernels, Tensor, type Tree } from '@gd/tensor'
 import { allocate } from '@gd/tensor/internal'
 import { flatten, mapTree, pairTo } from '../internal/tree.js'
-import { floatElements } from './leaves.js'
+import { floatElements, type FloatArray } from './leaves.js'
 
 /**
  * Adds updates to parameters, leaf by leaf: θ ← θ + u. Optimizers return updates that already
@@ -36,11 +36,15 @@ export function applyUpdates<T extends Tree>(params: T, updates: Tree): T {
     us[k] = u
   })
   let k = 0
+  const fused = fusedKernels()
   return mapTree(params, (p) => {
     const a = p.data
     const b = us[k++]!.data
     const out = allocate(p.dtype, p.size)
-    for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!
+    // float32 θ + u in Wasm: the decay kernel's u + λθ with λ = 1 sums in float64 and rounds once, as this loop does
+    if (fused === null || !fused.decay(b as FloatArray, a as FloatArray, out as FloatArray, false, 1, 1)) {
+      for (let i = 0; i < out.length; i++) out[i] = a[i]! + b[i]!
+    }
     return new Tensor(out, p.shape, p.dtype)
   }) as T
 }

@@ -227,6 +227,8 @@ export interface FusedKernels {
     eps: number,
   ): boolean
   decay(g: FloatArray, p: FloatArray, out: FloatArray, accumulate: boolean, factor: number, lambda: number): boolean
+  /** out = factor · g, in float64 and rounded once (the bits of @gd/optimizers' `scaleTree` loop). */
+  scale(g: FloatArray, out: FloatArray, factor: number): boolean
   /**
    * A zeroed Float32Array of `n` elements in the kernels' shared memory, which they (and the gemm,
    * conv, elementwise and reduction kernels) read and write in place without copying it (@gd/optimizers allocates its float32 state here); null when `n` is under

@@ -375,3 +375,58 @@ describe('wasm decay kernel (decoupled weight decay, float64 like the JavaScript
     expect(bitsOf(p)).toEqual(bitsOf(want))
   })
 })
+
+describe('wasm scale kernel (float64 like the JavaScript loop)', () => {
+  /** @gd/optimizers' `scaleTree` loop: out = factor · g in float64, one rounding. */
+  function loop(g: Float32Array, out: Float32Array, factor: number) {
+    for (let i = 0; i < g.length; i++) out[i] = factor * g[i]!
+  }
+  // NaN's sign and payload are the engine's: compared as NaN
+  const key = (x: Float32Array) =>
+    [...new Uint32Array(x.buffer, x.byteOffset, x.length)].map((b, i) => (Number.isNaN(x[i]) ? 'NaN' : b))
+
+  it("gives the loop's bits, streamed or in place, on odd and multi-chunk lengths, into another array or over g", () => {
+    fc.assert(
+      fc.property(lengths, fc.integer({ min: 0, max: 3 }), fc.double({ noNaN: true }), (n, placed, factor) => {
+        const where = (x: Float32Array, bit: number) => {
+          if (!(placed & bit)) return x
+          const y = fused.alloc(n)!
+          y.set(x)
+          return y
+        }
+        const g = where(wave(n, 1, 0.01), 1)
+        const out = where(new Float32Array(n), 2)
+        const want = new Float32Array(n)
+        loop(g, want, factor)
+        const gBefore = g.slice()
+        expect(fused.scale(g, out, factor)).toBe(true)
+        expect(key(out)).toEqual(key(want))
+        expect(key(g)).toEqual(key(gBefore)) // read, not written
+        expect(fused.scale(g, g, factor)).toBe(true)
+        expect(key(g)).toEqual(key(want))
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it("keeps the loop's signed zeros, infinities, subnormals and overflows", () => {
+    const special = [0, -0, 1, -1, 3e38, -3e38, Infinity, -Infinity, 1e-45, -1e-45, NaN, 0.1]
+    const n = 8 * special.length + 2 // past the length from which the kernel pays, with a tail of 2 off the vectors
+    const g = new Float32Array(n).map((_, i) => special[i % special.length]!)
+    for (const factor of [0, -0, 1e-3, -2, 1e300, 1e-300, Infinity, NaN, 0.1]) {
+      const want = new Float32Array(n)
+      const got = new Float32Array(n)
+      loop(g, want, factor)
+      expect(fused.scale(g, got, factor)).toBe(true)
+      expect(key(got)).toEqual(key(want))
+    }
+  })
+
+  it('declines, touching nothing, for float64, short or mismatched arrays', () => {
+    const out = new Float32Array(100).fill(1)
+    expect(fused.scale(new Float32Array(95), out.subarray(0, 95), 2)).toBe(false)
+    expect(fused.scale(new Float64Array(100), out, 2)).toBe(false)
+    expect(fused.scale(new Float32Array(100), new Float32Array(99), 2)).toBe(false)
+    expect(out.every((x) => x === 1)).toBe(true)
+  })
+})

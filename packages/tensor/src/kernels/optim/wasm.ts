@@ -62,6 +62,7 @@ interface OptimExports {
     eps: number,
   ): void
   decay(n: number, g: number, p: number, out: number, accumulate: number, factor: number, lambda: number): void
+  scale(n: number, g: number, out: number, factor: number): void
 }
 
 /** Elements per chunk: four 64 KiB slots stay in L2 (chosen from 2K–32K with `pnpm bench --only adam`). */
@@ -152,6 +153,8 @@ function fusedFrom(exports: OptimExports, shared: SharedMemory): FusedKernels | 
       (accumulate
         ? stream([g, p], 0b11, 0b10, (len, at) => exports.decay(len, at[0]!, at[1]!, at[1]!, 1, factor, lambda))
         : stream([g, p, out], 0b011, 0b100, (len, at) => exports.decay(len, at[0]!, at[1]!, at[2]!, 0, 1, lambda))),
+    scale: (g, out, factor) =>
+      takes(g, out) && stream([g, out], 0b01, 0b10, (len, at) => exports.scale(len, at[0]!, at[1]!, factor)),
     alloc: () => null,
     holds: (x) => x.buffer === memory.buffer,
     memory,
