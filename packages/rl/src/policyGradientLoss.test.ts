@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { grad, gradcheck, gradgradcheck, type Var } from '@gd/autograd'
 import { tensor, type Tensor } from '@gd/tensor'
+import { recordTrace } from '@gd/tensor/internal'
 import { policyGradientLoss } from './policyGradientLoss.js'
 
 const f64 = (values: number[], shape: number[]): Tensor => tensor(values, { dtype: 'float64', shape })
@@ -113,6 +114,33 @@ describe('policyGradientLoss', () => {
     )
     expect(() => policyGradientLoss(z, [0, 1], 1 as never)).toThrow(
       'policyGradientLoss: advantages must be a Tensor or a Var of shape [2], or a list of 2 finite numbers, got 1',
+    )
+  })
+
+  it('replays in a recorded step on new actions and advantages, checking the actions at each replay', () => {
+    const z = f64([0.3, -1, 2, 0.5, 0.1, -0.4], [2, 3])
+    const actions = int32([2, 0])
+    const advantages = f64([0.5, -1], [2])
+    const step = () => grad((v: Var) => policyGradientLoss(v, actions, advantages))(z)
+    const r = recordTrace(step, [z.storage, actions.storage, advantages.storage], (g) => [g])
+    for (const [a, adv] of [
+      [
+        [1, 1],
+        [2, 0.25],
+      ],
+      [
+        [0, 2],
+        [-1, 3],
+      ],
+    ] as const) {
+      actions.storage.set(a)
+      advantages.storage.set(adv)
+      r.replay()
+      expect(r.outputs[0]!.toArray()).toEqual(step().toArray())
+    }
+    actions.storage.set([0, 3])
+    expect(() => r.replay()).toThrow(
+      'policyGradientLoss: actions[1] must be an integer in [0, 3) (logits have 3 actions), got 3',
     )
   })
 })

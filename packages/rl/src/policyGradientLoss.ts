@@ -1,6 +1,7 @@
 import { logSoftmax, mean, mul, neg, reshape, takeAlongAxis, Var, type Input } from '@gd/autograd'
 import { complaint, fail } from '@gd/check'
 import { Tensor } from '@gd/tensor'
+import { kernelReading, traceConstant } from '@gd/tensor/internal'
 import { isNumberList } from './internal/numbers.js'
 
 /** Logits of shape [T, A] with T ≥ 1 steps and A ≥ 1 actions, as a Var or a float Tensor. */
@@ -20,9 +21,12 @@ function checkLogits(logits: unknown): readonly number[] {
   return shape
 }
 
-/** The actions as an int32 [T, 1] tensor of indices in [0, A), from an int32 Tensor or a list of integers. */
+/**
+ * The actions as an int32 [T, 1] tensor of indices in [0, A), from an int32 Tensor (read inside a kernel call, so a
+ * compiled step checks them again at each replay) or a list of integers.
+ */
 function actionIndices(actions: unknown, steps: number, count: number): Tensor {
-  let values: ArrayLike<unknown>
+  const out = new Int32Array(steps)
   if (actions instanceof Tensor) {
     if (actions.dtype !== 'int32' || actions.rank !== 1)
       throw complaint(
@@ -31,21 +35,31 @@ function actionIndices(actions: unknown, steps: number, count: number): Tensor {
         'must be an int32 Tensor of shape [steps] or a list of integers',
         actions,
       )
-    values = actions.data
+    checkLength(actions.size, steps, actions)
+    kernelReading(out, [actions], (values) => copyActions(values, out, count))
   } else if (isNumberList(actions)) {
-    values = actions
+    checkLength(actions.length, steps, actions)
+    copyActions(actions, out, count)
+    traceConstant(out)
   } else {
     return fail('policyGradientLoss', 'actions', 'an int32 Tensor of shape [steps] or a list of integers', actions)
   }
-  if (values.length !== steps)
+  return new Tensor(out, [steps, 1], 'int32')
+}
+
+function checkLength(length: number, steps: number, actions: unknown): void {
+  if (length !== steps)
     throw complaint(
       'policyGradientLoss',
       'actions',
       `must hold one action per step (${steps}, the rows of logits)`,
       actions,
     )
-  const out = new Int32Array(steps)
-  for (let t = 0; t < steps; t++) {
+}
+
+/** Copies the actions into `out`, each checked to be an integer in [0, count). */
+function copyActions(values: ArrayLike<unknown>, out: Int32Array, count: number): void {
+  for (let t = 0; t < out.length; t++) {
     const a = values[t]
     if (!Number.isInteger(a) || (a as number) < 0 || (a as number) >= count) {
       throw complaint(
@@ -57,7 +71,6 @@ function actionIndices(actions: unknown, steps: number, count: number): Tensor {
     }
     out[t] = a as number
   }
-  return new Tensor(out, [steps, 1], 'int32')
 }
 
 /** The advantages as a [T] Var or Tensor, or a list of finite numbers made a tensor of `dtype`. */
@@ -84,6 +97,7 @@ function advantagesOf(advantages: unknown, steps: number, dtype: 'float32' | 'fl
       throw complaint('policyGradientLoss', `advantages[${t}]`, 'must be a finite number', v)
     storage[t] = v
   }
+  traceConstant(storage)
   return new Tensor(storage, [steps], dtype)
 }
 

@@ -293,6 +293,10 @@ fuzzSuite('@gd/tensor/internal', internal, {
   kernel: { args: () => [new Float32Array(2), () => undefined, true], keep: { 1: 'the caller’s own kernel call' } },
   traceConstant: { args: () => [new Float32Array(2)] },
   traceKey: { args: () => [prngKey(0)] },
+  kernelReading: {
+    args: () => [new Float32Array(2), [ones([2])], () => undefined],
+    keep: { 2: 'the caller’s own kernel call' },
+  },
   isMadeKey: { args: () => [prngKey(0)] },
   TraceRefused: { exempt: 'an error class' },
   recordTrace: {

@@ -57,6 +57,7 @@ describe('the public faces', () => {
       'isMadeKey',
       'isTracing',
       'kernel',
+      'kernelReading',
       'matmulFlags',
       'normalCdf',
       'normalPdf',

@@ -40,6 +40,7 @@ export {
 export { tensorsIn } from './internal/tensorsIn.js'
 export { isTracing, kernel, traceConstant, traceKey, TraceRefused } from './internal/trace.js'
 export { recordTrace, type Recording } from './internal/record.js'
+export { kernelReading } from './internal/kernelReading.js'
 export { forReplay } from './tensor.js'
 export { beforeInPlaceWrite } from './internal/beforeInPlaceWrite.js'
 // The fused float32 kernels (GELU, attention weights, row normalization) autograd and nn call

@@ -13,6 +13,7 @@ import {
   relu,
   sequential,
   transformerBlock,
+  upsample2d,
 } from '@gd/nn'
 import { adam, adamw } from '@gd/optimizers'
 import {
@@ -107,7 +108,7 @@ describe('trainStep with compile', () => {
     }
   })
 
-  it('replays convolutions, pooling, recurrent cells, attention, layer norms and embeddings as the eager step runs them', () => {
+  it('replays convolutions, pooling, upsampling, recurrent cells, attention, layer norms and embeddings as the eager step runs them', () => {
     const tokens = (seed: number): Tensor =>
       tensor(
         Array.from({ length: 4 * 6 }, (_, i) => (i * 7 + seed * 3) % 11),
@@ -161,6 +162,19 @@ describe('trainStep with compile', () => {
         { init: () => cnn.init(0), loss: (p, xs, ys) => softmaxCrossEntropy(cnn.apply(p, xs) as Var, ys) },
         (s) => [images(s), classes(s)],
       ],
+      ...(['nearest', 'bilinear'] as const).map((mode): (typeof cases)[number] => {
+        const net = sequential(
+          upsample2d({ scale: 2, mode }),
+          conv2d(1, 2, 3, { padding: 'same' }),
+          flatten(),
+          linear(512, 3),
+        )
+        return [
+          `upsample ${mode}`,
+          { init: () => net.init(0), loss: (p, xs, ys) => softmaxCrossEntropy(net.apply(p, xs) as Var, ys) },
+          (s) => [images(s), classes(s)],
+        ]
+      }),
       ['gru', recurrent(gru), (s) => [tokens(s), tokens(s + 1)]],
       ['lstm', recurrent(lstm), (s) => [tokens(s), tokens(s + 1)]],
       ['transformer', transformer, (s) => [tokens(s), tokens(s + 1)]],

@@ -46,7 +46,7 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * depends on, and each replay draws from the key it is given, through the keys the loss splits and folds
  * from it; a pair of numbers written by hand is two numbers. A step that reads a value it computes in
  * JavaScript (`item()`, `data`, `toArray()`) or the numbers of a key argument, or uses an op that cannot
- * be replayed yet (`categorical`, upsampling), throws on its first call, saying where, and leaves the
+ * be replayed yet (`categorical`, `multinomial`), throws on its first call, saying where, and leaves the
  * parameters and the state as they were; an intermediate kept from a compiled step throws when read.
  * Checks of values (labels in range) run at every replay.
  *

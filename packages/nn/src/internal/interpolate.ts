@@ -1,6 +1,7 @@
 // Private: the loops behind upsample2d. Each pair is a linear map and its adjoint (its transpose), so
 // each is the other's gradient and every order of derivative is exact.
 import { Tensor } from '@gd/tensor'
+import { kernelReading } from '@gd/tensor/internal'
 
 type Floats = Float32Array | Float64Array
 type FloatDType = 'float32' | 'float64'
@@ -12,19 +13,20 @@ const floats = (dtype: FloatDType, size: number): Floats =>
 /** Nearest upsampling: every pixel of a float NCHW tensor copied into its sh×sw block. */
 export function repeatPixels(x: Tensor, sh: number, sw: number): Tensor {
   const [n, c, h, w] = x.shape as [number, number, number, number]
-  const src = x.data as Floats
   const outW = w * sw
   const out = floats(x.dtype as FloatDType, n * c * h * sh * outW)
-  let o = 0
-  for (let row = 0; row < n * c * h; row++) {
-    const start = o
-    for (let j = row * w, end = j + w; j < end; j++) {
-      const v = src[j]!
-      for (let q = 0; q < sw; q++) out[o++] = v
+  kernelReading(out, [x], (src: Floats) => {
+    let o = 0
+    for (let row = 0; row < n * c * h; row++) {
+      const start = o
+      for (let j = row * w, end = j + w; j < end; j++) {
+        const v = src[j]!
+        for (let q = 0; q < sw; q++) out[o++] = v
+      }
+      // the other sh − 1 rows of the block repeat the first
+      for (let r = 1; r < sh; r++, o += outW) out.copyWithin(o, start, start + outW)
     }
-    // the other sh − 1 rows of the block repeat the first
-    for (let r = 1; r < sh; r++, o += outW) out.copyWithin(o, start, start + outW)
-  }
+  })
   return new Tensor(out, [n, c, h * sh, outW], x.dtype)
 }
 
@@ -32,21 +34,22 @@ export function repeatPixels(x: Tensor, sh: number, sw: number): Tensor {
 export function blockSums(g: Tensor, sh: number, sw: number): Tensor {
   const [n, c, outH, outW] = g.shape as [number, number, number, number]
   const [h, w] = [outH / sh, outW / sw]
-  const src = g.data as Floats
   const out = floats(g.dtype as FloatDType, n * c * h * w)
   const sums = new Float64Array(w)
-  for (let row = 0; row < n * c * h; row++) {
-    sums.fill(0)
-    let i = row * sh * outW
-    for (let r = 0; r < sh; r++) {
-      for (let j = 0; j < w; j++) {
-        let s = 0
-        for (let q = 0; q < sw; q++) s += src[i++]!
-        sums[j] = sums[j]! + s
+  kernelReading(out, [g], (src: Floats) => {
+    for (let row = 0; row < n * c * h; row++) {
+      sums.fill(0)
+      let i = row * sh * outW
+      for (let r = 0; r < sh; r++) {
+        for (let j = 0; j < w; j++) {
+          let s = 0
+          for (let q = 0; q < sw; q++) s += src[i++]!
+          sums[j] = sums[j]! + s
+        }
       }
+      out.set(sums, row * w)
     }
-    out.set(sums, row * w)
-  }
+  })
   return new Tensor(out, [n, c, h, w], g.dtype)
 }
 
@@ -91,9 +94,11 @@ export function interpolate(x: Tensor, axis: 2 | 3, taps: Taps): Tensor {
   const outer = shape[0]! * shape[1]! * (axis === 2 ? 1 : shape[2]!)
   shape[axis] = taps.i0.length
   const y = floats(x.dtype as FloatDType, outer * taps.i0.length * inner)
-  // the width (inner = 1) has a loop of its own: a third of the general one's time
-  if (inner === 1) lerpLast(x.data as Floats, y, outer, size, taps.i0, taps.i1, taps.lambda)
-  else lerpMiddle(x.data as Floats, y, outer, size, inner, taps.i0, taps.i1, taps.lambda)
+  kernelReading(y, [x], (src: Floats) => {
+    // the width (inner = 1) has a loop of its own: a third of the general one's time
+    if (inner === 1) lerpLast(src, y, outer, size, taps.i0, taps.i1, taps.lambda)
+    else lerpMiddle(src, y, outer, size, inner, taps.i0, taps.i1, taps.lambda)
+  })
   return new Tensor(y, shape, x.dtype)
 }
 
@@ -147,10 +152,15 @@ export function interpolateAdjoint(g: Tensor, axis: 2 | 3, taps: Taps): Tensor {
   const inner = axis === 2 ? shape[3]! : 1
   const outer = shape[0]! * shape[1]! * (axis === 2 ? 1 : shape[2]!)
   shape[axis] = taps.size
-  const acc = new Float64Array(outer * taps.size * inner)
-  if (inner === 1) scatterLast(g.data as Floats, acc, outer, taps.size, taps.i0, taps.i1, taps.lambda)
-  else scatterMiddle(g.data as Floats, acc, outer, taps.size, inner, taps.i0, taps.i1, taps.lambda)
-  return new Tensor(g.dtype === 'float64' ? acc : new Float32Array(acc), shape, g.dtype)
+  const out = floats(g.dtype as FloatDType, outer * taps.size * inner)
+  const acc = out instanceof Float64Array ? out : new Float64Array(out.length)
+  kernelReading(out, [g], (src: Floats) => {
+    acc.fill(0)
+    if (inner === 1) scatterLast(src, acc, outer, taps.size, taps.i0, taps.i1, taps.lambda)
+    else scatterMiddle(src, acc, outer, taps.size, inner, taps.i0, taps.i1, taps.lambda)
+    if (acc !== out) out.set(acc)
+  })
+  return new Tensor(out, shape, g.dtype)
 }
 
 function scatterLast(

@@ -9,8 +9,8 @@
  * @module
  */
 import { fail } from '@gd/check'
-import { forReplay, Tensor } from '../../tensor.js'
-import { kernel } from '../../internal/trace.js'
+import { Tensor } from '../../tensor.js'
+import { kernelReading } from '../../internal/kernelReading.js'
 import { allocateUnfilled } from '../runtime/owner.js'
 import type { FloatArray } from '../gemm/reference.js'
 import { elementwiseKernels, rowsState, wasmState, type RowKernels } from '../registry.js'
@@ -57,15 +57,6 @@ const flag = (fn: string, what: string, v: unknown): boolean => {
 const float32 = (...ts: Tensor[]): boolean => ts.every((t) => t.dtype === 'float32')
 
 /**
- * Runs `call` on the elements of `inputs` (read inside the call) into `outs`, each written whole, as a kernel
- * call a trace keeps (see `internal/trace.ts`); false, having written nothing, when the kernel declined.
- */
-function fused(outs: FloatArray | FloatArray[], inputs: Tensor[], call: (...data: FloatArray[]) => boolean): boolean {
-  const xs = inputs.map(forReplay)
-  return kernel(outs, () => call(...xs.map((x) => x.data as FloatArray)), true)
-}
-
-/**
  * GELU (tanh form) of a float32 tensor on Wasm: y = ½x(1 + tanh(c(x + a·x³))), c = √(2/π),
  * a = 0.044715, computed as x·σ(2c(x + a·x³)), which has no cancellation for negative x. Null when the
  * kernel does not take the call (not float32, fewer than `ELEMENTWISE_MIN` elements, Wasm off or not loaded).
@@ -86,7 +77,7 @@ export function wasmGelu(x: Tensor): Tensor | null {
   const k = float32(x) ? rowKernels() : null
   if (k === null) return null
   const y = allocateUnfilled(x.size) // the kernel writes every element
-  return fused(y, [x], (xs) => k.gelu(xs!, y)) ? new Tensor(y, x.shape, 'float32') : null
+  return kernelReading<FloatArray>(y, [x], (xs) => k.gelu(xs!, y)) ? new Tensor(y, x.shape, 'float32') : null
 }
 
 /**
@@ -112,7 +103,9 @@ export function wasmGeluGrad(g: Tensor, x: Tensor): Tensor | null {
   const k = float32(g, x) ? rowKernels() : null
   if (k === null) return null
   const dx = allocateUnfilled(x.size)
-  return fused(dx, [g, x], (gs, xs) => k.geluGrad(gs!, xs!, dx)) ? new Tensor(dx, x.shape, 'float32') : null
+  return kernelReading<FloatArray>(dx, [g, x], (gs, xs) => k.geluGrad(gs!, xs!, dx))
+    ? new Tensor(dx, x.shape, 'float32')
+    : null
 }
 
 /**
@@ -144,7 +137,7 @@ export function wasmSoftmaxRows(s: Tensor, scale: number, causal: boolean, mask:
   const k = float32(s) ? rowKernels() : null
   if (k === null) return null
   const p = allocateUnfilled(s.size) // every row's every weight, masked ones as 0
-  return fused(p, [s], (ss) => k.softmaxRows(ss!, p, heads, time, scale, causal, mask))
+  return kernelReading<FloatArray>(p, [s], (ss) => k.softmaxRows(ss!, p, heads, time, scale, causal, mask))
     ? new Tensor(p, s.shape, 'float32')
     : null
 }
@@ -173,7 +166,7 @@ export function wasmSoftmaxRowsGrad(g: Tensor, p: Tensor, scale: number): Tensor
   if (k === null) return null
   const ds = allocateUnfilled(p.size)
   const n = p.shape[p.rank - 1]!
-  return fused(ds, [g, p], (gs, ps) => k.softmaxGradRows(gs!, ps!, ds, n, scale))
+  return kernelReading<FloatArray>(ds, [g, p], (gs, ps) => k.softmaxGradRows(gs!, ps!, ds, n, scale))
     ? new Tensor(ds, p.shape, 'float32')
     : null
 }
@@ -200,7 +193,9 @@ export function wasmNormRows(x: Tensor, n: number, eps: number, center: boolean)
   const k = float32(x) ? rowKernels() : null
   if (k === null) return null
   const y = allocateUnfilled(x.size)
-  return fused(y, [x], (xs) => k.normRows(xs!, y, n, eps, center)) ? new Tensor(y, x.shape, 'float32') : null
+  return kernelReading<FloatArray>(y, [x], (xs) => k.normRows(xs!, y, n, eps, center))
+    ? new Tensor(y, x.shape, 'float32')
+    : null
 }
 
 /**
@@ -227,7 +222,7 @@ export function wasmNormRowsGrad(g: Tensor, x: Tensor, n: number, eps: number, c
   const k = float32(g, x) ? rowKernels() : null
   if (k === null) return null
   const dx = allocateUnfilled(x.size)
-  return fused(dx, [g, x], (gs, xs) => k.normGradRows(gs!, xs!, dx, n, eps, center))
+  return kernelReading<FloatArray>(dx, [g, x], (gs, xs) => k.normGradRows(gs!, xs!, dx, n, eps, center))
     ? new Tensor(dx, x.shape, 'float32')
     : null
 }
@@ -272,7 +267,9 @@ export function wasmGruCell(p: Tensor, q: Tensor, h: Tensor): [Tensor, Tensor] |
   // the kernel writes every element of both (hidden a multiple of 4): no zero-fill
   const acts = allocateUnfilled(p.size)
   const out = allocateUnfilled(h.size)
-  const taken = fused([acts, out], [p, q, h], (ps, qs, hs) => k.gruForward(ps!, qs!, hs!, acts, out, hidden))
+  const taken = kernelReading<FloatArray>([acts, out], [p, q, h], (ps, qs, hs) =>
+    k.gruForward(ps!, qs!, hs!, acts, out, hidden),
+  )
   return taken ? [new Tensor(out, [batch, hidden], 'float32'), new Tensor(acts, [batch, 3 * hidden], 'float32')] : null
 }
 
@@ -306,7 +303,9 @@ export function wasmGruCellGrad(g: Tensor, q: Tensor, h: Tensor, acts: Tensor): 
   const dp = allocateUnfilled(q.size)
   const dq = allocateUnfilled(q.size)
   const dh = allocateUnfilled(h.size)
-  const taken = fused([dp, dq, dh], [g, q, h, acts], (G, Q, H, A) => k.gruBackward(G!, Q!, H!, A!, dp, dq, dh, hidden))
+  const taken = kernelReading<FloatArray>([dp, dq, dh], [g, q, h, acts], (G, Q, H, A) =>
+    k.gruBackward(G!, Q!, H!, A!, dp, dq, dh, hidden),
+  )
   if (!taken) return null
   const wide = [batch, 3 * hidden]
   return [new Tensor(dp, wide, 'float32'), new Tensor(dq, wide, 'float32'), new Tensor(dh, [batch, hidden], 'float32')]
@@ -341,7 +340,7 @@ export function wasmLstmCell(a: Tensor, c: Tensor): [Tensor, Tensor] | null {
   if (k === null) return null
   const acts = allocateUnfilled(5 * c.size)
   const out = allocateUnfilled(2 * c.size)
-  return fused([acts, out], [a, c], (A, C) => k.lstmForward(A!, C!, acts, out, hidden))
+  return kernelReading<FloatArray>([acts, out], [a, c], (A, C) => k.lstmForward(A!, C!, acts, out, hidden))
     ? [new Tensor(out, [2, batch, hidden], 'float32'), new Tensor(acts, [5 * c.size], 'float32')]
     : null
 }
@@ -376,7 +375,7 @@ export function wasmLstmCellGrad(g: Tensor, c: Tensor, acts: Tensor): [Tensor, T
   if (k === null) return null
   const da = allocateUnfilled(4 * c.size)
   const dc = allocateUnfilled(c.size)
-  return fused([da, dc], [g, c, acts], (gs, cs, A) => k.lstmBackward(gs!, cs!, A!, da, dc, hidden))
+  return kernelReading<FloatArray>([da, dc], [g, c, acts], (gs, cs, A) => k.lstmBackward(gs!, cs!, A!, da, dc, hidden))
     ? [new Tensor(da, [batch, 4 * hidden], 'float32'), new Tensor(dc, [batch, hidden], 'float32')]
     : null
 }
