@@ -471,3 +471,56 @@ export function binaryRows(op: i32, rows: i32, n: i32, a: usize, b: usize, out: 
     default: unreachable()
   }
 }
+
+// Threefry-2x32 (20 rounds) on four counters at a time: the generator behind every random draw (see
+// src/internal/threefry.ts, whose JavaScript it matches bit for bit: integer arithmetic only).
+
+/** One round: x0 += x1, x1 = rotl(x1, r) ^ x0. */
+@inline function mix(x0: v128, x1: v128, r: i32): v128 {
+  return v128.xor(v128.or(i32x4.shl(x1, r), i32x4.shr_u(x1, 32 - r)), x0)
+}
+
+/**
+ * hi[i], lo[i] = threefry2x32([k0, k1], [0, start + i]) for i < n (counters below 2³²): the bits of element start + i
+ * of a draw. n is a multiple of 4 or the last lanes' words are written past n (the slots have room).
+ */
+export function threefryBits(n: i32, k0: u32, k1: u32, start: u32, hi: usize, lo: usize): void {
+  const k2 = k0 ^ k1 ^ 0x1bd11bda
+  const vk0 = i32x4.splat(k0)
+  const vk1 = i32x4.splat(k1)
+  const vk2 = i32x4.splat(k2)
+  const lanes = i32x4(0, 1, 2, 3)
+  for (let i = 0; i < n; i += 4) {
+    let x0 = vk0 // counterHi (0) + k0
+    let x1 = i32x4.add(i32x4.add(i32x4.splat(start + <u32>i), lanes), vk1)
+    // five groups of four rounds (rotations 13 15 26 6, then 17 29 16 24), a key injection after each
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 13)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 15)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 26)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 6)
+    x0 = i32x4.add(x0, vk1); x1 = i32x4.add(x1, i32x4.add(vk2, i32x4.splat(1)))
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 17)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 29)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 16)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 24)
+    x0 = i32x4.add(x0, vk2); x1 = i32x4.add(x1, i32x4.add(vk0, i32x4.splat(2)))
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 13)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 15)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 26)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 6)
+    x0 = i32x4.add(x0, vk0); x1 = i32x4.add(x1, i32x4.add(vk1, i32x4.splat(3)))
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 17)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 29)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 16)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 24)
+    x0 = i32x4.add(x0, vk1); x1 = i32x4.add(x1, i32x4.add(vk2, i32x4.splat(4)))
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 13)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 15)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 26)
+    x0 = i32x4.add(x0, x1); x1 = mix(x0, x1, 6)
+    x0 = i32x4.add(x0, vk2); x1 = i32x4.add(x1, i32x4.add(vk0, i32x4.splat(5)))
+    const o = <usize>i << 2
+    v128.store(hi + o, x0)
+    v128.store(lo + o, x1)
+  }
+}

@@ -25,6 +25,7 @@ import { fail, within, type Check } from '@gd/check'
 import { checkShape } from './shape.js'
 import { threefry } from './internal/threefry.js'
 import { tracing } from './internal/trace.js'
+import { elementwiseKernels } from './kernels/registry.js'
 
 const TWO32 = 4294967296
 
@@ -220,6 +221,7 @@ export function randomBits(key: PRNGKey, n: number): { hi: Uint32Array; lo: Uint
   checkShape('randomBits', [n], 'shape')
   const hi = new Uint32Array(n)
   const lo = new Uint32Array(n)
+  if (elementwiseKernels()?.randomBits(key[0], key[1], hi, lo)) return { hi, lo }
   const out = new Uint32Array(2)
   for (let i = 0; i < n; i++) {
     threefry(key, i < TWO32 ? 0 : Math.floor(i / TWO32), i >>> 0, out, 0)

@@ -163,6 +163,12 @@ export interface ElementwiseKernels {
   ): boolean
   /** out[j] = Σ_r x[start + r·count + j] / divisor, each column summed in row order in float64: exactly a loop's result. */
   sumColumns(x: Storage, start: number, rows: number, count: number, out: Storage, divisor: number): boolean
+  /**
+   * hi[i], lo[i] = Threefry-2x32 of key [k0, k1] and counter [0, i]: the bits of element i of a draw (see `randomBits`
+   * in rng.ts), the same as the JavaScript function's. False, having written nothing, for fewer than `ELEMENTWISE_MIN`
+   * elements or arrays of different lengths.
+   */
+  randomBits(k0: number, k1: number, hi: Uint32Array, lo: Uint32Array): boolean
 }
 
 /**

@@ -6,6 +6,7 @@ import { BINARY, REDUCE, UNARY } from './ops.generated.js'
 import { CHUNK, loadWasmElementwise, loadWasmElementwiseSync } from './wasm.js'
 import { sharedArena } from '../runtime/arena.js'
 import { traffic } from '../runtime/memory.js'
+import { threefry } from '../../internal/threefry.js'
 
 const wasm = loadWasmElementwiseSync()!
 
@@ -519,5 +520,47 @@ describe('wasm elementwise kernels on arena arrays', () => {
     expect(wasm.reduceRows(REDUCE.sum, copy, 0, 2, length, streamed, 1)).toBe(true)
     expect([...here]).toEqual([...streamed])
     expect([...here]).toEqual([0, 0]) // 1e30 + 100 = 1e30 in float64, as the streamed parts give
+  })
+})
+
+describe('wasm Threefry bits', () => {
+  /** The JavaScript function's bits of elements 0 … n − 1. */
+  function loop(k0: number, k1: number, n: number): [number[], number[]] {
+    const out = new Uint32Array(2)
+    const [hi, lo] = [[] as number[], [] as number[]]
+    for (let i = 0; i < n; i++) {
+      threefry([k0, k1], 0, i, out, 0)
+      hi.push(out[0]!)
+      lo.push(out[1]!)
+    }
+    return [hi, lo]
+  }
+
+  it("gives the JavaScript function's bits for any key, across chunks and off the vectors", () => {
+    const uint32 = fc.integer({ min: 0, max: 0xffffffff })
+    fc.assert(
+      fc.property(
+        uint32,
+        uint32,
+        fc.constantFrom(64, 65, 99, 1001, CHUNK - 1, CHUNK, CHUNK + 3, 2 * CHUNK + 1),
+        (k0, k1, n) => {
+          const [hi, lo] = [new Uint32Array(n), new Uint32Array(n)]
+          expect(wasm.randomBits(k0, k1, hi, lo)).toBe(true)
+          expect([[...hi], [...lo]]).toEqual(loop(k0, k1, n))
+        },
+      ),
+      { numRuns: 24 },
+    )
+    // the Random123 known answer: key [0, 0], counter [0, 0]
+    const [hi, lo] = [new Uint32Array(64), new Uint32Array(64)]
+    wasm.randomBits(0, 0, hi, lo)
+    expect([hi[0], lo[0]]).toEqual([0x6b200159, 0x99ba4efe])
+  })
+
+  it('declines short or mismatched arrays, writing nothing', () => {
+    const [hi, lo] = [new Uint32Array(63), new Uint32Array(63)]
+    expect(wasm.randomBits(1, 2, hi, lo)).toBe(false)
+    expect(wasm.randomBits(1, 2, new Uint32Array(100), new Uint32Array(99))).toBe(false)
+    expect(hi.every((x) => x === 0)).toBe(true)
   })
 })

@@ -34,6 +34,7 @@ interface ElementwiseExports {
   binary(op: number, n: number, a: number, b: number, scalar: number, out: number): void
   reduce(op: number, n: number, x: number): number
   sumColumns(rows: number, count: number, x: number, acc: number): void
+  threefryBits(n: number, k0: number, k1: number, start: number, hi: number, lo: number): void
 }
 
 /** Elements per chunk: three 64 KiB slots stay in L2. */
@@ -89,6 +90,7 @@ function elementwiseFrom(
   deferHook.binary = deferBinary
   const { ptr, stream } = slots
   let heap = new Float32Array(memory.buffer)
+  let words = new Uint32Array(memory.buffer)
   // Slots 1 and 2 together hold CHUNK float64 column sums.
   let acc = new Float64Array(memory.buffer, ptr[1]!, CHUNK)
   const data = ptr[0]! >> 2
@@ -96,6 +98,7 @@ function elementwiseFrom(
   const fresh = (): void => {
     if (heap.buffer !== memory.buffer) {
       heap = new Float32Array(memory.buffer)
+      words = new Uint32Array(memory.buffer)
       acc = new Float64Array(memory.buffer, ptr[1]!, CHUNK)
     }
   }
@@ -149,6 +152,20 @@ function elementwiseFrom(
         out.set(heap.subarray(at >> 2, (at >> 2) + len), i)
         traffic.bytes += copied * 4
       }
+    },
+    randomBits(k0, k1, hi, lo) {
+      const n = hi.length
+      if (!elementwisePays(n) || lo.length !== n || n > 0xffffffff) return false
+      fresh()
+      // CHUNK counters at a time, their words in slots 0 and 1 (a multiple of 4 words: the kernel's whole vectors fit)
+      const [h, l] = [ptr[0]! >> 2, ptr[1]! >> 2]
+      for (let i = 0; i < n; i += CHUNK) {
+        const len = Math.min(CHUNK, n - i)
+        exports.threefryBits(len, k0, k1, i, ptr[0]!, ptr[1]!)
+        hi.set(words.subarray(h, h + len), i)
+        lo.set(words.subarray(l, l + len), i)
+      }
+      return true
     },
     binaryRows(op, full, row, out, swap) {
       const n = row.length
