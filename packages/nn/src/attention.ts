@@ -12,7 +12,7 @@ import {
 } from '@gd/autograd'
 import { uniformInit, xavierUniformInit } from '@gd/init'
 import * as T from '@gd/tensor'
-import { forReplay, kernel, wasmSoftmaxRows, wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
+import { forReplay, kernel, kernelReading, wasmSoftmaxRows, wasmSoftmaxRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, positiveInteger, readOptions, within, withDefault } from '@gd/check'
 import { checkMask, floatInput, floatLeaf, maskedApplySpec, paramObject } from './internal/transformer.js'
 import type { ApplyOptions, Layer } from './layer.js'
@@ -146,8 +146,7 @@ function weightsGradKernel(gt: T.Tensor, pt: T.Tensor, scale: number): T.Tensor 
   if (fast !== null) return fast
   const time = pt.shape[pt.rank - 1]!
   const ds = wide(gt, pt) ? new Float64Array(pt.size) : new Float32Array(pt.size)
-  const [gv, pv] = [forReplay(gt), forReplay(pt)]
-  kernel(ds, () => softmaxGradRows(gv.data as Floats, pv.data as Floats, ds, time, scale), true)
+  kernelReading(ds, [gt, pt], (g: Floats, p: Floats) => softmaxGradRows(g, p, ds, time, scale))
   return new T.Tensor(ds, pt.shape, wide(gt, pt) ? 'float64' : 'float32')
 }
 

@@ -14,7 +14,7 @@ import {
   type MaybeTraced,
 } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { forReplay, formatList, kernel, wasmNormRows, wasmNormRowsGrad } from '@gd/tensor/internal'
+import { formatList, kernelReading, wasmNormRows, wasmNormRowsGrad } from '@gd/tensor/internal'
 import { boolean, fail, optional, positive, readOptions, withDefault } from '@gd/check'
 import { readApplyOptions } from './internal/checks.js'
 import { floatInput, floatLeaf, paramObject } from './internal/transformer.js'
@@ -103,8 +103,7 @@ function normalizeKernel(t: T.Tensor, n: number, eps: number, center: boolean): 
   if (fast !== null) return fast
   const y = t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
   // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
-  const xt = forReplay(t)
-  kernel(y, () => normalizeRows(xt.data as Floats, y, n, eps, center), true)
+  kernelReading(y, [t], (x: Floats) => normalizeRows(x, y, n, eps, center))
   return new T.Tensor(y, t.shape, t.dtype)
 }
 
@@ -121,8 +120,7 @@ function normalizeGradKernel(gt: T.Tensor, xt: T.Tensor, n: number, eps: number,
   const fast = wide ? null : wasmNormRowsGrad(gt, xt, n, eps, center)
   if (fast !== null) return fast
   const dx = wide ? new Float64Array(xt.size) : new Float32Array(xt.size)
-  const [g, x] = [forReplay(gt), forReplay(xt)]
-  kernel(dx, () => normalizeGradRows(g.data as Floats, x.data as Floats, dx, n, eps, center), true)
+  kernelReading(dx, [gt, xt], (g: Floats, x: Floats) => normalizeGradRows(g, x, dx, n, eps, center))
   return new T.Tensor(dx, xt.shape, wide ? 'float64' : 'float32')
 }
 

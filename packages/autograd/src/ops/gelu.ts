@@ -4,7 +4,7 @@
 // composed form (values, gradients, second order). Float32 calls run on @gd/tensor's Wasm SIMD kernel
 // when it takes them (loaded, big enough), else on the loops below.
 import * as T from '@gd/tensor'
-import { forReplay, isFloat, kernel, wasmGelu, wasmGeluGrad } from '@gd/tensor/internal'
+import { isFloat, kernelReading, wasmGelu, wasmGeluGrad } from '@gd/tensor/internal'
 import { X } from '../internal/args.js'
 import { primitive } from '../primitive.js'
 import type { Var } from '../variable.js'
@@ -46,9 +46,7 @@ function forwardKernel(t: T.Tensor): T.Tensor {
   const f64 = t.dtype === 'float64'
   const y = f64 ? new Float64Array(t.size) : new Float32Array(t.size)
   // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
-  const xt = forReplay(t)
-  const run = (): void => {
-    const x = xt.data as Floats
+  kernelReading(y, [t], (x: Floats): void => {
     // one loop per dtype: a tanh called through a variable is not inlined
     if (f64) {
       for (let i = 0; i < x.length; i++) {
@@ -61,8 +59,7 @@ function forwardKernel(t: T.Tensor): T.Tensor {
         y[i] = 0.5 * v * (1 + tanh32(C * (v + A * v * v * v)))
       }
     }
-  }
-  kernel(y, run, true)
+  })
   return new T.Tensor(y, t.shape, t.dtype)
 }
 
@@ -75,10 +72,7 @@ function gradKernel(gt: T.Tensor, xt: T.Tensor): T.Tensor {
   const fast = f64 ? null : wasmGeluGrad(gt, xt)
   if (fast !== null) return fast
   const dx = f64 ? new Float64Array(xt.size) : new Float32Array(xt.size)
-  const [gr, xr] = [forReplay(gt), forReplay(xt)]
-  const run = (): void => {
-    const g = gr.data as Floats
-    const x = xr.data as Floats
+  kernelReading(dx, [gt, xt], (g: Floats, x: Floats): void => {
     if (f64) {
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!
@@ -90,8 +84,7 @@ function gradKernel(gt: T.Tensor, xt: T.Tensor): T.Tensor {
         dx[i] = g[i]! * slope(v, tanh32(C * (v + A * v * v * v)))
       }
     }
-  }
-  kernel(dx, run, true)
+  })
   return new T.Tensor(dx, xt.shape, f64 ? 'float64' : 'float32')
 }
 

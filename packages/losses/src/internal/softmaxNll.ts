@@ -1,6 +1,6 @@
 import { Var, add, apply, div, exp, isRecording, mul, neg, reshape, scatterAddAlongAxis, sub, sum } from '@gd/autograd'
 import * as T from '@gd/tensor'
-import { allocate, forReplay, kernel } from '@gd/tensor/internal'
+import { allocate, kernelReading } from '@gd/tensor/internal'
 
 /**
  * −log softmax(z)[…, yᵢ] for each sample: softmax cross-entropy from int32 labels, one primitive
@@ -65,8 +65,7 @@ function shifted(
   const s = allocate(dtype, rows) as FloatArray
   const d = allocate(dtype, v.size) as FloatArray
   // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
-  const x = forReplay(v)
-  kernel([s, d], () => shiftRows(x.data as FloatArray, s, d, rows, classes), true)
+  kernelReading([s, d], [v], (x: FloatArray) => shiftRows(x, s, d, rows, classes))
   return { shift: new T.Tensor(s, [...batch, 1], dtype), diff: new T.Tensor(d, v.shape, dtype) }
 }
 
@@ -153,11 +152,9 @@ function labelLoop(
   loop64: LabelLoop<Float64Array>,
   classes: number,
 ): void {
-  const views = inputs.map(forReplay)
-  const run = (): void => {
-    const [a, y, b, c] = views.map((t) => t.data) as [FloatArray, Int32Array, FloatArray, FloatArray]
+  kernelReading(out, inputs, (...data: T.Storage[]): void => {
+    const [a, y, b, c] = data as [FloatArray, Int32Array, FloatArray, FloatArray]
     if (out instanceof Float32Array) loop32(a, y, b, c, out, classes)
     else loop64(a, y, b, c, out, classes)
-  }
-  kernel(out, run, true)
+  })
 }

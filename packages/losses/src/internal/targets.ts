@@ -7,7 +7,7 @@
 import { Var, oneHot, toVar, type Input } from '@gd/autograd'
 import * as T from '@gd/tensor'
 import { Tensor } from '@gd/tensor'
-import { forReplay, formatList, isFloat, isTracing, kernel, sameShape } from '@gd/tensor/internal'
+import { forReplay, formatList, isFloat, isTracing, kernel, kernelReading, sameShape } from '@gd/tensor/internal'
 import { atLeastZero, everyValue } from './checks.js'
 import { checkPair } from '../reduction.js'
 
@@ -112,16 +112,13 @@ function checkedCopy(fn: string, raw: Int32Array, batch: readonly number[], clas
 /** checkedCopy as a kernel call that a compiled step replays: the labels are checked and copied every time. */
 function tracedCopy(fn: string, labels: Tensor, batch: readonly number[], classes: number): Tensor {
   const out = new Int32Array(labels.size)
-  const x = forReplay(labels)
-  const run = (): void => {
-    const raw = x.data as Int32Array
+  kernelReading(out, [labels], (raw: Int32Array): void => {
     for (let i = 0; i < raw.length; i++) {
       const y = raw[i]!
       if (y < 0 || y >= classes) outOfRange(fn, y, classes)
       out[i] = y
     }
-  }
-  kernel(out, run, true)
+  })
   return new Tensor(out, batch, 'int32')
 }
 

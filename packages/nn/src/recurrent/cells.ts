@@ -14,6 +14,7 @@ import {
   allocate,
   forReplay,
   kernel,
+  kernelReading,
   wasmGruCell,
   wasmGruCellGrad,
   wasmLstmCell,
@@ -86,10 +87,8 @@ export const gruCell = /* @__PURE__ */ primitive({
     const acts = buffer(p.dtype, batch * width)
     const out = resultStorage(p.dtype, batch * H)
     // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
-    const [pv, qv, hv] = [p, q, h].map(forReplay) as [T.Tensor, T.Tensor, T.Tensor]
-    const run = (): void => {
-      gruGatesInto(pv.data, qv.data, acts, batch, width)
-      const prev = hv.data
+    kernelReading([acts, out], [p, q, h], (P: T.Storage, Q: T.Storage, prev: T.Storage): void => {
+      gruGatesInto(P, Q, acts, batch, width)
       for (let b = 0; b < batch; b++) {
         for (let j = 0; j < H; j++) {
           const o = b * width + j
@@ -97,8 +96,7 @@ export const gruCell = /* @__PURE__ */ primitive({
           out[b * H + j] = n + acts[o + H]! * (prev[b * H + j]! - n)
         }
       }
-    }
-    kernel([acts, out], run, true)
+    })
     const result = new T.Tensor(out, [batch, H], p.dtype)
     saved.set(result, acts)
     return result
@@ -206,10 +204,8 @@ export const lstmCell = /* @__PURE__ */ primitive({
     const acts = buffer(a.dtype, 5 * n)
     const out = resultStorage(a.dtype, 2 * n)
     // (kernel: a compiled step replays the loop, see kernel of @gd/tensor/internal)
-    const [av, cv] = [forReplay(a), forReplay(c)]
-    const run = (): void => {
-      const C = cv.data
-      lstmGatesInto(av.data, C, acts, batch, width)
+    kernelReading([acts, out], [a, c], (A: T.Storage, C: T.Storage): void => {
+      lstmGatesInto(A, C, acts, batch, width)
       for (let b = 0; b < batch; b++) {
         for (let j = 0; j < H; j++) {
           const o = b * width + j
@@ -218,8 +214,7 @@ export const lstmCell = /* @__PURE__ */ primitive({
           out[n + k] = acts[o + H]! * C[k]! + acts[o]! * acts[o + 2 * H]!
         }
       }
-    }
-    kernel([acts, out], run, true)
+    })
     const result = new T.Tensor(out, [2, batch, H], a.dtype)
     saved.set(result, acts)
     return result
