@@ -272,7 +272,8 @@ describe('the functional update’s scaling and applyUpdates on the Wasm kernels
             const params = { w: make(1), b: [make(2)] }
             const { updates } = optimizer.update({ w: make(3), b: [make(4)] }, optimizer.init(params), params)
             const next = applyUpdates(params, updates)
-            return [updates.w, updates.b[0], next.w, next.b[0]].map((t) => bitsOf(t!))
+            const u = updates as typeof params
+            return [u.w, u.b[0], next.w, next.b[0]].map((t) => bitsOf(t!))
           }
           const [scale, decay] = [vi.spyOn(fused, 'scale'), vi.spyOn(fused, 'decay')]
           const wasm = run()

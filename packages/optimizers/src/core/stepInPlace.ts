@@ -1,7 +1,7 @@
 import { fail } from '@gd/check'
 import type { Tensor, Tree } from '@gd/tensor'
-import { allocate, beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
-import { flatten, leavesOf, pairTo, pathIn, scratch, withFlatMemo } from '../internal/tree.js'
+import { beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
+import { flatten, leavesOf, pairTo, pathIn, withFlatMemo } from '../internal/tree.js'
 import { floatData } from '../internal/floatData.js'
 import type { FloatArray } from './leaves.js'
 import type { GradientTransformation, UpdateExtra } from './transform.js'
@@ -80,22 +80,16 @@ function checkedStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, pa
  * The updates links make for each other (`outputFor`, and a chain's scratch) come from `allocate`, so in the scope.
  */
 function applyStep<S>(tx: GradientTransformation<S>, grads: Tree, state: S, params: Tree, extra?: UpdateExtra): S {
-  const saved = scratch.array
-  scratch.array = allocate
-  try {
-    const fast = tx as InPlaceTransformation<S>
-    if (fast.applyInPlace) {
-      // a deferred result of @gd/tensor made from a parameter before this step keeps its values (addInPlace,
-      // below, does the same before it writes)
-      for (const p of flatten(params).leaves) beforeInPlaceWrite(p)
-      return fast.applyInPlace(grads, state, params, extra)
-    }
-    const r = tx.update(grads, state, params, extra)
-    addInPlace('stepInPlace', params, r.updates)
-    return r.state
-  } finally {
-    scratch.array = saved
+  const fast = tx as InPlaceTransformation<S>
+  if (fast.applyInPlace) {
+    // a deferred result of @gd/tensor made from a parameter before this step keeps its values (addInPlace,
+    // below, does the same before it writes)
+    for (const p of flatten(params).leaves) beforeInPlaceWrite(p)
+    return fast.applyInPlace(grads, state, params, extra)
   }
+  const r = tx.update(grads, state, params, extra)
+  addInPlace('stepInPlace', params, r.updates)
+  return r.state
 }
 
 /** What a step keeps of what it made: the tensors of the next state (the state itself is the tree). */

@@ -1,4 +1,5 @@
 import type { Tensor, Tree } from '@gd/tensor'
+import { allocate } from '@gd/tensor/internal'
 
 // The optimizers' own walk over parameter trees. @gd/tensor's `treeMap` recognises a leaf with
 // `instanceof Tensor`, and that one reference bundles the whole Tensor class (esbuild cannot drop
@@ -34,34 +35,18 @@ export const bufferLike = (t: Tensor): Float32Array | Float64Array =>
   t.dtype === 'float64' ? new Float64Array(t.size) : new Float32Array(t.size)
 
 /**
- * Where {@link tensorLike} and {@link scratchLike} take fresh storage from while `array` is set: `stepInPlace`
- * sets it for the length of its step, to a maker whose float32 arrays are born in its scope's pool in the
- * kernels' WebAssembly memory (where the kernels write them without a copy). A hook rather than an import, so
- * that a bundle such as `adam` alone carries no allocator of @gd/tensor.
- */
-export const scratch: { array: ArrayMaker | null } = { array: null }
-
-/** Makes a zeroed float array of a dtype and length (as @gd/tensor's `allocate` does). */
-export type ArrayMaker = (dtype: 'float32' | 'float64', size: number) => Float32Array | Float64Array
-
-/**
  * A fresh zeroed tensor with the class, dtype and shape of the float tensor `t`: its constructor
- * is taken from `t`, so this module needs no value import of `Tensor`; its storage made by `scratch.array`
- * when that is set.
+ * is taken from `t`, so this module needs no value import of `Tensor`. Its storage comes from @gd/tensor's
+ * `allocate`: inside a scope of @gd/tensor (`stepInPlace`'s, a fit step's) a float32 array is born in the scope's
+ * pool in the kernels' WebAssembly memory, where the kernels write it without a copy; outside one, on the
+ * JavaScript heap.
  */
 export const tensorLike = (t: Tensor): Tensor =>
-  new (t.constructor as typeof Tensor)(
-    scratch.array !== null ? scratch.array(t.dtype as 'float32' | 'float64', t.size) : bufferLike(t),
-    t.shape,
-    t.dtype,
-  )
+  new (t.constructor as typeof Tensor)(allocate(t.dtype as 'float32' | 'float64', t.size), t.shape, t.dtype)
 
-/** A fresh zeroed array of the type and length of `a`, made by `scratch.array` when that is set. */
-export const scratchLike = (a: Float32Array | Float64Array): Float32Array | Float64Array => {
-  const dtype = a instanceof Float64Array ? 'float64' : 'float32'
-  if (scratch.array !== null) return scratch.array(dtype, a.length)
-  return dtype === 'float64' ? new Float64Array(a.length) : new Float32Array(a.length)
-}
+/** A fresh zeroed array of the type and length of `a`, from @gd/tensor's `allocate` (see {@link tensorLike}). */
+export const scratchLike = (a: Float32Array | Float64Array): Float32Array | Float64Array =>
+  allocate(a instanceof Float64Array ? 'float64' : 'float32', a.length)
 
 // Pairing trees by key. A state remembers the path of every leaf of the params it was built for
 // (`paths`), and every tree given later (grads, params, updates) is matched to it by path, never by
