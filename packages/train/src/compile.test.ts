@@ -35,6 +35,7 @@ import {
 } from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { trainStep } from './trainStep.js'
+import { thrown } from '../test/thrown.js'
 
 const model = sequential(linear(40, 96), relu(), linear(96, 5))
 const lossOf = (p: unknown[], xs: Tensor, ys: Tensor) => softmaxCrossEntropy(model.apply(p as never, xs) as Var, ys)
@@ -56,16 +57,6 @@ const fresh = (): unknown[] => toWasmMemory(model.init(0) as unknown as Tree) as
 
 const values = (tree: unknown): number[][] =>
   (tree as { w?: Tensor; b?: Tensor }[]).flatMap((l) => (l.w ? [Array.from(l.w.data), Array.from(l.b!.data)] : []))
-
-/** The message of what `f` throws. */
-function thrown(f: () => unknown): string {
-  try {
-    f()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('did not throw')
-}
 
 /** Runs the same steps eagerly and compiled, from the same start, and expects the same bits throughout. */
 function expectSameAsEager(batches: [Tensor, Tensor][], optimizer = adam({ learningRate: 0.01 })): void {

@@ -7,19 +7,10 @@ import { logisticData, logisticLoss } from '../test/problems.js'
 import type { Callback } from './callback.js'
 import { fit, type FitOptions } from './fit.js'
 import { binaryAccuracy } from './metrics.js'
+import { thrown } from '../test/thrown.js'
 
 const data = logisticData(1, 90)
 const validation = logisticData(2, 40)
-
-/** The message of what `f` throws. */
-function thrown(f: () => unknown): string {
-  try {
-    f()
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('did not throw')
-}
 
 describe('fit with compile', () => {
   beforeAll(() => initWasm())

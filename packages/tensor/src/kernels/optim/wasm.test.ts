@@ -13,6 +13,16 @@ function wave(n: number, seed: number, scale = 1, offset = 0): Float32Array {
   return out
 }
 
+/** `x` as it is, or copied into the kernels' memory when bit `bit` of `placed` is set. */
+const placer =
+  (placed: number, n: number) =>
+  (x: Float32Array, bit: number): Float32Array => {
+    if (!(placed & bit)) return x
+    const y = fused.alloc(n)!
+    y.set(x)
+    return y
+  }
+
 /** float32 agreement: relative 1e-5 (a few float32 roundings) or absolute 1e-6 near zero. */
 function expectClose(got: Float32Array, want: ArrayLike<number>): void {
   expect(got.length).toBe(want.length)
@@ -286,12 +296,7 @@ describe('wasm decay kernel (decoupled weight decay, float64 like the JavaScript
         fc.double({ min: 0, max: 0.5, noNaN: true }),
         fc.double({ min: -0.1, max: 0, noNaN: true }),
         (n, placed, lambda, factor) => {
-          const where = (x: Float32Array, bit: number) => {
-            if (!(placed & bit)) return x
-            const y = fused.alloc(n)!
-            y.set(x)
-            return y
-          }
+          const where = placer(placed, n)
           // a parameter step (out is p) and an update (out a third array)
           const g = where(wave(n, 1, 0.01), 1)
           const p = where(wave(n, 2, 3), 2)
@@ -388,12 +393,7 @@ describe('wasm scale kernel (float64 like the JavaScript loop)', () => {
   it("gives the loop's bits, streamed or in place, on odd and multi-chunk lengths, into another array or over g", () => {
     fc.assert(
       fc.property(lengths, fc.integer({ min: 0, max: 3 }), fc.double({ noNaN: true }), (n, placed, factor) => {
-        const where = (x: Float32Array, bit: number) => {
-          if (!(placed & bit)) return x
-          const y = fused.alloc(n)!
-          y.set(x)
-          return y
-        }
+        const where = placer(placed, n)
         const g = where(wave(n, 1, 0.01), 1)
         const out = where(new Float32Array(n), 2)
         const want = new Float32Array(n)
