@@ -292,7 +292,6 @@ fuzzSuite('@gd/tensor/internal', internal, {
   isTracing: { args: () => [] },
   kernel: { args: () => [new Float32Array(2), () => undefined, true], keep: { 1: 'the caller’s own kernel call' } },
   traceConstant: { args: () => [new Float32Array(2)] },
-  traceKey: { args: () => [prngKey(0)] },
   kernelReading: {
     args: () => [new Float32Array(2), [ones([2])], () => undefined],
     keep: { 2: 'the caller’s own kernel call' },

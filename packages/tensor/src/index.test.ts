@@ -79,7 +79,6 @@ describe('the public faces', () => {
       'tensorsIn',
       'threefry2x32',
       'traceConstant',
-      'traceKey',
       'typeName',
       'useScopes',
       'wasmGelu',

@@ -38,7 +38,7 @@ export {
   type ScopeOptions,
 } from './kernels/runtime/scope.js'
 export { tensorsIn } from './internal/tensorsIn.js'
-export { isTracing, kernel, traceConstant, traceKey, TraceRefused } from './internal/trace.js'
+export { isTracing, kernel, traceConstant, TraceRefused } from './internal/trace.js'
 export { recordTrace, type Recording } from './internal/record.js'
 export { kernelReading } from './internal/kernelReading.js'
 export { forReplay } from './tensor.js'

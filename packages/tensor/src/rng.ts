@@ -24,7 +24,7 @@ export type PRNGKey = readonly [number, number]
 import { fail, within, type Check } from '@gd/check'
 import { checkShape } from './shape.js'
 import { threefry } from './internal/threefry.js'
-import { tracing } from './internal/trace.js'
+import { traceKey, tracing } from './internal/trace.js'
 import { elementwiseKernels } from './kernels/registry.js'
 
 const TWO32 = 4294967296
@@ -119,7 +119,7 @@ export function isMadeKey(x: unknown): x is PRNGKey {
  * ```
  */
 export function checkKey(op: string, key: PRNGKey): PRNGKey {
-  if (tracing.trace?.keySlot(key) !== undefined) return key // a recorded step's stand-in (internal/record.ts)
+  if (traceKey(key) !== undefined) return key // a recorded step's stand-in (internal/record.ts)
   const ok =
     Array.isArray(key) &&
     key.length === 2 &&
@@ -174,9 +174,8 @@ export function splitKey(key: PRNGKey, num = 2): PRNGKey[] {
 function derived(key: PRNGKey, data: number): PRNGKey {
   const hi = Math.floor(data / TWO32)
   const lo = data >>> 0
-  const trace = tracing.trace
-  const slot = trace?.keySlot(key)
-  if (slot !== undefined) return trace!.deriveKey(slot, (k, out) => threefry(k, hi, lo, out, 0))
+  const slot = traceKey(key)
+  if (slot !== undefined) return tracing.trace!.deriveKey(slot, (k, out) => threefry(k, hi, lo, out, 0))
   const out = new Uint32Array(2)
   threefry(key, hi, lo, out, 0)
   return madeKey(out[0]!, out[1]!)

@@ -1,9 +1,10 @@
 import { valueAndGrad, type Plain, type PlainArgs } from '@gd/autograd'
 import { boolean, fail, func, optional, readOptions } from '@gd/check'
 import { stepInPlace, type GradientTransformation } from '@gd/optimizers'
-import { Tensor, type Tree } from '@gd/tensor'
+import type { Tensor, Tree } from '@gd/tensor'
 import { withScope } from '@gd/tensor/internal'
 import { compiled } from './internal/compiled.js'
+import { copied } from './internal/copied.js'
 
 /** Options of {@link trainStep}. */
 export interface TrainStepOptions {
@@ -92,7 +93,7 @@ export function trainStep<P, R extends unknown[], S>(
     return (params, state, ...args) => {
       const [value, grads] = run(params, ...args)
       // the loss is the caller's to keep: a copy, since the next step writes the recording's arrays again
-      const loss = new Tensor(value.data.slice(), [...value.shape], value.dtype)
+      const loss = copied(value)
       return withScope(
         'trainStep',
         () => [loss, stepInPlace(optimizer, grads as Tree, state, params as Tree)],

@@ -117,13 +117,7 @@ export function isTracing(): boolean {
 /**
  * Where `key` stands for a key that each replay of the trace being recorded gives anew (a step's key argument, or one
  * derived from it), the array that holds its values at the replay; otherwise undefined. A random op reads such a key
- * inside its kernel call, from this array; a key that is not a stand-in is fixed, like any JavaScript value.
- * @example
- * ```ts
- * import { traceKey } from '@gd/tensor/internal'
- * import { prngKey } from '@gd/tensor'
- * traceKey(prngKey(0)) // undefined: no step is being recorded
- * ```
+ * inside its kernel call, from this array; a key that is not a stand-in is fixed, like any JavaScript value. @internal
  */
 export function traceKey(key: unknown): Uint32Array | undefined {
   return tracing.trace?.keySlot(key)

@@ -6,6 +6,7 @@
 // is a copy on the JavaScript heap, so nothing a callback keeps is ever released under it.
 import { isPlainObject } from '@gd/check'
 import { Tensor, type Tree } from '@gd/tensor'
+import { copied } from './copied.js'
 import {
   closeScope,
   openScope,
@@ -100,8 +101,7 @@ export function handOut<T extends Tree | undefined>(tree: T, cache: { from?: unk
 function copyScoped(node: unknown): unknown {
   if (node instanceof Tensor) {
     if (scopeBlockOf(node) === null) return node
-    // a contiguous copy on the JavaScript heap: `data` reads the elements in order, slice copies them out
-    return new Tensor((node.data as Float32Array).slice(), [...node.shape], node.dtype)
+    return copied(node)
   }
   if (Array.isArray(node)) return node.map(copyScoped)
   if (isPlainObject(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, copyScoped(v)]))

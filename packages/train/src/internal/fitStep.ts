@@ -1,16 +1,16 @@
 // One training step of fit: the loss and its gradient on a batch, the callbacks' say on the gradients,
 // then the update θ ← θ + update(∇θ J), computed in full before anything is written.
 import { fail } from '@gd/check'
-import { valueAndGrad, Var, type MaybeTraced, type Plain } from '@gd/autograd'
+import { valueAndGrad, Var, type MaybeTraced } from '@gd/autograd'
 import { applyUpdates, type InjectState } from '@gd/optimizers'
-import { foldIn, Tensor, treeMap, type PRNGKey, type Tree } from '@gd/tensor'
-import { allocate } from '@gd/tensor/internal'
+import { foldIn, treeMap, type PRNGKey, type Tensor, type Tree } from '@gd/tensor'
 import type { StepAction } from '../callback.js'
 import type { TrainState } from '../checkpoint.js'
 import { eachCallback } from './fitContext.js'
 import { inStepScope, type RunTrees } from './fitScope.js'
 import type { FitRun, Gradient, LiveRun, StepOutput } from './fitRun.js'
 import { compiled } from './compiled.js'
+import { copied } from './copied.js'
 import { takeRows, type Dataset } from '../dataset.js'
 
 /**
@@ -70,7 +70,8 @@ function lossAndGradients<P, S>(live: LiveRun<P, S>, batch: Dataset): [[Tensor, 
   const key = foldIn(live.dropoutKey, s.step)
   const [[value, output], grads] = live.gradient(s.params as Tree, batch.x, batch.y, s.modelState, key)
   // a compiled step's results are the recording's arrays, which the next step writes again: the state it keeps is copied
-  const modelState = run.compile && output.modelState !== undefined ? copied(output.modelState) : output.modelState
+  const modelState =
+    run.compile && output.modelState !== undefined ? treeMap(copied, output.modelState) : output.modelState
   return [[value, { predictions: output.predictions, modelState }], grads]
 }
 
@@ -97,15 +98,6 @@ function gradientOf<P, S>(run: FitRun<P, S>): Gradient {
   // The run keeps its parameters as a tensor tree: the plain form of the model's P.
   const g = valueAndGrad(forward, { hasAux: true }) as unknown as Gradient
   return run.compile ? (compiled(g as (...args: unknown[]) => ReturnType<Gradient>, 'fit') as Gradient) : g
-}
-
-/** A tree of tensors copied into arrays of the step's own (so, with scopes on, into its scope). */
-function copied(tree: Tree): Tree {
-  return treeMap((t) => {
-    const storage = allocate(t.dtype, t.size)
-    storage.set(t.data)
-    return new Tensor(storage, [...t.shape], t.dtype)
-  }, tree)
 }
 
 /**
