@@ -19,7 +19,8 @@ import { tensorArg } from './internal/args.js'
 import { checkDtype } from './creation.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
 import { checkShape, formatList, sizeOf } from './shape.js'
-import { Tensor } from './tensor.js'
+import { drawn } from './internal/drawn.js'
+import { forReplay, type Tensor } from './tensor.js'
 
 const TWO52 = 4503599627370496
 
@@ -137,47 +138,49 @@ export function categorical(key: PRNGKey, logits: Tensor, options: CategoricalOp
   if (lead < 0 || batch.some((d, i) => d !== 1 && d !== shape[lead + i])) {
     throw complaint(fn, 'shape', `must end in sizes that the batch shape ${formatList(batch)} broadcasts to`, o.shape)
   }
-  // classes made the last axis, then each row's cumulative exp(logits - max) in float64
   const rows = sizeOf(batch)
   const inner = sizeOf(logits.shape.slice(ax + 1))
-  const src = logits.data
-  const cum = new Float64Array(rows * k)
-  for (let r = 0; r < rows; r++) {
-    const base = (r - (r % inner)) * k + (r % inner)
-    let max = -Infinity
-    for (let j = 0; j < k; j++) {
-      const v = src[base + j * inner]!
-      if (!(v < Infinity))
-        throw mustBe(fn, `logits[${at(base + j * inner, logits.shape)}]`, 'a finite number or -Infinity', v)
-      if (v > max) max = v
-    }
-    if (max === -Infinity) {
-      const row = batch.length ? ` of row [${at(r, batch)}]` : ''
-      throw new Error(`${fn}: every logit${row} is -Infinity, so no class can be drawn`)
-    }
-    let total = 0
-    for (let j = 0; j < k; j++) {
-      total += Math.exp(src[base + j * inner]! - max)
-      cum[r * k + j] = total
-    }
-  }
   const n = sizeOf(shape)
-  const { hi, lo } = randomBits(key, n)
-  const out = new Int32Array(n)
   // result element i reads batch row `row(i)`: its trailing indices, with broadcast axes at 0
   const bStrides = batch.map((_, d) => sizeOf(batch.slice(d + 1)))
-  for (let i = 0; i < n; i++) {
-    let r = 0
-    let rest = i
-    for (let d = shape.length - 1; d >= lead; d--) {
-      const size = shape[d]!
-      const b = d - lead
-      if (batch[b] !== 1) r += (rest % size) * bStrides[b]!
-      rest = Math.floor(rest / size)
+  const x = forReplay(logits)
+  const draw = (key: PRNGKey, out: Int32Array): void => {
+    // classes made the last axis, then each row's cumulative exp(logits - max) in float64
+    const src = x.data
+    const cum = new Float64Array(rows * k)
+    for (let r = 0; r < rows; r++) {
+      const base = (r - (r % inner)) * k + (r % inner)
+      let max = -Infinity
+      for (let j = 0; j < k; j++) {
+        const v = src[base + j * inner]!
+        if (!(v < Infinity))
+          throw mustBe(fn, `logits[${at(base + j * inner, logits.shape)}]`, 'a finite number or -Infinity', v)
+        if (v > max) max = v
+      }
+      if (max === -Infinity) {
+        const row = batch.length ? ` of row [${at(r, batch)}]` : ''
+        throw new Error(`${fn}: every logit${row} is -Infinity, so no class can be drawn`)
+      }
+      let total = 0
+      for (let j = 0; j < k; j++) {
+        total += Math.exp(src[base + j * inner]! - max)
+        cum[r * k + j] = total
+      }
     }
-    out[i] = drawRow(cum, r, k, openUnit(hi[i]!, lo[i]!))
+    const { hi, lo } = randomBits(key, n)
+    for (let i = 0; i < n; i++) {
+      let r = 0
+      let rest = i
+      for (let d = shape.length - 1; d >= lead; d--) {
+        const size = shape[d]!
+        const b = d - lead
+        if (batch[b] !== 1) r += (rest % size) * bStrides[b]!
+        rest = Math.floor(rest / size)
+      }
+      out[i] = drawRow(cum, r, k, openUnit(hi[i]!, lo[i]!))
+    }
   }
-  return new Tensor(out, shape, 'int32')
+  return drawn(key, shape, 'int32', draw, true)
 }
 
 /** Options of {@link multinomial}. */
@@ -224,40 +227,56 @@ export function multinomial(
   const k = probs.shape[probs.rank - 1]!
   const rows = probs.rank === 2 ? probs.shape[0]! : 1
   const shape = checkShape(fn, probs.rank === 2 ? [rows, numSamples] : [numSamples], 'result shape')
-  const w = probs.data
-  const cum = new Float64Array(rows * k)
-  for (let r = 0; r < rows; r++) {
-    let total = 0
-    let positive = 0
-    for (let j = 0; j < k; j++) {
-      const v = w[r * k + j]!
-      if (!(v >= 0 && v < Infinity))
-        throw mustBe(fn, `probs[${at(r * k + j, probs.shape)}]`, 'a non-negative finite weight', v)
-      if (v > 0) positive++
-      total += v
-      cum[r * k + j] = total
+  const ps = forReplay(probs)
+  const draw = (key: PRNGKey, out: Int32Array): void => {
+    const w = ps.data
+    const cum = new Float64Array(rows * k)
+    for (let r = 0; r < rows; r++) {
+      let total = 0
+      let positive = 0
+      for (let j = 0; j < k; j++) {
+        const v = w[r * k + j]!
+        if (!(v >= 0 && v < Infinity))
+          throw mustBe(fn, `probs[${at(r * k + j, probs.shape)}]`, 'a non-negative finite weight', v)
+        if (v > 0) positive++
+        total += v
+        cum[r * k + j] = total
+      }
+      const row = probs.rank === 2 ? `probs[${r}]` : 'probs'
+      if (positive === 0)
+        throw complaint(fn, row, 'must hold a positive weight', Array.from(w.subarray(r * k, r * k + k)))
+      if (!replacement && numSamples > positive) {
+        throw mustBe(
+          fn,
+          'numSamples',
+          `at most ${positive} (the non-zero weights of ${row}) without replacement`,
+          numSamples,
+        )
+      }
     }
-    const row = probs.rank === 2 ? `probs[${r}]` : 'probs'
-    if (positive === 0)
-      throw complaint(fn, row, 'must hold a positive weight', Array.from(w.subarray(r * k, r * k + k)))
-    if (!replacement && numSamples > positive) {
-      throw mustBe(
-        fn,
-        'numSamples',
-        `at most ${positive} (the non-zero weights of ${row}) without replacement`,
-        numSamples,
-      )
-    }
+    if (replacement) {
+      const { hi, lo } = randomBits(key, rows * numSamples)
+      for (let i = 0; i < out.length; i++)
+        out[i] = drawRow(cum, Math.floor(i / numSamples), k, openUnit(hi[i]!, lo[i]!))
+    } else raceRows(key, w, rows, k, numSamples, out)
   }
-  const out = new Int32Array(rows * numSamples)
-  if (replacement) {
-    const { hi, lo } = randomBits(key, rows * numSamples)
-    for (let i = 0; i < out.length; i++) out[i] = drawRow(cum, Math.floor(i / numSamples), k, openUnit(hi[i]!, lo[i]!))
-    return new Tensor(out, shape, 'int32')
-  }
-  // one exponential race per row: class j's key is E_j / w_j with E_j = -log(u_j) exponential;
-  // weights are divided by the row's largest first, and a row where a key still overflows (weights
-  // 1e307 apart) is redone in log space, log E_j - log w_j, so no two keys tie at Infinity
+  return drawn(key, shape, 'int32', draw, true)
+}
+
+/**
+ * Draws without replacement, one exponential race per row: class j's key is E_j / w_j with E_j = -log(u_j)
+ * exponential; weights are divided by the row's largest first, and a row where a key still overflows (weights
+ * 1e307 apart) is redone in log space, log E_j - log w_j, so no two keys tie at Infinity. Row r's `numSamples`
+ * smallest keys, smallest first, are its draws.
+ */
+function raceRows(
+  key: PRNGKey,
+  w: ArrayLike<number>,
+  rows: number,
+  k: number,
+  numSamples: number,
+  out: Int32Array,
+): void {
   const { hi, lo } = randomBits(key, rows * k)
   const keys = new Float64Array(k)
   const order: number[] = []
@@ -280,5 +299,4 @@ export function multinomial(
     smallest(keys, k, numSamples, order)
     for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = order[s]!
   }
-  return new Tensor(out, shape, 'int32')
 }

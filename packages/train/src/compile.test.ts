@@ -19,18 +19,21 @@ import { adam, adamw } from '@gd/optimizers'
 import {
   cast,
   categorical,
+  exp,
   foldIn,
   initWasm,
+  multinomial,
   ones,
   prngKey,
+  reshape,
   slice,
   splitKey,
+  Tensor,
   tensor,
   toWasmMemory,
   tril,
   useWasm,
   type PRNGKey,
-  type Tensor,
   type Tree,
 } from '@gd/tensor'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -352,13 +355,14 @@ describe('trainStep with compile', () => {
     expect(params.w.toArray()).toEqual([1, 2])
   })
 
-  it('draws dropout anew at each step from the key argument, as the eager step does, keys split and folded inside too', () => {
+  it('draws dropout and classes anew at each step from the key argument, as the eager step does, keys split and folded inside too', () => {
     const tokens = (seed: number): Tensor =>
       tensor(
         Array.from({ length: 4 * 6 }, (_, i) => (i * 5 + seed * 3) % 11),
         { dtype: 'int32', shape: [4, 6] },
       )
     const net = sequential(linear(40, 32), relu(), dropout(0.3), linear(32, 5))
+    const policy = sequential(linear(40, 16), relu(), linear(16, 5))
     const [table, block, head] = [
       embedding(11, 8),
       transformerBlock(8, 2, { causal: true, dropout: 0.2 }),
@@ -383,6 +387,17 @@ describe('trainStep with compile', () => {
           return softmaxCrossEntropy(head.apply(p.h, h) as Var, ys, { ignoreIndex: 0 })
         },
         data: (s) => [tokens(s), tokens(s + 1)],
+      },
+      {
+        // a policy's own draws as targets: categorical and multinomial read the logits each replay computes
+        init: () => policy.init(4),
+        loss: (p, xs, _ys, key) => {
+          const logits = policy.apply(p, xs) as Var
+          const drawn = categorical(key, logits.value)
+          const again = multinomial(foldIn(key, 1), exp(logits.value), 1, { replacement: true })
+          return add(softmaxCrossEntropy(logits, drawn), softmaxCrossEntropy(logits, reshape(again, [-1])))
+        },
+        data: (s) => batch(s),
       },
     ]
     const base = prngKey(7)
@@ -415,14 +430,19 @@ describe('trainStep with compile', () => {
     }
   })
 
-  it('refuses a step with an op it cannot replay yet, naming where', () => {
+  it('refuses a step with an op it cannot replay, naming where', () => {
     const params = { w: tensor([1, 2, 3, 4]) }
     const optimizer = adam({ learningRate: 0.1 })
-    const step = trainStep(
-      (p: { w: Var }) => mean(mul(p.w, cast(categorical(prngKey(3), tensor([[0, 1]])), 'float32'))),
-      optimizer,
-      { compile: true },
-    )
+    // an op of the caller's own, computed in JavaScript outside any kernel call
+    const doubled = (t: Tensor) =>
+      new Tensor(
+        Float32Array.from(t.storage, (v) => 2 * v),
+        t.shape,
+        'float32',
+      )
+    const step = trainStep((p: { w: Var }) => mean(mul(p.w, doubled(tensor([1, 0, 1, 0])))), optimizer, {
+      compile: true,
+    })
     expect(thrown(() => step(params, optimizer.init(params)))).toMatch(
       /^trainStep: compile cannot replay this step: a tensor was computed by an op that cannot be replayed yet \(at .*\); run it without \{ compile: true \}$/,
     )

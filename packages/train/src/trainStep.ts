@@ -45,10 +45,11 @@ const ADVICE = 'use valueAndGrad and stepInPlace to keep the gradients'
  * recorded, and its side effects happen once. Random keys are the exception: a key argument made by
  * `prngKey`, `splitKey` or `foldIn` (dropout's, say `foldIn(key, step)`) is not part of what a recording
  * depends on, and each replay draws from the key it is given, through the keys the loss splits and folds
- * from it; a pair of numbers written by hand is two numbers. A step that reads a value it computes in
- * JavaScript (`item()`, `data`, `toArray()`) or the numbers of a key argument, or uses an op that cannot
- * be replayed yet (`categorical`, `multinomial`), throws on its first call, saying where, and leaves the
- * parameters and the state as they were; an intermediate kept from a compiled step throws when read.
+ * from it, classes drawn by `categorical` and `multinomial` included; a pair of numbers written by hand is
+ * two numbers. A step that reads a value it computes in JavaScript (`item()`, `data`, `toArray()`) or the
+ * numbers of a key argument, or makes a tensor outside @gd's ops (`new Tensor(...)` over values it
+ * computed itself), throws on its first call, saying where, and leaves the parameters and the state as
+ * they were; an intermediate kept from a compiled step throws when read.
  * Checks of values (labels in range) run at every replay.
  *
  * @throws Error `trainStep: loss must be a function, got …`,

@@ -178,6 +178,11 @@ describe('recordTrace', () => {
         T.randint(key, [5], -3, 9),
         T.permutation(c, 6),
         T.shuffle(b, x, { axis: 1 }),
+        // the class draws read their logits and weights at each replay too
+        T.categorical(T.foldIn(b, 2), T.mul(x, 3), { shape: [5, 3] }),
+        T.categorical(a, T.mul(x, 2), { axis: 0 }),
+        T.multinomial(c, T.exp(T.mul(x, 2)), 3),
+        T.multinomial(a, T.exp(x), 6, { replacement: true }),
       ]
     }
     const keys = T.splitKey(T.prngKey(11), 4)
@@ -227,6 +232,26 @@ describe('recordTrace', () => {
       [T.prngKey(2)],
     )
     expect([...kept!]).toEqual([0, 2]) // after the recording, the values it had
+  })
+
+  it('checks the logits and weights of class draws at each replay, with the ops’ own messages', () => {
+    const x = T.tensor([0, 1, 2, 3], { shape: [2, 2] })
+    const r = recordTrace(
+      ([k]) => [T.categorical(k!, x), T.multinomial(k!, T.abs(x), 1)],
+      [x.storage],
+      (y) => y,
+      [T.prngKey(1)],
+    )
+    x.storage.set([-Infinity, -Infinity, 2, 3])
+    expect(() => r.replay()).toThrow('categorical: every logit of row [0] is -Infinity, so no class can be drawn')
+    x.storage.set([1, NaN, 2, 3])
+    expect(() => r.replay()).toThrow('categorical: logits[0,1] must be a finite number or -Infinity, got NaN')
+    x.storage.set([1, 0, 0, 0])
+    expect(() => r.replay()).toThrow('multinomial: probs[1] must hold a positive weight, got [0,0]')
+    x.storage.set([1, 0, 0, 2])
+    r.bindKey(0, T.prngKey(4))
+    r.replay()
+    expect(r.outputs.map((t) => t.toArray())).toEqual([T.categorical(T.prngKey(4), x).toArray(), [[0], [1]]])
   })
 
   it('tells the keys prngKey, splitKey and foldIn made from pairs written by hand', () => {
