@@ -83,6 +83,12 @@ describe('table', () => {
     expect(yardstick([matmul, timed('matmul 1024', 2 * 1024 ** 3, 60), step])).toBe(
       '@gd against matmul 512 (40.2 GFLOP/s): step 41%',
     )
+    // with a peer timed: the step at matmul 512's rate, 320 MFLOP / 40.2 GFLOP/s = 7.96 ms, against the fastest peer
+    const peer = (name: string, ms: number) => ({ name, summary: summarize([ms]) })
+    const peers = { ...step, results: [...step.results, peer('slow', 80), peer('fast', 20)] }
+    expect(yardstick([matmul, peers])).toBe(
+      '@gd against matmul 512 (40.2 GFLOP/s): step 41% (at 100%: 7.96 ms, 2.51× fast)',
+    )
     expect(yardstick([step])).toBeNull() // no yardstick in the run
     expect(yardstick([matmul])).toBeNull() // nothing to set beside it
   })

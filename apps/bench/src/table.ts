@@ -67,11 +67,13 @@ export const YARDSTICK = 'matmul 512'
 /**
  * One line setting @gd's rate on each workload that counts its FLOPs beside its rate on
  * {@link YARDSTICK} in the same run (issue 18's measure of a real model against the bare kernel),
- * or null when the run has no yardstick or nothing else to set beside it.
+ * or null when the run has no yardstick or nothing else to set beside it. Where a peer was timed,
+ * it also says what a step made of nothing but its products at the yardstick's rate would take,
+ * and its ratio against the fastest peer: the most a faster rest of the step could give.
  *
  * @example
  * ```ts
- * yardstick(results) // '@gd against matmul 512 (40.2 GFLOP/s): transformer step … 41%, mlp … 92%'
+ * yardstick(results) // '@gd against matmul 512 (35.6 GFLOP/s): mlp … 90% (at 100%: 3.62 ms, 2.38× jax-js), …'
  * ```
  */
 export function yardstick(results: readonly WorkloadResult[]): string | null {
@@ -82,9 +84,16 @@ export function yardstick(results: readonly WorkloadResult[]): string | null {
   const base = results.find((w) => w.name === YARDSTICK)
   const unit = base === undefined ? undefined : rate(base)
   if (unit === undefined) return null
+  const atFull = (w: WorkloadResult): string => {
+    const ms = w.flops! / (unit * 1e6)
+    const peers = w.results.filter((r) => r.name !== BASELINE && r.summary !== undefined)
+    if (peers.length === 0) return ''
+    const fastest = peers.reduce((a, b) => (b.summary!.median < a.summary!.median ? b : a))
+    return ` (at 100%: ${formatMs(ms)} ms, ${(fastest.summary!.median / ms).toFixed(2)}× ${fastest.name})`
+  }
   const parts = results
     .filter((w) => w !== base && !w.name.startsWith('matmul') && rate(w) !== undefined)
-    .map((w) => `${w.name} ${Math.round((100 * rate(w)!) / unit)}%`)
+    .map((w) => `${w.name} ${Math.round((100 * rate(w)!) / unit)}%${atFull(w)}`)
   return parts.length === 0 ? null : `@gd against ${YARDSTICK} (${unit.toFixed(1)} GFLOP/s): ${parts.join(', ')}`
 }
 
