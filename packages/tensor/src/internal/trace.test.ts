@@ -180,7 +180,7 @@ describe('recordTrace', () => {
         T.shuffle(b, x, { axis: 1 }),
         // the class draws read their logits and weights at each replay too
         T.categorical(T.foldIn(b, 2), T.mul(x, 3), { shape: [5, 3] }),
-        T.categorical(a, T.mul(x, 2), { axis: 0 }),
+        T.categorical(a, T.transpose(T.mul(x, 2))), // over a view
         T.multinomial(c, T.exp(T.mul(x, 2)), 3),
         T.multinomial(a, T.exp(x), 6, { replacement: true }),
       ]
