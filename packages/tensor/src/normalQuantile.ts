@@ -57,12 +57,24 @@ export function normalCdf(x: number): number {
  */
 export function normalQuantile(p: number): number {
   if (!(typeof p === 'number' && p >= 0 && p <= 1)) fail('normalQuantile', 'p', 'in [0, 1]', p)
+  return quantile(p)
+}
+
+/**
+ * {@link normalQuantile} without the check of `p`, for the samplers' loops (p in [0, 1] by construction). The
+ * central polynomials (|p − 1/2| ≤ 0.425, 85% of draws) are Horner's rule written out as {@link poly} runs it
+ * (its first step, 0 · r + c₇, is c₇ exactly): the same operations, so the same bits, without the loop over an
+ * array. The tails keep the loop, which keeps this function small enough for V8 to inline into a sampler's loop.
+ */
+export function quantile(p: number): number {
   if (p === 0) return Number.NEGATIVE_INFINITY
   if (p === 1) return Number.POSITIVE_INFINITY
   const q = p - 0.5
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q
-    return (q * poly(A, r)) / poly(B, r)
+    const a = ((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0
+    const b = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1
+    return (q * a) / b
   }
   let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p))
   let x: number
@@ -83,15 +95,22 @@ function poly(c: readonly number[], r: number): number {
   return s
 }
 
-// AS 241 coefficients, lowest order first; B, D and F have leading coefficient 1.
-const A = [
-  3.387132872796366608, 133.14166789178437745, 1971.5909503065514427, 13731.693765509461125, 45921.953931549871457,
-  67265.770927008700853, 33430.575583588128105, 2509.0809287301226727,
-]
-const B = [
-  1, 42.313330701600911252, 687.1870074920579083, 5394.1960214247511077, 21213.794301586595867, 39307.89580009271061,
-  28729.085735721942674, 5226.495278852854561,
-]
+// AS 241 coefficients, lowest order first; B, D and F have leading coefficient 1 (B's is quantile's `+ 1`).
+const A0 = 3.387132872796366608
+const A1 = 133.14166789178437745
+const A2 = 1971.5909503065514427
+const A3 = 13731.693765509461125
+const A4 = 45921.953931549871457
+const A5 = 67265.770927008700853
+const A6 = 33430.575583588128105
+const A7 = 2509.0809287301226727
+const B1 = 42.313330701600911252
+const B2 = 687.1870074920579083
+const B3 = 5394.1960214247511077
+const B4 = 21213.794301586595867
+const B5 = 39307.89580009271061
+const B6 = 28729.085735721942674
+const B7 = 5226.495278852854561
 const C = [
   1.42343711074968357734, 4.6303378461565452959, 5.7694972214606914055, 3.64784832476320460504, 1.27045825245236838258,
   0.24178072517745061177, 0.0227238449892691845833, 7.7454501427834140764e-4,

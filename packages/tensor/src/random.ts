@@ -12,7 +12,7 @@
  */
 import { finite, nonNegative, oneOf, readOptions, rule, withDefault, type Check } from '@gd/check'
 import { drawn } from './internal/drawn.js'
-import { normalCdf, normalQuantile } from './normalQuantile.js'
+import { normalCdf, quantile } from './normalQuantile.js'
 import { checkKey, randomBits, type PRNGKey } from './rng.js'
 import { checkShape } from './shape.js'
 import type { Tensor } from './tensor.js'
@@ -111,7 +111,7 @@ export function normal<D extends FloatDType = 'float32'>(
   const { mean, std, dtype } = readOptions('normal', options, locationScale as LocationScale<D>)
   return drawn(key, s, dtype, (k, out) => {
     const { hi, lo } = randomBits(k, out.length)
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * normalQuantile(openUnit(dtype, hi[i]!, lo[i]!))
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * quantile(openUnit(dtype, hi[i]!, lo[i]!))
   })
 }
 
@@ -167,7 +167,7 @@ export function truncatedNormal<D extends FloatDType = 'float32'>(
   return drawn(key, s, dtype, (k, out) => {
     const { hi, lo } = randomBits(k, out.length)
     for (let i = 0; i < out.length; i++) {
-      let z = normalQuantile(pa + mass * openUnit(dtype, hi[i]!, lo[i]!))
+      let z = quantile(pa + mass * openUnit(dtype, hi[i]!, lo[i]!))
       z = z < a ? a : z > b ? b : z
       out[i] = mean + std * (flip ? -z : z)
     }
