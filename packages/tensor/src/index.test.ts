@@ -18,6 +18,7 @@ const shared: Record<string, string> = {
     'tensor.ts: the row-major copy of a strided view as a kernel call a trace keeps, for reshape and contiguous',
   rowMajor: 'shape.ts: stridesOf without its check, for the Tensor constructor',
   axesQuickly: 'shape.ts: valid axes read with plain loops, for normalizeAxes and the reductions',
+  quantile: 'normalQuantile.ts: normalQuantile without its check, for the samplers in random.ts',
 }
 
 const modules = readdirSync(new URL('.', import.meta.url)).filter(
