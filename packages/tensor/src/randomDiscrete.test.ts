@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bernoulli, permutation, randint, shuffle } from './randomDiscrete.js'
-import { foldIn, prngKey, splitKey } from './rng.js'
+import { foldIn, prngKey, randomBits, splitKey } from './rng.js'
 import { tensor } from './tensor.js'
 
 const N = 200_000
@@ -25,6 +25,31 @@ describe('golden values for seed 42 (catch a change of algorithm)', () => {
 })
 
 describe('bernoulli', () => {
+  it('draws 1 exactly where the word hi ^ lo is below p · 2³², for p at and near the edges, in every dtype', () => {
+    const n = 4096
+    const key = prngKey(8)
+    const { hi, lo } = randomBits(key, n)
+    const words = Array.from(hi, (h, i) => (h ^ lo[i]!) >>> 0)
+    const sorted = [...words].sort((a, b) => a - b)
+    // p with p · 2³² fractional, an integer, and between two drawn words; the words themselves as thresholds
+    const ps = [
+      0,
+      1,
+      2 ** -33,
+      2 ** -32,
+      0.3,
+      0.5,
+      1 - 2 ** -40,
+      sorted[100]! / 2 ** 32,
+      (sorted[200]! + 0.5) / 2 ** 32,
+    ]
+    for (const p of ps) {
+      const expected = words.map((w) => (w < p * 2 ** 32 ? 1 : 0))
+      for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const)
+        expect([p, dtype, [...bernoulli(key, [n], { p, dtype }).data]]).toEqual([p, dtype, expected])
+    }
+  })
+
   it('has mean p, in every dtype', () => {
     const x = bernoulli(prngKey(1), [N], { p: 0.3 })
     expect(x.dtype).toBe('float32')

