@@ -47,8 +47,9 @@ export function bernoulli<D extends DType = 'float32'>(
     dtype: withDefault(oneOf(['float32', 'float64', 'int32', 'bool']), 'float32') as Check<D>,
   })
   // element i is 1 when its word w = hi ^ lo is below p · 2³², i.e. below t = ⌈p · 2³²⌉ (w is an integer): then
-  // (w − t) / 2³² + 1 lies in [0, 1) and truncates to 0, else in [1, 2) and truncates to 1. Exact in float64, and
-  // without a branch, which random bits would mispredict half the time (measured 0.59 → 0.25 ms for 131,072)
+  // (w − t) / 2³² + 1 lies in [0, 1) and truncates to 0, so the element is 1 − 0; otherwise it lies in [1, 2) and the
+  // element is 1 − 1. Exact in float64, and without a branch, which random bits would mispredict (at p = 1/2, half
+  // the time: the loop over 131,072 words measured 0.59 ms with the branch, 0.25 without)
   const t = Math.ceil(p * TWO32)
   return drawn(key, s, dtype, (k, out) => {
     const { hi, lo } = randomBits(k, out.length)
