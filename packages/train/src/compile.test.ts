@@ -17,7 +17,6 @@ import {
 } from '@gd/nn'
 import { adam, adamw } from '@gd/optimizers'
 import {
-  cast,
   categorical,
   exp,
   foldIn,
