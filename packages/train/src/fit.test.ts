@@ -1,6 +1,6 @@
 import { batchNorm, dropout, linear, relu, sequential, type BatchNormState, type Layer } from '@gd/nn'
 import { adam, injectHyperparams, serializeState, sgd } from '@gd/optimizers'
-import { add, matmul, mean, prngKey, tensor, type Tensor } from '@gd/tensor'
+import { add, matmul, mean, prngKey, tensor } from '@gd/tensor'
 import { describe, expect, it } from 'vitest'
 import { logisticData, logisticLoss, logisticModel } from '../test/problems.js'
 import type { Callback } from './callback.js'

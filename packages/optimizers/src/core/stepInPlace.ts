@@ -1,5 +1,5 @@
 import { fail } from '@gd/check'
-import type { Tensor, Tree } from '@gd/tensor'
+import type { Tree } from '@gd/tensor'
 import { beforeInPlaceWrite, withScope } from '@gd/tensor/internal'
 import { flatten, leavesOf, pairTo, pathIn, withFlatMemo } from '../internal/tree.js'
 import { floatData } from '../internal/floatData.js'
